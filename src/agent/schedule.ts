@@ -1,0 +1,38 @@
+import { TRANSIENT_CODES, type M365Error } from '../errors.ts';
+
+/** Longest pause after repeated configuration errors (wrong secret, unknown tenant): minutes, not seconds. */
+export const MAX_CONFIG_ERROR_BACKOFF_MS = 30 * 60_000;
+const CONFIG_ERROR_BASE_MS = 60_000;
+
+/**
+ * Delay before the first poll of tenant `index` of `count`: starts are spread over a window of one second per
+ * tenant, at most one interval, with jitter, so that a thousand tenants do not all start at once.
+ */
+export function initialDelay(index: number, count: number, intervalMs: number, random: () => number): number {
+  const window = Math.min(intervalMs, count * 1000);
+  const slot = window / Math.max(1, count);
+  return Math.floor(index * slot + random() * slot);
+}
+
+/**
+ * Delay from now until the next poll. Keeps the cadence of the plan (no drift), waits at least what Graph asked
+ * for in `Retry-After`, and backs off exponentially (with jitter) after repeated configuration errors.
+ */
+export function nextDelay(input: {
+  plannedAt: number;
+  now: number;
+  intervalMs: number;
+  error: M365Error | undefined;
+  consecutiveFailures: number;
+  random: () => number;
+}): number {
+  const { plannedAt, now, intervalMs, error } = input;
+  let delay = Math.max(0, plannedAt + intervalMs - now);
+  if (error?.retryAfter !== undefined) delay = Math.max(delay, error.retryAfter * 1000);
+  if (error && !TRANSIENT_CODES.has(error.code) && error.code !== 'ABORTED') {
+    const exponent = Math.min(input.consecutiveFailures - 1, 10);
+    const backoff = Math.min(MAX_CONFIG_ERROR_BACKOFF_MS, CONFIG_ERROR_BASE_MS * 2 ** exponent);
+    delay = Math.max(delay, Math.round(backoff * (0.8 + 0.4 * input.random())));
+  }
+  return delay;
+}

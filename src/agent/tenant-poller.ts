@@ -1,0 +1,92 @@
+import type { TokenProvider } from '../auth/token-provider.ts';
+import { toM365Error, type M365Error } from '../errors.ts';
+import { fetchServiceHealth } from '../graph/graph-client.ts';
+import { detectChanges, type StatusChange, type TenantMemory } from '../health/changes.ts';
+import { evaluateSnapshot } from '../health/evaluate.ts';
+import type { Snapshot } from '../health/model.ts';
+import type { Log } from '../log.ts';
+import type { EventEmitter } from '../telemetry/events.ts';
+import type { Recorders } from '../telemetry/instruments.ts';
+import { createTenantStatus, type TenantStatus } from './tenant-status.ts';
+import type { TenantConfig } from '../config/types.ts';
+
+/** A failed poll is data, not an exception. */
+export type PollResult = { ok: true; snapshot: Snapshot; changes: StatusChange[] } | { ok: false; error: M365Error };
+
+export interface TenantPollerOptions {
+  tenant: TenantConfig;
+  tokens: TokenProvider;
+  fetch: typeof fetch;
+  clock: () => number;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  recorders: Recorders;
+  events: EventEmitter;
+  log: Log;
+  /** What was remembered of this tenant before (restored state); undefined on a first start. */
+  memory?: TenantMemory;
+  /** Called after each good poll with the memory to keep. */
+  onMemory?: (memory: TenantMemory) => void;
+}
+
+/** Polls one tenant: fetch → evaluate → detect changes → emit, and keeps its {@link TenantStatus}. */
+export interface TenantPoller {
+  readonly status: TenantStatus;
+  /** One poll; never rejects. */
+  poll(signal: AbortSignal): Promise<PollResult>;
+}
+
+/** Creates the poller of one tenant. */
+export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
+  const status = createTenantStatus(options.tenant, () => options.tokens.expiresAt);
+  let memory = options.memory;
+  const graph = {
+    graphUrl: options.tenant.endpoints.graph,
+    tokens: options.tokens,
+    fetch: options.fetch,
+    clock: options.clock,
+    sleep: options.sleep,
+    onResponse: (httpStatus: number) => options.recorders.recordGraphResponse(status, httpStatus),
+  };
+
+  async function fetchOnce(signal: AbortSignal): Promise<PollResult> {
+    const started = options.clock();
+    const timeout = AbortSignal.timeout(options.tenant.timeoutMs);
+    try {
+      const snapshot = await fetchServiceHealth(graph, {
+        deadline: started + options.tenant.timeoutMs,
+        signal: AbortSignal.any([signal, timeout]),
+      });
+      const views = evaluateSnapshot(snapshot);
+      const detected = detectChanges(memory, views, snapshot.fetchedAt);
+      memory = detected.memory;
+      status.views = views;
+      status.lastSuccessAt = snapshot.fetchedAt;
+      return { ok: true, snapshot, changes: detected.changes };
+    } catch (error) {
+      const mapped = toM365Error(error);
+      if (mapped.code === 'ABORTED' && timeout.aborted) return { ok: false, error: toM365Error(timeout.reason) };
+      return { ok: false, error: mapped };
+    } finally {
+      status.lastPollAt = options.clock();
+      status.lastPollDurationMs = status.lastPollAt - started;
+    }
+  }
+
+  return {
+    status,
+    async poll(signal) {
+      const result = await fetchOnce(signal);
+      status.lastPollOk = result.ok;
+      status.lastError = result.ok ? undefined : result.error;
+      if (result.ok) {
+        for (const change of result.changes) options.events.emitStatusChange(status, change);
+        if (memory) options.onMemory?.(memory);
+        options.log.debug('poll ok', { tenant: options.tenant.name, services: result.snapshot.services.length, changes: result.changes.length });
+      } else if (!signal.aborted) {
+        options.recorders.recordPollError(status, result.error.code);
+        options.log.warn('poll failed', { tenant: options.tenant.name, error: result.error.code, reason: result.error.message });
+      }
+      return result;
+    },
+  };
+}

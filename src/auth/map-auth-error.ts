@@ -1,0 +1,52 @@
+import { ResponseBodyError } from 'openid-client';
+import { M365Error, toM365Error, type ErrorCode } from '../errors.ts';
+
+/** What the identity platform's AADSTS codes mean for an operator, and which of our codes they map to. */
+const AADSTS_HINTS: ReadonlyMap<number, { code: ErrorCode; hint: string }> = new Map([
+  [7000215, { code: 'AUTH_INVALID_SECRET', hint: "invalid client secret: use the secret's Value, not its Secret ID" }],
+  [7000222, { code: 'AUTH_SECRET_EXPIRED', hint: 'the client secret has expired: create a new one in the app registration' }],
+  [700016, { code: 'AUTH_APP_NOT_FOUND', hint: 'application not found in the tenant: check client_id and tenant_id, and that the app is consented there' }],
+  [90002, { code: 'AUTH_TENANT_NOT_FOUND', hint: 'tenant not found: check tenant_id and the cloud (global, usgov, usgovdod, china)' }],
+  [700027, { code: 'AUTH_CERTIFICATE_REJECTED', hint: 'the certificate is not registered on the app, or the assertion signature is invalid' }],
+  [700024, { code: 'AUTH_CERTIFICATE_REJECTED', hint: "the client assertion is outside its validity window: check this machine's clock" }],
+  [53003, { code: 'AUTH_CONDITIONAL_ACCESS', hint: 'blocked by Conditional Access for workload identities: exclude this app or allow this location' }],
+]);
+
+function firstErrorCode(cause: unknown): number | undefined {
+  if (typeof cause !== 'object' || cause === null) return undefined;
+  const codes = (cause as { error_codes?: unknown }).error_codes;
+  return Array.isArray(codes) && typeof codes[0] === 'number' ? codes[0] : undefined;
+}
+
+/**
+ * Maps anything openid-client or fetch threw while obtaining a token to an {@link M365Error} whose message says
+ * what to fix. Branches on the `error` and `error_codes` fields, never on description text.
+ */
+export function mapAuthError(error: unknown): M365Error {
+  if (error instanceof M365Error) return error;
+  if (error instanceof ResponseBodyError) {
+    const aadsts = firstErrorCode(error.cause);
+    const known = aadsts === undefined ? undefined : AADSTS_HINTS.get(aadsts);
+    const label = aadsts === undefined ? error.error : `${error.error}, AADSTS${aadsts}`;
+    if (known) return new M365Error(known.code, `${known.hint} (${label})`, { cause: error, status: error.status });
+    const transient = error.error === 'temporarily_unavailable' || error.status >= 500;
+    return new M365Error(transient ? 'AUTH_UNAVAILABLE' : 'AUTH_FAILED', `token request refused (${label})`, {
+      cause: error,
+      status: error.status,
+    });
+  }
+  const mapped = toM365Error(error, 'NETWORK');
+  if (mapped.code !== 'NETWORK') return mapped;
+  const code = (error as { code?: unknown }).code;
+  if (code === 'OAUTH_TIMEOUT') return new M365Error('TIMEOUT', 'token request timed out', { cause: error });
+  if (typeof code === 'string' && code.startsWith('OAUTH_')) {
+    return new M365Error('AUTH_UNAVAILABLE', `identity platform answered unexpectedly: ${mapped.message}`, { cause: error });
+  }
+  return new M365Error('NETWORK', `cannot reach the identity platform: ${describeCause(error)}`, { cause: error });
+}
+
+function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}

@@ -1,0 +1,17 @@
+/** What a command may touch of the process: its streams, environment and termination signals. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Resolves when the process is asked to stop (SIGTERM, SIGINT). */
+  stopRequested: Promise<string>;
+  cwd: string;
+}
+
+/** Exit statuses of the agent's commands (the check command uses the plugin's 0–3). */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** A command line front end: parses its own arguments, returns the exit status. */
+export type Command = (argv: readonly string[], io: CliIo) => Promise<number>;

@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+import { buildAgent } from '../agent/build-agent.ts';
+import { formatProblem, loadConfig } from '../config/index.ts';
+import type { Config } from '../config/types.ts';
+import { createLog, LOG_LEVELS, type Log, type LogLevel } from '../log.ts';
+import { createTelemetrySdk, type TelemetrySdkOptions } from '../telemetry/sdk.ts';
+import { VERSION } from '../version.ts';
+import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.ts';
+import { usageError } from './usage.ts';
+
+/** Bound on flushing telemetry at shutdown. */
+export const SHUTDOWN_FLUSH_MS = 10_000;
+
+export interface AgentRunOptions {
+  config: Config;
+  log: Log;
+  io: CliIo;
+  /** Extra sinks beside the OTLP exporters (the demo's terminal view). */
+  sinks?: Pick<TelemetrySdkOptions, 'readers' | 'processors'>;
+  /** Whether to export over OTLP (the demo without an endpoint does not). */
+  exportOtlp?: boolean;
+}
+
+/** Runs the agent until the process is asked to stop, then flushes telemetry within a bound. */
+export async function runAgent(options: AgentRunOptions): Promise<number> {
+  const { config, log, io } = options;
+  const telemetry = createTelemetrySdk({
+    exporter: options.exportOtlp === false ? undefined : config.exporter,
+    serviceName: config.serviceName,
+    serviceVersion: VERSION,
+    resource: config.resource,
+    ...options.sinks,
+  });
+  const agent = buildAgent(config, { telemetry, log });
+  agent.start();
+  log.info('agent started', { version: VERSION, tenants: config.tenants.length, endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint });
+  const signal = await io.stopRequested;
+  log.info('stopping', { signal });
+  await agent.stop();
+  await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
+  log.info('stopped');
+  return EXIT_OK;
+}
+
+/** Parses `--log-level` and `--log-format` into a log on stderr. */
+export function createCliLog(io: CliIo, level: string | undefined, format: string | undefined): Log {
+  const chosen = (level ?? io.env.M365_HEALTH_LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(chosen)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  if (format !== undefined && format !== 'text' && format !== 'json') throw new Error('--log-format must be text or json');
+  return createLog({ level: chosen, format: format ?? 'text', write: (line) => io.stderr(`${line}\n`), clock: Date.now });
+}
+
+/** `m365-health run --config FILE`: exits non-zero only for configuration errors. */
+export async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  let values;
+  let log: Log;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { config: { type: 'string', short: 'c' }, 'log-level': { type: 'string' }, 'log-format': { type: 'string' } },
+    }));
+    log = createCliLog(io, values['log-level'], values['log-format']);
+  } catch (error) {
+    return usageError(io, error, 'run');
+  }
+  if (!values.config) return usageError(io, new Error('--config FILE is required'), 'run');
+  const result = await loadConfig(values.config, io.env);
+  if (!result.ok) {
+    for (const problem of result.problems) io.stderr(`${formatProblem(problem)}\n`);
+    return EXIT_USAGE;
+  }
+  for (const warning of result.config.warnings) log.warn(warning);
+  return runAgent({ config: result.config, log, io });
+}

@@ -1,0 +1,25 @@
+import { parseArgs } from 'node:util';
+import { formatProblem, loadConfig } from '../config/index.ts';
+import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.ts';
+import { usageError } from './usage.ts';
+
+/** `m365-health validate --config FILE`: reports every problem of a config file, exit 2 when there is one. */
+export async function validateCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  let file: string | undefined;
+  try {
+    ({ values: { config: file } } = parseArgs({ args: [...argv], options: { config: { type: 'string', short: 'c' } } }));
+  } catch (error) {
+    return usageError(io, error, 'validate');
+  }
+  if (!file) return usageError(io, new Error('--config FILE is required'), 'validate');
+  const result = await loadConfig(file, io.env);
+  if (!result.ok) {
+    for (const problem of result.problems) io.stderr(`${formatProblem(problem)}\n`);
+    io.stderr(`${file}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}\n`);
+    return EXIT_USAGE;
+  }
+  for (const warning of result.config.warnings) io.stderr(`warning: ${warning}\n`);
+  const count = result.config.tenants.length;
+  io.stdout(`${file}: valid, ${count} tenant${count === 1 ? '' : 's'}\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,73 @@
+import type { Secret } from './secret.ts';
+
+/** Microsoft clouds and their identity and Graph hosts. */
+export type CloudName = 'global' | 'usgov' | 'usgovdod' | 'china';
+
+export interface Endpoints {
+  /** Identity platform base URL, e.g. `https://login.microsoftonline.com` (no trailing slash). */
+  login: string;
+  /** Microsoft Graph base URL, e.g. `https://graph.microsoft.com` (no trailing slash). */
+  graph: string;
+}
+
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+export interface ExporterConfig {
+  /** Base URL; `/v1/metrics` and `/v1/logs` are appended. */
+  endpoint: string;
+  protocol: OtlpProtocol;
+  headers: Readonly<Record<string, string>>;
+  /** Metric export interval, milliseconds. */
+  intervalMs: number;
+  /** Timeout of one export, milliseconds. */
+  timeoutMs: number;
+  compression: 'none' | 'gzip';
+  temporality: 'cumulative' | 'delta';
+}
+
+export interface TenantConfig {
+  /** Unique label. */
+  name: string;
+  /** Tenant GUID or domain name. */
+  tenantId: string;
+  clientId: string;
+  clientSecret: Secret | undefined;
+  cloud: CloudName;
+  endpoints: Endpoints;
+  /** Poll interval, milliseconds. */
+  intervalMs: number;
+  /** Timeout of one poll, milliseconds. */
+  timeoutMs: number;
+}
+
+export interface MetricToggle {
+  enabled: boolean;
+}
+
+/** The validated, defaulted and frozen configuration of the agent. */
+export interface Config {
+  exporter: ExporterConfig;
+  tenants: readonly TenantConfig[];
+  /** Per-metric switches, keyed by metric name. */
+  metrics: Readonly<Record<string, MetricToggle>>;
+  /** Extra resource attributes (from `OTEL_RESOURCE_ATTRIBUTES` and the config). */
+  resource: Readonly<Record<string, string>>;
+  /** `service.name` of the resource (`OTEL_SERVICE_NAME` or `m365-health`). */
+  serviceName: string;
+  /** Where per-tenant state is kept; undefined keeps it in memory only. */
+  stateDir: string | undefined;
+  /** Non-fatal remarks found while loading (e.g. a poll interval under one minute). */
+  warnings: readonly string[];
+}
+
+/** One problem found in a config file, located in the YAML source. */
+export interface ConfigProblem {
+  /** Dotted YAML path, e.g. `tenants[1].client_id`. */
+  path: string;
+  /** 1-based line and column in the file, when known. */
+  line: number | undefined;
+  column: number | undefined;
+  message: string;
+  /** The file the problem is in. */
+  file: string;
+}

@@ -1,0 +1,133 @@
+import type { TokenProvider } from '../auth/token-provider.ts';
+import { M365Error, toM365Error } from '../errors.ts';
+import type { Service, Snapshot } from '../health/model.ts';
+import { decodeServicePage } from './decode.ts';
+import { parseJsonBody, readBodyCapped } from './read-body.ts';
+import { backoffDelay, parseRetryAfter } from './retry-after.ts';
+import { HEALTH_OVERVIEWS_PATH } from './wire.ts';
+
+export interface GraphClientOptions {
+  /** Graph base URL, e.g. `https://graph.microsoft.com`. */
+  graphUrl: string;
+  tokens: TokenProvider;
+  fetch: typeof fetch;
+  clock: () => number;
+  /** Waits `ms` or rejects when the signal aborts. */
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Called with the HTTP status of every Graph response (self-monitoring). */
+  onResponse?: (status: number) => void;
+  /** Most pages followed in one poll before giving up (an endless nextLink chain). */
+  maxPages?: number;
+  /** Most retries of one request after 429/5xx. */
+  maxRetries?: number;
+}
+
+export interface FetchRequest {
+  /** Instant (clock ms) by which the poll must be over; retries never wait past it. */
+  deadline: number;
+  signal: AbortSignal;
+}
+
+const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+const DEFAULT_MAX_PAGES = 100;
+const DEFAULT_MAX_RETRIES = 4;
+
+/**
+ * Reads every service's health with its issues: `GET {graph}/v1.0/admin/serviceAnnouncement/healthOverviews?$expand=issues`,
+ * following `@odata.nextLink` to the end (on the same host only), retrying throttling within the deadline.
+ */
+export async function fetchServiceHealth(options: GraphClientOptions, request: FetchRequest): Promise<Snapshot> {
+  const origin = new URL(options.graphUrl).origin;
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  const services: Service[] = [];
+  const seen = new Set<string>();
+  let url: string | undefined = `${options.graphUrl}/v1.0${HEALTH_OVERVIEWS_PATH}?$expand=issues`;
+  for (let page = 0; url !== undefined; page++) {
+    if (page >= maxPages) throw new M365Error('GRAPH_TOO_MANY_PAGES', `more than ${maxPages} pages of results: stopped following @odata.nextLink`);
+    seen.add(url);
+    const decoded = decodeServicePage(await getJson(options, url, request));
+    services.push(...decoded.services);
+    url = decoded.nextLink === undefined ? undefined : checkNextLink(decoded.nextLink, origin, seen);
+  }
+  return { services, fetchedAt: options.clock() };
+}
+
+function checkNextLink(link: string, origin: string, seen: ReadonlySet<string>): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(link);
+  } catch {
+    throw new M365Error('GRAPH_BAD_RESPONSE', `@odata.nextLink is not an absolute URL: ${JSON.stringify(link.slice(0, 200))}`);
+  }
+  if (parsed.origin !== origin) {
+    throw new M365Error('GRAPH_FOREIGN_LINK', `@odata.nextLink points at ${parsed.origin}, not ${origin}: refused (the token is never sent elsewhere)`);
+  }
+  if (seen.has(link)) throw new M365Error('GRAPH_BAD_RESPONSE', '@odata.nextLink repeats a page already read');
+  return link;
+}
+
+/** GET a Graph URL as JSON with a bearer token, handling 401 (one fresh token) and throttling (retries). */
+export async function getJson(options: GraphClientOptions, url: string, request: FetchRequest): Promise<unknown> {
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  let renewedToken = false;
+  for (let attempt = 0; ; attempt++) {
+    const response = await send(options, url, request.signal);
+    options.onResponse?.(response.status);
+    if (response.status === 401 && !renewedToken) {
+      await response.body?.cancel();
+      options.tokens.invalidate();
+      renewedToken = true;
+      continue;
+    }
+    if (response.ok) return parseJsonBody(await readBodyCapped(response), response);
+    const error = await toGraphError(response);
+    if (!RETRYABLE.has(response.status) || attempt >= maxRetries) throw error;
+    const waitMs = parseRetryAfter(response.headers.get('retry-after'), options.clock()) ?? backoffDelay(attempt, 1000, 30_000);
+    if (options.clock() + waitMs > request.deadline) throw throttledAtDeadline(error, waitMs);
+    await options.sleep(waitMs, request.signal);
+  }
+}
+
+async function send(options: GraphClientOptions, url: string, signal: AbortSignal): Promise<Response> {
+  const token = await options.tokens.getToken(signal);
+  try {
+    return await options.fetch(url, {
+      headers: { authorization: `Bearer ${token.value}`, accept: 'application/json' },
+      signal,
+    });
+  } catch (error) {
+    const mapped = toM365Error(error, 'NETWORK');
+    if (mapped.code !== 'NETWORK') throw mapped;
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    throw new M365Error('NETWORK', `cannot reach Microsoft Graph: ${mapped.message}${cause}`, { cause: error });
+  }
+}
+
+function throttledAtDeadline(error: M365Error, waitMs: number): M365Error {
+  const verb = error.status === 429 ? 'still throttled' : `still failing`;
+  return new M365Error(error.code, `${verb} (HTTP ${error.status}) at the deadline: Graph asked to wait ${(waitMs / 1000).toFixed(1)} s more`, {
+    status: error.status,
+    retryAfter: waitMs / 1000,
+    cause: error,
+  });
+}
+
+/** Turns a non-2xx Graph response into an error carrying Graph's own code and message. */
+async function toGraphError(response: Response): Promise<M365Error> {
+  const body = await readBodyCapped(response, 64 * 1024).catch(() => '');
+  let detail = `HTTP ${response.status}`;
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof parsed.error?.code === 'string') detail = `${parsed.error.code}: ${String(parsed.error.message ?? '')} (HTTP ${response.status})`;
+  } catch {
+    // A non-JSON error body (an HTML gateway page) says nothing more than its status.
+  }
+  const retryAfter = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+  const options = { status: response.status, retryAfter: retryAfter === undefined ? undefined : retryAfter / 1000 };
+  if (response.status === 403) {
+    return new M365Error('GRAPH_FORBIDDEN', `${detail}: grant the application permission ServiceHealth.Read.All with admin consent`, options);
+  }
+  if (response.status === 401) return new M365Error('GRAPH_UNAUTHORIZED', `${detail}: Graph refused a fresh token`, options);
+  if (response.status === 429) return new M365Error('GRAPH_THROTTLED', `throttled by Graph (${detail})`, options);
+  return new M365Error('GRAPH_ERROR', `Graph error ${detail}`, options);
+}

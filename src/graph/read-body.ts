@@ -1,0 +1,39 @@
+import { M365Error } from '../errors.ts';
+
+/** Largest response body the Graph client reads (a page of 1,000 issues is a few MB). */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/** Reads a response body as text, refusing bodies larger than `limit` bytes without buffering them whole. */
+export async function readBodyCapped(response: Response, limit = MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel();
+    throw new M365Error('GRAPH_BAD_RESPONSE', `response of ${declared} bytes exceeds the ${limit}-byte limit`);
+  }
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > limit) {
+      await response.body.cancel().catch(() => undefined);
+      throw new M365Error('GRAPH_BAD_RESPONSE', `response exceeds the ${limit}-byte limit`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Parses a JSON body, or explains why it could not, with the HTTP status and content type. */
+export function parseJsonBody(body: string, response: Response): unknown {
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    const type = response.headers.get('content-type') ?? 'no content type';
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new M365Error('GRAPH_BAD_RESPONSE', `Cannot decode json response: ${reason} (HTTP ${response.status}, ${type})`, {
+      status: response.status,
+      cause: error,
+    });
+  }
+}

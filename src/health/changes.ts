@@ -1,0 +1,71 @@
+import type { Health, Issue, ServiceStatus } from './model.ts';
+import type { ServiceView } from './evaluate.ts';
+
+/** What is remembered of a service between polls (and across restarts). */
+export interface RememberedService {
+  name: string;
+  status: ServiceStatus;
+  health: Health;
+}
+
+/** What is remembered of a tenant between polls: enough to detect changes, nothing more. */
+export interface TenantMemory {
+  services: Readonly<Record<string, RememberedService>>;
+}
+
+/** A service's status changed between two polls. */
+export interface StatusChange {
+  kind: 'status_change';
+  serviceId: string;
+  serviceName: string;
+  status: ServiceStatus;
+  previousStatus: ServiceStatus;
+  health: Health;
+  previousHealth: Health;
+  openIssueIds: string[];
+  /** The open issue most likely behind the change (worst classification, latest modified). */
+  trigger: Issue | undefined;
+  /** When the change was seen (ms since epoch). */
+  at: number;
+}
+
+export interface DetectedChanges {
+  memory: TenantMemory;
+  changes: StatusChange[];
+}
+
+/**
+ * Compares a fresh evaluation with what was remembered: one change per service whose status or health differs
+ * (an advisory escalated to an incident keeps `serviceDegradation` but becomes critical). A service
+ * seen for the first time (or the first poll of a tenant) yields no change; a vanished service is forgotten.
+ */
+export function detectChanges(previous: TenantMemory | undefined, views: readonly ServiceView[], now: number): DetectedChanges {
+  const services: Record<string, RememberedService> = {};
+  const changes: StatusChange[] = [];
+  for (const view of views) {
+    services[view.id] = { name: view.name, status: view.status, health: view.health };
+    const before = previous?.services[view.id];
+    if (before === undefined || (before.status === view.status && before.health === view.health)) continue;
+    changes.push({
+      kind: 'status_change',
+      serviceId: view.id,
+      serviceName: view.name,
+      status: view.status,
+      previousStatus: before.status,
+      health: view.health,
+      previousHealth: before.health,
+      openIssueIds: view.openIssues.map((issue) => issue.id),
+      trigger: pickTrigger(view.openIssues),
+      at: now,
+    });
+  }
+  return { memory: { services }, changes };
+}
+
+/** The issue an on-call person should read first: incidents before advisories, then the latest modified. */
+export function pickTrigger(issues: readonly Issue[]): Issue | undefined {
+  const rank = (issue: Issue) => (issue.classification === 'incident' ? 1 : 0);
+  return [...issues].sort(
+    (a, b) => rank(b) - rank(a) || (b.lastModifiedDateTime ?? '').localeCompare(a.lastModifiedDateTime ?? ''),
+  )[0];
+}

@@ -1,0 +1,27 @@
+import type { Health, Issue, Service, ServiceStatus, Snapshot } from './model.ts';
+import { evaluateServiceHealth, openIssues } from './status.ts';
+
+/** A service with its evaluated health and open issues: what gauges and events are made of. */
+export interface ServiceView {
+  id: string;
+  name: string;
+  status: ServiceStatus;
+  rawStatus: string;
+  health: Health;
+  openIssues: Issue[];
+}
+
+/** Decides the health of every service of a snapshot, with a rule that may be replaced (severity rules). */
+export function evaluateSnapshot(
+  snapshot: Snapshot,
+  rule: (service: Service) => Health = evaluateServiceHealth,
+): ServiceView[] {
+  return snapshot.services.map((service) => ({
+    id: service.id,
+    name: service.name,
+    status: service.status,
+    rawStatus: service.rawStatus,
+    health: rule(service),
+    openIssues: openIssues(service),
+  }));
+}

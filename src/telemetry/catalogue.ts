@@ -1,0 +1,139 @@
+import * as sc from './semconv.ts';
+
+const TENANT = [sc.ATTR_TENANT_ID, sc.ATTR_TENANT_NAME] as const;
+const SERVICE = [...TENANT, sc.ATTR_SERVICE_ID, sc.ATTR_SERVICE_NAME] as const;
+
+/** A metric as declared once: instruments are created from it and `docs/telemetry.md` is generated from it. */
+export interface MetricDefinition {
+  readonly name: string;
+  readonly instrument: 'gauge' | 'counter';
+  readonly valueType: 'int' | 'double';
+  readonly unit: string;
+  readonly description: string;
+  readonly attributes: readonly string[];
+  readonly enabled: boolean;
+}
+
+/** An event (a log record with `eventName`) as declared once. */
+export interface EventDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly severity: string;
+  readonly attributes: readonly string[];
+}
+
+/** Every metric m365-health emits. */
+export const METRICS: readonly MetricDefinition[] = Object.freeze([
+  {
+    name: sc.METRIC_SERVICE_HEALTH,
+    instrument: 'gauge',
+    valueType: 'int',
+    unit: '1',
+    description:
+      'Health of a Microsoft 365 service: 0 ok, 1 warning, 2 critical, 3 unknown (no good poll for three intervals). ' +
+      'Critical for serviceInterruption, and for serviceDegradation while an incident is open; advisories alone warn.',
+    attributes: SERVICE,
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_SERVICE_STATUS,
+    instrument: 'gauge',
+    valueType: 'int',
+    unit: '1',
+    description:
+      'Status of a service as a state set: one point per documented Graph status plus `other`, 1 for the current one and 0 for the rest.',
+    attributes: [...SERVICE, sc.ATTR_SERVICE_STATUS],
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_SERVICE_ISSUES,
+    instrument: 'gauge',
+    valueType: 'int',
+    unit: '{issue}',
+    description: 'Open (unresolved) issues of a service, by classification (incident, advisory).',
+    attributes: [...SERVICE, sc.ATTR_ISSUE_CLASSIFICATION],
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_POLL_DURATION,
+    instrument: 'gauge',
+    valueType: 'double',
+    unit: 's',
+    description: 'Duration of the last poll of the tenant, token and all pages included.',
+    attributes: TENANT,
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_POLL_SUCCESS,
+    instrument: 'gauge',
+    valueType: 'int',
+    unit: '1',
+    description: 'Whether the last poll of the tenant succeeded (1) or failed (0).',
+    attributes: TENANT,
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_POLL_ERRORS,
+    instrument: 'counter',
+    valueType: 'int',
+    unit: '{error}',
+    description: 'Failed polls of the tenant, by error type (an m365-health error code such as GRAPH_THROTTLED).',
+    attributes: [...TENANT, sc.ATTR_ERROR_TYPE],
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_GRAPH_REQUESTS,
+    instrument: 'counter',
+    valueType: 'int',
+    unit: '{request}',
+    description: 'HTTP requests made to Microsoft Graph, by response status code (429 shows throttling).',
+    attributes: [...TENANT, sc.ATTR_HTTP_STATUS_CODE],
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_TOKEN_EXPIRY,
+    instrument: 'gauge',
+    valueType: 'double',
+    unit: 's',
+    description: 'Seconds until the cached access token of the tenant expires.',
+    attributes: TENANT,
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_DATA_AGE,
+    instrument: 'gauge',
+    valueType: 'double',
+    unit: 's',
+    description: 'Seconds since the last successful poll of the tenant.',
+    attributes: TENANT,
+    enabled: true,
+  },
+]);
+
+/** Every event m365-health emits. */
+export const EVENTS: readonly EventDefinition[] = Object.freeze([
+  {
+    name: sc.EVENT_STATUS_CHANGE,
+    description:
+      'A service changed status or health between two polls (never on the first sight of a service). ' +
+      'Severity ERROR when it became critical, WARN when it became warning, INFO when it is back to ok.',
+    severity: 'ERROR | WARN | INFO',
+    attributes: [
+      ...SERVICE,
+      sc.ATTR_SERVICE_STATUS,
+      sc.ATTR_SERVICE_STATUS_PREVIOUS,
+      sc.ATTR_SERVICE_HEALTH,
+      sc.ATTR_SERVICE_HEALTH_PREVIOUS,
+      sc.ATTR_ISSUE_IDS,
+      sc.ATTR_ISSUE_ID,
+      sc.ATTR_ISSUE_TITLE,
+      sc.ATTR_ISSUE_CLASSIFICATION,
+      sc.ATTR_EVENT_NAME,
+    ],
+  },
+]);
+
+/** Looks up a metric's definition by name. */
+export function findMetric(name: string): MetricDefinition | undefined {
+  return METRICS.find((metric) => metric.name === name);
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger, Meter } from '@opentelemetry/api';
+import { OTLPLogExporter as OTLPLogExporterJson } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter as OTLPLogExporterProto } from '@opentelemetry/exporter-logs-otlp-proto';
+import { AggregationTemporalityPreference, OTLPMetricExporter as OTLPMetricExporterJson } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as OTLPMetricExporterProto } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
+import type { ExporterConfig } from '../config/types.ts';
+
+export const INSTRUMENTATION_SCOPE = 'm365-health';
+
+export interface TelemetrySdkOptions {
+  exporter: ExporterConfig | undefined;
+  serviceName: string;
+  serviceVersion: string;
+  resource: Readonly<Record<string, string>>;
+  /** Extra metric readers (the demo's terminal view, tests). */
+  readers?: IMetricReader[];
+  /** Extra log record processors (the demo's terminal view, tests). */
+  processors?: LogRecordProcessor[];
+}
+
+/** The OpenTelemetry providers of one agent process. */
+export interface TelemetrySdk {
+  readonly meter: Meter;
+  readonly logger: Logger;
+  readonly resource: Resource;
+  /** Pushes what is pending; never rejects (failures go to the diag logger). */
+  forceFlush(): Promise<void>;
+  /** Flushes and stops the providers, giving up after `timeoutMs`. */
+  shutdown(timeoutMs: number): Promise<void>;
+}
+
+/** Builds the resource: `service.name`, `service.version`, `service.instance.id` and the configured extras. */
+export function buildResource(options: Pick<TelemetrySdkOptions, 'serviceName' | 'serviceVersion' | 'resource'>): Resource {
+  return resourceFromAttributes({
+    'service.instance.id': randomUUID(),
+    ...options.resource,
+    'service.name': options.serviceName,
+    'service.version': options.serviceVersion,
+  });
+}
+
+function exporterOptions(exporter: ExporterConfig, signal: 'metrics' | 'logs') {
+  return {
+    url: `${exporter.endpoint}/v1/${signal}`,
+    headers: { ...exporter.headers },
+    timeoutMillis: exporter.timeoutMs,
+    compression: exporter.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+  };
+}
+
+function createMetricReader(exporter: ExporterConfig): IMetricReader {
+  const options = {
+    ...exporterOptions(exporter, 'metrics'),
+    temporalityPreference:
+      exporter.temporality === 'delta' ? AggregationTemporalityPreference.DELTA : AggregationTemporalityPreference.CUMULATIVE,
+  };
+  const metricExporter = exporter.protocol === 'http/json' ? new OTLPMetricExporterJson(options) : new OTLPMetricExporterProto(options);
+  return new PeriodicExportingMetricReader({
+    exporter: metricExporter,
+    exportIntervalMillis: exporter.intervalMs,
+    exportTimeoutMillis: Math.min(exporter.timeoutMs, exporter.intervalMs),
+  });
+}
+
+function createLogProcessor(exporter: ExporterConfig): LogRecordProcessor {
+  const options = exporterOptions(exporter, 'logs');
+  const logExporter = exporter.protocol === 'http/json' ? new OTLPLogExporterJson(options) : new OTLPLogExporterProto(options);
+  return new BatchLogRecordProcessor({ exporter: logExporter, scheduledDelayMillis: 1000 });
+}
+
+/** Wires the OTel SDK: OTLP/HTTP exporters (protobuf or JSON) for metrics and logs, plus any extra sinks. */
+export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
+  const resource = buildResource(options);
+  const readers = [...(options.exporter ? [createMetricReader(options.exporter)] : []), ...(options.readers ?? [])];
+  const processors = [...(options.exporter ? [createLogProcessor(options.exporter)] : []), ...(options.processors ?? [])];
+  const meterProvider = new MeterProvider({ resource, readers });
+  const loggerProvider = new LoggerProvider({ resource, processors });
+  return {
+    meter: meterProvider.getMeter(INSTRUMENTATION_SCOPE, options.serviceVersion),
+    logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE, options.serviceVersion),
+    resource,
+    async forceFlush() {
+      await Promise.all([loggerProvider.forceFlush(), meterProvider.forceFlush()]);
+    },
+    async shutdown(timeoutMs) {
+      const done = Promise.all([loggerProvider.shutdown(), meterProvider.shutdown()]);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([done, deadline]);
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/** Attribute names of m365-health's telemetry. `m365.*` is this project's namespace. */
+export const ATTR_TENANT_ID = 'm365.tenant.id';
+export const ATTR_TENANT_NAME = 'm365.tenant.name';
+export const ATTR_SERVICE_ID = 'm365.service.id';
+export const ATTR_SERVICE_NAME = 'm365.service.name';
+export const ATTR_SERVICE_STATUS = 'm365.service.status';
+export const ATTR_SERVICE_STATUS_PREVIOUS = 'm365.service.status.previous';
+export const ATTR_SERVICE_HEALTH = 'm365.service.health';
+export const ATTR_SERVICE_HEALTH_PREVIOUS = 'm365.service.health.previous';
+export const ATTR_ISSUE_IDS = 'm365.issue.ids';
+export const ATTR_ISSUE_ID = 'm365.issue.id';
+export const ATTR_ISSUE_TITLE = 'm365.issue.title';
+export const ATTR_ISSUE_CLASSIFICATION = 'm365.issue.classification';
+export const ATTR_ERROR_TYPE = 'error.type';
+export const ATTR_HTTP_STATUS_CODE = 'http.response.status_code';
+export const ATTR_EVENT_NAME = 'event.name';
+
+/** Metric names. */
+export const METRIC_SERVICE_HEALTH = 'm365.service.health';
+export const METRIC_SERVICE_STATUS = 'm365.service.status';
+export const METRIC_SERVICE_ISSUES = 'm365.service.issues';
+export const METRIC_POLL_DURATION = 'm365.poll.duration';
+export const METRIC_POLL_SUCCESS = 'm365.poll.success';
+export const METRIC_POLL_ERRORS = 'm365.poll.errors';
+export const METRIC_GRAPH_REQUESTS = 'm365.graph.requests';
+export const METRIC_TOKEN_EXPIRY = 'm365.token.expiry';
+export const METRIC_DATA_AGE = 'm365.data.age';
+
+/** Event names. */
+export const EVENT_STATUS_CHANGE = 'm365.service.status_change';

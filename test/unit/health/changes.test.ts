@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { detectChanges, pickTrigger } from '../../../src/health/changes.ts';
+import type { ServiceView } from '../../../src/health/evaluate.ts';
+import type { Issue } from '../../../src/health/model.ts';
+
+function view(id: string, status: ServiceView['status'], health: ServiceView['health'], openIssues: Issue[] = []): ServiceView {
+  return { id, name: `${id} name`, status, rawStatus: status, health, openIssues };
+}
+
+function issue(id: string, classification: Issue['classification'], lastModifiedDateTime: string): Issue {
+  return {
+    id, title: `title ${id}`, impactDescription: '', classification, status: 'serviceDegradation', rawStatus: 'serviceDegradation',
+    service: 'x', feature: undefined, featureGroup: undefined, isResolved: false, startDateTime: undefined,
+    endDateTime: undefined, lastModifiedDateTime, posts: [],
+  };
+}
+
+describe('detectChanges: a service going down and back', () => {
+  test('the first poll remembers and reports nothing', () => {
+    const first = detectChanges(undefined, [view('Exchange', 'serviceOperational', 0)], 1000);
+    assert.deepEqual(first.changes, []);
+    assert.deepEqual(first.memory.services.Exchange, { name: 'Exchange name', status: 'serviceOperational', health: 0 });
+  });
+
+  test('a degradation, then the same state again, then recovery: exactly two changes', () => {
+    const incident = issue('EX1', 'incident', '2026-01-01T00:00:00Z');
+    const up = detectChanges(undefined, [view('Exchange', 'serviceOperational', 0)], 1000);
+    const down = detectChanges(up.memory, [view('Exchange', 'serviceDegradation', 2, [incident])], 2000);
+    assert.equal(down.changes.length, 1);
+    assert.deepEqual(
+      { ...down.changes[0], trigger: down.changes[0]?.trigger?.id },
+      {
+        kind: 'status_change', serviceId: 'Exchange', serviceName: 'Exchange name', status: 'serviceDegradation',
+        previousStatus: 'serviceOperational', health: 2, previousHealth: 0, openIssueIds: ['EX1'], trigger: 'EX1', at: 2000,
+      },
+    );
+    const still = detectChanges(down.memory, [view('Exchange', 'serviceDegradation', 2, [incident])], 3000);
+    assert.deepEqual(still.changes, []);
+    const back = detectChanges(still.memory, [view('Exchange', 'serviceRestored', 0)], 4000);
+    assert.equal(back.changes.length, 1);
+    assert.equal(back.changes[0]?.previousHealth, 2);
+    assert.equal(back.changes[0]?.health, 0);
+  });
+
+  test('an advisory escalated to an incident under the same status is a change of health', () => {
+    const before = detectChanges(undefined, [view('Teams', 'serviceDegradation', 1)], 1);
+    const after = detectChanges(before.memory, [view('Teams', 'serviceDegradation', 2)], 2);
+    assert.equal(after.changes.length, 1);
+    assert.equal(after.changes[0]?.previousHealth, 1);
+  });
+
+  test('a new service is not a change; a vanished one is forgotten', () => {
+    const before = detectChanges(undefined, [view('A', 'serviceOperational', 0)], 1);
+    const after = detectChanges(before.memory, [view('B', 'serviceInterruption', 2)], 2);
+    assert.deepEqual(after.changes, []);
+    assert.deepEqual(Object.keys(after.memory.services), ['B']);
+  });
+});
+
+test('pickTrigger prefers incidents, then the latest modified', () => {
+  const a = issue('A', 'advisory', '2026-01-03T00:00:00Z');
+  const b = issue('B', 'incident', '2026-01-01T00:00:00Z');
+  const c = issue('C', 'incident', '2026-01-02T00:00:00Z');
+  assert.equal(pickTrigger([a, b, c])?.id, 'C');
+  assert.equal(pickTrigger([a])?.id, 'A');
+  assert.equal(pickTrigger([]), undefined);
+});
