@@ -1,0 +1,36 @@
+import { deriveTenantState } from './derive-state.ts';
+import type { Scenario, ScenarioTenant } from './scenario-types.ts';
+import type { ManualEvent, TenantState } from './state-types.ts';
+import type { TokenStore } from './tokens.ts';
+import type { WireStyle } from './wire-format.ts';
+
+/** What the route handlers share: the scenario, the clock, issued tokens and the changes made through the API. */
+export interface SimContext {
+  readonly scenario: Scenario;
+  readonly clock: () => number;
+  /** When the simulator started, by its clock: the origin of the timeline. */
+  readonly startMs: number;
+  readonly tokens: TokenStore;
+  readonly manual: ManualEvent[];
+  /** Default page size of the Graph collections. */
+  readonly pageSize: number;
+  readonly style: WireStyle;
+  /** The simulator's own base URL, used when a request's Host header cannot be. */
+  url: string;
+}
+
+/** The tenant a login path names, by GUID or by domain, ignoring case (as Entra does). */
+export function findTenant(scenario: Scenario, key: string): ScenarioTenant | undefined {
+  const lower = key.toLowerCase();
+  return scenario.tenants.find((t) => t.tenantId === lower || t.domain === lower);
+}
+
+/** The tenant with this scenario name, GUID or domain. */
+export function findTenantByAnyName(scenario: Scenario, key: string): ScenarioTenant | undefined {
+  return scenario.tenants.find((t) => t.name === key) ?? findTenant(scenario, key);
+}
+
+/** What the tenant shows now. */
+export function currentState(ctx: SimContext, tenant: string): TenantState {
+  return deriveTenantState(ctx.scenario, tenant, ctx.manual, ctx.startMs, ctx.clock());
+}

@@ -1,0 +1,130 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WireTokenResponse } from '../graph/wire.ts';
+import { findTenant, type SimContext } from './context.ts';
+import * as failures from './entra-errors.ts';
+import { entraHeaders, sendEntraError, type EntraFailure } from './entra-errors.ts';
+import { originOf, readBody, sendJson } from './http-io.ts';
+import { buildOpenIdConfiguration } from './identity-metadata.ts';
+import type { ScenarioClient, ScenarioTenant } from './scenario-types.ts';
+
+const ROUTE = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token|discovery\/v2\.0\/keys)$/;
+const TENANT_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^([a-z0-9-]+\.)+[a-z]{2,}$/i;
+const GRAPH_RESOURCES = [
+  'https://graph.microsoft.com',
+  'https://graph.microsoft.us',
+  'https://dod-graph.microsoft.us',
+  'https://microsoftgraph.chinacloudapi.cn',
+  '00000003-0000-0000-c000-000000000000',
+];
+
+/** An identity-platform path: which endpoint, for which tenant (GUID or domain, as written in the URL). */
+export interface IdentityRoute {
+  readonly endpoint: 'discovery' | 'token' | 'keys';
+  readonly tenantKey: string;
+}
+
+/** Recognises `/{tenant}/v2.0/.well-known/openid-configuration`, `…/oauth2/v2.0/token` and `…/discovery/v2.0/keys`. */
+export function matchIdentityRoute(path: string): IdentityRoute | undefined {
+  const match = ROUTE.exec(path);
+  if (!match) return undefined;
+  const endpoint = match[2]!.startsWith('v2.0') ? 'discovery' : match[2]!.startsWith('oauth2') ? 'token' : 'keys';
+  return { endpoint, tenantKey: decodeURIComponent(match[1]!) };
+}
+
+/**
+ * Serves one identity-platform request. The issuer is always the GUID form (`{origin}/{tenantGuid}/v2.0`), also
+ * when the request named the tenant by its domain, as Entra does.
+ */
+export async function handleIdentity(
+  ctx: SimContext,
+  route: IdentityRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const key = route.tenantKey;
+  const tenant = findTenant(ctx.scenario, key);
+  if (!tenant) {
+    const failure = TENANT_KEY.test(key) ? failures.unknownTenant(key) : failures.malformedTenant(key);
+    return sendEntraError(res, failure, ctx.clock());
+  }
+  const origin = originOf(req, ctx.url);
+  if (route.endpoint === 'discovery') {
+    return sendJson(res, 200, buildOpenIdConfiguration(origin, tenant.tenantId), entraHeaders());
+  }
+  if (route.endpoint === 'keys') return sendJson(res, 200, { keys: [] }, entraHeaders());
+  if (req.method !== 'POST') return sendEntraError(res, failures.postOnly(req.method ?? 'GET'), ctx.clock());
+  const form = new URLSearchParams(await readBody(req));
+  const outcome = checkTokenRequest(ctx, tenant, form, req.headers.authorization, origin);
+  if ('status' in outcome) return sendEntraError(res, outcome, ctx.clock());
+  const lifetime = tenant.tokenLifetimeSeconds;
+  const token = ctx.tokens.issue(tenant.name, outcome.clientId, lifetime, ctx.clock());
+  const body: WireTokenResponse = {
+    token_type: 'Bearer',
+    expires_in: lifetime,
+    ext_expires_in: lifetime,
+    access_token: token,
+  };
+  sendJson(res, 200, body, entraHeaders());
+}
+
+/** Validates a client-credentials request in the order Entra reports problems; the client on success. */
+function checkTokenRequest(
+  ctx: SimContext,
+  tenant: ScenarioTenant,
+  form: URLSearchParams,
+  authorization: string | undefined,
+  origin: string,
+): EntraFailure | ScenarioClient {
+  const grant = form.get('grant_type');
+  if (!grant) return failures.missingParameter('grant_type');
+  if (grant !== 'client_credentials') return failures.unsupportedGrant(grant);
+  const credentials = readClientCredentials(form, authorization);
+  if (!credentials.clientId) return failures.missingParameter('client_id');
+  const client = tenant.clients.find((c) => c.clientId === credentials.clientId.toLowerCase());
+  if (!client) return failures.unknownClient(credentials.clientId, tenant.name);
+  const scopeFailure = checkScope(form.get('scope'), [origin, ctx.url, ...GRAPH_RESOURCES], tenant);
+  if (scopeFailure) return scopeFailure;
+  if (credentials.assertion) return failures.assertionRejected(client.clientId);
+  if (credentials.secret === undefined) return failures.missingCredential();
+  if (credentials.secret !== client.clientSecret) return failures.invalidSecret(client.clientId);
+  if (client.expired) return failures.expiredSecret(client.clientId);
+  return client;
+}
+
+/** One `{resource}/.default` scope, for a resource that is Microsoft Graph (or this simulator standing in for it). */
+function checkScope(scope: string | null, resources: string[], tenant: ScenarioTenant): EntraFailure | undefined {
+  if (!scope) return failures.missingParameter('scope');
+  const scopes = scope.split(/\s+/).filter((s) => s !== '');
+  if (scopes.length !== 1 || !scopes[0]!.endsWith('/.default')) return failures.invalidScope(scope);
+  const resource = scopes[0]!.slice(0, -'/.default'.length).replace(/\/+$/, '').toLowerCase();
+  if (resources.some((r) => r.toLowerCase() === resource)) return undefined;
+  return failures.unknownResource(resource, tenant.tenantId);
+}
+
+interface ClientCredentials {
+  clientId: string;
+  secret: string | undefined;
+  assertion: boolean;
+}
+
+/** Client id and secret from HTTP Basic (RFC 6749 form-encoding) or from the body. */
+function readClientCredentials(form: URLSearchParams, authorization: string | undefined): ClientCredentials {
+  const assertion = form.has('client_assertion');
+  const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
+  if (basic) {
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) {
+      return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)), assertion };
+    }
+  }
+  return { clientId: form.get('client_id') ?? '', secret: form.get('client_secret') ?? undefined, assertion };
+}
+
+function formDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { M365Error } from '../errors.ts';
+import { checkScenarioReferences } from './scenario-refs.ts';
+import { ScenarioReader, type ScenarioProblem } from './scenario-reader.ts';
+import { readScenario } from './scenario-schema.ts';
+import type { Scenario } from './scenario-types.ts';
+
+/** Where the demo scenario ships, next to the package's other example configuration. */
+export const DEFAULT_SCENARIO_URL = new URL('../../config/scenarios/demo.yaml', import.meta.url);
+
+/**
+ * Parses and strictly validates a scenario written in YAML. Every problem is reported at once, each with its
+ * dotted path and line, in one `M365Error('SCENARIO_INVALID')` whose `cause` is the list of problems.
+ */
+export function parseScenario(text: string, source = 'scenario'): Scenario {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => ({ path: '', message: yamlMessage(e.message), line: e.linePos?.[0].line }));
+    throw invalid(source, problems);
+  }
+  const reader = new ScenarioReader();
+  const scenario = readScenario(reader, doc.toJS());
+  if (scenario && reader.problems.length === 0) checkScenarioReferences(reader, scenario);
+  if (!scenario || reader.problems.length > 0) {
+    throw invalid(source, reader.problems.map((p) => ({ ...p, line: lineOf(doc, lines, p) })));
+  }
+  return scenario;
+}
+
+/** Reads and parses a scenario file. */
+export async function loadScenario(path: string | URL): Promise<Scenario> {
+  const source = path instanceof URL ? fileURLToPath(path) : path;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new M365Error('SCENARIO_INVALID', `Cannot read scenario ${source}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return parseScenario(text, source);
+}
+
+/** The embedded demo scenario (`config/scenarios/demo.yaml`). */
+export function loadDefaultScenario(): Promise<Scenario> {
+  return loadScenario(DEFAULT_SCENARIO_URL);
+}
+
+type LocatedProblem = ScenarioProblem & { line: number | undefined };
+
+/** The first line of a YAML syntax error, without the position the report gives anyway. */
+function yamlMessage(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** One error listing every problem once, in file order. */
+function invalid(source: string, problems: LocatedProblem[]): M365Error {
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  const lines = [...new Set(problems.map(formatProblem))];
+  return new M365Error('SCENARIO_INVALID', `Invalid scenario ${source}:\n${lines.join('\n')}`, { cause: problems });
+}
+
+function formatProblem(problem: LocatedProblem): string {
+  const line = problem.line === undefined ? '' : `line ${problem.line}`;
+  const where = problem.path === '' ? line || '(root)' : line ? `${problem.path} (${line})` : problem.path;
+  return `  - ${where}: ${problem.message}`;
+}
+
+/** The line of the deepest node that exists along the problem's path. */
+function lineOf(doc: Document, lines: LineCounter, problem: ScenarioProblem): number | undefined {
+  const keys = problem.path.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '');
+  const path = keys.map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+  for (let depth = path.length; depth > 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) return lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+
+/** What an access token was issued for. */
+export interface TokenGrant {
+  readonly tenant: string;
+  readonly clientId: string;
+  /** ms since epoch, by the simulator's clock. */
+  expiresAt: number;
+}
+
+/** Opaque access tokens bound to a tenant, a client and an expiry; checked against the simulator's clock. */
+export class TokenStore {
+  readonly #grants = new Map<string, TokenGrant>();
+
+  /** Issues a new random token valid for `lifetimeSeconds` from `now`. */
+  issue(tenant: string, clientId: string, lifetimeSeconds: number, now: number): string {
+    this.#prune(now);
+    const token = randomBytes(32).toString('base64url');
+    this.#grants.set(token, { tenant, clientId, expiresAt: now + lifetimeSeconds * 1000 });
+    return token;
+  }
+
+  /** The grant behind a token, expired or not; undefined for a token never issued. */
+  find(token: string): TokenGrant | undefined {
+    return this.#grants.get(token);
+  }
+
+  /** Makes every token (of one tenant, or all) expire at `now`. */
+  expire(now: number, tenant?: string): void {
+    for (const grant of this.#grants.values()) {
+      if (tenant === undefined || grant.tenant === tenant) grant.expiresAt = Math.min(grant.expiresAt, now);
+    }
+  }
+
+  /** Forgets tokens expired for more than a day, so that a long-running demo does not grow. */
+  #prune(now: number): void {
+    for (const [token, grant] of this.#grants) if (grant.expiresAt < now - 86_400_000) this.#grants.delete(token);
+  }
+}

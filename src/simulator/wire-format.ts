@@ -1,0 +1,54 @@
+import type { WireIssue, WirePost, WireServiceHealth } from '../graph/wire.ts';
+import { findCatalogueService } from './catalogue.ts';
+import type { DerivedIssue, DerivedPost, DerivedService } from './state-types.ts';
+
+/** How enumeration values are spelled: camelCase like live Graph, or PascalCase like Microsoft's docs. */
+export interface WireStyle {
+  readonly pascalCase: boolean;
+}
+
+/** A service as `healthOverviews` returns it, with its issues when `$expand=issues` was asked. */
+export function toWireService(service: DerivedService, expandIssues: boolean, style: WireStyle): WireServiceHealth {
+  const wire: WireServiceHealth = { service: service.name, status: spell(service.status, style), id: service.id };
+  if (expandIssues) wire.issues = service.issues.map((issue) => toWireIssue(issue, style));
+  return wire;
+}
+
+/** An issue as `issues` returns it. */
+export function toWireIssue(issue: DerivedIssue, style: WireStyle): WireIssue {
+  return {
+    startDateTime: isoDate(issue.startMs),
+    endDateTime: issue.endMs === null ? null : isoDate(issue.endMs),
+    lastModifiedDateTime: isoDate(issue.lastModifiedMs),
+    title: issue.title,
+    id: issue.id,
+    impactDescription: issue.impactDescription,
+    classification: spell(issue.classification, style),
+    origin: spell(issue.origin, style),
+    status: spell(issue.status, style),
+    service: findCatalogueService(issue.service)?.name ?? issue.service,
+    feature: issue.feature,
+    featureGroup: issue.featureGroup,
+    isResolved: issue.isResolved,
+    highImpact: null,
+    details: [],
+    posts: issue.posts.map((post) => toWirePost(post, style)),
+  };
+}
+
+function toWirePost(post: DerivedPost, style: WireStyle): WirePost {
+  return {
+    createdDateTime: isoDate(post.createdMs),
+    postType: spell('regular', style),
+    description: { contentType: spell('html', style), content: post.content },
+  };
+}
+
+function spell(value: string, style: WireStyle): string {
+  return style.pascalCase ? value.charAt(0).toUpperCase() + value.slice(1) : value;
+}
+
+/** Graph's date-time format: ISO 8601 in UTC. */
+export function isoDate(ms: number): string {
+  return new Date(ms).toISOString();
+}
