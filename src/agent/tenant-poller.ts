@@ -1,7 +1,9 @@
 import type { TokenProvider } from '../auth/token-provider.ts';
 import { toM365Error, type M365Error } from '../errors.ts';
 import { fetchServiceHealth } from '../graph/graph-client.ts';
-import { detectChanges, type StatusChange, type TenantMemory } from '../health/changes.ts';
+import type { StatusChange } from '../health/changes.ts';
+import type { IssueUpdate } from '../health/issue-updates.ts';
+import { advanceMemory, type TenantMemory } from '../health/memory.ts';
 import { evaluateSnapshot } from '../health/evaluate.ts';
 import type { Snapshot } from '../health/model.ts';
 import type { Log } from '../log.ts';
@@ -11,7 +13,9 @@ import { createTenantStatus, type TenantStatus } from './tenant-status.ts';
 import type { TenantConfig } from '../config/types.ts';
 
 /** A failed poll is data, not an exception. */
-export type PollResult = { ok: true; snapshot: Snapshot; changes: StatusChange[] } | { ok: false; error: M365Error };
+export type PollResult =
+  | { ok: true; snapshot: Snapshot; changes: StatusChange[]; updates: IssueUpdate[] }
+  | { ok: false; error: M365Error };
 
 export interface TenantPollerOptions {
   tenant: TenantConfig;
@@ -57,11 +61,11 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
         signal: AbortSignal.any([signal, timeout]),
       });
       const views = evaluateSnapshot(snapshot);
-      const detected = detectChanges(memory, views, snapshot.fetchedAt);
-      memory = detected.memory;
+      const step = advanceMemory(memory, snapshot, views);
+      memory = step.memory;
       status.views = views;
       status.lastSuccessAt = snapshot.fetchedAt;
-      return { ok: true, snapshot, changes: detected.changes };
+      return { ok: true, snapshot, changes: step.changes, updates: step.updates };
     } catch (error) {
       const mapped = toM365Error(error);
       if (mapped.code === 'ABORTED' && timeout.aborted) return { ok: false, error: toM365Error(timeout.reason) };
@@ -79,6 +83,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       status.lastPollOk = result.ok;
       status.lastError = result.ok ? undefined : result.error;
       if (result.ok) {
+        for (const update of result.updates) options.events.emitIssueUpdate(status, update);
         for (const change of result.changes) options.events.emitStatusChange(status, change);
         if (memory) options.onMemory?.(memory);
         options.log.debug('poll ok', { tenant: options.tenant.name, services: result.snapshot.services.length, changes: result.changes.length });

@@ -8,10 +8,6 @@ export interface RememberedService {
   health: Health;
 }
 
-/** What is remembered of a tenant between polls: enough to detect changes, nothing more. */
-export interface TenantMemory {
-  services: Readonly<Record<string, RememberedService>>;
-}
 
 /** A service's status changed between two polls. */
 export interface StatusChange {
@@ -30,7 +26,7 @@ export interface StatusChange {
 }
 
 export interface DetectedChanges {
-  memory: TenantMemory;
+  services: Record<string, RememberedService>;
   changes: StatusChange[];
 }
 
@@ -39,12 +35,16 @@ export interface DetectedChanges {
  * (an advisory escalated to an incident keeps `serviceDegradation` but becomes critical). A service
  * seen for the first time (or the first poll of a tenant) yields no change; a vanished service is forgotten.
  */
-export function detectChanges(previous: TenantMemory | undefined, views: readonly ServiceView[], now: number): DetectedChanges {
+export function detectStatusChanges(
+  previous: Readonly<Record<string, RememberedService>> | undefined,
+  views: readonly ServiceView[],
+  now: number,
+): DetectedChanges {
   const services: Record<string, RememberedService> = {};
   const changes: StatusChange[] = [];
   for (const view of views) {
     services[view.id] = { name: view.name, status: view.status, health: view.health };
-    const before = previous?.services[view.id];
+    const before = previous?.[view.id];
     if (before === undefined || (before.status === view.status && before.health === view.health)) continue;
     changes.push({
       kind: 'status_change',
@@ -59,7 +59,7 @@ export function detectChanges(previous: TenantMemory | undefined, views: readonl
       at: now,
     });
   }
-  return { memory: { services }, changes };
+  return { services, changes };
 }
 
 /** The issue an on-call person should read first: incidents before advisories, then the latest modified. */

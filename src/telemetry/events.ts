@@ -1,13 +1,16 @@
 import { SeverityNumber, type Attributes, type Logger } from '@opentelemetry/api';
 import type { TenantStatus } from '../agent/tenant-status.ts';
 import type { StatusChange } from '../health/changes.ts';
+import type { IssueUpdate } from '../health/issue-updates.ts';
 import { HEALTH_OK, type Health } from '../health/model.ts';
+import { htmlToPlainText } from '../health/plain-text.ts';
 import { tenantAttributes } from './instruments.ts';
 import * as sc from './semconv.ts';
 
 /** Emits the catalogue's events as log records with `eventName` set. */
 export interface EventEmitter {
   emitStatusChange(status: TenantStatus, change: StatusChange): void;
+  emitIssueUpdate(status: TenantStatus, update: IssueUpdate): void;
 }
 
 const SEVERITY: Record<Health, { number: SeverityNumber; text: string }> = {
@@ -30,6 +33,7 @@ export function statusChangeAttributes(status: TenantStatus, change: StatusChang
     [sc.ATTR_SERVICE_HEALTH]: change.health,
     [sc.ATTR_SERVICE_HEALTH_PREVIOUS]: change.previousHealth,
     [sc.ATTR_ISSUE_IDS]: change.openIssueIds,
+    [sc.ATTR_EVENT_ID]: `${change.serviceId}:${change.previousStatus}>${change.status}@${new Date(change.at).toISOString()}`,
     [sc.ATTR_EVENT_NAME]: sc.EVENT_STATUS_CHANGE,
   };
   if (change.trigger) {
@@ -47,6 +51,49 @@ export function describeStatusChange(status: TenantStatus, change: StatusChange)
   return `${status.tenant.name}: ${change.serviceName} ${change.previousStatus} -> ${change.status} (${health})${issue}`;
 }
 
+/** Link to an issue in the Microsoft 365 admin center. */
+export function adminCenterUrl(issueId: string): string {
+  return `https://admin.microsoft.com/Adminportal/Home#/servicehealth/:/alerts/${encodeURIComponent(issueId)}`;
+}
+
+/** The attributes of an issue-update event. Free text stays in events, never in metric attributes. */
+export function issueUpdateAttributes(status: TenantStatus, update: IssueUpdate): Attributes {
+  const { issue } = update;
+  const latest = issue.posts.at(-1);
+  const attributes: Attributes = {
+    ...tenantAttributes(status),
+    [sc.ATTR_SERVICE_ID]: update.serviceId,
+    [sc.ATTR_SERVICE_NAME]: update.serviceName,
+    [sc.ATTR_ISSUE_ID]: issue.id,
+    [sc.ATTR_ISSUE_UPDATE]: update.update,
+    [sc.ATTR_ISSUE_CLASSIFICATION]: issue.classification,
+    [sc.ATTR_ISSUE_STATUS]: issue.status,
+    [sc.ATTR_ISSUE_RESOLVED]: issue.isResolved,
+    [sc.ATTR_ISSUE_TITLE]: issue.title,
+    [sc.ATTR_ISSUE_IMPACT]: issue.impactDescription,
+    [sc.ATTR_URL_FULL]: adminCenterUrl(issue.id),
+    [sc.ATTR_EVENT_ID]: update.eventId,
+    [sc.ATTR_EVENT_NAME]: sc.EVENT_ISSUE_UPDATE,
+  };
+  const optional: Array<[string, string | undefined]> = [
+    [sc.ATTR_ISSUE_FEATURE, issue.feature],
+    [sc.ATTR_ISSUE_FEATURE_GROUP, issue.featureGroup],
+    [sc.ATTR_ISSUE_START, issue.startDateTime],
+    [sc.ATTR_ISSUE_END, issue.endDateTime],
+    [sc.ATTR_ISSUE_POST, latest ? htmlToPlainText(latest.content) : undefined],
+  ];
+  for (const [key, value] of optional) if (value) attributes[key] = value;
+  return attributes;
+}
+
+/** A readable body for an issue update: what happened, then the latest post. */
+export function describeIssueUpdate(status: TenantStatus, update: IssueUpdate): string {
+  const { issue } = update;
+  const head = `${status.tenant.name}: ${update.serviceName} ${issue.classification} ${issue.id} ${update.update} (${issue.status}): ${issue.title}`;
+  const latest = issue.posts.at(-1);
+  return latest ? `${head}\n${htmlToPlainText(latest.content)}` : head;
+}
+
 /** Emits events through an OpenTelemetry logger. */
 export function createEventEmitter(logger: Logger): EventEmitter {
   return {
@@ -59,6 +106,18 @@ export function createEventEmitter(logger: Logger): EventEmitter {
         severityText: severity.text,
         body: describeStatusChange(status, change),
         attributes: statusChangeAttributes(status, change),
+      });
+    },
+    emitIssueUpdate(status, update) {
+      const warn = update.issue.classification === 'incident' && !update.issue.isResolved;
+      const severity = warn ? SEVERITY[1] : SEVERITY[0];
+      logger.emit({
+        eventName: sc.EVENT_ISSUE_UPDATE,
+        timestamp: update.at,
+        severityNumber: severity.number,
+        severityText: severity.text,
+        body: describeIssueUpdate(status, update),
+        attributes: issueUpdateAttributes(status, update),
       });
     },
   };

@@ -11,6 +11,17 @@ export const ATTR_ISSUE_IDS = 'm365.issue.ids';
 export const ATTR_ISSUE_ID = 'm365.issue.id';
 export const ATTR_ISSUE_TITLE = 'm365.issue.title';
 export const ATTR_ISSUE_CLASSIFICATION = 'm365.issue.classification';
+export const ATTR_ISSUE_STATUS = 'm365.issue.status';
+export const ATTR_ISSUE_FEATURE = 'm365.issue.feature';
+export const ATTR_ISSUE_FEATURE_GROUP = 'm365.issue.feature_group';
+export const ATTR_ISSUE_RESOLVED = 'm365.issue.resolved';
+export const ATTR_ISSUE_START = 'm365.issue.start';
+export const ATTR_ISSUE_END = 'm365.issue.end';
+export const ATTR_ISSUE_IMPACT = 'm365.issue.impact';
+export const ATTR_ISSUE_POST = 'm365.issue.post';
+export const ATTR_ISSUE_UPDATE = 'm365.issue.update';
+export const ATTR_EVENT_ID = 'm365.event.id';
+export const ATTR_URL_FULL = 'url.full';
 export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_HTTP_STATUS_CODE = 'http.response.status_code';
 export const ATTR_EVENT_NAME = 'event.name';
@@ -28,3 +39,4 @@ export const METRIC_DATA_AGE = 'm365.data.age';
 
 /** Event names. */
 export const EVENT_STATUS_CHANGE = 'm365.service.status_change';
+export const EVENT_ISSUE_UPDATE = 'm365.issue.update';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { detectChanges, pickTrigger } from '../../../src/health/changes.ts';
+import { detectStatusChanges, pickTrigger } from '../../../src/health/changes.ts';
 import type { ServiceView } from '../../../src/health/evaluate.ts';
 import type { Issue } from '../../../src/health/model.ts';
 
@@ -16,17 +16,17 @@ function issue(id: string, classification: Issue['classification'], lastModified
   };
 }
 
-describe('detectChanges: a service going down and back', () => {
+describe('detectStatusChanges: a service going down and back', () => {
   test('the first poll remembers and reports nothing', () => {
-    const first = detectChanges(undefined, [view('Exchange', 'serviceOperational', 0)], 1000);
+    const first = detectStatusChanges(undefined, [view('Exchange', 'serviceOperational', 0)], 1000);
     assert.deepEqual(first.changes, []);
-    assert.deepEqual(first.memory.services.Exchange, { name: 'Exchange name', status: 'serviceOperational', health: 0 });
+    assert.deepEqual(first.services.Exchange, { name: 'Exchange name', status: 'serviceOperational', health: 0 });
   });
 
   test('a degradation, then the same state again, then recovery: exactly two changes', () => {
     const incident = issue('EX1', 'incident', '2026-01-01T00:00:00Z');
-    const up = detectChanges(undefined, [view('Exchange', 'serviceOperational', 0)], 1000);
-    const down = detectChanges(up.memory, [view('Exchange', 'serviceDegradation', 2, [incident])], 2000);
+    const up = detectStatusChanges(undefined, [view('Exchange', 'serviceOperational', 0)], 1000);
+    const down = detectStatusChanges(up.services, [view('Exchange', 'serviceDegradation', 2, [incident])], 2000);
     assert.equal(down.changes.length, 1);
     assert.deepEqual(
       { ...down.changes[0], trigger: down.changes[0]?.trigger?.id },
@@ -35,26 +35,26 @@ describe('detectChanges: a service going down and back', () => {
         previousStatus: 'serviceOperational', health: 2, previousHealth: 0, openIssueIds: ['EX1'], trigger: 'EX1', at: 2000,
       },
     );
-    const still = detectChanges(down.memory, [view('Exchange', 'serviceDegradation', 2, [incident])], 3000);
+    const still = detectStatusChanges(down.services, [view('Exchange', 'serviceDegradation', 2, [incident])], 3000);
     assert.deepEqual(still.changes, []);
-    const back = detectChanges(still.memory, [view('Exchange', 'serviceRestored', 0)], 4000);
+    const back = detectStatusChanges(still.services, [view('Exchange', 'serviceRestored', 0)], 4000);
     assert.equal(back.changes.length, 1);
     assert.equal(back.changes[0]?.previousHealth, 2);
     assert.equal(back.changes[0]?.health, 0);
   });
 
   test('an advisory escalated to an incident under the same status is a change of health', () => {
-    const before = detectChanges(undefined, [view('Teams', 'serviceDegradation', 1)], 1);
-    const after = detectChanges(before.memory, [view('Teams', 'serviceDegradation', 2)], 2);
+    const before = detectStatusChanges(undefined, [view('Teams', 'serviceDegradation', 1)], 1);
+    const after = detectStatusChanges(before.services, [view('Teams', 'serviceDegradation', 2)], 2);
     assert.equal(after.changes.length, 1);
     assert.equal(after.changes[0]?.previousHealth, 1);
   });
 
   test('a new service is not a change; a vanished one is forgotten', () => {
-    const before = detectChanges(undefined, [view('A', 'serviceOperational', 0)], 1);
-    const after = detectChanges(before.memory, [view('B', 'serviceInterruption', 2)], 2);
+    const before = detectStatusChanges(undefined, [view('A', 'serviceOperational', 0)], 1);
+    const after = detectStatusChanges(before.services, [view('B', 'serviceInterruption', 2)], 2);
     assert.deepEqual(after.changes, []);
-    assert.deepEqual(Object.keys(after.memory.services), ['B']);
+    assert.deepEqual(Object.keys(after.services), ['B']);
   });
 });
 

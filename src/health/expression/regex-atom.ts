@@ -1,0 +1,120 @@
+import { escapeCodePoint, failAt, HORIZONTAL_SPACE, readCodePointEscape, readPropertyEscape, VERTICAL_SPACE, type PatternText } from './regex-escape.ts';
+import type { RegexNode } from './regex-node.ts';
+
+/** The Perl modifiers in force at a point of the pattern. */
+export interface RegexModes {
+  readonly ignoreCase: boolean;
+  readonly multiline: boolean;
+  readonly dotAll: boolean;
+  readonly extended: boolean;
+}
+
+/** Reading state of the pattern parser. */
+export interface RegexParser extends PatternText {
+  index: number;
+  modes: RegexModes;
+  depth: number;
+  /** Every literal code point the pattern names, for the safety analysis. */
+  readonly codePoints: Set<number>;
+}
+
+/** Perl's `$` without /m: end of string, or before a final newline. */
+export const PERL_END = '(?=\\n?$)';
+
+/** A one-character node whose meaning does not depend on case folding. */
+export function classNode(source: string, dot = false): RegexNode {
+  return { kind: 'char', source, ignoreCase: null, dot };
+}
+
+/** A node matching one literal code point, under the case rules in force. */
+export function literalNode(parser: RegexParser, codePoint: number): RegexNode {
+  parser.codePoints.add(codePoint);
+  return { kind: 'char', source: escapeCodePoint(codePoint), ignoreCase: parser.modes.ignoreCase, dot: false };
+}
+
+/** Reads the literal character at `at` and moves past it. */
+export function readLiteral(parser: RegexParser, at: number): RegexNode {
+  const codePoint = parser.pattern.codePointAt(at) ?? 0;
+  parser.index = at + String.fromCodePoint(codePoint).length;
+  return literalNode(parser, codePoint);
+}
+
+/** Perl would interpolate `$name` and `@name` (and Centreon `%{name}`) inside a regex literal: refuse them. */
+export function checkInterpolation(parser: PatternText, at: number): void {
+  const rest = parser.pattern.slice(at, at + 2);
+  if (/^[$@][A-Za-z0-9_{$:]/.test(rest)) {
+    failAt(parser, at, `'${rest[0]}' would interpolate a Perl variable: escape it as '\\${rest[0]}'`);
+  }
+  if (/^%\{[A-Za-z0-9_.]+\}/.test(parser.pattern.slice(at))) failAt(parser, at, 'variables cannot be used inside a regex');
+}
+
+const ESCAPE_NODES: Readonly<Record<string, () => RegexNode>> = {
+  d: () => classNode('\\d'),
+  D: () => classNode('\\D'),
+  w: () => classNode('\\w'),
+  W: () => classNode('\\W'),
+  s: () => classNode('\\s'),
+  S: () => classNode('\\S'),
+  h: () => classNode(`[${HORIZONTAL_SPACE}]`),
+  H: () => classNode(`[^${HORIZONTAL_SPACE}]`),
+  v: () => classNode(`[${VERTICAL_SPACE}]`),
+  V: () => classNode(`[^${VERTICAL_SPACE}]`),
+  N: () => classNode('[^\\n]'),
+  R: () => ({
+    kind: 'group',
+    body: {
+      kind: 'alternation',
+      branches: [{ kind: 'sequence', items: [classNode('\\r'), classNode('\\n')] }, classNode(`[${VERTICAL_SPACE}]`)],
+    },
+  }),
+  A: () => ({ kind: 'assert', source: '^', anchorsStart: true }),
+  z: () => ({ kind: 'assert', source: '$', anchorsStart: false }),
+  Z: () => ({ kind: 'assert', source: PERL_END, anchorsStart: false }),
+  b: () => ({ kind: 'assert', source: '\\b', anchorsStart: false }),
+  B: () => ({ kind: 'assert', source: '\\B', anchorsStart: false }),
+};
+
+/** Reads the escape whose backslash is at `parser.index`; `\Q…\E` yields several nodes and a lone `\E` none. */
+export function parseEscape(parser: RegexParser): RegexNode[] {
+  const at = parser.index;
+  const letter = parser.pattern[at + 1];
+  if (letter === undefined) failAt(parser, at, 'trailing backslash in regex');
+  const escaped = readCodePointEscape(parser, at + 1);
+  if (escaped !== undefined) {
+    parser.index = escaped.end;
+    return [literalNode(parser, escaped.codePoint)];
+  }
+  parser.index = at + 2;
+  if (letter === 'Q') return readQuoted(parser);
+  if (letter === 'E') return [];
+  if (letter === 'p' || letter === 'P') {
+    const property = readPropertyEscape(parser, at + 1);
+    parser.index = property.end;
+    return [{ kind: 'char', source: property.source, ignoreCase: parser.modes.ignoreCase, dot: false }];
+  }
+  const unsupported = describeUnsupportedEscape(letter, parser.pattern[at + 2]);
+  if (unsupported !== undefined) failAt(parser, at, unsupported);
+  const node = ESCAPE_NODES[letter];
+  if (node !== undefined) return [node()];
+  if (/[A-Za-z0-9]/.test(letter)) failAt(parser, at, `unrecognized escape '\\${letter}' in regex`);
+  return [readLiteral(parser, at + 1)];
+}
+
+function describeUnsupportedEscape(letter: string, next: string | undefined): string | undefined {
+  if (/[1-9gk]/.test(letter)) return `backreferences such as '\\${letter}' are not supported`;
+  if (/[luLUF]/.test(letter)) return `case-changing escape '\\${letter}' is not supported`;
+  if (/[GKXC]/.test(letter)) return `escape '\\${letter}' is not supported`;
+  if (letter === 'N' && next === '{') return "named characters are not supported: write '\\N{U+hex}' or '\\x{hex}'";
+  if ((letter === 'b' || letter === 'B') && next === '{') return `'\\${letter}{…}' boundaries are not supported`;
+  return undefined;
+}
+
+/** `\Q…\E`: everything up to `\E` (or the end) is literal. */
+function readQuoted(parser: RegexParser): RegexNode[] {
+  const close = parser.pattern.indexOf('\\E', parser.index);
+  const end = close < 0 ? parser.pattern.length : close;
+  const nodes: RegexNode[] = [];
+  while (parser.index < end) nodes.push(readLiteral(parser, parser.index));
+  parser.index = close < 0 ? end : close + 2;
+  return nodes;
+}

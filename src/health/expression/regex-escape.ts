@@ -1,0 +1,121 @@
+import { createSyntaxError } from './syntax-error.ts';
+
+/** A Perl pattern being read, with where it sits in the expression so that errors can name a position. */
+export interface PatternText {
+  readonly pattern: string;
+  /** 1-based position of the pattern's first character in the expression. */
+  readonly position: number;
+}
+
+/** A code point read from an escape, and the pattern index just after the escape. */
+export interface EscapedCodePoint {
+  readonly codePoint: number;
+  readonly end: number;
+}
+
+/** Throws the syntax error for a problem at `index` of the pattern. */
+export function failAt(text: PatternText, index: number, detail: string): never {
+  throw createSyntaxError(text.position + index, detail);
+}
+
+const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { t: 9, n: 10, r: 13, f: 12, e: 0x1b, a: 7 };
+const MAX_CODE_POINT = 0x10ffff;
+
+/**
+ * Reads an escape that stands for one character (`\t \n \r \f \e \a \0oo \xHH \x{…} \o{…} \cX \N{U+…}`).
+ * `index` is the letter after the backslash; returns undefined when the escape is of another kind.
+ */
+export function readCodePointEscape(text: PatternText, index: number): EscapedCodePoint | undefined {
+  const letter = text.pattern[index] ?? '';
+  const simple = SIMPLE_ESCAPES[letter];
+  if (simple !== undefined) return { codePoint: simple, end: index + 1 };
+  if (letter === '0') return readOctalEscape(text, index);
+  if (letter === 'x') return text.pattern[index + 1] === '{' ? readBraced(text, index, /^[0-9A-Fa-f]+$/, 16) : readShortHex(text, index);
+  if (letter === 'o' && text.pattern[index + 1] === '{') return readBraced(text, index, /^[0-7]+$/, 8);
+  if (letter === 'N' && text.pattern.startsWith('{U+', index + 1)) return readUnicodeName(text, index);
+  if (letter === 'c') return readControl(text, index);
+  return undefined;
+}
+
+/** Reads up to three octal digits starting at `index` (`\\012`, or `\\12` inside a character class). */
+export function readOctalEscape(text: PatternText, index: number): EscapedCodePoint {
+  const found = /^[0-7]{1,3}/.exec(text.pattern.slice(index))?.[0] ?? '0';
+  return { codePoint: Number.parseInt(found, 8), end: index + found.length };
+}
+
+function readShortHex(text: PatternText, index: number): EscapedCodePoint {
+  const found = /^[0-9A-Fa-f]{0,2}/.exec(text.pattern.slice(index + 1))?.[0] ?? '';
+  return { codePoint: found === '' ? 0 : Number.parseInt(found, 16), end: index + 1 + found.length };
+}
+
+function readBraced(text: PatternText, index: number, digits: RegExp, radix: number): EscapedCodePoint {
+  const close = text.pattern.indexOf('}', index + 2);
+  const inside = close < 0 ? '' : text.pattern.slice(index + 2, close).replaceAll('_', '').trim();
+  if (!digits.test(inside)) failAt(text, index - 1, `invalid escape '\\${text.pattern[index]}{…}': expected ${radix === 16 ? 'hexadecimal' : 'octal'} digits and '}'`);
+  return { codePoint: checkCodePoint(text, index, Number.parseInt(inside, radix)), end: close + 1 };
+}
+
+function readUnicodeName(text: PatternText, index: number): EscapedCodePoint {
+  const close = text.pattern.indexOf('}', index);
+  const inside = close < 0 ? '' : text.pattern.slice(index + 4, close);
+  if (!/^[0-9A-Fa-f]+$/.test(inside)) failAt(text, index - 1, "invalid escape '\\N{U+…}': expected hexadecimal digits and '}'");
+  return { codePoint: checkCodePoint(text, index, Number.parseInt(inside, 16)), end: close + 1 };
+}
+
+function readControl(text: PatternText, index: number): EscapedCodePoint {
+  const character = text.pattern[index + 1];
+  if (character === undefined || !/^[\x20-\x7e]$/.test(character)) failAt(text, index - 1, "escape '\\c' must be followed by a printable ASCII character");
+  return { codePoint: (character.toUpperCase().codePointAt(0) ?? 0) ^ 64, end: index + 2 };
+}
+
+function checkCodePoint(text: PatternText, index: number, codePoint: number): number {
+  if (codePoint > MAX_CODE_POINT) failAt(text, index - 1, `code point 0x${codePoint.toString(16)} is beyond Unicode`);
+  return codePoint;
+}
+
+/**
+ * Reads `\p{…}`, `\P{…}`, `\pL` (index at the `p`/`P`) into a JavaScript property escape. Perl's bare script names
+ * (`\p{Latin}`) are tried as `Script_Extensions=`, which is what Perl means by them.
+ */
+export function readPropertyEscape(text: PatternText, index: number): { source: string; end: number } {
+  const braced = text.pattern[index + 1] === '{';
+  const close = braced ? text.pattern.indexOf('}', index) : index + 2;
+  if (close < 0 || close > text.pattern.length) failAt(text, index - 1, "unterminated Unicode property: expected '}'");
+  let name = braced ? text.pattern.slice(index + 2, close).trim() : text.pattern.slice(index + 1, close);
+  let negated = text.pattern[index] === 'P';
+  if (name.startsWith('^')) [name, negated] = [name.slice(1).trim(), !negated];
+  const found = [name, `Script_Extensions=${name}`, name.replace(/^Is/, ''), `Script_Extensions=${name.replace(/^Is/, '')}`].find(isKnownProperty);
+  if (found === undefined) failAt(text, index - 1, `unsupported Unicode property '${name}'`);
+  return { source: `\\${negated ? 'P' : 'p'}{${found}}`, end: braced ? close + 1 : close };
+}
+
+function isKnownProperty(name: string): boolean {
+  if (!/^[A-Za-z_=]+$/.test(name)) return false;
+  try {
+    new RegExp(`\\p{${name}}`, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const SYNTAX_CHARACTERS = new Set('^$\\.*+?()[]{}|/');
+
+/**
+ * Writes a code point as a JavaScript `u`-mode regex fragment matching exactly that character, for use outside a
+ * character class or, with `inClass`, inside one (where `-` needs escaping too).
+ */
+export function escapeCodePoint(codePoint: number, inClass = false): string {
+  const character = String.fromCodePoint(codePoint);
+  if (SYNTAX_CHARACTERS.has(character) || (inClass && character === '-')) return `\\${character}`;
+  if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint <= 0xa0) || codePoint === 0x2028 || codePoint === 0x2029) {
+    return `\\u{${codePoint.toString(16)}}`;
+  }
+  if (codePoint >= 0xd800 && codePoint <= 0xdfff) return `\\u{${codePoint.toString(16)}}`;
+  return character;
+}
+
+/** Horizontal whitespace (`\h`), as class contents. */
+export const HORIZONTAL_SPACE = '\\t\\u{20}\\u{a0}\\u{1680}\\u{180e}\\u{2000}-\\u{200a}\\u{202f}\\u{205f}\\u{3000}';
+/** Vertical whitespace (`\v`), as class contents. */
+export const VERTICAL_SPACE = '\\n\\u{b}\\f\\r\\u{85}\\u{2028}\\u{2029}';

@@ -1,0 +1,85 @@
+import type { Classification, Issue, ServiceStatus, Snapshot } from './model.ts';
+
+/** What is remembered of an issue to tell a new version from one already reported. */
+export interface IssueVersion {
+  lastModified: string;
+  status: ServiceStatus;
+  classification: Classification;
+  isResolved: boolean;
+}
+
+export type IssueUpdateKind = 'opened' | 'updated' | 'resolved';
+
+/** An issue appeared, changed or resolved since the last poll. */
+export interface IssueUpdate {
+  kind: 'issue_update';
+  update: IssueUpdateKind;
+  serviceId: string;
+  serviceName: string;
+  issue: Issue;
+  /** The version reported before, if any. */
+  previous: IssueVersion | undefined;
+  /** Stable id of this event: the issue id and its version. */
+  eventId: string;
+  at: number;
+}
+
+/** The version of an issue as it will be remembered. */
+export function issueVersion(issue: Issue): IssueVersion {
+  return {
+    lastModified: issue.lastModifiedDateTime ?? '',
+    status: issue.status,
+    classification: issue.classification,
+    isResolved: issue.isResolved,
+  };
+}
+
+function sameVersion(a: IssueVersion, b: IssueVersion): boolean {
+  return a.lastModified === b.lastModified && a.status === b.status && a.classification === b.classification && a.isResolved === b.isResolved;
+}
+
+function modifiedAfter(issue: Issue, since: number | undefined): boolean {
+  const modified = Date.parse(issue.lastModifiedDateTime ?? issue.endDateTime ?? '');
+  return since !== undefined && Number.isFinite(modified) && modified > since;
+}
+
+function kindOf(previous: IssueVersion | undefined, current: IssueVersion): IssueUpdateKind {
+  if (current.isResolved && !previous?.isResolved) return 'resolved';
+  return previous === undefined ? 'opened' : 'updated';
+}
+
+/**
+ * Reports each issue exactly once per version (id + lastModifiedDateTime, status, classification, resolution).
+ * With no memory (the first poll ever) nothing is reported: the first poll is the baseline. An issue first seen
+ * already resolved is news only if it was modified after the previous poll (`since`, ms): older ones are history.
+ */
+export function detectIssueUpdates(
+  previous: Readonly<Record<string, IssueVersion>> | undefined,
+  since: number | undefined,
+  snapshot: Snapshot,
+  now: number,
+): { versions: Record<string, IssueVersion>; updates: IssueUpdate[] } {
+  const versions: Record<string, IssueVersion> = {};
+  const updates: IssueUpdate[] = [];
+  for (const service of snapshot.services) {
+    for (const issue of service.issues) {
+      const current = issueVersion(issue);
+      versions[issue.id] = current;
+      if (previous === undefined) continue;
+      const before = previous[issue.id];
+      if (before !== undefined && sameVersion(before, current)) continue;
+      if (before === undefined && issue.isResolved && !modifiedAfter(issue, since)) continue;
+      updates.push({
+        kind: 'issue_update',
+        update: kindOf(before, current),
+        serviceId: service.id,
+        serviceName: service.name,
+        issue,
+        previous: before,
+        eventId: `${issue.id}@${current.lastModified}`,
+        at: now,
+      });
+    }
+  }
+  return { versions, updates };
+}

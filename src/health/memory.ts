@@ -1,0 +1,30 @@
+import { detectStatusChanges, type RememberedService, type StatusChange } from './changes.ts';
+import type { ServiceView } from './evaluate.ts';
+import { detectIssueUpdates, type IssueUpdate, type IssueVersion } from './issue-updates.ts';
+import type { Snapshot } from './model.ts';
+
+/** What is remembered of a tenant between polls (and across restarts): enough to detect changes, nothing more. */
+export interface TenantMemory {
+  /** When the remembered poll ended (ms since epoch). */
+  polledAt: number;
+  services: Readonly<Record<string, RememberedService>>;
+  issues: Readonly<Record<string, IssueVersion>>;
+}
+
+export interface MemoryStep {
+  memory: TenantMemory;
+  changes: StatusChange[];
+  updates: IssueUpdate[];
+}
+
+/** One step of a tenant's history: compares a fresh poll with the memory and returns the new memory and what changed. */
+export function advanceMemory(previous: TenantMemory | undefined, snapshot: Snapshot, views: readonly ServiceView[]): MemoryStep {
+  const now = snapshot.fetchedAt;
+  const status = detectStatusChanges(previous?.services, views, now);
+  const issues = detectIssueUpdates(previous?.issues, previous?.polledAt, snapshot, now);
+  return {
+    memory: { polledAt: now, services: status.services, issues: issues.versions },
+    changes: status.changes,
+    updates: issues.updates,
+  };
+}

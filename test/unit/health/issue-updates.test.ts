@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ServiceView } from '../../../src/health/evaluate.ts';
+import { advanceMemory, type TenantMemory } from '../../../src/health/memory.ts';
+import type { Issue, Snapshot } from '../../../src/health/model.ts';
+import { htmlToPlainText } from '../../../src/health/plain-text.ts';
+
+function issue(overrides: Partial<Issue>): Issue {
+  return {
+    id: 'TM1', title: 'Chat is slow', impactDescription: '', classification: 'advisory', status: 'investigating',
+    rawStatus: 'investigating', service: 'Microsoft Teams', feature: undefined, featureGroup: undefined, isResolved: false,
+    startDateTime: undefined, endDateTime: undefined, lastModifiedDateTime: '2026-11-27T10:00:00Z', posts: [], ...overrides,
+  };
+}
+
+function poll(previous: TenantMemory | undefined, issues: Issue[], at: number) {
+  const snapshot: Snapshot = { fetchedAt: at, services: [{ id: 'microsoftteams', name: 'Microsoft Teams', status: 'serviceOperational', rawStatus: '', issues }] };
+  const views: ServiceView[] = [{ id: 'microsoftteams', name: 'Microsoft Teams', status: 'serviceOperational', rawStatus: '', health: 0, openIssues: [] }];
+  return advanceMemory(previous, snapshot, views);
+}
+
+describe('issue updates: one issue through its life', () => {
+  test('opened, escalated, updated, resolved: one event per version, none for repeats', () => {
+    const t0 = Date.parse('2026-11-27T09:00:00Z');
+    const baseline = poll(undefined, [issue({ id: 'OLD', isResolved: true })], t0);
+    assert.deepEqual(baseline.updates, [], 'the first poll is the baseline');
+    const versions = [
+      issue({}),
+      issue({}),
+      issue({ classification: 'incident', status: 'serviceDegradation', lastModifiedDateTime: '2026-11-27T10:05:00Z' }),
+      issue({ classification: 'incident', status: 'serviceDegradation', lastModifiedDateTime: '2026-11-27T10:10:00Z' }),
+      issue({ classification: 'incident', status: 'serviceRestored', isResolved: true, lastModifiedDateTime: '2026-11-27T10:20:00Z' }),
+      issue({ classification: 'incident', status: 'serviceRestored', isResolved: true, lastModifiedDateTime: '2026-11-27T10:20:00Z' }),
+    ];
+    let memory = baseline.memory;
+    const seen: string[] = [];
+    versions.forEach((version, i) => {
+      const step = poll(memory, [issue({ id: 'OLD', isResolved: true }), version], t0 + (i + 1) * 60_000);
+      memory = step.memory;
+      seen.push(...step.updates.map((u) => `${u.update} ${u.issue.classification} ${u.eventId}`));
+    });
+    assert.deepEqual(seen, [
+      'opened advisory TM1@2026-11-27T10:00:00Z',
+      'updated incident TM1@2026-11-27T10:05:00Z',
+      'updated incident TM1@2026-11-27T10:10:00Z',
+      'resolved incident TM1@2026-11-27T10:20:00Z',
+    ]);
+  });
+
+  test('an issue that opened and resolved between two polls is reported once; older history is not', () => {
+    const t0 = Date.parse('2026-11-27T09:00:00Z');
+    const baseline = poll(undefined, [], t0);
+    const later = poll(baseline.memory, [
+      issue({ id: 'NEW', isResolved: true, lastModifiedDateTime: '2026-11-27T09:30:00Z' }),
+      issue({ id: 'ANCIENT', isResolved: true, lastModifiedDateTime: '2026-10-01T00:00:00Z' }),
+    ], t0 + 3_600_000);
+    assert.deepEqual(later.updates.map((u) => `${u.update} ${u.issue.id}`), ['resolved NEW']);
+  });
+});
+
+describe('htmlToPlainText', () => {
+  test('keeps the labelled sections of a post as lines, decodes entities', () => {
+    const html = '<p><b>Title:</b> Mail &amp; calendar delays</p><p>User Impact: Users can&#39;t send&nbsp;mail.<br>Current status: We&#x27;re investigating.</p>';
+    assert.equal(htmlToPlainText(html), "Title: Mail & calendar delays\nUser Impact: Users can't send mail.\nCurrent status: We're investigating.");
+  });
+  test('cuts at the limit and survives broken markup', () => {
+    assert.equal(htmlToPlainText('x'.repeat(5000)).length, 4000);
+    assert.equal(htmlToPlainText('<p unclosed <b>bold</b> &bogus; &#99999999;'), 'bold &bogus; &#99999999;');
+  });
+});
