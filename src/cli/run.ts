@@ -31,7 +31,7 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
     resource: config.resource,
     ...options.sinks,
   });
-  const agent = buildAgent(config, { telemetry, log });
+  const agent = await buildAgent(config, { telemetry, log });
   agent.start();
   log.info('agent started', { version: VERSION, tenants: config.tenants.length, endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint });
   const signal = await io.stopRequested;

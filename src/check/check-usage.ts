@@ -1,0 +1,51 @@
+/** Help of `m365-health check` and `m365-health list-services`. */
+export const CHECK_USAGE = `m365-health check: one Nagios/Centreon check of a Microsoft 365 tenant's service health
+(a drop-in for cloud::microsoft::office365::management::plugin --mode=service-status)
+
+Usage:
+  m365-health check --tenant=ID --client-id=ID --client-secret=SECRET [options]
+  m365-health list-services --tenant=ID --client-id=ID --client-secret=SECRET [--filter-name=REGEX] [--json]
+
+Options are written --name=value or --name value. Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+
+Connection:
+  --tenant=ID                  tenant GUID or domain
+  --client-id=ID               application (client) id
+  --client-secret=SECRET       the client secret's value (not its id)
+  --login-endpoint=URL         default https://login.microsoftonline.com
+  --graph-endpoint=URL         default https://graph.microsoft.com
+  --timeout=SECONDS            bound on the whole run, throttling retries included (default 10)
+  --statefile-dir=DIR          token cache directory, created if missing (default /var/lib/centreon/centplugins
+                               when writable, else $XDG_CACHE_HOME/m365-health or ~/.cache/m365-health)
+
+Selection:
+  --include-service-name=REGEX (alias --filter-service-name) services to check, by name
+  --exclude-service-name=REGEX services to leave out
+  --include-classification=REGEX, --exclude-classification=REGEX
+                               issues to consider (advisory, incident); a service whose open issues are
+                               all left out is not reported
+  --exclude-resolved=0|1       leave resolved issues out (default 1)
+  --filter-feature-name=REGEX  features to show (--custommode=managementapi)
+
+Thresholds (first match wins: critical, then warning, then unknown):
+  --critical-status=EXPR       default '%{status} !~ /serviceOperational|serviceRestored/i'
+                               ('%{status} !~ /Normal|Service Restored/i' with --custommode=managementapi)
+  --warning-status=EXPR        default '' (never)
+  --unknown-status=EXPR        default '' (never)
+  Variables: %{status} %{service_name} %{service_id} %{classification} %{issue_title}
+  %{issue_startDateTime} %{issue_id} %{issue_status} %{issue_resolved} %{feature_name} %{feature_group}
+  Operators: =~ !~ eq ne == != < > <= >= && || and or not !, parentheses, /regex/i, 'strings', numbers.
+
+Output:
+  --verbose                    one more line per entry
+  --perfdata                   append counts of entries per state after ' | '
+  --debug                      print each HTTP exchange on stderr, credentials redacted
+  --json                       list-services as JSON
+
+Centreon compatibility:
+  --plugin=cloud::microsoft::office365::management::plugin --mode=service-status|list-services
+  --custommode=graphapi        Graph statuses (serviceOperational, ...), one entry per open issue (default)
+  --custommode=managementapi   the retired Management API's language: display statuses (Normal service, ...),
+                               a service and its features
+  --http-backend=...           accepted and ignored
+`;

@@ -1,0 +1,84 @@
+import { findTokens, redactForm, redactHeaders, redactJson, scrubText } from './redact.ts';
+
+export interface DebugFetchOptions {
+  readonly fetch: typeof fetch;
+  /** Receives each line of the transcript. */
+  readonly write: (line: string) => void;
+  /** Values never to print (the client secret); access tokens seen in answers are added as they come. */
+  readonly secrets: readonly string[];
+  readonly clock: () => number;
+  /** Longest body shown, characters (default 4,000). */
+  readonly maxBodyChars?: number;
+}
+
+const DEFAULT_MAX_BODY_CHARS = 4000;
+
+/**
+ * Wraps `fetch` to print each HTTP exchange for `--debug`: method, URL, status, time, headers and bodies,
+ * with secrets, client assertions and tokens redacted by field and, as a last guard, by value.
+ */
+export function createDebugFetch(options: DebugFetchOptions): typeof fetch {
+  const transcript = createTranscript(options);
+  return async (input, init) => {
+    await transcript.request(input, init);
+    const started = options.clock();
+    let response: Response;
+    try {
+      response = await options.fetch(input, init);
+    } catch (error) {
+      transcript.print(`< failed after ${options.clock() - started} ms: ${describe(error)}`);
+      throw error;
+    }
+    await transcript.response(response, options.clock() - started);
+    return response;
+  };
+}
+
+/** Prints requests and responses, learning the tokens it sees so that they never appear later either. */
+function createTranscript(options: DebugFetchOptions) {
+  const secrets = new Set(options.secrets);
+  const maxBodyChars = options.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS;
+  const print = (line: string): void => options.write(scrubText(line, secrets));
+  const printBody = (marker: string, body: string, type: string | null): void => {
+    if (body === '') return;
+    const shown = showBody(body, type);
+    print(`${marker} ${shown.length > maxBodyChars ? `${shown.slice(0, maxBodyChars)}… (${body.length} characters)` : shown}`);
+  };
+  return {
+    print,
+    async request(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): Promise<void> {
+      const original = input instanceof Request ? input : undefined;
+      const headers = new Headers(init?.headers ?? original?.headers);
+      print(`> ${(init?.method ?? original?.method ?? 'GET').toUpperCase()} ${original?.url ?? String(input)}`);
+      for (const line of redactHeaders(headers)) print(`> ${line}`);
+      printBody('>', await bodyText(init?.body), headers.get('content-type'));
+    },
+    async response(response: Response, elapsedMs: number): Promise<void> {
+      print(`< HTTP ${[response.status, response.statusText].filter(Boolean).join(' ')} (${elapsedMs} ms)`);
+      for (const line of redactHeaders(response.headers)) print(`< ${line}`);
+      const body = await response.clone().text().catch((error: unknown) => {
+        print(`< body unreadable: ${describe(error)}`);
+        return '';
+      });
+      for (const token of findTokens(body)) secrets.add(token);
+      printBody('<', body, response.headers.get('content-type'));
+    },
+  };
+}
+
+async function bodyText(body: RequestInit['body']): Promise<string> {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'string') return body;
+  if (body instanceof URLSearchParams) return body.toString();
+  return '[binary body]';
+}
+
+function showBody(body: string, type: string | null): string {
+  if (type?.includes('application/x-www-form-urlencoded')) return redactForm(body);
+  return redactJson(body) ?? body.replace(/\s+/g, ' ');
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}

@@ -1,0 +1,87 @@
+import { createClientSecretTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
+import { toM365Error } from '../errors.ts';
+import { fetchServiceHealth } from '../graph/graph-client.ts';
+import type { Snapshot } from '../health/model.ts';
+import type { CheckOptions } from './check-options.ts';
+import { createDebugFetch } from './debug-fetch.ts';
+import { resolveStatefileDir } from './statefile-dir.ts';
+import { createTokenFileCache } from './token-file-cache.ts';
+
+/** What a run may touch: the network, time, the environment and a place to write debug lines. */
+export interface CheckRuntime {
+  readonly fetch: typeof fetch;
+  readonly clock: () => number;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Receives `--debug` lines (one per call, without newline). */
+  readonly debug: (line: string) => void;
+  /** Aborts the run (the process is asked to stop). */
+  readonly signal?: AbortSignal;
+  /** Shared state directories tried before the user's cache (default: Centreon's). */
+  readonly sharedStatefileDirs?: readonly string[];
+}
+
+/** Retries of one Graph request: high, so that `--timeout` is what ends a throttled run. */
+const MAX_RETRIES = 30;
+
+/**
+ * One read of a tenant's service health, the agent's pipeline with the check's options: a client-secret token
+ * (cached in a file between runs), then every page of `healthOverviews?$expand=issues`, retries included, all
+ * within `--timeout`. Rejects with an {@link M365Error}.
+ */
+export async function readTenantHealth(options: CheckOptions, runtime: CheckRuntime): Promise<Snapshot> {
+  const fetch = options.debug
+    ? createDebugFetch({ fetch: runtime.fetch, write: runtime.debug, secrets: [options.clientSecret.reveal()], clock: runtime.clock })
+    : runtime.fetch;
+  const tokens = await createTokens(options, runtime, fetch);
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = runtime.signal === undefined ? timeout : AbortSignal.any([timeout, runtime.signal]);
+  try {
+    const reading = fetchServiceHealth(
+      { graphUrl: options.endpoints.graph, tokens, fetch, clock: runtime.clock, sleep: runtime.sleep, maxRetries: MAX_RETRIES },
+      { deadline: runtime.clock() + options.timeoutMs, signal },
+    );
+    // The token request does not take the signal: the race keeps --timeout a bound on the whole run.
+    return await raceAbort(reading, signal);
+  } catch (error) {
+    const mapped = toM365Error(error);
+    if (mapped.code === 'ABORTED' && timeout.aborted) throw toM365Error(timeout.reason);
+    throw mapped;
+  }
+}
+
+async function createTokens(options: CheckOptions, runtime: CheckRuntime, fetch: typeof globalThis.fetch): Promise<TokenProvider> {
+  const inner = createClientSecretTokenProvider({
+    tenantId: options.tenantId,
+    clientId: options.clientId,
+    secret: options.clientSecret,
+    endpoints: options.endpoints,
+    fetch,
+    clock: runtime.clock,
+    timeoutMs: options.timeoutMs,
+  });
+  const dir = await resolveStatefileDir({ given: options.statefileDir, env: runtime.env, cwd: runtime.cwd, shared: runtime.sharedStatefileDirs });
+  if (options.debug) runtime.debug(dir === undefined ? '* no token cache directory' : `* token cache directory ${dir}`);
+  if (dir === undefined) return inner;
+  return createTokenFileCache({
+    inner,
+    dir,
+    identity: { tenantId: options.tenantId, clientId: options.clientId, loginEndpoint: options.endpoints.login, graphEndpoint: options.endpoints.graph },
+    secret: options.clientSecret,
+    clock: runtime.clock,
+    onProblem: (message) => {
+      if (options.debug) runtime.debug(`* ${message}`);
+    },
+  });
+}
+
+/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

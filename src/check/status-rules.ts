@@ -1,0 +1,38 @@
+import { M365Error } from '../errors.ts';
+import { compileExpression, type CompiledExpression } from '../health/expression/index.ts';
+import { HEALTH_CRITICAL, HEALTH_OK, HEALTH_UNKNOWN, HEALTH_WARNING, type Health } from '../health/model.ts';
+import type { EntryVariables } from './check-entries.ts';
+import type { StatusRuleTexts } from './check-options.ts';
+
+/** The compiled `--critical-status`, `--warning-status` and `--unknown-status`. */
+export interface StatusRules {
+  readonly critical: CompiledExpression;
+  readonly warning: CompiledExpression;
+  readonly unknown: CompiledExpression;
+}
+
+/** Compiles the three expressions; a syntax error is rethrown naming the option and the position. */
+export function compileStatusRules(texts: StatusRuleTexts): StatusRules {
+  return {
+    critical: compileRule('critical-status', texts.critical),
+    warning: compileRule('warning-status', texts.warning),
+    unknown: compileRule('unknown-status', texts.unknown),
+  };
+}
+
+function compileRule(option: string, text: string): CompiledExpression {
+  try {
+    return compileExpression(text);
+  } catch (error) {
+    if (error instanceof M365Error) throw new M365Error(error.code, `--${option}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/** The state of one entry: critical is tested first, then warning, then unknown; the first match wins. */
+export function evaluateState(rules: StatusRules, variables: EntryVariables): Health {
+  if (rules.critical.evaluate(variables)) return HEALTH_CRITICAL;
+  if (rules.warning.evaluate(variables)) return HEALTH_WARNING;
+  if (rules.unknown.evaluate(variables)) return HEALTH_UNKNOWN;
+  return HEALTH_OK;
+}

@@ -1,0 +1,142 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AccessToken, TokenProvider } from '../auth/token-provider.ts';
+import type { Secret } from '../config/secret.ts';
+
+/** What a cache file is for: one file per tenant, client and pair of endpoints. */
+export interface TokenCacheIdentity {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly loginEndpoint: string;
+  readonly graphEndpoint: string;
+}
+
+export interface TokenFileCacheOptions {
+  /** The provider that really asks the identity platform. */
+  readonly inner: TokenProvider;
+  /** Directory of the cache files; created (mode 0700) when missing. */
+  readonly dir: string;
+  readonly identity: TokenCacheIdentity;
+  /** The client secret, only ever stored as a salted SHA-256. */
+  readonly secret: Secret;
+  readonly clock: () => number;
+  /** A cached token is reused only while it has at least this long to live, ms (default 60 s). */
+  readonly minRemainingMs?: number;
+  /** Told why the cache could not be read or written; the run goes on without it. */
+  readonly onProblem?: (message: string) => void;
+}
+
+/** The JSON kept in a cache file. */
+interface CacheFile {
+  version: 1;
+  accessToken: string;
+  expiresAt: number;
+  secretSalt: string;
+  secretSha256: string;
+}
+
+const DEFAULT_MIN_REMAINING_MS = 60_000;
+
+/** The cache file's name for an identity: a hash, so that no tenant or client text reaches the file system. */
+export function tokenCacheFileName(identity: TokenCacheIdentity): string {
+  const key = JSON.stringify([identity.tenantId, identity.clientId, identity.loginEndpoint, identity.graphEndpoint]);
+  return `m365-health-token-${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`;
+}
+
+function hashSecret(salt: string, secret: Secret): string {
+  return createHash('sha256').update(`${salt}\0${secret.reveal()}`).digest('hex');
+}
+
+/**
+ * Keeps the access token in a file between runs, for a check started once per interval. The file (mode 0600)
+ * holds the token, its expiry and a salted SHA-256 of the secret, never the secret: a token obtained with
+ * another secret is not reused. `invalidate()` (Graph said 401) deletes the file and the copy in memory.
+ */
+export function createTokenFileCache(options: TokenFileCacheOptions): TokenProvider {
+  const path = join(options.dir, tokenCacheFileName(options.identity));
+  const minRemainingMs = options.minRemainingMs ?? DEFAULT_MIN_REMAINING_MS;
+  const problem = (message: string): void => options.onProblem?.(message);
+  let memory: AccessToken | undefined;
+  let fileTrusted = true;
+
+  const fresh = (token: AccessToken | undefined): token is AccessToken =>
+    token !== undefined && token.expiresAt - options.clock() >= minRemainingMs;
+
+  async function obtain(signal?: AbortSignal): Promise<AccessToken> {
+    const cached = fileTrusted ? await readCacheFile(path, options.secret, problem) : undefined;
+    if (fresh(cached)) return cached;
+    const token = await options.inner.getToken(signal);
+    await writeCacheFile(options.dir, path, token, options.secret).catch((error: unknown) => {
+      problem(`cannot write the token cache ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    fileTrusted = true;
+    return token;
+  }
+
+  return {
+    get expiresAt() {
+      return memory?.expiresAt;
+    },
+    async getToken(signal) {
+      if (fresh(memory)) return memory;
+      memory = await obtain(signal);
+      return memory;
+    },
+    invalidate() {
+      memory = undefined;
+      fileTrusted = false;
+      try {
+        rmSync(path, { force: true });
+      } catch (error) {
+        problem(`cannot delete the token cache ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      options.inner.invalidate();
+    },
+  };
+}
+
+async function readCacheFile(path: string, secret: Secret, problem: (message: string) => void): Promise<AccessToken | undefined> {
+  let text: string;
+  try {
+    if (((await stat(path)).mode & 0o077) !== 0) {
+      problem(`ignoring the token cache ${path}: readable by other users`);
+      return undefined;
+    }
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const file = parseCacheFile(text);
+  if (file === undefined) return undefined;
+  const expected = Buffer.from(hashSecret(file.secretSalt, secret), 'hex');
+  const stored = Buffer.from(file.secretSha256, 'hex');
+  // Obtained with another secret: not used, and left for the run that has that secret until a new token replaces it.
+  if (stored.length !== expected.length || !timingSafeEqual(stored, expected)) return undefined;
+  return { value: file.accessToken, expiresAt: file.expiresAt };
+}
+
+function parseCacheFile(text: string): CacheFile | undefined {
+  try {
+    const parsed = JSON.parse(text) as Partial<CacheFile>;
+    const valid = parsed.version === 1 && typeof parsed.accessToken === 'string' && typeof parsed.expiresAt === 'number'
+      && typeof parsed.secretSalt === 'string' && typeof parsed.secretSha256 === 'string';
+    return valid ? (parsed as CacheFile) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeCacheFile(dir: string, path: string, token: AccessToken, secret: Secret): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const secretSalt = randomBytes(16).toString('hex');
+  const file: CacheFile = { version: 1, accessToken: token.value, expiresAt: token.expiresAt, secretSalt, secretSha256: hashSecret(secretSalt, secret) };
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, JSON.stringify(file), { mode: 0o600, flag: 'wx' });
+    await rename(temporary, path);
+  } finally {
+    await rm(temporary, { force: true }).catch(() => undefined);
+  }
+}

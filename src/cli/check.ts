@@ -1,0 +1,79 @@
+import { sleep } from '../agent/sleep.ts';
+import { CHECK_USAGE } from '../check/check-usage.ts';
+import { parseCheckCommand, type CheckMode, type CheckOptions } from '../check/check-options.ts';
+import { describeCheckError } from '../check/describe-check-error.ts';
+import { evaluateCheck } from '../check/evaluate-check.ts';
+import { formatPluginOutput } from '../check/format-plugin-output.ts';
+import { formatServiceList, formatServiceListJson, selectListedServices } from '../check/format-service-list.ts';
+import { formatUnknown, type PluginOutput } from '../check/plugin-output.ts';
+import { readTenantHealth, type CheckRuntime } from '../check/read-tenant-health.ts';
+import { compileStatusRules } from '../check/status-rules.ts';
+import type { CliIo, Command } from './io.ts';
+
+/** What the commands use when not told otherwise: the real network and clock. */
+export type CheckSeams = Partial<Pick<CheckRuntime, 'fetch' | 'clock' | 'sleep' | 'sharedStatefileDirs'>>;
+
+/** `m365-health check`: the Centreon service-status check. Returns the plugin's exit status (0–3). */
+export const checkCommand: Command = (argv, io) => runPluginCommand(argv, io, 'service-status');
+
+/** `m365-health list-services`: the tenant's services, as text or JSON. */
+export const listServicesCommand: Command = (argv, io) => runPluginCommand(argv, io, 'list-services');
+
+/**
+ * Runs `check` or `list-services` (or whatever `--mode` says). Every failure is one `UNKNOWN: …` line on
+ * stdout and exit status 3, as a monitoring plugin must.
+ */
+export async function runPluginCommand(argv: readonly string[], io: CliIo, defaultMode: CheckMode, seams: CheckSeams = {}): Promise<number> {
+  let options: CheckOptions;
+  try {
+    const parsed = parseCheckCommand(argv, defaultMode);
+    if (parsed.kind === 'help') {
+      io.stdout(CHECK_USAGE);
+      return 0;
+    }
+    options = parsed.options;
+  } catch (error) {
+    return print(io, formatUnknown(describeCheckError(error, 0)));
+  }
+  const runtime = createRuntime(io, seams);
+  try {
+    return options.mode === 'list-services' ? await listServices(options, runtime, io) : await checkServices(options, runtime, io);
+  } catch (error) {
+    return print(io, formatUnknown(describeCheckError(error, options.timeoutMs)));
+  }
+}
+
+async function checkServices(options: CheckOptions, runtime: CheckRuntime, io: CliIo): Promise<number> {
+  const rules = compileStatusRules(options.rules);
+  const snapshot = await readTenantHealth(options, runtime);
+  const result = evaluateCheck(snapshot.services, options.customMode, options.filters, rules);
+  // Like Centreon, --debug also shows the long output.
+  return print(io, formatPluginOutput(result, { verbose: options.verbose || options.debug, perfdata: options.perfdata }));
+}
+
+async function listServices(options: CheckOptions, runtime: CheckRuntime, io: CliIo): Promise<number> {
+  const snapshot = await readTenantHealth(options, runtime);
+  const services = selectListedServices(snapshot.services, options.listFilter, options.filters);
+  io.stdout(options.json ? formatServiceListJson(services) : formatServiceList(services));
+  return 0;
+}
+
+function print(io: CliIo, output: PluginOutput): number {
+  io.stdout(output.text);
+  return output.exitCode;
+}
+
+function createRuntime(io: CliIo, seams: CheckSeams): CheckRuntime {
+  const stop = new AbortController();
+  void io.stopRequested.then((signal) => stop.abort(new Error(`stopped by ${signal}`)));
+  return {
+    fetch: seams.fetch ?? globalThis.fetch,
+    clock: seams.clock ?? Date.now,
+    sleep: seams.sleep ?? sleep,
+    env: io.env,
+    cwd: io.cwd,
+    debug: (line) => io.stderr(`${line}\n`),
+    signal: stop.signal,
+    sharedStatefileDirs: seams.sharedStatefileDirs,
+  };
+}

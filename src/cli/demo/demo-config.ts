@@ -1,0 +1,41 @@
+import { Secret } from '../../config/secret.ts';
+import type { Config, ExporterConfig } from '../../config/types.ts';
+import type { Scenario } from '../../simulator/index.ts';
+
+export interface DemoConfigOptions {
+  /** Base URL of the simulator (login and Graph). */
+  simulatorUrl: string;
+  scenario: Scenario;
+  intervalMs: number;
+  exporter: ExporterConfig;
+}
+
+/**
+ * The agent configuration of the demo: every tenant of the scenario, with its first client that holds the
+ * ServiceHealth.Read.All permission, pointed at the simulator.
+ */
+export function buildDemoConfig(options: DemoConfigOptions): Config {
+  const tenants = options.scenario.tenants.flatMap((tenant) => {
+    const client = tenant.clients.find((c) => c.permission && !c.expired);
+    if (!client) return [];
+    return [{
+      name: tenant.name,
+      tenantId: tenant.tenantId,
+      clientId: client.clientId,
+      clientSecret: new Secret(client.clientSecret),
+      cloud: 'global' as const,
+      endpoints: { login: options.simulatorUrl, graph: options.simulatorUrl },
+      intervalMs: options.intervalMs,
+      timeoutMs: Math.min(options.intervalMs, 10_000),
+    }];
+  });
+  return Object.freeze({
+    exporter: options.exporter,
+    tenants,
+    metrics: {},
+    resource: { 'deployment.environment.name': 'demo' },
+    serviceName: 'm365-health',
+    stateDir: undefined,
+    warnings: [],
+  });
+}

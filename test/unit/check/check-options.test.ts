@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DEFAULT_CRITICAL, parseCheckCommand, type CheckOptions } from '../../../src/check/check-options.ts';
+import { M365Error } from '../../../src/errors.ts';
+
+const CREDENTIALS = ['--tenant=t', '--client-id=c', '--client-secret=s'];
+
+function parse(argv: string[], mode: 'service-status' | 'list-services' = 'service-status'): CheckOptions {
+  const parsed = parseCheckCommand(argv, mode);
+  assert.equal(parsed.kind, 'run');
+  return parsed.options;
+}
+
+function rejects(argv: string[], message: string): void {
+  assert.throws(() => parseCheckCommand(argv, 'service-status'), (error: unknown) => {
+    assert.ok(error instanceof M365Error);
+    assert.equal(error.code, 'CONFIG_INVALID');
+    assert.equal(error.message, message);
+    return true;
+  });
+}
+
+/** The seed's example command line, as the shell hands it over. */
+const SEED_ARGV = [
+  '--plugin=cloud::microsoft::office365::management::plugin',
+  '--mode=service-status', '--custommode=managementapi',
+  '--tenant=b3dd23de-593f3cfe-4d741212-bcf9-f035c1a2eb24',
+  '--client-id=76f82731-073b-4eb2-9228-901d252d2cb6-1b0d',
+  '--client-secret=9/kRTASjPoy9FJfQZg6iznX\\AkzCGertBgNq5r3tPfECJfKxj6zA=',
+  '--verbose', '--filter-service-name=Exchange Online',
+  '--filter-feature-name=', '--warning-status=',
+  '--critical-status=%{status} !~ /Normal/i',
+];
+
+describe('parseCheckCommand', () => {
+  test("accepts the seed's command line unchanged", () => {
+    const options = parse(SEED_ARGV);
+    assert.equal(options.mode, 'service-status');
+    assert.equal(options.customMode, 'managementapi');
+    assert.equal(options.tenantId, 'b3dd23de-593f3cfe-4d741212-bcf9-f035c1a2eb24');
+    assert.equal(options.clientSecret.reveal(), '9/kRTASjPoy9FJfQZg6iznX\\AkzCGertBgNq5r3tPfECJfKxj6zA=');
+    assert.equal(String(options.clientSecret), '[redacted]');
+    assert.equal(options.verbose, true);
+    assert.deepEqual(options.filters.includeServiceName, /Exchange Online/);
+    assert.equal(options.filters.featureName, undefined);
+    assert.deepEqual(options.rules, { critical: '%{status} !~ /Normal/i', warning: '', unknown: '' });
+  });
+
+  test('applies Centreon defaults', () => {
+    const options = parse(CREDENTIALS);
+    assert.equal(options.customMode, 'graphapi');
+    assert.deepEqual(options.endpoints, { login: 'https://login.microsoftonline.com', graph: 'https://graph.microsoft.com' });
+    assert.equal(options.timeoutMs, 10_000);
+    assert.equal(options.filters.excludeResolved, true);
+    assert.deepEqual(options.rules, { critical: '%{status} !~ /serviceOperational|serviceRestored/i', warning: '', unknown: '' });
+    assert.equal(options.verbose || options.debug || options.json || options.perfdata, false);
+    assert.equal(options.statefileDir, undefined);
+  });
+
+  test('the legacy custom mode has its own default critical expression', () => {
+    assert.equal(parse([...CREDENTIALS, '--custommode=managementapi']).rules.critical, DEFAULT_CRITICAL.managementapi);
+    assert.equal(DEFAULT_CRITICAL.managementapi, '%{status} !~ /Normal|Service Restored/i');
+  });
+
+  test('an explicitly empty --critical-status replaces the default', () => {
+    assert.equal(parse([...CREDENTIALS, '--critical-status=']).rules.critical, '');
+  });
+
+  test('takes values as --opt value too, and an option right after leaves the value empty', () => {
+    const options = parse(['--tenant', 't', '--client-id', 'c', '--client-secret', 's', '--timeout', '2.5', '--warning-status', '--critical-status', '%{status} eq "x"']);
+    assert.equal(options.tenantId, 't');
+    assert.equal(options.timeoutMs, 2500);
+    assert.equal(options.rules.warning, '');
+    assert.equal(options.rules.critical, '%{status} eq "x"');
+  });
+
+  test('keeps "=" inside values and lets the last occurrence win', () => {
+    const options = parse([...CREDENTIALS, '--client-secret=a=b==', '--include-service-name=A', '--filter-service-name=B']);
+    assert.equal(options.clientSecret.reveal(), 'a=b==');
+    assert.deepEqual(options.filters.includeServiceName, /B/);
+  });
+
+  test('reads every filter, endpoints without trailing slash, and the flags', () => {
+    const options = parse([
+      ...CREDENTIALS, '--exclude-service-name=Teams', '--include-classification=incident', '--exclude-classification=(?i)ADVISORY',
+      '--exclude-resolved=0', '--login-endpoint=http://127.0.0.1:1/', '--graph-endpoint=http://127.0.0.1:1//', '--statefile-dir=/tmp/x',
+      '--debug', '--perfdata', '--json', '--filter-name=^Ex', '--http-backend=curl', '--unknown-status=%{status} eq "other"',
+    ]);
+    assert.deepEqual(options.filters.excludeServiceName, /Teams/);
+    assert.deepEqual(options.filters.includeClassification, /incident/);
+    assert.deepEqual(options.filters.excludeClassification, /ADVISORY/i);
+    assert.equal(options.filters.excludeResolved, false);
+    assert.deepEqual(options.endpoints, { login: 'http://127.0.0.1:1', graph: 'http://127.0.0.1:1' });
+    assert.equal(options.statefileDir, '/tmp/x');
+    assert.equal(options.debug && options.perfdata && options.json, true);
+    assert.deepEqual(options.listFilter, /^Ex/);
+    assert.equal(options.rules.unknown, '%{status} eq "other"');
+  });
+
+  test('--mode selects list-services; list-services defaults to it', () => {
+    assert.equal(parse([...CREDENTIALS, '--mode=list-services']).mode, 'list-services');
+    assert.equal(parse(CREDENTIALS, 'list-services').mode, 'list-services');
+  });
+
+  test('--help and -h ask for help before anything is validated', () => {
+    assert.deepEqual(parseCheckCommand(['--help'], 'service-status'), { kind: 'help' });
+    assert.deepEqual(parseCheckCommand(['--tenant=t', '-h'], 'service-status'), { kind: 'help' });
+  });
+
+  test('rejects what Centreon rejects, with a message saying what is wrong', () => {
+    rejects([...CREDENTIALS, '--x'], 'Unknown option: --x');
+    rejects([...CREDENTIALS, '--proxyurl=http://proxy:3128'], 'Unknown option: --proxyurl');
+    rejects([...CREDENTIALS, '--verbose=1'], 'Option --verbose does not take an argument');
+    rejects([...CREDENTIALS, 'extra'], 'Unexpected argument: extra (options are written --name=value)');
+    rejects(['--client-id=c', '--client-secret=s'], 'Need to specify --tenant option.');
+    rejects(['--tenant=t', '--client-secret=s'], 'Need to specify --client-id option.');
+    rejects(['--tenant=t', '--client-id=c', '--client-secret='], 'Need to specify --client-secret option.');
+    rejects([...CREDENTIALS, '--timeout=0'], "--timeout must be a positive number of seconds, got '0'");
+    rejects([...CREDENTIALS, '--timeout=ten'], "--timeout must be a positive number of seconds, got 'ten'");
+    rejects([...CREDENTIALS, '--mode=cpu'], 'Unknown --mode=cpu (supported: service-status, list-services)');
+    rejects([...CREDENTIALS, '--custommode=api'], 'Unknown --custommode=api (supported: graphapi, managementapi)');
+    rejects([...CREDENTIALS, '--plugin=os::linux::snmp::plugin'], 'Unsupported --plugin=os::linux::snmp::plugin: this command implements cloud::microsoft::office365::management::plugin only');
+    rejects([...CREDENTIALS, '--graph-endpoint=ftp://x'], "--graph-endpoint must be an http(s) URL, got 'ftp://x'");
+    rejects([...CREDENTIALS, '--include-service-name=('], '--include-service-name is not a valid regular expression: Invalid regular expression: /(/: Unterminated group');
+  });
+});
