@@ -1,12 +1,10 @@
 import { EXIT_USAGE, type CliIo, type Command } from './cli/io.ts';
-import { runCommand } from './cli/run.ts';
 import { USAGE } from './cli/usage.ts';
-import { validateCommand } from './cli/validate.ts';
 import { VERSION } from './version.ts';
 
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
-  run: async () => runCommand,
-  validate: async () => validateCommand,
+  run: async () => (await import('./cli/run.ts')).runCommand,
+  validate: async () => (await import('./cli/validate.ts')).validateCommand,
   check: async () => (await import('./cli/check.ts')).checkCommand,
   'list-services': async () => (await import('./cli/check.ts')).listServicesCommand,
   simulate: async () => (await import('./cli/simulate.ts')).simulateCommand,

@@ -7,7 +7,9 @@ import { registerInstruments } from '../telemetry/instruments.ts';
 import type { TelemetrySdk } from '../telemetry/sdk.ts';
 import { Agent, SYSTEM_TIMERS, type Timers } from './agent.ts';
 import { sleep } from './sleep.ts';
+import { createFileStateStore, type StateStore } from './state-store.ts';
 import { createTenantPoller, type TenantPoller } from './tenant-poller.ts';
+import type { TenantMemory } from '../health/memory.ts';
 
 export interface AgentDependencies {
   telemetry: TelemetrySdk;
@@ -35,8 +37,26 @@ function createTokenProvider(tenant: TenantConfig, fetchImpl: typeof fetch, cloc
   });
 }
 
+/**
+ * Saves a tenant's memory when what it remembers changed (not merely its poll time), so that thousands of
+ * tenants polled every minute do not mean thousands of fsyncs a minute.
+ */
+function createPersister(store: StateStore, log: Log, tenant: TenantConfig, initial: TenantMemory | undefined) {
+  const contentOf = (memory: TenantMemory) => JSON.stringify([memory.services, memory.issues]);
+  let saved = initial ? contentOf(initial) : '';
+  return (memory: TenantMemory) => {
+    const content = contentOf(memory);
+    if (content === saved) return;
+    saved = content;
+    store.save(tenant.name, memory).catch((error: Error) => {
+      saved = '';
+      log.error('cannot save state', { tenant: tenant.name, reason: error.message });
+    });
+  };
+}
+
 /** Assembles the agent for a configuration: one token provider per app and tenant, one poller per tenant. */
-export function buildAgent(config: Config, deps: AgentDependencies): Agent {
+export async function buildAgent(config: Config, deps: AgentDependencies): Promise<Agent> {
   const fetchImpl = deps.fetch ?? fetch;
   const timers = deps.timers ?? SYSTEM_TIMERS;
   const clock = () => timers.now();
@@ -49,12 +69,15 @@ export function buildAgent(config: Config, deps: AgentDependencies): Agent {
   );
   const events = createEventEmitter(deps.telemetry.logger);
   const tokens = new Map<string, TokenProvider>();
+  const store = config.stateDir === undefined ? undefined : createFileStateStore(config.stateDir, deps.log, clock);
   for (const tenant of config.tenants) {
     const key = tokenKey(tenant);
     const provider = tokens.get(key) ?? createTokenProvider(tenant, fetchImpl, clock);
     tokens.set(key, provider);
+    const memory = await store?.load(tenant.name);
+    const onMemory = store ? createPersister(store, deps.log, tenant, memory) : undefined;
     pollers.push(
-      createTenantPoller({ tenant, tokens: provider, fetch: fetchImpl, clock, sleep, recorders, events, log: deps.log }),
+      createTenantPoller({ tenant, tokens: provider, fetch: fetchImpl, clock, sleep, recorders, events, log: deps.log, memory, onMemory }),
     );
   }
   return new Agent({ pollers, timers, random: deps.random });

@@ -18,23 +18,47 @@ function firstErrorCode(cause: unknown): number | undefined {
   return Array.isArray(codes) && typeof codes[0] === 'number' ? codes[0] : undefined;
 }
 
+/** An OAuth error answer: the `error` code, the HTTP status and the parsed body (with `error_codes`). */
+interface OAuthErrorBody {
+  error: string;
+  status: number;
+  body: unknown;
+}
+
+function fromOAuthError(oauth: OAuthErrorBody, cause: unknown): M365Error {
+  const aadsts = firstErrorCode(oauth.body);
+  const known = aadsts === undefined ? undefined : AADSTS_HINTS.get(aadsts);
+  const label = aadsts === undefined ? oauth.error : `${oauth.error}, AADSTS${aadsts}`;
+  if (known) return new M365Error(known.code, `${known.hint} (${label})`, { cause, status: oauth.status });
+  const transient = oauth.error === 'temporarily_unavailable' || oauth.status >= 500;
+  return new M365Error(transient ? 'AUTH_UNAVAILABLE' : 'AUTH_FAILED', `token request refused (${label})`, { cause, status: oauth.status });
+}
+
+/**
+ * Discovery failures reach us as a `ClientError` holding the raw response (openid-client reads error bodies only
+ * at the token endpoint); Entra's discovery answers 400 `invalid_tenant` (AADSTS90002) there.
+ */
+async function readDiscoveryError(error: unknown): Promise<OAuthErrorBody | undefined> {
+  const response = (error as { cause?: unknown }).cause;
+  if (!(response instanceof Response) || response.bodyUsed) return undefined;
+  try {
+    const body: unknown = JSON.parse((await response.text()).slice(0, 64 * 1024));
+    const code = (body as { error?: unknown }).error;
+    return typeof code === 'string' ? { error: code, status: response.status, body } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Maps anything openid-client or fetch threw while obtaining a token to an {@link M365Error} whose message says
  * what to fix. Branches on the `error` and `error_codes` fields, never on description text.
  */
-export function mapAuthError(error: unknown): M365Error {
+export async function mapAuthError(error: unknown): Promise<M365Error> {
   if (error instanceof M365Error) return error;
-  if (error instanceof ResponseBodyError) {
-    const aadsts = firstErrorCode(error.cause);
-    const known = aadsts === undefined ? undefined : AADSTS_HINTS.get(aadsts);
-    const label = aadsts === undefined ? error.error : `${error.error}, AADSTS${aadsts}`;
-    if (known) return new M365Error(known.code, `${known.hint} (${label})`, { cause: error, status: error.status });
-    const transient = error.error === 'temporarily_unavailable' || error.status >= 500;
-    return new M365Error(transient ? 'AUTH_UNAVAILABLE' : 'AUTH_FAILED', `token request refused (${label})`, {
-      cause: error,
-      status: error.status,
-    });
-  }
+  if (error instanceof ResponseBodyError) return fromOAuthError({ error: error.error, status: error.status, body: error.cause }, error);
+  const discovery = await readDiscoveryError(error);
+  if (discovery) return fromOAuthError(discovery, error);
   const mapped = toM365Error(error, 'NETWORK');
   if (mapped.code !== 'NETWORK') return mapped;
   const code = (error as { code?: unknown }).code;

@@ -68,7 +68,7 @@ export function createClientSecretTokenProvider(options: ClientSecretTokenOption
       cached = { value: response.access_token, expiresAt: started + lifetimeMs };
       return cached;
     } catch (error) {
-      throw mapAuthError(error);
+      throw await mapAuthError(error);
     }
   }
 

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TenantMemory } from '../health/memory.ts';
+import type { IssueVersion } from '../health/issue-updates.ts';
+import type { RememberedService } from '../health/changes.ts';
+import { parseClassification, parseServiceStatus } from '../health/status.ts';
+import type { Log } from '../log.ts';
+
+const STATE_VERSION = 1;
+
+/** Keeps each tenant's {@link TenantMemory} on disk so that a restart neither repeats nor misses an event. */
+export interface StateStore {
+  load(tenantKey: string): Promise<TenantMemory | undefined>;
+  save(tenantKey: string, memory: TenantMemory): Promise<void>;
+}
+
+/** File name of a tenant's state: readable prefix, plus a hash so that any tenant name maps to a safe, unique name. */
+export function stateFileName(tenantKey: string): string {
+  const readable = tenantKey.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40);
+  const hash = createHash('sha256').update(tenantKey).digest('hex').slice(0, 12);
+  return `${readable}-${hash}.json`;
+}
+
+/** Writes a file atomically: temporary file, fsync, rename, fsync of the directory. Mode 0600. */
+export async function writeFileAtomic(dir: string, name: string, content: string): Promise<void> {
+  const target = join(dir, name);
+  const temporary = `${target}.${process.pid}.tmp`;
+  const file = await open(temporary, 'w', 0o600);
+  try {
+    await file.writeFile(content);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, target);
+  const directory = await open(dir, 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function decodeService(raw: unknown): RememberedService | undefined {
+  if (!isRecord(raw) || typeof raw.name !== 'string' || typeof raw.status !== 'string') return undefined;
+  const health = raw.health;
+  if (health !== 0 && health !== 1 && health !== 2 && health !== 3) return undefined;
+  return { name: raw.name, status: parseServiceStatus(raw.status), health };
+}
+
+function decodeIssue(raw: unknown): IssueVersion | undefined {
+  if (!isRecord(raw) || typeof raw.lastModified !== 'string' || typeof raw.isResolved !== 'boolean') return undefined;
+  return {
+    lastModified: raw.lastModified,
+    status: parseServiceStatus(raw.status),
+    classification: parseClassification(raw.classification),
+    isResolved: raw.isResolved,
+  };
+}
+
+function decodeEntries<T>(raw: unknown, decode: (value: unknown) => T | undefined): Record<string, T> | undefined {
+  if (!isRecord(raw)) return undefined;
+  const result: Record<string, T> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const decoded = decode(value);
+    if (decoded === undefined) return undefined;
+    result[key] = decoded;
+  }
+  return result;
+}
+
+/** Decodes a state file's JSON; undefined when it is not a state file of this version. */
+export function decodeMemory(raw: unknown): TenantMemory | undefined {
+  if (!isRecord(raw) || raw.version !== STATE_VERSION || typeof raw.polledAt !== 'number') return undefined;
+  const services = decodeEntries(raw.services, decodeService);
+  const issues = decodeEntries(raw.issues, decodeIssue);
+  if (!services || !issues) return undefined;
+  return { polledAt: raw.polledAt, services, issues };
+}
+
+/**
+ * A {@link StateStore} in a directory, one JSON file per tenant. A corrupt or unreadable file is reported, set aside
+ * (renamed `*.corrupt-<time>`) and treated as no state: never fatal.
+ */
+export function createFileStateStore(dir: string, log: Log, clock: () => number = Date.now): StateStore {
+  let ready: Promise<unknown> | undefined;
+  return {
+    async load(tenantKey) {
+      const file = join(dir, stateFileName(tenantKey));
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn('state file unreadable, starting without it', { tenant: tenantKey, file, reason: (error as Error).message });
+        return undefined;
+      }
+      let memory: TenantMemory | undefined;
+      try {
+        memory = decodeMemory(JSON.parse(text));
+      } catch {
+        memory = undefined;
+      }
+      if (memory) return memory;
+      const aside = `${file}.corrupt-${clock()}`;
+      await rename(file, aside).catch(() => undefined);
+      log.warn('state file corrupt, set aside', { tenant: tenantKey, file: aside });
+      return undefined;
+    },
+    async save(tenantKey, memory) {
+      ready ??= mkdir(dir, { recursive: true, mode: 0o700 });
+      await ready;
+      await writeFileAtomic(dir, stateFileName(tenantKey), JSON.stringify({ version: STATE_VERSION, ...memory }));
+    },
+  };
+}

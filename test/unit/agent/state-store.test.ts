@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import { createFileStateStore, stateFileName } from '../../../src/agent/state-store.ts';
+import type { TenantMemory } from '../../../src/health/memory.ts';
+import { createLog } from '../../../src/log.ts';
+
+let dir: string;
+const lines: string[] = [];
+const log = createLog({ level: 'debug', format: 'text', write: (line) => lines.push(line), clock: () => 0 });
+const memory: TenantMemory = {
+  polledAt: 1_700_000_000_000,
+  services: { Exchange: { name: 'Exchange Online', status: 'serviceDegradation', health: 2 } },
+  issues: { EX1: { lastModified: '2026-11-27T10:00:00Z', status: 'serviceDegradation', classification: 'incident', isResolved: false } },
+};
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'm365-state-'));
+  lines.length = 0;
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+test('saves atomically with mode 0600 and loads the same memory back', async () => {
+  const store = createFileStateStore(join(dir, 'state'), log);
+  await store.save('contoso', memory);
+  assert.deepEqual(await store.load('contoso'), memory);
+  const file = join(dir, 'state', stateFileName('contoso'));
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+  assert.deepEqual((await readdir(join(dir, 'state'))).filter((name) => name.endsWith('.tmp')), []);
+  assert.equal(await store.load('fabrikam'), undefined);
+});
+
+test('a corrupt state file is reported and set aside, never fatal', async () => {
+  const store = createFileStateStore(dir, log, () => 42);
+  for (const content of ['{"version":1,"polledAt":', '{"version":1,"polledAt":1,"services":{"X":{"name":1}},"issues":{}}', '[]']) {
+    await writeFile(join(dir, stateFileName('contoso')), content);
+    assert.equal(await store.load('contoso'), undefined);
+    assert.ok((await readdir(dir)).includes(`${stateFileName('contoso')}.corrupt-42`));
+  }
+  assert.match(lines.join('\n'), /state file corrupt, set aside/);
+});
+
+test('file names are safe and distinct for any tenant name', () => {
+  assert.match(stateFileName('../../etc/passwd'), /^\.\._\.\._etc_passwd-[0-9a-f]{12}\.json$/);
+  assert.notEqual(stateFileName('a/b'), stateFileName('a_b'));
+});
