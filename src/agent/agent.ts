@@ -44,6 +44,15 @@ export class Agent {
     return this.#pollers.map((poller) => poller.status);
   }
 
+  /** Polls every tenant once, at most `concurrency` at a time, outside the schedule (`run --once`). Never rejects. */
+  async pollAll(signal: AbortSignal = new AbortController().signal, concurrency = 32): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < this.#pollers.length && !signal.aborted) await this.#pollers[next++]!.poll(signal);
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, this.#pollers.length) }, worker));
+  }
+
   /** Starts polling: tenants' first polls are spread to avoid a thundering herd. */
   start(): void {
     if (this.#controller) return;

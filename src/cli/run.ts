@@ -19,6 +19,8 @@ export interface AgentRunOptions {
   sinks?: Pick<TelemetrySdkOptions, 'readers' | 'processors'>;
   /** Whether to export over OTLP (the demo without an endpoint does not). */
   exportOtlp?: boolean;
+  /** Poll every tenant once, export, and exit (for cron jobs and tests). */
+  once?: boolean;
 }
 
 /** Runs the agent until the process is asked to stop, then flushes telemetry within a bound. */
@@ -32,6 +34,11 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
     ...options.sinks,
   });
   const agent = await buildAgent(config, { telemetry, log });
+  if (options.once) {
+    await agent.pollAll();
+    await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
+    return EXIT_OK;
+  }
   agent.start();
   log.info('agent started', { version: VERSION, tenants: config.tenants.length, endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint });
   const signal = await io.stopRequested;
@@ -57,7 +64,12 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { config: { type: 'string', short: 'c' }, 'log-level': { type: 'string' }, 'log-format': { type: 'string' } },
+      options: {
+        config: { type: 'string', short: 'c' },
+        once: { type: 'boolean' },
+        'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
+      },
     }));
     log = createCliLog(io, values['log-level'], values['log-format']);
   } catch (error) {
@@ -70,5 +82,5 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     return EXIT_USAGE;
   }
   for (const warning of result.config.warnings) log.warn(warning);
-  return runAgent({ config: result.config, log, io });
+  return runAgent({ config: result.config, log, io, once: values.once });
 }

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { buildAgent } from '../../src/agent/build-agent.ts';
+import { Secret } from '../../src/config/secret.ts';
+import type { Config } from '../../src/config/types.ts';
+import { SILENT_LOG } from '../../src/log.ts';
+import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
+import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
+import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+
+const SCENARIO = new URL('../../config/scenarios/test-basic.yaml', import.meta.url);
+const TEAMS = { 'm365.tenant.name': 'contoso', 'm365.service.id': 'microsoftteams' };
+
+function configFor(simulator: Simulator, receiver: OtlpReceiver, stateDir: string): Config {
+  return {
+    exporter: { endpoint: receiver.url, protocol: 'http/protobuf', headers: {}, intervalMs: 60_000, timeoutMs: 5_000, compression: 'none', temporality: 'cumulative' },
+    tenants: [{
+      name: 'contoso', tenantId: '11111111-1111-1111-1111-111111111111', clientId: '22222222-2222-2222-2222-222222222222',
+      clientSecret: new Secret('sim-contoso-secret'), cloud: 'global', endpoints: { login: simulator.url, graph: simulator.url },
+      intervalMs: 60_000, timeoutMs: 10_000,
+    }],
+    metrics: {}, resource: {}, serviceName: 'm365-health', stateDir, warnings: [],
+  };
+}
+
+/** One life of the agent process: built on the state directory, polled by hand, flushed at the end. */
+async function startAgent(config: Config) {
+  const telemetry = createTelemetrySdk({ exporter: config.exporter, serviceName: 'm365-health', serviceVersion: 'test', resource: {} });
+  const agent = await buildAgent(config, { telemetry, log: SILENT_LOG });
+  return {
+    async poll() {
+      await agent.pollAll();
+      await telemetry.forceFlush();
+    },
+    stop: () => telemetry.shutdown(5_000),
+  };
+}
+
+describe('one issue through its life, across agent restarts', () => {
+  let simulator: Simulator;
+  let receiver: OtlpReceiver;
+  let stateDir: string;
+  before(async () => {
+    simulator = await startSimulator({ scenario: await loadScenario(SCENARIO) });
+    receiver = await startOtlpReceiver();
+    stateDir = await mkdtemp(join(tmpdir(), 'm365-lifecycle-'));
+  });
+  after(async () => {
+    await receiver.close();
+    await simulator.close();
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  const events = () =>
+    receiver.logs().map((r) => {
+      const a = r.attributes;
+      return r.eventName === 'm365.issue.update'
+        ? `${r.severityText} issue ${String(a['m365.issue.id'])} ${String(a['m365.issue.update'])} ${String(a['m365.issue.classification'])} ${String(a['m365.issue.status'])}`
+        : `${r.severityText} status ${String(a['m365.service.id'])} ${String(a['m365.service.status.previous'])}>${String(a['m365.service.status'])} health ${String(a['m365.service.health.previous'])}>${String(a['m365.service.health'])}`;
+    });
+  const teamsHealth = () => receiver.latestValue('m365.service.health', TEAMS);
+  const openIssues = (classification: string) => receiver.latestValue('m365.service.issues', { ...TEAMS, 'm365.issue.classification': classification });
+
+  test('advisory → incident → update → restored → resolved: exact events and gauges, no duplicates', async () => {
+    const config = configFor(simulator, receiver, stateDir);
+    let agent = await startAgent(config);
+    await agent.poll();
+    assert.deepEqual(events(), [], 'the first poll is the baseline');
+    assert.equal(teamsHealth(), 0);
+
+    simulator.openIssue('contoso', { id: 'TM1', service: 'microsoftteams', classification: 'advisory', status: 'investigating', title: 'Chat is slow', post: 'Current status: We are investigating.' });
+    await agent.poll();
+    await agent.poll();
+    assert.deepEqual(events(), [
+      'INFO issue TM1 opened advisory investigating',
+      'WARN status microsoftteams serviceOperational>investigating health 0>1',
+    ]);
+    assert.equal(teamsHealth(), 1);
+    assert.equal(openIssues('advisory'), 1);
+    const opened = receiver.logs()[0]!;
+    assert.equal(opened.attributes['url.full'], 'https://admin.microsoft.com/Adminportal/Home#/servicehealth/:/alerts/TM1');
+    assert.match(String(opened.attributes['m365.issue.post']), /^Title: Chat is slow\n\nUser Impact: .*\n\nCurrent status: We are investigating\.$/);
+    assert.match(String(opened.attributes['m365.event.id']), /^TM1@\d{4}-/);
+
+    await agent.stop();
+    agent = await startAgent(config);
+    await agent.poll();
+    assert.equal(events().length, 2, 'a restart on an unchanged world emits nothing');
+
+    simulator.updateIssue('contoso', 'TM1', { classification: 'incident', status: 'serviceDegradation', post: 'Current status: Calls drop too.' });
+    await agent.poll();
+    assert.deepEqual(events().slice(2), [
+      'WARN issue TM1 updated incident serviceDegradation',
+      'ERROR status microsoftteams investigating>serviceDegradation health 1>2',
+    ]);
+    assert.equal(teamsHealth(), 2);
+    assert.equal(openIssues('incident'), 1);
+    assert.equal(openIssues('advisory'), 0);
+
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    simulator.updateIssue('contoso', 'TM1', { post: 'Current status: A fix is deploying.' });
+    await agent.poll();
+    assert.deepEqual(events().slice(4), ['WARN issue TM1 updated incident serviceDegradation']);
+    assert.match(String(receiver.logs()[4]!.attributes['m365.issue.post']), /Current status: A fix is deploying\.$/);
+
+    await agent.stop();
+    simulator.resolveIssue('contoso', 'TM1', { status: 'serviceRestored', post: 'Final status: Fixed.' });
+    agent = await startAgent(config);
+    await agent.poll();
+    await agent.poll();
+    assert.deepEqual(events().slice(5), [
+      'INFO issue TM1 resolved incident serviceRestored',
+      'INFO status microsoftteams serviceDegradation>serviceOperational health 2>0',
+    ], 'a change made while the agent was down yields exactly one event each');
+    assert.equal(teamsHealth(), 0);
+    assert.equal(openIssues('incident'), 0);
+    await agent.stop();
+  });
+});
