@@ -3,6 +3,7 @@ import { buildAgent } from '../agent/build-agent.ts';
 import { formatProblem, loadConfig } from '../config/index.ts';
 import type { Config } from '../config/types.ts';
 import { createLog, LOG_LEVELS, type Log, type LogLevel } from '../log.ts';
+import { startStatusServer, type StatusServer } from '../server/http-server.ts';
 import { createTelemetrySdk, type TelemetrySdkOptions } from '../telemetry/sdk.ts';
 import { VERSION } from '../version.ts';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.ts';
@@ -21,6 +22,8 @@ export interface AgentRunOptions {
   exportOtlp?: boolean;
   /** Poll every tenant once, export, and exit (for cron jobs and tests). */
   once?: boolean;
+  /** Told the status endpoint's URL once it listens. */
+  onServer?: (url: string) => void;
 }
 
 /** Runs the agent until the process is asked to stop, then flushes telemetry within a bound. */
@@ -39,11 +42,18 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
     await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
     return EXIT_OK;
   }
+  let server: StatusServer | undefined;
+  if (config.server) {
+    server = await startStatusServer({ ...config.server, statuses: () => agent.statuses(), clock: Date.now });
+    log.info('status endpoint listening', { url: server.url });
+    options.onServer?.(server.url);
+  }
   agent.start();
   log.info('agent started', { version: VERSION, tenants: config.tenants.length, endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint });
   const signal = await io.stopRequested;
   log.info('stopping', { signal });
   await agent.stop();
+  await server?.close();
   await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
   log.info('stopped');
   return EXIT_OK;

@@ -40,6 +40,11 @@ export interface TenantConfig {
   timeoutMs: number;
 }
 
+export interface ServerConfig {
+  host: string;
+  port: number;
+}
+
 export interface MetricToggle {
   enabled: boolean;
 }
@@ -56,6 +61,8 @@ export interface Config {
   serviceName: string;
   /** Where per-tenant state is kept; undefined keeps it in memory only. */
   stateDir: string | undefined;
+  /** The HTTP endpoint (`/healthz`, `/readyz`, `/status`, the status page); undefined turns it off. */
+  server?: ServerConfig;
   /** Non-fatal remarks found while loading (e.g. a poll interval under one minute). */
   warnings: readonly string[];
 }

@@ -8,6 +8,8 @@ export interface DemoConfigOptions {
   scenario: Scenario;
   intervalMs: number;
   exporter: ExporterConfig;
+  /** Port of the status page on 127.0.0.1 (0: any free port). */
+  statusPort: number;
 }
 
 /**
@@ -36,6 +38,7 @@ export function buildDemoConfig(options: DemoConfigOptions): Config {
     resource: { 'deployment.environment.name': 'demo' },
     serviceName: 'm365-health',
     stateDir: undefined,
+    server: { host: '127.0.0.1', port: options.statusPort },
     warnings: [],
   });
 }

@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TenantStatus } from '../agent/tenant-status.ts';
+import { buildStatusDocument, readiness } from './status-view.ts';
+
+export interface StatusServerOptions {
+  host: string;
+  port: number;
+  statuses: () => readonly TenantStatus[];
+  clock: () => number;
+}
+
+/** The agent's HTTP endpoint: `/healthz`, `/readyz`, `/status` (JSON) and `/` (the status page). */
+export interface StatusServer {
+  /** `http://host:port` actually bound. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const PAGE_URL = new URL('./status-page.html', import.meta.url);
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}
+
+function handle(options: StatusServerOptions, page: string, req: IncomingMessage, res: ServerResponse): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed\n');
+  const path = new URL(req.url ?? '/', 'http://agent').pathname;
+  switch (path) {
+    case '/healthz':
+      return send(res, 200, 'text/plain', 'ok\n');
+    case '/readyz': {
+      const { ready, waiting } = readiness(options.statuses());
+      return send(res, ready ? 200 : 503, 'text/plain', ready ? 'ready\n' : `waiting for the first poll of: ${waiting.slice(0, 20).join(', ')}\n`);
+    }
+    case '/status':
+      return send(res, 200, 'application/json', JSON.stringify(buildStatusDocument(options.statuses(), options.clock())));
+    case '/':
+      return send(res, 200, 'text/html; charset=utf-8', page);
+    default:
+      return send(res, 404, 'text/plain', 'not found\n');
+  }
+}
+
+/** Starts the status server; resolves once it listens. */
+export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
+  const page = await readFile(PAGE_URL, 'utf8');
+  const server: Server = createServer((req, res) => handle(options, page, req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

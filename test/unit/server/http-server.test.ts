@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createTenantStatus, type TenantStatus } from '../../../src/agent/tenant-status.ts';
+import { Secret } from '../../../src/config/secret.ts';
+import type { TenantConfig } from '../../../src/config/types.ts';
+import { M365Error } from '../../../src/errors.ts';
+import { startStatusServer, type StatusServer } from '../../../src/server/http-server.ts';
+
+const NOW = Date.parse('2026-11-27T12:00:00Z');
+
+function tenant(name: string): TenantConfig {
+  return {
+    name, tenantId: `${name}-id`, clientId: 'app', clientSecret: new Secret('s3cr3t-value'), cloud: 'global',
+    endpoints: { login: 'https://login.example.test', graph: 'https://graph.example.test' }, intervalMs: 60_000, timeoutMs: 10_000,
+  };
+}
+
+describe('status server', () => {
+  const contoso = createTenantStatus(tenant('contoso'), () => undefined);
+  const fabrikam = createTenantStatus(tenant('fabrikam'), () => undefined);
+  const statuses: TenantStatus[] = [contoso, fabrikam];
+  let server: StatusServer;
+  before(async () => {
+    server = await startStatusServer({ host: '127.0.0.1', port: 0, statuses: () => statuses, clock: () => NOW });
+  });
+  after(() => server.close());
+
+  test('healthz answers as soon as the process runs; readyz waits for every tenant', async () => {
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    const waiting = await fetch(`${server.url}/readyz`);
+    assert.equal(waiting.status, 503);
+    assert.equal(await waiting.text(), 'waiting for the first poll of: contoso, fabrikam\n');
+    contoso.lastPollAt = NOW - 1000;
+    contoso.lastPollOk = true;
+    contoso.lastSuccessAt = NOW - 1000;
+    contoso.views = [{ id: 'Exchange', name: 'Exchange Online', status: 'serviceDegradation', rawStatus: 'serviceDegradation', health: 2, openIssues: [] }];
+    fabrikam.lastPollAt = NOW - 500;
+    fabrikam.lastPollOk = false;
+    fabrikam.lastError = new M365Error('AUTH_INVALID_SECRET', "invalid client secret: use the secret's Value");
+    assert.equal((await fetch(`${server.url}/readyz`)).status, 200, 'a failed poll with a reason counts as polled');
+  });
+
+  test('status lists tenants, errors and services, never credentials', async () => {
+    const response = await fetch(`${server.url}/status`);
+    assert.equal(response.headers.get('content-type'), 'application/json');
+    const text = await response.text();
+    assert.ok(!text.includes('s3cr3t-value'));
+    const doc = JSON.parse(text);
+    assert.equal(doc.tenants[0].services[0].health, 2);
+    assert.equal(doc.tenants[0].stale, false);
+    assert.deepEqual(doc.tenants[1].error, { code: 'AUTH_INVALID_SECRET', message: "invalid client secret: use the secret's Value" });
+    assert.equal(doc.tenants[1].stale, true);
+  });
+
+  test('the page is served; unknown paths and methods are refused', async () => {
+    const page = await fetch(`${server.url}/`);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await page.text(), /<title>m365-health<\/title>/);
+    assert.equal((await fetch(`${server.url}/nope`)).status, 404);
+    assert.equal((await fetch(`${server.url}/status`, { method: 'POST' })).status, 405);
+  });
+});
