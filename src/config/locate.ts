@@ -1,0 +1,68 @@
+import { isAlias, isMap, isScalar, isSeq } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import type { PathSegment } from './yaml-path.ts';
+
+/** A 1-based position in the YAML source. */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+/** The parsed document and the line index needed to turn a path into a position. */
+export interface SourceMap {
+  doc: Document;
+  lineCounter: LineCounter;
+}
+
+/**
+ * Finds where a path points in the YAML source: the value node, or with `key` the key naming the last segment.
+ * Stops at the deepest node that exists, so a missing key points at the mapping that should hold it.
+ */
+export function locatePath(source: SourceMap, segments: readonly PathSegment[], key = false): SourcePosition {
+  let node: unknown = source.doc.contents;
+  let keyNode: unknown;
+  for (const segment of segments) {
+    if (isAlias(node)) node = node.resolve(source.doc);
+    const next = childOf(node, segment);
+    if (next === undefined) break;
+    keyNode = next.key;
+    node = next.value ?? next.key;
+  }
+  return positionOf(source, key && keyNode !== undefined ? keyNode : node);
+}
+
+/** Each mapping's pairs by key (the first pair of a key), built on first use: locating stays linear in the path. */
+const pairIndex = new WeakMap<object, Map<string, { key: unknown; value: unknown }>>();
+
+function childOf(node: unknown, segment: PathSegment): { key: unknown; value: unknown } | undefined {
+  if (isMap(node)) {
+    let index = pairIndex.get(node);
+    if (index === undefined) {
+      index = new Map();
+      for (const pair of node.items) {
+        const key = keyText(pair.key);
+        if (key !== undefined && !index.has(key)) index.set(key, pair);
+      }
+      pairIndex.set(node, index);
+    }
+    return index.get(String(segment));
+  }
+  if (isSeq(node) && typeof segment === 'number') {
+    const item: unknown = node.items[segment];
+    return item === undefined || item === null ? undefined : { key: undefined, value: item };
+  }
+  return undefined;
+}
+
+/** The text a mapping key becomes in the loaded object, for scalar keys. */
+export function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
+}
+
+function positionOf(source: SourceMap, node: unknown): SourcePosition {
+  const range = (node as Node | null | undefined)?.range;
+  const offset = range?.[0] ?? 0;
+  const { line, col } = source.lineCounter.linePos(offset);
+  return { line, column: col };
+}

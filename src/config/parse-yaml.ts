@@ -1,0 +1,90 @@
+import { LineCounter, Lexer, parseDocument } from 'yaml';
+import type { YAMLError } from 'yaml';
+import { checkNodes } from './check-nodes.ts';
+import { MAX_FILE_BYTES } from './read-bounded.ts';
+import { reportAtOffset, reportProblem } from './problems.ts';
+import type { ProblemSink } from './problems.ts';
+import { describeYamlError } from './yaml-messages.ts';
+
+/** Most flow collections (`[…]`, `{…}`) nested in one another; deeper input is refused before parsing. */
+const MAX_FLOW_DEPTH = 32;
+/** Most aliases expanded when loading: bounds "billion laughs" documents. */
+const MAX_ALIAS_COUNT = 100;
+/** Most YAML syntax errors listed; the rest are one cascade. */
+const MAX_SYNTAX_ERRORS = 20;
+
+/**
+ * Parses YAML text into plain data, recording the document and line index in `sink` so later problems can be
+ * located. Returns `{ ok: false }` after reporting when the text is too large, too deeply nested, not valid YAML,
+ * has a duplicate key, or expands too many aliases. Never throws.
+ */
+export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: unknown } | { ok: false } {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_FILE_BYTES) {
+    reportProblem(sink, [], `file is ${bytes} bytes, larger than the limit of ${MAX_FILE_BYTES} (1 MiB)`);
+    return { ok: false };
+  }
+  const tooDeep = findExcessiveFlowDepth(text);
+  if (tooDeep !== undefined) {
+    sink.problems.push({ path: '', ...positionInText(text, tooDeep), message: flowDepthMessage(), file: sink.file });
+    return { ok: false };
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    logLevel: 'silent',
+    uniqueKeys: false,
+    resolveKnownTags: false,
+  });
+  sink.source = { doc, lineCounter };
+  reportSyntaxErrors(doc.errors, doc.warnings, sink);
+  checkNodes(doc.contents, sink);
+  if (sink.problems.length > 0) return { ok: false };
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (error) {
+    reportProblem(sink, [], `invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
+    return { ok: false };
+  }
+}
+
+function reportSyntaxErrors(errors: readonly YAMLError[], warnings: readonly YAMLError[], sink: ProblemSink): void {
+  const all = [...errors, ...warnings];
+  for (const error of all.slice(0, MAX_SYNTAX_ERRORS)) {
+    reportAtOffset(sink, error.pos[0], describeYamlError(error.code, error.message));
+  }
+  if (all.length > MAX_SYNTAX_ERRORS) {
+    const last = all[MAX_SYNTAX_ERRORS]!;
+    reportAtOffset(sink, last.pos[0], `invalid YAML: ${all.length - MAX_SYNTAX_ERRORS} more errors not shown`);
+  }
+}
+
+/** Offset of the first `[` or `{` nested deeper than {@link MAX_FLOW_DEPTH}, found with the linear lexer only. */
+function findExcessiveFlowDepth(text: string): number | undefined {
+  let openers = 0;
+  for (const char of text) if (char === '[' || char === '{') openers++;
+  if (openers <= MAX_FLOW_DEPTH) return undefined;
+  let depth = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === '[' || token === '{') {
+      if (++depth > MAX_FLOW_DEPTH) return offset;
+    } else if (token === ']' || token === '}') depth--;
+    if (!CONTROL_TOKENS.has(token)) offset += token.length;
+  }
+  return undefined;
+}
+
+/** Lexer tokens that mark structure without standing for source characters. */
+const CONTROL_TOKENS: ReadonlySet<string> = new Set(['\x02', '\x18', '\x1f']);
+
+function positionInText(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+function flowDepthMessage(): string {
+  return `invalid YAML: flow collections ("[…]", "{…}") nested more than ${MAX_FLOW_DEPTH} levels deep`;
+}

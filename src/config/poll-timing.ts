@@ -1,0 +1,78 @@
+import { formatDuration } from './duration.ts';
+import { checkTimeoutFits } from './check-timing.ts';
+import type { TimedValue } from './check-timing.ts';
+import { reportWarning } from './problems.ts';
+import type { ProblemSink } from './problems.ts';
+import { MAX_DURATION_MS, readDuration } from './read-duration.ts';
+import { pickSetting } from './setting.ts';
+import type { Setting } from './setting.ts';
+import type { PathSegment } from './yaml-path.ts';
+
+/** Poll interval and timeout when neither the tenant nor `defaults` sets them. */
+export const POLL_DEFAULTS = Object.freeze({ intervalMs: 300_000, timeoutMs: 30_000 });
+
+const INTERVAL_LIMITS = { min: 5_000, max: MAX_DURATION_MS };
+const TIMEOUT_LIMITS = { min: 1, max: MAX_DURATION_MS };
+const WARN_BELOW_MS = 60_000;
+
+/** A poll interval and timeout, each with where it came from (for messages comparing them). */
+export interface PollTiming {
+  interval: TimedValue;
+  timeout: TimedValue;
+}
+
+/**
+ * Reads `interval` and `timeout` of `section` (at `at`), falling back to `inherited`. The interval must be at least
+ * 5s (under 1m is a warning) and the timeout no longer than the interval; values the section does not set were
+ * checked where they are written, so they are not reported again.
+ */
+export function resolvePollTiming(
+  section: Readonly<Record<string, unknown>>,
+  at: readonly PathSegment[],
+  inherited: PollTiming,
+  sink: ProblemSink,
+): PollTiming {
+  const interval = pickSetting(section, at, 'interval');
+  const timeout = pickSetting(section, at, 'timeout');
+  if (interval === undefined && timeout === undefined) return inherited;
+  const resolved: PollTiming = {
+    interval: interval === undefined ? inherited.interval : { ms: readInterval(interval, sink), origin: undefined },
+    timeout:
+      timeout === undefined
+        ? inherited.timeout
+        : { ms: readDuration(timeout, POLL_DEFAULTS.timeoutMs, TIMEOUT_LIMITS, sink), origin: undefined },
+  };
+  checkTimeoutFits(resolved.interval, resolved.timeout, 'poll', (timeout ?? interval)!, sink);
+  return resolved;
+}
+
+/** The built-in timing, as inherited by the `defaults` section. */
+export function builtInPollTiming(): PollTiming {
+  return {
+    interval: { ms: POLL_DEFAULTS.intervalMs, origin: 'default' },
+    timeout: { ms: POLL_DEFAULTS.timeoutMs, origin: 'default' },
+  };
+}
+
+/** Timing as inherited from `defaults` by a tenant: messages then name `defaults.interval` or `defaults.timeout`. */
+export function inheritedFromDefaults(timing: PollTiming, section: Readonly<Record<string, unknown>>): PollTiming {
+  const origin = (key: string, own: TimedValue): string | undefined =>
+    section[key] === undefined ? own.origin : `defaults.${key}`;
+  return {
+    interval: { ms: timing.interval.ms, origin: origin('interval', timing.interval) },
+    timeout: { ms: timing.timeout.ms, origin: origin('timeout', timing.timeout) },
+  };
+}
+
+function readInterval(setting: Setting, sink: ProblemSink): number | undefined {
+  const ms = readDuration(setting, POLL_DEFAULTS.intervalMs, INTERVAL_LIMITS, sink);
+  if (ms !== undefined && ms < WARN_BELOW_MS) {
+    reportWarning(
+      sink,
+      setting.at,
+      `poll interval ${formatDuration(ms)} is under 1m: service health changes over minutes, ` +
+        'and frequent polls count against Microsoft Graph throttling limits',
+    );
+  }
+  return ms;
+}

@@ -1,0 +1,119 @@
+import type { ConfigProblem } from './types.ts';
+import { secretPrefix } from './describe-value.ts';
+import { locatePath } from './locate.ts';
+import type { SourceMap } from './locate.ts';
+import { formatPath } from './yaml-path.ts';
+import type { PathSegment } from './yaml-path.ts';
+
+/**
+ * Collects the problems and warnings of one load. Every check reports here instead of stopping, so the user sees
+ * every problem at once.
+ */
+export interface ProblemSink {
+  readonly file: string;
+  readonly problems: ConfigProblem[];
+  readonly warnings: ConfigProblem[];
+  /** The parsed source, once there is one; without it problems carry no line. */
+  source: SourceMap | undefined;
+  /**
+   * Paths whose value could not be expanded (`${env:…}` unset, file unreadable): what was left there is not the
+   * user's value, so later problems about it are not reported.
+   */
+  readonly unexpanded: Set<string>;
+  /** Problems past {@link MAX_PROBLEMS}, counted but not kept. */
+  omitted: number;
+}
+
+/** Most problems kept for one file; a hostile file can otherwise produce one per key. */
+export const MAX_PROBLEMS = 100;
+
+/** Where a problem is: a path in the file, optionally at the key rather than the value, or not in the file at all. */
+export interface ProblemPlace {
+  /** Point at this key of the mapping at the path, rather than at the mapping (unknown or misnamed keys). */
+  atKey?: string;
+  /** The problem comes from outside the file (an environment variable): no line. */
+  outsideFile?: boolean;
+}
+
+/** Starts an empty sink for `file`. */
+export function createProblemSink(file: string): ProblemSink {
+  return { file, problems: [], warnings: [], source: undefined, unexpanded: new Set(), omitted: 0 };
+}
+
+/** Records a problem at `segments`, or at the secret value that contains them (whose keys are not shown). */
+export function reportProblem(
+  sink: ProblemSink,
+  segments: readonly PathSegment[],
+  message: string,
+  place: ProblemPlace = {},
+): void {
+  if (sink.unexpanded.has(formatPath(segments)) || isFull(sink)) return;
+  sink.problems.push(makeProblem(sink, segments, message, place));
+}
+
+/** Records a problem expanding the value at `segments`, and stops reporting anything else about that value. */
+export function reportUnexpanded(sink: ProblemSink, segments: readonly PathSegment[], message: string): void {
+  if (!isFull(sink)) sink.problems.push(makeProblem(sink, segments, message, {}));
+  sink.unexpanded.add(formatPath(segments));
+}
+
+function isFull(sink: ProblemSink): boolean {
+  if (sink.problems.length < MAX_PROBLEMS) return false;
+  sink.omitted++;
+  return true;
+}
+
+/** Records a warning at `segments`: the configuration still loads. */
+export function reportWarning(sink: ProblemSink, segments: readonly PathSegment[], message: string): void {
+  sink.warnings.push(makeProblem(sink, segments, message, {}));
+}
+
+/** Records a problem at a known offset of the source text (YAML syntax errors, duplicate keys). */
+export function reportAtOffset(
+  sink: ProblemSink,
+  offset: number,
+  message: string,
+  segments: readonly PathSegment[] = [],
+): void {
+  if (isFull(sink)) return;
+  const position = sink.source?.lineCounter.linePos(offset);
+  const path = formatPath(secretPrefix(segments) ?? segments);
+  sink.problems.push({ path, line: position?.line, column: position?.col, message, file: sink.file });
+}
+
+function makeProblem(
+  sink: ProblemSink,
+  fullPath: readonly PathSegment[],
+  message: string,
+  place: ProblemPlace,
+): ConfigProblem {
+  const segments = secretPrefix(fullPath) ?? fullPath;
+  const position =
+    sink.source === undefined || place.outsideFile === true
+      ? undefined
+      : place.atKey === undefined
+        ? locatePath(sink.source, segments)
+        : locatePath(sink.source, [...segments, place.atKey], true);
+  return { path: formatPath(segments), line: position?.line, column: position?.column, message, file: sink.file };
+}
+
+/** The problems in file order, followed by a count of those left out, if any. */
+export function listProblems(sink: ProblemSink): ConfigProblem[] {
+  const sorted = sortProblems(sink.problems);
+  if (sink.omitted === 0) return sorted;
+  const message = `${sink.omitted} more problems not shown; fix the ones above first`;
+  return [...sorted, { path: '', line: undefined, column: undefined, message, file: sink.file }];
+}
+
+/** Orders problems by position in the file (stable); problems without a line come last. */
+export function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[] {
+  const rank = (p: ConfigProblem): [number, number] => [p.line ?? Number.MAX_SAFE_INTEGER, p.column ?? 0];
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) => {
+      const [lineA, columnA] = rank(a.problem);
+      const [lineB, columnB] = rank(b.problem);
+      return lineA - lineB || columnA - columnB || a.index - b.index;
+    })
+    .map((entry) => entry.problem);
+}

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { describe, test } from 'node:test';
+import { FIXTURES, formattedProblems, loadFixture } from './fixture-support.ts';
+
+const HTTP_ONLY_LOOPBACK = 'uses plain http:// to a remote host; use https://, or http:// only for localhost, 127.0.0.0/8 or ::1';
+const DURATION_HINT = 'write a duration such as "30s", "5m" or "1m30s" (units: h, m, s, ms)';
+const REFERENCE_HINT = 'use ${env:NAME} or ${file:PATH}, and $$ for a literal $';
+
+/** One fixture per rule, with the exact messages it must produce. */
+const CASES: Record<string, string[]> = {
+  'invalid-yaml-syntax.yaml': ['invalid-yaml-syntax.yaml:5:1: invalid YAML: Missing closing "quote'],
+  'invalid-yaml-tag.yaml': ['invalid-yaml-tag.yaml:5:20: invalid YAML: unknown tag; quote a value that starts with "!"'],
+  'invalid-unknown-alias.yaml': [
+    'invalid-unknown-alias.yaml:5:20: tenants[0].client_secret: invalid YAML: alias to an unknown anchor; quote a ' +
+      'value that starts with "*"',
+  ],
+  'invalid-duplicate-key.yaml': ['invalid-duplicate-key.yaml:6:5: tenants[0]: duplicate key "tenant_id" (first at line 3)'],
+  'invalid-alias-bomb.yaml': [
+    'invalid-alias-bomb.yaml:1:1: invalid YAML: Excessive alias count indicates a resource exhaustion attack',
+  ],
+  'invalid-alias-cycle.yaml': [
+    'invalid-alias-cycle.yaml:6:16: tenants[0].endpoints: invalid YAML: alias to a node that contains it (a cycle)',
+  ],
+  'invalid-flow-depth.yaml': [
+    'invalid-flow-depth.yaml:3:48: invalid YAML: flow collections ("[…]", "{…}") nested more than 32 levels deep',
+  ],
+  'invalid-empty-file.yaml': ['invalid-empty-file.yaml:1:1: the file is empty: it needs at least a "tenants" list'],
+  'invalid-top-level-type.yaml': ['invalid-top-level-type.yaml:1:1: must be a mapping, not a sequence'],
+  'invalid-unknown-key.yaml': [
+    'invalid-unknown-key.yaml:2:3: exporter: unknown key "endpiont" (did you mean "endpoint"?); allowed keys: ' +
+      'compression, endpoint, headers, interval, protocol, temporality, timeout',
+    'invalid-unknown-key.yaml:8:5: tenants[0]: unknown key "region"; allowed keys: ' +
+      'client_id, client_secret, cloud, endpoints, interval, name, tenant_id, timeout',
+  ],
+  'invalid-missing-tenants.yaml': ['invalid-missing-tenants.yaml:1:1: missing required key "tenants"'],
+  'invalid-no-tenants.yaml': ['invalid-no-tenants.yaml:1:10: tenants: at least one tenant is required'],
+  'invalid-missing-required.yaml': ['invalid-missing-required.yaml:2:5: tenants[0]: missing required key "client_id"'],
+  'invalid-missing-credential.yaml': ['invalid-missing-credential.yaml:2:5: tenants[0]: missing credential: set client_secret'],
+  'invalid-empty-value.yaml': ['invalid-empty-value.yaml:3:16: tenants[0].tenant_id: must not be empty'],
+  'invalid-wrong-type.yaml': [
+    'invalid-wrong-type.yaml:2:12: exporter.headers: must be a mapping, not a sequence',
+    'invalid-wrong-type.yaml:10:14: metrics["m365.service.status"].enabled: must be true or false, not a string',
+  ],
+  'invalid-secret-wrong-type.yaml': [
+    'invalid-secret-wrong-type.yaml:7:7: tenants[0].client_secret: must be a string, not a mapping',
+  ],
+  'invalid-enum.yaml': [
+    'invalid-enum.yaml:6:12: tenants[0].cloud: must be one of global, usgov, usgovdod, china; got "mars"',
+  ],
+  'invalid-duration-bare-number.yaml': [
+    `invalid-duration-bare-number.yaml:2:13: defaults.interval: 300 has no unit; ${DURATION_HINT}`,
+  ],
+  'invalid-duration-syntax.yaml': [
+    `invalid-duration-syntax.yaml:6:15: tenants[0].interval: "5 minutes" is not a duration; ${DURATION_HINT}`,
+  ],
+  'invalid-duration-too-long.yaml': [
+    'invalid-duration-too-long.yaml:2:13: defaults.interval: "48h" is above the maximum of 24h',
+  ],
+  'invalid-interval-below-minimum.yaml': [
+    'invalid-interval-below-minimum.yaml:6:15: tenants[0].interval: "2s" is below the minimum of 5s',
+  ],
+  'invalid-timeout-zero.yaml': ['invalid-timeout-zero.yaml:6:14: tenants[0].timeout: "0s" must be greater than 0'],
+  'invalid-timeout-exceeds-interval.yaml': [
+    'invalid-timeout-exceeds-interval.yaml:8:15: tenants[0].interval: timeout 2m (defaults.timeout) is longer than ' +
+      'the poll interval 1m; a poll must end before the next one starts',
+  ],
+  'invalid-export-timeout-exceeds-interval.yaml': [
+    'invalid-export-timeout-exceeds-interval.yaml:3:12: exporter.timeout: timeout 15s is longer than the export ' +
+      'interval 10s; an export must end before the next one starts',
+  ],
+  'invalid-tenant-id.yaml': [
+    'invalid-tenant-id.yaml:3:16: tenants[0].tenant_id: "contoso" is neither a GUID nor a domain name such as ' +
+      'contoso.onmicrosoft.com',
+  ],
+  'invalid-client-id.yaml': [
+    'invalid-client-id.yaml:4:16: tenants[0].client_id: "my-monitoring-app" is not a GUID (the application (client) ' +
+      'ID of the app registration)',
+  ],
+  'invalid-tenant-name.yaml': [
+    'invalid-tenant-name.yaml:2:11: tenants[0].name: "contoso/prod" is not a valid tenant name: use 1 to 64 ' +
+      'letters, digits, ".", "_" or "-", starting with a letter or digit',
+  ],
+  'invalid-duplicate-tenant-name.yaml': [
+    'invalid-duplicate-tenant-name.yaml:6:11: tenants[1].name: duplicate tenant name "contoso": tenants[0] (line 2) ' +
+      'has it too; names must be unique',
+  ],
+  'invalid-endpoint-url.yaml': [
+    'invalid-endpoint-url.yaml:2:13: exporter.endpoint: "otlp.example.com:4318" must start with https:// ' +
+      '(or http:// for a loopback host)',
+  ],
+  'invalid-endpoint-plain-http.yaml': [
+    `invalid-endpoint-plain-http.yaml:2:13: exporter.endpoint: "http://collector.example.com:4318" ${HTTP_ONLY_LOOPBACK}`,
+    `invalid-endpoint-plain-http.yaml:9:14: tenants[0].endpoints.graph: "http://10.0.0.5:8080/" ${HTTP_ONLY_LOOPBACK}`,
+  ],
+  'invalid-endpoint-credentials.yaml': [
+    'invalid-endpoint-credentials.yaml:2:13: exporter.endpoint: "https://***@otlp.example.com" must not contain a ' +
+      'user name or password; send credentials in headers',
+  ],
+  'invalid-env-unset.yaml': [
+    'invalid-env-unset.yaml:5:20: tenants[0].client_secret: environment variable FABRIKAM_CLIENT_SECRET is not set',
+  ],
+  'invalid-file-unreadable.yaml': [
+    `invalid-file-unreadable.yaml:5:20: tenants[0].client_secret: cannot read file "${FIXTURES}secrets/missing.txt": ` +
+      'no such file',
+  ],
+  'invalid-reference-syntax.yaml': [
+    `invalid-reference-syntax.yaml:2:9: resource.team: unknown reference "\${TEAM}"; ${REFERENCE_HINT}`,
+    `invalid-reference-syntax.yaml:3:10: resource.owner: unterminated reference: missing "}" after "\${"; ${REFERENCE_HINT}`,
+  ],
+  'invalid-header-name.yaml': ['invalid-header-name.yaml:4:5: exporter.headers: "api key" is not a valid HTTP header name'],
+  'invalid-metric-name.yaml': [
+    'invalid-metric-name.yaml:2:3: metrics: "M365 Service Status" is not a metric name: lowercase and ' +
+      'dot-separated, like m365.service.status',
+  ],
+};
+
+describe('invalid config fixtures', () => {
+  for (const [fixture, expected] of Object.entries(CASES)) {
+    test(fixture, async () => {
+      assert.deepEqual(formattedProblems(await loadFixture(fixture)), expected);
+    });
+  }
+
+  test('every invalid-*.yaml fixture has a case', async () => {
+    const fixtures = (await readdir(FIXTURES)).filter((name) => name.startsWith('invalid-'));
+    const covered = new Set([...Object.keys(CASES), 'invalid-many-problems.yaml']);
+    assert.deepEqual(fixtures.filter((name) => !covered.has(name)), []);
+  });
+});

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { inspect } from 'node:util';
+import { CLOUD_ENDPOINTS } from '../../../src/config/index.ts';
+import type { Config } from '../../../src/config/index.ts';
+import { configOf, FIXTURES, loadFixture } from './fixture-support.ts';
+
+const ENV = {
+  CONTOSO_CLIENT_SECRET: 'contoso-secret',
+  OTLP_API_KEY: 'otlp-key',
+  LAB_PREFIX: 'pre',
+  LAB_SUFFIX: 'suf',
+};
+
+/** The config with each secret revealed, so the whole object can be compared. */
+function revealed(config: Config): unknown {
+  return { ...config, tenants: config.tenants.map((t) => ({ ...t, clientSecret: t.clientSecret?.reveal() })) };
+}
+
+describe('valid multi-tenant config', () => {
+  test('resolves every section, default and override', async () => {
+    const config = configOf(await loadFixture('valid-multi-tenant.yaml', ENV));
+    assert.deepEqual(revealed(config), {
+      exporter: {
+        endpoint: 'https://otlp.example.com:4318',
+        protocol: 'http/json',
+        headers: { 'api-key': 'otlp-key' },
+        intervalMs: 30_000,
+        timeoutMs: 5_000,
+        compression: 'gzip',
+        temporality: 'delta',
+      },
+      tenants: [
+        {
+          name: 'contoso',
+          tenantId: 'contoso.onmicrosoft.com',
+          clientId: '11111111-2222-3333-4444-555555555555',
+          clientSecret: 'contoso-secret',
+          cloud: 'global',
+          endpoints: { login: 'https://login.microsoftonline.com', graph: 'https://graph.microsoft.com' },
+          intervalMs: 600_000,
+          timeoutMs: 45_000,
+        },
+        {
+          name: 'fabrikam-gov',
+          tenantId: 'AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE',
+          clientId: '22222222-3333-4444-5555-666666666666',
+          clientSecret: 'fabrikam-secret-from-file',
+          cloud: 'usgov',
+          endpoints: { login: 'https://login.microsoftonline.us', graph: 'https://graph.microsoft.us' },
+          intervalMs: 120_000,
+          timeoutMs: 45_000,
+        },
+        {
+          name: 'lab',
+          tenantId: 'lab.example.org',
+          clientId: '33333333-4444-5555-6666-777777777777',
+          clientSecret: 'pre-suf',
+          cloud: 'global',
+          endpoints: { login: 'http://127.0.0.1:8443', graph: 'http://localhost:8444' },
+          intervalMs: 30_000,
+          timeoutMs: 1_500,
+        },
+      ],
+      metrics: { 'm365.service.status': { enabled: false } },
+      resource: { 'deployment.environment.name': 'prod', 'cost.center': '$100' },
+      serviceName: 'm365-health',
+      stateDir: join(FIXTURES, 'state'),
+      warnings: [
+        `${FIXTURES}valid-multi-tenant.yaml:41:15: tenants[2].interval: poll interval 30s is under 1m: service ` +
+          'health changes over minutes, and frequent polls count against Microsoft Graph throttling limits',
+      ],
+    });
+  });
+
+  test('applies every default to a minimal file', async () => {
+    const config = configOf(await loadFixture('valid-minimal.yaml'));
+    assert.deepEqual(config.exporter, {
+      endpoint: 'http://localhost:4318',
+      protocol: 'http/protobuf',
+      headers: {},
+      intervalMs: 60_000,
+      timeoutMs: 10_000,
+      compression: 'none',
+      temporality: 'cumulative',
+    });
+    const [tenant] = config.tenants;
+    assert.equal(tenant?.cloud, 'global');
+    assert.deepEqual(tenant?.endpoints, CLOUD_ENDPOINTS.global);
+    assert.equal(tenant?.intervalMs, 300_000);
+    assert.equal(tenant?.timeoutMs, 30_000);
+    assert.deepEqual(config.metrics, {});
+    assert.deepEqual(config.resource, {});
+    assert.equal(config.serviceName, 'm365-health');
+    assert.equal(config.stateDir, undefined);
+    assert.deepEqual(config.warnings, []);
+  });
+
+  test('is frozen all the way down', async () => {
+    const config = configOf(await loadFixture('valid-multi-tenant.yaml', ENV));
+    for (const part of [config, config.exporter, config.exporter.headers, config.tenants, config.tenants[2],
+      config.tenants[2]?.endpoints, config.metrics, config.metrics['m365.service.status'], config.resource,
+      config.warnings]) {
+      assert.ok(Object.isFrozen(part));
+    }
+    assert.throws(() => {
+      (config.tenants[0] as { intervalMs: number }).intervalMs = 1;
+    }, TypeError);
+  });
+
+  test('never shows a secret when printed', async () => {
+    const config = configOf(await loadFixture('valid-multi-tenant.yaml', ENV));
+    for (const text of [JSON.stringify(config), inspect(config, { depth: null }), String(config.tenants[0]?.clientSecret)]) {
+      assert.ok(!text.includes('contoso-secret'));
+      assert.ok(!text.includes('fabrikam-secret-from-file'));
+    }
+  });
+});
