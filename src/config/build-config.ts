@@ -2,6 +2,7 @@ import type { ProblemSink } from './problems.ts';
 import { resolveExporter } from './resolve-exporter.ts';
 import { resolveResource } from './resolve-resource.ts';
 import { resolveMetrics, resolveStateDir } from './resolve-sections.ts';
+import { resolveServer } from './resolve-server.ts';
 import { resolveDefaults, resolveTenants } from './resolve-tenants.ts';
 import { sectionOf } from './setting.ts';
 import type { Environment } from './setting.ts';
@@ -20,5 +21,6 @@ export function buildConfig(value: unknown, env: Environment, file: string, sink
   const { resource, serviceName } = resolveResource(root['resource'], env, sink);
   const metrics = resolveMetrics(root['metrics'], sink);
   const tenants = resolveTenants(root['tenants'], defaults, sink);
-  return { exporter, tenants, metrics, resource, serviceName, stateDir, warnings: [] };
+  const server = resolveServer(root['server'], 'server' in root, sink);
+  return { exporter, tenants, metrics, resource, serviceName, stateDir, ...(server ? { server } : {}), warnings: [] };
 }

@@ -62,6 +62,7 @@ export const CONFIG_SCHEMA = {
     exporter,
     defaults: section({ interval: duration, timeout: duration, cloud }),
     state: section({ dir: text }),
+    server: section({ listen: text }),
     resource: stringMap(),
     metrics: { type: ['object', 'null'], additionalProperties: metricToggle },
     tenants: { type: 'array', minItems: 1, items: tenant },

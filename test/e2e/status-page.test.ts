@@ -53,7 +53,7 @@ test('the status page shows the tenant × service grid coloured by health and th
   assert.equal(await cell('microsoftteams'), '2', 'an interruption is critical');
   assert.equal(await cell('Exchange'), '1', 'an advisory alone warns');
   assert.equal(await cell('SharePoint'), '0');
-  const colour = await page.$eval('td.cell[data-service="microsoftteams"]', (node) => getComputedStyle(node).backgroundColor);
+  const colour = await page.evaluate(`getComputedStyle(document.querySelector('td.cell[data-service="microsoftteams"]')).backgroundColor`);
   assert.equal(colour, 'rgb(198, 40, 40)');
   const issues = await page.$$eval('#issues li', (items) => items.map((item) => item.textContent));
   assert.ok(issues.some((text) => text?.includes('TM4242') && text.includes('Calls drop')), issues.join('\n'));

@@ -45,7 +45,7 @@ describe('${env:…} and ${file:…} expansion', () => {
   });
 
   test('expands only string values: keys and other scalars stay as written', () => {
-    const result = parseText(`resource:\n  \${env:A}: v\n${VALID_TENANT}metrics:\n  m365.x:\n    enabled: false\n`, {
+    const result = parseText(`resource:\n  \${env:A}: v\n${VALID_TENANT}metrics:\n  m365.data.age:\n    enabled: false\n`, {
       A: 'k',
     });
     assert.deepEqual(configOf(result).resource, { '${env:A}': 'v' });

@@ -117,3 +117,19 @@ describe('valid multi-tenant config', () => {
     }
   });
 });
+
+test('server: absent turns the endpoint off, present turns it on at 127.0.0.1:13133 or listen', async () => {
+  const { parseConfig } = await import('../../../src/config/index.ts');
+  const tenant = 'tenants:\n  - { name: a, tenant_id: 11111111-1111-1111-1111-111111111111, client_id: 22222222-2222-2222-2222-222222222222, client_secret: s }\n';
+  const load = (text: string) => parseConfig(text, '/c.yaml', {}, () => '');
+  const off = load(tenant);
+  assert.ok(off.ok && off.config.server === undefined);
+  const on = load(`server: {}\n${tenant}`);
+  assert.ok(on.ok);
+  assert.deepEqual(on.ok && on.config.server, { host: '127.0.0.1', port: 13133 });
+  const v6 = load(`server: { listen: '[::]:8080' }\n${tenant}`);
+  assert.deepEqual(v6.ok && v6.config.server, { host: '::', port: 8080 });
+  const bad = load(`server: { listen: 'nope' }\n${tenant}`);
+  assert.ok(!bad.ok);
+  assert.match(bad.ok ? '' : bad.problems[0]!.message, /"nope" is not host:port/);
+});
