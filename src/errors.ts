@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'GRAPH_BAD_RESPONSE'
   | 'GRAPH_FOREIGN_LINK'
   | 'GRAPH_TOO_MANY_PAGES'
+  | 'REQUEST_BUDGET'
   | 'NETWORK'
   | 'TIMEOUT'
   | 'ABORTED'
@@ -49,6 +50,7 @@ export class M365Error extends Error {
 export const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'AUTH_UNAVAILABLE',
   'GRAPH_THROTTLED',
+  'REQUEST_BUDGET',
   'GRAPH_ERROR',
   'GRAPH_BAD_RESPONSE',
   'NETWORK',

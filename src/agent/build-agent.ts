@@ -7,6 +7,7 @@ import { registerInstruments } from '../telemetry/instruments.ts';
 import type { TelemetrySdk } from '../telemetry/sdk.ts';
 import { Agent, SYSTEM_TIMERS, type Timers } from './agent.ts';
 import { sleep } from './sleep.ts';
+import { RequestBudget } from './request-budget.ts';
 import { createFileStateStore, type StateStore } from './state-store.ts';
 import { createTenantPoller, type TenantPoller } from './tenant-poller.ts';
 import type { TenantMemory } from '../health/memory.ts';
@@ -69,15 +70,18 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
   );
   const events = createEventEmitter(deps.telemetry.logger);
   const tokens = new Map<string, TokenProvider>();
+  const budgets = new Map<string, RequestBudget>();
   const store = config.stateDir === undefined ? undefined : createFileStateStore(config.stateDir, deps.log, clock);
   for (const tenant of config.tenants) {
     const key = tokenKey(tenant);
     const provider = tokens.get(key) ?? createTokenProvider(tenant, fetchImpl, clock);
     tokens.set(key, provider);
+    const budget = budgets.get(key) ?? new RequestBudget();
+    budgets.set(key, budget);
     const memory = await store?.load(tenant.name);
     const onMemory = store ? createPersister(store, deps.log, tenant, memory) : undefined;
     pollers.push(
-      createTenantPoller({ tenant, tokens: provider, fetch: fetchImpl, clock, sleep, recorders, events, log: deps.log, memory, onMemory }),
+      createTenantPoller({ tenant, tokens: provider, fetch: fetchImpl, clock, sleep, recorders, events, log: deps.log, memory, onMemory, budget }),
     );
   }
   return new Agent({ pollers, timers, random: deps.random });

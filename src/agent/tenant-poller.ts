@@ -1,5 +1,5 @@
 import type { TokenProvider } from '../auth/token-provider.ts';
-import { toM365Error, type M365Error } from '../errors.ts';
+import { M365Error, toM365Error } from '../errors.ts';
 import { fetchServiceHealth } from '../graph/graph-client.ts';
 import type { StatusChange } from '../health/changes.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
@@ -9,6 +9,7 @@ import type { Snapshot } from '../health/model.ts';
 import type { Log } from '../log.ts';
 import type { EventEmitter } from '../telemetry/events.ts';
 import type { Recorders } from '../telemetry/instruments.ts';
+import type { RequestBudget } from './request-budget.ts';
 import { createTenantStatus, type TenantStatus } from './tenant-status.ts';
 import type { TenantConfig } from '../config/types.ts';
 
@@ -30,6 +31,8 @@ export interface TenantPollerOptions {
   memory?: TenantMemory;
   /** Called after each good poll with the memory to keep. */
   onMemory?: (memory: TenantMemory) => void;
+  /** Graph's request limits for this app in this tenant, shared by the tenants that use the same app. */
+  budget?: RequestBudget;
 }
 
 /** Polls one tenant: fetch → evaluate → detect changes → emit, and keeps its {@link TenantStatus}. */
@@ -49,8 +52,18 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     fetch: options.fetch,
     clock: options.clock,
     sleep: options.sleep,
-    onResponse: (httpStatus: number) => options.recorders.recordGraphResponse(status, httpStatus),
+    onResponse: (httpStatus: number) => {
+      options.budget?.record(options.clock());
+      options.recorders.recordGraphResponse(status, httpStatus);
+    },
   };
+
+  function overBudget(): PollResult | undefined {
+    const waitMs = options.budget?.waitMs(options.clock()) ?? 0;
+    if (waitMs === 0) return undefined;
+    const message = `Graph request budget of this app in this tenant is spent: next poll in ${Math.ceil(waitMs / 1000)} s`;
+    return { ok: false, error: new M365Error('REQUEST_BUDGET', message, { retryAfter: waitMs / 1000 }) };
+  }
 
   async function fetchOnce(signal: AbortSignal): Promise<PollResult> {
     const started = options.clock();
@@ -79,7 +92,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
   return {
     status,
     async poll(signal) {
-      const result = await fetchOnce(signal);
+      const result = overBudget() ?? (await fetchOnce(signal));
       status.lastPollOk = result.ok;
       status.lastError = result.ok ? undefined : result.error;
       if (result.ok) {
