@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { buildAgent } from '../agent/build-agent.ts';
+import { resolveShard, selectShare } from '../agent/shard.ts';
 import { formatProblem, loadConfig } from '../config/index.ts';
 import type { Config } from '../config/types.ts';
 import { createLog, LOG_LEVELS, type Log, type LogLevel } from '../log.ts';
@@ -67,7 +68,7 @@ export function createCliLog(io: CliIo, level: string | undefined, format: strin
   return createLog({ level: chosen, format: format ?? 'text', write: (line) => io.stderr(`${line}\n`), clock: Date.now });
 }
 
-/** `m365-health run --config FILE`: exits non-zero only for configuration errors. */
+/** `m365-health run --config FILE [--shard N/M]`: exits non-zero only for configuration errors. */
 export async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   let values;
   let log: Log;
@@ -77,6 +78,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
       options: {
         config: { type: 'string', short: 'c' },
         once: { type: 'boolean' },
+        shard: { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
       },
@@ -92,5 +94,11 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     return EXIT_USAGE;
   }
   for (const warning of result.config.warnings) log.warn(warning);
-  return runAgent({ config: result.config, log, io, once: values.once });
+  let config: Config;
+  try {
+    config = selectShare(result.config, resolveShard({ flag: values.shard, env: io.env }), log);
+  } catch (error) {
+    return usageError(io, error, 'run');
+  }
+  return runAgent({ config, log, io, once: values.once });
 }

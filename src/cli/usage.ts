@@ -5,7 +5,8 @@ export const USAGE = `m365-health: Microsoft 365 service health as OpenTelemetry
 
 Usage:
   m365-health demo [--otlp-endpoint URL]          simulator + agent, live in the terminal
-  m365-health run --config FILE                   poll the configured tenants, export over OTLP
+  m365-health run --config FILE [--shard N/M] [--once]
+                                                  poll the configured tenants, export over OTLP
   m365-health validate --config FILE              check a config file, list every problem
   m365-health check --tenant=ID --client-id=ID --client-secret=S [options]
                                                   one Nagios/Centreon check (see check --help)

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { METRICS } from '../../../src/telemetry/catalogue.ts';
+import { list, readRepoFile, readYaml, record } from './deploy-files.ts';
+import { prometheusCatalogue } from './prometheus-name.ts';
+import { readPromqlNames, readTemplateLabels } from './promql-names.ts';
+
+const DASHBOARD_FILE = 'deploy/grafana/dashboards/m365-health.json';
+const dashboard = record(JSON.parse(readRepoFile(DASHBOARD_FILE)));
+const catalogue = prometheusCatalogue(METRICS);
+
+/** A query of the dashboard: where it is, its PromQL and the label templates that render its results. */
+interface Query {
+  where: string;
+  expr: string;
+  templates: string[];
+}
+
+function panelsOf(value: unknown): Record<string, unknown>[] {
+  return list(value).flatMap((panel) => [record(panel), ...panelsOf(record(panel)['panels'])]);
+}
+
+function queries(): Query[] {
+  const fromPanels = panelsOf(dashboard['panels']).flatMap((panel) =>
+    list(panel['targets']).map((target) => ({
+      where: `panel "${String(panel['title'])}"`,
+      expr: String(record(target)['expr'] ?? ''),
+      templates: [String(record(target)['legendFormat'] ?? '')],
+    })),
+  );
+  const fromAnnotations = list(record(dashboard['annotations'])['list'])
+    .map(record)
+    .filter((annotation) => typeof annotation['expr'] === 'string')
+    .map((annotation) => ({
+      where: `annotation "${String(annotation['name'])}"`,
+      expr: String(annotation['expr']),
+      templates: [String(annotation['titleFormat'] ?? ''), String(annotation['textFormat'] ?? '')],
+    }));
+  return [...fromPanels, ...fromAnnotations];
+}
+
+/** What is wrong with the names a query uses, measured against the catalogue after the Prometheus translation. */
+function checkQuery(query: Query): string[] {
+  const { identifiers, labels } = readPromqlNames(query.expr);
+  const problems: string[] = [];
+  const metrics = identifiers.filter((id) => catalogue.has(id));
+  for (const id of identifiers.filter((name) => name.startsWith('m365_') && !catalogue.has(name))) {
+    problems.push(`${query.where}: ${id} is not a metric of the telemetry catalogue`);
+  }
+  if (metrics.length === 0) problems.push(`${query.where}: queries no m365-health metric`);
+  const known = new Set(metrics.flatMap((name) => [...catalogue.get(name)!.labels]));
+  const templated = [...labels, ...query.templates.flatMap(readTemplateLabels)];
+  const on = metrics.join(', ') || 'any queried metric';
+  for (const label of templated) if (!known.has(label)) problems.push(`${query.where}: label ${label} is not on ${on}`);
+  return problems;
+}
+
+describe('readPromqlNames', () => {
+  test('separates identifiers from label names, ignoring strings, ranges and variables', () => {
+    const names = readPromqlNames('sum by (code, le) (rate(x_total{a=~"$v", b!="y{z}"}[$__rate_interval])) / on(c) group_left(d) up or vector(0)');
+    assert.deepEqual(names.identifiers, ['sum', 'rate', 'x_total', 'up', 'or', 'vector']);
+    assert.deepEqual(names.labels, ['code', 'le', 'c', 'd', 'a', 'b']);
+    assert.deepEqual(readTemplateLabels('{{a}} and {{ b }}: {{$value}}'), ['a', 'b']);
+  });
+});
+
+describe(DASHBOARD_FILE, () => {
+  test('every query names metrics of the telemetry catalogue and labels they carry', () => {
+    const all = queries();
+    assert.ok(all.length >= 12, `${all.length} queries`);
+    assert.deepEqual(all.flatMap(checkQuery), []);
+  });
+
+  test('the check can fail: unknown metrics, untranslated names and foreign labels are reported', () => {
+    const bad = [
+      { where: 'a', expr: 'm365_service_health{m365_tenant_name="x"}', templates: [] },
+      { where: 'b', expr: 'sum by (error_type) (m365_poll_success_ratio)', templates: ['{{m365_service_name}}'] },
+      { where: 'c', expr: 'up', templates: [] },
+    ];
+    assert.deepEqual(bad.flatMap(checkQuery), [
+      'a: m365_service_health is not a metric of the telemetry catalogue',
+      'a: queries no m365-health metric',
+      'a: label m365_tenant_name is not on any queried metric',
+      'b: label error_type is not on m365_poll_success_ratio',
+      'b: label m365_service_name is not on m365_poll_success_ratio',
+      'c: queries no m365-health metric',
+    ]);
+  });
+
+  test('has a tenant variable from the health metric, and every panel query filters on it', () => {
+    const variables = list(record(dashboard['templating'])['list']).map(record);
+    const tenant = variables.find((variable) => variable['name'] === 'tenant');
+    assert.ok(tenant);
+    const definition = String(tenant['definition']);
+    const match = /^label_values\((\w+),\s*(\w+)\)$/.exec(definition);
+    assert.ok(match, definition);
+    assert.ok(catalogue.get(match[1]!)?.labels.has(match[2]!), definition);
+    for (const query of queries()) assert.match(query.expr, /m365_tenant_name=~?"\$tenant"/, query.where);
+  });
+
+  test('shows what the deployment guide promises', () => {
+    const panels = panelsOf(dashboard['panels']);
+    const exprOf = (type: string) => panels.filter((p) => p['type'] === type).flatMap((p) => list(p['targets']).map((t) => String(record(t)['expr'])));
+    assert.ok(exprOf('state-timeline').some((e) => e.includes('m365_service_health_ratio')), 'service health grid');
+    assert.ok(exprOf('table').some((e) => e.includes('m365_service_issues')), 'open issues table');
+    const all = queries().map((q) => q.expr).join('\n');
+    for (const name of ['m365_poll_success_ratio', 'm365_poll_duration_seconds', 'm365_data_age_seconds', 'm365_graph_requests_total']) {
+      assert.ok(all.includes(name), `self-monitoring: ${name}`);
+    }
+    assert.match(all, /http_response_status_code="429"/);
+    const annotations = list(record(dashboard['annotations'])['list']).map((a) => String(record(a)['expr'] ?? ''));
+    assert.ok(annotations.some((e) => /^changes\(m365_service_health_ratio\{/.test(e)), 'health changes as annotations');
+  });
+
+  test('uses the provisioned Prometheus data source everywhere', () => {
+    const provisioned = list(record(readYaml('deploy/grafana/provisioning/datasources/prometheus.yaml'))['datasources']).map(record);
+    const uid = provisioned[0]!['uid'];
+    const refs = [
+      ...panelsOf(dashboard['panels']).filter((p) => p['type'] !== 'row').flatMap((p) => [p['datasource'], ...list(p['targets']).map((t) => record(t)['datasource'])]),
+      ...list(record(dashboard['templating'])['list']).map((v) => record(v)['datasource']),
+      ...list(record(dashboard['annotations'])['list']).filter((a) => 'expr' in record(a)).map((a) => record(a)['datasource']),
+    ];
+    for (const ref of refs) assert.deepEqual(ref, { type: 'prometheus', uid });
+  });
+
+  test('is loaded by the dashboard provider from the directory compose mounts', () => {
+    const providers = list(record(readYaml('deploy/grafana/provisioning/dashboards/m365-health.yaml'))['providers']).map(record);
+    const path = String(record(providers[0]!['options'])['path']);
+    const compose = readRepoFile('docker-compose.yml');
+    assert.ok(compose.includes(`./deploy/grafana/dashboards:${path}:ro`), path);
+    assert.equal(dashboard['uid'], 'm365-health');
+  });
+});

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parse } from 'yaml';
+import { resolveShard } from '../../../src/agent/shard.ts';
+import { loadConfig } from '../../../src/config/index.ts';
+import type { Config } from '../../../src/config/types.ts';
+import { checkCollectorWiring, endpointPort } from './collector-pipelines.ts';
+import { isPinnedImage, list, record } from './deploy-files.ts';
+import { containerEnvironment, containerOf, loadKustomization, podReferences, podSpecOf, probePort, type Manifest } from './kubernetes-manifests.ts';
+
+const VARIANTS = [
+  { directory: 'deploy/kubernetes/sidecar', workload: 'Deployment' },
+  { directory: 'deploy/kubernetes/sharded', workload: 'StatefulSet' },
+] as const;
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'm365-k8s-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The agent config of a ConfigMap, loaded by the real loader with the container's environment. */
+async function loadAgentConfig(manifests: readonly Manifest[], configMap: string, env: Record<string, string>): Promise<Config> {
+  const data = record(manifests.find((m) => m.kind === 'ConfigMap' && m.name === configMap)?.body['data']);
+  const file = join(dir, `${configMap}.yaml`);
+  await writeFile(file, String(data['config.yaml']));
+  const result = await loadConfig(file, env);
+  assert.ok(result.ok, result.ok ? '' : result.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+  return result.config;
+}
+
+function configMapText(manifests: readonly Manifest[], name: string): string {
+  return String(record(manifests.find((m) => m.kind === 'ConfigMap' && m.name === name)?.body['data'])['config.yaml']);
+}
+
+for (const variant of VARIANTS) {
+  describe(variant.directory, () => {
+    const manifests = loadKustomization(variant.directory);
+    const workload = manifests.find((m) => m.kind === variant.workload)!;
+    const pod = podSpecOf(workload);
+    const agent = containerOf(pod, 'agent');
+    const collector = containerOf(pod, 'collector');
+
+    test('parses into named objects, each kind and name once', () => {
+      assert.ok(workload, `a ${variant.workload}`);
+      const ids = manifests.map((m) => `${m.kind}/${m.name}`);
+      assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), []);
+      for (const m of manifests) assert.ok(m.body['apiVersion'] && m.kind && m.name !== 'undefined', m.file);
+    });
+
+    test('refers only to ConfigMaps, Secrets and Secret keys it defines', () => {
+      const refs = podReferences(pod);
+      const has = (kind: string, name: string) => manifests.some((m) => m.kind === kind && m.name === name);
+      assert.ok(refs.configMaps.length >= 2 && refs.secretKeys.length >= 1);
+      for (const name of refs.configMaps) assert.ok(has('ConfigMap', name), `ConfigMap ${name}`);
+      for (const name of refs.secrets) assert.ok(has('Secret', name), `Secret ${name}`);
+      for (const [name, key] of refs.secretKeys) {
+        const secret = manifests.find((m) => m.kind === 'Secret' && m.name === name)!;
+        assert.ok(key in record(secret.body['stringData']) || key in record(secret.body['data']), `${name} has key ${key}`);
+      }
+    });
+
+    test('mounts only volumes the pod has, and pins its images', () => {
+      const claims = list(record(workload.body['spec'])['volumeClaimTemplates']).map((c) => record(record(c)['metadata'])['name']);
+      const volumes = [...list(pod['volumes']).map((v) => record(v)['name']), ...claims];
+      for (const container of [agent, collector]) {
+        for (const mount of list(container['volumeMounts']).map(record)) assert.ok(volumes.includes(mount['name']), String(mount['name']));
+        assert.ok(isPinnedImage(String(container['image'])), String(container['image']));
+      }
+      const state = list(agent['volumeMounts']).map(record).find((m) => m['mountPath'] === '/var/lib/m365-health');
+      assert.ok(state, 'state on a volume');
+    });
+
+    test('the agent config loads, keeps state on the volume and exports to the collector on localhost:4318', async () => {
+      const config = await loadAgentConfig(manifests, 'm365-health-agent', containerEnvironment(agent, manifests));
+      assert.equal(config.exporter.endpoint, 'http://localhost:4318');
+      assert.equal(config.stateDir, '/var/lib/m365-health');
+      const args = list(agent['args']).map(String);
+      const mount = list(agent['volumeMounts']).map(record).find((m) => m['name'] === 'agent-config')!;
+      assert.equal(args[args.indexOf('--config') + 1], `${String(mount['mountPath'])}/config.yaml`);
+      const http = record(record(record(record(parse(configMapText(manifests, 'm365-health-collector'))['receivers'])['otlp'])['protocols'])['http']);
+      assert.equal(http['endpoint'], 'localhost:4318');
+    });
+
+    test('probes the agent on /healthz and /readyz where its server listens', async () => {
+      const config = await loadAgentConfig(manifests, 'm365-health-agent', containerEnvironment(agent, manifests));
+      assert.deepEqual(config.server, { host: '0.0.0.0', port: 13133 });
+      assert.equal(record(record(agent['livenessProbe'])['httpGet'])['path'], '/healthz');
+      assert.equal(record(record(agent['readinessProbe'])['httpGet'])['path'], '/readyz');
+      assert.equal(probePort(agent, 'livenessProbe'), 13133);
+      assert.equal(probePort(agent, 'readinessProbe'), 13133);
+    });
+
+    test('the collector config is wired, with its health check off the agent port', () => {
+      const config = record(parse(configMapText(manifests, 'm365-health-collector')));
+      assert.deepEqual(checkCollectorWiring(config), []);
+      const healthPort = endpointPort(record(config['extensions'])['health_check']);
+      assert.notEqual(healthPort, 13133);
+      assert.equal(probePort(collector, 'livenessProbe'), healthPort);
+      assert.equal(probePort(collector, 'readinessProbe'), healthPort);
+    });
+  });
+}
+
+describe('deploy/kubernetes/sidecar', () => {
+  test('runs one agent over every tenant', () => {
+    const deployment = loadKustomization('deploy/kubernetes/sidecar').find((m) => m.kind === 'Deployment')!;
+    assert.equal(record(deployment.body['spec'])['replicas'], 1);
+    const env = list(containerOf(podSpecOf(deployment), 'agent')['env']).map((e) => String(record(e)['name']));
+    assert.ok(!env.some((name) => name.startsWith('M365_HEALTH_SHARD')), env.join());
+  });
+});
+
+describe('deploy/kubernetes/sharded', () => {
+  const manifests = loadKustomization('deploy/kubernetes/sharded');
+  const statefulSet = manifests.find((m) => m.kind === 'StatefulSet')!;
+  const spec = record(statefulSet.body['spec']);
+  const agent = containerOf(podSpecOf(statefulSet), 'agent');
+
+  test('every pod name gives its own replica of as many as there are replicas', () => {
+    const replicas = Number(spec['replicas']);
+    const env = containerEnvironment(agent, manifests);
+    assert.equal(env['M365_HEALTH_SHARD_COUNT'], String(replicas), 'M365_HEALTH_SHARD_COUNT equals replicas');
+    for (let index = 0; index < replicas; index++) {
+      const choice = resolveShard({ flag: undefined, env: { ...env, HOSTNAME: `${statefulSet.name}-${index}` } });
+      assert.deepEqual(choice, { shard: { index, count: replicas }, source: 'HOSTNAME' });
+    }
+  });
+
+  test('has the headless Service it names, selecting its pods', () => {
+    const service = manifests.find((m) => m.kind === 'Service' && m.name === spec['serviceName']);
+    assert.ok(service, `Service ${String(spec['serviceName'])}`);
+    assert.equal(record(service.body['spec'])['clusterIP'], 'None');
+    const labels = record(record(record(spec['template'])['metadata'])['labels']);
+    for (const [key, value] of Object.entries(record(record(service.body['spec'])['selector']))) assert.equal(labels[key], value);
+  });
+
+  test('keeps each replica state on its own claim', () => {
+    const claims = list(spec['volumeClaimTemplates']).map((c) => record(record(c)['metadata'])['name']);
+    const mount = list(agent['volumeMounts']).map(record).find((m) => m['mountPath'] === '/var/lib/m365-health')!;
+    assert.ok(claims.includes(mount['name']), String(mount['name']));
+  });
+});
