@@ -42,6 +42,8 @@ export interface Simulator {
   clearFaults(): void;
   /** Makes every token issued so far (for one tenant, or all) expire now. */
   expireTokens(tenant?: string): void;
+  /** The access tokens issued and still remembered, so that tests can prove none of them leaks into output. */
+  issuedTokens(): readonly string[];
   /** What a tenant shows now. */
   state(tenant: string): TenantState;
   close(): Promise<void>;
@@ -111,6 +113,7 @@ function buildSimulator(
     injectFault: (fault) => faults.add(fault, nameOf(fault.tenant)),
     clearFaults: () => faults.clear(),
     expireTokens: (tenant) => ctx.tokens.expire(ctx.clock(), nameOf(tenant)),
+    issuedTokens: () => ctx.tokens.issued(),
     state: (tenant) => currentState(ctx, requireTenant(ctx, tenant).name),
     close: () => (closing ??= closeOnce()),
   };

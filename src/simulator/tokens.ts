@@ -20,6 +20,11 @@ export class TokenStore {
     return token;
   }
 
+  /** Every token still remembered (issued and not yet pruned): lets leak tests look for them in output. */
+  issued(): string[] {
+    return [...this.#grants.keys()];
+  }
+
   /** The grant behind a token, expired or not; undefined for a token never issued. */
   find(token: string): TokenGrant | undefined {
     return this.#grants.get(token);
