@@ -4,7 +4,9 @@ import { resolveShard, selectShare } from '../agent/shard.ts';
 import { formatProblem, loadConfig } from '../config/index.ts';
 import type { Config } from '../config/types.ts';
 import { createLog, LOG_LEVELS, type Log, type LogLevel } from '../log.ts';
+import { join } from 'node:path';
 import { startStatusServer, type StatusServer } from '../server/http-server.ts';
+import { SpoolError } from '../telemetry/spool/index.ts';
 import { createTelemetrySdk, type TelemetrySdkOptions } from '../telemetry/sdk.ts';
 import { VERSION } from '../version.ts';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.ts';
@@ -30,13 +32,22 @@ export interface AgentRunOptions {
 /** Runs the agent until the process is asked to stop, then flushes telemetry within a bound. */
 export async function runAgent(options: AgentRunOptions): Promise<number> {
   const { config, log, io } = options;
-  const telemetry = createTelemetrySdk({
-    exporter: options.exportOtlp === false ? undefined : config.exporter,
-    serviceName: config.serviceName,
-    serviceVersion: VERSION,
-    resource: config.resource,
-    ...options.sinks,
-  });
+  let telemetry;
+  try {
+    telemetry = createTelemetrySdk({
+      exporter: options.exportOtlp === false ? undefined : config.exporter,
+      serviceName: config.serviceName,
+      serviceVersion: VERSION,
+      resource: config.resource,
+      spool: config.stateDir === undefined ? undefined : { dir: join(config.stateDir, 'spool'), maxBytes: config.spoolMaxBytes },
+      log,
+      ...options.sinks,
+    });
+  } catch (error) {
+    if (!(error instanceof SpoolError)) throw error;
+    io.stderr(`m365-health: cannot open the event spool: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
   const agent = await buildAgent(config, { telemetry, log });
   if (options.once) {
     await agent.pollAll();

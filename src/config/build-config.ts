@@ -1,26 +1,38 @@
 import type { ProblemSink } from './problems.ts';
+import { NO_HTTP_SETTINGS, resolveHttp } from './resolve-http.ts';
+import type { CertificateSources } from './resolve-certificate.ts';
 import { resolveExporter } from './resolve-exporter.ts';
+import { withExporterTls } from './resolve-exporter-tls.ts';
 import { resolveResource } from './resolve-resource.ts';
-import { resolveMetrics, resolveStateDir } from './resolve-sections.ts';
+import { resolveMetrics, resolveSpoolMaxBytes, resolveStateDir } from './resolve-sections.ts';
 import { resolveServer } from './resolve-server.ts';
+import { applyTenantTelemetry } from './resolve-tenant-telemetry.ts';
 import { resolveDefaults, resolveTenants } from './resolve-tenants.ts';
 import { sectionOf } from './setting.ts';
 import type { Environment } from './setting.ts';
 import type { Config } from './types.ts';
+
+/** What building the config may read besides the file: referenced files (CA bundles, certificates) and the time. */
+export interface BuildSources extends CertificateSources {
+  /** Reads a whole text file (bounded); throws with a `code` when it cannot. */
+  readFile: (path: string) => string;
+}
 
 /**
  * Applies defaults and the environment to the (expanded) file content, checking what the schema cannot: URLs,
  * durations, identifiers, uniqueness. Sections are resolved in the order they are documented, which is also the
  * order of problems that have no line. Problems go to `sink`; the result is only meaningful when there are none.
  */
-export function buildConfig(value: unknown, env: Environment, file: string, sink: ProblemSink): Config {
+export function buildConfig(value: unknown, env: Environment, file: string, sources: BuildSources, sink: ProblemSink): Config {
   const root = sectionOf(value);
-  const exporter = resolveExporter(root['exporter'], env, sink);
+  const exporter = withExporterTls(resolveExporter(root['exporter'], env, sink), root['exporter'], env, sources, sink);
   const defaults = resolveDefaults(root['defaults'], sink);
   const stateDir = resolveStateDir(root['state'], file);
+  const spoolMaxBytes = resolveSpoolMaxBytes(root['state'], sink);
   const { resource, serviceName } = resolveResource(root['resource'], env, sink);
   const metrics = resolveMetrics(root['metrics'], sink);
-  const tenants = resolveTenants(root['tenants'], defaults, sink);
+  const http = resolveHttp(root['http'], ['http'], NO_HTTP_SETTINGS, sources, sink);
+  const tenants = applyTenantTelemetry(resolveTenants(root['tenants'], defaults, { http, sources, env }, sink), root, sink);
   const server = resolveServer(root['server'], 'server' in root, sink);
-  return { exporter, tenants, metrics, resource, serviceName, stateDir, ...(server ? { server } : {}), warnings: [] };
+  return { exporter, tenants, metrics, resource, serviceName, stateDir, spoolMaxBytes, ...(server ? { server } : {}), warnings: [] };
 }

@@ -30,3 +30,26 @@ export function resolveStateDir(raw: unknown, file: string): string | undefined 
   const dir = sectionOf(raw)['dir'];
   return typeof dir === 'string' && dir !== '' ? resolve(dirname(file), dir) : undefined;
 }
+
+/** Default bound of the event spool. */
+export const DEFAULT_SPOOL_MAX_BYTES = 64 * 1024 * 1024;
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+
+/** Parses a size like `64MiB`, `512KiB`, `1GiB` or `4096B`; undefined when malformed. */
+export function parseSize(text: string): number | undefined {
+  const match = /^(\d+)\s*(B|KiB|MiB|GiB)$/.exec(text.trim());
+  return match ? Number(match[1]) * SIZE_UNITS[match[2]!]! : undefined;
+}
+
+/** `state.spool_max_size`: the bound of the event spool, at least 1 MiB. */
+export function resolveSpoolMaxBytes(raw: unknown, sink: ProblemSink): number {
+  const text = sectionOf(raw)['spool_max_size'];
+  if (typeof text !== 'string') return DEFAULT_SPOOL_MAX_BYTES;
+  const bytes = parseSize(text);
+  if (bytes === undefined || bytes < 1024 * 1024) {
+    reportProblem(sink, ['state', 'spool_max_size'], `${quoteValue(text)} is not a size of at least 1MiB, like 64MiB or 1GiB (units B, KiB, MiB, GiB)`);
+    return DEFAULT_SPOOL_MAX_BYTES;
+  }
+  return bytes;
+}

@@ -22,13 +22,25 @@ const exporter = section({
   timeout: duration,
   compression: { type: 'string', enum: ['none', 'gzip'] },
   temporality: { type: 'string', enum: ['cumulative', 'delta'] },
+  tls: section({ ca_file: text, cert_file: text, key_file: text }),
+});
+
+/** Severity expressions; an empty one never matches. */
+const severity = section({ critical: { type: 'string' }, warning: { type: 'string' } });
+
+/** Optional events, each switched with `enabled` like a metric. */
+const events = section({
+  messages: { type: 'object', required: ['enabled'], additionalProperties: false, properties: { enabled: { type: 'boolean' } } },
 });
 
 const cloud = { type: 'string', enum: CLOUD_NAMES };
 
+const http = section({ proxy: text, no_proxy: { type: 'string' }, ca_file: text });
+
 const tenant = {
   type: 'object',
-  required: ['name', 'tenant_id', 'client_id'],
+  // tenant_id and client_id are required too, unless AZURE_TENANT_ID and AZURE_CLIENT_ID stand in: checked in code.
+  required: ['name'],
   additionalProperties: false,
   properties: {
     name: text,
@@ -37,8 +49,11 @@ const tenant = {
     ...CREDENTIAL_PROPERTIES,
     cloud,
     endpoints: section({ login: text, graph: text }),
+    http,
     interval: duration,
     timeout: duration,
+    severity,
+    events,
   },
 };
 
@@ -56,15 +71,29 @@ const metricToggle = {
  */
 export const CONFIG_SCHEMA = {
   type: 'object',
-  required: ['tenants'],
+  // `tenants` is required, and must not be empty, unless `tenants_from` is there: checked in code.
   additionalProperties: false,
   properties: {
     exporter,
-    defaults: section({ interval: duration, timeout: duration, cloud }),
-    state: section({ dir: text }),
+    defaults: section({ interval: duration, timeout: duration, cloud, severity }),
+    events,
+    state: section({ dir: text, spool_max_size: text }),
     server: section({ listen: text }),
+    http,
     resource: stringMap(),
     metrics: { type: ['object', 'null'], additionalProperties: metricToggle },
-    tenants: { type: 'array', minItems: 1, items: tenant },
+    tenants: { type: 'array', items: tenant },
+    tenants_from: { type: ['array', 'null'], items: text },
   },
+} as const;
+
+/**
+ * The structure of a file named by `tenants_from`: a mapping with one key, `tenants`, a list of at least one
+ * tenant. The tenants themselves are checked with the main file's, once merged.
+ */
+export const TENANTS_FILE_SCHEMA = {
+  type: 'object',
+  required: ['tenants'],
+  additionalProperties: false,
+  properties: { tenants: { type: 'array', minItems: 1 } },
 } as const;

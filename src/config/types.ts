@@ -61,6 +61,8 @@ export interface Config {
   serviceName: string;
   /** Where per-tenant state is kept; undefined keeps it in memory only. */
   stateDir: string | undefined;
+  /** Most bytes the on-disk event spool (`{stateDir}/spool`) may hold before dropping the oldest events. */
+  spoolMaxBytes: number;
   /** The HTTP endpoint (`/healthz`, `/readyz`, `/status`, the status page); undefined turns it off. */
   server?: ServerConfig;
   /** Non-fatal remarks found while loading (e.g. a poll interval under one minute). */

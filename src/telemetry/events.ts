@@ -2,15 +2,18 @@ import { SeverityNumber, type Attributes, type Logger } from '@opentelemetry/api
 import type { TenantStatus } from '../agent/tenant-status.ts';
 import type { StatusChange } from '../health/changes.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
+import type { MessageUpdate } from '../health/messages.ts';
 import { HEALTH_OK, type Health } from '../health/model.ts';
 import { htmlToPlainText } from '../health/plain-text.ts';
 import { tenantAttributes } from './instruments.ts';
+import { messageUpdateRecord } from './message-events.ts';
 import * as sc from './semconv.ts';
 
 /** Emits the catalogue's events as log records with `eventName` set. */
 export interface EventEmitter {
   emitStatusChange(status: TenantStatus, change: StatusChange): void;
   emitIssueUpdate(status: TenantStatus, update: IssueUpdate): void;
+  emitMessageUpdate(status: TenantStatus, update: MessageUpdate): void;
 }
 
 const SEVERITY: Record<Health, { number: SeverityNumber; text: string }> = {
@@ -21,6 +24,18 @@ const SEVERITY: Record<Health, { number: SeverityNumber; text: string }> = {
 };
 
 const HEALTH_WORDS = ['ok', 'warning', 'critical', 'unknown'] as const;
+
+/**
+ * The dedupe key of a status change: the transition and the version of the issue behind it, so that a change
+ * detected again after a crash (state not yet saved) carries the same id; the time of the poll when no issue is open.
+ */
+export function statusChangeEventId(change: StatusChange): string {
+  const transition = `${change.serviceId}:${change.previousStatus}>${change.status}:${change.previousHealth}>${change.health}`;
+  const version = change.trigger
+    ? `${change.trigger.id}@${change.trigger.lastModifiedDateTime ?? ''}`
+    : new Date(change.at).toISOString();
+  return `${transition}@${version}`;
+}
 
 /** The attributes of a status-change event: identity, before/after, and the issue behind it. */
 export function statusChangeAttributes(status: TenantStatus, change: StatusChange): Attributes {
@@ -33,7 +48,7 @@ export function statusChangeAttributes(status: TenantStatus, change: StatusChang
     [sc.ATTR_SERVICE_HEALTH]: change.health,
     [sc.ATTR_SERVICE_HEALTH_PREVIOUS]: change.previousHealth,
     [sc.ATTR_ISSUE_IDS]: change.openIssueIds,
-    [sc.ATTR_EVENT_ID]: `${change.serviceId}:${change.previousStatus}>${change.status}@${new Date(change.at).toISOString()}`,
+    [sc.ATTR_EVENT_ID]: statusChangeEventId(change),
     [sc.ATTR_EVENT_NAME]: sc.EVENT_STATUS_CHANGE,
   };
   if (change.trigger) {
@@ -119,6 +134,9 @@ export function createEventEmitter(logger: Logger): EventEmitter {
         body: describeIssueUpdate(status, update),
         attributes: issueUpdateAttributes(status, update),
       });
+    },
+    emitMessageUpdate(status, update) {
+      logger.emit(messageUpdateRecord(status, update));
     },
   };
 }

@@ -9,6 +9,8 @@ import { resourceFromAttributes, type Resource } from '@opentelemetry/resources'
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
 import type { ExporterConfig } from '../config/types.ts';
+import type { Log } from '../log.ts';
+import { openEventSpool, type DropReason } from './spool/index.ts';
 
 export const INSTRUMENTATION_SCOPE = 'm365-health';
 
@@ -21,6 +23,10 @@ export interface TelemetrySdkOptions {
   readers?: IMetricReader[];
   /** Extra log record processors (the demo's terminal view, tests). */
   processors?: LogRecordProcessor[];
+  /** Events go through a durable on-disk spool in `dir` before export (at-least-once); without it, in memory. */
+  spool?: { dir: string; maxBytes: number; onDrop?: (count: number, reason: DropReason) => void };
+  /** Where the spool reports export failures and drops. */
+  log?: Log;
 }
 
 /** The OpenTelemetry providers of one agent process. */
@@ -67,17 +73,26 @@ function createMetricReader(exporter: ExporterConfig): IMetricReader {
   });
 }
 
-function createLogProcessor(exporter: ExporterConfig): LogRecordProcessor {
-  const options = exporterOptions(exporter, 'logs');
-  const logExporter = exporter.protocol === 'http/json' ? new OTLPLogExporterJson(options) : new OTLPLogExporterProto(options);
-  return new BatchLogRecordProcessor({ exporter: logExporter, scheduledDelayMillis: 1000 });
+function createLogProcessor(exporter: ExporterConfig, resource: Resource, options: TelemetrySdkOptions): LogRecordProcessor {
+  const exportOptions = exporterOptions(exporter, 'logs');
+  const logExporter = exporter.protocol === 'http/json' ? new OTLPLogExporterJson(exportOptions) : new OTLPLogExporterProto(exportOptions);
+  if (!options.spool || !options.log) return new BatchLogRecordProcessor({ exporter: logExporter, scheduledDelayMillis: 1000 });
+  return openEventSpool({
+    dir: options.spool.dir,
+    maxBytes: options.spool.maxBytes,
+    exporter: logExporter,
+    exporterUrl: exportOptions.url,
+    resource,
+    log: options.log,
+    onDrop: options.spool.onDrop,
+  });
 }
 
 /** Wires the OTel SDK: OTLP/HTTP exporters (protobuf or JSON) for metrics and logs, plus any extra sinks. */
 export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
   const resource = buildResource(options);
   const readers = [...(options.exporter ? [createMetricReader(options.exporter)] : []), ...(options.readers ?? [])];
-  const processors = [...(options.exporter ? [createLogProcessor(options.exporter)] : []), ...(options.processors ?? [])];
+  const processors = [...(options.exporter ? [createLogProcessor(options.exporter, resource, options)] : []), ...(options.processors ?? [])];
   const meterProvider = new MeterProvider({ resource, readers });
   const loggerProvider = new LoggerProvider({ resource, processors });
   return {

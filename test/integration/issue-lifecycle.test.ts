@@ -22,7 +22,7 @@ function configFor(simulator: Simulator, receiver: OtlpReceiver, stateDir: strin
       clientSecret: new Secret('sim-contoso-secret'), cloud: 'global', endpoints: { login: simulator.url, graph: simulator.url },
       intervalMs: 60_000, timeoutMs: 10_000,
     }],
-    metrics: {}, resource: {}, serviceName: 'm365-health', stateDir, warnings: [],
+    metrics: {}, resource: {}, serviceName: 'm365-health', stateDir, spoolMaxBytes: 64 * 1024 * 1024, warnings: [],
   };
 }
 

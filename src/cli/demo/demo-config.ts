@@ -38,6 +38,7 @@ export function buildDemoConfig(options: DemoConfigOptions): Config {
     resource: { 'deployment.environment.name': 'demo' },
     serviceName: 'm365-health',
     stateDir: undefined,
+    spoolMaxBytes: 64 * 1024 * 1024,
     server: { host: '127.0.0.1', port: options.statusPort },
     warnings: [],
   });

@@ -119,6 +119,7 @@ export class SegmentStore {
 
   /** Reads up to `maxLines` lines (about `maxBytes`) from the cursor on, moving past segments already read to their end. */
   read(maxLines: number, maxBytes: number): SpoolRead {
+    if (maxLines < 1) return { lines: [], end: this.#cursor };
     this.#skipExhaustedSegments();
     const segment = this.#segments[0];
     if (!segment || this.#cursor.offset >= segment.size) return { lines: [], end: this.#cursor };
@@ -209,14 +210,25 @@ export class SegmentStore {
     return this.read(maxLines, maxBytes);
   }
 
+  /**
+   * Moves the cursor, then persists it, then deletes the segments left behind: a crash in between leaves files
+   * that the next open deletes (or, with the old cursor, sends again), never a cursor past undelivered lines.
+   */
   #moveCursor(position: SpoolPosition): void {
     this.#cursor = position;
+    const gone: Segment[] = [];
+    while (this.#segments.length > 0 && this.#segments[0]!.id < position.segment) gone.push(this.#segments.shift()!);
+    for (const segment of gone) if (!segment.sealed) this.#seal(segment);
     writeCursor(this.#options.dir, position);
-    while (this.#segments.length > 0 && this.#segments[0]!.id < position.segment) {
-      const gone = this.#segments.shift()!;
-      if (!gone.sealed) this.#seal(gone);
-      unlinkSync(join(this.#options.dir, segmentFileName(gone.id)));
-    }
+    for (const segment of gone) removeQuietly(join(this.#options.dir, segmentFileName(segment.id)));
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // left for the next open, which deletes segments behind the cursor
   }
 }
 

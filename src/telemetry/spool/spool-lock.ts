@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import { FILE_MODE, writeFully } from './spool-files.ts';
+import { SpoolError } from './spool-error.ts';
+
+/** Name of the lock file inside the spool directory. */
+export const LOCK_FILE = 'lock';
+
+/** Who holds (or held) a spool lock. */
+export interface LockHolder {
+  readonly pid: number;
+  readonly hostname: string;
+  readonly token: string;
+  readonly acquiredAt: string;
+}
+
+/** Seams and limits of {@link acquireSpoolLock}. */
+export interface LockOptions {
+  /** A lock whose file was not refreshed for this long is stale whoever holds it. */
+  readonly staleMs: number;
+  readonly now: () => number;
+  readonly pid?: number;
+  readonly hostname?: string;
+  /** Whether a process of this host is alive (default: `process.kill(pid, 0)`). */
+  readonly isAlive?: (pid: number) => boolean;
+}
+
+/** A held spool lock. */
+export interface SpoolLock {
+  readonly holder: LockHolder;
+  /** The holder whose stale lock was taken over, if any. */
+  readonly previous: LockHolder | undefined;
+  /** Touches the lock file so that it stays fresh; false when the lock is no longer ours. */
+  refresh(): boolean;
+  /** Removes the lock file if it is still ours. */
+  release(): void;
+}
+
+const heldInThisProcess = new Set<string>();
+
+/**
+ * Takes the lock of spool directory `dir`: the file `lock`, created complete or not at all (written to a temporary
+ * file, then hard-linked into place). An existing lock is taken over when it is stale: unreadable, not refreshed for
+ * `staleMs`, or held by a dead process of this host (or by this very pid, i.e. an earlier life of this process in a
+ * container). Otherwise throws `SPOOL_LOCKED`: one spool directory serves one process.
+ */
+export function acquireSpoolLock(dir: string, options: LockOptions): SpoolLock {
+  const path = join(dir, LOCK_FILE);
+  if (heldInThisProcess.has(path)) throw new SpoolError('SPOOL_LOCKED', `spool ${dir} is already open in this process`);
+  const holder: LockHolder = {
+    pid: options.pid ?? process.pid,
+    hostname: options.hostname ?? osHostname(),
+    token: randomUUID(),
+    acquiredAt: new Date(options.now()).toISOString(),
+  };
+  let previous: LockHolder | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (tryCreateLock(path, holder)) {
+      heldInThisProcess.add(path);
+      return createLockHandle(path, holder, previous);
+    }
+    const existing = inspectLock(path);
+    if (!existing) continue;
+    if (!isStale(existing, holder, options)) throw lockedError(dir, existing.holder);
+    previous = existing.holder;
+    removeIfPresent(path);
+  }
+  throw new SpoolError('SPOOL_LOCKED', `spool ${dir}: another process keeps taking the lock`);
+}
+
+function tryCreateLock(path: string, holder: LockHolder): boolean {
+  const temporary = `${path}.${holder.pid}.${holder.token}.new`;
+  const fd = openSync(temporary, 'wx', FILE_MODE);
+  try {
+    try {
+      writeFully(fd, Buffer.from(`${JSON.stringify(holder)}\n`));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    linkSync(temporary, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    removeIfPresent(temporary);
+  }
+}
+
+interface ExistingLock { holder: LockHolder | undefined; modifiedMs: number }
+
+function inspectLock(path: string): ExistingLock | undefined {
+  try {
+    const modifiedMs = statSync(path).mtimeMs;
+    return { holder: parseHolder(readFileSync(path, 'utf8')), modifiedMs };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function isStale(existing: ExistingLock, self: LockHolder, options: LockOptions): boolean {
+  const { holder } = existing;
+  if (!holder || options.now() - existing.modifiedMs > options.staleMs) return true;
+  if (holder.hostname !== self.hostname) return false;
+  return holder.pid === self.pid || !(options.isAlive ?? isProcessAlive)(holder.pid);
+}
+
+function parseHolder(text: string): LockHolder | undefined {
+  try {
+    const raw = JSON.parse(text) as Partial<LockHolder>;
+    const valid = Number.isSafeInteger(raw.pid) && raw.pid! > 0 && typeof raw.hostname === 'string' && typeof raw.token === 'string';
+    return valid ? { pid: raw.pid!, hostname: raw.hostname!, token: raw.token!, acquiredAt: String(raw.acquiredAt) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function createLockHandle(path: string, holder: LockHolder, previous: LockHolder | undefined): SpoolLock {
+  const isOurs = () => {
+    try {
+      return parseHolder(readFileSync(path, 'utf8'))?.token === holder.token;
+    } catch {
+      return false;
+    }
+  };
+  return {
+    holder,
+    previous,
+    refresh() {
+      if (!isOurs()) return false;
+      const now = new Date();
+      utimesSync(path, now, now);
+      return true;
+    },
+    release() {
+      heldInThisProcess.delete(path);
+      if (isOurs()) removeIfPresent(path);
+    },
+  };
+}
+
+function lockedError(dir: string, holder: LockHolder | undefined): SpoolError {
+  const who = holder ? `process ${holder.pid} on ${holder.hostname} (since ${holder.acquiredAt})` : 'another process';
+  return new SpoolError('SPOOL_LOCKED', `spool ${dir} is in use by ${who}; give each agent its own spool directory`);
+}
+
+/** True when `pid` names a live process of this host (EPERM means alive, owned by someone else). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function removeIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}

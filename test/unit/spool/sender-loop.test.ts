@@ -1,0 +1,224 @@
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { describeExportFailure } from '../../../src/telemetry/spool/describe-export-failure.ts';
+import { FailureReporter } from '../../../src/telemetry/spool/failure-reporter.ts';
+import { createRecordRebuilder } from '../../../src/telemetry/spool/rebuild-record.ts';
+import { encodeRecord } from '../../../src/telemetry/spool/record-codec.ts';
+import { SegmentStore } from '../../../src/telemetry/spool/segment-store.ts';
+import { SenderLoop, type CorruptLine, type SenderLoopOptions } from '../../../src/telemetry/spool/sender-loop.ts';
+import { createCaptureLog, createTempDir } from './support.ts';
+
+/** Virtual time: every sleep advances the clock at once, so a 10-minute outage takes milliseconds. */
+function createVirtualTime() {
+  const time = { now: 0, sleeps: [] as number[] };
+  const sleep = async (ms: number, signal: AbortSignal) => {
+    time.sleeps.push(ms);
+    time.now += ms;
+    await nextTurn();
+    if (signal.aborted) throw signal.reason;
+  };
+  return { time, sleep };
+}
+
+/** An exporter answering 503 until `upAt` (virtual time), then accepting. */
+function createFlakyExporter(clock: () => number, upAt: number) {
+  const delivered: ReadableLogRecord[] = [];
+  const attempts: number[] = [];
+  const exporter: LogRecordExporter = {
+    export(records, callback) {
+      attempts.push(clock());
+      setImmediate(() => {
+        if (clock() < upAt) return callback({ code: ExportResultCode.FAILED, error: new OTLPExporterError('Service Unavailable', 503, 'collector restarting') });
+        delivered.push(...records);
+        callback({ code: ExportResultCode.SUCCESS });
+      });
+    },
+    shutdown: async () => {},
+    forceFlush: async () => {},
+  };
+  return { exporter, delivered, attempts };
+}
+
+const event = (n: number) =>
+  encodeRecord({ hrTime: [1_700_000_000 + n, 0], hrTimeObserved: [1_700_000_000 + n, 0], eventName: 'e', attributes: { n }, droppedAttributesCount: 0, scope: { name: 'm365-health' } });
+
+/** Waits (in real time, without hurrying the sender) until `predicate` holds. */
+async function waitUntil(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await nextTurn();
+  }
+}
+
+let temp: ReturnType<typeof createTempDir>;
+let store: SegmentStore;
+beforeEach(() => {
+  temp = createTempDir();
+  store = SegmentStore.open({ dir: temp.dir, maxBytes: 1 << 20, segmentBytes: 4096 }).store;
+});
+afterEach(() => {
+  store.close();
+  temp.remove();
+});
+
+function createSender(overrides: Partial<SenderLoopOptions> & Pick<SenderLoopOptions, 'exporter' | 'sleep'>, clock: () => number) {
+  const log = createCaptureLog();
+  const corrupt: CorruptLine[] = [];
+  const sender = new SenderLoop({
+    store,
+    rebuild: createRecordRebuilder(resourceFromAttributes({ 'service.name': 'test' })),
+    failures: new FailureReporter({ log, clock, repeatMs: 60_000 }),
+    log,
+    markAttempt: () => 0,
+    describeFailure: (result: ExportResult) => describeExportFailure(result, undefined, clock()),
+    onCorrupt: (lines) => corrupt.push(...lines),
+    backoff: { initialMs: 1000, maxMs: 60_000 },
+    maxBatchRecords: 10,
+    maxBatchBytes: 1 << 20,
+    exportTimeoutMs: 5000,
+    random: () => 0.5,
+    ...overrides,
+  });
+  return { sender, log, corrupt };
+}
+
+describe('SenderLoop', () => {
+  test('a 10-minute collector outage: retried with capped backoff, logged sparingly, everything delivered in order', async () => {
+    const { time, sleep } = createVirtualTime();
+    const clock = () => time.now;
+    const flaky = createFlakyExporter(clock, 10 * 60_000);
+    for (let n = 0; n < 100; n++) store.append(event(n));
+    const { sender, log } = createSender({ exporter: flaky.exporter, sleep }, clock);
+    sender.start();
+    await waitUntil(() => store.pendingBytes() === 0);
+    await sender.stop();
+
+    assert.deepEqual(flaky.delivered.map((r) => r.attributes.n), Array.from({ length: 100 }, (_, n) => n));
+    assert.ok(time.now >= 600_000 && time.now < 660_000, `recovered ${time.now} ms after the start`);
+    assert.ok(time.sleeps.every((ms) => ms >= 500 && ms <= 60_000), `delays ${time.sleeps.join(', ')}`);
+    assert.deepEqual(time.sleeps.slice(0, 7), [750, 1500, 3000, 6000, 12_000, 24_000, 45_000], 'doubling, 3/4 of the ceiling with random 0.5');
+    const failed = flaky.attempts.filter((at) => at < 10 * 60_000).length;
+    assert.ok(failed >= 15 && failed < 25, `${failed} failed attempts in 10 minutes`);
+    assert.equal(flaky.attempts.length, failed + 10, 'then ten batches of ten, without waiting');
+
+    const warnings = log.lines.filter((l) => l.level === 'warn');
+    assert.equal(warnings[0]!.message, 'event export failed; events stay in the spool and are retried');
+    assert.equal(warnings[0]!.fields.status, 503);
+    assert.equal(warnings[0]!.fields.body, 'collector restarting');
+    const reminders = warnings.filter((l) => l.message === 'event export still failing');
+    assert.ok(reminders.length >= 5 && reminders.length <= 10, `${reminders.length} reminders for 10 minutes, one a minute at most`);
+    const recovered = log.lines.find((l) => l.message === 'event export recovered');
+    assert.equal(recovered?.fields.outageS, Math.round(flaky.attempts.at(-10)! / 1000));
+    assert.equal(recovered?.fields.delivered, 10);
+    assert.equal(log.lines.find((l) => l.message === 'event backlog delivered')?.fields.delivered, 100);
+    assert.equal(store.pendingBytes(), 0);
+  });
+
+  test('records emitted while idle are sent promptly', async () => {
+    const { sleep } = createVirtualTime();
+    const flaky = createFlakyExporter(() => 0, 0);
+    const { sender } = createSender({ exporter: flaky.exporter, sleep }, () => 0);
+    sender.start();
+    await nextTurn();
+    store.append(event(1));
+    sender.notify();
+    assert.equal(await sender.waitUntilDelivered(store.end(), 1000), true);
+    await sender.stop();
+    assert.equal(flaky.delivered.length, 1);
+  });
+
+  test('hurry cuts a backoff short; stop ends the loop without touching the store', async () => {
+    let up = false;
+    const delivered: unknown[] = [];
+    const exporter: LogRecordExporter = {
+      export: (records, callback) => {
+        if (!up) return callback({ code: ExportResultCode.FAILED, error: new Error('connect ECONNREFUSED') });
+        delivered.push(...records);
+        callback({ code: ExportResultCode.SUCCESS });
+      },
+      shutdown: async () => {},
+      forceFlush: async () => {},
+    };
+    const sleep = (ms: number, signal: AbortSignal) =>
+      new Promise<void>((resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    const { sender, log } = createSender({ exporter, sleep, backoff: { initialMs: 3_600_000, maxMs: 3_600_000 } }, Date.now);
+    store.append(event(1));
+    sender.start();
+    await nextTurn();
+    assert.equal(delivered.length, 0);
+    up = true;
+    assert.equal(await sender.waitUntilDelivered(store.end(), 1000), true, 'delivered without waiting out the hour');
+    assert.equal(log.lines[0]!.fields.reason, 'connect ECONNREFUSED');
+    await sender.stop();
+    store.append(event(2));
+    assert.equal(await sender.waitUntilDelivered(store.end(), 10), false);
+    assert.equal(delivered.length, 1);
+  });
+
+  test('corrupt lines are reported once, skipped, and acknowledged with their batch', async () => {
+    store.append(event(1));
+    store.close();
+    const [segment] = readdirSync(temp.dir).filter((name) => name.endsWith('.jsonl'));
+    appendFileSync(join(temp.dir, segment!), 'garbage\n{"v":1,"time":[1,');
+    store = SegmentStore.open({ dir: temp.dir, maxBytes: 1 << 20, segmentBytes: 4096 }).store;
+    store.append(event(2));
+    let failures = 2;
+    const delivered: unknown[] = [];
+    const exporter: LogRecordExporter = {
+      export: (records, callback) => {
+        if (failures-- > 0) return callback({ code: ExportResultCode.FAILED, error: new Error('down') });
+        delivered.push(...records.map((r) => r.attributes.n));
+        callback({ code: ExportResultCode.SUCCESS });
+      },
+      shutdown: async () => {},
+      forceFlush: async () => {},
+    };
+    const { sleep } = createVirtualTime();
+    const { sender, corrupt } = createSender({ exporter, sleep }, () => 0);
+    sender.start();
+    assert.equal(await sender.waitUntilDelivered(store.end(), 2000), true);
+    await sender.stop();
+    assert.deepEqual(delivered, [1, 2]);
+    assert.deepEqual(corrupt.map((c) => c.reason), ['not JSON', 'torn write (no newline at the end of the segment)']);
+  });
+
+  test('an export that never calls back counts as failed after the export timeout', async () => {
+    let calls = 0;
+    const exporter: LogRecordExporter = {
+      export: (records, callback) => {
+        if (calls++ > 0) callback({ code: ExportResultCode.SUCCESS });
+      },
+      shutdown: async () => {},
+      forceFlush: async () => {},
+    };
+    const { sleep } = createVirtualTime();
+    const { sender, log } = createSender({ exporter, sleep, exportTimeoutMs: 20 }, () => 0);
+    store.append(event(1));
+    sender.start();
+    assert.equal(await sender.waitUntilDelivered(store.end(), 2000), true);
+    await sender.stop();
+    assert.equal(log.lines[0]!.fields.reason, 'export did not finish within 20 ms');
+  });
+
+  test('a Retry-After longer than the backoff is honoured, within the cap', async () => {
+    const { time, sleep } = createVirtualTime();
+    const flaky = createFlakyExporter(() => time.now, 100_000);
+    const { sender } = createSender(
+      { exporter: flaky.exporter, sleep, describeFailure: () => ({ fields: { status: 429 }, retryAfterMs: 40_000 }) },
+      () => time.now,
+    );
+    store.append(event(1));
+    sender.start();
+    await waitUntil(() => store.pendingBytes() === 0);
+    await sender.stop();
+    assert.deepEqual(time.sleeps, [40_000, 40_000, 40_000]);
+  });
+});

@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { acquireSpoolLock, type LockOptions } from '../../../src/telemetry/spool/spool-lock.ts';
+import { SpoolError } from '../../../src/telemetry/spool/spool-error.ts';
+import { createTempDir } from './support.ts';
+
+let temp: ReturnType<typeof createTempDir>;
+beforeEach(() => {
+  temp = createTempDir();
+});
+afterEach(() => temp.remove());
+
+const base: LockOptions = { staleMs: 60_000, now: Date.now, hostname: 'agent-host' };
+const lockPath = () => join(temp.dir, 'lock');
+
+function writeForeignLock(holder: { pid: number; hostname: string }, ageMs = 0): void {
+  writeFileSync(lockPath(), JSON.stringify({ ...holder, token: 'theirs', acquiredAt: 'then' }));
+  const at = new Date(Date.now() - ageMs);
+  utimesSync(lockPath(), at, at);
+}
+
+function assertLocked(action: () => unknown, pattern: RegExp): void {
+  assert.throws(action, (error: unknown) => error instanceof SpoolError && error.code === 'SPOOL_LOCKED' && pattern.test(error.message));
+}
+
+describe('acquireSpoolLock', () => {
+  test('writes a 0600 lock naming the holder and removes it on release', () => {
+    const lock = acquireSpoolLock(temp.dir, { ...base, pid: 4242 });
+    const content = JSON.parse(readFileSync(lockPath(), 'utf8'));
+    assert.equal(content.pid, 4242);
+    assert.equal(content.hostname, 'agent-host');
+    assert.equal(statSync(lockPath()).mode & 0o777, 0o600);
+    assert.equal(lock.refresh(), true);
+    lock.release();
+    assert.equal(existsSync(lockPath()), false);
+    assert.deepEqual(readdirSync(temp.dir), [], 'no temporary file left behind');
+  });
+
+  test('refuses a directory held by a live process of this host', () => {
+    writeForeignLock({ pid: 77, hostname: 'agent-host' });
+    assertLocked(() => acquireSpoolLock(temp.dir, { ...base, pid: 1, isAlive: () => true }), /in use by process 77 on agent-host/);
+    assert.equal(JSON.parse(readFileSync(lockPath(), 'utf8')).pid, 77, 'the holder keeps its lock');
+  });
+
+  test('refuses a second open in the same process', () => {
+    const lock = acquireSpoolLock(temp.dir, base);
+    assertLocked(() => acquireSpoolLock(temp.dir, base), /already open in this process/);
+    lock.release();
+    acquireSpoolLock(temp.dir, base).release();
+  });
+
+  test('takes over the lock of a dead process of this host', () => {
+    writeForeignLock({ pid: 77, hostname: 'agent-host' });
+    const lock = acquireSpoolLock(temp.dir, { ...base, pid: 1, isAlive: (pid) => pid !== 77 });
+    assert.equal(lock.previous?.pid, 77);
+    assert.equal(JSON.parse(readFileSync(lockPath(), 'utf8')).pid, 1);
+    lock.release();
+  });
+
+  test('takes over a lock carrying its own pid (an earlier life in a container)', () => {
+    writeForeignLock({ pid: 1, hostname: 'agent-host' });
+    const lock = acquireSpoolLock(temp.dir, { ...base, pid: 1, isAlive: () => true });
+    assert.equal(lock.previous?.pid, 1);
+    lock.release();
+  });
+
+  test('a lock of another host is respected while fresh and taken over once stale', () => {
+    writeForeignLock({ pid: 77, hostname: 'other-host' }, 10_000);
+    assertLocked(() => acquireSpoolLock(temp.dir, { ...base, isAlive: () => false }), /other-host/);
+    writeForeignLock({ pid: 77, hostname: 'other-host' }, 120_000);
+    const lock = acquireSpoolLock(temp.dir, base);
+    assert.equal(lock.previous?.hostname, 'other-host');
+    lock.release();
+  });
+
+  test('an unreadable lock file is taken over', () => {
+    writeFileSync(lockPath(), '{"pid":');
+    const lock = acquireSpoolLock(temp.dir, base);
+    assert.equal(lock.previous, undefined);
+    lock.release();
+  });
+
+  test('refresh reports a lock that someone else took over, and release leaves their lock alone', () => {
+    const lock = acquireSpoolLock(temp.dir, base);
+    writeForeignLock({ pid: 77, hostname: 'agent-host' });
+    assert.equal(lock.refresh(), false);
+    lock.release();
+    assert.equal(JSON.parse(readFileSync(lockPath(), 'utf8')).pid, 77);
+  });
+});
