@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { M365Error } from '../../../src/errors.ts';
+import { decodeServicePage } from '../../../src/graph/decode.ts';
+
+const statusish = fc.oneof(fc.constantFrom('serviceOperational', 'ServiceDegradation', 'INVESTIGATING', 'unknownFutureValue'), fc.string());
+const anyJson = fc.jsonValue({ maxDepth: 3 });
+const issueLike = fc.record(
+  {
+    id: fc.oneof(fc.string(), anyJson),
+    classification: fc.oneof(fc.constantFrom('incident', 'Advisory', 'other'), anyJson),
+    status: fc.oneof(statusish, anyJson),
+    isResolved: fc.oneof(fc.boolean(), anyJson),
+    posts: fc.oneof(fc.array(fc.record({ description: fc.oneof(fc.record({ content: fc.string() }), anyJson) })), anyJson),
+    lastModifiedDateTime: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), anyJson),
+  },
+  { requiredKeys: [] },
+);
+const serviceLike = fc.record(
+  { id: fc.oneof(fc.string(), anyJson), service: fc.oneof(fc.string(), anyJson), status: fc.oneof(statusish, anyJson), issues: fc.oneof(fc.array(issueLike), anyJson) },
+  { requiredKeys: [] },
+);
+const pageLike = fc.oneof(
+  anyJson,
+  fc.record({ value: fc.oneof(fc.array(fc.oneof(serviceLike, anyJson)), anyJson), '@odata.nextLink': fc.oneof(fc.webUrl(), anyJson) }, { requiredKeys: [] }),
+);
+
+test('the Graph decoder never throws anything but GRAPH_BAD_RESPONSE, and what it returns is well typed', () => {
+  fc.assert(
+    fc.property(pageLike, (body) => {
+      let page;
+      try {
+        page = decodeServicePage(body);
+      } catch (error) {
+        assert.ok(error instanceof M365Error && error.code === 'GRAPH_BAD_RESPONSE', String(error));
+        return;
+      }
+      for (const service of page.services) {
+        assert.equal(typeof service.id, 'string');
+        assert.ok(service.id.length > 0);
+        assert.equal(typeof service.name, 'string');
+        assert.equal(typeof service.status, 'string');
+        for (const issue of service.issues) {
+          assert.equal(typeof issue.isResolved, 'boolean');
+          assert.ok(['advisory', 'incident', 'other'].includes(issue.classification));
+          for (const post of issue.posts) assert.equal(typeof post.content, 'string');
+        }
+      }
+      assert.ok(page.nextLink === undefined || typeof page.nextLink === 'string');
+    }),
+    { numRuns: 2000 },
+  );
+});
