@@ -36,6 +36,12 @@ function stopSignal(): Promise<string> {
   });
 }
 
+/** Subscribes to SIGHUP. While a listener is subscribed, SIGHUP no longer ends the process. */
+function onReloadSignal(listener: () => void): () => void {
+  process.on('SIGHUP', listener);
+  return () => void process.off('SIGHUP', listener);
+}
+
 /** The process edge: the only place that exits. */
 export async function runMain(): Promise<void> {
   const io: CliIo = {
@@ -43,6 +49,7 @@ export async function runMain(): Promise<void> {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     stopRequested: stopSignal(),
+    reloadRequested: onReloadSignal,
     cwd: process.cwd(),
   };
   const status = await main(process.argv.slice(2), io);

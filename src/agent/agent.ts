@@ -1,3 +1,4 @@
+import type { TenantConfig } from '../config/types.ts';
 import type { TenantPoller } from './tenant-poller.ts';
 import type { TenantStatus } from './tenant-status.ts';
 import { initialDelay, nextDelay } from './schedule.ts';
@@ -15,84 +16,154 @@ export const SYSTEM_TIMERS: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
+/** Told when a scheduled poll starts and when it was planned to start (clock ms): how late the scheduler runs. */
+export type PollStartListener = (tenant: TenantConfig, plannedAt: number, startedAt: number) => void;
+
 export interface AgentOptions {
   pollers: readonly TenantPoller[];
   timers?: Timers;
   random?: () => number;
+  onPollStart?: PollStartListener;
+}
+
+/** What {@link Agent.reconcile} did, by tenant name. */
+export interface ReconcileSummary {
+  added: string[];
+  removed: string[];
+  /** Tenants whose poller was replaced (their settings changed). */
+  restarted: string[];
+  unchanged: number;
+}
+
+/** One tenant's place in the schedule. */
+interface Slot {
+  readonly poller: TenantPoller;
+  /** Aborts this tenant's poll in flight, when it is stopped or replaced. */
+  controller: AbortController;
+  handle: unknown;
 }
 
 /**
  * Runs every tenant's poller on its own interval. Polls of one tenant never overlap (each next poll is scheduled
- * with `setTimeout` after the previous one ends); a slow or failing tenant never delays the others.
+ * with `setTimeout` after the previous one ends); a slow or failing tenant never delays the others. The set of
+ * pollers can change while it runs ({@link Agent.reconcile}).
  */
 export class Agent {
-  readonly #pollers: readonly TenantPoller[];
+  #slots = new Map<string, Slot>();
   readonly #timers: Timers;
   readonly #random: () => number;
-  readonly #handles = new Map<TenantPoller, unknown>();
+  readonly #onPollStart: PollStartListener | undefined;
   readonly #inFlight = new Set<Promise<unknown>>();
-  #controller: AbortController | undefined;
+  #running = false;
 
   constructor(options: AgentOptions) {
-    this.#pollers = options.pollers;
+    for (const poller of options.pollers) this.#slots.set(poller.status.tenant.name, createSlot(poller));
     this.#timers = options.timers ?? SYSTEM_TIMERS;
     this.#random = options.random ?? Math.random;
+    this.#onPollStart = options.onPollStart;
   }
 
   /** The state of every tenant, for gauges and the status endpoint. */
   statuses(): TenantStatus[] {
-    return this.#pollers.map((poller) => poller.status);
+    return [...this.#slots.values()].map((slot) => slot.poller.status);
   }
 
   /** Polls every tenant once, at most `concurrency` at a time, outside the schedule (`run --once`). Never rejects. */
   async pollAll(signal: AbortSignal = new AbortController().signal, concurrency = 32): Promise<void> {
+    const pollers = [...this.#slots.values()].map((slot) => slot.poller);
     let next = 0;
     const worker = async () => {
-      while (next < this.#pollers.length && !signal.aborted) await this.#pollers[next++]!.poll(signal);
+      while (next < pollers.length && !signal.aborted) await pollers[next++]!.poll(signal);
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, this.#pollers.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, pollers.length) }, worker));
   }
 
   /** Starts polling: tenants' first polls are spread to avoid a thundering herd. */
   start(): void {
-    if (this.#controller) return;
-    this.#controller = new AbortController();
-    const count = this.#pollers.length;
-    this.#pollers.forEach((poller, index) => {
-      const delay = initialDelay(index, count, poller.status.tenant.intervalMs, this.#random);
-      this.#schedule(poller, delay, this.#timers.now() + delay, 0);
-    });
+    if (this.#running) return;
+    this.#running = true;
+    this.#begin([...this.#slots.values()]);
   }
 
   /** Stops scheduling, aborts polls in flight and waits for them to settle. */
   async stop(): Promise<void> {
-    const controller = this.#controller;
-    if (!controller) return;
-    this.#controller = undefined;
-    controller.abort();
-    for (const handle of this.#handles.values()) this.#timers.clearTimeout(handle);
-    this.#handles.clear();
+    if (!this.#running) return;
+    this.#running = false;
+    for (const slot of this.#slots.values()) this.#halt(slot);
     await Promise.allSettled([...this.#inFlight]);
   }
 
-  #schedule(poller: TenantPoller, delay: number, plannedAt: number, failures: number): void {
-    const handle = this.#timers.setTimeout(() => void this.#run(poller, plannedAt, failures), delay);
-    this.#handles.set(poller, handle);
+  /**
+   * Makes `pollers` the agent's tenants, by tenant name: a poller already running is left alone (no new poll, same
+   * schedule); a new name starts, and a new poller for a known name replaces the old one (its timer cleared, its
+   * poll in flight aborted), their first polls spread as at start; names no longer there stop and leave
+   * {@link statuses}. The caller carries a replaced tenant's memory over into its new poller.
+   */
+  reconcile(pollers: readonly TenantPoller[]): ReconcileSummary {
+    const summary: ReconcileSummary = { added: [], removed: [], restarted: [], unchanged: 0 };
+    const next = new Map(pollers.map((poller) => [poller.status.tenant.name, poller]));
+    for (const [name, slot] of this.#slots) {
+      if (next.has(name)) continue;
+      this.#halt(slot);
+      summary.removed.push(name);
+    }
+    const slots = new Map<string, Slot>();
+    const starting: Slot[] = [];
+    for (const [name, poller] of next) {
+      const old = this.#slots.get(name);
+      if (old?.poller === poller) {
+        slots.set(name, old);
+        summary.unchanged++;
+        continue;
+      }
+      if (old) this.#halt(old);
+      (old ? summary.restarted : summary.added).push(name);
+      const slot = createSlot(poller);
+      slots.set(name, slot);
+      starting.push(slot);
+    }
+    this.#slots = slots;
+    if (this.#running) this.#begin(starting);
+    return summary;
   }
 
-  async #run(poller: TenantPoller, plannedAt: number, failures: number): Promise<void> {
-    const controller = this.#controller;
-    if (!controller) return;
-    const polling = poller.poll(controller.signal);
+  #begin(slots: readonly Slot[]): void {
+    slots.forEach((slot, index) => {
+      slot.controller = new AbortController();
+      const delay = initialDelay(index, slots.length, slot.poller.status.tenant.intervalMs, this.#random);
+      this.#schedule(slot, delay, this.#timers.now() + delay, 0);
+    });
+  }
+
+  #halt(slot: Slot): void {
+    slot.controller.abort();
+    if (slot.handle !== undefined) this.#timers.clearTimeout(slot.handle);
+    slot.handle = undefined;
+  }
+
+  #schedule(slot: Slot, delay: number, plannedAt: number, failures: number): void {
+    slot.handle = this.#timers.setTimeout(() => void this.#run(slot, plannedAt, failures), delay);
+  }
+
+  async #run(slot: Slot, plannedAt: number, failures: number): Promise<void> {
+    const signal = slot.controller.signal;
+    slot.handle = undefined;
+    if (signal.aborted) return;
+    this.#onPollStart?.(slot.poller.status.tenant, plannedAt, this.#timers.now());
+    const polling = slot.poller.poll(signal);
     this.#inFlight.add(polling);
     const result = await polling;
     this.#inFlight.delete(polling);
-    if (this.#controller !== controller) return;
+    if (signal.aborted) return;
     const now = this.#timers.now();
     const consecutive = result.ok ? 0 : failures + 1;
     const error = result.ok ? undefined : result.error;
-    const intervalMs = poller.status.tenant.intervalMs;
+    const intervalMs = slot.poller.status.tenant.intervalMs;
     const delay = nextDelay({ plannedAt, now, intervalMs, error, consecutiveFailures: consecutive, random: this.#random });
-    this.#schedule(poller, delay, now + delay, consecutive);
+    this.#schedule(slot, delay, now + delay, consecutive);
   }
+}
+
+function createSlot(poller: TenantPoller): Slot {
+  return { poller, controller: new AbortController(), handle: undefined };
 }

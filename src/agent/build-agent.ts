@@ -1,23 +1,30 @@
-import { createClientSecretTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
+import { isMetricEnabled } from '../telemetry/catalogue.ts';
+import { tenantCredential } from '../auth/tenant-credential.ts';
+import { createEntraTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
 import type { Config, TenantConfig } from '../config/types.ts';
-import { M365Error } from '../errors.ts';
+import { createHttpClientPool } from '../net/http-client-pool.ts';
 import type { Log } from '../log.ts';
 import { createEventEmitter } from '../telemetry/events.ts';
 import { registerInstruments } from '../telemetry/instruments.ts';
 import type { TelemetrySdk } from '../telemetry/sdk.ts';
-import { Agent, SYSTEM_TIMERS, type Timers } from './agent.ts';
+import { Agent, SYSTEM_TIMERS, type PollStartListener, type ReconcileSummary, type Timers } from './agent.ts';
 import { sleep } from './sleep.ts';
-import { RequestBudget } from './request-budget.ts';
 import { createFileStateStore, type StateStore } from './state-store.ts';
-import { createTenantPoller, type TenantPoller } from './tenant-poller.ts';
+import { createTenantPoller } from './tenant-poller.ts';
+import { createPollerSet } from './tenant-pollers.ts';
 import type { TenantMemory } from '../health/memory.ts';
 
 export interface AgentDependencies {
   telemetry: TelemetrySdk;
   log: Log;
+  /** Replaces the HTTP client (proxies, CAs) for the identity platform and Graph. */
   fetch?: typeof fetch;
+  /** Where `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` are read (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>>;
   timers?: Timers;
   random?: () => number;
+  /** Told how late each scheduled poll starts against its plan (benchmarks, diagnostics). */
+  onPollStart?: PollStartListener;
 }
 
 /** Tokens are shared by tenants that use the same app in the same directory: one token per tenant+client. */
@@ -25,12 +32,12 @@ function tokenKey(tenant: TenantConfig): string {
   return `${tenant.endpoints.login}|${tenant.tenantId}|${tenant.clientId}|${tenant.endpoints.graph}`;
 }
 
+/** The tenant's token provider, by credential kind (secret, certificate, federated token), through `fetchImpl`. */
 function createTokenProvider(tenant: TenantConfig, fetchImpl: typeof fetch, clock: () => number): TokenProvider {
-  if (!tenant.clientSecret) throw new M365Error('CONFIG_INVALID', `tenant ${tenant.name} has no credential`);
-  return createClientSecretTokenProvider({
+  return createEntraTokenProvider({
     tenantId: tenant.tenantId,
     clientId: tenant.clientId,
-    secret: tenant.clientSecret,
+    credential: tenantCredential(tenant),
     endpoints: tenant.endpoints,
     fetch: fetchImpl,
     clock,
@@ -43,7 +50,7 @@ function createTokenProvider(tenant: TenantConfig, fetchImpl: typeof fetch, cloc
  * tenants polled every minute do not mean thousands of fsyncs a minute.
  */
 function createPersister(store: StateStore, log: Log, tenant: TenantConfig, initial: TenantMemory | undefined) {
-  const contentOf = (memory: TenantMemory) => JSON.stringify([memory.services, memory.issues]);
+  const contentOf = (memory: TenantMemory) => JSON.stringify([memory.services, memory.issues, memory.messages]);
   let saved = initial ? contentOf(initial) : '';
   return (memory: TenantMemory) => {
     const content = contentOf(memory);
@@ -58,31 +65,47 @@ function createPersister(store: StateStore, log: Log, tenant: TenantConfig, init
 
 /** Assembles the agent for a configuration: one token provider per app and tenant, one poller per tenant. */
 export async function buildAgent(config: Config, deps: AgentDependencies): Promise<Agent> {
-  const fetchImpl = deps.fetch ?? fetch;
+  return (await assembleAgent(config, deps)).agent;
+}
+
+/** An agent, and the way to change its tenants while it runs. */
+export interface AssembledAgent {
+  readonly agent: Agent;
+  /**
+   * Reconciles the running tenants with `tenants` (a reloaded configuration): new ones start, removed ones stop,
+   * changed ones restart with their memory, unchanged ones are left alone. One call at a time.
+   */
+  applyTenants(tenants: readonly TenantConfig[]): Promise<ReconcileSummary>;
+}
+
+/**
+ * {@link buildAgent}, keeping what tenants added later need: the telemetry instruments (which read the agent's
+ * current tenants), the state store, and the token providers and request budgets tenants share.
+ */
+export async function assembleAgent(config: Config, deps: AgentDependencies): Promise<AssembledAgent> {
+  const http = createHttpClientPool(deps.env ?? process.env);
   const timers = deps.timers ?? SYSTEM_TIMERS;
   const clock = () => timers.now();
-  const pollers: TenantPoller[] = [];
-  const isEnabled = (name: string) => config.metrics[name]?.enabled ?? true;
-  const recorders = registerInstruments(
-    deps.telemetry.meter,
-    { tenants: () => pollers.map((poller) => poller.status), clock },
-    isEnabled,
-  );
+  let agent: Agent | undefined;
+  const isEnabled = (name: string) => isMetricEnabled(config.metrics, name);
+  const source = { tenants: () => agent?.statuses() ?? [], clock };
+  const recorders = registerInstruments(deps.telemetry.meter, source, isEnabled, deps.telemetry.gauges);
   const events = createEventEmitter(deps.telemetry.logger);
-  const tokens = new Map<string, TokenProvider>();
-  const budgets = new Map<string, RequestBudget>();
   const store = config.stateDir === undefined ? undefined : createFileStateStore(config.stateDir, deps.log, clock);
-  for (const tenant of config.tenants) {
-    const key = tokenKey(tenant);
-    const provider = tokens.get(key) ?? createTokenProvider(tenant, fetchImpl, clock);
-    tokens.set(key, provider);
-    const budget = budgets.get(key) ?? new RequestBudget();
-    budgets.set(key, budget);
-    const memory = await store?.load(tenant.name);
-    const onMemory = store ? createPersister(store, deps.log, tenant, memory) : undefined;
-    pollers.push(
-      createTenantPoller({ tenant, tokens: provider, fetch: fetchImpl, clock, sleep, recorders, events, log: deps.log, memory, onMemory, budget }),
-    );
-  }
-  return new Agent({ pollers, timers, random: deps.random });
+  // Both the identity platform and Graph go through the tenant's proxy and CAs.
+  const fetchFor = (tenant: TenantConfig) => deps.fetch ?? http.fetchFor(tenant.http);
+  const pollers = createPollerSet({
+    tokenKey,
+    createTokens: (tenant) => createTokenProvider(tenant, fetchFor(tenant), clock),
+    loadMemory: async (name) => store?.load(name),
+    createPoller: (tenant, { tokens, budget, memory, previous }) => {
+      const onMemory = store ? createPersister(store, deps.log, tenant, memory) : undefined;
+      const fetchImpl = fetchFor(tenant);
+      return createTenantPoller({ tenant, tokens, fetch: fetchImpl, clock, sleep, recorders, events, log: deps.log, memory, onMemory, budget, previous });
+    },
+  });
+  const initial = await pollers.update(config.tenants, (list) => list);
+  const created = new Agent({ pollers: initial, timers, random: deps.random, onPollStart: deps.onPollStart });
+  agent = created;
+  return { agent: created, applyTenants: (tenants) => pollers.update(tenants, (list) => created.reconcile(list)) };
 }

@@ -80,7 +80,9 @@ export function decodeMemory(raw: unknown): TenantMemory | undefined {
   const services = decodeEntries(raw.services, decodeService);
   const issues = decodeEntries(raw.issues, decodeIssue);
   if (!services || !issues) return undefined;
-  return { polledAt: raw.polledAt, services, issues };
+  if (raw.messages === undefined) return { polledAt: raw.polledAt, services, issues };
+  const messages = decodeEntries(raw.messages, (value) => (typeof value === 'string' ? value : undefined));
+  return messages && { polledAt: raw.polledAt, services, issues, messages };
 }
 
 /**

@@ -1,21 +1,25 @@
 import type { TokenProvider } from '../auth/token-provider.ts';
 import { M365Error, toM365Error } from '../errors.ts';
-import { fetchServiceHealth } from '../graph/graph-client.ts';
+import { fetchServiceHealth, type FetchRequest } from '../graph/graph-client.ts';
 import type { StatusChange } from '../health/changes.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
 import { advanceMemory, type TenantMemory } from '../health/memory.ts';
 import { evaluateSnapshot } from '../health/evaluate.ts';
+import type { MessageUpdate } from '../health/messages.ts';
+import { createSeverityRule } from '../health/severity-rules.ts';
+import { evaluateServiceHealth } from '../health/status.ts';
 import type { Snapshot } from '../health/model.ts';
 import type { Log } from '../log.ts';
 import type { EventEmitter } from '../telemetry/events.ts';
 import type { Recorders } from '../telemetry/instruments.ts';
+import { createMessageReader } from './message-reader.ts';
 import type { RequestBudget } from './request-budget.ts';
-import { createTenantStatus, type TenantStatus } from './tenant-status.ts';
+import { carryTenantStatus, createTenantStatus, type TenantStatus } from './tenant-status.ts';
 import type { TenantConfig } from '../config/types.ts';
 
 /** A failed poll is data, not an exception. */
 export type PollResult =
-  | { ok: true; snapshot: Snapshot; changes: StatusChange[]; updates: IssueUpdate[] }
+  | { ok: true; snapshot: Snapshot; changes: StatusChange[]; updates: IssueUpdate[]; messages?: MessageUpdate[] }
   | { ok: false; error: M365Error };
 
 export interface TenantPollerOptions {
@@ -33,18 +37,28 @@ export interface TenantPollerOptions {
   onMemory?: (memory: TenantMemory) => void;
   /** Graph's request limits for this app in this tenant, shared by the tenants that use the same app. */
   budget?: RequestBudget;
+  /** The status of the poller this one replaces (the tenant's settings changed), whose last outcome it keeps. */
+  previous?: TenantStatus;
 }
 
-/** Polls one tenant: fetch → evaluate → detect changes → emit, and keeps its {@link TenantStatus}. */
+/**
+ * Polls one tenant: fetch → evaluate (with the tenant's severity rules) → detect changes → emit, and keeps its
+ * {@link TenantStatus}; when message-center events are on, reads the message center after each good poll.
+ */
 export interface TenantPoller {
   readonly status: TenantStatus;
   /** One poll; never rejects. */
   poll(signal: AbortSignal): Promise<PollResult>;
+  /** What is remembered of the tenant now: a poller replacing this one starts from it, so no event repeats. */
+  memory?(): TenantMemory | undefined;
 }
 
 /** Creates the poller of one tenant. */
 export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
-  const status = createTenantStatus(options.tenant, () => options.tokens.expiresAt);
+  const tokenExpiresAt = () => options.tokens.expiresAt;
+  const status = options.previous
+    ? carryTenantStatus(options.previous, options.tenant, tokenExpiresAt)
+    : createTenantStatus(options.tenant, tokenExpiresAt);
   let memory = options.memory;
   const graph = {
     graphUrl: options.tenant.endpoints.graph,
@@ -57,6 +71,10 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       options.recorders.recordGraphResponse(status, httpStatus);
     },
   };
+  const rule = options.tenant.severity ? createSeverityRule(options.tenant.severity) : evaluateServiceHealth;
+  const messages = options.tenant.events?.messages
+    ? createMessageReader({ graph, recorders: options.recorders, log: options.log, clock: options.clock })
+    : undefined;
 
   function overBudget(): PollResult | undefined {
     const waitMs = options.budget?.waitMs(options.clock()) ?? 0;
@@ -65,20 +83,32 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     return { ok: false, error: new M365Error('REQUEST_BUDGET', message, { retryAfter: waitMs / 1000 }) };
   }
 
+  /**
+   * The message-center read comes after the health poll; whatever happens to it (an abort, a failure), the health
+   * poll's changes are still reported and remembered.
+   */
+  async function readMessages(stepMemory: TenantMemory, request: FetchRequest) {
+    try {
+      return await messages!.read(status, stepMemory, request);
+    } catch (error) {
+      options.log.warn('message center read failed', { tenant: options.tenant.name, reason: toM365Error(error).message });
+      return undefined;
+    }
+  }
+
   async function fetchOnce(signal: AbortSignal): Promise<PollResult> {
     const started = options.clock();
     const timeout = AbortSignal.timeout(options.tenant.timeoutMs);
     try {
-      const snapshot = await fetchServiceHealth(graph, {
-        deadline: started + options.tenant.timeoutMs,
-        signal: AbortSignal.any([signal, timeout]),
-      });
-      const views = evaluateSnapshot(snapshot);
+      const request = { deadline: started + options.tenant.timeoutMs, signal: AbortSignal.any([signal, timeout]) };
+      const snapshot = await fetchServiceHealth(graph, request);
+      const views = evaluateSnapshot(snapshot, rule);
       const step = advanceMemory(memory, snapshot, views);
-      memory = step.memory;
       status.views = views;
       status.lastSuccessAt = snapshot.fetchedAt;
-      return { ok: true, snapshot, changes: step.changes, updates: step.updates };
+      const read = messages ? await readMessages(step.memory, request) : undefined;
+      memory = read?.memory ?? step.memory;
+      return { ok: true, snapshot, changes: step.changes, updates: step.updates, messages: read?.updates };
     } catch (error) {
       const mapped = toM365Error(error);
       if (mapped.code === 'ABORTED' && timeout.aborted) return { ok: false, error: toM365Error(timeout.reason) };
@@ -91,6 +121,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
 
   return {
     status,
+    memory: () => memory,
     async poll(signal) {
       const result = overBudget() ?? (await fetchOnce(signal));
       status.lastPollOk = result.ok;
@@ -98,6 +129,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       if (result.ok) {
         for (const update of result.updates) options.events.emitIssueUpdate(status, update);
         for (const change of result.changes) options.events.emitStatusChange(status, change);
+        for (const update of result.messages ?? []) options.events.emitMessageUpdate(status, update);
         if (memory) options.onMemory?.(memory);
         options.log.debug('poll ok', { tenant: options.tenant.name, services: result.snapshot.services.length, changes: result.changes.length });
       } else if (!signal.aborted) {

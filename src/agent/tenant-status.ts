@@ -32,6 +32,18 @@ export function createTenantStatus(tenant: TenantConfig, tokenExpiresAt: () => n
   };
 }
 
+/**
+ * The status of a tenant whose poller is replaced because its settings changed: the last outcome is kept, under the
+ * new settings, so the gauges neither blink nor restart from nothing.
+ */
+export function carryTenantStatus(
+  previous: TenantStatus,
+  tenant: TenantConfig,
+  tokenExpiresAt: () => number | undefined,
+): TenantStatus {
+  return { ...previous, tenant, tokenExpiresAt };
+}
+
 /** Data older than this many intervals is stale: gauges report unknown rather than old values. */
 export const STALE_AFTER_INTERVALS = 3;
 

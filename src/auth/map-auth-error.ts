@@ -1,5 +1,10 @@
 import { ResponseBodyError } from 'openid-client';
 import { M365Error, toM365Error, type ErrorCode } from '../errors.ts';
+import { PROXY_REFUSED } from '../net/proxy-settings.ts';
+
+const FEDERATION_FIX =
+  'add a federated credential to the app registration whose issuer, subject and audience (api://AzureADTokenExchange) ' +
+  'match the token in the federated token file';
 
 /** What the identity platform's AADSTS codes mean for an operator, and which of our codes they map to. */
 const AADSTS_HINTS: ReadonlyMap<number, { code: ErrorCode; hint: string }> = new Map([
@@ -7,9 +12,14 @@ const AADSTS_HINTS: ReadonlyMap<number, { code: ErrorCode; hint: string }> = new
   [7000222, { code: 'AUTH_SECRET_EXPIRED', hint: 'the client secret has expired: create a new one in the app registration' }],
   [700016, { code: 'AUTH_APP_NOT_FOUND', hint: 'application not found in the tenant: check client_id and tenant_id, and that the app is consented there' }],
   [90002, { code: 'AUTH_TENANT_NOT_FOUND', hint: 'tenant not found: check tenant_id and the cloud (global, usgov, usgovdod, china)' }],
-  [700027, { code: 'AUTH_CERTIFICATE_REJECTED', hint: 'the certificate is not registered on the app, or the assertion signature is invalid' }],
-  [700024, { code: 'AUTH_CERTIFICATE_REJECTED', hint: "the client assertion is outside its validity window: check this machine's clock" }],
+  [700027, { code: 'AUTH_CERTIFICATE_REJECTED', hint: 'the certificate is not registered on the app, or the assertion signature is invalid: upload the certificate (its public part) to the app registration' }],
+  [700024, { code: 'AUTH_CERTIFICATE_REJECTED', hint: "the client assertion is outside its validity window: check this machine's clock, or that the federated token file is being renewed" }],
+  [50027, { code: 'AUTH_CERTIFICATE_REJECTED', hint: 'the client assertion is malformed: for workload identity, check that the federated token file holds a JWT' }],
   [53003, { code: 'AUTH_CONDITIONAL_ACCESS', hint: 'blocked by Conditional Access for workload identities: exclude this app or allow this location' }],
+  [70021, { code: 'AUTH_FAILED', hint: `no federated credential matches the presented token: ${FEDERATION_FIX}` }],
+  [700211, { code: 'AUTH_FAILED', hint: `no federated credential matches the token's issuer: ${FEDERATION_FIX}` }],
+  [700212, { code: 'AUTH_FAILED', hint: `no federated credential matches the token's audience: ${FEDERATION_FIX}` }],
+  [700213, { code: 'AUTH_FAILED', hint: `no federated credential matches the token's subject: ${FEDERATION_FIX}` }],
 ]);
 
 function firstErrorCode(cause: unknown): number | undefined {
@@ -19,13 +29,14 @@ function firstErrorCode(cause: unknown): number | undefined {
 }
 
 /** An OAuth error answer: the `error` code, the HTTP status and the parsed body (with `error_codes`). */
-interface OAuthErrorBody {
+export interface OAuthErrorBody {
   error: string;
   status: number;
   body: unknown;
 }
 
-function fromOAuthError(oauth: OAuthErrorBody, cause: unknown): M365Error {
+/** Maps an OAuth error answer (token endpoint or discovery) to an {@link M365Error} that says what to fix. */
+export function mapOAuthErrorBody(oauth: OAuthErrorBody, cause: unknown): M365Error {
   const aadsts = firstErrorCode(oauth.body);
   const known = aadsts === undefined ? undefined : AADSTS_HINTS.get(aadsts);
   const label = aadsts === undefined ? oauth.error : `${oauth.error}, AADSTS${aadsts}`;
@@ -40,7 +51,7 @@ function fromOAuthError(oauth: OAuthErrorBody, cause: unknown): M365Error {
  */
 async function readDiscoveryError(error: unknown): Promise<OAuthErrorBody | undefined> {
   const response = (error as { cause?: unknown }).cause;
-  if (!(response instanceof Response) || response.bodyUsed) return undefined;
+  if (!isResponse(response) || response.bodyUsed) return undefined;
   try {
     const body: unknown = JSON.parse((await response.text()).slice(0, 64 * 1024));
     const code = (body as { error?: unknown }).error;
@@ -50,23 +61,45 @@ async function readDiscoveryError(error: unknown): Promise<OAuthErrorBody | unde
   }
 }
 
+/** A fetch `Response`, from Node's fetch or from undici's (another class with the same shape). */
+function isResponse(value: unknown): value is Response {
+  return value instanceof Response || Object.prototype.toString.call(value) === '[object Response]';
+}
+
 /**
  * Maps anything openid-client or fetch threw while obtaining a token to an {@link M365Error} whose message says
  * what to fix. Branches on the `error` and `error_codes` fields, never on description text.
  */
 export async function mapAuthError(error: unknown): Promise<M365Error> {
   if (error instanceof M365Error) return error;
-  if (error instanceof ResponseBodyError) return fromOAuthError({ error: error.error, status: error.status, body: error.cause }, error);
+  if (error instanceof ResponseBodyError) return mapOAuthErrorBody({ error: error.error, status: error.status, body: error.cause }, error);
   const discovery = await readDiscoveryError(error);
-  if (discovery) return fromOAuthError(discovery, error);
+  if (discovery) return mapOAuthErrorBody(discovery, error);
   const mapped = toM365Error(error, 'NETWORK');
   if (mapped.code !== 'NETWORK') return mapped;
   const code = (error as { code?: unknown }).code;
   if (code === 'OAUTH_TIMEOUT') return new M365Error('TIMEOUT', 'token request timed out', { cause: error });
-  if (typeof code === 'string' && code.startsWith('OAUTH_')) {
-    return new M365Error('AUTH_UNAVAILABLE', `identity platform answered unexpectedly: ${mapped.message}`, { cause: error });
+  if (typeof code === 'string' && code.startsWith('OAUTH_')) return fromUnexpectedAnswer(error, mapped.message);
+  const refusal = (error as { cause?: { code?: unknown; status?: unknown; message?: unknown } }).cause;
+  if (refusal?.code === PROXY_REFUSED && (refusal.status === 403 || refusal.status === 407)) {
+    return new M365Error('CONFIG_INVALID', `${String(refusal.message)}: check the proxy URL, its credentials and what it allows`, { cause: error });
   }
   return new M365Error('NETWORK', `cannot reach the identity platform: ${describeCause(error)}`, { cause: error });
+}
+
+/**
+ * An answer openid-client could not use (no OAuth error in it): passing when the status says so (5xx, 429), else a
+ * problem to look at, such as a captive portal or a wrong login endpoint.
+ */
+function fromUnexpectedAnswer(error: unknown, message: string): M365Error {
+  const response = (error as { cause?: unknown }).cause;
+  const status = isResponse(response) ? response.status : undefined;
+  if (status === undefined || status === 200) {
+    return new M365Error('AUTH_UNAVAILABLE', `identity platform answered unexpectedly: ${message}`, { cause: error });
+  }
+  const passing = status >= 500 || status === 429;
+  const detail = `identity platform answered HTTP ${status} without an OAuth error${passing ? '' : ': check the login endpoint and any proxy'}`;
+  return new M365Error(passing ? 'AUTH_UNAVAILABLE' : 'AUTH_FAILED', detail, { cause: error, status });
 }
 
 function describeCause(error: unknown): string {

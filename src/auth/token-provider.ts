@@ -1,7 +1,12 @@
 import * as oidc from 'openid-client';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Secret } from '../config/secret.ts';
 import type { Endpoints } from '../config/types.ts';
+import { TRANSIENT_CODES, toM365Error } from '../errors.ts';
+import { createClientAuth, type ClientCredential } from './client-auth.ts';
+import { discoverTenant, type DiscoveredTenant } from './discover-tenant.ts';
 import { mapAuthError } from './map-auth-error.ts';
+import { retryTransient } from './retry-transient.ts';
 
 /** A bearer token and the instant (ms since epoch) it stops being valid. */
 export interface AccessToken {
@@ -19,56 +24,81 @@ export interface TokenProvider {
   readonly expiresAt: number | undefined;
 }
 
-export interface ClientSecretTokenOptions {
+/** What a token provider for one app in one tenant needs. */
+export interface EntraTokenOptions {
+  /** Tenant GUID or domain name. */
   tenantId: string;
   clientId: string;
-  secret: Secret;
+  credential: ClientCredential;
   endpoints: Endpoints;
   fetch: typeof fetch;
   clock: () => number;
-  /** Timeout of each identity request, ms. */
+  /** Timeout of each identity request and bound on the retries of one renewal, ms. */
   timeoutMs: number;
   /** Renew this long before expiry, ms (default 5 minutes). */
   renewBeforeMs?: number;
+  /** Pause between retries of transient failures (default: a real timer). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Jitter source in [0, 1) (default `Math.random`). */
+  random?: () => number;
+  /** Reads a federated token file (default `fs.readFile`). */
+  readTokenFile?: (path: string) => Promise<string>;
 }
+
+/** Options of {@link createClientSecretTokenProvider}: the client secret instead of a credential. */
+export type ClientSecretTokenOptions = Omit<EntraTokenOptions, 'credential'> & { secret: Secret };
 
 const DEFAULT_RENEW_BEFORE_MS = 5 * 60_000;
-
-function isLoopbackUrl(url: URL): boolean {
-  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-}
+/** A cached token is still handed out, when a renewal fails for a passing reason, while it has this long to live. */
+const MIN_USABLE_MS = 30_000;
 
 /**
- * Client-credentials tokens with a client secret, through openid-client: discovery of
- * `{login}/{tenant}/v2.0`, then the token endpoint with scope `{graph}/.default`.
+ * Client-credentials tokens for Microsoft Graph (scope `{graph}/.default`) from the identity platform, through
+ * openid-client: discovery of `{login}/{tenant}/v2.0` once, then the token endpoint with the credential (client
+ * secret, certificate assertion or federated token). One token is cached and renewed `renewBeforeMs` ahead of its
+ * expiry, one request at a time (concurrent callers share it); transient failures are retried with jittered
+ * backoff, and when they persist a cached token that is still valid is handed out rather than an error.
  */
-export function createClientSecretTokenProvider(options: ClientSecretTokenOptions): TokenProvider {
+export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvider {
   const renewBeforeMs = options.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS;
   const scope = `${options.endpoints.graph}/.default`;
-  let configuration: oidc.Configuration | undefined;
+  let discovered: DiscoveredTenant | undefined;
   let cached: AccessToken | undefined;
   let inFlight: Promise<AccessToken> | undefined;
 
-  async function discover(): Promise<oidc.Configuration> {
-    const issuer = new URL(`${options.endpoints.login}/${encodeURIComponent(options.tenantId)}/v2.0`);
-    configuration ??= await oidc.discovery(issuer, options.clientId, undefined, oidc.ClientSecretPost(options.secret.reveal()), {
-      execute: isLoopbackUrl(issuer) ? [oidc.allowInsecureRequests] : [],
-      timeout: Math.ceil(options.timeoutMs / 1000),
-      [oidc.customFetch]: options.fetch,
-    });
-    return configuration;
-  }
-
-  async function requestToken(): Promise<AccessToken> {
+  async function requestOnce(): Promise<AccessToken> {
     try {
-      const config = await discover();
+      discovered ??= await discoverTenant({
+        login: options.endpoints.login,
+        tenantId: options.tenantId,
+        clientId: options.clientId,
+        createClientAuth: (tokenEndpoint) =>
+          createClientAuth(options.credential, { tokenEndpoint, clock: options.clock, readTokenFile: options.readTokenFile }),
+        fetch: options.fetch,
+        timeoutMs: options.timeoutMs,
+      });
       const started = options.clock();
-      const response = await oidc.clientCredentialsGrant(config, { scope });
-      const lifetimeMs = (response.expires_in ?? 3599) * 1000;
-      cached = { value: response.access_token, expiresAt: started + lifetimeMs };
-      return cached;
+      const response = await oidc.clientCredentialsGrant(discovered.configuration, { scope });
+      return { value: response.access_token, expiresAt: started + (response.expires_in ?? 3599) * 1000 };
     } catch (error) {
       throw await mapAuthError(error);
+    }
+  }
+
+  async function renew(): Promise<AccessToken> {
+    const now = options.clock();
+    try {
+      cached = await retryTransient(requestOnce, {
+        deadline: now + options.timeoutMs,
+        clock: options.clock,
+        sleep: options.sleep ?? ((ms) => delay(ms)),
+        random: options.random ?? Math.random,
+      });
+      return cached;
+    } catch (error) {
+      const usable = cached !== undefined && cached.expiresAt - options.clock() > MIN_USABLE_MS;
+      if (usable && TRANSIENT_CODES.has(toM365Error(error).code)) return cached!;
+      throw error;
     }
   }
 
@@ -82,10 +112,16 @@ export function createClientSecretTokenProvider(options: ClientSecretTokenOption
     async getToken(signal) {
       signal?.throwIfAborted();
       if (cached && cached.expiresAt - options.clock() > renewBeforeMs) return cached;
-      inFlight ??= requestToken().finally(() => {
+      inFlight ??= renew().finally(() => {
         inFlight = undefined;
       });
       return inFlight;
     },
   };
+}
+
+/** {@link createEntraTokenProvider} with a client secret. */
+export function createClientSecretTokenProvider(options: ClientSecretTokenOptions): TokenProvider {
+  const { secret, ...rest } = options;
+  return createEntraTokenProvider({ ...rest, credential: { kind: 'secret', secret } });
 }

@@ -1,9 +1,9 @@
+import { buildEntryVariables, NO_ISSUE, type EntryVariables } from '../health/entry-variables.ts';
 import type { Issue, Service } from '../health/model.ts';
 import type { EntryFilters } from './check-options.ts';
 import { passesFilters } from './filter-regex.ts';
 
-/** Values of the `%{…}` variables for one entry; `-` stands for "no issue", as in Centreon. */
-export type EntryVariables = Readonly<Record<string, string>>;
+export type { EntryVariables } from '../health/entry-variables.ts';
 
 /** What the plugin output says about an entry's issue: `[issue: classification, id, start, title]`. */
 export interface EntryIssue {
@@ -21,8 +21,6 @@ export interface CheckEntry {
   readonly issue: EntryIssue;
   readonly variables: EntryVariables;
 }
-
-const NONE = '-';
 
 /** The service's issues that count: resolved ones left out unless asked for. */
 export function relevantIssues(service: Service, filters: EntryFilters): Issue[] {
@@ -62,27 +60,10 @@ export function buildCheckEntries(services: readonly Service[], filters: EntryFi
 
 function createEntry(service: Service, issue: Issue | undefined): CheckEntry {
   const shown: EntryIssue = {
-    classification: issue?.classification ?? NONE,
-    id: issue?.id ?? NONE,
-    startDateTime: issue?.startDateTime ?? NONE,
-    title: issue?.title ?? NONE,
+    classification: issue?.classification ?? NO_ISSUE,
+    id: issue?.id ?? NO_ISSUE,
+    startDateTime: issue?.startDateTime ?? NO_ISSUE,
+    title: issue?.title ?? NO_ISSUE,
   };
-  return {
-    serviceName: service.name,
-    status: service.rawStatus,
-    issue: shown,
-    variables: Object.freeze({
-      status: service.rawStatus,
-      service_name: service.name,
-      service_id: service.id,
-      classification: shown.classification,
-      issue_title: shown.title,
-      issue_startDateTime: shown.startDateTime,
-      issue_id: shown.id,
-      issue_status: issue?.rawStatus ?? NONE,
-      issue_resolved: issue?.isResolved === true ? '1' : '0',
-      feature_name: issue?.feature ?? NONE,
-      feature_group: issue?.featureGroup ?? NONE,
-    }),
-  };
+  return { serviceName: service.name, status: service.rawStatus, issue: shown, variables: buildEntryVariables(service, issue) };
 }

@@ -1,6 +1,10 @@
-import { Secret } from '../config/secret.ts';
-import type { Endpoints } from '../config/types.ts';
+import type { ClientCredential } from '../auth/client-auth.ts';
+import type { Secret } from '../config/secret.ts';
+import type { CloudName, Endpoints } from '../config/types.ts';
+import { AZURE } from '../config/azure-environment.ts';
 import { M365Error } from '../errors.ts';
+import { resolveCheckCredential } from './check-credential.ts';
+import { parseProxyUrl, resolveCheckEndpoints } from './check-endpoints.ts';
 import { compileFilterRegex } from './filter-regex.ts';
 import { parseArgv, type OptionSpecs, type ParsedArgv } from './parse-argv.ts';
 
@@ -35,8 +39,14 @@ export interface CheckOptions {
   readonly customMode: CustomMode;
   readonly tenantId: string;
   readonly clientId: string;
-  readonly clientSecret: Secret;
+  /** The client secret, certificate or federated token file. */
+  readonly credential: ClientCredential;
+  /** The client secret, when that is the credential. */
+  readonly clientSecret: Secret | undefined;
+  readonly cloud: CloudName;
   readonly endpoints: Endpoints;
+  /** `--proxyurl`; without it, `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`. */
+  readonly proxy: Secret | undefined;
   /** Bound on the whole run, retries included, ms. */
   readonly timeoutMs: number;
   readonly filters: EntryFilters;
@@ -65,8 +75,6 @@ export const DEFAULT_CRITICAL: Readonly<Record<CustomMode, string>> = Object.fre
   managementapi: '%{status} !~ /Normal|Service Restored/i',
 });
 
-const DEFAULT_LOGIN = 'https://login.microsoftonline.com';
-const DEFAULT_GRAPH = 'https://graph.microsoft.com';
 const DEFAULT_TIMEOUT_SECONDS = 10;
 
 const STRING = { kind: 'string' } as const;
@@ -77,6 +85,11 @@ export const CHECK_OPTION_SPECS: OptionSpecs = Object.freeze({
   tenant: STRING,
   'client-id': STRING,
   'client-secret': STRING,
+  certificate: STRING,
+  'certificate-password': STRING,
+  'federated-token-file': STRING,
+  cloud: STRING,
+  proxyurl: STRING,
   'login-endpoint': STRING,
   'graph-endpoint': STRING,
   timeout: STRING,
@@ -103,21 +116,35 @@ export const CHECK_OPTION_SPECS: OptionSpecs = Object.freeze({
   help: FLAG,
 });
 
-/** Parses and validates a command line; throws `CONFIG_INVALID` with the message to print after `UNKNOWN: `. */
-export function parseCheckCommand(argv: readonly string[], defaultMode: CheckMode): ParsedCheckCommand {
+/**
+ * Parses and validates a command line; throws `CONFIG_INVALID` with the message to print after `UNKNOWN: `. Options
+ * left out fall back to the Azure SDK variables of `env` (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, the credential ones,
+ * `AZURE_AUTHORITY_HOST`). A certificate is read and checked at `now`.
+ */
+export function parseCheckCommand(
+  argv: readonly string[],
+  defaultMode: CheckMode,
+  env: Readonly<Record<string, string | undefined>> = {},
+  now: number = Date.now(),
+): ParsedCheckCommand {
   const parsed = parseArgv(argv, CHECK_OPTION_SPECS);
   if (parsed.flags.has('help')) return { kind: 'help' };
   const value = (name: string): string | undefined => parsed.values.get(name);
   checkPlugin(value('plugin'));
   const mode = parseMode(value('mode') ?? defaultMode);
   const customMode = parseCustomMode(value('custommode') ?? 'graphapi');
+  const tenantId = required(parsed, 'tenant', env[AZURE.tenantId]);
+  const clientId = required(parsed, 'client-id', env[AZURE.clientId]);
+  const credential = resolveCheckCredential({ value, env, now });
   const options: CheckOptions = {
     mode,
     customMode,
-    tenantId: required(parsed, 'tenant'),
-    clientId: required(parsed, 'client-id'),
-    clientSecret: new Secret(required(parsed, 'client-secret')),
-    endpoints: { login: parseEndpoint('login-endpoint', value('login-endpoint') ?? DEFAULT_LOGIN), graph: parseEndpoint('graph-endpoint', value('graph-endpoint') ?? DEFAULT_GRAPH) },
+    tenantId,
+    clientId,
+    credential,
+    clientSecret: credential.kind === 'secret' ? credential.secret : undefined,
+    ...resolveCheckEndpoints({ cloud: value('cloud'), login: value('login-endpoint'), graph: value('graph-endpoint'), env }),
+    proxy: parseProxyUrl(value('proxyurl')),
     timeoutMs: parseTimeout(value('timeout')),
     filters: parseFilters(parsed),
     rules: {
@@ -149,8 +176,9 @@ function parseFilters(parsed: ParsedArgv): EntryFilters {
   });
 }
 
-function required(parsed: ParsedArgv, name: string): string {
-  const value = parsed.values.get(name);
+/** The option's value, else the Azure SDK variable standing in for it. */
+function required(parsed: ParsedArgv, name: string, fallback: string | undefined): string {
+  const value = parsed.values.get(name) || fallback?.trim();
   if (value === undefined || value === '') throw new M365Error('CONFIG_INVALID', `Need to specify --${name} option.`);
   return value;
 }
@@ -168,19 +196,6 @@ function parseMode(mode: string): CheckMode {
 function parseCustomMode(customMode: string): CustomMode {
   if (customMode === 'graphapi' || customMode === 'managementapi') return customMode;
   throw new M365Error('CONFIG_INVALID', `Unknown --custommode=${customMode} (supported: graphapi, managementapi)`);
-}
-
-function parseEndpoint(name: string, raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new M365Error('CONFIG_INVALID', `--${name} must be an http(s) URL, got '${raw}'`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new M365Error('CONFIG_INVALID', `--${name} must be an http(s) URL, got '${raw}'`);
-  }
-  return raw.replace(/\/+$/, '');
 }
 
 function parseTimeout(raw: string | undefined): number {

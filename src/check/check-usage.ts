@@ -3,7 +3,7 @@ export const CHECK_USAGE = `m365-health check: one Nagios/Centreon check of a Mi
 (a drop-in for cloud::microsoft::office365::management::plugin --mode=service-status)
 
 Usage:
-  m365-health check --tenant=ID --client-id=ID --client-secret=SECRET [options]
+  m365-health check --tenant=ID --client-id=ID (--client-secret=SECRET | --certificate=FILE | --federated-token-file=FILE) [options]
   m365-health list-services --tenant=ID --client-id=ID --client-secret=SECRET [--filter-name=REGEX] [--json]
 
 Options are written --name=value or --name value. Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
@@ -12,8 +12,17 @@ Connection:
   --tenant=ID                  tenant GUID or domain
   --client-id=ID               application (client) id
   --client-secret=SECRET       the client secret's value (not its id)
-  --login-endpoint=URL         default https://login.microsoftonline.com
-  --graph-endpoint=URL         default https://graph.microsoft.com
+  --certificate=FILE           instead of a secret: PEM (certificate and private key) or PKCS#12 (.pfx)
+  --certificate-password=PW    password of the PEM key or of the .pfx
+  --federated-token-file=FILE  instead of a secret: a token from a federated identity provider (workload identity)
+  --cloud=CLOUD                global (default, also GCC), usgov (GCC High), usgovdod (DoD) or china
+  --login-endpoint=URL         default: the cloud's (https://login.microsoftonline.com)
+  --graph-endpoint=URL         default: the cloud's (https://graph.microsoft.com)
+  --proxyurl=URL               HTTP proxy, e.g. http://user:password@proxy:3128 (default: HTTPS_PROXY, HTTP_PROXY,
+                               except NO_PROXY); TLS is always verified, NODE_EXTRA_CA_CERTS adds CAs
+  Left out, --tenant, --client-id and the credential come from AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET,
+  AZURE_CLIENT_CERTIFICATE_PATH (+ AZURE_CLIENT_CERTIFICATE_PASSWORD) or AZURE_FEDERATED_TOKEN_FILE, and the login
+  endpoint from AZURE_AUTHORITY_HOST.
   --timeout=SECONDS            bound on the whole run, throttling retries included (default 10)
   --statefile-dir=DIR          token cache directory, created if missing (default /var/lib/centreon/centplugins
                                when writable, else $XDG_CACHE_HOME/m365-health or ~/.cache/m365-health)

@@ -1,7 +1,10 @@
-import { createClientSecretTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
+import type { ClientCredential } from '../auth/client-auth.ts';
+import { createEntraTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
+import { Secret } from '../config/secret.ts';
 import { toM365Error } from '../errors.ts';
 import { fetchServiceHealth } from '../graph/graph-client.ts';
 import type { Snapshot } from '../health/model.ts';
+import { createHttpClient } from '../net/http-fetch.ts';
 import type { CheckOptions } from './check-options.ts';
 import { createDebugFetch } from './debug-fetch.ts';
 import { resolveStatefileDir } from './statefile-dir.ts';
@@ -9,7 +12,8 @@ import { createTokenFileCache } from './token-file-cache.ts';
 
 /** What a run may touch: the network, time, the environment and a place to write debug lines. */
 export interface CheckRuntime {
-  readonly fetch: typeof fetch;
+  /** Replaces the HTTP client; by default one honouring `--proxyurl`, else the proxy variables of `env`. */
+  readonly fetch?: typeof fetch;
   readonly clock: () => number;
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -26,14 +30,23 @@ export interface CheckRuntime {
 const MAX_RETRIES = 30;
 
 /**
- * One read of a tenant's service health, the agent's pipeline with the check's options: a client-secret token
- * (cached in a file between runs), then every page of `healthOverviews?$expand=issues`, retries included, all
- * within `--timeout`. Rejects with an {@link M365Error}.
+ * One read of a tenant's service health, the agent's pipeline with the check's options: a token for the credential
+ * (client secret, certificate or federated token; cached in a file between runs), then every page of
+ * `healthOverviews?$expand=issues`, retries included, all within `--timeout`. Both go through `--proxyurl` or the
+ * proxy variables. Rejects with an {@link M365Error}.
  */
 export async function readTenantHealth(options: CheckOptions, runtime: CheckRuntime): Promise<Snapshot> {
-  const fetch = options.debug
-    ? createDebugFetch({ fetch: runtime.fetch, write: runtime.debug, secrets: [options.clientSecret.reveal()], clock: runtime.clock })
-    : runtime.fetch;
+  const http = runtime.fetch === undefined ? createHttpClient({ env: runtime.env, proxy: options.proxy?.reveal() }) : undefined;
+  try {
+    return await readThrough(options, runtime, runtime.fetch ?? http!.fetch);
+  } finally {
+    await http?.close();
+  }
+}
+
+async function readThrough(options: CheckOptions, runtime: CheckRuntime, network: typeof globalThis.fetch): Promise<Snapshot> {
+  const secrets = options.clientSecret === undefined ? [] : [options.clientSecret.reveal()];
+  const fetch = options.debug ? createDebugFetch({ fetch: network, write: runtime.debug, secrets, clock: runtime.clock }) : network;
   const tokens = await createTokens(options, runtime, fetch);
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = runtime.signal === undefined ? timeout : AbortSignal.any([timeout, runtime.signal]);
@@ -52,10 +65,10 @@ export async function readTenantHealth(options: CheckOptions, runtime: CheckRunt
 }
 
 async function createTokens(options: CheckOptions, runtime: CheckRuntime, fetch: typeof globalThis.fetch): Promise<TokenProvider> {
-  const inner = createClientSecretTokenProvider({
+  const inner = createEntraTokenProvider({
     tenantId: options.tenantId,
     clientId: options.clientId,
-    secret: options.clientSecret,
+    credential: options.credential,
     endpoints: options.endpoints,
     fetch,
     clock: runtime.clock,
@@ -68,12 +81,22 @@ async function createTokens(options: CheckOptions, runtime: CheckRuntime, fetch:
     inner,
     dir,
     identity: { tenantId: options.tenantId, clientId: options.clientId, loginEndpoint: options.endpoints.login, graphEndpoint: options.endpoints.graph },
-    secret: options.clientSecret,
+    secret: cacheKeyOf(options.credential),
     clock: runtime.clock,
     onProblem: (message) => {
       if (options.debug) runtime.debug(`* ${message}`);
     },
   });
+}
+
+/**
+ * What a cached token is tied to: the client secret, the certificate's thumbprint, or the federated token file; a
+ * token obtained with another credential is not reused.
+ */
+function cacheKeyOf(credential: ClientCredential): Secret {
+  if (credential.kind === 'secret') return credential.secret;
+  if (credential.kind === 'certificate') return new Secret(`certificate:${credential.certificate.x5tS256}`);
+  return new Secret(`federated:${credential.tokenFile}`);
 }
 
 /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */

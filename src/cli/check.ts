@@ -26,7 +26,7 @@ export const listServicesCommand: Command = (argv, io) => runPluginCommand(argv,
 export async function runPluginCommand(argv: readonly string[], io: CliIo, defaultMode: CheckMode, seams: CheckSeams = {}): Promise<number> {
   let options: CheckOptions;
   try {
-    const parsed = parseCheckCommand(argv, defaultMode);
+    const parsed = parseCheckCommand(argv, defaultMode, io.env);
     if (parsed.kind === 'help') {
       io.stdout(CHECK_USAGE);
       return 0;
@@ -67,7 +67,7 @@ function createRuntime(io: CliIo, seams: CheckSeams): CheckRuntime {
   const stop = new AbortController();
   void io.stopRequested.then((signal) => stop.abort(new Error(`stopped by ${signal}`)));
   return {
-    fetch: seams.fetch ?? globalThis.fetch,
+    fetch: seams.fetch,
     clock: seams.clock ?? Date.now,
     sleep: seams.sleep ?? sleep,
     env: io.env,

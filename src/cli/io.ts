@@ -5,6 +5,8 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Resolves when the process is asked to stop (SIGTERM, SIGINT). */
   stopRequested: Promise<string>;
+  /** Calls `listener` whenever the process is asked to reload its configuration (SIGHUP); returns the unsubscribe. */
+  reloadRequested?: (listener: () => void) => () => void;
   cwd: string;
 }
 

@@ -1,15 +1,18 @@
 import { parseArgs } from 'node:util';
-import { buildAgent } from '../agent/build-agent.ts';
-import { resolveShard, selectShare } from '../agent/shard.ts';
+import { assembleAgent } from '../agent/build-agent.ts';
+import { resolveShard, selectShare, type ShardChoice } from '../agent/shard.ts';
 import { formatProblem, loadConfig } from '../config/index.ts';
 import type { Config } from '../config/types.ts';
 import { createLog, LOG_LEVELS, type Log, type LogLevel } from '../log.ts';
 import { join } from 'node:path';
 import { startStatusServer, type StatusServer } from '../server/http-server.ts';
+import { isMetricEnabled } from '../telemetry/catalogue.ts';
+import { createEventsDroppedRecorder } from '../telemetry/instruments.ts';
 import { SpoolError } from '../telemetry/spool/index.ts';
 import { createTelemetrySdk, type TelemetrySdkOptions } from '../telemetry/sdk.ts';
 import { VERSION } from '../version.ts';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.ts';
+import { configReloadSource, startReloading, type ReloadSource } from './reload.ts';
 import { usageError } from './usage.ts';
 
 /** Bound on flushing telemetry at shutdown. */
@@ -27,11 +30,14 @@ export interface AgentRunOptions {
   once?: boolean;
   /** Told the status endpoint's URL once it listens. */
   onServer?: (url: string) => void;
+  /** Where the configuration comes from, to reload it on SIGHUP and when its files change; absent: no reloads. */
+  reload?: ReloadSource;
 }
 
 /** Runs the agent until the process is asked to stop, then flushes telemetry within a bound. */
 export async function runAgent(options: AgentRunOptions): Promise<number> {
   const { config, log, io } = options;
+  let recordDrop: (count: number, reason: string) => void = () => {};
   let telemetry;
   try {
     telemetry = createTelemetrySdk({
@@ -39,7 +45,9 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
       serviceName: config.serviceName,
       serviceVersion: VERSION,
       resource: config.resource,
-      spool: config.stateDir === undefined ? undefined : { dir: join(config.stateDir, 'spool'), maxBytes: config.spoolMaxBytes },
+      spool: config.stateDir === undefined
+        ? undefined
+        : { dir: join(config.stateDir, 'spool'), maxBytes: config.spoolMaxBytes, onDrop: (count, reason) => recordDrop(count, reason) },
       log,
       ...options.sinks,
     });
@@ -48,7 +56,8 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
     io.stderr(`m365-health: cannot open the event spool: ${error.message}\n`);
     return EXIT_USAGE;
   }
-  const agent = await buildAgent(config, { telemetry, log });
+  recordDrop = createEventsDroppedRecorder(telemetry.meter, (name) => isMetricEnabled(config.metrics, name));
+  const { agent, applyTenants } = await assembleAgent(config, { telemetry, log });
   if (options.once) {
     await agent.pollAll();
     await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
@@ -62,8 +71,10 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   }
   agent.start();
   log.info('agent started', { version: VERSION, tenants: config.tenants.length, endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint });
+  const reloading = options.reload && startReloading({ source: options.reload, config, applyTenants, io, log });
   const signal = await io.stopRequested;
   log.info('stopping', { signal });
+  await reloading?.close();
   await agent.stop();
   await server?.close();
   await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
@@ -106,10 +117,13 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   }
   for (const warning of result.config.warnings) log.warn(warning);
   let config: Config;
+  let shard: ShardChoice | undefined;
   try {
-    config = selectShare(result.config, resolveShard({ flag: values.shard, env: io.env }), log);
+    shard = resolveShard({ flag: values.shard, env: io.env });
+    config = selectShare(result.config, shard, log);
   } catch (error) {
     return usageError(io, error, 'run');
   }
-  return runAgent({ config, log, io, once: values.once });
+  const reload = configReloadSource(values.config, io.env, shard, log, result.sources);
+  return runAgent({ config, log, io, once: values.once, reload });
 }

@@ -8,23 +8,25 @@ import type { ProblemSink } from './problems.ts';
 import { suggestKey } from './suggest-key.ts';
 import type { PathSegment } from './yaml-path.ts';
 
-let compiled: ValidateFunction | undefined;
+const compiled = new Map<object, ValidateFunction>();
 
-function validator(): ValidateFunction {
-  if (compiled === undefined) {
+function validator(schema: object): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (validate === undefined) {
     const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
     ajv.addKeyword({ keyword: 'kind', schemaType: 'string' });
-    compiled = ajv.compile(CONFIG_SCHEMA);
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
   }
-  return compiled;
+  return validate;
 }
 
 /**
- * Checks the structure of the loaded file against {@link CONFIG_SCHEMA} and reports every violation at its path.
- * Where a value has the wrong type, that is the only problem reported for it.
+ * Checks the structure of the loaded file against `schema` ({@link CONFIG_SCHEMA} unless told otherwise) and reports
+ * every violation at its path. Where a value has the wrong type, that is the only problem reported for it.
  */
-export function checkStructure(value: unknown, sink: ProblemSink): void {
-  const validate = validator();
+export function checkStructure(value: unknown, sink: ProblemSink, schema: object = CONFIG_SCHEMA): void {
+  const validate = validator(schema);
   if (validate(value)) return;
   const errors = validate.errors ?? [];
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));

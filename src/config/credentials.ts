@@ -1,36 +1,126 @@
-import { Secret } from './secret.ts';
+import { isAbsolute, resolve } from 'node:path';
+import { ASSERTION_ALGORITHMS } from '../auth/client-certificate.ts';
+import { AZURE } from './azure-environment.ts';
+import { isPlainObject } from './describe-value.ts';
 import { reportProblem } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
+import { resolveCertificate, type CertificateSources } from './resolve-certificate.ts';
+import { Secret } from './secret.ts';
+import { readEnv, type Environment, type Setting } from './setting.ts';
+import type { TenantCertificate } from './types.ts';
 import type { PathSegment } from './yaml-path.ts';
 
 /**
- * Schema of the credential keys of a tenant, one per kind; a tenant sets exactly one. A new kind (a certificate, a
- * federated token file) is one more property here and one more field in {@link TenantCredential}.
+ * Schema of the credential keys of a tenant, one per kind; a tenant sets exactly one. A new kind is one more property
+ * here and one more field in {@link TenantCredential}.
  */
 export const CREDENTIAL_PROPERTIES = {
   client_secret: { type: 'string', minLength: 1 },
+  certificate: {
+    type: 'object',
+    required: ['path'],
+    additionalProperties: false,
+    properties: {
+      path: { type: 'string', minLength: 1 },
+      password: { type: 'string' },
+      algorithm: { type: 'string', enum: ASSERTION_ALGORITHMS },
+    },
+  },
+  federated_token_file: { type: 'string', minLength: 1 },
 } as const;
 
 const CREDENTIAL_KEYS = Object.keys(CREDENTIAL_PROPERTIES);
+const ENVIRONMENT_CHOICES = `${AZURE.clientSecret}, ${AZURE.certificatePath} or ${AZURE.federatedTokenFile}`;
 
-/** The credential of one tenant, as the token provider needs it. */
+/** The credential of one tenant, as the token provider needs it; at most one field is set. */
 export interface TenantCredential {
   clientSecret: Secret | undefined;
+  certificate: TenantCertificate | undefined;
+  federatedTokenFile: string | undefined;
 }
 
-/** Checks that `tenant` sets exactly one credential and wraps it; values are never put in messages. */
+/** What resolving a credential may read besides the tenant's keys. */
+export interface CredentialSources extends CertificateSources {
+  /** The environment, when the Azure SDK variables apply (a config with a single tenant); else undefined. */
+  azureEnv: Environment | undefined;
+}
+
+/**
+ * Checks that `tenant` sets exactly one credential and resolves it: a client secret, a certificate (read and checked
+ * now) or a federated token file (an absolute path; read at each token request). A single-tenant config without a
+ * credential key takes the first of `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH` (with
+ * `AZURE_CLIENT_CERTIFICATE_PASSWORD`) and `AZURE_FEDERATED_TOKEN_FILE`, the Azure SDK's order. Values are never put
+ * in messages.
+ */
 export function resolveCredential(
   tenant: Readonly<Record<string, unknown>>,
   at: readonly PathSegment[],
+  sources: CredentialSources,
   sink: ProblemSink,
 ): TenantCredential {
   const present = CREDENTIAL_KEYS.filter((key) => tenant[key] !== undefined);
-  if (present.length === 0) {
-    const choices = CREDENTIAL_KEYS.length === 1 ? CREDENTIAL_KEYS[0] : `one of ${CREDENTIAL_KEYS.join(', ')}`;
-    reportProblem(sink, at, `missing credential: set ${choices}`);
-  } else if (present.length > 1) {
-    reportProblem(sink, at, `set only one credential; found ${present.join(' and ')}`);
-  }
+  if (present.length > 1) reportProblem(sink, at, `set only one credential; found ${present.join(' and ')}`);
+  if (present.length > 0) return fromFile(tenant, at, sources, sink);
+  const fromEnv = sources.azureEnv === undefined ? undefined : fromEnvironment(sources.azureEnv, at, sources, sink);
+  if (fromEnv !== undefined) return fromEnv;
+  const orEnv = sources.azureEnv === undefined ? '' : `, or the environment variable ${ENVIRONMENT_CHOICES}`;
+  reportProblem(sink, at, `missing credential: set one of ${CREDENTIAL_KEYS.join(', ')}${orEnv}`);
+  return none();
+}
+
+function none(): TenantCredential {
+  return { clientSecret: undefined, certificate: undefined, federatedTokenFile: undefined };
+}
+
+function fromFile(
+  tenant: Readonly<Record<string, unknown>>,
+  at: readonly PathSegment[],
+  sources: CredentialSources,
+  sink: ProblemSink,
+): TenantCredential {
   const secret = tenant['client_secret'];
-  return { clientSecret: typeof secret === 'string' && secret !== '' ? new Secret(secret) : undefined };
+  const certificate = tenant['certificate'];
+  const tokenFile = tenant['federated_token_file'];
+  const written = isPlainObject(certificate) ? certificate : {};
+  const path = written['path'];
+  const password = written['password'];
+  const algorithm = written['algorithm'];
+  return {
+    clientSecret: typeof secret === 'string' && secret !== '' ? new Secret(secret) : undefined,
+    certificate:
+      typeof path === 'string' && path !== ''
+        ? resolveCertificate(
+            {
+              path: { raw: path, at: [...at, 'certificate', 'path'], variable: undefined },
+              password: typeof password === 'string' && password !== '' ? password : undefined,
+              algorithm: typeof algorithm === 'string' ? algorithm : undefined,
+            },
+            sources,
+            sink,
+          )
+        : undefined,
+    federatedTokenFile: typeof tokenFile === 'string' && tokenFile !== '' ? absolute(tokenFile, sources.baseDir) : undefined,
+  };
+}
+
+function fromEnvironment(
+  env: Environment,
+  at: readonly PathSegment[],
+  sources: CredentialSources,
+  sink: ProblemSink,
+): TenantCredential | undefined {
+  const secret = readEnv(env, AZURE.clientSecret);
+  if (secret !== undefined) return { ...none(), clientSecret: new Secret(secret) };
+  const certificatePath = readEnv(env, AZURE.certificatePath);
+  if (certificatePath !== undefined) {
+    const path: Setting = { raw: certificatePath, at: [...at, 'certificate', 'path'], variable: AZURE.certificatePath };
+    const input = { path, password: readEnv(env, AZURE.certificatePassword), algorithm: undefined };
+    return { ...none(), certificate: resolveCertificate(input, sources, sink) };
+  }
+  const tokenFile = readEnv(env, AZURE.federatedTokenFile);
+  return tokenFile === undefined ? undefined : { ...none(), federatedTokenFile: resolve(tokenFile) };
+}
+
+function absolute(path: string, baseDir: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir, path);
 }

@@ -7,19 +7,37 @@ import { deepFreeze } from './freeze.ts';
 import { parseYaml } from './parse-yaml.ts';
 import { createProblemSink, listProblems, reportProblem, sortProblems } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
-import { readTextFileBounded, readTextFileBoundedSync } from './read-bounded.ts';
+import { readFileBoundedSync, readTextFileBounded, readTextFileBoundedSync } from './read-bounded.ts';
+import { collectProblems, mergeTenantsFrom } from './tenants-from.ts';
+import { globFiles, type ListFiles } from './find-tenant-files.ts';
+import type { ConfigSources } from './config-sources.ts';
 import type { Environment } from './setting.ts';
 import type { Config, ConfigProblem } from './types.ts';
 
-/** A loaded configuration, or every problem that prevents it, in file order. Frozen either way. */
-export type LoadResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+/**
+ * A loaded configuration, or every problem that prevents it, in file order. Frozen either way. `sources` names the
+ * files read and the directories where `tenants_from` files may appear (absent when the file could not be parsed).
+ */
+export type LoadResult = ({ ok: true; config: Config } | { ok: false; problems: ConfigProblem[] }) & {
+  sources?: ConfigSources;
+};
+
+/** What loading reads besides the config text: binary files (certificates) and the time (certificate validity). */
+export interface LoadOptions {
+  /** Reads a whole file as bytes; default: bounded to 1 MiB from disk. */
+  readBytes?: (path: string) => Uint8Array;
+  /** ms since epoch; default `Date.now()`. */
+  now?: number;
+  /** Lists the files matching a `tenants_from` pattern; default `fs.globSync`. */
+  listFiles?: ListFiles;
+}
 
 /**
  * Reads and validates the config file at `file` (at most 1 MiB, UTF-8). `env` stands for the process environment
  * and is the only one read: by `${env:NAME}` references and for the OpenTelemetry variables (see
  * {@link parseConfig}). Relative `${file:…}` paths and `state.dir` start from the file's directory. Never rejects.
  */
-export async function loadConfig(file: string, env: Environment): Promise<LoadResult> {
+export async function loadConfig(file: string, env: Environment, options: LoadOptions = {}): Promise<LoadResult> {
   let text: string;
   try {
     text = await readTextFileBounded(file);
@@ -28,7 +46,7 @@ export async function loadConfig(file: string, env: Environment): Promise<LoadRe
     reportProblem(sink, [], `cannot read the config file: ${describeReadError(error)}`);
     return failure(sink);
   }
-  return parseConfig(text, file, env, readTextFileBoundedSync);
+  return parseConfig(text, file, env, readTextFileBoundedSync, options);
 }
 
 /**
@@ -39,21 +57,31 @@ export async function loadConfig(file: string, env: Environment): Promise<LoadRe
  * `${file:PATH}` and `$$` in string values (`readFile` reads referenced files); check the structure against the
  * schema; then check meaning and apply defaults.
  *
+ * `tenants_from` lists glob patterns (relative ones start from the config file's directory); each matching file,
+ * in path order, holds a `tenants:` list read with the same bounds and expansion, whose tenants are appended to
+ * the file's own and checked with them, their problems reported in their file. At most 10,000 files.
+ *
  * Precedence of every setting: a key written in the file, then the standard OpenTelemetry environment variable
  * (`OTEL_EXPORTER_OTLP_ENDPOINT`, `_PROTOCOL`, `_HEADERS`, `_TIMEOUT`, `_COMPRESSION`,
  * `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`, `OTEL_METRIC_EXPORT_INTERVAL`, `OTEL_RESOURCE_ATTRIBUTES`,
  * `OTEL_SERVICE_NAME`), then the built-in default. Headers and resource attributes merge per key, the file winning.
- * For tenants: the tenant's key, then `defaults`, then the built-in default.
+ * For tenants: the tenant's key, then `defaults`, then the built-in default. A config with a single tenant also
+ * takes the Azure SDK variables (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`,
+ * `AZURE_CLIENT_CERTIFICATE_PATH` and `_PASSWORD`, `AZURE_FEDERATED_TOKEN_FILE`, `AZURE_AUTHORITY_HOST`) for what
+ * the tenant leaves out, after the tenant's keys and before the defaults. `http` keys of a tenant win over the
+ * top-level `http` section; proxies left unset come from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` when requests are made.
+ * Certificates and CA bundles are read and checked here (`readFile`/`options.readBytes`, at `options.now`).
  */
 export function parseConfig(
   text: string,
   file: string,
   env: Environment,
   readFile: (path: string) => string,
+  options: LoadOptions = {},
 ): LoadResult {
   const sink = createProblemSink(file);
   try {
-    return parseInto(sink, text, env, readFile);
+    return parseInto(sink, text, env, readFile, options);
   } catch (error) {
     const kind = error instanceof Error ? error.name : typeof error;
     reportProblem(sink, [], `internal error while loading the configuration (${kind})`);
@@ -61,7 +89,13 @@ export function parseConfig(
   }
 }
 
-function parseInto(sink: ProblemSink, text: string, env: Environment, readFile: (path: string) => string): LoadResult {
+function parseInto(
+  sink: ProblemSink,
+  text: string,
+  env: Environment,
+  readFile: (path: string) => string,
+  options: LoadOptions,
+): LoadResult {
   const parsed = parseYaml(text, sink);
   if (!parsed.ok) return failure(sink);
   if (parsed.value === null || parsed.value === undefined) {
@@ -69,12 +103,17 @@ function parseInto(sink: ProblemSink, text: string, env: Environment, readFile: 
     return failure(sink);
   }
   const baseDir = dirname(resolve(sink.file));
-  const value = expandReferences(parsed.value, { env, readFile, baseDir }, sink);
+  const expanded = expandReferences(parsed.value, { env, readFile, baseDir }, sink);
+  const listFiles = options.listFiles ?? globFiles;
+  const merged = mergeTenantsFrom(expanded, { env, readFile, baseDir, configFile: sink.file, listFiles }, sink);
+  const { value, files } = merged;
   checkStructure(value, sink);
-  const config = buildConfig(value, env, sink.file, sink);
-  if (sink.problems.length > 0) return failure(sink);
-  const warnings = sortProblems(sink.warnings).map(formatProblem);
-  return deepFreeze({ ok: true, config: { ...config, warnings } });
+  const sources = { baseDir, readFile, readBytes: options.readBytes ?? readFileBoundedSync, now: options.now ?? Date.now() };
+  const config = buildConfig(value, env, sink.file, sources, sink);
+  const problems = collectProblems(sink, files);
+  if (problems.length > 0) return deepFreeze({ ok: false, problems, sources: merged.sources });
+  const warnings = [sink, ...files.map((file) => file.sink)].flatMap((each) => sortProblems(each.warnings)).map(formatProblem);
+  return deepFreeze({ ok: true, config: { ...config, warnings }, sources: merged.sources });
 }
 
 function failure(sink: ProblemSink): LoadResult {

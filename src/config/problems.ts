@@ -22,6 +22,16 @@ export interface ProblemSink {
   readonly unexpanded: Set<string>;
   /** Problems past {@link MAX_PROBLEMS}, counted but not kept. */
   omitted: number;
+  /** Sends problems about values that come from another file to that file's sink (tenants from `tenants_from`). */
+  router?: ProblemRouter;
+}
+
+/** Where a problem about a merged value belongs: the file it was written in, and its path there. */
+export interface ProblemRouter {
+  /** The sink and path of the value at `segments`, when it comes from another file; else `undefined`. */
+  route(segments: readonly PathSegment[]): { sink: ProblemSink; segments: readonly PathSegment[] } | undefined;
+  /** How messages name a file (relative to the config file's directory). */
+  nameOf(file: string): string;
 }
 
 /** Most problems kept for one file; a hostile file can otherwise produce one per key. */
@@ -47,6 +57,8 @@ export function reportProblem(
   message: string,
   place: ProblemPlace = {},
 ): void {
+  const routed = sink.router?.route(segments);
+  if (routed !== undefined) return reportProblem(routed.sink, routed.segments, message, place);
   if (sink.unexpanded.has(formatPath(segments)) || isFull(sink)) return;
   sink.problems.push(makeProblem(sink, segments, message, place));
 }
@@ -65,6 +77,8 @@ function isFull(sink: ProblemSink): boolean {
 
 /** Records a warning at `segments`: the configuration still loads. */
 export function reportWarning(sink: ProblemSink, segments: readonly PathSegment[], message: string): void {
+  const routed = sink.router?.route(segments);
+  if (routed !== undefined) return reportWarning(routed.sink, routed.segments, message);
   sink.warnings.push(makeProblem(sink, segments, message, {}));
 }
 
@@ -116,4 +130,25 @@ export function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[
       return lineA - lineB || columnA - columnB || a.index - b.index;
     })
     .map((entry) => entry.problem);
+}
+
+/**
+ * Names the entry at `segments` in a message about the value at `from`, with the line of its `within` part:
+ * `tenants[0] (line 7)` when both are in one file, `tenants[0] (tenants.d/acme.yaml:3)` when the entry comes from
+ * another file.
+ */
+export function describePlace(
+  sink: ProblemSink,
+  segments: readonly PathSegment[],
+  from: readonly PathSegment[],
+  within: readonly PathSegment[] = [],
+): string {
+  const target = sink.router?.route(segments) ?? { sink, segments };
+  const origin = sink.router?.route(from)?.sink ?? sink;
+  const path = formatPath(target.segments);
+  const source = target.sink.source;
+  if (source === undefined) return path;
+  const { line } = locatePath(source, [...target.segments, ...within]);
+  if (target.sink === origin) return `${path} (line ${line})`;
+  return `${path} (${sink.router?.nameOf(target.sink.file) ?? target.sink.file}:${line})`;
 }

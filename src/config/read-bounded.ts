@@ -41,16 +41,30 @@ export async function readTextFileBounded(path: string): Promise<string> {
 
 /** Synchronous {@link readTextFileBounded}, for `${file:…}` references. */
 export function readTextFileBoundedSync(path: string): string {
+  return decode(readBytesBoundedSync(path, MAX_FILE_BYTES + 1), path);
+}
+
+/**
+ * Reads a whole file of at most {@link MAX_FILE_BYTES} as bytes (certificates, PKCS#12 files); throws with `code`
+ * `EFBIG` when larger, or the `node:fs` code.
+ */
+export function readFileBoundedSync(path: string): Uint8Array {
+  const bytes = readBytesBoundedSync(path, MAX_FILE_BYTES + 1);
+  if (bytes.byteLength > MAX_FILE_BYTES) throw codedError('EFBIG', `${path} is larger than ${MAX_FILE_BYTES} bytes`);
+  return bytes;
+}
+
+function readBytesBoundedSync(path: string, limit: number): Uint8Array {
   const fd = openSync(path, 'r');
   try {
-    const buffer = new Uint8Array(MAX_FILE_BYTES + 1);
+    const buffer = new Uint8Array(limit);
     let length = 0;
     while (length < buffer.byteLength) {
       const bytesRead = readSync(fd, buffer, length, buffer.byteLength - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
     }
-    return decode(buffer.subarray(0, length), path);
+    return buffer.subarray(0, length);
   } finally {
     closeSync(fd);
   }

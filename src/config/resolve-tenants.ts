@@ -1,12 +1,11 @@
 import { quoteValue, isPlainObject } from './describe-value.ts';
-import { locatePath } from './locate.ts';
 import { builtInPollTiming, inheritedFromDefaults, resolvePollTiming } from './poll-timing.ts';
-import { reportProblem } from './problems.ts';
+import { describePlace, reportProblem } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
 import { cloudOf, resolveTenant } from './resolve-tenant.ts';
-import type { TenantDefaults } from './resolve-tenant.ts';
-import { sectionOf } from './setting.ts';
-import type { TenantConfig } from './types.ts';
+import type { TenantContext, TenantDefaults, TenantSources } from './resolve-tenant.ts';
+import { sectionOf, type Environment } from './setting.ts';
+import type { HttpSettings, TenantConfig } from './types.ts';
 
 /**
  * Resolves the `defaults` section: poll interval 5m, timeout 30s and cloud `global` unless it says otherwise.
@@ -15,15 +14,29 @@ import type { TenantConfig } from './types.ts';
 export function resolveDefaults(raw: unknown, sink: ProblemSink): TenantDefaults {
   const section = sectionOf(raw);
   const timing = resolvePollTiming(section, ['defaults'], builtInPollTiming(), sink);
-  return { timing: inheritedFromDefaults(timing, section), cloud: cloudOf(section['cloud'], 'global') };
+  return {
+    timing: inheritedFromDefaults(timing, section),
+    cloud: cloudOf(section['cloud'], 'global'),
+    cloudWritten: section['cloud'] !== undefined,
+  };
 }
 
-/** Resolves every tenant, and reports tenant names used more than once, naming both entries. */
-export function resolveTenants(raw: unknown, defaults: TenantDefaults, sink: ProblemSink): TenantConfig[] {
+/**
+ * Resolves every tenant, and reports tenant names used more than once, naming both entries. The Azure SDK variables
+ * (`env`) apply only when there is a single tenant: with several, they could only be right for one of them.
+ */
+export function resolveTenants(
+  raw: unknown,
+  defaults: TenantDefaults,
+  shared: { http: HttpSettings; sources: Omit<TenantSources, 'azureEnv'>; env: Environment },
+  sink: ProblemSink,
+): TenantConfig[] {
   if (!Array.isArray(raw)) return [];
   reportDuplicateNames(raw, sink);
+  const azureEnv = raw.length === 1 ? shared.env : undefined;
+  const context: TenantContext = { http: shared.http, sources: { ...shared.sources, azureEnv } };
   return raw
-    .map((tenant, index) => resolveTenant(tenant, index, defaults, sink))
+    .map((tenant, index) => resolveTenant(tenant, index, defaults, context, sink))
     .filter((tenant) => tenant !== undefined);
 }
 
@@ -37,9 +50,8 @@ function reportDuplicateNames(tenants: readonly unknown[], sink: ProblemSink): v
       firstIndex.set(name, index);
       return;
     }
-    const line = sink.source === undefined ? '' : ` (line ${locatePath(sink.source, ['tenants', first, 'name']).line})`;
-    const message =
-      `duplicate tenant name ${quoteValue(name)}: tenants[${first}]${line} has it too; ` + 'names must be unique';
-    reportProblem(sink, ['tenants', index, 'name'], message);
+    const at = ['tenants', index, 'name'];
+    const other = describePlace(sink, ['tenants', first], at, ['name']);
+    reportProblem(sink, at, `duplicate tenant name ${quoteValue(name)}: ${other} has it too; names must be unique`);
   });
 }

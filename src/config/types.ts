@@ -1,3 +1,4 @@
+import type { AssertionAlgorithm, ClientCertificate } from '../auth/client-certificate.ts';
 import type { Secret } from './secret.ts';
 
 /** Microsoft clouds and their identity and Graph hosts. */
@@ -32,12 +33,39 @@ export interface TenantConfig {
   tenantId: string;
   clientId: string;
   clientSecret: Secret | undefined;
+  /** The certificate credential, read and checked when the configuration was loaded. */
+  certificate?: TenantCertificate | undefined;
+  /** Absolute path of a federated token (workload identity), read afresh for every token request. */
+  federatedTokenFile?: string | undefined;
   cloud: CloudName;
   endpoints: Endpoints;
   /** Poll interval, milliseconds. */
   intervalMs: number;
   /** Timeout of one poll, milliseconds. */
   timeoutMs: number;
+  /** Proxy and CA settings for the identity platform and Graph (the tenant's `http`, then the top-level one). */
+  http?: HttpSettings | undefined;
+}
+
+/** A client certificate and the signature algorithm of its assertions. */
+export interface TenantCertificate {
+  certificate: ClientCertificate;
+  /** `PS256` unless the config asks for `RS256`. */
+  algorithm: AssertionAlgorithm;
+}
+
+/**
+ * The `http` section. Unset keys fall back to the environment at run time (`HTTPS_PROXY`, `HTTP_PROXY`,
+ * `NO_PROXY`); TLS is always verified.
+ */
+export interface HttpSettings {
+  /** Proxy for both http and https; may carry credentials, hence a {@link Secret}. */
+  proxy: Secret | undefined;
+  /** Hosts reached without the proxy, `NO_PROXY` syntax. */
+  noProxy: string | undefined;
+  /** Absolute path of the CA bundle, and its PEM content, trusted besides the default CAs. */
+  caFile: string | undefined;
+  ca: string | undefined;
 }
 
 export interface ServerConfig {

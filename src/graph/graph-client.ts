@@ -52,7 +52,8 @@ export async function fetchServiceHealth(options: GraphClientOptions, request: F
   return { services, fetchedAt: options.clock() };
 }
 
-function checkNextLink(link: string, origin: string, seen: ReadonlySet<string>): string {
+/** Checks an `@odata.nextLink`: absolute, on the Graph host called (the token never goes elsewhere), not seen before. */
+export function checkNextLink(link: string, origin: string, seen: ReadonlySet<string>): string {
   let parsed: URL;
   try {
     parsed = new URL(link);

@@ -1,3 +1,4 @@
+import { evaluateFeatureGroups, type FeatureView } from './feature-health.ts';
 import type { Health, Issue, Service, ServiceStatus, Snapshot } from './model.ts';
 import { evaluateServiceHealth, openIssues } from './status.ts';
 
@@ -9,6 +10,8 @@ export interface ServiceView {
   rawStatus: string;
   health: Health;
   openIssues: Issue[];
+  /** Health of each feature group, by the same rule. */
+  features: readonly FeatureView[];
 }
 
 /** Decides the health of every service of a snapshot, with a rule that may be replaced (severity rules). */
@@ -23,5 +26,6 @@ export function evaluateSnapshot(
     rawStatus: service.rawStatus,
     health: rule(service),
     openIssues: openIssues(service),
+    features: evaluateFeatureGroups(service, rule),
   }));
 }

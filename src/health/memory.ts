@@ -1,6 +1,7 @@
 import { detectStatusChanges, type RememberedService, type StatusChange } from './changes.ts';
 import type { ServiceView } from './evaluate.ts';
 import { detectIssueUpdates, type IssueUpdate, type IssueVersion } from './issue-updates.ts';
+import { detectMessageUpdates, type MessageUpdate, type MessageVersions, type ServiceMessage } from './messages.ts';
 import type { Snapshot } from './model.ts';
 
 /** What is remembered of a tenant between polls (and across restarts): enough to detect changes, nothing more. */
@@ -9,6 +10,8 @@ export interface TenantMemory {
   polledAt: number;
   services: Readonly<Record<string, RememberedService>>;
   issues: Readonly<Record<string, IssueVersion>>;
+  /** Message-center versions; absent until the message center was first read. */
+  messages?: MessageVersions;
 }
 
 export interface MemoryStep {
@@ -23,8 +26,22 @@ export function advanceMemory(previous: TenantMemory | undefined, snapshot: Snap
   const status = detectStatusChanges(previous?.services, views, now);
   const issues = detectIssueUpdates(previous?.issues, previous?.polledAt, snapshot, now);
   return {
-    memory: { polledAt: now, services: status.services, issues: issues.versions },
+    memory: { polledAt: now, services: status.services, issues: issues.versions, ...keepMessages(previous) },
     changes: status.changes,
     updates: issues.updates,
   };
+}
+
+function keepMessages(previous: TenantMemory | undefined): Pick<TenantMemory, 'messages'> {
+  return previous?.messages === undefined ? {} : { messages: previous.messages };
+}
+
+/** Compares a fresh read of the message center with the memory: the new memory and the messages to report. */
+export function advanceMessages(
+  memory: TenantMemory,
+  messages: readonly ServiceMessage[],
+  now: number,
+): { memory: TenantMemory; updates: MessageUpdate[] } {
+  const detected = detectMessageUpdates(memory.messages, messages, now);
+  return { memory: { ...memory, messages: detected.versions }, updates: detected.updates };
 }

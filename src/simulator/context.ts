@@ -1,4 +1,5 @@
 import { deriveTenantState } from './derive-state.ts';
+import type { AcceptedAssertion } from './client-assertion.ts';
 import type { Scenario, ScenarioTenant } from './scenario-types.ts';
 import type { ManualEvent, TenantState } from './state-types.ts';
 import type { TokenStore } from './tokens.ts';
@@ -11,6 +12,8 @@ export interface SimContext {
   /** When the simulator started, by its clock: the origin of the timeline. */
   readonly startMs: number;
   readonly tokens: TokenStore;
+  /** Client assertions accepted at the token endpoint, oldest first (what they said, never the assertion). */
+  readonly assertions: AcceptedAssertion[];
   readonly manual: ManualEvent[];
   /** Default page size of the Graph collections. */
   readonly pageSize: number;

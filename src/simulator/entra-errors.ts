@@ -77,7 +77,46 @@ export const expiredSecret = (clientId: string): EntraFailure =>
   entraFailure(401, 'invalid_client', 7000222, `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
 
 export const assertionRejected = (clientId: string): EntraFailure =>
-  entraFailure(401, 'invalid_client', 700027, `The certificate with identifier used to sign the client assertion is not registered on application '${clientId}'. The simulator accepts client secrets only.`);
+  entraFailure(401, 'invalid_client', 700027, `The certificate with identifier used to sign the client assertion is not registered on application '${clientId}'.`);
+
+export const assertionKeyNotFound = (thumbprint: string): EntraFailure =>
+  entraFailure(401, 'invalid_client', 700027, `Client assertion failed signature validation. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}']`);
+
+export const assertionBadSignature = (): EntraFailure =>
+  entraFailure(401, 'invalid_client', 700027, 'Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value.]');
+
+export const malformedAssertion = (reason: string): EntraFailure =>
+  entraFailure(400, 'invalid_request', 50027, `JWT token is invalid or malformed. ${reason}`);
+
+export const wrongAssertionType = (type: string): EntraFailure =>
+  entraFailure(400, 'invalid_request', 50027, `Invalid client_assertion_type '${type}': expected urn:ietf:params:oauth:client-assertion-type:jwt-bearer.`);
+
+export const assertionAudience = (): EntraFailure =>
+  entraFailure(401, 'invalid_client', 50012, 'Client assertion audience claim does not match Realm issuer.');
+
+export const assertionClientMismatch = (): EntraFailure =>
+  entraFailure(401, 'invalid_client', 700021, "Client assertion application identifier doesn't match 'client_id' parameter.");
+
+export const assertionOutsideValidity = (): EntraFailure =>
+  entraFailure(401, 'invalid_client', 700024, 'Client assertion is not within its valid time range.');
+
+export const assertionReplayed = (): EntraFailure =>
+  entraFailure(401, 'invalid_client', 50027, 'JWT token is invalid or malformed. The client assertion (jti) was already used.');
+
+export const federationIssuer = (issuer: string): EntraFailure =>
+  entraFailure(400, 'invalid_request', 700211, `No matching federated identity record found for presented assertion issuer '${issuer}'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion.`);
+
+export const federationSubject = (subject: string): EntraFailure =>
+  entraFailure(400, 'invalid_request', 700213, `No matching federated identity record found for presented assertion subject '${subject}'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion.`);
+
+export const federationAudience = (audience: string): EntraFailure =>
+  entraFailure(400, 'invalid_request', 700212, `No matching federated identity record found for presented assertion audience '${audience}'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion.`);
+
+export const federationMissing = (): EntraFailure =>
+  entraFailure(400, 'invalid_request', 70021, 'No matching federated identity record found for presented assertion.');
+
+export const conditionalAccess = (): EntraFailure =>
+  entraFailure(400, 'invalid_grant', 53003, 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.');
 
 export const postOnly = (method: string): EntraFailure =>
   entraFailure(400, 'invalid_request', 900561, `The endpoint only accepts POST, OPTIONS requests. Received a ${method} request.`);

@@ -66,6 +66,12 @@ export const missingPermission: GraphFailure = {
   message:
     "Missing role permissions on the request. API requires one of 'ServiceHealth.Read.All'. Roles on the request ''.",
 };
+export const missingMessagePermission: GraphFailure = {
+  status: 403,
+  code: 'Forbidden',
+  message:
+    "Missing role permissions on the request. API requires one of 'ServiceMessage.Read.All'. Roles on the request ''.",
+};
 export const methodNotAllowed: GraphFailure = {
   status: 405,
   code: 'BadRequest',

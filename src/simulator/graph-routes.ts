@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { currentState, type SimContext } from './context.ts';
 import { authenticateGraph } from './graph-auth.ts';
+import { listServiceMessages } from './message-center.ts';
 import * as failures from './graph-errors.ts';
 import { GRAPH_CONTENT_TYPE, graphHeaders, sendGraphError, type GraphFailure } from './graph-errors.ts';
 import { originOf, sendJson } from './http-io.ts';
@@ -15,6 +16,8 @@ interface GraphRequest {
   readonly url: URL;
   readonly tenant: string;
   readonly origin: string;
+  /** Whether the calling app holds ServiceMessage.Read.All. */
+  readonly messagePermission: boolean;
 }
 
 /** A successful answer: the JSON body and extra headers. */
@@ -29,7 +32,9 @@ type Outcome = GraphAnswer | GraphFailure;
 export function handleGraph(ctx: SimContext, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): void {
   const caller = authenticateGraph(ctx, req);
   const origin = originOf(req, ctx.url);
-  const answer = 'code' in caller ? caller : routeGraph({ ctx, req, url, tenant: caller.tenant, origin });
+  const answer = 'code' in caller
+    ? caller
+    : routeGraph({ ctx, req, url, tenant: caller.tenant, origin, messagePermission: caller.client.messagePermission });
   if ('code' in answer) return sendGraphError(res, answer, requestId, ctx.clock());
   sendJson(res, 200, answer.body, { ...graphHeaders(requestId), ...answer.headers }, GRAPH_CONTENT_TYPE);
 }
@@ -43,7 +48,7 @@ function routeGraph(g: GraphRequest): Outcome {
   if (rest.length > 0) return failures.segmentNotFound(rest[0]!);
   if (collection === 'healthOverviews') return key === undefined ? listServices(g) : oneService(g, key, tail);
   if (collection === 'issues') return key === undefined ? listIssues(g) : oneIssue(g, key, tail);
-  if (collection === 'messages' && key === undefined) return answer({ '@odata.context': context(g, 'messages'), value: [] });
+  if (collection === 'messages' && key === undefined) return listMessages(g);
   return failures.segmentNotFound(collection ?? '');
 }
 
@@ -90,6 +95,14 @@ function oneIssue(g: GraphRequest, id: string, tail: string | undefined): Outcom
   if (tail === 'incidentReport') return failures.notFound(`The incident report of '${id}'`);
   if (tail !== undefined) return failures.segmentNotFound(tail);
   return answer({ '@odata.context': context(g, 'issues/$entity'), ...toWireIssue(issue, g.ctx.style) });
+}
+
+/** The message center, for apps that hold ServiceMessage.Read.All. */
+function listMessages(g: GraphRequest): Outcome {
+  if (!g.messagePermission) return failures.missingMessagePermission;
+  const tenant = g.ctx.scenario.tenants.find((t) => t.name === g.tenant);
+  const messages = tenant ? listServiceMessages(tenant, g.ctx.startMs, g.ctx.clock(), g.ctx.style) : [];
+  return pageOf(g, messages, 'messages', '$skip');
 }
 
 /** One page of a collection, with an absolute `@odata.nextLink` unless it is the last. */

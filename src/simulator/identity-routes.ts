@@ -5,10 +5,12 @@ import * as failures from './entra-errors.ts';
 import { entraHeaders, sendEntraError, type EntraFailure } from './entra-errors.ts';
 import { originOf, readBody, sendJson } from './http-io.ts';
 import { buildOpenIdConfiguration } from './identity-metadata.ts';
+import { verifyClientAssertion } from './client-assertion.ts';
 import type { ScenarioClient, ScenarioTenant } from './scenario-types.ts';
 
 const ROUTE = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token|discovery\/v2\.0\/keys)$/;
 const TENANT_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^([a-z0-9-]+\.)+[a-z]{2,}$/i;
+const MAX_ASSERTIONS = 1000;
 const GRAPH_RESOURCES = [
   'https://graph.microsoft.com',
   'https://graph.microsoft.us',
@@ -54,7 +56,8 @@ export async function handleIdentity(
   if (route.endpoint === 'keys') return sendJson(res, 200, { keys: [] }, entraHeaders());
   if (req.method !== 'POST') return sendEntraError(res, failures.postOnly(req.method ?? 'GET'), ctx.clock());
   const form = new URLSearchParams(await readBody(req));
-  const outcome = checkTokenRequest(ctx, tenant, form, req.headers.authorization, origin);
+  const endpoints = [`${origin}/${route.tenantKey}/oauth2/v2.0/token`, `${origin}/${tenant.tenantId}/oauth2/v2.0/token`];
+  const outcome = checkTokenRequest(ctx, tenant, form, req.headers.authorization, origin, endpoints);
   if ('status' in outcome) return sendEntraError(res, outcome, ctx.clock());
   const lifetime = tenant.tokenLifetimeSeconds;
   const token = ctx.tokens.issue(tenant.name, outcome.clientId, lifetime, ctx.clock());
@@ -74,6 +77,7 @@ function checkTokenRequest(
   form: URLSearchParams,
   authorization: string | undefined,
   origin: string,
+  tokenEndpoints: readonly string[],
 ): EntraFailure | ScenarioClient {
   const grant = form.get('grant_type');
   if (!grant) return failures.missingParameter('grant_type');
@@ -84,11 +88,44 @@ function checkTokenRequest(
   if (!client) return failures.unknownClient(credentials.clientId, tenant.name);
   const scopeFailure = checkScope(form.get('scope'), [origin, ctx.url, ...GRAPH_RESOURCES], tenant);
   if (scopeFailure) return scopeFailure;
-  if (credentials.assertion) return failures.assertionRejected(client.clientId);
-  if (credentials.secret === undefined) return failures.missingCredential();
-  if (credentials.secret !== client.clientSecret) return failures.invalidSecret(client.clientId);
+  const failure = credentials.assertion === undefined
+    ? checkSecret(client, credentials.secret)
+    : checkAssertion(ctx, client, form.get('client_assertion_type'), credentials.assertion, tokenEndpoints);
+  if (failure) return failure;
+  return client.blocked ? failures.conditionalAccess() : client;
+}
+
+function checkSecret(client: ScenarioClient, secret: string | undefined): EntraFailure | undefined {
+  if (secret === undefined) return failures.missingCredential();
+  if (client.clientSecret === '' || secret !== client.clientSecret) return failures.invalidSecret(client.clientId);
   if (client.expired) return failures.expiredSecret(client.clientId);
-  return client;
+  return undefined;
+}
+
+const seenAssertions = new WeakMap<SimContext, Map<string, number>>();
+
+/** Verifies a client assertion (certificate or federated) and records what it said. */
+function checkAssertion(
+  ctx: SimContext,
+  client: ScenarioClient,
+  type: string | null,
+  assertion: string,
+  tokenEndpoints: readonly string[],
+): EntraFailure | undefined {
+  const now = ctx.clock();
+  const seen = seenAssertions.get(ctx) ?? new Map<string, number>();
+  seenAssertions.set(ctx, seen);
+  const replayed = (jti: string, expiresAt: number): boolean => {
+    for (const [id, until] of seen) if (until < now) seen.delete(id);
+    if (seen.has(`${client.clientId}|${jti}`)) return true;
+    seen.set(`${client.clientId}|${jti}`, expiresAt);
+    return false;
+  };
+  const outcome = verifyClientAssertion(type, assertion, { client, tokenEndpoints, now, replayed });
+  if ('status' in outcome) return outcome;
+  ctx.assertions.push(outcome);
+  if (ctx.assertions.length > MAX_ASSERTIONS) ctx.assertions.shift();
+  return undefined;
 }
 
 /** One `{resource}/.default` scope, for a resource that is Microsoft Graph (or this simulator standing in for it). */
@@ -104,12 +141,12 @@ function checkScope(scope: string | null, resources: string[], tenant: ScenarioT
 interface ClientCredentials {
   clientId: string;
   secret: string | undefined;
-  assertion: boolean;
+  assertion: string | undefined;
 }
 
 /** Client id and secret from HTTP Basic (RFC 6749 form-encoding) or from the body. */
 function readClientCredentials(form: URLSearchParams, authorization: string | undefined): ClientCredentials {
-  const assertion = form.has('client_assertion');
+  const assertion = form.get('client_assertion') ?? undefined;
   const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
   if (basic) {
     const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');

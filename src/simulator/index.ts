@@ -19,11 +19,13 @@ export type {
 } from './faults.ts';
 export type { OpenIssueInput } from './manual-api.ts';
 export type { RecordedRequest } from './request-handler.ts';
+export type { AcceptedAssertion } from './client-assertion.ts';
 export type {
   IssueFields,
   IssuePatch,
   Scenario,
   ScenarioClient,
+  FederatedRegistration,
   ScenarioIssue,
   ScenarioTenant,
   TimelineEntry,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { M365Error } from '../errors.ts';
+import { scenarioBaseDir } from './scenario-credentials.ts';
 import { checkScenarioReferences } from './scenario-refs.ts';
 import { ScenarioReader, type ScenarioProblem } from './scenario-reader.ts';
 import { readScenario } from './scenario-schema.ts';
@@ -22,7 +23,7 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
     throw invalid(source, problems);
   }
   const reader = new ScenarioReader();
-  const scenario = readScenario(reader, doc.toJS());
+  const scenario = readScenario(reader, doc.toJS(), scenarioBaseDir(source));
   if (scenario && reader.problems.length === 0) checkScenarioReferences(reader, scenario);
   if (!scenario || reader.problems.length > 0) {
     throw invalid(source, reader.problems.map((p) => ({ ...p, line: lineOf(doc, lines, p) })));

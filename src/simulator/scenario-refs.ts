@@ -30,6 +30,7 @@ function checkTenant(r: ScenarioReader, tenant: ScenarioTenant, path: string): v
   const clientIds = tenant.clients.map((c) => c.clientId);
   checkUnique(r, clientIds, (i) => `${path}.clients[${i}].client_id`, 'client id');
   checkUnique(r, tenant.issues.map((x) => x.id), (i) => `${path}.issues[${i}].id`, 'issue id');
+  checkUnique(r, tenant.messages.map((x) => x.id), (i) => `${path}.messages[${i}].id`, 'message id');
   tenant.issues.forEach((issue, i) => {
     checkService(r, `${path}.issues[${i}].service`, issue.service, tenant);
   });

@@ -1,5 +1,7 @@
 import { DEFAULT_SERVICE_IDS, findCatalogueService, suggestCatalogueService } from './catalogue.ts';
 import { readDuration, readInitialIssue, readOpen, readPatch } from './scenario-issue-schema.ts';
+import { readMessage } from './scenario-message-schema.ts';
+import { readFederatedRegistration, readRegisteredCertificate } from './scenario-credentials.ts';
 import { join, type ScenarioReader } from './scenario-reader.ts';
 import type { Scenario, ScenarioClient, ScenarioTenant, TimelineAction, TimelineEntry } from './scenario-types.ts';
 
@@ -8,10 +10,10 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}
 const DEFAULT_TOKEN_LIFETIME_S = 3599;
 
 /** Reads the whole scenario; structural problems are collected in `r`, cross-references are checked elsewhere. */
-export function readScenario(r: ScenarioReader, value: unknown): Scenario | undefined {
+export function readScenario(r: ScenarioReader, value: unknown, baseDir = process.cwd()): Scenario | undefined {
   const raw = r.mapping(value ?? undefined, '', ['tenants', 'timeline', 'loop', 'pages'], ['tenants']);
   if (!raw) return undefined;
-  const tenants = (r.list(raw['tenants'], 'tenants') ?? []).map((t, i) => readTenant(r, t, join('tenants', i)));
+  const tenants = (r.list(raw['tenants'], 'tenants') ?? []).map((t, i) => readTenant(r, t, join('tenants', i), baseDir));
   if (Array.isArray(raw['tenants']) && raw['tenants'].length === 0) r.fail('tenants', 'expected at least one tenant');
   const names = tenants.flatMap((t) => (t ? [t.name] : []));
   const entries = r.list(raw['timeline'], 'timeline') ?? [];
@@ -28,18 +30,21 @@ export function readScenario(r: ScenarioReader, value: unknown): Scenario | unde
   };
 }
 
-function readTenant(r: ScenarioReader, value: unknown, path: string): ScenarioTenant | undefined {
-  const keys = ['name', 'tenant_id', 'domain', 'clients', 'token_lifetime', 'services', 'issues'];
+function readTenant(r: ScenarioReader, value: unknown, path: string, baseDir: string): ScenarioTenant | undefined {
+  const keys = ['name', 'tenant_id', 'domain', 'clients', 'token_lifetime', 'services', 'issues', 'messages'];
   const raw = r.mapping(value, path, keys, ['name', 'tenant_id', 'clients']);
   if (!raw) return undefined;
   const clients = (r.list(raw['clients'], join(path, 'clients')) ?? []).map((c, i) =>
-    readClient(r, c, join(join(path, 'clients'), i)),
+    readClient(r, c, join(join(path, 'clients'), i), baseDir),
   );
   if (Array.isArray(raw['clients']) && clients.length === 0) {
     r.fail(join(path, 'clients'), 'expected at least one client');
   }
   const issues = (r.list(raw['issues'], join(path, 'issues')) ?? []).map((x, i) =>
     readInitialIssue(r, x, join(join(path, 'issues'), i)),
+  );
+  const messages = (r.list(raw['messages'], join(path, 'messages')) ?? []).map((x, i) =>
+    readMessage(r, x, join(join(path, 'messages'), i)),
   );
   const lifetimeMs = readDuration(r, raw['token_lifetime'], join(path, 'token_lifetime'));
   if (lifetimeMs !== undefined && lifetimeMs < 1000) r.fail(join(path, 'token_lifetime'), 'expected at least 1s');
@@ -51,18 +56,28 @@ function readTenant(r: ScenarioReader, value: unknown, path: string): ScenarioTe
     tokenLifetimeSeconds: lifetimeMs === undefined ? DEFAULT_TOKEN_LIFETIME_S : Math.round(lifetimeMs / 1000),
     services: readServices(r, raw['services'], join(path, 'services')),
     issues: issues.filter((x) => x !== undefined),
+    messages: messages.filter((x) => x !== undefined),
   };
 }
 
-function readClient(r: ScenarioReader, value: unknown, path: string): ScenarioClient | undefined {
-  const keys = ['client_id', 'client_secret', 'expired', 'permission'];
-  const raw = r.mapping(value, path, keys, ['client_id', 'client_secret']);
+function readClient(r: ScenarioReader, value: unknown, path: string, baseDir: string): ScenarioClient | undefined {
+  const keys = ['client_id', 'client_secret', 'certificate', 'federated', 'expired', 'blocked', 'permission', 'message_permission'];
+  const raw = r.mapping(value, path, keys, ['client_id']);
   if (!raw) return undefined;
+  if (['client_secret', 'certificate', 'federated'].every((key) => raw[key] === undefined || raw[key] === null)) {
+    r.fail(path, 'expected at least one credential: client_secret, certificate or federated');
+  }
+  const certificate = readRegisteredCertificate(r, raw['certificate'], join(path, 'certificate'), baseDir);
+  const federated = raw['federated'] === undefined ? undefined : readFederatedRegistration(r, raw['federated'], join(path, 'federated'), baseDir);
   return {
     clientId: readGuid(r, raw['client_id'], join(path, 'client_id')) ?? '',
     clientSecret: r.string(raw['client_secret'], join(path, 'client_secret')) ?? '',
+    ...(certificate === undefined ? {} : { certificate }),
+    ...(federated === undefined ? {} : { federated }),
+    ...(r.boolean(raw['blocked'], join(path, 'blocked'), false) ? { blocked: true } : {}),
     expired: r.boolean(raw['expired'], join(path, 'expired'), false),
     permission: r.boolean(raw['permission'], join(path, 'permission'), true),
+    messagePermission: r.boolean(raw['message_permission'], join(path, 'message_permission'), true),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { JsonWebKey } from 'node:crypto';
+
 /**
  * The validated, normalised form of a simulator scenario: durations in milliseconds, camelCase fields named
  * like Graph's, defaults applied. Produced by `parseScenario`, consumed by the state derivation and the server.
@@ -13,12 +15,29 @@ export interface TimePoint {
 /** An app registration allowed to get tokens in a tenant. */
 export interface ScenarioClient {
   readonly clientId: string;
-  /** Not a real credential: a value written in the scenario file. */
+  /** Not a real credential: a value written in the scenario file; empty when the app has no secret. */
   readonly clientSecret: string;
+  /** PEM of the certificate registered on the app: client assertions must be signed by its key. */
+  readonly certificate?: string;
+  /** The federated credential registered on the app: which external tokens it accepts as assertions. */
+  readonly federated?: FederatedRegistration;
+  /** Conditional Access blocks the app: token requests fail with AADSTS53003. */
+  readonly blocked?: boolean;
   /** The secret has expired: token requests fail with AADSTS7000222. */
   readonly expired: boolean;
   /** Whether the app has ServiceHealth.Read.All; without it Graph answers 403. */
   readonly permission: boolean;
+  /** Whether the app has ServiceMessage.Read.All; without it the message center answers 403. */
+  readonly messagePermission: boolean;
+}
+
+/** A federated identity credential: an external issuer's token with this subject and audience stands for the app. */
+export interface FederatedRegistration {
+  readonly issuer: string;
+  readonly subject: string;
+  readonly audience: string;
+  /** The issuer's public signing keys (what its `jwks_uri` would serve). */
+  readonly keys: readonly JsonWebKey[];
 }
 
 /** Fields an issue is opened with (the initial state of a timeline or programmatic issue). */
@@ -71,6 +90,31 @@ export interface ScenarioTenant {
   /** Catalogue ids of the services this tenant reports, in order. */
   readonly services: readonly string[];
   readonly issues: readonly ScenarioIssue[];
+  /** Message-center posts, each shown from its `start`. */
+  readonly messages: readonly ScenarioMessage[];
+}
+
+/** A message-center post (`serviceUpdateMessage`). */
+export interface ScenarioMessage {
+  /** `MC…`. */
+  readonly id: string;
+  readonly title: string;
+  /** preventOrFixIssue, planForChange or stayInformed. */
+  readonly category: string;
+  /** normal, high or critical. */
+  readonly severity: string;
+  /** Catalogue ids of the services concerned (shown by display name). */
+  readonly services: readonly string[];
+  readonly tags: readonly string[];
+  readonly isMajorChange: boolean;
+  readonly actionRequiredBy: TimePoint | undefined;
+  /** When it is published: the message is listed from then on. */
+  readonly start: TimePoint;
+  readonly end: TimePoint | undefined;
+  /** When it is updated: its `lastModifiedDateTime` moves from `start` to this instant once it has passed. */
+  readonly modified: TimePoint | undefined;
+  /** HTML body. */
+  readonly body: string;
 }
 
 export type TimelineAction =

@@ -1,5 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AcceptedAssertion } from './client-assertion.ts';
 import { currentState, type SimContext } from './context.ts';
 import { FaultQueue, type Fault, type FaultHandle } from './faults.ts';
 import { buildOpenEvent, buildOverrideEvent, buildPatchEvent, type OpenIssueInput } from './manual-api.ts';
@@ -32,6 +33,8 @@ export interface Simulator {
   readonly startedAt: number;
   /** Every request received, oldest first (the last 10,000). */
   readonly requests: readonly RecordedRequest[];
+  /** Client assertions (certificate or federated) accepted at the token endpoint, oldest first. */
+  readonly assertions: readonly AcceptedAssertion[];
   /** Opens an issue now; returns its id. Tenants are named by scenario name, GUID or domain. */
   openIssue(tenant: string, issue: OpenIssueInput): string;
   updateIssue(tenant: string, id: string, patch: IssuePatch): void;
@@ -82,6 +85,7 @@ function createContext(options: SimulatorOptions): SimContext {
     clock,
     startMs: clock(),
     tokens: new TokenStore(),
+    assertions: [],
     manual: [],
     pageSize,
     style: { pascalCase: options.pascalCase ?? false },
@@ -102,6 +106,7 @@ function buildSimulator(
     scenario: ctx.scenario,
     startedAt: ctx.startMs,
     requests,
+    assertions: ctx.assertions,
     openIssue: (tenant, issue) => {
       const event = buildOpenEvent(ctx, tenant, issue);
       ctx.manual.push(event);

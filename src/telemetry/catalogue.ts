@@ -20,6 +20,8 @@ export interface EventDefinition {
   readonly description: string;
   readonly severity: string;
   readonly attributes: readonly string[];
+  /** Emitted without any configuration; events off by default name the setting that turns them on. */
+  readonly enabled: boolean;
 }
 
 /** Every metric m365-health emits. */
@@ -31,7 +33,8 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     unit: '1',
     description:
       'Health of a Microsoft 365 service: 0 ok, 1 warning, 2 critical, 3 unknown (no good poll for three intervals). ' +
-      'Critical for serviceInterruption, and for serviceDegradation while an incident is open; advisories alone warn.',
+      'By default critical for serviceInterruption, and for serviceDegradation while an incident is open; advisories alone ' +
+      'warn; healthy end states (serviceRestored, postIncidentReviewPublished, falsePositive) are ok. `severity` rules may decide otherwise.',
     attributes: SERVICE,
     enabled: true,
   },
@@ -52,6 +55,19 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     unit: '{issue}',
     description: 'Open (unresolved) issues of a service, by classification (incident, advisory).',
     attributes: [...SERVICE, sc.ATTR_ISSUE_CLASSIFICATION],
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_FEATURE_HEALTH,
+    instrument: 'gauge',
+    valueType: 'int',
+    unit: '1',
+    description:
+      'Health of a feature group of a service, by the same rule as the service (0 ok, 1 warning, 2 critical, 3 unknown when ' +
+      'stale), from the open issues of that group. One series per feature group of the legacy catalogue or named by any ' +
+      'issue of the service; `m365.feature.name` is the name the retired Management API gave the feature, which is the ' +
+      "group's name (an issue's own feature varies from issue to issue and is in `m365.issue.update` only).",
+    attributes: [...SERVICE, sc.ATTR_FEATURE_GROUP, sc.ATTR_FEATURE_NAME],
     enabled: true,
   },
   {
@@ -77,7 +93,9 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     instrument: 'counter',
     valueType: 'int',
     unit: '{error}',
-    description: 'Failed polls of the tenant, by error type (an m365-health error code such as GRAPH_THROTTLED).',
+    description:
+      'Failed polls of the tenant, and failed reads of the optional message center, by error type (an m365-health error ' +
+      'code such as GRAPH_THROTTLED). A message center refused for want of ServiceMessage.Read.All counts once as GRAPH_FORBIDDEN.',
     attributes: [...TENANT, sc.ATTR_ERROR_TYPE],
     enabled: true,
   },
@@ -108,6 +126,16 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     attributes: TENANT,
     enabled: true,
   },
+  {
+    name: sc.METRIC_EVENTS_DROPPED,
+    instrument: 'counter',
+    valueType: 'int',
+    unit: '{event}',
+    description:
+      'Events the on-disk event spool dropped, by reason (overflow, corrupt, too-large, closed). Process-wide: no tenant attributes.',
+    attributes: [sc.ATTR_ERROR_TYPE],
+    enabled: true,
+  },
 ]);
 
 /** Every event m365-health emits. */
@@ -131,6 +159,7 @@ export const EVENTS: readonly EventDefinition[] = Object.freeze([
       sc.ATTR_EVENT_ID,
       sc.ATTR_EVENT_NAME,
     ],
+    enabled: true,
   },
   {
     name: sc.EVENT_ISSUE_UPDATE,
@@ -156,10 +185,47 @@ export const EVENTS: readonly EventDefinition[] = Object.freeze([
       sc.ATTR_EVENT_ID,
       sc.ATTR_EVENT_NAME,
     ],
+    enabled: true,
+  },
+  {
+    name: sc.EVENT_MESSAGE_UPDATE,
+    description:
+      'A message-center post appeared or changed: exactly once per id and lastModifiedDateTime (the backlog found on the ' +
+      'first read is not reported). Off by default: `events: { messages: { enabled: true } }`, needs ServiceMessage.Read.All. ' +
+      'Severity WARN for high and critical messages, INFO otherwise. The body is the message as plain text.',
+    severity: 'WARN | INFO',
+    attributes: [
+      ...TENANT,
+      sc.ATTR_MESSAGE_ID,
+      sc.ATTR_MESSAGE_UPDATE,
+      sc.ATTR_MESSAGE_TITLE,
+      sc.ATTR_MESSAGE_CATEGORY,
+      sc.ATTR_MESSAGE_SEVERITY,
+      sc.ATTR_MESSAGE_SERVICES,
+      sc.ATTR_MESSAGE_TAGS,
+      sc.ATTR_MESSAGE_MAJOR_CHANGE,
+      sc.ATTR_MESSAGE_ACTION_REQUIRED_BY,
+      sc.ATTR_MESSAGE_START,
+      sc.ATTR_MESSAGE_END,
+      sc.ATTR_URL_FULL,
+      sc.ATTR_EVENT_ID,
+      sc.ATTR_EVENT_NAME,
+    ],
+    enabled: false,
   },
 ]);
 
 /** Looks up a metric's definition by name. */
 export function findMetric(name: string): MetricDefinition | undefined {
   return METRICS.find((metric) => metric.name === name);
+}
+
+/** Looks up an event's definition by name. */
+export function findEvent(name: string): EventDefinition | undefined {
+  return EVENTS.find((event) => event.name === name);
+}
+
+/** Whether a metric is on: the configuration's switch, else the catalogue's default. */
+export function isMetricEnabled(switches: Readonly<Record<string, { enabled: boolean }>>, name: string): boolean {
+  return switches[name]?.enabled ?? findMetric(name)?.enabled ?? false;
 }

@@ -2,7 +2,8 @@ import { ValueType, type Attributes, type BatchObservableResult, type Counter, t
 import { isStale, type TenantStatus } from '../agent/tenant-status.ts';
 import { HEALTH_UNKNOWN, type ServiceStatus } from '../health/model.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
-import { METRICS, type MetricDefinition } from './catalogue.ts';
+import { findMetric, METRICS, type MetricDefinition } from './catalogue.ts';
+import type { GaugeRegistry } from './gauge-producer.ts';
 import * as sc from './semconv.ts';
 
 /** Where the observable gauges read the agent's state from. */
@@ -17,26 +18,39 @@ export interface Recorders {
   recordGraphResponse(status: TenantStatus, httpStatus: number): void;
 }
 
+/** Metrics of the process rather than of the tenants: created where their source is, not here. */
+const PROCESS_METRICS: ReadonlySet<string> = new Set([sc.METRIC_EVENTS_DROPPED]);
+
 /** Identity attributes of a tenant, on every data point (Datadog does not tag from resource attributes). */
 export function tenantAttributes(status: TenantStatus): Attributes {
   return { [sc.ATTR_TENANT_ID]: status.tenant.tenantId, [sc.ATTR_TENANT_NAME]: status.tenant.name };
 }
 
 /**
- * Creates every enabled instrument of the catalogue on `meter`: observable gauges share one batch callback that
- * reads the current state; counters are returned as {@link Recorders}.
+ * Creates every enabled instrument of the catalogue: gauges read the current state at each collection, from
+ * `registry` when given (no per-series storage: what thousands of tenants need) or else as observable gauges of
+ * `meter` sharing one batch callback; counters are created on `meter` and returned as {@link Recorders}.
  */
-export function registerInstruments(meter: Meter, source: TelemetrySource, isEnabled: (name: string) => boolean): Recorders {
-  const enabled = METRICS.filter((metric) => isEnabled(metric.name));
-  const gauges = new Map<string, Observable>();
+export function registerInstruments(
+  meter: Meter,
+  source: TelemetrySource,
+  isEnabled: (name: string) => boolean,
+  registry?: GaugeRegistry,
+): Recorders {
+  const enabled = METRICS.filter((metric) => isEnabled(metric.name) && !PROCESS_METRICS.has(metric.name));
+  const gaugeMetrics = enabled.filter((metric) => metric.instrument === 'gauge');
   const counters = new Map<string, Counter>();
   for (const metric of enabled) {
-    const options = { unit: metric.unit, description: metric.description, valueType: valueType(metric) };
-    if (metric.instrument === 'gauge') gauges.set(metric.name, meter.createObservableGauge(metric.name, options));
-    else counters.set(metric.name, meter.createCounter(metric.name, options));
+    if (metric.instrument !== 'gauge') counters.set(metric.name, meter.createCounter(metric.name, instrumentOptions(metric)));
   }
-  if (gauges.size > 0) {
-    meter.addBatchObservableCallback((result) => observeAll(result, gauges, source), [...gauges.values()]);
+  if (gaugeMetrics.length > 0 && registry) {
+    registry.register(
+      gaugeMetrics.map((metric) => ({ name: metric.name, ...instrumentOptions(metric) })),
+      (observe) => observeAll(observe, source),
+    );
+  } else if (gaugeMetrics.length > 0) {
+    const gauges = new Map(gaugeMetrics.map((metric) => [metric.name, meter.createObservableGauge(metric.name, instrumentOptions(metric))]));
+    meter.addBatchObservableCallback((result) => observeAll(observeInto(result, gauges), source), [...gauges.values()]);
   }
   const pollErrors = counters.get(sc.METRIC_POLL_ERRORS);
   const graphRequests = counters.get(sc.METRIC_GRAPH_REQUESTS);
@@ -47,16 +61,34 @@ export function registerInstruments(meter: Meter, source: TelemetrySource, isEna
   };
 }
 
+/**
+ * The `m365.events.dropped` counter, for the event spool's `onDrop`: `(count, reason) => void`. Process-wide, so
+ * without tenant attributes; a no-op when the metric is turned off.
+ */
+export function createEventsDroppedRecorder(meter: Meter, isEnabled: (name: string) => boolean): (count: number, reason: string) => void {
+  const metric = findMetric(sc.METRIC_EVENTS_DROPPED);
+  if (metric === undefined || !isEnabled(metric.name)) return () => {};
+  const counter = meter.createCounter(metric.name, instrumentOptions(metric));
+  return (count, reason) => counter.add(count, { [sc.ATTR_ERROR_TYPE]: reason });
+}
+
 function valueType(metric: MetricDefinition): ValueType {
   return metric.valueType === 'int' ? ValueType.INT : ValueType.DOUBLE;
 }
 
-function observeAll(result: BatchObservableResult, gauges: ReadonlyMap<string, Observable>, source: TelemetrySource): void {
-  const now = source.clock();
-  const observe = (name: string, value: number, attributes: Attributes) => {
+function instrumentOptions(metric: MetricDefinition) {
+  return { unit: metric.unit, description: metric.description, valueType: valueType(metric) };
+}
+
+function observeInto(result: BatchObservableResult, gauges: ReadonlyMap<string, Observable>): Observe {
+  return (name, value, attributes) => {
     const gauge = gauges.get(name);
     if (gauge) result.observe(gauge, value, attributes);
   };
+}
+
+function observeAll(observe: Observe, source: TelemetrySource): void {
+  const now = source.clock();
   for (const status of source.tenants()) {
     observeTenant(status, now, observe);
     observeServices(status, now, observe);
@@ -88,6 +120,10 @@ function observeServices(status: TenantStatus, now: number, observe: Observe): v
     for (const classification of ['incident', 'advisory'] as const) {
       const count = view.openIssues.filter((issue) => issue.classification === classification).length;
       observe(sc.METRIC_SERVICE_ISSUES, count, { ...attributes, [sc.ATTR_ISSUE_CLASSIFICATION]: classification });
+    }
+    for (const feature of view.features) {
+      const health = stale ? HEALTH_UNKNOWN : feature.health;
+      observe(sc.METRIC_FEATURE_HEALTH, health, { ...attributes, [sc.ATTR_FEATURE_GROUP]: feature.group, [sc.ATTR_FEATURE_NAME]: feature.group });
     }
   }
 }

@@ -1,3 +1,10 @@
+import {
+  DEFAULT_TENANT_SERIES,
+  DEFAULT_TENANT_SERVICES,
+  LEGACY_FEATURE_GROUPS,
+  SERIES_PER_SERVICE,
+  SERIES_PER_TENANT,
+} from './cardinality.ts';
 import { EVENTS, METRICS } from './catalogue.ts';
 
 const HEADER = `<!-- Generated from src/telemetry/catalogue.ts by \`npm run docs\`; do not edit by hand. -->
@@ -8,8 +15,22 @@ Every metric and event m365-health emits. Each data point and event carries the 
 some backends (Datadog) do not turn resource attributes into tags. The resource carries \`service.name\`
 (\`m365-health\` or \`OTEL_SERVICE_NAME\`), \`service.version\`, \`service.instance.id\` and \`OTEL_RESOURCE_ATTRIBUTES\`.
 
-Turn a metric off with \`metrics: { <name>: { enabled: false } }\` in the configuration.
+Turn a metric off with \`metrics: { <name>: { enabled: false } }\` in the configuration. How health is decided, and
+how to change it with \`severity\` rules: [severity.md](severity.md). Starter alert rules: [alerting.md](alerting.md).
 `;
+
+const CARDINALITY = [
+  '## Series per tenant',
+  '',
+  `With the default configuration, a tenant showing ${DEFAULT_TENANT_SERVICES} services and no issue reports **${DEFAULT_TENANT_SERIES} series**`,
+  `at a collection: ${SERIES_PER_SERVICE} per service (\`m365.service.health\`, ${SERIES_PER_SERVICE - 3} states of \`m365.service.status\`, two`,
+  `classifications of \`m365.service.issues\`), ${LEGACY_FEATURE_GROUPS} \`m365.feature.health\` series for the feature groups of the legacy`,
+  `catalogue, and ${SERIES_PER_TENANT} for the tenant (four gauges, and \`m365.graph.requests\` for HTTP 200). Each feature group named by`,
+  'an issue outside the legacy catalogue adds one series, as does each further HTTP status code or error type seen',
+  '(`m365.graph.requests`, `m365.poll.errors`). Issue ids, titles and texts never become attributes: they are in the events,',
+  'which are log records, not series. `m365.events.dropped` adds at most four series per process.',
+  '',
+];
 
 function code(items: readonly string[]): string {
   return items.map((item) => `\`${item}\``).join(', ');
@@ -24,7 +45,9 @@ export function renderTelemetryDocs(): string {
   const metrics = METRICS.map(
     (m) => `| \`${m.name}\` | ${m.instrument} (${m.valueType}) | \`${m.unit}\` | ${m.enabled ? 'yes' : 'no'} | ${escapeCell(m.description)} | ${code(m.attributes)} |`,
   );
-  const events = EVENTS.map((e) => `| \`${e.name}\` | ${escapeCell(e.severity)} | ${escapeCell(e.description)} | ${code(e.attributes)} |`);
+  const events = EVENTS.map(
+    (e) => `| \`${e.name}\` | ${e.enabled ? 'yes' : 'no'} | ${escapeCell(e.severity)} | ${escapeCell(e.description)} | ${code(e.attributes)} |`,
+  );
   return [
     HEADER,
     '## Metrics',
@@ -33,13 +56,14 @@ export function renderTelemetryDocs(): string {
     '|---|---|---|---|---|---|',
     ...metrics,
     '',
+    ...CARDINALITY,
     '## Events',
     '',
     'Events are OpenTelemetry log records with `EventName` set; the name is mirrored in the `event.name` attribute for',
     'backends that only see attributes (New Relic).',
     '',
-    '| event name | severity | description | attributes |',
-    '|---|---|---|---|',
+    '| event name | on by default | severity | description | attributes |',
+    '|---|---|---|---|---|',
     ...events,
     '',
   ].join('\n');

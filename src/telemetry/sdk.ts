@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import type { Logger, Meter } from '@opentelemetry/api';
 import { OTLPLogExporter as OTLPLogExporterJson } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as OTLPLogExporterProto } from '@opentelemetry/exporter-logs-otlp-proto';
@@ -8,8 +9,11 @@ import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
+import type { ExporterTls } from '../config/telemetry-types.ts';
 import type { ExporterConfig } from '../config/types.ts';
+import { createGaugeProducer, withGauges, type GaugeRegistry } from './gauge-producer.ts';
 import type { Log } from '../log.ts';
+import { forgetUnobservedGauges } from './gauge-temporality.ts';
 import { openEventSpool, type DropReason } from './spool/index.ts';
 
 export const INSTRUMENTATION_SCOPE = 'm365-health';
@@ -32,6 +36,8 @@ export interface TelemetrySdkOptions {
 /** The OpenTelemetry providers of one agent process. */
 export interface TelemetrySdk {
   readonly meter: Meter;
+  /** Gauges read from the agent's state at each collection, exported by every reader beside the meter's metrics. */
+  readonly gauges: GaugeRegistry;
   readonly logger: Logger;
   readonly resource: Resource;
   /** Pushes what is pending; never rejects (failures go to the diag logger). */
@@ -56,8 +62,31 @@ function exporterOptions(exporter: ExporterConfig, signal: 'metrics' | 'logs') {
     headers: { ...exporter.headers },
     timeoutMillis: exporter.timeoutMs,
     compression: exporter.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+    ...(exporter.tls ? { httpAgentOptions: tlsAgentOptions(exporter.tls) } : {}),
   };
 }
+
+/**
+ * Agent options for TLS to the collector. Given explicitly, they also keep the exporters from reading
+ * `OTEL_EXPORTER_OTLP_*CERTIFICATE*` themselves: the configuration already resolved those.
+ */
+function tlsAgentOptions(tls: ExporterTls): HttpsAgentOptions {
+  return { keepAlive: true, ca: tls.ca, cert: tls.cert, key: tls.key?.reveal() };
+}
+
+/**
+ * Series per metric the exporting reader keeps. The SDK's default (2,000) would fold every further series into one
+ * `otel.metric.overflow` series from the 75th tenant on; the agent's series are bounded by its configuration
+ * (tenants × services × states), so no limit of the SDK's own applies.
+ */
+export const SERIES_LIMIT = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Data points per metrics export request. Thousands of tenants make exports of hundreds of MB: in requests of this
+ * size (about 2 MB of protobuf) they stay under collectors' request limits (the OpenTelemetry Collector refuses
+ * bodies over 20 MiB by default), the encoding buffer stays small and polls run between two requests.
+ */
+export const EXPORT_BATCH_POINTS = 10_000;
 
 function createMetricReader(exporter: ExporterConfig): IMetricReader {
   const options = {
@@ -67,9 +96,11 @@ function createMetricReader(exporter: ExporterConfig): IMetricReader {
   };
   const metricExporter = exporter.protocol === 'http/json' ? new OTLPMetricExporterJson(options) : new OTLPMetricExporterProto(options);
   return new PeriodicExportingMetricReader({
-    exporter: metricExporter,
+    exporter: forgetUnobservedGauges(metricExporter),
     exportIntervalMillis: exporter.intervalMs,
     exportTimeoutMillis: Math.min(exporter.timeoutMs, exporter.intervalMs),
+    cardinalityLimits: { default: SERIES_LIMIT },
+    maxExportBatchSize: EXPORT_BATCH_POINTS,
   });
 }
 
@@ -93,10 +124,12 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
   const resource = buildResource(options);
   const readers = [...(options.exporter ? [createMetricReader(options.exporter)] : []), ...(options.readers ?? [])];
   const processors = [...(options.exporter ? [createLogProcessor(options.exporter, resource, options)] : []), ...(options.processors ?? [])];
-  const meterProvider = new MeterProvider({ resource, readers });
+  const gauges = createGaugeProducer(resource, { name: INSTRUMENTATION_SCOPE, version: options.serviceVersion });
+  const meterProvider = new MeterProvider({ resource, readers: readers.map((reader) => withGauges(reader, gauges)) });
   const loggerProvider = new LoggerProvider({ resource, processors });
   return {
     meter: meterProvider.getMeter(INSTRUMENTATION_SCOPE, options.serviceVersion),
+    gauges,
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE, options.serviceVersion),
     resource,
     async forceFlush() {

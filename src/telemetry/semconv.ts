@@ -25,6 +25,19 @@ export const ATTR_URL_FULL = 'url.full';
 export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_HTTP_STATUS_CODE = 'http.response.status_code';
 export const ATTR_EVENT_NAME = 'event.name';
+export const ATTR_FEATURE_GROUP = 'm365.feature.group';
+export const ATTR_FEATURE_NAME = 'm365.feature.name';
+export const ATTR_MESSAGE_ID = 'm365.message.id';
+export const ATTR_MESSAGE_UPDATE = 'm365.message.update';
+export const ATTR_MESSAGE_TITLE = 'm365.message.title';
+export const ATTR_MESSAGE_CATEGORY = 'm365.message.category';
+export const ATTR_MESSAGE_SEVERITY = 'm365.message.severity';
+export const ATTR_MESSAGE_SERVICES = 'm365.message.services';
+export const ATTR_MESSAGE_TAGS = 'm365.message.tags';
+export const ATTR_MESSAGE_MAJOR_CHANGE = 'm365.message.major_change';
+export const ATTR_MESSAGE_ACTION_REQUIRED_BY = 'm365.message.action_required_by';
+export const ATTR_MESSAGE_START = 'm365.message.start';
+export const ATTR_MESSAGE_END = 'm365.message.end';
 
 /** Metric names. */
 export const METRIC_SERVICE_HEALTH = 'm365.service.health';
@@ -36,7 +49,10 @@ export const METRIC_POLL_ERRORS = 'm365.poll.errors';
 export const METRIC_GRAPH_REQUESTS = 'm365.graph.requests';
 export const METRIC_TOKEN_EXPIRY = 'm365.token.expiry';
 export const METRIC_DATA_AGE = 'm365.data.age';
+export const METRIC_FEATURE_HEALTH = 'm365.feature.health';
+export const METRIC_EVENTS_DROPPED = 'm365.events.dropped';
 
 /** Event names. */
 export const EVENT_STATUS_CHANGE = 'm365.service.status_change';
 export const EVENT_ISSUE_UPDATE = 'm365.issue.update';
+export const EVENT_MESSAGE_UPDATE = 'm365.message.update';

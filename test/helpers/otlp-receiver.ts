@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -18,12 +20,16 @@ export interface ReceivedRequest {
   bytes: number;
   /** Status the receiver answered with. */
   status: number;
+  /** Over HTTPS: the subject CN of the client certificate presented, `''` when none. */
+  clientCertificate?: string;
 }
 
-/** Where the receiver listens. */
+/** Where the receiver listens, and over HTTPS with `tls`. */
 export interface OtlpReceiverOptions {
   host?: string;
   port?: number;
+  /** Serve HTTPS with this PEM key and certificate; with `ca`, ask for a client certificate and require one signed by it. */
+  tls?: { key: string; cert: string; ca?: string };
 }
 
 /** An in-process OTLP/HTTP receiver for `/v1/metrics` and `/v1/logs`. */
@@ -75,9 +81,13 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
   const state: ReceiverState = {
     points: [], records: [], requests: [], dropped: 0, down: false, fault: undefined, sockets: new Set(),
   };
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     handleRequest(state, req, res).catch(() => res.destroy());
-  });
+  };
+  const tls = options.tls;
+  const server: Server = tls
+    ? createHttpsServer({ key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: tls.ca !== undefined, rejectUnauthorized: tls.ca !== undefined }, handler)
+    : createServer(handler);
   server.on('connection', (socket) => trackSocket(state, socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -85,7 +95,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
   });
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
-  return createReceiverApi(state, server, `http://${host}:${port}`);
+  return createReceiverApi(state, server, `${tls ? 'https' : 'http'}://${host}:${port}`);
 }
 
 function trackSocket(state: ReceiverState, socket: Socket): void {
@@ -105,6 +115,7 @@ async function handleRequest(state: ReceiverState, req: IncomingMessage, res: Se
   const encoding = (req.headers['content-encoding'] ?? '').toLowerCase();
   const format = toFormat(contentType);
   const entry: ReceivedRequest = { path, contentType, encoding, bytes: wire.length, status: 200 };
+  if ('getPeerCertificate' in req.socket) entry.clientCertificate = String((req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? '');
   state.requests.push(entry);
   const reply = (status: number, body: string | Buffer, headers: OutgoingHttpHeaders = {}): void => {
     entry.status = status;

@@ -1,5 +1,4 @@
-import type { M365Error } from '../../errors.ts';
-import { toM365Error } from '../../errors.ts';
+import { toM365Error, type M365Error } from '../../errors.ts';
 import type { Expression } from './ast.ts';
 import { evaluateExpression } from './evaluate.ts';
 import { fromVariable, isPerlTrue } from './perl-value.ts';

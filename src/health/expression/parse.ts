@@ -60,7 +60,8 @@ function parseBinary(cursor: Cursor, minPrecedence: number): Expression {
     if (operator === undefined || precedence < minPrecedence) return left;
     advance(cursor);
     if (operator === '=~' || operator === '!~') {
-      left = build(cursor, token, { kind: 'match', negated: operator === '!~', subject: left, regex: readRegex(cursor, token) }, [left]);
+      const regex = readRegex(cursor, token);
+      left = build(cursor, token, { kind: 'match', negated: operator === '!~', subject: left, regex }, [left]);
       continue;
     }
     const right = parseBinary(cursor, precedence + 1);
@@ -72,15 +73,26 @@ function parseBinary(cursor: Cursor, minPrecedence: number): Expression {
   }
 }
 
+/**
+ * Prefix operators. `not` followed by `(` is Perl's function form: `not (%{a}) eq ''` is `(not %{a}) eq ''`, a term; otherwise
+ * `not` takes everything down to `and`/`or`.
+ */
 function parsePrefixed(cursor: Cursor): Expression {
   const token = peek(cursor);
   if (token.kind !== 'operator' || !['!', '-', 'not'].includes(token.operator)) return parsePrimary(cursor);
   enter(cursor, token);
   advance(cursor);
   const operator = token.operator as '!' | '-' | 'not';
-  const operand = operator === 'not' ? parseBinary(cursor, NOT_PRECEDENCE) : parsePrefixed(cursor);
+  const operand =
+    operator !== 'not' ? parsePrefixed(cursor)
+    : isOpenParenthesis(peek(cursor)) ? parsePrimary(cursor)
+    : parseBinary(cursor, NOT_PRECEDENCE);
   cursor.nesting -= 1;
   return build(cursor, token, { kind: 'unary', operator, operand }, [operand]);
+}
+
+function isOpenParenthesis(token: Token): boolean {
+  return token.kind === 'operator' && token.operator === '(';
 }
 
 function parsePrimary(cursor: Cursor): Expression {
@@ -137,7 +149,7 @@ function fail(found: Token, expected: string, hint = ''): never {
 }
 
 /** How a token is named in messages. */
-export function describeToken(token: Token): string {
+function describeToken(token: Token): string {
   switch (token.kind) {
     case 'end':
       return 'the end of the expression';

@@ -26,6 +26,8 @@ export function fromVariable(value: string | number | boolean | undefined): Perl
   return '';
 }
 
+/** Perl's looks_like_number: the whole string is a number, surrounding whitespace allowed. */
+const LOOKS_LIKE_NUMBER = /^\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)\s*$/i;
 const NUMERIC_PREFIX = /^\s*([+-]?)(?:(inf(?:inity)?)|(nan)|((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?))/i;
 
 /**
@@ -81,7 +83,6 @@ export function negatePerlValue(value: PerlValue): PerlValue {
   return -toPerlNumber(value);
 }
 
-const LOOKS_LIKE_NUMBER = /^\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)\s*$/i;
 
 /** Perl's `cmp`: compares strings by code point, not by UTF-16 unit. */
 export function compareStrings(left: string, right: string): number {

@@ -50,7 +50,10 @@ function print(node: Expression): string {
 }
 
 function printUnary(operator: '!' | '-' | 'not', operand: Expression): string {
-  if (operator === 'not') return `not ${printOperand(operand, NOT_PRECEDENCE)}`;
+  if (operator === 'not') {
+    const text = print(operand);
+    return precedenceOf(operand) < NOT_PRECEDENCE || text.startsWith('(') ? `not (${text})` : `not ${text}`;
+  }
   const text = printOperand(operand, PREFIX_PRECEDENCE);
   return operator === '-' && text.startsWith('-') ? `- ${text}` : `${operator}${text}`;
 }

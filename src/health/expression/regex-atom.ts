@@ -1,4 +1,14 @@
-import { escapeCodePoint, failAt, HORIZONTAL_SPACE, readCodePointEscape, readPropertyEscape, VERTICAL_SPACE, type PatternText } from './regex-escape.ts';
+import {
+  CLASS_ESCAPES,
+  escapeCodePoint,
+  failAt,
+  NOT_WORD_BOUNDARY,
+  readCodePointEscape,
+  readPropertyEscape,
+  VERTICAL_SPACE,
+  WORD_BOUNDARY,
+  type PatternText,
+} from './regex-escape.ts';
 import type { RegexNode } from './regex-node.ts';
 
 /** The Perl modifiers in force at a point of the pattern. */
@@ -39,26 +49,30 @@ export function readLiteral(parser: RegexParser, at: number): RegexNode {
   return literalNode(parser, codePoint);
 }
 
-/** Perl would interpolate `$name` and `@name` (and Centreon `%{name}`) inside a regex literal: refuse them. */
+/**
+ * Perl interpolates variables inside a regex literal before compiling it: `$` is an anchor only at the end or
+ * before `( ) |` or whitespace (`$\\`, `$.`, `$x` are variables), and `@` followed by a word character or `:'{$`
+ * starts an array. Centreon's `%{name}` would be interpolated too. All of these are refused.
+ */
 export function checkInterpolation(parser: PatternText, at: number): void {
-  const rest = parser.pattern.slice(at, at + 2);
-  if (/^[$@][A-Za-z0-9_{$:]/.test(rest)) {
-    failAt(parser, at, `'${rest[0]}' would interpolate a Perl variable: escape it as '\\${rest[0]}'`);
+  const next = parser.pattern[at + 1];
+  const character = parser.pattern[at];
+  if (character === '$' && next !== undefined && !'()| \r\n\t'.includes(next)) {
+    failAt(parser, at, `'$${next}' would interpolate a Perl variable: write '\\$' for a dollar sign, '\\z' or '\\Z' for the end`);
   }
-  if (/^%\{[A-Za-z0-9_.]+\}/.test(parser.pattern.slice(at))) failAt(parser, at, 'variables cannot be used inside a regex');
+  if (character === '@' && next !== undefined && /^[\p{L}\p{N}_:'{$]/u.test(next)) {
+    failAt(parser, at, `'@${next}' would interpolate a Perl array: write '\\@' for an at sign`);
+  }
+  if (/^%\{[A-Za-z0-9_.]+\}/.test(parser.pattern.slice(at, at + 260))) failAt(parser, at, 'variables cannot be used inside a regex');
+}
+
+function classEscapeNode(letter: string): RegexNode {
+  const escape = CLASS_ESCAPES[letter] as { contents: string; negated: boolean };
+  return classNode(`[${escape.negated ? '^' : ''}${escape.contents}]`);
 }
 
 const ESCAPE_NODES: Readonly<Record<string, () => RegexNode>> = {
-  d: () => classNode('\\d'),
-  D: () => classNode('\\D'),
-  w: () => classNode('\\w'),
-  W: () => classNode('\\W'),
-  s: () => classNode('\\s'),
-  S: () => classNode('\\S'),
-  h: () => classNode(`[${HORIZONTAL_SPACE}]`),
-  H: () => classNode(`[^${HORIZONTAL_SPACE}]`),
-  v: () => classNode(`[${VERTICAL_SPACE}]`),
-  V: () => classNode(`[^${VERTICAL_SPACE}]`),
+  ...Object.fromEntries(Object.keys(CLASS_ESCAPES).map((letter) => [letter, () => classEscapeNode(letter)])),
   N: () => classNode('[^\\n]'),
   R: () => ({
     kind: 'group',
@@ -70,8 +84,8 @@ const ESCAPE_NODES: Readonly<Record<string, () => RegexNode>> = {
   A: () => ({ kind: 'assert', source: '^', anchorsStart: true }),
   z: () => ({ kind: 'assert', source: '$', anchorsStart: false }),
   Z: () => ({ kind: 'assert', source: PERL_END, anchorsStart: false }),
-  b: () => ({ kind: 'assert', source: '\\b', anchorsStart: false }),
-  B: () => ({ kind: 'assert', source: '\\B', anchorsStart: false }),
+  b: () => ({ kind: 'assert', source: WORD_BOUNDARY, anchorsStart: false }),
+  B: () => ({ kind: 'assert', source: NOT_WORD_BOUNDARY, anchorsStart: false }),
 };
 
 /** Reads the escape whose backslash is at `parser.index`; `\Q…\E` yields several nodes and a lone `\E` none. */
@@ -92,7 +106,7 @@ export function parseEscape(parser: RegexParser): RegexNode[] {
     parser.index = property.end;
     return [{ kind: 'char', source: property.source, ignoreCase: parser.modes.ignoreCase, dot: false }];
   }
-  const unsupported = describeUnsupportedEscape(letter, parser.pattern[at + 2]);
+  const unsupported = describeUnsupportedEscape(letter, parser.pattern.slice(at + 2, at + 24));
   if (unsupported !== undefined) failAt(parser, at, unsupported);
   const node = ESCAPE_NODES[letter];
   if (node !== undefined) return [node()];
@@ -100,11 +114,12 @@ export function parseEscape(parser: RegexParser): RegexNode[] {
   return [readLiteral(parser, at + 1)];
 }
 
-function describeUnsupportedEscape(letter: string, next: string | undefined): string | undefined {
+function describeUnsupportedEscape(letter: string, after: string): string | undefined {
+  const next = after[0];
   if (/[1-9gk]/.test(letter)) return `backreferences such as '\\${letter}' are not supported`;
   if (/[luLUF]/.test(letter)) return `case-changing escape '\\${letter}' is not supported`;
   if (/[GKXC]/.test(letter)) return `escape '\\${letter}' is not supported`;
-  if (letter === 'N' && next === '{') return "named characters are not supported: write '\\N{U+hex}' or '\\x{hex}'";
+  if (letter === 'N' && next === '{' && !/^\{\d*,?\d*\}/.test(after)) return "named characters are not supported: write '\\N{U+hex}' or '\\x{hex}'";
   if ((letter === 'b' || letter === 'B') && next === '{') return `'\\${letter}{…}' boundaries are not supported`;
   return undefined;
 }

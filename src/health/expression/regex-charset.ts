@@ -11,6 +11,9 @@ const BASE_SAMPLE: readonly number[] = [
   0x660, 0x200b, 0x2028, 0x2029, 0x3000, 0x4e2d, 0xff10, 0x1f600,
 ];
 
+/** Literal code points of a pattern added to the alphabet, at most: bounds the analysis of very long patterns. */
+const MAX_LITERALS = 256;
+
 /** Builds and caches the samples of one-character JavaScript fragments over one pattern's alphabet. */
 export class CharUniverse {
   readonly #alphabet: readonly string[];
@@ -18,7 +21,7 @@ export class CharUniverse {
 
   constructor(literals: Iterable<number>) {
     const codePoints = new Set(BASE_SAMPLE);
-    for (const codePoint of literals) {
+    for (const codePoint of [...literals].slice(0, MAX_LITERALS)) {
       const character = String.fromCodePoint(codePoint);
       for (const variant of [character, character.toLowerCase(), character.toUpperCase()]) {
         if ([...variant].length === 1) codePoints.add(variant.codePointAt(0) ?? codePoint);

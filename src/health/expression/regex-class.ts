@@ -1,15 +1,17 @@
 import {
+  CLASS_ESCAPES,
   escapeCodePoint,
   failAt,
   HORIZONTAL_SPACE,
   readCodePointEscape,
   readOctalEscape,
   readPropertyEscape,
-  VERTICAL_SPACE,
+  WORD_CHARACTERS,
+  type ClassEscape,
   type PatternText,
 } from './regex-escape.ts';
 
-/** A bracketed character class translated to JavaScript, with the literal code points it names. */
+/** A bracketed character class translated to an atomic JavaScript fragment, with the literal code points it names. */
 export interface TranslatedClass {
   readonly source: string;
   /** Pattern index just after the closing `]`. */
@@ -19,22 +21,22 @@ export interface TranslatedClass {
 
 type ClassItem =
   | { readonly kind: 'char'; readonly codePoint: number; readonly end: number }
-  | { readonly kind: 'set'; readonly source: string; readonly end: number };
+  | { readonly kind: 'set'; readonly escape: ClassEscape; readonly end: number };
 
-/** POSIX classes as JavaScript class contents: [positive, negated]; null where `u` mode cannot say it. */
-const POSIX_CLASSES: Readonly<Record<string, readonly [string, string | null]>> = {
-  alpha: ['\\p{Alphabetic}', '\\P{Alphabetic}'],
-  digit: ['\\p{Nd}', '\\P{Nd}'],
-  alnum: ['\\p{Alphabetic}\\p{Nd}', null],
-  upper: ['\\p{Uppercase}', '\\P{Uppercase}'],
-  lower: ['\\p{Lowercase}', '\\P{Lowercase}'],
-  space: ['\\s', '\\S'],
-  blank: [HORIZONTAL_SPACE, null],
-  cntrl: ['\\p{Cc}', '\\P{Cc}'],
-  punct: ['\\p{P}$+<=>^`|~', null],
-  xdigit: ['0-9A-Fa-f', null],
-  word: ['\\w', '\\W'],
-  ascii: ['\\u{0}-\\u{7f}', null],
+/** POSIX classes (`[:name:]`, negated as `[:^name:]`) as JavaScript class contents. */
+const POSIX_CLASSES: Readonly<Record<string, string>> = {
+  alpha: '\\p{Alphabetic}',
+  digit: '\\p{Nd}',
+  alnum: '\\p{Alphabetic}\\p{Nd}',
+  upper: '\\p{Uppercase}',
+  lower: '\\p{Lowercase}',
+  space: '\\p{White_Space}',
+  blank: HORIZONTAL_SPACE,
+  cntrl: '\\p{Cc}',
+  punct: '\\p{P}$+<=>^`|~',
+  xdigit: '0-9A-Fa-f',
+  word: WORD_CHARACTERS,
+  ascii: '\\u{0}-\\u{7f}',
 };
 
 /** Reads the class whose `[` is at `index`. In Perl a `]` right after `[` or `[^` is a literal. */
@@ -43,63 +45,90 @@ export function translateClass(text: PatternText, index: number): TranslatedClas
   const negated = text.pattern[cursor] === '^';
   if (negated) cursor += 1;
   const firstItem = cursor;
-  let contents = '';
+  let positive = '';
+  const complements: string[] = [];
   const codePoints: number[] = [];
   for (;;) {
     if (cursor >= text.pattern.length) failAt(text, index, "unterminated character class: expected ']'");
     if (text.pattern[cursor] === ']' && cursor > firstItem) break;
-    const { source, end, points } = readRangeOrItem(text, cursor);
-    contents += source;
-    codePoints.push(...points);
-    cursor = end;
+    const read = readRangeOrItem(text, cursor);
+    if (read.complement !== undefined) complements.push(read.complement);
+    positive += read.contents;
+    codePoints.push(...read.points);
+    cursor = read.end;
   }
-  return { source: `[${negated ? '^' : ''}${contents}]`, end: cursor + 1, codePoints };
+  return { source: renderClass(negated, positive, complements), end: cursor + 1, codePoints };
 }
 
-function readRangeOrItem(text: PatternText, index: number): { source: string; end: number; points: number[] } {
+/**
+ * `u`-mode classes cannot hold the complement of a union (`[a\W]`), so such classes become alternations and
+ * lookaheads: `[aP\W]` is `(?:[aP]|[^W])`, and `[^aP\W]` is `(?![aP])[W]`.
+ */
+function renderClass(negated: boolean, positive: string, complements: readonly string[]): string {
+  if (complements.length === 0) return `[${negated ? '^' : ''}${positive}]`;
+  if (!negated) {
+    const parts = [...(positive === '' ? [] : [`[${positive}]`]), ...complements.map((contents) => `[^${contents}]`)];
+    return parts.length === 1 ? (parts[0] as string) : `(?:${parts.join('|')})`;
+  }
+  const lookaheads = [...(positive === '' ? [] : [`(?![${positive}])`]), ...complements.slice(1).map((contents) => `(?=[${contents}])`)];
+  return lookaheads.length === 0 ? `[${complements[0]}]` : `(?:${lookaheads.join('')}[${complements[0]}])`;
+}
+
+interface ReadItem {
+  readonly contents: string;
+  readonly complement?: string;
+  readonly end: number;
+  readonly points: readonly number[];
+}
+
+function readRangeOrItem(text: PatternText, index: number): ReadItem {
   const low = readClassItem(text, index);
+  if (low.kind === 'set') return { ...setContents(low.escape), end: low.end, points: [] };
   const dash = low.end;
   const hasRange = text.pattern[dash] === '-' && dash + 1 < text.pattern.length && text.pattern[dash + 1] !== ']';
-  if (low.kind === 'set') return { source: low.source, end: low.end, points: [] };
-  if (!hasRange) return { source: escapeCodePoint(low.codePoint, true), end: low.end, points: [low.codePoint] };
+  if (!hasRange) return { contents: escapeCodePoint(low.codePoint, true), end: low.end, points: [low.codePoint] };
   const high = readClassItem(text, dash + 1);
   if (high.kind === 'set') {
-    return { source: `${escapeCodePoint(low.codePoint, true)}\\-${high.source}`, end: high.end, points: [low.codePoint] };
+    const set = setContents(high.escape);
+    return { ...set, contents: `${escapeCodePoint(low.codePoint, true)}\\-${set.contents}`, end: high.end, points: [low.codePoint] };
   }
   if (high.codePoint < low.codePoint) failAt(text, index, 'invalid range in character class: the end is before the start');
-  const source = `${escapeCodePoint(low.codePoint, true)}-${escapeCodePoint(high.codePoint, true)}`;
-  return { source, end: high.end, points: [low.codePoint, high.codePoint] };
+  const contents = `${escapeCodePoint(low.codePoint, true)}-${escapeCodePoint(high.codePoint, true)}`;
+  return { contents, end: high.end, points: [low.codePoint, high.codePoint] };
+}
+
+/** A complemented single property (`\P{Nd}`) still fits in a class; other complements are kept apart. */
+function setContents(escape: ClassEscape): { contents: string; complement?: string } {
+  if (!escape.negated) return { contents: escape.contents };
+  const property = /^\\p(\{[^}]+\})$/.exec(escape.contents);
+  return property === null ? { contents: '', complement: escape.contents } : { contents: `\\P${property[1]}` };
 }
 
 function readClassItem(text: PatternText, index: number): ClassItem {
   const character = text.pattern[index];
   if (character === '[') {
-    const posix = /^\[:(\^?)([a-z]+):\]/.exec(text.pattern.slice(index));
-    if (posix !== null) return readPosixClass(text, index, posix[0].length, posix[2] ?? '', posix[1] === '^');
+    const posix = /^\[:(\^?)([a-z]+):\]/.exec(text.pattern.slice(index, index + 12));
+    if (posix !== null) {
+      const contents = POSIX_CLASSES[posix[2] ?? ''];
+      if (contents === undefined) failAt(text, index, `unsupported POSIX class '[:${posix[2]}:]'`);
+      return { kind: 'set', escape: { contents, negated: posix[1] === '^' }, end: index + posix[0].length };
+    }
   }
   if (character === '\\') return readClassEscape(text, index + 1);
   const codePoint = text.pattern.codePointAt(index) ?? 0;
   return { kind: 'char', codePoint, end: index + String.fromCodePoint(codePoint).length };
 }
 
-function readPosixClass(text: PatternText, index: number, length: number, name: string, negated: boolean): ClassItem {
-  const forms = POSIX_CLASSES[name];
-  if (forms === undefined) failAt(text, index, `unsupported POSIX class '[:${name}:]'`);
-  const source = negated ? forms[1] : forms[0];
-  if (source === null) failAt(text, index, `negated POSIX class '[:^${name}:]' is not supported`);
-  return { kind: 'set', source, end: index + length };
-}
-
-const SET_ESCAPES = new Set(['d', 'D', 'w', 'W', 's', 'S']);
-
 /** Reads an escape inside a class; `index` is the character after the backslash. */
 function readClassEscape(text: PatternText, index: number): ClassItem {
   const letter = text.pattern[index];
   if (letter === undefined) failAt(text, index - 1, 'trailing backslash in regex');
-  if (SET_ESCAPES.has(letter)) return { kind: 'set', source: `\\${letter}`, end: index + 1 };
-  if (letter === 'h') return { kind: 'set', source: HORIZONTAL_SPACE, end: index + 1 };
-  if (letter === 'v') return { kind: 'set', source: VERTICAL_SPACE, end: index + 1 };
-  if (letter === 'p' || letter === 'P') return { kind: 'set', ...readPropertyEscape(text, index) };
+  const escape = CLASS_ESCAPES[letter];
+  if (escape !== undefined) return { kind: 'set', escape, end: index + 1 };
+  if (letter === 'p' || letter === 'P') {
+    const property = readPropertyEscape(text, index);
+    return { kind: 'set', escape: { contents: property.source, negated: false }, end: property.end };
+  }
   if (letter === 'b') return { kind: 'char', codePoint: 8, end: index + 1 };
   if (/[1-7]/.test(letter)) return { kind: 'char', ...readOctalEscape(text, index) };
   const escaped = readCodePointEscape(text, index);

@@ -39,12 +39,12 @@ export function readCodePointEscape(text: PatternText, index: number): EscapedCo
 
 /** Reads up to three octal digits starting at `index` (`\\012`, or `\\12` inside a character class). */
 export function readOctalEscape(text: PatternText, index: number): EscapedCodePoint {
-  const found = /^[0-7]{1,3}/.exec(text.pattern.slice(index))?.[0] ?? '0';
+  const found = /^[0-7]{1,3}/.exec(text.pattern.slice(index, index + 3))?.[0] ?? '0';
   return { codePoint: Number.parseInt(found, 8), end: index + found.length };
 }
 
 function readShortHex(text: PatternText, index: number): EscapedCodePoint {
-  const found = /^[0-9A-Fa-f]{0,2}/.exec(text.pattern.slice(index + 1))?.[0] ?? '';
+  const found = /^[0-9A-Fa-f]{0,2}/.exec(text.pattern.slice(index + 1, index + 3))?.[0] ?? '';
   return { codePoint: found === '' ? 0 : Number.parseInt(found, 16), end: index + 1 + found.length };
 }
 
@@ -119,3 +119,34 @@ export function escapeCodePoint(codePoint: number, inClass = false): string {
 export const HORIZONTAL_SPACE = '\\t\\u{20}\\u{a0}\\u{1680}\\u{180e}\\u{2000}-\\u{200a}\\u{202f}\\u{205f}\\u{3000}';
 /** Vertical whitespace (`\v`), as class contents. */
 export const VERTICAL_SPACE = '\\n\\u{b}\\f\\r\\u{85}\\u{2028}\\u{2029}';
+/** Perl's `\w` on character strings (alphabetic, marks, decimal digits, connectors), as class contents. */
+export const WORD_CHARACTERS = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}';
+
+/** A Perl class escape as JavaScript class contents, and whether the escape means their complement. */
+export interface ClassEscape {
+  readonly contents: string;
+  readonly negated: boolean;
+}
+
+/**
+ * Perl's class escapes with their Unicode meaning (Perl applies Unicode rules to the decoded strings Centreon
+ * matches): `\d` is any decimal digit, `\w` any word character, `\s` any White_Space character.
+ */
+export const CLASS_ESCAPES: Readonly<Record<string, ClassEscape>> = {
+  d: { contents: '\\p{Nd}', negated: false },
+  D: { contents: '\\p{Nd}', negated: true },
+  w: { contents: WORD_CHARACTERS, negated: false },
+  W: { contents: WORD_CHARACTERS, negated: true },
+  s: { contents: '\\p{White_Space}', negated: false },
+  S: { contents: '\\p{White_Space}', negated: true },
+  h: { contents: HORIZONTAL_SPACE, negated: false },
+  H: { contents: HORIZONTAL_SPACE, negated: true },
+  v: { contents: VERTICAL_SPACE, negated: false },
+  V: { contents: VERTICAL_SPACE, negated: true },
+};
+
+const WORD = `[${WORD_CHARACTERS}]`;
+/** Perl's `\b` with Unicode word characters. */
+export const WORD_BOUNDARY = `(?:(?<=${WORD})(?!${WORD})|(?<!${WORD})(?=${WORD}))`;
+/** Perl's `\B` with Unicode word characters. */
+export const NOT_WORD_BOUNDARY = `(?:(?<=${WORD})(?=${WORD})|(?<!${WORD})(?!${WORD}))`;

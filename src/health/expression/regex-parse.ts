@@ -97,7 +97,6 @@ function parseQuantifier(parser: RegexParser, atom: RegexNode, start: number): R
   const quantifier = readQuantifier(parser.pattern, parser.index);
   if (quantifier === undefined) return atom;
   const { min, max } = quantifier;
-  if (atom.kind === 'assert' || atom.kind === 'look') failAt(parser, parser.index, 'a zero-width assertion cannot be quantified');
   if (max < min) failAt(parser, parser.index, 'quantifier {n,m} has n greater than m');
   if (min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT)) failAt(parser, parser.index, `quantifier bound above ${MAX_REPEAT}`);
   parser.index = quantifier.end;
@@ -109,7 +108,8 @@ function parseQuantifier(parser: RegexParser, atom: RegexNode, start: number): R
   if (readQuantifier(parser.pattern, parser.index) !== undefined) {
     failAt(parser, parser.index, `nested quantifiers: '${text}' cannot be quantified again`);
   }
-  return { kind: 'repeat', body: atom, min, max, lazy, text, position: parser.position + start };
+  const body: RegexNode = atom.kind === 'assert' || atom.kind === 'look' ? { kind: 'group', body: atom } : atom;
+  return { kind: 'repeat', body, min, max, lazy, text, position: parser.position + start };
 }
 
 function parseAtom(parser: RegexParser): RegexNode[] {

@@ -18,7 +18,7 @@ export type Token =
   | (TokenBase & { readonly kind: 'variable'; readonly name: string })
   | (TokenBase & { readonly kind: 'string'; readonly parts: readonly StringPart[] })
   | (TokenBase & { readonly kind: 'number'; readonly value: number })
-  | (TokenBase & { readonly kind: 'regex'; readonly pattern: string; readonly flags: string; readonly patternIndex: number })
+  | (TokenBase & { readonly kind: 'regex'; readonly pattern: string; readonly flags: string })
   | (TokenBase & { readonly kind: 'operator'; readonly operator: OperatorText })
   | (TokenBase & { readonly kind: 'word' })
   | (TokenBase & { readonly kind: 'end' });
@@ -32,9 +32,16 @@ const CHARACTER_HINTS: Readonly<Record<string, string>> = {
   '$': ' (write variables as %{name})',
 };
 const REGEX_FLAGS = 'imsx';
-const VARIABLE_NAME = /^[A-Za-z0-9_.]+/;
-const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/;
-const WORD = /^[A-Za-z_][A-Za-z0-9_]*/;
+const VARIABLE_NAME = /[A-Za-z0-9_.]+/y;
+const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
+const LETTERS = /[A-Za-z]*/y;
+
+/** The match of a sticky pattern at `index`, if any. */
+function matchAt(pattern: RegExp, text: string, index: number): string | undefined {
+  pattern.lastIndex = index;
+  return pattern.exec(text)?.[0];
+}
 
 /** Splits an expression into tokens, ending with an `end` token; throws `EXPRESSION_SYNTAX` on lexical errors. */
 export function tokenize(text: string): Token[] {
@@ -50,7 +57,7 @@ export function tokenize(text: string): Token[] {
 }
 
 /** Shows a character in a message, escaping the invisible ones. */
-export function describeCharacter(character: string): string {
+function describeCharacter(character: string): string {
   return `'${/^[\p{L}\p{N}\p{P}\p{S}]$/u.test(character) ? character : JSON.stringify(character).slice(1, -1)}'`;
 }
 
@@ -65,7 +72,7 @@ function readToken(text: string, index: number): Token {
   if (character === "'" || character === '"') return readString(text, index);
   if (character === '/') return readRegex(text, index);
   if (/[0-9.]/.test(character)) return readNumber(text, index);
-  const word = WORD.exec(text.slice(index))?.[0];
+  const word = matchAt(WORD, text, index);
   if (word !== undefined) {
     const position = index + 1;
     return WORD_OPERATORS.has(word)
@@ -80,7 +87,7 @@ function readToken(text: string, index: number): Token {
 
 function readVariable(text: string, index: number): Token {
   if (text[index + 1] !== '{') throw createSyntaxError(index + 1, "unexpected character '%' (variables are written %{name})");
-  const name = VARIABLE_NAME.exec(text.slice(index + 2))?.[0] ?? '';
+  const name = matchAt(VARIABLE_NAME, text, index + 2) ?? '';
   const closing = index + 2 + name.length;
   if (name === '') throw createSyntaxError(closing + 1, `expected a variable name after '%{', found ${describeAt(text, closing)}`);
   if (text[closing] !== '}') {
@@ -95,7 +102,7 @@ function describeAt(text: string, index: number): string {
 }
 
 function readNumber(text: string, index: number): Token {
-  const literal = NUMBER.exec(text.slice(index))?.[0];
+  const literal = matchAt(NUMBER, text, index);
   if (literal === undefined) throw createSyntaxError(index + 1, "unexpected character '.'");
   const end = index + literal.length;
   if (/^0\d/.test(literal)) {
@@ -134,19 +141,34 @@ function readString(text: string, index: number): Token {
 
 function readInterpolation(text: string, index: number): string | undefined {
   if (!text.startsWith('%{', index)) return undefined;
-  const name = VARIABLE_NAME.exec(text.slice(index + 2))?.[0];
+  const name = matchAt(VARIABLE_NAME, text, index + 2);
   return name !== undefined && text[index + 2 + name.length] === '}' ? name : undefined;
 }
 
 const DOUBLE_QUOTE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', f: '\f', e: '\x1b', a: '\x07' };
+const CODE_POINT_ESCAPES: readonly (readonly [RegExp, number])[] = [
+  [/x\{([0-9A-Fa-f]{1,6})\}/y, 16],
+  [/x([0-9A-Fa-f]{0,2})/y, 16],
+  [/N\{U\+([0-9A-Fa-f]{1,6})\}/y, 16],
+  [/([0-7]{1,3})/y, 8],
+];
 
-/** Reads the character after a backslash; returns the value and the length consumed, backslash included. */
+/**
+ * Reads the character after a backslash; returns the value and the length consumed, backslash included. Single
+ * quotes only know `\\` and `\'`; double quotes also know `\n \t \r \f \e \a`, `\xHH`, `\x{…}`, `\N{U+…}` and
+ * octal, and any other escaped character stands for itself.
+ */
 function readEscape(text: string, index: number, quote: string): [string, number] {
   const next = text[index];
   if (next === undefined) return ['\\', 1];
   if (quote === "'") return next === '\\' || next === "'" ? [next, 2] : ['\\', 1];
-  const codePoint = text.codePointAt(index) ?? 0;
-  const character = String.fromCodePoint(codePoint);
+  for (const [pattern, radix] of CODE_POINT_ESCAPES) {
+    pattern.lastIndex = index;
+    const match = pattern.exec(text);
+    const codePoint = match === null ? undefined : Number.parseInt(match[1] || '0', radix);
+    if (match !== null && codePoint !== undefined && codePoint <= 0x10ffff) return [String.fromCodePoint(codePoint), 1 + match[0].length];
+  }
+  const character = String.fromCodePoint(text.codePointAt(index) ?? 0);
   return [DOUBLE_QUOTE_ESCAPES[character] ?? character, 1 + character.length];
 }
 
@@ -156,14 +178,13 @@ function readRegex(text: string, index: number): Token {
   if (cursor >= text.length) {
     throw createSyntaxError(index + 1, 'unterminated regex: expected a closing / before the end of the expression');
   }
-  const flags = /^[A-Za-z]*/.exec(text.slice(cursor + 1))?.[0] ?? '';
+  const flags = matchAt(LETTERS, text, cursor + 1) ?? '';
   checkRegexFlags(flags, cursor + 2);
   const end = cursor + 1 + flags.length;
   return {
     kind: 'regex',
     pattern: text.slice(index + 1, cursor),
     flags,
-    patternIndex: index + 1,
     position: index + 1,
     text: text.slice(index, end),
   };

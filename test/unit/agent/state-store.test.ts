@@ -46,3 +46,12 @@ test('file names are safe and distinct for any tenant name', () => {
   assert.match(stateFileName('../../etc/passwd'), /^\.\._\.\._etc_passwd-[0-9a-f]{12}\.json$/);
   assert.notEqual(stateFileName('a/b'), stateFileName('a_b'));
 });
+
+test('message-center versions are kept when present, and a file without them still loads', async () => {
+  const store = createFileStateStore(dir, log);
+  const withMessages: TenantMemory = { ...memory, messages: { MC100001: '2026-11-27T09:00:00Z' } };
+  await store.save('contoso', withMessages);
+  assert.deepEqual(await store.load('contoso'), withMessages);
+  await writeFile(join(dir, stateFileName('fabrikam')), JSON.stringify({ version: 1, ...memory, messages: { MC1: 42 } }));
+  assert.equal(await store.load('fabrikam'), undefined, 'a message version that is not a string makes the file corrupt');
+});

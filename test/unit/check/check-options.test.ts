@@ -38,7 +38,7 @@ describe('parseCheckCommand', () => {
     assert.equal(options.mode, 'service-status');
     assert.equal(options.customMode, 'managementapi');
     assert.equal(options.tenantId, 'b3dd23de-593f3cfe-4d741212-bcf9-f035c1a2eb24');
-    assert.equal(options.clientSecret.reveal(), '9/kRTASjPoy9FJfQZg6iznX\\AkzCGertBgNq5r3tPfECJfKxj6zA=');
+    assert.equal(options.clientSecret?.reveal(), '9/kRTASjPoy9FJfQZg6iznX\\AkzCGertBgNq5r3tPfECJfKxj6zA=');
     assert.equal(String(options.clientSecret), '[redacted]');
     assert.equal(options.verbose, true);
     assert.deepEqual(options.filters.includeServiceName, /Exchange Online/);
@@ -76,7 +76,7 @@ describe('parseCheckCommand', () => {
 
   test('keeps "=" inside values and lets the last occurrence win', () => {
     const options = parse([...CREDENTIALS, '--client-secret=a=b==', '--include-service-name=A', '--filter-service-name=B']);
-    assert.equal(options.clientSecret.reveal(), 'a=b==');
+    assert.equal(options.clientSecret?.reveal(), 'a=b==');
     assert.deepEqual(options.filters.includeServiceName, /B/);
   });
 
@@ -109,12 +109,12 @@ describe('parseCheckCommand', () => {
 
   test('rejects what Centreon rejects, with a message saying what is wrong', () => {
     rejects([...CREDENTIALS, '--x'], 'Unknown option: --x');
-    rejects([...CREDENTIALS, '--proxyurl=http://proxy:3128'], 'Unknown option: --proxyurl');
+    rejects([...CREDENTIALS, '--proxypac=http://proxy/pac'], 'Unknown option: --proxypac');
     rejects([...CREDENTIALS, '--verbose=1'], 'Option --verbose does not take an argument');
     rejects([...CREDENTIALS, 'extra'], 'Unexpected argument: extra (options are written --name=value)');
     rejects(['--client-id=c', '--client-secret=s'], 'Need to specify --tenant option.');
     rejects(['--tenant=t', '--client-secret=s'], 'Need to specify --client-id option.');
-    rejects(['--tenant=t', '--client-id=c', '--client-secret='], 'Need to specify --client-secret option.');
+    rejects(['--tenant=t', '--client-id=c', '--client-secret='], 'Need to specify --client-secret option (or --certificate, or --federated-token-file).');
     rejects([...CREDENTIALS, '--timeout=0'], "--timeout must be a positive number of seconds, got '0'");
     rejects([...CREDENTIALS, '--timeout=ten'], "--timeout must be a positive number of seconds, got 'ten'");
     rejects([...CREDENTIALS, '--mode=cpu'], 'Unknown --mode=cpu (supported: service-status, list-services)');

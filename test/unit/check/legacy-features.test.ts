@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EntryFilters } from '../../../src/check/check-options.ts';
-import { buildLegacyServices, worstIssue } from '../../../src/check/legacy-features.ts';
+import { buildLegacyServices } from '../../../src/check/legacy-features.ts';
+import { worstIssue } from '../../../src/health/feature-groups.ts';
 import { makeIssue, makeService } from './make-services.ts';
 
 const ALL: EntryFilters = {

@@ -28,7 +28,7 @@ describe('hostile input', () => {
     const keys = Array.from({ length: 20_000 }, (_, i) => `unknown${i}: x`).join('\n');
     const problems = parseWithin(`${VALID_TENANT}${keys}\n`, 10_000);
     assert.equal(problems.length, 101);
-    assert.equal(problems[0], 'config.yaml:6:1: unknown key "unknown0"; allowed keys: defaults, exporter, metrics, resource, server, state, tenants');
+    assert.equal(problems[0], 'config.yaml:6:1: unknown key "unknown0"; allowed keys: defaults, events, exporter, http, metrics, resource, server, state, tenants, tenants_from');
     assert.equal(problems[100], 'config.yaml: 19900 more problems not shown; fix the ones above first');
   });
 

@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { FIXTURES, formattedProblems, loadFixture } from './fixture-support.ts';
 
 const HTTP_ONLY_LOOPBACK = 'uses plain http:// to a remote host; use https://, or http:// only for localhost, 127.0.0.0/8 or ::1';
 const DURATION_HINT = 'write a duration such as "30s", "5m" or "1m30s" (units: h, m, s, ms)';
 const REFERENCE_HINT = 'use ${env:NAME} or ${file:PATH}, and $$ for a literal $';
+const TLS_FIXTURES = fileURLToPath(new URL('../../fixtures/tls/', import.meta.url));
+const CERTIFICATES = `${FIXTURES.replace(/config\/$/, '')}certificates/`;
+const TENANT_KEYS =
+  'certificate, client_id, client_secret, cloud, endpoints, events, federated_token_file, http, interval, name, ' +
+  'severity, tenant_id, timeout';
+
+/** The message of a certificate problem in one of the `invalid-certificate-*.yaml` fixtures (all at line 6). */
+function certificateProblem(fixture: string, file: string, problem: string): string[] {
+  return [`${fixture}:6:13: tenants[0].certificate.path: certificate file "${CERTIFICATES}${file}": ${problem}`];
+}
 
 /** One fixture per rule, with the exact messages it must produce. */
 const CASES: Record<string, string[]> = {
@@ -29,14 +40,70 @@ const CASES: Record<string, string[]> = {
   'invalid-top-level-type.yaml': ['invalid-top-level-type.yaml:1:1: must be a mapping, not a sequence'],
   'invalid-unknown-key.yaml': [
     'invalid-unknown-key.yaml:2:3: exporter: unknown key "endpiont" (did you mean "endpoint"?); allowed keys: ' +
-      'compression, endpoint, headers, interval, protocol, temporality, timeout',
-    'invalid-unknown-key.yaml:8:5: tenants[0]: unknown key "region"; allowed keys: ' +
-      'client_id, client_secret, cloud, endpoints, interval, name, tenant_id, timeout',
+      'compression, endpoint, headers, interval, protocol, temporality, timeout, tls',
+    `invalid-unknown-key.yaml:8:5: tenants[0]: unknown key "region"; allowed keys: ${TENANT_KEYS}`,
   ],
   'invalid-missing-tenants.yaml': ['invalid-missing-tenants.yaml:1:1: missing required key "tenants"'],
   'invalid-no-tenants.yaml': ['invalid-no-tenants.yaml:1:10: tenants: at least one tenant is required'],
   'invalid-missing-required.yaml': ['invalid-missing-required.yaml:2:5: tenants[0]: missing required key "client_id"'],
-  'invalid-missing-credential.yaml': ['invalid-missing-credential.yaml:2:5: tenants[0]: missing credential: set client_secret'],
+  'invalid-missing-credential.yaml': [
+    'invalid-missing-credential.yaml:2:5: tenants[0]: missing credential: set one of client_secret, certificate, ' +
+      'federated_token_file, or the environment variable AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or ' +
+      'AZURE_FEDERATED_TOKEN_FILE',
+  ],
+  'invalid-two-credentials.yaml': [
+    'invalid-two-credentials.yaml:2:5: tenants[0]: set only one credential; found client_secret and federated_token_file',
+  ],
+  'invalid-certificate-expired.yaml': certificateProblem(
+    'invalid-certificate-expired.yaml',
+    'expired.pem',
+    'the certificate CN=m365-health-expired expired on 2021-01-01T00:00:00.000Z: create a new one and upload it to ' +
+      'the app registration',
+  ),
+  'invalid-certificate-not-yet-valid.yaml': certificateProblem(
+    'invalid-certificate-not-yet-valid.yaml',
+    'not-yet-valid.pem',
+    'the certificate CN=m365-health-future is not valid before 2120-01-01T00:00:00.000Z',
+  ),
+  'invalid-certificate-key-mismatch.yaml': certificateProblem(
+    'invalid-certificate-key-mismatch.yaml',
+    'mismatched.pem',
+    'the private key does not match the certificate CN=m365-health-test: use the key the certificate was made with',
+  ),
+  'invalid-certificate-no-key.yaml': certificateProblem(
+    'invalid-certificate-no-key.yaml',
+    'client-cert.pem',
+    'no private key found: append the private key (-----BEGIN PRIVATE KEY-----) to the certificate in the PEM file',
+  ),
+  'invalid-certificate-no-password.yaml': certificateProblem(
+    'invalid-certificate-no-password.yaml',
+    'client-encrypted.pem',
+    'the private key is encrypted and no password is set',
+  ),
+  'invalid-certificate-wrong-password.yaml': certificateProblem(
+    'invalid-certificate-wrong-password.yaml',
+    'client.pfx',
+    'cannot open the PKCS#12 file: wrong password?',
+  ),
+  'invalid-certificate-not-rsa.yaml': certificateProblem(
+    'invalid-certificate-not-rsa.yaml',
+    'ec.pem',
+    'the private key is EC; the identity platform needs an RSA key',
+  ),
+  'invalid-certificate-unreadable.yaml': [
+    'invalid-certificate-unreadable.yaml:6:13: tenants[0].certificate.path: cannot read certificate file ' +
+      `"${CERTIFICATES}missing.pem": no such file`,
+  ],
+  'invalid-certificate-algorithm.yaml': [
+    'invalid-certificate-algorithm.yaml:7:18: tenants[0].certificate.algorithm: must be one of PS256, RS256; got "ES256"',
+  ],
+  'invalid-proxy-url.yaml': [
+    'invalid-proxy-url.yaml:7:14: tenants[0].http.proxy: "socks5://***@proxy.example.com:1080" must start with ' +
+      'http:// or https://',
+  ],
+  'invalid-ca-file.yaml': [
+    `invalid-ca-file.yaml:2:12: http.ca_file: "${CERTIFICATES}garbage.pem" holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+  ],
   'invalid-empty-value.yaml': ['invalid-empty-value.yaml:3:16: tenants[0].tenant_id: must not be empty'],
   'invalid-wrong-type.yaml': [
     'invalid-wrong-type.yaml:2:12: exporter.headers: must be a mapping, not a sequence',
@@ -85,6 +152,18 @@ const CASES: Record<string, string[]> = {
     'invalid-duplicate-tenant-name.yaml:6:11: tenants[1].name: duplicate tenant name "contoso": tenants[0] (line 2) ' +
       'has it too; names must be unique',
   ],
+  'invalid-tenants-from-duplicate.yaml': [
+    'customer.yaml:2:11: tenants[0].name: duplicate tenant name "contoso": tenants[0] ' +
+      '(invalid-tenants-from-duplicate.yaml:4) has it too; names must be unique',
+  ],
+  'invalid-tenants-from-shape.yaml': [
+    'customer.yaml:1:1: a tenants file must be a mapping with a "tenants" list, like the config file, not a bare ' +
+      'sequence; write "tenants:" above the list',
+  ],
+  'invalid-tenants-from-no-tenant.yaml': [
+    'invalid-tenants-from-no-tenant.yaml:2:15: tenants_from: no tenant: "tenants" is empty and no file matches ' +
+      'these patterns',
+  ],
   'invalid-endpoint-url.yaml': [
     'invalid-endpoint-url.yaml:2:13: exporter.endpoint: "otlp.example.com:4318" must start with https:// ' +
       '(or http:// for a loopback host)',
@@ -109,6 +188,27 @@ const CASES: Record<string, string[]> = {
     `invalid-reference-syntax.yaml:3:10: resource.owner: unterminated reference: missing "}" after "\${"; ${REFERENCE_HINT}`,
   ],
   'invalid-header-name.yaml': ['invalid-header-name.yaml:4:5: exporter.headers: "api key" is not a valid HTTP header name'],
+  'invalid-severity-syntax.yaml': [
+    'invalid-severity-syntax.yaml:3:15: defaults.severity.critical: invalid expression: syntax error at position 39: ' +
+      'expected an operand, found the end of the expression',
+    "invalid-severity-syntax.yaml:10:16: tenants[0].severity.warning: invalid expression: syntax error at position 19: " +
+      "unexpected character '=' (compare with == or eq)",
+  ],
+  'invalid-events-toggle.yaml': [
+    'invalid-events-toggle.yaml:2:13: events.messages: missing required key "enabled"',
+    'invalid-events-toggle.yaml:10:18: tenants[0].events.messages.enabled: must be true or false, not a string',
+  ],
+  'invalid-tls-unreadable.yaml': [
+    `invalid-tls-unreadable.yaml:4:14: exporter.tls.ca_file: cannot read CA certificate file "${TLS_FIXTURES}missing-ca.pem": ` +
+      'no such file',
+  ],
+  'invalid-tls-key-without-cert.yaml': [
+    'invalid-tls-key-without-cert.yaml:4:15: exporter.tls.key_file: a client key needs its certificate: set cert_file ' +
+      '(or OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE) too',
+  ],
+  'invalid-tls-key-mismatch.yaml': [
+    'invalid-tls-key-mismatch.yaml:5:15: exporter.tls.key_file: the client key does not match the client certificate',
+  ],
   'invalid-metric-name.yaml': [
     'invalid-metric-name.yaml:2:3: metrics: "M365 Service Status" is not a metric name: lowercase and ' +
       'dot-separated, like m365.service.status',

@@ -67,6 +67,7 @@ describe('valid multi-tenant config', () => {
       resource: { 'deployment.environment.name': 'prod', 'cost.center': '$100' },
       serviceName: 'm365-health',
       stateDir: join(FIXTURES, 'state'),
+      spoolMaxBytes: 64 * 1024 * 1024,
       warnings: [
         `${FIXTURES}valid-multi-tenant.yaml:41:15: tenants[2].interval: poll interval 30s is under 1m: service ` +
           'health changes over minutes, and frequent polls count against Microsoft Graph throttling limits',

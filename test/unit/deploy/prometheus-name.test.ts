@@ -47,6 +47,8 @@ describe('prometheusCatalogue', () => {
     const names = [...prometheusCatalogue(METRICS).keys()].sort();
     assert.deepEqual(names, [
       'm365_data_age_seconds',
+      'm365_events_dropped_total',
+      'm365_feature_health_ratio',
       'm365_graph_requests_total',
       'm365_poll_duration_seconds',
       'm365_poll_errors_total',

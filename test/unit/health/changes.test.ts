@@ -5,7 +5,7 @@ import type { ServiceView } from '../../../src/health/evaluate.ts';
 import type { Issue } from '../../../src/health/model.ts';
 
 function view(id: string, status: ServiceView['status'], health: ServiceView['health'], openIssues: Issue[] = []): ServiceView {
-  return { id, name: `${id} name`, status, rawStatus: status, health, openIssues };
+  return { id, name: `${id} name`, status, rawStatus: status, health, openIssues, features: [] };
 }
 
 function issue(id: string, classification: Issue['classification'], lastModifiedDateTime: string): Issue {

@@ -15,7 +15,7 @@ function issue(overrides: Partial<Issue>): Issue {
 
 function poll(previous: TenantMemory | undefined, issues: Issue[], at: number) {
   const snapshot: Snapshot = { fetchedAt: at, services: [{ id: 'microsoftteams', name: 'Microsoft Teams', status: 'serviceOperational', rawStatus: '', issues }] };
-  const views: ServiceView[] = [{ id: 'microsoftteams', name: 'Microsoft Teams', status: 'serviceOperational', rawStatus: '', health: 0, openIssues: [] }];
+  const views: ServiceView[] = [{ id: 'microsoftteams', name: 'Microsoft Teams', status: 'serviceOperational', rawStatus: '', health: 0, openIssues: [], features: [] }];
   return advanceMemory(previous, snapshot, views);
 }
 

@@ -74,7 +74,7 @@ describe('scenario validation', () => {
     const text = `${HEAD.replace('client_secret: s }', 'client_secret: 5 }')}    extra: 1\n    token_lifetime: soon\n`;
     assert.deepEqual(problems(text), [
       '  - tenants[0].clients[0].client_secret (line 4): expected a non-empty string',
-      '  - tenants[0].extra (line 5): unknown key (allowed: name, tenant_id, domain, clients, token_lifetime, services, issues)',
+      '  - tenants[0].extra (line 5): unknown key (allowed: name, tenant_id, domain, clients, token_lifetime, services, issues, messages)',
       "  - tenants[0].token_lifetime (line 6): expected a duration like 30s, 5m or 1h30m, got 'soon'",
     ]);
   });
@@ -86,7 +86,7 @@ describe('scenario loading', () => {
     const tenant = scenario.tenants[0]!;
     assert.deepEqual(tenant.services, DEFAULT_SERVICE_IDS);
     assert.equal(tenant.tokenLifetimeSeconds, 3599);
-    assert.deepEqual(tenant.clients[0], { clientId: '22222222-2222-2222-2222-222222222222', clientSecret: 's', expired: false, permission: true });
+    assert.deepEqual(tenant.clients[0], { clientId: '22222222-2222-2222-2222-222222222222', clientSecret: 's', expired: false, permission: true, messagePermission: true });
     const issue = tenant.issues[0]!;
     assert.deepEqual([issue.classification, issue.origin, issue.isResolved, issue.impactDescription], ['advisory', 'microsoft', true, 't']);
     assert.deepEqual(issue.start, { kind: 'absolute', ms: Date.parse('2025-01-01T00:00:00Z') });

@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import * as oidc from 'openid-client';
+import type { Secret } from '../config/secret.ts';
+import { M365Error } from '../errors.ts';
+import type { AssertionAlgorithm, ClientCertificate } from './client-certificate.ts';
+
+/** How an app proves who it is: a client secret, a certificate, or a token from a federated identity provider. */
+export type ClientCredential =
+  | { readonly kind: 'secret'; readonly secret: Secret }
+  | { readonly kind: 'certificate'; readonly certificate: ClientCertificate; readonly algorithm: AssertionAlgorithm }
+  | { readonly kind: 'federated'; readonly tokenFile: string };
+
+/** What the client authentication needs besides the credential. */
+export interface ClientAuthContext {
+  /** The token endpoint: the audience of a client assertion, as one string. */
+  tokenEndpoint: string;
+  clock: () => number;
+  /** Reads the federated token file; default `fs.readFile`. */
+  readTokenFile?: (path: string) => Promise<string>;
+}
+
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** Lifetime of a signed client assertion: well within the 10 minutes Entra tolerates. */
+export const ASSERTION_LIFETIME_S = 300;
+const MAX_TOKEN_FILE_CHARS = 64 * 1024;
+
+/** The openid-client client authentication for a credential. */
+export function createClientAuth(credential: ClientCredential, context: ClientAuthContext): oidc.ClientAuth {
+  switch (credential.kind) {
+    case 'secret':
+      return oidc.ClientSecretPost(credential.secret.reveal());
+    case 'certificate':
+      return certificateAuth(credential.certificate, credential.algorithm, context);
+    case 'federated':
+      return federatedAuth(credential.tokenFile, context.readTokenFile ?? ((path) => readFile(path, 'utf8')));
+  }
+}
+
+/**
+ * `private_key_jwt` as Entra wants it: header `typ: JWT`, `x5t` and `x5t#S256` of the certificate (both: some
+ * tenants refuse `x5t#S256` alone), `aud` the token endpoint as a single string, `iss` = `sub` = client id, a fresh
+ * `jti` (openid-client's), `nbf`/`iat` now and `exp` five minutes later. An expired certificate is refused here,
+ * with a message, instead of by Entra.
+ */
+function certificateAuth(certificate: ClientCertificate, algorithm: AssertionAlgorithm, context: ClientAuthContext): oidc.ClientAuth {
+  const sign = oidc.PrivateKeyJwt(certificate.signingKey(algorithm), {
+    [oidc.modifyAssertion]: (header, payload) => {
+      const now = Math.floor(context.clock() / 1000);
+      Object.assign(header, { typ: 'JWT', x5t: certificate.x5t, 'x5t#S256': certificate.x5tS256 });
+      Object.assign(payload, { aud: context.tokenEndpoint, iat: now, nbf: now, exp: now + ASSERTION_LIFETIME_S });
+    },
+  });
+  return (as, client, body, headers) => {
+    const invalid = certificate.checkValidity(context.clock());
+    if (invalid !== undefined) throw new M365Error('CONFIG_INVALID', `${invalid} (${certificate.source})`);
+    return sign(as, client, body, headers);
+  };
+}
+
+/**
+ * A token issued by another identity provider (Kubernetes, GitHub Actions), read afresh from its file for every
+ * request, since the platform renews the file, and sent as the client assertion.
+ */
+function federatedAuth(path: string, read: (path: string) => Promise<string>): oidc.ClientAuth {
+  return async (_as, client, body) => {
+    let text: string;
+    try {
+      text = await read(path);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw new M365Error('CONFIG_INVALID', `cannot read the federated token file ${path}: ${typeof code === 'string' ? code : 'read failed'}`);
+    }
+    const token = text.slice(0, MAX_TOKEN_FILE_CHARS + 1).trim();
+    if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token) || token.length > MAX_TOKEN_FILE_CHARS) {
+      throw new M365Error('CONFIG_INVALID', `the federated token file ${path} does not hold a JWT`);
+    }
+    body.set('client_id', client.client_id);
+    body.set('client_assertion_type', JWT_BEARER);
+    body.set('client_assertion', token);
+  };
+}

@@ -1,0 +1,86 @@
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { CertificateError, ClientCertificate, MIN_RSA_BITS, type CertificateMaterial } from './client-certificate.ts';
+import { readPkcs12 } from './read-pkcs12.ts';
+
+/** What a certificate file yields: the credential, or why it cannot be used (a sentence without secrets). */
+export type CertificateReading = { ok: true; certificate: ClientCertificate } | { ok: false; message: string };
+
+export interface CertificateInput {
+  /** The file's bytes: PEM text (certificate and private key) or PKCS#12 (`.pfx`, `.p12`). */
+  bytes: Uint8Array;
+  /** Password of an encrypted PEM key or of the PKCS#12 file. */
+  password: string | undefined;
+  /** Where the bytes come from, for messages and for the credential's `source`. */
+  source: string;
+  /** ms since epoch: the certificate must be valid then. */
+  now: number;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+
+/**
+ * Reads a client certificate for the identity platform and checks what Entra would refuse later: a key that does not
+ * match the certificate, a non-RSA or short key, a certificate outside its validity window. Never throws.
+ */
+export function readClientCertificate(input: CertificateInput): CertificateReading {
+  try {
+    const material = looksLikePem(input.bytes) ? readPem(input.bytes, input.password) : readPkcs12(input.bytes, input.password);
+    const certificate = new ClientCertificate(pickCertificate(material), material.key, input.source);
+    const invalid = certificate.checkValidity(input.now);
+    return invalid === undefined ? { ok: true, certificate } : { ok: false, message: invalid };
+  } catch (error) {
+    if (error instanceof CertificateError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+function looksLikePem(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.subarray(0, 64 * 1024)).toString('latin1').includes('-----BEGIN ');
+}
+
+function readPem(bytes: Uint8Array, password: string | undefined): CertificateMaterial {
+  const blocks = [...Buffer.from(bytes).toString('utf8').matchAll(PEM_BLOCK)].map((m) => ({ label: m[1]!, text: m[0] }));
+  const certificates = blocks.filter((b) => b.label === 'CERTIFICATE').map((b) => parseCertificate(b.text));
+  if (certificates.length === 0) throw new CertificateError('no certificate found: the PEM file must hold a certificate (-----BEGIN CERTIFICATE-----) and its private key');
+  const keyBlock = blocks.find((b) => b.label.endsWith('PRIVATE KEY'));
+  if (keyBlock === undefined) {
+    throw new CertificateError('no private key found: append the private key (-----BEGIN PRIVATE KEY-----) to the certificate in the PEM file');
+  }
+  return { certificates, key: parsePemKey(keyBlock.text, password) };
+}
+
+function parseCertificate(pem: string): X509Certificate {
+  try {
+    return new X509Certificate(pem);
+  } catch {
+    throw new CertificateError('a CERTIFICATE block of the PEM file is not a valid X.509 certificate');
+  }
+}
+
+function parsePemKey(pem: string, password: string | undefined): KeyObject {
+  const encrypted = pem.includes('ENCRYPTED');
+  if (encrypted && (password === undefined || password === '')) {
+    throw new CertificateError('the private key is encrypted and no password is set');
+  }
+  try {
+    return createPrivateKey(encrypted ? { key: pem, format: 'pem', passphrase: password } : { key: pem, format: 'pem' });
+  } catch {
+    throw new CertificateError(encrypted ? 'cannot decrypt the private key: wrong password?' : 'the private key is not valid');
+  }
+}
+
+/** The certificate the key belongs to (a PEM file may carry a chain), checked to be usable by Entra. */
+function pickCertificate(material: CertificateMaterial): X509Certificate {
+  const { key, certificates } = material;
+  if (key.asymmetricKeyType !== 'rsa') {
+    throw new CertificateError(`the private key is ${String(key.asymmetricKeyType).toUpperCase()}; the identity platform needs an RSA key`);
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < MIN_RSA_BITS) throw new CertificateError(`the RSA key has ${bits} bits; use at least ${MIN_RSA_BITS}`);
+  const matching = certificates.find((certificate) => certificate.checkPrivateKey(key));
+  if (matching === undefined) {
+    const subject = certificates[0]!.subject.replaceAll('\n', ', ');
+    throw new CertificateError(`the private key does not match the certificate ${subject}: use the key the certificate was made with`);
+  }
+  return matching;
+}

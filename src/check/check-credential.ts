@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import type { ClientCredential } from '../auth/client-auth.ts';
+import { readClientCertificate } from '../auth/read-client-certificate.ts';
+import { AZURE } from '../config/azure-environment.ts';
+import { describeReadError } from '../config/expand.ts';
+import { readFileBoundedSync } from '../config/read-bounded.ts';
+import { Secret } from '../config/secret.ts';
+import { M365Error } from '../errors.ts';
+
+/** The command line's credential options, by name, and where to fall back to. */
+export interface CredentialArguments {
+  /** Option values as given (`client-secret`, `certificate`, `certificate-password`, `federated-token-file`). */
+  readonly value: (name: string) => string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** ms since epoch: a certificate must be valid then. */
+  readonly now: number;
+  /** Reads a certificate file (default: bounded to 1 MiB from disk). */
+  readonly readBytes?: (path: string) => Uint8Array;
+}
+
+/** A credential option, its Azure SDK variable, and how it becomes a credential. */
+const KINDS = [
+  { option: 'client-secret', variable: AZURE.clientSecret },
+  { option: 'certificate', variable: AZURE.certificatePath },
+  { option: 'federated-token-file', variable: AZURE.federatedTokenFile },
+] as const;
+
+/**
+ * The check's credential: exactly one of `--client-secret`, `--certificate` (with `--certificate-password`) and
+ * `--federated-token-file`; without any, the first of `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH` (with
+ * `AZURE_CLIENT_CERTIFICATE_PASSWORD`) and `AZURE_FEDERATED_TOKEN_FILE`. A certificate is read and checked now.
+ * Throws `CONFIG_INVALID` with the sentence to print; never quotes a secret or password.
+ */
+export function resolveCheckCredential(args: CredentialArguments): ClientCredential {
+  const given = KINDS.filter((kind) => nonEmpty(args.value(kind.option)) !== undefined);
+  if (given.length > 1) {
+    throw new M365Error('CONFIG_INVALID', `Set only one of ${given.map((kind) => `--${kind.option}`).join(', ')}.`);
+  }
+  const fromArgs = given[0];
+  const kind = fromArgs ?? KINDS.find((candidate) => nonEmpty(args.env[candidate.variable]) !== undefined);
+  if (kind === undefined) {
+    throw new M365Error('CONFIG_INVALID', 'Need to specify --client-secret option (or --certificate, or --federated-token-file).');
+  }
+  const text = (fromArgs ? args.value(kind.option) : args.env[kind.variable])!.trim();
+  const password = fromArgs ? args.value('certificate-password') : args.env[AZURE.certificatePassword];
+  const origin = fromArgs ? `--${kind.option}` : kind.variable;
+  if (kind.option === 'client-secret') return { kind: 'secret', secret: new Secret(fromArgs ? args.value(kind.option)! : text) };
+  if (kind.option === 'federated-token-file') return { kind: 'federated', tokenFile: resolve(text) };
+  return { kind: 'certificate', certificate: readCertificate(resolve(text), password, origin, args), algorithm: 'PS256' };
+}
+
+function readCertificate(path: string, password: string | undefined, origin: string, args: CredentialArguments) {
+  let bytes: Uint8Array;
+  try {
+    bytes = (args.readBytes ?? readFileBoundedSync)(path);
+  } catch (error) {
+    throw new M365Error('CONFIG_INVALID', `${origin}: cannot read ${path}: ${describeReadError(error)}`);
+  }
+  const reading = readClientCertificate({ bytes, password: nonEmpty(password), source: path, now: args.now });
+  if (!reading.ok) throw new M365Error('CONFIG_INVALID', `${origin}=${path}: ${reading.message}`);
+  return reading.certificate;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}

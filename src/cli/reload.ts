@@ -1,0 +1,54 @@
+import { ConfigReloader } from '../agent/config-reloader.ts';
+import type { ReconcileSummary } from '../agent/agent.ts';
+import { selectShare, type ShardChoice } from '../agent/shard.ts';
+import { singleFileSources, type ConfigSources } from '../config/config-sources.ts';
+import { loadConfig, type LoadResult } from '../config/index.ts';
+import type { Config, TenantConfig } from '../config/types.ts';
+import type { Log } from '../log.ts';
+import type { CliIo } from './io.ts';
+
+/** Where a running agent's configuration comes from: what to watch, and how to load it again. */
+export interface ReloadSource {
+  sources: ConfigSources;
+  /** Loads and validates the configuration, narrowed to this replica's share of the tenants. Never rejects. */
+  load: () => Promise<LoadResult>;
+}
+
+/** The configuration at `file`, narrowed to `shard` on every load as it was at start. */
+export function configReloadSource(
+  file: string,
+  env: CliIo['env'],
+  shard: ShardChoice | undefined,
+  log: Log,
+  sources: ConfigSources | undefined,
+): ReloadSource {
+  return {
+    sources: sources ?? singleFileSources(file),
+    async load() {
+      const result = await loadConfig(file, env);
+      return result.ok ? { ...result, config: selectShare(result.config, shard, log) } : result;
+    },
+  };
+}
+
+export interface ReloadingOptions {
+  source: ReloadSource;
+  config: Config;
+  applyTenants: (tenants: readonly TenantConfig[]) => Promise<ReconcileSummary>;
+  io: CliIo;
+  log: Log;
+}
+
+/** Reloads the configuration when its files change and on SIGHUP, until closed. */
+export function startReloading(options: ReloadingOptions): { close(): Promise<void> } {
+  const { source, config, applyTenants, log } = options;
+  const reloader = new ConfigReloader({ config, sources: source.sources, load: source.load, applyTenants, log });
+  const unsubscribe = options.io.reloadRequested?.(() => void reloader.reload('SIGHUP'));
+  log.debug('watching the configuration', { files: source.sources.files.length, directories: source.sources.directories.length });
+  return {
+    async close() {
+      unsubscribe?.();
+      await reloader.close();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import Provider from 'oidc-provider';
+import { readClientCertificate } from '../../src/auth/read-client-certificate.ts';
+import { createEntraTokenProvider } from '../../src/auth/token-provider.ts';
+import type { ClientCredential } from '../../src/auth/client-auth.ts';
+import { Secret } from '../../src/config/secret.ts';
+import { CERTIFICATES, PASSWORD } from './auth-harness.ts';
+
+const GUID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+const SECRET_APP = 'aaaaaaaa-0000-4000-8000-000000000001';
+const CERT_APP = 'aaaaaaaa-0000-4000-8000-000000000002';
+const SECRET = 'an-independent-secret-value';
+const GRAPH = 'https://graph.microsoft.com';
+
+const certificate = (() => {
+  const reading = readClientCertificate({ bytes: readFileSync(`${CERTIFICATES}client.pfx`), password: PASSWORD, source: 'client.pfx', now: Date.now() });
+  if (!reading.ok) throw new Error(reading.message);
+  return reading.certificate;
+})();
+
+/**
+ * panva's oidc-provider, a certified OpenID provider written apart from this project, run in-process and mounted where
+ * Entra puts a tenant (`/{GUID}/v2.0`): its discovery and its checks of client_secret_post and private_key_jwt stand
+ * between the client and a simulator written with the same understanding as the client.
+ */
+function createIssuer(issuer: string): Provider {
+  const client = { grant_types: ['client_credentials'], redirect_uris: [], response_types: [] };
+  const publicJwk = { ...new X509Certificate(certificate.pem).publicKey.export({ format: 'jwk' }), use: 'sig' };
+  const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  return new Provider(issuer, {
+    jwks: { keys: [{ ...signingKey, kid: 'issuer-key', use: 'sig' }] },
+    ttl: { ClientCredentials: 3599 },
+    clients: [
+      { ...client, client_id: SECRET_APP, client_secret: SECRET, token_endpoint_auth_method: 'client_secret_post' },
+      { ...client, client_id: CERT_APP, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicJwk] } },
+    ],
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => GRAPH,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({ scope: `${GRAPH}/.default`, audience: GRAPH, accessTokenFormat: 'jwt', accessTokenTTL: 3599 }),
+      },
+    },
+  });
+}
+
+describe('an independent, standards-conformant issuer (oidc-provider) issues tokens to the agent', () => {
+  let server: Server;
+  let login = '';
+  const refusals: string[] = [];
+  const requests: string[] = [];
+
+  before(async () => {
+    let handle: ((req: IncomingMessage, res: import('node:http').ServerResponse) => void) | undefined;
+    server = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      const prefix = `/${GUID}/v2.0`;
+      if (!req.url?.startsWith(prefix)) return void res.writeHead(404).end();
+      Object.assign(req, { originalUrl: req.url });
+      req.url = req.url.slice(prefix.length) || '/';
+      handle!(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    login = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const provider = createIssuer(`${login}/${GUID}/v2.0`);
+    provider.on('grant.error', (_ctx, error) => refusals.push(String((error as Error).message)));
+    handle = provider.callback();
+  });
+  after(() => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  }));
+
+  const tokenFor = (clientId: string, credential: ClientCredential) =>
+    createEntraTokenProvider({ tenantId: GUID, clientId, credential, endpoints: { login, graph: GRAPH }, fetch, clock: Date.now, timeoutMs: 5000 }).getToken();
+
+  function claimsOf(jwt: string): Record<string, unknown> {
+    return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+  }
+
+  test('client_secret_post', async () => {
+    const token = await tokenFor(SECRET_APP, { kind: 'secret', secret: new Secret(SECRET) });
+    const claims = claimsOf(token.value);
+    assert.deepEqual([claims['client_id'], claims['aud'], claims['scope'], claims['iss']], [SECRET_APP, GRAPH, `${GRAPH}/.default`, `${login}/${GUID}/v2.0`]);
+    assert.ok(Math.abs(token.expiresAt - (Date.now() + 3_599_000)) < 5000);
+  });
+
+  test('private_key_jwt with the certificate, PS256 and RS256', async () => {
+    for (const algorithm of ['PS256', 'RS256'] as const) {
+      const token = await tokenFor(CERT_APP, { kind: 'certificate', certificate, algorithm });
+      assert.equal(claimsOf(token.value)['client_id'], CERT_APP, algorithm);
+    }
+    assert.deepEqual(refusals, []);
+  });
+
+  test('a wrong secret and a key the issuer does not know are refused by it', async () => {
+    await assert.rejects(tokenFor(SECRET_APP, { kind: 'secret', secret: new Secret('not-it') }), { code: 'AUTH_FAILED', message: 'token request refused (invalid_client)' });
+    const other = readClientCertificate({ bytes: readFileSync(`${CERTIFICATES}other.pem`), password: undefined, source: 'other.pem', now: Date.now() });
+    assert.ok(other.ok);
+    await assert.rejects(tokenFor(CERT_APP, { kind: 'certificate', certificate: other.certificate, algorithm: 'PS256' }), { code: 'AUTH_FAILED' });
+    assert.ok(requests.some((r) => r === `GET /${GUID}/v2.0/.well-known/openid-configuration`));
+  });
+});

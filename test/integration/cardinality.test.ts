@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { buildAgent } from '../../src/agent/build-agent.ts';
+import { Secret } from '../../src/config/secret.ts';
+import type { Config } from '../../src/config/types.ts';
+import { SILENT_LOG } from '../../src/log.ts';
+import { loadDefaultScenario, startSimulator, type Scenario, type Simulator } from '../../src/simulator/index.ts';
+import {
+  DEFAULT_TENANT_SERIES,
+  DEFAULT_TENANT_SERVICES,
+  LEGACY_FEATURE_GROUPS,
+  SERIES_PER_SERVICE,
+  SERIES_PER_TENANT,
+} from '../../src/telemetry/cardinality.ts';
+import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
+import { CollectingReader, collectPoints, seriesKeys } from '../helpers/collecting-reader.ts';
+
+/** The default scenario's first tenant: all its services, with or without its issues, and no timeline. */
+async function defaultTenantScenario(withIssues: boolean): Promise<Scenario> {
+  const scenario = await loadDefaultScenario();
+  const tenant = scenario.tenants[0]!;
+  return { tenants: [{ ...tenant, issues: withIssues ? tenant.issues : [] }], timeline: [], loopMs: undefined, pages: undefined };
+}
+
+/** Series at one collection after one good poll of that tenant, with the default configuration. */
+async function countSeries(simulator: Simulator): Promise<Map<string, number>> {
+  const tenant = simulator.scenario.tenants[0]!;
+  const client = tenant.clients[0]!;
+  const config: Config = {
+    exporter: { endpoint: 'http://127.0.0.1:4318', protocol: 'http/protobuf', headers: {}, intervalMs: 60_000, timeoutMs: 5_000, compression: 'none', temporality: 'cumulative' },
+    tenants: [{
+      name: tenant.name, tenantId: tenant.tenantId, clientId: client.clientId, clientSecret: new Secret(client.clientSecret),
+      cloud: 'global', endpoints: { login: simulator.url, graph: simulator.url }, intervalMs: 300_000, timeoutMs: 30_000,
+    }],
+    metrics: {}, resource: {}, serviceName: 'm365-health', stateDir: undefined, spoolMaxBytes: 64 * 1024 * 1024, warnings: [],
+  };
+  const reader = new CollectingReader();
+  const telemetry = createTelemetrySdk({ exporter: undefined, serviceName: 'm365-health', serviceVersion: 'test', resource: {}, readers: [reader] });
+  try {
+    const agent = await buildAgent(config, { telemetry, log: SILENT_LOG });
+    await agent.pollAll();
+    const byMetric = new Map<string, number>();
+    for (const key of seriesKeys(await collectPoints(reader))) {
+      const name = key.split(' ')[0]!;
+      byMetric.set(name, (byMetric.get(name) ?? 0) + 1);
+    }
+    return byMetric;
+  } finally {
+    await telemetry.shutdown(1_000);
+  }
+}
+
+const total = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n, 0);
+
+describe('series per tenant with the default configuration', () => {
+  let healthy: Simulator;
+  let withIssues: Simulator;
+  before(async () => {
+    healthy = await startSimulator({ scenario: await defaultTenantScenario(false) });
+    withIssues = await startSimulator({ scenario: await defaultTenantScenario(true) });
+  });
+  after(async () => {
+    await healthy.close();
+    await withIssues.close();
+  });
+
+  test(`a tenant with the default scenario's services and no issue: ${DEFAULT_TENANT_SERIES} series, as docs/telemetry.md states`, async () => {
+    const counts = await countSeries(healthy);
+    assert.equal(healthy.scenario.tenants[0]!.services.length, DEFAULT_TENANT_SERVICES);
+    assert.deepEqual(Object.fromEntries(counts), {
+      'm365.service.health': DEFAULT_TENANT_SERVICES,
+      'm365.service.status': DEFAULT_TENANT_SERVICES * (SERIES_PER_SERVICE - 3),
+      'm365.service.issues': DEFAULT_TENANT_SERVICES * 2,
+      'm365.feature.health': LEGACY_FEATURE_GROUPS,
+      'm365.poll.duration': 1,
+      'm365.poll.success': 1,
+      'm365.data.age': 1,
+      'm365.token.expiry': 1,
+      'm365.graph.requests': 1,
+    });
+    assert.equal(total(counts), DEFAULT_TENANT_SERVICES * SERIES_PER_SERVICE + LEGACY_FEATURE_GROUPS + SERIES_PER_TENANT);
+    assert.equal(total(counts), DEFAULT_TENANT_SERIES);
+  });
+
+  test('issues add only the feature groups the legacy catalogue lacks, never a series per issue', async () => {
+    const counts = await countSeries(withIssues);
+    assert.equal(counts.get('m365.feature.health'), LEGACY_FEATURE_GROUPS + 1, 'the open advisory names the group Portal');
+    assert.equal(total(counts), DEFAULT_TENANT_SERIES + 1);
+  });
+});

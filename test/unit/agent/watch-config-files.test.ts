@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { watchConfigSources } from '../../../src/agent/watch-config-files.ts';
+
+async function waitFor(predicate: () => boolean, what: string, ms = 3_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > until) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('watching the configuration files', () => {
+  let dir: string;
+  let outside: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'm365-watch-'));
+    outside = await mkdtemp(join(tmpdir(), 'm365-watch-outside-'));
+    await mkdir(join(dir, 'tenants.d'));
+    await writeFile(join(dir, 'config.yaml'), 'tenants_from: [tenants.d/*.yaml]\n');
+    await writeFile(join(dir, 'tenants.d', 'a.yaml'), 'tenants: []\n');
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
+  });
+
+  test('sees edits, files replaced by rename, files added, and directories that appear later', async () => {
+    const seen: string[] = [];
+    const watch = watchConfigSources(
+      {
+        files: [join(dir, 'config.yaml'), join(dir, 'tenants.d', 'a.yaml')],
+        directories: [
+          { path: dir, recursive: false },
+          { path: join(dir, 'tenants.d'), recursive: false },
+          { path: join(outside, 'customers', 'eu'), recursive: true },
+        ],
+      },
+      (path) => seen.push(path),
+    );
+    try {
+      await writeFile(join(dir, 'config.yaml'), 'tenants_from: [tenants.d/*.yaml, x/*.yaml]\n');
+      await waitFor(() => seen.includes(join(dir, 'config.yaml')), 'an edit of the config file');
+
+      await writeFile(join(dir, 'tenants.d', '.a.yaml.tmp'), 'tenants: [1]\n');
+      await rename(join(dir, 'tenants.d', '.a.yaml.tmp'), join(dir, 'tenants.d', 'a.yaml'));
+      await waitFor(() => seen.includes(join(dir, 'tenants.d', 'a.yaml')), 'a tenants file replaced by rename');
+
+      await writeFile(join(dir, 'tenants.d', 'b.yaml'), 'tenants: []\n');
+      await waitFor(() => seen.includes(join(dir, 'tenants.d', 'b.yaml')), 'a new tenants file');
+
+      await mkdir(join(outside, 'customers'));
+      await waitFor(() => seen.includes(join(outside, 'customers')), 'the missing directory, through its parent');
+    } finally {
+      watch.close();
+    }
+    const count = seen.length;
+    await writeFile(join(dir, 'tenants.d', 'c.yaml'), 'tenants: []\n');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(seen.length, count, 'nothing is seen once closed');
+  });
+});

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { describe, test } from 'node:test';
+import { createHttpClient } from '../../../src/net/http-fetch.ts';
+import { describeProxySettings, hideUrlCredentials, resolveProxySettings } from '../../../src/net/proxy-settings.ts';
+import { startConnectRecorder } from '../../helpers/connect-recorder.ts';
+
+describe('proxy settings', () => {
+  test('an explicit proxy wins for both schemes; else the environment, lower case first, https falling back to http', () => {
+    const env = { HTTPS_PROXY: 'http://env-https:3128', http_proxy: 'http://env-http:3128', HTTP_PROXY: 'http://ignored:1', NO_PROXY: '.internal' };
+    assert.deepEqual(resolveProxySettings({ proxy: 'http://explicit:8080' }, env), { httpProxy: 'http://explicit:8080', httpsProxy: 'http://explicit:8080', noProxy: '.internal' });
+    assert.deepEqual(resolveProxySettings({}, env), { httpProxy: 'http://env-http:3128', httpsProxy: 'http://env-https:3128', noProxy: '.internal' });
+    assert.deepEqual(resolveProxySettings({ noProxy: 'localhost' }, { HTTP_PROXY: 'http://p:1' }), { httpProxy: 'http://p:1', httpsProxy: 'http://p:1', noProxy: 'localhost' });
+    assert.deepEqual(resolveProxySettings({}, {}), { httpProxy: '', httpsProxy: '', noProxy: '' });
+  });
+
+  test('credentials in proxy URLs are never shown', () => {
+    assert.equal(hideUrlCredentials('via http://monitor:Pa55%40word@proxy:3128 and https://tok@p2/'), 'via http://***@proxy:3128 and https://***@p2/');
+    assert.equal(
+      describeProxySettings(resolveProxySettings({ proxy: 'http://monitor:Pa55@proxy.example.com:3128', noProxy: '.corp' }, {})),
+      'through http://***@proxy.example.com:3128 except .corp',
+    );
+    assert.equal(describeProxySettings(resolveProxySettings({}, {})), 'direct');
+  });
+});
+
+describe('createHttpClient', () => {
+  test('https goes through CONNECT with the proxy credentials; the failure message never quotes them', async () => {
+    const proxy = await startConnectRecorder();
+    const client = createHttpClient({ env: {}, proxy: proxy.url.replace('http://', 'http://monitor:Pa55%40word@') });
+    try {
+      const error = await client.fetch('https://login.microsoftonline.us/x').then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof Error);
+      assert.deepEqual(proxy.attempts.map((a) => [a.method, a.target]), [['CONNECT', 'login.microsoftonline.us:443']]);
+      assert.equal(proxy.attempts[0]!.authorization, `Basic ${Buffer.from('monitor:Pa55@word').toString('base64')}`);
+      const text = `${error.message} ${String((error as { cause?: Error }).cause?.message)}`;
+      assert.ok(!/Pa55/.test(text), text);
+    } finally {
+      await client.close();
+      await proxy.close();
+    }
+  });
+
+  test('NO_PROXY hosts go direct; without a proxy nothing reads process.env', async () => {
+    const server = createServer((_req, res) => res.end('direct'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const proxy = await startConnectRecorder();
+    const bypass = createHttpClient({ env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } });
+    const saved = process.env['HTTP_PROXY'];
+    process.env['HTTP_PROXY'] = proxy.url;
+    const direct = createHttpClient({ env: {} });
+    try {
+      assert.equal(await (await bypass.fetch(url)).text(), 'direct');
+      assert.equal(await (await direct.fetch(url)).text(), 'direct');
+      assert.deepEqual(proxy.attempts, []);
+    } finally {
+      if (saved === undefined) delete process.env['HTTP_PROXY'];
+      else process.env['HTTP_PROXY'] = saved;
+      await Promise.all([bypass.close(), direct.close(), proxy.close()]);
+      server.close();
+    }
+  });
+
+  test('ca_file adds a CA to the default ones; TLS is verified either way', async () => {
+    const pem = readFileSync(new URL('../../fixtures/certificates/tls-server.pem', import.meta.url), 'utf8');
+    const server = createTlsServer({ cert: pem, key: pem }, (_req, res) => res.end('trusted'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const ca = readFileSync(new URL('../../fixtures/certificates/test-ca.pem', import.meta.url), 'utf8');
+    const withCa = createHttpClient({ env: {}, ca });
+    const without = createHttpClient({ env: {} });
+    try {
+      assert.equal(await (await withCa.fetch(url)).text(), 'trusted');
+      const error = await without.fetch(url).then(() => undefined, (e: unknown) => e as Error & { cause?: { code?: string } });
+      assert.equal(error?.cause?.code, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    } finally {
+      await Promise.all([withCa.close(), without.close()]);
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
