@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { buildConfig } from './build-config.ts';
+import { checkSecretFilePermissions } from './check-secret-files.ts';
 import { checkStructure } from './check-structure.ts';
 import { describeReadError, expandReferences } from './expand.ts';
 import { formatProblem } from './format-problem.ts';
@@ -46,7 +47,11 @@ export async function loadConfig(file: string, env: Environment, options: LoadOp
     reportProblem(sink, [], `cannot read the config file: ${describeReadError(error)}`);
     return failure(sink);
   }
-  return parseConfig(text, file, env, readTextFileBoundedSync, options);
+  const result = parseConfig(text, file, env, readTextFileBoundedSync, options);
+  if (!result.ok) return result;
+  const exposed = await checkSecretFilePermissions(result.sources?.files ?? [file]);
+  if (exposed.length === 0) return result;
+  return deepFreeze({ ...result, config: { ...result.config, warnings: [...result.config.warnings, ...exposed] } });
 }
 
 /**
