@@ -5,7 +5,7 @@ import { reportWarning } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
 import { Secret } from './secret.ts';
 import { pickSetting, reportSetting, sectionOf, type Environment, type Setting } from './setting.ts';
-import type { ExporterTls } from './telemetry-types.ts';
+import type { ExporterTls } from './types.ts';
 
 /** What reading the TLS files needs: the loader's file reader and the directory relative paths start from. */
 export interface TlsFileSources {

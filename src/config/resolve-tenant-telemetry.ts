@@ -2,7 +2,7 @@ import { isPlainObject } from './describe-value.ts';
 import type { ProblemSink } from './problems.ts';
 import { compileSeverity, mergeSeverity } from './resolve-severity.ts';
 import { sectionOf } from './setting.ts';
-import type { TenantEvents } from './telemetry-types.ts';
+import type { TenantEvents } from './types.ts';
 import type { TenantConfig } from './types.ts';
 
 /** `events.<name>.enabled` of a section, or `fallback` when it does not say. */

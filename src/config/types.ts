@@ -1,4 +1,5 @@
 import type { AssertionAlgorithm, ClientCertificate } from '../auth/client-certificate.ts';
+import type { SeverityRules } from '../health/severity-rules.ts';
 import type { Secret } from './secret.ts';
 
 /** Microsoft clouds and their identity and Graph hosts. */
@@ -24,6 +25,24 @@ export interface ExporterConfig {
   timeoutMs: number;
   compression: 'none' | 'gzip';
   temporality: 'cumulative' | 'delta';
+  /** TLS to the collector; absent: Node's CAs and no client certificate. */
+  tls?: ExporterTls;
+}
+
+/** TLS material for the connection to the collector, read when the configuration is loaded. */
+export interface ExporterTls {
+  /** PEM certificates of the CAs that verify the collector, instead of Node's built-in ones. */
+  ca: string | undefined;
+  /** PEM client certificate chain for mutual TLS (always with `key`). */
+  cert: string | undefined;
+  /** PEM private key of the client certificate. */
+  key: Secret | undefined;
+}
+
+/** The optional events of a tenant. */
+export interface TenantEvents {
+  /** `m365.message.update` from the message center (needs ServiceMessage.Read.All). */
+  messages: boolean;
 }
 
 export interface TenantConfig {
@@ -45,6 +64,10 @@ export interface TenantConfig {
   timeoutMs: number;
   /** Proxy and CA settings for the identity platform and Graph (the tenant's `http`, then the top-level one). */
   http?: HttpSettings | undefined;
+  /** Compiled `severity` expressions; absent: the built-in rule (`evaluateServiceHealth`). */
+  severity?: SeverityRules;
+  /** Optional events; absent: none. */
+  events?: TenantEvents;
 }
 
 /** A client certificate and the signature algorithm of its assertions. */

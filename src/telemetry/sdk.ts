@@ -9,7 +9,7 @@ import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
-import type { ExporterTls } from '../config/telemetry-types.ts';
+import type { ExporterTls } from '../config/types.ts';
 import type { ExporterConfig } from '../config/types.ts';
 import { createGaugeProducer, withGauges, type GaugeRegistry } from './gauge-producer.ts';
 import type { Log } from '../log.ts';
