@@ -30,20 +30,19 @@ export function parseClassification(raw: unknown): Classification {
  * The values documented as "reserved for future use" (resolved, mitigated, confirmed, …) count as `other`, which
  * keeps the state set at 12 series per service.
  */
-export const STATE_SET_STATUSES: readonly ServiceStatus[] = Object.freeze([
-  'serviceOperational',
-  'investigating',
-  'restoringService',
-  'verifyingService',
-  'serviceRestored',
-  'postIncidentReviewPublished',
-  'serviceDegradation',
-  'serviceInterruption',
-  'extendedRecovery',
-  'falsePositive',
-  'investigationSuspended',
-  'other',
+/** Values Microsoft documents as "reserved for future use". */
+const RESERVED_STATUSES: ReadonlySet<ServiceStatus> = new Set<ServiceStatus>([
+  'resolved',
+  'mitigatedExternal',
+  'mitigated',
+  'resolvedExternal',
+  'confirmed',
+  'reported',
 ]);
+
+export const STATE_SET_STATUSES: readonly ServiceStatus[] = Object.freeze(
+  SERVICE_STATUSES.filter((status) => !RESERVED_STATUSES.has(status)),
+);
 
 /** Statuses that mean the service works: nothing to warn about. */
 export const HEALTHY_STATUSES: ReadonlySet<ServiceStatus> = new Set<ServiceStatus>([
