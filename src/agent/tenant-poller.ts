@@ -14,6 +14,8 @@ import type { EventEmitter } from '../telemetry/events.ts';
 import type { Recorders } from '../telemetry/instruments.ts';
 import { createMessageReader } from './message-reader.ts';
 import type { RequestBudget } from './request-budget.ts';
+import { startPollTimeout } from './poll-timeout.ts';
+import { retainViews } from './retained-views.ts';
 import { carryTenantStatus, createTenantStatus, type TenantStatus } from './tenant-status.ts';
 import type { TenantConfig } from '../config/types.ts';
 
@@ -98,22 +100,23 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
 
   async function fetchOnce(signal: AbortSignal): Promise<PollResult> {
     const started = options.clock();
-    const timeout = AbortSignal.timeout(options.tenant.timeoutMs);
+    const timeout = startPollTimeout(options.tenant.timeoutMs);
     try {
-      const request = { deadline: started + options.tenant.timeoutMs, signal: AbortSignal.any([signal, timeout]) };
+      const request = { deadline: started + options.tenant.timeoutMs, signal: AbortSignal.any([signal, timeout.signal]) };
       const snapshot = await fetchServiceHealth(graph, request);
       const views = evaluateSnapshot(snapshot, rule);
       const step = advanceMemory(memory, snapshot, views);
-      status.views = views;
+      status.views = retainViews(views);
       status.lastSuccessAt = snapshot.fetchedAt;
       const read = messages ? await readMessages(step.memory, request) : undefined;
       memory = read?.memory ?? step.memory;
       return { ok: true, snapshot, changes: step.changes, updates: step.updates, messages: read?.updates };
     } catch (error) {
       const mapped = toM365Error(error);
-      if (mapped.code === 'ABORTED' && timeout.aborted) return { ok: false, error: toM365Error(timeout.reason) };
+      if (mapped.code === 'ABORTED' && timeout.signal.aborted) return { ok: false, error: toM365Error(timeout.signal.reason) };
       return { ok: false, error: mapped };
     } finally {
+      timeout.clear();
       status.lastPollAt = options.clock();
       status.lastPollDurationMs = status.lastPollAt - started;
     }

@@ -4,6 +4,7 @@ import type { Scenario, ScenarioTenant } from './scenario-types.ts';
 import type { ManualEvent, TenantState } from './state-types.ts';
 import type { TokenStore } from './tokens.ts';
 import type { WireStyle } from './wire-format.ts';
+import { tenantKeyed, tenantNamed } from './scenario-index.ts';
 
 /** What the route handlers share: the scenario, the clock, issued tokens and the changes made through the API. */
 export interface SimContext {
@@ -25,12 +26,12 @@ export interface SimContext {
 /** The tenant a login path names, by GUID or by domain, ignoring case (as Entra does). */
 export function findTenant(scenario: Scenario, key: string): ScenarioTenant | undefined {
   const lower = key.toLowerCase();
-  return scenario.tenants.find((t) => t.tenantId === lower || t.domain === lower);
+  return tenantKeyed(scenario, lower);
 }
 
 /** The tenant with this scenario name, GUID or domain. */
 export function findTenantByAnyName(scenario: Scenario, key: string): ScenarioTenant | undefined {
-  return scenario.tenants.find((t) => t.name === key) ?? findTenant(scenario, key);
+  return tenantNamed(scenario, key) ?? findTenant(scenario, key);
 }
 
 /** What the tenant shows now. */

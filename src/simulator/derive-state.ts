@@ -4,6 +4,7 @@ import type { Scenario, ScenarioTenant } from './scenario-types.ts';
 import type { DerivedIssue, DerivedService, ManualEvent, SimEvent, TenantState } from './state-types.ts';
 import { statusSeverity } from './statuses.ts';
 import { timelineEvents } from './timeline.ts';
+import { tenantNamed } from './scenario-index.ts';
 
 /**
  * What a tenant shows at `nowMs`: a pure function of the scenario, the changes made through the programmatic
@@ -17,7 +18,7 @@ export function deriveTenantState(
   startMs: number,
   nowMs: number,
 ): TenantState {
-  const tenant = scenario.tenants.find((t) => t.name === tenantName);
+  const tenant = tenantNamed(scenario, tenantName);
   if (!tenant) throw new RangeError(`unknown tenant '${tenantName}'`);
   const events = [
     ...timelineEvents(scenario, tenantName, startMs, nowMs),

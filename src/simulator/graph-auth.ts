@@ -4,6 +4,7 @@ import * as failures from './graph-errors.ts';
 import type { GraphFailure } from './graph-errors.ts';
 import type { ScenarioClient } from './scenario-types.ts';
 import type { TokenGrant } from './tokens.ts';
+import { tenantNamed } from './scenario-index.ts';
 
 /** Who a valid bearer token speaks for. */
 export interface GraphCaller {
@@ -24,7 +25,7 @@ export function authenticateGraph(ctx: SimContext, req: IncomingMessage): GraphC
   const grant = ctx.tokens.find(token);
   if (!grant) return failures.malformedToken;
   if (grant.expiresAt <= ctx.clock()) return failures.expiredToken;
-  const tenant = ctx.scenario.tenants.find((t) => t.name === grant.tenant);
+  const tenant = tenantNamed(ctx.scenario, grant.tenant);
   const client = tenant?.clients.find((c) => c.clientId === grant.clientId);
   if (!tenant || !client) return failures.malformedToken;
   if (!client.permission) return failures.missingPermission;

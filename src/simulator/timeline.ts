@@ -1,5 +1,6 @@
 import type { Scenario, TimelineAction } from './scenario-types.ts';
 import type { SimEvent } from './state-types.ts';
+import { entryAppliesTo } from './scenario-index.ts';
 
 /** How many cycles of a looping timeline stay visible: older cycles' issues age out, as they do in Graph. */
 export const RETAINED_CYCLES = 3;
@@ -10,7 +11,7 @@ export const RETAINED_CYCLES = 3;
  * cycle reads as a new incident; ids that the timeline did not open (initial issues) are kept.
  */
 export function timelineEvents(scenario: Scenario, tenant: string, startMs: number, nowMs: number): SimEvent[] {
-  const entries = scenario.timeline.filter((e) => e.tenants.includes(tenant)).sort((a, b) => a.atMs - b.atMs);
+  const entries = scenario.timeline.filter((e) => entryAppliesTo(scenario, e, tenant)).sort((a, b) => a.atMs - b.atMs);
   if (nowMs < startMs || entries.length === 0) return [];
   const loop = scenario.loopMs;
   const current = loop === undefined ? 0 : Math.floor((nowMs - startMs) / loop);

@@ -11,6 +11,7 @@ export interface TokenGrant {
 /** Opaque access tokens bound to a tenant, a client and an expiry; checked against the simulator's clock. */
 export class TokenStore {
   readonly #grants = new Map<string, TokenGrant>();
+  #prunedAt = Number.NEGATIVE_INFINITY;
 
   /** Issues a new random token valid for `lifetimeSeconds` from `now`. */
   issue(tenant: string, clientId: string, lifetimeSeconds: number, now: number): string {
@@ -37,8 +38,13 @@ export class TokenStore {
     }
   }
 
-  /** Forgets tokens expired for more than a day, so that a long-running demo does not grow. */
+  /**
+   * Forgets tokens expired for more than a day, so that a long-running demo does not grow; at most once a minute,
+   * so that ten thousand tenants asking for tokens do not each scan every token issued.
+   */
   #prune(now: number): void {
+    if (now - this.#prunedAt < 60_000) return;
+    this.#prunedAt = now;
     for (const [token, grant] of this.#grants) if (grant.expiresAt < now - 86_400_000) this.#grants.delete(token);
   }
 }

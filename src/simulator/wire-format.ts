@@ -14,8 +14,17 @@ export function toWireService(service: DerivedService, expandIssues: boolean, st
   return wire;
 }
 
-/** An issue as `issues` returns it. */
+const wireIssues = { camel: new WeakMap<DerivedIssue, WireIssue>(), pascal: new WeakMap<DerivedIssue, WireIssue>() };
+
+/** An issue as `issues` returns it; built once per derived issue and spelling (callers copy, never change it). */
 export function toWireIssue(issue: DerivedIssue, style: WireStyle): WireIssue {
+  const cache = style.pascalCase ? wireIssues.pascal : wireIssues.camel;
+  let wire = cache.get(issue);
+  if (!wire) cache.set(issue, (wire = buildWireIssue(issue, style)));
+  return wire;
+}
+
+function buildWireIssue(issue: DerivedIssue, style: WireStyle): WireIssue {
   return {
     startDateTime: isoDate(issue.startMs),
     endDateTime: issue.endMs === null ? null : isoDate(issue.endMs),

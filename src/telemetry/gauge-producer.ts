@@ -18,16 +18,23 @@ export type ObserveGauge = (name: string, value: number, attributes: Attributes)
 
 /** Where gauges read straight from the agent's state are registered. */
 export interface GaugeRegistry {
-  /** Registers gauges and the callback that observes all their series at each collection. */
-  register(descriptors: readonly MetricDescriptor[], callback: (observe: ObserveGauge) => void): void;
+  /** Registers gauges: at each collection, `observeItem` reports the series of each of the `items()` (the tenants). */
+  register<T>(descriptors: readonly MetricDescriptor[], items: () => Iterable<T>, observeItem: (item: T, observe: ObserveGauge) => void): void;
 }
 
-/** A {@link GaugeRegistry} that readers collect from like from the SDK. */
-export interface GaugeProducer extends GaugeRegistry, MetricProducer {}
+/** A {@link GaugeRegistry} that readers collect from like from the SDK, or that is exported in chunks. */
+export interface GaugeProducer extends GaugeRegistry, MetricProducer {
+  /**
+   * One collection in chunks of about `maxPoints` points (never splitting an item), the event loop running between
+   * two chunks: what an exporter sends as it goes, without holding every point of thousands of tenants at once.
+   */
+  collectChunks(maxPoints: number): AsyncGenerator<CollectionResult>;
+}
 
 interface Registration {
   readonly descriptors: readonly MetricDescriptor[];
-  readonly callback: (observe: ObserveGauge) => void;
+  readonly items: () => Iterable<unknown>;
+  readonly observeItem: (item: unknown, observe: ObserveGauge) => void;
 }
 
 /**
@@ -39,37 +46,94 @@ interface Registration {
 export function createGaugeProducer(resource: Resource, scope: InstrumentationScope, clock: () => number = Date.now): GaugeProducer {
   const registrations: Registration[] = [];
   const startTime = millisToHrTime(clock());
-  return {
-    register(descriptors, callback) {
-      registrations.push({ descriptors, callback });
-    },
-    async collect(): Promise<CollectionResult> {
-      const endTime = millisToHrTime(clock());
-      const errors: unknown[] = [];
-      const metrics: MetricData[] = [];
-      for (const registration of registrations) {
-        try {
-          metrics.push(...collectRegistration(registration, startTime, endTime));
-        } catch (error) {
-          errors.push(error);
-        }
+
+  async function* collectChunks(maxPoints: number): AsyncGenerator<CollectionResult> {
+    const endTime = millisToHrTime(clock());
+    let chunk = new Chunk(startTime, endTime);
+    for (const registration of registrations) {
+      chunk.use(registration.descriptors);
+      let items: Iterable<unknown>;
+      try {
+        items = registration.items();
+      } catch (error) {
+        chunk.errors.push(error);
+        continue;
       }
-      return { resourceMetrics: { resource, scopeMetrics: metrics.length === 0 ? [] : [{ scope, metrics }] }, errors };
+      for (const item of items) {
+        chunk.observeItem(registration, item);
+        if (chunk.points < maxPoints) continue;
+        yield chunk.result(resource, scope);
+        await new Promise((resolve) => setImmediate(resolve));
+        chunk = new Chunk(startTime, endTime, registration.descriptors);
+      }
+    }
+    if (chunk.points > 0 || chunk.errors.length > 0) yield chunk.result(resource, scope);
+  }
+
+  return {
+    register(descriptors, items, observeItem) {
+      registrations.push({ descriptors, items, observeItem: observeItem as Registration['observeItem'] });
+    },
+    collectChunks,
+    async collect(): Promise<CollectionResult> {
+      let all: CollectionResult = { resourceMetrics: { resource, scopeMetrics: [] }, errors: [] };
+      for await (const chunk of collectChunks(Number.POSITIVE_INFINITY)) all = chunk;
+      return all;
     },
   };
 }
 
-function collectRegistration(registration: Registration, startTime: HrTime, endTime: HrTime): MetricData[] {
-  const points = new Map<string, DataPoint<number>[]>(registration.descriptors.map((d) => [d.name, []]));
-  registration.callback((name, value, attributes) => points.get(name)?.push({ startTime, endTime, attributes, value }));
-  return registration.descriptors
-    .map((descriptor): MetricData => ({
-      descriptor,
-      aggregationTemporality: AggregationTemporality.CUMULATIVE,
-      dataPointType: DataPointType.GAUGE,
-      dataPoints: points.get(descriptor.name)!,
-    }))
-    .filter((metric) => metric.dataPoints.length > 0);
+/** The points of one chunk of a collection, by metric, in registration order. */
+class Chunk {
+  readonly errors: unknown[] = [];
+  points = 0;
+  readonly #metrics = new Map<string, { descriptor: MetricDescriptor; points: DataPoint<number>[] }>();
+  #current = new Map<string, DataPoint<number>[]>();
+  readonly #startTime: HrTime;
+  readonly #endTime: HrTime;
+  readonly #observe: ObserveGauge;
+
+  constructor(startTime: HrTime, endTime: HrTime, descriptors?: readonly MetricDescriptor[]) {
+    this.#startTime = startTime;
+    this.#endTime = endTime;
+    this.#observe = (name, value, attributes) => {
+      const points = this.#current.get(name);
+      if (!points) return;
+      points.push({ startTime: this.#startTime, endTime: this.#endTime, attributes, value });
+      this.points++;
+    };
+    if (descriptors) this.use(descriptors);
+  }
+
+  /** Makes the next observations go to these gauges. */
+  use(descriptors: readonly MetricDescriptor[]): void {
+    this.#current = new Map();
+    for (const descriptor of descriptors) {
+      const entry = this.#metrics.get(descriptor.name) ?? { descriptor, points: [] };
+      this.#metrics.set(descriptor.name, entry);
+      this.#current.set(descriptor.name, entry.points);
+    }
+  }
+
+  observeItem(registration: Registration, item: unknown): void {
+    try {
+      registration.observeItem(item, this.#observe);
+    } catch (error) {
+      this.errors.push(error);
+    }
+  }
+
+  result(resource: Resource, scope: InstrumentationScope): CollectionResult {
+    const metrics = [...this.#metrics.values()]
+      .filter((metric) => metric.points.length > 0)
+      .map((metric): MetricData => ({
+        descriptor: metric.descriptor,
+        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+        dataPointType: DataPointType.GAUGE,
+        dataPoints: metric.points,
+      }));
+    return { resourceMetrics: { resource, scopeMetrics: metrics.length === 0 ? [] : [{ scope, metrics }] }, errors: this.errors };
+  }
 }
 
 /** Puts the gauges' metrics beside the SDK's, in the SDK's scope entry when it is the same scope. */

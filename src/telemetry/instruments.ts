@@ -46,7 +46,8 @@ export function registerInstruments(
   if (gaugeMetrics.length > 0 && registry) {
     registry.register(
       gaugeMetrics.map((metric) => ({ name: metric.name, ...instrumentOptions(metric) })),
-      (observe) => observeAll(observe, source),
+      () => source.tenants(),
+      (status, observe) => observeStatus(status, source.clock(), observe),
     );
   } else if (gaugeMetrics.length > 0) {
     const gauges = new Map(gaugeMetrics.map((metric) => [metric.name, meter.createObservableGauge(metric.name, instrumentOptions(metric))]));
@@ -89,10 +90,12 @@ function observeInto(result: BatchObservableResult, gauges: ReadonlyMap<string, 
 
 function observeAll(observe: Observe, source: TelemetrySource): void {
   const now = source.clock();
-  for (const status of source.tenants()) {
-    observeTenant(status, now, observe);
-    observeServices(status, now, observe);
-  }
+  for (const status of source.tenants()) observeStatus(status, now, observe);
+}
+
+function observeStatus(status: TenantStatus, now: number, observe: Observe): void {
+  observeTenant(status, now, observe);
+  observeServices(status, now, observe);
 }
 
 type Observe = (name: string, value: number, attributes: Attributes) => void;

@@ -4,14 +4,15 @@ import type { Logger, Meter } from '@opentelemetry/api';
 import { OTLPLogExporter as OTLPLogExporterJson } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as OTLPLogExporterProto } from '@opentelemetry/exporter-logs-otlp-proto';
 import { AggregationTemporalityPreference, OTLPMetricExporter as OTLPMetricExporterJson } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as OTLPMetricExporterProto } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { ExporterTls } from '../config/types.ts';
 import type { ExporterConfig } from '../config/types.ts';
+import { startGaugeExport } from './gauge-export.ts';
 import { createGaugeProducer, withGauges, type GaugeRegistry } from './gauge-producer.ts';
+import { createProtobufMetricExporter } from './protobuf-metric-exporter.ts';
 import type { Log } from '../log.ts';
 import { forgetUnobservedGauges } from './gauge-temporality.ts';
 import { openEventSpool, type DropReason } from './spool/index.ts';
@@ -88,15 +89,18 @@ export const SERIES_LIMIT = Number.MAX_SAFE_INTEGER;
  */
 export const EXPORT_BATCH_POINTS = 10_000;
 
-function createMetricReader(exporter: ExporterConfig): IMetricReader {
+function createMetricExporter(exporter: ExporterConfig): PushMetricExporter {
   const options = {
     ...exporterOptions(exporter, 'metrics'),
     temporalityPreference:
       exporter.temporality === 'delta' ? AggregationTemporalityPreference.DELTA : AggregationTemporalityPreference.CUMULATIVE,
   };
-  const metricExporter = exporter.protocol === 'http/json' ? new OTLPMetricExporterJson(options) : new OTLPMetricExporterProto(options);
+  return exporter.protocol === 'http/json' ? new OTLPMetricExporterJson(options) : createProtobufMetricExporter(options);
+}
+
+function createMetricReader(exporter: ExporterConfig): IMetricReader {
   return new PeriodicExportingMetricReader({
-    exporter: forgetUnobservedGauges(metricExporter),
+    exporter: forgetUnobservedGauges(createMetricExporter(exporter)),
     exportIntervalMillis: exporter.intervalMs,
     exportTimeoutMillis: Math.min(exporter.timeoutMs, exporter.intervalMs),
     cardinalityLimits: { default: SERIES_LIMIT },
@@ -122,10 +126,18 @@ function createLogProcessor(exporter: ExporterConfig, resource: Resource, option
 /** Wires the OTel SDK: OTLP/HTTP exporters (protobuf or JSON) for metrics and logs, plus any extra sinks. */
 export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
   const resource = buildResource(options);
-  const readers = [...(options.exporter ? [createMetricReader(options.exporter)] : []), ...(options.readers ?? [])];
   const processors = [...(options.exporter ? [createLogProcessor(options.exporter, resource, options)] : []), ...(options.processors ?? [])];
   const gauges = createGaugeProducer(resource, { name: INSTRUMENTATION_SCOPE, version: options.serviceVersion });
-  const meterProvider = new MeterProvider({ resource, readers: readers.map((reader) => withGauges(reader, gauges)) });
+  // The OTLP reader exports the meter's instruments; the gauges go out beside it, in chunks as they are collected.
+  // Other readers (the demo's view, tests) collect both at once.
+  const readers = [
+    ...(options.exporter ? [createMetricReader(options.exporter)] : []),
+    ...(options.readers ?? []).map((reader) => withGauges(reader, gauges)),
+  ];
+  const gaugeExport = options.exporter
+    ? startGaugeExport({ gauges, exporter: createMetricExporter(options.exporter), intervalMs: options.exporter.intervalMs, maxPoints: EXPORT_BATCH_POINTS })
+    : undefined;
+  const meterProvider = new MeterProvider({ resource, readers });
   const loggerProvider = new LoggerProvider({ resource, processors });
   return {
     meter: meterProvider.getMeter(INSTRUMENTATION_SCOPE, options.serviceVersion),
@@ -133,10 +145,10 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE, options.serviceVersion),
     resource,
     async forceFlush() {
-      await Promise.all([loggerProvider.forceFlush(), meterProvider.forceFlush()]);
+      await Promise.all([loggerProvider.forceFlush(), meterProvider.forceFlush(), gaugeExport?.forceFlush()]);
     },
     async shutdown(timeoutMs) {
-      const done = Promise.all([loggerProvider.shutdown(), meterProvider.shutdown()]);
+      const done = Promise.all([loggerProvider.shutdown(), meterProvider.shutdown(), gaugeExport?.shutdown()]);
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, timeoutMs);

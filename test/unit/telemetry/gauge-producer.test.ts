@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ValueType } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type MetricData } from '@opentelemetry/sdk-metrics';
 import { createGaugeProducer, withGauges } from '../../../src/telemetry/gauge-producer.ts';
 import { CollectingReader, collectPoints } from '../../helpers/collecting-reader.ts';
 
@@ -20,9 +20,8 @@ function setup() {
 test('the wrapped reader collects the registered gauges beside the meter’s metrics, in one scope entry', async () => {
   const { gauges, reader, meter } = setup();
   meter.createCounter('test.counter').add(2, { a: 'x' });
-  gauges.register([descriptor('test.gauge')], (observe) => {
-    observe('test.gauge', 1, { tenant: 't1' });
-    observe('test.gauge', 0, { tenant: 't2' });
+  gauges.register([descriptor('test.gauge')], () => ['t1', 't2'], (tenant, observe) => {
+    observe('test.gauge', tenant === 't1' ? 1 : 0, { tenant });
     observe('test.unregistered', 5, {});
   });
   const { resourceMetrics } = await reader.collect();
@@ -37,7 +36,7 @@ test('the wrapped reader collects the registered gauges beside the meter’s met
 test('a gauge reports what is observed now: a series observed no more is not exported again', async () => {
   const { gauges, reader } = setup();
   let tenants = ['t1', 't2'];
-  gauges.register([descriptor('test.gauge')], (observe) => tenants.forEach((tenant) => observe('test.gauge', 1, { tenant })));
+  gauges.register([descriptor('test.gauge')], () => tenants, (tenant, observe) => observe('test.gauge', 1, { tenant }));
   assert.equal((await collectPoints(reader)).length, 2);
   tenants = ['t2'];
   assert.deepEqual((await collectPoints(reader)).map((p) => p.attributes), [{ tenant: 't2' }]);
@@ -45,11 +44,25 @@ test('a gauge reports what is observed now: a series observed no more is not exp
 
 test('a failing callback is a collection error; the other registrations are still collected', async () => {
   const { gauges, reader } = setup();
-  gauges.register([descriptor('test.broken')], () => {
+  gauges.register([descriptor('test.broken')], () => [1], () => {
     throw new Error('boom');
   });
-  gauges.register([descriptor('test.gauge')], (observe) => observe('test.gauge', 3, {}));
+  gauges.register([descriptor('test.gauge')], () => [1], (_item, observe) => observe('test.gauge', 3, {}));
   const { resourceMetrics, errors } = await reader.collect();
   assert.equal(errors.length, 1);
   assert.deepEqual(resourceMetrics.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name)), ['test.gauge']);
+});
+
+test('a collection in chunks: about maxPoints points each, an item never split, every point once', async () => {
+  const { gauges } = setup();
+  const tenants = Array.from({ length: 10 }, (_, i) => `t${i}`);
+  gauges.register([descriptor('test.a'), descriptor('test.b')], () => tenants, (tenant, observe) => {
+    for (let service = 0; service < 3; service++) observe('test.a', service, { tenant, service });
+    observe('test.b', 1, { tenant });
+  });
+  const chunks: MetricData[][] = [];
+  for await (const chunk of gauges.collectChunks(10)) chunks.push(chunk.resourceMetrics.scopeMetrics.flatMap((s) => s.metrics));
+  assert.deepEqual(chunks.map((metrics) => metrics.reduce((n, m) => n + m.dataPoints.length, 0)), [12, 12, 12, 4]);
+  const tenantsOf = (metrics: MetricData[]) => new Set(metrics.flatMap((m) => m.dataPoints.map((p) => p.attributes['tenant'])));
+  assert.deepEqual(chunks.map((metrics) => [...tenantsOf(metrics)]), [['t0', 't1', 't2'], ['t3', 't4', 't5'], ['t6', 't7', 't8'], ['t9']]);
 });

@@ -1,0 +1,75 @@
+/**
+ * The floor the agent is measured against: only the HTTP requests the agent makes and a `JSON.parse` of each
+ * answer, at the same rate. Per tenant: OIDC discovery and a client-credentials token on its first poll, then
+ * `healthOverviews?$expand=issues` every interval. Same IPC protocol as `agent-process.ts`.
+ * Usage: `node bench/baseline-process.ts URL TENANTS INTERVAL_MS`.
+ */
+import type { AgentReport } from './agent-process.ts';
+import { BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, benchTenantId } from './scenario.ts';
+
+const [url, countText, intervalText] = process.argv.slice(2) as [string, string, string];
+const count = Number(countText);
+const intervalMs = Number(intervalText);
+const tokens = new Map<number, string>();
+const outcome = new Map<number, boolean>();
+const starts: number[] = [];
+const lags: number[] = [];
+const timers = new Set<NodeJS.Timeout>();
+let stopped = false;
+
+async function getJson(input: string, init?: RequestInit): Promise<{ ok: boolean; body: Record<string, unknown> }> {
+  const response = await fetch(input, init);
+  return { ok: response.ok, body: JSON.parse(await response.text()) as Record<string, unknown> };
+}
+
+async function fetchToken(index: number): Promise<string> {
+  const tenant = benchTenantId(index);
+  const discovery = await getJson(`${url}/${tenant}/v2.0/.well-known/openid-configuration`);
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: BENCH_CLIENT_ID, client_secret: BENCH_CLIENT_SECRET, scope: `${url}/.default` });
+  const token = await getJson(String(discovery.body.token_endpoint), { method: 'POST', body: form });
+  return String(token.body.access_token);
+}
+
+async function poll(index: number): Promise<void> {
+  try {
+    let token = tokens.get(index);
+    if (token === undefined) tokens.set(index, (token = await fetchToken(index)));
+    const graph = await getJson(`${url}/v1.0/admin/serviceAnnouncement/healthOverviews?$expand=issues`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
+    outcome.set(index, graph.ok && Array.isArray(graph.body.value));
+  } catch {
+    outcome.set(index, false);
+  }
+}
+
+function schedule(index: number, plannedAt: number): void {
+  const timer = setTimeout(() => {
+    timers.delete(timer);
+    if (stopped) return;
+    const startedAt = Date.now();
+    starts.push(startedAt);
+    lags.push(startedAt - plannedAt);
+    void poll(index).then(() => schedule(index, plannedAt + intervalMs));
+  }, Math.max(0, plannedAt - Date.now()));
+  timers.add(timer);
+}
+
+const begin = Date.now();
+for (let i = 0; i < count; i++) schedule(i, begin + Math.floor((i * intervalMs) / count));
+process.send!({ type: 'started' });
+process.on('message', (message: { type: string }) => {
+  if (message.type !== 'stop') return;
+  stopped = true;
+  for (const timer of timers) clearTimeout(timer);
+  const values = [...outcome.values()];
+  const report: AgentReport = {
+    starts,
+    lags,
+    ok: values.filter(Boolean).length,
+    failed: values.filter((v) => !v).length,
+    warnings: 0,
+    firstWarnings: [],
+  };
+  process.send!({ type: 'report', report }, undefined, {}, () => process.disconnect());
+});

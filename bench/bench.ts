@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SECRET_VARIABLE, writeAgentConfig } from './config-file.ts';
+import { measureCheck, type CheckMeasurement } from './measure-check.ts';
+import { measureProcess, type ProcessMeasurement } from './measure-process.ts';
+import { startOtlpCounter, type MetricExport } from './otlp-counter.ts';
+import { BENCH_CLIENT_SECRET } from './scenario.ts';
+
+const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+
+export interface BenchOptions {
+  readonly tenants: readonly number[];
+  readonly intervalMs: number;
+  /** Intervals per measured process, of which `warmup` (default 1) are not measured. */
+  readonly intervals: number;
+  readonly warmup?: number;
+  /** Runs of the agent: with the `m365.service.status` state set on (default config), off, or both. */
+  readonly serviceStatus: readonly boolean[];
+  /** `m365-health check` processes to time (0: skip). */
+  readonly checkRuns: number;
+  /** Directory for `--cpu-prof` profiles of the agent, if wanted. */
+  readonly cpuProfDir?: string;
+  readonly progress?: (line: string) => void;
+}
+
+/** One run of the agent, with the baseline of the same tenant count. */
+export interface AgentRun {
+  tenants: number;
+  intervalMs: number;
+  serviceStatus: boolean;
+  agent: ProcessMeasurement;
+  baseline: ProcessMeasurement;
+  /** Metrics exports received in the agent's steady window. */
+  exports: MetricExport[];
+  events: number;
+}
+
+export interface BenchResult {
+  runs: AgentRun[];
+  check: CheckMeasurement | undefined;
+}
+
+async function startSimulatorProcess(tenants: number): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [script('./simulator-process.ts'), String(tenants)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  return { child, url: (JSON.parse(line.toString()) as { url: string }).url };
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** `--cpu-prof` into a directory per measured process, when profiles are wanted. */
+function profileArgs(options: BenchOptions, kind: string): string[] {
+  return options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(options.cpuProfDir, kind)}`];
+}
+
+async function runAgentOnce(options: BenchOptions, dir: string, url: string, tenants: number, serviceStatus: boolean, simulatorPid: number) {
+  const receiver = await startOtlpCounter();
+  try {
+    const config = await writeAgentConfig({ dir, simulatorUrl: url, receiverUrl: receiver.url, tenants, intervalMs: options.intervalMs, serviceStatus });
+    const execArgv = profileArgs(options, serviceStatus ? 'agent-status-on' : 'agent-status-off');
+    const agent = await measureProcess({
+      script: script('./agent-process.ts'),
+      args: [config],
+      env: { [SECRET_VARIABLE]: BENCH_CLIENT_SECRET },
+      execArgv,
+      intervalMs: options.intervalMs,
+      intervals: options.intervals,
+      warmup: options.warmup,
+      companionPid: simulatorPid,
+    });
+    const [from, to] = agent.window;
+    const exports = receiver.metricExports.filter((e) => e.at >= from && e.at < to);
+    return { agent, exports, events: receiver.logs.records };
+  } finally {
+    await receiver.close();
+  }
+}
+
+/**
+ * Runs the whole bench: per tenant count, a simulator process; per state-set setting, the agent and the baseline
+ * side by side against it, so that both see the same machine (the ratio is what must not drift); then `check`.
+ */
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const progress = options.progress ?? (() => undefined);
+  const dir = await mkdtemp(join(tmpdir(), 'm365-bench-'));
+  const runs: AgentRun[] = [];
+  let check: CheckMeasurement | undefined;
+  try {
+    for (const tenants of options.tenants) {
+      const simulator = await startSimulatorProcess(tenants);
+      try {
+        for (const serviceStatus of options.serviceStatus) {
+          progress(`agent and baseline side by side: ${tenants} tenants, m365.service.status ${serviceStatus ? 'on' : 'off'}`);
+          const [agent, baseline] = await Promise.all([
+            runAgentOnce(options, dir, simulator.url, tenants, serviceStatus, simulator.child.pid!),
+            measureProcess({
+              script: script('./baseline-process.ts'),
+              args: [simulator.url, String(tenants), String(options.intervalMs)],
+              execArgv: profileArgs(options, 'baseline'),
+              intervalMs: options.intervalMs,
+              intervals: options.intervals,
+              warmup: options.warmup,
+            }),
+          ]);
+          runs.push({ tenants, intervalMs: options.intervalMs, serviceStatus, baseline, ...agent });
+        }
+        if (check === undefined && options.checkRuns > 0) {
+          progress(`check: ${options.checkRuns} processes`);
+          check = await measureCheck(simulator.url, options.checkRuns);
+        }
+      } finally {
+        await stopProcess(simulator.child);
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return { runs, check };
+}

@@ -1,0 +1,68 @@
+import { diag } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { GaugeProducer } from './gauge-producer.ts';
+
+/** The periodic export of the gauges, beside the SDK's reader. */
+export interface GaugeExport {
+  /** Exports the gauges now (after the export in progress, if any). */
+  forceFlush(): Promise<void>;
+  /** Stops the timer, exports a last time and shuts the exporter down. */
+  shutdown(): Promise<void>;
+}
+
+export interface GaugeExportOptions {
+  gauges: GaugeProducer;
+  exporter: PushMetricExporter;
+  intervalMs: number;
+  /** Points per export request. */
+  maxPoints: number;
+}
+
+function exportChunk(exporter: PushMetricExporter, chunk: Parameters<PushMetricExporter['export']>[0]): Promise<ExportResult> {
+  return new Promise((resolve) => exporter.export(chunk, resolve));
+}
+
+/**
+ * Exports the gauges every interval, as they are collected, a request of about `maxPoints` points at a time: ten
+ * thousand tenants' million points are never all in memory, and polls run between two requests. A failed request
+ * ends that export (the collector is down or refusing: the next interval tries again); failures go to the diag
+ * logger, like the SDK reader's.
+ */
+export function startGaugeExport(options: GaugeExportOptions): GaugeExport {
+  let running: Promise<void> | undefined;
+  async function exportAll(): Promise<void> {
+    for await (const chunk of options.gauges.collectChunks(options.maxPoints)) {
+      if (chunk.errors.length > 0) diag.error('gauge collection errors', ...chunk.errors);
+      if (chunk.resourceMetrics.scopeMetrics.length === 0) continue;
+      const result = await exportChunk(options.exporter, chunk.resourceMetrics);
+      if (result.code !== ExportResultCode.SUCCESS) {
+        diag.error('gauge export failed', result.error);
+        return;
+      }
+    }
+  }
+  function run(): Promise<void> {
+    running ??= exportAll()
+      .catch((error: unknown) => diag.error('gauge export failed', error))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  }
+  const timer = setInterval(() => void run(), options.intervalMs);
+  timer.unref();
+  const forceFlush = async () => {
+    await running;
+    await run();
+    await options.exporter.forceFlush();
+  };
+  return {
+    forceFlush,
+    async shutdown() {
+      clearInterval(timer);
+      await forceFlush();
+      await options.exporter.shutdown();
+    },
+  };
+}

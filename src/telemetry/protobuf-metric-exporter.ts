@@ -1,0 +1,26 @@
+import { OTLPMetricExporterBase, type OTLPMetricExporterOptions } from '@opentelemetry/exporter-metrics-otlp-http';
+import {
+  convertLegacyHttpOptions,
+  createOtlpHttpExportDelegate,
+  type OTLPExporterNodeConfigBase,
+} from '@opentelemetry/otlp-exporter-base/node-http';
+import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { createMetricsEncoder } from './metrics-encoder.ts';
+
+/**
+ * The OTLP/HTTP protobuf metrics exporter of the OpenTelemetry SDK (same transport, retries, compression and
+ * options) with {@link createMetricsEncoder}'s encoder, which encodes each attribute once instead of once per point.
+ */
+export function createProtobufMetricExporter(config: OTLPExporterNodeConfigBase & OTLPMetricExporterOptions): PushMetricExporter {
+  const encoder = createMetricsEncoder();
+  const serializer = {
+    serializeRequest: (request: ResourceMetrics) => encoder.encode(request),
+    // Partial-success details are not read back: a collector's rejections show in its own logs and metrics.
+    deserializeResponse: () => ({}),
+  };
+  const countItems = (request: ResourceMetrics) =>
+    request.scopeMetrics.reduce((sum, scope) => sum + scope.metrics.reduce((n, metric) => n + metric.dataPoints.length, 0), 0);
+  const options = convertLegacyHttpOptions(config, 'METRICS', 'v1/metrics', { 'Content-Type': 'application/x-protobuf' });
+  const delegate = createOtlpHttpExportDelegate(options, serializer, 'otlp_http_metric_exporter', { name: 'metric_data_point', countItems }, undefined);
+  return new OTLPMetricExporterBase(delegate, config);
+}

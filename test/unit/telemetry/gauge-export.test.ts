@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ValueType } from '@opentelemetry/api';
+import type { ExporterConfig } from '../../../src/config/types.ts';
+import { createTelemetrySdk, EXPORT_BATCH_POINTS } from '../../../src/telemetry/sdk.ts';
+import { startOtlpReceiver } from '../../helpers/otlp-receiver.ts';
+
+const TENANTS = Array.from({ length: 250 }, (_, i) => `tenant-${i}`);
+const PER_TENANT = 100;
+
+async function setup() {
+  const receiver = await startOtlpReceiver();
+  const exporter: ExporterConfig = {
+    endpoint: receiver.url, protocol: 'http/protobuf', headers: {}, intervalMs: 60_000, timeoutMs: 5_000, compression: 'none', temporality: 'cumulative',
+  };
+  const telemetry = createTelemetrySdk({ exporter, serviceName: 'test', serviceVersion: '0', resource: {} });
+  telemetry.gauges.register([{ name: 'test.gauge', description: '', unit: '1', valueType: ValueType.INT }], () => TENANTS, (tenant, observe) => {
+    for (let i = 0; i < PER_TENANT; i++) observe('test.gauge', i, { tenant, series: i });
+  });
+  const gaugeRequests = () => receiver.requests().filter((r) => r.path === '/v1/metrics').length;
+  return { receiver, telemetry, gaugeRequests };
+}
+
+test('the gauges go out over OTLP in requests of about EXPORT_BATCH_POINTS points, every series once', async () => {
+  const { receiver, telemetry, gaugeRequests } = await setup();
+  try {
+    await telemetry.forceFlush();
+    const points = receiver.metrics().filter((p) => p.name === 'test.gauge');
+    assert.equal(points.length, TENANTS.length * PER_TENANT);
+    assert.equal(new Set(points.map((p) => `${p.attributes['tenant']}/${p.attributes['series']}`)).size, points.length);
+    assert.equal(gaugeRequests(), Math.ceil((TENANTS.length * PER_TENANT) / EXPORT_BATCH_POINTS));
+  } finally {
+    await telemetry.shutdown(5_000);
+    await receiver.close();
+  }
+});
+
+test('a refused request ends that export; the next one sends everything again', async () => {
+  const { receiver, telemetry, gaugeRequests } = await setup();
+  try {
+    receiver.failNext(1, 400);
+    await telemetry.forceFlush();
+    assert.equal(gaugeRequests(), 1, 'no request after the refused one');
+    await telemetry.forceFlush();
+    assert.equal(receiver.metrics().filter((p) => p.name === 'test.gauge').length, TENANTS.length * PER_TENANT);
+  } finally {
+    await telemetry.shutdown(5_000);
+    await receiver.close();
+  }
+});

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ValueType } from '@opentelemetry/api';
+import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AggregationTemporality, DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { createMetricsEncoder } from '../../../src/telemetry/metrics-encoder.ts';
+
+const START: [number, number] = [1_795_000_000, 123_456_789];
+const END: [number, number] = [1_795_000_060, 999_999_999];
+
+function metric(name: string, type: DataPointType.GAUGE | DataPointType.SUM, valueType: ValueType, points: [Record<string, unknown>, number][], extra: object = {}): MetricData {
+  return {
+    descriptor: { name, description: `${name} description`, unit: name.endsWith('age') ? 's' : '', valueType },
+    aggregationTemporality: AggregationTemporality.CUMULATIVE,
+    dataPointType: type,
+    dataPoints: points.map(([attributes, value]) => ({ startTime: START, endTime: END, attributes: attributes as never, value })),
+    ...extra,
+  } as MetricData;
+}
+
+const tenant = { 'm365.tenant.id': '00000000-0000-4000-8000-000000000001', 'm365.tenant.name': 'contoso' };
+const long = 'x'.repeat(300);
+const REQUEST: ResourceMetrics = {
+  resource: resourceFromAttributes({ 'service.name': 'm365-health', 'service.instance.id': 'abc', 'deployment.environment.name': 'prod' }),
+  scopeMetrics: [
+    {
+      scope: { name: 'm365-health', version: '0.1.0' },
+      metrics: [
+        metric('m365.service.health', DataPointType.GAUGE, ValueType.INT, [
+          [{ ...tenant, 'm365.service.id': 'Exchange', 'm365.service.name': 'Exchange Online' }, 2],
+          [{ ...tenant, 'm365.service.id': 'microsoftteams', 'm365.service.name': 'Microsoft Teams — Besprechungen' }, 0],
+          [{ ...tenant, 'm365.service.id': 'SharePoint', 'm365.service.name': long }, 3],
+        ]),
+        metric('m365.data.age', DataPointType.GAUGE, ValueType.DOUBLE, [[tenant, 12.5], [{}, -0.25]]),
+        metric('m365.graph.requests', DataPointType.SUM, ValueType.INT, [
+          [{ ...tenant, 'http.response.status_code': 200 }, 42],
+          [{ ...tenant, 'http.response.status_code': 429, flag: true, ratio: 0.5, negative: -7, list: ['a', 'b'] }, 5_000_000_000],
+          [{ ...tenant, big: -(2 ** 40) }, -3],
+        ], { isMonotonic: true }),
+        { ...metric('test.delta', DataPointType.SUM, ValueType.DOUBLE, [[tenant, 1.5]], { isMonotonic: false }), aggregationTemporality: AggregationTemporality.DELTA },
+      ],
+    },
+    { scope: { name: 'other-scope' }, metrics: [metric('test.other', DataPointType.GAUGE, ValueType.INT, [[{ a: 'b' }, 1]])] },
+  ],
+};
+
+test('encodes exactly the bytes of the OpenTelemetry protobuf serializer, also when the encodings come from its cache', () => {
+  const encoder = createMetricsEncoder();
+  const expected = Buffer.from(ProtobufMetricsSerializer.serializeRequest(REQUEST)!);
+  assert.ok(expected.length > 1000);
+  assert.deepEqual(Buffer.from(encoder.encode(REQUEST)), expected);
+  assert.deepEqual(Buffer.from(encoder.encode(REQUEST)), expected, 'second encoding, attributes from the cache');
+});
+
+test('many points: lengths past one byte, a growing buffer, times shared by a collection', () => {
+  const points: [Record<string, unknown>, number][] = Array.from({ length: 5_000 }, (_, i) => [{ ...tenant, 'm365.service.id': `service-${i % 27}`, state: `s${i}` }, i % 2]);
+  const request: ResourceMetrics = { ...REQUEST, scopeMetrics: [{ scope: { name: 'm365-health' }, metrics: [metric('m365.service.status', DataPointType.GAUGE, ValueType.INT, points)] }] };
+  const expected = Buffer.from(ProtobufMetricsSerializer.serializeRequest(request)!);
+  assert.deepEqual(Buffer.from(createMetricsEncoder().encode(request)), expected);
+});
+
+test('refuses a histogram rather than sending it wrong', () => {
+  const histogram = { ...metric('test.h', DataPointType.GAUGE, ValueType.DOUBLE, []), dataPointType: DataPointType.HISTOGRAM } as unknown as MetricData;
+  const request: ResourceMetrics = { ...REQUEST, scopeMetrics: [{ scope: { name: 'x' }, metrics: [histogram] }] };
+  assert.throws(() => createMetricsEncoder().encode(request), /only gauges and sums/);
+});
