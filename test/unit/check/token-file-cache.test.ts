@@ -123,7 +123,7 @@ describe('createTokenFileCache', () => {
 
 describe('resolveStatefileDir', () => {
   test('--statefile-dir wins, relative to the working directory', async () => {
-    assert.equal(await resolveStatefileDir({ given: 'state', env: {}, cwd: '/work' }), '/work/state');
+    assert.equal(await resolveStatefileDir({ given: 'state', env: {}, cwd: '/srv/m365' }), '/srv/m365/state');
   });
 
   test("Centreon's shared directory when writable, else the user's cache", async () => {
