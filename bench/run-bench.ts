@@ -4,7 +4,8 @@
  *   node bench/run-bench.ts [--tenants 1000,10000] [--interval 60] [--intervals 4] [--warmup 1] [--status both|on|off]
  *                           [--check-runs 10] [--write bench/results.md] [--json FILE] [--cpu-prof DIR] [--quick]
  *
- * `--quick` is the CI variant: 200 tenants, 5 s interval, 4 intervals of which 2 warm up, no check processes.
+ * `--quick`: 200 tenants, 5 s interval, 4 intervals of which 2 warm up, no check processes (test/bench/quick.test.ts
+ * runs the same with the state set off in `npm test`).
  * `--write` replaces the generated block of a results file, keeping the text around it.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -33,7 +34,7 @@ function optionsFrom(argv: string[]): BenchOptions & { write?: string; json?: st
     },
   });
   const quick = values.quick === true;
-  const status = values.status ?? (quick ? 'on' : 'both');
+  const status = values.status ?? 'both';
   return {
     tenants: (values.tenants ?? (quick ? '200' : '1000,10000')).split(',').map(Number),
     intervalMs: Number(values.interval ?? (quick ? '5' : '60')) * 1000,
