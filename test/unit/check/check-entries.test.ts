@@ -2,16 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildCheckEntries } from '../../../src/check/check-entries.ts';
 import type { EntryFilters } from '../../../src/check/check-options.ts';
-import { makeIssue, makeService } from './make-services.ts';
+import { ALL, makeIssue, makeService } from './make-services.ts';
 
-const ALL: EntryFilters = {
-  includeServiceName: undefined,
-  excludeServiceName: undefined,
-  includeClassification: undefined,
-  excludeClassification: undefined,
-  excludeResolved: true,
-  featureName: undefined,
-};
 
 const tm1 = makeIssue({ id: 'TM1', service: 'Microsoft Teams', classification: 'incident', title: 'Calls drop', feature: 'Calling', featureGroup: 'Audio and Video' });
 const tm2 = makeIssue({ id: 'TM2', service: 'Microsoft Teams', classification: 'advisory', title: 'Slow chat', status: 'investigating' });

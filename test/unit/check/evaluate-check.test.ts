@@ -6,16 +6,8 @@ import { evaluateCheck } from '../../../src/check/evaluate-check.ts';
 import { formatServiceList, formatServiceListJson, selectListedServices } from '../../../src/check/format-service-list.ts';
 import { compileStatusRules } from '../../../src/check/status-rules.ts';
 import { M365Error } from '../../../src/errors.ts';
-import { makeIssue, makeService } from './make-services.ts';
+import { ALL, makeIssue, makeService } from './make-services.ts';
 
-const ALL: EntryFilters = {
-  includeServiceName: undefined,
-  excludeServiceName: undefined,
-  includeClassification: undefined,
-  excludeClassification: undefined,
-  excludeResolved: true,
-  featureName: undefined,
-};
 
 const services = [
   makeService('Exchange', 'Exchange Online', 'serviceDegradation', [

@@ -3,16 +3,8 @@ import { describe, test } from 'node:test';
 import type { EntryFilters } from '../../../src/check/check-options.ts';
 import { buildLegacyServices } from '../../../src/check/legacy-features.ts';
 import { worstIssue } from '../../../src/health/feature-groups.ts';
-import { makeIssue, makeService } from './make-services.ts';
+import { ALL, makeIssue, makeService } from './make-services.ts';
 
-const ALL: EntryFilters = {
-  includeServiceName: undefined,
-  excludeServiceName: undefined,
-  includeClassification: undefined,
-  excludeClassification: undefined,
-  excludeResolved: true,
-  featureName: undefined,
-};
 
 const rows = (filters: EntryFilters, services: Parameters<typeof buildLegacyServices>[0]) =>
   buildLegacyServices(services, filters).map((s) => [`${s.service.name}: ${s.service.status}`, ...s.features.map((f) => `${f.name}: ${f.status}`)]);

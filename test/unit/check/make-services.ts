@@ -1,3 +1,4 @@
+import type { EntryFilters } from '../../../src/check/check-options.ts';
 import type { Issue, Service } from '../../../src/health/model.ts';
 import { parseClassification, parseServiceStatus } from '../../../src/health/status.ts';
 
@@ -27,3 +28,13 @@ export function makeIssue(fields: Partial<Omit<Issue, 'status' | 'classification
 export function makeService(id: string, name: string, status = 'serviceOperational', issues: Issue[] = []): Service {
   return { id, name, status: parseServiceStatus(status), rawStatus: status, issues };
 }
+
+/** Filters that keep everything but resolved issues: the check's defaults. */
+export const ALL: EntryFilters = {
+  includeServiceName: undefined,
+  excludeServiceName: undefined,
+  includeClassification: undefined,
+  excludeClassification: undefined,
+  excludeResolved: true,
+  featureName: undefined,
+};
