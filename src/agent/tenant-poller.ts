@@ -106,7 +106,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       const snapshot = await fetchServiceHealth(graph, request);
       const views = evaluateSnapshot(snapshot, rule);
       const step = advanceMemory(memory, snapshot, views);
-      status.views = retainViews(views);
+      status.views = retainViews(views, status.views);
       status.lastSuccessAt = snapshot.fetchedAt;
       const read = messages ? await readMessages(step.memory, request) : undefined;
       memory = read?.memory ?? step.memory;

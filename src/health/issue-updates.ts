@@ -1,3 +1,4 @@
+import { keepIfSame } from './keep-if-same.ts';
 import type { Classification, Issue, ServiceStatus, Snapshot } from './model.ts';
 
 /** What is remembered of an issue to tell a new version from one already reported. */
@@ -61,13 +62,18 @@ export function detectIssueUpdates(
 ): { versions: Record<string, IssueVersion>; updates: IssueUpdate[] } {
   const versions: Record<string, IssueVersion> = {};
   const updates: IssueUpdate[] = [];
+  let unchanged = previous !== undefined;
   for (const service of snapshot.services) {
     for (const issue of service.issues) {
       const current = issueVersion(issue);
+      const before = previous?.[issue.id];
+      if (before !== undefined && sameVersion(before, current)) {
+        versions[issue.id] = before;
+        continue;
+      }
       versions[issue.id] = current;
+      unchanged = false;
       if (previous === undefined) continue;
-      const before = previous[issue.id];
-      if (before !== undefined && sameVersion(before, current)) continue;
       if (before === undefined && issue.isResolved && !modifiedAfter(issue, since)) continue;
       updates.push({
         kind: 'issue_update',
@@ -81,5 +87,6 @@ export function detectIssueUpdates(
       });
     }
   }
-  return { versions, updates };
+  // The memory of a quiet poll is the previous one, objects and all (see keepIfSame).
+  return { versions: unchanged ? keepIfSame(previous!, versions) : versions, updates };
 }

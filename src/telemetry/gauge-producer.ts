@@ -12,9 +12,13 @@ import {
   type MetricProducer,
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { PartsDataPoint, type AttributeParts } from './attribute-parts.ts';
 
-/** Reports the current value of one series of a registered gauge. */
-export type ObserveGauge = (name: string, value: number, attributes: Attributes) => void;
+/**
+ * Reports the current value of one series of a registered gauge; its attributes as one object, or as shared parts
+ * (what the protobuf encoder copies instead of encoding: {@link AttributeParts}).
+ */
+export type ObserveGauge = (name: string, value: number, attributes: Attributes | AttributeParts) => void;
 
 /** Where gauges read straight from the agent's state are registered. */
 export interface GaugeRegistry {
@@ -99,7 +103,11 @@ class Chunk {
     this.#observe = (name, value, attributes) => {
       const points = this.#current.get(name);
       if (!points) return;
-      points.push({ startTime: this.#startTime, endTime: this.#endTime, attributes, value });
+      points.push(
+        Array.isArray(attributes)
+          ? new PartsDataPoint(this.#startTime, this.#endTime, value, attributes as AttributeParts)
+          : { startTime: this.#startTime, endTime: this.#endTime, attributes: attributes as Attributes, value },
+      );
       this.points++;
     };
     if (descriptors) this.use(descriptors);

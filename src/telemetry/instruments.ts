@@ -1,8 +1,10 @@
 import { ValueType, type Attributes, type BatchObservableResult, type Counter, type Meter, type Observable } from '@opentelemetry/api';
 import { isStale, type TenantStatus } from '../agent/tenant-status.ts';
+import type { TenantConfig } from '../config/types.ts';
 import { HEALTH_UNKNOWN, type ServiceStatus } from '../health/model.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
 import { findMetric, METRICS, type MetricDefinition } from './catalogue.ts';
+import { PartInterner, type AttributeParts } from './attribute-parts.ts';
 import type { GaugeRegistry } from './gauge-producer.ts';
 import * as sc from './semconv.ts';
 
@@ -84,7 +86,7 @@ function instrumentOptions(metric: MetricDefinition) {
 function observeInto(result: BatchObservableResult, gauges: ReadonlyMap<string, Observable>): Observe {
   return (name, value, attributes) => {
     const gauge = gauges.get(name);
-    if (gauge) result.observe(gauge, value, attributes);
+    if (gauge) result.observe(gauge, value, Array.isArray(attributes) ? (Object.assign({}, ...attributes) as Attributes) : (attributes as Attributes));
   };
 }
 
@@ -98,10 +100,32 @@ function observeStatus(status: TenantStatus, now: number, observe: Observe): voi
   observeServices(status, now, observe);
 }
 
-type Observe = (name: string, value: number, attributes: Attributes) => void;
+type Observe = (name: string, value: number, attributes: Attributes | AttributeParts) => void;
+
+/** The tenant's identity part of its series, one frozen object per tenant configuration. */
+const tenantParts = new WeakMap<TenantConfig, AttributeParts>();
+/** Service, state, classification and feature parts: the same few hundred in every tenant. */
+const parts = new PartInterner();
+const STATE_PARTS = STATE_SET_STATUSES.map((state) => parts.get(sc.ATTR_SERVICE_STATUS, state));
+const OTHER_STATE = STATE_SET_STATUSES.indexOf('other' satisfies ServiceStatus);
+const CLASSIFICATIONS = ['incident', 'advisory'] as const;
+const CLASSIFICATION_PARTS = CLASSIFICATIONS.map((classification) => parts.get(sc.ATTR_ISSUE_CLASSIFICATION, classification));
+
+/** A view's service part, and a feature's: the views of a quiet poll are those of the one before (retained-views.ts). */
+const viewParts = new WeakMap<object, Readonly<Attributes>>();
+
+function cachedPart<K extends object, V>(cache: WeakMap<K, V>, key: K, make: () => V): V {
+  let part = cache.get(key);
+  if (part === undefined) cache.set(key, (part = make()));
+  return part;
+}
+
+function tenantPart(tenant: TenantConfig): AttributeParts {
+  return cachedPart(tenantParts, tenant, () => [parts.get(sc.ATTR_TENANT_ID, tenant.tenantId, sc.ATTR_TENANT_NAME, tenant.name)]);
+}
 
 function observeTenant(status: TenantStatus, now: number, observe: Observe): void {
-  const attributes = tenantAttributes(status);
+  const attributes = tenantPart(status.tenant);
   if (status.lastPollDurationMs !== undefined) observe(sc.METRIC_POLL_DURATION, status.lastPollDurationMs / 1000, attributes);
   if (status.lastPollOk !== undefined) observe(sc.METRIC_POLL_SUCCESS, status.lastPollOk ? 1 : 0, attributes);
   if (status.lastSuccessAt !== undefined) observe(sc.METRIC_DATA_AGE, (now - status.lastSuccessAt) / 1000, attributes);
@@ -112,21 +136,29 @@ function observeTenant(status: TenantStatus, now: number, observe: Observe): voi
 function observeServices(status: TenantStatus, now: number, observe: Observe): void {
   if (status.views === undefined) return;
   const stale = isStale(status, now);
-  const tenant = tenantAttributes(status);
+  const [tenant] = tenantPart(status.tenant) as [Readonly<Attributes>];
   for (const view of status.views) {
-    const attributes = { ...tenant, [sc.ATTR_SERVICE_ID]: view.id, [sc.ATTR_SERVICE_NAME]: view.name };
-    observe(sc.METRIC_SERVICE_HEALTH, stale ? HEALTH_UNKNOWN : view.health, attributes);
-    const current: ServiceStatus = STATE_SET_STATUSES.includes(view.status) ? view.status : 'other';
-    for (const state of STATE_SET_STATUSES) {
-      observe(sc.METRIC_SERVICE_STATUS, state === current ? 1 : 0, { ...attributes, [sc.ATTR_SERVICE_STATUS]: state });
+    const service = cachedPart(viewParts, view, () => parts.get(sc.ATTR_SERVICE_ID, view.id, sc.ATTR_SERVICE_NAME, view.name));
+    observe(sc.METRIC_SERVICE_HEALTH, stale ? HEALTH_UNKNOWN : view.health, [tenant, service]);
+    const index = STATE_SET_STATUSES.indexOf(view.status);
+    const current = index < 0 ? OTHER_STATE : index;
+    for (let i = 0; i < STATE_PARTS.length; i++) {
+      observe(sc.METRIC_SERVICE_STATUS, i === current ? 1 : 0, [tenant, service, STATE_PARTS[i]!]);
     }
-    for (const classification of ['incident', 'advisory'] as const) {
-      const count = view.openIssues.filter((issue) => issue.classification === classification).length;
-      observe(sc.METRIC_SERVICE_ISSUES, count, { ...attributes, [sc.ATTR_ISSUE_CLASSIFICATION]: classification });
+    for (let i = 0; i < CLASSIFICATIONS.length; i++) {
+      const count = countIssues(view.openIssues, CLASSIFICATIONS[i]!);
+      observe(sc.METRIC_SERVICE_ISSUES, count, [tenant, service, CLASSIFICATION_PARTS[i]!]);
     }
     for (const feature of view.features) {
       const health = stale ? HEALTH_UNKNOWN : feature.health;
-      observe(sc.METRIC_FEATURE_HEALTH, health, { ...attributes, [sc.ATTR_FEATURE_GROUP]: feature.group, [sc.ATTR_FEATURE_NAME]: feature.group });
+      const group = cachedPart(viewParts, feature, () => parts.get(sc.ATTR_FEATURE_GROUP, feature.group, sc.ATTR_FEATURE_NAME, feature.group));
+      observe(sc.METRIC_FEATURE_HEALTH, health, [tenant, service, group]);
     }
   }
+}
+
+function countIssues(issues: readonly { classification: string }[], classification: string): number {
+  let count = 0;
+  for (const issue of issues) if (issue.classification === classification) count++;
+  return count;
 }

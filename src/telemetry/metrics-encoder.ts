@@ -1,6 +1,7 @@
 import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
 import { ValueType } from '@opentelemetry/api';
 import { AggregationTemporality, DataPointType, type DataPoint, type MetricData, type ResourceMetrics, type ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import { PartsDataPoint } from './attribute-parts.ts';
 import { FIXED64, LENGTH_DELIMITED, ProtobufWriter, VARINT, varintSize } from './protobuf-writer.ts';
 
 /** Encodes `ExportMetricsServiceRequest`s (OTLP/protobuf). */
@@ -42,6 +43,20 @@ export function createMetricsEncoder(): MetricsEncoder {
     return encoded;
   }
 
+  // The attribute fields of each shared part (see attribute-parts.ts), encoded once while the part lives.
+  const parts = new WeakMap<object, Uint8Array>();
+  const partWriter = new ProtobufWriter(1024);
+  function part(values: Attributes): Uint8Array {
+    let encoded = parts.get(values);
+    if (encoded === undefined) {
+      partWriter.pos = 0;
+      attributes(partWriter, 7, values);
+      encoded = partWriter.finish().slice();
+      parts.set(values, encoded);
+    }
+    return encoded;
+  }
+
   function attributes(writer: ProtobufWriter, field: number, values: Attributes): void {
     for (const key in values) {
       if (!Object.prototype.hasOwnProperty.call(values, key) || values[key] === undefined) continue;
@@ -61,7 +76,7 @@ export function createMetricsEncoder(): MetricsEncoder {
       writer.tag(2, VARINT);
       writer.varint(0);
       writer.end(resource);
-      for (const scope of resourceMetrics.scopeMetrics) writeScope(writer, scope, { keyValue, attributes });
+      for (const scope of resourceMetrics.scopeMetrics) writeScope(writer, scope, { keyValue, attributes, part });
       if (resourceMetrics.resource.schemaUrl) {
         writer.tag(3, LENGTH_DELIMITED);
         writer.string(resourceMetrics.resource.schemaUrl);
@@ -74,6 +89,8 @@ export function createMetricsEncoder(): MetricsEncoder {
 
 interface AttributeCodec {
   keyValue(key: string, value: AttributeValue): Uint8Array;
+  /** The encoded data-point attribute fields (7) of one shared part. */
+  part(values: Attributes): Uint8Array;
   attributes(writer: ProtobufWriter, field: number, values: Attributes): void;
 }
 
@@ -137,6 +154,17 @@ const pointKeyValues: Uint8Array[] = [];
 function writePoint(writer: ProtobufWriter, point: DataPoint<number>, isInt: boolean, codec: AttributeCodec): void {
   let count = 0;
   let length = 27;
+  if (point instanceof PartsDataPoint) {
+    // The parts' encodings are whole attribute fields: copied one after the other.
+    for (const values of point.parts) {
+      const encoded = codec.part(values);
+      pointKeyValues[count++] = encoded;
+      length += encoded.length;
+    }
+    writeHead(writer, point, isInt, length);
+    for (let i = 0; i < count; i++) writer.raw(pointKeyValues[i]!);
+    return;
+  }
   for (const key in point.attributes) {
     const value = point.attributes[key];
     if (value === undefined || !Object.prototype.hasOwnProperty.call(point.attributes, key)) continue;
@@ -144,6 +172,15 @@ function writePoint(writer: ProtobufWriter, point: DataPoint<number>, isInt: boo
     pointKeyValues[count++] = encoded;
     length += 1 + varintSize(encoded.length) + encoded.length;
   }
+  writeHead(writer, point, isInt, length);
+  for (let i = 0; i < count; i++) {
+    writer.tag(7, LENGTH_DELIMITED);
+    writer.bytes(pointKeyValues[i]!);
+  }
+}
+
+/** The point's tag and length, its times and its value: everything before the attributes. */
+function writeHead(writer: ProtobufWriter, point: DataPoint<number>, isInt: boolean, length: number): void {
   writer.tag(1, LENGTH_DELIMITED);
   writer.varint(length);
   writer.tag(2, FIXED64);
@@ -157,30 +194,22 @@ function writePoint(writer: ProtobufWriter, point: DataPoint<number>, isInt: boo
     writer.tag(4, FIXED64);
     writer.double(point.value);
   }
-  for (let i = 0; i < count; i++) {
-    writer.tag(7, LENGTH_DELIMITED);
-    writer.bytes(pointKeyValues[i]!);
-  }
 }
 
-let lastTime: HrTime | undefined;let lastLow = 0;
-let lastHigh = 0;
+/** Each time of a collection as fixed64 bytes, computed once: its points share one start and one end time. */
+const encodedTimes = new WeakMap<HrTime, Uint8Array>();
 
-/** Nanoseconds since the epoch as fixed64; points of one collection share their time, computed once. */
+/** Nanoseconds since the epoch as fixed64. */
 function writeTime(writer: ProtobufWriter, time: HrTime): void {
-  if (time !== lastTime || time[0] !== lastSeconds || time[1] !== lastNanos) {
+  let encoded = encodedTimes.get(time);
+  if (encoded === undefined) {
     const nanos = BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
-    lastTime = time;
-    lastSeconds = time[0];
-    lastNanos = time[1];
-    lastLow = Number(nanos & 0xffffffffn);
-    lastHigh = Number(nanos >> 32n);
+    encoded = new Uint8Array(8);
+    new DataView(encoded.buffer).setBigUint64(0, BigInt.asUintN(64, nanos), true);
+    encodedTimes.set(time, encoded);
   }
-  writer.fixed64(lastLow, lastHigh);
+  writer.raw(encoded);
 }
-
-let lastSeconds = 0;
-let lastNanos = 0;
 
 function writeKeyValue(writer: ProtobufWriter, key: string, value: AttributeValue): void {
   writer.tag(1, LENGTH_DELIMITED);

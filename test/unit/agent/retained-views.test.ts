@@ -22,3 +22,22 @@ test('kept views drop the posts of open issues and keep everything else; the eva
   assert.deepEqual(kept[1], { ...degraded, openIssues: [{ ...issue, posts: [] }] });
   assert.equal(degraded.openIssues[0]!.posts.length, 1);
 });
+
+test('what did not change since the last poll is the object kept then: a view, or the whole list', () => {
+  const first = retainViews([view([]), view([issue])]);
+  const same = retainViews([view([]), view([{ ...issue, posts: [] }])], first);
+  assert.equal(same, first, 'nothing changed: the same list');
+  const updated = retainViews([view([]), view([{ ...issue, lastModifiedDateTime: '2026-01-01T02:00:00Z' }])], first);
+  assert.notEqual(updated, first);
+  assert.equal(updated[0], first[0], 'the unchanged view is kept');
+  assert.equal(updated[1]!.openIssues[0]!.lastModifiedDateTime, '2026-01-01T02:00:00Z');
+  for (const changed of [
+    { ...view([issue]), health: 1 as const },
+    { ...view([issue]), features: [{ group: 'E-Mail timely delivery', health: 2 as const }] },
+    view([{ ...issue, title: 'Mail delayed for some' }]),
+    view([]),
+  ]) {
+    assert.notEqual(retainViews([view([]), changed], first)[1], first[1], JSON.stringify(changed).slice(0, 80));
+  }
+  assert.notEqual(retainViews([view([])], first), first, 'a service gone');
+});

@@ -68,3 +68,20 @@ describe('htmlToPlainText', () => {
     assert.equal(htmlToPlainText('<p unclosed <b>bold</b> &bogus; &#99999999;'), 'bold &bogus; &#99999999;');
   });
 });
+
+describe('memory of a quiet poll', () => {
+  test('is the previous memory, objects and all, until something changes or goes away', () => {
+    const t0 = Date.parse('2026-11-27T09:00:00Z');
+    const first = poll(undefined, [issue({ id: 'A' }), issue({ id: 'B' })], t0).memory;
+    const quiet = poll(first, [issue({ id: 'A' }), issue({ id: 'B' })], t0 + 60_000);
+    assert.deepEqual(quiet.updates, []);
+    assert.equal(quiet.memory.issues, first.issues, 'same issues: the same record');
+    assert.equal(quiet.memory.services, first.services, 'same services: the same record');
+    const updated = poll(quiet.memory, [issue({ id: 'A' }), issue({ id: 'B', lastModifiedDateTime: '2026-11-27T10:30:00Z' })], t0 + 120_000);
+    assert.notEqual(updated.memory.issues, first.issues);
+    assert.equal(updated.memory.issues.A, first.issues.A, 'the unchanged issue keeps its object');
+    assert.equal(updated.memory.issues.B!.lastModified, '2026-11-27T10:30:00Z');
+    const gone = poll(updated.memory, [issue({ id: 'A' })], t0 + 180_000);
+    assert.deepEqual(Object.keys(gone.memory.issues), ['A'], 'an issue gone is forgotten');
+  });
+});

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { ValueType } from '@opentelemetry/api';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AggregationTemporality, DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, DataPointType, type DataPoint, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { PartsDataPoint } from '../../../src/telemetry/attribute-parts.ts';
 import { createMetricsEncoder } from '../../../src/telemetry/metrics-encoder.ts';
 
 const START: [number, number] = [1_795_000_000, 123_456_789];
@@ -64,4 +65,25 @@ test('refuses a histogram rather than sending it wrong', () => {
   const histogram = { ...metric('test.h', DataPointType.GAUGE, ValueType.DOUBLE, []), dataPointType: DataPointType.HISTOGRAM } as unknown as MetricData;
   const request: ResourceMetrics = { ...REQUEST, scopeMetrics: [{ scope: { name: 'x' }, metrics: [histogram] }] };
   assert.throws(() => createMetricsEncoder().encode(request), /only gauges and sums/);
+});
+
+test('points made of shared attribute parts encode like the same points with flat attributes', () => {
+  const tenantPart = Object.freeze({ ...tenant });
+  const services = ['Exchange', 'microsoftteams', 'Ünïcode service'].map((id) => Object.freeze({ 'm365.service.id': id, 'm365.service.name': `${id} name` }));
+  const states = ['serviceOperational', 'serviceDegradation'].map((state) => Object.freeze({ 'm365.service.status': state }));
+  const points = services.flatMap((service, i) => [
+    new PartsDataPoint(START, END, i, [tenantPart, service]),
+    ...states.map((state, j) => new PartsDataPoint(START, END, j, [tenantPart, service, state])),
+  ]);
+  const flat = points.map((point) => ({ startTime: START, endTime: END, value: point.value, attributes: { ...point.attributes } }));
+  const request = (dataPoints: DataPoint<number>[]): ResourceMetrics => ({
+    ...REQUEST,
+    scopeMetrics: [{ scope: { name: 'm365-health' }, metrics: [{ ...metric('m365.service.status', DataPointType.GAUGE, ValueType.INT, []), dataPoints } as MetricData] }],
+  });
+  const expected = Buffer.from(ProtobufMetricsSerializer.serializeRequest(request(flat))!);
+  const encoder = createMetricsEncoder();
+  assert.deepEqual(Buffer.from(encoder.encode(request(points))), expected);
+  assert.deepEqual(Buffer.from(encoder.encode(request(points))), expected, 'second encoding, parts from the cache');
+  assert.deepEqual(Buffer.from(encoder.encode(request(flat))), expected, 'flat points through the same encoder');
+  assert.deepEqual(points[1]!.attributes, { ...tenant, 'm365.service.id': 'Exchange', 'm365.service.name': 'Exchange name', 'm365.service.status': 'serviceOperational' });
 });
