@@ -1,5 +1,7 @@
 import type { ServiceView } from '../health/evaluate.ts';
 import type { FeatureView } from '../health/feature-health.ts';
+import { StringPool } from '../graph/string-pool.ts';
+import { Interner } from '../health/interner.ts';
 import type { Issue } from '../health/model.ts';
 
 /**
@@ -17,13 +19,33 @@ export function retainViews(views: readonly ServiceView[], previous?: readonly S
     const before = previous?.[index];
     if (before !== undefined && sameView(before, view)) return before;
     changed = true;
-    return view.openIssues.length === 0 ? view : { ...view, openIssues: view.openIssues.map(withoutPosts) };
+    return shareView(view);
   });
   return changed ? kept : previous!;
 }
 
+const features = new Interner<readonly FeatureView[]>();
+const quietViews = new Interner<ServiceView>();
+const NO_ISSUES = Object.freeze([]) as unknown as Issue[];
+
+/**
+ * The view to keep: without posts, its feature list shared with every service showing the same (most show every
+ * group healthy), and itself shared when it has no open issue (most services of most tenants).
+ */
+function shareView(view: ServiceView): ServiceView {
+  let key = view.id;
+  for (const feature of view.features) key += `\u0000${feature.health}${feature.group}`;
+  const shared = features.intern(key, () => view.features.map((feature) => Object.freeze({ ...feature })));
+  if (view.openIssues.length > 0) return { ...view, features: shared, openIssues: view.openIssues.map(withoutPosts) };
+  const viewKey = `${view.name}\u0000${view.status}\u0000${view.rawStatus}\u0000${view.health}\u0000${key}`;
+  return quietViews.intern(viewKey, () => ({ ...view, features: shared, openIssues: NO_ISSUES }));
+}
+
+/** Titles and impact texts of the open issues kept: Microsoft's incidents are global, so tenants share them. */
+const texts = new StringPool(10_000);
+
 function withoutPosts(issue: Issue): Issue {
-  return { ...issue, posts: [] };
+  return { ...issue, title: texts.intern(issue.title), impactDescription: texts.intern(issue.impactDescription), posts: [] };
 }
 
 /** Whether a kept view shows the same as a fresh one (posts aside). */

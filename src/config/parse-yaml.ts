@@ -1,4 +1,5 @@
 import { LineCounter, Lexer, parseDocument } from 'yaml';
+import type { SourceMap } from './locate.ts';
 import type { YAMLError } from 'yaml';
 import { checkNodes } from './check-nodes.ts';
 import { MAX_FILE_BYTES } from './read-bounded.ts';
@@ -29,20 +30,16 @@ export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: u
     sink.problems.push({ path: '', ...positionInText(text, tooDeep), message: flowDepthMessage(), file: sink.file });
     return { ok: false };
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
-    prettyErrors: false,
-    logLevel: 'silent',
-    uniqueKeys: false,
-    resolveKnownTags: false,
-  });
-  sink.source = { doc, lineCounter };
+  const source = parseSource(text);
+  const { doc } = source;
+  sink.source = source;
   reportSyntaxErrors(doc.errors, doc.warnings, sink);
   checkNodes(doc.contents, sink);
   if (sink.problems.length > 0) return { ok: false };
   try {
-    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+    const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    sink.source = lazySource(text);
+    return { ok: true, value };
   } catch (error) {
     reportProblem(sink, [], `invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
     return { ok: false };
@@ -87,4 +84,27 @@ function positionInText(text: string, offset: number): { line: number; column: n
 
 function flowDepthMessage(): string {
   return `invalid YAML: flow collections ("[…]", "{…}") nested more than ${MAX_FLOW_DEPTH} levels deep`;
+}
+
+function parseSource(text: string): SourceMap {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: 'silent', uniqueKeys: false, resolveKnownTags: false });
+  return { doc, lineCounter };
+}
+
+/**
+ * The source map of a file that parsed cleanly, parsed again only if a later check (the schema, duplicate names)
+ * has a problem to locate in it: ten `tenants_from` files of a thousand tenants otherwise held ten documents with
+ * every node's position at once, some 200 MB of heap that the process kept long after loading.
+ */
+function lazySource(text: string): SourceMap {
+  let parsed: SourceMap | undefined;
+  return {
+    get doc() {
+      return (parsed ??= parseSource(text)).doc;
+    },
+    get lineCounter() {
+      return (parsed ??= parseSource(text)).lineCounter;
+    },
+  };
 }

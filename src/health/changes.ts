@@ -1,4 +1,5 @@
 import type { Health, Issue, ServiceStatus } from './model.ts';
+import { Interner } from './interner.ts';
 import { keepIfSame } from './keep-if-same.ts';
 import type { ServiceView } from './evaluate.ts';
 
@@ -31,6 +32,13 @@ export interface DetectedChanges {
   changes: StatusChange[];
 }
 
+const remembered = new Interner<RememberedService>();
+
+/** What is remembered of a service, one shared copy per name, status and health. */
+function rememberService(view: ServiceView): RememberedService {
+  return remembered.intern(`${view.name}\u0000${view.status}\u0000${view.health}`, () => ({ name: view.name, status: view.status, health: view.health }));
+}
+
 /**
  * Compares a fresh evaluation with what was remembered: one change per service whose status or health differs
  * (an advisory escalated to an incident keeps `serviceDegradation` but becomes critical). A service
@@ -46,7 +54,7 @@ export function detectStatusChanges(
   for (const view of views) {
     const before = previous?.[view.id];
     const same = before !== undefined && before.status === view.status && before.health === view.health;
-    services[view.id] = same && before.name === view.name ? before : { name: view.name, status: view.status, health: view.health };
+    services[view.id] = same && before.name === view.name ? before : rememberService(view);
     if (before === undefined || same) continue;
     changes.push({
       kind: 'status_change',

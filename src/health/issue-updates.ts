@@ -1,3 +1,4 @@
+import { Interner } from './interner.ts';
 import { keepIfSame } from './keep-if-same.ts';
 import type { Classification, Issue, ServiceStatus, Snapshot } from './model.ts';
 
@@ -33,6 +34,14 @@ export function issueVersion(issue: Issue): IssueVersion {
     classification: issue.classification,
     isResolved: issue.isResolved,
   };
+}
+
+const sharedVersions = new Interner<IssueVersion>();
+
+/** One shared copy of each version: the tenants that see an issue see the same versions of it. */
+function shareVersion(version: IssueVersion): IssueVersion {
+  const key = `${version.lastModified}\u0000${version.status}\u0000${version.classification}\u0000${version.isResolved}`;
+  return sharedVersions.intern(key, () => version);
 }
 
 function sameVersion(a: IssueVersion, b: IssueVersion): boolean {
@@ -71,7 +80,7 @@ export function detectIssueUpdates(
         versions[issue.id] = before;
         continue;
       }
-      versions[issue.id] = current;
+      versions[issue.id] = shareVersion(current);
       unchanged = false;
       if (previous === undefined) continue;
       if (before === undefined && issue.isResolved && !modifiedAfter(issue, since)) continue;

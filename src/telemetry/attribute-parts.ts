@@ -1,5 +1,6 @@
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { DataPoint } from '@opentelemetry/sdk-metrics';
+import { Interner } from '../health/interner.ts';
 
 /**
  * The attributes of a series as the union of shared, frozen parts with disjoint keys (the tenant's, the service's,
@@ -30,28 +31,13 @@ export class PartsDataPoint implements DataPoint<number> {
   }
 }
 
-/**
- * One frozen copy of each attribute part met, by a key made of its values, so that equal parts are one object
- * (service and state parts repeat in every tenant). Bounded: past `limit` parts it starts over, which costs only
- * re-encodings.
- */
+/** One frozen copy of each attribute part met: service and state parts repeat in every tenant. */
 export class PartInterner {
-  readonly #parts = new Map<string, Readonly<Attributes>>();
-  readonly #limit: number;
-
-  constructor(limit = 100_000) {
-    this.#limit = limit;
-  }
+  readonly #parts = new Interner<Readonly<Attributes>>();
 
   /** The shared part `{ [k1]: v1 }`, or `{ [k1]: v1, [k2]: v2 }` (string values). */
   get(k1: string, v1: string, k2?: string, v2?: string): Readonly<Attributes> {
     const key = k2 === undefined ? `${k1}\u0000${v1}` : `${k1}\u0000${v1}\u0000${k2}\u0000${v2}`;
-    let part = this.#parts.get(key);
-    if (part === undefined) {
-      if (this.#parts.size >= this.#limit) this.#parts.clear();
-      part = Object.freeze(k2 === undefined ? { [k1]: v1 } : { [k1]: v1, [k2]: v2! });
-      this.#parts.set(key, part);
-    }
-    return part;
+    return this.#parts.intern(key, () => (k2 === undefined ? { [k1]: v1 } : { [k1]: v1, [k2]: v2! }));
   }
 }

@@ -18,7 +18,9 @@ test('kept views drop the posts of open issues and keep everything else; the eva
   const healthy = view([]);
   const degraded = view([issue]);
   const kept = retainViews([healthy, degraded]);
-  assert.equal(kept[0], healthy, 'a view without open issues is kept as it is');
+  assert.deepEqual(kept[0], healthy, 'a view without open issues is kept as it is');
+  assert.equal(retainViews([view([])])[0], kept[0], 'and shared with every tenant showing the same');
+  assert.ok(Object.isFrozen(kept[0]) && Object.isFrozen(kept[1]!.features), "shared copies are frozen");
   assert.deepEqual(kept[1], { ...degraded, openIssues: [{ ...issue, posts: [] }] });
   assert.equal(degraded.openIssues[0]!.posts.length, 1);
 });
