@@ -41,11 +41,19 @@ function shareView(view: ServiceView): ServiceView {
   return quietViews.intern(viewKey, () => ({ ...view, features: shared, openIssues: NO_ISSUES }));
 }
 
-/** Titles and impact texts of the open issues kept: Microsoft's incidents are global, so tenants share them. */
+/**
+ * The texts of the open issues kept (ids, statuses, dates, titles): Microsoft's incidents are global, so the tenants
+ * that see one share one copy of each.
+ */
 const texts = new StringPool(10_000);
 
 function withoutPosts(issue: Issue): Issue {
-  return { ...issue, title: texts.intern(issue.title), impactDescription: texts.intern(issue.impactDescription), posts: [] };
+  const kept: Issue = { ...issue, posts: [] };
+  for (const field of ISSUE_FIELDS) {
+    const value = kept[field];
+    if (typeof value === 'string') (kept as unknown as Record<string, string>)[field] = texts.intern(value);
+  }
+  return kept;
 }
 
 /** Whether a kept view shows the same as a fresh one (posts aside). */

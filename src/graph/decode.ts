@@ -1,7 +1,6 @@
 import { M365Error } from '../errors.ts';
 import type { Issue, IssuePost, Service } from '../health/model.ts';
 import { parseClassification, parseServiceStatus } from '../health/status.ts';
-import { StringPool } from './string-pool.ts';
 
 /** One decoded page of `healthOverviews?$expand=issues`. */
 export interface ServicePage {
@@ -19,12 +18,6 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Ids, names, statuses and modification dates repeat across tenants and are kept between polls: one copy of each. */
-const pool = new StringPool();
-
-function shared(value: unknown): string | undefined {
-  return typeof value === 'string' ? pool.intern(value) : undefined;
-}
 
 function decodePost(raw: unknown): IssuePost | undefined {
   if (!isObject(raw)) return undefined;
@@ -35,22 +28,22 @@ function decodePost(raw: unknown): IssuePost | undefined {
 /** Decodes one `serviceHealthIssue`; entries without an id are not issues and are skipped. */
 export function decodeIssue(raw: unknown, serviceName: string): Issue | undefined {
   if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
-  const rawStatus = shared(raw.status) ?? '';
+  const rawStatus = text(raw.status) ?? '';
   const posts = Array.isArray(raw.posts) ? raw.posts.map(decodePost).filter((p) => p !== undefined) : [];
   return {
-    id: pool.intern(raw.id),
+    id: raw.id,
     title: text(raw.title) ?? '',
     impactDescription: text(raw.impactDescription) ?? '',
     classification: parseClassification(raw.classification),
     status: parseServiceStatus(rawStatus),
     rawStatus,
-    service: shared(raw.service) ?? serviceName,
-    feature: shared(raw.feature) || undefined,
-    featureGroup: shared(raw.featureGroup) || undefined,
+    service: text(raw.service) ?? serviceName,
+    feature: text(raw.feature) || undefined,
+    featureGroup: text(raw.featureGroup) || undefined,
     isResolved: raw.isResolved === true,
     startDateTime: text(raw.startDateTime),
     endDateTime: text(raw.endDateTime) ?? undefined,
-    lastModifiedDateTime: shared(raw.lastModifiedDateTime),
+    lastModifiedDateTime: text(raw.lastModifiedDateTime),
     posts,
   };
 }
@@ -58,9 +51,9 @@ export function decodeIssue(raw: unknown, serviceName: string): Issue | undefine
 /** Decodes one `serviceHealth`; entries without an id are skipped, unknown enum values become `other`. */
 export function decodeService(raw: unknown): Service | undefined {
   if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
-  const id = pool.intern(raw.id);
-  const name = shared(raw.service) ?? id;
-  const rawStatus = shared(raw.status) ?? '';
+  const id = raw.id;
+  const name = text(raw.service) ?? id;
+  const rawStatus = text(raw.status) ?? '';
   const issues = Array.isArray(raw.issues) ? raw.issues.map((i) => decodeIssue(i, name)).filter((i) => i !== undefined) : [];
   return { id, name, status: parseServiceStatus(rawStatus), rawStatus, issues };
 }
