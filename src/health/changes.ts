@@ -1,6 +1,6 @@
 import type { Health, Issue, ServiceStatus } from './model.ts';
 import { Interner } from './interner.ts';
-import { keepIfSame } from './keep-if-same.ts';
+import { internRecord, keepIfSame } from './keep-if-same.ts';
 import type { ServiceView } from './evaluate.ts';
 
 /** What is remembered of a service between polls (and across restarts). */
@@ -33,10 +33,12 @@ export interface DetectedChanges {
 }
 
 const remembered = new Interner<RememberedService>();
+const records = new Interner<Record<string, RememberedService>>(2_000);
+const rememberedKey = (service: RememberedService) => `${service.name}\u0000${service.status}\u0000${service.health}`;
 
 /** What is remembered of a service, one shared copy per name, status and health. */
 function rememberService(view: ServiceView): RememberedService {
-  return remembered.intern(`${view.name}\u0000${view.status}\u0000${view.health}`, () => ({ name: view.name, status: view.status, health: view.health }));
+  return remembered.intern(rememberedKey(view), () => ({ name: view.name, status: view.status, health: view.health }));
 }
 
 /**
@@ -69,7 +71,8 @@ export function detectStatusChanges(
       at: now,
     });
   }
-  return { services: previous === undefined ? services : keepIfSame(previous, services), changes };
+  const kept = previous === undefined ? services : keepIfSame(previous, services);
+  return { services: kept === previous ? kept : internRecord(records, kept, rememberedKey), changes };
 }
 
 /** The issue an on-call person should read first: incidents before advisories, then the latest modified. */

@@ -1,5 +1,5 @@
 import { Interner } from './interner.ts';
-import { keepIfSame } from './keep-if-same.ts';
+import { internRecord, keepIfSame } from './keep-if-same.ts';
 import type { Classification, Issue, ServiceStatus, Snapshot } from './model.ts';
 
 /** What is remembered of an issue to tell a new version from one already reported. */
@@ -37,11 +37,13 @@ export function issueVersion(issue: Issue): IssueVersion {
 }
 
 const sharedVersions = new Interner<IssueVersion>();
+const records = new Interner<Record<string, IssueVersion>>(2_000);
+const versionKey = (version: IssueVersion) =>
+  `${version.lastModified}\u0000${version.status}\u0000${version.classification}\u0000${version.isResolved}`;
 
 /** One shared copy of each version: the tenants that see an issue see the same versions of it. */
 function shareVersion(version: IssueVersion): IssueVersion {
-  const key = `${version.lastModified}\u0000${version.status}\u0000${version.classification}\u0000${version.isResolved}`;
-  return sharedVersions.intern(key, () => version);
+  return sharedVersions.intern(versionKey(version), () => version);
 }
 
 function sameVersion(a: IssueVersion, b: IssueVersion): boolean {
@@ -97,5 +99,6 @@ export function detectIssueUpdates(
     }
   }
   // The memory of a quiet poll is the previous one, objects and all (see keepIfSame).
-  return { versions: unchanged ? keepIfSame(previous!, versions) : versions, updates };
+  const kept = unchanged ? keepIfSame(previous!, versions) : versions;
+  return { versions: kept === previous ? kept : internRecord(records, kept, versionKey), updates };
 }

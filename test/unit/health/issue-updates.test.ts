@@ -81,6 +81,10 @@ describe('memory of a quiet poll', () => {
     assert.notEqual(updated.memory.issues, first.issues);
     assert.equal(updated.memory.issues.A, first.issues.A, 'the unchanged issue keeps its object');
     assert.equal(updated.memory.issues.B!.lastModified, '2026-11-27T10:30:00Z');
+    const otherTenant = poll(poll(undefined, [issue({ id: 'A' })], t0).memory, [issue({ id: 'A' }), issue({ id: 'B', lastModifiedDateTime: '2026-11-27T10:30:00Z' })], t0 + 120_000);
+    assert.equal(otherTenant.memory.issues, updated.memory.issues, 'two tenants seeing the same issues share one record');
+    assert.equal(otherTenant.memory.services, updated.memory.services, 'and one record of their services');
+    assert.ok(Object.isFrozen(updated.memory.issues));
     const gone = poll(updated.memory, [issue({ id: 'A' })], t0 + 180_000);
     assert.deepEqual(Object.keys(gone.memory.issues), ['A'], 'an issue gone is forgotten');
   });
