@@ -179,36 +179,46 @@ function writePoint(writer: ProtobufWriter, point: DataPoint<number>, isInt: boo
   }
 }
 
+/** Tags of a NumberDataPoint's fields, as their one-byte varints. */
+const POINT_TAG = (1 << 3) | LENGTH_DELIMITED;
+const START_TAG = (2 << 3) | FIXED64;
+const END_TAG = (3 << 3) | FIXED64;
+const DOUBLE_TAG = (4 << 3) | FIXED64;
+const INT_TAG = (6 << 3) | FIXED64;
+
 /** The point's tag and length, its times and its value: everything before the attributes. */
 function writeHead(writer: ProtobufWriter, point: DataPoint<number>, isInt: boolean, length: number): void {
-  writer.tag(1, LENGTH_DELIMITED);
+  writer.byte(POINT_TAG);
   writer.varint(length);
-  writer.tag(2, FIXED64);
-  writeTime(writer, point.startTime);
-  writer.tag(3, FIXED64);
-  writeTime(writer, point.endTime);
+  writer.raw(timeFields(point.startTime, point.endTime));
   if (isInt) {
-    writer.tag(6, FIXED64);
+    writer.byte(INT_TAG);
     writer.sfixed64(point.value);
   } else {
-    writer.tag(4, FIXED64);
+    writer.byte(DOUBLE_TAG);
     writer.double(point.value);
   }
 }
 
-/** Each time of a collection as fixed64 bytes, computed once: its points share one start and one end time. */
-const encodedTimes = new WeakMap<HrTime, Uint8Array>();
+/** The start and end time fields of a collection's points (18 bytes), computed once: its points share both. */
+const encodedTimes = new WeakMap<HrTime, { start: HrTime; bytes: Uint8Array }>();
 
-/** Nanoseconds since the epoch as fixed64. */
-function writeTime(writer: ProtobufWriter, time: HrTime): void {
-  let encoded = encodedTimes.get(time);
-  if (encoded === undefined) {
-    const nanos = BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
-    encoded = new Uint8Array(8);
-    new DataView(encoded.buffer).setBigUint64(0, BigInt.asUintN(64, nanos), true);
-    encodedTimes.set(time, encoded);
-  }
-  writer.raw(encoded);
+function timeFields(start: HrTime, end: HrTime): Uint8Array {
+  const cached = encodedTimes.get(end);
+  if (cached !== undefined && cached.start === start) return cached.bytes;
+  const bytes = new Uint8Array(18);
+  const view = new DataView(bytes.buffer);
+  bytes[0] = START_TAG;
+  view.setBigUint64(1, nanosOf(start), true);
+  bytes[9] = END_TAG;
+  view.setBigUint64(10, nanosOf(end), true);
+  encodedTimes.set(end, { start, bytes });
+  return bytes;
+}
+
+/** Nanoseconds since the epoch, as fixed64 holds them. */
+function nanosOf(time: HrTime): bigint {
+  return BigInt.asUintN(64, BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]));
 }
 
 function writeKeyValue(writer: ProtobufWriter, key: string, value: AttributeValue): void {

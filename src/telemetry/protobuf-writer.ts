@@ -70,6 +70,12 @@ export class ProtobufWriter {
     this.#buffer[this.pos++] = Number(big);
   }
 
+  /** One byte: a tag below field 16, a small varint. */
+  byte(value: number): void {
+    this.ensure(1);
+    this.#buffer[this.pos++] = value;
+  }
+
   tag(field: number, wireType: number): void {
     this.varint((field << 3) | wireType);
   }
