@@ -4,7 +4,7 @@
  *   node bench/run-bench.ts [--tenants 1000,10000] [--interval 60] [--intervals 4] [--warmup 1] [--status both|on|off]
  *                           [--check-runs 10] [--write bench/results.md] [--json FILE] [--cpu-prof DIR] [--quick]
  *
- * `--quick`: 200 tenants, 5 s interval, 4 intervals of which 2 warm up, no check processes (test/bench/quick.test.ts
+ * `--quick`: 200 tenants, 5 s interval, 6 intervals of which 2 warm up, no check processes (test/bench/quick.test.ts
  * runs the same with the state set off in `npm test`).
  * `--write` replaces the generated block of a results file, keeping the text around it.
  */
@@ -38,7 +38,7 @@ function optionsFrom(argv: string[]): BenchOptions & { write?: string; json?: st
   return {
     tenants: (values.tenants ?? (quick ? '200' : '1000,10000')).split(',').map(Number),
     intervalMs: Number(values.interval ?? (quick ? '5' : '60')) * 1000,
-    intervals: Number(values.intervals ?? '4'),
+    intervals: Number(values.intervals ?? (quick ? '6' : '4')),
     warmup: Number(values.warmup ?? (quick ? '2' : '1')),
     serviceStatus: status === 'both' ? [true, false] : [status === 'on'],
     checkRuns: Number(values['check-runs'] ?? (quick ? '0' : '10')),

@@ -5,14 +5,14 @@ import { figuresOf, TARGETS } from '../../bench/format-results.ts';
 
 /**
  * Where the quick run fails: its overhead ratio (agent CPU per poll over the bare HTTP calls', side by side) is
- * about 1.8 today with `m365.service.status` off (200 tenants, 5 s interval; bench/results.md has the 60 s runs),
- * which is still above the 1.5 target, and moves by about ±5 % between runs. The check fails past 2.3, some 25 %
- * above today's level: a clear regression, not noise. Lower it as the target comes within reach.
+ * about 1.6 today with `m365.service.status` off (200 tenants, 5 s interval, 4 intervals measured: 1.43–1.88 over
+ * seven runs; bench/results.md has the 60 s runs, 1.39 at 10,000 tenants). The check fails past 2.1, some 30 % above
+ * today's level and 12 % above the worst run seen: a clear regression, not noise. Lower it as runs get steadier.
  */
-export const QUICK_RATIO_LIMIT = 2.3;
+export const QUICK_RATIO_LIMIT = 2.1;
 
 test('quick bench: the agent’s CPU per poll does not regress against the bare HTTP calls', { timeout: 120_000 }, async () => {
-  const result = await runBench({ tenants: [200], intervalMs: 5_000, intervals: 4, warmup: 2, serviceStatus: [false], checkRuns: 0 });
+  const result = await runBench({ tenants: [200], intervalMs: 5_000, intervals: 6, warmup: 2, serviceStatus: [false], checkRuns: 0 });
   const figures = figuresOf(result.runs[0]!);
   assert.ok(figures.polls >= 300, `the agent polled: ${figures.polls} polls in the measured window`);
   assert.equal(figures.failed, 0, 'no poll failed');
