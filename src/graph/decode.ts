@@ -18,7 +18,6 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-
 function decodePost(raw: unknown): IssuePost | undefined {
   if (!isObject(raw)) return undefined;
   const description = isObject(raw.description) ? raw.description : {};

@@ -5,14 +5,15 @@ export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /** Reads a response body as text, refusing bodies larger than `limit` bytes without buffering them whole. */
 export async function readBodyCapped(response: Response, limit = MAX_BODY_BYTES): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
+  const header = response.headers.get('content-length');
+  const declared = header === null ? Number.NaN : Number(header);
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel();
     throw new M365Error('GRAPH_BAD_RESPONSE', `response of ${declared} bytes exceeds the ${limit}-byte limit`);
   }
   if (!response.body) return '';
   // A declared length within the limit is what HTTP/1.1 then delivers, no more: read it whole, the cheap way.
-  if (Number.isFinite(declared) && response.headers.has('content-length')) return response.text();
+  if (Number.isFinite(declared)) return response.text();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of response.body) {

@@ -1,7 +1,6 @@
 /**
- * Hands out one copy of each string it is given: thousands of tenants report the same service names, statuses and
- * (Microsoft's incidents being global) the same issue ids and dates, which `JSON.parse` copies for every tenant at
- * every poll, and which the agent keeps between polls. Past `limit` distinct strings it starts over, so that a
+ * Hands out one copy of each string it is given: Microsoft's incidents being global, thousands of tenants keep the
+ * same issue ids, dates and titles between polls, which `JSON.parse` copies for each of them. Past `limit` distinct strings it starts over, so that a
  * long-running agent does not keep every title it ever saw.
  */
 export class StringPool {

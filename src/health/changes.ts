@@ -1,6 +1,6 @@
 import type { Health, Issue, ServiceStatus } from './model.ts';
 import { Interner } from './interner.ts';
-import { internRecord, keepIfSame } from './keep-if-same.ts';
+import { keepOrShareRecord } from './keep-or-share-record.ts';
 import type { ServiceView } from './evaluate.ts';
 
 /** What is remembered of a service between polls (and across restarts). */
@@ -71,8 +71,7 @@ export function detectStatusChanges(
       at: now,
     });
   }
-  const kept = previous === undefined ? services : keepIfSame(previous, services);
-  return { services: kept === previous ? kept : internRecord(records, kept, rememberedKey), changes };
+  return { services: keepOrShareRecord(previous, services, records, rememberedKey), changes };
 }
 
 /** The issue an on-call person should read first: incidents before advisories, then the latest modified. */

@@ -1,5 +1,5 @@
 import { Interner } from './interner.ts';
-import { internRecord, keepIfSame } from './keep-if-same.ts';
+import { keepOrShareRecord } from './keep-or-share-record.ts';
 import type { Classification, Issue, ServiceStatus, Snapshot } from './model.ts';
 
 /** What is remembered of an issue to tell a new version from one already reported. */
@@ -73,7 +73,6 @@ export function detectIssueUpdates(
 ): { versions: Record<string, IssueVersion>; updates: IssueUpdate[] } {
   const versions: Record<string, IssueVersion> = {};
   const updates: IssueUpdate[] = [];
-  let unchanged = previous !== undefined;
   for (const service of snapshot.services) {
     for (const issue of service.issues) {
       const current = issueVersion(issue);
@@ -83,7 +82,6 @@ export function detectIssueUpdates(
         continue;
       }
       versions[issue.id] = shareVersion(current);
-      unchanged = false;
       if (previous === undefined) continue;
       if (before === undefined && issue.isResolved && !modifiedAfter(issue, since)) continue;
       updates.push({
@@ -98,7 +96,6 @@ export function detectIssueUpdates(
       });
     }
   }
-  // The memory of a quiet poll is the previous one, objects and all (see keepIfSame).
-  const kept = unchanged ? keepIfSame(previous!, versions) : versions;
-  return { versions: kept === previous ? kept : internRecord(records, kept, versionKey), updates };
+  // The memory of a quiet poll is the previous one, objects and all.
+  return { versions: keepOrShareRecord(previous, versions, records, versionKey), updates };
 }

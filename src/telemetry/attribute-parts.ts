@@ -27,8 +27,13 @@ export class PartsDataPoint implements DataPoint<number> {
   }
 
   get attributes(): Attributes {
-    return Object.assign({}, ...this.parts) as Attributes;
+    return flattenParts(this.parts);
   }
+}
+
+/** The attributes that parts stand for, as one new object. */
+export function flattenParts(parts: AttributeParts): Attributes {
+  return Object.assign({}, ...parts) as Attributes;
 }
 
 /** One frozen copy of each attribute part met: service and state parts repeat in every tenant. */

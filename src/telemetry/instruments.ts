@@ -4,7 +4,7 @@ import type { TenantConfig } from '../config/types.ts';
 import { HEALTH_UNKNOWN, type ServiceStatus } from '../health/model.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
 import { findMetric, METRICS, type MetricDefinition } from './catalogue.ts';
-import { PartInterner, type AttributeParts } from './attribute-parts.ts';
+import { flattenParts, PartInterner, type AttributeParts } from './attribute-parts.ts';
 import type { GaugeRegistry } from './gauge-producer.ts';
 import * as sc from './semconv.ts';
 
@@ -86,7 +86,7 @@ function instrumentOptions(metric: MetricDefinition) {
 function observeInto(result: BatchObservableResult, gauges: ReadonlyMap<string, Observable>): Observe {
   return (name, value, attributes) => {
     const gauge = gauges.get(name);
-    if (gauge) result.observe(gauge, value, Array.isArray(attributes) ? (Object.assign({}, ...attributes) as Attributes) : (attributes as Attributes));
+    if (gauge) result.observe(gauge, value, Array.isArray(attributes) ? flattenParts(attributes as AttributeParts) : (attributes as Attributes));
   };
 }
 
