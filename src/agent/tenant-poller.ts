@@ -1,6 +1,6 @@
 import type { TokenProvider } from '../auth/token-provider.ts';
 import { M365Error, toM365Error } from '../errors.ts';
-import { fetchServiceHealth, type FetchRequest } from '../graph/graph-client.ts';
+import { readServiceHealth, type FetchRequest } from '../graph/graph-client.ts';
 import type { StatusChange } from '../health/changes.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
 import { advanceMemory, type TenantMemory } from '../health/memory.ts';
@@ -8,7 +8,6 @@ import { evaluateSnapshot } from '../health/evaluate.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import { createSeverityRule } from '../health/severity-rules.ts';
 import { evaluateServiceHealth } from '../health/status.ts';
-import type { Snapshot } from '../health/model.ts';
 import type { Log } from '../log.ts';
 import type { EventEmitter } from '../telemetry/events.ts';
 import type { Recorders } from '../telemetry/instruments.ts';
@@ -21,7 +20,14 @@ import type { TenantConfig } from '../config/types.ts';
 
 /** A failed poll is data, not an exception. */
 export type PollResult =
-  | { ok: true; snapshot: Snapshot; changes: StatusChange[]; updates: IssueUpdate[]; messages?: MessageUpdate[] }
+  | {
+      ok: true;
+      /** Graph answered byte for byte as at the poll before: nothing was parsed, nothing changed. */
+      unchanged: boolean;
+      changes: StatusChange[];
+      updates: IssueUpdate[];
+      messages?: MessageUpdate[];
+    }
   | { ok: false; error: M365Error };
 
 export interface TenantPollerOptions {
@@ -62,6 +68,8 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     ? carryTenantStatus(options.previous, options.tenant, tokenExpiresAt)
     : createTenantStatus(options.tenant, tokenExpiresAt);
   let memory = options.memory;
+  // The digest of the answer that `memory` and `status.views` were made from: the same answer again changes neither.
+  let answerDigest: string | undefined;
   const graph = {
     graphUrl: options.tenant.endpoints.graph,
     tokens: options.tokens,
@@ -103,14 +111,26 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     const timeout = startPollTimeout(options.tenant.timeoutMs);
     try {
       const request = { deadline: started + options.tenant.timeoutMs, signal: AbortSignal.any([signal, timeout.signal]) };
-      const snapshot = await fetchServiceHealth(graph, request);
-      const views = evaluateSnapshot(snapshot, rule);
-      const step = advanceMemory(memory, snapshot, views);
-      status.views = retainViews(views, status.views);
-      status.lastSuccessAt = snapshot.fetchedAt;
-      const read = messages ? await readMessages(step.memory, request) : undefined;
-      memory = read?.memory ?? step.memory;
-      return { ok: true, snapshot, changes: step.changes, updates: step.updates, messages: read?.updates };
+      const read = await readServiceHealth(graph, request, memory === undefined ? undefined : answerDigest);
+      let changes: StatusChange[] = [];
+      let updates: IssueUpdate[] = [];
+      if (read.same) {
+        // What a parse would have given: the same views and records, no change; only the time of the poll moves.
+        memory = { ...memory!, polledAt: read.fetchedAt };
+        status.lastSuccessAt = read.fetchedAt;
+      } else {
+        const { snapshot } = read;
+        const views = evaluateSnapshot(snapshot, rule);
+        const step = advanceMemory(memory, snapshot, views);
+        status.views = retainViews(views, status.views);
+        status.lastSuccessAt = snapshot.fetchedAt;
+        memory = step.memory;
+        answerDigest = read.digest;
+        ({ changes, updates } = step);
+      }
+      const center = messages ? await readMessages(memory, request) : undefined;
+      if (center) memory = center.memory;
+      return { ok: true, unchanged: read.same, changes, updates, messages: center?.updates };
     } catch (error) {
       const mapped = toM365Error(error);
       if (mapped.code === 'ABORTED' && timeout.signal.aborted) return { ok: false, error: toM365Error(timeout.signal.reason) };
@@ -134,7 +154,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
         for (const change of result.changes) options.events.emitStatusChange(status, change);
         for (const update of result.messages ?? []) options.events.emitMessageUpdate(status, update);
         if (memory) options.onMemory?.(memory);
-        options.log.debug('poll ok', { tenant: options.tenant.name, services: result.snapshot.services.length, changes: result.changes.length });
+        options.log.debug('poll ok', { tenant: options.tenant.name, unchanged: result.unchanged, changes: result.changes.length });
       } else if (!signal.aborted) {
         options.recorders.recordPollError(status, result.error.code);
         options.log.warn('poll failed', { tenant: options.tenant.name, error: result.error.code, reason: result.error.message });

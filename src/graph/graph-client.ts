@@ -1,8 +1,9 @@
+import { hash } from 'node:crypto';
 import type { TokenProvider } from '../auth/token-provider.ts';
 import { M365Error, toM365Error } from '../errors.ts';
 import type { Service, Snapshot } from '../health/model.ts';
 import { decodeServicePage } from './decode.ts';
-import { parseJsonBody, readBodyCapped } from './read-body.ts';
+import { parseJsonBody, readBodyBytesCapped, readBodyCapped } from './read-body.ts';
 import { backoffDelay, parseRetryAfter } from './retry-after.ts';
 import { HEALTH_OVERVIEWS_PATH } from './wire.ts';
 
@@ -32,24 +33,48 @@ const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 const DEFAULT_MAX_PAGES = 100;
 const DEFAULT_MAX_RETRIES = 4;
 
+/** A read of every service's health that may find the answer of the read before, byte for byte. */
+export type HealthRead =
+  | { same: false; snapshot: Snapshot; digest: string | undefined }
+  | { same: true; fetchedAt: number };
+
 /**
  * Reads every service's health with its issues: `GET {graph}/v1.0/admin/serviceAnnouncement/healthOverviews?$expand=issues`,
  * following `@odata.nextLink` to the end (on the same host only), retrying throttling within the deadline.
  */
 export async function fetchServiceHealth(options: GraphClientOptions, request: FetchRequest): Promise<Snapshot> {
+  const read = await readServiceHealth(options, request, undefined);
+  if (read.same) throw new Error('unreachable: no digest was given');
+  return read.snapshot;
+}
+
+/**
+ * {@link fetchServiceHealth}, telling an answer of one page that is byte for byte the one of `previous` (a SHA-256 of
+ * the body) without parsing it: most tenants' health does not change between two polls. A one-page answer comes
+ * with its digest; an answer of several pages has none, and is always parsed.
+ */
+export async function readServiceHealth(options: GraphClientOptions, request: FetchRequest, previous: string | undefined): Promise<HealthRead> {
   const origin = new URL(options.graphUrl).origin;
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const services: Service[] = [];
   const seen = new Set<string>();
   let url: string | undefined = `${options.graphUrl}/v1.0${HEALTH_OVERVIEWS_PATH}?$expand=issues`;
+  let digest: string | undefined;
   for (let page = 0; url !== undefined; page++) {
     if (page >= maxPages) throw new M365Error('GRAPH_TOO_MANY_PAGES', `more than ${maxPages} pages of results: stopped following @odata.nextLink`);
     seen.add(url);
-    const decoded = decodeServicePage(await getJson(options, url, request));
+    const { bytes, response } = await getBody(options, url, request);
+    if (page === 0) {
+      digest = hash('sha256', bytes, 'base64');
+      // Only a one-page answer has a digest, so the same bytes are the same whole answer.
+      if (digest === previous) return { same: true, fetchedAt: options.clock() };
+    }
+    const decoded = decodeServicePage(parseJsonBody(bytes, response));
     services.push(...decoded.services);
     url = decoded.nextLink === undefined ? undefined : checkNextLink(decoded.nextLink, origin, seen);
+    if (url !== undefined) digest = undefined;
   }
-  return { services, fetchedAt: options.clock() };
+  return { same: false, snapshot: { services, fetchedAt: options.clock() }, digest };
 }
 
 /** Checks an `@odata.nextLink`: absolute, on the Graph host called (the token never goes elsewhere), not seen before. */
@@ -69,6 +94,12 @@ export function checkNextLink(link: string, origin: string, seen: ReadonlySet<st
 
 /** GET a Graph URL as JSON with a bearer token, handling 401 (one fresh token) and throttling (retries). */
 export async function getJson(options: GraphClientOptions, url: string, request: FetchRequest): Promise<unknown> {
+  const { bytes, response } = await getBody(options, url, request);
+  return parseJsonBody(bytes, response);
+}
+
+/** GET a Graph URL with a bearer token: the bytes of the good answer, after 401 (one fresh token) and throttling (retries). */
+async function getBody(options: GraphClientOptions, url: string, request: FetchRequest): Promise<{ bytes: Uint8Array; response: Response }> {
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   let renewedToken = false;
   for (let attempt = 0; ; attempt++) {
@@ -80,7 +111,7 @@ export async function getJson(options: GraphClientOptions, url: string, request:
       renewedToken = true;
       continue;
     }
-    if (response.ok) return parseJsonBody(await readBodyCapped(response), response);
+    if (response.ok) return { bytes: await readBodyBytesCapped(response), response };
     const error = await toGraphError(response);
     if (!RETRYABLE.has(response.status) || attempt >= maxRetries) throw error;
     const waitMs = parseRetryAfter(response.headers.get('retry-after'), options.clock()) ?? backoffDelay(attempt, 1000, 30_000);

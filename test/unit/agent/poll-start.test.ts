@@ -35,7 +35,7 @@ function fakeTimers(): Timers & { advance(ms: number, late?: number): Promise<vo
 
 function fakePoller(name: string): TenantPoller {
   const tenant = { name, intervalMs: 60_000 } as TenantConfig;
-  const result: PollResult = { ok: true, snapshot: { services: [], fetchedAt: 0 }, changes: [], updates: [] };
+  const result: PollResult = { ok: true, unchanged: false, changes: [], updates: [] };
   return { status: createTenantStatus(tenant, () => undefined), poll: async () => result };
 }
 

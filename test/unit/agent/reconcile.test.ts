@@ -39,7 +39,7 @@ function fakeTimers(): Timers & { advance(ms: number): Promise<void>; pending():
 /** A poller that records when it polls; `hold` keeps each poll in flight until released or aborted. */
 function fakePoller(name: string, log: string[], options: { hold?: boolean; version?: number } = {}) {
   const tenant = { name, intervalMs: INTERVAL } as TenantConfig;
-  const result: PollResult = { ok: true, snapshot: { services: [], fetchedAt: 0 }, changes: [], updates: [] };
+  const result: PollResult = { ok: true, unchanged: false, changes: [], updates: [] };
   const aborted: string[] = [];
   const poller: TenantPoller = {
     status: createTenantStatus(tenant, () => undefined),

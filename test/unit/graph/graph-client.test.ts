@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TokenProvider } from '../../../src/auth/token-provider.ts';
 import { M365Error } from '../../../src/errors.ts';
-import { fetchServiceHealth, type GraphClientOptions } from '../../../src/graph/graph-client.ts';
+import { fetchServiceHealth, readServiceHealth, type GraphClientOptions } from '../../../src/graph/graph-client.ts';
 
 const GRAPH = 'https://graph.example.test';
 const FIRST = `${GRAPH}/v1.0/admin/serviceAnnouncement/healthOverviews?$expand=issues`;
@@ -134,5 +134,35 @@ describe('fetchServiceHealth', () => {
     await assert.rejects(fetchServiceHealth(truncated.options, request()), /Cannot decode json response/);
     const wrongShape = fakeGraph([{ body: { value: 'nope' } }]);
     await assert.rejects(fetchServiceHealth(wrongShape.options, request()), /without a "value" array/);
+  });
+});
+
+describe('readServiceHealth', () => {
+  test('a one-page answer comes with a digest; the same bytes again are told without parsing, others are parsed', async () => {
+    const teams = { id: 'Teams', service: 'Microsoft Teams', status: 'serviceOperational' };
+    const graph = fakeGraph([{ body: page([exchange]) }, { body: page([exchange]) }, { body: page([exchange, teams]) }]);
+    const first = await readServiceHealth(graph.options, request(), undefined);
+    assert.ok(!first.same && first.digest !== undefined);
+    assert.deepEqual(await readServiceHealth(graph.options, request(), first.digest), { same: true, fetchedAt: 1_000_000 });
+    const third = await readServiceHealth(graph.options, request(), first.digest);
+    assert.ok(!third.same);
+    assert.deepEqual(third.snapshot.services.map((s) => s.id), ['Exchange', 'Teams']);
+    assert.notEqual(third.digest, first.digest);
+  });
+
+  test('an answer of several pages has no digest: its first page alone does not say the rest is the same', async () => {
+    const pages = () => [{ body: page([exchange], `${GRAPH}/v1.0/next?page=2`) }, { body: page([{ id: 'B', service: 'B', status: 'serviceOperational' }]) }];
+    const graph = fakeGraph([...pages(), ...pages()]);
+    const first = await readServiceHealth(graph.options, request(), undefined);
+    assert.ok(!first.same);
+    assert.equal(first.digest, undefined);
+    const second = await readServiceHealth(graph.options, request(), first.digest);
+    assert.ok(!second.same);
+    assert.equal(graph.seen.length, 4);
+  });
+
+  test('a body that is not JSON is still refused, digest or not', async () => {
+    const graph = fakeGraph([{ raw: '<html>gateway</html>' }]);
+    await assert.rejects(readServiceHealth(graph.options, request(), 'some digest'), /Cannot decode json response/);
   });
 });
