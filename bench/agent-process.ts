@@ -15,6 +15,9 @@ export interface AgentReport {
   /** Start instant (ms since epoch) of every scheduled poll, and how late it started (ms). */
   starts: number[];
   lags: number[];
+  /** End instant of every poll whose answer was byte for byte the last one (not parsed), and of every failed poll. */
+  unchangedEnds: number[];
+  failedEnds: number[];
   /** Tenants whose last poll succeeded, failed. */
   ok: number;
   failed: number;
@@ -46,12 +49,18 @@ const telemetry = createTelemetrySdk({
 });
 const starts: number[] = [];
 const lags: number[] = [];
+const unchangedEnds: number[] = [];
+const failedEnds: number[] = [];
 const agent = await buildAgent(config, {
   telemetry,
   log,
   onPollStart: (_tenant, plannedAt, startedAt) => {
     starts.push(startedAt);
     lags.push(startedAt - plannedAt);
+  },
+  onPollEnd: (_tenant, result) => {
+    if (!result.ok) failedEnds.push(Date.now());
+    else if (result.unchanged) unchangedEnds.push(Date.now());
   },
 });
 agent.start();
@@ -63,7 +72,7 @@ process.on('message', (message: { type: string }) => {
     const ok = statuses.filter((s) => s.lastPollOk === true).length;
     const failed = statuses.filter((s) => s.lastPollOk === false).length;
     await agent.stop();
-    const report: AgentReport = { starts, lags, ok, failed, warnings, firstWarnings };
+    const report: AgentReport = { starts, lags, unchangedEnds, failedEnds, ok, failed, warnings, firstWarnings };
     await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
     await send({ type: 'report', report });
     process.exit(0);

@@ -66,6 +66,8 @@ process.on('message', (message: { type: string }) => {
   const report: AgentReport = {
     starts,
     lags,
+    unchangedEnds: [],
+    failedEnds: [],
     ok: values.filter(Boolean).length,
     failed: values.filter((v) => !v).length,
     warnings: 0,

@@ -22,6 +22,8 @@ export interface RunFigures {
   lagP99Ms: number;
   baselineLagP99Ms: number;
   polls: number;
+  /** Polls of the window that skipped parsing (the answer was the last one byte for byte), and failed polls. */
+  unchanged: number;
   failed: number;
 }
 
@@ -52,7 +54,8 @@ export function figuresOf(run: AgentRun): RunFigures {
     lagP99Ms: agent.lagP99Ms,
     baselineLagP99Ms: baseline.lagP99Ms,
     polls: agent.steadyPolls,
-    failed: agent.report.failed,
+    unchanged: agent.steadyUnchanged,
+    failed: agent.steadyFailed,
   };
 }
 
@@ -73,13 +76,13 @@ export function formatResults(result: BenchResult, intervalMs: number): string {
   const lines = [
     `Poll and export interval ${intervalMs / 1000} s; figures over the steady window (the intervals after the warm-up).`,
     '',
-    '| tenants | m365.service.status | agent CPU s / 1,000 polls | baseline CPU s / 1,000 polls | overhead ratio | share of one core (agent / baseline) | peak RSS (agent / baseline) | OTLP bytes / export | series | lag p50 / p99 | polls (failed) |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| tenants | m365.service.status | agent CPU s / 1,000 polls | baseline CPU s / 1,000 polls | overhead ratio | share of one core (agent / baseline) | peak RSS (agent / baseline) | OTLP bytes / export | series | lag p50 / p99 | polls | unchanged / failed |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
         `| ${num(r.tenants)} | ${r.serviceStatus ? 'on' : 'off'} | ${r.agentCpuPer1000.toFixed(3)} | ${r.baselineCpuPer1000.toFixed(3)} | ` +
         `**${r.overheadRatio.toFixed(2)}** | ${pct(r.coreShare)} / ${pct(r.baselineCoreShare)} | ${mb(r.peakRssBytes)} / ${mb(r.baselinePeakRssBytes)} | ` +
-        `${mb(r.exportBytes)} | ${num(r.series)} | ${ms(r.lagP50Ms)} / ${ms(r.lagP99Ms)} ms | ${num(r.polls)} (${r.failed}) |`,
+        `${mb(r.exportBytes)} | ${num(r.series)} | ${ms(r.lagP50Ms)} / ${ms(r.lagP99Ms)} ms | ${num(r.polls)} | ${pct(r.unchanged / r.polls)} / ${num(r.failed)} |`,
     ),
   ];
   lines.push(

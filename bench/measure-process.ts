@@ -14,6 +14,9 @@ export interface ProcessMeasurement {
   steadyWallSeconds: number;
   /** Polls started in the steady window. */
   steadyPolls: number;
+  /** Polls ended in the steady window whose answer was the last one byte for byte, and polls that failed. */
+  steadyUnchanged: number;
+  steadyFailed: number;
   peakRssBytes: number;
   /** Scheduling lag of the polls started in the steady window, ms. */
   lagP50Ms: number;
@@ -97,12 +100,14 @@ function summarize(samples: Sample[], warmup: number, peakRssBytes: number, repo
     steadyCpuSeconds: last.cpu - first.cpu,
     steadyWallSeconds: (last.at - first.at) / 1000,
     steadyPolls: lags.length,
+    steadyUnchanged: report.unchangedEnds.filter(inWindow).length,
+    steadyFailed: report.failedEnds.filter(inWindow).length,
     peakRssBytes,
     lagP50Ms: percentile(lags, 0.5),
     lagP99Ms: percentile(lags, 0.99),
     lagMaxMs: lags.length === 0 ? Number.NaN : lags.reduce((max, lag) => Math.max(max, lag), -Infinity),
     companionCpuSeconds: last.companion - first.companion,
     window: [first.at, last.at],
-    report: { ...report, starts: [], lags: [] },
+    report: { ...report, starts: [], lags: [], unchangedEnds: [], failedEnds: [] },
   };
 }

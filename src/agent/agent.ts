@@ -1,5 +1,5 @@
 import type { TenantConfig } from '../config/types.ts';
-import type { TenantPoller } from './tenant-poller.ts';
+import type { PollResult, TenantPoller } from './tenant-poller.ts';
 import type { TenantStatus } from './tenant-status.ts';
 import { initialDelay, nextDelay } from './schedule.ts';
 
@@ -19,11 +19,15 @@ export const SYSTEM_TIMERS: Timers = {
 /** Told when a scheduled poll starts and when it was planned to start (clock ms): how late the scheduler runs. */
 export type PollStartListener = (tenant: TenantConfig, plannedAt: number, startedAt: number) => void;
 
+/** Told how a scheduled poll ended (not told of polls cut short by a stop or a restart). */
+export type PollEndListener = (tenant: TenantConfig, result: PollResult) => void;
+
 export interface AgentOptions {
   pollers: readonly TenantPoller[];
   timers?: Timers;
   random?: () => number;
   onPollStart?: PollStartListener;
+  onPollEnd?: PollEndListener;
 }
 
 /** What {@link Agent.reconcile} did, by tenant name. */
@@ -53,6 +57,7 @@ export class Agent {
   readonly #timers: Timers;
   readonly #random: () => number;
   readonly #onPollStart: PollStartListener | undefined;
+  readonly #onPollEnd: PollEndListener | undefined;
   readonly #inFlight = new Set<Promise<unknown>>();
   #running = false;
 
@@ -61,6 +66,7 @@ export class Agent {
     this.#timers = options.timers ?? SYSTEM_TIMERS;
     this.#random = options.random ?? Math.random;
     this.#onPollStart = options.onPollStart;
+    this.#onPollEnd = options.onPollEnd;
   }
 
   /** The state of every tenant, for gauges and the status endpoint. */
@@ -155,6 +161,7 @@ export class Agent {
     const result = await polling;
     this.#inFlight.delete(polling);
     if (signal.aborted) return;
+    this.#onPollEnd?.(slot.poller.status.tenant, result);
     const now = this.#timers.now();
     const consecutive = result.ok ? 0 : failures + 1;
     const error = result.ok ? undefined : result.error;

@@ -7,7 +7,7 @@ import type { Log } from '../log.ts';
 import { createEventEmitter } from '../telemetry/events.ts';
 import { registerInstruments } from '../telemetry/instruments.ts';
 import type { TelemetrySdk } from '../telemetry/sdk.ts';
-import { Agent, SYSTEM_TIMERS, type PollStartListener, type ReconcileSummary, type Timers } from './agent.ts';
+import { Agent, SYSTEM_TIMERS, type PollEndListener, type PollStartListener, type ReconcileSummary, type Timers } from './agent.ts';
 import { sleep } from './sleep.ts';
 import { createFileStateStore, type StateStore } from './state-store.ts';
 import { createTenantPoller } from './tenant-poller.ts';
@@ -25,6 +25,8 @@ export interface AgentDependencies {
   random?: () => number;
   /** Told how late each scheduled poll starts against its plan (benchmarks, diagnostics). */
   onPollStart?: PollStartListener;
+  /** Told how each scheduled poll ended (benchmarks, diagnostics). */
+  onPollEnd?: PollEndListener;
 }
 
 /** Tokens are shared by tenants that use the same app in the same directory: one token per tenant+client. */
@@ -105,7 +107,7 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
     },
   });
   const initial = await pollers.update(config.tenants, (list) => list);
-  const created = new Agent({ pollers: initial, timers, random: deps.random, onPollStart: deps.onPollStart });
+  const created = new Agent({ pollers: initial, timers, random: deps.random, onPollStart: deps.onPollStart, onPollEnd: deps.onPollEnd });
   agent = created;
   return { agent: created, applyTenants: (tenants) => pollers.update(tenants, (list) => created.reconcile(list)) };
 }

@@ -4,6 +4,7 @@ import { Agent, type Timers } from '../../../src/agent/agent.ts';
 import { createTenantStatus } from '../../../src/agent/tenant-status.ts';
 import type { PollResult, TenantPoller } from '../../../src/agent/tenant-poller.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
+import { M365Error } from '../../../src/errors.ts';
 
 /** Timers whose clock only moves when told; callbacks due by then run in time order. */
 function fakeTimers(): Timers & { advance(ms: number, late?: number): Promise<void> } {
@@ -33,10 +34,10 @@ function fakeTimers(): Timers & { advance(ms: number, late?: number): Promise<vo
   };
 }
 
-function fakePoller(name: string): TenantPoller {
+function fakePoller(name: string, results: PollResult[] = [{ ok: true, unchanged: false, changes: [], updates: [] }]): TenantPoller {
   const tenant = { name, intervalMs: 60_000 } as TenantConfig;
-  const result: PollResult = { ok: true, unchanged: false, changes: [], updates: [] };
-  return { status: createTenantStatus(tenant, () => undefined), poll: async () => result };
+  let polls = 0;
+  return { status: createTenantStatus(tenant, () => undefined), poll: async () => results[Math.min(polls++, results.length - 1)]! };
 }
 
 test('onPollStart tells when each poll was planned and when it started', async () => {
@@ -56,4 +57,30 @@ test('onPollStart tells when each poll was planned and when it started', async (
     [['a', 250], ['b', 250], ['a', 250]],
   );
   assert.equal(starts[2]!.plannedAt, starts[0]!.plannedAt + 60_000, 'the plan keeps its cadence when a start is late');
+});
+
+test('onPollEnd tells how each poll ended, and not of a poll cut short by the stop', async () => {
+  const timers = fakeTimers();
+  const failed: PollResult = { ok: false, error: new M365Error('GRAPH_ERROR', 'Graph answered 503') };
+  const same: PollResult = { ok: true, unchanged: true, changes: [], updates: [] };
+  const fresh: PollResult = { ok: true, unchanged: false, changes: [], updates: [] };
+  const ends: [string, PollResult][] = [];
+  let release: () => void = () => undefined;
+  const hanging: TenantPoller = {
+    status: createTenantStatus({ name: 'hangs', intervalMs: 60_000 } as TenantConfig, () => undefined),
+    poll: (signal) => new Promise((resolve) => (release = () => resolve(signal.aborted ? failed : fresh))),
+  };
+  const agent = new Agent({
+    pollers: [fakePoller('a', [fresh, failed, same]), hanging],
+    timers,
+    random: () => 0,
+    onPollEnd: (tenant, result) => ends.push([tenant.name, result]),
+  });
+  agent.start();
+  await timers.advance(60_000 * 3);
+  const stopping = agent.stop();
+  release();
+  await stopping;
+  assert.deepEqual(ends.slice(0, 3).map(([, result]) => result), [fresh, failed, same]);
+  assert.deepEqual(new Set(ends.map(([name]) => name)), new Set(['a']), 'the poll the stop cut short is not told');
 });
