@@ -1,9 +1,9 @@
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { TokenProvider } from '../auth/token-provider.ts';
 import { M365Error, toM365Error } from '../errors.ts';
 import type { Service, Snapshot } from '../health/model.ts';
 import { decodeServicePage } from './decode.ts';
-import { parseJsonBody, readBodyBytesCapped, readBodyCapped } from './read-body.ts';
+import { decodeChunks, parseJsonBody, readBodyCapped, readBodyChunksCapped } from './read-body.ts';
 import { backoffDelay, parseRetryAfter } from './retry-after.ts';
 import { HEALTH_OVERVIEWS_PATH } from './wire.ts';
 
@@ -50,8 +50,8 @@ export async function fetchServiceHealth(options: GraphClientOptions, request: F
 
 /**
  * {@link fetchServiceHealth}, telling an answer of one page that is byte for byte the one of `previous` (a SHA-256 of
- * the body) without parsing it: most tenants' health does not change between two polls. A one-page answer comes
- * with its digest; an answer of several pages has none, and is always parsed.
+ * the body) without decoding or parsing it: most tenants' health does not change between two polls. A one-page
+ * answer comes with its digest; an answer of several pages has none, and is always parsed.
  */
 export async function readServiceHealth(options: GraphClientOptions, request: FetchRequest, previous: string | undefined): Promise<HealthRead> {
   const origin = new URL(options.graphUrl).origin;
@@ -63,13 +63,13 @@ export async function readServiceHealth(options: GraphClientOptions, request: Fe
   for (let page = 0; url !== undefined; page++) {
     if (page >= maxPages) throw new M365Error('GRAPH_TOO_MANY_PAGES', `more than ${maxPages} pages of results: stopped following @odata.nextLink`);
     seen.add(url);
-    const { bytes, response } = await getBody(options, url, request);
+    const { chunks, response } = await getBody(options, url, request);
     if (page === 0) {
-      digest = hash('sha256', bytes, 'base64');
+      digest = digestOf(chunks);
       // Only a one-page answer has a digest, so the same bytes are the same whole answer.
       if (digest === previous) return { same: true, fetchedAt: options.clock() };
     }
-    const decoded = decodeServicePage(parseJsonBody(bytes, response));
+    const decoded = decodeServicePage(parseJsonBody(decodeChunks(chunks), response));
     services.push(...decoded.services);
     url = decoded.nextLink === undefined ? undefined : checkNextLink(decoded.nextLink, origin, seen);
     if (url !== undefined) digest = undefined;
@@ -94,12 +94,19 @@ export function checkNextLink(link: string, origin: string, seen: ReadonlySet<st
 
 /** GET a Graph URL as JSON with a bearer token, handling 401 (one fresh token) and throttling (retries). */
 export async function getJson(options: GraphClientOptions, url: string, request: FetchRequest): Promise<unknown> {
-  const { bytes, response } = await getBody(options, url, request);
-  return parseJsonBody(bytes, response);
+  const { chunks, response } = await getBody(options, url, request);
+  return parseJsonBody(decodeChunks(chunks), response);
 }
 
-/** GET a Graph URL with a bearer token: the bytes of the good answer, after 401 (one fresh token) and throttling (retries). */
-async function getBody(options: GraphClientOptions, url: string, request: FetchRequest): Promise<{ bytes: Uint8Array; response: Response }> {
+/** The SHA-256 of a body read in chunks (the same however the network cut it). */
+function digestOf(chunks: readonly Uint8Array[]): string {
+  const sha = createHash('sha256');
+  for (const chunk of chunks) sha.update(chunk);
+  return sha.digest('base64');
+}
+
+/** GET a Graph URL with a bearer token: the body of the good answer, after 401 (one fresh token) and throttling (retries). */
+async function getBody(options: GraphClientOptions, url: string, request: FetchRequest): Promise<{ chunks: Uint8Array[]; response: Response }> {
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   let renewedToken = false;
   for (let attempt = 0; ; attempt++) {
@@ -111,7 +118,7 @@ async function getBody(options: GraphClientOptions, url: string, request: FetchR
       renewedToken = true;
       continue;
     }
-    if (response.ok) return { bytes: await readBodyBytesCapped(response), response };
+    if (response.ok) return { chunks: await readBodyChunksCapped(response), response };
     const error = await toGraphError(response);
     if (!RETRYABLE.has(response.status) || attempt >= maxRetries) throw error;
     const waitMs = parseRetryAfter(response.headers.get('retry-after'), options.clock()) ?? backoffDelay(attempt, 1000, 30_000);
