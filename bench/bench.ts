@@ -89,8 +89,9 @@ async function runAgentOnce(options: BenchOptions, dir: string, url: string, ten
 }
 
 /**
- * Runs the whole bench: per tenant count, a simulator process; per state-set setting, the agent and the baseline
- * side by side against it, so that both see the same machine (the ratio is what must not drift); then `check`.
+ * Runs the whole bench: per tenant count and state-set setting, a simulator process of its own (each run sees the
+ * incident of its scenario from its start) and the agent and the baseline side by side against it, so that both see
+ * the same machine (the ratio is what must not drift); then `check`, against the first simulator.
  */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const progress = options.progress ?? (() => undefined);
@@ -99,9 +100,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   let check: CheckMeasurement | undefined;
   try {
     for (const tenants of options.tenants) {
-      const simulator = await startSimulatorProcess(tenants);
-      try {
-        for (const serviceStatus of options.serviceStatus) {
+      for (const serviceStatus of options.serviceStatus) {
+        const simulator = await startSimulatorProcess(tenants);
+        try {
           progress(`agent and baseline side by side: ${tenants} tenants, m365.service.status ${serviceStatus ? 'on' : 'off'}`);
           const [agent, baseline] = await Promise.all([
             runAgentOnce(options, dir, simulator.url, tenants, serviceStatus, simulator.child.pid!),
@@ -116,13 +117,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             }),
           ]);
           runs.push({ tenants, intervalMs: options.intervalMs, serviceStatus, baseline, ...agent });
+          if (check === undefined && options.checkRuns > 0) {
+            progress(`check: ${options.checkRuns} processes`);
+            check = await measureCheck(simulator.url, options.checkRuns);
+          }
+        } finally {
+          await stopProcess(simulator.child);
         }
-        if (check === undefined && options.checkRuns > 0) {
-          progress(`check: ${options.checkRuns} processes`);
-          check = await measureCheck(simulator.url, options.checkRuns);
-        }
-      } finally {
-        await stopProcess(simulator.child);
       }
     }
   } finally {
