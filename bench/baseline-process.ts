@@ -1,9 +1,11 @@
 /**
  * The floor the agent is measured against: only the HTTP requests the agent makes and a `JSON.parse` of each
  * answer, at the same rate. Per tenant: OIDC discovery and a client-credentials token on its first poll, then
- * `healthOverviews?$expand=issues` every interval. Same IPC protocol as `agent-process.ts`.
+ * `healthOverviews?$expand=issues` every interval, made the way the agent makes it (undici's `request`, through the
+ * same kind of dispatcher, with the same headers). Same IPC protocol as `agent-process.ts`.
  * Usage: `node bench/baseline-process.ts URL TENANTS INTERVAL_MS`.
  */
+import { EnvHttpProxyAgent, interceptors, request } from 'undici';
 import type { AgentReport } from './agent-process.ts';
 import { BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, benchTenantId } from './scenario.ts';
 
@@ -15,6 +17,7 @@ const failedEnds: number[] = [];
 const starts: number[] = [];
 const lags: number[] = [];
 const timers = new Set<NodeJS.Timeout>();
+const dispatcher = new EnvHttpProxyAgent().compose(interceptors.decompress());
 let stopped = false;
 
 async function getJson(input: string, init?: RequestInit): Promise<{ ok: boolean; body: Record<string, unknown> }> {
@@ -34,10 +37,12 @@ async function poll(index: number): Promise<void> {
   try {
     let token = tokens.get(index);
     if (token === undefined) tokens.set(index, (token = await fetchToken(index)));
-    const graph = await getJson(`${url}/v1.0/admin/serviceAnnouncement/healthOverviews?$expand=issues`, {
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    const graph = await request(`${url}/v1.0/admin/serviceAnnouncement/healthOverviews?$expand=issues`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'accept-encoding': 'gzip, deflate, br' },
+      dispatcher,
     });
-    if (!graph.ok || !Array.isArray(graph.body.value)) failedEnds.push(Date.now());
+    const body = JSON.parse(await graph.body.text()) as Record<string, unknown>;
+    if (graph.statusCode !== 200 || !Array.isArray(body.value)) failedEnds.push(Date.now());
   } catch {
     failedEnds.push(Date.now());
   }

@@ -3,6 +3,7 @@ import { tenantCredential } from '../auth/tenant-credential.ts';
 import { createEntraTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
 import type { Config, TenantConfig } from '../config/types.ts';
 import { createHttpClientPool } from '../net/http-client-pool.ts';
+import { getThroughFetch } from '../net/http-fetch.ts';
 import type { Log } from '../log.ts';
 import { createEventEmitter } from '../telemetry/events.ts';
 import { registerInstruments } from '../telemetry/instruments.ts';
@@ -95,15 +96,15 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
   const events = createEventEmitter(deps.telemetry.logger);
   const store = config.stateDir === undefined ? undefined : createFileStateStore(config.stateDir, deps.log, clock);
   // Both the identity platform and Graph go through the tenant's proxy and CAs.
-  const fetchFor = (tenant: TenantConfig) => deps.fetch ?? http.fetchFor(tenant.http);
+  const fetchFor = (tenant: TenantConfig) => deps.fetch ?? http.clientFor(tenant.http).fetch;
+  const getFor = (tenant: TenantConfig) => (deps.fetch ? getThroughFetch(deps.fetch) : http.clientFor(tenant.http).get);
   const pollers = createPollerSet({
     tokenKey,
     createTokens: (tenant) => createTokenProvider(tenant, fetchFor(tenant), clock),
     loadMemory: async (name) => store?.load(name),
     createPoller: (tenant, { tokens, budget, memory, previous }) => {
       const onMemory = store ? createPersister(store, deps.log, tenant, memory) : undefined;
-      const fetchImpl = fetchFor(tenant);
-      return createTenantPoller({ tenant, tokens, fetch: fetchImpl, clock, sleep, recorders, events, log: deps.log, memory, onMemory, budget, previous });
+      return createTenantPoller({ tenant, tokens, get: getFor(tenant), clock, sleep, recorders, events, log: deps.log, memory, onMemory, budget, previous });
     },
   });
   const initial = await pollers.update(config.tenants, (list) => list);

@@ -9,6 +9,7 @@ import type { MessageUpdate } from '../health/messages.ts';
 import { createSeverityRule } from '../health/severity-rules.ts';
 import { evaluateServiceHealth } from '../health/status.ts';
 import type { Log } from '../log.ts';
+import type { HttpGet } from '../net/http-fetch.ts';
 import type { EventEmitter } from '../telemetry/events.ts';
 import type { Recorders } from '../telemetry/instruments.ts';
 import { createMessageReader } from './message-reader.ts';
@@ -33,7 +34,8 @@ export type PollResult =
 export interface TenantPollerOptions {
   tenant: TenantConfig;
   tokens: TokenProvider;
-  fetch: typeof fetch;
+  /** Graph's reads. */
+  get: HttpGet;
   clock: () => number;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   recorders: Recorders;
@@ -73,7 +75,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
   const graph = {
     graphUrl: options.tenant.endpoints.graph,
     tokens: options.tokens,
-    fetch: options.fetch,
+    get: options.get,
     clock: options.clock,
     sleep: options.sleep,
     onResponse: (httpStatus: number) => {

@@ -4,7 +4,7 @@ import { Secret } from '../config/secret.ts';
 import { toM365Error } from '../errors.ts';
 import { fetchServiceHealth } from '../graph/graph-client.ts';
 import type { Snapshot } from '../health/model.ts';
-import { createHttpClient } from '../net/http-fetch.ts';
+import { createHttpClient, getThroughFetch } from '../net/http-fetch.ts';
 import type { CheckOptions } from './check-options.ts';
 import { createDebugFetch } from './debug-fetch.ts';
 import { resolveStatefileDir } from './statefile-dir.ts';
@@ -52,7 +52,7 @@ async function readThrough(options: CheckOptions, runtime: CheckRuntime, network
   const signal = runtime.signal === undefined ? timeout : AbortSignal.any([timeout, runtime.signal]);
   try {
     const reading = fetchServiceHealth(
-      { graphUrl: options.endpoints.graph, tokens, fetch, clock: runtime.clock, sleep: runtime.sleep, maxRetries: MAX_RETRIES },
+      { graphUrl: options.endpoints.graph, tokens, get: getThroughFetch(fetch), clock: runtime.clock, sleep: runtime.sleep, maxRetries: MAX_RETRIES },
       { deadline: runtime.clock() + options.timeoutMs, signal },
     );
     // The token request does not take the signal: the race keeps --timeout a bound on the whole run.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TokenProvider } from '../auth/token-provider.ts';
 import { M365Error, toM365Error } from '../errors.ts';
 import type { Service, Snapshot } from '../health/model.ts';
+import type { HttpAnswer, HttpGet } from '../net/http-fetch.ts';
 import { decodeServicePage } from './decode.ts';
 import { decodeChunks, parseJsonBody, readBodyCapped, readBodyChunksCapped } from './read-body.ts';
 import { backoffDelay, parseRetryAfter } from './retry-after.ts';
@@ -11,7 +12,7 @@ export interface GraphClientOptions {
   /** Graph base URL, e.g. `https://graph.microsoft.com`. */
   graphUrl: string;
   tokens: TokenProvider;
-  fetch: typeof fetch;
+  get: HttpGet;
   clock: () => number;
   /** Waits `ms` or rejects when the signal aborts. */
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -106,7 +107,7 @@ function digestOf(chunks: readonly Uint8Array[]): string {
 }
 
 /** GET a Graph URL with a bearer token: the body of the good answer, after 401 (one fresh token) and throttling (retries). */
-async function getBody(options: GraphClientOptions, url: string, request: FetchRequest): Promise<{ chunks: Uint8Array[]; response: Response }> {
+async function getBody(options: GraphClientOptions, url: string, request: FetchRequest): Promise<{ chunks: Uint8Array[]; response: HttpAnswer }> {
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   let renewedToken = false;
   for (let attempt = 0; ; attempt++) {
@@ -127,10 +128,10 @@ async function getBody(options: GraphClientOptions, url: string, request: FetchR
   }
 }
 
-async function send(options: GraphClientOptions, url: string, signal: AbortSignal): Promise<Response> {
+async function send(options: GraphClientOptions, url: string, signal: AbortSignal): Promise<HttpAnswer> {
   const token = await options.tokens.getToken(signal);
   try {
-    return await options.fetch(url, {
+    return await options.get(url, {
       headers: { authorization: `Bearer ${token.value}`, accept: 'application/json' },
       signal,
     });
@@ -152,7 +153,7 @@ function throttledAtDeadline(error: M365Error, waitMs: number): M365Error {
 }
 
 /** Turns a non-2xx Graph response into an error carrying Graph's own code and message. */
-async function toGraphError(response: Response): Promise<M365Error> {
+async function toGraphError(response: HttpAnswer): Promise<M365Error> {
   const body = await readBodyCapped(response, 64 * 1024).catch(() => '');
   let detail = `HTTP ${response.status}`;
   try {

@@ -1,4 +1,5 @@
 import { M365Error } from '../errors.ts';
+import type { HttpAnswer } from '../net/http-fetch.ts';
 
 /** Largest response body the Graph client reads (a page of 1,000 issues is a few MB). */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -7,7 +8,7 @@ export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const utf8 = new TextDecoder();
 
 /** Reads a response body as text, refusing bodies larger than `limit` bytes without buffering them whole. */
-export async function readBodyCapped(response: Response, limit = MAX_BODY_BYTES): Promise<string> {
+export async function readBodyCapped(response: HttpAnswer, limit = MAX_BODY_BYTES): Promise<string> {
   return decodeChunks(await readBodyChunksCapped(response, limit));
 }
 
@@ -16,7 +17,7 @@ export async function readBodyCapped(response: Response, limit = MAX_BODY_BYTES)
  * buffering them whole. Not joined: each join is a copy outside the JavaScript heap, and at thousands of tenants a
  * minute that memory alone pushes V8 into full garbage collections of the agent's heap.
  */
-export async function readBodyChunksCapped(response: Response, limit = MAX_BODY_BYTES): Promise<Uint8Array[]> {
+export async function readBodyChunksCapped(response: HttpAnswer, limit = MAX_BODY_BYTES): Promise<Uint8Array[]> {
   const header = response.headers.get('content-length');
   const declared = header === null ? Number.NaN : Number(header);
   if (Number.isFinite(declared) && declared > limit) {
@@ -46,7 +47,7 @@ export function decodeChunks(chunks: readonly Uint8Array[]): string {
 }
 
 /** Parses a JSON body, or explains why it could not, with the HTTP status and content type. */
-export function parseJsonBody(body: string, response: Response): unknown {
+export function parseJsonBody(body: string, response: HttpAnswer): unknown {
   try {
     return JSON.parse(body);
   } catch (error) {

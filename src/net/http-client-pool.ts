@@ -4,8 +4,8 @@ import type { HttpEnvironment } from './proxy-settings.ts';
 
 /** HTTP clients shared by tenants with the same `http` settings: one connection pool per proxy and CA bundle. */
 export interface HttpClientPool {
-  /** The `fetch` for a tenant's `http` settings (none: the environment's proxies, the default CAs). */
-  fetchFor(settings: HttpSettings | undefined): typeof fetch;
+  /** The client for a tenant's `http` settings (none: the environment's proxies, the default CAs). */
+  clientFor(settings: HttpSettings | undefined): HttpClient;
   /** Closes every client's idle connections. */
   close(): Promise<void>;
 }
@@ -14,7 +14,7 @@ export interface HttpClientPool {
 export function createHttpClientPool(env: HttpEnvironment): HttpClientPool {
   const clients = new Map<string, HttpClient>();
   return {
-    fetchFor(settings) {
+    clientFor(settings) {
       const options = { env, proxy: settings?.proxy?.reveal(), noProxy: settings?.noProxy, ca: settings?.ca };
       const key = JSON.stringify([options.proxy, options.noProxy, options.ca]);
       let client = clients.get(key);
@@ -22,7 +22,7 @@ export function createHttpClientPool(env: HttpEnvironment): HttpClientPool {
         client = createHttpClient(options);
         clients.set(key, client);
       }
-      return client.fetch;
+      return client;
     },
     async close() {
       await Promise.all([...clients.values()].map((client) => client.close()));

@@ -1,5 +1,5 @@
 import { getCACertificates } from 'node:tls';
-import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
+import { EnvHttpProxyAgent, fetch as undiciFetch, interceptors, request } from 'undici';
 import {
   describeProxySettings,
   hideUrlCredentials,
@@ -17,9 +17,32 @@ export interface HttpClientOptions extends ExplicitProxy {
   readonly ca?: string | undefined;
 }
 
-/** A `fetch` for the identity platform and Graph that goes through the configured proxy and trusts the given CAs. */
+/** What the Graph client reads of an answer: a part of fetch's `Response` (so a `Response` is one). */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: { get(name: string): string | null };
+  /** The body as the network delivers it (decompressed); `cancel` drops the rest. */
+  readonly body: (AsyncIterable<Uint8Array> & { cancel(): Promise<void> }) | null;
+}
+
+/** A GET with headers that stops when `signal` aborts (rejecting with its reason). */
+export type HttpGet = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<HttpAnswer>;
+
+/** An {@link HttpGet} made with a `fetch` (a test's, the check's transcript). */
+export function getThroughFetch(fetchImpl: typeof fetch): HttpGet {
+  return (url, init) => fetchImpl(url, init);
+}
+
+/** The identity platform's and Graph's HTTP client: through the configured proxy, trusting the given CAs. */
 export interface HttpClient {
+  /** For openid-client and the token requests. */
   readonly fetch: typeof fetch;
+  /**
+   * For Graph reads, every poll of every tenant: undici's `request` costs about half the CPU of its `fetch` per call
+   * (no WHATWG streams, no copy of each chunk). Asks for compressed answers and inflates them, as `fetch` does.
+   */
+  readonly get: HttpGet;
   /** `direct`, or `through http://***@proxy:3128 except .internal`. */
   readonly route: string;
   /** Closes idle connections. */
@@ -45,7 +68,42 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       throw explainProxyRefusal(scrubError(error, secrets), input);
     }
   }) as unknown as typeof fetch;
-  return { fetch: send, route: describeProxySettings(settings), close: () => dispatcher.close() };
+  const decompressing = dispatcher.compose(interceptors.decompress());
+  const get: HttpGet = async (url, init) => {
+    try {
+      const answer = await request(url, { headers: { ...init.headers, 'accept-encoding': ACCEPT_ENCODING }, signal: init.signal, dispatcher: decompressing });
+      return toAnswer(answer.statusCode, answer.headers, answer.body);
+    } catch (error) {
+      // Stopped by the caller: the signal's reason, as from `fetch`. (undici names other failures AbortError too.)
+      if (init.signal.aborted && error === init.signal.reason) throw error;
+      // The shape `fetch` gives a failed request, so that both are explained alike.
+      throw explainProxyRefusal(scrubError(new TypeError('fetch failed', { cause: error }), secrets), url);
+    }
+  };
+  return { fetch: send, get, route: describeProxySettings(settings), close: () => dispatcher.close() };
+}
+
+/** What `fetch` asks for. */
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+
+type RequestBody = Awaited<ReturnType<typeof request>>['body'];
+
+function toAnswer(status: number, headers: Record<string, string | string[] | undefined>, body: RequestBody): HttpAnswer {
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    headers: {
+      get(name) {
+        const value = headers[name.toLowerCase()];
+        return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+      },
+    },
+    body: {
+      [Symbol.asyncIterator]: () => body[Symbol.asyncIterator](),
+      // Reads a short rest to keep the connection, else closes it (destroying would raise an unhandled error).
+      cancel: () => body.dump().catch(() => undefined),
+    },
+  };
 }
 
 const TUNNEL_REFUSED = /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling$/;

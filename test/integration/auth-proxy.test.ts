@@ -45,10 +45,14 @@ describe("every cloud's hosts, seen through a proxy that records CONNECT targets
       assert.ok(!run.output().includes('Pr0xy-Passw0rd'), run.output());
       const http = createHttpClient({ env: {}, proxy: proxyUrl });
       const tokens = { getToken: async () => ({ value: 'not-sent', expiresAt: Infinity }), invalidate: () => undefined, expiresAt: undefined };
-      await assert.rejects(fetchServiceHealth(
-        { graphUrl: CLOUD_ENDPOINTS[cloud].graph, tokens, fetch: http.fetch, clock: Date.now, sleep: async () => undefined, maxRetries: 0 },
-        { deadline: Date.now() + 5000, signal: AbortSignal.timeout(5000) },
-      ));
+      const graphHost = EXPECTED_HOSTS[cloud][1]!.replace(':443', '');
+      await assert.rejects(
+        fetchServiceHealth(
+          { graphUrl: CLOUD_ENDPOINTS[cloud].graph, tokens, get: http.get, clock: Date.now, sleep: async () => undefined, maxRetries: 0 },
+          { deadline: Date.now() + 5000, signal: AbortSignal.timeout(5000) },
+        ),
+        (error: Error) => error.message === `cannot reach Microsoft Graph: fetch failed: the proxy refused the tunnel to ${graphHost} (HTTP 403)` && !error.message.includes('Pr0xy'),
+      );
       await http.close();
       const targets = [...new Set(proxy.attempts.slice(since).map((a) => `${a.method} ${a.target}`))];
       assert.deepEqual(targets, EXPECTED_HOSTS[cloud].map((host) => `CONNECT ${host}`), cloud);

@@ -35,7 +35,7 @@ function pollerAnswering(bodies: string[]) {
   const poller = createTenantPoller({
     tenant: TENANT,
     tokens,
-    fetch: (async () => new Response(bodies.shift() ?? 'no more answers', { headers: { 'content-type': 'application/json' } })) as typeof fetch,
+    get: async () => new Response(bodies.shift() ?? 'no more answers', { headers: { 'content-type': 'application/json' } }),
     clock: () => now,
     sleep: async () => {},
     recorders: { recordPollError: () => {}, recordGraphResponse: () => {} },
@@ -92,7 +92,7 @@ describe('tenant poller: an answer the same as the poll before', () => {
     const restored = createTenantPoller({
       tenant: TENANT,
       tokens: { expiresAt: undefined, getToken: async () => ({ value: 'token', expiresAt: Date.now() + 3_600_000 }), invalidate: () => {} },
-      fetch: (async () => new Response(answer(degraded))) as typeof fetch,
+      get: async () => new Response(answer(degraded)),
       clock: () => first.now() + 60_000,
       sleep: async () => {},
       recorders: { recordPollError: () => {}, recordGraphResponse: () => {} },

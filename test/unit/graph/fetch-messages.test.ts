@@ -15,8 +15,8 @@ function fakeGraph(replies: Array<{ status?: number; body: unknown }>): { option
     tokens,
     clock: () => 0,
     sleep: async () => {},
-    fetch: async (input) => {
-      urls.push(String(input));
+    get: async (url) => {
+      urls.push(url);
       const reply = replies.shift();
       if (!reply) throw new Error('no more replies');
       return new Response(JSON.stringify(reply.body), { status: reply.status ?? 200, headers: { 'content-type': 'application/json' } });

@@ -29,8 +29,8 @@ function fakeGraph(replies: Reply[]) {
     sleep: async (ms) => {
       now += ms;
     },
-    fetch: async (input, init) => {
-      seen.push({ url: String(input), authorization: new Headers(init?.headers).get('authorization') });
+    get: async (url, init) => {
+      seen.push({ url, authorization: init.headers['authorization'] ?? null });
       const reply = replies.shift();
       if (!reply) throw new Error('no more replies');
       const text = reply.raw ?? JSON.stringify(reply.body);

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { readBodyChunksCapped, decodeChunks } from '../../../src/graph/read-body.ts';
 import { createHttpClient } from '../../../src/net/http-fetch.ts';
 import { describeProxySettings, hideUrlCredentials, resolveProxySettings } from '../../../src/net/proxy-settings.ts';
 import { startConnectRecorder } from '../../helpers/connect-recorder.ts';
@@ -82,5 +84,86 @@ describe('createHttpClient', () => {
       server.closeAllConnections();
       server.close();
     }
+  });
+
+  describe('get, the Graph reads', () => {
+    async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+      const server = createServer(handler);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      return {
+        url,
+        close: () => {
+          server.closeAllConnections();
+          server.close();
+        },
+      };
+    }
+    const init = (signal = AbortSignal.timeout(5000)) => ({ headers: { authorization: 'Bearer t', accept: 'application/json' }, signal });
+
+    test('status, headers by any case (repeated ones joined), the body inflated when the server compressed it', async () => {
+      const json = JSON.stringify({ value: 'é'.repeat(5000) });
+      let seen: IncomingMessage['headers'] = {};
+      const server = await serve((req, res) => {
+        seen = req.headers;
+        res.setHeader('x-values', ['a', 'b']);
+        if (req.url === '/plain') return res.end(json);
+        res.writeHead(203, { 'content-encoding': 'gzip', 'content-type': 'application/json' }).end(gzipSync(json));
+      });
+      const client = createHttpClient({ env: {} });
+      try {
+        const answer = await client.get(`${server.url}/gzip`, init());
+        assert.equal(answer.status, 203);
+        assert.equal(answer.ok, true);
+        assert.equal(answer.headers.get('Content-Type'), 'application/json');
+        assert.equal(answer.headers.get('x-values'), 'a, b');
+        assert.equal(answer.headers.get('x-absent'), null);
+        assert.equal(decodeChunks(await readBodyChunksCapped(answer)), json);
+        assert.equal(seen.authorization, 'Bearer t');
+        assert.match(String(seen['accept-encoding']), /gzip/);
+        assert.equal(decodeChunks(await readBodyChunksCapped(await client.get(`${server.url}/plain`, init()))), json);
+      } finally {
+        await client.close();
+        server.close();
+      }
+    });
+
+    test('a body left unread or too large is dropped, and the next read goes through', async () => {
+      const server = await serve((req, res) => {
+        if (req.url === '/big') return res.end('x'.repeat(200_000));
+        res.writeHead(req.url === '/401' ? 401 : 200).end('{"error":{}}');
+      });
+      const client = createHttpClient({ env: {} });
+      try {
+        await (await client.get(`${server.url}/401`, init())).body?.cancel();
+        assert.equal(decodeChunks(await readBodyChunksCapped(await client.get(`${server.url}/ok`, init()))), '{"error":{}}');
+        await assert.rejects(readBodyChunksCapped(await client.get(`${server.url}/big`, init()), 100_000), { code: 'GRAPH_BAD_RESPONSE' });
+        assert.equal((await client.get(`${server.url}/ok`, init())).status, 200);
+      } finally {
+        await client.close();
+        server.close();
+      }
+    });
+
+    test("an abort, before the answer or within its body, rejects with the signal's reason; a refused connection as fetch does", async () => {
+      const server = await serve((req, res) => {
+        if (req.url === '/hang') return;
+        res.writeHead(200, { 'content-length': '1000' }).write('x'.repeat(10));
+      });
+      const client = createHttpClient({ env: {} });
+      try {
+        await assert.rejects(client.get(`${server.url}/hang`, init(AbortSignal.timeout(50))), { name: 'TimeoutError' });
+        const controller = new AbortController();
+        const answer = await client.get(`${server.url}/partial`, init(controller.signal));
+        setTimeout(() => controller.abort(), 20);
+        await assert.rejects(readBodyChunksCapped(answer), { name: 'AbortError' });
+        const refused = await client.get('http://127.0.0.1:9/', init()).then(() => undefined, (e: unknown) => e as TypeError & { cause?: { code?: string } });
+        assert.equal(refused?.message, 'fetch failed');
+        assert.equal(refused?.cause?.code, 'ECONNREFUSED');
+      } finally {
+        await client.close();
+        server.close();
+      }
+    });
   });
 });
