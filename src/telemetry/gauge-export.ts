@@ -2,6 +2,7 @@ import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { GaugeProducer } from './gauge-producer.ts';
+import { isProtobufMetricExporter, type ProtobufMetricExporter } from './protobuf-metric-exporter.ts';
 
 /** The periodic export of the gauges, beside the SDK's reader. */
 export interface GaugeExport {
@@ -23,6 +24,11 @@ function exportChunk(exporter: PushMetricExporter, chunk: Parameters<PushMetricE
   return new Promise((resolve) => exporter.export(chunk, resolve));
 }
 
+function succeeded(result: ExportResult): boolean {
+  if (result.code !== ExportResultCode.SUCCESS) diag.error('gauge export failed', result.error);
+  return result.code === ExportResultCode.SUCCESS;
+}
+
 /**
  * Exports the gauges every interval, as they are collected, a request of about `maxPoints` points at a time: ten
  * thousand tenants' million points are never all in memory, and polls run between two requests. A failed request
@@ -31,15 +37,21 @@ function exportChunk(exporter: PushMetricExporter, chunk: Parameters<PushMetricE
  */
 export function startGaugeExport(options: GaugeExportOptions): GaugeExport {
   let running: Promise<void> | undefined;
+  const { exporter } = options;
   async function exportAll(): Promise<void> {
+    if (isProtobufMetricExporter(exporter)) return exportEncoded(exporter);
     for await (const chunk of options.gauges.collectChunks(options.maxPoints)) {
       if (chunk.errors.length > 0) diag.error('gauge collection errors', ...chunk.errors);
       if (chunk.resourceMetrics.scopeMetrics.length === 0) continue;
-      const result = await exportChunk(options.exporter, chunk.resourceMetrics);
-      if (result.code !== ExportResultCode.SUCCESS) {
-        diag.error('gauge export failed', result.error);
-        return;
-      }
+      if (!succeeded(await exportChunk(exporter, chunk.resourceMetrics))) return;
+    }
+  }
+  // The protobuf exporter's requests are written as the points are observed.
+  async function exportEncoded(protobuf: ProtobufMetricExporter): Promise<void> {
+    for await (const { request, errors } of options.gauges.collectRequests(options.maxPoints, protobuf.encoder)) {
+      if (errors.length > 0) diag.error('gauge collection errors', ...errors);
+      if (request.points === 0) continue;
+      if (!succeeded(await new Promise<ExportResult>((resolve) => protobuf.exportEncoded(request, resolve)))) return;
     }
   }
   function run(): Promise<void> {
@@ -55,14 +67,14 @@ export function startGaugeExport(options: GaugeExportOptions): GaugeExport {
   const forceFlush = async () => {
     await running;
     await run();
-    await options.exporter.forceFlush();
+    await exporter.forceFlush();
   };
   return {
     forceFlush,
     async shutdown() {
       clearInterval(timer);
       await forceFlush();
-      await options.exporter.shutdown();
+      await exporter.shutdown();
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { PartsDataPoint, type AttributeParts } from './attribute-parts.ts';
+import type { EncodedRequest, MetricsEncoder } from './metrics-encoder.ts';
 
 /**
  * Reports the current value of one series of a registered gauge; its attributes as one object, or as shared parts
@@ -33,6 +34,8 @@ export interface GaugeProducer extends GaugeRegistry, MetricProducer {
    * two chunks: what an exporter sends as it goes, without holding every point of thousands of tenants at once.
    */
   collectChunks(maxPoints: number): AsyncGenerator<CollectionResult>;
+  /** {@link collectChunks}, each chunk written straight into an OTLP/protobuf request by `encoder`. */
+  collectRequests(maxPoints: number, encoder: MetricsEncoder): AsyncGenerator<{ request: EncodedRequest; errors: unknown[] }>;
 }
 
 interface Registration {
@@ -51,9 +54,10 @@ export function createGaugeProducer(resource: Resource, scope: InstrumentationSc
   const registrations: Registration[] = [];
   const startTime = millisToHrTime(clock());
 
-  async function* collectChunks(maxPoints: number): AsyncGenerator<CollectionResult> {
+  /** One collection into chunks made by `start`: each full one is given out, the event loop running after it. */
+  async function* collectInto<C extends ChunkSink>(maxPoints: number, start: (endTime: HrTime) => C): AsyncGenerator<C> {
     const endTime = millisToHrTime(clock());
-    let chunk = new Chunk(startTime, endTime);
+    let chunk = start(endTime);
     for (const registration of registrations) {
       chunk.use(registration.descriptors);
       let items: Iterable<unknown>;
@@ -64,14 +68,28 @@ export function createGaugeProducer(resource: Resource, scope: InstrumentationSc
         continue;
       }
       for (const item of items) {
-        chunk.observeItem(registration, item);
+        try {
+          registration.observeItem(item, chunk.observe);
+        } catch (error) {
+          chunk.errors.push(error);
+        }
         if (chunk.points < maxPoints) continue;
-        yield chunk.result(resource, scope);
+        yield chunk;
         await new Promise((resolve) => setImmediate(resolve));
-        chunk = new Chunk(startTime, endTime, registration.descriptors);
+        chunk = start(endTime);
+        chunk.use(registration.descriptors);
       }
     }
-    if (chunk.points > 0 || chunk.errors.length > 0) yield chunk.result(resource, scope);
+    if (chunk.points > 0 || chunk.errors.length > 0) yield chunk;
+  }
+
+  async function* collectChunks(maxPoints: number): AsyncGenerator<CollectionResult> {
+    for await (const chunk of collectInto(maxPoints, (endTime) => new Chunk(startTime, endTime))) yield chunk.result(resource, scope);
+  }
+
+  async function* collectRequests(maxPoints: number, encoder: MetricsEncoder) {
+    const start = (endTime: HrTime) => Object.assign(encoder.startGaugeRequest(resource, scope, startTime, endTime), { errors: [] as unknown[] });
+    for await (const chunk of collectInto(maxPoints, start)) yield { request: chunk.finish(), errors: chunk.errors };
   }
 
   return {
@@ -79,6 +97,7 @@ export function createGaugeProducer(resource: Resource, scope: InstrumentationSc
       registrations.push({ descriptors, items, observeItem: observeItem as Registration['observeItem'] });
     },
     collectChunks,
+    collectRequests,
     async collect(): Promise<CollectionResult> {
       let all: CollectionResult = { resourceMetrics: { resource, scopeMetrics: [] }, errors: [] };
       for await (const chunk of collectChunks(Number.POSITIVE_INFINITY)) all = chunk;
@@ -87,20 +106,28 @@ export function createGaugeProducer(resource: Resource, scope: InstrumentationSc
   };
 }
 
+/** Where one chunk of a collection goes. */
+interface ChunkSink {
+  readonly errors: unknown[];
+  readonly points: number;
+  readonly observe: ObserveGauge;
+  use(descriptors: readonly MetricDescriptor[]): void;
+}
+
 /** The points of one chunk of a collection, by metric, in registration order. */
-class Chunk {
+class Chunk implements ChunkSink {
   readonly errors: unknown[] = [];
   points = 0;
   readonly #metrics = new Map<string, { descriptor: MetricDescriptor; points: DataPoint<number>[] }>();
   #current = new Map<string, DataPoint<number>[]>();
   readonly #startTime: HrTime;
   readonly #endTime: HrTime;
-  readonly #observe: ObserveGauge;
+  readonly observe: ObserveGauge;
 
-  constructor(startTime: HrTime, endTime: HrTime, descriptors?: readonly MetricDescriptor[]) {
+  constructor(startTime: HrTime, endTime: HrTime) {
     this.#startTime = startTime;
     this.#endTime = endTime;
-    this.#observe = (name, value, attributes) => {
+    this.observe = (name, value, attributes) => {
       const points = this.#current.get(name);
       if (!points) return;
       points.push(
@@ -110,7 +137,6 @@ class Chunk {
       );
       this.points++;
     };
-    if (descriptors) this.use(descriptors);
   }
 
   /** Makes the next observations go to these gauges. */
@@ -120,14 +146,6 @@ class Chunk {
       const entry = this.#metrics.get(descriptor.name) ?? { descriptor, points: [] };
       this.#metrics.set(descriptor.name, entry);
       this.#current.set(descriptor.name, entry.points);
-    }
-  }
-
-  observeItem(registration: Registration, item: unknown): void {
-    try {
-      registration.observeItem(item, this.#observe);
-    } catch (error) {
-      this.errors.push(error);
     }
   }
 

@@ -4,6 +4,7 @@ import { ValueType } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, type MetricData } from '@opentelemetry/sdk-metrics';
 import { createGaugeProducer, withGauges } from '../../../src/telemetry/gauge-producer.ts';
+import { createMetricsEncoder } from '../../../src/telemetry/metrics-encoder.ts';
 import { CollectingReader, collectPoints } from '../../helpers/collecting-reader.ts';
 
 const SCOPE = { name: 'm365-health', version: '1' };
@@ -65,4 +66,45 @@ test('a collection in chunks: about maxPoints points each, an item never split, 
   assert.deepEqual(chunks.map((metrics) => metrics.reduce((n, m) => n + m.dataPoints.length, 0)), [12, 12, 12, 4]);
   const tenantsOf = (metrics: MetricData[]) => new Set(metrics.flatMap((m) => m.dataPoints.map((p) => p.attributes['tenant'])));
   assert.deepEqual(chunks.map((metrics) => [...tenantsOf(metrics)]), [['t0', 't1', 't2'], ['t3', 't4', 't5'], ['t6', 't7', 't8'], ['t9']]);
+});
+
+test('chunks written straight into requests are the bytes of the same chunks encoded, errors included', async () => {
+  const { gauges } = setup();
+  const tenantPart = (tenant: string) => Object.freeze({ 'm365.tenant.id': tenant });
+  const services = ['Exchange', 'Ünïcode'].map((id) => Object.freeze({ 'm365.service.id': id }));
+  const states = ['up', 'down', 'x'.repeat(200)].map((state) => Object.freeze({ state }));
+  const tenants = Array.from({ length: 40 }, (_, i) => `t${i}`);
+  gauges.register([{ ...descriptor('test.age'), valueType: ValueType.DOUBLE }], () => tenants, (tenant, observe) => {
+    observe('test.age', tenant.length / 3, { tenant });
+    if (tenant === 't7') throw new Error('t7 broke');
+  });
+  gauges.register([descriptor('test.status'), descriptor('test.unused')], () => tenants, (tenant, observe) => {
+    const [part] = [tenantPart(tenant)];
+    for (const service of services) states.forEach((state, i) => observe('test.status', i === 1 ? 1 : -i, [part, service, state]));
+    observe('test.other', 5, { tenant });
+  });
+  gauges.register([descriptor('test.broken')], () => {
+    throw new Error('no items');
+  }, () => undefined);
+  for (const maxPoints of [1, 25, 1_000]) {
+    const expected: Buffer[] = [];
+    const expectedErrors: string[] = [];
+    const encoder = createMetricsEncoder();
+    for await (const chunk of gauges.collectChunks(maxPoints)) {
+      expectedErrors.push(...chunk.errors.map(String));
+      if (chunk.resourceMetrics.scopeMetrics.length > 0) expected.push(Buffer.from(encoder.encode(chunk.resourceMetrics)));
+    }
+    const written: Buffer[] = [];
+    const errors: string[] = [];
+    let points = 0;
+    for await (const { request, errors: chunkErrors } of gauges.collectRequests(maxPoints, createMetricsEncoder())) {
+      errors.push(...chunkErrors.map(String));
+      points += request.points;
+      if (request.points > 0) written.push(Buffer.from(request.bytes));
+    }
+    assert.deepEqual(written, expected, `maxPoints ${maxPoints}`);
+    assert.deepEqual(errors, expectedErrors);
+    assert.deepEqual(errors, ['Error: t7 broke', 'Error: no items']);
+    assert.equal(points, tenants.length * (1 + services.length * states.length));
+  }
 });

@@ -87,3 +87,39 @@ test('points made of shared attribute parts encode like the same points with fla
   assert.deepEqual(Buffer.from(encoder.encode(request(flat))), expected, 'flat points through the same encoder');
   assert.deepEqual(points[1]!.attributes, { ...tenant, 'm365.service.id': 'Exchange', 'm365.service.name': 'Exchange name', 'm365.service.status': 'serviceOperational' });
 });
+
+test('a gauge request written point by point is what the OpenTelemetry serializer gives for the same points', () => {
+  const resource = resourceFromAttributes({ 'service.name': 'm365-health' }, { schemaUrl: 'https://opentelemetry.io/schemas/1.37.0' });
+  const scope = { name: 'm365-health', version: '0.1.0', schemaUrl: 'https://opentelemetry.io/schemas/1.36.0' };
+  const tenantPart = Object.freeze({ ...tenant });
+  const status = { name: 'm365.service.status', description: 'd'.repeat(200), unit: '1', valueType: ValueType.INT };
+  const age = { name: 'm365.data.age', description: '', unit: 's', valueType: ValueType.DOUBLE };
+  const unused = { name: 'test.unused', description: '', unit: '', valueType: ValueType.INT };
+  // Over 16,384 bytes of points: three-byte lengths for the gauge, the metric, the scope and the request.
+  const services = Array.from({ length: 60 }, (_, i) => Object.freeze({ 'm365.service.id': `service-${i}`, 'm365.service.name': `Service ${i} ✓` }));
+  const states = ['serviceOperational', 'serviceDegradation'].map((state) => Object.freeze({ 'm365.service.status': state }));
+  const writer = createMetricsEncoder().startGaugeRequest(resource, scope, START, END);
+  writer.use([age, status, unused]);
+  writer.observe('m365.data.age', 12.5, tenantPart);
+  writer.observe('not.registered', 1, tenantPart);
+  for (const service of services) states.forEach((state, i) => writer.observe('m365.service.status', i, [tenantPart, service, state]));
+  writer.use([age]);
+  writer.observe('m365.data.age', -0.25, {});
+  writer.observe('m365.service.status', 9, tenantPart);
+  const request = writer.finish();
+  const points = (entries: [Record<string, unknown>, number][]) => entries.map(([attributes, value]) => ({ startTime: START, endTime: END, attributes: attributes as never, value }));
+  const gauge = (descriptor: typeof age, dataPoints: DataPoint<number>[]): MetricData => ({ descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints });
+  const expected = ProtobufMetricsSerializer.serializeRequest({
+    resource,
+    scopeMetrics: [{
+      scope,
+      metrics: [
+        gauge(age, points([[tenant, 12.5], [{}, -0.25]])),
+        gauge(status, points(services.flatMap((service) => states.map((state, i): [Record<string, unknown>, number] => [{ ...tenant, ...service, ...state }, i])))),
+      ],
+    }],
+  })!;
+  assert.ok(expected.length > 16_384);
+  assert.equal(request.points, 2 + services.length * states.length);
+  assert.deepEqual(Buffer.from(request.bytes), Buffer.from(expected));
+});
