@@ -19,7 +19,8 @@ export interface MetricsEncoder {
   encode(resourceMetrics: ResourceMetrics): Uint8Array;
   /**
    * A request of gauges written as they are observed, the points never made objects: the bytes `encode` gives for
-   * the same gauge points, at a fraction of the cost and of the garbage (millions of points an export).
+   * the same gauge points, at a fraction of the cost and of the garbage (millions of points an export). Its bytes
+   * are the encoder's until the next gauge request is finished: send one before finishing the next.
    */
   startGaugeRequest(resource: Resource, scope: InstrumentationScope, startTime: HrTime, endTime: HrTime): GaugeRequestWriter;
 }
@@ -36,7 +37,7 @@ export interface GaugeRequestWriter {
   finish(): EncodedRequest;
 }
 
-/** A request encoded beforehand, that the exporter sends as it is. */
+/** A request encoded beforehand, that the exporter sends as it is (gauge requests: see `startGaugeRequest`). */
 export class EncodedRequest {
   readonly bytes: Uint8Array;
   readonly points: number;
@@ -104,8 +105,10 @@ export function createMetricsEncoder(): MetricsEncoder {
   }
 
   const codec: AttributeCodec = { keyValue, attributes, part };
-  // Each metric's points of a gauge request, kept between requests so that they grow once.
-  const sections: ProtobufWriter[] = [];
+  // Each metric's points of a gauge request, and the request, kept between requests so that they grow once: a new
+  // buffer of megabytes for each of hundreds of requests an export is memory outside the heap, which V8 answers
+  // with full garbage collections of the whole heap, several a second while an export lasts.
+  const gauges: GaugeBuffers = { sections: [], request: new ProtobufWriter() };
 
   return {
     encode(resourceMetrics) {
@@ -119,7 +122,7 @@ export function createMetricsEncoder(): MetricsEncoder {
       return writer.finish().slice();
     },
     startGaugeRequest(resource, scope, startTime, endTime) {
-      return new GaugeRequest(resource, scope, timeFields(startTime, endTime), codec, sections);
+      return new GaugeRequest(resource, scope, timeFields(startTime, endTime), codec, gauges);
     },
   };
 }
@@ -139,6 +142,12 @@ function writeSchemaUrl(writer: ProtobufWriter, schemaUrl: string | undefined): 
   writer.string(schemaUrl);
 }
 
+/** The buffers gauge requests reuse. */
+interface GaugeBuffers {
+  readonly sections: ProtobufWriter[];
+  readonly request: ProtobufWriter;
+}
+
 interface Section {
   readonly descriptor: MetricDescriptor;
   readonly isInt: boolean;
@@ -155,15 +164,15 @@ class GaugeRequest implements GaugeRequestWriter {
   readonly #resource: Resource;
   readonly #scope: InstrumentationScope;
   readonly #codec: AttributeCodec;
-  readonly #pool: ProtobufWriter[];
+  readonly #buffers: GaugeBuffers;
   readonly #sections = new Map<string, Section>();
   #current = new Map<string, Section>();
 
-  constructor(resource: Resource, scope: InstrumentationScope, times: Uint8Array, codec: AttributeCodec, pool: ProtobufWriter[]) {
+  constructor(resource: Resource, scope: InstrumentationScope, times: Uint8Array, codec: AttributeCodec, buffers: GaugeBuffers) {
     this.#resource = resource;
     this.#scope = scope;
     this.#codec = codec;
-    this.#pool = pool;
+    this.#buffers = buffers;
     this.observe = (name, value, attributes) => {
       const section = this.#current.get(name);
       if (section === undefined) return;
@@ -177,7 +186,7 @@ class GaugeRequest implements GaugeRequestWriter {
     for (const descriptor of descriptors) {
       let section = this.#sections.get(descriptor.name);
       if (section === undefined) {
-        const points = this.#pool.pop() ?? new ProtobufWriter();
+        const points = this.#buffers.sections.pop() ?? new ProtobufWriter();
         points.reset();
         section = { descriptor, isInt: descriptor.valueType === ValueType.INT, points };
         this.#sections.set(descriptor.name, section);
@@ -206,7 +215,9 @@ class GaugeRequest implements GaugeRequestWriter {
     for (const size of metricSizes) scopeSize += 1 + varintSize(size) + size;
     const resourceMetricsSize = resourceField.length + (used.length === 0 ? 0 : 1 + varintSize(scopeSize) + scopeSize) + fieldSize(this.#resource.schemaUrl);
     const total = 1 + varintSize(resourceMetricsSize) + resourceMetricsSize;
-    const out = new ProtobufWriter(total);
+    const out = this.#buffers.request;
+    out.reset();
+    out.ensure(total);
     out.tag(1, LENGTH_DELIMITED);
     out.varint(resourceMetricsSize);
     out.raw(resourceField);
@@ -224,7 +235,7 @@ class GaugeRequest implements GaugeRequestWriter {
     }
     writeSchemaUrl(out, this.#resource.schemaUrl);
     if (out.pos !== total) throw new Error(`gauge request of ${out.pos} bytes, ${total} planned`);
-    for (const section of this.#sections.values()) this.#pool.push(section.points);
+    for (const section of this.#sections.values()) this.#buffers.sections.push(section.points);
     this.#sections.clear();
     return new EncodedRequest(out.finish(), this.points);
   }
