@@ -1,7 +1,8 @@
 /**
  * Summarizes a V8 `.cpuprofile` (from `node --cpu-prof`, e.g. `npm run bench -- --cpu-prof DIR`): CPU by area of
  * the code (each sample counted once, for the innermost frame that names an area), then the functions with the
- * most self time. Usage: `node bench/summarize-profile.ts FILE [TOP]`.
+ * most self time. Usage: `node bench/summarize-profile.ts FILE [TOP] [FROM_SECONDS]`: with FROM_SECONDS, only the
+ * samples taken that long after the profile started (past the start-up and the warm-up).
  */
 import { readFile } from 'node:fs/promises';
 
@@ -30,8 +31,9 @@ const AREAS: readonly [string, RegExp][] = [
   ['HTTP client (undici), sockets', /undici|node:net|stream_base_commons|node:_http|node:http/],
 ];
 
-const [file, topText] = process.argv.slice(2);
-if (!file) throw new Error('usage: node bench/summarize-profile.ts FILE [TOP]');
+const [file, topText, fromText] = process.argv.slice(2);
+if (!file) throw new Error('usage: node bench/summarize-profile.ts FILE [TOP] [FROM_SECONDS]');
+const fromMicros = Number(fromText ?? 0) * 1e6;
 const profile = JSON.parse(await readFile(file, 'utf8')) as Profile;
 const top = Number(topText ?? 25);
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -52,7 +54,10 @@ function areaOf(id: number): string {
 const byArea = new Map<string, number>();
 const byFunction = new Map<string, number>();
 const areaCache = new Map<number, string>();
+let elapsed = 0;
 profile.samples.forEach((id, i) => {
+  elapsed += profile.timeDeltas[i] ?? 0;
+  if (elapsed < fromMicros) return;
   const ms = (profile.timeDeltas[i] ?? 0) / 1000;
   const area = areaCache.get(id) ?? areaOf(id);
   areaCache.set(id, area);
