@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isMetricEnabled } from '../telemetry/catalogue.ts';
 import { tenantCredential } from '../auth/tenant-credential.ts';
 import { createEntraTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
@@ -53,17 +54,29 @@ function createTokenProvider(tenant: TenantConfig, fetchImpl: typeof fetch, cloc
  * tenants polled every minute do not mean thousands of fsyncs a minute.
  */
 function createPersister(store: StateStore, log: Log, tenant: TenantConfig, initial: TenantMemory | undefined) {
-  const contentOf = (memory: TenantMemory) => JSON.stringify([memory.services, memory.issues, memory.messages]);
-  let saved = initial ? contentOf(initial) : '';
+  const digestOf = (parts: readonly unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('base64');
+  // What was saved last: its parts, which a quiet poll keeps as they are (no serializing then), and a digest of their
+  // text (not the text: kilobytes per tenant, kept for every tenant).
+  let savedParts = initial ? partsOf(initial) : undefined;
+  let saved = savedParts ? digestOf(savedParts) : '';
   return (memory: TenantMemory) => {
-    const content = contentOf(memory);
+    const parts = partsOf(memory);
+    if (savedParts !== undefined && parts.every((part, i) => part === savedParts![i])) return;
+    savedParts = parts;
+    const content = digestOf(parts);
     if (content === saved) return;
     saved = content;
     store.save(tenant.name, memory).catch((error: Error) => {
       saved = '';
+      savedParts = undefined;
       log.error('cannot save state', { tenant: tenant.name, reason: error.message });
     });
   };
+}
+
+/** What of a tenant's memory is saved (the poll time is not: a quiet poll saves nothing). */
+function partsOf(memory: TenantMemory): readonly unknown[] {
+  return [memory.services, memory.issues, memory.messages];
 }
 
 /** Assembles the agent for a configuration: one token provider per app and tenant, one poller per tenant. */
