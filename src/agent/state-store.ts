@@ -114,7 +114,11 @@ export function createFileStateStore(dir: string, log: Log, clock: () => number 
       return undefined;
     },
     async save(tenantKey, memory) {
-      ready ??= mkdir(dir, { recursive: true, mode: 0o700 });
+      // Made once; a failure (a volume not mounted yet) is tried again by the next save, not kept for good.
+      ready ??= mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+        ready = undefined;
+        throw error;
+      });
       await ready;
       await writeFileAtomic(dir, stateFileName(tenantKey), JSON.stringify({ version: STATE_VERSION, ...memory }));
     },

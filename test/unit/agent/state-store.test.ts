@@ -32,6 +32,16 @@ test('saves atomically with mode 0600 and loads the same memory back', async () 
   assert.equal(await store.load('fabrikam'), undefined);
 });
 
+test('a directory that cannot be made yet is tried again by the next save', async () => {
+  const blocked = join(dir, 'volume');
+  await writeFile(blocked, 'not a directory');
+  const store = createFileStateStore(join(blocked, 'state'), log);
+  await assert.rejects(store.save('contoso', memory), { code: 'ENOTDIR' });
+  await rm(blocked);
+  await store.save('contoso', memory);
+  assert.deepEqual(await store.load('contoso'), memory);
+});
+
 test('a corrupt state file is reported and set aside, never fatal', async () => {
   const store = createFileStateStore(dir, log, () => 42);
   for (const content of ['{"version":1,"polledAt":', '{"version":1,"polledAt":1,"services":{"X":{"name":1}},"issues":{}}', '[]']) {
