@@ -61,11 +61,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const tls = ca === undefined ? {} : { connect: { ca }, proxyTls: { ca }, requestTls: { ca } };
   const dispatcher = new EnvHttpProxyAgent({ ...settings, ...tls });
   const secrets = proxyCredentials(settings);
+  // What a failed request throws: without the proxy's credentials, a refused tunnel said so.
+  const explain = (error: unknown, input: Parameters<typeof fetch>[0]) => explainProxyRefusal(scrubError(error, secrets), input);
   const send = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     try {
       return await undiciFetch(input as never, { ...(init as object), dispatcher } as never);
     } catch (error) {
-      throw explainProxyRefusal(scrubError(error, secrets), input);
+      throw explain(error, input);
     }
   }) as unknown as typeof fetch;
   const decompressing = dispatcher.compose(interceptors.decompress());
@@ -77,7 +79,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // Stopped by the caller: the signal's reason, as from `fetch`. (undici names other failures AbortError too.)
       if (init.signal.aborted && error === init.signal.reason) throw error;
       // The shape `fetch` gives a failed request, so that both are explained alike.
-      throw explainProxyRefusal(scrubError(new TypeError('fetch failed', { cause: error }), secrets), url);
+      throw explain(new TypeError('fetch failed', { cause: error }), url);
     }
   };
   return { fetch: send, get, route: describeProxySettings(settings), close: () => dispatcher.close() };
