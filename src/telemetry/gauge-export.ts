@@ -20,8 +20,9 @@ export interface GaugeExportOptions {
   maxPoints: number;
 }
 
-function exportChunk(exporter: PushMetricExporter, chunk: Parameters<PushMetricExporter['export']>[0]): Promise<ExportResult> {
-  return new Promise((resolve) => exporter.export(chunk, resolve));
+/** The result of an export call that reports it to a callback. */
+function exported(send: (done: (result: ExportResult) => void) => void): Promise<ExportResult> {
+  return new Promise(send);
 }
 
 function succeeded(result: ExportResult): boolean {
@@ -43,7 +44,7 @@ export function startGaugeExport(options: GaugeExportOptions): GaugeExport {
     for await (const chunk of options.gauges.collectChunks(options.maxPoints)) {
       if (chunk.errors.length > 0) diag.error('gauge collection errors', ...chunk.errors);
       if (chunk.resourceMetrics.scopeMetrics.length === 0) continue;
-      if (!succeeded(await exportChunk(exporter, chunk.resourceMetrics))) return;
+      if (!succeeded(await exported((done) => exporter.export(chunk.resourceMetrics, done)))) return;
     }
   }
   // The protobuf exporter's requests are written as the points are observed.
@@ -51,7 +52,7 @@ export function startGaugeExport(options: GaugeExportOptions): GaugeExport {
     for await (const { request, errors } of options.gauges.collectRequests(options.maxPoints, protobuf.encoder)) {
       if (errors.length > 0) diag.error('gauge collection errors', ...errors);
       if (request.points === 0) continue;
-      if (!succeeded(await new Promise<ExportResult>((resolve) => protobuf.exportEncoded(request, resolve)))) return;
+      if (!succeeded(await exported((done) => protobuf.exportEncoded(request, done)))) return;
     }
   }
   function run(): Promise<void> {
