@@ -109,15 +109,15 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
   const events = createEventEmitter(deps.telemetry.logger);
   const store = config.stateDir === undefined ? undefined : createFileStateStore(config.stateDir, deps.log, clock);
   // Both the identity platform and Graph go through the tenant's proxy and CAs.
-  const fetchFor = (tenant: TenantConfig) => deps.fetch ?? http.clientFor(tenant.http).fetch;
-  const getFor = (tenant: TenantConfig) => (deps.fetch ? getThroughFetch(deps.fetch) : http.clientFor(tenant.http).get);
+  const injected = deps.fetch ? { fetch: deps.fetch, get: getThroughFetch(deps.fetch) } : undefined;
+  const clientFor = (tenant: TenantConfig) => injected ?? http.clientFor(tenant.http);
   const pollers = createPollerSet({
     tokenKey,
-    createTokens: (tenant) => createTokenProvider(tenant, fetchFor(tenant), clock),
+    createTokens: (tenant) => createTokenProvider(tenant, clientFor(tenant).fetch, clock),
     loadMemory: async (name) => store?.load(name),
     createPoller: (tenant, { tokens, budget, memory, previous }) => {
       const onMemory = store ? createPersister(store, deps.log, tenant, memory) : undefined;
-      return createTenantPoller({ tenant, tokens, get: getFor(tenant), clock, sleep, recorders, events, log: deps.log, memory, onMemory, budget, previous });
+      return createTenantPoller({ tenant, tokens, get: clientFor(tenant).get, clock, sleep, recorders, events, log: deps.log, memory, onMemory, budget, previous });
     },
   });
   const initial = await pollers.update(config.tenants, (list) => list);
