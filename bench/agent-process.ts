@@ -1,9 +1,10 @@
 /**
- * The agent as `m365-health run --config FILE` runs it (same config loader, telemetry SDK and agent), in a process
- * of its own, plus what the bench needs to read: when each poll was planned and when it started. Talks to the
- * bench over IPC: sends `{ type: 'started' }`, answers `{ type: 'stop' }` with a report, then exits.
+ * The agent as `m365-health run --config FILE` runs it (same config loader, telemetry SDK, garbage-collector settings
+ * and agent), in a process of its own, plus what the bench needs to read: when each poll was planned and when it
+ * started. Talks to the bench over IPC: sends `{ type: 'started' }`, answers `{ type: 'stop' }` with a report, then exits.
  */
 import { buildAgent } from '../src/agent/build-agent.ts';
+import { tuneGarbageCollection } from '../src/agent/gc-tuning.ts';
 import { SHUTDOWN_FLUSH_MS } from '../src/cli/run.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { createLog } from '../src/log.ts';
@@ -24,6 +25,7 @@ export interface AgentReport {
 
 /** Sends a message; resolves once it is written (a large report must not be cut by the exit). */
 const send = (message: unknown) => new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()));
+tuneGarbageCollection();
 const loaded = await loadConfig(process.argv[2]!, process.env);
 if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.message).join('\n'));
 const config = loaded.config;

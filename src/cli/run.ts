@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { assembleAgent } from '../agent/build-agent.ts';
+import { tuneGarbageCollection } from '../agent/gc-tuning.ts';
 import { resolveShard, selectShare, type ShardChoice } from '../agent/shard.ts';
 import { formatProblem, loadConfig } from '../config/index.ts';
 import type { Config } from '../config/types.ts';
@@ -37,6 +38,7 @@ export interface AgentRunOptions {
 /** Runs the agent until the process is asked to stop, then flushes telemetry within a bound. */
 export async function runAgent(options: AgentRunOptions): Promise<number> {
   const { config, log, io } = options;
+  tuneGarbageCollection();
   let recordDrop: (count: number, reason: string) => void = () => {};
   let telemetry;
   try {
