@@ -2,13 +2,13 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * When V8 starts marking the old generation for a full collection. By default it starts as soon as the room left
- * below the heap's limit is smaller than the young generation (up to 32 MB a semi-space). An agent holding thousands
- * of tenants keeps a large heap and allocates little, so V8 sets that limit close above what is live, the room stays
- * that small, and marking starts again soon after each collection ends: at 10,000 tenants the whole ~120 MB heap was
- * marked every second or so, more than the rest of the agent's work beyond its HTTP calls. With these flags marking
- * starts once 70 % of the room is used (at once past 90 %), every ~6 s at 10,000 tenants (`bench/results.md`).
- * V8 reads them at each decision, so they can be set after start-up: `npx`, the npm bin and the container all start
- * `node` without a say in its command line.
+ * below the heap's limit is smaller than the young generation's capacity (64 MB here). An agent holding thousands
+ * of tenants keeps a large old generation that changes slowly, so V8 sets that limit close above what is live, the
+ * room stays that small, and marking starts again soon after each collection ends: at 10,000 tenants the whole ~120 MB
+ * heap was marked every second or so, more than the rest of the agent's work beyond its HTTP calls. With these flags
+ * marking starts once 70 % of the room is used (at once past 90 %); at 10,000 tenants full collections then came
+ * every ~6 s (`bench/results.md`). V8 reads them at each decision, so they can be set after start-up, which is all
+ * that `npx` and the npm bin allow: they start `node` without a say in its command line.
  */
 export const GC_FLAGS: readonly string[] = ['--incremental-marking-soft-trigger=70', '--incremental-marking-hard-trigger=90'];
 
