@@ -117,6 +117,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             }),
           ]);
           runs.push({ tenants, intervalMs: options.intervalMs, serviceStatus, baseline, ...agent });
+          const { warnings, firstWarnings } = agent.agent.report;
+          if (warnings > 0) progress(`the agent logged ${warnings} warning${warnings === 1 ? '' : 's'}; the first:\n${firstWarnings.join('\n')}`);
           if (check === undefined && options.checkRuns > 0) {
             progress(`check: ${options.checkRuns} processes`);
             check = await measureCheck(simulator.url, options.checkRuns);
