@@ -321,6 +321,7 @@ function writeMetricHeader(writer: ProtobufWriter, descriptor: MetricDescriptor)
 }
 
 const pointKeyValues: Uint8Array[] = [];
+const pointFields: Uint8Array[] = [];
 
 function writePoint(writer: ProtobufWriter, point: DataPoint<number>, isInt: boolean, codec: AttributeCodec): void {
   const attributes = point instanceof PartsDataPoint ? point.parts : point.attributes;
@@ -336,20 +337,24 @@ function writePointFields(
   attributes: Attributes | AttributeParts,
   codec: AttributeCodec,
 ): void {
-  let count = 0;
-  let length = 27;
   if (Array.isArray(attributes)) {
-    // The parts' encodings are whole attribute fields: copied one after the other.
+    // The times and the value, then the parts' encodings (whole attribute fields), copied one after the other.
     const list = attributes as AttributeParts;
-    for (; count < list.length; count++) {
-      const encoded = codec.part(list[count]!, count);
-      pointKeyValues[count] = encoded;
+    const head = pointHead(times, value, isInt);
+    pointFields[0] = head;
+    let length = head.length;
+    for (let place = 0; place < list.length; place++) {
+      const encoded = codec.part(list[place]!, place);
+      pointFields[place + 1] = encoded;
       length += encoded.length;
     }
-    writeHead(writer, times, value, isInt, length);
-    for (let i = 0; i < count; i++) writer.raw(pointKeyValues[i]!);
+    writer.byte(POINT_TAG);
+    writer.varint(length);
+    writer.rawList(pointFields, list.length + 1, length);
     return;
   }
+  let count = 0;
+  let length = 27;
   const flat = attributes as Attributes;
   for (const key in flat) {
     const item = flat[key];
@@ -384,6 +389,39 @@ function writeHead(writer: ProtobufWriter, times: Uint8Array, value: number, isI
     writer.byte(DOUBLE_TAG);
     writer.double(value);
   }
+}
+
+/** Small integer values whose point heads are kept for the collection under way: states, counts, health levels. */
+const KEPT_HEADS = 16;
+let headTimes: Uint8Array | undefined;
+const intHeads: (Uint8Array | undefined)[] = [];
+const headWriter = new ProtobufWriter(27);
+
+/**
+ * A point's times and value fields (27 bytes). Those of the small integers that most points hold are kept for the
+ * collection they were made for; any other is written into a scratch buffer, valid until the next call.
+ */
+function pointHead(times: Uint8Array, value: number, isInt: boolean): Uint8Array {
+  const kept = isInt && Number.isInteger(value) && value >= 0 && value < KEPT_HEADS;
+  if (kept) {
+    if (headTimes !== times) {
+      headTimes = times;
+      intHeads.fill(undefined);
+    }
+    const head = intHeads[value];
+    if (head !== undefined) return head;
+  }
+  headWriter.reset();
+  headWriter.raw(times);
+  if (isInt) {
+    headWriter.byte(INT_TAG);
+    headWriter.sfixed64(value);
+  } else {
+    headWriter.byte(DOUBLE_TAG);
+    headWriter.double(value);
+  }
+  if (!kept) return headWriter.finish();
+  return (intHeads[value] = headWriter.finish().slice());
 }
 
 /** The start and end time fields of a collection's points (18 bytes), computed once: its points share both. */

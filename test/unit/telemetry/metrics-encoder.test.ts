@@ -123,3 +123,30 @@ test('a gauge request written point by point is what the OpenTelemetry serialize
   assert.equal(request.points, 2 + services.length * states.length);
   assert.deepEqual(Buffer.from(request.bytes), Buffer.from(expected));
 });
+
+test('a gauge request keeps the heads of small integer values per collection, and writes any other value in full', () => {
+  const resource = resourceFromAttributes({ 'service.name': 'm365-health' });
+  const scope = { name: 'm365-health' };
+  const tenantPart = Object.freeze({ ...tenant });
+  const service = Object.freeze({ 'm365.service.id': 'Exchange', 'm365.service.name': 'Exchange Online' });
+  const health = { name: 'm365.service.health', description: '', unit: '1', valueType: ValueType.INT };
+  const age = { name: 'm365.data.age', description: '', unit: 's', valueType: ValueType.DOUBLE };
+  const ints = [0, 1, 15, 16, 99, -1, 5_000_000_000, 1, 0];
+  const doubles = [0, 1, 2.5, -0.25, 1e300];
+  const later: [number, number] = [END[0] + 60, END[1]];
+  const encoder = createMetricsEncoder();
+  const write = (start: [number, number], end: [number, number]) => {
+    const writer = encoder.startGaugeRequest(resource, scope, start, end);
+    writer.use([health, age]);
+    for (const value of ints) writer.observe('m365.service.health', value, [tenantPart, service]);
+    for (const value of doubles) writer.observe('m365.data.age', value, [tenantPart]);
+    return Buffer.from(writer.finish().bytes);
+  };
+  const expected = (start: [number, number], end: [number, number]) => {
+    const points = (values: number[], attributes: Record<string, unknown>) => values.map((value) => ({ startTime: start, endTime: end, attributes: attributes as never, value }));
+    const gauge = (descriptor: typeof age, dataPoints: DataPoint<number>[]): MetricData => ({ descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints });
+    return Buffer.from(ProtobufMetricsSerializer.serializeRequest({ resource, scopeMetrics: [{ scope, metrics: [gauge(health, points(ints, { ...tenant, ...service })), gauge(age, points(doubles, tenant))] }] })!);
+  };
+  assert.deepEqual(write(START, END), expected(START, END));
+  assert.deepEqual(write(START, later), expected(START, later), 'the next collection: its own times, not the kept heads of the one before');
+});
