@@ -68,9 +68,14 @@ export async function readServiceHealth(options: GraphClientOptions, request: Fe
     if (page === 0) {
       digest = digestOf(chunks);
       // Only a one-page answer has a digest, so the same bytes are the same whole answer.
-      if (digest === previous) return { same: true, fetchedAt: options.clock() };
+      if (digest === previous) {
+        response.release?.(chunks);
+        return { same: true, fetchedAt: options.clock() };
+      }
     }
-    const decoded = decodeServicePage(parseJsonBody(decodeChunks(chunks), response));
+    const text = decodeChunks(chunks);
+    response.release?.(chunks);
+    const decoded = decodeServicePage(parseJsonBody(text, response));
     services.push(...decoded.services);
     url = decoded.nextLink === undefined ? undefined : checkNextLink(decoded.nextLink, origin, seen);
     if (url !== undefined) digest = undefined;
@@ -96,7 +101,9 @@ export function checkNextLink(link: string, origin: string, seen: ReadonlySet<st
 /** GET a Graph URL as JSON with a bearer token, handling 401 (one fresh token) and throttling (retries). */
 export async function getJson(options: GraphClientOptions, url: string, request: FetchRequest): Promise<unknown> {
   const { chunks, response } = await getBody(options, url, request);
-  return parseJsonBody(decodeChunks(chunks), response);
+  const text = decodeChunks(chunks);
+  response.release?.(chunks);
+  return parseJsonBody(text, response);
 }
 
 /** The SHA-256 of a body read in chunks (the same however the network cut it). */

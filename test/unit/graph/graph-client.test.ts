@@ -161,6 +161,24 @@ describe('readServiceHealth', () => {
     assert.equal(graph.seen.length, 4);
   });
 
+  test('gives the body chunks of every page back to the HTTP client once read: the same answer, a new one, and each page of several', async () => {
+    const released: string[] = [];
+    const graph = fakeGraph([{ body: page([exchange]) }, { body: page([exchange]) }, { body: page([exchange], `${GRAPH}/v1.0/next`) }, { body: page([]) }]);
+    const get = graph.options.get;
+    const options: GraphClientOptions = {
+      ...graph.options,
+      get: async (url, init) => {
+        const answer = await get(url, init);
+        return { status: answer.status, ok: answer.ok, headers: answer.headers, body: answer.body, release: (chunks) => released.push(new TextDecoder().decode(Buffer.concat(chunks))) };
+      },
+    };
+    const first = await readServiceHealth(options, request(), undefined);
+    assert.ok(!first.same);
+    assert.ok((await readServiceHealth(options, request(), first.digest)).same);
+    await readServiceHealth(options, request(), first.digest);
+    assert.deepEqual(released.map((text) => JSON.parse(text) as unknown), [page([exchange]), page([exchange]), page([exchange], `${GRAPH}/v1.0/next`), page([])]);
+  });
+
   test('a body that is not JSON is still refused, digest or not', async () => {
     const graph = fakeGraph([{ raw: '<html>gateway</html>' }]);
     await assert.rejects(readServiceHealth(graph.options, request(), 'some digest'), /Cannot decode json response/);

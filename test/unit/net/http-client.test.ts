@@ -145,6 +145,40 @@ describe('createHttpClient', () => {
       }
     });
 
+    test('released chunks give their memory back, and the connection they came over goes on reading whole answers', async () => {
+      // Bodies of the size of a Graph answer, different each time, plain and compressed, over kept-alive connections.
+      const body = (i: number) => JSON.stringify({ i, value: Array.from({ length: 2500 }, (_, k) => `item-${i}-${k}`) });
+      const sockets = new Set<unknown>();
+      const server = await serve((req, res) => {
+        sockets.add(req.socket);
+        const i = Number(req.url!.split('/')[2]);
+        if (req.url!.startsWith('/gzip/')) return res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(body(i)));
+        res.end(body(i));
+      });
+      const client = createHttpClient({ env: {} });
+      try {
+        let released = 0;
+        for (let i = 0; i < 40; i++) {
+          const answer = await client.get(`${server.url}/${i % 2 === 0 ? 'plain' : 'gzip'}/${i}`, init());
+          const chunks = await readBodyChunksCapped(answer);
+          const text = decodeChunks(chunks);
+          assert.equal(text, body(i), `answer ${i}`);
+          answer.release!(chunks);
+          released += chunks.filter((chunk) => chunk.buffer.byteLength === 0).length;
+        }
+        // The plain answers' socket reads are freed; the inflated ones are cut from Node's pool, which is never detached.
+        assert.ok(released >= 20, `buffers released: ${released}`);
+        assert.ok(sockets.size <= 2, `connections kept alive and read again after the releases: ${sockets.size} for 40 answers`);
+        const pooled = Buffer.from('a small buffer, a slice of the pool');
+        (await client.get(`${server.url}/plain/0`, init())).release!([pooled]);
+        assert.equal(pooled.toString(), 'a small buffer, a slice of the pool');
+        assert.equal(Buffer.from('another slice of the pool').toString(), 'another slice of the pool');
+      } finally {
+        await client.close();
+        server.close();
+      }
+    });
+
     test("an abort, before the answer or within its body, rejects with the signal's reason; a refused connection as fetch does", async () => {
       const server = await serve((req, res) => {
         if (req.url === '/hang') return;
