@@ -1,11 +1,14 @@
 /**
  * The floor the agent is measured against: only the HTTP requests the agent makes and a `JSON.parse` of each
  * answer, at the same rate. Per tenant: OIDC discovery and a client-credentials token on its first poll, then
- * `healthOverviews?$expand=issues` every interval, made the way the agent makes it (undici's `request`, through the
- * same kind of dispatcher, with the same headers). Same IPC protocol as `agent-process.ts`.
+ * `healthOverviews?$expand=issues` every interval, made and read the way the agent makes and reads it (undici's
+ * `request`, through the same kind of dispatcher, with the same headers; the body's chunks decoded, then their buffers
+ * released). Same IPC protocol as `agent-process.ts`.
  * Usage: `node bench/baseline-process.ts URL TENANTS INTERVAL_MS`.
  */
 import { EnvHttpProxyAgent, interceptors, request } from 'undici';
+import { decodeChunks } from '../src/graph/read-body.ts';
+import { releaseChunks } from '../src/net/http-fetch.ts';
 import type { AgentReport } from './agent-process.ts';
 import { BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, benchTenantId } from './scenario.ts';
 
@@ -41,7 +44,12 @@ async function poll(index: number): Promise<void> {
       headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'accept-encoding': 'gzip, deflate, br' },
       dispatcher,
     });
-    const body = JSON.parse(await graph.body.text()) as Record<string, unknown>;
+    // Read as the agent reads it: the network's chunks, decoded, their buffers given back (releaseChunks).
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of graph.body) chunks.push(chunk as Uint8Array);
+    const text = decodeChunks(chunks);
+    releaseChunks(chunks);
+    const body = JSON.parse(text) as Record<string, unknown>;
     if (graph.statusCode !== 200 || !Array.isArray(body.value)) failedEnds.push(Date.now());
   } catch {
     failedEnds.push(Date.now());
