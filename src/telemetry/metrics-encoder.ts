@@ -381,14 +381,7 @@ const INT_TAG = (6 << 3) | FIXED64;
 function writeHead(writer: ProtobufWriter, times: Uint8Array, value: number, isInt: boolean, length: number): void {
   writer.byte(POINT_TAG);
   writer.varint(length);
-  writer.raw(times);
-  if (isInt) {
-    writer.byte(INT_TAG);
-    writer.sfixed64(value);
-  } else {
-    writer.byte(DOUBLE_TAG);
-    writer.double(value);
-  }
+  writer.raw(pointHead(times, value, isInt));
 }
 
 /** Small integer values whose point heads are kept for the collection under way: states, counts, health levels. */
