@@ -73,9 +73,7 @@ export async function readServiceHealth(options: GraphClientOptions, request: Fe
         return { same: true, fetchedAt: options.clock() };
       }
     }
-    const text = decodeChunks(chunks);
-    response.release?.(chunks);
-    const decoded = decodeServicePage(parseJsonBody(text, response));
+    const decoded = decodeServicePage(parseJsonBody(takeText(chunks, response), response));
     services.push(...decoded.services);
     url = decoded.nextLink === undefined ? undefined : checkNextLink(decoded.nextLink, origin, seen);
     if (url !== undefined) digest = undefined;
@@ -101,9 +99,14 @@ export function checkNextLink(link: string, origin: string, seen: ReadonlySet<st
 /** GET a Graph URL as JSON with a bearer token, handling 401 (one fresh token) and throttling (retries). */
 export async function getJson(options: GraphClientOptions, url: string, request: FetchRequest): Promise<unknown> {
   const { chunks, response } = await getBody(options, url, request);
+  return parseJsonBody(takeText(chunks, response), response);
+}
+
+/** The text of a body read in chunks, whose buffers then go back to the HTTP client (the text is a copy). */
+function takeText(chunks: readonly Uint8Array[], response: HttpAnswer): string {
   const text = decodeChunks(chunks);
   response.release?.(chunks);
-  return parseJsonBody(text, response);
+  return text;
 }
 
 /** The SHA-256 of a body read in chunks (the same however the network cut it). */
