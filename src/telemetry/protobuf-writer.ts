@@ -11,6 +11,14 @@ const TWO_32 = 4294967296;
  */
 const SHORT_COPY = 16;
 
+/** Copies `bytes` into `buffer` at `pos` (room already ensured); returns the position after them. */
+function copyBytes(buffer: Uint8Array, bytes: Uint8Array, pos: number): number {
+  const length = bytes.length;
+  if (length > SHORT_COPY) buffer.set(bytes, pos);
+  else for (let i = 0; i < length; i++) buffer[pos + i] = bytes[i]!;
+  return pos + length;
+}
+
 /** Bytes of the varint encoding of a non-negative integer below 2^53. */
 export function varintSize(value: number): number {
   let size = 1;
@@ -108,13 +116,8 @@ export class ProtobufWriter {
 
   /** Raw bytes, without a length. */
   raw(bytes: Uint8Array): void {
-    const length = bytes.length;
-    this.ensure(length);
-    const buffer = this.#buffer;
-    const pos = this.pos;
-    if (length > SHORT_COPY) buffer.set(bytes, pos);
-    else for (let i = 0; i < length; i++) buffer[pos + i] = bytes[i]!;
-    this.pos = pos + length;
+    this.ensure(bytes.length);
+    this.pos = copyBytes(this.#buffer, bytes, this.pos);
   }
 
   /** The first `count` byte strings of `list` one after the other, without lengths; `total` is their summed size. */
@@ -122,13 +125,7 @@ export class ProtobufWriter {
     this.ensure(total);
     const buffer = this.#buffer;
     let pos = this.pos;
-    for (let k = 0; k < count; k++) {
-      const bytes = list[k]!;
-      const length = bytes.length;
-      if (length > SHORT_COPY) buffer.set(bytes, pos);
-      else for (let i = 0; i < length; i++) buffer[pos + i] = bytes[i]!;
-      pos += length;
-    }
+    for (let k = 0; k < count; k++) pos = copyBytes(buffer, list[k]!, pos);
     this.pos = pos;
   }
 
