@@ -35,15 +35,29 @@ export function resolvePollTiming(
   const interval = pickSetting(section, at, 'interval');
   const timeout = pickSetting(section, at, 'timeout');
   if (interval === undefined && timeout === undefined) return inherited;
+  const resolvedInterval =
+    interval === undefined ? inherited.interval : { ms: readInterval(interval, sink), origin: undefined };
+  if (timeout === undefined) {
+    const derived = { interval: resolvedInterval, timeout: derivedTimeout(inherited.timeout, resolvedInterval) };
+    checkTimeoutFits(derived.interval, derived.timeout, 'poll', interval!, sink);
+    return derived;
+  }
   const resolved: PollTiming = {
-    interval: interval === undefined ? inherited.interval : { ms: readInterval(interval, sink), origin: undefined },
-    timeout:
-      timeout === undefined
-        ? inherited.timeout
-        : { ms: readDuration(timeout, POLL_DEFAULTS.timeoutMs, TIMEOUT_LIMITS, sink), origin: undefined },
+    interval: resolvedInterval,
+    timeout: { ms: readDuration(timeout, POLL_DEFAULTS.timeoutMs, TIMEOUT_LIMITS, sink), origin: undefined },
   };
-  checkTimeoutFits(resolved.interval, resolved.timeout, 'poll', (timeout ?? interval)!, sink);
+  checkTimeoutFits(resolved.interval, resolved.timeout, 'poll', timeout, sink);
   return resolved;
+}
+
+/**
+ * The timeout a section that writes none gets: one written in `defaults` is kept (and checked against the tenant's
+ * interval), while the built-in one is the smaller of 30s and the interval, so that no interval the docs allow
+ * needs a timeout written beside it.
+ */
+function derivedTimeout(inherited: TimedValue, interval: TimedValue): TimedValue {
+  if (inherited.origin !== 'default') return inherited;
+  return { ms: Math.min(POLL_DEFAULTS.timeoutMs, interval.ms ?? POLL_DEFAULTS.intervalMs), origin: 'default' };
 }
 
 /** The built-in timing, as inherited by the `defaults` section. */

@@ -30,7 +30,7 @@ const EXPORT_LIMITS = { min: 1, max: MAX_DURATION_MS };
  * | `protocol` | `OTEL_EXPORTER_OTLP_PROTOCOL` (`http/protobuf` or `http/json`) |
  * | `headers` | `OTEL_EXPORTER_OTLP_HEADERS` (`k=v,k2=v2`, percent-decoded values; merged per header, the file wins) |
  * | `interval` | `OTEL_METRIC_EXPORT_INTERVAL` (milliseconds) |
- * | `timeout` | `OTEL_EXPORTER_OTLP_TIMEOUT` (milliseconds) |
+ * | `timeout` | `OTEL_EXPORTER_OTLP_TIMEOUT` (milliseconds; by default the smaller of 10s and the interval) |
  * | `compression` | `OTEL_EXPORTER_OTLP_COMPRESSION` (`none` or `gzip`) |
  * | `temporality` | `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE` (`cumulative` or `delta`) |
  *
@@ -71,12 +71,13 @@ function resolveExportTiming(
 ): { intervalMs: number; timeoutMs: number } {
   const d = EXPORTER_DEFAULTS;
   const intervalMs = readDuration(interval, d.intervalMs, EXPORT_LIMITS, sink);
-  const timeoutMs = readDuration(timeout, d.timeoutMs, EXPORT_LIMITS, sink);
-  const reportAt = timeout ?? interval;
-  if (reportAt !== undefined) {
-    const intervalAt = { ms: intervalMs, origin: originOf(interval, 'default') };
-    checkTimeoutFits(intervalAt, { ms: timeoutMs, origin: originOf(timeout, 'default') }, 'export', reportAt, sink);
+  if (timeout === undefined) {
+    // The default timeout is derived, so that no interval the docs allow needs a timeout written beside it.
+    return { intervalMs: intervalMs ?? d.intervalMs, timeoutMs: Math.min(d.timeoutMs, intervalMs ?? d.intervalMs) };
   }
+  const timeoutMs = readDuration(timeout, d.timeoutMs, EXPORT_LIMITS, sink);
+  const intervalAt = { ms: intervalMs, origin: originOf(interval, 'default') };
+  checkTimeoutFits(intervalAt, { ms: timeoutMs, origin: originOf(timeout, 'default') }, 'export', timeout, sink);
   return { intervalMs: intervalMs ?? d.intervalMs, timeoutMs: timeoutMs ?? d.timeoutMs };
 }
 

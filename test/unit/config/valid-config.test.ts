@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 import { CLOUD_ENDPOINTS } from '../../../src/config/index.ts';
 import type { Config } from '../../../src/config/index.ts';
-import { configOf, FIXTURES, loadFixture } from './fixture-support.ts';
+import { configOf, FIXTURES, formattedProblems, loadFixture, parseText, VALID_TENANT } from './fixture-support.ts';
 
 const ENV = {
   CONTOSO_CLIENT_SECRET: 'contoso-secret',
@@ -133,4 +133,30 @@ test('server: absent turns the endpoint off, present turns it on at 127.0.0.1:13
   const bad = load(`server: { listen: 'nope' }\n${tenant}`);
   assert.ok(!bad.ok);
   assert.match(bad.ok ? '' : bad.problems[0]!.message, /"nope" is not host:port/);
+});
+
+describe('timeouts nobody wrote follow the interval', () => {
+  const tenant = (extra: string): string => `${VALID_TENANT}${extra}`;
+
+  test('a tenant polled every 5s and an exporter every 1s validate without a timeout', () => {
+    const config = configOf(parseText(`exporter: { interval: 1s }\n${tenant('    interval: 5s\n')}`));
+    assert.equal(config.exporter.timeoutMs, 1_000);
+    assert.equal(config.tenants[0]?.intervalMs, 5_000);
+    assert.equal(config.tenants[0]?.timeoutMs, 5_000);
+  });
+
+  test('the built-in timeouts stay 30s and 10s when the intervals are longer', () => {
+    const config = configOf(parseText(`defaults: { interval: 10s }\n${tenant('    interval: 2m\n')}`));
+    assert.equal(config.tenants[0]?.timeoutMs, 30_000);
+    assert.equal(config.exporter.timeoutMs, 10_000);
+    assert.equal(configOf(parseText(`defaults: { interval: 10s }\n${VALID_TENANT}`)).tenants[0]?.timeoutMs, 10_000);
+  });
+
+  test('a timeout written in defaults is still checked against a tenant’s shorter interval', () => {
+    const result = parseText(`defaults: { timeout: 30s }\n${tenant('    interval: 10s\n')}`);
+    assert.deepEqual(formattedProblems(result), [
+      'config.yaml:7:15: tenants[0].interval: timeout 30s (defaults.timeout) is longer than the poll interval 10s; ' +
+        'a poll must end before the next one starts',
+    ]);
+  });
 });
