@@ -59,14 +59,14 @@ function createPersister(store: StateStore, log: Log, tenant: TenantConfig, init
   // text (not the text: kilobytes per tenant, kept for every tenant).
   let savedParts = initial ? partsOf(initial) : undefined;
   let saved = savedParts ? digestOf(savedParts) : '';
-  return (memory: TenantMemory) => {
+  return async (memory: TenantMemory): Promise<void> => {
     const parts = partsOf(memory);
     if (savedParts !== undefined && parts.every((part, i) => part === savedParts![i])) return;
     savedParts = parts;
     const content = digestOf(parts);
     if (content === saved) return;
     saved = content;
-    store.save(tenant.name, memory).catch((error: Error) => {
+    await store.save(tenant.name, memory).catch((error: Error) => {
       saved = '';
       savedParts = undefined;
       log.error('cannot save state', { tenant: tenant.name, reason: error.message });

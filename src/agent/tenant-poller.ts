@@ -43,8 +43,11 @@ export interface TenantPollerOptions {
   log: Log;
   /** What was remembered of this tenant before (restored state); undefined on a first start. */
   memory?: TenantMemory;
-  /** Called after each good poll with the memory to keep. */
-  onMemory?: (memory: TenantMemory) => void;
+  /**
+   * Called after each good poll with the memory to keep; the poll ends once it settles, so a poll that returned has
+   * its memory saved (a restart right after it neither repeats nor misses an event) and `run --once` exits saved.
+   */
+  onMemory?: (memory: TenantMemory) => Promise<void>;
   /** Graph's request limits for this app in this tenant, shared by the tenants that use the same app. */
   budget?: RequestBudget;
   /** The status of the poller this one replaces (the tenant's settings changed), whose last outcome it keeps. */
@@ -155,7 +158,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
         for (const update of result.updates) options.events.emitIssueUpdate(status, update);
         for (const change of result.changes) options.events.emitStatusChange(status, change);
         for (const update of result.messages ?? []) options.events.emitMessageUpdate(status, update);
-        if (memory) options.onMemory?.(memory);
+        if (memory) await options.onMemory?.(memory);
         options.log.debug('poll ok', { tenant: options.tenant.name, unchanged: result.unchanged, changes: result.changes.length });
       } else if (!signal.aborted) {
         options.recorders.recordPollError(status, result.error.code);
