@@ -76,7 +76,8 @@ function createPersister(store: StateStore, log: Log, tenant: TenantConfig, init
 
 /** What of a tenant's memory is saved (the poll time is not: a quiet poll saves nothing). */
 function partsOf(memory: TenantMemory): readonly unknown[] {
-  return [memory.services, memory.issues, memory.messages];
+  const { baselineAt, statusSequence, issueSequence, messageSequence } = memory;
+  return [memory.services, memory.issues, memory.messages, baselineAt, statusSequence, issueSequence, messageSequence];
 }
 
 /** Assembles the agent for a configuration: one token provider per app and tenant, one poller per tenant. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TenantMemory } from '../health/memory.ts';
+import type { HistoryPosition } from '../health/event-identity.ts';
 import type { IssueVersion } from '../health/issue-updates.ts';
 import type { RememberedService } from '../health/changes.ts';
 import { parseClassification, parseServiceStatus } from '../health/status.ts';
@@ -74,15 +75,33 @@ function decodeEntries<T>(raw: unknown, decode: (value: unknown) => T | undefine
   return result;
 }
 
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/**
+ * Where the history of a state file stands. A file written before events were numbered has none: its history is
+ * taken to begin at its `polledAt`, which stays the same until the file is written again (with the position), so
+ * that a change detected again after a crash is numbered the same. Present but of the wrong kind: not a state file.
+ */
+function decodePosition(raw: Record<string, unknown>, polledAt: number): HistoryPosition | undefined {
+  const absentAs = (value: unknown, fallback: number) => (value === undefined ? fallback : value);
+  const baselineAt = absentAs(raw.baselineAt, polledAt);
+  const sequences = [absentAs(raw.statusSequence, 0), absentAs(raw.issueSequence, 0), absentAs(raw.messageSequence, 0)];
+  if (typeof baselineAt !== 'number' || !Number.isFinite(baselineAt) || !sequences.every(isCount)) return undefined;
+  const [statusSequence, issueSequence, messageSequence] = sequences as [number, number, number];
+  return { baselineAt, statusSequence, issueSequence, messageSequence };
+}
+
 /** Decodes a state file's JSON; undefined when it is not a state file of this version. */
 export function decodeMemory(raw: unknown): TenantMemory | undefined {
   if (!isRecord(raw) || raw.version !== STATE_VERSION || typeof raw.polledAt !== 'number') return undefined;
+  const position = decodePosition(raw, raw.polledAt);
   const services = decodeEntries(raw.services, decodeService);
   const issues = decodeEntries(raw.issues, decodeIssue);
-  if (!services || !issues) return undefined;
-  if (raw.messages === undefined) return { polledAt: raw.polledAt, services, issues };
+  if (!position || !services || !issues) return undefined;
+  const memory = { ...position, polledAt: raw.polledAt, services, issues };
+  if (raw.messages === undefined) return memory;
   const messages = decodeEntries(raw.messages, (value) => (typeof value === 'string' ? value : undefined));
-  return messages && { polledAt: raw.polledAt, services, issues, messages };
+  return messages && { ...memory, messages };
 }
 
 /**

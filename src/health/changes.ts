@@ -2,6 +2,7 @@ import type { Health, Issue, ServiceStatus } from './model.ts';
 import { Interner } from './interner.ts';
 import { keepOrShareRecord } from './keep-or-share-record.ts';
 import type { ServiceView } from './evaluate.ts';
+import { statusChangeEventId } from './event-identity.ts';
 
 /** What is remembered of a service between polls (and across restarts). */
 export interface RememberedService {
@@ -25,6 +26,8 @@ export interface StatusChange {
   trigger: Issue | undefined;
   /** When the change was seen (ms since epoch). */
   at: number;
+  /** Unique per transition of the tenant's history, the same when the transition is detected again. */
+  eventId: string;
 }
 
 export interface DetectedChanges {
@@ -45,11 +48,13 @@ function rememberService(view: ServiceView): RememberedService {
  * Compares a fresh evaluation with what was remembered: one change per service whose status or health differs
  * (an advisory escalated to an incident keeps `serviceDegradation` but becomes critical). A service
  * seen for the first time (or the first poll of a tenant) yields no change; a vanished service is forgotten.
+ * `stamp` (`stepStamp`) numbers the step: each change's id is the stamp, the service and its transition.
  */
 export function detectStatusChanges(
   previous: Readonly<Record<string, RememberedService>> | undefined,
   views: readonly ServiceView[],
   now: number,
+  stamp: string,
 ): DetectedChanges {
   const services: Record<string, RememberedService> = {};
   const changes: StatusChange[] = [];
@@ -69,6 +74,7 @@ export function detectStatusChanges(
       openIssueIds: view.openIssues.map((issue) => issue.id),
       trigger: pickTrigger(view.openIssues),
       at: now,
+      eventId: statusChangeEventId(stamp, view.id, before, view),
     });
   }
   return { services: keepOrShareRecord(previous, services, records, rememberedKey), changes };

@@ -1,3 +1,4 @@
+import { issueUpdateEventId } from './event-identity.ts';
 import { Interner } from './interner.ts';
 import { keepOrShareRecord } from './keep-or-share-record.ts';
 import type { Classification, Issue, ServiceStatus, Snapshot } from './model.ts';
@@ -21,7 +22,7 @@ export interface IssueUpdate {
   issue: Issue;
   /** The version reported before, if any. */
   previous: IssueVersion | undefined;
-  /** Stable id of this event: the issue id and its version. */
+  /** Unique per update of the tenant's history, the same when the update is detected again. */
   eventId: string;
   at: number;
 }
@@ -64,12 +65,16 @@ function kindOf(previous: IssueVersion | undefined, current: IssueVersion): Issu
  * Reports each issue exactly once per version (id + lastModifiedDateTime, status, classification, resolution).
  * With no memory (the first poll ever) nothing is reported: the first poll is the baseline. An issue first seen
  * already resolved is news only if it was modified after the previous poll (`since`, ms): older ones are history.
+ * `stamp` (`stepStamp`) numbers the step: each update's id is the stamp, the issue and the version
+ * reported, so a version seen again (a status that moved back under the same `lastModifiedDateTime`) has an id of
+ * its own.
  */
 export function detectIssueUpdates(
   previous: Readonly<Record<string, IssueVersion>> | undefined,
   since: number | undefined,
   snapshot: Snapshot,
   now: number,
+  stamp: string,
 ): { versions: Record<string, IssueVersion>; updates: IssueUpdate[] } {
   const versions: Record<string, IssueVersion> = {};
   const updates: IssueUpdate[] = [];
@@ -91,7 +96,7 @@ export function detectIssueUpdates(
         serviceName: service.name,
         issue,
         previous: before,
-        eventId: `${issue.id}@${current.lastModified}`,
+        eventId: issueUpdateEventId(stamp, issue.id, current),
         at: now,
       });
     }

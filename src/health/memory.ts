@@ -1,11 +1,15 @@
 import { detectStatusChanges, type RememberedService, type StatusChange } from './changes.ts';
 import type { ServiceView } from './evaluate.ts';
+import { advanceSequence, beginHistory, stepStamp, type HistoryPosition } from './event-identity.ts';
 import { detectIssueUpdates, type IssueUpdate, type IssueVersion } from './issue-updates.ts';
 import { detectMessageUpdates, type MessageUpdate, type MessageVersions, type ServiceMessage } from './messages.ts';
 import type { Snapshot } from './model.ts';
 
-/** What is remembered of a tenant between polls (and across restarts): enough to detect changes, nothing more. */
-export interface TenantMemory {
+/**
+ * What is remembered of a tenant between polls (and across restarts): enough to detect changes, and to number
+ * them (the {@link HistoryPosition} the ids of its events are derived from), nothing more.
+ */
+export interface TenantMemory extends HistoryPosition {
   /** When the remembered poll ended (ms since epoch). */
   polledAt: number;
   services: Readonly<Record<string, RememberedService>>;
@@ -23,10 +27,20 @@ export interface MemoryStep {
 /** One step of a tenant's history: compares a fresh poll with the memory and returns the new memory and what changed. */
 export function advanceMemory(previous: TenantMemory | undefined, snapshot: Snapshot, views: readonly ServiceView[]): MemoryStep {
   const now = snapshot.fetchedAt;
-  const status = detectStatusChanges(previous?.services, views, now);
-  const issues = detectIssueUpdates(previous?.issues, previous?.polledAt, snapshot, now);
+  const position = previous ?? beginHistory(now);
+  const status = detectStatusChanges(previous?.services, views, now, stepStamp(position.baselineAt, 's', position.statusSequence));
+  const issues = detectIssueUpdates(previous?.issues, previous?.polledAt, snapshot, now, stepStamp(position.baselineAt, 'i', position.issueSequence));
   return {
-    memory: { polledAt: now, services: status.services, issues: issues.versions, ...keepMessages(previous) },
+    memory: {
+      baselineAt: position.baselineAt,
+      statusSequence: advanceSequence(position.statusSequence, status.changes.length),
+      issueSequence: advanceSequence(position.issueSequence, issues.updates.length),
+      messageSequence: position.messageSequence,
+      polledAt: now,
+      services: status.services,
+      issues: issues.versions,
+      ...keepMessages(previous),
+    },
     changes: status.changes,
     updates: issues.updates,
   };
@@ -42,6 +56,8 @@ export function advanceMessages(
   messages: readonly ServiceMessage[],
   now: number,
 ): { memory: TenantMemory; updates: MessageUpdate[] } {
-  const detected = detectMessageUpdates(memory.messages, messages, now);
-  return { memory: { ...memory, messages: detected.versions }, updates: detected.updates };
+  const stamp = stepStamp(memory.baselineAt, 'm', memory.messageSequence);
+  const detected = detectMessageUpdates(memory.messages, messages, now, stamp);
+  const messageSequence = advanceSequence(memory.messageSequence, detected.updates.length);
+  return { memory: { ...memory, messageSequence, messages: detected.versions }, updates: detected.updates };
 }

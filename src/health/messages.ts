@@ -1,3 +1,5 @@
+import { messageUpdateEventId } from './event-identity.ts';
+
 /** A message-center post (`serviceUpdateMessage`), decoded. */
 export interface ServiceMessage {
   /** `MC…`. */
@@ -26,7 +28,7 @@ export interface MessageUpdate {
   kind: 'message_update';
   update: MessageUpdateKind;
   message: ServiceMessage;
-  /** Stable id of this event: the message id and its version. */
+  /** Unique per update of the tenant's history, the same when the update is detected again. */
   eventId: string;
   at: number;
 }
@@ -37,12 +39,14 @@ export type MessageVersions = Readonly<Record<string, string>>;
 /**
  * Reports each message exactly once per id + `lastModifiedDateTime`. Without a memory (the first read ever)
  * nothing is reported: the message center's backlog is the baseline, not news. Messages no longer listed are
- * forgotten.
+ * forgotten, so one listed again is reported again, under an id of its own: `stamp` (`stepStamp`) numbers
+ * the read, and each update's id is the stamp, the message and its version.
  */
 export function detectMessageUpdates(
   previous: MessageVersions | undefined,
   messages: readonly ServiceMessage[],
   now: number,
+  stamp: string,
 ): { versions: Record<string, string>; updates: MessageUpdate[] } {
   const versions: Record<string, string> = {};
   const updates: MessageUpdate[] = [];
@@ -54,7 +58,7 @@ export function detectMessageUpdates(
     const before = Object.hasOwn(previous, message.id) ? previous[message.id] : undefined;
     if (before === version) continue;
     const update: MessageUpdateKind = before === undefined ? 'published' : 'updated';
-    updates.push({ kind: 'message_update', update, message, eventId: `${message.id}@${version}`, at: now });
+    updates.push({ kind: 'message_update', update, message, eventId: messageUpdateEventId(stamp, message.id, version), at: now });
   }
   return { versions, updates };
 }

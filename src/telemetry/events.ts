@@ -5,6 +5,7 @@ import type { IssueUpdate } from '../health/issue-updates.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import { HEALTH_OK, type Health } from '../health/model.ts';
 import { htmlToPlainText } from '../health/plain-text.ts';
+import { tenantEventId } from './event-id.ts';
 import { tenantAttributes } from './instruments.ts';
 import { messageUpdateRecord } from './message-events.ts';
 import * as sc from './semconv.ts';
@@ -25,18 +26,6 @@ const SEVERITY: Record<Health, { number: SeverityNumber; text: string }> = {
 
 const HEALTH_WORDS = ['ok', 'warning', 'critical', 'unknown'] as const;
 
-/**
- * The dedupe key of a status change: the transition and the version of the issue behind it, so that a change
- * detected again after a crash (state not yet saved) carries the same id; the time of the poll when no issue is open.
- */
-export function statusChangeEventId(change: StatusChange): string {
-  const transition = `${change.serviceId}:${change.previousStatus}>${change.status}:${change.previousHealth}>${change.health}`;
-  const version = change.trigger
-    ? `${change.trigger.id}@${change.trigger.lastModifiedDateTime ?? ''}`
-    : new Date(change.at).toISOString();
-  return `${transition}@${version}`;
-}
-
 /** The attributes of a status-change event: identity, before/after, and the issue behind it. */
 export function statusChangeAttributes(status: TenantStatus, change: StatusChange): Attributes {
   const attributes: Attributes = {
@@ -48,7 +37,7 @@ export function statusChangeAttributes(status: TenantStatus, change: StatusChang
     [sc.ATTR_SERVICE_HEALTH]: change.health,
     [sc.ATTR_SERVICE_HEALTH_PREVIOUS]: change.previousHealth,
     [sc.ATTR_ISSUE_IDS]: change.openIssueIds,
-    [sc.ATTR_EVENT_ID]: statusChangeEventId(change),
+    [sc.ATTR_EVENT_ID]: tenantEventId(status, change.eventId),
     [sc.ATTR_EVENT_NAME]: sc.EVENT_STATUS_CHANGE,
   };
   if (change.trigger) {
@@ -87,7 +76,7 @@ export function issueUpdateAttributes(status: TenantStatus, update: IssueUpdate)
     [sc.ATTR_ISSUE_TITLE]: issue.title,
     [sc.ATTR_ISSUE_IMPACT]: issue.impactDescription,
     [sc.ATTR_URL_FULL]: adminCenterUrl(issue.id),
-    [sc.ATTR_EVENT_ID]: update.eventId,
+    [sc.ATTR_EVENT_ID]: tenantEventId(status, update.eventId),
     [sc.ATTR_EVENT_NAME]: sc.EVENT_ISSUE_UPDATE,
   };
   const optional: Array<[string, string | undefined]> = [

@@ -2,6 +2,7 @@ import { SeverityNumber, type Attributes, type LogRecord } from '@opentelemetry/
 import type { TenantStatus } from '../agent/tenant-status.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import { htmlToPlainText } from '../health/plain-text.ts';
+import { tenantEventId } from './event-id.ts';
 import { tenantAttributes } from './instruments.ts';
 import * as sc from './semconv.ts';
 
@@ -24,7 +25,7 @@ export function messageUpdateAttributes(status: TenantStatus, update: MessageUpd
     [sc.ATTR_MESSAGE_TAGS]: message.tags,
     [sc.ATTR_MESSAGE_MAJOR_CHANGE]: message.isMajorChange,
     [sc.ATTR_URL_FULL]: messageCenterUrl(message.id),
-    [sc.ATTR_EVENT_ID]: update.eventId,
+    [sc.ATTR_EVENT_ID]: tenantEventId(status, update.eventId),
     [sc.ATTR_EVENT_NAME]: sc.EVENT_MESSAGE_UPDATE,
   };
   const optional: Array<[string, string | undefined]> = [

@@ -83,7 +83,7 @@ describe('one issue through its life, across agent restarts', () => {
     const opened = receiver.logs()[0]!;
     assert.equal(opened.attributes['url.full'], 'https://admin.microsoft.com/Adminportal/Home#/servicehealth/:/alerts/TM1');
     assert.match(String(opened.attributes['m365.issue.post']), /^Title: Chat is slow\n\nUser Impact: .*\n\nCurrent status: We are investigating\.$/);
-    assert.match(String(opened.attributes['m365.event.id']), /^TM1@\d{4}-/);
+    assert.match(String(opened.attributes['m365.event.id']), /^11111111-1111-1111-1111-111111111111\/\d+\/i1\/TM1@\d{4}-.*:advisory:investigating:open$/);
 
     await agent.stop();
     agent = await startAgent(config);

@@ -76,8 +76,12 @@ describe('an agent run with every kind of telemetry', () => {
     };
   }
 
+  /** Each message update and its id past the tenant and the baseline: the step of the message stream and the message. */
   const messageEvents = () =>
-    receiver.logs().filter((r) => r.eventName === 'm365.message.update').map((r) => `${String(r.attributes['m365.message.update'])} ${String(r.attributes['m365.event.id'])}`);
+    receiver.logs().filter((r) => r.eventName === 'm365.message.update').map((r) => {
+      const step = String(r.attributes['m365.event.id']).split('/').slice(2).join('/');
+      return `${String(r.attributes['m365.message.update'])} ${step}`;
+    });
 
   test('message-center posts: once per id and lastModifiedDateTime, across polls and restarts; a 403 reported once', async () => {
     let agent = await startAgent();
@@ -86,7 +90,7 @@ describe('an agent run with every kind of telemetry', () => {
     offset = 45_000;
     await agent.poll();
     await agent.poll();
-    assert.deepEqual(messageEvents().map((e) => e.replace(/@.*/, '')), ['updated MC100002']);
+    assert.deepEqual(messageEvents().map((e) => e.replace(/@.*/, '')), ['updated m1/MC100002']);
     const updated = receiver.logs().find((r) => r.eventName === 'm365.message.update')!;
     assert.equal(updated.severityText, 'WARN');
     assert.equal(updated.attributes['url.full'], 'https://admin.microsoft.com/Adminportal/Home#/MessageCenter/:/messages/MC100002');
@@ -98,7 +102,7 @@ describe('an agent run with every kind of telemetry', () => {
     agent = await startAgent();
     await agent.poll();
     await agent.poll();
-    assert.deepEqual(messageEvents().map((e) => e.replace(/@.*/, '')), ['updated MC100002', 'published MC100003']);
+    assert.deepEqual(messageEvents().map((e) => e.replace(/@.*/, '')), ['updated m1/MC100002', 'published m2/MC100003'], 'numbered on across the restart');
     assert.equal(receiver.latestValue('m365.poll.errors', { 'm365.tenant.name': 'fabrikam', 'error.type': 'GRAPH_FORBIDDEN' }), 1);
     assert.equal(receiver.latestValue('m365.poll.success', { 'm365.tenant.name': 'fabrikam' }), 1, 'the health poll itself succeeds');
     assert.equal(warnings.filter((line) => line.includes('message center read failed') && line.includes('fabrikam')).length, 2, 'once per agent process');

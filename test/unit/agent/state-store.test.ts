@@ -11,6 +11,10 @@ let dir: string;
 const lines: string[] = [];
 const log = createLog({ level: 'debug', format: 'text', write: (line) => lines.push(line), clock: () => 0 });
 const memory: TenantMemory = {
+  baselineAt: 1_699_000_000_000,
+  statusSequence: 3,
+  issueSequence: 5,
+  messageSequence: 0,
   polledAt: 1_700_000_000_000,
   services: { Exchange: { name: 'Exchange Online', status: 'serviceDegradation', health: 2 } },
   issues: { EX1: { lastModified: '2026-11-27T10:00:00Z', status: 'serviceDegradation', classification: 'incident', isResolved: false } },
@@ -64,4 +68,24 @@ test('message-center versions are kept when present, and a file without them sti
   assert.deepEqual(await store.load('contoso'), withMessages);
   await writeFile(join(dir, stateFileName('fabrikam')), JSON.stringify({ version: 1, ...memory, messages: { MC1: 42 } }));
   assert.equal(await store.load('fabrikam'), undefined, 'a message version that is not a string makes the file corrupt');
+});
+
+test('a file written before events were numbered loads: its history begins at its polledAt, every sequence at 0', async () => {
+  const store = createFileStateStore(dir, log);
+  const { baselineAt, statusSequence, issueSequence, messageSequence, ...remembered } = memory;
+  await writeFile(join(dir, stateFileName('contoso')), JSON.stringify({ version: 1, ...remembered }));
+  const loaded = await store.load('contoso');
+  assert.deepEqual(loaded, { ...remembered, baselineAt: memory.polledAt, statusSequence: 0, issueSequence: 0, messageSequence: 0 });
+  assert.deepEqual(await store.load('contoso'), loaded, 'loaded again (a second crash before any save): the same position');
+  assert.equal(lines.length, 0, 'nothing reported, nothing set aside');
+});
+
+test('a position of the wrong kind makes the file corrupt: set aside, never guessed', async () => {
+  const store = createFileStateStore(dir, log, () => 7);
+  const wrong = [{ baselineAt: '1' }, { statusSequence: -1 }, { issueSequence: 1.5 }, { messageSequence: null }, { baselineAt: null }];
+  for (const field of wrong) {
+    await writeFile(join(dir, stateFileName('contoso')), JSON.stringify({ version: 1, ...memory, ...field }));
+    assert.equal(await store.load('contoso'), undefined, JSON.stringify(field));
+    assert.ok((await readdir(dir)).includes(`${stateFileName('contoso')}.corrupt-7`));
+  }
 });

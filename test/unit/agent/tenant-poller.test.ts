@@ -105,3 +105,35 @@ describe('tenant poller: an answer the same as the poll before', () => {
     assert.equal(restored.status.views?.[0]?.status, 'serviceDegradation');
   });
 });
+
+describe('tenant poller: events before the memory that remembers them', () => {
+  test('a poll emits its events, then hands its memory to be saved: a crash between repeats an event, never loses one', async () => {
+    const bodies = [answer(degraded), answer(operational)];
+    let now = Date.parse('2026-12-01T10:00:00Z');
+    const order: string[] = [];
+    const poller = createTenantPoller({
+      tenant: TENANT,
+      tokens: { expiresAt: undefined, getToken: async () => ({ value: 'token', expiresAt: now + 3_600_000 }), invalidate: () => {} },
+      get: async () => new Response(bodies.shift() ?? 'no more answers'),
+      clock: () => now,
+      sleep: async () => {},
+      recorders: { recordPollError: () => {}, recordGraphResponse: () => {} },
+      events: {
+        emitStatusChange: (_, change) => order.push(`emit ${change.eventId}`),
+        emitIssueUpdate: (_, update) => order.push(`emit ${update.eventId}`),
+        emitMessageUpdate: () => {},
+      },
+      log: SILENT_LOG,
+      onMemory: (memory) => order.push(`save statusSequence=${memory.statusSequence}`),
+    });
+    const baselineAt = now;
+    await poller.poll(new AbortController().signal);
+    now += 60_000;
+    await poller.poll(new AbortController().signal);
+    assert.deepEqual(order, [
+      'save statusSequence=0',
+      `emit ${baselineAt}/s1/Exchange:serviceDegradation>serviceOperational:2>0`,
+      'save statusSequence=1',
+    ]);
+  });
+});

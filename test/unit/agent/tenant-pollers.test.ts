@@ -24,7 +24,7 @@ function tenant(name: string, changes: Partial<TenantConfig> = {}): TenantConfig
 }
 
 function memoryAt(polledAt: number): TenantMemory {
-  return { polledAt, services: {}, issues: {} };
+  return { baselineAt: 0, statusSequence: 0, issueSequence: 0, messageSequence: 0, polledAt, services: {}, issues: {} };
 }
 
 type FakePoller = TenantPoller & { parts: PollerParts; memoryNow: TenantMemory | undefined };

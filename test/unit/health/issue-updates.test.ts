@@ -40,10 +40,10 @@ describe('issue updates: one issue through its life', () => {
       seen.push(...step.updates.map((u) => `${u.update} ${u.issue.classification} ${u.eventId}`));
     });
     assert.deepEqual(seen, [
-      'opened advisory TM1@2026-11-27T10:00:00Z',
-      'updated incident TM1@2026-11-27T10:05:00Z',
-      'updated incident TM1@2026-11-27T10:10:00Z',
-      'resolved incident TM1@2026-11-27T10:20:00Z',
+      `opened advisory ${t0}/i1/TM1@2026-11-27T10:00:00Z:advisory:investigating:open`,
+      `updated incident ${t0}/i2/TM1@2026-11-27T10:05:00Z:incident:serviceDegradation:open`,
+      `updated incident ${t0}/i3/TM1@2026-11-27T10:10:00Z:incident:serviceDegradation:open`,
+      `resolved incident ${t0}/i4/TM1@2026-11-27T10:20:00Z:incident:serviceRestored:resolved`,
     ]);
   });
 

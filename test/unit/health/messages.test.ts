@@ -15,21 +15,21 @@ const kinds = (updates: ReturnType<typeof detectMessageUpdates>['updates']) => u
 
 describe('message-center updates', () => {
   test('the first read is the baseline: remembered, not reported', () => {
-    const first = detectMessageUpdates(undefined, [message('MC1', 'a'), message('MC2', 'b')], 1);
+    const first = detectMessageUpdates(undefined, [message('MC1', 'a'), message('MC2', 'b')], 1, '1/m1');
     assert.deepEqual(first.updates, []);
     assert.deepEqual(first.versions, { MC1: 'a', MC2: 'b' });
   });
 
   test('exactly once per id and lastModifiedDateTime; vanished messages are forgotten', () => {
     const previous = { MC1: 'a', MC2: 'b', MC9: 'z' };
-    const read = detectMessageUpdates(previous, [message('MC1', 'a'), message('MC2', 'c'), message('MC3', undefined), message('MC3', 'x')], 5);
-    assert.deepEqual(kinds(read.updates), ['updated MC2@c', 'published MC3@']);
+    const read = detectMessageUpdates(previous, [message('MC1', 'a'), message('MC2', 'c'), message('MC3', undefined), message('MC3', 'x')], 5, '1/m4');
+    assert.deepEqual(kinds(read.updates), ['updated 1/m4/MC2@c', 'published 1/m4/MC3@']);
     assert.deepEqual(read.versions, { MC1: 'a', MC2: 'c', MC3: '' });
-    assert.deepEqual(detectMessageUpdates(read.versions, [message('MC1', 'a'), message('MC2', 'c'), message('MC3', undefined)], 6).updates, []);
+    assert.deepEqual(detectMessageUpdates(read.versions, [message('MC1', 'a'), message('MC2', 'c'), message('MC3', undefined)], 6, '1/m5').updates, []);
   });
 
   test('the tenant memory keeps message versions across health polls', () => {
-    const memory: TenantMemory = { polledAt: 1, services: {}, issues: {} };
+    const memory: TenantMemory = { baselineAt: 1, statusSequence: 0, issueSequence: 0, messageSequence: 0, polledAt: 1, services: {}, issues: {} };
     const read = advanceMessages(memory, [message('MC1', 'a')], 2);
     assert.deepEqual(read.memory.messages, { MC1: 'a' });
     const next = advanceMemory(read.memory, { services: [], fetchedAt: 3 }, []);
