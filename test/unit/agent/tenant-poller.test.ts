@@ -124,7 +124,7 @@ describe('tenant poller: events before the memory that remembers them', () => {
         emitMessageUpdate: () => {},
       },
       log: SILENT_LOG,
-      onMemory: (memory) => order.push(`save statusSequence=${memory.statusSequence}`),
+      onMemory: async (memory) => void order.push(`save statusSequence=${memory.statusSequence}`),
     });
     const baselineAt = now;
     await poller.poll(new AbortController().signal);
