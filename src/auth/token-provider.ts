@@ -7,6 +7,7 @@ import { createClientAuth, type ClientCredential } from './client-auth.ts';
 import { discoverTenant, type DiscoveredTenant } from './discover-tenant.ts';
 import { mapAuthError } from './map-auth-error.ts';
 import { retryTransient } from './retry-transient.ts';
+import { timerDelay } from '../timer-delay.ts';
 
 /** A bearer token and the instant (ms since epoch) it stops being valid. */
 export interface AccessToken {
@@ -91,7 +92,7 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
       cached = await retryTransient(requestOnce, {
         deadline: now + options.timeoutMs,
         clock: options.clock,
-        sleep: options.sleep ?? ((ms) => delay(ms)),
+        sleep: options.sleep ?? ((ms) => delay(timerDelay(ms))),
         random: options.random ?? Math.random,
       });
       return cached;
