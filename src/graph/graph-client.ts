@@ -129,6 +129,7 @@ async function getBody(options: GraphClientOptions, url: string, request: FetchR
       renewedToken = true;
       continue;
     }
+    if (response.status >= 300 && response.status < 400) throw await refuseRedirect(response, url);
     if (response.ok) return { chunks: await readBodyChunksCapped(response), response };
     const retryAfter = readRetryAfter(response.headers.get('retry-after'), options.clock());
     const error = await toGraphError(response, retryAfter);
@@ -162,6 +163,22 @@ function throttledAtDeadline(error: M365Error, waitMs: number, retryAfter: Retry
     retryAfter: waitMs / 1000,
     cause: error,
   });
+}
+
+/**
+ * A redirect from Graph, which never redirects these reads: to another host it is refused as a foreign link (the
+ * token and the tenant's health never come from elsewhere), on the same host it is an error, not followed.
+ */
+async function refuseRedirect(response: HttpAnswer, url: string): Promise<M365Error> {
+  await response.body?.cancel();
+  const origin = new URL(url).origin;
+  const location = response.headers.get('location');
+  const target = location === null ? null : URL.parse(location, url);
+  if (target !== null && target.origin !== origin) {
+    return new M365Error('GRAPH_FOREIGN_LINK', `HTTP ${response.status} redirects to ${target.origin}, not ${origin}: refused (the token is never sent elsewhere)`, { status: response.status });
+  }
+  const where = target === null ? 'without a valid Location' : `to ${target.pathname}`;
+  return new M365Error('GRAPH_ERROR', `HTTP ${response.status} redirects ${where}: Graph does not redirect, not followed`, { status: response.status });
 }
 
 /** What a capped `Retry-After` asked for, and what is waited instead. */
