@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'AUTH_CONDITIONAL_ACCESS'
   | 'AUTH_FAILED'
   | 'AUTH_UNAVAILABLE'
+  | 'AUTH_BAD_RESPONSE'
   | 'GRAPH_FORBIDDEN'
   | 'GRAPH_UNAUTHORIZED'
   | 'GRAPH_THROTTLED'
@@ -49,6 +50,7 @@ export class M365Error extends Error {
 /** Error codes that are transient: the same request may succeed later without any change of configuration. */
 export const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'AUTH_UNAVAILABLE',
+  'AUTH_BAD_RESPONSE',
   'GRAPH_THROTTLED',
   'REQUEST_BUDGET',
   'GRAPH_ERROR',

@@ -1,6 +1,7 @@
 import type { TenantConfig } from '../config/types.ts';
 import type { PollResult, TenantPoller } from './tenant-poller.ts';
 import type { TenantStatus } from './tenant-status.ts';
+import { timerDelay } from '../timer-delay.ts';
 import { initialDelay, nextDelay } from './schedule.ts';
 
 /** A clock and timers, injectable so that scheduler tests can fake time. */
@@ -12,7 +13,7 @@ export interface Timers {
 
 export const SYSTEM_TIMERS: Timers = {
   now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  setTimeout: (callback, ms) => setTimeout(callback, timerDelay(ms)),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 

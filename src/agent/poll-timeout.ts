@@ -1,3 +1,5 @@
+import { timerDelay } from '../timer-delay.ts';
+
 /** A poll's time limit: a signal that aborts with a `TimeoutError`, and the way to cancel it when the poll is over. */
 export interface PollTimeout {
   readonly signal: AbortSignal;
@@ -10,6 +12,6 @@ export interface PollTimeout {
  */
 export function startPollTimeout(ms: number): PollTimeout {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timerDelay(ms));
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }

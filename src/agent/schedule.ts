@@ -1,4 +1,5 @@
 import { TRANSIENT_CODES, type M365Error } from '../errors.ts';
+import { MAX_RETRY_AFTER_MS } from '../graph/retry-after.ts';
 
 /** Longest pause after repeated configuration errors (wrong secret, unknown tenant): minutes, not seconds. */
 export const MAX_CONFIG_ERROR_BACKOFF_MS = 30 * 60_000;
@@ -16,7 +17,7 @@ export function initialDelay(index: number, count: number, intervalMs: number, r
 
 /**
  * Delay from now until the next poll. Keeps the cadence of the plan (no drift), waits at least what Graph asked
- * for in `Retry-After`, and backs off exponentially (with jitter) after repeated configuration errors.
+ * for in `Retry-After` (at most an hour), and backs off exponentially (with jitter) after repeated configuration errors.
  */
 export function nextDelay(input: {
   plannedAt: number;
@@ -28,7 +29,8 @@ export function nextDelay(input: {
 }): number {
   const { plannedAt, now, intervalMs, error } = input;
   let delay = Math.max(0, plannedAt + intervalMs - now);
-  if (error?.retryAfter !== undefined) delay = Math.max(delay, error.retryAfter * 1000);
+  // Capped again here, whatever the error's source: a wait of years would overflow the timer into a tight loop.
+  if (error?.retryAfter !== undefined) delay = Math.max(delay, Math.min(error.retryAfter * 1000, MAX_RETRY_AFTER_MS));
   if (error && !TRANSIENT_CODES.has(error.code) && error.code !== 'ABORTED') {
     const exponent = Math.min(input.consecutiveFailures - 1, 10);
     const backoff = Math.min(MAX_CONFIG_ERROR_BACKOFF_MS, CONFIG_ERROR_BASE_MS * 2 ** exponent);

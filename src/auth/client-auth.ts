@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import * as oidc from 'openid-client';
 import type { Secret } from '../config/secret.ts';
 import { M365Error } from '../errors.ts';
 import type { AssertionAlgorithm, ClientCertificate } from './client-certificate.ts';
+import { MAX_TOKEN_FILE_BYTES, readTokenFile } from './read-token-file.ts';
 
 /** How an app proves who it is: a client secret, a certificate, or a token from a federated identity provider. */
 export type ClientCredential =
@@ -15,14 +15,13 @@ export interface ClientAuthContext {
   /** The token endpoint: the audience of a client assertion, as one string. */
   tokenEndpoint: string;
   clock: () => number;
-  /** Reads the federated token file; default `fs.readFile`. */
+  /** Reads the federated token file; default {@link readTokenFile} (a regular file of at most 64 KiB). */
   readTokenFile?: (path: string) => Promise<string>;
 }
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Lifetime of a signed client assertion: well within the 10 minutes Entra tolerates. */
 export const ASSERTION_LIFETIME_S = 300;
-const MAX_TOKEN_FILE_CHARS = 64 * 1024;
 
 /** The openid-client client authentication for a credential. */
 export function createClientAuth(credential: ClientCredential, context: ClientAuthContext): oidc.ClientAuth {
@@ -32,7 +31,7 @@ export function createClientAuth(credential: ClientCredential, context: ClientAu
     case 'certificate':
       return certificateAuth(credential.certificate, credential.algorithm, context);
     case 'federated':
-      return federatedAuth(credential.tokenFile, context.readTokenFile ?? ((path) => readFile(path, 'utf8')));
+      return federatedAuth(credential.tokenFile, context.readTokenFile ?? readTokenFile);
   }
 }
 
@@ -67,11 +66,12 @@ function federatedAuth(path: string, read: (path: string) => Promise<string>): o
     try {
       text = await read(path);
     } catch (error) {
+      if (error instanceof M365Error) throw error;
       const code = (error as { code?: unknown }).code;
       throw new M365Error('CONFIG_INVALID', `cannot read the federated token file ${path}: ${typeof code === 'string' ? code : 'read failed'}`);
     }
-    const token = text.slice(0, MAX_TOKEN_FILE_CHARS + 1).trim();
-    if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token) || token.length > MAX_TOKEN_FILE_CHARS) {
+    const token = text.slice(0, MAX_TOKEN_FILE_BYTES + 1).trim();
+    if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token) || token.length > MAX_TOKEN_FILE_BYTES) {
       throw new M365Error('CONFIG_INVALID', `the federated token file ${path} does not hold a JWT`);
     }
     body.set('client_id', client.client_id);

@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { M365Error } from '../errors.ts';
 import { mapOAuthErrorBody } from './map-auth-error.ts';
+import { MAX_TIMER_DELAY_MS, timerDelay } from '../timer-delay.ts';
 
 /**
  * Hosts of one cloud's identity platform that answer for each other: discovery on one may name another as issuer or
@@ -58,7 +59,8 @@ export async function discoverTenant(options: DiscoverTenantOptions): Promise<Di
   const configuration = new oidc.Configuration(metadata, options.clientId, undefined, options.createClientAuth(token.url));
   if (login.protocol === 'http:') oidc.allowInsecureRequests(configuration);
   configuration[oidc.customFetch] = options.fetch;
-  configuration.timeout = Math.max(1, Math.ceil(options.timeoutMs / 1000));
+  // In seconds: openid-client makes it a timer of its own, which must not overflow either.
+  configuration.timeout = Math.max(1, Math.min(Math.ceil(options.timeoutMs / 1000), Math.floor(MAX_TIMER_DELAY_MS / 1000)));
   return { tenantGuid: guid, tokenEndpoint: token.url, configuration };
 }
 
@@ -67,7 +69,7 @@ async function fetchOpenIdConfiguration(options: DiscoverTenantOptions): Promise
   const response = await options.fetch(url, {
     headers: { accept: 'application/json' },
     redirect: 'manual',
-    signal: AbortSignal.timeout(options.timeoutMs),
+    signal: AbortSignal.timeout(timerDelay(options.timeoutMs)),
   });
   const text = (await response.text()).slice(0, MAX_DOCUMENT_CHARS);
   const body = parseObject(text);

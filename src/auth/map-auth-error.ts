@@ -1,4 +1,4 @@
-import { ResponseBodyError } from 'openid-client';
+import { ClientError, ResponseBodyError } from 'openid-client';
 import { M365Error, toM365Error, type ErrorCode } from '../errors.ts';
 import { PROXY_REFUSED } from '../net/proxy-settings.ts';
 
@@ -72,6 +72,8 @@ function isResponse(value: unknown): value is Response {
  */
 export async function mapAuthError(error: unknown): Promise<M365Error> {
   if (error instanceof M365Error) return error;
+  // Ours, thrown by the fetch openid-client was given (an answer too large) and wrapped by it as a ClientError.
+  if (error instanceof ClientError && error.cause instanceof M365Error) return error.cause;
   if (error instanceof ResponseBodyError) return mapOAuthErrorBody({ error: error.error, status: error.status, body: error.cause }, error);
   const discovery = await readDiscoveryError(error);
   if (discovery) return mapOAuthErrorBody(discovery, error);

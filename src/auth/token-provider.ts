@@ -3,10 +3,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Secret } from '../config/secret.ts';
 import type { Endpoints } from '../config/types.ts';
 import { TRANSIENT_CODES, toM365Error } from '../errors.ts';
+import { boundLoginFetch, checkAccessToken } from './bounded-login-fetch.ts';
 import { createClientAuth, type ClientCredential } from './client-auth.ts';
 import { discoverTenant, type DiscoveredTenant } from './discover-tenant.ts';
 import { mapAuthError } from './map-auth-error.ts';
 import { retryTransient } from './retry-transient.ts';
+import { timerDelay } from '../timer-delay.ts';
 
 /** A bearer token and the instant (ms since epoch) it stops being valid. */
 export interface AccessToken {
@@ -41,7 +43,7 @@ export interface EntraTokenOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1) (default `Math.random`). */
   random?: () => number;
-  /** Reads a federated token file (default `fs.readFile`). */
+  /** Reads a federated token file (default: a regular file of at most 64 KiB). */
   readTokenFile?: (path: string) => Promise<string>;
 }
 
@@ -65,6 +67,8 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
   let discovered: DiscoveredTenant | undefined;
   let cached: AccessToken | undefined;
   let inFlight: Promise<AccessToken> | undefined;
+  // Discovery and token answers are read whole, so each is bounded before openid-client parses it.
+  const loginFetch = boundLoginFetch(options.fetch);
 
   async function requestOnce(): Promise<AccessToken> {
     try {
@@ -74,12 +78,13 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
         clientId: options.clientId,
         createClientAuth: (tokenEndpoint) =>
           createClientAuth(options.credential, { tokenEndpoint, clock: options.clock, readTokenFile: options.readTokenFile }),
-        fetch: options.fetch,
+        fetch: loginFetch,
         timeoutMs: options.timeoutMs,
       });
       const started = options.clock();
       const response = await oidc.clientCredentialsGrant(discovered.configuration, { scope });
-      return { value: response.access_token, expiresAt: started + (response.expires_in ?? 3599) * 1000 };
+      const value = checkAccessToken(response.access_token, options.endpoints.login);
+      return { value, expiresAt: started + (response.expires_in ?? 3599) * 1000 };
     } catch (error) {
       throw await mapAuthError(error);
     }
@@ -91,7 +96,7 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
       cached = await retryTransient(requestOnce, {
         deadline: now + options.timeoutMs,
         clock: options.clock,
-        sleep: options.sleep ?? ((ms) => delay(ms)),
+        sleep: options.sleep ?? ((ms) => delay(timerDelay(ms))),
         random: options.random ?? Math.random,
       });
       return cached;

@@ -76,6 +76,8 @@ export const DEFAULT_CRITICAL: Readonly<Record<CustomMode, string>> = Object.fre
 });
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
+/** Longest `--timeout`: an hour is far beyond any scheduler's check timeout, and far within what a timer holds. */
+export const MAX_TIMEOUT_SECONDS = 3600;
 
 const STRING = { kind: 'string' } as const;
 const FLAG = { kind: 'flag' } as const;
@@ -201,8 +203,8 @@ function parseCustomMode(customMode: string): CustomMode {
 function parseTimeout(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_TIMEOUT_SECONDS * 1000;
   const seconds = Number(raw);
-  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(seconds > 0)) {
-    throw new M365Error('CONFIG_INVALID', `--timeout must be a positive number of seconds, got '${raw}'`);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(seconds > 0) || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new M365Error('CONFIG_INVALID', `--timeout must be a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS}, got '${raw}'`);
   }
   return Math.round(seconds * 1000);
 }

@@ -23,7 +23,7 @@ Connection:
   Left out, --tenant, --client-id and the credential come from AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET,
   AZURE_CLIENT_CERTIFICATE_PATH (+ AZURE_CLIENT_CERTIFICATE_PASSWORD) or AZURE_FEDERATED_TOKEN_FILE, and the login
   endpoint from AZURE_AUTHORITY_HOST.
-  --timeout=SECONDS            bound on the whole run, throttling retries included (default 10)
+  --timeout=SECONDS            bound on the whole run, throttling retries included (default 10, at most 3600)
   --statefile-dir=DIR          token cache directory, created if missing (default /var/lib/centreon/centplugins
                                when writable, else $XDG_CACHE_HOME/m365-health or ~/.cache/m365-health)
 

@@ -12,6 +12,8 @@ export interface DebugFetchOptions {
 }
 
 const DEFAULT_MAX_BODY_CHARS = 4000;
+/** Most of an answer read for the transcript: a login answer past this is refused anyway, a Graph one is cut. */
+const MAX_READ_BYTES = 1024 * 1024;
 
 /**
  * Wraps `fetch` to print each HTTP exchange for `--debug`: method, URL, status, time, headers and bodies,
@@ -56,7 +58,7 @@ function createTranscript(options: DebugFetchOptions) {
     async response(response: Response, elapsedMs: number): Promise<void> {
       print(`< HTTP ${[response.status, response.statusText].filter(Boolean).join(' ')} (${elapsedMs} ms)`);
       for (const line of redactHeaders(response.headers)) print(`< ${line}`);
-      const body = await response.clone().text().catch((error: unknown) => {
+      const body = await readShown(response.clone(), MAX_READ_BYTES).catch((error: unknown) => {
         print(`< body unreadable: ${describe(error)}`);
         return '';
       });
@@ -81,4 +83,21 @@ function showBody(body: string, type: string | null): string {
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}
+
+/** The start of a body, at most `limit` bytes of it (the rest of this copy is dropped, not read). */
+async function readShown(response: Response, limit: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  for (let size = 0; size < limit; ) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    text += decoder.decode(value.byteLength > limit - size ? value.subarray(0, limit - size) : value, { stream: true });
+    size += value.byteLength;
+  }
+  // Not awaited: a cancelled copy of a body settles only once the caller's is done with too.
+  reader.cancel().catch(() => undefined);
+  return text + decoder.decode();
 }

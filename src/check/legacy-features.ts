@@ -20,6 +20,12 @@ export interface LegacyService {
 
 const NORMAL = displayStatus('serviceOperational', 'serviceOperational');
 
+/** The variables of a legacy row: the service's, and the feature's with the worst of its issues. */
+export const LEGACY_VARIABLE_NAMES: readonly string[] = Object.freeze([
+  'status', 'service_name', 'service_id', 'feature_name', 'feature_group',
+  'classification', 'issue_title', 'issue_startDateTime', 'issue_id', 'issue_status',
+]);
+
 /**
  * The legacy view of the selected services: each service's row with its display status, and its features —
  * the legacy catalogue's plus every feature group of its relevant issues — each with the worst status of those

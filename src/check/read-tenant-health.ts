@@ -9,6 +9,7 @@ import type { CheckOptions } from './check-options.ts';
 import { createDebugFetch } from './debug-fetch.ts';
 import { resolveStatefileDir } from './statefile-dir.ts';
 import { createTokenFileCache } from './token-file-cache.ts';
+import { timerDelay } from '../timer-delay.ts';
 
 /** What a run may touch: the network, time, the environment and a place to write debug lines. */
 export interface CheckRuntime {
@@ -48,7 +49,7 @@ async function readThrough(options: CheckOptions, runtime: CheckRuntime, network
   const secrets = options.clientSecret === undefined ? [] : [options.clientSecret.reveal()];
   const fetch = options.debug ? createDebugFetch({ fetch: network, write: runtime.debug, secrets, clock: runtime.clock }) : network;
   const tokens = await createTokens(options, runtime, fetch);
-  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const timeout = AbortSignal.timeout(timerDelay(options.timeoutMs));
   const signal = runtime.signal === undefined ? timeout : AbortSignal.any([timeout, runtime.signal]);
   try {
     const reading = fetchServiceHealth(

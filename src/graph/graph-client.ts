@@ -5,7 +5,7 @@ import type { Service, Snapshot } from '../health/model.ts';
 import type { HttpAnswer, HttpGet } from '../net/http-fetch.ts';
 import { decodeServicePage } from './decode.ts';
 import { decodeChunks, parseJsonBody, readBodyCapped, readBodyChunksCapped } from './read-body.ts';
-import { backoffDelay, parseRetryAfter } from './retry-after.ts';
+import { backoffDelay, MAX_RETRY_AFTER_MS, readRetryAfter, type RetryAfterWait } from './retry-after.ts';
 import { HEALTH_OVERVIEWS_PATH } from './wire.ts';
 
 export interface GraphClientOptions {
@@ -129,11 +129,13 @@ async function getBody(options: GraphClientOptions, url: string, request: FetchR
       renewedToken = true;
       continue;
     }
+    if (response.status >= 300 && response.status < 400) throw await refuseRedirect(response, url);
     if (response.ok) return { chunks: await readBodyChunksCapped(response), response };
-    const error = await toGraphError(response);
+    const retryAfter = readRetryAfter(response.headers.get('retry-after'), options.clock());
+    const error = await toGraphError(response, retryAfter);
     if (!RETRYABLE.has(response.status) || attempt >= maxRetries) throw error;
-    const waitMs = parseRetryAfter(response.headers.get('retry-after'), options.clock()) ?? backoffDelay(attempt, 1000, 30_000);
-    if (options.clock() + waitMs > request.deadline) throw throttledAtDeadline(error, waitMs);
+    const waitMs = retryAfter?.waitMs ?? backoffDelay(attempt, 1000, 30_000);
+    if (options.clock() + waitMs > request.deadline) throw throttledAtDeadline(error, waitMs, retryAfter);
     await options.sleep(waitMs, request.signal);
   }
 }
@@ -153,17 +155,40 @@ async function send(options: GraphClientOptions, url: string, signal: AbortSigna
   }
 }
 
-function throttledAtDeadline(error: M365Error, waitMs: number): M365Error {
+function throttledAtDeadline(error: M365Error, waitMs: number, retryAfter: RetryAfterWait | undefined): M365Error {
   const verb = error.status === 429 ? 'still throttled' : `still failing`;
-  return new M365Error(error.code, `${verb} (HTTP ${error.status}) at the deadline: Graph asked to wait ${(waitMs / 1000).toFixed(1)} s more`, {
+  const asked = retryAfter?.capped ? `${describeCap(retryAfter)}` : `${(waitMs / 1000).toFixed(1)} s more`;
+  return new M365Error(error.code, `${verb} (HTTP ${error.status}) at the deadline: Graph asked to wait ${asked}`, {
     status: error.status,
     retryAfter: waitMs / 1000,
     cause: error,
   });
 }
 
-/** Turns a non-2xx Graph response into an error carrying Graph's own code and message. */
-async function toGraphError(response: HttpAnswer): Promise<M365Error> {
+/**
+ * A redirect from Graph, which never redirects these reads: to another host it is refused as a foreign link (the
+ * token and the tenant's health never come from elsewhere), on the same host it is an error, not followed.
+ */
+async function refuseRedirect(response: HttpAnswer, url: string): Promise<M365Error> {
+  await response.body?.cancel();
+  const origin = new URL(url).origin;
+  const location = response.headers.get('location');
+  const target = location === null ? null : URL.parse(location, url);
+  if (target !== null && target.origin !== origin) {
+    return new M365Error('GRAPH_FOREIGN_LINK', `HTTP ${response.status} redirects to ${target.origin}, not ${origin}: refused (the token is never sent elsewhere)`, { status: response.status });
+  }
+  const where = target === null ? 'without a valid Location' : `to ${target.pathname}`;
+  return new M365Error('GRAPH_ERROR', `HTTP ${response.status} redirects ${where}: Graph does not redirect, not followed`, { status: response.status });
+}
+
+/** What a capped `Retry-After` asked for, and what is waited instead. */
+function describeCap(retryAfter: RetryAfterWait): string {
+  const asked = Number.isFinite(retryAfter.askedMs) ? `${Math.round(retryAfter.askedMs / 1000)} s` : 'forever';
+  return `${asked}, more than the ${MAX_RETRY_AFTER_MS / 1000} s obeyed at most: waiting ${retryAfter.waitMs / 1000} s`;
+}
+
+/** Turns a non-2xx Graph response into an error carrying Graph's own code and message, and its (capped) `Retry-After`. */
+async function toGraphError(response: HttpAnswer, retryWait: RetryAfterWait | undefined): Promise<M365Error> {
   const body = await readBodyCapped(response, 64 * 1024).catch(() => '');
   let detail = `HTTP ${response.status}`;
   try {
@@ -172,8 +197,7 @@ async function toGraphError(response: HttpAnswer): Promise<M365Error> {
   } catch {
     // A non-JSON error body (an HTML gateway page) says nothing more than its status.
   }
-  const retryAfter = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-  const options = { status: response.status, retryAfter: retryAfter === undefined ? undefined : retryAfter / 1000 };
+  const options = { status: response.status, retryAfter: retryWait === undefined ? undefined : retryWait.waitMs / 1000 };
   if (response.status === 403) {
     return new M365Error('GRAPH_FORBIDDEN', `${detail}: grant the application permission ServiceHealth.Read.All with admin consent`, options);
   }

@@ -1,4 +1,25 @@
 /**
+ * The longest wait a `Retry-After` is obeyed for: one hour, the longest window of Graph's request budget (a
+ * throttled tenant has its whole hourly allowance back by then). Graph asks for seconds; a week, or a date next
+ * year, is a broken or hostile answer, and a wait past Node's timer limit would even become a 1 ms one.
+ */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** A `Retry-After` read as a wait: what was asked, and what is waited (at most {@link MAX_RETRY_AFTER_MS}). */
+export interface RetryAfterWait {
+  readonly askedMs: number;
+  readonly waitMs: number;
+  readonly capped: boolean;
+}
+
+/** {@link parseRetryAfter}, capped at `maxMs`, saying whether it was. */
+export function readRetryAfter(header: string | null | undefined, now: number, maxMs = MAX_RETRY_AFTER_MS): RetryAfterWait | undefined {
+  const askedMs = parseRetryAfter(header, now);
+  if (askedMs === undefined) return undefined;
+  return { askedMs, waitMs: Math.min(askedMs, maxMs), capped: askedMs > maxMs };
+}
+
+/**
  * Parses a `Retry-After` header: seconds (possibly fractional, as Graph sends `2.128`) or an HTTP date.
  * Returns milliseconds to wait from `now`, or undefined when absent or unreadable.
  */

@@ -34,9 +34,13 @@ export interface HttpAnswer {
 /** A GET with headers that stops when `signal` aborts (rejecting with its reason). */
 export type HttpGet = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<HttpAnswer>;
 
-/** An {@link HttpGet} made with a `fetch` (a test's, the check's transcript). */
+/**
+ * An {@link HttpGet} made with a `fetch` (a test's, the check's transcript). Like the agent's `get`, it does not
+ * follow redirects: the Graph client sees the 3xx and refuses it, so that no other host's answer is ever taken
+ * for Graph's.
+ */
 export function getThroughFetch(fetchImpl: typeof fetch): HttpGet {
-  return (url, init) => fetchImpl(url, init);
+  return (url, init) => fetchImpl(url, { ...init, redirect: 'manual' });
 }
 
 /** The identity platform's and Graph's HTTP client: through the configured proxy, trusting the given CAs. */

@@ -16,6 +16,7 @@ import { createProtobufMetricExporter } from './protobuf-metric-exporter.ts';
 import type { Log } from '../log.ts';
 import { forgetUnobservedGauges } from './gauge-temporality.ts';
 import { openEventSpool, type DropReason } from './spool/index.ts';
+import { timerDelay } from '../timer-delay.ts';
 
 export const INSTRUMENTATION_SCOPE = 'm365-health';
 
@@ -151,7 +152,7 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
       const done = Promise.all([loggerProvider.shutdown(), meterProvider.shutdown(), gaugeExport?.shutdown()]);
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
+        timer = setTimeout(resolve, timerDelay(timeoutMs));
       });
       await Promise.race([done, deadline]);
       clearTimeout(timer);

@@ -7,6 +7,7 @@ import type { ExportFailure } from './describe-export-failure.ts';
 import type { FailureReporter } from './failure-reporter.ts';
 import { decodeRecord, type SpooledRecord } from './record-codec.ts';
 import type { SegmentStore } from './segment-store.ts';
+import { timerDelay } from '../../timer-delay.ts';
 
 /** A spooled line that could not be decoded. */
 export interface CorruptLine {
@@ -89,7 +90,7 @@ export class SenderLoop {
         if (this.#options.store.isAcknowledged(position)) finish(true);
         else if (this.#stopped) finish(false);
       };
-      const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
+      const timer = setTimeout(() => finish(false), timerDelay(timeoutMs));
       this.#progressListeners.add(check);
     });
   }
@@ -165,7 +166,7 @@ export class SenderLoop {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         resolve({ code: ExportResultCode.FAILED, error: new Error(`export did not finish within ${exportTimeoutMs} ms`) });
-      }, exportTimeoutMs);
+      }, timerDelay(exportTimeoutMs));
       const finish = (result: ExportResult) => {
         clearTimeout(timer);
         resolve(result);

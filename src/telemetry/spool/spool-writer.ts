@@ -1,5 +1,6 @@
 import type { Log } from '../../log.ts';
 import type { SegmentStore } from './segment-store.ts';
+import { timerDelay } from '../../timer-delay.ts';
 
 /** Why events left the spool without being delivered. */
 export type DropReason =
@@ -133,7 +134,7 @@ export class SpoolWriter {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.flush();
-    }, delayMs);
+    }, timerDelay(delayMs));
     this.#timer.unref();
   }
 

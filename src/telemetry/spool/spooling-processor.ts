@@ -7,6 +7,7 @@ import type { SenderLoop } from './sender-loop.ts';
 import type { ResolvedSpoolOptions } from './spool-options.ts';
 import type { SpoolLock } from './spool-lock.ts';
 import type { DropReason, SpoolWriter } from './spool-writer.ts';
+import { timerDelay } from '../../timer-delay.ts';
 
 /** Counts dropped events and passes each drop on. */
 export interface DropCounter {
@@ -165,6 +166,6 @@ export class SpoolingLogRecordProcessor implements LogRecordProcessor {
 
 function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timerDelay(ms))));
   return Promise.race([promise.then(() => undefined), deadline]).finally(() => clearTimeout(timer));
 }

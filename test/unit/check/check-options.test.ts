@@ -115,8 +115,9 @@ describe('parseCheckCommand', () => {
     rejects(['--client-id=c', '--client-secret=s'], 'Need to specify --tenant option.');
     rejects(['--tenant=t', '--client-secret=s'], 'Need to specify --client-id option.');
     rejects(['--tenant=t', '--client-id=c', '--client-secret='], 'Need to specify --client-secret option (or --certificate, or --federated-token-file).');
-    rejects([...CREDENTIALS, '--timeout=0'], "--timeout must be a positive number of seconds, got '0'");
-    rejects([...CREDENTIALS, '--timeout=ten'], "--timeout must be a positive number of seconds, got 'ten'");
+    rejects([...CREDENTIALS, '--timeout=0'], "--timeout must be a positive number of seconds, at most 3600, got '0'");
+    rejects([...CREDENTIALS, '--timeout=ten'], "--timeout must be a positive number of seconds, at most 3600, got 'ten'");
+    rejects([...CREDENTIALS, '--timeout=2200000'], "--timeout must be a positive number of seconds, at most 3600, got '2200000'");
     rejects([...CREDENTIALS, '--mode=cpu'], 'Unknown --mode=cpu (supported: service-status, list-services)');
     rejects([...CREDENTIALS, '--custommode=api'], 'Unknown --custommode=api (supported: graphapi, managementapi)');
     rejects([...CREDENTIALS, '--plugin=os::linux::snmp::plugin'], 'Unsupported --plugin=os::linux::snmp::plugin: this command implements cloud::microsoft::office365::management::plugin only');

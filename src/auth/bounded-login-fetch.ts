@@ -1,0 +1,68 @@
+import { M365Error } from '../errors.ts';
+
+/** Largest answer read from the identity platform: Entra's discovery documents and token answers are a few KB. */
+export const MAX_LOGIN_BODY_BYTES = 1024 * 1024;
+
+/** Longest access token accepted: Entra's are a few KB; one sent as a header must stay far below any header limit. */
+export const MAX_ACCESS_TOKEN_CHARS = 64 * 1024;
+
+/**
+ * The `fetch` the identity platform's requests go through (discovery, and openid-client's token requests as its
+ * `customFetch`): each answer is read whole, refusing more than `limit` bytes without holding them, and handed on
+ * as a `Response` of those bytes. Past the limit it rejects with `AUTH_BAD_RESPONSE` naming the login endpoint.
+ */
+export function boundLoginFetch(fetchImpl: typeof fetch, limit = MAX_LOGIN_BODY_BYTES): typeof fetch {
+  return async (input, init) => {
+    const response = await fetchImpl(input, init);
+    const origin = URL.parse(input instanceof Request ? input.url : String(input))?.origin ?? String(input);
+    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    if (declared > limit) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLarge(origin, limit, response.status);
+    }
+    const body = await readUpTo(response, limit, origin);
+    const bodyless = response.status === 204 || response.status === 205 || response.status === 304;
+    return new Response(bodyless ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}
+
+async function readUpTo(response: Response, limit: number, origin: string): Promise<Uint8Array<ArrayBuffer>> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (response.body) {
+    for await (const chunk of response.body) {
+      size += chunk.byteLength;
+      if (size > limit) {
+        await response.body.cancel().catch(() => undefined);
+        throw tooLarge(origin, limit, response.status);
+      }
+      chunks.push(chunk);
+    }
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+function tooLarge(origin: string, limit: number, status: number): M365Error {
+  return new M365Error('AUTH_BAD_RESPONSE', `the login endpoint ${origin} answered more than ${limit} bytes (HTTP ${status}): refused, an Entra answer is a few KB`, { status });
+}
+
+/**
+ * Checks an access token before it is ever sent: at most {@link MAX_ACCESS_TOKEN_CHARS} visible ASCII characters,
+ * as a bearer token is. Otherwise `AUTH_BAD_RESPONSE`, naming the login endpoint that issued it.
+ */
+export function checkAccessToken(token: string, login: string): string {
+  const origin = URL.parse(login)?.origin ?? login;
+  if (token.length > MAX_ACCESS_TOKEN_CHARS) {
+    throw new M365Error('AUTH_BAD_RESPONSE', `the login endpoint ${origin} issued an access token of ${token.length} characters, more than ${MAX_ACCESS_TOKEN_CHARS}: refused, never sent`);
+  }
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new M365Error('AUTH_BAD_RESPONSE', `the login endpoint ${origin} issued an access token that is not a bearer token (empty, or not visible ASCII): refused, never sent`);
+  }
+  return token;
+}
