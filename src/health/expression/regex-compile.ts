@@ -5,11 +5,13 @@ import { isWhollyCaseInsensitive, needsMarkedSubject, renderRegex } from './rege
 import { parseRegex } from './regex-parse.ts';
 import { createSyntaxError } from './syntax-error.ts';
 
-/** A Perl regex translated for RE2JS, whose matching time is linear in the subject's length whatever the pattern. */
+/**
+ * A Perl regex translated for RE2JS, whose matching time is linear in the subject's length whatever the pattern.
+ * The RE2JS program keeps caches of its own, so it stays out of reach (a frozen configuration freezes all it holds).
+ */
 export interface CompiledRegex {
-  readonly program: RE2JS;
-  /** Whether the program matches a marked subject (Perl assertions RE2 lacks, see regex-context.ts). */
-  readonly marked: boolean;
+  /** Whether the regex matches somewhere in `subject`. */
+  test(subject: string): boolean;
 }
 
 /**
@@ -25,12 +27,14 @@ export function compilePerlRegex(pattern: string, flags: string, errors: Pattern
   const marked = needsMarkedSubject(root);
   const body = renderRegex(root, { ignoreCase, marked });
   const source = `${ignoreCase ? '(?i)' : ''}${marked ? MARKED_START : ''}(?:${body})`;
+  let program: RE2JS;
   try {
-    return Object.freeze({ program: RE2JS.compile(source, RE2JS.LOOKBEHINDS), marked });
+    program = RE2JS.compile(source, RE2JS.LOOKBEHINDS);
   } catch (error) {
     // The translation is always valid RE2 syntax; what RE2 can still refuse is a program that is too large.
     throw errors.invalid(0, `regex too large for linear-time matching (${error instanceof Error ? error.message : String(error)})`);
   }
+  return Object.freeze({ test: (subject: string) => program.test(marked ? markSubject(subject) : subject) });
 }
 
 /**
@@ -49,5 +53,5 @@ export function compileRegex(pattern: string, flags: string, position: number): 
 
 /** Whether a compiled regex matches somewhere in `subject`. */
 export function testRegex(compiled: CompiledRegex, subject: string): boolean {
-  return compiled.program.test(compiled.marked ? markSubject(subject) : subject);
+  return compiled.test(subject);
 }
