@@ -5,7 +5,7 @@ import { AZURE } from '../config/azure-environment.ts';
 import { M365Error } from '../errors.ts';
 import { resolveCheckCredential } from './check-credential.ts';
 import { parseProxyUrl, resolveCheckEndpoints } from './check-endpoints.ts';
-import { compileFilterRegex } from './filter-regex.ts';
+import { compileFilterRegex, type FilterRegex } from './filter-regex.ts';
 import { parseArgv, type OptionSpecs, type ParsedArgv } from './parse-argv.ts';
 
 /** What one run does: check the services, or list them. */
@@ -16,14 +16,14 @@ export type CustomMode = 'graphapi' | 'managementapi';
 
 /** Which issues and services become entries. Absent regular expressions filter nothing. */
 export interface EntryFilters {
-  readonly includeServiceName: RegExp | undefined;
-  readonly excludeServiceName: RegExp | undefined;
-  readonly includeClassification: RegExp | undefined;
-  readonly excludeClassification: RegExp | undefined;
+  readonly includeServiceName: FilterRegex | undefined;
+  readonly excludeServiceName: FilterRegex | undefined;
+  readonly includeClassification: FilterRegex | undefined;
+  readonly excludeClassification: FilterRegex | undefined;
   /** Resolved issues are left out (Centreon's `--exclude-resolved`, default 1). */
   readonly excludeResolved: boolean;
   /** Legacy features kept (`--filter-feature-name`). */
-  readonly featureName: RegExp | undefined;
+  readonly featureName: FilterRegex | undefined;
 }
 
 /** The three threshold expressions, as written; an empty text never matches. */
@@ -60,7 +60,7 @@ export interface CheckOptions {
   /** `--statefile-dir` as given; undefined picks the default. */
   readonly statefileDir: string | undefined;
   /** `list-services --filter-name`. */
-  readonly listFilter: RegExp | undefined;
+  readonly listFilter: FilterRegex | undefined;
 }
 
 /** The result of parsing: options to run with, or a request for help. */
@@ -165,7 +165,7 @@ export function parseCheckCommand(
 }
 
 function parseFilters(parsed: ParsedArgv): EntryFilters {
-  const regex = (name: string): RegExp | undefined => compileFilterRegex(name, parsed.values.get(name));
+  const regex = (name: string): FilterRegex | undefined => compileFilterRegex(name, parsed.values.get(name));
   const excludeResolved = parsed.values.get('exclude-resolved') ?? '1';
   return Object.freeze({
     includeServiceName: regex('include-service-name'),

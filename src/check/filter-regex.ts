@@ -1,24 +1,31 @@
 import { M365Error } from '../errors.ts';
+import { compilePerlRegex, testRegex } from '../health/expression/index.ts';
+
+/** A compiled filter option: whether a value matches somewhere, in time linear in the value's length. */
+export interface FilterRegex {
+  /** The option's value as given. */
+  readonly source: string;
+  test(value: string): boolean;
+}
 
 /**
- * Compiles a filter option (a Perl regular expression in Centreon) to a RegExp. An empty pattern means "no
- * filter" and gives undefined. A leading `(?i)` becomes the `i` flag; matching is otherwise case-sensitive, as in
- * Perl. An invalid pattern is a `CONFIG_INVALID` error naming the option.
+ * Compiles a filter option (a Perl regular expression in Centreon, interpolated into `/…/` without flags) with the
+ * same linear-time engine as threshold expressions. An empty pattern means "no filter" and gives undefined; `(?i)`
+ * turns case-insensitivity on, as in Perl. A malformed pattern, or a Perl construct that needs backtracking, is a
+ * `CONFIG_INVALID` error naming the option and the 1-based position in its value, reported before any request.
  */
-export function compileFilterRegex(option: string, pattern: string | undefined): RegExp | undefined {
+export function compileFilterRegex(option: string, pattern: string | undefined): FilterRegex | undefined {
   if (pattern === undefined || pattern === '') return undefined;
-  const caseless = pattern.startsWith('(?i)');
-  const source = caseless ? pattern.slice(4) : pattern;
-  try {
-    return new RegExp(source, caseless ? 'i' : '');
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new M365Error('CONFIG_INVALID', `--${option} is not a valid regular expression: ${reason}`, { cause: error });
-  }
+  const compiled = compilePerlRegex(pattern, '', {
+    invalid: (index, detail) => new M365Error('CONFIG_INVALID', `--${option}: invalid regular expression at position ${index + 1}: ${detail}`),
+    unsupported: (index, construct) =>
+      new M365Error('CONFIG_INVALID', `--${option}: ${construct} at position ${index + 1} is not supported (linear-time matching)`),
+  }, false);
+  return Object.freeze({ source: pattern, test: (value: string) => testRegex(compiled, value) });
 }
 
 /** Whether a value passes an include/exclude pair of filters (absent filters let everything through). */
-export function passesFilters(value: string, include: RegExp | undefined, exclude: RegExp | undefined): boolean {
+export function passesFilters(value: string, include: FilterRegex | undefined, exclude: FilterRegex | undefined): boolean {
   if (include !== undefined && !include.test(value)) return false;
   return exclude === undefined || !exclude.test(value);
 }

@@ -1,9 +1,9 @@
 import type { Service } from '../health/model.ts';
 import type { EntryFilters } from './check-options.ts';
-import { passesFilters } from './filter-regex.ts';
+import { passesFilters, type FilterRegex } from './filter-regex.ts';
 
 /** The services `list-services` shows: `--filter-name` and the service-name filters applied, sorted by id. */
-export function selectListedServices(services: readonly Service[], filterName: RegExp | undefined, filters: EntryFilters): Service[] {
+export function selectListedServices(services: readonly Service[], filterName: FilterRegex | undefined, filters: EntryFilters): Service[] {
   return services
     .filter((service) => filterName === undefined || filterName.test(service.name))
     .filter((service) => passesFilters(service.name, filters.includeServiceName, filters.excludeServiceName))

@@ -29,7 +29,7 @@ export type Expression =
     }
   | { readonly kind: 'match'; readonly negated: boolean; readonly subject: Expression; readonly regex: RegexLiteral };
 
-/** A `/pattern/flags` literal as written, with its translation to a JavaScript RegExp. */
+/** A `/pattern/flags` literal as written, with its translation to a linear-time RE2 program. */
 export interface RegexLiteral {
   /** The Perl pattern between the slashes, escapes untouched. */
   readonly pattern: string;

@@ -17,7 +17,7 @@ export interface CompiledExpression {
   readonly variables: readonly string[];
   /**
    * Whether the expression holds for these values, with Perl's truthiness. Unknown variables read as `''`; the
-   * empty expression is always false. Never throws; regex subjects are bounded (see `MAX_SUBJECT_LENGTH`).
+   * empty expression is always false. Never throws; regex matching takes time linear in the subject's length.
    */
   evaluate(variables: ExpressionVariables): boolean;
 }

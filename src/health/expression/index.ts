@@ -2,11 +2,9 @@
  * Centreon-compatible threshold expressions (`--critical-status`, `--warning-status`, `--unknown-status`): a
  * parser and evaluator for the Perl subset Centreon users write, never `eval`.
  *
- * Regexes are translated to JavaScript and checked when compiled: nested unbounded quantifiers (`(a+)+`), repeated
- * alternatives or parts that can match the same text (`(a|aa)+`, `(a?a)+`) and backreferences are syntax errors.
- * When matching, the subject is truncated to {@link MAX_SUBJECT_LENGTH} (10,000) UTF-16 code units, or to a lower
- * per-pattern bound for patterns whose backtracking can grow polynomially (see `CompiledRegex.maxSubjectLength`),
- * which keeps any accepted match to a few hundredths of a second.
+ * Regexes are translated from Perl's syntax to RE2's and run by RE2JS, whose matching time is linear in the subject's
+ * length for every pattern: `(a|aa)+$` cannot backtrack. The Perl constructs that need backtracking
+ * (backreferences, lookarounds, atomic groups, possessive quantifiers, `\G`…) are syntax errors.
  */
 export {
   compileExpression,
@@ -17,5 +15,6 @@ export {
 } from './compile.ts';
 export type { Expression, RegexLiteral, StringPart, UnaryOperator, BinaryOperator } from './ast.ts';
 export { printExpression } from './print.ts';
-export { MAX_SUBJECT_LENGTH, type CompiledRegex } from './regex-compile.ts';
+export { compilePerlRegex, testRegex, type CompiledRegex } from './regex-compile.ts';
+export type { PatternErrors } from './regex-escape.ts';
 export { MAX_NESTING } from './parse.ts';

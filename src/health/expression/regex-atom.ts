@@ -2,11 +2,10 @@ import {
   CLASS_ESCAPES,
   escapeCodePoint,
   failAt,
-  NOT_WORD_BOUNDARY,
   readCodePointEscape,
   readPropertyEscape,
+  refuseAt,
   VERTICAL_SPACE,
-  WORD_BOUNDARY,
   type PatternText,
 } from './regex-escape.ts';
 import type { RegexNode } from './regex-node.ts';
@@ -24,22 +23,16 @@ export interface RegexParser extends PatternText {
   index: number;
   modes: RegexModes;
   depth: number;
-  /** Every literal code point the pattern names, for the safety analysis. */
-  readonly codePoints: Set<number>;
 }
 
-/** Perl's `$` without /m: end of string, or before a final newline. */
-export const PERL_END = '(?=\\n?$)';
-
 /** A one-character node whose meaning does not depend on case folding. */
-export function classNode(source: string, dot = false): RegexNode {
-  return { kind: 'char', source, ignoreCase: null, dot };
+export function classNode(source: string): RegexNode {
+  return { kind: 'char', source, ignoreCase: null };
 }
 
 /** A node matching one literal code point, under the case rules in force. */
 export function literalNode(parser: RegexParser, codePoint: number): RegexNode {
-  parser.codePoints.add(codePoint);
-  return { kind: 'char', source: escapeCodePoint(codePoint), ignoreCase: parser.modes.ignoreCase, dot: false };
+  return { kind: 'char', source: escapeCodePoint(codePoint), ignoreCase: parser.modes.ignoreCase };
 }
 
 /** Reads the literal character at `at` and moves past it. */
@@ -52,9 +45,10 @@ export function readLiteral(parser: RegexParser, at: number): RegexNode {
 /**
  * Perl interpolates variables inside a regex literal before compiling it: `$` is an anchor only at the end or
  * before `( ) |` or whitespace (`$\\`, `$.`, `$x` are variables), and `@` followed by a word character or `:'{$`
- * starts an array. Centreon's `%{name}` would be interpolated too. All of these are refused.
+ * starts an array. Centreon's `%{name}` would be interpolated too. In a pattern Perl interpolates, all of these are refused.
  */
 export function checkInterpolation(parser: PatternText, at: number): void {
+  if (!parser.interpolates) return;
   const next = parser.pattern[at + 1];
   const character = parser.pattern[at];
   if (character === '$' && next !== undefined && !'()| \r\n\t'.includes(next)) {
@@ -81,11 +75,11 @@ const ESCAPE_NODES: Readonly<Record<string, () => RegexNode>> = {
       branches: [{ kind: 'sequence', items: [classNode('\\r'), classNode('\\n')] }, classNode(`[${VERTICAL_SPACE}]`)],
     },
   }),
-  A: () => ({ kind: 'assert', source: '^', anchorsStart: true }),
-  z: () => ({ kind: 'assert', source: '$', anchorsStart: false }),
-  Z: () => ({ kind: 'assert', source: PERL_END, anchorsStart: false }),
-  b: () => ({ kind: 'assert', source: WORD_BOUNDARY, anchorsStart: false }),
-  B: () => ({ kind: 'assert', source: NOT_WORD_BOUNDARY, anchorsStart: false }),
+  A: () => ({ kind: 'assert', assertion: 'textStart' }),
+  z: () => ({ kind: 'assert', assertion: 'textEnd' }),
+  Z: () => ({ kind: 'assert', assertion: 'perlEnd' }),
+  b: () => ({ kind: 'assert', assertion: 'wordBoundary' }),
+  B: () => ({ kind: 'assert', assertion: 'notWordBoundary' }),
 };
 
 /** Reads the escape whose backslash is at `parser.index`; `\Q…\E` yields several nodes and a lone `\E` none. */
@@ -104,8 +98,10 @@ export function parseEscape(parser: RegexParser): RegexNode[] {
   if (letter === 'p' || letter === 'P') {
     const property = readPropertyEscape(parser, at + 1);
     parser.index = property.end;
-    return [{ kind: 'char', source: property.source, ignoreCase: parser.modes.ignoreCase, dot: false }];
+    return [{ kind: 'char', source: property.source, ignoreCase: parser.modes.ignoreCase }];
   }
+  if (/[1-9gk]/.test(letter)) refuseAt(parser, at, `backreference \\${letter}`);
+  if (letter === 'G') refuseAt(parser, at, 'the \\G assertion');
   const unsupported = describeUnsupportedEscape(letter, parser.pattern.slice(at + 2, at + 24));
   if (unsupported !== undefined) failAt(parser, at, unsupported);
   const node = ESCAPE_NODES[letter];
@@ -116,9 +112,8 @@ export function parseEscape(parser: RegexParser): RegexNode[] {
 
 function describeUnsupportedEscape(letter: string, after: string): string | undefined {
   const next = after[0];
-  if (/[1-9gk]/.test(letter)) return `backreferences such as '\\${letter}' are not supported`;
   if (/[luLUF]/.test(letter)) return `case-changing escape '\\${letter}' is not supported`;
-  if (/[GKXC]/.test(letter)) return `escape '\\${letter}' is not supported`;
+  if (/[KXC]/.test(letter)) return `escape '\\${letter}' is not supported`;
   if (letter === 'N' && next === '{' && !/^\{\d*,?\d*\}/.test(after)) return "named characters are not supported: write '\\N{U+hex}' or '\\x{hex}'";
   if ((letter === 'b' || letter === 'B') && next === '{') return `'\\${letter}{…}' boundaries are not supported`;
   return undefined;

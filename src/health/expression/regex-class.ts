@@ -11,19 +11,18 @@ import {
   type PatternText,
 } from './regex-escape.ts';
 
-/** A bracketed character class translated to an atomic JavaScript fragment, with the literal code points it names. */
+/** A bracketed character class translated to an atomic RE2 fragment that matches one character. */
 export interface TranslatedClass {
   readonly source: string;
   /** Pattern index just after the closing `]`. */
   readonly end: number;
-  readonly codePoints: readonly number[];
 }
 
 type ClassItem =
   | { readonly kind: 'char'; readonly codePoint: number; readonly end: number }
   | { readonly kind: 'set'; readonly escape: ClassEscape; readonly end: number };
 
-/** POSIX classes (`[:name:]`, negated as `[:^name:]`) as JavaScript class contents. */
+/** POSIX classes (`[:name:]`, negated as `[:^name:]`) as RE2 class contents, with Perl's Unicode meaning. */
 const POSIX_CLASSES: Readonly<Record<string, string>> = {
   alpha: '\\p{Alphabetic}',
   digit: '\\p{Nd}',
@@ -36,7 +35,7 @@ const POSIX_CLASSES: Readonly<Record<string, string>> = {
   punct: '\\p{P}$+<=>^`|~',
   xdigit: '0-9A-Fa-f',
   word: WORD_CHARACTERS,
-  ascii: '\\u{0}-\\u{7f}',
+  ascii: '\\x{0}-\\x{7f}',
 };
 
 /** Reads the class whose `[` is at `index`. In Perl a `]` right after `[` or `[^` is a literal. */
@@ -47,22 +46,21 @@ export function translateClass(text: PatternText, index: number): TranslatedClas
   const firstItem = cursor;
   let positive = '';
   const complements: string[] = [];
-  const codePoints: number[] = [];
   for (;;) {
     if (cursor >= text.pattern.length) failAt(text, index, "unterminated character class: expected ']'");
     if (text.pattern[cursor] === ']' && cursor > firstItem) break;
     const read = readRangeOrItem(text, cursor);
     if (read.complement !== undefined) complements.push(read.complement);
     positive += read.contents;
-    codePoints.push(...read.points);
     cursor = read.end;
   }
-  return { source: renderClass(negated, positive, complements), end: cursor + 1, codePoints };
+  return { source: renderClass(negated, positive, complements), end: cursor + 1 };
 }
 
 /**
- * `u`-mode classes cannot hold the complement of a union (`[a\W]`), so such classes become alternations and
- * lookaheads: `[aP\W]` is `(?:[aP]|[^W])`, and `[^aP\W]` is `(?![aP])[W]`.
+ * RE2 classes cannot hold the complement of a union (`[a\W]`), so such classes become alternations, or a class
+ * narrowed by lookbehinds on the character it just read: `[aP\W]` is `(?:[aP]|[^W])`, and `[^aP\W]` is
+ * `(?:[W](?<![aP]))`.
  */
 function renderClass(negated: boolean, positive: string, complements: readonly string[]): string {
   if (complements.length === 0) return `[${negated ? '^' : ''}${positive}]`;
@@ -70,31 +68,30 @@ function renderClass(negated: boolean, positive: string, complements: readonly s
     const parts = [...(positive === '' ? [] : [`[${positive}]`]), ...complements.map((contents) => `[^${contents}]`)];
     return parts.length === 1 ? (parts[0] as string) : `(?:${parts.join('|')})`;
   }
-  const lookaheads = [...(positive === '' ? [] : [`(?![${positive}])`]), ...complements.slice(1).map((contents) => `(?=[${contents}])`)];
-  return lookaheads.length === 0 ? `[${complements[0]}]` : `(?:${lookaheads.join('')}[${complements[0]}])`;
+  const lookbehinds = [...(positive === '' ? [] : [`(?<![${positive}])`]), ...complements.slice(1).map((contents) => `(?<=[${contents}])`)];
+  return lookbehinds.length === 0 ? `[${complements[0]}]` : `(?:[${complements[0]}]${lookbehinds.join('')})`;
 }
 
 interface ReadItem {
   readonly contents: string;
   readonly complement?: string;
   readonly end: number;
-  readonly points: readonly number[];
 }
 
 function readRangeOrItem(text: PatternText, index: number): ReadItem {
   const low = readClassItem(text, index);
-  if (low.kind === 'set') return { ...setContents(low.escape), end: low.end, points: [] };
+  if (low.kind === 'set') return { ...setContents(low.escape), end: low.end };
   const dash = low.end;
   const hasRange = text.pattern[dash] === '-' && dash + 1 < text.pattern.length && text.pattern[dash + 1] !== ']';
-  if (!hasRange) return { contents: escapeCodePoint(low.codePoint, true), end: low.end, points: [low.codePoint] };
+  if (!hasRange) return { contents: escapeCodePoint(low.codePoint), end: low.end };
   const high = readClassItem(text, dash + 1);
   if (high.kind === 'set') {
     const set = setContents(high.escape);
-    return { ...set, contents: `${escapeCodePoint(low.codePoint, true)}\\-${set.contents}`, end: high.end, points: [low.codePoint] };
+    return { ...set, contents: `${escapeCodePoint(low.codePoint)}\\-${set.contents}`, end: high.end };
   }
   if (high.codePoint < low.codePoint) failAt(text, index, 'invalid range in character class: the end is before the start');
-  const contents = `${escapeCodePoint(low.codePoint, true)}-${escapeCodePoint(high.codePoint, true)}`;
-  return { contents, end: high.end, points: [low.codePoint, high.codePoint] };
+  const contents = `${escapeCodePoint(low.codePoint)}-${escapeCodePoint(high.codePoint)}`;
+  return { contents, end: high.end };
 }
 
 /** A complemented single property (`\P{Nd}`) still fits in a class; other complements are kept apart. */

@@ -1,10 +1,20 @@
-import { createSyntaxError } from './syntax-error.ts';
+import { RE2JS } from 're2js';
+import type { M365Error } from '../../errors.ts';
 
-/** A Perl pattern being read, with where it sits in the expression so that errors can name a position. */
+/** How the caller words a problem found at a 0-based index of the pattern (an expression and a `check` option differ). */
+export interface PatternErrors {
+  /** Malformed syntax, e.g. an unclosed group. */
+  invalid(index: number, detail: string): M365Error;
+  /** A Perl construct a linear-time engine cannot run, e.g. `lookahead (?=…)`. */
+  unsupported(index: number, construct: string): M365Error;
+}
+
+/** A Perl pattern being read, with the wording of its errors. */
 export interface PatternText {
   readonly pattern: string;
-  /** 1-based position of the pattern's first character in the expression. */
-  readonly position: number;
+  readonly errors: PatternErrors;
+  /** Whether Perl interpolates variables in the pattern before compiling it (a `/…/` literal does). */
+  readonly interpolates: boolean;
 }
 
 /** A code point read from an escape, and the pattern index just after the escape. */
@@ -15,7 +25,12 @@ export interface EscapedCodePoint {
 
 /** Throws the syntax error for a problem at `index` of the pattern. */
 export function failAt(text: PatternText, index: number, detail: string): never {
-  throw createSyntaxError(text.position + index, detail);
+  throw text.errors.invalid(index, detail);
+}
+
+/** Throws the error for a Perl construct at `index` that linear-time matching cannot run. */
+export function refuseAt(text: PatternText, index: number, construct: string): never {
+  throw text.errors.unsupported(index, construct);
 }
 
 const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { t: 9, n: 10, r: 13, f: 12, e: 0x1b, a: 7 };
@@ -74,8 +89,9 @@ function checkCodePoint(text: PatternText, index: number, codePoint: number): nu
 }
 
 /**
- * Reads `\p{…}`, `\P{…}`, `\pL` (index at the `p`/`P`) into a JavaScript property escape. Perl's bare script names
- * (`\p{Latin}`) are tried as `Script_Extensions=`, which is what Perl means by them.
+ * Reads `\p{…}`, `\P{…}`, `\pL` (index at the `p`/`P`) into an RE2 property escape: general categories, scripts
+ * and the binary properties RE2JS knows (`Alphabetic`, `White_Space`…). A bare script name (`\p{Latin}`) is the
+ * Script property, where Perl reads Script_Extensions: the two differ only for characters shared between scripts.
  */
 export function readPropertyEscape(text: PatternText, index: number): { source: string; end: number } {
   const braced = text.pattern[index + 1] === '{';
@@ -84,43 +100,40 @@ export function readPropertyEscape(text: PatternText, index: number): { source: 
   let name = braced ? text.pattern.slice(index + 2, close).trim() : text.pattern.slice(index + 1, close);
   let negated = text.pattern[index] === 'P';
   if (name.startsWith('^')) [name, negated] = [name.slice(1).trim(), !negated];
-  const found = [name, `Script_Extensions=${name}`, name.replace(/^Is/, ''), `Script_Extensions=${name.replace(/^Is/, '')}`].find(isKnownProperty);
+  const found = [name, name.replace(/^Is/, '')].find(isKnownProperty);
   if (found === undefined) failAt(text, index - 1, `unsupported Unicode property '${name}'`);
   return { source: `\\${negated ? 'P' : 'p'}{${found}}`, end: braced ? close + 1 : close };
 }
 
 function isKnownProperty(name: string): boolean {
-  if (!/^[A-Za-z_=]+$/.test(name)) return false;
+  if (!/^[A-Za-z_]+$/.test(name)) return false;
   try {
-    new RegExp(`\\p{${name}}`, 'u');
+    RE2JS.compile(`\\p{${name}}`);
     return true;
   } catch {
     return false;
   }
 }
 
-const SYNTAX_CHARACTERS = new Set('^$\\.*+?()[]{}|/');
+const SYNTAX_CHARACTERS = new Set('^$\\.*+?()[]{}|/-#&~ ');
 
 /**
- * Writes a code point as a JavaScript `u`-mode regex fragment matching exactly that character, for use outside a
- * character class or, with `inClass`, inside one (where `-` needs escaping too).
+ * Writes a code point as an RE2 fragment matching exactly that character, outside a character class or inside one.
+ * Punctuation is escaped, invisible and non-ASCII characters are written `\\x{…}`.
  */
-export function escapeCodePoint(codePoint: number, inClass = false): string {
+export function escapeCodePoint(codePoint: number): string {
   const character = String.fromCodePoint(codePoint);
-  if (SYNTAX_CHARACTERS.has(character) || (inClass && character === '-')) return `\\${character}`;
-  if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint <= 0xa0) || codePoint === 0x2028 || codePoint === 0x2029) {
-    return `\\u{${codePoint.toString(16)}}`;
-  }
-  if (codePoint >= 0xd800 && codePoint <= 0xdfff) return `\\u{${codePoint.toString(16)}}`;
+  if (SYNTAX_CHARACTERS.has(character)) return `\\${character}`;
+  if (codePoint < 0x21 || codePoint >= 0x7f) return `\\x{${codePoint.toString(16)}}`;
   return character;
 }
 
 /** Horizontal whitespace (`\h`), as class contents. */
-export const HORIZONTAL_SPACE = '\\t\\u{20}\\u{a0}\\u{1680}\\u{180e}\\u{2000}-\\u{200a}\\u{202f}\\u{205f}\\u{3000}';
+export const HORIZONTAL_SPACE = '\\t\\x{20}\\x{a0}\\x{1680}\\x{180e}\\x{2000}-\\x{200a}\\x{202f}\\x{205f}\\x{3000}';
 /** Vertical whitespace (`\v`), as class contents. */
-export const VERTICAL_SPACE = '\\n\\u{b}\\f\\r\\u{85}\\u{2028}\\u{2029}';
-/** Perl's `\w` on character strings (alphabetic, marks, decimal digits, connectors), as class contents. */
-export const WORD_CHARACTERS = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}';
+export const VERTICAL_SPACE = '\\n\\x{b}\\f\\r\\x{85}\\x{2028}\\x{2029}';
+/** Perl's `\w` on character strings (alphabetic, marks, decimal digits, connectors, Join_Control), as class contents. */
+export const WORD_CHARACTERS = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\x{200c}\\x{200d}';
 
 /** A Perl class escape as JavaScript class contents, and whether the escape means their complement. */
 export interface ClassEscape {
@@ -144,9 +157,3 @@ export const CLASS_ESCAPES: Readonly<Record<string, ClassEscape>> = {
   v: { contents: VERTICAL_SPACE, negated: false },
   V: { contents: VERTICAL_SPACE, negated: true },
 };
-
-const WORD = `[${WORD_CHARACTERS}]`;
-/** Perl's `\b` with Unicode word characters. */
-export const WORD_BOUNDARY = `(?:(?<=${WORD})(?!${WORD})|(?<!${WORD})(?=${WORD}))`;
-/** Perl's `\B` with Unicode word characters. */
-export const NOT_WORD_BOUNDARY = `(?:(?<=${WORD})(?=${WORD})|(?<!${WORD})(?!${WORD}))`;

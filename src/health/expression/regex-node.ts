@@ -1,6 +1,8 @@
+import { ANY_MARKER, needsMarkers, renderAssertion, type RegexAssertion } from './regex-context.ts';
+
 /**
- * The structure of a translated regex: enough shape to render JavaScript source and to judge backtracking risk.
- * Every `char` matches exactly one character; its `source` is an atomic `u`-mode fragment.
+ * The structure of a translated regex. Every `char` matches exactly one character; its `source` is an atomic RE2
+ * fragment.
  */
 export type RegexNode =
   | {
@@ -8,16 +10,8 @@ export type RegexNode =
       readonly source: string;
       /** Whether case is ignored; null where case folding cannot change what matches (`.`, `\d`, `\s`…). */
       readonly ignoreCase: boolean | null;
-      /** Whether this is Perl's `.`. */
-      readonly dot: boolean;
     }
-  | {
-      readonly kind: 'assert';
-      readonly source: string;
-      /** Whether the assertion pins the match to the start of the subject (or of a line, for the `.*` rewrite). */
-      readonly anchorsStart: boolean;
-    }
-  | { readonly kind: 'look'; readonly open: '(?=' | '(?!' | '(?<=' | '(?<!'; readonly body: RegexNode }
+  | { readonly kind: 'assert'; readonly assertion: RegexAssertion }
   | { readonly kind: 'group'; readonly body: RegexNode }
   | { readonly kind: 'sequence'; readonly items: readonly RegexNode[] }
   | { readonly kind: 'alternation'; readonly branches: readonly RegexNode[] }
@@ -28,32 +22,34 @@ export type RegexNode =
       /** `Infinity` for `*`, `+` and `{n,}`. */
       readonly max: number;
       readonly lazy: boolean;
-      /** The quantified atom and its quantifier as written, for messages. */
-      readonly text: string;
-      /** 1-based position of the quantified atom in the expression. */
-      readonly position: number;
     };
 
+/** How a tree is rendered: the case rule of the whole pattern, and whether it runs on a marked subject. */
+export interface RenderMode {
+  readonly ignoreCase: boolean;
+  readonly marked: boolean;
+}
+
 /**
- * Renders the tree as JavaScript source for `new RegExp(source, ignoreCase ? 'iu' : 'u')`; characters whose case
- * rule differs from `ignoreCase` (Perl's `(?i)` and `(?-i)`) are wrapped in `(?i:…)` or `(?-i:…)` modifiers.
+ * Renders the tree as RE2 source; characters whose case rule differs from the pattern's (Perl's `(?i)` and `(?-i)`)
+ * are wrapped in `(?i:…)` or `(?-i:…)`. In a marked pattern each character is followed by the next marker.
  */
-export function renderRegex(node: RegexNode, ignoreCase: boolean): string {
+export function renderRegex(node: RegexNode, mode: RenderMode): string {
   switch (node.kind) {
-    case 'char':
-      return node.ignoreCase === null || node.ignoreCase === ignoreCase ? node.source : `(?${node.ignoreCase ? 'i' : '-i'}:${node.source})`;
+    case 'char': {
+      const source = node.ignoreCase === null || node.ignoreCase === mode.ignoreCase ? node.source : `(?${node.ignoreCase ? 'i' : '-i'}:${node.source})`;
+      return mode.marked ? `${source}${ANY_MARKER}` : source;
+    }
     case 'assert':
-      return node.source;
-    case 'look':
-      return `${node.open}${renderRegex(node.body, ignoreCase)})`;
+      return renderAssertion(node.assertion, mode.marked);
     case 'group':
-      return `(?:${renderRegex(node.body, ignoreCase)})`;
+      return `(?:${renderRegex(node.body, mode)})`;
     case 'sequence':
-      return node.items.map((item) => renderRegex(item, ignoreCase)).join('');
+      return node.items.map((item) => renderRegex(item, mode)).join('');
     case 'alternation':
-      return node.branches.map((branch) => renderRegex(branch, ignoreCase)).join('|');
+      return node.branches.map((branch) => renderRegex(branch, mode)).join('|');
     case 'repeat':
-      return `${renderRegex(node.body, ignoreCase)}${renderQuantifier(node.min, node.max)}${node.lazy ? '?' : ''}`;
+      return `(?:${renderRegex(node.body, mode)})${renderQuantifier(node.min, node.max)}${node.lazy ? '?' : ''}`;
   }
 }
 
@@ -63,7 +59,29 @@ function renderQuantifier(min: number, max: number): string {
   return min === max ? `{${min}}` : `{${min},${max}}`;
 }
 
-/** Whether every case-sensitive character of the tree ignores case, so that the whole regex can take the `i` flag. */
+/** Direct children of a node. */
+function childrenOf(node: RegexNode): readonly RegexNode[] {
+  switch (node.kind) {
+    case 'char':
+    case 'assert':
+      return [];
+    case 'group':
+    case 'repeat':
+      return [node.body];
+    case 'sequence':
+      return node.items;
+    case 'alternation':
+      return node.branches;
+  }
+}
+
+/** Whether the tree holds an assertion RE2 cannot run on the subject as it is (see regex-context.ts). */
+export function needsMarkedSubject(node: RegexNode): boolean {
+  if (node.kind === 'assert') return needsMarkers(node.assertion);
+  return childrenOf(node).some(needsMarkedSubject);
+}
+
+/** Whether every case-sensitive character of the tree ignores case, so that the whole regex can take `(?i)`. */
 export function isWhollyCaseInsensitive(node: RegexNode): boolean {
   let sensitive = false;
   let insensitive = false;
@@ -71,9 +89,8 @@ export function isWhollyCaseInsensitive(node: RegexNode): boolean {
     if (current.kind === 'char') {
       if (current.ignoreCase === true) insensitive = true;
       if (current.ignoreCase === false) sensitive = true;
-    } else if (current.kind === 'sequence') current.items.forEach(visit);
-    else if (current.kind === 'alternation') current.branches.forEach(visit);
-    else if (current.kind !== 'assert') visit(current.body);
+    }
+    childrenOf(current).forEach(visit);
   };
   visit(node);
   return insensitive && !sensitive;

@@ -1,27 +1,28 @@
-import { checkInterpolation, classNode, parseEscape, PERL_END, readLiteral, type RegexModes, type RegexParser } from './regex-atom.ts';
+import { checkInterpolation, classNode, parseEscape, readLiteral, type RegexModes, type RegexParser } from './regex-atom.ts';
 import { translateClass } from './regex-class.ts';
-import { failAt, type PatternText } from './regex-escape.ts';
+import { failAt, refuseAt, type PatternText } from './regex-escape.ts';
 import type { RegexNode } from './regex-node.ts';
 
-/** A parsed pattern and the literal code points it names. */
-export interface ParsedRegex {
-  readonly root: RegexNode;
-  readonly codePoints: ReadonlySet<number>;
-}
-
-const MAX_REPEAT = 65534;
+/** RE2's largest repetition count. */
+const MAX_REPEAT = 1000;
 const MAX_GROUP_DEPTH = 50;
-const LINE_START = '(?:^|(?<=\\n)(?=[\\s\\S]))';
-const LINE_END = '(?=\\n|$)';
+const LOOKAROUNDS: Readonly<Record<string, string>> = {
+  '?=': 'lookahead (?=…)',
+  '?!': 'negative lookahead (?!…)',
+  '?<=': 'lookbehind (?<=…)',
+  '?<!': 'negative lookbehind (?<!…)',
+};
 const INLINE_FLAGS = /^(\^?)([a-z]*)(?:-([a-z]*))?([:)])/;
 
-/** Parses a Perl pattern written with `flags` (a subset of `imsx`) into a {@link RegexNode} tree. */
-export function parseRegex(text: PatternText, flags: string): ParsedRegex {
+/**
+ * Parses a Perl pattern written with `flags` (a subset of `imsx`) into a {@link RegexNode} tree, refusing the
+ * constructs a linear-time engine cannot run (backreferences, lookarounds, atomic groups, possessive quantifiers…).
+ */
+export function parseRegex(text: PatternText, flags: string): RegexNode {
   const parser: RegexParser = {
     ...text,
     index: 0,
     depth: 0,
-    codePoints: new Set(),
     modes: {
       ignoreCase: flags.includes('i'),
       multiline: flags.includes('m'),
@@ -31,7 +32,7 @@ export function parseRegex(text: PatternText, flags: string): ParsedRegex {
   };
   const root = parseAlternation(parser);
   if (parser.index < parser.pattern.length) failAt(parser, parser.index, "unmatched ')' in regex");
-  return { root, codePoints: parser.codePoints };
+  return root;
 }
 
 function parseAlternation(parser: RegexParser): RegexNode {
@@ -99,17 +100,17 @@ function parseQuantifier(parser: RegexParser, atom: RegexNode, start: number): R
   const { min, max } = quantifier;
   if (max < min) failAt(parser, parser.index, 'quantifier {n,m} has n greater than m');
   if (min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT)) failAt(parser, parser.index, `quantifier bound above ${MAX_REPEAT}`);
+  const written = parser.pattern.slice(parser.index, quantifier.end);
   parser.index = quantifier.end;
   const lazy = parser.pattern[parser.index] === '?';
   if (lazy) parser.index += 1;
-  else if (parser.pattern[parser.index] === '+') failAt(parser, parser.index, 'possessive quantifiers are not supported');
-  const text = parser.pattern.slice(start, parser.index);
+  else if (parser.pattern[parser.index] === '+') refuseAt(parser, parser.index - written.length, `possessive quantifier ${written}+`);
   skipExtended(parser);
   if (readQuantifier(parser.pattern, parser.index) !== undefined) {
-    failAt(parser, parser.index, `nested quantifiers: '${text}' cannot be quantified again`);
+    failAt(parser, parser.index, `nested quantifiers: '${parser.pattern.slice(start, parser.index).trimEnd()}' cannot be quantified again`);
   }
-  const body: RegexNode = atom.kind === 'assert' || atom.kind === 'look' ? { kind: 'group', body: atom } : atom;
-  return { kind: 'repeat', body, min, max, lazy, text, position: parser.position + start };
+  const body: RegexNode = atom.kind === 'assert' ? { kind: 'group', body: atom } : atom;
+  return { kind: 'repeat', body, min, max, lazy };
 }
 
 function parseAtom(parser: RegexParser): RegexNode[] {
@@ -121,17 +122,16 @@ function parseAtom(parser: RegexParser): RegexNode[] {
   if (character === '[') {
     const translated = translateClass(parser, at);
     parser.index = translated.end;
-    for (const codePoint of translated.codePoints) parser.codePoints.add(codePoint);
-    return [{ kind: 'char', source: translated.source, ignoreCase, dot: false }];
+    return [{ kind: 'char', source: translated.source, ignoreCase }];
   }
   if ('*+?'.includes(character) || (character === '{' && readQuantifier(parser.pattern, at) !== undefined)) {
     failAt(parser, at, `quantifier '${character}' follows nothing`);
   }
   checkInterpolation(parser, at);
   if (character === '.' || character === '^' || character === '$') parser.index = at + 1;
-  if (character === '.') return [classNode(dotAll ? '[\\s\\S]' : '[^\\n]', true)];
-  if (character === '^') return [{ kind: 'assert', source: multiline ? LINE_START : '^', anchorsStart: !multiline }];
-  if (character === '$') return [{ kind: 'assert', source: multiline ? LINE_END : PERL_END, anchorsStart: false }];
+  if (character === '.') return [classNode(dotAll ? '[\\s\\S]' : '[^\\n]')];
+  if (character === '^') return [{ kind: 'assert', assertion: multiline ? 'lineStart' : 'textStart' }];
+  if (character === '$') return [{ kind: 'assert', assertion: multiline ? 'lineEnd' : 'perlEnd' }];
   return [readLiteral(parser, at)];
 }
 
@@ -139,17 +139,14 @@ function parseAtom(parser: RegexParser): RegexNode[] {
 function parseGroup(parser: RegexParser): RegexNode[] {
   const open = parser.index;
   const rest = parser.pattern.slice(open + 1, open + 80);
-  if (rest.startsWith('*')) failAt(parser, open, "'(*…)' verbs and assertions are not supported");
+  if (rest.startsWith('*')) refuseAt(parser, open, "'(*…)' verbs and assertions");
   const prefix = /^(?:\?(?::|<(?:[A-Za-z_]\w*)>|'(?:[A-Za-z_]\w*)'|P<(?:[A-Za-z_]\w*)>))?/.exec(rest)?.[0] ?? '';
   if (!rest.startsWith('?') || prefix !== '') {
     parser.index = open + 1 + prefix.length;
     return [{ kind: 'group', body: parseBody(parser, open, parser.modes) }];
   }
-  const look = /^\?(=|!|<=|<!)/.exec(rest)?.[0];
-  if (look !== undefined) {
-    parser.index = open + 1 + look.length;
-    return [{ kind: 'look', open: `(${look}` as '(?=', body: parseBody(parser, open, parser.modes) }];
-  }
+  const look = /^\?(?:=|!|<=|<!)/.exec(rest)?.[0];
+  if (look !== undefined) refuseAt(parser, open, LOOKAROUNDS[look] ?? look);
   if (rest.startsWith('?#')) {
     const close = parser.pattern.indexOf(')', open);
     if (close < 0) failAt(parser, open, "unterminated comment: expected ')'");
@@ -157,7 +154,7 @@ function parseGroup(parser: RegexParser): RegexNode[] {
     return [];
   }
   const flags = INLINE_FLAGS.exec(rest.slice(1));
-  if (flags === null) failAt(parser, open, describeUnsupportedGroup(rest.slice(1)));
+  if (flags === null) describeUnsupportedGroup(parser, open, rest.slice(1));
   const modes = applyInlineFlags(parser, open, flags);
   parser.index = open + 2 + (flags[0]?.length ?? 0);
   if (flags[4] === ')') {
@@ -195,13 +192,14 @@ function applyInlineFlags(parser: RegexParser, open: number, flags: RegExpExecAr
   };
 }
 
-function describeUnsupportedGroup(afterQuestion: string): string {
+function describeUnsupportedGroup(parser: RegexParser, open: number, afterQuestion: string): never {
   const first = afterQuestion[0] ?? '';
-  if (first === '>') return "atomic groups '(?>…)' are not supported";
-  if (first === '|') return "branch reset groups '(?|…)' are not supported";
-  if (first === '(') return "conditionals '(?(…)…)' are not supported";
-  if (first === '{' || first === '?') return 'code blocks are not supported';
-  if (/^(?:P[=>]|&|R|[+-]?\d)/.test(afterQuestion)) return 'recursion and named backreferences are not supported';
-  if (first === '<' || first === "'" || first === 'P') return 'invalid group name';
-  return `unknown group syntax '(?${first}'`;
+  if (first === '>') refuseAt(parser, open, 'atomic group (?>…)');
+  if (first === '|') refuseAt(parser, open, 'branch reset group (?|…)');
+  if (first === '(') refuseAt(parser, open, 'conditional (?(…)…)');
+  if (first === '{' || first === '?') refuseAt(parser, open, 'code block (?{…})');
+  if (afterQuestion.startsWith('P=')) refuseAt(parser, open, 'named backreference (?P=…)');
+  if (/^(?:P>|&|R|[+-]?\d)/.test(afterQuestion)) refuseAt(parser, open, 'recursion (?R)');
+  if (first === '<' || first === "'" || first === 'P') failAt(parser, open, 'invalid group name');
+  return failAt(parser, open, `unknown group syntax '(?${first}'`);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildCheckEntries } from '../../../src/check/check-entries.ts';
-import type { EntryFilters } from '../../../src/check/check-options.ts';
+import { parseCheckCommand, type EntryFilters } from '../../../src/check/check-options.ts';
 import { ALL, makeIssue, makeService } from './make-services.ts';
 
 
@@ -64,5 +64,16 @@ describe('buildCheckEntries', () => {
       status: 'serviceOperational', service_name: 'Exchange Online', service_id: 'Exchange', classification: '-', issue_title: '-',
       issue_startDateTime: '-', issue_id: '-', issue_status: '-', issue_resolved: '0', feature_name: '-', feature_group: '-',
     });
+  });
+
+  test('--filter-service-name=(a|aa)+$ against a service named sixty a and a ! answers in milliseconds, not minutes', () => {
+    const parsed = parseCheckCommand(['--tenant=t', '--client-id=c', '--client-secret=s', '--filter-service-name=(a|aa)+$'], 'service-status');
+    assert.ok(parsed.kind === 'run');
+    const hostile = [makeService('x', `${'a'.repeat(60)}!`), makeService('y', 'aaaa')];
+    const started = performance.now();
+    const entries = buildCheckEntries(hostile, parsed.options.filters);
+    const elapsed = performance.now() - started;
+    assert.deepEqual(entries.map((entry) => entry.serviceName), ['aaaa']);
+    assert.ok(elapsed < 2000, `took ${elapsed} ms`);
   });
 });

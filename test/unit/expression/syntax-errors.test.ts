@@ -47,9 +47,10 @@ describe('malformed expressions name the position and what was expected', () => 
 
 describe('regex errors point into the pattern', () => {
   const cases: [string, string][] = [
-    ['%{a} =~ /(a)\\1/', "syntax error at position 13: backreferences such as '\\1' are not supported"],
-    ['%{a} =~ /(?>a)/', "syntax error at position 10: atomic groups '(?>…)' are not supported"],
-    ['%{a} =~ /a++/', 'syntax error at position 12: possessive quantifiers are not supported'],
+    ['%{a} =~ /(a)\\1/', 'syntax error at position 13: backreference \\1 is not supported (linear-time matching)'],
+    ['%{a} =~ /(?>a)/', 'syntax error at position 10: atomic group (?>…) is not supported (linear-time matching)'],
+    ['%{a} =~ /a++/', 'syntax error at position 11: possessive quantifier ++ is not supported (linear-time matching)'],
+    ['%{a} =~ /ab(?=c)/', 'syntax error at position 12: lookahead (?=…) is not supported (linear-time matching)'],
     ['%{a} =~ /(a/', "syntax error at position 10: unclosed group: expected ')'"],
     ['%{a} =~ /a)/', "syntax error at position 11: unmatched ')' in regex"],
     ['%{a} =~ /[a/', "syntax error at position 10: unterminated character class: expected ']'"],
@@ -62,7 +63,7 @@ describe('regex errors point into the pattern', () => {
     ['%{a} =~ /%{b}/', 'syntax error at position 10: variables cannot be used inside a regex'],
     ['%{a} =~ /\\q/', "syntax error at position 10: unrecognized escape '\\q' in regex"],
     ['%{a} =~ /\\Ua/', "syntax error at position 10: case-changing escape '\\U' is not supported"],
-    ['%{a} =~ /(?<=a)b(?P=x)/', 'syntax error at position 17: recursion and named backreferences are not supported'],
+    ['%{a} =~ /a(?P=x)/', 'syntax error at position 11: named backreference (?P=…) is not supported (linear-time matching)'],
     ['%{a} =~ //', 'syntax error at position 9: empty regex: Perl would reuse the last matched pattern'],
     ['%{a} =~ /\\p{NoSuchProperty}/', "syntax error at position 10: unsupported Unicode property 'NoSuchProperty'"],
     ['%{a} =~ /(?a:x)/', "syntax error at position 10: unsupported inline flag 'a' (supported: i, m, s, x, n)"],
