@@ -15,6 +15,6 @@ export {
 } from './compile.ts';
 export type { Expression, RegexLiteral, StringPart, UnaryOperator, BinaryOperator } from './ast.ts';
 export { printExpression } from './print.ts';
-export { compilePerlRegex, testRegex, type CompiledRegex } from './regex-compile.ts';
+export { compilePerlRegex, CompiledRegex, testRegex } from './regex-compile.ts';
 export type { PatternErrors } from './regex-escape.ts';
 export { MAX_NESTING } from './parse.ts';

@@ -7,11 +7,26 @@ import { createSyntaxError } from './syntax-error.ts';
 
 /**
  * A Perl regex translated for RE2JS, whose matching time is linear in the subject's length whatever the pattern.
- * The RE2JS program keeps caches of its own, so it stays out of reach (a frozen configuration freezes all it holds).
+ * The RE2JS program keeps caches of its own, so it stays in a private field, out of reach (a frozen configuration
+ * freezes all it can reach); two regexes compiled from the same pattern compare equal by their RE2 `source`.
  */
-export interface CompiledRegex {
+export class CompiledRegex {
+  /** The pattern as RE2 syntax. */
+  readonly source: string;
+  readonly #program: RE2JS;
+  readonly #marked: boolean;
+
+  constructor(source: string, program: RE2JS, marked: boolean) {
+    this.source = source;
+    this.#program = program;
+    this.#marked = marked;
+    Object.freeze(this);
+  }
+
   /** Whether the regex matches somewhere in `subject`. */
-  test(subject: string): boolean;
+  test(subject: string): boolean {
+    return this.#program.test(this.#marked ? markSubject(subject) : subject);
+  }
 }
 
 /**
@@ -34,7 +49,7 @@ export function compilePerlRegex(pattern: string, flags: string, errors: Pattern
     // The translation is always valid RE2 syntax; what RE2 can still refuse is a program that is too large.
     throw errors.invalid(0, `regex too large for linear-time matching (${error instanceof Error ? error.message : String(error)})`);
   }
-  return Object.freeze({ test: (subject: string) => program.test(marked ? markSubject(subject) : subject) });
+  return new CompiledRegex(source, program, marked);
 }
 
 /**
