@@ -20,6 +20,7 @@ const PREFIXES: Readonly<Partial<Record<ErrorCode, string>>> = Object.freeze({
   GRAPH_FOREIGN_LINK: GRAPH_ERROR,
   GRAPH_TOO_MANY_PAGES: GRAPH_ERROR,
   GRAPH_BAD_RESPONSE: 'Graph endpoint API answered badly: ',
+  GRAPH_ANSWER_TOO_LARGE: 'Graph endpoint API answered badly: ',
 });
 
 /**

@@ -1,5 +1,6 @@
 import { M365Error } from '../errors.ts';
 import type { ServiceMessage } from '../health/messages.ts';
+import { ANSWER_LIMITS as LIMITS, AnswerTally, answerTooLarge, boundedText } from './answer-limits.ts';
 
 /** One decoded page of `messages`. */
 export interface MessagePage {
@@ -13,36 +14,59 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
+/** The strings of a list of names (`services`, `tags`), each bounded; other items are left out. */
+function names(value: unknown, field: string, id: string): string[] {
+  if (!Array.isArray(value)) return [];
+  if (value.length > LIMITS.namesPerMessage) {
+    throw answerTooLarge(`message ${JSON.stringify(id)} has ${value.length.toLocaleString('en-US')} ${field}`, LIMITS.namesPerMessage);
+  }
+  const kept: string[] = [];
+  for (const item of value) {
+    if (typeof item !== 'string') continue;
+    if (item.length > LIMITS.name) throw answerTooLarge(`one of the ${field} of message ${JSON.stringify(id)} is ${item.length.toLocaleString('en-US')} characters long`, LIMITS.name);
+    kept.push(item);
+  }
+  return kept;
 }
 
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+/** A bounded string that is not empty, or undefined. */
+function text(value: unknown, limit: number, field: string, id: string): string | undefined {
+  return boundedText(value, limit, field, 'message', id) || undefined;
 }
 
-/** Decodes one `serviceUpdateMessage`; entries without an id are skipped, missing values become empty. */
-export function decodeMessage(raw: unknown): ServiceMessage | undefined {
-  if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
+/** Decodes one `serviceUpdateMessage`; undefined when it has no id; missing values become empty. */
+function decodeMessage(raw: unknown, index: number, tally: AnswerTally): ServiceMessage | undefined {
+  if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') {
+    tally.addMalformed(`${tally.entryAt(index)} ${isObject(raw) ? 'has no "id"' : 'is not an object'}`);
+    return undefined;
+  }
+  const id = raw.id;
+  if (id.length > LIMITS.name) throw answerTooLarge(`the id of ${tally.entryAt(index)} is ${id.length.toLocaleString('en-US')} characters long`, LIMITS.name);
+  tally.addId(id, 'message');
   const body = isObject(raw.body) ? raw.body : {};
   return {
-    id: raw.id,
-    title: text(raw.title) ?? '',
-    category: text(raw.category) ?? '',
-    severity: text(raw.severity) ?? '',
-    services: strings(raw.services),
-    tags: strings(raw.tags),
+    id,
+    title: text(raw.title, LIMITS.title, 'title', id) ?? '',
+    category: text(raw.category, LIMITS.name, 'category', id) ?? '',
+    severity: text(raw.severity, LIMITS.name, 'severity', id) ?? '',
+    services: names(raw.services, 'services', id),
+    tags: names(raw.tags, 'tags', id),
     isMajorChange: raw.isMajorChange === true,
-    actionRequiredByDateTime: text(raw.actionRequiredByDateTime),
-    startDateTime: text(raw.startDateTime),
-    endDateTime: text(raw.endDateTime),
-    lastModifiedDateTime: text(raw.lastModifiedDateTime),
-    body: text(body.content) ?? '',
+    actionRequiredByDateTime: text(raw.actionRequiredByDateTime, LIMITS.name, 'actionRequiredByDateTime', id),
+    startDateTime: text(raw.startDateTime, LIMITS.name, 'startDateTime', id),
+    endDateTime: text(raw.endDateTime, LIMITS.name, 'endDateTime', id),
+    lastModifiedDateTime: text(raw.lastModifiedDateTime, LIMITS.name, 'lastModifiedDateTime', id),
+    body: text(body.content, LIMITS.content, 'body', id) ?? '',
   };
 }
 
-/** Decodes a page of `messages`; a body that is not an OData collection is a `GRAPH_BAD_RESPONSE`. */
-export function decodeMessagePage(body: unknown): MessagePage {
+/**
+ * Decodes a page of `messages`, counting its messages in `tally` (one per read, across its pages) against
+ * {@link LIMITS}. A body that is not an OData collection, a message id listed twice, or an entry that is not a
+ * message is a `GRAPH_BAD_RESPONSE` (the read fails, as for the health answer: a message left out would be
+ * announced as new when it came back); a read past a bound is a `GRAPH_ANSWER_TOO_LARGE`.
+ */
+export function decodeMessagePage(body: unknown, tally = new AnswerTally()): MessagePage {
   if (!isObject(body) || !Array.isArray(body.value)) {
     throw new M365Error('GRAPH_BAD_RESPONSE', 'Graph answered without a "value" array');
   }
@@ -50,5 +74,13 @@ export function decodeMessagePage(body: unknown): MessagePage {
   if (nextLink !== undefined && typeof nextLink !== 'string') {
     throw new M365Error('GRAPH_BAD_RESPONSE', '"@odata.nextLink" is not a string');
   }
-  return { messages: body.value.map(decodeMessage).filter((m) => m !== undefined), nextLink };
+  const value: unknown[] = body.value;
+  tally.countEntries(value.length, LIMITS.messages, 'messages');
+  const messages: ServiceMessage[] = [];
+  for (let index = 0; index < value.length; index++) {
+    const message = decodeMessage(value[index], index, tally);
+    if (message !== undefined) messages.push(message);
+  }
+  tally.refuseMalformed('a message');
+  return { messages, nextLink };
 }

@@ -1,6 +1,7 @@
 import { M365Error } from '../errors.ts';
 import type { Issue, IssuePost, Service } from '../health/model.ts';
 import { parseClassification, parseServiceStatus } from '../health/status.ts';
+import { ANSWER_LIMITS as LIMITS, AnswerTally, answerTooLarge, boundedText } from './answer-limits.ts';
 
 /** One decoded page of `healthOverviews?$expand=issues`. */
 export interface ServicePage {
@@ -14,54 +15,25 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function decodePost(raw: unknown): IssuePost | undefined {
-  if (!isObject(raw)) return undefined;
-  const description = isObject(raw.description) ? raw.description : {};
-  return { createdDateTime: text(raw.createdDateTime), postType: text(raw.postType), content: text(description.content) ?? '' };
-}
-
-/** Decodes one `serviceHealthIssue`; entries without an id are not issues and are skipped. */
-export function decodeIssue(raw: unknown, serviceName: string): Issue | undefined {
-  if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
-  const rawStatus = text(raw.status) ?? '';
-  const posts = Array.isArray(raw.posts) ? raw.posts.map(decodePost).filter((p) => p !== undefined) : [];
-  return {
-    id: raw.id,
-    title: text(raw.title) ?? '',
-    impactDescription: text(raw.impactDescription) ?? '',
-    classification: parseClassification(raw.classification),
-    status: parseServiceStatus(rawStatus),
-    rawStatus,
-    service: text(raw.service) ?? serviceName,
-    feature: text(raw.feature) || undefined,
-    featureGroup: text(raw.featureGroup) || undefined,
-    isResolved: raw.isResolved === true,
-    startDateTime: text(raw.startDateTime),
-    endDateTime: text(raw.endDateTime) ?? undefined,
-    lastModifiedDateTime: text(raw.lastModifiedDateTime),
-    posts,
-  };
-}
-
-/** Decodes one `serviceHealth`; entries without an id are skipped, unknown enum values become `other`. */
-export function decodeService(raw: unknown): Service | undefined {
-  if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
-  const id = raw.id;
-  const name = text(raw.service) ?? id;
-  const rawStatus = text(raw.status) ?? '';
-  const issues = Array.isArray(raw.issues) ? raw.issues.map((i) => decodeIssue(i, name)).filter((i) => i !== undefined) : [];
-  return { id, name, status: parseServiceStatus(rawStatus), rawStatus, issues };
+/** Why an entry that should have been an object with an `id` is not one. */
+function withoutId(raw: unknown): string {
+  return isObject(raw) ? 'has no "id"' : 'is not an object';
 }
 
 /**
- * Decodes a page of `healthOverviews`. Unknown properties are ignored; a body that is not an OData collection
- * is a `GRAPH_BAD_RESPONSE`.
+ * Decodes a page of `healthOverviews`, counting its services and issues in `tally` (one per answer, across its
+ * pages) against {@link LIMITS}. Unknown properties are ignored, optional ones of another type read as missing, and
+ * unknown enum values become `other`. A body that is not an OData collection, an id listed twice, or an entry that
+ * is not a service, an issue or a post is a `GRAPH_BAD_RESPONSE`; an answer past a bound is a
+ * `GRAPH_ANSWER_TOO_LARGE`.
+ *
+ * A malformed entry fails the whole answer rather than being left out: a service left out would vanish from the
+ * gauges and come back as new, its interruption never announced, while a failed poll keeps the last good answer,
+ * is counted in `m365.poll.errors` and ages `m365.data.age`, which alerts see. Graph's own answers always carry
+ * these fields, so one that does not was damaged on the way or is not Graph's. Every such entry of the page is
+ * counted and the first one named.
  */
-export function decodeServicePage(body: unknown): ServicePage {
+export function decodeServicePage(body: unknown, tally = new AnswerTally()): ServicePage {
   if (!isObject(body) || !Array.isArray(body.value)) {
     throw new M365Error('GRAPH_BAD_RESPONSE', 'Graph answered without a "value" array');
   }
@@ -69,5 +41,113 @@ export function decodeServicePage(body: unknown): ServicePage {
   if (nextLink !== undefined && typeof nextLink !== 'string') {
     throw new M365Error('GRAPH_BAD_RESPONSE', '"@odata.nextLink" is not a string');
   }
-  return { services: body.value.map(decodeService).filter((s) => s !== undefined), nextLink };
+  const value: unknown[] = body.value;
+  tally.countEntries(value.length, LIMITS.services, 'services');
+  const services: Service[] = [];
+  for (let index = 0; index < value.length; index++) {
+    const service = decodeService(value[index], index, tally);
+    if (service !== undefined) services.push(service);
+  }
+  tally.refuseMalformed('a service, an issue or a post');
+  return { services, nextLink };
+}
+
+/** Decodes one `serviceHealth` (entry `index` of the page); undefined, noted in `tally`, when it is not one. */
+function decodeService(raw: unknown, index: number, tally: AnswerTally): Service | undefined {
+  if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') {
+    tally.addMalformed(`${tally.entryAt(index)} ${withoutId(raw)}`);
+    return undefined;
+  }
+  const id = raw.id;
+  if (id.length > LIMITS.name) throw answerTooLarge(`the id of ${tally.entryAt(index)} is ${id.length.toLocaleString('en-US')} characters long`, LIMITS.name);
+  const rawStatus = boundedText(raw.status, LIMITS.name, 'status', 'service', id);
+  if (rawStatus === undefined || rawStatus === '') {
+    tally.addMalformed(`${tally.entryAt(index)} (service ${JSON.stringify(id)}) has no "status"`);
+    return undefined;
+  }
+  tally.addId(id, 'service');
+  const name = boundedText(raw.service, LIMITS.name, 'name', 'service', id) ?? id;
+  const issues = decodeIssues(raw.issues, id, name, tally);
+  return { id, name, status: parseServiceStatus(rawStatus), rawStatus, issues };
+}
+
+function decodeIssues(raw: unknown, serviceId: string, serviceName: string, tally: AnswerTally): Issue[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) {
+    tally.addMalformed(`the "issues" of service ${JSON.stringify(serviceId)} is not an array`);
+    return [];
+  }
+  tally.countIssues(raw.length, serviceId);
+  const issues: Issue[] = [];
+  for (let index = 0; index < raw.length; index++) {
+    const issue = decodeIssue(raw[index], serviceId, serviceName, tally);
+    if (issue !== undefined) issues.push(issue);
+    else tally.addMalformed(`issues[${index}] of service ${JSON.stringify(serviceId)} ${withoutId(raw[index])}`);
+  }
+  checkFeatureGroups(issues, serviceId);
+  return issues;
+}
+
+/** Decodes one `serviceHealthIssue`; undefined when it has no id. */
+function decodeIssue(raw: unknown, serviceId: string, serviceName: string, tally: AnswerTally): Issue | undefined {
+  if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
+  const id = raw.id;
+  if (id.length > LIMITS.name) {
+    throw answerTooLarge(`an issue id of service ${JSON.stringify(serviceId)} is ${id.length.toLocaleString('en-US')} characters long`, LIMITS.name);
+  }
+  tally.addIssueId(id, serviceId);
+  const rawStatus = boundedText(raw.status, LIMITS.name, 'status', 'issue', id) ?? '';
+  return {
+    id,
+    title: boundedText(raw.title, LIMITS.title, 'title', 'issue', id) ?? '',
+    impactDescription: boundedText(raw.impactDescription, LIMITS.description, 'impactDescription', 'issue', id) ?? '',
+    classification: parseClassification(boundedText(raw.classification, LIMITS.name, 'classification', 'issue', id)),
+    status: parseServiceStatus(rawStatus),
+    rawStatus,
+    service: boundedText(raw.service, LIMITS.name, 'service', 'issue', id) ?? serviceName,
+    feature: boundedText(raw.feature, LIMITS.name, 'feature', 'issue', id) || undefined,
+    featureGroup: boundedText(raw.featureGroup, LIMITS.name, 'featureGroup', 'issue', id) || undefined,
+    isResolved: raw.isResolved === true,
+    startDateTime: boundedText(raw.startDateTime, LIMITS.name, 'startDateTime', 'issue', id),
+    endDateTime: boundedText(raw.endDateTime, LIMITS.name, 'endDateTime', 'issue', id),
+    lastModifiedDateTime: boundedText(raw.lastModifiedDateTime, LIMITS.name, 'lastModifiedDateTime', 'issue', id),
+    posts: decodePosts(raw.posts, id, tally),
+  };
+}
+
+function decodePosts(raw: unknown, issueId: string, tally: AnswerTally): IssuePost[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) {
+    tally.addMalformed(`the "posts" of issue ${JSON.stringify(issueId)} is not an array`);
+    return [];
+  }
+  if (raw.length > LIMITS.postsPerIssue) {
+    throw answerTooLarge(`issue ${JSON.stringify(issueId)} has ${raw.length.toLocaleString('en-US')} posts`, LIMITS.postsPerIssue);
+  }
+  const posts: IssuePost[] = [];
+  for (let index = 0; index < raw.length; index++) {
+    const post: unknown = raw[index];
+    if (!isObject(post)) {
+      tally.addMalformed(`posts[${index}] of issue ${JSON.stringify(issueId)} is not an object`);
+      continue;
+    }
+    const description = isObject(post.description) ? post.description : {};
+    posts.push({
+      createdDateTime: boundedText(post.createdDateTime, LIMITS.name, 'post createdDateTime', 'issue', issueId),
+      postType: boundedText(post.postType, LIMITS.name, 'post postType', 'issue', issueId),
+      content: boundedText(description.content, LIMITS.content, 'post content', 'issue', issueId) ?? '',
+    });
+  }
+  return posts;
+}
+
+/** Refuses a service whose issues name more feature groups than the bound (each becomes a series). */
+function checkFeatureGroups(issues: readonly Issue[], serviceId: string): void {
+  // Fewer issues than the bound cannot name more groups: nothing to count, and nothing allocated, for nearly all.
+  if (issues.length <= LIMITS.featureGroupsPerService) return;
+  const groups = new Set<string>();
+  for (const issue of issues) if (issue.featureGroup !== undefined) groups.add(issue.featureGroup.toLowerCase());
+  if (groups.size > LIMITS.featureGroupsPerService) {
+    throw answerTooLarge(`the issues of service ${JSON.stringify(serviceId)} name ${groups.size.toLocaleString('en-US')} feature groups`, LIMITS.featureGroupsPerService);
+  }
 }

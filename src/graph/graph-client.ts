@@ -3,6 +3,7 @@ import type { TokenProvider } from '../auth/token-provider.ts';
 import { M365Error, toM365Error } from '../errors.ts';
 import type { Service, Snapshot } from '../health/model.ts';
 import type { HttpAnswer, HttpGet } from '../net/http-fetch.ts';
+import { AnswerTally } from './answer-limits.ts';
 import { decodeServicePage } from './decode.ts';
 import { decodeChunks, parseJsonBody, readBodyCapped, readBodyChunksCapped } from './read-body.ts';
 import { backoffDelay, MAX_RETRY_AFTER_MS, readRetryAfter, type RetryAfterWait } from './retry-after.ts';
@@ -41,7 +42,8 @@ export type HealthRead =
 
 /**
  * Reads every service's health with its issues: `GET {graph}/v1.0/admin/serviceAnnouncement/healthOverviews?$expand=issues`,
- * following `@odata.nextLink` to the end (on the same host only), retrying throttling within the deadline.
+ * following `@odata.nextLink` to the end (on the same host only), retrying throttling within the deadline. What the
+ * answer holds, all its pages together, is bounded by `ANSWER_LIMITS` (`GRAPH_ANSWER_TOO_LARGE` past one).
  */
 export async function fetchServiceHealth(options: GraphClientOptions, request: FetchRequest): Promise<Snapshot> {
   const read = await readServiceHealth(options, request, undefined);
@@ -59,6 +61,7 @@ export async function readServiceHealth(options: GraphClientOptions, request: Fe
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const services: Service[] = [];
   const seen = new Set<string>();
+  const tally = new AnswerTally();
   let url: string | undefined = `${options.graphUrl}/v1.0${HEALTH_OVERVIEWS_PATH}?$expand=issues`;
   let digest: string | undefined;
   for (let page = 0; url !== undefined; page++) {
@@ -73,7 +76,7 @@ export async function readServiceHealth(options: GraphClientOptions, request: Fe
         return { same: true, fetchedAt: options.clock() };
       }
     }
-    const decoded = decodeServicePage(parseJsonBody(takeText(chunks, response), response));
+    const decoded = decodeServicePage(parseJsonBody(takeText(chunks, response), response), tally);
     services.push(...decoded.services);
     url = decoded.nextLink === undefined ? undefined : checkNextLink(decoded.nextLink, origin, seen);
     if (url !== undefined) digest = undefined;

@@ -13,16 +13,23 @@ import {
 const STATUS_BY_LOWER = new Map<string, ServiceStatus>(SERVICE_STATUSES.map((s) => [s.toLowerCase(), s]));
 const CLASSIFICATION_BY_LOWER = new Map<string, Classification>(CLASSIFICATIONS.map((c) => [c, c]));
 
+/** The spellings Graph uses (camelCase live, PascalCase in the docs), found without lower-casing a copy first. */
+function bySpelling<T extends string>(values: readonly T[]): Map<string, T> {
+  return new Map(values.flatMap((v) => [[v, v], [v.charAt(0).toUpperCase() + v.slice(1), v]] as const));
+}
+const STATUS_BY_SPELLING = bySpelling(SERVICE_STATUSES);
+const CLASSIFICATION_BY_SPELLING = bySpelling(CLASSIFICATIONS);
+
 /** Maps Graph's status spelling (PascalCase in docs, camelCase live) to the catalogue; unknown → `other`. */
 export function parseServiceStatus(raw: unknown): ServiceStatus {
   if (typeof raw !== 'string') return 'other';
-  return STATUS_BY_LOWER.get(raw.toLowerCase()) ?? 'other';
+  return STATUS_BY_SPELLING.get(raw) ?? STATUS_BY_LOWER.get(raw.toLowerCase()) ?? 'other';
 }
 
 /** Maps a classification case-insensitively; unknown → `other`. */
 export function parseClassification(raw: unknown): Classification {
   if (typeof raw !== 'string') return 'other';
-  return CLASSIFICATION_BY_LOWER.get(raw.toLowerCase()) ?? 'other';
+  return CLASSIFICATION_BY_SPELLING.get(raw) ?? CLASSIFICATION_BY_LOWER.get(raw.toLowerCase()) ?? 'other';
 }
 
 /**

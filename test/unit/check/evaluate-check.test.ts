@@ -61,6 +61,8 @@ describe('describeCheckError', () => {
     assert.equal(describeCheckError(new M365Error('AUTH_INVALID_SECRET', "invalid client secret: use the secret's Value, not its Secret ID (invalid_client, AADSTS7000215)"), 10_000),
       "Login endpoint API returned an error: invalid client secret: use the secret's Value, not its Secret ID (invalid_client, AADSTS7000215)");
     assert.equal(describeCheckError(new M365Error('GRAPH_BAD_RESPONSE', 'Cannot decode json response: x (HTTP 200, text/html)'), 10_000), 'Cannot decode json response: x (HTTP 200, text/html)');
+    const tooLarge = '501 services in one answer (one page), past the bound of 500: the answer is refused';
+    assert.equal(describeCheckError(new M365Error('GRAPH_ANSWER_TOO_LARGE', tooLarge), 10_000), `Graph endpoint API answered badly: ${tooLarge}`);
     assert.equal(describeCheckError(new M365Error('GRAPH_THROTTLED', 'still throttled (HTTP 429) at the deadline: Graph asked to wait 5.0 s more'), 10_000),
       'Graph endpoint API still throttled (HTTP 429) at the deadline: Graph asked to wait 5.0 s more');
     const last = new M365Error('GRAPH_ERROR', 'Graph error ServiceUnavailable: down (HTTP 503)');

@@ -43,7 +43,7 @@ function fakeGraph(replies: Reply[]) {
 const page = (services: unknown[], nextLink?: string) => ({ value: services, ...(nextLink ? { '@odata.nextLink': nextLink } : {}) });
 const exchange = { id: 'Exchange', service: 'Exchange Online', status: 'ServiceDegradation', issues: [
   { id: 'EX1', classification: 'Incident', status: 'serviceDegradation', isResolved: false, title: 'Mail delayed', unknownField: 1 },
-  { title: 'no id: skipped' },
+  { id: 'EX2', title: 'nulls read as missing', feature: null, featureGroup: null, endDateTime: null, highImpact: null, posts: null },
 ] };
 const request = (deadlineOffset = 30_000) => ({ deadline: 1_000_000 + deadlineOffset, signal: new AbortController().signal });
 
@@ -54,7 +54,7 @@ describe('fetchServiceHealth', () => {
     assert.equal(graph.seen[0]?.url, FIRST);
     assert.equal(graph.seen[0]?.authorization, 'Bearer token-0');
     assert.deepEqual(snapshot.services.map((s) => [s.id, s.status, s.issues.length]), [
-      ['Exchange', 'serviceDegradation', 1],
+      ['Exchange', 'serviceDegradation', 2],
       ['Teams', 'other', 0],
     ]);
     assert.equal(snapshot.services[0]?.issues[0]?.classification, 'incident');
