@@ -138,6 +138,19 @@ describe('tenants_from', () => {
     ]);
   });
 
+  test('a tenants file that is one unset reference, or holds a second document, is refused at its line', async () => {
+    const { dir, config } = await layout({
+      'config.yaml': `tenants_from: ['t/*.yaml']\n${tenantsFile(tenantEntry('contoso'))}`,
+      't/a-reference.yaml': '${env:NOPE}\n',
+      't/b-two-documents.yaml': `${tenantsFile(tenantEntry('acme'))}---\n${tenantsFile(tenantEntry('acme-lab'))}`,
+    });
+    assert.deepEqual(problemsOf(await loadConfig(config, ENV), dir), [
+      't/a-reference.yaml:1:1: environment variable NOPE is not set',
+      't/b-two-documents.yaml:6:1: invalid YAML: a second document starts here (after "---"); a file holds one ' +
+        'document, so remove this marker and merge what follows into the first',
+    ]);
+  });
+
   test('a pattern matching no file is a warning, not an error', async () => {
     const { config } = await layout({
       'config.yaml': `tenants_from: ['tenants.d/*.yaml']\n${tenantsFile(tenantEntry('contoso'))}`,
