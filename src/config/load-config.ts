@@ -10,7 +10,7 @@ import { createProblemSink, listProblems, reportProblem, sortProblems } from './
 import type { ProblemSink } from './problems.ts';
 import { readFileBoundedSync, readTextFileBounded, readTextFileBoundedSync } from './read-bounded.ts';
 import { collectProblems, mergeTenantsFrom } from './tenants-from.ts';
-import { globFiles, type ListFiles } from './find-tenant-files.ts';
+import { createFileLister, type ListFiles } from './find-tenant-files.ts';
 import type { ConfigSources } from './config-sources.ts';
 import type { Environment } from './setting.ts';
 import type { Config, ConfigProblem } from './types.ts';
@@ -29,7 +29,7 @@ export interface LoadOptions {
   readBytes?: (path: string) => Uint8Array;
   /** ms since epoch; default `Date.now()`. */
   now?: number;
-  /** Lists the files matching a `tenants_from` pattern; default `fs.globSync`. */
+  /** Lists the files matching a `tenants_from` pattern; default `fs.globSync`, bounded by {@link createFileLister}. */
   listFiles?: ListFiles;
 }
 
@@ -109,7 +109,7 @@ function parseInto(
   }
   const baseDir = dirname(resolve(sink.file));
   const expanded = expandReferences(parsed.value, { env, readFile, baseDir }, sink);
-  const listFiles = options.listFiles ?? globFiles;
+  const listFiles = options.listFiles ?? createFileLister();
   const merged = mergeTenantsFrom(expanded, { env, readFile, baseDir, configFile: sink.file, listFiles }, sink);
   const { value, files } = merged;
   checkStructure(value, sink);
