@@ -137,6 +137,6 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   } catch (error) {
     return usageError(io, error, 'run');
   }
-  const reload = configReloadSource(values.config, io.env, shard, log, result.sources);
+  const reload = configReloadSource(values.config, io.env, shard, log, result.sources, result.digest);
   return runAgent({ config, log, io, once: values.once, reload });
 }

@@ -68,7 +68,10 @@ describe('tenants_from', () => {
     ]);
     assert.deepEqual(result.sources, {
       files: [config, join(dir, 'tenants.d/a-northwind.yaml'), join(dir, 'tenants.d/b-fabrikam.yaml')],
-      directories: [{ path: dir, recursive: false }, { path: join(dir, 'tenants.d'), recursive: false }],
+      directories: [
+        { path: dir, recursive: false, patterns: [config, join(dir, '..data')] },
+        { path: join(dir, 'tenants.d'), recursive: false, patterns: [join(dir, 'tenants.d/*.yaml')] },
+      ],
     });
   });
 
@@ -80,7 +83,8 @@ describe('tenants_from', () => {
     });
     const result = await loadConfig(config, {});
     assert.equal(configOf(result).tenants[0]!.clientSecret?.reveal(), 'from-a-file');
-    assert.deepEqual(result.sources?.directories[1], { path: join(dirname(config), 'customers'), recursive: true });
+    const customers = join(dirname(config), 'customers');
+    assert.deepEqual(result.sources?.directories[1], { path: customers, recursive: true, patterns: [`${customers}/**/*.yaml`] });
   });
 
   test('problems in a tenants file are reported in that file, at the line and path written there', async () => {
