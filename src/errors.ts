@@ -26,7 +26,8 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'ABORTED'
   | 'EXPRESSION_SYNTAX'
-  | 'SCENARIO_INVALID';
+  | 'SCENARIO_INVALID'
+  | 'STATE_DIR_UNUSABLE';
 
 /** Error carrying one of the {@link ErrorCode}s, an optional HTTP status and the original cause. */
 export class M365Error extends Error {

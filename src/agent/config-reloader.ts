@@ -13,6 +13,8 @@ export interface ConfigReloaderOptions {
   config: Config;
   /** What it was read from: watched for changes. */
   sources: ConfigSources;
+  /** The digest of what it was read from ({@link LoadResult.digest}): a file change that leaves it is no change. */
+  digest?: string;
   /** Reads and validates the configuration again (and narrows it the same way). Never rejects. */
   load: () => Promise<LoadResult>;
   /** Makes the running agent poll these tenants. */
@@ -31,7 +33,8 @@ const SECTION_OF: Readonly<Record<string, string>> = { serviceName: 'resource', 
 const MOST_NAMES_LOGGED = 20;
 
 /**
- * Reloads the configuration of a running agent on request (SIGHUP) and when its files change. A reload loads and
+ * Reloads the configuration of a running agent on request (SIGHUP) and when its files change. A file change whose
+ * files read the same as before (a touch, the same bytes written again) changes nothing. A reload loads and
  * validates the whole configuration again: when it is invalid, every problem is logged and the running
  * configuration kept; when valid, its tenants are applied (added ones start, removed ones stop, changed ones
  * restart with their memory, unchanged ones go on). Sections other than the tenants (exporter, server, resource,
@@ -45,6 +48,7 @@ export class ConfigReloader {
   /** Warnings already logged: a reload repeats only new ones. */
   #warned: Set<string>;
   #sources: ConfigSources;
+  #digest: string | undefined;
   #watching: SourceWatch | undefined;
   #debounce: unknown;
   #tail: Promise<void> = Promise.resolve();
@@ -59,6 +63,7 @@ export class ConfigReloader {
     this.#running = options.config;
     this.#warned = new Set(options.config.warnings);
     this.#sources = options.sources;
+    this.#digest = options.digest;
     this.#watching = this.#watchSources(this.#sources, (path) => this.notify(path));
   }
 
@@ -105,9 +110,13 @@ export class ConfigReloader {
 
   async #reloadOnce(reason: string): Promise<void> {
     const { log } = this.#options;
-    log.info('reloading configuration', { reason });
     const result = await this.#options.load();
     this.#rewatch(result.sources ?? this.#sources);
+    // A file touched, or rewritten with the same bytes, is no change: nothing is applied, nothing said but in debug.
+    const unchanged = reason !== 'SIGHUP' && result.digest !== undefined && result.digest === this.#digest;
+    this.#digest = result.digest;
+    if (unchanged) return log.debug('configuration files unchanged, nothing reloaded', { reason });
+    log.info('reloading configuration', { reason });
     if (!result.ok) {
       log.error('configuration rejected, the running one is kept', { problems: result.problems.length });
       for (const problem of result.problems) log.error(formatProblem(problem));

@@ -10,6 +10,8 @@ import type { CliIo } from './io.ts';
 /** Where a running agent's configuration comes from: what to watch, and how to load it again. */
 export interface ReloadSource {
   sources: ConfigSources;
+  /** The digest of the files of the running configuration, when known. */
+  digest?: string;
   /** Loads and validates the configuration, narrowed to this replica's share of the tenants. Never rejects. */
   load: () => Promise<LoadResult>;
 }
@@ -21,9 +23,11 @@ export function configReloadSource(
   shard: ShardChoice | undefined,
   log: Log,
   sources: ConfigSources | undefined,
+  digest?: string,
 ): ReloadSource {
   return {
     sources: sources ?? singleFileSources(file),
+    digest,
     async load() {
       const result = await loadConfig(file, env);
       return result.ok ? { ...result, config: selectShare(result.config, shard, log) } : result;
@@ -42,7 +46,7 @@ export interface ReloadingOptions {
 /** Reloads the configuration when its files change and on SIGHUP, until closed. */
 export function startReloading(options: ReloadingOptions): { close(): Promise<void> } {
   const { source, config, applyTenants, log } = options;
-  const reloader = new ConfigReloader({ config, sources: source.sources, load: source.load, applyTenants, log });
+  const reloader = new ConfigReloader({ config, sources: source.sources, digest: source.digest, load: source.load, applyTenants, log });
   const unsubscribe = options.io.reloadRequested?.(() => void reloader.reload('SIGHUP'));
   log.debug('watching the configuration', { files: source.sources.files.length, directories: source.sources.directories.length });
   return {

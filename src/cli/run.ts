@@ -2,8 +2,10 @@ import { parseArgs } from 'node:util';
 import { assembleAgent } from '../agent/build-agent.ts';
 import { tuneGarbageCollection } from '../agent/gc-tuning.ts';
 import { resolveShard, selectShare, type ShardChoice } from '../agent/shard.ts';
+import { prepareStateDir } from '../agent/state-dir.ts';
 import { formatProblem, loadConfig } from '../config/index.ts';
 import type { Config } from '../config/types.ts';
+import { M365Error } from '../errors.ts';
 import { createLog, LOG_LEVELS, type Log, type LogLevel } from '../log.ts';
 import { join } from 'node:path';
 import { startStatusServer, type StatusServer } from '../server/http-server.ts';
@@ -38,6 +40,15 @@ export interface AgentRunOptions {
 /** Runs the agent until the process is asked to stop, then flushes telemetry within a bound. */
 export async function runAgent(options: AgentRunOptions): Promise<number> {
   const { config, log, io } = options;
+  if (config.stateDir !== undefined) {
+    try {
+      await prepareStateDir(config.stateDir);
+    } catch (error) {
+      if (!(error instanceof M365Error)) throw error;
+      io.stderr(`m365-health: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+  }
   tuneGarbageCollection();
   let recordDrop: (count: number, reason: string) => void = () => {};
   let telemetry;
@@ -126,6 +137,6 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   } catch (error) {
     return usageError(io, error, 'run');
   }
-  const reload = configReloadSource(values.config, io.env, shard, log, result.sources);
+  const reload = configReloadSource(values.config, io.env, shard, log, result.sources, result.digest);
   return runAgent({ config, log, io, once: values.once, reload });
 }

@@ -1,10 +1,15 @@
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** A directory whose entries a configuration depends on. */
 export interface WatchedDirectory {
   path: string;
   /** Whether files in its subdirectories count too (a pattern such as `tenants.d/**\/*.yaml`). */
   recursive: boolean;
+  /**
+   * Absolute glob patterns (or plain paths) of the entries that matter there: a change to anything else in the
+   * directory (a busy log file, the agent's own output) is no change of the configuration.
+   */
+  patterns: readonly string[];
 }
 
 /**
@@ -21,10 +26,14 @@ export interface ConfigSources {
 /** Characters that make a path segment a pattern rather than a name. */
 const GLOB_MAGIC = /[*?[\]{}()!]/;
 
-/** The sources of a config file read alone (or whose `tenants_from` could not be read). */
+/**
+ * The sources of a config file read alone (or whose `tenants_from` could not be read): the file, and in its
+ * directory the file's name and the `..data` link that a Kubernetes ConfigMap swaps on each update.
+ */
 export function singleFileSources(file: string): ConfigSources {
   const path = resolve(file);
-  return { files: [path], directories: [{ path: dirname(path), recursive: false }] };
+  const directory = dirname(path);
+  return { files: [path], directories: [{ path: directory, recursive: false, patterns: [path, join(directory, '..data')] }] };
 }
 
 /**
@@ -35,9 +44,9 @@ export function patternDirectory(pattern: string, baseDir: string): WatchedDirec
   const absolute = isAbsolute(pattern) ? pattern : resolve(baseDir, pattern);
   const segments = absolute.split(sep);
   const magic = segments.findIndex((segment) => GLOB_MAGIC.test(segment));
-  if (magic === -1) return { path: dirname(absolute), recursive: false };
+  if (magic === -1) return { path: dirname(absolute), recursive: false, patterns: [absolute] };
   const fixed = segments.slice(0, magic).join(sep) || sep;
-  return { path: fixed, recursive: magic < segments.length - 1 || pattern.includes('**') };
+  return { path: fixed, recursive: magic < segments.length - 1 || pattern.includes('**'), patterns: [absolute] };
 }
 
 /** Names `file` in messages: relative to `baseDir` when inside it, else absolute. */

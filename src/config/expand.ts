@@ -102,9 +102,13 @@ const READ_ERRORS: Readonly<Record<string, string>> = {
   EILSEQ: 'not valid UTF-8 text',
 };
 
-/** Words for a file read failure, from its error code only (an error message may quote content). */
+/**
+ * Words for a file read failure, from its error code only (an error message may quote content), and for a file
+ * that is not a regular one, from the kind that the reader named.
+ */
 export function describeReadError(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
+  const { code, kind } = (error ?? {}) as { code?: unknown; kind?: unknown };
   if (typeof code !== 'string') return 'read failed';
+  if (code === 'ENOTREG') return `${typeof kind === 'string' ? kind : 'a special file'}, not a regular file`;
   return READ_ERRORS[code] ?? code;
 }

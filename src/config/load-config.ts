@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { buildConfig } from './build-config.ts';
 import { checkSecretFilePermissions } from './check-secret-files.ts';
@@ -10,7 +11,7 @@ import { createProblemSink, listProblems, reportProblem, sortProblems } from './
 import type { ProblemSink } from './problems.ts';
 import { readFileBoundedSync, readTextFileBounded, readTextFileBoundedSync } from './read-bounded.ts';
 import { collectProblems, mergeTenantsFrom } from './tenants-from.ts';
-import { globFiles, type ListFiles } from './find-tenant-files.ts';
+import { createFileLister, type ListFiles } from './find-tenant-files.ts';
 import type { ConfigSources } from './config-sources.ts';
 import type { Environment } from './setting.ts';
 import type { Config, ConfigProblem } from './types.ts';
@@ -21,6 +22,11 @@ import type { Config, ConfigProblem } from './types.ts';
  */
 export type LoadResult = ({ ok: true; config: Config } | { ok: false; problems: ConfigProblem[] }) & {
   sources?: ConfigSources;
+  /**
+   * A digest of every file read and its content (or its read error), set by {@link loadConfig}: two loads with the
+   * same digest read the same bytes, so a reload can tell a touched file from a changed one.
+   */
+  digest?: string;
 };
 
 /** What loading reads besides the config text: binary files (certificates) and the time (certificate validity). */
@@ -29,7 +35,7 @@ export interface LoadOptions {
   readBytes?: (path: string) => Uint8Array;
   /** ms since epoch; default `Date.now()`. */
   now?: number;
-  /** Lists the files matching a `tenants_from` pattern; default `fs.globSync`. */
+  /** Lists the files matching a `tenants_from` pattern; default `fs.globSync`, bounded by {@link createFileLister}. */
   listFiles?: ListFiles;
 }
 
@@ -39,15 +45,30 @@ export interface LoadOptions {
  * {@link parseConfig}). Relative `${file:…}` paths and `state.dir` start from the file's directory. Never rejects.
  */
 export async function loadConfig(file: string, env: Environment, options: LoadOptions = {}): Promise<LoadResult> {
+  const hash = createHash('sha256');
+  const record = <T extends string | Uint8Array>(path: string, read: (path: string) => T): T => {
+    hash.update(`${path}\0`);
+    try {
+      const content = read(path);
+      return (hash.update(`${content.length}\0`).update(content), content);
+    } catch (error) {
+      hash.update(`error ${String((error as { code?: unknown } | null)?.code)}\0`);
+      throw error;
+    }
+  };
   let text: string;
   try {
     text = await readTextFileBounded(file);
+    hash.update(`${file}\0${text.length}\0`).update(text);
   } catch (error) {
     const sink = createProblemSink(file);
     reportProblem(sink, [], `cannot read the config file: ${describeReadError(error)}`);
-    return failure(sink);
+    return deepFreeze({ ...failure(sink), digest: hash.digest('hex') });
   }
-  const result = parseConfig(text, file, env, readTextFileBoundedSync, options);
+  const readBytes = options.readBytes ?? readFileBoundedSync;
+  const readFile = (path: string): string => record(path, readTextFileBoundedSync);
+  const parsed = parseConfig(text, file, env, readFile, { ...options, readBytes: (path) => record(path, readBytes) });
+  const result = deepFreeze({ ...parsed, digest: hash.digest('hex') });
   if (!result.ok) return result;
   const exposed = await checkSecretFilePermissions(result.sources?.files ?? [file]);
   if (exposed.length === 0) return result;
@@ -109,7 +130,7 @@ function parseInto(
   }
   const baseDir = dirname(resolve(sink.file));
   const expanded = expandReferences(parsed.value, { env, readFile, baseDir }, sink);
-  const listFiles = options.listFiles ?? globFiles;
+  const listFiles = options.listFiles ?? createFileLister();
   const merged = mergeTenantsFrom(expanded, { env, readFile, baseDir, configFile: sink.file, listFiles }, sink);
   const { value, files } = merged;
   checkStructure(value, sink);

@@ -1,4 +1,4 @@
-import { LineCounter, Lexer, parseDocument } from 'yaml';
+import { Composer, LineCounter, Lexer, Parser } from 'yaml';
 import type { SourceMap } from './locate.ts';
 import type { YAMLError } from 'yaml';
 import { checkNodes } from './check-nodes.ts';
@@ -30,10 +30,11 @@ export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: u
     sink.problems.push({ path: '', ...positionInText(text, tooDeep), message: flowDepthMessage(), file: sink.file });
     return { ok: false };
   }
-  const source = parseSource(text);
+  const { secondDocument, ...source } = composeSource(text);
   const { doc } = source;
   sink.source = source;
   reportSyntaxErrors(doc.errors, doc.warnings, sink);
+  if (secondDocument !== undefined) reportAtOffset(sink, secondDocument, SECOND_DOCUMENT_MESSAGE);
   checkNodes(doc.contents, sink);
   if (sink.problems.length > 0) return { ok: false };
   try {
@@ -86,9 +87,28 @@ function flowDepthMessage(): string {
   return `invalid YAML: flow collections ("[…]", "{…}") nested more than ${MAX_FLOW_DEPTH} levels deep`;
 }
 
-function parseSource(text: string): SourceMap {
+const SECOND_DOCUMENT_MESSAGE =
+  'invalid YAML: a second document starts here (after "---"); a file holds one document, so remove this marker ' +
+  'and merge what follows into the first';
+
+/**
+ * Parses the first YAML document of `text`, and tells where a second one starts: `parseDocument` would drop it
+ * without a word, and a user who appended a document would see half of their file ignored.
+ */
+function composeSource(text: string): SourceMap & { secondDocument?: number } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: 'silent', uniqueKeys: false, resolveKnownTags: false });
+  const composer = new Composer({ uniqueKeys: false, resolveKnownTags: false, logLevel: 'silent' });
+  let first: SourceMap['doc'] | undefined;
+  for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(text), true, text.length)) {
+    if (first !== undefined) return { doc: first, lineCounter, secondDocument: doc.range[0] };
+    first = doc;
+  }
+  // compose(…, true) always ends with a document, an empty one for empty text.
+  return { doc: first!, lineCounter };
+}
+
+function parseSource(text: string): SourceMap {
+  const { doc, lineCounter } = composeSource(text);
   return { doc, lineCounter };
 }
 

@@ -1,12 +1,19 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { describeFileType, findPseudoFilesystem } from './file-kind.ts';
 
 /** The largest config file, or file referenced by `${file:…}`, that is read: 1 MiB. */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
+/**
+ * Opens for reading without waiting: a FIFO that appears between the type check and the open (or a device that
+ * would wait for a writer) returns at once and is then refused by the type of the opened descriptor.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+
 /** An error with a code, like the ones `node:fs` throws, for limits of our own. */
-function codedError(code: string, message: string): Error {
-  return Object.assign(new Error(message), { code });
+function codedError(code: string, message: string, fields: Record<string, string> = {}): Error {
+  return Object.assign(new Error(message), { code, ...fields });
 }
 
 function decode(bytes: Uint8Array, path: string): string {
@@ -19,13 +26,27 @@ function decode(bytes: Uint8Array, path: string): string {
 }
 
 /**
- * Reads a UTF-8 text file of at most {@link MAX_FILE_BYTES}, never more than one byte past the limit (a device or a
- * huge file is not read through). Throws an error with `code` `EFBIG` when larger, `EILSEQ` when not UTF-8, or the
- * `node:fs` code.
+ * Refuses what is not stored data, by its type and before reading: a directory (`EISDIR`), a FIFO, socket or device,
+ * and a file of `/proc`, `/sys` or another kernel filesystem (`ENOTREG`, with `kind` in words). Reading one of those
+ * could wait for ever for a writer, or never end.
+ */
+function requireRegularFile(stats: Stats, path: string): void {
+  if (stats.isDirectory()) throw codedError('EISDIR', `${path} is a directory`);
+  if (!stats.isFile()) throw codedError('ENOTREG', `${path} is not a regular file`, { kind: describeFileType(stats) });
+  const pseudo = findPseudoFilesystem(path);
+  if (pseudo !== undefined) throw codedError('ENOTREG', `${path} is a ${pseudo} file`, { kind: `a ${pseudo} pseudo file` });
+}
+
+/**
+ * Reads a UTF-8 text file of at most {@link MAX_FILE_BYTES}, never more than one byte past the limit (a huge file is
+ * not read through). Throws an error with `code` `EFBIG` when larger, `EILSEQ` when not UTF-8, `EISDIR` or `ENOTREG`
+ * for what is not a regular file (see {@link requireRegularFile}), or the `node:fs` code.
  */
 export async function readTextFileBounded(path: string): Promise<string> {
-  const handle = await open(path, 'r');
+  requireRegularFile(statSync(path), path);
+  const handle = await open(path, OPEN_FLAGS);
   try {
+    requireRegularFile(await handle.stat(), path);
     const buffer = new Uint8Array(MAX_FILE_BYTES + 1);
     let length = 0;
     while (length < buffer.byteLength) {
@@ -39,14 +60,14 @@ export async function readTextFileBounded(path: string): Promise<string> {
   }
 }
 
-/** Synchronous {@link readTextFileBounded}, for `${file:…}` references. */
+/** Synchronous {@link readTextFileBounded}, for `${file:…}` references and `tenants_from` files. */
 export function readTextFileBoundedSync(path: string): string {
   return decode(readBytesBoundedSync(path, MAX_FILE_BYTES + 1), path);
 }
 
 /**
  * Reads a whole file of at most {@link MAX_FILE_BYTES} as bytes (certificates, PKCS#12 files); throws with `code`
- * `EFBIG` when larger, or the `node:fs` code.
+ * `EFBIG` when larger, `EISDIR` or `ENOTREG` when not a regular file, or the `node:fs` code.
  */
 export function readFileBoundedSync(path: string): Uint8Array {
   const bytes = readBytesBoundedSync(path, MAX_FILE_BYTES + 1);
@@ -55,8 +76,10 @@ export function readFileBoundedSync(path: string): Uint8Array {
 }
 
 function readBytesBoundedSync(path: string, limit: number): Uint8Array {
-  const fd = openSync(path, 'r');
+  requireRegularFile(statSync(path), path);
+  const fd = openSync(path, OPEN_FLAGS);
   try {
+    requireRegularFile(fstatSync(fd), path);
     const buffer = new Uint8Array(limit);
     let length = 0;
     while (length < buffer.byteLength) {

@@ -1,4 +1,5 @@
 import { checkStructure } from './check-structure.ts';
+import { isPlainObject } from './describe-value.ts';
 import { describeReadError, expandReferences } from './expand.ts';
 import type { ExpandSources } from './expand.ts';
 import { parseYaml } from './parse-yaml.ts';
@@ -44,6 +45,7 @@ export function readTenantsFile(file: string, sources: ExpandSources): TenantsFi
   const value = expandReferences(parsed.value, sources, sink);
   const before = sink.problems.length;
   checkStructure(value, sink, TENANTS_FILE_SCHEMA);
-  if (sink.problems.length > before) return { sink, entries: [] };
-  return { sink, entries: (value as { tenants: unknown[] }).tenants };
+  // A whole file that is one unexpandable reference was reported by the expansion, which hides the schema's word.
+  if (sink.problems.length > before || !isPlainObject(value) || !Array.isArray(value['tenants'])) return { sink, entries: [] };
+  return { sink, entries: value['tenants'] };
 }

@@ -8,6 +8,7 @@ import type { ConfigSources } from './config-sources.ts';
 import { listProblems, MAX_PROBLEMS, reportProblem } from './problems.ts';
 import type { ProblemRouter, ProblemSink } from './problems.ts';
 import { readTenantsFile } from './read-tenants-file.ts';
+import { findPatternExcess } from './pattern-complexity.ts';
 import type { TenantsFile } from './read-tenants-file.ts';
 import type { ConfigProblem } from './types.ts';
 import type { PathSegment } from './yaml-path.ts';
@@ -89,7 +90,9 @@ function describeSources(
 ): ConfigSources {
   const directories = [...single.directories];
   for (const pattern of Array.isArray(patterns) ? patterns : []) {
-    if (typeof pattern === 'string' && pattern !== '') directories.push(patternDirectory(pattern, sources.baseDir));
+    // A refused pattern is not watched either: matching changed paths against it would cost what matching files did.
+    if (typeof pattern !== 'string' || pattern === '' || findPatternExcess(pattern) !== undefined) continue;
+    directories.push(patternDirectory(pattern, sources.baseDir));
   }
   return { files: [...single.files, ...files.map((file) => resolve(file.sink.file))], directories };
 }

@@ -8,7 +8,7 @@ import type { LoadResult } from '../../../src/config/load-config.ts';
 import type { Config, TenantConfig } from '../../../src/config/types.ts';
 import type { Log } from '../../../src/log.ts';
 
-const SOURCES: ConfigSources = { files: ['/etc/m/config.yaml'], directories: [{ path: '/etc/m', recursive: false }] };
+const SOURCES: ConfigSources = { files: ['/etc/m/config.yaml'], directories: [{ path: '/etc/m', recursive: false, patterns: ['/etc/m/config.yaml'] }] };
 
 function config(tenants: string[], changes: Partial<Config> = {}): Config {
   return {
@@ -126,7 +126,7 @@ describe('config reloader', () => {
   });
 
   test('after each reload the new sources are watched and the old watch closed', async () => {
-    const more: ConfigSources = { ...SOURCES, directories: [...SOURCES.directories, { path: '/etc/m/t.d', recursive: false }] };
+    const more: ConfigSources = { ...SOURCES, directories: [...SOURCES.directories, { path: '/etc/m/t.d', recursive: false, patterns: ['/etc/m/t.d/*.yaml'] }] };
     const { reloader, watched } = harness([{ ok: false, problems: [], sources: more }]);
     await reloader.reload('SIGHUP');
     assert.equal(watched.length, 2);
@@ -134,6 +134,22 @@ describe('config reloader', () => {
     assert.deepEqual(watched[1]!.sources, more);
     await reloader.close();
     assert.equal(watched[1]!.closed, true);
+  });
+
+  test('a file change that leaves every file read as it was applies nothing and logs nothing above debug', async () => {
+    const same: LoadResult = { ok: true, config: config(['contoso', 'fabrikam']), sources: SOURCES, digest: 'd1' };
+    const changed: LoadResult = { ...same, digest: 'd2' };
+    const { reloader, lines, applied } = harness([same, same, changed]);
+    await reloader.reload('file change');
+    assert.deepEqual(lines, ['info reloading configuration reason=file change', 'info configuration reloaded tenants=2 added=fabrikam']);
+    lines.length = 0;
+    await reloader.reload('file change');
+    assert.deepEqual(lines, [], 'touched, not changed');
+    assert.equal(applied.length, 1);
+    await reloader.reload('file change');
+    assert.deepEqual(lines[0], 'info reloading configuration reason=file change');
+    assert.equal(applied.length, 2);
+    await reloader.close();
   });
 
   test('requests during a reload make one more reload after it, not one each', async () => {

@@ -34,9 +34,9 @@ describe('watching the configuration files', () => {
       {
         files: [join(dir, 'config.yaml'), join(dir, 'tenants.d', 'a.yaml')],
         directories: [
-          { path: dir, recursive: false },
-          { path: join(dir, 'tenants.d'), recursive: false },
-          { path: join(outside, 'customers', 'eu'), recursive: true },
+          { path: dir, recursive: false, patterns: [join(dir, 'config.yaml')] },
+          { path: join(dir, 'tenants.d'), recursive: false, patterns: [join(dir, 'tenants.d', '*.yaml')] },
+          { path: join(outside, 'customers', 'eu'), recursive: true, patterns: [join(outside, 'customers', 'eu', '**', '*.yaml')] },
         ],
       },
       (path) => seen.push(path),
@@ -58,8 +58,42 @@ describe('watching the configuration files', () => {
       watch.close();
     }
     const count = seen.length;
-    await writeFile(join(dir, 'tenants.d', 'c.yaml'), 'tenants: []\n');
+    await writeFile(join(dir, 'tenants.d', 'd.yaml'), 'tenants: []\n');
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(seen.length, count, 'nothing is seen once closed');
+  });
+
+  test('a busy file beside the configuration (a log, the agent\'s own output) is never reported', async () => {
+    const seen: string[] = [];
+    const sources = {
+      files: [join(dir, 'config.yaml')],
+      directories: [
+        { path: dir, recursive: false, patterns: [join(dir, 'config.yaml'), join(dir, '..data')] },
+        { path: join(dir, 'tenants.d'), recursive: false, patterns: [join(dir, 'tenants.d', '*.yaml')] },
+      ],
+    };
+    const watch = watchConfigSources(sources, (path) => seen.push(path));
+    let writing = true;
+    let writes = 0;
+    const busy = (async () => {
+      for (let i = 0; writing; i++, writes++) {
+        await writeFile(join(dir, 'agent.log'), `line ${i}\n`, { flag: 'a' });
+        await writeFile(join(dir, 'tenants.d', 'notes.txt'), `note ${i}\n`);
+      }
+    })();
+    try {
+      // Many busy writes first, then one real change: once it is seen, every busy write before it was seen too.
+      await waitFor(() => writes >= 50, '50 busy writes');
+      await writeFile(join(dir, 'tenants.d', 'e.yaml'), 'tenants: []\n');
+      await waitFor(() => seen.includes(join(dir, 'tenants.d', 'e.yaml')), 'the new tenants file');
+      writing = false;
+      await busy;
+      await writeFile(join(dir, '..data'), '');
+      await waitFor(() => seen.includes(join(dir, '..data')), 'a ConfigMap link swap');
+      assert.deepEqual([...new Set(seen)], [join(dir, 'tenants.d', 'e.yaml'), join(dir, '..data')]);
+    } finally {
+      writing = false;
+      watch.close();
+    }
   });
 });

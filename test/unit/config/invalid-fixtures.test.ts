@@ -21,6 +21,10 @@ function certificateProblem(fixture: string, file: string, problem: string): str
 /** One fixture per rule, with the exact messages it must produce. */
 const CASES: Record<string, string[]> = {
   'invalid-yaml-syntax.yaml': ['invalid-yaml-syntax.yaml:5:1: invalid YAML: Missing closing "quote'],
+  'invalid-yaml-second-document.yaml': [
+    'invalid-yaml-second-document.yaml:6:1: invalid YAML: a second document starts here (after "---"); a file holds ' +
+      'one document, so remove this marker and merge what follows into the first',
+  ],
   'invalid-yaml-tag.yaml': ['invalid-yaml-tag.yaml:5:20: invalid YAML: unknown tag; quote a value that starts with "!"'],
   'invalid-unknown-alias.yaml': [
     'invalid-unknown-alias.yaml:5:20: tenants[0].client_secret: invalid YAML: alias to an unknown anchor; quote a ' +

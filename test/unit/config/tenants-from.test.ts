@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { formatProblem, loadConfig, parseConfig } from '../../../src/config/index.ts';
 import type { LoadResult } from '../../../src/config/index.ts';
-import { MAX_TENANT_FILES } from '../../../src/config/find-tenant-files.ts';
+import { createFileLister, MAX_TENANT_FILES } from '../../../src/config/find-tenant-files.ts';
 import { configOf } from './fixture-support.ts';
 
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
@@ -68,7 +68,10 @@ describe('tenants_from', () => {
     ]);
     assert.deepEqual(result.sources, {
       files: [config, join(dir, 'tenants.d/a-northwind.yaml'), join(dir, 'tenants.d/b-fabrikam.yaml')],
-      directories: [{ path: dir, recursive: false }, { path: join(dir, 'tenants.d'), recursive: false }],
+      directories: [
+        { path: dir, recursive: false, patterns: [config, join(dir, '..data')] },
+        { path: join(dir, 'tenants.d'), recursive: false, patterns: [join(dir, 'tenants.d/*.yaml')] },
+      ],
     });
   });
 
@@ -80,7 +83,8 @@ describe('tenants_from', () => {
     });
     const result = await loadConfig(config, {});
     assert.equal(configOf(result).tenants[0]!.clientSecret?.reveal(), 'from-a-file');
-    assert.deepEqual(result.sources?.directories[1], { path: join(dirname(config), 'customers'), recursive: true });
+    const customers = join(dirname(config), 'customers');
+    assert.deepEqual(result.sources?.directories[1], { path: customers, recursive: true, patterns: [`${customers}/**/*.yaml`] });
   });
 
   test('problems in a tenants file are reported in that file, at the line and path written there', async () => {
@@ -138,6 +142,19 @@ describe('tenants_from', () => {
     ]);
   });
 
+  test('a tenants file that is one unset reference, or holds a second document, is refused at its line', async () => {
+    const { dir, config } = await layout({
+      'config.yaml': `tenants_from: ['t/*.yaml']\n${tenantsFile(tenantEntry('contoso'))}`,
+      't/a-reference.yaml': '${env:NOPE}\n',
+      't/b-two-documents.yaml': `${tenantsFile(tenantEntry('acme'))}---\n${tenantsFile(tenantEntry('acme-lab'))}`,
+    });
+    assert.deepEqual(problemsOf(await loadConfig(config, ENV), dir), [
+      't/a-reference.yaml:1:1: environment variable NOPE is not set',
+      't/b-two-documents.yaml:6:1: invalid YAML: a second document starts here (after "---"); a file holds one ' +
+        'document, so remove this marker and merge what follows into the first',
+    ]);
+  });
+
   test('a pattern matching no file is a warning, not an error', async () => {
     const { config } = await layout({
       'config.yaml': `tenants_from: ['tenants.d/*.yaml']\n${tenantsFile(tenantEntry('contoso'))}`,
@@ -155,6 +172,17 @@ describe('tenants_from', () => {
     const without = await layout({ 'config.yaml': 'exporter:\n  endpoint: http://localhost:4318\n' });
     assert.deepEqual(problemsOf(await loadConfig(without.config, ENV), without.dir), [
       'config.yaml:1:1: missing required key "tenants"',
+    ]);
+  });
+
+  test('a walk past its budget of directory entries is cut short and refused, and no file is read', async () => {
+    const files = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`deep/${i}/t.yaml`, tenantsFile(tenantEntry(`t${i}`))]));
+    const { dir, config } = await layout({ 'config.yaml': "tenants_from: ['**/*.yaml', 'deep/0/*.yaml']\n", ...files });
+    assert.deepEqual(problemsOf(await loadConfig(config, ENV, { listFiles: createFileLister(20) }), dir), [
+      'config.yaml:1:16: tenants_from[0]: "**/*.yaml" cannot be matched: the patterns look at more than 20 directory ' +
+        'entries (the limit); start each pattern at the directory that holds the tenants files',
+      'config.yaml:1:29: tenants_from[1]: "deep/0/*.yaml" cannot be matched: the patterns look at more than 20 directory ' +
+        'entries (the limit); start each pattern at the directory that holds the tenants files',
     ]);
   });
 
@@ -191,6 +219,30 @@ describe('tenants_from bounds', () => {
     assert.deepEqual(problemsOf(result, '/etc/m365-health'), [
       'config.yaml:1:15: tenants_from: has 101 patterns, more than the limit of 100',
     ]);
+  });
+
+  test('patterns that would expand or match for minutes are refused at their line, before any expansion', () => {
+    const patterns = ['{a,b}'.repeat(20), 't/{1..1000}.yaml', 't/*a*a*a*b.yaml', 't/+(a|aa).yaml', `t/${'x'.repeat(4097)}`];
+    const started = performance.now();
+    const result = parseWith(`\n${patterns.map((p) => `  - '${p}'`).join('\n')}`, () => assert.fail('no pattern is matched'), () => '');
+    assert.ok(performance.now() - started < 1_000, `took ${Math.round(performance.now() - started)} ms`);
+    assert.deepEqual(problemsOf(result, '/etc/m365-health'), [
+      `config.yaml:2:5: tenants_from[0]: "${'{a,b}'.repeat(15)}{a…" expands to more than 100 patterns (the limit; ` +
+        'brace groups multiply: {a,b}{c,d} is 4); use fewer brace groups, or list the patterns',
+      'config.yaml:3:5: tenants_from[1]: "t/{1..1000}.yaml" expands to more than 100 patterns (the limit; brace groups ' +
+        'multiply: {a,b}{c,d} is 4); use fewer brace groups, or list the patterns',
+      'config.yaml:4:5: tenants_from[2]: "t/*a*a*a*b.yaml" has 4 "*" wildcards between two slashes, more than the limit of 3',
+      'config.yaml:5:5: tenants_from[3]: "t/+(a|aa).yaml" uses the extended glob "+(…)", which is not supported; write ' +
+        '{a,b} or several patterns instead',
+      `config.yaml:6:5: tenants_from[4]: "t/${'x'.repeat(75)}…" is 4099 characters long, more than the limit of 4096`,
+    ]);
+  });
+
+  test('brace groups and ranges up to 100 patterns are matched', () => {
+    const listed: string[] = [];
+    const result = parseWith("['t/{eu,us}/{a..e}{1..10}.yaml']", (pattern) => (listed.push(pattern), []), () => '');
+    assert.equal(listed.length, 1);
+    assert.match(problemsOf(result, '/etc/m365-health')[0]!, /no file matches these patterns/);
   });
 
   test('a tenants file over 1 MiB is refused, naming it', () => {
