@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'NETWORK'
   | 'TIMEOUT'
   | 'ABORTED'
+  | 'LISTEN_FAILED'
   | 'EXPRESSION_SYNTAX'
   | 'SCENARIO_INVALID';
 

@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
+import type { Agent } from '../agent/agent.ts';
 import { assembleAgent } from '../agent/build-agent.ts';
 import { tuneGarbageCollection } from '../agent/gc-tuning.ts';
 import { resolveShard, selectShare, type ShardChoice } from '../agent/shard.ts';
 import { formatProblem, loadConfig } from '../config/index.ts';
+import type { TenantStatus } from '../agent/tenant-status.ts';
 import type { Config } from '../config/types.ts';
+import { M365Error } from '../errors.ts';
 import { createLog, LOG_LEVELS, type Log, type LogLevel } from '../log.ts';
 import { join } from 'node:path';
 import { startStatusServer, type StatusServer } from '../server/http-server.ts';
@@ -39,6 +42,9 @@ export interface AgentRunOptions {
 export async function runAgent(options: AgentRunOptions): Promise<number> {
   const { config, log, io } = options;
   tuneGarbageCollection();
+  let agent: Agent | undefined;
+  const server = await openStatusServer(options, () => agent?.statuses() ?? []);
+  if (server === 'failed') return EXIT_USAGE;
   let recordDrop: (count: number, reason: string) => void = () => {};
   let telemetry;
   try {
@@ -54,22 +60,19 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
       ...options.sinks,
     });
   } catch (error) {
+    await server?.close();
     if (!(error instanceof SpoolError)) throw error;
     io.stderr(`m365-health: cannot open the event spool: ${error.message}\n`);
     return EXIT_USAGE;
   }
   recordDrop = createEventsDroppedRecorder(telemetry.meter, (name) => isMetricEnabled(config.metrics, name));
-  const { agent, applyTenants } = await assembleAgent(config, { telemetry, log });
+  const assembled = await assembleAgent(config, { telemetry, log });
+  agent = assembled.agent;
+  const { applyTenants } = assembled;
   if (options.once) {
     await agent.pollAll();
     await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
     return EXIT_OK;
-  }
-  let server: StatusServer | undefined;
-  if (config.server) {
-    server = await startStatusServer({ ...config.server, statuses: () => agent.statuses(), clock: Date.now });
-    log.info('status endpoint listening', { url: server.url });
-    options.onServer?.(server.url);
   }
   agent.start();
   log.info('agent started', { version: VERSION, tenants: config.tenants.length, endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint });
@@ -82,6 +85,26 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
   log.info('stopped');
   return EXIT_OK;
+}
+
+/**
+ * Starts the status endpoint when the configuration asks for one (not for `--once`), before anything else holds a
+ * resource: an address that cannot be listened on is a configuration error, told in one line.
+ */
+async function openStatusServer(options: AgentRunOptions, statuses: () => readonly TenantStatus[]): Promise<StatusServer | undefined | 'failed'> {
+  const { config, log, io } = options;
+  if (!config.server || options.once) return undefined;
+  let server: StatusServer;
+  try {
+    server = await startStatusServer({ ...config.server, statuses, clock: Date.now });
+  } catch (error) {
+    if (!(error instanceof M365Error && error.code === 'LISTEN_FAILED')) throw error;
+    io.stderr(`m365-health: server.listen: ${error.message}\n`);
+    return 'failed';
+  }
+  log.info('status endpoint listening', { url: server.url });
+  options.onServer?.(server.url);
+  return server;
 }
 
 /** Parses `--log-level` and `--log-format` into a log on stderr. */
