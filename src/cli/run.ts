@@ -11,11 +11,12 @@ import { createLog, LOG_LEVELS, type Log, type LogLevel } from '../log.ts';
 import { join } from 'node:path';
 import { startStatusServer, type StatusServer } from '../server/http-server.ts';
 import { isMetricEnabled } from '../telemetry/catalogue.ts';
+import { formatUndelivered } from '../telemetry/export-watch.ts';
 import { createEventsDroppedRecorder } from '../telemetry/instruments.ts';
 import { SpoolError } from '../telemetry/spool/index.ts';
 import { createTelemetrySdk, type TelemetrySdkOptions } from '../telemetry/sdk.ts';
 import { VERSION } from '../version.ts';
-import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.ts';
+import { EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, type CliIo } from './io.ts';
 import { configReloadSource, startReloading, type ReloadSource } from './reload.ts';
 import { usageError } from './usage.ts';
 
@@ -30,7 +31,7 @@ export interface AgentRunOptions {
   sinks?: Pick<TelemetrySdkOptions, 'readers' | 'processors'>;
   /** Whether to export over OTLP (the demo without an endpoint does not). */
   exportOtlp?: boolean;
-  /** Poll every tenant once, export, and exit (for cron jobs and tests). */
+  /** Poll every tenant once, export, and exit (for cron jobs and tests): 1 when the export was not delivered. */
   once?: boolean;
   /** Told the status endpoint's URL once it listens. */
   onServer?: (url: string) => void;
@@ -71,8 +72,9 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   const { applyTenants } = assembled;
   if (options.once) {
     await agent.pollAll();
-    await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
-    return EXIT_OK;
+    const undelivered = await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
+    for (const failure of undelivered) io.stderr(`m365-health: ${formatUndelivered(failure)}\n`);
+    return undelivered.length === 0 ? EXIT_OK : EXIT_UNDELIVERED;
   }
   agent.start();
   log.info('agent started', { version: VERSION, tenants: config.tenants.length, endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint });
@@ -82,7 +84,8 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   await reloading?.close();
   await agent.stop();
   await server?.close();
-  await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
+  const undelivered = await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
+  for (const { signal, url, reason, status } of undelivered) log.warn('telemetry not delivered at stop', { signal, url, reason, status });
   log.info('stopped');
   return EXIT_OK;
 }
@@ -115,7 +118,10 @@ export function createCliLog(io: CliIo, level: string | undefined, format: strin
   return createLog({ level: chosen, format: format ?? 'text', write: (line) => io.stderr(`${line}\n`), clock: Date.now });
 }
 
-/** `m365-health run --config FILE [--shard N/M]`: exits non-zero only for configuration errors. */
+/**
+ * `m365-health run --config FILE [--shard N/M] [--once]`: exits 2 for configuration errors and, with `--once`, 1 when
+ * the telemetry of that run was not delivered.
+ */
 export async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   let values;
   let log: Log;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { spawnCli } from '../helpers/agent-process.ts';
+import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 
 /** A config of one tenant whose login endpoint refuses connections (a poll fails fast), plus `extra` lines. */
 function agentConfig(extra: readonly string[]): string {
@@ -69,5 +70,71 @@ describe('run: an address the status endpoint cannot listen on', () => {
     assert.equal(code, 2, output);
     assert.deepEqual(lines(output), ["m365-health: server.listen: cannot listen on 192.0.2.1:13133: the address is not one of this host's (EADDRNOTAVAIL)"]);
     assert.ok(ms < 20_000, `exited after ${Math.round(ms)} ms`);
+  });
+});
+
+/** A loopback port nothing listens on: taken, then given back. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Log lines without their timestamp, for exact comparison. */
+function logLines(output: string): string[] {
+  return lines(output).map((line) => line.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z /, ''));
+}
+
+describe('run --once: telemetry that is not delivered', () => {
+  let dir: string;
+  let receiver: OtlpReceiver;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'm365-once-'));
+    receiver = await startOtlpReceiver();
+  });
+  after(async () => {
+    await receiver.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function runOnce(name: string, endpoint: string): Promise<{ code: number | null; output: string; ms: number }> {
+    const config = join(dir, `${name}.yaml`);
+    await writeFile(config, agentConfig([`exporter: { endpoint: ${endpoint}, interval: 1s, timeout: 1s }`]));
+    return runToEnd(['run', '--once', '--config', config]);
+  }
+
+  test('an unreachable collector: the endpoint, the signal and the error, exit 1', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const { code, output, ms } = await runOnce('unreachable', url);
+    assert.equal(code, 1, output);
+    assert.equal(lines(output).at(-1), `m365-health: metrics not delivered to ${url}/v1/metrics: connect ECONNREFUSED ${url.slice(7)}`);
+    assert.ok(logLines(output).some((line) => line.startsWith(`WARN  metrics export failed url=${url}/v1/metrics reason="connect ECONNREFUSED`)), output);
+    assert.ok(ms < 20_000, `exited after ${Math.round(ms)} ms`);
+  });
+
+  test('a collector refusing the metrics as too large (413): said as such, exit 1', async () => {
+    receiver.reset();
+    receiver.failNext(1000, 413);
+    try {
+      const { code, output, ms } = await runOnce('too-large', receiver.url);
+      assert.equal(code, 1, output);
+      assert.equal(lines(output).at(-1), `m365-health: metrics not delivered to ${receiver.url}/v1/metrics: Payload Too Large (HTTP 413)`);
+      const refused = logLines(output).filter((line) => line.startsWith('ERROR collector refused a metrics export as too large (413): raise its request size limit'));
+      assert.equal(refused.length, 1, output);
+      assert.match(refused[0]!, / status=413 .*points=\d+/);
+      assert.ok(ms < 20_000, `exited after ${Math.round(ms)} ms`);
+    } finally {
+      receiver.failNext(0, 200);
+    }
+  });
+
+  test('a collector that takes everything: nothing printed, exit 0', async () => {
+    receiver.reset();
+    const { code, output } = await runOnce('delivered', receiver.url);
+    assert.equal(code, 0, output);
+    assert.ok(!output.includes('not delivered') && !output.includes('export failed'), output);
+    assert.ok(receiver.metrics().some((point) => point.name === 'm365.service.health' || point.name.startsWith('m365.poll')), 'the gauges arrived');
   });
 });
