@@ -61,6 +61,7 @@ function assembleParts(options: ResolvedSpoolOptions, store: SegmentStore, lock:
     markAttempt: () => probe?.mark() ?? 0,
     describeFailure: (result, mark) => describeExportFailure(result, probe?.lastSince(mark), Date.now()),
     onCorrupt: (lines) => reportCorrupt(log, drops, lines),
+    onDrop: drops.add,
     backoff: options.backoff,
     maxBatchRecords: options.maxBatchRecords,
     maxBatchBytes: options.maxBatchBytes,

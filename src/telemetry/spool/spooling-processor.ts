@@ -101,7 +101,7 @@ export class SpoolingLogRecordProcessor implements LogRecordProcessor {
     return this.#shutdown;
   }
 
-  /** Events dropped so far (overflow, corrupt lines, too large, after shutdown). */
+  /** Events dropped so far (overflow, corrupt lines, too large for the spool or the collector, after shutdown). */
   droppedCount(): number {
     return this.#parts.drops.total;
   }
