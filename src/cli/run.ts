@@ -16,12 +16,19 @@ import { createEventsDroppedRecorder } from '../telemetry/instruments.ts';
 import { SpoolError } from '../telemetry/spool/index.ts';
 import { createTelemetrySdk, type TelemetrySdkOptions } from '../telemetry/sdk.ts';
 import { VERSION } from '../version.ts';
-import { EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, type CliIo } from './io.ts';
+import { EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, STOP_BOUND_MS, type CliIo } from './io.ts';
+import { startStopDeadline } from './stop-deadline.ts';
 import { configReloadSource, startReloading, type ReloadSource } from './reload.ts';
 import { usageError } from './usage.ts';
 
-/** Bound on flushing telemetry at shutdown. */
-export const SHUTDOWN_FLUSH_MS = 10_000;
+/** Of the stop bound, what is kept for the end: the spool's cursor and lock, the last log lines, the exit. */
+const EXIT_RESERVE_MS = 1_500;
+
+/** Bound on flushing telemetry at shutdown (and on the whole of `--once`'s final flush). */
+export const SHUTDOWN_FLUSH_MS = STOP_BOUND_MS - EXIT_RESERVE_MS;
+
+/** Of the stop bound, the most that stopping the polls, the reloads and the status endpoint may take. */
+const HALT_MS = 2_000;
 
 export interface AgentRunOptions {
   config: Config;
@@ -39,7 +46,11 @@ export interface AgentRunOptions {
   reload?: ReloadSource;
 }
 
-/** Runs the agent until the process is asked to stop, then flushes telemetry within a bound. */
+/**
+ * Runs the agent until the process is asked to stop, then stops within {@link STOP_BOUND_MS} of the signal: the
+ * polls and the telemetry's flush each get a share of it, and whatever is still in flight at its end is left to
+ * the exit of the process (and logged).
+ */
 export async function runAgent(options: AgentRunOptions): Promise<number> {
   const { config, log, io } = options;
   tuneGarbageCollection();
@@ -80,11 +91,11 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   log.info('agent started', { version: VERSION, tenants: config.tenants.length, endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint });
   const reloading = options.reload && startReloading({ source: options.reload, config, applyTenants, io, log });
   const signal = await io.stopRequested;
+  const deadline = startStopDeadline(SHUTDOWN_FLUSH_MS, () => performance.now());
   log.info('stopping', { signal });
-  await reloading?.close();
-  await agent.stop();
-  await server?.close();
-  const undelivered = await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
+  const halted = await deadline.within(Promise.all([reloading?.close(), agent.stop(), server?.close()]), HALT_MS);
+  if (!halted) log.warn('polls in flight did not settle in time; stopping without them', { waitedMs: HALT_MS });
+  const undelivered = await telemetry.shutdown(deadline.left());
   for (const { signal, url, reason, status } of undelivered) log.warn('telemetry not delivered at stop', { signal, url, reason, status });
   log.info('stopped');
   return EXIT_OK;
