@@ -14,10 +14,10 @@ import { isMetricEnabled } from '../telemetry/catalogue.ts';
 import { formatUndelivered } from '../telemetry/export-watch.ts';
 import { createEventsDroppedRecorder } from '../telemetry/instruments.ts';
 import { SpoolError } from '../telemetry/spool/index.ts';
-import { createTelemetrySdk, type TelemetrySdkOptions } from '../telemetry/sdk.ts';
+import { createTelemetrySdk, type TelemetrySdk, type TelemetrySdkOptions } from '../telemetry/sdk.ts';
 import { VERSION } from '../version.ts';
 import { EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, STOP_BOUND_MS, type CliIo } from './io.ts';
-import { startStopDeadline } from './stop-deadline.ts';
+import { startStopDeadline, type StopDeadline } from './stop-deadline.ts';
 import { configReloadSource, startReloading, type ReloadSource } from './reload.ts';
 import { usageError } from './usage.ts';
 
@@ -53,6 +53,7 @@ export interface AgentRunOptions {
  */
 export async function runAgent(options: AgentRunOptions): Promise<number> {
   const { config, log, io } = options;
+  const stop = watchStop(io.stopRequested);
   tuneGarbageCollection();
   let agent: Agent | undefined;
   const server = await openStatusServer(options, () => agent?.statuses() ?? []);
@@ -80,25 +81,46 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   recordDrop = createEventsDroppedRecorder(telemetry.meter, (name) => isMetricEnabled(config.metrics, name));
   const assembled = await assembleAgent(config, { telemetry, log });
   agent = assembled.agent;
-  const { applyTenants } = assembled;
-  if (options.once) {
-    await agent.pollAll();
-    const undelivered = await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
-    for (const failure of undelivered) io.stderr(`m365-health: ${formatUndelivered(failure)}\n`);
-    return undelivered.length === 0 ? EXIT_OK : EXIT_UNDELIVERED;
-  }
+  if (options.once) return runOnce(agent, telemetry, io, stop);
   agent.start();
   log.info('agent started', { version: VERSION, tenants: config.tenants.length, endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint });
-  const reloading = options.reload && startReloading({ source: options.reload, config, applyTenants, io, log });
-  const signal = await io.stopRequested;
-  const deadline = startStopDeadline(SHUTDOWN_FLUSH_MS, () => performance.now());
+  const reloading = options.reload && startReloading({ source: options.reload, config, applyTenants: assembled.applyTenants, io, log });
+  const { signal, deadline } = await stop.asked;
   log.info('stopping', { signal });
   const halted = await deadline.within(Promise.all([reloading?.close(), agent.stop(), server?.close()]), HALT_MS);
   if (!halted) log.warn('polls in flight did not settle in time; stopping without them', { waitedMs: HALT_MS });
   const undelivered = await telemetry.shutdown(deadline.left());
-  for (const { signal, url, reason, status } of undelivered) log.warn('telemetry not delivered at stop', { signal, url, reason, status });
+  for (const failure of undelivered) log.warn('telemetry not delivered at stop', { ...failure });
   log.info('stopped');
   return EXIT_OK;
+}
+
+/** A stop asked for (SIGTERM, SIGINT): an abort signal, and the signal's name with a deadline counted from it. */
+interface StopWatch {
+  readonly aborted: AbortSignal;
+  readonly asked: Promise<{ signal: string; deadline: StopDeadline }>;
+}
+
+function watchStop(stopRequested: Promise<string>): StopWatch {
+  const controller = new AbortController();
+  const asked = stopRequested.then((signal) => {
+    controller.abort();
+    return { signal, deadline: startStopDeadline(SHUTDOWN_FLUSH_MS, () => performance.now()) };
+  });
+  return { aborted: controller.signal, asked };
+}
+
+/**
+ * `--once`: polls every tenant, flushes, and tells what was not delivered. A stop aborts the polls and waits for
+ * them at most {@link HALT_MS} (a login discovery in flight does not see the abort), then flushes what is there.
+ */
+async function runOnce(agent: Agent, telemetry: TelemetrySdk, io: CliIo, stop: StopWatch): Promise<number> {
+  const polls = agent.pollAll(stop.aborted);
+  await Promise.race([polls, stop.asked.then(({ deadline }) => deadline.within(polls, HALT_MS))]);
+  const flushMs = stop.aborted.aborted ? (await stop.asked).deadline.left() : SHUTDOWN_FLUSH_MS;
+  const undelivered = await telemetry.shutdown(flushMs);
+  for (const failure of undelivered) io.stderr(`m365-health: ${formatUndelivered(failure)}\n`);
+  return undelivered.length === 0 ? EXIT_OK : EXIT_UNDELIVERED;
 }
 
 /**

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { STOP_BOUND_MS } from '../../src/cli/io.ts';
 import { spawnCli } from '../helpers/agent-process.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 
@@ -136,5 +137,32 @@ describe('run --once: telemetry that is not delivered', () => {
     assert.equal(code, 0, output);
     assert.ok(!output.includes('not delivered') && !output.includes('export failed'), output);
     assert.ok(receiver.metrics().some((point) => point.name === 'm365.service.health' || point.name.startsWith('m365.poll')), 'the gauges arrived');
+  });
+
+  test('SIGTERM while a login hangs: the poll is given up, the flush runs, exit 0 within the stop bound', async () => {
+    receiver.reset();
+    const hanging = createServer();
+    const sockets = new Set<Socket>();
+    hanging.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const graph = `http://127.0.0.1:${(hanging.address() as { port: number }).port}`;
+    const config = join(dir, 'hanging.yaml');
+    await writeFile(config, agentConfig([`exporter: { endpoint: ${receiver.url}, interval: 1s, timeout: 1s }`])
+      .replace('endpoints: { login: http://127.0.0.1:9, graph: http://127.0.0.1:9 }', `endpoints: { login: ${graph}, graph: ${graph} }`)
+      .replace('timeout: 2s', 'timeout: 60s'));
+    const agent = spawnCli(['run', '--once', '--config', config], { CONTOSO_SECRET: 'not-a-real-secret' });
+    try {
+      await receiver.waitFor(() => sockets.size > 0, 20_000);
+      const signalled = performance.now();
+      const code = await agent.stop('SIGTERM', STOP_BOUND_MS + 10_000);
+      const elapsed = performance.now() - signalled;
+      assert.equal(code, 0, agent.output());
+      assert.ok(elapsed < STOP_BOUND_MS, `exited ${Math.round(elapsed)} ms after SIGTERM`);
+      assert.deepEqual(lines(agent.output()), [], 'nothing undelivered, nothing cut short by the stop bound');
+    } finally {
+      await agent.stop('SIGKILL');
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
   });
 });
