@@ -1,4 +1,5 @@
-import { EXIT_FAILURE, EXIT_USAGE, STOP_BOUND_MS, type CliIo, type Command } from './cli/io.ts';
+import { constants } from 'node:os';
+import { EXIT_USAGE, STOP_BOUND_MS, type CliIo, type Command } from './cli/io.ts';
 import { USAGE } from './cli/usage.ts';
 import { VERSION } from './version.ts';
 
@@ -44,13 +45,14 @@ function onReloadSignal(listener: () => void): () => void {
 
 /**
  * Once a stop is asked for, the process ends within {@link STOP_BOUND_MS} whatever the command does: a command that
- * has not returned by then (`run` always has) is cut short, saying so, with status 1.
+ * has not returned by then (`run` always has) is cut short, saying so, with the status of a process the signal
+ * ended (128 + its number: 143 for SIGTERM, 130 for SIGINT).
  */
 function exitAtStopBound(stopRequested: Promise<string>): void {
   void stopRequested.then((signal) => {
     setTimeout(() => {
       process.stderr.write(`m365-health: not stopped within ${STOP_BOUND_MS / 1000} s of ${signal}; exiting\n`);
-      process.exit(EXIT_FAILURE);
+      process.exit(128 + (constants.signals[signal as NodeJS.Signals] ?? 0));
     }, STOP_BOUND_MS).unref();
   });
 }
