@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'NETWORK'
   | 'TIMEOUT'
   | 'ABORTED'
+  | 'LISTEN_FAILED'
   | 'EXPRESSION_SYNTAX'
   | 'SCENARIO_INVALID'
   | 'STATE_DIR_UNUSABLE';

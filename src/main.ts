@@ -1,4 +1,5 @@
-import { EXIT_USAGE, type CliIo, type Command } from './cli/io.ts';
+import { constants } from 'node:os';
+import { EXIT_USAGE, STOP_BOUND_MS, type CliIo, type Command } from './cli/io.ts';
 import { USAGE } from './cli/usage.ts';
 import { VERSION } from './version.ts';
 
@@ -42,18 +43,42 @@ function onReloadSignal(listener: () => void): () => void {
   return () => void process.off('SIGHUP', listener);
 }
 
+/**
+ * Once a stop is asked for, the process ends within {@link STOP_BOUND_MS} whatever the command does: a command that
+ * has not returned by then (`run` always has) is cut short, saying so, with the status of a process the signal
+ * ended (128 + its number: 143 for SIGTERM, 130 for SIGINT).
+ */
+function exitAtStopBound(stopRequested: Promise<string>): void {
+  void stopRequested.then((signal) => {
+    setTimeout(() => {
+      process.stderr.write(`m365-health: not stopped within ${STOP_BOUND_MS / 1000} s of ${signal}; exiting\n`);
+      process.exit(128 + (constants.signals[signal as NodeJS.Signals] ?? 0));
+    }, STOP_BOUND_MS).unref();
+  });
+}
+
+/** Resolves once what was written to stdout is flushed, or after `ms` (a reader that stopped reading). */
+function flushStdout(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(resolve, ms).unref();
+    process.stdout.write('', () => resolve());
+  });
+}
+
 /** The process edge: the only place that exits. */
 export async function runMain(): Promise<void> {
+  const stopRequested = stopSignal();
+  exitAtStopBound(stopRequested);
   const io: CliIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
-    stopRequested: stopSignal(),
+    stopRequested,
     reloadRequested: onReloadSignal,
     cwd: process.cwd(),
   };
   const status = await main(process.argv.slice(2), io);
   process.exitCode = status;
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await flushStdout(500);
   process.exit(status);
 }

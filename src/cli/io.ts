@@ -13,7 +13,12 @@ export interface CliIo {
 /** Exit statuses of the agent's commands (the check command uses the plugin's 0–3). */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
+/** `run --once` ran, but its telemetry was not delivered (each failure is printed). */
+export const EXIT_UNDELIVERED = 1;
 export const EXIT_USAGE = 2;
+
+/** From SIGTERM or SIGINT to the exit of the process, whatever the collector does (documented in docs/reliability.md). */
+export const STOP_BOUND_MS = 10_000;
 
 /** A command line front end: parses its own arguments, returns the exit status. */
 export type Command = (argv: readonly string[], io: CliIo) => Promise<number>;

@@ -1,25 +1,35 @@
 import { parseArgs } from 'node:util';
+import type { Agent } from '../agent/agent.ts';
 import { assembleAgent } from '../agent/build-agent.ts';
 import { tuneGarbageCollection } from '../agent/gc-tuning.ts';
 import { resolveShard, selectShare, type ShardChoice } from '../agent/shard.ts';
 import { prepareStateDir } from '../agent/state-dir.ts';
 import { formatProblem, loadConfig } from '../config/index.ts';
+import type { TenantStatus } from '../agent/tenant-status.ts';
 import type { Config } from '../config/types.ts';
 import { M365Error } from '../errors.ts';
 import { createLog, LOG_LEVELS, type Log, type LogLevel } from '../log.ts';
 import { join } from 'node:path';
 import { startStatusServer, type StatusServer } from '../server/http-server.ts';
 import { isMetricEnabled } from '../telemetry/catalogue.ts';
+import { formatUndelivered } from '../telemetry/export-watch.ts';
 import { createEventsDroppedRecorder } from '../telemetry/instruments.ts';
 import { SpoolError } from '../telemetry/spool/index.ts';
-import { createTelemetrySdk, type TelemetrySdkOptions } from '../telemetry/sdk.ts';
+import { createTelemetrySdk, type TelemetrySdk, type TelemetrySdkOptions } from '../telemetry/sdk.ts';
 import { VERSION } from '../version.ts';
-import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.ts';
+import { EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, STOP_BOUND_MS, type CliIo } from './io.ts';
+import { startStopDeadline, type StopDeadline } from './stop-deadline.ts';
 import { configReloadSource, startReloading, type ReloadSource } from './reload.ts';
 import { usageError } from './usage.ts';
 
-/** Bound on flushing telemetry at shutdown. */
-export const SHUTDOWN_FLUSH_MS = 10_000;
+/** Of the stop bound, what is kept for the end: the spool's cursor and lock, the last log lines, the exit. */
+const EXIT_RESERVE_MS = 1_500;
+
+/** Bound on flushing telemetry at shutdown (and on the whole of `--once`'s final flush). */
+export const SHUTDOWN_FLUSH_MS = STOP_BOUND_MS - EXIT_RESERVE_MS;
+
+/** Of the stop bound, the most that stopping the polls, the reloads and the status endpoint may take. */
+const HALT_MS = 2_000;
 
 export interface AgentRunOptions {
   config: Config;
@@ -29,7 +39,7 @@ export interface AgentRunOptions {
   sinks?: Pick<TelemetrySdkOptions, 'readers' | 'processors'>;
   /** Whether to export over OTLP (the demo without an endpoint does not). */
   exportOtlp?: boolean;
-  /** Poll every tenant once, export, and exit (for cron jobs and tests). */
+  /** Poll every tenant once, export, and exit (for cron jobs and tests): 1 when the export was not delivered. */
   once?: boolean;
   /** Told the status endpoint's URL once it listens. */
   onServer?: (url: string) => void;
@@ -37,7 +47,11 @@ export interface AgentRunOptions {
   reload?: ReloadSource;
 }
 
-/** Runs the agent until the process is asked to stop, then flushes telemetry within a bound. */
+/**
+ * Runs the agent until the process is asked to stop, then stops within {@link STOP_BOUND_MS} of the signal: the
+ * polls and the telemetry's flush each get a share of it, and whatever is still in flight at its end is left to
+ * the exit of the process (and logged).
+ */
 export async function runAgent(options: AgentRunOptions): Promise<number> {
   const { config, log, io } = options;
   if (config.stateDir !== undefined) {
@@ -49,7 +63,11 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
       return EXIT_USAGE;
     }
   }
+  const stop = watchStop(io.stopRequested);
   tuneGarbageCollection();
+  let agent: Agent | undefined;
+  const server = await openStatusServer(options, () => agent?.statuses() ?? []);
+  if (server === 'failed') return EXIT_USAGE;
   let recordDrop: (count: number, reason: string) => void = () => {};
   let telemetry;
   try {
@@ -65,34 +83,74 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
       ...options.sinks,
     });
   } catch (error) {
+    await server?.close();
     if (!(error instanceof SpoolError)) throw error;
     io.stderr(`m365-health: cannot open the event spool: ${error.message}\n`);
     return EXIT_USAGE;
   }
   recordDrop = createEventsDroppedRecorder(telemetry.meter, (name) => isMetricEnabled(config.metrics, name));
-  const { agent, applyTenants } = await assembleAgent(config, { telemetry, log });
-  if (options.once) {
-    await agent.pollAll();
-    await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
-    return EXIT_OK;
-  }
-  let server: StatusServer | undefined;
-  if (config.server) {
-    server = await startStatusServer({ ...config.server, statuses: () => agent.statuses(), clock: Date.now });
-    log.info('status endpoint listening', { url: server.url });
-    options.onServer?.(server.url);
-  }
+  const assembled = await assembleAgent(config, { telemetry, log });
+  agent = assembled.agent;
+  if (options.once) return runOnce(agent, telemetry, io, stop);
   agent.start();
   log.info('agent started', { version: VERSION, tenants: config.tenants.length, endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint });
-  const reloading = options.reload && startReloading({ source: options.reload, config, applyTenants, io, log });
-  const signal = await io.stopRequested;
+  const reloading = options.reload && startReloading({ source: options.reload, config, applyTenants: assembled.applyTenants, io, log });
+  const { signal, deadline } = await stop.asked;
   log.info('stopping', { signal });
-  await reloading?.close();
-  await agent.stop();
-  await server?.close();
-  await telemetry.shutdown(SHUTDOWN_FLUSH_MS);
+  const halted = await deadline.within(Promise.all([reloading?.close(), agent.stop(), server?.close()]), HALT_MS);
+  if (!halted) log.warn('polls in flight did not settle in time; stopping without them', { waitedMs: HALT_MS });
+  const undelivered = await telemetry.shutdown(deadline.left());
+  for (const failure of undelivered) log.warn('telemetry not delivered at stop', { ...failure });
   log.info('stopped');
   return EXIT_OK;
+}
+
+/** A stop asked for (SIGTERM, SIGINT): an abort signal, and the signal's name with a deadline counted from it. */
+interface StopWatch {
+  readonly aborted: AbortSignal;
+  readonly asked: Promise<{ signal: string; deadline: StopDeadline }>;
+}
+
+function watchStop(stopRequested: Promise<string>): StopWatch {
+  const controller = new AbortController();
+  const asked = stopRequested.then((signal) => {
+    controller.abort();
+    return { signal, deadline: startStopDeadline(SHUTDOWN_FLUSH_MS, () => performance.now()) };
+  });
+  return { aborted: controller.signal, asked };
+}
+
+/**
+ * `--once`: polls every tenant, flushes, and tells what was not delivered. A stop aborts the polls and waits for
+ * them at most {@link HALT_MS} (a login discovery in flight does not see the abort), then flushes what is there.
+ */
+async function runOnce(agent: Agent, telemetry: TelemetrySdk, io: CliIo, stop: StopWatch): Promise<number> {
+  const polls = agent.pollAll(stop.aborted);
+  await Promise.race([polls, stop.asked.then(({ deadline }) => deadline.within(polls, HALT_MS))]);
+  const flushMs = stop.aborted.aborted ? (await stop.asked).deadline.left() : SHUTDOWN_FLUSH_MS;
+  const undelivered = await telemetry.shutdown(flushMs);
+  for (const failure of undelivered) io.stderr(`m365-health: ${formatUndelivered(failure)}\n`);
+  return undelivered.length === 0 ? EXIT_OK : EXIT_UNDELIVERED;
+}
+
+/**
+ * Starts the status endpoint when the configuration asks for one (not for `--once`), before anything else holds a
+ * resource: an address that cannot be listened on is a configuration error, told in one line.
+ */
+async function openStatusServer(options: AgentRunOptions, statuses: () => readonly TenantStatus[]): Promise<StatusServer | undefined | 'failed'> {
+  const { config, log, io } = options;
+  if (!config.server || options.once) return undefined;
+  let server: StatusServer;
+  try {
+    server = await startStatusServer({ ...config.server, statuses, clock: Date.now });
+  } catch (error) {
+    if (!(error instanceof M365Error && error.code === 'LISTEN_FAILED')) throw error;
+    io.stderr(`m365-health: server.listen: ${error.message}\n`);
+    return 'failed';
+  }
+  log.info('status endpoint listening', { url: server.url });
+  options.onServer?.(server.url);
+  return server;
 }
 
 /** Parses `--log-level` and `--log-format` into a log on stderr. */
@@ -103,7 +161,10 @@ export function createCliLog(io: CliIo, level: string | undefined, format: strin
   return createLog({ level: chosen, format: format ?? 'text', write: (line) => io.stderr(`${line}\n`), clock: Date.now });
 }
 
-/** `m365-health run --config FILE [--shard N/M]`: exits non-zero only for configuration errors. */
+/**
+ * `m365-health run --config FILE [--shard N/M] [--once]`: exits 2 for configuration errors and, with `--once`, 1 when
+ * the telemetry of that run was not delivered.
+ */
 export async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   let values;
   let log: Log;

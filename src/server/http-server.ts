@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TenantStatus } from '../agent/tenant-status.ts';
+import { toListenError } from './listen-error.ts';
 import { buildStatusDocument, readiness } from './status-view.ts';
 
 export interface StatusServerOptions {
@@ -44,12 +45,12 @@ function handle(options: StatusServerOptions, page: string, req: IncomingMessage
   }
 }
 
-/** Starts the status server; resolves once it listens. */
+/** Starts the status server; resolves once it listens, rejects with `LISTEN_FAILED` when it cannot. */
 export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
   const page = await readFile(PAGE_URL, 'utf8');
   const server: Server = createServer((req, res) => handle(options, page, req, res));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(toListenError(error, options.host, options.port)));
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address() as AddressInfo;

@@ -10,6 +10,8 @@ export interface GaugeExport {
   forceFlush(): Promise<void>;
   /** Stops the timer, exports a last time and shuts the exporter down. */
   shutdown(): Promise<void>;
+  /** Stops the timer and sends no further request (the shutdown bound ran out); the request in flight is left. */
+  abort(): void;
 }
 
 export interface GaugeExportOptions {
@@ -38,10 +40,12 @@ function succeeded(result: ExportResult): boolean {
  */
 export function startGaugeExport(options: GaugeExportOptions): GaugeExport {
   let running: Promise<void> | undefined;
+  let aborted = false;
   const { exporter } = options;
   async function exportAll(): Promise<void> {
     if (isProtobufMetricExporter(exporter)) return exportEncoded(exporter);
     for await (const chunk of options.gauges.collectChunks(options.maxPoints)) {
+      if (aborted) return;
       if (chunk.errors.length > 0) diag.error('gauge collection errors', ...chunk.errors);
       if (chunk.resourceMetrics.scopeMetrics.length === 0) continue;
       if (!succeeded(await exported((done) => exporter.export(chunk.resourceMetrics, done)))) return;
@@ -50,12 +54,14 @@ export function startGaugeExport(options: GaugeExportOptions): GaugeExport {
   // The protobuf exporter's requests are written as the points are observed.
   async function exportEncoded(protobuf: ProtobufMetricExporter): Promise<void> {
     for await (const { request, errors } of options.gauges.collectRequests(options.maxPoints, protobuf.encoder)) {
+      if (aborted) return;
       if (errors.length > 0) diag.error('gauge collection errors', ...errors);
       if (request.points === 0) continue;
       if (!succeeded(await exported((done) => protobuf.exportEncoded(request, done)))) return;
     }
   }
   function run(): Promise<void> {
+    if (aborted) return Promise.resolve();
     running ??= exportAll()
       .catch((error: unknown) => diag.error('gauge export failed', error))
       .finally(() => {
@@ -76,6 +82,10 @@ export function startGaugeExport(options: GaugeExportOptions): GaugeExport {
       clearInterval(timer);
       await forceFlush();
       await exporter.shutdown();
+    },
+    abort() {
+      aborted = true;
+      clearInterval(timer);
     },
   };
 }

@@ -13,9 +13,10 @@ import type { ExporterConfig } from '../config/types.ts';
 import { startGaugeExport } from './gauge-export.ts';
 import { createGaugeProducer, withGauges, type GaugeRegistry } from './gauge-producer.ts';
 import { createProtobufMetricExporter } from './protobuf-metric-exporter.ts';
-import type { Log } from '../log.ts';
+import { SILENT_LOG, type Log } from '../log.ts';
+import { ExportWatch, watchLogExporter, watchMetricExporter, type ExportTarget, type UndeliveredExport } from './export-watch.ts';
 import { forgetUnobservedGauges } from './gauge-temporality.ts';
-import { openEventSpool, type DropReason } from './spool/index.ts';
+import { openEventSpool, SpoolingLogRecordProcessor, type DropReason } from './spool/index.ts';
 import { timerDelay } from '../timer-delay.ts';
 
 export const INSTRUMENTATION_SCOPE = 'm365-health';
@@ -31,7 +32,7 @@ export interface TelemetrySdkOptions {
   processors?: LogRecordProcessor[];
   /** Events go through a durable on-disk spool in `dir` before export (at-least-once); without it, in memory. */
   spool?: { dir: string; maxBytes: number; onDrop?: (count: number, reason: DropReason) => void };
-  /** Where the spool reports export failures and drops. */
+  /** Where export failures and the spool's drops are reported. */
   log?: Log;
 }
 
@@ -42,10 +43,14 @@ export interface TelemetrySdk {
   readonly gauges: GaugeRegistry;
   readonly logger: Logger;
   readonly resource: Resource;
-  /** Pushes what is pending; never rejects (failures go to the diag logger). */
+  /** Pushes what is pending; never rejects (failures are logged). */
   forceFlush(): Promise<void>;
-  /** Flushes and stops the providers, giving up after `timeoutMs`. */
-  shutdown(timeoutMs: number): Promise<void>;
+  /**
+   * Flushes and stops the providers, giving up after `timeoutMs` (no further request is started then; one in flight
+   * is left to the end of the process). Resolves with what this last flush did not deliver: every signal an export
+   * of which failed, events left in the spool, and exports cut short by the bound. Never rejects.
+   */
+  shutdown(timeoutMs: number): Promise<UndeliveredExport[]>;
 }
 
 /** Builds the resource: `service.name`, `service.version`, `service.instance.id` and the configured extras. */
@@ -90,18 +95,19 @@ export const SERIES_LIMIT = Number.MAX_SAFE_INTEGER;
  */
 export const EXPORT_BATCH_POINTS = 10_000;
 
-function createMetricExporter(exporter: ExporterConfig): PushMetricExporter {
+function createMetricExporter(exporter: ExporterConfig, watch: ExportWatch): PushMetricExporter {
   const options = {
     ...exporterOptions(exporter, 'metrics'),
     temporalityPreference:
       exporter.temporality === 'delta' ? AggregationTemporalityPreference.DELTA : AggregationTemporalityPreference.CUMULATIVE,
   };
-  return exporter.protocol === 'http/json' ? new OTLPMetricExporterJson(options) : createProtobufMetricExporter(options);
+  const created = exporter.protocol === 'http/json' ? new OTLPMetricExporterJson(options) : createProtobufMetricExporter(options);
+  return watchMetricExporter(created, watch, { signal: 'metrics', url: options.url });
 }
 
-function createMetricReader(exporter: ExporterConfig): IMetricReader {
+function createMetricReader(exporter: ExporterConfig, watch: ExportWatch): IMetricReader {
   return new PeriodicExportingMetricReader({
-    exporter: forgetUnobservedGauges(createMetricExporter(exporter)),
+    exporter: forgetUnobservedGauges(createMetricExporter(exporter, watch)),
     exportIntervalMillis: exporter.intervalMs,
     exportTimeoutMillis: Math.min(exporter.timeoutMs, exporter.intervalMs),
     cardinalityLimits: { default: SERIES_LIMIT },
@@ -109,10 +115,13 @@ function createMetricReader(exporter: ExporterConfig): IMetricReader {
   });
 }
 
-function createLogProcessor(exporter: ExporterConfig, resource: Resource, options: TelemetrySdkOptions): LogRecordProcessor {
+function createLogProcessor(exporter: ExporterConfig, resource: Resource, options: TelemetrySdkOptions, watch: ExportWatch): LogRecordProcessor {
   const exportOptions = exporterOptions(exporter, 'logs');
   const logExporter = exporter.protocol === 'http/json' ? new OTLPLogExporterJson(exportOptions) : new OTLPLogExporterProto(exportOptions);
-  if (!options.spool || !options.log) return new BatchLogRecordProcessor({ exporter: logExporter, scheduledDelayMillis: 1000 });
+  if (!options.spool || !options.log) {
+    const watched = watchLogExporter(logExporter, watch, { signal: 'logs', url: exportOptions.url });
+    return new BatchLogRecordProcessor({ exporter: watched, scheduledDelayMillis: 1000 });
+  }
   return openEventSpool({
     dir: options.spool.dir,
     maxBytes: options.spool.maxBytes,
@@ -124,22 +133,28 @@ function createLogProcessor(exporter: ExporterConfig, resource: Resource, option
   });
 }
 
+/** Time the spool keeps, within a shutdown's bound, to close its files and release its lock. */
+const SPOOL_CLOSE_RESERVE_MS = 500;
+
 /** Wires the OTel SDK: OTLP/HTTP exporters (protobuf or JSON) for metrics and logs, plus any extra sinks. */
 export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
   const resource = buildResource(options);
-  const processors = [...(options.exporter ? [createLogProcessor(options.exporter, resource, options)] : []), ...(options.processors ?? [])];
+  const watch = new ExportWatch({ log: options.log ?? SILENT_LOG, clock: Date.now, repeatMs: 60_000 });
+  const logProcessor = options.exporter ? createLogProcessor(options.exporter, resource, options, watch) : undefined;
+  const processors = [...(logProcessor ? [logProcessor] : []), ...(options.processors ?? [])];
   const gauges = createGaugeProducer(resource, { name: INSTRUMENTATION_SCOPE, version: options.serviceVersion });
   // The OTLP reader exports the meter's instruments; the gauges go out beside it, in chunks as they are collected.
   // Other readers (the demo's view, tests) collect both at once.
   const readers = [
-    ...(options.exporter ? [createMetricReader(options.exporter)] : []),
+    ...(options.exporter ? [createMetricReader(options.exporter, watch)] : []),
     ...(options.readers ?? []).map((reader) => withGauges(reader, gauges)),
   ];
   const gaugeExport = options.exporter
-    ? startGaugeExport({ gauges, exporter: createMetricExporter(options.exporter), intervalMs: options.exporter.intervalMs, maxPoints: EXPORT_BATCH_POINTS })
+    ? startGaugeExport({ gauges, exporter: createMetricExporter(options.exporter, watch), intervalMs: options.exporter.intervalMs, maxPoints: EXPORT_BATCH_POINTS })
     : undefined;
   const meterProvider = new MeterProvider({ resource, readers });
   const loggerProvider = new LoggerProvider({ resource, processors });
+  const spool = logProcessor instanceof SpoolingLogRecordProcessor ? logProcessor : undefined;
   return {
     meter: meterProvider.getMeter(INSTRUMENTATION_SCOPE, options.serviceVersion),
     gauges,
@@ -149,13 +164,48 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
       await Promise.all([loggerProvider.forceFlush(), meterProvider.forceFlush(), gaugeExport?.forceFlush()]);
     },
     async shutdown(timeoutMs) {
-      const done = Promise.all([loggerProvider.shutdown(), meterProvider.shutdown(), gaugeExport?.shutdown()]);
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timerDelay(timeoutMs));
-      });
-      await Promise.race([done, deadline]);
-      clearTimeout(timer);
+      watch.forgetFailures();
+      void spool?.shutdownWithin(timeoutMs - SPOOL_CLOSE_RESERVE_MS);
+      const logs = finishes(loggerProvider.shutdown());
+      const metrics = finishes(Promise.all([meterProvider.shutdown(), gaugeExport?.shutdown()]));
+      await withinMs(Promise.all([logs.done, metrics.done]), timeoutMs);
+      if (!metrics.finished()) gaugeExport?.abort();
+      watch.close();
+      if (!options.exporter) return [];
+      const undelivered = watch.undelivered();
+      const cutShort = (target: ExportTarget): void => {
+        if (!undelivered.some((u) => u.signal === target.signal)) undelivered.push({ ...target, reason: `not flushed within ${timeoutMs} ms` });
+      };
+      if (!metrics.finished()) cutShort({ signal: 'metrics', url: exporterOptions(options.exporter, 'metrics').url });
+      const logsUrl = exporterOptions(options.exporter, 'logs').url;
+      if (spool) undelivered.push(...spooled(spool, logsUrl));
+      else if (!logs.finished()) cutShort({ signal: 'logs', url: logsUrl });
+      return undelivered;
     },
   };
+}
+
+/** Events left in the spool after its shutdown, with the last reason the collector gave. */
+function spooled(spool: SpoolingLogRecordProcessor, url: string): UndeliveredExport[] {
+  const pendingBytes = spool.pendingBytes();
+  if (pendingBytes === 0) return [];
+  const failure = spool.lastFailure();
+  const status = typeof failure?.['status'] === 'number' ? failure['status'] : undefined;
+  const reason = `${failure?.['reason'] ?? 'still being sent when the agent stopped'}; ${pendingBytes} bytes of events stay in the spool for the next start`;
+  return [{ signal: 'logs', url, reason, ...(status === undefined ? {} : { status }) }];
+}
+
+function finishes(promise: Promise<unknown>): { done: Promise<void>; finished(): boolean } {
+  let finished = false;
+  const done = promise.then(
+    () => void (finished = true),
+    () => void (finished = true),
+  );
+  return { done, finished: () => finished };
+}
+
+function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timerDelay(ms))));
+  return Promise.race([promise.then(() => undefined), deadline]).finally(() => clearTimeout(timer));
 }

@@ -139,4 +139,27 @@ describe('event spool → OTLP exporter → collector', () => {
     assert.equal(arrived.length + dropped, 300);
     assert.deepEqual(arrived, range(arrived.length).map((i) => 300 - arrived.length + i));
   });
+
+  test('a collector answering 413: the batch goes again in halves; an event refused alone is dropped and counted', async () => {
+    const drops: [number, string][] = [];
+    openSpool(10_000, { onDrop: (count, reason) => drops.push([count, reason]) });
+    receiver.failNext(2, 413);
+    emit(0, 8);
+    await spool.forceFlush();
+    assert.deepEqual(seqs(), range(8));
+    assert.deepEqual(receiver.requests().map((r) => r.status).slice(0, 3), [413, 413, 200]);
+    assert.deepEqual(drops, []);
+
+    receiver.failNext(1, 413);
+    emit(8, 9);
+    await spool.forceFlush();
+    assert.deepEqual(drops, [[1, 'too-large-for-collector']]);
+    emit(9, 10);
+    await spool.forceFlush();
+    assert.deepEqual(seqs(), [...range(8), 9]);
+    assert.equal(spool.pendingBytes(), 0);
+    const dropped = log.lines.filter((l) => l.message === 'collector refused an event as too large even alone (413); dropped');
+    assert.equal(dropped.length, 1);
+    assert.equal(typeof dropped[0]!.fields.id, 'string');
+  });
 });

@@ -18,6 +18,7 @@ export class FailureReporter {
   #attempts = 0;
   #lastLoggedAt = 0;
   #deliveredSinceRecovery: number | undefined;
+  #lastFailure: LogFields | undefined;
 
   constructor(options: FailureReporterOptions) {
     this.#options = options;
@@ -28,9 +29,15 @@ export class FailureReporter {
     return this.#failingSince !== undefined;
   }
 
+  /** What the last failed export said, while exports fail. */
+  get lastFailure(): LogFields | undefined {
+    return this.#lastFailure;
+  }
+
   /** An export failed; `details` describes why (collector status, error). */
   failed(details: LogFields, pendingBytes: number): void {
     const now = this.#options.clock();
+    this.#lastFailure = details;
     this.#attempts++;
     if (this.#failingSince === undefined) {
       this.#failingSince = now;
@@ -47,6 +54,7 @@ export class FailureReporter {
   /** An export of `count` records succeeded; `pendingBytes` are left in the spool. */
   delivered(count: number, pendingBytes: number): void {
     const { log, clock } = this.#options;
+    this.#lastFailure = undefined;
     if (this.#failingSince !== undefined) {
       const outageS = Math.round((clock() - this.#failingSince) / 1000);
       log.info('event export recovered', { attempts: this.#attempts, outageS, delivered: count, pendingBytes });

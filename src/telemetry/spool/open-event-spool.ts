@@ -51,15 +51,17 @@ function assembleParts(options: ResolvedSpoolOptions, store: SegmentStore, lock:
   const drops = createDropCounter(options.onDrop);
   const probe = options.exporterUrl ? probeHttpStatus(options.exporterUrl) : undefined;
   const { log, clock } = options;
+  const failures = new FailureReporter({ log, clock, repeatMs: options.failureLogIntervalMs });
   const sender: SenderLoop = new SenderLoop({
     store,
     exporter: options.exporter,
     rebuild: createRecordRebuilder(options.resource),
-    failures: new FailureReporter({ log, clock, repeatMs: options.failureLogIntervalMs }),
+    failures,
     log,
     markAttempt: () => probe?.mark() ?? 0,
     describeFailure: (result, mark) => describeExportFailure(result, probe?.lastSince(mark), Date.now()),
     onCorrupt: (lines) => reportCorrupt(log, drops, lines),
+    onDrop: drops.add,
     backoff: options.backoff,
     maxBatchRecords: options.maxBatchRecords,
     maxBatchBytes: options.maxBatchBytes,
@@ -77,7 +79,7 @@ function assembleParts(options: ResolvedSpoolOptions, store: SegmentStore, lock:
     onDrop: drops.add,
     onAppended: () => sender.notify(),
   });
-  return { options, store, writer, sender, lock, probe, drops };
+  return { options, store, writer, sender, failures, lock, probe, drops };
 }
 
 function createDropCounter(onDrop: ((count: number, reason: DropReason) => void) | undefined): DropCounter {

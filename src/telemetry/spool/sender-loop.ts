@@ -5,9 +5,11 @@ import type { Log } from '../../log.ts';
 import { comparePositions, type SpoolPosition } from './cursor-file.ts';
 import type { ExportFailure } from './describe-export-failure.ts';
 import type { FailureReporter } from './failure-reporter.ts';
+import { ATTR_EVENT_ID } from '../semconv.ts';
 import { decodeRecord, type SpooledRecord } from './record-codec.ts';
 import type { SegmentStore } from './segment-store.ts';
 import { timerDelay } from '../../timer-delay.ts';
+import type { DropReason } from './spool-writer.ts';
 
 /** A spooled line that could not be decoded. */
 export interface CorruptLine {
@@ -26,6 +28,8 @@ export interface SenderLoopOptions {
   readonly describeFailure: (result: ExportResult, mark: number) => ExportFailure;
   readonly markAttempt: () => number;
   readonly onCorrupt: (lines: readonly CorruptLine[]) => void;
+  /** Events that left the spool undelivered (one the collector refuses as too large even alone). */
+  readonly onDrop: (count: number, reason: DropReason) => void;
   readonly backoff: { readonly initialMs: number; readonly maxMs: number };
   readonly maxBatchRecords: number;
   readonly maxBatchBytes: number;
@@ -35,12 +39,18 @@ export interface SenderLoopOptions {
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-interface Batch { records: SpooledRecord[]; end: SpoolPosition }
+interface Batch { records: SpooledRecord[]; end: SpoolPosition; bytes: number }
 interface Pause { controller: AbortController; idle: boolean }
+
+/** The collector's answer to a request larger than it accepts. */
+const TOO_LARGE = 413;
 
 /**
  * Moves records from the spool to the exporter, oldest first, one batch at a time. A batch leaves the spool only
- * when the exporter reports `SUCCESS`; otherwise it is sent again after an exponential backoff, forever.
+ * when the exporter reports `SUCCESS`; otherwise it is sent again after an exponential backoff, forever. A batch
+ * the collector refuses as too large (413) is sent again at once in halves, down to one event; one event refused
+ * alone is dropped (`too-large-for-collector`). Batches stay that small until the spool is drained or such an event
+ * is dropped: the collector's limit holds for the backlog, and one oversized event does not slow the rest.
  */
 export class SenderLoop {
   readonly #options: SenderLoopOptions;
@@ -52,9 +62,11 @@ export class SenderLoop {
   #storeFailing = false;
   #pause: Pause | undefined;
   #reportedUpTo: SpoolPosition = { segment: 0, offset: 0 };
+  #batchLimit: number;
 
   constructor(options: SenderLoopOptions) {
     this.#options = options;
+    this.#batchLimit = options.maxBatchRecords;
   }
 
   /** Starts the loop (once). */
@@ -111,7 +123,7 @@ export class SenderLoop {
         this.#storeFailing = false;
         if (outcome === 'idle') await this.#wait(undefined);
         else if (outcome === 'sent') attempt = 0;
-        else await this.#wait(this.#delay(++attempt, outcome.retryAfterMs));
+        else if (outcome !== 'split') await this.#wait(this.#delay(++attempt, outcome.retryAfterMs));
       } catch (error) {
         if (!this.#storeFailing) this.#options.log.error('event spool unreadable, retrying', { reason: (error as Error).message });
         this.#storeFailing = true;
@@ -120,11 +132,14 @@ export class SenderLoop {
     }
   }
 
-  async #sendNextBatch(): Promise<'idle' | 'sent' | ExportFailure> {
+  async #sendNextBatch(): Promise<'idle' | 'sent' | 'split' | ExportFailure> {
     this.#notified = false;
     this.#hurried = false;
     const batch = this.#readBatch();
-    if (!batch) return 'idle';
+    if (!batch) {
+      this.#batchLimit = this.#options.maxBatchRecords;
+      return 'idle';
+    }
     const mark = this.#options.markAttempt();
     const result = await this.#export(this.#options.rebuild(batch.records));
     if (this.#stopped) return 'sent';
@@ -136,15 +151,40 @@ export class SenderLoop {
       return 'sent';
     }
     const failure = this.#options.describeFailure(result, mark);
+    if (failure.fields['status'] === TOO_LARGE) return this.#splitOrDrop(batch, failure);
     failures.failed(failure.fields, store.pendingBytes());
     return failure;
   }
 
+  /** After a 413: the next batch is half this one; a single event is dropped, and batches grow back at once. */
+  #splitOrDrop(batch: Batch, failure: ExportFailure): 'sent' | 'split' {
+    const { log, store, onDrop, maxBatchRecords } = this.#options;
+    if (batch.records.length > 1) {
+      if (this.#batchLimit === maxBatchRecords) {
+        log.warn('collector refused a batch of events as too large (413); sending smaller batches', { ...failure.fields, records: batch.records.length, bytes: batch.bytes });
+      }
+      this.#batchLimit = Math.max(1, Math.floor(batch.records.length / 2));
+      return 'split';
+    }
+    const record = batch.records[0]!;
+    log.error('collector refused an event as too large even alone (413); dropped', {
+      ...failure.fields,
+      event: record.eventName,
+      id: String(record.attributes[ATTR_EVENT_ID] ?? ''),
+      bytes: batch.bytes,
+    });
+    store.acknowledge(batch.end);
+    onDrop(1, 'too-large-for-collector');
+    this.#batchLimit = maxBatchRecords;
+    this.#signalProgress();
+    return 'sent';
+  }
+
   /** The next batch of decodable records; corrupt lines are reported once and skipped. */
   #readBatch(): Batch | undefined {
-    const { store, maxBatchRecords, maxBatchBytes } = this.#options;
+    const { store, maxBatchBytes } = this.#options;
     for (;;) {
-      const read = store.read(maxBatchRecords, maxBatchBytes);
+      const read = store.read(this.#batchLimit, maxBatchBytes);
       if (read.lines.length === 0) return undefined;
       const records: SpooledRecord[] = [];
       const corrupt: CorruptLine[] = [];
@@ -155,7 +195,7 @@ export class SenderLoop {
       }
       if (comparePositions(read.end, this.#reportedUpTo) > 0) this.#reportedUpTo = read.end;
       if (corrupt.length > 0) this.#options.onCorrupt(corrupt);
-      if (records.length > 0) return { records, end: read.end };
+      if (records.length > 0) return { records, end: read.end, bytes: read.lines.reduce((sum, line) => sum + line.bytes, 0) };
       store.acknowledge(read.end);
       this.#signalProgress();
     }

@@ -12,6 +12,8 @@ export type DropReason =
   | 'too-large'
   /** The record could not be serialized (a cyclic attribute value, say). */
   | 'unencodable'
+  /** The collector refused the event as too large (413) even sent alone. */
+  | 'too-large-for-collector'
   /** Emitted after shutdown. */
   | 'closed';
 

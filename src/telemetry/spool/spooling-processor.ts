@@ -1,5 +1,7 @@
 import type { ForceFlushOptions, LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import type { LogFields } from '../../log.ts';
 import { ATTR_EVENT_ID } from '../semconv.ts';
+import type { FailureReporter } from './failure-reporter.ts';
 import type { HttpStatusProbe } from './http-status-probe.ts';
 import { encodeRecord } from './record-codec.ts';
 import type { SegmentStore } from './segment-store.ts';
@@ -21,6 +23,7 @@ export interface SpoolParts {
   readonly store: SegmentStore;
   readonly writer: SpoolWriter;
   readonly sender: SenderLoop;
+  readonly failures: FailureReporter;
   readonly lock: SpoolLock;
   readonly probe: HttpStatusProbe | undefined;
   readonly drops: DropCounter;
@@ -90,11 +93,16 @@ export class SpoolingLogRecordProcessor implements LogRecordProcessor {
    * for the next start. Never rejects.
    */
   shutdown(): Promise<void> {
-    this.#shutdown ??= this.#stop();
+    return this.shutdownWithin(this.#parts.options.shutdownTimeoutMs);
+  }
+
+  /** Like `shutdown`, within `timeoutMs` when that is shorter than `shutdownTimeoutMs`. The first call decides. */
+  shutdownWithin(timeoutMs: number): Promise<void> {
+    this.#shutdown ??= this.#stop(Math.max(0, Math.min(timeoutMs, this.#parts.options.shutdownTimeoutMs)));
     return this.#shutdown;
   }
 
-  /** Events dropped so far (overflow, corrupt lines, too large, after shutdown). */
+  /** Events dropped so far (overflow, corrupt lines, too large for the spool or the collector, after shutdown). */
   droppedCount(): number {
     return this.#parts.drops.total;
   }
@@ -102,6 +110,11 @@ export class SpoolingLogRecordProcessor implements LogRecordProcessor {
   /** Bytes in the spool not yet delivered. */
   pendingBytes(): number {
     return this.#parts.store.pendingBytes();
+  }
+
+  /** What the last failed export said, while exports fail (undefined once one succeeds). */
+  lastFailure(): LogFields | undefined {
+    return this.#parts.failures.lastFailure;
   }
 
   #encode(record: ReadWriteLogRecord): string | undefined {
@@ -130,12 +143,12 @@ export class SpoolingLogRecordProcessor implements LogRecordProcessor {
     }
   }
 
-  async #stop(): Promise<void> {
+  async #stop(timeoutMs: number): Promise<void> {
     const { options, sender, writer, store, lock, probe } = this.#parts;
     const started = performance.now();
-    const remaining = () => Math.max(0, options.shutdownTimeoutMs - (performance.now() - started));
+    const remaining = () => Math.max(0, timeoutMs - (performance.now() - started));
     this.#closed = true;
-    const delivered = await this.flush(options.shutdownTimeoutMs);
+    const delivered = await this.flush(timeoutMs);
     await withinMs(sender.stop(), remaining());
     clearInterval(this.#heartbeat);
     const pendingBytes = store.pendingBytes();

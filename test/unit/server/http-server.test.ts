@@ -5,6 +5,7 @@ import { Secret } from '../../../src/config/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { M365Error } from '../../../src/errors.ts';
 import { startStatusServer, type StatusServer } from '../../../src/server/http-server.ts';
+import { toListenError } from '../../../src/server/listen-error.ts';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 
@@ -58,5 +59,39 @@ describe('status server', () => {
     assert.match(await page.text(), /<title>m365-health<\/title>/);
     assert.equal((await fetch(`${server.url}/nope`)).status, 404);
     assert.equal((await fetch(`${server.url}/status`, { method: 'POST' })).status, 405);
+  });
+});
+
+describe('status server: an address it cannot listen on', () => {
+  const statuses = () => [];
+
+  test('a port in use is LISTEN_FAILED naming the address', async () => {
+    const taken = await startStatusServer({ host: '127.0.0.1', port: 0, statuses, clock: () => NOW });
+    const port = Number(new URL(taken.url).port);
+    try {
+      await assert.rejects(startStatusServer({ host: '127.0.0.1', port, statuses, clock: () => NOW }), (error: unknown) => {
+        assert.ok(error instanceof M365Error);
+        assert.equal(error.code, 'LISTEN_FAILED');
+        assert.equal(error.message, `cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE)`);
+        return true;
+      });
+      assert.equal((await fetch(`${taken.url}/healthz`)).status, 200, 'the listener already there is unaffected');
+    } finally {
+      await taken.close();
+    }
+  });
+
+  test('an address not on this host is LISTEN_FAILED', async () => {
+    await assert.rejects(startStatusServer({ host: '192.0.2.1', port: 13133, statuses, clock: () => NOW }), {
+      code: 'LISTEN_FAILED',
+      message: "cannot listen on 192.0.2.1:13133: the address is not one of this host's (EADDRNOTAVAIL)",
+    });
+  });
+
+  test('a privileged port and IPv6 literals are described as written in server.listen', () => {
+    const denied = Object.assign(new Error('listen EACCES: permission denied 0.0.0.0:80'), { code: 'EACCES' });
+    assert.equal(toListenError(denied, '0.0.0.0', 80).message, 'cannot listen on 0.0.0.0:80: permission denied (ports below 1024 need privileges) (EACCES)');
+    assert.equal(toListenError(denied, '::1', 8080).message, 'cannot listen on [::1]:8080: permission denied (EACCES)');
+    assert.equal(toListenError(new Error('odd'), 'localhost', 1).message, 'cannot listen on localhost:1: odd');
   });
 });

@@ -72,6 +72,7 @@ afterEach(() => {
 function createSender(overrides: Partial<SenderLoopOptions> & Pick<SenderLoopOptions, 'exporter' | 'sleep'>, clock: () => number) {
   const log = createCaptureLog();
   const corrupt: CorruptLine[] = [];
+  const drops: [number, string][] = [];
   const sender = new SenderLoop({
     store,
     rebuild: createRecordRebuilder(resourceFromAttributes({ 'service.name': 'test' })),
@@ -80,6 +81,7 @@ function createSender(overrides: Partial<SenderLoopOptions> & Pick<SenderLoopOpt
     markAttempt: () => 0,
     describeFailure: (result: ExportResult) => describeExportFailure(result, undefined, clock()),
     onCorrupt: (lines) => corrupt.push(...lines),
+    onDrop: (count, reason) => drops.push([count, reason]),
     backoff: { initialMs: 1000, maxMs: 60_000 },
     maxBatchRecords: 10,
     maxBatchBytes: 1 << 20,
@@ -87,7 +89,26 @@ function createSender(overrides: Partial<SenderLoopOptions> & Pick<SenderLoopOpt
     random: () => 0.5,
     ...overrides,
   });
-  return { sender, log, corrupt };
+  return { sender, log, corrupt, drops };
+}
+
+/** An exporter answering 413 to a batch that `tooLarge` refuses, accepting the others. */
+function createSizeLimitedExporter(tooLarge: (records: readonly ReadableLogRecord[]) => boolean) {
+  const delivered: ReadableLogRecord[] = [];
+  const sizes: number[] = [];
+  const exporter: LogRecordExporter = {
+    export(records, callback) {
+      sizes.push(records.length);
+      setImmediate(() => {
+        if (tooLarge(records)) return callback({ code: ExportResultCode.FAILED, error: new OTLPExporterError('Payload Too Large', 413, 'request body too large') });
+        delivered.push(...records);
+        callback({ code: ExportResultCode.SUCCESS });
+      });
+    },
+    shutdown: async () => {},
+    forceFlush: async () => {},
+  };
+  return { exporter, delivered, sizes };
 }
 
 describe('SenderLoop', () => {
@@ -220,5 +241,47 @@ describe('SenderLoop', () => {
     await waitUntil(() => store.pendingBytes() === 0);
     await sender.stop();
     assert.deepEqual(time.sleeps, [40_000, 40_000, 40_000]);
+  });
+});
+
+describe('SenderLoop: a collector that refuses a batch as too large (413)', () => {
+  test('the batch is sent again at once in halves; the backlog goes in batches the collector takes, nothing lost', async () => {
+    const { time, sleep } = createVirtualTime();
+    const limited = createSizeLimitedExporter((records) => records.length > 3);
+    for (let n = 0; n < 25; n++) store.append(event(n));
+    const { sender, log, drops } = createSender({ exporter: limited.exporter, sleep }, () => time.now);
+    sender.start();
+    await waitUntil(() => store.pendingBytes() === 0);
+    await sender.stop();
+
+    assert.deepEqual(limited.delivered.map((r) => r.attributes.n), Array.from({ length: 25 }, (_, n) => n));
+    assert.deepEqual(limited.sizes.slice(0, 4), [10, 5, 2, 2], 'halved until taken, and kept that small');
+    assert.ok(limited.sizes.slice(2).every((size) => size <= 2), limited.sizes.join());
+    assert.deepEqual(time.sleeps, [], 'no backoff: the collector is up');
+    assert.deepEqual(drops, []);
+    assert.deepEqual(log.lines.map((l) => `${l.level} ${l.message}`), ['warn collector refused a batch of events as too large (413); sending smaller batches']);
+    assert.equal(log.lines[0]!.fields.status, 413);
+    assert.equal(log.lines[0]!.fields.records, 10);
+  });
+
+  test('an event too large alone is dropped, counted under its own reason and logged once; the others are delivered', async () => {
+    const { time, sleep } = createVirtualTime();
+    const limited = createSizeLimitedExporter((records) => records.some((r) => r.attributes.n === 7));
+    for (let n = 0; n < 30; n++) store.append(event(n));
+    const { sender, log, drops } = createSender({ exporter: limited.exporter, sleep }, () => time.now);
+    sender.start();
+    await waitUntil(() => store.pendingBytes() === 0);
+    await sender.stop();
+
+    assert.deepEqual(limited.delivered.map((r) => r.attributes.n), Array.from({ length: 30 }, (_, n) => n).filter((n) => n !== 7));
+    assert.deepEqual(drops, [[1, 'too-large-for-collector']]);
+    const dropped = log.lines.filter((l) => l.level === 'error');
+    assert.equal(dropped.length, 1);
+    assert.equal(dropped[0]!.message, 'collector refused an event as too large even alone (413); dropped');
+    assert.equal(dropped[0]!.fields.event, 'e');
+    assert.equal(dropped[0]!.fields.status, 413);
+    assert.deepEqual(limited.sizes, [10, 5, 5, 2, 2, 1, 10, 10, 2], 'halved down to the one event, full batches again once it is gone');
+    assert.deepEqual(time.sleeps, []);
+    assert.equal(log.lines.filter((l) => l.message.startsWith('event export failed')).length, 0, 'not an outage');
   });
 });

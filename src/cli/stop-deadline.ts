@@ -1,0 +1,22 @@
+/** A deadline counted from the moment a stop was asked for: each step of the stop gets what is left of it. */
+export interface StopDeadline {
+  /** Milliseconds left, never negative. */
+  left(): number;
+  /** Waits for `step` at most `capMs` and never past the deadline; true when it finished in time (or rejected). */
+  within(step: Promise<unknown>, capMs?: number): Promise<boolean>;
+}
+
+/** Starts a deadline `boundMs` from now, on the given monotonic clock. */
+export function startStopDeadline(boundMs: number, now: () => number): StopDeadline {
+  const end = now() + boundMs;
+  const left = () => Math.max(0, end - now());
+  return {
+    left,
+    within(step, capMs = Number.POSITIVE_INFINITY) {
+      let timer: NodeJS.Timeout | undefined;
+      const finished = step.then(() => true, () => true);
+      const cut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.min(capMs, left()))));
+      return Promise.race([finished, cut]).finally(() => clearTimeout(timer));
+    },
+  };
+}

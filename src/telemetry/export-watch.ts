@@ -1,0 +1,175 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { Log, LogFields } from '../log.ts';
+import { isProtobufMetricExporter } from './protobuf-metric-exporter.ts';
+import { describeExportFailure } from './spool/describe-export-failure.ts';
+import { probeHttpStatus, type HttpStatusProbe } from './spool/http-status-probe.ts';
+
+/** Where a stream of exports goes: a signal and the collector's URL for it. */
+export interface ExportTarget {
+  readonly signal: 'metrics' | 'logs';
+  readonly url: string;
+}
+
+/** A target that was not delivered everything: why (the last failure), or that exports were still in flight. */
+export interface UndeliveredExport extends ExportTarget {
+  readonly reason: string;
+  /** The collector's HTTP status, when it answered. */
+  readonly status?: number;
+}
+
+/** An export begun by {@link ExportWatch.begin}: end it with its result. */
+export interface ExportAttempt {
+  end(result: ExportResult, fields?: LogFields): void;
+}
+
+interface TargetState {
+  readonly target: ExportTarget;
+  readonly probe: HttpStatusProbe;
+  inFlight: number;
+  attempts: number;
+  failingSince: number | undefined;
+  lastLoggedAt: number;
+  lastLoggedStatus: number | undefined;
+  lastFailure: UndeliveredExport | undefined;
+}
+
+const TOO_LARGE = 413;
+
+/**
+ * Watches the results of the OTLP exports that have no spool behind them (metrics, and events without `state.dir`),
+ * which the OpenTelemetry SDK would only tell its diag logger. Logs the first failure of an outage, a reminder per
+ * `repeatMs` (or sooner when the collector's status changes, a 413 above all: the collector refuses the request's
+ * size, and only its limit or the agent's batch can change that) and the recovery; and remembers the last failure
+ * of each target, so that `run` can say what its last flush did not deliver.
+ */
+export class ExportWatch {
+  readonly #log: Log;
+  readonly #clock: () => number;
+  readonly #repeatMs: number;
+  readonly #targets = new Map<string, TargetState>();
+
+  constructor(options: { log: Log; clock: () => number; repeatMs: number }) {
+    this.#log = options.log;
+    this.#clock = options.clock;
+    this.#repeatMs = options.repeatMs;
+  }
+
+  /** Starts one export to `target`. */
+  begin(target: ExportTarget): ExportAttempt {
+    const state = this.#state(target);
+    const mark = state.probe.mark();
+    state.inFlight++;
+    let ended = false;
+    return {
+      end: (result, fields = {}) => {
+        if (ended) return;
+        ended = true;
+        state.inFlight--;
+        if (result.code === ExportResultCode.SUCCESS) this.#succeeded(state);
+        else this.#failed(state, describeExportFailure(result, state.probe.lastSince(mark), this.#clock()).fields, fields);
+      },
+    };
+  }
+
+  /** Forgets the failures recorded so far: {@link undelivered} then tells of the exports from here on (the last flush). */
+  forgetFailures(): void {
+    for (const state of this.#targets.values()) state.lastFailure = undefined;
+  }
+
+  /** Every target with a failed export (since {@link forgetFailures}), and every target with an export in flight. */
+  undelivered(): UndeliveredExport[] {
+    const found: UndeliveredExport[] = [];
+    for (const state of this.#targets.values()) {
+      if (state.lastFailure) found.push(state.lastFailure);
+      else if (state.inFlight > 0) found.push({ ...state.target, reason: 'still being sent when the agent stopped' });
+    }
+    return found;
+  }
+
+  /** Stops watching HTTP responses. */
+  close(): void {
+    for (const state of this.#targets.values()) state.probe.close();
+  }
+
+  #state(target: ExportTarget): TargetState {
+    const key = `${target.signal} ${target.url}`;
+    let state = this.#targets.get(key);
+    if (!state) {
+      state = { target, probe: probeHttpStatus(target.url), inFlight: 0, attempts: 0, failingSince: undefined, lastLoggedAt: 0, lastLoggedStatus: undefined, lastFailure: undefined };
+      this.#targets.set(key, state);
+    }
+    return state;
+  }
+
+  #succeeded(state: TargetState): void {
+    if (state.failingSince === undefined) return;
+    const outageS = Math.round((this.#clock() - state.failingSince) / 1000);
+    this.#log.info(`${state.target.signal} export recovered`, { url: state.target.url, attempts: state.attempts, outageS });
+    state.failingSince = undefined;
+    state.attempts = 0;
+  }
+
+  #failed(state: TargetState, failure: LogFields, extra: LogFields): void {
+    const now = this.#clock();
+    const status = typeof failure['status'] === 'number' ? failure['status'] : undefined;
+    const { signal, url } = state.target;
+    state.lastFailure = { signal, url, reason: String(failure['reason']), ...(status === undefined ? {} : { status }) };
+    state.attempts++;
+    const first = state.failingSince === undefined;
+    state.failingSince ??= now;
+    if (!first && status === state.lastLoggedStatus && now - state.lastLoggedAt < this.#repeatMs) return;
+    state.lastLoggedAt = now;
+    state.lastLoggedStatus = status;
+    const fields = { url, ...failure, ...extra, ...(first ? {} : { attempts: state.attempts }) };
+    if (status === TOO_LARGE) this.#log.error(`collector refused a ${signal} export as too large (413): raise its request size limit`, fields);
+    else this.#log.warn(first ? `${signal} export failed` : `${signal} export still failing`, fields);
+  }
+}
+
+/** The one line `run` prints for a target that was not delivered. */
+export function formatUndelivered(undelivered: UndeliveredExport): string {
+  const status = undelivered.status === undefined ? '' : ` (HTTP ${undelivered.status})`;
+  return `${undelivered.signal} not delivered to ${undelivered.url}: ${undelivered.reason}${status}`;
+}
+
+function countPoints(metrics: ResourceMetrics): number {
+  return metrics.scopeMetrics.reduce((sum, scope) => sum + scope.metrics.reduce((n, metric) => n + metric.dataPoints.length, 0), 0);
+}
+
+/** Reports every export of `exporter` (and of its pre-encoded requests, for the protobuf one) to `watch`. */
+export function watchMetricExporter<T extends PushMetricExporter>(exporter: T, watch: ExportWatch, target: ExportTarget): T {
+  const send = exporter.export.bind(exporter);
+  exporter.export = (metrics, done) => {
+    const attempt = watch.begin(target);
+    send(metrics, (result) => {
+      attempt.end(result, { points: countPoints(metrics) });
+      done(result);
+    });
+  };
+  if (isProtobufMetricExporter(exporter)) {
+    const sendEncoded = exporter.exportEncoded.bind(exporter);
+    exporter.exportEncoded = (request, done) => {
+      const attempt = watch.begin(target);
+      sendEncoded(request, (result) => {
+        attempt.end(result, { points: request.points, bytes: request.bytes.length });
+        done(result);
+      });
+    };
+  }
+  return exporter;
+}
+
+/** Reports every export of `exporter` to `watch`. */
+export function watchLogExporter<T extends LogRecordExporter>(exporter: T, watch: ExportWatch, target: ExportTarget): T {
+  const send = exporter.export.bind(exporter);
+  exporter.export = (records, done) => {
+    const attempt = watch.begin(target);
+    send(records, (result) => {
+      attempt.end(result, { records: records.length });
+      done(result);
+    });
+  };
+  return exporter;
+}
