@@ -54,20 +54,16 @@ export interface AgentRunOptions {
  */
 export async function runAgent(options: AgentRunOptions): Promise<number> {
   const { config, log, io } = options;
-  if (config.stateDir !== undefined) {
-    try {
-      await prepareStateDir(config.stateDir);
-    } catch (error) {
-      if (!(error instanceof M365Error)) throw error;
-      io.stderr(`m365-health: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-  }
   const stop = watchStop(io.stopRequested);
   tuneGarbageCollection();
   let agent: Agent | undefined;
+  // The listen address is tried first: a failure there has nothing to undo, while the state directory is made.
   const server = await openStatusServer(options, () => agent?.statuses() ?? []);
   if (server === 'failed') return EXIT_USAGE;
+  if (!(await stateDirUsable(config, io))) {
+    await server?.close();
+    return EXIT_USAGE;
+  }
   let recordDrop: (count: number, reason: string) => void = () => {};
   let telemetry;
   try {
@@ -103,6 +99,19 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   for (const failure of undelivered) log.warn('telemetry not delivered at stop', { ...failure });
   log.info('stopped');
   return EXIT_OK;
+}
+
+/** Makes `state.dir` ready when there is one; says in one line why it cannot be used otherwise. */
+async function stateDirUsable(config: Config, io: AgentRunOptions['io']): Promise<boolean> {
+  if (config.stateDir === undefined) return true;
+  try {
+    await prepareStateDir(config.stateDir);
+    return true;
+  } catch (error) {
+    if (!(error instanceof M365Error)) throw error;
+    io.stderr(`m365-health: ${error.message}\n`);
+    return false;
+  }
 }
 
 /** A stop asked for (SIGTERM, SIGINT): an abort signal, and the signal's name with a deadline counted from it. */
