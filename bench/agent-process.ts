@@ -24,7 +24,8 @@ export interface AgentReport {
 }
 
 /** Sends a message; resolves once it is written (a large report must not be cut by the exit). */
-const send = (message: unknown) => new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()));
+const send = (message: unknown) =>
+  new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()));
 tuneGarbageCollection();
 const loaded = await loadConfig(process.argv[2]!, process.env);
 if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.message).join('\n'));

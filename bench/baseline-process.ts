@@ -31,7 +31,12 @@ async function getJson(input: string, init?: RequestInit): Promise<{ ok: boolean
 async function fetchToken(index: number): Promise<string> {
   const tenant = benchTenantId(index);
   const discovery = await getJson(`${url}/${tenant}/v2.0/.well-known/openid-configuration`);
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: BENCH_CLIENT_ID, client_secret: BENCH_CLIENT_SECRET, scope: `${url}/.default` });
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: BENCH_CLIENT_ID,
+    client_secret: BENCH_CLIENT_SECRET,
+    scope: `${url}/.default`,
+  });
   const token = await getJson(String(discovery.body.token_endpoint), { method: 'POST', body: form });
   return String(token.body.access_token);
 }
@@ -57,14 +62,17 @@ async function poll(index: number): Promise<void> {
 }
 
 function schedule(index: number, plannedAt: number): void {
-  const timer = setTimeout(() => {
-    timers.delete(timer);
-    if (stopped) return;
-    const startedAt = Date.now();
-    starts.push(startedAt);
-    lags.push(startedAt - plannedAt);
-    void poll(index).then(() => schedule(index, plannedAt + intervalMs));
-  }, Math.max(0, plannedAt - Date.now()));
+  const timer = setTimeout(
+    () => {
+      timers.delete(timer);
+      if (stopped) return;
+      const startedAt = Date.now();
+      starts.push(startedAt);
+      lags.push(startedAt - plannedAt);
+      void poll(index).then(() => schedule(index, plannedAt + intervalMs));
+    },
+    Math.max(0, plannedAt - Date.now()),
+  );
   timers.add(timer);
 }
 

@@ -45,7 +45,9 @@ export interface BenchResult {
 }
 
 async function startSimulatorProcess(tenants: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [script('./simulator-process.ts'), String(tenants)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script('./simulator-process.ts'), String(tenants)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   return { child, url: (JSON.parse(line.toString()) as { url: string }).url };
 }
@@ -65,10 +67,24 @@ function profileArgs(options: BenchOptions, kind: string): string[] {
   return options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(options.cpuProfDir, kind)}`];
 }
 
-async function runAgentOnce(options: BenchOptions, dir: string, url: string, tenants: number, serviceStatus: boolean, simulatorPid: number) {
+async function runAgentOnce(
+  options: BenchOptions,
+  dir: string,
+  url: string,
+  tenants: number,
+  serviceStatus: boolean,
+  simulatorPid: number,
+) {
   const receiver = await startOtlpCounter();
   try {
-    const config = await writeAgentConfig({ dir, simulatorUrl: url, receiverUrl: receiver.url, tenants, intervalMs: options.intervalMs, serviceStatus });
+    const config = await writeAgentConfig({
+      dir,
+      simulatorUrl: url,
+      receiverUrl: receiver.url,
+      tenants,
+      intervalMs: options.intervalMs,
+      serviceStatus,
+    });
     const execArgv = profileArgs(options, serviceStatus ? 'agent-status-on' : 'agent-status-off');
     const agent = await measureProcess({
       script: script('./agent-process.ts'),
@@ -103,7 +119,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       for (const serviceStatus of options.serviceStatus) {
         const simulator = await startSimulatorProcess(tenants);
         try {
-          progress(`agent and baseline side by side: ${tenants} tenants, m365.service.status ${serviceStatus ? 'on' : 'off'}`);
+          progress(
+            `agent and baseline side by side: ${tenants} tenants, m365.service.status ${serviceStatus ? 'on' : 'off'}`,
+          );
           const [agent, baseline] = await Promise.all([
             runAgentOnce(options, dir, simulator.url, tenants, serviceStatus, simulator.child.pid!),
             measureProcess({
@@ -118,7 +136,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           ]);
           runs.push({ tenants, intervalMs: options.intervalMs, serviceStatus, baseline, ...agent });
           const { warnings, firstWarnings } = agent.agent.report;
-          if (warnings > 0) progress(`the agent logged ${warnings} warning${warnings === 1 ? '' : 's'}; the first:\n${firstWarnings.join('\n')}`);
+          if (warnings > 0)
+            progress(
+              `the agent logged ${warnings} warning${warnings === 1 ? '' : 's'}; the first:\n${firstWarnings.join('\n')}`,
+            );
           if (check === undefined && options.checkRuns > 0) {
             progress(`check: ${options.checkRuns} processes`);
             check = await measureCheck(simulator.url, options.checkRuns);

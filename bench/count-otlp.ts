@@ -37,14 +37,25 @@ function countMetric(bytes: Uint8Array, start: number, end: number, counts: Map<
 }
 
 /** Calls `visit` with the bounds of every length-delimited field numbered `wanted` in `[start, end)`. */
-function forEachField(bytes: Uint8Array, start: number, end: number, wanted: number, visit: (s: number, e: number) => void): void {
+function forEachField(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  wanted: number,
+  visit: (s: number, e: number) => void,
+): void {
   walk(bytes, start, end, (field, s, e) => {
     if (field === wanted) visit(s, e);
   });
 }
 
 /** Walks one message's fields; length-delimited ones are handed to `visit`, the others skipped. */
-function walk(bytes: Uint8Array, start: number, end: number, visit: (field: number, s: number, e: number) => void): void {
+function walk(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  visit: (field: number, s: number, e: number) => void,
+): void {
   let at = start;
   while (at < end) {
     const [key, afterKey] = readVarint(bytes, at);

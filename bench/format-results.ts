@@ -1,7 +1,12 @@
 import type { AgentRun, BenchResult } from './bench.ts';
 
 /** The issue's targets for the default configuration: 10,000 tenants at 60 s on one core. */
-export const TARGETS = Object.freeze({ coreShare: 0.25, peakRssBytes: 512 * 1024 * 1024, lagP99Ms: 1000, overheadRatio: 1.5 });
+export const TARGETS = Object.freeze({
+  coreShare: 0.25,
+  peakRssBytes: 512 * 1024 * 1024,
+  lagP99Ms: 1000,
+  overheadRatio: 1.5,
+});
 
 /** The numbers of one run that the table shows. */
 export interface RunFigures {
@@ -107,9 +112,12 @@ export function formatResults(result: BenchResult, intervalMs: number): string {
 /** Which targets a run misses (empty when it meets them all). */
 export function missedTargets(figures: RunFigures): string[] {
   const missed: string[] = [];
-  if (figures.coreShare > TARGETS.coreShare) missed.push(`core share ${pct(figures.coreShare)} > ${pct(TARGETS.coreShare)}`);
-  if (figures.peakRssBytes > TARGETS.peakRssBytes) missed.push(`peak RSS ${mb(figures.peakRssBytes)} > ${mb(TARGETS.peakRssBytes)}`);
+  if (figures.coreShare > TARGETS.coreShare)
+    missed.push(`core share ${pct(figures.coreShare)} > ${pct(TARGETS.coreShare)}`);
+  if (figures.peakRssBytes > TARGETS.peakRssBytes)
+    missed.push(`peak RSS ${mb(figures.peakRssBytes)} > ${mb(TARGETS.peakRssBytes)}`);
   if (figures.lagP99Ms > TARGETS.lagP99Ms) missed.push(`lag p99 ${ms(figures.lagP99Ms)} ms > ${TARGETS.lagP99Ms} ms`);
-  if (figures.overheadRatio > TARGETS.overheadRatio) missed.push(`overhead ratio ${figures.overheadRatio.toFixed(2)} > ${TARGETS.overheadRatio}`);
+  if (figures.overheadRatio > TARGETS.overheadRatio)
+    missed.push(`overhead ratio ${figures.overheadRatio.toFixed(2)} > ${TARGETS.overheadRatio}`);
   return missed;
 }

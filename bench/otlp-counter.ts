@@ -33,7 +33,8 @@ export async function startOtlpCounter(): Promise<OtlpCounter> {
     readAll(req)
       .then((wire) => {
         const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(wire) : wire;
-        if (req.url === '/v1/metrics') metricExports.push({ at: Date.now(), bytes: wire.length, points: countMetricPoints(body) });
+        if (req.url === '/v1/metrics')
+          metricExports.push({ at: Date.now(), bytes: wire.length, points: countMetricPoints(body) });
         else if (req.url === '/v1/logs') {
           logs.records += countLogRecords(body);
           logs.bytes += wire.length;

@@ -67,8 +67,19 @@ async function writeBlock(file: string, block: string): Promise<void> {
 function summary(result: BenchResult, intervalMs: number): string {
   const targets = result.runs
     .map(figuresOf)
-    .map((f) => `- ${f.tenants} tenants, state set ${f.serviceStatus ? 'on' : 'off'}: ${missedTargets(f).join('; ') || 'meets every target'}`);
-  return [`Machine: ${machine()}.`, '', formatResults(result, intervalMs), '', 'Against the targets:', '', ...targets].join('\n');
+    .map(
+      (f) =>
+        `- ${f.tenants} tenants, state set ${f.serviceStatus ? 'on' : 'off'}: ${missedTargets(f).join('; ') || 'meets every target'}`,
+    );
+  return [
+    `Machine: ${machine()}.`,
+    '',
+    formatResults(result, intervalMs),
+    '',
+    'Against the targets:',
+    '',
+    ...targets,
+  ].join('\n');
 }
 
 const options = optionsFrom(process.argv.slice(2));
@@ -76,14 +87,20 @@ const result = await runBench(options);
 const text = summary(result, options.intervalMs);
 process.stdout.write(`${text}\n`);
 if (options.write) await writeBlock(options.write, text);
-if (options.json) await writeFile(options.json, JSON.stringify(result, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v), 2));
+if (options.json)
+  await writeFile(
+    options.json,
+    JSON.stringify(result, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v), 2),
+  );
 if (options.quick) {
-  const failures = result.runs.map(figuresOf).flatMap((f) => [
-    ...(f.failed > 0 ? [`${f.failed} polls failed`] : []),
-    ...(f.overheadRatio > TARGETS.overheadRatio
-      ? [`overhead ratio ${f.overheadRatio.toFixed(2)} is past the target ${TARGETS.overheadRatio}`]
-      : []),
-  ]);
+  const failures = result.runs
+    .map(figuresOf)
+    .flatMap((f) => [
+      ...(f.failed > 0 ? [`${f.failed} polls failed`] : []),
+      ...(f.overheadRatio > TARGETS.overheadRatio
+        ? [`overhead ratio ${f.overheadRatio.toFixed(2)} is past the target ${TARGETS.overheadRatio}`]
+        : []),
+    ]);
   for (const failure of failures) process.stderr.write(`bench:quick: ${failure}\n`);
   if (failures.length > 0) process.exitCode = 1;
 }

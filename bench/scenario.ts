@@ -58,7 +58,12 @@ function templateIssues(template: number, open: number, resolved: number): strin
       start: `-${j + 2}h`,
     };
     const prefix = SERVICE_CATALOGUE.find((s) => s.id === id)!.issuePrefix;
-    issues.push(issueYaml(`${prefix}${700000 + template * 100 + j}`, id, fields, [SENTENCE, `We are still investigating. ${SENTENCE}`]));
+    issues.push(
+      issueYaml(`${prefix}${700000 + template * 100 + j}`, id, fields, [
+        SENTENCE,
+        `We are still investigating. ${SENTENCE}`,
+      ]),
+    );
   }
   for (let j = 0; j < resolved; j++) {
     const { id, group } = serviceAt(template * 7 + j);
@@ -72,7 +77,13 @@ function templateIssues(template: number, open: number, resolved: number): strin
       end: `-${j}d20h`,
     };
     const prefix = SERVICE_CATALOGUE.find((s) => s.id === id)!.issuePrefix;
-    issues.push(issueYaml(`${prefix}${800000 + template * 100 + j}`, id, fields, [SENTENCE, `We rolled back the change. ${SENTENCE}`, `The issue is resolved. ${SENTENCE}`]));
+    issues.push(
+      issueYaml(`${prefix}${800000 + template * 100 + j}`, id, fields, [
+        SENTENCE,
+        `We rolled back the change. ${SENTENCE}`,
+        `The issue is resolved. ${SENTENCE}`,
+      ]),
+    );
   }
   return issues;
 }
@@ -105,7 +116,13 @@ export function buildBenchScenario(options: BenchScenarioOptions): Scenario {
   const tenants: ScenarioTenant[] = [];
   for (let i = 0; i < options.tenants; i++) {
     const model = template.tenants[i % TEMPLATES]!;
-    tenants.push({ ...model, name: benchTenantName(i), tenantId: benchTenantId(i), domain: undefined, services: DEFAULT_SERVICE_IDS });
+    tenants.push({
+      ...model,
+      name: benchTenantName(i),
+      tenantId: benchTenantId(i),
+      domain: undefined,
+      services: DEFAULT_SERVICE_IDS,
+    });
   }
   const every = Math.max(1, Math.round(1 / (options.stormShare ?? 0.1)));
   const stormed = tenants.filter((_, i) => i % every === 0).map((t) => t.name);

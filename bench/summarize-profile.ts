@@ -70,7 +70,10 @@ const busy = [...byArea].filter(([area]) => area !== '(idle)').reduce((sum, [, m
 const lines: string[] = [];
 const print = (title: string, map: Map<string, number>, limit: number) => {
   lines.push('', `${title} (busy: ${busy.toFixed(0)} ms)`);
-  for (const [key, ms] of [...map].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, limit)) {
+  for (const [key, ms] of [...map]
+    .filter(([k]) => !k.startsWith('(idle)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)) {
     lines.push(`${ms.toFixed(0).padStart(8)} ms ${((ms / busy) * 100).toFixed(1).padStart(5)} %  ${key}`);
   }
 };

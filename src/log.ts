@@ -26,7 +26,9 @@ function quote(value: string | number | boolean): string {
 
 function formatLine(options: LogOptions, level: LogLevel, message: string, fields: LogFields): string {
   const time = new Date(options.clock()).toISOString();
-  const defined = Object.entries(fields).filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined);
+  const defined = Object.entries(fields).filter(
+    (entry): entry is [string, string | number | boolean] => entry[1] !== undefined,
+  );
   if (options.format === 'json') return JSON.stringify({ time, level, msg: message, ...Object.fromEntries(defined) });
   const rest = defined.map(([key, value]) => ` ${key}=${quote(value)}`).join('');
   return `${time} ${level.toUpperCase().padEnd(5)} ${message}${rest}`;
@@ -35,9 +37,11 @@ function formatLine(options: LogOptions, level: LogLevel, message: string, field
 /** Creates a {@link Log} that drops records below `level`. */
 export function createLog(options: LogOptions): Log {
   const threshold = LOG_LEVELS.indexOf(options.level);
-  const at = (level: LogLevel) => (message: string, fields: LogFields = {}) => {
-    if (LOG_LEVELS.indexOf(level) >= threshold) options.write(formatLine(options, level, message, fields));
-  };
+  const at =
+    (level: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      if (LOG_LEVELS.indexOf(level) >= threshold) options.write(formatLine(options, level, message, fields));
+    };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 

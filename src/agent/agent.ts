@@ -167,7 +167,14 @@ export class Agent {
     const consecutive = result.ok ? 0 : failures + 1;
     const error = result.ok ? undefined : result.error;
     const intervalMs = slot.poller.status.tenant.intervalMs;
-    const delay = nextDelay({ plannedAt, now, intervalMs, error, consecutiveFailures: consecutive, random: this.#random });
+    const delay = nextDelay({
+      plannedAt,
+      now,
+      intervalMs,
+      error,
+      consecutiveFailures: consecutive,
+      random: this.#random,
+    });
     this.#schedule(slot, delay, now + delay, consecutive);
   }
 }

@@ -9,7 +9,14 @@ import type { Log } from '../log.ts';
 import { createEventEmitter } from '../telemetry/events.ts';
 import { registerInstruments } from '../telemetry/instruments.ts';
 import type { TelemetrySdk } from '../telemetry/sdk.ts';
-import { Agent, SYSTEM_TIMERS, type PollEndListener, type PollStartListener, type ReconcileSummary, type Timers } from './agent.ts';
+import {
+  Agent,
+  SYSTEM_TIMERS,
+  type PollEndListener,
+  type PollStartListener,
+  type ReconcileSummary,
+  type Timers,
+} from './agent.ts';
 import { sleep } from './sleep.ts';
 import { createFileStateStore, type StateStore } from './state-store.ts';
 import { createTenantPoller } from './tenant-poller.ts';
@@ -118,11 +125,30 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
     loadMemory: async (name) => store?.load(name),
     createPoller: (tenant, { tokens, budget, memory, previous }) => {
       const onMemory = store ? createPersister(store, deps.log, tenant, memory) : undefined;
-      return createTenantPoller({ tenant, tokens, get: clientFor(tenant).get, clock, sleep, recorders, events, log: deps.log, memory, onMemory, budget, previous });
+      return createTenantPoller({
+        tenant,
+        tokens,
+        get: clientFor(tenant).get,
+        clock,
+        sleep,
+        recorders,
+        events,
+        log: deps.log,
+        memory,
+        onMemory,
+        budget,
+        previous,
+      });
     },
   });
   const initial = await pollers.update(config.tenants, (list) => list);
-  const created = new Agent({ pollers: initial, timers, random: deps.random, onPollStart: deps.onPollStart, onPollEnd: deps.onPollEnd });
+  const created = new Agent({
+    pollers: initial,
+    timers,
+    random: deps.random,
+    onPollStart: deps.onPollStart,
+    onPollEnd: deps.onPollEnd,
+  });
   agent = created;
   return { agent: created, applyTenants: (tenants) => pollers.update(tenants, (list) => created.reconcile(list)) };
 }

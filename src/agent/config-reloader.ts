@@ -29,7 +29,11 @@ export interface ConfigReloaderOptions {
 }
 
 /** Config keys that are not tenants, by the section of the file that sets them. */
-const SECTION_OF: Readonly<Record<string, string>> = { serviceName: 'resource', stateDir: 'state', spoolMaxBytes: 'state' };
+const SECTION_OF: Readonly<Record<string, string>> = {
+  serviceName: 'resource',
+  stateDir: 'state',
+  spoolMaxBytes: 'state',
+};
 const MOST_NAMES_LOGGED = 20;
 
 /**
@@ -125,7 +129,8 @@ export class ConfigReloader {
     for (const warning of result.config.warnings) if (!this.#warned.has(warning)) log.warn(warning);
     this.#warned = new Set(result.config.warnings);
     const sections = changedSections(this.#running, result.config);
-    if (sections.length > 0) log.warn('configuration changes that need a restart are not applied', { sections: sections.join(', ') });
+    if (sections.length > 0)
+      log.warn('configuration changes that need a restart are not applied', { sections: sections.join(', ') });
     const summary = await this.#options.applyTenants(result.config.tenants);
     this.#running = deepFreeze({ ...this.#running, tenants: result.config.tenants });
     this.#logSummary(summary, reason);

@@ -13,13 +13,20 @@ import { setFlagsFromString } from 'node:v8';
  * garbage between them (`bench/results.md`). V8 reads these flags at each decision, so they can be set after
  * start-up, which is all that `npx` and the npm bin allow: they start `node` without a say in its command line.
  */
-export const GC_FLAGS: readonly string[] = ['--incremental-marking-soft-trigger=70', '--incremental-marking-hard-trigger=90', '--heap-growing-percent=20'];
+export const GC_FLAGS: readonly string[] = [
+  '--incremental-marking-soft-trigger=70',
+  '--incremental-marking-hard-trigger=90',
+  '--heap-growing-percent=20',
+];
 
 /**
  * Sets {@link GC_FLAGS} in this process, except those it was started with (`node --incremental-marking-soft-trigger=50
  * bin/m365-health.js run` keeps 50). Returns the flags set.
  */
-export function tuneGarbageCollection(execArgv: readonly string[] = process.execArgv, set: (flag: string) => void = setFlagsFromString): string[] {
+export function tuneGarbageCollection(
+  execArgv: readonly string[] = process.execArgv,
+  set: (flag: string) => void = setFlagsFromString,
+): string[] {
   const given = new Set(execArgv.map(flagName));
   const applied = GC_FLAGS.filter((flag) => !given.has(flagName(flag)));
   for (const flag of applied) set(flag);

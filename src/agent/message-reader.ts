@@ -10,7 +10,11 @@ import type { TenantStatus } from './tenant-status.ts';
 /** Reads a tenant's message center after a good health poll. */
 export interface MessageReader {
   /** Fetches the messages and compares them with `memory`; never rejects: a failure keeps `memory` as it was. */
-  read(status: TenantStatus, memory: TenantMemory, request: FetchRequest): Promise<{ memory: TenantMemory; updates: MessageUpdate[] }>;
+  read(
+    status: TenantStatus,
+    memory: TenantMemory,
+    request: FetchRequest,
+  ): Promise<{ memory: TenantMemory; updates: MessageUpdate[] }>;
 }
 
 export interface MessageReaderOptions {
@@ -39,7 +43,11 @@ export function createMessageReader(options: MessageReaderOptions): MessageReade
         if (mapped.code !== 'ABORTED' && !repeated) {
           forbiddenReported ||= mapped.code === 'GRAPH_FORBIDDEN';
           options.recorders.recordPollError(status, mapped.code);
-          options.log.warn('message center read failed', { tenant: status.tenant.name, error: mapped.code, reason: mapped.message });
+          options.log.warn('message center read failed', {
+            tenant: status.tenant.name,
+            error: mapped.code,
+            reason: mapped.message,
+          });
         }
         return { memory, updates: [] };
       }

@@ -12,6 +12,9 @@ export interface PollTimeout {
  */
 export function startPollTimeout(ms: number): PollTimeout {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timerDelay(ms));
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    timerDelay(ms),
+  );
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }

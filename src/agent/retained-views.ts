@@ -81,8 +81,19 @@ function sameFeature(a: FeatureView, b: FeatureView): boolean {
 
 /** Every field of an issue but its posts: the record's type makes a field added to `Issue` and not here an error. */
 const COMPARED: Record<Exclude<keyof Issue, 'posts'>, true> = {
-  id: true, title: true, impactDescription: true, classification: true, status: true, rawStatus: true, service: true,
-  feature: true, featureGroup: true, isResolved: true, startDateTime: true, endDateTime: true, lastModifiedDateTime: true,
+  id: true,
+  title: true,
+  impactDescription: true,
+  classification: true,
+  status: true,
+  rawStatus: true,
+  service: true,
+  feature: true,
+  featureGroup: true,
+  isResolved: true,
+  startDateTime: true,
+  endDateTime: true,
+  lastModifiedDateTime: true,
 };
 const ISSUE_FIELDS = Object.keys(COMPARED) as (keyof typeof COMPARED)[];
 

@@ -19,7 +19,9 @@ export function isSameSetting(a: unknown, b: unknown): boolean {
   const keysB = Object.keys(b);
   if (keysA.length !== keysB.length) return false;
   const record = b as Record<string, unknown>;
-  return keysA.every((key) => Object.hasOwn(record, key) && isSameSetting((a as Record<string, unknown>)[key], record[key]));
+  return keysA.every(
+    (key) => Object.hasOwn(record, key) && isSameSetting((a as Record<string, unknown>)[key], record[key]),
+  );
 }
 
 function bytesOf(view: ArrayBufferView): Uint8Array {

@@ -37,14 +37,16 @@ function checkShard(index: number, count: number, what: string): Shard {
   if (count < 1 || count > MAX_SHARD_COUNT) {
     throw invalid(`${what}: the replica count must be from 1 to ${MAX_SHARD_COUNT}, got ${count}`);
   }
-  if (index >= count) throw invalid(`${what}: replica ${index} does not exist among ${count} (they are numbered 0 to ${count - 1})`);
+  if (index >= count)
+    throw invalid(`${what}: replica ${index} does not exist among ${count} (they are numbered 0 to ${count - 1})`);
   return Object.freeze({ index, count });
 }
 
 /** Parses `N/M`: replica N (0-based) of M. */
 export function parseShard(text: string, what = 'shard'): Shard {
   const match = SHARD_TEXT.exec(text.trim());
-  if (!match) throw invalid(`${what} must be N/M, replica N (from 0) of M replicas, e.g. 0/3; got ${JSON.stringify(text)}`);
+  if (!match)
+    throw invalid(`${what} must be N/M, replica N (from 0) of M replicas, e.g. 0/3; got ${JSON.stringify(text)}`);
   return checkShard(Number(match[1]), Number(match[2]), what);
 }
 
@@ -122,7 +124,12 @@ export function assignTenants<T extends { readonly name: string }>(tenants: read
 export function selectShare(config: Config, choice: ShardChoice | undefined, log: Log): Config {
   if (choice === undefined) return config;
   const tenants = Object.freeze(assignTenants(config.tenants, choice.shard));
-  const fields = { shard: formatShard(choice.shard), from: choice.source, tenants: tenants.length, of: config.tenants.length };
+  const fields = {
+    shard: formatShard(choice.shard),
+    from: choice.source,
+    tenants: tenants.length,
+    of: config.tenants.length,
+  };
   if (tenants.length === 0) log.warn('this replica has no tenant to poll', fields);
   else log.info('polling a share of the tenants', fields);
   return Object.freeze({ ...config, tenants });

@@ -41,7 +41,11 @@ async function nearestExisting(path: string): Promise<string> {
 async function probeWrite(dir: string): Promise<void> {
   const probe = join(dir, `.m365-health-probe-${process.pid}`);
   try {
-    const handle = await open(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0), 0o600);
+    const handle = await open(
+      probe,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0),
+      0o600,
+    );
     try {
       await handle.write('probe\n');
       await handle.sync();

@@ -117,7 +117,12 @@ export function createFileStateStore(dir: string, log: Log, clock: () => number 
       try {
         text = await readFile(file, 'utf8');
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn('state file unreadable, starting without it', { tenant: tenantKey, file, reason: (error as Error).message });
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+          log.warn('state file unreadable, starting without it', {
+            tenant: tenantKey,
+            file,
+            reason: (error as Error).message,
+          });
         return undefined;
       }
       let memory: TenantMemory | undefined;

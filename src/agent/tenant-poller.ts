@@ -106,7 +106,10 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     try {
       return await messages!.read(status, stepMemory, request);
     } catch (error) {
-      options.log.warn('message center read failed', { tenant: options.tenant.name, reason: toM365Error(error).message });
+      options.log.warn('message center read failed', {
+        tenant: options.tenant.name,
+        reason: toM365Error(error).message,
+      });
       return undefined;
     }
   }
@@ -115,7 +118,10 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     const started = options.clock();
     const timeout = startPollTimeout(options.tenant.timeoutMs);
     try {
-      const request = { deadline: started + options.tenant.timeoutMs, signal: AbortSignal.any([signal, timeout.signal]) };
+      const request = {
+        deadline: started + options.tenant.timeoutMs,
+        signal: AbortSignal.any([signal, timeout.signal]),
+      };
       const read = await readServiceHealth(graph, request, memory === undefined ? undefined : answerDigest);
       let changes: StatusChange[] = [];
       let updates: IssueUpdate[] = [];
@@ -138,7 +144,8 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       return { ok: true, unchanged: read.same, changes, updates, messages: center?.updates };
     } catch (error) {
       const mapped = toM365Error(error);
-      if (mapped.code === 'ABORTED' && timeout.signal.aborted) return { ok: false, error: toM365Error(timeout.signal.reason) };
+      if (mapped.code === 'ABORTED' && timeout.signal.aborted)
+        return { ok: false, error: toM365Error(timeout.signal.reason) };
       return { ok: false, error: mapped };
     } finally {
       timeout.clear();
@@ -159,10 +166,18 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
         for (const change of result.changes) options.events.emitStatusChange(status, change);
         for (const update of result.messages ?? []) options.events.emitMessageUpdate(status, update);
         if (memory) await options.onMemory?.(memory);
-        options.log.debug('poll ok', { tenant: options.tenant.name, unchanged: result.unchanged, changes: result.changes.length });
+        options.log.debug('poll ok', {
+          tenant: options.tenant.name,
+          unchanged: result.unchanged,
+          changes: result.changes.length,
+        });
       } else if (!signal.aborted) {
         options.recorders.recordPollError(status, result.error.code);
-        options.log.warn('poll failed', { tenant: options.tenant.name, error: result.error.code, reason: result.error.message });
+        options.log.warn('poll failed', {
+          tenant: options.tenant.name,
+          error: result.error.code,
+          reason: result.error.message,
+        });
       }
       return result;
     },

@@ -90,7 +90,11 @@ function mergeDirectories(directories: readonly WatchedDirectory[]): WatchedDire
   const merged = new Map<string, WatchedDirectory>();
   for (const { path, recursive, patterns } of directories) {
     const seen = merged.get(path);
-    merged.set(path, { path, recursive: (seen?.recursive ?? false) || recursive, patterns: [...(seen?.patterns ?? []), ...patterns] });
+    merged.set(path, {
+      path,
+      recursive: (seen?.recursive ?? false) || recursive,
+      patterns: [...(seen?.patterns ?? []), ...patterns],
+    });
   }
   return [...merged.values()];
 }

@@ -22,7 +22,11 @@ export function boundLoginFetch(fetchImpl: typeof fetch, limit = MAX_LOGIN_BODY_
     }
     const body = await readUpTo(response, limit, origin);
     const bodyless = response.status === 204 || response.status === 205 || response.status === 304;
-    return new Response(bodyless ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(bodyless ? null : body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }
 
@@ -49,7 +53,11 @@ async function readUpTo(response: Response, limit: number, origin: string): Prom
 }
 
 function tooLarge(origin: string, limit: number, status: number): M365Error {
-  return new M365Error('AUTH_BAD_RESPONSE', `the login endpoint ${origin} answered more than ${limit} bytes (HTTP ${status}): refused, an Entra answer is a few KB`, { status });
+  return new M365Error(
+    'AUTH_BAD_RESPONSE',
+    `the login endpoint ${origin} answered more than ${limit} bytes (HTTP ${status}): refused, an Entra answer is a few KB`,
+    { status },
+  );
 }
 
 /**
@@ -59,10 +67,16 @@ function tooLarge(origin: string, limit: number, status: number): M365Error {
 export function checkAccessToken(token: string, login: string): string {
   const origin = URL.parse(login)?.origin ?? login;
   if (token.length > MAX_ACCESS_TOKEN_CHARS) {
-    throw new M365Error('AUTH_BAD_RESPONSE', `the login endpoint ${origin} issued an access token of ${token.length} characters, more than ${MAX_ACCESS_TOKEN_CHARS}: refused, never sent`);
+    throw new M365Error(
+      'AUTH_BAD_RESPONSE',
+      `the login endpoint ${origin} issued an access token of ${token.length} characters, more than ${MAX_ACCESS_TOKEN_CHARS}: refused, never sent`,
+    );
   }
   if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new M365Error('AUTH_BAD_RESPONSE', `the login endpoint ${origin} issued an access token that is not a bearer token (empty, or not visible ASCII): refused, never sent`);
+    throw new M365Error(
+      'AUTH_BAD_RESPONSE',
+      `the login endpoint ${origin} issued an access token that is not a bearer token (empty, or not visible ASCII): refused, never sent`,
+    );
   }
   return token;
 }

@@ -41,7 +41,11 @@ export function createClientAuth(credential: ClientCredential, context: ClientAu
  * `jti` (openid-client's), `nbf`/`iat` now and `exp` five minutes later. An expired certificate is refused here,
  * with a message, instead of by Entra.
  */
-function certificateAuth(certificate: ClientCertificate, algorithm: AssertionAlgorithm, context: ClientAuthContext): oidc.ClientAuth {
+function certificateAuth(
+  certificate: ClientCertificate,
+  algorithm: AssertionAlgorithm,
+  context: ClientAuthContext,
+): oidc.ClientAuth {
   const sign = oidc.PrivateKeyJwt(certificate.signingKey(algorithm), {
     [oidc.modifyAssertion]: (header, payload) => {
       const now = Math.floor(context.clock() / 1000);
@@ -68,7 +72,10 @@ function federatedAuth(path: string, read: (path: string) => Promise<string>): o
     } catch (error) {
       if (error instanceof M365Error) throw error;
       const code = (error as { code?: unknown }).code;
-      throw new M365Error('CONFIG_INVALID', `cannot read the federated token file ${path}: ${typeof code === 'string' ? code : 'read failed'}`);
+      throw new M365Error(
+        'CONFIG_INVALID',
+        `cannot read the federated token file ${path}: ${typeof code === 'string' ? code : 'read failed'}`,
+      );
     }
     const token = text.slice(0, MAX_TOKEN_FILE_BYTES + 1).trim();
     if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token) || token.length > MAX_TOKEN_FILE_BYTES) {

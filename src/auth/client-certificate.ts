@@ -79,7 +79,12 @@ export class ClientCertificate {
   }
 
   toJSON(): Record<string, string> {
-    return { source: this.source, subject: this.subject, x5tS256: this.x5tS256, notAfter: new Date(this.notAfter).toISOString() };
+    return {
+      source: this.source,
+      subject: this.subject,
+      x5tS256: this.x5tS256,
+      notAfter: new Date(this.notAfter).toISOString(),
+    };
   }
 
   [inspect.custom](): string {

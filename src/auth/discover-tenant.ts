@@ -54,13 +54,22 @@ export async function discoverTenant(options: DiscoverTenantOptions): Promise<Di
   if (/^[0-9a-f-]{36}$/i.test(options.tenantId) && options.tenantId.toLowerCase() !== guid) {
     throw wrongDocument(login, `issuer ${issuer.url} is for another tenant than ${options.tenantId}`);
   }
-  if (token.guid.toLowerCase() !== guid) throw wrongDocument(login, `token_endpoint ${token.url} is for another tenant than the issuer`);
+  if (token.guid.toLowerCase() !== guid)
+    throw wrongDocument(login, `token_endpoint ${token.url} is for another tenant than the issuer`);
   const metadata: oidc.ServerMetadata = { issuer: issuer.url, token_endpoint: token.url };
-  const configuration = new oidc.Configuration(metadata, options.clientId, undefined, options.createClientAuth(token.url));
+  const configuration = new oidc.Configuration(
+    metadata,
+    options.clientId,
+    undefined,
+    options.createClientAuth(token.url),
+  );
   if (login.protocol === 'http:') oidc.allowInsecureRequests(configuration);
   configuration[oidc.customFetch] = options.fetch;
   // In seconds: openid-client makes it a timer of its own, which must not overflow either.
-  configuration.timeout = Math.max(1, Math.min(Math.ceil(options.timeoutMs / 1000), Math.floor(MAX_TIMER_DELAY_MS / 1000)));
+  configuration.timeout = Math.max(
+    1,
+    Math.min(Math.ceil(options.timeoutMs / 1000), Math.floor(MAX_TIMER_DELAY_MS / 1000)),
+  );
   return { tenantGuid: guid, tokenEndpoint: token.url, configuration };
 }
 
@@ -79,13 +88,19 @@ async function fetchOpenIdConfiguration(options: DiscoverTenantOptions): Promise
   }
   const code = response.status >= 500 || response.status === 429 ? 'AUTH_UNAVAILABLE' : 'AUTH_FAILED';
   const what = body === undefined ? 'no JSON document' : 'an unexpected document';
-  throw new M365Error(code, `OpenID discovery at ${new URL(url).origin} answered HTTP ${response.status} with ${what}: check the cloud and the login endpoint`, { status: response.status });
+  throw new M365Error(
+    code,
+    `OpenID discovery at ${new URL(url).origin} answered HTTP ${response.status} with ${what}: check the cloud and the login endpoint`,
+    { status: response.status },
+  );
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -115,5 +130,8 @@ function sameCloud(url: URL, login: URL): boolean {
 }
 
 function wrongDocument(login: URL, detail: string): M365Error {
-  return new M365Error('AUTH_FAILED', `OpenID discovery at ${login.origin} is not an Entra tenant's: ${detail}; check the cloud and the login endpoint`);
+  return new M365Error(
+    'AUTH_FAILED',
+    `OpenID discovery at ${login.origin} is not an Entra tenant's: ${detail}; check the cloud and the login endpoint`,
+  );
 }

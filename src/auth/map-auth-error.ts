@@ -9,13 +9,52 @@ const FEDERATION_FIX =
 /** What the identity platform's AADSTS codes mean for an operator, and which of our codes they map to. */
 const AADSTS_HINTS: ReadonlyMap<number, { code: ErrorCode; hint: string }> = new Map([
   [7000215, { code: 'AUTH_INVALID_SECRET', hint: "invalid client secret: use the secret's Value, not its Secret ID" }],
-  [7000222, { code: 'AUTH_SECRET_EXPIRED', hint: 'the client secret has expired: create a new one in the app registration' }],
-  [700016, { code: 'AUTH_APP_NOT_FOUND', hint: 'application not found in the tenant: check client_id and tenant_id, and that the app is consented there' }],
-  [90002, { code: 'AUTH_TENANT_NOT_FOUND', hint: 'tenant not found: check tenant_id and the cloud (global, usgov, usgovdod, china)' }],
-  [700027, { code: 'AUTH_CERTIFICATE_REJECTED', hint: 'the certificate is not registered on the app, or the assertion signature is invalid: upload the certificate (its public part) to the app registration' }],
-  [700024, { code: 'AUTH_CERTIFICATE_REJECTED', hint: "the client assertion is outside its validity window: check this machine's clock, or that the federated token file is being renewed" }],
-  [50027, { code: 'AUTH_CERTIFICATE_REJECTED', hint: 'the client assertion is malformed: for workload identity, check that the federated token file holds a JWT' }],
-  [53003, { code: 'AUTH_CONDITIONAL_ACCESS', hint: 'blocked by Conditional Access for workload identities: exclude this app or allow this location' }],
+  [
+    7000222,
+    { code: 'AUTH_SECRET_EXPIRED', hint: 'the client secret has expired: create a new one in the app registration' },
+  ],
+  [
+    700016,
+    {
+      code: 'AUTH_APP_NOT_FOUND',
+      hint: 'application not found in the tenant: check client_id and tenant_id, and that the app is consented there',
+    },
+  ],
+  [
+    90002,
+    {
+      code: 'AUTH_TENANT_NOT_FOUND',
+      hint: 'tenant not found: check tenant_id and the cloud (global, usgov, usgovdod, china)',
+    },
+  ],
+  [
+    700027,
+    {
+      code: 'AUTH_CERTIFICATE_REJECTED',
+      hint: 'the certificate is not registered on the app, or the assertion signature is invalid: upload the certificate (its public part) to the app registration',
+    },
+  ],
+  [
+    700024,
+    {
+      code: 'AUTH_CERTIFICATE_REJECTED',
+      hint: "the client assertion is outside its validity window: check this machine's clock, or that the federated token file is being renewed",
+    },
+  ],
+  [
+    50027,
+    {
+      code: 'AUTH_CERTIFICATE_REJECTED',
+      hint: 'the client assertion is malformed: for workload identity, check that the federated token file holds a JWT',
+    },
+  ],
+  [
+    53003,
+    {
+      code: 'AUTH_CONDITIONAL_ACCESS',
+      hint: 'blocked by Conditional Access for workload identities: exclude this app or allow this location',
+    },
+  ],
   [70021, { code: 'AUTH_FAILED', hint: `no federated credential matches the presented token: ${FEDERATION_FIX}` }],
   [700211, { code: 'AUTH_FAILED', hint: `no federated credential matches the token's issuer: ${FEDERATION_FIX}` }],
   [700212, { code: 'AUTH_FAILED', hint: `no federated credential matches the token's audience: ${FEDERATION_FIX}` }],
@@ -42,7 +81,10 @@ export function mapOAuthErrorBody(oauth: OAuthErrorBody, cause: unknown): M365Er
   const label = aadsts === undefined ? oauth.error : `${oauth.error}, AADSTS${aadsts}`;
   if (known) return new M365Error(known.code, `${known.hint} (${label})`, { cause, status: oauth.status });
   const transient = oauth.error === 'temporarily_unavailable' || oauth.status >= 500;
-  return new M365Error(transient ? 'AUTH_UNAVAILABLE' : 'AUTH_FAILED', `token request refused (${label})`, { cause, status: oauth.status });
+  return new M365Error(transient ? 'AUTH_UNAVAILABLE' : 'AUTH_FAILED', `token request refused (${label})`, {
+    cause,
+    status: oauth.status,
+  });
 }
 
 /**
@@ -74,7 +116,8 @@ export async function mapAuthError(error: unknown): Promise<M365Error> {
   if (error instanceof M365Error) return error;
   // Ours, thrown by the fetch openid-client was given (an answer too large) and wrapped by it as a ClientError.
   if (error instanceof ClientError && error.cause instanceof M365Error) return error.cause;
-  if (error instanceof ResponseBodyError) return mapOAuthErrorBody({ error: error.error, status: error.status, body: error.cause }, error);
+  if (error instanceof ResponseBodyError)
+    return mapOAuthErrorBody({ error: error.error, status: error.status, body: error.cause }, error);
   const discovery = await readDiscoveryError(error);
   if (discovery) return mapOAuthErrorBody(discovery, error);
   const mapped = toM365Error(error, 'NETWORK');
@@ -84,7 +127,11 @@ export async function mapAuthError(error: unknown): Promise<M365Error> {
   if (typeof code === 'string' && code.startsWith('OAUTH_')) return fromUnexpectedAnswer(error, mapped.message);
   const refusal = (error as { cause?: { code?: unknown; status?: unknown; message?: unknown } }).cause;
   if (refusal?.code === PROXY_REFUSED && (refusal.status === 403 || refusal.status === 407)) {
-    return new M365Error('CONFIG_INVALID', `${String(refusal.message)}: check the proxy URL, its credentials and what it allows`, { cause: error });
+    return new M365Error(
+      'CONFIG_INVALID',
+      `${String(refusal.message)}: check the proxy URL, its credentials and what it allows`,
+      { cause: error },
+    );
   }
   return new M365Error('NETWORK', `cannot reach the identity platform: ${describeCause(error)}`, { cause: error });
 }

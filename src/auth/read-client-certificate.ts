@@ -24,7 +24,9 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
  */
 export function readClientCertificate(input: CertificateInput): CertificateReading {
   try {
-    const material = looksLikePem(input.bytes) ? readPem(input.bytes, input.password) : readPkcs12(input.bytes, input.password);
+    const material = looksLikePem(input.bytes)
+      ? readPem(input.bytes, input.password)
+      : readPkcs12(input.bytes, input.password);
     const certificate = new ClientCertificate(pickCertificate(material), material.key, input.source);
     const invalid = certificate.checkValidity(input.now);
     return invalid === undefined ? { ok: true, certificate } : { ok: false, message: invalid };
@@ -35,16 +37,26 @@ export function readClientCertificate(input: CertificateInput): CertificateReadi
 }
 
 function looksLikePem(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.subarray(0, 64 * 1024)).toString('latin1').includes('-----BEGIN ');
+  return Buffer.from(bytes.subarray(0, 64 * 1024))
+    .toString('latin1')
+    .includes('-----BEGIN ');
 }
 
 function readPem(bytes: Uint8Array, password: string | undefined): CertificateMaterial {
-  const blocks = [...Buffer.from(bytes).toString('utf8').matchAll(PEM_BLOCK)].map((m) => ({ label: m[1]!, text: m[0] }));
+  const blocks = [...Buffer.from(bytes).toString('utf8').matchAll(PEM_BLOCK)].map((m) => ({
+    label: m[1]!,
+    text: m[0],
+  }));
   const certificates = blocks.filter((b) => b.label === 'CERTIFICATE').map((b) => parseCertificate(b.text));
-  if (certificates.length === 0) throw new CertificateError('no certificate found: the PEM file must hold a certificate (-----BEGIN CERTIFICATE-----) and its private key');
+  if (certificates.length === 0)
+    throw new CertificateError(
+      'no certificate found: the PEM file must hold a certificate (-----BEGIN CERTIFICATE-----) and its private key',
+    );
   const keyBlock = blocks.find((b) => b.label.endsWith('PRIVATE KEY'));
   if (keyBlock === undefined) {
-    throw new CertificateError('no private key found: append the private key (-----BEGIN PRIVATE KEY-----) to the certificate in the PEM file');
+    throw new CertificateError(
+      'no private key found: append the private key (-----BEGIN PRIVATE KEY-----) to the certificate in the PEM file',
+    );
   }
   return { certificates, key: parsePemKey(keyBlock.text, password) };
 }
@@ -63,9 +75,13 @@ function parsePemKey(pem: string, password: string | undefined): KeyObject {
     throw new CertificateError('the private key is encrypted and no password is set');
   }
   try {
-    return createPrivateKey(encrypted ? { key: pem, format: 'pem', passphrase: password } : { key: pem, format: 'pem' });
+    return createPrivateKey(
+      encrypted ? { key: pem, format: 'pem', passphrase: password } : { key: pem, format: 'pem' },
+    );
   } catch {
-    throw new CertificateError(encrypted ? 'cannot decrypt the private key: wrong password?' : 'the private key is not valid');
+    throw new CertificateError(
+      encrypted ? 'cannot decrypt the private key: wrong password?' : 'the private key is not valid',
+    );
   }
 }
 
@@ -73,14 +89,18 @@ function parsePemKey(pem: string, password: string | undefined): KeyObject {
 function pickCertificate(material: CertificateMaterial): X509Certificate {
   const { key, certificates } = material;
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new CertificateError(`the private key is ${String(key.asymmetricKeyType).toUpperCase()}; the identity platform needs an RSA key`);
+    throw new CertificateError(
+      `the private key is ${String(key.asymmetricKeyType).toUpperCase()}; the identity platform needs an RSA key`,
+    );
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS) throw new CertificateError(`the RSA key has ${bits} bits; use at least ${MIN_RSA_BITS}`);
   const matching = certificates.find((certificate) => certificate.checkPrivateKey(key));
   if (matching === undefined) {
     const subject = certificates[0]!.subject.replaceAll('\n', ', ');
-    throw new CertificateError(`the private key does not match the certificate ${subject}: use the key the certificate was made with`);
+    throw new CertificateError(
+      `the private key does not match the certificate ${subject}: use the key the certificate was made with`,
+    );
   }
   return matching;
 }

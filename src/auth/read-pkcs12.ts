@@ -9,14 +9,21 @@ import { CertificateError, type CertificateMaterial } from './client-certificate
  */
 export function readPkcs12(bytes: Uint8Array, password: string | undefined): CertificateMaterial {
   const pfx = openPkcs12(bytes, password ?? '');
-  const keys = [forge.pki.oids.pkcs8ShroudedKeyBag, forge.pki.oids.keyBag].flatMap((type) => pfx.getBags({ bagType: type })[type] ?? []);
+  const keys = [forge.pki.oids.pkcs8ShroudedKeyBag, forge.pki.oids.keyBag].flatMap(
+    (type) => pfx.getBags({ bagType: type })[type] ?? [],
+  );
   const certificateBags = pfx.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
   const certificates = certificateBags.flatMap((bag) => (bag.cert ? [toX509(bag.cert)] : []));
   if (certificates.length === 0) {
-    throw new CertificateError(certificateBags.length === 0 ? 'the PKCS#12 file holds no certificate' : 'the certificate of the PKCS#12 file is not RSA; the identity platform needs an RSA key');
+    throw new CertificateError(
+      certificateBags.length === 0
+        ? 'the PKCS#12 file holds no certificate'
+        : 'the certificate of the PKCS#12 file is not RSA; the identity platform needs an RSA key',
+    );
   }
   const key = keys.find((bag) => bag.key !== undefined)?.key;
-  if (key === undefined) throw new CertificateError('the PKCS#12 file holds no private key: export it with its private key');
+  if (key === undefined)
+    throw new CertificateError('the PKCS#12 file holds no private key: export it with its private key');
   return { certificates, key: createPrivateKey(forge.pki.privateKeyToPem(key)) };
 }
 
@@ -32,7 +39,11 @@ function openPkcs12(bytes: Uint8Array, password: string): forge.pkcs12.Pkcs12Pfx
   } catch (error) {
     const message = error instanceof Error ? error.message : '';
     if (/mac could not be verified|invalid password/i.test(message)) {
-      throw new CertificateError(password === '' ? 'the PKCS#12 file is protected by a password and none is set' : 'cannot open the PKCS#12 file: wrong password?');
+      throw new CertificateError(
+        password === ''
+          ? 'the PKCS#12 file is protected by a password and none is set'
+          : 'cannot open the PKCS#12 file: wrong password?',
+      );
     }
     throw new CertificateError('cannot read the PKCS#12 file: only RSA certificates and keys are supported');
   }

@@ -18,7 +18,8 @@ export async function readTokenFile(path: string): Promise<string> {
     throw unreadable(path, error);
   }
   try {
-    if (!(await handle.stat()).isFile()) throw new M365Error('CONFIG_INVALID', `the federated token file ${path} is not a regular file: refused`);
+    if (!(await handle.stat()).isFile())
+      throw new M365Error('CONFIG_INVALID', `the federated token file ${path} is not a regular file: refused`);
     const buffer = new Uint8Array(MAX_TOKEN_FILE_BYTES + 1);
     let length = 0;
     while (length < buffer.byteLength) {
@@ -27,7 +28,10 @@ export async function readTokenFile(path: string): Promise<string> {
       length += bytesRead;
     }
     if (length > MAX_TOKEN_FILE_BYTES) {
-      throw new M365Error('CONFIG_INVALID', `the federated token file ${path} is larger than ${MAX_TOKEN_FILE_BYTES} bytes: not a token, refused`);
+      throw new M365Error(
+        'CONFIG_INVALID',
+        `the federated token file ${path} is larger than ${MAX_TOKEN_FILE_BYTES} bytes: not a token, refused`,
+      );
     }
     return new TextDecoder().decode(buffer.subarray(0, length));
   } catch (error) {
@@ -39,5 +43,9 @@ export async function readTokenFile(path: string): Promise<string> {
 
 function unreadable(path: string, error: unknown): M365Error {
   const code = (error as { code?: unknown }).code;
-  return new M365Error('CONFIG_INVALID', `cannot read the federated token file ${path}: ${typeof code === 'string' ? code : 'read failed'}`, { cause: error });
+  return new M365Error(
+    'CONFIG_INVALID',
+    `cannot read the federated token file ${path}: ${typeof code === 'string' ? code : 'read failed'}`,
+    { cause: error },
+  );
 }

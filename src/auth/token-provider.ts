@@ -77,7 +77,11 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
         tenantId: options.tenantId,
         clientId: options.clientId,
         createClientAuth: (tokenEndpoint) =>
-          createClientAuth(options.credential, { tokenEndpoint, clock: options.clock, readTokenFile: options.readTokenFile }),
+          createClientAuth(options.credential, {
+            tokenEndpoint,
+            clock: options.clock,
+            readTokenFile: options.readTokenFile,
+          }),
         fetch: loginFetch,
         timeoutMs: options.timeoutMs,
       });

@@ -39,14 +39,22 @@ export function resolveCheckCredential(args: CredentialArguments): ClientCredent
   const fromArgs = given[0];
   const kind = fromArgs ?? KINDS.find((candidate) => nonEmpty(args.env[candidate.variable]) !== undefined);
   if (kind === undefined) {
-    throw new M365Error('CONFIG_INVALID', 'Need to specify --client-secret option (or --certificate, or --federated-token-file).');
+    throw new M365Error(
+      'CONFIG_INVALID',
+      'Need to specify --client-secret option (or --certificate, or --federated-token-file).',
+    );
   }
   const text = (fromArgs ? args.value(kind.option) : args.env[kind.variable])!.trim();
   const password = fromArgs ? args.value('certificate-password') : args.env[AZURE.certificatePassword];
   const origin = fromArgs ? `--${kind.option}` : kind.variable;
-  if (kind.option === 'client-secret') return { kind: 'secret', secret: new Secret(fromArgs ? args.value(kind.option)! : text) };
+  if (kind.option === 'client-secret')
+    return { kind: 'secret', secret: new Secret(fromArgs ? args.value(kind.option)! : text) };
   if (kind.option === 'federated-token-file') return { kind: 'federated', tokenFile: resolve(text) };
-  return { kind: 'certificate', certificate: readCertificate(resolve(text), password, origin, args), algorithm: 'PS256' };
+  return {
+    kind: 'certificate',
+    certificate: readCertificate(resolve(text), password, origin, args),
+    algorithm: 'PS256',
+  };
 }
 
 function readCertificate(path: string, password: string | undefined, origin: string, args: CredentialArguments) {

@@ -23,21 +23,24 @@ export function resolveCheckEndpoints(args: EndpointArguments): { cloud: CloudNa
   const implied = authority === undefined ? undefined : cloudOfAuthorityHost(authority);
   const cloud = args.cloud === undefined || args.cloud === '' ? (implied ?? 'global') : parseCloud(args.cloud);
   const hosts = CLOUD_ENDPOINTS[cloud];
-  const login = nonEmpty(args.login) === undefined && authority !== undefined
-    ? parseEndpoint(AZURE.authorityHost, authority, `${AZURE.authorityHost} must be an http(s) URL`)
-    : parseEndpoint('--login-endpoint', nonEmpty(args.login) ?? hosts.login);
+  const login =
+    nonEmpty(args.login) === undefined && authority !== undefined
+      ? parseEndpoint(AZURE.authorityHost, authority, `${AZURE.authorityHost} must be an http(s) URL`)
+      : parseEndpoint('--login-endpoint', nonEmpty(args.login) ?? hosts.login);
   return { cloud, endpoints: { login, graph: parseEndpoint('--graph-endpoint', nonEmpty(args.graph) ?? hosts.graph) } };
 }
 
 function parseCloud(text: string): CloudName {
   const cloud = CLOUD_NAMES.find((name) => name === text);
-  if (cloud === undefined) throw new M365Error('CONFIG_INVALID', `Unknown --cloud=${text} (supported: ${CLOUD_NAMES.join(', ')})`);
+  if (cloud === undefined)
+    throw new M365Error('CONFIG_INVALID', `Unknown --cloud=${text} (supported: ${CLOUD_NAMES.join(', ')})`);
   return cloud;
 }
 
 function parseEndpoint(name: string, raw: string, message = `${name} must be an http(s) URL, got '${raw}'`): string {
   const url = URL.parse(raw);
-  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new M365Error('CONFIG_INVALID', message);
+  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw new M365Error('CONFIG_INVALID', message);
   return raw.replace(/\/+$/, '');
 }
 
@@ -46,7 +49,10 @@ export function parseProxyUrl(raw: string | undefined): Secret | undefined {
   if (raw === undefined || raw === '') return undefined;
   const url = URL.parse(raw);
   if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
-    throw new M365Error('CONFIG_INVALID', `--proxyurl must be an http:// or https:// URL such as http://proxy:3128, got '${hideUrlCredentials(raw)}'`);
+    throw new M365Error(
+      'CONFIG_INVALID',
+      `--proxyurl must be an http:// or https:// URL such as http://proxy:3128, got '${hideUrlCredentials(raw)}'`,
+    );
   }
   return new Secret(raw);
 }

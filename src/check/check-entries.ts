@@ -65,5 +65,10 @@ function createEntry(service: Service, issue: Issue | undefined): CheckEntry {
     startDateTime: issue?.startDateTime ?? NO_ISSUE,
     title: issue?.title ?? NO_ISSUE,
   };
-  return { serviceName: service.name, status: service.rawStatus, issue: shown, variables: buildEntryVariables(service, issue) };
+  return {
+    serviceName: service.name,
+    status: service.rawStatus,
+    issue: shown,
+    variables: buildEntryVariables(service, issue),
+  };
 }

@@ -145,7 +145,12 @@ export function parseCheckCommand(
     clientId,
     credential,
     clientSecret: credential.kind === 'secret' ? credential.secret : undefined,
-    ...resolveCheckEndpoints({ cloud: value('cloud'), login: value('login-endpoint'), graph: value('graph-endpoint'), env }),
+    ...resolveCheckEndpoints({
+      cloud: value('cloud'),
+      login: value('login-endpoint'),
+      graph: value('graph-endpoint'),
+      env,
+    }),
     proxy: parseProxyUrl(value('proxyurl')),
     timeoutMs: parseTimeout(value('timeout')),
     filters: parseFilters(parsed),
@@ -187,7 +192,10 @@ function required(parsed: ParsedArgv, name: string, fallback: string | undefined
 
 function checkPlugin(plugin: string | undefined): void {
   if (plugin === undefined || plugin === CENTREON_PLUGIN) return;
-  throw new M365Error('CONFIG_INVALID', `Unsupported --plugin=${plugin}: this command implements ${CENTREON_PLUGIN} only`);
+  throw new M365Error(
+    'CONFIG_INVALID',
+    `Unsupported --plugin=${plugin}: this command implements ${CENTREON_PLUGIN} only`,
+  );
 }
 
 function parseMode(mode: string): CheckMode {
@@ -204,7 +212,10 @@ function parseTimeout(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_TIMEOUT_SECONDS * 1000;
   const seconds = Number(raw);
   if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(seconds > 0) || seconds > MAX_TIMEOUT_SECONDS) {
-    throw new M365Error('CONFIG_INVALID', `--timeout must be a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS}, got '${raw}'`);
+    throw new M365Error(
+      'CONFIG_INVALID',
+      `--timeout must be a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS}, got '${raw}'`,
+    );
   }
   return Math.round(seconds * 1000);
 }

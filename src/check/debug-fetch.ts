@@ -44,7 +44,9 @@ function createTranscript(options: DebugFetchOptions) {
   const printBody = (marker: string, body: string, type: string | null): void => {
     if (body === '') return;
     const shown = showBody(body, type);
-    print(`${marker} ${shown.length > maxBodyChars ? `${shown.slice(0, maxBodyChars)}… (${body.length} characters)` : shown}`);
+    print(
+      `${marker} ${shown.length > maxBodyChars ? `${shown.slice(0, maxBodyChars)}… (${body.length} characters)` : shown}`,
+    );
   };
   return {
     print,
@@ -91,7 +93,7 @@ async function readShown(response: Response, limit: number): Promise<string> {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = '';
-  for (let size = 0; size < limit; ) {
+  for (let size = 0; size < limit;) {
     const { done, value } = await reader.read();
     if (done) return text + decoder.decode();
     text += decoder.decode(value.byteLength > limit - size ? value.subarray(0, limit - size) : value, { stream: true });

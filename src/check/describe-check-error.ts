@@ -31,9 +31,10 @@ const PREFIXES: Readonly<Partial<Record<ErrorCode, string>>> = Object.freeze({
 export function describeCheckError(error: unknown, timeoutMs: number): string {
   const mapped = toM365Error(error);
   const { code } = mapped;
-  const message = mapped.message.startsWith('still') && mapped.cause instanceof M365Error
-    ? `${mapped.message} (last answer: ${mapped.cause.message})`
-    : mapped.message;
+  const message =
+    mapped.message.startsWith('still') && mapped.cause instanceof M365Error
+      ? `${mapped.message} (last answer: ${mapped.cause.message})`
+      : mapped.message;
   if (code === 'GRAPH_BAD_RESPONSE' && message.startsWith('Cannot decode json response')) return message;
   if (code === 'GRAPH_THROTTLED') {
     return `Graph endpoint API ${message.startsWith('still') ? message : `still throttled after retries: ${message}`}`;

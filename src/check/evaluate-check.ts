@@ -10,9 +10,18 @@ import { evaluateState, type StatusRules } from './status-rules.ts';
  * Turns the services of a snapshot into what the plugin prints: entries (Graph language) or services with
  * features (legacy language), each with the state the status expressions give it. Pure.
  */
-export function evaluateCheck(services: readonly Service[], customMode: CustomMode, filters: EntryFilters, rules: StatusRules): PluginResult {
+export function evaluateCheck(
+  services: readonly Service[],
+  customMode: CustomMode,
+  filters: EntryFilters,
+  rules: StatusRules,
+): PluginResult {
   if (customMode === 'managementapi') {
-    const evaluateRow = (row: LegacyRow): EvaluatedLegacyRow => ({ name: row.name, status: row.status, state: evaluateState(rules, row.variables) });
+    const evaluateRow = (row: LegacyRow): EvaluatedLegacyRow => ({
+      name: row.name,
+      status: row.status,
+      state: evaluateState(rules, row.variables),
+    });
     return {
       kind: 'legacy',
       services: buildLegacyServices(services, filters).map((service) => ({

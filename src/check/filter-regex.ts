@@ -16,16 +16,29 @@ export interface FilterRegex {
  */
 export function compileFilterRegex(option: string, pattern: string | undefined): FilterRegex | undefined {
   if (pattern === undefined || pattern === '') return undefined;
-  const compiled = compilePerlRegex(pattern, '', {
-    invalid: (index, detail) => new M365Error('CONFIG_INVALID', `--${option}: invalid regular expression at position ${index + 1}: ${detail}`),
-    unsupported: (index, construct) =>
-      new M365Error('CONFIG_INVALID', `--${option}: ${construct} at position ${index + 1} is not supported (linear-time matching)`),
-  }, false);
+  const compiled = compilePerlRegex(
+    pattern,
+    '',
+    {
+      invalid: (index, detail) =>
+        new M365Error('CONFIG_INVALID', `--${option}: invalid regular expression at position ${index + 1}: ${detail}`),
+      unsupported: (index, construct) =>
+        new M365Error(
+          'CONFIG_INVALID',
+          `--${option}: ${construct} at position ${index + 1} is not supported (linear-time matching)`,
+        ),
+    },
+    false,
+  );
   return Object.freeze({ source: pattern, test: (value: string) => testRegex(compiled, value) });
 }
 
 /** Whether a value passes an include/exclude pair of filters (absent filters let everything through). */
-export function passesFilters(value: string, include: FilterRegex | undefined, exclude: FilterRegex | undefined): boolean {
+export function passesFilters(
+  value: string,
+  include: FilterRegex | undefined,
+  exclude: FilterRegex | undefined,
+): boolean {
   if (include !== undefined && !include.test(value)) return false;
   return exclude === undefined || !exclude.test(value);
 }

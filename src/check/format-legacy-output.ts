@@ -37,16 +37,28 @@ const INDENT = '    ';
  * - problems: `CRITICAL: Service 'X' Status is 'S' - Feature 'F' Status is 'S'`, or `Service 'X' Feature 'F' …`
  *   when only the feature has one.
  */
-export function formatLegacyOutput(services: readonly EvaluatedLegacyService[], options: PluginOutputOptions): PluginOutput {
+export function formatLegacyOutput(
+  services: readonly EvaluatedLegacyService[],
+  options: PluginOutputOptions,
+): PluginOutput {
   if (services.length === 0) return formatUnknown(NO_SERVICES_FOUND);
   const short = createShortOutput();
   const long: string[] = [];
   const several = services.length !== 1;
   if (several) short.add(HEALTH_OK, 'All services status are ok');
   for (const service of services) addService(service, several, short, long);
-  const states = services.flatMap((service) => [service.service.state, ...service.features.map((feature) => feature.state)]);
+  const states = services.flatMap((service) => [
+    service.service.state,
+    ...service.features.map((feature) => feature.state),
+  ]);
   const state = worstState(states);
-  const first = short.groups(state).map((group) => `${group} `).join('') + '|' + (options.perfdata ? ` ${formatStateCounts(states)}` : '');
+  const first =
+    short
+      .groups(state)
+      .map((group) => `${group} `)
+      .join('') +
+    '|' +
+    (options.perfdata ? ` ${formatStateCounts(states)}` : '');
   return { text: [first, ...(options.verbose ? long : [])].join('\n') + '\n', exitCode: state };
 }
 

@@ -3,7 +3,11 @@ import type { EntryFilters } from './check-options.ts';
 import { passesFilters, type FilterRegex } from './filter-regex.ts';
 
 /** The services `list-services` shows: `--filter-name` and the service-name filters applied, sorted by id. */
-export function selectListedServices(services: readonly Service[], filterName: FilterRegex | undefined, filters: EntryFilters): Service[] {
+export function selectListedServices(
+  services: readonly Service[],
+  filterName: FilterRegex | undefined,
+  filters: EntryFilters,
+): Service[] {
   return services
     .filter((service) => filterName === undefined || filterName.test(service.name))
     .filter((service) => passesFilters(service.name, filters.includeServiceName, filters.excludeServiceName))
@@ -18,6 +22,10 @@ export function formatServiceList(services: readonly Service[]): string {
 
 /** The same listing as JSON: an array of `{service_id, service_name, status}`. Pure. */
 export function formatServiceListJson(services: readonly Service[]): string {
-  const rows = services.map((service) => ({ service_id: service.id, service_name: service.name, status: service.rawStatus }));
+  const rows = services.map((service) => ({
+    service_id: service.id,
+    service_name: service.name,
+    status: service.rawStatus,
+  }));
   return `${JSON.stringify(rows, null, 2)}\n`;
 }

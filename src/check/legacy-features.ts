@@ -22,8 +22,16 @@ const NORMAL = displayStatus('serviceOperational', 'serviceOperational');
 
 /** The variables of a legacy row: the service's, and the feature's with the worst of its issues. */
 export const LEGACY_VARIABLE_NAMES: readonly string[] = Object.freeze([
-  'status', 'service_name', 'service_id', 'feature_name', 'feature_group',
-  'classification', 'issue_title', 'issue_startDateTime', 'issue_id', 'issue_status',
+  'status',
+  'service_name',
+  'service_id',
+  'feature_name',
+  'feature_group',
+  'classification',
+  'issue_title',
+  'issue_startDateTime',
+  'issue_id',
+  'issue_status',
 ]);
 
 /**
@@ -32,7 +40,9 @@ export const LEGACY_VARIABLE_NAMES: readonly string[] = Object.freeze([
  * issues (`Normal service` when none), filtered by `--filter-feature-name` and sorted by name.
  */
 export function buildLegacyServices(services: readonly Service[], filters: EntryFilters): LegacyService[] {
-  return services.filter((service) => passesServiceName(service, filters)).map((service) => buildLegacyService(service, filters));
+  return services
+    .filter((service) => passesServiceName(service, filters))
+    .map((service) => buildLegacyService(service, filters));
 }
 
 function buildLegacyService(service: Service, filters: EntryFilters): LegacyService {
@@ -44,7 +54,11 @@ function buildLegacyService(service: Service, filters: EntryFilters): LegacyServ
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((name) => buildFeatureRow(name, issues, common));
   return {
-    service: { name: service.name, status, variables: Object.freeze({ ...common, status, feature_name: '', feature_group: '' }) },
+    service: {
+      name: service.name,
+      status,
+      variables: Object.freeze({ ...common, status, feature_name: '', feature_group: '' }),
+    },
     features,
   };
 }
@@ -52,12 +66,19 @@ function buildLegacyService(service: Service, filters: EntryFilters): LegacyServ
 function buildFeatureRow(name: string, issues: readonly Issue[], common: Record<string, string>): LegacyRow {
   const worst = worstIssue(issuesOfGroup(issues, name));
   const status = worst === undefined ? NORMAL : displayStatus(worst.status, worst.rawStatus);
-  const issueVariables: Record<string, string> = worst === undefined ? {} : {
-    classification: worst.classification,
-    issue_id: worst.id,
-    issue_title: worst.title,
-    issue_status: worst.rawStatus,
-    issue_startDateTime: worst.startDateTime ?? '-',
+  const issueVariables: Record<string, string> =
+    worst === undefined
+      ? {}
+      : {
+          classification: worst.classification,
+          issue_id: worst.id,
+          issue_title: worst.title,
+          issue_status: worst.rawStatus,
+          issue_startDateTime: worst.startDateTime ?? '-',
+        };
+  return {
+    name,
+    status,
+    variables: Object.freeze({ ...common, ...issueVariables, status, feature_name: name, feature_group: name }),
   };
-  return { name, status, variables: Object.freeze({ ...common, ...issueVariables, status, feature_name: name, feature_group: name }) };
 }

@@ -52,7 +52,9 @@ export function createShortOutput(): ShortOutput {
     },
     groups(globalState) {
       if (globalState === HEALTH_OK) return [`OK: ${messages.get(HEALTH_OK) ?? ''}`];
-      return PROBLEM_ORDER.filter((state) => messages.has(state)).map((state) => `${STATE_LABELS[state]}: ${messages.get(state)}`);
+      return PROBLEM_ORDER.filter((state) => messages.has(state)).map(
+        (state) => `${STATE_LABELS[state]}: ${messages.get(state)}`,
+      );
     },
   };
 }
@@ -60,7 +62,9 @@ export function createShortOutput(): ShortOutput {
 /** Performance data counting entries per state: `'ok'=3;;;0; 'warning'=0;;;0; …`. */
 export function formatStateCounts(states: readonly Health[]): string {
   const order: readonly Health[] = [HEALTH_OK, HEALTH_WARNING, HEALTH_CRITICAL, HEALTH_UNKNOWN];
-  return order.map((state) => `'${STATE_LABELS[state].toLowerCase()}'=${states.filter((s) => s === state).length};;;0;`).join(' ');
+  return order
+    .map((state) => `'${STATE_LABELS[state].toLowerCase()}'=${states.filter((s) => s === state).length};;;0;`)
+    .join(' ');
 }
 
 /** How bad each state is for the global result: CRITICAL > UNKNOWN > WARNING > OK (the plugin convention). */

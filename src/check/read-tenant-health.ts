@@ -37,7 +37,8 @@ const MAX_RETRIES = 30;
  * proxy variables. Rejects with an {@link M365Error}.
  */
 export async function readTenantHealth(options: CheckOptions, runtime: CheckRuntime): Promise<Snapshot> {
-  const http = runtime.fetch === undefined ? createHttpClient({ env: runtime.env, proxy: options.proxy?.reveal() }) : undefined;
+  const http =
+    runtime.fetch === undefined ? createHttpClient({ env: runtime.env, proxy: options.proxy?.reveal() }) : undefined;
   try {
     return await readThrough(options, runtime, runtime.fetch ?? http!.fetch);
   } finally {
@@ -45,15 +46,28 @@ export async function readTenantHealth(options: CheckOptions, runtime: CheckRunt
   }
 }
 
-async function readThrough(options: CheckOptions, runtime: CheckRuntime, network: typeof globalThis.fetch): Promise<Snapshot> {
+async function readThrough(
+  options: CheckOptions,
+  runtime: CheckRuntime,
+  network: typeof globalThis.fetch,
+): Promise<Snapshot> {
   const secrets = options.clientSecret === undefined ? [] : [options.clientSecret.reveal()];
-  const fetch = options.debug ? createDebugFetch({ fetch: network, write: runtime.debug, secrets, clock: runtime.clock }) : network;
+  const fetch = options.debug
+    ? createDebugFetch({ fetch: network, write: runtime.debug, secrets, clock: runtime.clock })
+    : network;
   const tokens = await createTokens(options, runtime, fetch);
   const timeout = AbortSignal.timeout(timerDelay(options.timeoutMs));
   const signal = runtime.signal === undefined ? timeout : AbortSignal.any([timeout, runtime.signal]);
   try {
     const reading = fetchServiceHealth(
-      { graphUrl: options.endpoints.graph, tokens, get: getThroughFetch(fetch), clock: runtime.clock, sleep: runtime.sleep, maxRetries: MAX_RETRIES },
+      {
+        graphUrl: options.endpoints.graph,
+        tokens,
+        get: getThroughFetch(fetch),
+        clock: runtime.clock,
+        sleep: runtime.sleep,
+        maxRetries: MAX_RETRIES,
+      },
       { deadline: runtime.clock() + options.timeoutMs, signal },
     );
     // The token request does not take the signal: the race keeps --timeout a bound on the whole run.
@@ -65,7 +79,11 @@ async function readThrough(options: CheckOptions, runtime: CheckRuntime, network
   }
 }
 
-async function createTokens(options: CheckOptions, runtime: CheckRuntime, fetch: typeof globalThis.fetch): Promise<TokenProvider> {
+async function createTokens(
+  options: CheckOptions,
+  runtime: CheckRuntime,
+  fetch: typeof globalThis.fetch,
+): Promise<TokenProvider> {
   const inner = createEntraTokenProvider({
     tenantId: options.tenantId,
     clientId: options.clientId,
@@ -75,13 +93,23 @@ async function createTokens(options: CheckOptions, runtime: CheckRuntime, fetch:
     clock: runtime.clock,
     timeoutMs: options.timeoutMs,
   });
-  const dir = await resolveStatefileDir({ given: options.statefileDir, env: runtime.env, cwd: runtime.cwd, shared: runtime.sharedStatefileDirs });
+  const dir = await resolveStatefileDir({
+    given: options.statefileDir,
+    env: runtime.env,
+    cwd: runtime.cwd,
+    shared: runtime.sharedStatefileDirs,
+  });
   if (options.debug) runtime.debug(dir === undefined ? '* no token cache directory' : `* token cache directory ${dir}`);
   if (dir === undefined) return inner;
   return createTokenFileCache({
     inner,
     dir,
-    identity: { tenantId: options.tenantId, clientId: options.clientId, loginEndpoint: options.endpoints.login, graphEndpoint: options.endpoints.graph },
+    identity: {
+      tenantId: options.tenantId,
+      clientId: options.clientId,
+      loginEndpoint: options.endpoints.login,
+      graphEndpoint: options.endpoints.graph,
+    },
     secret: cacheKeyOf(options.credential),
     clock: runtime.clock,
     onProblem: (message) => {

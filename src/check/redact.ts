@@ -13,7 +13,12 @@ const SENSITIVE_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Headers whose values are credentials; `authorization` keeps its scheme (`Bearer [redacted]`). */
-const SENSITIVE_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
+const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+]);
 
 /** Something shaped like a JWT (three base64url parts starting with `eyJ`). */
 const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]*/g;
@@ -62,7 +67,9 @@ export function scrubText(text: string, secrets: Iterable<string>): string {
 export function findTokens(text: string): string[] {
   try {
     const parsed = JSON.parse(text) as Record<string, unknown>;
-    return ['access_token', 'refresh_token', 'id_token'].map((key) => parsed[key]).filter((v): v is string => typeof v === 'string');
+    return ['access_token', 'refresh_token', 'id_token']
+      .map((key) => parsed[key])
+      .filter((v): v is string => typeof v === 'string');
   } catch {
     return [];
   }

@@ -97,7 +97,11 @@ export function createTokenFileCache(options: TokenFileCacheOptions): TokenProvi
   };
 }
 
-async function readCacheFile(path: string, secret: Secret, problem: (message: string) => void): Promise<AccessToken | undefined> {
+async function readCacheFile(
+  path: string,
+  secret: Secret,
+  problem: (message: string) => void,
+): Promise<AccessToken | undefined> {
   let text: string;
   try {
     if (((await stat(path)).mode & 0o077) !== 0) {
@@ -120,8 +124,12 @@ async function readCacheFile(path: string, secret: Secret, problem: (message: st
 function parseCacheFile(text: string): CacheFile | undefined {
   try {
     const parsed = JSON.parse(text) as Partial<CacheFile>;
-    const valid = parsed.version === 1 && typeof parsed.accessToken === 'string' && typeof parsed.expiresAt === 'number'
-      && typeof parsed.secretSalt === 'string' && typeof parsed.secretSha256 === 'string';
+    const valid =
+      parsed.version === 1 &&
+      typeof parsed.accessToken === 'string' &&
+      typeof parsed.expiresAt === 'number' &&
+      typeof parsed.secretSalt === 'string' &&
+      typeof parsed.secretSha256 === 'string';
     return valid ? (parsed as CacheFile) : undefined;
   } catch {
     return undefined;
@@ -131,7 +139,13 @@ function parseCacheFile(text: string): CacheFile | undefined {
 async function writeCacheFile(dir: string, path: string, token: AccessToken, secret: Secret): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const secretSalt = randomBytes(16).toString('hex');
-  const file: CacheFile = { version: 1, accessToken: token.value, expiresAt: token.expiresAt, secretSalt, secretSha256: hashSecret(secretSalt, secret) };
+  const file: CacheFile = {
+    version: 1,
+    accessToken: token.value,
+    expiresAt: token.expiresAt,
+    secretSalt,
+    secretSha256: hashSecret(secretSalt, secret),
+  };
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await writeFile(temporary, JSON.stringify(file), { mode: 0o600, flag: 'wx' });

@@ -13,7 +13,11 @@ export function knownVariables(customMode: CustomMode): readonly string[] {
  * and so does this check, so a typo makes a threshold that never matches. The run goes on; this only says so.
  */
 export function warnUnknownVariables(rules: StatusRules, known: readonly string[]): string[] {
-  const options = [['critical-status', rules.critical], ['warning-status', rules.warning], ['unknown-status', rules.unknown]] as const;
+  const options = [
+    ['critical-status', rules.critical],
+    ['warning-status', rules.warning],
+    ['unknown-status', rules.unknown],
+  ] as const;
   const list = known.map((name) => `%{${name}}`).join(', ');
   return options.flatMap(([option, rule]) => {
     const unknown = rule.variables.filter((name) => !known.includes(name));

@@ -24,7 +24,12 @@ export const listServicesCommand: Command = (argv, io) => runPluginCommand(argv,
  * Runs `check` or `list-services` (or whatever `--mode` says). Every failure is one `UNKNOWN: …` line on
  * stdout and exit status 3, as a monitoring plugin must.
  */
-export async function runPluginCommand(argv: readonly string[], io: CliIo, defaultMode: CheckMode, seams: CheckSeams = {}): Promise<number> {
+export async function runPluginCommand(
+  argv: readonly string[],
+  io: CliIo,
+  defaultMode: CheckMode,
+  seams: CheckSeams = {},
+): Promise<number> {
   let options: CheckOptions;
   try {
     const parsed = parseCheckCommand(argv, defaultMode, io.env);
@@ -38,7 +43,9 @@ export async function runPluginCommand(argv: readonly string[], io: CliIo, defau
   }
   const runtime = createRuntime(io, seams);
   try {
-    return options.mode === 'list-services' ? await listServices(options, runtime, io) : await checkServices(options, runtime, io);
+    return options.mode === 'list-services'
+      ? await listServices(options, runtime, io)
+      : await checkServices(options, runtime, io);
   } catch (error) {
     return print(io, formatUnknown(describeCheckError(error, options.timeoutMs)));
   }
@@ -50,7 +57,10 @@ async function checkServices(options: CheckOptions, runtime: CheckRuntime, io: C
   const snapshot = await readTenantHealth(options, runtime);
   const result = evaluateCheck(snapshot.services, options.customMode, options.filters, rules);
   // Like Centreon, --debug also shows the long output.
-  return print(io, formatPluginOutput(result, { verbose: options.verbose || options.debug, perfdata: options.perfdata }));
+  return print(
+    io,
+    formatPluginOutput(result, { verbose: options.verbose || options.debug, perfdata: options.perfdata }),
+  );
 }
 
 async function listServices(options: CheckOptions, runtime: CheckRuntime, io: CliIo): Promise<number> {

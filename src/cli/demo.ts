@@ -52,7 +52,8 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
       },
     }));
     intervalMs = values.interval === undefined ? DEMO_INTERVAL_MS : (parseDuration(values.interval) ?? Number.NaN);
-    if (!(intervalMs >= 1000)) throw new Error(`--interval must be a duration of at least 1s, like 5s, got '${values.interval}'`);
+    if (!(intervalMs >= 1000))
+      throw new Error(`--interval must be a duration of at least 1s, like 5s, got '${values.interval}'`);
     port = parsePort(values.port, 0);
     statusPort = parsePort(values['status-port'], 0);
     log = createCliLog(io, values['log-level'] ?? 'warn', undefined);
@@ -62,11 +63,24 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
   const simulator = await runSimulatorFromFile(values.scenario ?? DEFAULT_SCENARIO_URL.pathname, { port });
   io.stdout(`${formatSimulatorBanner(simulator)}\n\n`);
   const exporter = demoExporter(values['otlp-endpoint'], values.protocol, intervalMs);
-  const config = buildDemoConfig({ simulatorUrl: simulator.url, scenario: simulator.scenario, intervalMs, exporter, statusPort });
+  const config = buildDemoConfig({
+    simulatorUrl: simulator.url,
+    scenario: simulator.scenario,
+    intervalMs,
+    exporter,
+    statusPort,
+  });
   const colour = !values['no-color'] && io.env.NO_COLOR === undefined && process.stdout.isTTY === true;
-  const where = values['otlp-endpoint'] ? `and to ${exporter.endpoint} over OTLP (${exporter.protocol})` : '(add --otlp-endpoint URL to send them to a collector too)';
-  io.stdout(`Agent polling ${config.tenants.length} tenants every ${intervalMs / 1000} s; gauges and events below ${where}. Ctrl-C stops.\n\n`);
-  const reader = new PeriodicExportingMetricReader({ exporter: new TerminalMetricExporter(io.stdout, colour), exportIntervalMillis: intervalMs });
+  const where = values['otlp-endpoint']
+    ? `and to ${exporter.endpoint} over OTLP (${exporter.protocol})`
+    : '(add --otlp-endpoint URL to send them to a collector too)';
+  io.stdout(
+    `Agent polling ${config.tenants.length} tenants every ${intervalMs / 1000} s; gauges and events below ${where}. Ctrl-C stops.\n\n`,
+  );
+  const reader = new PeriodicExportingMetricReader({
+    exporter: new TerminalMetricExporter(io.stdout, colour),
+    exportIntervalMillis: intervalMs,
+  });
   try {
     return await runAgent({
       config,

@@ -46,9 +46,19 @@ export interface ReloadingOptions {
 /** Reloads the configuration when its files change and on SIGHUP, until closed. */
 export function startReloading(options: ReloadingOptions): { close(): Promise<void> } {
   const { source, config, applyTenants, log } = options;
-  const reloader = new ConfigReloader({ config, sources: source.sources, digest: source.digest, load: source.load, applyTenants, log });
+  const reloader = new ConfigReloader({
+    config,
+    sources: source.sources,
+    digest: source.digest,
+    load: source.load,
+    applyTenants,
+    log,
+  });
   const unsubscribe = options.io.reloadRequested?.(() => void reloader.reload('SIGHUP'));
-  log.debug('watching the configuration', { files: source.sources.files.length, directories: source.sources.directories.length });
+  log.debug('watching the configuration', {
+    files: source.sources.files.length,
+    directories: source.sources.directories.length,
+  });
   return {
     async close() {
       unsubscribe?.();

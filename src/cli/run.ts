@@ -72,9 +72,14 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
       serviceName: config.serviceName,
       serviceVersion: VERSION,
       resource: config.resource,
-      spool: config.stateDir === undefined
-        ? undefined
-        : { dir: join(config.stateDir, 'spool'), maxBytes: config.spoolMaxBytes, onDrop: (count, reason) => recordDrop(count, reason) },
+      spool:
+        config.stateDir === undefined
+          ? undefined
+          : {
+              dir: join(config.stateDir, 'spool'),
+              maxBytes: config.spoolMaxBytes,
+              onDrop: (count, reason) => recordDrop(count, reason),
+            },
       log,
       ...options.sinks,
     });
@@ -89,8 +94,13 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   agent = assembled.agent;
   if (options.once) return runOnce(agent, telemetry, io, stop);
   agent.start();
-  log.info('agent started', { version: VERSION, tenants: config.tenants.length, endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint });
-  const reloading = options.reload && startReloading({ source: options.reload, config, applyTenants: assembled.applyTenants, io, log });
+  log.info('agent started', {
+    version: VERSION,
+    tenants: config.tenants.length,
+    endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint,
+  });
+  const reloading =
+    options.reload && startReloading({ source: options.reload, config, applyTenants: assembled.applyTenants, io, log });
   const { signal, deadline } = await stop.asked;
   log.info('stopping', { signal });
   const halted = await deadline.within(Promise.all([reloading?.close(), agent.stop(), server?.close()]), HALT_MS);
@@ -146,7 +156,10 @@ async function runOnce(agent: Agent, telemetry: TelemetrySdk, io: CliIo, stop: S
  * Starts the status endpoint when the configuration asks for one (not for `--once`), before anything else holds a
  * resource: an address that cannot be listened on is a configuration error, told in one line.
  */
-async function openStatusServer(options: AgentRunOptions, statuses: () => readonly TenantStatus[]): Promise<StatusServer | undefined | 'failed'> {
+async function openStatusServer(
+  options: AgentRunOptions,
+  statuses: () => readonly TenantStatus[],
+): Promise<StatusServer | undefined | 'failed'> {
   const { config, log, io } = options;
   if (!config.server || options.once) return undefined;
   let server: StatusServer;
@@ -166,8 +179,14 @@ async function openStatusServer(options: AgentRunOptions, statuses: () => readon
 export function createCliLog(io: CliIo, level: string | undefined, format: string | undefined): Log {
   const chosen = (level ?? io.env.M365_HEALTH_LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(chosen)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
-  if (format !== undefined && format !== 'text' && format !== 'json') throw new Error('--log-format must be text or json');
-  return createLog({ level: chosen, format: format ?? 'text', write: (line) => io.stderr(`${line}\n`), clock: Date.now });
+  if (format !== undefined && format !== 'text' && format !== 'json')
+    throw new Error('--log-format must be text or json');
+  return createLog({
+    level: chosen,
+    format: format ?? 'text',
+    write: (line) => io.stderr(`${line}\n`),
+    clock: Date.now,
+  });
 }
 
 /**

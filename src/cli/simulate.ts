@@ -7,7 +7,8 @@ import { usageError } from './usage.ts';
 export function parsePort(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got '${text}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be an integer from 0 to 65535, got '${text}'`);
   return port;
 }
 
@@ -19,7 +20,11 @@ export async function simulateCommand(argv: readonly string[], io: CliIo): Promi
   try {
     const { values } = parseArgs({
       args: [...argv],
-      options: { scenario: { type: 'string', short: 's' }, host: { type: 'string' }, port: { type: 'string', short: 'p' } },
+      options: {
+        scenario: { type: 'string', short: 's' },
+        host: { type: 'string' },
+        port: { type: 'string', short: 'p' },
+      },
     });
     scenario = values.scenario ?? DEFAULT_SCENARIO_URL.pathname;
     host = values.host ?? '127.0.0.1';

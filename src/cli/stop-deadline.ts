@@ -14,8 +14,13 @@ export function startStopDeadline(boundMs: number, now: () => number): StopDeadl
     left,
     within(step, capMs = Number.POSITIVE_INFINITY) {
       let timer: NodeJS.Timeout | undefined;
-      const finished = step.then(() => true, () => true);
-      const cut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.min(capMs, left()))));
+      const finished = step.then(
+        () => true,
+        () => true,
+      );
+      const cut = new Promise<boolean>(
+        (resolve) => (timer = setTimeout(() => resolve(false), Math.min(capMs, left()))),
+      );
       return Promise.race([finished, cut]).finally(() => clearTimeout(timer));
     },
   };

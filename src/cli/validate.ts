@@ -7,7 +7,9 @@ import { usageError } from './usage.ts';
 export async function validateCommand(argv: readonly string[], io: CliIo): Promise<number> {
   let file: string | undefined;
   try {
-    ({ values: { config: file } } = parseArgs({ args: [...argv], options: { config: { type: 'string', short: 'c' } } }));
+    ({
+      values: { config: file },
+    } = parseArgs({ args: [...argv], options: { config: { type: 'string', short: 'c' } } }));
   } catch (error) {
     return usageError(io, error, 'validate');
   }

@@ -23,7 +23,13 @@ export interface BuildSources extends CertificateSources {
  * durations, identifiers, uniqueness. Sections are resolved in the order they are documented, which is also the
  * order of problems that have no line. Problems go to `sink`; the result is only meaningful when there are none.
  */
-export function buildConfig(value: unknown, env: Environment, file: string, sources: BuildSources, sink: ProblemSink): Config {
+export function buildConfig(
+  value: unknown,
+  env: Environment,
+  file: string,
+  sources: BuildSources,
+  sink: ProblemSink,
+): Config {
   const root = sectionOf(value);
   const exporter = withExporterTls(resolveExporter(root['exporter'], env, sink), root['exporter'], env, sources, sink);
   const defaults = resolveDefaults(root['defaults'], sink);
@@ -32,7 +38,21 @@ export function buildConfig(value: unknown, env: Environment, file: string, sour
   const { resource, serviceName } = resolveResource(root['resource'], env, sink);
   const metrics = resolveMetrics(root['metrics'], sink);
   const http = resolveHttp(root['http'], ['http'], NO_HTTP_SETTINGS, sources, sink);
-  const tenants = applyTenantTelemetry(resolveTenants(root['tenants'], defaults, { http, sources, env }, sink), root, sink);
+  const tenants = applyTenantTelemetry(
+    resolveTenants(root['tenants'], defaults, { http, sources, env }, sink),
+    root,
+    sink,
+  );
   const server = resolveServer(root['server'], 'server' in root, sink);
-  return { exporter, tenants, metrics, resource, serviceName, stateDir, spoolMaxBytes, ...(server ? { server } : {}), warnings: [] };
+  return {
+    exporter,
+    tenants,
+    metrics,
+    resource,
+    serviceName,
+    stateDir,
+    spoolMaxBytes,
+    ...(server ? { server } : {}),
+    warnings: [],
+  };
 }

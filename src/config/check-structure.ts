@@ -71,7 +71,10 @@ function typeMessage(error: ErrorObject): string {
     }
     return `must be a duration such as "30s" or "5m", not ${actual}`;
   }
-  const expected = [error.params['type']].flat().filter((t) => t !== 'null').map(jsonTypeToYaml);
+  const expected = [error.params['type']]
+    .flat()
+    .filter((t) => t !== 'null')
+    .map(jsonTypeToYaml);
   if (expected.length === 1 && expected[0] === 'boolean') return `must be true or false, not ${actual}`;
   return `must be a ${expected.join(' or a ')}, not ${actual}`;
 }

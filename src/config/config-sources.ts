@@ -33,7 +33,10 @@ const GLOB_MAGIC = /[*?[\]{}()!]/;
 export function singleFileSources(file: string): ConfigSources {
   const path = resolve(file);
   const directory = dirname(path);
-  return { files: [path], directories: [{ path: directory, recursive: false, patterns: [path, join(directory, '..data')] }] };
+  return {
+    files: [path],
+    directories: [{ path: directory, recursive: false, patterns: [path, join(directory, '..data')] }],
+  };
 }
 
 /**

@@ -99,7 +99,8 @@ function fromFile(
             sink,
           )
         : undefined,
-    federatedTokenFile: typeof tokenFile === 'string' && tokenFile !== '' ? absolute(tokenFile, sources.baseDir) : undefined,
+    federatedTokenFile:
+      typeof tokenFile === 'string' && tokenFile !== '' ? absolute(tokenFile, sources.baseDir) : undefined,
   };
 }
 

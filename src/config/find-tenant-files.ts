@@ -29,7 +29,9 @@ export function createFileLister(maxEntries = MAX_VISITED_ENTRIES): ListFiles {
     const exclude = (): boolean => ++visited > maxEntries;
     const found = globSync(pattern, { cwd: baseDir, withFileTypes: true, exclude });
     if (visited > maxEntries) throw Object.assign(new Error(walkLimitMessage(maxEntries)), { code: 'EWALKLIMIT' });
-    return found.filter((entry) => !entry.isDirectory()).map((entry) => resolve(baseDir, join(entry.parentPath, entry.name)));
+    return found
+      .filter((entry) => !entry.isDirectory())
+      .map((entry) => resolve(baseDir, join(entry.parentPath, entry.name)));
   };
 }
 
@@ -49,7 +51,11 @@ export interface TenantFileSearch {
 export function findTenantFiles(patterns: unknown, search: TenantFileSearch, sink: ProblemSink): string[] | undefined {
   if (!Array.isArray(patterns)) return [];
   if (patterns.length > MAX_TENANT_PATTERNS) {
-    reportProblem(sink, ['tenants_from'], `has ${patterns.length} patterns, more than the limit of ${MAX_TENANT_PATTERNS}`);
+    reportProblem(
+      sink,
+      ['tenants_from'],
+      `has ${patterns.length} patterns, more than the limit of ${MAX_TENANT_PATTERNS}`,
+    );
     return undefined;
   }
   const configFile = resolve(search.configFile);
@@ -72,7 +78,12 @@ export function findTenantFiles(patterns: unknown, search: TenantFileSearch, sin
 }
 
 /** The files `pattern` matches, or `undefined` after reporting why it cannot be matched. */
-function matchPattern(pattern: string, index: number, search: TenantFileSearch, sink: ProblemSink): string[] | undefined {
+function matchPattern(
+  pattern: string,
+  index: number,
+  search: TenantFileSearch,
+  sink: ProblemSink,
+): string[] | undefined {
   const excess = findPatternExcess(pattern);
   if (excess !== undefined) {
     reportProblem(sink, ['tenants_from', index], `${quoteValue(pattern)} ${excess}`);
@@ -82,7 +93,8 @@ function matchPattern(pattern: string, index: number, search: TenantFileSearch, 
     return search.listFiles(pattern, search.baseDir);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    const reason = code === 'EWALKLIMIT' ? (error as Error).message : typeof code === 'string' ? code : 'not a valid pattern';
+    const reason =
+      code === 'EWALKLIMIT' ? (error as Error).message : typeof code === 'string' ? code : 'not a valid pattern';
     reportProblem(sink, ['tenants_from', index], `${quoteValue(pattern)} cannot be matched: ${reason}`);
     return undefined;
   }

@@ -5,7 +5,6 @@ import type { ConfigProblem } from './types.ts';
  * is left out for problems at the root, the line and column for problems outside the file (environment variables).
  */
 export function formatProblem(problem: ConfigProblem): string {
-  const where =
-    problem.line === undefined ? problem.file : `${problem.file}:${problem.line}:${problem.column ?? 1}`;
+  const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}:${problem.column ?? 1}`;
   return problem.path === '' ? `${where}: ${problem.message}` : `${where}: ${problem.path}: ${problem.message}`;
 }

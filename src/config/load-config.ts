@@ -134,11 +134,18 @@ function parseInto(
   const merged = mergeTenantsFrom(expanded, { env, readFile, baseDir, configFile: sink.file, listFiles }, sink);
   const { value, files } = merged;
   checkStructure(value, sink);
-  const sources = { baseDir, readFile, readBytes: options.readBytes ?? readFileBoundedSync, now: options.now ?? Date.now() };
+  const sources = {
+    baseDir,
+    readFile,
+    readBytes: options.readBytes ?? readFileBoundedSync,
+    now: options.now ?? Date.now(),
+  };
   const config = buildConfig(value, env, sink.file, sources, sink);
   const problems = collectProblems(sink, files);
   if (problems.length > 0) return deepFreeze({ ok: false, problems, sources: merged.sources });
-  const warnings = [sink, ...files.map((file) => file.sink)].flatMap((each) => sortProblems(each.warnings)).map(formatProblem);
+  const warnings = [sink, ...files.map((file) => file.sink)]
+    .flatMap((each) => sortProblems(each.warnings))
+    .map(formatProblem);
   return deepFreeze({ ok: true, config: { ...config, warnings }, sources: merged.sources });
 }
 

@@ -34,7 +34,8 @@ function requireRegularFile(stats: Stats, path: string): void {
   if (stats.isDirectory()) throw codedError('EISDIR', `${path} is a directory`);
   if (!stats.isFile()) throw codedError('ENOTREG', `${path} is not a regular file`, { kind: describeFileType(stats) });
   const pseudo = findPseudoFilesystem(path);
-  if (pseudo !== undefined) throw codedError('ENOTREG', `${path} is a ${pseudo} file`, { kind: `a ${pseudo} pseudo file` });
+  if (pseudo !== undefined)
+    throw codedError('ENOTREG', `${path} is a ${pseudo} file`, { kind: `a ${pseudo} pseudo file` });
 }
 
 /**

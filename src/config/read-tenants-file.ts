@@ -46,6 +46,7 @@ export function readTenantsFile(file: string, sources: ExpandSources): TenantsFi
   const before = sink.problems.length;
   checkStructure(value, sink, TENANTS_FILE_SCHEMA);
   // A whole file that is one unexpandable reference was reported by the expansion, which hides the schema's word.
-  if (sink.problems.length > before || !isPlainObject(value) || !Array.isArray(value['tenants'])) return { sink, entries: [] };
+  if (sink.problems.length > before || !isPlainObject(value) || !Array.isArray(value['tenants']))
+    return { sink, entries: [] };
   return { sink, entries: value['tenants'] };
 }

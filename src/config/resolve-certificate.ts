@@ -28,10 +28,18 @@ export interface CertificateInput {
  * key that does not match, a non-RSA key or a certificate outside its validity window is a configuration problem,
  * reported at `path`, rather than a refusal from the identity platform later.
  */
-export function resolveCertificate(input: CertificateInput, sources: CertificateSources, sink: ProblemSink): TenantCertificate | undefined {
+export function resolveCertificate(
+  input: CertificateInput,
+  sources: CertificateSources,
+  sink: ProblemSink,
+): TenantCertificate | undefined {
   const written = String(input.path.raw);
   // A path from AZURE_CLIENT_CERTIFICATE_PATH is relative to the working directory, as for the Azure SDK.
-  const path = isAbsolute(written) ? written : input.path.variable === undefined ? resolve(sources.baseDir, written) : resolve(written);
+  const path = isAbsolute(written)
+    ? written
+    : input.path.variable === undefined
+      ? resolve(sources.baseDir, written)
+      : resolve(written);
   const shown = JSON.stringify(path);
   const prefix = input.path.variable === undefined ? '' : `${input.path.variable}: `;
   let bytes: Uint8Array;

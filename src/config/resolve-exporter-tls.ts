@@ -44,7 +44,8 @@ export function resolveExporterTls(
   sink: ProblemSink,
 ): ExporterTls | undefined {
   const section = sectionOf(sectionOf(exporter)['tls']);
-  const pick = (kind: FileKind) => pickSetting(section, ['exporter', 'tls'], FILES[kind].key, env, FILES[kind].variable);
+  const pick = (kind: FileKind) =>
+    pickSetting(section, ['exporter', 'tls'], FILES[kind].key, env, FILES[kind].variable);
   const settings = { ca: pick('ca'), cert: pick('cert'), key: pick('key') };
   if (!settings.ca && !settings.cert && !settings.key) return undefined;
   const read = (kind: FileKind) => settings[kind] && readTlsFile(kind, settings[kind], sources, sink);
@@ -59,14 +60,27 @@ export function resolveExporterTls(
   return { ca: ca?.pem, cert: cert?.pem, key: key && new Secret(key.pem) };
 }
 
-function readTlsFile(kind: FileKind, setting: Setting, sources: TlsFileSources, sink: ProblemSink): TlsFile | undefined {
+function readTlsFile(
+  kind: FileKind,
+  setting: Setting,
+  sources: TlsFileSources,
+  sink: ProblemSink,
+): TlsFile | undefined {
   if (typeof setting.raw !== 'string') return undefined;
   const written = setting.raw;
-  const path = isAbsolute(written) ? written : setting.variable === undefined ? resolve(sources.baseDir, written) : resolve(written);
+  const path = isAbsolute(written)
+    ? written
+    : setting.variable === undefined
+      ? resolve(sources.baseDir, written)
+      : resolve(written);
   try {
     return { setting, pem: sources.readFile(path) };
   } catch (error) {
-    reportSetting(sink, setting, `${prefix(setting)}cannot read ${FILES[kind].what} file ${JSON.stringify(path)}: ${describeReadError(error)}`);
+    reportSetting(
+      sink,
+      setting,
+      `${prefix(setting)}cannot read ${FILES[kind].what} file ${JSON.stringify(path)}: ${describeReadError(error)}`,
+    );
     return undefined;
   }
 }

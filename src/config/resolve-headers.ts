@@ -21,8 +21,7 @@ export function resolveHeaders(rawHeaders: unknown, env: Environment, sink: Prob
     if (!TOKEN.test(name)) reportProblem(sink, ['exporter', 'headers'], invalidNameMessage(name), { atKey: name });
     else if (FORBIDDEN_IN_VALUE.test(value)) {
       reportProblem(sink, ['exporter', 'headers', name], 'the value contains a line break or NUL');
-    }
-    else merged.set(name.toLowerCase(), [name, value]);
+    } else merged.set(name.toLowerCase(), [name, value]);
   }
   return Object.fromEntries(merged.values());
 }

@@ -17,7 +17,12 @@ export interface HttpSources {
 }
 
 /** No proxy, no extra CA: the environment decides at run time. */
-export const NO_HTTP_SETTINGS: HttpSettings = Object.freeze({ proxy: undefined, noProxy: undefined, caFile: undefined, ca: undefined });
+export const NO_HTTP_SETTINGS: HttpSettings = Object.freeze({
+  proxy: undefined,
+  noProxy: undefined,
+  caFile: undefined,
+  ca: undefined,
+});
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
@@ -38,7 +43,8 @@ export function resolveHttp(
   const proxy = section['proxy'];
   const noProxy = section['no_proxy'];
   const caFile = section['ca_file'];
-  const ca = typeof caFile === 'string' && caFile !== '' ? readCaFile(caFile, [...at, 'ca_file'], sources, sink) : undefined;
+  const ca =
+    typeof caFile === 'string' && caFile !== '' ? readCaFile(caFile, [...at, 'ca_file'], sources, sink) : undefined;
   return {
     proxy: typeof proxy === 'string' && proxy !== '' ? checkProxy(proxy, [...at, 'proxy'], sink) : inherited.proxy,
     noProxy: typeof noProxy === 'string' ? noProxy : inherited.noProxy,
@@ -52,8 +58,10 @@ function checkProxy(text: string, at: readonly PathSegment[], sink: ProblemSink)
   const shown = JSON.stringify(hideUrlCredentials(text.length > 200 ? `${text.slice(0, 200)}…` : text));
   let problem: string | undefined;
   if (url === null || url.hostname === '') problem = `${shown} is not a URL such as http://proxy.example.com:3128`;
-  else if (url.protocol !== 'http:' && url.protocol !== 'https:') problem = `${shown} must start with http:// or https://`;
-  else if (url.pathname !== '/' || url.search !== '' || url.hash !== '') problem = `${shown} must name only the proxy's scheme, host and port`;
+  else if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    problem = `${shown} must start with http:// or https://`;
+  else if (url.pathname !== '/' || url.search !== '' || url.hash !== '')
+    problem = `${shown} must name only the proxy's scheme, host and port`;
   if (problem === undefined) return new Secret(text);
   reportProblem(sink, at, problem);
   return undefined;
@@ -76,7 +84,10 @@ function readCaFile(
   const blocks = text.match(PEM_CERTIFICATE) ?? [];
   const invalid = blocks.findIndex((block) => !isCertificate(block));
   if (blocks.length === 0 || invalid !== -1) {
-    const what = blocks.length === 0 ? 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)' : `certificate ${invalid + 1} is not valid`;
+    const what =
+      blocks.length === 0
+        ? 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)'
+        : `certificate ${invalid + 1} is not valid`;
     reportProblem(sink, at, `${JSON.stringify(path)} ${what}`);
     return undefined;
   }

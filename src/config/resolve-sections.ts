@@ -48,7 +48,11 @@ export function resolveSpoolMaxBytes(raw: unknown, sink: ProblemSink): number {
   if (typeof text !== 'string') return DEFAULT_SPOOL_MAX_BYTES;
   const bytes = parseSize(text);
   if (bytes === undefined || bytes < 1024 * 1024) {
-    reportProblem(sink, ['state', 'spool_max_size'], `${quoteValue(text)} is not a size of at least 1MiB, like 64MiB or 1GiB (units B, KiB, MiB, GiB)`);
+    reportProblem(
+      sink,
+      ['state', 'spool_max_size'],
+      `${quoteValue(text)} is not a size of at least 1MiB, like 64MiB or 1GiB (units B, KiB, MiB, GiB)`,
+    );
     return DEFAULT_SPOOL_MAX_BYTES;
   }
   return bytes;

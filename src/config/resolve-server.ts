@@ -22,6 +22,7 @@ export function resolveServer(raw: unknown, present: boolean, sink: ProblemSink)
   const listen = sectionOf(raw)['listen'];
   const text = typeof listen === 'string' ? listen : DEFAULT_LISTEN;
   const parsed = parseListen(text);
-  if (!parsed) reportProblem(sink, ['server', 'listen'], `"${text}" is not host:port, like 127.0.0.1:13133 or [::]:13133`);
+  if (!parsed)
+    reportProblem(sink, ['server', 'listen'], `"${text}" is not host:port, like 127.0.0.1:13133 or [::]:13133`);
   return parsed;
 }

@@ -47,7 +47,10 @@ let builtIn: SeverityRules | undefined;
 
 /** The built-in rule as compiled expressions, for keys no section sets. */
 function builtInRules(): SeverityRules {
-  builtIn ??= { critical: compileOnce(DEFAULT_SEVERITY_TEXTS.critical), warning: compileOnce(DEFAULT_SEVERITY_TEXTS.warning) };
+  builtIn ??= {
+    critical: compileOnce(DEFAULT_SEVERITY_TEXTS.critical),
+    warning: compileOnce(DEFAULT_SEVERITY_TEXTS.warning),
+  };
   return builtIn;
 }
 

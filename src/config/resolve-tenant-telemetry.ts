@@ -17,7 +17,11 @@ function readEvents(raw: unknown, fallback: TenantEvents): TenantEvents {
  * `events`; left out while message-center events are off, the default). `tenants` are those resolved from the
  * mappings of `root.tenants`, in order.
  */
-export function applyTenantTelemetry(tenants: readonly TenantConfig[], root: Readonly<Record<string, unknown>>, sink: ProblemSink): TenantConfig[] {
+export function applyTenantTelemetry(
+  tenants: readonly TenantConfig[],
+  root: Readonly<Record<string, unknown>>,
+  sink: ProblemSink,
+): TenantConfig[] {
   const defaults = compileSeverity(sectionOf(root['defaults'])['severity'], ['defaults', 'severity'], sink);
   const events = readEvents(root['events'], { messages: false });
   const raws = Array.isArray(root['tenants']) ? root['tenants'] : [];

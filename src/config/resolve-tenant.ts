@@ -67,7 +67,8 @@ export function resolveTenant(
   const at = ['tenants', index];
   const env = context.sources.azureEnv;
   const values = IDENTIFIERS.map((identifier) => readIdentifier(raw, at, identifier, env, sink));
-  const authority = env === undefined ? undefined : pickSetting({}, [...at, 'endpoints', 'login'], 'login', env, AZURE.authorityHost);
+  const authority =
+    env === undefined ? undefined : pickSetting({}, [...at, 'endpoints', 'login'], 'login', env, AZURE.authorityHost);
   const cloud = cloudOf(raw['cloud'], authorityCloud(authority, defaults) ?? defaults.cloud);
   const timing = resolvePollTiming(raw, at, defaults.timing, sink);
   const { clientSecret, certificate, federatedTokenFile } = resolveCredential(raw, at, context.sources, sink);
@@ -104,7 +105,8 @@ function readIdentifier(
   }
   const value = setting.raw;
   if (typeof value !== 'string') return '';
-  if (value !== '' && !identifier.valid(value)) reportSetting(sink, setting, `${showSetting(setting)} ${identifier.problem}`);
+  if (value !== '' && !identifier.valid(value))
+    reportSetting(sink, setting, `${showSetting(setting)} ${identifier.problem}`);
   return value;
 }
 
@@ -134,7 +136,11 @@ function resolveEndpoints(
     if (setting === undefined || typeof setting.raw !== 'string' || setting.raw === '') return cloud[key];
     const checked = checkEndpointUrl(setting.raw);
     if (checked.ok) return checked.url;
-    reportSetting(sink, setting, setting.variable === undefined ? checked.message : `${setting.variable}=${checked.message}`);
+    reportSetting(
+      sink,
+      setting,
+      setting.variable === undefined ? checked.message : `${setting.variable}=${checked.message}`,
+    );
     return cloud[key];
   };
   return { login: read('login'), graph: read('graph') };

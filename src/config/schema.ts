@@ -30,7 +30,12 @@ const severity = section({ critical: { type: 'string' }, warning: { type: 'strin
 
 /** Optional events, each switched with `enabled` like a metric. */
 const events = section({
-  messages: { type: 'object', required: ['enabled'], additionalProperties: false, properties: { enabled: { type: 'boolean' } } },
+  messages: {
+    type: 'object',
+    required: ['enabled'],
+    additionalProperties: false,
+    properties: { enabled: { type: 'boolean' } },
+  },
 });
 
 const cloud = { type: 'string', enum: CLOUD_NAMES };

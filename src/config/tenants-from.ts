@@ -55,7 +55,8 @@ function requireTenants(root: Readonly<Record<string, unknown>>, fileCount: numb
   const from = root['tenants_from'];
   const hasFrom = from !== undefined && from !== null;
   if (own === undefined && !hasFrom) reportProblem(sink, [], 'missing required key "tenants"');
-  else if (Array.isArray(own) && own.length === 0 && !hasFrom) reportProblem(sink, ['tenants'], 'at least one tenant is required');
+  else if (Array.isArray(own) && own.length === 0 && !hasFrom)
+    reportProblem(sink, ['tenants'], 'at least one tenant is required');
   else if (Array.isArray(from) && fileCount === 0 && (own === undefined || (Array.isArray(own) && own.length === 0))) {
     reportProblem(sink, ['tenants_from'], 'no tenant: "tenants" is empty and no file matches these patterns');
   }

@@ -33,17 +33,29 @@ export const ANSWER_LIMITS = Object.freeze({
 
 /** The error of an answer past one of {@link ANSWER_LIMITS}: `what` says which, `limit` the bound. */
 export function answerTooLarge(what: string, limit: number): M365Error {
-  return new M365Error('GRAPH_ANSWER_TOO_LARGE', `${what}, past the bound of ${limit.toLocaleString('en-US')}: the answer is refused`);
+  return new M365Error(
+    'GRAPH_ANSWER_TOO_LARGE',
+    `${what}, past the bound of ${limit.toLocaleString('en-US')}: the answer is refused`,
+  );
 }
 
 /**
  * The text of `value` when it is a string, undefined otherwise; a string longer than `limit` is an error naming
  * the `field` of the `kind` entry `id` (all three only read then, so that checking costs nothing per entry).
  */
-export function boundedText(value: unknown, limit: number, field: string, kind: string, id: string): string | undefined {
+export function boundedText(
+  value: unknown,
+  limit: number,
+  field: string,
+  kind: string,
+  id: string,
+): string | undefined {
   if (typeof value !== 'string') return undefined;
   if (value.length > limit) {
-    throw answerTooLarge(`the ${field} of ${kind} ${JSON.stringify(id)} is ${value.length.toLocaleString('en-US')} characters long`, limit);
+    throw answerTooLarge(
+      `the ${field} of ${kind} ${JSON.stringify(id)} is ${value.length.toLocaleString('en-US')} characters long`,
+      limit,
+    );
   }
   return value;
 }
@@ -67,7 +79,10 @@ export class AnswerTally {
     this.#pages += 1;
     this.#entries += count;
     if (this.#entries > limit) {
-      throw answerTooLarge(`${this.#entries.toLocaleString('en-US')} ${noun} in one answer (${this.#pages === 1 ? 'one page' : `${this.#pages} pages`})`, limit);
+      throw answerTooLarge(
+        `${this.#entries.toLocaleString('en-US')} ${noun} in one answer (${this.#pages === 1 ? 'one page' : `${this.#pages} pages`})`,
+        limit,
+      );
     }
   }
 
@@ -79,9 +94,14 @@ export class AnswerTally {
   /** Counts the `count` issues of service `serviceId`, refused past the bounds per service and per answer. */
   countIssues(count: number, serviceId: string): void {
     const { issuesPerService, issues } = ANSWER_LIMITS;
-    if (count > issuesPerService) throw answerTooLarge(`service ${JSON.stringify(serviceId)} has ${count.toLocaleString('en-US')} issues`, issuesPerService);
+    if (count > issuesPerService)
+      throw answerTooLarge(
+        `service ${JSON.stringify(serviceId)} has ${count.toLocaleString('en-US')} issues`,
+        issuesPerService,
+      );
     this.#issues += count;
-    if (this.#issues > issues) throw answerTooLarge(`more than ${issues.toLocaleString('en-US')} issues in one answer`, issues);
+    if (this.#issues > issues)
+      throw answerTooLarge(`more than ${issues.toLocaleString('en-US')} issues in one answer`, issues);
   }
 
   /** Notes the id of a service or message (`kind`); one seen before is a `GRAPH_BAD_RESPONSE`. */
@@ -89,7 +109,10 @@ export class AnswerTally {
     // One hash operation, not two (has, then add): this runs for every service and issue of every changed answer.
     const size = this.#ids.size;
     if (this.#ids.add(id).size === size) {
-      throw new M365Error('GRAPH_BAD_RESPONSE', `${kind} id ${JSON.stringify(id)} appears twice in one answer: the answer is refused`);
+      throw new M365Error(
+        'GRAPH_BAD_RESPONSE',
+        `${kind} id ${JSON.stringify(id)} appears twice in one answer: the answer is refused`,
+      );
     }
   }
 
@@ -111,6 +134,9 @@ export class AnswerTally {
   refuseMalformed(noun: string): void {
     if (this.#malformed === 0) return;
     const count = this.#malformed === 1 ? 'an entry' : `${this.#malformed.toLocaleString('en-US')} entries`;
-    throw new M365Error('GRAPH_BAD_RESPONSE', `${count} of the answer ${this.#malformed === 1 ? 'is' : 'are'} not ${noun} (first: ${this.#firstMalformed}): the answer is refused`);
+    throw new M365Error(
+      'GRAPH_BAD_RESPONSE',
+      `${count} of the answer ${this.#malformed === 1 ? 'is' : 'are'} not ${noun} (first: ${this.#firstMalformed}): the answer is refused`,
+    );
   }
 }

@@ -18,12 +18,19 @@ function isObject(value: unknown): value is Json {
 function names(value: unknown, field: string, id: string): string[] {
   if (!Array.isArray(value)) return [];
   if (value.length > LIMITS.namesPerMessage) {
-    throw answerTooLarge(`message ${JSON.stringify(id)} has ${value.length.toLocaleString('en-US')} ${field}`, LIMITS.namesPerMessage);
+    throw answerTooLarge(
+      `message ${JSON.stringify(id)} has ${value.length.toLocaleString('en-US')} ${field}`,
+      LIMITS.namesPerMessage,
+    );
   }
   const kept: string[] = [];
   for (const item of value) {
     if (typeof item !== 'string') continue;
-    if (item.length > LIMITS.name) throw answerTooLarge(`one of the ${field} of message ${JSON.stringify(id)} is ${item.length.toLocaleString('en-US')} characters long`, LIMITS.name);
+    if (item.length > LIMITS.name)
+      throw answerTooLarge(
+        `one of the ${field} of message ${JSON.stringify(id)} is ${item.length.toLocaleString('en-US')} characters long`,
+        LIMITS.name,
+      );
     kept.push(item);
   }
   return kept;
@@ -41,7 +48,11 @@ function decodeMessage(raw: unknown, index: number, tally: AnswerTally): Service
     return undefined;
   }
   const id = raw.id;
-  if (id.length > LIMITS.name) throw answerTooLarge(`the id of ${tally.entryAt(index)} is ${id.length.toLocaleString('en-US')} characters long`, LIMITS.name);
+  if (id.length > LIMITS.name)
+    throw answerTooLarge(
+      `the id of ${tally.entryAt(index)} is ${id.length.toLocaleString('en-US')} characters long`,
+      LIMITS.name,
+    );
   tally.addId(id, 'message');
   const body = isObject(raw.body) ? raw.body : {};
   return {

@@ -59,7 +59,11 @@ function decodeService(raw: unknown, index: number, tally: AnswerTally): Service
     return undefined;
   }
   const id = raw.id;
-  if (id.length > LIMITS.name) throw answerTooLarge(`the id of ${tally.entryAt(index)} is ${id.length.toLocaleString('en-US')} characters long`, LIMITS.name);
+  if (id.length > LIMITS.name)
+    throw answerTooLarge(
+      `the id of ${tally.entryAt(index)} is ${id.length.toLocaleString('en-US')} characters long`,
+      LIMITS.name,
+    );
   const rawStatus = boundedText(raw.status, LIMITS.name, 'status', 'service', id);
   if (rawStatus === undefined || rawStatus === '') {
     tally.addMalformed(`${tally.entryAt(index)} (service ${JSON.stringify(id)}) has no "status"`);
@@ -93,7 +97,10 @@ function decodeIssue(raw: unknown, serviceId: string, serviceName: string, tally
   if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
   const id = raw.id;
   if (id.length > LIMITS.name) {
-    throw answerTooLarge(`an issue id of service ${JSON.stringify(serviceId)} is ${id.length.toLocaleString('en-US')} characters long`, LIMITS.name);
+    throw answerTooLarge(
+      `an issue id of service ${JSON.stringify(serviceId)} is ${id.length.toLocaleString('en-US')} characters long`,
+      LIMITS.name,
+    );
   }
   tally.addIssueId(id, serviceId);
   const rawStatus = boundedText(raw.status, LIMITS.name, 'status', 'issue', id) ?? '';
@@ -122,7 +129,10 @@ function decodePosts(raw: unknown, issueId: string, tally: AnswerTally): IssuePo
     return [];
   }
   if (raw.length > LIMITS.postsPerIssue) {
-    throw answerTooLarge(`issue ${JSON.stringify(issueId)} has ${raw.length.toLocaleString('en-US')} posts`, LIMITS.postsPerIssue);
+    throw answerTooLarge(
+      `issue ${JSON.stringify(issueId)} has ${raw.length.toLocaleString('en-US')} posts`,
+      LIMITS.postsPerIssue,
+    );
   }
   const posts: IssuePost[] = [];
   for (let index = 0; index < raw.length; index++) {
@@ -148,6 +158,9 @@ function checkFeatureGroups(issues: readonly Issue[], serviceId: string): void {
   const groups = new Set<string>();
   for (const issue of issues) if (issue.featureGroup !== undefined) groups.add(issue.featureGroup.toLowerCase());
   if (groups.size > LIMITS.featureGroupsPerService) {
-    throw answerTooLarge(`the issues of service ${JSON.stringify(serviceId)} name ${groups.size.toLocaleString('en-US')} feature groups`, LIMITS.featureGroupsPerService);
+    throw answerTooLarge(
+      `the issues of service ${JSON.stringify(serviceId)} name ${groups.size.toLocaleString('en-US')} feature groups`,
+      LIMITS.featureGroupsPerService,
+    );
   }
 }

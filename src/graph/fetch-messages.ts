@@ -14,7 +14,10 @@ const DEFAULT_MAX_PAGES = 100;
  * to the end (on the same host only), what it holds bounded by `ANSWER_LIMITS`. Needs the application permission
  * ServiceMessage.Read.All: a 403 comes back as `GRAPH_FORBIDDEN` naming that permission.
  */
-export async function fetchServiceMessages(options: GraphClientOptions, request: FetchRequest): Promise<ServiceMessage[]> {
+export async function fetchServiceMessages(
+  options: GraphClientOptions,
+  request: FetchRequest,
+): Promise<ServiceMessage[]> {
   const origin = new URL(options.graphUrl).origin;
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const messages: ServiceMessage[] = [];
@@ -22,7 +25,11 @@ export async function fetchServiceMessages(options: GraphClientOptions, request:
   const tally = new AnswerTally();
   let url: string | undefined = `${options.graphUrl}/v1.0${MESSAGES_PATH}`;
   for (let page = 0; url !== undefined; page++) {
-    if (page >= maxPages) throw new M365Error('GRAPH_TOO_MANY_PAGES', `more than ${maxPages} pages of messages: stopped following @odata.nextLink`);
+    if (page >= maxPages)
+      throw new M365Error(
+        'GRAPH_TOO_MANY_PAGES',
+        `more than ${maxPages} pages of messages: stopped following @odata.nextLink`,
+      );
     seen.add(url);
     const decoded = decodeMessagePage(await getMessagesPage(options, url, request), tally);
     messages.push(...decoded.messages);

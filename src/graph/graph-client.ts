@@ -37,8 +37,7 @@ const DEFAULT_MAX_RETRIES = 4;
 
 /** A read of every service's health that may find the answer of the read before, byte for byte. */
 export type HealthRead =
-  | { same: false; snapshot: Snapshot; digest: string | undefined }
-  | { same: true; fetchedAt: number };
+  { same: false; snapshot: Snapshot; digest: string | undefined } | { same: true; fetchedAt: number };
 
 /**
  * Reads every service's health with its issues: `GET {graph}/v1.0/admin/serviceAnnouncement/healthOverviews?$expand=issues`,
@@ -56,7 +55,11 @@ export async function fetchServiceHealth(options: GraphClientOptions, request: F
  * the body) without decoding or parsing it: most tenants' health does not change between two polls. A one-page
  * answer comes with its digest; an answer of several pages has none, and is always parsed.
  */
-export async function readServiceHealth(options: GraphClientOptions, request: FetchRequest, previous: string | undefined): Promise<HealthRead> {
+export async function readServiceHealth(
+  options: GraphClientOptions,
+  request: FetchRequest,
+  previous: string | undefined,
+): Promise<HealthRead> {
   const origin = new URL(options.graphUrl).origin;
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const services: Service[] = [];
@@ -65,7 +68,11 @@ export async function readServiceHealth(options: GraphClientOptions, request: Fe
   let url: string | undefined = `${options.graphUrl}/v1.0${HEALTH_OVERVIEWS_PATH}?$expand=issues`;
   let digest: string | undefined;
   for (let page = 0; url !== undefined; page++) {
-    if (page >= maxPages) throw new M365Error('GRAPH_TOO_MANY_PAGES', `more than ${maxPages} pages of results: stopped following @odata.nextLink`);
+    if (page >= maxPages)
+      throw new M365Error(
+        'GRAPH_TOO_MANY_PAGES',
+        `more than ${maxPages} pages of results: stopped following @odata.nextLink`,
+      );
     seen.add(url);
     const { chunks, response } = await getBody(options, url, request);
     if (page === 0) {
@@ -90,10 +97,16 @@ export function checkNextLink(link: string, origin: string, seen: ReadonlySet<st
   try {
     parsed = new URL(link);
   } catch {
-    throw new M365Error('GRAPH_BAD_RESPONSE', `@odata.nextLink is not an absolute URL: ${JSON.stringify(link.slice(0, 200))}`);
+    throw new M365Error(
+      'GRAPH_BAD_RESPONSE',
+      `@odata.nextLink is not an absolute URL: ${JSON.stringify(link.slice(0, 200))}`,
+    );
   }
   if (parsed.origin !== origin) {
-    throw new M365Error('GRAPH_FOREIGN_LINK', `@odata.nextLink points at ${parsed.origin}, not ${origin}: refused (the token is never sent elsewhere)`);
+    throw new M365Error(
+      'GRAPH_FOREIGN_LINK',
+      `@odata.nextLink points at ${parsed.origin}, not ${origin}: refused (the token is never sent elsewhere)`,
+    );
   }
   if (seen.has(link)) throw new M365Error('GRAPH_BAD_RESPONSE', '@odata.nextLink repeats a page already read');
   return link;
@@ -120,7 +133,11 @@ function digestOf(chunks: readonly Uint8Array[]): string {
 }
 
 /** GET a Graph URL with a bearer token: the body of the good answer, after 401 (one fresh token) and throttling (retries). */
-async function getBody(options: GraphClientOptions, url: string, request: FetchRequest): Promise<{ chunks: Uint8Array[]; response: HttpAnswer }> {
+async function getBody(
+  options: GraphClientOptions,
+  url: string,
+  request: FetchRequest,
+): Promise<{ chunks: Uint8Array[]; response: HttpAnswer }> {
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   let renewedToken = false;
   for (let attempt = 0; ; attempt++) {
@@ -178,10 +195,18 @@ async function refuseRedirect(response: HttpAnswer, url: string): Promise<M365Er
   const location = response.headers.get('location');
   const target = location === null ? null : URL.parse(location, url);
   if (target !== null && target.origin !== origin) {
-    return new M365Error('GRAPH_FOREIGN_LINK', `HTTP ${response.status} redirects to ${target.origin}, not ${origin}: refused (the token is never sent elsewhere)`, { status: response.status });
+    return new M365Error(
+      'GRAPH_FOREIGN_LINK',
+      `HTTP ${response.status} redirects to ${target.origin}, not ${origin}: refused (the token is never sent elsewhere)`,
+      { status: response.status },
+    );
   }
   const where = target === null ? 'without a valid Location' : `to ${target.pathname}`;
-  return new M365Error('GRAPH_ERROR', `HTTP ${response.status} redirects ${where}: Graph does not redirect, not followed`, { status: response.status });
+  return new M365Error(
+    'GRAPH_ERROR',
+    `HTTP ${response.status} redirects ${where}: Graph does not redirect, not followed`,
+    { status: response.status },
+  );
 }
 
 /** What a capped `Retry-After` asked for, and what is waited instead. */
@@ -196,15 +221,24 @@ async function toGraphError(response: HttpAnswer, retryWait: RetryAfterWait | un
   let detail = `HTTP ${response.status}`;
   try {
     const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
-    if (typeof parsed.error?.code === 'string') detail = `${parsed.error.code}: ${String(parsed.error.message ?? '')} (HTTP ${response.status})`;
+    if (typeof parsed.error?.code === 'string')
+      detail = `${parsed.error.code}: ${String(parsed.error.message ?? '')} (HTTP ${response.status})`;
   } catch {
     // A non-JSON error body (an HTML gateway page) says nothing more than its status.
   }
-  const options = { status: response.status, retryAfter: retryWait === undefined ? undefined : retryWait.waitMs / 1000 };
+  const options = {
+    status: response.status,
+    retryAfter: retryWait === undefined ? undefined : retryWait.waitMs / 1000,
+  };
   if (response.status === 403) {
-    return new M365Error('GRAPH_FORBIDDEN', `${detail}: grant the application permission ServiceHealth.Read.All with admin consent`, options);
+    return new M365Error(
+      'GRAPH_FORBIDDEN',
+      `${detail}: grant the application permission ServiceHealth.Read.All with admin consent`,
+      options,
+    );
   }
-  if (response.status === 401) return new M365Error('GRAPH_UNAUTHORIZED', `${detail}: Graph refused a fresh token`, options);
+  if (response.status === 401)
+    return new M365Error('GRAPH_UNAUTHORIZED', `${detail}: Graph refused a fresh token`, options);
   if (response.status === 429) return new M365Error('GRAPH_THROTTLED', `throttled by Graph (${detail})`, options);
   return new M365Error('GRAPH_ERROR', `Graph error ${detail}`, options);
 }

@@ -53,9 +53,13 @@ export function parseJsonBody(body: string, response: HttpAnswer): unknown {
   } catch (error) {
     const type = response.headers.get('content-type') ?? 'no content type';
     const reason = error instanceof Error ? error.message : String(error);
-    throw new M365Error('GRAPH_BAD_RESPONSE', `Cannot decode json response: ${reason} (HTTP ${response.status}, ${type})`, {
-      status: response.status,
-      cause: error,
-    });
+    throw new M365Error(
+      'GRAPH_BAD_RESPONSE',
+      `Cannot decode json response: ${reason} (HTTP ${response.status}, ${type})`,
+      {
+        status: response.status,
+        cause: error,
+      },
+    );
   }
 }

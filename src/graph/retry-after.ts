@@ -13,7 +13,11 @@ export interface RetryAfterWait {
 }
 
 /** {@link parseRetryAfter}, capped at `maxMs`, saying whether it was. */
-export function readRetryAfter(header: string | null | undefined, now: number, maxMs = MAX_RETRY_AFTER_MS): RetryAfterWait | undefined {
+export function readRetryAfter(
+  header: string | null | undefined,
+  now: number,
+  maxMs = MAX_RETRY_AFTER_MS,
+): RetryAfterWait | undefined {
   const askedMs = parseRetryAfter(header, now);
   if (askedMs === undefined) return undefined;
   return { askedMs, waitMs: Math.min(askedMs, maxMs), capped: askedMs > maxMs };
@@ -33,7 +37,12 @@ export function parseRetryAfter(header: string | null | undefined, now: number):
 }
 
 /** Exponential backoff with jitter: a random delay in [d/2, d] where d = min(cap, base·2^attempt). */
-export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  capMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }

@@ -11,7 +11,6 @@ export interface RememberedService {
   health: Health;
 }
 
-
 /** A service's status changed between two polls. */
 export interface StatusChange {
   kind: 'status_change';

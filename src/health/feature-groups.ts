@@ -5,9 +5,37 @@ import type { Issue, Service, ServiceStatus } from './model.ts';
  * Graph's `featureGroup` names, so a service shows these groups even when no issue names them.
  */
 export const LEGACY_FEATURE_CATALOGUE: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  exchange: ['Sign-in', 'E-Mail and calendar access', 'E-Mail timely delivery', 'Management and Provisioning', 'Voice mail'],
-  lync: ['Audio and Video', 'Federation', 'Management and Provisioning', 'Sign-In', 'All Features', 'Dial-In Conferencing', 'Online Meetings', 'Instant Messaging', 'Presence', 'Mobility'],
-  sharepoint: ['Provisioning', 'SharePoint Features', 'Tenant Admin', 'Search and Delve', 'Custom Solutions and Workflows', 'Project Online', 'Office Web Apps', 'SP Designer', 'Access Services', 'InfoPath Online'],
+  exchange: [
+    'Sign-in',
+    'E-Mail and calendar access',
+    'E-Mail timely delivery',
+    'Management and Provisioning',
+    'Voice mail',
+  ],
+  lync: [
+    'Audio and Video',
+    'Federation',
+    'Management and Provisioning',
+    'Sign-In',
+    'All Features',
+    'Dial-In Conferencing',
+    'Online Meetings',
+    'Instant Messaging',
+    'Presence',
+    'Mobility',
+  ],
+  sharepoint: [
+    'Provisioning',
+    'SharePoint Features',
+    'Tenant Admin',
+    'Search and Delve',
+    'Custom Solutions and Workflows',
+    'Project Online',
+    'Office Web Apps',
+    'SP Designer',
+    'Access Services',
+    'InfoPath Online',
+  ],
   forms: ['Service', 'Form functionality', 'Integration'],
   stream: ['Playback', 'Live Events', 'Stream website'],
   planner: ['Planner'],
@@ -16,9 +44,24 @@ export const LEGACY_FEATURE_CATALOGUE: Readonly<Record<string, readonly string[]
 
 /** Statuses from worst to best, to pick the status a feature shows when several issues touch it. */
 const WORST_FIRST: readonly ServiceStatus[] = [
-  'serviceInterruption', 'serviceDegradation', 'extendedRecovery', 'restoringService', 'investigating',
-  'verifyingService', 'investigationSuspended', 'confirmed', 'reported', 'mitigated', 'mitigatedExternal', 'other',
-  'postIncidentReviewPublished', 'serviceRestored', 'resolved', 'resolvedExternal', 'falsePositive', 'serviceOperational',
+  'serviceInterruption',
+  'serviceDegradation',
+  'extendedRecovery',
+  'restoringService',
+  'investigating',
+  'verifyingService',
+  'investigationSuspended',
+  'confirmed',
+  'reported',
+  'mitigated',
+  'mitigatedExternal',
+  'other',
+  'postIncidentReviewPublished',
+  'serviceRestored',
+  'resolved',
+  'resolvedExternal',
+  'falsePositive',
+  'serviceOperational',
 ];
 
 /** The issue with the worst status, the first one on a tie; undefined for none. */

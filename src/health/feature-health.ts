@@ -21,7 +21,13 @@ export function evaluateFeatureGroups(service: Service, rule: (service: Service)
     const issues = issuesOfGroup(open, group);
     const worst = worstIssue(issues);
     const status = worst?.status ?? 'serviceOperational';
-    const feature: Service = { id: service.id, name: service.name, status, rawStatus: worst?.rawStatus ?? status, issues };
+    const feature: Service = {
+      id: service.id,
+      name: service.name,
+      status,
+      rawStatus: worst?.rawStatus ?? status,
+      issues,
+    };
     return { group, health: rule(feature) };
   });
 }

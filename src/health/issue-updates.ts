@@ -48,7 +48,12 @@ function shareVersion(version: IssueVersion): IssueVersion {
 }
 
 function sameVersion(a: IssueVersion, b: IssueVersion): boolean {
-  return a.lastModified === b.lastModified && a.status === b.status && a.classification === b.classification && a.isResolved === b.isResolved;
+  return (
+    a.lastModified === b.lastModified &&
+    a.status === b.status &&
+    a.classification === b.classification &&
+    a.isResolved === b.isResolved
+  );
 }
 
 function modifiedAfter(issue: Issue, since: number | undefined): boolean {

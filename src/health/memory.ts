@@ -25,11 +25,26 @@ export interface MemoryStep {
 }
 
 /** One step of a tenant's history: compares a fresh poll with the memory and returns the new memory and what changed. */
-export function advanceMemory(previous: TenantMemory | undefined, snapshot: Snapshot, views: readonly ServiceView[]): MemoryStep {
+export function advanceMemory(
+  previous: TenantMemory | undefined,
+  snapshot: Snapshot,
+  views: readonly ServiceView[],
+): MemoryStep {
   const now = snapshot.fetchedAt;
   const position = previous ?? beginHistory(now);
-  const status = detectStatusChanges(previous?.services, views, now, stepStamp(position.baselineAt, 's', position.statusSequence));
-  const issues = detectIssueUpdates(previous?.issues, previous?.polledAt, snapshot, now, stepStamp(position.baselineAt, 'i', position.issueSequence));
+  const status = detectStatusChanges(
+    previous?.services,
+    views,
+    now,
+    stepStamp(position.baselineAt, 's', position.statusSequence),
+  );
+  const issues = detectIssueUpdates(
+    previous?.issues,
+    previous?.polledAt,
+    snapshot,
+    now,
+    stepStamp(position.baselineAt, 'i', position.issueSequence),
+  );
   return {
     memory: {
       baselineAt: position.baselineAt,

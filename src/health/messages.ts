@@ -58,7 +58,13 @@ export function detectMessageUpdates(
     const before = Object.hasOwn(previous, message.id) ? previous[message.id] : undefined;
     if (before === version) continue;
     const update: MessageUpdateKind = before === undefined ? 'published' : 'updated';
-    updates.push({ kind: 'message_update', update, message, eventId: messageUpdateEventId(stamp, message.id, version), at: now });
+    updates.push({
+      kind: 'message_update',
+      update,
+      message,
+      eventId: messageUpdateEventId(stamp, message.id, version),
+      at: now,
+    });
   }
   return { versions, updates };
 }

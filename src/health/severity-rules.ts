@@ -24,7 +24,8 @@ export interface SeverityTexts {
  * status other than the four healthy ones; advisories alone never critical.
  */
 export const DEFAULT_SEVERITY_TEXTS: SeverityTexts = Object.freeze({
-  critical: '%{status} =~ /^serviceInterruption$/i || (%{status} =~ /^serviceDegradation$/i && %{classification} eq "incident")',
+  critical:
+    '%{status} =~ /^serviceInterruption$/i || (%{status} =~ /^serviceDegradation$/i && %{classification} eq "incident")',
   warning: '%{status} !~ /^(serviceOperational|serviceRestored|postIncidentReviewPublished|falsePositive)$/i',
 });
 

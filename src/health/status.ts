@@ -15,7 +15,15 @@ const CLASSIFICATION_BY_LOWER = new Map<string, Classification>(CLASSIFICATIONS.
 
 /** The spellings Graph uses (camelCase live, PascalCase in the docs), found without lower-casing a copy first. */
 function bySpelling<T extends string>(values: readonly T[]): Map<string, T> {
-  return new Map(values.flatMap((v) => [[v, v], [v.charAt(0).toUpperCase() + v.slice(1), v]] as const));
+  return new Map(
+    values.flatMap(
+      (v) =>
+        [
+          [v, v],
+          [v.charAt(0).toUpperCase() + v.slice(1), v],
+        ] as const,
+    ),
+  );
 }
 const STATUS_BY_SPELLING = bySpelling(SERVICE_STATUSES);
 const CLASSIFICATION_BY_SPELLING = bySpelling(CLASSIFICATIONS);

@@ -32,7 +32,10 @@ export interface HttpAnswer {
 }
 
 /** A GET with headers that stops when `signal` aborts (rejecting with its reason). */
-export type HttpGet = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<HttpAnswer>;
+export type HttpGet = (
+  url: string,
+  init: { headers: Record<string, string>; signal: AbortSignal },
+) => Promise<HttpAnswer>;
 
 /**
  * An {@link HttpGet} made with a `fetch` (a test's, the check's transcript). Like the agent's `get`, it does not
@@ -71,7 +74,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const dispatcher = new EnvHttpProxyAgent({ ...settings, ...tls });
   const secrets = proxyCredentials(settings);
   // What a failed request throws: without the proxy's credentials, a refused tunnel said so.
-  const explain = (error: unknown, input: Parameters<typeof fetch>[0]) => explainProxyRefusal(scrubError(error, secrets), input);
+  const explain = (error: unknown, input: Parameters<typeof fetch>[0]) =>
+    explainProxyRefusal(scrubError(error, secrets), input);
   const send = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     try {
       return await undiciFetch(input as never, { ...(init as object), dispatcher } as never);
@@ -82,7 +86,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const decompressing = dispatcher.compose(interceptors.decompress());
   const get: HttpGet = async (url, init) => {
     try {
-      const answer = await request(url, { headers: { ...init.headers, 'accept-encoding': ACCEPT_ENCODING }, signal: init.signal, dispatcher: decompressing });
+      const answer = await request(url, {
+        headers: { ...init.headers, 'accept-encoding': ACCEPT_ENCODING },
+        signal: init.signal,
+        dispatcher: decompressing,
+      });
       return toAnswer(answer.statusCode, answer.headers, answer.body);
     } catch (error) {
       // Stopped by the caller: the signal's reason, as from `fetch`. (undici names other failures AbortError too.)
@@ -99,7 +107,11 @@ const ACCEPT_ENCODING = 'gzip, deflate, br';
 
 type RequestBody = Awaited<ReturnType<typeof request>>['body'];
 
-function toAnswer(status: number, headers: Record<string, string | string[] | undefined>, body: RequestBody): HttpAnswer {
+function toAnswer(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: RequestBody,
+): HttpAnswer {
   return {
     status,
     ok: status >= 200 && status < 300,
@@ -148,19 +160,30 @@ const TUNNEL_REFUSED = /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling$
  */
 function explainProxyRefusal(error: unknown, input: Parameters<typeof fetch>[0]): unknown {
   let status: number | undefined;
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+  for (
+    let current: unknown = error, depth = 0;
+    current instanceof Error && depth < 5;
+    current = current.cause, depth++
+  ) {
     const match = TUNNEL_REFUSED.exec(current.message);
     if (match) status = Number(match[1]);
   }
   if (status === undefined) return error;
   const host = URL.parse(input instanceof Request ? input.url : String(input))?.host ?? 'the server';
-  const cause = Object.assign(new Error(`the proxy refused the tunnel to ${host} (HTTP ${status})`), { code: PROXY_REFUSED, status });
+  const cause = Object.assign(new Error(`the proxy refused the tunnel to ${host} (HTTP ${status})`), {
+    code: PROXY_REFUSED,
+    status,
+  });
   return new TypeError('fetch failed', { cause });
 }
 
 /** Removes proxy credentials from an error's message and its causes' (undici may quote the proxy URL). */
 function scrubError(error: unknown, secrets: readonly string[]): unknown {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+  for (
+    let current: unknown = error, depth = 0;
+    current instanceof Error && depth < 5;
+    current = current.cause, depth++
+  ) {
     let message = hideUrlCredentials(current.message);
     for (const secret of secrets) message = message.replaceAll(secret, '***');
     if (message !== current.message) current.message = message;

@@ -69,7 +69,9 @@ function safeDecode(text: string): string {
 /** How requests leave, for a log line: `direct`, or the proxies with their credentials hidden. */
 export function describeProxySettings(settings: ProxySettings): string {
   if (settings.httpProxy === '' && settings.httpsProxy === '') return 'direct';
-  const proxies = [...new Set([settings.httpsProxy, settings.httpProxy].filter((p) => p !== ''))].map(hideUrlCredentials);
+  const proxies = [...new Set([settings.httpsProxy, settings.httpProxy].filter((p) => p !== ''))].map(
+    hideUrlCredentials,
+  );
   const except = settings.noProxy === '' ? '' : ` except ${settings.noProxy}`;
   return `through ${proxies.join(' and ')}${except}`;
 }

@@ -34,10 +34,20 @@ function handle(options: StatusServerOptions, page: string, req: IncomingMessage
       return send(res, 200, 'text/plain', 'ok\n');
     case '/readyz': {
       const { ready, waiting } = readiness(options.statuses());
-      return send(res, ready ? 200 : 503, 'text/plain', ready ? 'ready\n' : `waiting for the first poll of: ${waiting.slice(0, 20).join(', ')}\n`);
+      return send(
+        res,
+        ready ? 200 : 503,
+        'text/plain',
+        ready ? 'ready\n' : `waiting for the first poll of: ${waiting.slice(0, 20).join(', ')}\n`,
+      );
     }
     case '/status':
-      return send(res, 200, 'application/json', JSON.stringify(buildStatusDocument(options.statuses(), options.clock())));
+      return send(
+        res,
+        200,
+        'application/json',
+        JSON.stringify(buildStatusDocument(options.statuses(), options.clock())),
+      );
     case '/':
       return send(res, 200, 'text/html; charset=utf-8', page);
     default:

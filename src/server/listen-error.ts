@@ -27,5 +27,7 @@ export function toListenError(error: unknown, host: string, port: number): M365E
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const reason = explain(code, port) ?? (error instanceof Error ? error.message : String(error));
   const suffix = typeof code === 'string' ? ` (${code})` : '';
-  return new M365Error('LISTEN_FAILED', `cannot listen on ${formatListenAddress(host, port)}: ${reason}${suffix}`, { cause: error });
+  return new M365Error('LISTEN_FAILED', `cannot listen on ${formatListenAddress(host, port)}: ${reason}${suffix}`, {
+    cause: error,
+  });
 }

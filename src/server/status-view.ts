@@ -20,7 +20,13 @@ export interface TenantStatusView {
     name: string;
     status: string;
     health: number;
-    openIssues: Array<{ id: string; title: string; classification: string; status: string; featureGroup: string | null }>;
+    openIssues: Array<{
+      id: string;
+      title: string;
+      classification: string;
+      status: string;
+      featureGroup: string | null;
+    }>;
   }>;
 }
 

@@ -44,4 +44,3 @@ function clientNote(client: ScenarioClient): string {
   const present = notes.filter((n) => n !== '');
   return present.length === 0 ? '' : `  (${present.join(', ')})`;
 }
-

@@ -36,19 +36,25 @@ export interface AssertionContext {
  * AADSTS50027, another value AADSTS50012), a `jti` not seen before, `exp`/`nbf` around now (AADSTS700024). Anything
  * else is a federated token, checked against the app's federated credential.
  */
-export function verifyClientAssertion(assertionType: string | null, assertion: string, context: AssertionContext): EntraFailure | AcceptedAssertion {
+export function verifyClientAssertion(
+  assertionType: string | null,
+  assertion: string,
+  context: AssertionContext,
+): EntraFailure | AcceptedAssertion {
   if (assertionType === null) return failures.missingParameter('client_assertion_type');
   if (assertionType !== JWT_BEARER) return failures.wrongAssertionType(assertionType);
   const jwt = decodeJwt(assertion);
   if (!jwt) return failures.malformedAssertion('The client assertion is not a compact JWT.');
-  if (!isSupportedAlgorithm(jwt.header['alg'])) return failures.malformedAssertion(`Unsupported signing algorithm '${String(jwt.header['alg'])}'.`);
+  if (!isSupportedAlgorithm(jwt.header['alg']))
+    return failures.malformedAssertion(`Unsupported signing algorithm '${String(jwt.header['alg'])}'.`);
   if (jwt.payload['iss'] !== context.client.clientId) return verifyFederated(jwt, context);
   return verifyCertificateAssertion(jwt, context);
 }
 
 function verifyCertificateAssertion(jwt: DecodedJwt, context: AssertionContext): EntraFailure | AcceptedAssertion {
   const { client } = context;
-  if (jwt.header['typ'] !== 'JWT') return failures.malformedAssertion("Invalid JWT header type specified. Allowed types: 'JWT'.");
+  if (jwt.header['typ'] !== 'JWT')
+    return failures.malformedAssertion("Invalid JWT header type specified. Allowed types: 'JWT'.");
   if (jwt.payload['sub'] !== client.clientId) return failures.assertionClientMismatch();
   const aud = jwt.payload['aud'];
   if (typeof aud !== 'string') return failures.malformedAssertion('The audience claim must be a single string.');
@@ -99,7 +105,8 @@ function verifyFederated(jwt: DecodedJwt, context: AssertionContext): EntraFailu
   const times = checkJwtTimes(jwt.payload, context.now, 0);
   if (times === 'missing') return failures.malformedAssertion('The assertion has no expiry (exp).');
   if (times !== 'ok') return failures.assertionOutsideValidity();
-  if (!signedByIssuer(jwt, registration)) return failures.malformedAssertion("The assertion's signature does not verify with the issuer's keys.");
+  if (!signedByIssuer(jwt, registration))
+    return failures.malformedAssertion("The assertion's signature does not verify with the issuer's keys.");
   return accepted(jwt, context, 'federated');
 }
 

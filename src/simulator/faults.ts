@@ -71,7 +71,9 @@ export class FaultQueue {
   /** The first fault matching this request, counted as used. */
   take(path: string, tenant: string | undefined): Fault | undefined {
     const entry = this.#queue.find(
-      (e) => (e.fault.path === undefined || path.startsWith(e.fault.path)) && (e.tenant === undefined || e.tenant === tenant),
+      (e) =>
+        (e.fault.path === undefined || path.startsWith(e.fault.path)) &&
+        (e.tenant === undefined || e.tenant === tenant),
     );
     if (!entry) return undefined;
     entry.remaining -= 1;

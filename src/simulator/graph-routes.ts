@@ -30,19 +30,36 @@ interface GraphAnswer {
 type Outcome = GraphAnswer | GraphFailure;
 
 /** Serves one request below `/v1.0`, for the tenant of the bearer token. */
-export function handleGraph(ctx: SimContext, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): void {
+export function handleGraph(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  requestId: string,
+): void {
   const caller = authenticateGraph(ctx, req);
   const origin = originOf(req, ctx.url);
-  const answer = 'code' in caller
-    ? caller
-    : routeGraph({ ctx, req, url, tenant: caller.tenant, origin, messagePermission: caller.client.messagePermission });
+  const answer =
+    'code' in caller
+      ? caller
+      : routeGraph({
+          ctx,
+          req,
+          url,
+          tenant: caller.tenant,
+          origin,
+          messagePermission: caller.client.messagePermission,
+        });
   if ('code' in answer) return sendGraphError(res, answer, requestId, ctx.clock());
   sendJson(res, 200, answer.body, { ...graphHeaders(requestId), ...answer.headers }, GRAPH_CONTENT_TYPE);
 }
 
 function routeGraph(g: GraphRequest): Outcome {
   if (g.req.method !== 'GET') return failures.methodNotAllowed;
-  const segments = g.url.pathname.split('/').slice(2).map((s) => decodeURIComponent(s));
+  const segments = g.url.pathname
+    .split('/')
+    .slice(2)
+    .map((s) => decodeURIComponent(s));
   const [admin, announcement, collection, key, tail, ...rest] = segments;
   if (admin !== 'admin') return failures.segmentNotFound(admin ?? '');
   if (announcement !== 'serviceAnnouncement') return failures.segmentNotFound(announcement ?? '');
@@ -56,7 +73,10 @@ function routeGraph(g: GraphRequest): Outcome {
 function readExpand(g: GraphRequest): boolean | GraphFailure {
   const expand = g.url.searchParams.get('$expand');
   if (expand === null) return false;
-  const unknown = expand.split(',').map((s) => s.trim()).find((s) => s !== 'issues');
+  const unknown = expand
+    .split(',')
+    .map((s) => s.trim())
+    .find((s) => s !== 'issues');
   if (unknown === undefined) return true;
   return failures.badQuery(`Could not find a property named '${unknown}' on type 'microsoft.graph.serviceHealth'.`);
 }
@@ -87,7 +107,12 @@ function listIssues(g: GraphRequest): Outcome {
   const keep = filter === null ? () => true : parseIssueFilter(filter);
   if (typeof keep === 'string') return failures.badQuery(keep);
   const issues = currentState(g.ctx, g.tenant).issues.map((x) => toWireIssue(x, g.ctx.style));
-  return pageOf(g, issues.filter((x) => keep(x as unknown as Record<string, unknown>)), 'issues', '$skip');
+  return pageOf(
+    g,
+    issues.filter((x) => keep(x as unknown as Record<string, unknown>)),
+    'issues',
+    '$skip',
+  );
 }
 
 function oneIssue(g: GraphRequest, id: string, tail: string | undefined): Outcome {

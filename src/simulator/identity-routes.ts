@@ -56,7 +56,10 @@ export async function handleIdentity(
   if (route.endpoint === 'keys') return sendJson(res, 200, { keys: [] }, entraHeaders());
   if (req.method !== 'POST') return sendEntraError(res, failures.postOnly(req.method ?? 'GET'), ctx.clock());
   const form = new URLSearchParams(await readBody(req));
-  const endpoints = [`${origin}/${route.tenantKey}/oauth2/v2.0/token`, `${origin}/${tenant.tenantId}/oauth2/v2.0/token`];
+  const endpoints = [
+    `${origin}/${route.tenantKey}/oauth2/v2.0/token`,
+    `${origin}/${tenant.tenantId}/oauth2/v2.0/token`,
+  ];
   const outcome = checkTokenRequest(ctx, tenant, form, req.headers.authorization, origin, endpoints);
   if ('status' in outcome) return sendEntraError(res, outcome, ctx.clock());
   const lifetime = tenant.tokenLifetimeSeconds;
@@ -88,9 +91,10 @@ function checkTokenRequest(
   if (!client) return failures.unknownClient(credentials.clientId, tenant.name);
   const scopeFailure = checkScope(form.get('scope'), [origin, ctx.url, ...GRAPH_RESOURCES], tenant);
   if (scopeFailure) return scopeFailure;
-  const failure = credentials.assertion === undefined
-    ? checkSecret(client, credentials.secret)
-    : checkAssertion(ctx, client, form.get('client_assertion_type'), credentials.assertion, tokenEndpoints);
+  const failure =
+    credentials.assertion === undefined
+      ? checkSecret(client, credentials.secret)
+      : checkAssertion(ctx, client, form.get('client_assertion_type'), credentials.assertion, tokenEndpoints);
   if (failure) return failure;
   return client.blocked ? failures.conditionalAccess() : client;
 }

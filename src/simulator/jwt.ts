@@ -23,7 +23,9 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
 function parseJsonObject(part: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -53,7 +55,11 @@ export function verifyJwtSignature(jwt: DecodedJwt, key: KeyObject): boolean {
 }
 
 /** Checks `exp` (required, in the future) and `nbf` (if present, not in the future), with `skewS` of tolerance. */
-export function checkJwtTimes(payload: Readonly<Record<string, unknown>>, nowMs: number, skewS = 300): 'ok' | 'missing' | 'expired' | 'early' {
+export function checkJwtTimes(
+  payload: Readonly<Record<string, unknown>>,
+  nowMs: number,
+  skewS = 300,
+): 'ok' | 'missing' | 'expired' | 'early' {
   const now = Math.floor(nowMs / 1000);
   const { exp, nbf } = payload;
   if (typeof exp !== 'number') return 'missing';

@@ -23,7 +23,12 @@ export interface WireServiceMessage {
 }
 
 /** The tenant's message center at `nowMs`: messages already published, in scenario order. */
-export function listServiceMessages(tenant: ScenarioTenant, startMs: number, nowMs: number, style: WireStyle): WireServiceMessage[] {
+export function listServiceMessages(
+  tenant: ScenarioTenant,
+  startMs: number,
+  nowMs: number,
+  style: WireStyle,
+): WireServiceMessage[] {
   return tenant.messages
     .filter((message) => resolveTimePoint(message.start, startMs) <= nowMs)
     .map((message) => toWireMessage(message, startMs, nowMs, style));
@@ -32,7 +37,8 @@ export function listServiceMessages(tenant: ScenarioTenant, startMs: number, now
 function toWireMessage(message: ScenarioMessage, startMs: number, nowMs: number, style: WireStyle): WireServiceMessage {
   const start = resolveTimePoint(message.start, startMs);
   const modified = message.modified === undefined ? start : resolveTimePoint(message.modified, startMs);
-  const optionalDate = (point: ScenarioMessage['end']) => (point === undefined ? null : isoDate(resolveTimePoint(point, startMs)));
+  const optionalDate = (point: ScenarioMessage['end']) =>
+    point === undefined ? null : isoDate(resolveTimePoint(point, startMs));
   return {
     startDateTime: isoDate(start),
     endDateTime: optionalDate(message.end),

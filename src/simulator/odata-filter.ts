@@ -15,7 +15,8 @@ export function parseIssueFilter(filter: string): ((item: Record<string, unknown
     value: literal!.startsWith("'") ? literal!.slice(1, -1).replaceAll("''", "'") : literal === 'true',
   }));
   const unknown = tests.find((t) => !FILTERABLE.includes(t.property));
-  if (unknown) return `Could not find a property named '${unknown.property}' on type 'microsoft.graph.serviceHealthIssue'.`;
+  if (unknown)
+    return `Could not find a property named '${unknown.property}' on type 'microsoft.graph.serviceHealthIssue'.`;
   return (item) => tests.every(({ property, value }) => matches(item[property], value));
 }
 

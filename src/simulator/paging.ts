@@ -32,7 +32,12 @@ export function readPageRequest(query: URLSearchParams, prefer: string | undefin
 }
 
 /** The page size: the client's preference or the server's, split further when the scenario forces `pages`. */
-export function pageSizeFor(total: number, request: PageRequest, serverSize: number, forced: number | undefined): number {
+export function pageSizeFor(
+  total: number,
+  request: PageRequest,
+  serverSize: number,
+  forced: number | undefined,
+): number {
   const size = request.preferred ?? serverSize;
   return forced === undefined ? size : Math.max(1, Math.min(size, Math.ceil(total / forced)));
 }

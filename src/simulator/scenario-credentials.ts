@@ -16,13 +16,19 @@ const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange';
  * A client's registered certificate: inline PEM, or the path of a PEM file (only its first certificate is read; a
  * private key next to it is ignored). Returns the certificate's PEM.
  */
-export function readRegisteredCertificate(r: ScenarioReader, value: unknown, path: string, baseDir: string): string | undefined {
+export function readRegisteredCertificate(
+  r: ScenarioReader,
+  value: unknown,
+  path: string,
+  baseDir: string,
+): string | undefined {
   const text = r.string(value, path);
   if (text === undefined) return undefined;
   const pem = text.includes('-----BEGIN') ? text : readText(r, text, path, baseDir);
   const block = pem === undefined ? undefined : PEM_CERTIFICATE.exec(pem)?.[0];
   if (pem === undefined) return undefined;
-  if (block === undefined || !isCertificate(block)) return r.fail(path, 'expected a PEM certificate (-----BEGIN CERTIFICATE-----)');
+  if (block === undefined || !isCertificate(block))
+    return r.fail(path, 'expected a PEM certificate (-----BEGIN CERTIFICATE-----)');
   return block;
 }
 

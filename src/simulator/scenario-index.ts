@@ -16,7 +16,8 @@ function indexScenario(scenario: Scenario): ScenarioIndex {
   const byKey = new Map<string, ScenarioTenant>();
   for (const tenant of scenario.tenants) {
     if (!byName.has(tenant.name)) byName.set(tenant.name, tenant);
-    for (const key of [tenant.tenantId, tenant.domain]) if (key !== undefined && !byKey.has(key)) byKey.set(key, tenant);
+    for (const key of [tenant.tenantId, tenant.domain])
+      if (key !== undefined && !byKey.has(key)) byKey.set(key, tenant);
   }
   return { byName, byKey, entryTenants: new WeakMap() };
 }

@@ -72,7 +72,11 @@ export function readOpen(r: ScenarioReader, value: unknown, path: string): Issue
 }
 
 /** Reads the `update:` or `resolve:` of a timeline entry. */
-export function readPatch(r: ScenarioReader, value: unknown, path: string): { id: string; patch: IssuePatch } | undefined {
+export function readPatch(
+  r: ScenarioReader,
+  value: unknown,
+  path: string,
+): { id: string; patch: IssuePatch } | undefined {
   const raw = r.mapping(value, path, PATCH_KEYS, ['id']);
   if (!raw) return undefined;
   const patch: Record<string, unknown> = {

@@ -26,7 +26,10 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
   const scenario = readScenario(reader, doc.toJS(), scenarioBaseDir(source));
   if (scenario && reader.problems.length === 0) checkScenarioReferences(reader, scenario);
   if (!scenario || reader.problems.length > 0) {
-    throw invalid(source, reader.problems.map((p) => ({ ...p, line: lineOf(doc, lines, p) })));
+    throw invalid(
+      source,
+      reader.problems.map((p) => ({ ...p, line: lineOf(doc, lines, p) })),
+    );
   }
   return scenario;
 }

@@ -3,7 +3,20 @@ import { readTimePoint } from './scenario-issue-schema.ts';
 import { join, type ScenarioReader } from './scenario-reader.ts';
 import type { ScenarioMessage } from './scenario-types.ts';
 
-const MESSAGE_KEYS = ['id', 'title', 'category', 'severity', 'services', 'tags', 'major_change', 'action_required_by', 'start', 'end', 'modified', 'body'];
+const MESSAGE_KEYS = [
+  'id',
+  'title',
+  'category',
+  'severity',
+  'services',
+  'tags',
+  'major_change',
+  'action_required_by',
+  'start',
+  'end',
+  'modified',
+  'body',
+];
 const MESSAGE_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 /** Message categories and severities of Graph's `serviceUpdateMessage`. */
@@ -20,7 +33,9 @@ export function readMessage(r: ScenarioReader, value: unknown, path: string): Sc
     title,
     category: r.oneOf(raw['category'], join(path, 'category'), MESSAGE_CATEGORIES) ?? 'stayInformed',
     severity: r.oneOf(raw['severity'], join(path, 'severity'), MESSAGE_SEVERITIES) ?? 'normal',
-    services: readStrings(r, raw['services'], join(path, 'services')).filter((id, i) => checkService(r, id, join(join(path, 'services'), i))),
+    services: readStrings(r, raw['services'], join(path, 'services')).filter((id, i) =>
+      checkService(r, id, join(join(path, 'services'), i)),
+    ),
     tags: readStrings(r, raw['tags'], join(path, 'tags')),
     isMajorChange: r.boolean(raw['major_change'], join(path, 'major_change'), false),
     actionRequiredBy: readTimePoint(r, raw['action_required_by'], join(path, 'action_required_by')),

@@ -4,8 +4,18 @@ import type { Scenario, ScenarioTenant } from './scenario-types.ts';
 
 /** Checks what a single value cannot tell: unique names and ids, services and issues that exist, times in range. */
 export function checkScenarioReferences(r: ScenarioReader, scenario: Scenario): void {
-  checkUnique(r, scenario.tenants.map((t) => t.name), (i) => `tenants[${i}].name`, 'tenant name');
-  checkUnique(r, scenario.tenants.map((t) => t.tenantId), (i) => `tenants[${i}].tenant_id`, 'tenant id');
+  checkUnique(
+    r,
+    scenario.tenants.map((t) => t.name),
+    (i) => `tenants[${i}].name`,
+    'tenant name',
+  );
+  checkUnique(
+    r,
+    scenario.tenants.map((t) => t.tenantId),
+    (i) => `tenants[${i}].tenant_id`,
+    'tenant id',
+  );
   const domains = scenario.tenants.map((t) => t.domain);
   checkUnique(r, domains, (i) => `tenants[${i}].domain`, 'domain');
   scenario.tenants.forEach((tenant, i) => checkTenant(r, tenant, `tenants[${i}]`));
@@ -29,8 +39,18 @@ function checkUnique(
 function checkTenant(r: ScenarioReader, tenant: ScenarioTenant, path: string): void {
   const clientIds = tenant.clients.map((c) => c.clientId);
   checkUnique(r, clientIds, (i) => `${path}.clients[${i}].client_id`, 'client id');
-  checkUnique(r, tenant.issues.map((x) => x.id), (i) => `${path}.issues[${i}].id`, 'issue id');
-  checkUnique(r, tenant.messages.map((x) => x.id), (i) => `${path}.messages[${i}].id`, 'message id');
+  checkUnique(
+    r,
+    tenant.issues.map((x) => x.id),
+    (i) => `${path}.issues[${i}].id`,
+    'issue id',
+  );
+  checkUnique(
+    r,
+    tenant.messages.map((x) => x.id),
+    (i) => `${path}.messages[${i}].id`,
+    'message id',
+  );
   tenant.issues.forEach((issue, i) => {
     checkService(r, `${path}.issues[${i}].service`, issue.service, tenant);
   });

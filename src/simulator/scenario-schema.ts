@@ -13,7 +13,9 @@ const DEFAULT_TOKEN_LIFETIME_S = 3599;
 export function readScenario(r: ScenarioReader, value: unknown, baseDir = process.cwd()): Scenario | undefined {
   const raw = r.mapping(value ?? undefined, '', ['tenants', 'timeline', 'loop', 'pages'], ['tenants']);
   if (!raw) return undefined;
-  const tenants = (r.list(raw['tenants'], 'tenants') ?? []).map((t, i) => readTenant(r, t, join('tenants', i), baseDir));
+  const tenants = (r.list(raw['tenants'], 'tenants') ?? []).map((t, i) =>
+    readTenant(r, t, join('tenants', i), baseDir),
+  );
   if (Array.isArray(raw['tenants']) && raw['tenants'].length === 0) r.fail('tenants', 'expected at least one tenant');
   const names = tenants.flatMap((t) => (t ? [t.name] : []));
   const entries = r.list(raw['timeline'], 'timeline') ?? [];
@@ -61,14 +63,26 @@ function readTenant(r: ScenarioReader, value: unknown, path: string, baseDir: st
 }
 
 function readClient(r: ScenarioReader, value: unknown, path: string, baseDir: string): ScenarioClient | undefined {
-  const keys = ['client_id', 'client_secret', 'certificate', 'federated', 'expired', 'blocked', 'permission', 'message_permission'];
+  const keys = [
+    'client_id',
+    'client_secret',
+    'certificate',
+    'federated',
+    'expired',
+    'blocked',
+    'permission',
+    'message_permission',
+  ];
   const raw = r.mapping(value, path, keys, ['client_id']);
   if (!raw) return undefined;
   if (['client_secret', 'certificate', 'federated'].every((key) => raw[key] === undefined || raw[key] === null)) {
     r.fail(path, 'expected at least one credential: client_secret, certificate or federated');
   }
   const certificate = readRegisteredCertificate(r, raw['certificate'], join(path, 'certificate'), baseDir);
-  const federated = raw['federated'] === undefined ? undefined : readFederatedRegistration(r, raw['federated'], join(path, 'federated'), baseDir);
+  const federated =
+    raw['federated'] === undefined
+      ? undefined
+      : readFederatedRegistration(r, raw['federated'], join(path, 'federated'), baseDir);
   return {
     clientId: readGuid(r, raw['client_id'], join(path, 'client_id')) ?? '',
     clientSecret: r.string(raw['client_secret'], join(path, 'client_secret')) ?? '',

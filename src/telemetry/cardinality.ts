@@ -15,7 +15,10 @@ export const DEFAULT_TENANT_SERVICES = 27;
 export const SERIES_PER_SERVICE = 1 + STATE_SET_STATUSES.length + 2;
 
 /** Feature groups of the legacy catalogue: one `m365.feature.health` series each, issue or not. */
-export const LEGACY_FEATURE_GROUPS = Object.values(LEGACY_FEATURE_CATALOGUE).reduce((sum, groups) => sum + groups.length, 0);
+export const LEGACY_FEATURE_GROUPS = Object.values(LEGACY_FEATURE_CATALOGUE).reduce(
+  (sum, groups) => sum + groups.length,
+  0,
+);
 
 /** Tenant gauges (poll duration, poll success, data age, token expiry) and `m365.graph.requests` for HTTP 200. */
 export const SERIES_PER_TENANT = 5;

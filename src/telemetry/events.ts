@@ -51,7 +51,9 @@ export function statusChangeAttributes(status: TenantStatus, change: StatusChang
 /** A one-line, human-readable body for a status change. */
 export function describeStatusChange(status: TenantStatus, change: StatusChange): string {
   const health = change.health === HEALTH_OK ? 'back to ok' : `now ${HEALTH_WORDS[change.health]}`;
-  const issue = change.trigger ? ` [${change.trigger.classification} ${change.trigger.id}: ${change.trigger.title}]` : '';
+  const issue = change.trigger
+    ? ` [${change.trigger.classification} ${change.trigger.id}: ${change.trigger.title}]`
+    : '';
   return `${status.tenant.name}: ${change.serviceName} ${change.previousStatus} -> ${change.status} (${health})${issue}`;
 }
 

@@ -68,7 +68,8 @@ export class ExportWatch {
         ended = true;
         state.inFlight--;
         if (result.code === ExportResultCode.SUCCESS) this.#succeeded(state);
-        else this.#failed(state, describeExportFailure(result, state.probe.lastSince(mark), this.#clock()).fields, fields);
+        else
+          this.#failed(state, describeExportFailure(result, state.probe.lastSince(mark), this.#clock()).fields, fields);
       },
     };
   }
@@ -97,7 +98,16 @@ export class ExportWatch {
     const key = `${target.signal} ${target.url}`;
     let state = this.#targets.get(key);
     if (!state) {
-      state = { target, probe: probeHttpStatus(target.url), inFlight: 0, attempts: 0, failingSince: undefined, lastLoggedAt: 0, lastLoggedStatus: undefined, lastFailure: undefined };
+      state = {
+        target,
+        probe: probeHttpStatus(target.url),
+        inFlight: 0,
+        attempts: 0,
+        failingSince: undefined,
+        lastLoggedAt: 0,
+        lastLoggedStatus: undefined,
+        lastFailure: undefined,
+      };
       this.#targets.set(key, state);
     }
     return state;
@@ -106,7 +116,11 @@ export class ExportWatch {
   #succeeded(state: TargetState): void {
     if (state.failingSince === undefined) return;
     const outageS = Math.round((this.#clock() - state.failingSince) / 1000);
-    this.#log.info(`${state.target.signal} export recovered`, { url: state.target.url, attempts: state.attempts, outageS });
+    this.#log.info(`${state.target.signal} export recovered`, {
+      url: state.target.url,
+      attempts: state.attempts,
+      outageS,
+    });
     state.failingSince = undefined;
     state.attempts = 0;
   }
@@ -123,7 +137,8 @@ export class ExportWatch {
     state.lastLoggedAt = now;
     state.lastLoggedStatus = status;
     const fields = { url, ...failure, ...extra, ...(first ? {} : { attempts: state.attempts }) };
-    if (status === TOO_LARGE) this.#log.error(`collector refused a ${signal} export as too large (413): raise its request size limit`, fields);
+    if (status === TOO_LARGE)
+      this.#log.error(`collector refused a ${signal} export as too large (413): raise its request size limit`, fields);
     else this.#log.warn(first ? `${signal} export failed` : `${signal} export still failing`, fields);
   }
 }
@@ -135,11 +150,18 @@ export function formatUndelivered(undelivered: UndeliveredExport): string {
 }
 
 function countPoints(metrics: ResourceMetrics): number {
-  return metrics.scopeMetrics.reduce((sum, scope) => sum + scope.metrics.reduce((n, metric) => n + metric.dataPoints.length, 0), 0);
+  return metrics.scopeMetrics.reduce(
+    (sum, scope) => sum + scope.metrics.reduce((n, metric) => n + metric.dataPoints.length, 0),
+    0,
+  );
 }
 
 /** Reports every export of `exporter` (and of its pre-encoded requests, for the protobuf one) to `watch`. */
-export function watchMetricExporter<T extends PushMetricExporter>(exporter: T, watch: ExportWatch, target: ExportTarget): T {
+export function watchMetricExporter<T extends PushMetricExporter>(
+  exporter: T,
+  watch: ExportWatch,
+  target: ExportTarget,
+): T {
   const send = exporter.export.bind(exporter);
   exporter.export = (metrics, done) => {
     const attempt = watch.begin(target);
@@ -162,7 +184,11 @@ export function watchMetricExporter<T extends PushMetricExporter>(exporter: T, w
 }
 
 /** Reports every export of `exporter` to `watch`. */
-export function watchLogExporter<T extends LogRecordExporter>(exporter: T, watch: ExportWatch, target: ExportTarget): T {
+export function watchLogExporter<T extends LogRecordExporter>(
+  exporter: T,
+  watch: ExportWatch,
+  target: ExportTarget,
+): T {
   const send = exporter.export.bind(exporter);
   exporter.export = (records, done) => {
     const attempt = watch.begin(target);

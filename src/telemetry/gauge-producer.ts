@@ -24,7 +24,11 @@ export type ObserveGauge = (name: string, value: number, attributes: Attributes 
 /** Where gauges read straight from the agent's state are registered. */
 export interface GaugeRegistry {
   /** Registers gauges: at each collection, `observeItem` reports the series of each of the `items()` (the tenants). */
-  register<T>(descriptors: readonly MetricDescriptor[], items: () => Iterable<T>, observeItem: (item: T, observe: ObserveGauge) => void): void;
+  register<T>(
+    descriptors: readonly MetricDescriptor[],
+    items: () => Iterable<T>,
+    observeItem: (item: T, observe: ObserveGauge) => void,
+  ): void;
 }
 
 /** A {@link GaugeRegistry} that readers collect from like from the SDK, or that is exported in chunks. */
@@ -35,7 +39,10 @@ export interface GaugeProducer extends GaugeRegistry, MetricProducer {
    */
   collectChunks(maxPoints: number): AsyncGenerator<CollectionResult>;
   /** {@link collectChunks}, each chunk written straight into an OTLP/protobuf request by `encoder`. */
-  collectRequests(maxPoints: number, encoder: MetricsEncoder): AsyncGenerator<{ request: EncodedRequest; errors: unknown[] }>;
+  collectRequests(
+    maxPoints: number,
+    encoder: MetricsEncoder,
+  ): AsyncGenerator<{ request: EncodedRequest; errors: unknown[] }>;
 }
 
 interface Registration {
@@ -50,12 +57,19 @@ interface Registration {
  * thousands of tenants times hundreds of series per tenant cannot afford. A gauge reports what is observed now:
  * series observed no more are not exported again.
  */
-export function createGaugeProducer(resource: Resource, scope: InstrumentationScope, clock: () => number = Date.now): GaugeProducer {
+export function createGaugeProducer(
+  resource: Resource,
+  scope: InstrumentationScope,
+  clock: () => number = Date.now,
+): GaugeProducer {
   const registrations: Registration[] = [];
   const startTime = millisToHrTime(clock());
 
   /** One collection into chunks made by `start`: each full one is given out, the event loop running after it. */
-  async function* collectInto<C extends ChunkSink>(maxPoints: number, start: (endTime: HrTime) => C): AsyncGenerator<C> {
+  async function* collectInto<C extends ChunkSink>(
+    maxPoints: number,
+    start: (endTime: HrTime) => C,
+  ): AsyncGenerator<C> {
     const endTime = millisToHrTime(clock());
     let chunk = start(endTime);
     for (const registration of registrations) {
@@ -84,11 +98,13 @@ export function createGaugeProducer(resource: Resource, scope: InstrumentationSc
   }
 
   async function* collectChunks(maxPoints: number): AsyncGenerator<CollectionResult> {
-    for await (const chunk of collectInto(maxPoints, (endTime) => new Chunk(startTime, endTime))) yield chunk.result(resource, scope);
+    for await (const chunk of collectInto(maxPoints, (endTime) => new Chunk(startTime, endTime)))
+      yield chunk.result(resource, scope);
   }
 
   async function* collectRequests(maxPoints: number, encoder: MetricsEncoder) {
-    const start = (endTime: HrTime) => Object.assign(encoder.startGaugeRequest(resource, scope, startTime, endTime), { errors: [] as unknown[] });
+    const start = (endTime: HrTime) =>
+      Object.assign(encoder.startGaugeRequest(resource, scope, startTime, endTime), { errors: [] as unknown[] });
     for await (const chunk of collectInto(maxPoints, start)) yield { request: chunk.finish(), errors: chunk.errors };
   }
 
@@ -158,7 +174,10 @@ class Chunk implements ChunkSink {
         dataPointType: DataPointType.GAUGE,
         dataPoints: metric.points,
       }));
-    return { resourceMetrics: { resource, scopeMetrics: metrics.length === 0 ? [] : [{ scope, metrics }] }, errors: this.errors };
+    return {
+      resourceMetrics: { resource, scopeMetrics: metrics.length === 0 ? [] : [{ scope, metrics }] },
+      errors: this.errors,
+    };
   }
 }
 
@@ -166,11 +185,16 @@ class Chunk implements ChunkSink {
 function mergeCollections(sdk: CollectionResult, gauges: CollectionResult): CollectionResult {
   const scopeMetrics: ScopeMetrics[] = [...sdk.resourceMetrics.scopeMetrics];
   for (const extra of gauges.resourceMetrics.scopeMetrics) {
-    const index = scopeMetrics.findIndex((s) => s.scope.name === extra.scope.name && s.scope.version === extra.scope.version);
+    const index = scopeMetrics.findIndex(
+      (s) => s.scope.name === extra.scope.name && s.scope.version === extra.scope.version,
+    );
     if (index < 0) scopeMetrics.push(extra);
     else scopeMetrics[index] = { scope: extra.scope, metrics: [...scopeMetrics[index]!.metrics, ...extra.metrics] };
   }
-  return { resourceMetrics: { resource: sdk.resourceMetrics.resource, scopeMetrics }, errors: [...sdk.errors, ...gauges.errors] };
+  return {
+    resourceMetrics: { resource: sdk.resourceMetrics.resource, scopeMetrics },
+    errors: [...sdk.errors, ...gauges.errors],
+  };
 }
 
 /**
@@ -181,7 +205,8 @@ export function withGauges(reader: IMetricReader, gauges: MetricProducer): IMetr
   return {
     setMetricProducer: (sdk) =>
       reader.setMetricProducer({
-        collect: async (options) => mergeCollections(...(await Promise.all([sdk.collect(options), gauges.collect(options)]))),
+        collect: async (options) =>
+          mergeCollections(...(await Promise.all([sdk.collect(options), gauges.collect(options)]))),
       }),
     selectAggregation: (type) => reader.selectAggregation(type),
     selectAggregationTemporality: (type) => reader.selectAggregationTemporality(type),

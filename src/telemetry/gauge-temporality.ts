@@ -9,6 +9,8 @@ import { AggregationTemporality, InstrumentType, type PushMetricExporter } from 
 export function forgetUnobservedGauges<T extends PushMetricExporter>(exporter: T): T {
   const select = exporter.selectAggregationTemporality?.bind(exporter);
   exporter.selectAggregationTemporality = (type: InstrumentType) =>
-    type === InstrumentType.OBSERVABLE_GAUGE ? AggregationTemporality.DELTA : (select?.(type) ?? AggregationTemporality.CUMULATIVE);
+    type === InstrumentType.OBSERVABLE_GAUGE
+      ? AggregationTemporality.DELTA
+      : (select?.(type) ?? AggregationTemporality.CUMULATIVE);
   return exporter;
 }

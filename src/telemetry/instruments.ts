@@ -1,4 +1,11 @@
-import { ValueType, type Attributes, type BatchObservableResult, type Counter, type Meter, type Observable } from '@opentelemetry/api';
+import {
+  ValueType,
+  type Attributes,
+  type BatchObservableResult,
+  type Counter,
+  type Meter,
+  type Observable,
+} from '@opentelemetry/api';
 import { isStale, type TenantStatus } from '../agent/tenant-status.ts';
 import type { TenantConfig } from '../config/types.ts';
 import { HEALTH_UNKNOWN, type ServiceStatus } from '../health/model.ts';
@@ -43,7 +50,8 @@ export function registerInstruments(
   const gaugeMetrics = enabled.filter((metric) => metric.instrument === 'gauge');
   const counters = new Map<string, Counter>();
   for (const metric of enabled) {
-    if (metric.instrument !== 'gauge') counters.set(metric.name, meter.createCounter(metric.name, instrumentOptions(metric)));
+    if (metric.instrument !== 'gauge')
+      counters.set(metric.name, meter.createCounter(metric.name, instrumentOptions(metric)));
   }
   if (gaugeMetrics.length > 0 && registry) {
     registry.register(
@@ -52,13 +60,16 @@ export function registerInstruments(
       (status, observe) => observeStatus(status, source.clock(), observe),
     );
   } else if (gaugeMetrics.length > 0) {
-    const gauges = new Map(gaugeMetrics.map((metric) => [metric.name, meter.createObservableGauge(metric.name, instrumentOptions(metric))]));
+    const gauges = new Map(
+      gaugeMetrics.map((metric) => [metric.name, meter.createObservableGauge(metric.name, instrumentOptions(metric))]),
+    );
     meter.addBatchObservableCallback((result) => observeAll(observeInto(result, gauges), source), [...gauges.values()]);
   }
   const pollErrors = counters.get(sc.METRIC_POLL_ERRORS);
   const graphRequests = counters.get(sc.METRIC_GRAPH_REQUESTS);
   return {
-    recordPollError: (status, errorType) => pollErrors?.add(1, { ...tenantAttributes(status), [sc.ATTR_ERROR_TYPE]: errorType }),
+    recordPollError: (status, errorType) =>
+      pollErrors?.add(1, { ...tenantAttributes(status), [sc.ATTR_ERROR_TYPE]: errorType }),
     recordGraphResponse: (status, httpStatus) =>
       graphRequests?.add(1, { ...tenantAttributes(status), [sc.ATTR_HTTP_STATUS_CODE]: httpStatus }),
   };
@@ -68,7 +79,10 @@ export function registerInstruments(
  * The `m365.events.dropped` counter, for the event spool's `onDrop`: `(count, reason) => void`. Process-wide, so
  * without tenant attributes; a no-op when the metric is turned off.
  */
-export function createEventsDroppedRecorder(meter: Meter, isEnabled: (name: string) => boolean): (count: number, reason: string) => void {
+export function createEventsDroppedRecorder(
+  meter: Meter,
+  isEnabled: (name: string) => boolean,
+): (count: number, reason: string) => void {
   const metric = findMetric(sc.METRIC_EVENTS_DROPPED);
   if (metric === undefined || !isEnabled(metric.name)) return () => {};
   const counter = meter.createCounter(metric.name, instrumentOptions(metric));
@@ -86,7 +100,12 @@ function instrumentOptions(metric: MetricDefinition) {
 function observeInto(result: BatchObservableResult, gauges: ReadonlyMap<string, Observable>): Observe {
   return (name, value, attributes) => {
     const gauge = gauges.get(name);
-    if (gauge) result.observe(gauge, value, Array.isArray(attributes) ? flattenParts(attributes as AttributeParts) : (attributes as Attributes));
+    if (gauge)
+      result.observe(
+        gauge,
+        value,
+        Array.isArray(attributes) ? flattenParts(attributes as AttributeParts) : (attributes as Attributes),
+      );
   };
 }
 
@@ -109,7 +128,9 @@ const parts = new PartInterner();
 const STATE_PARTS = STATE_SET_STATUSES.map((state) => parts.get(sc.ATTR_SERVICE_STATUS, state));
 const OTHER_STATE = STATE_SET_STATUSES.indexOf('other' satisfies ServiceStatus);
 const CLASSIFICATIONS = ['incident', 'advisory'] as const;
-const CLASSIFICATION_PARTS = CLASSIFICATIONS.map((classification) => parts.get(sc.ATTR_ISSUE_CLASSIFICATION, classification));
+const CLASSIFICATION_PARTS = CLASSIFICATIONS.map((classification) =>
+  parts.get(sc.ATTR_ISSUE_CLASSIFICATION, classification),
+);
 
 /** A view's service part, and a feature's: the views of a quiet poll are those of the one before (retained-views.ts). */
 const viewParts = new WeakMap<object, Readonly<Attributes>>();
@@ -121,12 +142,15 @@ function cachedPart<K extends object, V>(cache: WeakMap<K, V>, key: K, make: () 
 }
 
 function tenantPart(tenant: TenantConfig): AttributeParts {
-  return cachedPart(tenantParts, tenant, () => [parts.get(sc.ATTR_TENANT_ID, tenant.tenantId, sc.ATTR_TENANT_NAME, tenant.name)]);
+  return cachedPart(tenantParts, tenant, () => [
+    parts.get(sc.ATTR_TENANT_ID, tenant.tenantId, sc.ATTR_TENANT_NAME, tenant.name),
+  ]);
 }
 
 function observeTenant(status: TenantStatus, now: number, observe: Observe): void {
   const attributes = tenantPart(status.tenant);
-  if (status.lastPollDurationMs !== undefined) observe(sc.METRIC_POLL_DURATION, status.lastPollDurationMs / 1000, attributes);
+  if (status.lastPollDurationMs !== undefined)
+    observe(sc.METRIC_POLL_DURATION, status.lastPollDurationMs / 1000, attributes);
   if (status.lastPollOk !== undefined) observe(sc.METRIC_POLL_SUCCESS, status.lastPollOk ? 1 : 0, attributes);
   if (status.lastSuccessAt !== undefined) observe(sc.METRIC_DATA_AGE, (now - status.lastSuccessAt) / 1000, attributes);
   const expiresAt = status.tokenExpiresAt();
@@ -138,7 +162,9 @@ function observeServices(status: TenantStatus, now: number, observe: Observe): v
   const stale = isStale(status, now);
   const [tenant] = tenantPart(status.tenant) as [Readonly<Attributes>];
   for (const view of status.views) {
-    const service = cachedPart(viewParts, view, () => parts.get(sc.ATTR_SERVICE_ID, view.id, sc.ATTR_SERVICE_NAME, view.name));
+    const service = cachedPart(viewParts, view, () =>
+      parts.get(sc.ATTR_SERVICE_ID, view.id, sc.ATTR_SERVICE_NAME, view.name),
+    );
     observe(sc.METRIC_SERVICE_HEALTH, stale ? HEALTH_UNKNOWN : view.health, [tenant, service]);
     const index = STATE_SET_STATUSES.indexOf(view.status);
     const current = index < 0 ? OTHER_STATE : index;
@@ -151,7 +177,9 @@ function observeServices(status: TenantStatus, now: number, observe: Observe): v
     }
     for (const feature of view.features) {
       const health = stale ? HEALTH_UNKNOWN : feature.health;
-      const group = cachedPart(viewParts, feature, () => parts.get(sc.ATTR_FEATURE_GROUP, feature.group, sc.ATTR_FEATURE_NAME, feature.group));
+      const group = cachedPart(viewParts, feature, () =>
+        parts.get(sc.ATTR_FEATURE_GROUP, feature.group, sc.ATTR_FEATURE_NAME, feature.group),
+      );
       observe(sc.METRIC_FEATURE_HEALTH, health, [tenant, service, group]);
     }
   }

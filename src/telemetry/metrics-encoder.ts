@@ -22,7 +22,12 @@ export interface MetricsEncoder {
    * the same gauge points, at a fraction of the cost and of the garbage (millions of points an export). Its bytes
    * are the encoder's until the next gauge request is finished: send one before finishing the next.
    */
-  startGaugeRequest(resource: Resource, scope: InstrumentationScope, startTime: HrTime, endTime: HrTime): GaugeRequestWriter;
+  startGaugeRequest(
+    resource: Resource,
+    scope: InstrumentationScope,
+    startTime: HrTime,
+    endTime: HrTime,
+  ): GaugeRequestWriter;
 }
 
 /** A gauge request being written: see {@link MetricsEncoder.startGaugeRequest}. */
@@ -174,7 +179,13 @@ class GaugeRequest implements GaugeRequestWriter {
   readonly #sections = new Map<string, Section>();
   #current = new Map<string, Section>();
 
-  constructor(resource: Resource, scope: InstrumentationScope, times: Uint8Array, codec: AttributeCodec, buffers: GaugeBuffers) {
+  constructor(
+    resource: Resource,
+    scope: InstrumentationScope,
+    times: Uint8Array,
+    codec: AttributeCodec,
+    buffers: GaugeBuffers,
+  ) {
     this.#resource = resource;
     this.#scope = scope;
     this.#codec = codec;
@@ -219,7 +230,10 @@ class GaugeRequest implements GaugeRequestWriter {
     const metricSizes = used.map((section, i) => metricHeads[i]!.length + section.points.pos);
     let scopeSize = scopeHeader.length + fieldSize(this.#scope.schemaUrl);
     for (const size of metricSizes) scopeSize += 1 + varintSize(size) + size;
-    const resourceMetricsSize = resourceField.length + (used.length === 0 ? 0 : 1 + varintSize(scopeSize) + scopeSize) + fieldSize(this.#resource.schemaUrl);
+    const resourceMetricsSize =
+      resourceField.length +
+      (used.length === 0 ? 0 : 1 + varintSize(scopeSize) + scopeSize) +
+      fieldSize(this.#resource.schemaUrl);
     const total = 1 + varintSize(resourceMetricsSize) + resourceMetricsSize;
     const out = this.#buffers.request;
     out.reset();

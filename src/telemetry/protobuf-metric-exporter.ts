@@ -24,19 +24,33 @@ export function isProtobufMetricExporter(exporter: PushMetricExporter): exporter
  * The OTLP/HTTP protobuf metrics exporter of the OpenTelemetry SDK (same transport, retries, compression and
  * options) with {@link createMetricsEncoder}'s encoder, which encodes each attribute once instead of once per point.
  */
-export function createProtobufMetricExporter(config: OTLPExporterNodeConfigBase & OTLPMetricExporterOptions): ProtobufMetricExporter {
+export function createProtobufMetricExporter(
+  config: OTLPExporterNodeConfigBase & OTLPMetricExporterOptions,
+): ProtobufMetricExporter {
   const encoder = createMetricsEncoder();
   const serializer = {
-    serializeRequest: (request: ResourceMetrics | EncodedRequest) => (request instanceof EncodedRequest ? request.bytes : encoder.encode(request)),
+    serializeRequest: (request: ResourceMetrics | EncodedRequest) =>
+      request instanceof EncodedRequest ? request.bytes : encoder.encode(request),
     // Partial-success details are not read back: a collector's rejections show in its own logs and metrics.
     deserializeResponse: () => ({}),
   };
   const countItems = (request: ResourceMetrics | EncodedRequest) =>
     request instanceof EncodedRequest
       ? request.points
-      : request.scopeMetrics.reduce((sum, scope) => sum + scope.metrics.reduce((n, metric) => n + metric.dataPoints.length, 0), 0);
-  const options = convertLegacyHttpOptions(config, 'METRICS', 'v1/metrics', { 'Content-Type': 'application/x-protobuf' });
-  const delegate = createOtlpHttpExportDelegate(options, serializer, 'otlp_http_metric_exporter', { name: 'metric_data_point', countItems }, undefined);
+      : request.scopeMetrics.reduce(
+          (sum, scope) => sum + scope.metrics.reduce((n, metric) => n + metric.dataPoints.length, 0),
+          0,
+        );
+  const options = convertLegacyHttpOptions(config, 'METRICS', 'v1/metrics', {
+    'Content-Type': 'application/x-protobuf',
+  });
+  const delegate = createOtlpHttpExportDelegate(
+    options,
+    serializer,
+    'otlp_http_metric_exporter',
+    { name: 'metric_data_point', countItems },
+    undefined,
+  );
   return Object.assign(new OTLPMetricExporterBase(delegate, config), {
     encoder,
     exportEncoded: (request: EncodedRequest, done: (result: ExportResult) => void) => delegate.export(request, done),

@@ -43,10 +43,12 @@ function escapeCell(text: string): string {
 /** Renders `docs/telemetry.md` from the catalogue. */
 export function renderTelemetryDocs(): string {
   const metrics = METRICS.map(
-    (m) => `| \`${m.name}\` | ${m.instrument} (${m.valueType}) | \`${m.unit}\` | ${m.enabled ? 'yes' : 'no'} | ${escapeCell(m.description)} | ${code(m.attributes)} |`,
+    (m) =>
+      `| \`${m.name}\` | ${m.instrument} (${m.valueType}) | \`${m.unit}\` | ${m.enabled ? 'yes' : 'no'} | ${escapeCell(m.description)} | ${code(m.attributes)} |`,
   );
   const events = EVENTS.map(
-    (e) => `| \`${e.name}\` | ${e.enabled ? 'yes' : 'no'} | ${escapeCell(e.severity)} | ${escapeCell(e.description)} | ${code(e.attributes)} |`,
+    (e) =>
+      `| \`${e.name}\` | ${e.enabled ? 'yes' : 'no'} | ${escapeCell(e.severity)} | ${escapeCell(e.description)} | ${code(e.attributes)} |`,
   );
   return [
     HEADER,

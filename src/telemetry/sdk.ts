@@ -3,18 +3,32 @@ import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import type { Logger, Meter } from '@opentelemetry/api';
 import { OTLPLogExporter as OTLPLogExporterJson } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as OTLPLogExporterProto } from '@opentelemetry/exporter-logs-otlp-proto';
-import { AggregationTemporalityPreference, OTLPMetricExporter as OTLPMetricExporterJson } from '@opentelemetry/exporter-metrics-otlp-http';
+import {
+  AggregationTemporalityPreference,
+  OTLPMetricExporter as OTLPMetricExporterJson,
+} from '@opentelemetry/exporter-metrics-otlp-http';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type IMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
 import type { ExporterTls } from '../config/types.ts';
 import type { ExporterConfig } from '../config/types.ts';
 import { startGaugeExport } from './gauge-export.ts';
 import { createGaugeProducer, withGauges, type GaugeRegistry } from './gauge-producer.ts';
 import { createProtobufMetricExporter } from './protobuf-metric-exporter.ts';
 import { SILENT_LOG, type Log } from '../log.ts';
-import { ExportWatch, watchLogExporter, watchMetricExporter, type ExportTarget, type UndeliveredExport } from './export-watch.ts';
+import {
+  ExportWatch,
+  watchLogExporter,
+  watchMetricExporter,
+  type ExportTarget,
+  type UndeliveredExport,
+} from './export-watch.ts';
 import { forgetUnobservedGauges } from './gauge-temporality.ts';
 import { openEventSpool, SpoolingLogRecordProcessor, type DropReason } from './spool/index.ts';
 import { timerDelay } from '../timer-delay.ts';
@@ -54,7 +68,9 @@ export interface TelemetrySdk {
 }
 
 /** Builds the resource: `service.name`, `service.version`, `service.instance.id` and the configured extras. */
-export function buildResource(options: Pick<TelemetrySdkOptions, 'serviceName' | 'serviceVersion' | 'resource'>): Resource {
+export function buildResource(
+  options: Pick<TelemetrySdkOptions, 'serviceName' | 'serviceVersion' | 'resource'>,
+): Resource {
   return resourceFromAttributes({
     'service.instance.id': randomUUID(),
     ...options.resource,
@@ -99,9 +115,12 @@ function createMetricExporter(exporter: ExporterConfig, watch: ExportWatch): Pus
   const options = {
     ...exporterOptions(exporter, 'metrics'),
     temporalityPreference:
-      exporter.temporality === 'delta' ? AggregationTemporalityPreference.DELTA : AggregationTemporalityPreference.CUMULATIVE,
+      exporter.temporality === 'delta'
+        ? AggregationTemporalityPreference.DELTA
+        : AggregationTemporalityPreference.CUMULATIVE,
   };
-  const created = exporter.protocol === 'http/json' ? new OTLPMetricExporterJson(options) : createProtobufMetricExporter(options);
+  const created =
+    exporter.protocol === 'http/json' ? new OTLPMetricExporterJson(options) : createProtobufMetricExporter(options);
   return watchMetricExporter(created, watch, { signal: 'metrics', url: options.url });
 }
 
@@ -115,9 +134,17 @@ function createMetricReader(exporter: ExporterConfig, watch: ExportWatch): IMetr
   });
 }
 
-function createLogProcessor(exporter: ExporterConfig, resource: Resource, options: TelemetrySdkOptions, watch: ExportWatch): LogRecordProcessor {
+function createLogProcessor(
+  exporter: ExporterConfig,
+  resource: Resource,
+  options: TelemetrySdkOptions,
+  watch: ExportWatch,
+): LogRecordProcessor {
   const exportOptions = exporterOptions(exporter, 'logs');
-  const logExporter = exporter.protocol === 'http/json' ? new OTLPLogExporterJson(exportOptions) : new OTLPLogExporterProto(exportOptions);
+  const logExporter =
+    exporter.protocol === 'http/json'
+      ? new OTLPLogExporterJson(exportOptions)
+      : new OTLPLogExporterProto(exportOptions);
   if (!options.spool || !options.log) {
     const watched = watchLogExporter(logExporter, watch, { signal: 'logs', url: exportOptions.url });
     return new BatchLogRecordProcessor({ exporter: watched, scheduledDelayMillis: 1000 });
@@ -150,7 +177,12 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
     ...(options.readers ?? []).map((reader) => withGauges(reader, gauges)),
   ];
   const gaugeExport = options.exporter
-    ? startGaugeExport({ gauges, exporter: createMetricExporter(options.exporter, watch), intervalMs: options.exporter.intervalMs, maxPoints: EXPORT_BATCH_POINTS })
+    ? startGaugeExport({
+        gauges,
+        exporter: createMetricExporter(options.exporter, watch),
+        intervalMs: options.exporter.intervalMs,
+        maxPoints: EXPORT_BATCH_POINTS,
+      })
     : undefined;
   const meterProvider = new MeterProvider({ resource, readers });
   const loggerProvider = new LoggerProvider({ resource, processors });
@@ -174,7 +206,8 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
       if (!options.exporter) return [];
       const undelivered = watch.undelivered();
       const cutShort = (target: ExportTarget): void => {
-        if (!undelivered.some((u) => u.signal === target.signal)) undelivered.push({ ...target, reason: `not flushed within ${timeoutMs} ms` });
+        if (!undelivered.some((u) => u.signal === target.signal))
+          undelivered.push({ ...target, reason: `not flushed within ${timeoutMs} ms` });
       };
       if (!metrics.finished()) cutShort({ signal: 'metrics', url: exporterOptions(options.exporter, 'metrics').url });
       const logsUrl = exporterOptions(options.exporter, 'logs').url;

@@ -8,7 +8,14 @@ import { figuresOf } from '../../bench/format-results.ts';
  * here (`npm run bench:quick` gates the overhead ratio on a quiet machine), so a busy machine cannot fail this test.
  */
 test('a small bench run polls every tenant, fails no poll and exports series', { timeout: 120_000 }, async () => {
-  const result = await runBench({ tenants: [20], intervalMs: 5_000, intervals: 2, warmup: 1, serviceStatus: [false], checkRuns: 0 });
+  const result = await runBench({
+    tenants: [20],
+    intervalMs: 5_000,
+    intervals: 2,
+    warmup: 1,
+    serviceStatus: [false],
+    checkRuns: 0,
+  });
   const figures = figuresOf(result.runs[0]!);
   assert.ok(figures.polls >= 20, `the agent polled: ${figures.polls} polls in the measured window`);
   assert.equal(figures.failed, 0, 'no poll failed');

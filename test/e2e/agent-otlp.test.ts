@@ -16,21 +16,24 @@ async function runAgentStory(protocol: 'http/protobuf' | 'http/json'): Promise<v
   const receiver: OtlpReceiver = await startOtlpReceiver();
   const dir = await mkdtemp(join(tmpdir(), 'm365-e2e-'));
   const config = join(dir, 'agent.yaml');
-  await writeFile(config, [
-    'exporter:',
-    `  endpoint: ${receiver.url}`,
-    `  protocol: ${protocol}`,
-    '  interval: 1s',
-    '  timeout: 1s',
-    'tenants:',
-    '  - name: contoso',
-    '    tenant_id: 11111111-1111-1111-1111-111111111111',
-    '    client_id: 22222222-2222-2222-2222-222222222222',
-    '    client_secret: ${env:CONTOSO_SECRET}',
-    `    endpoints: { login: ${simulator.url}, graph: ${simulator.url} }`,
-    '    interval: 5s',
-    '    timeout: 4s',
-  ].join('\n'));
+  await writeFile(
+    config,
+    [
+      'exporter:',
+      `  endpoint: ${receiver.url}`,
+      `  protocol: ${protocol}`,
+      '  interval: 1s',
+      '  timeout: 1s',
+      'tenants:',
+      '  - name: contoso',
+      '    tenant_id: 11111111-1111-1111-1111-111111111111',
+      '    client_id: 22222222-2222-2222-2222-222222222222',
+      '    client_secret: ${env:CONTOSO_SECRET}',
+      `    endpoints: { login: ${simulator.url}, graph: ${simulator.url} }`,
+      '    interval: 5s',
+      '    timeout: 4s',
+    ].join('\n'),
+  );
   const agent = spawnCli(['run', '--config', config, '--log-level', 'debug'], { CONTOSO_SECRET: SECRET });
   const exchange = { 'm365.tenant.name': 'contoso', 'm365.service.id': 'Exchange' };
   const teams = { 'm365.tenant.name': 'contoso', 'm365.service.id': 'microsoftteams' };
@@ -44,14 +47,30 @@ async function runAgentStory(protocol: 'http/protobuf' | 'http/json'): Promise<v
     assert.equal(typeof point.resource['service.instance.id'], 'string');
     const states = receiver.latest('m365.service.status', teams);
     assert.equal(states.length, 12);
-    assert.deepEqual(states.filter((p) => p.value === 1).map((p) => p.attributes['m365.service.status']), ['serviceOperational']);
-    assert.equal(receiver.logs().filter((r) => r.eventName === 'm365.service.status_change').length, 0, 'no event on first sight');
+    assert.deepEqual(
+      states.filter((p) => p.value === 1).map((p) => p.attributes['m365.service.status']),
+      ['serviceOperational'],
+    );
+    assert.equal(
+      receiver.logs().filter((r) => r.eventName === 'm365.service.status_change').length,
+      0,
+      'no event on first sight',
+    );
 
-    simulator.openIssue('contoso', { id: 'TM900001', service: 'microsoftteams', classification: 'incident', status: 'serviceInterruption', title: 'Calls drop' });
+    simulator.openIssue('contoso', {
+      id: 'TM900001',
+      service: 'microsoftteams',
+      classification: 'incident',
+      status: 'serviceInterruption',
+      title: 'Calls drop',
+    });
     await receiver.waitFor(() => receiver.logs().some((r) => r.eventName === 'm365.service.status_change'), 20_000);
     await receiver.waitFor(() => receiver.latestValue('m365.service.health', teams) === 2, 10_000);
     const requestsBefore = simulator.requests.filter((r) => r.path.includes('healthOverviews')).length;
-    await receiver.waitFor(() => simulator.requests.filter((r) => r.path.includes('healthOverviews')).length >= requestsBefore + 1, 15_000);
+    await receiver.waitFor(
+      () => simulator.requests.filter((r) => r.path.includes('healthOverviews')).length >= requestsBefore + 1,
+      15_000,
+    );
     await receiver.waitFor(() => receiver.requests().filter((r) => r.path === '/v1/logs').length > 0, 5_000);
 
     const changes = receiver.logs().filter((r) => r.eventName === 'm365.service.status_change');
@@ -71,7 +90,10 @@ async function runAgentStory(protocol: 'http/protobuf' | 'http/json'): Promise<v
     assert.equal(code, 0, agent.output());
     assert.ok(!agent.output().includes(SECRET), 'the secret never appears in the output');
     const wire = receiver.requests().map((r) => r.contentType);
-    assert.ok(wire.every((type) => type === (protocol === 'http/json' ? 'application/json' : 'application/x-protobuf')), wire.join());
+    assert.ok(
+      wire.every((type) => type === (protocol === 'http/json' ? 'application/json' : 'application/x-protobuf')),
+      wire.join(),
+    );
   } finally {
     await agent.stop('SIGKILL');
     await receiver.close();

@@ -16,22 +16,28 @@ let config: string;
 const agents: AgentProcess[] = [];
 
 before(async () => {
-  simulator = await startSimulator({ scenario: await loadScenario(new URL('../../config/scenarios/test-basic.yaml', import.meta.url)) });
+  simulator = await startSimulator({
+    scenario: await loadScenario(new URL('../../config/scenarios/test-basic.yaml', import.meta.url)),
+  });
   receiver = await startOtlpReceiver();
   dir = await mkdtemp(join(tmpdir(), 'm365-reliability-'));
   config = join(dir, 'agent.yaml');
-  await writeFile(config, [
-    `exporter: { endpoint: ${receiver.url}, interval: 1s, timeout: 1s }`,
-    `state: { dir: ${join(dir, 'state')} }`,
-    'tenants:',
-    '  - name: contoso',
-    '    tenant_id: 11111111-1111-1111-1111-111111111111',
-    '    client_id: 22222222-2222-2222-2222-222222222222',
-    '    client_secret: sim-contoso-secret',
-    `    endpoints: { login: ${simulator.url}, graph: ${simulator.url} }`,
-    '    interval: 5s',
-    '    timeout: 4s',
-  ].join('\n'), { mode: 0o600 });
+  await writeFile(
+    config,
+    [
+      `exporter: { endpoint: ${receiver.url}, interval: 1s, timeout: 1s }`,
+      `state: { dir: ${join(dir, 'state')} }`,
+      'tenants:',
+      '  - name: contoso',
+      '    tenant_id: 11111111-1111-1111-1111-111111111111',
+      '    client_id: 22222222-2222-2222-2222-222222222222',
+      '    client_secret: sim-contoso-secret',
+      `    endpoints: { login: ${simulator.url}, graph: ${simulator.url} }`,
+      '    interval: 5s',
+      '    timeout: 4s',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
 });
 
 after(async () => {
@@ -47,7 +53,8 @@ function startAgent(): AgentProcess {
   return agent;
 }
 
-const healthPolls = () => simulator.requests.filter((r) => r.path.endsWith('/healthOverviews') && r.status === 200).length;
+const healthPolls = () =>
+  simulator.requests.filter((r) => r.path.endsWith('/healthOverviews') && r.status === 200).length;
 const statusChanges = () => receiver.logs().filter((r) => r.eventName === 'm365.service.status_change');
 
 test('a status change during a collector outage, then a SIGKILL of the agent: delivered once the collector is back', async () => {
@@ -58,7 +65,13 @@ test('a status change during a collector outage, then a SIGKILL of the agent: de
   // each event before the sender reads it), and nothing is recorded as delivered.
   receiver.failNext(Number.MAX_SAFE_INTEGER, 503);
   const triedBefore = logExportsTried();
-  simulator.openIssue('contoso', { id: 'TM777', service: 'microsoftteams', classification: 'incident', status: 'serviceInterruption', title: 'Meetings fail' });
+  simulator.openIssue('contoso', {
+    id: 'TM777',
+    service: 'microsoftteams',
+    classification: 'incident',
+    status: 'serviceInterruption',
+    title: 'Meetings fail',
+  });
   await receiver.waitFor(() => logExportsTried() > triedBefore, 20_000);
   first.child.kill('SIGKILL');
   await first.exited();
@@ -71,13 +84,22 @@ test('a status change during a collector outage, then a SIGKILL of the agent: de
   await receiver.waitFor(() => healthPolls() > beforeMore, 15_000);
   // A later change, delivered after anything the second agent could have emitted again (the spool keeps order).
   simulator.resolveIssue('contoso', 'TM777');
-  await receiver.waitFor(() => statusChanges().some((r) => r.attributes['m365.service.status'] !== 'serviceInterruption'), 20_000);
+  await receiver.waitFor(
+    () => statusChanges().some((r) => r.attributes['m365.service.status'] !== 'serviceInterruption'),
+    20_000,
+  );
 
   const interruptions = statusChanges().filter((r) => r.attributes['m365.service.status'] === 'serviceInterruption');
   const ids = new Set(interruptions.map((r) => r.attributes['m365.event.id']));
-  assert.equal(ids.size, 1, `one status change, possibly delivered more than once under one id: ${[...ids].join(', ')}`);
+  assert.equal(
+    ids.size,
+    1,
+    `one status change, possibly delivered more than once under one id: ${[...ids].join(', ')}`,
+  );
   assert.equal(interruptions[0]!.attributes['m365.issue.id'], 'TM777');
-  const opened = receiver.logs().filter((r) => r.eventName === 'm365.issue.update' && r.attributes['m365.issue.status'] === 'serviceInterruption');
+  const opened = receiver
+    .logs()
+    .filter((r) => r.eventName === 'm365.issue.update' && r.attributes['m365.issue.status'] === 'serviceInterruption');
   assert.equal(new Set(opened.map((r) => r.attributes['m365.event.id'])).size, 1, 'one issue update for the opening');
   assert.equal(await second.stop('SIGTERM'), 0, second.output());
 });

@@ -20,13 +20,18 @@ export async function collectPoints(reader: MetricReader): Promise<CollectedPoin
   if (errors.length > 0) throw new AggregateError(errors, 'metric collection failed');
   return resourceMetrics.scopeMetrics.flatMap((scope) =>
     scope.metrics.flatMap((metric) =>
-      metric.dataPoints.map((point) => ({ name: metric.descriptor.name, attributes: point.attributes, value: Number(point.value) })),
+      metric.dataPoints.map((point) => ({
+        name: metric.descriptor.name,
+        attributes: point.attributes,
+        value: Number(point.value),
+      })),
     ),
   );
 }
 
 /** The series of a collection: one key per metric name and attribute set. */
 export function seriesKeys(points: readonly CollectedPoint[]): Set<string> {
-  const sorted = (attributes: Attributes) => JSON.stringify(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const sorted = (attributes: Attributes) =>
+    JSON.stringify(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : 1)));
   return new Set(points.map((point) => `${point.name} ${sorted(point.attributes)}`));
 }

@@ -25,7 +25,11 @@ export interface ConnectRecorder {
 export async function startConnectRecorder(): Promise<ConnectRecorder> {
   const attempts: ProxyAttempt[] = [];
   const server: Server = createServer((req, res) => {
-    attempts.push({ target: req.url ?? '', method: req.method ?? '', authorization: req.headers['proxy-authorization'] });
+    attempts.push({
+      target: req.url ?? '',
+      method: req.method ?? '',
+      authorization: req.headers['proxy-authorization'],
+    });
     res.writeHead(403, { 'content-type': 'text/plain', connection: 'close' }).end('refused by the test proxy');
   });
   server.on('connect', (req, socket) => {
@@ -37,9 +41,10 @@ export async function startConnectRecorder(): Promise<ConnectRecorder> {
   return {
     url: `http://127.0.0.1:${port}`,
     attempts,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -29,10 +29,11 @@ export async function startForwardProxy(): Promise<ForwardProxyProcess> {
   return {
     url: `http://127.0.0.1:${port}`,
     lines,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

@@ -139,11 +139,16 @@ export function redirect(location: string, status = 302): HostileRoute {
 
 /** A JSON answer. */
 export function json(body: unknown, status = 200): HostileRoute {
-  return (_request, response) => void response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  return (_request, response) =>
+    void response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
 /** A body sent in `chunks`, one every `intervalMs`, ending only when they are all sent (or the client leaves). */
-export function slowBody(chunks: readonly string[], intervalMs: number, contentType = 'application/json'): HostileRoute {
+export function slowBody(
+  chunks: readonly string[],
+  intervalMs: number,
+  contentType = 'application/json',
+): HostileRoute {
   return async (_request, response) => {
     response.writeHead(200, { 'content-type': contentType });
     let closed = false;
@@ -170,8 +175,14 @@ export interface LoginRoutes {
  * endpoint that issues `accessToken` to any client. A test then replaces one of the two routes with a hostile one.
  */
 export function serveLogin(server: HostileServer, tenantGuid: string, accessToken = 'hostile-test-token'): LoginRoutes {
-  const routes = { discovery: `/${tenantGuid}/v2.0/.well-known/openid-configuration`, token: `/${tenantGuid}/oauth2/v2.0/token` };
-  server.route(routes.discovery, json({ issuer: `${server.url}/${tenantGuid}/v2.0`, token_endpoint: `${server.url}${routes.token}` }));
+  const routes = {
+    discovery: `/${tenantGuid}/v2.0/.well-known/openid-configuration`,
+    token: `/${tenantGuid}/oauth2/v2.0/token`,
+  };
+  server.route(
+    routes.discovery,
+    json({ issuer: `${server.url}/${tenantGuid}/v2.0`, token_endpoint: `${server.url}${routes.token}` }),
+  );
   server.route(routes.token, json({ token_type: 'Bearer', expires_in: 3599, access_token: accessToken }));
   return routes;
 }

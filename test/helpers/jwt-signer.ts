@@ -5,7 +5,11 @@ export function signJwt(key: KeyObject, header: Record<string, unknown>, claims:
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const input = `${encode(header)}.${encode(claims)}`;
   const pss = header['alg'] === 'PS256';
-  const signature = sign('sha256', Buffer.from(input), pss ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : key);
+  const signature = sign(
+    'sha256',
+    Buffer.from(input),
+    pss ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : key,
+  );
   return `${input}.${signature.toString('base64url')}`;
 }
 
@@ -26,7 +30,16 @@ export function createTestIssuer(issuer: string): TestIssuer {
     jwks: { keys: [jwk] },
     token(subject, nowMs, overrides = {}, lifetimeS = 3600) {
       const now = Math.floor(nowMs / 1000);
-      const claims = { iss: issuer, sub: subject, aud: ['api://AzureADTokenExchange'], iat: now, nbf: now, exp: now + lifetimeS, jti: randomUUID(), ...overrides };
+      const claims = {
+        iss: issuer,
+        sub: subject,
+        aud: ['api://AzureADTokenExchange'],
+        iat: now,
+        nbf: now,
+        exp: now + lifetimeS,
+        jti: randomUUID(),
+        ...overrides,
+      };
       return signJwt(privateKey, { alg: 'RS256', kid: 'test-key', typ: 'JWT' }, claims);
     },
   };

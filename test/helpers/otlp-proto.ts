@@ -66,11 +66,28 @@ interface WireAnyValue {
   kvlistValue?: { values?: WireKeyValue[] };
   bytesValue?: string;
 }
-interface WireKeyValue { key: string; value?: WireAnyValue }
-interface WireResource { attributes?: WireKeyValue[] }
-interface WireScope { name?: string }
-interface WireNumberPoint { attributes?: WireKeyValue[]; timeUnixNano?: Int64; asDouble?: number | string; asInt?: Int64 }
-interface WireHistogramPoint { attributes?: WireKeyValue[]; timeUnixNano?: Int64; count?: Int64; sum?: number | string }
+interface WireKeyValue {
+  key: string;
+  value?: WireAnyValue;
+}
+interface WireResource {
+  attributes?: WireKeyValue[];
+}
+interface WireScope {
+  name?: string;
+}
+interface WireNumberPoint {
+  attributes?: WireKeyValue[];
+  timeUnixNano?: Int64;
+  asDouble?: number | string;
+  asInt?: Int64;
+}
+interface WireHistogramPoint {
+  attributes?: WireKeyValue[];
+  timeUnixNano?: Int64;
+  count?: Int64;
+  sum?: number | string;
+}
 interface WireMetric {
   name?: string;
   unit?: string;
@@ -80,7 +97,10 @@ interface WireMetric {
   histogram?: { dataPoints?: WireHistogramPoint[]; aggregationTemporality?: number };
 }
 interface WireMetricsRequest {
-  resourceMetrics?: Array<{ resource?: WireResource; scopeMetrics?: Array<{ scope?: WireScope; metrics?: WireMetric[] }> }>;
+  resourceMetrics?: Array<{
+    resource?: WireResource;
+    scopeMetrics?: Array<{ scope?: WireScope; metrics?: WireMetric[] }>;
+  }>;
 }
 interface WireLogRecord {
   timeUnixNano?: Int64;
@@ -92,7 +112,10 @@ interface WireLogRecord {
   eventName?: string;
 }
 interface WireLogsRequest {
-  resourceLogs?: Array<{ resource?: WireResource; scopeLogs?: Array<{ scope?: WireScope; logRecords?: WireLogRecord[] }> }>;
+  resourceLogs?: Array<{
+    resource?: WireResource;
+    scopeLogs?: Array<{ scope?: WireScope; logRecords?: WireLogRecord[] }>;
+  }>;
 }
 
 const schema = protobuf.loadSync(fileURLToPath(new URL('./otlp.proto', import.meta.url)));
@@ -161,12 +184,21 @@ function flattenMetric(metric: WireMetric): PointBody[] {
   }
   if (metric.sum) {
     const { aggregationTemporality, isMonotonic } = metric.sum;
-    const kind = { type: 'sum', temporality: toTemporality(aggregationTemporality), monotonic: isMonotonic ?? false } as const;
+    const kind = {
+      type: 'sum',
+      temporality: toTemporality(aggregationTemporality),
+      monotonic: isMonotonic ?? false,
+    } as const;
     return (metric.sum.dataPoints ?? []).map((p) => ({ ...base, ...kind, ...numberPoint(p) }));
   }
   if (metric.histogram) {
     const temporality = toTemporality(metric.histogram.aggregationTemporality);
-    return (metric.histogram.dataPoints ?? []).map((p) => ({ ...base, type: 'histogram', temporality, ...histogramPoint(p) }));
+    return (metric.histogram.dataPoints ?? []).map((p) => ({
+      ...base,
+      type: 'histogram',
+      temporality,
+      ...histogramPoint(p),
+    }));
   }
   return [];
 }
@@ -179,7 +211,13 @@ function numberPoint(p: WireNumberPoint) {
 function histogramPoint(p: WireHistogramPoint) {
   const count = Number(p.count ?? 0);
   const sum = p.sum === undefined ? undefined : Number(p.sum);
-  return { value: count, count, sum, attributes: decodeAttributes(p.attributes), timeUnixNano: toBigInt(p.timeUnixNano) };
+  return {
+    value: count,
+    count,
+    sum,
+    attributes: decodeAttributes(p.attributes),
+    timeUnixNano: toBigInt(p.timeUnixNano),
+  };
 }
 
 function toTemporality(value: number | string | undefined): 'delta' | 'cumulative' | undefined {

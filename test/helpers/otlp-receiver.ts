@@ -62,7 +62,11 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-interface Fault { remaining: number; status: number; headers: OutgoingHttpHeaders }
+interface Fault {
+  remaining: number;
+  status: number;
+  headers: OutgoingHttpHeaders;
+}
 
 interface ReceiverState {
   points: MetricPoint[];
@@ -79,14 +83,29 @@ const SIGNAL_PATHS: Record<string, OtlpSignal> = { '/v1/metrics': 'metrics', '/v
 /** Starts an OTLP/HTTP receiver on a loopback port (0, i.e. any free port, unless given). */
 export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
   const state: ReceiverState = {
-    points: [], records: [], requests: [], dropped: 0, down: false, fault: undefined, sockets: new Set(),
+    points: [],
+    records: [],
+    requests: [],
+    dropped: 0,
+    down: false,
+    fault: undefined,
+    sockets: new Set(),
   };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     handleRequest(state, req, res).catch(() => res.destroy());
   };
   const tls = options.tls;
   const server: Server = tls
-    ? createHttpsServer({ key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: tls.ca !== undefined, rejectUnauthorized: tls.ca !== undefined }, handler)
+    ? createHttpsServer(
+        {
+          key: tls.key,
+          cert: tls.cert,
+          ca: tls.ca,
+          requestCert: tls.ca !== undefined,
+          rejectUnauthorized: tls.ca !== undefined,
+        },
+        handler,
+      )
     : createServer(handler);
   server.on('connection', (socket) => trackSocket(state, socket));
   await new Promise<void>((resolve, reject) => {
@@ -115,11 +134,15 @@ async function handleRequest(state: ReceiverState, req: IncomingMessage, res: Se
   const encoding = (req.headers['content-encoding'] ?? '').toLowerCase();
   const format = toFormat(contentType);
   const entry: ReceivedRequest = { path, contentType, encoding, bytes: wire.length, status: 200 };
-  if ('getPeerCertificate' in req.socket) entry.clientCertificate = String((req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? '');
+  if ('getPeerCertificate' in req.socket)
+    entry.clientCertificate = String((req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? '');
   state.requests.push(entry);
   const reply = (status: number, body: string | Buffer, headers: OutgoingHttpHeaders = {}): void => {
     entry.status = status;
-    res.writeHead(status, { 'content-type': format === 'json' ? 'application/json' : 'application/x-protobuf', ...headers });
+    res.writeHead(status, {
+      'content-type': format === 'json' ? 'application/json' : 'application/x-protobuf',
+      ...headers,
+    });
     res.end(body);
   };
   if (state.fault && state.fault.remaining > 0) {
@@ -210,7 +233,9 @@ async function pollUntil(predicate: () => boolean, timeoutMs: number, describe: 
 }
 
 function summarize(state: ReceiverState): string {
-  const requests = state.requests.map((r) => `${r.path} ${r.contentType}${r.encoding ? `+${r.encoding}` : ''} → ${r.status}`);
+  const requests = state.requests.map(
+    (r) => `${r.path} ${r.contentType}${r.encoding ? `+${r.encoding}` : ''} → ${r.status}`,
+  );
   const metrics = [...new Set(state.points.map((p) => p.name))];
   const events = [...new Set(state.records.map((r) => r.eventName || r.severityText || '(unnamed)'))];
   return [

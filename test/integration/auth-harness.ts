@@ -21,7 +21,9 @@ export const PASSWORD = 'fixture-password';
 export const CERTIFICATES = fileURLToPath(new URL('../fixtures/certificates/', import.meta.url));
 
 /** The OIDC issuer of a Kubernetes cluster, standing in for AKS. */
-export const CLUSTER: TestIssuer = createTestIssuer('https://oidc.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/');
+export const CLUSTER: TestIssuer = createTestIssuer(
+  'https://oidc.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/',
+);
 
 /** One tenant whose apps use every kind of credential, and apps in each error state. */
 export const AUTH_SCENARIO = `
@@ -64,7 +66,13 @@ export async function startAuthHarness(): Promise<AuthHarness> {
     async check(args, env = {}) {
       const out: string[] = [];
       const err: string[] = [];
-      const io: CliIo = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env, stopRequested: new Promise(() => undefined), cwd: dir };
+      const io: CliIo = {
+        stdout: (t) => void out.push(t),
+        stderr: (t) => void err.push(t),
+        env,
+        stopRequested: new Promise(() => undefined),
+        cwd: dir,
+      };
       const argv = [`--login-endpoint=${sim.url}`, `--graph-endpoint=${sim.url}`, `--statefile-dir=${dir}`, ...args];
       const code = await runPluginCommand(argv, io, 'service-status', { sharedStatefileDirs: [] });
       return { code, stdout: out.join(''), stderr: err.join('') };

@@ -18,7 +18,12 @@ const SECRET = 'an-independent-secret-value';
 const GRAPH = 'https://graph.microsoft.com';
 
 const certificate = (() => {
-  const reading = readClientCertificate({ bytes: readFileSync(`${CERTIFICATES}client.pfx`), password: PASSWORD, source: 'client.pfx', now: Date.now() });
+  const reading = readClientCertificate({
+    bytes: readFileSync(`${CERTIFICATES}client.pfx`),
+    password: PASSWORD,
+    source: 'client.pfx',
+    now: Date.now(),
+  });
   if (!reading.ok) throw new Error(reading.message);
   return reading.certificate;
 })();
@@ -46,7 +51,12 @@ function createIssuer(issuer: string): Provider {
         enabled: true,
         defaultResource: () => GRAPH,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ scope: `${GRAPH}/.default`, audience: GRAPH, accessTokenFormat: 'jwt', accessTokenTTL: 3599 }),
+        getResourceServerInfo: () => ({
+          scope: `${GRAPH}/.default`,
+          audience: GRAPH,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: 3599,
+        }),
       },
     },
   });
@@ -74,13 +84,24 @@ describe('an independent, standards-conformant issuer (oidc-provider) issues tok
     provider.on('grant.error', (_ctx, error) => refusals.push(String((error as Error).message)));
     handle = provider.callback();
   });
-  after(() => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
+  after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
 
   const tokenFor = (clientId: string, credential: ClientCredential) =>
-    createEntraTokenProvider({ tenantId: GUID, clientId, credential, endpoints: { login, graph: GRAPH }, fetch, clock: Date.now, timeoutMs: 5000 }).getToken();
+    createEntraTokenProvider({
+      tenantId: GUID,
+      clientId,
+      credential,
+      endpoints: { login, graph: GRAPH },
+      fetch,
+      clock: Date.now,
+      timeoutMs: 5000,
+    }).getToken();
 
   function claimsOf(jwt: string): Record<string, unknown> {
     return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -89,7 +110,10 @@ describe('an independent, standards-conformant issuer (oidc-provider) issues tok
   test('client_secret_post', async () => {
     const token = await tokenFor(SECRET_APP, { kind: 'secret', secret: new Secret(SECRET) });
     const claims = claimsOf(token.value);
-    assert.deepEqual([claims['client_id'], claims['aud'], claims['scope'], claims['iss']], [SECRET_APP, GRAPH, `${GRAPH}/.default`, `${login}/${GUID}/v2.0`]);
+    assert.deepEqual(
+      [claims['client_id'], claims['aud'], claims['scope'], claims['iss']],
+      [SECRET_APP, GRAPH, `${GRAPH}/.default`, `${login}/${GUID}/v2.0`],
+    );
     assert.ok(Math.abs(token.expiresAt - (Date.now() + 3_599_000)) < 5000);
   });
 
@@ -102,10 +126,21 @@ describe('an independent, standards-conformant issuer (oidc-provider) issues tok
   });
 
   test('a wrong secret and a key the issuer does not know are refused by it', async () => {
-    await assert.rejects(tokenFor(SECRET_APP, { kind: 'secret', secret: new Secret('not-it') }), { code: 'AUTH_FAILED', message: 'token request refused (invalid_client)' });
-    const other = readClientCertificate({ bytes: readFileSync(`${CERTIFICATES}other.pem`), password: undefined, source: 'other.pem', now: Date.now() });
+    await assert.rejects(tokenFor(SECRET_APP, { kind: 'secret', secret: new Secret('not-it') }), {
+      code: 'AUTH_FAILED',
+      message: 'token request refused (invalid_client)',
+    });
+    const other = readClientCertificate({
+      bytes: readFileSync(`${CERTIFICATES}other.pem`),
+      password: undefined,
+      source: 'other.pem',
+      now: Date.now(),
+    });
     assert.ok(other.ok);
-    await assert.rejects(tokenFor(CERT_APP, { kind: 'certificate', certificate: other.certificate, algorithm: 'PS256' }), { code: 'AUTH_FAILED' });
+    await assert.rejects(
+      tokenFor(CERT_APP, { kind: 'certificate', certificate: other.certificate, algorithm: 'PS256' }),
+      { code: 'AUTH_FAILED' },
+    );
     assert.ok(requests.some((r) => r === `GET /${GUID}/v2.0/.well-known/openid-configuration`));
   });
 });

@@ -23,7 +23,13 @@ const EXPECTED_HOSTS = {
 function io(env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const cli: CliIo = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env, stopRequested: new Promise(() => undefined), cwd: '/' };
+  const cli: CliIo = {
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    env,
+    stopRequested: new Promise(() => undefined),
+    cwd: '/',
+  };
   return { cli, output: () => out.join('') + err.join('') };
 }
 
@@ -37,39 +43,75 @@ describe("every cloud's hosts, seen through a proxy that records CONNECT targets
     for (const cloud of CLOUD_NAMES) {
       const since = proxy.attempts.length;
       const run = io();
-      const args = [`--tenant=${TENANT}`, `--client-id=${SECRET_APP}`, `--client-secret=${SECRET}`, `--cloud=${cloud}`, `--proxyurl=${proxyUrl}`, '--statefile-dir=', '--timeout=5'];
+      const args = [
+        `--tenant=${TENANT}`,
+        `--client-id=${SECRET_APP}`,
+        `--client-secret=${SECRET}`,
+        `--cloud=${cloud}`,
+        `--proxyurl=${proxyUrl}`,
+        '--statefile-dir=',
+        '--timeout=5',
+      ];
       const code = await runPluginCommand(args, run.cli, 'service-status', { sharedStatefileDirs: [] });
       assert.equal(code, 3);
       const login = EXPECTED_HOSTS[cloud][0].replace(':443', '');
-      assert.equal(run.output(), `UNKNOWN: the proxy refused the tunnel to ${login} (HTTP 403): check the proxy URL, its credentials and what it allows\n`);
+      assert.equal(
+        run.output(),
+        `UNKNOWN: the proxy refused the tunnel to ${login} (HTTP 403): check the proxy URL, its credentials and what it allows\n`,
+      );
       assert.ok(!run.output().includes('Pr0xy-Passw0rd'), run.output());
       const http = createHttpClient({ env: {}, proxy: proxyUrl });
-      const tokens = { getToken: async () => ({ value: 'not-sent', expiresAt: Infinity }), invalidate: () => undefined, expiresAt: undefined };
+      const tokens = {
+        getToken: async () => ({ value: 'not-sent', expiresAt: Infinity }),
+        invalidate: () => undefined,
+        expiresAt: undefined,
+      };
       const graphHost = EXPECTED_HOSTS[cloud][1]!.replace(':443', '');
       await assert.rejects(
         fetchServiceHealth(
-          { graphUrl: CLOUD_ENDPOINTS[cloud].graph, tokens, get: http.get, clock: Date.now, sleep: async () => undefined, maxRetries: 0 },
+          {
+            graphUrl: CLOUD_ENDPOINTS[cloud].graph,
+            tokens,
+            get: http.get,
+            clock: Date.now,
+            sleep: async () => undefined,
+            maxRetries: 0,
+          },
           { deadline: Date.now() + 5000, signal: AbortSignal.timeout(5000) },
         ),
-        (error: Error) => error.message === `cannot reach Microsoft Graph: fetch failed: the proxy refused the tunnel to ${graphHost} (HTTP 403)` && !error.message.includes('Pr0xy'),
+        (error: Error) =>
+          error.message ===
+            `cannot reach Microsoft Graph: fetch failed: the proxy refused the tunnel to ${graphHost} (HTTP 403)` &&
+          !error.message.includes('Pr0xy'),
       );
       await http.close();
       const targets = [...new Set(proxy.attempts.slice(since).map((a) => `${a.method} ${a.target}`))];
-      assert.deepEqual(targets, EXPECTED_HOSTS[cloud].map((host) => `CONNECT ${host}`), cloud);
+      assert.deepEqual(
+        targets,
+        EXPECTED_HOSTS[cloud].map((host) => `CONNECT ${host}`),
+        cloud,
+      );
       assert.ok(proxy.attempts.slice(since).every((a) => a.authorization?.startsWith('Basic ')));
     }
   });
 
   test('the agent: a proxy from the config, HTTPS_PROXY from the environment, NO_PROXY exemptions', async () => {
-    const tenant = (name: string, rest: string) => `  - { name: ${name}, tenant_id: ${TENANT}, client_id: ${SECRET_APP}, client_secret: s, ${rest} }\n`;
-    const text = 'tenants:\n' +
+    const tenant = (name: string, rest: string) =>
+      `  - { name: ${name}, tenant_id: ${TENANT}, client_id: ${SECRET_APP}, client_secret: s, ${rest} }\n`;
+    const text =
+      'tenants:\n' +
       tenant('gcc-high', `cloud: usgov, http: { proxy: '${proxy.url}' }`) +
       tenant('china', 'cloud: china') +
       tenant('local', "endpoints: { login: 'http://127.0.0.1:9', graph: 'http://127.0.0.1:9' }");
     const loaded = parseConfig(text, '/etc/m365-health/config.yaml', {}, () => '');
     assert.ok(loaded.ok, loaded.ok ? '' : loaded.problems.map(formatProblem).join('\n'));
     const since = proxy.attempts.length;
-    const telemetry = createTelemetrySdk({ exporter: undefined, serviceName: 'm365-health', serviceVersion: 'test', resource: {} });
+    const telemetry = createTelemetrySdk({
+      exporter: undefined,
+      serviceName: 'm365-health',
+      serviceVersion: 'test',
+      resource: {},
+    });
     const env = { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' };
     const agent = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env });
     await agent.pollAll();
@@ -97,7 +139,12 @@ describe('a real proxy process on loopback carries both token and Graph traffic'
     return proxy.lines.slice(since).map((line) => line.replace(harness.sim.url, 'SIM'));
   }
 
-  const connection = [`--tenant=${TENANT}`, `--client-id=${SECRET_APP}`, `--client-secret=${SECRET}`, '--statefile-dir='];
+  const connection = [
+    `--tenant=${TENANT}`,
+    `--client-id=${SECRET_APP}`,
+    `--client-secret=${SECRET}`,
+    '--statefile-dir=',
+  ];
   const TOKEN = `POST SIM/${TENANT}/oauth2/v2.0/token 200`;
   const DISCOVERY = `GET SIM/${TENANT}/v2.0/.well-known/openid-configuration 200`;
   const GRAPH = /^GET SIM\/v1\.0\/admin\/serviceAnnouncement\/healthOverviews\?.* 200$/;
@@ -122,12 +169,18 @@ describe('a real proxy process on loopback carries both token and Graph traffic'
   });
 
   test('the agent, with the proxy in its config', async () => {
-    const text = `http:\n  proxy: ${proxy.url}\ntenants:\n  - { name: contoso, tenant_id: ${TENANT}, client_id: ${SECRET_APP}, client_secret: '${SECRET}', ` +
+    const text =
+      `http:\n  proxy: ${proxy.url}\ntenants:\n  - { name: contoso, tenant_id: ${TENANT}, client_id: ${SECRET_APP}, client_secret: '${SECRET}', ` +
       `endpoints: { login: '${harness.sim.url}', graph: '${harness.sim.url}' } }\n`;
     const loaded = parseConfig(text, '/etc/m365-health/config.yaml', {}, () => '');
     assert.ok(loaded.ok);
     const since = proxy.lines.length;
-    const telemetry = createTelemetrySdk({ exporter: undefined, serviceName: 'm365-health', serviceVersion: 'test', resource: {} });
+    const telemetry = createTelemetrySdk({
+      exporter: undefined,
+      serviceName: 'm365-health',
+      serviceVersion: 'test',
+      resource: {},
+    });
     const agent = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env: {} });
     await agent.pollAll();
     await telemetry.shutdown(1000);

@@ -19,7 +19,12 @@ import { CollectingReader, collectPoints, seriesKeys } from '../helpers/collecti
 async function defaultTenantScenario(withIssues: boolean): Promise<Scenario> {
   const scenario = await loadDefaultScenario();
   const tenant = scenario.tenants[0]!;
-  return { tenants: [{ ...tenant, issues: withIssues ? tenant.issues : [] }], timeline: [], loopMs: undefined, pages: undefined };
+  return {
+    tenants: [{ ...tenant, issues: withIssues ? tenant.issues : [] }],
+    timeline: [],
+    loopMs: undefined,
+    pages: undefined,
+  };
 }
 
 /** Series at one collection after one good poll of that tenant, with the default configuration. */
@@ -27,15 +32,42 @@ async function countSeries(simulator: Simulator): Promise<Map<string, number>> {
   const tenant = simulator.scenario.tenants[0]!;
   const client = tenant.clients[0]!;
   const config: Config = {
-    exporter: { endpoint: 'http://127.0.0.1:4318', protocol: 'http/protobuf', headers: {}, intervalMs: 60_000, timeoutMs: 5_000, compression: 'none', temporality: 'cumulative' },
-    tenants: [{
-      name: tenant.name, tenantId: tenant.tenantId, clientId: client.clientId, clientSecret: new Secret(client.clientSecret),
-      cloud: 'global', endpoints: { login: simulator.url, graph: simulator.url }, intervalMs: 300_000, timeoutMs: 30_000,
-    }],
-    metrics: {}, resource: {}, serviceName: 'm365-health', stateDir: undefined, spoolMaxBytes: 64 * 1024 * 1024, warnings: [],
+    exporter: {
+      endpoint: 'http://127.0.0.1:4318',
+      protocol: 'http/protobuf',
+      headers: {},
+      intervalMs: 60_000,
+      timeoutMs: 5_000,
+      compression: 'none',
+      temporality: 'cumulative',
+    },
+    tenants: [
+      {
+        name: tenant.name,
+        tenantId: tenant.tenantId,
+        clientId: client.clientId,
+        clientSecret: new Secret(client.clientSecret),
+        cloud: 'global',
+        endpoints: { login: simulator.url, graph: simulator.url },
+        intervalMs: 300_000,
+        timeoutMs: 30_000,
+      },
+    ],
+    metrics: {},
+    resource: {},
+    serviceName: 'm365-health',
+    stateDir: undefined,
+    spoolMaxBytes: 64 * 1024 * 1024,
+    warnings: [],
   };
   const reader = new CollectingReader();
-  const telemetry = createTelemetrySdk({ exporter: undefined, serviceName: 'm365-health', serviceVersion: 'test', resource: {}, readers: [reader] });
+  const telemetry = createTelemetrySdk({
+    exporter: undefined,
+    serviceName: 'm365-health',
+    serviceVersion: 'test',
+    resource: {},
+    readers: [reader],
+  });
   try {
     const agent = await buildAgent(config, { telemetry, log: SILENT_LOG });
     await agent.pollAll();
@@ -78,13 +110,20 @@ describe('series per tenant with the default configuration', () => {
       'm365.token.expiry': 1,
       'm365.graph.requests': 1,
     });
-    assert.equal(total(counts), DEFAULT_TENANT_SERVICES * SERIES_PER_SERVICE + LEGACY_FEATURE_GROUPS + SERIES_PER_TENANT);
+    assert.equal(
+      total(counts),
+      DEFAULT_TENANT_SERVICES * SERIES_PER_SERVICE + LEGACY_FEATURE_GROUPS + SERIES_PER_TENANT,
+    );
     assert.equal(total(counts), DEFAULT_TENANT_SERIES);
   });
 
   test('issues add only the feature groups the legacy catalogue lacks, never a series per issue', async () => {
     const counts = await countSeries(withIssues);
-    assert.equal(counts.get('m365.feature.health'), LEGACY_FEATURE_GROUPS + 1, 'the open advisory names the group Portal');
+    assert.equal(
+      counts.get('m365.feature.health'),
+      LEGACY_FEATURE_GROUPS + 1,
+      'the open advisory names the group Portal',
+    );
     assert.equal(total(counts), DEFAULT_TENANT_SERIES + 1);
   });
 });

@@ -34,13 +34,20 @@ describe('the m365-health binary, as a poller runs it', () => {
   test('CRITICAL exits 2, an unknown option exits 3 with Centreon wording', async () => {
     const critical = await runBinary(['check', ...harness.connection(), '--include-service-name=Teams']);
     assert.equal(critical.code, 2);
-    assert.match(critical.stdout, /^CRITICAL: Service 'Microsoft Teams' status is 'serviceDegradation' \[issue: incident, TM1, /);
+    assert.match(
+      critical.stdout,
+      /^CRITICAL: Service 'Microsoft Teams' status is 'serviceDegradation' \[issue: incident, TM1, /,
+    );
     const unknown = await runBinary(['check', '--x']);
     assert.deepEqual(unknown, { code: 3, stdout: 'UNKNOWN: Unknown option: --x\n', stderr: '' });
   });
 
   test('list-services through the binary', async () => {
     const result = await runBinary(['list-services', ...harness.connection(), '--filter-name=Planner']);
-    assert.deepEqual(result, { code: 0, stdout: 'List services:\n[service_id: Planner] [service_name: Planner]\n', stderr: '' });
+    assert.deepEqual(result, {
+      code: 0,
+      stdout: 'List services:\n[service_id: Planner] [service_name: Planner]\n',
+      stderr: '',
+    });
   });
 });

@@ -45,9 +45,12 @@ Checking service 'Exchange Online'
 /** The seed's command line after the script name, credentials and endpoints aside. */
 export const SEED_OPTIONS = [
   '--plugin=cloud::microsoft::office365::management::plugin',
-  '--mode=service-status', '--custommode=managementapi',
-  '--verbose', '--filter-service-name=Exchange Online',
-  '--filter-feature-name=', '--warning-status=',
+  '--mode=service-status',
+  '--custommode=managementapi',
+  '--verbose',
+  '--filter-service-name=Exchange Online',
+  '--filter-feature-name=',
+  '--warning-status=',
   '--critical-status=%{status} !~ /Normal/i',
 ];
 
@@ -65,7 +68,10 @@ export interface CheckHarness {
   /** The connection options: tenant, client, secret, both endpoints, the state directory. */
   connection(overrides?: { client?: string; secret?: string; tenant?: string; stateDir?: string }): string[];
   /** Runs `check` (or `list-services`) with the connection options followed by `args`. */
-  run(args: readonly string[], options?: { command?: 'check' | 'list-services'; connection?: boolean }): Promise<RunResult>;
+  run(
+    args: readonly string[],
+    options?: { command?: 'check' | 'list-services'; connection?: boolean },
+  ): Promise<RunResult>;
   /** Requests the simulator received on a path prefix. */
   requests(pathPrefix: string): Simulator['requests'];
   close(): Promise<void>;
@@ -73,7 +79,10 @@ export interface CheckHarness {
 
 /** Starts the simulator (port 0) on a scenario and returns the harness. */
 export async function startCheckHarness(options: { scenario?: string; pageSize?: number } = {}): Promise<CheckHarness> {
-  const sim = await startSimulator({ scenario: parseScenario(options.scenario ?? CHECK_SCENARIO), pageSize: options.pageSize });
+  const sim = await startSimulator({
+    scenario: parseScenario(options.scenario ?? CHECK_SCENARIO),
+    pageSize: options.pageSize,
+  });
   const stateDir = await mkdtemp(join(tmpdir(), 'm365-check-'));
   const connection: CheckHarness['connection'] = (o = {}) => [
     `--tenant=${o.tenant ?? TENANT}`,
@@ -90,9 +99,20 @@ export async function startCheckHarness(options: { scenario?: string; pageSize?:
     async run(args, runOptions = {}) {
       const out: string[] = [];
       const err: string[] = [];
-      const io: CliIo = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env: {}, stopRequested: new Promise(() => undefined), cwd: stateDir };
+      const io: CliIo = {
+        stdout: (t) => void out.push(t),
+        stderr: (t) => void err.push(t),
+        env: {},
+        stopRequested: new Promise(() => undefined),
+        cwd: stateDir,
+      };
       const argv = runOptions.connection === false ? [...args] : [...connection(), ...args];
-      const code = await runPluginCommand(argv, io, runOptions.command === 'list-services' ? 'list-services' : 'service-status', { sharedStatefileDirs: [] });
+      const code = await runPluginCommand(
+        argv,
+        io,
+        runOptions.command === 'list-services' ? 'list-services' : 'service-status',
+        { sharedStatefileDirs: [] },
+      );
       return { code, stdout: out.join(''), stderr: err.join('') };
     },
     requests: (prefix) => sim.requests.filter((request) => request.path.startsWith(prefix)),

@@ -44,10 +44,16 @@ describe('token cache and --debug against the simulator', () => {
     const dir = join(harness.stateDir, 'secret-change');
     await harness.run([...harness.connection({ stateDir: dir }), ...PLANNER], { connection: false });
     const before = tokenRequests();
-    const wrong = await harness.run([...harness.connection({ stateDir: dir, secret: 'rotated-but-wrong' }), ...PLANNER], { connection: false });
+    const wrong = await harness.run(
+      [...harness.connection({ stateDir: dir, secret: 'rotated-but-wrong' }), ...PLANNER],
+      { connection: false },
+    );
     assert.match(wrong.stdout, /AADSTS7000215/);
     assert.equal(tokenRequests(), before + 1, 'the identity platform was asked again');
-    assert.equal((await harness.run([...harness.connection({ stateDir: dir }), ...PLANNER], { connection: false })).stdout, PLANNER_OK);
+    assert.equal(
+      (await harness.run([...harness.connection({ stateDir: dir }), ...PLANNER], { connection: false })).stdout,
+      PLANNER_OK,
+    );
     assert.equal(tokenRequests(), before + 1, 'the token of the right secret is still cached');
   });
 
@@ -61,25 +67,43 @@ describe('token cache and --debug against the simulator', () => {
     const graphBefore = harness.requests('/v1.0/').length;
     assert.equal((await harness.run([...connection, ...PLANNER], { connection: false })).stdout, PLANNER_OK);
     assert.equal(tokenRequests(), before + 1);
-    assert.deepEqual(harness.requests('/v1.0/').slice(graphBefore).map((r) => r.status), [401, 200]);
+    assert.deepEqual(
+      harness
+        .requests('/v1.0/')
+        .slice(graphBefore)
+        .map((r) => r.status),
+      [401, 200],
+    );
     const renewed = await cacheFile(dir);
     assert.notEqual(renewed.token, old.token);
   });
 
   test('--debug shows each exchange and never the secret or a bearer token', async () => {
     const dir = join(harness.stateDir, 'debug');
-    const first = await harness.run([...harness.connection({ stateDir: dir }), ...PLANNER, '--debug'], { connection: false });
-    const second = await harness.run([...harness.connection({ stateDir: dir }), ...PLANNER, '--debug'], { connection: false });
+    const first = await harness.run([...harness.connection({ stateDir: dir }), ...PLANNER, '--debug'], {
+      connection: false,
+    });
+    const second = await harness.run([...harness.connection({ stateDir: dir }), ...PLANNER, '--debug'], {
+      connection: false,
+    });
     const { token } = await cacheFile(dir);
     assert.match(first.stdout, /^OK: Service 'Planner' status is 'serviceOperational'\n/);
-    assert.match(first.stderr, /^> POST http:\/\/127\.0\.0\.1:\d+\/11111111-1111-1111-1111-111111111111\/oauth2\/v2\.0\/token$/m);
+    assert.match(
+      first.stderr,
+      /^> POST http:\/\/127\.0\.0\.1:\d+\/11111111-1111-1111-1111-111111111111\/oauth2\/v2\.0\/token$/m,
+    );
     assert.match(first.stderr, /client_secret=\[redacted\]/);
     assert.match(first.stderr, /"access_token":"\[redacted\]"/);
     assert.match(first.stderr, /^> authorization: Bearer \[redacted\]$/m);
     assert.match(first.stderr, /^< HTTP 200 OK \(\d+ ms\)$/m);
     assert.match(second.stderr, /^> GET .*healthOverviews/m);
     const everything = [first.stdout, first.stderr, second.stdout, second.stderr].join('\n');
-    for (const forbidden of [SEED_SECRET, encodeURIComponent(SEED_SECRET), new URLSearchParams({ s: SEED_SECRET }).toString().slice(2), token]) {
+    for (const forbidden of [
+      SEED_SECRET,
+      encodeURIComponent(SEED_SECRET),
+      new URLSearchParams({ s: SEED_SECRET }).toString().slice(2),
+      token,
+    ]) {
       assert.ok(!everything.includes(forbidden), `debug output contains ${forbidden.slice(0, 6)}…`);
     }
   });

@@ -27,7 +27,10 @@ function lines(output: string): string[] {
 }
 
 /** Runs the CLI to its end; resolves with its status, its output and how long it took. */
-async function runToEnd(args: readonly string[], timeoutMs = 30_000): Promise<{ code: number | null; output: string; ms: number }> {
+async function runToEnd(
+  args: readonly string[],
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; output: string; ms: number }> {
   const started = performance.now();
   const agent = spawnCli(args, { CONTOSO_SECRET: 'not-a-real-secret' });
   const timer = setTimeout(() => agent.child.kill('SIGKILL'), timeoutMs);
@@ -56,10 +59,15 @@ describe('run: an address the status endpoint cannot listen on', () => {
 
   test('a port in use: one line naming the address, exit 2, nothing held', async () => {
     const config = join(dir, 'busy.yaml');
-    await writeFile(config, agentConfig([`server: { listen: 127.0.0.1:${port} }`, `state: { dir: ${join(dir, 'state')} }`]));
+    await writeFile(
+      config,
+      agentConfig([`server: { listen: 127.0.0.1:${port} }`, `state: { dir: ${join(dir, 'state')} }`]),
+    );
     const { code, output, ms } = await runToEnd(['run', '--config', config]);
     assert.equal(code, 2, output);
-    assert.deepEqual(lines(output), [`m365-health: server.listen: cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE)`]);
+    assert.deepEqual(lines(output), [
+      `m365-health: server.listen: cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE)`,
+    ]);
     assert.ok(ms < 20_000, `exited after ${Math.round(ms)} ms`);
     assert.deepEqual(await readdir(dir), ['busy.yaml'], 'no state or spool directory was made');
   });
@@ -69,7 +77,9 @@ describe('run: an address the status endpoint cannot listen on', () => {
     await writeFile(config, agentConfig(['server: { listen: 192.0.2.1:13133 }']));
     const { code, output, ms } = await runToEnd(['run', '--config', config]);
     assert.equal(code, 2, output);
-    assert.deepEqual(lines(output), ["m365-health: server.listen: cannot listen on 192.0.2.1:13133: the address is not one of this host's (EADDRNOTAVAIL)"]);
+    assert.deepEqual(lines(output), [
+      "m365-health: server.listen: cannot listen on 192.0.2.1:13133: the address is not one of this host's (EADDRNOTAVAIL)",
+    ]);
     assert.ok(ms < 20_000, `exited after ${Math.round(ms)} ms`);
   });
 });
@@ -110,8 +120,16 @@ describe('run --once: telemetry that is not delivered', () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const { code, output, ms } = await runOnce('unreachable', url);
     assert.equal(code, 1, output);
-    assert.equal(lines(output).at(-1), `m365-health: metrics not delivered to ${url}/v1/metrics: connect ECONNREFUSED ${url.slice(7)}`);
-    assert.ok(logLines(output).some((line) => line.startsWith(`WARN  metrics export failed url=${url}/v1/metrics reason="connect ECONNREFUSED`)), output);
+    assert.equal(
+      lines(output).at(-1),
+      `m365-health: metrics not delivered to ${url}/v1/metrics: connect ECONNREFUSED ${url.slice(7)}`,
+    );
+    assert.ok(
+      logLines(output).some((line) =>
+        line.startsWith(`WARN  metrics export failed url=${url}/v1/metrics reason="connect ECONNREFUSED`),
+      ),
+      output,
+    );
     assert.ok(ms < 20_000, `exited after ${Math.round(ms)} ms`);
   });
 
@@ -121,8 +139,13 @@ describe('run --once: telemetry that is not delivered', () => {
     try {
       const { code, output, ms } = await runOnce('too-large', receiver.url);
       assert.equal(code, 1, output);
-      assert.equal(lines(output).at(-1), `m365-health: metrics not delivered to ${receiver.url}/v1/metrics: Payload Too Large (HTTP 413)`);
-      const refused = logLines(output).filter((line) => line.startsWith('ERROR collector refused a metrics export as too large (413): raise its request size limit'));
+      assert.equal(
+        lines(output).at(-1),
+        `m365-health: metrics not delivered to ${receiver.url}/v1/metrics: Payload Too Large (HTTP 413)`,
+      );
+      const refused = logLines(output).filter((line) =>
+        line.startsWith('ERROR collector refused a metrics export as too large (413): raise its request size limit'),
+      );
       assert.equal(refused.length, 1, output);
       assert.match(refused[0]!, / status=413 .*points=\d+/);
       assert.ok(ms < 20_000, `exited after ${Math.round(ms)} ms`);
@@ -136,7 +159,10 @@ describe('run --once: telemetry that is not delivered', () => {
     const { code, output } = await runOnce('delivered', receiver.url);
     assert.equal(code, 0, output);
     assert.ok(!output.includes('not delivered') && !output.includes('export failed'), output);
-    assert.ok(receiver.metrics().some((point) => point.name === 'm365.service.health' || point.name.startsWith('m365.poll')), 'the gauges arrived');
+    assert.ok(
+      receiver.metrics().some((point) => point.name === 'm365.service.health' || point.name.startsWith('m365.poll')),
+      'the gauges arrived',
+    );
   });
 
   test('SIGTERM while a login hangs: the poll is given up, the flush runs, exit 0 within the stop bound', async () => {
@@ -147,9 +173,15 @@ describe('run --once: telemetry that is not delivered', () => {
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     const graph = `http://127.0.0.1:${(hanging.address() as { port: number }).port}`;
     const config = join(dir, 'hanging.yaml');
-    await writeFile(config, agentConfig([`exporter: { endpoint: ${receiver.url}, interval: 1s, timeout: 1s }`])
-      .replace('endpoints: { login: http://127.0.0.1:9, graph: http://127.0.0.1:9 }', `endpoints: { login: ${graph}, graph: ${graph} }`)
-      .replace('timeout: 2s', 'timeout: 60s'));
+    await writeFile(
+      config,
+      agentConfig([`exporter: { endpoint: ${receiver.url}, interval: 1s, timeout: 1s }`])
+        .replace(
+          'endpoints: { login: http://127.0.0.1:9, graph: http://127.0.0.1:9 }',
+          `endpoints: { login: ${graph}, graph: ${graph} }`,
+        )
+        .replace('timeout: 2s', 'timeout: 60s'),
+    );
     const agent = spawnCli(['run', '--once', '--config', config], { CONTOSO_SECRET: 'not-a-real-secret' });
     try {
       await receiver.waitFor(() => sockets.size > 0, 20_000);

@@ -17,19 +17,44 @@ const TENANT_ID = '11111111-1111-1111-1111-111111111111';
 
 function configFor(simulator: Simulator, receiver: OtlpReceiver, stateDir: string): Config {
   return {
-    exporter: { endpoint: receiver.url, protocol: 'http/protobuf', headers: {}, intervalMs: 60_000, timeoutMs: 5_000, compression: 'none', temporality: 'cumulative' },
-    tenants: [{
-      name: 'contoso', tenantId: TENANT_ID, clientId: '22222222-2222-2222-2222-222222222222',
-      clientSecret: new Secret('sim-contoso-secret'), cloud: 'global', endpoints: { login: simulator.url, graph: simulator.url },
-      intervalMs: 60_000, timeoutMs: 10_000,
-    }],
-    metrics: {}, resource: {}, serviceName: 'm365-health', stateDir, spoolMaxBytes: 64 * 1024 * 1024, warnings: [],
+    exporter: {
+      endpoint: receiver.url,
+      protocol: 'http/protobuf',
+      headers: {},
+      intervalMs: 60_000,
+      timeoutMs: 5_000,
+      compression: 'none',
+      temporality: 'cumulative',
+    },
+    tenants: [
+      {
+        name: 'contoso',
+        tenantId: TENANT_ID,
+        clientId: '22222222-2222-2222-2222-222222222222',
+        clientSecret: new Secret('sim-contoso-secret'),
+        cloud: 'global',
+        endpoints: { login: simulator.url, graph: simulator.url },
+        intervalMs: 60_000,
+        timeoutMs: 10_000,
+      },
+    ],
+    metrics: {},
+    resource: {},
+    serviceName: 'm365-health',
+    stateDir,
+    spoolMaxBytes: 64 * 1024 * 1024,
+    warnings: [],
   };
 }
 
 /** One life of the agent process: built on the state directory, polled by hand, flushed at the end. */
 async function startAgent(config: Config) {
-  const telemetry = createTelemetrySdk({ exporter: config.exporter, serviceName: 'm365-health', serviceVersion: 'test', resource: {} });
+  const telemetry = createTelemetrySdk({
+    exporter: config.exporter,
+    serviceName: 'm365-health',
+    serviceVersion: 'test',
+    resource: {},
+  });
   const agent = await buildAgent(config, { telemetry, log: SILENT_LOG });
   return {
     async poll() {
@@ -58,10 +83,16 @@ describe('a flapping service: one event id per transition, across restarts and a
   });
 
   const statusChanges = () =>
-    receiver.logs().filter((r) => r.eventName === 'm365.service.status_change').map((r) => {
-      const a = r.attributes;
-      return { change: `${String(a['m365.service.status.previous'])}>${String(a['m365.service.status'])} (${String(a['m365.issue.id'])})`, id: String(a['m365.event.id']) };
-    });
+    receiver
+      .logs()
+      .filter((r) => r.eventName === 'm365.service.status_change')
+      .map((r) => {
+        const a = r.attributes;
+        return {
+          change: `${String(a['m365.service.status.previous'])}>${String(a['m365.service.status'])} (${String(a['m365.issue.id'])})`,
+          id: String(a['m365.event.id']),
+        };
+      });
   const issueUpdates = () => receiver.logs().filter((r) => r.eventName === 'm365.issue.update');
   const readState = async () => JSON.parse(await readFile(stateFile, 'utf8')) as Record<string, unknown>;
 
@@ -70,7 +101,8 @@ describe('a flapping service: one event id per transition, across restarts and a
     for (let waited = 0; ; waited += 10) {
       const saved = await readState().catch(() => undefined);
       if (saved?.statusSequence === statusSequence) return;
-      if (waited > 5_000) throw new Error(`state not saved with statusSequence ${statusSequence}: ${JSON.stringify(saved)}`);
+      if (waited > 5_000)
+        throw new Error(`state not saved with statusSequence ${statusSequence}: ${JSON.stringify(saved)}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
@@ -82,7 +114,13 @@ describe('a flapping service: one event id per transition, across restarts and a
     await waitForSaved(0);
     assert.deepEqual(statusChanges(), [], 'the first poll is the baseline');
 
-    simulator.openIssue('contoso', { id: 'TM1', service: 'microsoftteams', classification: 'incident', status: 'serviceInterruption', title: 'Calls drop' });
+    simulator.openIssue('contoso', {
+      id: 'TM1',
+      service: 'microsoftteams',
+      classification: 'incident',
+      status: 'serviceInterruption',
+      title: 'Calls drop',
+    });
     await agent.poll();
     await waitForSaved(1);
     simulator.setServiceStatus('contoso', 'microsoftteams', 'serviceOperational');
@@ -99,20 +137,30 @@ describe('a flapping service: one event id per transition, across restarts and a
     await agent.poll();
     await waitForSaved(3);
     const flaps = statusChanges();
-    assert.deepEqual(flaps.map((e) => e.change), [
-      'serviceOperational>serviceInterruption (TM1)',
-      'serviceInterruption>serviceOperational (TM1)',
-      'serviceOperational>serviceInterruption (TM1)',
-    ]);
+    assert.deepEqual(
+      flaps.map((e) => e.change),
+      [
+        'serviceOperational>serviceInterruption (TM1)',
+        'serviceInterruption>serviceOperational (TM1)',
+        'serviceOperational>serviceInterruption (TM1)',
+      ],
+    );
     assert.equal(issueUpdates().length, 1, 'the issue never moved: one version, opened once');
-    assert.equal(new Set(flaps.map((e) => e.id)).size, 3, `three transitions, three ids: ${flaps.map((e) => e.id).join(', ')}`);
+    assert.equal(
+      new Set(flaps.map((e) => e.id)).size,
+      3,
+      `three transitions, three ids: ${flaps.map((e) => e.id).join(', ')}`,
+    );
     assert.notEqual(flaps[2]!.id, flaps[0]!.id, 'the second interruption is not taken for a copy of the first');
     const baselineAt = (await readState()).baselineAt;
-    assert.deepEqual(flaps.map((e) => e.id), [
-      `${TENANT_ID}/${baselineAt}/s1/microsoftteams:serviceOperational>serviceInterruption:0>2`,
-      `${TENANT_ID}/${baselineAt}/s2/microsoftteams:serviceInterruption>serviceOperational:2>0`,
-      `${TENANT_ID}/${baselineAt}/s3/microsoftteams:serviceOperational>serviceInterruption:0>2`,
-    ]);
+    assert.deepEqual(
+      flaps.map((e) => e.id),
+      [
+        `${TENANT_ID}/${baselineAt}/s1/microsoftteams:serviceOperational>serviceInterruption:0>2`,
+        `${TENANT_ID}/${baselineAt}/s2/microsoftteams:serviceInterruption>serviceOperational:2>0`,
+        `${TENANT_ID}/${baselineAt}/s3/microsoftteams:serviceOperational>serviceInterruption:0>2`,
+      ],
+    );
 
     // A crash after the event was spooled and before the state was saved: the next start has the state of before.
     await agent.stop();
@@ -147,7 +195,10 @@ describe('a flapping service: one event id per transition, across restarts and a
     await waitForSaved(1);
     const recovered = statusChanges().at(-1)!;
     assert.equal(recovered.change, 'serviceInterruption>serviceOperational (TM1)');
-    assert.equal(recovered.id, `${TENANT_ID}/${String(older.polledAt)}/s1/microsoftteams:serviceInterruption>serviceOperational:2>0`);
+    assert.equal(
+      recovered.id,
+      `${TENANT_ID}/${String(older.polledAt)}/s1/microsoftteams:serviceInterruption>serviceOperational:2>0`,
+    );
     assert.equal(seen.has(recovered.id), false, 'an id of its own, not one of the history before');
     assert.equal((await readState()).baselineAt, older.polledAt, 'the history is saved where the old file began it');
     await agent.stop();

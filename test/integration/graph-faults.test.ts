@@ -16,11 +16,27 @@ describe('Graph faults: a per-tenant error, the other tenant unaffected, recover
   before(async () => {
     simulator = await startSimulator({ scenario: await loadDefaultScenario() });
     const base = buildDemoConfig({
-      simulatorUrl: simulator.url, scenario: simulator.scenario, intervalMs: 60_000, statusPort: 0,
-      exporter: { endpoint: 'http://127.0.0.1:9', protocol: 'http/protobuf', headers: {}, intervalMs: 60_000, timeoutMs: 1000, compression: 'none', temporality: 'cumulative' },
+      simulatorUrl: simulator.url,
+      scenario: simulator.scenario,
+      intervalMs: 60_000,
+      statusPort: 0,
+      exporter: {
+        endpoint: 'http://127.0.0.1:9',
+        protocol: 'http/protobuf',
+        headers: {},
+        intervalMs: 60_000,
+        timeoutMs: 1000,
+        compression: 'none',
+        temporality: 'cumulative',
+      },
     });
     const config = { ...base, tenants: base.tenants.map((tenant) => ({ ...tenant, timeoutMs: 2500 })) };
-    const telemetry = createTelemetrySdk({ exporter: undefined, serviceName: 'm365-health', serviceVersion: 'test', resource: {} });
+    const telemetry = createTelemetrySdk({
+      exporter: undefined,
+      serviceName: 'm365-health',
+      serviceVersion: 'test',
+      resource: {},
+    });
     agent = await buildAgent(config, { telemetry, log: SILENT_LOG });
     await agent.pollAll();
   });

@@ -16,19 +16,44 @@ const TEAMS = { 'm365.tenant.name': 'contoso', 'm365.service.id': 'microsoftteam
 
 function configFor(simulator: Simulator, receiver: OtlpReceiver, stateDir: string): Config {
   return {
-    exporter: { endpoint: receiver.url, protocol: 'http/protobuf', headers: {}, intervalMs: 60_000, timeoutMs: 5_000, compression: 'none', temporality: 'cumulative' },
-    tenants: [{
-      name: 'contoso', tenantId: '11111111-1111-1111-1111-111111111111', clientId: '22222222-2222-2222-2222-222222222222',
-      clientSecret: new Secret('sim-contoso-secret'), cloud: 'global', endpoints: { login: simulator.url, graph: simulator.url },
-      intervalMs: 60_000, timeoutMs: 10_000,
-    }],
-    metrics: {}, resource: {}, serviceName: 'm365-health', stateDir, spoolMaxBytes: 64 * 1024 * 1024, warnings: [],
+    exporter: {
+      endpoint: receiver.url,
+      protocol: 'http/protobuf',
+      headers: {},
+      intervalMs: 60_000,
+      timeoutMs: 5_000,
+      compression: 'none',
+      temporality: 'cumulative',
+    },
+    tenants: [
+      {
+        name: 'contoso',
+        tenantId: '11111111-1111-1111-1111-111111111111',
+        clientId: '22222222-2222-2222-2222-222222222222',
+        clientSecret: new Secret('sim-contoso-secret'),
+        cloud: 'global',
+        endpoints: { login: simulator.url, graph: simulator.url },
+        intervalMs: 60_000,
+        timeoutMs: 10_000,
+      },
+    ],
+    metrics: {},
+    resource: {},
+    serviceName: 'm365-health',
+    stateDir,
+    spoolMaxBytes: 64 * 1024 * 1024,
+    warnings: [],
   };
 }
 
 /** One life of the agent process: built on the state directory, polled by hand, flushed at the end. */
 async function startAgent(config: Config) {
-  const telemetry = createTelemetrySdk({ exporter: config.exporter, serviceName: 'm365-health', serviceVersion: 'test', resource: {} });
+  const telemetry = createTelemetrySdk({
+    exporter: config.exporter,
+    serviceName: 'm365-health',
+    serviceVersion: 'test',
+    resource: {},
+  });
   const agent = await buildAgent(config, { telemetry, log: SILENT_LOG });
   return {
     async poll() {
@@ -62,7 +87,8 @@ describe('one issue through its life, across agent restarts', () => {
         : `${r.severityText} status ${String(a['m365.service.id'])} ${String(a['m365.service.status.previous'])}>${String(a['m365.service.status'])} health ${String(a['m365.service.health.previous'])}>${String(a['m365.service.health'])}`;
     });
   const teamsHealth = () => receiver.latestValue('m365.service.health', TEAMS);
-  const openIssues = (classification: string) => receiver.latestValue('m365.service.issues', { ...TEAMS, 'm365.issue.classification': classification });
+  const openIssues = (classification: string) =>
+    receiver.latestValue('m365.service.issues', { ...TEAMS, 'm365.issue.classification': classification });
 
   test('advisory → incident → update → restored → resolved: exact events and gauges, no duplicates', async () => {
     const config = configFor(simulator, receiver, stateDir);
@@ -71,7 +97,14 @@ describe('one issue through its life, across agent restarts', () => {
     assert.deepEqual(events(), [], 'the first poll is the baseline');
     assert.equal(teamsHealth(), 0);
 
-    simulator.openIssue('contoso', { id: 'TM1', service: 'microsoftteams', classification: 'advisory', status: 'investigating', title: 'Chat is slow', post: 'Current status: We are investigating.' });
+    simulator.openIssue('contoso', {
+      id: 'TM1',
+      service: 'microsoftteams',
+      classification: 'advisory',
+      status: 'investigating',
+      title: 'Chat is slow',
+      post: 'Current status: We are investigating.',
+    });
     await agent.poll();
     await agent.poll();
     assert.deepEqual(events(), [
@@ -81,16 +114,29 @@ describe('one issue through its life, across agent restarts', () => {
     assert.equal(teamsHealth(), 1);
     assert.equal(openIssues('advisory'), 1);
     const opened = receiver.logs()[0]!;
-    assert.equal(opened.attributes['url.full'], 'https://admin.microsoft.com/Adminportal/Home#/servicehealth/:/alerts/TM1');
-    assert.match(String(opened.attributes['m365.issue.post']), /^Title: Chat is slow\n\nUser Impact: .*\n\nCurrent status: We are investigating\.$/);
-    assert.match(String(opened.attributes['m365.event.id']), /^11111111-1111-1111-1111-111111111111\/\d+\/i1\/TM1@\d{4}-.*:advisory:investigating:open$/);
+    assert.equal(
+      opened.attributes['url.full'],
+      'https://admin.microsoft.com/Adminportal/Home#/servicehealth/:/alerts/TM1',
+    );
+    assert.match(
+      String(opened.attributes['m365.issue.post']),
+      /^Title: Chat is slow\n\nUser Impact: .*\n\nCurrent status: We are investigating\.$/,
+    );
+    assert.match(
+      String(opened.attributes['m365.event.id']),
+      /^11111111-1111-1111-1111-111111111111\/\d+\/i1\/TM1@\d{4}-.*:advisory:investigating:open$/,
+    );
 
     await agent.stop();
     agent = await startAgent(config);
     await agent.poll();
     assert.equal(events().length, 2, 'a restart on an unchanged world emits nothing');
 
-    simulator.updateIssue('contoso', 'TM1', { classification: 'incident', status: 'serviceDegradation', post: 'Current status: Calls drop too.' });
+    simulator.updateIssue('contoso', 'TM1', {
+      classification: 'incident',
+      status: 'serviceDegradation',
+      post: 'Current status: Calls drop too.',
+    });
     await agent.poll();
     assert.deepEqual(events().slice(2), [
       'WARN issue TM1 updated incident serviceDegradation',
@@ -111,10 +157,14 @@ describe('one issue through its life, across agent restarts', () => {
     agent = await startAgent(config);
     await agent.poll();
     await agent.poll();
-    assert.deepEqual(events().slice(5), [
-      'INFO issue TM1 resolved incident serviceRestored',
-      'INFO status microsoftteams serviceDegradation>serviceOperational health 2>0',
-    ], 'a change made while the agent was down yields exactly one event each');
+    assert.deepEqual(
+      events().slice(5),
+      [
+        'INFO issue TM1 resolved incident serviceRestored',
+        'INFO status microsoftteams serviceDegradation>serviceOperational health 2>0',
+      ],
+      'a change made while the agent was down yields exactly one event each',
+    );
     assert.equal(teamsHealth(), 0);
     assert.equal(openIssues('incident'), 0);
     await agent.stop();

@@ -36,7 +36,7 @@ function serveHostileLogins(server: HostileServer): void {
   server.route(HEALTH, json({ value: [] }));
 }
 
-describe('the login endpoint and the federated token file: bounded reads, one tenant\'s error', () => {
+describe("the login endpoint and the federated token file: bounded reads, one tenant's error", () => {
   let hostile: HostileServer;
   let simulator: Simulator;
   let agent: Agent;
@@ -51,12 +51,30 @@ describe('the login endpoint and the federated token file: bounded reads, one te
     const bigFile = join(dir, 'token');
     await writeFile(bigFile, `eyJhbGciOiJub25lIn0.${'e'.repeat(1024 * 1024)}.`);
     const base = buildDemoConfig({
-      simulatorUrl: simulator.url, scenario: simulator.scenario, intervalMs: 60_000, statusPort: 0,
-      exporter: { endpoint: 'http://127.0.0.1:9', protocol: 'http/protobuf', headers: {}, intervalMs: 60_000, timeoutMs: 1000, compression: 'none', temporality: 'cumulative' },
+      simulatorUrl: simulator.url,
+      scenario: simulator.scenario,
+      intervalMs: 60_000,
+      statusPort: 0,
+      exporter: {
+        endpoint: 'http://127.0.0.1:9',
+        protocol: 'http/protobuf',
+        headers: {},
+        intervalMs: 60_000,
+        timeoutMs: 1000,
+        compression: 'none',
+        temporality: 'cumulative',
+      },
     });
     const fabrikam = base.tenants.find((tenant) => tenant.name === 'fabrikam')!;
-    const hostileTenant = (name: string, tenantId: string, extra: Partial<TenantConfig> = {}): TenantConfig =>
-      ({ ...fabrikam, name, tenantId, clientId: CLIENT, endpoints: { login: hostile.url, graph: hostile.url }, timeoutMs: 10_000, ...extra });
+    const hostileTenant = (name: string, tenantId: string, extra: Partial<TenantConfig> = {}): TenantConfig => ({
+      ...fabrikam,
+      name,
+      tenantId,
+      clientId: CLIENT,
+      endpoints: { login: hostile.url, graph: hostile.url },
+      timeoutMs: 10_000,
+      ...extra,
+    });
     const federated = (path: string) => ({ clientSecret: undefined, federatedTokenFile: path });
     const config = {
       ...base,
@@ -69,7 +87,12 @@ describe('the login endpoint and the federated token file: bounded reads, one te
         fabrikam,
       ],
     };
-    const telemetry = createTelemetrySdk({ exporter: undefined, serviceName: 'm365-health', serviceVersion: 'test', resource: {} });
+    const telemetry = createTelemetrySdk({
+      exporter: undefined,
+      serviceName: 'm365-health',
+      serviceVersion: 'test',
+      resource: {},
+    });
     agent = await buildAgent(config, { telemetry, log: SILENT_LOG });
     const rss = process.memoryUsage().rss;
     const started = Date.now();
@@ -89,11 +112,17 @@ describe('the login endpoint and the federated token file: bounded reads, one te
   };
 
   test('a 3 GB discovery document: refused past 1 MiB, naming the login endpoint', () => {
-    assert.equal(errorOf('huge-discovery'), `AUTH_BAD_RESPONSE: the login endpoint ${hostile.url} answered more than 1048576 bytes (HTTP 200): refused, an Entra answer is a few KB`);
+    assert.equal(
+      errorOf('huge-discovery'),
+      `AUTH_BAD_RESPONSE: the login endpoint ${hostile.url} answered more than 1048576 bytes (HTTP 200): refused, an Entra answer is a few KB`,
+    );
   });
 
   test('a 3 GB token answer: the same, and Graph never called with it', () => {
-    assert.equal(errorOf('huge-token-answer'), `AUTH_BAD_RESPONSE: the login endpoint ${hostile.url} answered more than 1048576 bytes (HTTP 200): refused, an Entra answer is a few KB`);
+    assert.equal(
+      errorOf('huge-token-answer'),
+      `AUTH_BAD_RESPONSE: the login endpoint ${hostile.url} answered more than 1048576 bytes (HTTP 200): refused, an Entra answer is a few KB`,
+    );
   });
 
   test('the whole 3 GB was never read: a few MB sent at most, memory and time bounded', () => {
@@ -105,13 +134,22 @@ describe('the login endpoint and the federated token file: bounded reads, one te
   });
 
   test('a 100 KB access token is refused before it is ever sent to Graph', () => {
-    assert.equal(errorOf('long-token'), `AUTH_BAD_RESPONSE: the login endpoint ${hostile.url} issued an access token of 102400 characters, more than 65536: refused, never sent`);
+    assert.equal(
+      errorOf('long-token'),
+      `AUTH_BAD_RESPONSE: the login endpoint ${hostile.url} issued an access token of 102400 characters, more than 65536: refused, never sent`,
+    );
     assert.equal(hostile.hits(HEALTH).length, 0);
   });
 
   test('federated_token_file: /dev/zero is refused unread; a 1 MB file past 64 KiB', () => {
-    assert.equal(errorOf('dev-zero'), 'CONFIG_INVALID: the federated token file /dev/zero is not a regular file: refused');
-    assert.match(errorOf('big-file'), /^CONFIG_INVALID: the federated token file .*token is larger than 65536 bytes: not a token, refused$/);
+    assert.equal(
+      errorOf('dev-zero'),
+      'CONFIG_INVALID: the federated token file /dev/zero is not a regular file: refused',
+    );
+    assert.match(
+      errorOf('big-file'),
+      /^CONFIG_INVALID: the federated token file .*token is larger than 65536 bytes: not a token, refused$/,
+    );
     assert.equal(hostile.hits(`/${DEV_ZERO}/oauth2`).length, 0, 'no token request without a token');
   });
 
@@ -136,8 +174,22 @@ describe('check against a hostile login endpoint', () => {
   async function check(tenant: string, extra: string[] = []) {
     const out: string[] = [];
     const err: string[] = [];
-    const io: CliIo = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env: {}, stopRequested: new Promise(() => undefined), cwd: dir };
-    const argv = [`--tenant=${tenant}`, `--client-id=${CLIENT}`, '--client-secret=s', `--login-endpoint=${hostile.url}`, `--graph-endpoint=${hostile.url}`, `--statefile-dir=${dir}`, ...extra];
+    const io: CliIo = {
+      stdout: (t) => void out.push(t),
+      stderr: (t) => void err.push(t),
+      env: {},
+      stopRequested: new Promise(() => undefined),
+      cwd: dir,
+    };
+    const argv = [
+      `--tenant=${tenant}`,
+      `--client-id=${CLIENT}`,
+      '--client-secret=s',
+      `--login-endpoint=${hostile.url}`,
+      `--graph-endpoint=${hostile.url}`,
+      `--statefile-dir=${dir}`,
+      ...extra,
+    ];
     const code = await runPluginCommand(argv, io, 'service-status', { sharedStatefileDirs: [] });
     return { code, stdout: out.join(''), stderr: err.join('') };
   }
@@ -149,12 +201,16 @@ describe('check against a hostile login endpoint', () => {
     const debug = await check(HUGE_TOKEN_ANSWER, ['--debug']);
     assert.deepEqual([debug.code, debug.stdout], [3, expected]);
     assert.ok(debug.stderr.length < 64 * 1024, `debug transcript of ${debug.stderr.length} characters`);
-    for (const hit of hostile.hits(`/${HUGE_TOKEN_ANSWER}/oauth2`)) assert.ok(hit.bytesSent < 32 * 1024 * 1024, `${hit.bytesSent} bytes sent`);
+    for (const hit of hostile.hits(`/${HUGE_TOKEN_ANSWER}/oauth2`))
+      assert.ok(hit.bytesSent < 32 * 1024 * 1024, `${hit.bytesSent} bytes sent`);
   });
 
   test('a 100 KB access token: UNKNOWN, never sent to Graph', async () => {
     const result = await check(LONG_TOKEN);
-    assert.equal(result.stdout, `UNKNOWN: Login endpoint API answered badly: the login endpoint ${hostile.url} issued an access token of 102400 characters, more than 65536: refused, never sent\n`);
+    assert.equal(
+      result.stdout,
+      `UNKNOWN: Login endpoint API answered badly: the login endpoint ${hostile.url} issued an access token of 102400 characters, more than 65536: refused, never sent\n`,
+    );
     assert.equal(hostile.hits(HEALTH).length, 0);
   });
 });

@@ -52,24 +52,34 @@ describe('OTLP over TLS to a collector with a private CA', () => {
     await exportOnce(loadExporter(server, ''));
     assert.equal(server.requests().length, 0, 'a certificate from an unknown CA is refused');
     await exportOnce(loadExporter(server, '  tls:\n    ca_file: ca.pem\n'));
-    assert.deepEqual(distinct(server.requests().map((r) => `${r.path} ${r.status}`)), ['/v1/logs 200', '/v1/metrics 200']);
+    assert.deepEqual(distinct(server.requests().map((r) => `${r.path} ${r.status}`)), [
+      '/v1/logs 200',
+      '/v1/metrics 200',
+    ]);
     assert.equal(server.logs()[0]?.eventName, 'm365.test.event');
   });
 
   test('mutual TLS with cert_file and key_file, or with the standard OTEL_EXPORTER_OTLP_* variables', async () => {
     await exportOnce(loadExporter(mutual, '  tls:\n    ca_file: ca.pem\n'));
     assert.equal(mutual.requests().length, 0, 'the collector requires a client certificate');
-    await exportOnce(loadExporter(mutual, '  tls:\n    ca_file: ca.pem\n    cert_file: client.pem\n    key_file: client.key\n'));
+    await exportOnce(
+      loadExporter(mutual, '  tls:\n    ca_file: ca.pem\n    cert_file: client.pem\n    key_file: client.key\n'),
+    );
     assert.deepEqual(distinct(mutual.requests().map((r) => `${r.path} ${r.clientCertificate}`)), [
       '/v1/logs m365-health test client',
       '/v1/metrics m365-health test client',
     ]);
     mutual.reset();
-    await exportOnce(loadExporter(mutual, '', {
-      OTEL_EXPORTER_OTLP_CERTIFICATE: `${TLS}ca.pem`,
-      OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: `${TLS}client.pem`,
-      OTEL_EXPORTER_OTLP_CLIENT_KEY: `${TLS}client.key`,
-    }));
-    assert.deepEqual(distinct(mutual.requests().map((r) => `${r.path} ${r.status}`)), ['/v1/logs 200', '/v1/metrics 200']);
+    await exportOnce(
+      loadExporter(mutual, '', {
+        OTEL_EXPORTER_OTLP_CERTIFICATE: `${TLS}ca.pem`,
+        OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: `${TLS}client.pem`,
+        OTEL_EXPORTER_OTLP_CLIENT_KEY: `${TLS}client.key`,
+      }),
+    );
+    assert.deepEqual(distinct(mutual.requests().map((r) => `${r.path} ${r.status}`)), [
+      '/v1/logs 200',
+      '/v1/metrics 200',
+    ]);
   });
 });

@@ -54,20 +54,49 @@ async function runThrottled(retryAfter: (now: number) => string, hours: number) 
     const start = Date.now();
     hostile.route(HEALTH, throttle(retryAfter(start)));
     const base = buildDemoConfig({
-      simulatorUrl: simulator.url, scenario: simulator.scenario, intervalMs: INTERVAL_MS, statusPort: 0,
-      exporter: { endpoint: 'http://127.0.0.1:9', protocol: 'http/protobuf', headers: {}, intervalMs: 60_000, timeoutMs: 1000, compression: 'none', temporality: 'cumulative' },
+      simulatorUrl: simulator.url,
+      scenario: simulator.scenario,
+      intervalMs: INTERVAL_MS,
+      statusPort: 0,
+      exporter: {
+        endpoint: 'http://127.0.0.1:9',
+        protocol: 'http/protobuf',
+        headers: {},
+        intervalMs: 60_000,
+        timeoutMs: 1000,
+        compression: 'none',
+        temporality: 'cumulative',
+      },
     });
     const fabrikam = base.tenants.find((tenant) => tenant.name === 'fabrikam')!;
-    const throttled: TenantConfig = { ...fabrikam, name: 'throttled', tenantId: HOSTILE_TENANT, endpoints: { login: hostile.url, graph: hostile.url } };
+    const throttled: TenantConfig = {
+      ...fabrikam,
+      name: 'throttled',
+      tenantId: HOSTILE_TENANT,
+      endpoints: { login: hostile.url, graph: hostile.url },
+    };
     const config = { ...base, tenants: [throttled, fabrikam] };
     const lines: string[] = [];
-    const log: Log = { debug() {}, info() {}, warn: (message, fields) => void lines.push(`${message} ${JSON.stringify(fields)}`), error() {} };
+    const log: Log = {
+      debug() {},
+      info() {},
+      warn: (message, fields) => void lines.push(`${message} ${JSON.stringify(fields)}`),
+      error() {},
+    };
     const driven = drivenTimers(start);
     const ended: string[] = [];
     let wake: (() => void) | undefined;
-    const telemetry = createTelemetrySdk({ exporter: undefined, serviceName: 'm365-health', serviceVersion: 'test', resource: {} });
+    const telemetry = createTelemetrySdk({
+      exporter: undefined,
+      serviceName: 'm365-health',
+      serviceVersion: 'test',
+      resource: {},
+    });
     const agent = await buildAgent(config, {
-      telemetry, log, timers: driven.timers, random: () => 0.5,
+      telemetry,
+      log,
+      timers: driven.timers,
+      random: () => 0.5,
       onPollEnd: (tenant) => {
         ended.push(tenant.name);
         wake?.();
@@ -116,7 +145,10 @@ describe('a Retry-After beyond the horizon: capped at an hour, said once per pol
     assert.ok(seconds.asked.includes(MAX_RETRY_AFTER_MS), `delays asked: ${seconds.asked.join(', ')}`);
     assert.ok(seconds.asked.every((ms) => ms <= MAX_TIMER_DELAY_MS));
     assert.equal(seconds.error?.code, 'GRAPH_THROTTLED');
-    assert.equal(seconds.error?.message, 'still throttled (HTTP 429) at the deadline: Graph asked to wait 3000000 s, more than the 3600 s obeyed at most: waiting 3600 s');
+    assert.equal(
+      seconds.error?.message,
+      'still throttled (HTTP 429) at the deadline: Graph asked to wait 3000000 s, more than the 3600 s obeyed at most: waiting 3600 s',
+    );
     assert.equal(seconds.error?.retryAfter, 3600);
   });
 
@@ -129,7 +161,10 @@ describe('a Retry-After beyond the horizon: capped at an hour, said once per pol
   test('an HTTP date 400 days ahead: the same bound', () => {
     assert.equal(date.throttledPolls, 3);
     assert.equal(date.graphRequests, 3);
-    assert.match(date.error?.message ?? '', /^still throttled \(HTTP 429\) at the deadline: Graph asked to wait 345\d{5} s, more than the 3600 s obeyed at most: waiting 3600 s$/);
+    assert.match(
+      date.error?.message ?? '',
+      /^still throttled \(HTTP 429\) at the deadline: Graph asked to wait 345\d{5} s, more than the 3600 s obeyed at most: waiting 3600 s$/,
+    );
     assert.equal(date.lines.length, date.throttledPolls);
   });
 

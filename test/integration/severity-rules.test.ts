@@ -21,16 +21,42 @@ describe('severity rules in the agent', () => {
   /** Health of each service of contoso after one poll, with the given tenant settings. */
   async function healthWith(settings: Partial<TenantConfig>): Promise<Record<string, number>> {
     const tenant: TenantConfig = {
-      name: 'contoso', tenantId: '11111111-1111-1111-1111-111111111111', clientId: '22222222-2222-2222-2222-222222222222',
-      clientSecret: new Secret('sim-contoso-secret'), cloud: 'global', endpoints: { login: simulator.url, graph: simulator.url },
-      intervalMs: 60_000, timeoutMs: 10_000, ...settings,
+      name: 'contoso',
+      tenantId: '11111111-1111-1111-1111-111111111111',
+      clientId: '22222222-2222-2222-2222-222222222222',
+      clientSecret: new Secret('sim-contoso-secret'),
+      cloud: 'global',
+      endpoints: { login: simulator.url, graph: simulator.url },
+      intervalMs: 60_000,
+      timeoutMs: 10_000,
+      ...settings,
     };
     const config: Config = {
-      exporter: { endpoint: 'http://127.0.0.1:4318', protocol: 'http/protobuf', headers: {}, intervalMs: 60_000, timeoutMs: 5_000, compression: 'none', temporality: 'cumulative' },
-      tenants: [tenant], metrics: {}, resource: {}, serviceName: 'm365-health', stateDir: undefined, spoolMaxBytes: 64 * 1024 * 1024, warnings: [],
+      exporter: {
+        endpoint: 'http://127.0.0.1:4318',
+        protocol: 'http/protobuf',
+        headers: {},
+        intervalMs: 60_000,
+        timeoutMs: 5_000,
+        compression: 'none',
+        temporality: 'cumulative',
+      },
+      tenants: [tenant],
+      metrics: {},
+      resource: {},
+      serviceName: 'm365-health',
+      stateDir: undefined,
+      spoolMaxBytes: 64 * 1024 * 1024,
+      warnings: [],
     };
     const reader = new CollectingReader();
-    const telemetry = createTelemetrySdk({ exporter: undefined, serviceName: 'm365-health', serviceVersion: 'test', resource: {}, readers: [reader] });
+    const telemetry = createTelemetrySdk({
+      exporter: undefined,
+      serviceName: 'm365-health',
+      serviceVersion: 'test',
+      resource: {},
+      readers: [reader],
+    });
     try {
       await (await buildAgent(config, { telemetry, log: SILENT_LOG })).pollAll();
       const points = (await collectPoints(reader)).filter((p) => p.name === 'm365.service.health');
@@ -42,7 +68,11 @@ describe('severity rules in the agent', () => {
 
   test('the tenant’s expressions replace the built-in rule for gauges, from the first poll', async () => {
     const builtIn = await healthWith({});
-    assert.deepEqual(builtIn, { Exchange: 1, microsoftteams: 0, SharePoint: 0, OSDPPlatform: 0 }, 'the open advisory warns');
+    assert.deepEqual(
+      builtIn,
+      { Exchange: 1, microsoftteams: 0, SharePoint: 0, OSDPPlatform: 0 },
+      'the open advisory warns',
+    );
     const strict = await healthWith({
       severity: { critical: compileExpression('%{status} =~ /degradation/i'), warning: compileExpression('') },
     });

@@ -14,24 +14,37 @@ const NAMES = Array.from({ length: 12 }, (_, i) => `customer-${String(i + 1).pad
 const tenantId = (i: number) => `aaaaaaaa-0000-0000-0000-${String(i + 1).padStart(12, '0')}`;
 
 function scenarioText(): string {
-  const tenants = NAMES.map((name, i) => [
-    `  - name: ${name}`,
-    `    tenant_id: ${tenantId(i)}`,
-    `    clients: [{ client_id: ${CLIENT_ID}, client_secret: ${SECRET} }]`,
-    '    services: [Exchange, microsoftteams]',
-  ].join('\n'));
+  const tenants = NAMES.map((name, i) =>
+    [
+      `  - name: ${name}`,
+      `    tenant_id: ${tenantId(i)}`,
+      `    clients: [{ client_id: ${CLIENT_ID}, client_secret: ${SECRET} }]`,
+      '    services: [Exchange, microsoftteams]',
+    ].join('\n'),
+  );
   return `tenants:\n${tenants.join('\n')}\n`;
 }
 
 function configText(simulatorUrl: string): string {
-  const tenants = NAMES.map((name, i) => [
-    `  - name: ${name}`,
-    `    tenant_id: ${tenantId(i)}`,
-    `    client_id: ${CLIENT_ID}`,
-    '    client_secret: ${env:SIM_SECRET}',
-    `    endpoints: { login: ${simulatorUrl}, graph: ${simulatorUrl} }`,
-  ].join('\n'));
-  return ['exporter:', '  interval: 1s', '  timeout: 1s', 'defaults:', '  interval: 5s', '  timeout: 4s', 'tenants:', ...tenants].join('\n');
+  const tenants = NAMES.map((name, i) =>
+    [
+      `  - name: ${name}`,
+      `    tenant_id: ${tenantId(i)}`,
+      `    client_id: ${CLIENT_ID}`,
+      '    client_secret: ${env:SIM_SECRET}',
+      `    endpoints: { login: ${simulatorUrl}, graph: ${simulatorUrl} }`,
+    ].join('\n'),
+  );
+  return [
+    'exporter:',
+    '  interval: 1s',
+    '  timeout: 1s',
+    'defaults:',
+    '  interval: 5s',
+    '  timeout: 4s',
+    'tenants:',
+    ...tenants,
+  ].join('\n');
 }
 
 /** The tenant names a receiver has seen in `m365.poll.success` points. */
@@ -55,9 +68,17 @@ test('three sharded agents over one tenant list poll every tenant exactly once',
   await writeFile(config, configText(simulator.url));
   const shares = REPLICAS.map((_, index) => {
     const shard: Shard = { index, count: REPLICAS.length };
-    return new Set(assignTenants(NAMES.map((name) => ({ name })), shard).map((t) => t.name));
+    return new Set(
+      assignTenants(
+        NAMES.map((name) => ({ name })),
+        shard,
+      ).map((t) => t.name),
+    );
   });
-  assert.ok(shares.every((share) => share.size > 0), 'the fixed names give every replica some tenants');
+  assert.ok(
+    shares.every((share) => share.size > 0),
+    'the fixed names give every replica some tenants',
+  );
   const agents: AgentProcess[] = REPLICAS.map((replica, i) =>
     spawnCli(['run', '--config', config, ...replica.args], {
       ...replica.env,
@@ -70,7 +91,11 @@ test('three sharded agents over one tenant list poll every tenant exactly once',
     await receivers[0]!.waitFor(allSeen, 30_000);
 
     receivers.forEach((receiver, i) => {
-      assert.deepEqual([...tenantsSeen(receiver)].sort(), [...shares[i]!].sort(), `replica ${i} exported exactly its share`);
+      assert.deepEqual(
+        [...tenantsSeen(receiver)].sort(),
+        [...shares[i]!].sort(),
+        `replica ${i} exported exactly its share`,
+      );
     });
     const owners = new Map<string, number>();
     receivers.forEach((receiver, i) => {
@@ -82,9 +107,14 @@ test('three sharded agents over one tenant list poll every tenant exactly once',
     assert.deepEqual([...owners.keys()].sort(), NAMES);
 
     for (const name of NAMES) {
-      const tokens = simulator.requests.filter((r) => r.tenant === name && r.method === 'POST' && r.path.endsWith('/oauth2/v2.0/token'));
+      const tokens = simulator.requests.filter(
+        (r) => r.tenant === name && r.method === 'POST' && r.path.endsWith('/oauth2/v2.0/token'),
+      );
       assert.equal(tokens.length, 1, `${name}: one token request, from one replica`);
-      assert.ok(simulator.requests.some((r) => r.tenant === name && r.path.includes('/healthOverviews')), `${name}: Graph polled`);
+      assert.ok(
+        simulator.requests.some((r) => r.tenant === name && r.path.includes('/healthOverviews')),
+        `${name}: Graph polled`,
+      );
     }
     for (const [i, agent] of agents.entries()) {
       const share = `polling a share of the tenants shard=${i}/3 from=${REPLICAS[i]!.source} tenants=${shares[i]!.size} of=12`;

@@ -43,10 +43,20 @@ for (let burst = 0; burst < Number(bursts); burst++) {
 process.kill(process.pid, 'SIGKILL');
 `;
 
-async function runChildUntilKilled(dir: string, url: string, bursts: number, perBurst: number, waitForDelivery: boolean): Promise<void> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, dir, url, String(bursts), String(perBurst), waitForDelivery ? 'yes' : 'no'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+async function runChildUntilKilled(
+  dir: string,
+  url: string,
+  bursts: number,
+  perBurst: number,
+  waitForDelivery: boolean,
+): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    ['--input-type=module', '-e', CHILD, dir, url, String(bursts), String(perBurst), waitForDelivery ? 'yes' : 'no'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const [code, signal] = await once(child, 'exit');
@@ -71,7 +81,12 @@ describe('event spool across a SIGKILL', () => {
   async function restartAndDrain(dir: string) {
     const log = createCaptureLog();
     const url = `${receiver.url}/v1/logs`;
-    const spool = openEventSpool({ dir, exporter: new OTLPLogExporter({ url, timeoutMillis: 10_000 }), log, resource: resourceFromAttributes({ run: 'restart' }) });
+    const spool = openEventSpool({
+      dir,
+      exporter: new OTLPLogExporter({ url, timeoutMillis: 10_000 }),
+      log,
+      resource: resourceFromAttributes({ run: 'restart' }),
+    });
     const provider = new LoggerProvider({ processors: [spool] });
     assert.equal(await spool.flush(5000), true, 'the restarted spool drains');
     await provider.shutdown();
@@ -97,15 +112,29 @@ describe('event spool across a SIGKILL', () => {
     const log = await restartAndDrain(dir);
     assert.ok(log.messages('info').includes('took over a stale event spool lock'));
     const groups = bySeq(receiver.logs());
-    assert.deepEqual([...groups.keys()].sort((a, b) => a - b), Array.from({ length: total }, (_, n) => n), 'nothing lost');
+    assert.deepEqual(
+      [...groups.keys()].sort((a, b) => a - b),
+      Array.from({ length: total }, (_, n) => n),
+      'nothing lost',
+    );
     const duplicates = [...groups.values()].filter((copies) => copies.length > 1);
     for (const copies of duplicates) {
       assert.equal(copies.length, 2);
-      assert.equal(copies[0]!.attributes['m365.event.id'], copies[1]!.attributes['m365.event.id'], 'a duplicate carries the same id');
-      assert.deepEqual(copies.map((c) => c.resource.run), ['child', 'restart'], 'only a batch in flight at the kill is sent twice');
+      assert.equal(
+        copies[0]!.attributes['m365.event.id'],
+        copies[1]!.attributes['m365.event.id'],
+        'a duplicate carries the same id',
+      );
+      assert.deepEqual(
+        copies.map((c) => c.resource.run),
+        ['child', 'restart'],
+        'only a batch in flight at the kill is sent twice',
+      );
     }
     assert.ok(duplicates.length <= 7, `${duplicates.length} duplicates, at most one batch`);
-    t.diagnostic(`${beforeRestart}/${total} delivered before the kill, ${duplicates.length} sent again after the restart`);
+    t.diagnostic(
+      `${beforeRestart}/${total} delivered before the kill, ${duplicates.length} sent again after the restart`,
+    );
     assert.equal(new Set(receiver.logs().map((r) => r.attributes['m365.event.id'])).size, total);
   });
 
@@ -118,6 +147,10 @@ describe('event spool across a SIGKILL', () => {
     const log = await restartAndDrain(dir);
     assert.ok(log.messages('info').includes('event spool holds undelivered events from an earlier run'));
     const seqs = receiver.logs().map((r) => r.attributes.seq);
-    assert.deepEqual(seqs, Array.from({ length: 150 }, (_, n) => n), 'all 150, in order, no duplicates');
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: 150 }, (_, n) => n),
+      'all 150, in order, no duplicates',
+    );
   });
 });

@@ -5,7 +5,11 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { Logger } from '@opentelemetry/api';
-import { openEventSpool, type EventSpoolOptions, type SpoolingLogRecordProcessor } from '../../src/telemetry/spool/index.ts';
+import {
+  openEventSpool,
+  type EventSpoolOptions,
+  type SpoolingLogRecordProcessor,
+} from '../../src/telemetry/spool/index.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { createCaptureLog, createTempDir } from '../unit/spool/support.ts';
 
@@ -45,8 +49,15 @@ describe('event spool → OTLP exporter → collector', () => {
     const exporter = new OTLPLogExporter({ url, timeoutMillis });
     const resource = resourceFromAttributes({ 'service.name': 'm365-health-test' });
     spool = openEventSpool({
-      dir: join(temp.dir, 'spool'), exporter, exporterUrl: url, resource, log,
-      backoff: { initialMs: 20, maxMs: 100 }, failureLogIntervalMs: 500, maxBatchRecords: 20, ...extra,
+      dir: join(temp.dir, 'spool'),
+      exporter,
+      exporterUrl: url,
+      resource,
+      log,
+      backoff: { initialMs: 20, maxMs: 100 },
+      failureLogIntervalMs: 500,
+      maxBatchRecords: 20,
+      ...extra,
     });
     provider = new LoggerProvider({ resource, processors: [spool] });
     logger = provider.getLogger('m365-health', '0.1.0');
@@ -58,7 +69,14 @@ describe('event spool → OTLP exporter → collector', () => {
   });
 
   const emit = (from: number, to: number) => {
-    for (let n = from; n < to; n++) logger.emit({ eventName: 'm365.service.status_change', severityText: 'WARN', severityNumber: 13, body: `event ${n}`, attributes: { seq: n } });
+    for (let n = from; n < to; n++)
+      logger.emit({
+        eventName: 'm365.service.status_change',
+        severityText: 'WARN',
+        severityNumber: 13,
+        body: `event ${n}`,
+        attributes: { seq: n },
+      });
   };
   const seqs = () => receiver.logs().map((r) => r.attributes.seq);
   /** The sequence numbers in order of first arrival, checking that any repeat carries the first one's event id. */
@@ -137,7 +155,10 @@ describe('event spool → OTLP exporter → collector', () => {
     await spool.forceFlush();
     const arrived = firstArrivals() as number[];
     assert.equal(arrived.length + dropped, 300);
-    assert.deepEqual(arrived, range(arrived.length).map((i) => 300 - arrived.length + i));
+    assert.deepEqual(
+      arrived,
+      range(arrived.length).map((i) => 300 - arrived.length + i),
+    );
   });
 
   test('a collector answering 413: the batch goes again in halves; an event refused alone is dropped and counted', async () => {
@@ -147,7 +168,13 @@ describe('event spool → OTLP exporter → collector', () => {
     emit(0, 8);
     await spool.forceFlush();
     assert.deepEqual(seqs(), range(8));
-    assert.deepEqual(receiver.requests().map((r) => r.status).slice(0, 3), [413, 413, 200]);
+    assert.deepEqual(
+      receiver
+        .requests()
+        .map((r) => r.status)
+        .slice(0, 3),
+      [413, 413, 200],
+    );
     assert.deepEqual(drops, []);
 
     receiver.failNext(1, 413);
@@ -158,7 +185,9 @@ describe('event spool → OTLP exporter → collector', () => {
     await spool.forceFlush();
     assert.deepEqual(seqs(), [...range(8), 9]);
     assert.equal(spool.pendingBytes(), 0);
-    const dropped = log.lines.filter((l) => l.message === 'collector refused an event as too large even alone (413); dropped');
+    const dropped = log.lines.filter(
+      (l) => l.message === 'collector refused an event as too large even alone (413); dropped',
+    );
     assert.equal(dropped.length, 1);
     assert.equal(typeof dropped[0]!.fields.id, 'string');
   });

@@ -21,16 +21,41 @@ after(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 test('a failed save is tried again at the next poll, even a quiet one; a quiet poll otherwise writes nothing', async () => {
   const base = buildDemoConfig({
-    simulatorUrl: simulator.url, scenario: simulator.scenario, intervalMs: 60_000, statusPort: 0,
-    exporter: { endpoint: 'http://127.0.0.1:9', protocol: 'http/protobuf', headers: {}, intervalMs: 60_000, timeoutMs: 1000, compression: 'none', temporality: 'cumulative' },
+    simulatorUrl: simulator.url,
+    scenario: simulator.scenario,
+    intervalMs: 60_000,
+    statusPort: 0,
+    exporter: {
+      endpoint: 'http://127.0.0.1:9',
+      protocol: 'http/protobuf',
+      headers: {},
+      intervalMs: 60_000,
+      timeoutMs: 1000,
+      compression: 'none',
+      temporality: 'cumulative',
+    },
   });
   const errors: string[] = [];
-  const log: Log = { debug() {}, info() {}, warn() {}, error: (message, fields) => void errors.push(`${message} ${String(fields?.['tenant'])}`) };
-  const telemetry = createTelemetrySdk({ exporter: undefined, serviceName: 'm365-health', serviceVersion: 'test', resource: {} });
+  const log: Log = {
+    debug() {},
+    info() {},
+    warn() {},
+    error: (message, fields) => void errors.push(`${message} ${String(fields?.['tenant'])}`),
+  };
+  const telemetry = createTelemetrySdk({
+    exporter: undefined,
+    serviceName: 'm365-health',
+    serviceVersion: 'test',
+    resource: {},
+  });
   const agent = await buildAgent({ ...base, stateDir }, { telemetry, log });
   const contoso = join(stateDir, stateFileName('contoso'));
   const fabrikam = join(stateDir, stateFileName('fabrikam'));

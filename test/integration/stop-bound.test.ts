@@ -82,24 +82,49 @@ describe('SIGTERM during a heavy export to a collector that never answers', () =
   });
 
   test(`${TENANTS} tenants mid-export: the process exits 0 within the stop bound, saying what was not delivered`, async (t) => {
-    const config = await writeAgentConfig({ dir, simulatorUrl: simulator.url, receiverUrl: collector.url, tenants: TENANTS, intervalMs: 5000, serviceStatus: true });
+    const config = await writeAgentConfig({
+      dir,
+      simulatorUrl: simulator.url,
+      receiverUrl: collector.url,
+      tenants: TENANTS,
+      intervalMs: 5000,
+      serviceStatus: true,
+    });
     await appendFile(config, `state: { dir: ${join(dir, 'state')} }\n`);
     const agent = spawnCli(['run', '--config', config], { [SECRET_VARIABLE]: BENCH_CLIENT_SECRET });
     try {
       // A request of gauges (hundreds of KB: many tenants' points) held by the collector: an export in flight.
-      await waitUntil(() => collector.bodies.some((b) => b.path === '/v1/metrics' && b.bytes > 500_000), 60_000, 'a gauge export in flight');
+      await waitUntil(
+        () => collector.bodies.some((b) => b.path === '/v1/metrics' && b.bytes > 500_000),
+        60_000,
+        'a gauge export in flight',
+      );
       const signalled = performance.now();
       agent.child.kill('SIGTERM');
       const code = await agent.stop('SIGTERM', STOP_BOUND_MS + 10_000);
       const elapsed = performance.now() - signalled;
       t.diagnostic(`exited ${Math.round(elapsed)} ms after SIGTERM`);
       assert.equal(code, 0, agent.output());
-      assert.ok(elapsed < STOP_BOUND_MS + MARGIN_MS, `exited ${Math.round(elapsed)} ms after SIGTERM; the bound is ${STOP_BOUND_MS} ms\n${agent.output().slice(-3000)}`);
-      const lines = agent.output().split('\n').map((line) => line.replace(/^\S+ /, ''));
+      assert.ok(
+        elapsed < STOP_BOUND_MS + MARGIN_MS,
+        `exited ${Math.round(elapsed)} ms after SIGTERM; the bound is ${STOP_BOUND_MS} ms\n${agent.output().slice(-3000)}`,
+      );
+      const lines = agent
+        .output()
+        .split('\n')
+        .map((line) => line.replace(/^\S+ /, ''));
       assert.ok(lines.includes('INFO  stopping signal=SIGTERM'), agent.output());
-      assert.ok(lines.some((line) => line.startsWith(`WARN  telemetry not delivered at stop signal=metrics url=${collector.url}/v1/metrics`)), agent.output());
+      assert.ok(
+        lines.some((line) =>
+          line.startsWith(`WARN  telemetry not delivered at stop signal=metrics url=${collector.url}/v1/metrics`),
+        ),
+        agent.output(),
+      );
       assert.ok(lines.includes('INFO  stopped'), agent.output());
-      assert.ok(!(await readdir(join(dir, 'state', 'spool'))).some((name) => name.includes('lock')), 'the spool lock is released');
+      assert.ok(
+        !(await readdir(join(dir, 'state', 'spool'))).some((name) => name.includes('lock')),
+        'the spool lock is released',
+      );
     } finally {
       await agent.stop('SIGKILL');
     }

@@ -34,8 +34,14 @@ function tenant(simulator: Simulator, index: number): TenantConfig {
   const scenario = simulator.scenario.tenants[index]!;
   const client = scenario.clients[0]!;
   return {
-    name: scenario.name, tenantId: scenario.tenantId, clientId: client.clientId, clientSecret: new Secret(client.clientSecret),
-    cloud: 'global', endpoints: { login: simulator.url, graph: simulator.url }, intervalMs: 60_000, timeoutMs: 10_000,
+    name: scenario.name,
+    tenantId: scenario.tenantId,
+    clientId: client.clientId,
+    clientSecret: new Secret(client.clientSecret),
+    cloud: 'global',
+    endpoints: { login: simulator.url, graph: simulator.url },
+    intervalMs: 60_000,
+    timeoutMs: 10_000,
     events: { messages: true },
   };
 }
@@ -60,12 +66,30 @@ describe('an agent run with every kind of telemetry', () => {
 
   async function startAgent() {
     const config: Config = {
-      exporter: { endpoint: receiver.url, protocol: 'http/protobuf', headers: {}, intervalMs: 60_000, timeoutMs: 5_000, compression: 'none', temporality: 'cumulative' },
+      exporter: {
+        endpoint: receiver.url,
+        protocol: 'http/protobuf',
+        headers: {},
+        intervalMs: 60_000,
+        timeoutMs: 5_000,
+        compression: 'none',
+        temporality: 'cumulative',
+      },
       tenants: [tenant(simulator, 0), tenant(simulator, 1)],
-      metrics: {}, resource: {}, serviceName: 'm365-health', stateDir, spoolMaxBytes: 64 * 1024 * 1024, warnings: [],
+      metrics: {},
+      resource: {},
+      serviceName: 'm365-health',
+      stateDir,
+      spoolMaxBytes: 64 * 1024 * 1024,
+      warnings: [],
     };
     const log = createLog({ level: 'warn', format: 'text', write: (line) => warnings.push(line), clock: Date.now });
-    const telemetry = createTelemetrySdk({ exporter: config.exporter, serviceName: 'm365-health', serviceVersion: 'test', resource: {} });
+    const telemetry = createTelemetrySdk({
+      exporter: config.exporter,
+      serviceName: 'm365-health',
+      serviceVersion: 'test',
+      resource: {},
+    });
     const agent = await buildAgent(config, { telemetry, log });
     return {
       poll: async () => {
@@ -78,10 +102,13 @@ describe('an agent run with every kind of telemetry', () => {
 
   /** Each message update and its id past the tenant and the baseline: the step of the message stream and the message. */
   const messageEvents = () =>
-    receiver.logs().filter((r) => r.eventName === 'm365.message.update').map((r) => {
-      const step = String(r.attributes['m365.event.id']).split('/').slice(2).join('/');
-      return `${String(r.attributes['m365.message.update'])} ${step}`;
-    });
+    receiver
+      .logs()
+      .filter((r) => r.eventName === 'm365.message.update')
+      .map((r) => {
+        const step = String(r.attributes['m365.event.id']).split('/').slice(2).join('/');
+        return `${String(r.attributes['m365.message.update'])} ${step}`;
+      });
 
   test('message-center posts: once per id and lastModifiedDateTime, across polls and restarts; a 403 reported once', async () => {
     let agent = await startAgent();
@@ -90,28 +117,59 @@ describe('an agent run with every kind of telemetry', () => {
     offset = 45_000;
     await agent.poll();
     await agent.poll();
-    assert.deepEqual(messageEvents().map((e) => e.replace(/@.*/, '')), ['updated m1/MC100002']);
+    assert.deepEqual(
+      messageEvents().map((e) => e.replace(/@.*/, '')),
+      ['updated m1/MC100002'],
+    );
     const updated = receiver.logs().find((r) => r.eventName === 'm365.message.update')!;
     assert.equal(updated.severityText, 'WARN');
-    assert.equal(updated.attributes['url.full'], 'https://admin.microsoft.com/Adminportal/Home#/MessageCenter/:/messages/MC100002');
+    assert.equal(
+      updated.attributes['url.full'],
+      'https://admin.microsoft.com/Adminportal/Home#/MessageCenter/:/messages/MC100002',
+    );
     assert.deepEqual(updated.attributes['m365.message.services'], ['Exchange Online']);
-    assert.match(String(updated.body), /^contoso: message MC100002 updated \(stayInformed, high\): A retirement\nMove to OAuth\.$/);
+    assert.match(
+      String(updated.body),
+      /^contoso: message MC100002 updated \(stayInformed, high\): A retirement\nMove to OAuth\.$/,
+    );
 
     await agent.stop();
     offset = 90_000;
     agent = await startAgent();
     await agent.poll();
     await agent.poll();
-    assert.deepEqual(messageEvents().map((e) => e.replace(/@.*/, '')), ['updated m1/MC100002', 'published m2/MC100003'], 'numbered on across the restart');
-    assert.equal(receiver.latestValue('m365.poll.errors', { 'm365.tenant.name': 'fabrikam', 'error.type': 'GRAPH_FORBIDDEN' }), 1);
-    assert.equal(receiver.latestValue('m365.poll.success', { 'm365.tenant.name': 'fabrikam' }), 1, 'the health poll itself succeeds');
-    assert.equal(warnings.filter((line) => line.includes('message center read failed') && line.includes('fabrikam')).length, 2, 'once per agent process');
+    assert.deepEqual(
+      messageEvents().map((e) => e.replace(/@.*/, '')),
+      ['updated m1/MC100002', 'published m2/MC100003'],
+      'numbered on across the restart',
+    );
+    assert.equal(
+      receiver.latestValue('m365.poll.errors', { 'm365.tenant.name': 'fabrikam', 'error.type': 'GRAPH_FORBIDDEN' }),
+      1,
+    );
+    assert.equal(
+      receiver.latestValue('m365.poll.success', { 'm365.tenant.name': 'fabrikam' }),
+      1,
+      'the health poll itself succeeds',
+    );
+    assert.equal(
+      warnings.filter((line) => line.includes('message center read failed') && line.includes('fabrikam')).length,
+      2,
+      'once per agent process',
+    );
     await agent.stop();
   });
 
   test('every metric and event emitted is in the catalogue, with only the attributes it declares', async () => {
     const agent = await startAgent();
-    simulator.openIssue('contoso', { id: 'TM1', service: 'microsoftteams', classification: 'advisory', status: 'investigating', title: 'Chat is slow', featureGroup: 'Teams Components' });
+    simulator.openIssue('contoso', {
+      id: 'TM1',
+      service: 'microsoftteams',
+      classification: 'advisory',
+      status: 'investigating',
+      title: 'Chat is slow',
+      featureGroup: 'Teams Components',
+    });
     await agent.poll();
     simulator.updateIssue('contoso', 'TM1', { classification: 'incident', status: 'serviceDegradation' });
     await agent.poll();
@@ -127,11 +185,22 @@ describe('an agent run with every kind of telemetry', () => {
     for (const record of receiver.logs()) {
       const declared = events.get(record.eventName);
       assert.ok(declared, `event ${record.eventName} is not in the catalogue`);
-      for (const key of Object.keys(record.attributes)) assert.ok(declared.has(key), `${record.eventName} carries undeclared ${key}`);
+      for (const key of Object.keys(record.attributes))
+        assert.ok(declared.has(key), `${record.eventName} carries undeclared ${key}`);
     }
     const emittedMetrics = new Set(receiver.metrics().map((p) => p.name));
-    assert.deepEqual(METRICS.map((m) => m.name).filter((name) => !emittedMetrics.has(name)), ['m365.events.dropped'], 'only the spool’s counter is silent here');
+    assert.deepEqual(
+      METRICS.map((m) => m.name).filter((name) => !emittedMetrics.has(name)),
+      ['m365.events.dropped'],
+      'only the spool’s counter is silent here',
+    );
     assert.deepEqual([...new Set(receiver.logs().map((r) => r.eventName))].sort(), EVENTS.map((e) => e.name).sort());
-    assert.equal(receiver.latestValue('m365.feature.health', { 'm365.service.id': 'microsoftteams', 'm365.feature.group': 'Teams Components' }), 2);
+    assert.equal(
+      receiver.latestValue('m365.feature.health', {
+        'm365.service.id': 'microsoftteams',
+        'm365.feature.group': 'Teams Components',
+      }),
+      2,
+    );
   });
 });

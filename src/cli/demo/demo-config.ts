@@ -20,16 +20,18 @@ export function buildDemoConfig(options: DemoConfigOptions): Config {
   const tenants = options.scenario.tenants.flatMap((tenant) => {
     const client = tenant.clients.find((c) => c.permission && !c.expired);
     if (!client) return [];
-    return [{
-      name: tenant.name,
-      tenantId: tenant.tenantId,
-      clientId: client.clientId,
-      clientSecret: new Secret(client.clientSecret),
-      cloud: 'global' as const,
-      endpoints: { login: options.simulatorUrl, graph: options.simulatorUrl },
-      intervalMs: options.intervalMs,
-      timeoutMs: Math.min(options.intervalMs, 10_000),
-    }];
+    return [
+      {
+        name: tenant.name,
+        tenantId: tenant.tenantId,
+        clientId: client.clientId,
+        clientSecret: new Secret(client.clientSecret),
+        cloud: 'global' as const,
+        endpoints: { login: options.simulatorUrl, graph: options.simulatorUrl },
+        intervalMs: options.intervalMs,
+        timeoutMs: Math.min(options.intervalMs, 10_000),
+      },
+    ];
   });
   return Object.freeze({
     exporter: options.exporter,

@@ -7,7 +7,10 @@ type Style = (text: string) => string;
 
 /** ANSI styles, or plain text when the terminal has no colour. */
 export function createStyles(colour: boolean): Record<'red' | 'yellow' | 'green' | 'grey' | 'bold', Style> {
-  const wrap = (code: number): Style => (text) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const wrap =
+    (code: number): Style =>
+    (text) =>
+      colour ? `\u001b[${code}m${text}\u001b[0m` : text;
   return { red: wrap(31), yellow: wrap(33), green: wrap(32), grey: wrap(90), bold: wrap(1) };
 }
 
@@ -41,10 +44,18 @@ export function collectRows(metrics: ResourceMetrics): { services: ServiceRow[];
         if (metric.descriptor.name === sc.METRIC_POLL_DURATION) tenantRow.duration = value;
         if (a[sc.ATTR_SERVICE_ID] === undefined) continue;
         const key = `${tenant}\u0000${String(a[sc.ATTR_SERVICE_ID])}`;
-        const row = services.get(key) ?? { tenant, service: String(a[sc.ATTR_SERVICE_NAME]), health: 0, status: '', incidents: 0, advisories: 0 };
+        const row = services.get(key) ?? {
+          tenant,
+          service: String(a[sc.ATTR_SERVICE_NAME]),
+          health: 0,
+          status: '',
+          incidents: 0,
+          advisories: 0,
+        };
         services.set(key, row);
         if (metric.descriptor.name === sc.METRIC_SERVICE_HEALTH) row.health = value;
-        if (metric.descriptor.name === sc.METRIC_SERVICE_STATUS && value === 1) row.status = String(a[sc.ATTR_SERVICE_STATUS]);
+        if (metric.descriptor.name === sc.METRIC_SERVICE_STATUS && value === 1)
+          row.status = String(a[sc.ATTR_SERVICE_STATUS]);
         if (metric.descriptor.name === sc.METRIC_SERVICE_ISSUES) {
           if (a[sc.ATTR_ISSUE_CLASSIFICATION] === 'incident') row.incidents = value;
           else row.advisories = value;
@@ -65,12 +76,24 @@ export function renderMetrics(metrics: ResourceMetrics, styles: ReturnType<typeo
   for (const [tenant, row] of tenants) {
     const own = services.filter((s) => s.tenant === tenant);
     const counts = [0, 1, 2, 3].map((h) => own.filter((s) => s.health === h).length);
-    const summary = counts.map((n, h) => (n > 0 ? colourOf[h]!(`${n} ${HEALTH_LABELS[h]!.toLowerCase()}`) : '')).filter(Boolean).join(', ');
-    const poll = row.pollOk === undefined ? 'not polled yet' : row.pollOk === 1 ? `poll ok ${(row.duration ?? 0).toFixed(2)} s` : styles.red('last poll failed');
+    const summary = counts
+      .map((n, h) => (n > 0 ? colourOf[h]!(`${n} ${HEALTH_LABELS[h]!.toLowerCase()}`) : ''))
+      .filter(Boolean)
+      .join(', ');
+    const poll =
+      row.pollOk === undefined
+        ? 'not polled yet'
+        : row.pollOk === 1
+          ? `poll ok ${(row.duration ?? 0).toFixed(2)} s`
+          : styles.red('last poll failed');
     lines.push(`${styles.bold(tenant.padEnd(12))} ${own.length} services: ${summary || 'none yet'} | ${poll}`);
     for (const s of own.filter((service) => service.health !== 0)) {
-      const issues = [s.incidents ? `${s.incidents} incident` : '', s.advisories ? `${s.advisories} advisory` : ''].filter(Boolean).join(', ');
-      lines.push(`  ${colourOf[s.health]!(HEALTH_LABELS[s.health]!.padEnd(9))} ${s.service.padEnd(34)} ${s.status.padEnd(20)} ${issues}`);
+      const issues = [s.incidents ? `${s.incidents} incident` : '', s.advisories ? `${s.advisories} advisory` : '']
+        .filter(Boolean)
+        .join(', ');
+      lines.push(
+        `  ${colourOf[s.health]!(HEALTH_LABELS[s.health]!.padEnd(9))} ${s.service.padEnd(34)} ${s.status.padEnd(20)} ${issues}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -108,9 +131,13 @@ export class TerminalEventPrinter implements LogRecordProcessor {
 
   onEmit(record: ReadWriteLogRecord): void {
     const severity = record.severityText ?? '';
-    const style = severity === 'ERROR' ? this.#styles.red : severity === 'WARN' ? this.#styles.yellow : this.#styles.green;
+    const style =
+      severity === 'ERROR' ? this.#styles.red : severity === 'WARN' ? this.#styles.yellow : this.#styles.green;
     const time = new Date(record.hrTime[0] * 1000).toISOString().slice(11, 19);
-    const body = String(record.body).split('\n').filter((line) => line.trim() !== '').join('\n               ');
+    const body = String(record.body)
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .join('\n               ');
     this.#write(`${time} ${style(`EVENT ${severity.padEnd(5)}`)} ${record.eventName ?? ''}  ${body}\n`);
   }
 

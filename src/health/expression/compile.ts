@@ -24,8 +24,7 @@ export interface CompiledExpression {
 
 /** The outcome of {@link parseExpression}. */
 export type ParseExpressionResult =
-  | { readonly ok: true; readonly expression: CompiledExpression }
-  | { readonly ok: false; readonly error: M365Error };
+  { readonly ok: true; readonly expression: CompiledExpression } | { readonly ok: false; readonly error: M365Error };
 
 /**
  * Compiles a Centreon threshold expression such as `%{status} !~ /serviceOperational|serviceRestored/i` without

@@ -38,14 +38,23 @@ export function evaluateExpression(node: Expression, lookup: VariableLookup): Pe
   }
 }
 
-function evaluateBinary(operator: BinaryOperator, leftNode: Expression, rightNode: Expression, lookup: VariableLookup): PerlValue {
+function evaluateBinary(
+  operator: BinaryOperator,
+  leftNode: Expression,
+  rightNode: Expression,
+  lookup: VariableLookup,
+): PerlValue {
   const left = evaluateExpression(leftNode, lookup);
   if (operator === '&&' || operator === 'and') return isPerlTrue(left) ? evaluateExpression(rightNode, lookup) : left;
   if (operator === '||' || operator === 'or') return isPerlTrue(left) ? left : evaluateExpression(rightNode, lookup);
   return toPerlBoolean(compare(operator, left, evaluateExpression(rightNode, lookup)));
 }
 
-function compare(operator: Exclude<BinaryOperator, '&&' | '||' | 'and' | 'or'>, left: PerlValue, right: PerlValue): boolean {
+function compare(
+  operator: Exclude<BinaryOperator, '&&' | '||' | 'and' | 'or'>,
+  left: PerlValue,
+  right: PerlValue,
+): boolean {
   switch (operator) {
     case 'eq':
       return toPerlString(left) === toPerlString(right);

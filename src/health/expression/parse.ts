@@ -68,7 +68,10 @@ function parseBinary(cursor: Cursor, minPrecedence: number): Expression {
     left = build(cursor, token, { kind: 'binary', operator, left, right }, [left, right]);
     const next = infixOperatorOf(peek(cursor));
     if (NON_ASSOCIATIVE_PRECEDENCES.has(precedence) && next !== undefined && BINARY_PRECEDENCE[next] === precedence) {
-      throw createSyntaxError(peek(cursor).position, `comparisons do not chain: found '${next}' after '${operator}'; combine them with 'and'`);
+      throw createSyntaxError(
+        peek(cursor).position,
+        `comparisons do not chain: found '${next}' after '${operator}'; combine them with 'and'`,
+      );
     }
   }
 }
@@ -84,9 +87,11 @@ function parsePrefixed(cursor: Cursor): Expression {
   advance(cursor);
   const operator = token.operator as '!' | '-' | 'not';
   const operand =
-    operator !== 'not' ? parsePrefixed(cursor)
-    : isOpenParenthesis(peek(cursor)) ? parsePrimary(cursor)
-    : parseBinary(cursor, NOT_PRECEDENCE);
+    operator !== 'not'
+      ? parsePrefixed(cursor)
+      : isOpenParenthesis(peek(cursor))
+        ? parsePrimary(cursor)
+        : parseBinary(cursor, NOT_PRECEDENCE);
   cursor.nesting -= 1;
   return build(cursor, token, { kind: 'unary', operator, operand }, [operand]);
 }
@@ -120,7 +125,8 @@ function parseParenthesized(cursor: Cursor, open: Token): Expression {
   const inner = parseBinary(cursor, 1);
   cursor.nesting -= 1;
   const close = advance(cursor);
-  if (close.kind !== 'operator' || close.operator !== ')') fail(close, `')' to close the '(' at position ${open.position}`);
+  if (close.kind !== 'operator' || close.operator !== ')')
+    fail(close, `')' to close the '(' at position ${open.position}`);
   return inner;
 }
 
@@ -133,13 +139,15 @@ function readRegex(cursor: Cursor, operator: Token): RegexLiteral {
 
 function enter(cursor: Cursor, token: Token): void {
   cursor.nesting += 1;
-  if (cursor.nesting > MAX_NESTING) throw createSyntaxError(token.position, `expression nested more than ${MAX_NESTING} levels deep`);
+  if (cursor.nesting > MAX_NESTING)
+    throw createSyntaxError(token.position, `expression nested more than ${MAX_NESTING} levels deep`);
 }
 
 /** Records a new node's depth, refusing trees too deep to evaluate safely (long operator chains included). */
 function build(cursor: Cursor, token: Token, node: Expression, children: readonly Expression[]): Expression {
   const depth = 1 + Math.max(...children.map((child) => cursor.depths.get(child) ?? 1));
-  if (depth > MAX_NESTING) throw createSyntaxError(token.position, `expression nested more than ${MAX_NESTING} levels deep`);
+  if (depth > MAX_NESTING)
+    throw createSyntaxError(token.position, `expression nested more than ${MAX_NESTING} levels deep`);
   cursor.depths.set(node, depth);
   return node;
 }

@@ -83,7 +83,6 @@ export function negatePerlValue(value: PerlValue): PerlValue {
   return -toPerlNumber(value);
 }
 
-
 /** Perl's `cmp`: compares strings by code point, not by UTF-16 unit. */
 export function compareStrings(left: string, right: string): number {
   const leftPoints = left[Symbol.iterator]();

@@ -1,4 +1,11 @@
-import { BINARY_PRECEDENCE, NON_ASSOCIATIVE_PRECEDENCES, NOT_PRECEDENCE, PREFIX_PRECEDENCE, type Expression, type StringPart } from './ast.ts';
+import {
+  BINARY_PRECEDENCE,
+  NON_ASSOCIATIVE_PRECEDENCES,
+  NOT_PRECEDENCE,
+  PREFIX_PRECEDENCE,
+  type Expression,
+  type StringPart,
+} from './ast.ts';
 
 const ATOM_PRECEDENCE = 10;
 const MATCH_PRECEDENCE = BINARY_PRECEDENCE['=~'];

@@ -52,12 +52,17 @@ export function checkInterpolation(parser: PatternText, at: number): void {
   const next = parser.pattern[at + 1];
   const character = parser.pattern[at];
   if (character === '$' && next !== undefined && !'()| \r\n\t'.includes(next)) {
-    failAt(parser, at, `'$${next}' would interpolate a Perl variable: write '\\$' for a dollar sign, '\\z' or '\\Z' for the end`);
+    failAt(
+      parser,
+      at,
+      `'$${next}' would interpolate a Perl variable: write '\\$' for a dollar sign, '\\z' or '\\Z' for the end`,
+    );
   }
   if (character === '@' && next !== undefined && /^[\p{L}\p{N}_:'{$]/u.test(next)) {
     failAt(parser, at, `'@${next}' would interpolate a Perl array: write '\\@' for an at sign`);
   }
-  if (/^%\{[A-Za-z0-9_.]+\}/.test(parser.pattern.slice(at, at + 260))) failAt(parser, at, 'variables cannot be used inside a regex');
+  if (/^%\{[A-Za-z0-9_.]+\}/.test(parser.pattern.slice(at, at + 260)))
+    failAt(parser, at, 'variables cannot be used inside a regex');
 }
 
 function classEscapeNode(letter: string): RegexNode {
@@ -114,7 +119,8 @@ function describeUnsupportedEscape(letter: string, after: string): string | unde
   const next = after[0];
   if (/[luLUF]/.test(letter)) return `case-changing escape '\\${letter}' is not supported`;
   if (/[KXC]/.test(letter)) return `escape '\\${letter}' is not supported`;
-  if (letter === 'N' && next === '{' && !/^\{\d*,?\d*\}/.test(after)) return "named characters are not supported: write '\\N{U+hex}' or '\\x{hex}'";
+  if (letter === 'N' && next === '{' && !/^\{\d*,?\d*\}/.test(after))
+    return "named characters are not supported: write '\\N{U+hex}' or '\\x{hex}'";
   if ((letter === 'b' || letter === 'B') && next === '{') return `'\\${letter}{…}' boundaries are not supported`;
   return undefined;
 }

@@ -68,7 +68,10 @@ function renderClass(negated: boolean, positive: string, complements: readonly s
     const parts = [...(positive === '' ? [] : [`[${positive}]`]), ...complements.map((contents) => `[^${contents}]`)];
     return parts.length === 1 ? (parts[0] as string) : `(?:${parts.join('|')})`;
   }
-  const lookbehinds = [...(positive === '' ? [] : [`(?<![${positive}])`]), ...complements.slice(1).map((contents) => `(?<=[${contents}])`)];
+  const lookbehinds = [
+    ...(positive === '' ? [] : [`(?<![${positive}])`]),
+    ...complements.slice(1).map((contents) => `(?<=[${contents}])`),
+  ];
   return lookbehinds.length === 0 ? `[${complements[0]}]` : `(?:[${complements[0]}]${lookbehinds.join('')})`;
 }
 
@@ -89,7 +92,8 @@ function readRangeOrItem(text: PatternText, index: number): ReadItem {
     const set = setContents(high.escape);
     return { ...set, contents: `${escapeCodePoint(low.codePoint)}\\-${set.contents}`, end: high.end };
   }
-  if (high.codePoint < low.codePoint) failAt(text, index, 'invalid range in character class: the end is before the start');
+  if (high.codePoint < low.codePoint)
+    failAt(text, index, 'invalid range in character class: the end is before the start');
   const contents = `${escapeCodePoint(low.codePoint)}-${escapeCodePoint(high.codePoint)}`;
   return { contents, end: high.end };
 }
@@ -130,7 +134,8 @@ function readClassEscape(text: PatternText, index: number): ClassItem {
   if (/[1-7]/.test(letter)) return { kind: 'char', ...readOctalEscape(text, index) };
   const escaped = readCodePointEscape(text, index);
   if (escaped !== undefined) return { kind: 'char', ...escaped };
-  if (/[A-Za-z0-9]/.test(letter)) failAt(text, index - 1, `escape '\\${letter}' is not supported inside a character class`);
+  if (/[A-Za-z0-9]/.test(letter))
+    failAt(text, index - 1, `escape '\\${letter}' is not supported inside a character class`);
   const codePoint = text.pattern.codePointAt(index) ?? 0;
   return { kind: 'char', codePoint, end: index + String.fromCodePoint(codePoint).length };
 }

@@ -36,7 +36,12 @@ export class CompiledRegex {
  *
  * @throws M365Error worded by `errors`: malformed syntax, or a construct linear-time matching cannot run.
  */
-export function compilePerlRegex(pattern: string, flags: string, errors: PatternErrors, interpolates: boolean): CompiledRegex {
+export function compilePerlRegex(
+  pattern: string,
+  flags: string,
+  errors: PatternErrors,
+  interpolates: boolean,
+): CompiledRegex {
   const root = parseRegex({ pattern, errors, interpolates }, flags);
   const ignoreCase = flags.includes('i') || isWhollyCaseInsensitive(root);
   const marked = needsMarkedSubject(root);
@@ -47,7 +52,10 @@ export function compilePerlRegex(pattern: string, flags: string, errors: Pattern
     program = RE2JS.compile(source, RE2JS.LOOKBEHINDS);
   } catch (error) {
     // The translation is always valid RE2 syntax; what RE2 can still refuse is a program that is too large.
-    throw errors.invalid(0, `regex too large for linear-time matching (${error instanceof Error ? error.message : String(error)})`);
+    throw errors.invalid(
+      0,
+      `regex too large for linear-time matching (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   return new CompiledRegex(source, program, marked);
 }
@@ -60,10 +68,16 @@ export function compilePerlRegex(pattern: string, flags: string, errors: Pattern
  */
 export function compileRegex(pattern: string, flags: string, position: number): CompiledRegex {
   if (pattern === '') throw createSyntaxError(position, 'empty regex: Perl would reuse the last matched pattern');
-  return compilePerlRegex(pattern, flags, {
-    invalid: (index, detail) => createSyntaxError(position + 1 + index, detail),
-    unsupported: (index, construct) => createSyntaxError(position + 1 + index, `${construct} is not supported (linear-time matching)`),
-  }, true);
+  return compilePerlRegex(
+    pattern,
+    flags,
+    {
+      invalid: (index, detail) => createSyntaxError(position + 1 + index, detail),
+      unsupported: (index, construct) =>
+        createSyntaxError(position + 1 + index, `${construct} is not supported (linear-time matching)`),
+    },
+    true,
+  );
 }
 
 /** Whether a compiled regex matches somewhere in `subject`. */

@@ -10,16 +10,14 @@
  * that itself contains marker characters matches exactly as it should.
  */
 export type RegexAssertion =
-  | 'textStart'
-  | 'textEnd'
-  | 'perlEnd'
-  | 'lineStart'
-  | 'lineEnd'
-  | 'wordBoundary'
-  | 'notWordBoundary';
+  'textStart' | 'textEnd' | 'perlEnd' | 'lineStart' | 'lineEnd' | 'wordBoundary' | 'notWordBoundary';
 
 /** Assertions RE2 runs natively: `\A`, `\z` and the /m `$` (before any newline or at the end). */
-const NATIVE: Readonly<Partial<Record<RegexAssertion, string>>> = { textStart: '\\A', textEnd: '\\z', lineEnd: '(?m:$)' };
+const NATIVE: Readonly<Partial<Record<RegexAssertion, string>>> = {
+  textStart: '\\A',
+  textEnd: '\\z',
+  lineEnd: '(?m:$)',
+};
 
 const BITS = { textStart: 1, textEnd: 2, perlEnd: 4, lineStart: 8, lineEnd: 16, wordBoundary: 32 } as const;
 const FIRST_MARKER = 0xe000;

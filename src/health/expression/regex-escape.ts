@@ -45,7 +45,8 @@ export function readCodePointEscape(text: PatternText, index: number): EscapedCo
   const simple = SIMPLE_ESCAPES[letter];
   if (simple !== undefined) return { codePoint: simple, end: index + 1 };
   if (letter === '0') return readOctalEscape(text, index);
-  if (letter === 'x') return text.pattern[index + 1] === '{' ? readBraced(text, index, /^[0-9A-Fa-f]+$/, 16) : readShortHex(text, index);
+  if (letter === 'x')
+    return text.pattern[index + 1] === '{' ? readBraced(text, index, /^[0-9A-Fa-f]+$/, 16) : readShortHex(text, index);
   if (letter === 'o' && text.pattern[index + 1] === '{') return readBraced(text, index, /^[0-7]+$/, 8);
   if (letter === 'N' && text.pattern.startsWith('{U+', index + 1)) return readUnicodeName(text, index);
   if (letter === 'c') return readControl(text, index);
@@ -65,21 +66,34 @@ function readShortHex(text: PatternText, index: number): EscapedCodePoint {
 
 function readBraced(text: PatternText, index: number, digits: RegExp, radix: number): EscapedCodePoint {
   const close = text.pattern.indexOf('}', index + 2);
-  const inside = close < 0 ? '' : text.pattern.slice(index + 2, close).replaceAll('_', '').trim();
-  if (!digits.test(inside)) failAt(text, index - 1, `invalid escape '\\${text.pattern[index]}{…}': expected ${radix === 16 ? 'hexadecimal' : 'octal'} digits and '}'`);
+  const inside =
+    close < 0
+      ? ''
+      : text.pattern
+          .slice(index + 2, close)
+          .replaceAll('_', '')
+          .trim();
+  if (!digits.test(inside))
+    failAt(
+      text,
+      index - 1,
+      `invalid escape '\\${text.pattern[index]}{…}': expected ${radix === 16 ? 'hexadecimal' : 'octal'} digits and '}'`,
+    );
   return { codePoint: checkCodePoint(text, index, Number.parseInt(inside, radix)), end: close + 1 };
 }
 
 function readUnicodeName(text: PatternText, index: number): EscapedCodePoint {
   const close = text.pattern.indexOf('}', index);
   const inside = close < 0 ? '' : text.pattern.slice(index + 4, close);
-  if (!/^[0-9A-Fa-f]+$/.test(inside)) failAt(text, index - 1, "invalid escape '\\N{U+…}': expected hexadecimal digits and '}'");
+  if (!/^[0-9A-Fa-f]+$/.test(inside))
+    failAt(text, index - 1, "invalid escape '\\N{U+…}': expected hexadecimal digits and '}'");
   return { codePoint: checkCodePoint(text, index, Number.parseInt(inside, 16)), end: close + 1 };
 }
 
 function readControl(text: PatternText, index: number): EscapedCodePoint {
   const character = text.pattern[index + 1];
-  if (character === undefined || !/^[\x20-\x7e]$/.test(character)) failAt(text, index - 1, "escape '\\c' must be followed by a printable ASCII character");
+  if (character === undefined || !/^[\x20-\x7e]$/.test(character))
+    failAt(text, index - 1, "escape '\\c' must be followed by a printable ASCII character");
   return { codePoint: (character.toUpperCase().codePointAt(0) ?? 0) ^ 64, end: index + 2 };
 }
 

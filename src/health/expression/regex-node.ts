@@ -37,7 +37,10 @@ export interface RenderMode {
 export function renderRegex(node: RegexNode, mode: RenderMode): string {
   switch (node.kind) {
     case 'char': {
-      const source = node.ignoreCase === null || node.ignoreCase === mode.ignoreCase ? node.source : `(?${node.ignoreCase ? 'i' : '-i'}:${node.source})`;
+      const source =
+        node.ignoreCase === null || node.ignoreCase === mode.ignoreCase
+          ? node.source
+          : `(?${node.ignoreCase ? 'i' : '-i'}:${node.source})`;
       return mode.marked ? `${source}${ANY_MARKER}` : source;
     }
     case 'assert':

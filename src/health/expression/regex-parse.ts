@@ -1,4 +1,11 @@
-import { checkInterpolation, classNode, parseEscape, readLiteral, type RegexModes, type RegexParser } from './regex-atom.ts';
+import {
+  checkInterpolation,
+  classNode,
+  parseEscape,
+  readLiteral,
+  type RegexModes,
+  type RegexParser,
+} from './regex-atom.ts';
 import { translateClass } from './regex-class.ts';
 import { failAt, refuseAt, type PatternText } from './regex-escape.ts';
 import type { RegexNode } from './regex-node.ts';
@@ -87,7 +94,8 @@ function readQuantifier(pattern: string, index: number): Quantifier | undefined 
   if (character === '+') return { min: 1, max: Infinity, end: index + 1 };
   if (character === '?') return { min: 0, max: 1, end: index + 1 };
   const braces = character === '{' ? /^\{(\d*)(,?)(\d*)\}/.exec(pattern.slice(index, index + 24)) : null;
-  if (braces === null || (braces[1] === '' && braces[3] === '') || (braces[2] === '' && braces[3] !== '')) return undefined;
+  if (braces === null || (braces[1] === '' && braces[3] === '') || (braces[2] === '' && braces[3] !== ''))
+    return undefined;
   const min = braces[1] === '' ? 0 : Number(braces[1]);
   const max = braces[2] === '' ? min : braces[3] === '' ? Infinity : Number(braces[3]);
   return { min, max, end: index + (braces[0]?.length ?? 0) };
@@ -99,15 +107,21 @@ function parseQuantifier(parser: RegexParser, atom: RegexNode, start: number): R
   if (quantifier === undefined) return atom;
   const { min, max } = quantifier;
   if (max < min) failAt(parser, parser.index, 'quantifier {n,m} has n greater than m');
-  if (min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT)) failAt(parser, parser.index, `quantifier bound above ${MAX_REPEAT}`);
+  if (min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT))
+    failAt(parser, parser.index, `quantifier bound above ${MAX_REPEAT}`);
   const written = parser.pattern.slice(parser.index, quantifier.end);
   parser.index = quantifier.end;
   const lazy = parser.pattern[parser.index] === '?';
   if (lazy) parser.index += 1;
-  else if (parser.pattern[parser.index] === '+') refuseAt(parser, parser.index - written.length, `possessive quantifier ${written}+`);
+  else if (parser.pattern[parser.index] === '+')
+    refuseAt(parser, parser.index - written.length, `possessive quantifier ${written}+`);
   skipExtended(parser);
   if (readQuantifier(parser.pattern, parser.index) !== undefined) {
-    failAt(parser, parser.index, `nested quantifiers: '${parser.pattern.slice(start, parser.index).trimEnd()}' cannot be quantified again`);
+    failAt(
+      parser,
+      parser.index,
+      `nested quantifiers: '${parser.pattern.slice(start, parser.index).trimEnd()}' cannot be quantified again`,
+    );
   }
   const body: RegexNode = atom.kind === 'assert' ? { kind: 'group', body: atom } : atom;
   return { kind: 'repeat', body, min, max, lazy };
@@ -180,10 +194,12 @@ function parseBody(parser: RegexParser, open: number, modes: RegexModes): RegexN
 function applyInlineFlags(parser: RegexParser, open: number, flags: RegExpExecArray): RegexModes {
   const [, caret = '', on = '', off = ''] = flags;
   const unsupported = /[^imsxn]/.exec(on + off)?.[0];
-  if (unsupported !== undefined) failAt(parser, open, `unsupported inline flag '${unsupported}' (supported: i, m, s, x, n)`);
+  if (unsupported !== undefined)
+    failAt(parser, open, `unsupported inline flag '${unsupported}' (supported: i, m, s, x, n)`);
   if (caret !== '' && off !== '') failAt(parser, open, "inline flags cannot combine '^' and '-'");
   const base = caret === '' ? parser.modes : { ignoreCase: false, multiline: false, dotAll: false, extended: false };
-  const value = (letter: string, current: boolean): boolean => (on.includes(letter) ? true : off.includes(letter) ? false : current);
+  const value = (letter: string, current: boolean): boolean =>
+    on.includes(letter) ? true : off.includes(letter) ? false : current;
   return {
     ignoreCase: value('i', base.ignoreCase),
     multiline: value('m', base.multiline),

@@ -3,8 +3,29 @@ import { createSyntaxError } from './syntax-error.ts';
 
 /** Operators and punctuation the language knows, symbolic and word forms alike. */
 export type OperatorText =
-  | '=~' | '!~' | '==' | '!=' | '<=' | '>=' | '<' | '>' | '!' | '-' | '&&' | '||' | '(' | ')'
-  | 'and' | 'or' | 'not' | 'eq' | 'ne' | 'lt' | 'gt' | 'le' | 'ge';
+  | '=~'
+  | '!~'
+  | '=='
+  | '!='
+  | '<='
+  | '>='
+  | '<'
+  | '>'
+  | '!'
+  | '-'
+  | '&&'
+  | '||'
+  | '('
+  | ')'
+  | 'and'
+  | 'or'
+  | 'not'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'gt'
+  | 'le'
+  | 'ge';
 
 interface TokenBase {
   /** 1-based position of the token's first character. */
@@ -24,12 +45,27 @@ export type Token =
   | (TokenBase & { readonly kind: 'end' });
 
 const WORD_OPERATORS: ReadonlySet<string> = new Set(['and', 'or', 'not', 'eq', 'ne', 'lt', 'gt', 'le', 'ge']);
-const SYMBOL_OPERATORS: readonly OperatorText[] = ['=~', '!~', '==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '-', '(', ')'];
+const SYMBOL_OPERATORS: readonly OperatorText[] = [
+  '=~',
+  '!~',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '<',
+  '>',
+  '!',
+  '-',
+  '(',
+  ')',
+];
 const CHARACTER_HINTS: Readonly<Record<string, string>> = {
-  '=': " (compare with == or eq)",
-  '&': " (use && or and)",
-  '|': " (use || or or)",
-  '$': ' (write variables as %{name})',
+  '=': ' (compare with == or eq)',
+  '&': ' (use && or and)',
+  '|': ' (use || or or)',
+  $: ' (write variables as %{name})',
 };
 const REGEX_FLAGS = 'imsx';
 const VARIABLE_NAME = /[A-Za-z0-9_.]+/y;
@@ -86,10 +122,12 @@ function readToken(text: string, index: number): Token {
 }
 
 function readVariable(text: string, index: number): Token {
-  if (text[index + 1] !== '{') throw createSyntaxError(index + 1, "unexpected character '%' (variables are written %{name})");
+  if (text[index + 1] !== '{')
+    throw createSyntaxError(index + 1, "unexpected character '%' (variables are written %{name})");
   const name = matchAt(VARIABLE_NAME, text, index + 2) ?? '';
   const closing = index + 2 + name.length;
-  if (name === '') throw createSyntaxError(closing + 1, `expected a variable name after '%{', found ${describeAt(text, closing)}`);
+  if (name === '')
+    throw createSyntaxError(closing + 1, `expected a variable name after '%{', found ${describeAt(text, closing)}`);
   if (text[closing] !== '}') {
     throw createSyntaxError(closing + 1, `expected '}' to end the variable name, found ${describeAt(text, closing)}`);
   }
@@ -133,7 +171,10 @@ function readString(text: string, index: number): Token {
     cursor += length;
   }
   if (cursor >= text.length) {
-    throw createSyntaxError(index + 1, `unterminated string: expected a closing ${quote} before the end of the expression`);
+    throw createSyntaxError(
+      index + 1,
+      `unterminated string: expected a closing ${quote} before the end of the expression`,
+    );
   }
   if (literal !== '' || parts.length === 0) parts.push(literal);
   return { kind: 'string', parts, position: index + 1, text: text.slice(index, cursor + 1) };
@@ -145,7 +186,14 @@ function readInterpolation(text: string, index: number): string | undefined {
   return name !== undefined && text[index + 2 + name.length] === '}' ? name : undefined;
 }
 
-const DOUBLE_QUOTE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', f: '\f', e: '\x1b', a: '\x07' };
+const DOUBLE_QUOTE_ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  f: '\f',
+  e: '\x1b',
+  a: '\x07',
+};
 const CODE_POINT_ESCAPES: readonly (readonly [RegExp, number])[] = [
   [/x\{([0-9A-Fa-f]{1,6})\}/y, 16],
   [/x([0-9A-Fa-f]{0,2})/y, 16],
@@ -166,7 +214,8 @@ function readEscape(text: string, index: number, quote: string): [string, number
     pattern.lastIndex = index;
     const match = pattern.exec(text);
     const codePoint = match === null ? undefined : Number.parseInt(match[1] || '0', radix);
-    if (match !== null && codePoint !== undefined && codePoint <= 0x10ffff) return [String.fromCodePoint(codePoint), 1 + match[0].length];
+    if (match !== null && codePoint !== undefined && codePoint <= 0x10ffff)
+      return [String.fromCodePoint(codePoint), 1 + match[0].length];
   }
   const character = String.fromCodePoint(text.codePointAt(index) ?? 0);
   return [DOUBLE_QUOTE_ESCAPES[character] ?? character, 1 + character.length];

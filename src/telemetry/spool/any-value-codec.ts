@@ -36,7 +36,8 @@ const NUMBERS: Readonly<Record<string, number>> = {
 
 /** Decodes what {@link encodeAnyValue} produced; throws a `TypeError` on anything else. */
 export function decodeAnyValue(value: unknown): AnyValue {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return value;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number')
+    return value;
   if (Array.isArray(value)) return value.map((item: unknown) => decodeAnyValue(item));
   if (typeof value !== 'object') throw new TypeError(`not an encoded value: ${typeof value}`);
   const tag = value as Record<string, unknown>;

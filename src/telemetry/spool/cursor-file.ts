@@ -13,9 +13,7 @@ export interface SpoolPosition {
 
 /** The cursor as read at start: absent (fresh spool), valid, or unreadable with the reason. */
 export type CursorReadResult =
-  | { state: 'absent' }
-  | { state: 'valid'; position: SpoolPosition }
-  | { state: 'corrupt'; reason: string };
+  { state: 'absent' } | { state: 'valid'; position: SpoolPosition } | { state: 'corrupt'; reason: string };
 
 /** Orders two positions: negative when `a` comes first, 0 when equal. */
 export function comparePositions(a: SpoolPosition, b: SpoolPosition): number {
@@ -33,7 +31,8 @@ export function readCursor(dir: string): CursorReadResult {
   }
   try {
     const raw = JSON.parse(text) as { segment?: unknown; offset?: unknown };
-    if (isCount(raw.segment) && isCount(raw.offset)) return { state: 'valid', position: { segment: raw.segment, offset: raw.offset } };
+    if (isCount(raw.segment) && isCount(raw.offset))
+      return { state: 'valid', position: { segment: raw.segment, offset: raw.offset } };
   } catch {
     // falls through to the report below
   }

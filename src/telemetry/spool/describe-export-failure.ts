@@ -17,7 +17,11 @@ const MAX_BODY_CHARS = 200;
  * `observed` when the exporter left it out, as it does for retryable statuses), the network error code, and the
  * start of the collector's answer.
  */
-export function describeExportFailure(result: ExportResult, observed: ObservedResponse | undefined, now: number): ExportFailure {
+export function describeExportFailure(
+  result: ExportResult,
+  observed: ObservedResponse | undefined,
+  now: number,
+): ExportFailure {
   const error = result.error as (Error & { code?: unknown; data?: unknown }) | undefined;
   const status = typeof error?.code === 'number' ? error.code : observed?.status;
   const fields: Record<string, string | number | undefined> = {

@@ -42,13 +42,21 @@ export class FailureReporter {
     if (this.#failingSince === undefined) {
       this.#failingSince = now;
       this.#lastLoggedAt = now;
-      this.#options.log.warn('event export failed; events stay in the spool and are retried', { ...details, pendingBytes });
+      this.#options.log.warn('event export failed; events stay in the spool and are retried', {
+        ...details,
+        pendingBytes,
+      });
       return;
     }
     if (now - this.#lastLoggedAt < this.#options.repeatMs) return;
     this.#lastLoggedAt = now;
     const failingForS = Math.round((now - this.#failingSince) / 1000);
-    this.#options.log.warn('event export still failing', { ...details, attempts: this.#attempts, failingForS, pendingBytes });
+    this.#options.log.warn('event export still failing', {
+      ...details,
+      attempts: this.#attempts,
+      failingForS,
+      pendingBytes,
+    });
   }
 
   /** An export of `count` records succeeded; `pendingBytes` are left in the spool. */

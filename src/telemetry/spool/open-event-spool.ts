@@ -26,7 +26,11 @@ export function openEventSpool(options: EventSpoolOptions): SpoolingLogRecordPro
   const lock = takeLock(resolved);
   let store: SegmentStore;
   try {
-    const opened = SegmentStore.open({ dir: resolved.dir, maxBytes: resolved.maxBytes, segmentBytes: resolved.segmentBytes });
+    const opened = SegmentStore.open({
+      dir: resolved.dir,
+      maxBytes: resolved.maxBytes,
+      segmentBytes: resolved.segmentBytes,
+    });
     store = opened.store;
     reportOpen(resolved, opened.report, lock);
   } catch (error) {
@@ -96,9 +100,12 @@ function createDropCounter(onDrop: ((count: number, reason: DropReason) => void)
 function reportOpen(options: ResolvedSpoolOptions, report: SpoolOpenReport, lock: SpoolLock): void {
   const { log, dir } = options;
   if (!report.dirModeFixed) log.warn('event spool directory is not private (mode 0700) and cannot be made so', { dir });
-  if (lock.previous) log.info('took over a stale event spool lock', { dir, pid: lock.previous.pid, host: lock.previous.hostname });
-  if (report.cursorProblem) log.warn('event spool cursor unreadable; resending everything on disk', { dir, reason: report.cursorProblem });
-  if (report.pendingBytes > 0) log.info('event spool holds undelivered events from an earlier run', { dir, pendingBytes: report.pendingBytes });
+  if (lock.previous)
+    log.info('took over a stale event spool lock', { dir, pid: lock.previous.pid, host: lock.previous.hostname });
+  if (report.cursorProblem)
+    log.warn('event spool cursor unreadable; resending everything on disk', { dir, reason: report.cursorProblem });
+  if (report.pendingBytes > 0)
+    log.info('event spool holds undelivered events from an earlier run', { dir, pendingBytes: report.pendingBytes });
 }
 
 function reportCorrupt(log: Log, drops: DropCounter, lines: readonly CorruptLine[]): void {

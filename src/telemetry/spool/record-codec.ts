@@ -85,12 +85,17 @@ function toRecord(raw: Record<string, unknown>): SpooledRecord {
 }
 
 function toHrTime(value: unknown, field: string): HrTime {
-  const valid = Array.isArray(value) && value.length === 2 && value.every((part) => Number.isSafeInteger(part) && part >= 0);
+  const valid =
+    Array.isArray(value) && value.length === 2 && value.every((part) => Number.isSafeInteger(part) && part >= 0);
   if (!valid) throw new TypeError(`${field} is not an [seconds, nanoseconds] pair`);
   return [value[0] as number, value[1] as number];
 }
 
-function optional<T extends 'string' | 'number'>(value: unknown, type: T, field: string): (T extends 'string' ? string : number) | undefined {
+function optional<T extends 'string' | 'number'>(
+  value: unknown,
+  type: T,
+  field: string,
+): (T extends 'string' ? string : number) | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== type) throw new TypeError(`${field} is not a ${type}`);
   return value as T extends 'string' ? string : number;

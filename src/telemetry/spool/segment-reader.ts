@@ -28,7 +28,13 @@ export interface ReadLimits {
  * newline is returned (as incomplete) only when it reaches `to`, the end of the segment; otherwise it is left for
  * the next read. A file shorter than `to` yields what it has.
  */
-export function readSegmentLines(path: string, segment: number, from: number, to: number, limits: ReadLimits): SpooledLine[] {
+export function readSegmentLines(
+  path: string,
+  segment: number,
+  from: number,
+  to: number,
+  limits: ReadLimits,
+): SpooledLine[] {
   const fd = openSync(path, 'r');
   try {
     const window = Math.min(to - from, Math.max(limits.maxBytes, 1));
@@ -50,7 +56,7 @@ export function countSegmentLines(path: string, from: number, to: number): numbe
   try {
     let count = 0;
     let last = NEWLINE;
-    for (let offset = from; offset < to; ) {
+    for (let offset = from; offset < to;) {
       const chunk = readRange(fd, offset, Math.min(CHUNK_BYTES, to - offset));
       if (chunk.length === 0) break;
       for (const byte of chunk) if (byte === NEWLINE) count++;
@@ -70,7 +76,8 @@ function splitLines(buffer: Buffer, base: SpoolPosition, atEnd: boolean, maxLine
     const at = { segment: base.segment, offset: base.offset + start };
     const newline = buffer.indexOf(NEWLINE, start);
     if (newline === -1) {
-      if (atEnd) lines.push({ text: buffer.toString('utf8', start), complete: false, at, bytes: buffer.length - start });
+      if (atEnd)
+        lines.push({ text: buffer.toString('utf8', start), complete: false, at, bytes: buffer.length - start });
       break;
     }
     lines.push({ text: buffer.toString('utf8', start, newline), complete: true, at, bytes: newline + 1 - start });

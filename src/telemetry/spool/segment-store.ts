@@ -1,8 +1,24 @@
-import { chmodSync, closeSync, fdatasyncSync, ftruncateSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  fdatasyncSync,
+  ftruncateSync,
+  openSync,
+  readdirSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { comparePositions, readCursor, writeCursor, type SpoolPosition } from './cursor-file.ts';
 import { readSegmentLines, countSegmentLines, type SpooledLine } from './segment-reader.ts';
-import { ensureSpoolDir, FILE_MODE, parseSegmentFileName, segmentFileName, syncDirectory, writeFully } from './spool-files.ts';
+import {
+  ensureSpoolDir,
+  FILE_MODE,
+  parseSegmentFileName,
+  segmentFileName,
+  syncDirectory,
+  writeFully,
+} from './spool-files.ts';
 
 export type { SpooledLine } from './segment-reader.ts';
 

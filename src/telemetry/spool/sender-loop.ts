@@ -39,8 +39,15 @@ export interface SenderLoopOptions {
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-interface Batch { records: SpooledRecord[]; end: SpoolPosition; bytes: number }
-interface Pause { controller: AbortController; idle: boolean }
+interface Batch {
+  records: SpooledRecord[];
+  end: SpoolPosition;
+  bytes: number;
+}
+interface Pause {
+  controller: AbortController;
+  idle: boolean;
+}
 
 /** The collector's answer to a request larger than it accepts. */
 const TOO_LARGE = 413;
@@ -125,7 +132,8 @@ export class SenderLoop {
         else if (outcome === 'sent') attempt = 0;
         else if (outcome !== 'split') await this.#wait(this.#delay(++attempt, outcome.retryAfterMs));
       } catch (error) {
-        if (!this.#storeFailing) this.#options.log.error('event spool unreadable, retrying', { reason: (error as Error).message });
+        if (!this.#storeFailing)
+          this.#options.log.error('event spool unreadable, retrying', { reason: (error as Error).message });
         this.#storeFailing = true;
         await this.#wait(this.#delay(++attempt, undefined));
       }
@@ -161,7 +169,11 @@ export class SenderLoop {
     const { log, store, onDrop, maxBatchRecords } = this.#options;
     if (batch.records.length > 1) {
       if (this.#batchLimit === maxBatchRecords) {
-        log.warn('collector refused a batch of events as too large (413); sending smaller batches', { ...failure.fields, records: batch.records.length, bytes: batch.bytes });
+        log.warn('collector refused a batch of events as too large (413); sending smaller batches', {
+          ...failure.fields,
+          records: batch.records.length,
+          bytes: batch.bytes,
+        });
       }
       this.#batchLimit = Math.max(1, Math.floor(batch.records.length / 2));
       return 'split';
@@ -189,13 +201,17 @@ export class SenderLoop {
       const records: SpooledRecord[] = [];
       const corrupt: CorruptLine[] = [];
       for (const line of read.lines) {
-        const decoded = line.complete ? decodeRecord(line.text) : { ok: false as const, reason: 'torn write (no newline at the end of the segment)' };
+        const decoded = line.complete
+          ? decodeRecord(line.text)
+          : { ok: false as const, reason: 'torn write (no newline at the end of the segment)' };
         if (decoded.ok) records.push(decoded.record);
-        else if (comparePositions(line.at, this.#reportedUpTo) >= 0) corrupt.push({ at: line.at, reason: decoded.reason });
+        else if (comparePositions(line.at, this.#reportedUpTo) >= 0)
+          corrupt.push({ at: line.at, reason: decoded.reason });
       }
       if (comparePositions(read.end, this.#reportedUpTo) > 0) this.#reportedUpTo = read.end;
       if (corrupt.length > 0) this.#options.onCorrupt(corrupt);
-      if (records.length > 0) return { records, end: read.end, bytes: read.lines.reduce((sum, line) => sum + line.bytes, 0) };
+      if (records.length > 0)
+        return { records, end: read.end, bytes: read.lines.reduce((sum, line) => sum + line.bytes, 0) };
       store.acknowledge(read.end);
       this.#signalProgress();
     }
@@ -205,7 +221,10 @@ export class SenderLoop {
     const { exporter, exportTimeoutMs } = this.#options;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        resolve({ code: ExportResultCode.FAILED, error: new Error(`export did not finish within ${exportTimeoutMs} ms`) });
+        resolve({
+          code: ExportResultCode.FAILED,
+          error: new Error(`export did not finish within ${exportTimeoutMs} ms`),
+        });
       }, timerDelay(exportTimeoutMs));
       const finish = (result: ExportResult) => {
         clearTimeout(timer);

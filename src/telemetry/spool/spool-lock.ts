@@ -90,7 +90,10 @@ function tryCreateLock(path: string, holder: LockHolder): boolean {
   }
 }
 
-interface ExistingLock { holder: LockHolder | undefined; modifiedMs: number }
+interface ExistingLock {
+  holder: LockHolder | undefined;
+  modifiedMs: number;
+}
 
 function inspectLock(path: string): ExistingLock | undefined {
   try {
@@ -112,8 +115,14 @@ function isStale(existing: ExistingLock, self: LockHolder, options: LockOptions)
 function parseHolder(text: string): LockHolder | undefined {
   try {
     const raw = JSON.parse(text) as Partial<LockHolder>;
-    const valid = Number.isSafeInteger(raw.pid) && raw.pid! > 0 && typeof raw.hostname === 'string' && typeof raw.token === 'string';
-    return valid ? { pid: raw.pid!, hostname: raw.hostname!, token: raw.token!, acquiredAt: String(raw.acquiredAt) } : undefined;
+    const valid =
+      Number.isSafeInteger(raw.pid) &&
+      raw.pid! > 0 &&
+      typeof raw.hostname === 'string' &&
+      typeof raw.token === 'string';
+    return valid
+      ? { pid: raw.pid!, hostname: raw.hostname!, token: raw.token!, acquiredAt: String(raw.acquiredAt) }
+      : undefined;
   } catch {
     return undefined;
   }

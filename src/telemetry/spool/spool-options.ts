@@ -52,7 +52,10 @@ export type ResolvedSpoolOptions = Required<Omit<EventSpoolOptions, 'exporterUrl
 const MIB = 1024 * 1024;
 
 /** Applies the defaults and keeps the sizes consistent with one another. */
-export function resolveSpoolOptions(options: EventSpoolOptions, defaults: Pick<ResolvedSpoolOptions, 'sleep' | 'newEventId'>): ResolvedSpoolOptions {
+export function resolveSpoolOptions(
+  options: EventSpoolOptions,
+  defaults: Pick<ResolvedSpoolOptions, 'sleep' | 'newEventId'>,
+): ResolvedSpoolOptions {
   const maxBytes = Math.max(options.maxBytes ?? 64 * MIB, 4096);
   return {
     ...options,

@@ -53,7 +53,10 @@ export class SpoolWriter {
   append(line: string): void {
     const bytes = Buffer.byteLength(line) + 1;
     if (bytes > this.#options.maxRecordBytes) {
-      this.#options.log.warn('event too large for the spool, dropped', { bytes, maxRecordBytes: this.#options.maxRecordBytes });
+      this.#options.log.warn('event too large for the spool, dropped', {
+        bytes,
+        maxRecordBytes: this.#options.maxRecordBytes,
+      });
       this.#options.onDrop(1, 'too-large');
       return;
     }
@@ -99,10 +102,14 @@ export class SpoolWriter {
     try {
       const dropped = this.#options.store.append(line);
       if (dropped > 0) {
-        this.#options.log.warn('event spool full, oldest events dropped', { dropped, maxBytes: this.#options.maxBytes });
+        this.#options.log.warn('event spool full, oldest events dropped', {
+          dropped,
+          maxBytes: this.#options.maxBytes,
+        });
         this.#options.onDrop(dropped, 'overflow');
       }
-      if (this.#diskFailing) this.#options.log.info('event spool writable again', { pendingBytes: this.#options.store.pendingBytes() });
+      if (this.#diskFailing)
+        this.#options.log.info('event spool writable again', { pendingBytes: this.#options.store.pendingBytes() });
       this.#diskFailing = false;
       return true;
     } catch (error) {
@@ -115,7 +122,10 @@ export class SpoolWriter {
     this.#backlog.push(line);
     this.#backlogBytes += bytes;
     let dropped = 0;
-    while (this.#backlogBytes + this.#options.store.pendingBytes() > this.#options.maxBytes && this.#backlog.length > 1) {
+    while (
+      this.#backlogBytes + this.#options.store.pendingBytes() > this.#options.maxBytes &&
+      this.#backlog.length > 1
+    ) {
       this.#backlogBytes -= Buffer.byteLength(this.#backlog.shift()!) + 1;
       dropped++;
     }
@@ -126,7 +136,9 @@ export class SpoolWriter {
 
   #reportDiskFailure(error: unknown): void {
     if (!this.#diskFailing) {
-      this.#options.log.error('cannot write the event spool; holding events in memory', { reason: (error as Error).message });
+      this.#options.log.error('cannot write the event spool; holding events in memory', {
+        reason: (error as Error).message,
+      });
     }
     this.#diskFailing = true;
   }

@@ -137,7 +137,10 @@ export class SpoolingLogRecordProcessor implements LogRecordProcessor {
         scope: { name, version, schemaUrl },
       });
     } catch (error) {
-      this.#parts.options.log.warn('event cannot be spooled, dropped', { event: record.eventName, reason: (error as Error).message });
+      this.#parts.options.log.warn('event cannot be spooled, dropped', {
+        event: record.eventName,
+        reason: (error as Error).message,
+      });
       this.#parts.drops.add(1, 'unencodable');
       return undefined;
     }
@@ -160,8 +163,12 @@ export class SpoolingLogRecordProcessor implements LogRecordProcessor {
     }
     probe?.close();
     lock.release();
-    await withinMs(options.exporter.shutdown().catch(() => undefined), remaining());
-    if (!delivered) options.log.warn('undelivered events stay in the spool for the next start', { dir: options.dir, pendingBytes });
+    await withinMs(
+      options.exporter.shutdown().catch(() => undefined),
+      remaining(),
+    );
+    if (!delivered)
+      options.log.warn('undelivered events stay in the spool for the next start', { dir: options.dir, pendingBytes });
   }
 
   #refreshLock(): void {
@@ -173,7 +180,9 @@ export class SpoolingLogRecordProcessor implements LogRecordProcessor {
     }
     if (ours || this.#lockLost) return;
     this.#lockLost = true;
-    this.#parts.options.log.error('event spool lock lost: another process took over the spool directory', { dir: this.#parts.options.dir });
+    this.#parts.options.log.error('event spool lock lost: another process took over the spool directory', {
+      dir: this.#parts.options.dir,
+    });
   }
 }
 

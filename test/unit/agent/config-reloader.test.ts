@@ -8,7 +8,10 @@ import type { LoadResult } from '../../../src/config/load-config.ts';
 import type { Config, TenantConfig } from '../../../src/config/types.ts';
 import type { Log } from '../../../src/log.ts';
 
-const SOURCES: ConfigSources = { files: ['/etc/m/config.yaml'], directories: [{ path: '/etc/m', recursive: false, patterns: ['/etc/m/config.yaml'] }] };
+const SOURCES: ConfigSources = {
+  files: ['/etc/m/config.yaml'],
+  directories: [{ path: '/etc/m', recursive: false, patterns: ['/etc/m/config.yaml'] }],
+};
 
 function config(tenants: string[], changes: Partial<Config> = {}): Config {
   return {
@@ -44,10 +47,15 @@ function manualTimers(): Timers & { fire(): void; pending(): number } {
 
 function harness(results: LoadResult[], gate: Promise<void> = Promise.resolve()) {
   const lines: string[] = [];
-  const record = (level: string) => (message: string, fields: Record<string, unknown> = {}) => {
-    const rest = Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}=${v}`).join('');
-    lines.push(`${level} ${message}${rest}`);
-  };
+  const record =
+    (level: string) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      const rest = Object.entries(fields)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => ` ${k}=${v}`)
+        .join('');
+      lines.push(`${level} ${message}${rest}`);
+    };
   const log: Log = { debug: () => undefined, info: record('info'), warn: record('warn'), error: record('error') };
   const applied: string[][] = [];
   const watched: { sources: ConfigSources; onChange: (path: string) => void; closed: boolean }[] = [];
@@ -68,7 +76,12 @@ function harness(results: LoadResult[], gate: Promise<void> = Promise.resolve())
     },
     applyTenants: async (tenants): Promise<ReconcileSummary> => {
       applied.push(tenants.map((t) => t.name));
-      return { added: tenants.map((t) => t.name).filter((n) => n !== 'contoso'), removed: [], restarted: [], unchanged: 1 };
+      return {
+        added: tenants.map((t) => t.name).filter((n) => n !== 'contoso'),
+        removed: [],
+        restarted: [],
+        unchanged: 1,
+      };
     },
     log,
     watch,
@@ -83,18 +96,36 @@ describe('config reloader', () => {
     const { reloader, lines, applied } = harness([next]);
     await reloader.reload('SIGHUP');
     assert.deepEqual(applied, [['contoso', 'fabrikam']]);
-    assert.deepEqual(reloader.current().tenants.map((t) => t.name), ['contoso', 'fabrikam']);
-    assert.deepEqual(lines, ['info reloading configuration reason=SIGHUP', 'info configuration reloaded tenants=2 added=fabrikam']);
+    assert.deepEqual(
+      reloader.current().tenants.map((t) => t.name),
+      ['contoso', 'fabrikam'],
+    );
+    assert.deepEqual(lines, [
+      'info reloading configuration reason=SIGHUP',
+      'info configuration reloaded tenants=2 added=fabrikam',
+    ]);
     await reloader.close();
   });
 
   test('an invalid configuration is rejected with every problem logged, and the running one kept', async () => {
-    const problem = (line: number, message: string) => ({ path: 'tenants[0].client_id', line, column: 16, message, file: '/etc/m/t.d/a.yaml' });
-    const invalid: LoadResult = { ok: false, problems: [problem(4, 'is not a GUID'), problem(9, 'is not a GUID either')] };
+    const problem = (line: number, message: string) => ({
+      path: 'tenants[0].client_id',
+      line,
+      column: 16,
+      message,
+      file: '/etc/m/t.d/a.yaml',
+    });
+    const invalid: LoadResult = {
+      ok: false,
+      problems: [problem(4, 'is not a GUID'), problem(9, 'is not a GUID either')],
+    };
     const { reloader, lines, applied } = harness([invalid]);
     await reloader.reload('file change');
     assert.deepEqual(applied, []);
-    assert.deepEqual(reloader.current().tenants.map((t) => t.name), ['contoso']);
+    assert.deepEqual(
+      reloader.current().tenants.map((t) => t.name),
+      ['contoso'],
+    );
     assert.deepEqual(lines, [
       'info reloading configuration reason=file change',
       'error configuration rejected, the running one is kept problems=2',
@@ -105,10 +136,16 @@ describe('config reloader', () => {
   });
 
   test('changes outside the tenants are reported as needing a restart, and not applied', async () => {
-    const changed = config(['contoso'], { exporter: { endpoint: 'https://elsewhere:4318' } as Config['exporter'], serviceName: 'x' });
+    const changed = config(['contoso'], {
+      exporter: { endpoint: 'https://elsewhere:4318' } as Config['exporter'],
+      serviceName: 'x',
+    });
     const { reloader, lines } = harness([{ ok: true, config: changed }]);
     await reloader.reload('SIGHUP');
-    assert.ok(lines.includes('warn configuration changes that need a restart are not applied sections=exporter, resource'), lines.join('\n'));
+    assert.ok(
+      lines.includes('warn configuration changes that need a restart are not applied sections=exporter, resource'),
+      lines.join('\n'),
+    );
     assert.equal(reloader.current().exporter.endpoint, 'http://localhost:4318');
     assert.equal(reloader.current().serviceName, 'm365-health');
     await reloader.close();
@@ -116,7 +153,8 @@ describe('config reloader', () => {
 
   test('file changes are debounced into one reload', async () => {
     const { reloader, watched, timers, loads } = harness([{ ok: true, config: config(['contoso']), sources: SOURCES }]);
-    for (const path of ['/etc/m/config.yaml', '/etc/m/.config.yaml.swp', '/etc/m/config.yaml']) watched[0]!.onChange(path);
+    for (const path of ['/etc/m/config.yaml', '/etc/m/.config.yaml.swp', '/etc/m/config.yaml'])
+      watched[0]!.onChange(path);
     assert.equal(timers.pending(), 1);
     assert.equal(loads(), 0);
     timers.fire();
@@ -126,7 +164,10 @@ describe('config reloader', () => {
   });
 
   test('after each reload the new sources are watched and the old watch closed', async () => {
-    const more: ConfigSources = { ...SOURCES, directories: [...SOURCES.directories, { path: '/etc/m/t.d', recursive: false, patterns: ['/etc/m/t.d/*.yaml'] }] };
+    const more: ConfigSources = {
+      ...SOURCES,
+      directories: [...SOURCES.directories, { path: '/etc/m/t.d', recursive: false, patterns: ['/etc/m/t.d/*.yaml'] }],
+    };
     const { reloader, watched } = harness([{ ok: false, problems: [], sources: more }]);
     await reloader.reload('SIGHUP');
     assert.equal(watched.length, 2);
@@ -141,7 +182,10 @@ describe('config reloader', () => {
     const changed: LoadResult = { ...same, digest: 'd2' };
     const { reloader, lines, applied } = harness([same, same, changed]);
     await reloader.reload('file change');
-    assert.deepEqual(lines, ['info reloading configuration reason=file change', 'info configuration reloaded tenants=2 added=fabrikam']);
+    assert.deepEqual(lines, [
+      'info reloading configuration reason=file change',
+      'info configuration reloaded tenants=2 added=fabrikam',
+    ]);
     lines.length = 0;
     await reloader.reload('file change');
     assert.deepEqual(lines, [], 'touched, not changed');

@@ -14,12 +14,19 @@ describe('tuneGarbageCollection', () => {
   it('keeps a flag the process was started with, however it was spelt', () => {
     const set: string[] = [];
     tuneGarbageCollection(['--incremental_marking_soft_trigger=50'], (flag) => set.push(flag));
-    assert.deepEqual(set, GC_FLAGS.filter((flag) => !flag.startsWith('--incremental-marking-soft-trigger')));
+    assert.deepEqual(
+      set,
+      GC_FLAGS.filter((flag) => !flag.startsWith('--incremental-marking-soft-trigger')),
+    );
   });
 
   it('names flags that this Node’s V8 knows (an unknown one would only be reported on stderr and ignored)', () => {
     const known = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-    for (const flag of GC_FLAGS) assert.ok(known.includes(`  ${flagName(flag)} (`), `${flagName(flag)} is not a V8 option of Node ${process.version}`);
+    for (const flag of GC_FLAGS)
+      assert.ok(
+        known.includes(`  ${flagName(flag)} (`),
+        `${flagName(flag)} is not a V8 option of Node ${process.version}`,
+      );
   });
 
   it('sets them without a word on stderr', () => {

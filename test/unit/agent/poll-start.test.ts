@@ -34,10 +34,16 @@ function fakeTimers(): Timers & { advance(ms: number, late?: number): Promise<vo
   };
 }
 
-function fakePoller(name: string, results: PollResult[] = [{ ok: true, unchanged: false, changes: [], updates: [] }]): TenantPoller {
+function fakePoller(
+  name: string,
+  results: PollResult[] = [{ ok: true, unchanged: false, changes: [], updates: [] }],
+): TenantPoller {
   const tenant = { name, intervalMs: 60_000 } as TenantConfig;
   let polls = 0;
-  return { status: createTenantStatus(tenant, () => undefined), poll: async () => results[Math.min(polls++, results.length - 1)]! };
+  return {
+    status: createTenantStatus(tenant, () => undefined),
+    poll: async () => results[Math.min(polls++, results.length - 1)]!,
+  };
 }
 
 test('onPollStart tells when each poll was planned and when it started', async () => {
@@ -54,7 +60,11 @@ test('onPollStart tells when each poll was planned and when it started', async (
   await agent.stop();
   assert.deepEqual(
     starts.map((s) => [s.tenant, s.startedAt - s.plannedAt]),
-    [['a', 250], ['b', 250], ['a', 250]],
+    [
+      ['a', 250],
+      ['b', 250],
+      ['a', 250],
+    ],
   );
   assert.equal(starts[2]!.plannedAt, starts[0]!.plannedAt + 60_000, 'the plan keeps its cadence when a start is late');
 });
@@ -81,6 +91,9 @@ test('onPollEnd tells how each poll ended, and not of a poll cut short by the st
   const stopping = agent.stop();
   release();
   await stopping;
-  assert.deepEqual(ends.slice(0, 3).map(([, result]) => result), [fresh, failed, same]);
+  assert.deepEqual(
+    ends.slice(0, 3).map(([, result]) => result),
+    [fresh, failed, same],
+  );
   assert.deepEqual(new Set(ends.map(([name]) => name)), new Set(['a']), 'the poll the stop cut short is not told');
 });

@@ -88,9 +88,17 @@ describe('Agent.reconcile', () => {
     agent.reconcile(['a', 'b', 'c', 'd'].map((name) => fakePoller(name, log)));
     await timers.advance(0);
     assert.deepEqual(log, ['a@1']);
-    for (const expected of [['a', 'b'], ['a', 'b', 'c'], ['a', 'b', 'c', 'd']]) {
+    for (const expected of [
+      ['a', 'b'],
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c', 'd'],
+    ]) {
       await timers.advance(1_000);
-      assert.deepEqual(log.map((entry) => entry[0]), expected, 'one second apart');
+      assert.deepEqual(
+        log.map((entry) => entry[0]),
+        expected,
+        'one second apart',
+      );
     }
     await agent.stop();
   });
@@ -109,7 +117,11 @@ describe('Agent.reconcile', () => {
     assert.deepEqual(fabrikam.aborted, ['fabrikam']);
     assert.deepEqual(names(agent), ['contoso']);
     await timers.advance(3 * INTERVAL);
-    assert.deepEqual(log.filter((entry) => entry.startsWith('fabrikam')), ['fabrikam@1'], 'never polled again');
+    assert.deepEqual(
+      log.filter((entry) => entry.startsWith('fabrikam')),
+      ['fabrikam@1'],
+      'never polled again',
+    );
     assert.equal(timers.pending(), 1);
     agent.reconcile([]);
     assert.equal(timers.pending(), 0, 'no timer left behind');

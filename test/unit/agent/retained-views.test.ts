@@ -5,13 +5,29 @@ import type { ServiceView } from '../../../src/health/evaluate.ts';
 import type { Issue } from '../../../src/health/model.ts';
 
 const issue: Issue = {
-  id: 'EX1', title: 'Mail delayed', impactDescription: 'Users may see delays', classification: 'incident', status: 'serviceDegradation',
-  rawStatus: 'serviceDegradation', service: 'Exchange Online', feature: undefined, featureGroup: 'E-Mail timely delivery', isResolved: false,
-  startDateTime: '2026-01-01T00:00:00Z', endDateTime: undefined, lastModifiedDateTime: '2026-01-01T01:00:00Z',
+  id: 'EX1',
+  title: 'Mail delayed',
+  impactDescription: 'Users may see delays',
+  classification: 'incident',
+  status: 'serviceDegradation',
+  rawStatus: 'serviceDegradation',
+  service: 'Exchange Online',
+  feature: undefined,
+  featureGroup: 'E-Mail timely delivery',
+  isResolved: false,
+  startDateTime: '2026-01-01T00:00:00Z',
+  endDateTime: undefined,
+  lastModifiedDateTime: '2026-01-01T01:00:00Z',
   posts: [{ createdDateTime: '2026-01-01T00:00:00Z', postType: 'regular', content: 'Title: Mail delayed<br><br>…' }],
 };
 const view = (openIssues: Issue[]): ServiceView => ({
-  id: 'Exchange', name: 'Exchange Online', status: 'serviceDegradation', rawStatus: 'serviceDegradation', health: 2, openIssues, features: [],
+  id: 'Exchange',
+  name: 'Exchange Online',
+  status: 'serviceDegradation',
+  rawStatus: 'serviceDegradation',
+  health: 2,
+  openIssues,
+  features: [],
 });
 
 test('kept views drop the posts of open issues and keep everything else; the evaluated views are left as they were', () => {
@@ -20,7 +36,7 @@ test('kept views drop the posts of open issues and keep everything else; the eva
   const kept = retainViews([healthy, degraded]);
   assert.deepEqual(kept[0], healthy, 'a view without open issues is kept as it is');
   assert.equal(retainViews([view([])])[0], kept[0], 'and shared with every tenant showing the same');
-  assert.ok(Object.isFrozen(kept[0]) && Object.isFrozen(kept[1]!.features), "shared copies are frozen");
+  assert.ok(Object.isFrozen(kept[0]) && Object.isFrozen(kept[1]!.features), 'shared copies are frozen');
   assert.deepEqual(kept[1], { ...degraded, openIssues: [{ ...issue, posts: [] }] });
   assert.equal(degraded.openIssues[0]!.posts.length, 1);
 });

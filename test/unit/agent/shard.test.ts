@@ -16,7 +16,10 @@ import { createLog } from '../../../src/log.ts';
 const tenants = (count: number) => Array.from({ length: count }, (_, i) => ({ name: `tenant-${i}` }));
 
 function rejects(run: () => unknown, message: RegExp): void {
-  assert.throws(run, (error: unknown) => error instanceof M365Error && error.code === 'CONFIG_INVALID' && message.test(error.message));
+  assert.throws(
+    run,
+    (error: unknown) => error instanceof M365Error && error.code === 'CONFIG_INVALID' && message.test(error.message),
+  );
 }
 
 describe('parseShard', () => {
@@ -43,12 +46,18 @@ describe('parseShard', () => {
 
 describe('resolveShard', () => {
   test('--shard wins over the environment', () => {
-    const choice = resolveShard({ flag: '1/4', env: { M365_HEALTH_SHARD: '2/4', M365_HEALTH_SHARD_COUNT: '4', HOSTNAME: 'x-3' } });
+    const choice = resolveShard({
+      flag: '1/4',
+      env: { M365_HEALTH_SHARD: '2/4', M365_HEALTH_SHARD_COUNT: '4', HOSTNAME: 'x-3' },
+    });
     assert.deepEqual(choice, { shard: { index: 1, count: 4 }, source: '--shard' });
   });
 
   test('M365_HEALTH_SHARD wins over the pod name', () => {
-    const choice = resolveShard({ flag: undefined, env: { M365_HEALTH_SHARD: '2/4', M365_HEALTH_SHARD_COUNT: '4', HOSTNAME: 'x-3' } });
+    const choice = resolveShard({
+      flag: undefined,
+      env: { M365_HEALTH_SHARD: '2/4', M365_HEALTH_SHARD_COUNT: '4', HOSTNAME: 'x-3' },
+    });
     assert.deepEqual(choice, { shard: { index: 2, count: 4 }, source: 'M365_HEALTH_SHARD' });
   });
 
@@ -59,14 +68,29 @@ describe('resolveShard', () => {
 
   test('without a count the pod name is ignored, so nothing is sharded by accident', () => {
     assert.equal(resolveShard({ flag: undefined, env: { HOSTNAME: 'web-2' } }), undefined);
-    assert.equal(resolveShard({ flag: undefined, env: { M365_HEALTH_SHARD: '', M365_HEALTH_SHARD_COUNT: '' } }), undefined);
+    assert.equal(
+      resolveShard({ flag: undefined, env: { M365_HEALTH_SHARD: '', M365_HEALTH_SHARD_COUNT: '' } }),
+      undefined,
+    );
   });
 
   test('a count without a usable pod name, or a pod beyond the count, is an error', () => {
-    rejects(() => resolveShard({ flag: undefined, env: { M365_HEALTH_SHARD_COUNT: '3', HOSTNAME: 'laptop' } }), /does not end in -N/);
-    rejects(() => resolveShard({ flag: undefined, env: { M365_HEALTH_SHARD_COUNT: '3' } }), /HOSTNAME "" does not end in -N/);
-    rejects(() => resolveShard({ flag: undefined, env: { M365_HEALTH_SHARD_COUNT: '3', HOSTNAME: 'm365-health-3' } }), /replica 3 does not exist among 3/);
-    rejects(() => resolveShard({ flag: undefined, env: { M365_HEALTH_SHARD_COUNT: 'three', HOSTNAME: 'm365-health-0' } }), /whole number/);
+    rejects(
+      () => resolveShard({ flag: undefined, env: { M365_HEALTH_SHARD_COUNT: '3', HOSTNAME: 'laptop' } }),
+      /does not end in -N/,
+    );
+    rejects(
+      () => resolveShard({ flag: undefined, env: { M365_HEALTH_SHARD_COUNT: '3' } }),
+      /HOSTNAME "" does not end in -N/,
+    );
+    rejects(
+      () => resolveShard({ flag: undefined, env: { M365_HEALTH_SHARD_COUNT: '3', HOSTNAME: 'm365-health-3' } }),
+      /replica 3 does not exist among 3/,
+    );
+    rejects(
+      () => resolveShard({ flag: undefined, env: { M365_HEALTH_SHARD_COUNT: 'three', HOSTNAME: 'm365-health-0' } }),
+      /whole number/,
+    );
   });
 });
 
@@ -95,7 +119,8 @@ describe('assignTenants (rendezvous hashing)', () => {
       const sizes = new Array<number>(count).fill(0);
       for (const owner of owners(count)) sizes[owner]!++;
       const expected = many.length / count;
-      for (const size of sizes) assert.ok(Math.abs(size - expected) < expected * 0.1, `M=${count} sizes ${sizes.join(',')}`);
+      for (const size of sizes)
+        assert.ok(Math.abs(size - expected) < expected * 0.1, `M=${count} sizes ${sizes.join(',')}`);
     }
   });
 
@@ -108,7 +133,10 @@ describe('assignTenants (rendezvous hashing)', () => {
         if (before[i] !== after[i]) assert.equal(after[i], count, `${tenant.name} moved to an old replica`);
       }
       const expected = many.length / (count + 1);
-      assert.ok(Math.abs(moved.length - expected) < expected * 0.1, `M=${count}: moved ${moved.length}, expected about ${expected}`);
+      assert.ok(
+        Math.abs(moved.length - expected) < expected * 0.1,
+        `M=${count}: moved ${moved.length}, expected about ${expected}`,
+      );
     }
   });
 
@@ -117,12 +145,19 @@ describe('assignTenants (rendezvous hashing)', () => {
     const forward = assignTenants(many.slice(0, 300), shard).map((t) => t.name);
     const backward = assignTenants([...many.slice(0, 300)].reverse(), shard).map((t) => t.name);
     assert.deepEqual([...backward].reverse(), forward);
-    assert.deepEqual(forward.filter((name) => name !== 'tenant-0'), assignTenants(many.slice(1, 300), shard).map((t) => t.name));
+    assert.deepEqual(
+      forward.filter((name) => name !== 'tenant-0'),
+      assignTenants(many.slice(1, 300), shard).map((t) => t.name),
+    );
     assert.equal(shardOfTenant('contoso', 5), shardOfTenant('contoso', 5));
   });
 
   test('keeps the original order and type of the entries', () => {
-    const list = [{ name: 'b', x: 1 }, { name: 'a', x: 2 }, { name: 'c', x: 3 }];
+    const list = [
+      { name: 'b', x: 1 },
+      { name: 'a', x: 2 },
+      { name: 'c', x: 3 },
+    ];
     const kept = assignTenants(list, { index: 0, count: 1 });
     assert.deepEqual(kept, list);
   });
@@ -142,7 +177,10 @@ describe('selectShare', () => {
     const share = selectShare(config, { shard: { index: 1, count: 4 }, source: 'HOSTNAME' }, log);
     assert.deepEqual(share.tenants, assignTenants(config.tenants, { index: 1, count: 4 }));
     assert.ok(Object.isFrozen(share) && Object.isFrozen(share.tenants));
-    assert.match(lines.join('\n'), new RegExp(`polling a share of the tenants shard=1/4 from=HOSTNAME tenants=${share.tenants.length} of=40`));
+    assert.match(
+      lines.join('\n'),
+      new RegExp(`polling a share of the tenants shard=1/4 from=HOSTNAME tenants=${share.tenants.length} of=40`),
+    );
   });
 
   test('warns when a replica is left without tenants', () => {

@@ -46,17 +46,24 @@ describe('the state directory is checked at start', { timeout: 10_000 }, () => {
   });
 
   test('a file, or a path through a file, is refused', async () => {
-    assert.equal(await refusal(join(root, 'file')), `state.dir "${root}/file" cannot be used: it is a regular file, not a directory`);
+    assert.equal(
+      await refusal(join(root, 'file')),
+      `state.dir "${root}/file" cannot be used: it is a regular file, not a directory`,
+    );
     assert.equal(
       await refusal(join(root, 'file', 'state')),
       `state.dir "${root}/file/state" cannot be used: it cannot be created: a parent is not a directory`,
     );
   });
 
-  test('a directory that cannot be written is refused', { skip: process.getuid?.() === 0 && 'root writes anywhere' }, async () => {
-    const dir = join(root, 'read-only');
-    await mkdir(dir, { mode: 0o500 });
-    await chmod(dir, 0o500);
-    assert.equal(await refusal(dir), `state.dir "${dir}" cannot be used: it cannot be written: permission denied`);
-  });
+  test(
+    'a directory that cannot be written is refused',
+    { skip: process.getuid?.() === 0 && 'root writes anywhere' },
+    async () => {
+      const dir = join(root, 'read-only');
+      await mkdir(dir, { mode: 0o500 });
+      await chmod(dir, 0o500);
+      assert.equal(await refusal(dir), `state.dir "${dir}" cannot be used: it cannot be written: permission denied`);
+    },
+  );
 });

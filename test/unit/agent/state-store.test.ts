@@ -17,7 +17,14 @@ const memory: TenantMemory = {
   messageSequence: 0,
   polledAt: 1_700_000_000_000,
   services: { Exchange: { name: 'Exchange Online', status: 'serviceDegradation', health: 2 } },
-  issues: { EX1: { lastModified: '2026-11-27T10:00:00Z', status: 'serviceDegradation', classification: 'incident', isResolved: false } },
+  issues: {
+    EX1: {
+      lastModified: '2026-11-27T10:00:00Z',
+      status: 'serviceDegradation',
+      classification: 'incident',
+      isResolved: false,
+    },
+  },
 };
 
 beforeEach(async () => {
@@ -32,7 +39,10 @@ test('saves atomically with mode 0600 and loads the same memory back', async () 
   assert.deepEqual(await store.load('contoso'), memory);
   const file = join(dir, 'state', stateFileName('contoso'));
   assert.equal((await stat(file)).mode & 0o777, 0o600);
-  assert.deepEqual((await readdir(join(dir, 'state'))).filter((name) => name.endsWith('.tmp')), []);
+  assert.deepEqual(
+    (await readdir(join(dir, 'state'))).filter((name) => name.endsWith('.tmp')),
+    [],
+  );
   assert.equal(await store.load('fabrikam'), undefined);
 });
 
@@ -48,7 +58,11 @@ test('a directory that cannot be made yet is tried again by the next save', asyn
 
 test('a corrupt state file is reported and set aside, never fatal', async () => {
   const store = createFileStateStore(dir, log, () => 42);
-  for (const content of ['{"version":1,"polledAt":', '{"version":1,"polledAt":1,"services":{"X":{"name":1}},"issues":{}}', '[]']) {
+  for (const content of [
+    '{"version":1,"polledAt":',
+    '{"version":1,"polledAt":1,"services":{"X":{"name":1}},"issues":{}}',
+    '[]',
+  ]) {
     await writeFile(join(dir, stateFileName('contoso')), content);
     assert.equal(await store.load('contoso'), undefined);
     assert.ok((await readdir(dir)).includes(`${stateFileName('contoso')}.corrupt-42`));
@@ -66,8 +80,15 @@ test('message-center versions are kept when present, and a file without them sti
   const withMessages: TenantMemory = { ...memory, messages: { MC100001: '2026-11-27T09:00:00Z' } };
   await store.save('contoso', withMessages);
   assert.deepEqual(await store.load('contoso'), withMessages);
-  await writeFile(join(dir, stateFileName('fabrikam')), JSON.stringify({ version: 1, ...memory, messages: { MC1: 42 } }));
-  assert.equal(await store.load('fabrikam'), undefined, 'a message version that is not a string makes the file corrupt');
+  await writeFile(
+    join(dir, stateFileName('fabrikam')),
+    JSON.stringify({ version: 1, ...memory, messages: { MC1: 42 } }),
+  );
+  assert.equal(
+    await store.load('fabrikam'),
+    undefined,
+    'a message version that is not a string makes the file corrupt',
+  );
 });
 
 test('a file written before events were numbered loads: its history begins at its polledAt, every sequence at 0', async () => {
@@ -75,14 +96,30 @@ test('a file written before events were numbered loads: its history begins at it
   const { baselineAt, statusSequence, issueSequence, messageSequence, ...remembered } = memory;
   await writeFile(join(dir, stateFileName('contoso')), JSON.stringify({ version: 1, ...remembered }));
   const loaded = await store.load('contoso');
-  assert.deepEqual(loaded, { ...remembered, baselineAt: memory.polledAt, statusSequence: 0, issueSequence: 0, messageSequence: 0 });
-  assert.deepEqual(await store.load('contoso'), loaded, 'loaded again (a second crash before any save): the same position');
+  assert.deepEqual(loaded, {
+    ...remembered,
+    baselineAt: memory.polledAt,
+    statusSequence: 0,
+    issueSequence: 0,
+    messageSequence: 0,
+  });
+  assert.deepEqual(
+    await store.load('contoso'),
+    loaded,
+    'loaded again (a second crash before any save): the same position',
+  );
   assert.equal(lines.length, 0, 'nothing reported, nothing set aside');
 });
 
 test('a position of the wrong kind makes the file corrupt: set aside, never guessed', async () => {
   const store = createFileStateStore(dir, log, () => 7);
-  const wrong = [{ baselineAt: '1' }, { statusSequence: -1 }, { issueSequence: 1.5 }, { messageSequence: null }, { baselineAt: null }];
+  const wrong = [
+    { baselineAt: '1' },
+    { statusSequence: -1 },
+    { issueSequence: 1.5 },
+    { messageSequence: null },
+    { baselineAt: null },
+  ];
   for (const field of wrong) {
     await writeFile(join(dir, stateFileName('contoso')), JSON.stringify({ version: 1, ...memory, ...field }));
     assert.equal(await store.load('contoso'), undefined, JSON.stringify(field));

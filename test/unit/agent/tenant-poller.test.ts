@@ -23,7 +23,16 @@ const degraded = {
   id: 'Exchange',
   service: 'Exchange Online',
   status: 'serviceDegradation',
-  issues: [{ id: 'EX1', classification: 'incident', status: 'serviceDegradation', isResolved: false, title: 'Mail delayed', lastModifiedDateTime: '2026-12-01T10:00:00Z' }],
+  issues: [
+    {
+      id: 'EX1',
+      classification: 'incident',
+      status: 'serviceDegradation',
+      isResolved: false,
+      title: 'Mail delayed',
+      lastModifiedDateTime: '2026-12-01T10:00:00Z',
+    },
+  ],
 };
 const answer = (...services: unknown[]) => JSON.stringify({ value: services });
 
@@ -31,16 +40,22 @@ const answer = (...services: unknown[]) => JSON.stringify({ value: services });
 function pollerAnswering(bodies: string[]) {
   let now = Date.parse('2026-12-01T10:00:00Z');
   const events: string[] = [];
-  const tokens: TokenProvider = { expiresAt: undefined, getToken: async () => ({ value: 'token', expiresAt: now + 3_600_000 }), invalidate: () => {} };
+  const tokens: TokenProvider = {
+    expiresAt: undefined,
+    getToken: async () => ({ value: 'token', expiresAt: now + 3_600_000 }),
+    invalidate: () => {},
+  };
   const poller = createTenantPoller({
     tenant: TENANT,
     tokens,
-    get: async () => new Response(bodies.shift() ?? 'no more answers', { headers: { 'content-type': 'application/json' } }),
+    get: async () =>
+      new Response(bodies.shift() ?? 'no more answers', { headers: { 'content-type': 'application/json' } }),
     clock: () => now,
     sleep: async () => {},
     recorders: { recordPollError: () => {}, recordGraphResponse: () => {} },
     events: {
-      emitStatusChange: (_, change) => events.push(`status ${change.serviceId} ${change.previousStatus}>${change.status}`),
+      emitStatusChange: (_, change) =>
+        events.push(`status ${change.serviceId} ${change.previousStatus}>${change.status}`),
       emitIssueUpdate: (_, update) => events.push(`issue ${update.issue.id} ${update.update}`),
       emitMessageUpdate: () => {},
     },
@@ -91,7 +106,11 @@ describe('tenant poller: an answer the same as the poll before', () => {
     await first.poll();
     const restored = createTenantPoller({
       tenant: TENANT,
-      tokens: { expiresAt: undefined, getToken: async () => ({ value: 'token', expiresAt: Date.now() + 3_600_000 }), invalidate: () => {} },
+      tokens: {
+        expiresAt: undefined,
+        getToken: async () => ({ value: 'token', expiresAt: Date.now() + 3_600_000 }),
+        invalidate: () => {},
+      },
       get: async () => new Response(answer(degraded)),
       clock: () => first.now() + 60_000,
       sleep: async () => {},
@@ -113,7 +132,11 @@ describe('tenant poller: events before the memory that remembers them', () => {
     const order: string[] = [];
     const poller = createTenantPoller({
       tenant: TENANT,
-      tokens: { expiresAt: undefined, getToken: async () => ({ value: 'token', expiresAt: now + 3_600_000 }), invalidate: () => {} },
+      tokens: {
+        expiresAt: undefined,
+        getToken: async () => ({ value: 'token', expiresAt: now + 3_600_000 }),
+        invalidate: () => {},
+      },
       get: async () => new Response(bodies.shift() ?? 'no more answers'),
       clock: () => now,
       sleep: async () => {},

@@ -36,7 +36,10 @@ function fakeSet(saved: Record<string, TenantMemory> = {}) {
     tokenKey: (t) => `${t.tenantId}|${t.clientId}`,
     createTokens: (t) => {
       made.tokens.push(t.name);
-      return { expiresAt: undefined, getToken: async () => ({ token: t.name, expiresAt: 0 }) } as unknown as TokenProvider;
+      return {
+        expiresAt: undefined,
+        getToken: async () => ({ token: t.name, expiresAt: 0 }),
+      } as unknown as TokenProvider;
     },
     loadMemory: async (name) => {
       made.loads.push(name);
@@ -61,7 +64,10 @@ function fakeSet(saved: Record<string, TenantMemory> = {}) {
 describe('poller set', () => {
   test('the first update makes one poller per tenant, with its saved memory, sharing tokens per app', async () => {
     const { made, update } = fakeSet({ contoso: memoryAt(1) });
-    const lab = tenant('contoso-lab', { tenantId: 'contoso.onmicrosoft.com', clientSecret: new Secret('contoso-secret') });
+    const lab = tenant('contoso-lab', {
+      tenantId: 'contoso.onmicrosoft.com',
+      clientSecret: new Secret('contoso-secret'),
+    });
     const pollers = await update([tenant('contoso'), lab, tenant('fabrikam')]);
     assert.deepEqual(made.pollers, ['contoso', 'contoso-lab', 'fabrikam']);
     assert.deepEqual(made.tokens, ['contoso', 'fabrikam'], 'one token provider for the same app and directory');
@@ -104,7 +110,10 @@ describe('poller set', () => {
   test('a removed tenant is dropped with its token; added again, it starts afresh', async () => {
     const { made, update } = fakeSet();
     await update([tenant('contoso'), tenant('fabrikam')]);
-    assert.deepEqual((await update([tenant('contoso')])).map((p) => p.status.tenant.name), ['contoso']);
+    assert.deepEqual(
+      (await update([tenant('contoso')])).map((p) => p.status.tenant.name),
+      ['contoso'],
+    );
     const [, fabrikam] = await update([tenant('contoso'), tenant('fabrikam')]);
     assert.deepEqual(made.tokens, ['contoso', 'fabrikam', 'fabrikam'], 'its token provider was dropped');
     assert.deepEqual(made.loads, ['contoso', 'fabrikam', 'fabrikam'], 'its saved state is read again');

@@ -10,7 +10,15 @@ import { MAX_TIMER_DELAY_MS, timerDelay } from '../../../src/timer-delay.ts';
 describe('timerDelay: what a timer can hold', () => {
   test('clamps to [0, 2^31-1]; Infinity is the longest, NaN and negatives none', () => {
     assert.equal(MAX_TIMER_DELAY_MS, 2_147_483_647);
-    assert.deepEqual([3e9, Infinity, MAX_TIMER_DELAY_MS, 1500, 0, -5, Number.NaN].map(timerDelay), [MAX_TIMER_DELAY_MS, MAX_TIMER_DELAY_MS, MAX_TIMER_DELAY_MS, 1500, 0, 0, 0]);
+    assert.deepEqual([3e9, Infinity, MAX_TIMER_DELAY_MS, 1500, 0, -5, Number.NaN].map(timerDelay), [
+      MAX_TIMER_DELAY_MS,
+      MAX_TIMER_DELAY_MS,
+      MAX_TIMER_DELAY_MS,
+      1500,
+      0,
+      0,
+      0,
+    ]);
   });
 
   test('a huge sleep and a huge scheduler timer do not fire before a 20 ms timer, and Node warns of no overflow', async () => {
@@ -19,7 +27,10 @@ describe('timerDelay: what a timer can hold', () => {
     process.on('warning', onWarning);
     const fired: string[] = [];
     const controller = new AbortController();
-    const sleeping = sleep(3e9, controller.signal).then(() => fired.push('sleep'), () => undefined);
+    const sleeping = sleep(3e9, controller.signal).then(
+      () => fired.push('sleep'),
+      () => undefined,
+    );
     const handle = SYSTEM_TIMERS.setTimeout(() => fired.push('scheduler'), Infinity);
     // Timers fire in order of their instants: an overflow to 1 ms would fire before this one.
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -38,7 +49,11 @@ describe('Retry-After beyond the horizon', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     assert.deepEqual(readRetryAfter('3000000', now), { askedMs: 3e9, waitMs: MAX_RETRY_AFTER_MS, capped: true });
     assert.deepEqual(readRetryAfter('Wed, 01 Jan 2031 00:00:00 GMT', now)?.waitMs, MAX_RETRY_AFTER_MS);
-    assert.deepEqual(readRetryAfter('9'.repeat(400), now), { askedMs: Infinity, waitMs: MAX_RETRY_AFTER_MS, capped: true });
+    assert.deepEqual(readRetryAfter('9'.repeat(400), now), {
+      askedMs: Infinity,
+      waitMs: MAX_RETRY_AFTER_MS,
+      capped: true,
+    });
     assert.deepEqual(readRetryAfter('2.5', now), { askedMs: 2500, waitMs: 2500, capped: false });
     assert.equal(readRetryAfter('soon', now), undefined);
   });
@@ -47,6 +62,9 @@ describe('Retry-After beyond the horizon', () => {
     const error = new M365Error('GRAPH_THROTTLED', 'x', { retryAfter: 3_000_000 });
     const base = { plannedAt: 0, now: 0, intervalMs: 60_000, consecutiveFailures: 1, random: () => 0.5 };
     assert.equal(nextDelay({ ...base, error }), MAX_RETRY_AFTER_MS);
-    assert.equal(nextDelay({ ...base, error: new M365Error('GRAPH_THROTTLED', 'x', { retryAfter: Infinity }) }), MAX_RETRY_AFTER_MS);
+    assert.equal(
+      nextDelay({ ...base, error: new M365Error('GRAPH_THROTTLED', 'x', { retryAfter: Infinity }) }),
+      MAX_RETRY_AFTER_MS,
+    );
   });
 });

@@ -36,7 +36,11 @@ describe('watching the configuration files', () => {
         directories: [
           { path: dir, recursive: false, patterns: [join(dir, 'config.yaml')] },
           { path: join(dir, 'tenants.d'), recursive: false, patterns: [join(dir, 'tenants.d', '*.yaml')] },
-          { path: join(outside, 'customers', 'eu'), recursive: true, patterns: [join(outside, 'customers', 'eu', '**', '*.yaml')] },
+          {
+            path: join(outside, 'customers', 'eu'),
+            recursive: true,
+            patterns: [join(outside, 'customers', 'eu', '**', '*.yaml')],
+          },
         ],
       },
       (path) => seen.push(path),
@@ -63,7 +67,7 @@ describe('watching the configuration files', () => {
     assert.equal(seen.length, count, 'nothing is seen once closed');
   });
 
-  test('a busy file beside the configuration (a log, the agent\'s own output) is never reported', async () => {
+  test("a busy file beside the configuration (a log, the agent's own output) is never reported", async () => {
     const seen: string[] = [];
     const sources = {
       files: [join(dir, 'config.yaml')],

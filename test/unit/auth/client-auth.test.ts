@@ -13,11 +13,19 @@ import { Secret } from '../../../src/config/secret.ts';
 const TOKEN_ENDPOINT = 'https://login.microsoftonline.us/11111111-1111-1111-1111-111111111111/oauth2/v2.0/token';
 const CLIENT_ID = '22222222-2222-2222-2222-222222222222';
 const NOW = Date.parse('2026-03-01T12:00:00Z');
-const SERVER: ServerMetadata = { issuer: 'https://login.microsoftonline.us/11111111-1111-1111-1111-111111111111/v2.0', token_endpoint: TOKEN_ENDPOINT };
+const SERVER: ServerMetadata = {
+  issuer: 'https://login.microsoftonline.us/11111111-1111-1111-1111-111111111111/v2.0',
+  token_endpoint: TOKEN_ENDPOINT,
+};
 const CLIENT = { client_id: CLIENT_ID } as ClientMetadata;
 
 const certificate = (() => {
-  const reading = readClientCertificate({ bytes: readFileSync(new URL('../../fixtures/certificates/client.pem', import.meta.url)), password: undefined, source: 'client.pem', now: NOW });
+  const reading = readClientCertificate({
+    bytes: readFileSync(new URL('../../fixtures/certificates/client.pem', import.meta.url)),
+    password: undefined,
+    source: 'client.pem',
+    now: NOW,
+  });
   if (!reading.ok) throw new Error(reading.message);
   return reading.certificate;
 })();
@@ -32,12 +40,22 @@ async function authenticate(auth: ClientAuth): Promise<URLSearchParams> {
 function decode(jwt: string) {
   const [header, payload, signature] = jwt.split('.') as [string, string, string];
   const json = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
-  return { header: json(header), payload: json(payload), input: `${header}.${payload}`, signature: Buffer.from(signature, 'base64url') };
+  return {
+    header: json(header),
+    payload: json(payload),
+    input: `${header}.${payload}`,
+    signature: Buffer.from(signature, 'base64url'),
+  };
 }
 
 describe('client authentication', () => {
   test('a client secret goes in the body (client_secret_post)', async () => {
-    const body = await authenticate(createClientAuth({ kind: 'secret', secret: new Secret('s3cret') }, { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW }));
+    const body = await authenticate(
+      createClientAuth(
+        { kind: 'secret', secret: new Secret('s3cret') },
+        { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW },
+      ),
+    );
     assert.deepEqual([body.get('client_id'), body.get('client_secret')], [CLIENT_ID, 's3cret']);
   });
 
@@ -52,24 +70,47 @@ describe('client authentication', () => {
     assert.deepEqual(jwt.header, { alg: 'PS256', typ: 'JWT', x5t: certificate.x5t, 'x5t#S256': certificate.x5tS256 });
     const now = NOW / 1000;
     const { jti, ...claims } = jwt.payload;
-    assert.deepEqual(claims, { aud: TOKEN_ENDPOINT, exp: now + 300, iat: now, nbf: now, iss: CLIENT_ID, sub: CLIENT_ID });
+    assert.deepEqual(claims, {
+      aud: TOKEN_ENDPOINT,
+      exp: now + 300,
+      iat: now,
+      nbf: now,
+      iss: CLIENT_ID,
+      sub: CLIENT_ID,
+    });
     assert.equal(typeof jti, 'string');
     const key = new X509Certificate(certificate.pem).publicKey;
-    assert.ok(verify('sha256', Buffer.from(jwt.input), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, jwt.signature));
+    assert.ok(
+      verify(
+        'sha256',
+        Buffer.from(jwt.input),
+        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+        jwt.signature,
+      ),
+    );
     const again = decode((await authenticate(auth)).get('client_assertion')!);
     assert.notEqual(again.payload['jti'], jti, 'every assertion has its own jti');
   });
 
   test('RS256 on request', async () => {
-    const auth = createClientAuth({ kind: 'certificate', certificate, algorithm: 'RS256' }, { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW });
+    const auth = createClientAuth(
+      { kind: 'certificate', certificate, algorithm: 'RS256' },
+      { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW },
+    );
     const jwt = decode((await authenticate(auth)).get('client_assertion')!);
     assert.equal(jwt.header['alg'], 'RS256');
     assert.ok(verify('sha256', Buffer.from(jwt.input), new X509Certificate(certificate.pem).publicKey, jwt.signature));
   });
 
   test('a certificate that expired since the config was loaded is a configuration error, not a request', async () => {
-    const auth = createClientAuth({ kind: 'certificate', certificate, algorithm: 'PS256' }, { tokenEndpoint: TOKEN_ENDPOINT, clock: () => Date.parse('2125-06-01T00:00:00Z') });
-    await assert.rejects(authenticate(auth), { code: 'CONFIG_INVALID', message: /^the certificate CN=m365-health-test expired on 2125-01-01T00:00:00\.000Z: .+ \(client\.pem\)$/ });
+    const auth = createClientAuth(
+      { kind: 'certificate', certificate, algorithm: 'PS256' },
+      { tokenEndpoint: TOKEN_ENDPOINT, clock: () => Date.parse('2125-06-01T00:00:00Z') },
+    );
+    await assert.rejects(authenticate(auth), {
+      code: 'CONFIG_INVALID',
+      message: /^the certificate CN=m365-health-test expired on 2125-01-01T00:00:00\.000Z: .+ \(client\.pem\)$/,
+    });
   });
 
   describe('federated token file', () => {
@@ -79,7 +120,10 @@ describe('client authentication', () => {
 
     test('is read afresh for every request and sent as the assertion', async () => {
       const file = join(dir, 'token');
-      const auth = createClientAuth({ kind: 'federated', tokenFile: file }, { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW });
+      const auth = createClientAuth(
+        { kind: 'federated', tokenFile: file },
+        { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW },
+      );
       await writeFile(file, 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvbmUifQ.c2ln\n');
       const first = await authenticate(auth);
       assert.equal(first.get('client_assertion'), 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvbmUifQ.c2ln');
@@ -90,12 +134,24 @@ describe('client authentication', () => {
     });
 
     test('a missing file or one without a JWT is a configuration error that never quotes the content', async () => {
-      const missing = createClientAuth({ kind: 'federated', tokenFile: join(dir, 'absent') }, { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW });
-      await assert.rejects(authenticate(missing), { code: 'CONFIG_INVALID', message: `cannot read the federated token file ${join(dir, 'absent')}: ENOENT` });
+      const missing = createClientAuth(
+        { kind: 'federated', tokenFile: join(dir, 'absent') },
+        { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW },
+      );
+      await assert.rejects(authenticate(missing), {
+        code: 'CONFIG_INVALID',
+        message: `cannot read the federated token file ${join(dir, 'absent')}: ENOENT`,
+      });
       const file = join(dir, 'garbage');
       await writeFile(file, 'not a token but maybe a secret');
-      const garbage = createClientAuth({ kind: 'federated', tokenFile: file }, { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW });
-      await assert.rejects(authenticate(garbage), { code: 'CONFIG_INVALID', message: `the federated token file ${file} does not hold a JWT` });
+      const garbage = createClientAuth(
+        { kind: 'federated', tokenFile: file },
+        { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW },
+      );
+      await assert.rejects(authenticate(garbage), {
+        code: 'CONFIG_INVALID',
+        message: `the federated token file ${file} does not hold a JWT`,
+      });
     });
   });
 });

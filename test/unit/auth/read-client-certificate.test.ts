@@ -54,7 +54,9 @@ describe('readClientCertificate', () => {
     const certificate = certificateOf('client.pfx', PASSWORD);
     const data = Buffer.from('header.payload');
     const publicKey = new X509Certificate(certificate.pem).publicKey;
-    const ps = Buffer.from(await crypto.subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, certificate.signingKey('PS256'), data));
+    const ps = Buffer.from(
+      await crypto.subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, certificate.signingKey('PS256'), data),
+    );
     assert.ok(verify('sha256', data, { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, ps));
     const rs = Buffer.from(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', certificate.signingKey('RS256'), data));
     assert.ok(createVerify('sha256').update(data).verify(publicKey, rs));
@@ -62,28 +64,50 @@ describe('readClientCertificate', () => {
   });
 
   test('what Entra would refuse later is refused now, saying what to fix', () => {
-    assert.equal(problemOf('client-cert.pem'), 'no private key found: append the private key (-----BEGIN PRIVATE KEY-----) to the certificate in the PEM file');
+    assert.equal(
+      problemOf('client-cert.pem'),
+      'no private key found: append the private key (-----BEGIN PRIVATE KEY-----) to the certificate in the PEM file',
+    );
     assert.equal(problemOf('client-encrypted.pem'), 'the private key is encrypted and no password is set');
     assert.equal(problemOf('client-encrypted.pem', 'wrong'), 'cannot decrypt the private key: wrong password?');
     assert.equal(problemOf('client.pfx'), 'the PKCS#12 file is protected by a password and none is set');
     assert.equal(problemOf('client.pfx', 'wrong'), 'cannot open the PKCS#12 file: wrong password?');
-    assert.equal(problemOf('mismatched.pem'), 'the private key does not match the certificate CN=m365-health-test: use the key the certificate was made with');
+    assert.equal(
+      problemOf('mismatched.pem'),
+      'the private key does not match the certificate CN=m365-health-test: use the key the certificate was made with',
+    );
     assert.equal(problemOf('ec.pem'), 'the private key is EC; the identity platform needs an RSA key');
     assert.equal(problemOf('weak.pem'), 'the RSA key has 1024 bits; use at least 2048');
     assert.equal(problemOf('garbage.pem'), 'the file is neither PEM (certificate and private key) nor PKCS#12 (.pfx)');
   });
 
   test('validity is checked at the time given', () => {
-    assert.equal(problemOf('expired.pem'), 'the certificate CN=m365-health-expired expired on 2021-01-01T00:00:00.000Z: create a new one and upload it to the app registration');
-    assert.equal(problemOf('not-yet-valid.pem'), 'the certificate CN=m365-health-future is not valid before 2120-01-01T00:00:00.000Z');
-    assert.match(problemOf('client.pem', undefined, Date.parse('2125-01-01T00:00:00Z')), /expired on 2125-01-01T00:00:00\.000Z/);
+    assert.equal(
+      problemOf('expired.pem'),
+      'the certificate CN=m365-health-expired expired on 2021-01-01T00:00:00.000Z: create a new one and upload it to the app registration',
+    );
+    assert.equal(
+      problemOf('not-yet-valid.pem'),
+      'the certificate CN=m365-health-future is not valid before 2120-01-01T00:00:00.000Z',
+    );
+    assert.match(
+      problemOf('client.pem', undefined, Date.parse('2125-01-01T00:00:00Z')),
+      /expired on 2125-01-01T00:00:00\.000Z/,
+    );
     assert.equal(read('expired.pem', undefined, Date.parse('2020-06-01T00:00:00Z')).ok, true);
   });
 
   test('printed in any way, it shows its subject and thumbprint, never its key', () => {
     const certificate = certificateOf('client-encrypted.pem', PASSWORD);
-    const key = readFileSync(new URL('client.pem', CERTIFICATES), 'utf8').split('-----BEGIN PRIVATE KEY-----')[1]!.slice(0, 40);
-    for (const text of [String(certificate), JSON.stringify(certificate), inspect(certificate, { depth: 5 }), inspect({ certificate })]) {
+    const key = readFileSync(new URL('client.pem', CERTIFICATES), 'utf8')
+      .split('-----BEGIN PRIVATE KEY-----')[1]!
+      .slice(0, 40);
+    for (const text of [
+      String(certificate),
+      JSON.stringify(certificate),
+      inspect(certificate, { depth: 5 }),
+      inspect({ certificate }),
+    ]) {
       assert.ok(text.includes(certificate.x5tS256), text);
       assert.ok(!text.includes('PRIVATE KEY') && !text.includes(key) && !text.includes(PASSWORD), text);
     }

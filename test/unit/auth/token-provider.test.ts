@@ -22,7 +22,10 @@ function fakeIdentity(script: TokenAnswer[] = []) {
       return Response.json({ issuer: `${LOGIN}/${GUID}/v2.0`, token_endpoint: `${LOGIN}/${GUID}/oauth2/v2.0/token` });
     }
     calls.token++;
-    const answer = script.shift() ?? { status: 200, body: { token_type: 'Bearer', expires_in: 3599, access_token: `token-${++issued}` } };
+    const answer = script.shift() ?? {
+      status: 200,
+      body: { token_type: 'Bearer', expires_in: 3599, access_token: `token-${++issued}` },
+    };
     if (answer === 'timeout') throw Object.assign(new Error('timed out'), { name: 'TimeoutError' });
     assert.equal(new URLSearchParams(String(init?.body)).get('scope'), 'https://graph.microsoft.com/.default');
     return Response.json(answer.body, { status: answer.status });
@@ -30,7 +33,10 @@ function fakeIdentity(script: TokenAnswer[] = []) {
   return { fetch, calls };
 }
 
-const entraError = (status: number, error: string, code: number) => ({ status, body: { error, error_description: `AADSTS${code}: …`, error_codes: [code] } });
+const entraError = (status: number, error: string, code: number) => ({
+  status,
+  body: { error, error_description: `AADSTS${code}: …`, error_codes: [code] },
+});
 
 function provider(fetch: typeof globalThis.fetch, clock: { now: number }, sleeps: number[] = []) {
   return createClientSecretTokenProvider({
@@ -92,7 +98,11 @@ describe('token lifecycle', () => {
     assert.equal((await tokens.getToken()).value, 'token-1', 'still valid for a minute');
     clock.now = T0 + 3_599_000 - 10_000;
     outage.push({ status: 503, body: {} }, { status: 503, body: {} }, { status: 503, body: {} });
-    await assert.rejects(tokens.getToken(), { code: 'AUTH_UNAVAILABLE', message: 'identity platform answered HTTP 503 without an OAuth error', status: 503 });
+    await assert.rejects(tokens.getToken(), {
+      code: 'AUTH_UNAVAILABLE',
+      message: 'identity platform answered HTTP 503 without an OAuth error',
+      status: 503,
+    });
   });
 
   test('a configuration error is not retried, and says what to fix', async () => {
@@ -100,7 +110,8 @@ describe('token lifecycle', () => {
     const sleeps: number[] = [];
     await assert.rejects(provider(identity.fetch, { now: T0 }, sleeps).getToken(), {
       code: 'AUTH_SECRET_EXPIRED',
-      message: 'the client secret has expired: create a new one in the app registration (invalid_client, AADSTS7000222)',
+      message:
+        'the client secret has expired: create a new one in the app registration (invalid_client, AADSTS7000222)',
     });
     assert.deepEqual([identity.calls.token, sleeps], [1, []]);
   });
@@ -109,22 +120,41 @@ describe('token lifecycle', () => {
 describe('retryTransient', () => {
   const policy = (deadline?: number) => {
     const sleeps: number[] = [];
-    return { sleeps, policy: { clock: () => 0, sleep: async (ms: number) => void sleeps.push(ms), random: () => 0, deadline } };
+    return {
+      sleeps,
+      policy: { clock: () => 0, sleep: async (ms: number) => void sleeps.push(ms), random: () => 0, deadline },
+    };
   };
 
   test('backs off 0.5x to 1.5x of 500 ms doubled, for at most three attempts', async () => {
     const { sleeps, policy: p } = policy();
     let attempts = 0;
-    await assert.rejects(retryTransient(async () => { attempts++; throw new M365Error('NETWORK', 'down'); }, p), { code: 'NETWORK' });
+    await assert.rejects(
+      retryTransient(async () => {
+        attempts++;
+        throw new M365Error('NETWORK', 'down');
+      }, p),
+      { code: 'NETWORK' },
+    );
     assert.deepEqual([attempts, sleeps], [3, [250, 500]]);
   });
 
   test('stops at the deadline, and at once for errors that are not transient', async () => {
     const late = policy(300);
-    await assert.rejects(retryTransient(async () => { throw new M365Error('TIMEOUT', 'slow'); }, late.policy), { code: 'TIMEOUT' });
+    await assert.rejects(
+      retryTransient(async () => {
+        throw new M365Error('TIMEOUT', 'slow');
+      }, late.policy),
+      { code: 'TIMEOUT' },
+    );
     assert.deepEqual(late.sleeps, [250]);
     const config = policy();
-    await assert.rejects(retryTransient(async () => { throw new M365Error('AUTH_APP_NOT_FOUND', 'no app'); }, config.policy), { code: 'AUTH_APP_NOT_FOUND' });
+    await assert.rejects(
+      retryTransient(async () => {
+        throw new M365Error('AUTH_APP_NOT_FOUND', 'no app');
+      }, config.policy),
+      { code: 'AUTH_APP_NOT_FOUND' },
+    );
     assert.deepEqual(config.sleeps, []);
   });
 });

@@ -12,23 +12,29 @@ function parse(argv: string[], mode: 'service-status' | 'list-services' = 'servi
 }
 
 function rejects(argv: string[], message: string): void {
-  assert.throws(() => parseCheckCommand(argv, 'service-status'), (error: unknown) => {
-    assert.ok(error instanceof M365Error);
-    assert.equal(error.code, 'CONFIG_INVALID');
-    assert.equal(error.message, message);
-    return true;
-  });
+  assert.throws(
+    () => parseCheckCommand(argv, 'service-status'),
+    (error: unknown) => {
+      assert.ok(error instanceof M365Error);
+      assert.equal(error.code, 'CONFIG_INVALID');
+      assert.equal(error.message, message);
+      return true;
+    },
+  );
 }
 
 /** The seed's example command line, as the shell hands it over. */
 const SEED_ARGV = [
   '--plugin=cloud::microsoft::office365::management::plugin',
-  '--mode=service-status', '--custommode=managementapi',
+  '--mode=service-status',
+  '--custommode=managementapi',
   '--tenant=b3dd23de-593f3cfe-4d741212-bcf9-f035c1a2eb24',
   '--client-id=76f82731-073b-4eb2-9228-901d252d2cb6-1b0d',
   '--client-secret=9/kRTASjPoy9FJfQZg6iznX\\AkzCGertBgNq5r3tPfECJfKxj6zA=',
-  '--verbose', '--filter-service-name=Exchange Online',
-  '--filter-feature-name=', '--warning-status=',
+  '--verbose',
+  '--filter-service-name=Exchange Online',
+  '--filter-feature-name=',
+  '--warning-status=',
   '--critical-status=%{status} !~ /Normal/i',
 ];
 
@@ -49,10 +55,17 @@ describe('parseCheckCommand', () => {
   test('applies Centreon defaults', () => {
     const options = parse(CREDENTIALS);
     assert.equal(options.customMode, 'graphapi');
-    assert.deepEqual(options.endpoints, { login: 'https://login.microsoftonline.com', graph: 'https://graph.microsoft.com' });
+    assert.deepEqual(options.endpoints, {
+      login: 'https://login.microsoftonline.com',
+      graph: 'https://graph.microsoft.com',
+    });
     assert.equal(options.timeoutMs, 10_000);
     assert.equal(options.filters.excludeResolved, true);
-    assert.deepEqual(options.rules, { critical: '%{status} !~ /serviceOperational|serviceRestored/i', warning: '', unknown: '' });
+    assert.deepEqual(options.rules, {
+      critical: '%{status} !~ /serviceOperational|serviceRestored/i',
+      warning: '',
+      unknown: '',
+    });
     assert.equal(options.verbose || options.debug || options.json || options.perfdata, false);
     assert.equal(options.statefileDir, undefined);
   });
@@ -67,7 +80,19 @@ describe('parseCheckCommand', () => {
   });
 
   test('takes values as --opt value too, and an option right after leaves the value empty', () => {
-    const options = parse(['--tenant', 't', '--client-id', 'c', '--client-secret', 's', '--timeout', '2.5', '--warning-status', '--critical-status', '%{status} eq "x"']);
+    const options = parse([
+      '--tenant',
+      't',
+      '--client-id',
+      'c',
+      '--client-secret',
+      's',
+      '--timeout',
+      '2.5',
+      '--warning-status',
+      '--critical-status',
+      '%{status} eq "x"',
+    ]);
     assert.equal(options.tenantId, 't');
     assert.equal(options.timeoutMs, 2500);
     assert.equal(options.rules.warning, '');
@@ -75,16 +100,32 @@ describe('parseCheckCommand', () => {
   });
 
   test('keeps "=" inside values and lets the last occurrence win', () => {
-    const options = parse([...CREDENTIALS, '--client-secret=a=b==', '--include-service-name=A', '--filter-service-name=B']);
+    const options = parse([
+      ...CREDENTIALS,
+      '--client-secret=a=b==',
+      '--include-service-name=A',
+      '--filter-service-name=B',
+    ]);
     assert.equal(options.clientSecret?.reveal(), 'a=b==');
     assert.equal(options.filters.includeServiceName?.source, 'B');
   });
 
   test('reads every filter, endpoints without trailing slash, and the flags', () => {
     const options = parse([
-      ...CREDENTIALS, '--exclude-service-name=Teams', '--include-classification=incident', '--exclude-classification=(?i)ADVISORY',
-      '--exclude-resolved=0', '--login-endpoint=http://127.0.0.1:1/', '--graph-endpoint=http://127.0.0.1:1//', '--statefile-dir=/tmp/x',
-      '--debug', '--perfdata', '--json', '--filter-name=^Ex', '--http-backend=curl', '--unknown-status=%{status} eq "other"',
+      ...CREDENTIALS,
+      '--exclude-service-name=Teams',
+      '--include-classification=incident',
+      '--exclude-classification=(?i)ADVISORY',
+      '--exclude-resolved=0',
+      '--login-endpoint=http://127.0.0.1:1/',
+      '--graph-endpoint=http://127.0.0.1:1//',
+      '--statefile-dir=/tmp/x',
+      '--debug',
+      '--perfdata',
+      '--json',
+      '--filter-name=^Ex',
+      '--http-backend=curl',
+      '--unknown-status=%{status} eq "other"',
     ]);
     assert.equal(options.filters.excludeServiceName?.source, 'Teams');
     assert.equal(options.filters.includeClassification?.source, 'incident');
@@ -114,17 +155,41 @@ describe('parseCheckCommand', () => {
     rejects([...CREDENTIALS, 'extra'], 'Unexpected argument: extra (options are written --name=value)');
     rejects(['--client-id=c', '--client-secret=s'], 'Need to specify --tenant option.');
     rejects(['--tenant=t', '--client-secret=s'], 'Need to specify --client-id option.');
-    rejects(['--tenant=t', '--client-id=c', '--client-secret='], 'Need to specify --client-secret option (or --certificate, or --federated-token-file).');
+    rejects(
+      ['--tenant=t', '--client-id=c', '--client-secret='],
+      'Need to specify --client-secret option (or --certificate, or --federated-token-file).',
+    );
     rejects([...CREDENTIALS, '--timeout=0'], "--timeout must be a positive number of seconds, at most 3600, got '0'");
-    rejects([...CREDENTIALS, '--timeout=ten'], "--timeout must be a positive number of seconds, at most 3600, got 'ten'");
-    rejects([...CREDENTIALS, '--timeout=2200000'], "--timeout must be a positive number of seconds, at most 3600, got '2200000'");
+    rejects(
+      [...CREDENTIALS, '--timeout=ten'],
+      "--timeout must be a positive number of seconds, at most 3600, got 'ten'",
+    );
+    rejects(
+      [...CREDENTIALS, '--timeout=2200000'],
+      "--timeout must be a positive number of seconds, at most 3600, got '2200000'",
+    );
     rejects([...CREDENTIALS, '--mode=cpu'], 'Unknown --mode=cpu (supported: service-status, list-services)');
     rejects([...CREDENTIALS, '--custommode=api'], 'Unknown --custommode=api (supported: graphapi, managementapi)');
-    rejects([...CREDENTIALS, '--plugin=os::linux::snmp::plugin'], 'Unsupported --plugin=os::linux::snmp::plugin: this command implements cloud::microsoft::office365::management::plugin only');
+    rejects(
+      [...CREDENTIALS, '--plugin=os::linux::snmp::plugin'],
+      'Unsupported --plugin=os::linux::snmp::plugin: this command implements cloud::microsoft::office365::management::plugin only',
+    );
     rejects([...CREDENTIALS, '--graph-endpoint=ftp://x'], "--graph-endpoint must be an http(s) URL, got 'ftp://x'");
-    rejects([...CREDENTIALS, '--include-service-name=('], "--include-service-name: invalid regular expression at position 1: unclosed group: expected ')'");
-    rejects([...CREDENTIALS, '--filter-service-name=Ex(?=change)'], '--include-service-name: lookahead (?=…) at position 3 is not supported (linear-time matching)');
-    rejects([...CREDENTIALS, '--exclude-classification=(a)\\1'], '--exclude-classification: backreference \\1 at position 4 is not supported (linear-time matching)');
-    rejects([...CREDENTIALS, '--filter-feature-name=a++'], '--filter-feature-name: possessive quantifier ++ at position 2 is not supported (linear-time matching)');
+    rejects(
+      [...CREDENTIALS, '--include-service-name=('],
+      "--include-service-name: invalid regular expression at position 1: unclosed group: expected ')'",
+    );
+    rejects(
+      [...CREDENTIALS, '--filter-service-name=Ex(?=change)'],
+      '--include-service-name: lookahead (?=…) at position 3 is not supported (linear-time matching)',
+    );
+    rejects(
+      [...CREDENTIALS, '--exclude-classification=(a)\\1'],
+      '--exclude-classification: backreference \\1 at position 4 is not supported (linear-time matching)',
+    );
+    rejects(
+      [...CREDENTIALS, '--filter-feature-name=a++'],
+      '--filter-feature-name: possessive quantifier ++ at position 2 is not supported (linear-time matching)',
+    );
   });
 });

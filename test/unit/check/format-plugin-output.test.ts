@@ -22,13 +22,25 @@ function graph(...entries: EvaluatedEntry[]) {
 
 describe('formatPluginOutput, Graph language (reference forms, verbatim)', () => {
   test('several critical entries are joined by " - "', () => {
-    const output = formatPluginOutput(graph(entry('Microsoft Teams', 'serviceDegradation', 2, TM1), entry('Microsoft Teams', 'serviceDegradation', 2, TM2)), QUIET);
-    assert.equal(output.text, "CRITICAL: Service 'Microsoft Teams' status is 'serviceDegradation' [issue: incident, TM1, 2025-09-30T07:15:00Z, Calls drop] - Service 'Microsoft Teams' status is 'serviceDegradation' [issue: advisory, TM2, 2025-09-30T08:00:00Z, Slow chat]\n");
+    const output = formatPluginOutput(
+      graph(
+        entry('Microsoft Teams', 'serviceDegradation', 2, TM1),
+        entry('Microsoft Teams', 'serviceDegradation', 2, TM2),
+      ),
+      QUIET,
+    );
+    assert.equal(
+      output.text,
+      "CRITICAL: Service 'Microsoft Teams' status is 'serviceDegradation' [issue: incident, TM1, 2025-09-30T07:15:00Z, Calls drop] - Service 'Microsoft Teams' status is 'serviceDegradation' [issue: advisory, TM2, 2025-09-30T08:00:00Z, Slow chat]\n",
+    );
     assert.equal(output.exitCode, 2);
   });
 
   test('several entries all OK', () => {
-    const output = formatPluginOutput(graph(entry('Exchange Online', 'serviceOperational', 0), entry('Microsoft Teams', 'serviceOperational', 0)), QUIET);
+    const output = formatPluginOutput(
+      graph(entry('Exchange Online', 'serviceOperational', 0), entry('Microsoft Teams', 'serviceOperational', 0)),
+      QUIET,
+    );
     assert.equal(output.text, 'OK: All services are ok\n');
     assert.equal(output.exitCode, 0);
   });
@@ -40,23 +52,35 @@ describe('formatPluginOutput, Graph language (reference forms, verbatim)', () =>
 
   test('a single non-OK entry without issue shows dashes', () => {
     const output = formatPluginOutput(graph(entry('Exchange Online', 'serviceDegradation', 1)), QUIET);
-    assert.equal(output.text, "WARNING: Service 'Exchange Online' status is 'serviceDegradation' [issue: -, -, -, -]\n");
+    assert.equal(
+      output.text,
+      "WARNING: Service 'Exchange Online' status is 'serviceDegradation' [issue: -, -, -, -]\n",
+    );
     assert.equal(output.exitCode, 1);
   });
 
   test('both severities: CRITICAL group, then WARNING group; OK entries stay out of the first line', () => {
-    const output = formatPluginOutput(graph(
-      entry('Exchange Online', 'serviceOperational', 0),
-      entry('Microsoft Teams', 'serviceDegradation', 1, TM2),
-      entry('Microsoft Teams', 'serviceDegradation', 2, TM1),
-    ), QUIET);
-    assert.equal(output.text, "CRITICAL: Service 'Microsoft Teams' status is 'serviceDegradation' [issue: incident, TM1, 2025-09-30T07:15:00Z, Calls drop] WARNING: Service 'Microsoft Teams' status is 'serviceDegradation' [issue: advisory, TM2, 2025-09-30T08:00:00Z, Slow chat]\n");
+    const output = formatPluginOutput(
+      graph(
+        entry('Exchange Online', 'serviceOperational', 0),
+        entry('Microsoft Teams', 'serviceDegradation', 1, TM2),
+        entry('Microsoft Teams', 'serviceDegradation', 2, TM1),
+      ),
+      QUIET,
+    );
+    assert.equal(
+      output.text,
+      "CRITICAL: Service 'Microsoft Teams' status is 'serviceDegradation' [issue: incident, TM1, 2025-09-30T07:15:00Z, Calls drop] WARNING: Service 'Microsoft Teams' status is 'serviceDegradation' [issue: advisory, TM2, 2025-09-30T08:00:00Z, Slow chat]\n",
+    );
     assert.equal(output.exitCode, 2);
   });
 
   test('UNKNOWN comes after WARNING on the line but wins over it for the exit status', () => {
     const output = formatPluginOutput(graph(entry('A', 'x', 3), entry('B', 'y', 1)), QUIET);
-    assert.equal(output.text, "WARNING: Service 'B' status is 'y' [issue: -, -, -, -] UNKNOWN: Service 'A' status is 'x' [issue: -, -, -, -]\n");
+    assert.equal(
+      output.text,
+      "WARNING: Service 'B' status is 'y' [issue: -, -, -, -] UNKNOWN: Service 'A' status is 'x' [issue: -, -, -, -]\n",
+    );
     assert.equal(output.exitCode, 3);
   });
 
@@ -65,23 +89,38 @@ describe('formatPluginOutput, Graph language (reference forms, verbatim)', () =>
   });
 
   test('--verbose adds one line per entry, in order', () => {
-    const output = formatPluginOutput(graph(entry('Exchange Online', 'serviceOperational', 0), entry('Microsoft Teams', 'serviceDegradation', 2, TM1)), VERBOSE);
-    assert.equal(output.text, [
-      "CRITICAL: Service 'Microsoft Teams' status is 'serviceDegradation' [issue: incident, TM1, 2025-09-30T07:15:00Z, Calls drop]",
-      "Service 'Exchange Online' status is 'serviceOperational'",
-      "Service 'Microsoft Teams' status is 'serviceDegradation' [issue: incident, TM1, 2025-09-30T07:15:00Z, Calls drop]",
-      '',
-    ].join('\n'));
+    const output = formatPluginOutput(
+      graph(entry('Exchange Online', 'serviceOperational', 0), entry('Microsoft Teams', 'serviceDegradation', 2, TM1)),
+      VERBOSE,
+    );
+    assert.equal(
+      output.text,
+      [
+        "CRITICAL: Service 'Microsoft Teams' status is 'serviceDegradation' [issue: incident, TM1, 2025-09-30T07:15:00Z, Calls drop]",
+        "Service 'Exchange Online' status is 'serviceOperational'",
+        "Service 'Microsoft Teams' status is 'serviceDegradation' [issue: incident, TM1, 2025-09-30T07:15:00Z, Calls drop]",
+        '',
+      ].join('\n'),
+    );
   });
 
   test('--verbose with a single entry repeats it as the long line', () => {
     const output = formatPluginOutput(graph(entry('Exchange Online', 'serviceOperational', 0)), VERBOSE);
-    assert.equal(output.text, "OK: Service 'Exchange Online' status is 'serviceOperational'\nService 'Exchange Online' status is 'serviceOperational'\n");
+    assert.equal(
+      output.text,
+      "OK: Service 'Exchange Online' status is 'serviceOperational'\nService 'Exchange Online' status is 'serviceOperational'\n",
+    );
   });
 
   test('--perfdata appends counts per state after " | "', () => {
-    const output = formatPluginOutput(graph(entry('A', 'serviceOperational', 0), entry('B', 'serviceOperational', 0), entry('C', 'x', 2)), { verbose: false, perfdata: true });
-    assert.equal(output.text, "CRITICAL: Service 'C' status is 'x' [issue: -, -, -, -] | 'ok'=2;;;0; 'warning'=0;;;0; 'critical'=1;;;0; 'unknown'=0;;;0;\n");
+    const output = formatPluginOutput(
+      graph(entry('A', 'serviceOperational', 0), entry('B', 'serviceOperational', 0), entry('C', 'x', 2)),
+      { verbose: false, perfdata: true },
+    );
+    assert.equal(
+      output.text,
+      "CRITICAL: Service 'C' status is 'x' [issue: -, -, -, -] | 'ok'=2;;;0; 'warning'=0;;;0; 'critical'=1;;;0; 'unknown'=0;;;0;\n",
+    );
   });
 });
 
@@ -89,7 +128,13 @@ function row(name: string, status: string, state: Health = 0): EvaluatedLegacyRo
   return { name, status, state };
 }
 
-const EXCHANGE_FEATURES = ['E-Mail and calendar access', 'E-Mail timely delivery', 'Management and Provisioning', 'Sign-in', 'Voice mail'];
+const EXCHANGE_FEATURES = [
+  'E-Mail and calendar access',
+  'E-Mail timely delivery',
+  'Management and Provisioning',
+  'Sign-in',
+  'Voice mail',
+];
 
 function exchange(features = EXCHANGE_FEATURES.map((name) => row(name, 'Normal service'))): EvaluatedLegacyService {
   return { service: row('Exchange Online', 'Normal service'), features };
@@ -102,23 +147,29 @@ function legacy(...services: EvaluatedLegacyService[]) {
 describe('formatPluginOutput, legacy language (reference forms, verbatim)', () => {
   test("the seed's example output", () => {
     const output = formatPluginOutput(legacy(exchange()), VERBOSE);
-    assert.equal(output.text, [
-      "OK: Service 'Exchange Online' Status is 'Normal service' - All features status are ok |",
-      "Checking service 'Exchange Online'",
-      "    Status is 'Normal service'",
-      "    Feature 'E-Mail and calendar access' Status is 'Normal service'",
-      "    Feature 'E-Mail timely delivery' Status is 'Normal service'",
-      "    Feature 'Management and Provisioning' Status is 'Normal service'",
-      "    Feature 'Sign-in' Status is 'Normal service'",
-      "    Feature 'Voice mail' Status is 'Normal service'",
-      '',
-    ].join('\n'));
+    assert.equal(
+      output.text,
+      [
+        "OK: Service 'Exchange Online' Status is 'Normal service' - All features status are ok |",
+        "Checking service 'Exchange Online'",
+        "    Status is 'Normal service'",
+        "    Feature 'E-Mail and calendar access' Status is 'Normal service'",
+        "    Feature 'E-Mail timely delivery' Status is 'Normal service'",
+        "    Feature 'Management and Provisioning' Status is 'Normal service'",
+        "    Feature 'Sign-in' Status is 'Normal service'",
+        "    Feature 'Voice mail' Status is 'Normal service'",
+        '',
+      ].join('\n'),
+    );
     assert.equal(output.exitCode, 0);
   });
 
   test('one service with one feature', () => {
     const output = formatPluginOutput(legacy(exchange([row('Sign-in', 'Normal service')])), QUIET);
-    assert.equal(output.text, "OK: Service 'Exchange Online' Status is 'Normal service' - Feature 'Sign-in' Status is 'Normal service' |\n");
+    assert.equal(
+      output.text,
+      "OK: Service 'Exchange Online' Status is 'Normal service' - Feature 'Sign-in' Status is 'Normal service' |\n",
+    );
   });
 
   test('one service without features', () => {
@@ -127,7 +178,10 @@ describe('formatPluginOutput, legacy language (reference forms, verbatim)', () =
   });
 
   test('several services', () => {
-    const skype = { service: row('Skype for Business', 'Normal service'), features: [row('Federation', 'Normal service')] };
+    const skype = {
+      service: row('Skype for Business', 'Normal service'),
+      features: [row('Federation', 'Normal service')],
+    };
     assert.equal(formatPluginOutput(legacy(exchange(), skype), QUIET).text, 'OK: All services status are ok |\n');
   });
 
@@ -137,7 +191,10 @@ describe('formatPluginOutput, legacy language (reference forms, verbatim)', () =
       features: [row('Audio and Video', 'Service degradation', 2), row('Federation', 'Normal service')],
     };
     const output = formatPluginOutput(legacy(skype), QUIET);
-    assert.equal(output.text, "CRITICAL: Service 'Skype for Business' Status is 'Service degradation' - Feature 'Audio and Video' Status is 'Service degradation' |\n");
+    assert.equal(
+      output.text,
+      "CRITICAL: Service 'Skype for Business' Status is 'Service degradation' - Feature 'Audio and Video' Status is 'Service degradation' |\n",
+    );
     assert.equal(output.exitCode, 2);
   });
 
@@ -146,21 +203,35 @@ describe('formatPluginOutput, legacy language (reference forms, verbatim)', () =
       service: row('Skype for Business', 'Normal service'),
       features: [row('Audio and Video', 'Service degradation', 2), row('Federation', 'Normal service')],
     };
-    assert.equal(formatPluginOutput(legacy(skype), QUIET).text, "CRITICAL: Service 'Skype for Business' Feature 'Audio and Video' Status is 'Service degradation' |\n");
+    assert.equal(
+      formatPluginOutput(legacy(skype), QUIET).text,
+      "CRITICAL: Service 'Skype for Business' Feature 'Audio and Video' Status is 'Service degradation' |\n",
+    );
   });
 
   test('problems in several services, with a warning, keep each service prefix once per state', () => {
-    const skype = { service: row('Skype for Business', 'Service degradation', 2), features: [row('Audio and Video', 'Service degradation', 2), row('Presence', 'Investigating', 1)] };
-    const teams = { service: row('Microsoft Teams', 'Normal service'), features: [row('Presence', 'Service interruption', 2)] };
+    const skype = {
+      service: row('Skype for Business', 'Service degradation', 2),
+      features: [row('Audio and Video', 'Service degradation', 2), row('Presence', 'Investigating', 1)],
+    };
+    const teams = {
+      service: row('Microsoft Teams', 'Normal service'),
+      features: [row('Presence', 'Service interruption', 2)],
+    };
     const output = formatPluginOutput(legacy(exchange(), skype, teams), QUIET);
-    assert.equal(output.text, "CRITICAL: Service 'Skype for Business' Status is 'Service degradation' - Feature 'Audio and Video' Status is 'Service degradation' - Service 'Microsoft Teams' Feature 'Presence' Status is 'Service interruption' WARNING: Service 'Skype for Business' Feature 'Presence' Status is 'Investigating' |\n");
+    assert.equal(
+      output.text,
+      "CRITICAL: Service 'Skype for Business' Status is 'Service degradation' - Feature 'Audio and Video' Status is 'Service degradation' - Service 'Microsoft Teams' Feature 'Presence' Status is 'Service interruption' WARNING: Service 'Skype for Business' Feature 'Presence' Status is 'Investigating' |\n",
+    );
     assert.equal(output.exitCode, 2);
   });
 
   test('no services, and --perfdata', () => {
     assert.equal(formatPluginOutput(legacy(), QUIET).text, 'UNKNOWN: No services found.\n');
-    assert.equal(formatPluginOutput(legacy(exchange([])), { verbose: false, perfdata: true }).text,
-      "OK: Service 'Exchange Online' Status is 'Normal service' | 'ok'=1;;;0; 'warning'=0;;;0; 'critical'=0;;;0; 'unknown'=0;;;0;\n");
+    assert.equal(
+      formatPluginOutput(legacy(exchange([])), { verbose: false, perfdata: true }).text,
+      "OK: Service 'Exchange Online' Status is 'Normal service' | 'ok'=1;;;0; 'warning'=0;;;0; 'critical'=0;;;0; 'unknown'=0;;;0;\n",
+    );
   });
 });
 

@@ -5,20 +5,24 @@ import { buildLegacyServices } from '../../../src/check/legacy-features.ts';
 import { worstIssue } from '../../../src/health/feature-groups.ts';
 import { ALL, makeIssue, makeService } from './make-services.ts';
 
-
 const rows = (filters: EntryFilters, services: Parameters<typeof buildLegacyServices>[0]) =>
-  buildLegacyServices(services, filters).map((s) => [`${s.service.name}: ${s.service.status}`, ...s.features.map((f) => `${f.name}: ${f.status}`)]);
+  buildLegacyServices(services, filters).map((s) => [
+    `${s.service.name}: ${s.service.status}`,
+    ...s.features.map((f) => `${f.name}: ${f.status}`),
+  ]);
 
 describe('buildLegacyServices', () => {
   test('a healthy Exchange Online shows its five legacy features, sorted by name, with display statuses', () => {
-    assert.deepEqual(rows(ALL, [makeService('Exchange', 'Exchange Online')]), [[
-      'Exchange Online: Normal service',
-      'E-Mail and calendar access: Normal service',
-      'E-Mail timely delivery: Normal service',
-      'Management and Provisioning: Normal service',
-      'Sign-in: Normal service',
-      'Voice mail: Normal service',
-    ]]);
+    assert.deepEqual(rows(ALL, [makeService('Exchange', 'Exchange Online')]), [
+      [
+        'Exchange Online: Normal service',
+        'E-Mail and calendar access: Normal service',
+        'E-Mail timely delivery: Normal service',
+        'Management and Provisioning: Normal service',
+        'Sign-in: Normal service',
+        'Voice mail: Normal service',
+      ],
+    ]);
   });
 
   test('feature groups of open issues join the catalogue, each with the worst status of its issues', () => {
@@ -29,23 +33,31 @@ describe('buildLegacyServices', () => {
       makeIssue({ id: 'EX4', featureGroup: 'Portal', status: 'serviceInterruption', isResolved: true }),
       makeIssue({ id: 'EX5', featureGroup: undefined, status: 'serviceInterruption' }),
     ];
-    assert.deepEqual(rows(ALL, [makeService('Exchange', 'Exchange Online', 'serviceInterruption', issues)]), [[
-      'Exchange Online: Service interruption',
-      'E-Mail and calendar access: Normal service',
-      'E-Mail timely delivery: Service interruption',
-      'Management and Provisioning: Normal service',
-      'Sign-in: Normal service',
-      'Tenant Administration: Service degradation',
-      'Voice mail: Normal service',
-    ]]);
+    assert.deepEqual(rows(ALL, [makeService('Exchange', 'Exchange Online', 'serviceInterruption', issues)]), [
+      [
+        'Exchange Online: Service interruption',
+        'E-Mail and calendar access: Normal service',
+        'E-Mail timely delivery: Service interruption',
+        'Management and Provisioning: Normal service',
+        'Sign-in: Normal service',
+        'Tenant Administration: Service degradation',
+        'Voice mail: Normal service',
+      ],
+    ]);
   });
 
   test('a service outside the legacy catalogue has only the feature groups of its issues', () => {
     const issue = makeIssue({ id: 'TM1', featureGroup: 'Teams Components', status: 'serviceRestored' });
-    assert.deepEqual(rows(ALL, [makeService('microsoftteams', 'Microsoft Teams', 'serviceRestored', [issue]), makeService('Intune', 'Microsoft Intune')]), [
-      ['Microsoft Teams: Service restored', 'Teams Components: Service restored'],
-      ['Microsoft Intune: Normal service'],
-    ]);
+    assert.deepEqual(
+      rows(ALL, [
+        makeService('microsoftteams', 'Microsoft Teams', 'serviceRestored', [issue]),
+        makeService('Intune', 'Microsoft Intune'),
+      ]),
+      [
+        ['Microsoft Teams: Service restored', 'Teams Components: Service restored'],
+        ['Microsoft Intune: Normal service'],
+      ],
+    );
   });
 
   test('--filter-feature-name and the service-name filters', () => {
@@ -56,9 +68,23 @@ describe('buildLegacyServices', () => {
   });
 
   test('variables: display status, names, no status text in %{service_name}', () => {
-    const issue = makeIssue({ id: 'SP1', featureGroup: 'Tenant Admin', classification: 'advisory', status: 'investigating' });
-    const [sharepoint] = buildLegacyServices([makeService('SharePoint', 'SharePoint Online', 'investigating', [issue])], ALL);
-    assert.deepEqual(sharepoint?.service.variables, { service_name: 'SharePoint Online', service_id: 'SharePoint', status: 'Investigating', feature_name: '', feature_group: '' });
+    const issue = makeIssue({
+      id: 'SP1',
+      featureGroup: 'Tenant Admin',
+      classification: 'advisory',
+      status: 'investigating',
+    });
+    const [sharepoint] = buildLegacyServices(
+      [makeService('SharePoint', 'SharePoint Online', 'investigating', [issue])],
+      ALL,
+    );
+    assert.deepEqual(sharepoint?.service.variables, {
+      service_name: 'SharePoint Online',
+      service_id: 'SharePoint',
+      status: 'Investigating',
+      feature_name: '',
+      feature_group: '',
+    });
     const admin = sharepoint?.features.find((f) => f.name === 'Tenant Admin');
     assert.equal(admin?.variables.service_name, 'SharePoint Online');
     assert.equal(admin?.variables.feature_name, 'Tenant Admin');
@@ -69,7 +95,10 @@ describe('buildLegacyServices', () => {
 
   test('worstIssue ranks interruption above degradation above investigating above restored', () => {
     const make = (id: string, status: string) => makeIssue({ id, status });
-    assert.equal(worstIssue([make('a', 'serviceRestored'), make('b', 'investigating'), make('c', 'serviceDegradation')])?.id, 'c');
+    assert.equal(
+      worstIssue([make('a', 'serviceRestored'), make('b', 'investigating'), make('c', 'serviceDegradation')])?.id,
+      'c',
+    );
     assert.equal(worstIssue([make('a', 'serviceDegradation'), make('b', 'serviceInterruption')])?.id, 'b');
     assert.equal(worstIssue([]), undefined);
   });

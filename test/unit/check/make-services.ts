@@ -3,7 +3,9 @@ import type { Issue, Service } from '../../../src/health/model.ts';
 import { parseClassification, parseServiceStatus } from '../../../src/health/status.ts';
 
 /** A decoded issue with sensible defaults, for tests. */
-export function makeIssue(fields: Partial<Omit<Issue, 'status' | 'classification'>> & { status?: string; classification?: string } = {}): Issue {
+export function makeIssue(
+  fields: Partial<Omit<Issue, 'status' | 'classification'>> & { status?: string; classification?: string } = {},
+): Issue {
   const rawStatus = fields.status ?? 'serviceDegradation';
   return {
     id: 'EX1',

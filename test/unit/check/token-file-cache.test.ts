@@ -4,11 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TokenProvider } from '../../../src/auth/token-provider.ts';
-import { createTokenFileCache, tokenCacheFileName, type TokenCacheIdentity } from '../../../src/check/token-file-cache.ts';
+import {
+  createTokenFileCache,
+  tokenCacheFileName,
+  type TokenCacheIdentity,
+} from '../../../src/check/token-file-cache.ts';
 import { resolveStatefileDir } from '../../../src/check/statefile-dir.ts';
 import { Secret } from '../../../src/config/secret.ts';
 
-const IDENTITY: TokenCacheIdentity = { tenantId: 't', clientId: 'c', loginEndpoint: 'http://login', graphEndpoint: 'http://graph' };
+const IDENTITY: TokenCacheIdentity = {
+  tenantId: 't',
+  clientId: 'c',
+  loginEndpoint: 'http://login',
+  graphEndpoint: 'http://graph',
+};
 const HOUR = 3_600_000;
 
 function fakeProvider(now: () => number) {
@@ -34,7 +43,13 @@ describe('createTokenFileCache', () => {
   function setup(name: string, secret = 'the-secret', now = () => 1_000_000) {
     const dir = join(root, name, 'nested');
     const inner = fakeProvider(now);
-    const cache = createTokenFileCache({ inner: inner.provider, dir, identity: IDENTITY, secret: new Secret(secret), clock: now });
+    const cache = createTokenFileCache({
+      inner: inner.provider,
+      dir,
+      identity: IDENTITY,
+      secret: new Secret(secret),
+      clock: now,
+    });
     return { dir, inner, cache, path: join(dir, tokenCacheFileName(IDENTITY)) };
   }
 
@@ -46,7 +61,13 @@ describe('createTokenFileCache', () => {
     const text = await readFile(path, 'utf8');
     assert.ok(text.includes('token-1'));
     assert.ok(!text.includes('the-secret'));
-    assert.deepEqual(Object.keys(JSON.parse(text)).sort(), ['accessToken', 'expiresAt', 'secretSalt', 'secretSha256', 'version']);
+    assert.deepEqual(Object.keys(JSON.parse(text)).sort(), [
+      'accessToken',
+      'expiresAt',
+      'secretSalt',
+      'secretSha256',
+      'version',
+    ]);
     assert.equal(inner.issued(), 1);
     assert.deepEqual(await readdir(dir), [tokenCacheFileName(IDENTITY)], 'no temporary file left behind');
   });
@@ -104,7 +125,14 @@ describe('createTokenFileCache', () => {
     const inner = fakeProvider(() => 0);
     const blocker = join(root, 'a-file');
     await writeFile(blocker, '');
-    const cache = createTokenFileCache({ inner: inner.provider, dir: join(blocker, 'sub'), identity: IDENTITY, secret: new Secret('s'), clock: () => 0, onProblem: (m) => problems.push(m) });
+    const cache = createTokenFileCache({
+      inner: inner.provider,
+      dir: join(blocker, 'sub'),
+      identity: IDENTITY,
+      secret: new Secret('s'),
+      clock: () => 0,
+      onProblem: (m) => problems.push(m),
+    });
     assert.equal((await cache.getToken()).value, 'token-1');
     assert.equal(problems.length, 1);
   });
@@ -130,8 +158,17 @@ describe('resolveStatefileDir', () => {
     const writable = tmpdir();
     assert.equal(await resolveStatefileDir({ given: undefined, env: {}, cwd: '/', shared: [writable] }), writable);
     const env = { XDG_CACHE_HOME: '/xdg', HOME: '/home/u' };
-    assert.equal(await resolveStatefileDir({ given: undefined, env, cwd: '/', shared: ['/nonexistent/dir'] }), '/xdg/m365-health');
-    assert.equal(await resolveStatefileDir({ given: undefined, env: { HOME: '/home/u' }, cwd: '/', shared: [] }), '/home/u/.cache/m365-health');
-    assert.equal(await resolveStatefileDir({ given: undefined, env: { XDG_CACHE_HOME: 'relative' }, cwd: '/', shared: [] }), undefined);
+    assert.equal(
+      await resolveStatefileDir({ given: undefined, env, cwd: '/', shared: ['/nonexistent/dir'] }),
+      '/xdg/m365-health',
+    );
+    assert.equal(
+      await resolveStatefileDir({ given: undefined, env: { HOME: '/home/u' }, cwd: '/', shared: [] }),
+      '/home/u/.cache/m365-health',
+    );
+    assert.equal(
+      await resolveStatefileDir({ given: undefined, env: { XDG_CACHE_HOME: 'relative' }, cwd: '/', shared: [] }),
+      undefined,
+    );
   });
 });

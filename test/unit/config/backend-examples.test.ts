@@ -9,14 +9,35 @@ const EXAMPLES = fileURLToPath(new URL('../../../config/examples/', import.meta.
 const ENV = { CONTOSO_CLIENT_SECRET: 'contoso-secret', DD_API_KEY: 'dd-key', NEW_RELIC_LICENSE_KEY: 'nr-key' };
 
 /** What each backend documents: endpoint, headers, protocol, compression and temporality. */
-const RECIPES: Record<string, { endpoint: string; headers: Record<string, string>; compression: string; temporality: string }> = {
-  'otel-collector.yaml': { endpoint: 'http://localhost:4318', headers: {}, compression: 'gzip', temporality: 'cumulative' },
+const RECIPES: Record<
+  string,
+  { endpoint: string; headers: Record<string, string>; compression: string; temporality: string }
+> = {
+  'otel-collector.yaml': {
+    endpoint: 'http://localhost:4318',
+    headers: {},
+    compression: 'gzip',
+    temporality: 'cumulative',
+  },
   'datadog-agent.yaml': { endpoint: 'http://localhost:4318', headers: {}, compression: 'none', temporality: 'delta' },
   'datadog-agentless.yaml': {
-    endpoint: 'https://otlp.datadoghq.com', headers: { 'dd-api-key': 'dd-key', 'dd-protocol': 'otlp' }, compression: 'gzip', temporality: 'delta',
+    endpoint: 'https://otlp.datadoghq.com',
+    headers: { 'dd-api-key': 'dd-key', 'dd-protocol': 'otlp' },
+    compression: 'gzip',
+    temporality: 'delta',
   },
-  'newrelic-us.yaml': { endpoint: 'https://otlp.nr-data.net:4318', headers: { 'api-key': 'nr-key' }, compression: 'gzip', temporality: 'delta' },
-  'newrelic-eu.yaml': { endpoint: 'https://otlp.eu01.nr-data.net:4318', headers: { 'api-key': 'nr-key' }, compression: 'gzip', temporality: 'delta' },
+  'newrelic-us.yaml': {
+    endpoint: 'https://otlp.nr-data.net:4318',
+    headers: { 'api-key': 'nr-key' },
+    compression: 'gzip',
+    temporality: 'delta',
+  },
+  'newrelic-eu.yaml': {
+    endpoint: 'https://otlp.eu01.nr-data.net:4318',
+    headers: { 'api-key': 'nr-key' },
+    compression: 'gzip',
+    temporality: 'delta',
+  },
 };
 
 describe('backend recipes in config/examples/', () => {
@@ -31,9 +52,17 @@ describe('backend recipes in config/examples/', () => {
   }
 
   test('the API keys come from the environment, never from the file', async () => {
-    for (const [file, variable] of [['datadog-agentless.yaml', 'DD_API_KEY'], ['newrelic-us.yaml', 'NEW_RELIC_LICENSE_KEY'], ['newrelic-eu.yaml', 'NEW_RELIC_LICENSE_KEY']]) {
+    for (const [file, variable] of [
+      ['datadog-agentless.yaml', 'DD_API_KEY'],
+      ['newrelic-us.yaml', 'NEW_RELIC_LICENSE_KEY'],
+      ['newrelic-eu.yaml', 'NEW_RELIC_LICENSE_KEY'],
+    ]) {
       const result = await loadConfig(`${EXAMPLES}${file}`, { CONTOSO_CLIENT_SECRET: 'x' });
-      assert.deepEqual(result.ok ? [] : result.problems.map((p) => p.message), [`environment variable ${variable} is not set`], file);
+      assert.deepEqual(
+        result.ok ? [] : result.problems.map((p) => p.message),
+        [`environment variable ${variable} is not set`],
+        file,
+      );
     }
   });
 
@@ -41,10 +70,29 @@ describe('backend recipes in config/examples/', () => {
     const [tenant] = configOf(await loadConfig(`${EXAMPLES}otel-collector.yaml`, ENV)).tenants;
     assert.equal(tenant!.events?.messages, true);
     const rule = createSeverityRule(tenant!.severity!);
-    const advisory = { id: 'EX1', title: 't', impactDescription: '', classification: 'advisory' as const, status: 'serviceDegradation' as const,
-      rawStatus: 'serviceDegradation', service: 'Exchange Online', feature: undefined, featureGroup: undefined, isResolved: false,
-      startDateTime: undefined, endDateTime: undefined, lastModifiedDateTime: undefined, posts: [] };
-    const exchange = { id: 'Exchange', name: 'Exchange Online', status: 'serviceDegradation' as const, rawStatus: 'serviceDegradation', issues: [advisory] };
+    const advisory = {
+      id: 'EX1',
+      title: 't',
+      impactDescription: '',
+      classification: 'advisory' as const,
+      status: 'serviceDegradation' as const,
+      rawStatus: 'serviceDegradation',
+      service: 'Exchange Online',
+      feature: undefined,
+      featureGroup: undefined,
+      isResolved: false,
+      startDateTime: undefined,
+      endDateTime: undefined,
+      lastModifiedDateTime: undefined,
+      posts: [],
+    };
+    const exchange = {
+      id: 'Exchange',
+      name: 'Exchange Online',
+      status: 'serviceDegradation' as const,
+      rawStatus: 'serviceDegradation',
+      issues: [advisory],
+    };
     assert.equal(rule(exchange), 0);
     assert.equal(rule({ ...exchange, issues: [{ ...advisory, classification: 'incident' as const }] }), 2);
   });

@@ -13,7 +13,9 @@ const GUID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const APP = '22222222-3333-4444-5555-666666666666';
 
 function parse(text: string, env: Record<string, string> = {}): LoadResult {
-  return parseConfig(text, FILE, env, (path) => readFileSync(path, 'utf8'), { now: Date.parse('2026-01-01T00:00:00Z') });
+  return parseConfig(text, FILE, env, (path) => readFileSync(path, 'utf8'), {
+    now: Date.parse('2026-01-01T00:00:00Z'),
+  });
 }
 
 function tenantOf(text: string, env: Record<string, string> = {}): TenantConfig {
@@ -28,7 +30,9 @@ function problemsOf(text: string, env: Record<string, string> = {}): string[] {
 
 describe('tenant credentials', () => {
   test('a certificate: PEM or password-protected PFX, relative to the config file, PS256 unless RS256 is asked', () => {
-    const pem = tenantOf(`tenants:\n  - name: a\n    ${TENANT}\n    certificate:\n      path: ../certificates/client.pem\n`);
+    const pem = tenantOf(
+      `tenants:\n  - name: a\n    ${TENANT}\n    certificate:\n      path: ../certificates/client.pem\n`,
+    );
     assert.equal(pem.certificate?.certificate.subject, 'CN=m365-health-test');
     assert.equal(pem.certificate?.algorithm, 'PS256');
     assert.equal(pem.clientSecret, undefined);
@@ -41,7 +45,9 @@ describe('tenant credentials', () => {
   });
 
   test('a federated token file becomes an absolute path, read later at every token request', () => {
-    const tenant = tenantOf(`tenants:\n  - name: a\n    ${TENANT}\n    federated_token_file: tokens/azure-identity-token\n`);
+    const tenant = tenantOf(
+      `tenants:\n  - name: a\n    ${TENANT}\n    federated_token_file: tokens/azure-identity-token\n`,
+    );
     assert.equal(tenant.federatedTokenFile, `${FIXTURES}tokens/azure-identity-token`);
   });
 
@@ -64,7 +70,13 @@ describe('Azure SDK variables for a single-tenant config', () => {
   test('what the tenant leaves out comes from them, as the AKS workload identity webhook sets them', () => {
     const tenant = tenantOf('tenants:\n  - name: gov\n', env);
     assert.deepEqual(
-      { tenantId: tenant.tenantId, clientId: tenant.clientId, file: tenant.federatedTokenFile, cloud: tenant.cloud, endpoints: tenant.endpoints },
+      {
+        tenantId: tenant.tenantId,
+        clientId: tenant.clientId,
+        file: tenant.federatedTokenFile,
+        cloud: tenant.cloud,
+        endpoints: tenant.endpoints,
+      },
       {
         tenantId: GUID,
         clientId: APP,
@@ -76,24 +88,45 @@ describe('Azure SDK variables for a single-tenant config', () => {
   });
 
   test('the file wins, key by key and for the credential as a whole; `cloud` wins over the authority host', () => {
-    const tenant = tenantOf(`tenants:\n  - name: dod\n    tenant_id: contoso.onmicrosoft.us\n    client_secret: s\n    cloud: usgovdod\n`, env);
-    assert.deepEqual([tenant.tenantId, tenant.clientId, tenant.clientSecret?.reveal(), tenant.federatedTokenFile], ['contoso.onmicrosoft.us', APP, 's', undefined]);
-    assert.deepEqual(tenant.endpoints, { login: 'https://login.microsoftonline.us', graph: 'https://dod-graph.microsoft.us' });
+    const tenant = tenantOf(
+      `tenants:\n  - name: dod\n    tenant_id: contoso.onmicrosoft.us\n    client_secret: s\n    cloud: usgovdod\n`,
+      env,
+    );
+    assert.deepEqual(
+      [tenant.tenantId, tenant.clientId, tenant.clientSecret?.reveal(), tenant.federatedTokenFile],
+      ['contoso.onmicrosoft.us', APP, 's', undefined],
+    );
+    assert.deepEqual(tenant.endpoints, {
+      login: 'https://login.microsoftonline.us',
+      graph: 'https://dod-graph.microsoft.us',
+    });
   });
 
   test("the Azure SDK's order: a secret, then a certificate, then a federated token file", () => {
     const both = tenantOf('tenants:\n  - name: a\n', { ...env, AZURE_CLIENT_SECRET: 'from-env' });
     assert.deepEqual([both.clientSecret?.reveal(), both.federatedTokenFile], ['from-env', undefined]);
-    const certificate = tenantOf('tenants:\n  - name: a\n', { ...env, AZURE_CLIENT_CERTIFICATE_PATH: `${CERTIFICATES}client.pfx`, AZURE_CLIENT_CERTIFICATE_PASSWORD: 'fixture-password' });
+    const certificate = tenantOf('tenants:\n  - name: a\n', {
+      ...env,
+      AZURE_CLIENT_CERTIFICATE_PATH: `${CERTIFICATES}client.pfx`,
+      AZURE_CLIENT_CERTIFICATE_PASSWORD: 'fixture-password',
+    });
     assert.equal(certificate.certificate?.certificate.subject, 'CN=m365-health-test');
   });
 
   test('problems with them name the variable and no line', () => {
-    assert.deepEqual(problemsOf('tenants:\n  - name: a\n', { ...env, AZURE_CLIENT_ID: 'my-app', AZURE_CLIENT_CERTIFICATE_PATH: `${CERTIFICATES}client-encrypted.pem`, AZURE_FEDERATED_TOKEN_FILE: '' }), [
-      'config.yaml: tenants[0].client_id: AZURE_CLIENT_ID="my-app" is not a GUID (the application (client) ID of the app registration)',
-      `config.yaml: tenants[0].certificate.path: AZURE_CLIENT_CERTIFICATE_PATH: certificate file "${CERTIFICATES}client-encrypted.pem": ` +
-        'the private key is encrypted and no password is set',
-    ]);
+    assert.deepEqual(
+      problemsOf('tenants:\n  - name: a\n', {
+        ...env,
+        AZURE_CLIENT_ID: 'my-app',
+        AZURE_CLIENT_CERTIFICATE_PATH: `${CERTIFICATES}client-encrypted.pem`,
+        AZURE_FEDERATED_TOKEN_FILE: '',
+      }),
+      [
+        'config.yaml: tenants[0].client_id: AZURE_CLIENT_ID="my-app" is not a GUID (the application (client) ID of the app registration)',
+        `config.yaml: tenants[0].certificate.path: AZURE_CLIENT_CERTIFICATE_PATH: certificate file "${CERTIFICATES}client-encrypted.pem": ` +
+          'the private key is encrypted and no password is set',
+      ],
+    );
   });
 
   test('with several tenants they are ignored: each tenant says who it is', () => {
@@ -113,9 +146,15 @@ describe('http section', () => {
       `  - name: b\n    tenant_id: fabrikam.onmicrosoft.com\n    client_id: ${APP}\n    client_secret: s\n    http:\n      proxy: http://other:8080\n`;
     const config = configOf(parse(text));
     const [a, b] = config.tenants as [TenantConfig, TenantConfig];
-    assert.deepEqual([a.http?.proxy?.reveal(), a.http?.noProxy, a.http?.caFile], ['http://monitor:Pr0xy@proxy.example.com:3128', '.corp.example.com', `${CERTIFICATES}test-ca.pem`]);
+    assert.deepEqual(
+      [a.http?.proxy?.reveal(), a.http?.noProxy, a.http?.caFile],
+      ['http://monitor:Pr0xy@proxy.example.com:3128', '.corp.example.com', `${CERTIFICATES}test-ca.pem`],
+    );
     assert.match(a.http?.ca ?? '', /^-----BEGIN CERTIFICATE-----/);
-    assert.deepEqual([b.http?.proxy?.reveal(), b.http?.noProxy, b.http?.caFile], ['http://other:8080', undefined, `${CERTIFICATES}test-ca.pem`]);
+    assert.deepEqual(
+      [b.http?.proxy?.reveal(), b.http?.noProxy, b.http?.caFile],
+      ['http://other:8080', undefined, `${CERTIFICATES}test-ca.pem`],
+    );
     for (const shown of [JSON.stringify(config), inspect(config, { depth: null })]) assert.ok(!shown.includes('Pr0xy'));
   });
 

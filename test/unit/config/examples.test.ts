@@ -16,17 +16,23 @@ const ENV = {
 describe('example configs', () => {
   test('example-single-tenant.yaml loads', async () => {
     const config = configOf(await loadConfig(`${EXAMPLES}example-single-tenant.yaml`, ENV));
-    assert.deepEqual(config.tenants.map((t) => t.name), ['contoso']);
+    assert.deepEqual(
+      config.tenants.map((t) => t.name),
+      ['contoso'],
+    );
     assert.deepEqual(config.warnings, []);
   });
 
   test('example-multi-tenant.yaml loads', async () => {
     const config = configOf(await loadConfig(`${EXAMPLES}example-multi-tenant.yaml`, ENV));
-    assert.deepEqual(config.tenants.map((t) => [t.name, t.cloud, t.endpoints.graph]), [
-      ['contoso', 'global', 'https://graph.microsoft.com'],
-      ['fabrikam-gov', 'usgov', 'https://graph.microsoft.us'],
-      ['lab', 'global', 'https://graph.lab.example.org'],
-    ]);
+    assert.deepEqual(
+      config.tenants.map((t) => [t.name, t.cloud, t.endpoints.graph]),
+      [
+        ['contoso', 'global', 'https://graph.microsoft.com'],
+        ['fabrikam-gov', 'usgov', 'https://graph.microsoft.us'],
+        ['lab', 'global', 'https://graph.lab.example.org'],
+      ],
+    );
     assert.equal(config.exporter.headers['api-key'], 'otlp-key');
     assert.deepEqual(config.warnings, []);
   });

@@ -31,7 +31,11 @@ describe('${env:…} and ${file:…} expansion', () => {
       '/run/secrets/b': 'from-b\r\n',
       '/etc/m365-health/c.txt': 'two-lines\n\n',
     };
-    const resource = resourceOf('  a: ${file:secrets/a.txt}\n  b: ${file:/run/secrets/b}\n  c: ${file:./c.txt}', {}, files);
+    const resource = resourceOf(
+      '  a: ${file:secrets/a.txt}\n  b: ${file:/run/secrets/b}\n  c: ${file:./c.txt}',
+      {},
+      files,
+    );
     assert.deepEqual(resource, { a: 'from-a', b: 'from-b', c: 'two-lines\n' });
   });
 
@@ -45,9 +49,12 @@ describe('${env:…} and ${file:…} expansion', () => {
   });
 
   test('expands only string values: keys and other scalars stay as written', () => {
-    const result = parseText(`resource:\n  \${env:A}: v\n${VALID_TENANT}metrics:\n  m365.data.age:\n    enabled: false\n`, {
-      A: 'k',
-    });
+    const result = parseText(
+      `resource:\n  \${env:A}: v\n${VALID_TENANT}metrics:\n  m365.data.age:\n    enabled: false\n`,
+      {
+        A: 'k',
+      },
+    );
     assert.deepEqual(configOf(result).resource, { '${env:A}': 'v' });
   });
 

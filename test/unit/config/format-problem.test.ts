@@ -6,5 +6,8 @@ test('formatProblem writes FILE:LINE:COLUMN: PATH: MESSAGE, leaving out what is 
   const problem = { file: 'c.yaml', line: 3, column: 7, path: 'tenants[0].name', message: 'must not be empty' };
   assert.equal(formatProblem(problem), 'c.yaml:3:7: tenants[0].name: must not be empty');
   assert.equal(formatProblem({ ...problem, path: '' }), 'c.yaml:3:7: must not be empty');
-  assert.equal(formatProblem({ ...problem, line: undefined, column: undefined }), 'c.yaml: tenants[0].name: must not be empty');
+  assert.equal(
+    formatProblem({ ...problem, line: undefined, column: undefined }),
+    'c.yaml: tenants[0].name: must not be empty',
+  );
 });

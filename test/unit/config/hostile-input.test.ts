@@ -28,7 +28,10 @@ describe('hostile input', () => {
     const keys = Array.from({ length: 20_000 }, (_, i) => `unknown${i}: x`).join('\n');
     const problems = parseWithin(`${VALID_TENANT}${keys}\n`, 10_000);
     assert.equal(problems.length, 101);
-    assert.equal(problems[0], 'config.yaml:6:1: unknown key "unknown0"; allowed keys: defaults, events, exporter, http, metrics, resource, server, state, tenants, tenants_from');
+    assert.equal(
+      problems[0],
+      'config.yaml:6:1: unknown key "unknown0"; allowed keys: defaults, events, exporter, http, metrics, resource, server, state, tenants, tenants_from',
+    );
     assert.equal(problems[100], 'config.yaml: 19900 more problems not shown; fix the ones above first');
   });
 
@@ -36,6 +39,8 @@ describe('hostile input', () => {
     const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 10; i++) laughs.push(`l${i}: &l${i} [${`*${i === 1 ? 'a' : `l${i - 1}`}, `.repeat(10)}]`);
     const problems = parseWithin(`${laughs.join('\n')}\n${VALID_TENANT}`, 2_000);
-    assert.deepEqual(problems, ['config.yaml:1:1: invalid YAML: Excessive alias count indicates a resource exhaustion attack']);
+    assert.deepEqual(problems, [
+      'config.yaml:1:1: invalid YAML: Excessive alias count indicates a resource exhaustion attack',
+    ]);
   });
 });

@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { FIXTURES, formattedProblems, loadFixture } from './fixture-support.ts';
 
-const HTTP_ONLY_LOOPBACK = 'uses plain http:// to a remote host; use https://, or http:// only for localhost, 127.0.0.0/8 or ::1';
+const HTTP_ONLY_LOOPBACK =
+  'uses plain http:// to a remote host; use https://, or http:// only for localhost, 127.0.0.0/8 or ::1';
 const DURATION_HINT = 'write a duration such as "30s", "5m" or "1m30s" (units: h, m, s, ms)';
 const REFERENCE_HINT = 'use ${env:NAME} or ${file:PATH}, and $$ for a literal $';
 const TLS_FIXTURES = fileURLToPath(new URL('../../fixtures/tls/', import.meta.url));
@@ -25,12 +26,16 @@ const CASES: Record<string, string[]> = {
     'invalid-yaml-second-document.yaml:6:1: invalid YAML: a second document starts here (after "---"); a file holds ' +
       'one document, so remove this marker and merge what follows into the first',
   ],
-  'invalid-yaml-tag.yaml': ['invalid-yaml-tag.yaml:5:20: invalid YAML: unknown tag; quote a value that starts with "!"'],
+  'invalid-yaml-tag.yaml': [
+    'invalid-yaml-tag.yaml:5:20: invalid YAML: unknown tag; quote a value that starts with "!"',
+  ],
   'invalid-unknown-alias.yaml': [
     'invalid-unknown-alias.yaml:5:20: tenants[0].client_secret: invalid YAML: alias to an unknown anchor; quote a ' +
       'value that starts with "*"',
   ],
-  'invalid-duplicate-key.yaml': ['invalid-duplicate-key.yaml:6:5: tenants[0]: duplicate key "tenant_id" (first at line 3)'],
+  'invalid-duplicate-key.yaml': [
+    'invalid-duplicate-key.yaml:6:5: tenants[0]: duplicate key "tenant_id" (first at line 3)',
+  ],
   'invalid-alias-bomb.yaml': [
     'invalid-alias-bomb.yaml:1:1: invalid YAML: Excessive alias count indicates a resource exhaustion attack',
   ],
@@ -191,11 +196,13 @@ const CASES: Record<string, string[]> = {
     `invalid-reference-syntax.yaml:2:9: resource.team: unknown reference "\${TEAM}"; ${REFERENCE_HINT}`,
     `invalid-reference-syntax.yaml:3:10: resource.owner: unterminated reference: missing "}" after "\${"; ${REFERENCE_HINT}`,
   ],
-  'invalid-header-name.yaml': ['invalid-header-name.yaml:4:5: exporter.headers: "api key" is not a valid HTTP header name'],
+  'invalid-header-name.yaml': [
+    'invalid-header-name.yaml:4:5: exporter.headers: "api key" is not a valid HTTP header name',
+  ],
   'invalid-severity-syntax.yaml': [
     'invalid-severity-syntax.yaml:3:15: defaults.severity.critical: invalid expression: syntax error at position 39: ' +
       'expected an operand, found the end of the expression',
-    "invalid-severity-syntax.yaml:10:16: tenants[0].severity.warning: invalid expression: syntax error at position 19: " +
+    'invalid-severity-syntax.yaml:10:16: tenants[0].severity.warning: invalid expression: syntax error at position 19: ' +
       "unexpected character '=' (compare with == or eq)",
   ],
   'invalid-events-toggle.yaml': [
@@ -229,6 +236,9 @@ describe('invalid config fixtures', () => {
   test('every invalid-*.yaml fixture has a case', async () => {
     const fixtures = (await readdir(FIXTURES)).filter((name) => name.startsWith('invalid-'));
     const covered = new Set([...Object.keys(CASES), 'invalid-many-problems.yaml']);
-    assert.deepEqual(fixtures.filter((name) => !covered.has(name)), []);
+    assert.deepEqual(
+      fixtures.filter((name) => !covered.has(name)),
+      [],
+    );
   });
 });

@@ -48,7 +48,10 @@ describe('loadConfig reading files', () => {
 
   test('text that is not UTF-8 is a problem; a byte order mark is not', async () => {
     const latin1 = join(dir, 'latin1.yaml');
-    await writeFile(latin1, Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from(`\n${VALID_TENANT}`)]));
+    await writeFile(
+      latin1,
+      Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from(`\n${VALID_TENANT}`)]),
+    );
     assert.deepEqual(await problemsOf(latin1), ['latin1.yaml: cannot read the config file: not valid UTF-8 text']);
     const bom = join(dir, 'bom.yaml');
     await writeFile(bom, `\ufeff${VALID_TENANT}`);

@@ -35,15 +35,29 @@ function assertWellFormed(result: LoadResult): void {
 
 const YAML_CHARACTERS = [...'abc019 -:,[]{}&*!|>"\'#%@`$?\n\t\\/.~_=', '${env:A}', '${file:x}', 'tenants', 'name'];
 
-const yamlish = fc
-  .array(fc.constantFrom(...YAML_CHARACTERS), { maxLength: 120 })
-  .map((parts) => parts.join(''));
+const yamlish = fc.array(fc.constantFrom(...YAML_CHARACTERS), { maxLength: 120 }).map((parts) => parts.join(''));
 
 const leaf = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean(), fc.constant(null), fc.double());
-const value = fc.oneof(leaf, fc.array(leaf, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 8 }), leaf, { maxKeys: 3 }));
+const value = fc.oneof(
+  leaf,
+  fc.array(leaf, { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), leaf, { maxKeys: 3 }),
+);
 
-const TENANT_KEYS = ['name', 'tenant_id', 'client_id', 'client_secret', 'cloud', 'endpoints', 'interval', 'timeout', 'x'];
-const tenant: fc.Arbitrary<Record<string, unknown>> = fc.dictionary(fc.constantFrom(...TENANT_KEYS), value, { maxKeys: 9 });
+const TENANT_KEYS = [
+  'name',
+  'tenant_id',
+  'client_id',
+  'client_secret',
+  'cloud',
+  'endpoints',
+  'interval',
+  'timeout',
+  'x',
+];
+const tenant: fc.Arbitrary<Record<string, unknown>> = fc.dictionary(fc.constantFrom(...TENANT_KEYS), value, {
+  maxKeys: 9,
+});
 const configShaped = fc.record(
   {
     exporter: fc.oneof(value, fc.dictionary(fc.constantFrom('endpoint', 'headers', 'interval', 'timeout', 'y'), value)),
@@ -68,21 +82,33 @@ const secretShaped: fc.Arbitrary<unknown> = fc.oneof(
 
 describe('the loader never throws', () => {
   test('on arbitrary text', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => assertWellFormed(parse(text))), {
-      numRuns: 300,
-    });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => assertWellFormed(parse(text))),
+      {
+        numRuns: 300,
+      },
+    );
   });
 
   test('on YAML-looking text', () => {
-    fc.assert(fc.property(yamlish, (text) => assertWellFormed(parse(text))), { numRuns: 500 });
+    fc.assert(
+      fc.property(yamlish, (text) => assertWellFormed(parse(text))),
+      { numRuns: 500 },
+    );
   });
 
   test('on arbitrary JSON-like values written as YAML', () => {
-    fc.assert(fc.property(fc.jsonValue(), (data) => assertWellFormed(parse(stringify(data)))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (data) => assertWellFormed(parse(stringify(data)))),
+      { numRuns: 300 },
+    );
   });
 
   test('on values shaped like a config, with wrong types anywhere', () => {
-    fc.assert(fc.property(configShaped, (data) => assertWellFormed(parse(stringify(data)))), { numRuns: 500 });
+    fc.assert(
+      fc.property(configShaped, (data) => assertWellFormed(parse(stringify(data)))),
+      { numRuns: 500 },
+    );
   });
 });
 
@@ -112,8 +138,21 @@ describe('secrets stay out of messages', () => {
     const tenantWith = (secret: string): string =>
       `tenants:\n  - name: a\n    tenant_id: a.example.com\n    client_id: 11111111-2222-3333-4444-555555555555\n` +
       `    client_secret: ${secret}\n`;
-    for (const secret of [`!${MARKER}`, `*${MARKER}`, `|${MARKER}`, `>${MARKER}`, `"\\q${MARKER}"`, `@${MARKER}`,
-      `&${MARKER}`, `%${MARKER}`, `\`${MARKER}`, `"${MARKER}`, `[${MARKER}`, `{${MARKER}`, `${MARKER}: x`]) {
+    for (const secret of [
+      `!${MARKER}`,
+      `*${MARKER}`,
+      `|${MARKER}`,
+      `>${MARKER}`,
+      `"\\q${MARKER}"`,
+      `@${MARKER}`,
+      `&${MARKER}`,
+      `%${MARKER}`,
+      `\`${MARKER}`,
+      `"${MARKER}`,
+      `[${MARKER}`,
+      `{${MARKER}`,
+      `${MARKER}: x`,
+    ]) {
       const result = parse(tenantWith(secret));
       assert.equal(result.ok, false, secret);
       for (const problem of result.ok ? [] : result.problems) {

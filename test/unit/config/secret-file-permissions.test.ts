@@ -26,7 +26,10 @@ async function warningsOf(name: string, content: string, mode: number): Promise<
 test('a literal secret in a file others can read is warned about, naming the file and the fix', async () => {
   const [warning, ...rest] = await warningsOf('open.yaml', tenant('hunter2-literal'), 0o644);
   assert.equal(rest.length, 0);
-  assert.equal(warning, `${join(dir, 'open.yaml')}: holds a literal secret and is readable by group or others (mode 644): chmod 600 it, or reference the secret with \${env:NAME} or \${file:PATH}`);
+  assert.equal(
+    warning,
+    `${join(dir, 'open.yaml')}: holds a literal secret and is readable by group or others (mode 644): chmod 600 it, or reference the secret with \${env:NAME} or \${file:PATH}`,
+  );
   assert.ok(!warning.includes('hunter2-literal'));
 });
 

@@ -51,7 +51,9 @@ describe('special files are refused by type, before they are opened', { timeout:
 
   test('a FIFO, a socket, a device and a /proc file referenced by ${file:}', async () => {
     const secrets = ['fifo', 'socket', '/dev/zero', '/proc/self/status'];
-    const tenants = secrets.map((path, i) => `${TENANT.replace('contoso', `t${i}`)}\n    client_secret: \${file:${path}}`);
+    const tenants = secrets.map(
+      (path, i) => `${TENANT.replace('contoso', `t${i}`)}\n    client_secret: \${file:${path}}`,
+    );
     await writeFile(join(dir, 'references.yaml'), `tenants:\n${tenants.join('\n')}\n`);
     assert.deepEqual(problemsOf(await loadWithin(join(dir, 'references.yaml')), dir), [
       `references.yaml:5:20: tenants[0].client_secret: cannot read file "${dir}/fifo": a FIFO (named pipe), not a regular file`,

@@ -51,9 +51,15 @@ describe('optional events in the configuration', () => {
   test('message-center events are off unless turned on; a tenant may override the top-level switch', () => {
     assert.equal(configOf(parseText(TWO_TENANTS)).tenants[0]!.events, undefined);
     const on = `events:\n  messages:\n    enabled: true\n${TWO_TENANTS}    events:\n      messages:\n        enabled: false\n`;
-    assert.deepEqual(configOf(parseText(on)).tenants.map((t) => t.events?.messages ?? false), [true, false]);
+    assert.deepEqual(
+      configOf(parseText(on)).tenants.map((t) => t.events?.messages ?? false),
+      [true, false],
+    );
     const one = `${TWO_TENANTS}    events:\n      messages:\n        enabled: true\n`;
-    assert.deepEqual(configOf(parseText(one)).tenants.map((t) => t.events?.messages ?? false), [false, true]);
+    assert.deepEqual(
+      configOf(parseText(one)).tenants.map((t) => t.events?.messages ?? false),
+      [false, true],
+    );
   });
 });
 
@@ -77,7 +83,8 @@ describe('TLS to the collector', () => {
     };
     const tls = configOf(parseBesideTls(`${EXPORTER}${VALID_TENANT}`, env)).exporter.tls!;
     assert.deepEqual([tls.ca, tls.cert, tls.key?.reveal()], [pem('ca.pem'), pem('client.pem'), pem('client.key')]);
-    const fileWins = configOf(parseBesideTls(`${EXPORTER}  tls:\n    ca_file: client.pem\n${VALID_TENANT}`, env)).exporter.tls!;
+    const fileWins = configOf(parseBesideTls(`${EXPORTER}  tls:\n    ca_file: client.pem\n${VALID_TENANT}`, env))
+      .exporter.tls!;
     assert.equal(fileWins.ca, pem('client.pem'));
     assert.equal(configOf(parseBesideTls(`${EXPORTER}${VALID_TENANT}`)).exporter.tls, undefined);
   });
@@ -87,12 +94,19 @@ describe('TLS to the collector', () => {
     assert.deepEqual(formattedProblems(parseBesideTls(text)), [
       'config.yaml:4:14: exporter.tls.ca_file: the CA certificate file holds no PEM certificate',
     ]);
-    const env = { OTEL_EXPORTER_OTLP_CLIENT_KEY: `${TLS}ca.pem`, OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: `${TLS}client.pem` };
+    const env = {
+      OTEL_EXPORTER_OTLP_CLIENT_KEY: `${TLS}ca.pem`,
+      OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: `${TLS}client.pem`,
+    };
     assert.deepEqual(formattedProblems(parseBesideTls(`${EXPORTER}${VALID_TENANT}`, env)), [
       'config.yaml: exporter.tls.key_file: OTEL_EXPORTER_OTLP_CLIENT_KEY: the client key file holds no unencrypted PEM private key',
     ]);
-    const plain = configOf(parseBesideTls(`exporter:\n  endpoint: http://localhost:4318\n  tls:\n    ca_file: ca.pem\n${VALID_TENANT}`));
-    assert.deepEqual(plain.warnings, [`${TLS}config.yaml:4:5: exporter.tls: TLS settings have no effect on the plain http:// endpoint http://localhost:4318`]);
+    const plain = configOf(
+      parseBesideTls(`exporter:\n  endpoint: http://localhost:4318\n  tls:\n    ca_file: ca.pem\n${VALID_TENANT}`),
+    );
+    assert.deepEqual(plain.warnings, [
+      `${TLS}config.yaml:4:5: exporter.tls: TLS settings have no effect on the plain http:// endpoint http://localhost:4318`,
+    ]);
   });
 });
 

@@ -50,7 +50,7 @@ describe('tenants_from', () => {
   });
   after(() => rm(root, { recursive: true, force: true }));
 
-  test('merges the files, in path order, after the config file\'s own tenants', async () => {
+  test("merges the files, in path order, after the config file's own tenants", async () => {
     const { dir, config } = await layout({
       'config.yaml': `tenants_from: ['tenants.d/*.yaml']\n${tenantsFile(tenantEntry('contoso'))}`,
       'tenants.d/b-fabrikam.yaml': tenantsFile(tenantEntry('fabrikam'), tenantEntry('fabrikam-lab')),
@@ -60,12 +60,18 @@ describe('tenants_from', () => {
     });
     const result = await loadConfig(config, ENV);
     const loaded = configOf(result);
-    assert.deepEqual(loaded.tenants.map((t) => t.name), ['contoso', 'northwind', 'fabrikam', 'fabrikam-lab']);
+    assert.deepEqual(
+      loaded.tenants.map((t) => t.name),
+      ['contoso', 'northwind', 'fabrikam', 'fabrikam-lab'],
+    );
     assert.equal(loaded.tenants[2]!.clientSecret?.reveal(), 'not-a-real-secret', '${env:} expands in tenants files');
-    assert.deepEqual(loaded.warnings.map((w) => w.replace(`${dir}/`, '')), [
-      'tenants.d/a-northwind.yaml:6:15: tenants[0].interval: poll interval 30s is under 1m: service health changes ' +
-        'over minutes, and frequent polls count against Microsoft Graph throttling limits',
-    ]);
+    assert.deepEqual(
+      loaded.warnings.map((w) => w.replace(`${dir}/`, '')),
+      [
+        'tenants.d/a-northwind.yaml:6:15: tenants[0].interval: poll interval 30s is under 1m: service health changes ' +
+          'over minutes, and frequent polls count against Microsoft Graph throttling limits',
+      ],
+    );
     assert.deepEqual(result.sources, {
       files: [config, join(dir, 'tenants.d/a-northwind.yaml'), join(dir, 'tenants.d/b-fabrikam.yaml')],
       directories: [
@@ -78,13 +84,19 @@ describe('tenants_from', () => {
   test('the config file may leave "tenants" out; ${file:} paths start from its directory', async () => {
     const { config } = await layout({
       'config.yaml': "tenants_from: ['customers/**/*.yaml']\n",
-      'customers/eu/contoso.yaml': tenantsFile(tenantEntry('contoso').replace('${env:SECRET}', '${file:secrets/contoso}')),
+      'customers/eu/contoso.yaml': tenantsFile(
+        tenantEntry('contoso').replace('${env:SECRET}', '${file:secrets/contoso}'),
+      ),
       'secrets/contoso': 'from-a-file\n',
     });
     const result = await loadConfig(config, {});
     assert.equal(configOf(result).tenants[0]!.clientSecret?.reveal(), 'from-a-file');
     const customers = join(dirname(config), 'customers');
-    assert.deepEqual(result.sources?.directories[1], { path: customers, recursive: true, patterns: [`${customers}/**/*.yaml`] });
+    assert.deepEqual(result.sources?.directories[1], {
+      path: customers,
+      recursive: true,
+      patterns: [`${customers}/**/*.yaml`],
+    });
   });
 
   test('problems in a tenants file are reported in that file, at the line and path written there', async () => {
@@ -92,11 +104,15 @@ describe('tenants_from', () => {
       'config.yaml': `tenants_from: ['tenants.d/*.yaml']\n${tenantsFile(tenantEntry('contoso'))}`,
       'tenants.d/acme.yaml': tenantsFile(
         tenantEntry('acme'),
-        tenantEntry('acme-lab', '    colour: blue').replace(CLIENT_ID, 'my-app').replace('${env:SECRET}', '${env:ACME_SECRET}'),
+        tenantEntry('acme-lab', '    colour: blue')
+          .replace(CLIENT_ID, 'my-app')
+          .replace('${env:SECRET}', '${env:ACME_SECRET}'),
       ),
       'tenants.d/broken.yaml': 'tenants:\n  - name: "broken\n',
     });
-    const problems = problemsOf(await loadConfig(config, ENV), dir).map((line) => line.replace(/; allowed keys: .*/, ''));
+    const problems = problemsOf(await loadConfig(config, ENV), dir).map((line) =>
+      line.replace(/; allowed keys: .*/, ''),
+    );
     assert.deepEqual(problems, [
       'tenants.d/acme.yaml:8:16: tenants[1].client_id: "my-app" is not a GUID (the application (client) ID of the app ' +
         'registration)',
@@ -160,7 +176,10 @@ describe('tenants_from', () => {
       'config.yaml': `tenants_from: ['tenants.d/*.yaml']\n${tenantsFile(tenantEntry('contoso'))}`,
     });
     const loaded = configOf(await loadConfig(config, ENV));
-    assert.deepEqual(loaded.tenants.map((t) => t.name), ['contoso']);
+    assert.deepEqual(
+      loaded.tenants.map((t) => t.name),
+      ['contoso'],
+    );
     assert.deepEqual(loaded.warnings, [`${config}:1:16: tenants_from[0]: "tenants.d/*.yaml" matches no file`]);
   });
 
@@ -176,7 +195,9 @@ describe('tenants_from', () => {
   });
 
   test('a walk past its budget of directory entries is cut short and refused, and no file is read', async () => {
-    const files = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`deep/${i}/t.yaml`, tenantsFile(tenantEntry(`t${i}`))]));
+    const files = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`deep/${i}/t.yaml`, tenantsFile(tenantEntry(`t${i}`))]),
+    );
     const { dir, config } = await layout({ 'config.yaml': "tenants_from: ['**/*.yaml', 'deep/0/*.yaml']\n", ...files });
     assert.deepEqual(problemsOf(await loadConfig(config, ENV, { listFiles: createFileLister(20) }), dir), [
       'config.yaml:1:16: tenants_from[0]: "**/*.yaml" cannot be matched: the patterns look at more than 20 directory ' +
@@ -191,13 +212,17 @@ describe('tenants_from', () => {
       'config.yaml': `tenants_from: ['*.yaml']\n${tenantsFile(tenantEntry('contoso'))}`,
       'acme.yaml': tenantsFile(tenantEntry('acme')),
     });
-    assert.deepEqual(configOf(await loadConfig(config, ENV)).tenants.map((t) => t.name), ['contoso', 'acme']);
+    assert.deepEqual(
+      configOf(await loadConfig(config, ENV)).tenants.map((t) => t.name),
+      ['contoso', 'acme'],
+    );
   });
 });
 
 describe('tenants_from bounds', () => {
   const CONFIG = '/etc/m365-health/config.yaml';
-  const files = (count: number) => Array.from({ length: count }, (_, i) => `/etc/m365-health/t/${String(i).padStart(5, '0')}.yaml`);
+  const files = (count: number) =>
+    Array.from({ length: count }, (_, i) => `/etc/m365-health/t/${String(i).padStart(5, '0')}.yaml`);
 
   function parseWith(patterns: string, listFiles: (pattern: string) => string[], readFile: (path: string) => string) {
     return parseConfig(`tenants_from: ${patterns}\n`, CONFIG, ENV, readFile, { listFiles });
@@ -205,7 +230,11 @@ describe('tenants_from bounds', () => {
 
   test(`more than ${MAX_TENANT_FILES} files are refused before any is read`, () => {
     let reads = 0;
-    const result = parseWith("['t/*.yaml']", () => files(MAX_TENANT_FILES + 1), () => String(++reads));
+    const result = parseWith(
+      "['t/*.yaml']",
+      () => files(MAX_TENANT_FILES + 1),
+      () => String(++reads),
+    );
     assert.deepEqual(problemsOf(result, '/etc/m365-health'), [
       'config.yaml:1:15: tenants_from: the patterns match more than 10000 files (the limit); split the tenants among ' +
         'fewer files',
@@ -215,16 +244,30 @@ describe('tenants_from bounds', () => {
 
   test('more than 100 patterns are refused', () => {
     const patterns = `[${Array.from({ length: 101 }, (_, i) => `'p${i}/*.yaml'`).join(', ')}]`;
-    const result = parseWith(patterns, () => assert.fail('no pattern is matched'), () => '');
+    const result = parseWith(
+      patterns,
+      () => assert.fail('no pattern is matched'),
+      () => '',
+    );
     assert.deepEqual(problemsOf(result, '/etc/m365-health'), [
       'config.yaml:1:15: tenants_from: has 101 patterns, more than the limit of 100',
     ]);
   });
 
   test('patterns that would expand or match for minutes are refused at their line, before any expansion', () => {
-    const patterns = ['{a,b}'.repeat(20), 't/{1..1000}.yaml', 't/*a*a*a*b.yaml', 't/+(a|aa).yaml', `t/${'x'.repeat(4097)}`];
+    const patterns = [
+      '{a,b}'.repeat(20),
+      't/{1..1000}.yaml',
+      't/*a*a*a*b.yaml',
+      't/+(a|aa).yaml',
+      `t/${'x'.repeat(4097)}`,
+    ];
     const started = performance.now();
-    const result = parseWith(`\n${patterns.map((p) => `  - '${p}'`).join('\n')}`, () => assert.fail('no pattern is matched'), () => '');
+    const result = parseWith(
+      `\n${patterns.map((p) => `  - '${p}'`).join('\n')}`,
+      () => assert.fail('no pattern is matched'),
+      () => '',
+    );
     assert.ok(performance.now() - started < 1_000, `took ${Math.round(performance.now() - started)} ms`);
     assert.deepEqual(problemsOf(result, '/etc/m365-health'), [
       `config.yaml:2:5: tenants_from[0]: "${'{a,b}'.repeat(15)}{a…" expands to more than 100 patterns (the limit; ` +
@@ -240,21 +283,34 @@ describe('tenants_from bounds', () => {
 
   test('brace groups and ranges up to 100 patterns are matched', () => {
     const listed: string[] = [];
-    const result = parseWith("['t/{eu,us}/{a..e}{1..10}.yaml']", (pattern) => (listed.push(pattern), []), () => '');
+    const result = parseWith(
+      "['t/{eu,us}/{a..e}{1..10}.yaml']",
+      (pattern) => (listed.push(pattern), []),
+      () => '',
+    );
     assert.equal(listed.length, 1);
     assert.match(problemsOf(result, '/etc/m365-health')[0]!, /no file matches these patterns/);
   });
 
   test('a tenants file over 1 MiB is refused, naming it', () => {
     const big = `${tenantsFile(tenantEntry('acme'))}#${'x'.repeat(1024 * 1024)}`;
-    const result = parseWith("['t/*.yaml']", () => files(1), () => big);
-    assert.deepEqual(problemsOf(result, '/etc/m365-health').map((p) => p.replace(/\d+ bytes/, 'N bytes')), [
-      't/00000.yaml: file is N bytes, larger than the limit of 1048576 (1 MiB)',
-    ]);
+    const result = parseWith(
+      "['t/*.yaml']",
+      () => files(1),
+      () => big,
+    );
+    assert.deepEqual(
+      problemsOf(result, '/etc/m365-health').map((p) => p.replace(/\d+ bytes/, 'N bytes')),
+      ['t/00000.yaml: file is N bytes, larger than the limit of 1048576 (1 MiB)'],
+    );
   });
 
   test('problems from many tenants files are cut at 100, saying how many more there are', () => {
-    const result = parseWith("['t/*.yaml']", () => files(150), () => 'tenants: 1\n');
+    const result = parseWith(
+      "['t/*.yaml']",
+      () => files(150),
+      () => 'tenants: 1\n',
+    );
     const problems = problemsOf(result, '/etc/m365-health');
     assert.equal(problems.length, 101);
     assert.equal(problems[0], 't/00000.yaml:1:10: tenants: must be a sequence, not a number');
@@ -264,7 +320,11 @@ describe('tenants_from bounds', () => {
   test('thousands of tenants files load in seconds', () => {
     const many = files(2_000);
     const started = performance.now();
-    const result = parseWith("['t/*.yaml']", () => many, (path) => tenantsFile(tenantEntry(`t${path.slice(-10, -5)}`)));
+    const result = parseWith(
+      "['t/*.yaml']",
+      () => many,
+      (path) => tenantsFile(tenantEntry(`t${path.slice(-10, -5)}`)),
+    );
     const elapsed = performance.now() - started;
     assert.equal(configOf(result).tenants.length, 2_000);
     assert.ok(elapsed < 5_000, `took ${Math.round(elapsed)} ms`);

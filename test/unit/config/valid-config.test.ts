@@ -100,9 +100,18 @@ describe('valid multi-tenant config', () => {
 
   test('is frozen all the way down', async () => {
     const config = configOf(await loadFixture('valid-multi-tenant.yaml', ENV));
-    for (const part of [config, config.exporter, config.exporter.headers, config.tenants, config.tenants[2],
-      config.tenants[2]?.endpoints, config.metrics, config.metrics['m365.service.status'], config.resource,
-      config.warnings]) {
+    for (const part of [
+      config,
+      config.exporter,
+      config.exporter.headers,
+      config.tenants,
+      config.tenants[2],
+      config.tenants[2]?.endpoints,
+      config.metrics,
+      config.metrics['m365.service.status'],
+      config.resource,
+      config.warnings,
+    ]) {
       assert.ok(Object.isFrozen(part));
     }
     assert.throws(() => {
@@ -112,7 +121,11 @@ describe('valid multi-tenant config', () => {
 
   test('never shows a secret when printed', async () => {
     const config = configOf(await loadFixture('valid-multi-tenant.yaml', ENV));
-    for (const text of [JSON.stringify(config), inspect(config, { depth: null }), String(config.tenants[0]?.clientSecret)]) {
+    for (const text of [
+      JSON.stringify(config),
+      inspect(config, { depth: null }),
+      String(config.tenants[0]?.clientSecret),
+    ]) {
       assert.ok(!text.includes('contoso-secret'));
       assert.ok(!text.includes('fabrikam-secret-from-file'));
     }
@@ -121,7 +134,8 @@ describe('valid multi-tenant config', () => {
 
 test('server: absent turns the endpoint off, present turns it on at 127.0.0.1:13133 or listen', async () => {
   const { parseConfig } = await import('../../../src/config/index.ts');
-  const tenant = 'tenants:\n  - { name: a, tenant_id: 11111111-1111-1111-1111-111111111111, client_id: 22222222-2222-2222-2222-222222222222, client_secret: s }\n';
+  const tenant =
+    'tenants:\n  - { name: a, tenant_id: 11111111-1111-1111-1111-111111111111, client_id: 22222222-2222-2222-2222-222222222222, client_secret: s }\n';
   const load = (text: string) => parseConfig(text, '/c.yaml', {}, () => '');
   const off = load(tenant);
   assert.ok(off.ok && off.config.server === undefined);

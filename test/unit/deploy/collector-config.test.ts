@@ -64,8 +64,14 @@ describe('deploy/collector/config.yaml (docker-compose demo)', () => {
     const metrics = list(record(pipelines['metrics'])['exporters']).map(String);
     const logs = list(record(pipelines['logs'])['exporters']).map(String);
     assert.ok(metrics.includes('prometheus'), metrics.join());
-    assert.ok(metrics.some((id) => id.split('/')[0] === 'debug'), metrics.join());
-    assert.ok(logs.some((id) => id.split('/')[0] === 'debug'), logs.join());
+    assert.ok(
+      metrics.some((id) => id.split('/')[0] === 'debug'),
+      metrics.join(),
+    );
+    assert.ok(
+      logs.some((id) => id.split('/')[0] === 'debug'),
+      logs.join(),
+    );
     assert.deepEqual(list(record(pipelines['logs'])['receivers']), ['otlp']);
   });
 });

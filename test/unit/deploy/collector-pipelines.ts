@@ -29,23 +29,28 @@ export function checkCollectorWiring(parsed: unknown): string[] {
   const problems: string[] = [];
   if (Object.keys(pipelines).length === 0) problems.push('service.pipelines is empty');
   for (const [id, body] of Object.entries(pipelines)) {
-    if (!SIGNALS.has(id.split('/')[0]!)) problems.push(`pipeline ${id}: not a metrics, logs, traces or profiles pipeline`);
+    if (!SIGNALS.has(id.split('/')[0]!))
+      problems.push(`pipeline ${id}: not a metrics, logs, traces or profiles pipeline`);
     for (const kind of ['receivers', 'processors', 'exporters'] as const) {
       const names = list(record(body)[kind]).map(String);
       if (kind !== 'processors' && names.length === 0) problems.push(`pipeline ${id}: no ${kind}`);
       for (const name of names) {
         used[kind].add(name);
         const asConnector = kind !== 'processors' && defined.connectors.has(name);
-        if (!defined[kind].has(name) && !asConnector) problems.push(`pipeline ${id}: ${kind.slice(0, -1)} ${name} is not defined`);
+        if (!defined[kind].has(name) && !asConnector)
+          problems.push(`pipeline ${id}: ${kind.slice(0, -1)} ${name} is not defined`);
       }
     }
   }
   for (const kind of ['receivers', 'processors', 'exporters'] as const) {
-    for (const name of defined[kind]) if (!used[kind].has(name)) problems.push(`${kind.slice(0, -1)} ${name} is defined but no pipeline uses it`);
+    for (const name of defined[kind])
+      if (!used[kind].has(name)) problems.push(`${kind.slice(0, -1)} ${name} is defined but no pipeline uses it`);
   }
   const enabled = new Set(list(service['extensions']).map(String));
-  for (const name of enabled) if (!defined.extensions.has(name)) problems.push(`extension ${name} is enabled but not defined`);
-  for (const name of defined.extensions) if (!enabled.has(name)) problems.push(`extension ${name} is defined but not in service.extensions`);
+  for (const name of enabled)
+    if (!defined.extensions.has(name)) problems.push(`extension ${name} is enabled but not defined`);
+  for (const name of defined.extensions)
+    if (!enabled.has(name)) problems.push(`extension ${name} is defined but not in service.extensions`);
   return problems;
 }
 

@@ -26,7 +26,9 @@ function validateCompose(document: unknown): string[] {
 function dropLegacyIds(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(dropLegacyIds);
   if (typeof node !== 'object' || node === null) return node;
-  const entries = Object.entries(node).filter(([key, value]) => !(key === 'id' && typeof value === 'string') && key !== '$schema');
+  const entries = Object.entries(node).filter(
+    ([key, value]) => !(key === 'id' && typeof value === 'string') && key !== '$schema',
+  );
   return Object.fromEntries(entries.map(([key, value]) => [key, dropLegacyIds(value)]));
 }
 
@@ -48,20 +50,35 @@ function hostFiles(): string[] {
       } else if (record(volume)['type'] === 'bind') files.push(String(record(volume)['source']));
     }
     const envFile = record(body)['env_file'];
-    for (const file of typeof envFile === 'string' ? [envFile] : list(envFile)) files.push(String(typeof file === 'string' ? file : record(file)['path']));
+    for (const file of typeof envFile === 'string' ? [envFile] : list(envFile))
+      files.push(String(typeof file === 'string' ? file : record(file)['path']));
   }
   for (const kind of ['secrets', 'configs']) {
-    for (const body of Object.values(record(compose[kind]))) if (typeof record(body)['file'] === 'string') files.push(String(record(body)['file']));
+    for (const body of Object.values(record(compose[kind])))
+      if (typeof record(body)['file'] === 'string') files.push(String(record(body)['file']));
   }
   return files;
 }
 
 describe('isPinnedImage', () => {
   test('accepts full version tags and digests only', () => {
-    for (const ok of ['otel/opentelemetry-collector-contrib:0.159.0', 'prom/prometheus:v3.7.3', 'node:24.21.0-bookworm-slim', 'localhost:5000/m365-health:0.1.0', `x@sha256:${'a'.repeat(64)}`]) {
+    for (const ok of [
+      'otel/opentelemetry-collector-contrib:0.159.0',
+      'prom/prometheus:v3.7.3',
+      'node:24.21.0-bookworm-slim',
+      'localhost:5000/m365-health:0.1.0',
+      `x@sha256:${'a'.repeat(64)}`,
+    ]) {
       assert.ok(isPinnedImage(ok), ok);
     }
-    for (const bad of ['grafana/grafana', 'grafana/grafana:latest', 'node:24', 'node:24-bookworm-slim', 'prom/prometheus:v3.7', 'localhost:5000/m365-health']) {
+    for (const bad of [
+      'grafana/grafana',
+      'grafana/grafana:latest',
+      'node:24',
+      'node:24-bookworm-slim',
+      'prom/prometheus:v3.7',
+      'localhost:5000/m365-health',
+    ]) {
       assert.equal(isPinnedImage(bad), false, bad);
     }
   });
@@ -74,7 +91,10 @@ describe('docker-compose.yml', () => {
 
   test('the schema check can fail: an unknown key and a wrong type are reported', () => {
     const broken = { services: { a: { image: 'x:1.0.0', restrat: 'always', ports: 'not-a-list' } } };
-    assert.deepEqual(validateCompose(broken), ['/services/a must NOT have additional properties', '/services/a/ports must be array']);
+    assert.deepEqual(validateCompose(broken), [
+      '/services/a must NOT have additional properties',
+      '/services/a/ports must be array',
+    ]);
   });
 
   test('runs the simulator, the agent, the collector, Prometheus and Grafana', () => {
@@ -85,7 +105,8 @@ describe('docker-compose.yml', () => {
     for (const [name, body] of Object.entries(services)) {
       const image = String(record(body)['image'] ?? '');
       assert.ok(isPinnedImage(image), `${name}: image ${JSON.stringify(image)} is not pinned to a version`);
-      if ('build' in record(body)) assert.equal(image, `m365-health:${packageVersion}`, `${name} builds the project image`);
+      if ('build' in record(body))
+        assert.equal(image, `m365-health:${packageVersion}`, `${name} builds the project image`);
       else assert.ok(!image.startsWith('m365-health:'), `${name} uses m365-health without building it`);
     }
     assert.ok(existsSync(repoPath('Dockerfile')));
@@ -100,18 +121,23 @@ describe('docker-compose.yml', () => {
   test('services in the collector network namespace publish their ports on the collector', () => {
     const shared = serviceNames.filter((name) => record(services[name])['network_mode'] === 'service:collector');
     assert.deepEqual(shared.sort(), ['agent', 'simulator']);
-    for (const name of shared) assert.equal(record(services[name])['ports'], undefined, `${name} cannot publish ports itself`);
+    for (const name of shared)
+      assert.equal(record(services[name])['ports'], undefined, `${name} cannot publish ports itself`);
     const published = list(record(services['collector'])['ports']).map((port) => String(port).split(':')[1]);
-    for (const port of ['4317', '4318', '8889', '8080', '13133']) assert.ok(published.includes(port), `collector publishes ${port}`);
+    for (const port of ['4317', '4318', '8889', '8080', '13133'])
+      assert.ok(published.includes(port), `collector publishes ${port}`);
   });
 
   test('dependencies name existing services, and waiting for health needs a health check', () => {
     for (const [name, body] of Object.entries(services)) {
       const dependsOn = record(body)['depends_on'];
-      const entries = Array.isArray(dependsOn) ? dependsOn.map((d) => [String(d), {}] as const) : Object.entries(record(dependsOn));
+      const entries = Array.isArray(dependsOn)
+        ? dependsOn.map((d) => [String(d), {}] as const)
+        : Object.entries(record(dependsOn));
       for (const [target, how] of entries) {
         assert.ok(serviceNames.includes(target), `${name} depends on unknown ${target}`);
-        if (record(how)['condition'] === 'service_healthy') assert.ok(record(services[target])['healthcheck'], `${target} has a healthcheck`);
+        if (record(how)['condition'] === 'service_healthy')
+          assert.ok(record(services[target])['healthcheck'], `${target} has a healthcheck`);
       }
     }
   });
@@ -120,10 +146,17 @@ describe('docker-compose.yml', () => {
     const collector = record(readYaml('deploy/collector/config.yaml'));
     const port = endpointPort(record(collector['exporters'])['prometheus']);
     const prometheus = record(readYaml('deploy/prometheus/prometheus.yml'));
-    const targets = list(prometheus['scrape_configs']).flatMap((job) => list(record(job)['static_configs']).flatMap((c) => list(record(c)['targets'])));
+    const targets = list(prometheus['scrape_configs']).flatMap((job) =>
+      list(record(job)['static_configs']).flatMap((c) => list(record(c)['targets'])),
+    );
     assert.deepEqual(targets, [`collector:${port}`]);
-    const datasources = list(record(readYaml('deploy/grafana/provisioning/datasources/prometheus.yaml'))['datasources']);
-    assert.deepEqual(datasources.map((d) => record(d)['url']), ['http://prometheus:9090']);
+    const datasources = list(
+      record(readYaml('deploy/grafana/provisioning/datasources/prometheus.yaml'))['datasources'],
+    );
+    assert.deepEqual(
+      datasources.map((d) => record(d)['url']),
+      ['http://prometheus:9090'],
+    );
   });
 });
 
@@ -134,7 +167,10 @@ describe('deploy/compose/agent.yaml', () => {
     const result = await loadConfig(repoPath('deploy/compose/agent.yaml'), environment);
     assert.ok(result.ok, result.ok ? '' : result.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
     const { config } = result;
-    assert.deepEqual(config.tenants.map((t) => t.name), ['contoso', 'fabrikam']);
+    assert.deepEqual(
+      config.tenants.map((t) => t.name),
+      ['contoso', 'fabrikam'],
+    );
     assert.equal(config.stateDir, '/var/lib/m365-health');
     assert.deepEqual(config.server, { host: '0.0.0.0', port: 13133 });
   });

@@ -57,7 +57,9 @@ function checkQuery(query: Query): string[] {
 
 describe('readPromqlNames', () => {
   test('separates identifiers from label names, ignoring strings, ranges and variables', () => {
-    const names = readPromqlNames('sum by (code, le) (rate(x_total{a=~"$v", b!="y{z}"}[$__rate_interval])) / on(c) group_left(d) up or vector(0)');
+    const names = readPromqlNames(
+      'sum by (code, le) (rate(x_total{a=~"$v", b!="y{z}"}[$__rate_interval])) / on(c) group_left(d) up or vector(0)',
+    );
     assert.deepEqual(names.identifiers, ['sum', 'rate', 'x_total', 'up', 'or', 'vector']);
     assert.deepEqual(names.labels, ['code', 'le', 'c', 'd', 'a', 'b']);
     assert.deepEqual(readTemplateLabels('{{a}} and {{ b }}: {{$value}}'), ['a', 'b']);
@@ -100,31 +102,56 @@ describe(DASHBOARD_FILE, () => {
 
   test('shows what the deployment guide promises', () => {
     const panels = panelsOf(dashboard['panels']);
-    const exprOf = (type: string) => panels.filter((p) => p['type'] === type).flatMap((p) => list(p['targets']).map((t) => String(record(t)['expr'])));
-    assert.ok(exprOf('state-timeline').some((e) => e.includes('m365_service_health_ratio')), 'service health grid');
-    assert.ok(exprOf('table').some((e) => e.includes('m365_service_issues')), 'open issues table');
-    const all = queries().map((q) => q.expr).join('\n');
-    for (const name of ['m365_poll_success_ratio', 'm365_poll_duration_seconds', 'm365_data_age_seconds', 'm365_graph_requests_total']) {
+    const exprOf = (type: string) =>
+      panels.filter((p) => p['type'] === type).flatMap((p) => list(p['targets']).map((t) => String(record(t)['expr'])));
+    assert.ok(
+      exprOf('state-timeline').some((e) => e.includes('m365_service_health_ratio')),
+      'service health grid',
+    );
+    assert.ok(
+      exprOf('table').some((e) => e.includes('m365_service_issues')),
+      'open issues table',
+    );
+    const all = queries()
+      .map((q) => q.expr)
+      .join('\n');
+    for (const name of [
+      'm365_poll_success_ratio',
+      'm365_poll_duration_seconds',
+      'm365_data_age_seconds',
+      'm365_graph_requests_total',
+    ]) {
       assert.ok(all.includes(name), `self-monitoring: ${name}`);
     }
     assert.match(all, /http_response_status_code="429"/);
     const annotations = list(record(dashboard['annotations'])['list']).map((a) => String(record(a)['expr'] ?? ''));
-    assert.ok(annotations.some((e) => /^changes\(m365_service_health_ratio\{/.test(e)), 'health changes as annotations');
+    assert.ok(
+      annotations.some((e) => /^changes\(m365_service_health_ratio\{/.test(e)),
+      'health changes as annotations',
+    );
   });
 
   test('uses the provisioned Prometheus data source everywhere', () => {
-    const provisioned = list(record(readYaml('deploy/grafana/provisioning/datasources/prometheus.yaml'))['datasources']).map(record);
+    const provisioned = list(
+      record(readYaml('deploy/grafana/provisioning/datasources/prometheus.yaml'))['datasources'],
+    ).map(record);
     const uid = provisioned[0]!['uid'];
     const refs = [
-      ...panelsOf(dashboard['panels']).filter((p) => p['type'] !== 'row').flatMap((p) => [p['datasource'], ...list(p['targets']).map((t) => record(t)['datasource'])]),
+      ...panelsOf(dashboard['panels'])
+        .filter((p) => p['type'] !== 'row')
+        .flatMap((p) => [p['datasource'], ...list(p['targets']).map((t) => record(t)['datasource'])]),
       ...list(record(dashboard['templating'])['list']).map((v) => record(v)['datasource']),
-      ...list(record(dashboard['annotations'])['list']).filter((a) => 'expr' in record(a)).map((a) => record(a)['datasource']),
+      ...list(record(dashboard['annotations'])['list'])
+        .filter((a) => 'expr' in record(a))
+        .map((a) => record(a)['datasource']),
     ];
     for (const ref of refs) assert.deepEqual(ref, { type: 'prometheus', uid });
   });
 
   test('is loaded by the dashboard provider from the directory compose mounts', () => {
-    const providers = list(record(readYaml('deploy/grafana/provisioning/dashboards/m365-health.yaml'))['providers']).map(record);
+    const providers = list(
+      record(readYaml('deploy/grafana/provisioning/dashboards/m365-health.yaml'))['providers'],
+    ).map(record);
     const path = String(record(providers[0]!['options'])['path']);
     const compose = readRepoFile('docker-compose.yml');
     assert.ok(compose.includes(`./deploy/grafana/dashboards:${path}:ro`), path);

@@ -10,11 +10,19 @@ import { isPinnedImage, list, readRepoFile, readYaml, record, repoPath } from '.
 
 /** Dockerfile instructions, continuation lines joined, comments dropped. */
 function instructions(text: string): { op: string; args: string }[] {
-  const joined = text.split('\n').filter((line) => !/^\s*#/.test(line)).join('\n').replace(/\\\n/g, ' ');
-  return joined.split('\n').map((line) => line.trim()).filter((line) => line !== '').map((line) => {
-    const [op = '', ...rest] = line.split(/\s+/);
-    return { op: op.toUpperCase(), args: rest.join(' ') };
-  });
+  const joined = text
+    .split('\n')
+    .filter((line) => !/^\s*#/.test(line))
+    .join('\n')
+    .replace(/\\\n/g, ' ');
+  return joined
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [op = '', ...rest] = line.split(/\s+/);
+      return { op: op.toUpperCase(), args: rest.join(' ') };
+    });
 }
 
 const dockerfile = instructions(readRepoFile('Dockerfile'));
@@ -49,28 +57,45 @@ describe('Dockerfile', () => {
     const image = arg.args.slice('NODE_IMAGE='.length);
     assert.equal(image, `node:${pkg.devDependencies['node']}-bookworm-slim`);
     assert.ok(isPinnedImage(image));
-    assert.deepEqual(stages.map((stage) => stage[0]!.args), ['${NODE_IMAGE} AS dependencies', '${NODE_IMAGE}']);
+    assert.deepEqual(
+      stages.map((stage) => stage[0]!.args),
+      ['${NODE_IMAGE} AS dependencies', '${NODE_IMAGE}'],
+    );
   });
 
   test('installs production dependencies only, from the lock file, in the build stage', () => {
     const runs = stages[0]!.filter((line) => line.op === 'RUN').map((line) => line.args);
-    assert.ok(runs.some((run) => /\bnpm ci\b.*--omit=dev/.test(run)), runs.join('\n'));
+    assert.ok(
+      runs.some((run) => /\bnpm ci\b.*--omit=dev/.test(run)),
+      runs.join('\n'),
+    );
     assert.ok(!finalStage.some((line) => line.op === 'RUN' && /\bnpm (ci|install)\b/.test(line.args)));
-    assert.ok(finalStage.some((line) => line.op === 'COPY' && line.args.startsWith('--from=dependencies /app/node_modules')));
+    assert.ok(
+      finalStage.some((line) => line.op === 'COPY' && line.args.startsWith('--from=dependencies /app/node_modules')),
+    );
   });
 
   test('runs as an unprivileged user with config and state as volumes', () => {
     const users = finalStage.filter((line) => line.op === 'USER').map((line) => line.args);
     assert.deepEqual(users, ['node']);
-    const volumes = finalStage.filter((line) => line.op === 'VOLUME').map((line) => JSON.parse(line.args) as string[]).flat();
+    const volumes = finalStage
+      .filter((line) => line.op === 'VOLUME')
+      .map((line) => JSON.parse(line.args) as string[])
+      .flat();
     assert.deepEqual(volumes, ['/etc/m365-health', '/var/lib/m365-health']);
     const entrypoint = JSON.parse(finalStage.find((line) => line.op === 'ENTRYPOINT')!.args) as string[];
     const command = JSON.parse(finalStage.find((line) => line.op === 'CMD')!.args) as string[];
-    assert.deepEqual([...entrypoint, ...command], ['node', '/app/bin/m365-health.js', 'run', '--config', '/etc/m365-health/config.yaml']);
+    assert.deepEqual(
+      [...entrypoint, ...command],
+      ['node', '/app/bin/m365-health.js', 'run', '--config', '/etc/m365-health/config.yaml'],
+    );
   });
 
   test('copies files that exist and that .dockerignore lets through', () => {
-    const ignored = readRepoFile('.dockerignore').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+    const ignored = readRepoFile('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
     for (const line of finalStage.concat(stages[0]!).filter((l) => l.op === 'COPY' && !l.args.startsWith('--from'))) {
       const sources = line.args.split(/\s+/).slice(0, -1);
       for (const source of sources) {
@@ -78,7 +103,8 @@ describe('Dockerfile', () => {
         assert.ok(!ignored.includes(source), `${source} is not in .dockerignore`);
       }
     }
-    for (const heavy of ['**/node_modules', '.git', 'test']) assert.ok(ignored.includes(heavy), `.dockerignore leaves out ${heavy}`);
+    for (const heavy of ['**/node_modules', '.git', 'test'])
+      assert.ok(ignored.includes(heavy), `.dockerignore leaves out ${heavy}`);
   });
 
   test('its HEALTHCHECK asks /healthz on 13133 and fails unless the answer is OK', async () => {

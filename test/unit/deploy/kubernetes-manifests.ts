@@ -18,12 +18,15 @@ export function loadKustomization(directory: string): Manifest[] {
   const kustomization = record(readYaml(`${directory}/kustomization.yaml`));
   return list(kustomization['resources']).flatMap((resource) => {
     const path = join(directory, String(resource));
-    if (!existsSync(repoPath(path))) throw new Error(`${directory}/kustomization.yaml: resource ${String(resource)} does not exist`);
+    if (!existsSync(repoPath(path)))
+      throw new Error(`${directory}/kustomization.yaml: resource ${String(resource)} does not exist`);
     if (statSync(repoPath(path)).isDirectory()) return loadKustomization(relative('.', path));
-    return readYamlDocuments(path).filter((doc) => doc !== null).map((doc) => {
-      const body = record(doc);
-      return { kind: String(body['kind']), name: String(record(body['metadata'])['name']), file: path, body };
-    });
+    return readYamlDocuments(path)
+      .filter((doc) => doc !== null)
+      .map((doc) => {
+        const body = record(doc);
+        return { kind: String(body['kind']), name: String(record(body['metadata'])['name']), file: path, body };
+      });
   });
 }
 
@@ -34,13 +37,19 @@ export function podSpecOf(workload: Manifest): Record<string, unknown> {
 
 /** A container of a pod spec, by name. */
 export function containerOf(pod: Record<string, unknown>, name: string): Record<string, unknown> {
-  const container = list(pod['containers']).map(record).find((c) => c['name'] === name);
+  const container = list(pod['containers'])
+    .map(record)
+    .find((c) => c['name'] === name);
   if (!container) throw new Error(`no container ${name}`);
   return container;
 }
 
 /** The ConfigMaps, Secrets and Secret keys a pod spec refers to. */
-export function podReferences(pod: Record<string, unknown>): { configMaps: string[]; secrets: string[]; secretKeys: [string, string][] } {
+export function podReferences(pod: Record<string, unknown>): {
+  configMaps: string[];
+  secrets: string[];
+  secretKeys: [string, string][];
+} {
   const configMaps: string[] = [];
   const secrets: string[] = [];
   const secretKeys: [string, string][] = [];
@@ -65,7 +74,10 @@ export function podReferences(pod: Record<string, unknown>): { configMaps: strin
 }
 
 /** The environment a container would see, with Secret values taken from the manifests' `stringData`. */
-export function containerEnvironment(container: Record<string, unknown>, manifests: readonly Manifest[]): Record<string, string> {
+export function containerEnvironment(
+  container: Record<string, unknown>,
+  manifests: readonly Manifest[],
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const entry of list(container['env']).map(record)) {
     const ref = record(record(entry['valueFrom'])['secretKeyRef']);
@@ -82,6 +94,8 @@ export function containerEnvironment(container: Record<string, unknown>, manifes
 export function probePort(container: Record<string, unknown>, probe: string): number | undefined {
   const port = record(record(container[probe])['httpGet'])['port'];
   if (typeof port === 'number') return port;
-  const named = list(container['ports']).map(record).find((p) => p['name'] === port);
+  const named = list(container['ports'])
+    .map(record)
+    .find((p) => p['name'] === port);
   return named ? Number(named['containerPort']) : undefined;
 }

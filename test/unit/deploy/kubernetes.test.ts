@@ -9,7 +9,15 @@ import { loadConfig } from '../../../src/config/index.ts';
 import type { Config } from '../../../src/config/types.ts';
 import { checkCollectorWiring, endpointPort } from './collector-pipelines.ts';
 import { isPinnedImage, list, record } from './deploy-files.ts';
-import { containerEnvironment, containerOf, loadKustomization, podReferences, podSpecOf, probePort, type Manifest } from './kubernetes-manifests.ts';
+import {
+  containerEnvironment,
+  containerOf,
+  loadKustomization,
+  podReferences,
+  podSpecOf,
+  probePort,
+  type Manifest,
+} from './kubernetes-manifests.ts';
 
 const VARIANTS = [
   { directory: 'deploy/kubernetes/sidecar', workload: 'Deployment' },
@@ -25,7 +33,11 @@ after(async () => {
 });
 
 /** The agent config of a ConfigMap, loaded by the real loader with the container's environment. */
-async function loadAgentConfig(manifests: readonly Manifest[], configMap: string, env: Record<string, string>): Promise<Config> {
+async function loadAgentConfig(
+  manifests: readonly Manifest[],
+  configMap: string,
+  env: Record<string, string>,
+): Promise<Config> {
   const data = record(manifests.find((m) => m.kind === 'ConfigMap' && m.name === configMap)?.body['data']);
   const file = join(dir, `${configMap}.yaml`);
   await writeFile(file, String(data['config.yaml']));
@@ -49,7 +61,10 @@ for (const variant of VARIANTS) {
     test('parses into named objects, each kind and name once', () => {
       assert.ok(workload, `a ${variant.workload}`);
       const ids = manifests.map((m) => `${m.kind}/${m.name}`);
-      assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), []);
+      assert.deepEqual(
+        ids.filter((id, i) => ids.indexOf(id) !== i),
+        [],
+      );
       for (const m of manifests) assert.ok(m.body['apiVersion'] && m.kind && m.name !== 'undefined', m.file);
     });
 
@@ -61,18 +76,26 @@ for (const variant of VARIANTS) {
       for (const name of refs.secrets) assert.ok(has('Secret', name), `Secret ${name}`);
       for (const [name, key] of refs.secretKeys) {
         const secret = manifests.find((m) => m.kind === 'Secret' && m.name === name)!;
-        assert.ok(key in record(secret.body['stringData']) || key in record(secret.body['data']), `${name} has key ${key}`);
+        assert.ok(
+          key in record(secret.body['stringData']) || key in record(secret.body['data']),
+          `${name} has key ${key}`,
+        );
       }
     });
 
     test('mounts only volumes the pod has, and pins its images', () => {
-      const claims = list(record(workload.body['spec'])['volumeClaimTemplates']).map((c) => record(record(c)['metadata'])['name']);
+      const claims = list(record(workload.body['spec'])['volumeClaimTemplates']).map(
+        (c) => record(record(c)['metadata'])['name'],
+      );
       const volumes = [...list(pod['volumes']).map((v) => record(v)['name']), ...claims];
       for (const container of [agent, collector]) {
-        for (const mount of list(container['volumeMounts']).map(record)) assert.ok(volumes.includes(mount['name']), String(mount['name']));
+        for (const mount of list(container['volumeMounts']).map(record))
+          assert.ok(volumes.includes(mount['name']), String(mount['name']));
         assert.ok(isPinnedImage(String(container['image'])), String(container['image']));
       }
-      const state = list(agent['volumeMounts']).map(record).find((m) => m['mountPath'] === '/var/lib/m365-health');
+      const state = list(agent['volumeMounts'])
+        .map(record)
+        .find((m) => m['mountPath'] === '/var/lib/m365-health');
       assert.ok(state, 'state on a volume');
     });
 
@@ -81,9 +104,15 @@ for (const variant of VARIANTS) {
       assert.equal(config.exporter.endpoint, 'http://localhost:4318');
       assert.equal(config.stateDir, '/var/lib/m365-health');
       const args = list(agent['args']).map(String);
-      const mount = list(agent['volumeMounts']).map(record).find((m) => m['name'] === 'agent-config')!;
+      const mount = list(agent['volumeMounts'])
+        .map(record)
+        .find((m) => m['name'] === 'agent-config')!;
       assert.equal(args[args.indexOf('--config') + 1], `${String(mount['mountPath'])}/config.yaml`);
-      const http = record(record(record(record(parse(configMapText(manifests, 'm365-health-collector'))['receivers'])['otlp'])['protocols'])['http']);
+      const http = record(
+        record(
+          record(record(parse(configMapText(manifests, 'm365-health-collector'))['receivers'])['otlp'])['protocols'],
+        )['http'],
+      );
       assert.equal(http['endpoint'], 'localhost:4318');
     });
 
@@ -137,12 +166,15 @@ describe('deploy/kubernetes/sharded', () => {
     assert.ok(service, `Service ${String(spec['serviceName'])}`);
     assert.equal(record(service.body['spec'])['clusterIP'], 'None');
     const labels = record(record(record(spec['template'])['metadata'])['labels']);
-    for (const [key, value] of Object.entries(record(record(service.body['spec'])['selector']))) assert.equal(labels[key], value);
+    for (const [key, value] of Object.entries(record(record(service.body['spec'])['selector'])))
+      assert.equal(labels[key], value);
   });
 
   test('keeps each replica state on its own claim', () => {
     const claims = list(spec['volumeClaimTemplates']).map((c) => record(record(c)['metadata'])['name']);
-    const mount = list(agent['volumeMounts']).map(record).find((m) => m['mountPath'] === '/var/lib/m365-health')!;
+    const mount = list(agent['volumeMounts'])
+      .map(record)
+      .find((m) => m['mountPath'] === '/var/lib/m365-health')!;
     assert.ok(claims.includes(mount['name']), String(mount['name']));
   });
 });

@@ -5,16 +5,43 @@ export type OtlpMetricType = 'gauge' | 'monotonic-counter' | 'non-monotonic-sum'
 
 /** UCUM units and their Prometheus words, as the translation maps them; other units are kept as written. */
 const UNIT_WORDS: Readonly<Record<string, string>> = {
-  d: 'days', h: 'hours', min: 'minutes', s: 'seconds', ms: 'milliseconds', us: 'microseconds', ns: 'nanoseconds',
-  By: 'bytes', KiBy: 'kibibytes', MiBy: 'mebibytes', GiBy: 'gibibytes', TiBy: 'tibibytes',
-  KBy: 'kilobytes', MBy: 'megabytes', GBy: 'gigabytes', TBy: 'terabytes',
-  m: 'meters', V: 'volts', A: 'amperes', J: 'joules', W: 'watts', g: 'grams',
-  Cel: 'celsius', Hz: 'hertz', '1': '', '%': 'percent',
+  d: 'days',
+  h: 'hours',
+  min: 'minutes',
+  s: 'seconds',
+  ms: 'milliseconds',
+  us: 'microseconds',
+  ns: 'nanoseconds',
+  By: 'bytes',
+  KiBy: 'kibibytes',
+  MiBy: 'mebibytes',
+  GiBy: 'gibibytes',
+  TiBy: 'tibibytes',
+  KBy: 'kilobytes',
+  MBy: 'megabytes',
+  GBy: 'gigabytes',
+  TBy: 'terabytes',
+  m: 'meters',
+  V: 'volts',
+  A: 'amperes',
+  J: 'joules',
+  W: 'watts',
+  g: 'grams',
+  Cel: 'celsius',
+  Hz: 'hertz',
+  '1': '',
+  '%': 'percent',
 };
 
 /** The denominator of `X/Y` units, singular. */
 const PER_UNIT_WORDS: Readonly<Record<string, string>> = {
-  s: 'second', m: 'minute', h: 'hour', d: 'day', w: 'week', mo: 'month', y: 'year',
+  s: 'second',
+  m: 'minute',
+  h: 'hour',
+  d: 'day',
+  w: 'week',
+  mo: 'month',
+  y: 'year',
 };
 
 /** Splits on everything that is not a letter, a digit or `:` (underscores included, so runs of them collapse). */
@@ -29,7 +56,8 @@ function unitSuffixes(unit: string): string[] {
   const mainUnit = main.trim();
   if (mainUnit !== '' && !/[{}]/.test(mainUnit)) suffixes.push(tokens(UNIT_WORDS[mainUnit] ?? mainUnit).join('_'));
   const perUnit = per?.trim() ?? '';
-  if (perUnit !== '' && !/[{}]/.test(perUnit)) suffixes.push(`per_${tokens(PER_UNIT_WORDS[perUnit] ?? perUnit).join('_')}`);
+  if (perUnit !== '' && !/[{}]/.test(perUnit))
+    suffixes.push(`per_${tokens(PER_UNIT_WORDS[perUnit] ?? perUnit).join('_')}`);
   return suffixes.filter((suffix) => suffix !== '' && suffix !== 'per_');
 }
 
@@ -66,7 +94,13 @@ export interface PrometheusMetric {
 }
 
 /** Labels the exporter adds to every series: job and instance from the resource, the instrumentation scope. */
-export const EXPORTER_LABELS: readonly string[] = ['job', 'instance', 'otel_scope_name', 'otel_scope_version', 'otel_scope_schema_url'];
+export const EXPORTER_LABELS: readonly string[] = [
+  'job',
+  'instance',
+  'otel_scope_name',
+  'otel_scope_version',
+  'otel_scope_schema_url',
+];
 
 /** The Prometheus names and labels of the catalogue's metrics (gauges are observable gauges, counters monotonic sums). */
 export function prometheusCatalogue(metrics: readonly MetricDefinition[]): Map<string, PrometheusMetric> {

@@ -16,10 +16,18 @@ const RANGE = /\[[^\]]*\]/g;
  * is enough for the expressions of a dashboard, not a PromQL parser.
  */
 export function readPromqlNames(expr: string): PromqlNames {
-  let rest = expr.replace(STRING, '""').replace(/\$\{?\w+\}?/g, '').replace(RANGE, '');
+  let rest = expr
+    .replace(STRING, '""')
+    .replace(/\$\{?\w+\}?/g, '')
+    .replace(RANGE, '');
   const labels: string[] = [];
   rest = rest.replace(GROUPING, (_, names: string) => {
-    labels.push(...names.split(',').map((name) => name.trim()).filter((name) => name !== ''));
+    labels.push(
+      ...names
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== ''),
+    );
     return ' ';
   });
   rest = rest.replace(MATCHERS, (_, body: string) => {

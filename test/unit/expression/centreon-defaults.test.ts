@@ -14,7 +14,15 @@ describe('Graph plugin default: --critical-status', () => {
   });
 
   test('every other status is critical, including advisories flipped to degradation', () => {
-    for (const status of ['serviceDegradation', 'serviceInterruption', 'investigating', 'restoringService', 'extendedRecovery', 'falsePositive', '-']) {
+    for (const status of [
+      'serviceDegradation',
+      'serviceInterruption',
+      'investigating',
+      'restoringService',
+      'extendedRecovery',
+      'falsePositive',
+      '-',
+    ]) {
       assert.equal(critical.evaluate({ status }), true, status);
     }
   });
@@ -43,7 +51,9 @@ describe('legacy plugin defaults', () => {
 describe('thresholds users write', () => {
   test('incidents critical, advisories warning', () => {
     const critical = compileExpression('%{classification} eq "incident" and %{status} =~ /degradation|interruption/i');
-    const warning = compileExpression("%{classification} eq 'advisory' and %{status} !~ /serviceOperational|serviceRestored/i");
+    const warning = compileExpression(
+      "%{classification} eq 'advisory' and %{status} !~ /serviceOperational|serviceRestored/i",
+    );
     const incident = { classification: 'incident', status: 'serviceDegradation' };
     const advisory = { classification: 'advisory', status: 'serviceDegradation' };
     assert.deepEqual([critical.evaluate(incident), warning.evaluate(incident)], [true, false]);
@@ -55,7 +65,9 @@ describe('thresholds users write', () => {
   });
 
   test('filtering on service name and issue id', () => {
-    const critical = compileExpression("%{service_name} =~ /^(Exchange Online|Microsoft Teams)$/ && %{issue_id} ne '-'");
+    const critical = compileExpression(
+      "%{service_name} =~ /^(Exchange Online|Microsoft Teams)$/ && %{issue_id} ne '-'",
+    );
     assert.equal(critical.evaluate({ service_name: 'Microsoft Teams', issue_id: 'TM1' }), true);
     assert.equal(critical.evaluate({ service_name: 'Microsoft Teams', issue_id: '-' }), false);
     assert.equal(critical.evaluate({ service_name: 'SharePoint Online', issue_id: 'SP1' }), false);

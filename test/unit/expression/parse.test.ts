@@ -9,12 +9,18 @@ describe('operands', () => {
     assert.equal(showParsed('%{x.y2}'), '%{x.y2}');
   });
 
-  test('single-quoted strings only unescape \\\\ and \\\'', () => {
-    assert.equal(showParsed(String.raw`'it\'s a \\ back\slash\n'`), JSON.stringify([String.raw`it's a \ back\slash\n`]));
+  test("single-quoted strings only unescape \\\\ and \\'", () => {
+    assert.equal(
+      showParsed(String.raw`'it\'s a \\ back\slash\n'`),
+      JSON.stringify([String.raw`it's a \ back\slash\n`]),
+    );
   });
 
   test('double-quoted strings unescape \\" \\\\ \\n \\t and interpolate %{name}', () => {
-    assert.equal(showParsed(String.raw`"say \"hi\"\t\\ %{status}!"`), JSON.stringify(['say "hi"\t\\ ', { variable: 'status' }, '!']));
+    assert.equal(
+      showParsed(String.raw`"say \"hi\"\t\\ %{status}!"`),
+      JSON.stringify(['say "hi"\t\\ ', { variable: 'status' }, '!']),
+    );
     assert.equal(showParsed('"100%{"'), JSON.stringify(['100%{']));
     assert.equal(showParsed("''"), JSON.stringify(['']));
   });
@@ -53,8 +59,8 @@ describe("Perl's precedence", () => {
     ['%{a} && %{b} && %{c}', '(&& (&& %{a} %{b}) %{c})'],
     ['%{a} or %{b} or %{c}', '(or (or %{a} %{b}) %{c})'],
     ['%{a} || not %{b} && %{c}', '(|| %{a} (not (&& %{b} %{c})))'],
-    ["not (%{a}) eq ''", "(eq (not %{a}) [\"\"])"],
-    ["not (%{a}) || %{b}", '(|| (not %{a}) %{b})'],
+    ["not (%{a}) eq ''", '(eq (not %{a}) [""])'],
+    ['not (%{a}) || %{b}', '(|| (not %{a}) %{b})'],
     ['! ! %{a}', '(! (! %{a}))'],
     ['- -5', '(- (- 5))'],
   ];
@@ -65,7 +71,9 @@ describe("Perl's precedence", () => {
 
 describe('variables', () => {
   test('lists referenced names once, in order of appearance, including interpolations', () => {
-    const expression = compileExpression('%{status} =~ /x/ and "%{service_name}-%{status}" ne %{issue_id} or %{status}');
+    const expression = compileExpression(
+      '%{status} =~ /x/ and "%{service_name}-%{status}" ne %{issue_id} or %{status}',
+    );
     assert.deepEqual(expression.variables, ['status', 'service_name', 'issue_id']);
     assert.deepEqual(compileExpression('').variables, []);
     assert.ok(Object.isFrozen(expression.variables));
@@ -78,7 +86,7 @@ describe('printExpression', () => {
     "%{a} eq 'x' and (%{b} || %{c}) or not %{d}",
     '(%{a} < 1) == (%{b} > 2)',
     "not (not %{a}) ge 'x'",
-    "%{a} || (not %{b}) || %{c}",
+    '%{a} || (not %{b}) || %{c}',
     '- -%{a}',
     '"x%{a}\\"%\\{b}" eq \'it\\\'s\'',
     '%{a} =~ / a \\/ b # c\n/x',

@@ -3,7 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { compileExpression, printExpression, type Expression, type ExpressionVariables } from '../../../src/health/expression/index.ts';
+import {
+  compileExpression,
+  printExpression,
+  type Expression,
+  type ExpressionVariables,
+} from '../../../src/health/expression/index.ts';
 import { expressionTree, perlFlags, perlPattern, regexSubject, variableValues } from './arbitraries.ts';
 
 /**
@@ -27,8 +32,12 @@ function evaluateWithPerl(cases: readonly PerlCase[]): string[] {
 
 /** Perl values: booleans as Perl's 1 and '', no undefined; names without dots, which Perl would read as concatenation. */
 function toPerlVariables(values: ExpressionVariables): Record<string, string | number> {
-  const entries = Object.entries(values).filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined);
-  return Object.fromEntries(entries.map(([name, value]) => [name.replace('.', '_'), typeof value === 'boolean' ? (value ? 1 : '') : value]));
+  const entries = Object.entries(values).filter(
+    (entry): entry is [string, string | number | boolean] => entry[1] !== undefined,
+  );
+  return Object.fromEntries(
+    entries.map(([name, value]) => [name.replace('.', '_'), typeof value === 'boolean' ? (value ? 1 : '') : value]),
+  );
 }
 
 /**
@@ -38,7 +47,10 @@ function toPerlVariables(values: ExpressionVariables): Record<string, string | n
 function isComparable(node: Expression): boolean {
   switch (node.kind) {
     case 'string':
-      return node.parts.every((part, index) => typeof part !== 'string' || (!part.includes('%{') && !(index > 0 && /^(?:\[|\{|->)/.test(part))));
+      return node.parts.every(
+        (part, index) =>
+          typeof part !== 'string' || (!part.includes('%{') && !(index > 0 && /^(?:\[|\{|->)/.test(part))),
+      );
     case 'unary':
       return isComparable(node.operand);
     case 'match':
@@ -51,18 +63,26 @@ function isComparable(node: Expression): boolean {
 }
 
 function assertSameAsPerl(cases: readonly { text: string; values: ExpressionVariables }[]): void {
-  const perlCases = cases.map(({ text, values }) => ({ expr: text.replaceAll('%{x.y}', '%{x_y}'), vars: toPerlVariables(values) }));
+  const perlCases = cases.map(({ text, values }) => ({
+    expr: text.replaceAll('%{x.y}', '%{x_y}'),
+    vars: toPerlVariables(values),
+  }));
   const perlResults = evaluateWithPerl(perlCases);
   const mismatches = cases.flatMap(({ text, values }, index) => {
     const ours = compileExpression(text).evaluate(values) ? '1' : '0';
-    return ours === perlResults[index] ? [] : [`${JSON.stringify(perlCases[index])}: perl ${perlResults[index]}, ours ${ours}`];
+    return ours === perlResults[index]
+      ? []
+      : [`${JSON.stringify(perlCases[index])}: perl ${perlResults[index]}, ours ${ours}`];
   });
   assert.deepEqual(mismatches, []);
 }
 
 describe('agreement with Perl', { skip: perlAvailable ? false : 'perl is not installed' }, () => {
   test('random expressions over random values', () => {
-    const samples = fc.sample(fc.tuple(expressionTree.filter(isComparable), variableValues), { numRuns: 1000, seed: 20260601 });
+    const samples = fc.sample(fc.tuple(expressionTree.filter(isComparable), variableValues), {
+      numRuns: 1000,
+      seed: 20260601,
+    });
     assertSameAsPerl(samples.map(([tree, values]) => ({ text: printExpression(tree), values })));
   });
 
@@ -84,11 +104,36 @@ describe('agreement with Perl', { skip: perlAvailable ? false : 'perl is not ins
 
   test('the hand-written tables of the other tests', () => {
     const texts = [
-      "'10abc' == 10", "' 42' == 42", "'3.5e2x' == 350", "'.5' == 0.5", "'0x1A' == 0", "'inf' > 1e308", "'nan' != 'nan'",
-      "-'foo' eq '-foo'", "-'-foo' eq '+foo'", "-'-5abc' eq '+5abc'", "1e21 eq '1e+21'", "1e-5 eq '1e-05'", "0.1 eq '0.1'",
-      "not (0) eq ''", 'not 0 || 0', "('' || 'fallback') eq 'fallback'", "(0 && 'y') eq '0'", "!1 eq ''", "'B' lt 'a'",
-      "'été' =~ /^\\w+$/", "'٣' =~ /^\\d$/", "'a\\nb' =~ /b$/", '"\\x41\\x{263A}" eq "A\\N{U+263A}"', "\"b\\n\" =~ /b$/", "\"b\\n\" =~ /b\\z/",
-      "\"a\\nb\" =~ /^b/m", "\"a\\n\" =~ /\\n^/m", "\"a\\rb\" =~ /a.b/", "'é' =~ /[a\\W]/", "'b' =~ /[^a\\W]/",
+      "'10abc' == 10",
+      "' 42' == 42",
+      "'3.5e2x' == 350",
+      "'.5' == 0.5",
+      "'0x1A' == 0",
+      "'inf' > 1e308",
+      "'nan' != 'nan'",
+      "-'foo' eq '-foo'",
+      "-'-foo' eq '+foo'",
+      "-'-5abc' eq '+5abc'",
+      "1e21 eq '1e+21'",
+      "1e-5 eq '1e-05'",
+      "0.1 eq '0.1'",
+      "not (0) eq ''",
+      'not 0 || 0',
+      "('' || 'fallback') eq 'fallback'",
+      "(0 && 'y') eq '0'",
+      "!1 eq ''",
+      "'B' lt 'a'",
+      "'été' =~ /^\\w+$/",
+      "'٣' =~ /^\\d$/",
+      "'a\\nb' =~ /b$/",
+      '"\\x41\\x{263A}" eq "A\\N{U+263A}"',
+      '"b\\n" =~ /b$/',
+      '"b\\n" =~ /b\\z/',
+      '"a\\nb" =~ /^b/m',
+      '"a\\n" =~ /\\n^/m',
+      '"a\\rb" =~ /a.b/',
+      "'é' =~ /[a\\W]/",
+      "'b' =~ /[^a\\W]/",
     ];
     assertSameAsPerl(texts.map((text) => ({ text, values: {} })));
   });

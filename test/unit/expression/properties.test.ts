@@ -8,9 +8,52 @@ import { fromVariable, isPerlTrue } from '../../../src/health/expression/perl-va
 import { expressionTree, perlFlags, perlPattern, variableValues } from './arbitraries.ts';
 
 const FRAGMENTS = [
-  '%{a}', '%{status}', '%{', '}', '(', ')', '=~', '!~', '/a+/i', '/(a', '/[a/', '/\\', '"x', "'y'", '"%{a}"', 'and', 'or',
-  'not', '!', '-', '1.5', '0x1', '017', '1e', '&&', '||', '==', '<', 'eq', 'lt', ' ', '\\', '$', '@', '(?', '*', '+',
-  '{2,1}', 'foo', '/', '/x', '\n', '#', '(?<', '\\1', '(a+)+',
+  '%{a}',
+  '%{status}',
+  '%{',
+  '}',
+  '(',
+  ')',
+  '=~',
+  '!~',
+  '/a+/i',
+  '/(a',
+  '/[a/',
+  '/\\',
+  '"x',
+  "'y'",
+  '"%{a}"',
+  'and',
+  'or',
+  'not',
+  '!',
+  '-',
+  '1.5',
+  '0x1',
+  '017',
+  '1e',
+  '&&',
+  '||',
+  '==',
+  '<',
+  'eq',
+  'lt',
+  ' ',
+  '\\',
+  '$',
+  '@',
+  '(?',
+  '*',
+  '+',
+  '{2,1}',
+  'foo',
+  '/',
+  '/x',
+  '\n',
+  '#',
+  '(?<',
+  '\\1',
+  '(a+)+',
 ];
 
 function compileOutcome(text: string): void {
@@ -26,8 +69,13 @@ function compileOutcome(text: string): void {
 describe('properties', () => {
   test('any text either compiles or fails with EXPRESSION_SYNTAX, never anything else', () => {
     const tokenSoup = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 12 }).map((parts) => parts.join(''));
-    const regexLiteral = fc.tuple(fc.string({ unit: 'binary', maxLength: 20 }), fc.stringMatching(/^[a-z]{0,3}$/)).map(([body, flags]) => `%{a} =~ /${body}/${flags}`);
-    fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), tokenSoup, regexLiteral), compileOutcome), { numRuns: 1500 });
+    const regexLiteral = fc
+      .tuple(fc.string({ unit: 'binary', maxLength: 20 }), fc.stringMatching(/^[a-z]{0,3}$/))
+      .map(([body, flags]) => `%{a} =~ /${body}/${flags}`);
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), tokenSoup, regexLiteral), compileOutcome),
+      { numRuns: 1500 },
+    );
   });
 
   test('printed trees compile and evaluate to a boolean for any values, without throwing', () => {
@@ -60,8 +108,12 @@ describe('pathological regexes', () => {
   const unbounded = fc.constantFrom('+', '*', '{1,}', '{2,}', '+?', '*?');
   const suffix = fc.constantFrom('', '$', '!', 'x$', '\\z');
   const subjects = [
-    `${'a'.repeat(10_000)}!`, `${'ab'.repeat(5_000)}\n!`, `${'a '.repeat(5_000)}!`, `${'1'.repeat(10_000)}x`,
-    `${' '.repeat(10_000)}!`, `${'a\n'.repeat(5_000)}!`,
+    `${'a'.repeat(10_000)}!`,
+    `${'ab'.repeat(5_000)}\n!`,
+    `${'a '.repeat(5_000)}!`,
+    `${'1'.repeat(10_000)}x`,
+    `${' '.repeat(10_000)}!`,
+    `${'a\n'.repeat(5_000)}!`,
   ];
 
   function assertFastOrRejected(pattern: string, flags: string): void {
@@ -76,7 +128,10 @@ describe('pathological regexes', () => {
       const started = performance.now();
       expression.evaluate({ s });
       const elapsed = performance.now() - started;
-      assert.ok(elapsed < 1000, `/${pattern}/${flags} took ${elapsed.toFixed(0)} ms on ${JSON.stringify(s.slice(0, 8))}…`);
+      assert.ok(
+        elapsed < 1000,
+        `/${pattern}/${flags} took ${elapsed.toFixed(0)} ms on ${JSON.stringify(s.slice(0, 8))}…`,
+      );
     }
   }
 
@@ -93,10 +148,17 @@ describe('pathological regexes', () => {
 
   test('quantified groups of random shape are rejected or stay fast on adversarial subjects', () => {
     fc.assert(
-      fc.property(atom, atom, fc.constantFrom('', '+', '*', '?', '{1,3}', '{2}'), unbounded, suffix, (first, second, inner, outer, end) => {
-        assertFastOrRejected(`(${first}${inner}${second})${outer}${end}`, '');
-        assertFastOrRejected(`(?:${first}|${second})${outer}${end}`, 'i');
-      }),
+      fc.property(
+        atom,
+        atom,
+        fc.constantFrom('', '+', '*', '?', '{1,3}', '{2}'),
+        unbounded,
+        suffix,
+        (first, second, inner, outer, end) => {
+          assertFastOrRejected(`(${first}${inner}${second})${outer}${end}`, '');
+          assertFastOrRejected(`(?:${first}|${second})${outer}${end}`, 'i');
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -34,29 +34,63 @@ function fakeGraph(replies: Reply[]) {
       const reply = replies.shift();
       if (!reply) throw new Error('no more replies');
       const text = reply.raw ?? JSON.stringify(reply.body);
-      return new Response(text, { status: reply.status ?? 200, headers: { 'content-type': 'application/json', ...reply.headers } });
+      return new Response(text, {
+        status: reply.status ?? 200,
+        headers: { 'content-type': 'application/json', ...reply.headers },
+      });
     },
   };
   return { options, seen, invalidated: () => invalidated, now: () => now };
 }
 
-const page = (services: unknown[], nextLink?: string) => ({ value: services, ...(nextLink ? { '@odata.nextLink': nextLink } : {}) });
-const exchange = { id: 'Exchange', service: 'Exchange Online', status: 'ServiceDegradation', issues: [
-  { id: 'EX1', classification: 'Incident', status: 'serviceDegradation', isResolved: false, title: 'Mail delayed', unknownField: 1 },
-  { id: 'EX2', title: 'nulls read as missing', feature: null, featureGroup: null, endDateTime: null, highImpact: null, posts: null },
-] };
-const request = (deadlineOffset = 30_000) => ({ deadline: 1_000_000 + deadlineOffset, signal: new AbortController().signal });
+const page = (services: unknown[], nextLink?: string) => ({
+  value: services,
+  ...(nextLink ? { '@odata.nextLink': nextLink } : {}),
+});
+const exchange = {
+  id: 'Exchange',
+  service: 'Exchange Online',
+  status: 'ServiceDegradation',
+  issues: [
+    {
+      id: 'EX1',
+      classification: 'Incident',
+      status: 'serviceDegradation',
+      isResolved: false,
+      title: 'Mail delayed',
+      unknownField: 1,
+    },
+    {
+      id: 'EX2',
+      title: 'nulls read as missing',
+      feature: null,
+      featureGroup: null,
+      endDateTime: null,
+      highImpact: null,
+      posts: null,
+    },
+  ],
+};
+const request = (deadlineOffset = 30_000) => ({
+  deadline: 1_000_000 + deadlineOffset,
+  signal: new AbortController().signal,
+});
 
 describe('fetchServiceHealth', () => {
   test('decodes services and issues, case-insensitively, ignoring unknown fields', async () => {
-    const graph = fakeGraph([{ body: page([exchange, { id: 'Teams', service: 'Microsoft Teams', status: 'brandNew' }]) }]);
+    const graph = fakeGraph([
+      { body: page([exchange, { id: 'Teams', service: 'Microsoft Teams', status: 'brandNew' }]) },
+    ]);
     const snapshot = await fetchServiceHealth(graph.options, request());
     assert.equal(graph.seen[0]?.url, FIRST);
     assert.equal(graph.seen[0]?.authorization, 'Bearer token-0');
-    assert.deepEqual(snapshot.services.map((s) => [s.id, s.status, s.issues.length]), [
-      ['Exchange', 'serviceDegradation', 2],
-      ['Teams', 'other', 0],
-    ]);
+    assert.deepEqual(
+      snapshot.services.map((s) => [s.id, s.status, s.issues.length]),
+      [
+        ['Exchange', 'serviceDegradation', 2],
+        ['Teams', 'other', 0],
+      ],
+    );
     assert.equal(snapshot.services[0]?.issues[0]?.classification, 'incident');
   });
 
@@ -67,13 +101,19 @@ describe('fetchServiceHealth', () => {
       { body: page([{ id: 'C', service: 'C', status: 'serviceOperational' }]) },
     ]);
     const snapshot = await fetchServiceHealth(graph.options, request());
-    assert.deepEqual(snapshot.services.map((s) => s.id), ['Exchange', 'B', 'C']);
+    assert.deepEqual(
+      snapshot.services.map((s) => s.id),
+      ['Exchange', 'B', 'C'],
+    );
     assert.equal(graph.seen.length, 3);
   });
 
   test('refuses a nextLink to another host and never sends the token there', async () => {
     const graph = fakeGraph([{ body: page([exchange], 'https://evil.example.test/steal') }]);
-    await assert.rejects(fetchServiceHealth(graph.options, request()), (error: M365Error) => error.code === 'GRAPH_FOREIGN_LINK');
+    await assert.rejects(
+      fetchServiceHealth(graph.options, request()),
+      (error: M365Error) => error.code === 'GRAPH_FOREIGN_LINK',
+    );
     assert.equal(graph.seen.length, 1);
   });
 
@@ -89,7 +129,14 @@ describe('fetchServiceHealth', () => {
   });
 
   test('honours a fractional Retry-After on 429, then succeeds', async () => {
-    const graph = fakeGraph([{ status: 429, body: { error: { code: 'TooManyRequests', message: 'slow down' } }, headers: { 'retry-after': '2.128' } }, { body: page([exchange]) }]);
+    const graph = fakeGraph([
+      {
+        status: 429,
+        body: { error: { code: 'TooManyRequests', message: 'slow down' } },
+        headers: { 'retry-after': '2.128' },
+      },
+      { body: page([exchange]) },
+    ]);
     const snapshot = await fetchServiceHealth(graph.options, request());
     assert.equal(snapshot.services.length, 1);
     assert.equal(graph.now(), 1_002_128);
@@ -109,16 +156,28 @@ describe('fetchServiceHealth', () => {
     const graph = fakeGraph([{ status: 401, body: {} }, { body: page([exchange]) }]);
     await fetchServiceHealth(graph.options, request());
     assert.equal(graph.invalidated(), 1);
-    assert.deepEqual(graph.seen.map((s) => s.authorization), ['Bearer token-0', 'Bearer token-1']);
-    const twice = fakeGraph([{ status: 401, body: {} }, { status: 401, body: {} }]);
-    await assert.rejects(fetchServiceHealth(twice.options, request()), (error: M365Error) => error.code === 'GRAPH_UNAUTHORIZED');
+    assert.deepEqual(
+      graph.seen.map((s) => s.authorization),
+      ['Bearer token-0', 'Bearer token-1'],
+    );
+    const twice = fakeGraph([
+      { status: 401, body: {} },
+      { status: 401, body: {} },
+    ]);
+    await assert.rejects(
+      fetchServiceHealth(twice.options, request()),
+      (error: M365Error) => error.code === 'GRAPH_UNAUTHORIZED',
+    );
   });
 
   test('a 403 says which permission to grant', async () => {
     const graph = fakeGraph([{ status: 403, body: { error: { code: 'Forbidden', message: 'Missing role' } } }]);
     await assert.rejects(fetchServiceHealth(graph.options, request()), (error: M365Error) => {
       assert.equal(error.code, 'GRAPH_FORBIDDEN');
-      assert.match(error.message, /^Forbidden: Missing role \(HTTP 403\): grant the application permission ServiceHealth\.Read\.All/);
+      assert.match(
+        error.message,
+        /^Forbidden: Missing role \(HTTP 403\): grant the application permission ServiceHealth\.Read\.All/,
+      );
       return true;
     });
   });
@@ -140,18 +199,31 @@ describe('fetchServiceHealth', () => {
 describe('readServiceHealth', () => {
   test('a one-page answer comes with a digest; the same bytes again are told without parsing, others are parsed', async () => {
     const teams = { id: 'Teams', service: 'Microsoft Teams', status: 'serviceOperational' };
-    const graph = fakeGraph([{ body: page([exchange]) }, { body: page([exchange]) }, { body: page([exchange, teams]) }]);
+    const graph = fakeGraph([
+      { body: page([exchange]) },
+      { body: page([exchange]) },
+      { body: page([exchange, teams]) },
+    ]);
     const first = await readServiceHealth(graph.options, request(), undefined);
     assert.ok(!first.same && first.digest !== undefined);
-    assert.deepEqual(await readServiceHealth(graph.options, request(), first.digest), { same: true, fetchedAt: 1_000_000 });
+    assert.deepEqual(await readServiceHealth(graph.options, request(), first.digest), {
+      same: true,
+      fetchedAt: 1_000_000,
+    });
     const third = await readServiceHealth(graph.options, request(), first.digest);
     assert.ok(!third.same);
-    assert.deepEqual(third.snapshot.services.map((s) => s.id), ['Exchange', 'Teams']);
+    assert.deepEqual(
+      third.snapshot.services.map((s) => s.id),
+      ['Exchange', 'Teams'],
+    );
     assert.notEqual(third.digest, first.digest);
   });
 
   test('an answer of several pages has no digest: its first page alone does not say the rest is the same', async () => {
-    const pages = () => [{ body: page([exchange], `${GRAPH}/v1.0/next?page=2`) }, { body: page([{ id: 'B', service: 'B', status: 'serviceOperational' }]) }];
+    const pages = () => [
+      { body: page([exchange], `${GRAPH}/v1.0/next?page=2`) },
+      { body: page([{ id: 'B', service: 'B', status: 'serviceOperational' }]) },
+    ];
     const graph = fakeGraph([...pages(), ...pages()]);
     const first = await readServiceHealth(graph.options, request(), undefined);
     assert.ok(!first.same);
@@ -163,20 +235,34 @@ describe('readServiceHealth', () => {
 
   test('gives the body chunks of every page back to the HTTP client once read: the same answer, a new one, and each page of several', async () => {
     const released: string[] = [];
-    const graph = fakeGraph([{ body: page([exchange]) }, { body: page([exchange]) }, { body: page([exchange], `${GRAPH}/v1.0/next`) }, { body: page([]) }]);
+    const graph = fakeGraph([
+      { body: page([exchange]) },
+      { body: page([exchange]) },
+      { body: page([exchange], `${GRAPH}/v1.0/next`) },
+      { body: page([]) },
+    ]);
     const get = graph.options.get;
     const options: GraphClientOptions = {
       ...graph.options,
       get: async (url, init) => {
         const answer = await get(url, init);
-        return { status: answer.status, ok: answer.ok, headers: answer.headers, body: answer.body, release: (chunks) => released.push(new TextDecoder().decode(Buffer.concat(chunks))) };
+        return {
+          status: answer.status,
+          ok: answer.ok,
+          headers: answer.headers,
+          body: answer.body,
+          release: (chunks) => released.push(new TextDecoder().decode(Buffer.concat(chunks))),
+        };
       },
     };
     const first = await readServiceHealth(options, request(), undefined);
     assert.ok(!first.same);
     assert.ok((await readServiceHealth(options, request(), first.digest)).same);
     await readServiceHealth(options, request(), first.digest);
-    assert.deepEqual(released.map((text) => JSON.parse(text) as unknown), [page([exchange]), page([exchange]), page([exchange], `${GRAPH}/v1.0/next`), page([])]);
+    assert.deepEqual(
+      released.map((text) => JSON.parse(text) as unknown),
+      [page([exchange]), page([exchange]), page([exchange], `${GRAPH}/v1.0/next`), page([])],
+    );
   });
 
   test('a body that is not JSON is still refused, digest or not', async () => {

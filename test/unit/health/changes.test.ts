@@ -4,15 +4,31 @@ import { detectStatusChanges, pickTrigger } from '../../../src/health/changes.ts
 import type { ServiceView } from '../../../src/health/evaluate.ts';
 import type { Issue } from '../../../src/health/model.ts';
 
-function view(id: string, status: ServiceView['status'], health: ServiceView['health'], openIssues: Issue[] = []): ServiceView {
+function view(
+  id: string,
+  status: ServiceView['status'],
+  health: ServiceView['health'],
+  openIssues: Issue[] = [],
+): ServiceView {
   return { id, name: `${id} name`, status, rawStatus: status, health, openIssues, features: [] };
 }
 
 function issue(id: string, classification: Issue['classification'], lastModifiedDateTime: string): Issue {
   return {
-    id, title: `title ${id}`, impactDescription: '', classification, status: 'serviceDegradation', rawStatus: 'serviceDegradation',
-    service: 'x', feature: undefined, featureGroup: undefined, isResolved: false, startDateTime: undefined,
-    endDateTime: undefined, lastModifiedDateTime, posts: [],
+    id,
+    title: `title ${id}`,
+    impactDescription: '',
+    classification,
+    status: 'serviceDegradation',
+    rawStatus: 'serviceDegradation',
+    service: 'x',
+    feature: undefined,
+    featureGroup: undefined,
+    isResolved: false,
+    startDateTime: undefined,
+    endDateTime: undefined,
+    lastModifiedDateTime,
+    posts: [],
   };
 }
 
@@ -31,12 +47,25 @@ describe('detectStatusChanges: a service going down and back', () => {
     assert.deepEqual(
       { ...down.changes[0], trigger: down.changes[0]?.trigger?.id },
       {
-        kind: 'status_change', serviceId: 'Exchange', serviceName: 'Exchange name', status: 'serviceDegradation',
-        previousStatus: 'serviceOperational', health: 2, previousHealth: 0, openIssueIds: ['EX1'], trigger: 'EX1', at: 2000,
+        kind: 'status_change',
+        serviceId: 'Exchange',
+        serviceName: 'Exchange name',
+        status: 'serviceDegradation',
+        previousStatus: 'serviceOperational',
+        health: 2,
+        previousHealth: 0,
+        openIssueIds: ['EX1'],
+        trigger: 'EX1',
+        at: 2000,
         eventId: 'S/Exchange:serviceOperational>serviceDegradation:0>2',
       },
     );
-    const still = detectStatusChanges(down.services, [view('Exchange', 'serviceDegradation', 2, [incident])], 3000, 'S');
+    const still = detectStatusChanges(
+      down.services,
+      [view('Exchange', 'serviceDegradation', 2, [incident])],
+      3000,
+      'S',
+    );
     assert.deepEqual(still.changes, []);
     const back = detectStatusChanges(still.services, [view('Exchange', 'serviceRestored', 0)], 4000, 'S');
     assert.equal(back.changes.length, 1);

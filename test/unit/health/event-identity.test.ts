@@ -10,17 +10,39 @@ const T0 = Date.parse('2026-12-01T10:00:00Z');
 const MINUTE = 60_000;
 
 const incident: Issue = {
-  id: 'EX1', title: 'Mail delayed', impactDescription: '', classification: 'incident', status: 'serviceInterruption',
-  rawStatus: 'serviceInterruption', service: 'Exchange Online', feature: undefined, featureGroup: undefined, isResolved: false,
-  startDateTime: undefined, endDateTime: undefined, lastModifiedDateTime: '2026-12-01T09:55:00Z', posts: [],
+  id: 'EX1',
+  title: 'Mail delayed',
+  impactDescription: '',
+  classification: 'incident',
+  status: 'serviceInterruption',
+  rawStatus: 'serviceInterruption',
+  service: 'Exchange Online',
+  feature: undefined,
+  featureGroup: undefined,
+  isResolved: false,
+  startDateTime: undefined,
+  endDateTime: undefined,
+  lastModifiedDateTime: '2026-12-01T09:55:00Z',
+  posts: [],
 };
 
 type Health = ServiceView['health'];
 
 /** One poll of a tenant with the given Exchange status and health, `issues` open (default: the incident, unchanged). */
-function poll(previous: TenantMemory | undefined, at: number, status: ServiceStatus, health: Health, issues: Issue[] = [incident]) {
-  const snapshot: Snapshot = { fetchedAt: at, services: [{ id: 'Exchange', name: 'Exchange Online', status, rawStatus: status, issues }] };
-  const views: ServiceView[] = [{ id: 'Exchange', name: 'Exchange Online', status, rawStatus: status, health, openIssues: issues, features: [] }];
+function poll(
+  previous: TenantMemory | undefined,
+  at: number,
+  status: ServiceStatus,
+  health: Health,
+  issues: Issue[] = [incident],
+) {
+  const snapshot: Snapshot = {
+    fetchedAt: at,
+    services: [{ id: 'Exchange', name: 'Exchange Online', status, rawStatus: status, issues }],
+  };
+  const views: ServiceView[] = [
+    { id: 'Exchange', name: 'Exchange Online', status, rawStatus: status, health, openIssues: issues, features: [] },
+  ];
   return advanceMemory(previous, snapshot, views);
 }
 
@@ -46,19 +68,30 @@ describe('event identity: one id per transition', () => {
     ]);
     assert.deepEqual(ids, [
       [],
-      [`${T0}/s1/Exchange:serviceOperational>serviceInterruption:0>2`, `${T0}/i1/EX1@2026-12-01T09:55:00Z:incident:serviceInterruption:open`],
+      [
+        `${T0}/s1/Exchange:serviceOperational>serviceInterruption:0>2`,
+        `${T0}/i1/EX1@2026-12-01T09:55:00Z:incident:serviceInterruption:open`,
+      ],
       [`${T0}/s2/Exchange:serviceInterruption>serviceOperational:2>0`],
       [`${T0}/s3/Exchange:serviceOperational>serviceInterruption:0>2`],
     ]);
     assert.deepEqual(
-      { baselineAt: memory.baselineAt, statusSequence: memory.statusSequence, issueSequence: memory.issueSequence, messageSequence: memory.messageSequence },
+      {
+        baselineAt: memory.baselineAt,
+        statusSequence: memory.statusSequence,
+        issueSequence: memory.issueSequence,
+        messageSequence: memory.messageSequence,
+      },
       { baselineAt: T0, statusSequence: 3, issueSequence: 1, messageSequence: 0 },
       'each stream counts the polls that reported in it, no more',
     );
   });
 
   test('the same transition detected again from the same memory (a crash before the save) has the same id', () => {
-    const { memory } = story([['serviceOperational', 0, []], ['serviceInterruption', 2]]);
+    const { memory } = story([
+      ['serviceOperational', 0, []],
+      ['serviceInterruption', 2],
+    ]);
     const first = poll(memory, T0 + 5 * MINUTE, 'serviceOperational', 0);
     const again = poll(memory, T0 + 9 * MINUTE, 'serviceOperational', 0);
     assert.equal(again.changes[0]!.eventId, first.changes[0]!.eventId);
@@ -66,14 +99,20 @@ describe('event identity: one id per transition', () => {
   });
 
   test('another transition from the same memory (the world moved during the crash) has an id of its own', () => {
-    const { memory } = story([['serviceOperational', 0, []], ['serviceInterruption', 2]]);
+    const { memory } = story([
+      ['serviceOperational', 0, []],
+      ['serviceInterruption', 2],
+    ]);
     const restored = poll(memory, T0 + 5 * MINUTE, 'serviceOperational', 0);
     const degraded = poll(memory, T0 + 5 * MINUTE, 'serviceDegradation', 2);
     assert.notEqual(degraded.changes[0]!.eventId, restored.changes[0]!.eventId);
   });
 
   test('a memory lost and begun again (no state, a corrupt file) never reuses the ids of the one before', () => {
-    const steps: Array<[ServiceStatus, Health, Issue[]?]> = [['serviceOperational', 0, []], ['serviceInterruption', 2]];
+    const steps: Array<[ServiceStatus, Health, Issue[]?]> = [
+      ['serviceOperational', 0, []],
+      ['serviceInterruption', 2],
+    ];
     const before = story(steps);
     let memory: TenantMemory | undefined;
     const ids: string[] = [];
@@ -88,7 +127,11 @@ describe('event identity: one id per transition', () => {
   });
 
   test('a service that vanishes and comes back continues the numbering, never starts it again', () => {
-    const { memory } = story([['serviceOperational', 0, []], ['serviceInterruption', 2], ['serviceOperational', 0]]);
+    const { memory } = story([
+      ['serviceOperational', 0, []],
+      ['serviceInterruption', 2],
+      ['serviceOperational', 0],
+    ]);
     const gone = advanceMemory(memory, { fetchedAt: T0 + 3 * MINUTE, services: [] }, []);
     const back = poll(gone.memory, T0 + 4 * MINUTE, 'serviceOperational', 0);
     const down = poll(back.memory, T0 + 5 * MINUTE, 'serviceInterruption', 2);
@@ -114,8 +157,18 @@ describe('event identity: issue updates', () => {
 
 describe('event identity: message-center updates', () => {
   const message = (id: string, lastModifiedDateTime: string): ServiceMessage => ({
-    id, title: id, category: 'planForChange', severity: 'normal', services: [], tags: [], isMajorChange: false,
-    actionRequiredByDateTime: undefined, startDateTime: undefined, endDateTime: undefined, lastModifiedDateTime, body: '',
+    id,
+    title: id,
+    category: 'planForChange',
+    severity: 'normal',
+    services: [],
+    tags: [],
+    isMajorChange: false,
+    actionRequiredByDateTime: undefined,
+    startDateTime: undefined,
+    endDateTime: undefined,
+    lastModifiedDateTime,
+    body: '',
   });
 
   test('a message listed, dropped and listed again is reported twice, under two ids; a read detected again keeps its id', () => {
@@ -124,11 +177,14 @@ describe('event identity: message-center updates', () => {
     const published = advanceMessages(baseline.memory, [message('MC1', 'a')], T0 + 2 * MINUTE);
     const dropped = advanceMessages(published.memory, [], T0 + 3 * MINUTE);
     const again = advanceMessages(dropped.memory, [message('MC1', 'a')], T0 + 4 * MINUTE);
-    assert.deepEqual([...published.updates, ...again.updates].map((u) => `${u.update} ${u.eventId}`), [
-      `published ${T0}/m1/MC1@a`,
-      `published ${T0}/m2/MC1@a`,
-    ]);
-    assert.equal(advanceMessages(baseline.memory, [message('MC1', 'a')], T0 + 9 * MINUTE).updates[0]!.eventId, `${T0}/m1/MC1@a`);
+    assert.deepEqual(
+      [...published.updates, ...again.updates].map((u) => `${u.update} ${u.eventId}`),
+      [`published ${T0}/m1/MC1@a`, `published ${T0}/m2/MC1@a`],
+    );
+    assert.equal(
+      advanceMessages(baseline.memory, [message('MC1', 'a')], T0 + 9 * MINUTE).updates[0]!.eventId,
+      `${T0}/m1/MC1@a`,
+    );
     assert.equal(again.memory.messageSequence, 2);
   });
 });

@@ -7,15 +7,40 @@ import { htmlToPlainText } from '../../../src/health/plain-text.ts';
 
 function issue(overrides: Partial<Issue>): Issue {
   return {
-    id: 'TM1', title: 'Chat is slow', impactDescription: '', classification: 'advisory', status: 'investigating',
-    rawStatus: 'investigating', service: 'Microsoft Teams', feature: undefined, featureGroup: undefined, isResolved: false,
-    startDateTime: undefined, endDateTime: undefined, lastModifiedDateTime: '2026-11-27T10:00:00Z', posts: [], ...overrides,
+    id: 'TM1',
+    title: 'Chat is slow',
+    impactDescription: '',
+    classification: 'advisory',
+    status: 'investigating',
+    rawStatus: 'investigating',
+    service: 'Microsoft Teams',
+    feature: undefined,
+    featureGroup: undefined,
+    isResolved: false,
+    startDateTime: undefined,
+    endDateTime: undefined,
+    lastModifiedDateTime: '2026-11-27T10:00:00Z',
+    posts: [],
+    ...overrides,
   };
 }
 
 function poll(previous: TenantMemory | undefined, issues: Issue[], at: number) {
-  const snapshot: Snapshot = { fetchedAt: at, services: [{ id: 'microsoftteams', name: 'Microsoft Teams', status: 'serviceOperational', rawStatus: '', issues }] };
-  const views: ServiceView[] = [{ id: 'microsoftteams', name: 'Microsoft Teams', status: 'serviceOperational', rawStatus: '', health: 0, openIssues: [], features: [] }];
+  const snapshot: Snapshot = {
+    fetchedAt: at,
+    services: [{ id: 'microsoftteams', name: 'Microsoft Teams', status: 'serviceOperational', rawStatus: '', issues }],
+  };
+  const views: ServiceView[] = [
+    {
+      id: 'microsoftteams',
+      name: 'Microsoft Teams',
+      status: 'serviceOperational',
+      rawStatus: '',
+      health: 0,
+      openIssues: [],
+      features: [],
+    },
+  ];
   return advanceMemory(previous, snapshot, views);
 }
 
@@ -29,8 +54,18 @@ describe('issue updates: one issue through its life', () => {
       issue({}),
       issue({ classification: 'incident', status: 'serviceDegradation', lastModifiedDateTime: '2026-11-27T10:05:00Z' }),
       issue({ classification: 'incident', status: 'serviceDegradation', lastModifiedDateTime: '2026-11-27T10:10:00Z' }),
-      issue({ classification: 'incident', status: 'serviceRestored', isResolved: true, lastModifiedDateTime: '2026-11-27T10:20:00Z' }),
-      issue({ classification: 'incident', status: 'serviceRestored', isResolved: true, lastModifiedDateTime: '2026-11-27T10:20:00Z' }),
+      issue({
+        classification: 'incident',
+        status: 'serviceRestored',
+        isResolved: true,
+        lastModifiedDateTime: '2026-11-27T10:20:00Z',
+      }),
+      issue({
+        classification: 'incident',
+        status: 'serviceRestored',
+        isResolved: true,
+        lastModifiedDateTime: '2026-11-27T10:20:00Z',
+      }),
     ];
     let memory = baseline.memory;
     const seen: string[] = [];
@@ -50,18 +85,29 @@ describe('issue updates: one issue through its life', () => {
   test('an issue that opened and resolved between two polls is reported once; older history is not', () => {
     const t0 = Date.parse('2026-11-27T09:00:00Z');
     const baseline = poll(undefined, [], t0);
-    const later = poll(baseline.memory, [
-      issue({ id: 'NEW', isResolved: true, lastModifiedDateTime: '2026-11-27T09:30:00Z' }),
-      issue({ id: 'ANCIENT', isResolved: true, lastModifiedDateTime: '2026-10-01T00:00:00Z' }),
-    ], t0 + 3_600_000);
-    assert.deepEqual(later.updates.map((u) => `${u.update} ${u.issue.id}`), ['resolved NEW']);
+    const later = poll(
+      baseline.memory,
+      [
+        issue({ id: 'NEW', isResolved: true, lastModifiedDateTime: '2026-11-27T09:30:00Z' }),
+        issue({ id: 'ANCIENT', isResolved: true, lastModifiedDateTime: '2026-10-01T00:00:00Z' }),
+      ],
+      t0 + 3_600_000,
+    );
+    assert.deepEqual(
+      later.updates.map((u) => `${u.update} ${u.issue.id}`),
+      ['resolved NEW'],
+    );
   });
 });
 
 describe('htmlToPlainText', () => {
   test('keeps the labelled sections of a post as lines, decodes entities', () => {
-    const html = '<p><b>Title:</b> Mail &amp; calendar delays</p><p>User Impact: Users can&#39;t send&nbsp;mail.<br>Current status: We&#x27;re investigating.</p>';
-    assert.equal(htmlToPlainText(html), "Title: Mail & calendar delays\nUser Impact: Users can't send mail.\nCurrent status: We're investigating.");
+    const html =
+      '<p><b>Title:</b> Mail &amp; calendar delays</p><p>User Impact: Users can&#39;t send&nbsp;mail.<br>Current status: We&#x27;re investigating.</p>';
+    assert.equal(
+      htmlToPlainText(html),
+      "Title: Mail & calendar delays\nUser Impact: Users can't send mail.\nCurrent status: We're investigating.",
+    );
   });
   test('cuts at the limit and survives broken markup', () => {
     assert.equal(htmlToPlainText('x'.repeat(5000)).length, 4000);
@@ -77,12 +123,24 @@ describe('memory of a quiet poll', () => {
     assert.deepEqual(quiet.updates, []);
     assert.equal(quiet.memory.issues, first.issues, 'same issues: the same record');
     assert.equal(quiet.memory.services, first.services, 'same services: the same record');
-    const updated = poll(quiet.memory, [issue({ id: 'A' }), issue({ id: 'B', lastModifiedDateTime: '2026-11-27T10:30:00Z' })], t0 + 120_000);
+    const updated = poll(
+      quiet.memory,
+      [issue({ id: 'A' }), issue({ id: 'B', lastModifiedDateTime: '2026-11-27T10:30:00Z' })],
+      t0 + 120_000,
+    );
     assert.notEqual(updated.memory.issues, first.issues);
     assert.equal(updated.memory.issues.A, first.issues.A, 'the unchanged issue keeps its object');
     assert.equal(updated.memory.issues.B!.lastModified, '2026-11-27T10:30:00Z');
-    const otherTenant = poll(poll(undefined, [issue({ id: 'A' })], t0).memory, [issue({ id: 'A' }), issue({ id: 'B', lastModifiedDateTime: '2026-11-27T10:30:00Z' })], t0 + 120_000);
-    assert.equal(otherTenant.memory.issues, updated.memory.issues, 'two tenants seeing the same issues share one record');
+    const otherTenant = poll(
+      poll(undefined, [issue({ id: 'A' })], t0).memory,
+      [issue({ id: 'A' }), issue({ id: 'B', lastModifiedDateTime: '2026-11-27T10:30:00Z' })],
+      t0 + 120_000,
+    );
+    assert.equal(
+      otherTenant.memory.issues,
+      updated.memory.issues,
+      'two tenants seeing the same issues share one record',
+    );
     assert.equal(otherTenant.memory.services, updated.memory.services, 'and one record of their services');
     assert.ok(Object.isFrozen(updated.memory.issues));
     const gone = poll(updated.memory, [issue({ id: 'A' })], t0 + 180_000);

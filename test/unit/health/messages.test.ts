@@ -5,13 +5,23 @@ import { detectMessageUpdates, type ServiceMessage } from '../../../src/health/m
 
 function message(id: string, lastModifiedDateTime: string | undefined): ServiceMessage {
   return {
-    id, title: `title ${id}`, category: 'planForChange', severity: 'normal', services: ['Exchange Online'], tags: [],
-    isMajorChange: false, actionRequiredByDateTime: undefined, startDateTime: undefined, endDateTime: undefined,
-    lastModifiedDateTime, body: '<p>text</p>',
+    id,
+    title: `title ${id}`,
+    category: 'planForChange',
+    severity: 'normal',
+    services: ['Exchange Online'],
+    tags: [],
+    isMajorChange: false,
+    actionRequiredByDateTime: undefined,
+    startDateTime: undefined,
+    endDateTime: undefined,
+    lastModifiedDateTime,
+    body: '<p>text</p>',
   };
 }
 
-const kinds = (updates: ReturnType<typeof detectMessageUpdates>['updates']) => updates.map((u) => `${u.update} ${u.eventId}`);
+const kinds = (updates: ReturnType<typeof detectMessageUpdates>['updates']) =>
+  updates.map((u) => `${u.update} ${u.eventId}`);
 
 describe('message-center updates', () => {
   test('the first read is the baseline: remembered, not reported', () => {
@@ -22,14 +32,35 @@ describe('message-center updates', () => {
 
   test('exactly once per id and lastModifiedDateTime; vanished messages are forgotten', () => {
     const previous = { MC1: 'a', MC2: 'b', MC9: 'z' };
-    const read = detectMessageUpdates(previous, [message('MC1', 'a'), message('MC2', 'c'), message('MC3', undefined), message('MC3', 'x')], 5, '1/m4');
+    const read = detectMessageUpdates(
+      previous,
+      [message('MC1', 'a'), message('MC2', 'c'), message('MC3', undefined), message('MC3', 'x')],
+      5,
+      '1/m4',
+    );
     assert.deepEqual(kinds(read.updates), ['updated 1/m4/MC2@c', 'published 1/m4/MC3@']);
     assert.deepEqual(read.versions, { MC1: 'a', MC2: 'c', MC3: '' });
-    assert.deepEqual(detectMessageUpdates(read.versions, [message('MC1', 'a'), message('MC2', 'c'), message('MC3', undefined)], 6, '1/m5').updates, []);
+    assert.deepEqual(
+      detectMessageUpdates(
+        read.versions,
+        [message('MC1', 'a'), message('MC2', 'c'), message('MC3', undefined)],
+        6,
+        '1/m5',
+      ).updates,
+      [],
+    );
   });
 
   test('the tenant memory keeps message versions across health polls', () => {
-    const memory: TenantMemory = { baselineAt: 1, statusSequence: 0, issueSequence: 0, messageSequence: 0, polledAt: 1, services: {}, issues: {} };
+    const memory: TenantMemory = {
+      baselineAt: 1,
+      statusSequence: 0,
+      issueSequence: 0,
+      messageSequence: 0,
+      polledAt: 1,
+      services: {},
+      issues: {},
+    };
     const read = advanceMessages(memory, [message('MC1', 'a')], 2);
     assert.deepEqual(read.memory.messages, { MC1: 'a' });
     const next = advanceMemory(read.memory, { services: [], fetchedAt: 3 }, []);

@@ -3,14 +3,30 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { compileExpression } from '../../../src/health/expression/index.ts';
 import { CLASSIFICATIONS, SERVICE_STATUSES, type Issue, type Service } from '../../../src/health/model.ts';
-import { createSeverityRule, DEFAULT_SEVERITY_TEXTS, listSeverityEntries, type SeverityTexts } from '../../../src/health/severity-rules.ts';
+import {
+  createSeverityRule,
+  DEFAULT_SEVERITY_TEXTS,
+  listSeverityEntries,
+  type SeverityTexts,
+} from '../../../src/health/severity-rules.ts';
 import { evaluateServiceHealth } from '../../../src/health/status.ts';
 
 function issue(overrides: Partial<Issue>): Issue {
   return {
-    id: 'EX1', title: 'Mail is slow', impactDescription: '', classification: 'incident', status: 'serviceDegradation',
-    rawStatus: 'serviceDegradation', service: 'Exchange Online', feature: 'E-Mail delivery', featureGroup: 'E-Mail timely delivery',
-    isResolved: false, startDateTime: '2026-11-27T08:00:00Z', endDateTime: undefined, lastModifiedDateTime: undefined, posts: [],
+    id: 'EX1',
+    title: 'Mail is slow',
+    impactDescription: '',
+    classification: 'incident',
+    status: 'serviceDegradation',
+    rawStatus: 'serviceDegradation',
+    service: 'Exchange Online',
+    feature: 'E-Mail delivery',
+    featureGroup: 'E-Mail timely delivery',
+    isResolved: false,
+    startDateTime: '2026-11-27T08:00:00Z',
+    endDateTime: undefined,
+    lastModifiedDateTime: undefined,
+    posts: [],
     ...overrides,
   };
 }
@@ -19,34 +35,69 @@ function service(status: Service['status'], issues: Issue[] = [], rawStatus: str
   return { id: 'Exchange', name: 'Exchange Online', status, rawStatus, issues };
 }
 
-const compile = (texts: SeverityTexts) => createSeverityRule({ critical: compileExpression(texts.critical), warning: compileExpression(texts.warning) });
+const compile = (texts: SeverityTexts) =>
+  createSeverityRule({ critical: compileExpression(texts.critical), warning: compileExpression(texts.warning) });
 
 describe('severity rules', () => {
   test('the default expressions decide exactly as the built-in rule, whatever the statuses, spellings and issues', () => {
     const byExpressions = compile(DEFAULT_SEVERITY_TEXTS);
-    const spelled = (status: string) => fc.constantFrom(status, status.toUpperCase(), status.charAt(0).toUpperCase() + status.slice(1));
-    const arbitraryIssue = fc.record({
-      classification: fc.constantFrom(...CLASSIFICATIONS),
-      isResolved: fc.boolean(),
-      status: fc.constantFrom(...SERVICE_STATUSES),
-    }).map((fields) => issue({ ...fields, rawStatus: fields.status }));
-    const arbitraryService = fc.constantFrom(...SERVICE_STATUSES)
-      .chain((status) => fc.tuple(fc.constant(status), status === 'other' ? fc.constantFrom('', 'somethingNew') : spelled(status), fc.array(arbitraryIssue, { maxLength: 4 })))
+    const spelled = (status: string) =>
+      fc.constantFrom(status, status.toUpperCase(), status.charAt(0).toUpperCase() + status.slice(1));
+    const arbitraryIssue = fc
+      .record({
+        classification: fc.constantFrom(...CLASSIFICATIONS),
+        isResolved: fc.boolean(),
+        status: fc.constantFrom(...SERVICE_STATUSES),
+      })
+      .map((fields) => issue({ ...fields, rawStatus: fields.status }));
+    const arbitraryService = fc
+      .constantFrom(...SERVICE_STATUSES)
+      .chain((status) =>
+        fc.tuple(
+          fc.constant(status),
+          status === 'other' ? fc.constantFrom('', 'somethingNew') : spelled(status),
+          fc.array(arbitraryIssue, { maxLength: 4 }),
+        ),
+      )
       .map(([status, raw, issues]) => service(status, issues, raw));
-    fc.assert(fc.property(arbitraryService, (s) => byExpressions(s) === evaluateServiceHealth(s)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(arbitraryService, (s) => byExpressions(s) === evaluateServiceHealth(s)),
+      { numRuns: 2000 },
+    );
   });
 
   test('an entry per open issue, or one for the service alone, with the check’s variables', () => {
     const resolved = issue({ id: 'EX0', isResolved: true });
-    assert.deepEqual(listSeverityEntries(service('serviceOperational', [resolved])).map((v) => [v.issue_id, v.classification, v.status]), [['-', '-', 'serviceOperational']]);
-    const entries = listSeverityEntries(service('serviceDegradation', [resolved, issue({ id: 'EX1' }), issue({ id: 'EX2', classification: 'advisory' })]));
-    assert.deepEqual(entries.map((v) => [v.issue_id, v.classification, v.feature_group, v.issue_resolved]), [
-      ['EX1', 'incident', 'E-Mail timely delivery', '0'],
-      ['EX2', 'advisory', 'E-Mail timely delivery', '0'],
-    ]);
+    assert.deepEqual(
+      listSeverityEntries(service('serviceOperational', [resolved])).map((v) => [
+        v.issue_id,
+        v.classification,
+        v.status,
+      ]),
+      [['-', '-', 'serviceOperational']],
+    );
+    const entries = listSeverityEntries(
+      service('serviceDegradation', [resolved, issue({ id: 'EX1' }), issue({ id: 'EX2', classification: 'advisory' })]),
+    );
+    assert.deepEqual(
+      entries.map((v) => [v.issue_id, v.classification, v.feature_group, v.issue_resolved]),
+      [
+        ['EX1', 'incident', 'E-Mail timely delivery', '0'],
+        ['EX2', 'advisory', 'E-Mail timely delivery', '0'],
+      ],
+    );
     assert.deepEqual(Object.keys(entries[0]!), [
-      'status', 'service_name', 'service_id', 'classification', 'issue_title', 'issue_startDateTime', 'issue_id',
-      'issue_status', 'issue_resolved', 'feature_name', 'feature_group',
+      'status',
+      'service_name',
+      'service_id',
+      'classification',
+      'issue_title',
+      'issue_startDateTime',
+      'issue_id',
+      'issue_status',
+      'issue_resolved',
+      'feature_name',
+      'feature_group',
     ]);
   });
 
@@ -54,7 +105,11 @@ describe('severity rules', () => {
     const rule = compile({ critical: '%{classification} eq "incident"', warning: '' });
     assert.equal(rule(service('investigating', [issue({ status: 'investigating', rawStatus: 'investigating' })])), 2);
     assert.equal(rule(service('serviceDegradation', [issue({ classification: 'advisory' })])), 0);
-    assert.equal(rule(service('serviceInterruption')), 0, 'no entry is an incident: the service itself is ok by these rules');
+    assert.equal(
+      rule(service('serviceInterruption')),
+      0,
+      'no entry is an incident: the service itself is ok by these rules',
+    );
   });
 
   test('the worst entry wins; warning needs only one entry', () => {

@@ -1,13 +1,29 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Issue, Service } from '../../../src/health/model.ts';
-import { displayStatus, evaluateServiceHealth, parseClassification, parseServiceStatus } from '../../../src/health/status.ts';
+import {
+  displayStatus,
+  evaluateServiceHealth,
+  parseClassification,
+  parseServiceStatus,
+} from '../../../src/health/status.ts';
 
 function issue(overrides: Partial<Issue>): Issue {
   return {
-    id: 'EX1', title: 't', impactDescription: '', classification: 'incident', status: 'serviceDegradation',
-    rawStatus: 'serviceDegradation', service: 'Exchange Online', feature: undefined, featureGroup: undefined,
-    isResolved: false, startDateTime: undefined, endDateTime: undefined, lastModifiedDateTime: undefined, posts: [],
+    id: 'EX1',
+    title: 't',
+    impactDescription: '',
+    classification: 'incident',
+    status: 'serviceDegradation',
+    rawStatus: 'serviceDegradation',
+    service: 'Exchange Online',
+    feature: undefined,
+    featureGroup: undefined,
+    isResolved: false,
+    startDateTime: undefined,
+    endDateTime: undefined,
+    lastModifiedDateTime: undefined,
+    posts: [],
     ...overrides,
   };
 }
@@ -33,7 +49,12 @@ describe('parseServiceStatus', () => {
 
 describe('evaluateServiceHealth', () => {
   test('healthy end states are ok', () => {
-    for (const status of ['serviceOperational', 'serviceRestored', 'postIncidentReviewPublished', 'falsePositive'] as const) {
+    for (const status of [
+      'serviceOperational',
+      'serviceRestored',
+      'postIncidentReviewPublished',
+      'falsePositive',
+    ] as const) {
       assert.equal(evaluateServiceHealth(service(status)), 0, status);
     }
   });

@@ -12,17 +12,39 @@ import { startConnectRecorder } from '../../helpers/connect-recorder.ts';
 
 describe('proxy settings', () => {
   test('an explicit proxy wins for both schemes; else the environment, lower case first, https falling back to http', () => {
-    const env = { HTTPS_PROXY: 'http://env-https:3128', http_proxy: 'http://env-http:3128', HTTP_PROXY: 'http://ignored:1', NO_PROXY: '.internal' };
-    assert.deepEqual(resolveProxySettings({ proxy: 'http://explicit:8080' }, env), { httpProxy: 'http://explicit:8080', httpsProxy: 'http://explicit:8080', noProxy: '.internal' });
-    assert.deepEqual(resolveProxySettings({}, env), { httpProxy: 'http://env-http:3128', httpsProxy: 'http://env-https:3128', noProxy: '.internal' });
-    assert.deepEqual(resolveProxySettings({ noProxy: 'localhost' }, { HTTP_PROXY: 'http://p:1' }), { httpProxy: 'http://p:1', httpsProxy: 'http://p:1', noProxy: 'localhost' });
+    const env = {
+      HTTPS_PROXY: 'http://env-https:3128',
+      http_proxy: 'http://env-http:3128',
+      HTTP_PROXY: 'http://ignored:1',
+      NO_PROXY: '.internal',
+    };
+    assert.deepEqual(resolveProxySettings({ proxy: 'http://explicit:8080' }, env), {
+      httpProxy: 'http://explicit:8080',
+      httpsProxy: 'http://explicit:8080',
+      noProxy: '.internal',
+    });
+    assert.deepEqual(resolveProxySettings({}, env), {
+      httpProxy: 'http://env-http:3128',
+      httpsProxy: 'http://env-https:3128',
+      noProxy: '.internal',
+    });
+    assert.deepEqual(resolveProxySettings({ noProxy: 'localhost' }, { HTTP_PROXY: 'http://p:1' }), {
+      httpProxy: 'http://p:1',
+      httpsProxy: 'http://p:1',
+      noProxy: 'localhost',
+    });
     assert.deepEqual(resolveProxySettings({}, {}), { httpProxy: '', httpsProxy: '', noProxy: '' });
   });
 
   test('credentials in proxy URLs are never shown', () => {
-    assert.equal(hideUrlCredentials('via http://monitor:Pa55%40word@proxy:3128 and https://tok@p2/'), 'via http://***@proxy:3128 and https://***@p2/');
     assert.equal(
-      describeProxySettings(resolveProxySettings({ proxy: 'http://monitor:Pa55@proxy.example.com:3128', noProxy: '.corp' }, {})),
+      hideUrlCredentials('via http://monitor:Pa55%40word@proxy:3128 and https://tok@p2/'),
+      'via http://***@proxy:3128 and https://***@p2/',
+    );
+    assert.equal(
+      describeProxySettings(
+        resolveProxySettings({ proxy: 'http://monitor:Pa55@proxy.example.com:3128', noProxy: '.corp' }, {}),
+      ),
       'through http://***@proxy.example.com:3128 except .corp',
     );
     assert.equal(describeProxySettings(resolveProxySettings({}, {})), 'direct');
@@ -34,9 +56,15 @@ describe('createHttpClient', () => {
     const proxy = await startConnectRecorder();
     const client = createHttpClient({ env: {}, proxy: proxy.url.replace('http://', 'http://monitor:Pa55%40word@') });
     try {
-      const error = await client.fetch('https://login.microsoftonline.us/x').then(() => undefined, (e: unknown) => e);
+      const error = await client.fetch('https://login.microsoftonline.us/x').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof Error);
-      assert.deepEqual(proxy.attempts.map((a) => [a.method, a.target]), [['CONNECT', 'login.microsoftonline.us:443']]);
+      assert.deepEqual(
+        proxy.attempts.map((a) => [a.method, a.target]),
+        [['CONNECT', 'login.microsoftonline.us:443']],
+      );
       assert.equal(proxy.attempts[0]!.authorization, `Basic ${Buffer.from('monitor:Pa55@word').toString('base64')}`);
       const text = `${error.message} ${String((error as { cause?: Error }).cause?.message)}`;
       assert.ok(!/Pa55/.test(text), text);
@@ -77,7 +105,10 @@ describe('createHttpClient', () => {
     const without = createHttpClient({ env: {} });
     try {
       assert.equal(await (await withCa.fetch(url)).text(), 'trusted');
-      const error = await without.fetch(url).then(() => undefined, (e: unknown) => e as Error & { cause?: { code?: string } });
+      const error = await without.fetch(url).then(
+        () => undefined,
+        (e: unknown) => e as Error & { cause?: { code?: string } },
+      );
       assert.equal(error?.cause?.code, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE');
     } finally {
       await Promise.all([withCa.close(), without.close()]);
@@ -99,7 +130,10 @@ describe('createHttpClient', () => {
         },
       };
     }
-    const init = (signal = AbortSignal.timeout(5000)) => ({ headers: { authorization: 'Bearer t', accept: 'application/json' }, signal });
+    const init = (signal = AbortSignal.timeout(5000)) => ({
+      headers: { authorization: 'Bearer t', accept: 'application/json' },
+      signal,
+    });
 
     test('status, headers by any case (repeated ones joined), the body inflated when the server compressed it', async () => {
       const json = JSON.stringify({ value: 'é'.repeat(5000) });
@@ -136,8 +170,13 @@ describe('createHttpClient', () => {
       const client = createHttpClient({ env: {} });
       try {
         await (await client.get(`${server.url}/401`, init())).body?.cancel();
-        assert.equal(decodeChunks(await readBodyChunksCapped(await client.get(`${server.url}/ok`, init()))), '{"error":{}}');
-        await assert.rejects(readBodyChunksCapped(await client.get(`${server.url}/big`, init()), 100_000), { code: 'GRAPH_BAD_RESPONSE' });
+        assert.equal(
+          decodeChunks(await readBodyChunksCapped(await client.get(`${server.url}/ok`, init()))),
+          '{"error":{}}',
+        );
+        await assert.rejects(readBodyChunksCapped(await client.get(`${server.url}/big`, init()), 100_000), {
+          code: 'GRAPH_BAD_RESPONSE',
+        });
         assert.equal((await client.get(`${server.url}/ok`, init())).status, 200);
       } finally {
         await client.close();
@@ -147,12 +186,14 @@ describe('createHttpClient', () => {
 
     test('released chunks give their memory back, and the connection they came over goes on reading whole answers', async () => {
       // Bodies of the size of a Graph answer, different each time, plain and compressed, over kept-alive connections.
-      const body = (i: number) => JSON.stringify({ i, value: Array.from({ length: 2500 }, (_, k) => `item-${i}-${k}`) });
+      const body = (i: number) =>
+        JSON.stringify({ i, value: Array.from({ length: 2500 }, (_, k) => `item-${i}-${k}`) });
       const sockets = new Set<unknown>();
       const server = await serve((req, res) => {
         sockets.add(req.socket);
         const i = Number(req.url!.split('/')[2]);
-        if (req.url!.startsWith('/gzip/')) return res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(body(i)));
+        if (req.url!.startsWith('/gzip/'))
+          return res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(body(i)));
         res.end(body(i));
       });
       const client = createHttpClient({ env: {} });
@@ -168,7 +209,10 @@ describe('createHttpClient', () => {
         }
         // The plain answers' socket reads are freed; the inflated ones are cut from Node's pool, which is never detached.
         assert.ok(released >= 20, `buffers released: ${released}`);
-        assert.ok(sockets.size <= 2, `connections kept alive and read again after the releases: ${sockets.size} for 40 answers`);
+        assert.ok(
+          sockets.size <= 2,
+          `connections kept alive and read again after the releases: ${sockets.size} for 40 answers`,
+        );
         const pooled = Buffer.from('a small buffer, a slice of the pool');
         (await client.get(`${server.url}/plain/0`, init())).release!([pooled]);
         assert.equal(pooled.toString(), 'a small buffer, a slice of the pool');
@@ -191,7 +235,10 @@ describe('createHttpClient', () => {
         const answer = await client.get(`${server.url}/partial`, init(controller.signal));
         setTimeout(() => controller.abort(), 20);
         await assert.rejects(readBodyChunksCapped(answer), { name: 'AbortError' });
-        const refused = await client.get('http://127.0.0.1:9/', init()).then(() => undefined, (e: unknown) => e as TypeError & { cause?: { code?: string } });
+        const refused = await client.get('http://127.0.0.1:9/', init()).then(
+          () => undefined,
+          (e: unknown) => e as TypeError & { cause?: { code?: string } },
+        );
         assert.equal(refused?.message, 'fetch failed');
         assert.equal(refused?.cause?.code, 'ECONNREFUSED');
       } finally {

@@ -11,8 +11,14 @@ const NOW = Date.parse('2026-11-27T12:00:00Z');
 
 function tenant(name: string): TenantConfig {
   return {
-    name, tenantId: `${name}-id`, clientId: 'app', clientSecret: new Secret('s3cr3t-value'), cloud: 'global',
-    endpoints: { login: 'https://login.example.test', graph: 'https://graph.example.test' }, intervalMs: 60_000, timeoutMs: 10_000,
+    name,
+    tenantId: `${name}-id`,
+    clientId: 'app',
+    clientSecret: new Secret('s3cr3t-value'),
+    cloud: 'global',
+    endpoints: { login: 'https://login.example.test', graph: 'https://graph.example.test' },
+    intervalMs: 60_000,
+    timeoutMs: 10_000,
   };
 }
 
@@ -34,7 +40,17 @@ describe('status server', () => {
     contoso.lastPollAt = NOW - 1000;
     contoso.lastPollOk = true;
     contoso.lastSuccessAt = NOW - 1000;
-    contoso.views = [{ id: 'Exchange', name: 'Exchange Online', status: 'serviceDegradation', rawStatus: 'serviceDegradation', health: 2, openIssues: [], features: [] }];
+    contoso.views = [
+      {
+        id: 'Exchange',
+        name: 'Exchange Online',
+        status: 'serviceDegradation',
+        rawStatus: 'serviceDegradation',
+        health: 2,
+        openIssues: [],
+        features: [],
+      },
+    ];
     fabrikam.lastPollAt = NOW - 500;
     fabrikam.lastPollOk = false;
     fabrikam.lastError = new M365Error('AUTH_INVALID_SECRET', "invalid client secret: use the secret's Value");
@@ -49,7 +65,10 @@ describe('status server', () => {
     const doc = JSON.parse(text);
     assert.equal(doc.tenants[0].services[0].health, 2);
     assert.equal(doc.tenants[0].stale, false);
-    assert.deepEqual(doc.tenants[1].error, { code: 'AUTH_INVALID_SECRET', message: "invalid client secret: use the secret's Value" });
+    assert.deepEqual(doc.tenants[1].error, {
+      code: 'AUTH_INVALID_SECRET',
+      message: "invalid client secret: use the secret's Value",
+    });
     assert.equal(doc.tenants[1].stale, true);
   });
 
@@ -69,12 +88,15 @@ describe('status server: an address it cannot listen on', () => {
     const taken = await startStatusServer({ host: '127.0.0.1', port: 0, statuses, clock: () => NOW });
     const port = Number(new URL(taken.url).port);
     try {
-      await assert.rejects(startStatusServer({ host: '127.0.0.1', port, statuses, clock: () => NOW }), (error: unknown) => {
-        assert.ok(error instanceof M365Error);
-        assert.equal(error.code, 'LISTEN_FAILED');
-        assert.equal(error.message, `cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE)`);
-        return true;
-      });
+      await assert.rejects(
+        startStatusServer({ host: '127.0.0.1', port, statuses, clock: () => NOW }),
+        (error: unknown) => {
+          assert.ok(error instanceof M365Error);
+          assert.equal(error.code, 'LISTEN_FAILED');
+          assert.equal(error.message, `cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE)`);
+          return true;
+        },
+      );
       assert.equal((await fetch(`${taken.url}/healthz`)).status, 200, 'the listener already there is unaffected');
     } finally {
       await taken.close();
@@ -90,7 +112,10 @@ describe('status server: an address it cannot listen on', () => {
 
   test('a privileged port and IPv6 literals are described as written in server.listen', () => {
     const denied = Object.assign(new Error('listen EACCES: permission denied 0.0.0.0:80'), { code: 'EACCES' });
-    assert.equal(toListenError(denied, '0.0.0.0', 80).message, 'cannot listen on 0.0.0.0:80: permission denied (ports below 1024 need privileges) (EACCES)');
+    assert.equal(
+      toListenError(denied, '0.0.0.0', 80).message,
+      'cannot listen on 0.0.0.0:80: permission denied (ports below 1024 need privileges) (EACCES)',
+    );
     assert.equal(toListenError(denied, '::1', 8080).message, 'cannot listen on [::1]:8080: permission denied (EACCES)');
     assert.equal(toListenError(new Error('odd'), 'localhost', 1).message, 'cannot listen on localhost:1: odd');
   });

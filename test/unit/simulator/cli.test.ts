@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { formatSimulatorBanner, loadDefaultScenario, runSimulatorFromFile, startSimulator } from '../../../src/simulator/index.ts';
+import {
+  formatSimulatorBanner,
+  loadDefaultScenario,
+  runSimulatorFromFile,
+  startSimulator,
+} from '../../../src/simulator/index.ts';
 import { fetchToken, graphGet } from './sim-helpers.ts';
 
 const BASIC = fileURLToPath(new URL('../../../config/scenarios/test-basic.yaml', import.meta.url));
@@ -11,8 +16,15 @@ test('runSimulatorFromFile serves the scenario of the file', async () => {
   try {
     assert.match(sim.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await graphGet(sim, 'healthOverviews', await fetchToken(sim));
-    const ids = ((await res.json()) as { value: Array<{ id: string; status: string }> }).value.map((s) => `${s.id}=${s.status}`);
-    assert.deepEqual(ids, ['Exchange=serviceDegradation', 'microsoftteams=serviceOperational', 'SharePoint=serviceOperational', 'OSDPPlatform=serviceOperational']);
+    const ids = ((await res.json()) as { value: Array<{ id: string; status: string }> }).value.map(
+      (s) => `${s.id}=${s.status}`,
+    );
+    assert.deepEqual(ids, [
+      'Exchange=serviceDegradation',
+      'microsoftteams=serviceOperational',
+      'SharePoint=serviceOperational',
+      'OSDPPlatform=serviceOperational',
+    ]);
   } finally {
     await sim.close();
   }

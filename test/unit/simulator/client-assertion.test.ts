@@ -43,13 +43,32 @@ describe('simulator: client assertions verified as Entra does', () => {
 
   const endpoint = () => `${sim.url}/${TENANT}/oauth2/v2.0/token`;
   const now = () => Math.floor(clock.now() / 1000);
-  const claims = (overrides: Record<string, unknown> = {}) => ({ aud: endpoint(), iss: APP, sub: APP, jti: randomUUID(), nbf: now(), iat: now(), exp: now() + 300, ...overrides });
-  const header = (overrides: Record<string, unknown> = {}) => ({ alg: 'PS256', typ: 'JWT', x5t: X5T, 'x5t#S256': X5T_S256, ...overrides });
+  const claims = (overrides: Record<string, unknown> = {}) => ({
+    aud: endpoint(),
+    iss: APP,
+    sub: APP,
+    jti: randomUUID(),
+    nbf: now(),
+    iat: now(),
+    exp: now() + 300,
+    ...overrides,
+  });
+  const header = (overrides: Record<string, unknown> = {}) => ({
+    alg: 'PS256',
+    typ: 'JWT',
+    x5t: X5T,
+    'x5t#S256': X5T_S256,
+    ...overrides,
+  });
 
   async function post(assertion: string, clientId = APP, fields: Record<string, string> = {}, path = `/${TENANT}`) {
     const body = new URLSearchParams({
-      grant_type: 'client_credentials', client_id: clientId, scope: 'https://graph.microsoft.com/.default',
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion, ...fields,
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      scope: 'https://graph.microsoft.com/.default',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+      ...fields,
     });
     const res = await fetch(`${sim.url}${path}/oauth2/v2.0/token`, { method: 'POST', body });
     const json = (await res.json()) as { error?: string; error_codes?: number[]; access_token?: string };
@@ -59,24 +78,62 @@ describe('simulator: client assertions verified as Entra does', () => {
   test('a certificate assertion with both thumbprints, PS256 or RS256, gets a token and is recorded', async () => {
     const jti = randomUUID();
     assert.equal((await post(signJwt(KEY, header(), claims({ jti })))).status, 200);
-    assert.deepEqual(sim.assertions.at(-1), { time: clock.now(), clientId: APP, kind: 'certificate', jti, subject: APP, algorithm: 'PS256' });
-    assert.equal((await post(signJwt(KEY, header({ alg: 'RS256', 'x5t#S256': undefined }), claims()))).status, 200, 'x5t alone');
+    assert.deepEqual(sim.assertions.at(-1), {
+      time: clock.now(),
+      clientId: APP,
+      kind: 'certificate',
+      jti,
+      subject: APP,
+      algorithm: 'PS256',
+    });
+    assert.equal(
+      (await post(signJwt(KEY, header({ alg: 'RS256', 'x5t#S256': undefined }), claims()))).status,
+      200,
+      'x5t alone',
+    );
     assert.equal((await post(signJwt(KEY, header({ x5t: undefined }), claims()))).status, 200, 'x5t#S256 alone');
     const byDomain = `${sim.url}/contoso.onmicrosoft.com/oauth2/v2.0/token`;
-    assert.equal((await post(signJwt(KEY, header(), claims({ aud: byDomain })), APP, {}, '/contoso.onmicrosoft.com')).status, 200);
+    assert.equal(
+      (await post(signJwt(KEY, header(), claims({ aud: byDomain })), APP, {}, '/contoso.onmicrosoft.com')).status,
+      200,
+    );
   });
 
   test('each departure from what Entra requires has its AADSTS code', async () => {
     const cases: [string, string, { status: number; code: number }][] = [
       ['no typ', signJwt(KEY, header({ typ: undefined }), claims()), { status: 400, code: 50027 }],
       ['aud as an array', signJwt(KEY, header(), claims({ aud: [endpoint()] })), { status: 400, code: 50027 }],
-      ['aud the issuer', signJwt(KEY, header(), claims({ aud: `${sim.url}/${TENANT}/v2.0` })), { status: 401, code: 50012 }],
-      ['sub another app', signJwt(KEY, header(), claims({ sub: '99999999-9999-9999-9999-999999999999' })), { status: 401, code: 700021 }],
-      ['expired', signJwt(KEY, header(), claims({ exp: now() - 600, nbf: now() - 900 })), { status: 401, code: 700024 }],
-      ['not yet valid', signJwt(KEY, header(), claims({ nbf: now() + 900, exp: now() + 1200 })), { status: 401, code: 700024 }],
+      [
+        'aud the issuer',
+        signJwt(KEY, header(), claims({ aud: `${sim.url}/${TENANT}/v2.0` })),
+        { status: 401, code: 50012 },
+      ],
+      [
+        'sub another app',
+        signJwt(KEY, header(), claims({ sub: '99999999-9999-9999-9999-999999999999' })),
+        { status: 401, code: 700021 },
+      ],
+      [
+        'expired',
+        signJwt(KEY, header(), claims({ exp: now() - 600, nbf: now() - 900 })),
+        { status: 401, code: 700024 },
+      ],
+      [
+        'not yet valid',
+        signJwt(KEY, header(), claims({ nbf: now() + 900, exp: now() + 1200 })),
+        { status: 401, code: 700024 },
+      ],
       ['no exp', signJwt(KEY, header(), claims({ exp: undefined })), { status: 400, code: 50027 }],
-      ['thumbprint of another certificate', signJwt(KEY, header({ x5t: 'AAAA' }), claims()), { status: 401, code: 700027 }],
-      ['no thumbprint', signJwt(KEY, header({ x5t: undefined, 'x5t#S256': undefined }), claims()), { status: 401, code: 700027 }],
+      [
+        'thumbprint of another certificate',
+        signJwt(KEY, header({ x5t: 'AAAA' }), claims()),
+        { status: 401, code: 700027 },
+      ],
+      [
+        'no thumbprint',
+        signJwt(KEY, header({ x5t: undefined, 'x5t#S256': undefined }), claims()),
+        { status: 401, code: 700027 },
+      ],
       ['signed by another key', signJwt(OTHER_KEY, header(), claims()), { status: 401, code: 700027 }],
       ['no jti', signJwt(KEY, header(), claims({ jti: undefined })), { status: 400, code: 50027 }],
       ['not a JWT', 'not-a-jwt', { status: 400, code: 50027 }],
@@ -96,7 +153,11 @@ describe('simulator: client assertions verified as Entra does', () => {
   });
 
   test('an app with no certificate registered: AADSTS700027', async () => {
-    const assertion = signJwt(KEY, header(), claims({ iss: '44444444-4444-4444-4444-444444444444', sub: '44444444-4444-4444-4444-444444444444' }));
+    const assertion = signJwt(
+      KEY,
+      header(),
+      claims({ iss: '44444444-4444-4444-4444-444444444444', sub: '44444444-4444-4444-4444-444444444444' }),
+    );
     assert.deepEqual(await post(assertion, '44444444-4444-4444-4444-444444444444').then((r) => r.code), 700027);
   });
 
@@ -117,10 +178,23 @@ describe('simulator: client assertions verified as Entra does', () => {
   });
 
   test('scenario validation: a client needs a credential; certificates and key sets must parse', () => {
-    const invalid = (client: string) => () => parseScenario(`tenants:\n  - name: c\n    tenant_id: ${TENANT}\n    clients:\n      - ${client}\n`, 'test.yaml');
-    assert.throws(invalid(`{ client_id: ${APP} }`), /tenants\[0\]\.clients\[0\] \(line 5\): expected at least one credential: client_secret, certificate or federated/);
-    assert.throws(invalid(`{ client_id: ${APP}, certificate: 'not a pem' }`), /clients\[0\]\.certificate .*: cannot read .*not a pem: ENOENT/);
-    assert.throws(invalid(`{ client_id: ${APP}, certificate: '-----BEGIN CERTIFICATE-----x-----END CERTIFICATE-----' }`), /expected a PEM certificate/);
-    assert.throws(invalid(`{ client_id: ${APP}, federated: { issuer: i, subject: s, jwks: { keys: [] } } }`), /federated\.jwks .*: expected a JSON Web Key Set/);
+    const invalid = (client: string) => () =>
+      parseScenario(`tenants:\n  - name: c\n    tenant_id: ${TENANT}\n    clients:\n      - ${client}\n`, 'test.yaml');
+    assert.throws(
+      invalid(`{ client_id: ${APP} }`),
+      /tenants\[0\]\.clients\[0\] \(line 5\): expected at least one credential: client_secret, certificate or federated/,
+    );
+    assert.throws(
+      invalid(`{ client_id: ${APP}, certificate: 'not a pem' }`),
+      /clients\[0\]\.certificate .*: cannot read .*not a pem: ENOENT/,
+    );
+    assert.throws(
+      invalid(`{ client_id: ${APP}, certificate: '-----BEGIN CERTIFICATE-----x-----END CERTIFICATE-----' }`),
+      /expected a PEM certificate/,
+    );
+    assert.throws(
+      invalid(`{ client_id: ${APP}, federated: { issuer: i, subject: s, jwks: { keys: [] } } }`),
+      /federated\.jwks .*: expected a JSON Web Key Set/,
+    );
   });
 });

@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { WireGraphError } from '../../../src/graph/wire.ts';
 import type { Simulator } from '../../../src/simulator/index.ts';
-import { CONTOSO, FABRIKAM, FABRIKAM_APP, FABRIKAM_SECRET, fetchToken, graphGet, startFromYaml, TWO_TENANTS } from './sim-helpers.ts';
+import {
+  CONTOSO,
+  FABRIKAM,
+  FABRIKAM_APP,
+  FABRIKAM_SECRET,
+  fetchToken,
+  graphGet,
+  startFromYaml,
+  TWO_TENANTS,
+} from './sim-helpers.ts';
 
 describe('simulator faults', () => {
   let sim: Simulator;
@@ -26,7 +35,14 @@ describe('simulator faults', () => {
     }
     assert.equal(handle.remaining(), 0);
     assert.equal((await overviews()).status, 200);
-    assert.deepEqual(sim.requests.slice(-3).map((r) => [r.status, r.fault]), [[429, 'status:429'], [429, 'status:429'], [200, undefined]]);
+    assert.deepEqual(
+      sim.requests.slice(-3).map((r) => [r.status, r.fault]),
+      [
+        [429, 'status:429'],
+        [429, 'status:429'],
+        [200, undefined],
+      ],
+    );
   });
 
   test('a 503 on the token endpoint is Entra-shaped, and an HTTP-date Retry-After passes through', async () => {
@@ -88,7 +104,10 @@ describe('simulator faults', () => {
     sim.injectFault({ expireTokens: true, path: '/v1.0/' });
     const res = await overviews();
     assert.equal(res.status, 401);
-    assert.equal(((await res.json()) as WireGraphError).error.message, 'Lifetime validation failed, the token is expired.');
+    assert.equal(
+      ((await res.json()) as WireGraphError).error.message,
+      'Lifetime validation failed, the token is expired.',
+    );
     token = await fetchToken(sim);
     assert.equal((await overviews()).status, 200);
   });

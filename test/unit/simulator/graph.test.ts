@@ -2,11 +2,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { WireCollection, WireGraphError, WireIssue, WireServiceHealth } from '../../../src/graph/wire.ts';
 import { DEFAULT_SERVICE_IDS, type Simulator } from '../../../src/simulator/index.ts';
-import { FABRIKAM, FABRIKAM_APP, FABRIKAM_SECRET, fakeClock, fetchToken, graphGet, startFromYaml, TWO_TENANTS } from './sim-helpers.ts';
+import {
+  FABRIKAM,
+  FABRIKAM_APP,
+  FABRIKAM_SECRET,
+  fakeClock,
+  fetchToken,
+  graphGet,
+  startFromYaml,
+  TWO_TENANTS,
+} from './sim-helpers.ts';
 
 type Services = WireCollection<WireServiceHealth>;
 
-async function readAll<T>(sim: Simulator, first: string, token: string): Promise<{ pages: WireCollection<T>[]; items: T[] }> {
+async function readAll<T>(
+  sim: Simulator,
+  first: string,
+  token: string,
+): Promise<{ pages: WireCollection<T>[]; items: T[] }> {
   const pages: WireCollection<T>[] = [];
   let next: string | undefined = first;
   while (next !== undefined) {
@@ -32,14 +45,26 @@ describe('simulator Graph endpoints', () => {
   test('healthOverviews pages with absolute @odata.nextLink and keeps $expand', async () => {
     const { pages, items } = await readAll<WireServiceHealth>(sim, 'healthOverviews?$expand=issues', token);
     assert.equal(pages.length, Math.ceil(DEFAULT_SERVICE_IDS.length / 10));
-    assert.deepEqual(items.map((s) => s.id), DEFAULT_SERVICE_IDS);
+    assert.deepEqual(
+      items.map((s) => s.id),
+      DEFAULT_SERVICE_IDS,
+    );
     const link = pages[0]!['@odata.nextLink']!;
-    assert.ok(link.startsWith(`${sim.url}/v1.0/admin/serviceAnnouncement/healthOverviews?$expand=issues&$skiptoken=`), link);
-    assert.equal(pages[0]!['@odata.context'], `${sim.url}/v1.0/$metadata#admin/serviceAnnouncement/healthOverviews(issues())`);
+    assert.ok(
+      link.startsWith(`${sim.url}/v1.0/admin/serviceAnnouncement/healthOverviews?$expand=issues&$skiptoken=`),
+      link,
+    );
+    assert.equal(
+      pages[0]!['@odata.context'],
+      `${sim.url}/v1.0/$metadata#admin/serviceAnnouncement/healthOverviews(issues())`,
+    );
     assert.ok(items.every((s) => Array.isArray(s.issues)));
     const exchange = items.find((s) => s.id === 'Exchange')!;
     assert.deepEqual([exchange.service, exchange.status], ['Exchange Online', 'serviceDegradation']);
-    assert.deepEqual(exchange.issues!.map((x) => x.id), ['EX100001']);
+    assert.deepEqual(
+      exchange.issues!.map((x) => x.id),
+      ['EX100001'],
+    );
     assert.equal(items.find((s) => s.id === 'SharePoint')!.status, 'serviceOperational');
   });
 
@@ -53,7 +78,8 @@ describe('simulator Graph endpoints', () => {
   });
 
   test('issues page with $skip and honour Prefer: odata.maxpagesize', async () => {
-    for (let i = 0; i < 3; i++) sim.openIssue('contoso', { id: `PL20000${i}`, service: 'Planner', title: `Planner issue ${i}` });
+    for (let i = 0; i < 3; i++)
+      sim.openIssue('contoso', { id: `PL20000${i}`, service: 'Planner', title: `Planner issue ${i}` });
     const defaultPaging = await readAll<WireIssue>(sim, 'issues', token);
     assert.equal(defaultPaging.items.length, 5);
     assert.equal(defaultPaging.pages.length, 1);
@@ -63,7 +89,10 @@ describe('simulator Graph endpoints', () => {
     assert.equal(first.value.length, 2);
     assert.equal(first['@odata.nextLink'], `${sim.url}/v1.0/admin/serviceAnnouncement/issues?$skip=2`);
     const rest = await readAll<WireIssue>(sim, first['@odata.nextLink']!, token);
-    assert.deepEqual([...first.value, ...rest.items].map((x) => x.id), ['EX100001', 'SP100002', 'PL200000', 'PL200001', 'PL200002']);
+    assert.deepEqual(
+      [...first.value, ...rest.items].map((x) => x.id),
+      ['EX100001', 'SP100002', 'PL200000', 'PL200001', 'PL200002'],
+    );
   });
 
   test('issues honour the simple $filter equalities Graph supports in practice', async () => {
@@ -81,14 +110,22 @@ describe('simulator Graph endpoints', () => {
   test('issues/{id} and healthOverviews/{id or display name}', async () => {
     const issue = (await (await graphGet(sim, 'issues/SP100002', token)).json()) as WireIssue & Record<string, unknown>;
     assert.equal(issue['@odata.context'], `${sim.url}/v1.0/$metadata#admin/serviceAnnouncement/issues/$entity`);
-    assert.deepEqual([issue.id, issue.service, issue.isResolved, issue.status], ['SP100002', 'SharePoint Online', true, 'serviceRestored']);
+    assert.deepEqual(
+      [issue.id, issue.service, issue.isResolved, issue.status],
+      ['SP100002', 'SharePoint Online', true, 'serviceRestored'],
+    );
     assert.equal(issue.endDateTime, new Date(clock.now() - 26 * 3_600_000).toISOString());
     assert.match(issue.posts!.at(-1)!.description!.content!, /Final status:/);
     const byId = (await (await graphGet(sim, 'healthOverviews/Exchange', token)).json()) as WireServiceHealth;
-    const byName = (await (await graphGet(sim, 'healthOverviews/Exchange%20Online?$expand=issues', token)).json()) as WireServiceHealth;
+    const byName = (await (
+      await graphGet(sim, 'healthOverviews/Exchange%20Online?$expand=issues', token)
+    ).json()) as WireServiceHealth;
     assert.equal(byId.service, 'Exchange Online');
     assert.equal(byId.issues, undefined);
-    assert.deepEqual(byName.issues?.map((x) => x.id), ['EX100001']);
+    assert.deepEqual(
+      byName.issues?.map((x) => x.id),
+      ['EX100001'],
+    );
   });
 
   test('unknown items answer 404, unknown segments 400, the documented broken navigation 404', async () => {
@@ -97,7 +134,10 @@ describe('simulator Graph endpoints', () => {
     assert.equal((await graphGet(sim, 'healthOverviews/Exchange/issues', token)).status, 404);
     const segment = await graphGet(sim, 'nothing', token);
     assert.equal(segment.status, 400);
-    assert.equal(((await segment.json()) as WireGraphError).error.message, "Resource not found for the segment 'nothing'.");
+    assert.equal(
+      ((await segment.json()) as WireGraphError).error.message,
+      "Resource not found for the segment 'nothing'.",
+    );
     assert.equal((await graphGet(sim, 'healthOverviews?$expand=posts', token)).status, 400);
   });
 
@@ -115,7 +155,10 @@ describe('simulator Graph endpoints', () => {
     clock.advance(61_000);
     const expired = await graphGet(sim, 'healthOverviews', shortLived);
     assert.equal(expired.status, 401);
-    assert.equal(((await expired.json()) as WireGraphError).error.message, 'Lifetime validation failed, the token is expired.');
+    assert.equal(
+      ((await expired.json()) as WireGraphError).error.message,
+      'Lifetime validation failed, the token is expired.',
+    );
     token = await fetchToken(sim);
   });
 
@@ -126,10 +169,13 @@ describe('simulator Graph endpoints', () => {
     assert.equal(((await res.json()) as WireGraphError).error.code, 'Forbidden');
   });
 
-  test('the tenant is the token\'s tenant', async () => {
+  test("the tenant is the token's tenant", async () => {
     const fabrikam = await fetchToken(sim, FABRIKAM, FABRIKAM_APP, FABRIKAM_SECRET);
     const page = (await (await graphGet(sim, 'healthOverviews', fabrikam)).json()) as Services;
-    assert.deepEqual(page.value.map((s) => s.id), ['Exchange', 'microsoftteams', 'Planner']);
+    assert.deepEqual(
+      page.value.map((s) => s.id),
+      ['Exchange', 'microsoftteams', 'Planner'],
+    );
     assert.equal(sim.requests.at(-1)?.tenant, 'fabrikam');
   });
 });
@@ -143,7 +189,10 @@ describe('simulator Graph options', () => {
       const exchange = page.value.find((s) => s.id === 'Exchange')!;
       assert.equal(exchange.status, 'ServiceDegradation');
       const issue = exchange.issues![0]!;
-      assert.deepEqual([issue.classification, issue.origin, issue.posts![0]!.postType], ['Incident', 'Microsoft', 'Regular']);
+      assert.deepEqual(
+        [issue.classification, issue.origin, issue.posts![0]!.postType],
+        ['Incident', 'Microsoft', 'Regular'],
+      );
       assert.equal(issue.posts![0]!.description!.contentType, 'Html');
     } finally {
       await sim.close();

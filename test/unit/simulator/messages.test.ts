@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseScenario } from '../../../src/simulator/index.ts';
-import { CONTOSO, CONTOSO_APP, CONTOSO_SECRET, fakeClock, fetchToken, graphGet, startFromYaml, T0 } from './sim-helpers.ts';
+import {
+  CONTOSO,
+  CONTOSO_APP,
+  CONTOSO_SECRET,
+  fakeClock,
+  fetchToken,
+  graphGet,
+  startFromYaml,
+  T0,
+} from './sim-helpers.ts';
 
 const SCENARIO = `
 tenants:
@@ -37,7 +46,10 @@ describe('simulator message center', () => {
       const token = await fetchToken(sim);
       const read = async () => ((await (await graphGet(sim, 'messages', token)).json()) as Page).value;
       const first = await read();
-      assert.deepEqual(first.map((m) => m['id']), ['MC100001', 'MC100002']);
+      assert.deepEqual(
+        first.map((m) => m['id']),
+        ['MC100001', 'MC100002'],
+      );
       assert.deepEqual(first[1], {
         startDateTime: new Date(T0 - 86_400_000).toISOString(),
         endDateTime: null,
@@ -57,11 +69,14 @@ describe('simulator message center', () => {
       });
       clock.advance(1_800_000);
       const later = await read();
-      assert.deepEqual(later.map((m) => [m['id'], m['lastModifiedDateTime']]), [
-        ['MC100001', new Date(T0 - 3 * 86_400_000).toISOString()],
-        ['MC100002', new Date(T0 + 600_000).toISOString()],
-        ['MC100003', new Date(T0 + 1_800_000).toISOString()],
-      ]);
+      assert.deepEqual(
+        later.map((m) => [m['id'], m['lastModifiedDateTime']]),
+        [
+          ['MC100001', new Date(T0 - 3 * 86_400_000).toISOString()],
+          ['MC100002', new Date(T0 + 600_000).toISOString()],
+          ['MC100003', new Date(T0 + 1_800_000).toISOString()],
+        ],
+      );
     } finally {
       await sim.close();
     }
@@ -77,7 +92,10 @@ describe('simulator message center', () => {
       const healthOnly = await fetchToken(sim, CONTOSO, '88888888-8888-8888-8888-888888888888', 'health-only');
       const refused = await graphGet(sim, 'messages', healthOnly);
       assert.equal(refused.status, 403);
-      assert.match(((await refused.json()) as { error: { message: string } }).error.message, /ServiceMessage\.Read\.All/);
+      assert.match(
+        ((await refused.json()) as { error: { message: string } }).error.message,
+        /ServiceMessage\.Read\.All/,
+      );
       assert.equal((await graphGet(sim, 'healthOverviews', healthOnly)).status, 200);
     } finally {
       await sim.close();
@@ -90,12 +108,14 @@ describe('simulator message center', () => {
       code: 'SCENARIO_INVALID',
       message: [
         'Invalid scenario bad.yaml:',
-        "  - tenants[0].messages[3].colour (line 23): unknown key (allowed: id, title, category, severity, services, tags, major_change, action_required_by, start, end, modified, body)",
+        '  - tenants[0].messages[3].colour (line 23): unknown key (allowed: id, title, category, severity, services, tags, major_change, action_required_by, start, end, modified, body)',
         "  - tenants[0].messages[3].severity (line 23): unknown value 'urgent' (expected one of: normal, high, critical)",
         "  - tenants[0].messages[3].services[0] (line 23): unknown service id 'exchange' (did you mean 'Exchange'?)",
       ].join('\n'),
     });
     const duplicate = `${SCENARIO}      - { id: MC100001, title: Again }\n`;
-    assert.throws(() => parseScenario(duplicate, 'dup.yaml'), { message: /tenants\[0\]\.messages\[3\]\.id \(line 23\): duplicate message id 'MC100001'/ });
+    assert.throws(() => parseScenario(duplicate, 'dup.yaml'), {
+      message: /tenants\[0\]\.messages\[3\]\.id \(line 23\): duplicate message id 'MC100001'/,
+    });
   });
 });

@@ -48,14 +48,24 @@ export async function fetchToken(
   clientId = CONTOSO_APP,
   secret = CONTOSO_SECRET,
 ): Promise<string> {
-  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: `${sim.url}/.default` });
+  const body = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: secret,
+    scope: `${sim.url}/.default`,
+  });
   const res = await fetch(`${sim.url}/${tenant}/oauth2/v2.0/token`, { method: 'POST', body });
   if (res.status !== 200) throw new Error(`token request failed with ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
 /** GET below the simulator's Graph base with a bearer token. */
-export function graphGet(sim: Simulator, path: string, token: string | undefined, headers: Record<string, string> = {}): Promise<Response> {
+export function graphGet(
+  sim: Simulator,
+  path: string,
+  token: string | undefined,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const url = path.startsWith('http') ? path : `${sim.url}/v1.0/admin/serviceAnnouncement/${path}`;
   const auth: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
   return fetch(url, { headers: { ...auth, ...headers } });

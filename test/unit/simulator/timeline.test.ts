@@ -1,9 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { WireCollection, WireIssue, WireServiceHealth } from '../../../src/graph/wire.ts';
-import { deriveTenantState, loadDefaultScenario, startSimulator, type Scenario, type Simulator } from '../../../src/simulator/index.ts';
+import {
+  deriveTenantState,
+  loadDefaultScenario,
+  startSimulator,
+  type Scenario,
+  type Simulator,
+} from '../../../src/simulator/index.ts';
 import { cycleIssueId } from '../../../src/simulator/timeline.ts';
-import { CONTOSO, FABRIKAM, FABRIKAM_APP, FABRIKAM_SECRET, fakeClock, fetchToken, graphGet, T0 } from './sim-helpers.ts';
+import {
+  CONTOSO,
+  FABRIKAM,
+  FABRIKAM_APP,
+  FABRIKAM_SECRET,
+  fakeClock,
+  fetchToken,
+  graphGet,
+  T0,
+} from './sim-helpers.ts';
 
 const S = 1000;
 
@@ -31,7 +46,10 @@ describe('demo timeline through the Graph API with a fake clock', () => {
     assert.equal(service.status, 'serviceDegradation');
     assert.deepEqual(pick(service.issues![0]!), ['TM1050301', 'incident', 'serviceDegradation', false, 2]);
     assert.equal(service.issues![0]!.lastModifiedDateTime, new Date(T0 + 50 * S).toISOString());
-    assert.match(service.issues![0]!.posts![1]!.description!.content!, /^Title: .*<br><br>User Impact: .*<br><br>Current status: We've identified/);
+    assert.match(
+      service.issues![0]!.posts![1]!.description!.content!,
+      /^Title: .*<br><br>User Impact: .*<br><br>Current status: We've identified/,
+    );
     clock.advance(40 * S);
     assert.equal((await teams()).status, 'restoringService');
     clock.advance(40 * S);
@@ -44,9 +62,16 @@ describe('demo timeline through the Graph API with a fake clock', () => {
 
   test('fabrikam sees its own Exchange interruption, and the loop brings a new issue id', async () => {
     const token = await fetchToken(sim, FABRIKAM, FABRIKAM_APP, FABRIKAM_SECRET);
-    const issues = async () => ((await (await graphGet(sim, 'issues', token)).json()) as WireCollection<WireIssue>).value;
+    const issues = async () =>
+      ((await (await graphGet(sim, 'issues', token)).json()) as WireCollection<WireIssue>).value;
     assert.equal(clock.now(), T0 + 130 * S);
-    assert.deepEqual(pick((await issues()).find((x) => x.id === 'EX1050402')!), ['EX1050402', 'incident', 'extendedRecovery', false, 3]);
+    assert.deepEqual(pick((await issues()).find((x) => x.id === 'EX1050402')!), [
+      'EX1050402',
+      'incident',
+      'extendedRecovery',
+      false,
+      3,
+    ]);
     clock.advance(95 * S); // 225 s: 45 s into the second cycle
     const ids = (await issues()).map((x) => x.id);
     assert.deepEqual(ids, ['EX1045507', 'EX1050402', 'EX11050402']);
@@ -79,13 +104,38 @@ describe('state derivation (pure)', () => {
   });
 
   test('the worst open issue gives the service its status; manual overrides win', () => {
-    const open = (id: string, status: string) => ({ type: 'open' as const, at: T0 + S, tenant: 'contoso', issue: { id, service: 'Exchange', classification: 'incident', status, origin: 'microsoft', title: id, impactDescription: id, feature: null, featureGroup: null, post: undefined } });
+    const open = (id: string, status: string) => ({
+      type: 'open' as const,
+      at: T0 + S,
+      tenant: 'contoso',
+      issue: {
+        id,
+        service: 'Exchange',
+        classification: 'incident',
+        status,
+        origin: 'microsoft',
+        title: id,
+        impactDescription: id,
+        feature: null,
+        featureGroup: null,
+        post: undefined,
+      },
+    });
     const exchange = (events: Parameters<typeof deriveTenantState>[2]) =>
       deriveTenantState(scenario, 'contoso', events, T0, T0 + 2 * S).services.find((s) => s.id === 'Exchange')!.status;
     assert.equal(exchange([open('EX1', 'investigating'), open('EX2', 'serviceDegradation')]), 'serviceDegradation');
-    assert.equal(exchange([open('EX1', 'serviceInterruption'), open('EX2', 'extendedRecovery')]), 'serviceInterruption');
+    assert.equal(
+      exchange([open('EX1', 'serviceInterruption'), open('EX2', 'extendedRecovery')]),
+      'serviceInterruption',
+    );
     assert.equal(exchange([open('EX1', 'extendedRecovery'), open('EX2', 'investigating')]), 'extendedRecovery');
-    const override = { type: 'override' as const, at: T0 + 2 * S, tenant: 'contoso', service: 'Exchange', status: 'falsePositive' };
+    const override = {
+      type: 'override' as const,
+      at: T0 + 2 * S,
+      tenant: 'contoso',
+      service: 'Exchange',
+      status: 'falsePositive',
+    };
     assert.equal(exchange([open('EX1', 'serviceInterruption'), override]), 'falsePositive');
   });
 
@@ -104,7 +154,12 @@ describe('programmatic changes', () => {
     const sim = await startSimulator({ scenario: await loadDefaultScenario(), clock: clock.now });
     try {
       const exchange = () => sim.state('contoso').services.find((s) => s.id === 'Exchange')!;
-      const id = sim.openIssue('contoso', { service: 'Exchange', classification: 'incident', status: 'serviceInterruption', title: 'No mail' });
+      const id = sim.openIssue('contoso', {
+        service: 'Exchange',
+        classification: 'incident',
+        status: 'serviceInterruption',
+        title: 'No mail',
+      });
       assert.equal(id, 'EX900001');
       assert.equal(exchange().status, 'serviceInterruption');
       clock.advance(5 * S);
@@ -119,9 +174,14 @@ describe('programmatic changes', () => {
       assert.equal(exchange().status, 'investigating');
       sim.setServiceStatus('contoso', 'Exchange', null);
       assert.equal(exchange().status, 'serviceOperational');
-      assert.throws(() => sim.updateIssue('contoso', 'NOPE1', {}), { code: 'SCENARIO_INVALID', message: "issue 'NOPE1' does not exist in tenant 'contoso'" });
+      assert.throws(() => sim.updateIssue('contoso', 'NOPE1', {}), {
+        code: 'SCENARIO_INVALID',
+        message: "issue 'NOPE1' does not exist in tenant 'contoso'",
+      });
       assert.throws(() => sim.openIssue('nowhere', { service: 'Exchange' }), { message: "unknown tenant 'nowhere'" });
-      assert.throws(() => sim.openIssue('contoso', { id, service: 'Exchange' }), { message: `issue '${id}' already exists in tenant 'contoso'` });
+      assert.throws(() => sim.openIssue('contoso', { id, service: 'Exchange' }), {
+        message: `issue '${id}' already exists in tenant 'contoso'`,
+      });
       assert.throws(() => sim.setServiceStatus('contoso', 'Exchange', 'broken'), /unknown status 'broken'/);
     } finally {
       await sim.close();

@@ -20,12 +20,21 @@ describe('record codec', () => {
     assert.ok(!line.includes('\n'));
     const decoded = decodeRecord(line);
     assert.ok(decoded.ok);
-    assert.deepEqual(decoded.record, { ...record, scope: { name: 'm365-health', version: '0.1.0', schemaUrl: undefined } });
+    assert.deepEqual(decoded.record, {
+      ...record,
+      scope: { name: 'm365-health', version: '0.1.0', schemaUrl: undefined },
+    });
   });
 
   test('values JSON cannot carry are tagged and restored exactly', () => {
-    const body = { nested: { bytes: new Uint8Array([0, 1, 255]), list: [1, 'two', null, [true]] }, nan: Number.NaN, inf: -Infinity };
-    const decoded = decodeRecord(encodeRecord({ ...record, body, attributes: { ['__proto__']: 'own key', '$map': 'plain' } }));
+    const body = {
+      nested: { bytes: new Uint8Array([0, 1, 255]), list: [1, 'two', null, [true]] },
+      nan: Number.NaN,
+      inf: -Infinity,
+    };
+    const decoded = decodeRecord(
+      encodeRecord({ ...record, body, attributes: { ['__proto__']: 'own key', $map: 'plain' } }),
+    );
     assert.ok(decoded.ok);
     assert.deepEqual(decoded.record.body, body);
     assert.equal(Object.getPrototypeOf(decoded.record.attributes), Object.prototype);
@@ -41,7 +50,13 @@ describe('record codec', () => {
   });
 
   test('records without optional fields stay without them', () => {
-    const bare: SpooledRecord = { hrTime: [1, 2], hrTimeObserved: [1, 2], attributes: {}, droppedAttributesCount: 0, scope: { name: 's' } };
+    const bare: SpooledRecord = {
+      hrTime: [1, 2],
+      hrTimeObserved: [1, 2],
+      attributes: {},
+      droppedAttributesCount: 0,
+      scope: { name: 's' },
+    };
     const decoded = decodeRecord(encodeRecord(bare));
     assert.ok(decoded.ok);
     assert.equal(decoded.record.body, undefined);
@@ -54,11 +69,17 @@ describe('record codec', () => {
     ['{"v":1,"time":[1,2],"observed":[1,', 'not JSON'],
     ['[1,2]', 'not a JSON object'],
     ['{"v":2}', 'unknown format version 2'],
-    ['{"v":1,"time":[1],"observed":[1,2],"attributes":{},"scope":{"name":"s"}}', 'time is not an [seconds, nanoseconds] pair'],
+    [
+      '{"v":1,"time":[1],"observed":[1,2],"attributes":{},"scope":{"name":"s"}}',
+      'time is not an [seconds, nanoseconds] pair',
+    ],
     ['{"v":1,"time":[1,2],"observed":[1,2],"attributes":{},"scope":{}}', 'missing scope name'],
     ['{"v":1,"time":[1,2],"observed":[1,2],"attributes":[],"scope":{"name":"s"}}', 'not an encoded map'],
     ['{"v":1,"time":[1,2],"observed":[1,2],"attributes":{"a":{"$x":1}},"scope":{"name":"s"}}', 'unknown tag $x'],
-    ['{"v":1,"time":[1,2],"observed":[1,2],"severity":"9","attributes":{},"scope":{"name":"s"}}', 'severity is not a number'],
+    [
+      '{"v":1,"time":[1,2],"observed":[1,2],"severity":"9","attributes":{},"scope":{"name":"s"}}',
+      'severity is not a number',
+    ],
     ['', 'not JSON'],
   ];
   for (const [line, reason] of invalid) {

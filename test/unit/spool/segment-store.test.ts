@@ -1,6 +1,15 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { SegmentStore, type SegmentStoreOptions } from '../../../src/telemetry/spool/segment-store.ts';
 import { createTempDir } from './support.ts';
@@ -14,7 +23,10 @@ beforeEach(() => {
 afterEach(() => temp.remove());
 
 const line = (n: number) => `{"n":${String(n).padStart(4, '0')}}`; // 10 bytes + newline
-const segmentFiles = () => readdirSync(options.dir).filter((name) => name.endsWith('.jsonl')).sort();
+const segmentFiles = () =>
+  readdirSync(options.dir)
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort();
 
 function readAll(store: SegmentStore): string[] {
   const texts: string[] = [];
@@ -32,10 +44,16 @@ describe('SegmentStore', () => {
     for (let n = 0; n < 20; n++) store.append(line(n));
     assert.equal(segmentFiles().length, 3, '11-byte lines, 100-byte segments: 9 + 9 + 2');
     const first = store.read(5, 1 << 20);
-    assert.deepEqual(first.lines.map((l) => l.text), [0, 1, 2, 3, 4].map(line));
+    assert.deepEqual(
+      first.lines.map((l) => l.text),
+      [0, 1, 2, 3, 4].map(line),
+    );
     assert.ok(first.lines.every((l) => l.complete));
     store.acknowledge(first.end);
-    assert.deepEqual(readAll(store), Array.from({ length: 15 }, (_, i) => line(i + 5)));
+    assert.deepEqual(
+      readAll(store),
+      Array.from({ length: 15 }, (_, i) => line(i + 5)),
+    );
     assert.equal(store.pendingBytes(), 0);
     assert.equal(segmentFiles().length, 1, 'the last segment stays, with the cursor at its end');
     assert.ok(store.isAcknowledged(store.end()));
@@ -87,7 +105,11 @@ describe('SegmentStore', () => {
     assert.ok(store.pendingBytes() <= 260);
     const kept = readAll(store);
     assert.equal(dropped + kept.length, 40, 'every line is either kept or counted as dropped');
-    assert.deepEqual(kept, Array.from({ length: kept.length }, (_, i) => line(40 - kept.length + i)), 'the newest are kept');
+    assert.deepEqual(
+      kept,
+      Array.from({ length: kept.length }, (_, i) => line(40 - kept.length + i)),
+      'the newest are kept',
+    );
     assert.equal(dropped, 18, 'two whole 9-line segments');
     store.close();
   });
@@ -113,7 +135,14 @@ describe('SegmentStore', () => {
     const { store } = SegmentStore.open(options);
     store.append(line(1));
     const read = store.read(10, 1 << 20);
-    assert.deepEqual(read.lines.map((l) => [l.text, l.complete]), [[line(0), true], ['not json at all', true], ['{"n":00', false]]);
+    assert.deepEqual(
+      read.lines.map((l) => [l.text, l.complete]),
+      [
+        [line(0), true],
+        ['not json at all', true],
+        ['{"n":00', false],
+      ],
+    );
     store.acknowledge(read.end);
     assert.deepEqual(readAll(store), [line(1)]);
     store.close();
@@ -131,12 +160,19 @@ describe('SegmentStore', () => {
     store.close();
   });
 
-  test('a segment cut short behind the spool\'s back is skipped, later ones still delivered', () => {
+  test("a segment cut short behind the spool's back is skipped, later ones still delivered", () => {
     const { store } = SegmentStore.open(options);
     for (let n = 0; n < 10; n++) store.append(line(n));
     truncateSync(join(options.dir, segmentFiles()[0]!), 26);
     const read = store.read(10, 1 << 20);
-    assert.deepEqual(read.lines.map((l) => [l.text, l.complete]), [[line(0), true], [line(1), true], ['{"n"', false]]);
+    assert.deepEqual(
+      read.lines.map((l) => [l.text, l.complete]),
+      [
+        [line(0), true],
+        [line(1), true],
+        ['{"n"', false],
+      ],
+    );
     store.acknowledge(read.end);
     assert.deepEqual(readAll(store), [line(9)], 'lines 2-8 are gone with the cut, line 9 (next segment) arrives');
     store.append(line(10));

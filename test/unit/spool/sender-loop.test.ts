@@ -35,7 +35,11 @@ function createFlakyExporter(clock: () => number, upAt: number) {
     export(records, callback) {
       attempts.push(clock());
       setImmediate(() => {
-        if (clock() < upAt) return callback({ code: ExportResultCode.FAILED, error: new OTLPExporterError('Service Unavailable', 503, 'collector restarting') });
+        if (clock() < upAt)
+          return callback({
+            code: ExportResultCode.FAILED,
+            error: new OTLPExporterError('Service Unavailable', 503, 'collector restarting'),
+          });
         delivered.push(...records);
         callback({ code: ExportResultCode.SUCCESS });
       });
@@ -47,7 +51,14 @@ function createFlakyExporter(clock: () => number, upAt: number) {
 }
 
 const event = (n: number) =>
-  encodeRecord({ hrTime: [1_700_000_000 + n, 0], hrTimeObserved: [1_700_000_000 + n, 0], eventName: 'e', attributes: { n }, droppedAttributesCount: 0, scope: { name: 'm365-health' } });
+  encodeRecord({
+    hrTime: [1_700_000_000 + n, 0],
+    hrTimeObserved: [1_700_000_000 + n, 0],
+    eventName: 'e',
+    attributes: { n },
+    droppedAttributesCount: 0,
+    scope: { name: 'm365-health' },
+  });
 
 /** Waits (in real time, without hurrying the sender) until `predicate` holds. */
 async function waitUntil(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -69,7 +80,10 @@ afterEach(() => {
   temp.remove();
 });
 
-function createSender(overrides: Partial<SenderLoopOptions> & Pick<SenderLoopOptions, 'exporter' | 'sleep'>, clock: () => number) {
+function createSender(
+  overrides: Partial<SenderLoopOptions> & Pick<SenderLoopOptions, 'exporter' | 'sleep'>,
+  clock: () => number,
+) {
   const log = createCaptureLog();
   const corrupt: CorruptLine[] = [];
   const drops: [number, string][] = [];
@@ -100,7 +114,11 @@ function createSizeLimitedExporter(tooLarge: (records: readonly ReadableLogRecor
     export(records, callback) {
       sizes.push(records.length);
       setImmediate(() => {
-        if (tooLarge(records)) return callback({ code: ExportResultCode.FAILED, error: new OTLPExporterError('Payload Too Large', 413, 'request body too large') });
+        if (tooLarge(records))
+          return callback({
+            code: ExportResultCode.FAILED,
+            error: new OTLPExporterError('Payload Too Large', 413, 'request body too large'),
+          });
         delivered.push(...records);
         callback({ code: ExportResultCode.SUCCESS });
       });
@@ -122,10 +140,20 @@ describe('SenderLoop', () => {
     await waitUntil(() => store.pendingBytes() === 0);
     await sender.stop();
 
-    assert.deepEqual(flaky.delivered.map((r) => r.attributes.n), Array.from({ length: 100 }, (_, n) => n));
+    assert.deepEqual(
+      flaky.delivered.map((r) => r.attributes.n),
+      Array.from({ length: 100 }, (_, n) => n),
+    );
     assert.ok(time.now >= 600_000 && time.now < 660_000, `recovered ${time.now} ms after the start`);
-    assert.ok(time.sleeps.every((ms) => ms >= 500 && ms <= 60_000), `delays ${time.sleeps.join(', ')}`);
-    assert.deepEqual(time.sleeps.slice(0, 7), [750, 1500, 3000, 6000, 12_000, 24_000, 45_000], 'doubling, 3/4 of the ceiling with random 0.5');
+    assert.ok(
+      time.sleeps.every((ms) => ms >= 500 && ms <= 60_000),
+      `delays ${time.sleeps.join(', ')}`,
+    );
+    assert.deepEqual(
+      time.sleeps.slice(0, 7),
+      [750, 1500, 3000, 6000, 12_000, 24_000, 45_000],
+      'doubling, 3/4 of the ceiling with random 0.5',
+    );
     const failed = flaky.attempts.filter((at) => at < 10 * 60_000).length;
     assert.ok(failed >= 15 && failed < 25, `${failed} failed attempts in 10 minutes`);
     assert.equal(flaky.attempts.length, failed + 10, 'then ten batches of ten, without waiting');
@@ -135,7 +163,10 @@ describe('SenderLoop', () => {
     assert.equal(warnings[0]!.fields.status, 503);
     assert.equal(warnings[0]!.fields.body, 'collector restarting');
     const reminders = warnings.filter((l) => l.message === 'event export still failing');
-    assert.ok(reminders.length >= 5 && reminders.length <= 10, `${reminders.length} reminders for 10 minutes, one a minute at most`);
+    assert.ok(
+      reminders.length >= 5 && reminders.length <= 10,
+      `${reminders.length} reminders for 10 minutes, one a minute at most`,
+    );
     const recovered = log.lines.find((l) => l.message === 'event export recovered');
     assert.equal(recovered?.fields.outageS, Math.round(flaky.attempts.at(-10)! / 1000));
     assert.equal(recovered?.fields.delivered, 10);
@@ -169,8 +200,13 @@ describe('SenderLoop', () => {
       forceFlush: async () => {},
     };
     const sleep = (ms: number, signal: AbortSignal) =>
-      new Promise<void>((resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-    const { sender, log } = createSender({ exporter, sleep, backoff: { initialMs: 3_600_000, maxMs: 3_600_000 } }, Date.now);
+      new Promise<void>((resolve, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+      );
+    const { sender, log } = createSender(
+      { exporter, sleep, backoff: { initialMs: 3_600_000, maxMs: 3_600_000 } },
+      Date.now,
+    );
     store.append(event(1));
     sender.start();
     await nextTurn();
@@ -208,7 +244,10 @@ describe('SenderLoop', () => {
     assert.equal(await sender.waitUntilDelivered(store.end(), 2000), true);
     await sender.stop();
     assert.deepEqual(delivered, [1, 2]);
-    assert.deepEqual(corrupt.map((c) => c.reason), ['not JSON', 'torn write (no newline at the end of the segment)']);
+    assert.deepEqual(
+      corrupt.map((c) => c.reason),
+      ['not JSON', 'torn write (no newline at the end of the segment)'],
+    );
   });
 
   test('an export that never calls back counts as failed after the export timeout', async () => {
@@ -254,12 +293,21 @@ describe('SenderLoop: a collector that refuses a batch as too large (413)', () =
     await waitUntil(() => store.pendingBytes() === 0);
     await sender.stop();
 
-    assert.deepEqual(limited.delivered.map((r) => r.attributes.n), Array.from({ length: 25 }, (_, n) => n));
+    assert.deepEqual(
+      limited.delivered.map((r) => r.attributes.n),
+      Array.from({ length: 25 }, (_, n) => n),
+    );
     assert.deepEqual(limited.sizes.slice(0, 4), [10, 5, 2, 2], 'halved until taken, and kept that small');
-    assert.ok(limited.sizes.slice(2).every((size) => size <= 2), limited.sizes.join());
+    assert.ok(
+      limited.sizes.slice(2).every((size) => size <= 2),
+      limited.sizes.join(),
+    );
     assert.deepEqual(time.sleeps, [], 'no backoff: the collector is up');
     assert.deepEqual(drops, []);
-    assert.deepEqual(log.lines.map((l) => `${l.level} ${l.message}`), ['warn collector refused a batch of events as too large (413); sending smaller batches']);
+    assert.deepEqual(
+      log.lines.map((l) => `${l.level} ${l.message}`),
+      ['warn collector refused a batch of events as too large (413); sending smaller batches'],
+    );
     assert.equal(log.lines[0]!.fields.status, 413);
     assert.equal(log.lines[0]!.fields.records, 10);
   });
@@ -273,14 +321,21 @@ describe('SenderLoop: a collector that refuses a batch as too large (413)', () =
     await waitUntil(() => store.pendingBytes() === 0);
     await sender.stop();
 
-    assert.deepEqual(limited.delivered.map((r) => r.attributes.n), Array.from({ length: 30 }, (_, n) => n).filter((n) => n !== 7));
+    assert.deepEqual(
+      limited.delivered.map((r) => r.attributes.n),
+      Array.from({ length: 30 }, (_, n) => n).filter((n) => n !== 7),
+    );
     assert.deepEqual(drops, [[1, 'too-large-for-collector']]);
     const dropped = log.lines.filter((l) => l.level === 'error');
     assert.equal(dropped.length, 1);
     assert.equal(dropped[0]!.message, 'collector refused an event as too large even alone (413); dropped');
     assert.equal(dropped[0]!.fields.event, 'e');
     assert.equal(dropped[0]!.fields.status, 413);
-    assert.deepEqual(limited.sizes, [10, 5, 5, 2, 2, 1, 10, 10, 2], 'halved down to the one event, full batches again once it is gone');
+    assert.deepEqual(
+      limited.sizes,
+      [10, 5, 5, 2, 2, 1, 10, 10, 2],
+      'halved down to the one event, full batches again once it is gone',
+    );
     assert.deepEqual(time.sleeps, []);
     assert.equal(log.lines.filter((l) => l.message.startsWith('event export failed')).length, 0, 'not an outage');
   });

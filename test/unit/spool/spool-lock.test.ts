@@ -22,7 +22,10 @@ function writeForeignLock(holder: { pid: number; hostname: string }, ageMs = 0):
 }
 
 function assertLocked(action: () => unknown, pattern: RegExp): void {
-  assert.throws(action, (error: unknown) => error instanceof SpoolError && error.code === 'SPOOL_LOCKED' && pattern.test(error.message));
+  assert.throws(
+    action,
+    (error: unknown) => error instanceof SpoolError && error.code === 'SPOOL_LOCKED' && pattern.test(error.message),
+  );
 }
 
 describe('acquireSpoolLock', () => {
@@ -40,7 +43,10 @@ describe('acquireSpoolLock', () => {
 
   test('refuses a directory held by a live process of this host', () => {
     writeForeignLock({ pid: 77, hostname: 'agent-host' });
-    assertLocked(() => acquireSpoolLock(temp.dir, { ...base, pid: 1, isAlive: () => true }), /in use by process 77 on agent-host/);
+    assertLocked(
+      () => acquireSpoolLock(temp.dir, { ...base, pid: 1, isAlive: () => true }),
+      /in use by process 77 on agent-host/,
+    );
     assert.equal(JSON.parse(readFileSync(lockPath(), 'utf8')).pid, 77, 'the holder keeps its lock');
   });
 

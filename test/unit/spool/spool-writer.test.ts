@@ -26,7 +26,12 @@ function createWriter(store: SegmentStore, maxBytes = 1000) {
   const drops: Array<[number, DropReason]> = [];
   let appended = 0;
   const writer = new SpoolWriter({
-    store, log, maxBytes, maxRecordBytes: 250, syncDelayMs: 5, retryDelayMs: 10,
+    store,
+    log,
+    maxBytes,
+    maxRecordBytes: 250,
+    syncDelayMs: 5,
+    retryDelayMs: 10,
     onDrop: (count, reason) => drops.push([count, reason]),
     onAppended: () => appended++,
   });
@@ -72,10 +77,16 @@ describe('SpoolWriter', () => {
     const { writer, drops } = createWriter(store, 50);
     state.full = true;
     for (let n = 0; n < 10; n++) writer.append(`line ${n}`.padEnd(9));
-    assert.equal(drops.reduce((sum, [count]) => sum + count, 0), 5);
+    assert.equal(
+      drops.reduce((sum, [count]) => sum + count, 0),
+      5,
+    );
     state.full = false;
     assert.equal(writer.flush(), true);
-    assert.deepEqual(state.lines.map((l) => l.trim()), ['line 5', 'line 6', 'line 7', 'line 8', 'line 9']);
+    assert.deepEqual(
+      state.lines.map((l) => l.trim()),
+      ['line 5', 'line 6', 'line 7', 'line 8', 'line 9'],
+    );
     writer.close();
   });
 

@@ -5,8 +5,19 @@ import { join } from 'node:path';
 import { SeverityNumber } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { openEventSpool, SpoolError, type DropReason, type EventSpoolOptions } from '../../../src/telemetry/spool/index.ts';
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+  type LogRecordExporter,
+  type ReadableLogRecord,
+} from '@opentelemetry/sdk-logs';
+import {
+  openEventSpool,
+  SpoolError,
+  type DropReason,
+  type EventSpoolOptions,
+} from '../../../src/telemetry/spool/index.ts';
 import { createCaptureLog, createTempDir } from './support.ts';
 
 const resource = resourceFromAttributes({ 'service.name': 'm365-health', 'service.instance.id': 'first' });
@@ -38,7 +49,12 @@ function open(exporter: LogRecordExporter, overrides: Partial<EventSpoolOptions>
   const log = createCaptureLog();
   const drops: Array<[number, DropReason]> = [];
   const spool = openEventSpool({
-    dir, exporter, resource, log, backoff: { initialMs: 5, maxMs: 20 }, shutdownTimeoutMs: 300,
+    dir,
+    exporter,
+    resource,
+    log,
+    backoff: { initialMs: 5, maxMs: 20 },
+    shutdownTimeoutMs: 300,
     onDrop: (count, reason) => drops.push([count, reason]),
     ...overrides,
   });
@@ -51,23 +67,51 @@ describe('SpoolingLogRecordProcessor', () => {
     const { state, exporter } = createSwitchExporter();
     const memory = new InMemoryLogRecordExporter();
     const { spool, logger, provider } = open(exporter);
-    const laterProvider = new LoggerProvider({ resource, processors: [spool, new SimpleLogRecordProcessor({ exporter: memory })] });
+    const laterProvider = new LoggerProvider({
+      resource,
+      processors: [spool, new SimpleLogRecordProcessor({ exporter: memory })],
+    });
     const later = laterProvider.getLogger('m365-health', '1.2.3');
-    logger.emit({ eventName: 'm365.issue.update', timestamp: 1_700_000_000_123, severityNumber: SeverityNumber.WARN, severityText: 'WARN', body: 'first', attributes: { 'm365.event.id': 'EX1@2025-01-01T00:00:00Z' } });
-    later.emit({ eventName: 'm365.service.status_change', body: { nested: [1, 'a'] }, attributes: { tenant: 'contoso' } });
+    logger.emit({
+      eventName: 'm365.issue.update',
+      timestamp: 1_700_000_000_123,
+      severityNumber: SeverityNumber.WARN,
+      severityText: 'WARN',
+      body: 'first',
+      attributes: { 'm365.event.id': 'EX1@2025-01-01T00:00:00Z' },
+    });
+    later.emit({
+      eventName: 'm365.service.status_change',
+      body: { nested: [1, 'a'] },
+      attributes: { tenant: 'contoso' },
+    });
     await laterProvider.forceFlush();
-    assert.deepEqual(state.delivered.map((r) => r.body), ['first', { nested: [1, 'a'] }]);
+    assert.deepEqual(
+      state.delivered.map((r) => r.body),
+      ['first', { nested: [1, 'a'] }],
+    );
     const [first, second] = state.delivered;
     assert.equal(first!.eventName, 'm365.issue.update');
     assert.deepEqual(first!.hrTime, [1_700_000_000, 123_000_000]);
     assert.equal(first!.severityNumber, SeverityNumber.WARN);
     assert.equal(first!.attributes['m365.event.id'], 'EX1@2025-01-01T00:00:00Z', 'an id set by the emitter is kept');
-    assert.match(String(second!.attributes['m365.event.id']), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.match(
+      String(second!.attributes['m365.event.id']),
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     assert.deepEqual(first!.instrumentationScope, { name: 'm365-health', version: '1.2.3', schemaUrl: undefined });
-    assert.equal(first!.instrumentationScope, second!.instrumentationScope, 'one scope object, so one ScopeLogs on the wire');
+    assert.equal(
+      first!.instrumentationScope,
+      second!.instrumentationScope,
+      'one scope object, so one ScopeLogs on the wire',
+    );
     assert.equal(first!.resource, resource);
     await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(memory.getFinishedLogRecords()[0]!.attributes['m365.event.id'], second!.attributes['m365.event.id'], 'later processors see the same id');
+    assert.equal(
+      memory.getFinishedLogRecords()[0]!.attributes['m365.event.id'],
+      second!.attributes['m365.event.id'],
+      'later processors see the same id',
+    );
     await provider.shutdown();
   });
 
@@ -87,7 +131,10 @@ describe('SpoolingLogRecordProcessor', () => {
     const second = open(up.exporter);
     assert.ok(second.log.messages('info').includes('event spool holds undelivered events from an earlier run'));
     await second.spool.forceFlush();
-    assert.deepEqual(up.state.delivered.map((r) => r.attributes.n), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      up.state.delivered.map((r) => r.attributes.n),
+      [0, 1, 2, 3, 4],
+    );
     assert.equal(second.spool.pendingBytes(), 0);
     await second.provider.shutdown();
   });
@@ -115,7 +162,11 @@ describe('SpoolingLogRecordProcessor', () => {
     await spool.forceFlush();
     const delivered = state.delivered.map((r) => r.attributes.n);
     assert.equal(delivered.length + dropped, 200);
-    assert.deepEqual(delivered, Array.from({ length: delivered.length }, (_, i) => 200 - delivered.length + i), 'the newest survive, in order');
+    assert.deepEqual(
+      delivered,
+      Array.from({ length: delivered.length }, (_, i) => 200 - delivered.length + i),
+      'the newest survive, in order',
+    );
     await provider.shutdown();
   });
 
@@ -128,8 +179,14 @@ describe('SpoolingLogRecordProcessor', () => {
     logger.emit({ eventName: 'cyclic', body: cyclic });
     logger.emit({ eventName: 'fine' });
     await spool.forceFlush();
-    assert.deepEqual(drops, [[1, 'too-large'], [1, 'unencodable']]);
-    assert.deepEqual(state.delivered.map((r) => r.eventName), ['fine']);
+    assert.deepEqual(drops, [
+      [1, 'too-large'],
+      [1, 'unencodable'],
+    ]);
+    assert.deepEqual(
+      state.delivered.map((r) => r.eventName),
+      ['fine'],
+    );
     await provider.shutdown();
   });
 
@@ -147,7 +204,10 @@ describe('SpoolingLogRecordProcessor', () => {
   test('a second spool on the same directory is refused while the first is open', async () => {
     const { exporter } = createSwitchExporter();
     const { provider } = open(exporter);
-    assert.throws(() => open(exporter), (error: unknown) => error instanceof SpoolError && error.code === 'SPOOL_LOCKED');
+    assert.throws(
+      () => open(exporter),
+      (error: unknown) => error instanceof SpoolError && error.code === 'SPOOL_LOCKED',
+    );
     await provider.shutdown();
     const again = open(exporter);
     await again.provider.shutdown();

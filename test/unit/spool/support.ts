@@ -13,9 +13,11 @@ export interface CapturedLine {
 /** A {@link Log} that keeps every line for assertions. */
 export function createCaptureLog(): Log & { lines: CapturedLine[]; messages(level?: LogLevel): string[] } {
   const lines: CapturedLine[] = [];
-  const at = (level: LogLevel) => (message: string, fields: LogFields = {}) => {
-    lines.push({ level, message, fields });
-  };
+  const at =
+    (level: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      lines.push({ level, message, fields });
+    };
   return {
     lines,
     messages: (level) => lines.filter((l) => level === undefined || l.level === level).map((l) => l.message),

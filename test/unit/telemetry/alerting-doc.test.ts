@@ -24,7 +24,10 @@ describe('docs/alerting.md', () => {
     const prometheus = new Set(METRICS.map(prometheusName));
     const labels = new Set([...ATTRIBUTES].map((name) => name.replaceAll('.', '_')));
     for (const token of new Set(text.match(/\bm365_[a-z_]+\b/g))) {
-      assert.ok(prometheus.has(token) || labels.has(token), `${token} is neither a Prometheus metric name nor a label of the catalogue`);
+      assert.ok(
+        prometheus.has(token) || labels.has(token),
+        `${token} is neither a Prometheus metric name nor a label of the catalogue`,
+      );
     }
     for (const token of new Set(text.match(/\bm365\.[a-z_.]*[a-z_]\b/g))) {
       assert.ok(NAMES.has(token) || ATTRIBUTES.has(token), `${token} is not in the catalogue`);
@@ -33,8 +36,14 @@ describe('docs/alerting.md', () => {
 
   test('every page rule pages on critical (2) only, never on warnings or stale data', async () => {
     const text = await read('alerting.md');
-    assert.match(text, /max by \(m365_tenant_name, m365_service_name\) \(m365_service_health_ratio\) == 2\n\s+for: 5m\n\s+labels:\n\s+severity: page/);
-    assert.match(text, /min\(last_5m\):max:m365\.service\.health\{\*\} by \{m365\.tenant\.name,m365\.service\.name\} == 2/);
+    assert.match(
+      text,
+      /max by \(m365_tenant_name, m365_service_name\) \(m365_service_health_ratio\) == 2\n\s+for: 5m\n\s+labels:\n\s+severity: page/,
+    );
+    assert.match(
+      text,
+      /min\(last_5m\):max:m365\.service\.health\{\*\} by \{m365\.tenant\.name,m365\.service\.name\} == 2/,
+    );
     assert.match(text, /equals 2 for at least 5 minutes/);
     const code = (text.match(/```[\s\S]*?```/g) ?? []).join('\n');
     assert.doesNotMatch(code, /health[^\n]*(>=\s*2|>\s*1\b)/, 'no query compares health with >= 2 or > 1');
@@ -46,6 +55,7 @@ describe('docs/severity.md', () => {
     const text = await read('severity.md');
     assert.ok(text.includes(`critical: '${DEFAULT_SEVERITY_TEXTS.critical}'`));
     assert.ok(text.includes(`warning: '${DEFAULT_SEVERITY_TEXTS.warning}'`));
-    for (const name of ENTRY_VARIABLE_NAMES) assert.ok(text.includes(`| \`%{${name}}\` |`), `variable ${name} is documented`);
+    for (const name of ENTRY_VARIABLE_NAMES)
+      assert.ok(text.includes(`| \`%{${name}}\` |`), `variable ${name} is documented`);
   });
 });

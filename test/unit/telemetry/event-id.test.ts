@@ -11,8 +11,14 @@ import { messageUpdateAttributes } from '../../../src/telemetry/message-events.t
 
 function tenant(name: string, tenantId: string): TenantConfig {
   return {
-    name, tenantId, clientId: '11111111-2222-3333-4444-555555555555', clientSecret: new Secret('s'), cloud: 'global',
-    endpoints: CLOUD_ENDPOINTS.global, intervalMs: 60_000, timeoutMs: 30_000,
+    name,
+    tenantId,
+    clientId: '11111111-2222-3333-4444-555555555555',
+    clientSecret: new Secret('s'),
+    cloud: 'global',
+    endpoints: CLOUD_ENDPOINTS.global,
+    intervalMs: 60_000,
+    timeoutMs: 30_000,
   };
 }
 
@@ -21,25 +27,63 @@ const fabrikam = createTenantStatus(tenant('fabrikam', '33333333-3333-3333-3333-
 
 test('one Microsoft-wide issue seen by two tenants whose histories began at the same instant: two ids', () => {
   const update: IssueUpdate = {
-    kind: 'issue_update', update: 'opened', serviceId: 'Exchange', serviceName: 'Exchange Online', previous: undefined,
-    eventId: '1764583200000/i1/EX1@2026-12-01T10:00:00Z:incident:serviceDegradation:open', at: 1,
+    kind: 'issue_update',
+    update: 'opened',
+    serviceId: 'Exchange',
+    serviceName: 'Exchange Online',
+    previous: undefined,
+    eventId: '1764583200000/i1/EX1@2026-12-01T10:00:00Z:incident:serviceDegradation:open',
+    at: 1,
     issue: {
-      id: 'EX1', title: 't', impactDescription: '', classification: 'incident', status: 'serviceDegradation', rawStatus: 'serviceDegradation',
-      service: 'Exchange Online', feature: undefined, featureGroup: undefined, isResolved: false, startDateTime: undefined,
-      endDateTime: undefined, lastModifiedDateTime: '2026-12-01T10:00:00Z', posts: [],
+      id: 'EX1',
+      title: 't',
+      impactDescription: '',
+      classification: 'incident',
+      status: 'serviceDegradation',
+      rawStatus: 'serviceDegradation',
+      service: 'Exchange Online',
+      feature: undefined,
+      featureGroup: undefined,
+      isResolved: false,
+      startDateTime: undefined,
+      endDateTime: undefined,
+      lastModifiedDateTime: '2026-12-01T10:00:00Z',
+      posts: [],
     },
   };
-  assert.equal(issueUpdateAttributes(contoso, update)['m365.event.id'], `11111111-1111-1111-1111-111111111111/${update.eventId}`);
-  assert.equal(issueUpdateAttributes(fabrikam, update)['m365.event.id'], `33333333-3333-3333-3333-333333333333/${update.eventId}`);
+  assert.equal(
+    issueUpdateAttributes(contoso, update)['m365.event.id'],
+    `11111111-1111-1111-1111-111111111111/${update.eventId}`,
+  );
+  assert.equal(
+    issueUpdateAttributes(fabrikam, update)['m365.event.id'],
+    `33333333-3333-3333-3333-333333333333/${update.eventId}`,
+  );
 });
 
 test('message updates are qualified by the tenant the same way', () => {
   const update: MessageUpdate = {
-    kind: 'message_update', update: 'published', eventId: '1764583200000/m1/MC1@a', at: 1,
+    kind: 'message_update',
+    update: 'published',
+    eventId: '1764583200000/m1/MC1@a',
+    at: 1,
     message: {
-      id: 'MC1', title: 't', category: 'stayInformed', severity: 'normal', services: [], tags: [], isMajorChange: false,
-      actionRequiredByDateTime: undefined, startDateTime: undefined, endDateTime: undefined, lastModifiedDateTime: 'a', body: '',
+      id: 'MC1',
+      title: 't',
+      category: 'stayInformed',
+      severity: 'normal',
+      services: [],
+      tags: [],
+      isMajorChange: false,
+      actionRequiredByDateTime: undefined,
+      startDateTime: undefined,
+      endDateTime: undefined,
+      lastModifiedDateTime: 'a',
+      body: '',
     },
   };
-  assert.equal(messageUpdateAttributes(fabrikam, update)['m365.event.id'], '33333333-3333-3333-3333-333333333333/1764583200000/m1/MC1@a');
+  assert.equal(
+    messageUpdateAttributes(fabrikam, update)['m365.event.id'],
+    '33333333-3333-3333-3333-333333333333/1764583200000/m1/MC1@a',
+  );
 });

@@ -10,7 +10,12 @@ const TARGET = { signal: 'metrics', url: 'http://collector.test:4318/v1/metrics'
 function setup() {
   let now = 0;
   const lines: string[] = [];
-  const log = createLog({ level: 'debug', format: 'text', write: (line) => lines.push(line.slice(25)), clock: () => now });
+  const log = createLog({
+    level: 'debug',
+    format: 'text',
+    write: (line) => lines.push(line.slice(25)),
+    clock: () => now,
+  });
   const watch = new ExportWatch({ log, clock: () => now, repeatMs: 60_000 });
   const fail = (error: Error) => watch.begin(TARGET).end({ code: ExportResultCode.FAILED, error }, { points: 10 });
   const succeed = () => watch.begin(TARGET).end({ code: ExportResultCode.SUCCESS });
@@ -45,9 +50,15 @@ test('a 413 is an error saying what to change, even in the middle of an outage',
     fail(new OTLPExporterError('Payload Too Large', 413, ''));
     fail(new OTLPExporterError('Payload Too Large', 413, ''));
     assert.equal(lines.length, 2, lines.join('\n'));
-    assert.equal(lines[1], 'ERROR collector refused a metrics export as too large (413): raise its request size limit url=http://collector.test:4318/v1/metrics reason="Payload Too Large" status=413 points=10 attempts=2');
+    assert.equal(
+      lines[1],
+      'ERROR collector refused a metrics export as too large (413): raise its request size limit url=http://collector.test:4318/v1/metrics reason="Payload Too Large" status=413 points=10 attempts=2',
+    );
     assert.deepEqual(watch.undelivered(), [{ ...TARGET, reason: 'Payload Too Large', status: 413 }]);
-    assert.equal(formatUndelivered(watch.undelivered()[0]!), 'metrics not delivered to http://collector.test:4318/v1/metrics: Payload Too Large (HTTP 413)');
+    assert.equal(
+      formatUndelivered(watch.undelivered()[0]!),
+      'metrics not delivered to http://collector.test:4318/v1/metrics: Payload Too Large (HTTP 413)',
+    );
   } finally {
     watch.close();
   }

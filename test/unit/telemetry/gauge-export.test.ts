@@ -11,12 +11,22 @@ const PER_TENANT = 100;
 async function setup() {
   const receiver = await startOtlpReceiver();
   const exporter: ExporterConfig = {
-    endpoint: receiver.url, protocol: 'http/protobuf', headers: {}, intervalMs: 60_000, timeoutMs: 5_000, compression: 'none', temporality: 'cumulative',
+    endpoint: receiver.url,
+    protocol: 'http/protobuf',
+    headers: {},
+    intervalMs: 60_000,
+    timeoutMs: 5_000,
+    compression: 'none',
+    temporality: 'cumulative',
   };
   const telemetry = createTelemetrySdk({ exporter, serviceName: 'test', serviceVersion: '0', resource: {} });
-  telemetry.gauges.register([{ name: 'test.gauge', description: '', unit: '1', valueType: ValueType.INT }], () => TENANTS, (tenant, observe) => {
-    for (let i = 0; i < PER_TENANT; i++) observe('test.gauge', i, { tenant, series: i });
-  });
+  telemetry.gauges.register(
+    [{ name: 'test.gauge', description: '', unit: '1', valueType: ValueType.INT }],
+    () => TENANTS,
+    (tenant, observe) => {
+      for (let i = 0; i < PER_TENANT; i++) observe('test.gauge', i, { tenant, series: i });
+    },
+  );
   const gaugeRequests = () => receiver.requests().filter((r) => r.path === '/v1/metrics').length;
   return { receiver, telemetry, gaugeRequests };
 }

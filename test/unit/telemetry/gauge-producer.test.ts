@@ -14,58 +14,102 @@ function setup() {
   const resource = resourceFromAttributes({ 'service.name': 'test' });
   const gauges = createGaugeProducer(resource, SCOPE, () => 1_000_000);
   const reader = new CollectingReader();
-  const meter = new MeterProvider({ resource, readers: [withGauges(reader, gauges)] }).getMeter(SCOPE.name, SCOPE.version);
+  const meter = new MeterProvider({ resource, readers: [withGauges(reader, gauges)] }).getMeter(
+    SCOPE.name,
+    SCOPE.version,
+  );
   return { gauges, reader, meter };
 }
 
 test('the wrapped reader collects the registered gauges beside the meter’s metrics, in one scope entry', async () => {
   const { gauges, reader, meter } = setup();
   meter.createCounter('test.counter').add(2, { a: 'x' });
-  gauges.register([descriptor('test.gauge')], () => ['t1', 't2'], (tenant, observe) => {
-    observe('test.gauge', tenant === 't1' ? 1 : 0, { tenant });
-    observe('test.unregistered', 5, {});
-  });
+  gauges.register(
+    [descriptor('test.gauge')],
+    () => ['t1', 't2'],
+    (tenant, observe) => {
+      observe('test.gauge', tenant === 't1' ? 1 : 0, { tenant });
+      observe('test.unregistered', 5, {});
+    },
+  );
   const { resourceMetrics } = await reader.collect();
   assert.equal(resourceMetrics.scopeMetrics.length, 1);
-  assert.deepEqual(resourceMetrics.scopeMetrics[0]!.metrics.map((m) => m.descriptor.name), ['test.counter', 'test.gauge']);
+  assert.deepEqual(
+    resourceMetrics.scopeMetrics[0]!.metrics.map((m) => m.descriptor.name),
+    ['test.counter', 'test.gauge'],
+  );
   assert.deepEqual(
     (await collectPoints(reader)).map((p) => [p.name, p.attributes, p.value]),
-    [['test.counter', { a: 'x' }, 2], ['test.gauge', { tenant: 't1' }, 1], ['test.gauge', { tenant: 't2' }, 0]],
+    [
+      ['test.counter', { a: 'x' }, 2],
+      ['test.gauge', { tenant: 't1' }, 1],
+      ['test.gauge', { tenant: 't2' }, 0],
+    ],
   );
 });
 
 test('a gauge reports what is observed now: a series observed no more is not exported again', async () => {
   const { gauges, reader } = setup();
   let tenants = ['t1', 't2'];
-  gauges.register([descriptor('test.gauge')], () => tenants, (tenant, observe) => observe('test.gauge', 1, { tenant }));
+  gauges.register(
+    [descriptor('test.gauge')],
+    () => tenants,
+    (tenant, observe) => observe('test.gauge', 1, { tenant }),
+  );
   assert.equal((await collectPoints(reader)).length, 2);
   tenants = ['t2'];
-  assert.deepEqual((await collectPoints(reader)).map((p) => p.attributes), [{ tenant: 't2' }]);
+  assert.deepEqual(
+    (await collectPoints(reader)).map((p) => p.attributes),
+    [{ tenant: 't2' }],
+  );
 });
 
 test('a failing callback is a collection error; the other registrations are still collected', async () => {
   const { gauges, reader } = setup();
-  gauges.register([descriptor('test.broken')], () => [1], () => {
-    throw new Error('boom');
-  });
-  gauges.register([descriptor('test.gauge')], () => [1], (_item, observe) => observe('test.gauge', 3, {}));
+  gauges.register(
+    [descriptor('test.broken')],
+    () => [1],
+    () => {
+      throw new Error('boom');
+    },
+  );
+  gauges.register(
+    [descriptor('test.gauge')],
+    () => [1],
+    (_item, observe) => observe('test.gauge', 3, {}),
+  );
   const { resourceMetrics, errors } = await reader.collect();
   assert.equal(errors.length, 1);
-  assert.deepEqual(resourceMetrics.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name)), ['test.gauge']);
+  assert.deepEqual(
+    resourceMetrics.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name)),
+    ['test.gauge'],
+  );
 });
 
 test('a collection in chunks: about maxPoints points each, an item never split, every point once', async () => {
   const { gauges } = setup();
   const tenants = Array.from({ length: 10 }, (_, i) => `t${i}`);
-  gauges.register([descriptor('test.a'), descriptor('test.b')], () => tenants, (tenant, observe) => {
-    for (let service = 0; service < 3; service++) observe('test.a', service, { tenant, service });
-    observe('test.b', 1, { tenant });
-  });
+  gauges.register(
+    [descriptor('test.a'), descriptor('test.b')],
+    () => tenants,
+    (tenant, observe) => {
+      for (let service = 0; service < 3; service++) observe('test.a', service, { tenant, service });
+      observe('test.b', 1, { tenant });
+    },
+  );
   const chunks: MetricData[][] = [];
-  for await (const chunk of gauges.collectChunks(10)) chunks.push(chunk.resourceMetrics.scopeMetrics.flatMap((s) => s.metrics));
-  assert.deepEqual(chunks.map((metrics) => metrics.reduce((n, m) => n + m.dataPoints.length, 0)), [12, 12, 12, 4]);
-  const tenantsOf = (metrics: MetricData[]) => new Set(metrics.flatMap((m) => m.dataPoints.map((p) => p.attributes['tenant'])));
-  assert.deepEqual(chunks.map((metrics) => [...tenantsOf(metrics)]), [['t0', 't1', 't2'], ['t3', 't4', 't5'], ['t6', 't7', 't8'], ['t9']]);
+  for await (const chunk of gauges.collectChunks(10))
+    chunks.push(chunk.resourceMetrics.scopeMetrics.flatMap((s) => s.metrics));
+  assert.deepEqual(
+    chunks.map((metrics) => metrics.reduce((n, m) => n + m.dataPoints.length, 0)),
+    [12, 12, 12, 4],
+  );
+  const tenantsOf = (metrics: MetricData[]) =>
+    new Set(metrics.flatMap((m) => m.dataPoints.map((p) => p.attributes['tenant'])));
+  assert.deepEqual(
+    chunks.map((metrics) => [...tenantsOf(metrics)]),
+    [['t0', 't1', 't2'], ['t3', 't4', 't5'], ['t6', 't7', 't8'], ['t9']],
+  );
 });
 
 test('chunks written straight into requests are the bytes of the same chunks encoded, errors included', async () => {
@@ -74,25 +118,39 @@ test('chunks written straight into requests are the bytes of the same chunks enc
   const services = ['Exchange', 'Ünïcode'].map((id) => Object.freeze({ 'm365.service.id': id }));
   const states = ['up', 'down', 'x'.repeat(200)].map((state) => Object.freeze({ state }));
   const tenants = Array.from({ length: 40 }, (_, i) => `t${i}`);
-  gauges.register([{ ...descriptor('test.age'), valueType: ValueType.DOUBLE }], () => tenants, (tenant, observe) => {
-    observe('test.age', tenant.length / 3, { tenant });
-    if (tenant === 't7') throw new Error('t7 broke');
-  });
-  gauges.register([descriptor('test.status'), descriptor('test.unused')], () => tenants, (tenant, observe) => {
-    const [part] = [tenantPart(tenant)];
-    for (const service of services) states.forEach((state, i) => observe('test.status', i === 1 ? 1 : -i, [part, service, state]));
-    observe('test.other', 5, { tenant });
-  });
-  gauges.register([descriptor('test.broken')], () => {
-    throw new Error('no items');
-  }, () => undefined);
+  gauges.register(
+    [{ ...descriptor('test.age'), valueType: ValueType.DOUBLE }],
+    () => tenants,
+    (tenant, observe) => {
+      observe('test.age', tenant.length / 3, { tenant });
+      if (tenant === 't7') throw new Error('t7 broke');
+    },
+  );
+  gauges.register(
+    [descriptor('test.status'), descriptor('test.unused')],
+    () => tenants,
+    (tenant, observe) => {
+      const [part] = [tenantPart(tenant)];
+      for (const service of services)
+        states.forEach((state, i) => observe('test.status', i === 1 ? 1 : -i, [part, service, state]));
+      observe('test.other', 5, { tenant });
+    },
+  );
+  gauges.register(
+    [descriptor('test.broken')],
+    () => {
+      throw new Error('no items');
+    },
+    () => undefined,
+  );
   for (const maxPoints of [1, 25, 1_000]) {
     const expected: Buffer[] = [];
     const expectedErrors: string[] = [];
     const encoder = createMetricsEncoder();
     for await (const chunk of gauges.collectChunks(maxPoints)) {
       expectedErrors.push(...chunk.errors.map(String));
-      if (chunk.resourceMetrics.scopeMetrics.length > 0) expected.push(Buffer.from(encoder.encode(chunk.resourceMetrics)));
+      if (chunk.resourceMetrics.scopeMetrics.length > 0)
+        expected.push(Buffer.from(encoder.encode(chunk.resourceMetrics)));
     }
     const written: Buffer[] = [];
     const errors: string[] = [];

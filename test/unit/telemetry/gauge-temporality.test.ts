@@ -16,15 +16,21 @@ test('a gauge series no longer observed leaves the next export; counters stay cu
   const gauge = meter.createObservableGauge('tenant.up');
   const counter = meter.createCounter('polls');
   let tenants = ['contoso', 'fabrikam'];
-  meter.addBatchObservableCallback((result) => {
-    for (const tenant of tenants) result.observe(gauge, 1, { tenant });
-  }, [gauge]);
+  meter.addBatchObservableCallback(
+    (result) => {
+      for (const tenant of tenants) result.observe(gauge, 1, { tenant });
+    },
+    [gauge],
+  );
   const exported = async () => {
     exporter.reset();
     await reader.forceFlush();
     const metrics = exporter.getMetrics().flatMap((m) => m.scopeMetrics.flatMap((s) => s.metrics));
     const points = (name: string) => metrics.find((m) => m.descriptor.name === name)?.dataPoints ?? [];
-    return { tenants: points('tenant.up').map((p) => p.attributes['tenant']), polls: points('polls').map((p) => p.value) };
+    return {
+      tenants: points('tenant.up').map((p) => p.attributes['tenant']),
+      polls: points('polls').map((p) => p.value),
+    };
   };
   counter.add(2);
   assert.deepEqual(await exported(), { tenants: ['contoso', 'fabrikam'], polls: [2] });

@@ -8,8 +8,14 @@ import { createEventsDroppedRecorder, registerInstruments } from '../../../src/t
 import { CollectingReader, collectPoints } from '../../helpers/collecting-reader.ts';
 
 const TENANT: TenantConfig = {
-  name: 'contoso', tenantId: 'contoso.onmicrosoft.com', clientId: '11111111-2222-3333-4444-555555555555', clientSecret: new Secret('s'),
-  cloud: 'global', endpoints: { login: 'https://login.example', graph: 'https://graph.example' }, intervalMs: 60_000, timeoutMs: 10_000,
+  name: 'contoso',
+  tenantId: 'contoso.onmicrosoft.com',
+  clientId: '11111111-2222-3333-4444-555555555555',
+  clientSecret: new Secret('s'),
+  cloud: 'global',
+  endpoints: { login: 'https://login.example', graph: 'https://graph.example' },
+  intervalMs: 60_000,
+  timeoutMs: 10_000,
 };
 
 function setup(isEnabled: (name: string) => boolean = () => true) {
@@ -17,24 +23,42 @@ function setup(isEnabled: (name: string) => boolean = () => true) {
   const meter = new MeterProvider({ readers: [reader] }).getMeter('test');
   let now = 1_000_000;
   const status = createTenantStatus(TENANT, () => undefined);
-  status.views = [{
-    id: 'Exchange', name: 'Exchange Online', status: 'serviceDegradation', rawStatus: 'serviceDegradation', health: 1, openIssues: [],
-    features: [{ group: 'Sign-in', health: 1 }, { group: 'Voice mail', health: 0 }],
-  }];
+  status.views = [
+    {
+      id: 'Exchange',
+      name: 'Exchange Online',
+      status: 'serviceDegradation',
+      rawStatus: 'serviceDegradation',
+      health: 1,
+      openIssues: [],
+      features: [
+        { group: 'Sign-in', health: 1 },
+        { group: 'Voice mail', health: 0 },
+      ],
+    },
+  ];
   status.lastSuccessAt = now;
   registerInstruments(meter, { tenants: () => [status], clock: () => now }, isEnabled);
   return { reader, meter, advance: (ms: number) => void (now += ms) };
 }
 
 const featureHealth = async (reader: CollectingReader) =>
-  (await collectPoints(reader)).filter((p) => p.name === 'm365.feature.health').map((p) => [p.attributes['m365.feature.group'], p.attributes['m365.feature.name'], p.value]);
+  (await collectPoints(reader))
+    .filter((p) => p.name === 'm365.feature.health')
+    .map((p) => [p.attributes['m365.feature.group'], p.attributes['m365.feature.name'], p.value]);
 
 describe('feature health and process metrics', () => {
   test('one series per feature group, named by the group; unknown (3) once the data is stale', async () => {
     const { reader, advance } = setup();
-    assert.deepEqual(await featureHealth(reader), [['Sign-in', 'Sign-in', 1], ['Voice mail', 'Voice mail', 0]]);
+    assert.deepEqual(await featureHealth(reader), [
+      ['Sign-in', 'Sign-in', 1],
+      ['Voice mail', 'Voice mail', 0],
+    ]);
     advance(3 * 60_000 + 1);
-    assert.deepEqual(await featureHealth(reader), [['Sign-in', 'Sign-in', 3], ['Voice mail', 'Voice mail', 3]]);
+    assert.deepEqual(await featureHealth(reader), [
+      ['Sign-in', 'Sign-in', 3],
+      ['Voice mail', 'Voice mail', 3],
+    ]);
   });
 
   test('metrics: { m365.feature.health: { enabled: false } } removes the series', async () => {
@@ -49,9 +73,18 @@ describe('feature health and process metrics', () => {
     record(1, 'overflow');
     record(1, 'corrupt');
     const dropped = (await collectPoints(reader)).filter((p) => p.name === 'm365.events.dropped');
-    assert.deepEqual(dropped.map((p) => [p.attributes, p.value]), [[{ 'error.type': 'overflow' }, 4], [{ 'error.type': 'corrupt' }, 1]]);
+    assert.deepEqual(
+      dropped.map((p) => [p.attributes, p.value]),
+      [
+        [{ 'error.type': 'overflow' }, 4],
+        [{ 'error.type': 'corrupt' }, 1],
+      ],
+    );
     const off = setup();
     createEventsDroppedRecorder(off.meter, (name) => name !== 'm365.events.dropped')(5, 'overflow');
-    assert.deepEqual((await collectPoints(off.reader)).filter((p) => p.name === 'm365.events.dropped'), []);
+    assert.deepEqual(
+      (await collectPoints(off.reader)).filter((p) => p.name === 'm365.events.dropped'),
+      [],
+    );
   });
 });

@@ -3,19 +3,36 @@ import { test } from 'node:test';
 import { ValueType } from '@opentelemetry/api';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AggregationTemporality, DataPointType, type DataPoint, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  DataPointType,
+  type DataPoint,
+  type MetricData,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
 import { PartsDataPoint } from '../../../src/telemetry/attribute-parts.ts';
 import { createMetricsEncoder } from '../../../src/telemetry/metrics-encoder.ts';
 
 const START: [number, number] = [1_795_000_000, 123_456_789];
 const END: [number, number] = [1_795_000_060, 999_999_999];
 
-function metric(name: string, type: DataPointType.GAUGE | DataPointType.SUM, valueType: ValueType, points: [Record<string, unknown>, number][], extra: object = {}): MetricData {
+function metric(
+  name: string,
+  type: DataPointType.GAUGE | DataPointType.SUM,
+  valueType: ValueType,
+  points: [Record<string, unknown>, number][],
+  extra: object = {},
+): MetricData {
   return {
     descriptor: { name, description: `${name} description`, unit: name.endsWith('age') ? 's' : '', valueType },
     aggregationTemporality: AggregationTemporality.CUMULATIVE,
     dataPointType: type,
-    dataPoints: points.map(([attributes, value]) => ({ startTime: START, endTime: END, attributes: attributes as never, value })),
+    dataPoints: points.map(([attributes, value]) => ({
+      startTime: START,
+      endTime: END,
+      attributes: attributes as never,
+      value,
+    })),
     ...extra,
   } as MetricData;
 }
@@ -23,26 +40,51 @@ function metric(name: string, type: DataPointType.GAUGE | DataPointType.SUM, val
 const tenant = { 'm365.tenant.id': '00000000-0000-4000-8000-000000000001', 'm365.tenant.name': 'contoso' };
 const long = 'x'.repeat(300);
 const REQUEST: ResourceMetrics = {
-  resource: resourceFromAttributes({ 'service.name': 'm365-health', 'service.instance.id': 'abc', 'deployment.environment.name': 'prod' }),
+  resource: resourceFromAttributes({
+    'service.name': 'm365-health',
+    'service.instance.id': 'abc',
+    'deployment.environment.name': 'prod',
+  }),
   scopeMetrics: [
     {
       scope: { name: 'm365-health', version: '0.1.0' },
       metrics: [
         metric('m365.service.health', DataPointType.GAUGE, ValueType.INT, [
           [{ ...tenant, 'm365.service.id': 'Exchange', 'm365.service.name': 'Exchange Online' }, 2],
-          [{ ...tenant, 'm365.service.id': 'microsoftteams', 'm365.service.name': 'Microsoft Teams — Besprechungen' }, 0],
+          [
+            { ...tenant, 'm365.service.id': 'microsoftteams', 'm365.service.name': 'Microsoft Teams — Besprechungen' },
+            0,
+          ],
           [{ ...tenant, 'm365.service.id': 'SharePoint', 'm365.service.name': long }, 3],
         ]),
-        metric('m365.data.age', DataPointType.GAUGE, ValueType.DOUBLE, [[tenant, 12.5], [{}, -0.25]]),
-        metric('m365.graph.requests', DataPointType.SUM, ValueType.INT, [
-          [{ ...tenant, 'http.response.status_code': 200 }, 42],
-          [{ ...tenant, 'http.response.status_code': 429, flag: true, ratio: 0.5, negative: -7, list: ['a', 'b'] }, 5_000_000_000],
-          [{ ...tenant, big: -(2 ** 40) }, -3],
-        ], { isMonotonic: true }),
-        { ...metric('test.delta', DataPointType.SUM, ValueType.DOUBLE, [[tenant, 1.5]], { isMonotonic: false }), aggregationTemporality: AggregationTemporality.DELTA },
+        metric('m365.data.age', DataPointType.GAUGE, ValueType.DOUBLE, [
+          [tenant, 12.5],
+          [{}, -0.25],
+        ]),
+        metric(
+          'm365.graph.requests',
+          DataPointType.SUM,
+          ValueType.INT,
+          [
+            [{ ...tenant, 'http.response.status_code': 200 }, 42],
+            [
+              { ...tenant, 'http.response.status_code': 429, flag: true, ratio: 0.5, negative: -7, list: ['a', 'b'] },
+              5_000_000_000,
+            ],
+            [{ ...tenant, big: -(2 ** 40) }, -3],
+          ],
+          { isMonotonic: true },
+        ),
+        {
+          ...metric('test.delta', DataPointType.SUM, ValueType.DOUBLE, [[tenant, 1.5]], { isMonotonic: false }),
+          aggregationTemporality: AggregationTemporality.DELTA,
+        },
       ],
     },
-    { scope: { name: 'other-scope' }, metrics: [metric('test.other', DataPointType.GAUGE, ValueType.INT, [[{ a: 'b' }, 1]])] },
+    {
+      scope: { name: 'other-scope' },
+      metrics: [metric('test.other', DataPointType.GAUGE, ValueType.INT, [[{ a: 'b' }, 1]])],
+    },
   ],
 };
 
@@ -55,69 +97,133 @@ test('encodes exactly the bytes of the OpenTelemetry protobuf serializer, also w
 });
 
 test('many points: lengths past one byte, a growing buffer, times shared by a collection', () => {
-  const points: [Record<string, unknown>, number][] = Array.from({ length: 5_000 }, (_, i) => [{ ...tenant, 'm365.service.id': `service-${i % 27}`, state: `s${i}` }, i % 2]);
-  const request: ResourceMetrics = { ...REQUEST, scopeMetrics: [{ scope: { name: 'm365-health' }, metrics: [metric('m365.service.status', DataPointType.GAUGE, ValueType.INT, points)] }] };
+  const points: [Record<string, unknown>, number][] = Array.from({ length: 5_000 }, (_, i) => [
+    { ...tenant, 'm365.service.id': `service-${i % 27}`, state: `s${i}` },
+    i % 2,
+  ]);
+  const request: ResourceMetrics = {
+    ...REQUEST,
+    scopeMetrics: [
+      {
+        scope: { name: 'm365-health' },
+        metrics: [metric('m365.service.status', DataPointType.GAUGE, ValueType.INT, points)],
+      },
+    ],
+  };
   const expected = Buffer.from(ProtobufMetricsSerializer.serializeRequest(request)!);
   assert.deepEqual(Buffer.from(createMetricsEncoder().encode(request)), expected);
 });
 
 test('refuses a histogram rather than sending it wrong', () => {
-  const histogram = { ...metric('test.h', DataPointType.GAUGE, ValueType.DOUBLE, []), dataPointType: DataPointType.HISTOGRAM } as unknown as MetricData;
+  const histogram = {
+    ...metric('test.h', DataPointType.GAUGE, ValueType.DOUBLE, []),
+    dataPointType: DataPointType.HISTOGRAM,
+  } as unknown as MetricData;
   const request: ResourceMetrics = { ...REQUEST, scopeMetrics: [{ scope: { name: 'x' }, metrics: [histogram] }] };
   assert.throws(() => createMetricsEncoder().encode(request), /only gauges and sums/);
 });
 
 test('points made of shared attribute parts encode like the same points with flat attributes', () => {
   const tenantPart = Object.freeze({ ...tenant });
-  const services = ['Exchange', 'microsoftteams', 'Ünïcode service'].map((id) => Object.freeze({ 'm365.service.id': id, 'm365.service.name': `${id} name` }));
-  const states = ['serviceOperational', 'serviceDegradation'].map((state) => Object.freeze({ 'm365.service.status': state }));
+  const services = ['Exchange', 'microsoftteams', 'Ünïcode service'].map((id) =>
+    Object.freeze({ 'm365.service.id': id, 'm365.service.name': `${id} name` }),
+  );
+  const states = ['serviceOperational', 'serviceDegradation'].map((state) =>
+    Object.freeze({ 'm365.service.status': state }),
+  );
   const points = services.flatMap((service, i) => [
     new PartsDataPoint(START, END, i, [tenantPart, service]),
     ...states.map((state, j) => new PartsDataPoint(START, END, j, [tenantPart, service, state])),
   ]);
-  const flat = points.map((point) => ({ startTime: START, endTime: END, value: point.value, attributes: { ...point.attributes } }));
+  const flat = points.map((point) => ({
+    startTime: START,
+    endTime: END,
+    value: point.value,
+    attributes: { ...point.attributes },
+  }));
   const request = (dataPoints: DataPoint<number>[]): ResourceMetrics => ({
     ...REQUEST,
-    scopeMetrics: [{ scope: { name: 'm365-health' }, metrics: [{ ...metric('m365.service.status', DataPointType.GAUGE, ValueType.INT, []), dataPoints } as MetricData] }],
+    scopeMetrics: [
+      {
+        scope: { name: 'm365-health' },
+        metrics: [
+          { ...metric('m365.service.status', DataPointType.GAUGE, ValueType.INT, []), dataPoints } as MetricData,
+        ],
+      },
+    ],
   });
   const expected = Buffer.from(ProtobufMetricsSerializer.serializeRequest(request(flat))!);
   const encoder = createMetricsEncoder();
   assert.deepEqual(Buffer.from(encoder.encode(request(points))), expected);
   assert.deepEqual(Buffer.from(encoder.encode(request(points))), expected, 'second encoding, parts from the cache');
   assert.deepEqual(Buffer.from(encoder.encode(request(flat))), expected, 'flat points through the same encoder');
-  assert.deepEqual(points[1]!.attributes, { ...tenant, 'm365.service.id': 'Exchange', 'm365.service.name': 'Exchange name', 'm365.service.status': 'serviceOperational' });
+  assert.deepEqual(points[1]!.attributes, {
+    ...tenant,
+    'm365.service.id': 'Exchange',
+    'm365.service.name': 'Exchange name',
+    'm365.service.status': 'serviceOperational',
+  });
 });
 
 test('a gauge request written point by point is what the OpenTelemetry serializer gives for the same points', () => {
-  const resource = resourceFromAttributes({ 'service.name': 'm365-health' }, { schemaUrl: 'https://opentelemetry.io/schemas/1.37.0' });
+  const resource = resourceFromAttributes(
+    { 'service.name': 'm365-health' },
+    { schemaUrl: 'https://opentelemetry.io/schemas/1.37.0' },
+  );
   const scope = { name: 'm365-health', version: '0.1.0', schemaUrl: 'https://opentelemetry.io/schemas/1.36.0' };
   const tenantPart = Object.freeze({ ...tenant });
   const status = { name: 'm365.service.status', description: 'd'.repeat(200), unit: '1', valueType: ValueType.INT };
   const age = { name: 'm365.data.age', description: '', unit: 's', valueType: ValueType.DOUBLE };
   const unused = { name: 'test.unused', description: '', unit: '', valueType: ValueType.INT };
   // Over 16,384 bytes of points: three-byte lengths for the gauge, the metric, the scope and the request.
-  const services = Array.from({ length: 60 }, (_, i) => Object.freeze({ 'm365.service.id': `service-${i}`, 'm365.service.name': `Service ${i} ✓` }));
-  const states = ['serviceOperational', 'serviceDegradation'].map((state) => Object.freeze({ 'm365.service.status': state }));
+  const services = Array.from({ length: 60 }, (_, i) =>
+    Object.freeze({ 'm365.service.id': `service-${i}`, 'm365.service.name': `Service ${i} ✓` }),
+  );
+  const states = ['serviceOperational', 'serviceDegradation'].map((state) =>
+    Object.freeze({ 'm365.service.status': state }),
+  );
   const writer = createMetricsEncoder().startGaugeRequest(resource, scope, START, END);
   writer.use([age, status, unused]);
   writer.observe('m365.data.age', 12.5, tenantPart);
   writer.observe('not.registered', 1, tenantPart);
-  for (const service of services) states.forEach((state, i) => writer.observe('m365.service.status', i, [tenantPart, service, state]));
+  for (const service of services)
+    states.forEach((state, i) => writer.observe('m365.service.status', i, [tenantPart, service, state]));
   writer.use([age]);
   writer.observe('m365.data.age', -0.25, {});
   writer.observe('m365.service.status', 9, tenantPart);
   const request = writer.finish();
-  const points = (entries: [Record<string, unknown>, number][]) => entries.map(([attributes, value]) => ({ startTime: START, endTime: END, attributes: attributes as never, value }));
-  const gauge = (descriptor: typeof age, dataPoints: DataPoint<number>[]): MetricData => ({ descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints });
+  const points = (entries: [Record<string, unknown>, number][]) =>
+    entries.map(([attributes, value]) => ({ startTime: START, endTime: END, attributes: attributes as never, value }));
+  const gauge = (descriptor: typeof age, dataPoints: DataPoint<number>[]): MetricData => ({
+    descriptor,
+    aggregationTemporality: AggregationTemporality.CUMULATIVE,
+    dataPointType: DataPointType.GAUGE,
+    dataPoints,
+  });
   const expected = ProtobufMetricsSerializer.serializeRequest({
     resource,
-    scopeMetrics: [{
-      scope,
-      metrics: [
-        gauge(age, points([[tenant, 12.5], [{}, -0.25]])),
-        gauge(status, points(services.flatMap((service) => states.map((state, i): [Record<string, unknown>, number] => [{ ...tenant, ...service, ...state }, i])))),
-      ],
-    }],
+    scopeMetrics: [
+      {
+        scope,
+        metrics: [
+          gauge(
+            age,
+            points([
+              [tenant, 12.5],
+              [{}, -0.25],
+            ]),
+          ),
+          gauge(
+            status,
+            points(
+              services.flatMap((service) =>
+                states.map((state, i): [Record<string, unknown>, number] => [{ ...tenant, ...service, ...state }, i]),
+              ),
+            ),
+          ),
+        ],
+      },
+    ],
   })!;
   assert.ok(expected.length > 16_384);
   assert.equal(request.points, 2 + services.length * states.length);
@@ -143,10 +249,30 @@ test('a gauge request keeps the heads of small integer values per collection, an
     return Buffer.from(writer.finish().bytes);
   };
   const expected = (start: [number, number], end: [number, number]) => {
-    const points = (values: number[], attributes: Record<string, unknown>) => values.map((value) => ({ startTime: start, endTime: end, attributes: attributes as never, value }));
-    const gauge = (descriptor: typeof age, dataPoints: DataPoint<number>[]): MetricData => ({ descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints });
-    return Buffer.from(ProtobufMetricsSerializer.serializeRequest({ resource, scopeMetrics: [{ scope, metrics: [gauge(health, points(ints, { ...tenant, ...service })), gauge(age, points(doubles, tenant))] }] })!);
+    const points = (values: number[], attributes: Record<string, unknown>) =>
+      values.map((value) => ({ startTime: start, endTime: end, attributes: attributes as never, value }));
+    const gauge = (descriptor: typeof age, dataPoints: DataPoint<number>[]): MetricData => ({
+      descriptor,
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPointType: DataPointType.GAUGE,
+      dataPoints,
+    });
+    return Buffer.from(
+      ProtobufMetricsSerializer.serializeRequest({
+        resource,
+        scopeMetrics: [
+          {
+            scope,
+            metrics: [gauge(health, points(ints, { ...tenant, ...service })), gauge(age, points(doubles, tenant))],
+          },
+        ],
+      })!,
+    );
   };
   assert.deepEqual(write(START, END), expected(START, END));
-  assert.deepEqual(write(START, later), expected(START, later), 'the next collection: its own times, not the kept heads of the one before');
+  assert.deepEqual(
+    write(START, later),
+    expected(START, later),
+    'the next collection: its own times, not the kept heads of the one before',
+  );
 });

@@ -28,7 +28,11 @@ test('the exporting reader keeps every series (none folded into otel.metric.over
     assert.equal(points.length, SERIES);
     assert.equal(new Set(points.map((p) => p.attributes['series'])).size, SERIES);
     assert.ok(points.every((p) => p.attributes['otel.metric.overflow'] === undefined));
-    assert.equal(receiver.requests().filter((r) => r.path === '/v1/metrics').length, 3, 'at most EXPORT_BATCH_POINTS points per request');
+    assert.equal(
+      receiver.requests().filter((r) => r.path === '/v1/metrics').length,
+      3,
+      'at most EXPORT_BATCH_POINTS points per request',
+    );
   } finally {
     await telemetry.shutdown(5_000);
     await receiver.close();
