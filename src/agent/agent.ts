@@ -1,7 +1,7 @@
 import type { TenantConfig } from '../config/types.ts';
 import type { PollResult, TenantPoller } from './tenant-poller.ts';
-import type { TenantStatus } from './tenant-status.ts';
-import { timerDelay } from '../timer-delay.ts';
+import type { TenantStatus } from '../observation/tenant-status.ts';
+import { timerDelay } from '../shared/timer-delay.ts';
 import { initialDelay, nextDelay } from './schedule.ts';
 
 /** A clock and timers, injectable so that scheduler tests can fake time. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isMetricEnabled } from '../telemetry/catalogue.ts';
+import { isMetricEnabled } from '../catalogue/catalogue.ts';
 import { tenantCredential } from '../auth/tenant-credential.ts';
 import { createEntraTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
 import type { Config, TenantConfig } from '../config/types.ts';
@@ -17,7 +17,7 @@ import {
   type ReconcileSummary,
   type Timers,
 } from './agent.ts';
-import { sleep } from './sleep.ts';
+import { sleep } from '../shared/sleep.ts';
 import { createFileStateStore, type StateStore } from './state-store.ts';
 import { createTenantPoller } from './tenant-poller.ts';
 import { createPollerSet } from './tenant-pollers.ts';

@@ -5,7 +5,7 @@ import { advanceMessages, type TenantMemory } from '../health/memory.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import type { Log } from '../log.ts';
 import type { Recorders } from '../telemetry/instruments.ts';
-import type { TenantStatus } from './tenant-status.ts';
+import type { TenantStatus } from '../observation/tenant-status.ts';
 
 /** Reads a tenant's message center after a good health poll. */
 export interface MessageReader {

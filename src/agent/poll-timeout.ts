@@ -1,4 +1,4 @@
-import { timerDelay } from '../timer-delay.ts';
+import { timerDelay } from '../shared/timer-delay.ts';
 
 /** A poll's time limit: a signal that aborts with a `TimeoutError`, and the way to cancel it when the poll is over. */
 export interface PollTimeout {

@@ -1,4 +1,4 @@
-import { Secret } from '../config/secret.ts';
+import { Secret } from '../shared/secret.ts';
 
 /**
  * Whether two loaded settings are the same, as a reload decides whether a tenant changed: plain data by value,

@@ -1,5 +1,5 @@
 import { TRANSIENT_CODES, type M365Error } from '../errors.ts';
-import { MAX_RETRY_AFTER_MS } from '../graph/retry-after.ts';
+import { MAX_RETRY_AFTER_MS } from '../shared/retry-after.ts';
 
 /** Longest pause after repeated configuration errors (wrong secret, unknown tenant): minutes, not seconds. */
 export const MAX_CONFIG_ERROR_BACKOFF_MS = 30 * 60_000;

@@ -16,7 +16,7 @@ import { createMessageReader } from './message-reader.ts';
 import type { RequestBudget } from './request-budget.ts';
 import { startPollTimeout } from './poll-timeout.ts';
 import { retainViews } from './retained-views.ts';
-import { carryTenantStatus, createTenantStatus, type TenantStatus } from './tenant-status.ts';
+import { carryTenantStatus, createTenantStatus, type TenantStatus } from '../observation/tenant-status.ts';
 import type { TenantConfig } from '../config/types.ts';
 
 /** A failed poll is data, not an exception. */

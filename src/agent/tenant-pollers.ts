@@ -4,7 +4,7 @@ import type { TenantMemory } from '../health/memory.ts';
 import { RequestBudget } from './request-budget.ts';
 import { isSameSetting } from './same-settings.ts';
 import type { TenantPoller } from './tenant-poller.ts';
-import type { TenantStatus } from './tenant-status.ts';
+import type { TenantStatus } from '../observation/tenant-status.ts';
 
 /** What a tenant's poller is made of besides its settings. */
 export interface PollerParts {

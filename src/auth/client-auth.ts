@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
-import type { Secret } from '../config/secret.ts';
+import type { Secret } from '../shared/secret.ts';
 import { M365Error } from '../errors.ts';
-import type { AssertionAlgorithm, ClientCertificate } from './client-certificate.ts';
+import type { AssertionAlgorithm, ClientCertificate } from '../certificate/client-certificate.ts';
 import { MAX_TOKEN_FILE_BYTES, readTokenFile } from './read-token-file.ts';
 
 /** How an app proves who it is: a client secret, a certificate, or a token from a federated identity provider. */

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { M365Error } from '../errors.ts';
 import { mapOAuthErrorBody } from './map-auth-error.ts';
-import { MAX_TIMER_DELAY_MS, timerDelay } from '../timer-delay.ts';
+import { MAX_TIMER_DELAY_MS, timerDelay } from '../shared/timer-delay.ts';
 
 /**
  * Hosts of one cloud's identity platform that answer for each other: discovery on one may name another as issuer or

@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Secret } from '../config/secret.ts';
+import type { Secret } from '../shared/secret.ts';
 import type { Endpoints } from '../config/types.ts';
 import { TRANSIENT_CODES, toM365Error } from '../errors.ts';
 import { boundLoginFetch, checkAccessToken } from './bounded-login-fetch.ts';
@@ -8,7 +8,7 @@ import { createClientAuth, type ClientCredential } from './client-auth.ts';
 import { discoverTenant, type DiscoveredTenant } from './discover-tenant.ts';
 import { mapAuthError } from './map-auth-error.ts';
 import { retryTransient } from './retry-transient.ts';
-import { timerDelay } from '../timer-delay.ts';
+import { timerDelay } from '../shared/timer-delay.ts';
 
 /** A bearer token and the instant (ms since epoch) it stops being valid. */
 export interface AccessToken {

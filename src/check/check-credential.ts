@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { ClientCredential } from '../auth/client-auth.ts';
-import { readClientCertificate } from '../auth/read-client-certificate.ts';
+import { readClientCertificate } from '../certificate/read-client-certificate.ts';
 import { AZURE } from '../config/azure-environment.ts';
 import { describeReadError } from '../config/expand.ts';
 import { readFileBoundedSync } from '../config/read-bounded.ts';
-import { Secret } from '../config/secret.ts';
+import { Secret } from '../shared/secret.ts';
 import { M365Error } from '../errors.ts';
 
 /** The command line's credential options, by name, and where to fall back to. */

@@ -1,9 +1,9 @@
 import { AZURE, cloudOfAuthorityHost } from '../config/azure-environment.ts';
 import { CLOUD_ENDPOINTS, CLOUD_NAMES } from '../config/clouds.ts';
-import { Secret } from '../config/secret.ts';
+import { Secret } from '../shared/secret.ts';
 import type { CloudName, Endpoints } from '../config/types.ts';
 import { M365Error } from '../errors.ts';
-import { hideUrlCredentials } from '../net/proxy-settings.ts';
+import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
 
 /** The endpoint options as given. */
 export interface EndpointArguments {

@@ -1,5 +1,5 @@
 import type { ClientCredential } from '../auth/client-auth.ts';
-import type { Secret } from '../config/secret.ts';
+import type { Secret } from '../shared/secret.ts';
 import type { CloudName, Endpoints } from '../config/types.ts';
 import { AZURE } from '../config/azure-environment.ts';
 import { M365Error } from '../errors.ts';

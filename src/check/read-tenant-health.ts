@@ -1,6 +1,6 @@
 import type { ClientCredential } from '../auth/client-auth.ts';
 import { createEntraTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
-import { Secret } from '../config/secret.ts';
+import { Secret } from '../shared/secret.ts';
 import { toM365Error } from '../errors.ts';
 import { fetchServiceHealth } from '../graph/graph-client.ts';
 import type { Snapshot } from '../health/model.ts';
@@ -9,7 +9,7 @@ import type { CheckOptions } from './check-options.ts';
 import { createDebugFetch } from './debug-fetch.ts';
 import { resolveStatefileDir } from './statefile-dir.ts';
 import { createTokenFileCache } from './token-file-cache.ts';
-import { timerDelay } from '../timer-delay.ts';
+import { timerDelay } from '../shared/timer-delay.ts';
 
 /** What a run may touch: the network, time, the environment and a place to write debug lines. */
 export interface CheckRuntime {

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AccessToken, TokenProvider } from '../auth/token-provider.ts';
-import type { Secret } from '../config/secret.ts';
+import type { Secret } from '../shared/secret.ts';
 
 /** What a cache file is for: one file per tenant, client and pair of endpoints. */
 export interface TokenCacheIdentity {

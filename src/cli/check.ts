@@ -1,4 +1,4 @@
-import { sleep } from '../agent/sleep.ts';
+import { sleep } from '../shared/sleep.ts';
 import { CHECK_USAGE } from '../check/check-usage.ts';
 import { parseCheckCommand, type CheckMode, type CheckOptions } from '../check/check-options.ts';
 import { describeCheckError } from '../check/describe-check-error.ts';

@@ -12,7 +12,6 @@ export interface CliIo {
 
 /** Exit statuses of the agent's commands (the check command uses the plugin's 0–3). */
 export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
 /** `run --once` ran, but its telemetry was not delivered (each failure is printed). */
 export const EXIT_UNDELIVERED = 1;
 export const EXIT_USAGE = 2;

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import { ASSERTION_ALGORITHMS, type AssertionAlgorithm } from '../auth/client-certificate.ts';
-import { readClientCertificate } from '../auth/read-client-certificate.ts';
+import { ASSERTION_ALGORITHMS, type AssertionAlgorithm } from '../certificate/client-certificate.ts';
+import { readClientCertificate } from '../certificate/read-client-certificate.ts';
 import { describeReadError } from './expand.ts';
 import type { ProblemSink } from './problems.ts';
 import { reportSetting, type Setting } from './setting.ts';

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { describeReadError } from './expand.ts';
 import { reportWarning } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
-import { Secret } from './secret.ts';
+import { Secret } from '../shared/secret.ts';
 import { pickSetting, reportSetting, sectionOf, type Environment, type Setting } from './setting.ts';
 import type { ExporterTls } from './types.ts';
 

@@ -1,9 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
-import { hideUrlCredentials } from '../net/proxy-settings.ts';
+import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
 import { describeReadError } from './expand.ts';
 import { reportProblem, type ProblemSink } from './problems.ts';
-import { Secret } from './secret.ts';
+import { Secret } from '../shared/secret.ts';
 import { sectionOf } from './setting.ts';
 import type { HttpSettings } from './types.ts';
 import type { PathSegment } from './yaml-path.ts';

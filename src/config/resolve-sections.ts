@@ -5,7 +5,7 @@ import { reportProblem } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
 import { sectionOf } from './setting.ts';
 import type { MetricToggle } from './types.ts';
-import { METRICS } from '../telemetry/catalogue.ts';
+import { METRICS } from '../catalogue/catalogue.ts';
 
 /** The per-metric switches of the `metrics` section, keyed by metric name; names must be in the telemetry catalogue. */
 export function resolveMetrics(raw: unknown, sink: ProblemSink): Record<string, MetricToggle> {

@@ -1,6 +1,6 @@
-import type { AssertionAlgorithm, ClientCertificate } from '../auth/client-certificate.ts';
+import type { AssertionAlgorithm, ClientCertificate } from '../certificate/client-certificate.ts';
 import type { SeverityRules } from '../health/severity-rules.ts';
-import type { Secret } from './secret.ts';
+import type { Secret } from '../shared/secret.ts';
 
 /** Microsoft clouds and their identity and Graph hosts. */
 export type CloudName = 'global' | 'usgov' | 'usgovdod' | 'china';

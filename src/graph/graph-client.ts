@@ -6,7 +6,7 @@ import type { HttpAnswer, HttpGet } from '../net/http-fetch.ts';
 import { AnswerTally } from './answer-limits.ts';
 import { decodeServicePage } from './decode.ts';
 import { decodeChunks, parseJsonBody, readBodyCapped, readBodyChunksCapped } from './read-body.ts';
-import { backoffDelay, MAX_RETRY_AFTER_MS, readRetryAfter, type RetryAfterWait } from './retry-after.ts';
+import { backoffDelay, MAX_RETRY_AFTER_MS, readRetryAfter, type RetryAfterWait } from '../shared/retry-after.ts';
 import { HEALTH_OVERVIEWS_PATH } from './wire.ts';
 
 export interface GraphClientOptions {

@@ -71,5 +71,3 @@ export interface WireTokenError {
 
 /** Path of the health overviews collection, below `{graph}/v1.0`. */
 export const HEALTH_OVERVIEWS_PATH = '/admin/serviceAnnouncement/healthOverviews';
-/** Path of the issues collection, below `{graph}/v1.0`. */
-export const ISSUES_PATH = '/admin/serviceAnnouncement/issues';

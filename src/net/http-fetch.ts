@@ -2,13 +2,13 @@ import { getCACertificates } from 'node:tls';
 import { EnvHttpProxyAgent, fetch as undiciFetch, interceptors, request } from 'undici';
 import {
   describeProxySettings,
-  hideUrlCredentials,
   PROXY_REFUSED,
   proxyCredentials,
   resolveProxySettings,
   type ExplicitProxy,
   type HttpEnvironment,
 } from './proxy-settings.ts';
+import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
 
 export interface HttpClientOptions extends ExplicitProxy {
   /** Where `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` are read (never `process.env` behind the caller's back). */

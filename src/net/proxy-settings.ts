@@ -1,3 +1,5 @@
+import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
+
 /** Environment variables as read by the HTTP layer. */
 export type HttpEnvironment = Readonly<Record<string, string | undefined>>;
 
@@ -35,13 +37,6 @@ export function resolveProxySettings(explicit: ExplicitProxy, env: HttpEnvironme
   }
   const httpProxy = readVariable(env, 'http_proxy');
   return { httpProxy, httpsProxy: readVariable(env, 'https_proxy') || httpProxy, noProxy };
-}
-
-const USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/gi;
-
-/** Text with the user name and password of any URL in it replaced by `***` (`http://***@proxy:3128`). */
-export function hideUrlCredentials(text: string): string {
-  return text.replace(USER_INFO, '$1***@');
 }
 
 /** The credentials written in proxy URLs (user names and passwords, raw and decoded), to scrub from messages. */

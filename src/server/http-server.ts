@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TenantStatus } from '../agent/tenant-status.ts';
+import type { TenantStatus } from '../observation/tenant-status.ts';
 import { toListenError } from './listen-error.ts';
 import { buildStatusDocument, readiness } from './status-view.ts';
 

@@ -1,4 +1,4 @@
-import { isStale, type TenantStatus } from '../agent/tenant-status.ts';
+import { isStale, type TenantStatus } from '../observation/tenant-status.ts';
 import { HEALTH_UNKNOWN } from '../health/model.ts';
 
 /** The `/status` document: per tenant, the last poll, its error, services and open issues. */

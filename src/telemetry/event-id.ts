@@ -1,4 +1,4 @@
-import type { TenantStatus } from '../agent/tenant-status.ts';
+import type { TenantStatus } from '../observation/tenant-status.ts';
 
 /**
  * The `m365.event.id` of an event: the tenant, then the id the tenant's history gave it (`src/health/event-identity.ts`):

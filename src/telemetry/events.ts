@@ -1,5 +1,5 @@
 import { SeverityNumber, type Attributes, type Logger } from '@opentelemetry/api';
-import type { TenantStatus } from '../agent/tenant-status.ts';
+import type { TenantStatus } from '../observation/tenant-status.ts';
 import type { StatusChange } from '../health/changes.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
 import type { MessageUpdate } from '../health/messages.ts';
@@ -8,7 +8,7 @@ import { htmlToPlainText } from '../health/plain-text.ts';
 import { tenantEventId } from './event-id.ts';
 import { tenantAttributes } from './instruments.ts';
 import { messageUpdateRecord } from './message-events.ts';
-import * as sc from './semconv.ts';
+import * as sc from '../catalogue/semconv.ts';
 
 /** Emits the catalogue's events as log records with `eventName` set. */
 export interface EventEmitter {

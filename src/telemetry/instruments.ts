@@ -6,14 +6,14 @@ import {
   type Meter,
   type Observable,
 } from '@opentelemetry/api';
-import { isStale, type TenantStatus } from '../agent/tenant-status.ts';
+import { isStale, type TenantStatus } from '../observation/tenant-status.ts';
 import type { TenantConfig } from '../config/types.ts';
 import { HEALTH_UNKNOWN, type ServiceStatus } from '../health/model.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
-import { findMetric, METRICS, type MetricDefinition } from './catalogue.ts';
+import { findMetric, METRICS, type MetricDefinition } from '../catalogue/catalogue.ts';
 import { flattenParts, PartInterner, type AttributeParts } from './attribute-parts.ts';
 import type { GaugeRegistry } from './gauge-producer.ts';
-import * as sc from './semconv.ts';
+import * as sc from '../catalogue/semconv.ts';
 
 /** Where the observable gauges read the agent's state from. */
 export interface TelemetrySource {

@@ -1,10 +1,10 @@
 import { SeverityNumber, type Attributes, type LogRecord } from '@opentelemetry/api';
-import type { TenantStatus } from '../agent/tenant-status.ts';
+import type { TenantStatus } from '../observation/tenant-status.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import { htmlToPlainText } from '../health/plain-text.ts';
 import { tenantEventId } from './event-id.ts';
 import { tenantAttributes } from './instruments.ts';
-import * as sc from './semconv.ts';
+import * as sc from '../catalogue/semconv.ts';
 
 /** Link to a message in the Microsoft 365 admin center's message center. */
 export function messageCenterUrl(messageId: string): string {

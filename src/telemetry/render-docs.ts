@@ -5,9 +5,9 @@ import {
   SERIES_PER_SERVICE,
   SERIES_PER_TENANT,
 } from './cardinality.ts';
-import { EVENTS, METRICS } from './catalogue.ts';
+import { EVENTS, METRICS } from '../catalogue/catalogue.ts';
 
-const HEADER = `<!-- Generated from src/telemetry/catalogue.ts by \`npm run docs\`; do not edit by hand. -->
+const HEADER = `<!-- Generated from src/catalogue/catalogue.ts by \`npm run docs\`; do not edit by hand. -->
 # Telemetry reference
 
 Every metric and event m365-health emits. Each data point and event carries the identity attributes

@@ -31,7 +31,7 @@ import {
 } from './export-watch.ts';
 import { forgetUnobservedGauges } from './gauge-temporality.ts';
 import { openEventSpool, SpoolingLogRecordProcessor, type DropReason } from './spool/index.ts';
-import { timerDelay } from '../timer-delay.ts';
+import { timerDelay } from '../shared/timer-delay.ts';
 
 export const INSTRUMENTATION_SCOPE = 'm365-health';
 

@@ -5,10 +5,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import Provider from 'oidc-provider';
-import { readClientCertificate } from '../../src/auth/read-client-certificate.ts';
+import { readClientCertificate } from '../../src/certificate/read-client-certificate.ts';
 import { createEntraTokenProvider } from '../../src/auth/token-provider.ts';
 import type { ClientCredential } from '../../src/auth/client-auth.ts';
-import { Secret } from '../../src/config/secret.ts';
+import { Secret } from '../../src/shared/secret.ts';
 import { CERTIFICATES, PASSWORD } from './auth-harness.ts';
 
 const GUID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';

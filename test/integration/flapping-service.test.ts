@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildAgent } from '../../src/agent/build-agent.ts';
 import { stateFileName } from '../../src/agent/state-store.ts';
-import { Secret } from '../../src/config/secret.ts';
+import { Secret } from '../../src/shared/secret.ts';
 import type { Config } from '../../src/config/types.ts';
 import { SILENT_LOG } from '../../src/log.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';

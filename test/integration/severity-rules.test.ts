@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildAgent } from '../../src/agent/build-agent.ts';
-import { Secret } from '../../src/config/secret.ts';
+import { Secret } from '../../src/shared/secret.ts';
 import type { Config, TenantConfig } from '../../src/config/types.ts';
 import { compileExpression } from '../../src/health/expression/index.ts';
 import { SILENT_LOG } from '../../src/log.ts';

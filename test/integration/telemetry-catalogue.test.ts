@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildAgent } from '../../src/agent/build-agent.ts';
-import { Secret } from '../../src/config/secret.ts';
+import { Secret } from '../../src/shared/secret.ts';
 import type { Config, TenantConfig } from '../../src/config/types.ts';
 import { createLog } from '../../src/log.ts';
 import { parseScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { EVENTS, METRICS } from '../../src/telemetry/catalogue.ts';
+import { EVENTS, METRICS } from '../../src/catalogue/catalogue.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 

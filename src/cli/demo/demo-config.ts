@@ -1,4 +1,4 @@
-import { Secret } from '../../config/secret.ts';
+import { Secret } from '../../shared/secret.ts';
 import type { Config, ExporterConfig } from '../../config/types.ts';
 import type { Scenario } from '../../simulator/index.ts';
 

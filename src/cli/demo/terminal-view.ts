@@ -1,7 +1,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import * as sc from '../../telemetry/semconv.ts';
+import * as sc from '../../catalogue/semconv.ts';
 
 type Style = (text: string) => string;
 

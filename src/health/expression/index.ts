@@ -6,15 +6,7 @@
  * length for every pattern: `(a|aa)+$` cannot backtrack. The Perl constructs that need backtracking
  * (backreferences, lookarounds, atomic groups, possessive quantifiers, `\G`…) are syntax errors.
  */
-export {
-  compileExpression,
-  parseExpression,
-  type CompiledExpression,
-  type ExpressionVariables,
-  type ParseExpressionResult,
-} from './compile.ts';
-export type { Expression, RegexLiteral, StringPart, UnaryOperator, BinaryOperator } from './ast.ts';
+export { compileExpression, parseExpression, type CompiledExpression, type ExpressionVariables } from './compile.ts';
+export type { Expression } from './ast.ts';
 export { printExpression } from './print.ts';
-export { compilePerlRegex, CompiledRegex, testRegex } from './regex-compile.ts';
-export type { PatternErrors } from './regex-escape.ts';
-export { MAX_NESTING } from './parse.ts';
+export { compilePerlRegex, testRegex } from './regex-compile.ts';

@@ -1,5 +1,5 @@
 import type { ExportResult } from '@opentelemetry/core';
-import { parseRetryAfter } from '../../graph/retry-after.ts';
+import { parseRetryAfter } from '../../shared/retry-after.ts';
 import type { LogFields } from '../../log.ts';
 import type { ObservedResponse } from './http-status-probe.ts';
 

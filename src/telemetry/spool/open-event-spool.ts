@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sleep } from '../../agent/sleep.ts';
+import { sleep } from '../../shared/sleep.ts';
 import type { Log } from '../../log.ts';
 import { describeExportFailure } from './describe-export-failure.ts';
 import { FailureReporter } from './failure-reporter.ts';

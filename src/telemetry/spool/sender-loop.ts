@@ -1,14 +1,14 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { backoffDelay } from '../../graph/retry-after.ts';
+import { backoffDelay } from '../../shared/retry-after.ts';
 import type { Log } from '../../log.ts';
 import { comparePositions, type SpoolPosition } from './cursor-file.ts';
 import type { ExportFailure } from './describe-export-failure.ts';
 import type { FailureReporter } from './failure-reporter.ts';
-import { ATTR_EVENT_ID } from '../semconv.ts';
+import { ATTR_EVENT_ID } from '../../catalogue/semconv.ts';
 import { decodeRecord, type SpooledRecord } from './record-codec.ts';
 import type { SegmentStore } from './segment-store.ts';
-import { timerDelay } from '../../timer-delay.ts';
+import { timerDelay } from '../../shared/timer-delay.ts';
 import type { DropReason } from './spool-writer.ts';
 
 /** A spooled line that could not be decoded. */

@@ -1,6 +1,6 @@
 import type { Log } from '../../log.ts';
 import type { SegmentStore } from './segment-store.ts';
-import { timerDelay } from '../../timer-delay.ts';
+import { timerDelay } from '../../shared/timer-delay.ts';
 
 /** Why events left the spool without being delivered. */
 export type DropReason =

@@ -1,6 +1,6 @@
 import type { ForceFlushOptions, LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { LogFields } from '../../log.ts';
-import { ATTR_EVENT_ID } from '../semconv.ts';
+import { ATTR_EVENT_ID } from '../../catalogue/semconv.ts';
 import type { FailureReporter } from './failure-reporter.ts';
 import type { HttpStatusProbe } from './http-status-probe.ts';
 import { encodeRecord } from './record-codec.ts';
@@ -9,7 +9,7 @@ import type { SenderLoop } from './sender-loop.ts';
 import type { ResolvedSpoolOptions } from './spool-options.ts';
 import type { SpoolLock } from './spool-lock.ts';
 import type { DropReason, SpoolWriter } from './spool-writer.ts';
-import { timerDelay } from '../../timer-delay.ts';
+import { timerDelay } from '../../shared/timer-delay.ts';
 
 /** Counts dropped events and passes each drop on. */
 export interface DropCounter {

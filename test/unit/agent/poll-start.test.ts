@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Agent, type Timers } from '../../../src/agent/agent.ts';
-import { createTenantStatus } from '../../../src/agent/tenant-status.ts';
+import { createTenantStatus } from '../../../src/observation/tenant-status.ts';
 import type { PollResult, TenantPoller } from '../../../src/agent/tenant-poller.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { M365Error } from '../../../src/errors.ts';

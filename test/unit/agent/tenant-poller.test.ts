@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { TokenProvider } from '../../../src/auth/token-provider.ts';
 import { createTenantPoller } from '../../../src/agent/tenant-poller.ts';
 import { CLOUD_ENDPOINTS } from '../../../src/config/clouds.ts';
-import { Secret } from '../../../src/config/secret.ts';
+import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { SILENT_LOG } from '../../../src/log.ts';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TokenProvider } from '../../../src/auth/token-provider.ts';
-import { createTenantStatus } from '../../../src/agent/tenant-status.ts';
+import { createTenantStatus } from '../../../src/observation/tenant-status.ts';
 import type { TenantPoller } from '../../../src/agent/tenant-poller.ts';
 import { createPollerSet, type PollerParts } from '../../../src/agent/tenant-pollers.ts';
 import { CLOUD_ENDPOINTS } from '../../../src/config/clouds.ts';
-import { Secret } from '../../../src/config/secret.ts';
+import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import type { TenantMemory } from '../../../src/health/memory.ts';
 

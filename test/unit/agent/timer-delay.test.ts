@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SYSTEM_TIMERS } from '../../../src/agent/agent.ts';
 import { nextDelay } from '../../../src/agent/schedule.ts';
-import { sleep } from '../../../src/agent/sleep.ts';
+import { sleep } from '../../../src/shared/sleep.ts';
 import { M365Error } from '../../../src/errors.ts';
-import { MAX_RETRY_AFTER_MS, readRetryAfter } from '../../../src/graph/retry-after.ts';
-import { MAX_TIMER_DELAY_MS, timerDelay } from '../../../src/timer-delay.ts';
+import { MAX_RETRY_AFTER_MS, readRetryAfter } from '../../../src/shared/retry-after.ts';
+import { MAX_TIMER_DELAY_MS, timerDelay } from '../../../src/shared/timer-delay.ts';
 
 describe('timerDelay: what a timer can hold', () => {
   test('clamps to [0, 2^31-1]; Infinity is the longest, NaN and negatives none', () => {

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ClientAuth, ServerMetadata, ClientMetadata } from 'openid-client';
 import { createClientAuth, type ClientCredential } from '../../../src/auth/client-auth.ts';
-import { readClientCertificate } from '../../../src/auth/read-client-certificate.ts';
-import { Secret } from '../../../src/config/secret.ts';
+import { readClientCertificate } from '../../../src/certificate/read-client-certificate.ts';
+import { Secret } from '../../../src/shared/secret.ts';
 
 const TOKEN_ENDPOINT = 'https://login.microsoftonline.us/11111111-1111-1111-1111-111111111111/oauth2/v2.0/token';
 const CLIENT_ID = '22222222-2222-2222-2222-222222222222';

@@ -3,8 +3,8 @@ import { constants, createVerify, verify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, test } from 'node:test';
-import { readClientCertificate } from '../../../src/auth/read-client-certificate.ts';
-import type { ClientCertificate } from '../../../src/auth/client-certificate.ts';
+import { readClientCertificate } from '../../../src/certificate/read-client-certificate.ts';
+import type { ClientCertificate } from '../../../src/certificate/client-certificate.ts';
 
 const CERTIFICATES = new URL('../../fixtures/certificates/', import.meta.url);
 const PASSWORD = 'fixture-password';

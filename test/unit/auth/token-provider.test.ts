@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createClientSecretTokenProvider } from '../../../src/auth/token-provider.ts';
 import { retryTransient } from '../../../src/auth/retry-transient.ts';
-import { Secret } from '../../../src/config/secret.ts';
+import { Secret } from '../../../src/shared/secret.ts';
 import { M365Error } from '../../../src/errors.ts';
 
 const LOGIN = 'https://login.microsoftonline.com';

@@ -10,7 +10,7 @@ import {
   type TokenCacheIdentity,
 } from '../../../src/check/token-file-cache.ts';
 import { resolveStatefileDir } from '../../../src/check/statefile-dir.ts';
-import { Secret } from '../../../src/config/secret.ts';
+import { Secret } from '../../../src/shared/secret.ts';
 
 const IDENTITY: TokenCacheIdentity = {
   tenantId: 't',

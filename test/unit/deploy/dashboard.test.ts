@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { METRICS } from '../../../src/telemetry/catalogue.ts';
+import { METRICS } from '../../../src/catalogue/catalogue.ts';
 import { list, readRepoFile, readYaml, record } from './deploy-files.ts';
 import { prometheusCatalogue } from './prometheus-name.ts';
 import { readPromqlNames, readTemplateLabels } from './promql-names.ts';

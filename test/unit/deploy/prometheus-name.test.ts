@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { METRICS } from '../../../src/telemetry/catalogue.ts';
+import { METRICS } from '../../../src/catalogue/catalogue.ts';
 import { prometheusCatalogue, toPrometheusLabelName, toPrometheusMetricName } from './prometheus-name.ts';
 
 describe('toPrometheusMetricName (the collector Prometheus exporter default translation)', () => {

@@ -1,4 +1,4 @@
-import type { MetricDefinition } from '../../../src/telemetry/catalogue.ts';
+import type { MetricDefinition } from '../../../src/catalogue/catalogue.ts';
 
 /** The OTLP data point kinds that matter to the Prometheus name. */
 export type OtlpMetricType = 'gauge' | 'monotonic-counter' | 'non-monotonic-sum' | 'histogram';

@@ -7,7 +7,8 @@ import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { readBodyChunksCapped, decodeChunks } from '../../../src/graph/read-body.ts';
 import { createHttpClient } from '../../../src/net/http-fetch.ts';
-import { describeProxySettings, hideUrlCredentials, resolveProxySettings } from '../../../src/net/proxy-settings.ts';
+import { describeProxySettings, resolveProxySettings } from '../../../src/net/proxy-settings.ts';
+import { hideUrlCredentials } from '../../../src/shared/hide-url-credentials.ts';
 import { startConnectRecorder } from '../../helpers/connect-recorder.ts';
 
 describe('proxy settings', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTenantStatus, type TenantStatus } from '../../../src/agent/tenant-status.ts';
-import { Secret } from '../../../src/config/secret.ts';
+import { createTenantStatus, type TenantStatus } from '../../../src/observation/tenant-status.ts';
+import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { M365Error } from '../../../src/errors.ts';
 import { startStatusServer, type StatusServer } from '../../../src/server/http-server.ts';

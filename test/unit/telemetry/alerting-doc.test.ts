@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { ENTRY_VARIABLE_NAMES } from '../../../src/health/entry-variables.ts';
 import { DEFAULT_SEVERITY_TEXTS } from '../../../src/health/severity-rules.ts';
-import { EVENTS, METRICS, type MetricDefinition } from '../../../src/telemetry/catalogue.ts';
+import { EVENTS, METRICS, type MetricDefinition } from '../../../src/catalogue/catalogue.ts';
 
 const read = (name: string) => readFile(new URL(`../../../docs/${name}`, import.meta.url), 'utf8');
 

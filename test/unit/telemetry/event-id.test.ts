@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createTenantStatus } from '../../../src/agent/tenant-status.ts';
+import { createTenantStatus } from '../../../src/observation/tenant-status.ts';
 import { CLOUD_ENDPOINTS } from '../../../src/config/clouds.ts';
-import { Secret } from '../../../src/config/secret.ts';
+import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import type { IssueUpdate } from '../../../src/health/issue-updates.ts';
 import type { MessageUpdate } from '../../../src/health/messages.ts';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { createTenantStatus } from '../../../src/agent/tenant-status.ts';
-import { Secret } from '../../../src/config/secret.ts';
+import { createTenantStatus } from '../../../src/observation/tenant-status.ts';
+import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { createEventsDroppedRecorder, registerInstruments } from '../../../src/telemetry/instruments.ts';
 import { CollectingReader, collectPoints } from '../../helpers/collecting-reader.ts';

@@ -1,6 +1,7 @@
 import type { TenantConfig } from '../config/types.ts';
 import type { M365Error } from '../errors.ts';
 import type { ServiceView } from '../health/evaluate.ts';
+import { isDataStale } from '../health/staleness.ts';
 
 /** The last outcome of polling one tenant: what gauges read and the status endpoint shows. */
 export interface TenantStatus {
@@ -44,11 +45,7 @@ export function carryTenantStatus(
   return { ...previous, tenant, tokenExpiresAt };
 }
 
-/** Data older than this many intervals is stale: gauges report unknown rather than old values. */
-export const STALE_AFTER_INTERVALS = 3;
-
-/** Whether the tenant's last good poll is too old to be trusted. */
+/** Whether the tenant's last good poll is too old to be trusted (see {@link isDataStale}). */
 export function isStale(status: TenantStatus, now: number): boolean {
-  if (status.lastSuccessAt === undefined) return true;
-  return now - status.lastSuccessAt > STALE_AFTER_INTERVALS * status.tenant.intervalMs;
+  return isDataStale(status.lastSuccessAt, status.tenant.intervalMs, now);
 }

@@ -220,11 +220,6 @@ export function findMetric(name: string): MetricDefinition | undefined {
   return METRICS.find((metric) => metric.name === name);
 }
 
-/** Looks up an event's definition by name. */
-export function findEvent(name: string): EventDefinition | undefined {
-  return EVENTS.find((event) => event.name === name);
-}
-
 /** Whether a metric is on: the configuration's switch, else the catalogue's default. */
 export function isMetricEnabled(switches: Readonly<Record<string, { enabled: boolean }>>, name: string): boolean {
   return switches[name]?.enabled ?? findMetric(name)?.enabled ?? false;
