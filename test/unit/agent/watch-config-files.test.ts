@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { watchConfigSources } from '../../../src/agent/watch-config-files.ts';
 
-async function waitFor(predicate: () => boolean, what: string, ms = 3_000): Promise<void> {
+async function waitFor(predicate: () => boolean, what: string, ms = 15_000): Promise<void> {
   const until = Date.now() + ms;
   while (!predicate()) {
     if (Date.now() > until) assert.fail(`timed out waiting for ${what}`);
@@ -62,8 +62,21 @@ describe('watching the configuration files', () => {
       watch.close();
     }
     const count = seen.length;
-    await writeFile(join(dir, 'tenants.d', 'd.yaml'), 'tenants: []\n');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A second watch of the same directory sees the new file: by then the closed one would have seen it too.
+    const witness: string[] = [];
+    const second = watchConfigSources(
+      {
+        files: [],
+        directories: [{ path: join(dir, 'tenants.d'), recursive: false, patterns: [join(dir, 'tenants.d', '*.yaml')] }],
+      },
+      (path) => witness.push(path),
+    );
+    try {
+      await writeFile(join(dir, 'tenants.d', 'd.yaml'), 'tenants: []\n');
+      await waitFor(() => witness.includes(join(dir, 'tenants.d', 'd.yaml')), 'the new file, through another watch');
+    } finally {
+      second.close();
+    }
     assert.equal(seen.length, count, 'nothing is seen once closed');
   });
 

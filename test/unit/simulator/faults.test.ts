@@ -122,7 +122,7 @@ test('close ends hanging requests and resolves', async () => {
   const sim = await startFromYaml(TWO_TENANTS);
   sim.injectFault({ hang: true, count: Infinity });
   const pending = fetch(`${sim.url}/v1.0/admin/serviceAnnouncement/healthOverviews`);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  while (sim.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   await sim.close();
   await assert.rejects(pending, TypeError);
   await sim.close();
