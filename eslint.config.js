@@ -1,0 +1,43 @@
+// Type-aware linting of the whole project (typescript-eslint's recommended type-checked rules), plus the habits the
+// code keeps: no module-level mutable state in src/, no floating promises (node:test's test/describe excepted).
+import tseslint from 'typescript-eslint';
+
+/** Module-level state: a `let`, or a collection created at module level, outlives every instance and test. */
+const MODULE_STATE = [
+  {
+    selector:
+      'Program > VariableDeclaration[kind="let"], Program > ExportNamedDeclaration > VariableDeclaration[kind="let"]',
+    message: 'No module-level `let` in src/: keep state in an instance that is passed in.',
+  },
+  {
+    // An empty collection at module level is there to be filled: a cache or a registry. A table built from its
+    // entries once (`new Map(LIST.map(…))`) is a constant and stays allowed.
+    selector: [
+      'Program > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet)$/][arguments.length=0]',
+      'Program > VariableDeclaration > VariableDeclarator > ArrayExpression[elements.length=0]',
+      'Program > ExportNamedDeclaration > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet)$/][arguments.length=0]',
+    ].join(', '),
+    message: 'No module-level cache in src/: a cache belongs to an instance that is passed in.',
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  { files: ['src/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...MODULE_STATE] } },
+  { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
+);
