@@ -96,7 +96,7 @@ test('a status change during a collector outage, then a SIGKILL of the agent: de
     1,
     `one status change, possibly delivered more than once under one id: ${[...ids].join(', ')}`,
   );
-  assert.equal(interruptions[0]!.attributes['m365.issue.id'], 'TM777');
+  assert.equal(interruptions[0].attributes['m365.issue.id'], 'TM777');
   const opened = receiver
     .logs()
     .filter((r) => r.eventName === 'm365.issue.update' && r.attributes['m365.issue.status'] === 'serviceInterruption');

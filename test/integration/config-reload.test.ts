@@ -39,9 +39,9 @@ const SCENARIO = [
 function tenantsFile(
   simulatorUrl: string,
   index: number,
-  secret = `\${env:${TENANTS[index]!.name.toUpperCase()}_SECRET}`,
+  secret = `\${env:${TENANTS[index].name.toUpperCase()}_SECRET}`,
 ): string {
-  const t = TENANTS[index]!;
+  const t = TENANTS[index];
   return [
     'tenants:',
     `  - name: ${t.name}`,

@@ -151,7 +151,7 @@ describe('a flapping service: one event id per transition, across restarts and a
       3,
       `three transitions, three ids: ${flaps.map((e) => e.id).join(', ')}`,
     );
-    assert.notEqual(flaps[2]!.id, flaps[0]!.id, 'the second interruption is not taken for a copy of the first');
+    assert.notEqual(flaps[2].id, flaps[0].id, 'the second interruption is not taken for a copy of the first');
     const baselineAt = (await readState()).baselineAt;
     assert.deepEqual(
       flaps.map((e) => e.id),

@@ -113,7 +113,7 @@ describe('one issue through its life, across agent restarts', () => {
     ]);
     assert.equal(teamsHealth(), 1);
     assert.equal(openIssues('advisory'), 1);
-    const opened = receiver.logs()[0]!;
+    const opened = receiver.logs()[0];
     assert.equal(
       opened.attributes['url.full'],
       'https://admin.microsoft.com/Adminportal/Home#/servicehealth/:/alerts/TM1',
@@ -150,7 +150,7 @@ describe('one issue through its life, across agent restarts', () => {
     simulator.updateIssue('contoso', 'TM1', { post: 'Current status: A fix is deploying.' });
     await agent.poll();
     assert.deepEqual(events().slice(4), ['WARN issue TM1 updated incident serviceDegradation']);
-    assert.match(String(receiver.logs()[4]!.attributes['m365.issue.post']), /Current status: A fix is deploying\.$/);
+    assert.match(String(receiver.logs()[4].attributes['m365.issue.post']), /Current status: A fix is deploying\.$/);
 
     await agent.stop();
     simulator.resolveIssue('contoso', 'TM1', { status: 'serviceRestored', post: 'Final status: Fixed.' });

@@ -33,10 +33,10 @@ function drivenTimers(start: number) {
   /** Fires the earliest timer, moving the clock to its instant; undefined once past `until`. */
   const fireNext = (until: number): boolean => {
     const [handle, timer] = [...pending].sort((a, b) => a[1].at - b[1].at)[0] ?? [];
-    if (handle === undefined || timer!.at > until) return false;
+    if (handle === undefined || timer.at > until) return false;
     pending.delete(handle);
-    now = Math.max(now, timer!.at);
-    timer!.callback();
+    now = Math.max(now, timer.at);
+    timer.callback();
     return true;
   };
   return { timers, asked, fireNext, now: () => now };

@@ -83,17 +83,17 @@ test('three sharded agents over one tenant list poll every tenant exactly once',
     spawnCli(['run', '--config', config, ...replica.args], {
       ...replica.env,
       SIM_SECRET: SECRET,
-      OTEL_EXPORTER_OTLP_ENDPOINT: receivers[i]!.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receivers[i].url,
     }),
   );
   try {
     const allSeen = () => receivers.reduce((sum, r) => sum + tenantsSeen(r).size, 0) >= NAMES.length;
-    await receivers[0]!.waitFor(allSeen, 30_000);
+    await receivers[0].waitFor(allSeen, 30_000);
 
     receivers.forEach((receiver, i) => {
       assert.deepEqual(
         [...tenantsSeen(receiver)].sort(),
-        [...shares[i]!].sort(),
+        [...shares[i]].sort(),
         `replica ${i} exported exactly its share`,
       );
     });
@@ -117,7 +117,7 @@ test('three sharded agents over one tenant list poll every tenant exactly once',
       );
     }
     for (const [i, agent] of agents.entries()) {
-      const share = `polling a share of the tenants shard=${i}/3 from=${REPLICAS[i]!.source} tenants=${shares[i]!.size} of=12`;
+      const share = `polling a share of the tenants shard=${i}/3 from=${REPLICAS[i].source} tenants=${shares[i].size} of=12`;
       assert.ok(agent.output().includes(share), agent.output());
     }
     const codes = await Promise.all(agents.map((agent) => agent.stop('SIGTERM')));

@@ -31,8 +31,8 @@ tenants:
 `;
 
 function tenant(simulator: Simulator, index: number): TenantConfig {
-  const scenario = simulator.scenario.tenants[index]!;
-  const client = scenario.clients[0]!;
+  const scenario = simulator.scenario.tenants[index];
+  const client = scenario.clients[0];
   return {
     name: scenario.name,
     tenantId: scenario.tenantId,

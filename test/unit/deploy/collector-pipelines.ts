@@ -29,7 +29,7 @@ export function checkCollectorWiring(parsed: unknown): string[] {
   const problems: string[] = [];
   if (Object.keys(pipelines).length === 0) problems.push('service.pipelines is empty');
   for (const [id, body] of Object.entries(pipelines)) {
-    if (!SIGNALS.has(id.split('/')[0]!))
+    if (!SIGNALS.has(id.split('/')[0]))
       problems.push(`pipeline ${id}: not a metrics, logs, traces or profiles pipeline`);
     for (const kind of ['receivers', 'processors', 'exporters'] as const) {
       const names = list(record(body)[kind]).map(String);

@@ -45,7 +45,7 @@ function hostFiles(): string[] {
   for (const body of Object.values(services)) {
     for (const volume of list(record(body)['volumes'])) {
       if (typeof volume === 'string') {
-        const source = volume.split(':')[0]!;
+        const source = volume.split(':')[0];
         if (source.startsWith('.') || source.startsWith('/')) files.push(source);
       } else if (record(volume)['type'] === 'bind') files.push(String(record(volume)['source']));
     }

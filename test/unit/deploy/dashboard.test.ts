@@ -96,7 +96,7 @@ describe(DASHBOARD_FILE, () => {
     const definition = String(tenant['definition']);
     const match = /^label_values\((\w+),\s*(\w+)\)$/.exec(definition);
     assert.ok(match, definition);
-    assert.ok(catalogue.get(match[1]!)?.labels.has(match[2]!), definition);
+    assert.ok(catalogue.get(match[1])?.labels.has(match[2]), definition);
     for (const query of queries()) assert.match(query.expr, /m365_tenant_name=~?"\$tenant"/, query.where);
   });
 
@@ -135,7 +135,7 @@ describe(DASHBOARD_FILE, () => {
     const provisioned = list(
       record(readYaml('deploy/grafana/provisioning/datasources/prometheus.yaml'))['datasources'],
     ).map(record);
-    const uid = provisioned[0]!['uid'];
+    const uid = provisioned[0]['uid'];
     const refs = [
       ...panelsOf(dashboard['panels'])
         .filter((p) => p['type'] !== 'row')
@@ -152,7 +152,7 @@ describe(DASHBOARD_FILE, () => {
     const providers = list(
       record(readYaml('deploy/grafana/provisioning/dashboards/m365-health.yaml'))['providers'],
     ).map(record);
-    const path = String(record(providers[0]!['options'])['path']);
+    const path = String(record(providers[0]['options'])['path']);
     const compose = readRepoFile('docker-compose.yml');
     assert.ok(compose.includes(`./deploy/grafana/dashboards:${path}:ro`), path);
     assert.equal(dashboard['uid'], 'm365-health');
