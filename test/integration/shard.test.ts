@@ -7,6 +7,7 @@ import { assignTenants, type Shard } from '../../src/agent/shard.ts';
 import { parseScenario, startSimulator } from '../../src/simulator/index.ts';
 import { spawnCli, type AgentProcess } from '../helpers/agent-process.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { textOf } from '../helpers/text-of.ts';
 
 const SECRET = 'sim-shard-secret';
 const CLIENT_ID = '22222222-2222-2222-2222-222222222222';
@@ -50,7 +51,7 @@ function configText(simulatorUrl: string): string {
 /** The tenant names a receiver has seen in `m365.poll.success` points. */
 function tenantsSeen(receiver: OtlpReceiver): Set<string> {
   const points = receiver.metrics().filter((p) => p.name === 'm365.poll.success');
-  return new Set(points.map((p) => String(p.attributes['m365.tenant.name'])));
+  return new Set(points.map((p) => textOf(p.attributes['m365.tenant.name'])));
 }
 
 /** Three replicas, each told its shard a different way: the option, M365_HEALTH_SHARD, a StatefulSet pod name. */

@@ -52,7 +52,7 @@ function harness(results: LoadResult[], gate: Promise<void> = Promise.resolve())
     (message: string, fields: Record<string, unknown> = {}) => {
       const rest = Object.entries(fields)
         .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => ` ${k}=${v}`)
+        .map(([k, v]) => ` ${k}=${String(v)}`)
         .join('');
       lines.push(`${level} ${message}${rest}`);
     };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { METRICS } from '../../../src/telemetry/catalogue.ts';
+import { textOf } from '../../helpers/text-of.ts';
 import { list, readRepoFile, readYaml, record } from './deploy-files.ts';
 import { prometheusCatalogue } from './prometheus-name.ts';
 import { readPromqlNames, readTemplateLabels } from './promql-names.ts';
@@ -24,8 +25,8 @@ function queries(): Query[] {
   const fromPanels = panelsOf(dashboard['panels']).flatMap((panel) =>
     list(panel['targets']).map((target) => ({
       where: `panel "${String(panel['title'])}"`,
-      expr: String(record(target)['expr'] ?? ''),
-      templates: [String(record(target)['legendFormat'] ?? '')],
+      expr: textOf(record(target)['expr'] ?? ''),
+      templates: [textOf(record(target)['legendFormat'] ?? '')],
     })),
   );
   const fromAnnotations = list(record(dashboard['annotations'])['list'])
@@ -34,7 +35,7 @@ function queries(): Query[] {
     .map((annotation) => ({
       where: `annotation "${String(annotation['name'])}"`,
       expr: String(annotation['expr']),
-      templates: [String(annotation['titleFormat'] ?? ''), String(annotation['textFormat'] ?? '')],
+      templates: [textOf(annotation['titleFormat'] ?? ''), textOf(annotation['textFormat'] ?? '')],
     }));
   return [...fromPanels, ...fromAnnotations];
 }
@@ -124,7 +125,7 @@ describe(DASHBOARD_FILE, () => {
       assert.ok(all.includes(name), `self-monitoring: ${name}`);
     }
     assert.match(all, /http_response_status_code="429"/);
-    const annotations = list(record(dashboard['annotations'])['list']).map((a) => String(record(a)['expr'] ?? ''));
+    const annotations = list(record(dashboard['annotations'])['list']).map((a) => textOf(record(a)['expr'] ?? ''));
     assert.ok(
       annotations.some((e) => /^changes\(m365_service_health_ratio\{/.test(e)),
       'health changes as annotations',
