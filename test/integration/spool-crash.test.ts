@@ -59,7 +59,7 @@ async function runChildUntilKilled(
   );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code, signal] = await once(child, 'exit');
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
   assert.equal(signal, 'SIGKILL', `child exited with ${code}: ${stderr}`);
 }
 
