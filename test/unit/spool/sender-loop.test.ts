@@ -200,9 +200,10 @@ describe('SenderLoop', () => {
       forceFlush: async () => {},
     };
     const sleep = (ms: number, signal: AbortSignal) =>
-      new Promise<void>((resolve, reject) =>
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
-      );
+      new Promise<void>((resolve, reject) => {
+        const aborted = () => reject(new Error('sleep aborted', { cause: signal.reason }));
+        signal.addEventListener('abort', aborted, { once: true });
+      });
     const { sender, log } = createSender(
       { exporter, sleep, backoff: { initialMs: 3_600_000, maxMs: 3_600_000 } },
       Date.now,
