@@ -27,7 +27,7 @@ export interface AgentReport {
 const send = (message: unknown) =>
   new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()));
 tuneGarbageCollection();
-const loaded = await loadConfig(process.argv[2]!, process.env);
+const loaded = await loadConfig(process.argv[2], process.env);
 if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.message).join('\n'));
 const config = loaded.config;
 const firstWarnings: string[] = [];

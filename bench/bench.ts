@@ -48,7 +48,7 @@ async function startSimulatorProcess(tenants: number): Promise<{ child: ChildPro
   const child = spawn(process.execPath, [script('./simulator-process.ts'), String(tenants)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const [line] = (await once(child.stdout, 'data')) as [Buffer];
   return { child, url: (JSON.parse(line.toString()) as { url: string }).url };
 }
 

@@ -35,7 +35,7 @@ async function runCheck(url: string, statefileDir: string): Promise<string> {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await once(child, 'exit');
   if (output.startsWith('UNKNOWN')) throw new Error(`check failed: ${output}`);
-  return output.split('\n')[0]!;
+  return output.split('\n')[0];
 }
 
 /**

@@ -46,7 +46,7 @@ export interface MeasureOptions {
 export function percentile(values: readonly number[], share: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
 }
 
 /** Spawns a bench process speaking the started/stop/report protocol, and samples its CPU at each interval. */
@@ -73,7 +73,7 @@ export async function measureProcess(options: MeasureOptions): Promise<ProcessMe
     const companion = () => (options.companionPid === undefined ? 0 : readCpuSeconds(options.companionPid));
     const samples = [{ at: Date.now(), cpu: readCpuSeconds(pid), companion: companion() }];
     for (let k = 1; k <= options.intervals; k++) {
-      await sleep(samples[0]!.at + k * options.intervalMs - Date.now());
+      await sleep(samples[0].at + k * options.intervalMs - Date.now());
       samples.push({ at: Date.now(), cpu: readCpuSeconds(pid), companion: companion() });
     }
     const peakRssBytes = readPeakRssBytes(pid);
@@ -90,13 +90,13 @@ export async function measureProcess(options: MeasureOptions): Promise<ProcessMe
 type Sample = { at: number; cpu: number; companion: number };
 
 function summarize(samples: Sample[], warmup: number, peakRssBytes: number, report: AgentReport): ProcessMeasurement {
-  const first = samples[warmup]!;
+  const first = samples[warmup];
   const last = samples.at(-1)!;
   const inWindow = (t: number) => t >= first.at && t < last.at;
-  const lags = report.lags.filter((_, i) => inWindow(report.starts[i]!));
+  const lags = report.lags.filter((_, i) => inWindow(report.starts[i]));
   return {
-    startupCpuSeconds: samples[0]!.cpu,
-    firstIntervalCpuSeconds: first.cpu - samples[0]!.cpu,
+    startupCpuSeconds: samples[0].cpu,
+    firstIntervalCpuSeconds: first.cpu - samples[0].cpu,
     steadyCpuSeconds: last.cpu - first.cpu,
     steadyWallSeconds: (last.at - first.at) / 1000,
     steadyPolls: lags.length,

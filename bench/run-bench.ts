@@ -90,7 +90,7 @@ if (options.write) await writeBlock(options.write, text);
 if (options.json)
   await writeFile(
     options.json,
-    JSON.stringify(result, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v), 2),
+    JSON.stringify(result, (_k, v: unknown): unknown => (v instanceof Map ? Object.fromEntries(v) : v), 2),
   );
 if (options.quick) {
   const failures = result.runs

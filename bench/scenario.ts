@@ -40,8 +40,8 @@ function issueYaml(id: string, service: string, fields: Record<string, string>, 
 }
 
 function serviceAt(index: number): { id: string; group: string } {
-  const service = SERVICE_CATALOGUE[index % SERVICE_CATALOGUE.length]!;
-  return { id: service.id, group: service.featureGroups[index % service.featureGroups.length]! };
+  const service = SERVICE_CATALOGUE[index % SERVICE_CATALOGUE.length];
+  return { id: service.id, group: service.featureGroups[index % service.featureGroups.length] };
 }
 
 function templateIssues(template: number, open: number, resolved: number): string[] {
@@ -115,7 +115,7 @@ export function buildBenchScenario(options: BenchScenarioOptions): Scenario {
   const template = parseScenario(templateYaml(options.open ?? 3, options.resolved ?? 30), 'bench');
   const tenants: ScenarioTenant[] = [];
   for (let i = 0; i < options.tenants; i++) {
-    const model = template.tenants[i % TEMPLATES]!;
+    const model = template.tenants[i % TEMPLATES];
     tenants.push({
       ...model,
       name: benchTenantName(i),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { spawnCli } from '../helpers/agent-process.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
@@ -40,7 +40,7 @@ async function runAgentStory(protocol: 'http/protobuf' | 'http/json'): Promise<v
   try {
     await receiver.waitFor(() => receiver.latestValue('m365.service.health', teams) === 0, 20_000);
     assert.equal(receiver.latestValue('m365.service.health', exchange), 1, 'an advisory alone only warns');
-    const point = receiver.latest('m365.service.health', teams)[0]!;
+    const point = receiver.latest('m365.service.health', teams)[0];
     assert.equal(point.attributes['m365.tenant.id'], '11111111-1111-1111-1111-111111111111');
     assert.equal(point.attributes['m365.service.name'], 'Microsoft Teams');
     assert.equal(point.resource['service.name'], 'm365-health');
@@ -75,7 +75,7 @@ async function runAgentStory(protocol: 'http/protobuf' | 'http/json'): Promise<v
 
     const changes = receiver.logs().filter((r) => r.eventName === 'm365.service.status_change');
     assert.equal(changes.length, 1, 'exactly one status change after further polls');
-    const change = changes[0]!;
+    const change = changes[0];
     assert.equal(change.severityText, 'ERROR');
     assert.equal(change.attributes['m365.service.status'], 'serviceInterruption');
     assert.equal(change.attributes['m365.service.status.previous'], 'serviceOperational');

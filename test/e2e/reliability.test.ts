@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { spawnCli, type AgentProcess } from '../helpers/agent-process.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { textOf } from '../helpers/text-of.ts';
 
 const TEAMS = { 'm365.tenant.name': 'contoso', 'm365.service.id': 'microsoftteams' };
 
@@ -94,9 +95,9 @@ test('a status change during a collector outage, then a SIGKILL of the agent: de
   assert.equal(
     ids.size,
     1,
-    `one status change, possibly delivered more than once under one id: ${[...ids].join(', ')}`,
+    `one status change, possibly delivered more than once under one id: ${[...ids].map(textOf).join(', ')}`,
   );
-  assert.equal(interruptions[0]!.attributes['m365.issue.id'], 'TM777');
+  assert.equal(interruptions[0].attributes['m365.issue.id'], 'TM777');
   const opened = receiver
     .logs()
     .filter((r) => r.eventName === 'm365.issue.update' && r.attributes['m365.issue.status'] === 'serviceInterruption');

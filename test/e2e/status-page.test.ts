@@ -91,9 +91,9 @@ test(
       `getComputedStyle(document.querySelector('td.cell[data-service="microsoftteams"]')).backgroundColor`,
     );
     assert.equal(colour, 'rgb(198, 40, 40)');
-    const issues = await page.$$eval('#issues li', (items) => items.map((item) => item.textContent));
+    const issues = await page.locator('#issues li').allTextContents();
     assert.ok(
-      issues.some((text) => text?.includes('TM4242') && text.includes('Calls drop')),
+      issues.some((text) => text.includes('TM4242') && text.includes('Calls drop')),
       issues.join('\n'),
     );
     assert.match((await page.textContent('#updated')) ?? '', /1 tenant/);

@@ -130,7 +130,7 @@ function trackSocket(state: ReceiverState, socket: Socket): void {
 async function handleRequest(state: ReceiverState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const wire = await readBody(req);
   const path = (req.url ?? '').split('?')[0] ?? '';
-  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   const encoding = (req.headers['content-encoding'] ?? '').toLowerCase();
   const format = toFormat(contentType);
   const entry: ReceivedRequest = { path, contentType, encoding, bytes: wire.length, status: 200 };

@@ -9,6 +9,7 @@ import { SILENT_LOG } from '../../src/log.ts';
 import { loadDefaultScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk, type TelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { textOf } from '../helpers/text-of.ts';
 
 const HEALTH = '/v1.0/admin/serviceAnnouncement/healthOverviews';
 const CONTOSO = { 'm365.tenant.name': 'contoso' };
@@ -119,7 +120,7 @@ describe('what one Graph answer can make: bounded, one tenant failing, the other
       fabrikam: outcome('fabrikam'),
       services: receiver
         .latest('m365.service.health', CONTOSO)
-        .map((p) => String(p.attributes['m365.service.id']))
+        .map((p) => textOf(p.attributes['m365.service.id']))
         .sort(),
       fabrikamServices: receiver.latest('m365.service.health', { 'm365.tenant.name': 'fabrikam' }).length,
       metricBytes: receiver

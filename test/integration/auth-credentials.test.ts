@@ -96,7 +96,7 @@ describe('credentials against the simulator, which verifies assertions as Entra 
     const two = await tokens.getToken();
     assert.notEqual(one.value, two.value);
     const jtiOf = (jwt: string) =>
-      (JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
+      (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { jti: string }).jti;
     assert.deepEqual(
       harness.sim.assertions.slice(since).map((a) => [a.kind, a.jti]),
       [

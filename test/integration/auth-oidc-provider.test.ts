@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import Provider from 'oidc-provider';
@@ -69,20 +69,20 @@ describe('an independent, standards-conformant issuer (oidc-provider) issues tok
   const requests: string[] = [];
 
   before(async () => {
-    let handle: ((req: IncomingMessage, res: import('node:http').ServerResponse) => void) | undefined;
     server = createServer((req, res) => {
       requests.push(`${req.method} ${req.url}`);
       const prefix = `/${GUID}/v2.0`;
       if (!req.url?.startsWith(prefix)) return void res.writeHead(404).end();
       Object.assign(req, { originalUrl: req.url });
       req.url = req.url.slice(prefix.length) || '/';
-      handle!(req, res);
+      handle(req, res);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     login = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The issuer names the server's port, so it exists only once the server listens; no request comes before.
     const provider = createIssuer(`${login}/${GUID}/v2.0`);
     provider.on('grant.error', (_ctx, error) => refusals.push(String((error as Error).message)));
-    handle = provider.callback();
+    const handle = provider.callback();
   });
   after(
     () =>
@@ -104,7 +104,7 @@ describe('an independent, standards-conformant issuer (oidc-provider) issues tok
     }).getToken();
 
   function claimsOf(jwt: string): Record<string, unknown> {
-    return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
   }
 
   test('client_secret_post', async () => {

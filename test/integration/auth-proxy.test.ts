@@ -66,7 +66,7 @@ describe("every cloud's hosts, seen through a proxy that records CONNECT targets
         invalidate: () => undefined,
         expiresAt: undefined,
       };
-      const graphHost = EXPECTED_HOSTS[cloud][1]!.replace(':443', '');
+      const graphHost = EXPECTED_HOSTS[cloud][1].replace(':443', '');
       await assert.rejects(
         fetchServiceHealth(
           {
@@ -155,7 +155,7 @@ describe('a real proxy process on loopback carries both token and Graph traffic'
     assert.match(result.stdout, /^OK: /);
     const lines = await proxyLines(since, 3);
     assert.deepEqual(lines.slice(0, 2), [DISCOVERY, TOKEN]);
-    assert.match(lines[2]!, GRAPH);
+    assert.match(lines[2], GRAPH);
   });
 
   test('check with HTTP_PROXY from the environment, and NO_PROXY', async () => {
@@ -189,6 +189,6 @@ describe('a real proxy process on loopback carries both token and Graph traffic'
     await telemetry.shutdown(1000);
     const lines = await proxyLines(since, 3);
     assert.deepEqual(lines.slice(0, 2), [DISCOVERY, TOKEN]);
-    assert.match(lines[2]!, GRAPH);
+    assert.match(lines[2], GRAPH);
   });
 });

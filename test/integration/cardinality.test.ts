@@ -18,7 +18,7 @@ import { CollectingReader, collectPoints, seriesKeys } from '../helpers/collecti
 /** The default scenario's first tenant: all its services, with or without its issues, and no timeline. */
 async function defaultTenantScenario(withIssues: boolean): Promise<Scenario> {
   const scenario = await loadDefaultScenario();
-  const tenant = scenario.tenants[0]!;
+  const tenant = scenario.tenants[0];
   return {
     tenants: [{ ...tenant, issues: withIssues ? tenant.issues : [] }],
     timeline: [],
@@ -29,8 +29,8 @@ async function defaultTenantScenario(withIssues: boolean): Promise<Scenario> {
 
 /** Series at one collection after one good poll of that tenant, with the default configuration. */
 async function countSeries(simulator: Simulator): Promise<Map<string, number>> {
-  const tenant = simulator.scenario.tenants[0]!;
-  const client = tenant.clients[0]!;
+  const tenant = simulator.scenario.tenants[0];
+  const client = tenant.clients[0];
   const config: Config = {
     exporter: {
       endpoint: 'http://127.0.0.1:4318',
@@ -73,7 +73,7 @@ async function countSeries(simulator: Simulator): Promise<Map<string, number>> {
     await agent.pollAll();
     const byMetric = new Map<string, number>();
     for (const key of seriesKeys(await collectPoints(reader))) {
-      const name = key.split(' ')[0]!;
+      const name = key.split(' ')[0];
       byMetric.set(name, (byMetric.get(name) ?? 0) + 1);
     }
     return byMetric;
@@ -98,7 +98,7 @@ describe('series per tenant with the default configuration', () => {
 
   test(`a tenant with the default scenario's services and no issue: ${DEFAULT_TENANT_SERIES} series, as docs/telemetry.md states`, async () => {
     const counts = await countSeries(healthy);
-    assert.equal(healthy.scenario.tenants[0]!.services.length, DEFAULT_TENANT_SERVICES);
+    assert.equal(healthy.scenario.tenants[0].services.length, DEFAULT_TENANT_SERVICES);
     assert.deepEqual(Object.fromEntries(counts), {
       'm365.service.health': DEFAULT_TENANT_SERVICES,
       'm365.service.status': DEFAULT_TENANT_SERVICES * (SERIES_PER_SERVICE - 3),

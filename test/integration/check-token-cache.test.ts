@@ -21,7 +21,7 @@ describe('token cache and --debug against the simulator', () => {
   async function cacheFile(dir: string): Promise<{ path: string; token: string }> {
     const files = await readdir(dir);
     assert.equal(files.length, 1, `one cache file in ${dir}: ${files.join(', ')}`);
-    const path = join(dir, files[0]!);
+    const path = join(dir, files[0]);
     return { path, token: (JSON.parse(await readFile(path, 'utf8')) as { accessToken: string }).accessToken };
   }
 

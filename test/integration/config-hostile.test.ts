@@ -32,7 +32,7 @@ const SCENARIO = [
 ].join('\n');
 
 function tenantsFile(url: string, index: number): string {
-  const t = TENANTS[index]!;
+  const t = TENANTS[index];
   return [
     'tenants:',
     `  - name: ${t.name}`,

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { parseScenario, startSimulator } from '../../src/simulator/index.ts';
 import { spawnCli } from '../helpers/agent-process.ts';
 import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { textOf } from '../helpers/text-of.ts';
 
 const TENANTS = [
   {
@@ -39,9 +40,9 @@ const SCENARIO = [
 function tenantsFile(
   simulatorUrl: string,
   index: number,
-  secret = `\${env:${TENANTS[index]!.name.toUpperCase()}_SECRET}`,
+  secret = `\${env:${TENANTS[index].name.toUpperCase()}_SECRET}`,
 ): string {
-  const t = TENANTS[index]!;
+  const t = TENANTS[index];
   return [
     'tenants:',
     `  - name: ${t.name}`,
@@ -85,7 +86,7 @@ test(
 
     /** The tenants in the most recent export of the service health gauge. */
     const exported = () =>
-      [...new Set(receiver.latest('m365.service.health').map((p) => p.attributes['m365.tenant.name']))].sort();
+      [...new Set(receiver.latest('m365.service.health').map((p) => textOf(p.attributes['m365.tenant.name'])))].sort();
     const healthPolls = () => simulator.requests.filter((r) => r.path.includes('healthOverviews')).length;
     const pollOk = (tenant: string) => receiver.latestValue('m365.poll.success', { 'm365.tenant.name': tenant });
     try {

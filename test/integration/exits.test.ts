@@ -147,7 +147,7 @@ describe('run --once: telemetry that is not delivered', () => {
         line.startsWith('ERROR collector refused a metrics export as too large (413): raise its request size limit'),
       );
       assert.equal(refused.length, 1, output);
-      assert.match(refused[0]!, / status=413 .*points=\d+/);
+      assert.match(refused[0], / status=413 .*points=\d+/);
       assert.ok(ms < 20_000, `exited after ${Math.round(ms)} ms`);
     } finally {
       receiver.failNext(0, 200);

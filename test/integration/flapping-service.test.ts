@@ -11,6 +11,7 @@ import { SILENT_LOG } from '../../src/log.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { textOf } from '../helpers/text-of.ts';
 
 const SCENARIO = new URL('../../config/scenarios/test-basic.yaml', import.meta.url);
 const TENANT_ID = '11111111-1111-1111-1111-111111111111';
@@ -89,8 +90,8 @@ describe('a flapping service: one event id per transition, across restarts and a
       .map((r) => {
         const a = r.attributes;
         return {
-          change: `${String(a['m365.service.status.previous'])}>${String(a['m365.service.status'])} (${String(a['m365.issue.id'])})`,
-          id: String(a['m365.event.id']),
+          change: `${textOf(a['m365.service.status.previous'])}>${textOf(a['m365.service.status'])} (${textOf(a['m365.issue.id'])})`,
+          id: textOf(a['m365.event.id']),
         };
       });
   const issueUpdates = () => receiver.logs().filter((r) => r.eventName === 'm365.issue.update');
@@ -151,8 +152,8 @@ describe('a flapping service: one event id per transition, across restarts and a
       3,
       `three transitions, three ids: ${flaps.map((e) => e.id).join(', ')}`,
     );
-    assert.notEqual(flaps[2]!.id, flaps[0]!.id, 'the second interruption is not taken for a copy of the first');
-    const baselineAt = (await readState()).baselineAt;
+    assert.notEqual(flaps[2].id, flaps[0].id, 'the second interruption is not taken for a copy of the first');
+    const baselineAt = String((await readState()).baselineAt);
     assert.deepEqual(
       flaps.map((e) => e.id),
       [

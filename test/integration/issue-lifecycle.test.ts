@@ -10,6 +10,7 @@ import { SILENT_LOG } from '../../src/log.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { textOf } from '../helpers/text-of.ts';
 
 const SCENARIO = new URL('../../config/scenarios/test-basic.yaml', import.meta.url);
 const TEAMS = { 'm365.tenant.name': 'contoso', 'm365.service.id': 'microsoftteams' };
@@ -83,8 +84,8 @@ describe('one issue through its life, across agent restarts', () => {
     receiver.logs().map((r) => {
       const a = r.attributes;
       return r.eventName === 'm365.issue.update'
-        ? `${r.severityText} issue ${String(a['m365.issue.id'])} ${String(a['m365.issue.update'])} ${String(a['m365.issue.classification'])} ${String(a['m365.issue.status'])}`
-        : `${r.severityText} status ${String(a['m365.service.id'])} ${String(a['m365.service.status.previous'])}>${String(a['m365.service.status'])} health ${String(a['m365.service.health.previous'])}>${String(a['m365.service.health'])}`;
+        ? `${r.severityText} issue ${textOf(a['m365.issue.id'])} ${textOf(a['m365.issue.update'])} ${textOf(a['m365.issue.classification'])} ${textOf(a['m365.issue.status'])}`
+        : `${r.severityText} status ${textOf(a['m365.service.id'])} ${textOf(a['m365.service.status.previous'])}>${textOf(a['m365.service.status'])} health ${textOf(a['m365.service.health.previous'])}>${textOf(a['m365.service.health'])}`;
     });
   const teamsHealth = () => receiver.latestValue('m365.service.health', TEAMS);
   const openIssues = (classification: string) =>
@@ -113,17 +114,17 @@ describe('one issue through its life, across agent restarts', () => {
     ]);
     assert.equal(teamsHealth(), 1);
     assert.equal(openIssues('advisory'), 1);
-    const opened = receiver.logs()[0]!;
+    const opened = receiver.logs()[0];
     assert.equal(
       opened.attributes['url.full'],
       'https://admin.microsoft.com/Adminportal/Home#/servicehealth/:/alerts/TM1',
     );
     assert.match(
-      String(opened.attributes['m365.issue.post']),
+      textOf(opened.attributes['m365.issue.post']),
       /^Title: Chat is slow\n\nUser Impact: .*\n\nCurrent status: We are investigating\.$/,
     );
     assert.match(
-      String(opened.attributes['m365.event.id']),
+      textOf(opened.attributes['m365.event.id']),
       /^11111111-1111-1111-1111-111111111111\/\d+\/i1\/TM1@\d{4}-.*:advisory:investigating:open$/,
     );
 
@@ -150,7 +151,7 @@ describe('one issue through its life, across agent restarts', () => {
     simulator.updateIssue('contoso', 'TM1', { post: 'Current status: A fix is deploying.' });
     await agent.poll();
     assert.deepEqual(events().slice(4), ['WARN issue TM1 updated incident serviceDegradation']);
-    assert.match(String(receiver.logs()[4]!.attributes['m365.issue.post']), /Current status: A fix is deploying\.$/);
+    assert.match(textOf(receiver.logs()[4].attributes['m365.issue.post']), /Current status: A fix is deploying\.$/);
 
     await agent.stop();
     simulator.resolveIssue('contoso', 'TM1', { status: 'serviceRestored', post: 'Final status: Fixed.' });

@@ -6,10 +6,10 @@ import { buildDemoConfig } from '../../src/cli/demo/demo-config.ts';
 import type { TenantConfig } from '../../src/config/types.ts';
 import { MAX_RETRY_AFTER_MS } from '../../src/shared/retry-after.ts';
 import type { Log } from '../../src/log.ts';
-import { loadDefaultScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
+import { loadDefaultScenario, startSimulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { MAX_TIMER_DELAY_MS } from '../../src/shared/timer-delay.ts';
-import { serveLogin, startHostileServer, throttle, type HostileServer } from '../helpers/hostile-server.ts';
+import { serveLogin, startHostileServer, throttle } from '../helpers/hostile-server.ts';
 
 const HEALTH = '/v1.0/admin/serviceAnnouncement/healthOverviews';
 const HOSTILE_TENANT = '99999999-9999-4999-8999-999999999999';
@@ -33,10 +33,10 @@ function drivenTimers(start: number) {
   /** Fires the earliest timer, moving the clock to its instant; undefined once past `until`. */
   const fireNext = (until: number): boolean => {
     const [handle, timer] = [...pending].sort((a, b) => a[1].at - b[1].at)[0] ?? [];
-    if (handle === undefined || timer!.at > until) return false;
+    if (handle === undefined || timer.at > until) return false;
     pending.delete(handle);
-    now = Math.max(now, timer!.at);
-    timer!.callback();
+    now = Math.max(now, timer.at);
+    timer.callback();
     return true;
   };
   return { timers, asked, fireNext, now: () => now };

@@ -7,6 +7,7 @@ import { assignTenants, type Shard } from '../../src/agent/shard.ts';
 import { parseScenario, startSimulator } from '../../src/simulator/index.ts';
 import { spawnCli, type AgentProcess } from '../helpers/agent-process.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { textOf } from '../helpers/text-of.ts';
 
 const SECRET = 'sim-shard-secret';
 const CLIENT_ID = '22222222-2222-2222-2222-222222222222';
@@ -50,7 +51,7 @@ function configText(simulatorUrl: string): string {
 /** The tenant names a receiver has seen in `m365.poll.success` points. */
 function tenantsSeen(receiver: OtlpReceiver): Set<string> {
   const points = receiver.metrics().filter((p) => p.name === 'm365.poll.success');
-  return new Set(points.map((p) => String(p.attributes['m365.tenant.name'])));
+  return new Set(points.map((p) => textOf(p.attributes['m365.tenant.name'])));
 }
 
 /** Three replicas, each told its shard a different way: the option, M365_HEALTH_SHARD, a StatefulSet pod name. */
@@ -83,17 +84,17 @@ test('three sharded agents over one tenant list poll every tenant exactly once',
     spawnCli(['run', '--config', config, ...replica.args], {
       ...replica.env,
       SIM_SECRET: SECRET,
-      OTEL_EXPORTER_OTLP_ENDPOINT: receivers[i]!.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receivers[i].url,
     }),
   );
   try {
     const allSeen = () => receivers.reduce((sum, r) => sum + tenantsSeen(r).size, 0) >= NAMES.length;
-    await receivers[0]!.waitFor(allSeen, 30_000);
+    await receivers[0].waitFor(allSeen, 30_000);
 
     receivers.forEach((receiver, i) => {
       assert.deepEqual(
         [...tenantsSeen(receiver)].sort(),
-        [...shares[i]!].sort(),
+        [...shares[i]].sort(),
         `replica ${i} exported exactly its share`,
       );
     });
@@ -117,7 +118,7 @@ test('three sharded agents over one tenant list poll every tenant exactly once',
       );
     }
     for (const [i, agent] of agents.entries()) {
-      const share = `polling a share of the tenants shard=${i}/3 from=${REPLICAS[i]!.source} tenants=${shares[i]!.size} of=12`;
+      const share = `polling a share of the tenants shard=${i}/3 from=${REPLICAS[i].source} tenants=${shares[i].size} of=12`;
       assert.ok(agent.output().includes(share), agent.output());
     }
     const codes = await Promise.all(agents.map((agent) => agent.stop('SIGTERM')));

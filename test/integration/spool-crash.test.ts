@@ -59,7 +59,7 @@ async function runChildUntilKilled(
   );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code, signal] = await once(child, 'exit');
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
   assert.equal(signal, 'SIGKILL', `child exited with ${code}: ${stderr}`);
 }
 
@@ -121,8 +121,8 @@ describe('event spool across a SIGKILL', () => {
     for (const copies of duplicates) {
       assert.equal(copies.length, 2);
       assert.equal(
-        copies[0]!.attributes['m365.event.id'],
-        copies[1]!.attributes['m365.event.id'],
+        copies[0].attributes['m365.event.id'],
+        copies[1].attributes['m365.event.id'],
         'a duplicate carries the same id',
       );
       assert.deepEqual(

@@ -97,11 +97,11 @@ describe('event spool → OTLP exporter → collector', () => {
     await spool.forceFlush();
     assert.deepEqual(seqs(), range(50));
     const [first] = receiver.logs();
-    assert.equal(first!.eventName, 'm365.service.status_change');
-    assert.equal(first!.body, 'event 0');
-    assert.equal(first!.severityNumber, 13);
-    assert.equal(first!.scope, 'm365-health');
-    assert.equal(first!.resource['service.name'], 'm365-health-test');
+    assert.equal(first.eventName, 'm365.service.status_change');
+    assert.equal(first.body, 'event 0');
+    assert.equal(first.severityNumber, 13);
+    assert.equal(first.scope, 'm365-health');
+    assert.equal(first.resource['service.name'], 'm365-health-test');
     assert.equal(new Set(receiver.logs().map((r) => r.attributes['m365.event.id'])).size, 50);
     assert.equal(spool.pendingBytes(), 0);
     assert.equal(log.lines.filter((l) => l.level !== 'info').length, 0);
@@ -189,6 +189,6 @@ describe('event spool → OTLP exporter → collector', () => {
       (l) => l.message === 'collector refused an event as too large even alone (413); dropped',
     );
     assert.equal(dropped.length, 1);
-    assert.equal(typeof dropped[0]!.fields.id, 'string');
+    assert.equal(typeof dropped[0].fields.id, 'string');
   });
 });

@@ -11,6 +11,7 @@ import { parseScenario, startSimulator, type Simulator } from '../../src/simulat
 import { EVENTS, METRICS } from '../../src/catalogue/catalogue.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { textOf } from '../helpers/text-of.ts';
 
 const SCENARIO = `
 tenants:
@@ -31,8 +32,8 @@ tenants:
 `;
 
 function tenant(simulator: Simulator, index: number): TenantConfig {
-  const scenario = simulator.scenario.tenants[index]!;
-  const client = scenario.clients[0]!;
+  const scenario = simulator.scenario.tenants[index];
+  const client = scenario.clients[0];
   return {
     name: scenario.name,
     tenantId: scenario.tenantId,
@@ -106,8 +107,8 @@ describe('an agent run with every kind of telemetry', () => {
       .logs()
       .filter((r) => r.eventName === 'm365.message.update')
       .map((r) => {
-        const step = String(r.attributes['m365.event.id']).split('/').slice(2).join('/');
-        return `${String(r.attributes['m365.message.update'])} ${step}`;
+        const step = textOf(r.attributes['m365.event.id']).split('/').slice(2).join('/');
+        return `${textOf(r.attributes['m365.message.update'])} ${step}`;
       });
 
   test('message-center posts: once per id and lastModifiedDateTime, across polls and restarts; a 403 reported once', async () => {
@@ -129,7 +130,7 @@ describe('an agent run with every kind of telemetry', () => {
     );
     assert.deepEqual(updated.attributes['m365.message.services'], ['Exchange Online']);
     assert.match(
-      String(updated.body),
+      textOf(updated.body),
       /^contoso: message MC100002 updated \(stayInformed, high\): A retirement\nMove to OAuth\.$/,
     );
 

@@ -104,7 +104,7 @@ describe('startOtlpReceiver', () => {
           request: 1,
         },
       );
-      assert.ok(degraded[0]!.timeUnixNano > 1_600_000_000_000_000_000n);
+      assert.ok(degraded[0].timeUnixNano > 1_600_000_000_000_000_000n);
       assert.equal(receiver.latest('m365.service.status', { 'm365.service': 'Exchange' }).length, 2);
       const polls = receiver.latest('m365.poll.count', { 'm365.tenant': 'contoso' });
       assert.deepEqual(
@@ -151,7 +151,7 @@ describe('startOtlpReceiver', () => {
           request: 0,
         },
       );
-      assert.ok(opened!.timeUnixNano > 1_600_000_000_000_000_000n);
+      assert.ok(opened.timeUnixNano > 1_600_000_000_000_000_000n);
       assert.deepEqual(
         [plain?.eventName, plain?.severityNumber, plain?.body],
         ['', 9, { issue: 'EX124', nested: { level: 2 } }],

@@ -52,7 +52,7 @@ function harness(results: LoadResult[], gate: Promise<void> = Promise.resolve())
     (message: string, fields: Record<string, unknown> = {}) => {
       const rest = Object.entries(fields)
         .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => ` ${k}=${v}`)
+        .map(([k, v]) => ` ${k}=${String(v)}`)
         .join('');
       lines.push(`${level} ${message}${rest}`);
     };
@@ -70,7 +70,7 @@ function harness(results: LoadResult[], gate: Promise<void> = Promise.resolve())
     config: config(['contoso']),
     sources: SOURCES,
     load: async () => {
-      const result = results[Math.min(loads++, results.length - 1)]!;
+      const result = results[Math.min(loads++, results.length - 1)];
       await gate;
       return result;
     },
@@ -154,7 +154,7 @@ describe('config reloader', () => {
   test('file changes are debounced into one reload', async () => {
     const { reloader, watched, timers, loads } = harness([{ ok: true, config: config(['contoso']), sources: SOURCES }]);
     for (const path of ['/etc/m/config.yaml', '/etc/m/.config.yaml.swp', '/etc/m/config.yaml'])
-      watched[0]!.onChange(path);
+      watched[0].onChange(path);
     assert.equal(timers.pending(), 1);
     assert.equal(loads(), 0);
     timers.fire();
@@ -171,10 +171,10 @@ describe('config reloader', () => {
     const { reloader, watched } = harness([{ ok: false, problems: [], sources: more }]);
     await reloader.reload('SIGHUP');
     assert.equal(watched.length, 2);
-    assert.equal(watched[0]!.closed, true);
-    assert.deepEqual(watched[1]!.sources, more);
+    assert.equal(watched[0].closed, true);
+    assert.deepEqual(watched[1].sources, more);
     await reloader.close();
-    assert.equal(watched[1]!.closed, true);
+    assert.equal(watched[1].closed, true);
   });
 
   test('a file change that leaves every file read as it was applies nothing and logs nothing above debug', async () => {

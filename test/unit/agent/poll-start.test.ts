@@ -42,7 +42,7 @@ function fakePoller(
   let polls = 0;
   return {
     status: createTenantStatus(tenant, () => undefined),
-    poll: async () => results[Math.min(polls++, results.length - 1)]!,
+    poll: async () => results[Math.min(polls++, results.length - 1)],
   };
 }
 
@@ -66,7 +66,7 @@ test('onPollStart tells when each poll was planned and when it started', async (
       ['a', 250],
     ],
   );
-  assert.equal(starts[2]!.plannedAt, starts[0]!.plannedAt + 60_000, 'the plan keeps its cadence when a start is late');
+  assert.equal(starts[2].plannedAt, starts[0].plannedAt + 60_000, 'the plan keeps its cadence when a start is late');
 });
 
 test('onPollEnd tells how each poll ended, and not of a poll cut short by the stop', async () => {

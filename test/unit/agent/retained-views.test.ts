@@ -36,9 +36,9 @@ test('kept views drop the posts of open issues and keep everything else; the eva
   const kept = retainViews([healthy, degraded]);
   assert.deepEqual(kept[0], healthy, 'a view without open issues is kept as it is');
   assert.equal(retainViews([view([])])[0], kept[0], 'and shared with every tenant showing the same');
-  assert.ok(Object.isFrozen(kept[0]) && Object.isFrozen(kept[1]!.features), 'shared copies are frozen');
+  assert.ok(Object.isFrozen(kept[0]) && Object.isFrozen(kept[1].features), 'shared copies are frozen');
   assert.deepEqual(kept[1], { ...degraded, openIssues: [{ ...issue, posts: [] }] });
-  assert.equal(degraded.openIssues[0]!.posts.length, 1);
+  assert.equal(degraded.openIssues[0].posts.length, 1);
 });
 
 test('what did not change since the last poll is the object kept then: a view, or the whole list', () => {
@@ -48,7 +48,7 @@ test('what did not change since the last poll is the object kept then: a view, o
   const updated = retainViews([view([]), view([{ ...issue, lastModifiedDateTime: '2026-01-01T02:00:00Z' }])], first);
   assert.notEqual(updated, first);
   assert.equal(updated[0], first[0], 'the unchanged view is kept');
-  assert.equal(updated[1]!.openIssues[0]!.lastModifiedDateTime, '2026-01-01T02:00:00Z');
+  assert.equal(updated[1].openIssues[0].lastModifiedDateTime, '2026-01-01T02:00:00Z');
   for (const changed of [
     { ...view([issue]), health: 1 as const },
     { ...view([issue]), features: [{ group: 'E-Mail timely delivery', health: 2 as const }] },

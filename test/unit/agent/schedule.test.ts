@@ -7,7 +7,7 @@ describe('initialDelay', () => {
   test('spreads many tenants over the interval and few over a few seconds', () => {
     const many = Array.from({ length: 1000 }, (_, i) => initialDelay(i, 1000, 60_000, () => 0.5));
     assert.ok(Math.max(...many) < 60_000);
-    assert.ok(many[999]! - many[0]! > 59_000);
+    assert.ok(many[999] - many[0] > 59_000);
     assert.ok(initialDelay(1, 2, 300_000, () => 0.99) < 2000);
   });
 });

@@ -93,7 +93,13 @@ test('message-center versions are kept when present, and a file without them sti
 
 test('a file written before events were numbered loads: its history begins at its polledAt, every sequence at 0', async () => {
   const store = createFileStateStore(dir, log);
-  const { baselineAt, statusSequence, issueSequence, messageSequence, ...remembered } = memory;
+  const {
+    baselineAt: _baselineAt,
+    statusSequence: _statusSequence,
+    issueSequence: _issueSequence,
+    messageSequence: _messageSequence,
+    ...remembered
+  } = memory;
   await writeFile(join(dir, stateFileName('contoso')), JSON.stringify({ version: 1, ...remembered }));
   const loaded = await store.load('contoso');
   assert.deepEqual(loaded, {

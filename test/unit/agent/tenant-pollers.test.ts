@@ -71,10 +71,10 @@ describe('poller set', () => {
     const pollers = await update([tenant('contoso'), lab, tenant('fabrikam')]);
     assert.deepEqual(made.pollers, ['contoso', 'contoso-lab', 'fabrikam']);
     assert.deepEqual(made.tokens, ['contoso', 'fabrikam'], 'one token provider for the same app and directory');
-    assert.equal(pollers[0]!.parts.tokens, pollers[1]!.parts.tokens);
-    assert.equal(pollers[0]!.parts.budget, pollers[1]!.parts.budget);
-    assert.deepEqual(pollers[0]!.parts.memory, memoryAt(1));
-    assert.equal(pollers[2]!.parts.memory, undefined);
+    assert.equal(pollers[0].parts.tokens, pollers[1].parts.tokens);
+    assert.equal(pollers[0].parts.budget, pollers[1].parts.budget);
+    assert.deepEqual(pollers[0].parts.memory, memoryAt(1));
+    assert.equal(pollers[2].parts.memory, undefined);
   });
 
   test('an unchanged tenant keeps its poller and token; nothing is made or loaded for it', async () => {
@@ -88,14 +88,14 @@ describe('poller set', () => {
   test('a changed tenant gets a new poller carrying the memory and status of the old one', async () => {
     const { made, update } = fakeSet();
     const [first] = await update([tenant('contoso')]);
-    first!.memoryNow = memoryAt(42);
-    first!.status.lastSuccessAt = 42;
+    first.memoryNow = memoryAt(42);
+    first.status.lastSuccessAt = 42;
     const [second] = await update([tenant('contoso', { intervalMs: 120_000 })]);
     assert.notEqual(second, first);
-    assert.deepEqual(second!.parts.memory, memoryAt(42), 'what the old poller remembered, not the saved state');
-    assert.equal(second!.status.lastSuccessAt, 42);
-    assert.equal(second!.status.tenant.intervalMs, 120_000);
-    assert.equal(second!.parts.tokens, first!.parts.tokens, 'a new interval keeps the token');
+    assert.deepEqual(second.parts.memory, memoryAt(42), 'what the old poller remembered, not the saved state');
+    assert.equal(second.status.lastSuccessAt, 42);
+    assert.equal(second.status.tenant.intervalMs, 120_000);
+    assert.equal(second.parts.tokens, first.parts.tokens, 'a new interval keeps the token');
     assert.deepEqual(made.loads, ['contoso'], 'state is read once, for the new tenant only');
   });
 
@@ -103,7 +103,7 @@ describe('poller set', () => {
     const { made, update } = fakeSet();
     const [first] = await update([tenant('contoso')]);
     const [second] = await update([tenant('contoso', { clientSecret: new Secret('rotated') })]);
-    assert.notEqual(second!.parts.tokens, first!.parts.tokens);
+    assert.notEqual(second.parts.tokens, first.parts.tokens);
     assert.deepEqual(made.tokens, ['contoso', 'contoso']);
   });
 
@@ -117,6 +117,6 @@ describe('poller set', () => {
     const [, fabrikam] = await update([tenant('contoso'), tenant('fabrikam')]);
     assert.deepEqual(made.tokens, ['contoso', 'fabrikam', 'fabrikam'], 'its token provider was dropped');
     assert.deepEqual(made.loads, ['contoso', 'fabrikam', 'fabrikam'], 'its saved state is read again');
-    assert.equal(fabrikam!.parts.previous, undefined);
+    assert.equal(fabrikam.parts.previous, undefined);
   });
 });

@@ -30,8 +30,14 @@ const certificate = (() => {
   return reading.certificate;
 })();
 
+/**
+ * A client authentication as openid-client runs it: its type says `void`, but the library awaits what it returns (as
+ * oauth4webapi's own type says), and the federated one reads its token file before it answers.
+ */
+type AwaitedClientAuth = (...args: Parameters<ClientAuth>) => void | Promise<void>;
+
 /** Runs a client authentication the way openid-client does before a token request; returns the form. */
-async function authenticate(auth: ClientAuth): Promise<URLSearchParams> {
+async function authenticate(auth: AwaitedClientAuth): Promise<URLSearchParams> {
   const body = new URLSearchParams({ grant_type: 'client_credentials' });
   await auth(SERVER, CLIENT, body, new Headers());
   return body;

@@ -10,7 +10,7 @@ const OTHER = '99999999-9999-9999-9999-999999999999';
 function answering(document: unknown, status = 200, type = 'application/json') {
   const urls: string[] = [];
   const fetch = (async (input: string | URL | Request) => {
-    urls.push(String(input));
+    urls.push(String(input instanceof Request ? input.url : input));
     return new Response(typeof document === 'string' ? document : JSON.stringify(document), {
       status,
       headers: { 'content-type': type },

@@ -27,7 +27,8 @@ function fakeIdentity(script: TokenAnswer[] = []) {
       body: { token_type: 'Bearer', expires_in: 3599, access_token: `token-${++issued}` },
     };
     if (answer === 'timeout') throw Object.assign(new Error('timed out'), { name: 'TimeoutError' });
-    assert.equal(new URLSearchParams(String(init?.body)).get('scope'), 'https://graph.microsoft.com/.default');
+    const form = typeof init?.body === 'string' || init?.body instanceof URLSearchParams ? init.body : undefined;
+    assert.equal(new URLSearchParams(form).get('scope'), 'https://graph.microsoft.com/.default');
     return Response.json(answer.body, { status: answer.status });
   }) as typeof globalThis.fetch;
   return { fetch, calls };

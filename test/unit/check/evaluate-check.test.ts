@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_CRITICAL, type EntryFilters } from '../../../src/check/check-options.ts';
+import { DEFAULT_CRITICAL } from '../../../src/check/check-options.ts';
 import { describeCheckError } from '../../../src/check/describe-check-error.ts';
 import { evaluateCheck } from '../../../src/check/evaluate-check.ts';
 import {

@@ -61,7 +61,7 @@ describe('createTokenFileCache', () => {
     const text = await readFile(path, 'utf8');
     assert.ok(text.includes('token-1'));
     assert.ok(!text.includes('the-secret'));
-    assert.deepEqual(Object.keys(JSON.parse(text)).sort(), [
+    assert.deepEqual(Object.keys(JSON.parse(text) as object).sort(), [
       'accessToken',
       'expiresAt',
       'secretSalt',

@@ -68,8 +68,8 @@ describe('backend recipes in config/examples/', () => {
 
   test('the collector recipe turns message-center events on and keeps advisories from warning', async () => {
     const [tenant] = configOf(await loadConfig(`${EXAMPLES}otel-collector.yaml`, ENV)).tenants;
-    assert.equal(tenant!.events?.messages, true);
-    const rule = createSeverityRule(tenant!.severity!);
+    assert.equal(tenant.events?.messages, true);
+    const rule = createSeverityRule(tenant.severity!);
     const advisory = {
       id: 'EX1',
       title: 't',

@@ -19,7 +19,7 @@ function parse(text: string, env: Record<string, string> = {}): LoadResult {
 }
 
 function tenantOf(text: string, env: Record<string, string> = {}): TenantConfig {
-  return configOf(parse(text, env)).tenants[0]!;
+  return configOf(parse(text, env)).tenants[0];
 }
 
 function problemsOf(text: string, env: Record<string, string> = {}): string[] {

@@ -21,7 +21,7 @@ const TWO_TENANTS = `${VALID_TENANT}  - name: fabrikam
 
 describe('severity rules in the configuration', () => {
   test('left out everywhere: no rules, the built-in rule applies', () => {
-    assert.equal(configOf(parseText(VALID_TENANT)).tenants[0]!.severity, undefined);
+    assert.equal(configOf(parseText(VALID_TENANT)).tenants[0].severity, undefined);
   });
 
   test('compiled at load; each key from the tenant, else defaults, else the built-in expression', () => {
@@ -32,11 +32,11 @@ ${TWO_TENANTS}    severity:
       warning: ''
 `;
     const [contoso, fabrikam] = configOf(parseText(text)).tenants;
-    assert.equal(contoso!.severity?.critical.text, '%{classification} eq "incident"');
-    assert.equal(contoso!.severity?.warning.text, DEFAULT_SEVERITY_TEXTS.warning);
-    assert.equal(fabrikam!.severity?.critical.text, '%{classification} eq "incident"');
-    assert.equal(fabrikam!.severity?.warning.text, '');
-    assert.deepEqual(fabrikam!.severity?.critical.variables, ['classification']);
+    assert.equal(contoso.severity?.critical.text, '%{classification} eq "incident"');
+    assert.equal(contoso.severity?.warning.text, DEFAULT_SEVERITY_TEXTS.warning);
+    assert.equal(fabrikam.severity?.critical.text, '%{classification} eq "incident"');
+    assert.equal(fabrikam.severity?.warning.text, '');
+    assert.deepEqual(fabrikam.severity?.critical.variables, ['classification']);
   });
 
   test('unknown keys in a severity section are reported', () => {
@@ -49,7 +49,7 @@ ${TWO_TENANTS}    severity:
 
 describe('optional events in the configuration', () => {
   test('message-center events are off unless turned on; a tenant may override the top-level switch', () => {
-    assert.equal(configOf(parseText(TWO_TENANTS)).tenants[0]!.events, undefined);
+    assert.equal(configOf(parseText(TWO_TENANTS)).tenants[0].events, undefined);
     const on = `events:\n  messages:\n    enabled: true\n${TWO_TENANTS}    events:\n      messages:\n        enabled: false\n`;
     assert.deepEqual(
       configOf(parseText(on)).tenants.map((t) => t.events?.messages ?? false),
@@ -113,8 +113,8 @@ describe('TLS to the collector', () => {
 describe('reloading', () => {
   test('an unchanged severity text gives the very same compiled rules, so a reload sees no change', () => {
     const text = `defaults:\n  severity:\n    critical: '%{classification} eq "incident"'\n${VALID_TENANT}`;
-    const first = configOf(parseText(text)).tenants[0]!.severity!;
-    const again = configOf(parseText(text)).tenants[0]!.severity!;
+    const first = configOf(parseText(text)).tenants[0].severity!;
+    const again = configOf(parseText(text)).tenants[0].severity!;
     assert.equal(first.critical, again.critical);
     assert.equal(first.warning, again.warning);
   });

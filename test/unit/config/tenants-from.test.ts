@@ -64,7 +64,7 @@ describe('tenants_from', () => {
       loaded.tenants.map((t) => t.name),
       ['contoso', 'northwind', 'fabrikam', 'fabrikam-lab'],
     );
-    assert.equal(loaded.tenants[2]!.clientSecret?.reveal(), 'not-a-real-secret', '${env:} expands in tenants files');
+    assert.equal(loaded.tenants[2].clientSecret?.reveal(), 'not-a-real-secret', '${env:} expands in tenants files');
     assert.deepEqual(
       loaded.warnings.map((w) => w.replace(`${dir}/`, '')),
       [
@@ -90,7 +90,7 @@ describe('tenants_from', () => {
       'secrets/contoso': 'from-a-file\n',
     });
     const result = await loadConfig(config, {});
-    assert.equal(configOf(result).tenants[0]!.clientSecret?.reveal(), 'from-a-file');
+    assert.equal(configOf(result).tenants[0].clientSecret?.reveal(), 'from-a-file');
     const customers = join(dirname(config), 'customers');
     assert.deepEqual(result.sources?.directories[1], {
       path: customers,
@@ -289,7 +289,7 @@ describe('tenants_from bounds', () => {
       () => '',
     );
     assert.equal(listed.length, 1);
-    assert.match(problemsOf(result, '/etc/m365-health')[0]!, /no file matches these patterns/);
+    assert.match(problemsOf(result, '/etc/m365-health')[0], /no file matches these patterns/);
   });
 
   test('a tenants file over 1 MiB is refused, naming it', () => {

@@ -146,7 +146,7 @@ test('server: absent turns the endpoint off, present turns it on at 127.0.0.1:13
   assert.deepEqual(v6.ok && v6.config.server, { host: '::', port: 8080 });
   const bad = load(`server: { listen: 'nope' }\n${tenant}`);
   assert.ok(!bad.ok);
-  assert.match(bad.ok ? '' : bad.problems[0]!.message, /"nope" is not host:port/);
+  assert.match(bad.ok ? '' : bad.problems[0].message, /"nope" is not host:port/);
 });
 
 describe('timeouts nobody wrote follow the interval', () => {

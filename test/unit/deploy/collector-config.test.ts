@@ -6,7 +6,7 @@ import { list, readYaml, record } from './deploy-files.ts';
 
 describe('checkCollectorWiring', () => {
   test('accepts a wired config, with type/name ids and connectors', () => {
-    const config = parse(`
+    const config: unknown = parse(`
 receivers: { otlp: {} }
 processors: { batch: {} }
 exporters: { debug/a: {}, prometheus: {} }
@@ -22,7 +22,7 @@ service:
   });
 
   test('reports components used but not defined, defined but not used, and empty pipelines', () => {
-    const config = parse(`
+    const config: unknown = parse(`
 receivers: { otlp: {}, hostmetrics: {} }
 exporters: { debug: {} }
 extensions: { health_check: {}, pprof: {} }

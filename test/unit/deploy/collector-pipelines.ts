@@ -1,10 +1,10 @@
 import { list, record } from './deploy-files.ts';
 
-const COMPONENT_KINDS = ['receivers', 'processors', 'exporters', 'connectors', 'extensions'] as const;
+type ComponentKind = 'receivers' | 'processors' | 'exporters' | 'connectors' | 'extensions';
 const SIGNALS = new Set(['metrics', 'logs', 'traces', 'profiles']);
 
 /** The component ids (`type` or `type/name`) a collector config defines, by kind. */
-function definedComponents(config: Record<string, unknown>): Record<(typeof COMPONENT_KINDS)[number], Set<string>> {
+function definedComponents(config: Record<string, unknown>): Record<ComponentKind, Set<string>> {
   const ids = (kind: string) => new Set(Object.keys(record(config[kind])));
   return {
     receivers: ids('receivers'),
@@ -29,7 +29,7 @@ export function checkCollectorWiring(parsed: unknown): string[] {
   const problems: string[] = [];
   if (Object.keys(pipelines).length === 0) problems.push('service.pipelines is empty');
   for (const [id, body] of Object.entries(pipelines)) {
-    if (!SIGNALS.has(id.split('/')[0]!))
+    if (!SIGNALS.has(id.split('/')[0]))
       problems.push(`pipeline ${id}: not a metrics, logs, traces or profiles pipeline`);
     for (const kind of ['receivers', 'processors', 'exporters'] as const) {
       const names = list(record(body)[kind]).map(String);

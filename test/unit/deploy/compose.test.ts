@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { loadConfig } from '../../../src/config/index.ts';
+import { textOf } from '../../helpers/text-of.ts';
 import { endpointPort } from './collector-pipelines.ts';
 import { isPinnedImage, list, readRepoFile, readYaml, record, repoPath } from './deploy-files.ts';
 
@@ -45,7 +46,7 @@ function hostFiles(): string[] {
   for (const body of Object.values(services)) {
     for (const volume of list(record(body)['volumes'])) {
       if (typeof volume === 'string') {
-        const source = volume.split(':')[0]!;
+        const source = volume.split(':')[0];
         if (source.startsWith('.') || source.startsWith('/')) files.push(source);
       } else if (record(volume)['type'] === 'bind') files.push(String(record(volume)['source']));
     }
@@ -103,7 +104,7 @@ describe('docker-compose.yml', () => {
 
   test('pins every image by version; the built one carries the package version', () => {
     for (const [name, body] of Object.entries(services)) {
-      const image = String(record(body)['image'] ?? '');
+      const image = textOf(record(body)['image'] ?? '');
       assert.ok(isPinnedImage(image), `${name}: image ${JSON.stringify(image)} is not pinned to a version`);
       if ('build' in record(body))
         assert.equal(image, `m365-health:${packageVersion}`, `${name} builds the project image`);

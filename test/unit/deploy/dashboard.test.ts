@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { METRICS } from '../../../src/catalogue/catalogue.ts';
+import { textOf } from '../../helpers/text-of.ts';
 import { list, readRepoFile, readYaml, record } from './deploy-files.ts';
 import { prometheusCatalogue } from './prometheus-name.ts';
 import { readPromqlNames, readTemplateLabels } from './promql-names.ts';
@@ -24,8 +25,8 @@ function queries(): Query[] {
   const fromPanels = panelsOf(dashboard['panels']).flatMap((panel) =>
     list(panel['targets']).map((target) => ({
       where: `panel "${String(panel['title'])}"`,
-      expr: String(record(target)['expr'] ?? ''),
-      templates: [String(record(target)['legendFormat'] ?? '')],
+      expr: textOf(record(target)['expr'] ?? ''),
+      templates: [textOf(record(target)['legendFormat'] ?? '')],
     })),
   );
   const fromAnnotations = list(record(dashboard['annotations'])['list'])
@@ -34,7 +35,7 @@ function queries(): Query[] {
     .map((annotation) => ({
       where: `annotation "${String(annotation['name'])}"`,
       expr: String(annotation['expr']),
-      templates: [String(annotation['titleFormat'] ?? ''), String(annotation['textFormat'] ?? '')],
+      templates: [textOf(annotation['titleFormat'] ?? ''), textOf(annotation['textFormat'] ?? '')],
     }));
   return [...fromPanels, ...fromAnnotations];
 }
@@ -96,7 +97,7 @@ describe(DASHBOARD_FILE, () => {
     const definition = String(tenant['definition']);
     const match = /^label_values\((\w+),\s*(\w+)\)$/.exec(definition);
     assert.ok(match, definition);
-    assert.ok(catalogue.get(match[1]!)?.labels.has(match[2]!), definition);
+    assert.ok(catalogue.get(match[1])?.labels.has(match[2]), definition);
     for (const query of queries()) assert.match(query.expr, /m365_tenant_name=~?"\$tenant"/, query.where);
   });
 
@@ -124,7 +125,7 @@ describe(DASHBOARD_FILE, () => {
       assert.ok(all.includes(name), `self-monitoring: ${name}`);
     }
     assert.match(all, /http_response_status_code="429"/);
-    const annotations = list(record(dashboard['annotations'])['list']).map((a) => String(record(a)['expr'] ?? ''));
+    const annotations = list(record(dashboard['annotations'])['list']).map((a) => textOf(record(a)['expr'] ?? ''));
     assert.ok(
       annotations.some((e) => /^changes\(m365_service_health_ratio\{/.test(e)),
       'health changes as annotations',
@@ -135,7 +136,7 @@ describe(DASHBOARD_FILE, () => {
     const provisioned = list(
       record(readYaml('deploy/grafana/provisioning/datasources/prometheus.yaml'))['datasources'],
     ).map(record);
-    const uid = provisioned[0]!['uid'];
+    const uid = provisioned[0]['uid'];
     const refs = [
       ...panelsOf(dashboard['panels'])
         .filter((p) => p['type'] !== 'row')
@@ -152,7 +153,7 @@ describe(DASHBOARD_FILE, () => {
     const providers = list(
       record(readYaml('deploy/grafana/provisioning/dashboards/m365-health.yaml'))['providers'],
     ).map(record);
-    const path = String(record(providers[0]!['options'])['path']);
+    const path = String(record(providers[0]['options'])['path']);
     const compose = readRepoFile('docker-compose.yml');
     assert.ok(compose.includes(`./deploy/grafana/dashboards:${path}:ro`), path);
     assert.equal(dashboard['uid'], 'm365-health');

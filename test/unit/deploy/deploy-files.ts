@@ -24,7 +24,7 @@ export function readYaml(relative: string): unknown {
 /** Every document of a multi-document YAML file; fails on the first syntax error. */
 export function readYamlDocuments(relative: string): unknown[] {
   return parseAllDocuments(readRepoFile(relative), { uniqueKeys: true }).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${relative}: ${doc.errors[0]!.message}`);
+    if (doc.errors.length > 0) throw new Error(`${relative}: ${doc.errors[0].message}`);
     return doc.toJS() as unknown;
   });
 }

@@ -58,13 +58,13 @@ describe('Dockerfile', () => {
     assert.equal(image, `node:${pkg.devDependencies['node']}-bookworm-slim`);
     assert.ok(isPinnedImage(image));
     assert.deepEqual(
-      stages.map((stage) => stage[0]!.args),
+      stages.map((stage) => stage[0].args),
       ['${NODE_IMAGE} AS dependencies', '${NODE_IMAGE}'],
     );
   });
 
   test('installs production dependencies only, from the lock file, in the build stage', () => {
-    const runs = stages[0]!.filter((line) => line.op === 'RUN').map((line) => line.args);
+    const runs = stages[0].filter((line) => line.op === 'RUN').map((line) => line.args);
     assert.ok(
       runs.some((run) => /\bnpm ci\b.*--omit=dev/.test(run)),
       runs.join('\n'),
@@ -96,7 +96,7 @@ describe('Dockerfile', () => {
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '' && !line.startsWith('#'));
-    for (const line of finalStage.concat(stages[0]!).filter((l) => l.op === 'COPY' && !l.args.startsWith('--from'))) {
+    for (const line of finalStage.concat(stages[0]).filter((l) => l.op === 'COPY' && !l.args.startsWith('--from'))) {
       const sources = line.args.split(/\s+/).slice(0, -1);
       for (const source of sources) {
         assert.ok(existsSync(repoPath(source)), `${source} exists`);
@@ -111,7 +111,7 @@ describe('Dockerfile', () => {
     const healthcheck = finalStage.find((line) => line.op === 'HEALTHCHECK')!;
     const exec = JSON.parse(healthcheck.args.slice(healthcheck.args.indexOf('CMD') + 4)) as string[];
     assert.deepEqual(exec.slice(0, 2), ['node', '-e']);
-    const code = exec[2]!;
+    const code = exec[2];
     assert.match(code, /http:\/\/127\.0\.0\.1:13133\/healthz/);
     let status = 200;
     const server = createServer((req, res) => {
@@ -136,7 +136,7 @@ describe('docker-compose.yml simulator health check', () => {
     assert.deepEqual(check.slice(0, 3), ['CMD', 'node', '-e']);
     const simulator = await startSimulator({ scenario: await loadDefaultScenario() });
     try {
-      assert.equal(await runCheck(check[3]!, 8080, Number(new URL(simulator.url).port)), 0);
+      assert.equal(await runCheck(check[3], 8080, Number(new URL(simulator.url).port)), 0);
     } finally {
       await simulator.close();
     }

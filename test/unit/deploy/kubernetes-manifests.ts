@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { textOf } from '../../helpers/text-of.ts';
 import { list, readYaml, readYamlDocuments, record, repoPath } from './deploy-files.ts';
 
 /** One Kubernetes object of a manifest file. */
@@ -84,7 +85,7 @@ export function containerEnvironment(
     if (typeof entry['value'] === 'string') env[String(entry['name'])] = entry['value'];
     else if (ref['name']) {
       const secret = manifests.find((m) => m.kind === 'Secret' && m.name === ref['name']);
-      env[String(entry['name'])] = String(record(secret?.body['stringData'])[String(ref['key'])] ?? '');
+      env[String(entry['name'])] = textOf(record(secret?.body['stringData'])[String(ref['key'])] ?? '');
     }
   }
   return env;

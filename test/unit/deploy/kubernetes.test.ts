@@ -108,11 +108,8 @@ for (const variant of VARIANTS) {
         .map(record)
         .find((m) => m['name'] === 'agent-config')!;
       assert.equal(args[args.indexOf('--config') + 1], `${String(mount['mountPath'])}/config.yaml`);
-      const http = record(
-        record(
-          record(record(parse(configMapText(manifests, 'm365-health-collector'))['receivers'])['otlp'])['protocols'],
-        )['http'],
-      );
+      const collectorConfig = record(parse(configMapText(manifests, 'm365-health-collector')));
+      const http = record(record(record(record(collectorConfig['receivers'])['otlp'])['protocols'])['http']);
       assert.equal(http['endpoint'], 'localhost:4318');
     });
 

@@ -31,7 +31,7 @@ export function readPromqlNames(expr: string): PromqlNames {
     return ' ';
   });
   rest = rest.replace(MATCHERS, (_, body: string) => {
-    for (const match of body.matchAll(/([a-zA-Z_]\w*)\s*(?:=~|!~|!=|=)/g)) labels.push(match[1]!);
+    for (const match of body.matchAll(/([a-zA-Z_]\w*)\s*(?:=~|!~|!=|=)/g)) labels.push(match[1]);
     return ' ';
   });
   const identifiers = [...rest.matchAll(/[a-zA-Z_:][\w:]*/g)].map((match) => match[0]);
@@ -40,5 +40,5 @@ export function readPromqlNames(expr: string): PromqlNames {
 
 /** The label names a Grafana legend or title template uses: `{{name}}`. */
 export function readTemplateLabels(template: string): string[] {
-  return [...template.matchAll(/\{\{\s*([a-zA-Z_]\w*)\s*\}\}/g)].map((match) => match[1]!);
+  return [...template.matchAll(/\{\{\s*([a-zA-Z_]\w*)\s*\}\}/g)].map((match) => match[1]);
 }

@@ -59,7 +59,7 @@ describe('bounds on what one answer holds: each at its bound decodes, one past i
   test('issues per service, per answer, and posts per issue', () => {
     const limit = ANSWER_LIMITS.issuesPerService;
     assert.equal(
-      decodeServicePage({ value: [ok('A', { issues: issues(limit, 'A') })] }).services[0]!.issues.length,
+      decodeServicePage({ value: [ok('A', { issues: issues(limit, 'A') })] }).services[0].issues.length,
       limit,
     );
     refuses(
@@ -74,8 +74,8 @@ describe('bounds on what one answer holds: each at its bound decodes, one past i
     );
     const posts = (count: number) => Array.from({ length: count }, () => ({ description: { content: 'p' } }));
     assert.equal(
-      decodeServicePage({ value: [ok('A', { issues: [issue('EX1', { posts: posts(1_000) })] })] }).services[0]!
-        .issues[0]!.posts.length,
+      decodeServicePage({ value: [ok('A', { issues: [issue('EX1', { posts: posts(1_000) })] })] }).services[0].issues[0]
+        .posts.length,
       1_000,
     );
     refuses(
@@ -87,7 +87,7 @@ describe('bounds on what one answer holds: each at its bound decodes, one past i
   test('feature groups named by the issues of one service, ignoring case', () => {
     const named = (groups: number) =>
       issues(groups + 50, 'EX', (i) => ({ featureGroup: i < groups ? `Group ${i}` : `GROUP ${i % groups}` }));
-    assert.equal(decodeServicePage({ value: [ok('A', { issues: named(100) })] }).services[0]!.issues.length, 150);
+    assert.equal(decodeServicePage({ value: [ok('A', { issues: named(100) })] }).services[0].issues.length, 150);
     refuses(
       { value: [ok('A', { issues: named(101) })] },
       ...tooLarge('the issues of service "A" name 101 feature groups, past the bound of 100'),
@@ -249,7 +249,7 @@ describe('entries that are not services, issues or posts fail the answer, counte
         }),
       ],
     }).services;
-    assert.deepEqual([service!.name, service!.status, service!.issues], ['A', 'serviceDegradation', []]);
+    assert.deepEqual([service.name, service.status, service.issues], ['A', 'serviceDegradation', []]);
   });
 });
 

@@ -94,7 +94,7 @@ describe('event identity: one id per transition', () => {
     ]);
     const first = poll(memory, T0 + 5 * MINUTE, 'serviceOperational', 0);
     const again = poll(memory, T0 + 9 * MINUTE, 'serviceOperational', 0);
-    assert.equal(again.changes[0]!.eventId, first.changes[0]!.eventId);
+    assert.equal(again.changes[0].eventId, first.changes[0].eventId);
     assert.deepEqual(again.memory.statusSequence, first.memory.statusSequence);
   });
 
@@ -105,7 +105,7 @@ describe('event identity: one id per transition', () => {
     ]);
     const restored = poll(memory, T0 + 5 * MINUTE, 'serviceOperational', 0);
     const degraded = poll(memory, T0 + 5 * MINUTE, 'serviceDegradation', 2);
-    assert.notEqual(degraded.changes[0]!.eventId, restored.changes[0]!.eventId);
+    assert.notEqual(degraded.changes[0].eventId, restored.changes[0].eventId);
   });
 
   test('a memory lost and begun again (no state, a corrupt file) never reuses the ids of the one before', () => {
@@ -122,7 +122,7 @@ describe('event identity: one id per transition', () => {
       memory = step.memory;
     }
     assert.equal(ids.length, 1);
-    assert.notEqual(ids[0], before.ids[1]![0]);
+    assert.notEqual(ids[0], before.ids[1][0]);
     assert.equal(ids[0], `${T0 + 10 * MINUTE}/s1/Exchange:serviceOperational>serviceInterruption:0>2`);
   });
 
@@ -136,7 +136,7 @@ describe('event identity: one id per transition', () => {
     const back = poll(gone.memory, T0 + 4 * MINUTE, 'serviceOperational', 0);
     const down = poll(back.memory, T0 + 5 * MINUTE, 'serviceInterruption', 2);
     assert.equal(back.changes.length, 0, 'seen again for the first time: no change');
-    assert.equal(down.changes[0]!.eventId, `${T0}/s3/Exchange:serviceOperational>serviceInterruption:0>2`);
+    assert.equal(down.changes[0].eventId, `${T0}/s3/Exchange:serviceOperational>serviceInterruption:0>2`);
   });
 });
 
@@ -182,7 +182,7 @@ describe('event identity: message-center updates', () => {
       [`published ${T0}/m1/MC1@a`, `published ${T0}/m2/MC1@a`],
     );
     assert.equal(
-      advanceMessages(baseline.memory, [message('MC1', 'a')], T0 + 9 * MINUTE).updates[0]!.eventId,
+      advanceMessages(baseline.memory, [message('MC1', 'a')], T0 + 9 * MINUTE).updates[0].eventId,
       `${T0}/m1/MC1@a`,
     );
     assert.equal(again.memory.messageSequence, 2);

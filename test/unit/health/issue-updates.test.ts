@@ -130,7 +130,7 @@ describe('memory of a quiet poll', () => {
     );
     assert.notEqual(updated.memory.issues, first.issues);
     assert.equal(updated.memory.issues.A, first.issues.A, 'the unchanged issue keeps its object');
-    assert.equal(updated.memory.issues.B!.lastModified, '2026-11-27T10:30:00Z');
+    assert.equal(updated.memory.issues.B.lastModified, '2026-11-27T10:30:00Z');
     const otherTenant = poll(
       poll(undefined, [issue({ id: 'A' })], t0).memory,
       [issue({ id: 'A' }), issue({ id: 'B', lastModifiedDateTime: '2026-11-27T10:30:00Z' })],

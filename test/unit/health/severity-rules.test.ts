@@ -86,7 +86,7 @@ describe('severity rules', () => {
         ['EX2', 'advisory', 'E-Mail timely delivery', '0'],
       ],
     );
-    assert.deepEqual(Object.keys(entries[0]!), [
+    assert.deepEqual(Object.keys(entries[0]), [
       'status',
       'service_name',
       'service_id',

@@ -66,7 +66,7 @@ describe('createHttpClient', () => {
         proxy.attempts.map((a) => [a.method, a.target]),
         [['CONNECT', 'login.microsoftonline.us:443']],
       );
-      assert.equal(proxy.attempts[0]!.authorization, `Basic ${Buffer.from('monitor:Pa55@word').toString('base64')}`);
+      assert.equal(proxy.attempts[0].authorization, `Basic ${Buffer.from('monitor:Pa55@word').toString('base64')}`);
       const text = `${error.message} ${String((error as { cause?: Error }).cause?.message)}`;
       assert.ok(!/Pa55/.test(text), text);
     } finally {

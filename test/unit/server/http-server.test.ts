@@ -6,6 +6,7 @@ import type { TenantConfig } from '../../../src/config/types.ts';
 import { M365Error } from '../../../src/errors.ts';
 import { startStatusServer, type StatusServer } from '../../../src/server/http-server.ts';
 import { toListenError } from '../../../src/server/listen-error.ts';
+import type { StatusDocument } from '../../../src/server/status-view.ts';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 
@@ -62,7 +63,7 @@ describe('status server', () => {
     assert.equal(response.headers.get('content-type'), 'application/json');
     const text = await response.text();
     assert.ok(!text.includes('s3cr3t-value'));
-    const doc = JSON.parse(text);
+    const doc = JSON.parse(text) as StatusDocument;
     assert.equal(doc.tenants[0].services[0].health, 2);
     assert.equal(doc.tenants[0].stale, false);
     assert.deepEqual(doc.tenants[1].error, {

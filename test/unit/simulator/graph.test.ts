@@ -49,13 +49,13 @@ describe('simulator Graph endpoints', () => {
       items.map((s) => s.id),
       DEFAULT_SERVICE_IDS,
     );
-    const link = pages[0]!['@odata.nextLink']!;
+    const link = pages[0]['@odata.nextLink']!;
     assert.ok(
       link.startsWith(`${sim.url}/v1.0/admin/serviceAnnouncement/healthOverviews?$expand=issues&$skiptoken=`),
       link,
     );
     assert.equal(
-      pages[0]!['@odata.context'],
+      pages[0]['@odata.context'],
       `${sim.url}/v1.0/$metadata#admin/serviceAnnouncement/healthOverviews(issues())`,
     );
     assert.ok(items.every((s) => Array.isArray(s.issues)));
@@ -88,7 +88,7 @@ describe('simulator Graph endpoints', () => {
     const first = (await res.json()) as WireCollection<WireIssue>;
     assert.equal(first.value.length, 2);
     assert.equal(first['@odata.nextLink'], `${sim.url}/v1.0/admin/serviceAnnouncement/issues?$skip=2`);
-    const rest = await readAll<WireIssue>(sim, first['@odata.nextLink']!, token);
+    const rest = await readAll<WireIssue>(sim, first['@odata.nextLink'], token);
     assert.deepEqual(
       [...first.value, ...rest.items].map((x) => x.id),
       ['EX100001', 'SP100002', 'PL200000', 'PL200001', 'PL200002'],
@@ -188,12 +188,12 @@ describe('simulator Graph options', () => {
       const page = (await (await graphGet(sim, 'healthOverviews?$expand=issues', token)).json()) as Services;
       const exchange = page.value.find((s) => s.id === 'Exchange')!;
       assert.equal(exchange.status, 'ServiceDegradation');
-      const issue = exchange.issues![0]!;
+      const issue = exchange.issues![0];
       assert.deepEqual(
-        [issue.classification, issue.origin, issue.posts![0]!.postType],
+        [issue.classification, issue.origin, issue.posts![0].postType],
         ['Incident', 'Microsoft', 'Regular'],
       );
-      assert.equal(issue.posts![0]!.description!.contentType, 'Html');
+      assert.equal(issue.posts![0].description!.contentType, 'Html');
     } finally {
       await sim.close();
     }

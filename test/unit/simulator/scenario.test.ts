@@ -136,7 +136,7 @@ describe('scenario loading', () => {
     const scenario = parseScenario(
       `${HEAD}    issues: [{ id: EX1, service: Exchange, title: t, status: serviceRestored, start: 2025-01-01T00:00:00Z }]\n`,
     );
-    const tenant = scenario.tenants[0]!;
+    const tenant = scenario.tenants[0];
     assert.deepEqual(tenant.services, DEFAULT_SERVICE_IDS);
     assert.equal(tenant.tokenLifetimeSeconds, 3599);
     assert.deepEqual(tenant.clients[0], {
@@ -146,7 +146,7 @@ describe('scenario loading', () => {
       permission: true,
       messagePermission: true,
     });
-    const issue = tenant.issues[0]!;
+    const issue = tenant.issues[0];
     assert.deepEqual(
       [issue.classification, issue.origin, issue.isResolved, issue.impactDescription],
       ['advisory', 'microsoft', true, 't'],
@@ -171,10 +171,10 @@ describe('scenario loading', () => {
       demo.tenants.map((t) => t.name),
       ['contoso', 'fabrikam'],
     );
-    assert.equal(demo.tenants[0]!.services.length, 27);
+    assert.equal(demo.tenants[0].services.length, 27);
     assert.equal(demo.loopMs, 180_000);
     const basic = await loadScenario(new URL('../../../config/scenarios/test-basic.yaml', import.meta.url));
-    assert.deepEqual(basic.tenants[0]!.services, ['Exchange', 'microsoftteams', 'SharePoint', 'OSDPPlatform']);
+    assert.deepEqual(basic.tenants[0].services, ['Exchange', 'microsoftteams', 'SharePoint', 'OSDPPlatform']);
   });
 
   test('a missing or invalid file is SCENARIO_INVALID naming the file', async () => {

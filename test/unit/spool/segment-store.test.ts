@@ -68,7 +68,7 @@ describe('SegmentStore', () => {
     store.acknowledge(store.read(10, 1 << 20).end);
     const long = store.read(100, 30);
     assert.equal(long.lines.length, 1);
-    assert.equal(long.lines[0]!.text.length, 202);
+    assert.equal(long.lines[0].text.length, 202);
     store.close();
   });
 
@@ -131,7 +131,7 @@ describe('SegmentStore', () => {
     first.append(line(0));
     first.close();
     const [name] = segmentFiles();
-    appendFileSync(join(options.dir, name!), 'not json at all\n{"n":00');
+    appendFileSync(join(options.dir, name), 'not json at all\n{"n":00');
     const { store } = SegmentStore.open(options);
     store.append(line(1));
     const read = store.read(10, 1 << 20);
@@ -163,7 +163,7 @@ describe('SegmentStore', () => {
   test("a segment cut short behind the spool's back is skipped, later ones still delivered", () => {
     const { store } = SegmentStore.open(options);
     for (let n = 0; n < 10; n++) store.append(line(n));
-    truncateSync(join(options.dir, segmentFiles()[0]!), 26);
+    truncateSync(join(options.dir, segmentFiles()[0]), 26);
     const read = store.read(10, 1 << 20);
     assert.deepEqual(
       read.lines.map((l) => [l.text, l.complete]),

@@ -159,9 +159,9 @@ describe('SenderLoop', () => {
     assert.equal(flaky.attempts.length, failed + 10, 'then ten batches of ten, without waiting');
 
     const warnings = log.lines.filter((l) => l.level === 'warn');
-    assert.equal(warnings[0]!.message, 'event export failed; events stay in the spool and are retried');
-    assert.equal(warnings[0]!.fields.status, 503);
-    assert.equal(warnings[0]!.fields.body, 'collector restarting');
+    assert.equal(warnings[0].message, 'event export failed; events stay in the spool and are retried');
+    assert.equal(warnings[0].fields.status, 503);
+    assert.equal(warnings[0].fields.body, 'collector restarting');
     const reminders = warnings.filter((l) => l.message === 'event export still failing');
     assert.ok(
       reminders.length >= 5 && reminders.length <= 10,
@@ -200,9 +200,10 @@ describe('SenderLoop', () => {
       forceFlush: async () => {},
     };
     const sleep = (ms: number, signal: AbortSignal) =>
-      new Promise<void>((resolve, reject) =>
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
-      );
+      new Promise<void>((resolve, reject) => {
+        const aborted = () => reject(new Error('sleep aborted', { cause: signal.reason }));
+        signal.addEventListener('abort', aborted, { once: true });
+      });
     const { sender, log } = createSender(
       { exporter, sleep, backoff: { initialMs: 3_600_000, maxMs: 3_600_000 } },
       Date.now,
@@ -213,7 +214,7 @@ describe('SenderLoop', () => {
     assert.equal(delivered.length, 0);
     up = true;
     assert.equal(await sender.waitUntilDelivered(store.end(), 1000), true, 'delivered without waiting out the hour');
-    assert.equal(log.lines[0]!.fields.reason, 'connect ECONNREFUSED');
+    assert.equal(log.lines[0].fields.reason, 'connect ECONNREFUSED');
     await sender.stop();
     store.append(event(2));
     assert.equal(await sender.waitUntilDelivered(store.end(), 10), false);
@@ -224,7 +225,7 @@ describe('SenderLoop', () => {
     store.append(event(1));
     store.close();
     const [segment] = readdirSync(temp.dir).filter((name) => name.endsWith('.jsonl'));
-    appendFileSync(join(temp.dir, segment!), 'garbage\n{"v":1,"time":[1,');
+    appendFileSync(join(temp.dir, segment), 'garbage\n{"v":1,"time":[1,');
     store = SegmentStore.open({ dir: temp.dir, maxBytes: 1 << 20, segmentBytes: 4096 }).store;
     store.append(event(2));
     let failures = 2;
@@ -265,7 +266,7 @@ describe('SenderLoop', () => {
     sender.start();
     assert.equal(await sender.waitUntilDelivered(store.end(), 2000), true);
     await sender.stop();
-    assert.equal(log.lines[0]!.fields.reason, 'export did not finish within 20 ms');
+    assert.equal(log.lines[0].fields.reason, 'export did not finish within 20 ms');
   });
 
   test('a Retry-After longer than the backoff is honoured, within the cap', async () => {
@@ -308,8 +309,8 @@ describe('SenderLoop: a collector that refuses a batch as too large (413)', () =
       log.lines.map((l) => `${l.level} ${l.message}`),
       ['warn collector refused a batch of events as too large (413); sending smaller batches'],
     );
-    assert.equal(log.lines[0]!.fields.status, 413);
-    assert.equal(log.lines[0]!.fields.records, 10);
+    assert.equal(log.lines[0].fields.status, 413);
+    assert.equal(log.lines[0].fields.records, 10);
   });
 
   test('an event too large alone is dropped, counted under its own reason and logged once; the others are delivered', async () => {
@@ -328,9 +329,9 @@ describe('SenderLoop: a collector that refuses a batch as too large (413)', () =
     assert.deepEqual(drops, [[1, 'too-large-for-collector']]);
     const dropped = log.lines.filter((l) => l.level === 'error');
     assert.equal(dropped.length, 1);
-    assert.equal(dropped[0]!.message, 'collector refused an event as too large even alone (413); dropped');
-    assert.equal(dropped[0]!.fields.event, 'e');
-    assert.equal(dropped[0]!.fields.status, 413);
+    assert.equal(dropped[0].message, 'collector refused an event as too large even alone (413); dropped');
+    assert.equal(dropped[0].fields.event, 'e');
+    assert.equal(dropped[0].fields.status, 413);
     assert.deepEqual(
       limited.sizes,
       [10, 5, 5, 2, 2, 1, 10, 10, 2],

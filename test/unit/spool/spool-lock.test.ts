@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { acquireSpoolLock, type LockOptions } from '../../../src/telemetry/spool/spool-lock.ts';
+import { acquireSpoolLock, type LockHolder, type LockOptions } from '../../../src/telemetry/spool/spool-lock.ts';
 import { SpoolError } from '../../../src/telemetry/spool/spool-error.ts';
 import { createTempDir } from './support.ts';
 
@@ -14,6 +14,7 @@ afterEach(() => temp.remove());
 
 const base: LockOptions = { staleMs: 60_000, now: Date.now, hostname: 'agent-host' };
 const lockPath = () => join(temp.dir, 'lock');
+const lockOnDisk = () => JSON.parse(readFileSync(lockPath(), 'utf8')) as LockHolder;
 
 function writeForeignLock(holder: { pid: number; hostname: string }, ageMs = 0): void {
   writeFileSync(lockPath(), JSON.stringify({ ...holder, token: 'theirs', acquiredAt: 'then' }));
@@ -31,7 +32,7 @@ function assertLocked(action: () => unknown, pattern: RegExp): void {
 describe('acquireSpoolLock', () => {
   test('writes a 0600 lock naming the holder and removes it on release', () => {
     const lock = acquireSpoolLock(temp.dir, { ...base, pid: 4242 });
-    const content = JSON.parse(readFileSync(lockPath(), 'utf8'));
+    const content = lockOnDisk();
     assert.equal(content.pid, 4242);
     assert.equal(content.hostname, 'agent-host');
     assert.equal(statSync(lockPath()).mode & 0o777, 0o600);
@@ -47,7 +48,7 @@ describe('acquireSpoolLock', () => {
       () => acquireSpoolLock(temp.dir, { ...base, pid: 1, isAlive: () => true }),
       /in use by process 77 on agent-host/,
     );
-    assert.equal(JSON.parse(readFileSync(lockPath(), 'utf8')).pid, 77, 'the holder keeps its lock');
+    assert.equal(lockOnDisk().pid, 77, 'the holder keeps its lock');
   });
 
   test('refuses a second open in the same process', () => {
@@ -61,7 +62,7 @@ describe('acquireSpoolLock', () => {
     writeForeignLock({ pid: 77, hostname: 'agent-host' });
     const lock = acquireSpoolLock(temp.dir, { ...base, pid: 1, isAlive: (pid) => pid !== 77 });
     assert.equal(lock.previous?.pid, 77);
-    assert.equal(JSON.parse(readFileSync(lockPath(), 'utf8')).pid, 1);
+    assert.equal(lockOnDisk().pid, 1);
     lock.release();
   });
 
@@ -93,6 +94,6 @@ describe('acquireSpoolLock', () => {
     writeForeignLock({ pid: 77, hostname: 'agent-host' });
     assert.equal(lock.refresh(), false);
     lock.release();
-    assert.equal(JSON.parse(readFileSync(lockPath(), 'utf8')).pid, 77);
+    assert.equal(lockOnDisk().pid, 77);
   });
 });

@@ -91,25 +91,25 @@ describe('SpoolingLogRecordProcessor', () => {
       ['first', { nested: [1, 'a'] }],
     );
     const [first, second] = state.delivered;
-    assert.equal(first!.eventName, 'm365.issue.update');
-    assert.deepEqual(first!.hrTime, [1_700_000_000, 123_000_000]);
-    assert.equal(first!.severityNumber, SeverityNumber.WARN);
-    assert.equal(first!.attributes['m365.event.id'], 'EX1@2025-01-01T00:00:00Z', 'an id set by the emitter is kept');
+    assert.equal(first.eventName, 'm365.issue.update');
+    assert.deepEqual(first.hrTime, [1_700_000_000, 123_000_000]);
+    assert.equal(first.severityNumber, SeverityNumber.WARN);
+    assert.equal(first.attributes['m365.event.id'], 'EX1@2025-01-01T00:00:00Z', 'an id set by the emitter is kept');
     assert.match(
-      String(second!.attributes['m365.event.id']),
+      String(second.attributes['m365.event.id']),
       /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
-    assert.deepEqual(first!.instrumentationScope, { name: 'm365-health', version: '1.2.3', schemaUrl: undefined });
+    assert.deepEqual(first.instrumentationScope, { name: 'm365-health', version: '1.2.3', schemaUrl: undefined });
     assert.equal(
-      first!.instrumentationScope,
-      second!.instrumentationScope,
+      first.instrumentationScope,
+      second.instrumentationScope,
       'one scope object, so one ScopeLogs on the wire',
     );
-    assert.equal(first!.resource, resource);
+    assert.equal(first.resource, resource);
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(
-      memory.getFinishedLogRecords()[0]!.attributes['m365.event.id'],
-      second!.attributes['m365.event.id'],
+      memory.getFinishedLogRecords()[0].attributes['m365.event.id'],
+      second.attributes['m365.event.id'],
       'later processors see the same id',
     );
     await provider.shutdown();

@@ -56,7 +56,7 @@ test('a 413 is an error saying what to change, even in the middle of an outage',
     );
     assert.deepEqual(watch.undelivered(), [{ ...TARGET, reason: 'Payload Too Large', status: 413 }]);
     assert.equal(
-      formatUndelivered(watch.undelivered()[0]!),
+      formatUndelivered(watch.undelivered()[0]),
       'metrics not delivered to http://collector.test:4318/v1/metrics: Payload Too Large (HTTP 413)',
     );
   } finally {

@@ -4,6 +4,7 @@ import { ValueType } from '@opentelemetry/api';
 import type { ExporterConfig } from '../../../src/config/types.ts';
 import { createTelemetrySdk, EXPORT_BATCH_POINTS } from '../../../src/telemetry/sdk.ts';
 import { startOtlpReceiver } from '../../helpers/otlp-receiver.ts';
+import { textOf } from '../../helpers/text-of.ts';
 
 const TENANTS = Array.from({ length: 250 }, (_, i) => `tenant-${i}`);
 const PER_TENANT = 100;
@@ -37,7 +38,10 @@ test('the gauges go out over OTLP in requests of about EXPORT_BATCH_POINTS point
     await telemetry.forceFlush();
     const points = receiver.metrics().filter((p) => p.name === 'test.gauge');
     assert.equal(points.length, TENANTS.length * PER_TENANT);
-    assert.equal(new Set(points.map((p) => `${p.attributes['tenant']}/${p.attributes['series']}`)).size, points.length);
+    assert.equal(
+      new Set(points.map((p) => `${textOf(p.attributes['tenant'])}/${textOf(p.attributes['series'])}`)).size,
+      points.length,
+    );
     assert.equal(gaugeRequests(), Math.ceil((TENANTS.length * PER_TENANT) / EXPORT_BATCH_POINTS));
   } finally {
     await telemetry.shutdown(5_000);

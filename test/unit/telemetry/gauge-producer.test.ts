@@ -35,7 +35,7 @@ test('the wrapped reader collects the registered gauges beside the meter’s met
   const { resourceMetrics } = await reader.collect();
   assert.equal(resourceMetrics.scopeMetrics.length, 1);
   assert.deepEqual(
-    resourceMetrics.scopeMetrics[0]!.metrics.map((m) => m.descriptor.name),
+    resourceMetrics.scopeMetrics[0].metrics.map((m) => m.descriptor.name),
     ['test.counter', 'test.gauge'],
   );
   assert.deepEqual(

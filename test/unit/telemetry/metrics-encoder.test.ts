@@ -157,7 +157,7 @@ test('points made of shared attribute parts encode like the same points with fla
   assert.deepEqual(Buffer.from(encoder.encode(request(points))), expected);
   assert.deepEqual(Buffer.from(encoder.encode(request(points))), expected, 'second encoding, parts from the cache');
   assert.deepEqual(Buffer.from(encoder.encode(request(flat))), expected, 'flat points through the same encoder');
-  assert.deepEqual(points[1]!.attributes, {
+  assert.deepEqual(points[1].attributes, {
     ...tenant,
     'm365.service.id': 'Exchange',
     'm365.service.name': 'Exchange name',
