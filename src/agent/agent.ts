@@ -80,7 +80,7 @@ export class Agent {
     const pollers = [...this.#slots.values()].map((slot) => slot.poller);
     let next = 0;
     const worker = async () => {
-      while (next < pollers.length && !signal.aborted) await pollers[next++]!.poll(signal);
+      while (next < pollers.length && !signal.aborted) await pollers[next++].poll(signal);
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, pollers.length) }, worker));
   }

@@ -35,5 +35,5 @@ export function tuneGarbageCollection(
 
 /** `--a_b=1` and `--a-b` name the same V8 flag. */
 export function flagName(arg: string): string {
-  return arg.split('=', 1)[0]!.replaceAll('_', '-');
+  return arg.split('=', 1)[0].replaceAll('_', '-');
 }

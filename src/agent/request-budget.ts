@@ -31,7 +31,7 @@ export class RequestBudget {
     this.#times.push(now);
     const horizon = now - Math.max(...this.#windows.map((w) => w.windowMs));
     let drop = 0;
-    while (drop < this.#times.length && this.#times[drop]! <= horizon) drop++;
+    while (drop < this.#times.length && this.#times[drop] <= horizon) drop++;
     if (drop > 0) this.#times.splice(0, drop);
   }
 
@@ -42,7 +42,7 @@ export class RequestBudget {
       const inWindow = this.#times.filter((t) => t > now - window.windowMs);
       const excess = inWindow.length + needed - window.limit;
       if (excess <= 0) continue;
-      const freedAt = inWindow[Math.min(excess, inWindow.length) - 1]! + window.windowMs;
+      const freedAt = inWindow[Math.min(excess, inWindow.length) - 1] + window.windowMs;
       wait = Math.max(wait, freedAt - now);
     }
     return wait;

@@ -120,7 +120,7 @@ function checkEndpoint(value: unknown, path: RegExp, login: URL, name: string): 
   if (url.protocol !== login.protocol || !sameCloud(url, login)) {
     throw wrongDocument(login, `${name} ${url.origin} is not on ${login.origin} or its aliases`);
   }
-  return { url: url.href, guid: match[1]! };
+  return { url: url.href, guid: match[1] };
 }
 
 function sameCloud(url: URL, login: URL): boolean {

@@ -44,7 +44,7 @@ function looksLikePem(bytes: Uint8Array): boolean {
 
 function readPem(bytes: Uint8Array, password: string | undefined): CertificateMaterial {
   const blocks = [...Buffer.from(bytes).toString('utf8').matchAll(PEM_BLOCK)].map((m) => ({
-    label: m[1]!,
+    label: m[1],
     text: m[0],
   }));
   const certificates = blocks.filter((b) => b.label === 'CERTIFICATE').map((b) => parseCertificate(b.text));
@@ -97,7 +97,7 @@ function pickCertificate(material: CertificateMaterial): X509Certificate {
   if (bits < MIN_RSA_BITS) throw new CertificateError(`the RSA key has ${bits} bits; use at least ${MIN_RSA_BITS}`);
   const matching = certificates.find((certificate) => certificate.checkPrivateKey(key));
   if (matching === undefined) {
-    const subject = certificates[0]!.subject.replaceAll('\n', ', ');
+    const subject = certificates[0].subject.replaceAll('\n', ', ');
     throw new CertificateError(
       `the private key does not match the certificate ${subject}: use the key the certificate was made with`,
     );

@@ -38,7 +38,7 @@ export function formatPluginOutput(result: PluginResult, options: PluginOutputOp
   for (const entry of result.entries) {
     if (entry.state !== HEALTH_OK) short.add(entry.state, formatEntry(entry));
   }
-  short.add(HEALTH_OK, result.entries.length === 1 ? formatEntry(result.entries[0]!) : 'All services are ok');
+  short.add(HEALTH_OK, result.entries.length === 1 ? formatEntry(result.entries[0]) : 'All services are ok');
   const first = short.groups(state).join(' ') + (options.perfdata ? ` | ${formatStateCounts(states)}` : '');
   const long = options.verbose ? result.entries.map(formatEntry) : [];
   return { text: [first, ...long].join('\n') + '\n', exitCode: state };

@@ -16,7 +16,7 @@ export function parseDuration(text: string): number | undefined {
   let total = 0;
   for (let i = 0; i < UNIT_MS.length; i++) {
     const digits = match[i + 1];
-    if (digits !== undefined) total += Number(digits) * UNIT_MS[i]!;
+    if (digits !== undefined) total += Number(digits) * UNIT_MS[i];
   }
   return Number.isSafeInteger(total) ? total : undefined;
 }
@@ -28,8 +28,8 @@ export function formatDuration(ms: number): string {
   let rest = ms;
   let text = '';
   for (let i = 0; i < UNIT_MS.length; i++) {
-    const count = Math.floor(rest / UNIT_MS[i]!);
-    rest -= count * UNIT_MS[i]!;
+    const count = Math.floor(rest / UNIT_MS[i]);
+    rest -= count * UNIT_MS[i];
     if (count > 0) text += `${count}${UNIT_NAMES[i]}`;
   }
   return text;

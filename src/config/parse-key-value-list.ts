@@ -10,7 +10,7 @@ export function parseKeyValueList(text: string): KeyValueList {
   const entries: [string, string][] = [];
   const parts = text.split(',');
   for (let index = 0; index < parts.length; index++) {
-    const part = parts[index]!.trim();
+    const part = parts[index].trim();
     if (part === '') continue;
     const equals = part.indexOf('=');
     if (equals === -1) return failure(`entry ${index + 1} has no "="; expected key=value pairs separated by commas`);

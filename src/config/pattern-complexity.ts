@@ -92,7 +92,7 @@ function countRange(inner: string): number {
   const match = numbers ?? letters;
   if (match === null) return 1;
   const [from, to] =
-    numbers !== null ? [Number(match[1]), Number(match[2])] : [match[1]!.charCodeAt(0), match[2]!.charCodeAt(0)];
+    numbers !== null ? [Number(match[1]), Number(match[2])] : [match[1].charCodeAt(0), match[2].charCodeAt(0)];
   const step = Math.abs(Number(match[3] ?? 1)) || 1;
   const members = Math.floor(Math.abs(to - from) / step) + 1;
   return Number.isFinite(members) ? Math.min(CAP, members) : CAP;

@@ -39,7 +39,7 @@ const SIZE_UNITS: Readonly<Record<string, number>> = { B: 1, KiB: 1024, MiB: 102
 /** Parses a size like `64MiB`, `512KiB`, `1GiB` or `4096B`; undefined when malformed. */
 export function parseSize(text: string): number | undefined {
   const match = /^(\d+)\s*(B|KiB|MiB|GiB)$/.exec(text.trim());
-  return match ? Number(match[1]) * SIZE_UNITS[match[2]!]! : undefined;
+  return match ? Number(match[1]) * SIZE_UNITS[match[2]] : undefined;
 }
 
 /** `state.spool_max_size`: the bound of the event spool, at least 1 MiB. */

@@ -74,9 +74,9 @@ export function resolveTenant(
   const { clientSecret, certificate, federatedTokenFile } = resolveCredential(raw, at, context.sources, sink);
   const http = resolveHttp(raw['http'], [...at, 'http'], context.http, context.sources, sink);
   return {
-    name: values[0]!,
-    tenantId: values[1]!,
-    clientId: values[2]!,
+    name: values[0],
+    tenantId: values[1],
+    clientId: values[2],
     clientSecret,
     ...(certificate === undefined ? {} : { certificate }),
     ...(federatedTokenFile === undefined ? {} : { federatedTokenFile }),

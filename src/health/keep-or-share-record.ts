@@ -24,8 +24,8 @@ export function keepOrShareRecord<T>(
   interner: Interner<Record<string, T>>,
   keyOf: (value: T) => string,
 ): Record<string, T> {
-  if (previous !== undefined && sameEntries(previous, fresh)) return previous as Record<string, T>;
+  if (previous !== undefined && sameEntries(previous, fresh)) return previous;
   let key = '';
-  for (const name in fresh) key += `${name}\u0001${keyOf(fresh[name]!)}\u0002`;
+  for (const name in fresh) key += `${name}\u0001${keyOf(fresh[name])}\u0002`;
   return interner.intern(key, () => fresh);
 }

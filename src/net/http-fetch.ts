@@ -78,7 +78,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     explainProxyRefusal(scrubError(error, secrets), input);
   const send = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     try {
-      return await undiciFetch(input as never, { ...(init as object), dispatcher } as never);
+      return await undiciFetch(input as never, { ...(init as object), dispatcher });
     } catch (error) {
       throw explain(error, input);
     }

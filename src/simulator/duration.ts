@@ -11,7 +11,7 @@ export function parseDuration(text: string, allowNegative = false): number | und
   if (!match) return undefined;
   if (match[1] && !allowNegative) return undefined;
   let total = 0;
-  for (const [, amount, unit] of match[2]!.matchAll(PART)) total += Number(amount) * UNIT_MS[unit!]!;
+  for (const [, amount, unit] of match[2].matchAll(PART)) total += Number(amount) * UNIT_MS[unit];
   return match[1] ? -total : total;
 }
 

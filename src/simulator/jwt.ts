@@ -14,10 +14,10 @@ const COMPACT = /^([\w-]+)\.([\w-]+)\.([\w-]+)$/;
 export function decodeJwt(token: string): DecodedJwt | undefined {
   const match = COMPACT.exec(token);
   if (!match) return undefined;
-  const header = parseJsonObject(match[1]!);
-  const payload = parseJsonObject(match[2]!);
+  const header = parseJsonObject(match[1]);
+  const payload = parseJsonObject(match[2]);
   if (!header || !payload) return undefined;
-  return { header, payload, signingInput: `${match[1]}.${match[2]}`, signature: Buffer.from(match[3]!, 'base64url') };
+  return { header, payload, signingInput: `${match[1]}.${match[2]}`, signature: Buffer.from(match[3], 'base64url') };
 }
 
 function parseJsonObject(part: string): Record<string, unknown> | undefined {
@@ -48,7 +48,7 @@ export function verifyJwtSignature(jwt: DecodedJwt, key: KeyObject): boolean {
   const alg = jwt.header['alg'];
   if (typeof alg !== 'string' || !(alg in ALGORITHMS)) return false;
   try {
-    return verify('sha256', Buffer.from(jwt.signingInput), ALGORITHMS[alg]!(key), jwt.signature);
+    return verify('sha256', Buffer.from(jwt.signingInput), ALGORITHMS[alg](key), jwt.signature);
   } catch {
     return false;
   }

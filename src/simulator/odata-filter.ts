@@ -11,8 +11,8 @@ export function parseIssueFilter(filter: string): ((item: Record<string, unknown
   const clauses = filter.split(/\s+and\s+/i).map((clause) => CLAUSE.exec(clause));
   if (clauses.some((c) => c === null)) return `Invalid filter clause: '${filter}'.`;
   const tests = (clauses as RegExpExecArray[]).map(([, property, literal]) => ({
-    property: property!,
-    value: literal!.startsWith("'") ? literal!.slice(1, -1).replaceAll("''", "'") : literal === 'true',
+    property: property,
+    value: literal.startsWith("'") ? literal.slice(1, -1).replaceAll("''", "'") : literal === 'true',
   }));
   const unknown = tests.find((t) => !FILTERABLE.includes(t.property));
   if (unknown)

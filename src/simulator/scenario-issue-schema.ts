@@ -89,5 +89,5 @@ export function readPatch(
     post: r.string(raw['post'], join(path, 'post')),
   };
   for (const key of Object.keys(patch)) if (patch[key] === undefined) delete patch[key];
-  return { id: readId(r, raw['id'], join(path, 'id')) ?? '', patch: patch as IssuePatch };
+  return { id: readId(r, raw['id'], join(path, 'id')) ?? '', patch: patch };
 }

@@ -57,7 +57,7 @@ type LocatedProblem = ScenarioProblem & { line: number | undefined };
 
 /** The first line of a YAML syntax error, without the position the report gives anyway. */
 function yamlMessage(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
 /** One error listing every problem once, in file order. */

@@ -135,7 +135,7 @@ function readAction(r: ScenarioReader, raw: Record<string, unknown>, path: strin
   if (present.length !== 1) {
     return r.fail(path, `expected exactly one of open, update, resolve (found ${present.length})`);
   }
-  const kind = present[0]!;
+  const kind = present[0];
   if (kind === 'open') {
     const issue = readOpen(r, raw['open'], join(path, 'open'));
     return issue && { type: 'open', issue };

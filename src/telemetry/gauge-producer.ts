@@ -189,7 +189,7 @@ function mergeCollections(sdk: CollectionResult, gauges: CollectionResult): Coll
       (s) => s.scope.name === extra.scope.name && s.scope.version === extra.scope.version,
     );
     if (index < 0) scopeMetrics.push(extra);
-    else scopeMetrics[index] = { scope: extra.scope, metrics: [...scopeMetrics[index]!.metrics, ...extra.metrics] };
+    else scopeMetrics[index] = { scope: extra.scope, metrics: [...scopeMetrics[index].metrics, ...extra.metrics] };
   }
   return {
     resourceMetrics: { resource: sdk.resourceMetrics.resource, scopeMetrics },

@@ -125,7 +125,7 @@ export class ProtobufWriter {
     this.ensure(total);
     const buffer = this.#buffer;
     let pos = this.pos;
-    for (let k = 0; k < count; k++) pos = copyBytes(buffer, list[k]!, pos);
+    for (let k = 0; k < count; k++) pos = copyBytes(buffer, list[k], pos);
     this.pos = pos;
   }
 

@@ -77,7 +77,7 @@ export function renderMetrics(metrics: ResourceMetrics, styles: ReturnType<typeo
     const own = services.filter((s) => s.tenant === tenant);
     const counts = [0, 1, 2, 3].map((h) => own.filter((s) => s.health === h).length);
     const summary = counts
-      .map((n, h) => (n > 0 ? colourOf[h]!(`${n} ${HEALTH_LABELS[h]!.toLowerCase()}`) : ''))
+      .map((n, h) => (n > 0 ? colourOf[h](`${n} ${HEALTH_LABELS[h].toLowerCase()}`) : ''))
       .filter(Boolean)
       .join(', ');
     const poll =
@@ -92,7 +92,7 @@ export function renderMetrics(metrics: ResourceMetrics, styles: ReturnType<typeo
         .filter(Boolean)
         .join(', ');
       lines.push(
-        `  ${colourOf[s.health]!(HEALTH_LABELS[s.health]!.padEnd(9))} ${s.service.padEnd(34)} ${s.status.padEnd(20)} ${issues}`,
+        `  ${colourOf[s.health](HEALTH_LABELS[s.health].padEnd(9))} ${s.service.padEnd(34)} ${s.status.padEnd(20)} ${issues}`,
       );
     }
   }

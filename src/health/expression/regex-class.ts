@@ -66,7 +66,7 @@ function renderClass(negated: boolean, positive: string, complements: readonly s
   if (complements.length === 0) return `[${negated ? '^' : ''}${positive}]`;
   if (!negated) {
     const parts = [...(positive === '' ? [] : [`[${positive}]`]), ...complements.map((contents) => `[^${contents}]`)];
-    return parts.length === 1 ? (parts[0] as string) : `(?:${parts.join('|')})`;
+    return parts.length === 1 ? parts[0] : `(?:${parts.join('|')})`;
   }
   const lookbehinds = [
     ...(positive === '' ? [] : [`(?<![${positive}])`]),

@@ -38,7 +38,7 @@ export function needsMarkers(assertion: RegexAssertion): boolean {
 export function renderAssertion(assertion: RegexAssertion, marked: boolean): string {
   const native = NATIVE[assertion];
   if (!marked && native !== undefined) return native;
-  const bit = assertion === 'notWordBoundary' ? BITS.wordBoundary : BITS[assertion as keyof typeof BITS];
+  const bit = assertion === 'notWordBoundary' ? BITS.wordBoundary : BITS[assertion];
   const wanted = assertion !== 'notWordBoundary';
   let markers = '';
   for (let bits = 0; bits < MARKER_COUNT; bits += 1) {

@@ -48,7 +48,7 @@ function parseAlternation(parser: RegexParser): RegexNode {
     parser.index += 1;
     branches.push(parseSequence(parser));
   }
-  return branches.length === 1 ? (branches[0] as RegexNode) : { kind: 'alternation', branches };
+  return branches.length === 1 ? branches[0] : { kind: 'alternation', branches };
 }
 
 function parseSequence(parser: RegexParser): RegexNode {
@@ -63,7 +63,7 @@ function parseSequence(parser: RegexParser): RegexNode {
     items.push(...atoms);
     if (last !== undefined) items.push(parseQuantifier(parser, last, start));
   }
-  return items.length === 1 ? (items[0] as RegexNode) : { kind: 'sequence', items };
+  return items.length === 1 ? items[0] : { kind: 'sequence', items };
 }
 
 /** In /x mode, skips unescaped whitespace and `#` comments (not inside classes, which Perl's /x leaves alone). */

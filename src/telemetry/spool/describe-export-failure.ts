@@ -22,7 +22,7 @@ export function describeExportFailure(
   observed: ObservedResponse | undefined,
   now: number,
 ): ExportFailure {
-  const error = result.error as (Error & { code?: unknown; data?: unknown }) | undefined;
+  const error: (Error & { code?: unknown; data?: unknown }) | undefined = result.error;
   const status = typeof error?.code === 'number' ? error.code : observed?.status;
   const fields: Record<string, string | number | undefined> = {
     reason: error?.message || 'export failed',

@@ -109,7 +109,7 @@ function reportOpen(options: ResolvedSpoolOptions, report: SpoolOpenReport, lock
 }
 
 function reportCorrupt(log: Log, drops: DropCounter, lines: readonly CorruptLine[]): void {
-  const first = lines[0]!;
+  const first = lines[0];
   log.warn('corrupt lines in the event spool skipped', {
     count: lines.length,
     segment: first.at.segment,

@@ -163,7 +163,7 @@ export class SegmentStore {
   #makeRoom(bytes: number): number {
     let dropped = 0;
     while (this.#segments.length > 0 && this.pendingBytes() + bytes > this.#options.maxBytes) {
-      const oldest = this.#segments[0]!;
+      const oldest = this.#segments[0];
       if (!oldest.sealed) this.#seal(oldest);
       const path = join(this.#options.dir, segmentFileName(oldest.id));
       dropped += countSegmentLines(path, this.#cursor.offset, oldest.size);
@@ -233,7 +233,7 @@ export class SegmentStore {
   #moveCursor(position: SpoolPosition): void {
     this.#cursor = position;
     const gone: Segment[] = [];
-    while (this.#segments.length > 0 && this.#segments[0]!.id < position.segment) gone.push(this.#segments.shift()!);
+    while (this.#segments.length > 0 && this.#segments[0].id < position.segment) gone.push(this.#segments.shift()!);
     for (const segment of gone) if (!segment.sealed) this.#seal(segment);
     writeCursor(this.#options.dir, position);
     for (const segment of gone) removeQuietly(join(this.#options.dir, segmentFileName(segment.id)));

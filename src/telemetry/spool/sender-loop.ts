@@ -178,7 +178,7 @@ export class SenderLoop {
       this.#batchLimit = Math.max(1, Math.floor(batch.records.length / 2));
       return 'split';
     }
-    const record = batch.records[0]!;
+    const record = batch.records[0];
     log.error('collector refused an event as too large even alone (413); dropped', {
       ...failure.fields,
       event: record.eventName,

@@ -73,7 +73,7 @@ export class SpoolWriter {
   flush(): boolean {
     this.#clearTimer();
     let wrote = false;
-    while (this.#backlog.length > 0 && this.#write(this.#backlog[0]!)) {
+    while (this.#backlog.length > 0 && this.#write(this.#backlog[0])) {
       this.#backlogBytes -= Buffer.byteLength(this.#backlog.shift()!) + 1;
       wrote = true;
     }
