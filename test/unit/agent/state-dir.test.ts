@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,14 +57,20 @@ describe('the state directory is checked at start', { timeout: 10_000 }, () => {
     );
   });
 
-  test(
-    'a directory that cannot be written is refused',
-    { skip: process.getuid?.() === 0 && 'root writes anywhere' },
-    async () => {
-      const dir = join(root, 'read-only');
-      await mkdir(dir, { mode: 0o500 });
-      await chmod(dir, 0o500);
+  test('a directory that cannot be written is refused', async (t) => {
+    const dir = join(root, 'read-only');
+    await mkdir(dir, { mode: 0o500 });
+    if (process.getuid?.() !== 0) {
       assert.equal(await refusal(dir), `state.dir "${dir}" cannot be used: it cannot be written: permission denied`);
-    },
-  );
+      return;
+    }
+    // Root writes anywhere, but not into an immutable directory (where the filesystem supports the attribute).
+    const immutable = spawnSync('chattr', ['+i', dir], { encoding: 'utf8' });
+    if (immutable.status !== 0) return t.skip(`root writes anywhere, and chattr +i failed: ${immutable.stderr.trim()}`);
+    try {
+      assert.equal(await refusal(dir), `state.dir "${dir}" cannot be used: it cannot be written: permission denied`);
+    } finally {
+      spawnSync('chattr', ['-i', dir]);
+    }
+  });
 });
