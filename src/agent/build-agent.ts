@@ -110,9 +110,10 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
   const http = createHttpClientPool(deps.env ?? process.env);
   const timers = deps.timers ?? SYSTEM_TIMERS;
   const clock = () => timers.now();
-  let agent: Agent | undefined;
+  // The instruments are registered before the agent exists and may be read before it does.
+  const built: { agent?: Agent } = {};
   const isEnabled = (name: string) => isMetricEnabled(config.metrics, name);
-  const source = { tenants: () => agent?.statuses() ?? [], clock };
+  const source = { tenants: () => built.agent?.statuses() ?? [], clock };
   const recorders = registerInstruments(deps.telemetry.meter, source, isEnabled, deps.telemetry.gauges);
   const events = createEventEmitter(deps.telemetry.logger);
   const store = config.stateDir === undefined ? undefined : createFileStateStore(config.stateDir, deps.log, clock);
@@ -149,6 +150,6 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
     onPollStart: deps.onPollStart,
     onPollEnd: deps.onPollEnd,
   });
-  agent = created;
+  built.agent = created;
   return { agent: created, applyTenants: (tenants) => pollers.update(tenants, (list) => created.reconcile(list)) };
 }

@@ -14,7 +14,8 @@ export const MAX_ACCESS_TOKEN_CHARS = 64 * 1024;
 export function boundLoginFetch(fetchImpl: typeof fetch, limit = MAX_LOGIN_BODY_BYTES): typeof fetch {
   return async (input, init) => {
     const response = await fetchImpl(input, init);
-    const origin = URL.parse(input instanceof Request ? input.url : String(input))?.origin ?? String(input);
+    const url = input instanceof Request ? input.url : String(input);
+    const origin = URL.parse(url)?.origin ?? url;
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
     if (declared > limit) {
       await response.body?.cancel().catch(() => undefined);
@@ -31,13 +32,15 @@ export function boundLoginFetch(fetchImpl: typeof fetch, limit = MAX_LOGIN_BODY_
 }
 
 async function readUpTo(response: Response, limit: number, origin: string): Promise<Uint8Array<ArrayBuffer>> {
+  // A fetch body is a stream of bytes by the standard; Node's types leave its chunks untyped.
+  const stream: ReadableStream<Uint8Array> | null = response.body;
   const chunks: Uint8Array[] = [];
   let size = 0;
-  if (response.body) {
-    for await (const chunk of response.body) {
+  if (stream) {
+    for await (const chunk of stream) {
       size += chunk.byteLength;
       if (size > limit) {
-        await response.body.cancel().catch(() => undefined);
+        await stream.cancel().catch(() => undefined);
         throw tooLarge(origin, limit, response.status);
       }
       chunks.push(chunk);

@@ -23,8 +23,14 @@ const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Lifetime of a signed client assertion: well within the 10 minutes Entra tolerates. */
 export const ASSERTION_LIFETIME_S = 300;
 
+/**
+ * A client authentication as openid-client runs it: its type says `void`, but it awaits what one returns (as
+ * oauth4webapi's own type says), and the federated one reads its token file before it answers.
+ */
+export type ClientAuthentication = (...args: Parameters<oidc.ClientAuth>) => void | Promise<void>;
+
 /** The openid-client client authentication for a credential. */
-export function createClientAuth(credential: ClientCredential, context: ClientAuthContext): oidc.ClientAuth {
+export function createClientAuth(credential: ClientCredential, context: ClientAuthContext): ClientAuthentication {
   switch (credential.kind) {
     case 'secret':
       return oidc.ClientSecretPost(credential.secret.reveal());
@@ -64,7 +70,7 @@ function certificateAuth(
  * A token issued by another identity provider (Kubernetes, GitHub Actions), read afresh from its file for every
  * request, since the platform renews the file, and sent as the client assertion.
  */
-function federatedAuth(path: string, read: (path: string) => Promise<string>): oidc.ClientAuth {
+function federatedAuth(path: string, read: (path: string) => Promise<string>): ClientAuthentication {
   return async (_as, client, body) => {
     let text: string;
     try {

@@ -22,7 +22,7 @@ const MAX_READ_BYTES = 1024 * 1024;
 export function createDebugFetch(options: DebugFetchOptions): typeof fetch {
   const transcript = createTranscript(options);
   return async (input, init) => {
-    await transcript.request(input, init);
+    transcript.request(input, init);
     const started = options.clock();
     let response: Response;
     try {
@@ -50,12 +50,13 @@ function createTranscript(options: DebugFetchOptions) {
   };
   return {
     print,
-    async request(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): Promise<void> {
+    request(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): void {
       const original = input instanceof Request ? input : undefined;
       const headers = new Headers(init?.headers ?? original?.headers);
-      print(`> ${(init?.method ?? original?.method ?? 'GET').toUpperCase()} ${original?.url ?? String(input)}`);
+      const url = input instanceof Request ? input.url : String(input);
+      print(`> ${(init?.method ?? original?.method ?? 'GET').toUpperCase()} ${url}`);
       for (const line of redactHeaders(headers)) print(`> ${line}`);
-      printBody('>', await bodyText(init?.body), headers.get('content-type'));
+      printBody('>', bodyText(init?.body), headers.get('content-type'));
     },
     async response(response: Response, elapsedMs: number): Promise<void> {
       print(`< HTTP ${[response.status, response.statusText].filter(Boolean).join(' ')} (${elapsedMs} ms)`);
@@ -70,7 +71,7 @@ function createTranscript(options: DebugFetchOptions) {
   };
 }
 
-async function bodyText(body: RequestInit['body']): Promise<string> {
+function bodyText(body: RequestInit['body']): string {
   if (body === undefined || body === null) return '';
   if (typeof body === 'string') return body;
   if (body instanceof URLSearchParams) return body.toString();
@@ -89,8 +90,10 @@ function describe(error: unknown): string {
 
 /** The start of a body, at most `limit` bytes of it (the rest of this copy is dropped, not read). */
 async function readShown(response: Response, limit: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
+  // A fetch body is a stream of bytes by the standard; Node's types leave its chunks untyped.
+  const stream: ReadableStream<Uint8Array> | null = response.body;
+  if (!stream) return '';
+  const reader = stream.getReader();
   const decoder = new TextDecoder();
   let text = '';
   for (let size = 0; size < limit;) {

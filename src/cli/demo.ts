@@ -77,8 +77,9 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
   io.stdout(
     `Agent polling ${config.tenants.length} tenants every ${intervalMs / 1000} s; gauges and events below ${where}. Ctrl-C stops.\n\n`,
   );
+  const write = (text: string): void => io.stdout(text);
   const reader = new PeriodicExportingMetricReader({
-    exporter: new TerminalMetricExporter(io.stdout, colour),
+    exporter: new TerminalMetricExporter(write, colour),
     exportIntervalMillis: intervalMs,
   });
   try {
@@ -87,7 +88,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
       log,
       io,
       exportOtlp: values['otlp-endpoint'] !== undefined,
-      sinks: { readers: [reader], processors: [new TerminalEventPrinter(io.stdout, colour)] },
+      sinks: { readers: [reader], processors: [new TerminalEventPrinter(write, colour)] },
       onServer: (url) => io.stdout(`Status page: ${url}/  (JSON: ${url}/status)\n\n`),
     });
   } finally {

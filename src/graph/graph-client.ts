@@ -221,8 +221,9 @@ async function toGraphError(response: HttpAnswer, retryWait: RetryAfterWait | un
   let detail = `HTTP ${response.status}`;
   try {
     const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
+    const message = parsed.error?.message;
     if (typeof parsed.error?.code === 'string')
-      detail = `${parsed.error.code}: ${String(parsed.error.message ?? '')} (HTTP ${response.status})`;
+      detail = `${parsed.error.code}: ${typeof message === 'string' ? message : ''} (HTTP ${response.status})`;
   } catch {
     // A non-JSON error body (an HTML gateway page) says nothing more than its status.
   }

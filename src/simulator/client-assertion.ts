@@ -80,7 +80,8 @@ function checkCertificateKey(jwt: DecodedJwt, pem: string): EntraFailure | undef
   ];
   const named = thumbprints.filter(([name]) => typeof jwt.header[name] === 'string');
   if (named.length === 0 || named.some(([name, value]) => jwt.header[name] !== value)) {
-    return failures.assertionKeyNotFound(String(jwt.header['x5t#S256'] ?? jwt.header['x5t'] ?? ''));
+    const presented = [jwt.header['x5t#S256'], jwt.header['x5t']].find((value) => typeof value === 'string');
+    return failures.assertionKeyNotFound(typeof presented === 'string' ? presented : '');
   }
   if (!String(jwt.header['alg']).match(/^(RS|PS)256$/) || !verifyJwtSignature(jwt, certificate.publicKey)) {
     return failures.assertionBadSignature();

@@ -12,18 +12,41 @@ const INITIAL_KEYS = [...OPEN_KEYS.filter((k) => k !== 'post'), 'start', 'end', 
 /** Reads an offset (`-2h`, `30s`) or an ISO 8601 date-time with a zone. */
 export function readTimePoint(r: ScenarioReader, value: unknown, path: string): TimePoint | undefined {
   if (value === undefined || value === null) return undefined;
-  const text = typeof value === 'string' ? value : String(value);
-  const offset = parseDuration(text, true);
-  if (offset !== undefined) return { kind: 'offset', ms: offset };
-  if (ISO_DATE_TIME.test(text) && !Number.isNaN(Date.parse(text))) return { kind: 'absolute', ms: Date.parse(text) };
-  return r.fail(path, `expected an offset like -2h or an ISO 8601 date-time, got '${text}'`);
+  const text = scalarText(value);
+  if (text !== undefined) {
+    const offset = parseDuration(text, true);
+    if (offset !== undefined) return { kind: 'offset', ms: offset };
+    if (ISO_DATE_TIME.test(text) && !Number.isNaN(Date.parse(text))) return { kind: 'absolute', ms: Date.parse(text) };
+  }
+  return r.fail(path, `expected an offset like -2h or an ISO 8601 date-time, got ${describeValue(value)}`);
 }
 
 /** Reads a non-negative duration such as `30s` or `1h30m`. */
 export function readDuration(r: ScenarioReader, value: unknown, path: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   const ms = typeof value === 'string' ? parseDuration(value) : undefined;
-  return ms ?? r.fail(path, `expected a duration like 30s, 5m or 1h30m, got '${String(value)}'`);
+  return ms ?? r.fail(path, `expected a duration like 30s, 5m or 1h30m, got ${describeValue(value)}`);
+}
+
+/** A YAML scalar as written; undefined for a list or a mapping. */
+function scalarText(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    default:
+      return undefined;
+  }
+}
+
+/** A value as a message quotes it: a scalar as written, a list or a mapping by its kind. */
+function describeValue(value: unknown): string {
+  const text = scalarText(value);
+  if (text !== undefined) return `'${text}'`;
+  return Array.isArray(value) ? 'a list' : 'a mapping';
 }
 
 function readId(r: ScenarioReader, value: unknown, path: string): string | undefined {

@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
@@ -36,17 +37,17 @@ export function collectRows(metrics: ResourceMetrics): { services: ServiceRow[];
     for (const metric of scope.metrics) {
       for (const point of metric.dataPoints) {
         const a = point.attributes;
-        const tenant = String(a[sc.ATTR_TENANT_NAME]);
+        const tenant = attributeText(a[sc.ATTR_TENANT_NAME]);
         const value = typeof point.value === 'number' ? point.value : 0;
         const tenantRow = tenants.get(tenant) ?? { pollOk: undefined, duration: undefined };
         tenants.set(tenant, tenantRow);
         if (metric.descriptor.name === sc.METRIC_POLL_SUCCESS) tenantRow.pollOk = value;
         if (metric.descriptor.name === sc.METRIC_POLL_DURATION) tenantRow.duration = value;
         if (a[sc.ATTR_SERVICE_ID] === undefined) continue;
-        const key = `${tenant}\u0000${String(a[sc.ATTR_SERVICE_ID])}`;
+        const key = `${tenant}\u0000${attributeText(a[sc.ATTR_SERVICE_ID])}`;
         const row = services.get(key) ?? {
           tenant,
-          service: String(a[sc.ATTR_SERVICE_NAME]),
+          service: attributeText(a[sc.ATTR_SERVICE_NAME]),
           health: 0,
           status: '',
           incidents: 0,
@@ -55,7 +56,7 @@ export function collectRows(metrics: ResourceMetrics): { services: ServiceRow[];
         services.set(key, row);
         if (metric.descriptor.name === sc.METRIC_SERVICE_HEALTH) row.health = value;
         if (metric.descriptor.name === sc.METRIC_SERVICE_STATUS && value === 1)
-          row.status = String(a[sc.ATTR_SERVICE_STATUS]);
+          row.status = attributeText(a[sc.ATTR_SERVICE_STATUS]);
         if (metric.descriptor.name === sc.METRIC_SERVICE_ISSUES) {
           if (a[sc.ATTR_ISSUE_CLASSIFICATION] === 'incident') row.incidents = value;
           else row.advisories = value;
@@ -64,6 +65,11 @@ export function collectRows(metrics: ResourceMetrics): { services: ServiceRow[];
     }
   }
   return { services: [...services.values()], tenants };
+}
+
+/** An attribute as the table shows it: the gauges set tenant, service and status as strings (absent: `undefined`). */
+function attributeText(value: AttributeValue): string {
+  return typeof value === 'string' ? value : String(value);
 }
 
 const HEALTH_LABELS = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'];

@@ -53,6 +53,7 @@ function takeLock(options: ResolvedSpoolOptions): SpoolLock {
 
 function assembleParts(options: ResolvedSpoolOptions, store: SegmentStore, lock: SpoolLock) {
   const drops = createDropCounter(options.onDrop);
+  const onDrop = (count: number, reason: DropReason): void => drops.add(count, reason);
   const probe = options.exporterUrl ? probeHttpStatus(options.exporterUrl) : undefined;
   const { log, clock } = options;
   const failures = new FailureReporter({ log, clock, repeatMs: options.failureLogIntervalMs });
@@ -65,7 +66,7 @@ function assembleParts(options: ResolvedSpoolOptions, store: SegmentStore, lock:
     markAttempt: () => probe?.mark() ?? 0,
     describeFailure: (result, mark) => describeExportFailure(result, probe?.lastSince(mark), Date.now()),
     onCorrupt: (lines) => reportCorrupt(log, drops, lines),
-    onDrop: drops.add,
+    onDrop,
     backoff: options.backoff,
     maxBatchRecords: options.maxBatchRecords,
     maxBatchBytes: options.maxBatchBytes,
@@ -80,7 +81,7 @@ function assembleParts(options: ResolvedSpoolOptions, store: SegmentStore, lock:
     maxRecordBytes: options.maxRecordBytes,
     syncDelayMs: options.syncDelayMs,
     retryDelayMs: DISK_RETRY_MS,
-    onDrop: drops.add,
+    onDrop,
     onAppended: () => sender.notify(),
   });
   return { options, store, writer, sender, failures, lock, probe, drops };

@@ -179,10 +179,11 @@ export class SenderLoop {
       return 'split';
     }
     const record = batch.records[0];
+    const id = record.attributes[ATTR_EVENT_ID];
     log.error('collector refused an event as too large even alone (413); dropped', {
       ...failure.fields,
       event: record.eventName,
-      id: String(record.attributes[ATTR_EVENT_ID] ?? ''),
+      id: typeof id === 'string' ? id : '',
       bytes: batch.bytes,
     });
     store.acknowledge(batch.end);
