@@ -1,5 +1,6 @@
 export { loadConfig, parseConfig } from './load-config.ts';
 export type { LoadResult, LoadOptions } from './load-config.ts';
+export { CompileCache } from './compile-cache.ts';
 export type { ConfigSources, WatchedDirectory } from './config-sources.ts';
 export { formatProblem } from './format-problem.ts';
 export { formatDuration, parseDuration } from './duration.ts';
