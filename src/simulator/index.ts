@@ -6,6 +6,7 @@ export { startSimulator, type Simulator, type SimulatorOptions } from './simulat
 export { runSimulatorFromFile, formatSimulatorBanner, type RunOptions } from './cli.ts';
 export { parseScenario, loadScenario, loadDefaultScenario, DEFAULT_SCENARIO_URL } from './scenario-loader.ts';
 export { deriveTenantState, deriveServiceStatus } from './derive-state.ts';
+export { ScenarioIndex } from './scenario-index.ts';
 export { SERVICE_CATALOGUE, DEFAULT_SERVICE_IDS, type CatalogueService } from './catalogue.ts';
 export type {
   BodyFault,
