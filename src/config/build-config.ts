@@ -1,3 +1,4 @@
+import type { CompileCache } from './compile-cache.ts';
 import type { ProblemSink } from './problems.ts';
 import { NO_HTTP_SETTINGS, resolveHttp } from './resolve-http.ts';
 import type { CertificateSources } from './resolve-certificate.ts';
@@ -22,6 +23,7 @@ export interface BuildSources extends CertificateSources {
  * Applies defaults and the environment to the (expanded) file content, checking what the schema cannot: URLs,
  * durations, identifiers, uniqueness. Sections are resolved in the order they are documented, which is also the
  * order of problems that have no line. Problems go to `sink`; the result is only meaningful when there are none.
+ * Severity expressions are compiled through `cache`.
  */
 export function buildConfig(
   value: unknown,
@@ -29,6 +31,7 @@ export function buildConfig(
   file: string,
   sources: BuildSources,
   sink: ProblemSink,
+  cache: CompileCache,
 ): Config {
   const root = sectionOf(value);
   const exporter = withExporterTls(resolveExporter(root['exporter'], env, sink), root['exporter'], env, sources, sink);
@@ -42,6 +45,7 @@ export function buildConfig(
     resolveTenants(root['tenants'], defaults, { http, sources, env }, sink),
     root,
     sink,
+    cache,
   );
   const server = resolveServer(root['server'], 'server' in root, sink);
   return {

@@ -1,5 +1,5 @@
-import { Ajv } from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import type { CompileCache } from './compile-cache.ts';
 import { CONFIG_SCHEMA } from './schema.ts';
 import { DURATION_UNITS } from './duration.ts';
 import { describeType, quoteValue } from './describe-value.ts';
@@ -8,25 +8,18 @@ import type { ProblemSink } from './problems.ts';
 import { suggestKey } from './suggest-key.ts';
 import type { PathSegment } from './yaml-path.ts';
 
-const compiled = new Map<object, ValidateFunction>();
-
-function validator(schema: object): ValidateFunction {
-  let validate = compiled.get(schema);
-  if (validate === undefined) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
-    ajv.addKeyword({ keyword: 'kind', schemaType: 'string' });
-    validate = ajv.compile(schema);
-    compiled.set(schema, validate);
-  }
-  return validate;
-}
-
 /**
  * Checks the structure of the loaded file against `schema` ({@link CONFIG_SCHEMA} unless told otherwise) and reports
- * every violation at its path. Where a value has the wrong type, that is the only problem reported for it.
+ * every violation at its path. Where a value has the wrong type, that is the only problem reported for it. The validator comes from
+ * `cache`, compiled there on first use.
  */
-export function checkStructure(value: unknown, sink: ProblemSink, schema: object = CONFIG_SCHEMA): void {
-  const validate = validator(schema);
+export function checkStructure(
+  value: unknown,
+  sink: ProblemSink,
+  cache: CompileCache,
+  schema: object = CONFIG_SCHEMA,
+): void {
+  const validate = cache.validator(schema);
   if (validate(value)) return;
   const errors = validate.errors ?? [];
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));

@@ -1,5 +1,6 @@
 export { loadConfig, parseConfig } from './load-config.ts';
 export type { LoadResult } from './load-config.ts';
+export { CompileCache } from './compile-cache.ts';
 export { formatProblem } from './format-problem.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { MAX_FILE_BYTES } from './read-bounded.ts';

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { buildConfig } from './build-config.ts';
 import { checkSecretFilePermissions } from './check-secret-files.ts';
 import { checkStructure } from './check-structure.ts';
+import { CompileCache } from './compile-cache.ts';
 import { describeReadError, expandReferences } from './expand.ts';
 import { formatProblem } from './format-problem.ts';
 import { deepFreeze } from './freeze.ts';
@@ -29,7 +30,10 @@ export type LoadResult = ({ ok: true; config: Config } | { ok: false; problems: 
   digest?: string;
 };
 
-/** What loading reads besides the config text: binary files (certificates) and the time (certificate validity). */
+/**
+ * What loading reads besides the config text: binary files (certificates) and the time (certificate validity); and
+ * what it may reuse from an earlier load.
+ */
 export interface LoadOptions {
   /** Reads a whole file as bytes; default: bounded to 1 MiB from disk. */
   readBytes?: (path: string) => Uint8Array;
@@ -37,6 +41,12 @@ export interface LoadOptions {
   now?: number;
   /** Lists the files matching a `tenants_from` pattern; default `fs.globSync`, bounded by {@link createFileLister}. */
   listFiles?: ListFiles;
+  /**
+   * Where the schema validators and severity expressions are compiled; default: a new one for this load. Whoever
+   * loads the configuration again (a reload) passes the same cache to every load, which then yields the very same
+   * rules for an unchanged severity text.
+   */
+  cache?: CompileCache;
 }
 
 /**
@@ -131,16 +141,17 @@ function parseInto(
   const baseDir = dirname(resolve(sink.file));
   const expanded = expandReferences(parsed.value, { env, readFile, baseDir }, sink);
   const listFiles = options.listFiles ?? createFileLister();
-  const merged = mergeTenantsFrom(expanded, { env, readFile, baseDir, configFile: sink.file, listFiles }, sink);
+  const cache = options.cache ?? new CompileCache();
+  const merged = mergeTenantsFrom(expanded, { env, readFile, baseDir, configFile: sink.file, listFiles, cache }, sink);
   const { value, files } = merged;
-  checkStructure(value, sink);
+  checkStructure(value, sink, cache);
   const sources = {
     baseDir,
     readFile,
     readBytes: options.readBytes ?? readFileBoundedSync,
     now: options.now ?? Date.now(),
   };
-  const config = buildConfig(value, env, sink.file, sources, sink);
+  const config = buildConfig(value, env, sink.file, sources, sink, cache);
   const problems = collectProblems(sink, files);
   if (problems.length > 0) return deepFreeze({ ok: false, problems, sources: merged.sources });
   const warnings = [sink, ...files.map((file) => file.sink)]

@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
-import type { Document, LineCounter, Node } from 'yaml';
+import type { Document, LineCounter, Node, YAMLMap } from 'yaml';
 import type { PathSegment } from './yaml-path.ts';
 
 /** A 1-based position in the YAML source. */
@@ -12,6 +12,29 @@ export interface SourcePosition {
 export interface SourceMap {
   doc: Document;
   lineCounter: LineCounter;
+  /** The pairs of the document's mappings by key, filled as paths are located. */
+  pairs: PairIndex;
+}
+
+type Pair = { key: unknown; value: unknown };
+
+/** Each mapping's pairs by key (the first pair of a key), built on first use: locating stays linear in the path. */
+export class PairIndex {
+  readonly #byMapping = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+  /** The pair of `mapping` whose key reads `key`. */
+  find(mapping: YAMLMap, key: string): Pair | undefined {
+    let index = this.#byMapping.get(mapping);
+    if (index === undefined) {
+      index = new Map();
+      for (const pair of mapping.items) {
+        const text = keyText(pair.key);
+        if (text !== undefined && !index.has(text)) index.set(text, pair);
+      }
+      this.#byMapping.set(mapping, index);
+    }
+    return index.get(key);
+  }
 }
 
 /**
@@ -23,7 +46,7 @@ export function locatePath(source: SourceMap, segments: readonly PathSegment[], 
   let keyNode: unknown;
   for (const segment of segments) {
     if (isAlias(node)) node = node.resolve(source.doc);
-    const next = childOf(node, segment);
+    const next = childOf(source.pairs, node, segment);
     if (next === undefined) break;
     keyNode = next.key;
     node = next.value ?? next.key;
@@ -31,22 +54,8 @@ export function locatePath(source: SourceMap, segments: readonly PathSegment[], 
   return positionOf(source, key && keyNode !== undefined ? keyNode : node);
 }
 
-/** Each mapping's pairs by key (the first pair of a key), built on first use: locating stays linear in the path. */
-const pairIndex = new WeakMap<object, Map<string, { key: unknown; value: unknown }>>();
-
-function childOf(node: unknown, segment: PathSegment): { key: unknown; value: unknown } | undefined {
-  if (isMap(node)) {
-    let index = pairIndex.get(node);
-    if (index === undefined) {
-      index = new Map();
-      for (const pair of node.items) {
-        const key = keyText(pair.key);
-        if (key !== undefined && !index.has(key)) index.set(key, pair);
-      }
-      pairIndex.set(node, index);
-    }
-    return index.get(String(segment));
-  }
+function childOf(pairs: PairIndex, node: unknown, segment: PathSegment): Pair | undefined {
+  if (isMap(node)) return pairs.find(node, String(segment));
   if (isSeq(node) && typeof segment === 'number') {
     const item: unknown = node.items[segment];
     return item === undefined || item === null ? undefined : { key: undefined, value: item };

@@ -1,5 +1,5 @@
 import { Composer, LineCounter, Lexer, Parser } from 'yaml';
-import type { SourceMap } from './locate.ts';
+import { PairIndex, type SourceMap } from './locate.ts';
 import type { YAMLError } from 'yaml';
 import { checkNodes } from './check-nodes.ts';
 import { MAX_FILE_BYTES } from './read-bounded.ts';
@@ -100,16 +100,16 @@ function composeSource(text: string): SourceMap & { secondDocument?: number } {
   const composer = new Composer({ uniqueKeys: false, resolveKnownTags: false, logLevel: 'silent' });
   let first: SourceMap['doc'] | undefined;
   for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(text), true, text.length)) {
-    if (first !== undefined) return { doc: first, lineCounter, secondDocument: doc.range[0] };
+    if (first !== undefined) return { doc: first, lineCounter, pairs: new PairIndex(), secondDocument: doc.range[0] };
     first = doc;
   }
   // compose(…, true) always ends with a document, an empty one for empty text.
-  return { doc: first!, lineCounter };
+  return { doc: first!, lineCounter, pairs: new PairIndex() };
 }
 
 function parseSource(text: string): SourceMap {
-  const { doc, lineCounter } = composeSource(text);
-  return { doc, lineCounter };
+  const { doc, lineCounter, pairs } = composeSource(text);
+  return { doc, lineCounter, pairs };
 }
 
 /**
@@ -125,6 +125,9 @@ function lazySource(text: string): SourceMap {
     },
     get lineCounter() {
       return (parsed ??= parseSource(text)).lineCounter;
+    },
+    get pairs() {
+      return (parsed ??= parseSource(text)).pairs;
     },
   };
 }

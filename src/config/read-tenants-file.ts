@@ -1,4 +1,5 @@
 import { checkStructure } from './check-structure.ts';
+import type { CompileCache } from './compile-cache.ts';
 import { isPlainObject } from './describe-value.ts';
 import { describeReadError, expandReferences } from './expand.ts';
 import type { ExpandSources } from './expand.ts';
@@ -21,9 +22,10 @@ const SHAPE_MESSAGE =
 /**
  * Reads and parses a `tenants_from` file with the bounds and reference expansion of the config file (relative
  * `${file:…}` paths start from the config file's directory, as everywhere). Its one key is `tenants`, a list of at
- * least one tenant; the tenants are checked later, merged with the config file's. Never throws.
+ * least one tenant; the tenants are checked later, merged with the config file's. Its schema's validator comes from
+ * `cache`. Never throws.
  */
-export function readTenantsFile(file: string, sources: ExpandSources): TenantsFile {
+export function readTenantsFile(file: string, sources: ExpandSources, cache: CompileCache): TenantsFile {
   const sink = createProblemSink(file);
   let text: string;
   try {
@@ -44,7 +46,7 @@ export function readTenantsFile(file: string, sources: ExpandSources): TenantsFi
   }
   const value = expandReferences(parsed.value, sources, sink);
   const before = sink.problems.length;
-  checkStructure(value, sink, TENANTS_FILE_SCHEMA);
+  checkStructure(value, sink, cache, TENANTS_FILE_SCHEMA);
   // A whole file that is one unexpandable reference was reported by the expansion, which hides the schema's word.
   if (sink.problems.length > before || !isPlainObject(value) || !Array.isArray(value['tenants']))
     return { sink, entries: [] };

@@ -1,3 +1,4 @@
+import type { CompileCache } from './compile-cache.ts';
 import { isPlainObject } from './describe-value.ts';
 import type { ProblemSink } from './problems.ts';
 import { compileSeverity, mergeSeverity } from './resolve-severity.ts';
@@ -15,22 +16,23 @@ function readEvents(raw: unknown, fallback: TenantEvents): TenantEvents {
  * Adds the telemetry settings to resolved tenants: `severity` (the tenant's keys, then `defaults.severity`, then
  * the built-in rule; left out when no section sets any) and `events` (the tenant's `events`, then the top-level
  * `events`; left out while message-center events are off, the default). `tenants` are those resolved from the
- * mappings of `root.tenants`, in order.
+ * mappings of `root.tenants`, in order. Expressions are compiled through `cache`.
  */
 export function applyTenantTelemetry(
   tenants: readonly TenantConfig[],
   root: Readonly<Record<string, unknown>>,
   sink: ProblemSink,
+  cache: CompileCache,
 ): TenantConfig[] {
-  const defaults = compileSeverity(sectionOf(root['defaults'])['severity'], ['defaults', 'severity'], sink);
+  const defaults = compileSeverity(sectionOf(root['defaults'])['severity'], ['defaults', 'severity'], sink, cache);
   const events = readEvents(root['events'], { messages: false });
   const raws = Array.isArray(root['tenants']) ? root['tenants'] : [];
   const entries = raws.map((raw, index) => ({ raw, index })).filter((entry) => isPlainObject(entry.raw));
   return tenants.map((tenant, position) => {
     const entry = entries[position];
     const raw = sectionOf(entry?.raw);
-    const own = compileSeverity(raw['severity'], ['tenants', entry?.index ?? position, 'severity'], sink);
-    const severity = mergeSeverity(own, defaults);
+    const own = compileSeverity(raw['severity'], ['tenants', entry?.index ?? position, 'severity'], sink, cache);
+    const severity = mergeSeverity(own, defaults, cache);
     const tenantEvents = readEvents(raw['events'], events);
     return { ...tenant, ...(severity ? { severity } : {}), ...(tenantEvents.messages ? { events: tenantEvents } : {}) };
   });

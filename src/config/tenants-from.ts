@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { CompileCache } from './compile-cache.ts';
 import { isPlainObject } from './describe-value.ts';
 import type { ExpandSources } from './expand.ts';
 import { findTenantFiles } from './find-tenant-files.ts';
@@ -21,10 +22,14 @@ export interface MergedTenants {
   sources: ConfigSources;
 }
 
-/** What reading `tenants_from` needs: the expansion sources (whose `baseDir` is the config file's) and a lister. */
+/**
+ * What reading `tenants_from` needs: the expansion sources (whose `baseDir` is the config file's), a lister, and the
+ * cache the files' schema validator comes from.
+ */
 export interface TenantsFromSources extends ExpandSources {
   configFile: string;
   listFiles: ListFiles;
+  cache: CompileCache;
 }
 
 /**
@@ -39,7 +44,7 @@ export function mergeTenantsFrom(value: unknown, sources: TenantsFromSources, si
   const patterns = value['tenants_from'];
   const search = { baseDir: sources.baseDir, configFile: sources.configFile, listFiles: sources.listFiles };
   const found = findTenantFiles(patterns, search, sink);
-  const files = (found ?? []).map((file) => readTenantsFile(file, sources));
+  const files = (found ?? []).map((file) => readTenantsFile(file, sources, sources.cache));
   if (found !== undefined) requireTenants(value, files.length, sink);
   const own = value['tenants'];
   const merged = files.flatMap((file) => file.entries);

@@ -1,20 +1,24 @@
 import { deriveTenantState } from './derive-state.ts';
 import type { AcceptedAssertion } from './client-assertion.ts';
+import type { ScenarioIndex } from './scenario-index.ts';
 import type { Scenario, ScenarioTenant } from './scenario-types.ts';
 import type { ManualEvent, TenantState } from './state-types.ts';
 import type { TokenStore } from './tokens.ts';
 import type { WireStyle } from './wire-format.ts';
-import { tenantKeyed, tenantNamed } from './scenario-index.ts';
 
 /** What the route handlers share: the scenario, the clock, issued tokens and the changes made through the API. */
 export interface SimContext {
   readonly scenario: Scenario;
+  /** The scenario's lookups, built when the simulator starts. */
+  readonly index: ScenarioIndex;
   readonly clock: () => number;
   /** When the simulator started, by its clock: the origin of the timeline. */
   readonly startMs: number;
   readonly tokens: TokenStore;
   /** Client assertions accepted at the token endpoint, oldest first (what they said, never the assertion). */
   readonly assertions: AcceptedAssertion[];
+  /** The client and `jti` of each accepted assertion, until it expires (ms): a replay is refused. */
+  readonly seenAssertions: Map<string, number>;
   readonly manual: ManualEvent[];
   /** Default page size of the Graph collections. */
   readonly pageSize: number;
@@ -24,17 +28,16 @@ export interface SimContext {
 }
 
 /** The tenant a login path names, by GUID or by domain, ignoring case (as Entra does). */
-export function findTenant(scenario: Scenario, key: string): ScenarioTenant | undefined {
-  const lower = key.toLowerCase();
-  return tenantKeyed(scenario, lower);
+export function findTenant(index: ScenarioIndex, key: string): ScenarioTenant | undefined {
+  return index.tenantKeyed(key.toLowerCase());
 }
 
 /** The tenant with this scenario name, GUID or domain. */
-export function findTenantByAnyName(scenario: Scenario, key: string): ScenarioTenant | undefined {
-  return tenantNamed(scenario, key) ?? findTenant(scenario, key);
+export function findTenantByAnyName(index: ScenarioIndex, key: string): ScenarioTenant | undefined {
+  return index.tenantNamed(key) ?? findTenant(index, key);
 }
 
 /** What the tenant shows now. */
 export function currentState(ctx: SimContext, tenant: string): TenantState {
-  return deriveTenantState(ctx.scenario, tenant, ctx.manual, ctx.startMs, ctx.clock());
+  return deriveTenantState(ctx.index, tenant, ctx.manual, ctx.startMs, ctx.clock());
 }

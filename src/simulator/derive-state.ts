@@ -1,30 +1,30 @@
 import { findCatalogueService } from './catalogue.ts';
-import { openIssueAt, resolveIssueAt, seedIssue, updateIssueAt } from './issue-state.ts';
-import type { Scenario, ScenarioTenant } from './scenario-types.ts';
+import { openIssueAt, resolveIssueAt, updateIssueAt } from './issue-state.ts';
+import type { ScenarioIndex } from './scenario-index.ts';
+import type { ScenarioTenant } from './scenario-types.ts';
 import type { DerivedIssue, DerivedService, ManualEvent, SimEvent, TenantState } from './state-types.ts';
 import { statusSeverity } from './statuses.ts';
 import { timelineEvents } from './timeline.ts';
-import { tenantNamed } from './scenario-index.ts';
 
 /**
- * What a tenant shows at `nowMs`: a pure function of the scenario, the changes made through the programmatic
- * API, the simulator's start and the current time. Initial issues come first, then every timeline and manual
- * event up to `nowMs` in time order (timeline first at equal times).
+ * What a tenant shows at `nowMs`: a pure function of the scenario (looked up through its `index`), the changes
+ * made through the programmatic API, the simulator's start and the current time. Initial issues come first, then
+ * every timeline and manual event up to `nowMs` in time order (timeline first at equal times).
  */
 export function deriveTenantState(
-  scenario: Scenario,
+  index: ScenarioIndex,
   tenantName: string,
   manual: readonly ManualEvent[],
   startMs: number,
   nowMs: number,
 ): TenantState {
-  const tenant = tenantNamed(scenario, tenantName);
+  const tenant = index.tenantNamed(tenantName);
   if (!tenant) throw new RangeError(`unknown tenant '${tenantName}'`);
   const events = [
-    ...timelineEvents(scenario, tenantName, startMs, nowMs),
+    ...timelineEvents(index, tenantName, startMs, nowMs),
     ...manual.filter((e) => e.tenant === tenantName && e.at <= nowMs),
   ].sort((a, b) => a.at - b.at);
-  const issues = new Map(tenant.issues.map((x) => [x.id, seedIssue(x, startMs)]));
+  const issues = new Map(tenant.issues.map((x) => [x.id, index.seededIssue(x, startMs)]));
   const overrides = new Map<string, string | null>();
   for (const event of events) applyEvent(issues, overrides, event);
   return { services: deriveServices(tenant, [...issues.values()], overrides), issues: [...issues.values()] };

@@ -4,7 +4,6 @@ import * as failures from './graph-errors.ts';
 import type { GraphFailure } from './graph-errors.ts';
 import type { ScenarioClient } from './scenario-types.ts';
 import type { TokenGrant } from './tokens.ts';
-import { tenantNamed } from './scenario-index.ts';
 
 /** Who a valid bearer token speaks for. */
 export interface GraphCaller {
@@ -25,7 +24,7 @@ export function authenticateGraph(ctx: SimContext, req: IncomingMessage): GraphC
   const grant = ctx.tokens.find(token);
   if (!grant) return failures.malformedToken;
   if (grant.expiresAt <= ctx.clock()) return failures.expiredToken;
-  const tenant = tenantNamed(ctx.scenario, grant.tenant);
+  const tenant = ctx.index.tenantNamed(grant.tenant);
   const client = tenant?.clients.find((c) => c.clientId === grant.clientId);
   if (!tenant || !client) return failures.malformedToken;
   if (!client.permission) return failures.missingPermission;

@@ -8,7 +8,6 @@ import { originOf, sendJson } from './http-io.ts';
 import { parseIssueFilter } from './odata-filter.ts';
 import { buildNextLink, encodeSkipToken, pageSizeFor, readPageRequest, takePage } from './paging.ts';
 import { toWireIssue, toWireService } from './wire-format.ts';
-import { tenantNamed } from './scenario-index.ts';
 
 /** Everything one Graph handler needs about the request. */
 interface GraphRequest {
@@ -126,7 +125,7 @@ function oneIssue(g: GraphRequest, id: string, tail: string | undefined): Outcom
 /** The message center, for apps that hold ServiceMessage.Read.All. */
 function listMessages(g: GraphRequest): Outcome {
   if (!g.messagePermission) return failures.missingMessagePermission;
-  const tenant = tenantNamed(g.ctx.scenario, g.tenant);
+  const tenant = g.ctx.index.tenantNamed(g.tenant);
   const messages = tenant ? listServiceMessages(tenant, g.ctx.startMs, g.ctx.clock(), g.ctx.style) : [];
   return pageOf(g, messages, 'messages', '$skip');
 }

@@ -44,7 +44,7 @@ export async function handleIdentity(
   res: ServerResponse,
 ): Promise<void> {
   const key = route.tenantKey;
-  const tenant = findTenant(ctx.scenario, key);
+  const tenant = findTenant(ctx.index, key);
   if (!tenant) {
     const failure = TENANT_KEY.test(key) ? failures.unknownTenant(key) : failures.malformedTenant(key);
     return sendEntraError(res, failure, ctx.clock());
@@ -106,8 +106,6 @@ function checkSecret(client: ScenarioClient, secret: string | undefined): EntraF
   return undefined;
 }
 
-const seenAssertions = new WeakMap<SimContext, Map<string, number>>();
-
 /** Verifies a client assertion (certificate or federated) and records what it said. */
 function checkAssertion(
   ctx: SimContext,
@@ -117,8 +115,7 @@ function checkAssertion(
   tokenEndpoints: readonly string[],
 ): EntraFailure | undefined {
   const now = ctx.clock();
-  const seen = seenAssertions.get(ctx) ?? new Map<string, number>();
-  seenAssertions.set(ctx, seen);
+  const seen = ctx.seenAssertions;
   const replayed = (jti: string, expiresAt: number): boolean => {
     for (const [id, until] of seen) if (until < now) seen.delete(id);
     if (seen.has(`${client.clientId}|${jti}`)) return true;

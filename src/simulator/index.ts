@@ -9,3 +9,4 @@ export { deriveTenantState } from './derive-state.ts';
 export { SERVICE_CATALOGUE, DEFAULT_SERVICE_IDS } from './catalogue.ts';
 export type { Fault } from './faults.ts';
 export type { Scenario, ScenarioTenant } from './scenario-types.ts';
+export { ScenarioIndex } from './scenario-index.ts';

@@ -7,23 +7,8 @@ export function resolveTimePoint(point: TimePoint, startMs: number): number {
   return point.kind === 'offset' ? startMs + point.ms : point.ms;
 }
 
-/** Seeded issues by scenario issue and start: tenants that share their issues share the derived ones too. */
-const seeded = new WeakMap<ScenarioIssue, Map<number, DerivedIssue>>();
-
-/**
- * An issue present at start: its first post dated at its start, later ones at its end when it has one. Derived once
- * per scenario issue and start (derived issues are never changed, only replaced), since every request derives
- * its tenant's state afresh.
- */
+/** An issue present at start: its first post dated at its start, later ones at its end when it has one. */
 export function seedIssue(issue: ScenarioIssue, startMs: number): DerivedIssue {
-  let byStart = seeded.get(issue);
-  if (!byStart) seeded.set(issue, (byStart = new Map()));
-  let derived = byStart.get(startMs);
-  if (!derived) byStart.set(startMs, (derived = deriveSeedIssue(issue, startMs)));
-  return derived;
-}
-
-function deriveSeedIssue(issue: ScenarioIssue, startMs: number): DerivedIssue {
   const start = resolveTimePoint(issue.start, startMs);
   const end = issue.end === undefined ? null : resolveTimePoint(issue.end, startMs);
   const lastModifiedMs = Math.max(start, end ?? start);

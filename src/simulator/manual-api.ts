@@ -78,7 +78,7 @@ export function buildOverrideEvent(
 
 /** The scenario tenant named by its scenario name, GUID or domain. */
 export function requireTenant(ctx: SimContext, key: string): ScenarioTenant {
-  return findTenantByAnyName(ctx.scenario, key) ?? fail(`unknown tenant '${key}'`);
+  return findTenantByAnyName(ctx.index, key) ?? fail(`unknown tenant '${key}'`);
 }
 
 function checkPatch(patch: IssuePatch): void {

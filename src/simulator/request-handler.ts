@@ -51,7 +51,7 @@ async function serve(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
   const identity = matchIdentityRoute(url.pathname);
   const graph = url.pathname === '/v1.0' || url.pathname.startsWith('/v1.0/');
   const tenant = identity
-    ? findTenant(ctx.scenario, identity.tenantKey)?.name
+    ? findTenant(ctx.index, identity.tenantKey)?.name
     : graph
       ? findBearerGrant(ctx, req)?.tenant
       : undefined;
@@ -84,7 +84,7 @@ function applyFault(
   else if ('body' in fault) sendBodyFault(res, fault, graph);
   else if ('status' in fault) sendStatusFault(res, fault, graph, requestId, now);
   else {
-    const tenant = fault.tenant === undefined ? undefined : findTenantByAnyName(deps.ctx.scenario, fault.tenant)?.name;
+    const tenant = fault.tenant === undefined ? undefined : findTenantByAnyName(deps.ctx.index, fault.tenant)?.name;
     deps.ctx.tokens.expire(now, tenant);
     return false;
   }

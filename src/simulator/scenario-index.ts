@@ -1,47 +1,56 @@
-import type { Scenario, ScenarioTenant, TimelineEntry } from './scenario-types.ts';
+import { seedIssue } from './issue-state.ts';
+import type { Scenario, ScenarioIssue, ScenarioTenant, TimelineEntry } from './scenario-types.ts';
+import type { DerivedIssue } from './state-types.ts';
 
-/** Lookups of a scenario, built once: a scenario of ten thousand tenants is searched at every request. */
-interface ScenarioIndex {
-  readonly byName: ReadonlyMap<string, ScenarioTenant>;
+/**
+ * Lookups of a scenario, built once for the simulator that serves it: a scenario of ten thousand tenants is
+ * searched at every request, and every request derives its tenant's state afresh.
+ */
+export class ScenarioIndex {
+  readonly scenario: Scenario;
+  readonly #byName = new Map<string, ScenarioTenant>();
   /** By tenant GUID and by domain, lower case; the first tenant wins, as a linear search would. */
-  readonly byKey: ReadonlyMap<string, ScenarioTenant>;
+  readonly #byKey = new Map<string, ScenarioTenant>();
   /** The tenants of each timeline entry, as a set. */
-  readonly entryTenants: WeakMap<TimelineEntry, ReadonlySet<string>>;
-}
+  readonly #entryTenants = new WeakMap<TimelineEntry, ReadonlySet<string>>();
+  /** Seeded issues by scenario issue and start: tenants that share their issues share the derived ones too. */
+  readonly #seeded = new WeakMap<ScenarioIssue, Map<number, DerivedIssue>>();
 
-const indexes = new WeakMap<Scenario, ScenarioIndex>();
-
-function indexScenario(scenario: Scenario): ScenarioIndex {
-  const byName = new Map<string, ScenarioTenant>();
-  const byKey = new Map<string, ScenarioTenant>();
-  for (const tenant of scenario.tenants) {
-    if (!byName.has(tenant.name)) byName.set(tenant.name, tenant);
-    for (const key of [tenant.tenantId, tenant.domain])
-      if (key !== undefined && !byKey.has(key)) byKey.set(key, tenant);
+  constructor(scenario: Scenario) {
+    this.scenario = scenario;
+    for (const tenant of scenario.tenants) {
+      if (!this.#byName.has(tenant.name)) this.#byName.set(tenant.name, tenant);
+      for (const key of [tenant.tenantId, tenant.domain])
+        if (key !== undefined && !this.#byKey.has(key)) this.#byKey.set(key, tenant);
+    }
   }
-  return { byName, byKey, entryTenants: new WeakMap() };
-}
 
-function indexOf(scenario: Scenario): ScenarioIndex {
-  let index = indexes.get(scenario);
-  if (!index) indexes.set(scenario, (index = indexScenario(scenario)));
-  return index;
-}
+  /** The tenant with this scenario name. */
+  tenantNamed(name: string): ScenarioTenant | undefined {
+    return this.#byName.get(name);
+  }
 
-/** The tenant with this scenario name. */
-export function tenantNamed(scenario: Scenario, name: string): ScenarioTenant | undefined {
-  return indexOf(scenario).byName.get(name);
-}
+  /** The tenant with this GUID or domain (already lower case). */
+  tenantKeyed(lowerKey: string): ScenarioTenant | undefined {
+    return this.#byKey.get(lowerKey);
+  }
 
-/** The tenant with this GUID or domain (already lower case). */
-export function tenantKeyed(scenario: Scenario, lowerKey: string): ScenarioTenant | undefined {
-  return indexOf(scenario).byKey.get(lowerKey);
-}
+  /** Whether a timeline entry applies to the tenant. */
+  entryAppliesTo(entry: TimelineEntry, tenant: string): boolean {
+    let tenants = this.#entryTenants.get(entry);
+    if (!tenants) this.#entryTenants.set(entry, (tenants = new Set(entry.tenants)));
+    return tenants.has(tenant);
+  }
 
-/** Whether a timeline entry applies to the tenant. */
-export function entryAppliesTo(scenario: Scenario, entry: TimelineEntry, tenant: string): boolean {
-  const index = indexOf(scenario);
-  let tenants = index.entryTenants.get(entry);
-  if (!tenants) index.entryTenants.set(entry, (tenants = new Set(entry.tenants)));
-  return tenants.has(tenant);
+  /**
+   * A scenario issue as it is at `startMs` (see {@link seedIssue}), derived once per issue and start: derived
+   * issues are never changed, only replaced.
+   */
+  seededIssue(issue: ScenarioIssue, startMs: number): DerivedIssue {
+    let byStart = this.#seeded.get(issue);
+    if (!byStart) this.#seeded.set(issue, (byStart = new Map()));
+    let derived = byStart.get(startMs);
+    if (!derived) byStart.set(startMs, (derived = seedIssue(issue, startMs)));
+    return derived;
+  }
 }

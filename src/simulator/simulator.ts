@@ -6,6 +6,7 @@ import { FaultQueue, type Fault, type FaultHandle } from './faults.ts';
 import { buildOpenEvent, buildOverrideEvent, buildPatchEvent, type OpenIssueInput } from './manual-api.ts';
 import { requireTenant } from './manual-api.ts';
 import { createRequestHandler, type RecordedRequest } from './request-handler.ts';
+import { ScenarioIndex } from './scenario-index.ts';
 import type { IssuePatch, Scenario } from './scenario-types.ts';
 import type { TenantState } from './state-types.ts';
 import { TokenStore } from './tokens.ts';
@@ -82,10 +83,12 @@ function createContext(options: SimulatorOptions): SimContext {
   }
   return {
     scenario: options.scenario,
+    index: new ScenarioIndex(options.scenario),
     clock,
     startMs: clock(),
     tokens: new TokenStore(),
     assertions: [],
+    seenAssertions: new Map(),
     manual: [],
     pageSize,
     style: { pascalCase: options.pascalCase ?? false },

@@ -1,6 +1,6 @@
-import type { Scenario, TimelineAction } from './scenario-types.ts';
+import type { ScenarioIndex } from './scenario-index.ts';
+import type { TimelineAction } from './scenario-types.ts';
 import type { SimEvent } from './state-types.ts';
-import { entryAppliesTo } from './scenario-index.ts';
 
 /** How many cycles of a looping timeline stay visible: older cycles' issues age out, as they do in Graph. */
 export const RETAINED_CYCLES = 3;
@@ -10,8 +10,9 @@ export const RETAINED_CYCLES = 3;
  * gives the issues it opens new ids, the cycle number put before the digits (`TM123456` → `TM1123456`), so every
  * cycle reads as a new incident; ids that the timeline did not open (initial issues) are kept.
  */
-export function timelineEvents(scenario: Scenario, tenant: string, startMs: number, nowMs: number): SimEvent[] {
-  const entries = scenario.timeline.filter((e) => entryAppliesTo(scenario, e, tenant)).sort((a, b) => a.atMs - b.atMs);
+export function timelineEvents(index: ScenarioIndex, tenant: string, startMs: number, nowMs: number): SimEvent[] {
+  const { scenario } = index;
+  const entries = scenario.timeline.filter((e) => index.entryAppliesTo(e, tenant)).sort((a, b) => a.atMs - b.atMs);
   if (nowMs < startMs || entries.length === 0) return [];
   const loop = scenario.loopMs;
   const current = loop === undefined ? 0 : Math.floor((nowMs - startMs) / loop);

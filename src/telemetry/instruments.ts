@@ -7,12 +7,12 @@ import {
   type Observable,
 } from '@opentelemetry/api';
 import { isStale, type TenantStatus } from '../observation/tenant-status.ts';
-import type { TenantConfig } from '../config/types.ts';
 import { HEALTH_UNKNOWN, type ServiceStatus } from '../health/model.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
 import { findMetric, METRICS, type MetricDefinition } from '../catalogue/catalogue.ts';
-import { flattenParts, PartInterner, type AttributeParts } from './attribute-parts.ts';
+import { flattenParts, type AttributeParts } from './attribute-parts.ts';
 import type { GaugeRegistry } from './gauge-producer.ts';
+import { CLASSIFICATIONS, SeriesParts } from './series-parts.ts';
 import * as sc from '../catalogue/semconv.ts';
 
 /** Where the observable gauges read the agent's state from. */
@@ -38,7 +38,8 @@ export function tenantAttributes(status: TenantStatus): Attributes {
 /**
  * Creates every enabled instrument of the catalogue: gauges read the current state at each collection, from
  * `registry` when given (no per-series storage: what thousands of tenants need) or else as observable gauges of
- * `meter` sharing one batch callback; counters are created on `meter` and returned as {@link Recorders}.
+ * `meter` sharing one batch callback; counters are created on `meter` and returned as {@link Recorders}. The
+ * gauges' attribute parts are made once for the life of these instruments ({@link SeriesParts}).
  */
 export function registerInstruments(
   meter: Meter,
@@ -49,6 +50,7 @@ export function registerInstruments(
   const enabled = METRICS.filter((metric) => isEnabled(metric.name) && !PROCESS_METRICS.has(metric.name));
   const gaugeMetrics = enabled.filter((metric) => metric.instrument === 'gauge');
   const counters = new Map<string, Counter>();
+  const parts = new SeriesParts();
   for (const metric of enabled) {
     if (metric.instrument !== 'gauge')
       counters.set(metric.name, meter.createCounter(metric.name, instrumentOptions(metric)));
@@ -57,13 +59,16 @@ export function registerInstruments(
     registry.register(
       gaugeMetrics.map((metric) => ({ name: metric.name, ...instrumentOptions(metric) })),
       () => source.tenants(),
-      (status, observe) => observeStatus(status, source.clock(), observe),
+      (status, observe) => observeStatus(status, source.clock(), observe, parts),
     );
   } else if (gaugeMetrics.length > 0) {
     const gauges = new Map(
       gaugeMetrics.map((metric) => [metric.name, meter.createObservableGauge(metric.name, instrumentOptions(metric))]),
     );
-    meter.addBatchObservableCallback((result) => observeAll(observeInto(result, gauges), source), [...gauges.values()]);
+    meter.addBatchObservableCallback(
+      (result) => observeAll(observeInto(result, gauges), source, parts),
+      [...gauges.values()],
+    );
   }
   const pollErrors = counters.get(sc.METRIC_POLL_ERRORS);
   const graphRequests = counters.get(sc.METRIC_GRAPH_REQUESTS);
@@ -109,46 +114,23 @@ function observeInto(result: BatchObservableResult, gauges: ReadonlyMap<string, 
   };
 }
 
-function observeAll(observe: Observe, source: TelemetrySource): void {
+function observeAll(observe: Observe, source: TelemetrySource, parts: SeriesParts): void {
   const now = source.clock();
-  for (const status of source.tenants()) observeStatus(status, now, observe);
+  for (const status of source.tenants()) observeStatus(status, now, observe, parts);
 }
 
-function observeStatus(status: TenantStatus, now: number, observe: Observe): void {
-  observeTenant(status, now, observe);
-  observeServices(status, now, observe);
+function observeStatus(status: TenantStatus, now: number, observe: Observe, parts: SeriesParts): void {
+  observeTenant(status, now, observe, parts);
+  observeServices(status, now, observe, parts);
 }
 
 type Observe = (name: string, value: number, attributes: Attributes | AttributeParts) => void;
 
-/** The tenant's identity part of its series, one frozen object per tenant configuration. */
-const tenantParts = new WeakMap<TenantConfig, AttributeParts>();
-/** Service, state, classification and feature parts: the same few hundred in every tenant. */
-const parts = new PartInterner();
-const STATE_PARTS = STATE_SET_STATUSES.map((state) => parts.get(sc.ATTR_SERVICE_STATUS, state));
+/** Index of the `other` state, which a status outside the state set reports. */
 const OTHER_STATE = STATE_SET_STATUSES.indexOf('other' satisfies ServiceStatus);
-const CLASSIFICATIONS = ['incident', 'advisory'] as const;
-const CLASSIFICATION_PARTS = CLASSIFICATIONS.map((classification) =>
-  parts.get(sc.ATTR_ISSUE_CLASSIFICATION, classification),
-);
 
-/** A view's service part, and a feature's: the views of a quiet poll are those of the one before (retained-views.ts). */
-const viewParts = new WeakMap<object, Readonly<Attributes>>();
-
-function cachedPart<K extends object, V>(cache: WeakMap<K, V>, key: K, make: () => V): V {
-  let part = cache.get(key);
-  if (part === undefined) cache.set(key, (part = make()));
-  return part;
-}
-
-function tenantPart(tenant: TenantConfig): AttributeParts {
-  return cachedPart(tenantParts, tenant, () => [
-    parts.get(sc.ATTR_TENANT_ID, tenant.tenantId, sc.ATTR_TENANT_NAME, tenant.name),
-  ]);
-}
-
-function observeTenant(status: TenantStatus, now: number, observe: Observe): void {
-  const attributes = tenantPart(status.tenant);
+function observeTenant(status: TenantStatus, now: number, observe: Observe, parts: SeriesParts): void {
+  const attributes = parts.tenant(status.tenant);
   if (status.lastPollDurationMs !== undefined)
     observe(sc.METRIC_POLL_DURATION, status.lastPollDurationMs / 1000, attributes);
   if (status.lastPollOk !== undefined) observe(sc.METRIC_POLL_SUCCESS, status.lastPollOk ? 1 : 0, attributes);
@@ -157,30 +139,27 @@ function observeTenant(status: TenantStatus, now: number, observe: Observe): voi
   if (expiresAt !== undefined) observe(sc.METRIC_TOKEN_EXPIRY, Math.max(0, (expiresAt - now) / 1000), attributes);
 }
 
-function observeServices(status: TenantStatus, now: number, observe: Observe): void {
+function observeServices(status: TenantStatus, now: number, observe: Observe, parts: SeriesParts): void {
   if (status.views === undefined) return;
   const stale = isStale(status, now);
-  const [tenant] = tenantPart(status.tenant) as [Readonly<Attributes>];
+  const [tenant] = parts.tenant(status.tenant) as [Readonly<Attributes>];
+  const states = parts.states;
+  const classifications = parts.classifications;
   for (const view of status.views) {
-    const service = cachedPart(viewParts, view, () =>
-      parts.get(sc.ATTR_SERVICE_ID, view.id, sc.ATTR_SERVICE_NAME, view.name),
-    );
+    const service = parts.service(view);
     observe(sc.METRIC_SERVICE_HEALTH, stale ? HEALTH_UNKNOWN : view.health, [tenant, service]);
     const index = STATE_SET_STATUSES.indexOf(view.status);
     const current = index < 0 ? OTHER_STATE : index;
-    for (let i = 0; i < STATE_PARTS.length; i++) {
-      observe(sc.METRIC_SERVICE_STATUS, i === current ? 1 : 0, [tenant, service, STATE_PARTS[i]!]);
+    for (let i = 0; i < states.length; i++) {
+      observe(sc.METRIC_SERVICE_STATUS, i === current ? 1 : 0, [tenant, service, states[i]!]);
     }
     for (let i = 0; i < CLASSIFICATIONS.length; i++) {
       const count = countIssues(view.openIssues, CLASSIFICATIONS[i]!);
-      observe(sc.METRIC_SERVICE_ISSUES, count, [tenant, service, CLASSIFICATION_PARTS[i]!]);
+      observe(sc.METRIC_SERVICE_ISSUES, count, [tenant, service, classifications[i]!]);
     }
     for (const feature of view.features) {
       const health = stale ? HEALTH_UNKNOWN : feature.health;
-      const group = cachedPart(viewParts, feature, () =>
-        parts.get(sc.ATTR_FEATURE_GROUP, feature.group, sc.ATTR_FEATURE_NAME, feature.group),
-      );
-      observe(sc.METRIC_FEATURE_HEALTH, health, [tenant, service, group]);
+      observe(sc.METRIC_FEATURE_HEALTH, health, [tenant, service, parts.feature(feature)]);
     }
   }
 }

@@ -12,6 +12,7 @@ import {
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { PartsDataPoint, type AttributeParts } from './attribute-parts.ts';
+import { PointScratch } from './point-scratch.ts';
 import { FIXED64, LENGTH_DELIMITED, ProtobufWriter, VARINT, varintSize } from './protobuf-writer.ts';
 
 /** Encodes `ExportMetricsServiceRequest`s (OTLP/protobuf). */
@@ -115,7 +116,7 @@ export function createMetricsEncoder(): MetricsEncoder {
     }
   }
 
-  const codec: AttributeCodec = { keyValue, attributes, part };
+  const codec: AttributeCodec = { keyValue, attributes, part, points: new PointScratch() };
   // Each metric's points of a gauge request, and the request, kept between requests so that they grow once: a new
   // buffer of megabytes for each of hundreds of requests an export is memory outside the heap, which V8 answers
   // with full garbage collections of the whole heap, several a second while an export lasts.
@@ -133,7 +134,7 @@ export function createMetricsEncoder(): MetricsEncoder {
       return writer.finish().slice();
     },
     startGaugeRequest(resource, scope, startTime, endTime) {
-      return new GaugeRequest(resource, scope, timeFields(startTime, endTime), codec, gauges);
+      return new GaugeRequest(resource, scope, codec.points.timeFields(startTime, endTime), codec, gauges);
     },
   };
 }
@@ -268,11 +269,13 @@ function fieldSize(text: string | undefined): number {
   return 1 + varintSize(length) + length;
 }
 
+/** What one encoder keeps: attribute encodings, and the scratch of its points. */
 interface AttributeCodec {
   keyValue(key: string, value: AttributeValue): Uint8Array;
   /** The encoded data-point attribute fields (7) of one shared part, at `place` in a point's parts. */
   part(values: Attributes, place: number): Uint8Array;
   attributes(writer: ProtobufWriter, field: number, values: Attributes): void;
+  readonly points: PointScratch;
 }
 
 function writeScope(writer: ProtobufWriter, scopeMetrics: ScopeMetrics, codec: AttributeCodec): void {
@@ -334,12 +337,10 @@ function writeMetricHeader(writer: ProtobufWriter, descriptor: MetricDescriptor)
   }
 }
 
-const pointKeyValues: Uint8Array[] = [];
-const pointFields: Uint8Array[] = [];
-
 function writePoint(writer: ProtobufWriter, point: DataPoint<number>, isInt: boolean, codec: AttributeCodec): void {
   const attributes = point instanceof PartsDataPoint ? point.parts : point.attributes;
-  writePointFields(writer, timeFields(point.startTime, point.endTime), point.value, isInt, attributes, codec);
+  const times = codec.points.timeFields(point.startTime, point.endTime);
+  writePointFields(writer, times, point.value, isInt, attributes, codec);
 }
 
 /** One NumberDataPoint, its length known beforehand from the cached attribute encodings. */
@@ -351,10 +352,12 @@ function writePointFields(
   attributes: Attributes | AttributeParts,
   codec: AttributeCodec,
 ): void {
+  const scratch = codec.points;
   if (Array.isArray(attributes)) {
     // The times and the value, then the parts' encodings (whole attribute fields), copied one after the other.
     const list = attributes as AttributeParts;
-    const head = pointHead(times, value, isInt);
+    const pointFields = scratch.fields;
+    const head = scratch.head(times, value, isInt);
     pointFields[0] = head;
     let length = head.length;
     for (let place = 0; place < list.length; place++) {
@@ -370,6 +373,7 @@ function writePointFields(
   let count = 0;
   let length = 27;
   const flat = attributes as Attributes;
+  const pointKeyValues = scratch.keyValues;
   for (const key in flat) {
     const item = flat[key];
     if (item === undefined || !Object.prototype.hasOwnProperty.call(flat, key)) continue;
@@ -377,80 +381,17 @@ function writePointFields(
     pointKeyValues[count++] = encoded;
     length += 1 + varintSize(encoded.length) + encoded.length;
   }
-  writeHead(writer, times, value, isInt, length);
+  writer.byte(POINT_TAG);
+  writer.varint(length);
+  writer.raw(scratch.head(times, value, isInt));
   for (let i = 0; i < count; i++) {
     writer.tag(7, LENGTH_DELIMITED);
     writer.bytes(pointKeyValues[i]!);
   }
 }
 
-/** Tags of a NumberDataPoint's fields, as their one-byte varints. */
+/** The tag of a NumberDataPoint field, as its one-byte varint. */
 const POINT_TAG = (1 << 3) | LENGTH_DELIMITED;
-const START_TAG = (2 << 3) | FIXED64;
-const END_TAG = (3 << 3) | FIXED64;
-const DOUBLE_TAG = (4 << 3) | FIXED64;
-const INT_TAG = (6 << 3) | FIXED64;
-
-/** The point's tag and length, its times and its value: everything before the attributes. */
-function writeHead(writer: ProtobufWriter, times: Uint8Array, value: number, isInt: boolean, length: number): void {
-  writer.byte(POINT_TAG);
-  writer.varint(length);
-  writer.raw(pointHead(times, value, isInt));
-}
-
-/** Small integer values whose point heads are kept for the collection under way: states, counts, health levels. */
-const KEPT_HEADS = 16;
-let headTimes: Uint8Array | undefined;
-const intHeads: (Uint8Array | undefined)[] = [];
-const headWriter = new ProtobufWriter(27);
-
-/**
- * A point's times and value fields (27 bytes). Those of the small integers that most points hold are kept for the
- * collection they were made for; any other is written into a scratch buffer, valid until the next call.
- */
-function pointHead(times: Uint8Array, value: number, isInt: boolean): Uint8Array {
-  const kept = isInt && Number.isInteger(value) && value >= 0 && value < KEPT_HEADS;
-  if (kept) {
-    if (headTimes !== times) {
-      headTimes = times;
-      intHeads.fill(undefined);
-    }
-    const head = intHeads[value];
-    if (head !== undefined) return head;
-  }
-  headWriter.reset();
-  headWriter.raw(times);
-  if (isInt) {
-    headWriter.byte(INT_TAG);
-    headWriter.sfixed64(value);
-  } else {
-    headWriter.byte(DOUBLE_TAG);
-    headWriter.double(value);
-  }
-  if (!kept) return headWriter.finish();
-  return (intHeads[value] = headWriter.finish().slice());
-}
-
-/** The start and end time fields of a collection's points (18 bytes), computed once: its points share both. */
-const encodedTimes = new WeakMap<HrTime, { start: HrTime; bytes: Uint8Array }>();
-
-function timeFields(start: HrTime, end: HrTime): Uint8Array {
-  const cached = encodedTimes.get(end);
-  if (cached !== undefined && cached.start === start) return cached.bytes;
-  const bytes = new Uint8Array(18);
-  const view = new DataView(bytes.buffer);
-  bytes[0] = START_TAG;
-  view.setBigUint64(1, nanosOf(start), true);
-  bytes[9] = END_TAG;
-  view.setBigUint64(10, nanosOf(end), true);
-  encodedTimes.set(end, { start, bytes });
-  return bytes;
-}
-
-/** Nanoseconds since the epoch, as fixed64 holds them. */
-function nanosOf(time: HrTime): bigint {
-  return BigInt.asUintN(64, BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]));
-}
 
 function writeKeyValue(writer: ProtobufWriter, key: string, value: AttributeValue): void {
   writer.tag(1, LENGTH_DELIMITED);

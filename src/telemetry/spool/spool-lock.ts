@@ -14,6 +14,11 @@ export interface LockHolder {
   readonly hostname: string;
   readonly token: string;
   readonly acquiredAt: string;
+  /**
+   * When the holding process started (ms since epoch, fractional): with the pid and host, what tells this process
+   * from an earlier life of its pid. Absent from locks written before it was recorded.
+   */
+  readonly processStart?: number;
 }
 
 /** Seams and limits of {@link acquireSpoolLock}. */
@@ -25,6 +30,8 @@ export interface LockOptions {
   readonly hostname?: string;
   /** Whether a process of this host is alive (default: `process.kill(pid, 0)`). */
   readonly isAlive?: (pid: number) => boolean;
+  /** When this process started (default: `performance.timeOrigin`). */
+  readonly processStart?: number;
 }
 
 /** A held spool lock. */
@@ -38,31 +45,29 @@ export interface SpoolLock {
   release(): void;
 }
 
-const heldInThisProcess = new Set<string>();
-
 /**
  * Takes the lock of spool directory `dir`: the file `lock`, created complete or not at all (written to a temporary
- * file, then hard-linked into place). An existing lock is taken over when it is stale: unreadable, not refreshed for
- * `staleMs`, or held by a dead process of this host (or by this very pid, i.e. an earlier life of this process in a
- * container). Otherwise throws `SPOOL_LOCKED`: one spool directory serves one process.
+ * file, then hard-linked into place). A lock that this very process holds (same host, pid and process start) is
+ * refused: the directory is already open here. Another lock is taken over when it is stale: unreadable, not
+ * refreshed for `staleMs`, or held by a dead process of this host (or by this pid in an earlier life, as in a
+ * restarted container). Otherwise throws `SPOOL_LOCKED`: one spool directory serves one process.
  */
 export function acquireSpoolLock(dir: string, options: LockOptions): SpoolLock {
   const path = join(dir, LOCK_FILE);
-  if (heldInThisProcess.has(path)) throw new SpoolError('SPOOL_LOCKED', `spool ${dir} is already open in this process`);
   const holder: LockHolder = {
     pid: options.pid ?? process.pid,
     hostname: options.hostname ?? osHostname(),
     token: randomUUID(),
     acquiredAt: new Date(options.now()).toISOString(),
+    processStart: options.processStart ?? performance.timeOrigin,
   };
   let previous: LockHolder | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (tryCreateLock(path, holder)) {
-      heldInThisProcess.add(path);
-      return createLockHandle(path, holder, previous);
-    }
+    if (tryCreateLock(path, holder)) return createLockHandle(path, holder, previous);
     const existing = inspectLock(path);
     if (!existing) continue;
+    if (isHeldBy(existing.holder, holder))
+      throw new SpoolError('SPOOL_LOCKED', `spool ${dir} is already open in this process`);
     if (!isStale(existing, holder, options)) throw lockedError(dir, existing.holder);
     previous = existing.holder;
     removeIfPresent(path);
@@ -105,6 +110,16 @@ function inspectLock(path: string): ExistingLock | undefined {
   }
 }
 
+/** Whether the lock's holder is the process `self` describes: the same host, pid and process start. */
+function isHeldBy(holder: LockHolder | undefined, self: LockHolder): boolean {
+  return (
+    holder !== undefined &&
+    holder.hostname === self.hostname &&
+    holder.pid === self.pid &&
+    holder.processStart === self.processStart
+  );
+}
+
 function isStale(existing: ExistingLock, self: LockHolder, options: LockOptions): boolean {
   const { holder } = existing;
   if (!holder || options.now() - existing.modifiedMs > options.staleMs) return true;
@@ -120,9 +135,9 @@ function parseHolder(text: string): LockHolder | undefined {
       raw.pid! > 0 &&
       typeof raw.hostname === 'string' &&
       typeof raw.token === 'string';
-    return valid
-      ? { pid: raw.pid!, hostname: raw.hostname!, token: raw.token!, acquiredAt: String(raw.acquiredAt) }
-      : undefined;
+    if (!valid) return undefined;
+    const holder = { pid: raw.pid!, hostname: raw.hostname!, token: raw.token!, acquiredAt: String(raw.acquiredAt) };
+    return typeof raw.processStart === 'number' ? { ...holder, processStart: raw.processStart } : holder;
   } catch {
     return undefined;
   }
@@ -146,7 +161,6 @@ function createLockHandle(path: string, holder: LockHolder, previous: LockHolder
       return true;
     },
     release() {
-      heldInThisProcess.delete(path);
       if (isOurs()) removeIfPresent(path);
     },
   };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import { parseConfig } from '../../../src/config/index.ts';
+import { CompileCache, parseConfig } from '../../../src/config/index.ts';
 import { DEFAULT_SEVERITY_TEXTS } from '../../../src/health/severity-rules.ts';
 import { configOf, FIXTURE_ENV, formattedProblems, parseText, VALID_TENANT } from './fixture-support.ts';
 
@@ -113,9 +113,19 @@ describe('TLS to the collector', () => {
 describe('reloading', () => {
   test('an unchanged severity text gives the very same compiled rules, so a reload sees no change', () => {
     const text = `defaults:\n  severity:\n    critical: '%{classification} eq "incident"'\n${VALID_TENANT}`;
-    const first = configOf(parseText(text)).tenants[0].severity!;
-    const again = configOf(parseText(text)).tenants[0].severity!;
+    const cache = new CompileCache();
+    const load = () => parseConfig(text, '/c.yaml', FIXTURE_ENV, () => '', { cache });
+    const first = configOf(load()).tenants[0].severity!;
+    const again = configOf(load()).tenants[0].severity!;
     assert.equal(first.critical, again.critical);
     assert.equal(first.warning, again.warning);
+  });
+
+  test('loads that do not share a cache compile their own rules', () => {
+    const text = `defaults:\n  severity:\n    critical: '%{classification} eq "incident"'\n${VALID_TENANT}`;
+    const load = () => configOf(parseConfig(text, '/c.yaml', FIXTURE_ENV, () => '')).tenants[0]!.severity!;
+    const [first, again] = [load(), load()];
+    assert.notEqual(first.critical, again.critical);
+    assert.equal(first.critical.text, again.critical.text);
   });
 });

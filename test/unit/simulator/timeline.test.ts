@@ -4,8 +4,8 @@ import type { WireCollection, WireIssue, WireServiceHealth } from '../../../src/
 import {
   deriveTenantState,
   loadDefaultScenario,
+  ScenarioIndex,
   startSimulator,
-  type Scenario,
   type Simulator,
 } from '../../../src/simulator/index.ts';
 import { cycleIssueId } from '../../../src/simulator/timeline.ts';
@@ -81,11 +81,11 @@ describe('demo timeline through the Graph API with a fake clock', () => {
 });
 
 describe('state derivation (pure)', () => {
-  let scenario: Scenario;
-  before(async () => (scenario = await loadDefaultScenario()));
+  let index: ScenarioIndex;
+  before(async () => (index = new ScenarioIndex(await loadDefaultScenario())));
 
   test('is a function of the scenario and the elapsed time', () => {
-    const at = (s: number) => deriveTenantState(scenario, 'contoso', [], T0, T0 + s * S);
+    const at = (s: number) => deriveTenantState(index, 'contoso', [], T0, T0 + s * S);
     assert.deepEqual(at(50), at(50));
     const statusAt = (s: number) => at(s).services.find((x) => x.id === 'microsoftteams')!.status;
     assert.deepEqual([0, 19, 20, 49, 50, 90, 129, 130, 199, 230].map(statusAt), [
@@ -122,7 +122,7 @@ describe('state derivation (pure)', () => {
       },
     });
     const exchange = (events: Parameters<typeof deriveTenantState>[2]) =>
-      deriveTenantState(scenario, 'contoso', events, T0, T0 + 2 * S).services.find((s) => s.id === 'Exchange')!.status;
+      deriveTenantState(index, 'contoso', events, T0, T0 + 2 * S).services.find((s) => s.id === 'Exchange')!.status;
     assert.equal(exchange([open('EX1', 'investigating'), open('EX2', 'serviceDegradation')]), 'serviceDegradation');
     assert.equal(
       exchange([open('EX1', 'serviceInterruption'), open('EX2', 'extendedRecovery')]),
@@ -143,7 +143,7 @@ describe('state derivation (pure)', () => {
     assert.equal(cycleIssueId('TM1050301', 0), 'TM1050301');
     assert.equal(cycleIssueId('TM1050301', 2), 'TM21050301');
     assert.equal(cycleIssueId('custom-id', 1), 'custom-id-1');
-    const ids = deriveTenantState(scenario, 'contoso', [], T0, T0 + 10 * 180 * S + 25 * S).issues.map((x) => x.id);
+    const ids = deriveTenantState(index, 'contoso', [], T0, T0 + 10 * 180 * S + 25 * S).issues.map((x) => x.id);
     assert.deepEqual(ids, ['EX1048213', 'SP1047730', 'MO1049120', 'TM81050301', 'TM91050301', 'TM101050301']);
   });
 });

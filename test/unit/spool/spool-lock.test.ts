@@ -58,6 +58,29 @@ describe('acquireSpoolLock', () => {
     acquireSpoolLock(temp.dir, base).release();
   });
 
+  test('refuses a second open in the same process even once its lock looks stale, and leaves that lock alone', () => {
+    const lock = acquireSpoolLock(temp.dir, base);
+    const old = new Date(Date.now() - 120_000);
+    utimesSync(lockPath(), old, old);
+    assertLocked(() => acquireSpoolLock(temp.dir, { ...base, isAlive: () => false }), /already open in this process/);
+    assert.equal(JSON.parse(readFileSync(lockPath(), 'utf8')).token, lock.holder.token);
+    assert.equal(lock.refresh(), true, 'the first open keeps its lock');
+    lock.release();
+  });
+
+  test('records the process start, which tells this process from an earlier life of its pid', () => {
+    const earlier = acquireSpoolLock(temp.dir, { ...base, pid: 1, processStart: 1_000.25 });
+    assert.equal(JSON.parse(readFileSync(lockPath(), 'utf8')).processStart, 1_000.25);
+    assertLocked(
+      () => acquireSpoolLock(temp.dir, { ...base, pid: 1, processStart: 1_000.25 }),
+      /already open in this process/,
+    );
+    const later = acquireSpoolLock(temp.dir, { ...base, pid: 1, processStart: 2_000.5, isAlive: () => true });
+    assert.equal(later.previous?.processStart, 1_000.25);
+    assert.equal(earlier.refresh(), false, 'the earlier life no longer holds it');
+    later.release();
+  });
+
   test('takes over the lock of a dead process of this host', () => {
     writeForeignLock({ pid: 77, hostname: 'agent-host' });
     const lock = acquireSpoolLock(temp.dir, { ...base, pid: 1, isAlive: (pid) => pid !== 77 });

@@ -1,0 +1,65 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { TenantConfig } from '../config/types.ts';
+import type { ServiceView } from '../health/evaluate.ts';
+import type { FeatureView } from '../health/feature-health.ts';
+import { STATE_SET_STATUSES } from '../health/status.ts';
+import { PartInterner, type AttributeParts } from './attribute-parts.ts';
+import * as sc from '../catalogue/semconv.ts';
+
+/** The classifications `m365.service.issues` counts, one series each. */
+export const CLASSIFICATIONS = ['incident', 'advisory'] as const;
+
+/**
+ * The attribute parts of the gauges' series (see attribute-parts.ts), made once and shared for as long as the
+ * instruments that observe them: the encoder keeps each part's encoding while the part lives, so a part made anew
+ * at every collection would be encoded anew too.
+ */
+export class SeriesParts {
+  /** Service, state, classification and feature parts: the same few hundred in every tenant. */
+  readonly #parts = new PartInterner();
+  /** The tenant's identity part of its series, one frozen object per tenant configuration. */
+  readonly #tenants = new WeakMap<TenantConfig, AttributeParts>();
+  /** A view's service part, and a feature's: the views of a quiet poll are those of the one before (retained-views.ts). */
+  readonly #views = new WeakMap<ServiceView | FeatureView, Readonly<Attributes>>();
+  /** The `m365.service.status` part of each state, in the order of {@link STATE_SET_STATUSES}. */
+  readonly states: readonly Readonly<Attributes>[];
+  /** The `m365.issue.classification` part of each of {@link CLASSIFICATIONS}, in that order. */
+  readonly classifications: readonly Readonly<Attributes>[];
+
+  constructor() {
+    this.states = STATE_SET_STATUSES.map((state) => this.#parts.get(sc.ATTR_SERVICE_STATUS, state));
+    this.classifications = CLASSIFICATIONS.map((classification) =>
+      this.#parts.get(sc.ATTR_ISSUE_CLASSIFICATION, classification),
+    );
+  }
+
+  /** The tenant's identity: tenant id and name, as the one part of its own series. */
+  tenant(tenant: TenantConfig): AttributeParts {
+    let part = this.#tenants.get(tenant);
+    if (part === undefined) {
+      part = [this.#parts.get(sc.ATTR_TENANT_ID, tenant.tenantId, sc.ATTR_TENANT_NAME, tenant.name)];
+      this.#tenants.set(tenant, part);
+    }
+    return part;
+  }
+
+  /** The service's id and name. */
+  service(view: ServiceView): Readonly<Attributes> {
+    let part = this.#views.get(view);
+    if (part === undefined) {
+      part = this.#parts.get(sc.ATTR_SERVICE_ID, view.id, sc.ATTR_SERVICE_NAME, view.name);
+      this.#views.set(view, part);
+    }
+    return part;
+  }
+
+  /** The feature's group and name (a feature is named by its group). */
+  feature(feature: FeatureView): Readonly<Attributes> {
+    let part = this.#views.get(feature);
+    if (part === undefined) {
+      part = this.#parts.get(sc.ATTR_FEATURE_GROUP, feature.group, sc.ATTR_FEATURE_NAME, feature.group);
+      this.#views.set(feature, part);
+    }
+    return part;
+  }
+}
