@@ -99,7 +99,7 @@ export interface AssembledAgent {
    * Reconciles the running tenants with `tenants` (a reloaded configuration): new ones start, removed ones stop,
    * changed ones restart with their memory, unchanged ones are left alone. One call at a time.
    */
-  applyTenants(tenants: readonly TenantConfig[]): Promise<ReconcileSummary>;
+  readonly applyTenants: (tenants: readonly TenantConfig[]) => Promise<ReconcileSummary>;
 }
 
 /**

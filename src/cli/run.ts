@@ -56,9 +56,10 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   const { config, log, io } = options;
   const stop = watchStop(io.stopRequested);
   tuneGarbageCollection();
-  let agent: Agent | undefined;
+  // The status endpoint answers from the start; it shows the agent's tenants once the agent exists.
+  const built: { agent?: Agent } = {};
   // The listen address is tried first: a failure there has nothing to undo, while the state directory is made.
-  const server = await openStatusServer(options, () => agent?.statuses() ?? []);
+  const server = await openStatusServer(options, () => built.agent?.statuses() ?? []);
   if (server === 'failed') return EXIT_USAGE;
   if (!(await stateDirUsable(config, io))) {
     await server?.close();
@@ -91,7 +92,8 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   }
   recordDrop = createEventsDroppedRecorder(telemetry.meter, (name) => isMetricEnabled(config.metrics, name));
   const assembled = await assembleAgent(config, { telemetry, log });
-  agent = assembled.agent;
+  const agent = assembled.agent;
+  built.agent = agent;
   if (options.once) return runOnce(agent, telemetry, io, stop);
   agent.start();
   log.info('agent started', {

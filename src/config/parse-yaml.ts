@@ -53,7 +53,7 @@ function reportSyntaxErrors(errors: readonly YAMLError[], warnings: readonly YAM
     reportAtOffset(sink, error.pos[0], describeYamlError(error.code, error.message));
   }
   if (all.length > MAX_SYNTAX_ERRORS) {
-    const last = all[MAX_SYNTAX_ERRORS]!;
+    const last = all[MAX_SYNTAX_ERRORS];
     reportAtOffset(sink, last.pos[0], `invalid YAML: ${all.length - MAX_SYNTAX_ERRORS} more errors not shown`);
   }
 }

@@ -26,7 +26,7 @@ export function applyTenantTelemetry(
 ): TenantConfig[] {
   const defaults = compileSeverity(sectionOf(root['defaults'])['severity'], ['defaults', 'severity'], sink, cache);
   const events = readEvents(root['events'], { messages: false });
-  const raws = Array.isArray(root['tenants']) ? root['tenants'] : [];
+  const raws: readonly unknown[] = Array.isArray(root['tenants']) ? root['tenants'] : [];
   const entries = raws.map((raw, index) => ({ raw, index })).filter((entry) => isPlainObject(entry.raw));
   return tenants.map((tenant, position) => {
     const entry = entries[position];

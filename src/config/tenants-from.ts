@@ -52,7 +52,8 @@ export function mergeTenantsFrom(value: unknown, sources: TenantsFromSources, si
   if (merged.length === 0 || (own !== undefined && !Array.isArray(own))) return { value, ...result };
   const ownCount = Array.isArray(own) ? own.length : 0;
   sink.router = createRouter(ownCount, files, sources.baseDir);
-  return { value: { ...value, tenants: [...(Array.isArray(own) ? own : []), ...merged] }, ...result };
+  const ownEntries: readonly unknown[] = Array.isArray(own) ? own : [];
+  return { value: { ...value, tenants: [...ownEntries, ...merged] }, ...result };
 }
 
 function requireTenants(root: Readonly<Record<string, unknown>>, fileCount: number, sink: ProblemSink): void {

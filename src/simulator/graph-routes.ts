@@ -62,7 +62,7 @@ function routeGraph(g: GraphRequest): Outcome {
   const [admin, announcement, collection, key, tail, ...rest] = segments;
   if (admin !== 'admin') return failures.segmentNotFound(admin ?? '');
   if (announcement !== 'serviceAnnouncement') return failures.segmentNotFound(announcement ?? '');
-  if (rest.length > 0) return failures.segmentNotFound(rest[0]!);
+  if (rest.length > 0) return failures.segmentNotFound(rest[0]);
   if (collection === 'healthOverviews') return key === undefined ? listServices(g) : oneService(g, key, tail);
   if (collection === 'issues') return key === undefined ? listIssues(g) : oneIssue(g, key, tail);
   if (collection === 'messages' && key === undefined) return listMessages(g);

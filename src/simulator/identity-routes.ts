@@ -29,8 +29,8 @@ export interface IdentityRoute {
 export function matchIdentityRoute(path: string): IdentityRoute | undefined {
   const match = ROUTE.exec(path);
   if (!match) return undefined;
-  const endpoint = match[2]!.startsWith('v2.0') ? 'discovery' : match[2]!.startsWith('oauth2') ? 'token' : 'keys';
-  return { endpoint, tenantKey: decodeURIComponent(match[1]!) };
+  const endpoint = match[2].startsWith('v2.0') ? 'discovery' : match[2].startsWith('oauth2') ? 'token' : 'keys';
+  return { endpoint, tenantKey: decodeURIComponent(match[1]) };
 }
 
 /**
@@ -133,8 +133,8 @@ function checkAssertion(
 function checkScope(scope: string | null, resources: string[], tenant: ScenarioTenant): EntraFailure | undefined {
   if (!scope) return failures.missingParameter('scope');
   const scopes = scope.split(/\s+/).filter((s) => s !== '');
-  if (scopes.length !== 1 || !scopes[0]!.endsWith('/.default')) return failures.invalidScope(scope);
-  const resource = scopes[0]!.slice(0, -'/.default'.length).replace(/\/+$/, '').toLowerCase();
+  if (scopes.length !== 1 || !scopes[0].endsWith('/.default')) return failures.invalidScope(scope);
+  const resource = scopes[0].slice(0, -'/.default'.length).replace(/\/+$/, '').toLowerCase();
   if (resources.some((r) => r.toLowerCase() === resource)) return undefined;
   return failures.unknownResource(resource, tenant.tenantId);
 }
@@ -150,7 +150,7 @@ function readClientCredentials(form: URLSearchParams, authorization: string | un
   const assertion = form.get('client_assertion') ?? undefined;
   const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
   if (basic) {
-    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon > 0) {
       return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)), assertion };

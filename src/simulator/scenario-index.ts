@@ -48,7 +48,7 @@ export class ScenarioIndex {
    */
   seededIssue(issue: ScenarioIssue, startMs: number): DerivedIssue {
     let byStart = this.#seeded.get(issue);
-    if (!byStart) this.#seeded.set(issue, (byStart = new Map()));
+    if (!byStart) this.#seeded.set(issue, (byStart = new Map<number, DerivedIssue>()));
     let derived = byStart.get(startMs);
     if (!derived) byStart.set(startMs, (derived = seedIssue(issue, startMs)));
     return derived;

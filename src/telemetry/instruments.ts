@@ -151,11 +151,11 @@ function observeServices(status: TenantStatus, now: number, observe: Observe, pa
     const index = STATE_SET_STATUSES.indexOf(view.status);
     const current = index < 0 ? OTHER_STATE : index;
     for (let i = 0; i < states.length; i++) {
-      observe(sc.METRIC_SERVICE_STATUS, i === current ? 1 : 0, [tenant, service, states[i]!]);
+      observe(sc.METRIC_SERVICE_STATUS, i === current ? 1 : 0, [tenant, service, states[i]]);
     }
     for (let i = 0; i < CLASSIFICATIONS.length; i++) {
-      const count = countIssues(view.openIssues, CLASSIFICATIONS[i]!);
-      observe(sc.METRIC_SERVICE_ISSUES, count, [tenant, service, classifications[i]!]);
+      const count = countIssues(view.openIssues, CLASSIFICATIONS[i]);
+      observe(sc.METRIC_SERVICE_ISSUES, count, [tenant, service, classifications[i]]);
     }
     for (const feature of view.features) {
       const health = stale ? HEALTH_UNKNOWN : feature.health;

@@ -83,7 +83,7 @@ export function createMetricsEncoder(): MetricsEncoder {
       cached = 1;
       byValue = undefined;
     }
-    if (!byValue) cache.set(key, (byValue = new Map()));
+    if (!byValue) cache.set(key, (byValue = new Map<AttributeValue, Uint8Array>()));
     byValue.set(value, encoded);
     return encoded;
   }
@@ -95,7 +95,7 @@ export function createMetricsEncoder(): MetricsEncoder {
   const lastParts: object[] = [];
   const lastEncodings: Uint8Array[] = [];
   function part(values: Attributes, place: number): Uint8Array {
-    if (lastParts[place] === values) return lastEncodings[place]!;
+    if (lastParts[place] === values) return lastEncodings[place];
     let encoded = parts.get(values);
     if (encoded === undefined) {
       partWriter.pos = 0;
@@ -228,7 +228,7 @@ class GaugeRequest implements GaugeRequestWriter {
       head.varint(section.points.pos);
       return head.finish().slice();
     });
-    const metricSizes = used.map((section, i) => metricHeads[i]!.length + section.points.pos);
+    const metricSizes = used.map((section, i) => metricHeads[i].length + section.points.pos);
     let scopeSize = scopeHeader.length + fieldSize(this.#scope.schemaUrl);
     for (const size of metricSizes) scopeSize += 1 + varintSize(size) + size;
     const resourceMetricsSize =
@@ -248,8 +248,8 @@ class GaugeRequest implements GaugeRequestWriter {
       out.raw(scopeHeader);
       used.forEach((section, i) => {
         out.tag(2, LENGTH_DELIMITED);
-        out.varint(metricSizes[i]!);
-        out.raw(metricHeads[i]!);
+        out.varint(metricSizes[i]);
+        out.raw(metricHeads[i]);
         out.raw(section.points.finish());
       });
       writeSchemaUrl(out, this.#scope.schemaUrl);
@@ -361,7 +361,7 @@ function writePointFields(
     pointFields[0] = head;
     let length = head.length;
     for (let place = 0; place < list.length; place++) {
-      const encoded = codec.part(list[place]!, place);
+      const encoded = codec.part(list[place], place);
       pointFields[place + 1] = encoded;
       length += encoded.length;
     }
@@ -386,7 +386,7 @@ function writePointFields(
   writer.raw(scratch.head(times, value, isInt));
   for (let i = 0; i < count; i++) {
     writer.tag(7, LENGTH_DELIMITED);
-    writer.bytes(pointKeyValues[i]!);
+    writer.bytes(pointKeyValues[i]);
   }
 }
 

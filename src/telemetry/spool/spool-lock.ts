@@ -136,7 +136,7 @@ function parseHolder(text: string): LockHolder | undefined {
       typeof raw.hostname === 'string' &&
       typeof raw.token === 'string';
     if (!valid) return undefined;
-    const holder = { pid: raw.pid!, hostname: raw.hostname!, token: raw.token!, acquiredAt: String(raw.acquiredAt) };
+    const holder = { pid: raw.pid!, hostname: raw.hostname, token: raw.token, acquiredAt: String(raw.acquiredAt) };
     return typeof raw.processStart === 'number' ? { ...holder, processStart: raw.processStart } : holder;
   } catch {
     return undefined;
