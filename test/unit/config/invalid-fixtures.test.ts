@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { FIXTURES, formattedProblems, loadFixture } from './fixture-support.ts';
+import { FIXTURE_ENV, FIXTURES, formattedProblems, loadFixture } from './fixture-support.ts';
 
 const HTTP_ONLY_LOOPBACK =
   'uses plain http:// to a remote host; use https://, or http:// only for localhost, 127.0.0.0/8 or ::1';
@@ -232,6 +232,13 @@ describe('invalid config fixtures', () => {
       assert.deepEqual(formattedProblems(await loadFixture(fixture)), expected);
     });
   }
+
+  test('an invalid AZURE_AUTHORITY_HOST is reported at the login endpoint it stands for', async () => {
+    const env = { ...FIXTURE_ENV, AZURE_AUTHORITY_HOST: 'http://login.example.com' };
+    assert.deepEqual(formattedProblems(await loadFixture('valid-minimal.yaml', env)), [
+      `valid-minimal.yaml: tenants[0].endpoints.login: AZURE_AUTHORITY_HOST: "http://login.example.com" ${HTTP_ONLY_LOOPBACK}`,
+    ]);
+  });
 
   test('every invalid-*.yaml fixture has a case', async () => {
     const fixtures = (await readdir(FIXTURES)).filter((name) => name.startsWith('invalid-'));
