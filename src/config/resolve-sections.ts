@@ -35,6 +35,10 @@ export function resolveStateDir(raw: unknown, file: string): string | undefined 
 export const DEFAULT_SPOOL_MAX_BYTES = 64 * 1024 * 1024;
 
 const SIZE_UNITS: Readonly<Record<string, number>> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+const MIN_SPOOL_BYTES = 1024 ** 2;
+/** The most GiB whose byte count is exact; a longer number of bytes reads as a rounded value, or as Infinity. */
+const MAX_SPOOL_GIB = Math.floor(Number.MAX_SAFE_INTEGER / 1024 ** 3);
+const MAX_SPOOL_BYTES = MAX_SPOOL_GIB * 1024 ** 3;
 
 /** Parses a size like `64MiB`, `512KiB`, `1GiB` or `4096B`; undefined when malformed. */
 export function parseSize(text: string): number | undefined {
@@ -42,18 +46,20 @@ export function parseSize(text: string): number | undefined {
   return match ? Number(match[1]) * SIZE_UNITS[match[2]] : undefined;
 }
 
-/** `state.spool_max_size`: the bound of the event spool, at least 1 MiB. */
+/** `state.spool_max_size`: the bound of the event spool, from 1 MiB. */
 export function resolveSpoolMaxBytes(raw: unknown, sink: ProblemSink): number {
   const text = sectionOf(raw)['spool_max_size'];
   if (typeof text !== 'string') return DEFAULT_SPOOL_MAX_BYTES;
-  const bytes = parseSize(text);
-  if (bytes === undefined || bytes < 1024 * 1024) {
-    reportProblem(
-      sink,
-      ['state', 'spool_max_size'],
-      `${quoteValue(text)} is not a size of at least 1MiB, like 64MiB or 1GiB (units B, KiB, MiB, GiB)`,
-    );
-    return DEFAULT_SPOOL_MAX_BYTES;
-  }
+  const checked = checkSpoolSize(parseSize(text));
+  if (typeof checked === 'number') return checked;
+  reportProblem(sink, ['state', 'spool_max_size'], `${quoteValue(text)} ${checked}`);
+  return DEFAULT_SPOOL_MAX_BYTES;
+}
+
+/** The size in bytes when it is a usable bound, else what is wrong with it. */
+function checkSpoolSize(bytes: number | undefined): number | string {
+  if (bytes === undefined) return 'is not a size; write a size such as "64MiB" or "1GiB" (units: B, KiB, MiB, GiB)';
+  if (bytes < MIN_SPOOL_BYTES) return 'is below the minimum of 1MiB';
+  if (bytes > MAX_SPOOL_BYTES) return `is above the maximum of ${MAX_SPOOL_GIB}GiB`;
   return bytes;
 }

@@ -10,6 +10,7 @@ const DURATION_HINT = 'write a duration such as "30s", "5m" or "1m30s" (units: h
 const REFERENCE_HINT = 'use ${env:NAME} or ${file:PATH}, and $$ for a literal $';
 const TLS_FIXTURES = fileURLToPath(new URL('../../fixtures/tls/', import.meta.url));
 const CERTIFICATES = `${FIXTURES.replace(/config\/$/, '')}certificates/`;
+const SIZE_HINT = 'write a size such as "64MiB" or "1GiB" (units: B, KiB, MiB, GiB)';
 const TENANT_KEYS =
   'certificate, client_id, client_secret, cloud, endpoints, events, federated_token_file, http, interval, name, ' +
   'severity, tenant_id, timeout';
@@ -223,6 +224,15 @@ const CASES: Record<string, string[]> = {
   'invalid-metric-name.yaml': [
     'invalid-metric-name.yaml:2:3: metrics: "M365 Service Status" is not a metric name: lowercase and ' +
       'dot-separated, like m365.service.status',
+  ],
+  'invalid-spool-size-syntax.yaml': [
+    `invalid-spool-size-syntax.yaml:2:19: state.spool_max_size: "64MB" is not a size; ${SIZE_HINT}`,
+  ],
+  'invalid-spool-size-too-small.yaml': [
+    'invalid-spool-size-too-small.yaml:2:19: state.spool_max_size: "512KiB" is below the minimum of 1MiB',
+  ],
+  'invalid-spool-size-too-large.yaml': [
+    'invalid-spool-size-too-large.yaml:2:19: state.spool_max_size: "8388608GiB" is above the maximum of 8388607GiB',
   ],
 };
 
