@@ -4,6 +4,7 @@ import { isMetricName } from './identifiers.ts';
 import { reportProblem } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
 import { sectionOf } from './setting.ts';
+import { suggestKey } from './suggest-key.ts';
 import type { MetricToggle } from './types.ts';
 import { METRICS } from '../catalogue/catalogue.ts';
 
@@ -15,14 +16,20 @@ export function resolveMetrics(raw: unknown, sink: ProblemSink): Record<string, 
       const message = `${quoteValue(name)} is not a metric name: lowercase and dot-separated, like m365.service.status`;
       reportProblem(sink, ['metrics'], message, { atKey: name });
     } else if (!METRICS.some((metric) => metric.name === name)) {
-      const known = METRICS.map((metric) => metric.name).join(', ');
-      reportProblem(sink, ['metrics'], `unknown metric ${quoteValue(name)}; known metrics: ${known}`, { atKey: name });
+      reportProblem(sink, ['metrics'], unknownMetricMessage(name), { atKey: name });
     }
     if (isPlainObject(toggle) && typeof toggle['enabled'] === 'boolean') {
       toggles.push([name, { enabled: toggle['enabled'] }]);
     }
   }
   return Object.fromEntries(toggles);
+}
+
+function unknownMetricMessage(name: string): string {
+  const known = METRICS.map((metric) => metric.name);
+  const suggestion = suggestKey(name, known);
+  const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
+  return `unknown metric ${quoteValue(name)}${hint}; known metrics: ${known.join(', ')}`;
 }
 
 /** `state.dir`, made absolute against the config file's directory; `undefined` keeps state in memory only. */

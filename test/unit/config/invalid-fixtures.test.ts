@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { METRICS } from '../../../src/catalogue/catalogue.ts';
 import { FIXTURE_ENV, FIXTURES, formattedProblems, loadFixture } from './fixture-support.ts';
 
 const HTTP_ONLY_LOOPBACK =
@@ -224,6 +225,10 @@ const CASES: Record<string, string[]> = {
   'invalid-metric-name.yaml': [
     'invalid-metric-name.yaml:2:3: metrics: "M365 Service Status" is not a metric name: lowercase and ' +
       'dot-separated, like m365.service.status',
+  ],
+  'invalid-unknown-metric.yaml': [
+    'invalid-unknown-metric.yaml:2:3: metrics: unknown metric "m365.service.statuses" (did you mean ' +
+      `"m365.service.status"?); known metrics: ${METRICS.map((metric) => metric.name).join(', ')}`,
   ],
   'invalid-spool-size-syntax.yaml': [
     `invalid-spool-size-syntax.yaml:2:19: state.spool_max_size: "64MB" is not a size; ${SIZE_HINT}`,
