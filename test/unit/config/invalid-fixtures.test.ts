@@ -226,6 +226,10 @@ const CASES: Record<string, string[]> = {
     'invalid-metric-name.yaml:2:3: metrics: "M365 Service Status" is not a metric name: lowercase and ' +
       'dot-separated, like m365.service.status',
   ],
+  'invalid-env-name.yaml': [
+    'invalid-env-name.yaml:5:20: tenants[0].client_secret: invalid environment variable name in reference; a name ' +
+      'is letters, digits and "_", not starting with a digit',
+  ],
   'invalid-unknown-metric.yaml': [
     'invalid-unknown-metric.yaml:2:3: metrics: unknown metric "m365.service.statuses" (did you mean ' +
       `"m365.service.status"?); known metrics: ${METRICS.map((metric) => metric.name).join(', ')}`,
