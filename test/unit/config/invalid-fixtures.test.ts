@@ -243,6 +243,10 @@ const CASES: Record<string, string[]> = {
   'invalid-spool-size-too-large.yaml': [
     'invalid-spool-size-too-large.yaml:2:19: state.spool_max_size: "8388608GiB" is above the maximum of 8388607GiB',
   ],
+  'invalid-ca-file-bad-certificate.yaml': [
+    `invalid-ca-file-bad-certificate.yaml:2:12: http.ca_file: "${FIXTURES}ca/corrupt-bundle.pem": certificate ` +
+      'block 2 of 2 is not a valid X.509 certificate',
+  ],
 };
 
 describe('invalid config fixtures', () => {
