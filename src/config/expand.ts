@@ -15,6 +15,7 @@ export interface ExpandSources {
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_NAME_HINT = 'a name is letters, digits and "_", not starting with a digit';
 const SYNTAX_HINT = 'use ${env:NAME} or ${file:PATH}, and $$ for a literal $';
 
 /**
@@ -70,7 +71,7 @@ function resolveReference(inner: string, at: PathSegment[], sources: ExpandSourc
   const shown = isSecretPath(at) ? '' : ` ${JSON.stringify(`\${${inner}}`)}`;
   if (scheme === 'env') {
     if (!ENV_NAME.test(target)) {
-      reportUnexpanded(sink, at, `invalid environment variable name in reference${shown}`);
+      reportUnexpanded(sink, at, `invalid environment variable name in reference${shown}; ${ENV_NAME_HINT}`);
       return '';
     }
     const value = sources.env[target];

@@ -86,9 +86,9 @@ function readCaFile(
   if (blocks.length === 0 || invalid !== -1) {
     const what =
       blocks.length === 0
-        ? 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)'
-        : `certificate ${invalid + 1} is not valid`;
-    reportProblem(sink, at, `${JSON.stringify(path)} ${what}`);
+        ? ' holds no PEM certificate (-----BEGIN CERTIFICATE-----)'
+        : `: certificate block ${invalid + 1} of ${blocks.length} is not a valid X.509 certificate`;
+    reportProblem(sink, at, `${JSON.stringify(path)}${what}`);
     return undefined;
   }
   return { path, pem: blocks.join('\n') };

@@ -4,6 +4,7 @@ import { isMetricName } from './identifiers.ts';
 import { reportProblem } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
 import { sectionOf } from './setting.ts';
+import { suggestKey } from './suggest-key.ts';
 import type { MetricToggle } from './types.ts';
 import { METRICS } from '../catalogue/catalogue.ts';
 
@@ -15,14 +16,20 @@ export function resolveMetrics(raw: unknown, sink: ProblemSink): Record<string, 
       const message = `${quoteValue(name)} is not a metric name: lowercase and dot-separated, like m365.service.status`;
       reportProblem(sink, ['metrics'], message, { atKey: name });
     } else if (!METRICS.some((metric) => metric.name === name)) {
-      const known = METRICS.map((metric) => metric.name).join(', ');
-      reportProblem(sink, ['metrics'], `unknown metric ${quoteValue(name)}; known metrics: ${known}`, { atKey: name });
+      reportProblem(sink, ['metrics'], unknownMetricMessage(name), { atKey: name });
     }
     if (isPlainObject(toggle) && typeof toggle['enabled'] === 'boolean') {
       toggles.push([name, { enabled: toggle['enabled'] }]);
     }
   }
   return Object.fromEntries(toggles);
+}
+
+function unknownMetricMessage(name: string): string {
+  const known = METRICS.map((metric) => metric.name);
+  const suggestion = suggestKey(name, known);
+  const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
+  return `unknown metric ${quoteValue(name)}${hint}; known metrics: ${known.join(', ')}`;
 }
 
 /** `state.dir`, made absolute against the config file's directory; `undefined` keeps state in memory only. */
@@ -35,6 +42,10 @@ export function resolveStateDir(raw: unknown, file: string): string | undefined 
 export const DEFAULT_SPOOL_MAX_BYTES = 64 * 1024 * 1024;
 
 const SIZE_UNITS: Readonly<Record<string, number>> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+const MIN_SPOOL_BYTES = 1024 ** 2;
+/** The most GiB whose byte count is exact; a longer number of bytes reads as a rounded value, or as Infinity. */
+const MAX_SPOOL_GIB = Math.floor(Number.MAX_SAFE_INTEGER / 1024 ** 3);
+const MAX_SPOOL_BYTES = MAX_SPOOL_GIB * 1024 ** 3;
 
 /** Parses a size like `64MiB`, `512KiB`, `1GiB` or `4096B`; undefined when malformed. */
 export function parseSize(text: string): number | undefined {
@@ -42,18 +53,20 @@ export function parseSize(text: string): number | undefined {
   return match ? Number(match[1]) * SIZE_UNITS[match[2]] : undefined;
 }
 
-/** `state.spool_max_size`: the bound of the event spool, at least 1 MiB. */
+/** `state.spool_max_size`: the bound of the event spool, from 1 MiB. */
 export function resolveSpoolMaxBytes(raw: unknown, sink: ProblemSink): number {
   const text = sectionOf(raw)['spool_max_size'];
   if (typeof text !== 'string') return DEFAULT_SPOOL_MAX_BYTES;
-  const bytes = parseSize(text);
-  if (bytes === undefined || bytes < 1024 * 1024) {
-    reportProblem(
-      sink,
-      ['state', 'spool_max_size'],
-      `${quoteValue(text)} is not a size of at least 1MiB, like 64MiB or 1GiB (units B, KiB, MiB, GiB)`,
-    );
-    return DEFAULT_SPOOL_MAX_BYTES;
-  }
+  const checked = checkSpoolSize(parseSize(text));
+  if (typeof checked === 'number') return checked;
+  reportProblem(sink, ['state', 'spool_max_size'], `${quoteValue(text)} ${checked}`);
+  return DEFAULT_SPOOL_MAX_BYTES;
+}
+
+/** The size in bytes when it is a usable bound, else what is wrong with it. */
+function checkSpoolSize(bytes: number | undefined): number | string {
+  if (bytes === undefined) return 'is not a size; write a size such as "64MiB" or "1GiB" (units: B, KiB, MiB, GiB)';
+  if (bytes < MIN_SPOOL_BYTES) return 'is below the minimum of 1MiB';
+  if (bytes > MAX_SPOOL_BYTES) return `is above the maximum of ${MAX_SPOOL_GIB}GiB`;
   return bytes;
 }

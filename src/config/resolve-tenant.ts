@@ -68,7 +68,7 @@ export function resolveTenant(
   const env = context.sources.azureEnv;
   const values = IDENTIFIERS.map((identifier) => readIdentifier(raw, at, identifier, env, sink));
   const authority =
-    env === undefined ? undefined : pickSetting({}, [...at, 'endpoints', 'login'], 'login', env, AZURE.authorityHost);
+    env === undefined ? undefined : pickSetting({}, [...at, 'endpoints'], 'login', env, AZURE.authorityHost);
   const cloud = cloudOf(raw['cloud'], authorityCloud(authority, defaults) ?? defaults.cloud);
   const timing = resolvePollTiming(raw, at, defaults.timing, sink);
   const { clientSecret, certificate, federatedTokenFile } = resolveCredential(raw, at, context.sources, sink);
@@ -139,7 +139,7 @@ function resolveEndpoints(
     reportSetting(
       sink,
       setting,
-      setting.variable === undefined ? checked.message : `${setting.variable}=${checked.message}`,
+      setting.variable === undefined ? checked.message : `${setting.variable}: ${checked.message}`,
     );
     return cloud[key];
   };

@@ -83,7 +83,8 @@ describe('${env:…} and ${file:…} expansion', () => {
     const text = `resource:\n  a: \${file:/x}\n  b: \${env:9X}\n  c: \${file:}\n${VALID_TENANT}`;
     assert.deepEqual(formattedProblems(parseText(text, {}, denied)), [
       'config.yaml:2:6: resource.a: cannot read file "/x": permission denied',
-      'config.yaml:3:6: resource.b: invalid environment variable name in reference "${env:9X}"',
+      'config.yaml:3:6: resource.b: invalid environment variable name in reference "${env:9X}"; a name is letters, ' +
+        'digits and "_", not starting with a digit',
       'config.yaml:4:6: resource.c: unknown reference "${file:}"; use ${env:NAME} or ${file:PATH}, and $$ for a ' +
         'literal $',
     ]);

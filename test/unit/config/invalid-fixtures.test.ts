@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { FIXTURES, formattedProblems, loadFixture } from './fixture-support.ts';
+import { METRICS } from '../../../src/catalogue/catalogue.ts';
+import { FIXTURE_ENV, FIXTURES, formattedProblems, loadFixture } from './fixture-support.ts';
 
 const HTTP_ONLY_LOOPBACK =
   'uses plain http:// to a remote host; use https://, or http:// only for localhost, 127.0.0.0/8 or ::1';
@@ -10,6 +11,8 @@ const DURATION_HINT = 'write a duration such as "30s", "5m" or "1m30s" (units: h
 const REFERENCE_HINT = 'use ${env:NAME} or ${file:PATH}, and $$ for a literal $';
 const TLS_FIXTURES = fileURLToPath(new URL('../../fixtures/tls/', import.meta.url));
 const CERTIFICATES = `${FIXTURES.replace(/config\/$/, '')}certificates/`;
+const SIZE_HINT = 'write a size such as "64MiB" or "1GiB" (units: B, KiB, MiB, GiB)';
+const PLAIN_VALUE = 'invalid YAML: a plain value cannot start with this character; quote the value';
 const TENANT_KEYS =
   'certificate, client_id, client_secret, cloud, endpoints, events, federated_token_file, http, interval, name, ' +
   'severity, tenant_id, timeout';
@@ -17,6 +20,15 @@ const TENANT_KEYS =
 /** The message of a certificate problem in one of the `invalid-certificate-*.yaml` fixtures (all at line 6). */
 function certificateProblem(fixture: string, file: string, problem: string): string[] {
   return [`${fixture}:6:13: tenants[0].certificate.path: certificate file "${CERTIFICATES}${file}": ${problem}`];
+}
+
+/** The 22 bad values of `invalid-yaml-many-errors.yaml`: the first 20 listed, the rest counted. */
+function manyYamlErrors(): string[] {
+  const listed = Array.from({ length: 20 }, (_, i) => {
+    const line = i + 3;
+    return `invalid-yaml-many-errors.yaml:${line}:${i < 9 ? 9 : 10}: ${PLAIN_VALUE}`;
+  });
+  return [...listed, 'invalid-yaml-many-errors.yaml:23:10: invalid YAML: 2 more errors not shown'];
 }
 
 /** One fixture per rule, with the exact messages it must produce. */
@@ -224,6 +236,117 @@ const CASES: Record<string, string[]> = {
     'invalid-metric-name.yaml:2:3: metrics: "M365 Service Status" is not a metric name: lowercase and ' +
       'dot-separated, like m365.service.status',
   ],
+  'invalid-yaml-block-scalar.yaml': [
+    'invalid-yaml-block-scalar.yaml:5:21: invalid YAML: unexpected characters after "|" or ">"; quote the value',
+  ],
+  'invalid-yaml-escape.yaml': [
+    'invalid-yaml-escape.yaml:3:24: invalid YAML: invalid escape sequence in a double-quoted string',
+  ],
+  'invalid-yaml-plain-start.yaml': [`invalid-yaml-plain-start.yaml:5:20: ${PLAIN_VALUE}`],
+  'invalid-yaml-many-errors.yaml': manyYamlErrors(),
+  'invalid-env-name.yaml': [
+    'invalid-env-name.yaml:5:20: tenants[0].client_secret: invalid environment variable name in reference; a name ' +
+      'is letters, digits and "_", not starting with a digit',
+  ],
+  'invalid-duration-type.yaml': [
+    'invalid-duration-type.yaml:2:13: defaults.interval: must be a duration such as "30s" or "5m", not a boolean',
+  ],
+  'invalid-exporter-enum.yaml': [
+    'invalid-exporter-enum.yaml:2:13: exporter.protocol: must be one of http/protobuf, http/json; got "grpc"',
+    'invalid-exporter-enum.yaml:3:16: exporter.compression: must be one of none, gzip; got "zstd"',
+    'invalid-exporter-enum.yaml:4:16: exporter.temporality: must be one of cumulative, delta; got "lowmemory"',
+  ],
+  'invalid-endpoint-not-url.yaml': [
+    'invalid-endpoint-not-url.yaml:2:13: exporter.endpoint: "https://otlp example.com" is not a valid URL',
+  ],
+  'invalid-endpoint-query.yaml': [
+    'invalid-endpoint-query.yaml:2:13: exporter.endpoint: "https://otlp.example.com/?tenant=contoso" must not ' +
+      'contain a query or a fragment',
+  ],
+  'invalid-header-value.yaml': [
+    'invalid-header-value.yaml:4:20: exporter.headers.Authorization: the value contains a line break or NUL',
+  ],
+  'invalid-tls-ca-not-pem.yaml': [
+    'invalid-tls-ca-not-pem.yaml:4:14: exporter.tls.ca_file: the CA certificate file holds no PEM certificate',
+  ],
+  'invalid-tls-key-not-pem.yaml': [
+    'invalid-tls-key-not-pem.yaml:5:15: exporter.tls.key_file: the client key file holds no unencrypted PEM private key',
+  ],
+  'invalid-tls-cert-without-key.yaml': [
+    'invalid-tls-cert-without-key.yaml:4:16: exporter.tls.cert_file: a client certificate needs its key: set ' +
+      'key_file (or OTEL_EXPORTER_OTLP_CLIENT_KEY) too',
+  ],
+  'invalid-unknown-metric.yaml': [
+    'invalid-unknown-metric.yaml:2:3: metrics: unknown metric "m365.service.statuses" (did you mean ' +
+      `"m365.service.status"?); known metrics: ${METRICS.map((metric) => metric.name).join(', ')}`,
+  ],
+  'invalid-spool-size-syntax.yaml': [
+    `invalid-spool-size-syntax.yaml:2:19: state.spool_max_size: "64MB" is not a size; ${SIZE_HINT}`,
+  ],
+  'invalid-spool-size-too-small.yaml': [
+    'invalid-spool-size-too-small.yaml:2:19: state.spool_max_size: "512KiB" is below the minimum of 1MiB',
+  ],
+  'invalid-spool-size-too-large.yaml': [
+    'invalid-spool-size-too-large.yaml:2:19: state.spool_max_size: "8388608GiB" is above the maximum of 8388607GiB',
+  ],
+  'invalid-resource-empty-name.yaml': [
+    'invalid-resource-empty-name.yaml:2:3: resource: attribute names must not be empty',
+  ],
+  'invalid-resource-service-name.yaml': [
+    'invalid-resource-service-name.yaml:2:17: resource["service.name"]: must not be empty',
+  ],
+  'invalid-resource-value-type.yaml': [
+    'invalid-resource-value-type.yaml:2:20: resource["service.version"]: must be a string, not a number',
+  ],
+  'invalid-server-listen.yaml': [
+    'invalid-server-listen.yaml:2:11: server.listen: "localhost" is not host:port, like 127.0.0.1:13133 or [::]:13133',
+  ],
+  'invalid-proxy-not-url.yaml': [
+    'invalid-proxy-not-url.yaml:7:14: tenants[0].http.proxy: "proxy.example.com:3128" is not a URL such as ' +
+      'http://proxy.example.com:3128',
+  ],
+  'invalid-proxy-path.yaml': [
+    'invalid-proxy-path.yaml:7:14: tenants[0].http.proxy: "http://proxy.example.com:3128/proxy.pac" must name only ' +
+      "the proxy's scheme, host and port",
+  ],
+  'invalid-no-proxy-list.yaml': ['invalid-no-proxy-list.yaml:2:13: http.no_proxy: must be a string, not a sequence'],
+  'invalid-ca-file-unreadable.yaml': [
+    `invalid-ca-file-unreadable.yaml:2:12: http.ca_file: cannot read file "${CERTIFICATES}missing.pem": no such file`,
+  ],
+  'invalid-ca-file-bad-certificate.yaml': [
+    `invalid-ca-file-bad-certificate.yaml:2:12: http.ca_file: "${FIXTURES}ca/corrupt-bundle.pem": certificate ` +
+      'block 2 of 2 is not a valid X.509 certificate',
+  ],
+  'invalid-severity-key.yaml': [
+    'invalid-severity-key.yaml:3:5: defaults.severity: unknown key "critial" (did you mean "critical"?); allowed ' +
+      'keys: critical, warning',
+  ],
+  'invalid-tenants-from-too-many-patterns.yaml': [
+    'invalid-tenants-from-too-many-patterns.yaml:3:3: tenants_from: has 101 patterns, more than the limit of 100',
+  ],
+  'invalid-tenants-from-pattern-length.yaml': [
+    `invalid-tenants-from-pattern-length.yaml:2:16: tenants_from[0]: "tenants.d/${'a'.repeat(67)}…" is 4105 ` +
+      'characters long, more than the limit of 4096',
+  ],
+  'invalid-tenants-from-extglob.yaml': [
+    'invalid-tenants-from-extglob.yaml:2:16: tenants_from[0]: "tenants.d/+(a|b)*.yaml" uses the extended glob ' +
+      '"+(…)", which is not supported; write {a,b} or several patterns instead',
+  ],
+  'invalid-tenants-from-braces.yaml': [
+    'invalid-tenants-from-braces.yaml:2:16: tenants_from[0]: "tenants.d/{a,b,c,d,e}{a,b,c,d,e}{a,b,c,d,e}.yaml" ' +
+      'expands to more than 100 patterns (the limit; brace groups multiply: {a,b}{c,d} is 4); use fewer brace ' +
+      'groups, or list the patterns',
+  ],
+  'invalid-tenants-from-stars.yaml': [
+    'invalid-tenants-from-stars.yaml:2:16: tenants_from[0]: "tenants.d/*-*-*-*.yaml" has 4 "*" wildcards between ' +
+      'two slashes, more than the limit of 3',
+  ],
+  'invalid-tenants-from-empty-file.yaml': [
+    'customer.yaml:1:1: the file is empty: a tenants file needs a "tenants" list',
+  ],
+  'invalid-tenants-from-empty-list.yaml': ['customer.yaml:2:10: tenants: at least one tenant is required'],
+  'invalid-tenants-from-unknown-key.yaml': ['customer.yaml:1:1: unknown key "defaults"; allowed keys: tenants'],
+  'invalid-tenants-from-not-utf8.yaml': ['customer.yaml: cannot read the tenants file: not valid UTF-8 text'],
 };
 
 describe('invalid config fixtures', () => {
@@ -232,6 +355,13 @@ describe('invalid config fixtures', () => {
       assert.deepEqual(formattedProblems(await loadFixture(fixture)), expected);
     });
   }
+
+  test('an invalid AZURE_AUTHORITY_HOST is reported at the login endpoint it stands for', async () => {
+    const env = { ...FIXTURE_ENV, AZURE_AUTHORITY_HOST: 'http://login.example.com' };
+    assert.deepEqual(formattedProblems(await loadFixture('valid-minimal.yaml', env)), [
+      `valid-minimal.yaml: tenants[0].endpoints.login: AZURE_AUTHORITY_HOST: "http://login.example.com" ${HTTP_ONLY_LOOPBACK}`,
+    ]);
+  });
 
   test('every invalid-*.yaml fixture has a case', async () => {
     const fixtures = (await readdir(FIXTURES)).filter((name) => name.startsWith('invalid-'));

@@ -132,6 +132,25 @@ describe('valid multi-tenant config', () => {
   });
 });
 
+/** Valid fixtures that load with a warning, and the exact warnings. */
+const WARNINGS: Record<string, string[]> = {
+  'valid-warning-tls-plain-http.yaml': [
+    `${FIXTURES}valid-warning-tls-plain-http.yaml:4:5: exporter.tls: TLS settings have no effect on the plain ` +
+      'http:// endpoint http://localhost:4318',
+  ],
+  'valid-warning-pattern-no-match.yaml': [
+    `${FIXTURES}valid-warning-pattern-no-match.yaml:2:16: tenants_from[0]: "tenants-from/none/*.yaml" matches no file`,
+  ],
+};
+
+describe('valid configs that warn', () => {
+  for (const [fixture, expected] of Object.entries(WARNINGS)) {
+    test(fixture, async () => {
+      assert.deepEqual(configOf(await loadFixture(fixture)).warnings, expected);
+    });
+  }
+});
+
 test('server: absent turns the endpoint off, present turns it on at 127.0.0.1:13133 or listen', async () => {
   const { parseConfig } = await import('../../../src/config/index.ts');
   const tenant =
