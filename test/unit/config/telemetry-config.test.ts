@@ -123,7 +123,7 @@ describe('reloading', () => {
 
   test('loads that do not share a cache compile their own rules', () => {
     const text = `defaults:\n  severity:\n    critical: '%{classification} eq "incident"'\n${VALID_TENANT}`;
-    const load = () => configOf(parseConfig(text, '/c.yaml', FIXTURE_ENV, () => '')).tenants[0]!.severity!;
+    const load = () => configOf(parseConfig(text, '/c.yaml', FIXTURE_ENV, () => '')).tenants[0].severity!;
     const [first, again] = [load(), load()];
     assert.notEqual(first.critical, again.critical);
     assert.equal(first.critical.text, again.critical.text);

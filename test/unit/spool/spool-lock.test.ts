@@ -63,14 +63,14 @@ describe('acquireSpoolLock', () => {
     const old = new Date(Date.now() - 120_000);
     utimesSync(lockPath(), old, old);
     assertLocked(() => acquireSpoolLock(temp.dir, { ...base, isAlive: () => false }), /already open in this process/);
-    assert.equal(JSON.parse(readFileSync(lockPath(), 'utf8')).token, lock.holder.token);
+    assert.equal(lockOnDisk().token, lock.holder.token);
     assert.equal(lock.refresh(), true, 'the first open keeps its lock');
     lock.release();
   });
 
   test('records the process start, which tells this process from an earlier life of its pid', () => {
     const earlier = acquireSpoolLock(temp.dir, { ...base, pid: 1, processStart: 1_000.25 });
-    assert.equal(JSON.parse(readFileSync(lockPath(), 'utf8')).processStart, 1_000.25);
+    assert.equal(lockOnDisk().processStart, 1_000.25);
     assertLocked(
       () => acquireSpoolLock(temp.dir, { ...base, pid: 1, processStart: 1_000.25 }),
       /already open in this process/,

@@ -43,8 +43,8 @@ describe('the attribute parts of the gauges', () => {
     const [a, b] = [view(), view()];
     assert.equal(parts.service(a), parts.service(b), 'interned: the same service in two tenants');
     assert.deepEqual(parts.service(a), { 'm365.service.id': 'Exchange', 'm365.service.name': 'Exchange Online' });
-    assert.equal(parts.feature(a.features[0]!), parts.feature(b.features[0]!));
-    assert.deepEqual(parts.feature(a.features[0]!), {
+    assert.equal(parts.feature(a.features[0]), parts.feature(b.features[0]));
+    assert.deepEqual(parts.feature(a.features[0]), {
       'm365.feature.group': 'Sign-in',
       'm365.feature.name': 'Sign-in',
     });
