@@ -140,3 +140,41 @@ export class AnswerTally {
     );
   }
 }
+
+/** A page of an OData collection: its decoded entries and the link to the next page, if any. */
+export interface DecodedPage<T> {
+  entries: T[];
+  nextLink: string | undefined;
+}
+
+/**
+ * Decodes a page of an OData collection: its `value` entries counted in `tally` against `limit` (named `noun`),
+ * each decoded by `decodeEntry` (undefined for an entry it noted as malformed), then every malformed entry refused
+ * at once, described as `what`.
+ *
+ * @throws M365Error `GRAPH_BAD_RESPONSE` for a body that is not a collection or a malformed entry,
+ *   `GRAPH_ANSWER_TOO_LARGE` past `limit`.
+ */
+export function decodeCollectionPage<T>(
+  body: unknown,
+  tally: AnswerTally,
+  bound: { limit: number; noun: string; what: string },
+  decodeEntry: (entry: unknown, index: number, tally: AnswerTally) => T | undefined,
+): DecodedPage<T> {
+  if (typeof body !== 'object' || body === null || !Array.isArray((body as { value?: unknown }).value)) {
+    throw new M365Error('GRAPH_BAD_RESPONSE', 'Graph answered without a "value" array');
+  }
+  const page = body as { value: unknown[]; '@odata.nextLink'?: unknown };
+  const nextLink = page['@odata.nextLink'];
+  if (nextLink !== undefined && typeof nextLink !== 'string') {
+    throw new M365Error('GRAPH_BAD_RESPONSE', '"@odata.nextLink" is not a string');
+  }
+  tally.countEntries(page.value.length, bound.limit, bound.noun);
+  const entries: T[] = [];
+  for (let index = 0; index < page.value.length; index++) {
+    const entry = decodeEntry(page.value[index], index, tally);
+    if (entry !== undefined) entries.push(entry);
+  }
+  tally.refuseMalformed(bound.what);
+  return { entries, nextLink };
+}

@@ -1,6 +1,11 @@
-import { M365Error } from '../errors.ts';
 import type { ServiceMessage } from '../health/messages.ts';
-import { ANSWER_LIMITS as LIMITS, AnswerTally, answerTooLarge, boundedText } from './answer-limits.ts';
+import {
+  ANSWER_LIMITS as LIMITS,
+  AnswerTally,
+  answerTooLarge,
+  boundedText,
+  decodeCollectionPage,
+} from './answer-limits.ts';
 
 /** One decoded page of `messages`. */
 export interface MessagePage {
@@ -78,20 +83,7 @@ function decodeMessage(raw: unknown, index: number, tally: AnswerTally): Service
  * announced as new when it came back); a read past a bound is a `GRAPH_ANSWER_TOO_LARGE`.
  */
 export function decodeMessagePage(body: unknown, tally = new AnswerTally()): MessagePage {
-  if (!isObject(body) || !Array.isArray(body.value)) {
-    throw new M365Error('GRAPH_BAD_RESPONSE', 'Graph answered without a "value" array');
-  }
-  const nextLink = body['@odata.nextLink'];
-  if (nextLink !== undefined && typeof nextLink !== 'string') {
-    throw new M365Error('GRAPH_BAD_RESPONSE', '"@odata.nextLink" is not a string');
-  }
-  const value: unknown[] = body.value;
-  tally.countEntries(value.length, LIMITS.messages, 'messages');
-  const messages: ServiceMessage[] = [];
-  for (let index = 0; index < value.length; index++) {
-    const message = decodeMessage(value[index], index, tally);
-    if (message !== undefined) messages.push(message);
-  }
-  tally.refuseMalformed('a message');
-  return { messages, nextLink };
+  const bound = { limit: LIMITS.messages, noun: 'messages', what: 'a message' };
+  const { entries, nextLink } = decodeCollectionPage(body, tally, bound, decodeMessage);
+  return { messages: entries, nextLink };
 }

@@ -1,7 +1,12 @@
-import { M365Error } from '../errors.ts';
 import type { Issue, IssuePost, Service } from '../health/model.ts';
 import { parseClassification, parseServiceStatus } from '../health/status.ts';
-import { ANSWER_LIMITS as LIMITS, AnswerTally, answerTooLarge, boundedText } from './answer-limits.ts';
+import {
+  ANSWER_LIMITS as LIMITS,
+  AnswerTally,
+  answerTooLarge,
+  boundedText,
+  decodeCollectionPage,
+} from './answer-limits.ts';
 
 /** One decoded page of `healthOverviews?$expand=issues`. */
 export interface ServicePage {
@@ -34,22 +39,9 @@ function withoutId(raw: unknown): string {
  * counted and the first one named.
  */
 export function decodeServicePage(body: unknown, tally = new AnswerTally()): ServicePage {
-  if (!isObject(body) || !Array.isArray(body.value)) {
-    throw new M365Error('GRAPH_BAD_RESPONSE', 'Graph answered without a "value" array');
-  }
-  const nextLink = body['@odata.nextLink'];
-  if (nextLink !== undefined && typeof nextLink !== 'string') {
-    throw new M365Error('GRAPH_BAD_RESPONSE', '"@odata.nextLink" is not a string');
-  }
-  const value: unknown[] = body.value;
-  tally.countEntries(value.length, LIMITS.services, 'services');
-  const services: Service[] = [];
-  for (let index = 0; index < value.length; index++) {
-    const service = decodeService(value[index], index, tally);
-    if (service !== undefined) services.push(service);
-  }
-  tally.refuseMalformed('a service, an issue or a post');
-  return { services, nextLink };
+  const bound = { limit: LIMITS.services, noun: 'services', what: 'a service, an issue or a post' };
+  const { entries, nextLink } = decodeCollectionPage(body, tally, bound, decodeService);
+  return { services: entries, nextLink };
 }
 
 /** Decodes one `serviceHealth` (entry `index` of the page); undefined, noted in `tally`, when it is not one. */
