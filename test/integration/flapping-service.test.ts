@@ -3,68 +3,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { buildAgent } from '../../src/agent/build-agent.ts';
 import { stateFileName } from '../../src/agent/state-store.ts';
-import { Secret } from '../../src/shared/secret.ts';
-import type { Config } from '../../src/config/types.ts';
-import { SILENT_LOG } from '../../src/log.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
+import { contosoConfig, startHandPolledAgent } from '../helpers/hand-polled-agent.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { textOf } from '../helpers/text-of.ts';
 
 const SCENARIO = new URL('../../config/scenarios/test-basic.yaml', import.meta.url);
 const TENANT_ID = '11111111-1111-1111-1111-111111111111';
-
-function configFor(simulator: Simulator, receiver: OtlpReceiver, stateDir: string): Config {
-  return {
-    exporter: {
-      endpoint: receiver.url,
-      protocol: 'http/protobuf',
-      headers: {},
-      intervalMs: 60_000,
-      timeoutMs: 5_000,
-      compression: 'none',
-      temporality: 'cumulative',
-    },
-    tenants: [
-      {
-        name: 'contoso',
-        tenantId: TENANT_ID,
-        clientId: '22222222-2222-2222-2222-222222222222',
-        clientSecret: new Secret('sim-contoso-secret'),
-        cloud: 'global',
-        endpoints: { login: simulator.url, graph: simulator.url },
-        intervalMs: 60_000,
-        timeoutMs: 10_000,
-      },
-    ],
-    metrics: {},
-    resource: {},
-    serviceName: 'm365-health',
-    stateDir,
-    spoolMaxBytes: 64 * 1024 * 1024,
-    warnings: [],
-  };
-}
-
-/** One life of the agent process: built on the state directory, polled by hand, flushed at the end. */
-async function startAgent(config: Config) {
-  const telemetry = createTelemetrySdk({
-    exporter: config.exporter,
-    serviceName: 'm365-health',
-    serviceVersion: 'test',
-    resource: {},
-  });
-  const agent = await buildAgent(config, { telemetry, log: SILENT_LOG });
-  return {
-    async poll() {
-      await agent.pollAll();
-      await telemetry.forceFlush();
-    },
-    stop: () => telemetry.shutdown(5_000),
-  };
-}
 
 describe('a flapping service: one event id per transition, across restarts and a crash before the save', () => {
   let simulator: Simulator;
@@ -109,8 +55,8 @@ describe('a flapping service: one event id per transition, across restarts and a
   }
 
   test('down, up, down under one issue version: two interruptions, two ids; restarts repeat nothing', async () => {
-    const config = configFor(simulator, receiver, stateDir);
-    let agent = await startAgent(config);
+    const config = contosoConfig(simulator, receiver, stateDir);
+    let agent = await startHandPolledAgent(config);
     await agent.poll();
     await waitForSaved(0);
     assert.deepEqual(statusChanges(), [], 'the first poll is the baseline');
@@ -129,7 +75,7 @@ describe('a flapping service: one event id per transition, across restarts and a
     await waitForSaved(2);
 
     await agent.stop();
-    agent = await startAgent(config);
+    agent = await startHandPolledAgent(config);
     await agent.poll();
     assert.equal(statusChanges().length, 2, 'a restart on an unchanged world emits nothing');
 
@@ -166,7 +112,7 @@ describe('a flapping service: one event id per transition, across restarts and a
     // A crash after the event was spooled and before the state was saved: the next start has the state of before.
     await agent.stop();
     await writeFile(stateFile, beforeSecondDown);
-    agent = await startAgent(config);
+    agent = await startHandPolledAgent(config);
     await agent.poll();
     await waitForSaved(3);
     const replayed = statusChanges();
@@ -174,21 +120,21 @@ describe('a flapping service: one event id per transition, across restarts and a
     assert.deepEqual(replayed[3], flaps[2], 'the same transition detected again carries the same id');
 
     await agent.stop();
-    agent = await startAgent(config);
+    agent = await startHandPolledAgent(config);
     await agent.poll();
     assert.equal(statusChanges().length, 4, 'a restart after the save repeats nothing');
     await agent.stop();
   });
 
   test('a state file written before events were numbered: no repeat on restart, and new ids after', async () => {
-    const config = configFor(simulator, receiver, stateDir);
+    const config = contosoConfig(simulator, receiver, stateDir);
     const { baselineAt, statusSequence, issueSequence, messageSequence, ...older } = await readState();
     assert.deepEqual([typeof baselineAt, statusSequence, issueSequence, messageSequence], ['number', 3, 1, 0]);
     await writeFile(stateFile, JSON.stringify(older));
     const seen = new Set(statusChanges().map((e) => e.id));
     const count = receiver.logs().length;
 
-    const agent = await startAgent(config);
+    const agent = await startHandPolledAgent(config);
     await agent.poll();
     assert.equal(receiver.logs().length, count, 'the old state is remembered: nothing repeated');
     simulator.setServiceStatus('contoso', 'microsoftteams', 'serviceOperational');

@@ -3,67 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { buildAgent } from '../../src/agent/build-agent.ts';
-import { Secret } from '../../src/shared/secret.ts';
-import type { Config } from '../../src/config/types.ts';
-import { SILENT_LOG } from '../../src/log.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
+import { contosoConfig, startHandPolledAgent } from '../helpers/hand-polled-agent.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { textOf } from '../helpers/text-of.ts';
 
 const SCENARIO = new URL('../../config/scenarios/test-basic.yaml', import.meta.url);
 const TEAMS = { 'm365.tenant.name': 'contoso', 'm365.service.id': 'microsoftteams' };
-
-function configFor(simulator: Simulator, receiver: OtlpReceiver, stateDir: string): Config {
-  return {
-    exporter: {
-      endpoint: receiver.url,
-      protocol: 'http/protobuf',
-      headers: {},
-      intervalMs: 60_000,
-      timeoutMs: 5_000,
-      compression: 'none',
-      temporality: 'cumulative',
-    },
-    tenants: [
-      {
-        name: 'contoso',
-        tenantId: '11111111-1111-1111-1111-111111111111',
-        clientId: '22222222-2222-2222-2222-222222222222',
-        clientSecret: new Secret('sim-contoso-secret'),
-        cloud: 'global',
-        endpoints: { login: simulator.url, graph: simulator.url },
-        intervalMs: 60_000,
-        timeoutMs: 10_000,
-      },
-    ],
-    metrics: {},
-    resource: {},
-    serviceName: 'm365-health',
-    stateDir,
-    spoolMaxBytes: 64 * 1024 * 1024,
-    warnings: [],
-  };
-}
-
-/** One life of the agent process: built on the state directory, polled by hand, flushed at the end. */
-async function startAgent(config: Config) {
-  const telemetry = createTelemetrySdk({
-    exporter: config.exporter,
-    serviceName: 'm365-health',
-    serviceVersion: 'test',
-    resource: {},
-  });
-  const agent = await buildAgent(config, { telemetry, log: SILENT_LOG });
-  return {
-    async poll() {
-      await agent.pollAll();
-      await telemetry.forceFlush();
-    },
-    stop: () => telemetry.shutdown(5_000),
-  };
-}
 
 describe('one issue through its life, across agent restarts', () => {
   let simulator: Simulator;
@@ -92,8 +38,8 @@ describe('one issue through its life, across agent restarts', () => {
     receiver.latestValue('m365.service.issues', { ...TEAMS, 'm365.issue.classification': classification });
 
   test('advisory → incident → update → restored → resolved: exact events and gauges, no duplicates', async () => {
-    const config = configFor(simulator, receiver, stateDir);
-    let agent = await startAgent(config);
+    const config = contosoConfig(simulator, receiver, stateDir);
+    let agent = await startHandPolledAgent(config);
     await agent.poll();
     assert.deepEqual(events(), [], 'the first poll is the baseline');
     assert.equal(teamsHealth(), 0);
@@ -129,7 +75,7 @@ describe('one issue through its life, across agent restarts', () => {
     );
 
     await agent.stop();
-    agent = await startAgent(config);
+    agent = await startHandPolledAgent(config);
     await agent.poll();
     assert.equal(events().length, 2, 'a restart on an unchanged world emits nothing');
 
@@ -155,7 +101,7 @@ describe('one issue through its life, across agent restarts', () => {
 
     await agent.stop();
     simulator.resolveIssue('contoso', 'TM1', { status: 'serviceRestored', post: 'Final status: Fixed.' });
-    agent = await startAgent(config);
+    agent = await startHandPolledAgent(config);
     await agent.poll();
     await agent.poll();
     assert.deepEqual(

@@ -1,0 +1,61 @@
+import { buildAgent } from '../../src/agent/build-agent.ts';
+import type { Config } from '../../src/config/types.ts';
+import { SILENT_LOG, type Log } from '../../src/log.ts';
+import { Secret } from '../../src/shared/secret.ts';
+import type { Simulator } from '../../src/simulator/index.ts';
+import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
+import type { OtlpReceiver } from './otlp-receiver.ts';
+
+/**
+ * The configuration of an agent exporting to `receiver` and polling contoso of the test-basic scenario on
+ * `simulator`, remembering what it saw in `stateDir`.
+ */
+export function contosoConfig(simulator: Simulator, receiver: OtlpReceiver, stateDir: string): Config {
+  return {
+    exporter: {
+      endpoint: receiver.url,
+      protocol: 'http/protobuf',
+      headers: {},
+      intervalMs: 60_000,
+      timeoutMs: 5_000,
+      compression: 'none',
+      temporality: 'cumulative',
+    },
+    tenants: [
+      {
+        name: 'contoso',
+        tenantId: '11111111-1111-1111-1111-111111111111',
+        clientId: '22222222-2222-2222-2222-222222222222',
+        clientSecret: new Secret('sim-contoso-secret'),
+        cloud: 'global',
+        endpoints: { login: simulator.url, graph: simulator.url },
+        intervalMs: 60_000,
+        timeoutMs: 10_000,
+      },
+    ],
+    metrics: {},
+    resource: {},
+    serviceName: 'm365-health',
+    stateDir,
+    spoolMaxBytes: 64 * 1024 * 1024,
+    warnings: [],
+  };
+}
+
+/** One life of the agent process: built on the state directory, polled by hand, flushed at the end. */
+export async function startHandPolledAgent(config: Config, log: Log = SILENT_LOG) {
+  const telemetry = createTelemetrySdk({
+    exporter: config.exporter,
+    serviceName: 'm365-health',
+    serviceVersion: 'test',
+    resource: {},
+  });
+  const agent = await buildAgent(config, { telemetry, log });
+  return {
+    async poll() {
+      await agent.pollAll();
+      await telemetry.forceFlush();
+    },
+    stop: () => telemetry.shutdown(5_000),
+  };
+}
