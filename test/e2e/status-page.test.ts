@@ -8,6 +8,7 @@ import { SILENT_LOG } from '../../src/log.ts';
 import { startStatusServer, type StatusServer } from '../../src/server/http-server.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
+import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
 
 /**
  * Debian's Chromium (`apt-get install chromium`, done by .ci/run); a test tool's own browser download is not used.
@@ -40,15 +41,7 @@ before(async () => {
     scenario,
     intervalMs: 60_000,
     statusPort: 0,
-    exporter: {
-      endpoint: 'http://127.0.0.1:9',
-      protocol: 'http/protobuf',
-      headers: {},
-      intervalMs: 60_000,
-      timeoutMs: 1000,
-      compression: 'none',
-      temporality: 'cumulative',
-    },
+    exporter: CLOSED_PORT_EXPORTER,
   });
   const telemetry = createTelemetrySdk({
     exporter: undefined,

@@ -6,6 +6,7 @@ import { buildDemoConfig } from '../../src/cli/demo/demo-config.ts';
 import { SILENT_LOG } from '../../src/log.ts';
 import { loadDefaultScenario, startSimulator, type Fault, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
+import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
 
 const HEALTH = '/v1.0/admin/serviceAnnouncement/healthOverviews';
 
@@ -20,15 +21,7 @@ describe('Graph faults: a per-tenant error, the other tenant unaffected, recover
       scenario: simulator.scenario,
       intervalMs: 60_000,
       statusPort: 0,
-      exporter: {
-        endpoint: 'http://127.0.0.1:9',
-        protocol: 'http/protobuf',
-        headers: {},
-        intervalMs: 60_000,
-        timeoutMs: 1000,
-        compression: 'none',
-        temporality: 'cumulative',
-      },
+      exporter: CLOSED_PORT_EXPORTER,
     });
     const config = { ...base, tenants: base.tenants.map((tenant) => ({ ...tenant, timeoutMs: 2500 })) };
     const telemetry = createTelemetrySdk({

@@ -13,6 +13,7 @@ import { SILENT_LOG } from '../../src/log.ts';
 import { loadDefaultScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { hugeBody, json, serveLogin, startHostileServer, type HostileServer } from '../helpers/hostile-server.ts';
+import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
 
 const HEALTH = '/v1.0/admin/serviceAnnouncement/healthOverviews';
 const GIB = 1024 ** 3;
@@ -55,15 +56,7 @@ describe("the login endpoint and the federated token file: bounded reads, one te
       scenario: simulator.scenario,
       intervalMs: 60_000,
       statusPort: 0,
-      exporter: {
-        endpoint: 'http://127.0.0.1:9',
-        protocol: 'http/protobuf',
-        headers: {},
-        intervalMs: 60_000,
-        timeoutMs: 1000,
-        compression: 'none',
-        temporality: 'cumulative',
-      },
+      exporter: CLOSED_PORT_EXPORTER,
     });
     const fabrikam = base.tenants.find((tenant) => tenant.name === 'fabrikam')!;
     const hostileTenant = (name: string, tenantId: string, extra: Partial<TenantConfig> = {}): TenantConfig => ({

@@ -10,6 +10,7 @@ import { loadDefaultScenario, startSimulator } from '../../src/simulator/index.t
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { MAX_TIMER_DELAY_MS } from '../../src/shared/timer-delay.ts';
 import { serveLogin, startHostileServer, throttle } from '../helpers/hostile-server.ts';
+import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
 
 const HEALTH = '/v1.0/admin/serviceAnnouncement/healthOverviews';
 const HOSTILE_TENANT = '99999999-9999-4999-8999-999999999999';
@@ -58,15 +59,7 @@ async function runThrottled(retryAfter: (now: number) => string, hours: number) 
       scenario: simulator.scenario,
       intervalMs: INTERVAL_MS,
       statusPort: 0,
-      exporter: {
-        endpoint: 'http://127.0.0.1:9',
-        protocol: 'http/protobuf',
-        headers: {},
-        intervalMs: 60_000,
-        timeoutMs: 1000,
-        compression: 'none',
-        temporality: 'cumulative',
-      },
+      exporter: CLOSED_PORT_EXPORTER,
     });
     const fabrikam = base.tenants.find((tenant) => tenant.name === 'fabrikam')!;
     const throttled: TenantConfig = {

@@ -9,6 +9,7 @@ import { buildDemoConfig } from '../../src/cli/demo/demo-config.ts';
 import type { Log } from '../../src/log.ts';
 import { loadDefaultScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
+import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
 
 let simulator: Simulator;
 let stateDir: string;
@@ -33,15 +34,7 @@ test('a failed save is tried again at the next poll, even a quiet one; a quiet p
     scenario: simulator.scenario,
     intervalMs: 60_000,
     statusPort: 0,
-    exporter: {
-      endpoint: 'http://127.0.0.1:9',
-      protocol: 'http/protobuf',
-      headers: {},
-      intervalMs: 60_000,
-      timeoutMs: 1000,
-      compression: 'none',
-      temporality: 'cumulative',
-    },
+    exporter: CLOSED_PORT_EXPORTER,
   });
   const errors: string[] = [];
   const log: Log = {
