@@ -15,7 +15,7 @@ import type { Recorders } from '../telemetry/instruments.ts';
 import { createMessageReader } from './message-reader.ts';
 import type { RequestBudget } from './request-budget.ts';
 import { startPollTimeout } from './poll-timeout.ts';
-import { retainViews } from './retained-views.ts';
+import { retainViews, SharedViews } from './retained-views.ts';
 import { carryTenantStatus, createTenantStatus, type TenantStatus } from '../observation/tenant-status.ts';
 import type { TenantConfig } from '../config/types.ts';
 
@@ -32,16 +32,17 @@ export type PollResult =
   | { ok: false; error: M365Error };
 
 /**
- * The copies that the tenants of one agent keep between them instead of one each: what their memories are made
- * of. One per agent, made by {@link createSharedCopies} where the pollers are assembled.
+ * The copies that the tenants of one agent keep between them instead of one each: what their memories and their
+ * kept views are made of. One per agent, made by {@link createSharedCopies} where the pollers are assembled.
  */
 export interface SharedCopies {
   readonly memory: MemoryInterners;
+  readonly views: SharedViews;
 }
 
 /** The copies a new agent's tenants will share: none yet. */
 export function createSharedCopies(): SharedCopies {
-  return { memory: new MemoryInterners() };
+  return { memory: new MemoryInterners(), views: new SharedViews() };
 }
 
 export interface TenantPollerOptions {
@@ -148,7 +149,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
         const { snapshot } = read;
         const views = evaluateSnapshot(snapshot, rule);
         const step = advanceMemory(memory, snapshot, views, options.shared.memory);
-        status.views = retainViews(views, status.views);
+        status.views = retainViews(views, status.views, options.shared.views);
         status.lastSuccessAt = snapshot.fetchedAt;
         memory = step.memory;
         answerDigest = read.digest;
