@@ -2,6 +2,14 @@
 // code keeps: no module-level mutable state in src/, no floating promises (node:test's test/describe excepted).
 import tseslint from 'typescript-eslint';
 
+/**
+ * What a module-level `new` may make: a table built from its entries (an empty one is a cache, reported as such) or
+ * a value that holds no state.
+ */
+const NOT_STATE =
+  ':not([callee.name=/^(Map|Set|URL|RegExp|TextEncoder|TextDecoder)$/])' +
+  ':not([callee.name=/^(WeakMap|WeakSet)$/][arguments.length=0])';
+
 /** Module-level state: a `let`, or a collection created at module level, outlives every instance and test. */
 const MODULE_STATE = [
   {
@@ -18,6 +26,16 @@ const MODULE_STATE = [
       'Program > ExportNamedDeclaration > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet)$/][arguments.length=0]',
     ].join(', '),
     message: 'No module-level cache in src/: a cache belongs to an instance that is passed in.',
+  },
+  {
+    // Any other object made at module level (an interner, a pool, a client) is one instance for every tenant, agent
+    // and test of the process. Allowed: tables built from their entries (`Map`/`Set`; empty ones are caches, above)
+    // and values that hold no state of their own.
+    selector: ['Program > VariableDeclaration', 'Program > ExportNamedDeclaration > VariableDeclaration']
+      .map((declaration) => `${declaration} > VariableDeclarator > NewExpression${NOT_STATE}`)
+      .concat(`Program > ExportDefaultDeclaration > NewExpression${NOT_STATE}`)
+      .join(', '),
+    message: 'A module-level instance is state shared by every user: create it in an owner and pass it in.',
   },
 ];
 

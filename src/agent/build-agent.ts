@@ -19,7 +19,7 @@ import {
 } from './agent.ts';
 import { sleep } from '../shared/sleep.ts';
 import { createFileStateStore, type StateStore } from './state-store.ts';
-import { createTenantPoller } from './tenant-poller.ts';
+import { createSharedCopies, createTenantPoller } from './tenant-poller.ts';
 import { createPollerSet } from './tenant-pollers.ts';
 import type { TenantMemory } from '../health/memory.ts';
 
@@ -117,6 +117,8 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
   const recorders = registerInstruments(deps.telemetry.meter, source, isEnabled, deps.telemetry.gauges);
   const events = createEventEmitter(deps.telemetry.logger);
   const store = config.stateDir === undefined ? undefined : createFileStateStore(config.stateDir, deps.log, clock);
+  // One set for the agent's life: tenants added by a reload share the copies of those already running.
+  const shared = createSharedCopies();
   // Both the identity platform and Graph go through the tenant's proxy and CAs.
   const injected = deps.fetch ? { fetch: deps.fetch, get: getThroughFetch(deps.fetch) } : undefined;
   const clientFor = (tenant: TenantConfig) => injected ?? http.clientFor(tenant.http);
@@ -135,6 +137,7 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
         recorders,
         events,
         log: deps.log,
+        shared,
         memory,
         onMemory,
         budget,

@@ -5,55 +5,62 @@ import { Interner } from '../health/interner.ts';
 import type { Issue } from '../health/model.ts';
 
 /**
- * The views a tenant's status keeps until its next poll: their open issues without posts. The posts are most of a
- * snapshot's text; the events of the poll carried them, and the gauges and the status page read none of them, so
- * ten thousand tenants need not keep them in memory.
+ * The copies of kept views that tenants share: the feature lists (most show every group healthy), the views without
+ * open issues (most services of most tenants), and the texts of open issues (Microsoft's incidents are global, so the
+ * tenants that see one keep one copy of each of its ids, statuses, dates and titles). Bounded, as each interner is.
+ * Created once per agent and passed to {@link retainViews}: its tenants share their copies, two agents share nothing.
+ */
+export class SharedViews {
+  readonly #features = new Interner<readonly FeatureView[]>();
+  readonly #quietViews = new Interner<ServiceView>();
+  readonly #texts = new StringPool(10_000);
+
+  /** The view to keep: without posts, and made of shared copies. */
+  share(view: ServiceView): ServiceView {
+    let key = view.id;
+    for (const feature of view.features) key += `\u0000${feature.health}${feature.group}`;
+    const features = this.#features.intern(key, () => view.features.map((feature) => Object.freeze({ ...feature })));
+    if (view.openIssues.length > 0) {
+      return { ...view, features, openIssues: view.openIssues.map((issue) => this.#withoutPosts(issue)) };
+    }
+    const viewKey = `${view.name}\u0000${view.status}\u0000${view.rawStatus}\u0000${view.health}\u0000${key}`;
+    return this.#quietViews.intern(viewKey, () => ({ ...view, features, openIssues: NO_ISSUES }));
+  }
+
+  #withoutPosts(issue: Issue): Issue {
+    const kept: Issue = { ...issue, posts: [] };
+    for (const field of ISSUE_FIELDS) {
+      const value = kept[field];
+      if (typeof value === 'string') (kept as unknown as Record<string, string>)[field] = this.#texts.intern(value);
+    }
+    return kept;
+  }
+}
+
+const NO_ISSUES = Object.freeze([]) as unknown as Issue[];
+
+/**
+ * The views a tenant's status keeps until its next poll: their open issues without posts, made of the copies of
+ * `shared`. The posts are most of a snapshot's text; the events of the poll carried them, and the gauges and the
+ * status page read none of them, so ten thousand tenants need not keep them in memory.
  *
  * A view equal to the one kept before (`previous`) is that same object, and so is the whole list when nothing
  * changed: most polls change nothing, and objects kept a minute are in V8's old generation, where replacing them
  * at every poll of every tenant cost full garbage collections of a large heap.
  */
-export function retainViews(views: readonly ServiceView[], previous?: readonly ServiceView[]): readonly ServiceView[] {
+export function retainViews(
+  views: readonly ServiceView[],
+  previous: readonly ServiceView[] | undefined,
+  shared: SharedViews,
+): readonly ServiceView[] {
   let changed = previous === undefined || previous.length !== views.length;
   const kept = views.map((view, index) => {
     const before = previous?.[index];
     if (before !== undefined && sameView(before, view)) return before;
     changed = true;
-    return shareView(view);
+    return shared.share(view);
   });
   return changed ? kept : previous!;
-}
-
-const features = new Interner<readonly FeatureView[]>();
-const quietViews = new Interner<ServiceView>();
-const NO_ISSUES = Object.freeze([]) as unknown as Issue[];
-
-/**
- * The view to keep: without posts, its feature list shared with every service showing the same (most show every
- * group healthy), and itself shared when it has no open issue (most services of most tenants).
- */
-function shareView(view: ServiceView): ServiceView {
-  let key = view.id;
-  for (const feature of view.features) key += `\u0000${feature.health}${feature.group}`;
-  const shared = features.intern(key, () => view.features.map((feature) => Object.freeze({ ...feature })));
-  if (view.openIssues.length > 0) return { ...view, features: shared, openIssues: view.openIssues.map(withoutPosts) };
-  const viewKey = `${view.name}\u0000${view.status}\u0000${view.rawStatus}\u0000${view.health}\u0000${key}`;
-  return quietViews.intern(viewKey, () => ({ ...view, features: shared, openIssues: NO_ISSUES }));
-}
-
-/**
- * The texts of the open issues kept (ids, statuses, dates, titles): Microsoft's incidents are global, so the tenants
- * that see one share one copy of each.
- */
-const texts = new StringPool(10_000);
-
-function withoutPosts(issue: Issue): Issue {
-  const kept: Issue = { ...issue, posts: [] };
-  for (const field of ISSUE_FIELDS) {
-    const value = kept[field];
-    if (typeof value === 'string') (kept as unknown as Record<string, string>)[field] = texts.intern(value);
-  }
-  return kept;
 }
 
 /** Whether a kept view shows the same as a fresh one (posts aside). */

@@ -3,7 +3,7 @@ import { M365Error, toM365Error } from '../errors.ts';
 import { readServiceHealth, type FetchRequest } from '../graph/graph-client.ts';
 import type { StatusChange } from '../health/changes.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
-import { advanceMemory, type TenantMemory } from '../health/memory.ts';
+import { advanceMemory, MemoryInterners, type TenantMemory } from '../health/memory.ts';
 import { evaluateSnapshot } from '../health/evaluate.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import { createSeverityRule } from '../health/severity-rules.ts';
@@ -15,7 +15,7 @@ import type { Recorders } from '../telemetry/instruments.ts';
 import { createMessageReader } from './message-reader.ts';
 import type { RequestBudget } from './request-budget.ts';
 import { startPollTimeout } from './poll-timeout.ts';
-import { retainViews } from './retained-views.ts';
+import { retainViews, SharedViews } from './retained-views.ts';
 import { carryTenantStatus, createTenantStatus, type TenantStatus } from '../observation/tenant-status.ts';
 import type { TenantConfig } from '../config/types.ts';
 
@@ -31,6 +31,20 @@ export type PollResult =
     }
   | { ok: false; error: M365Error };
 
+/**
+ * The copies that the tenants of one agent keep between them instead of one each: what their memories and their
+ * kept views are made of. One per agent, made by {@link createSharedCopies} where the pollers are assembled.
+ */
+export interface SharedCopies {
+  readonly memory: MemoryInterners;
+  readonly views: SharedViews;
+}
+
+/** The copies a new agent's tenants will share: none yet. */
+export function createSharedCopies(): SharedCopies {
+  return { memory: new MemoryInterners(), views: new SharedViews() };
+}
+
 export interface TenantPollerOptions {
   tenant: TenantConfig;
   tokens: TokenProvider;
@@ -41,6 +55,8 @@ export interface TenantPollerOptions {
   recorders: Recorders;
   events: EventEmitter;
   log: Log;
+  /** The copies this tenant shares with the other tenants of its agent. */
+  shared: SharedCopies;
   /** What was remembered of this tenant before (restored state); undefined on a first start. */
   memory?: TenantMemory;
   /**
@@ -132,8 +148,8 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       } else {
         const { snapshot } = read;
         const views = evaluateSnapshot(snapshot, rule);
-        const step = advanceMemory(memory, snapshot, views);
-        status.views = retainViews(views, status.views);
+        const step = advanceMemory(memory, snapshot, views, options.shared.memory);
+        status.views = retainViews(views, status.views, options.shared.views);
         status.lastSuccessAt = snapshot.fetchedAt;
         memory = step.memory;
         answerDigest = read.digest;

@@ -34,33 +34,55 @@ export interface DetectedChanges {
   changes: StatusChange[];
 }
 
-const remembered = new Interner<RememberedService>();
-const records = new Interner<Record<string, RememberedService>>(2_000);
 const rememberedKey = (service: RememberedService) => `${service.name}\u0000${service.status}\u0000${service.health}`;
 
-/** What is remembered of a service, one shared copy per name, status and health. */
-function rememberService(view: ServiceView): RememberedService {
-  return remembered.intern(rememberedKey(view), () => ({ name: view.name, status: view.status, health: view.health }));
+/**
+ * The copies of what is remembered of services that tenants share: one per name, status and health, and one per
+ * whole record of a tenant's services (most tenants' services all look the same). One instance per agent, passed to
+ * {@link detectStatusChanges}: the tenants of an agent share their copies, two agents (or two tests) share nothing.
+ */
+export class RememberedServices {
+  readonly #services = new Interner<RememberedService>();
+  readonly #records = new Interner<Record<string, RememberedService>>(2_000);
+
+  /** What is remembered of a service, the copy shared by every service with its name, status and health. */
+  remember(view: ServiceView): RememberedService {
+    return this.#services.intern(rememberedKey(view), () => ({
+      name: view.name,
+      status: view.status,
+      health: view.health,
+    }));
+  }
+
+  /** The record of a tenant's services to remember: `previous` when nothing changed, else the shared copy. */
+  keep(
+    previous: Readonly<Record<string, RememberedService>> | undefined,
+    fresh: Record<string, RememberedService>,
+  ): Record<string, RememberedService> {
+    return keepOrShareRecord(previous, fresh, this.#records, rememberedKey);
+  }
 }
 
 /**
  * Compares a fresh evaluation with what was remembered: one change per service whose status or health differs
  * (an advisory escalated to an incident keeps `serviceDegradation` but becomes critical). A service
  * seen for the first time (or the first poll of a tenant) yields no change; a vanished service is forgotten.
- * `stamp` (`stepStamp`) numbers the step: each change's id is the stamp, the service and its transition.
+ * `stamp` (`stepStamp`) numbers the step: each change's id is the stamp, the service and its transition. What is
+ * remembered is the copies of `shared`.
  */
 export function detectStatusChanges(
   previous: Readonly<Record<string, RememberedService>> | undefined,
   views: readonly ServiceView[],
   now: number,
   stamp: string,
+  shared: RememberedServices,
 ): DetectedChanges {
   const services: Record<string, RememberedService> = {};
   const changes: StatusChange[] = [];
   for (const view of views) {
     const before = previous?.[view.id];
     const same = before !== undefined && before.status === view.status && before.health === view.health;
-    services[view.id] = same && before.name === view.name ? before : rememberService(view);
+    services[view.id] = same && before.name === view.name ? before : shared.remember(view);
     if (before === undefined || same) continue;
     changes.push({
       kind: 'status_change',
@@ -76,7 +98,7 @@ export function detectStatusChanges(
       eventId: statusChangeEventId(stamp, view.id, before, view),
     });
   }
-  return { services: keepOrShareRecord(previous, services, records, rememberedKey), changes };
+  return { services: shared.keep(previous, services), changes };
 }
 
 /** The issue an on-call person should read first: incidents before advisories, then the latest modified. */

@@ -37,14 +37,30 @@ export function issueVersion(issue: Issue): IssueVersion {
   };
 }
 
-const sharedVersions = new Interner<IssueVersion>();
-const records = new Interner<Record<string, IssueVersion>>(2_000);
 const versionKey = (version: IssueVersion) =>
   `${version.lastModified}\u0000${version.status}\u0000${version.classification}\u0000${version.isResolved}`;
 
-/** One shared copy of each version: the tenants that see an issue see the same versions of it. */
-function shareVersion(version: IssueVersion): IssueVersion {
-  return sharedVersions.intern(versionKey(version), () => version);
+/**
+ * The copies of issue versions that tenants share: Microsoft's issues are global, so the tenants that see an issue
+ * see the same versions of it, and most keep the same record of them. One instance per agent, passed to
+ * {@link detectIssueUpdates}: the tenants of an agent share their copies, two agents (or two tests) share nothing.
+ */
+export class SharedIssueVersions {
+  readonly #versions = new Interner<IssueVersion>();
+  readonly #records = new Interner<Record<string, IssueVersion>>(2_000);
+
+  /** The copy of `version` shared by every tenant that saw it. */
+  share(version: IssueVersion): IssueVersion {
+    return this.#versions.intern(versionKey(version), () => version);
+  }
+
+  /** The record of a tenant's issue versions to remember: `previous` when nothing changed, else the shared copy. */
+  keep(
+    previous: Readonly<Record<string, IssueVersion>> | undefined,
+    fresh: Record<string, IssueVersion>,
+  ): Record<string, IssueVersion> {
+    return keepOrShareRecord(previous, fresh, this.#records, versionKey);
+  }
 }
 
 function sameVersion(a: IssueVersion, b: IssueVersion): boolean {
@@ -72,7 +88,7 @@ function kindOf(previous: IssueVersion | undefined, current: IssueVersion): Issu
  * already resolved is news only if it was modified after the previous poll (`since`, ms): older ones are history.
  * `stamp` (`stepStamp`) numbers the step: each update's id is the stamp, the issue and the version
  * reported, so a version seen again (a status that moved back under the same `lastModifiedDateTime`) has an id of
- * its own.
+ * its own. What is remembered is the copies of `shared`.
  */
 export function detectIssueUpdates(
   previous: Readonly<Record<string, IssueVersion>> | undefined,
@@ -80,6 +96,7 @@ export function detectIssueUpdates(
   snapshot: Snapshot,
   now: number,
   stamp: string,
+  shared: SharedIssueVersions,
 ): { versions: Record<string, IssueVersion>; updates: IssueUpdate[] } {
   const versions: Record<string, IssueVersion> = {};
   const updates: IssueUpdate[] = [];
@@ -91,7 +108,7 @@ export function detectIssueUpdates(
         versions[issue.id] = before;
         continue;
       }
-      versions[issue.id] = shareVersion(current);
+      versions[issue.id] = shared.share(current);
       if (previous === undefined) continue;
       if (before === undefined && issue.isResolved && !modifiedAfter(issue, since)) continue;
       updates.push({
@@ -107,5 +124,5 @@ export function detectIssueUpdates(
     }
   }
   // The memory of a quiet poll is the previous one, objects and all.
-  return { versions: keepOrShareRecord(previous, versions, records, versionKey), updates };
+  return { versions: shared.keep(previous, versions), updates };
 }

@@ -1,7 +1,7 @@
-import { detectStatusChanges, type RememberedService, type StatusChange } from './changes.ts';
+import { detectStatusChanges, RememberedServices, type RememberedService, type StatusChange } from './changes.ts';
 import type { ServiceView } from './evaluate.ts';
 import { advanceSequence, beginHistory, stepStamp, type HistoryPosition } from './event-identity.ts';
-import { detectIssueUpdates, type IssueUpdate, type IssueVersion } from './issue-updates.ts';
+import { detectIssueUpdates, SharedIssueVersions, type IssueUpdate, type IssueVersion } from './issue-updates.ts';
 import { detectMessageUpdates, type MessageUpdate, type MessageVersions, type ServiceMessage } from './messages.ts';
 import type { Snapshot } from './model.ts';
 
@@ -24,11 +24,26 @@ export interface MemoryStep {
   updates: IssueUpdate[];
 }
 
-/** One step of a tenant's history: compares a fresh poll with the memory and returns the new memory and what changed. */
+/**
+ * The copies that the memories of tenants share: thousands of tenants remember the same services in the same state
+ * and the same versions of Microsoft's global issues, and keep one frozen copy of each between them (and so the
+ * same objects from poll to poll, which the caches keyed on them rely on). Bounded, as each interner is. Created
+ * once per agent and passed to {@link advanceMemory}; nothing is shared beyond its owner.
+ */
+export class MemoryInterners {
+  readonly services = new RememberedServices();
+  readonly issues = new SharedIssueVersions();
+}
+
+/**
+ * One step of a tenant's history: compares a fresh poll with the memory and returns the new memory and what changed,
+ * made of the copies of `shared`.
+ */
 export function advanceMemory(
   previous: TenantMemory | undefined,
   snapshot: Snapshot,
   views: readonly ServiceView[],
+  shared: MemoryInterners,
 ): MemoryStep {
   const now = snapshot.fetchedAt;
   const position = previous ?? beginHistory(now);
@@ -37,6 +52,7 @@ export function advanceMemory(
     views,
     now,
     stepStamp(position.baselineAt, 's', position.statusSequence),
+    shared.services,
   );
   const issues = detectIssueUpdates(
     previous?.issues,
@@ -44,6 +60,7 @@ export function advanceMemory(
     snapshot,
     now,
     stepStamp(position.baselineAt, 'i', position.issueSequence),
+    shared.issues,
   );
   return {
     memory: {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { retainViews } from '../../../src/agent/retained-views.ts';
+import { retainViews, SharedViews } from '../../../src/agent/retained-views.ts';
 import type { ServiceView } from '../../../src/health/evaluate.ts';
 import type { Issue } from '../../../src/health/model.ts';
 
@@ -31,21 +31,27 @@ const view = (openIssues: Issue[]): ServiceView => ({
 });
 
 test('kept views drop the posts of open issues and keep everything else; the evaluated views are left as they were', () => {
+  const shared = new SharedViews();
   const healthy = view([]);
   const degraded = view([issue]);
-  const kept = retainViews([healthy, degraded]);
+  const kept = retainViews([healthy, degraded], undefined, shared);
   assert.deepEqual(kept[0], healthy, 'a view without open issues is kept as it is');
-  assert.equal(retainViews([view([])])[0], kept[0], 'and shared with every tenant showing the same');
+  assert.equal(retainViews([view([])], undefined, shared)[0], kept[0], 'and shared with every tenant showing the same');
   assert.ok(Object.isFrozen(kept[0]) && Object.isFrozen(kept[1].features), 'shared copies are frozen');
   assert.deepEqual(kept[1], { ...degraded, openIssues: [{ ...issue, posts: [] }] });
   assert.equal(degraded.openIssues[0].posts.length, 1);
 });
 
 test('what did not change since the last poll is the object kept then: a view, or the whole list', () => {
-  const first = retainViews([view([]), view([issue])]);
-  const same = retainViews([view([]), view([{ ...issue, posts: [] }])], first);
+  const shared = new SharedViews();
+  const first = retainViews([view([]), view([issue])], undefined, shared);
+  const same = retainViews([view([]), view([{ ...issue, posts: [] }])], first, shared);
   assert.equal(same, first, 'nothing changed: the same list');
-  const updated = retainViews([view([]), view([{ ...issue, lastModifiedDateTime: '2026-01-01T02:00:00Z' }])], first);
+  const updated = retainViews(
+    [view([]), view([{ ...issue, lastModifiedDateTime: '2026-01-01T02:00:00Z' }])],
+    first,
+    shared,
+  );
   assert.notEqual(updated, first);
   assert.equal(updated[0], first[0], 'the unchanged view is kept');
   assert.equal(updated[1].openIssues[0].lastModifiedDateTime, '2026-01-01T02:00:00Z');
@@ -55,7 +61,20 @@ test('what did not change since the last poll is the object kept then: a view, o
     view([{ ...issue, title: 'Mail delayed for some' }]),
     view([]),
   ]) {
-    assert.notEqual(retainViews([view([]), changed], first)[1], first[1], JSON.stringify(changed).slice(0, 80));
+    assert.notEqual(retainViews([view([]), changed], first, shared)[1], first[1], JSON.stringify(changed).slice(0, 80));
   }
-  assert.notEqual(retainViews([view([])], first), first, 'a service gone');
+  assert.notEqual(retainViews([view([])], first, shared), first, 'a service gone');
+});
+
+test('tenants kept with one set of shared views share their copies; two sets (two agents) share nothing', () => {
+  const shared = new SharedViews();
+  const contoso = retainViews([view([]), view([issue])], undefined, shared);
+  const fabrikam = retainViews([view([]), view([issue])], undefined, shared);
+  assert.equal(fabrikam[0], contoso[0], 'one copy of the quiet view');
+  assert.equal(fabrikam[1].features, contoso[1].features, 'one copy of the feature list');
+
+  const elsewhere = retainViews([view([]), view([issue])], undefined, new SharedViews());
+  assert.deepEqual(elsewhere, contoso);
+  assert.notEqual(elsewhere[0], contoso[0], 'another agent keeps its own copy of the quiet view');
+  assert.notEqual(elsewhere[1].features, contoso[1].features, 'and of the feature list');
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TokenProvider } from '../../../src/auth/token-provider.ts';
-import { createTenantPoller } from '../../../src/agent/tenant-poller.ts';
+import { createSharedCopies, createTenantPoller } from '../../../src/agent/tenant-poller.ts';
 import { CLOUD_ENDPOINTS } from '../../../src/config/clouds.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
@@ -60,6 +60,7 @@ function pollerAnswering(bodies: string[]) {
       emitMessageUpdate: () => {},
     },
     log: SILENT_LOG,
+    shared: createSharedCopies(),
   });
   const poll = async () => {
     now += 60_000;
@@ -117,6 +118,7 @@ describe('tenant poller: an answer the same as the poll before', () => {
       recorders: { recordPollError: () => {}, recordGraphResponse: () => {} },
       events: { emitStatusChange: () => {}, emitIssueUpdate: () => {}, emitMessageUpdate: () => {} },
       log: SILENT_LOG,
+      shared: createSharedCopies(),
       memory: first.poller.memory!(),
     });
     const result = await restored.poll(new AbortController().signal);
@@ -147,6 +149,7 @@ describe('tenant poller: events before the memory that remembers them', () => {
         emitMessageUpdate: () => {},
       },
       log: SILENT_LOG,
+      shared: createSharedCopies(),
       onMemory: async (memory) => void order.push(`save statusSequence=${memory.statusSequence}`),
     });
     const baselineAt = now;

@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ServiceView } from '../../../src/health/evaluate.ts';
 import { advanceSequence, stepStamp } from '../../../src/health/event-identity.ts';
-import { advanceMemory, advanceMessages, type TenantMemory } from '../../../src/health/memory.ts';
+import { advanceMemory, advanceMessages, MemoryInterners, type TenantMemory } from '../../../src/health/memory.ts';
 import type { ServiceMessage } from '../../../src/health/messages.ts';
 import type { Issue, ServiceStatus, Snapshot } from '../../../src/health/model.ts';
+
+/** The copies that the tenants of these tests share, as the tenants of one agent do. */
+const SHARED = new MemoryInterners();
 
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 const MINUTE = 60_000;
@@ -43,7 +46,7 @@ function poll(
   const views: ServiceView[] = [
     { id: 'Exchange', name: 'Exchange Online', status, rawStatus: status, health, openIssues: issues, features: [] },
   ];
-  return advanceMemory(previous, snapshot, views);
+  return advanceMemory(previous, snapshot, views, SHARED);
 }
 
 /** The polls of a story, each from the memory the one before left; the ids each poll reported. */
@@ -132,7 +135,7 @@ describe('event identity: one id per transition', () => {
       ['serviceInterruption', 2],
       ['serviceOperational', 0],
     ]);
-    const gone = advanceMemory(memory, { fetchedAt: T0 + 3 * MINUTE, services: [] }, []);
+    const gone = advanceMemory(memory, { fetchedAt: T0 + 3 * MINUTE, services: [] }, [], SHARED);
     const back = poll(gone.memory, T0 + 4 * MINUTE, 'serviceOperational', 0);
     const down = poll(back.memory, T0 + 5 * MINUTE, 'serviceInterruption', 2);
     assert.equal(back.changes.length, 0, 'seen again for the first time: no change');

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ServiceView } from '../../../src/health/evaluate.ts';
-import { advanceMemory, type TenantMemory } from '../../../src/health/memory.ts';
+import { advanceMemory, MemoryInterners, type TenantMemory } from '../../../src/health/memory.ts';
 import type { Issue, Snapshot } from '../../../src/health/model.ts';
 import { htmlToPlainText } from '../../../src/health/plain-text.ts';
+
+/** The copies that the tenants of these tests share, as the tenants of one agent do. */
+const SHARED = new MemoryInterners();
 
 function issue(overrides: Partial<Issue>): Issue {
   return {
@@ -41,7 +44,7 @@ function poll(previous: TenantMemory | undefined, issues: Issue[], at: number) {
       features: [],
     },
   ];
-  return advanceMemory(previous, snapshot, views);
+  return advanceMemory(previous, snapshot, views, SHARED);
 }
 
 describe('issue updates: one issue through its life', () => {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { advanceMemory, advanceMessages, type TenantMemory } from '../../../src/health/memory.ts';
+import { advanceMemory, advanceMessages, MemoryInterners, type TenantMemory } from '../../../src/health/memory.ts';
 import { detectMessageUpdates, type ServiceMessage } from '../../../src/health/messages.ts';
+
+/** The copies that the tenants of these tests share, as the tenants of one agent do. */
+const SHARED = new MemoryInterners();
 
 function message(id: string, lastModifiedDateTime: string | undefined): ServiceMessage {
   return {
@@ -63,8 +66,8 @@ describe('message-center updates', () => {
     };
     const read = advanceMessages(memory, [message('MC1', 'a')], 2);
     assert.deepEqual(read.memory.messages, { MC1: 'a' });
-    const next = advanceMemory(read.memory, { services: [], fetchedAt: 3 }, []);
+    const next = advanceMemory(read.memory, { services: [], fetchedAt: 3 }, [], SHARED);
     assert.deepEqual(next.memory.messages, { MC1: 'a' });
-    assert.equal('messages' in advanceMemory(memory, { services: [], fetchedAt: 3 }, []).memory, false);
+    assert.equal('messages' in advanceMemory(memory, { services: [], fetchedAt: 3 }, [], SHARED).memory, false);
   });
 });
