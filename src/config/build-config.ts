@@ -1,6 +1,7 @@
 import type { CompileCache } from './compile-cache.ts';
 import type { ProblemSink } from './problems.ts';
-import { NO_HTTP_SETTINGS, resolveHttp } from './resolve-http.ts';
+import { CONFIG_DEFAULTS } from './defaults.ts';
+import { resolveHttp } from './resolve-http.ts';
 import type { CertificateSources } from './resolve-certificate.ts';
 import { resolveExporter } from './resolve-exporter.ts';
 import { withExporterTls } from './resolve-exporter-tls.ts';
@@ -40,7 +41,7 @@ export function buildConfig(
   const spoolMaxBytes = resolveSpoolMaxBytes(root['state'], sink);
   const { resource, serviceName } = resolveResource(root['resource'], env, sink);
   const metrics = resolveMetrics(root['metrics'], sink);
-  const http = resolveHttp(root['http'], ['http'], NO_HTTP_SETTINGS, sources, sink);
+  const http = resolveHttp(root['http'], ['http'], CONFIG_DEFAULTS.http, sources, sink);
   const tenants = applyTenantTelemetry(
     resolveTenants(root['tenants'], defaults, { http, sources, env }, sink),
     root,

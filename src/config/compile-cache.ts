@@ -2,7 +2,8 @@ import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { compileExpression, type CompiledExpression } from '../health/expression/index.ts';
 import { Interner } from '../health/interner.ts';
-import { DEFAULT_SEVERITY_TEXTS, type SeverityRules } from '../health/severity-rules.ts';
+import type { SeverityRules } from '../health/severity-rules.ts';
+import { CONFIG_DEFAULTS } from './defaults.ts';
 
 /** Distinct severity texts remembered; past this the cache starts over, which costs only compiling them again. */
 const MAX_REMEMBERED = 256;
@@ -42,8 +43,8 @@ export class CompileCache {
   /** The built-in rule as compiled expressions, for keys no section sets: the same objects for the cache's life. */
   builtInSeverity(): SeverityRules {
     this.#builtIn ??= {
-      critical: this.expression(DEFAULT_SEVERITY_TEXTS.critical),
-      warning: this.expression(DEFAULT_SEVERITY_TEXTS.warning),
+      critical: this.expression(CONFIG_DEFAULTS.tenant.severity.critical),
+      warning: this.expression(CONFIG_DEFAULTS.tenant.severity.warning),
     };
     return this.#builtIn;
   }

@@ -1,3 +1,4 @@
+import { CONFIG_DEFAULTS } from './defaults.ts';
 import { formatDuration } from './duration.ts';
 import { checkTimeoutFits } from './check-timing.ts';
 import type { TimedValue } from './check-timing.ts';
@@ -8,9 +9,7 @@ import { pickSetting } from './setting.ts';
 import type { Setting } from './setting.ts';
 import type { PathSegment } from './yaml-path.ts';
 
-/** Poll interval and timeout when neither the tenant nor `defaults` sets them. */
-export const POLL_DEFAULTS = Object.freeze({ intervalMs: 300_000, timeoutMs: 30_000 });
-
+const BUILT_IN = CONFIG_DEFAULTS.tenant;
 const INTERVAL_LIMITS = { min: 5_000, max: MAX_DURATION_MS };
 const TIMEOUT_LIMITS = { min: 1, max: MAX_DURATION_MS };
 const WARN_BELOW_MS = 60_000;
@@ -44,7 +43,10 @@ export function resolvePollTiming(
   }
   const resolved: PollTiming = {
     interval: resolvedInterval,
-    timeout: { ms: readDuration(timeout, POLL_DEFAULTS.timeoutMs, TIMEOUT_LIMITS, sink), origin: undefined },
+    timeout: {
+      ms: readDuration(timeout, BUILT_IN.timeoutMs(BUILT_IN.intervalMs), TIMEOUT_LIMITS, sink),
+      origin: undefined,
+    },
   };
   checkTimeoutFits(resolved.interval, resolved.timeout, 'poll', timeout, sink);
   return resolved;
@@ -52,19 +54,18 @@ export function resolvePollTiming(
 
 /**
  * The timeout a section that writes none gets: one written in `defaults` is kept (and checked against the tenant's
- * interval), while the built-in one is the smaller of 30s and the interval, so that no interval the docs allow
- * needs a timeout written beside it.
+ * interval), while the built-in one follows the interval ({@link CONFIG_DEFAULTS}).
  */
 function derivedTimeout(inherited: TimedValue, interval: TimedValue): TimedValue {
   if (inherited.origin !== 'default') return inherited;
-  return { ms: Math.min(POLL_DEFAULTS.timeoutMs, interval.ms ?? POLL_DEFAULTS.intervalMs), origin: 'default' };
+  return { ms: BUILT_IN.timeoutMs(interval.ms ?? BUILT_IN.intervalMs), origin: 'default' };
 }
 
 /** The built-in timing, as inherited by the `defaults` section. */
 export function builtInPollTiming(): PollTiming {
   return {
-    interval: { ms: POLL_DEFAULTS.intervalMs, origin: 'default' },
-    timeout: { ms: POLL_DEFAULTS.timeoutMs, origin: 'default' },
+    interval: { ms: BUILT_IN.intervalMs, origin: 'default' },
+    timeout: { ms: BUILT_IN.timeoutMs(BUILT_IN.intervalMs), origin: 'default' },
   };
 }
 
@@ -79,7 +80,7 @@ export function inheritedFromDefaults(timing: PollTiming, section: Readonly<Reco
 }
 
 function readInterval(setting: Setting, sink: ProblemSink): number | undefined {
-  const ms = readDuration(setting, POLL_DEFAULTS.intervalMs, INTERVAL_LIMITS, sink);
+  const ms = readDuration(setting, BUILT_IN.intervalMs, INTERVAL_LIMITS, sink);
   if (ms !== undefined && ms < WARN_BELOW_MS) {
     reportWarning(
       sink,

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ASSERTION_ALGORITHMS, type AssertionAlgorithm } from '../certificate/client-certificate.ts';
 import { readClientCertificate } from '../certificate/read-client-certificate.ts';
+import { CONFIG_DEFAULTS } from './defaults.ts';
 import { describeReadError } from './expand.ts';
 import type { ProblemSink } from './problems.ts';
 import { reportSetting, type Setting } from './setting.ts';
@@ -58,5 +59,5 @@ export function resolveCertificate(
 }
 
 function algorithmOf(value: string | undefined): AssertionAlgorithm {
-  return ASSERTION_ALGORITHMS.find((algorithm) => algorithm === value) ?? 'PS256';
+  return ASSERTION_ALGORITHMS.find((algorithm) => algorithm === value) ?? CONFIG_DEFAULTS.tenant.certificateAlgorithm;
 }

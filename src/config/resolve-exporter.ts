@@ -1,4 +1,5 @@
 import { checkEndpointUrl } from './check-url.ts';
+import { CONFIG_DEFAULTS } from './defaults.ts';
 import { checkTimeoutFits, originOf } from './check-timing.ts';
 import type { ProblemSink } from './problems.ts';
 import { MAX_DURATION_MS, readDuration } from './read-duration.ts';
@@ -7,22 +8,11 @@ import { pickSetting, reportSetting, sectionOf, showSetting } from './setting.ts
 import type { Environment, Setting } from './setting.ts';
 import type { ExporterConfig } from './types.ts';
 
-/** Exporter settings when neither the file nor the environment sets them. */
-export const EXPORTER_DEFAULTS: Readonly<ExporterConfig> = Object.freeze({
-  endpoint: 'http://localhost:4318',
-  protocol: 'http/protobuf',
-  headers: Object.freeze({}),
-  intervalMs: 60_000,
-  timeoutMs: 10_000,
-  compression: 'none',
-  temporality: 'cumulative',
-});
-
 const EXPORT_LIMITS = { min: 1, max: MAX_DURATION_MS };
 
 /**
  * Resolves the `exporter` section. Each setting is taken from the file if present, else from the standard
- * OpenTelemetry environment variable, else from {@link EXPORTER_DEFAULTS}:
+ * OpenTelemetry environment variable, else from {@link CONFIG_DEFAULTS}:
  *
  * | key | environment variable |
  * |---|---|
@@ -40,7 +30,7 @@ export function resolveExporter(raw: unknown, env: Environment, sink: ProblemSin
   const section = sectionOf(raw);
   const pick = (key: string, variable: string): Setting | undefined =>
     pickSetting(section, ['exporter'], key, env, variable);
-  const d = EXPORTER_DEFAULTS;
+  const d = CONFIG_DEFAULTS.exporter;
   return {
     endpoint: readEndpoint(pick('endpoint', 'OTEL_EXPORTER_OTLP_ENDPOINT'), d.endpoint, sink),
     protocol: readChoice(pick('protocol', 'OTEL_EXPORTER_OTLP_PROTOCOL'), PROTOCOLS, d.protocol, sink),
@@ -69,16 +59,14 @@ function resolveExportTiming(
   timeout: Setting | undefined,
   sink: ProblemSink,
 ): { intervalMs: number; timeoutMs: number } {
-  const d = EXPORTER_DEFAULTS;
+  const d = CONFIG_DEFAULTS.exporter;
   const intervalMs = readDuration(interval, d.intervalMs, EXPORT_LIMITS, sink);
-  if (timeout === undefined) {
-    // The default timeout is derived, so that no interval the docs allow needs a timeout written beside it.
-    return { intervalMs: intervalMs ?? d.intervalMs, timeoutMs: Math.min(d.timeoutMs, intervalMs ?? d.intervalMs) };
-  }
-  const timeoutMs = readDuration(timeout, d.timeoutMs, EXPORT_LIMITS, sink);
+  const defaultTimeoutMs = d.timeoutMs(intervalMs ?? d.intervalMs);
+  if (timeout === undefined) return { intervalMs: intervalMs ?? d.intervalMs, timeoutMs: defaultTimeoutMs };
+  const timeoutMs = readDuration(timeout, defaultTimeoutMs, EXPORT_LIMITS, sink);
   const intervalAt = { ms: intervalMs, origin: originOf(interval, 'default') };
   checkTimeoutFits(intervalAt, { ms: timeoutMs, origin: originOf(timeout, 'default') }, 'export', timeout, sink);
-  return { intervalMs: intervalMs ?? d.intervalMs, timeoutMs: timeoutMs ?? d.timeoutMs };
+  return { intervalMs: intervalMs ?? d.intervalMs, timeoutMs: timeoutMs ?? defaultTimeoutMs };
 }
 
 function readEndpoint(setting: Setting | undefined, fallback: string, sink: ProblemSink): string {

@@ -16,14 +16,6 @@ export interface HttpSources {
   readFile: (path: string) => string;
 }
 
-/** No proxy, no extra CA: the environment decides at run time. */
-export const NO_HTTP_SETTINGS: HttpSettings = Object.freeze({
-  proxy: undefined,
-  noProxy: undefined,
-  caFile: undefined,
-  ca: undefined,
-});
-
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
 /**

@@ -1,3 +1,4 @@
+import { CONFIG_DEFAULTS } from './defaults.ts';
 import { parseKeyValueList } from './parse-key-value-list.ts';
 import { reportProblem } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
@@ -8,14 +9,11 @@ const ATTRIBUTES_VARIABLE = 'OTEL_RESOURCE_ATTRIBUTES';
 const SERVICE_NAME_VARIABLE = 'OTEL_SERVICE_NAME';
 const SERVICE_NAME = 'service.name';
 
-/** `service.name` when nothing sets it. */
-export const DEFAULT_SERVICE_NAME = 'm365-health';
-
 /**
  * The extra resource attributes and the service name. Attributes are those of `OTEL_RESOURCE_ATTRIBUTES`
  * (`k=v,…`, percent-decoded values), then the file's `resource` section, which wins per key. The service name is,
  * first found: `resource` → `service.name` in the file, `OTEL_SERVICE_NAME`, `service.name` in
- * `OTEL_RESOURCE_ATTRIBUTES`, then {@link DEFAULT_SERVICE_NAME}; it is not repeated among the attributes.
+ * `OTEL_RESOURCE_ATTRIBUTES`, then the default ({@link CONFIG_DEFAULTS}); it is not repeated among the attributes.
  */
 export function resolveResource(
   raw: unknown,
@@ -29,7 +27,7 @@ export function resolveResource(
     fromFile.get(SERVICE_NAME) ??
     readEnv(env, SERVICE_NAME_VARIABLE) ??
     fromEnv.get(SERVICE_NAME) ??
-    DEFAULT_SERVICE_NAME;
+    CONFIG_DEFAULTS.resource.serviceName;
   merged.delete(SERVICE_NAME);
   return { resource: Object.fromEntries(merged), serviceName };
 }

@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { CONFIG_DEFAULTS } from './defaults.ts';
 import { isPlainObject, quoteValue } from './describe-value.ts';
 import { isMetricName } from './identifiers.ts';
 import { reportProblem } from './problems.ts';
@@ -38,9 +39,6 @@ export function resolveStateDir(raw: unknown, file: string): string | undefined 
   return typeof dir === 'string' && dir !== '' ? resolve(dirname(file), dir) : undefined;
 }
 
-/** Default bound of the event spool. */
-export const DEFAULT_SPOOL_MAX_BYTES = 64 * 1024 * 1024;
-
 const SIZE_UNITS: Readonly<Record<string, number>> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
 const MIN_SPOOL_BYTES = 1024 ** 2;
 /** The most GiB whose byte count is exact; a longer number of bytes reads as a rounded value, or as Infinity. */
@@ -53,14 +51,14 @@ export function parseSize(text: string): number | undefined {
   return match ? Number(match[1]) * SIZE_UNITS[match[2]] : undefined;
 }
 
-/** `state.spool_max_size`: the bound of the event spool, from 1 MiB. */
+/** `state.spool_max_size`: the bound of the event spool, from 1 MiB (default: {@link CONFIG_DEFAULTS}). */
 export function resolveSpoolMaxBytes(raw: unknown, sink: ProblemSink): number {
   const text = sectionOf(raw)['spool_max_size'];
-  if (typeof text !== 'string') return DEFAULT_SPOOL_MAX_BYTES;
+  if (typeof text !== 'string') return CONFIG_DEFAULTS.state.spoolMaxBytes;
   const checked = checkSpoolSize(parseSize(text));
   if (typeof checked === 'number') return checked;
   reportProblem(sink, ['state', 'spool_max_size'], `${quoteValue(text)} ${checked}`);
-  return DEFAULT_SPOOL_MAX_BYTES;
+  return CONFIG_DEFAULTS.state.spoolMaxBytes;
 }
 
 /** The size in bytes when it is a usable bound, else what is wrong with it. */

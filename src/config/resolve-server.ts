@@ -1,9 +1,7 @@
+import { CONFIG_DEFAULTS } from './defaults.ts';
 import { reportProblem, type ProblemSink } from './problems.ts';
 import { sectionOf } from './setting.ts';
 import type { ServerConfig } from './types.ts';
-
-/** Where the status endpoint listens when `server:` is present without `listen`. */
-export const DEFAULT_LISTEN = '127.0.0.1:13133';
 
 /** Parses `host:port` (`[::1]:13133` for IPv6 literals); undefined when malformed. */
 export function parseListen(text: string): ServerConfig | undefined {
@@ -15,12 +13,12 @@ export function parseListen(text: string): ServerConfig | undefined {
 
 /**
  * The `server` section: absent turns the HTTP endpoint off; present (even empty) turns it on, on
- * `listen` (default {@link DEFAULT_LISTEN}, loopback only: expose it deliberately).
+ * `listen` (default in {@link CONFIG_DEFAULTS}: loopback only, expose it deliberately).
  */
 export function resolveServer(raw: unknown, present: boolean, sink: ProblemSink): ServerConfig | undefined {
   if (!present) return undefined;
   const listen = sectionOf(raw)['listen'];
-  const text = typeof listen === 'string' ? listen : DEFAULT_LISTEN;
+  const text = typeof listen === 'string' ? listen : CONFIG_DEFAULTS.server.listen;
   const parsed = parseListen(text);
   if (!parsed)
     reportProblem(sink, ['server', 'listen'], `"${text}" is not host:port, like 127.0.0.1:13133 or [::]:13133`);

@@ -1,4 +1,5 @@
 import type { CompileCache } from './compile-cache.ts';
+import { CONFIG_DEFAULTS } from './defaults.ts';
 import { isPlainObject } from './describe-value.ts';
 import type { ProblemSink } from './problems.ts';
 import { compileSeverity, mergeSeverity } from './resolve-severity.ts';
@@ -25,7 +26,7 @@ export function applyTenantTelemetry(
   cache: CompileCache,
 ): TenantConfig[] {
   const defaults = compileSeverity(sectionOf(root['defaults'])['severity'], ['defaults', 'severity'], sink, cache);
-  const events = readEvents(root['events'], { messages: false });
+  const events = readEvents(root['events'], CONFIG_DEFAULTS.events);
   const raws: readonly unknown[] = Array.isArray(root['tenants']) ? root['tenants'] : [];
   const entries = raws.map((raw, index) => ({ raw, index })).filter((entry) => isPlainObject(entry.raw));
   return tenants.map((tenant, position) => {

@@ -4,11 +4,12 @@ import { checkEndpointUrl } from './check-url.ts';
 import { resolveCredential, type CredentialSources } from './credentials.ts';
 import { isPlainObject } from './describe-value.ts';
 import { isDomainName, isGuid, isTenantName } from './identifiers.ts';
-import { POLL_DEFAULTS, resolvePollTiming } from './poll-timing.ts';
+import { CONFIG_DEFAULTS } from './defaults.ts';
+import { resolvePollTiming } from './poll-timing.ts';
 import type { PollTiming } from './poll-timing.ts';
 import { reportProblem } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
-import { NO_HTTP_SETTINGS, resolveHttp, type HttpSources } from './resolve-http.ts';
+import { resolveHttp, type HttpSources } from './resolve-http.ts';
 import { pickSetting, reportSetting, sectionOf, showSetting, type Environment, type Setting } from './setting.ts';
 import type { CloudName, Endpoints, HttpSettings, TenantConfig } from './types.ts';
 import type { PathSegment } from './yaml-path.ts';
@@ -82,10 +83,10 @@ export function resolveTenant(
     ...(federatedTokenFile === undefined ? {} : { federatedTokenFile }),
     cloud,
     endpoints: resolveEndpoints(raw['endpoints'], [...at, 'endpoints'], CLOUD_ENDPOINTS[cloud], authority, sink),
-    intervalMs: timing.interval.ms ?? POLL_DEFAULTS.intervalMs,
-    timeoutMs: timing.timeout.ms ?? POLL_DEFAULTS.timeoutMs,
+    intervalMs: timing.interval.ms ?? CONFIG_DEFAULTS.tenant.intervalMs,
+    timeoutMs: timing.timeout.ms ?? CONFIG_DEFAULTS.tenant.timeoutMs(CONFIG_DEFAULTS.tenant.intervalMs),
     // Left out when no `http` section applies, as for a config written before it existed.
-    ...(http === NO_HTTP_SETTINGS ? {} : { http }),
+    ...(http === CONFIG_DEFAULTS.http ? {} : { http }),
   };
 }
 

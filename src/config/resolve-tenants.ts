@@ -1,3 +1,4 @@
+import { CONFIG_DEFAULTS } from './defaults.ts';
 import { quoteValue, isPlainObject } from './describe-value.ts';
 import { builtInPollTiming, inheritedFromDefaults, resolvePollTiming } from './poll-timing.ts';
 import { describePlace, reportProblem } from './problems.ts';
@@ -8,7 +9,7 @@ import { sectionOf, type Environment } from './setting.ts';
 import type { HttpSettings, TenantConfig } from './types.ts';
 
 /**
- * Resolves the `defaults` section: poll interval 5m, timeout 30s and cloud `global` unless it says otherwise.
+ * Resolves the `defaults` section: the built-in poll timing and cloud ({@link CONFIG_DEFAULTS}) unless it says otherwise.
  * Its values are checked here, once, and tenants inheriting them are not reported again.
  */
 export function resolveDefaults(raw: unknown, sink: ProblemSink): TenantDefaults {
@@ -16,7 +17,7 @@ export function resolveDefaults(raw: unknown, sink: ProblemSink): TenantDefaults
   const timing = resolvePollTiming(section, ['defaults'], builtInPollTiming(), sink);
   return {
     timing: inheritedFromDefaults(timing, section),
-    cloud: cloudOf(section['cloud'], 'global'),
+    cloud: cloudOf(section['cloud'], CONFIG_DEFAULTS.tenant.cloud),
     cloudWritten: section['cloud'] !== undefined,
   };
 }
