@@ -1,5 +1,5 @@
 import type { ConfigSources } from '../config/config-sources.ts';
-import { formatProblem } from '../config/format-problem.ts';
+import { formatProblem } from '../config/problems.ts';
 import { deepFreeze } from '../config/freeze.ts';
 import type { LoadResult } from '../config/load-config.ts';
 import type { Config, TenantConfig } from '../config/types.ts';

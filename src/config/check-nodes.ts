@@ -1,9 +1,6 @@
-import { isAlias, isMap, isScalar, isSeq } from 'yaml';
-import type { Node } from 'yaml';
-import { isSecretPath } from './describe-value.ts';
+import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
+import { isSecretPath, reportAtOffset, type ProblemSink } from './problems.ts';
 import { keyText } from './locate.ts';
-import { reportAtOffset } from './problems.ts';
-import type { ProblemSink } from './problems.ts';
 import type { PathSegment } from './yaml-path.ts';
 import { UNKNOWN_ALIAS_MESSAGE } from './yaml-messages.ts';
 

@@ -2,10 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { CompileCache } from './compile-cache.ts';
 import { CONFIG_SCHEMA } from './schema.ts';
 import { DURATION_UNITS } from './duration.ts';
-import { describeType, quoteValue } from './describe-value.ts';
-import { reportProblem } from './problems.ts';
-import type { ProblemSink } from './problems.ts';
-import { suggestKey } from './suggest-key.ts';
+import { describeType, quoteValue, reportProblem, type ProblemSink, suggestKey } from './problems.ts';
 import type { PathSegment } from './yaml-path.ts';
 
 /**

@@ -1,9 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ASSERTION_ALGORITHMS } from '../certificate/client-certificate.ts';
 import { AZURE } from './azure-environment.ts';
-import { isPlainObject } from './describe-value.ts';
-import { reportProblem } from './problems.ts';
-import type { ProblemSink } from './problems.ts';
+import { isPlainObject, reportProblem, type ProblemSink } from './problems.ts';
 import { resolveCertificate, type CertificateSources } from './resolve-certificate.ts';
 import { Secret } from '../shared/secret.ts';
 import { readEnv, type Environment, type Setting } from './setting.ts';

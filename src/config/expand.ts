@@ -1,7 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { isPlainObject, isSecretPath } from './describe-value.ts';
-import { reportUnexpanded } from './problems.ts';
-import type { ProblemSink } from './problems.ts';
+import { isPlainObject, isSecretPath, reportUnexpanded, type ProblemSink } from './problems.ts';
 import type { Environment } from './setting.ts';
 import type { PathSegment } from './yaml-path.ts';
 

@@ -1,9 +1,7 @@
 import { globSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { quoteValue } from './describe-value.ts';
+import { quoteValue, reportProblem, reportWarning, type ProblemSink } from './problems.ts';
 import { findPatternExcess } from './pattern-complexity.ts';
-import { reportProblem, reportWarning } from './problems.ts';
-import type { ProblemSink } from './problems.ts';
 
 /** Lists the files (not directories) matching a glob pattern, relative patterns starting from `baseDir`. */
 export type ListFiles = (pattern: string, baseDir: string) => string[];

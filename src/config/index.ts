@@ -1,7 +1,7 @@
 export { loadConfig, parseConfig } from './load-config.ts';
 export type { LoadResult } from './load-config.ts';
 export { CompileCache } from './compile-cache.ts';
-export { formatProblem } from './format-problem.ts';
+export { formatProblem } from './problems.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { MAX_FILE_BYTES } from './read-bounded.ts';
 export { CLOUD_ENDPOINTS, CLOUD_NAMES } from './clouds.ts';

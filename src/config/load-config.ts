@@ -5,11 +5,16 @@ import { checkSecretFilePermissions } from './check-secret-files.ts';
 import { checkStructure } from './check-structure.ts';
 import { CompileCache } from './compile-cache.ts';
 import { describeReadError, expandReferences } from './expand.ts';
-import { formatProblem } from './format-problem.ts';
+import {
+  formatProblem,
+  createProblemSink,
+  listProblems,
+  reportProblem,
+  sortProblems,
+  type ProblemSink,
+} from './problems.ts';
 import { deepFreeze } from './freeze.ts';
 import { parseYaml } from './parse-yaml.ts';
-import { createProblemSink, listProblems, reportProblem, sortProblems } from './problems.ts';
-import type { ProblemSink } from './problems.ts';
 import { readFileBoundedSync, readTextFileBounded, readTextFileBoundedSync } from './read-bounded.ts';
 import { collectProblems, mergeTenantsFrom } from './tenants-from.ts';
 import { createFileLister, type ListFiles } from './find-tenant-files.ts';

@@ -1,11 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { isPlainObject, quoteValue } from './describe-value.ts';
+import { isPlainObject, quoteValue, reportProblem, type ProblemSink, suggestKey } from './problems.ts';
 import { isMetricName } from './identifiers.ts';
-import { reportProblem } from './problems.ts';
-import type { ProblemSink } from './problems.ts';
 import { sectionOf } from './setting.ts';
-import { suggestKey } from './suggest-key.ts';
 import type { MetricToggle } from './types.ts';
 import { METRICS } from '../catalogue/catalogue.ts';
 

@@ -1,11 +1,9 @@
 import type { CompileCache } from './compile-cache.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { isPlainObject } from './describe-value.ts';
-import type { ProblemSink } from './problems.ts';
+import { isPlainObject, type ProblemSink } from './problems.ts';
 import { compileSeverity, mergeSeverity } from './resolve-severity.ts';
 import { sectionOf } from './setting.ts';
-import type { TenantEvents } from './types.ts';
-import type { TenantConfig } from './types.ts';
+import type { TenantEvents, TenantConfig } from './types.ts';
 
 /** `events.<name>.enabled` of a section, or `fallback` when it does not say. */
 function readEvents(raw: unknown, fallback: TenantEvents): TenantEvents {

@@ -1,10 +1,13 @@
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { quoteValue, isPlainObject } from './describe-value.ts';
+import { quoteValue, isPlainObject, describePlace, reportProblem, type ProblemSink } from './problems.ts';
 import { builtInPollTiming, inheritedFromDefaults, resolvePollTiming } from './poll-timing.ts';
-import { describePlace, reportProblem } from './problems.ts';
-import type { ProblemSink } from './problems.ts';
-import { cloudOf, resolveTenant } from './resolve-tenant.ts';
-import type { TenantContext, TenantDefaults, TenantSources } from './resolve-tenant.ts';
+import {
+  cloudOf,
+  resolveTenant,
+  type TenantContext,
+  type TenantDefaults,
+  type TenantSources,
+} from './resolve-tenant.ts';
 import { sectionOf, type Environment } from './setting.ts';
 import type { HttpSettings, TenantConfig } from './types.ts';
 

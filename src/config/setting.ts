@@ -1,6 +1,4 @@
-import { isPlainObject, quoteValue } from './describe-value.ts';
-import { reportProblem } from './problems.ts';
-import type { ProblemSink } from './problems.ts';
+import { isPlainObject, quoteValue, reportProblem, type ProblemSink } from './problems.ts';
 import type { PathSegment } from './yaml-path.ts';
 
 /** Environment variables as passed to the loader. */

@@ -1,16 +1,18 @@
 import { resolve } from 'node:path';
 import type { CompileCache } from './compile-cache.ts';
-import { isPlainObject } from './describe-value.ts';
+import {
+  isPlainObject,
+  listProblems,
+  MAX_PROBLEMS,
+  reportProblem,
+  type ProblemRouter,
+  type ProblemSink,
+} from './problems.ts';
 import type { ExpandSources } from './expand.ts';
-import { findTenantFiles } from './find-tenant-files.ts';
-import type { ListFiles } from './find-tenant-files.ts';
-import { nameFile, patternDirectory, singleFileSources } from './config-sources.ts';
-import type { ConfigSources } from './config-sources.ts';
-import { listProblems, MAX_PROBLEMS, reportProblem } from './problems.ts';
-import type { ProblemRouter, ProblemSink } from './problems.ts';
-import { readTenantsFile } from './read-tenants-file.ts';
+import { findTenantFiles, type ListFiles } from './find-tenant-files.ts';
+import { nameFile, patternDirectory, singleFileSources, type ConfigSources } from './config-sources.ts';
+import { readTenantsFile, type TenantsFile } from './read-tenants-file.ts';
 import { findPatternExcess } from './pattern-complexity.ts';
-import type { TenantsFile } from './read-tenants-file.ts';
 import type { ConfigProblem } from './types.ts';
 import type { PathSegment } from './yaml-path.ts';
 
