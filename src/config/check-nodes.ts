@@ -1,7 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
 import { isSecretPath, reportAtOffset, type ProblemSink } from './problems.ts';
-import { keyText } from './locate.ts';
-import type { PathSegment } from './yaml-path.ts';
+import { keyText, type PathSegment } from './yaml-source.ts';
 import { UNKNOWN_ALIAS_MESSAGE } from './yaml-messages.ts';
 
 const CYCLE_MESSAGE = 'invalid YAML: alias to a node that contains it (a cycle)';

@@ -3,7 +3,7 @@ import type { CompileCache } from './compile-cache.ts';
 import { CONFIG_SCHEMA } from './schema.ts';
 import { DURATION_UNITS } from './duration.ts';
 import { describeType, quoteValue, reportProblem, type ProblemSink, suggestKey } from './problems.ts';
-import type { PathSegment } from './yaml-path.ts';
+import type { PathSegment } from './yaml-source.ts';
 
 /**
  * Checks the structure of the loaded file against `schema` ({@link CONFIG_SCHEMA} unless told otherwise) and reports

@@ -6,7 +6,7 @@ import { resolveCertificate, type CertificateSources } from './resolve-certifica
 import { Secret } from '../shared/secret.ts';
 import { readEnv, type Environment, type Setting } from './setting.ts';
 import type { TenantCertificate } from './types.ts';
-import type { PathSegment } from './yaml-path.ts';
+import type { PathSegment } from './yaml-source.ts';
 
 /**
  * Schema of the credential keys of a tenant, one per kind; a tenant sets exactly one. A new kind is one more property

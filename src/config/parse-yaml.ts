@@ -1,5 +1,5 @@
 import { Composer, LineCounter, Lexer, Parser } from 'yaml';
-import { PairIndex, type SourceMap } from './locate.ts';
+import { PairIndex, type SourceMap } from './yaml-source.ts';
 import type { YAMLError } from 'yaml';
 import { checkNodes } from './check-nodes.ts';
 import { MAX_FILE_BYTES } from './read-bounded.ts';

@@ -7,7 +7,7 @@ import type { ProblemSink } from './problems.ts';
 import { MAX_DURATION_MS, readDuration } from './read-duration.ts';
 import { pickSetting } from './setting.ts';
 import type { Setting } from './setting.ts';
-import type { PathSegment } from './yaml-path.ts';
+import type { PathSegment } from './yaml-source.ts';
 
 const BUILT_IN = CONFIG_DEFAULTS.tenant;
 const INTERVAL_LIMITS = { min: 5_000, max: MAX_DURATION_MS };

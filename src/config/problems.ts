@@ -1,6 +1,5 @@
 import type { ConfigProblem } from './types.ts';
-import { locatePath, type SourceMap } from './locate.ts';
-import { formatPath, type PathSegment } from './yaml-path.ts';
+import { locatePath, type SourceMap, formatPath, type PathSegment } from './yaml-source.ts';
 
 /**
  * Collects the problems and warnings of one load. Every check reports here instead of stopping, so the user sees

@@ -6,7 +6,7 @@ import { reportProblem, type ProblemSink } from './problems.ts';
 import { Secret } from '../shared/secret.ts';
 import { sectionOf } from './setting.ts';
 import type { HttpSettings } from './types.ts';
-import type { PathSegment } from './yaml-path.ts';
+import type { PathSegment } from './yaml-source.ts';
 
 /** Where `ca_file` is read from. */
 export interface HttpSources {

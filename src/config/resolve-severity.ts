@@ -4,7 +4,7 @@ import type { CompileCache } from './compile-cache.ts';
 import { reportProblem } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
 import { sectionOf } from './setting.ts';
-import type { PathSegment } from './yaml-path.ts';
+import type { PathSegment } from './yaml-source.ts';
 
 /** The keys a `severity` section sets, compiled; a key left out is absent. */
 export type SeverityOverrides = Partial<SeverityRules>;

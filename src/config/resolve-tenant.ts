@@ -9,7 +9,7 @@ import { resolvePollTiming, type PollTiming } from './poll-timing.ts';
 import { resolveHttp, type HttpSources } from './resolve-http.ts';
 import { pickSetting, reportSetting, sectionOf, showSetting, type Environment, type Setting } from './setting.ts';
 import type { CloudName, Endpoints, HttpSettings, TenantConfig } from './types.ts';
-import type { PathSegment } from './yaml-path.ts';
+import type { PathSegment } from './yaml-source.ts';
 
 /** What a tenant inherits from the `defaults` section. */
 export interface TenantDefaults {

@@ -1,5 +1,5 @@
 import { isPlainObject, quoteValue, reportProblem, type ProblemSink } from './problems.ts';
-import type { PathSegment } from './yaml-path.ts';
+import type { PathSegment } from './yaml-source.ts';
 
 /** Environment variables as passed to the loader. */
 export type Environment = Readonly<Record<string, string | undefined>>;

@@ -14,7 +14,7 @@ import { nameFile, patternDirectory, singleFileSources, type ConfigSources } fro
 import { readTenantsFile, type TenantsFile } from './read-tenants-file.ts';
 import { findPatternExcess } from './pattern-complexity.ts';
 import type { ConfigProblem } from './types.ts';
-import type { PathSegment } from './yaml-path.ts';
+import type { PathSegment } from './yaml-source.ts';
 
 /** The config file's content with the tenants of its `tenants_from` files appended to its `tenants`. */
 export interface MergedTenants {
