@@ -14,7 +14,7 @@ import {
   type ProblemSink,
 } from './problems.ts';
 import { deepFreeze } from './freeze.ts';
-import { parseYaml } from './parse-yaml.ts';
+import { parseYaml } from './yaml.ts';
 import { readFileBoundedSync, readTextFileBounded, readTextFileBoundedSync } from './read-bounded.ts';
 import { collectProblems, mergeTenantsFrom } from './tenants-from.ts';
 import { createFileLister, type ListFiles } from './find-tenant-files.ts';

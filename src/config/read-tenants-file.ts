@@ -2,7 +2,7 @@ import { checkStructure } from './check-structure.ts';
 import type { CompileCache } from './compile-cache.ts';
 import { isPlainObject, createProblemSink, reportProblem, type ProblemSink } from './problems.ts';
 import { describeReadError, expandReferences, type ExpandSources } from './expand.ts';
-import { parseYaml } from './parse-yaml.ts';
+import { parseYaml } from './yaml.ts';
 import { TENANTS_FILE_SCHEMA } from './schema.ts';
 
 /** One file of `tenants_from`: its problems (and source, to locate later ones), and the tenant entries it holds. */
