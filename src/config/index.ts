@@ -3,6 +3,6 @@ export type { LoadResult } from './load-config.ts';
 export { CompileCache } from './compile-cache.ts';
 export { formatProblem } from './problems.ts';
 export { formatDuration, parseDuration } from './duration.ts';
-export { MAX_FILE_BYTES } from './read-bounded.ts';
+export { MAX_FILE_BYTES } from './files.ts';
 export { CLOUD_ENDPOINTS, CLOUD_NAMES } from './clouds.ts';
 export type { Config, TenantConfig } from './types.ts';

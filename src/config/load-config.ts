@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { buildConfig } from './build-config.ts';
-import { checkSecretFilePermissions } from './check-secret-files.ts';
+import {
+  checkSecretFilePermissions,
+  describeReadError,
+  readFileBoundedSync,
+  readTextFileBounded,
+  readTextFileBoundedSync,
+} from './files.ts';
 import { checkStructure } from './check-structure.ts';
 import { CompileCache } from './compile-cache.ts';
-import { describeReadError, expandReferences } from './expand.ts';
+import { expandReferences } from './expand.ts';
 import {
   formatProblem,
   createProblemSink,
@@ -15,7 +21,6 @@ import {
 } from './problems.ts';
 import { deepFreeze } from './freeze.ts';
 import { parseYaml } from './yaml.ts';
-import { readFileBoundedSync, readTextFileBounded, readTextFileBoundedSync } from './read-bounded.ts';
 import { collectProblems, mergeTenantsFrom } from './tenants-from.ts';
 import { createFileLister, type ListFiles } from './find-tenant-files.ts';
 import type { ConfigSources } from './config-sources.ts';

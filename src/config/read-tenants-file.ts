@@ -1,7 +1,8 @@
 import { checkStructure } from './check-structure.ts';
 import type { CompileCache } from './compile-cache.ts';
 import { isPlainObject, createProblemSink, reportProblem, type ProblemSink } from './problems.ts';
-import { describeReadError, expandReferences, type ExpandSources } from './expand.ts';
+import { expandReferences, type ExpandSources } from './expand.ts';
+import { describeReadError } from './files.ts';
 import { parseYaml } from './yaml.ts';
 import { TENANTS_FILE_SCHEMA } from './schema.ts';
 

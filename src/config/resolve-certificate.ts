@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { ASSERTION_ALGORITHMS, type AssertionAlgorithm } from '../certificate/client-certificate.ts';
 import { readClientCertificate } from '../certificate/read-client-certificate.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { describeReadError } from './expand.ts';
+import { describeReadError } from './files.ts';
 import type { ProblemSink } from './problems.ts';
 import { reportSetting, type Setting } from './setting.ts';
 import type { TenantCertificate } from './types.ts';

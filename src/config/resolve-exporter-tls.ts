@@ -1,6 +1,6 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
-import { describeReadError } from './expand.ts';
+import { describeReadError } from './files.ts';
 import { reportWarning } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
 import { Secret } from '../shared/secret.ts';

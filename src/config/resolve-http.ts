@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
-import { describeReadError } from './expand.ts';
+import { describeReadError } from './files.ts';
 import { reportProblem, type ProblemSink } from './problems.ts';
 import { Secret } from '../shared/secret.ts';
 import { sectionOf } from './setting.ts';

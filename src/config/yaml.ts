@@ -1,6 +1,6 @@
 import { Composer, LineCounter, Lexer, Parser, type YAMLError, isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
 import { PairIndex, type SourceMap, keyText, type PathSegment } from './yaml-source.ts';
-import { MAX_FILE_BYTES } from './read-bounded.ts';
+import { MAX_FILE_BYTES } from './files.ts';
 import { reportAtOffset, reportProblem, type ProblemSink, isSecretPath } from './problems.ts';
 
 /** Most flow collections (`[…]`, `{…}`) nested in one another; deeper input is refused before parsing. */
