@@ -10,8 +10,7 @@ import { resolveMetrics, resolveSpoolMaxBytes, resolveStateDir } from './resolve
 import { resolveServer } from './resolve-server.ts';
 import { applyTenantTelemetry } from './resolve-tenant-telemetry.ts';
 import { resolveDefaults, resolveTenants } from './resolve-tenants.ts';
-import { sectionOf } from './setting.ts';
-import type { Environment } from './setting.ts';
+import { sectionOf, type Environment } from './values.ts';
 import type { Config } from './types.ts';
 
 /** What building the config may read besides the file: referenced files (CA bundles, certificates) and the time. */

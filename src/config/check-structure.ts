@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { CompileCache } from './compile-cache.ts';
 import { CONFIG_SCHEMA } from './schema.ts';
-import { DURATION_UNITS } from './duration.ts';
+import { DURATION_UNITS } from './values.ts';
 import { describeType, quoteValue, reportProblem, type ProblemSink, suggestKey } from './problems.ts';
 import type { PathSegment } from './yaml-source.ts';
 

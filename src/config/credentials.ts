@@ -4,7 +4,7 @@ import { AZURE } from './azure-environment.ts';
 import { isPlainObject, reportProblem, type ProblemSink } from './problems.ts';
 import { resolveCertificate, type CertificateSources } from './resolve-certificate.ts';
 import { Secret } from '../shared/secret.ts';
-import { readEnv, type Environment, type Setting } from './setting.ts';
+import { readEnv, type Environment, type Setting } from './values.ts';
 import type { TenantCertificate } from './types.ts';
 import type { PathSegment } from './yaml-source.ts';
 

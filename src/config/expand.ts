@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { describeReadError } from './files.ts';
 import { isPlainObject, isSecretPath, reportUnexpanded, type ProblemSink } from './problems.ts';
-import type { Environment } from './setting.ts';
+import type { Environment } from './values.ts';
 import type { PathSegment } from './yaml-source.ts';
 
 /** What `${env:…}` and `${file:…}` read from. */

@@ -24,7 +24,7 @@ import { parseYaml } from './yaml.ts';
 import { collectProblems, mergeTenantsFrom } from './tenants-from.ts';
 import { createFileLister, type ListFiles } from './find-tenant-files.ts';
 import type { ConfigSources } from './config-sources.ts';
-import type { Environment } from './setting.ts';
+import type { Environment } from './values.ts';
 import type { Config, ConfigProblem } from './types.ts';
 
 /**

@@ -1,12 +1,15 @@
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { formatDuration } from './duration.ts';
-import { checkTimeoutFits } from './check-timing.ts';
-import type { TimedValue } from './check-timing.ts';
+import {
+  formatDuration,
+  checkTimeoutFits,
+  type TimedValue,
+  MAX_DURATION_MS,
+  readDuration,
+  pickSetting,
+  type Setting,
+} from './values.ts';
 import { reportWarning } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
-import { MAX_DURATION_MS, readDuration } from './read-duration.ts';
-import { pickSetting } from './setting.ts';
-import type { Setting } from './setting.ts';
 import type { PathSegment } from './yaml-source.ts';
 
 const BUILT_IN = CONFIG_DEFAULTS.tenant;

@@ -4,7 +4,7 @@ import { readClientCertificate } from '../certificate/read-client-certificate.ts
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { describeReadError } from './files.ts';
 import type { ProblemSink } from './problems.ts';
-import { reportSetting, type Setting } from './setting.ts';
+import { reportSetting, type Setting } from './values.ts';
 import type { TenantCertificate } from './types.ts';
 
 /** What reading a certificate at load time needs: where relative paths start, how to read bytes, and when it is. */

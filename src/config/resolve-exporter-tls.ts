@@ -4,7 +4,7 @@ import { describeReadError } from './files.ts';
 import { reportWarning } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
 import { Secret } from '../shared/secret.ts';
-import { pickSetting, reportSetting, sectionOf, type Environment, type Setting } from './setting.ts';
+import { pickSetting, reportSetting, sectionOf, type Environment, type Setting } from './values.ts';
 import type { ExporterTls } from './types.ts';
 
 /** What reading the TLS files needs: the loader's file reader and the directory relative paths start from. */

@@ -1,11 +1,19 @@
-import { checkEndpointUrl } from './check-url.ts';
+import {
+  checkEndpointUrl,
+  checkTimeoutFits,
+  originOf,
+  MAX_DURATION_MS,
+  readDuration,
+  pickSetting,
+  reportSetting,
+  sectionOf,
+  showSetting,
+  type Environment,
+  type Setting,
+} from './values.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { checkTimeoutFits, originOf } from './check-timing.ts';
 import type { ProblemSink } from './problems.ts';
-import { MAX_DURATION_MS, readDuration } from './read-duration.ts';
 import { resolveHeaders } from './resolve-headers.ts';
-import { pickSetting, reportSetting, sectionOf, showSetting } from './setting.ts';
-import type { Environment, Setting } from './setting.ts';
 import type { ExporterConfig } from './types.ts';
 
 const EXPORT_LIMITS = { min: 1, max: MAX_DURATION_MS };

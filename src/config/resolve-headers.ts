@@ -1,8 +1,6 @@
-import { parseKeyValueList } from './parse-key-value-list.ts';
+import { parseKeyValueList, readEnv, sectionOf, type Environment } from './values.ts';
 import { reportProblem } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
-import { readEnv, sectionOf } from './setting.ts';
-import type { Environment } from './setting.ts';
 
 const HEADERS_VARIABLE = 'OTEL_EXPORTER_OTLP_HEADERS';
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

@@ -4,7 +4,7 @@ import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
 import { describeReadError } from './files.ts';
 import { reportProblem, type ProblemSink } from './problems.ts';
 import { Secret } from '../shared/secret.ts';
-import { sectionOf } from './setting.ts';
+import { sectionOf } from './values.ts';
 import type { HttpSettings } from './types.ts';
 import type { PathSegment } from './yaml-source.ts';
 

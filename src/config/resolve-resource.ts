@@ -1,9 +1,7 @@
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { parseKeyValueList } from './parse-key-value-list.ts';
+import { parseKeyValueList, readEnv, sectionOf, type Environment } from './values.ts';
 import { reportProblem } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
-import { readEnv, sectionOf } from './setting.ts';
-import type { Environment } from './setting.ts';
 
 const ATTRIBUTES_VARIABLE = 'OTEL_RESOURCE_ATTRIBUTES';
 const SERVICE_NAME_VARIABLE = 'OTEL_SERVICE_NAME';

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { isPlainObject, quoteValue, reportProblem, type ProblemSink, suggestKey } from './problems.ts';
 import { isMetricName } from './identifiers.ts';
-import { sectionOf } from './setting.ts';
+import { sectionOf } from './values.ts';
 import type { MetricToggle } from './types.ts';
 import { METRICS } from '../catalogue/catalogue.ts';
 

@@ -1,6 +1,6 @@
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { reportProblem, type ProblemSink } from './problems.ts';
-import { sectionOf } from './setting.ts';
+import { sectionOf } from './values.ts';
 import type { ServerConfig } from './types.ts';
 
 /** Parses `host:port` (`[::1]:13133` for IPv6 literals); undefined when malformed. */

@@ -3,7 +3,7 @@ import type { SeverityRules } from '../health/severity-rules.ts';
 import type { CompileCache } from './compile-cache.ts';
 import { reportProblem } from './problems.ts';
 import type { ProblemSink } from './problems.ts';
-import { sectionOf } from './setting.ts';
+import { sectionOf } from './values.ts';
 import type { PathSegment } from './yaml-source.ts';
 
 /** The keys a `severity` section sets, compiled; a key left out is absent. */

@@ -2,7 +2,7 @@ import type { CompileCache } from './compile-cache.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { isPlainObject, type ProblemSink } from './problems.ts';
 import { compileSeverity, mergeSeverity } from './resolve-severity.ts';
-import { sectionOf } from './setting.ts';
+import { sectionOf } from './values.ts';
 import type { TenantEvents, TenantConfig } from './types.ts';
 
 /** `events.<name>.enabled` of a section, or `fallback` when it does not say. */

@@ -1,13 +1,20 @@
 import { AZURE, cloudOfAuthorityHost } from './azure-environment.ts';
 import { CLOUD_ENDPOINTS, CLOUD_NAMES } from './clouds.ts';
-import { checkEndpointUrl } from './check-url.ts';
+import {
+  checkEndpointUrl,
+  pickSetting,
+  reportSetting,
+  sectionOf,
+  showSetting,
+  type Environment,
+  type Setting,
+} from './values.ts';
 import { resolveCredential, type CredentialSources } from './credentials.ts';
 import { isPlainObject, reportProblem, type ProblemSink } from './problems.ts';
 import { isDomainName, isGuid, isTenantName } from './identifiers.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { resolvePollTiming, type PollTiming } from './poll-timing.ts';
 import { resolveHttp, type HttpSources } from './resolve-http.ts';
-import { pickSetting, reportSetting, sectionOf, showSetting, type Environment, type Setting } from './setting.ts';
 import type { CloudName, Endpoints, HttpSettings, TenantConfig } from './types.ts';
 import type { PathSegment } from './yaml-source.ts';
 

@@ -8,7 +8,7 @@ import {
   type TenantDefaults,
   type TenantSources,
 } from './resolve-tenant.ts';
-import { sectionOf, type Environment } from './setting.ts';
+import { sectionOf, type Environment } from './values.ts';
 import type { HttpSettings, TenantConfig } from './types.ts';
 
 /**
