@@ -1,7 +1,7 @@
 import type { CompileCache } from './compile-cache.ts';
 import type { ProblemSink } from './problems.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { resolveHttp } from './resolve-http.ts';
+import { resolveHttp } from './http.ts';
 import type { CertificateSources } from './resolve-certificate.ts';
 import { resolveExporter, withExporterTls } from './exporter.ts';
 import { resolveResource } from './resolve-resource.ts';

@@ -14,7 +14,7 @@ import { isPlainObject, reportProblem, type ProblemSink } from './problems.ts';
 import { isDomainName, isGuid, isTenantName } from './identifiers.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { resolvePollTiming, type PollTiming } from './poll-timing.ts';
-import { resolveHttp, type HttpSources } from './resolve-http.ts';
+import { resolveHttp, type HttpSources } from './http.ts';
 import type { CloudName, Endpoints, HttpSettings, TenantConfig } from './types.ts';
 import type { PathSegment } from './yaml-source.ts';
 
