@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { ClientCredential } from '../auth/client-auth.ts';
 import { readClientCertificate } from '../certificate/read-client-certificate.ts';
-import { AZURE } from '../config/azure-environment.ts';
+import { AZURE } from '../config/clouds.ts';
 import { describeReadError, readFileBoundedSync } from '../config/files.ts';
 import { Secret } from '../shared/secret.ts';
 import { M365Error } from '../errors.ts';

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ASSERTION_ALGORITHMS } from '../certificate/client-certificate.ts';
-import { AZURE } from './azure-environment.ts';
+import { AZURE } from './clouds.ts';
 import { isPlainObject, reportProblem, type ProblemSink } from './problems.ts';
 import { resolveCertificate, type CertificateSources } from './resolve-certificate.ts';
 import { Secret } from '../shared/secret.ts';

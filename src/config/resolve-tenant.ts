@@ -1,5 +1,4 @@
-import { AZURE, cloudOfAuthorityHost } from './azure-environment.ts';
-import { CLOUD_ENDPOINTS, CLOUD_NAMES } from './clouds.ts';
+import { AZURE, cloudOfAuthorityHost, CLOUD_ENDPOINTS, CLOUD_NAMES } from './clouds.ts';
 import {
   checkEndpointUrl,
   pickSetting,
