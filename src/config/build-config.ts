@@ -2,7 +2,7 @@ import type { CompileCache } from './compile-cache.ts';
 import type { ProblemSink } from './problems.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { resolveHttp } from './http.ts';
-import type { CertificateSources } from './resolve-certificate.ts';
+import type { CertificateSources } from './credentials.ts';
 import { resolveExporter, withExporterTls } from './exporter.ts';
 import { resolveResource } from './resolve-resource.ts';
 import { resolveMetrics, resolveSpoolMaxBytes, resolveStateDir } from './resolve-sections.ts';
