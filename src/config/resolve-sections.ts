@@ -1,10 +1,16 @@
 import { dirname, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { isPlainObject, quoteValue, reportProblem, type ProblemSink, suggestKey } from './problems.ts';
-import { isMetricName } from './identifiers.ts';
 import { sectionOf } from './values.ts';
 import type { MetricToggle } from './types.ts';
 import { METRICS } from '../catalogue/catalogue.ts';
+
+const METRIC_NAME = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
+
+/** A metric name as the catalogue writes them: lowercase, dot-separated, e.g. `m365.service.status`. */
+function isMetricName(text: string): boolean {
+  return METRIC_NAME.test(text);
+}
 
 /** The per-metric switches of the `metrics` section, keyed by metric name; names must be in the telemetry catalogue. */
 export function resolveMetrics(raw: unknown, sink: ProblemSink): Record<string, MetricToggle> {

@@ -1,13 +1,15 @@
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { quoteValue, isPlainObject, describePlace, reportProblem, type ProblemSink } from './problems.ts';
-import { builtInPollTiming, inheritedFromDefaults, resolvePollTiming } from './poll-timing.ts';
 import {
+  builtInPollTiming,
+  inheritedFromDefaults,
+  resolvePollTiming,
   cloudOf,
   resolveTenant,
   type TenantContext,
   type TenantDefaults,
   type TenantSources,
-} from './resolve-tenant.ts';
+} from './tenant.ts';
 import { sectionOf, type Environment } from './values.ts';
 import type { HttpSettings, TenantConfig } from './types.ts';
 
