@@ -7,8 +7,7 @@ import { resolveExporter, withExporterTls } from './exporter.ts';
 import { resolveResource } from './resolve-resource.ts';
 import { resolveMetrics, resolveSpoolMaxBytes, resolveStateDir } from './resolve-sections.ts';
 import { resolveServer } from './resolve-server.ts';
-import { applyTenantTelemetry } from './resolve-tenant-telemetry.ts';
-import { resolveDefaults, resolveTenants } from './resolve-tenants.ts';
+import { applyTenantTelemetry, resolveDefaults, resolveTenants } from './tenants.ts';
 import { sectionOf, type Environment } from './values.ts';
 import type { Config } from './types.ts';
 
