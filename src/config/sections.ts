@@ -1,8 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { isPlainObject, quoteValue, reportProblem, type ProblemSink, suggestKey } from './problems.ts';
-import { sectionOf } from './values.ts';
-import type { MetricToggle } from './types.ts';
+import { sectionOf, parseKeyValueList, readEnv, type Environment } from './values.ts';
+import type { MetricToggle, ServerConfig } from './types.ts';
 import { METRICS } from '../catalogue/catalogue.ts';
 
 const METRIC_NAME = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
@@ -70,4 +70,73 @@ function checkSpoolSize(bytes: number | undefined): number | string {
   if (bytes < MIN_SPOOL_BYTES) return 'is below the minimum of 1MiB';
   if (bytes > MAX_SPOOL_BYTES) return `is above the maximum of ${MAX_SPOOL_GIB}GiB`;
   return bytes;
+}
+
+const ATTRIBUTES_VARIABLE = 'OTEL_RESOURCE_ATTRIBUTES';
+const SERVICE_NAME_VARIABLE = 'OTEL_SERVICE_NAME';
+const SERVICE_NAME = 'service.name';
+
+/**
+ * The extra resource attributes and the service name. Attributes are those of `OTEL_RESOURCE_ATTRIBUTES`
+ * (`k=v,…`, percent-decoded values), then the file's `resource` section, which wins per key. The service name is,
+ * first found: `resource` → `service.name` in the file, `OTEL_SERVICE_NAME`, `service.name` in
+ * `OTEL_RESOURCE_ATTRIBUTES`, then the default ({@link CONFIG_DEFAULTS}); it is not repeated among the attributes.
+ */
+export function resolveResource(
+  raw: unknown,
+  env: Environment,
+  sink: ProblemSink,
+): { resource: Record<string, string>; serviceName: string } {
+  const fromEnv = attributesFromEnv(env, sink);
+  const fromFile = attributesFromFile(raw, sink);
+  const merged = new Map([...fromEnv, ...fromFile]);
+  const serviceName =
+    fromFile.get(SERVICE_NAME) ??
+    readEnv(env, SERVICE_NAME_VARIABLE) ??
+    fromEnv.get(SERVICE_NAME) ??
+    CONFIG_DEFAULTS.resource.serviceName;
+  merged.delete(SERVICE_NAME);
+  return { resource: Object.fromEntries(merged), serviceName };
+}
+
+function attributesFromEnv(env: Environment, sink: ProblemSink): Map<string, string> {
+  const text = readEnv(env, ATTRIBUTES_VARIABLE);
+  if (text === undefined) return new Map();
+  const list = parseKeyValueList(text);
+  if (list.ok) return new Map(list.entries);
+  reportProblem(sink, ['resource'], `${ATTRIBUTES_VARIABLE}: ${list.message}`, { outsideFile: true });
+  return new Map();
+}
+
+function attributesFromFile(raw: unknown, sink: ProblemSink): Map<string, string> {
+  const attributes = new Map<string, string>();
+  for (const [key, value] of Object.entries(sectionOf(raw))) {
+    if (typeof value !== 'string') continue;
+    if (key.trim() === '') reportProblem(sink, ['resource'], 'attribute names must not be empty', { atKey: key });
+    else if (key === SERVICE_NAME && value === '') reportProblem(sink, ['resource', key], 'must not be empty');
+    else attributes.set(key, value);
+  }
+  return attributes;
+}
+
+/** Parses `host:port` (`[::1]:13133` for IPv6 literals); undefined when malformed. */
+export function parseListen(text: string): ServerConfig | undefined {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) return undefined;
+  return { host: match[1] ?? match[2] ?? '', port };
+}
+
+/**
+ * The `server` section: absent turns the HTTP endpoint off; present (even empty) turns it on, on
+ * `listen` (default in {@link CONFIG_DEFAULTS}: loopback only, expose it deliberately).
+ */
+export function resolveServer(raw: unknown, present: boolean, sink: ProblemSink): ServerConfig | undefined {
+  if (!present) return undefined;
+  const listen = sectionOf(raw)['listen'];
+  const text = typeof listen === 'string' ? listen : CONFIG_DEFAULTS.server.listen;
+  const parsed = parseListen(text);
+  if (!parsed)
+    reportProblem(sink, ['server', 'listen'], `"${text}" is not host:port, like 127.0.0.1:13133 or [::]:13133`);
+  return parsed;
 }
