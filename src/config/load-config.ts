@@ -22,7 +22,7 @@ import {
 import { deepFreeze } from './freeze.ts';
 import { parseYaml } from './yaml.ts';
 import { collectProblems, mergeTenantsFrom } from './tenants-from.ts';
-import { createFileLister, type ListFiles } from './find-tenant-files.ts';
+import { createFileLister, type ListFiles } from './tenant-files.ts';
 import type { ConfigSources } from './config-sources.ts';
 import type { Environment } from './values.ts';
 import type { Config, ConfigProblem } from './types.ts';

@@ -9,10 +9,9 @@ import {
   type ProblemSink,
 } from './problems.ts';
 import type { ExpandSources } from './expand.ts';
-import { findTenantFiles, type ListFiles } from './find-tenant-files.ts';
+import { findTenantFiles, type ListFiles, findPatternExcess } from './tenant-files.ts';
 import { nameFile, patternDirectory, singleFileSources, type ConfigSources } from './config-sources.ts';
 import { readTenantsFile, type TenantsFile } from './read-tenants-file.ts';
-import { findPatternExcess } from './pattern-complexity.ts';
 import type { ConfigProblem } from './types.ts';
 import type { PathSegment } from './yaml-source.ts';
 
