@@ -1,4 +1,4 @@
-import type { ConfigSources } from '../config/config-sources.ts';
+import type { ConfigSources } from '../config/tenants-from.ts';
 import { formatProblem } from '../config/problems.ts';
 import { deepFreeze } from '../config/freeze.ts';
 import type { LoadResult } from '../config/load-config.ts';

@@ -21,9 +21,8 @@ import {
 } from './problems.ts';
 import { deepFreeze } from './freeze.ts';
 import { parseYaml } from './yaml.ts';
-import { collectProblems, mergeTenantsFrom } from './tenants-from.ts';
+import { collectProblems, mergeTenantsFrom, type ConfigSources } from './tenants-from.ts';
 import { createFileLister, type ListFiles } from './tenant-files.ts';
-import type { ConfigSources } from './config-sources.ts';
 import type { Environment } from './values.ts';
 import type { Config, ConfigProblem } from './types.ts';
 
