@@ -1,4 +1,4 @@
-import type { CompileCache } from './compile-cache.ts';
+import type { CompileCache } from './schema.ts';
 import type { ProblemSink } from './problems.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { resolveHttp } from './http.ts';

@@ -8,8 +8,7 @@ import {
   readTextFileBounded,
   readTextFileBoundedSync,
 } from './files.ts';
-import { checkStructure } from './check-structure.ts';
-import { CompileCache } from './compile-cache.ts';
+import { checkStructure, CompileCache } from './schema.ts';
 import { expandReferences } from './expand.ts';
 import {
   formatProblem,

@@ -1,5 +1,5 @@
 import { resolve, dirname, isAbsolute, join, relative, sep } from 'node:path';
-import type { CompileCache } from './compile-cache.ts';
+import { type CompileCache, checkStructure, TENANTS_FILE_SCHEMA } from './schema.ts';
 import {
   isPlainObject,
   listProblems,
@@ -13,10 +13,8 @@ import { type ExpandSources, expandReferences } from './expand.ts';
 import { findTenantFiles, type ListFiles, findPatternExcess } from './tenant-files.ts';
 import type { ConfigProblem } from './types.ts';
 import type { PathSegment } from './yaml-source.ts';
-import { checkStructure } from './check-structure.ts';
 import { describeReadError } from './files.ts';
 import { parseYaml } from './yaml.ts';
-import { TENANTS_FILE_SCHEMA } from './schema.ts';
 
 /** The config file's content with the tenants of its `tenants_from` files appended to its `tenants`. */
 export interface MergedTenants {

@@ -12,7 +12,7 @@ import {
 } from './tenant.ts';
 import { sectionOf, type Environment } from './values.ts';
 import type { HttpSettings, TenantConfig, TenantEvents } from './types.ts';
-import type { CompileCache } from './compile-cache.ts';
+import type { CompileCache } from './schema.ts';
 import type { CompiledExpression } from '../health/expression/index.ts';
 import type { SeverityRules } from '../health/severity-rules.ts';
 import type { PathSegment } from './yaml-source.ts';
