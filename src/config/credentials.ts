@@ -1,14 +1,14 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ASSERTION_ALGORITHMS, type AssertionAlgorithm } from '../certificate/client-certificate.ts';
-import { AZURE } from './clouds.ts';
-import { isPlainObject, reportProblem, type ProblemSink } from './problems.ts';
-import { Secret } from '../shared/secret.ts';
-import { readEnv, type Environment, type Setting, reportSetting } from './values.ts';
-import type { TenantCertificate } from './types.ts';
-import type { PathSegment } from './yaml-source.ts';
 import { readClientCertificate } from '../certificate/read-client-certificate.ts';
+import { Secret } from '../shared/secret.ts';
+import { AZURE } from './clouds.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { describeReadError } from './files.ts';
+import { isPlainObject, type ProblemSink, reportProblem } from './problems.ts';
+import type { TenantCertificate } from './types.ts';
+import { type Environment, readEnv, reportSetting, type Setting } from './values.ts';
+import type { PathSegment } from './yaml-source.ts';
 
 /**
  * Schema of the credential keys of a tenant, one per kind; a tenant sets exactly one. A new kind is one more property
@@ -137,7 +137,7 @@ export interface CertificateSources {
 }
 
 /** A certificate as written: its path setting (in the file or `AZURE_CLIENT_CERTIFICATE_PATH`), password, algorithm. */
-export interface CertificateInput {
+interface CertificateInput {
   path: Setting;
   password: string | undefined;
   algorithm: string | undefined;
@@ -148,7 +148,7 @@ export interface CertificateInput {
  * key that does not match, a non-RSA key or a certificate outside its validity window is a configuration problem,
  * reported at `path`, rather than a refusal from the identity platform later.
  */
-export function resolveCertificate(
+function resolveCertificate(
   input: CertificateInput,
   sources: CertificateSources,
   sink: ProblemSink,

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { describeReadError } from './files.ts';
-import { isPlainObject, isSecretPath, reportUnexpanded, type ProblemSink } from './problems.ts';
+import { isPlainObject, isSecretPath, type ProblemSink, reportUnexpanded } from './problems.ts';
 import type { Environment } from './values.ts';
 import type { PathSegment } from './yaml-source.ts';
 

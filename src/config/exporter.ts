@@ -1,25 +1,25 @@
+import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
+import { Secret } from '../shared/secret.ts';
+import { CONFIG_DEFAULTS } from './defaults.ts';
+import { describeReadError } from './files.ts';
+import { type ProblemSink, reportProblem, reportWarning } from './problems.ts';
+import type { ExporterConfig, ExporterTls } from './types.ts';
 import {
   checkEndpointUrl,
   checkTimeoutFits,
-  originOf,
+  type Environment,
   MAX_DURATION_MS,
-  readDuration,
+  originOf,
+  parseKeyValueList,
   pickSetting,
+  readDuration,
+  readEnv,
   reportSetting,
   sectionOf,
-  showSetting,
-  type Environment,
   type Setting,
-  parseKeyValueList,
-  readEnv,
+  showSetting,
 } from './values.ts';
-import { CONFIG_DEFAULTS } from './defaults.ts';
-import { type ProblemSink, reportProblem, reportWarning } from './problems.ts';
-import type { ExporterConfig, ExporterTls } from './types.ts';
-import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
-import { isAbsolute, resolve } from 'node:path';
-import { describeReadError } from './files.ts';
-import { Secret } from '../shared/secret.ts';
 
 const EXPORT_LIMITS = { min: 1, max: MAX_DURATION_MS };
 
@@ -120,7 +120,7 @@ const FORBIDDEN_IN_VALUE = /[\0\r\n]/;
  * wins per header name (compared ignoring case), as the OpenTelemetry SDK merges them. Values are never put in
  * messages.
  */
-export function resolveHeaders(rawHeaders: unknown, env: Environment, sink: ProblemSink): Record<string, string> {
+function resolveHeaders(rawHeaders: unknown, env: Environment, sink: ProblemSink): Record<string, string> {
   const merged = new Map<string, [string, string]>();
   for (const [name, value] of headersFromEnv(env, sink)) merged.set(name.toLowerCase(), [name, value]);
   for (const [name, value] of Object.entries(sectionOf(rawHeaders))) {
@@ -185,7 +185,7 @@ interface TlsFile {
  * that does not match its certificate are problems. Paths in the file start from its directory, paths from the
  * environment from the working directory. `undefined` when nothing is set.
  */
-export function resolveExporterTls(
+function resolveExporterTls(
   exporter: unknown,
   endpoint: string,
   env: Environment,

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats, statfsSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statfsSync, type Stats, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { parse } from 'yaml';
 

@@ -1,11 +1,11 @@
 import { X509Certificate } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
-import { describeReadError } from './files.ts';
-import { reportProblem, type ProblemSink } from './problems.ts';
 import { Secret } from '../shared/secret.ts';
-import { sectionOf } from './values.ts';
+import { describeReadError } from './files.ts';
+import { type ProblemSink, reportProblem } from './problems.ts';
 import type { HttpSettings } from './types.ts';
+import { sectionOf } from './values.ts';
 import type { PathSegment } from './yaml-source.ts';
 
 /** Where `ca_file` is read from. */

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
+import type { CertificateSources } from './credentials.ts';
+import { CONFIG_DEFAULTS } from './defaults.ts';
+import { expandReferences } from './expand.ts';
+import { resolveExporter, withExporterTls } from './exporter.ts';
 import {
   checkSecretFilePermissions,
   describeReadError,
@@ -7,27 +11,23 @@ import {
   readTextFileBounded,
   readTextFileBoundedSync,
 } from './files.ts';
-import { checkStructure, CompileCache } from './schema.ts';
-import { expandReferences } from './expand.ts';
+import { resolveHttp } from './http.ts';
 import {
-  formatProblem,
   createProblemSink,
+  formatProblem,
   listProblems,
+  type ProblemSink,
   reportProblem,
   sortProblems,
-  type ProblemSink,
 } from './problems.ts';
-import { parseYaml } from './yaml.ts';
-import { collectProblems, mergeTenantsFrom, type ConfigSources } from './tenants-from.ts';
+import { checkStructure, CompileCache } from './schema.ts';
+import { resolveMetrics, resolveResource, resolveServer, resolveSpoolMaxBytes, resolveStateDir } from './sections.ts';
 import { createFileLister, type ListFiles } from './tenant-files.ts';
-import { type Environment, sectionOf } from './values.ts';
-import type { Config, ConfigProblem } from './types.ts';
-import { CONFIG_DEFAULTS } from './defaults.ts';
-import { resolveHttp } from './http.ts';
-import type { CertificateSources } from './credentials.ts';
-import { resolveExporter, withExporterTls } from './exporter.ts';
-import { resolveResource, resolveMetrics, resolveSpoolMaxBytes, resolveStateDir, resolveServer } from './sections.ts';
+import { collectProblems, type ConfigSources, mergeTenantsFrom } from './tenants-from.ts';
 import { applyTenantTelemetry, resolveDefaults, resolveTenants } from './tenants.ts';
+import type { Config, ConfigProblem } from './types.ts';
+import { type Environment, sectionOf } from './values.ts';
+import { parseYaml } from './yaml.ts';
 
 /**
  * A loaded configuration, or every problem that prevents it, in file order. Frozen either way. `sources` names the
@@ -177,7 +177,7 @@ function failure(sink: ProblemSink): LoadResult {
 }
 
 /** What building the config may read besides the file: referenced files (CA bundles, certificates) and the time. */
-export interface BuildSources extends CertificateSources {
+interface BuildSources extends CertificateSources {
   /** Reads a whole text file (bounded); throws with a `code` when it cannot. */
   readFile: (path: string) => string;
 }
@@ -188,7 +188,7 @@ export interface BuildSources extends CertificateSources {
  * order of problems that have no line. Problems go to `sink`; the result is only meaningful when there are none.
  * Severity expressions are compiled through `cache`.
  */
-export function buildConfig(
+function buildConfig(
   value: unknown,
   env: Environment,
   file: string,

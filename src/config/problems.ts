@@ -1,5 +1,5 @@
 import type { ConfigProblem } from './types.ts';
-import { locatePath, type SourceMap, formatPath, type PathSegment } from './yaml-source.ts';
+import { formatPath, locatePath, type PathSegment, type SourceMap } from './yaml-source.ts';
 
 /**
  * Collects the problems and warnings of one load. Every check reports here instead of stopping, so the user sees
@@ -169,7 +169,7 @@ const SECRET_KEYS: ReadonlySet<string> = new Set(['client_secret']);
  * as those carry API keys), or `undefined` when the path is not in one. Anything inside such a value, even its
  * keys, is not shown.
  */
-export function secretPrefix(segments: readonly PathSegment[]): readonly PathSegment[] | undefined {
+function secretPrefix(segments: readonly PathSegment[]): readonly PathSegment[] | undefined {
   if (segments.length >= 3 && segments[0] === 'exporter' && segments[1] === 'headers') return segments.slice(0, 3);
   const index = segments.findIndex((segment) => typeof segment === 'string' && SECRET_KEYS.has(segment));
   return index === -1 ? undefined : segments.slice(0, index + 1);

@@ -1,13 +1,13 @@
-import { CLOUD_NAMES } from './clouds.ts';
-import { CREDENTIAL_PROPERTIES } from './credentials.ts';
-import { type ErrorObject, Ajv, type ValidateFunction } from 'ajv';
-import { DURATION_UNITS } from './values.ts';
-import { describeType, quoteValue, reportProblem, type ProblemSink, suggestKey } from './problems.ts';
-import type { PathSegment } from './yaml-source.ts';
-import { compileExpression, type CompiledExpression } from '../health/expression/index.ts';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { type CompiledExpression, compileExpression } from '../health/expression/index.ts';
 import { Interner } from '../health/interner.ts';
 import type { SeverityRules } from '../health/severity-rules.ts';
+import { CLOUD_NAMES } from './clouds.ts';
+import { CREDENTIAL_PROPERTIES } from './credentials.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
+import { describeType, type ProblemSink, quoteValue, reportProblem, suggestKey } from './problems.ts';
+import { DURATION_UNITS } from './values.ts';
+import type { PathSegment } from './yaml-source.ts';
 
 /** `kind` is an annotation keyword, read when wording type errors. */
 const duration = { type: 'string', kind: 'duration' } as const;
@@ -82,7 +82,7 @@ const metricToggle = {
  * Meaning (durations, URLs, GUIDs, limits) is checked in code, which gives better messages. Optional sections accept
  * `null`, which is how YAML reads a key whose entries are all commented out.
  */
-export const CONFIG_SCHEMA = {
+const CONFIG_SCHEMA = {
   type: 'object',
   // `tenants` is required, and must not be empty, unless `tenants_from` is there: checked in code.
   additionalProperties: false,

@@ -1,9 +1,9 @@
 import { dirname, resolve } from 'node:path';
-import { CONFIG_DEFAULTS } from './defaults.ts';
-import { isPlainObject, quoteValue, reportProblem, type ProblemSink, suggestKey } from './problems.ts';
-import { sectionOf, parseKeyValueList, readEnv, type Environment } from './values.ts';
-import type { MetricToggle, ServerConfig } from './types.ts';
 import { METRICS } from '../catalogue/catalogue.ts';
+import { CONFIG_DEFAULTS } from './defaults.ts';
+import { isPlainObject, type ProblemSink, quoteValue, reportProblem, suggestKey } from './problems.ts';
+import type { MetricToggle, ServerConfig } from './types.ts';
+import { type Environment, parseKeyValueList, readEnv, sectionOf } from './values.ts';
 
 const METRIC_NAME = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
 

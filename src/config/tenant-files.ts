@@ -1,6 +1,6 @@
 import { globSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { quoteValue, reportProblem, reportWarning, type ProblemSink } from './problems.ts';
+import { type ProblemSink, quoteValue, reportProblem, reportWarning } from './problems.ts';
 
 /** Lists the files (not directories) matching a glob pattern, relative patterns starting from `baseDir`. */
 export type ListFiles = (pattern: string, baseDir: string) => string[];

@@ -1,23 +1,23 @@
-import { AZURE, cloudOfAuthorityHost, CLOUD_ENDPOINTS, CLOUD_NAMES } from './clouds.ts';
+import { AZURE, CLOUD_ENDPOINTS, CLOUD_NAMES, cloudOfAuthorityHost } from './clouds.ts';
+import { type CredentialSources, resolveCredential } from './credentials.ts';
+import { CONFIG_DEFAULTS } from './defaults.ts';
+import { type HttpSources, resolveHttp } from './http.ts';
+import { isPlainObject, type ProblemSink, reportProblem, reportWarning } from './problems.ts';
+import type { CloudName, Endpoints, HttpSettings, TenantConfig } from './types.ts';
 import {
   checkEndpointUrl,
+  checkTimeoutFits,
+  type Environment,
+  formatDuration,
+  MAX_DURATION_MS,
   pickSetting,
+  readDuration,
   reportSetting,
   sectionOf,
-  showSetting,
-  type Environment,
   type Setting,
-  formatDuration,
-  checkTimeoutFits,
+  showSetting,
   type TimedValue,
-  MAX_DURATION_MS,
-  readDuration,
 } from './values.ts';
-import { resolveCredential, type CredentialSources } from './credentials.ts';
-import { isPlainObject, reportProblem, type ProblemSink, reportWarning } from './problems.ts';
-import { CONFIG_DEFAULTS } from './defaults.ts';
-import { resolveHttp, type HttpSources } from './http.ts';
-import type { CloudName, Endpoints, HttpSettings, TenantConfig } from './types.ts';
 import type { PathSegment } from './yaml-source.ts';
 
 /** What a tenant inherits from the `defaults` section. */
@@ -158,12 +158,12 @@ const DOMAIN_NAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a
 const TENANT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** A GUID such as `00000000-0000-0000-0000-000000000000` (any case). */
-export function isGuid(text: string): boolean {
+function isGuid(text: string): boolean {
   return GUID.test(text);
 }
 
 /** A DNS domain name such as `contoso.onmicrosoft.com`: at least two labels, a top-level label of letters. */
-export function isDomainName(text: string): boolean {
+function isDomainName(text: string): boolean {
   return DOMAIN_NAME.test(text);
 }
 
@@ -171,7 +171,7 @@ export function isDomainName(text: string): boolean {
  * A tenant label: 1 to 64 letters, digits, `.`, `_` or `-`, starting with a letter or digit, so it is safe as a
  * metric attribute and as a file name for the tenant's state.
  */
-export function isTenantName(text: string): boolean {
+function isTenantName(text: string): boolean {
   return TENANT_NAME.test(text);
 }
 

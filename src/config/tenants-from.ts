@@ -1,19 +1,19 @@
-import { resolve, dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { type CompileCache, checkStructure, TENANTS_FILE_SCHEMA } from './schema.ts';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { expandReferences, type ExpandSources } from './expand.ts';
+import { describeReadError } from './files.ts';
 import {
+  createProblemSink,
   isPlainObject,
   listProblems,
   MAX_PROBLEMS,
-  reportProblem,
   type ProblemRouter,
   type ProblemSink,
-  createProblemSink,
+  reportProblem,
 } from './problems.ts';
-import { type ExpandSources, expandReferences } from './expand.ts';
-import { findTenantFiles, type ListFiles, findPatternExcess } from './tenant-files.ts';
+import { checkStructure, type CompileCache, TENANTS_FILE_SCHEMA } from './schema.ts';
+import { findPatternExcess, findTenantFiles, type ListFiles } from './tenant-files.ts';
 import type { ConfigProblem } from './types.ts';
 import type { PathSegment } from './yaml-source.ts';
-import { describeReadError } from './files.ts';
 import { parseYaml } from './yaml.ts';
 
 /** The config file's content with the tenants of its `tenants_from` files appended to its `tenants`. */
@@ -136,7 +136,7 @@ const SHAPE_MESSAGE =
  * least one tenant; the tenants are checked later, merged with the config file's. Its schema's validator comes from
  * `cache`. Never throws.
  */
-export function readTenantsFile(file: string, sources: ExpandSources, cache: CompileCache): TenantsFile {
+function readTenantsFile(file: string, sources: ExpandSources, cache: CompileCache): TenantsFile {
   const sink = createProblemSink(file);
   let text: string;
   try {
@@ -207,7 +207,7 @@ export function singleFileSources(file: string): ConfigSources {
  * The directory a glob pattern can match files in, relative patterns starting from `baseDir`: the segments before
  * the first one with a wildcard. Recursive when a wildcard may stand for directories (`*\/x.yaml`, `**`).
  */
-export function patternDirectory(pattern: string, baseDir: string): WatchedDirectory {
+function patternDirectory(pattern: string, baseDir: string): WatchedDirectory {
   const absolute = isAbsolute(pattern) ? pattern : resolve(baseDir, pattern);
   const segments = absolute.split(sep);
   const magic = segments.findIndex((segment) => GLOB_MAGIC.test(segment));
@@ -217,7 +217,7 @@ export function patternDirectory(pattern: string, baseDir: string): WatchedDirec
 }
 
 /** Names `file` in messages: relative to `baseDir` when inside it, else absolute. */
-export function nameFile(file: string, baseDir: string): string {
+function nameFile(file: string, baseDir: string): string {
   const path = relative(baseDir, file);
   return path === '' || path.startsWith('..') || isAbsolute(path) ? file : path;
 }

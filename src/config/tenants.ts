@@ -1,20 +1,20 @@
+import type { CompiledExpression } from '../health/expression/index.ts';
+import type { SeverityRules } from '../health/severity-rules.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { quoteValue, isPlainObject, describePlace, reportProblem, type ProblemSink } from './problems.ts';
+import { describePlace, isPlainObject, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
+import type { CompileCache } from './schema.ts';
 import {
   builtInPollTiming,
+  cloudOf,
   inheritedFromDefaults,
   resolvePollTiming,
-  cloudOf,
   resolveTenant,
   type TenantContext,
   type TenantDefaults,
   type TenantSources,
 } from './tenant.ts';
-import { sectionOf, type Environment } from './values.ts';
 import type { HttpSettings, TenantConfig, TenantEvents } from './types.ts';
-import type { CompileCache } from './schema.ts';
-import type { CompiledExpression } from '../health/expression/index.ts';
-import type { SeverityRules } from '../health/severity-rules.ts';
+import { type Environment, sectionOf } from './values.ts';
 import type { PathSegment } from './yaml-source.ts';
 
 /**
@@ -99,7 +99,7 @@ export function applyTenantTelemetry(
 }
 
 /** The keys a `severity` section sets, compiled; a key left out is absent. */
-export type SeverityOverrides = Partial<SeverityRules>;
+type SeverityOverrides = Partial<SeverityRules>;
 
 const KEYS = ['critical', 'warning'] as const;
 
@@ -108,7 +108,7 @@ const KEYS = ['critical', 'warning'] as const;
  * syntax error is a problem at the key, naming the position in the expression; an empty text is allowed and never
  * matches.
  */
-export function compileSeverity(
+function compileSeverity(
   raw: unknown,
   at: readonly PathSegment[],
   sink: ProblemSink,
@@ -134,7 +134,7 @@ export function compileSeverity(
  * expression (`cache`'s). `undefined` when neither section sets anything: the agent then uses the built-in rule as
  * code.
  */
-export function mergeSeverity(
+function mergeSeverity(
   tenant: SeverityOverrides,
   defaults: SeverityOverrides,
   cache: CompileCache,

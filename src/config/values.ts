@@ -1,4 +1,4 @@
-import { isPlainObject, quoteValue, reportProblem, type ProblemSink } from './problems.ts';
+import { isPlainObject, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
 import type { PathSegment } from './yaml-source.ts';
 
 /** Environment variables as passed to the loader. */

@@ -1,7 +1,7 @@
-import { Composer, LineCounter, Lexer, Parser, type YAMLError, isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
-import { PairIndex, type SourceMap, keyText, type PathSegment } from './yaml-source.ts';
+import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, type Node, Parser, type YAMLError } from 'yaml';
 import { MAX_FILE_BYTES } from './files.ts';
-import { reportAtOffset, reportProblem, type ProblemSink, isSecretPath } from './problems.ts';
+import { isSecretPath, type ProblemSink, reportAtOffset, reportProblem } from './problems.ts';
+import { keyText, PairIndex, type PathSegment, type SourceMap } from './yaml-source.ts';
 
 /** Most flow collections (`[…]`, `{…}`) nested in one another; deeper input is refused before parsing. */
 const MAX_FLOW_DEPTH = 32;
@@ -140,14 +140,14 @@ const REWRITES: readonly [RegExp, string][] = [
 ];
 
 /** The message of a yaml parse error or warning, as shown to the user. */
-export function describeYamlError(code: string, message: string): string {
+function describeYamlError(code: string, message: string): string {
   if (code === 'RESOURCE_EXHAUSTION') return 'invalid YAML: nested too deeply to parse';
   for (const [pattern, replacement] of REWRITES) if (pattern.test(message)) return `invalid YAML: ${replacement}`;
   return `invalid YAML: ${message}`;
 }
 
 /** Message for an alias whose anchor does not exist; the alias name is left out, like the rest of the source. */
-export const UNKNOWN_ALIAS_MESSAGE = 'invalid YAML: alias to an unknown anchor; quote a value that starts with "*"';
+const UNKNOWN_ALIAS_MESSAGE = 'invalid YAML: alias to an unknown anchor; quote a value that starts with "*"';
 
 const CYCLE_MESSAGE = 'invalid YAML: alias to a node that contains it (a cycle)';
 
@@ -156,7 +156,7 @@ const CYCLE_MESSAGE = 'invalid YAML: alias to a node that contains it (a cycle)'
  * not exist, and aliases to a node that contains them (which would make the data circular). One pass in document
  * order, so an alias is matched with the last anchor of its name before it, as YAML specifies.
  */
-export function checkNodes(root: unknown, sink: ProblemSink): void {
+function checkNodes(root: unknown, sink: ProblemSink): void {
   const state: WalkState = { anchors: new Map(), open: new Set(), sink };
   walk(root, [], state);
 }
