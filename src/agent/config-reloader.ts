@@ -1,7 +1,6 @@
-import type { ConfigSources } from '../config/config-sources.ts';
-import { formatProblem } from '../config/format-problem.ts';
-import { deepFreeze } from '../config/freeze.ts';
-import type { LoadResult } from '../config/load-config.ts';
+import type { ConfigSources } from '../config/tenants-from.ts';
+import { formatProblem } from '../config/problems.ts';
+import { deepFreeze, type LoadResult } from '../config/load-config.ts';
 import type { Config, TenantConfig } from '../config/types.ts';
 import type { Log } from '../log.ts';
 import { SYSTEM_TIMERS, type ReconcileSummary, type Timers } from './agent.ts';

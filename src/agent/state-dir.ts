@@ -1,8 +1,7 @@
 import { constants } from 'node:fs';
 import { mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { describeReadError } from '../config/expand.ts';
-import { describeFileType, findPseudoFilesystem } from '../config/file-kind.ts';
+import { describeReadError, describeFileType, findPseudoFilesystem } from '../config/files.ts';
 import { M365Error } from '../errors.ts';
 
 /**

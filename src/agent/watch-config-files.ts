@@ -1,6 +1,6 @@
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, matchesGlob, sep } from 'node:path';
-import type { ConfigSources, WatchedDirectory } from '../config/config-sources.ts';
+import type { ConfigSources, WatchedDirectory } from '../config/tenants-from.ts';
 
 /** A running watch; `close` stops it. */
 export interface SourceWatch {

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import type { ClientCredential } from '../auth/client-auth.ts';
 import { readClientCertificate } from '../certificate/read-client-certificate.ts';
-import { AZURE } from '../config/azure-environment.ts';
-import { describeReadError } from '../config/expand.ts';
-import { readFileBoundedSync } from '../config/read-bounded.ts';
+import { AZURE } from '../config/clouds.ts';
+import { describeReadError, readFileBoundedSync } from '../config/files.ts';
 import { Secret } from '../shared/secret.ts';
 import { M365Error } from '../errors.ts';
 

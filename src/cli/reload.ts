@@ -1,7 +1,7 @@
 import { ConfigReloader } from '../agent/config-reloader.ts';
 import type { ReconcileSummary } from '../agent/agent.ts';
 import { selectShare, type ShardChoice } from '../agent/shard.ts';
-import { singleFileSources, type ConfigSources } from '../config/config-sources.ts';
+import { singleFileSources, type ConfigSources } from '../config/tenants-from.ts';
 import { loadConfig, type CompileCache, type LoadResult } from '../config/index.ts';
 import type { Config, TenantConfig } from '../config/types.ts';
 import type { Log } from '../log.ts';

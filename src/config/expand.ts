@@ -1,9 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
-import { isPlainObject, isSecretPath } from './describe-value.ts';
-import { reportUnexpanded } from './problems.ts';
-import type { ProblemSink } from './problems.ts';
-import type { Environment } from './setting.ts';
-import type { PathSegment } from './yaml-path.ts';
+import { describeReadError } from './files.ts';
+import { isPlainObject, isSecretPath, type ProblemSink, reportUnexpanded } from './problems.ts';
+import type { Environment } from './values.ts';
+import type { PathSegment } from './yaml-source.ts';
 
 /** What `${env:…}` and `${file:…}` read from. */
 export interface ExpandSources {
@@ -91,25 +90,4 @@ function readReferencedFile(target: string, at: PathSegment[], sources: ExpandSo
     reportUnexpanded(sink, at, `cannot read file ${JSON.stringify(path)}: ${describeReadError(error)}`);
     return '';
   }
-}
-
-const READ_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'it is a directory',
-  ENOTDIR: 'a parent is not a directory',
-  EFBIG: 'larger than 1 MiB',
-  EILSEQ: 'not valid UTF-8 text',
-};
-
-/**
- * Words for a file read failure, from its error code only (an error message may quote content), and for a file
- * that is not a regular one, from the kind that the reader named.
- */
-export function describeReadError(error: unknown): string {
-  const { code, kind } = (error ?? {}) as { code?: unknown; kind?: unknown };
-  if (typeof code !== 'string') return 'read failed';
-  if (code === 'ENOTREG') return `${typeof kind === 'string' ? kind : 'a special file'}, not a regular file`;
-  return READ_ERRORS[code] ?? code;
 }

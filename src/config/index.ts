@@ -1,8 +1,8 @@
 export { loadConfig, parseConfig } from './load-config.ts';
 export type { LoadResult } from './load-config.ts';
-export { CompileCache } from './compile-cache.ts';
-export { formatProblem } from './format-problem.ts';
-export { formatDuration, parseDuration } from './duration.ts';
-export { MAX_FILE_BYTES } from './read-bounded.ts';
+export { CompileCache } from './schema.ts';
+export { formatProblem } from './problems.ts';
+export { formatDuration, parseDuration } from './values.ts';
+export { MAX_FILE_BYTES } from './files.ts';
 export { CLOUD_ENDPOINTS, CLOUD_NAMES } from './clouds.ts';
 export type { Config, TenantConfig } from './types.ts';

@@ -1,21 +1,33 @@
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
-import { buildConfig } from './build-config.ts';
-import { checkSecretFilePermissions } from './check-secret-files.ts';
-import { checkStructure } from './check-structure.ts';
-import { CompileCache } from './compile-cache.ts';
-import { describeReadError, expandReferences } from './expand.ts';
-import { formatProblem } from './format-problem.ts';
-import { deepFreeze } from './freeze.ts';
-import { parseYaml } from './parse-yaml.ts';
-import { createProblemSink, listProblems, reportProblem, sortProblems } from './problems.ts';
-import type { ProblemSink } from './problems.ts';
-import { readFileBoundedSync, readTextFileBounded, readTextFileBoundedSync } from './read-bounded.ts';
-import { collectProblems, mergeTenantsFrom } from './tenants-from.ts';
-import { createFileLister, type ListFiles } from './find-tenant-files.ts';
-import type { ConfigSources } from './config-sources.ts';
-import type { Environment } from './setting.ts';
+import type { CertificateSources } from './credentials.ts';
+import { CONFIG_DEFAULTS } from './defaults.ts';
+import { expandReferences } from './expand.ts';
+import { resolveExporter, withExporterTls } from './exporter.ts';
+import {
+  checkSecretFilePermissions,
+  describeReadError,
+  readFileBoundedSync,
+  readTextFileBounded,
+  readTextFileBoundedSync,
+} from './files.ts';
+import { resolveHttp } from './http.ts';
+import {
+  createProblemSink,
+  formatProblem,
+  listProblems,
+  type ProblemSink,
+  reportProblem,
+  sortProblems,
+} from './problems.ts';
+import { checkStructure, CompileCache } from './schema.ts';
+import { resolveMetrics, resolveResource, resolveServer, resolveSpoolMaxBytes, resolveStateDir } from './sections.ts';
+import { createFileLister, type ListFiles } from './tenant-files.ts';
+import { collectProblems, type ConfigSources, mergeTenantsFrom } from './tenants-from.ts';
+import { applyTenantTelemetry, resolveDefaults, resolveTenants } from './tenants.ts';
 import type { Config, ConfigProblem } from './types.ts';
+import { type Environment, sectionOf } from './values.ts';
+import { parseYaml } from './yaml.ts';
 
 /**
  * A loaded configuration, or every problem that prevents it, in file order. Frozen either way. `sources` names the
@@ -162,4 +174,67 @@ function parseInto(
 
 function failure(sink: ProblemSink): LoadResult {
   return deepFreeze({ ok: false, problems: listProblems(sink) });
+}
+
+/** What building the config may read besides the file: referenced files (CA bundles, certificates) and the time. */
+interface BuildSources extends CertificateSources {
+  /** Reads a whole text file (bounded); throws with a `code` when it cannot. */
+  readFile: (path: string) => string;
+}
+
+/**
+ * Applies defaults and the environment to the (expanded) file content, checking what the schema cannot: URLs,
+ * durations, identifiers, uniqueness. Sections are resolved in the order they are documented, which is also the
+ * order of problems that have no line. Problems go to `sink`; the result is only meaningful when there are none.
+ * Severity expressions are compiled through `cache`.
+ */
+function buildConfig(
+  value: unknown,
+  env: Environment,
+  file: string,
+  sources: BuildSources,
+  sink: ProblemSink,
+  cache: CompileCache,
+): Config {
+  const root = sectionOf(value);
+  const exporter = withExporterTls(resolveExporter(root['exporter'], env, sink), root['exporter'], env, sources, sink);
+  const defaults = resolveDefaults(root['defaults'], sink);
+  const stateDir = resolveStateDir(root['state'], file);
+  const spoolMaxBytes = resolveSpoolMaxBytes(root['state'], sink);
+  const { resource, serviceName } = resolveResource(root['resource'], env, sink);
+  const metrics = resolveMetrics(root['metrics'], sink);
+  const http = resolveHttp(root['http'], ['http'], CONFIG_DEFAULTS.http, sources, sink);
+  const tenants = applyTenantTelemetry(
+    resolveTenants(root['tenants'], defaults, { http, sources, env }, sink),
+    root,
+    sink,
+    cache,
+  );
+  const server = resolveServer(root['server'], 'server' in root, sink);
+  return {
+    exporter,
+    tenants,
+    metrics,
+    resource,
+    serviceName,
+    stateDir,
+    spoolMaxBytes,
+    ...(server ? { server } : {}),
+    warnings: [],
+  };
+}
+
+/** Freezes `value` and everything reachable from it, so no part of a loaded configuration can change. */
+export function deepFreeze<T>(value: T): T {
+  freezeReachable(value, new WeakSet());
+  return value;
+}
+
+function freezeReachable(value: unknown, seen: WeakSet<object>): void {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value)) return;
+  seen.add(value);
+  Object.freeze(value);
+  for (const key of Reflect.ownKeys(value)) {
+    freezeReachable((value as Record<PropertyKey, unknown>)[key], seen);
+  }
 }

@@ -1,9 +1,5 @@
 import type { ConfigProblem } from './types.ts';
-import { secretPrefix } from './describe-value.ts';
-import { locatePath } from './locate.ts';
-import type { SourceMap } from './locate.ts';
-import { formatPath } from './yaml-path.ts';
-import type { PathSegment } from './yaml-path.ts';
+import { formatPath, locatePath, type PathSegment, type SourceMap } from './yaml-source.ts';
 
 /**
  * Collects the problems and warnings of one load. Every check reports here instead of stopping, so the user sees
@@ -151,4 +147,97 @@ export function describePlace(
   const { line } = locatePath(source, [...target.segments, ...within]);
   if (target.sink === origin) return `${path} (line ${line})`;
   return `${path} (${sink.router?.nameOf(target.sink.file) ?? target.sink.file}:${line})`;
+}
+
+/**
+ * Formats a problem as `FILE:LINE:COLUMN: PATH: MESSAGE`, the way compilers do, so editors can jump to it. The path
+ * is left out for problems at the root, the line and column for problems outside the file (environment variables).
+ */
+export function formatProblem(problem: ConfigProblem): string {
+  const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}:${problem.column ?? 1}`;
+  return problem.path === '' ? `${where}: ${problem.message}` : `${where}: ${problem.path}: ${problem.message}`;
+}
+
+const MAX_QUOTED = 80;
+const REDACTED = '[redacted]';
+
+/** Keys whose values are credentials, wherever they appear: never quoted in a message. */
+const SECRET_KEYS: ReadonlySet<string> = new Set(['client_secret']);
+
+/**
+ * The part of `segments` that names a value which may hold a credential (a secret key, or any exporter header,
+ * as those carry API keys), or `undefined` when the path is not in one. Anything inside such a value, even its
+ * keys, is not shown.
+ */
+function secretPrefix(segments: readonly PathSegment[]): readonly PathSegment[] | undefined {
+  if (segments.length >= 3 && segments[0] === 'exporter' && segments[1] === 'headers') return segments.slice(0, 3);
+  const index = segments.findIndex((segment) => typeof segment === 'string' && SECRET_KEYS.has(segment));
+  return index === -1 ? undefined : segments.slice(0, index + 1);
+}
+
+/** Whether the value at `segments` may hold a credential, or is inside one. */
+export function isSecretPath(segments: readonly PathSegment[]): boolean {
+  return secretPrefix(segments) !== undefined;
+}
+
+/** Quotes a value for a message (`"mars"`, `42`), shortened when long, or `[redacted]` at a secret path. */
+export function quoteValue(value: unknown, segments: readonly PathSegment[] = []): string {
+  if (isSecretPath(segments)) return REDACTED;
+  if (typeof value !== 'string') return String(value);
+  const quoted = JSON.stringify(value);
+  return quoted.length <= MAX_QUOTED ? quoted : `${quoted.slice(0, MAX_QUOTED - 2)}…"`;
+}
+
+/** Names the YAML type of a loaded value: `mapping`, `sequence`, `string`, `number`, `boolean` or `null`. */
+export function describeType(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return 'sequence';
+  if (value instanceof Date) return 'timestamp';
+  if (typeof value === 'object') return isPlainObject(value) ? 'mapping' : 'tagged value';
+  return typeof value;
+}
+
+/** A mapping as loaded from YAML (not a Date, Buffer, Map or other tagged value). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+const MAX_DISTANCE = 2;
+
+/**
+ * The allowed key closest to a misspelt one (`endpiont` → `endpoint`, `tenantId` → `tenant_id`), if any is within
+ * two edits once case and separators are ignored.
+ */
+export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
+  const wanted = normalize(key);
+  let best: string | undefined;
+  let bestDistance = MAX_DISTANCE + 1;
+  for (const candidate of allowed) {
+    const distance = editDistance(wanted, normalize(candidate));
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function normalize(key: string): string {
+  return key.toLowerCase().replace(/[_\-. ]/g, '');
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > MAX_DISTANCE) return MAX_DISTANCE + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

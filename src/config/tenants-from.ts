@@ -1,18 +1,20 @@
-import { resolve } from 'node:path';
-import type { CompileCache } from './compile-cache.ts';
-import { isPlainObject } from './describe-value.ts';
-import type { ExpandSources } from './expand.ts';
-import { findTenantFiles } from './find-tenant-files.ts';
-import type { ListFiles } from './find-tenant-files.ts';
-import { nameFile, patternDirectory, singleFileSources } from './config-sources.ts';
-import type { ConfigSources } from './config-sources.ts';
-import { listProblems, MAX_PROBLEMS, reportProblem } from './problems.ts';
-import type { ProblemRouter, ProblemSink } from './problems.ts';
-import { readTenantsFile } from './read-tenants-file.ts';
-import { findPatternExcess } from './pattern-complexity.ts';
-import type { TenantsFile } from './read-tenants-file.ts';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { expandReferences, type ExpandSources } from './expand.ts';
+import { describeReadError } from './files.ts';
+import {
+  createProblemSink,
+  isPlainObject,
+  listProblems,
+  MAX_PROBLEMS,
+  type ProblemRouter,
+  type ProblemSink,
+  reportProblem,
+} from './problems.ts';
+import { checkStructure, type CompileCache, TENANTS_FILE_SCHEMA } from './schema.ts';
+import { findPatternExcess, findTenantFiles, type ListFiles } from './tenant-files.ts';
 import type { ConfigProblem } from './types.ts';
-import type { PathSegment } from './yaml-path.ts';
+import type { PathSegment } from './yaml-source.ts';
+import { parseYaml } from './yaml.ts';
 
 /** The config file's content with the tenants of its `tenants_from` files appended to its `tenants`. */
 export interface MergedTenants {
@@ -115,4 +117,107 @@ export function collectProblems(sink: ProblemSink, files: readonly TenantsFile[]
   const message = `${more} more problems in tenants files not shown; fix the ones above first`;
   const summary = { path: '', line: undefined, column: undefined, message, file: sink.file };
   return [...listProblems(sink), ...fromFiles.slice(0, MAX_PROBLEMS), summary];
+}
+
+/** One file of `tenants_from`: its problems (and source, to locate later ones), and the tenant entries it holds. */
+export interface TenantsFile {
+  sink: ProblemSink;
+  /** The raw (expanded) entries of its `tenants` list; none when the file is not usable. */
+  entries: readonly unknown[];
+}
+
+const SHAPE_MESSAGE =
+  'a tenants file must be a mapping with a "tenants" list, like the config file, not a bare sequence; ' +
+  'write "tenants:" above the list';
+
+/**
+ * Reads and parses a `tenants_from` file with the bounds and reference expansion of the config file (relative
+ * `${file:…}` paths start from the config file's directory, as everywhere). Its one key is `tenants`, a list of at
+ * least one tenant; the tenants are checked later, merged with the config file's. Its schema's validator comes from
+ * `cache`. Never throws.
+ */
+function readTenantsFile(file: string, sources: ExpandSources, cache: CompileCache): TenantsFile {
+  const sink = createProblemSink(file);
+  let text: string;
+  try {
+    text = sources.readFile(file);
+  } catch (error) {
+    reportProblem(sink, [], `cannot read the tenants file: ${describeReadError(error)}`);
+    return { sink, entries: [] };
+  }
+  const parsed = parseYaml(text, sink);
+  if (!parsed.ok) return { sink, entries: [] };
+  if (parsed.value === null || parsed.value === undefined) {
+    reportProblem(sink, [], 'the file is empty: a tenants file needs a "tenants" list');
+    return { sink, entries: [] };
+  }
+  if (Array.isArray(parsed.value)) {
+    reportProblem(sink, [], SHAPE_MESSAGE);
+    return { sink, entries: [] };
+  }
+  const value = expandReferences(parsed.value, sources, sink);
+  const before = sink.problems.length;
+  checkStructure(value, sink, cache, TENANTS_FILE_SCHEMA);
+  // A whole file that is one unexpandable reference was reported by the expansion, which hides the schema's word.
+  if (sink.problems.length > before || !isPlainObject(value) || !Array.isArray(value['tenants']))
+    return { sink, entries: [] };
+  return { sink, entries: value['tenants'] };
+}
+
+/** A directory whose entries a configuration depends on. */
+export interface WatchedDirectory {
+  path: string;
+  /** Whether files in its subdirectories count too (a pattern such as `tenants.d/**\/*.yaml`). */
+  recursive: boolean;
+  /**
+   * Absolute glob patterns (or plain paths) of the entries that matter there: a change to anything else in the
+   * directory (a busy log file, the agent's own output) is no change of the configuration.
+   */
+  patterns: readonly string[];
+}
+
+/**
+ * What a configuration was read from, and where files it would read may appear: what a reload watches. Paths are
+ * absolute.
+ */
+export interface ConfigSources {
+  /** The config file, then every `tenants_from` file read, in the order read. */
+  files: readonly string[];
+  /** The config file's directory, then the fixed part of each `tenants_from` pattern. */
+  directories: readonly WatchedDirectory[];
+}
+
+/** Characters that make a path segment a pattern rather than a name. */
+const GLOB_MAGIC = /[*?[\]{}()!]/;
+
+/**
+ * The sources of a config file read alone (or whose `tenants_from` could not be read): the file, and in its
+ * directory the file's name and the `..data` link that a Kubernetes ConfigMap swaps on each update.
+ */
+export function singleFileSources(file: string): ConfigSources {
+  const path = resolve(file);
+  const directory = dirname(path);
+  return {
+    files: [path],
+    directories: [{ path: directory, recursive: false, patterns: [path, join(directory, '..data')] }],
+  };
+}
+
+/**
+ * The directory a glob pattern can match files in, relative patterns starting from `baseDir`: the segments before
+ * the first one with a wildcard. Recursive when a wildcard may stand for directories (`*\/x.yaml`, `**`).
+ */
+function patternDirectory(pattern: string, baseDir: string): WatchedDirectory {
+  const absolute = isAbsolute(pattern) ? pattern : resolve(baseDir, pattern);
+  const segments = absolute.split(sep);
+  const magic = segments.findIndex((segment) => GLOB_MAGIC.test(segment));
+  if (magic === -1) return { path: dirname(absolute), recursive: false, patterns: [absolute] };
+  const fixed = segments.slice(0, magic).join(sep) || sep;
+  return { path: fixed, recursive: magic < segments.length - 1 || pattern.includes('**'), patterns: [absolute] };
+}
+
+/** Names `file` in messages: relative to `baseDir` when inside it, else absolute. */
+function nameFile(file: string, baseDir: string): string {
+  const path = relative(baseDir, file);
+  return path === '' || path.startsWith('..') || isAbsolute(path) ? file : path;
 }

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { ReconcileSummary, Timers } from '../../../src/agent/agent.ts';
 import { ConfigReloader } from '../../../src/agent/config-reloader.ts';
 import type { WatchSources } from '../../../src/agent/watch-config-files.ts';
-import type { ConfigSources } from '../../../src/config/config-sources.ts';
+import type { ConfigSources } from '../../../src/config/tenants-from.ts';
 import type { LoadResult } from '../../../src/config/load-config.ts';
 import type { Config, TenantConfig } from '../../../src/config/types.ts';
 import type { Log } from '../../../src/log.ts';

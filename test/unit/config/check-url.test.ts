@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkEndpointUrl } from '../../../src/config/check-url.ts';
+import { checkEndpointUrl } from '../../../src/config/values.ts';
 
 describe('checkEndpointUrl', () => {
   test('accepts https anywhere and http to loopback hosts only, without trailing slashes', () => {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { formatProblem, loadConfig, parseConfig } from '../../../src/config/index.ts';
 import type { LoadResult } from '../../../src/config/index.ts';
-import { createFileLister, MAX_TENANT_FILES } from '../../../src/config/find-tenant-files.ts';
+import { createFileLister, MAX_TENANT_FILES } from '../../../src/config/tenant-files.ts';
 import { configOf } from './fixture-support.ts';
 
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';

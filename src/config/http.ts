@@ -1,12 +1,12 @@
 import { X509Certificate } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
-import { describeReadError } from './expand.ts';
-import { reportProblem, type ProblemSink } from './problems.ts';
 import { Secret } from '../shared/secret.ts';
-import { sectionOf } from './setting.ts';
+import { describeReadError } from './files.ts';
+import { type ProblemSink, reportProblem } from './problems.ts';
 import type { HttpSettings } from './types.ts';
-import type { PathSegment } from './yaml-path.ts';
+import { sectionOf } from './values.ts';
+import type { PathSegment } from './yaml-source.ts';
 
 /** Where `ca_file` is read from. */
 export interface HttpSources {
@@ -15,14 +15,6 @@ export interface HttpSources {
   /** Reads a whole text file (bounded); throws with a `code` when it cannot. */
   readFile: (path: string) => string;
 }
-
-/** No proxy, no extra CA: the environment decides at run time. */
-export const NO_HTTP_SETTINGS: HttpSettings = Object.freeze({
-  proxy: undefined,
-  noProxy: undefined,
-  caFile: undefined,
-  ca: undefined,
-});
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 

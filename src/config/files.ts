@@ -1,6 +1,6 @@
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { describeFileType, findPseudoFilesystem } from './file-kind.ts';
+import { closeSync, constants, fstatSync, openSync, readSync, statfsSync, type Stats, statSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { parse } from 'yaml';
 
 /** The largest config file, or file referenced by `${file:…}`, that is read: 1 MiB. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -92,4 +92,100 @@ function readBytesBoundedSync(path: string, limit: number): Uint8Array {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Filesystems whose files are views of the kernel rather than stored data, by `statfs` type: they may read without
+ * end, block, or make a recursive `mkdir` loop for ever.
+ */
+const PSEUDO_FILESYSTEMS: ReadonlyMap<number, string> = new Map([
+  [0x9fa0, '/proc'],
+  [0x62656572, '/sys'],
+  [0x64626720, 'debugfs'],
+  [0x74726163, 'tracefs'],
+  [0x73636673, 'securityfs'],
+  [0x27e0eb, 'cgroup'],
+  [0x63677270, 'cgroup2'],
+  [0x62656570, 'configfs'],
+  [0x1cd1, 'devpts'],
+  [0x42494e4d, 'binfmt_misc'],
+  [0xcafe4a11, 'bpf'],
+  [0x6165676c, 'pstore'],
+  [0xde5e81e4, 'efivarfs'],
+]);
+
+/** The name of the pseudo filesystem that holds `path` (`/proc`, `/sys`, …), or `undefined` for real storage. */
+export function findPseudoFilesystem(path: string): string | undefined {
+  try {
+    return PSEUDO_FILESYSTEMS.get(Number(statfsSync(path).type));
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a file that is not a regular file is, in words: `a FIFO (named pipe)`, `a socket`, … */
+export function describeFileType(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  return stats.isFile() ? 'a regular file' : 'not a file';
+}
+
+const READ_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a parent is not a directory',
+  EFBIG: 'larger than 1 MiB',
+  EILSEQ: 'not valid UTF-8 text',
+};
+
+/**
+ * Words for a file read failure, from its error code only (an error message may quote content), and for a file
+ * that is not a regular one, from the kind that the reader named.
+ */
+export function describeReadError(error: unknown): string {
+  const { code, kind } = (error ?? {}) as { code?: unknown; kind?: unknown };
+  if (typeof code !== 'string') return 'read failed';
+  if (code === 'ENOTREG') return `${typeof kind === 'string' ? kind : 'a special file'}, not a regular file`;
+  return READ_ERRORS[code] ?? code;
+}
+
+/** Keys whose value is a credential when written literally (not as `${env:…}` or `${file:…}`). */
+const SECRET_KEYS = new Set(['client_secret', 'password', 'proxy']);
+
+function holdsLiteralSecret(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(holdsLiteralSecret);
+  if (typeof node !== 'object' || node === null) return false;
+  return Object.entries(node).some(([key, value]) =>
+    SECRET_KEYS.has(key) && typeof value === 'string'
+      ? value !== '' && !value.includes('${') && (key !== 'proxy' || /\/\/[^/@]+@/.test(value))
+      : holdsLiteralSecret(value),
+  );
+}
+
+/**
+ * Warnings for config files that hold a literal secret (a client secret, a certificate password, proxy
+ * credentials) while group or others may read them. Files are read with the loader's bounds (a file swapped for a
+ * FIFO since is not waited on); those that cannot be read or parsed here are left to the loader.
+ */
+export async function checkSecretFilePermissions(files: readonly string[]): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const file of files) {
+    try {
+      const mode = (await stat(file)).mode & 0o777;
+      if ((mode & 0o077) === 0) continue;
+      if (!holdsLiteralSecret(parse(await readTextFileBounded(file), { maxAliasCount: 100 }))) continue;
+      warnings.push(
+        `${file}: holds a literal secret and is readable by group or others (mode ${mode.toString(8).padStart(3, '0')}): ` +
+          'chmod 600 it, or reference the secret with ${env:NAME} or ${file:PATH}',
+      );
+    } catch {
+      continue;
+    }
+  }
+  return warnings;
 }

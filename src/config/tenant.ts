@@ -1,17 +1,24 @@
-import { AZURE, cloudOfAuthorityHost } from './azure-environment.ts';
-import { CLOUD_ENDPOINTS, CLOUD_NAMES } from './clouds.ts';
-import { checkEndpointUrl } from './check-url.ts';
-import { resolveCredential, type CredentialSources } from './credentials.ts';
-import { isPlainObject } from './describe-value.ts';
-import { isDomainName, isGuid, isTenantName } from './identifiers.ts';
-import { POLL_DEFAULTS, resolvePollTiming } from './poll-timing.ts';
-import type { PollTiming } from './poll-timing.ts';
-import { reportProblem } from './problems.ts';
-import type { ProblemSink } from './problems.ts';
-import { NO_HTTP_SETTINGS, resolveHttp, type HttpSources } from './resolve-http.ts';
-import { pickSetting, reportSetting, sectionOf, showSetting, type Environment, type Setting } from './setting.ts';
+import { AZURE, CLOUD_ENDPOINTS, CLOUD_NAMES, cloudOfAuthorityHost } from './clouds.ts';
+import { type CredentialSources, resolveCredential } from './credentials.ts';
+import { CONFIG_DEFAULTS } from './defaults.ts';
+import { type HttpSources, resolveHttp } from './http.ts';
+import { isPlainObject, type ProblemSink, reportProblem, reportWarning } from './problems.ts';
 import type { CloudName, Endpoints, HttpSettings, TenantConfig } from './types.ts';
-import type { PathSegment } from './yaml-path.ts';
+import {
+  checkEndpointUrl,
+  checkTimeoutFits,
+  type Environment,
+  formatDuration,
+  MAX_DURATION_MS,
+  pickSetting,
+  readDuration,
+  reportSetting,
+  sectionOf,
+  type Setting,
+  showSetting,
+  type TimedValue,
+} from './values.ts';
+import type { PathSegment } from './yaml-source.ts';
 
 /** What a tenant inherits from the `defaults` section. */
 export interface TenantDefaults {
@@ -82,10 +89,10 @@ export function resolveTenant(
     ...(federatedTokenFile === undefined ? {} : { federatedTokenFile }),
     cloud,
     endpoints: resolveEndpoints(raw['endpoints'], [...at, 'endpoints'], CLOUD_ENDPOINTS[cloud], authority, sink),
-    intervalMs: timing.interval.ms ?? POLL_DEFAULTS.intervalMs,
-    timeoutMs: timing.timeout.ms ?? POLL_DEFAULTS.timeoutMs,
+    intervalMs: timing.interval.ms ?? CONFIG_DEFAULTS.tenant.intervalMs,
+    timeoutMs: timing.timeout.ms ?? CONFIG_DEFAULTS.tenant.timeoutMs(CONFIG_DEFAULTS.tenant.intervalMs),
     // Left out when no `http` section applies, as for a config written before it existed.
-    ...(http === NO_HTTP_SETTINGS ? {} : { http }),
+    ...(http === CONFIG_DEFAULTS.http ? {} : { http }),
   };
 }
 
@@ -144,4 +151,109 @@ function resolveEndpoints(
     return cloud[key];
   };
   return { login: read('login'), graph: read('graph') };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN_NAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const TENANT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** A GUID such as `00000000-0000-0000-0000-000000000000` (any case). */
+function isGuid(text: string): boolean {
+  return GUID.test(text);
+}
+
+/** A DNS domain name such as `contoso.onmicrosoft.com`: at least two labels, a top-level label of letters. */
+function isDomainName(text: string): boolean {
+  return DOMAIN_NAME.test(text);
+}
+
+/**
+ * A tenant label: 1 to 64 letters, digits, `.`, `_` or `-`, starting with a letter or digit, so it is safe as a
+ * metric attribute and as a file name for the tenant's state.
+ */
+function isTenantName(text: string): boolean {
+  return TENANT_NAME.test(text);
+}
+
+const BUILT_IN = CONFIG_DEFAULTS.tenant;
+const INTERVAL_LIMITS = { min: 5_000, max: MAX_DURATION_MS };
+const TIMEOUT_LIMITS = { min: 1, max: MAX_DURATION_MS };
+const WARN_BELOW_MS = 60_000;
+
+/** A poll interval and timeout, each with where it came from (for messages comparing them). */
+export interface PollTiming {
+  interval: TimedValue;
+  timeout: TimedValue;
+}
+
+/**
+ * Reads `interval` and `timeout` of `section` (at `at`), falling back to `inherited`. The interval must be at least
+ * 5s (under 1m is a warning) and the timeout no longer than the interval; values the section does not set were
+ * checked where they are written, so they are not reported again.
+ */
+export function resolvePollTiming(
+  section: Readonly<Record<string, unknown>>,
+  at: readonly PathSegment[],
+  inherited: PollTiming,
+  sink: ProblemSink,
+): PollTiming {
+  const interval = pickSetting(section, at, 'interval');
+  const timeout = pickSetting(section, at, 'timeout');
+  if (interval === undefined && timeout === undefined) return inherited;
+  const resolvedInterval =
+    interval === undefined ? inherited.interval : { ms: readInterval(interval, sink), origin: undefined };
+  if (timeout === undefined) {
+    const derived = { interval: resolvedInterval, timeout: derivedTimeout(inherited.timeout, resolvedInterval) };
+    checkTimeoutFits(derived.interval, derived.timeout, 'poll', interval!, sink);
+    return derived;
+  }
+  const resolved: PollTiming = {
+    interval: resolvedInterval,
+    timeout: {
+      ms: readDuration(timeout, BUILT_IN.timeoutMs(BUILT_IN.intervalMs), TIMEOUT_LIMITS, sink),
+      origin: undefined,
+    },
+  };
+  checkTimeoutFits(resolved.interval, resolved.timeout, 'poll', timeout, sink);
+  return resolved;
+}
+
+/**
+ * The timeout a section that writes none gets: one written in `defaults` is kept (and checked against the tenant's
+ * interval), while the built-in one follows the interval ({@link CONFIG_DEFAULTS}).
+ */
+function derivedTimeout(inherited: TimedValue, interval: TimedValue): TimedValue {
+  if (inherited.origin !== 'default') return inherited;
+  return { ms: BUILT_IN.timeoutMs(interval.ms ?? BUILT_IN.intervalMs), origin: 'default' };
+}
+
+/** The built-in timing, as inherited by the `defaults` section. */
+export function builtInPollTiming(): PollTiming {
+  return {
+    interval: { ms: BUILT_IN.intervalMs, origin: 'default' },
+    timeout: { ms: BUILT_IN.timeoutMs(BUILT_IN.intervalMs), origin: 'default' },
+  };
+}
+
+/** Timing as inherited from `defaults` by a tenant: messages then name `defaults.interval` or `defaults.timeout`. */
+export function inheritedFromDefaults(timing: PollTiming, section: Readonly<Record<string, unknown>>): PollTiming {
+  const origin = (key: string, own: TimedValue): string | undefined =>
+    section[key] === undefined ? own.origin : `defaults.${key}`;
+  return {
+    interval: { ms: timing.interval.ms, origin: origin('interval', timing.interval) },
+    timeout: { ms: timing.timeout.ms, origin: origin('timeout', timing.timeout) },
+  };
+}
+
+function readInterval(setting: Setting, sink: ProblemSink): number | undefined {
+  const ms = readDuration(setting, BUILT_IN.intervalMs, INTERVAL_LIMITS, sink);
+  if (ms !== undefined && ms < WARN_BELOW_MS) {
+    reportWarning(
+      sink,
+      setting.at,
+      `poll interval ${formatDuration(ms)} is under 1m: service health changes over minutes, ` +
+        'and frequent polls count against Microsoft Graph throttling limits',
+    );
+  }
+  return ms;
 }

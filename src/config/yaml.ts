@@ -1,11 +1,7 @@
-import { Composer, LineCounter, Lexer, Parser } from 'yaml';
-import { PairIndex, type SourceMap } from './locate.ts';
-import type { YAMLError } from 'yaml';
-import { checkNodes } from './check-nodes.ts';
-import { MAX_FILE_BYTES } from './read-bounded.ts';
-import { reportAtOffset, reportProblem } from './problems.ts';
-import type { ProblemSink } from './problems.ts';
-import { describeYamlError } from './yaml-messages.ts';
+import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, type Node, Parser, type YAMLError } from 'yaml';
+import { MAX_FILE_BYTES } from './files.ts';
+import { isSecretPath, type ProblemSink, reportAtOffset, reportProblem } from './problems.ts';
+import { keyText, PairIndex, type PathSegment, type SourceMap } from './yaml-source.ts';
 
 /** Most flow collections (`[…]`, `{…}`) nested in one another; deeper input is refused before parsing. */
 const MAX_FLOW_DEPTH = 32;
@@ -130,4 +126,87 @@ function lazySource(text: string): SourceMap {
       return (parsed ??= parseSource(text)).pairs;
     },
   };
+}
+
+/**
+ * yaml messages that repeat part of the source, rewritten without it: the source may be a secret written with a
+ * character YAML reads as syntax (`client_secret: !abc…` is a tag, `|abc…` a block scalar header).
+ */
+const REWRITES: readonly [RegExp, string][] = [
+  [/^Unresolved tag: .*/s, 'unknown tag; quote a value that starts with "!"'],
+  [/^Block scalar header includes extra characters: .*/s, 'unexpected characters after "|" or ">"; quote the value'],
+  [/^Invalid escape sequence .*/s, 'invalid escape sequence in a double-quoted string'],
+  [/^Plain value cannot start with .*/s, 'a plain value cannot start with this character; quote the value'],
+];
+
+/** The message of a yaml parse error or warning, as shown to the user. */
+function describeYamlError(code: string, message: string): string {
+  if (code === 'RESOURCE_EXHAUSTION') return 'invalid YAML: nested too deeply to parse';
+  for (const [pattern, replacement] of REWRITES) if (pattern.test(message)) return `invalid YAML: ${replacement}`;
+  return `invalid YAML: ${message}`;
+}
+
+/** Message for an alias whose anchor does not exist; the alias name is left out, like the rest of the source. */
+const UNKNOWN_ALIAS_MESSAGE = 'invalid YAML: alias to an unknown anchor; quote a value that starts with "*"';
+
+const CYCLE_MESSAGE = 'invalid YAML: alias to a node that contains it (a cycle)';
+
+/**
+ * Reports what the YAML parser lets through but the loader cannot use: duplicate keys, aliases to anchors that do
+ * not exist, and aliases to a node that contains them (which would make the data circular). One pass in document
+ * order, so an alias is matched with the last anchor of its name before it, as YAML specifies.
+ */
+function checkNodes(root: unknown, sink: ProblemSink): void {
+  const state: WalkState = { anchors: new Map(), open: new Set(), sink };
+  walk(root, [], state);
+}
+
+interface WalkState {
+  /** The last node seen with each anchor name. */
+  anchors: Map<string, unknown>;
+  /** The nodes being walked, from the root to the current one. */
+  open: Set<unknown>;
+  sink: ProblemSink;
+}
+
+function walk(node: unknown, at: PathSegment[], state: WalkState): void {
+  if (isAlias(node)) {
+    checkAlias(node.source, node.range?.[0] ?? 0, at, state);
+    return;
+  }
+  if (!isMap(node) && !isSeq(node) && !isScalar(node)) return;
+  if (node.anchor !== undefined) state.anchors.set(node.anchor, node);
+  state.open.add(node);
+  if (isSeq(node)) node.items.forEach((item, index) => walk(item, [...at, index], state));
+  if (isMap(node)) walkPairs(node.items, at, state);
+  state.open.delete(node);
+}
+
+function walkPairs(pairs: readonly { key: unknown; value: unknown }[], at: PathSegment[], state: WalkState): void {
+  const firstOffsets = new Map<string, number>();
+  for (const pair of pairs) {
+    walk(pair.key, at, state);
+    const key = keyText(pair.key);
+    walk(pair.value, [...at, key ?? '?'], state);
+    if (key === undefined) continue;
+    const offset = (pair.key as Node).range?.[0] ?? 0;
+    const first = firstOffsets.get(key);
+    if (first === undefined) firstOffsets.set(key, offset);
+    else reportAtOffset(state.sink, offset, duplicateKeyMessage(key, at, lineOf(state, first)), at);
+  }
+}
+
+function checkAlias(source: string, offset: number, at: PathSegment[], state: WalkState): void {
+  const target = state.anchors.get(source);
+  if (target === undefined) reportAtOffset(state.sink, offset, UNKNOWN_ALIAS_MESSAGE, at);
+  else if (state.open.has(target)) reportAtOffset(state.sink, offset, CYCLE_MESSAGE, at);
+}
+
+function duplicateKeyMessage(key: string, at: PathSegment[], firstLine: number): string {
+  const shown = isSecretPath(at) ? '' : ` ${JSON.stringify(key)}`;
+  return `duplicate key${shown} (first at line ${firstLine})`;
+}
+
+function lineOf(state: WalkState, offset: number): number {
+  return state.sink.source?.lineCounter.linePos(offset).line ?? 1;
 }

@@ -1,0 +1,142 @@
+import { dirname, resolve } from 'node:path';
+import { METRICS } from '../catalogue/catalogue.ts';
+import { CONFIG_DEFAULTS } from './defaults.ts';
+import { isPlainObject, type ProblemSink, quoteValue, reportProblem, suggestKey } from './problems.ts';
+import type { MetricToggle, ServerConfig } from './types.ts';
+import { type Environment, parseKeyValueList, readEnv, sectionOf } from './values.ts';
+
+const METRIC_NAME = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
+
+/** A metric name as the catalogue writes them: lowercase, dot-separated, e.g. `m365.service.status`. */
+function isMetricName(text: string): boolean {
+  return METRIC_NAME.test(text);
+}
+
+/** The per-metric switches of the `metrics` section, keyed by metric name; names must be in the telemetry catalogue. */
+export function resolveMetrics(raw: unknown, sink: ProblemSink): Record<string, MetricToggle> {
+  const toggles: [string, MetricToggle][] = [];
+  for (const [name, toggle] of Object.entries(sectionOf(raw))) {
+    if (!isMetricName(name)) {
+      const message = `${quoteValue(name)} is not a metric name: lowercase and dot-separated, like m365.service.status`;
+      reportProblem(sink, ['metrics'], message, { atKey: name });
+    } else if (!METRICS.some((metric) => metric.name === name)) {
+      reportProblem(sink, ['metrics'], unknownMetricMessage(name), { atKey: name });
+    }
+    if (isPlainObject(toggle) && typeof toggle['enabled'] === 'boolean') {
+      toggles.push([name, { enabled: toggle['enabled'] }]);
+    }
+  }
+  return Object.fromEntries(toggles);
+}
+
+function unknownMetricMessage(name: string): string {
+  const known = METRICS.map((metric) => metric.name);
+  const suggestion = suggestKey(name, known);
+  const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
+  return `unknown metric ${quoteValue(name)}${hint}; known metrics: ${known.join(', ')}`;
+}
+
+/** `state.dir`, made absolute against the config file's directory; `undefined` keeps state in memory only. */
+export function resolveStateDir(raw: unknown, file: string): string | undefined {
+  const dir = sectionOf(raw)['dir'];
+  return typeof dir === 'string' && dir !== '' ? resolve(dirname(file), dir) : undefined;
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+const MIN_SPOOL_BYTES = 1024 ** 2;
+/** The most GiB whose byte count is exact; a longer number of bytes reads as a rounded value, or as Infinity. */
+const MAX_SPOOL_GIB = Math.floor(Number.MAX_SAFE_INTEGER / 1024 ** 3);
+const MAX_SPOOL_BYTES = MAX_SPOOL_GIB * 1024 ** 3;
+
+/** Parses a size like `64MiB`, `512KiB`, `1GiB` or `4096B`; undefined when malformed. */
+export function parseSize(text: string): number | undefined {
+  const match = /^(\d+)\s*(B|KiB|MiB|GiB)$/.exec(text.trim());
+  return match ? Number(match[1]) * SIZE_UNITS[match[2]] : undefined;
+}
+
+/** `state.spool_max_size`: the bound of the event spool, from 1 MiB (default: {@link CONFIG_DEFAULTS}). */
+export function resolveSpoolMaxBytes(raw: unknown, sink: ProblemSink): number {
+  const text = sectionOf(raw)['spool_max_size'];
+  if (typeof text !== 'string') return CONFIG_DEFAULTS.state.spoolMaxBytes;
+  const checked = checkSpoolSize(parseSize(text));
+  if (typeof checked === 'number') return checked;
+  reportProblem(sink, ['state', 'spool_max_size'], `${quoteValue(text)} ${checked}`);
+  return CONFIG_DEFAULTS.state.spoolMaxBytes;
+}
+
+/** The size in bytes when it is a usable bound, else what is wrong with it. */
+function checkSpoolSize(bytes: number | undefined): number | string {
+  if (bytes === undefined) return 'is not a size; write a size such as "64MiB" or "1GiB" (units: B, KiB, MiB, GiB)';
+  if (bytes < MIN_SPOOL_BYTES) return 'is below the minimum of 1MiB';
+  if (bytes > MAX_SPOOL_BYTES) return `is above the maximum of ${MAX_SPOOL_GIB}GiB`;
+  return bytes;
+}
+
+const ATTRIBUTES_VARIABLE = 'OTEL_RESOURCE_ATTRIBUTES';
+const SERVICE_NAME_VARIABLE = 'OTEL_SERVICE_NAME';
+const SERVICE_NAME = 'service.name';
+
+/**
+ * The extra resource attributes and the service name. Attributes are those of `OTEL_RESOURCE_ATTRIBUTES`
+ * (`k=v,…`, percent-decoded values), then the file's `resource` section, which wins per key. The service name is,
+ * first found: `resource` → `service.name` in the file, `OTEL_SERVICE_NAME`, `service.name` in
+ * `OTEL_RESOURCE_ATTRIBUTES`, then the default ({@link CONFIG_DEFAULTS}); it is not repeated among the attributes.
+ */
+export function resolveResource(
+  raw: unknown,
+  env: Environment,
+  sink: ProblemSink,
+): { resource: Record<string, string>; serviceName: string } {
+  const fromEnv = attributesFromEnv(env, sink);
+  const fromFile = attributesFromFile(raw, sink);
+  const merged = new Map([...fromEnv, ...fromFile]);
+  const serviceName =
+    fromFile.get(SERVICE_NAME) ??
+    readEnv(env, SERVICE_NAME_VARIABLE) ??
+    fromEnv.get(SERVICE_NAME) ??
+    CONFIG_DEFAULTS.resource.serviceName;
+  merged.delete(SERVICE_NAME);
+  return { resource: Object.fromEntries(merged), serviceName };
+}
+
+function attributesFromEnv(env: Environment, sink: ProblemSink): Map<string, string> {
+  const text = readEnv(env, ATTRIBUTES_VARIABLE);
+  if (text === undefined) return new Map();
+  const list = parseKeyValueList(text);
+  if (list.ok) return new Map(list.entries);
+  reportProblem(sink, ['resource'], `${ATTRIBUTES_VARIABLE}: ${list.message}`, { outsideFile: true });
+  return new Map();
+}
+
+function attributesFromFile(raw: unknown, sink: ProblemSink): Map<string, string> {
+  const attributes = new Map<string, string>();
+  for (const [key, value] of Object.entries(sectionOf(raw))) {
+    if (typeof value !== 'string') continue;
+    if (key.trim() === '') reportProblem(sink, ['resource'], 'attribute names must not be empty', { atKey: key });
+    else if (key === SERVICE_NAME && value === '') reportProblem(sink, ['resource', key], 'must not be empty');
+    else attributes.set(key, value);
+  }
+  return attributes;
+}
+
+/** Parses `host:port` (`[::1]:13133` for IPv6 literals); undefined when malformed. */
+export function parseListen(text: string): ServerConfig | undefined {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) return undefined;
+  return { host: match[1] ?? match[2] ?? '', port };
+}
+
+/**
+ * The `server` section: absent turns the HTTP endpoint off; present (even empty) turns it on, on
+ * `listen` (default in {@link CONFIG_DEFAULTS}: loopback only, expose it deliberately).
+ */
+export function resolveServer(raw: unknown, present: boolean, sink: ProblemSink): ServerConfig | undefined {
+  if (!present) return undefined;
+  const listen = sectionOf(raw)['listen'];
+  const text = typeof listen === 'string' ? listen : CONFIG_DEFAULTS.server.listen;
+  const parsed = parseListen(text);
+  if (!parsed)
+    reportProblem(sink, ['server', 'listen'], `"${text}" is not host:port, like 127.0.0.1:13133 or [::]:13133`);
+  return parsed;
+}
