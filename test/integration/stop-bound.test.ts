@@ -63,8 +63,12 @@ async function waitUntil(predicate: () => boolean, timeoutMs: number, what: stri
 }
 
 const TENANTS = 1000;
-/** What a loaded machine may add between the signal and the exit being seen here; the bound is what is asserted. */
-const MARGIN_MS = 3000;
+/**
+ * What a loaded machine may add, outside the agent's own stop, between the signal sent here and the exit seen here
+ * (the signal's handling waits for the agent's event loop, the exit for this process's): the bound itself is asserted
+ * on the agent's own clock, from its "stopping" line to its "stopped" line.
+ */
+const LOADED_MACHINE_MS = 15_000;
 
 describe('SIGTERM during a heavy export to a collector that never answers', () => {
   let dir: string;
@@ -102,18 +106,28 @@ describe('SIGTERM during a heavy export to a collector that never answers', () =
       );
       const signalled = performance.now();
       agent.child.kill('SIGTERM');
-      const code = await agent.stop('SIGTERM', STOP_BOUND_MS + 10_000);
+      const code = await agent.stop('SIGTERM', STOP_BOUND_MS + LOADED_MACHINE_MS);
       const elapsed = performance.now() - signalled;
       t.diagnostic(`exited ${Math.round(elapsed)} ms after SIGTERM`);
       assert.equal(code, 0, agent.output());
-      assert.ok(
-        elapsed < STOP_BOUND_MS + MARGIN_MS,
-        `exited ${Math.round(elapsed)} ms after SIGTERM; the bound is ${STOP_BOUND_MS} ms\n${agent.output().slice(-3000)}`,
-      );
       const lines = agent
         .output()
         .split('\n')
         .map((line) => line.replace(/^\S+ /, ''));
+      const at = (text: string) => {
+        const line = agent
+          .output()
+          .split('\n')
+          .find((l) => l.endsWith(text));
+        assert.ok(line, `the agent said "${text}"\n${agent.output().slice(-3000)}`);
+        return Date.parse(line.split(' ')[0]);
+      };
+      const stopMs = at('INFO  stopped') - at('INFO  stopping signal=SIGTERM');
+      t.diagnostic(`stopped ${stopMs} ms after it began to stop`);
+      assert.ok(
+        stopMs < STOP_BOUND_MS,
+        `stopped ${stopMs} ms after it began to stop; the bound is ${STOP_BOUND_MS} ms`,
+      );
       assert.ok(lines.includes('INFO  stopping signal=SIGTERM'), agent.output());
       assert.ok(
         lines.some((line) =>
