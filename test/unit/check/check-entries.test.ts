@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildCheckEntries } from '../../../src/check/check-entries.ts';
 import { parseCheckCommand, type EntryFilters } from '../../../src/check/check-options.ts';
-import { ALL, makeIssue, makeService } from './make-services.ts';
+import { ALL, makeIssue, makeService } from '../../helpers/make-services.ts';
 
 const tm1 = makeIssue({
   id: 'TM1',

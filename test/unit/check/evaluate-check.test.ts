@@ -10,7 +10,7 @@ import {
 } from '../../../src/check/format-service-list.ts';
 import { compileStatusRules } from '../../../src/check/status-rules.ts';
 import { M365Error } from '../../../src/errors.ts';
-import { ALL, makeIssue, makeService } from './make-services.ts';
+import { ALL, makeIssue, makeService } from '../../helpers/make-services.ts';
 
 const services = [
   makeService('Exchange', 'Exchange Online', 'serviceDegradation', [

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { EntryFilters } from '../../../src/check/check-options.ts';
 import { buildLegacyServices } from '../../../src/check/legacy-features.ts';
 import { worstIssue } from '../../../src/health/feature-groups.ts';
-import { ALL, makeIssue, makeService } from './make-services.ts';
+import { ALL, makeIssue, makeService } from '../../helpers/make-services.ts';
 
 const rows = (filters: EntryFilters, services: Parameters<typeof buildLegacyServices>[0]) =>
   buildLegacyServices(services, filters).map((s) => [

@@ -5,6 +5,7 @@ import { advanceSequence, stepStamp } from '../../../src/health/event-identity.t
 import { advanceMemory, advanceMessages, MemoryInterners, type TenantMemory } from '../../../src/health/memory.ts';
 import type { ServiceMessage } from '../../../src/health/messages.ts';
 import type { Issue, ServiceStatus, Snapshot } from '../../../src/health/model.ts';
+import { makeIssue } from '../../helpers/make-services.ts';
 
 /** The copies that the tenants of these tests share, as the tenants of one agent do. */
 const SHARED = new MemoryInterners();
@@ -12,22 +13,11 @@ const SHARED = new MemoryInterners();
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 const MINUTE = 60_000;
 
-const incident: Issue = {
-  id: 'EX1',
-  title: 'Mail delayed',
-  impactDescription: '',
-  classification: 'incident',
+const incident = makeIssue({
   status: 'serviceInterruption',
-  rawStatus: 'serviceInterruption',
-  service: 'Exchange Online',
-  feature: undefined,
-  featureGroup: undefined,
-  isResolved: false,
   startDateTime: undefined,
-  endDateTime: undefined,
   lastModifiedDateTime: '2026-12-01T09:55:00Z',
-  posts: [],
-};
+});
 
 type Health = ServiceView['health'];
 

@@ -2,26 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ServiceView } from '../../../src/health/evaluate.ts';
 import { advanceMemory, MemoryInterners, type TenantMemory } from '../../../src/health/memory.ts';
-import type { Issue, Snapshot } from '../../../src/health/model.ts';
+import type { Snapshot } from '../../../src/health/model.ts';
+import { makeIssue } from '../../helpers/make-services.ts';
 
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 
-const advisory: Issue = {
+const advisory = makeIssue({
   id: 'TM1',
   title: 'Chat is slow',
-  impactDescription: '',
   classification: 'advisory',
   status: 'investigating',
-  rawStatus: 'investigating',
   service: 'Microsoft Teams',
-  feature: undefined,
-  featureGroup: undefined,
-  isResolved: false,
   startDateTime: undefined,
-  endDateTime: undefined,
   lastModifiedDateTime: '2026-12-01T09:55:00Z',
-  posts: [],
-};
+});
 
 /** One poll of a tenant whose service `id` is operational, with the advisory open: what every tenant sees. */
 function poll(shared: MemoryInterners, previous?: TenantMemory, id = 'microsoftteams') {

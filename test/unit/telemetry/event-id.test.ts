@@ -8,6 +8,7 @@ import type { IssueUpdate } from '../../../src/health/issue-updates.ts';
 import type { MessageUpdate } from '../../../src/health/messages.ts';
 import { issueUpdateAttributes } from '../../../src/telemetry/events.ts';
 import { messageUpdateAttributes } from '../../../src/telemetry/message-events.ts';
+import { makeIssue } from '../../helpers/make-services.ts';
 
 function tenant(name: string, tenantId: string): TenantConfig {
   return {
@@ -34,22 +35,7 @@ test('one Microsoft-wide issue seen by two tenants whose histories began at the 
     previous: undefined,
     eventId: '1764583200000/i1/EX1@2026-12-01T10:00:00Z:incident:serviceDegradation:open',
     at: 1,
-    issue: {
-      id: 'EX1',
-      title: 't',
-      impactDescription: '',
-      classification: 'incident',
-      status: 'serviceDegradation',
-      rawStatus: 'serviceDegradation',
-      service: 'Exchange Online',
-      feature: undefined,
-      featureGroup: undefined,
-      isResolved: false,
-      startDateTime: undefined,
-      endDateTime: undefined,
-      lastModifiedDateTime: '2026-12-01T10:00:00Z',
-      posts: [],
-    },
+    issue: makeIssue({ title: 't', startDateTime: undefined, lastModifiedDateTime: '2026-12-01T10:00:00Z' }),
   };
   assert.equal(
     issueUpdateAttributes(contoso, update)['m365.event.id'],

@@ -1,6 +1,6 @@
-import type { EntryFilters } from '../../../src/check/check-options.ts';
-import type { Issue, Service } from '../../../src/health/model.ts';
-import { parseClassification, parseServiceStatus } from '../../../src/health/status.ts';
+import type { EntryFilters } from '../../src/check/check-options.ts';
+import type { Issue, Service } from '../../src/health/model.ts';
+import { parseClassification, parseServiceStatus } from '../../src/health/status.ts';
 
 /** A decoded issue with sensible defaults, for tests. */
 export function makeIssue(
