@@ -14,6 +14,7 @@ import {
 } from '../../src/telemetry/cardinality.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { CollectingReader, collectPoints, seriesKeys } from '../helpers/collecting-reader.ts';
+import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
 
 /** The default scenario's first tenant: all its services, with or without its issues, and no timeline. */
 async function defaultTenantScenario(withIssues: boolean): Promise<Scenario> {
@@ -32,15 +33,7 @@ async function countSeries(simulator: Simulator): Promise<Map<string, number>> {
   const tenant = simulator.scenario.tenants[0];
   const client = tenant.clients[0];
   const config: Config = {
-    exporter: {
-      endpoint: 'http://127.0.0.1:4318',
-      protocol: 'http/protobuf',
-      headers: {},
-      intervalMs: 60_000,
-      timeoutMs: 5_000,
-      compression: 'none',
-      temporality: 'cumulative',
-    },
+    exporter: CLOSED_PORT_EXPORTER,
     tenants: [
       {
         name: tenant.name,

@@ -8,6 +8,7 @@ import { SILENT_LOG } from '../../src/log.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { CollectingReader, collectPoints } from '../helpers/collecting-reader.ts';
+import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
 
 const SCENARIO = new URL('../../config/scenarios/test-basic.yaml', import.meta.url);
 
@@ -32,15 +33,7 @@ describe('severity rules in the agent', () => {
       ...settings,
     };
     const config: Config = {
-      exporter: {
-        endpoint: 'http://127.0.0.1:4318',
-        protocol: 'http/protobuf',
-        headers: {},
-        intervalMs: 60_000,
-        timeoutMs: 5_000,
-        compression: 'none',
-        temporality: 'cumulative',
-      },
+      exporter: CLOSED_PORT_EXPORTER,
       tenants: [tenant],
       metrics: {},
       resource: {},

@@ -7,6 +7,7 @@ import type { TenantStatus } from '../../src/observation/tenant-status.ts';
 import { Secret } from '../../src/shared/secret.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk, type TelemetrySdk } from '../../src/telemetry/sdk.ts';
+import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
 
 const SCENARIO = new URL('../../config/scenarios/test-basic.yaml', import.meta.url);
 
@@ -36,15 +37,7 @@ describe('the copies an agent keeps of its tenants’ views are shared by its te
   /** An agent of `names`, polled once. */
   async function agentPolled(...names: string[]) {
     const config: Config = {
-      exporter: {
-        endpoint: 'http://127.0.0.1:4318',
-        protocol: 'http/protobuf',
-        headers: {},
-        intervalMs: 60_000,
-        timeoutMs: 5_000,
-        compression: 'none',
-        temporality: 'cumulative',
-      },
+      exporter: CLOSED_PORT_EXPORTER,
       tenants: names.map(tenant),
       metrics: {},
       resource: {},
