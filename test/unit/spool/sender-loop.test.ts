@@ -27,19 +27,19 @@ function createVirtualTime() {
   return { time, sleep };
 }
 
-/** An exporter answering 503 until `upAt` (virtual time), then accepting. */
-function createFlakyExporter(clock: () => number, upAt: number) {
+/**
+ * An exporter answering each batch with the error `refuse` gives for it (none: accepted), asynchronously as a real
+ * one does; it records what it was asked to export and what it delivered.
+ */
+function createScriptedExporter(refuse: (records: readonly ReadableLogRecord[]) => OTLPExporterError | undefined) {
   const delivered: ReadableLogRecord[] = [];
-  const attempts: number[] = [];
+  const batches: (readonly ReadableLogRecord[])[] = [];
   const exporter: LogRecordExporter = {
     export(records, callback) {
-      attempts.push(clock());
+      batches.push(records);
+      const error = refuse(records);
       setImmediate(() => {
-        if (clock() < upAt)
-          return callback({
-            code: ExportResultCode.FAILED,
-            error: new OTLPExporterError('Service Unavailable', 503, 'collector restarting'),
-          });
+        if (error) return callback({ code: ExportResultCode.FAILED, error });
         delivered.push(...records);
         callback({ code: ExportResultCode.SUCCESS });
       });
@@ -47,7 +47,17 @@ function createFlakyExporter(clock: () => number, upAt: number) {
     shutdown: async () => {},
     forceFlush: async () => {},
   };
-  return { exporter, delivered, attempts };
+  return { exporter, delivered, batches };
+}
+
+/** An exporter answering 503 until `upAt` (virtual time), then accepting; `attempts` are the times it was asked. */
+function createFlakyExporter(clock: () => number, upAt: number) {
+  const attempts: number[] = [];
+  const scripted = createScriptedExporter(() => {
+    attempts.push(clock());
+    return clock() < upAt ? new OTLPExporterError('Service Unavailable', 503, 'collector restarting') : undefined;
+  });
+  return { ...scripted, attempts };
 }
 
 const event = (n: number) =>
@@ -108,25 +118,15 @@ function createSender(
 
 /** An exporter answering 413 to a batch that `tooLarge` refuses, accepting the others. */
 function createSizeLimitedExporter(tooLarge: (records: readonly ReadableLogRecord[]) => boolean) {
-  const delivered: ReadableLogRecord[] = [];
-  const sizes: number[] = [];
-  const exporter: LogRecordExporter = {
-    export(records, callback) {
-      sizes.push(records.length);
-      setImmediate(() => {
-        if (tooLarge(records))
-          return callback({
-            code: ExportResultCode.FAILED,
-            error: new OTLPExporterError('Payload Too Large', 413, 'request body too large'),
-          });
-        delivered.push(...records);
-        callback({ code: ExportResultCode.SUCCESS });
-      });
+  const scripted = createScriptedExporter((records) =>
+    tooLarge(records) ? new OTLPExporterError('Payload Too Large', 413, 'request body too large') : undefined,
+  );
+  return {
+    ...scripted,
+    get sizes(): number[] {
+      return scripted.batches.map((batch) => batch.length);
     },
-    shutdown: async () => {},
-    forceFlush: async () => {},
   };
-  return { exporter, delivered, sizes };
 }
 
 describe('SenderLoop', () => {
