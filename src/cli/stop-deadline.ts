@@ -1,3 +1,5 @@
+import { waitAtMost } from '../shared/wait-at-most.ts';
+
 /** A deadline counted from the moment a stop was asked for: each step of the stop gets what is left of it. */
 export interface StopDeadline {
   /** Milliseconds left, never negative. */
@@ -13,15 +15,11 @@ export function startStopDeadline(boundMs: number, now: () => number): StopDeadl
   return {
     left,
     within(step, capMs = Number.POSITIVE_INFINITY) {
-      let timer: NodeJS.Timeout | undefined;
-      const finished = step.then(
+      const settled = step.then(
         () => true,
         () => true,
       );
-      const cut = new Promise<boolean>(
-        (resolve) => (timer = setTimeout(() => resolve(false), Math.min(capMs, left()))),
-      );
-      return Promise.race([finished, cut]).finally(() => clearTimeout(timer));
+      return waitAtMost(settled, Math.min(capMs, left()));
     },
   };
 }

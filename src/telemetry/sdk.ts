@@ -31,7 +31,7 @@ import {
 } from './export-watch.ts';
 import { forgetUnobservedGauges } from './gauge-temporality.ts';
 import { openEventSpool, SpoolingLogRecordProcessor, type DropReason } from './spool/index.ts';
-import { timerDelay } from '../shared/timer-delay.ts';
+import { waitAtMost } from '../shared/wait-at-most.ts';
 
 export const INSTRUMENTATION_SCOPE = 'm365-health';
 
@@ -200,7 +200,7 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
       void spool?.shutdownWithin(timeoutMs - SPOOL_CLOSE_RESERVE_MS);
       const logs = finishes(loggerProvider.shutdown());
       const metrics = finishes(Promise.all([meterProvider.shutdown(), gaugeExport?.shutdown()]));
-      await withinMs(Promise.all([logs.done, metrics.done]), timeoutMs);
+      await waitAtMost(Promise.all([logs.done, metrics.done]), timeoutMs);
       if (!metrics.finished()) gaugeExport?.abort();
       watch.close();
       if (!options.exporter) return [];
@@ -235,10 +235,4 @@ function finishes(promise: Promise<unknown>): { done: Promise<void>; finished():
     () => void (finished = true),
   );
   return { done, finished: () => finished };
-}
-
-function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timerDelay(ms))));
-  return Promise.race([promise.then(() => undefined), deadline]).finally(() => clearTimeout(timer));
 }

@@ -9,7 +9,7 @@ import type { SenderLoop } from './sender-loop.ts';
 import type { ResolvedSpoolOptions } from './spool-options.ts';
 import type { SpoolLock } from './spool-lock.ts';
 import type { DropReason, SpoolWriter } from './spool-writer.ts';
-import { timerDelay } from '../../shared/timer-delay.ts';
+import { waitAtMost } from '../../shared/wait-at-most.ts';
 
 /** Counts dropped events and passes each drop on. */
 export interface DropCounter {
@@ -152,7 +152,7 @@ export class SpoolingLogRecordProcessor implements LogRecordProcessor {
     const remaining = () => Math.max(0, timeoutMs - (performance.now() - started));
     this.#closed = true;
     const delivered = await this.flush(timeoutMs);
-    await withinMs(sender.stop(), remaining());
+    await waitAtMost(sender.stop(), remaining());
     clearInterval(this.#heartbeat);
     const pendingBytes = store.pendingBytes();
     try {
@@ -163,7 +163,7 @@ export class SpoolingLogRecordProcessor implements LogRecordProcessor {
     }
     probe?.close();
     lock.release();
-    await withinMs(
+    await waitAtMost(
       options.exporter.shutdown().catch(() => undefined),
       remaining(),
     );
@@ -184,10 +184,4 @@ export class SpoolingLogRecordProcessor implements LogRecordProcessor {
       dir: this.#parts.options.dir,
     });
   }
-}
-
-function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timerDelay(ms))));
-  return Promise.race([promise.then(() => undefined), deadline]).finally(() => clearTimeout(timer));
 }
