@@ -65,6 +65,21 @@ function flushStdout(ms: number): Promise<void> {
   });
 }
 
+/** How long an ended command waits for the event loop to drain by itself before it exits the hard way. */
+const DRAIN_BEFORE_EXIT_MS = 250;
+
+/**
+ * Ends the process with `status` by letting the event loop drain: Node then tears V8's heap down before it joins
+ * the compiler's background threads. `process.exit()` skips that teardown and can hang for ever when a background
+ * compile waits for a collection only the main thread would run (nodejs/node#54918, seen here once in a few dozen
+ * stressed stops). Only what still holds the loop (a request to a collector that never answers, cut off by the stop
+ * bound) makes it exit the hard way.
+ */
+function endWith(status: number): void {
+  process.exitCode = status;
+  setTimeout(() => process.exit(status), DRAIN_BEFORE_EXIT_MS).unref();
+}
+
 /** The process edge: the only place that exits. */
 export async function runMain(): Promise<void> {
   const stopRequested = stopSignal();
@@ -78,7 +93,6 @@ export async function runMain(): Promise<void> {
     cwd: process.cwd(),
   };
   const status = await main(process.argv.slice(2), io);
-  process.exitCode = status;
   await flushStdout(500);
-  process.exit(status);
+  endWith(status);
 }
