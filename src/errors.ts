@@ -28,7 +28,8 @@ export type ErrorCode =
   | 'LISTEN_FAILED'
   | 'EXPRESSION_SYNTAX'
   | 'SCENARIO_INVALID'
-  | 'STATE_DIR_UNUSABLE';
+  | 'STATE_DIR_UNUSABLE'
+  | 'STATE_LOCKED';
 
 /** Error carrying one of the {@link ErrorCode}s, an optional HTTP status and the original cause. */
 export class M365Error extends Error {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { isMetricEnabled } from '../catalogue/catalogue.ts';
 import { tenantCredential } from '../auth/tenant-credential.ts';
 import { createEntraTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
@@ -6,7 +5,7 @@ import type { Config, TenantConfig } from '../config/types.ts';
 import { createHttpClientPool } from '../net/http-client-pool.ts';
 import { getThroughFetch } from '../net/http-fetch.ts';
 import type { Log } from '../log.ts';
-import { createEventEmitter } from '../telemetry/events.ts';
+import { importLegacySpool } from '../telemetry/outbox/legacy-spool.ts';
 import { registerInstruments } from '../telemetry/instruments.ts';
 import type { TelemetrySdk } from '../telemetry/sdk.ts';
 import {
@@ -18,10 +17,10 @@ import {
   type Timers,
 } from './agent.ts';
 import { sleep } from '../shared/sleep.ts';
-import { createFileStateStore, type StateStore } from './state-store.ts';
+import { createFileStateStore } from './state-store.ts';
+import { createTenantLedger, type TenantLedger } from './tenant-ledger.ts';
 import { createSharedCopies, createTenantPoller } from './tenant-poller.ts';
 import { createPollerSet } from './tenant-pollers.ts';
-import type { TenantMemory } from '../health/memory.ts';
 
 export interface AgentDependencies {
   telemetry: TelemetrySdk;
@@ -56,37 +55,6 @@ function createTokenProvider(tenant: TenantConfig, fetchImpl: typeof fetch, cloc
   });
 }
 
-/**
- * Saves a tenant's memory when what it remembers changed (not merely its poll time), so that thousands of
- * tenants polled every minute do not mean thousands of fsyncs a minute.
- */
-function createPersister(store: StateStore, log: Log, tenant: TenantConfig, initial: TenantMemory | undefined) {
-  const digestOf = (parts: readonly unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('base64');
-  // What was saved last: its parts, which a quiet poll keeps as they are (no serializing then), and a digest of their
-  // text (not the text: kilobytes per tenant, kept for every tenant).
-  let savedParts = initial ? partsOf(initial) : undefined;
-  let saved = savedParts ? digestOf(savedParts) : '';
-  return async (memory: TenantMemory): Promise<void> => {
-    const parts = partsOf(memory);
-    if (savedParts !== undefined && parts.every((part, i) => part === savedParts![i])) return;
-    savedParts = parts;
-    const content = digestOf(parts);
-    if (content === saved) return;
-    saved = content;
-    await store.save(tenant.name, memory).catch((error: Error) => {
-      saved = '';
-      savedParts = undefined;
-      log.error('cannot save state', { tenant: tenant.name, reason: error.message });
-    });
-  };
-}
-
-/** What of a tenant's memory is saved (the poll time is not: a quiet poll saves nothing). */
-function partsOf(memory: TenantMemory): readonly unknown[] {
-  const { baselineAt, statusSequence, issueSequence, messageSequence } = memory;
-  return [memory.services, memory.issues, memory.messages, baselineAt, statusSequence, issueSequence, messageSequence];
-}
-
 /** Assembles the agent for a configuration: one token provider per app and tenant, one poller per tenant. */
 export async function buildAgent(config: Config, deps: AgentDependencies): Promise<Agent> {
   return (await assembleAgent(config, deps)).agent;
@@ -100,11 +68,14 @@ export interface AssembledAgent {
    * changed ones restart with their memory, unchanged ones are left alone. One call at a time.
    */
   readonly applyTenants: (tenants: readonly TenantConfig[]) => Promise<ReconcileSummary>;
+  /** Resolves once every state write begun (events delivered leave their files too) has ended. */
+  readonly saved: TenantLedger['settled'];
 }
 
 /**
  * {@link buildAgent}, keeping what tenants added later need: the telemetry instruments (which read the agent's
- * current tenants), the state store, and the token providers and request budgets tenants share.
+ * current tenants), the ledger of their state and events, and the token providers and request budgets tenants
+ * share. Events an earlier version left in its spool are taken into the outbox first.
  */
 export async function assembleAgent(config: Config, deps: AgentDependencies): Promise<AssembledAgent> {
   const http = createHttpClientPool(deps.env ?? process.env);
@@ -115,8 +86,10 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
   const isEnabled = (name: string) => isMetricEnabled(config.metrics, name);
   const source = { tenants: () => built.agent?.statuses() ?? [], clock };
   const recorders = registerInstruments(deps.telemetry.meter, source, isEnabled, deps.telemetry.gauges);
-  const events = createEventEmitter(deps.telemetry.logger);
   const store = config.stateDir === undefined ? undefined : createFileStateStore(config.stateDir, deps.log, clock);
+  const { outbox, logger } = deps.telemetry;
+  const ledger = createTenantLedger({ store, outbox, logger, log: deps.log });
+  if (config.stateDir !== undefined && outbox) await importLegacySpool(config.stateDir, outbox, deps.log);
   // One set for the agent's life: tenants added by a reload share the copies of those already running.
   const shared = createSharedCopies();
   // Both the identity platform and Graph go through the tenant's proxy and CAs.
@@ -125,25 +98,22 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
   const pollers = createPollerSet({
     tokenKey,
     createTokens: (tenant) => createTokenProvider(tenant, clientFor(tenant).fetch, clock),
-    loadMemory: async (name) => store?.load(name),
-    createPoller: (tenant, { tokens, budget, memory, previous }) => {
-      const onMemory = store ? createPersister(store, deps.log, tenant, memory) : undefined;
-      return createTenantPoller({
+    loadMemory: async (name) => ledger.restore(name, await store?.load(name)),
+    createPoller: (tenant, { tokens, budget, memory, previous }) =>
+      createTenantPoller({
         tenant,
         tokens,
         get: clientFor(tenant).get,
         clock,
         sleep,
         recorders,
-        events,
         log: deps.log,
         shared,
         memory,
-        onMemory,
+        commit: (kept, events) => ledger.commit(tenant.name, kept, events),
         budget,
         previous,
-      });
-    },
+      }),
   });
   const initial = await pollers.update(config.tenants, (list) => list);
   const created = new Agent({
@@ -154,5 +124,9 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
     onPollEnd: deps.onPollEnd,
   });
   built.agent = created;
-  return { agent: created, applyTenants: (tenants) => pollers.update(tenants, (list) => created.reconcile(list)) };
+  return {
+    agent: created,
+    applyTenants: (tenants) => pollers.update(tenants, (list) => created.reconcile(list)),
+    saved: () => ledger.settled(),
+  };
 }

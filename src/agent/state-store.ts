@@ -10,10 +10,21 @@ import type { Log } from '../log.ts';
 
 const STATE_VERSION = 1;
 
-/** Keeps each tenant's {@link TenantMemory} on disk so that a restart neither repeats nor misses an event. */
+/** What a tenant's state file holds: its memory, and the events not yet delivered (its outbox). */
+export interface SavedState {
+  readonly memory: TenantMemory;
+  /** Encoded events, as written; the outbox checks each when it takes them back. */
+  readonly outbox: readonly unknown[];
+}
+
+/**
+ * Keeps each tenant's {@link TenantMemory} on disk, with the events its changes implied until they are delivered,
+ * in one file written atomically: a restart neither repeats nor misses an event, and a crash cannot keep one
+ * without the other.
+ */
 export interface StateStore {
-  load(tenantKey: string): Promise<TenantMemory | undefined>;
-  save(tenantKey: string, memory: TenantMemory): Promise<void>;
+  load(tenantKey: string): Promise<SavedState | undefined>;
+  save(tenantKey: string, memory: TenantMemory, outbox: readonly unknown[]): Promise<void>;
 }
 
 /** File name of a tenant's state: readable prefix, plus a hash so that any tenant name maps to a safe, unique name. */
@@ -92,8 +103,14 @@ function decodePosition(raw: Record<string, unknown>, polledAt: number): History
 }
 
 /** Decodes a state file's JSON; undefined when it is not a state file of this version. */
-export function decodeMemory(raw: unknown): TenantMemory | undefined {
-  if (!isRecord(raw) || raw.version !== STATE_VERSION || typeof raw.polledAt !== 'number') return undefined;
+export function decodeState(raw: unknown): SavedState | undefined {
+  if (!isRecord(raw) || (raw.outbox !== undefined && !Array.isArray(raw.outbox))) return undefined;
+  const memory = decodeMemory(raw);
+  return memory && { memory, outbox: (raw.outbox as unknown[] | undefined) ?? [] };
+}
+
+function decodeMemory(raw: Record<string, unknown>): TenantMemory | undefined {
+  if (raw.version !== STATE_VERSION || typeof raw.polledAt !== 'number') return undefined;
   const position = decodePosition(raw, raw.polledAt);
   const services = decodeEntries(raw.services, decodeService);
   const issues = decodeEntries(raw.issues, decodeIssue);
@@ -105,7 +122,7 @@ export function decodeMemory(raw: unknown): TenantMemory | undefined {
 }
 
 /**
- * A {@link StateStore} in a directory, one JSON file per tenant. A corrupt or unreadable file is reported, set aside
+ * A {@link StateStore} in a directory, one JSON file per tenant (mode 0600). A corrupt or unreadable file is reported, set aside
  * (renamed `*.corrupt-<time>`) and treated as no state: never fatal.
  */
 export function createFileStateStore(dir: string, log: Log, clock: () => number = Date.now): StateStore {
@@ -125,26 +142,27 @@ export function createFileStateStore(dir: string, log: Log, clock: () => number 
           });
         return undefined;
       }
-      let memory: TenantMemory | undefined;
+      let state: SavedState | undefined;
       try {
-        memory = decodeMemory(JSON.parse(text));
+        state = decodeState(JSON.parse(text));
       } catch {
-        memory = undefined;
+        state = undefined;
       }
-      if (memory) return memory;
+      if (state) return state;
       const aside = `${file}.corrupt-${clock()}`;
       await rename(file, aside).catch(() => undefined);
       log.warn('state file corrupt, set aside', { tenant: tenantKey, file: aside });
       return undefined;
     },
-    async save(tenantKey, memory) {
+    async save(tenantKey, memory, outbox) {
       // Made once; a failure (a volume not mounted yet) is tried again by the next save, not kept for good.
       ready ??= mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
         ready = undefined;
         throw error;
       });
       await ready;
-      await writeFileAtomic(dir, stateFileName(tenantKey), JSON.stringify({ version: STATE_VERSION, ...memory }));
+      const state = { version: STATE_VERSION, ...memory, ...(outbox.length > 0 ? { outbox } : {}) };
+      await writeFileAtomic(dir, stateFileName(tenantKey), JSON.stringify(state));
     },
   };
 }

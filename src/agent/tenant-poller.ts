@@ -1,3 +1,4 @@
+import type { LogRecord } from '@opentelemetry/api';
 import type { TokenProvider } from '../auth/token-provider.ts';
 import { M365Error, toM365Error } from '../errors.ts';
 import { readServiceHealth, type FetchRequest } from '../graph/graph-client.ts';
@@ -10,7 +11,8 @@ import { createSeverityRule } from '../health/severity-rules.ts';
 import { evaluateServiceHealth } from '../health/status.ts';
 import type { Log } from '../log.ts';
 import type { HttpGet } from '../net/http-fetch.ts';
-import type { EventEmitter } from '../telemetry/events.ts';
+import { issueUpdateRecord, statusChangeRecord } from '../telemetry/events.ts';
+import { messageUpdateRecord } from '../telemetry/message-events.ts';
 import type { Recorders } from '../telemetry/instruments.ts';
 import { createMessageReader } from './message-reader.ts';
 import type { RequestBudget } from './request-budget.ts';
@@ -53,17 +55,17 @@ export interface TenantPollerOptions {
   clock: () => number;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   recorders: Recorders;
-  events: EventEmitter;
   log: Log;
   /** The copies this tenant shares with the other tenants of its agent. */
   shared: SharedCopies;
   /** What was remembered of this tenant before (restored state); undefined on a first start. */
   memory?: TenantMemory;
   /**
-   * Called after each good poll with the memory to keep; the poll ends once it settles, so a poll that returned has
-   * its memory saved (a restart right after it neither repeats nor misses an event) and `run --once` exits saved.
+   * Called after each good poll with the memory to keep and the events (log records) its changes imply, to be
+   * committed together; the poll ends once it settles, so a poll that returned has both saved (a restart right
+   * after it neither repeats nor misses an event) and `run --once` exits saved.
    */
-  onMemory?: (memory: TenantMemory) => Promise<void>;
+  commit?: (memory: TenantMemory, events: readonly LogRecord[]) => Promise<void>;
   /** Graph's request limits for this app in this tenant, shared by the tenants that use the same app. */
   budget?: RequestBudget;
   /** The status of the poller this one replaces (the tenant's settings changed), whose last outcome it keeps. */
@@ -71,7 +73,8 @@ export interface TenantPollerOptions {
 }
 
 /**
- * Polls one tenant: fetch → evaluate (with the tenant's severity rules) → detect changes → emit, and keeps its
+ * Polls one tenant: fetch → evaluate (with the tenant's severity rules) → detect changes → commit the memory and
+ * its events together, and keeps its
  * {@link TenantStatus}; when message-center events are on, reads the message center after each good poll.
  */
 export interface TenantPoller {
@@ -178,10 +181,12 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       status.lastPollOk = result.ok;
       status.lastError = result.ok ? undefined : result.error;
       if (result.ok) {
-        for (const update of result.updates) options.events.emitIssueUpdate(status, update);
-        for (const change of result.changes) options.events.emitStatusChange(status, change);
-        for (const update of result.messages ?? []) options.events.emitMessageUpdate(status, update);
-        if (memory) await options.onMemory?.(memory);
+        const events = [
+          ...result.updates.map((update) => issueUpdateRecord(status, update)),
+          ...result.changes.map((change) => statusChangeRecord(status, change)),
+          ...(result.messages ?? []).map((update) => messageUpdateRecord(status, update)),
+        ];
+        if (memory) await options.commit?.(memory, events);
         options.log.debug('poll ok', {
           tenant: options.tenant.name,
           unchanged: result.unchanged,

@@ -132,7 +132,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     valueType: 'int',
     unit: '{event}',
     description:
-      'Events the on-disk event spool dropped, by reason (overflow, corrupt, too-large, too-large-for-collector, unencodable, closed). Process-wide: no tenant attributes.',
+      'Events the outbox dropped undelivered, by reason (overflow, corrupt, too-large, too-large-for-collector, unencodable). Process-wide: no tenant attributes.',
     attributes: [sc.ATTR_ERROR_TYPE],
     enabled: true,
   },

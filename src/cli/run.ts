@@ -4,25 +4,25 @@ import { assembleAgent } from '../agent/build-agent.ts';
 import { tuneGarbageCollection } from '../agent/gc-tuning.ts';
 import { resolveShard, selectShare, type ShardChoice } from '../agent/shard.ts';
 import { prepareStateDir } from '../agent/state-dir.ts';
+import { holdStateLock } from '../agent/state-lock.ts';
 import { CompileCache, formatProblem, loadConfig } from '../config/index.ts';
 import type { TenantStatus } from '../observation/tenant-status.ts';
 import type { Config } from '../config/types.ts';
 import { M365Error } from '../errors.ts';
 import { createLog, LOG_LEVELS, type Log, type LogLevel } from '../log.ts';
-import { join } from 'node:path';
 import { startStatusServer, type StatusServer } from '../server/http-server.ts';
 import { isMetricEnabled } from '../catalogue/catalogue.ts';
 import { formatUndelivered } from '../telemetry/export-watch.ts';
 import { createEventsDroppedRecorder } from '../telemetry/instruments.ts';
-import { SpoolError } from '../telemetry/spool/index.ts';
 import { createTelemetrySdk, type TelemetrySdk, type TelemetrySdkOptions } from '../telemetry/sdk.ts';
 import { VERSION } from '../version.ts';
 import { EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, STOP_BOUND_MS, type CliIo } from './io.ts';
 import { startStopDeadline, type StopDeadline } from './stop-deadline.ts';
+import { waitAtMost } from '../shared/wait-at-most.ts';
 import { configReloadSource, startReloading, type ReloadSource } from './reload.ts';
 import { usageError } from './usage.ts';
 
-/** Of the stop bound, what is kept for the end: the spool's cursor and lock, the last log lines, the exit. */
+/** Of the stop bound, what is kept for the end: the last state writes, the lock, the last log lines, the exit. */
 const EXIT_RESERVE_MS = 1_500;
 
 /** Bound on flushing telemetry at shutdown (and on the whole of `--once`'s final flush). */
@@ -61,40 +61,34 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   // The listen address is tried first: a failure there has nothing to undo, while the state directory is made.
   const server = await openStatusServer(options, () => built.agent?.statuses() ?? []);
   if (server === 'failed') return EXIT_USAGE;
-  if (!(await stateDirUsable(config, io))) {
+  const lock = await lockStateDir(config, io, log);
+  if (lock === 'failed') {
     await server?.close();
     return EXIT_USAGE;
   }
   let recordDrop: (count: number, reason: string) => void = () => {};
-  let telemetry;
-  try {
-    telemetry = createTelemetrySdk({
-      exporter: options.exportOtlp === false ? undefined : config.exporter,
-      serviceName: config.serviceName,
-      serviceVersion: VERSION,
-      resource: config.resource,
-      spool:
-        config.stateDir === undefined
-          ? undefined
-          : {
-              dir: join(config.stateDir, 'spool'),
-              maxBytes: config.spoolMaxBytes,
-              onDrop: (count, reason) => recordDrop(count, reason),
-            },
-      log,
-      ...options.sinks,
-    });
-  } catch (error) {
-    await server?.close();
-    if (!(error instanceof SpoolError)) throw error;
-    io.stderr(`m365-health: cannot open the event spool: ${error.message}\n`);
-    return EXIT_USAGE;
-  }
+  const telemetry = createTelemetrySdk({
+    exporter: options.exportOtlp === false ? undefined : config.exporter,
+    serviceName: config.serviceName,
+    serviceVersion: VERSION,
+    resource: config.resource,
+    events: {
+      maxBytes: config.spoolMaxBytes,
+      durable: config.stateDir !== undefined,
+      onDrop: (count, reason) => recordDrop(count, reason),
+    },
+    log,
+    ...options.sinks,
+  });
   recordDrop = createEventsDroppedRecorder(telemetry.meter, (name) => isMetricEnabled(config.metrics, name));
   const assembled = await assembleAgent(config, { telemetry, log });
   const agent = assembled.agent;
   built.agent = agent;
-  if (options.once) return runOnce(agent, telemetry, io, stop);
+  if (options.once) {
+    const code = await runOnce(agent, telemetry, io, stop, assembled.saved);
+    lock?.release();
+    return code;
+  }
   agent.start();
   log.info('agent started', {
     version: VERSION,
@@ -108,21 +102,26 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   const halted = await deadline.within(Promise.all([reloading?.close(), agent.stop(), server?.close()]), HALT_MS);
   if (!halted) log.warn('polls in flight did not settle in time; stopping without them', { waitedMs: HALT_MS });
   const undelivered = await telemetry.shutdown(deadline.left());
+  await waitAtMost(assembled.saved(), EXIT_RESERVE_MS / 2);
+  lock?.release();
   for (const failure of undelivered) log.warn('telemetry not delivered at stop', { ...failure });
   log.info('stopped');
   return EXIT_OK;
 }
 
-/** Makes `state.dir` ready when there is one; says in one line why it cannot be used otherwise. */
-async function stateDirUsable(config: Config, io: AgentRunOptions['io']): Promise<boolean> {
-  if (config.stateDir === undefined) return true;
+/**
+ * Makes `state.dir` ready when there is one, and takes its lock (one agent per state directory); says in one line
+ * why it cannot be used otherwise.
+ */
+async function lockStateDir(config: Config, io: CliIo, log: Log): Promise<{ release(): void } | undefined | 'failed'> {
+  if (config.stateDir === undefined) return undefined;
   try {
     await prepareStateDir(config.stateDir);
-    return true;
+    return holdStateLock(config.stateDir, log);
   } catch (error) {
     if (!(error instanceof M365Error)) throw error;
     io.stderr(`m365-health: ${error.message}\n`);
-    return false;
+    return 'failed';
   }
 }
 
@@ -145,11 +144,18 @@ function watchStop(stopRequested: Promise<string>): StopWatch {
  * `--once`: polls every tenant, flushes, and tells what was not delivered. A stop aborts the polls and waits for
  * them at most {@link HALT_MS} (a login discovery in flight does not see the abort), then flushes what is there.
  */
-async function runOnce(agent: Agent, telemetry: TelemetrySdk, io: CliIo, stop: StopWatch): Promise<number> {
+async function runOnce(
+  agent: Agent,
+  telemetry: TelemetrySdk,
+  io: CliIo,
+  stop: StopWatch,
+  saved: () => Promise<void>,
+): Promise<number> {
   const polls = agent.pollAll(stop.aborted);
   await Promise.race([polls, stop.asked.then(({ deadline }) => deadline.within(polls, HALT_MS))]);
   const flushMs = stop.aborted.aborted ? (await stop.asked).deadline.left() : SHUTDOWN_FLUSH_MS;
   const undelivered = await telemetry.shutdown(flushMs);
+  await waitAtMost(saved(), EXIT_RESERVE_MS / 2);
   for (const failure of undelivered) io.stderr(`m365-health: ${formatUndelivered(failure)}\n`);
   return undelivered.length === 0 ? EXIT_OK : EXIT_UNDELIVERED;
 }

@@ -57,7 +57,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   }),
   /** `state`: no `dir` keeps state in memory only. */
   state: Object.freeze({
-    /** Most bytes of the on-disk event spool: 64 MiB. */
+    /** Most bytes of the events waiting in the outbox, all tenants together: 64 MiB. */
     spoolMaxBytes: 64 * 1024 * 1024,
   }),
   /** `server`: absent turns the HTTP endpoint off; present without `listen`, it listens on loopback only. */

@@ -54,7 +54,7 @@ export function parseSize(text: string): number | undefined {
   return match ? Number(match[1]) * SIZE_UNITS[match[2]] : undefined;
 }
 
-/** `state.spool_max_size`: the bound of the event spool, from 1 MiB (default: {@link CONFIG_DEFAULTS}). */
+/** `state.spool_max_size`: the bound of the event outbox (its name kept from the spool it replaced), from 1 MiB. */
 export function resolveSpoolMaxBytes(raw: unknown, sink: ProblemSink): number {
   const text = sectionOf(raw)['spool_max_size'];
   if (typeof text !== 'string') return CONFIG_DEFAULTS.state.spoolMaxBytes;

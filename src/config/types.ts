@@ -112,7 +112,7 @@ export interface Config {
   serviceName: string;
   /** Where per-tenant state is kept; undefined keeps it in memory only. */
   stateDir: string | undefined;
-  /** Most bytes the on-disk event spool (`{stateDir}/spool`) may hold before dropping the oldest events. */
+  /** Most bytes of events the outbox may hold (`state.spool_max_size`) before dropping the oldest. */
   spoolMaxBytes: number;
   /** The HTTP endpoint (`/healthz`, `/readyz`, `/status`, the status page); undefined turns it off. */
   server?: ServerConfig;

@@ -1,21 +1,12 @@
-import { SeverityNumber, type Attributes, type Logger } from '@opentelemetry/api';
+import { SeverityNumber, type Attributes, type LogRecord } from '@opentelemetry/api';
 import type { TenantStatus } from '../observation/tenant-status.ts';
 import type { StatusChange } from '../health/changes.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
-import type { MessageUpdate } from '../health/messages.ts';
 import { HEALTH_OK, type Health } from '../health/model.ts';
 import { htmlToPlainText } from '../health/plain-text.ts';
 import { tenantEventId } from './event-id.ts';
 import { tenantAttributes } from './instruments.ts';
-import { messageUpdateRecord } from './message-events.ts';
 import * as sc from '../catalogue/semconv.ts';
-
-/** Emits the catalogue's events as log records with `eventName` set. */
-export interface EventEmitter {
-  emitStatusChange(status: TenantStatus, change: StatusChange): void;
-  emitIssueUpdate(status: TenantStatus, update: IssueUpdate): void;
-  emitMessageUpdate(status: TenantStatus, update: MessageUpdate): void;
-}
 
 const SEVERITY: Record<Health, { number: SeverityNumber; text: string }> = {
   0: { number: SeverityNumber.INFO, text: 'INFO' },
@@ -100,34 +91,29 @@ export function describeIssueUpdate(status: TenantStatus, update: IssueUpdate): 
   return latest ? `${head}\n${htmlToPlainText(latest.content)}` : head;
 }
 
-/** Emits events through an OpenTelemetry logger. */
-export function createEventEmitter(logger: Logger): EventEmitter {
+/** The log record of a status change: its severity follows the health reached. */
+export function statusChangeRecord(status: TenantStatus, change: StatusChange): LogRecord {
+  const severity = SEVERITY[change.health];
   return {
-    emitStatusChange(status, change) {
-      const severity = SEVERITY[change.health];
-      logger.emit({
-        eventName: sc.EVENT_STATUS_CHANGE,
-        timestamp: change.at,
-        severityNumber: severity.number,
-        severityText: severity.text,
-        body: describeStatusChange(status, change),
-        attributes: statusChangeAttributes(status, change),
-      });
-    },
-    emitIssueUpdate(status, update) {
-      const warn = update.issue.classification === 'incident' && !update.issue.isResolved;
-      const severity = warn ? SEVERITY[1] : SEVERITY[0];
-      logger.emit({
-        eventName: sc.EVENT_ISSUE_UPDATE,
-        timestamp: update.at,
-        severityNumber: severity.number,
-        severityText: severity.text,
-        body: describeIssueUpdate(status, update),
-        attributes: issueUpdateAttributes(status, update),
-      });
-    },
-    emitMessageUpdate(status, update) {
-      logger.emit(messageUpdateRecord(status, update));
-    },
+    eventName: sc.EVENT_STATUS_CHANGE,
+    timestamp: change.at,
+    severityNumber: severity.number,
+    severityText: severity.text,
+    body: describeStatusChange(status, change),
+    attributes: statusChangeAttributes(status, change),
+  };
+}
+
+/** The log record of an issue update: WARN while an incident is open, INFO otherwise. */
+export function issueUpdateRecord(status: TenantStatus, update: IssueUpdate): LogRecord {
+  const warn = update.issue.classification === 'incident' && !update.issue.isResolved;
+  const severity = warn ? SEVERITY[1] : SEVERITY[0];
+  return {
+    eventName: sc.EVENT_ISSUE_UPDATE,
+    timestamp: update.at,
+    severityNumber: severity.number,
+    severityText: severity.text,
+    body: describeIssueUpdate(status, update),
+    attributes: issueUpdateAttributes(status, update),
   };
 }

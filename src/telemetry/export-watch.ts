@@ -1,10 +1,9 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { Log, LogFields } from '../log.ts';
 import { isProtobufMetricExporter } from './protobuf-metric-exporter.ts';
-import { describeExportFailure } from './spool/describe-export-failure.ts';
-import { probeHttpStatus, type HttpStatusProbe } from './spool/http-status-probe.ts';
+import { describeExportFailure, type ExportFailure } from './describe-export-failure.ts';
+import { probeHttpStatus, type HttpStatusProbe } from './http-status-probe.ts';
 
 /** Where a stream of exports goes: a signal and the collector's URL for it. */
 export interface ExportTarget {
@@ -21,7 +20,11 @@ export interface UndeliveredExport extends ExportTarget {
 
 /** An export begun by {@link ExportWatch.begin}: end it with its result. */
 export interface ExportAttempt {
+  /** What a failed result says (with the status the exporter may have left out); undefined for a success. */
+  describe(result: ExportResult): ExportFailure | undefined;
   end(result: ExportResult, fields?: LogFields): void;
+  /** Ends the attempt without a verdict: its caller deals with the failure itself (the events' 413). */
+  forget(): void;
 }
 
 interface TargetState {
@@ -38,8 +41,8 @@ interface TargetState {
 const TOO_LARGE = 413;
 
 /**
- * Watches the results of the OTLP exports that have no spool behind them (metrics, and events without `state.dir`),
- * which the OpenTelemetry SDK would only tell its diag logger. Logs the first failure of an outage, a reminder per
+ * Watches the results of the OTLP exports (metrics, and the events the outbox sends), which the OpenTelemetry SDK
+ * would only tell its diag logger. Logs the first failure of an outage, a reminder per
  * `repeatMs` (or sooner when the collector's status changes, a 413 above all: the collector refuses the request's
  * size, and only its limit or the agent's batch can change that) and the recovery; and remembers the last failure
  * of each target, so that `run` can say what its last flush did not deliver.
@@ -62,15 +65,25 @@ export class ExportWatch {
     const mark = state.probe.mark();
     state.inFlight++;
     let ended = false;
+    const describe = (result: ExportResult) =>
+      result.code === ExportResultCode.SUCCESS
+        ? undefined
+        : describeExportFailure(result, state.probe.lastSince(mark), this.#clock());
+    const finish = () => {
+      if (ended) return false;
+      ended = true;
+      state.inFlight--;
+      return true;
+    };
     return {
+      describe,
       end: (result, fields = {}) => {
-        if (ended) return;
-        ended = true;
-        state.inFlight--;
-        if (result.code === ExportResultCode.SUCCESS) this.#succeeded(state);
-        else
-          this.#failed(state, describeExportFailure(result, state.probe.lastSince(mark), this.#clock()).fields, fields);
+        if (!finish()) return;
+        const failure = describe(result);
+        if (failure) this.#failed(state, failure.fields, fields);
+        else this.#succeeded(state);
       },
+      forget: () => void finish(),
     };
   }
 
@@ -180,22 +193,5 @@ export function watchMetricExporter<T extends PushMetricExporter>(
       });
     };
   }
-  return exporter;
-}
-
-/** Reports every export of `exporter` to `watch`. */
-export function watchLogExporter<T extends LogRecordExporter>(
-  exporter: T,
-  watch: ExportWatch,
-  target: ExportTarget,
-): T {
-  const send = exporter.export.bind(exporter);
-  exporter.export = (records, done) => {
-    const attempt = watch.begin(target);
-    send(records, (result) => {
-      attempt.end(result, { records: records.length });
-      done(result);
-    });
-  };
   return exporter;
 }

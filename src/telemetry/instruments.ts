@@ -81,7 +81,7 @@ export function registerInstruments(
 }
 
 /**
- * The `m365.events.dropped` counter, for the event spool's `onDrop`: `(count, reason) => void`. Process-wide, so
+ * The `m365.events.dropped` counter, for the outbox's `onDrop`: `(count, reason) => void`. Process-wide, so
  * without tenant attributes; a no-op when the metric is turned off.
  */
 export function createEventsDroppedRecorder(

@@ -9,7 +9,7 @@ import {
 } from '@opentelemetry/exporter-metrics-otlp-http';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import {
   MeterProvider,
   PeriodicExportingMetricReader,
@@ -22,15 +22,11 @@ import { startGaugeExport } from './gauge-export.ts';
 import { createGaugeProducer, withGauges, type GaugeRegistry } from './gauge-producer.ts';
 import { createProtobufMetricExporter } from './protobuf-metric-exporter.ts';
 import { SILENT_LOG, type Log } from '../log.ts';
-import {
-  ExportWatch,
-  watchLogExporter,
-  watchMetricExporter,
-  type ExportTarget,
-  type UndeliveredExport,
-} from './export-watch.ts';
+import { ExportWatch, watchMetricExporter, type UndeliveredExport } from './export-watch.ts';
 import { forgetUnobservedGauges } from './gauge-temporality.ts';
-import { openEventSpool, SpoolingLogRecordProcessor, type DropReason } from './spool/index.ts';
+import { Outbox, type DropReason } from './outbox/outbox.ts';
+import { OutboxSender } from './outbox/outbox-sender.ts';
+import { sleep } from '../shared/sleep.ts';
 import { waitAtMost } from '../shared/wait-at-most.ts';
 
 export const INSTRUMENTATION_SCOPE = 'm365-health';
@@ -44,9 +40,12 @@ export interface TelemetrySdkOptions {
   readers?: IMetricReader[];
   /** Extra log record processors (the demo's terminal view, tests). */
   processors?: LogRecordProcessor[];
-  /** Events go through a durable on-disk spool in `dir` before export (at-least-once); without it, in memory. */
-  spool?: { dir: string; maxBytes: number; onDrop?: (count: number, reason: DropReason) => void };
-  /** Where export failures and the spool's drops are reported. */
+  /**
+   * The outbox the events are exported from: its bound, whether the agent keeps its events in the state files
+   * (`state.dir`: undelivered events then wait there for the next start), and where its drops are counted.
+   */
+  events?: { maxBytes: number; durable: boolean; onDrop?: (count: number, reason: DropReason) => void };
+  /** Where export failures and the outbox's drops are reported. */
   log?: Log;
 }
 
@@ -55,14 +54,17 @@ export interface TelemetrySdk {
   readonly meter: Meter;
   /** Gauges read from the agent's state at each collection, exported by every reader beside the meter's metrics. */
   readonly gauges: GaugeRegistry;
+  /** Emits to the extra log record processors; the OTLP export of events goes through {@link outbox}. */
   readonly logger: Logger;
+  /** The events waiting to be exported over OTLP; undefined when nothing is exported. */
+  readonly outbox: Outbox | undefined;
   readonly resource: Resource;
   /** Pushes what is pending; never rejects (failures are logged). */
   forceFlush(): Promise<void>;
   /**
    * Flushes and stops the providers, giving up after `timeoutMs` (no further request is started then; one in flight
    * is left to the end of the process). Resolves with what this last flush did not deliver: every signal an export
-   * of which failed, events left in the spool, and exports cut short by the bound. Never rejects.
+   * of which failed, events left in the outbox, and exports cut short by the bound. Never rejects.
    */
   shutdown(timeoutMs: number): Promise<UndeliveredExport[]>;
 }
@@ -134,41 +136,53 @@ function createMetricReader(exporter: ExporterConfig, watch: ExportWatch): IMetr
   });
 }
 
-function createLogProcessor(
+/** The outbox of events and its sender, exporting with the SDK's OTLP log exporter. */
+function createEventExport(
   exporter: ExporterConfig,
   resource: Resource,
   options: TelemetrySdkOptions,
   watch: ExportWatch,
-): LogRecordProcessor {
+) {
   const exportOptions = exporterOptions(exporter, 'logs');
   const logExporter =
     exporter.protocol === 'http/json'
       ? new OTLPLogExporterJson(exportOptions)
       : new OTLPLogExporterProto(exportOptions);
-  if (!options.spool || !options.log) {
-    const watched = watchLogExporter(logExporter, watch, { signal: 'logs', url: exportOptions.url });
-    return new BatchLogRecordProcessor({ exporter: watched, scheduledDelayMillis: 1000 });
-  }
-  return openEventSpool({
-    dir: options.spool.dir,
-    maxBytes: options.spool.maxBytes,
-    exporter: logExporter,
-    exporterUrl: exportOptions.url,
-    resource,
-    log: options.log,
-    onDrop: options.spool.onDrop,
+  const log = options.log ?? SILENT_LOG;
+  const outbox = new Outbox({
+    maxBytes: options.events?.maxBytes ?? 64 * 1024 * 1024,
+    log,
+    clock: Date.now,
+    onDrop: options.events?.onDrop,
   });
+  const sender = new OutboxSender({
+    outbox,
+    exporter: logExporter,
+    watch,
+    target: { signal: 'logs', url: exportOptions.url },
+    resource,
+    scope: { name: INSTRUMENTATION_SCOPE, version: options.serviceVersion },
+    log,
+    sleep,
+  });
+  sender.start();
+  return { outbox, sender, exporter: logExporter, url: exportOptions.url };
 }
 
-/** Time the spool keeps, within a shutdown's bound, to close its files and release its lock. */
-const SPOOL_CLOSE_RESERVE_MS = 500;
+/** Time kept, within a shutdown's bound, to stop the event sender and its exporter. */
+const EVENTS_CLOSE_RESERVE_MS = 500;
 
-/** Wires the OTel SDK: OTLP/HTTP exporters (protobuf or JSON) for metrics and logs, plus any extra sinks. */
+/** Bound on waiting for the outbox to drain in {@link TelemetrySdk.forceFlush}. */
+const EVENTS_FLUSH_MS = 5_000;
+
+/**
+ * Wires the OTel SDK: OTLP/HTTP exporters (protobuf or JSON) for metrics and, from the outbox, events; plus any
+ * extra sinks, which see every event as it is emitted.
+ */
 export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
   const resource = buildResource(options);
   const watch = new ExportWatch({ log: options.log ?? SILENT_LOG, clock: Date.now, repeatMs: 60_000 });
-  const logProcessor = options.exporter ? createLogProcessor(options.exporter, resource, options, watch) : undefined;
-  const processors = [...(logProcessor ? [logProcessor] : []), ...(options.processors ?? [])];
+  const events = options.exporter ? createEventExport(options.exporter, resource, options, watch) : undefined;
   const gauges = createGaugeProducer(resource, { name: INSTRUMENTATION_SCOPE, version: options.serviceVersion });
   // The OTLP reader exports the meter's instruments; the gauges go out beside it, in chunks as they are collected.
   // Other readers (the demo's view, tests) collect both at once.
@@ -185,47 +199,64 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
       })
     : undefined;
   const meterProvider = new MeterProvider({ resource, readers });
-  const loggerProvider = new LoggerProvider({ resource, processors });
-  const spool = logProcessor instanceof SpoolingLogRecordProcessor ? logProcessor : undefined;
+  const loggerProvider = new LoggerProvider({ resource, processors: options.processors ?? [] });
   return {
     meter: meterProvider.getMeter(INSTRUMENTATION_SCOPE, options.serviceVersion),
     gauges,
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE, options.serviceVersion),
+    outbox: events?.outbox,
     resource,
     async forceFlush() {
-      await Promise.all([loggerProvider.forceFlush(), meterProvider.forceFlush(), gaugeExport?.forceFlush()]);
+      await Promise.all([
+        loggerProvider.forceFlush(),
+        events?.sender.flush(EVENTS_FLUSH_MS),
+        meterProvider.forceFlush(),
+        gaugeExport?.forceFlush(),
+      ]);
     },
     async shutdown(timeoutMs) {
       watch.forgetFailures();
-      void spool?.shutdownWithin(timeoutMs - SPOOL_CLOSE_RESERVE_MS);
-      const logs = finishes(loggerProvider.shutdown());
+      const logs = finishes(Promise.all([loggerProvider.shutdown(), events && stopEvents(events, timeoutMs)]));
       const metrics = finishes(Promise.all([meterProvider.shutdown(), gaugeExport?.shutdown()]));
       await waitAtMost(Promise.all([logs.done, metrics.done]), timeoutMs);
       if (!metrics.finished()) gaugeExport?.abort();
       watch.close();
       if (!options.exporter) return [];
-      const undelivered = watch.undelivered();
-      const cutShort = (target: ExportTarget): void => {
-        if (!undelivered.some((u) => u.signal === target.signal))
-          undelivered.push({ ...target, reason: `not flushed within ${timeoutMs} ms` });
-      };
-      if (!metrics.finished()) cutShort({ signal: 'metrics', url: exporterOptions(options.exporter, 'metrics').url });
-      const logsUrl = exporterOptions(options.exporter, 'logs').url;
-      if (spool) undelivered.push(...spooled(spool, logsUrl));
-      else if (!logs.finished()) cutShort({ signal: 'logs', url: logsUrl });
-      return undelivered;
+      const undelivered = watch.undelivered().filter((u) => u.signal !== 'logs');
+      if (!metrics.finished())
+        undelivered.push({
+          signal: 'metrics',
+          url: exporterOptions(options.exporter, 'metrics').url,
+          reason: `not flushed within ${timeoutMs} ms`,
+        });
+      const pending = events ? undeliveredEvents(events, options.events?.durable ?? false) : undefined;
+      return pending ? [...undelivered, pending] : undelivered;
     },
   };
 }
 
-/** Events left in the spool after its shutdown, with the last reason the collector gave. */
-function spooled(spool: SpoolingLogRecordProcessor, url: string): UndeliveredExport[] {
-  const pendingBytes = spool.pendingBytes();
-  if (pendingBytes === 0) return [];
-  const failure = spool.lastFailure();
+type EventExport = ReturnType<typeof createEventExport>;
+
+/** Sends what the outbox holds within the bound (less a reserve), then stops the sender and the exporter. */
+async function stopEvents(events: EventExport, timeoutMs: number): Promise<void> {
+  const started = performance.now();
+  await events.sender.flush(Math.max(0, timeoutMs - EVENTS_CLOSE_RESERVE_MS));
+  await waitAtMost(events.sender.stop(), Math.max(0, timeoutMs - (performance.now() - started)));
+  await waitAtMost(
+    events.exporter.shutdown().catch(() => undefined),
+    Math.max(0, timeoutMs - (performance.now() - started)),
+  );
+}
+
+/** Events left in the outbox after the last flush, with the last reason the collector gave. */
+function undeliveredEvents(events: EventExport, durable: boolean): UndeliveredExport | undefined {
+  const count = events.outbox.pendingCount;
+  if (count === 0) return undefined;
+  const failure = events.sender.lastFailure?.fields;
   const status = typeof failure?.['status'] === 'number' ? failure['status'] : undefined;
-  const reason = `${failure?.['reason'] ?? 'still being sent when the agent stopped'}; ${pendingBytes} bytes of events stay in the spool for the next start`;
-  return [{ signal: 'logs', url, reason, ...(status === undefined ? {} : { status }) }];
+  const left = durable ? 'stay in the state files for the next start' : 'are lost (no state.dir)';
+  const reason = `${failure?.['reason'] ?? 'still being sent when the agent stopped'}; ${count} events ${left}`;
+  return { signal: 'logs', url: events.url, reason, ...(status === undefined ? {} : { status }) };
 }
 
 function finishes(promise: Promise<unknown>): { done: Promise<void>; finished(): boolean } {

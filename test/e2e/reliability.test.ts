@@ -62,8 +62,8 @@ test('a status change during a collector outage, then a SIGKILL of the agent: de
   const first = startAgent();
   await receiver.waitFor(() => receiver.latestValue('m365.service.health', TEAMS) === 0, 20_000);
 
-  // The collector answers 503 to everything: a log export tried proves the event was spooled (the spool writes
-  // each event before the sender reads it), and nothing is recorded as delivered.
+  // The collector answers 503 to everything: a log export tried proves the event was committed (it is written with
+  // the tenant's state before the sender can take it), and nothing is recorded as delivered.
   receiver.failNext(Number.MAX_SAFE_INTEGER, 503);
   const triedBefore = logExportsTried();
   simulator.openIssue('contoso', {
@@ -83,7 +83,7 @@ test('a status change during a collector outage, then a SIGKILL of the agent: de
   await receiver.waitFor(() => statusChanges().length > 0, 20_000);
   const beforeMore = healthPolls();
   await receiver.waitFor(() => healthPolls() > beforeMore, 15_000);
-  // A later change, delivered after anything the second agent could have emitted again (the spool keeps order).
+  // A later change, delivered after anything the second agent could have emitted again (the outbox keeps order).
   simulator.resolveIssue('contoso', 'TM777');
   await receiver.waitFor(
     () => statusChanges().some((r) => r.attributes['m365.service.status'] !== 'serviceInterruption'),

@@ -1,4 +1,4 @@
-import { buildAgent } from '../../src/agent/build-agent.ts';
+import { assembleAgent } from '../../src/agent/build-agent.ts';
 import type { Config } from '../../src/config/types.ts';
 import { SILENT_LOG, type Log } from '../../src/log.ts';
 import { Secret } from '../../src/shared/secret.ts';
@@ -50,12 +50,17 @@ export async function startHandPolledAgent(config: Config, log: Log = SILENT_LOG
     serviceVersion: 'test',
     resource: {},
   });
-  const agent = await buildAgent(config, { telemetry, log });
+  const { agent, saved } = await assembleAgent(config, { telemetry, log });
   return {
     async poll() {
       await agent.pollAll();
       await telemetry.forceFlush();
     },
-    stop: () => telemetry.shutdown(5_000),
+    /** Flushes, and waits for the state writes (delivered events leave the state files) as `run` does. */
+    async stop() {
+      const undelivered = await telemetry.shutdown(5_000);
+      await saved();
+      return undelivered;
+    },
   };
 }

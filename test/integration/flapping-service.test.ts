@@ -109,7 +109,7 @@ describe('a flapping service: one event id per transition, across restarts and a
       ],
     );
 
-    // A crash after the event was spooled and before the state was saved: the next start has the state of before.
+    // The state saved by that poll lost (a disk restored from a backup, say): the next start has the state of before.
     await agent.stop();
     await writeFile(stateFile, beforeSecondDown);
     agent = await startHandPolledAgent(config);

@@ -31,7 +31,8 @@ const distinct = (items: string[]) => [...new Set(items)].sort();
 async function exportOnce(exporter: ExporterConfig): Promise<void> {
   const sdk = createTelemetrySdk({ exporter, serviceName: 'm365-health', serviceVersion: 'test', resource: {} });
   sdk.meter.createCounter('m365.test.exports').add(1);
-  sdk.logger.emit({ eventName: 'm365.test.event', body: 'hello' });
+  // Events are exported from the outbox, where the agent's ledger puts them once committed.
+  sdk.outbox!.admit('contoso', sdk.outbox!.encode([{ eventName: 'm365.test.event', body: 'hello' }]));
   await sdk.forceFlush();
   await sdk.shutdown(2_000);
 }

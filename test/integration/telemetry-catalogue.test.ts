@@ -193,7 +193,7 @@ describe('an agent run with every kind of telemetry', () => {
     assert.deepEqual(
       METRICS.map((m) => m.name).filter((name) => !emittedMetrics.has(name)),
       ['m365.events.dropped'],
-      'only the spool’s counter is silent here',
+      'only the outbox’s counter is silent here',
     );
     assert.deepEqual([...new Set(receiver.logs().map((r) => r.eventName))].sort(), EVENTS.map((e) => e.name).sort());
     assert.equal(

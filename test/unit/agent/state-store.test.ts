@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
@@ -35,8 +35,8 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 test('saves atomically with mode 0600 and loads the same memory back', async () => {
   const store = createFileStateStore(join(dir, 'state'), log);
-  await store.save('contoso', memory);
-  assert.deepEqual(await store.load('contoso'), memory);
+  await store.save('contoso', memory, []);
+  assert.deepEqual(await store.load('contoso'), { memory, outbox: [] });
   const file = join(dir, 'state', stateFileName('contoso'));
   assert.equal((await stat(file)).mode & 0o777, 0o600);
   assert.deepEqual(
@@ -50,10 +50,10 @@ test('a directory that cannot be made yet is tried again by the next save', asyn
   const blocked = join(dir, 'volume');
   await writeFile(blocked, 'not a directory');
   const store = createFileStateStore(join(blocked, 'state'), log);
-  await assert.rejects(store.save('contoso', memory), { code: 'ENOTDIR' });
+  await assert.rejects(store.save('contoso', memory, []), { code: 'ENOTDIR' });
   await rm(blocked);
-  await store.save('contoso', memory);
-  assert.deepEqual(await store.load('contoso'), memory);
+  await store.save('contoso', memory, []);
+  assert.deepEqual(await store.load('contoso'), { memory, outbox: [] });
 });
 
 test('a corrupt state file is reported and set aside, never fatal', async () => {
@@ -78,8 +78,8 @@ test('file names are safe and distinct for any tenant name', () => {
 test('message-center versions are kept when present, and a file without them still loads', async () => {
   const store = createFileStateStore(dir, log);
   const withMessages: TenantMemory = { ...memory, messages: { MC100001: '2026-11-27T09:00:00Z' } };
-  await store.save('contoso', withMessages);
-  assert.deepEqual(await store.load('contoso'), withMessages);
+  await store.save('contoso', withMessages, []);
+  assert.deepEqual(await store.load('contoso'), { memory: withMessages, outbox: [] });
   await writeFile(
     join(dir, stateFileName('fabrikam')),
     JSON.stringify({ version: 1, ...memory, messages: { MC1: 42 } }),
@@ -102,7 +102,7 @@ test('a file written before events were numbered loads: its history begins at it
   } = memory;
   await writeFile(join(dir, stateFileName('contoso')), JSON.stringify({ version: 1, ...remembered }));
   const loaded = await store.load('contoso');
-  assert.deepEqual(loaded, {
+  assert.deepEqual(loaded?.memory, {
     ...remembered,
     baselineAt: memory.polledAt,
     statusSequence: 0,
@@ -131,4 +131,22 @@ test('a position of the wrong kind makes the file corrupt: set aside, never gues
     assert.equal(await store.load('contoso'), undefined, JSON.stringify(field));
     assert.ok((await readdir(dir)).includes(`${stateFileName('contoso')}.corrupt-7`));
   }
+});
+
+test('the outbox is written with the memory, in the same file, and read back as written', async () => {
+  const store = createFileStateStore(dir, log);
+  const outbox = [{ n: 1, time: [1, 0], observed: [1, 0], event: 'e', attributes: { 'm365.event.id': 'x' } }];
+  await store.save('contoso', memory, outbox);
+  assert.deepEqual(await store.load('contoso'), { memory, outbox });
+  const file = JSON.parse(await readFile(join(dir, stateFileName('contoso')), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual(file.outbox, outbox, 'one file: the memory and its events');
+  await store.save('contoso', memory, []);
+  assert.equal('outbox' in JSON.parse(await readFile(join(dir, stateFileName('contoso')), 'utf8')), false);
+});
+
+test('an outbox that is not a list makes the file corrupt: set aside', async () => {
+  const store = createFileStateStore(dir, log, () => 9);
+  await writeFile(join(dir, stateFileName('contoso')), JSON.stringify({ version: 1, ...memory, outbox: {} }));
+  assert.equal(await store.load('contoso'), undefined);
+  assert.ok((await readdir(dir)).includes(`${stateFileName('contoso')}.corrupt-9`));
 });

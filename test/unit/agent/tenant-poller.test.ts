@@ -53,11 +53,13 @@ function pollerAnswering(bodies: string[]) {
     clock: () => now,
     sleep: async () => {},
     recorders: { recordPollError: () => {}, recordGraphResponse: () => {} },
-    events: {
-      emitStatusChange: (_, change) =>
-        events.push(`status ${change.serviceId} ${change.previousStatus}>${change.status}`),
-      emitIssueUpdate: (_, update) => events.push(`issue ${update.issue.id} ${update.update}`),
-      emitMessageUpdate: () => {},
+    commit: async (_, records) => {
+      for (const { eventName, attributes = {} } of records)
+        events.push(
+          eventName === 'm365.service.status_change'
+            ? `status ${String(attributes['m365.service.id'])} ${String(attributes['m365.service.status.previous'])}>${String(attributes['m365.service.status'])}`
+            : `issue ${String(attributes['m365.issue.id'])} ${String(attributes['m365.issue.update'])}`,
+        );
     },
     log: SILENT_LOG,
     shared: createSharedCopies(),
@@ -116,7 +118,6 @@ describe('tenant poller: an answer the same as the poll before', () => {
       clock: () => first.now() + 60_000,
       sleep: async () => {},
       recorders: { recordPollError: () => {}, recordGraphResponse: () => {} },
-      events: { emitStatusChange: () => {}, emitIssueUpdate: () => {}, emitMessageUpdate: () => {} },
       log: SILENT_LOG,
       shared: createSharedCopies(),
       memory: first.poller.memory!(),
@@ -127,8 +128,8 @@ describe('tenant poller: an answer the same as the poll before', () => {
   });
 });
 
-describe('tenant poller: events before the memory that remembers them', () => {
-  test('a poll emits its events, then hands its memory to be saved: a crash between repeats an event, never loses one', async () => {
+describe('tenant poller: events and the memory that remembers them, committed together', () => {
+  test('a poll hands its memory and the events it implies to be committed in one call: no crash can come between them', async () => {
     const bodies = [answer(degraded), answer(operational)];
     let now = Date.parse('2026-12-01T10:00:00Z');
     const order: string[] = [];
@@ -143,23 +144,20 @@ describe('tenant poller: events before the memory that remembers them', () => {
       clock: () => now,
       sleep: async () => {},
       recorders: { recordPollError: () => {}, recordGraphResponse: () => {} },
-      events: {
-        emitStatusChange: (_, change) => order.push(`emit ${change.eventId}`),
-        emitIssueUpdate: (_, update) => order.push(`emit ${update.eventId}`),
-        emitMessageUpdate: () => {},
-      },
       log: SILENT_LOG,
       shared: createSharedCopies(),
-      onMemory: async (memory) => void order.push(`save statusSequence=${memory.statusSequence}`),
+      commit: async (memory, records) =>
+        void order.push(
+          `commit statusSequence=${memory.statusSequence} events=${records.map((r) => String(r.attributes?.['m365.event.id'])).join(',')}`,
+        ),
     });
     const baselineAt = now;
     await poller.poll(new AbortController().signal);
     now += 60_000;
     await poller.poll(new AbortController().signal);
     assert.deepEqual(order, [
-      'save statusSequence=0',
-      `emit ${baselineAt}/s1/Exchange:serviceDegradation>serviceOperational:2>0`,
-      'save statusSequence=1',
+      'commit statusSequence=0 events=',
+      `commit statusSequence=1 events=${TENANT.tenantId}/${baselineAt}/s1/Exchange:serviceDegradation>serviceOperational:2>0`,
     ]);
   });
 });

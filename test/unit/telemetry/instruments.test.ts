@@ -66,7 +66,7 @@ describe('feature health and process metrics', () => {
     assert.deepEqual(await featureHealth(reader), []);
   });
 
-  test('the spool’s drops are counted by reason, without tenant attributes, and not at all when turned off', async () => {
+  test('the outbox’s drops are counted by reason, without tenant attributes, and not at all when turned off', async () => {
     const { reader, meter } = setup();
     const record = createEventsDroppedRecorder(meter, () => true);
     record(3, 'overflow');

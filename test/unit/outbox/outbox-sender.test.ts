@@ -1,19 +1,16 @@
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createServer, get, type Server } from 'node:http';
+import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { describeExportFailure } from '../../../src/telemetry/spool/describe-export-failure.ts';
-import { FailureReporter } from '../../../src/telemetry/spool/failure-reporter.ts';
-import { createRecordRebuilder } from '../../../src/telemetry/spool/rebuild-record.ts';
-import { encodeRecord } from '../../../src/telemetry/spool/record-codec.ts';
-import { SegmentStore } from '../../../src/telemetry/spool/segment-store.ts';
-import { SenderLoop, type CorruptLine, type SenderLoopOptions } from '../../../src/telemetry/spool/sender-loop.ts';
-import { createCaptureLog, createTempDir } from './support.ts';
+import { ExportWatch } from '../../../src/telemetry/export-watch.ts';
+import { Outbox, type DropReason } from '../../../src/telemetry/outbox/outbox.ts';
+import { OutboxSender, type OutboxSenderOptions } from '../../../src/telemetry/outbox/outbox-sender.ts';
+import { createCaptureLog } from '../../helpers/capture-log.ts';
 
 /** Virtual time: every sleep advances the clock at once, so a 10-minute outage takes milliseconds. */
 function createVirtualTime() {
@@ -60,15 +57,14 @@ function createFlakyExporter(clock: () => number, upAt: number) {
   return { ...scripted, attempts };
 }
 
-const event = (n: number) =>
-  encodeRecord({
-    hrTime: [1_700_000_000 + n, 0],
-    hrTimeObserved: [1_700_000_000 + n, 0],
-    eventName: 'e',
-    attributes: { n },
-    droppedAttributesCount: 0,
-    scope: { name: 'm365-health' },
-  });
+/** Admits events numbered `from`…`to - 1`, spread over three tenants, as commits do. */
+function admit(from: number, to: number): void {
+  for (let n = from; n < to; n++)
+    outbox.admit(
+      `tenant-${n % 3}`,
+      outbox.encode([{ eventName: 'e', timestamp: 1_700_000_000_000 + n, attributes: { n } }]),
+    );
+}
 
 /** Waits (in real time, without hurrying the sender) until `predicate` holds. */
 async function waitUntil(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -79,41 +75,41 @@ async function waitUntil(predicate: () => boolean, timeoutMs = 5000): Promise<vo
   }
 }
 
-let temp: ReturnType<typeof createTempDir>;
-let store: SegmentStore;
+const URL_OF_LOGS = 'http://127.0.0.1:1/v1/logs';
+
+let outbox: Outbox;
+let drops: [number, DropReason][];
 beforeEach(() => {
-  temp = createTempDir();
-  store = SegmentStore.open({ dir: temp.dir, maxBytes: 1 << 20, segmentBytes: 4096 }).store;
-});
-afterEach(() => {
-  store.close();
-  temp.remove();
+  drops = [];
+  let numbering = 0;
+  outbox = new Outbox({
+    maxBytes: 1 << 20,
+    log: createCaptureLog(),
+    clock: () => numbering++,
+    onDrop: (count, reason) => drops.push([count, reason]),
+  });
 });
 
 function createSender(
-  overrides: Partial<SenderLoopOptions> & Pick<SenderLoopOptions, 'exporter' | 'sleep'>,
+  overrides: Partial<OutboxSenderOptions> & Pick<OutboxSenderOptions, 'exporter' | 'sleep'>,
   clock: () => number,
 ) {
   const log = createCaptureLog();
-  const corrupt: CorruptLine[] = [];
-  const drops: [number, string][] = [];
-  const sender = new SenderLoop({
-    store,
-    rebuild: createRecordRebuilder(resourceFromAttributes({ 'service.name': 'test' })),
-    failures: new FailureReporter({ log, clock, repeatMs: 60_000 }),
+  const watch = new ExportWatch({ log, clock, repeatMs: 60_000 });
+  const sender = new OutboxSender({
+    outbox,
+    watch,
+    target: { signal: 'logs', url: URL_OF_LOGS },
+    resource: resourceFromAttributes({ 'service.name': 'test' }),
+    scope: { name: 'm365-health' },
     log,
-    markAttempt: () => 0,
-    describeFailure: (result: ExportResult) => describeExportFailure(result, undefined, clock()),
-    onCorrupt: (lines) => corrupt.push(...lines),
-    onDrop: (count, reason) => drops.push([count, reason]),
     backoff: { initialMs: 1000, maxMs: 60_000 },
-    maxBatchRecords: 10,
-    maxBatchBytes: 1 << 20,
+    maxBatchEvents: 10,
     exportTimeoutMs: 5000,
     random: () => 0.5,
     ...overrides,
   });
-  return { sender, log, corrupt, drops };
+  return { sender, log };
 }
 
 /** An exporter answering 413 to a batch that `tooLarge` refuses, accepting the others. */
@@ -129,15 +125,15 @@ function createSizeLimitedExporter(tooLarge: (records: readonly ReadableLogRecor
   };
 }
 
-describe('SenderLoop', () => {
+describe('OutboxSender', () => {
   test('a 10-minute collector outage: retried with capped backoff, logged sparingly, everything delivered in order', async () => {
     const { time, sleep } = createVirtualTime();
     const clock = () => time.now;
     const flaky = createFlakyExporter(clock, 10 * 60_000);
-    for (let n = 0; n < 100; n++) store.append(event(n));
+    admit(0, 100);
     const { sender, log } = createSender({ exporter: flaky.exporter, sleep }, clock);
     sender.start();
-    await waitUntil(() => store.pendingBytes() === 0);
+    await waitUntil(() => outbox.pendingCount === 0);
     await sender.stop();
 
     assert.deepEqual(
@@ -159,35 +155,34 @@ describe('SenderLoop', () => {
     assert.equal(flaky.attempts.length, failed + 10, 'then ten batches of ten, without waiting');
 
     const warnings = log.lines.filter((l) => l.level === 'warn');
-    assert.equal(warnings[0].message, 'event export failed; events stay in the spool and are retried');
+    assert.equal(warnings[0].message, 'logs export failed');
     assert.equal(warnings[0].fields.status, 503);
     assert.equal(warnings[0].fields.body, 'collector restarting');
-    const reminders = warnings.filter((l) => l.message === 'event export still failing');
+    const reminders = warnings.filter((l) => l.message === 'logs export still failing');
     assert.ok(
       reminders.length >= 5 && reminders.length <= 10,
       `${reminders.length} reminders for 10 minutes, one a minute at most`,
     );
-    const recovered = log.lines.find((l) => l.message === 'event export recovered');
+    const recovered = log.lines.find((l) => l.message === 'logs export recovered');
     assert.equal(recovered?.fields.outageS, Math.round(flaky.attempts.at(-10)! / 1000));
-    assert.equal(recovered?.fields.delivered, 10);
-    assert.equal(log.lines.find((l) => l.message === 'event backlog delivered')?.fields.delivered, 100);
-    assert.equal(store.pendingBytes(), 0);
+    assert.equal(recovered?.fields.attempts, failed);
+    assert.equal(outbox.pendingCount, 0);
   });
 
-  test('records emitted while idle are sent promptly', async () => {
+  test('events admitted while idle are sent promptly', async () => {
     const { sleep } = createVirtualTime();
     const flaky = createFlakyExporter(() => 0, 0);
     const { sender } = createSender({ exporter: flaky.exporter, sleep }, () => 0);
     sender.start();
     await nextTurn();
-    store.append(event(1));
-    sender.notify();
-    assert.equal(await sender.waitUntilDelivered(store.end(), 1000), true);
+    admit(1, 2);
+    await waitUntil(() => flaky.delivered.length === 1);
+    assert.equal(await sender.flush(1000), true);
     await sender.stop();
     assert.equal(flaky.delivered.length, 1);
   });
 
-  test('hurry cuts a backoff short; stop ends the loop without touching the store', async () => {
+  test('a flush cuts a backoff short; stop ends the loop and leaves the outbox as it is', async () => {
     let up = false;
     const delivered: unknown[] = [];
     const exporter: LogRecordExporter = {
@@ -208,47 +203,19 @@ describe('SenderLoop', () => {
       { exporter, sleep, backoff: { initialMs: 3_600_000, maxMs: 3_600_000 } },
       Date.now,
     );
-    store.append(event(1));
+    admit(1, 2);
     sender.start();
     await nextTurn();
     assert.equal(delivered.length, 0);
     up = true;
-    assert.equal(await sender.waitUntilDelivered(store.end(), 1000), true, 'delivered without waiting out the hour');
+    assert.equal(await sender.flush(1000), true, 'delivered without waiting out the hour');
     assert.equal(log.lines[0].fields.reason, 'connect ECONNREFUSED');
+    assert.equal(sender.lastFailure, undefined, 'forgotten once delivered');
     await sender.stop();
-    store.append(event(2));
-    assert.equal(await sender.waitUntilDelivered(store.end(), 10), false);
+    admit(2, 3);
+    assert.equal(await sender.flush(10), false);
     assert.equal(delivered.length, 1);
-  });
-
-  test('corrupt lines are reported once, skipped, and acknowledged with their batch', async () => {
-    store.append(event(1));
-    store.close();
-    const [segment] = readdirSync(temp.dir).filter((name) => name.endsWith('.jsonl'));
-    appendFileSync(join(temp.dir, segment), 'garbage\n{"v":1,"time":[1,');
-    store = SegmentStore.open({ dir: temp.dir, maxBytes: 1 << 20, segmentBytes: 4096 }).store;
-    store.append(event(2));
-    let failures = 2;
-    const delivered: unknown[] = [];
-    const exporter: LogRecordExporter = {
-      export: (records, callback) => {
-        if (failures-- > 0) return callback({ code: ExportResultCode.FAILED, error: new Error('down') });
-        delivered.push(...records.map((r) => r.attributes.n));
-        callback({ code: ExportResultCode.SUCCESS });
-      },
-      shutdown: async () => {},
-      forceFlush: async () => {},
-    };
-    const { sleep } = createVirtualTime();
-    const { sender, corrupt } = createSender({ exporter, sleep }, () => 0);
-    sender.start();
-    assert.equal(await sender.waitUntilDelivered(store.end(), 2000), true);
-    await sender.stop();
-    assert.deepEqual(delivered, [1, 2]);
-    assert.deepEqual(
-      corrupt.map((c) => c.reason),
-      ['not JSON', 'torn write (no newline at the end of the segment)'],
-    );
+    assert.equal(outbox.pendingCount, 1);
   });
 
   test('an export that never calls back counts as failed after the export timeout', async () => {
@@ -262,36 +229,58 @@ describe('SenderLoop', () => {
     };
     const { sleep } = createVirtualTime();
     const { sender, log } = createSender({ exporter, sleep, exportTimeoutMs: 20 }, () => 0);
-    store.append(event(1));
+    admit(1, 2);
     sender.start();
-    assert.equal(await sender.waitUntilDelivered(store.end(), 2000), true);
+    await waitUntil(() => outbox.pendingCount === 0);
     await sender.stop();
     assert.equal(log.lines[0].fields.reason, 'export did not finish within 20 ms');
   });
 
-  test('a Retry-After longer than the backoff is honoured, within the cap', async () => {
+  test("a collector's Retry-After longer than the backoff is honoured, within the cap", async () => {
+    // The OTLP exporters leave a retryable status and its Retry-After out of their error: they are read off the wire.
+    let answered = 0;
+    const server: Server = createServer((request, response) => {
+      const throttled = answered++ < 3;
+      response.writeHead(throttled ? 429 : 200, throttled ? { 'retry-after': '40' } : {});
+      response.end();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/logs`;
+    const exporter: LogRecordExporter = {
+      export: (records, callback) =>
+        void get(url, (response) => {
+          response.resume();
+          response.on('end', () =>
+            callback(
+              response.statusCode === 200
+                ? { code: ExportResultCode.SUCCESS }
+                : { code: ExportResultCode.FAILED, error: new Error('Export failed with retryable status') },
+            ),
+          );
+        }),
+      shutdown: async () => {},
+      forceFlush: async () => {},
+    };
     const { time, sleep } = createVirtualTime();
-    const flaky = createFlakyExporter(() => time.now, 100_000);
-    const { sender } = createSender(
-      { exporter: flaky.exporter, sleep, describeFailure: () => ({ fields: { status: 429 }, retryAfterMs: 40_000 }) },
-      () => time.now,
-    );
-    store.append(event(1));
+    const { sender } = createSender({ exporter, sleep, target: { signal: 'logs', url } }, () => time.now);
+    admit(1, 2);
     sender.start();
-    await waitUntil(() => store.pendingBytes() === 0);
+    await waitUntil(() => outbox.pendingCount === 0);
     await sender.stop();
+    server.close();
     assert.deepEqual(time.sleeps, [40_000, 40_000, 40_000]);
   });
 });
 
-describe('SenderLoop: a collector that refuses a batch as too large (413)', () => {
+describe('OutboxSender: a collector that refuses a batch as too large (413)', () => {
   test('the batch is sent again at once in halves; the backlog goes in batches the collector takes, nothing lost', async () => {
     const { time, sleep } = createVirtualTime();
     const limited = createSizeLimitedExporter((records) => records.length > 3);
-    for (let n = 0; n < 25; n++) store.append(event(n));
-    const { sender, log, drops } = createSender({ exporter: limited.exporter, sleep }, () => time.now);
+    admit(0, 25);
+    const { sender, log } = createSender({ exporter: limited.exporter, sleep }, () => time.now);
     sender.start();
-    await waitUntil(() => store.pendingBytes() === 0);
+    await waitUntil(() => outbox.pendingCount === 0);
     await sender.stop();
 
     assert.deepEqual(
@@ -316,10 +305,10 @@ describe('SenderLoop: a collector that refuses a batch as too large (413)', () =
   test('an event too large alone is dropped, counted under its own reason and logged once; the others are delivered', async () => {
     const { time, sleep } = createVirtualTime();
     const limited = createSizeLimitedExporter((records) => records.some((r) => r.attributes.n === 7));
-    for (let n = 0; n < 30; n++) store.append(event(n));
-    const { sender, log, drops } = createSender({ exporter: limited.exporter, sleep }, () => time.now);
+    admit(0, 30);
+    const { sender, log } = createSender({ exporter: limited.exporter, sleep }, () => time.now);
     sender.start();
-    await waitUntil(() => store.pendingBytes() === 0);
+    await waitUntil(() => outbox.pendingCount === 0);
     await sender.stop();
 
     assert.deepEqual(
@@ -327,6 +316,7 @@ describe('SenderLoop: a collector that refuses a batch as too large (413)', () =
       Array.from({ length: 30 }, (_, n) => n).filter((n) => n !== 7),
     );
     assert.deepEqual(drops, [[1, 'too-large-for-collector']]);
+    assert.equal(outbox.droppedCount, 1);
     const dropped = log.lines.filter((l) => l.level === 'error');
     assert.equal(dropped.length, 1);
     assert.equal(dropped[0].message, 'collector refused an event as too large even alone (413); dropped');
@@ -338,6 +328,6 @@ describe('SenderLoop: a collector that refuses a batch as too large (413)', () =
       'halved down to the one event, full batches again once it is gone',
     );
     assert.deepEqual(time.sleeps, []);
-    assert.equal(log.lines.filter((l) => l.message.startsWith('event export failed')).length, 0, 'not an outage');
+    assert.equal(log.lines.filter((l) => l.message.startsWith('logs export failed')).length, 0, 'not an outage');
   });
 });

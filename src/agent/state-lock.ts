@@ -1,14 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import { FILE_MODE, writeFully } from './spool-files.ts';
-import { SpoolError } from './spool-error.ts';
+import { M365Error } from '../errors.ts';
+import type { Log } from '../log.ts';
 
-/** Name of the lock file inside the spool directory. */
-export const LOCK_FILE = 'lock';
+/** Name of the lock file inside the state directory. */
+const LOCK_FILE = 'lock';
 
-/** Who holds (or held) a spool lock. */
+/** Who holds (or held) a state directory's lock. */
 export interface LockHolder {
   readonly pid: number;
   readonly hostname: string;
@@ -21,7 +31,7 @@ export interface LockHolder {
   readonly processStart?: number;
 }
 
-/** Seams and limits of {@link acquireSpoolLock}. */
+/** Seams and limits of {@link acquireStateLock}. */
 export interface LockOptions {
   /** A lock whose file was not refreshed for this long is stale whoever holds it. */
   readonly staleMs: number;
@@ -34,8 +44,8 @@ export interface LockOptions {
   readonly processStart?: number;
 }
 
-/** A held spool lock. */
-export interface SpoolLock {
+/** A held state directory lock. */
+export interface StateLock {
   readonly holder: LockHolder;
   /** The holder whose stale lock was taken over, if any. */
   readonly previous: LockHolder | undefined;
@@ -46,13 +56,14 @@ export interface SpoolLock {
 }
 
 /**
- * Takes the lock of spool directory `dir`: the file `lock`, created complete or not at all (written to a temporary
- * file, then hard-linked into place). A lock that this very process holds (same host, pid and process start) is
- * refused: the directory is already open here. Another lock is taken over when it is stale: unreadable, not
+ * Takes the lock of state directory `dir`, so that two agents never share one (their outboxes would send each
+ * other's events): the file `lock`, created complete or not at all (written to a temporary file, then hard-linked
+ * into place). A lock that this very process holds (same host, pid and process start) is
+ * refused: the directory is already used here. Another lock is taken over when it is stale: unreadable, not
  * refreshed for `staleMs`, or held by a dead process of this host (or by this pid in an earlier life, as in a
- * restarted container). Otherwise throws `SPOOL_LOCKED`: one spool directory serves one process.
+ * restarted container). Otherwise throws `STATE_LOCKED`: one state directory serves one process.
  */
-export function acquireSpoolLock(dir: string, options: LockOptions): SpoolLock {
+export function acquireStateLock(dir: string, options: LockOptions): StateLock {
   const path = join(dir, LOCK_FILE);
   const holder: LockHolder = {
     pid: options.pid ?? process.pid,
@@ -67,20 +78,20 @@ export function acquireSpoolLock(dir: string, options: LockOptions): SpoolLock {
     const existing = inspectLock(path);
     if (!existing) continue;
     if (isHeldBy(existing.holder, holder))
-      throw new SpoolError('SPOOL_LOCKED', `spool ${dir} is already open in this process`);
+      throw new M365Error('STATE_LOCKED', `state directory ${dir} is already used by this process`);
     if (!isStale(existing, holder, options)) throw lockedError(dir, existing.holder);
     previous = existing.holder;
     removeIfPresent(path);
   }
-  throw new SpoolError('SPOOL_LOCKED', `spool ${dir}: another process keeps taking the lock`);
+  throw new M365Error('STATE_LOCKED', `state directory ${dir}: another process keeps taking the lock`);
 }
 
 function tryCreateLock(path: string, holder: LockHolder): boolean {
   const temporary = `${path}.${holder.pid}.${holder.token}.new`;
-  const fd = openSync(temporary, 'wx', FILE_MODE);
+  const fd = openSync(temporary, 'wx', 0o600);
   try {
     try {
-      writeFully(fd, Buffer.from(`${JSON.stringify(holder)}\n`));
+      writeFileSync(fd, `${JSON.stringify(holder)}\n`);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -143,7 +154,7 @@ function parseHolder(text: string): LockHolder | undefined {
   }
 }
 
-function createLockHandle(path: string, holder: LockHolder, previous: LockHolder | undefined): SpoolLock {
+function createLockHandle(path: string, holder: LockHolder, previous: LockHolder | undefined): StateLock {
   const isOurs = () => {
     try {
       return parseHolder(readFileSync(path, 'utf8'))?.token === holder.token;
@@ -166,13 +177,13 @@ function createLockHandle(path: string, holder: LockHolder, previous: LockHolder
   };
 }
 
-function lockedError(dir: string, holder: LockHolder | undefined): SpoolError {
+function lockedError(dir: string, holder: LockHolder | undefined): M365Error {
   const who = holder ? `process ${holder.pid} on ${holder.hostname} (since ${holder.acquiredAt})` : 'another process';
-  return new SpoolError('SPOOL_LOCKED', `spool ${dir} is in use by ${who}; give each agent its own spool directory`);
+  return new M365Error('STATE_LOCKED', `state directory ${dir} is in use by ${who}; give each agent its own state.dir`);
 }
 
 /** True when `pid` names a live process of this host (EPERM means alive, owned by someone else). */
-export function isProcessAlive(pid: number): boolean {
+function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -187,4 +198,36 @@ function removeIfPresent(path: string): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+}
+
+/** A lock not refreshed for this long is stale, whoever holds it. */
+const LOCK_STALE_MS = 60_000;
+
+/**
+ * Takes the lock of state directory `dir` ({@link acquireStateLock}) and keeps it fresh until released; logs a
+ * takeover, and a lock another process took over meanwhile. Throws `STATE_LOCKED` as {@link acquireStateLock} does.
+ */
+export function holdStateLock(dir: string, log: Log): { release(): void } {
+  const lock = acquireStateLock(dir, { staleMs: LOCK_STALE_MS, now: Date.now });
+  if (lock.previous)
+    log.info('took over a stale state directory lock', { dir, pid: lock.previous.pid, host: lock.previous.hostname });
+  let lost = false;
+  const heartbeat = setInterval(() => {
+    let ours: boolean;
+    try {
+      ours = lock.refresh();
+    } catch {
+      ours = false;
+    }
+    if (ours || lost) return;
+    lost = true;
+    log.error('state directory lock lost: another process took over the state directory', { dir });
+  }, LOCK_STALE_MS / 4);
+  heartbeat.unref();
+  return {
+    release() {
+      clearInterval(heartbeat);
+      lock.release();
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import type { ExportResult } from '@opentelemetry/core';
-import { parseRetryAfter } from '../../shared/retry-after.ts';
-import type { LogFields } from '../../log.ts';
+import { parseRetryAfter } from '../shared/retry-after.ts';
+import type { LogFields } from '../log.ts';
 import type { ObservedResponse } from './http-status-probe.ts';
 
 /** What a failed export says, for the log and for the next delay. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Log, LogFields, LogLevel } from '../../../src/log.ts';
+import type { Log, LogFields, LogLevel } from '../../src/log.ts';
 
 /** A log line kept by {@link createCaptureLog}. */
 export interface CapturedLine {
@@ -29,7 +29,7 @@ export function createCaptureLog(): Log & { lines: CapturedLine[]; messages(leve
 }
 
 /** A fresh temporary directory and its removal. */
-export function createTempDir(prefix = 'm365-spool-'): { dir: string; remove(): void } {
+export function createTempDir(prefix = 'm365-state-'): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
