@@ -1,3 +1,8 @@
+import type { ServerResponse } from 'node:http';
+import { entraFailure, sendEntraError } from './entra-errors.ts';
+import { graphFailure, sendGraphError } from './graph-errors.ts';
+import { sendText } from './http-io.ts';
+
 /** Which requests a fault hits: a path prefix and/or a tenant (by scenario name, GUID or domain). */
 export interface FaultMatch {
   /** Only requests whose path starts with this (e.g. `/v1.0/`, `/11111111-…/oauth2`). */
@@ -94,4 +99,56 @@ export function describeFault(fault: Fault): string {
   if ('expireTokens' in fault) return 'expireTokens';
   if ('body' in fault) return `body:${fault.body}`;
   return `status:${fault.status}`;
+}
+
+const GRAPH_FAULTS = {
+  429: 'throttled',
+  500: 'unknownError',
+  502: 'badGateway',
+  503: 'unavailable',
+  504: 'gatewayTimeout',
+} as const;
+const ENTRA_FAULTS = {
+  429: 'throttled',
+  500: 'serverError',
+  502: 'serverError',
+  503: 'unavailable',
+  504: 'unavailable',
+} as const;
+
+/** Answers an injected status fault in the dialect of the endpoint (Graph below `/v1.0/`, Entra elsewhere). */
+export function sendStatusFault(
+  res: ServerResponse,
+  fault: StatusFault,
+  graph: boolean,
+  requestId: string,
+  now: number,
+): void {
+  const retry: Record<string, string> = fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter };
+  if (graph) {
+    const failure = graphFailure(GRAPH_FAULTS[fault.status] ?? 'unknownError');
+    return sendGraphError(res, { ...failure, status: fault.status }, requestId, now, retry);
+  }
+  const failure = entraFailure(ENTRA_FAULTS[fault.status] ?? 'serverError');
+  sendEntraError(res, { ...failure, status: fault.status }, now, retry);
+}
+
+const ERROR_PAGE =
+  '<!DOCTYPE html><html><head><title>Service Unavailable</title></head>' +
+  '<body><h1>Service Unavailable</h1><p>The service is temporarily unavailable.</p></body></html>';
+const PROXY_TEXT = 'upstream connect error or disconnect/reset before headers. reset reason: connection termination';
+const WHOLE_GRAPH_BODY =
+  '{"@odata.context":"$metadata#admin/serviceAnnouncement/healthOverviews",' +
+  '"value":[{"service":"Exchange Online","status":"serviceOperational","id":"Exchange"}]}';
+const WHOLE_TOKEN_BODY = '{"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"truncated"}';
+
+/** Answers an injected broken body. */
+export function sendBodyFault(res: ServerResponse, fault: BodyFault, graph: boolean): void {
+  const status = fault.status ?? 200;
+  const json = { 'content-type': 'application/json; charset=utf-8' };
+  if (fault.body === 'html') return sendText(res, status, ERROR_PAGE, { 'content-type': 'text/html; charset=utf-8' });
+  if (fault.body === 'empty') return sendText(res, status, '', json);
+  if (fault.body === 'not-json') return sendText(res, status, PROXY_TEXT, json);
+  const whole = graph ? WHOLE_GRAPH_BODY : WHOLE_TOKEN_BODY;
+  sendText(res, status, whole.slice(0, Math.floor(whole.length / 2)), json);
 }

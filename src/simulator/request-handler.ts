@@ -1,9 +1,9 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { findTenant, findTenantByAnyName, type SimContext } from './context.ts';
-import { sendBodyFault, sendStatusFault } from './fault-responses.ts';
-import { describeFault, type Fault, type FaultQueue } from './faults.ts';
-import { findBearerGrant } from './graph-auth.ts';
-import { handleGraph } from './graph-routes.ts';
+
+import { describeFault, sendBodyFault, sendStatusFault, type Fault, type FaultQueue } from './faults.ts';
+
+import { findBearerGrant, handleGraph } from './graph-routes.ts';
 import { newRequestId, sendText } from './http-io.ts';
 import { handleIdentity, matchIdentityRoute } from './identity-routes.ts';
 

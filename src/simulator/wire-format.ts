@@ -1,5 +1,7 @@
 import type { WireIssue, WirePost, WireServiceHealth } from '../graph/wire.ts';
 import { findCatalogueService } from './catalogue.ts';
+import { resolveTimePoint } from './issue-state.ts';
+import type { ScenarioMessage } from './scenario-types.ts';
 import type { DerivedIssue, DerivedPost, DerivedService } from './state-types.ts';
 
 /** How enumeration values are spelled: camelCase like live Graph, or PascalCase like Microsoft's docs. */
@@ -57,7 +59,32 @@ function spell(value: string, style: WireStyle): string {
   return style.pascalCase ? value.charAt(0).toUpperCase() + value.slice(1) : value;
 }
 
+/** A `serviceUpdateMessage` as `messages` returns it (app-only access: no `viewPoint`), by the clock at `nowMs`. */
+export function toWireMessage(message: ScenarioMessage, startMs: number, nowMs: number, style: WireStyle) {
+  const start = resolveTimePoint(message.start, startMs);
+  const modified = message.modified === undefined ? start : resolveTimePoint(message.modified, startMs);
+  const optionalDate = (point: ScenarioMessage['end']) =>
+    point === undefined ? null : isoDate(resolveTimePoint(point, startMs));
+  return {
+    startDateTime: isoDate(start),
+    endDateTime: optionalDate(message.end),
+    lastModifiedDateTime: isoDate(modified <= nowMs ? Math.max(start, modified) : start),
+    title: message.title,
+    id: message.id,
+    category: spell(message.category, style),
+    severity: spell(message.severity, style),
+    tags: [...message.tags],
+    isMajorChange: message.isMajorChange,
+    actionRequiredByDateTime: optionalDate(message.actionRequiredBy),
+    services: message.services.map((id) => findCatalogueService(id)?.name ?? id),
+    hasAttachments: false,
+    viewPoint: null,
+    details: [],
+    body: { contentType: spell('html', style), content: message.body },
+  };
+}
+
 /** Graph's date-time format: ISO 8601 in UTC. */
-export function isoDate(ms: number): string {
+function isoDate(ms: number): string {
   return new Date(ms).toISOString();
 }
