@@ -1,6 +1,6 @@
 import { formatDuration } from './duration.ts';
 import { loadScenario } from './scenario-loader.ts';
-import type { ScenarioClient } from './scenario-types.ts';
+import type { ScenarioClient } from './scenario-schema.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator.ts';
 
 /** Options of `m365-health simulate`. */

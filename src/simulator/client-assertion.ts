@@ -1,6 +1,6 @@
 import { constants, createHash, createPublicKey, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { entraFailure, type EntraFailure } from './entra-errors.ts';
-import type { ScenarioClient } from './scenario-types.ts';
+import type { ScenarioClient } from './scenario-schema.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 

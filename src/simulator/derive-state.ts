@@ -1,7 +1,7 @@
 import { findCatalogueService } from './catalogue.ts';
 import { openIssueAt, resolveIssueAt, updateIssueAt } from './issue-state.ts';
 import type { ScenarioIndex } from './scenario-index.ts';
-import type { ScenarioTenant } from './scenario-types.ts';
+import type { ScenarioTenant } from './scenario-schema.ts';
 import type { DerivedIssue, DerivedService, ManualEvent, SimEvent, TenantState } from './state-types.ts';
 import { statusSeverity } from './statuses.ts';
 import { timelineEvents } from './timeline.ts';

@@ -4,7 +4,7 @@ import { findTenant, type SimContext } from './context.ts';
 import { entraFailure, entraHeaders, sendEntraError, type EntraFailure } from './entra-errors.ts';
 import { originOf, readBody, sendJson } from './http-io.ts';
 import { verifyClientAssertion } from './client-assertion.ts';
-import type { ScenarioClient, ScenarioTenant } from './scenario-types.ts';
+import type { ScenarioClient, ScenarioTenant } from './scenario-schema.ts';
 
 const ROUTE = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token|discovery\/v2\.0\/keys)$/;
 const TENANT_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^([a-z0-9-]+\.)+[a-z]{2,}$/i;

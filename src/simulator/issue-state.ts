@@ -1,5 +1,5 @@
 import { DEFAULT_FINAL_STATUS, formatOpeningPost, formatPost } from './posts.ts';
-import type { IssueFields, IssuePatch, ScenarioIssue, TimePoint } from './scenario-types.ts';
+import type { IssueFields, IssuePatch, ScenarioIssue, TimePoint } from './scenario-schema.ts';
 import type { DerivedIssue, DerivedPost } from './state-types.ts';
 
 /** Resolves a scenario time point against the simulator's start. */
@@ -56,7 +56,7 @@ function applyPatch(issue: DerivedIssue, patch: IssuePatch, at: number): Derived
   return { ...issue, ...defined, lastModifiedMs: Math.max(at, issue.lastModifiedMs) };
 }
 
-function fieldsOf(fields: IssueFields) {
+function fieldsOf(fields: Omit<IssueFields, 'post'>) {
   const { id, service, classification, status, origin, title, impactDescription, feature, featureGroup } = fields;
   return { id, service, classification, status, origin, title, impactDescription, feature, featureGroup };
 }

@@ -1,7 +1,7 @@
 import { M365Error } from '../errors.ts';
 import { findCatalogueService } from './catalogue.ts';
 import { currentState, findTenantByAnyName, type SimContext } from './context.ts';
-import type { IssueFields, IssuePatch, ScenarioTenant } from './scenario-types.ts';
+import type { IssueFields, IssuePatch, ScenarioTenant } from './scenario-schema.ts';
 import type { ManualEvent } from './state-types.ts';
 import { CLASSIFICATIONS, ISSUE_STATUSES, ORIGINS } from './statuses.ts';
 

@@ -1,5 +1,5 @@
 import { seedIssue } from './issue-state.ts';
-import type { Scenario, ScenarioIssue, ScenarioTenant, TimelineEntry } from './scenario-types.ts';
+import type { Scenario, ScenarioIssue, ScenarioTenant, TimelineEntry } from './scenario-schema.ts';
 import type { DerivedIssue } from './state-types.ts';
 
 /**

@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { M365Error } from '../errors.ts';
-import { scenarioBaseDir } from './scenario-credentials.ts';
 import { checkScenarioReferences } from './scenario-refs.ts';
 import { ScenarioReader, type ScenarioProblem } from './scenario-reader.ts';
-import { readScenario } from './scenario-schema.ts';
-import type { Scenario } from './scenario-types.ts';
+import { readScenario, type Scenario } from './scenario-schema.ts';
 
 /** Where the demo scenario ships, next to the package's other example configuration. */
 export const DEFAULT_SCENARIO_URL = new URL('../../config/scenarios/demo.yaml', import.meta.url);
@@ -22,8 +21,9 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
     const problems = doc.errors.map((e) => ({ path: '', message: yamlMessage(e.message), line: e.linePos?.[0].line }));
     throw invalid(source, problems);
   }
-  const reader = new ScenarioReader();
-  const scenario = readScenario(reader, doc.toJS(), scenarioBaseDir(source));
+  // Relative file names in a scenario start from its file's directory, else from the working directory.
+  const reader = new ScenarioReader(source === 'scenario' ? process.cwd() : dirname(resolve(source)));
+  const scenario = readScenario(reader, doc.toJS());
   if (scenario && reader.problems.length === 0) checkScenarioReferences(reader, scenario);
   if (!scenario || reader.problems.length > 0) {
     throw invalid(

@@ -1,6 +1,6 @@
 import { findCatalogueService } from './catalogue.ts';
 import { join, type ScenarioReader } from './scenario-reader.ts';
-import type { Scenario, ScenarioTenant } from './scenario-types.ts';
+import type { Scenario, ScenarioTenant } from './scenario-schema.ts';
 
 /** Checks what a single value cannot tell: unique names and ids, services and issues that exist, times in range. */
 export function checkScenarioReferences(r: ScenarioReader, scenario: Scenario): void {

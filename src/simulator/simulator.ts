@@ -7,7 +7,7 @@ import { buildOpenEvent, buildOverrideEvent, buildPatchEvent, type OpenIssueInpu
 import { requireTenant } from './manual-api.ts';
 import { createRequestHandler, type RecordedRequest } from './request-handler.ts';
 import { ScenarioIndex } from './scenario-index.ts';
-import type { IssuePatch, Scenario } from './scenario-types.ts';
+import type { IssuePatch, Scenario } from './scenario-schema.ts';
 import type { TenantState } from './state-types.ts';
 import { TokenStore } from './tokens.ts';
 

@@ -1,4 +1,4 @@
-import type { IssueFields, IssuePatch } from './scenario-types.ts';
+import type { IssueFields, IssuePatch } from './scenario-schema.ts';
 
 /** Something that happens to a tenant at an instant (ms since epoch). */
 export type SimEvent =

@@ -1,5 +1,5 @@
 import type { ScenarioIndex } from './scenario-index.ts';
-import type { TimelineAction } from './scenario-types.ts';
+import type { TimelineAction } from './scenario-schema.ts';
 import type { SimEvent } from './state-types.ts';
 
 /** How many cycles of a looping timeline stay visible: older cycles' issues age out, as they do in Graph. */

@@ -1,7 +1,7 @@
 import type { WireIssue, WirePost, WireServiceHealth } from '../graph/wire.ts';
 import { findCatalogueService } from './catalogue.ts';
 import { resolveTimePoint } from './issue-state.ts';
-import type { ScenarioMessage } from './scenario-types.ts';
+import type { ScenarioMessage } from './scenario-schema.ts';
 import type { DerivedIssue, DerivedPost, DerivedService } from './state-types.ts';
 
 /** How enumeration values are spelled: camelCase like live Graph, or PascalCase like Microsoft's docs. */

@@ -143,6 +143,7 @@ describe('scenario loading', () => {
       clientId: '22222222-2222-2222-2222-222222222222',
       clientSecret: 's',
       expired: false,
+      blocked: false,
       permission: true,
       messagePermission: true,
     });
