@@ -2,7 +2,7 @@ import { deriveTenantState } from './derive-state.ts';
 import type { AcceptedAssertion } from './client-assertion.ts';
 import type { ScenarioIndex } from './scenario-index.ts';
 import type { Scenario, ScenarioTenant } from './scenario-schema.ts';
-import type { ManualEvent, TenantState } from './state-types.ts';
+import type { ManualEvent, TenantState } from './derive-state.ts';
 import type { TokenStore } from './tokens.ts';
 import type { WireStyle } from './wire-format.ts';
 

@@ -2,7 +2,7 @@ import { M365Error } from '../errors.ts';
 import { findCatalogueService } from './catalogue.ts';
 import { currentState, findTenantByAnyName, type SimContext } from './context.ts';
 import type { IssueFields, IssuePatch, ScenarioTenant } from './scenario-schema.ts';
-import type { ManualEvent } from './state-types.ts';
+import type { ManualEvent } from './derive-state.ts';
 import { CLASSIFICATIONS, ISSUE_STATUSES, ORIGINS } from './statuses.ts';
 
 /** An issue to open through the programmatic API; everything but the service has a default. */

@@ -1,6 +1,6 @@
 import { seedIssue } from './issue-state.ts';
 import type { Scenario, ScenarioIssue, ScenarioTenant, TimelineEntry } from './scenario-schema.ts';
-import type { DerivedIssue } from './state-types.ts';
+import type { DerivedIssue } from './issue-state.ts';
 
 /**
  * Lookups of a scenario, built once for the simulator that serves it: a scenario of ten thousand tenants is

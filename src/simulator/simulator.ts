@@ -8,7 +8,7 @@ import { requireTenant } from './manual-api.ts';
 import { createRequestHandler, type RecordedRequest } from './request-handler.ts';
 import { ScenarioIndex } from './scenario-index.ts';
 import type { IssuePatch, Scenario } from './scenario-schema.ts';
-import type { TenantState } from './state-types.ts';
+import type { TenantState } from './derive-state.ts';
 import { TokenStore } from './tokens.ts';
 
 export interface SimulatorOptions {

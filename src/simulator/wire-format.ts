@@ -1,8 +1,8 @@
 import type { WireIssue, WirePost, WireServiceHealth } from '../graph/wire.ts';
 import { findCatalogueService } from './catalogue.ts';
-import { resolveTimePoint } from './issue-state.ts';
+import { resolveTimePoint, type DerivedIssue, type DerivedPost } from './issue-state.ts';
 import type { ScenarioMessage } from './scenario-schema.ts';
-import type { DerivedIssue, DerivedPost, DerivedService } from './state-types.ts';
+import type { DerivedService } from './derive-state.ts';
 
 /** How enumeration values are spelled: camelCase like live Graph, or PascalCase like Microsoft's docs. */
 export interface WireStyle {
