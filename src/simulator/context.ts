@@ -1,8 +1,7 @@
-import { deriveTenantState } from './derive-state.ts';
 import type { AcceptedAssertion } from './client-assertion.ts';
+import { deriveTenantState, type ManualEvent, type TenantState } from './derive-state.ts';
 import type { ScenarioIndex } from './scenario-index.ts';
-import type { Scenario, ScenarioTenant } from './scenario-schema.ts';
-import type { ManualEvent, TenantState } from './derive-state.ts';
+import type { Scenario } from './scenario-schema.ts';
 import type { TokenStore } from './tokens.ts';
 import type { WireStyle } from './wire-format.ts';
 
@@ -25,16 +24,6 @@ export interface SimContext {
   readonly style: WireStyle;
   /** The simulator's own base URL, used when a request's Host header cannot be. */
   url: string;
-}
-
-/** The tenant a login path names, by GUID or by domain, ignoring case (as Entra does). */
-export function findTenant(index: ScenarioIndex, key: string): ScenarioTenant | undefined {
-  return index.tenantKeyed(key.toLowerCase());
-}
-
-/** The tenant with this scenario name, GUID or domain. */
-export function findTenantByAnyName(index: ScenarioIndex, key: string): ScenarioTenant | undefined {
-  return index.tenantNamed(key) ?? findTenant(index, key);
 }
 
 /** What the tenant shows now. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WireTokenResponse } from '../graph/wire.ts';
-import { findTenant, type SimContext } from './context.ts';
+import type { SimContext } from './context.ts';
 import { entraFailure, entraHeaders, sendEntraError, type EntraFailure } from './entra-errors.ts';
 import { originOf, readBody, sendJson } from './http-io.ts';
 import { verifyClientAssertion } from './client-assertion.ts';
@@ -42,7 +42,7 @@ export async function handleIdentity(
   res: ServerResponse,
 ): Promise<void> {
   const key = route.tenantKey;
-  const tenant = findTenant(ctx.index, key);
+  const tenant = ctx.index.tenantKeyed(key);
   if (!tenant) {
     const failure = TENANT_KEY.test(key) ? entraFailure('unknownTenant', key) : entraFailure('malformedTenant', key);
     return sendEntraError(res, failure, ctx.clock());
