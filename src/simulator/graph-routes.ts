@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { currentState, type SimContext } from './context.ts';
 import { GRAPH_CONTENT_TYPE, graphFailure, graphHeaders, sendGraphError, type GraphFailure } from './graph-errors.ts';
 import { originOf, sendJson } from './http-io.ts';
-import { buildNextLink, encodeSkipToken, pageSizeFor, readPageRequest, takePage } from './paging.ts';
+import { takePage } from './paging.ts';
 import type { TokenGrant } from './tokens.ts';
 import { toWireIssue, toWireMessage, toWireService } from './wire-format.ts';
 
@@ -132,18 +132,12 @@ function listMessages(g: GraphRequest): Outcome {
 
 /** One page of a collection, with an absolute `@odata.nextLink` unless it is the last. */
 function pageOf(g: GraphRequest, all: object[], contextPath: string, style: '$skip' | '$skiptoken'): Outcome {
-  const request = readPageRequest(g.url.searchParams, String(g.req.headers.prefer ?? ''));
-  if (typeof request === 'string') return graphFailure('badQuery', request);
-  const size = pageSizeFor(all.length, request, g.ctx.pageSize, g.ctx.scenario.pages);
-  const page = takePage(all, request.offset, size);
-  const body: Record<string, unknown> = { '@odata.context': context(g, contextPath) };
-  if (page.nextOffset !== undefined) {
-    const value = style === '$skip' ? String(page.nextOffset) : encodeSkipToken(page.nextOffset);
-    body['@odata.nextLink'] = buildNextLink(g.origin, g.url.pathname, g.url.searchParams, { name: style, value });
-  }
-  body['value'] = page.items;
-  if (request.preferred === undefined) return { body };
-  return { body, headers: { 'preference-applied': `odata.maxpagesize=${request.preferred}` } };
+  const prefer = String(g.req.headers.prefer ?? '');
+  const page = takePage(all, { origin: g.origin, url: g.url, prefer, style }, g.ctx.pageSize, g.ctx.scenario.pages);
+  if (typeof page === 'string') return graphFailure('badQuery', page);
+  const body = { '@odata.context': context(g, contextPath), '@odata.nextLink': page.nextLink, value: page.items };
+  if (page.preferred === undefined) return { body };
+  return { body, headers: { 'preference-applied': `odata.maxpagesize=${page.preferred}` } };
 }
 
 function context(g: GraphRequest, path: string): string {

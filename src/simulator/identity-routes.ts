@@ -9,13 +9,11 @@ import type { ScenarioClient, ScenarioTenant } from './scenario-schema.ts';
 const ROUTE = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token|discovery\/v2\.0\/keys)$/;
 const TENANT_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^([a-z0-9-]+\.)+[a-z]{2,}$/i;
 const MAX_ASSERTIONS = 1000;
-const GRAPH_RESOURCES = [
-  'https://graph.microsoft.com',
-  'https://graph.microsoft.us',
-  'https://dod-graph.microsoft.us',
-  'https://microsoftgraph.chinacloudapi.cn',
-  '00000003-0000-0000-c000-000000000000',
-];
+/** Microsoft Graph as a resource: its hosts in every cloud, and its application id. */
+const GRAPH_RESOURCES = (
+  'https://graph.microsoft.com https://graph.microsoft.us https://dod-graph.microsoft.us ' +
+  'https://microsoftgraph.chinacloudapi.cn 00000003-0000-0000-c000-000000000000'
+).split(' ');
 
 /** An identity-platform path: which endpoint, for which tenant (GUID or domain, as written in the URL). */
 export interface IdentityRoute {
@@ -43,10 +41,12 @@ export async function handleIdentity(
 ): Promise<void> {
   const key = route.tenantKey;
   const tenant = ctx.index.tenantKeyed(key);
-  if (!tenant) {
-    const failure = TENANT_KEY.test(key) ? entraFailure('unknownTenant', key) : entraFailure('malformedTenant', key);
-    return sendEntraError(res, failure, ctx.clock());
-  }
+  if (!tenant)
+    return sendEntraError(
+      res,
+      entraFailure(TENANT_KEY.test(key) ? 'unknownTenant' : 'malformedTenant', key),
+      ctx.clock(),
+    );
   const origin = originOf(req, ctx.url);
   if (route.endpoint === 'discovery') {
     return sendJson(res, 200, buildOpenIdConfiguration(origin, tenant.tenantId), entraHeaders());
@@ -54,19 +54,16 @@ export async function handleIdentity(
   if (route.endpoint === 'keys') return sendJson(res, 200, { keys: [] }, entraHeaders());
   if (req.method !== 'POST') return sendEntraError(res, entraFailure('postOnly', req.method ?? 'GET'), ctx.clock());
   const form = new URLSearchParams(await readBody(req));
-  const endpoints = [
-    `${origin}/${route.tenantKey}/oauth2/v2.0/token`,
-    `${origin}/${tenant.tenantId}/oauth2/v2.0/token`,
-  ];
+  const endpoints = [route.tenantKey, tenant.tenantId].map((key) => `${origin}/${key}/oauth2/v2.0/token`);
   const outcome = checkTokenRequest(ctx, tenant, form, req.headers.authorization, origin, endpoints);
   if ('status' in outcome) return sendEntraError(res, outcome, ctx.clock());
   const lifetime = tenant.tokenLifetimeSeconds;
-  const token = ctx.tokens.issue(tenant.name, outcome.clientId, lifetime, ctx.clock());
+  const access_token = ctx.tokens.issue(tenant.name, outcome.clientId, lifetime, ctx.clock());
   const body: WireTokenResponse = {
     token_type: 'Bearer',
     expires_in: lifetime,
     ext_expires_in: lifetime,
-    access_token: token,
+    access_token,
   };
   sendJson(res, 200, body, entraHeaders());
 }
@@ -138,14 +135,8 @@ function checkScope(scope: string | null, resources: string[], tenant: ScenarioT
   return entraFailure('unknownResource', resource, tenant.tenantId);
 }
 
-interface ClientCredentials {
-  clientId: string;
-  secret: string | undefined;
-  assertion: string | undefined;
-}
-
 /** Client id and secret from HTTP Basic (RFC 6749 form-encoding) or from the body. */
-function readClientCredentials(form: URLSearchParams, authorization: string | undefined): ClientCredentials {
+function readClientCredentials(form: URLSearchParams, authorization: string | undefined) {
   const assertion = form.get('client_assertion') ?? undefined;
   const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
   if (basic) {
