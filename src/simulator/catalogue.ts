@@ -1,18 +1,7 @@
-/** One service of the catalogue. */
-export interface CatalogueService {
-  /** Graph's service id, odd casing kept (`Exchange`, `microsoftteams`). */
-  readonly id: string;
-  /** Display name (`Exchange Online`). */
-  readonly name: string;
-  /** Letters that start this service's issue ids (`EX`). */
-  readonly issuePrefix: string;
-  /** Feature groups, as Graph's `featureGroup` spells them. */
-  readonly featureGroups: readonly string[];
-}
-
 /**
  * The services a Microsoft 365 tenant reports in `healthOverviews`, in the order Graph lists them, as seen in captured
- * Graph responses and the retired Service Communications API: id | display name | issue id prefix | feature groups.
+ * Graph responses and the retired Service Communications API: Graph's service id (odd casing kept) | display name |
+ * the letters that start its issue ids | its feature groups, as Graph's `featureGroup` spells them.
  */
 const TABLE = `
 Exchange | Exchange Online | EX | Sign-in; E-Mail and calendar access; E-Mail timely delivery; Management and Provisioning; Voice mail
@@ -44,7 +33,7 @@ PAM | Privileged Access | PM | Other
 Copilot | Microsoft Copilot (Microsoft 365) | CP | Microsoft 365 Copilot Chat; Other`;
 
 /** Every service the simulator knows, in the order Graph lists them. */
-export const SERVICE_CATALOGUE: readonly CatalogueService[] = Object.freeze(
+export const SERVICE_CATALOGUE = Object.freeze(
   TABLE.trim()
     .split('\n')
     .map((line) => {
@@ -52,6 +41,7 @@ export const SERVICE_CATALOGUE: readonly CatalogueService[] = Object.freeze(
       return Object.freeze({ id, name, issuePrefix, featureGroups: Object.freeze(groups.split('; ')) });
     }),
 );
+type CatalogueService = (typeof SERVICE_CATALOGUE)[number];
 
 const BY_ID = new Map(SERVICE_CATALOGUE.map((s) => [s.id, s]));
 const BY_LOWER = new Map(SERVICE_CATALOGUE.map((s) => [s.id.toLowerCase(), s]));
@@ -68,3 +58,42 @@ export function suggestCatalogueService(id: string): CatalogueService | undefine
 
 /** Ids of the whole catalogue, in order: what `services: default` means. */
 export const DEFAULT_SERVICE_IDS: readonly string[] = Object.freeze(SERVICE_CATALOGUE.map((s) => s.id));
+
+/**
+ * Graph's `serviceHealthStatus` values a scenario may use, in Graph's order: the weight of an open issue's status on
+ * its service (the heaviest open issue gives the service its status; statuses meaning "works" weigh nothing), and
+ * whether the status closes an issue (an initial issue in one is resolved unless told otherwise).
+ */
+const STATUS_TABLE = `
+serviceOperational           0
+investigating               50
+restoringService            80
+verifyingService            60
+serviceRestored              0  closes
+postIncidentReviewPublished  0  closes
+serviceDegradation          90
+serviceInterruption        100
+extendedRecovery            70
+falsePositive                0  closes
+investigationSuspended      30
+resolved                     0  closes
+mitigatedExternal           20
+mitigated                   20
+resolvedExternal             0  closes
+confirmed                   45
+reported                    40`;
+
+const ROWS = STATUS_TABLE.trim()
+  .split('\n')
+  .map((line) => line.split(/\s+/));
+const SEVERITY = new Map(ROWS.map(([status, weight]) => [status, Number(weight)]));
+
+export const ISSUE_STATUSES: readonly string[] = Object.freeze(ROWS.map(([status]) => status));
+export const CLOSING_STATUSES: ReadonlySet<string> = new Set(ROWS.filter((row) => row[2]).map(([status]) => status));
+export const CLASSIFICATIONS: readonly string[] = Object.freeze(['advisory', 'incident']);
+export const ORIGINS: readonly string[] = Object.freeze(['microsoft', 'thirdParty', 'customer']);
+
+/** Severity of a status for the service roll-up. */
+export function statusSeverity(status: string): number {
+  return SEVERITY.get(status) ?? 0;
+}

@@ -1,8 +1,7 @@
-import { findCatalogueService } from './catalogue.ts';
 import { openIssueAt, resolveIssueAt, updateIssueAt, type DerivedIssue } from './issue-state.ts';
 import type { ScenarioIndex } from './scenario-index.ts';
 import type { IssueFields, IssuePatch, TimelineAction } from './scenario-schema.ts';
-import { statusSeverity } from './statuses.ts';
+import { findCatalogueService, statusSeverity } from './catalogue.ts';
 
 /** Something that happens to a tenant at an instant (ms since epoch). */
 export type SimEvent =

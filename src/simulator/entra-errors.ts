@@ -2,13 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { WireTokenError } from '../graph/wire.ts';
 import { newRequestId, sendJson } from './http-io.ts';
 
-/** One error of the identity platform: OAuth error, AADSTS code, HTTP status and the description's first line. */
-export interface EntraFailure {
-  readonly status: number;
-  readonly error: string;
-  readonly code: number;
-  readonly description: string;
-}
+/** One error of the identity platform: HTTP status, OAuth error, AADSTS code and the description's first line. */
+export type EntraFailure = ReturnType<typeof entraFailure>;
 
 /**
  * The identity platform's failures, each as `status error AADSTS-code description` in Entra's own words; `$1`, `$2`
@@ -65,7 +60,7 @@ const FAILURES = {
 } as const;
 
 /** A failure of {@link FAILURES} by name, its `$n` replaced by the arguments. */
-export function entraFailure(name: keyof typeof FAILURES, ...args: string[]): EntraFailure {
+export function entraFailure(name: keyof typeof FAILURES, ...args: string[]) {
   const [status, error, code, ...words] = FAILURES[name].split(' ');
   const description = words.join(' ').replace(/\$(\d)/g, (_, n: string) => args[Number(n) - 1]);
   return { status: Number(status), error, code: Number(code), description };

@@ -3,11 +3,7 @@ import type { WireGraphError } from '../graph/wire.ts';
 import { sendJson } from './http-io.ts';
 
 /** A Graph failure: HTTP status, Graph's error code and message. */
-export interface GraphFailure {
-  readonly status: number;
-  readonly code: string;
-  readonly message: string;
-}
+export type GraphFailure = ReturnType<typeof graphFailure>;
 
 const MISSING_ROLE = "Missing role permissions on the request. API requires one of '$1'. Roles on the request ''.";
 
@@ -29,7 +25,7 @@ const FAILURES = {
 } as const;
 
 /** A failure of {@link FAILURES} by name, `$1` replaced by `argument`. */
-export function graphFailure(name: keyof typeof FAILURES, argument = ''): GraphFailure {
+export function graphFailure(name: keyof typeof FAILURES, argument = '') {
   const [status, code, ...words] = FAILURES[name].split(' ');
   return { status: Number(status), code, message: words.join(' ').replace('$1', () => argument) };
 }

@@ -4,7 +4,6 @@ import { GRAPH_CONTENT_TYPE, graphFailure, graphHeaders, sendGraphError, type Gr
 import { originOf, sendJson } from './http-io.ts';
 import { takePage } from './paging.ts';
 import type { TokenGrant } from './tokens.ts';
-import { toWireIssue, toWireMessage, toWireService } from './wire-format.ts';
 
 /** Everything one Graph handler needs about the request. */
 interface GraphRequest {
@@ -37,7 +36,11 @@ export function handleGraph(
   const caller = authenticate(ctx, req);
   const answer = 'code' in caller ? caller : routeGraph({ ctx, req, url, origin, ...caller });
   if ('code' in answer) return sendGraphError(res, answer, requestId, ctx.clock());
-  sendJson(res, 200, answer.body, { ...graphHeaders(requestId), ...answer.headers }, GRAPH_CONTENT_TYPE);
+  sendJson(res, 200, answer.body, {
+    ...graphHeaders(requestId),
+    ...answer.headers,
+    'content-type': GRAPH_CONTENT_TYPE,
+  });
 }
 
 /** The grant behind the request's bearer token, valid or not; undefined without a known token. */
@@ -85,7 +88,7 @@ function readExpand(g: GraphRequest): boolean | GraphFailure {
 function listServices(g: GraphRequest): Outcome {
   const expand = readExpand(g);
   if (typeof expand !== 'boolean') return expand;
-  const services = currentState(g.ctx, g.tenant).services.map((s) => toWireService(s, expand, g.ctx.style));
+  const services = currentState(g.ctx, g.tenant).services.map((s) => g.ctx.wire.service(s, expand));
   return pageOf(g, services, `healthOverviews${expand ? '(issues())' : ''}`, '$skiptoken');
 }
 
@@ -99,7 +102,7 @@ function oneService(g: GraphRequest, key: string, tail: string | undefined): Out
   const services = currentState(g.ctx, g.tenant).services;
   const service = services.find((s) => s.id.toLowerCase() === lower || s.name.toLowerCase() === lower);
   if (!service) return graphFailure('notFound', `Service '${key}'`);
-  const entity = toWireService(service, expand, g.ctx.style);
+  const entity = g.ctx.wire.service(service, expand);
   return { body: { '@odata.context': context(g, `healthOverviews${expand ? '(issues())' : ''}/$entity`), ...entity } };
 }
 
@@ -107,7 +110,7 @@ function listIssues(g: GraphRequest): Outcome {
   const filter = g.url.searchParams.get('$filter');
   const keep = filter === null ? () => true : parseIssueFilter(filter);
   if (typeof keep === 'string') return graphFailure('badQuery', keep);
-  const issues = currentState(g.ctx, g.tenant).issues.map((x) => toWireIssue(x, g.ctx.style));
+  const issues = currentState(g.ctx, g.tenant).issues.map((x) => g.ctx.wire.issue(x));
   return pageOf(g, issues.filter(keep), 'issues', '$skip');
 }
 
@@ -116,7 +119,7 @@ function oneIssue(g: GraphRequest, id: string, tail: string | undefined): Outcom
   if (!issue) return graphFailure('notFound', `Issue '${id}'`);
   if (tail === 'incidentReport') return graphFailure('notFound', `The incident report of '${id}'`);
   if (tail !== undefined) return graphFailure('segmentNotFound', tail);
-  return { body: { '@odata.context': context(g, 'issues/$entity'), ...toWireIssue(issue, g.ctx.style) } };
+  return { body: { '@odata.context': context(g, 'issues/$entity'), ...g.ctx.wire.issue(issue) } };
 }
 
 /** The message center, for apps that hold ServiceMessage.Read.All: messages already published, in scenario order. */
@@ -125,7 +128,7 @@ function listMessages(g: GraphRequest): Outcome {
   const { ctx } = g;
   const now = ctx.clock();
   const messages = (ctx.index.tenantNamed(g.tenant)?.messages ?? [])
-    .map((message) => toWireMessage(message, ctx.startMs, now, ctx.style))
+    .map((message) => ctx.wire.message(message, ctx.startMs, now))
     .filter((message) => Date.parse(message.startDateTime) <= now);
   return pageOf(g, messages, 'messages', '$skip');
 }

@@ -1,8 +1,7 @@
 import { M365Error } from '../errors.ts';
-import { findCatalogueService } from './catalogue.ts';
 import { currentState, type SimContext } from './context.ts';
 import type { IssueFields, IssuePatch, ScenarioTenant } from './scenario-schema.ts';
-import { CLASSIFICATIONS, ISSUE_STATUSES, ORIGINS } from './statuses.ts';
+import { CLASSIFICATIONS, findCatalogueService, ISSUE_STATUSES, ORIGINS } from './catalogue.ts';
 
 /**
  * Changes made through the programmatic API: each is validated (a mistake throws `SCENARIO_INVALID`) and applies

@@ -1,5 +1,3 @@
-import { parseDuration } from './duration.ts';
-
 /** One problem found in a scenario: where (dotted YAML path) and what. */
 export interface ScenarioProblem {
   readonly path: string;
@@ -72,11 +70,12 @@ export function mapping<F extends Record<string, Field>, R extends keyof F & str
   };
 }
 
-/** A list of items (absent: empty), items that cannot be read left out. */
-export function listOf<T>(item: Read<T | undefined>): Read<T[]> {
+/** A list of items (absent: empty; given empty, refused when it needs at least one `item`), unreadable items left out. */
+export function listOf<T>(item: Read<T | undefined>, atLeastOne?: string): Read<T[]> {
   return (r, value, path) => {
     if (absent(value)) return [];
     if (!Array.isArray(value)) return r.fail(path, 'expected a list') ?? [];
+    if (value.length === 0 && atLeastOne) r.fail(path, `expected at least one ${atLeastOne}`);
     return value.flatMap((v, i) => item(r, v, join(path, i)) ?? []);
   };
 }
@@ -121,9 +120,16 @@ export function oneOf<D extends string | undefined = undefined>(
   );
 }
 
-/** A string matching `pattern`, else the problem `describe` words. */
-export function matching(pattern: RegExp, describe: (value: string) => string): Read<string | undefined> {
-  return then(text, (value, r, path) => (pattern.test(value) ? value : r.fail(path, describe(value))));
+/** A string matching `pattern` (lower-cased when `lowerCase`), else the problem `describe` words. */
+export function matching(
+  pattern: RegExp,
+  describe: (value: string) => string,
+  lowerCase = false,
+): Read<string | undefined> {
+  return then(text, (value, r, path) => {
+    if (!pattern.test(value)) return r.fail(path, describe(value));
+    return lowerCase ? value.toLowerCase() : value;
+  });
 }
 
 export function flag<D extends boolean | undefined>(fallback: D): Read<boolean | D> {
@@ -176,4 +182,21 @@ function describeValue(value: unknown): string {
   const text = scalarText(value);
   if (text !== undefined) return `'${text}'`;
   return Array.isArray(value) ? 'a list' : 'a mapping';
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION = /^(-)?((?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+)$/;
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
+
+/**
+ * Parses a duration such as `30s`, `1h30m`, `500ms` or `-2h` into milliseconds; undefined when malformed.
+ * Units: ms, s, m, h, d. A leading `-` is allowed only when `allowNegative` is set.
+ */
+export function parseDuration(text: string, allowNegative = false): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match) return undefined;
+  if (match[1] && !allowNegative) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of match[2].matchAll(PART)) total += Number(amount) * UNIT_MS[unit];
+  return match[1] ? -total : total;
 }

@@ -1,8 +1,8 @@
-import { DEFAULT_SERVICE_IDS, findCatalogueService, suggestCatalogueService } from './catalogue.ts';
 import { federatedCredential, registeredCertificate } from './scenario-credentials.ts';
 import * as read from './scenario-reader.ts';
 import { from, listOf, mapping, orElse, then, type Read, type ScenarioReader } from './scenario-reader.ts';
-import { CLASSIFICATIONS, CLOSING_STATUSES, ISSUE_STATUSES, ORIGINS } from './statuses.ts';
+import { CLASSIFICATIONS, CLOSING_STATUSES, DEFAULT_SERVICE_IDS, ISSUE_STATUSES, ORIGINS } from './catalogue.ts';
+import { findCatalogueService, suggestCatalogueService } from './catalogue.ts';
 
 /**
  * A simulator scenario as written in YAML, and its validated, normalised form (durations in milliseconds,
@@ -18,14 +18,8 @@ const MESSAGE_CATEGORIES = ['preventOrFixIssue', 'planForChange', 'stayInformed'
 const MESSAGE_SEVERITIES = ['normal', 'high', 'critical'];
 
 const { text } = read;
-const guid = then(
-  read.matching(GUID, (value) => `expected a GUID, got '${value}'`),
-  (value) => value.toLowerCase(),
-);
-const domain = then(
-  read.matching(DOMAIN, (value) => `expected a domain name, got '${value}'`),
-  (value) => value.toLowerCase(),
-);
+const guid = read.matching(GUID, (value) => `expected a GUID, got '${value}'`, true);
+const domain = read.matching(DOMAIN, (value) => `expected a domain name, got '${value}'`, true);
 const issueId = read.matching(ID, (id) => `invalid issue id '${id}' (letters, digits and '-' only)`);
 const startPoint = orElse(read.timePoint, { kind: 'offset', ms: 0 } as const);
 
@@ -149,13 +143,9 @@ const services: Read<readonly string[]> = (r, value, path) => {
   return listOf(serviceId)(r, value, path);
 };
 
-/** A list that must not be empty when given. */
-function nonEmpty<T>(item: Read<T | undefined>, what: string): Read<T[]> {
-  return (r, value, path) => {
-    if (Array.isArray(value) && value.length === 0) r.fail(path, `expected at least one ${what}`);
-    return listOf(item)(r, value, path);
-  };
-}
+const tokenLifetime = then(read.duration, (ms, r, path) =>
+  ms < 1000 ? r.fail(path, 'expected at least 1s') : Math.round(ms / 1000),
+);
 
 const readTenant = mapping(
   {
@@ -165,17 +155,9 @@ const readTenant = mapping(
     tenantId: from('tenant_id', guid),
     /** Initial domain alias, e.g. `contoso.onmicrosoft.com` (lower case). */
     domain,
-    clients: nonEmpty(readClient, 'client'),
+    clients: listOf(readClient, 'client'),
     /** `expires_in` of issued tokens, seconds. */
-    tokenLifetimeSeconds: from(
-      'token_lifetime',
-      orElse(
-        then(read.duration, (ms, r, path) =>
-          ms < 1000 ? r.fail(path, 'expected at least 1s') : Math.round(ms / 1000),
-        ),
-        3599,
-      ),
-    ),
+    tokenLifetimeSeconds: from('token_lifetime', orElse(tokenLifetime, 3599)),
     /** Catalogue ids of the services this tenant reports, in order. */
     services,
     issues: listOf(readIssue),
@@ -211,7 +193,7 @@ function readEntry(r: ScenarioReader, value: unknown, path: string) {
 
 const SCENARIO = mapping(
   {
-    tenants: nonEmpty(readTenant, 'tenant'),
+    tenants: listOf(readTenant, 'tenant'),
     timeline: listOf(readEntry),
     /** Period of the timeline, ms; undefined plays it once. */
     loopMs: from(
@@ -238,7 +220,6 @@ export function readScenario(r: ScenarioReader, value: unknown): Scenario | unde
 
 export type { TimePoint } from './scenario-reader.ts';
 export type ScenarioClient = Parsed<typeof CLIENT>;
-export type FederatedRegistration = NonNullable<ScenarioClient['federated']>;
 export type IssueFields = Parsed<typeof readOpen>;
 /** Changes to an open issue; absent fields keep their value. */
 export type IssuePatch = Partial<Omit<IssueFields, 'id' | 'service' | 'origin'>>;

@@ -1,16 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AcceptedAssertion } from './client-assertion.ts';
-import { currentState, type SimContext } from './context.ts';
+import { createContext, currentState, type SimContext } from './context.ts';
 import type { TenantState } from './derive-state.ts';
 import { describeFault, FaultQueue, sendBodyFault, sendStatusFault, type Fault, type FaultHandle } from './faults.ts';
 import { findBearerGrant, handleGraph } from './graph-routes.ts';
 import { newRequestId, sendText } from './http-io.ts';
 import { handleIdentity, matchIdentityRoute } from './identity-routes.ts';
 import { openIssue, patchIssue, requireTenant, setServiceStatus, type OpenIssueInput } from './manual-api.ts';
-import { ScenarioIndex } from './scenario-index.ts';
 import type { IssuePatch, Scenario } from './scenario-schema.ts';
-import { TokenStore } from './tokens.ts';
 
 export interface SimulatorOptions {
   readonly scenario: Scenario;
@@ -78,11 +76,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   if (!Number.isInteger(pageSize) || pageSize < 1) {
     throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
   }
-  const ctx: SimContext = {
-    ...{ scenario, index: new ScenarioIndex(scenario), clock, startMs: clock(), tokens: new TokenStore(), pageSize },
-    ...{ assertions: [], seenAssertions: new Map(), manual: [], style: { pascalCase: options.pascalCase ?? false } },
-    url: '',
-  };
+  const ctx = createContext(scenario, clock, pageSize, options.pascalCase ?? false);
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
   const held = new Set<ServerResponse>();
@@ -102,15 +96,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const { address, port } = server.address() as AddressInfo;
   const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address;
   ctx.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  return buildSimulator(ctx, faults, requests, () => closeServer(server, held));
-}
-
-function buildSimulator(ctx: SimContext, faults: FaultQueue, requests: RecordedRequest[], close: () => Promise<void>) {
   const nameOf = (tenant: string | undefined) => (tenant === undefined ? undefined : requireTenant(ctx, tenant).name);
   let closing: Promise<void> | undefined;
-  const simulator: Simulator = {
+  return {
     url: ctx.url,
-    scenario: ctx.scenario,
+    scenario,
     startedAt: ctx.startMs,
     requests,
     assertions: ctx.assertions,
@@ -120,12 +110,11 @@ function buildSimulator(ctx: SimContext, faults: FaultQueue, requests: RecordedR
     setServiceStatus: (tenant, id, status) => setServiceStatus(ctx, tenant, id, status),
     injectFault: (fault) => faults.add(fault, nameOf(fault.tenant)),
     clearFaults: () => faults.clear(),
-    expireTokens: (tenant) => ctx.tokens.expire(ctx.clock(), nameOf(tenant)),
+    expireTokens: (tenant) => ctx.tokens.expire(clock(), nameOf(tenant)),
     issuedTokens: () => ctx.tokens.issued(),
     state: (tenant) => currentState(ctx, requireTenant(ctx, tenant).name),
-    close: () => (closing ??= close()),
+    close: () => (closing ??= closeServer(server, held)),
   };
-  return simulator;
 }
 
 /** Records the request, applies the first fault that matches it, then routes to identity or Graph. */
