@@ -5,17 +5,7 @@ import type { ScenarioClient } from './scenario-schema.ts';
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** An assertion the simulator accepted, for tests to see what the client sent (never the assertion itself). */
-export interface AcceptedAssertion {
-  readonly time: number;
-  readonly clientId: string;
-  readonly kind: 'certificate' | 'federated';
-  /** The assertion's `jti`, or undefined when it has none (federated tokens need not). */
-  readonly jti: string | undefined;
-  /** `sub` of the assertion. */
-  readonly subject: string;
-  /** The header's `alg`. */
-  readonly algorithm: string;
-}
+export type AcceptedAssertion = Readonly<ReturnType<typeof accepted>>;
 
 /** What verifying an assertion needs besides the request. */
 export interface AssertionContext {
@@ -169,14 +159,17 @@ function checkTimes(payload: DecodedJwt['payload'], nowMs: number, skewS: number
   return undefined;
 }
 
-function accepted(jwt: DecodedJwt, context: AssertionContext, kind: AcceptedAssertion['kind']): AcceptedAssertion {
-  const jti = jwt.payload['jti'];
+/** What the client sent: its `jti` (federated tokens need not have one), `sub` and the header's `alg`. */
+function accepted(jwt: DecodedJwt, context: AssertionContext, kind: 'certificate' | 'federated') {
+  const { jti, sub } = jwt.payload;
+  const { now: time, client } = context;
+  const algorithm = String(jwt.header['alg']);
   return {
-    time: context.now,
-    clientId: context.client.clientId,
+    time,
+    clientId: client.clientId,
     kind,
     jti: typeof jti === 'string' ? jti : undefined,
-    subject: String(jwt.payload['sub']),
-    algorithm: String(jwt.header['alg']),
+    subject: String(sub),
+    algorithm,
   };
 }

@@ -1,13 +1,12 @@
 import { openIssueAt, resolveIssueAt, updateIssueAt, type DerivedIssue } from './issue-state.ts';
 import type { ScenarioIndex } from './scenario-index.ts';
-import type { IssueFields, IssuePatch, TimelineAction } from './scenario-schema.ts';
+import type { TimelineAction } from './scenario-schema.ts';
 import { findCatalogueService, statusSeverity } from './catalogue.ts';
 
 /** Something that happens to a tenant at an instant (ms since epoch). */
-export type SimEvent =
-  | { readonly type: 'open'; readonly at: number; readonly issue: IssueFields }
-  | { readonly type: 'update' | 'resolve'; readonly at: number; readonly id: string; readonly patch: IssuePatch }
-  | { readonly type: 'override'; readonly at: number; readonly service: string; readonly status: string | null };
+export type SimEvent = { readonly at: number } & (
+  TimelineAction | { readonly type: 'override'; readonly service: string; readonly status: string | null }
+);
 
 /** A change made through the programmatic API, for one tenant. */
 export type ManualEvent = SimEvent & { readonly tenant: string };

@@ -66,15 +66,18 @@ export function entraFailure(name: keyof typeof FAILURES, ...args: string[]) {
   return { status: Number(status), error, code: Number(code), description };
 }
 
-/** The body Entra sends for a failure, with fresh trace and correlation ids and a `2024-05-01 10:11:12Z` timestamp. */
-export function entraErrorBody(failure: EntraFailure, now: number): WireTokenError {
+/**
+ * Answers with an Entra error: fresh trace and correlation ids, a `2024-05-01 10:11:12Z` timestamp, and never a
+ * WWW-Authenticate challenge (Entra sends none on its token endpoint).
+ */
+export function sendEntraError(res: ServerResponse, failure: EntraFailure, now: number, extra = {}): void {
   const [traceId, correlationId] = [newRequestId(), newRequestId()];
   const timestamp = new Date(now)
     .toISOString()
     .replace('T', ' ')
     .replace(/\.\d+Z$/, 'Z');
   const trailer = `Trace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`;
-  return {
+  const body: WireTokenError = {
     error: failure.error,
     error_description: `AADSTS${failure.code}: ${failure.description}\r\n${trailer}`,
     error_codes: [failure.code],
@@ -83,16 +86,7 @@ export function entraErrorBody(failure: EntraFailure, now: number): WireTokenErr
     correlation_id: correlationId,
     error_uri: `https://login.microsoftonline.com/error?code=${failure.code}`,
   };
-}
-
-/** Answers with an Entra error, never with a WWW-Authenticate challenge (Entra sends none on its token endpoint). */
-export function sendEntraError(
-  res: ServerResponse,
-  failure: EntraFailure,
-  now: number,
-  extra: Record<string, string> = {},
-): void {
-  sendJson(res, failure.status, entraErrorBody(failure, now), { ...entraHeaders(), ...extra });
+  sendJson(res, failure.status, body, { ...entraHeaders(), ...extra });
 }
 
 /** Headers Entra puts on its JSON answers. */

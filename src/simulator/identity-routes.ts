@@ -39,33 +39,35 @@ export async function handleIdentity(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  const answer = await answerIdentity(ctx, route, req);
+  if ('error' in answer) return sendEntraError(res, answer, ctx.clock());
+  sendJson(res, 200, answer, entraHeaders());
+}
+
+async function answerIdentity(
+  ctx: SimContext,
+  route: IdentityRoute,
+  req: IncomingMessage,
+): Promise<object | EntraFailure> {
   const key = route.tenantKey;
   const tenant = ctx.index.tenantKeyed(key);
-  if (!tenant)
-    return sendEntraError(
-      res,
-      entraFailure(TENANT_KEY.test(key) ? 'unknownTenant' : 'malformedTenant', key),
-      ctx.clock(),
-    );
+  if (!tenant) return entraFailure(TENANT_KEY.test(key) ? 'unknownTenant' : 'malformedTenant', key);
   const origin = originOf(req, ctx.url);
-  if (route.endpoint === 'discovery') {
-    return sendJson(res, 200, buildOpenIdConfiguration(origin, tenant.tenantId), entraHeaders());
-  }
-  if (route.endpoint === 'keys') return sendJson(res, 200, { keys: [] }, entraHeaders());
-  if (req.method !== 'POST') return sendEntraError(res, entraFailure('postOnly', req.method ?? 'GET'), ctx.clock());
+  if (route.endpoint === 'discovery') return buildOpenIdConfiguration(origin, tenant.tenantId);
+  if (route.endpoint === 'keys') return { keys: [] };
+  if (req.method !== 'POST') return entraFailure('postOnly', req.method ?? 'GET');
   const form = new URLSearchParams(await readBody(req));
-  const endpoints = [route.tenantKey, tenant.tenantId].map((key) => `${origin}/${key}/oauth2/v2.0/token`);
-  const outcome = checkTokenRequest(ctx, tenant, form, req.headers.authorization, origin, endpoints);
-  if ('status' in outcome) return sendEntraError(res, outcome, ctx.clock());
+  const endpoints = [key, tenant.tenantId].map((id) => `${origin}/${id}/oauth2/v2.0/token`);
+  const client = checkTokenRequest(ctx, tenant, form, req.headers.authorization, origin, endpoints);
+  if ('status' in client) return client;
   const lifetime = tenant.tokenLifetimeSeconds;
-  const access_token = ctx.tokens.issue(tenant.name, outcome.clientId, lifetime, ctx.clock());
-  const body: WireTokenResponse = {
+  const access_token = ctx.tokens.issue(tenant.name, client.clientId, lifetime, ctx.clock());
+  return {
     token_type: 'Bearer',
     expires_in: lifetime,
     ext_expires_in: lifetime,
     access_token,
-  };
-  sendJson(res, 200, body, entraHeaders());
+  } satisfies WireTokenResponse;
 }
 
 /** Validates a client-credentials request in the order Entra reports problems; the client on success. */
