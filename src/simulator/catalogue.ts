@@ -1,89 +1,47 @@
 /**
- * The services a Microsoft 365 tenant reports in `healthOverviews`, with their feature groups and the prefix
- * of their issue ids, as seen in captured Graph responses and the retired Service Communications API.
+ * The services a Microsoft 365 tenant reports in `healthOverviews`, in the order Graph lists them, as seen in captured
+ * Graph responses and the retired Service Communications API: Graph's service id (odd casing kept) | display name |
+ * the letters that start its issue ids | its feature groups, as Graph's `featureGroup` spells them.
  */
-
-/** One service of the catalogue. */
-export interface CatalogueService {
-  /** Graph's service id, odd casing kept (`Exchange`, `microsoftteams`). */
-  readonly id: string;
-  /** Display name (`Exchange Online`). */
-  readonly name: string;
-  /** Letters that start this service's issue ids (`EX`). */
-  readonly issuePrefix: string;
-  /** Feature groups, as Graph's `featureGroup` spells them. */
-  readonly featureGroups: readonly string[];
-}
-
-function service(id: string, name: string, issuePrefix: string, featureGroups: string[]): CatalogueService {
-  return Object.freeze({ id, name, issuePrefix, featureGroups: Object.freeze(featureGroups) });
-}
+const TABLE = `
+Exchange | Exchange Online | EX | Sign-in; E-Mail and calendar access; E-Mail timely delivery; Management and Provisioning; Voice mail
+OrgLiveID | Microsoft Entra | AD | Sign-In; Administration; Other
+OSDPPlatform | Microsoft 365 suite | MO | Portal; Administration; Other
+SharePoint | SharePoint Online | SP | Provisioning; SharePoint Features; Tenant Admin; Search and Delve; Custom Solutions and Workflows; Project Online; Office Web Apps; SP Designer; Access Services; InfoPath Online
+OneDriveForBusiness | OneDrive for Business | OD | OneDrive for Business; Other
+microsoftteams | Microsoft Teams | TM | Teams Components; Audio and Video; Instant Messaging; Online Meetings; Presence; Management and Provisioning
+Intune | Microsoft Intune | IT | Device Management; Administration; Other
+MobileDeviceManagement | Mobile Device Management for Office 365 | MD | Device Management
+DynamicsCRM | Dynamics 365 Apps | CR | Service; Other
+PowerBIcom | Power BI | PB | Power BI; Other
+Planner | Planner | PL | Planner
+Forms | Microsoft Forms | FM | Service; Form functionality; Integration
+Bookings | Microsoft Bookings | BK | Microsoft Bookings
+O365Client | Microsoft 365 Apps | OP | Office client applications; Other
+officeonline | Office for the web | OF | Word; Excel; PowerPoint; OneNote; Other
+PowerApps | Power Apps | PA | Power Apps; Other
+MicrosoftFlow | Microsoft Power Automate | MF | Power Automate; Other
+Microsoft365Defender | Microsoft Defender XDR | DZ | Portal; Other
+cloudappsecurity | Microsoft Defender for Cloud Apps | CS | Cloud App Security; Other
+Stream | Microsoft Stream | ST | Playback; Live Events; Stream website
+Viva | Microsoft Viva | VV | Viva Connections; Viva Engage; Other
+yammer | Yammer Enterprise | YA | Yammer Components; Other
+Lync | Skype for Business | LY | Audio and Video; Federation; Management and Provisioning; Sign-In; All Features; Dial-In Conferencing; Online Meetings; Instant Messaging; Presence; Mobility
+RMS | Azure Information Protection | IP | Other
+SwayEnterprise | Sway | SW | Sway
+PAM | Privileged Access | PM | Other
+Copilot | Microsoft Copilot (Microsoft 365) | CP | Microsoft 365 Copilot Chat; Other`;
 
 /** Every service the simulator knows, in the order Graph lists them. */
-export const SERVICE_CATALOGUE: readonly CatalogueService[] = Object.freeze([
-  service('Exchange', 'Exchange Online', 'EX', [
-    'Sign-in',
-    'E-Mail and calendar access',
-    'E-Mail timely delivery',
-    'Management and Provisioning',
-    'Voice mail',
-  ]),
-  service('OrgLiveID', 'Microsoft Entra', 'AD', ['Sign-In', 'Administration', 'Other']),
-  service('OSDPPlatform', 'Microsoft 365 suite', 'MO', ['Portal', 'Administration', 'Other']),
-  service('SharePoint', 'SharePoint Online', 'SP', [
-    'Provisioning',
-    'SharePoint Features',
-    'Tenant Admin',
-    'Search and Delve',
-    'Custom Solutions and Workflows',
-    'Project Online',
-    'Office Web Apps',
-    'SP Designer',
-    'Access Services',
-    'InfoPath Online',
-  ]),
-  service('OneDriveForBusiness', 'OneDrive for Business', 'OD', ['OneDrive for Business', 'Other']),
-  service('microsoftteams', 'Microsoft Teams', 'TM', [
-    'Teams Components',
-    'Audio and Video',
-    'Instant Messaging',
-    'Online Meetings',
-    'Presence',
-    'Management and Provisioning',
-  ]),
-  service('Intune', 'Microsoft Intune', 'IT', ['Device Management', 'Administration', 'Other']),
-  service('MobileDeviceManagement', 'Mobile Device Management for Office 365', 'MD', ['Device Management']),
-  service('DynamicsCRM', 'Dynamics 365 Apps', 'CR', ['Service', 'Other']),
-  service('PowerBIcom', 'Power BI', 'PB', ['Power BI', 'Other']),
-  service('Planner', 'Planner', 'PL', ['Planner']),
-  service('Forms', 'Microsoft Forms', 'FM', ['Service', 'Form functionality', 'Integration']),
-  service('Bookings', 'Microsoft Bookings', 'BK', ['Microsoft Bookings']),
-  service('O365Client', 'Microsoft 365 Apps', 'OP', ['Office client applications', 'Other']),
-  service('officeonline', 'Office for the web', 'OF', ['Word', 'Excel', 'PowerPoint', 'OneNote', 'Other']),
-  service('PowerApps', 'Power Apps', 'PA', ['Power Apps', 'Other']),
-  service('MicrosoftFlow', 'Microsoft Power Automate', 'MF', ['Power Automate', 'Other']),
-  service('Microsoft365Defender', 'Microsoft Defender XDR', 'DZ', ['Portal', 'Other']),
-  service('cloudappsecurity', 'Microsoft Defender for Cloud Apps', 'CS', ['Cloud App Security', 'Other']),
-  service('Stream', 'Microsoft Stream', 'ST', ['Playback', 'Live Events', 'Stream website']),
-  service('Viva', 'Microsoft Viva', 'VV', ['Viva Connections', 'Viva Engage', 'Other']),
-  service('yammer', 'Yammer Enterprise', 'YA', ['Yammer Components', 'Other']),
-  service('Lync', 'Skype for Business', 'LY', [
-    'Audio and Video',
-    'Federation',
-    'Management and Provisioning',
-    'Sign-In',
-    'All Features',
-    'Dial-In Conferencing',
-    'Online Meetings',
-    'Instant Messaging',
-    'Presence',
-    'Mobility',
-  ]),
-  service('RMS', 'Azure Information Protection', 'IP', ['Other']),
-  service('SwayEnterprise', 'Sway', 'SW', ['Sway']),
-  service('PAM', 'Privileged Access', 'PM', ['Other']),
-  service('Copilot', 'Microsoft Copilot (Microsoft 365)', 'CP', ['Microsoft 365 Copilot Chat', 'Other']),
-]);
+export const SERVICE_CATALOGUE = Object.freeze(
+  TABLE.trim()
+    .split('\n')
+    .map((line) => {
+      const [id, name, issuePrefix, groups] = line.split(' | ');
+      return Object.freeze({ id, name, issuePrefix, featureGroups: Object.freeze(groups.split('; ')) });
+    }),
+);
+type CatalogueService = (typeof SERVICE_CATALOGUE)[number];
 
 const BY_ID = new Map(SERVICE_CATALOGUE.map((s) => [s.id, s]));
 const BY_LOWER = new Map(SERVICE_CATALOGUE.map((s) => [s.id.toLowerCase(), s]));
@@ -100,3 +58,42 @@ export function suggestCatalogueService(id: string): CatalogueService | undefine
 
 /** Ids of the whole catalogue, in order: what `services: default` means. */
 export const DEFAULT_SERVICE_IDS: readonly string[] = Object.freeze(SERVICE_CATALOGUE.map((s) => s.id));
+
+/**
+ * Graph's `serviceHealthStatus` values a scenario may use, in Graph's order: the weight of an open issue's status on
+ * its service (the heaviest open issue gives the service its status; statuses meaning "works" weigh nothing), and
+ * whether the status closes an issue (an initial issue in one is resolved unless told otherwise).
+ */
+const STATUS_TABLE = `
+serviceOperational           0
+investigating               50
+restoringService            80
+verifyingService            60
+serviceRestored              0  closes
+postIncidentReviewPublished  0  closes
+serviceDegradation          90
+serviceInterruption        100
+extendedRecovery            70
+falsePositive                0  closes
+investigationSuspended      30
+resolved                     0  closes
+mitigatedExternal           20
+mitigated                   20
+resolvedExternal             0  closes
+confirmed                   45
+reported                    40`;
+
+const ROWS = STATUS_TABLE.trim()
+  .split('\n')
+  .map((line) => line.split(/\s+/));
+const SEVERITY = new Map(ROWS.map(([status, weight]) => [status, Number(weight)]));
+
+export const ISSUE_STATUSES: readonly string[] = Object.freeze(ROWS.map(([status]) => status));
+export const CLOSING_STATUSES: ReadonlySet<string> = new Set(ROWS.filter((row) => row[2]).map(([status]) => status));
+export const CLASSIFICATIONS: readonly string[] = Object.freeze(['advisory', 'incident']);
+export const ORIGINS: readonly string[] = Object.freeze(['microsoft', 'thirdParty', 'customer']);
+
+/** Severity of a status for the service roll-up. */
+export function statusSeverity(status: string): number {
+  return SEVERITY.get(status) ?? 0;
+}

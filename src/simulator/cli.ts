@@ -1,6 +1,5 @@
-import { formatDuration } from './duration.ts';
 import { loadScenario } from './scenario-loader.ts';
-import type { ScenarioClient } from './scenario-types.ts';
+import type { ScenarioClient } from './scenario-schema.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator.ts';
 
 /** Options of `m365-health simulate`. */
@@ -43,4 +42,12 @@ function clientNote(client: ScenarioClient): string {
   const notes = [client.expired ? 'expired secret' : '', client.permission ? '' : 'no ServiceHealth.Read.All'];
   const present = notes.filter((n) => n !== '');
   return present.length === 0 ? '' : `  (${present.join(', ')})`;
+}
+
+/** Formats milliseconds the way scenarios write them (`90s`, `3m`, `1h`). */
+function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0 && ms !== 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0 && ms !== 0) return `${ms / 60_000}m`;
+  if (ms % 1_000 === 0) return `${ms / 1_000}s`;
+  return `${ms}ms`;
 }

@@ -1,23 +1,11 @@
-import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
-import * as failures from './entra-errors.ts';
-import type { EntraFailure } from './entra-errors.ts';
-import { checkJwtTimes, decodeJwt, isSupportedAlgorithm, verifyJwtSignature, type DecodedJwt } from './jwt.ts';
-import type { FederatedRegistration, ScenarioClient } from './scenario-types.ts';
+import { constants, createHash, createPublicKey, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { entraFailure, type EntraFailure } from './entra-errors.ts';
+import type { ScenarioClient } from './scenario-schema.ts';
 
-export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** An assertion the simulator accepted, for tests to see what the client sent (never the assertion itself). */
-export interface AcceptedAssertion {
-  readonly time: number;
-  readonly clientId: string;
-  readonly kind: 'certificate' | 'federated';
-  /** The assertion's `jti`, or undefined when it has none (federated tokens need not). */
-  readonly jti: string | undefined;
-  /** `sub` of the assertion. */
-  readonly subject: string;
-  /** The header's `alg`. */
-  readonly algorithm: string;
-}
+export type AcceptedAssertion = Readonly<ReturnType<typeof accepted>>;
 
 /** What verifying an assertion needs besides the request. */
 export interface AssertionContext {
@@ -28,6 +16,23 @@ export interface AssertionContext {
   /** Whether a `jti` was seen before (and remembers it until `expiresAt`). */
   readonly replayed: (jti: string, expiresAt: number) => boolean;
 }
+
+/** A compact JWS taken apart; nothing in it is trusted until its signature verifies. */
+interface DecodedJwt {
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly signingInput: string;
+  readonly signature: Buffer;
+}
+
+/** Signature algorithms the simulator verifies (SHA-256 based), as `node:crypto` needs them. */
+const ALGORITHMS: Readonly<Record<string, (key: KeyObject) => Parameters<typeof verify>[2]>> = {
+  RS256: (key) => key,
+  PS256: (key) => ({ key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }),
+  ES256: (key) => ({ key, dsaEncoding: 'ieee-p1363' }),
+};
+
+const malformed = (reason: string): EntraFailure => entraFailure('malformedAssertion', reason);
 
 /**
  * Checks a `client_assertion` as Entra does. One whose `iss` is the client id is a certificate assertion (private_key_jwt):
@@ -41,33 +46,32 @@ export function verifyClientAssertion(
   assertion: string,
   context: AssertionContext,
 ): EntraFailure | AcceptedAssertion {
-  if (assertionType === null) return failures.missingParameter('client_assertion_type');
-  if (assertionType !== JWT_BEARER) return failures.wrongAssertionType(assertionType);
+  if (assertionType === null) return entraFailure('missingParameter', 'client_assertion_type');
+  if (assertionType !== JWT_BEARER) return entraFailure('wrongAssertionType', assertionType);
   const jwt = decodeJwt(assertion);
-  if (!jwt) return failures.malformedAssertion('The client assertion is not a compact JWT.');
-  if (!isSupportedAlgorithm(jwt.header['alg']))
-    return failures.malformedAssertion(`Unsupported signing algorithm '${String(jwt.header['alg'])}'.`);
+  if (!jwt) return malformed('The client assertion is not a compact JWT.');
+  const alg = jwt.header['alg'];
+  if (typeof alg !== 'string' || !(alg in ALGORITHMS))
+    return malformed(`Unsupported signing algorithm '${String(alg)}'.`);
   if (jwt.payload['iss'] !== context.client.clientId) return verifyFederated(jwt, context);
   return verifyCertificateAssertion(jwt, context);
 }
 
 function verifyCertificateAssertion(jwt: DecodedJwt, context: AssertionContext): EntraFailure | AcceptedAssertion {
   const { client } = context;
-  if (jwt.header['typ'] !== 'JWT')
-    return failures.malformedAssertion("Invalid JWT header type specified. Allowed types: 'JWT'.");
-  if (jwt.payload['sub'] !== client.clientId) return failures.assertionClientMismatch();
+  if (jwt.header['typ'] !== 'JWT') return malformed("Invalid JWT header type specified. Allowed types: 'JWT'.");
+  if (jwt.payload['sub'] !== client.clientId) return entraFailure('assertionClientMismatch');
   const aud = jwt.payload['aud'];
-  if (typeof aud !== 'string') return failures.malformedAssertion('The audience claim must be a single string.');
-  if (!context.tokenEndpoints.includes(aud)) return failures.assertionAudience();
-  const times = checkJwtTimes(jwt.payload, context.now);
-  if (times === 'missing') return failures.malformedAssertion('The assertion has no expiry (exp).');
-  if (times !== 'ok') return failures.assertionOutsideValidity();
-  if (client.certificate === undefined) return failures.assertionRejected(client.clientId);
+  if (typeof aud !== 'string') return malformed('The audience claim must be a single string.');
+  if (!context.tokenEndpoints.includes(aud)) return entraFailure('assertionAudience');
+  const times = checkTimes(jwt.payload, context.now, 300);
+  if (times) return times;
+  if (client.certificate === undefined) return entraFailure('assertionRejected', client.clientId);
   const keyFailure = checkCertificateKey(jwt, client.certificate);
   if (keyFailure) return keyFailure;
   const jti = jwt.payload['jti'];
-  if (typeof jti !== 'string' || jti === '') return failures.malformedAssertion('The assertion has no jti.');
-  if (context.replayed(jti, (jwt.payload['exp'] as number) * 1000)) return failures.assertionReplayed();
+  if (typeof jti !== 'string' || jti === '') return malformed('The assertion has no jti.');
+  if (context.replayed(jti, (jwt.payload['exp'] as number) * 1000)) return entraFailure('assertionReplayed');
   return accepted(jwt, context, 'certificate');
 }
 
@@ -81,10 +85,10 @@ function checkCertificateKey(jwt: DecodedJwt, pem: string): EntraFailure | undef
   const named = thumbprints.filter(([name]) => typeof jwt.header[name] === 'string');
   if (named.length === 0 || named.some(([name, value]) => jwt.header[name] !== value)) {
     const presented = [jwt.header['x5t#S256'], jwt.header['x5t']].find((value) => typeof value === 'string');
-    return failures.assertionKeyNotFound(typeof presented === 'string' ? presented : '');
+    return entraFailure('assertionKeyNotFound', typeof presented === 'string' ? presented : '');
   }
-  if (!String(jwt.header['alg']).match(/^(RS|PS)256$/) || !verifyJwtSignature(jwt, certificate.publicKey)) {
-    return failures.assertionBadSignature();
+  if (!/^(RS|PS)256$/.test(String(jwt.header['alg'])) || !verifySignature(jwt, certificate.publicKey)) {
+    return entraFailure('assertionBadSignature');
   }
   return undefined;
 }
@@ -96,35 +100,76 @@ function checkCertificateKey(jwt: DecodedJwt, pem: string): EntraFailure | undef
 function verifyFederated(jwt: DecodedJwt, context: AssertionContext): EntraFailure | AcceptedAssertion {
   const registration = context.client.federated;
   if (registration === undefined) {
-    return context.client.certificate === undefined ? failures.federationMissing() : failures.assertionClientMismatch();
+    return entraFailure(context.client.certificate === undefined ? 'federationMissing' : 'assertionClientMismatch');
   }
   const { iss, sub, aud } = jwt.payload;
-  if (iss !== registration.issuer) return failures.federationIssuer(String(iss));
-  if (sub !== registration.subject) return failures.federationSubject(String(sub));
+  if (iss !== registration.issuer) return entraFailure('federationIssuer', String(iss));
+  if (sub !== registration.subject) return entraFailure('federationSubject', String(sub));
   const audiences = Array.isArray(aud) ? aud : [aud];
-  if (!audiences.includes(registration.audience)) return failures.federationAudience(audiences.map(String).join(', '));
-  const times = checkJwtTimes(jwt.payload, context.now, 0);
-  if (times === 'missing') return failures.malformedAssertion('The assertion has no expiry (exp).');
-  if (times !== 'ok') return failures.assertionOutsideValidity();
-  if (!signedByIssuer(jwt, registration))
-    return failures.malformedAssertion("The assertion's signature does not verify with the issuer's keys.");
+  if (!audiences.includes(registration.audience)) {
+    return entraFailure('federationAudience', audiences.map(String).join(', '));
+  }
+  const times = checkTimes(jwt.payload, context.now, 0);
+  if (times) return times;
+  const kid = jwt.header['kid'];
+  const keys = registration.keys.filter((key) => kid === undefined || (key as { kid?: unknown }).kid === kid);
+  if (!keys.some((key) => verifySignature(jwt, createPublicKey({ key, format: 'jwk' })))) {
+    return malformed("The assertion's signature does not verify with the issuer's keys.");
+  }
   return accepted(jwt, context, 'federated');
 }
 
-function signedByIssuer(jwt: DecodedJwt, registration: FederatedRegistration): boolean {
-  const kid = jwt.header['kid'];
-  const candidates = registration.keys.filter((key) => kid === undefined || (key as { kid?: unknown }).kid === kid);
-  return candidates.some((key) => verifyJwtSignature(jwt, createPublicKey({ key, format: 'jwk' })));
+/** Decodes `header.payload.signature` (base64url JSON objects); undefined when it is not one. */
+function decodeJwt(token: string): DecodedJwt | undefined {
+  const match = /^([\w-]+)\.([\w-]+)\.([\w-]+)$/.exec(token);
+  if (!match) return undefined;
+  const [header, payload] = [parseJsonObject(match[1]), parseJsonObject(match[2])];
+  if (!header || !payload) return undefined;
+  return { header, payload, signingInput: `${match[1]}.${match[2]}`, signature: Buffer.from(match[3], 'base64url') };
 }
 
-function accepted(jwt: DecodedJwt, context: AssertionContext, kind: AcceptedAssertion['kind']): AcceptedAssertion {
-  const jti = jwt.payload['jti'];
+function parseJsonObject(part: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the signature verifies with `key` under the header's `alg` (already checked to be supported). */
+function verifySignature(jwt: DecodedJwt, key: KeyObject): boolean {
+  try {
+    const options = ALGORITHMS[jwt.header['alg'] as string](key);
+    return verify('sha256', Buffer.from(jwt.signingInput), options, jwt.signature);
+  } catch {
+    return false;
+  }
+}
+
+/** `exp` is required and in the future, `nbf` (if present) not in the future, with `skewS` of tolerance. */
+function checkTimes(payload: DecodedJwt['payload'], nowMs: number, skewS: number): EntraFailure | undefined {
+  const now = Math.floor(nowMs / 1000);
+  const { exp, nbf } = payload;
+  if (typeof exp !== 'number') return malformed('The assertion has no expiry (exp).');
+  if (exp + skewS <= now || (typeof nbf === 'number' && nbf - skewS > now))
+    return entraFailure('assertionOutsideValidity');
+  return undefined;
+}
+
+/** What the client sent: its `jti` (federated tokens need not have one), `sub` and the header's `alg`. */
+function accepted(jwt: DecodedJwt, context: AssertionContext, kind: 'certificate' | 'federated') {
+  const { jti, sub } = jwt.payload;
+  const { now: time, client } = context;
+  const algorithm = String(jwt.header['alg']);
   return {
-    time: context.now,
-    clientId: context.client.clientId,
+    time,
+    clientId: client.clientId,
     kind,
     jti: typeof jti === 'string' ? jti : undefined,
-    subject: String(jwt.payload['sub']),
-    algorithm: String(jwt.header['alg']),
+    subject: String(sub),
+    algorithm,
   };
 }

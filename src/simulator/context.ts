@@ -1,40 +1,34 @@
-import { deriveTenantState } from './derive-state.ts';
 import type { AcceptedAssertion } from './client-assertion.ts';
-import type { ScenarioIndex } from './scenario-index.ts';
-import type { Scenario, ScenarioTenant } from './scenario-types.ts';
-import type { ManualEvent, TenantState } from './state-types.ts';
-import type { TokenStore } from './tokens.ts';
-import type { WireStyle } from './wire-format.ts';
+import { deriveTenantState, type ManualEvent, type TenantState } from './derive-state.ts';
+import { ScenarioIndex } from './scenario-index.ts';
+import type { Scenario } from './scenario-schema.ts';
+import { TokenStore } from './tokens.ts';
+import { WireFormat } from './wire-format.ts';
 
 /** What the route handlers share: the scenario, the clock, issued tokens and the changes made through the API. */
-export interface SimContext {
-  readonly scenario: Scenario;
-  /** The scenario's lookups, built when the simulator starts. */
-  readonly index: ScenarioIndex;
-  readonly clock: () => number;
-  /** When the simulator started, by its clock: the origin of the timeline. */
-  readonly startMs: number;
-  readonly tokens: TokenStore;
-  /** Client assertions accepted at the token endpoint, oldest first (what they said, never the assertion). */
-  readonly assertions: AcceptedAssertion[];
-  /** The client and `jti` of each accepted assertion, until it expires (ms): a replay is refused. */
-  readonly seenAssertions: Map<string, number>;
-  readonly manual: ManualEvent[];
-  /** Default page size of the Graph collections. */
-  readonly pageSize: number;
-  readonly style: WireStyle;
-  /** The simulator's own base URL, used when a request's Host header cannot be. */
-  url: string;
-}
+export type SimContext = ReturnType<typeof createContext>;
 
-/** The tenant a login path names, by GUID or by domain, ignoring case (as Entra does). */
-export function findTenant(index: ScenarioIndex, key: string): ScenarioTenant | undefined {
-  return index.tenantKeyed(key.toLowerCase());
-}
-
-/** The tenant with this scenario name, GUID or domain. */
-export function findTenantByAnyName(index: ScenarioIndex, key: string): ScenarioTenant | undefined {
-  return index.tenantNamed(key) ?? findTenant(index, key);
+/** The context of a simulator that starts now, by `clock`, serving `scenario`. */
+export function createContext(scenario: Scenario, clock: () => number, pageSize: number, pascalCase: boolean) {
+  return {
+    scenario,
+    /** The scenario's lookups, built when the simulator starts. */
+    index: new ScenarioIndex(scenario),
+    clock,
+    /** When the simulator started, by its clock: the origin of the timeline. */
+    startMs: clock(),
+    tokens: new TokenStore(),
+    /** Client assertions accepted at the token endpoint, oldest first (what they said, never the assertion). */
+    assertions: [] as AcceptedAssertion[],
+    /** The client and `jti` of each accepted assertion, until it expires (ms): a replay is refused. */
+    seenAssertions: new Map<string, number>(),
+    manual: [] as ManualEvent[],
+    /** Default page size of the Graph collections. */
+    pageSize,
+    wire: new WireFormat(pascalCase),
+    /** The simulator's own base URL, used when a request's Host header cannot be. */
+    url: '',
+  };
 }
 
 /** What the tenant shows now. */

@@ -1,13 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { currentState, type SimContext } from './context.ts';
-import { authenticateGraph } from './graph-auth.ts';
-import { listServiceMessages } from './message-center.ts';
-import * as failures from './graph-errors.ts';
-import { GRAPH_CONTENT_TYPE, graphHeaders, sendGraphError, type GraphFailure } from './graph-errors.ts';
+import { GRAPH_CONTENT_TYPE, graphFailure, graphHeaders, sendGraphError, type GraphFailure } from './graph-errors.ts';
 import { originOf, sendJson } from './http-io.ts';
-import { parseIssueFilter } from './odata-filter.ts';
-import { buildNextLink, encodeSkipToken, pageSizeFor, readPageRequest, takePage } from './paging.ts';
-import { toWireIssue, toWireService } from './wire-format.ts';
+import { takePage } from './paging.ts';
+import type { TokenGrant } from './tokens.ts';
 
 /** Everything one Graph handler needs about the request. */
 interface GraphRequest {
@@ -23,7 +19,7 @@ interface GraphRequest {
 /** A successful answer: the JSON body and extra headers. */
 interface GraphAnswer {
   readonly body: Record<string, unknown>;
-  readonly headers: Record<string, string>;
+  readonly headers?: Record<string, string>;
 }
 
 type Outcome = GraphAnswer | GraphFailure;
@@ -36,120 +32,144 @@ export function handleGraph(
   url: URL,
   requestId: string,
 ): void {
-  const caller = authenticateGraph(ctx, req);
   const origin = originOf(req, ctx.url);
-  const answer =
-    'code' in caller
-      ? caller
-      : routeGraph({
-          ctx,
-          req,
-          url,
-          tenant: caller.tenant,
-          origin,
-          messagePermission: caller.client.messagePermission,
-        });
+  const caller = authenticate(ctx, req);
+  const answer = 'code' in caller ? caller : routeGraph({ ctx, req, url, origin, ...caller });
   if ('code' in answer) return sendGraphError(res, answer, requestId, ctx.clock());
-  sendJson(res, 200, answer.body, { ...graphHeaders(requestId), ...answer.headers }, GRAPH_CONTENT_TYPE);
+  sendJson(res, 200, answer.body, {
+    ...graphHeaders(requestId),
+    ...answer.headers,
+    'content-type': GRAPH_CONTENT_TYPE,
+  });
+}
+
+/** The grant behind the request's bearer token, valid or not; undefined without a known token. */
+export function findBearerGrant(ctx: SimContext, req: IncomingMessage): TokenGrant | undefined {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  return token === undefined ? undefined : ctx.tokens.find(token);
+}
+
+/** Checks the bearer token and the app's permission the way Graph does: 401 for the token, 403 for the role. */
+function authenticate(
+  ctx: SimContext,
+  req: IncomingMessage,
+): GraphFailure | Pick<GraphRequest, 'tenant' | 'messagePermission'> {
+  if (!/^Bearer\s+\S+\s*$/i.test(req.headers.authorization ?? '')) return graphFailure('emptyToken');
+  const grant = findBearerGrant(ctx, req);
+  if (!grant) return graphFailure('malformedToken');
+  if (grant.expiresAt <= ctx.clock()) return graphFailure('expiredToken');
+  const client = ctx.index.tenantNamed(grant.tenant)?.clients.find((c) => c.clientId === grant.clientId);
+  if (!client) return graphFailure('malformedToken');
+  if (!client.permission) return graphFailure('missingRole', 'ServiceHealth.Read.All');
+  return { tenant: grant.tenant, messagePermission: client.messagePermission };
 }
 
 function routeGraph(g: GraphRequest): Outcome {
-  if (g.req.method !== 'GET') return failures.methodNotAllowed;
-  const segments = g.url.pathname
-    .split('/')
-    .slice(2)
-    .map((s) => decodeURIComponent(s));
+  if (g.req.method !== 'GET') return graphFailure('methodNotAllowed');
+  const segments = g.url.pathname.split('/').slice(2).map(decodeURIComponent);
   const [admin, announcement, collection, key, tail, ...rest] = segments;
-  if (admin !== 'admin') return failures.segmentNotFound(admin ?? '');
-  if (announcement !== 'serviceAnnouncement') return failures.segmentNotFound(announcement ?? '');
-  if (rest.length > 0) return failures.segmentNotFound(rest[0]);
+  if (admin !== 'admin') return graphFailure('segmentNotFound', admin);
+  if (announcement !== 'serviceAnnouncement') return graphFailure('segmentNotFound', announcement);
+  if (rest.length > 0) return graphFailure('segmentNotFound', rest[0]);
   if (collection === 'healthOverviews') return key === undefined ? listServices(g) : oneService(g, key, tail);
   if (collection === 'issues') return key === undefined ? listIssues(g) : oneIssue(g, key, tail);
   if (collection === 'messages' && key === undefined) return listMessages(g);
-  return failures.segmentNotFound(collection ?? '');
+  return graphFailure('segmentNotFound', collection);
 }
 
 function readExpand(g: GraphRequest): boolean | GraphFailure {
   const expand = g.url.searchParams.get('$expand');
-  if (expand === null) return false;
-  const unknown = expand
-    .split(',')
-    .map((s) => s.trim())
-    .find((s) => s !== 'issues');
-  if (unknown === undefined) return true;
-  return failures.badQuery(`Could not find a property named '${unknown}' on type 'microsoft.graph.serviceHealth'.`);
+  const unknown = expand?.split(',').find((s) => s.trim() !== 'issues');
+  if (unknown === undefined) return expand !== null;
+  const message = `Could not find a property named '${unknown.trim()}' on type 'microsoft.graph.serviceHealth'.`;
+  return graphFailure('badQuery', message);
 }
 
 function listServices(g: GraphRequest): Outcome {
   const expand = readExpand(g);
   if (typeof expand !== 'boolean') return expand;
-  const services = currentState(g.ctx, g.tenant).services.map((s) => toWireService(s, expand, g.ctx.style));
+  const services = currentState(g.ctx, g.tenant).services.map((s) => g.ctx.wire.service(s, expand));
   return pageOf(g, services, `healthOverviews${expand ? '(issues())' : ''}`, '$skiptoken');
 }
 
 /** One service, by id or display name; its `issues` navigation answers 404 as live Graph does. */
 function oneService(g: GraphRequest, key: string, tail: string | undefined): Outcome {
-  if (tail === 'issues') return failures.notFound(`The navigation property 'issues' of '${key}'`);
-  if (tail !== undefined) return failures.segmentNotFound(tail);
+  if (tail === 'issues') return graphFailure('notFound', `The navigation property 'issues' of '${key}'`);
+  if (tail !== undefined) return graphFailure('segmentNotFound', tail);
   const expand = readExpand(g);
   if (typeof expand !== 'boolean') return expand;
   const lower = key.toLowerCase();
   const services = currentState(g.ctx, g.tenant).services;
   const service = services.find((s) => s.id.toLowerCase() === lower || s.name.toLowerCase() === lower);
-  if (!service) return failures.notFound(`Service '${key}'`);
-  const entity = toWireService(service, expand, g.ctx.style);
-  return answer({ '@odata.context': context(g, `healthOverviews${expand ? '(issues())' : ''}/$entity`), ...entity });
+  if (!service) return graphFailure('notFound', `Service '${key}'`);
+  const entity = g.ctx.wire.service(service, expand);
+  return { body: { '@odata.context': context(g, `healthOverviews${expand ? '(issues())' : ''}/$entity`), ...entity } };
 }
 
 function listIssues(g: GraphRequest): Outcome {
   const filter = g.url.searchParams.get('$filter');
   const keep = filter === null ? () => true : parseIssueFilter(filter);
-  if (typeof keep === 'string') return failures.badQuery(keep);
-  const issues = currentState(g.ctx, g.tenant).issues.map((x) => toWireIssue(x, g.ctx.style));
-  return pageOf(
-    g,
-    issues.filter((x) => keep(x as unknown as Record<string, unknown>)),
-    'issues',
-    '$skip',
-  );
+  if (typeof keep === 'string') return graphFailure('badQuery', keep);
+  const issues = currentState(g.ctx, g.tenant).issues.map((x) => g.ctx.wire.issue(x));
+  return pageOf(g, issues.filter(keep), 'issues', '$skip');
 }
 
 function oneIssue(g: GraphRequest, id: string, tail: string | undefined): Outcome {
   const issue = currentState(g.ctx, g.tenant).issues.find((x) => x.id === id);
-  if (!issue) return failures.notFound(`Issue '${id}'`);
-  if (tail === 'incidentReport') return failures.notFound(`The incident report of '${id}'`);
-  if (tail !== undefined) return failures.segmentNotFound(tail);
-  return answer({ '@odata.context': context(g, 'issues/$entity'), ...toWireIssue(issue, g.ctx.style) });
+  if (!issue) return graphFailure('notFound', `Issue '${id}'`);
+  if (tail === 'incidentReport') return graphFailure('notFound', `The incident report of '${id}'`);
+  if (tail !== undefined) return graphFailure('segmentNotFound', tail);
+  return { body: { '@odata.context': context(g, 'issues/$entity'), ...g.ctx.wire.issue(issue) } };
 }
 
-/** The message center, for apps that hold ServiceMessage.Read.All. */
+/** The message center, for apps that hold ServiceMessage.Read.All: messages already published, in scenario order. */
 function listMessages(g: GraphRequest): Outcome {
-  if (!g.messagePermission) return failures.missingMessagePermission;
-  const tenant = g.ctx.index.tenantNamed(g.tenant);
-  const messages = tenant ? listServiceMessages(tenant, g.ctx.startMs, g.ctx.clock(), g.ctx.style) : [];
+  if (!g.messagePermission) return graphFailure('missingRole', 'ServiceMessage.Read.All');
+  const { ctx } = g;
+  const now = ctx.clock();
+  const messages = (ctx.index.tenantNamed(g.tenant)?.messages ?? [])
+    .map((message) => ctx.wire.message(message, ctx.startMs, now))
+    .filter((message) => Date.parse(message.startDateTime) <= now);
   return pageOf(g, messages, 'messages', '$skip');
 }
 
 /** One page of a collection, with an absolute `@odata.nextLink` unless it is the last. */
 function pageOf(g: GraphRequest, all: object[], contextPath: string, style: '$skip' | '$skiptoken'): Outcome {
-  const request = readPageRequest(g.url.searchParams, String(g.req.headers.prefer ?? ''));
-  if (typeof request === 'string') return failures.badQuery(request);
-  const size = pageSizeFor(all.length, request, g.ctx.pageSize, g.ctx.scenario.pages);
-  const page = takePage(all, request.offset, size);
-  const body: Record<string, unknown> = { '@odata.context': context(g, contextPath) };
-  if (page.nextOffset !== undefined) {
-    const value = style === '$skip' ? String(page.nextOffset) : encodeSkipToken(page.nextOffset);
-    body['@odata.nextLink'] = buildNextLink(g.origin, g.url.pathname, g.url.searchParams, { name: style, value });
-  }
-  body['value'] = page.items;
-  if (request.preferred === undefined) return answer(body);
-  return answer(body, { 'preference-applied': `odata.maxpagesize=${request.preferred}` });
-}
-
-function answer(body: Record<string, unknown>, headers: Record<string, string> = {}): GraphAnswer {
-  return { body, headers };
+  const prefer = String(g.req.headers.prefer ?? '');
+  const page = takePage(all, { origin: g.origin, url: g.url, prefer, style }, g.ctx.pageSize, g.ctx.scenario.pages);
+  if (typeof page === 'string') return graphFailure('badQuery', page);
+  const body = { '@odata.context': context(g, contextPath), '@odata.nextLink': page.nextLink, value: page.items };
+  if (page.preferred === undefined) return { body };
+  return { body, headers: { 'preference-applied': `odata.maxpagesize=${page.preferred}` } };
 }
 
 function context(g: GraphRequest, path: string): string {
   return `${g.origin}/v1.0/$metadata#admin/serviceAnnouncement/${path}`;
+}
+
+const FILTERABLE = ['id', 'service', 'status', 'classification', 'featureGroup', 'feature', 'origin', 'isResolved'];
+const CLAUSE = /^\s*([A-Za-z]+)\s+eq\s+('(?:[^']|'')*'|true|false)\s*$/;
+
+/**
+ * The small part of OData `$filter` that works in practice on Graph's issues: equality on a few properties, joined
+ * by `and` (`isResolved eq false and service eq 'Microsoft Teams'`), strings ignoring case. A string is the message
+ * of a 400 for a filter the simulator cannot evaluate.
+ */
+function parseIssueFilter(filter: string): ((item: object) => boolean) | string {
+  const clauses = filter.split(/\s+and\s+/i).map((clause) => CLAUSE.exec(clause));
+  if (clauses.some((c) => c === null)) return `Invalid filter clause: '${filter}'.`;
+  const tests = (clauses as RegExpExecArray[]).map(([, property, literal]) => ({
+    property,
+    value: literal.startsWith("'") ? literal.slice(1, -1).replaceAll("''", "'").toLowerCase() : literal === 'true',
+  }));
+  const unknown = tests.find((t) => !FILTERABLE.includes(t.property));
+  if (unknown)
+    return `Could not find a property named '${unknown.property}' on type 'microsoft.graph.serviceHealthIssue'.`;
+  return (item) =>
+    tests.every(({ property, value }) => {
+      const actual = (item as Record<string, unknown>)[property];
+      return typeof value === 'boolean'
+        ? actual === value
+        : typeof actual === 'string' && actual.toLowerCase() === value;
+    });
 }

@@ -25,14 +25,9 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Sends a JSON answer with an explicit length. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-  contentType = 'application/json; charset=utf-8',
-): void {
+/** Sends a JSON answer with an explicit length; `headers` may name another JSON content type. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+  const contentType = headers['content-type'] ?? 'application/json; charset=utf-8';
   sendText(res, status, JSON.stringify(body), { ...headers, 'content-type': contentType });
 }
 
@@ -44,6 +39,4 @@ export function sendText(res: ServerResponse, status: number, text: string, head
 }
 
 /** A new request id, the GUID form Microsoft's services use. */
-export function newRequestId(): string {
-  return randomUUID();
-}
+export const newRequestId: () => string = randomUUID;

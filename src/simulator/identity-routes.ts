@@ -1,23 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WireTokenResponse } from '../graph/wire.ts';
-import { findTenant, type SimContext } from './context.ts';
-import * as failures from './entra-errors.ts';
-import { entraHeaders, sendEntraError, type EntraFailure } from './entra-errors.ts';
+import type { SimContext } from './context.ts';
+import { entraFailure, entraHeaders, sendEntraError, type EntraFailure } from './entra-errors.ts';
 import { originOf, readBody, sendJson } from './http-io.ts';
-import { buildOpenIdConfiguration } from './identity-metadata.ts';
 import { verifyClientAssertion } from './client-assertion.ts';
-import type { ScenarioClient, ScenarioTenant } from './scenario-types.ts';
+import type { ScenarioClient, ScenarioTenant } from './scenario-schema.ts';
 
 const ROUTE = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token|discovery\/v2\.0\/keys)$/;
 const TENANT_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^([a-z0-9-]+\.)+[a-z]{2,}$/i;
 const MAX_ASSERTIONS = 1000;
-const GRAPH_RESOURCES = [
-  'https://graph.microsoft.com',
-  'https://graph.microsoft.us',
-  'https://dod-graph.microsoft.us',
-  'https://microsoftgraph.chinacloudapi.cn',
-  '00000003-0000-0000-c000-000000000000',
-];
+/** Microsoft Graph as a resource: its hosts in every cloud, and its application id. */
+const GRAPH_RESOURCES = (
+  'https://graph.microsoft.com https://graph.microsoft.us https://dod-graph.microsoft.us ' +
+  'https://microsoftgraph.chinacloudapi.cn 00000003-0000-0000-c000-000000000000'
+).split(' ');
 
 /** An identity-platform path: which endpoint, for which tenant (GUID or domain, as written in the URL). */
 export interface IdentityRoute {
@@ -43,34 +39,35 @@ export async function handleIdentity(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  const answer = await answerIdentity(ctx, route, req);
+  if ('error' in answer) return sendEntraError(res, answer, ctx.clock());
+  sendJson(res, 200, answer, entraHeaders());
+}
+
+async function answerIdentity(
+  ctx: SimContext,
+  route: IdentityRoute,
+  req: IncomingMessage,
+): Promise<object | EntraFailure> {
   const key = route.tenantKey;
-  const tenant = findTenant(ctx.index, key);
-  if (!tenant) {
-    const failure = TENANT_KEY.test(key) ? failures.unknownTenant(key) : failures.malformedTenant(key);
-    return sendEntraError(res, failure, ctx.clock());
-  }
+  const tenant = ctx.index.tenantKeyed(key);
+  if (!tenant) return entraFailure(TENANT_KEY.test(key) ? 'unknownTenant' : 'malformedTenant', key);
   const origin = originOf(req, ctx.url);
-  if (route.endpoint === 'discovery') {
-    return sendJson(res, 200, buildOpenIdConfiguration(origin, tenant.tenantId), entraHeaders());
-  }
-  if (route.endpoint === 'keys') return sendJson(res, 200, { keys: [] }, entraHeaders());
-  if (req.method !== 'POST') return sendEntraError(res, failures.postOnly(req.method ?? 'GET'), ctx.clock());
+  if (route.endpoint === 'discovery') return buildOpenIdConfiguration(origin, tenant.tenantId);
+  if (route.endpoint === 'keys') return { keys: [] };
+  if (req.method !== 'POST') return entraFailure('postOnly', req.method ?? 'GET');
   const form = new URLSearchParams(await readBody(req));
-  const endpoints = [
-    `${origin}/${route.tenantKey}/oauth2/v2.0/token`,
-    `${origin}/${tenant.tenantId}/oauth2/v2.0/token`,
-  ];
-  const outcome = checkTokenRequest(ctx, tenant, form, req.headers.authorization, origin, endpoints);
-  if ('status' in outcome) return sendEntraError(res, outcome, ctx.clock());
+  const endpoints = [key, tenant.tenantId].map((id) => `${origin}/${id}/oauth2/v2.0/token`);
+  const client = checkTokenRequest(ctx, tenant, form, req.headers.authorization, origin, endpoints);
+  if ('status' in client) return client;
   const lifetime = tenant.tokenLifetimeSeconds;
-  const token = ctx.tokens.issue(tenant.name, outcome.clientId, lifetime, ctx.clock());
-  const body: WireTokenResponse = {
+  const access_token = ctx.tokens.issue(tenant.name, client.clientId, lifetime, ctx.clock());
+  return {
     token_type: 'Bearer',
     expires_in: lifetime,
     ext_expires_in: lifetime,
-    access_token: token,
-  };
-  sendJson(res, 200, body, entraHeaders());
+    access_token,
+  } satisfies WireTokenResponse;
 }
 
 /** Validates a client-credentials request in the order Entra reports problems; the client on success. */
@@ -83,12 +80,12 @@ function checkTokenRequest(
   tokenEndpoints: readonly string[],
 ): EntraFailure | ScenarioClient {
   const grant = form.get('grant_type');
-  if (!grant) return failures.missingParameter('grant_type');
-  if (grant !== 'client_credentials') return failures.unsupportedGrant(grant);
+  if (!grant) return entraFailure('missingParameter', 'grant_type');
+  if (grant !== 'client_credentials') return entraFailure('unsupportedGrant', grant);
   const credentials = readClientCredentials(form, authorization);
-  if (!credentials.clientId) return failures.missingParameter('client_id');
+  if (!credentials.clientId) return entraFailure('missingParameter', 'client_id');
   const client = tenant.clients.find((c) => c.clientId === credentials.clientId.toLowerCase());
-  if (!client) return failures.unknownClient(credentials.clientId, tenant.name);
+  if (!client) return entraFailure('unknownClient', credentials.clientId, tenant.name);
   const scopeFailure = checkScope(form.get('scope'), [origin, ctx.url, ...GRAPH_RESOURCES], tenant);
   if (scopeFailure) return scopeFailure;
   const failure =
@@ -96,13 +93,14 @@ function checkTokenRequest(
       ? checkSecret(client, credentials.secret)
       : checkAssertion(ctx, client, form.get('client_assertion_type'), credentials.assertion, tokenEndpoints);
   if (failure) return failure;
-  return client.blocked ? failures.conditionalAccess() : client;
+  return client.blocked ? entraFailure('conditionalAccess') : client;
 }
 
 function checkSecret(client: ScenarioClient, secret: string | undefined): EntraFailure | undefined {
-  if (secret === undefined) return failures.missingCredential();
-  if (client.clientSecret === '' || secret !== client.clientSecret) return failures.invalidSecret(client.clientId);
-  if (client.expired) return failures.expiredSecret(client.clientId);
+  if (secret === undefined) return entraFailure('missingCredential');
+  if (client.clientSecret === '' || secret !== client.clientSecret)
+    return entraFailure('invalidSecret', client.clientId);
+  if (client.expired) return entraFailure('expiredSecret', client.clientId);
   return undefined;
 }
 
@@ -131,22 +129,16 @@ function checkAssertion(
 
 /** One `{resource}/.default` scope, for a resource that is Microsoft Graph (or this simulator standing in for it). */
 function checkScope(scope: string | null, resources: string[], tenant: ScenarioTenant): EntraFailure | undefined {
-  if (!scope) return failures.missingParameter('scope');
+  if (!scope) return entraFailure('missingParameter', 'scope');
   const scopes = scope.split(/\s+/).filter((s) => s !== '');
-  if (scopes.length !== 1 || !scopes[0].endsWith('/.default')) return failures.invalidScope(scope);
+  if (scopes.length !== 1 || !scopes[0].endsWith('/.default')) return entraFailure('invalidScope', scope);
   const resource = scopes[0].slice(0, -'/.default'.length).replace(/\/+$/, '').toLowerCase();
   if (resources.some((r) => r.toLowerCase() === resource)) return undefined;
-  return failures.unknownResource(resource, tenant.tenantId);
-}
-
-interface ClientCredentials {
-  clientId: string;
-  secret: string | undefined;
-  assertion: string | undefined;
+  return entraFailure('unknownResource', resource, tenant.tenantId);
 }
 
 /** Client id and secret from HTTP Basic (RFC 6749 form-encoding) or from the body. */
-function readClientCredentials(form: URLSearchParams, authorization: string | undefined): ClientCredentials {
+function readClientCredentials(form: URLSearchParams, authorization: string | undefined) {
   const assertion = form.get('client_assertion') ?? undefined;
   const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
   if (basic) {
@@ -165,4 +157,39 @@ function formDecode(text: string): string {
   } catch {
     return text;
   }
+}
+
+const CLAIMS = (
+  'sub iss cloud_instance_name cloud_instance_host_name cloud_graph_host_name msgraph_host aud exp iat ' +
+  'auth_time acr nonce preferred_username name tid ver at_hash c_hash email'
+).split(' ');
+
+/** The OpenID Connect discovery document Entra publishes for a tenant (v2.0 endpoints), pointing at `origin`. */
+function buildOpenIdConfiguration(origin: string, tenantId: string): Record<string, unknown> {
+  const base = `${origin}/${tenantId}`;
+  return {
+    token_endpoint: `${base}/oauth2/v2.0/token`,
+    token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+    jwks_uri: `${base}/discovery/v2.0/keys`,
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    issuer: `${base}/v2.0`,
+    request_uri_parameter_supported: false,
+    userinfo_endpoint: `${origin}/oidc/userinfo`,
+    authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+    device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+    http_logout_supported: true,
+    frontchannel_logout_supported: true,
+    end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+    claims_supported: CLAIMS,
+    kerberos_endpoint: `${base}/kerberos`,
+    tenant_region_scope: 'EU',
+    cloud_instance_name: 'microsoftonline.com',
+    cloud_graph_host_name: 'graph.windows.net',
+    msgraph_host: new URL(origin).host,
+    rbac_url: 'https://pas.windows.net',
+  };
 }

@@ -8,5 +8,5 @@ export { parseScenario, loadScenario, loadDefaultScenario, DEFAULT_SCENARIO_URL 
 export { deriveTenantState } from './derive-state.ts';
 export { SERVICE_CATALOGUE, DEFAULT_SERVICE_IDS } from './catalogue.ts';
 export type { Fault } from './faults.ts';
-export type { Scenario, ScenarioTenant } from './scenario-types.ts';
+export type { Scenario, ScenarioTenant } from './scenario-schema.ts';
 export { ScenarioIndex } from './scenario-index.ts';

@@ -1,84 +1,70 @@
 import { M365Error } from '../errors.ts';
-import { findCatalogueService } from './catalogue.ts';
-import { currentState, findTenantByAnyName, type SimContext } from './context.ts';
-import type { IssueFields, IssuePatch, ScenarioTenant } from './scenario-types.ts';
-import type { ManualEvent } from './state-types.ts';
-import { CLASSIFICATIONS, ISSUE_STATUSES, ORIGINS } from './statuses.ts';
+import { currentState, type SimContext } from './context.ts';
+import type { IssueFields, IssuePatch, ScenarioTenant } from './scenario-schema.ts';
+import { CLASSIFICATIONS, findCatalogueService, ISSUE_STATUSES, ORIGINS } from './catalogue.ts';
+
+/**
+ * Changes made through the programmatic API: each is validated (a mistake throws `SCENARIO_INVALID`) and applies
+ * from now on, as a manual event of the tenant's state.
+ */
 
 /** An issue to open through the programmatic API; everything but the service has a default. */
-export interface OpenIssueInput {
+export interface OpenIssueInput extends Partial<Omit<IssueFields, 'id' | 'service' | 'post'>> {
   /** Default: the service's prefix and a fresh number (`EX900001`). */
   readonly id?: string;
   /** Catalogue service id, e.g. `Exchange`. */
   readonly service: string;
-  readonly classification?: string;
-  readonly status?: string;
-  readonly origin?: string;
-  readonly title?: string;
-  readonly impactDescription?: string;
-  readonly feature?: string | null;
-  readonly featureGroup?: string | null;
   readonly post?: string;
 }
 
-type OpenEvent = ManualEvent & { type: 'open' };
-
-/** Validates an issue to open now and returns the event; throws `SCENARIO_INVALID` on a mistake. */
-export function buildOpenEvent(ctx: SimContext, tenantKey: string, input: OpenIssueInput): OpenEvent {
+/** Opens an issue now; returns its id. */
+export function openIssue(ctx: SimContext, tenantKey: string, input: OpenIssueInput): string {
   const tenant = requireTenant(ctx, tenantKey);
   const service = findCatalogueService(input.service);
   if (!service || !tenant.services.includes(service.id)) fail(notAmong(input.service, tenant));
   const existing = new Set(currentState(ctx, tenant.name).issues.map((x) => x.id));
-  const id = input.id ?? freshId(service.issuePrefix, existing);
+  let n = 900001;
+  while (input.id === undefined && existing.has(`${service.issuePrefix}${n}`)) n++;
+  const id = input.id ?? `${service.issuePrefix}${n}`;
   if (existing.has(id)) fail(`issue '${id}' already exists in tenant '${tenant.name}'`);
   checkPatch(input);
+  checkEnum(input.origin, ORIGINS, 'origin');
   const title = input.title ?? `Users may be unable to use some ${service.name} features`;
+  const defaults = { classification: 'advisory', status: 'investigating', origin: 'microsoft', feature: null };
   const issue: IssueFields = {
-    id,
-    service: service.id,
-    classification: input.classification ?? 'advisory',
-    status: input.status ?? 'investigating',
-    origin: checkEnum(input.origin, ORIGINS, 'origin') ?? 'microsoft',
-    title,
-    impactDescription: input.impactDescription ?? title,
-    feature: input.feature ?? null,
-    featureGroup: input.featureGroup ?? null,
-    post: input.post,
+    ...{ ...defaults, id, service: service.id, title, impactDescription: title, featureGroup: null, post: undefined },
+    ...withoutUndefined(input),
   };
-  return { type: 'open', at: ctx.clock(), tenant: tenant.name, issue };
+  ctx.manual.push({ type: 'open', at: ctx.clock(), tenant: tenant.name, issue });
+  return id;
 }
 
-/** Validates an update or resolution of an existing issue and returns the event. */
-export function buildPatchEvent(
+/** Updates or resolves an existing issue now. */
+export function patchIssue(
   ctx: SimContext,
   type: 'update' | 'resolve',
   tenantKey: string,
   id: string,
   patch: IssuePatch,
-): ManualEvent {
+): void {
   const tenant = requireTenant(ctx, tenantKey);
   const exists = currentState(ctx, tenant.name).issues.some((x) => x.id === id);
   if (!exists) fail(`issue '${id}' does not exist in tenant '${tenant.name}'`);
   checkPatch(patch);
-  return { type, at: ctx.clock(), tenant: tenant.name, id, patch };
+  ctx.manual.push({ type, at: ctx.clock(), tenant: tenant.name, id, patch });
 }
 
-/** Validates an explicit service status (null returns to the derived one) and returns the event. */
-export function buildOverrideEvent(
-  ctx: SimContext,
-  tenantKey: string,
-  serviceId: string,
-  status: string | null,
-): ManualEvent {
+/** Forces a service's status from now on (null returns to the derived one). */
+export function setServiceStatus(ctx: SimContext, tenantKey: string, serviceId: string, status: string | null): void {
   const tenant = requireTenant(ctx, tenantKey);
   if (!tenant.services.includes(serviceId)) fail(notAmong(serviceId, tenant));
-  if (status !== null) checkEnum(status, [...ISSUE_STATUSES], 'status');
-  return { type: 'override', at: ctx.clock(), tenant: tenant.name, service: serviceId, status };
+  if (status !== null) checkEnum(status, ISSUE_STATUSES, 'status');
+  ctx.manual.push({ type: 'override', at: ctx.clock(), tenant: tenant.name, service: serviceId, status });
 }
 
 /** The scenario tenant named by its scenario name, GUID or domain. */
 export function requireTenant(ctx: SimContext, key: string): ScenarioTenant {
-  return findTenantByAnyName(ctx.index, key) ?? fail(`unknown tenant '${key}'`);
+  return ctx.index.tenant(key) ?? fail(`unknown tenant '${key}'`);
 }
 
 function checkPatch(patch: IssuePatch): void {
@@ -86,21 +72,18 @@ function checkPatch(patch: IssuePatch): void {
   checkEnum(patch.status, ISSUE_STATUSES, 'status');
 }
 
-function checkEnum(value: string | undefined, values: readonly string[], what: string): string | undefined {
+function checkEnum(value: string | undefined, values: readonly string[], what: string): void {
   if (value !== undefined && !values.includes(value)) {
     fail(`unknown ${what} '${value}' (expected one of: ${values.join(', ')})`);
   }
-  return value;
 }
 
 function notAmong(serviceId: string, tenant: ScenarioTenant): string {
   return `service '${serviceId}' is not among the services of tenant '${tenant.name}'`;
 }
 
-function freshId(prefix: string, existing: ReadonlySet<string>): string {
-  let n = 900001;
-  while (existing.has(`${prefix}${n}`)) n++;
-  return `${prefix}${n}`;
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function fail(message: string): never {

@@ -1,6 +1,5 @@
-import { seedIssue } from './issue-state.ts';
-import type { Scenario, ScenarioIssue, ScenarioTenant, TimelineEntry } from './scenario-types.ts';
-import type { DerivedIssue } from './state-types.ts';
+import { seedIssue, type DerivedIssue } from './issue-state.ts';
+import type { Scenario, ScenarioIssue, ScenarioTenant, TimelineEntry } from './scenario-schema.ts';
 
 /**
  * Lookups of a scenario, built once for the simulator that serves it: a scenario of ten thousand tenants is
@@ -30,9 +29,14 @@ export class ScenarioIndex {
     return this.#byName.get(name);
   }
 
-  /** The tenant with this GUID or domain (already lower case). */
-  tenantKeyed(lowerKey: string): ScenarioTenant | undefined {
-    return this.#byKey.get(lowerKey);
+  /** The tenant a login path names, by GUID or by domain, ignoring case (as Entra does). */
+  tenantKeyed(key: string): ScenarioTenant | undefined {
+    return this.#byKey.get(key.toLowerCase());
+  }
+
+  /** The tenant with this scenario name, GUID or domain. */
+  tenant(key: string): ScenarioTenant | undefined {
+    return this.tenantNamed(key) ?? this.tenantKeyed(key);
   }
 
   /** Whether a timeline entry applies to the tenant. */
@@ -42,10 +46,7 @@ export class ScenarioIndex {
     return tenants.has(tenant);
   }
 
-  /**
-   * A scenario issue as it is at `startMs` (see {@link seedIssue}), derived once per issue and start: derived
-   * issues are never changed, only replaced.
-   */
+  /** A scenario issue as it is at `startMs` (see {@link seedIssue}), derived once per issue and start. */
   seededIssue(issue: ScenarioIssue, startMs: number): DerivedIssue {
     let byStart = this.#seeded.get(issue);
     if (!byStart) this.#seeded.set(issue, (byStart = new Map<number, DerivedIssue>()));

@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { M365Error } from '../errors.ts';
-import { scenarioBaseDir } from './scenario-credentials.ts';
 import { checkScenarioReferences } from './scenario-refs.ts';
 import { ScenarioReader, type ScenarioProblem } from './scenario-reader.ts';
-import { readScenario } from './scenario-schema.ts';
-import type { Scenario } from './scenario-types.ts';
+import { readScenario, type Scenario } from './scenario-schema.ts';
 
 /** Where the demo scenario ships, next to the package's other example configuration. */
 export const DEFAULT_SCENARIO_URL = new URL('../../config/scenarios/demo.yaml', import.meta.url);
@@ -19,19 +18,22 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e) => ({ path: '', message: yamlMessage(e.message), line: e.linePos?.[0].line }));
-    throw invalid(source, problems);
-  }
-  const reader = new ScenarioReader();
-  const scenario = readScenario(reader, doc.toJS(), scenarioBaseDir(source));
-  if (scenario && reader.problems.length === 0) checkScenarioReferences(reader, scenario);
-  if (!scenario || reader.problems.length > 0) {
+    // The first line of a YAML syntax error, without the position the report gives anyway.
+    const message = (e: Error) => e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw invalid(
       source,
-      reader.problems.map((p) => ({ ...p, line: lineOf(doc, lines, p) })),
+      doc.errors.map((e) => ({ path: '', message: message(e), line: e.linePos?.[0].line })),
     );
   }
-  return scenario;
+  // Relative file names in a scenario start from its file's directory, else from the working directory.
+  const reader = new ScenarioReader(source === 'scenario' ? process.cwd() : dirname(resolve(source)));
+  const scenario = readScenario(reader, doc.toJS());
+  if (scenario && reader.problems.length === 0) checkScenarioReferences(reader, scenario);
+  if (scenario && reader.problems.length === 0) return scenario;
+  throw invalid(
+    source,
+    reader.problems.map((p) => ({ ...p, line: lineOf(doc, lines, p) })),
+  );
 }
 
 /** Reads and parses a scenario file. */
@@ -55,22 +57,15 @@ export function loadDefaultScenario(): Promise<Scenario> {
 
 type LocatedProblem = ScenarioProblem & { line: number | undefined };
 
-/** The first line of a YAML syntax error, without the position the report gives anyway. */
-function yamlMessage(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-}
-
 /** One error listing every problem once, in file order. */
 function invalid(source: string, problems: LocatedProblem[]): M365Error {
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  const lines = [...new Set(problems.map(formatProblem))];
-  return new M365Error('SCENARIO_INVALID', `Invalid scenario ${source}:\n${lines.join('\n')}`, { cause: problems });
-}
-
-function formatProblem(problem: LocatedProblem): string {
-  const line = problem.line === undefined ? '' : `line ${problem.line}`;
-  const where = problem.path === '' ? line || '(root)' : line ? `${problem.path} (${line})` : problem.path;
-  return `  - ${where}: ${problem.message}`;
+  const lines = problems.map(({ path, line, message }) => {
+    const at = line === undefined ? '' : `line ${line}`;
+    return `  - ${path === '' ? at || '(root)' : at ? `${path} (${at})` : path}: ${message}`;
+  });
+  const text = [...new Set(lines)].join('\n');
+  return new M365Error('SCENARIO_INVALID', `Invalid scenario ${source}:\n${text}`, { cause: problems });
 }
 
 /** The line of the deepest node that exists along the problem's path. */

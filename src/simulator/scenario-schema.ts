@@ -1,145 +1,239 @@
-import { DEFAULT_SERVICE_IDS, findCatalogueService, suggestCatalogueService } from './catalogue.ts';
-import { readDuration, readInitialIssue, readOpen, readPatch } from './scenario-issue-schema.ts';
-import { readMessage } from './scenario-message-schema.ts';
-import { readFederatedRegistration, readRegisteredCertificate } from './scenario-credentials.ts';
-import { join, type ScenarioReader } from './scenario-reader.ts';
-import type { Scenario, ScenarioClient, ScenarioTenant, TimelineAction, TimelineEntry } from './scenario-types.ts';
+import { federatedCredential, registeredCertificate } from './scenario-credentials.ts';
+import * as read from './scenario-reader.ts';
+import { from, listOf, mapping, orElse, then, type Read, type ScenarioReader } from './scenario-reader.ts';
+import { CLASSIFICATIONS, CLOSING_STATUSES, DEFAULT_SERVICE_IDS, ISSUE_STATUSES, ORIGINS } from './catalogue.ts';
+import { findCatalogueService, suggestCatalogueService } from './catalogue.ts';
+
+/**
+ * A simulator scenario as written in YAML, and its validated, normalised form (durations in milliseconds,
+ * camelCase fields named like Graph's, defaults applied): each reader below is the one definition of both.
+ */
+
+type Parsed<R> = R extends Read<infer T> ? NonNullable<T> : never;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-const DEFAULT_TOKEN_LIFETIME_S = 3599;
+const ID = /^[A-Za-z0-9-]{1,64}$/;
+const MESSAGE_CATEGORIES = ['preventOrFixIssue', 'planForChange', 'stayInformed'];
+const MESSAGE_SEVERITIES = ['normal', 'high', 'critical'];
 
-/** Reads the whole scenario; structural problems are collected in `r`, cross-references are checked elsewhere. */
-export function readScenario(r: ScenarioReader, value: unknown, baseDir = process.cwd()): Scenario | undefined {
-  const raw = r.mapping(value ?? undefined, '', ['tenants', 'timeline', 'loop', 'pages'], ['tenants']);
-  if (!raw) return undefined;
-  const tenants = (r.list(raw['tenants'], 'tenants') ?? []).map((t, i) =>
-    readTenant(r, t, join('tenants', i), baseDir),
-  );
-  if (Array.isArray(raw['tenants']) && raw['tenants'].length === 0) r.fail('tenants', 'expected at least one tenant');
-  const names = tenants.flatMap((t) => (t ? [t.name] : []));
-  const entries = r.list(raw['timeline'], 'timeline') ?? [];
-  const timeline = entries.map((e, i) => readEntry(r, e, join('timeline', i), names));
-  const loopMs = readDuration(r, raw['loop'], 'loop');
-  if (loopMs === 0) r.fail('loop', 'expected a duration above 0s');
-  const pages = r.positiveInteger(raw['pages'], 'pages');
-  if (tenants.includes(undefined) || timeline.includes(undefined)) return undefined;
-  return {
-    tenants: tenants as ScenarioTenant[],
-    timeline: timeline as TimelineEntry[],
-    loopMs,
-    pages,
-  };
-}
+const { text } = read;
+const guid = read.matching(GUID, (value) => `expected a GUID, got '${value}'`, true);
+const domain = read.matching(DOMAIN, (value) => `expected a domain name, got '${value}'`, true);
+const issueId = read.matching(ID, (id) => `invalid issue id '${id}' (letters, digits and '-' only)`);
+const startPoint = orElse(read.timePoint, { kind: 'offset', ms: 0 } as const);
 
-function readTenant(r: ScenarioReader, value: unknown, path: string, baseDir: string): ScenarioTenant | undefined {
-  const keys = ['name', 'tenant_id', 'domain', 'clients', 'token_lifetime', 'services', 'issues', 'messages'];
-  const raw = r.mapping(value, path, keys, ['name', 'tenant_id', 'clients']);
-  if (!raw) return undefined;
-  const clients = (r.list(raw['clients'], join(path, 'clients')) ?? []).map((c, i) =>
-    readClient(r, c, join(join(path, 'clients'), i), baseDir),
-  );
-  if (Array.isArray(raw['clients']) && clients.length === 0) {
-    r.fail(join(path, 'clients'), 'expected at least one client');
-  }
-  const issues = (r.list(raw['issues'], join(path, 'issues')) ?? []).map((x, i) =>
-    readInitialIssue(r, x, join(join(path, 'issues'), i)),
-  );
-  const messages = (r.list(raw['messages'], join(path, 'messages')) ?? []).map((x, i) =>
-    readMessage(r, x, join(join(path, 'messages'), i)),
-  );
-  const lifetimeMs = readDuration(r, raw['token_lifetime'], join(path, 'token_lifetime'));
-  if (lifetimeMs !== undefined && lifetimeMs < 1000) r.fail(join(path, 'token_lifetime'), 'expected at least 1s');
-  return {
-    name: r.string(raw['name'], join(path, 'name')) ?? '',
-    tenantId: readGuid(r, raw['tenant_id'], join(path, 'tenant_id')) ?? '',
-    domain: readDomain(r, raw['domain'], join(path, 'domain')),
-    clients: clients.filter((c) => c !== undefined),
-    tokenLifetimeSeconds: lifetimeMs === undefined ? DEFAULT_TOKEN_LIFETIME_S : Math.round(lifetimeMs / 1000),
-    services: readServices(r, raw['services'], join(path, 'services')),
-    issues: issues.filter((x) => x !== undefined),
-    messages: messages.filter((x) => x !== undefined),
-  };
-}
+/** A catalogue service id, with the right spelling suggested for one that differs only in case. */
+const serviceId = then(text, (id, r, path) => {
+  if (findCatalogueService(id)) return id;
+  const near = suggestCatalogueService(id);
+  return r.fail(path, `unknown service id '${id}'${near ? ` (did you mean '${near.id}'?)` : ''}`);
+});
 
-function readClient(r: ScenarioReader, value: unknown, path: string, baseDir: string): ScenarioClient | undefined {
-  const keys = [
-    'client_id',
-    'client_secret',
-    'certificate',
-    'federated',
-    'expired',
-    'blocked',
-    'permission',
-    'message_permission',
-  ];
-  const raw = r.mapping(value, path, keys, ['client_id']);
-  if (!raw) return undefined;
-  if (['client_secret', 'certificate', 'federated'].every((key) => raw[key] === undefined || raw[key] === null)) {
+/** Changes to an open issue (`update:`, `resolve:`); absent fields keep their value. */
+const PATCH = {
+  id: issueId,
+  classification: read.oneOf(CLASSIFICATIONS),
+  status: read.oneOf(ISSUE_STATUSES),
+  title: text,
+  impactDescription: from('impact', text),
+  feature: text,
+  featureGroup: from('feature_group', text),
+  /** Text of a new post (`Current status: …` or, on resolution, `Final status: …`). */
+  post: text,
+};
+
+/** The fields an issue is opened with (`open:` of the timeline). */
+const OPEN = {
+  ...PATCH,
+  classification: read.oneOf(CLASSIFICATIONS, 'advisory'),
+  status: read.oneOf(ISSUE_STATUSES, 'investigating'),
+  feature: orElse(text, null),
+  featureGroup: from('feature_group', orElse(text, null)),
+  /** Catalogue service id, e.g. `Exchange`. */
+  service: text,
+  origin: read.oneOf(ORIGINS, 'microsoft'),
+};
+const { post: _post, ...OPEN_WITHOUT_POST } = OPEN;
+
+const impactOrTitle = <T extends { title: string; impactDescription?: string }>(fields: T) => ({
+  ...fields,
+  impactDescription: fields.impactDescription ?? fields.title,
+});
+
+const readOpen = then(mapping(OPEN, ['id', 'service', 'title']), impactOrTitle);
+
+/** An issue present when the simulator starts, possibly long resolved. */
+const readIssue = then(
+  mapping(
+    {
+      ...OPEN_WITHOUT_POST,
+      start: startPoint,
+      end: read.timePoint,
+      isResolved: from('resolved', read.flag(undefined)),
+      /** Post texts; the first is dated at `start`, the last at `end` when there is one. */
+      posts: listOf(text),
+    },
+    ['id', 'service', 'title'],
+  ),
+  (issue) => ({ ...impactOrTitle(issue), isResolved: issue.isResolved ?? CLOSING_STATUSES.has(issue.status) }),
+);
+
+/** A message-center post (`serviceUpdateMessage`), shown from its `start`. */
+const readMessage = then(
+  mapping(
+    {
+      id: read.matching(ID, (id) => `invalid message id '${id}' (letters, digits and '-' only)`),
+      title: text,
+      category: read.oneOf(MESSAGE_CATEGORIES, 'stayInformed'),
+      severity: read.oneOf(MESSAGE_SEVERITIES, 'normal'),
+      /** Catalogue ids of the services concerned (shown by display name). */
+      services: listOf(serviceId),
+      tags: listOf(text),
+      isMajorChange: from('major_change', read.flag(false)),
+      actionRequiredBy: from('action_required_by', read.timePoint),
+      start: startPoint,
+      end: read.timePoint,
+      /** When it is updated: its `lastModifiedDateTime` moves from `start` to this instant once it has passed. */
+      modified: read.timePoint,
+      /** HTML body; default the title. */
+      body: text,
+    },
+    ['id', 'title'],
+  ),
+  (message) => ({ ...message, body: message.body ?? message.title }),
+);
+
+/** An app registration allowed to get tokens in a tenant. */
+const CLIENT = mapping(
+  {
+    clientId: from('client_id', guid),
+    /** Not a real credential: a value written in the scenario file; empty when the app has no secret. */
+    clientSecret: from('client_secret', orElse(text, '')),
+    /** PEM of the certificate registered on the app: client assertions must be signed by its key. */
+    certificate: registeredCertificate,
+    /** The federated credential registered on the app: which external tokens it accepts as assertions. */
+    federated: read.optional(federatedCredential),
+    /** The secret has expired: token requests fail with AADSTS7000222. */
+    expired: read.flag(false),
+    /** Conditional Access blocks the app: token requests fail with AADSTS53003. */
+    blocked: read.flag(false),
+    /** Whether the app has ServiceHealth.Read.All; without it Graph answers 403. */
+    permission: read.flag(true),
+    /** Whether the app has ServiceMessage.Read.All; without it the message center answers 403. */
+    messagePermission: from('message_permission', read.flag(true)),
+  },
+  ['clientId'],
+);
+const CREDENTIALS = ['client_secret', 'certificate', 'federated'];
+
+const readClient: typeof CLIENT = (r, value, path) => {
+  const raw = value as Record<string, unknown> | null;
+  const mapping = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+  if (mapping && CREDENTIALS.every((key) => raw[key] === undefined || raw[key] === null)) {
     r.fail(path, 'expected at least one credential: client_secret, certificate or federated');
   }
-  const certificate = readRegisteredCertificate(r, raw['certificate'], join(path, 'certificate'), baseDir);
-  const federated =
-    raw['federated'] === undefined
-      ? undefined
-      : readFederatedRegistration(r, raw['federated'], join(path, 'federated'), baseDir);
-  return {
-    clientId: readGuid(r, raw['client_id'], join(path, 'client_id')) ?? '',
-    clientSecret: r.string(raw['client_secret'], join(path, 'client_secret')) ?? '',
-    ...(certificate === undefined ? {} : { certificate }),
-    ...(federated === undefined ? {} : { federated }),
-    ...(r.boolean(raw['blocked'], join(path, 'blocked'), false) ? { blocked: true } : {}),
-    expired: r.boolean(raw['expired'], join(path, 'expired'), false),
-    permission: r.boolean(raw['permission'], join(path, 'permission'), true),
-    messagePermission: r.boolean(raw['message_permission'], join(path, 'message_permission'), true),
-  };
-}
+  return CLIENT(r, value, path);
+};
 
-function readGuid(r: ScenarioReader, value: unknown, path: string): string | undefined {
-  const text = r.string(value, path);
-  if (text === undefined) return undefined;
-  return GUID.test(text) ? text.toLowerCase() : r.fail(path, `expected a GUID, got '${text}'`);
-}
-
-function readDomain(r: ScenarioReader, value: unknown, path: string): string | undefined {
-  const text = r.string(value, path);
-  if (text === undefined) return undefined;
-  return DOMAIN.test(text) ? text.toLowerCase() : r.fail(path, `expected a domain name, got '${text}'`);
-}
-
-function readServices(r: ScenarioReader, value: unknown, path: string): string[] {
-  if (value === undefined || value === null || value === 'default') return [...DEFAULT_SERVICE_IDS];
+/** The whole catalogue, or a list of service ids. */
+const services: Read<readonly string[]> = (r, value, path) => {
+  if (value === undefined || value === null || value === 'default') return DEFAULT_SERVICE_IDS;
   if (!Array.isArray(value)) return r.fail(path, "expected 'default' or a list of service ids") ?? [];
-  return value.flatMap((item, i) => {
-    const id = r.string(item, join(path, i));
-    if (id === undefined) return [];
-    if (findCatalogueService(id)) return [id];
-    const near = suggestCatalogueService(id);
-    r.fail(join(path, i), `unknown service id '${id}'${near ? ` (did you mean '${near.id}'?)` : ''}`);
-    return [];
-  });
+  return listOf(serviceId)(r, value, path);
+};
+
+const tokenLifetime = then(read.duration, (ms, r, path) =>
+  ms < 1000 ? r.fail(path, 'expected at least 1s') : Math.round(ms / 1000),
+);
+
+const readTenant = mapping(
+  {
+    /** Label used in the scenario, the banner and the request log. */
+    name: text,
+    /** Tenant GUID (lower case). */
+    tenantId: from('tenant_id', guid),
+    /** Initial domain alias, e.g. `contoso.onmicrosoft.com` (lower case). */
+    domain,
+    clients: listOf(readClient, 'client'),
+    /** `expires_in` of issued tokens, seconds. */
+    tokenLifetimeSeconds: from('token_lifetime', orElse(tokenLifetime, 3599)),
+    /** Catalogue ids of the services this tenant reports, in order. */
+    services,
+    issues: listOf(readIssue),
+    messages: listOf(readMessage),
+  },
+  ['name', 'tenantId', 'clients'],
+);
+
+const ENTRY = mapping({ atMs: from('at', read.duration), tenant: text, open: keep, update: keep, resolve: keep }, [
+  'atMs',
+]);
+const readPatch = then(mapping(PATCH, ['id']), ({ id, ...patch }) => ({ id, patch }));
+
+function keep(_r: ScenarioReader, value: unknown): unknown {
+  return value;
 }
 
-function readEntry(r: ScenarioReader, value: unknown, path: string, tenantNames: string[]): TimelineEntry | undefined {
-  const raw = r.mapping(value, path, ['at', 'tenant', 'open', 'update', 'resolve'], ['at']);
-  if (!raw) return undefined;
-  const atMs = readDuration(r, raw['at'], join(path, 'at'));
-  const tenant = r.string(raw['tenant'], join(path, 'tenant'));
-  const action = readAction(r, raw, path);
-  if (atMs === undefined || action === undefined) return undefined;
-  return { atMs, tenants: tenant === undefined ? tenantNames : [tenant], action };
-}
-
-function readAction(r: ScenarioReader, raw: Record<string, unknown>, path: string): TimelineAction | undefined {
-  const present = (['open', 'update', 'resolve'] as const).filter((k) => raw[k] !== undefined);
-  if (present.length !== 1) {
+/** A timeline entry: when (from the start of the cycle), for which tenant (default all), and exactly one action. */
+function readEntry(r: ScenarioReader, value: unknown, path: string) {
+  const entry = ENTRY(r, value, path);
+  if (!entry) return undefined;
+  const present = (['open', 'update', 'resolve'] as const).filter((type) => entry[type] !== undefined);
+  if (present.length !== 1)
     return r.fail(path, `expected exactly one of open, update, resolve (found ${present.length})`);
-  }
-  const kind = present[0];
-  if (kind === 'open') {
-    const issue = readOpen(r, raw['open'], join(path, 'open'));
-    return issue && { type: 'open', issue };
-  }
-  const read = readPatch(r, raw[kind], join(path, kind));
-  return read && { type: kind, id: read.id, patch: read.patch };
+  const [type] = present;
+  const at = read.join(path, type);
+  const action: TimelineAction | undefined =
+    type === 'open'
+      ? then(readOpen, (issue) => ({ type, issue }))(r, entry.open, at)
+      : then(readPatch, (patch) => ({ type, ...patch }))(r, entry[type], at);
+  return action && { atMs: entry.atMs, tenant: entry.tenant, action };
 }
+
+const SCENARIO = mapping(
+  {
+    tenants: listOf(readTenant, 'tenant'),
+    timeline: listOf(readEntry),
+    /** Period of the timeline, ms; undefined plays it once. */
+    loopMs: from(
+      'loop',
+      then(read.duration, (ms, r, path) => (ms === 0 ? r.fail(path, 'expected a duration above 0s') : ms)),
+    ),
+    /** Splits every collection into at least this many pages. */
+    pages: read.positiveInteger,
+  },
+  ['tenants'],
+);
+
+/** Reads the whole scenario; problems are collected in `r`, cross-references are checked elsewhere. */
+export function readScenario(r: ScenarioReader, value: unknown): Scenario | undefined {
+  const scenario = SCENARIO(r, value, '');
+  if (!scenario) return undefined;
+  const names = scenario.tenants.map((t) => t.name);
+  const timeline = scenario.timeline.map(({ tenant, ...entry }) => ({
+    ...entry,
+    tenants: tenant === undefined ? names : [tenant],
+  }));
+  return { ...scenario, timeline };
+}
+
+export type { TimePoint } from './scenario-reader.ts';
+export type ScenarioClient = Parsed<typeof CLIENT>;
+export type IssueFields = Parsed<typeof readOpen>;
+/** Changes to an open issue; absent fields keep their value. */
+export type IssuePatch = Partial<Omit<IssueFields, 'id' | 'service' | 'origin'>>;
+export type ScenarioIssue = Parsed<typeof readIssue>;
+export type ScenarioMessage = Parsed<typeof readMessage>;
+export type ScenarioTenant = Parsed<typeof readTenant>;
+export type TimelineAction =
+  | { readonly type: 'open'; readonly issue: IssueFields }
+  | { readonly type: 'update' | 'resolve'; readonly id: string; readonly patch: IssuePatch };
+export interface TimelineEntry {
+  /** Offset from the start of the (current) cycle, ms. */
+  readonly atMs: number;
+  /** Tenant names this entry applies to. */
+  readonly tenants: readonly string[];
+  readonly action: TimelineAction;
+}
+export type Scenario = Omit<Parsed<typeof SCENARIO>, 'timeline'> & { readonly timeline: readonly TimelineEntry[] };

@@ -1,15 +1,14 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AcceptedAssertion } from './client-assertion.ts';
-import { currentState, type SimContext } from './context.ts';
-import { FaultQueue, type Fault, type FaultHandle } from './faults.ts';
-import { buildOpenEvent, buildOverrideEvent, buildPatchEvent, type OpenIssueInput } from './manual-api.ts';
-import { requireTenant } from './manual-api.ts';
-import { createRequestHandler, type RecordedRequest } from './request-handler.ts';
-import { ScenarioIndex } from './scenario-index.ts';
-import type { IssuePatch, Scenario } from './scenario-types.ts';
-import type { TenantState } from './state-types.ts';
-import { TokenStore } from './tokens.ts';
+import { createContext, currentState, type SimContext } from './context.ts';
+import type { TenantState } from './derive-state.ts';
+import { describeFault, FaultQueue, sendBodyFault, sendStatusFault, type Fault, type FaultHandle } from './faults.ts';
+import { findBearerGrant, handleGraph } from './graph-routes.ts';
+import { newRequestId, sendText } from './http-io.ts';
+import { handleIdentity, matchIdentityRoute } from './identity-routes.ts';
+import { openIssue, patchIssue, requireTenant, setServiceStatus, type OpenIssueInput } from './manual-api.ts';
+import type { IssuePatch, Scenario } from './scenario-schema.ts';
 
 export interface SimulatorOptions {
   readonly scenario: Scenario;
@@ -53,94 +52,113 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
+/** One request as the simulator saw it. Secrets are never recorded: no bodies, no headers, no secret parameters. */
+export interface RecordedRequest {
+  /** When it arrived, by the simulator's clock. */
+  readonly time: number;
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  /** Scenario name of the tenant: from the login path, or from the bearer token on Graph. */
+  readonly tenant: string | undefined;
+  /** HTTP status sent; 0 while unanswered or when the connection was reset or left hanging. */
+  status: number;
+  /** The injected fault that hit this request, e.g. `status:429`. */
+  fault: string | undefined;
+}
+
 const MAX_RECORDED = 10_000;
+const SECRET_PARAMETERS = new Set(['client_secret', 'client_assertion', 'access_token']);
 
 /** Starts the simulator on `host:port` and resolves once it listens. */
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
-  const ctx = createContext(options);
-  const faults = new FaultQueue();
-  const requests: RecordedRequest[] = [];
-  const held = new Set<ServerResponse>();
-  const record = (request: RecordedRequest): void => {
-    requests.push(request);
-    if (requests.length > MAX_RECORDED) requests.shift();
-  };
-  const hold = (res: ServerResponse): void => {
-    held.add(res);
-    res.on('close', () => held.delete(res));
-  };
-  const server = createServer(createRequestHandler({ ctx, faults, record, hold }));
-  await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
-  ctx.url = baseUrl(server.address() as AddressInfo);
-  return buildSimulator(ctx, faults, requests, () => closeServer(server, held));
-}
-
-function createContext(options: SimulatorOptions): SimContext {
-  const clock = options.clock ?? Date.now;
-  const pageSize = options.pageSize ?? 100;
+  const { scenario, clock = Date.now, pageSize = 100 } = options;
   if (!Number.isInteger(pageSize) || pageSize < 1) {
     throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
   }
-  return {
-    scenario: options.scenario,
-    index: new ScenarioIndex(options.scenario),
-    clock,
-    startMs: clock(),
-    tokens: new TokenStore(),
-    assertions: [],
-    seenAssertions: new Map(),
-    manual: [],
-    pageSize,
-    style: { pascalCase: options.pascalCase ?? false },
-    url: '',
-  };
-}
-
-function buildSimulator(
-  ctx: SimContext,
-  faults: FaultQueue,
-  requests: RecordedRequest[],
-  closeOnce: () => Promise<void>,
-): Simulator {
+  const ctx = createContext(scenario, clock, pageSize, options.pascalCase ?? false);
+  const faults = new FaultQueue();
+  const requests: RecordedRequest[] = [];
+  const held = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    serve(ctx, faults, req, res, requests, held).catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      const tooLarge = error instanceof RangeError;
+      const text = tooLarge ? 'Request Entity Too Large' : 'Internal Server Error';
+      sendText(res, tooLarge ? 413 : 500, text, { 'content-type': 'text/plain' });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(void server.off('error', reject)));
+  });
+  // A wildcard listen address is reached through the loopback.
+  const { address, port } = server.address() as AddressInfo;
+  const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address;
+  ctx.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const nameOf = (tenant: string | undefined) => (tenant === undefined ? undefined : requireTenant(ctx, tenant).name);
   let closing: Promise<void> | undefined;
   return {
     url: ctx.url,
-    scenario: ctx.scenario,
+    scenario,
     startedAt: ctx.startMs,
     requests,
     assertions: ctx.assertions,
-    openIssue: (tenant, issue) => {
-      const event = buildOpenEvent(ctx, tenant, issue);
-      ctx.manual.push(event);
-      return event.issue.id;
-    },
-    updateIssue: (tenant, id, patch) => void ctx.manual.push(buildPatchEvent(ctx, 'update', tenant, id, patch)),
-    resolveIssue: (tenant, id, patch = {}) => void ctx.manual.push(buildPatchEvent(ctx, 'resolve', tenant, id, patch)),
-    setServiceStatus: (tenant, id, status) => void ctx.manual.push(buildOverrideEvent(ctx, tenant, id, status)),
+    openIssue: (tenant, issue) => openIssue(ctx, tenant, issue),
+    updateIssue: (tenant, id, patch) => patchIssue(ctx, 'update', tenant, id, patch),
+    resolveIssue: (tenant, id, patch = {}) => patchIssue(ctx, 'resolve', tenant, id, patch),
+    setServiceStatus: (tenant, id, status) => setServiceStatus(ctx, tenant, id, status),
     injectFault: (fault) => faults.add(fault, nameOf(fault.tenant)),
     clearFaults: () => faults.clear(),
-    expireTokens: (tenant) => ctx.tokens.expire(ctx.clock(), nameOf(tenant)),
+    expireTokens: (tenant) => ctx.tokens.expire(clock(), nameOf(tenant)),
     issuedTokens: () => ctx.tokens.issued(),
     state: (tenant) => currentState(ctx, requireTenant(ctx, tenant).name),
-    close: () => (closing ??= closeOnce()),
+    close: () => (closing ??= closeServer(server, held)),
   };
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+/** Records the request, applies the first fault that matches it, then routes to identity or Graph. */
+async function serve(
+  ctx: SimContext,
+  faults: FaultQueue,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requests: RecordedRequest[],
+  held: Set<ServerResponse>,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://simulator');
+  const identity = matchIdentityRoute(url.pathname);
+  const graph = url.pathname === '/v1.0' || url.pathname.startsWith('/v1.0/');
+  const tenant = identity
+    ? ctx.index.tenantKeyed(identity.tenantKey)?.name
+    : graph
+      ? findBearerGrant(ctx, req)?.tenant
+      : undefined;
+  const record = recordOf(ctx.clock(), req.method ?? 'GET', url, tenant);
+  requests.push(record);
+  if (requests.length > MAX_RECORDED) requests.shift();
+  res.on('finish', () => (record.status = res.statusCode));
+  const requestId = newRequestId();
+  const fault = faults.take(url.pathname, tenant);
+  if (fault) record.fault = describeFault(fault);
+  if (fault && 'hang' in fault) {
+    held.add(res);
+    return void res.on('close', () => held.delete(res));
+  }
+  if (fault && 'reset' in fault) return void req.socket.destroy();
+  if (fault && 'body' in fault) return sendBodyFault(res, fault, graph);
+  if (fault && 'status' in fault) return sendStatusFault(res, fault, graph, requestId, ctx.clock());
+  if (fault)
+    ctx.tokens.expire(ctx.clock(), fault.tenant === undefined ? undefined : ctx.index.tenant(fault.tenant)?.name);
+  if (identity) return handleIdentity(ctx, identity, req, res);
+  if (graph) return handleGraph(ctx, req, res, url, requestId);
+  sendText(res, 404, 'Not Found', { 'content-type': 'text/plain; charset=utf-8' });
 }
 
-/** The URL clients use: a wildcard listen address is reached through the loopback. */
-function baseUrl(address: AddressInfo): string {
-  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+function recordOf(time: number, method: string, url: URL, tenant: string | undefined): RecordedRequest {
+  const entries = [...url.searchParams].map(([k, v]) => [k, SECRET_PARAMETERS.has(k) ? '[redacted]' : v]);
+  const query = Object.fromEntries(entries) as Record<string, string>;
+  return { time, method, path: url.pathname, query, tenant, status: 0, fault: undefined };
 }
 
 function closeServer(server: Server, held: Set<ServerResponse>): Promise<void> {

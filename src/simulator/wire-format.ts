@@ -1,63 +1,93 @@
-import type { WireIssue, WirePost, WireServiceHealth } from '../graph/wire.ts';
+import type { WireIssue, WireServiceHealth } from '../graph/wire.ts';
 import { findCatalogueService } from './catalogue.ts';
-import type { DerivedIssue, DerivedPost, DerivedService } from './state-types.ts';
+import type { DerivedService } from './derive-state.ts';
+import { resolveTimePoint, type DerivedIssue } from './issue-state.ts';
+import type { ScenarioMessage } from './scenario-schema.ts';
 
-/** How enumeration values are spelled: camelCase like live Graph, or PascalCase like Microsoft's docs. */
-export interface WireStyle {
-  readonly pascalCase: boolean;
+/**
+ * What the tenant's state looks like on Graph's wire, enumerations spelled in camelCase like live Graph, or in
+ * PascalCase like Microsoft's docs. Dates are ISO 8601 in UTC; services are shown by display name.
+ */
+export class WireFormat {
+  readonly #pascalCase: boolean;
+  /** Built once per derived issue, which is never changed, only replaced (callers copy, never change them). */
+  readonly #issues = new WeakMap<DerivedIssue, WireIssue>();
+
+  constructor(pascalCase: boolean) {
+    this.#pascalCase = pascalCase;
+  }
+
+  /** A service as `healthOverviews` returns it, with its issues when `$expand=issues` was asked. */
+  service(service: DerivedService, expandIssues: boolean): WireServiceHealth {
+    const wire: WireServiceHealth = { service: service.name, status: this.#spell(service.status), id: service.id };
+    if (expandIssues) wire.issues = service.issues.map((issue) => this.issue(issue));
+    return wire;
+  }
+
+  /** An issue as `issues` returns it. */
+  issue(issue: DerivedIssue): WireIssue {
+    let wire = this.#issues.get(issue);
+    if (wire) return wire;
+    wire = {
+      startDateTime: isoDate(issue.startMs),
+      endDateTime: issue.endMs === null ? null : isoDate(issue.endMs),
+      lastModifiedDateTime: isoDate(issue.lastModifiedMs),
+      title: issue.title,
+      id: issue.id,
+      impactDescription: issue.impactDescription,
+      classification: this.#spell(issue.classification),
+      origin: this.#spell(issue.origin),
+      status: this.#spell(issue.status),
+      service: displayName(issue.service),
+      feature: issue.feature,
+      featureGroup: issue.featureGroup,
+      isResolved: issue.isResolved,
+      highImpact: null,
+      details: [],
+      posts: issue.posts.map((post) => ({
+        createdDateTime: isoDate(post.createdMs),
+        postType: this.#spell('regular'),
+        description: { contentType: this.#spell('html'), content: post.content },
+      })),
+    };
+    this.#issues.set(issue, wire);
+    return wire;
+  }
+
+  /** A `serviceUpdateMessage` as `messages` returns it at `nowMs` (app-only access: no `viewPoint`). */
+  message(message: ScenarioMessage, startMs: number, nowMs: number) {
+    const start = resolveTimePoint(message.start, startMs);
+    const modified = message.modified === undefined ? start : resolveTimePoint(message.modified, startMs);
+    const optionalDate = (point: ScenarioMessage['end']) =>
+      point === undefined ? null : isoDate(resolveTimePoint(point, startMs));
+    return {
+      startDateTime: isoDate(start),
+      endDateTime: optionalDate(message.end),
+      lastModifiedDateTime: isoDate(modified <= nowMs ? Math.max(start, modified) : start),
+      title: message.title,
+      id: message.id,
+      category: this.#spell(message.category),
+      severity: this.#spell(message.severity),
+      tags: [...message.tags],
+      isMajorChange: message.isMajorChange,
+      actionRequiredByDateTime: optionalDate(message.actionRequiredBy),
+      services: message.services.map(displayName),
+      hasAttachments: false,
+      viewPoint: null,
+      details: [],
+      body: { contentType: this.#spell('html'), content: message.body },
+    };
+  }
+
+  #spell(value: string): string {
+    return this.#pascalCase ? value.charAt(0).toUpperCase() + value.slice(1) : value;
+  }
 }
 
-/** A service as `healthOverviews` returns it, with its issues when `$expand=issues` was asked. */
-export function toWireService(service: DerivedService, expandIssues: boolean, style: WireStyle): WireServiceHealth {
-  const wire: WireServiceHealth = { service: service.name, status: spell(service.status, style), id: service.id };
-  if (expandIssues) wire.issues = service.issues.map((issue) => toWireIssue(issue, style));
-  return wire;
+function displayName(serviceId: string): string {
+  return findCatalogueService(serviceId)?.name ?? serviceId;
 }
 
-const wireIssues = { camel: new WeakMap<DerivedIssue, WireIssue>(), pascal: new WeakMap<DerivedIssue, WireIssue>() };
-
-/** An issue as `issues` returns it; built once per derived issue and spelling (callers copy, never change it). */
-export function toWireIssue(issue: DerivedIssue, style: WireStyle): WireIssue {
-  const cache = style.pascalCase ? wireIssues.pascal : wireIssues.camel;
-  let wire = cache.get(issue);
-  if (!wire) cache.set(issue, (wire = buildWireIssue(issue, style)));
-  return wire;
-}
-
-function buildWireIssue(issue: DerivedIssue, style: WireStyle): WireIssue {
-  return {
-    startDateTime: isoDate(issue.startMs),
-    endDateTime: issue.endMs === null ? null : isoDate(issue.endMs),
-    lastModifiedDateTime: isoDate(issue.lastModifiedMs),
-    title: issue.title,
-    id: issue.id,
-    impactDescription: issue.impactDescription,
-    classification: spell(issue.classification, style),
-    origin: spell(issue.origin, style),
-    status: spell(issue.status, style),
-    service: findCatalogueService(issue.service)?.name ?? issue.service,
-    feature: issue.feature,
-    featureGroup: issue.featureGroup,
-    isResolved: issue.isResolved,
-    highImpact: null,
-    details: [],
-    posts: issue.posts.map((post) => toWirePost(post, style)),
-  };
-}
-
-function toWirePost(post: DerivedPost, style: WireStyle): WirePost {
-  return {
-    createdDateTime: isoDate(post.createdMs),
-    postType: spell('regular', style),
-    description: { contentType: spell('html', style), content: post.content },
-  };
-}
-
-function spell(value: string, style: WireStyle): string {
-  return style.pascalCase ? value.charAt(0).toUpperCase() + value.slice(1) : value;
-}
-
-/** Graph's date-time format: ISO 8601 in UTC. */
-export function isoDate(ms: number): string {
+function isoDate(ms: number): string {
   return new Date(ms).toISOString();
 }

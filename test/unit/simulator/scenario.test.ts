@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { M365Error } from '../../../src/errors.ts';
 import { DEFAULT_SERVICE_IDS, loadDefaultScenario, loadScenario, parseScenario } from '../../../src/simulator/index.ts';
-import { parseDuration } from '../../../src/simulator/duration.ts';
+import { parseDuration } from '../../../src/simulator/scenario-reader.ts';
 
 const HEAD = `tenants:
   - name: contoso
@@ -143,6 +143,7 @@ describe('scenario loading', () => {
       clientId: '22222222-2222-2222-2222-222222222222',
       clientSecret: 's',
       expired: false,
+      blocked: false,
       permission: true,
       messagePermission: true,
     });

@@ -8,7 +8,7 @@ import {
   startSimulator,
   type Simulator,
 } from '../../../src/simulator/index.ts';
-import { cycleIssueId } from '../../../src/simulator/timeline.ts';
+import { cycleIssueId } from '../../../src/simulator/derive-state.ts';
 import {
   CONTOSO,
   FABRIKAM,
