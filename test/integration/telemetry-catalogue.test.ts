@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { buildAgent } from '../../src/agent/build-agent.ts';
+import { assembleAgent } from '../../src/agent/build-agent.ts';
 import { Secret } from '../../src/shared/secret.ts';
 import type { Config, TenantConfig } from '../../src/config/types.ts';
 import { createLog } from '../../src/log.ts';
@@ -91,13 +91,17 @@ describe('an agent run with every kind of telemetry', () => {
       serviceVersion: 'test',
       resource: {},
     });
-    const agent = await buildAgent(config, { telemetry, log });
+    const { agent, saved } = await assembleAgent(config, { telemetry, log });
     return {
       poll: async () => {
         await agent.pollAll();
         await telemetry.forceFlush();
       },
-      stop: () => telemetry.shutdown(5_000),
+      // As `run` does: delivered events leave the state files before the next start reads them.
+      stop: async () => {
+        await telemetry.shutdown(5_000);
+        await saved();
+      },
     };
   }
 
