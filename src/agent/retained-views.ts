@@ -1,6 +1,6 @@
 import type { ServiceView } from '../health/evaluate.ts';
 import type { FeatureView } from '../health/feature-health.ts';
-import { StringPool } from '../graph/string-pool.ts';
+import { StringPool } from '../health/string-pool.ts';
 import { Interner } from '../health/interner.ts';
 import type { Issue } from '../health/model.ts';
 

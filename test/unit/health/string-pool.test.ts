@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeServicePage } from '../../../src/graph/decode.ts';
-import { StringPool } from '../../../src/graph/string-pool.ts';
+import { StringPool } from '../../../src/health/string-pool.ts';
 
 test('equal strings come back as the first copy; past the limit the pool starts over', () => {
   const pool = new StringPool(2);
