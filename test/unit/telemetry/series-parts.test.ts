@@ -33,7 +33,7 @@ function view(): ServiceView {
 }
 
 describe('the attribute parts of the gauges', () => {
-  test('are made once per tenant configuration and view, and shared between tenants with the same values', () => {
+  test('are made once per tenant configuration and per values, and shared between tenants with the same values', () => {
     const parts = new SeriesParts();
     const contoso = tenant('contoso');
     assert.equal(parts.tenant(contoso), parts.tenant(contoso));
