@@ -22,10 +22,13 @@ import { createFileStateStore, type StateStore } from './state-store.ts';
 import { createSharedCopies, createTenantPoller } from './tenant-poller.ts';
 import { createPollerSet } from './tenant-pollers.ts';
 import type { TenantMemory } from '../health/memory.ts';
+import { ObservationStore } from '../observation/observation-store.ts';
 
 export interface AgentDependencies {
   telemetry: TelemetrySdk;
   log: Log;
+  /** Where the agent keeps its tenants' latest observations, for readers made before it (default: a new store). */
+  observations?: ObservationStore;
   /** Replaces the HTTP client (proxies, CAs) for the identity platform and Graph. */
   fetch?: typeof fetch;
   /** Where `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` are read (default `process.env`). */
@@ -103,17 +106,16 @@ export interface AssembledAgent {
 }
 
 /**
- * {@link buildAgent}, keeping what tenants added later need: the telemetry instruments (which read the agent's
- * current tenants), the state store, and the token providers and request budgets tenants share.
+ * {@link buildAgent}, keeping what tenants added later need: the telemetry instruments (which read the store of
+ * observations), the state store, and the token providers and request budgets tenants share.
  */
 export async function assembleAgent(config: Config, deps: AgentDependencies): Promise<AssembledAgent> {
   const http = createHttpClientPool(deps.env ?? process.env);
   const timers = deps.timers ?? SYSTEM_TIMERS;
   const clock = () => timers.now();
-  // The instruments are registered before the agent exists and may be read before it does.
-  const built: { agent?: Agent } = {};
+  const observations = deps.observations ?? new ObservationStore();
   const isEnabled = (name: string) => isMetricEnabled(config.metrics, name);
-  const source = { tenants: () => built.agent?.statuses() ?? [], clock };
+  const source = { observations: () => observations.observations(), clock };
   const recorders = registerInstruments(deps.telemetry.meter, source, isEnabled, deps.telemetry.gauges);
   const events = createEventEmitter(deps.telemetry.logger);
   const store = config.stateDir === undefined ? undefined : createFileStateStore(config.stateDir, deps.log, clock);
@@ -126,6 +128,7 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
     tokenKey,
     createTokens: (tenant) => createTokenProvider(tenant, clientFor(tenant).fetch, clock),
     loadMemory: async (name) => store?.load(name),
+    latest: (name) => observations.latest(name),
     createPoller: (tenant, { tokens, budget, memory, previous }) => {
       const onMemory = store ? createPersister(store, deps.log, tenant, memory) : undefined;
       return createTenantPoller({
@@ -148,11 +151,11 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
   const initial = await pollers.update(config.tenants, (list) => list);
   const created = new Agent({
     pollers: initial,
+    store: observations,
     timers,
     random: deps.random,
     onPollStart: deps.onPollStart,
     onPollEnd: deps.onPollEnd,
   });
-  built.agent = created;
   return { agent: created, applyTenants: (tenants) => pollers.update(tenants, (list) => created.reconcile(list)) };
 }

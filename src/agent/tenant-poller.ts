@@ -15,12 +15,18 @@ import type { Recorders } from '../telemetry/instruments.ts';
 import { createMessageReader } from './message-reader.ts';
 import type { RequestBudget } from './request-budget.ts';
 import { startPollTimeout } from './poll-timeout.ts';
-import { retainViews, SharedViews } from './retained-views.ts';
-import { carryTenantStatus, createTenantStatus, type TenantStatus } from '../observation/tenant-status.ts';
+import { keepViews, SharedViews } from '../observation/kept-views.ts';
+import {
+  carryObservation,
+  firstObservation,
+  nextObservation,
+  type Observation,
+  type PollFacts,
+} from '../observation/observation.ts';
 import type { TenantConfig } from '../config/types.ts';
 
-/** A failed poll is data, not an exception. */
-export type PollResult =
+/** What a poll found: a failed poll is data, not an exception. */
+type PollReport =
   | {
       ok: true;
       /** Graph answered byte for byte as at the poll before: nothing was parsed, nothing changed. */
@@ -30,6 +36,9 @@ export type PollResult =
       messages?: MessageUpdate[];
     }
   | { ok: false; error: M365Error };
+
+/** What a poll found, and the tenant's observation after it. */
+export type PollResult = PollReport & { readonly observation: Observation };
 
 /**
  * The copies that the tenants of one agent keep between them instead of one each: what their memories and their
@@ -66,16 +75,20 @@ export interface TenantPollerOptions {
   onMemory?: (memory: TenantMemory) => Promise<void>;
   /** Graph's request limits for this app in this tenant, shared by the tenants that use the same app. */
   budget?: RequestBudget;
-  /** The status of the poller this one replaces (the tenant's settings changed), whose last outcome it keeps. */
-  previous?: TenantStatus;
+  /** The latest observation of the tenant before its settings changed, which this poller carries over. */
+  previous?: Observation;
 }
 
 /**
- * Polls one tenant: fetch → evaluate (with the tenant's severity rules) → detect changes → emit, and keeps its
- * {@link TenantStatus}; when message-center events are on, reads the message center after each good poll.
+ * Polls one tenant: fetch → evaluate (with the tenant's severity rules) → detect changes → emit, and returns the
+ * tenant's {@link Observation} after each poll; when message-center events are on, reads the message center after
+ * each good poll.
  */
 export interface TenantPoller {
-  readonly status: TenantStatus;
+  /** The settings it polls under. */
+  readonly tenant: TenantConfig;
+  /** What the tenant shows until this poller's first poll ends: nothing yet, or what the one it replaces showed. */
+  readonly initial: Observation;
   /** One poll; never rejects. */
   poll(signal: AbortSignal): Promise<PollResult>;
   /** What is remembered of the tenant now: a poller replacing this one starts from it, so no event repeats. */
@@ -84,12 +97,12 @@ export interface TenantPoller {
 
 /** Creates the poller of one tenant. */
 export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
-  const tokenExpiresAt = () => options.tokens.expiresAt;
-  const status = options.previous
-    ? carryTenantStatus(options.previous, options.tenant, tokenExpiresAt)
-    : createTenantStatus(options.tenant, tokenExpiresAt);
+  const initial = options.previous
+    ? carryObservation(options.previous, options.tenant, options.tokens.expiresAt)
+    : firstObservation(options.tenant, options.tokens.expiresAt);
+  let latest = initial;
   let memory = options.memory;
-  // The digest of the answer that `memory` and `status.views` were made from: the same answer again changes neither.
+  // The digest of the answer that `memory` and `latest.views` were made from: the same answer again changes neither.
   let answerDigest: string | undefined;
   const graph = {
     graphUrl: options.tenant.endpoints.graph,
@@ -99,7 +112,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     sleep: options.sleep,
     onResponse: (httpStatus: number) => {
       options.budget?.record(options.clock());
-      options.recorders.recordGraphResponse(status, httpStatus);
+      options.recorders.recordGraphResponse(options.tenant, httpStatus);
     },
   };
   const rule = options.tenant.severity ? createSeverityRule(options.tenant.severity) : evaluateServiceHealth;
@@ -107,7 +120,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     ? createMessageReader({ graph, recorders: options.recorders, log: options.log, clock: options.clock })
     : undefined;
 
-  function overBudget(): PollResult | undefined {
+  function overBudget(): PollReport | undefined {
     const waitMs = options.budget?.waitMs(options.clock()) ?? 0;
     if (waitMs === 0) return undefined;
     const message = `Graph request budget of this app in this tenant is spent: next poll in ${Math.ceil(waitMs / 1000)} s`;
@@ -120,7 +133,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
    */
   async function readMessages(stepMemory: TenantMemory, request: FetchRequest) {
     try {
-      return await messages!.read(status, stepMemory, request);
+      return await messages!.read(options.tenant, stepMemory, request);
     } catch (error) {
       options.log.warn('message center read failed', {
         tenant: options.tenant.name,
@@ -130,9 +143,14 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     }
   }
 
-  async function fetchOnce(signal: AbortSignal): Promise<PollResult> {
+  /** A poll that asks Graph: what it found, when it started and ended, and Graph's answer when it was good. */
+  async function fetchOnce(
+    signal: AbortSignal,
+  ): Promise<{ report: PollReport; facts: Pick<PollFacts, 'timing' | 'read'> }> {
     const started = options.clock();
     const timeout = startPollTimeout(options.tenant.timeoutMs);
+    let report: PollReport;
+    let good: PollFacts['read'];
     try {
       const request = {
         deadline: started + options.tenant.timeoutMs,
@@ -144,43 +162,41 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       if (read.same) {
         // What a parse would have given: the same views and records, no change; only the time of the poll moves.
         memory = { ...memory!, polledAt: read.fetchedAt };
-        status.lastSuccessAt = read.fetchedAt;
+        good = { at: read.fetchedAt, views: latest.views };
       } else {
         const { snapshot } = read;
         const views = evaluateSnapshot(snapshot, rule);
         const step = advanceMemory(memory, snapshot, views, options.shared.memory);
-        status.views = retainViews(views, status.views, options.shared.views);
-        status.lastSuccessAt = snapshot.fetchedAt;
+        good = { at: snapshot.fetchedAt, views: keepViews(views, latest.views, options.shared.views) };
         memory = step.memory;
         answerDigest = read.digest;
         ({ changes, updates } = step);
       }
       const center = messages ? await readMessages(memory, request) : undefined;
       if (center) memory = center.memory;
-      return { ok: true, unchanged: read.same, changes, updates, messages: center?.updates };
+      report = { ok: true, unchanged: read.same, changes, updates, messages: center?.updates };
     } catch (error) {
       const mapped = toM365Error(error);
-      if (mapped.code === 'ABORTED' && timeout.signal.aborted)
-        return { ok: false, error: toM365Error(timeout.signal.reason) };
-      return { ok: false, error: mapped };
+      const timedOut = mapped.code === 'ABORTED' && timeout.signal.aborted;
+      report = { ok: false, error: timedOut ? toM365Error(timeout.signal.reason) : mapped };
     } finally {
       timeout.clear();
-      status.lastPollAt = options.clock();
-      status.lastPollDurationMs = status.lastPollAt - started;
     }
+    return { report, facts: { timing: { startedAt: started, endedAt: options.clock() }, read: good } };
   }
 
   return {
-    status,
+    tenant: options.tenant,
+    initial,
     memory: () => memory,
     async poll(signal) {
-      const result = overBudget() ?? (await fetchOnce(signal));
-      status.lastPollOk = result.ok;
-      status.lastError = result.ok ? undefined : result.error;
+      const held = overBudget();
+      const fetched = held ? undefined : await fetchOnce(signal);
+      const result = held ?? fetched!.report;
       if (result.ok) {
-        for (const update of result.updates) options.events.emitIssueUpdate(status, update);
-        for (const change of result.changes) options.events.emitStatusChange(status, change);
-        for (const update of result.messages ?? []) options.events.emitMessageUpdate(status, update);
+        for (const update of result.updates) options.events.emitIssueUpdate(options.tenant, update);
+        for (const change of result.changes) options.events.emitStatusChange(options.tenant, change);
+        for (const update of result.messages ?? []) options.events.emitMessageUpdate(options.tenant, update);
         if (memory) await options.onMemory?.(memory);
         options.log.debug('poll ok', {
           tenant: options.tenant.name,
@@ -188,14 +204,19 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
           changes: result.changes.length,
         });
       } else if (!signal.aborted) {
-        options.recorders.recordPollError(status, result.error.code);
+        options.recorders.recordPollError(options.tenant, result.error.code);
         options.log.warn('poll failed', {
           tenant: options.tenant.name,
           error: result.error.code,
           reason: result.error.message,
         });
       }
-      return result;
+      latest = nextObservation(latest, {
+        ...fetched?.facts,
+        outcome: result,
+        tokenExpiresAt: options.tokens.expiresAt,
+      });
+      return { ...result, observation: latest };
     },
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TokenProvider } from '../../../src/auth/token-provider.ts';
-import { createTenantStatus } from '../../../src/observation/tenant-status.ts';
+import { firstObservation, nextObservation, type Observation } from '../../../src/observation/observation.ts';
 import type { TenantPoller } from '../../../src/agent/tenant-poller.ts';
 import { createPollerSet, type PollerParts } from '../../../src/agent/tenant-pollers.ts';
 import { CLOUD_ENDPOINTS } from '../../../src/config/clouds.ts';
@@ -29,9 +29,13 @@ function memoryAt(polledAt: number): TenantMemory {
 
 type FakePoller = TenantPoller & { parts: PollerParts; memoryNow: TenantMemory | undefined };
 
-/** A poller set whose parts are fakes that record what was made; saved state exists for `saved` tenants. */
+/**
+ * A poller set whose parts are fakes that record what was made; saved state exists for `saved` tenants, and the
+ * latest observations of running tenants are in `observations`.
+ */
 function fakeSet(saved: Record<string, TenantMemory> = {}) {
   const made = { tokens: [] as string[], pollers: [] as string[], loads: [] as string[] };
+  const observations = new Map<string, Observation>();
   const set = createPollerSet({
     tokenKey: (t) => `${t.tenantId}|${t.clientId}`,
     createTokens: (t) => {
@@ -45,10 +49,12 @@ function fakeSet(saved: Record<string, TenantMemory> = {}) {
       made.loads.push(name);
       return saved[name];
     },
+    latest: (name) => observations.get(name),
     createPoller: (t, parts) => {
       made.pollers.push(t.name);
       const poller: FakePoller = {
-        status: parts.previous ? { ...parts.previous, tenant: t } : createTenantStatus(t, () => undefined),
+        tenant: t,
+        initial: firstObservation(t, undefined),
         poll: async () => ({ ok: false, error: new Error('unused') }) as never,
         memory: () => poller.memoryNow,
         parts,
@@ -58,7 +64,7 @@ function fakeSet(saved: Record<string, TenantMemory> = {}) {
     },
   });
   const update = (tenants: TenantConfig[]) => set.update(tenants, (pollers) => pollers as FakePoller[]);
-  return { made, update };
+  return { made, update, observations };
 }
 
 describe('poller set', () => {
@@ -85,16 +91,21 @@ describe('poller set', () => {
     assert.deepEqual(made, { tokens: ['contoso'], pollers: ['contoso'], loads: ['contoso'] });
   });
 
-  test('a changed tenant gets a new poller carrying the memory and status of the old one', async () => {
-    const { made, update } = fakeSet();
+  test('a changed tenant gets a new poller carrying the memory of the old one and its latest observation', async () => {
+    const { made, update, observations } = fakeSet();
     const [first] = await update([tenant('contoso')]);
     first.memoryNow = memoryAt(42);
-    first.status.lastSuccessAt = 42;
+    const latest = nextObservation(first.initial, {
+      outcome: { ok: true },
+      read: { at: 42, views: [] },
+      tokenExpiresAt: undefined,
+    });
+    observations.set('contoso', latest);
     const [second] = await update([tenant('contoso', { intervalMs: 120_000 })]);
     assert.notEqual(second, first);
     assert.deepEqual(second.parts.memory, memoryAt(42), 'what the old poller remembered, not the saved state');
-    assert.equal(second.status.lastSuccessAt, 42);
-    assert.equal(second.status.tenant.intervalMs, 120_000);
+    assert.equal(second.parts.previous, latest);
+    assert.equal(second.tenant.intervalMs, 120_000);
     assert.equal(second.parts.tokens, first.parts.tokens, 'a new interval keeps the token');
     assert.deepEqual(made.loads, ['contoso'], 'state is read once, for the new tenant only');
   });
@@ -108,12 +119,13 @@ describe('poller set', () => {
   });
 
   test('a removed tenant is dropped with its token; added again, it starts afresh', async () => {
-    const { made, update } = fakeSet();
+    const { made, update, observations } = fakeSet();
     await update([tenant('contoso'), tenant('fabrikam')]);
     assert.deepEqual(
-      (await update([tenant('contoso')])).map((p) => p.status.tenant.name),
+      (await update([tenant('contoso')])).map((p) => p.tenant.name),
       ['contoso'],
     );
+    observations.set('fabrikam', firstObservation(tenant('fabrikam'), undefined));
     const [, fabrikam] = await update([tenant('contoso'), tenant('fabrikam')]);
     assert.deepEqual(made.tokens, ['contoso', 'fabrikam', 'fabrikam'], 'its token provider was dropped');
     assert.deepEqual(made.loads, ['contoso', 'fabrikam', 'fabrikam'], 'its saved state is read again');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { createTenantStatus } from '../../../src/observation/tenant-status.ts';
+import { firstObservation, nextObservation } from '../../../src/observation/observation.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { createEventsDroppedRecorder, registerInstruments } from '../../../src/telemetry/instruments.ts';
@@ -22,8 +22,7 @@ function setup(isEnabled: (name: string) => boolean = () => true) {
   const reader = new CollectingReader();
   const meter = new MeterProvider({ readers: [reader] }).getMeter('test');
   let now = 1_000_000;
-  const status = createTenantStatus(TENANT, () => undefined);
-  status.views = [
+  const views = [
     {
       id: 'Exchange',
       name: 'Exchange Online',
@@ -36,9 +35,13 @@ function setup(isEnabled: (name: string) => boolean = () => true) {
         { group: 'Voice mail', health: 0 },
       ],
     },
-  ];
-  status.lastSuccessAt = now;
-  registerInstruments(meter, { tenants: () => [status], clock: () => now }, isEnabled);
+  ] as const;
+  const observation = nextObservation(firstObservation(TENANT, undefined), {
+    outcome: { ok: true },
+    read: { at: now, views },
+    tokenExpiresAt: undefined,
+  });
+  registerInstruments(meter, { observations: () => [observation], clock: () => now }, isEnabled);
   return { reader, meter, advance: (ms: number) => void (now += ms) };
 }
 
