@@ -21,9 +21,9 @@ export class SeriesParts {
   readonly #parts = new PartInterner();
   /** The tenant's identity part of its series, one frozen object per tenant configuration. */
   readonly #tenants = new WeakMap<TenantConfig, AttributeParts>();
-  /** Service parts by id and name, feature parts by group: found without making a key, at every collection. */
-  readonly #services = new PartTable();
-  readonly #features = new PartTable();
+  /** Service parts by id, feature parts by group: found at every collection by values, no key string made. */
+  readonly #services = new Map<string, Readonly<Attributes>>();
+  readonly #features = new Map<string, Readonly<Attributes>>();
   /** The `m365.service.status` part of each state, in the order of {@link STATE_SET_STATUSES}. */
   readonly states: readonly Readonly<Attributes>[];
   /** The `m365.issue.classification` part of each of {@link CLASSIFICATIONS}, in that order. */
@@ -48,45 +48,26 @@ export class SeriesParts {
 
   /** The service's id and name. */
   service(view: ServiceView): Readonly<Attributes> {
-    let part = this.#services.find(view.id, view.name);
-    if (part === undefined) {
-      part = this.#parts.get(sc.ATTR_SERVICE_ID, view.id, sc.ATTR_SERVICE_NAME, view.name);
-      this.#services.add(view.id, view.name, part);
-    }
-    return part;
+    const part = this.#services.get(view.id);
+    if (part !== undefined && part[sc.ATTR_SERVICE_NAME] === view.name) return part;
+    const made = this.#parts.get(sc.ATTR_SERVICE_ID, view.id, sc.ATTR_SERVICE_NAME, view.name);
+    return remember(this.#services, view.id, made);
   }
 
   /** The feature's group and name (a feature is named by its group). */
   feature(feature: FeatureView): Readonly<Attributes> {
-    let part = this.#features.find(feature.group, feature.group);
-    if (part === undefined) {
-      part = this.#parts.get(sc.ATTR_FEATURE_GROUP, feature.group, sc.ATTR_FEATURE_NAME, feature.group);
-      this.#features.add(feature.group, feature.group, part);
-    }
-    return part;
+    const part = this.#features.get(feature.group);
+    if (part !== undefined) return part;
+    const made = this.#parts.get(sc.ATTR_FEATURE_GROUP, feature.group, sc.ATTR_FEATURE_NAME, feature.group);
+    return remember(this.#features, feature.group, made);
   }
 }
 
 /** Past this many parts a table starts over, as an interner does: a long run does not keep every name it met. */
-const TABLE_LIMIT = 100_000;
+const TABLE_LIMIT = 10_000;
 
-/** Parts by two values, in maps of maps: a lookup makes no key string. */
-class PartTable {
-  readonly #parts = new Map<string, Map<string, Readonly<Attributes>>>();
-  #size = 0;
-
-  find(first: string, second: string): Readonly<Attributes> | undefined {
-    return this.#parts.get(first)?.get(second);
-  }
-
-  add(first: string, second: string, part: Readonly<Attributes>): void {
-    if (this.#size >= TABLE_LIMIT) {
-      this.#parts.clear();
-      this.#size = 0;
-    }
-    let bySecond = this.#parts.get(first);
-    if (bySecond === undefined) this.#parts.set(first, (bySecond = new Map<string, Readonly<Attributes>>()));
-    bySecond.set(second, part);
-    this.#size++;
-  }
+function remember(table: Map<string, Readonly<Attributes>>, key: string, part: Readonly<Attributes>) {
+  if (table.size >= TABLE_LIMIT) table.clear();
+  table.set(key, part);
+  return part;
 }
