@@ -2,7 +2,6 @@ import type { ServiceView } from '../health/evaluate.ts';
 import type { FeatureView } from '../health/feature-health.ts';
 import { Interner } from '../health/interner.ts';
 import type { Issue, IssuePost } from '../health/model.ts';
-import { StringPool } from '../health/string-pool.ts';
 
 /**
  * The copies of kept views that tenants share: the feature lists (most show every group healthy), the views without
@@ -13,7 +12,7 @@ import { StringPool } from '../health/string-pool.ts';
 export class SharedViews {
   readonly #features = new Interner<readonly FeatureView[]>();
   readonly #quietViews = new Interner<ServiceView>();
-  readonly #texts = new StringPool(10_000);
+  readonly #texts = new Interner<string>(10_000);
 
   /** The view to keep: without posts, made of shared copies, frozen. */
   share(view: ServiceView): ServiceView {
@@ -32,7 +31,8 @@ export class SharedViews {
     const kept: Issue = { ...issue, posts: NO_POSTS };
     for (const field of ISSUE_FIELDS) {
       const value = kept[field];
-      if (typeof value === 'string') (kept as unknown as Record<string, string>)[field] = this.#texts.intern(value);
+      if (typeof value === 'string')
+        (kept as unknown as Record<string, string>)[field] = this.#texts.intern(value, () => value);
     }
     return Object.freeze(kept);
   }
