@@ -1,19 +1,11 @@
-import {
-  ValueType,
-  type Attributes,
-  type BatchObservableResult,
-  type Counter,
-  type Meter,
-  type Observable,
-} from '@opentelemetry/api';
+import { ValueType, type Attributes, type Counter, type Meter } from '@opentelemetry/api';
 import type { TenantConfig } from '../config/types.ts';
 import type { Observation } from '../observation/observation.ts';
 import type { ServiceStatus } from '../health/model.ts';
 import { dataAgeSeconds, isStale, shownHealth, tokenLifetimeSeconds } from '../health/staleness.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
 import { findMetric, METRICS, type MetricDefinition } from '../catalogue/catalogue.ts';
-import { flattenParts, type AttributeParts } from './attribute-parts.ts';
-import type { GaugeRegistry } from './gauge-producer.ts';
+import type { GaugeRegistry, ObserveGauge } from './gauge-producer.ts';
 import { CLASSIFICATIONS, SeriesParts } from './series-parts.ts';
 import * as sc from '../catalogue/semconv.ts';
 
@@ -38,16 +30,15 @@ export function tenantAttributes(tenant: TenantConfig): Attributes {
 }
 
 /**
- * Creates every enabled instrument of the catalogue: gauges read the current state at each collection, from
- * `registry` when given (no per-series storage: what thousands of tenants need) or else as observable gauges of
- * `meter` sharing one batch callback; counters are created on `meter` and returned as {@link Recorders}. The
- * gauges' attribute parts are made once for the life of these instruments ({@link SeriesParts}).
+ * Creates every enabled instrument of the catalogue: gauges in `registry`, reading the tenants' observations at each
+ * collection (no per-series storage: what thousands of tenants need); counters on `meter`, returned as
+ * {@link Recorders}. The gauges' attribute parts are made once for the life of these instruments ({@link SeriesParts}).
  */
 export function registerInstruments(
   meter: Meter,
   source: TelemetrySource,
   isEnabled: (name: string) => boolean,
-  registry?: GaugeRegistry,
+  registry: GaugeRegistry,
 ): Recorders {
   const enabled = METRICS.filter((metric) => isEnabled(metric.name) && !PROCESS_METRICS.has(metric.name));
   const gaugeMetrics = enabled.filter((metric) => metric.instrument === 'gauge');
@@ -57,19 +48,11 @@ export function registerInstruments(
     if (metric.instrument !== 'gauge')
       counters.set(metric.name, meter.createCounter(metric.name, instrumentOptions(metric)));
   }
-  if (gaugeMetrics.length > 0 && registry) {
+  if (gaugeMetrics.length > 0) {
     registry.register(
       gaugeMetrics.map((metric) => ({ name: metric.name, ...instrumentOptions(metric) })),
       () => source.observations(),
       (observation, observe) => observeTenant(observation, source.clock(), observe, parts),
-    );
-  } else if (gaugeMetrics.length > 0) {
-    const gauges = new Map(
-      gaugeMetrics.map((metric) => [metric.name, meter.createObservableGauge(metric.name, instrumentOptions(metric))]),
-    );
-    meter.addBatchObservableCallback(
-      (result) => observeAll(observeInto(result, gauges), source, parts),
-      [...gauges.values()],
     );
   }
   const pollErrors = counters.get(sc.METRIC_POLL_ERRORS);
@@ -104,36 +87,17 @@ function instrumentOptions(metric: MetricDefinition) {
   return { unit: metric.unit, description: metric.description, valueType: valueType(metric) };
 }
 
-function observeInto(result: BatchObservableResult, gauges: ReadonlyMap<string, Observable>): Observe {
-  return (name, value, attributes) => {
-    const gauge = gauges.get(name);
-    if (gauge)
-      result.observe(
-        gauge,
-        value,
-        Array.isArray(attributes) ? flattenParts(attributes as AttributeParts) : (attributes as Attributes),
-      );
-  };
-}
-
-function observeAll(observe: Observe, source: TelemetrySource, parts: SeriesParts): void {
-  const now = source.clock();
-  for (const observation of source.observations()) observeTenant(observation, now, observe, parts);
-}
-
 /** Every series of one tenant's observation. */
-function observeTenant(observation: Observation, now: number, observe: Observe, parts: SeriesParts): void {
+function observeTenant(observation: Observation, now: number, observe: ObserveGauge, parts: SeriesParts): void {
   observePolls(observation, now, observe, parts);
   observeServices(observation, now, observe, parts);
 }
-
-type Observe = (name: string, value: number, attributes: Attributes | AttributeParts) => void;
 
 /** Index of the `other` state, which a status outside the state set reports. */
 const OTHER_STATE = STATE_SET_STATUSES.indexOf('other' satisfies ServiceStatus);
 
 /** The tenant's own series: its polls, the age of its data, its token. */
-function observePolls(observation: Observation, now: number, observe: Observe, parts: SeriesParts): void {
+function observePolls(observation: Observation, now: number, observe: ObserveGauge, parts: SeriesParts): void {
   const attributes = parts.tenant(observation.tenant);
   if (observation.pollDurationMs !== undefined)
     observe(sc.METRIC_POLL_DURATION, observation.pollDurationMs / 1000, attributes);
@@ -144,7 +108,7 @@ function observePolls(observation: Observation, now: number, observe: Observe, p
   if (tokenLifetime !== undefined) observe(sc.METRIC_TOKEN_EXPIRY, tokenLifetime, attributes);
 }
 
-function observeServices(observation: Observation, now: number, observe: Observe, parts: SeriesParts): void {
+function observeServices(observation: Observation, now: number, observe: ObserveGauge, parts: SeriesParts): void {
   if (observation.views === undefined) return;
   const stale = isStale(observation, now);
   const [tenant] = parts.tenant(observation.tenant) as [Readonly<Attributes>];

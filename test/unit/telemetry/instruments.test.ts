@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { firstObservation, nextObservation } from '../../../src/observation/observation.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
+import { createGaugeProducer, withGauges } from '../../../src/telemetry/gauge-producer.ts';
 import { createEventsDroppedRecorder, registerInstruments } from '../../../src/telemetry/instruments.ts';
 import { CollectingReader, collectPoints } from '../../helpers/collecting-reader.ts';
 
@@ -20,7 +22,8 @@ const TENANT: TenantConfig = {
 
 function setup(isEnabled: (name: string) => boolean = () => true) {
   const reader = new CollectingReader();
-  const meter = new MeterProvider({ readers: [reader] }).getMeter('test');
+  const gauges = createGaugeProducer(resourceFromAttributes({}), { name: 'test' });
+  const meter = new MeterProvider({ readers: [withGauges(reader, gauges)] }).getMeter('test');
   let now = 1_000_000;
   const views = [
     {
@@ -41,7 +44,7 @@ function setup(isEnabled: (name: string) => boolean = () => true) {
     read: { at: now, views },
     tokenExpiresAt: undefined,
   });
-  registerInstruments(meter, { observations: () => [observation], clock: () => now }, isEnabled);
+  registerInstruments(meter, { observations: () => [observation], clock: () => now }, isEnabled, gauges);
   return { reader, meter, advance: (ms: number) => void (now += ms) };
 }
 
