@@ -128,8 +128,7 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
     tokenKey,
     createTokens: (tenant) => createTokenProvider(tenant, clientFor(tenant).fetch, clock),
     loadMemory: async (name) => store?.load(name),
-    latest: (name) => observations.latest(name),
-    createPoller: (tenant, { tokens, budget, memory, previous }) => {
+    createPoller: (tenant, { tokens, budget, memory }) => {
       const onMemory = store ? createPersister(store, deps.log, tenant, memory) : undefined;
       return createTenantPoller({
         tenant,
@@ -144,7 +143,8 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
         memory,
         onMemory,
         budget,
-        previous,
+        // A running tenant whose settings changed carries its latest observation over; a new one has none.
+        previous: observations.latest(tenant.name),
       });
     },
   });

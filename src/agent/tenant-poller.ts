@@ -16,13 +16,7 @@ import { createMessageReader } from './message-reader.ts';
 import type { RequestBudget } from './request-budget.ts';
 import { startPollTimeout } from './poll-timeout.ts';
 import { keepViews, SharedViews } from '../observation/kept-views.ts';
-import {
-  carryObservation,
-  firstObservation,
-  nextObservation,
-  type Observation,
-  type PollFacts,
-} from '../observation/observation.ts';
+import { POLL_OK, startObservation, type Observation } from '../observation/observation.ts';
 import type { TenantConfig } from '../config/types.ts';
 
 /** What a poll found: a failed poll is data, not an exception. */
@@ -39,6 +33,9 @@ type PollReport =
 
 /** What a poll found, and the tenant's observation after it. */
 export type PollResult = PollReport & { readonly observation: Observation };
+
+/** What a poll that asks Graph changes of the tenant's observation, as it learns it: a failure keeps the last read. */
+type Found = { -readonly [K in 'polledAt' | 'pollDurationMs' | 'lastSuccessAt' | 'views']?: Observation[K] };
 
 /**
  * The copies that the tenants of one agent keep between them instead of one each: what their memories and their
@@ -97,9 +94,7 @@ export interface TenantPoller {
 
 /** Creates the poller of one tenant. */
 export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
-  const initial = options.previous
-    ? carryObservation(options.previous, options.tenant, options.tokens.expiresAt)
-    : firstObservation(options.tenant, options.tokens.expiresAt);
+  const initial = startObservation(options.tenant, options.tokens.expiresAt, options.previous);
   let latest = initial;
   let memory = options.memory;
   // The digest of the answer that `memory` and `latest.views` were made from: the same answer again changes neither.
@@ -143,14 +138,10 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     }
   }
 
-  /** A poll that asks Graph: what it found, when it started and ended, and Graph's answer when it was good. */
-  async function fetchOnce(
-    signal: AbortSignal,
-  ): Promise<{ report: PollReport; facts: Pick<PollFacts, 'timing' | 'read'> }> {
+  /** A poll that asks Graph; `found` gets when it ended, how long it took and, when Graph answered well, its read. */
+  async function fetchOnce(signal: AbortSignal, found: Found): Promise<PollReport> {
     const started = options.clock();
     const timeout = startPollTimeout(options.tenant.timeoutMs);
-    let report: PollReport;
-    let good: PollFacts['read'];
     try {
       const request = {
         deadline: started + options.tenant.timeoutMs,
@@ -162,27 +153,30 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       if (read.same) {
         // What a parse would have given: the same views and records, no change; only the time of the poll moves.
         memory = { ...memory!, polledAt: read.fetchedAt };
-        good = { at: read.fetchedAt, views: latest.views };
+        found.lastSuccessAt = read.fetchedAt;
       } else {
         const { snapshot } = read;
         const views = evaluateSnapshot(snapshot, rule);
         const step = advanceMemory(memory, snapshot, views, options.shared.memory);
-        good = { at: snapshot.fetchedAt, views: keepViews(views, latest.views, options.shared.views) };
+        found.views = keepViews(views, latest.views, options.shared.views);
+        found.lastSuccessAt = snapshot.fetchedAt;
         memory = step.memory;
         answerDigest = read.digest;
         ({ changes, updates } = step);
       }
       const center = messages ? await readMessages(memory, request) : undefined;
       if (center) memory = center.memory;
-      report = { ok: true, unchanged: read.same, changes, updates, messages: center?.updates };
+      return { ok: true, unchanged: read.same, changes, updates, messages: center?.updates };
     } catch (error) {
       const mapped = toM365Error(error);
-      const timedOut = mapped.code === 'ABORTED' && timeout.signal.aborted;
-      report = { ok: false, error: timedOut ? toM365Error(timeout.signal.reason) : mapped };
+      if (mapped.code === 'ABORTED' && timeout.signal.aborted)
+        return { ok: false, error: toM365Error(timeout.signal.reason) };
+      return { ok: false, error: mapped };
     } finally {
       timeout.clear();
+      found.polledAt = options.clock();
+      found.pollDurationMs = found.polledAt - started;
     }
-    return { report, facts: { timing: { startedAt: started, endedAt: options.clock() }, read: good } };
   }
 
   return {
@@ -190,9 +184,8 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     initial,
     memory: () => memory,
     async poll(signal) {
-      const held = overBudget();
-      const fetched = held ? undefined : await fetchOnce(signal);
-      const result = held ?? fetched!.report;
+      const found: Found = {};
+      const result = overBudget() ?? (await fetchOnce(signal, found));
       if (result.ok) {
         for (const update of result.updates) options.events.emitIssueUpdate(options.tenant, update);
         for (const change of result.changes) options.events.emitStatusChange(options.tenant, change);
@@ -211,11 +204,8 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
           reason: result.error.message,
         });
       }
-      latest = nextObservation(latest, {
-        ...fetched?.facts,
-        outcome: result,
-        tokenExpiresAt: options.tokens.expiresAt,
-      });
+      const outcome = result.ok ? POLL_OK : Object.freeze({ ok: false as const, error: result.error });
+      latest = Object.freeze({ ...latest, ...found, outcome, tokenExpiresAt: options.tokens.expiresAt });
       return { ...result, observation: latest };
     },
   };

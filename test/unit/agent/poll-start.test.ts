@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Agent, type Timers } from '../../../src/agent/agent.ts';
-import { firstObservation } from '../../../src/observation/observation.ts';
+import { startObservation } from '../../../src/observation/observation.ts';
 import type { PollResult, TenantPoller } from '../../../src/agent/tenant-poller.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { M365Error } from '../../../src/errors.ts';
@@ -35,7 +35,7 @@ function fakeTimers(): Timers & { advance(ms: number, late?: number): Promise<vo
 }
 
 /** Any tenant's observation: these tests read none. */
-const observation = firstObservation({ name: 'a', intervalMs: 60_000 } as TenantConfig, undefined);
+const observation = startObservation({ name: 'a', intervalMs: 60_000 } as TenantConfig, undefined);
 
 function fakePoller(
   name: string,
@@ -45,7 +45,7 @@ function fakePoller(
   let polls = 0;
   return {
     tenant,
-    initial: firstObservation(tenant, undefined),
+    initial: startObservation(tenant, undefined),
     poll: async () => results[Math.min(polls++, results.length - 1)],
   };
 }
@@ -83,7 +83,7 @@ test('onPollEnd tells how each poll ended, and not of a poll cut short by the st
   const hangs = { name: 'hangs', intervalMs: 60_000 } as TenantConfig;
   const hanging: TenantPoller = {
     tenant: hangs,
-    initial: firstObservation(hangs, undefined),
+    initial: startObservation(hangs, undefined),
     poll: (signal) => new Promise((resolve) => (release = () => resolve(signal.aborted ? failed : fresh))),
   };
   const agent = new Agent({

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Agent, type Timers } from '../../../src/agent/agent.ts';
-import { firstObservation, nextObservation } from '../../../src/observation/observation.ts';
+import { startObservation } from '../../../src/observation/observation.ts';
+import { observed } from '../../helpers/observed.ts';
 import type { PollResult, TenantPoller } from '../../../src/agent/tenant-poller.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 
@@ -42,9 +43,8 @@ function fakeTimers(): Timers & { advance(ms: number): Promise<void>; pending():
  */
 function fakePoller(name: string, log: string[], options: { hold?: boolean; version?: number } = {}) {
   const tenant = { name, intervalMs: INTERVAL } as TenantConfig;
-  const initial = firstObservation(tenant, undefined);
-  const timing = { startedAt: 0, endedAt: options.version ?? 1 };
-  const observation = nextObservation(initial, { outcome: { ok: true }, timing, tokenExpiresAt: undefined });
+  const initial = startObservation(tenant, undefined);
+  const observation = observed(tenant, { outcome: { ok: true }, pollDurationMs: options.version ?? 1 });
   const result: PollResult = { ok: true, unchanged: false, changes: [], updates: [], observation };
   const aborted: string[] = [];
   const poller: TenantPoller = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TokenProvider } from '../../../src/auth/token-provider.ts';
-import { firstObservation, nextObservation, type Observation } from '../../../src/observation/observation.ts';
+import { startObservation } from '../../../src/observation/observation.ts';
 import type { TenantPoller } from '../../../src/agent/tenant-poller.ts';
 import { createPollerSet, type PollerParts } from '../../../src/agent/tenant-pollers.ts';
 import { CLOUD_ENDPOINTS } from '../../../src/config/clouds.ts';
@@ -29,13 +29,9 @@ function memoryAt(polledAt: number): TenantMemory {
 
 type FakePoller = TenantPoller & { parts: PollerParts; memoryNow: TenantMemory | undefined };
 
-/**
- * A poller set whose parts are fakes that record what was made; saved state exists for `saved` tenants, and the
- * latest observations of running tenants are in `observations`.
- */
+/** A poller set whose parts are fakes that record what was made; saved state exists for `saved` tenants. */
 function fakeSet(saved: Record<string, TenantMemory> = {}) {
   const made = { tokens: [] as string[], pollers: [] as string[], loads: [] as string[] };
-  const observations = new Map<string, Observation>();
   const set = createPollerSet({
     tokenKey: (t) => `${t.tenantId}|${t.clientId}`,
     createTokens: (t) => {
@@ -49,12 +45,11 @@ function fakeSet(saved: Record<string, TenantMemory> = {}) {
       made.loads.push(name);
       return saved[name];
     },
-    latest: (name) => observations.get(name),
     createPoller: (t, parts) => {
       made.pollers.push(t.name);
       const poller: FakePoller = {
         tenant: t,
-        initial: firstObservation(t, undefined),
+        initial: startObservation(t, undefined),
         poll: async () => ({ ok: false, error: new Error('unused') }) as never,
         memory: () => poller.memoryNow,
         parts,
@@ -64,7 +59,7 @@ function fakeSet(saved: Record<string, TenantMemory> = {}) {
     },
   });
   const update = (tenants: TenantConfig[]) => set.update(tenants, (pollers) => pollers as FakePoller[]);
-  return { made, update, observations };
+  return { made, update };
 }
 
 describe('poller set', () => {
@@ -91,20 +86,13 @@ describe('poller set', () => {
     assert.deepEqual(made, { tokens: ['contoso'], pollers: ['contoso'], loads: ['contoso'] });
   });
 
-  test('a changed tenant gets a new poller carrying the memory of the old one and its latest observation', async () => {
-    const { made, update, observations } = fakeSet();
+  test('a changed tenant gets a new poller, with its new settings, carrying the memory of the old one', async () => {
+    const { made, update } = fakeSet();
     const [first] = await update([tenant('contoso')]);
     first.memoryNow = memoryAt(42);
-    const latest = nextObservation(first.initial, {
-      outcome: { ok: true },
-      read: { at: 42, views: [] },
-      tokenExpiresAt: undefined,
-    });
-    observations.set('contoso', latest);
     const [second] = await update([tenant('contoso', { intervalMs: 120_000 })]);
     assert.notEqual(second, first);
     assert.deepEqual(second.parts.memory, memoryAt(42), 'what the old poller remembered, not the saved state');
-    assert.equal(second.parts.previous, latest);
     assert.equal(second.tenant.intervalMs, 120_000);
     assert.equal(second.parts.tokens, first.parts.tokens, 'a new interval keeps the token');
     assert.deepEqual(made.loads, ['contoso'], 'state is read once, for the new tenant only');
@@ -119,16 +107,16 @@ describe('poller set', () => {
   });
 
   test('a removed tenant is dropped with its token; added again, it starts afresh', async () => {
-    const { made, update, observations } = fakeSet();
-    await update([tenant('contoso'), tenant('fabrikam')]);
+    const { made, update } = fakeSet();
+    const [, removed] = await update([tenant('contoso'), tenant('fabrikam')]);
+    removed.memoryNow = memoryAt(7);
     assert.deepEqual(
       (await update([tenant('contoso')])).map((p) => p.tenant.name),
       ['contoso'],
     );
-    observations.set('fabrikam', firstObservation(tenant('fabrikam'), undefined));
     const [, fabrikam] = await update([tenant('contoso'), tenant('fabrikam')]);
     assert.deepEqual(made.tokens, ['contoso', 'fabrikam', 'fabrikam'], 'its token provider was dropped');
     assert.deepEqual(made.loads, ['contoso', 'fabrikam', 'fabrikam'], 'its saved state is read again');
-    assert.equal(fabrikam.parts.previous, undefined);
+    assert.equal(fabrikam.parts.memory, undefined, 'not what the removed poller remembered');
   });
 });

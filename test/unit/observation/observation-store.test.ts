@@ -2,19 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { ObservationStore } from '../../../src/observation/observation-store.ts';
-import { firstObservation, nextObservation } from '../../../src/observation/observation.ts';
+import { startObservation } from '../../../src/observation/observation.ts';
+import { observed } from '../../helpers/observed.ts';
 
 const tenant = (name: string) => ({ name, tenantId: `${name}-id`, intervalMs: 60_000 }) as TenantConfig;
 const polled = (name: string, at: number) =>
-  nextObservation(firstObservation(tenant(name), undefined), {
-    outcome: { ok: true },
-    timing: { startedAt: at - 100, endedAt: at },
-    tokenExpiresAt: undefined,
-  });
+  observed(tenant(name), { outcome: { ok: true }, polledAt: at, pollDurationMs: 100 });
 
 test('the store keeps the latest observation of each tenant, in the order its tenants were set', () => {
   const store = new ObservationStore();
-  const [contoso, fabrikam] = [firstObservation(tenant('contoso'), undefined), polled('fabrikam', 1)];
+  const [contoso, fabrikam] = [startObservation(tenant('contoso'), undefined), polled('fabrikam', 1)];
   store.reset([contoso, fabrikam]);
   assert.deepEqual(store.observations(), [contoso, fabrikam]);
   const later = polled('contoso', 2);

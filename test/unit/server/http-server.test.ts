@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { firstObservation, nextObservation, type Observation } from '../../../src/observation/observation.ts';
+import { startObservation, type Observation } from '../../../src/observation/observation.ts';
+import { observed } from '../../helpers/observed.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { M365Error } from '../../../src/errors.ts';
@@ -24,8 +25,8 @@ function tenant(name: string): TenantConfig {
 }
 
 describe('status server', () => {
-  const contoso = firstObservation(tenant('contoso'), undefined);
-  const fabrikam = firstObservation(tenant('fabrikam'), undefined);
+  const contoso = startObservation(tenant('contoso'), undefined);
+  const fabrikam = startObservation(tenant('fabrikam'), undefined);
   /** What the server reads: a new snapshot is put here as the tenants are polled. */
   let observations: readonly Observation[] = [contoso, fabrikam];
   let server: StatusServer;
@@ -54,19 +55,18 @@ describe('status server', () => {
       features: [],
     } as const;
     observations = [
-      nextObservation(contoso, {
+      observed(contoso.tenant, {
         outcome: { ok: true },
-        timing: { startedAt: NOW - 1500, endedAt: NOW - 1000 },
-        read: { at: NOW - 1000, views: [exchange] },
-        tokenExpiresAt: undefined,
+        polledAt: NOW - 1000,
+        lastSuccessAt: NOW - 1000,
+        views: [exchange],
       }),
-      nextObservation(fabrikam, {
+      observed(fabrikam.tenant, {
         outcome: {
           ok: false,
           error: new M365Error('AUTH_INVALID_SECRET', "invalid client secret: use the secret's Value"),
         },
-        timing: { startedAt: NOW - 1000, endedAt: NOW - 500 },
-        tokenExpiresAt: undefined,
+        polledAt: NOW - 500,
       }),
     ];
     assert.equal((await fetch(`${server.url}/readyz`)).status, 200, 'a failed poll with a reason counts as polled');

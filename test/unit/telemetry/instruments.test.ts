@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { firstObservation, nextObservation } from '../../../src/observation/observation.ts';
+import { observed } from '../../helpers/observed.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { createGaugeProducer, withGauges } from '../../../src/telemetry/gauge-producer.ts';
@@ -39,11 +39,7 @@ function setup(isEnabled: (name: string) => boolean = () => true) {
       ],
     },
   ] as const;
-  const observation = nextObservation(firstObservation(TENANT, undefined), {
-    outcome: { ok: true },
-    read: { at: now, views },
-    tokenExpiresAt: undefined,
-  });
+  const observation = observed(TENANT, { outcome: { ok: true }, lastSuccessAt: now, views });
   registerInstruments(meter, { observations: () => [observation], clock: () => now }, isEnabled, gauges);
   return { reader, meter, advance: (ms: number) => void (now += ms) };
 }
