@@ -69,13 +69,9 @@ export function keepViews(
 /** Whether a kept view shows the same as a fresh one (posts aside). */
 function sameView(kept: ServiceView, view: ServiceView): boolean {
   return (
-    kept.id === view.id &&
-    kept.name === view.name &&
-    kept.status === view.status &&
-    kept.rawStatus === view.rawStatus &&
-    kept.health === view.health &&
-    sameList(kept.features, view.features, sameFeature) &&
-    sameList(kept.openIssues, view.openIssues, sameIssue)
+    VIEW_FIELDS.every((field) => kept[field] === view[field]) &&
+    sameList(kept.features, view.features, (a, b) => a.group === b.group && a.health === b.health) &&
+    sameList(kept.openIssues, view.openIssues, (a, b) => ISSUE_FIELDS.every((field) => a[field] === b[field]))
   );
 }
 
@@ -85,9 +81,15 @@ function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boo
   return true;
 }
 
-function sameFeature(a: FeatureView, b: FeatureView): boolean {
-  return a.group === b.group && a.health === b.health;
-}
+/** Every field of a view but its lists: its type makes a field added to `ServiceView` and not here an error. */
+const VIEW_COMPARED: Record<Exclude<keyof ServiceView, 'features' | 'openIssues'>, true> = {
+  id: true,
+  name: true,
+  status: true,
+  rawStatus: true,
+  health: true,
+};
+const VIEW_FIELDS = Object.keys(VIEW_COMPARED) as (keyof typeof VIEW_COMPARED)[];
 
 /** Every field of an issue but its posts: the record's type makes a field added to `Issue` and not here an error. */
 const COMPARED: Record<Exclude<keyof Issue, 'posts'>, true> = {
@@ -106,8 +108,3 @@ const COMPARED: Record<Exclude<keyof Issue, 'posts'>, true> = {
   lastModifiedDateTime: true,
 };
 const ISSUE_FIELDS = Object.keys(COMPARED) as (keyof typeof COMPARED)[];
-
-function sameIssue(a: Issue, b: Issue): boolean {
-  for (const field of ISSUE_FIELDS) if (a[field] !== b[field]) return false;
-  return true;
-}
