@@ -1,6 +1,7 @@
 import type { TenantConfig } from '../config/types.ts';
 import type { PollResult, TenantPoller } from './tenant-poller.ts';
-import type { TenantStatus } from '../observation/tenant-status.ts';
+import type { Observation } from '../observation/observation.ts';
+import { ObservationStore } from '../observation/observation-store.ts';
 import { timerDelay } from '../shared/timer-delay.ts';
 import { initialDelay, nextDelay } from './schedule.ts';
 
@@ -25,6 +26,8 @@ export type PollEndListener = (tenant: TenantConfig, result: PollResult) => void
 
 export interface AgentOptions {
   pollers: readonly TenantPoller[];
+  /** Where the agent keeps each tenant's latest observation (default: a store of its own). */
+  store?: ObservationStore;
   timers?: Timers;
   random?: () => number;
   onPollStart?: PollStartListener;
@@ -51,10 +54,12 @@ interface Slot {
 /**
  * Runs every tenant's poller on its own interval. Polls of one tenant never overlap (each next poll is scheduled
  * with `setTimeout` after the previous one ends); a slow or failing tenant never delays the others. The set of
- * pollers can change while it runs ({@link Agent.reconcile}).
+ * pollers can change while it runs ({@link Agent.reconcile}). It is the only writer of its {@link ObservationStore}:
+ * the tenants there are its pollers' tenants, each with the observation its current poller returned last.
  */
 export class Agent {
   #slots = new Map<string, Slot>();
+  readonly #store: ObservationStore;
   readonly #timers: Timers;
   readonly #random: () => number;
   readonly #onPollStart: PollStartListener | undefined;
@@ -63,26 +68,31 @@ export class Agent {
   #running = false;
 
   constructor(options: AgentOptions) {
-    for (const poller of options.pollers) this.#slots.set(poller.status.tenant.name, createSlot(poller));
+    for (const poller of options.pollers) this.#slots.set(poller.tenant.name, createSlot(poller));
+    this.#store = options.store ?? new ObservationStore();
+    this.#store.reset(options.pollers.map((poller) => poller.initial));
     this.#timers = options.timers ?? SYSTEM_TIMERS;
     this.#random = options.random ?? Math.random;
     this.#onPollStart = options.onPollStart;
     this.#onPollEnd = options.onPollEnd;
   }
 
-  /** The state of every tenant, for gauges and the status endpoint. */
-  statuses(): TenantStatus[] {
-    return [...this.#slots.values()].map((slot) => slot.poller.status);
+  /** The latest observation of every tenant: a snapshot of the agent's store. */
+  observations(): readonly Observation[] {
+    return this.#store.observations();
   }
 
   /** Polls every tenant once, at most `concurrency` at a time, outside the schedule (`run --once`). Never rejects. */
   async pollAll(signal: AbortSignal = new AbortController().signal, concurrency = 32): Promise<void> {
-    const pollers = [...this.#slots.values()].map((slot) => slot.poller);
+    const slots = [...this.#slots.values()];
     let next = 0;
     const worker = async () => {
-      while (next < pollers.length && !signal.aborted) await pollers[next++].poll(signal);
+      while (next < slots.length && !signal.aborted) {
+        const slot = slots[next++];
+        this.#keep(slot, await slot.poller.poll(signal));
+      }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, pollers.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, slots.length) }, worker));
   }
 
   /** Starts polling: tenants' first polls are spread to avoid a thundering herd. */
@@ -103,12 +113,13 @@ export class Agent {
   /**
    * Makes `pollers` the agent's tenants, by tenant name: a poller already running is left alone (no new poll, same
    * schedule); a new name starts, and a new poller for a known name replaces the old one (its timer cleared, its
-   * poll in flight aborted), their first polls spread as at start; names no longer there stop and leave
-   * {@link statuses}. The caller carries a replaced tenant's memory over into its new poller.
+   * poll in flight aborted, its outcome dropped), their first polls spread as at start, their observations the new
+   * pollers' initial ones; names no longer there stop and leave {@link observations}. The caller carries a replaced
+   * tenant's memory and latest observation over into its new poller.
    */
   reconcile(pollers: readonly TenantPoller[]): ReconcileSummary {
     const summary: ReconcileSummary = { added: [], removed: [], restarted: [], unchanged: 0 };
-    const next = new Map(pollers.map((poller) => [poller.status.tenant.name, poller]));
+    const next = new Map(pollers.map((poller) => [poller.tenant.name, poller]));
     for (const [name, slot] of this.#slots) {
       if (next.has(name)) continue;
       this.#halt(slot);
@@ -116,10 +127,12 @@ export class Agent {
     }
     const slots = new Map<string, Slot>();
     const starting: Slot[] = [];
+    const observations: Observation[] = [];
     for (const [name, poller] of next) {
       const old = this.#slots.get(name);
       if (old?.poller === poller) {
         slots.set(name, old);
+        observations.push(this.#store.latest(name) ?? poller.initial);
         summary.unchanged++;
         continue;
       }
@@ -127,17 +140,24 @@ export class Agent {
       (old ? summary.restarted : summary.added).push(name);
       const slot = createSlot(poller);
       slots.set(name, slot);
+      observations.push(poller.initial);
       starting.push(slot);
     }
     this.#slots = slots;
+    this.#store.reset(observations);
     if (this.#running) this.#begin(starting);
     return summary;
+  }
+
+  /** Keeps the observation a poll returned, unless its poller was replaced or removed while it polled. */
+  #keep(slot: Slot, result: PollResult): void {
+    if (this.#slots.get(slot.poller.tenant.name) === slot) this.#store.put(result.observation);
   }
 
   #begin(slots: readonly Slot[]): void {
     slots.forEach((slot, index) => {
       slot.controller = new AbortController();
-      const delay = initialDelay(index, slots.length, slot.poller.status.tenant.intervalMs, this.#random);
+      const delay = initialDelay(index, slots.length, slot.poller.tenant.intervalMs, this.#random);
       this.#schedule(slot, delay, this.#timers.now() + delay, 0);
     });
   }
@@ -156,17 +176,18 @@ export class Agent {
     const signal = slot.controller.signal;
     slot.handle = undefined;
     if (signal.aborted) return;
-    this.#onPollStart?.(slot.poller.status.tenant, plannedAt, this.#timers.now());
+    this.#onPollStart?.(slot.poller.tenant, plannedAt, this.#timers.now());
     const polling = slot.poller.poll(signal);
     this.#inFlight.add(polling);
     const result = await polling;
     this.#inFlight.delete(polling);
+    this.#keep(slot, result);
     if (signal.aborted) return;
-    this.#onPollEnd?.(slot.poller.status.tenant, result);
+    this.#onPollEnd?.(slot.poller.tenant, result);
     const now = this.#timers.now();
     const consecutive = result.ok ? 0 : failures + 1;
     const error = result.ok ? undefined : result.error;
-    const intervalMs = slot.poller.status.tenant.intervalMs;
+    const intervalMs = slot.poller.tenant.intervalMs;
     const delay = nextDelay({
       plannedAt,
       now,

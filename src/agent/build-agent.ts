@@ -21,10 +21,13 @@ import { createFileStateStore } from './state-store.ts';
 import { createTenantLedger, type TenantLedger } from './tenant-ledger.ts';
 import { createSharedCopies, createTenantPoller } from './tenant-poller.ts';
 import { createPollerSet } from './tenant-pollers.ts';
+import { ObservationStore } from '../observation/observation-store.ts';
 
 export interface AgentDependencies {
   telemetry: TelemetrySdk;
   log: Log;
+  /** Where the agent keeps its tenants' latest observations, for readers made before it (default: a new store). */
+  observations?: ObservationStore;
   /** Replaces the HTTP client (proxies, CAs) for the identity platform and Graph. */
   fetch?: typeof fetch;
   /** Where `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` are read (default `process.env`). */
@@ -73,18 +76,17 @@ export interface AssembledAgent {
 }
 
 /**
- * {@link buildAgent}, keeping what tenants added later need: the telemetry instruments (which read the agent's
- * current tenants), the ledger of their state and events, and the token providers and request budgets tenants
+ * {@link buildAgent}, keeping what tenants added later need: the telemetry instruments (which read the store of
+ * observations), the ledger of the tenants' state and events, and the token providers and request budgets tenants
  * share. Events an earlier version left in its spool are taken into the outbox first.
  */
 export async function assembleAgent(config: Config, deps: AgentDependencies): Promise<AssembledAgent> {
   const http = createHttpClientPool(deps.env ?? process.env);
   const timers = deps.timers ?? SYSTEM_TIMERS;
   const clock = () => timers.now();
-  // The instruments are registered before the agent exists and may be read before it does.
-  const built: { agent?: Agent } = {};
+  const observations = deps.observations ?? new ObservationStore();
   const isEnabled = (name: string) => isMetricEnabled(config.metrics, name);
-  const source = { tenants: () => built.agent?.statuses() ?? [], clock };
+  const source = { observations: () => observations.observations(), clock };
   const recorders = registerInstruments(deps.telemetry.meter, source, isEnabled, deps.telemetry.gauges);
   const store = config.stateDir === undefined ? undefined : createFileStateStore(config.stateDir, deps.log, clock);
   const { outbox, logger } = deps.telemetry;
@@ -99,7 +101,7 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
     tokenKey,
     createTokens: (tenant) => createTokenProvider(tenant, clientFor(tenant).fetch, clock),
     loadMemory: async (name) => ledger.restore(name, await store?.load(name)),
-    createPoller: (tenant, { tokens, budget, memory, previous }) =>
+    createPoller: (tenant, { tokens, budget, memory }) =>
       createTenantPoller({
         tenant,
         tokens,
@@ -112,18 +114,19 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
         memory,
         commit: (kept, events) => ledger.commit(tenant.name, kept, events),
         budget,
-        previous,
+        // A running tenant whose settings changed carries its latest observation over; a new one has none.
+        previous: observations.latest(tenant.name),
       }),
   });
   const initial = await pollers.update(config.tenants, (list) => list);
   const created = new Agent({
     pollers: initial,
+    store: observations,
     timers,
     random: deps.random,
     onPollStart: deps.onPollStart,
     onPollEnd: deps.onPollEnd,
   });
-  built.agent = created;
   return {
     agent: created,
     applyTenants: (tenants) => pollers.update(tenants, (list) => created.reconcile(list)),

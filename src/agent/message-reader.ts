@@ -5,13 +5,13 @@ import { advanceMessages, type TenantMemory } from '../health/memory.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import type { Log } from '../log.ts';
 import type { Recorders } from '../telemetry/instruments.ts';
-import type { TenantStatus } from '../observation/tenant-status.ts';
+import type { TenantConfig } from '../config/types.ts';
 
 /** Reads a tenant's message center after a good health poll. */
 export interface MessageReader {
   /** Fetches the messages and compares them with `memory`; never rejects: a failure keeps `memory` as it was. */
   read(
-    status: TenantStatus,
+    tenant: TenantConfig,
     memory: TenantMemory,
     request: FetchRequest,
   ): Promise<{ memory: TenantMemory; updates: MessageUpdate[] }>;
@@ -32,7 +32,7 @@ export interface MessageReaderOptions {
 export function createMessageReader(options: MessageReaderOptions): MessageReader {
   let forbiddenReported = false;
   return {
-    async read(status, memory, request) {
+    async read(tenant, memory, request) {
       try {
         const messages = await fetchServiceMessages(options.graph, request);
         forbiddenReported = false;
@@ -42,9 +42,9 @@ export function createMessageReader(options: MessageReaderOptions): MessageReade
         const repeated = mapped.code === 'GRAPH_FORBIDDEN' && forbiddenReported;
         if (mapped.code !== 'ABORTED' && !repeated) {
           forbiddenReported ||= mapped.code === 'GRAPH_FORBIDDEN';
-          options.recorders.recordPollError(status, mapped.code);
+          options.recorders.recordPollError(tenant, mapped.code);
           options.log.warn('message center read failed', {
-            tenant: status.tenant.name,
+            tenant: tenant.name,
             error: mapped.code,
             reason: mapped.message,
           });

@@ -17,12 +17,12 @@ import type { Recorders } from '../telemetry/instruments.ts';
 import { createMessageReader } from './message-reader.ts';
 import type { RequestBudget } from './request-budget.ts';
 import { startPollTimeout } from './poll-timeout.ts';
-import { retainViews, SharedViews } from './retained-views.ts';
-import { carryTenantStatus, createTenantStatus, type TenantStatus } from '../observation/tenant-status.ts';
+import { keepViews, SharedViews } from '../observation/kept-views.ts';
+import { POLL_OK, startObservation, type Observation } from '../observation/observation.ts';
 import type { TenantConfig } from '../config/types.ts';
 
-/** A failed poll is data, not an exception. */
-export type PollResult =
+/** What a poll found: a failed poll is data, not an exception. */
+type PollReport =
   | {
       ok: true;
       /** Graph answered byte for byte as at the poll before: nothing was parsed, nothing changed. */
@@ -32,6 +32,12 @@ export type PollResult =
       messages?: MessageUpdate[];
     }
   | { ok: false; error: M365Error };
+
+/** What a poll found, and the tenant's observation after it. */
+export type PollResult = PollReport & { readonly observation: Observation };
+
+/** What a poll that asks Graph changes of the tenant's observation, as it learns it: a failure keeps the last read. */
+type Found = { -readonly [K in 'polledAt' | 'pollDurationMs' | 'lastSuccessAt' | 'views']?: Observation[K] };
 
 /**
  * The copies that the tenants of one agent keep between them instead of one each: what their memories and their
@@ -68,17 +74,20 @@ export interface TenantPollerOptions {
   commit?: (memory: TenantMemory, events: readonly LogRecord[]) => Promise<void>;
   /** Graph's request limits for this app in this tenant, shared by the tenants that use the same app. */
   budget?: RequestBudget;
-  /** The status of the poller this one replaces (the tenant's settings changed), whose last outcome it keeps. */
-  previous?: TenantStatus;
+  /** The latest observation of the tenant before its settings changed, which this poller carries over. */
+  previous?: Observation;
 }
 
 /**
  * Polls one tenant: fetch → evaluate (with the tenant's severity rules) → detect changes → commit the memory and
- * its events together, and keeps its
- * {@link TenantStatus}; when message-center events are on, reads the message center after each good poll.
+ * its events together, and returns the tenant's {@link Observation} after each poll; when message-center events are
+ * on, reads the message center after each good poll.
  */
 export interface TenantPoller {
-  readonly status: TenantStatus;
+  /** The settings it polls under. */
+  readonly tenant: TenantConfig;
+  /** What the tenant shows until this poller's first poll ends: nothing yet, or what the one it replaces showed. */
+  readonly initial: Observation;
   /** One poll; never rejects. */
   poll(signal: AbortSignal): Promise<PollResult>;
   /** What is remembered of the tenant now: a poller replacing this one starts from it, so no event repeats. */
@@ -87,12 +96,10 @@ export interface TenantPoller {
 
 /** Creates the poller of one tenant. */
 export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
-  const tokenExpiresAt = () => options.tokens.expiresAt;
-  const status = options.previous
-    ? carryTenantStatus(options.previous, options.tenant, tokenExpiresAt)
-    : createTenantStatus(options.tenant, tokenExpiresAt);
+  const initial = startObservation(options.tenant, options.tokens.expiresAt, options.previous);
+  let latest = initial;
   let memory = options.memory;
-  // The digest of the answer that `memory` and `status.views` were made from: the same answer again changes neither.
+  // The digest of the answer that `memory` and `latest.views` were made from: the same answer again changes neither.
   let answerDigest: string | undefined;
   const graph = {
     graphUrl: options.tenant.endpoints.graph,
@@ -102,7 +109,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     sleep: options.sleep,
     onResponse: (httpStatus: number) => {
       options.budget?.record(options.clock());
-      options.recorders.recordGraphResponse(status, httpStatus);
+      options.recorders.recordGraphResponse(options.tenant, httpStatus);
     },
   };
   const rule = options.tenant.severity ? createSeverityRule(options.tenant.severity) : evaluateServiceHealth;
@@ -110,7 +117,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     ? createMessageReader({ graph, recorders: options.recorders, log: options.log, clock: options.clock })
     : undefined;
 
-  function overBudget(): PollResult | undefined {
+  function overBudget(): PollReport | undefined {
     const waitMs = options.budget?.waitMs(options.clock()) ?? 0;
     if (waitMs === 0) return undefined;
     const message = `Graph request budget of this app in this tenant is spent: next poll in ${Math.ceil(waitMs / 1000)} s`;
@@ -123,7 +130,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
    */
   async function readMessages(stepMemory: TenantMemory, request: FetchRequest) {
     try {
-      return await messages!.read(status, stepMemory, request);
+      return await messages!.read(options.tenant, stepMemory, request);
     } catch (error) {
       options.log.warn('message center read failed', {
         tenant: options.tenant.name,
@@ -133,7 +140,8 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     }
   }
 
-  async function fetchOnce(signal: AbortSignal): Promise<PollResult> {
+  /** A poll that asks Graph; `found` gets when it ended, how long it took and, when Graph answered well, its read. */
+  async function fetchOnce(signal: AbortSignal, found: Found): Promise<PollReport> {
     const started = options.clock();
     const timeout = startPollTimeout(options.tenant.timeoutMs);
     try {
@@ -147,13 +155,13 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       if (read.same) {
         // What a parse would have given: the same views and records, no change; only the time of the poll moves.
         memory = { ...memory!, polledAt: read.fetchedAt };
-        status.lastSuccessAt = read.fetchedAt;
+        found.lastSuccessAt = read.fetchedAt;
       } else {
         const { snapshot } = read;
         const views = evaluateSnapshot(snapshot, rule);
         const step = advanceMemory(memory, snapshot, views, options.shared.memory);
-        status.views = retainViews(views, status.views, options.shared.views);
-        status.lastSuccessAt = snapshot.fetchedAt;
+        found.views = keepViews(views, latest.views, options.shared.views);
+        found.lastSuccessAt = snapshot.fetchedAt;
         memory = step.memory;
         answerDigest = read.digest;
         ({ changes, updates } = step);
@@ -168,23 +176,23 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       return { ok: false, error: mapped };
     } finally {
       timeout.clear();
-      status.lastPollAt = options.clock();
-      status.lastPollDurationMs = status.lastPollAt - started;
+      found.polledAt = options.clock();
+      found.pollDurationMs = found.polledAt - started;
     }
   }
 
   return {
-    status,
+    tenant: options.tenant,
+    initial,
     memory: () => memory,
     async poll(signal) {
-      const result = overBudget() ?? (await fetchOnce(signal));
-      status.lastPollOk = result.ok;
-      status.lastError = result.ok ? undefined : result.error;
+      const found: Found = {};
+      const result = overBudget() ?? (await fetchOnce(signal, found));
       if (result.ok) {
         const events = [
-          ...result.updates.map((update) => issueUpdateRecord(status, update)),
-          ...result.changes.map((change) => statusChangeRecord(status, change)),
-          ...(result.messages ?? []).map((update) => messageUpdateRecord(status, update)),
+          ...result.updates.map((update) => issueUpdateRecord(options.tenant, update)),
+          ...result.changes.map((change) => statusChangeRecord(options.tenant, change)),
+          ...(result.messages ?? []).map((update) => messageUpdateRecord(options.tenant, update)),
         ];
         if (memory) await options.commit?.(memory, events);
         options.log.debug('poll ok', {
@@ -193,14 +201,16 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
           changes: result.changes.length,
         });
       } else if (!signal.aborted) {
-        options.recorders.recordPollError(status, result.error.code);
+        options.recorders.recordPollError(options.tenant, result.error.code);
         options.log.warn('poll failed', {
           tenant: options.tenant.name,
           error: result.error.code,
           reason: result.error.message,
         });
       }
-      return result;
+      const outcome = result.ok ? POLL_OK : Object.freeze({ ok: false as const, error: result.error });
+      latest = Object.freeze({ ...latest, ...found, outcome, tokenExpiresAt: options.tokens.expiresAt });
+      return { ...result, observation: latest };
     },
   };
 }

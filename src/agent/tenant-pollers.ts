@@ -4,7 +4,6 @@ import type { TenantMemory } from '../health/memory.ts';
 import { RequestBudget } from './request-budget.ts';
 import { isSameSetting } from './same-settings.ts';
 import type { TenantPoller } from './tenant-poller.ts';
-import type { TenantStatus } from '../observation/tenant-status.ts';
 
 /** What a tenant's poller is made of besides its settings. */
 export interface PollerParts {
@@ -14,8 +13,6 @@ export interface PollerParts {
   budget: RequestBudget;
   /** Restored from the state store for a tenant that was not running; the replaced poller's for a changed one. */
   memory: TenantMemory | undefined;
-  /** The replaced poller's status, for a tenant whose settings changed. */
-  previous: TenantStatus | undefined;
 }
 
 export interface PollerSetOptions {
@@ -33,7 +30,7 @@ export interface PollerSet {
    * Gives the pollers for `tenants` to `install`, in one synchronous step after the saved state of new tenants is
    * read, so that a poll cannot end between taking a changed tenant's memory over and replacing its poller. An
    * unchanged tenant (every setting the same, secrets included) keeps its poller and token; a changed one gets a
-   * new poller with the old one's memory and status; token providers and budgets no tenant uses any more are
+   * new poller with the old one's memory; token providers and budgets no tenant uses any more are
    * dropped. One update at a time.
    */
   update<T>(tenants: readonly TenantConfig[], install: (pollers: TenantPoller[]) => T): Promise<T>;
@@ -67,7 +64,7 @@ export function createPollerSet(options: PollerSetOptions): PollerSet {
     budgets.set(key, budget);
     const provider = tokensFor(tenant, key);
     const memory = old ? old.poller.memory?.() : restored.get(tenant.name);
-    const poller = options.createPoller(tenant, { tokens: provider, budget, memory, previous: old?.poller.status });
+    const poller = options.createPoller(tenant, { tokens: provider, budget, memory });
     return { tenant, poller, tokens: provider, key };
   }
 

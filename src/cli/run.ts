@@ -6,7 +6,7 @@ import { resolveShard, selectShare, type ShardChoice } from '../agent/shard.ts';
 import { prepareStateDir } from '../agent/state-dir.ts';
 import { holdStateLock } from '../agent/state-lock.ts';
 import { CompileCache, formatProblem, loadConfig } from '../config/index.ts';
-import type { TenantStatus } from '../observation/tenant-status.ts';
+import { ObservationStore } from '../observation/observation-store.ts';
 import type { Config } from '../config/types.ts';
 import { M365Error } from '../errors.ts';
 import { createLog, LOG_LEVELS, type Log, type LogLevel } from '../log.ts';
@@ -56,10 +56,10 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   const { config, log, io } = options;
   const stop = watchStop(io.stopRequested);
   tuneGarbageCollection();
-  // The status endpoint answers from the start; it shows the agent's tenants once the agent exists.
-  const built: { agent?: Agent } = {};
+  // The status endpoint answers from the start; it shows the agent's tenants once the agent puts them in the store.
+  const observations = new ObservationStore();
   // The listen address is tried first: a failure there has nothing to undo, while the state directory is made.
-  const server = await openStatusServer(options, () => built.agent?.statuses() ?? []);
+  const server = await openStatusServer(options, observations);
   if (server === 'failed') return EXIT_USAGE;
   const lock = await lockStateDir(config, io, log);
   if (lock === 'failed') {
@@ -81,9 +81,8 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
     ...options.sinks,
   });
   recordDrop = createEventsDroppedRecorder(telemetry.meter, (name) => isMetricEnabled(config.metrics, name));
-  const assembled = await assembleAgent(config, { telemetry, log });
+  const assembled = await assembleAgent(config, { telemetry, log, observations });
   const agent = assembled.agent;
-  built.agent = agent;
   if (options.once) {
     const code = await runOnce(agent, telemetry, io, stop, assembled.saved);
     lock?.release();
@@ -166,13 +165,13 @@ async function runOnce(
  */
 async function openStatusServer(
   options: AgentRunOptions,
-  statuses: () => readonly TenantStatus[],
+  store: ObservationStore,
 ): Promise<StatusServer | undefined | 'failed'> {
   const { config, log, io } = options;
   if (!config.server || options.once) return undefined;
   let server: StatusServer;
   try {
-    server = await startStatusServer({ ...config.server, statuses, clock: Date.now });
+    server = await startStatusServer({ ...config.server, observations: () => store.observations(), clock: Date.now });
   } catch (error) {
     if (!(error instanceof M365Error && error.code === 'LISTEN_FAILED')) throw error;
     io.stderr(`m365-health: server.listen: ${error.message}\n`);

@@ -4,12 +4,12 @@ import { evaluateServiceHealth, openIssues } from './status.ts';
 
 /** A service with its evaluated health and open issues: what gauges and events are made of. */
 export interface ServiceView {
-  id: string;
-  name: string;
-  status: ServiceStatus;
-  rawStatus: string;
-  health: Health;
-  openIssues: Issue[];
+  readonly id: string;
+  readonly name: string;
+  readonly status: ServiceStatus;
+  readonly rawStatus: string;
+  readonly health: Health;
+  readonly openIssues: readonly Issue[];
   /** Health of each feature group, by the same rule. */
   features: readonly FeatureView[];
 }

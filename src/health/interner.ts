@@ -1,9 +1,9 @@
 /**
- * One frozen copy of each value object met, by a key made of its fields: a service that is fine looks the same in
- * ten thousand tenants, and so do the versions of an issue they all see. Kept state shares these copies instead of
- * holding one each. Bounded: past `limit` entries it starts over, which costs only new copies.
+ * One frozen copy of each value met, by a key made of its fields (a string by itself): a service that is fine looks
+ * the same in ten thousand tenants, and so do the versions and texts of an issue they all see. Kept state shares
+ * these copies instead of holding one each. Bounded: past `limit` entries it starts over, which costs only new copies.
  */
-export class Interner<T extends object> {
+export class Interner<T> {
   readonly #values = new Map<string, T>();
   readonly #limit: number;
 

@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TenantStatus } from '../observation/tenant-status.ts';
+import type { Observation } from '../observation/observation.ts';
 import { toListenError } from './listen-error.ts';
 import { buildStatusDocument, readiness } from './status-view.ts';
 
 export interface StatusServerOptions {
   host: string;
   port: number;
-  statuses: () => readonly TenantStatus[];
+  /** The latest observation of every tenant, as a snapshot. */
+  observations: () => readonly Observation[];
   clock: () => number;
 }
 
@@ -33,7 +34,7 @@ function handle(options: StatusServerOptions, page: string, req: IncomingMessage
     case '/healthz':
       return send(res, 200, 'text/plain', 'ok\n');
     case '/readyz': {
-      const { ready, waiting } = readiness(options.statuses());
+      const { ready, waiting } = readiness(options.observations());
       return send(
         res,
         ready ? 200 : 503,
@@ -46,7 +47,7 @@ function handle(options: StatusServerOptions, page: string, req: IncomingMessage
         res,
         200,
         'application/json',
-        JSON.stringify(buildStatusDocument(options.statuses(), options.clock())),
+        JSON.stringify(buildStatusDocument(options.observations(), options.clock())),
       );
     case '/':
       return send(res, 200, 'text/html; charset=utf-8', page);

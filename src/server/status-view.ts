@@ -1,5 +1,5 @@
-import { isStale, type TenantStatus } from '../observation/tenant-status.ts';
-import { HEALTH_UNKNOWN } from '../health/model.ts';
+import type { Observation } from '../observation/observation.ts';
+import { isStale, shownHealth } from '../health/staleness.ts';
 
 /** The `/status` document: per tenant, the last poll, its error, services and open issues. */
 export interface StatusDocument {
@@ -32,25 +32,26 @@ export interface TenantStatusView {
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
-/** Builds the status document from the agent's state (pure). */
-export function buildStatusDocument(statuses: readonly TenantStatus[], now: number): StatusDocument {
+/** Builds the status document from the tenants' latest observations (pure). */
+export function buildStatusDocument(observations: readonly Observation[], now: number): StatusDocument {
   return {
     generatedAt: new Date(now).toISOString(),
-    tenants: statuses.map((status) => {
-      const stale = isStale(status, now);
+    tenants: observations.map((observation) => {
+      const { tenant, outcome } = observation;
+      const stale = isStale(observation, now);
       return {
-        name: status.tenant.name,
-        tenantId: status.tenant.tenantId,
-        lastPollAt: iso(status.lastPollAt),
-        lastPollOk: status.lastPollOk ?? null,
-        lastSuccessAt: iso(status.lastSuccessAt),
+        name: tenant.name,
+        tenantId: tenant.tenantId,
+        lastPollAt: iso(observation.polledAt),
+        lastPollOk: outcome?.ok ?? null,
+        lastSuccessAt: iso(observation.lastSuccessAt),
         stale,
-        error: status.lastError ? { code: status.lastError.code, message: status.lastError.message } : null,
-        services: (status.views ?? []).map((view) => ({
+        error: outcome?.ok === false ? { code: outcome.error.code, message: outcome.error.message } : null,
+        services: (observation.views ?? []).map((view) => ({
           id: view.id,
           name: view.name,
           status: view.status === 'other' ? view.rawStatus : view.status,
-          health: stale ? HEALTH_UNKNOWN : view.health,
+          health: shownHealth(view.health, stale),
           openIssues: view.openIssues.map((issue) => ({
             id: issue.id,
             title: issue.title,
@@ -65,7 +66,9 @@ export function buildStatusDocument(statuses: readonly TenantStatus[], now: numb
 }
 
 /** Ready once every tenant was polled at least once (successfully, or failed with a reason). */
-export function readiness(statuses: readonly TenantStatus[]): { ready: boolean; waiting: string[] } {
-  const waiting = statuses.filter((status) => status.lastPollAt === undefined).map((status) => status.tenant.name);
+export function readiness(observations: readonly Observation[]): { ready: boolean; waiting: string[] } {
+  const waiting = observations
+    .filter((observation) => observation.polledAt === undefined)
+    .map((observation) => observation.tenant.name);
   return { ready: waiting.length === 0, waiting };
 }

@@ -1,4 +1,4 @@
-import type { TenantStatus } from '../observation/tenant-status.ts';
+import type { TenantConfig } from '../config/types.ts';
 
 /**
  * The `m365.event.id` of an event: the tenant, then the id the tenant's history gave it (`src/health/event-identity.ts`):
@@ -6,6 +6,6 @@ import type { TenantStatus } from '../observation/tenant-status.ts';
  * restarts, and the same when a transition is detected again or its record is sent again, so that a consumer may
  * deduplicate on it alone.
  */
-export function tenantEventId(status: TenantStatus, eventId: string): string {
-  return `${status.tenant.tenantId}/${eventId}`;
+export function tenantEventId(tenant: TenantConfig, eventId: string): string {
+  return `${tenant.tenantId}/${eventId}`;
 }

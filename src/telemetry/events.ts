@@ -1,5 +1,5 @@
 import { SeverityNumber, type Attributes, type LogRecord } from '@opentelemetry/api';
-import type { TenantStatus } from '../observation/tenant-status.ts';
+import type { TenantConfig } from '../config/types.ts';
 import type { StatusChange } from '../health/changes.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
 import { HEALTH_OK, type Health } from '../health/model.ts';
@@ -18,9 +18,9 @@ const SEVERITY: Record<Health, { number: SeverityNumber; text: string }> = {
 const HEALTH_WORDS = ['ok', 'warning', 'critical', 'unknown'] as const;
 
 /** The attributes of a status-change event: identity, before/after, and the issue behind it. */
-export function statusChangeAttributes(status: TenantStatus, change: StatusChange): Attributes {
+export function statusChangeAttributes(tenant: TenantConfig, change: StatusChange): Attributes {
   const attributes: Attributes = {
-    ...tenantAttributes(status),
+    ...tenantAttributes(tenant),
     [sc.ATTR_SERVICE_ID]: change.serviceId,
     [sc.ATTR_SERVICE_NAME]: change.serviceName,
     [sc.ATTR_SERVICE_STATUS]: change.status,
@@ -28,7 +28,7 @@ export function statusChangeAttributes(status: TenantStatus, change: StatusChang
     [sc.ATTR_SERVICE_HEALTH]: change.health,
     [sc.ATTR_SERVICE_HEALTH_PREVIOUS]: change.previousHealth,
     [sc.ATTR_ISSUE_IDS]: change.openIssueIds,
-    [sc.ATTR_EVENT_ID]: tenantEventId(status, change.eventId),
+    [sc.ATTR_EVENT_ID]: tenantEventId(tenant, change.eventId),
     [sc.ATTR_EVENT_NAME]: sc.EVENT_STATUS_CHANGE,
   };
   if (change.trigger) {
@@ -40,12 +40,12 @@ export function statusChangeAttributes(status: TenantStatus, change: StatusChang
 }
 
 /** A one-line, human-readable body for a status change. */
-export function describeStatusChange(status: TenantStatus, change: StatusChange): string {
+export function describeStatusChange(tenant: TenantConfig, change: StatusChange): string {
   const health = change.health === HEALTH_OK ? 'back to ok' : `now ${HEALTH_WORDS[change.health]}`;
   const issue = change.trigger
     ? ` [${change.trigger.classification} ${change.trigger.id}: ${change.trigger.title}]`
     : '';
-  return `${status.tenant.name}: ${change.serviceName} ${change.previousStatus} -> ${change.status} (${health})${issue}`;
+  return `${tenant.name}: ${change.serviceName} ${change.previousStatus} -> ${change.status} (${health})${issue}`;
 }
 
 /** Link to an issue in the Microsoft 365 admin center. */
@@ -54,11 +54,11 @@ export function adminCenterUrl(issueId: string): string {
 }
 
 /** The attributes of an issue-update event. Free text stays in events, never in metric attributes. */
-export function issueUpdateAttributes(status: TenantStatus, update: IssueUpdate): Attributes {
+export function issueUpdateAttributes(tenant: TenantConfig, update: IssueUpdate): Attributes {
   const { issue } = update;
   const latest = issue.posts.at(-1);
   const attributes: Attributes = {
-    ...tenantAttributes(status),
+    ...tenantAttributes(tenant),
     [sc.ATTR_SERVICE_ID]: update.serviceId,
     [sc.ATTR_SERVICE_NAME]: update.serviceName,
     [sc.ATTR_ISSUE_ID]: issue.id,
@@ -69,7 +69,7 @@ export function issueUpdateAttributes(status: TenantStatus, update: IssueUpdate)
     [sc.ATTR_ISSUE_TITLE]: issue.title,
     [sc.ATTR_ISSUE_IMPACT]: issue.impactDescription,
     [sc.ATTR_URL_FULL]: adminCenterUrl(issue.id),
-    [sc.ATTR_EVENT_ID]: tenantEventId(status, update.eventId),
+    [sc.ATTR_EVENT_ID]: tenantEventId(tenant, update.eventId),
     [sc.ATTR_EVENT_NAME]: sc.EVENT_ISSUE_UPDATE,
   };
   const optional: Array<[string, string | undefined]> = [
@@ -84,28 +84,28 @@ export function issueUpdateAttributes(status: TenantStatus, update: IssueUpdate)
 }
 
 /** A readable body for an issue update: what happened, then the latest post. */
-export function describeIssueUpdate(status: TenantStatus, update: IssueUpdate): string {
+export function describeIssueUpdate(tenant: TenantConfig, update: IssueUpdate): string {
   const { issue } = update;
-  const head = `${status.tenant.name}: ${update.serviceName} ${issue.classification} ${issue.id} ${update.update} (${issue.status}): ${issue.title}`;
+  const head = `${tenant.name}: ${update.serviceName} ${issue.classification} ${issue.id} ${update.update} (${issue.status}): ${issue.title}`;
   const latest = issue.posts.at(-1);
   return latest ? `${head}\n${htmlToPlainText(latest.content)}` : head;
 }
 
 /** The log record of a status change: its severity follows the health reached. */
-export function statusChangeRecord(status: TenantStatus, change: StatusChange): LogRecord {
+export function statusChangeRecord(tenant: TenantConfig, change: StatusChange): LogRecord {
   const severity = SEVERITY[change.health];
   return {
     eventName: sc.EVENT_STATUS_CHANGE,
     timestamp: change.at,
     severityNumber: severity.number,
     severityText: severity.text,
-    body: describeStatusChange(status, change),
-    attributes: statusChangeAttributes(status, change),
+    body: describeStatusChange(tenant, change),
+    attributes: statusChangeAttributes(tenant, change),
   };
 }
 
 /** The log record of an issue update: WARN while an incident is open, INFO otherwise. */
-export function issueUpdateRecord(status: TenantStatus, update: IssueUpdate): LogRecord {
+export function issueUpdateRecord(tenant: TenantConfig, update: IssueUpdate): LogRecord {
   const warn = update.issue.classification === 'incident' && !update.issue.isResolved;
   const severity = warn ? SEVERITY[1] : SEVERITY[0];
   return {
@@ -113,7 +113,7 @@ export function issueUpdateRecord(status: TenantStatus, update: IssueUpdate): Lo
     timestamp: update.at,
     severityNumber: severity.number,
     severityText: severity.text,
-    body: describeIssueUpdate(status, update),
-    attributes: issueUpdateAttributes(status, update),
+    body: describeIssueUpdate(tenant, update),
+    attributes: issueUpdateAttributes(tenant, update),
   };
 }

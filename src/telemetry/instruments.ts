@@ -1,51 +1,44 @@
-import {
-  ValueType,
-  type Attributes,
-  type BatchObservableResult,
-  type Counter,
-  type Meter,
-  type Observable,
-} from '@opentelemetry/api';
-import { isStale, type TenantStatus } from '../observation/tenant-status.ts';
-import { HEALTH_UNKNOWN, type ServiceStatus } from '../health/model.ts';
+import { ValueType, type Attributes, type Counter, type Meter } from '@opentelemetry/api';
+import type { TenantConfig } from '../config/types.ts';
+import type { Observation } from '../observation/observation.ts';
+import type { ServiceStatus } from '../health/model.ts';
+import { dataAgeSeconds, isStale, shownHealth, tokenLifetimeSeconds } from '../health/staleness.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
 import { findMetric, METRICS, type MetricDefinition } from '../catalogue/catalogue.ts';
-import { flattenParts, type AttributeParts } from './attribute-parts.ts';
-import type { GaugeRegistry } from './gauge-producer.ts';
+import type { GaugeRegistry, ObserveGauge } from './gauge-producer.ts';
 import { CLASSIFICATIONS, SeriesParts } from './series-parts.ts';
 import * as sc from '../catalogue/semconv.ts';
 
-/** Where the observable gauges read the agent's state from. */
+/** What the gauges read: the latest observation of each tenant, as a snapshot, and the time to judge them at. */
 export interface TelemetrySource {
-  tenants(): Iterable<TenantStatus>;
+  observations(): readonly Observation[];
   clock(): number;
 }
 
 /** The synchronous side of the instruments: counters the poller increments. */
 export interface Recorders {
-  recordPollError(status: TenantStatus, errorType: string): void;
-  recordGraphResponse(status: TenantStatus, httpStatus: number): void;
+  recordPollError(tenant: TenantConfig, errorType: string): void;
+  recordGraphResponse(tenant: TenantConfig, httpStatus: number): void;
 }
 
 /** Metrics of the process rather than of the tenants: created where their source is, not here. */
 const PROCESS_METRICS: ReadonlySet<string> = new Set([sc.METRIC_EVENTS_DROPPED]);
 
 /** Identity attributes of a tenant, on every data point (Datadog does not tag from resource attributes). */
-export function tenantAttributes(status: TenantStatus): Attributes {
-  return { [sc.ATTR_TENANT_ID]: status.tenant.tenantId, [sc.ATTR_TENANT_NAME]: status.tenant.name };
+export function tenantAttributes(tenant: TenantConfig): Attributes {
+  return { [sc.ATTR_TENANT_ID]: tenant.tenantId, [sc.ATTR_TENANT_NAME]: tenant.name };
 }
 
 /**
- * Creates every enabled instrument of the catalogue: gauges read the current state at each collection, from
- * `registry` when given (no per-series storage: what thousands of tenants need) or else as observable gauges of
- * `meter` sharing one batch callback; counters are created on `meter` and returned as {@link Recorders}. The
- * gauges' attribute parts are made once for the life of these instruments ({@link SeriesParts}).
+ * Creates every enabled instrument of the catalogue: gauges in `registry`, reading the tenants' observations at each
+ * collection (no per-series storage: what thousands of tenants need); counters on `meter`, returned as
+ * {@link Recorders}. The gauges' attribute parts are made once for the life of these instruments ({@link SeriesParts}).
  */
 export function registerInstruments(
   meter: Meter,
   source: TelemetrySource,
   isEnabled: (name: string) => boolean,
-  registry?: GaugeRegistry,
+  registry: GaugeRegistry,
 ): Recorders {
   const enabled = METRICS.filter((metric) => isEnabled(metric.name) && !PROCESS_METRICS.has(metric.name));
   const gaugeMetrics = enabled.filter((metric) => metric.instrument === 'gauge');
@@ -55,28 +48,20 @@ export function registerInstruments(
     if (metric.instrument !== 'gauge')
       counters.set(metric.name, meter.createCounter(metric.name, instrumentOptions(metric)));
   }
-  if (gaugeMetrics.length > 0 && registry) {
+  if (gaugeMetrics.length > 0) {
     registry.register(
       gaugeMetrics.map((metric) => ({ name: metric.name, ...instrumentOptions(metric) })),
-      () => source.tenants(),
-      (status, observe) => observeStatus(status, source.clock(), observe, parts),
-    );
-  } else if (gaugeMetrics.length > 0) {
-    const gauges = new Map(
-      gaugeMetrics.map((metric) => [metric.name, meter.createObservableGauge(metric.name, instrumentOptions(metric))]),
-    );
-    meter.addBatchObservableCallback(
-      (result) => observeAll(observeInto(result, gauges), source, parts),
-      [...gauges.values()],
+      () => source.observations(),
+      (observation, observe) => observeTenant(observation, source.clock(), observe, parts),
     );
   }
   const pollErrors = counters.get(sc.METRIC_POLL_ERRORS);
   const graphRequests = counters.get(sc.METRIC_GRAPH_REQUESTS);
   return {
-    recordPollError: (status, errorType) =>
-      pollErrors?.add(1, { ...tenantAttributes(status), [sc.ATTR_ERROR_TYPE]: errorType }),
-    recordGraphResponse: (status, httpStatus) =>
-      graphRequests?.add(1, { ...tenantAttributes(status), [sc.ATTR_HTTP_STATUS_CODE]: httpStatus }),
+    recordPollError: (tenant, errorType) =>
+      pollErrors?.add(1, { ...tenantAttributes(tenant), [sc.ATTR_ERROR_TYPE]: errorType }),
+    recordGraphResponse: (tenant, httpStatus) =>
+      graphRequests?.add(1, { ...tenantAttributes(tenant), [sc.ATTR_HTTP_STATUS_CODE]: httpStatus }),
   };
 }
 
@@ -102,52 +87,36 @@ function instrumentOptions(metric: MetricDefinition) {
   return { unit: metric.unit, description: metric.description, valueType: valueType(metric) };
 }
 
-function observeInto(result: BatchObservableResult, gauges: ReadonlyMap<string, Observable>): Observe {
-  return (name, value, attributes) => {
-    const gauge = gauges.get(name);
-    if (gauge)
-      result.observe(
-        gauge,
-        value,
-        Array.isArray(attributes) ? flattenParts(attributes as AttributeParts) : (attributes as Attributes),
-      );
-  };
+/** Every series of one tenant's observation. */
+function observeTenant(observation: Observation, now: number, observe: ObserveGauge, parts: SeriesParts): void {
+  observePolls(observation, now, observe, parts);
+  observeServices(observation, now, observe, parts);
 }
-
-function observeAll(observe: Observe, source: TelemetrySource, parts: SeriesParts): void {
-  const now = source.clock();
-  for (const status of source.tenants()) observeStatus(status, now, observe, parts);
-}
-
-function observeStatus(status: TenantStatus, now: number, observe: Observe, parts: SeriesParts): void {
-  observeTenant(status, now, observe, parts);
-  observeServices(status, now, observe, parts);
-}
-
-type Observe = (name: string, value: number, attributes: Attributes | AttributeParts) => void;
 
 /** Index of the `other` state, which a status outside the state set reports. */
 const OTHER_STATE = STATE_SET_STATUSES.indexOf('other' satisfies ServiceStatus);
 
-function observeTenant(status: TenantStatus, now: number, observe: Observe, parts: SeriesParts): void {
-  const attributes = parts.tenant(status.tenant);
-  if (status.lastPollDurationMs !== undefined)
-    observe(sc.METRIC_POLL_DURATION, status.lastPollDurationMs / 1000, attributes);
-  if (status.lastPollOk !== undefined) observe(sc.METRIC_POLL_SUCCESS, status.lastPollOk ? 1 : 0, attributes);
-  if (status.lastSuccessAt !== undefined) observe(sc.METRIC_DATA_AGE, (now - status.lastSuccessAt) / 1000, attributes);
-  const expiresAt = status.tokenExpiresAt();
-  if (expiresAt !== undefined) observe(sc.METRIC_TOKEN_EXPIRY, Math.max(0, (expiresAt - now) / 1000), attributes);
+/** The tenant's own series: its polls, the age of its data, its token. */
+function observePolls(observation: Observation, now: number, observe: ObserveGauge, parts: SeriesParts): void {
+  const attributes = parts.tenant(observation.tenant);
+  if (observation.pollDurationMs !== undefined)
+    observe(sc.METRIC_POLL_DURATION, observation.pollDurationMs / 1000, attributes);
+  if (observation.outcome !== undefined) observe(sc.METRIC_POLL_SUCCESS, observation.outcome.ok ? 1 : 0, attributes);
+  const age = dataAgeSeconds(observation, now);
+  if (age !== undefined) observe(sc.METRIC_DATA_AGE, age, attributes);
+  const tokenLifetime = tokenLifetimeSeconds(observation, now);
+  if (tokenLifetime !== undefined) observe(sc.METRIC_TOKEN_EXPIRY, tokenLifetime, attributes);
 }
 
-function observeServices(status: TenantStatus, now: number, observe: Observe, parts: SeriesParts): void {
-  if (status.views === undefined) return;
-  const stale = isStale(status, now);
-  const [tenant] = parts.tenant(status.tenant) as [Readonly<Attributes>];
+function observeServices(observation: Observation, now: number, observe: ObserveGauge, parts: SeriesParts): void {
+  if (observation.views === undefined) return;
+  const stale = isStale(observation, now);
+  const [tenant] = parts.tenant(observation.tenant) as [Readonly<Attributes>];
   const states = parts.states;
   const classifications = parts.classifications;
-  for (const view of status.views) {
+  for (const view of observation.views) {
     const service = parts.service(view);
-    observe(sc.METRIC_SERVICE_HEALTH, stale ? HEALTH_UNKNOWN : view.health, [tenant, service]);
+    observe(sc.METRIC_SERVICE_HEALTH, shownHealth(view.health, stale), [tenant, service]);
     const index = STATE_SET_STATUSES.indexOf(view.status);
     const current = index < 0 ? OTHER_STATE : index;
     for (let i = 0; i < states.length; i++) {
@@ -158,8 +127,7 @@ function observeServices(status: TenantStatus, now: number, observe: Observe, pa
       observe(sc.METRIC_SERVICE_ISSUES, count, [tenant, service, classifications[i]]);
     }
     for (const feature of view.features) {
-      const health = stale ? HEALTH_UNKNOWN : feature.health;
-      observe(sc.METRIC_FEATURE_HEALTH, health, [tenant, service, parts.feature(feature)]);
+      observe(sc.METRIC_FEATURE_HEALTH, shownHealth(feature.health, stale), [tenant, service, parts.feature(feature)]);
     }
   }
 }

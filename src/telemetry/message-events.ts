@@ -1,5 +1,5 @@
 import { SeverityNumber, type Attributes, type LogRecord } from '@opentelemetry/api';
-import type { TenantStatus } from '../observation/tenant-status.ts';
+import type { TenantConfig } from '../config/types.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import { htmlToPlainText } from '../health/plain-text.ts';
 import { tenantEventId } from './event-id.ts';
@@ -12,10 +12,10 @@ export function messageCenterUrl(messageId: string): string {
 }
 
 /** The attributes of a message-update event; optional dates only when Graph gives them. */
-export function messageUpdateAttributes(status: TenantStatus, update: MessageUpdate): Attributes {
+export function messageUpdateAttributes(tenant: TenantConfig, update: MessageUpdate): Attributes {
   const { message } = update;
   const attributes: Attributes = {
-    ...tenantAttributes(status),
+    ...tenantAttributes(tenant),
     [sc.ATTR_MESSAGE_ID]: message.id,
     [sc.ATTR_MESSAGE_UPDATE]: update.update,
     [sc.ATTR_MESSAGE_TITLE]: message.title,
@@ -25,7 +25,7 @@ export function messageUpdateAttributes(status: TenantStatus, update: MessageUpd
     [sc.ATTR_MESSAGE_TAGS]: message.tags,
     [sc.ATTR_MESSAGE_MAJOR_CHANGE]: message.isMajorChange,
     [sc.ATTR_URL_FULL]: messageCenterUrl(message.id),
-    [sc.ATTR_EVENT_ID]: tenantEventId(status, update.eventId),
+    [sc.ATTR_EVENT_ID]: tenantEventId(tenant, update.eventId),
     [sc.ATTR_EVENT_NAME]: sc.EVENT_MESSAGE_UPDATE,
   };
   const optional: Array<[string, string | undefined]> = [
@@ -38,22 +38,22 @@ export function messageUpdateAttributes(status: TenantStatus, update: MessageUpd
 }
 
 /** A readable body: what happened in one line, then the message as plain text (at most 4,000 characters). */
-export function describeMessageUpdate(status: TenantStatus, update: MessageUpdate): string {
+export function describeMessageUpdate(tenant: TenantConfig, update: MessageUpdate): string {
   const { message } = update;
-  const head = `${status.tenant.name}: message ${message.id} ${update.update} (${message.category}, ${message.severity}): ${message.title}`;
+  const head = `${tenant.name}: message ${message.id} ${update.update} (${message.category}, ${message.severity}): ${message.title}`;
   const body = htmlToPlainText(message.body);
   return body === '' ? head : `${head}\n${body}`;
 }
 
 /** The log record of a message update: WARN for high and critical messages, INFO otherwise. */
-export function messageUpdateRecord(status: TenantStatus, update: MessageUpdate): LogRecord {
+export function messageUpdateRecord(tenant: TenantConfig, update: MessageUpdate): LogRecord {
   const warn = /^(high|critical)$/i.test(update.message.severity);
   return {
     eventName: sc.EVENT_MESSAGE_UPDATE,
     timestamp: update.at,
     severityNumber: warn ? SeverityNumber.WARN : SeverityNumber.INFO,
     severityText: warn ? 'WARN' : 'INFO',
-    body: describeMessageUpdate(status, update),
-    attributes: messageUpdateAttributes(status, update),
+    body: describeMessageUpdate(tenant, update),
+    attributes: messageUpdateAttributes(tenant, update),
   };
 }

@@ -11,16 +11,19 @@ export const CLASSIFICATIONS = ['incident', 'advisory'] as const;
 
 /**
  * The attribute parts of the gauges' series (see attribute-parts.ts), made once and shared for as long as the
- * instruments that observe them: the encoder keeps each part's encoding while the part lives, so a part made anew
- * at every collection would be encoded anew too.
+ * instruments that observe them: the encoder keeps each part's encoding while the part is the same object, so a
+ * part made anew at every collection would be encoded anew too. That is this class's promise to the encoder: the
+ * same values give the same part. It finds a view's parts by the view's values, never by the view object, so it
+ * holds whatever the observations' views are made of.
  */
 export class SeriesParts {
   /** Service, state, classification and feature parts: the same few hundred in every tenant. */
   readonly #parts = new PartInterner();
   /** The tenant's identity part of its series, one frozen object per tenant configuration. */
   readonly #tenants = new WeakMap<TenantConfig, AttributeParts>();
-  /** A view's service part, and a feature's: the views of a quiet poll are those of the one before (retained-views.ts). */
-  readonly #views = new WeakMap<ServiceView | FeatureView, Readonly<Attributes>>();
+  /** Service parts by id, feature parts by group: found at every collection by values, no key string made. */
+  readonly #services = new Map<string, Readonly<Attributes>>();
+  readonly #features = new Map<string, Readonly<Attributes>>();
   /** The `m365.service.status` part of each state, in the order of {@link STATE_SET_STATUSES}. */
   readonly states: readonly Readonly<Attributes>[];
   /** The `m365.issue.classification` part of each of {@link CLASSIFICATIONS}, in that order. */
@@ -45,21 +48,26 @@ export class SeriesParts {
 
   /** The service's id and name. */
   service(view: ServiceView): Readonly<Attributes> {
-    let part = this.#views.get(view);
-    if (part === undefined) {
-      part = this.#parts.get(sc.ATTR_SERVICE_ID, view.id, sc.ATTR_SERVICE_NAME, view.name);
-      this.#views.set(view, part);
-    }
-    return part;
+    const part = this.#services.get(view.id);
+    if (part !== undefined && part[sc.ATTR_SERVICE_NAME] === view.name) return part;
+    const made = this.#parts.get(sc.ATTR_SERVICE_ID, view.id, sc.ATTR_SERVICE_NAME, view.name);
+    return remember(this.#services, view.id, made);
   }
 
   /** The feature's group and name (a feature is named by its group). */
   feature(feature: FeatureView): Readonly<Attributes> {
-    let part = this.#views.get(feature);
-    if (part === undefined) {
-      part = this.#parts.get(sc.ATTR_FEATURE_GROUP, feature.group, sc.ATTR_FEATURE_NAME, feature.group);
-      this.#views.set(feature, part);
-    }
-    return part;
+    const part = this.#features.get(feature.group);
+    if (part !== undefined) return part;
+    const made = this.#parts.get(sc.ATTR_FEATURE_GROUP, feature.group, sc.ATTR_FEATURE_NAME, feature.group);
+    return remember(this.#features, feature.group, made);
   }
+}
+
+/** Past this many parts a table starts over, as an interner does: a long run does not keep every name it met. */
+const TABLE_LIMIT = 10_000;
+
+function remember(table: Map<string, Readonly<Attributes>>, key: string, part: Readonly<Attributes>) {
+  if (table.size >= TABLE_LIMIT) table.clear();
+  table.set(key, part);
+  return part;
 }

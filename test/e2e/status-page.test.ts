@@ -58,7 +58,12 @@ before(async () => {
     title: 'Calls drop',
   });
   await agent.pollAll();
-  server = await startStatusServer({ host: '127.0.0.1', port: 0, statuses: () => agent.statuses(), clock: Date.now });
+  server = await startStatusServer({
+    host: '127.0.0.1',
+    port: 0,
+    observations: () => agent.observations(),
+    clock: Date.now,
+  });
 });
 
 after(async () => {

@@ -105,8 +105,8 @@ describe('what one Graph answer can make: bounded, one tenant failing, the other
   });
 
   function outcome(name: string): string {
-    const status = agent.statuses().find((s) => s.tenant.name === name)!;
-    return status.lastPollOk ? 'ok' : `${status.lastError?.code}: ${status.lastError?.message}`;
+    const { outcome } = agent.observations().find((o) => o.tenant.name === name)!;
+    return outcome?.ok !== false ? 'ok' : `${outcome.error.code}: ${outcome.error.message}`;
   }
 
   /** Polls every tenant with contoso's Graph answering `body`, exports, then polls again with the good answer. */

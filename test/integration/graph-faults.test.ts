@@ -36,8 +36,8 @@ describe('Graph faults: a per-tenant error, the other tenant unaffected, recover
   after(() => simulator.close());
 
   const outcome = (name: string) => {
-    const status = agent.statuses().find((s) => s.tenant.name === name)!;
-    return status.lastPollOk ? 'ok' : `${status.lastError?.code}: ${status.lastError?.message}`;
+    const { outcome } = agent.observations().find((o) => o.tenant.name === name)!;
+    return outcome?.ok !== false ? 'ok' : `${outcome.error.code}: ${outcome.error.message}`;
   };
 
   async function pollWith(fault: Fault): Promise<{ contoso: string; fabrikam: string; recovered: string }> {

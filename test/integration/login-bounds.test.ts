@@ -100,8 +100,8 @@ describe("the login endpoint and the federated token file: bounded reads, one te
   });
 
   const errorOf = (name: string) => {
-    const status = agent.statuses().find((s) => s.tenant.name === name)!;
-    return status.lastPollOk ? 'ok' : `${status.lastError?.code}: ${status.lastError?.message}`;
+    const { outcome } = agent.observations().find((o) => o.tenant.name === name)!;
+    return outcome?.ok !== false ? 'ok' : `${outcome.error.code}: ${outcome.error.message}`;
   };
 
   test('a 3 GB discovery document: refused past 1 MiB, naming the login endpoint', () => {

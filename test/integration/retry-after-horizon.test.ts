@@ -106,7 +106,8 @@ async function runThrottled(retryAfter: (now: number) => string, hours: number) 
       });
     }
     await agent.stop();
-    const statusOf = (name: string) => agent.statuses().find((status) => status.tenant.name === name)!;
+    const outcomeOf = (name: string) => agent.observations().find((o) => o.tenant.name === name)!.outcome;
+    const throttledOutcome = outcomeOf('throttled');
     return {
       graphRequests: hostile.hits(HEALTH).length,
       fabrikamRequests: simulator.requests.filter((r) => r.path.startsWith(HEALTH) && r.status === 200).length,
@@ -114,8 +115,8 @@ async function runThrottled(retryAfter: (now: number) => string, hours: number) 
       fabrikamPolls: ended.filter((name) => name === 'fabrikam').length,
       asked: driven.asked,
       lines,
-      error: statusOf('throttled').lastError,
-      fabrikamOk: statusOf('fabrikam').lastPollOk,
+      error: throttledOutcome?.ok === false ? throttledOutcome.error : undefined,
+      fabrikamOk: outcomeOf('fabrikam')?.ok,
     };
   } finally {
     await simulator.close();

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { assembleAgent } from '../../src/agent/build-agent.ts';
 import type { Config, TenantConfig } from '../../src/config/types.ts';
 import { SILENT_LOG } from '../../src/log.ts';
-import type { TenantStatus } from '../../src/observation/tenant-status.ts';
+import type { Observation } from '../../src/observation/observation.ts';
 import { Secret } from '../../src/shared/secret.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk, type TelemetrySdk } from '../../src/telemetry/sdk.ts';
@@ -59,8 +59,8 @@ describe('the copies an agent keeps of its tenants’ views are shared by its te
     return assembled;
   }
 
-  const viewsOf = (statuses: TenantStatus[], name: string) => {
-    const views = statuses.find((status) => status.tenant.name === name)?.views;
+  const viewsOf = (observations: readonly Observation[], name: string) => {
+    const views = observations.find((observation) => observation.tenant.name === name)?.views;
     assert.ok(views !== undefined && views.length === 4, `${name} was polled: ${JSON.stringify(views)}`);
     return views;
   };
@@ -70,7 +70,7 @@ describe('the copies an agent keeps of its tenants’ views are shared by its te
     await first.applyTenants(['contoso', 'fabrikam', 'northwind'].map(tenant));
     await first.agent.pollAll();
     const [contoso, fabrikam, northwind] = ['contoso', 'fabrikam', 'northwind'].map((name) =>
-      viewsOf(first.agent.statuses(), name),
+      viewsOf(first.agent.observations(), name),
     );
     const quiet = contoso.findIndex((view) => view.openIssues.length === 0);
     assert.ok(quiet >= 0, 'a service without open issues');
@@ -80,7 +80,7 @@ describe('the copies an agent keeps of its tenants’ views are shared by its te
     assert.equal(fabrikam[open].features, contoso[open].features, 'the feature list of a service with an issue too');
 
     const second = await agentPolled('contoso');
-    const elsewhere = viewsOf(second.agent.statuses(), 'contoso');
+    const elsewhere = viewsOf(second.agent.observations(), 'contoso');
     assert.deepEqual(elsewhere, contoso, 'another agent sees the same');
     assert.notEqual(elsewhere[quiet], contoso[quiet], 'in copies of its own');
     assert.notEqual(elsewhere[open].features, contoso[open].features);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Agent, type Timers } from '../../../src/agent/agent.ts';
-import { createTenantStatus } from '../../../src/observation/tenant-status.ts';
+import { startObservation } from '../../../src/observation/observation.ts';
 import type { PollResult, TenantPoller } from '../../../src/agent/tenant-poller.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { M365Error } from '../../../src/errors.ts';
@@ -34,14 +34,18 @@ function fakeTimers(): Timers & { advance(ms: number, late?: number): Promise<vo
   };
 }
 
+/** Any tenant's observation: these tests read none. */
+const observation = startObservation({ name: 'a', intervalMs: 60_000 } as TenantConfig, undefined);
+
 function fakePoller(
   name: string,
-  results: PollResult[] = [{ ok: true, unchanged: false, changes: [], updates: [] }],
+  results: PollResult[] = [{ ok: true, unchanged: false, changes: [], updates: [], observation }],
 ): TenantPoller {
   const tenant = { name, intervalMs: 60_000 } as TenantConfig;
   let polls = 0;
   return {
-    status: createTenantStatus(tenant, () => undefined),
+    tenant,
+    initial: startObservation(tenant, undefined),
     poll: async () => results[Math.min(polls++, results.length - 1)],
   };
 }
@@ -71,13 +75,15 @@ test('onPollStart tells when each poll was planned and when it started', async (
 
 test('onPollEnd tells how each poll ended, and not of a poll cut short by the stop', async () => {
   const timers = fakeTimers();
-  const failed: PollResult = { ok: false, error: new M365Error('GRAPH_ERROR', 'Graph answered 503') };
-  const same: PollResult = { ok: true, unchanged: true, changes: [], updates: [] };
-  const fresh: PollResult = { ok: true, unchanged: false, changes: [], updates: [] };
+  const failed: PollResult = { ok: false, error: new M365Error('GRAPH_ERROR', 'Graph answered 503'), observation };
+  const same: PollResult = { ok: true, unchanged: true, changes: [], updates: [], observation };
+  const fresh: PollResult = { ok: true, unchanged: false, changes: [], updates: [], observation };
   const ends: [string, PollResult][] = [];
   let release: () => void = () => undefined;
+  const hangs = { name: 'hangs', intervalMs: 60_000 } as TenantConfig;
   const hanging: TenantPoller = {
-    status: createTenantStatus({ name: 'hangs', intervalMs: 60_000 } as TenantConfig, () => undefined),
+    tenant: hangs,
+    initial: startObservation(hangs, undefined),
     poll: (signal) => new Promise((resolve) => (release = () => resolve(signal.aborted ? failed : fresh))),
   };
   const agent = new Agent({

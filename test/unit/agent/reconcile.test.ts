@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Agent, type Timers } from '../../../src/agent/agent.ts';
-import { createTenantStatus } from '../../../src/observation/tenant-status.ts';
+import { startObservation } from '../../../src/observation/observation.ts';
+import { observed } from '../../helpers/observed.ts';
 import type { PollResult, TenantPoller } from '../../../src/agent/tenant-poller.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 
@@ -36,13 +37,19 @@ function fakeTimers(): Timers & { advance(ms: number): Promise<void>; pending():
   };
 }
 
-/** A poller that records when it polls; `hold` keeps each poll in flight until released or aborted. */
+/**
+ * A poller that records when it polls; `hold` keeps each poll in flight until released or aborted. The observations
+ * its polls return tell which poller made them: their poll duration is its version.
+ */
 function fakePoller(name: string, log: string[], options: { hold?: boolean; version?: number } = {}) {
   const tenant = { name, intervalMs: INTERVAL } as TenantConfig;
-  const result: PollResult = { ok: true, unchanged: false, changes: [], updates: [] };
+  const initial = startObservation(tenant, undefined);
+  const observation = observed(tenant, { outcome: { ok: true }, pollDurationMs: options.version ?? 1 });
+  const result: PollResult = { ok: true, unchanged: false, changes: [], updates: [], observation };
   const aborted: string[] = [];
   const poller: TenantPoller = {
-    status: createTenantStatus(tenant, () => undefined),
+    tenant,
+    initial,
     poll: (signal) => {
       log.push(`${name}@${options.version ?? 1}`);
       if (!options.hold) return Promise.resolve(result);
@@ -58,7 +65,12 @@ function fakePoller(name: string, log: string[], options: { hold?: boolean; vers
 }
 
 function names(agent: Agent): string[] {
-  return agent.statuses().map((status) => status.tenant.name);
+  return agent.observations().map((observation) => observation.tenant.name);
+}
+
+/** Which poller made each tenant's observation: its version, or 0 for the one a poller starts with. */
+function madeBy(agent: Agent): string[] {
+  return agent.observations().map((observation) => `${observation.tenant.name}@${observation.pollDurationMs ?? 0}`);
 }
 
 describe('Agent.reconcile', () => {
@@ -103,7 +115,7 @@ describe('Agent.reconcile', () => {
     await agent.stop();
   });
 
-  test('a removed tenant stops: its timer is cleared, its poll in flight aborted, its status gone', async () => {
+  test('a removed tenant stops: its timer is cleared, its poll in flight aborted, its observation gone', async () => {
     const timers = fakeTimers();
     const log: string[] = [];
     const contoso = fakePoller('contoso', log);
@@ -122,6 +134,7 @@ describe('Agent.reconcile', () => {
       ['fabrikam@1'],
       'never polled again',
     );
+    assert.deepEqual(names(agent), ['contoso'], 'the outcome of its aborted poll did not bring it back');
     assert.equal(timers.pending(), 1);
     agent.reconcile([]);
     assert.equal(timers.pending(), 0, 'no timer left behind');
@@ -161,12 +174,44 @@ describe('Agent.reconcile', () => {
     assert.deepEqual(log, ['b@1'], 'a stopped agent does not start added tenants');
   });
 
-  test('statuses follow the order of the new list', () => {
+  test('observations follow the order of the new list', () => {
     const log: string[] = [];
     const a = fakePoller('a', log);
     const b = fakePoller('b', log);
     const agent = new Agent({ pollers: [a, b], timers: fakeTimers() });
     agent.reconcile([b, fakePoller('c', log), a]);
     assert.deepEqual(names(agent), ['b', 'c', 'a']);
+  });
+
+  test('a changed tenant shows what its new poller carries until that one polls; the old one’s late outcome is dropped', async () => {
+    const timers = fakeTimers();
+    const log: string[] = [];
+    const old = fakePoller('contoso', log, { hold: true });
+    const agent = new Agent({ pollers: [old], timers, random: () => 0 });
+    agent.start();
+    await timers.advance(0);
+    assert.deepEqual(madeBy(agent), ['contoso@0'], 'its first poll is in flight');
+    const renewed = fakePoller('contoso', log, { version: 2 });
+    agent.reconcile([renewed]);
+    assert.equal(agent.observations()[0], renewed.initial);
+    assert.deepEqual(old.aborted, ['contoso']);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(agent.observations()[0], renewed.initial, 'the aborted poll of the old poller is not kept');
+    await timers.advance(1_000);
+    assert.deepEqual(madeBy(agent), ['contoso@2']);
+    await agent.stop();
+  });
+
+  test('an unchanged tenant keeps its latest observation through a reload', async () => {
+    const timers = fakeTimers();
+    const log: string[] = [];
+    const contoso = fakePoller('contoso', log);
+    const agent = new Agent({ pollers: [contoso], timers, random: () => 0 });
+    agent.start();
+    await timers.advance(1_000);
+    assert.deepEqual(madeBy(agent), ['contoso@1']);
+    agent.reconcile([contoso, fakePoller('fabrikam', log, { version: 3 })]);
+    assert.deepEqual(madeBy(agent), ['contoso@1', 'fabrikam@0']);
+    await agent.stop();
   });
 });

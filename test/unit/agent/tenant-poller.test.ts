@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TokenProvider } from '../../../src/auth/token-provider.ts';
-import { createSharedCopies, createTenantPoller } from '../../../src/agent/tenant-poller.ts';
+import { createSharedCopies, createTenantPoller, type PollResult } from '../../../src/agent/tenant-poller.ts';
 import { CLOUD_ENDPOINTS } from '../../../src/config/clouds.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { SILENT_LOG } from '../../../src/log.ts';
+import type { Observation } from '../../../src/observation/observation.ts';
 
 const TENANT: TenantConfig = {
   name: 'contoso',
@@ -36,20 +37,32 @@ const degraded = {
 };
 const answer = (...services: unknown[]) => JSON.stringify({ value: services });
 
-/** A poller of one tenant whose Graph answers the queued bodies, one per request, a minute apart. */
-function pollerAnswering(bodies: string[]) {
+/**
+ * A poller of one tenant whose Graph answers the queued bodies, one per request, a minute apart, each after
+ * `graphMs`; its token lasts an hour from when it is taken. `previous`: the observation it carries over, to
+ * `tenant` (default {@link TENANT}).
+ */
+function pollerAnswering(
+  bodies: string[],
+  options: { graphMs?: number; previous?: Observation; tenant?: TenantConfig } = {},
+) {
   let now = Date.parse('2026-12-01T10:00:00Z');
   const events: string[] = [];
+  let expiresAt: number | undefined;
   const tokens: TokenProvider = {
-    expiresAt: undefined,
-    getToken: async () => ({ value: 'token', expiresAt: now + 3_600_000 }),
+    get expiresAt() {
+      return expiresAt;
+    },
+    getToken: async () => ({ value: 'token', expiresAt: (expiresAt = now + 3_600_000) }),
     invalidate: () => {},
   };
   const poller = createTenantPoller({
-    tenant: TENANT,
+    tenant: options.tenant ?? TENANT,
     tokens,
-    get: async () =>
-      new Response(bodies.shift() ?? 'no more answers', { headers: { 'content-type': 'application/json' } }),
+    get: async () => {
+      now += options.graphMs ?? 0;
+      return new Response(bodies.shift() ?? 'no more answers', { headers: { 'content-type': 'application/json' } });
+    },
     clock: () => now,
     sleep: async () => {},
     recorders: { recordPollError: () => {}, recordGraphResponse: () => {} },
@@ -63,6 +76,7 @@ function pollerAnswering(bodies: string[]) {
     },
     log: SILENT_LOG,
     shared: createSharedCopies(),
+    previous: options.previous,
   });
   const poll = async () => {
     now += 60_000;
@@ -71,16 +85,24 @@ function pollerAnswering(bodies: string[]) {
   return { poller, poll, events, now: () => now };
 }
 
+/** What a poll found, without the observation it returned. */
+function reportOf(result: PollResult) {
+  const { observation: _observation, ...report } = result;
+  return report;
+}
+
 describe('tenant poller: an answer the same as the poll before', () => {
   test('is not parsed again: same views and records, no event, only the poll time moves', async () => {
     const { poller, poll, events, now } = pollerAnswering([answer(degraded), answer(degraded), answer(operational)]);
-    assert.deepEqual(await poll(), { ok: true, unchanged: false, changes: [], updates: [], messages: undefined });
-    const views = poller.status.views;
+    const first = await poll();
+    assert.deepEqual(reportOf(first), { ok: true, unchanged: false, changes: [], updates: [], messages: undefined });
+    const views = first.observation.views;
     const memory = poller.memory!()!;
 
-    assert.deepEqual(await poll(), { ok: true, unchanged: true, changes: [], updates: [], messages: undefined });
-    assert.equal(poller.status.views, views, 'the views of the poll before, the same objects');
-    assert.equal(poller.status.lastSuccessAt, now());
+    const same = await poll();
+    assert.deepEqual(reportOf(same), { ok: true, unchanged: true, changes: [], updates: [], messages: undefined });
+    assert.equal(same.observation.views, views, 'the views of the poll before, the same objects');
+    assert.equal(same.observation.lastSuccessAt, now());
     const after = poller.memory!()!;
     assert.equal(after.polledAt, now());
     assert.equal(after.services, memory.services);
@@ -89,19 +111,18 @@ describe('tenant poller: an answer the same as the poll before', () => {
     const changed = await poll();
     assert.ok(changed.ok && !changed.unchanged);
     assert.deepEqual(events, ['status Exchange serviceDegradation>serviceOperational']);
-    assert.equal(poller.status.views?.[0]?.status, 'serviceOperational');
+    assert.equal(changed.observation.views?.[0]?.status, 'serviceOperational');
   });
 
   test('after a failed poll the same answer again is still the remembered one; a bad body is never taken for it', async () => {
-    const { poller, poll } = pollerAnswering([answer(degraded), '<html>gateway</html>', answer(degraded)]);
+    const { poll } = pollerAnswering([answer(degraded), '<html>gateway</html>', answer(degraded)]);
     await poll();
     const failed = await poll();
     assert.equal(failed.ok, false);
-    assert.equal(poller.status.lastPollOk, false);
+    assert.equal(failed.observation.outcome?.ok, false);
     const again = await poll();
     assert.ok(again.ok && again.unchanged);
-    assert.equal(poller.status.lastPollOk, true);
-    assert.equal(poller.status.lastError, undefined);
+    assert.deepEqual(again.observation.outcome, { ok: true });
   });
 
   test('a tenant restored from saved state parses its first answer, whatever it was before', async () => {
@@ -124,7 +145,65 @@ describe('tenant poller: an answer the same as the poll before', () => {
     });
     const result = await restored.poll(new AbortController().signal);
     assert.ok(result.ok && !result.unchanged);
-    assert.equal(restored.status.views?.[0]?.status, 'serviceDegradation');
+    assert.equal(result.observation.views?.[0]?.status, 'serviceDegradation');
+  });
+});
+
+describe('tenant poller: each poll returns the tenant’s observation after it', () => {
+  test('a good poll: when it ended and how long it took, what Graph answered, the token’s expiry; frozen', async () => {
+    const { poller, poll, now } = pollerAnswering([answer(degraded)], { graphMs: 250 });
+    assert.deepEqual(
+      { ...poller.initial },
+      {
+        tenant: TENANT,
+        outcome: undefined,
+        polledAt: undefined,
+        pollDurationMs: undefined,
+        lastSuccessAt: undefined,
+        views: undefined,
+        tokenExpiresAt: undefined,
+      },
+      'before the first poll: nothing yet',
+    );
+    const { observation } = await poll();
+    assert.ok(Object.isFrozen(observation) && Object.isFrozen(observation.views?.[0]));
+    assert.equal(observation.tenant, TENANT);
+    assert.deepEqual(observation.outcome, { ok: true });
+    assert.equal(observation.polledAt, now());
+    assert.equal(observation.pollDurationMs, 250);
+    assert.equal(observation.lastSuccessAt, now());
+    assert.deepEqual(
+      observation.views?.map((view) => [view.id, view.status, view.openIssues.map((issue) => issue.id)]),
+      [['Exchange', 'serviceDegradation', ['EX1']]],
+    );
+    assert.equal(observation.tokenExpiresAt, now() - 250 + 3_600_000, 'a value, taken when the poll ended');
+  });
+
+  test('a failed poll tells why and keeps the last good answer; the observation before it is left as it was', async () => {
+    const { poll, now } = pollerAnswering([answer(degraded), '<html>gateway</html>']);
+    const good = (await poll()).observation;
+    const goodAt = now();
+    const failed = (await poll()).observation;
+    assert.equal(failed.outcome?.ok === false && failed.outcome.error.code, 'GRAPH_BAD_RESPONSE');
+    assert.equal(failed.polledAt, now());
+    assert.equal(failed.lastSuccessAt, goodAt);
+    assert.equal(failed.views, good.views, 'the last good views, kept');
+    assert.deepEqual(good.outcome, { ok: true }, 'an observation is never changed');
+    assert.equal(good.polledAt, goodAt);
+  });
+
+  test('a poller replacing one whose settings changed starts from its latest observation, under the new settings', async () => {
+    const before = pollerAnswering([answer(degraded)]);
+    const latest = (await before.poll()).observation;
+    const slower = { ...TENANT, intervalMs: 120_000 };
+    const { poller, poll } = pollerAnswering(['<html>gateway</html>'], { previous: latest, tenant: slower });
+    assert.deepEqual({ ...poller.initial }, { ...latest, tenant: slower, tokenExpiresAt: undefined });
+    assert.equal(latest.tenant, TENANT, 'the latest observation is left as it was');
+    const failed = (await poll()).observation;
+    assert.equal(failed.outcome?.ok, false);
+    assert.equal(failed.tenant, slower);
+    assert.equal(failed.views, latest.views, 'the carried views are kept through a failure');
+    assert.equal(failed.lastSuccessAt, latest.lastSuccessAt);
   });
 });
 

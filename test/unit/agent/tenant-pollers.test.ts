@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TokenProvider } from '../../../src/auth/token-provider.ts';
-import { createTenantStatus } from '../../../src/observation/tenant-status.ts';
+import { startObservation } from '../../../src/observation/observation.ts';
 import type { TenantPoller } from '../../../src/agent/tenant-poller.ts';
 import { createPollerSet, type PollerParts } from '../../../src/agent/tenant-pollers.ts';
 import { CLOUD_ENDPOINTS } from '../../../src/config/clouds.ts';
@@ -48,7 +48,8 @@ function fakeSet(saved: Record<string, TenantMemory> = {}) {
     createPoller: (t, parts) => {
       made.pollers.push(t.name);
       const poller: FakePoller = {
-        status: parts.previous ? { ...parts.previous, tenant: t } : createTenantStatus(t, () => undefined),
+        tenant: t,
+        initial: startObservation(t, undefined),
         poll: async () => ({ ok: false, error: new Error('unused') }) as never,
         memory: () => poller.memoryNow,
         parts,
@@ -85,16 +86,14 @@ describe('poller set', () => {
     assert.deepEqual(made, { tokens: ['contoso'], pollers: ['contoso'], loads: ['contoso'] });
   });
 
-  test('a changed tenant gets a new poller carrying the memory and status of the old one', async () => {
+  test('a changed tenant gets a new poller, with its new settings, carrying the memory of the old one', async () => {
     const { made, update } = fakeSet();
     const [first] = await update([tenant('contoso')]);
     first.memoryNow = memoryAt(42);
-    first.status.lastSuccessAt = 42;
     const [second] = await update([tenant('contoso', { intervalMs: 120_000 })]);
     assert.notEqual(second, first);
     assert.deepEqual(second.parts.memory, memoryAt(42), 'what the old poller remembered, not the saved state');
-    assert.equal(second.status.lastSuccessAt, 42);
-    assert.equal(second.status.tenant.intervalMs, 120_000);
+    assert.equal(second.tenant.intervalMs, 120_000);
     assert.equal(second.parts.tokens, first.parts.tokens, 'a new interval keeps the token');
     assert.deepEqual(made.loads, ['contoso'], 'state is read once, for the new tenant only');
   });
@@ -109,14 +108,15 @@ describe('poller set', () => {
 
   test('a removed tenant is dropped with its token; added again, it starts afresh', async () => {
     const { made, update } = fakeSet();
-    await update([tenant('contoso'), tenant('fabrikam')]);
+    const [, removed] = await update([tenant('contoso'), tenant('fabrikam')]);
+    removed.memoryNow = memoryAt(7);
     assert.deepEqual(
-      (await update([tenant('contoso')])).map((p) => p.status.tenant.name),
+      (await update([tenant('contoso')])).map((p) => p.tenant.name),
       ['contoso'],
     );
     const [, fabrikam] = await update([tenant('contoso'), tenant('fabrikam')]);
     assert.deepEqual(made.tokens, ['contoso', 'fabrikam', 'fabrikam'], 'its token provider was dropped');
     assert.deepEqual(made.loads, ['contoso', 'fabrikam', 'fabrikam'], 'its saved state is read again');
-    assert.equal(fabrikam.parts.previous, undefined);
+    assert.equal(fabrikam.parts.memory, undefined, 'not what the removed poller remembered');
   });
 });

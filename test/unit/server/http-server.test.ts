@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTenantStatus, type TenantStatus } from '../../../src/observation/tenant-status.ts';
+import { startObservation, type Observation } from '../../../src/observation/observation.ts';
+import { observed } from '../../helpers/observed.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { M365Error } from '../../../src/errors.ts';
@@ -24,12 +25,18 @@ function tenant(name: string): TenantConfig {
 }
 
 describe('status server', () => {
-  const contoso = createTenantStatus(tenant('contoso'), () => undefined);
-  const fabrikam = createTenantStatus(tenant('fabrikam'), () => undefined);
-  const statuses: TenantStatus[] = [contoso, fabrikam];
+  const contoso = startObservation(tenant('contoso'), undefined);
+  const fabrikam = startObservation(tenant('fabrikam'), undefined);
+  /** What the server reads: a new snapshot is put here as the tenants are polled. */
+  let observations: readonly Observation[] = [contoso, fabrikam];
   let server: StatusServer;
   before(async () => {
-    server = await startStatusServer({ host: '127.0.0.1', port: 0, statuses: () => statuses, clock: () => NOW });
+    server = await startStatusServer({
+      host: '127.0.0.1',
+      port: 0,
+      observations: () => observations,
+      clock: () => NOW,
+    });
   });
   after(() => server.close());
 
@@ -38,23 +45,30 @@ describe('status server', () => {
     const waiting = await fetch(`${server.url}/readyz`);
     assert.equal(waiting.status, 503);
     assert.equal(await waiting.text(), 'waiting for the first poll of: contoso, fabrikam\n');
-    contoso.lastPollAt = NOW - 1000;
-    contoso.lastPollOk = true;
-    contoso.lastSuccessAt = NOW - 1000;
-    contoso.views = [
-      {
-        id: 'Exchange',
-        name: 'Exchange Online',
-        status: 'serviceDegradation',
-        rawStatus: 'serviceDegradation',
-        health: 2,
-        openIssues: [],
-        features: [],
-      },
+    const exchange = {
+      id: 'Exchange',
+      name: 'Exchange Online',
+      status: 'serviceDegradation',
+      rawStatus: 'serviceDegradation',
+      health: 2,
+      openIssues: [],
+      features: [],
+    } as const;
+    observations = [
+      observed(contoso.tenant, {
+        outcome: { ok: true },
+        polledAt: NOW - 1000,
+        lastSuccessAt: NOW - 1000,
+        views: [exchange],
+      }),
+      observed(fabrikam.tenant, {
+        outcome: {
+          ok: false,
+          error: new M365Error('AUTH_INVALID_SECRET', "invalid client secret: use the secret's Value"),
+        },
+        polledAt: NOW - 500,
+      }),
     ];
-    fabrikam.lastPollAt = NOW - 500;
-    fabrikam.lastPollOk = false;
-    fabrikam.lastError = new M365Error('AUTH_INVALID_SECRET', "invalid client secret: use the secret's Value");
     assert.equal((await fetch(`${server.url}/readyz`)).status, 200, 'a failed poll with a reason counts as polled');
   });
 
@@ -83,14 +97,14 @@ describe('status server', () => {
 });
 
 describe('status server: an address it cannot listen on', () => {
-  const statuses = () => [];
+  const observations = () => [];
 
   test('a port in use is LISTEN_FAILED naming the address', async () => {
-    const taken = await startStatusServer({ host: '127.0.0.1', port: 0, statuses, clock: () => NOW });
+    const taken = await startStatusServer({ host: '127.0.0.1', port: 0, observations, clock: () => NOW });
     const port = Number(new URL(taken.url).port);
     try {
       await assert.rejects(
-        startStatusServer({ host: '127.0.0.1', port, statuses, clock: () => NOW }),
+        startStatusServer({ host: '127.0.0.1', port, observations, clock: () => NOW }),
         (error: unknown) => {
           assert.ok(error instanceof M365Error);
           assert.equal(error.code, 'LISTEN_FAILED');
@@ -105,7 +119,7 @@ describe('status server: an address it cannot listen on', () => {
   });
 
   test('an address not on this host is LISTEN_FAILED', async () => {
-    await assert.rejects(startStatusServer({ host: '192.0.2.1', port: 13133, statuses, clock: () => NOW }), {
+    await assert.rejects(startStatusServer({ host: '192.0.2.1', port: 13133, observations, clock: () => NOW }), {
       code: 'LISTEN_FAILED',
       message: "cannot listen on 192.0.2.1:13133: the address is not one of this host's (EADDRNOTAVAIL)",
     });

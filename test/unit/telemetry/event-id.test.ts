@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createTenantStatus } from '../../../src/observation/tenant-status.ts';
 import { CLOUD_ENDPOINTS } from '../../../src/config/clouds.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
@@ -23,8 +22,8 @@ function tenant(name: string, tenantId: string): TenantConfig {
   };
 }
 
-const contoso = createTenantStatus(tenant('contoso', '11111111-1111-1111-1111-111111111111'), () => undefined);
-const fabrikam = createTenantStatus(tenant('fabrikam', '33333333-3333-3333-3333-333333333333'), () => undefined);
+const contoso = tenant('contoso', '11111111-1111-1111-1111-111111111111');
+const fabrikam = tenant('fabrikam', '33333333-3333-3333-3333-333333333333');
 
 test('one Microsoft-wide issue seen by two tenants whose histories began at the same instant: two ids', () => {
   const update: IssueUpdate = {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { createTenantStatus } from '../../../src/observation/tenant-status.ts';
+import { observed } from '../../helpers/observed.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
+import { createGaugeProducer, withGauges } from '../../../src/telemetry/gauge-producer.ts';
 import { createEventsDroppedRecorder, registerInstruments } from '../../../src/telemetry/instruments.ts';
 import { CollectingReader, collectPoints } from '../../helpers/collecting-reader.ts';
 
@@ -20,10 +22,10 @@ const TENANT: TenantConfig = {
 
 function setup(isEnabled: (name: string) => boolean = () => true) {
   const reader = new CollectingReader();
-  const meter = new MeterProvider({ readers: [reader] }).getMeter('test');
+  const gauges = createGaugeProducer(resourceFromAttributes({}), { name: 'test' });
+  const meter = new MeterProvider({ readers: [withGauges(reader, gauges)] }).getMeter('test');
   let now = 1_000_000;
-  const status = createTenantStatus(TENANT, () => undefined);
-  status.views = [
+  const views = [
     {
       id: 'Exchange',
       name: 'Exchange Online',
@@ -36,9 +38,9 @@ function setup(isEnabled: (name: string) => boolean = () => true) {
         { group: 'Voice mail', health: 0 },
       ],
     },
-  ];
-  status.lastSuccessAt = now;
-  registerInstruments(meter, { tenants: () => [status], clock: () => now }, isEnabled);
+  ] as const;
+  const observation = observed(TENANT, { outcome: { ok: true }, lastSuccessAt: now, views });
+  registerInstruments(meter, { observations: () => [observation], clock: () => now }, isEnabled, gauges);
   return { reader, meter, advance: (ms: number) => void (now += ms) };
 }
 

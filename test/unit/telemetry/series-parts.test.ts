@@ -33,7 +33,7 @@ function view(): ServiceView {
 }
 
 describe('the attribute parts of the gauges', () => {
-  test('are made once per tenant configuration and view, and shared between tenants with the same values', () => {
+  test('are made once per tenant configuration and per values, and shared between tenants with the same values', () => {
     const parts = new SeriesParts();
     const contoso = tenant('contoso');
     assert.equal(parts.tenant(contoso), parts.tenant(contoso));
@@ -49,6 +49,12 @@ describe('the attribute parts of the gauges', () => {
       'm365.feature.name': 'Sign-in',
     });
     assert.ok(Object.isFrozen(parts.service(a)));
+    assert.deepEqual(
+      parts.service({ ...a, name: 'Exchange' }),
+      { 'm365.service.id': 'Exchange', 'm365.service.name': 'Exchange' },
+      'a service found by its id still carries the name it has now',
+    );
+    assert.deepEqual(parts.service(b), { 'm365.service.id': 'Exchange', 'm365.service.name': 'Exchange Online' });
   });
 
   test('one state part per state of the set and one classification part each, in order', () => {

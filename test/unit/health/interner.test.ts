@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeServicePage } from '../../../src/graph/decode.ts';
-import { StringPool } from '../../../src/graph/string-pool.ts';
+import { Interner } from '../../../src/health/interner.ts';
 
-test('equal strings come back as the first copy; past the limit the pool starts over', () => {
-  const pool = new StringPool(2);
-  const first = pool.intern(['service', 'Operational'].join(''));
-  assert.equal(pool.intern('serviceOperational'), first);
-  pool.intern('b');
-  pool.intern('c');
-  assert.equal(pool.intern('serviceOperational'), 'serviceOperational');
+test('equal strings come back as the first copy; past the limit the interner starts over', () => {
+  const texts = new Interner<string>(2);
+  const intern = (text: string) => texts.intern(text, () => text);
+  const first = intern(['service', 'Operational'].join(''));
+  assert.equal(intern('serviceOperational'), first);
+  intern('b');
+  intern('c');
+  assert.equal(intern('serviceOperational'), 'serviceOperational');
 });
 
 test('decoding keeps the values: pooled strings are equal strings', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { retainViews, SharedViews } from '../../../src/agent/retained-views.ts';
+import { keepViews, SharedViews } from '../../../src/observation/kept-views.ts';
 import type { ServiceView } from '../../../src/health/evaluate.ts';
 import type { Issue } from '../../../src/health/model.ts';
 
@@ -34,20 +34,21 @@ test('kept views drop the posts of open issues and keep everything else; the eva
   const shared = new SharedViews();
   const healthy = view([]);
   const degraded = view([issue]);
-  const kept = retainViews([healthy, degraded], undefined, shared);
+  const kept = keepViews([healthy, degraded], undefined, shared);
   assert.deepEqual(kept[0], healthy, 'a view without open issues is kept as it is');
-  assert.equal(retainViews([view([])], undefined, shared)[0], kept[0], 'and shared with every tenant showing the same');
+  assert.equal(keepViews([view([])], undefined, shared)[0], kept[0], 'and shared with every tenant showing the same');
   assert.ok(Object.isFrozen(kept[0]) && Object.isFrozen(kept[1].features), 'shared copies are frozen');
+  assert.ok(Object.isFrozen(kept[1]) && Object.isFrozen(kept[1].openIssues[0]), 'and so are views with open issues');
   assert.deepEqual(kept[1], { ...degraded, openIssues: [{ ...issue, posts: [] }] });
   assert.equal(degraded.openIssues[0].posts.length, 1);
 });
 
 test('what did not change since the last poll is the object kept then: a view, or the whole list', () => {
   const shared = new SharedViews();
-  const first = retainViews([view([]), view([issue])], undefined, shared);
-  const same = retainViews([view([]), view([{ ...issue, posts: [] }])], first, shared);
+  const first = keepViews([view([]), view([issue])], undefined, shared);
+  const same = keepViews([view([]), view([{ ...issue, posts: [] }])], first, shared);
   assert.equal(same, first, 'nothing changed: the same list');
-  const updated = retainViews(
+  const updated = keepViews(
     [view([]), view([{ ...issue, lastModifiedDateTime: '2026-01-01T02:00:00Z' }])],
     first,
     shared,
@@ -61,19 +62,19 @@ test('what did not change since the last poll is the object kept then: a view, o
     view([{ ...issue, title: 'Mail delayed for some' }]),
     view([]),
   ]) {
-    assert.notEqual(retainViews([view([]), changed], first, shared)[1], first[1], JSON.stringify(changed).slice(0, 80));
+    assert.notEqual(keepViews([view([]), changed], first, shared)[1], first[1], JSON.stringify(changed).slice(0, 80));
   }
-  assert.notEqual(retainViews([view([])], first, shared), first, 'a service gone');
+  assert.notEqual(keepViews([view([])], first, shared), first, 'a service gone');
 });
 
 test('tenants kept with one set of shared views share their copies; two sets (two agents) share nothing', () => {
   const shared = new SharedViews();
-  const contoso = retainViews([view([]), view([issue])], undefined, shared);
-  const fabrikam = retainViews([view([]), view([issue])], undefined, shared);
+  const contoso = keepViews([view([]), view([issue])], undefined, shared);
+  const fabrikam = keepViews([view([]), view([issue])], undefined, shared);
   assert.equal(fabrikam[0], contoso[0], 'one copy of the quiet view');
   assert.equal(fabrikam[1].features, contoso[1].features, 'one copy of the feature list');
 
-  const elsewhere = retainViews([view([]), view([issue])], undefined, new SharedViews());
+  const elsewhere = keepViews([view([]), view([issue])], undefined, new SharedViews());
   assert.deepEqual(elsewhere, contoso);
   assert.notEqual(elsewhere[0], contoso[0], 'another agent keeps its own copy of the quiet view');
   assert.notEqual(elsewhere[1].features, contoso[1].features, 'and of the feature list');
