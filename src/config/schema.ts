@@ -1,10 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { type CompiledExpression, compileExpression } from '../health/expression/index.ts';
-import { Interner } from '../health/interner.ts';
-import type { SeverityRules } from '../health/severity-rules.ts';
 import { CLOUD_NAMES } from './clouds.ts';
 import { CREDENTIAL_PROPERTIES } from './credentials.ts';
-import { CONFIG_DEFAULTS } from './defaults.ts';
 import { describeType, type ProblemSink, quoteValue, reportProblem, suggestKey } from './problems.ts';
 import { DURATION_UNITS } from './values.ts';
 import type { PathSegment } from './yaml-source.ts';
@@ -113,16 +109,16 @@ export const TENANTS_FILE_SCHEMA = {
 
 /**
  * Checks the structure of the loaded file against `schema` ({@link CONFIG_SCHEMA} unless told otherwise) and reports
- * every violation at its path. Where a value has the wrong type, that is the only problem reported for it. The validator comes from
- * `cache`, compiled there on first use.
+ * every violation at its path. Where a value has the wrong type, that is the only problem reported for it. The
+ * validator comes from `validators`, compiled there on first use.
  */
 export function checkStructure(
   value: unknown,
   sink: ProblemSink,
-  cache: CompileCache,
+  validators: SchemaValidators,
   schema: object = CONFIG_SCHEMA,
 ): void {
-  const validate = cache.validator(schema);
+  const validate = validators.validator(schema);
   if (validate(value)) return;
   const errors = validate.errors ?? [];
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
@@ -204,19 +200,12 @@ function pointerToPath(pointer: string, root: unknown): PathSegment[] {
   return segments;
 }
 
-/** Distinct severity texts remembered; past this the cache starts over, which costs only compiling them again. */
-const MAX_REMEMBERED = 256;
-
 /**
- * What loading a configuration compiles: the schema validators (tens of milliseconds each) and the severity
- * expressions. Whoever loads the same configuration again (the agent, at each reload) keeps one and passes it to
- * every load, so that a reload compiles nothing new and an unchanged severity text yields the very same rules,
- * which a reload then sees as no change.
+ * The compiled validators of the config file's schemas (tens of milliseconds each to compile). Whoever loads
+ * configurations again and again (the agent at each reload, `validate`, tests) keeps one and passes it to every load.
  */
-export class CompileCache {
+export class SchemaValidators {
   readonly #validators = new Map<object, ValidateFunction>();
-  readonly #expressions = new Interner<CompiledExpression>(MAX_REMEMBERED);
-  #builtIn: SeverityRules | undefined;
 
   /** The validator of a JSON schema (with the `kind` keyword above), compiled on first use. */
   validator(schema: object): ValidateFunction {
@@ -228,23 +217,5 @@ export class CompileCache {
       this.#validators.set(schema, validate);
     }
     return validate;
-  }
-
-  /**
-   * The compiled form of a severity expression.
-   *
-   * @throws M365Error `EXPRESSION_SYNTAX`, as {@link compileExpression}; nothing is remembered then.
-   */
-  expression(text: string): CompiledExpression {
-    return this.#expressions.intern(text, () => compileExpression(text));
-  }
-
-  /** The built-in rule as compiled expressions, for keys no section sets: the same objects for the cache's life. */
-  builtInSeverity(): SeverityRules {
-    this.#builtIn ??= {
-      critical: this.expression(CONFIG_DEFAULTS.tenant.severity.critical),
-      warning: this.expression(CONFIG_DEFAULTS.tenant.severity.warning),
-    };
-    return this.#builtIn;
   }
 }

@@ -1,5 +1,5 @@
 import type { AssertionAlgorithm, ClientCertificate } from '../certificate/client-certificate.ts';
-import type { SeverityRules } from '../health/severity-rules.ts';
+import type { SeverityTexts } from '../health/severity-rules.ts';
 import type { Secret } from '../shared/secret.ts';
 
 /** Microsoft clouds and their identity and Graph hosts. */
@@ -64,8 +64,8 @@ export interface TenantConfig {
   timeoutMs: number;
   /** Proxy and CA settings for the identity platform and Graph (the tenant's `http`, then the top-level one). */
   http?: HttpSettings | undefined;
-  /** Compiled `severity` expressions; absent: the built-in rule (`evaluateServiceHealth`). */
-  severity?: SeverityRules;
+  /** The `severity` expression texts, checked at load; absent: the built-in rule (`evaluateServiceHealth`). */
+  severity?: SeverityTexts;
   /** Optional events; absent: none. */
   events?: TenantEvents;
 }

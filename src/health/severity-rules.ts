@@ -1,5 +1,6 @@
 import { buildEntryVariables, type EntryVariables } from './entry-variables.ts';
-import type { CompiledExpression } from './expression/index.ts';
+import { compileExpression, type CompiledExpression } from './expression/index.ts';
+import { Interner } from './interner.ts';
 import { HEALTH_CRITICAL, HEALTH_OK, HEALTH_WARNING, type Health, type Service } from './model.ts';
 import { openIssues } from './status.ts';
 
@@ -52,4 +53,29 @@ export function createSeverityRule(rules: SeverityRules): HealthRule {
     }
     return health;
   };
+}
+
+/** Distinct expression texts remembered; past this the compiler starts over, which costs only compiling them again. */
+const MAX_REMEMBERED = 256;
+
+/**
+ * Compiles expression texts, each distinct text once for the compiler's life: the agent keeps one for all its
+ * tenants and reloads (a thousand tenants with the same `severity` share one compiled rule), `check` one per run.
+ */
+export class ExpressionCompiler {
+  readonly #expressions = new Interner<CompiledExpression>(MAX_REMEMBERED);
+
+  /**
+   * The compiled form of `text`.
+   *
+   * @throws M365Error `EXPRESSION_SYNTAX`, as {@link compileExpression}; nothing is remembered then.
+   */
+  expression(text: string): CompiledExpression {
+    return this.#expressions.intern(text, () => compileExpression(text));
+  }
+
+  /** The {@link HealthRule} of a `severity` section's texts (checked when the configuration was loaded). */
+  severityRule(texts: SeverityTexts): HealthRule {
+    return createSeverityRule({ critical: this.expression(texts.critical), warning: this.expression(texts.warning) });
+  }
 }
