@@ -126,7 +126,7 @@ function absolute(path: string, baseDir: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path);
 }
 
-/** What reading a certificate at load time needs: where relative paths start, how to read bytes, and when it is. */
+/** What checking a certificate at load time needs: where relative paths start, how to read bytes, and when it is. */
 export interface CertificateSources {
   /** Directory relative paths start from: the config file's. */
   baseDir: string;
@@ -146,7 +146,8 @@ interface CertificateInput {
 /**
  * Reads and checks a client certificate when the configuration loads, so that an unreadable file, a wrong password, a
  * key that does not match, a non-RSA key or a certificate outside its validity window is a configuration problem,
- * reported at `path`, rather than a refusal from the identity platform later.
+ * reported at `path`, rather than a refusal from the identity platform later. Only where the file is, its password
+ * and the algorithm are kept: `auth/` reads the file again when it signs.
  */
 function resolveCertificate(
   input: CertificateInput,
@@ -174,7 +175,8 @@ function resolveCertificate(
     reportSetting(sink, input.path, `${prefix}certificate file ${shown}: ${reading.message}`);
     return undefined;
   }
-  return { certificate: reading.certificate, algorithm: algorithmOf(input.algorithm) };
+  const password = input.password === undefined ? undefined : new Secret(input.password);
+  return { path, password, algorithm: algorithmOf(input.algorithm) };
 }
 
 function algorithmOf(value: string | undefined): AssertionAlgorithm {
