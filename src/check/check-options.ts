@@ -1,7 +1,7 @@
 import type { ClientCredential } from '../auth/client-auth.ts';
 import type { Secret } from '../shared/secret.ts';
 import type { CloudName, Endpoints } from '../config/types.ts';
-import { AZURE } from '../config/clouds.ts';
+import { AZURE } from '../config/defaults.ts';
 import { M365Error } from '../errors.ts';
 import { resolveCheckCredential } from './check-credential.ts';
 import { parseProxyUrl, resolveCheckEndpoints } from './check-endpoints.ts';

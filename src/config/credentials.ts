@@ -2,13 +2,11 @@ import { isAbsolute, resolve } from 'node:path';
 import { ASSERTION_ALGORITHMS, type AssertionAlgorithm } from '../certificate/client-certificate.ts';
 import { readClientCertificate } from '../certificate/read-client-certificate.ts';
 import { Secret } from '../shared/secret.ts';
-import { AZURE } from './clouds.ts';
-import { CONFIG_DEFAULTS } from './defaults.ts';
+import { AZURE, CONFIG_DEFAULTS } from './defaults.ts';
 import { describeReadError } from './files.ts';
-import { isPlainObject, type ProblemSink, reportProblem } from './problems.ts';
+import { isPlainObject, type PathSegment, type ProblemSink, reportProblem } from './problems.ts';
 import type { TenantCertificate } from './types.ts';
 import { type Environment, readEnv, reportSetting, type Setting } from './values.ts';
-import type { PathSegment } from './yaml-source.ts';
 
 /**
  * Schema of the credential keys of a tenant, one per kind; a tenant sets exactly one. A new kind is one more property

@@ -2,16 +2,15 @@ import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { CertificateSources } from './credentials.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { expandReferences } from './expand.ts';
 import { resolveExporter, withExporterTls } from './exporter.ts';
 import {
   checkSecretFilePermissions,
   describeReadError,
+  expandReferences,
   readFileBoundedSync,
   readTextFileBounded,
   readTextFileBoundedSync,
 } from './files.ts';
-import { resolveHttp } from './http.ts';
 import {
   createProblemSink,
   formatProblem,
@@ -21,7 +20,14 @@ import {
   sortProblems,
 } from './problems.ts';
 import { checkStructure, SchemaValidators } from './schema.ts';
-import { resolveMetrics, resolveResource, resolveServer, resolveSpoolMaxBytes, resolveStateDir } from './sections.ts';
+import {
+  resolveHttp,
+  resolveMetrics,
+  resolveResource,
+  resolveServer,
+  resolveSpoolMaxBytes,
+  resolveStateDir,
+} from './sections.ts';
 import { createFileLister, type ListFiles } from './tenant-files.ts';
 import { collectProblems, type ConfigSources, mergeTenantsFrom } from './tenants-from.ts';
 import { applyTenantTelemetry, resolveDefaults, resolveTenants } from './tenants.ts';

@@ -1,9 +1,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { CLOUD_NAMES } from './clouds.ts';
 import { CREDENTIAL_PROPERTIES } from './credentials.ts';
-import { describeType, type ProblemSink, quoteValue, reportProblem, suggestKey } from './problems.ts';
+import { CLOUD_NAMES } from './defaults.ts';
+import { describeType, type PathSegment, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
 import { DURATION_UNITS } from './values.ts';
-import type { PathSegment } from './yaml-source.ts';
 
 /** `kind` is an annotation keyword, read when wording type errors. */
 const duration = { type: 'string', kind: 'duration' } as const;
@@ -218,4 +217,42 @@ export class SchemaValidators {
     }
     return validate;
   }
+}
+
+const MAX_DISTANCE = 2;
+
+/**
+ * The allowed key closest to a misspelt one (`endpiont` → `endpoint`, `tenantId` → `tenant_id`), if any is within
+ * two edits once case and separators are ignored.
+ */
+export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
+  const wanted = normalize(key);
+  let best: string | undefined;
+  let bestDistance = MAX_DISTANCE + 1;
+  for (const candidate of allowed) {
+    const distance = editDistance(wanted, normalize(candidate));
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function normalize(key: string): string {
+  return key.toLowerCase().replace(/[_\-. ]/g, '');
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > MAX_DISTANCE) return MAX_DISTANCE + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

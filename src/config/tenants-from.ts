@@ -1,11 +1,11 @@
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { expandReferences, type ExpandSources } from './expand.ts';
-import { describeReadError } from './files.ts';
+import { describeReadError, expandReferences, type ExpandSources } from './files.ts';
 import {
   createProblemSink,
   isPlainObject,
   listProblems,
   MAX_PROBLEMS,
+  type PathSegment,
   type ProblemRouter,
   type ProblemSink,
   reportProblem,
@@ -13,7 +13,6 @@ import {
 import { checkStructure, type SchemaValidators, TENANTS_FILE_SCHEMA } from './schema.ts';
 import { findPatternExcess, findTenantFiles, type ListFiles } from './tenant-files.ts';
 import type { ConfigProblem } from './types.ts';
-import type { PathSegment } from './yaml-source.ts';
 import { parseYaml } from './yaml.ts';
 
 /** The config file's content with the tenants of its `tenants_from` files appended to its `tenants`. */

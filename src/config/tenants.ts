@@ -1,7 +1,14 @@
 import { parseExpression } from '../health/expression/index.ts';
 import type { SeverityTexts } from '../health/severity-rules.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { describePlace, isPlainObject, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
+import {
+  describePlace,
+  isPlainObject,
+  type PathSegment,
+  type ProblemSink,
+  quoteValue,
+  reportProblem,
+} from './problems.ts';
 import {
   builtInPollTiming,
   cloudOf,
@@ -14,7 +21,6 @@ import {
 } from './tenant.ts';
 import type { HttpSettings, TenantConfig, TenantEvents } from './types.ts';
 import { type Environment, sectionOf } from './values.ts';
-import type { PathSegment } from './yaml-source.ts';
 
 /**
  * Resolves the `defaults` section: the built-in poll timing and cloud ({@link CONFIG_DEFAULTS}) unless it says otherwise.
