@@ -14,8 +14,6 @@ export type ClientCredential =
   | ({ readonly kind: 'certificate' } & Readonly<TenantCertificate>)
   | { readonly kind: 'federated'; readonly tokenFile: string };
 
-type CertificateCredential = Extract<ClientCredential, { kind: 'certificate' }>;
-
 /** What the client authentication needs besides the credential. */
 export interface ClientAuthContext {
   /** The token endpoint: the audience of a client assertion, as one string. */
@@ -55,7 +53,10 @@ export function createClientAuth(credential: ClientCredential, context: ClientAu
  * cannot be read or used any more (removed, expired, replaced by something else) is refused here, naming the file,
  * instead of by Entra.
  */
-function certificateAuth(credential: CertificateCredential, context: ClientAuthContext): ClientAuthentication {
+function certificateAuth(
+  credential: Extract<ClientCredential, { kind: 'certificate' }>,
+  context: ClientAuthContext,
+): ClientAuthentication {
   return (as, client, body, headers) => {
     const loaded = loadClientCertificate(credential, context.clock());
     if (!loaded.ok) {

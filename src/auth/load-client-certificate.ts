@@ -24,6 +24,6 @@ export function loadClientCertificate(
   } catch (error) {
     return { ok: false, unreadable: true, message: describeReadError(error) };
   }
-  const reading = readClientCertificate({ bytes, password: file.password?.reveal(), source: file.path, now });
+  const reading = readClientCertificate({ bytes, password: file.password?.reveal(), now });
   return reading.ok ? reading : { ok: false, unreadable: false, message: reading.message };
 }

@@ -12,8 +12,6 @@ export interface CredentialArguments {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** ms since epoch: a certificate must be valid then. */
   readonly now: number;
-  /** Reads a certificate file (default: bounded to 1 MiB from disk). */
-  readonly readBytes?: (path: string) => Uint8Array;
 }
 
 /** A credential option, its Azure SDK variable, and how it becomes a credential. */
@@ -26,10 +24,7 @@ const KINDS = [
 /** The check's credential, and what a token cached between runs is tied to. */
 export interface CheckCredential {
   readonly credential: ClientCredential;
-  /**
-   * The client secret, the thumbprint of the certificate (as checked now), or the federated token file: a token
-   * obtained with another credential is not reused.
-   */
+  /** The client secret, the thumbprint of the certificate checked now, or the federated token file. */
   readonly cacheKey: Secret;
 }
 
@@ -71,7 +66,7 @@ export function resolveCheckCredential(args: CredentialArguments): CheckCredenti
     password: secretPassword,
     algorithm: 'PS256',
   } as const;
-  const loaded = loadClientCertificate(credential, args.now, args.readBytes);
+  const loaded = loadClientCertificate(credential, args.now);
   if (!loaded.ok) {
     const where = loaded.unreadable ? `${origin}: cannot read ${credential.path}` : `${origin}=${credential.path}`;
     throw new M365Error('CONFIG_INVALID', `${where}: ${loaded.message}`);

@@ -168,7 +168,7 @@ function resolveCertificate(
     reportSetting(sink, input.path, `${prefix}cannot read certificate file ${shown}: ${describeReadError(error)}`);
     return undefined;
   }
-  const reading = readClientCertificate({ bytes, password: input.password, source: path, now: sources.now });
+  const reading = readClientCertificate({ bytes, password: input.password, now: sources.now });
   if (!reading.ok) {
     reportSetting(sink, input.path, `${prefix}certificate file ${shown}: ${reading.message}`);
     return undefined;

@@ -7,12 +7,6 @@ import { openIssues } from './status.ts';
 /** Decides the health (0 ok, 1 warning, 2 critical) of a service. */
 export type HealthRule = (service: Service) => Health;
 
-/** The two compiled expressions of a `severity` section. */
-export interface SeverityRules {
-  readonly critical: CompiledExpression;
-  readonly warning: CompiledExpression;
-}
-
 /** Expression texts of a `severity` section. */
 export interface SeverityTexts {
   readonly critical: string;
@@ -40,21 +34,6 @@ export function listSeverityEntries(service: Service): EntryVariables[] {
   return issues.map((issue) => buildEntryVariables(service, issue));
 }
 
-/**
- * A {@link HealthRule} from severity expressions: each entry is critical when `critical` holds, else warning when
- * `warning` holds, else ok; the service takes the worst of its entries.
- */
-export function createSeverityRule(rules: SeverityRules): HealthRule {
-  return (service) => {
-    let health: Health = HEALTH_OK;
-    for (const variables of listSeverityEntries(service)) {
-      if (rules.critical.evaluate(variables)) return HEALTH_CRITICAL;
-      if (rules.warning.evaluate(variables)) health = HEALTH_WARNING;
-    }
-    return health;
-  };
-}
-
 /** Distinct expression texts remembered; past this the compiler starts over, which costs only compiling them again. */
 const MAX_REMEMBERED = 256;
 
@@ -74,8 +53,21 @@ export class ExpressionCompiler {
     return this.#expressions.intern(text, () => compileExpression(text));
   }
 
-  /** The {@link HealthRule} of a `severity` section's texts (checked when the configuration was loaded). */
+  /**
+   * The {@link HealthRule} of a `severity` section's texts: each entry is critical when `critical` holds, else warning
+   * when `warning` holds, else ok; the service takes the worst of its entries.
+   *
+   * @throws M365Error `EXPRESSION_SYNTAX` for a text the configuration would have refused.
+   */
   severityRule(texts: SeverityTexts): HealthRule {
-    return createSeverityRule({ critical: this.expression(texts.critical), warning: this.expression(texts.warning) });
+    const [critical, warning] = [this.expression(texts.critical), this.expression(texts.warning)];
+    return (service) => {
+      let health: Health = HEALTH_OK;
+      for (const variables of listSeverityEntries(service)) {
+        if (critical.evaluate(variables)) return HEALTH_CRITICAL;
+        if (warning.evaluate(variables)) health = HEALTH_WARNING;
+      }
+      return health;
+    };
   }
 }

@@ -24,7 +24,6 @@ const certificate = (() => {
   const reading = readClientCertificate({
     bytes: readFileSync(`${CERTIFICATES}client.pfx`),
     password: PASSWORD,
-    source: 'client.pfx',
     now: Date.now(),
   });
   if (!reading.ok) throw new Error(reading.message);

@@ -24,7 +24,7 @@ const CLIENT_PEM = `${CERTIFICATES}client.pem`;
 
 /** The certificate of a fixture file, as the test's own reading of it (for the expected thumbprints and key). */
 function readFixture(path: string) {
-  const reading = readClientCertificate({ bytes: readFileSync(path), password: undefined, source: path, now: NOW });
+  const reading = readClientCertificate({ bytes: readFileSync(path), password: undefined, now: NOW });
   if (!reading.ok) throw new Error(reading.message);
   return reading.certificate;
 }

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { compileExpression } from '../../../src/health/expression/index.ts';
 import { CLASSIFICATIONS, SERVICE_STATUSES, type Issue, type Service } from '../../../src/health/model.ts';
 import {
-  createSeverityRule,
   DEFAULT_SEVERITY_TEXTS,
   ExpressionCompiler,
   listSeverityEntries,
@@ -36,8 +34,7 @@ function service(status: Service['status'], issues: Issue[] = [], rawStatus: str
   return { id: 'Exchange', name: 'Exchange Online', status, rawStatus, issues };
 }
 
-const compile = (texts: SeverityTexts) =>
-  createSeverityRule({ critical: compileExpression(texts.critical), warning: compileExpression(texts.warning) });
+const compile = (texts: SeverityTexts) => new ExpressionCompiler().severityRule(texts);
 
 describe('severity rules', () => {
   test('the default expressions decide exactly as the built-in rule, whatever the statuses, spellings and issues', () => {
