@@ -193,13 +193,26 @@ export async function checkSecretFilePermissions(files: readonly string[]): Prom
   return warnings;
 }
 
-/** What `${env:…}` and `${file:…}` read from. */
-export interface ExpandSources {
-  env: Environment;
-  /** Reads a whole text file; throws (with a `code` such as `ENOENT`) when it cannot. */
-  readFile: (path: string) => string;
-  /** Directory that relative `${file:…}` paths start from: the config file's. */
+/** Where the files a configuration names (CA bundles, TLS files, `${file:…}`) are read. */
+export interface FileSources {
+  /** Directory relative paths start from: the config file's. */
   baseDir: string;
+  /** Reads a whole text file (bounded); throws with a `code` such as `ENOENT` when it cannot. */
+  readFile: (path: string) => string;
+}
+
+/**
+ * A path as written: relative ones start from `baseDir`, or from the working directory for a path taken from an
+ * environment variable (`fromEnv`), as the OpenTelemetry and Azure SDKs read them.
+ */
+export function resolvePath(path: string, baseDir: string, fromEnv = false): string {
+  if (isAbsolute(path)) return path;
+  return fromEnv ? resolve(path) : resolve(baseDir, path);
+}
+
+/** What `${env:…}` and `${file:…}` read from. */
+export interface ExpandSources extends FileSources {
+  env: Environment;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -272,7 +285,7 @@ function resolveReference(inner: string, at: PathSegment[], sources: ExpandSourc
 }
 
 function readReferencedFile(target: string, at: PathSegment[], sources: ExpandSources, sink: ProblemSink): string {
-  const path = isAbsolute(target) ? target : resolve(sources.baseDir, target);
+  const path = resolvePath(target, sources.baseDir);
   try {
     return sources.readFile(path).replace(/\r?\n$/, '');
   } catch (error) {

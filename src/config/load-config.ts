@@ -179,18 +179,18 @@ function failure(sink: ProblemSink): LoadResult {
   return deepFreeze({ ok: false, problems: listProblems(sink) });
 }
 
-/** What building the config may read besides the file: referenced files (CA bundles, certificates) and the time. */
-interface BuildSources extends CertificateSources {
-  /** Reads a whole text file (bounded); throws with a `code` when it cannot. */
-  readFile: (path: string) => string;
-}
-
 /**
  * Applies defaults and the environment to the (expanded) file content, checking what the schema cannot: URLs,
  * durations, identifiers, uniqueness. Sections are resolved in the order they are documented, which is also the
  * order of problems that have no line. Problems go to `sink`; the result is only meaningful when there are none.
  */
-function buildConfig(value: unknown, env: Environment, file: string, sources: BuildSources, sink: ProblemSink): Config {
+function buildConfig(
+  value: unknown,
+  env: Environment,
+  file: string,
+  sources: CertificateSources,
+  sink: ProblemSink,
+): Config {
   const root = sectionOf(value);
   const exporter = withExporterTls(resolveExporter(root['exporter'], env, sink), root['exporter'], env, sources, sink);
   const defaults = resolveDefaults(root['defaults'], sink);

@@ -1,10 +1,10 @@
 import { X509Certificate } from 'node:crypto';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { METRICS } from '../catalogue/catalogue.ts';
 import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
 import { Secret } from '../shared/secret.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { describeReadError } from './files.ts';
+import { describeReadError, type FileSources, resolvePath } from './files.ts';
 import { isPlainObject, type PathSegment, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
 import { suggestKey } from './schema.ts';
 import type { HttpSettings, MetricToggle, ServerConfig } from './types.ts';
@@ -146,14 +146,6 @@ export function resolveServer(raw: unknown, present: boolean, sink: ProblemSink)
   return parsed;
 }
 
-/** Where `ca_file` is read from. */
-export interface HttpSources {
-  /** Directory relative paths start from: the config file's. */
-  baseDir: string;
-  /** Reads a whole text file (bounded); throws with a `code` when it cannot. */
-  readFile: (path: string) => string;
-}
-
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
 /**
@@ -165,7 +157,7 @@ export function resolveHttp(
   raw: unknown,
   at: readonly PathSegment[],
   inherited: HttpSettings,
-  sources: HttpSources,
+  sources: FileSources,
   sink: ProblemSink,
 ): HttpSettings {
   const section = sectionOf(raw);
@@ -200,10 +192,10 @@ function checkProxy(text: string, at: readonly PathSegment[], sink: ProblemSink)
 function readCaFile(
   file: string,
   at: readonly PathSegment[],
-  sources: HttpSources,
+  sources: FileSources,
   sink: ProblemSink,
 ): { path: string; pem: string } | undefined {
-  const path = isAbsolute(file) ? file : resolve(sources.baseDir, file);
+  const path = resolvePath(file, sources.baseDir);
   let text: string;
   try {
     text = sources.readFile(path);

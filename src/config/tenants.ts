@@ -17,8 +17,8 @@ import {
   resolveTenant,
   type TenantContext,
   type TenantDefaults,
-  type TenantSources,
 } from './tenant.ts';
+import type { CredentialSources } from './credentials.ts';
 import type { HttpSettings, TenantConfig, TenantEvents } from './types.ts';
 import { type Environment, sectionOf } from './values.ts';
 
@@ -43,7 +43,7 @@ export function resolveDefaults(raw: unknown, sink: ProblemSink): TenantDefaults
 export function resolveTenants(
   raw: unknown,
   defaults: TenantDefaults,
-  shared: { http: HttpSettings; sources: Omit<TenantSources, 'azureEnv'>; env: Environment },
+  shared: { http: HttpSettings; sources: Omit<CredentialSources, 'azureEnv'>; env: Environment },
   sink: ProblemSink,
 ): TenantConfig[] {
   if (!Array.isArray(raw)) return [];
