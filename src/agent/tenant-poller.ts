@@ -7,7 +7,7 @@ import type { IssueUpdate } from '../health/issue-updates.ts';
 import { advanceMemory, MemoryInterners, type TenantMemory } from '../health/memory.ts';
 import { evaluateSnapshot } from '../health/evaluate.ts';
 import type { MessageUpdate } from '../health/messages.ts';
-import { createSeverityRule } from '../health/severity-rules.ts';
+import { ExpressionCompiler } from '../health/severity-rules.ts';
 import { evaluateServiceHealth } from '../health/status.ts';
 import type { Log } from '../log.ts';
 import type { HttpGet } from '../net/http-fetch.ts';
@@ -41,16 +41,19 @@ type Found = { -readonly [K in 'polledAt' | 'pollDurationMs' | 'lastSuccessAt' |
 
 /**
  * The copies that the tenants of one agent keep between them instead of one each: what their memories and their
- * kept views are made of. One per agent, made by {@link createSharedCopies} where the pollers are assembled.
+ * kept views are made of, and their compiled severity rules. One per agent, made by {@link createSharedCopies} where
+ * the pollers are assembled.
  */
 export interface SharedCopies {
   readonly memory: MemoryInterners;
   readonly views: SharedViews;
+  /** Compiles the tenants' `severity` texts, each distinct text once, across reloads too. */
+  readonly rules: ExpressionCompiler;
 }
 
 /** The copies a new agent's tenants will share: none yet. */
 export function createSharedCopies(): SharedCopies {
-  return { memory: new MemoryInterners(), views: new SharedViews() };
+  return { memory: new MemoryInterners(), views: new SharedViews(), rules: new ExpressionCompiler() };
 }
 
 export interface TenantPollerOptions {
@@ -112,7 +115,8 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       options.recorders.recordGraphResponse(options.tenant, httpStatus);
     },
   };
-  const rule = options.tenant.severity ? createSeverityRule(options.tenant.severity) : evaluateServiceHealth;
+  const severity = options.tenant.severity;
+  const rule = severity ? options.shared.rules.severityRule(severity) : evaluateServiceHealth;
   const messages = options.tenant.events?.messages
     ? createMessageReader({ graph, recorders: options.recorders, log: options.log, clock: options.clock })
     : undefined;

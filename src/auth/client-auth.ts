@@ -1,13 +1,17 @@
 import * as oidc from 'openid-client';
 import type { Secret } from '../shared/secret.ts';
 import { M365Error } from '../errors.ts';
-import type { AssertionAlgorithm, ClientCertificate } from '../certificate/client-certificate.ts';
+import type { TenantCertificate } from '../config/types.ts';
+import { loadClientCertificate } from './load-client-certificate.ts';
 import { MAX_TOKEN_FILE_BYTES, readTokenFile } from './read-token-file.ts';
 
-/** How an app proves who it is: a client secret, a certificate, or a token from a federated identity provider. */
+/**
+ * How an app proves who it is: a client secret, a certificate file (its path, password and assertion algorithm), or
+ * a token from a federated identity provider. Plain data: files are read when a token is requested.
+ */
 export type ClientCredential =
   | { readonly kind: 'secret'; readonly secret: Secret }
-  | { readonly kind: 'certificate'; readonly certificate: ClientCertificate; readonly algorithm: AssertionAlgorithm }
+  | ({ readonly kind: 'certificate' } & Readonly<TenantCertificate>)
   | { readonly kind: 'federated'; readonly tokenFile: string };
 
 /** What the client authentication needs besides the credential. */
@@ -35,7 +39,7 @@ export function createClientAuth(credential: ClientCredential, context: ClientAu
     case 'secret':
       return oidc.ClientSecretPost(credential.secret.reveal());
     case 'certificate':
-      return certificateAuth(credential.certificate, credential.algorithm, context);
+      return certificateAuth(credential, context);
     case 'federated':
       return federatedAuth(credential.tokenFile, context.readTokenFile ?? readTokenFile);
   }
@@ -44,24 +48,31 @@ export function createClientAuth(credential: ClientCredential, context: ClientAu
 /**
  * `private_key_jwt` as Entra wants it: header `typ: JWT`, `x5t` and `x5t#S256` of the certificate (both: some
  * tenants refuse `x5t#S256` alone), `aud` the token endpoint as a single string, `iss` = `sub` = client id, a fresh
- * `jti` (openid-client's), `nbf`/`iat` now and `exp` five minutes later. An expired certificate is refused here,
- * with a message, instead of by Entra.
+ * `jti` (openid-client's), `nbf`/`iat` now and `exp` five minutes later. The certificate file is read and checked
+ * afresh for every token request, so a certificate renewed in place is used from the next token on; a file that
+ * cannot be read or used any more (removed, expired, replaced by something else) is refused here, naming the file,
+ * instead of by Entra.
  */
 function certificateAuth(
-  certificate: ClientCertificate,
-  algorithm: AssertionAlgorithm,
+  credential: Extract<ClientCredential, { kind: 'certificate' }>,
   context: ClientAuthContext,
-): oidc.ClientAuth {
-  const sign = oidc.PrivateKeyJwt(certificate.signingKey(algorithm), {
-    [oidc.modifyAssertion]: (header, payload) => {
-      const now = Math.floor(context.clock() / 1000);
-      Object.assign(header, { typ: 'JWT', x5t: certificate.x5t, 'x5t#S256': certificate.x5tS256 });
-      Object.assign(payload, { aud: context.tokenEndpoint, iat: now, nbf: now, exp: now + ASSERTION_LIFETIME_S });
-    },
-  });
+): ClientAuthentication {
   return (as, client, body, headers) => {
-    const invalid = certificate.checkValidity(context.clock());
-    if (invalid !== undefined) throw new M365Error('CONFIG_INVALID', `${invalid} (${certificate.source})`);
+    const loaded = loadClientCertificate(credential, context.clock());
+    if (!loaded.ok) {
+      const message = loaded.unreadable
+        ? `cannot read the certificate file ${credential.path}: ${loaded.message}`
+        : `${loaded.message} (${credential.path})`;
+      throw new M365Error('CONFIG_INVALID', message);
+    }
+    const { certificate } = loaded;
+    const sign = oidc.PrivateKeyJwt(certificate.signingKey(credential.algorithm), {
+      [oidc.modifyAssertion]: (header, payload) => {
+        const now = Math.floor(context.clock() / 1000);
+        Object.assign(header, { typ: 'JWT', x5t: certificate.x5t, 'x5t#S256': certificate.x5tS256 });
+        Object.assign(payload, { aud: context.tokenEndpoint, iat: now, nbf: now, exp: now + ASSERTION_LIFETIME_S });
+      },
+    });
     return sign(as, client, body, headers);
   };
 }

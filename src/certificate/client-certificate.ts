@@ -32,8 +32,6 @@ function base64urlDigest(algorithm: 'sha1' | 'sha256', der: Uint8Array): string 
  * subject and thumbprint, never its key; only {@link ClientCertificate.signingKey} hands the key out, to sign.
  */
 export class ClientCertificate {
-  /** Where it was read from, for messages. */
-  readonly source: string;
   /** Distinguished name, e.g. `CN=m365-health`. */
   readonly subject: string;
   /** Validity window, ms since epoch. */
@@ -47,8 +45,7 @@ export class ClientCertificate {
   readonly pem: string;
   readonly #key: KeyObject;
 
-  constructor(certificate: X509Certificate, key: KeyObject, source: string) {
-    this.source = source;
+  constructor(certificate: X509Certificate, key: KeyObject) {
     this.subject = certificate.subject.replaceAll('\n', ', ');
     this.notBefore = certificate.validFromDate.getTime();
     this.notAfter = certificate.validToDate.getTime();
@@ -76,15 +73,6 @@ export class ClientCertificate {
 
   toString(): string {
     return `ClientCertificate(${this.subject}, x5t#S256=${this.x5tS256})`;
-  }
-
-  toJSON(): Record<string, string> {
-    return {
-      source: this.source,
-      subject: this.subject,
-      x5tS256: this.x5tS256,
-      notAfter: new Date(this.notAfter).toISOString(),
-    };
   }
 
   [inspect.custom](): string {

@@ -10,8 +10,6 @@ export interface CertificateInput {
   bytes: Uint8Array;
   /** Password of an encrypted PEM key or of the PKCS#12 file. */
   password: string | undefined;
-  /** Where the bytes come from, for messages and for the credential's `source`. */
-  source: string;
   /** ms since epoch: the certificate must be valid then. */
   now: number;
 }
@@ -27,7 +25,7 @@ export function readClientCertificate(input: CertificateInput): CertificateReadi
     const material = looksLikePem(input.bytes)
       ? readPem(input.bytes, input.password)
       : readPkcs12(input.bytes, input.password);
-    const certificate = new ClientCertificate(pickCertificate(material), material.key, input.source);
+    const certificate = new ClientCertificate(pickCertificate(material), material.key);
     const invalid = certificate.checkValidity(input.now);
     return invalid === undefined ? { ok: true, certificate } : { ok: false, message: invalid };
   } catch (error) {

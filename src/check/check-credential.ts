@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import type { ClientCredential } from '../auth/client-auth.ts';
-import { readClientCertificate } from '../certificate/read-client-certificate.ts';
-import { AZURE } from '../config/clouds.ts';
-import { describeReadError, readFileBoundedSync } from '../config/files.ts';
+import { loadClientCertificate } from '../auth/load-client-certificate.ts';
+import { AZURE } from '../config/defaults.ts';
 import { Secret } from '../shared/secret.ts';
 import { M365Error } from '../errors.ts';
 
@@ -13,8 +12,6 @@ export interface CredentialArguments {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** ms since epoch: a certificate must be valid then. */
   readonly now: number;
-  /** Reads a certificate file (default: bounded to 1 MiB from disk). */
-  readonly readBytes?: (path: string) => Uint8Array;
 }
 
 /** A credential option, its Azure SDK variable, and how it becomes a credential. */
@@ -24,13 +21,21 @@ const KINDS = [
   { option: 'federated-token-file', variable: AZURE.federatedTokenFile },
 ] as const;
 
+/** The check's credential, and what a token cached between runs is tied to. */
+export interface CheckCredential {
+  readonly credential: ClientCredential;
+  /** The client secret, the thumbprint of the certificate checked now, or the federated token file. */
+  readonly cacheKey: Secret;
+}
+
 /**
  * The check's credential: exactly one of `--client-secret`, `--certificate` (with `--certificate-password`) and
  * `--federated-token-file`; without any, the first of `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH` (with
- * `AZURE_CLIENT_CERTIFICATE_PASSWORD`) and `AZURE_FEDERATED_TOKEN_FILE`. A certificate is read and checked now.
- * Throws `CONFIG_INVALID` with the sentence to print; never quotes a secret or password.
+ * `AZURE_CLIENT_CERTIFICATE_PASSWORD`) and `AZURE_FEDERATED_TOKEN_FILE`. A certificate is read and checked now, and
+ * again when the token is requested. Throws `CONFIG_INVALID` with the sentence to print; never quotes a secret or
+ * password.
  */
-export function resolveCheckCredential(args: CredentialArguments): ClientCredential {
+export function resolveCheckCredential(args: CredentialArguments): CheckCredential {
   const given = KINDS.filter((kind) => nonEmpty(args.value(kind.option)) !== undefined);
   if (given.length > 1) {
     throw new M365Error('CONFIG_INVALID', `Set only one of ${given.map((kind) => `--${kind.option}`).join(', ')}.`);
@@ -46,26 +51,27 @@ export function resolveCheckCredential(args: CredentialArguments): ClientCredent
   const text = (fromArgs ? args.value(kind.option) : args.env[kind.variable])!.trim();
   const password = fromArgs ? args.value('certificate-password') : args.env[AZURE.certificatePassword];
   const origin = fromArgs ? `--${kind.option}` : kind.variable;
-  if (kind.option === 'client-secret')
-    return { kind: 'secret', secret: new Secret(fromArgs ? args.value(kind.option)! : text) };
-  if (kind.option === 'federated-token-file') return { kind: 'federated', tokenFile: resolve(text) };
-  return {
-    kind: 'certificate',
-    certificate: readCertificate(resolve(text), password, origin, args),
-    algorithm: 'PS256',
-  };
-}
-
-function readCertificate(path: string, password: string | undefined, origin: string, args: CredentialArguments) {
-  let bytes: Uint8Array;
-  try {
-    bytes = (args.readBytes ?? readFileBoundedSync)(path);
-  } catch (error) {
-    throw new M365Error('CONFIG_INVALID', `${origin}: cannot read ${path}: ${describeReadError(error)}`);
+  if (kind.option === 'client-secret') {
+    const secret = new Secret(fromArgs ? args.value(kind.option)! : text);
+    return { credential: { kind: 'secret', secret }, cacheKey: secret };
   }
-  const reading = readClientCertificate({ bytes, password: nonEmpty(password), source: path, now: args.now });
-  if (!reading.ok) throw new M365Error('CONFIG_INVALID', `${origin}=${path}: ${reading.message}`);
-  return reading.certificate;
+  if (kind.option === 'federated-token-file') {
+    const tokenFile = resolve(text);
+    return { credential: { kind: 'federated', tokenFile }, cacheKey: new Secret(`federated:${tokenFile}`) };
+  }
+  const secretPassword = nonEmpty(password) === undefined ? undefined : new Secret(password!);
+  const credential = {
+    kind: 'certificate',
+    path: resolve(text),
+    password: secretPassword,
+    algorithm: 'PS256',
+  } as const;
+  const loaded = loadClientCertificate(credential, args.now);
+  if (!loaded.ok) {
+    const where = loaded.unreadable ? `${origin}: cannot read ${credential.path}` : `${origin}=${credential.path}`;
+    throw new M365Error('CONFIG_INVALID', `${where}: ${loaded.message}`);
+  }
+  return { credential, cacheKey: new Secret(`certificate:${loaded.certificate.x5tS256}`) };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,4 +1,4 @@
-import { AZURE, cloudOfAuthorityHost, CLOUD_ENDPOINTS, CLOUD_NAMES } from '../config/clouds.ts';
+import { AZURE, cloudOfAuthorityHost, CLOUD_ENDPOINTS, CLOUD_NAMES } from '../config/defaults.ts';
 import { Secret } from '../shared/secret.ts';
 import type { CloudName, Endpoints } from '../config/types.ts';
 import { M365Error } from '../errors.ts';

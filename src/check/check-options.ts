@@ -1,7 +1,7 @@
 import type { ClientCredential } from '../auth/client-auth.ts';
 import type { Secret } from '../shared/secret.ts';
 import type { CloudName, Endpoints } from '../config/types.ts';
-import { AZURE } from '../config/clouds.ts';
+import { AZURE } from '../config/defaults.ts';
 import { M365Error } from '../errors.ts';
 import { resolveCheckCredential } from './check-credential.ts';
 import { parseProxyUrl, resolveCheckEndpoints } from './check-endpoints.ts';
@@ -43,6 +43,8 @@ export interface CheckOptions {
   readonly credential: ClientCredential;
   /** The client secret, when that is the credential. */
   readonly clientSecret: Secret | undefined;
+  /** What a token cached between runs is tied to (see {@link resolveCheckCredential}). */
+  readonly credentialKey: Secret;
   readonly cloud: CloudName;
   readonly endpoints: Endpoints;
   /** `--proxyurl`; without it, `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`. */
@@ -137,7 +139,7 @@ export function parseCheckCommand(
   const customMode = parseCustomMode(value('custommode') ?? 'graphapi');
   const tenantId = required(parsed, 'tenant', env[AZURE.tenantId]);
   const clientId = required(parsed, 'client-id', env[AZURE.clientId]);
-  const credential = resolveCheckCredential({ value, env, now });
+  const { credential, cacheKey } = resolveCheckCredential({ value, env, now });
   const options: CheckOptions = {
     mode,
     customMode,
@@ -145,6 +147,7 @@ export function parseCheckCommand(
     clientId,
     credential,
     clientSecret: credential.kind === 'secret' ? credential.secret : undefined,
+    credentialKey: cacheKey,
     ...resolveCheckEndpoints({
       cloud: value('cloud'),
       login: value('login-endpoint'),

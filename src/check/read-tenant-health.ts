@@ -1,6 +1,4 @@
-import type { ClientCredential } from '../auth/client-auth.ts';
 import { createEntraTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
-import { Secret } from '../shared/secret.ts';
 import { toM365Error } from '../errors.ts';
 import { fetchServiceHealth } from '../graph/graph-client.ts';
 import type { Snapshot } from '../health/model.ts';
@@ -110,22 +108,12 @@ async function createTokens(
       loginEndpoint: options.endpoints.login,
       graphEndpoint: options.endpoints.graph,
     },
-    secret: cacheKeyOf(options.credential),
+    secret: options.credentialKey,
     clock: runtime.clock,
     onProblem: (message) => {
       if (options.debug) runtime.debug(`* ${message}`);
     },
   });
-}
-
-/**
- * What a cached token is tied to: the client secret, the certificate's thumbprint, or the federated token file; a
- * token obtained with another credential is not reused.
- */
-function cacheKeyOf(credential: ClientCredential): Secret {
-  if (credential.kind === 'secret') return credential.secret;
-  if (credential.kind === 'certificate') return new Secret(`certificate:${credential.certificate.x5tS256}`);
-  return new Secret(`federated:${credential.tokenFile}`);
 }
 
 /** Settles like `promise`, or rejects with the signal's reason, as an `M365Error`, as soon as it aborts. */

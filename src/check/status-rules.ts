@@ -1,6 +1,7 @@
 import { M365Error } from '../errors.ts';
-import { compileExpression, type CompiledExpression } from '../health/expression/index.ts';
+import type { CompiledExpression } from '../health/expression/index.ts';
 import { HEALTH_CRITICAL, HEALTH_OK, HEALTH_UNKNOWN, HEALTH_WARNING, type Health } from '../health/model.ts';
+import type { ExpressionCompiler } from '../health/severity-rules.ts';
 import type { EntryVariables } from './check-entries.ts';
 import type { StatusRuleTexts } from './check-options.ts';
 
@@ -11,18 +12,21 @@ export interface StatusRules {
   readonly unknown: CompiledExpression;
 }
 
-/** Compiles the three expressions; a syntax error is rethrown naming the option and the position. */
-export function compileStatusRules(texts: StatusRuleTexts): StatusRules {
+/**
+ * Compiles the three expressions through `compiler`; a syntax error is rethrown naming the option and the position.
+ */
+export function compileStatusRules(texts: StatusRuleTexts, compiler: ExpressionCompiler): StatusRules {
+  const compile = (option: string, text: string) => compileRule(option, text, compiler);
   return {
-    critical: compileRule('critical-status', texts.critical),
-    warning: compileRule('warning-status', texts.warning),
-    unknown: compileRule('unknown-status', texts.unknown),
+    critical: compile('critical-status', texts.critical),
+    warning: compile('warning-status', texts.warning),
+    unknown: compile('unknown-status', texts.unknown),
   };
 }
 
-function compileRule(option: string, text: string): CompiledExpression {
+function compileRule(option: string, text: string, compiler: ExpressionCompiler): CompiledExpression {
   try {
-    return compileExpression(text);
+    return compiler.expression(text);
   } catch (error) {
     if (error instanceof M365Error) throw new M365Error(error.code, `--${option}: ${error.message}`, { cause: error });
     throw error;

@@ -8,6 +8,7 @@ import { formatServiceList, formatServiceListJson, selectListedServices } from '
 import { formatUnknown, type PluginOutput } from '../check/plugin-output.ts';
 import { readTenantHealth, type CheckRuntime } from '../check/read-tenant-health.ts';
 import { compileStatusRules } from '../check/status-rules.ts';
+import { ExpressionCompiler } from '../health/severity-rules.ts';
 import { knownVariables, warnUnknownVariables } from '../check/unknown-variables.ts';
 import type { CliIo, Command } from './io.ts';
 
@@ -52,7 +53,7 @@ export async function runPluginCommand(
 }
 
 async function checkServices(options: CheckOptions, runtime: CheckRuntime, io: CliIo): Promise<number> {
-  const rules = compileStatusRules(options.rules);
+  const rules = compileStatusRules(options.rules, new ExpressionCompiler());
   for (const warning of warnUnknownVariables(rules, knownVariables(options.customMode))) io.stderr(`${warning}\n`);
   const snapshot = await readTenantHealth(options, runtime);
   const result = evaluateCheck(snapshot.services, options.customMode, options.filters, rules);

@@ -2,7 +2,7 @@ import { ConfigReloader } from '../agent/config-reloader.ts';
 import type { ReconcileSummary } from '../agent/agent.ts';
 import { selectShare, type ShardChoice } from '../agent/shard.ts';
 import { singleFileSources, type ConfigSources } from '../config/tenants-from.ts';
-import { loadConfig, type CompileCache, type LoadResult } from '../config/index.ts';
+import { loadConfig, type LoadResult, type SchemaValidators } from '../config/index.ts';
 import type { Config, TenantConfig } from '../config/types.ts';
 import type { Log } from '../log.ts';
 import type { CliIo } from './io.ts';
@@ -17,15 +17,15 @@ export interface ReloadSource {
 }
 
 /**
- * The configuration at `file`, narrowed to `shard` on every load as it was at start, compiled through the `cache` the
- * first load used (an unchanged severity text then gives the very same rules, and the tenant is left alone).
+ * The configuration at `file`, narrowed to `shard` on every load as it was at start, checked with the schema
+ * `validators` the first load compiled.
  */
 export function configReloadSource(
   file: string,
   env: CliIo['env'],
   shard: ShardChoice | undefined,
   log: Log,
-  cache: CompileCache,
+  validators: SchemaValidators,
   sources: ConfigSources | undefined,
   digest?: string,
 ): ReloadSource {
@@ -33,7 +33,7 @@ export function configReloadSource(
     sources: sources ?? singleFileSources(file),
     digest,
     async load() {
-      const result = await loadConfig(file, env, { cache });
+      const result = await loadConfig(file, env, { validators });
       return result.ok ? { ...result, config: selectShare(result.config, shard, log) } : result;
     },
   };

@@ -5,7 +5,7 @@ import { tuneGarbageCollection } from '../agent/gc-tuning.ts';
 import { resolveShard, selectShare, type ShardChoice } from '../agent/shard.ts';
 import { prepareStateDir } from '../agent/state-dir.ts';
 import { holdStateLock } from '../agent/state-lock.ts';
-import { CompileCache, formatProblem, loadConfig } from '../config/index.ts';
+import { formatProblem, loadConfig, SchemaValidators } from '../config/index.ts';
 import { ObservationStore } from '../observation/observation-store.ts';
 import type { Config } from '../config/types.ts';
 import { M365Error } from '../errors.ts';
@@ -219,8 +219,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     return usageError(io, error, 'run');
   }
   if (!values.config) return usageError(io, new Error('--config FILE is required'), 'run');
-  const cache = new CompileCache();
-  const result = await loadConfig(values.config, io.env, { cache });
+  const validators = new SchemaValidators();
+  const result = await loadConfig(values.config, io.env, { validators });
   if (!result.ok) {
     for (const problem of result.problems) io.stderr(`${formatProblem(problem)}\n`);
     return EXIT_USAGE;
@@ -234,6 +234,6 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   } catch (error) {
     return usageError(io, error, 'run');
   }
-  const reload = configReloadSource(values.config, io.env, shard, log, cache, result.sources, result.digest);
+  const reload = configReloadSource(values.config, io.env, shard, log, validators, result.sources, result.digest);
   return runAgent({ config, log, io, once: values.once, reload });
 }

@@ -1,14 +1,12 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ASSERTION_ALGORITHMS, type AssertionAlgorithm } from '../certificate/client-certificate.ts';
 import { readClientCertificate } from '../certificate/read-client-certificate.ts';
 import { Secret } from '../shared/secret.ts';
-import { AZURE } from './clouds.ts';
-import { CONFIG_DEFAULTS } from './defaults.ts';
-import { describeReadError } from './files.ts';
-import { isPlainObject, type ProblemSink, reportProblem } from './problems.ts';
+import { AZURE, CONFIG_DEFAULTS } from './defaults.ts';
+import { describeReadError, type FileSources, resolvePath } from './files.ts';
+import { isPlainObject, type PathSegment, type ProblemSink, reportProblem } from './problems.ts';
 import type { TenantCertificate } from './types.ts';
 import { type Environment, readEnv, reportSetting, type Setting } from './values.ts';
-import type { PathSegment } from './yaml-source.ts';
 
 /**
  * Schema of the credential keys of a tenant, one per kind; a tenant sets exactly one. A new kind is one more property
@@ -100,7 +98,7 @@ function fromFile(
           )
         : undefined,
     federatedTokenFile:
-      typeof tokenFile === 'string' && tokenFile !== '' ? absolute(tokenFile, sources.baseDir) : undefined,
+      typeof tokenFile === 'string' && tokenFile !== '' ? resolvePath(tokenFile, sources.baseDir) : undefined,
   };
 }
 
@@ -122,14 +120,8 @@ function fromEnvironment(
   return tokenFile === undefined ? undefined : { ...none(), federatedTokenFile: resolve(tokenFile) };
 }
 
-function absolute(path: string, baseDir: string): string {
-  return isAbsolute(path) ? path : resolve(baseDir, path);
-}
-
-/** What reading a certificate at load time needs: where relative paths start, how to read bytes, and when it is. */
-export interface CertificateSources {
-  /** Directory relative paths start from: the config file's. */
-  baseDir: string;
+/** What checking certificates and CA bundles at load time needs: where files are, how to read them, and when it is. */
+export interface CertificateSources extends FileSources {
   /** Reads a whole file as bytes (bounded); throws with a `code` when it cannot. */
   readBytes: (path: string) => Uint8Array;
   /** ms since epoch: certificates must be valid then. */
@@ -146,7 +138,8 @@ interface CertificateInput {
 /**
  * Reads and checks a client certificate when the configuration loads, so that an unreadable file, a wrong password, a
  * key that does not match, a non-RSA key or a certificate outside its validity window is a configuration problem,
- * reported at `path`, rather than a refusal from the identity platform later.
+ * reported at `path`, rather than a refusal from the identity platform later. Only where the file is, its password
+ * and the algorithm are kept: `auth/` reads the file again when it signs.
  */
 function resolveCertificate(
   input: CertificateInput,
@@ -155,11 +148,7 @@ function resolveCertificate(
 ): TenantCertificate | undefined {
   const written = String(input.path.raw);
   // A path from AZURE_CLIENT_CERTIFICATE_PATH is relative to the working directory, as for the Azure SDK.
-  const path = isAbsolute(written)
-    ? written
-    : input.path.variable === undefined
-      ? resolve(sources.baseDir, written)
-      : resolve(written);
+  const path = resolvePath(written, sources.baseDir, input.path.variable !== undefined);
   const shown = JSON.stringify(path);
   const prefix = input.path.variable === undefined ? '' : `${input.path.variable}: `;
   let bytes: Uint8Array;
@@ -169,12 +158,13 @@ function resolveCertificate(
     reportSetting(sink, input.path, `${prefix}cannot read certificate file ${shown}: ${describeReadError(error)}`);
     return undefined;
   }
-  const reading = readClientCertificate({ bytes, password: input.password, source: path, now: sources.now });
+  const reading = readClientCertificate({ bytes, password: input.password, now: sources.now });
   if (!reading.ok) {
     reportSetting(sink, input.path, `${prefix}certificate file ${shown}: ${reading.message}`);
     return undefined;
   }
-  return { certificate: reading.certificate, algorithm: algorithmOf(input.algorithm) };
+  const password = input.password === undefined ? undefined : new Secret(input.password);
+  return { path, password, algorithm: algorithmOf(input.algorithm) };
 }
 
 function algorithmOf(value: string | undefined): AssertionAlgorithm {

@@ -1,8 +1,7 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
-import { isAbsolute, resolve } from 'node:path';
 import { Secret } from '../shared/secret.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { describeReadError } from './files.ts';
+import { describeReadError, type FileSources, resolvePath } from './files.ts';
 import { type ProblemSink, reportProblem, reportWarning } from './problems.ts';
 import type { ExporterConfig, ExporterTls } from './types.ts';
 import {
@@ -156,14 +155,6 @@ function headerProblem(name: string, value: string): string | undefined {
   return undefined;
 }
 
-/** What reading the TLS files needs: the loader's file reader and the directory relative paths start from. */
-export interface TlsFileSources {
-  /** Reads a whole text file (bounded); throws with a `code` when it cannot. */
-  readFile: (path: string) => string;
-  /** The config file's directory. */
-  baseDir: string;
-}
-
 const FILES = {
   ca: { key: 'ca_file', variable: 'OTEL_EXPORTER_OTLP_CERTIFICATE', what: 'CA certificate' },
   cert: { key: 'cert_file', variable: 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE', what: 'client certificate' },
@@ -189,7 +180,7 @@ function resolveExporterTls(
   exporter: unknown,
   endpoint: string,
   env: Environment,
-  sources: TlsFileSources,
+  sources: FileSources,
   sink: ProblemSink,
 ): ExporterTls | undefined {
   const section = sectionOf(sectionOf(exporter)['tls']);
@@ -209,19 +200,10 @@ function resolveExporterTls(
   return { ca: ca?.pem, cert: cert?.pem, key: key && new Secret(key.pem) };
 }
 
-function readTlsFile(
-  kind: FileKind,
-  setting: Setting,
-  sources: TlsFileSources,
-  sink: ProblemSink,
-): TlsFile | undefined {
+function readTlsFile(kind: FileKind, setting: Setting, sources: FileSources, sink: ProblemSink): TlsFile | undefined {
   if (typeof setting.raw !== 'string') return undefined;
   const written = setting.raw;
-  const path = isAbsolute(written)
-    ? written
-    : setting.variable === undefined
-      ? resolve(sources.baseDir, written)
-      : resolve(written);
+  const path = resolvePath(written, sources.baseDir, setting.variable !== undefined);
   try {
     return { setting, pem: sources.readFile(path) };
   } catch (error) {
@@ -275,7 +257,7 @@ export function withExporterTls<T extends { endpoint: string }>(
   exporter: T,
   raw: unknown,
   env: Environment,
-  sources: TlsFileSources,
+  sources: FileSources,
   sink: ProblemSink,
 ): T {
   const tls = resolveExporterTls(raw, exporter.endpoint, env, sources, sink);

@@ -2,16 +2,15 @@ import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { CertificateSources } from './credentials.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { expandReferences } from './expand.ts';
 import { resolveExporter, withExporterTls } from './exporter.ts';
 import {
   checkSecretFilePermissions,
   describeReadError,
+  expandReferences,
   readFileBoundedSync,
   readTextFileBounded,
   readTextFileBoundedSync,
 } from './files.ts';
-import { resolveHttp } from './http.ts';
 import {
   createProblemSink,
   formatProblem,
@@ -20,8 +19,15 @@ import {
   reportProblem,
   sortProblems,
 } from './problems.ts';
-import { checkStructure, CompileCache } from './schema.ts';
-import { resolveMetrics, resolveResource, resolveServer, resolveSpoolMaxBytes, resolveStateDir } from './sections.ts';
+import { checkStructure, SchemaValidators } from './schema.ts';
+import {
+  resolveHttp,
+  resolveMetrics,
+  resolveResource,
+  resolveServer,
+  resolveSpoolMaxBytes,
+  resolveStateDir,
+} from './sections.ts';
 import { createFileLister, type ListFiles } from './tenant-files.ts';
 import { collectProblems, type ConfigSources, mergeTenantsFrom } from './tenants-from.ts';
 import { applyTenantTelemetry, resolveDefaults, resolveTenants } from './tenants.ts';
@@ -44,7 +50,7 @@ export type LoadResult = ({ ok: true; config: Config } | { ok: false; problems: 
 
 /**
  * What loading reads besides the config text: binary files (certificates) and the time (certificate validity); and
- * what it may reuse from an earlier load.
+ * the schema validators it may reuse from an earlier load.
  */
 export interface LoadOptions {
   /** Reads a whole file as bytes; default: bounded to 1 MiB from disk. */
@@ -53,12 +59,8 @@ export interface LoadOptions {
   now?: number;
   /** Lists the files matching a `tenants_from` pattern; default `fs.globSync`, bounded by {@link createFileLister}. */
   listFiles?: ListFiles;
-  /**
-   * Where the schema validators and severity expressions are compiled; default: a new one for this load. Whoever
-   * loads the configuration again (a reload) passes the same cache to every load, which then yields the very same
-   * rules for an unchanged severity text.
-   */
-  cache?: CompileCache;
+  /** Where the schema validators are compiled; default: new ones for this load. */
+  validators?: SchemaValidators;
 }
 
 /**
@@ -153,17 +155,18 @@ function parseInto(
   const baseDir = dirname(resolve(sink.file));
   const expanded = expandReferences(parsed.value, { env, readFile, baseDir }, sink);
   const listFiles = options.listFiles ?? createFileLister();
-  const cache = options.cache ?? new CompileCache();
-  const merged = mergeTenantsFrom(expanded, { env, readFile, baseDir, configFile: sink.file, listFiles, cache }, sink);
+  const validators = options.validators ?? new SchemaValidators();
+  const from = { env, readFile, baseDir, configFile: sink.file, listFiles, validators };
+  const merged = mergeTenantsFrom(expanded, from, sink);
   const { value, files } = merged;
-  checkStructure(value, sink, cache);
+  checkStructure(value, sink, validators);
   const sources = {
     baseDir,
     readFile,
     readBytes: options.readBytes ?? readFileBoundedSync,
     now: options.now ?? Date.now(),
   };
-  const config = buildConfig(value, env, sink.file, sources, sink, cache);
+  const config = buildConfig(value, env, sink.file, sources, sink);
   const problems = collectProblems(sink, files);
   if (problems.length > 0) return deepFreeze({ ok: false, problems, sources: merged.sources });
   const warnings = [sink, ...files.map((file) => file.sink)]
@@ -176,25 +179,17 @@ function failure(sink: ProblemSink): LoadResult {
   return deepFreeze({ ok: false, problems: listProblems(sink) });
 }
 
-/** What building the config may read besides the file: referenced files (CA bundles, certificates) and the time. */
-interface BuildSources extends CertificateSources {
-  /** Reads a whole text file (bounded); throws with a `code` when it cannot. */
-  readFile: (path: string) => string;
-}
-
 /**
  * Applies defaults and the environment to the (expanded) file content, checking what the schema cannot: URLs,
  * durations, identifiers, uniqueness. Sections are resolved in the order they are documented, which is also the
  * order of problems that have no line. Problems go to `sink`; the result is only meaningful when there are none.
- * Severity expressions are compiled through `cache`.
  */
 function buildConfig(
   value: unknown,
   env: Environment,
   file: string,
-  sources: BuildSources,
+  sources: CertificateSources,
   sink: ProblemSink,
-  cache: CompileCache,
 ): Config {
   const root = sectionOf(value);
   const exporter = withExporterTls(resolveExporter(root['exporter'], env, sink), root['exporter'], env, sources, sink);
@@ -208,7 +203,6 @@ function buildConfig(
     resolveTenants(root['tenants'], defaults, { http, sources, env }, sink),
     root,
     sink,
-    cache,
   );
   const server = resolveServer(root['server'], 'server' in root, sink);
   return {

@@ -1,13 +1,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { type CompiledExpression, compileExpression } from '../health/expression/index.ts';
-import { Interner } from '../health/interner.ts';
-import type { SeverityRules } from '../health/severity-rules.ts';
-import { CLOUD_NAMES } from './clouds.ts';
 import { CREDENTIAL_PROPERTIES } from './credentials.ts';
-import { CONFIG_DEFAULTS } from './defaults.ts';
-import { describeType, type ProblemSink, quoteValue, reportProblem, suggestKey } from './problems.ts';
+import { CLOUD_NAMES } from './defaults.ts';
+import { describeType, type PathSegment, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
 import { DURATION_UNITS } from './values.ts';
-import type { PathSegment } from './yaml-source.ts';
 
 /** `kind` is an annotation keyword, read when wording type errors. */
 const duration = { type: 'string', kind: 'duration' } as const;
@@ -113,16 +108,16 @@ export const TENANTS_FILE_SCHEMA = {
 
 /**
  * Checks the structure of the loaded file against `schema` ({@link CONFIG_SCHEMA} unless told otherwise) and reports
- * every violation at its path. Where a value has the wrong type, that is the only problem reported for it. The validator comes from
- * `cache`, compiled there on first use.
+ * every violation at its path. Where a value has the wrong type, that is the only problem reported for it. The
+ * validator comes from `validators`, compiled there on first use.
  */
 export function checkStructure(
   value: unknown,
   sink: ProblemSink,
-  cache: CompileCache,
+  validators: SchemaValidators,
   schema: object = CONFIG_SCHEMA,
 ): void {
-  const validate = cache.validator(schema);
+  const validate = validators.validator(schema);
   if (validate(value)) return;
   const errors = validate.errors ?? [];
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
@@ -204,19 +199,12 @@ function pointerToPath(pointer: string, root: unknown): PathSegment[] {
   return segments;
 }
 
-/** Distinct severity texts remembered; past this the cache starts over, which costs only compiling them again. */
-const MAX_REMEMBERED = 256;
-
 /**
- * What loading a configuration compiles: the schema validators (tens of milliseconds each) and the severity
- * expressions. Whoever loads the same configuration again (the agent, at each reload) keeps one and passes it to
- * every load, so that a reload compiles nothing new and an unchanged severity text yields the very same rules,
- * which a reload then sees as no change.
+ * The compiled validators of the config file's schemas (tens of milliseconds each to compile). Whoever loads
+ * configurations again and again (the agent at each reload, `validate`, tests) keeps one and passes it to every load.
  */
-export class CompileCache {
+export class SchemaValidators {
   readonly #validators = new Map<object, ValidateFunction>();
-  readonly #expressions = new Interner<CompiledExpression>(MAX_REMEMBERED);
-  #builtIn: SeverityRules | undefined;
 
   /** The validator of a JSON schema (with the `kind` keyword above), compiled on first use. */
   validator(schema: object): ValidateFunction {
@@ -229,22 +217,42 @@ export class CompileCache {
     }
     return validate;
   }
+}
 
-  /**
-   * The compiled form of a severity expression.
-   *
-   * @throws M365Error `EXPRESSION_SYNTAX`, as {@link compileExpression}; nothing is remembered then.
-   */
-  expression(text: string): CompiledExpression {
-    return this.#expressions.intern(text, () => compileExpression(text));
-  }
+const MAX_DISTANCE = 2;
 
-  /** The built-in rule as compiled expressions, for keys no section sets: the same objects for the cache's life. */
-  builtInSeverity(): SeverityRules {
-    this.#builtIn ??= {
-      critical: this.expression(CONFIG_DEFAULTS.tenant.severity.critical),
-      warning: this.expression(CONFIG_DEFAULTS.tenant.severity.warning),
-    };
-    return this.#builtIn;
+/**
+ * The allowed key closest to a misspelt one (`endpiont` → `endpoint`, `tenantId` → `tenant_id`), if any is within
+ * two edits once case and separators are ignored.
+ */
+export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
+  const wanted = normalize(key);
+  let best: string | undefined;
+  let bestDistance = MAX_DISTANCE + 1;
+  for (const candidate of allowed) {
+    const distance = editDistance(wanted, normalize(candidate));
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
   }
+  return best;
+}
+
+function normalize(key: string): string {
+  return key.toLowerCase().replace(/[_\-. ]/g, '');
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > MAX_DISTANCE) return MAX_DISTANCE + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

@@ -1,8 +1,13 @@
+import { X509Certificate } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { METRICS } from '../catalogue/catalogue.ts';
+import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
+import { Secret } from '../shared/secret.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { isPlainObject, type ProblemSink, quoteValue, reportProblem, suggestKey } from './problems.ts';
-import type { MetricToggle, ServerConfig } from './types.ts';
+import { describeReadError, type FileSources, resolvePath } from './files.ts';
+import { isPlainObject, type PathSegment, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
+import { suggestKey } from './schema.ts';
+import type { HttpSettings, MetricToggle, ServerConfig } from './types.ts';
 import { type Environment, parseKeyValueList, readEnv, sectionOf } from './values.ts';
 
 const METRIC_NAME = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
@@ -139,4 +144,83 @@ export function resolveServer(raw: unknown, present: boolean, sink: ProblemSink)
   if (!parsed)
     reportProblem(sink, ['server', 'listen'], `"${text}" is not host:port, like 127.0.0.1:13133 or [::]:13133`);
   return parsed;
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/**
+ * Resolves an `http` section (top-level at `['http']`, or a tenant's) over `inherited`: each key the section sets
+ * wins. `proxy` must be an `http://` or `https://` URL of a host (credentials allowed, never shown); `ca_file` must
+ * hold PEM certificates, all valid.
+ */
+export function resolveHttp(
+  raw: unknown,
+  at: readonly PathSegment[],
+  inherited: HttpSettings,
+  sources: FileSources,
+  sink: ProblemSink,
+): HttpSettings {
+  const section = sectionOf(raw);
+  if (Object.keys(section).length === 0) return inherited;
+  const proxy = section['proxy'];
+  const noProxy = section['no_proxy'];
+  const caFile = section['ca_file'];
+  const ca =
+    typeof caFile === 'string' && caFile !== '' ? readCaFile(caFile, [...at, 'ca_file'], sources, sink) : undefined;
+  return {
+    proxy: typeof proxy === 'string' && proxy !== '' ? checkProxy(proxy, [...at, 'proxy'], sink) : inherited.proxy,
+    noProxy: typeof noProxy === 'string' ? noProxy : inherited.noProxy,
+    caFile: ca === undefined ? inherited.caFile : ca.path,
+    ca: ca === undefined ? inherited.ca : ca.pem,
+  };
+}
+
+function checkProxy(text: string, at: readonly PathSegment[], sink: ProblemSink): Secret | undefined {
+  const url = URL.parse(text);
+  const shown = JSON.stringify(hideUrlCredentials(text.length > 200 ? `${text.slice(0, 200)}…` : text));
+  let problem: string | undefined;
+  if (url === null || url.hostname === '') problem = `${shown} is not a URL such as http://proxy.example.com:3128`;
+  else if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    problem = `${shown} must start with http:// or https://`;
+  else if (url.pathname !== '/' || url.search !== '' || url.hash !== '')
+    problem = `${shown} must name only the proxy's scheme, host and port`;
+  if (problem === undefined) return new Secret(text);
+  reportProblem(sink, at, problem);
+  return undefined;
+}
+
+function readCaFile(
+  file: string,
+  at: readonly PathSegment[],
+  sources: FileSources,
+  sink: ProblemSink,
+): { path: string; pem: string } | undefined {
+  const path = resolvePath(file, sources.baseDir);
+  let text: string;
+  try {
+    text = sources.readFile(path);
+  } catch (error) {
+    reportProblem(sink, at, `cannot read file ${JSON.stringify(path)}: ${describeReadError(error)}`);
+    return undefined;
+  }
+  const blocks = text.match(PEM_CERTIFICATE) ?? [];
+  const invalid = blocks.findIndex((block) => !isCertificate(block));
+  if (blocks.length === 0 || invalid !== -1) {
+    const what =
+      blocks.length === 0
+        ? ' holds no PEM certificate (-----BEGIN CERTIFICATE-----)'
+        : `: certificate block ${invalid + 1} of ${blocks.length} is not a valid X.509 certificate`;
+    reportProblem(sink, at, `${JSON.stringify(path)}${what}`);
+    return undefined;
+  }
+  return { path, pem: blocks.join('\n') };
+}
+
+function isCertificate(pem: string): boolean {
+  try {
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
+  }
 }

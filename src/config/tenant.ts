@@ -1,8 +1,7 @@
-import { AZURE, CLOUD_ENDPOINTS, CLOUD_NAMES, cloudOfAuthorityHost } from './clouds.ts';
 import { type CredentialSources, resolveCredential } from './credentials.ts';
-import { CONFIG_DEFAULTS } from './defaults.ts';
-import { type HttpSources, resolveHttp } from './http.ts';
-import { isPlainObject, type ProblemSink, reportProblem, reportWarning } from './problems.ts';
+import { AZURE, CLOUD_ENDPOINTS, CLOUD_NAMES, cloudOfAuthorityHost, CONFIG_DEFAULTS } from './defaults.ts';
+import { resolveHttp } from './sections.ts';
+import { isPlainObject, type PathSegment, type ProblemSink, reportProblem, reportWarning } from './problems.ts';
 import type { CloudName, Endpoints, HttpSettings, TenantConfig } from './types.ts';
 import {
   checkEndpointUrl,
@@ -18,7 +17,6 @@ import {
   showSetting,
   type TimedValue,
 } from './values.ts';
-import type { PathSegment } from './yaml-source.ts';
 
 /** What a tenant inherits from the `defaults` section. */
 export interface TenantDefaults {
@@ -28,13 +26,11 @@ export interface TenantDefaults {
   cloudWritten: boolean;
 }
 
-/** Where a tenant's files (certificates, CA bundles) are read, when it is, and the Azure SDK variables if they apply. */
-export type TenantSources = CredentialSources & HttpSources;
-
 /** What tenants share besides `defaults`: the top-level `http` section and their sources. */
 export interface TenantContext {
   http: HttpSettings;
-  sources: TenantSources;
+  /** Where a tenant's files are read, when it is, and the Azure SDK variables if they apply. */
+  sources: CredentialSources;
 }
 
 const IDENTIFIERS: readonly { key: string; variable?: string; valid: (text: string) => boolean; problem: string }[] = [

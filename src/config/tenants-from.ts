@@ -1,19 +1,18 @@
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { expandReferences, type ExpandSources } from './expand.ts';
-import { describeReadError } from './files.ts';
+import { describeReadError, expandReferences, type ExpandSources } from './files.ts';
 import {
   createProblemSink,
   isPlainObject,
   listProblems,
   MAX_PROBLEMS,
+  type PathSegment,
   type ProblemRouter,
   type ProblemSink,
   reportProblem,
 } from './problems.ts';
-import { checkStructure, type CompileCache, TENANTS_FILE_SCHEMA } from './schema.ts';
+import { checkStructure, type SchemaValidators, TENANTS_FILE_SCHEMA } from './schema.ts';
 import { findPatternExcess, findTenantFiles, type ListFiles } from './tenant-files.ts';
 import type { ConfigProblem } from './types.ts';
-import type { PathSegment } from './yaml-source.ts';
 import { parseYaml } from './yaml.ts';
 
 /** The config file's content with the tenants of its `tenants_from` files appended to its `tenants`. */
@@ -25,13 +24,13 @@ export interface MergedTenants {
 }
 
 /**
- * What reading `tenants_from` needs: the expansion sources (whose `baseDir` is the config file's), a lister, and the
- * cache the files' schema validator comes from.
+ * What reading `tenants_from` needs: the expansion sources (whose `baseDir` is the config file's), a lister, and
+ * where the files' schema validator comes from.
  */
 export interface TenantsFromSources extends ExpandSources {
   configFile: string;
   listFiles: ListFiles;
-  cache: CompileCache;
+  validators: SchemaValidators;
 }
 
 /**
@@ -46,7 +45,7 @@ export function mergeTenantsFrom(value: unknown, sources: TenantsFromSources, si
   const patterns = value['tenants_from'];
   const search = { baseDir: sources.baseDir, configFile: sources.configFile, listFiles: sources.listFiles };
   const found = findTenantFiles(patterns, search, sink);
-  const files = (found ?? []).map((file) => readTenantsFile(file, sources, sources.cache));
+  const files = (found ?? []).map((file) => readTenantsFile(file, sources, sources.validators));
   if (found !== undefined) requireTenants(value, files.length, sink);
   const own = value['tenants'];
   const merged = files.flatMap((file) => file.entries);
@@ -134,9 +133,9 @@ const SHAPE_MESSAGE =
  * Reads and parses a `tenants_from` file with the bounds and reference expansion of the config file (relative
  * `${file:…}` paths start from the config file's directory, as everywhere). Its one key is `tenants`, a list of at
  * least one tenant; the tenants are checked later, merged with the config file's. Its schema's validator comes from
- * `cache`. Never throws.
+ * `validators`. Never throws.
  */
-function readTenantsFile(file: string, sources: ExpandSources, cache: CompileCache): TenantsFile {
+function readTenantsFile(file: string, sources: ExpandSources, validators: SchemaValidators): TenantsFile {
   const sink = createProblemSink(file);
   let text: string;
   try {
@@ -157,7 +156,7 @@ function readTenantsFile(file: string, sources: ExpandSources, cache: CompileCac
   }
   const value = expandReferences(parsed.value, sources, sink);
   const before = sink.problems.length;
-  checkStructure(value, sink, cache, TENANTS_FILE_SCHEMA);
+  checkStructure(value, sink, validators, TENANTS_FILE_SCHEMA);
   // A whole file that is one unexpandable reference was reported by the expansion, which hides the schema's word.
   if (sink.problems.length > before || !isPlainObject(value) || !Array.isArray(value['tenants']))
     return { sink, entries: [] };

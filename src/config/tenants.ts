@@ -1,8 +1,14 @@
-import type { CompiledExpression } from '../health/expression/index.ts';
-import type { SeverityRules } from '../health/severity-rules.ts';
+import { parseExpression } from '../health/expression/index.ts';
+import type { SeverityTexts } from '../health/severity-rules.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { describePlace, isPlainObject, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
-import type { CompileCache } from './schema.ts';
+import {
+  describePlace,
+  isPlainObject,
+  type PathSegment,
+  type ProblemSink,
+  quoteValue,
+  reportProblem,
+} from './problems.ts';
 import {
   builtInPollTiming,
   cloudOf,
@@ -11,11 +17,10 @@ import {
   resolveTenant,
   type TenantContext,
   type TenantDefaults,
-  type TenantSources,
 } from './tenant.ts';
+import type { CredentialSources } from './credentials.ts';
 import type { HttpSettings, TenantConfig, TenantEvents } from './types.ts';
 import { type Environment, sectionOf } from './values.ts';
-import type { PathSegment } from './yaml-source.ts';
 
 /**
  * Resolves the `defaults` section: the built-in poll timing and cloud ({@link CONFIG_DEFAULTS}) unless it says otherwise.
@@ -38,7 +43,7 @@ export function resolveDefaults(raw: unknown, sink: ProblemSink): TenantDefaults
 export function resolveTenants(
   raw: unknown,
   defaults: TenantDefaults,
-  shared: { http: HttpSettings; sources: Omit<TenantSources, 'azureEnv'>; env: Environment },
+  shared: { http: HttpSettings; sources: Omit<CredentialSources, 'azureEnv'>; env: Environment },
   sink: ProblemSink,
 ): TenantConfig[] {
   if (!Array.isArray(raw)) return [];
@@ -76,71 +81,53 @@ function readEvents(raw: unknown, fallback: TenantEvents): TenantEvents {
  * Adds the telemetry settings to resolved tenants: `severity` (the tenant's keys, then `defaults.severity`, then
  * the built-in rule; left out when no section sets any) and `events` (the tenant's `events`, then the top-level
  * `events`; left out while message-center events are off, the default). `tenants` are those resolved from the
- * mappings of `root.tenants`, in order. Expressions are compiled through `cache`.
+ * mappings of `root.tenants`, in order. Expressions are parsed to report their problems, and kept as texts.
  */
 export function applyTenantTelemetry(
   tenants: readonly TenantConfig[],
   root: Readonly<Record<string, unknown>>,
   sink: ProblemSink,
-  cache: CompileCache,
 ): TenantConfig[] {
-  const defaults = compileSeverity(sectionOf(root['defaults'])['severity'], ['defaults', 'severity'], sink, cache);
+  const defaults = readSeverity(sectionOf(root['defaults'])['severity'], ['defaults', 'severity'], sink);
   const events = readEvents(root['events'], CONFIG_DEFAULTS.events);
   const raws: readonly unknown[] = Array.isArray(root['tenants']) ? root['tenants'] : [];
   const entries = raws.map((raw, index) => ({ raw, index })).filter((entry) => isPlainObject(entry.raw));
   return tenants.map((tenant, position) => {
     const entry = entries[position];
     const raw = sectionOf(entry?.raw);
-    const own = compileSeverity(raw['severity'], ['tenants', entry?.index ?? position, 'severity'], sink, cache);
-    const severity = mergeSeverity(own, defaults, cache);
+    const own = readSeverity(raw['severity'], ['tenants', entry?.index ?? position, 'severity'], sink);
+    const severity = mergeSeverity(own, defaults);
     const tenantEvents = readEvents(raw['events'], events);
     return { ...tenant, ...(severity ? { severity } : {}), ...(tenantEvents.messages ? { events: tenantEvents } : {}) };
   });
 }
 
-/** The keys a `severity` section sets, compiled; a key left out is absent. */
-type SeverityOverrides = Partial<SeverityRules>;
-
 const KEYS = ['critical', 'warning'] as const;
 
 /**
- * Compiles the expressions of a `severity` section (`defaults.severity` or `tenants[i].severity`) through `cache`. A
- * syntax error is a problem at the key, naming the position in the expression; an empty text is allowed and never
- * matches.
+ * The expressions a `severity` section (`defaults.severity` or `tenants[i].severity`) sets, each parsed: a syntax
+ * error is a problem at the key, naming the position in the expression; an empty text is allowed and never matches.
  */
-function compileSeverity(
-  raw: unknown,
-  at: readonly PathSegment[],
-  sink: ProblemSink,
-  cache: CompileCache,
-): SeverityOverrides {
+function readSeverity(raw: unknown, at: readonly PathSegment[], sink: ProblemSink): Partial<SeverityTexts> {
   const section = sectionOf(raw);
-  const compiled: { -readonly [K in keyof SeverityRules]?: CompiledExpression } = {};
+  const texts: { -readonly [K in keyof SeverityTexts]?: string } = {};
   for (const key of KEYS) {
     const text = section[key];
     if (typeof text !== 'string') continue;
-    try {
-      compiled[key] = cache.expression(text);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      reportProblem(sink, [...at, key], `invalid expression: ${reason}`);
-    }
+    const parsed = parseExpression(text);
+    if (parsed.ok) texts[key] = text;
+    else reportProblem(sink, [...at, key], `invalid expression: ${parsed.error.message}`);
   }
-  return compiled;
+  return texts;
 }
 
 /**
  * The rules of a tenant: each key from the tenant's section, else from `defaults.severity`, else the built-in
- * expression (`cache`'s). `undefined` when neither section sets anything: the agent then uses the built-in rule as
- * code.
+ * expression. `undefined` when neither section sets anything: the agent then uses the built-in rule as code.
  */
-function mergeSeverity(
-  tenant: SeverityOverrides,
-  defaults: SeverityOverrides,
-  cache: CompileCache,
-): SeverityRules | undefined {
+function mergeSeverity(tenant: Partial<SeverityTexts>, defaults: Partial<SeverityTexts>): SeverityTexts | undefined {
   if (Object.keys(tenant).length === 0 && Object.keys(defaults).length === 0) return undefined;
-  const fallback = cache.builtInSeverity();
+  const fallback = CONFIG_DEFAULTS.tenant.severity;
   return {
     critical: tenant.critical ?? defaults.critical ?? fallback.critical,
     warning: tenant.warning ?? defaults.warning ?? fallback.warning,

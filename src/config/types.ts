@@ -1,5 +1,5 @@
-import type { AssertionAlgorithm, ClientCertificate } from '../certificate/client-certificate.ts';
-import type { SeverityRules } from '../health/severity-rules.ts';
+import type { AssertionAlgorithm } from '../certificate/client-certificate.ts';
+import type { SeverityTexts } from '../health/severity-rules.ts';
 import type { Secret } from '../shared/secret.ts';
 
 /** Microsoft clouds and their identity and Graph hosts. */
@@ -52,7 +52,7 @@ export interface TenantConfig {
   tenantId: string;
   clientId: string;
   clientSecret: Secret | undefined;
-  /** The certificate credential, read and checked when the configuration was loaded. */
+  /** The certificate credential, checked when the configuration was loaded and read again to sign. */
   certificate?: TenantCertificate | undefined;
   /** Absolute path of a federated token (workload identity), read afresh for every token request. */
   federatedTokenFile?: string | undefined;
@@ -64,15 +64,21 @@ export interface TenantConfig {
   timeoutMs: number;
   /** Proxy and CA settings for the identity platform and Graph (the tenant's `http`, then the top-level one). */
   http?: HttpSettings | undefined;
-  /** Compiled `severity` expressions; absent: the built-in rule (`evaluateServiceHealth`). */
-  severity?: SeverityRules;
+  /** The `severity` expression texts, checked at load; absent: the built-in rule (`evaluateServiceHealth`). */
+  severity?: SeverityTexts;
   /** Optional events; absent: none. */
   events?: TenantEvents;
 }
 
-/** A client certificate and the signature algorithm of its assertions. */
+/**
+ * A client certificate file and the signature algorithm of its assertions: where to read the certificate and its
+ * private key, never the key itself. `auth/` reads the file when it signs a client assertion.
+ */
 export interface TenantCertificate {
-  certificate: ClientCertificate;
+  /** Absolute path of the PEM or PKCS#12 file. */
+  path: string;
+  /** Password of an encrypted PEM key or of the PKCS#12 file. */
+  password: Secret | undefined;
   /** `PS256` unless the config asks for `RS256`. */
   algorithm: AssertionAlgorithm;
 }

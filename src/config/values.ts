@@ -1,5 +1,4 @@
-import { isPlainObject, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
-import type { PathSegment } from './yaml-source.ts';
+import { isPlainObject, type PathSegment, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
 
 /** Environment variables as passed to the loader. */
 export type Environment = Readonly<Record<string, string | undefined>>;

@@ -1,7 +1,15 @@
 import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, type Node, Parser, type YAMLError } from 'yaml';
 import { MAX_FILE_BYTES } from './files.ts';
-import { isSecretPath, type ProblemSink, reportAtOffset, reportProblem } from './problems.ts';
-import { keyText, PairIndex, type PathSegment, type SourceMap } from './yaml-source.ts';
+import {
+  isSecretPath,
+  keyText,
+  PairIndex,
+  type PathSegment,
+  type ProblemSink,
+  reportAtOffset,
+  reportProblem,
+  type SourceMap,
+} from './problems.ts';
 
 /** Most flow collections (`[…]`, `{…}`) nested in one another; deeper input is refused before parsing. */
 const MAX_FLOW_DEPTH = 32;

@@ -1,16 +1,11 @@
 import { buildEntryVariables, type EntryVariables } from './entry-variables.ts';
-import type { CompiledExpression } from './expression/index.ts';
+import { compileExpression, type CompiledExpression } from './expression/index.ts';
+import { Interner } from './interner.ts';
 import { HEALTH_CRITICAL, HEALTH_OK, HEALTH_WARNING, type Health, type Service } from './model.ts';
 import { openIssues } from './status.ts';
 
 /** Decides the health (0 ok, 1 warning, 2 critical) of a service. */
 export type HealthRule = (service: Service) => Health;
-
-/** The two compiled expressions of a `severity` section. */
-export interface SeverityRules {
-  readonly critical: CompiledExpression;
-  readonly warning: CompiledExpression;
-}
 
 /** Expression texts of a `severity` section. */
 export interface SeverityTexts {
@@ -39,17 +34,40 @@ export function listSeverityEntries(service: Service): EntryVariables[] {
   return issues.map((issue) => buildEntryVariables(service, issue));
 }
 
+/** Distinct expression texts remembered; past this the compiler starts over, which costs only compiling them again. */
+const MAX_REMEMBERED = 256;
+
 /**
- * A {@link HealthRule} from severity expressions: each entry is critical when `critical` holds, else warning when
- * `warning` holds, else ok; the service takes the worst of its entries.
+ * Compiles expression texts, each distinct text once for the compiler's life: the agent keeps one for all its
+ * tenants and reloads (a thousand tenants with the same `severity` share one compiled rule), `check` one per run.
  */
-export function createSeverityRule(rules: SeverityRules): HealthRule {
-  return (service) => {
-    let health: Health = HEALTH_OK;
-    for (const variables of listSeverityEntries(service)) {
-      if (rules.critical.evaluate(variables)) return HEALTH_CRITICAL;
-      if (rules.warning.evaluate(variables)) health = HEALTH_WARNING;
-    }
-    return health;
-  };
+export class ExpressionCompiler {
+  readonly #expressions = new Interner<CompiledExpression>(MAX_REMEMBERED);
+
+  /**
+   * The compiled form of `text`.
+   *
+   * @throws M365Error `EXPRESSION_SYNTAX`, as {@link compileExpression}; nothing is remembered then.
+   */
+  expression(text: string): CompiledExpression {
+    return this.#expressions.intern(text, () => compileExpression(text));
+  }
+
+  /**
+   * The {@link HealthRule} of a `severity` section's texts: each entry is critical when `critical` holds, else warning
+   * when `warning` holds, else ok; the service takes the worst of its entries.
+   *
+   * @throws M365Error `EXPRESSION_SYNTAX` for a text the configuration would have refused.
+   */
+  severityRule(texts: SeverityTexts): HealthRule {
+    const [critical, warning] = [this.expression(texts.critical), this.expression(texts.warning)];
+    return (service) => {
+      let health: Health = HEALTH_OK;
+      for (const variables of listSeverityEntries(service)) {
+        if (critical.evaluate(variables)) return HEALTH_CRITICAL;
+        if (warning.evaluate(variables)) health = HEALTH_WARNING;
+      }
+      return health;
+    };
+  }
 }

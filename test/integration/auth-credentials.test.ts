@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildAgent } from '../../src/agent/build-agent.ts';
@@ -157,5 +157,43 @@ describe('credentials against the simulator, which verifies assertions as Entra 
       graph.every((r) => r.status === 200),
       JSON.stringify(graph),
     );
+  });
+
+  test('a certificate removed after the config loaded fails the polls of its tenant only, naming the file', async () => {
+    const certificate = join(harness.dir, 'removed-later.pem');
+    await copyFile(`${CERTIFICATES}client.pem`, certificate);
+    const tenant = (name: string, app: string, credential: string) =>
+      `  - name: ${name}\n    tenant_id: ${TENANT}\n    client_id: ${app}\n${credential}` +
+      `    endpoints: { login: '${harness.sim.url}', graph: '${harness.sim.url}' }\n`;
+    const text =
+      'tenants:\n' +
+      tenant('with-secret', SECRET_APP, '    client_secret: ${env:SECRET}\n') +
+      tenant('with-certificate', CERT_APP, `    certificate: { path: ${certificate} }\n`);
+    const loaded = parseConfig(text, join(harness.dir, 'agent.yaml'), { SECRET }, (path) => readFileSync(path, 'utf8'));
+    assert.ok(loaded.ok, loaded.ok ? '' : loaded.problems.map(formatProblem).join('\n'));
+    await rm(certificate);
+    const telemetry = createTelemetrySdk({
+      exporter: undefined,
+      serviceName: 'm365-health',
+      serviceVersion: 'test',
+      resource: {},
+    });
+    const agent = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env: {} });
+    const since = harness.sim.assertions.length;
+    await agent.pollAll();
+    await telemetry.shutdown(1000);
+    const outcomes = agent
+      .observations()
+      .map(({ tenant, outcome }) => [
+        tenant.name,
+        outcome?.ok,
+        outcome?.ok === false ? outcome.error.code : undefined,
+        outcome?.ok === false ? outcome.error.message : undefined,
+      ]);
+    assert.deepEqual(outcomes, [
+      ['with-secret', true, undefined, undefined],
+      ['with-certificate', false, 'CONFIG_INVALID', `cannot read the certificate file ${certificate}: no such file`],
+    ]);
+    assert.deepEqual(harness.sim.assertions.slice(since), [], 'no assertion was signed without the file');
   });
 });

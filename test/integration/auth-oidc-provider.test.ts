@@ -17,11 +17,13 @@ const CERT_APP = 'aaaaaaaa-0000-4000-8000-000000000002';
 const SECRET = 'an-independent-secret-value';
 const GRAPH = 'https://graph.microsoft.com';
 
+const password = new Secret(PASSWORD);
+
+/** The certificate of the app, as the issuer registers its public part. */
 const certificate = (() => {
   const reading = readClientCertificate({
     bytes: readFileSync(`${CERTIFICATES}client.pfx`),
     password: PASSWORD,
-    source: 'client.pfx',
     now: Date.now(),
   });
   if (!reading.ok) throw new Error(reading.message);
@@ -119,7 +121,8 @@ describe('an independent, standards-conformant issuer (oidc-provider) issues tok
 
   test('private_key_jwt with the certificate, PS256 and RS256', async () => {
     for (const algorithm of ['PS256', 'RS256'] as const) {
-      const token = await tokenFor(CERT_APP, { kind: 'certificate', certificate, algorithm });
+      const credential = { kind: 'certificate', path: `${CERTIFICATES}client.pfx`, password, algorithm } as const;
+      const token = await tokenFor(CERT_APP, credential);
       assert.equal(claimsOf(token.value)['client_id'], CERT_APP, algorithm);
     }
     assert.deepEqual(refusals, []);
@@ -130,17 +133,13 @@ describe('an independent, standards-conformant issuer (oidc-provider) issues tok
       code: 'AUTH_FAILED',
       message: 'token request refused (invalid_client)',
     });
-    const other = readClientCertificate({
-      bytes: readFileSync(`${CERTIFICATES}other.pem`),
+    const other = {
+      kind: 'certificate',
+      path: `${CERTIFICATES}other.pem`,
       password: undefined,
-      source: 'other.pem',
-      now: Date.now(),
-    });
-    assert.ok(other.ok);
-    await assert.rejects(
-      tokenFor(CERT_APP, { kind: 'certificate', certificate: other.certificate, algorithm: 'PS256' }),
-      { code: 'AUTH_FAILED' },
-    );
+      algorithm: 'PS256',
+    } as const;
+    await assert.rejects(tokenFor(CERT_APP, other), { code: 'AUTH_FAILED' });
     assert.ok(requests.some((r) => r === `GET /${GUID}/v2.0/.well-known/openid-configuration`));
   });
 });

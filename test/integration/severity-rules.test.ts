@@ -3,7 +3,6 @@ import { after, before, describe, test } from 'node:test';
 import { buildAgent } from '../../src/agent/build-agent.ts';
 import { Secret } from '../../src/shared/secret.ts';
 import type { Config, TenantConfig } from '../../src/config/types.ts';
-import { compileExpression } from '../../src/health/expression/index.ts';
 import { SILENT_LOG } from '../../src/log.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
@@ -67,11 +66,11 @@ describe('severity rules in the agent', () => {
       'the open advisory warns',
     );
     const strict = await healthWith({
-      severity: { critical: compileExpression('%{status} =~ /degradation/i'), warning: compileExpression('') },
+      severity: { critical: '%{status} =~ /degradation/i', warning: '' },
     });
     assert.deepEqual(strict, { Exchange: 2, microsoftteams: 0, SharePoint: 0, OSDPPlatform: 0 });
     const quiet = await healthWith({
-      severity: { critical: compileExpression('%{classification} eq "incident"'), warning: compileExpression('') },
+      severity: { critical: '%{classification} eq "incident"', warning: '' },
     });
     assert.deepEqual(quiet, { Exchange: 0, microsoftteams: 0, SharePoint: 0, OSDPPlatform: 0 });
   });

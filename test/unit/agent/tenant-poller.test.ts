@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TokenProvider } from '../../../src/auth/token-provider.ts';
 import { createSharedCopies, createTenantPoller, type PollResult } from '../../../src/agent/tenant-poller.ts';
-import { CLOUD_ENDPOINTS } from '../../../src/config/clouds.ts';
+import { CLOUD_ENDPOINTS } from '../../../src/config/index.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { SILENT_LOG } from '../../../src/log.ts';

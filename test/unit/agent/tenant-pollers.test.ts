@@ -4,7 +4,7 @@ import type { TokenProvider } from '../../../src/auth/token-provider.ts';
 import { startObservation } from '../../../src/observation/observation.ts';
 import type { TenantPoller } from '../../../src/agent/tenant-poller.ts';
 import { createPollerSet, type PollerParts } from '../../../src/agent/tenant-pollers.ts';
-import { CLOUD_ENDPOINTS } from '../../../src/config/clouds.ts';
+import { CLOUD_ENDPOINTS } from '../../../src/config/index.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import type { TenantMemory } from '../../../src/health/memory.ts';

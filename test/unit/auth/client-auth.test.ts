@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { constants, verify, X509Certificate } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,16 +19,22 @@ const SERVER: ServerMetadata = {
 };
 const CLIENT = { client_id: CLIENT_ID } as ClientMetadata;
 
-const certificate = (() => {
-  const reading = readClientCertificate({
-    bytes: readFileSync(new URL('../../fixtures/certificates/client.pem', import.meta.url)),
-    password: undefined,
-    source: 'client.pem',
-    now: NOW,
-  });
+const CERTIFICATES = new URL('../../fixtures/certificates/', import.meta.url).pathname;
+const CLIENT_PEM = `${CERTIFICATES}client.pem`;
+
+/** The certificate of a fixture file, as the test's own reading of it (for the expected thumbprints and key). */
+function readFixture(path: string) {
+  const reading = readClientCertificate({ bytes: readFileSync(path), password: undefined, now: NOW });
   if (!reading.ok) throw new Error(reading.message);
   return reading.certificate;
-})();
+}
+
+const certificate = readFixture(CLIENT_PEM);
+
+/** A certificate credential as the configuration holds it: the file, its password and the algorithm. */
+function certificateFile(path: string, algorithm: 'PS256' | 'RS256' = 'PS256'): ClientCredential {
+  return { kind: 'certificate', path, password: undefined, algorithm };
+}
 
 /**
  * A client authentication as openid-client runs it: its type says `void`, but the library awaits what it returns (as
@@ -66,8 +72,7 @@ describe('client authentication', () => {
   });
 
   test('a certificate assertion has exactly what Entra requires, signed PS256 by the certificate key', async () => {
-    const credential: ClientCredential = { kind: 'certificate', certificate, algorithm: 'PS256' };
-    const auth = createClientAuth(credential, { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW });
+    const auth = createClientAuth(certificateFile(CLIENT_PEM), { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW });
     const body = await authenticate(auth);
     assert.equal(body.get('client_assertion_type'), 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
     assert.equal(body.get('client_id'), CLIENT_ID);
@@ -99,23 +104,70 @@ describe('client authentication', () => {
   });
 
   test('RS256 on request', async () => {
-    const auth = createClientAuth(
-      { kind: 'certificate', certificate, algorithm: 'RS256' },
-      { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW },
-    );
+    const auth = createClientAuth(certificateFile(CLIENT_PEM, 'RS256'), {
+      tokenEndpoint: TOKEN_ENDPOINT,
+      clock: () => NOW,
+    });
     const jwt = decode((await authenticate(auth)).get('client_assertion')!);
     assert.equal(jwt.header['alg'], 'RS256');
     assert.ok(verify('sha256', Buffer.from(jwt.input), new X509Certificate(certificate.pem).publicKey, jwt.signature));
   });
 
   test('a certificate that expired since the config was loaded is a configuration error, not a request', async () => {
-    const auth = createClientAuth(
-      { kind: 'certificate', certificate, algorithm: 'PS256' },
-      { tokenEndpoint: TOKEN_ENDPOINT, clock: () => Date.parse('2125-06-01T00:00:00Z') },
-    );
+    const auth = createClientAuth(certificateFile(CLIENT_PEM), {
+      tokenEndpoint: TOKEN_ENDPOINT,
+      clock: () => Date.parse('2125-06-01T00:00:00Z'),
+    });
     await assert.rejects(authenticate(auth), {
       code: 'CONFIG_INVALID',
-      message: /^the certificate CN=m365-health-test expired on 2125-01-01T00:00:00\.000Z: .+ \(client\.pem\)$/,
+      message: new RegExp(
+        `^the certificate CN=m365-health-test expired on 2125-01-01T00:00:00\\.000Z: .+ \\(${CLIENT_PEM}\\)$`,
+      ),
+    });
+  });
+
+  describe('certificate file', () => {
+    let dir = '';
+    before(async () => (dir = await mkdtemp(join(tmpdir(), 'm365-certificate-'))));
+    after(() => rm(dir, { recursive: true, force: true }));
+
+    test('is read afresh for every request: a certificate renewed in place signs the next assertion', async () => {
+      const file = join(dir, 'renewed.pem');
+      await copyFile(CLIENT_PEM, file);
+      const auth = createClientAuth(certificateFile(file), { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW });
+      const first = decode((await authenticate(auth)).get('client_assertion')!);
+      assert.equal(first.header['x5t#S256'], certificate.x5tS256);
+      await copyFile(`${CERTIFICATES}other.pem`, file);
+      const renewed = decode((await authenticate(auth)).get('client_assertion')!);
+      const other = readFixture(`${CERTIFICATES}other.pem`);
+      assert.equal(renewed.header['x5t#S256'], other.x5tS256);
+      assert.ok(
+        verify(
+          'sha256',
+          Buffer.from(renewed.input),
+          { key: new X509Certificate(other.pem).publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+          renewed.signature,
+        ),
+        'signed with the new key',
+      );
+    });
+
+    test('removed, or replaced by what is no certificate, since the config was loaded: an error naming the file', async () => {
+      const file = join(dir, 'rotated.pem');
+      await copyFile(CLIENT_PEM, file);
+      const auth = createClientAuth(certificateFile(file), { tokenEndpoint: TOKEN_ENDPOINT, clock: () => NOW });
+      await rm(file);
+      await assert.rejects(authenticate(auth), {
+        code: 'CONFIG_INVALID',
+        message: `cannot read the certificate file ${file}: no such file`,
+      });
+      await copyFile(`${CERTIFICATES}garbage.pem`, file);
+      await assert.rejects(authenticate(auth), {
+        code: 'CONFIG_INVALID',
+        message: `the file is neither PEM (certificate and private key) nor PKCS#12 (.pfx) (${file})`,
+      });
+      await copyFile(CLIENT_PEM, file);
+      assert.ok((await authenticate(auth)).has('client_assertion'), 'a good file again is used again');
     });
   });
 

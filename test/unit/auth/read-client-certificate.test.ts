@@ -11,7 +11,7 @@ const PASSWORD = 'fixture-password';
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 
 function read(file: string, password?: string, now = NOW) {
-  return readClientCertificate({ bytes: readFileSync(new URL(file, CERTIFICATES)), password, source: file, now });
+  return readClientCertificate({ bytes: readFileSync(new URL(file, CERTIFICATES)), password, now });
 }
 
 function certificateOf(file: string, password?: string): ClientCertificate {

@@ -18,14 +18,22 @@ function rejects(argv: readonly string[], message: string, env: Record<string, s
 
 describe('check: credentials, clouds and proxies', () => {
   test('--certificate (PEM, or PKCS#12 with --certificate-password) and --federated-token-file', () => {
-    const pem = parse([...IDS, `--certificate=${CERTIFICATES}client.pem`]).credential;
-    assert.equal(pem.kind === 'certificate' && pem.certificate.subject, 'CN=m365-health-test');
-    const pfx = parse([
-      ...IDS,
-      `--certificate=${CERTIFICATES}client.pfx`,
-      '--certificate-password=fixture-password',
-    ]).credential;
-    assert.equal(pfx.kind === 'certificate' && pfx.algorithm, 'PS256');
+    const pem = parse([...IDS, `--certificate=${CERTIFICATES}client.pem`]);
+    assert.deepEqual(pem.credential, {
+      kind: 'certificate',
+      path: `${CERTIFICATES}client.pem`,
+      password: undefined,
+      algorithm: 'PS256',
+    });
+    const pfx = parse([...IDS, `--certificate=${CERTIFICATES}client.pfx`, '--certificate-password=fixture-password']);
+    assert.ok(pfx.credential.kind === 'certificate');
+    assert.deepEqual(
+      [pfx.credential.path, pfx.credential.password?.reveal(), pfx.credential.algorithm],
+      [`${CERTIFICATES}client.pfx`, 'fixture-password', 'PS256'],
+    );
+    // A cached token is tied to the certificate checked now (its thumbprint): the same in both files.
+    assert.match(pem.credentialKey.reveal(), /^certificate:[\w-]{43}$/);
+    assert.equal(pfx.credentialKey.reveal(), pem.credentialKey.reveal());
     assert.deepEqual(parse([...IDS, '--federated-token-file=/var/run/token']).credential, {
       kind: 'federated',
       tokenFile: '/var/run/token',

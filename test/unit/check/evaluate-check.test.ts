@@ -10,6 +10,7 @@ import {
 } from '../../../src/check/format-service-list.ts';
 import { compileStatusRules } from '../../../src/check/status-rules.ts';
 import { M365Error } from '../../../src/errors.ts';
+import { ExpressionCompiler } from '../../../src/health/severity-rules.ts';
 import { ALL, makeIssue, makeService } from '../../helpers/make-services.ts';
 
 const services = [
@@ -23,11 +24,14 @@ const services = [
 
 describe('evaluateCheck', () => {
   test('Graph language: default critical, then warning, then unknown; the first match wins', () => {
-    const rules = compileStatusRules({
-      critical: `${DEFAULT_CRITICAL.graphapi} and %{classification} eq "incident"`,
-      warning: '%{status} !~ /serviceOperational|serviceRestored/i',
-      unknown: '%{service_id} eq "SharePoint"',
-    });
+    const rules = compileStatusRules(
+      {
+        critical: `${DEFAULT_CRITICAL.graphapi} and %{classification} eq "incident"`,
+        warning: '%{status} !~ /serviceOperational|serviceRestored/i',
+        unknown: '%{service_id} eq "SharePoint"',
+      },
+      new ExpressionCompiler(),
+    );
     const result = evaluateCheck(services, 'graphapi', ALL, rules);
     assert.equal(result.kind, 'graph');
     assert.deepEqual(result.kind === 'graph' && result.entries.map((e) => [e.issue.id, e.state]), [
@@ -39,11 +43,10 @@ describe('evaluateCheck', () => {
   });
 
   test('legacy language: display statuses are what expressions see', () => {
-    const rules = compileStatusRules({
-      critical: DEFAULT_CRITICAL.managementapi,
-      warning: '%{feature_name} =~ /Sign/',
-      unknown: '',
-    });
+    const rules = compileStatusRules(
+      { critical: DEFAULT_CRITICAL.managementapi, warning: '%{feature_name} =~ /Sign/', unknown: '' },
+      new ExpressionCompiler(),
+    );
     const result = evaluateCheck(
       services,
       'managementapi',
@@ -68,7 +71,7 @@ describe('evaluateCheck', () => {
 
   test('a syntax error names the option and the position', () => {
     assert.throws(
-      () => compileStatusRules({ critical: '', warning: '%{status} =~ && 1', unknown: '' }),
+      () => compileStatusRules({ critical: '', warning: '%{status} =~ && 1', unknown: '' }, new ExpressionCompiler()),
       (error: unknown) => {
         assert.ok(error instanceof M365Error);
         assert.equal(error.code, 'EXPRESSION_SYNTAX');

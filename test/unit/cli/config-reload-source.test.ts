@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { configReloadSource } from '../../../src/cli/reload.ts';
-import { CompileCache, loadConfig, type LoadResult } from '../../../src/config/index.ts';
+import { loadConfig, type LoadResult, SchemaValidators } from '../../../src/config/index.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { SILENT_LOG } from '../../../src/log.ts';
 
@@ -19,7 +19,7 @@ tenants:
     client_secret: \${env:CONTOSO_CLIENT_SECRET}
 `;
 
-/** The severity rules of the one tenant of a successful load. */
+/** The severity texts of the one tenant of a successful load. */
 function severityOf(result: LoadResult): NonNullable<TenantConfig['severity']> {
   if (!result.ok) throw new Error(result.problems.map((problem) => problem.message).join('\n'));
   const [tenant] = result.config.tenants;
@@ -33,12 +33,12 @@ describe('the reload source of run', () => {
   const file = join(dir, 'agent.yaml');
   writeFileSync(file, CONFIG);
 
-  test('compiles through the cache of the first load: an unchanged severity gives the very same rules', async () => {
-    const cache = new CompileCache();
-    const first = severityOf(await loadConfig(file, ENV, { cache }));
-    const source = configReloadSource(file, ENV, undefined, SILENT_LOG, cache, undefined);
+  test('checks with the validators of the first load: an unchanged severity loads as the same texts', async () => {
+    const validators = new SchemaValidators();
+    const first = severityOf(await loadConfig(file, ENV, { validators }));
+    const source = configReloadSource(file, ENV, undefined, SILENT_LOG, validators, undefined);
     const reloaded = severityOf(await source.load());
-    assert.equal(reloaded.critical, first.critical);
-    assert.equal(reloaded.warning, first.warning);
+    assert.deepEqual(reloaded, first);
+    assert.equal(reloaded.critical, '%{classification} eq "incident"');
   });
 });

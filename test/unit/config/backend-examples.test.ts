@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../../src/config/index.ts';
-import { createSeverityRule } from '../../../src/health/severity-rules.ts';
+import { ExpressionCompiler } from '../../../src/health/severity-rules.ts';
 import { configOf } from './fixture-support.ts';
 
 const EXAMPLES = fileURLToPath(new URL('../../../config/examples/', import.meta.url));
@@ -69,7 +69,7 @@ describe('backend recipes in config/examples/', () => {
   test('the collector recipe turns message-center events on and keeps advisories from warning', async () => {
     const [tenant] = configOf(await loadConfig(`${EXAMPLES}otel-collector.yaml`, ENV)).tenants;
     assert.equal(tenant.events?.messages, true);
-    const rule = createSeverityRule(tenant.severity!);
+    const rule = new ExpressionCompiler().severityRule(tenant.severity!);
     const advisory = {
       id: 'EX1',
       title: 't',

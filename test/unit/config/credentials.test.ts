@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, test } from 'node:test';
 import { formatProblem, parseConfig } from '../../../src/config/index.ts';
+import { DEFAULT_SEVERITY_TEXTS } from '../../../src/health/severity-rules.ts';
+import { Secret } from '../../../src/shared/secret.ts';
 import type { LoadResult, TenantConfig } from '../../../src/config/index.ts';
 import { configOf, FIXTURES } from './fixture-support.ts';
 
@@ -33,15 +35,48 @@ describe('tenant credentials', () => {
     const pem = tenantOf(
       `tenants:\n  - name: a\n    ${TENANT}\n    certificate:\n      path: ../certificates/client.pem\n`,
     );
-    assert.equal(pem.certificate?.certificate.subject, 'CN=m365-health-test');
-    assert.equal(pem.certificate?.algorithm, 'PS256');
+    assert.deepEqual(pem.certificate, {
+      path: `${CERTIFICATES}client.pem`,
+      password: undefined,
+      algorithm: 'PS256',
+    });
     assert.equal(pem.clientSecret, undefined);
     const pfx = tenantOf(
       `tenants:\n  - name: a\n    ${TENANT}\n    certificate:\n      path: ${CERTIFICATES}client.pfx\n      password: \${env:PFX_PASSWORD}\n      algorithm: RS256\n`,
       { PFX_PASSWORD: 'fixture-password' },
     );
-    assert.equal(pfx.certificate?.certificate.x5tS256, pem.certificate?.certificate.x5tS256);
-    assert.equal(pfx.certificate?.algorithm, 'RS256');
+    assert.deepEqual(
+      [pfx.certificate?.path, pfx.certificate?.password?.reveal(), pfx.certificate?.algorithm],
+      [`${CERTIFICATES}client.pfx`, 'fixture-password', 'RS256'],
+    );
+  });
+
+  test('the loaded configuration is plain frozen data: no private key, no compiled expression, secrets hidden', () => {
+    const config = configOf(
+      parse(
+        `defaults:\n  severity:\n    warning: '%{status} eq "x"'\n` +
+          `tenants:\n  - name: a\n    ${TENANT}\n    certificate:\n      path: ${CERTIFICATES}client.pfx\n      password: \${env:PFX_PASSWORD}\n`,
+        { PFX_PASSWORD: 'fixture-password' },
+      ),
+    );
+    const visit = (value: unknown, at: string): void => {
+      if (value === null || typeof value !== 'object') {
+        assert.notEqual(typeof value, 'function', at);
+        return;
+      }
+      assert.ok(Object.isFrozen(value), `${at} is frozen`);
+      if (value instanceof Secret) return;
+      const prototype: unknown = Object.getPrototypeOf(value);
+      assert.ok(Array.isArray(value) || prototype === Object.prototype, `${at} is an array or a plain object`);
+      for (const [key, item] of Object.entries(value)) visit(item, `${at}.${key}`);
+    };
+    visit(config, 'config');
+    const shown = `${JSON.stringify(config)}${inspect(config, { depth: null })}`;
+    assert.ok(!shown.includes('fixture-password') && !shown.includes('PRIVATE KEY'), shown);
+    assert.deepEqual(config.tenants[0].severity, {
+      critical: DEFAULT_SEVERITY_TEXTS.critical,
+      warning: '%{status} eq "x"',
+    });
   });
 
   test('a federated token file becomes an absolute path, read later at every token request', () => {
@@ -110,7 +145,10 @@ describe('Azure SDK variables for a single-tenant config', () => {
       AZURE_CLIENT_CERTIFICATE_PATH: `${CERTIFICATES}client.pfx`,
       AZURE_CLIENT_CERTIFICATE_PASSWORD: 'fixture-password',
     });
-    assert.equal(certificate.certificate?.certificate.subject, 'CN=m365-health-test');
+    assert.deepEqual(
+      [certificate.certificate?.path, certificate.certificate?.password?.reveal()],
+      [`${CERTIFICATES}client.pfx`, 'fixture-password'],
+    );
   });
 
   test('problems with them name the variable and no line', () => {

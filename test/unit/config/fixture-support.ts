@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CompileCache, formatProblem, loadConfig, parseConfig } from '../../../src/config/index.ts';
+import { formatProblem, loadConfig, parseConfig, SchemaValidators } from '../../../src/config/index.ts';
 import type { Config, LoadResult } from '../../../src/config/index.ts';
 
 /** Directory of the config fixtures, with a trailing slash. */
@@ -9,12 +9,12 @@ export const FIXTURES = fileURLToPath(new URL('../../fixtures/config/', import.m
 /** The environment the fixtures are written against. */
 export const FIXTURE_ENV: Readonly<Record<string, string>> = { CONTOSO_CLIENT_SECRET: 'not-a-real-secret' };
 
-/** One cache for the loads of a test file, as the agent keeps one: the schema is compiled once, not at every load. */
-const cache = new CompileCache();
+/** One set of validators for the loads of a test file, as the agent keeps one: the schema is compiled once. */
+const validators = new SchemaValidators();
 
 /** Loads `test/fixtures/config/<name>` with `env`. */
 export function loadFixture(name: string, env: Record<string, string | undefined> = FIXTURE_ENV): Promise<LoadResult> {
-  return loadConfig(`${FIXTURES}${name}`, env, { cache });
+  return loadConfig(`${FIXTURES}${name}`, env, { validators });
 }
 
 /** The problems of a failed load, formatted, with the file shown by its base name. */
@@ -47,5 +47,5 @@ export function parseText(
   env: Record<string, string | undefined> = {},
   readFile: (path: string) => string = noFiles,
 ): LoadResult {
-  return parseConfig(text, '/etc/m365-health/config.yaml', { ...FIXTURE_ENV, ...env }, readFile, { cache });
+  return parseConfig(text, '/etc/m365-health/config.yaml', { ...FIXTURE_ENV, ...env }, readFile, { validators });
 }

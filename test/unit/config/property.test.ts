@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { CompileCache, formatProblem, parseConfig } from '../../../src/config/index.ts';
+import { formatProblem, parseConfig, SchemaValidators } from '../../../src/config/index.ts';
 import type { LoadResult } from '../../../src/config/index.ts';
 
 const ENV = { CONTOSO_CLIENT_SECRET: 'x', OTEL_EXPORTER_OTLP_TIMEOUT: '5000' };
@@ -13,10 +13,10 @@ function noFiles(path: string): string {
 }
 
 /** Shared by every run, as the agent shares one between reloads: the schema is compiled once. */
-const cache = new CompileCache();
+const validators = new SchemaValidators();
 
 function parse(text: string): LoadResult {
-  return parseConfig(text, 'p.yaml', ENV, noFiles, { cache });
+  return parseConfig(text, 'p.yaml', ENV, noFiles, { validators });
 }
 
 /** A result is either a frozen config or a non-empty, frozen list of well-formed problems. */

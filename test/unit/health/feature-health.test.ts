@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileExpression } from '../../../src/health/expression/index.ts';
 import { evaluateFeatureGroups } from '../../../src/health/feature-health.ts';
 import { listFeatureGroups } from '../../../src/health/feature-groups.ts';
 import type { Issue, Service } from '../../../src/health/model.ts';
-import { createSeverityRule } from '../../../src/health/severity-rules.ts';
+import { ExpressionCompiler } from '../../../src/health/severity-rules.ts';
 import { evaluateServiceHealth } from '../../../src/health/status.ts';
 
 function issue(id: string, overrides: Partial<Issue>): Issue {
@@ -99,9 +98,9 @@ describe('feature groups', () => {
       'Online Meetings': 2,
       'Audio and Video': 0,
     });
-    const lenient = createSeverityRule({
-      critical: compileExpression('%{status} eq "serviceInterruption"'),
-      warning: compileExpression(''),
+    const lenient = new ExpressionCompiler().severityRule({
+      critical: '%{status} eq "serviceInterruption"',
+      warning: '',
     });
     assert.deepEqual(healthOf(teams, lenient), {
       'Teams Components': 2,

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { compileExpression } from '../../../src/health/expression/index.ts';
 import { CLASSIFICATIONS, SERVICE_STATUSES, type Issue, type Service } from '../../../src/health/model.ts';
 import {
-  createSeverityRule,
   DEFAULT_SEVERITY_TEXTS,
+  ExpressionCompiler,
   listSeverityEntries,
   type SeverityTexts,
 } from '../../../src/health/severity-rules.ts';
@@ -35,8 +34,7 @@ function service(status: Service['status'], issues: Issue[] = [], rawStatus: str
   return { id: 'Exchange', name: 'Exchange Online', status, rawStatus, issues };
 }
 
-const compile = (texts: SeverityTexts) =>
-  createSeverityRule({ critical: compileExpression(texts.critical), warning: compileExpression(texts.warning) });
+const compile = (texts: SeverityTexts) => new ExpressionCompiler().severityRule(texts);
 
 describe('severity rules', () => {
   test('the default expressions decide exactly as the built-in rule, whatever the statuses, spellings and issues', () => {
@@ -118,5 +116,19 @@ describe('severity rules', () => {
     assert.equal(rule(service('serviceDegradation', [issue({}), signIn])), 1);
     assert.equal(rule(service('serviceDegradation', [signIn, issue({ id: 'EX3', title: 'Outage of mail flow' })])), 2);
     assert.equal(rule(service('serviceDegradation', [issue({})])), 0);
+  });
+
+  test('a compiler compiles each text once for its life: a reload gets the very same expressions', () => {
+    const compiler = new ExpressionCompiler();
+    const first = compiler.expression('%{classification} eq "incident"');
+    assert.equal(compiler.expression('%{classification} eq "incident"'), first);
+    assert.deepEqual(first.variables, ['classification']);
+    const other = new ExpressionCompiler().expression('%{classification} eq "incident"');
+    assert.notEqual(other, first, 'compilers do not share what they compiled');
+    assert.equal(other.text, first.text);
+    const rule = compiler.severityRule({ critical: '%{classification} eq "incident"', warning: '' });
+    assert.equal(rule(service('serviceDegradation', [issue({})])), 2);
+    assert.equal(rule(service('serviceDegradation', [issue({ classification: 'advisory' })])), 0);
+    assert.throws(() => compiler.expression('%{status} =~'), { code: 'EXPRESSION_SYNTAX' });
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CLOUD_ENDPOINTS } from '../../../src/config/clouds.ts';
+import { CLOUD_ENDPOINTS } from '../../../src/config/index.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import type { IssueUpdate } from '../../../src/health/issue-updates.ts';
