@@ -2,7 +2,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { Log, LogFields } from '../log.ts';
-import { isProtobufMetricExporter } from './protobuf-metric-exporter.ts';
+import { isProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
 import { describeExportFailure } from './spool/describe-export-failure.ts';
 import { probeHttpStatus, type HttpStatusProbe } from './spool/http-status-probe.ts';
 

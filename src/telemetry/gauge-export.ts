@@ -2,7 +2,7 @@ import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { GaugeProducer } from './gauge-producer.ts';
-import { isProtobufMetricExporter, type ProtobufMetricExporter } from './protobuf-metric-exporter.ts';
+import { isProtobufMetricExporter, type ProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
 
 /** The periodic export of the gauges, beside the SDK's reader. */
 export interface GaugeExport {

@@ -12,8 +12,8 @@ import {
   type MetricProducer,
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { PartsDataPoint, type AttributeParts } from './attribute-parts.ts';
-import type { EncodedRequest, MetricsEncoder } from './metrics-encoder.ts';
+import { PartsDataPoint, type AttributeParts } from './otlp/attribute-parts.ts';
+import type { EncodedRequest, MetricsEncoder } from './otlp/metrics-encoder.ts';
 
 /**
  * Reports the current value of one series of a registered gauge; its attributes as one object, or as shared parts

@@ -10,7 +10,7 @@ import { isStale, type TenantStatus } from '../observation/tenant-status.ts';
 import { HEALTH_UNKNOWN, type ServiceStatus } from '../health/model.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
 import { findMetric, METRICS, type MetricDefinition } from '../catalogue/catalogue.ts';
-import { flattenParts, type AttributeParts } from './attribute-parts.ts';
+import { flattenParts, type AttributeParts } from './otlp/attribute-parts.ts';
 import type { GaugeRegistry } from './gauge-producer.ts';
 import { CLASSIFICATIONS, SeriesParts } from './series-parts.ts';
 import * as sc from '../catalogue/semconv.ts';

@@ -20,7 +20,7 @@ import type { ExporterTls } from '../config/types.ts';
 import type { ExporterConfig } from '../config/types.ts';
 import { startGaugeExport } from './gauge-export.ts';
 import { createGaugeProducer, withGauges, type GaugeRegistry } from './gauge-producer.ts';
-import { createProtobufMetricExporter } from './protobuf-metric-exporter.ts';
+import { createProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
 import { SILENT_LOG, type Log } from '../log.ts';
 import {
   ExportWatch,

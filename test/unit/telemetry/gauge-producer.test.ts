@@ -4,7 +4,7 @@ import { ValueType } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, type MetricData } from '@opentelemetry/sdk-metrics';
 import { createGaugeProducer, withGauges } from '../../../src/telemetry/gauge-producer.ts';
-import { createMetricsEncoder } from '../../../src/telemetry/metrics-encoder.ts';
+import { createMetricsEncoder } from '../../../src/telemetry/otlp/metrics-encoder.ts';
 import { CollectingReader, collectPoints } from '../../helpers/collecting-reader.ts';
 
 const SCOPE = { name: 'm365-health', version: '1' };
