@@ -1,7 +1,8 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
-import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { Log, LogFields } from '../log.ts';
+import { countPoints } from './otlp/metric-batches.ts';
 import { isProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
 import { describeExportFailure } from './spool/describe-export-failure.ts';
 import { probeHttpStatus, type HttpStatusProbe } from './spool/http-status-probe.ts';
@@ -147,13 +148,6 @@ export class ExportWatch {
 export function formatUndelivered(undelivered: UndeliveredExport): string {
   const status = undelivered.status === undefined ? '' : ` (HTTP ${undelivered.status})`;
   return `${undelivered.signal} not delivered to ${undelivered.url}: ${undelivered.reason}${status}`;
-}
-
-function countPoints(metrics: ResourceMetrics): number {
-  return metrics.scopeMetrics.reduce(
-    (sum, scope) => sum + scope.metrics.reduce((n, metric) => n + metric.dataPoints.length, 0),
-    0,
-  );
 }
 
 /** Reports every export of `exporter` (and of its pre-encoded requests, for the protobuf one) to `watch`. */

@@ -1,16 +1,9 @@
-import {
-  ValueType,
-  type Attributes,
-  type BatchObservableResult,
-  type Counter,
-  type Meter,
-  type Observable,
-} from '@opentelemetry/api';
+import { ValueType, type Attributes, type Counter, type Meter } from '@opentelemetry/api';
 import { isStale, type TenantStatus } from '../observation/tenant-status.ts';
 import { HEALTH_UNKNOWN, type ServiceStatus } from '../health/model.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
 import { findMetric, METRICS, type MetricDefinition } from '../catalogue/catalogue.ts';
-import { flattenParts, type AttributeParts } from './otlp/attribute-parts.ts';
+import type { AttributeParts } from './otlp/attribute-parts.ts';
 import type { GaugeRegistry } from './gauge-producer.ts';
 import { CLASSIFICATIONS, SeriesParts } from './series-parts.ts';
 import * as sc from '../catalogue/semconv.ts';
@@ -36,16 +29,16 @@ export function tenantAttributes(status: TenantStatus): Attributes {
 }
 
 /**
- * Creates every enabled instrument of the catalogue: gauges read the current state at each collection, from
- * `registry` when given (no per-series storage: what thousands of tenants need) or else as observable gauges of
- * `meter` sharing one batch callback; counters are created on `meter` and returned as {@link Recorders}. The
- * gauges' attribute parts are made once for the life of these instruments ({@link SeriesParts}).
+ * Creates every enabled instrument of the catalogue: gauges registered in `registry`, read from the current state at
+ * each collection (no per-series storage: what thousands of tenants need); counters created on `meter` and returned
+ * as {@link Recorders}. The gauges' attribute parts are made once for the life of these instruments
+ * ({@link SeriesParts}).
  */
 export function registerInstruments(
   meter: Meter,
   source: TelemetrySource,
   isEnabled: (name: string) => boolean,
-  registry?: GaugeRegistry,
+  registry: GaugeRegistry,
 ): Recorders {
   const enabled = METRICS.filter((metric) => isEnabled(metric.name) && !PROCESS_METRICS.has(metric.name));
   const gaugeMetrics = enabled.filter((metric) => metric.instrument === 'gauge');
@@ -55,19 +48,11 @@ export function registerInstruments(
     if (metric.instrument !== 'gauge')
       counters.set(metric.name, meter.createCounter(metric.name, instrumentOptions(metric)));
   }
-  if (gaugeMetrics.length > 0 && registry) {
+  if (gaugeMetrics.length > 0) {
     registry.register(
       gaugeMetrics.map((metric) => ({ name: metric.name, ...instrumentOptions(metric) })),
       () => source.tenants(),
       (status, observe) => observeStatus(status, source.clock(), observe, parts),
-    );
-  } else if (gaugeMetrics.length > 0) {
-    const gauges = new Map(
-      gaugeMetrics.map((metric) => [metric.name, meter.createObservableGauge(metric.name, instrumentOptions(metric))]),
-    );
-    meter.addBatchObservableCallback(
-      (result) => observeAll(observeInto(result, gauges), source, parts),
-      [...gauges.values()],
     );
   }
   const pollErrors = counters.get(sc.METRIC_POLL_ERRORS);
@@ -100,23 +85,6 @@ function valueType(metric: MetricDefinition): ValueType {
 
 function instrumentOptions(metric: MetricDefinition) {
   return { unit: metric.unit, description: metric.description, valueType: valueType(metric) };
-}
-
-function observeInto(result: BatchObservableResult, gauges: ReadonlyMap<string, Observable>): Observe {
-  return (name, value, attributes) => {
-    const gauge = gauges.get(name);
-    if (gauge)
-      result.observe(
-        gauge,
-        value,
-        Array.isArray(attributes) ? flattenParts(attributes as AttributeParts) : (attributes as Attributes),
-      );
-  };
-}
-
-function observeAll(observe: Observe, source: TelemetrySource, parts: SeriesParts): void {
-  const now = source.clock();
-  for (const status of source.tenants()) observeStatus(status, now, observe, parts);
 }
 
 function observeStatus(status: TenantStatus, now: number, observe: Observe, parts: SeriesParts): void {

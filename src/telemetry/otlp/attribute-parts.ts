@@ -26,11 +26,6 @@ export class PartsDataPoint implements DataPoint<number> {
   }
 
   get attributes(): Attributes {
-    return flattenParts(this.parts);
+    return Object.assign({}, ...this.parts) as Attributes;
   }
-}
-
-/** The attributes that parts stand for, as one new object. */
-export function flattenParts(parts: AttributeParts): Attributes {
-  return Object.assign({}, ...parts) as Attributes;
 }

@@ -7,6 +7,7 @@ import {
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ExportResult } from '@opentelemetry/core';
 import { createMetricsEncoder, EncodedRequest, type MetricsEncoder } from './metrics-encoder.ts';
+import { countPoints } from './metric-batches.ts';
 
 /** The protobuf exporter, which also sends requests its encoder wrote beforehand. */
 export interface ProtobufMetricExporter extends PushMetricExporter {
@@ -35,12 +36,7 @@ export function createProtobufMetricExporter(
     deserializeResponse: () => ({}),
   };
   const countItems = (request: ResourceMetrics | EncodedRequest) =>
-    request instanceof EncodedRequest
-      ? request.points
-      : request.scopeMetrics.reduce(
-          (sum, scope) => sum + scope.metrics.reduce((n, metric) => n + metric.dataPoints.length, 0),
-          0,
-        );
+    request instanceof EncodedRequest ? request.points : countPoints(request);
   const options = convertLegacyHttpOptions(config, 'METRICS', 'v1/metrics', {
     'Content-Type': 'application/x-protobuf',
   });
