@@ -1,9 +1,10 @@
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
-import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { Log, LogFields } from '../log.ts';
 import { countPoints } from './otlp/metric-batches.ts';
-import { isProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
+import { EncodedRequest } from './otlp/metrics-encoder.ts';
+import type { ExportAnswer, PartialSuccess, ProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
 import { describeExportFailure } from './spool/describe-export-failure.ts';
 import { probeHttpStatus, type HttpStatusProbe } from './spool/http-status-probe.ts';
 
@@ -22,7 +23,7 @@ export interface UndeliveredExport extends ExportTarget {
 
 /** An export begun by {@link ExportWatch.begin}: end it with its result. */
 export interface ExportAttempt {
-  end(result: ExportResult, fields?: LogFields): void;
+  end(result: ExportAnswer, fields?: LogFields): void;
 }
 
 interface TargetState {
@@ -34,6 +35,8 @@ interface TargetState {
   lastLoggedAt: number;
   lastLoggedStatus: number | undefined;
   lastFailure: UndeliveredExport | undefined;
+  /** Partial successes since the last one logged, and the points they rejected. */
+  partial: { answers: number; rejected: number; loggedAt: number | undefined };
 }
 
 const TOO_LARGE = 413;
@@ -42,8 +45,9 @@ const TOO_LARGE = 413;
  * Watches the results of the OTLP exports that have no spool behind them (metrics, and events without `state.dir`),
  * which the OpenTelemetry SDK would only tell its diag logger. Logs the first failure of an outage, a reminder per
  * `repeatMs` (or sooner when the collector's status changes, a 413 above all: the collector refuses the request's
- * size, and only its limit or the agent's batch can change that) and the recovery; and remembers the last failure
- * of each target, so that `run` can say what its last flush did not deliver.
+ * size, and only its limit or the agent's batch can change that) and the recovery; logs the collector's partial
+ * successes (points it rejected, which are not sent again) the same way, first then once per `repeatMs`; and
+ * remembers the last failure of each target, so that `run` can say what its last flush did not deliver.
  */
 export class ExportWatch {
   readonly #log: Log;
@@ -69,7 +73,8 @@ export class ExportWatch {
         ended = true;
         state.inFlight--;
         if (result.code === ExportResultCode.SUCCESS) this.#succeeded(state);
-        else
+        if (result.partialSuccess) this.#partlyAccepted(state, result.partialSuccess, fields);
+        else if (result.code !== ExportResultCode.SUCCESS)
           this.#failed(state, describeExportFailure(result, state.probe.lastSince(mark), this.#clock()).fields, fields);
       },
     };
@@ -108,6 +113,7 @@ export class ExportWatch {
         lastLoggedAt: 0,
         lastLoggedStatus: undefined,
         lastFailure: undefined,
+        partial: { answers: 0, rejected: 0, loggedAt: undefined },
       };
       this.#targets.set(key, state);
     }
@@ -124,6 +130,21 @@ export class ExportWatch {
     });
     state.failingSince = undefined;
     state.attempts = 0;
+  }
+
+  /** Logs the first partial success, then at most one per `repeatMs`, with what was rejected since the last line. */
+  #partlyAccepted(state: TargetState, answer: PartialSuccess, extra: LogFields): void {
+    const now = this.#clock();
+    const partial = state.partial;
+    partial.answers++;
+    partial.rejected += answer.rejected;
+    if (partial.loggedAt !== undefined && now - partial.loggedAt < this.#repeatMs) return;
+    const { signal, url } = state.target;
+    const counts = partial.answers === 1 ? {} : { answers: partial.answers };
+    const fields = { url, rejected: partial.rejected, message: answer.message, ...extra, ...counts };
+    if (partial.rejected > 0) this.#log.warn(`collector rejected part of a ${signal} export (partial success)`, fields);
+    else this.#log.warn(`collector took a ${signal} export with a warning (partial success)`, fields);
+    state.partial = { answers: 0, rejected: 0, loggedAt: now };
   }
 
   #failed(state: TargetState, failure: LogFields, extra: LogFields): void {
@@ -150,30 +171,24 @@ export function formatUndelivered(undelivered: UndeliveredExport): string {
   return `${undelivered.signal} not delivered to ${undelivered.url}: ${undelivered.reason}${status}`;
 }
 
-/** Reports every export of `exporter` (and of its pre-encoded requests, for the protobuf one) to `watch`. */
+/** Reports every export of `exporter` (pre-encoded requests too, for the protobuf one) to `watch`. */
 export function watchMetricExporter<T extends PushMetricExporter>(
   exporter: T,
   watch: ExportWatch,
   target: ExportTarget,
 ): T {
-  const send = exporter.export.bind(exporter);
-  exporter.export = (metrics, done) => {
+  const send: ProtobufMetricExporter['export'] = exporter.export.bind(exporter);
+  exporter.export = (request: ResourceMetrics | EncodedRequest, done) => {
     const attempt = watch.begin(target);
-    send(metrics, (result) => {
-      attempt.end(result, { points: countPoints(metrics) });
+    send(request, (result) => {
+      const fields =
+        request instanceof EncodedRequest
+          ? { points: request.points, bytes: request.bytes.length }
+          : { points: countPoints(request) };
+      attempt.end(result, fields);
       done(result);
     });
   };
-  if (isProtobufMetricExporter(exporter)) {
-    const sendEncoded = exporter.exportEncoded.bind(exporter);
-    exporter.exportEncoded = (request, done) => {
-      const attempt = watch.begin(target);
-      sendEncoded(request, (result) => {
-        attempt.end(result, { points: request.points, bytes: request.bytes.length });
-        done(result);
-      });
-    };
-  }
   return exporter;
 }
 

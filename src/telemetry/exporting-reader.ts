@@ -9,6 +9,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { GaugeProducer } from './gauge-producer.ts';
 import { countPoints, joinMetrics, splitByPoints } from './otlp/metric-batches.ts';
+import type { EncodedRequest } from './otlp/metrics-encoder.ts';
 import { isProtobufMetricExporter, type ProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
 
 /**
@@ -41,11 +42,7 @@ export interface ExportingReaderOptions {
  * ends that export (the collector is down or refusing: the next interval sends everything again).
  */
 export class ExportingReader extends MetricReader {
-  readonly #exporter: PushMetricExporter;
-  readonly #gauges: GaugeProducer;
-  readonly #intervalMs: number;
-  readonly #timeoutMs: number;
-  readonly #maxPoints: number;
+  readonly #options: ExportingReaderOptions;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #aborted = false;
@@ -63,11 +60,7 @@ export class ExportingReader extends MetricReader {
           : (exporter.selectAggregationTemporality?.(type) ?? AggregationTemporality.CUMULATIVE),
       cardinalitySelector: () => SERIES_LIMIT,
     });
-    this.#exporter = exporter;
-    this.#gauges = options.gauges;
-    this.#intervalMs = options.intervalMs;
-    this.#timeoutMs = options.timeoutMs;
-    this.#maxPoints = options.maxPoints;
+    this.#options = options;
   }
 
   /** Stops the timer and sends no further request (the shutdown bound ran out); the request in flight is left. */
@@ -77,20 +70,20 @@ export class ExportingReader extends MetricReader {
   }
 
   protected override onInitialized(): void {
-    this.#timer = setInterval(() => void this.#run(), this.#intervalMs);
+    this.#timer = setInterval(() => void this.#run(), this.#options.intervalMs);
     this.#timer.unref();
   }
 
   protected override async onForceFlush(): Promise<void> {
     await this.#running;
     await this.#run();
-    await this.#exporter.forceFlush();
+    await this.#options.exporter.forceFlush();
   }
 
   protected override async onShutdown(): Promise<void> {
     clearInterval(this.#timer);
     await this.onForceFlush();
-    await this.#exporter.shutdown();
+    await this.#options.exporter.shutdown();
   }
 
   /** Starts an export unless one is under way; resolves when the one under way ends. */
@@ -105,44 +98,37 @@ export class ExportingReader extends MetricReader {
   }
 
   async #exportAll(): Promise<void> {
-    const exporter = this.#exporter;
+    const { exporter, gauges, maxPoints, timeoutMs } = this.#options;
     let held: ResourceMetrics | undefined;
     if (isProtobufMetricExporter(exporter)) {
-      if (!(await this.#exportEncoded(exporter))) return;
+      // Each chunk written straight into its request as it is observed.
+      for await (const { request, errors } of gauges.collectRequests(maxPoints, exporter.encoder)) {
+        reportErrors(errors);
+        if (request.points > 0 && !(await this.#send(request))) return;
+      }
     } else {
       // Each chunk is held until the next is collected: the last may be joined by the meter's metrics.
-      for await (const chunk of this.#gauges.collectChunks(this.#maxPoints)) {
-        if (this.#aborted) return;
+      for await (const chunk of gauges.collectChunks(maxPoints)) {
         reportErrors(chunk.errors);
         if (chunk.resourceMetrics.scopeMetrics.length === 0) continue;
         if (held !== undefined && !(await this.#send(held))) return;
         held = chunk.resourceMetrics;
       }
     }
-    const { resourceMetrics, errors } = await this.collect({ timeoutMillis: this.#timeoutMs });
+    const { resourceMetrics, errors } = await this.collect({ timeoutMillis: timeoutMs });
     reportErrors(errors);
-    const batches = splitByPoints(resourceMetrics, this.#maxPoints);
-    if (held !== undefined && batches.length > 0 && countPoints(held) + countPoints(batches[0]) <= this.#maxPoints)
+    const batches = splitByPoints(resourceMetrics, maxPoints);
+    if (held !== undefined && batches.length > 0 && countPoints(held) + countPoints(batches[0]) <= maxPoints)
       batches[0] = joinMetrics(held, batches[0]);
     else if (held !== undefined) batches.unshift(held);
     for (const batch of batches) if (!(await this.#send(batch))) return;
   }
 
-  /** The gauges for the protobuf exporter, each chunk written straight into its request as it is observed. */
-  async #exportEncoded(exporter: ProtobufMetricExporter): Promise<boolean> {
-    for await (const { request, errors } of this.#gauges.collectRequests(this.#maxPoints, exporter.encoder)) {
-      if (this.#aborted) return false;
-      reportErrors(errors);
-      if (request.points === 0) continue;
-      if (!(await succeeds((done) => exporter.exportEncoded(request, done)))) return false;
-    }
-    return true;
-  }
-
   /** Sends one request; whether the next may follow. */
-  async #send(metrics: ResourceMetrics): Promise<boolean> {
+  async #send(request: ResourceMetrics | EncodedRequest): Promise<boolean> {
     if (this.#aborted) return false;
-    return succeeds((done) => this.#exporter.export(metrics, done));
+    const exporter = this.#options.exporter as ProtobufMetricExporter;
+    return succeeds((done) => exporter.export(request, done));
   }
 }
 

@@ -1,4 +1,4 @@
-import type { MetricData, ResourceMetrics, ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import type { MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 
 /** Data points in `metrics`. */
 export function countPoints(metrics: ResourceMetrics): number {
@@ -10,30 +10,21 @@ export function countPoints(metrics: ResourceMetrics): number {
 /** `metrics` in requests of at most `maxPoints` points, a metric split between two when it has to be; none when empty. */
 export function splitByPoints(metrics: ResourceMetrics, maxPoints: number): ResourceMetrics[] {
   const batches: ResourceMetrics[] = [];
-  let scopes: ScopeMetrics[] = [];
-  let room = maxPoints;
-  const close = () => {
-    if (scopes.length > 0) batches.push({ resource: metrics.resource, scopeMetrics: scopes });
-    scopes = [];
-    room = maxPoints;
-  };
-  for (const { scope, metrics: all } of metrics.scopeMetrics) {
-    let taken: MetricData[] | undefined;
-    for (const metric of all) {
+  let room = 0;
+  for (const { scope, metrics: all } of metrics.scopeMetrics)
+    for (const metric of all)
       for (let offset = 0; offset < metric.dataPoints.length;) {
         if (room === 0) {
-          close();
-          taken = undefined;
+          batches.push({ resource: metrics.resource, scopeMetrics: [] });
+          room = maxPoints;
         }
+        const { scopeMetrics } = batches[batches.length - 1];
+        if (scopeMetrics.at(-1)?.scope !== scope) scopeMetrics.push({ scope, metrics: [] });
         const count = Math.min(room, metric.dataPoints.length - offset);
-        if (taken === undefined) scopes.push({ scope, metrics: (taken = []) });
-        taken.push({ ...metric, dataPoints: metric.dataPoints.slice(offset, offset + count) } as MetricData);
-        offset += count;
+        const dataPoints = metric.dataPoints.slice(offset, (offset += count));
+        scopeMetrics[scopeMetrics.length - 1].metrics.push({ ...metric, dataPoints } as MetricData);
         room -= count;
       }
-    }
-  }
-  close();
   return batches;
 }
 
