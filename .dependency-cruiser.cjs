@@ -52,6 +52,14 @@ module.exports = {
     { name: 'no-module-cycle', severity: 'error', from: { path: '^src/' }, to: { circular: true } },
     ...layerRules,
     {
+      name: 'otlp-is-a-leaf',
+      comment:
+        'telemetry/otlp/ (the OTLP/protobuf encoder and exporter) knows nothing of the agent: within src/ it imports only itself.',
+      severity: 'error',
+      from: { path: '^src/telemetry/otlp/' },
+      to: { path: '^src/', pathNot: '^src/telemetry/otlp/' },
+    },
+    {
       name: 'health-has-no-io',
       comment: 'health/ is pure: statuses, evaluation, change detection, expressions; no I/O of any kind.',
       severity: 'error',

@@ -8,7 +8,6 @@ import type { CliIo } from './io.ts';
 import { createCliLog, runAgent } from './run.ts';
 import { parsePort } from './simulate.ts';
 import { usageError } from './usage.ts';
-import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 
 const DEMO_INTERVAL_MS = 5000;
 
@@ -78,17 +77,16 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     `Agent polling ${config.tenants.length} tenants every ${intervalMs / 1000} s; gauges and events below ${where}. Ctrl-C stops.\n\n`,
   );
   const write = (text: string): void => io.stdout(text);
-  const reader = new PeriodicExportingMetricReader({
-    exporter: new TerminalMetricExporter(write, colour),
-    exportIntervalMillis: intervalMs,
-  });
   try {
     return await runAgent({
       config,
       log,
       io,
       exportOtlp: values['otlp-endpoint'] !== undefined,
-      sinks: { readers: [reader], processors: [new TerminalEventPrinter(write, colour)] },
+      sinks: {
+        metricExporters: [{ exporter: new TerminalMetricExporter(write, colour), intervalMs }],
+        processors: [new TerminalEventPrinter(write, colour)],
+      },
       onServer: (url) => io.stdout(`Status page: ${url}/  (JSON: ${url}/status)\n\n`),
     });
   } finally {

@@ -36,7 +36,7 @@ export interface AgentRunOptions {
   log: Log;
   io: CliIo;
   /** Extra sinks beside the OTLP exporters (the demo's terminal view). */
-  sinks?: Pick<TelemetrySdkOptions, 'readers' | 'processors'>;
+  sinks?: Pick<TelemetrySdkOptions, 'metricExporters' | 'processors'>;
   /** Whether to export over OTLP (the demo without an endpoint does not). */
   exportOtlp?: boolean;
   /** Poll every tenant once, export, and exit (for cron jobs and tests): 1 when the export was not delivered. */

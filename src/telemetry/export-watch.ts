@@ -1,7 +1,9 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { Log, LogFields } from '../log.ts';
-import { isProtobufMetricExporter } from './protobuf-metric-exporter.ts';
+import { countPoints } from './otlp/metric-batches.ts';
+import { EncodedRequest } from './otlp/metrics-encoder.ts';
+import type { ExportAnswer, PartialSuccess, ProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
 import { describeExportFailure, type ExportFailure } from './describe-export-failure.ts';
 import { probeHttpStatus, type HttpStatusProbe } from './http-status-probe.ts';
 
@@ -22,7 +24,7 @@ export interface UndeliveredExport extends ExportTarget {
 export interface ExportAttempt {
   /** What a failed result says (with the status the exporter may have left out); undefined for a success. */
   describe(result: ExportResult): ExportFailure | undefined;
-  end(result: ExportResult, fields?: LogFields): void;
+  end(result: ExportAnswer, fields?: LogFields): void;
   /** Ends the attempt without a verdict: its caller deals with the failure itself (the events' 413). */
   forget(): void;
 }
@@ -36,6 +38,8 @@ interface TargetState {
   lastLoggedAt: number;
   lastLoggedStatus: number | undefined;
   lastFailure: UndeliveredExport | undefined;
+  /** Partial successes since the last one logged, and the points they rejected. */
+  partial: { answers: number; rejected: number; loggedAt: number | undefined };
 }
 
 const TOO_LARGE = 413;
@@ -44,8 +48,9 @@ const TOO_LARGE = 413;
  * Watches the results of the OTLP exports (metrics, and the events the outbox sends), which the OpenTelemetry SDK
  * would only tell its diag logger. Logs the first failure of an outage, a reminder per
  * `repeatMs` (or sooner when the collector's status changes, a 413 above all: the collector refuses the request's
- * size, and only its limit or the agent's batch can change that) and the recovery; and remembers the last failure
- * of each target, so that `run` can say what its last flush did not deliver.
+ * size, and only its limit or the agent's batch can change that) and the recovery; logs the collector's partial
+ * successes (points it rejected, which are not sent again) the same way, first then once per `repeatMs`; and
+ * remembers the last failure of each target, so that `run` can say what its last flush did not deliver.
  */
 export class ExportWatch {
   readonly #log: Log;
@@ -79,9 +84,10 @@ export class ExportWatch {
       describe,
       end: (result, fields = {}) => {
         if (!finish()) return;
+        if (result.code === ExportResultCode.SUCCESS) this.#succeeded(state);
+        if (result.partialSuccess) return this.#partlyAccepted(state, result.partialSuccess, fields);
         const failure = describe(result);
         if (failure) this.#failed(state, failure.fields, fields);
-        else this.#succeeded(state);
       },
       forget: () => void finish(),
     };
@@ -120,6 +126,7 @@ export class ExportWatch {
         lastLoggedAt: 0,
         lastLoggedStatus: undefined,
         lastFailure: undefined,
+        partial: { answers: 0, rejected: 0, loggedAt: undefined },
       };
       this.#targets.set(key, state);
     }
@@ -136,6 +143,21 @@ export class ExportWatch {
     });
     state.failingSince = undefined;
     state.attempts = 0;
+  }
+
+  /** Logs the first partial success, then at most one per `repeatMs`, with what was rejected since the last line. */
+  #partlyAccepted(state: TargetState, answer: PartialSuccess, extra: LogFields): void {
+    const now = this.#clock();
+    const partial = state.partial;
+    partial.answers++;
+    partial.rejected += answer.rejected;
+    if (partial.loggedAt !== undefined && now - partial.loggedAt < this.#repeatMs) return;
+    const { signal, url } = state.target;
+    const counts = partial.answers === 1 ? {} : { answers: partial.answers };
+    const fields = { url, rejected: partial.rejected, message: answer.message, ...extra, ...counts };
+    if (partial.rejected > 0) this.#log.warn(`collector rejected part of a ${signal} export (partial success)`, fields);
+    else this.#log.warn(`collector took a ${signal} export with a warning (partial success)`, fields);
+    state.partial = { answers: 0, rejected: 0, loggedAt: now };
   }
 
   #failed(state: TargetState, failure: LogFields, extra: LogFields): void {
@@ -162,36 +184,23 @@ export function formatUndelivered(undelivered: UndeliveredExport): string {
   return `${undelivered.signal} not delivered to ${undelivered.url}: ${undelivered.reason}${status}`;
 }
 
-function countPoints(metrics: ResourceMetrics): number {
-  return metrics.scopeMetrics.reduce(
-    (sum, scope) => sum + scope.metrics.reduce((n, metric) => n + metric.dataPoints.length, 0),
-    0,
-  );
-}
-
-/** Reports every export of `exporter` (and of its pre-encoded requests, for the protobuf one) to `watch`. */
+/** Reports every export of `exporter` (pre-encoded requests too, for the protobuf one) to `watch`. */
 export function watchMetricExporter<T extends PushMetricExporter>(
   exporter: T,
   watch: ExportWatch,
   target: ExportTarget,
 ): T {
-  const send = exporter.export.bind(exporter);
-  exporter.export = (metrics, done) => {
+  const send: ProtobufMetricExporter['export'] = exporter.export.bind(exporter);
+  exporter.export = (request: ResourceMetrics | EncodedRequest, done) => {
     const attempt = watch.begin(target);
-    send(metrics, (result) => {
-      attempt.end(result, { points: countPoints(metrics) });
+    send(request, (result) => {
+      const fields =
+        request instanceof EncodedRequest
+          ? { points: request.points, bytes: request.bytes.length }
+          : { points: countPoints(request) };
+      attempt.end(result, fields);
       done(result);
     });
   };
-  if (isProtobufMetricExporter(exporter)) {
-    const sendEncoded = exporter.exportEncoded.bind(exporter);
-    exporter.exportEncoded = (request, done) => {
-      const attempt = watch.begin(target);
-      sendEncoded(request, (result) => {
-        attempt.end(result, { points: request.points, bytes: request.bytes.length });
-        done(result);
-      });
-    };
-  }
   return exporter;
 }

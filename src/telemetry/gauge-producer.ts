@@ -6,14 +6,11 @@ import {
   DataPointType,
   type CollectionResult,
   type DataPoint,
-  type IMetricReader,
   type MetricData,
   type MetricDescriptor,
-  type MetricProducer,
-  type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { PartsDataPoint, type AttributeParts } from './attribute-parts.ts';
-import type { EncodedRequest, MetricsEncoder } from './metrics-encoder.ts';
+import { PartsDataPoint, type AttributeParts } from './otlp/attribute-parts.ts';
+import type { EncodedRequest, MetricsEncoder } from './otlp/metrics-encoder.ts';
 
 /**
  * Reports the current value of one series of a registered gauge; its attributes as one object, or as shared parts
@@ -31,8 +28,8 @@ export interface GaugeRegistry {
   ): void;
 }
 
-/** A {@link GaugeRegistry} that readers collect from like from the SDK, or that is exported in chunks. */
-export interface GaugeProducer extends GaugeRegistry, MetricProducer {
+/** A {@link GaugeRegistry} that the exporting readers collect in chunks. */
+export interface GaugeProducer extends GaugeRegistry {
   /**
    * One collection in chunks of about `maxPoints` points (never splitting an item), the event loop running between
    * two chunks: what an exporter sends as it goes, without holding every point of thousands of tenants at once.
@@ -114,11 +111,6 @@ export function createGaugeProducer(
     },
     collectChunks,
     collectRequests,
-    async collect(): Promise<CollectionResult> {
-      let all: CollectionResult = { resourceMetrics: { resource, scopeMetrics: [] }, errors: [] };
-      for await (const chunk of collectChunks(Number.POSITIVE_INFINITY)) all = chunk;
-      return all;
-    },
   };
 }
 
@@ -179,40 +171,4 @@ class Chunk implements ChunkSink {
       errors: this.errors,
     };
   }
-}
-
-/** Puts the gauges' metrics beside the SDK's, in the SDK's scope entry when it is the same scope. */
-function mergeCollections(sdk: CollectionResult, gauges: CollectionResult): CollectionResult {
-  const scopeMetrics: ScopeMetrics[] = [...sdk.resourceMetrics.scopeMetrics];
-  for (const extra of gauges.resourceMetrics.scopeMetrics) {
-    const index = scopeMetrics.findIndex(
-      (s) => s.scope.name === extra.scope.name && s.scope.version === extra.scope.version,
-    );
-    if (index < 0) scopeMetrics.push(extra);
-    else scopeMetrics[index] = { scope: extra.scope, metrics: [...scopeMetrics[index].metrics, ...extra.metrics] };
-  }
-  return {
-    resourceMetrics: { resource: sdk.resourceMetrics.resource, scopeMetrics },
-    errors: [...sdk.errors, ...gauges.errors],
-  };
-}
-
-/**
- * A reader that collects the gauge producer's metrics together with the SDK's: whatever reader it wraps (OTLP, the
- * demo's terminal view, a test's) sees every metric, through public interfaces only.
- */
-export function withGauges(reader: IMetricReader, gauges: MetricProducer): IMetricReader {
-  return {
-    setMetricProducer: (sdk) =>
-      reader.setMetricProducer({
-        collect: async (options) =>
-          mergeCollections(...(await Promise.all([sdk.collect(options), gauges.collect(options)]))),
-      }),
-    selectAggregation: (type) => reader.selectAggregation(type),
-    selectAggregationTemporality: (type) => reader.selectAggregationTemporality(type),
-    selectCardinalityLimit: (type) => reader.selectCardinalityLimit(type),
-    collect: (options) => reader.collect(options),
-    shutdown: (options) => reader.shutdown(options),
-    forceFlush: (options) => reader.forceFlush(options),
-  };
 }

@@ -10,20 +10,14 @@ import {
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import {
-  MeterProvider,
-  PeriodicExportingMetricReader,
-  type IMetricReader,
-  type PushMetricExporter,
-} from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { ExporterTls } from '../config/types.ts';
 import type { ExporterConfig } from '../config/types.ts';
-import { startGaugeExport } from './gauge-export.ts';
-import { createGaugeProducer, withGauges, type GaugeRegistry } from './gauge-producer.ts';
-import { createProtobufMetricExporter } from './protobuf-metric-exporter.ts';
+import { ExportingReader } from './exporting-reader.ts';
+import { createGaugeProducer, type GaugeProducer, type GaugeRegistry } from './gauge-producer.ts';
+import { createProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
 import { SILENT_LOG, type Log } from '../log.ts';
 import { ExportWatch, watchMetricExporter, type UndeliveredExport } from './export-watch.ts';
-import { forgetUnobservedGauges } from './gauge-temporality.ts';
 import { Outbox, type DropReason } from './outbox/outbox.ts';
 import { OutboxSender } from './outbox/outbox-sender.ts';
 import { sleep } from '../shared/sleep.ts';
@@ -36,8 +30,8 @@ export interface TelemetrySdkOptions {
   serviceName: string;
   serviceVersion: string;
   resource: Readonly<Record<string, string>>;
-  /** Extra metric readers (the demo's terminal view, tests). */
-  readers?: IMetricReader[];
+  /** Extra metric exporters (the demo's terminal view, tests), each sent every collection whole every `intervalMs`. */
+  metricExporters?: { exporter: PushMetricExporter; intervalMs: number }[];
   /** Extra log record processors (the demo's terminal view, tests). */
   processors?: LogRecordProcessor[];
   /**
@@ -52,7 +46,7 @@ export interface TelemetrySdkOptions {
 /** The OpenTelemetry providers of one agent process. */
 export interface TelemetrySdk {
   readonly meter: Meter;
-  /** Gauges read from the agent's state at each collection, exported by every reader beside the meter's metrics. */
+  /** Gauges read from the agent's state at each collection, exported to every exporter after the meter's metrics. */
   readonly gauges: GaugeRegistry;
   /** Emits to the extra log record processors; the OTLP export of events goes through {@link outbox}. */
   readonly logger: Logger;
@@ -100,20 +94,14 @@ function tlsAgentOptions(tls: ExporterTls): HttpsAgentOptions {
 }
 
 /**
- * Series per metric the exporting reader keeps. The SDK's default (2,000) would fold every further series into one
- * `otel.metric.overflow` series from the 75th tenant on; the agent's series are bounded by its configuration
- * (tenants × services × states), so no limit of the SDK's own applies.
- */
-export const SERIES_LIMIT = Number.MAX_SAFE_INTEGER;
-
-/**
  * Data points per metrics export request. Thousands of tenants make exports of hundreds of MB: in requests of this
  * size (about 2 MB of protobuf) they stay under collectors' request limits (the OpenTelemetry Collector refuses
  * bodies over 20 MiB by default), the encoding buffer stays small and polls run between two requests.
  */
 export const EXPORT_BATCH_POINTS = 10_000;
 
-function createMetricExporter(exporter: ExporterConfig, watch: ExportWatch): PushMetricExporter {
+/** The OTLP metrics reader: its exporter's results watched, requests of {@link EXPORT_BATCH_POINTS} points. */
+function createMetricReader(exporter: ExporterConfig, watch: ExportWatch, gauges: GaugeProducer): ExportingReader {
   const options = {
     ...exporterOptions(exporter, 'metrics'),
     temporalityPreference:
@@ -123,16 +111,12 @@ function createMetricExporter(exporter: ExporterConfig, watch: ExportWatch): Pus
   };
   const created =
     exporter.protocol === 'http/json' ? new OTLPMetricExporterJson(options) : createProtobufMetricExporter(options);
-  return watchMetricExporter(created, watch, { signal: 'metrics', url: options.url });
-}
-
-function createMetricReader(exporter: ExporterConfig, watch: ExportWatch): IMetricReader {
-  return new PeriodicExportingMetricReader({
-    exporter: forgetUnobservedGauges(createMetricExporter(exporter, watch)),
-    exportIntervalMillis: exporter.intervalMs,
-    exportTimeoutMillis: Math.min(exporter.timeoutMs, exporter.intervalMs),
-    cardinalityLimits: { default: SERIES_LIMIT },
-    maxExportBatchSize: EXPORT_BATCH_POINTS,
+  return new ExportingReader({
+    exporter: watchMetricExporter(created, watch, { signal: 'metrics', url: options.url }),
+    gauges,
+    intervalMs: exporter.intervalMs,
+    timeoutMs: Math.min(exporter.timeoutMs, exporter.intervalMs),
+    maxPoints: EXPORT_BATCH_POINTS,
   });
 }
 
@@ -184,20 +168,10 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
   const watch = new ExportWatch({ log: options.log ?? SILENT_LOG, clock: Date.now, repeatMs: 60_000 });
   const events = options.exporter ? createEventExport(options.exporter, resource, options, watch) : undefined;
   const gauges = createGaugeProducer(resource, { name: INSTRUMENTATION_SCOPE, version: options.serviceVersion });
-  // The OTLP reader exports the meter's instruments; the gauges go out beside it, in chunks as they are collected.
-  // Other readers (the demo's view, tests) collect both at once.
-  const readers = [
-    ...(options.exporter ? [createMetricReader(options.exporter, watch)] : []),
-    ...(options.readers ?? []).map((reader) => withGauges(reader, gauges)),
-  ];
-  const gaugeExport = options.exporter
-    ? startGaugeExport({
-        gauges,
-        exporter: createMetricExporter(options.exporter, watch),
-        intervalMs: options.exporter.intervalMs,
-        maxPoints: EXPORT_BATCH_POINTS,
-      })
-    : undefined;
+  const readers = (options.metricExporters ?? []).map(
+    (sink) => new ExportingReader({ ...sink, gauges, timeoutMs: sink.intervalMs, maxPoints: Infinity }),
+  );
+  if (options.exporter) readers.unshift(createMetricReader(options.exporter, watch, gauges));
   const meterProvider = new MeterProvider({ resource, readers });
   const loggerProvider = new LoggerProvider({ resource, processors: options.processors ?? [] });
   return {
@@ -211,15 +185,14 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
         loggerProvider.forceFlush(),
         events?.sender.flush(EVENTS_FLUSH_MS),
         meterProvider.forceFlush(),
-        gaugeExport?.forceFlush(),
       ]);
     },
     async shutdown(timeoutMs) {
       watch.forgetFailures();
       const logs = finishes(Promise.all([loggerProvider.shutdown(), events && stopEvents(events, timeoutMs)]));
-      const metrics = finishes(Promise.all([meterProvider.shutdown(), gaugeExport?.shutdown()]));
+      const metrics = finishes(meterProvider.shutdown());
       await waitAtMost(Promise.all([logs.done, metrics.done]), timeoutMs);
-      if (!metrics.finished()) gaugeExport?.abort();
+      if (!metrics.finished()) for (const reader of readers) reader.abort();
       watch.close();
       if (!options.exporter) return [];
       const undelivered = watch.undelivered().filter((u) => u.signal !== 'logs');

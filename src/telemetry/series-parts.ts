@@ -3,14 +3,15 @@ import type { TenantConfig } from '../config/types.ts';
 import type { ServiceView } from '../health/evaluate.ts';
 import type { FeatureView } from '../health/feature-health.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
-import { PartInterner, type AttributeParts } from './attribute-parts.ts';
+import { Interner } from '../health/interner.ts';
+import type { AttributeParts } from './otlp/attribute-parts.ts';
 import * as sc from '../catalogue/semconv.ts';
 
 /** The classifications `m365.service.issues` counts, one series each. */
 export const CLASSIFICATIONS = ['incident', 'advisory'] as const;
 
 /**
- * The attribute parts of the gauges' series (see attribute-parts.ts), made once and shared for as long as the
+ * The attribute parts of the gauges' series (see otlp/attribute-parts.ts), made once and shared for as long as the
  * instruments that observe them: the encoder keeps each part's encoding while the part is the same object, so a
  * part made anew at every collection would be encoded anew too. That is this class's promise to the encoder: the
  * same values give the same part. It finds a view's parts by the view's values, never by the view object, so it
@@ -70,4 +71,15 @@ function remember(table: Map<string, Readonly<Attributes>>, key: string, part: R
   if (table.size >= TABLE_LIMIT) table.clear();
   table.set(key, part);
   return part;
+}
+
+/** One frozen copy of each attribute part met: service and state parts repeat in every tenant. */
+class PartInterner {
+  readonly #parts = new Interner<Readonly<Attributes>>();
+
+  /** The shared part `{ [k1]: v1 }`, or `{ [k1]: v1, [k2]: v2 }` (string values). */
+  get(k1: string, v1: string, k2?: string, v2?: string): Readonly<Attributes> {
+    const key = k2 === undefined ? `${k1}\u0000${v1}` : `${k1}\u0000${v1}\u0000${k2}\u0000${v2}`;
+    return this.#parts.intern(key, () => (k2 === undefined ? { [k1]: v1 } : { [k1]: v1, [k2]: v2! }));
+  }
 }

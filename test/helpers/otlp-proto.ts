@@ -123,6 +123,23 @@ const requestTypes = {
   metrics: schema.lookupType('otlp.ExportMetricsServiceRequest'),
   logs: schema.lookupType('otlp.ExportLogsServiceRequest'),
 };
+const metricsResponse = schema.lookupType('otlp.ExportMetricsServiceResponse');
+
+/** What a collector says of a metrics request it took only in part: the response's `partial_success`. */
+export interface PartialSuccessAnswer {
+  rejected: number;
+  message: string;
+}
+
+/** An `ExportMetricsServiceResponse` carrying `partial`, in `format`. */
+export function encodeMetricsResponse(partial: PartialSuccessAnswer, format: OtlpFormat): Buffer {
+  const partialSuccess = { rejectedDataPoints: partial.rejected, errorMessage: partial.message };
+  if (format === 'json')
+    return Buffer.from(
+      JSON.stringify({ partialSuccess: { ...partialSuccess, rejectedDataPoints: `${partial.rejected}` } }),
+    );
+  return Buffer.from(metricsResponse.encode(metricsResponse.fromObject({ partialSuccess })).finish());
+}
 
 /**
  * Decodes an export request body into the OTLP/JSON shape (camelCase keys, int64 as strings,

@@ -5,8 +5,8 @@ import type { TLSSocket } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { decodeExportRequest, flattenLogs, flattenMetrics } from './otlp-proto.ts';
-import type { Attributes, LogRecord, MetricPoint, OtlpFormat, OtlpSignal } from './otlp-proto.ts';
+import { decodeExportRequest, encodeMetricsResponse, flattenLogs, flattenMetrics } from './otlp-proto.ts';
+import type { Attributes, LogRecord, MetricPoint, OtlpFormat, OtlpSignal, PartialSuccessAnswer } from './otlp-proto.ts';
 
 export type { Attributes, AttrValue, LogRecord, MetricPoint } from './otlp-proto.ts';
 
@@ -55,6 +55,8 @@ export interface OtlpReceiver {
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   /** Answers the next `count` requests with `status` (and `headers`) without recording their payloads. */
   failNext(count: number, status: number, headers?: OutgoingHttpHeaders): void;
+  /** Takes the next `count` metrics requests (their points are recorded) and answers each with `partial` success. */
+  answerPartially(count: number, partial: PartialSuccessAnswer): void;
   /** While down, every connection is destroyed on arrival, as if the collector were unreachable. */
   setDown(down: boolean): void;
   /** Forgets everything recorded so far; request indexes start again at 0. */
@@ -75,6 +77,7 @@ interface ReceiverState {
   dropped: number;
   down: boolean;
   fault: Fault | undefined;
+  partial: { remaining: number; answer: PartialSuccessAnswer } | undefined;
   sockets: Set<Socket>;
 }
 
@@ -89,6 +92,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     dropped: 0,
     down: false,
     fault: undefined,
+    partial: undefined,
     sockets: new Set(),
   };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -160,6 +164,10 @@ async function handleRequest(state: ReceiverState, req: IncomingMessage, res: Se
   } catch {
     return reply(400, '');
   }
+  if (signal === 'metrics' && state.partial && state.partial.remaining > 0) {
+    state.partial.remaining--;
+    return reply(200, encodeMetricsResponse(state.partial.answer, format));
+  }
   reply(200, format === 'json' ? '{}' : '');
 }
 
@@ -198,6 +206,9 @@ function createReceiverApi(state: ReceiverState, server: Server, url: string): O
     waitFor: (predicate, timeoutMs = 10_000) => pollUntil(predicate, timeoutMs, () => summarize(state)),
     failNext(count, status, headers = {}) {
       state.fault = count > 0 ? { remaining: count, status, headers } : undefined;
+    },
+    answerPartially(count, answer) {
+      state.partial = { remaining: count, answer };
     },
     setDown(down) {
       state.down = down;

@@ -13,7 +13,7 @@ import {
   SERIES_PER_TENANT,
 } from '../../src/telemetry/cardinality.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
-import { CollectingReader, collectPoints, seriesKeys } from '../helpers/collecting-reader.ts';
+import { CollectingExporter, collectPoints, NEVER_MS, seriesKeys } from '../helpers/collecting-exporter.ts';
 import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
 
 /** The default scenario's first tenant: all its services, with or without its issues, and no timeline. */
@@ -53,19 +53,19 @@ async function countSeries(simulator: Simulator): Promise<Map<string, number>> {
     spoolMaxBytes: 64 * 1024 * 1024,
     warnings: [],
   };
-  const reader = new CollectingReader();
+  const metrics = new CollectingExporter();
   const telemetry = createTelemetrySdk({
     exporter: undefined,
     serviceName: 'm365-health',
     serviceVersion: 'test',
     resource: {},
-    readers: [reader],
+    metricExporters: [{ exporter: metrics, intervalMs: NEVER_MS }],
   });
   try {
     const agent = await buildAgent(config, { telemetry, log: SILENT_LOG });
     await agent.pollAll();
     const byMetric = new Map<string, number>();
-    for (const key of seriesKeys(await collectPoints(reader))) {
+    for (const key of seriesKeys(await collectPoints(metrics, () => telemetry.forceFlush()))) {
       const name = key.split(' ')[0];
       byMetric.set(name, (byMetric.get(name) ?? 0) + 1);
     }

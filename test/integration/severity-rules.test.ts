@@ -6,7 +6,7 @@ import type { Config, TenantConfig } from '../../src/config/types.ts';
 import { SILENT_LOG } from '../../src/log.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
-import { CollectingReader, collectPoints } from '../helpers/collecting-reader.ts';
+import { CollectingExporter, collectPoints, NEVER_MS } from '../helpers/collecting-exporter.ts';
 import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
 
 const SCENARIO = new URL('../../config/scenarios/test-basic.yaml', import.meta.url);
@@ -41,17 +41,19 @@ describe('severity rules in the agent', () => {
       spoolMaxBytes: 64 * 1024 * 1024,
       warnings: [],
     };
-    const reader = new CollectingReader();
+    const metrics = new CollectingExporter();
     const telemetry = createTelemetrySdk({
       exporter: undefined,
       serviceName: 'm365-health',
       serviceVersion: 'test',
       resource: {},
-      readers: [reader],
+      metricExporters: [{ exporter: metrics, intervalMs: NEVER_MS }],
     });
     try {
       await (await buildAgent(config, { telemetry, log: SILENT_LOG })).pollAll();
-      const points = (await collectPoints(reader)).filter((p) => p.name === 'm365.service.health');
+      const points = (await collectPoints(metrics, () => telemetry.forceFlush())).filter(
+        (p) => p.name === 'm365.service.health',
+      );
       return Object.fromEntries(points.map((p) => [String(p.attributes['m365.service.id']), p.value]));
     } finally {
       await telemetry.shutdown(1_000);

@@ -51,7 +51,6 @@ describe('the copies an agent keeps of its tenants’ views are shared by its te
       serviceName: 'm365-health',
       serviceVersion: 'test',
       resource: {},
-      readers: [],
     });
     sdks.push(telemetry);
     const assembled = await assembleAgent(config, { telemetry, log: SILENT_LOG });

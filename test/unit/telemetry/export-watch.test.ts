@@ -79,3 +79,41 @@ test('undelivered tells of failures since the last forgetFailures, and of export
     watch.close();
   }
 });
+
+test('a partial success is a warning with the rejected points and the collector’s message: the first, then at most once a minute', () => {
+  const { watch, lines, succeed, advance } = setup();
+  const partly = (rejected: number, message: string) =>
+    watch
+      .begin(TARGET)
+      .end({ code: ExportResultCode.SUCCESS, partialSuccess: { rejected, message } }, { points: 100, bytes: 2000 });
+  try {
+    partly(3, 'points too old');
+    advance(20_000);
+    partly(2, 'points too old');
+    succeed();
+    advance(20_000);
+    partly(0, 'slow down');
+    advance(21_000);
+    partly(1, 'points too old');
+    partly(0, 'slow down');
+    assert.deepEqual(lines, [
+      'WARN  collector rejected part of a metrics export (partial success) url=http://collector.test:4318/v1/metrics rejected=3 message="points too old" points=100 bytes=2000',
+      'WARN  collector rejected part of a metrics export (partial success) url=http://collector.test:4318/v1/metrics rejected=3 message="points too old" points=100 bytes=2000 answers=3',
+    ]);
+    assert.deepEqual(watch.undelivered(), [], 'what the collector took in part is not sent again');
+  } finally {
+    watch.close();
+  }
+});
+
+test('a partial success that rejects nothing is the collector’s warning', () => {
+  const { watch, lines } = setup();
+  try {
+    watch.begin(TARGET).end({ code: ExportResultCode.SUCCESS, partialSuccess: { rejected: 0, message: 'slow down' } });
+    assert.deepEqual(lines, [
+      'WARN  collector took a metrics export with a warning (partial success) url=http://collector.test:4318/v1/metrics rejected=0 message="slow down"',
+    ]);
+  } finally {
+    watch.close();
+  }
+});

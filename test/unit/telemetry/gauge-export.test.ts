@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ValueType } from '@opentelemetry/api';
 import type { ExporterConfig } from '../../../src/config/types.ts';
+import { createLog } from '../../../src/log.ts';
 import { createTelemetrySdk, EXPORT_BATCH_POINTS } from '../../../src/telemetry/sdk.ts';
 import { startOtlpReceiver } from '../../helpers/otlp-receiver.ts';
 import { textOf } from '../../helpers/text-of.ts';
@@ -20,7 +21,14 @@ async function setup() {
     compression: 'none',
     temporality: 'cumulative',
   };
-  const telemetry = createTelemetrySdk({ exporter, serviceName: 'test', serviceVersion: '0', resource: {} });
+  const lines: string[] = [];
+  const log = createLog({
+    level: 'info',
+    format: 'text',
+    write: (line) => lines.push(line.slice(25)),
+    clock: Date.now,
+  });
+  const telemetry = createTelemetrySdk({ exporter, serviceName: 'test', serviceVersion: '0', resource: {}, log });
   telemetry.gauges.register(
     [{ name: 'test.gauge', description: '', unit: '1', valueType: ValueType.INT }],
     () => TENANTS,
@@ -29,7 +37,7 @@ async function setup() {
     },
   );
   const gaugeRequests = () => receiver.requests().filter((r) => r.path === '/v1/metrics').length;
-  return { receiver, telemetry, gaugeRequests };
+  return { receiver, telemetry, gaugeRequests, lines };
 }
 
 test('the gauges go out over OTLP in requests of about EXPORT_BATCH_POINTS points, every series once', async () => {
@@ -57,6 +65,27 @@ test('a refused request ends that export; the next one sends everything again', 
     assert.equal(gaugeRequests(), 1, 'no request after the refused one');
     await telemetry.forceFlush();
     assert.equal(receiver.metrics().filter((p) => p.name === 'test.gauge').length, TENANTS.length * PER_TENANT);
+  } finally {
+    await telemetry.shutdown(5_000);
+    await receiver.close();
+  }
+});
+
+test('a partial success is logged as a warning with what the collector rejected, and the export goes on', async () => {
+  const { receiver, telemetry, gaugeRequests, lines } = await setup();
+  try {
+    receiver.answerPartially(2, { rejected: 7, message: 'points too old' });
+    await telemetry.forceFlush();
+    assert.equal(gaugeRequests(), Math.ceil((TENANTS.length * PER_TENANT) / EXPORT_BATCH_POINTS), 'nothing sent again');
+    assert.equal(receiver.metrics().filter((p) => p.name === 'test.gauge').length, TENANTS.length * PER_TENANT);
+    const url = `${receiver.url}/v1/metrics`;
+    assert.deepEqual(
+      lines.map((line) => line.replace(/ bytes=\d+/, ' bytes=…')),
+      [
+        `WARN  collector rejected part of a metrics export (partial success) url=${url} rejected=7 message="points too old" points=${EXPORT_BATCH_POINTS} bytes=…`,
+      ],
+      'the second, within the minute, is counted for the next line',
+    );
   } finally {
     await telemetry.shutdown(5_000);
     await receiver.close();

@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
-import { forgetUnobservedGauges } from '../../../src/telemetry/gauge-temporality.ts';
+import { emptyResource } from '@opentelemetry/resources';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider } from '@opentelemetry/sdk-metrics';
+import { ExportingReader } from '../../../src/telemetry/exporting-reader.ts';
+import { createGaugeProducer } from '../../../src/telemetry/gauge-producer.ts';
+import { NEVER_MS } from '../../helpers/collecting-exporter.ts';
 
-test('a gauge series no longer observed leaves the next export; counters stay cumulative', async () => {
-  const exporter = forgetUnobservedGauges(new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE));
-  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+test('an observable gauge series no longer observed leaves the next export; counters stay cumulative', async () => {
+  const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  const gauges = createGaugeProducer(emptyResource(), { name: 'test' });
+  const reader = new ExportingReader({
+    exporter,
+    gauges,
+    intervalMs: NEVER_MS,
+    timeoutMs: 10_000,
+    maxPoints: Infinity,
+  });
   const provider = new MeterProvider({ readers: [reader] });
   const meter = provider.getMeter('test');
   const gauge = meter.createObservableGauge('tenant.up');

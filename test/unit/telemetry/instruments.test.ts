@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { observed } from '../../helpers/observed.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
-import { createGaugeProducer, withGauges } from '../../../src/telemetry/gauge-producer.ts';
 import { createEventsDroppedRecorder, registerInstruments } from '../../../src/telemetry/instruments.ts';
-import { CollectingReader, collectPoints } from '../../helpers/collecting-reader.ts';
+import { createCollectingMeter, type CollectedPoint } from '../../helpers/collecting-exporter.ts';
 
 const TENANT: TenantConfig = {
   name: 'contoso',
@@ -21,9 +18,7 @@ const TENANT: TenantConfig = {
 };
 
 function setup(isEnabled: (name: string) => boolean = () => true) {
-  const reader = new CollectingReader();
-  const gauges = createGaugeProducer(resourceFromAttributes({}), { name: 'test' });
-  const meter = new MeterProvider({ readers: [withGauges(reader, gauges)] }).getMeter('test');
+  const { meter, gauges, points } = createCollectingMeter();
   let now = 1_000_000;
   const views = [
     {
@@ -41,40 +36,40 @@ function setup(isEnabled: (name: string) => boolean = () => true) {
   ] as const;
   const observation = observed(TENANT, { outcome: { ok: true }, lastSuccessAt: now, views });
   registerInstruments(meter, { observations: () => [observation], clock: () => now }, isEnabled, gauges);
-  return { reader, meter, advance: (ms: number) => void (now += ms) };
+  return { points, meter, advance: (ms: number) => void (now += ms) };
 }
 
-const featureHealth = async (reader: CollectingReader) =>
-  (await collectPoints(reader))
+const featureHealth = async (points: () => Promise<CollectedPoint[]>) =>
+  (await points())
     .filter((p) => p.name === 'm365.feature.health')
     .map((p) => [p.attributes['m365.feature.group'], p.attributes['m365.feature.name'], p.value]);
 
 describe('feature health and process metrics', () => {
   test('one series per feature group, named by the group; unknown (3) once the data is stale', async () => {
-    const { reader, advance } = setup();
-    assert.deepEqual(await featureHealth(reader), [
+    const { points, advance } = setup();
+    assert.deepEqual(await featureHealth(points), [
       ['Sign-in', 'Sign-in', 1],
       ['Voice mail', 'Voice mail', 0],
     ]);
     advance(3 * 60_000 + 1);
-    assert.deepEqual(await featureHealth(reader), [
+    assert.deepEqual(await featureHealth(points), [
       ['Sign-in', 'Sign-in', 3],
       ['Voice mail', 'Voice mail', 3],
     ]);
   });
 
   test('metrics: { m365.feature.health: { enabled: false } } removes the series', async () => {
-    const { reader } = setup((name) => name !== 'm365.feature.health');
-    assert.deepEqual(await featureHealth(reader), []);
+    const { points } = setup((name) => name !== 'm365.feature.health');
+    assert.deepEqual(await featureHealth(points), []);
   });
 
   test('the outbox’s drops are counted by reason, without tenant attributes, and not at all when turned off', async () => {
-    const { reader, meter } = setup();
+    const { points, meter } = setup();
     const record = createEventsDroppedRecorder(meter, () => true);
     record(3, 'overflow');
     record(1, 'overflow');
     record(1, 'corrupt');
-    const dropped = (await collectPoints(reader)).filter((p) => p.name === 'm365.events.dropped');
+    const dropped = (await points()).filter((p) => p.name === 'm365.events.dropped');
     assert.deepEqual(
       dropped.map((p) => [p.attributes, p.value]),
       [
@@ -85,7 +80,7 @@ describe('feature health and process metrics', () => {
     const off = setup();
     createEventsDroppedRecorder(off.meter, (name) => name !== 'm365.events.dropped')(5, 'overflow');
     assert.deepEqual(
-      (await collectPoints(off.reader)).filter((p) => p.name === 'm365.events.dropped'),
+      (await off.points()).filter((p) => p.name === 'm365.events.dropped'),
       [],
     );
   });

@@ -1,6 +1,5 @@
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { DataPoint } from '@opentelemetry/sdk-metrics';
-import { Interner } from '../health/interner.ts';
 
 /**
  * The attributes of a series as the union of shared, frozen parts with disjoint keys (the tenant's, the service's,
@@ -27,22 +26,6 @@ export class PartsDataPoint implements DataPoint<number> {
   }
 
   get attributes(): Attributes {
-    return flattenParts(this.parts);
-  }
-}
-
-/** The attributes that parts stand for, as one new object. */
-export function flattenParts(parts: AttributeParts): Attributes {
-  return Object.assign({}, ...parts) as Attributes;
-}
-
-/** One frozen copy of each attribute part met: service and state parts repeat in every tenant. */
-export class PartInterner {
-  readonly #parts = new Interner<Readonly<Attributes>>();
-
-  /** The shared part `{ [k1]: v1 }`, or `{ [k1]: v1, [k2]: v2 }` (string values). */
-  get(k1: string, v1: string, k2?: string, v2?: string): Readonly<Attributes> {
-    const key = k2 === undefined ? `${k1}\u0000${v1}` : `${k1}\u0000${v1}\u0000${k2}\u0000${v2}`;
-    return this.#parts.intern(key, () => (k2 === undefined ? { [k1]: v1 } : { [k1]: v1, [k2]: v2! }));
+    return Object.assign({}, ...this.parts) as Attributes;
   }
 }

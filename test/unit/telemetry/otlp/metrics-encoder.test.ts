@@ -10,8 +10,9 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { PartsDataPoint } from '../../../src/telemetry/attribute-parts.ts';
-import { createMetricsEncoder } from '../../../src/telemetry/metrics-encoder.ts';
+import { PartsDataPoint } from '../../../../src/telemetry/otlp/attribute-parts.ts';
+import { createMetricsEncoder } from '../../../../src/telemetry/otlp/metrics-encoder.ts';
+import { decodeExportRequest, flattenMetrics } from '../../../helpers/otlp-proto.ts';
 
 const START: [number, number] = [1_795_000_000, 123_456_789];
 const END: [number, number] = [1_795_000_060, 999_999_999];
@@ -94,6 +95,46 @@ test('encodes exactly the bytes of the OpenTelemetry protobuf serializer, also w
   assert.ok(expected.length > 1000);
   assert.deepEqual(Buffer.from(encoder.encode(REQUEST)), expected);
   assert.deepEqual(Buffer.from(encoder.encode(REQUEST)), expected, 'second encoding, attributes from the cache');
+});
+
+test('the opentelemetry-proto definitions decode every point, value, attribute and temporality of the request', () => {
+  const decoded = flattenMetrics(
+    decodeExportRequest('metrics', 'protobuf', Buffer.from(createMetricsEncoder().encode(REQUEST))),
+    0,
+  );
+  const expected = REQUEST.scopeMetrics.flatMap(({ scope, metrics }) =>
+    metrics.flatMap((m) =>
+      m.dataPoints.map((point) => ({
+        scope: scope.name,
+        name: m.descriptor.name,
+        unit: m.descriptor.unit,
+        type: m.dataPointType === DataPointType.GAUGE ? 'gauge' : 'sum',
+        temporality:
+          m.dataPointType === DataPointType.GAUGE
+            ? undefined
+            : m.aggregationTemporality === AggregationTemporality.DELTA
+              ? 'delta'
+              : 'cumulative',
+        value: point.value,
+        attributes: point.attributes,
+        timeUnixNano: BigInt(END[0]) * 1_000_000_000n + BigInt(END[1]),
+      })),
+    ),
+  );
+  assert.deepEqual(
+    decoded.map((p) => ({
+      scope: p.scope,
+      name: p.name,
+      unit: p.unit,
+      type: p.type,
+      temporality: p.temporality,
+      value: p.value,
+      attributes: p.attributes,
+      timeUnixNano: p.timeUnixNano,
+    })),
+    expected,
+  );
+  assert.deepEqual(decoded[0].resource, REQUEST.resource.attributes);
 });
 
 test('many points: lengths past one byte, a growing buffer, times shared by a collection', () => {
