@@ -1,9 +1,9 @@
 /**
  * The floor the agent is measured against: only the HTTP requests the agent makes and a `JSON.parse` of each
- * answer, at the same rate. Per tenant: OIDC discovery and a client-credentials token on its first poll, then
- * `healthOverviews?$expand=issues` every interval, made and read the way the agent makes and reads it (undici's
- * `request`, through the same kind of dispatcher, with the same headers; the body's chunks decoded, then their buffers
- * released). Same IPC protocol as `agent-process.ts`.
+ * answer, at the same rate. Per tenant: a client-credentials token on its first poll (from Entra's documented token
+ * endpoint, as the agent asks it), then `healthOverviews?$expand=issues` every interval, made and read the way the
+ * agent makes and reads it (undici's `request`, through the same kind of dispatcher, with the same headers; the
+ * body's chunks decoded, then their buffers released). Same IPC protocol as `agent-process.ts`.
  * Usage: `node bench/baseline-process.ts URL TENANTS INTERVAL_MS`.
  */
 import { EnvHttpProxyAgent, interceptors, request } from 'undici';
@@ -30,14 +30,13 @@ async function getJson(input: string, init?: RequestInit): Promise<{ ok: boolean
 
 async function fetchToken(index: number): Promise<string> {
   const tenant = benchTenantId(index);
-  const discovery = await getJson(`${url}/${tenant}/v2.0/.well-known/openid-configuration`);
   const form = new URLSearchParams({
     grant_type: 'client_credentials',
     client_id: BENCH_CLIENT_ID,
     client_secret: BENCH_CLIENT_SECRET,
     scope: `${url}/.default`,
   });
-  const token = await getJson(String(discovery.body.token_endpoint), { method: 'POST', body: form });
+  const token = await getJson(`${url}/${tenant}/oauth2/v2.0/token`, { method: 'POST', body: form });
   return String(token.body.access_token);
 }
 

@@ -1,15 +1,15 @@
 import { M365Error } from '../errors.ts';
 
-/** Largest answer read from the identity platform: Entra's discovery documents and token answers are a few KB. */
+/** Largest answer read from the identity platform: Entra's token answers are a few KB. */
 export const MAX_LOGIN_BODY_BYTES = 1024 * 1024;
 
 /** Longest access token accepted: Entra's are a few KB; one sent as a header must stay far below any header limit. */
 export const MAX_ACCESS_TOKEN_CHARS = 64 * 1024;
 
 /**
- * The `fetch` the identity platform's requests go through (discovery, and openid-client's token requests as its
- * `customFetch`): each answer is read whole, refusing more than `limit` bytes without holding them, and handed on
- * as a `Response` of those bytes. Past the limit it rejects with `AUTH_BAD_RESPONSE` naming the login endpoint.
+ * The `fetch` the identity platform's requests go through (openid-client's token requests, as its `customFetch`):
+ * each answer is read whole, refusing more than `limit` bytes without holding them, and handed on as a `Response` of
+ * those bytes. Past the limit it rejects with `AUTH_BAD_RESPONSE` naming the login endpoint.
  */
 export function boundLoginFetch(fetchImpl: typeof fetch, limit = MAX_LOGIN_BODY_BYTES): typeof fetch {
   return async (input, init) => {

@@ -74,7 +74,7 @@ export interface OAuthErrorBody {
   body: unknown;
 }
 
-/** Maps an OAuth error answer (token endpoint or discovery) to an {@link M365Error} that says what to fix. */
+/** Maps an OAuth error answer of the token endpoint to an {@link M365Error} that says what to fix. */
 export function mapOAuthErrorBody(oauth: OAuthErrorBody, cause: unknown): M365Error {
   const aadsts = firstErrorCode(oauth.body);
   const known = aadsts === undefined ? undefined : AADSTS_HINTS.get(aadsts);
@@ -88,10 +88,11 @@ export function mapOAuthErrorBody(oauth: OAuthErrorBody, cause: unknown): M365Er
 }
 
 /**
- * Discovery failures reach us as a `ClientError` holding the raw response (openid-client reads error bodies only
- * at the token endpoint); Entra's discovery answers 400 `invalid_tenant` (AADSTS90002) there.
+ * An OAuth error answer that openid-client left unread, handed on as a `ClientError` holding the raw response: it
+ * reads error bodies only of 4xx answers labelled `application/json`, while Entra answers `temporarily_unavailable`
+ * with a 5xx, and proxies and test rigs relabel Entra's JSON (the Centreon plugin reads it whatever its label).
  */
-async function readDiscoveryError(error: unknown): Promise<OAuthErrorBody | undefined> {
+async function readUnreadErrorBody(error: unknown): Promise<OAuthErrorBody | undefined> {
   const response = (error as { cause?: unknown }).cause;
   if (!isResponse(response) || response.bodyUsed) return undefined;
   try {
@@ -118,8 +119,8 @@ export async function mapAuthError(error: unknown): Promise<M365Error> {
   if (error instanceof ClientError && error.cause instanceof M365Error) return error.cause;
   if (error instanceof ResponseBodyError)
     return mapOAuthErrorBody({ error: error.error, status: error.status, body: error.cause }, error);
-  const discovery = await readDiscoveryError(error);
-  if (discovery) return mapOAuthErrorBody(discovery, error);
+  const unread = await readUnreadErrorBody(error);
+  if (unread) return mapOAuthErrorBody(unread, error);
   const mapped = toM365Error(error, 'NETWORK');
   if (mapped.code !== 'NETWORK') return mapped;
   const code = (error as { code?: unknown }).code;

@@ -5,9 +5,9 @@ import type { Endpoints } from '../config/types.ts';
 import { TRANSIENT_CODES, toM365Error } from '../errors.ts';
 import { boundLoginFetch, checkAccessToken } from './bounded-login-fetch.ts';
 import { createClientAuth, type ClientCredential } from './client-auth.ts';
-import { discoverTenant, type DiscoveredTenant } from './discover-tenant.ts';
 import { mapAuthError } from './map-auth-error.ts';
 import { retryTransient } from './retry-transient.ts';
+import { configureTokenEndpoint, type TokenEndpoint } from './token-endpoint.ts';
 import { timerDelay } from '../shared/timer-delay.ts';
 
 /** A bearer token and the instant (ms since epoch) it stops being valid. */
@@ -28,7 +28,7 @@ export interface TokenProvider {
 
 /** What a token provider for one app in one tenant needs. */
 export interface EntraTokenOptions {
-  /** Tenant GUID or domain name. */
+  /** Tenant GUID, domain name, or any name the login endpoint knows (one URL path segment). */
   tenantId: string;
   clientId: string;
   credential: ClientCredential;
@@ -56,23 +56,23 @@ const MIN_USABLE_MS = 30_000;
 
 /**
  * Client-credentials tokens for Microsoft Graph (scope `{graph}/.default`) from the identity platform, through
- * openid-client: discovery of `{login}/{tenant}/v2.0` once, then the token endpoint with the credential (client
- * secret, certificate assertion or federated token). One token is cached and renewed `renewBeforeMs` ahead of its
- * expiry, one request at a time (concurrent callers share it); transient failures are retried with jittered
+ * openid-client, from the token endpoint Entra documents, `{login}/{tenant}/oauth2/v2.0/token` (no discovery: one
+ * request per token), with the credential (client secret, certificate assertion or federated token). One token is
+ * cached and renewed `renewBeforeMs` ahead of its expiry, one request at a time (concurrent callers share it); transient failures are retried with jittered
  * backoff, and when they persist a cached token that is still valid is handed out rather than an error.
  */
 export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvider {
   const renewBeforeMs = options.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS;
   const scope = `${options.endpoints.graph}/.default`;
-  let discovered: DiscoveredTenant | undefined;
+  let endpoint: TokenEndpoint | undefined;
   let cached: AccessToken | undefined;
   let inFlight: Promise<AccessToken> | undefined;
-  // Discovery and token answers are read whole, so each is bounded before openid-client parses it.
+  // Token answers are read whole, so each is bounded before openid-client parses it.
   const loginFetch = boundLoginFetch(options.fetch);
 
   async function requestOnce(): Promise<AccessToken> {
     try {
-      discovered ??= await discoverTenant({
+      endpoint ??= configureTokenEndpoint({
         login: options.endpoints.login,
         tenantId: options.tenantId,
         clientId: options.clientId,
@@ -86,7 +86,7 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
         timeoutMs: options.timeoutMs,
       });
       const started = options.clock();
-      const response = await oidc.clientCredentialsGrant(discovered.configuration, { scope });
+      const response = await oidc.clientCredentialsGrant(endpoint.configuration, { scope });
       const value = checkAccessToken(response.access_token, options.endpoints.login);
       return { value, expiresAt: started + (response.expires_in ?? 3599) * 1000 };
     } catch (error) {

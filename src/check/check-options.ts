@@ -1,4 +1,5 @@
 import type { ClientCredential } from '../auth/client-auth.ts';
+import { checkTenantInUrl, isEntraTenantName } from '../auth/token-endpoint.ts';
 import type { Secret } from '../shared/secret.ts';
 import type { CloudName, Endpoints } from '../config/types.ts';
 import { AZURE } from '../config/defaults.ts';
@@ -63,6 +64,8 @@ export interface CheckOptions {
   readonly statefileDir: string | undefined;
   /** `list-services --filter-name`. */
   readonly listFilter: FilterRegex | undefined;
+  /** What to tell on stderr before the run: the run goes on as the plugin's would. */
+  readonly warnings: readonly string[];
 }
 
 /** The result of parsing: options to run with, or a request for help. */
@@ -138,6 +141,8 @@ export function parseCheckCommand(
   const mode = parseMode(value('mode') ?? defaultMode);
   const customMode = parseCustomMode(value('custommode') ?? 'graphapi');
   const tenantId = required(parsed, 'tenant', env[AZURE.tenantId]);
+  const tenantSource = value('tenant') ? '--tenant' : AZURE.tenantId;
+  checkTenantInUrl(tenantId, tenantSource);
   const clientId = required(parsed, 'client-id', env[AZURE.clientId]);
   const { credential, cacheKey } = resolveCheckCredential({ value, env, now });
   const options: CheckOptions = {
@@ -168,6 +173,11 @@ export function parseCheckCommand(
     perfdata: parsed.flags.has('perfdata'),
     statefileDir: value('statefile-dir') || undefined,
     listFilter: compileFilterRegex('filter-name', value('filter-name')),
+    warnings: isEntraTenantName(tenantId)
+      ? []
+      : [
+          `${tenantSource} '${tenantId}' is neither a GUID nor a domain name: the login endpoint decides whether it knows it`,
+        ],
   };
   return { kind: 'run', options: Object.freeze(options) };
 }

@@ -39,6 +39,7 @@ export async function runPluginCommand(
       return 0;
     }
     options = parsed.options;
+    for (const warning of options.warnings) io.stderr(`warning: ${warning}\n`);
   } catch (error) {
     return print(io, formatUnknown(describeCheckError(error, 0)));
   }

@@ -32,14 +32,16 @@ const certificate = (() => {
 
 /**
  * panva's oidc-provider, a certified OpenID provider written apart from this project, run in-process and mounted where
- * Entra puts a tenant (`/{GUID}/v2.0`): its discovery and its checks of client_secret_post and private_key_jwt stand
- * between the client and a simulator written with the same understanding as the client.
+ * Entra puts a tenant (`/{GUID}`, its token endpoint at `/oauth2/v2.0/token` as in Entra): its checks of
+ * client_secret_post and private_key_jwt stand between the client and a simulator written with the same
+ * understanding as the client. Its discovery is served too, and never asked for.
  */
 function createIssuer(issuer: string): Provider {
   const client = { grant_types: ['client_credentials'], redirect_uris: [], response_types: [] };
   const publicJwk = { ...new X509Certificate(certificate.pem).publicKey.export({ format: 'jwk' }), use: 'sig' };
   const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
   return new Provider(issuer, {
+    routes: { token: '/oauth2/v2.0/token' },
     jwks: { keys: [{ ...signingKey, kid: 'issuer-key', use: 'sig' }] },
     ttl: { ClientCredentials: 3599 },
     clients: [
@@ -73,7 +75,7 @@ describe('an independent, standards-conformant issuer (oidc-provider) issues tok
   before(async () => {
     server = createServer((req, res) => {
       requests.push(`${req.method} ${req.url}`);
-      const prefix = `/${GUID}/v2.0`;
+      const prefix = `/${GUID}`;
       if (!req.url?.startsWith(prefix)) return void res.writeHead(404).end();
       Object.assign(req, { originalUrl: req.url });
       req.url = req.url.slice(prefix.length) || '/';
@@ -140,6 +142,11 @@ describe('an independent, standards-conformant issuer (oidc-provider) issues tok
       algorithm: 'PS256',
     } as const;
     await assert.rejects(tokenFor(CERT_APP, other), { code: 'AUTH_FAILED' });
-    assert.ok(requests.some((r) => r === `GET /${GUID}/v2.0/.well-known/openid-configuration`));
+    assert.ok(requests.length > 0);
+    assert.deepEqual(
+      requests.filter((r) => r !== `POST /${GUID}/oauth2/v2.0/token`),
+      [],
+      'one request per token, to the token endpoint Entra documents',
+    );
   });
 });

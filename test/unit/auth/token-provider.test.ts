@@ -11,7 +11,7 @@ const T0 = Date.parse('2026-03-01T12:00:00Z');
 
 type TokenAnswer = { status: number; body: unknown } | 'timeout';
 
-/** A stand-in identity platform: discovery, and a token endpoint answering from a script (then tokens). */
+/** A stand-in identity platform: discovery (never asked), and a token endpoint answering from a script (then tokens). */
 function fakeIdentity(script: TokenAnswer[] = []) {
   let issued = 0;
   const calls = { discovery: 0, token: 0 };
@@ -60,13 +60,13 @@ describe('token lifecycle', () => {
     const tokens = provider(identity.fetch, clock);
     const got = await Promise.all(Array.from({ length: 5 }, () => tokens.getToken()));
     assert.deepEqual(new Set(got.map((t) => t.value)), new Set(['token-1']));
-    assert.deepEqual(identity.calls, { discovery: 1, token: 1 });
+    assert.deepEqual(identity.calls, { discovery: 0, token: 1 });
     assert.equal(tokens.expiresAt, T0 + 3_599_000);
     clock.now = T0 + 3_599_000 - 5 * 60_000 - 1;
     assert.equal((await tokens.getToken()).value, 'token-1');
     clock.now += 2;
     assert.equal((await tokens.getToken()).value, 'token-2', 'renewed ahead of expiry');
-    assert.deepEqual(identity.calls, { discovery: 1, token: 2 });
+    assert.deepEqual(identity.calls, { discovery: 0, token: 2 });
   });
 
   test('invalidate() (Graph said 401) drops the token', async () => {

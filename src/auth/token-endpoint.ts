@@ -1,0 +1,73 @@
+import * as oidc from 'openid-client';
+import { M365Error } from '../errors.ts';
+import { MAX_TIMER_DELAY_MS } from '../shared/timer-delay.ts';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN_NAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+/** One URL path segment (RFC 3986 `pchar`s, percent-escapes kept as written) or non-ASCII text, which URLs escape. */
+const PATH_SEGMENT = /^(?:[\w\-.~!$&'()*+,;=:@]|%[0-9a-f]{2}|[^\x00-\x7f])+$/i;
+
+/**
+ * Checks that a tenant, as given, can stand in the login endpoint's URL path the way Entra and the Centreon plugin
+ * put it there (`{login}/{tenant}/oauth2/v2.0/token`): one path segment that no URL resolves elsewhere. A `/`, `?`,
+ * `#`, space or control character, or a `.`/`..` segment (even percent-escaped), would send the credential to
+ * another URL than the tenant's token endpoint; it is refused with `CONFIG_INVALID`, naming `source`.
+ */
+export function checkTenantInUrl(tenant: string, source: string): void {
+  const dots = /^(?:\.|%2e){1,2}$/i.test(tenant);
+  if (PATH_SEGMENT.test(tenant) && !dots) return;
+  throw new M365Error(
+    'CONFIG_INVALID',
+    `${source} '${tenant}' cannot be put in the login endpoint's URL path: it would address another URL than the ` +
+      `tenant's token endpoint (a tenant is a GUID or a domain name, without /, ?, #, spaces or . segments)`,
+  );
+}
+
+/**
+ * Whether Entra would recognise the tenant's form: a GUID or a domain name. Any other name is left to the login
+ * endpoint to decide, as the Centreon plugin does; the check says so on stderr.
+ */
+export function isEntraTenantName(tenant: string): boolean {
+  return GUID.test(tenant) || DOMAIN_NAME.test(tenant);
+}
+
+/** Where the tokens of a tenant come from, and what openid-client needs to ask for them. */
+export interface TokenEndpointOptions {
+  /** The identity platform's base URL, e.g. `https://login.microsoftonline.us` (no trailing slash). */
+  login: string;
+  /** Tenant GUID, domain or any name the login endpoint knows. */
+  tenantId: string;
+  clientId: string;
+  /** The client authentication for that token endpoint (a client assertion's audience). */
+  createClientAuth: (tokenEndpoint: string) => oidc.ClientAuth;
+  fetch: typeof fetch;
+  timeoutMs: number;
+}
+
+/** The tenant's token endpoint and an openid-client configuration that requests tokens there. */
+export interface TokenEndpoint {
+  readonly url: string;
+  readonly configuration: oidc.Configuration;
+}
+
+/**
+ * The token endpoint as Entra documents it for every cloud, `{login}/{tenant}/oauth2/v2.0/token`, with openid-client
+ * configured for it directly: no discovery request, so a login endpoint that serves only the token endpoint (as the
+ * Centreon plugin needs) is enough. The issuer named is Entra's v2.0 one; nothing in a client-credentials grant is
+ * checked against it. Throws `CONFIG_INVALID` when the tenant cannot stand in the URL path.
+ */
+export function configureTokenEndpoint(options: TokenEndpointOptions): TokenEndpoint {
+  checkTenantInUrl(options.tenantId, 'the tenant');
+  const base = `${options.login}/${options.tenantId}`;
+  const url = new URL(`${base}/oauth2/v2.0/token`).href;
+  const metadata: oidc.ServerMetadata = { issuer: `${base}/v2.0`, token_endpoint: url };
+  const configuration = new oidc.Configuration(metadata, options.clientId, undefined, options.createClientAuth(url));
+  if (url.startsWith('http:')) oidc.allowInsecureRequests(configuration);
+  configuration[oidc.customFetch] = options.fetch;
+  // In seconds: openid-client makes it a timer of its own, which must not overflow either.
+  configuration.timeout = Math.max(
+    1,
+    Math.min(Math.ceil(options.timeoutMs / 1000), Math.floor(MAX_TIMER_DELAY_MS / 1000)),
+  );
+  return { url, configuration };
+}
