@@ -151,6 +151,17 @@ describe('credentials against the simulator, which verifies assertions as Entra 
         ['federated', 'RS256'],
       ],
     );
+    const login = harness.sim.requests.slice(since.requests).filter((r) => !r.path.startsWith('/v1.0/'));
+    assert.deepEqual(
+      login.map((r) => `${r.method} ${r.path}`).sort(),
+      [
+        `POST /${TENANT}/oauth2/v2.0/token`,
+        `POST /${TENANT}/oauth2/v2.0/token`,
+        `POST /${TENANT}/oauth2/v2.0/token`,
+        `POST /${DOMAIN}/oauth2/v2.0/token`,
+      ],
+      'at start, one token request per tenant and no discovery',
+    );
     const graph = harness.sim.requests.slice(since.requests).filter((r) => r.path.startsWith('/v1.0/'));
     assert.ok(graph.length >= 4, `${graph.length} Graph requests`);
     assert.ok(
