@@ -40,6 +40,13 @@ function parseEndpoint(name: string, raw: string, message = `${name} must be an 
   const url = URL.parse(raw);
   if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:'))
     throw new M365Error('CONFIG_INVALID', message);
+  // The documented paths are appended to it: after a query or a fragment they would not be paths any more.
+  if (url.search !== '' || url.hash !== '' || /[?#]/.test(raw)) {
+    throw new M365Error(
+      'CONFIG_INVALID',
+      `${name} must be a URL without ? or #, as paths are appended to it, got '${raw}'`,
+    );
+  }
   return raw.replace(/\/+$/, '');
 }
 

@@ -85,6 +85,9 @@ const DEFAULT_TIMEOUT_SECONDS = 10;
 export const MAX_TIMEOUT_SECONDS = 3600;
 
 const STRING = { kind: 'string' } as const;
+/** Why the plugin's switches of TLS checking are refused: they would turn off what protects the client secret. */
+const TLS_ALWAYS_VERIFIED =
+  'TLS is always verified here (a private CA is added with NODE_EXTRA_CA_CERTS, a proxy with --proxyurl)';
 const FLAG = { kind: 'flag' } as const;
 
 /** Every option `check` and `list-services` accept. */
@@ -116,6 +119,10 @@ export const CHECK_OPTION_SPECS: OptionSpecs = Object.freeze({
   mode: STRING,
   custommode: STRING,
   'http-backend': STRING,
+  'use-new-perfdata': FLAG,
+  insecure: { kind: 'flag', refused: TLS_ALWAYS_VERIFIED },
+  'ssl-opt': { kind: 'string', refused: TLS_ALWAYS_VERIFIED },
+  'curl-opt': { kind: 'string', refused: TLS_ALWAYS_VERIFIED },
   verbose: FLAG,
   debug: FLAG,
   json: FLAG,

@@ -6,10 +6,12 @@ Usage:
   m365-health check --tenant=ID --client-id=ID (--client-secret=SECRET | --certificate=FILE | --federated-token-file=FILE) [options]
   m365-health list-services --tenant=ID --client-id=ID --client-secret=SECRET [--filter-name=REGEX] [--json]
 
-Options are written --name=value or --name value. Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+Options are read as the plugin reads them: --name=value or --name value (an empty --name= also takes the next
+argument unless it starts with --), flags may be given a value (0 leaves them off), and the last of a repeated option
+wins. Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
 
 Connection:
-  --tenant=ID                  tenant GUID or domain
+  --tenant=ID                  tenant GUID or domain; any other name is passed on, with a warning on stderr
   --client-id=ID               application (client) id
   --client-secret=SECRET       the client secret's value (not its id)
   --certificate=FILE           instead of a secret: PEM (certificate and private key) or PKCS#12 (.pfx)
@@ -56,5 +58,17 @@ Centreon compatibility:
   --custommode=graphapi        Graph statuses (serviceOperational, ...), one entry per open issue (default)
   --custommode=managementapi   the retired Management API's language: display statuses (Normal service, ...),
                                a service and its features
-  --http-backend=...           accepted and ignored
+  --http-backend=..., --use-new-perfdata
+                               accepted and ignored
+  Tokens come from {login-endpoint}/{tenant}/oauth2/v2.0/token, as the plugin asks them: a login endpoint serving
+  only that path is enough, and its JSON is read whatever its content type says.
+  Refused where the plugin goes on, to protect the credential or the result:
+  --insecure, --ssl-opt, --curl-opt
+                               TLS is always verified (add a CA with NODE_EXTRA_CA_CERTS)
+  a --tenant with /, ?, #, spaces or a . or .. segment, an endpoint with ? or #
+                               the credential would be sent to another URL than the token endpoint
+  arguments after --           the plugin ignores them; here they are an error rather than lost
+  other options of the plugin's framework (--opt-exit, --change-exit, --filter-perfdata, ...)
+                               not implemented, so refused as unknown rather than ignored: they change the
+                               output or the status
 `;

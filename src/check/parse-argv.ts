@@ -5,6 +5,8 @@ export interface OptionSpec {
   readonly kind: 'string' | 'flag';
   /** The option this one is another name for (`filter-service-name` → `include-service-name`). */
   readonly aliasOf?: string;
+  /** Why an option of the plugin is refused here (it would weaken what the user relies on), said when it is given. */
+  readonly refused?: string;
 }
 
 /** Option specs keyed by long name, without the leading dashes. */
@@ -17,10 +19,12 @@ export interface ParsedArgv {
 }
 
 /**
- * Parses long options the way Centreon's Getopt::Long configuration does: `--name=value` and `--name value`
- * (a following argument that starts with `--` is not taken as the value, which is then empty, like Getopt's
- * optional `:s`), flags without values. `-h` is `--help`. Anything else is a `CONFIG_INVALID` error whose
- * message is Centreon's (`Unknown option: --x`).
+ * Parses long options the way Centreon's own Getopt does (`centreon::plugins::alternative::Getopt`): `--name=value`
+ * and `--name value`, where an empty `--name=` or a bare `--name` takes the next argument unless it starts with `--`
+ * (then the value is empty). A flag takes a value the same way: `0` leaves it as it was, anything else sets it, and a
+ * flag once set stays set. The last value of a repeated option wins. `-h` is `--help`. Anything else is a
+ * `CONFIG_INVALID` error whose message is Centreon's where it has one (`Unknown option: --x`); arguments after `--`,
+ * which the plugin sets aside unread, are refused rather than ignored.
  */
 export function parseArgv(argv: readonly string[], specs: OptionSpecs): ParsedArgv {
   const values = new Map<string, string>();
@@ -31,27 +35,30 @@ export function parseArgv(argv: readonly string[], specs: OptionSpecs): ParsedAr
       flags.add('help');
       continue;
     }
-    if (!argument.startsWith('--') || argument === '--') {
+    if (argument === '--') {
+      const rest = argv.slice(index + 1).join(' ');
+      throw new M365Error(
+        'CONFIG_INVALID',
+        `Unexpected arguments after --: ${rest || '(none)'} (the plugin ignores them)`,
+      );
+    }
+    if (!argument.startsWith('--')) {
       throw new M365Error('CONFIG_INVALID', `Unexpected argument: ${argument} (options are written --name=value)`);
     }
     const equals = argument.indexOf('=');
     const name = argument.slice(2, equals === -1 ? undefined : equals);
     const spec = specs[name];
     if (spec === undefined) throw new M365Error('CONFIG_INVALID', `Unknown option: --${name}`);
-    const canonical = spec.aliasOf ?? name;
-    if (spec.kind === 'flag') {
-      if (equals !== -1) throw new M365Error('CONFIG_INVALID', `Option --${name} does not take an argument`);
-      flags.add(canonical);
-      continue;
-    }
-    if (equals !== -1) {
-      values.set(canonical, argument.slice(equals + 1));
-      continue;
-    }
+    if (spec.refused !== undefined) throw new M365Error('CONFIG_INVALID', `--${name} is refused: ${spec.refused}`);
+    let value = equals === -1 ? '' : argument.slice(equals + 1);
     const next = argv[index + 1];
-    const takesNext = next !== undefined && !next.startsWith('--');
-    values.set(canonical, takesNext ? next : '');
-    if (takesNext) index++;
+    if (value === '' && next !== undefined && !next.startsWith('--')) {
+      value = next;
+      index++;
+    }
+    const canonical = spec.aliasOf ?? name;
+    if (spec.kind === 'string') values.set(canonical, value);
+    else if (value !== '0') flags.add(canonical);
   }
   return { values, flags };
 }

@@ -11,13 +11,14 @@ function parse(argv: string[], mode: 'service-status' | 'list-services' = 'servi
   return parsed.options;
 }
 
-function rejects(argv: string[], message: string): void {
+function rejects(argv: string[], message: string | RegExp): void {
   assert.throws(
     () => parseCheckCommand(argv, 'service-status'),
     (error: unknown) => {
       assert.ok(error instanceof M365Error);
       assert.equal(error.code, 'CONFIG_INVALID');
-      assert.equal(error.message, message);
+      if (typeof message === 'string') assert.equal(error.message, message);
+      else assert.match(error.message, message);
       return true;
     },
   );
@@ -143,6 +144,28 @@ describe('parseCheckCommand', () => {
     assert.equal(parse(CREDENTIALS, 'list-services').mode, 'list-services');
   });
 
+  test("flags and empty values as Centreon's Getopt reads them", () => {
+    const flags = parse([...CREDENTIALS, '--verbose=1', '--debug', 'yes', '--perfdata=0', '--json', '--json=0']);
+    assert.deepEqual([flags.verbose, flags.debug, flags.perfdata, flags.json], [true, true, false, true]);
+    const emptyThenNext = parse([...CREDENTIALS, '--warning-status=', '%{status} eq "x"', '--unknown-status=']);
+    assert.deepEqual([emptyThenNext.rules.warning, emptyThenNext.rules.unknown], ['%{status} eq "x"', '']);
+    assert.equal(parse([...CREDENTIALS, '--use-new-perfdata', '--http-backend=curl']).verbose, false);
+  });
+
+  test('a tenant neither GUID nor domain is passed on with a warning; a GUID or a domain without one', () => {
+    assert.deepEqual(parse(CREDENTIALS).warnings, [
+      "--tenant 't' is neither a GUID nor a domain name: the login endpoint decides whether it knows it",
+    ]);
+    assert.deepEqual(parse(['--tenant=contoso.com', '--client-id=c', '--client-secret=s']).warnings, []);
+    const fromEnv = parseCheckCommand(['--client-id=c', '--client-secret=s'], 'service-status', {
+      AZURE_TENANT_ID: 'lab',
+    });
+    assert.equal(
+      fromEnv.kind === 'run' && fromEnv.options.warnings[0],
+      "AZURE_TENANT_ID 'lab' is neither a GUID nor a domain name: the login endpoint decides whether it knows it",
+    );
+  });
+
   test('--help and -h ask for help before anything is validated', () => {
     assert.deepEqual(parseCheckCommand(['--help'], 'service-status'), { kind: 'help' });
     assert.deepEqual(parseCheckCommand(['--tenant=t', '-h'], 'service-status'), { kind: 'help' });
@@ -151,7 +174,16 @@ describe('parseCheckCommand', () => {
   test('rejects what Centreon rejects, with a message saying what is wrong', () => {
     rejects([...CREDENTIALS, '--x'], 'Unknown option: --x');
     rejects([...CREDENTIALS, '--proxypac=http://proxy/pac'], 'Unknown option: --proxypac');
-    rejects([...CREDENTIALS, '--verbose=1'], 'Option --verbose does not take an argument');
+    rejects(
+      [...CREDENTIALS, '--insecure'],
+      '--insecure is refused: TLS is always verified here (a private CA is added with NODE_EXTRA_CA_CERTS, a proxy with --proxyurl)',
+    );
+    rejects([...CREDENTIALS, '--ssl-opt=SSL_verify_mode => SSL_VERIFY_NONE'], /^--ssl-opt is refused: TLS/);
+    rejects([...CREDENTIALS, '--', 'extra'], 'Unexpected arguments after --: extra (the plugin ignores them)');
+    rejects(
+      ['--tenant=a/b', '--client-id=c', '--client-secret=s'],
+      "--tenant 'a/b' cannot be put in the login endpoint's URL path: it would address another URL than the tenant's token endpoint (a tenant is a GUID or a domain name, without /, ?, #, spaces or . segments)",
+    );
     rejects([...CREDENTIALS, 'extra'], 'Unexpected argument: extra (options are written --name=value)');
     rejects(['--client-id=c', '--client-secret=s'], 'Need to specify --tenant option.');
     rejects(['--tenant=t', '--client-secret=s'], 'Need to specify --client-id option.');
@@ -175,6 +207,10 @@ describe('parseCheckCommand', () => {
       'Unsupported --plugin=os::linux::snmp::plugin: this command implements cloud::microsoft::office365::management::plugin only',
     );
     rejects([...CREDENTIALS, '--graph-endpoint=ftp://x'], "--graph-endpoint must be an http(s) URL, got 'ftp://x'");
+    rejects(
+      [...CREDENTIALS, '--login-endpoint=https://login.example/?tenant='],
+      "--login-endpoint must be a URL without ? or #, as paths are appended to it, got 'https://login.example/?tenant='",
+    );
     rejects(
       [...CREDENTIALS, '--include-service-name=('],
       "--include-service-name: invalid regular expression at position 1: unclosed group: expected ')'",
