@@ -52,6 +52,7 @@ Output:
   --perfdata                   append counts of entries per state after ' | '
   --debug                      print each HTTP exchange on stderr, credentials redacted
   --json                       list-services as JSON
+  -h, --help                   this help
 
 Centreon compatibility:
   --plugin=cloud::microsoft::office365::management::plugin --mode=service-status|list-services

@@ -7,7 +7,7 @@ import { TerminalEventPrinter, TerminalMetricExporter } from './demo/terminal-vi
 import type { CliIo } from './io.ts';
 import { createCliLog, runAgent } from './run.ts';
 import { parsePort } from './simulate.ts';
-import { usageError } from './usage.ts';
+import { COMMAND_USAGE, HELP_OPTION, usageError } from './usage.ts';
 
 const DEMO_INTERVAL_MS = 5000;
 
@@ -47,15 +47,21 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
         'otlp-endpoint': { type: 'string' },
         protocol: { type: 'string' },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         'no-color': { type: 'boolean' },
+        ...HELP_OPTION,
       },
     }));
+    if (values.help) {
+      io.stdout(COMMAND_USAGE.demo);
+      return 0;
+    }
     intervalMs = values.interval === undefined ? DEMO_INTERVAL_MS : (parseDuration(values.interval) ?? Number.NaN);
     if (!(intervalMs >= 1000))
       throw new Error(`--interval must be a duration of at least 1s, like 5s, got '${values.interval}'`);
     port = parsePort(values.port, 0);
     statusPort = parsePort(values['status-port'], 0);
-    log = createCliLog(io, values['log-level'] ?? 'warn', undefined);
+    log = createCliLog(io, values['log-level'] ?? 'warn', values['log-format']);
   } catch (error) {
     return usageError(io, error, 'demo');
   }

@@ -20,7 +20,7 @@ import { EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, STOP_BOUND_MS, type CliIo } from
 import { startStopDeadline, type StopDeadline } from './stop-deadline.ts';
 import { waitAtMost } from '../shared/wait-at-most.ts';
 import { configReloadSource, startReloading, type ReloadSource } from './reload.ts';
-import { usageError } from './usage.ts';
+import { COMMAND_USAGE, HELP_OPTION, usageError } from './usage.ts';
 
 /** Of the stop bound, what is kept for the end: the last state writes, the lock, the last log lines, the exit. */
 const EXIT_RESERVE_MS = 1_500;
@@ -212,8 +212,13 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
         shard: { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
+        ...HELP_OPTION,
       },
     }));
+    if (values.help) {
+      io.stdout(COMMAND_USAGE.run);
+      return EXIT_OK;
+    }
     log = createCliLog(io, values['log-level'], values['log-format']);
   } catch (error) {
     return usageError(io, error, 'run');

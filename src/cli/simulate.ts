@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_SCENARIO_URL, formatSimulatorBanner, runSimulatorFromFile } from '../simulator/index.ts';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.ts';
-import { usageError } from './usage.ts';
+import { COMMAND_USAGE, HELP_OPTION, usageError } from './usage.ts';
 
 /** Parses a TCP port argument. */
 export function parsePort(text: string | undefined, fallback: number): number {
@@ -24,8 +24,13 @@ export async function simulateCommand(argv: readonly string[], io: CliIo): Promi
         scenario: { type: 'string', short: 's' },
         host: { type: 'string' },
         port: { type: 'string', short: 'p' },
+        ...HELP_OPTION,
       },
     });
+    if (values.help) {
+      io.stdout(COMMAND_USAGE.simulate);
+      return EXIT_OK;
+    }
     scenario = values.scenario ?? DEFAULT_SCENARIO_URL.pathname;
     host = values.host ?? '127.0.0.1';
     port = parsePort(values.port, 8080);

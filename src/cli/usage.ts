@@ -9,16 +9,77 @@ Usage:
                                                   poll the configured tenants, export over OTLP
   m365-health validate --config FILE              check a config file, list every problem
   m365-health check --tenant=ID --client-id=ID --client-secret=S [options]
-                                                  one Nagios/Centreon check (see check --help)
+                                                  one Nagios/Centreon check
   m365-health list-services --tenant=ID ...       list a tenant's services
   m365-health simulate [--scenario FILE] [--port N] [--host H]
                                                   run the tenant simulator
   m365-health --version | --help
+
+Run 'm365-health COMMAND --help' for the options of a command.
 `;
+
+const LOG_OPTIONS = `  --log-level LEVEL     debug, info, warn or error (default %LEVEL%; M365_HEALTH_LOG_LEVEL)
+  --log-format FORMAT   text (default) or json, one line per record on stderr`;
+
+/** The help text of each command but `check` and `list-services` (which speak the Centreon plugin's language). */
+export const COMMAND_USAGE = Object.freeze({
+  run: `m365-health run: poll the configured tenants and export their health over OTLP
+
+Usage: m365-health run --config FILE [--shard N/M] [--once] [--log-level LEVEL] [--log-format FORMAT]
+
+  -c, --config FILE     the YAML configuration (see config/example-*.yaml); reloaded on SIGHUP and when it changes
+  --shard N/M           poll only share N of M (0-based; default M365_HEALTH_SHARD, or the pod name with
+                        M365_HEALTH_SHARD_COUNT)
+  --once                poll every tenant once, export, exit: 1 when the telemetry was not delivered
+${LOG_OPTIONS.replace('%LEVEL%', 'info')}
+  -h, --help            this help
+
+Exit status: 0 stopped by SIGTERM/SIGINT (telemetry flushed within 10 s), 1 (--once) not delivered, 2 configuration
+error.
+`,
+  validate: `m365-health validate: check a configuration file and list every problem, with its YAML path and line
+
+Usage: m365-health validate --config FILE
+
+  -c, --config FILE     the YAML configuration, with its tenants_from files and the \${env:…}/\${file:…} it reads
+  -h, --help            this help
+
+Variables and files are read as 'run' will read them: set the variables first. Exit status: 0 valid (warnings on
+stderr), 2 problems (each on stderr).
+`,
+  demo: `m365-health demo: the built-in simulator of two tenants and the agent polling it, live in the terminal
+
+Usage: m365-health demo [options]
+
+  --otlp-endpoint URL   also send the telemetry to this collector (e.g. http://localhost:4318)
+  --protocol P          http/protobuf (default) or http/json
+  --interval DURATION   poll and export interval (default 5s, at least 1s)
+  --scenario FILE       the simulator's scenario (default config/scenarios/demo.yaml)
+  --port N              the simulator's port (default: any free one)
+  --status-port N       the status page's port (default: any free one)
+  --no-color            plain text (also when NO_COLOR is set or stdout is not a terminal)
+${LOG_OPTIONS.replace('%LEVEL%', 'warn')}
+  -h, --help            this help
+
+Ctrl-C stops it.
+`,
+  simulate: `m365-health simulate: run the stand-in Microsoft tenant (login endpoint and Graph) until stopped
+
+Usage: m365-health simulate [--scenario FILE] [--host H] [--port N]
+
+  -s, --scenario FILE   the YAML scenario (default config/scenarios/demo.yaml; see config/scenarios/README.md)
+  --host H              the address to listen on (default 127.0.0.1)
+  -p, --port N          the port (default 8080; 0 for any free one)
+  -h, --help            this help
+`,
+});
+
+/** The options every command but `check` takes to ask for its help. */
+export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
 
 /** Prints a usage error and returns the usage exit status. */
 export function usageError(io: CliIo, error: unknown, command: string): number {
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr(`m365-health ${command}: ${message}\nRun 'm365-health --help' for usage.\n`);
+  io.stderr(`m365-health ${command}: ${message}\nRun 'm365-health ${command} --help' for usage.\n`);
   return EXIT_USAGE;
 }

@@ -1,15 +1,21 @@
 import { parseArgs } from 'node:util';
 import { formatProblem, loadConfig } from '../config/index.ts';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.ts';
-import { usageError } from './usage.ts';
+import { COMMAND_USAGE, HELP_OPTION, usageError } from './usage.ts';
 
 /** `m365-health validate --config FILE`: reports every problem of a config file, exit 2 when there is one. */
 export async function validateCommand(argv: readonly string[], io: CliIo): Promise<number> {
   let file: string | undefined;
   try {
-    ({
-      values: { config: file },
-    } = parseArgs({ args: [...argv], options: { config: { type: 'string', short: 'c' } } }));
+    const { values } = parseArgs({
+      args: [...argv],
+      options: { config: { type: 'string', short: 'c' }, ...HELP_OPTION },
+    });
+    if (values.help) {
+      io.stdout(COMMAND_USAGE.validate);
+      return EXIT_OK;
+    }
+    file = values.config;
   } catch (error) {
     return usageError(io, error, 'validate');
   }
