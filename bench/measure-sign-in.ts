@@ -93,10 +93,10 @@ async function measureAgentStart(url: string, count: number): Promise<SignInMeas
     const started = performance.now();
     await agent.pollAll();
     const elapsed = performance.now() - started;
-    const failed = agent.statuses().filter((status) => !status.lastPollOk);
+    const failed = agent.observations().flatMap(({ outcome }) => (outcome?.ok === false ? [outcome.error] : []));
     await agent.stop();
     await telemetry.shutdown(1000);
-    if (failed.length > 0) throw new Error(`${failed.length} tenants failed: ${failed[0].lastError?.message}`);
+    if (failed.length > 0) throw new Error(`${failed.length} tenants failed: ${failed[0].message}`);
     return summarize(count, elapsed, counts);
   } finally {
     await rm(dir, { recursive: true, force: true });
