@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runPluginCommand } from '../../src/cli/check.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { parseScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTestIssuer, type TestIssuer } from '../helpers/jwt-signer.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 
 export const TENANT = '11111111-1111-1111-1111-111111111111';
 export const DOMAIN = 'contoso.onmicrosoft.com';
@@ -64,18 +64,10 @@ export async function startAuthHarness(): Promise<AuthHarness> {
     sim,
     dir,
     async check(args, env = {}) {
-      const out: string[] = [];
-      const err: string[] = [];
-      const io: CliIo = {
-        stdout: (t) => void out.push(t),
-        stderr: (t) => void err.push(t),
-        env,
-        stopRequested: new Promise(() => undefined),
-        cwd: dir,
-      };
+      const { io, stdout, stderr } = captureIo(dir, env);
       const argv = [`--login-endpoint=${sim.url}`, `--graph-endpoint=${sim.url}`, `--statefile-dir=${dir}`, ...args];
       const code = await runPluginCommand(argv, io, 'service-status', { sharedStatefileDirs: [] });
-      return { code, stdout: out.join(''), stderr: err.join('') };
+      return { code, stdout: stdout(), stderr: stderr() };
     },
     async close() {
       await sim.close();

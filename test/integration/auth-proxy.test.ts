@@ -3,7 +3,6 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { buildAgent } from '../../src/agent/build-agent.ts';
 import { runPluginCommand } from '../../src/cli/check.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { CLOUD_ENDPOINTS, CLOUD_NAMES, parseConfig, formatProblem } from '../../src/config/index.ts';
 import { fetchServiceHealth } from '../../src/graph/graph-client.ts';
 import { SILENT_LOG } from '../../src/log.ts';
@@ -12,6 +11,7 @@ import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { startConnectRecorder, type ConnectRecorder } from '../helpers/connect-recorder.ts';
 import { startForwardProxy, type ForwardProxyProcess } from '../helpers/forward-proxy-process.ts';
 import { SECRET, SECRET_APP, TENANT, startAuthHarness, type AuthHarness } from './auth-harness.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 
 const EXPECTED_HOSTS = {
   global: ['login.microsoftonline.com:443', 'graph.microsoft.com:443'],
@@ -21,16 +21,8 @@ const EXPECTED_HOSTS = {
 } as const;
 
 function io(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const cli: CliIo = {
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    env,
-    stopRequested: new Promise(() => undefined),
-    cwd: '/',
-  };
-  return { cli, output: () => out.join('') + err.join('') };
+  const captured = captureIo('/', env);
+  return { cli: captured.io, output: () => captured.stdout() + captured.stderr() };
 }
 
 describe("every cloud's hosts, seen through a proxy that records CONNECT targets", () => {

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../src/cli/io.ts';
 import { runPluginCommand } from '../../src/cli/check.ts';
 import { parseScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 
 /** The seed's client secret, slashes, backslash and padding included: the simulator's app accepts it. */
 export const SEED_SECRET = '9/kRTASjPoy9FJfQZg6iznX\\AkzCGertBgNq5r3tPfECJfKxj6zA=';
@@ -97,15 +97,7 @@ export async function startCheckHarness(options: { scenario?: string; pageSize?:
     stateDir,
     connection,
     async run(args, runOptions = {}) {
-      const out: string[] = [];
-      const err: string[] = [];
-      const io: CliIo = {
-        stdout: (t) => void out.push(t),
-        stderr: (t) => void err.push(t),
-        env: {},
-        stopRequested: new Promise(() => undefined),
-        cwd: stateDir,
-      };
+      const { io, stdout, stderr } = captureIo(stateDir);
       const argv = runOptions.connection === false ? [...args] : [...connection(), ...args];
       const code = await runPluginCommand(
         argv,
@@ -113,7 +105,7 @@ export async function startCheckHarness(options: { scenario?: string; pageSize?:
         runOptions.command === 'list-services' ? 'list-services' : 'service-status',
         { sharedStatefileDirs: [] },
       );
-      return { code, stdout: out.join(''), stderr: err.join('') };
+      return { code, stdout: stdout(), stderr: stderr() };
     },
     requests: (prefix) => sim.requests.filter((request) => request.path.startsWith(prefix)),
     async close() {

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runPluginCommand } from '../../src/cli/check.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { CERTIFICATES } from './auth-harness.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 
 const CLIENT = '22222222-2222-2222-2222-222222222222';
 const SECRET = 'a-secret~with/slashes=';
@@ -103,15 +103,7 @@ describe('check against a login endpoint that serves only the token endpoint', (
   });
 
   async function check(tenant: string, credential: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      stdout: (t) => void out.push(t),
-      stderr: (t) => void err.push(t),
-      env: {},
-      stopRequested: new Promise(() => undefined),
-      cwd: dir,
-    };
+    const { io, stdout, stderr } = captureIo(dir);
     const argv = [
       `--tenant=${tenant}`,
       `--client-id=${CLIENT}`,
@@ -122,7 +114,7 @@ describe('check against a login endpoint that serves only the token endpoint', (
     ];
     const code = await runPluginCommand(argv, io, 'service-status', { sharedStatefileDirs: [] });
     const since = server.tokens.length - 1;
-    return { code, firstLine: out.join('').split('\n')[0], stderr: err.join(''), token: server.tokens[since] };
+    return { code, firstLine: stdout().split('\n')[0], stderr: stderr(), token: server.tokens[since] };
   }
 
   test("a client secret: Centreon's first line, one token request in Centreon's form", async () => {

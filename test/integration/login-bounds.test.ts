@@ -6,7 +6,6 @@ import { after, before, describe, test } from 'node:test';
 import type { Agent } from '../../src/agent/agent.ts';
 import { buildAgent } from '../../src/agent/build-agent.ts';
 import { runPluginCommand } from '../../src/cli/check.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { buildDemoConfig } from '../../src/cli/demo/demo-config.ts';
 import type { TenantConfig } from '../../src/config/types.ts';
 import { SILENT_LOG } from '../../src/log.ts';
@@ -14,6 +13,7 @@ import { loadDefaultScenario, startSimulator, type Simulator } from '../../src/s
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { hugeBody, json, serveLogin, startHostileServer, type HostileServer } from '../helpers/hostile-server.ts';
 import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 
 const HEALTH = '/v1.0/admin/serviceAnnouncement/healthOverviews';
 const GIB = 1024 ** 3;
@@ -167,15 +167,7 @@ describe('check against a hostile login endpoint', () => {
   });
 
   async function check(tenant: string, extra: string[] = []) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      stdout: (t) => void out.push(t),
-      stderr: (t) => void err.push(t),
-      env: {},
-      stopRequested: new Promise(() => undefined),
-      cwd: dir,
-    };
+    const { io, stdout, stderr } = captureIo(dir);
     const argv = [
       `--tenant=${tenant}`,
       `--client-id=${CLIENT}`,
@@ -186,7 +178,7 @@ describe('check against a hostile login endpoint', () => {
       ...extra,
     ];
     const code = await runPluginCommand(argv, io, 'service-status', { sharedStatefileDirs: [] });
-    return { code, stdout: out.join(''), stderr: err.join('') };
+    return { code, stdout: stdout(), stderr: stderr() };
   }
 
   test('a 3 GB token answer: UNKNOWN naming the login endpoint, with and without --debug', async () => {

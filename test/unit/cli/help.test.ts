@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CHECK_OPTION_SPECS } from '../../../src/check/check-options.ts';
-import type { CliIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/main.ts';
+import { captureIo } from '../../helpers/capture-io.ts';
 
 async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    env: {},
-    stopRequested: new Promise(() => undefined),
-    cwd: '/',
-  };
-  const code = await main(argv, io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
+  const captured = captureIo('/');
+  const code = await main(argv, captured.io);
+  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
 }
 
 /** The options each command's parser takes besides --help, as its help must list them. */
