@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const SAFE_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
@@ -37,6 +36,3 @@ export function sendText(res: ServerResponse, status: number, text: string, head
   res.writeHead(status, { ...headers, 'content-length': String(body.length) });
   res.end(body);
 }
-
-/** A new request id, the GUID form Microsoft's services use. */
-export const newRequestId: () => string = randomUUID;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AcceptedAssertion } from './client-assertion.ts';
@@ -5,7 +6,7 @@ import { createContext, currentState, type SimContext } from './context.ts';
 import type { TenantState } from './derive-state.ts';
 import { describeFault, FaultQueue, sendBodyFault, sendStatusFault, type Fault, type FaultHandle } from './faults.ts';
 import { findBearerGrant, handleGraph } from './graph-routes.ts';
-import { newRequestId, sendText } from './http-io.ts';
+import { sendText } from './http-io.ts';
 import { handleIdentity, matchIdentityRoute } from './identity-routes.ts';
 import { openIssue, patchIssue, requireTenant, setServiceStatus, type OpenIssueInput } from './manual-api.ts';
 import type { IssuePatch, Scenario } from './scenario-schema.ts';
@@ -125,7 +126,7 @@ async function serve(
   requests.push(record);
   if (requests.length > MAX_RECORDED) requests.shift();
   res.on('finish', () => (record.status = res.statusCode));
-  const requestId = newRequestId();
+  const requestId = randomUUID();
   const fault = faults.take(url.pathname, tenant);
   if (fault) record.fault = describeFault(fault);
   if (fault && 'hang' in fault) {
