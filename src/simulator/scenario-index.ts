@@ -8,7 +8,7 @@ import type { Scenario, ScenarioIssue, ScenarioTenant, TimelineEntry } from './s
 export class ScenarioIndex {
   readonly scenario: Scenario;
   readonly #byName = new Map<string, ScenarioTenant>();
-  /** By tenant GUID and by domain, lower case; the first tenant wins, as a linear search would. */
+  /** By tenant GUID and by domain, lower case (the loader made them unique). */
   readonly #byKey = new Map<string, ScenarioTenant>();
   /** Each tenant's timeline entries, in time order. */
   readonly #timelines = new Map<string, TimelineEntry[]>();
@@ -18,10 +18,9 @@ export class ScenarioIndex {
   constructor(scenario: Scenario) {
     this.scenario = scenario;
     for (const tenant of scenario.tenants) {
-      if (!this.#byName.has(tenant.name)) this.#byName.set(tenant.name, tenant);
+      this.#byName.set(tenant.name, tenant);
       this.#timelines.set(tenant.name, []);
-      for (const key of [tenant.tenantId, tenant.domain])
-        if (key !== undefined && !this.#byKey.has(key)) this.#byKey.set(key, tenant);
+      for (const key of [tenant.tenantId, tenant.domain]) if (key !== undefined) this.#byKey.set(key, tenant);
     }
     for (const entry of [...scenario.timeline].sort((a, b) => a.atMs - b.atMs)) {
       for (const name of entry.tenants) this.#timelines.get(name)?.push(entry);
