@@ -63,8 +63,12 @@ export function resolveIssueAt(issue: DerivedIssue, patch: IssuePatch, at: numbe
 
 function applyPatch(issue: DerivedIssue, patch: IssuePatch, at: number): DerivedIssue {
   const { post: _post, ...fields } = patch;
-  const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-  return { ...issue, ...defined, lastModifiedMs: Math.max(at, issue.lastModifiedMs) };
+  return { ...issue, ...definedFields(fields), lastModifiedMs: Math.max(at, issue.lastModifiedMs) };
+}
+
+/** The fields of `value` that are not undefined: what a patch or an API call actually says. */
+export function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function fieldsOf(fields: Omit<IssueFields, 'post'>): Omit<IssueFields, 'post'> {
