@@ -107,7 +107,6 @@ export function sendStatusFault(
   else sendEntraError(res, { ...entraFailure(entraName), status: fault.status }, now, retry);
 }
 
-/** Answers an injected broken body. */
 export function sendBodyFault(
   res: ServerResponse,
   fault: Fault & { body: string; status?: number },

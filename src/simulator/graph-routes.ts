@@ -52,10 +52,8 @@ function authenticate(
   const grant = findBearerGrant(ctx, req);
   if (!grant) return graphFailure('malformedToken');
   if (grant.expiresAt <= ctx.clock()) return graphFailure('expiredToken');
-  const client = ctx.index.tenantNamed(grant.tenant)?.clients.find((c) => c.clientId === grant.clientId);
-  if (!client) return graphFailure('malformedToken');
-  if (!client.permission) return graphFailure('missingRole', 'ServiceHealth.Read.All');
-  return { tenant: grant.tenant, messagePermission: client.messagePermission };
+  if (!grant.client.permission) return graphFailure('missingRole', 'ServiceHealth.Read.All');
+  return { tenant: grant.tenant, messagePermission: grant.client.messagePermission };
 }
 
 function routeGraph(g: GraphRequest): Outcome {

@@ -61,7 +61,7 @@ async function answerIdentity(
   const client = checkTokenRequest(ctx, tenant, form, req.headers.authorization, origin, endpoints);
   if ('status' in client) return client;
   const lifetime = tenant.tokenLifetimeSeconds;
-  const access_token = ctx.tokens.issue(tenant.name, client.clientId, lifetime, ctx.clock());
+  const access_token = ctx.tokens.issue(tenant.name, client, lifetime, ctx.clock());
   return {
     token_type: 'Bearer',
     expires_in: lifetime,

@@ -39,7 +39,6 @@ export function seedIssue(issue: ScenarioIssue, startMs: number): DerivedIssue {
   return { ...fieldsOf(issue), isResolved, startMs: start, endMs: end, lastModifiedMs, posts };
 }
 
-/** A newly opened issue. */
 export function openIssueAt(fields: IssueFields, at: number): DerivedIssue {
   const content = formatPost(fields.title, fields.impactDescription, fields.post ?? OPENING_STATUS);
   const dates = { startMs: at, endMs: null, lastModifiedMs: at };

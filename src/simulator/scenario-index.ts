@@ -27,7 +27,6 @@ export class ScenarioIndex {
     }
   }
 
-  /** The tenant with this scenario name. */
   tenantNamed(name: string): ScenarioTenant | undefined {
     return this.#byName.get(name);
   }

@@ -36,7 +36,6 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
   );
 }
 
-/** Reads and parses a scenario file. */
 export async function loadScenario(path: string | URL): Promise<Scenario> {
   const source = path instanceof URL ? fileURLToPath(path) : path;
   let text: string;
