@@ -26,8 +26,7 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 
 /** Sends a JSON answer with an explicit length; `headers` may name another JSON content type. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  const contentType = headers['content-type'] ?? 'application/json; charset=utf-8';
-  sendText(res, status, JSON.stringify(body), { ...headers, 'content-type': contentType });
+  sendText(res, status, JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8', ...headers });
 }
 
 /** Sends a text answer with an explicit length. */
