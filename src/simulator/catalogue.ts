@@ -46,7 +46,6 @@ type CatalogueService = (typeof SERVICE_CATALOGUE)[number];
 const BY_ID = new Map(SERVICE_CATALOGUE.map((s) => [s.id, s]));
 const BY_LOWER = new Map(SERVICE_CATALOGUE.map((s) => [s.id.toLowerCase(), s]));
 
-/** The catalogue entry with exactly this id, or undefined. */
 export function findCatalogueService(id: string): CatalogueService | undefined {
   return BY_ID.get(id);
 }

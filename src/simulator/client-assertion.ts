@@ -18,12 +18,7 @@ export interface AssertionContext {
 }
 
 /** A compact JWS taken apart; nothing in it is trusted until its signature verifies. */
-interface DecodedJwt {
-  readonly header: Readonly<Record<string, unknown>>;
-  readonly payload: Readonly<Record<string, unknown>>;
-  readonly signingInput: string;
-  readonly signature: Buffer;
-}
+type DecodedJwt = NonNullable<ReturnType<typeof decodeJwt>>;
 
 /** Signature algorithms the simulator verifies (SHA-256 based), as `node:crypto` needs them. */
 const ALGORITHMS: Readonly<Record<string, (key: KeyObject) => Parameters<typeof verify>[2]>> = {
@@ -120,7 +115,7 @@ function verifyFederated(jwt: DecodedJwt, context: AssertionContext): EntraFailu
 }
 
 /** Decodes `header.payload.signature` (base64url JSON objects); undefined when it is not one. */
-function decodeJwt(token: string): DecodedJwt | undefined {
+function decodeJwt(token: string) {
   const match = /^([\w-]+)\.([\w-]+)\.([\w-]+)$/.exec(token);
   if (!match) return undefined;
   const [header, payload] = [parseJsonObject(match[1]), parseJsonObject(match[2])];
@@ -128,7 +123,7 @@ function decodeJwt(token: string): DecodedJwt | undefined {
   return { header, payload, signingInput: `${match[1]}.${match[2]}`, signature: Buffer.from(match[3], 'base64url') };
 }
 
-function parseJsonObject(part: string): Record<string, unknown> | undefined {
+function parseJsonObject(part: string): Readonly<Record<string, unknown>> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
     return typeof value === 'object' && value !== null && !Array.isArray(value)

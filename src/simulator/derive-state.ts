@@ -85,10 +85,9 @@ function deriveServiceStatus(issues: readonly DerivedIssue[]): string {
  * timeline did not open (initial issues) are kept.
  */
 function timelineEvents(index: ScenarioIndex, tenant: string, startMs: number, nowMs: number): SimEvent[] {
-  const { scenario } = index;
-  const entries = scenario.timeline.filter((e) => index.entryAppliesTo(e, tenant)).sort((a, b) => a.atMs - b.atMs);
+  const entries = index.timelineOf(tenant);
   if (nowMs < startMs || entries.length === 0) return [];
-  const loop = scenario.loopMs;
+  const loop = index.scenario.loopMs;
   const current = loop === undefined ? 0 : Math.floor((nowMs - startMs) / loop);
   const opened = new Set(entries.flatMap((e) => (e.action.type === 'open' ? [e.action.issue.id] : [])));
   const events: SimEvent[] = [];

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { WireTokenError } from '../graph/wire.ts';
-import { newRequestId, sendJson } from './http-io.ts';
+import { sendJson } from './http-io.ts';
 
 /** One error of the identity platform: HTTP status, OAuth error, AADSTS code and the description's first line. */
 export type EntraFailure = ReturnType<typeof entraFailure>;
@@ -71,7 +72,7 @@ export function entraFailure(name: keyof typeof FAILURES, ...args: string[]) {
  * WWW-Authenticate challenge (Entra sends none on its token endpoint).
  */
 export function sendEntraError(res: ServerResponse, failure: EntraFailure, now: number, extra = {}): void {
-  const [traceId, correlationId] = [newRequestId(), newRequestId()];
+  const [traceId, correlationId] = [randomUUID(), randomUUID()];
   const timestamp = new Date(now)
     .toISOString()
     .replace('T', ' ')
@@ -91,5 +92,5 @@ export function sendEntraError(res: ServerResponse, failure: EntraFailure, now: 
 
 /** Headers Entra puts on its JSON answers. */
 export function entraHeaders(): Record<string, string> {
-  return { 'cache-control': 'no-store, no-cache', pragma: 'no-cache', 'x-ms-request-id': newRequestId() };
+  return { 'cache-control': 'no-store, no-cache', pragma: 'no-cache', 'x-ms-request-id': randomUUID() };
 }

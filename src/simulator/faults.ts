@@ -25,10 +25,7 @@ export type Fault = {
 );
 
 /** A queued fault, to see how many hits it has left or to withdraw it. */
-export interface FaultHandle {
-  readonly remaining: () => number;
-  readonly cancel: () => void;
-}
+export type FaultHandle = ReturnType<FaultQueue['add']>;
 
 /** A queued fault; `tenant` is the scenario name its tenant resolved to. */
 interface QueuedFault {
@@ -42,7 +39,7 @@ export class FaultQueue {
   #queue: QueuedFault[] = [];
 
   /** Queues a fault; `tenant` is the scenario name the fault's tenant resolved to. */
-  add(fault: Fault, tenant: string | undefined): FaultHandle {
+  add(fault: Fault, tenant: string | undefined) {
     const count = fault.count ?? 1;
     if (!(count >= 1)) throw new RangeError(`fault count must be at least 1, got ${String(fault.count)}`);
     const entry: QueuedFault = { fault, tenant, remaining: count };
@@ -110,7 +107,6 @@ export function sendStatusFault(
   else sendEntraError(res, { ...entraFailure(entraName), status: fault.status }, now, retry);
 }
 
-/** Answers an injected broken body. */
 export function sendBodyFault(
   res: ServerResponse,
   fault: Fault & { body: string; status?: number },

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { currentState, type SimContext } from './context.ts';
 import { GRAPH_CONTENT_TYPE, graphFailure, graphHeaders, sendGraphError, type GraphFailure } from './graph-errors.ts';
 import { originOf, sendJson } from './http-io.ts';
-import { takePage } from './paging.ts';
 import type { TokenGrant } from './tokens.ts';
 
 /** Everything one Graph handler needs about the request. */
@@ -16,13 +15,8 @@ interface GraphRequest {
   readonly messagePermission: boolean;
 }
 
-/** A successful answer: the JSON body and extra headers. */
-interface GraphAnswer {
-  readonly body: Record<string, unknown>;
-  readonly headers?: Record<string, string>;
-}
-
-type Outcome = GraphAnswer | GraphFailure;
+/** A successful answer (the JSON body and extra headers), or a Graph error. */
+type Outcome = { readonly body: Record<string, unknown>; readonly headers?: Record<string, string> } | GraphFailure;
 
 /** Serves one request below `/v1.0`, for the tenant of the bearer token. */
 export function handleGraph(
@@ -58,10 +52,8 @@ function authenticate(
   const grant = findBearerGrant(ctx, req);
   if (!grant) return graphFailure('malformedToken');
   if (grant.expiresAt <= ctx.clock()) return graphFailure('expiredToken');
-  const client = ctx.index.tenantNamed(grant.tenant)?.clients.find((c) => c.clientId === grant.clientId);
-  if (!client) return graphFailure('malformedToken');
-  if (!client.permission) return graphFailure('missingRole', 'ServiceHealth.Read.All');
-  return { tenant: grant.tenant, messagePermission: client.messagePermission };
+  if (!grant.client.permission) return graphFailure('missingRole', 'ServiceHealth.Read.All');
+  return { tenant: grant.tenant, messagePermission: grant.client.messagePermission };
 }
 
 function routeGraph(g: GraphRequest): Outcome {
@@ -133,14 +125,46 @@ function listMessages(g: GraphRequest): Outcome {
   return pageOf(g, messages, 'messages', '$skip');
 }
 
-/** One page of a collection, with an absolute `@odata.nextLink` unless it is the last. */
-function pageOf(g: GraphRequest, all: object[], contextPath: string, style: '$skip' | '$skiptoken'): Outcome {
-  const prefer = String(g.req.headers.prefer ?? '');
-  const page = takePage(all, { origin: g.origin, url: g.url, prefer, style }, g.ctx.pageSize, g.ctx.scenario.pages);
-  if (typeof page === 'string') return graphFailure('badQuery', page);
-  const body = { '@odata.context': context(g, contextPath), '@odata.nextLink': page.nextLink, value: page.items };
-  if (page.preferred === undefined) return { body };
-  return { body, headers: { 'preference-applied': `odata.maxpagesize=${page.preferred}` } };
+const MAX_PAGE_SIZE = 1000;
+
+/**
+ * One page of a collection as Graph cuts it: from `$skip` or `$skiptoken`, of `Prefer: odata.maxpagesize` items (up
+ * to 1000) or the server's page size (split further when the scenario forces at least `pages`), with an absolute
+ * `@odata.nextLink` unless it is the last: same path and options, the next position as `$skip` or as an opaque
+ * `$skiptoken`, the way Graph hands out continuations.
+ */
+function pageOf(g: GraphRequest, all: readonly object[], contextPath: string, style: '$skip' | '$skiptoken'): Outcome {
+  const query = g.url.searchParams;
+  const offset = readOffset(query);
+  if (typeof offset === 'string') return graphFailure('badQuery', offset);
+  const match = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(String(g.req.headers.prefer ?? ''));
+  const preferred = match ? Math.min(MAX_PAGE_SIZE, Math.max(1, Number(match[1]))) : undefined;
+  const size = preferred ?? g.ctx.pageSize;
+  const forced = g.ctx.scenario.pages;
+  const end = offset + (forced === undefined ? size : Math.max(1, Math.min(size, Math.ceil(all.length / forced))));
+  let nextLink: string | undefined;
+  if (end < all.length) {
+    const next = style === '$skip' ? String(end) : Buffer.from(`offset:${end}`, 'utf8').toString('base64url');
+    const kept = [...query.entries()].filter(([key]) => key !== '$skip' && key !== '$skiptoken');
+    const parts = [...kept, [style, next]].map(([key, value]) => `${key}=${encodeURIComponent(value)}`);
+    nextLink = `${g.origin}${g.url.pathname}?${parts.join('&')}`;
+  }
+  const body = {
+    '@odata.context': context(g, contextPath),
+    '@odata.nextLink': nextLink,
+    value: all.slice(offset, end),
+  };
+  if (preferred === undefined) return { body };
+  return { body, headers: { 'preference-applied': `odata.maxpagesize=${preferred}` } };
+}
+
+/** Where a page starts: `$skip`, or the offset inside a `$skiptoken`; a string is the message of a 400. */
+function readOffset(query: URLSearchParams): number | string {
+  const [skip, token] = [query.get('$skip'), query.get('$skiptoken')];
+  if (skip !== null) return /^\d+$/.test(skip) ? Number(skip) : `Invalid value '${skip}' for $skip.`;
+  if (token === null) return 0;
+  const decoded = /^offset:(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  return decoded ? Number(decoded[1]) : `Invalid $skiptoken '${token}'.`;
 }
 
 function context(g: GraphRequest, path: string): string {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const SAFE_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
@@ -27,8 +26,7 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 
 /** Sends a JSON answer with an explicit length; `headers` may name another JSON content type. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  const contentType = headers['content-type'] ?? 'application/json; charset=utf-8';
-  sendText(res, status, JSON.stringify(body), { ...headers, 'content-type': contentType });
+  sendText(res, status, JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8', ...headers });
 }
 
 /** Sends a text answer with an explicit length. */
@@ -37,6 +35,3 @@ export function sendText(res: ServerResponse, status: number, text: string, head
   res.writeHead(status, { ...headers, 'content-length': String(body.length) });
   res.end(body);
 }
-
-/** A new request id, the GUID form Microsoft's services use. */
-export const newRequestId: () => string = randomUUID;

@@ -55,45 +55,38 @@ async function answerIdentity(
   const origin = originOf(req, ctx.url);
   if (route.endpoint === 'discovery') return buildOpenIdConfiguration(origin, tenant.tenantId);
   if (route.endpoint === 'keys') return { keys: [] };
-  if (req.method !== 'POST') return entraFailure('postOnly', req.method ?? 'GET');
-  const form = new URLSearchParams(await readBody(req));
-  const endpoints = [key, tenant.tenantId].map((id) => `${origin}/${id}/oauth2/v2.0/token`);
-  const client = checkTokenRequest(ctx, tenant, form, req.headers.authorization, origin, endpoints);
-  if ('status' in client) return client;
-  const lifetime = tenant.tokenLifetimeSeconds;
-  const access_token = ctx.tokens.issue(tenant.name, client.clientId, lifetime, ctx.clock());
-  return {
-    token_type: 'Bearer',
-    expires_in: lifetime,
-    ext_expires_in: lifetime,
-    access_token,
-  } satisfies WireTokenResponse;
+  return answerToken(ctx, tenant, key, req);
 }
 
-/** Validates a client-credentials request in the order Entra reports problems; the client on success. */
-function checkTokenRequest(
+/** A client-credentials request for the tenant a path named by `key`, checked in the order Entra reports problems. */
+async function answerToken(
   ctx: SimContext,
   tenant: ScenarioTenant,
-  form: URLSearchParams,
-  authorization: string | undefined,
-  origin: string,
-  tokenEndpoints: readonly string[],
-): EntraFailure | ScenarioClient {
+  key: string,
+  req: IncomingMessage,
+): Promise<WireTokenResponse | EntraFailure> {
+  if (req.method !== 'POST') return entraFailure('postOnly', req.method ?? 'GET');
+  const form = new URLSearchParams(await readBody(req));
   const grant = form.get('grant_type');
   if (!grant) return entraFailure('missingParameter', 'grant_type');
   if (grant !== 'client_credentials') return entraFailure('unsupportedGrant', grant);
-  const credentials = readClientCredentials(form, authorization);
+  const credentials = readClientCredentials(form, req.headers.authorization);
   if (!credentials.clientId) return entraFailure('missingParameter', 'client_id');
   const client = tenant.clients.find((c) => c.clientId === credentials.clientId.toLowerCase());
   if (!client) return entraFailure('unknownClient', credentials.clientId, tenant.name);
+  const origin = originOf(req, ctx.url);
   const scopeFailure = checkScope(form.get('scope'), [origin, ctx.url, ...GRAPH_RESOURCES], tenant);
   if (scopeFailure) return scopeFailure;
+  const endpoints = [key, tenant.tenantId].map((id) => `${origin}/${id}/oauth2/v2.0/token`);
   const failure =
     credentials.assertion === undefined
       ? checkSecret(client, credentials.secret)
-      : checkAssertion(ctx, client, form.get('client_assertion_type'), credentials.assertion, tokenEndpoints);
+      : checkAssertion(ctx, client, form.get('client_assertion_type'), credentials.assertion, endpoints);
   if (failure) return failure;
-  return client.blocked ? entraFailure('conditionalAccess') : client;
+  if (client.blocked) return entraFailure('conditionalAccess');
+  const lifetime = tenant.tokenLifetimeSeconds;
+  const access_token = ctx.tokens.issue(tenant.name, client, lifetime, ctx.clock());
+  return { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token };
 }
 
 function checkSecret(client: ScenarioClient, secret: string | undefined): EntraFailure | undefined {

@@ -39,7 +39,6 @@ export function seedIssue(issue: ScenarioIssue, startMs: number): DerivedIssue {
   return { ...fieldsOf(issue), isResolved, startMs: start, endMs: end, lastModifiedMs, posts };
 }
 
-/** A newly opened issue. */
 export function openIssueAt(fields: IssueFields, at: number): DerivedIssue {
   const content = formatPost(fields.title, fields.impactDescription, fields.post ?? OPENING_STATUS);
   const dates = { startMs: at, endMs: null, lastModifiedMs: at };
@@ -63,8 +62,12 @@ export function resolveIssueAt(issue: DerivedIssue, patch: IssuePatch, at: numbe
 
 function applyPatch(issue: DerivedIssue, patch: IssuePatch, at: number): DerivedIssue {
   const { post: _post, ...fields } = patch;
-  const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-  return { ...issue, ...defined, lastModifiedMs: Math.max(at, issue.lastModifiedMs) };
+  return { ...issue, ...definedFields(fields), lastModifiedMs: Math.max(at, issue.lastModifiedMs) };
+}
+
+/** The fields of `value` that are not undefined: what a patch or an API call actually says. */
+export function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function fieldsOf(fields: Omit<IssueFields, 'post'>): Omit<IssueFields, 'post'> {

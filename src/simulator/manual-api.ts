@@ -1,5 +1,6 @@
 import { M365Error } from '../errors.ts';
 import { currentState, type SimContext } from './context.ts';
+import { definedFields } from './issue-state.ts';
 import type { IssueFields, IssuePatch, ScenarioTenant } from './scenario-schema.ts';
 import { CLASSIFICATIONS, findCatalogueService, ISSUE_STATUSES, ORIGINS } from './catalogue.ts';
 
@@ -33,7 +34,7 @@ export function openIssue(ctx: SimContext, tenantKey: string, input: OpenIssueIn
   const defaults = { classification: 'advisory', status: 'investigating', origin: 'microsoft', feature: null };
   const issue: IssueFields = {
     ...{ ...defaults, id, service: service.id, title, impactDescription: title, featureGroup: null, post: undefined },
-    ...withoutUndefined(input),
+    ...definedFields(input),
   };
   ctx.manual.push({ type: 'open', at: ctx.clock(), tenant: tenant.name, issue });
   return id;
@@ -80,10 +81,6 @@ function checkEnum(value: string | undefined, values: readonly string[], what: s
 
 function notAmong(serviceId: string, tenant: ScenarioTenant): string {
   return `service '${serviceId}' is not among the services of tenant '${tenant.name}'`;
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function fail(message: string): never {

@@ -8,23 +8,25 @@ import type { Scenario, ScenarioIssue, ScenarioTenant, TimelineEntry } from './s
 export class ScenarioIndex {
   readonly scenario: Scenario;
   readonly #byName = new Map<string, ScenarioTenant>();
-  /** By tenant GUID and by domain, lower case; the first tenant wins, as a linear search would. */
+  /** By tenant GUID and by domain, lower case (the loader made them unique). */
   readonly #byKey = new Map<string, ScenarioTenant>();
-  /** The tenants of each timeline entry, as a set. */
-  readonly #entryTenants = new WeakMap<TimelineEntry, ReadonlySet<string>>();
+  /** Each tenant's timeline entries, in time order. */
+  readonly #timelines = new Map<string, TimelineEntry[]>();
   /** Seeded issues by scenario issue and start: tenants that share their issues share the derived ones too. */
   readonly #seeded = new WeakMap<ScenarioIssue, Map<number, DerivedIssue>>();
 
   constructor(scenario: Scenario) {
     this.scenario = scenario;
     for (const tenant of scenario.tenants) {
-      if (!this.#byName.has(tenant.name)) this.#byName.set(tenant.name, tenant);
-      for (const key of [tenant.tenantId, tenant.domain])
-        if (key !== undefined && !this.#byKey.has(key)) this.#byKey.set(key, tenant);
+      this.#byName.set(tenant.name, tenant);
+      this.#timelines.set(tenant.name, []);
+      for (const key of [tenant.tenantId, tenant.domain]) if (key !== undefined) this.#byKey.set(key, tenant);
+    }
+    for (const entry of [...scenario.timeline].sort((a, b) => a.atMs - b.atMs)) {
+      for (const name of entry.tenants) this.#timelines.get(name)?.push(entry);
     }
   }
 
-  /** The tenant with this scenario name. */
   tenantNamed(name: string): ScenarioTenant | undefined {
     return this.#byName.get(name);
   }
@@ -39,11 +41,9 @@ export class ScenarioIndex {
     return this.tenantNamed(key) ?? this.tenantKeyed(key);
   }
 
-  /** Whether a timeline entry applies to the tenant. */
-  entryAppliesTo(entry: TimelineEntry, tenant: string): boolean {
-    let tenants = this.#entryTenants.get(entry);
-    if (!tenants) this.#entryTenants.set(entry, (tenants = new Set(entry.tenants)));
-    return tenants.has(tenant);
+  /** The timeline entries that apply to the tenant, in time order. */
+  timelineOf(tenant: string): readonly TimelineEntry[] {
+    return this.#timelines.get(tenant) ?? [];
   }
 
   /** A scenario issue as it is at `startMs` (see {@link seedIssue}), derived once per issue and start. */

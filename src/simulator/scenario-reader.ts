@@ -101,22 +101,22 @@ export function orElse<T, U>(read: Read<T | undefined>, fallback: U): Read<T | U
   return (r, value, path) => read(r, value, path) ?? fallback;
 }
 
-export const text: Read<string | undefined> = (r, value, path) => {
-  if (absent(value)) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') return r.fail(path, 'expected a non-empty string');
-  return value;
-};
+/** A scalar that passes `test`, else the `problem`; absent is undefined. */
+function scalar<T>(test: (value: unknown) => value is T, problem: string): Read<T | undefined> {
+  return (r, value, path) => (absent(value) ? undefined : test(value) ? value : r.fail(path, problem));
+}
 
-/** A string that must be one of `values`, `fallback` when absent. */
-export function oneOf<D extends string | undefined = undefined>(
-  values: readonly string[],
-  fallback?: D,
-): Read<string | D> {
-  return orElse(
-    then(text, (value, r, path) =>
-      values.includes(value) ? value : r.fail(path, `unknown value '${value}' (expected one of: ${values.join(', ')})`),
-    ),
-    fallback as D,
+export const text = scalar((v): v is string => typeof v === 'string' && v.trim() !== '', 'expected a non-empty string');
+export const flag = scalar((v): v is boolean => typeof v === 'boolean', 'expected true or false');
+export const positiveInteger = scalar(
+  (v): v is number => Number.isInteger(v) && (v as number) >= 1,
+  'expected a positive integer',
+);
+
+/** A string that must be one of `values`. */
+export function oneOf(values: readonly string[]): Read<string | undefined> {
+  return then(text, (value, r, path) =>
+    values.includes(value) ? value : r.fail(path, `unknown value '${value}' (expected one of: ${values.join(', ')})`),
   );
 }
 
@@ -131,19 +131,6 @@ export function matching(
     return lowerCase ? value.toLowerCase() : value;
   });
 }
-
-export function flag<D extends boolean | undefined>(fallback: D): Read<boolean | D> {
-  return (r, value, path) => {
-    if (absent(value)) return fallback;
-    return typeof value === 'boolean' ? value : (r.fail(path, 'expected true or false') ?? fallback);
-  };
-}
-
-export const positiveInteger: Read<number | undefined> = (r, value, path) => {
-  if (absent(value)) return undefined;
-  if (Number.isInteger(value) && (value as number) >= 1) return value as number;
-  return r.fail(path, 'expected a positive integer');
-};
 
 /** A non-negative duration such as `30s` or `1h30m`, in ms. */
 export const duration: Read<number | undefined> = (r, value, path) => {

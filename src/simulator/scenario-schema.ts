@@ -46,13 +46,13 @@ const PATCH = {
 /** The fields an issue is opened with (`open:` of the timeline). */
 const OPEN = {
   ...PATCH,
-  classification: read.oneOf(CLASSIFICATIONS, 'advisory'),
-  status: read.oneOf(ISSUE_STATUSES, 'investigating'),
+  classification: orElse(read.oneOf(CLASSIFICATIONS), 'advisory'),
+  status: orElse(read.oneOf(ISSUE_STATUSES), 'investigating'),
   feature: orElse(text, null),
   featureGroup: from('feature_group', orElse(text, null)),
   /** Catalogue service id, e.g. `Exchange`. */
   service: text,
-  origin: read.oneOf(ORIGINS, 'microsoft'),
+  origin: orElse(read.oneOf(ORIGINS), 'microsoft'),
 };
 const { post: _post, ...OPEN_WITHOUT_POST } = OPEN;
 
@@ -70,7 +70,7 @@ const readIssue = then(
       ...OPEN_WITHOUT_POST,
       start: startPoint,
       end: read.timePoint,
-      isResolved: from('resolved', read.flag(undefined)),
+      isResolved: from('resolved', read.flag),
       /** Post texts; the first is dated at `start`, the last at `end` when there is one. */
       posts: listOf(text),
     },
@@ -85,12 +85,12 @@ const readMessage = then(
     {
       id: read.matching(ID, (id) => `invalid message id '${id}' (letters, digits and '-' only)`),
       title: text,
-      category: read.oneOf(MESSAGE_CATEGORIES, 'stayInformed'),
-      severity: read.oneOf(MESSAGE_SEVERITIES, 'normal'),
+      category: orElse(read.oneOf(MESSAGE_CATEGORIES), 'stayInformed'),
+      severity: orElse(read.oneOf(MESSAGE_SEVERITIES), 'normal'),
       /** Catalogue ids of the services concerned (shown by display name). */
       services: listOf(serviceId),
       tags: listOf(text),
-      isMajorChange: from('major_change', read.flag(false)),
+      isMajorChange: from('major_change', orElse(read.flag, false)),
       actionRequiredBy: from('action_required_by', read.timePoint),
       start: startPoint,
       end: read.timePoint,
@@ -115,13 +115,13 @@ const CLIENT = mapping(
     /** The federated credential registered on the app: which external tokens it accepts as assertions. */
     federated: read.optional(federatedCredential),
     /** The secret has expired: token requests fail with AADSTS7000222. */
-    expired: read.flag(false),
+    expired: orElse(read.flag, false),
     /** Conditional Access blocks the app: token requests fail with AADSTS53003. */
-    blocked: read.flag(false),
+    blocked: orElse(read.flag, false),
     /** Whether the app has ServiceHealth.Read.All; without it Graph answers 403. */
-    permission: read.flag(true),
+    permission: orElse(read.flag, true),
     /** Whether the app has ServiceMessage.Read.All; without it the message center answers 403. */
-    messagePermission: from('message_permission', read.flag(true)),
+    messagePermission: from('message_permission', orElse(read.flag, true)),
   },
   ['clientId'],
 );

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AcceptedAssertion } from './client-assertion.ts';
@@ -5,7 +6,7 @@ import { createContext, currentState, type SimContext } from './context.ts';
 import type { TenantState } from './derive-state.ts';
 import { describeFault, FaultQueue, sendBodyFault, sendStatusFault, type Fault, type FaultHandle } from './faults.ts';
 import { findBearerGrant, handleGraph } from './graph-routes.ts';
-import { newRequestId, sendText } from './http-io.ts';
+import { sendText } from './http-io.ts';
 import { handleIdentity, matchIdentityRoute } from './identity-routes.ts';
 import { openIssue, patchIssue, requireTenant, setServiceStatus, type OpenIssueInput } from './manual-api.ts';
 import type { IssuePatch, Scenario } from './scenario-schema.ts';
@@ -24,33 +25,11 @@ export interface SimulatorOptions {
   readonly pascalCase?: boolean;
 }
 
-/** A running simulator: Entra's login endpoints and Graph's service communications API on one origin. */
-export interface Simulator {
-  /** `http://127.0.0.1:PORT`: the login base (`{url}/{tenant}/…`) and the Graph base (`{url}/v1.0/…`). */
-  readonly url: string;
-  readonly scenario: Scenario;
-  /** Start of the timeline, by the clock. */
-  readonly startedAt: number;
-  /** Every request received, oldest first (the last 10,000). */
-  readonly requests: readonly RecordedRequest[];
-  /** Client assertions (certificate or federated) accepted at the token endpoint, oldest first. */
-  readonly assertions: readonly AcceptedAssertion[];
-  /** Opens an issue now; returns its id. Tenants are named by scenario name, GUID or domain. */
-  openIssue(tenant: string, issue: OpenIssueInput): string;
-  updateIssue(tenant: string, id: string, patch: IssuePatch): void;
-  resolveIssue(tenant: string, id: string, patch?: IssuePatch): void;
-  /** Forces a service's status (null goes back to the status derived from its issues). */
-  setServiceStatus(tenant: string, serviceId: string, status: string | null): void;
-  injectFault(fault: Fault): FaultHandle;
-  clearFaults(): void;
-  /** Makes every token issued so far (for one tenant, or all) expire now. */
-  expireTokens(tenant?: string): void;
-  /** The access tokens issued and still remembered, so that tests can prove none of them leaks into output. */
-  issuedTokens(): readonly string[];
-  /** What a tenant shows now. */
-  state(tenant: string): TenantState;
-  close(): Promise<void>;
-}
+/**
+ * A running simulator: Entra's login endpoints and Graph's service communications API on one origin. Tenants are
+ * named by scenario name, GUID or domain.
+ */
+export type Simulator = Awaited<ReturnType<typeof startSimulator>>;
 
 /** One request as the simulator saw it. Secrets are never recorded: no bodies, no headers, no secret parameters. */
 export interface RecordedRequest {
@@ -71,7 +50,7 @@ const MAX_RECORDED = 10_000;
 const SECRET_PARAMETERS = new Set(['client_secret', 'client_assertion', 'access_token']);
 
 /** Starts the simulator on `host:port` and resolves once it listens. */
-export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+export async function startSimulator(options: SimulatorOptions) {
   const { scenario, clock = Date.now, pageSize = 100 } = options;
   if (!Number.isInteger(pageSize) || pageSize < 1) {
     throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
@@ -99,21 +78,30 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const nameOf = (tenant: string | undefined) => (tenant === undefined ? undefined : requireTenant(ctx, tenant).name);
   let closing: Promise<void> | undefined;
   return {
+    /** `http://127.0.0.1:PORT`: the login base (`{url}/{tenant}/…`) and the Graph base (`{url}/v1.0/…`). */
     url: ctx.url,
     scenario,
+    /** Start of the timeline, by the clock. */
     startedAt: ctx.startMs,
-    requests,
-    assertions: ctx.assertions,
-    openIssue: (tenant, issue) => openIssue(ctx, tenant, issue),
-    updateIssue: (tenant, id, patch) => patchIssue(ctx, 'update', tenant, id, patch),
-    resolveIssue: (tenant, id, patch = {}) => patchIssue(ctx, 'resolve', tenant, id, patch),
-    setServiceStatus: (tenant, id, status) => setServiceStatus(ctx, tenant, id, status),
-    injectFault: (fault) => faults.add(fault, nameOf(fault.tenant)),
+    /** Every request received, oldest first (the last 10,000). */
+    requests: requests as readonly RecordedRequest[],
+    /** Client assertions (certificate or federated) accepted at the token endpoint, oldest first. */
+    assertions: ctx.assertions as readonly AcceptedAssertion[],
+    /** Opens an issue now; returns its id. */
+    openIssue: (tenant: string, issue: OpenIssueInput): string => openIssue(ctx, tenant, issue),
+    updateIssue: (tenant: string, id: string, patch: IssuePatch) => patchIssue(ctx, 'update', tenant, id, patch),
+    resolveIssue: (tenant: string, id: string, patch: IssuePatch = {}) => patchIssue(ctx, 'resolve', tenant, id, patch),
+    /** Forces a service's status (null goes back to the status derived from its issues). */
+    setServiceStatus: (tenant: string, id: string, status: string | null) => setServiceStatus(ctx, tenant, id, status),
+    injectFault: (fault: Fault): FaultHandle => faults.add(fault, nameOf(fault.tenant)),
     clearFaults: () => faults.clear(),
-    expireTokens: (tenant) => ctx.tokens.expire(clock(), nameOf(tenant)),
-    issuedTokens: () => ctx.tokens.issued(),
-    state: (tenant) => currentState(ctx, requireTenant(ctx, tenant).name),
-    close: () => (closing ??= closeServer(server, held)),
+    /** Makes every token issued so far (for one tenant, or all) expire now. */
+    expireTokens: (tenant?: string) => ctx.tokens.expire(clock(), nameOf(tenant)),
+    /** The access tokens issued and still remembered, so that tests can prove none of them leaks into output. */
+    issuedTokens: (): readonly string[] => ctx.tokens.issued(),
+    /** What a tenant shows now. */
+    state: (tenant: string): TenantState => currentState(ctx, requireTenant(ctx, tenant).name),
+    close: (): Promise<void> => (closing ??= closeServer(server, held)),
   };
 }
 
@@ -138,7 +126,7 @@ async function serve(
   requests.push(record);
   if (requests.length > MAX_RECORDED) requests.shift();
   res.on('finish', () => (record.status = res.statusCode));
-  const requestId = newRequestId();
+  const requestId = randomUUID();
   const fault = faults.take(url.pathname, tenant);
   if (fault) record.fault = describeFault(fault);
   if (fault && 'hang' in fault) {

@@ -1,23 +1,25 @@
 import { randomBytes } from 'node:crypto';
+import type { ScenarioClient } from './scenario-schema.ts';
 
 /** What an access token was issued for. */
 export interface TokenGrant {
   readonly tenant: string;
-  readonly clientId: string;
+  /** The app it was issued to, whose permissions Graph checks. */
+  readonly client: ScenarioClient;
   /** ms since epoch, by the simulator's clock. */
   expiresAt: number;
 }
 
-/** Opaque access tokens bound to a tenant, a client and an expiry; checked against the simulator's clock. */
+/** Opaque access tokens bound to a tenant, an app and an expiry; checked against the simulator's clock. */
 export class TokenStore {
   readonly #grants = new Map<string, TokenGrant>();
   #prunedAt = Number.NEGATIVE_INFINITY;
 
   /** Issues a new random token valid for `lifetimeSeconds` from `now`. */
-  issue(tenant: string, clientId: string, lifetimeSeconds: number, now: number): string {
+  issue(tenant: string, client: ScenarioClient, lifetimeSeconds: number, now: number): string {
     this.#prune(now);
     const token = randomBytes(32).toString('base64url');
-    this.#grants.set(token, { tenant, clientId, expiresAt: now + lifetimeSeconds * 1000 });
+    this.#grants.set(token, { tenant, client, expiresAt: now + lifetimeSeconds * 1000 });
     return token;
   }
 
