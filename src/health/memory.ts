@@ -1,7 +1,8 @@
-import { detectStatusChanges, RememberedServices, type RememberedService, type StatusChange } from './changes.ts';
+import { detectStatusChanges, rememberedServiceKey, type RememberedService, type StatusChange } from './changes.ts';
 import type { ServiceView } from './evaluate.ts';
 import { advanceSequence, beginHistory, stepStamp, type HistoryPosition } from './event-identity.ts';
-import { detectIssueUpdates, SharedIssueVersions, type IssueUpdate, type IssueVersion } from './issue-updates.ts';
+import { SharedRecords } from './interner.ts';
+import { detectIssueUpdates, issueVersionKey, type IssueUpdate, type IssueVersion } from './issue-updates.ts';
 import { detectMessageUpdates, type MessageUpdate, type MessageVersions, type ServiceMessage } from './messages.ts';
 import type { Snapshot } from './model.ts';
 
@@ -31,8 +32,8 @@ export interface MemoryStep {
  * once per agent and passed to {@link advanceMemory}; nothing is shared beyond its owner.
  */
 export class MemoryInterners {
-  readonly services = new RememberedServices();
-  readonly issues = new SharedIssueVersions();
+  readonly services = new SharedRecords(rememberedServiceKey);
+  readonly issues = new SharedRecords(issueVersionKey);
 }
 
 /**
@@ -71,15 +72,11 @@ export function advanceMemory(
       polledAt: now,
       services: status.services,
       issues: issues.versions,
-      ...keepMessages(previous),
+      ...(previous?.messages === undefined ? {} : { messages: previous.messages }),
     },
     changes: status.changes,
     updates: issues.updates,
   };
-}
-
-function keepMessages(previous: TenantMemory | undefined): Pick<TenantMemory, 'messages'> {
-  return previous?.messages === undefined ? {} : { messages: previous.messages };
 }
 
 /** Compares a fresh read of the message center with the memory: the new memory and the messages to report. */
