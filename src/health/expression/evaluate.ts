@@ -1,4 +1,4 @@
-import type { BinaryOperator, Expression } from './ast.ts';
+import type { BinaryOperator, ComparisonOperator, Expression } from './ast.ts';
 import {
   compareStrings,
   isPerlTrue,
@@ -8,7 +8,6 @@ import {
   toPerlString,
   type PerlValue,
 } from './perl-value.ts';
-import { testRegex } from './regex-compile.ts';
 
 /** Reads a variable's value; unknown names read as the empty string. */
 export type VariableLookup = (name: string) => PerlValue;
@@ -31,12 +30,28 @@ export function evaluateExpression(node: Expression, lookup: VariableLookup): Pe
     }
     case 'match': {
       const subject = toPerlString(evaluateExpression(node.subject, lookup));
-      return toPerlBoolean(testRegex(node.regex.compiled, subject) !== node.negated);
+      return toPerlBoolean(node.regex.compiled.test(subject) !== node.negated);
     }
     case 'binary':
       return evaluateBinary(node.operator, node.left, node.right, lookup);
   }
 }
+
+/** Numeric operators read both sides as numbers, the word forms as strings (`lt` compares code points). */
+const COMPARISONS: Readonly<Record<ComparisonOperator, (left: PerlValue, right: PerlValue) => boolean>> = {
+  '==': (left, right) => toPerlNumber(left) === toPerlNumber(right),
+  '!=': (left, right) => toPerlNumber(left) !== toPerlNumber(right),
+  '<': (left, right) => toPerlNumber(left) < toPerlNumber(right),
+  '>': (left, right) => toPerlNumber(left) > toPerlNumber(right),
+  '<=': (left, right) => toPerlNumber(left) <= toPerlNumber(right),
+  '>=': (left, right) => toPerlNumber(left) >= toPerlNumber(right),
+  eq: (left, right) => toPerlString(left) === toPerlString(right),
+  ne: (left, right) => toPerlString(left) !== toPerlString(right),
+  lt: (left, right) => compareStrings(toPerlString(left), toPerlString(right)) < 0,
+  gt: (left, right) => compareStrings(toPerlString(left), toPerlString(right)) > 0,
+  le: (left, right) => compareStrings(toPerlString(left), toPerlString(right)) <= 0,
+  ge: (left, right) => compareStrings(toPerlString(left), toPerlString(right)) >= 0,
+};
 
 function evaluateBinary(
   operator: BinaryOperator,
@@ -47,45 +62,5 @@ function evaluateBinary(
   const left = evaluateExpression(leftNode, lookup);
   if (operator === '&&' || operator === 'and') return isPerlTrue(left) ? evaluateExpression(rightNode, lookup) : left;
   if (operator === '||' || operator === 'or') return isPerlTrue(left) ? left : evaluateExpression(rightNode, lookup);
-  return toPerlBoolean(compare(operator, left, evaluateExpression(rightNode, lookup)));
-}
-
-function compare(
-  operator: Exclude<BinaryOperator, '&&' | '||' | 'and' | 'or'>,
-  left: PerlValue,
-  right: PerlValue,
-): boolean {
-  switch (operator) {
-    case 'eq':
-      return toPerlString(left) === toPerlString(right);
-    case 'ne':
-      return toPerlString(left) !== toPerlString(right);
-    case 'lt':
-      return compareStrings(toPerlString(left), toPerlString(right)) < 0;
-    case 'gt':
-      return compareStrings(toPerlString(left), toPerlString(right)) > 0;
-    case 'le':
-      return compareStrings(toPerlString(left), toPerlString(right)) <= 0;
-    case 'ge':
-      return compareStrings(toPerlString(left), toPerlString(right)) >= 0;
-    default:
-      return compareNumbers(operator, toPerlNumber(left), toPerlNumber(right));
-  }
-}
-
-function compareNumbers(operator: '==' | '!=' | '<' | '>' | '<=' | '>=', left: number, right: number): boolean {
-  switch (operator) {
-    case '==':
-      return left === right;
-    case '!=':
-      return left !== right;
-    case '<':
-      return left < right;
-    case '>':
-      return left > right;
-    case '<=':
-      return left <= right;
-    case '>=':
-      return left >= right;
-  }
+  return toPerlBoolean(COMPARISONS[operator](left, evaluateExpression(rightNode, lookup)));
 }

@@ -9,4 +9,4 @@
 export { compileExpression, parseExpression, type CompiledExpression, type ExpressionVariables } from './compile.ts';
 export type { Expression } from './ast.ts';
 export { printExpression } from './print.ts';
-export { compilePerlRegex, testRegex } from './regex-compile.ts';
+export { compilePerlRegex } from './regex-compile.ts';

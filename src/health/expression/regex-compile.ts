@@ -79,8 +79,3 @@ export function compileRegex(pattern: string, flags: string, position: number): 
     true,
   );
 }
-
-/** Whether a compiled regex matches somewhere in `subject`. */
-export function testRegex(compiled: CompiledRegex, subject: string): boolean {
-  return compiled.test(subject);
-}
