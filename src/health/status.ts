@@ -10,41 +10,25 @@ import {
   type ServiceStatus,
 } from './model.ts';
 
-const STATUS_BY_LOWER = new Map<string, ServiceStatus>(SERVICE_STATUSES.map((s) => [s.toLowerCase(), s]));
-const CLASSIFICATION_BY_LOWER = new Map<string, Classification>(CLASSIFICATIONS.map((c) => [c, c]));
-
-/** The spellings Graph uses (camelCase live, PascalCase in the docs), found without lower-casing a copy first. */
-function bySpelling<T extends string>(values: readonly T[]): Map<string, T> {
-  return new Map(
-    values.flatMap(
-      (v) =>
-        [
-          [v, v],
-          [v.charAt(0).toUpperCase() + v.slice(1), v],
-        ] as const,
-    ),
+/**
+ * A parser of Graph's spellings of `values`: camelCase live and PascalCase in the docs, found without lower-casing a
+ * copy first, then any other case; anything unknown is `other`.
+ */
+function parserOf<T extends string>(values: readonly T[]): (raw: unknown) => T | 'other' {
+  const bySpelling = new Map(
+    values.flatMap((v) => [[v, v] as const, [v.charAt(0).toUpperCase() + v.slice(1), v] as const]),
   );
+  const byLower = new Map(values.map((v) => [v.toLowerCase(), v]));
+  return (raw) =>
+    typeof raw === 'string' ? (bySpelling.get(raw) ?? byLower.get(raw.toLowerCase()) ?? 'other') : 'other';
 }
-const STATUS_BY_SPELLING = bySpelling(SERVICE_STATUSES);
-const CLASSIFICATION_BY_SPELLING = bySpelling(CLASSIFICATIONS);
 
 /** Maps Graph's status spelling (PascalCase in docs, camelCase live) to the catalogue; unknown → `other`. */
-export function parseServiceStatus(raw: unknown): ServiceStatus {
-  if (typeof raw !== 'string') return 'other';
-  return STATUS_BY_SPELLING.get(raw) ?? STATUS_BY_LOWER.get(raw.toLowerCase()) ?? 'other';
-}
+export const parseServiceStatus: (raw: unknown) => ServiceStatus = parserOf(SERVICE_STATUSES);
 
 /** Maps a classification case-insensitively; unknown → `other`. */
-export function parseClassification(raw: unknown): Classification {
-  if (typeof raw !== 'string') return 'other';
-  return CLASSIFICATION_BY_SPELLING.get(raw) ?? CLASSIFICATION_BY_LOWER.get(raw.toLowerCase()) ?? 'other';
-}
+export const parseClassification: (raw: unknown) => Classification = parserOf(CLASSIFICATIONS);
 
-/**
- * The states of the `m365.service.status` state set: every status Microsoft documents as in use, plus `other`.
- * The values documented as "reserved for future use" (resolved, mitigated, confirmed, …) count as `other`, which
- * keeps the state set at 12 series per service.
- */
 /** Values Microsoft documents as "reserved for future use". */
 const RESERVED_STATUSES: ReadonlySet<ServiceStatus> = new Set<ServiceStatus>([
   'resolved',
@@ -55,6 +39,11 @@ const RESERVED_STATUSES: ReadonlySet<ServiceStatus> = new Set<ServiceStatus>([
   'reported',
 ]);
 
+/**
+ * The states of the `m365.service.status` state set: every status Microsoft documents as in use, plus `other`.
+ * The values documented as "reserved for future use" (resolved, mitigated, confirmed, …) count as `other`, which
+ * keeps the state set at 12 series per service.
+ */
 export const STATE_SET_STATUSES: readonly ServiceStatus[] = Object.freeze(
   SERVICE_STATUSES.filter((status) => !RESERVED_STATUSES.has(status)),
 );
