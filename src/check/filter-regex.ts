@@ -1,5 +1,5 @@
 import { M365Error } from '../errors.ts';
-import { compilePerlRegex } from '../health/expression/index.ts';
+import { compilePerlRegex } from '../health/expression/regex-compile.ts';
 
 /** A compiled filter option: whether a value matches somewhere, in time linear in the value's length. */
 export interface FilterRegex {

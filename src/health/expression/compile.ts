@@ -1,3 +1,12 @@
+/**
+ * Centreon-compatible threshold expressions (`--critical-status`, `--warning-status`, `--unknown-status`): a
+ * parser and evaluator for the Perl subset Centreon users write, never `eval`.
+ *
+ * Regexes are translated from Perl's syntax to RE2's and run by RE2JS, whose matching time is linear in the subject's
+ * length for every pattern: `(a|aa)+$` cannot backtrack. The Perl constructs that need backtracking
+ * (backreferences, lookarounds, atomic groups, possessive quantifiers, `\G`…) are syntax errors.
+ */
+
 import { toM365Error, type M365Error } from '../../errors.ts';
 import type { Expression } from './ast.ts';
 import { evaluateExpression } from './evaluate.ts';

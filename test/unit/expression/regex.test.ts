@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { M365Error } from '../../../src/errors.ts';
-import { compileExpression } from '../../../src/health/expression/index.ts';
+import { compileExpression } from '../../../src/health/expression/compile.ts';
 import { compileRegex } from '../../../src/health/expression/regex-compile.ts';
 
 function matches(pattern: string, flags: string, subject: string): boolean {
