@@ -9,8 +9,7 @@
 
 import { toM365Error, type M365Error } from '../../errors.ts';
 import type { Expression } from './ast.ts';
-import { evaluateExpression } from './evaluate.ts';
-import { fromVariable, isPerlTrue } from './perl-value.ts';
+import { evaluateExpression, fromVariable, isPerlTrue } from './evaluate.ts';
 import { parseExpressionTree } from './parse.ts';
 
 /** Values an expression can read: strings as Graph gives them, numbers, booleans (Perl's 1 and ''), or missing. */

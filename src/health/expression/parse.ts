@@ -1,13 +1,13 @@
 import {
   BINARY_PRECEDENCE,
+  createSyntaxError,
   NON_ASSOCIATIVE_PRECEDENCES,
   NOT_PRECEDENCE,
   type BinaryOperator,
   type Expression,
   type RegexLiteral,
 } from './ast.ts';
-import { compileRegex } from './regex-compile.ts';
-import { createSyntaxError } from './syntax-error.ts';
+import { compilePerlRegex, type CompiledRegex } from './regex-compile.ts';
 import { tokenize, type Token } from './tokenize.ts';
 
 /** Deepest nesting of parentheses, prefix operators and operator chains an expression may have. */
@@ -172,4 +172,24 @@ function describeToken(token: Token): string {
     default:
       return `'${token.text}'`;
   }
+}
+
+/**
+ * Translates `/pattern/flags` of a threshold expression.
+ *
+ * @param position - 1-based position of the opening `/` in the expression, for error messages.
+ * @throws M365Error `EXPRESSION_SYNTAX` naming the position in the expression.
+ */
+export function compileRegex(pattern: string, flags: string, position: number): CompiledRegex {
+  if (pattern === '') throw createSyntaxError(position, 'empty regex: Perl would reuse the last matched pattern');
+  return compilePerlRegex(
+    pattern,
+    flags,
+    {
+      invalid: (index, detail) => createSyntaxError(position + 1 + index, detail),
+      unsupported: (index, construct) =>
+        createSyntaxError(position + 1 + index, `${construct} is not supported (linear-time matching)`),
+    },
+    true,
+  );
 }

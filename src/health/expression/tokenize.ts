@@ -1,5 +1,4 @@
-import type { StringPart } from './ast.ts';
-import { createSyntaxError } from './syntax-error.ts';
+import { createSyntaxError, type StringPart } from './ast.ts';
 
 const WORD_OPERATORS = ['and', 'or', 'not', 'eq', 'ne', 'lt', 'gt', 'le', 'ge'] as const;
 /** Two-character operators first: `<=` is one operator, not `<` then `=`. */

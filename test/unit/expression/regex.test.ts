@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { M365Error } from '../../../src/errors.ts';
 import { compileExpression } from '../../../src/health/expression/compile.ts';
-import { compileRegex } from '../../../src/health/expression/regex-compile.ts';
+import { compileRegex } from '../../../src/health/expression/parse.ts';
 
 function matches(pattern: string, flags: string, subject: string): boolean {
   return compileRegex(pattern, flags, 1).test(subject);
