@@ -1,4 +1,4 @@
-import type { BinaryOperator, ComparisonOperator, Expression } from './ast.ts';
+import type { ComparisonOperator, Expression } from './ast.ts';
 
 /** Reads a variable's value; unknown names read as the empty string. */
 export type VariableLookup = (name: string) => PerlValue;
@@ -23,8 +23,13 @@ export function evaluateExpression(node: Expression, lookup: VariableLookup): Pe
       const subject = toPerlString(evaluateExpression(node.subject, lookup));
       return toPerlBoolean(node.regex.compiled.test(subject) !== node.negated);
     }
-    case 'binary':
-      return evaluateBinary(node.operator, node.left, node.right, lookup);
+    case 'binary': {
+      const left = evaluateExpression(node.left, lookup);
+      const right = () => evaluateExpression(node.right, lookup);
+      if (node.operator === '&&' || node.operator === 'and') return isPerlTrue(left) ? right() : left;
+      if (node.operator === '||' || node.operator === 'or') return isPerlTrue(left) ? left : right();
+      return toPerlBoolean(COMPARISONS[node.operator](left, right()));
+    }
   }
 }
 
@@ -44,32 +49,15 @@ const COMPARISONS: Readonly<Record<ComparisonOperator, (left: PerlValue, right: 
   ge: (left, right) => compareStrings(toPerlString(left), toPerlString(right)) >= 0,
 };
 
-function evaluateBinary(
-  operator: BinaryOperator,
-  leftNode: Expression,
-  rightNode: Expression,
-  lookup: VariableLookup,
-): PerlValue {
-  const left = evaluateExpression(leftNode, lookup);
-  if (operator === '&&' || operator === 'and') return isPerlTrue(left) ? evaluateExpression(rightNode, lookup) : left;
-  if (operator === '||' || operator === 'or') return isPerlTrue(left) ? left : evaluateExpression(rightNode, lookup);
-  return toPerlBoolean(COMPARISONS[operator](left, evaluateExpression(rightNode, lookup)));
-}
-
 /**
  * Perl scalar semantics for the values an expression handles: strings and numbers, with Perl's conversions
  * between them, its truthiness, and its canonical true (`1`) and false (`''`, which is also `0` as a number).
  */
 export type PerlValue = string | number;
 
-/** Perl's canonical true. */
-export const PERL_TRUE: PerlValue = 1;
-/** Perl's canonical false: the empty string, which reads as 0 in numeric context. */
-export const PERL_FALSE: PerlValue = '';
-
-/** Turns a boolean into Perl's canonical true or false. */
-export function toPerlBoolean(value: boolean): PerlValue {
-  return value ? PERL_TRUE : PERL_FALSE;
+/** Turns a boolean into Perl's canonical true (`1`) or false (`''`, which reads as 0 in numeric context). */
+function toPerlBoolean(value: boolean): PerlValue {
+  return value ? 1 : '';
 }
 
 /** Perl truthiness: `''`, `'0'` and the number 0 are false; everything else (`'0.0'`, `' '`, `'00'`) is true. */
@@ -92,7 +80,7 @@ const NUMERIC_PREFIX = /^\s*([+-]?)(?:(inf(?:inity)?)|(nan)|((?:\d+\.?\d*|\.\d+)
  * Perl's string-to-number conversion: leading whitespace is skipped and the longest numeric prefix is read
  * (`'12abc'` is 12, `' 3.5e2x'` is 350, `'Inf'` is infinity); a string with no numeric prefix is 0.
  */
-export function toPerlNumber(value: PerlValue): number {
+function toPerlNumber(value: PerlValue): number {
   if (typeof value === 'number') return value;
   const match = NUMERIC_PREFIX.exec(value);
   if (match === null) return 0;
@@ -106,7 +94,7 @@ export function toPerlNumber(value: PerlValue): number {
  * Perl's number-to-string conversion: safe integers in full (as Perl prints integers), other values like C's
  * `%.15g` (`0.1 + 0.2` is `'0.3'`, `1e21` is `'1e+21'`); `Inf`, `-Inf`, `NaN`; negative zero is `'0'`.
  */
-export function toPerlString(value: PerlValue): string {
+function toPerlString(value: PerlValue): string {
   if (typeof value === 'string') return value;
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? 'Inf' : '-Inf';
@@ -133,7 +121,7 @@ function stripZeros(decimal: string): string {
  * Perl's unary minus: numeric negation, except that a string starting with a letter or underscore gets a `-`
  * prefix (`-'foo'` is `'-foo'`), and one starting with `+`, or with `-` but not a number, has that sign swapped.
  */
-export function negatePerlValue(value: PerlValue): PerlValue {
+function negatePerlValue(value: PerlValue): PerlValue {
   if (typeof value === 'number') return -value;
   if (/^[A-Za-z_]/.test(value)) return `-${value}`;
   if (value.startsWith('+')) return `-${value.slice(1)}`;
@@ -142,7 +130,7 @@ export function negatePerlValue(value: PerlValue): PerlValue {
 }
 
 /** Perl's `cmp`: compares strings by code point, not by UTF-16 unit. */
-export function compareStrings(left: string, right: string): number {
+function compareStrings(left: string, right: string): number {
   const leftPoints = left[Symbol.iterator]();
   const rightPoints = right[Symbol.iterator]();
   for (;;) {

@@ -11,7 +11,7 @@ import { compilePerlRegex, type CompiledRegex } from './regex-compile.ts';
 import { tokenize, type Token } from './tokenize.ts';
 
 /** Deepest nesting of parentheses, prefix operators and operator chains an expression may have. */
-export const MAX_NESTING = 256;
+const MAX_NESTING = 256;
 
 interface Cursor {
   readonly tokens: readonly Token[];
@@ -158,20 +158,9 @@ function fail(found: Token, expected: string, hint = ''): never {
 
 /** How a token is named in messages. */
 function describeToken(token: Token): string {
-  switch (token.kind) {
-    case 'end':
-      return 'the end of the expression';
-    case 'string':
-      return `string ${token.text}`;
-    case 'number':
-      return `number ${token.text}`;
-    case 'regex':
-      return `regex ${token.text}`;
-    case 'word':
-      return `bare word '${token.text}'`;
-    default:
-      return `'${token.text}'`;
-  }
+  if (token.kind === 'end') return 'the end of the expression';
+  if (token.kind === 'word') return `bare word '${token.text}'`;
+  return token.kind === 'operator' || token.kind === 'variable' ? `'${token.text}'` : `${token.kind} ${token.text}`;
 }
 
 /**
