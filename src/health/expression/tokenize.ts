@@ -1,4 +1,5 @@
 import { createSyntaxError, type StringPart } from './ast.ts';
+import { SIMPLE_ESCAPES } from './regex-escape.ts';
 
 const WORD_OPERATORS = ['and', 'or', 'not', 'eq', 'ne', 'lt', 'gt', 'le', 'ge'] as const;
 /** Two-character operators first: `<=` is one operator, not `<` then `=`. */
@@ -150,14 +151,6 @@ function readInterpolation(text: string, index: number): string | undefined {
   return name !== undefined && text[index + 2 + name.length] === '}' ? name : undefined;
 }
 
-const DOUBLE_QUOTE_ESCAPES: Readonly<Record<string, string>> = {
-  n: '\n',
-  t: '\t',
-  r: '\r',
-  f: '\f',
-  e: '\x1b',
-  a: '\x07',
-};
 const CODE_POINT_ESCAPES: readonly (readonly [RegExp, number])[] = [
   [/x\{([0-9A-Fa-f]{1,6})\}/y, 16],
   [/x([0-9A-Fa-f]{0,2})/y, 16],
@@ -182,7 +175,8 @@ function readEscape(text: string, index: number, quote: string): [string, number
       return [String.fromCodePoint(codePoint), 1 + match[0].length];
   }
   const character = String.fromCodePoint(text.codePointAt(index) ?? 0);
-  return [DOUBLE_QUOTE_ESCAPES[character] ?? character, 1 + character.length];
+  const simple = SIMPLE_ESCAPES[character];
+  return [simple === undefined ? character : String.fromCodePoint(simple), 1 + character.length];
 }
 
 function readRegex(text: string, index: number): Token {
