@@ -28,11 +28,6 @@ export interface StatusChange {
   eventId: string;
 }
 
-export interface DetectedChanges {
-  services: Record<string, RememberedService>;
-  changes: StatusChange[];
-}
-
 /** What makes two remembered services the same: name, status and health. */
 export const rememberedServiceKey = (service: RememberedService) =>
   `${service.name}\u0000${service.status}\u0000${service.health}`;
@@ -50,7 +45,7 @@ export function detectStatusChanges(
   now: number,
   stamp: string,
   shared: SharedRecords<RememberedService>,
-): DetectedChanges {
+): { services: Record<string, RememberedService>; changes: StatusChange[] } {
   const services: Record<string, RememberedService> = {};
   const changes: StatusChange[] = [];
   for (const view of views) {

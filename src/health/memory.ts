@@ -19,12 +19,6 @@ export interface TenantMemory extends HistoryPosition {
   messages?: MessageVersions;
 }
 
-export interface MemoryStep {
-  memory: TenantMemory;
-  changes: StatusChange[];
-  updates: IssueUpdate[];
-}
-
 /**
  * The copies that the memories of tenants share: thousands of tenants remember the same services in the same state
  * and the same versions of Microsoft's global issues, and keep one frozen copy of each between them (and so the
@@ -45,7 +39,7 @@ export function advanceMemory(
   snapshot: Snapshot,
   views: readonly ServiceView[],
   shared: MemoryInterners,
-): MemoryStep {
+): { memory: TenantMemory; changes: StatusChange[]; updates: IssueUpdate[] } {
   const now = snapshot.fetchedAt;
   const position = previous ?? beginHistory(now);
   const status = detectStatusChanges(
