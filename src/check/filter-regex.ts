@@ -1,5 +1,5 @@
 import { M365Error } from '../errors.ts';
-import { compilePerlRegex, testRegex } from '../health/expression/index.ts';
+import { compilePerlRegex } from '../health/expression/regex-compile.ts';
 
 /** A compiled filter option: whether a value matches somewhere, in time linear in the value's length. */
 export interface FilterRegex {
@@ -30,7 +30,7 @@ export function compileFilterRegex(option: string, pattern: string | undefined):
     },
     false,
   );
-  return Object.freeze({ source: pattern, test: (value: string) => testRegex(compiled, value) });
+  return Object.freeze({ source: pattern, test: (value: string) => compiled.test(value) });
 }
 
 /** Whether a value passes an include/exclude pair of filters (absent filters let everything through). */

@@ -1,5 +1,5 @@
 import { M365Error } from '../errors.ts';
-import type { CompiledExpression } from '../health/expression/index.ts';
+import type { CompiledExpression } from '../health/expression/compile.ts';
 import { HEALTH_CRITICAL, HEALTH_OK, HEALTH_UNKNOWN, HEALTH_WARNING, type Health } from '../health/model.ts';
 import type { ExpressionCompiler } from '../health/severity-rules.ts';
 import type { EntryVariables } from './check-entries.ts';

@@ -1,4 +1,4 @@
-import { parseExpression } from '../health/expression/index.ts';
+import { parseExpression } from '../health/expression/compile.ts';
 import type { SeverityTexts } from '../health/severity-rules.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import {

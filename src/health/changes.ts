@@ -1,6 +1,5 @@
 import type { Health, Issue, ServiceStatus } from './model.ts';
-import { Interner } from './interner.ts';
-import { keepOrShareRecord } from './keep-or-share-record.ts';
+import type { SharedRecords } from './interner.ts';
 import type { ServiceView } from './evaluate.ts';
 import { statusChangeEventId } from './event-identity.ts';
 
@@ -29,39 +28,9 @@ export interface StatusChange {
   eventId: string;
 }
 
-export interface DetectedChanges {
-  services: Record<string, RememberedService>;
-  changes: StatusChange[];
-}
-
-const rememberedKey = (service: RememberedService) => `${service.name}\u0000${service.status}\u0000${service.health}`;
-
-/**
- * The copies of what is remembered of services that tenants share: one per name, status and health, and one per
- * whole record of a tenant's services (most tenants' services all look the same). One instance per agent, passed to
- * {@link detectStatusChanges}: the tenants of an agent share their copies, two agents (or two tests) share nothing.
- */
-export class RememberedServices {
-  readonly #services = new Interner<RememberedService>();
-  readonly #records = new Interner<Record<string, RememberedService>>(2_000);
-
-  /** What is remembered of a service, the copy shared by every service with its name, status and health. */
-  remember(view: ServiceView): RememberedService {
-    return this.#services.intern(rememberedKey(view), () => ({
-      name: view.name,
-      status: view.status,
-      health: view.health,
-    }));
-  }
-
-  /** The record of a tenant's services to remember: `previous` when nothing changed, else the shared copy. */
-  keep(
-    previous: Readonly<Record<string, RememberedService>> | undefined,
-    fresh: Record<string, RememberedService>,
-  ): Record<string, RememberedService> {
-    return keepOrShareRecord(previous, fresh, this.#records, rememberedKey);
-  }
-}
+/** What makes two remembered services the same: name, status and health. */
+export const rememberedServiceKey = (service: RememberedService) =>
+  `${service.name}\u0000${service.status}\u0000${service.health}`;
 
 /**
  * Compares a fresh evaluation with what was remembered: one change per service whose status or health differs
@@ -75,14 +44,14 @@ export function detectStatusChanges(
   views: readonly ServiceView[],
   now: number,
   stamp: string,
-  shared: RememberedServices,
-): DetectedChanges {
+  shared: SharedRecords<RememberedService>,
+): { services: Record<string, RememberedService>; changes: StatusChange[] } {
   const services: Record<string, RememberedService> = {};
   const changes: StatusChange[] = [];
   for (const view of views) {
     const before = previous?.[view.id];
     const same = before !== undefined && before.status === view.status && before.health === view.health;
-    services[view.id] = same && before.name === view.name ? before : shared.remember(view);
+    services[view.id] = same && before.name === view.name ? before : shared.share(view, () => rememberedService(view));
     if (before === undefined || same) continue;
     changes.push({
       kind: 'status_change',
@@ -99,6 +68,10 @@ export function detectStatusChanges(
     });
   }
   return { services: shared.keep(previous, services), changes };
+}
+
+function rememberedService(view: ServiceView): RememberedService {
+  return { name: view.name, status: view.status, health: view.health };
 }
 
 /** The issue an on-call person should read first: incidents before advisories, then the latest modified. */

@@ -1,6 +1,7 @@
-import { evaluateFeatureGroups, type FeatureView } from './feature-health.ts';
+import { issuesOfGroup, listFeatureGroups, worstIssue } from './feature-groups.ts';
 import type { Health, Issue, Service, ServiceStatus, Snapshot } from './model.ts';
-import { evaluateServiceHealth, openIssues } from './status.ts';
+import type { HealthRule } from './severity-rules.ts';
+import { openIssues } from './status.ts';
 
 /** A service with its evaluated health and open issues: what gauges and events are made of. */
 export interface ServiceView {
@@ -14,11 +15,8 @@ export interface ServiceView {
   features: readonly FeatureView[];
 }
 
-/** Decides the health of every service of a snapshot, with a rule that may be replaced (severity rules). */
-export function evaluateSnapshot(
-  snapshot: Snapshot,
-  rule: (service: Service) => Health = evaluateServiceHealth,
-): ServiceView[] {
+/** Decides the health of every service of a snapshot, by the built-in rule or by severity rules. */
+export function evaluateSnapshot(snapshot: Snapshot, rule: HealthRule): ServiceView[] {
   return snapshot.services.map((service) => ({
     id: service.id,
     name: service.name,
@@ -28,4 +26,34 @@ export function evaluateSnapshot(
     openIssues: openIssues(service),
     features: evaluateFeatureGroups(service, rule),
   }));
+}
+
+/** The health of one feature group of a service: what the `m365.feature.health` gauge reports. */
+export interface FeatureView {
+  /** The group as the legacy catalogue spells it, else as Graph's `featureGroup` does. */
+  readonly group: string;
+  readonly health: Health;
+}
+
+/**
+ * Evaluates every feature group of a service — the legacy catalogue's and those named by any of its issues,
+ * resolved ones included so that a group's series does not come and go with each issue — with the service's
+ * health rule, applied to the group as if it were a service: its open issues, and the status of the worst of
+ * them (`serviceOperational` when none).
+ */
+export function evaluateFeatureGroups(service: Service, rule: HealthRule): FeatureView[] {
+  const open = openIssues(service);
+  return listFeatureGroups(service, service.issues).map((group) => {
+    const issues = issuesOfGroup(open, group);
+    const worst = worstIssue(issues);
+    const status = worst?.status ?? 'serviceOperational';
+    const feature: Service = {
+      id: service.id,
+      name: service.name,
+      status,
+      rawStatus: worst?.rawStatus ?? status,
+      issues,
+    };
+    return { group, health: rule(feature) };
+  });
 }

@@ -1,4 +1,5 @@
-import type { Issue, Service, ServiceStatus } from './model.ts';
+import type { Issue, Service } from './model.ts';
+import { STATUSES_WORST_FIRST } from './status.ts';
 
 /**
  * Feature lists of the retired Management API's `/Services`, keyed by lower-cased Graph service id. They are
@@ -42,33 +43,12 @@ export const LEGACY_FEATURE_CATALOGUE: Readonly<Record<string, readonly string[]
   bookings: ['Microsoft Bookings'],
 });
 
-/** Statuses from worst to best, to pick the status a feature shows when several issues touch it. */
-const WORST_FIRST: readonly ServiceStatus[] = [
-  'serviceInterruption',
-  'serviceDegradation',
-  'extendedRecovery',
-  'restoringService',
-  'investigating',
-  'verifyingService',
-  'investigationSuspended',
-  'confirmed',
-  'reported',
-  'mitigated',
-  'mitigatedExternal',
-  'other',
-  'postIncidentReviewPublished',
-  'serviceRestored',
-  'resolved',
-  'resolvedExternal',
-  'falsePositive',
-  'serviceOperational',
-];
-
 /** The issue with the worst status, the first one on a tie; undefined for none. */
 export function worstIssue(issues: readonly Issue[]): Issue | undefined {
   let worst: Issue | undefined;
   for (const issue of issues) {
-    if (worst === undefined || WORST_FIRST.indexOf(issue.status) < WORST_FIRST.indexOf(worst.status)) worst = issue;
+    if (worst === undefined || STATUSES_WORST_FIRST.indexOf(issue.status) < STATUSES_WORST_FIRST.indexOf(worst.status))
+      worst = issue;
   }
   return worst;
 }

@@ -1,6 +1,5 @@
 import { issueUpdateEventId } from './event-identity.ts';
-import { Interner } from './interner.ts';
-import { keepOrShareRecord } from './keep-or-share-record.ts';
+import type { SharedRecords } from './interner.ts';
 import type { Classification, Issue, ServiceStatus, Snapshot } from './model.ts';
 
 /** What is remembered of an issue to tell a new version from one already reported. */
@@ -37,31 +36,9 @@ export function issueVersion(issue: Issue): IssueVersion {
   };
 }
 
-const versionKey = (version: IssueVersion) =>
+/** What makes two issue versions the same: every field. */
+export const issueVersionKey = (version: IssueVersion) =>
   `${version.lastModified}\u0000${version.status}\u0000${version.classification}\u0000${version.isResolved}`;
-
-/**
- * The copies of issue versions that tenants share: Microsoft's issues are global, so the tenants that see an issue
- * see the same versions of it, and most keep the same record of them. One instance per agent, passed to
- * {@link detectIssueUpdates}: the tenants of an agent share their copies, two agents (or two tests) share nothing.
- */
-export class SharedIssueVersions {
-  readonly #versions = new Interner<IssueVersion>();
-  readonly #records = new Interner<Record<string, IssueVersion>>(2_000);
-
-  /** The copy of `version` shared by every tenant that saw it. */
-  share(version: IssueVersion): IssueVersion {
-    return this.#versions.intern(versionKey(version), () => version);
-  }
-
-  /** The record of a tenant's issue versions to remember: `previous` when nothing changed, else the shared copy. */
-  keep(
-    previous: Readonly<Record<string, IssueVersion>> | undefined,
-    fresh: Record<string, IssueVersion>,
-  ): Record<string, IssueVersion> {
-    return keepOrShareRecord(previous, fresh, this.#records, versionKey);
-  }
-}
 
 function sameVersion(a: IssueVersion, b: IssueVersion): boolean {
   return (
@@ -96,7 +73,7 @@ export function detectIssueUpdates(
   snapshot: Snapshot,
   now: number,
   stamp: string,
-  shared: SharedIssueVersions,
+  shared: SharedRecords<IssueVersion>,
 ): { versions: Record<string, IssueVersion>; updates: IssueUpdate[] } {
   const versions: Record<string, IssueVersion> = {};
   const updates: IssueUpdate[] = [];

@@ -1,7 +1,8 @@
-import { detectStatusChanges, RememberedServices, type RememberedService, type StatusChange } from './changes.ts';
+import { detectStatusChanges, rememberedServiceKey, type RememberedService, type StatusChange } from './changes.ts';
 import type { ServiceView } from './evaluate.ts';
 import { advanceSequence, beginHistory, stepStamp, type HistoryPosition } from './event-identity.ts';
-import { detectIssueUpdates, SharedIssueVersions, type IssueUpdate, type IssueVersion } from './issue-updates.ts';
+import { SharedRecords } from './interner.ts';
+import { detectIssueUpdates, issueVersionKey, type IssueUpdate, type IssueVersion } from './issue-updates.ts';
 import { detectMessageUpdates, type MessageUpdate, type MessageVersions, type ServiceMessage } from './messages.ts';
 import type { Snapshot } from './model.ts';
 
@@ -18,12 +19,6 @@ export interface TenantMemory extends HistoryPosition {
   messages?: MessageVersions;
 }
 
-export interface MemoryStep {
-  memory: TenantMemory;
-  changes: StatusChange[];
-  updates: IssueUpdate[];
-}
-
 /**
  * The copies that the memories of tenants share: thousands of tenants remember the same services in the same state
  * and the same versions of Microsoft's global issues, and keep one frozen copy of each between them (and so the
@@ -31,8 +26,8 @@ export interface MemoryStep {
  * once per agent and passed to {@link advanceMemory}; nothing is shared beyond its owner.
  */
 export class MemoryInterners {
-  readonly services = new RememberedServices();
-  readonly issues = new SharedIssueVersions();
+  readonly services = new SharedRecords(rememberedServiceKey);
+  readonly issues = new SharedRecords(issueVersionKey);
 }
 
 /**
@@ -44,7 +39,7 @@ export function advanceMemory(
   snapshot: Snapshot,
   views: readonly ServiceView[],
   shared: MemoryInterners,
-): MemoryStep {
+): { memory: TenantMemory; changes: StatusChange[]; updates: IssueUpdate[] } {
   const now = snapshot.fetchedAt;
   const position = previous ?? beginHistory(now);
   const status = detectStatusChanges(
@@ -71,15 +66,11 @@ export function advanceMemory(
       polledAt: now,
       services: status.services,
       issues: issues.versions,
-      ...keepMessages(previous),
+      ...(previous?.messages === undefined ? {} : { messages: previous.messages }),
     },
     changes: status.changes,
     updates: issues.updates,
   };
-}
-
-function keepMessages(previous: TenantMemory | undefined): Pick<TenantMemory, 'messages'> {
-  return previous?.messages === undefined ? {} : { messages: previous.messages };
 }
 
 /** Compares a fresh read of the message center with the memory: the new memory and the messages to report. */

@@ -1,5 +1,5 @@
 import { buildEntryVariables, type EntryVariables } from './entry-variables.ts';
-import { compileExpression, type CompiledExpression } from './expression/index.ts';
+import { compileExpression, type CompiledExpression } from './expression/compile.ts';
 import { Interner } from './interner.ts';
 import { HEALTH_CRITICAL, HEALTH_OK, HEALTH_WARNING, type Health, type Service } from './model.ts';
 import { openIssues } from './status.ts';

@@ -10,81 +10,71 @@ import {
   type ServiceStatus,
 } from './model.ts';
 
-const STATUS_BY_LOWER = new Map<string, ServiceStatus>(SERVICE_STATUSES.map((s) => [s.toLowerCase(), s]));
-const CLASSIFICATION_BY_LOWER = new Map<string, Classification>(CLASSIFICATIONS.map((c) => [c, c]));
-
-/** The spellings Graph uses (camelCase live, PascalCase in the docs), found without lower-casing a copy first. */
-function bySpelling<T extends string>(values: readonly T[]): Map<string, T> {
-  return new Map(
-    values.flatMap(
-      (v) =>
-        [
-          [v, v],
-          [v.charAt(0).toUpperCase() + v.slice(1), v],
-        ] as const,
-    ),
+/**
+ * A parser of Graph's spellings of `values`: camelCase live and PascalCase in the docs, found without lower-casing a
+ * copy first, then any other case; anything unknown is `other`.
+ */
+function parserOf<T extends string>(values: readonly T[]): (raw: unknown) => T | 'other' {
+  const bySpelling = new Map(
+    values.flatMap((v) => [[v, v] as const, [v.charAt(0).toUpperCase() + v.slice(1), v] as const]),
   );
+  const byLower = new Map(values.map((v) => [v.toLowerCase(), v]));
+  return (raw) =>
+    typeof raw === 'string' ? (bySpelling.get(raw) ?? byLower.get(raw.toLowerCase()) ?? 'other') : 'other';
 }
-const STATUS_BY_SPELLING = bySpelling(SERVICE_STATUSES);
-const CLASSIFICATION_BY_SPELLING = bySpelling(CLASSIFICATIONS);
 
 /** Maps Graph's status spelling (PascalCase in docs, camelCase live) to the catalogue; unknown → `other`. */
-export function parseServiceStatus(raw: unknown): ServiceStatus {
-  if (typeof raw !== 'string') return 'other';
-  return STATUS_BY_SPELLING.get(raw) ?? STATUS_BY_LOWER.get(raw.toLowerCase()) ?? 'other';
-}
+export const parseServiceStatus: (raw: unknown) => ServiceStatus = parserOf(SERVICE_STATUSES);
 
 /** Maps a classification case-insensitively; unknown → `other`. */
-export function parseClassification(raw: unknown): Classification {
-  if (typeof raw !== 'string') return 'other';
-  return CLASSIFICATION_BY_SPELLING.get(raw) ?? CLASSIFICATION_BY_LOWER.get(raw.toLowerCase()) ?? 'other';
+export const parseClassification: (raw: unknown) => Classification = parserOf(CLASSIFICATIONS);
+
+interface StatusTraits {
+  /** The admin-center label, what the retired Management API returned as `StatusDisplayName`. */
+  readonly label?: string;
+  /** The service works: nothing to warn about. */
+  readonly healthy?: true;
+  /** Documented by Microsoft as "reserved for future use". */
+  readonly reserved?: true;
 }
+
+/** Every status from worst to best, which picks the status a feature shows when several issues touch it. */
+const STATUS_TRAITS: Readonly<Record<ServiceStatus, StatusTraits>> = {
+  serviceInterruption: { label: 'Service interruption' },
+  serviceDegradation: { label: 'Service degradation' },
+  extendedRecovery: { label: 'Extended recovery' },
+  restoringService: { label: 'Restoring service' },
+  investigating: { label: 'Investigating' },
+  verifyingService: { label: 'Verifying service' },
+  investigationSuspended: { label: 'Investigation suspended' },
+  confirmed: { reserved: true },
+  reported: { reserved: true },
+  mitigated: { reserved: true },
+  mitigatedExternal: { reserved: true },
+  other: {},
+  postIncidentReviewPublished: { label: 'Post-incident report published', healthy: true },
+  serviceRestored: { label: 'Service restored', healthy: true },
+  resolved: { reserved: true },
+  resolvedExternal: { reserved: true },
+  falsePositive: { label: 'False positive', healthy: true },
+  serviceOperational: { label: 'Normal service', healthy: true },
+};
+
+/** Statuses from worst to best. */
+export const STATUSES_WORST_FIRST = Object.freeze(Object.keys(STATUS_TRAITS) as ServiceStatus[]);
 
 /**
  * The states of the `m365.service.status` state set: every status Microsoft documents as in use, plus `other`.
  * The values documented as "reserved for future use" (resolved, mitigated, confirmed, …) count as `other`, which
  * keeps the state set at 12 series per service.
  */
-/** Values Microsoft documents as "reserved for future use". */
-const RESERVED_STATUSES: ReadonlySet<ServiceStatus> = new Set<ServiceStatus>([
-  'resolved',
-  'mitigatedExternal',
-  'mitigated',
-  'resolvedExternal',
-  'confirmed',
-  'reported',
-]);
-
 export const STATE_SET_STATUSES: readonly ServiceStatus[] = Object.freeze(
-  SERVICE_STATUSES.filter((status) => !RESERVED_STATUSES.has(status)),
+  SERVICE_STATUSES.filter((status) => STATUS_TRAITS[status].reserved !== true),
 );
-
-/** Statuses that mean the service works: nothing to warn about. */
-export const HEALTHY_STATUSES: ReadonlySet<ServiceStatus> = new Set<ServiceStatus>([
-  'serviceOperational',
-  'serviceRestored',
-  'postIncidentReviewPublished',
-  'falsePositive',
-]);
-
-/** Admin-center labels, what the retired Management API returned as `StatusDisplayName`. */
-export const STATUS_DISPLAY_NAMES: Readonly<Partial<Record<ServiceStatus, string>>> = {
-  serviceOperational: 'Normal service',
-  investigating: 'Investigating',
-  serviceDegradation: 'Service degradation',
-  serviceInterruption: 'Service interruption',
-  restoringService: 'Restoring service',
-  extendedRecovery: 'Extended recovery',
-  investigationSuspended: 'Investigation suspended',
-  serviceRestored: 'Service restored',
-  falsePositive: 'False positive',
-  postIncidentReviewPublished: 'Post-incident report published',
-  verifyingService: 'Verifying service',
-};
 
 /** The admin-center label of a status, or Graph's own spelling when there is none. */
 export function displayStatus(status: ServiceStatus, raw: string): string {
-  return STATUS_DISPLAY_NAMES[status] ?? raw;
+  return STATUS_TRAITS[status].label ?? raw;
 }
 
 /**
@@ -92,7 +82,7 @@ export function displayStatus(status: ServiceStatus, raw: string): string {
  * while an unresolved incident is open; warning otherwise. Advisories alone never make a service critical.
  */
 export function evaluateServiceHealth(service: Service): Health {
-  if (HEALTHY_STATUSES.has(service.status)) return HEALTH_OK;
+  if (STATUS_TRAITS[service.status].healthy === true) return HEALTH_OK;
   if (service.status === 'serviceInterruption') return HEALTH_CRITICAL;
   if (service.status === 'serviceDegradation' && hasOpenIncident(service)) return HEALTH_CRITICAL;
   return HEALTH_WARNING;

@@ -1,5 +1,4 @@
-import type { ServiceView } from '../health/evaluate.ts';
-import type { FeatureView } from '../health/feature-health.ts';
+import type { FeatureView, ServiceView } from '../health/evaluate.ts';
 import { Interner } from '../health/interner.ts';
 import type { Issue, IssuePost } from '../health/model.ts';
 

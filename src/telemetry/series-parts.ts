@@ -1,7 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { TenantConfig } from '../config/types.ts';
-import type { ServiceView } from '../health/evaluate.ts';
-import type { FeatureView } from '../health/feature-health.ts';
+import type { FeatureView, ServiceView } from '../health/evaluate.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
 import { Interner } from '../health/interner.ts';
 import type { AttributeParts } from './otlp/attribute-parts.ts';

@@ -1,3 +1,4 @@
+import { M365Error } from '../../errors.ts';
 import type { CompiledRegex } from './regex-compile.ts';
 
 /** A piece of a string literal: literal text, or a `%{name}` interpolated in a double-quoted string. */
@@ -71,3 +72,13 @@ export const PREFIX_PRECEDENCE = 9;
 
 /** Comparison levels do not associate: `a < b < c` is a syntax error, as in Perl before 5.32. */
 export const NON_ASSOCIATIVE_PRECEDENCES: ReadonlySet<number> = new Set([6, 7]);
+
+/**
+ * Builds the error thrown for a malformed threshold expression.
+ *
+ * @param position - 1-based character position in the expression text.
+ * @param detail - what was expected and what was found, e.g. `expected an operand, found '&&'`.
+ */
+export function createSyntaxError(position: number, detail: string): M365Error {
+  return new M365Error('EXPRESSION_SYNTAX', `syntax error at position ${position}: ${detail}`);
+}

@@ -1,7 +1,15 @@
+/**
+ * Centreon-compatible threshold expressions (`--critical-status`, `--warning-status`, `--unknown-status`): a
+ * parser and evaluator for the Perl subset Centreon users write, never `eval`.
+ *
+ * Regexes are translated from Perl's syntax to RE2's and run by RE2JS, whose matching time is linear in the subject's
+ * length for every pattern: `(a|aa)+$` cannot backtrack. The Perl constructs that need backtracking
+ * (backreferences, lookarounds, atomic groups, possessive quantifiers, `\G`…) are syntax errors.
+ */
+
 import { toM365Error, type M365Error } from '../../errors.ts';
 import type { Expression } from './ast.ts';
-import { evaluateExpression } from './evaluate.ts';
-import { fromVariable, isPerlTrue } from './perl-value.ts';
+import { evaluateExpression, fromVariable, isPerlTrue } from './evaluate.ts';
 import { parseExpressionTree } from './parse.ts';
 
 /** Values an expression can read: strings as Graph gives them, numbers, booleans (Perl's 1 and ''), or missing. */

@@ -1,17 +1,17 @@
 import {
   BINARY_PRECEDENCE,
+  createSyntaxError,
   NON_ASSOCIATIVE_PRECEDENCES,
   NOT_PRECEDENCE,
   type BinaryOperator,
   type Expression,
   type RegexLiteral,
 } from './ast.ts';
-import { compileRegex } from './regex-compile.ts';
-import { createSyntaxError } from './syntax-error.ts';
+import { compilePerlRegex, type CompiledRegex } from './regex-compile.ts';
 import { tokenize, type Token } from './tokenize.ts';
 
 /** Deepest nesting of parentheses, prefix operators and operator chains an expression may have. */
-export const MAX_NESTING = 256;
+const MAX_NESTING = 256;
 
 interface Cursor {
   readonly tokens: readonly Token[];
@@ -158,18 +158,27 @@ function fail(found: Token, expected: string, hint = ''): never {
 
 /** How a token is named in messages. */
 function describeToken(token: Token): string {
-  switch (token.kind) {
-    case 'end':
-      return 'the end of the expression';
-    case 'string':
-      return `string ${token.text}`;
-    case 'number':
-      return `number ${token.text}`;
-    case 'regex':
-      return `regex ${token.text}`;
-    case 'word':
-      return `bare word '${token.text}'`;
-    default:
-      return `'${token.text}'`;
-  }
+  if (token.kind === 'end') return 'the end of the expression';
+  if (token.kind === 'word') return `bare word '${token.text}'`;
+  return token.kind === 'operator' || token.kind === 'variable' ? `'${token.text}'` : `${token.kind} ${token.text}`;
+}
+
+/**
+ * Translates `/pattern/flags` of a threshold expression.
+ *
+ * @param position - 1-based position of the opening `/` in the expression, for error messages.
+ * @throws M365Error `EXPRESSION_SYNTAX` naming the position in the expression.
+ */
+export function compileRegex(pattern: string, flags: string, position: number): CompiledRegex {
+  if (pattern === '') throw createSyntaxError(position, 'empty regex: Perl would reuse the last matched pattern');
+  return compilePerlRegex(
+    pattern,
+    flags,
+    {
+      invalid: (index, detail) => createSyntaxError(position + 1 + index, detail),
+      unsupported: (index, construct) =>
+        createSyntaxError(position + 1 + index, `${construct} is not supported (linear-time matching)`),
+    },
+    true,
+  );
 }

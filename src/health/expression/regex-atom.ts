@@ -8,7 +8,7 @@ import {
   VERTICAL_SPACE,
   type PatternText,
 } from './regex-escape.ts';
-import type { RegexNode } from './regex-node.ts';
+import type { RegexNode } from './regex-tree.ts';
 
 /** The Perl modifiers in force at a point of the pattern. */
 export interface RegexModes {

@@ -1,9 +1,7 @@
 import { RE2JS } from 're2js';
-import { markSubject, MARKED_START } from './regex-context.ts';
 import type { PatternErrors } from './regex-escape.ts';
-import { isWhollyCaseInsensitive, needsMarkedSubject, renderRegex } from './regex-node.ts';
+import { isWhollyCaseInsensitive, markSubject, MARKED_START, needsMarkedSubject, renderRegex } from './regex-tree.ts';
 import { parseRegex } from './regex-parse.ts';
-import { createSyntaxError } from './syntax-error.ts';
 
 /**
  * A Perl regex translated for RE2JS, whose matching time is linear in the subject's length whatever the pattern.
@@ -58,29 +56,4 @@ export function compilePerlRegex(
     );
   }
   return new CompiledRegex(source, program, marked);
-}
-
-/**
- * Translates `/pattern/flags` of a threshold expression.
- *
- * @param position - 1-based position of the opening `/` in the expression, for error messages.
- * @throws M365Error `EXPRESSION_SYNTAX` naming the position in the expression.
- */
-export function compileRegex(pattern: string, flags: string, position: number): CompiledRegex {
-  if (pattern === '') throw createSyntaxError(position, 'empty regex: Perl would reuse the last matched pattern');
-  return compilePerlRegex(
-    pattern,
-    flags,
-    {
-      invalid: (index, detail) => createSyntaxError(position + 1 + index, detail),
-      unsupported: (index, construct) =>
-        createSyntaxError(position + 1 + index, `${construct} is not supported (linear-time matching)`),
-    },
-    true,
-  );
-}
-
-/** Whether a compiled regex matches somewhere in `subject`. */
-export function testRegex(compiled: CompiledRegex, subject: string): boolean {
-  return compiled.test(subject);
 }

@@ -33,7 +33,8 @@ export function refuseAt(text: PatternText, index: number, construct: string): n
   throw text.errors.unsupported(index, construct);
 }
 
-const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { t: 9, n: 10, r: 13, f: 12, e: 0x1b, a: 7 };
+/** Perl's one-letter escapes of control characters, the same in double-quoted strings and in regexes. */
+export const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { t: 9, n: 10, r: 13, f: 12, e: 0x1b, a: 7 };
 const MAX_CODE_POINT = 0x10ffff;
 
 /**
@@ -66,19 +67,11 @@ function readShortHex(text: PatternText, index: number): EscapedCodePoint {
 
 function readBraced(text: PatternText, index: number, digits: RegExp, radix: number): EscapedCodePoint {
   const close = text.pattern.indexOf('}', index + 2);
-  const inside =
-    close < 0
-      ? ''
-      : text.pattern
-          .slice(index + 2, close)
-          .replaceAll('_', '')
-          .trim();
+  const written = close < 0 ? '' : text.pattern.slice(index + 2, close);
+  const inside = written.replaceAll('_', '').trim();
+  const kind = radix === 16 ? 'hexadecimal' : 'octal';
   if (!digits.test(inside))
-    failAt(
-      text,
-      index - 1,
-      `invalid escape '\\${text.pattern[index]}{…}': expected ${radix === 16 ? 'hexadecimal' : 'octal'} digits and '}'`,
-    );
+    failAt(text, index - 1, `invalid escape '\\${text.pattern[index]}{…}': expected ${kind} digits and '}'`);
   return { codePoint: checkCodePoint(text, index, Number.parseInt(inside, radix)), end: close + 1 };
 }
 

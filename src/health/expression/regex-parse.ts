@@ -8,7 +8,7 @@ import {
 } from './regex-atom.ts';
 import { translateClass } from './regex-class.ts';
 import { failAt, refuseAt, type PatternText } from './regex-escape.ts';
-import type { RegexNode } from './regex-node.ts';
+import type { RegexNode } from './regex-tree.ts';
 
 /** RE2's largest repetition count. */
 const MAX_REPEAT = 1000;

@@ -1,31 +1,12 @@
-import type { StringPart } from './ast.ts';
-import { createSyntaxError } from './syntax-error.ts';
+import { createSyntaxError, type StringPart } from './ast.ts';
+import { SIMPLE_ESCAPES } from './regex-escape.ts';
+
+const WORD_OPERATORS = ['and', 'or', 'not', 'eq', 'ne', 'lt', 'gt', 'le', 'ge'] as const;
+/** Two-character operators first: `<=` is one operator, not `<` then `=`. */
+const SYMBOL_OPERATORS = ['=~', '!~', '==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '-', '(', ')'] as const;
 
 /** Operators and punctuation the language knows, symbolic and word forms alike. */
-export type OperatorText =
-  | '=~'
-  | '!~'
-  | '=='
-  | '!='
-  | '<='
-  | '>='
-  | '<'
-  | '>'
-  | '!'
-  | '-'
-  | '&&'
-  | '||'
-  | '('
-  | ')'
-  | 'and'
-  | 'or'
-  | 'not'
-  | 'eq'
-  | 'ne'
-  | 'lt'
-  | 'gt'
-  | 'le'
-  | 'ge';
+export type OperatorText = (typeof SYMBOL_OPERATORS)[number] | (typeof WORD_OPERATORS)[number];
 
 interface TokenBase {
   /** 1-based position of the token's first character. */
@@ -44,23 +25,6 @@ export type Token =
   | (TokenBase & { readonly kind: 'word' })
   | (TokenBase & { readonly kind: 'end' });
 
-const WORD_OPERATORS: ReadonlySet<string> = new Set(['and', 'or', 'not', 'eq', 'ne', 'lt', 'gt', 'le', 'ge']);
-const SYMBOL_OPERATORS: readonly OperatorText[] = [
-  '=~',
-  '!~',
-  '==',
-  '!=',
-  '<=',
-  '>=',
-  '&&',
-  '||',
-  '<',
-  '>',
-  '!',
-  '-',
-  '(',
-  ')',
-];
 const CHARACTER_HINTS: Readonly<Record<string, string>> = {
   '=': ' (compare with == or eq)',
   '&': ' (use && or and)',
@@ -110,9 +74,10 @@ function readToken(text: string, index: number): Token {
   if (/[0-9.]/.test(character)) return readNumber(text, index);
   const word = matchAt(WORD, text, index);
   if (word !== undefined) {
+    const operator = WORD_OPERATORS.find((candidate) => candidate === word);
     const position = index + 1;
-    return WORD_OPERATORS.has(word)
-      ? { kind: 'operator', operator: word as OperatorText, position, text: word }
+    return operator !== undefined
+      ? { kind: 'operator', operator, position, text: word }
       : { kind: 'word', position, text: word };
   }
   const operator = SYMBOL_OPERATORS.find((candidate) => text.startsWith(candidate, index));
@@ -186,14 +151,6 @@ function readInterpolation(text: string, index: number): string | undefined {
   return name !== undefined && text[index + 2 + name.length] === '}' ? name : undefined;
 }
 
-const DOUBLE_QUOTE_ESCAPES: Readonly<Record<string, string>> = {
-  n: '\n',
-  t: '\t',
-  r: '\r',
-  f: '\f',
-  e: '\x1b',
-  a: '\x07',
-};
 const CODE_POINT_ESCAPES: readonly (readonly [RegExp, number])[] = [
   [/x\{([0-9A-Fa-f]{1,6})\}/y, 16],
   [/x([0-9A-Fa-f]{0,2})/y, 16],
@@ -218,7 +175,8 @@ function readEscape(text: string, index: number, quote: string): [string, number
       return [String.fromCodePoint(codePoint), 1 + match[0].length];
   }
   const character = String.fromCodePoint(text.codePointAt(index) ?? 0);
-  return [DOUBLE_QUOTE_ESCAPES[character] ?? character, 1 + character.length];
+  const simple = SIMPLE_ESCAPES[character];
+  return [simple === undefined ? character : String.fromCodePoint(simple), 1 + character.length];
 }
 
 function readRegex(text: string, index: number): Token {

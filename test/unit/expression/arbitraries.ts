@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { BinaryOperator, Expression, StringPart, UnaryOperator } from '../../../src/health/expression/ast.ts';
-import { compileRegex } from '../../../src/health/expression/regex-compile.ts';
+import { compileRegex } from '../../../src/health/expression/parse.ts';
 
 /** Variable names the generated expressions and value sets draw from (`missing` is never given a value). */
 export const VARIABLE_NAMES = ['status', 'classification', 'service_name', 'n', 'x.y', 'missing'] as const;

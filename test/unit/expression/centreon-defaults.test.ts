@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileExpression } from '../../../src/health/expression/index.ts';
+import { compileExpression } from '../../../src/health/expression/compile.ts';
 
 describe('Graph plugin default: --critical-status', () => {
   const critical = compileExpression('%{status} !~ /serviceOperational|serviceRestored/i');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileExpression, type ExpressionVariables } from '../../../src/health/expression/index.ts';
+import { compileExpression, type ExpressionVariables } from '../../../src/health/expression/compile.ts';
 
 function holds(text: string, variables: ExpressionVariables = {}): boolean {
   return compileExpression(text).evaluate(variables);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileExpression, printExpression } from '../../../src/health/expression/index.ts';
+import { compileExpression } from '../../../src/health/expression/compile.ts';
+import { printExpression } from './print-expression.ts';
 import { showParsed } from './show-tree.ts';
 
 describe('operands', () => {

@@ -3,12 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import {
-  compileExpression,
-  printExpression,
-  type Expression,
-  type ExpressionVariables,
-} from '../../../src/health/expression/index.ts';
+import type { Expression } from '../../../src/health/expression/ast.ts';
+import { compileExpression, type ExpressionVariables } from '../../../src/health/expression/compile.ts';
+import { printExpression } from './print-expression.ts';
 import { expressionTree, perlFlags, perlPattern, regexSubject, variableValues } from './arbitraries.ts';
 
 /**

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { M365Error } from '../../../src/errors.ts';
-import { compileExpression, printExpression } from '../../../src/health/expression/index.ts';
-import { evaluateExpression } from '../../../src/health/expression/evaluate.ts';
-import { fromVariable, isPerlTrue } from '../../../src/health/expression/perl-value.ts';
+import { compileExpression } from '../../../src/health/expression/compile.ts';
+import { printExpression } from './print-expression.ts';
+import { evaluateExpression, fromVariable, isPerlTrue } from '../../../src/health/expression/evaluate.ts';
 import { expressionTree, perlFlags, perlPattern, variableValues } from './arbitraries.ts';
 
 const FRAGMENTS = [

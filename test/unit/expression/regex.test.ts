@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { M365Error } from '../../../src/errors.ts';
-import { compileExpression } from '../../../src/health/expression/index.ts';
-import { compileRegex, testRegex } from '../../../src/health/expression/regex-compile.ts';
+import { compileExpression } from '../../../src/health/expression/compile.ts';
+import { compileRegex } from '../../../src/health/expression/parse.ts';
 
 function matches(pattern: string, flags: string, subject: string): boolean {
-  return testRegex(compileRegex(pattern, flags, 1), subject);
+  return compileRegex(pattern, flags, 1).test(subject);
 }
 
 function rejection(pattern: string, flags = ''): string {

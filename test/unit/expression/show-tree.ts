@@ -1,5 +1,5 @@
-import type { Expression } from '../../../src/health/expression/index.ts';
-import { compileExpression } from '../../../src/health/expression/index.ts';
+import type { Expression } from '../../../src/health/expression/ast.ts';
+import { compileExpression } from '../../../src/health/expression/compile.ts';
 
 /** Shows a tree as a fully parenthesized prefix form, e.g. `(and (eq %{a} 'x') (! %{b}))`, to assert on structure. */
 export function showTree(node: Expression | undefined): string {

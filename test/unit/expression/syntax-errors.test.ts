@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { M365Error } from '../../../src/errors.ts';
-import { compileExpression, parseExpression } from '../../../src/health/expression/index.ts';
+import { compileExpression, parseExpression } from '../../../src/health/expression/compile.ts';
 
 function syntaxErrorOf(text: string): string {
   try {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { detectStatusChanges, pickTrigger, RememberedServices } from '../../../src/health/changes.ts';
+import { detectStatusChanges, pickTrigger } from '../../../src/health/changes.ts';
+import { MemoryInterners } from '../../../src/health/memory.ts';
 import type { ServiceView } from '../../../src/health/evaluate.ts';
 import type { Issue } from '../../../src/health/model.ts';
 
@@ -33,7 +34,7 @@ function issue(id: string, classification: Issue['classification'], lastModified
 }
 
 /** The copies that the tenants of these tests share, as the tenants of one agent do. */
-const SHARED = new RememberedServices();
+const SHARED = new MemoryInterners().services;
 
 describe('detectStatusChanges: a service going down and back', () => {
   test('the first poll remembers and reports nothing', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { evaluateFeatureGroups } from '../../../src/health/feature-health.ts';
+import { evaluateFeatureGroups } from '../../../src/health/evaluate.ts';
 import { listFeatureGroups } from '../../../src/health/feature-groups.ts';
 import type { Issue, Service } from '../../../src/health/model.ts';
 import { ExpressionCompiler } from '../../../src/health/severity-rules.ts';

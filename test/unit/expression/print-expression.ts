@@ -5,7 +5,7 @@ import {
   PREFIX_PRECEDENCE,
   type Expression,
   type StringPart,
-} from './ast.ts';
+} from '../../../src/health/expression/ast.ts';
 
 const ATOM_PRECEDENCE = 10;
 const MATCH_PRECEDENCE = BINARY_PRECEDENCE['=~'];
