@@ -32,15 +32,21 @@ const CHARACTER_HINTS: Readonly<Record<string, string>> = {
   $: ' (write variables as %{name})',
 };
 const REGEX_FLAGS = 'imsx';
-const VARIABLE_NAME = /[A-Za-z0-9_.]+/y;
-const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
-const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
-const LETTERS = /[A-Za-z]*/y;
+const VARIABLE_NAME = /[A-Za-z0-9_.]+/;
+const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/;
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/;
+const LETTERS = /[A-Za-z]*/;
 
-/** The match of a sticky pattern at `index`, if any. */
+/** The match of `pattern` starting exactly at `index`, if any (a sticky copy: the shared pattern keeps no state). */
+function execAt(pattern: RegExp, text: string, index: number): RegExpExecArray | null {
+  const sticky = new RegExp(pattern, 'y');
+  sticky.lastIndex = index;
+  return sticky.exec(text);
+}
+
+/** The text `pattern` matches starting exactly at `index`, if any. */
 function matchAt(pattern: RegExp, text: string, index: number): string | undefined {
-  pattern.lastIndex = index;
-  return pattern.exec(text)?.[0];
+  return execAt(pattern, text, index)?.[0];
 }
 
 /** Splits an expression into tokens, ending with an `end` token; throws `EXPRESSION_SYNTAX` on lexical errors. */
@@ -152,10 +158,10 @@ function readInterpolation(text: string, index: number): string | undefined {
 }
 
 const CODE_POINT_ESCAPES: readonly (readonly [RegExp, number])[] = [
-  [/x\{([0-9A-Fa-f]{1,6})\}/y, 16],
-  [/x([0-9A-Fa-f]{0,2})/y, 16],
-  [/N\{U\+([0-9A-Fa-f]{1,6})\}/y, 16],
-  [/([0-7]{1,3})/y, 8],
+  [/x\{([0-9A-Fa-f]{1,6})\}/, 16],
+  [/x([0-9A-Fa-f]{0,2})/, 16],
+  [/N\{U\+([0-9A-Fa-f]{1,6})\}/, 16],
+  [/([0-7]{1,3})/, 8],
 ];
 
 /**
@@ -168,8 +174,7 @@ function readEscape(text: string, index: number, quote: string): [string, number
   if (next === undefined) return ['\\', 1];
   if (quote === "'") return next === '\\' || next === "'" ? [next, 2] : ['\\', 1];
   for (const [pattern, radix] of CODE_POINT_ESCAPES) {
-    pattern.lastIndex = index;
-    const match = pattern.exec(text);
+    const match = execAt(pattern, text, index);
     const codePoint = match === null ? undefined : Number.parseInt(match[1] || '0', radix);
     if (match !== null && codePoint !== undefined && codePoint <= 0x10ffff)
       return [String.fromCodePoint(codePoint), 1 + match[0].length];
