@@ -5,9 +5,9 @@ import { DEFAULT_SCENARIO_URL, formatSimulatorBanner, runSimulatorFromFile } fro
 import { buildDemoConfig } from './demo/demo-config.ts';
 import { TerminalEventPrinter, TerminalMetricExporter } from './demo/terminal-view.ts';
 import type { CliIo } from './io.ts';
-import { createCliLog, runAgent } from './run.ts';
+import { runAgent } from './run-agent.ts';
 import { parsePort } from './simulate.ts';
-import { COMMAND_USAGE, HELP_OPTION, usageError } from './usage.ts';
+import { COMMAND_USAGE, createCliLog, HELP_OPTION, usageError } from './usage.ts';
 
 const DEMO_INTERVAL_MS = 5000;
 
