@@ -117,8 +117,8 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
   };
   const severity = options.tenant.severity;
   const rule = severity ? options.shared.rules.severityRule(severity) : evaluateServiceHealth;
-  const messages = options.tenant.events?.messages
-    ? createMessageReader({ graph, recorders: options.recorders, log: options.log, clock: options.clock })
+  const readMessages = options.tenant.events?.messages
+    ? createMessageReader(options.tenant, graph, options)
     : undefined;
 
   function overBudget(): PollReport | undefined {
@@ -126,22 +126,6 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     if (waitMs === 0) return undefined;
     const message = `Graph request budget of this app in this tenant is spent: next poll in ${Math.ceil(waitMs / 1000)} s`;
     return { ok: false, error: new M365Error('REQUEST_BUDGET', message, { retryAfter: waitMs / 1000 }) };
-  }
-
-  /**
-   * The message-center read comes after the health poll; whatever happens to it (an abort, a failure), the health
-   * poll's changes are still reported and remembered.
-   */
-  async function readMessages(stepMemory: TenantMemory, request: FetchRequest) {
-    try {
-      return await messages!.read(options.tenant, stepMemory, request);
-    } catch (error) {
-      options.log.warn('message center read failed', {
-        tenant: options.tenant.name,
-        reason: toM365Error(error).message,
-      });
-      return undefined;
-    }
   }
 
   /** A poll that asks Graph; `found` gets when it ended, how long it took and, when Graph answered well, its read. */
@@ -170,7 +154,8 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
         answerDigest = read.digest;
         ({ changes, updates } = step);
       }
-      const center = messages ? await readMessages(memory, request) : undefined;
+      // Whatever happens to the message-center read (an abort, a failure), the health poll's changes still count.
+      const center = readMessages && (await readMessages(memory, request));
       if (center) memory = center.memory;
       return { ok: true, unchanged: read.same, changes, updates, messages: center?.updates };
     } catch (error) {
