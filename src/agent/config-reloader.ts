@@ -5,7 +5,7 @@ import type { Config, TenantConfig } from '../config/types.ts';
 import type { Log } from '../log.ts';
 import { SYSTEM_TIMERS, type ReconcileSummary, type Timers } from './agent.ts';
 import { isSameSetting } from './same-settings.ts';
-import { watchConfigSources, type SourceWatch, type WatchSources } from './watch-config-files.ts';
+import { watchConfigSources, type WatchSources } from './watch-config-files.ts';
 
 /** Where a running agent's configuration comes from: what to watch, and how to load it again. */
 export interface ReloadSource {
@@ -56,7 +56,7 @@ export class ConfigReloader {
   #warned: Set<string>;
   #sources: ConfigSources;
   #digest: string | undefined;
-  #watching: SourceWatch | undefined;
+  #watching: ReturnType<WatchSources> | undefined;
   #debounce: unknown;
   #tail: Promise<void> = Promise.resolve();
   #queued: Promise<void> | undefined;

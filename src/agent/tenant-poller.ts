@@ -8,6 +8,7 @@ import { advanceMemory, MemoryInterners, type TenantMemory } from '../health/mem
 import { evaluateSnapshot } from '../health/evaluate.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import { ExpressionCompiler } from '../health/severity-rules.ts';
+import { timerDelay } from '../shared/timer-delay.ts';
 import { evaluateServiceHealth } from '../health/status.ts';
 import type { Log } from '../log.ts';
 import type { HttpGet } from '../net/http-fetch.ts';
@@ -16,7 +17,6 @@ import { messageUpdateRecord } from '../telemetry/message-events.ts';
 import type { Recorders } from '../telemetry/instruments.ts';
 import { createMessageReader } from './message-reader.ts';
 import type { RequestBudget } from './request-budget.ts';
-import { startPollTimeout } from './poll-timeout.ts';
 import { keepViews, SharedViews } from '../observation/kept-views.ts';
 import { POLL_OK, startObservation, type Observation } from '../observation/observation.ts';
 import type { TenantConfig } from '../config/types.ts';
@@ -202,4 +202,18 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       return { ...result, observation: latest };
     },
   };
+}
+
+/**
+ * A poll's time limit: like `AbortSignal.timeout(ms)`, but cleared when the poll ends: `AbortSignal.timeout` fires
+ * anyway, building a `DOMException` and aborting the poll's finished requests a timeout later, for every poll of
+ * every tenant.
+ */
+export function startPollTimeout(ms: number): { readonly signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    timerDelay(ms),
+  );
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
