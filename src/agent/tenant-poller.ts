@@ -1,7 +1,7 @@
 import type { LogRecord } from '@opentelemetry/api';
 import type { TokenProvider } from '../auth/token-provider.ts';
 import { M365Error, toM365Error } from '../errors.ts';
-import { readServiceHealth, type FetchRequest } from '../graph/graph-client.ts';
+import { readServiceHealth } from '../graph/graph-client.ts';
 import type { StatusChange } from '../health/changes.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
 import { advanceMemory, MemoryInterners, type TenantMemory } from '../health/memory.ts';
