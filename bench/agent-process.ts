@@ -5,7 +5,7 @@
  */
 import { buildAgent } from '../src/agent/build-agent.ts';
 import { tuneGarbageCollection } from '../src/agent/gc-tuning.ts';
-import { SHUTDOWN_FLUSH_MS } from '../src/cli/run.ts';
+import { SHUTDOWN_FLUSH_MS } from '../src/cli/run-agent.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { createLog } from '../src/log.ts';
 import { createTelemetrySdk } from '../src/telemetry/sdk.ts';

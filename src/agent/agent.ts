@@ -18,20 +18,16 @@ export const SYSTEM_TIMERS: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-/** Told when a scheduled poll starts and when it was planned to start (clock ms): how late the scheduler runs. */
-export type PollStartListener = (tenant: TenantConfig, plannedAt: number, startedAt: number) => void;
-
-/** Told how a scheduled poll ended (not told of polls cut short by a stop or a restart). */
-export type PollEndListener = (tenant: TenantConfig, result: PollResult) => void;
-
 export interface AgentOptions {
   pollers: readonly TenantPoller[];
   /** Where the agent keeps each tenant's latest observation (default: a store of its own). */
   store?: ObservationStore;
   timers?: Timers;
   random?: () => number;
-  onPollStart?: PollStartListener;
-  onPollEnd?: PollEndListener;
+  /** Told when a scheduled poll starts and when it was planned to start (clock ms): how late the scheduler runs. */
+  onPollStart?: (tenant: TenantConfig, plannedAt: number, startedAt: number) => void;
+  /** Told how a scheduled poll ended (not told of polls cut short by a stop or a restart). */
+  onPollEnd?: (tenant: TenantConfig, result: PollResult) => void;
 }
 
 /** What {@link Agent.reconcile} did, by tenant name. */
@@ -62,8 +58,7 @@ export class Agent {
   readonly #store: ObservationStore;
   readonly #timers: Timers;
   readonly #random: () => number;
-  readonly #onPollStart: PollStartListener | undefined;
-  readonly #onPollEnd: PollEndListener | undefined;
+  readonly #listeners: Pick<AgentOptions, 'onPollStart' | 'onPollEnd'>;
   readonly #inFlight = new Set<Promise<unknown>>();
   #running = false;
 
@@ -73,8 +68,7 @@ export class Agent {
     this.#store.reset(options.pollers.map((poller) => poller.initial));
     this.#timers = options.timers ?? SYSTEM_TIMERS;
     this.#random = options.random ?? Math.random;
-    this.#onPollStart = options.onPollStart;
-    this.#onPollEnd = options.onPollEnd;
+    this.#listeners = { onPollStart: options.onPollStart, onPollEnd: options.onPollEnd };
   }
 
   /** The latest observation of every tenant: a snapshot of the agent's store. */
@@ -176,14 +170,14 @@ export class Agent {
     const signal = slot.controller.signal;
     slot.handle = undefined;
     if (signal.aborted) return;
-    this.#onPollStart?.(slot.poller.tenant, plannedAt, this.#timers.now());
+    this.#listeners.onPollStart?.(slot.poller.tenant, plannedAt, this.#timers.now());
     const polling = slot.poller.poll(signal);
     this.#inFlight.add(polling);
     const result = await polling;
     this.#inFlight.delete(polling);
     this.#keep(slot, result);
     if (signal.aborted) return;
-    this.#onPollEnd?.(slot.poller.tenant, result);
+    this.#listeners.onPollEnd?.(slot.poller.tenant, result);
     const now = this.#timers.now();
     const consecutive = result.ok ? 0 : failures + 1;
     const error = result.ok ? undefined : result.error;

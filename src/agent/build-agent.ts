@@ -1,6 +1,6 @@
 import { isMetricEnabled } from '../catalogue/catalogue.ts';
 import { tenantCredential } from '../auth/tenant-credential.ts';
-import { createEntraTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
+import { createEntraTokenProvider } from '../auth/token-provider.ts';
 import type { Config, TenantConfig } from '../config/types.ts';
 import { createHttpClientPool } from '../net/http-client-pool.ts';
 import { getThroughFetch } from '../net/http-fetch.ts';
@@ -8,14 +8,7 @@ import type { Log } from '../log.ts';
 import { importLegacySpool } from '../telemetry/outbox/legacy-spool.ts';
 import { registerInstruments } from '../telemetry/instruments.ts';
 import type { TelemetrySdk } from '../telemetry/sdk.ts';
-import {
-  Agent,
-  SYSTEM_TIMERS,
-  type PollEndListener,
-  type PollStartListener,
-  type ReconcileSummary,
-  type Timers,
-} from './agent.ts';
+import { Agent, SYSTEM_TIMERS, type AgentOptions, type ReconcileSummary } from './agent.ts';
 import { sleep } from '../shared/sleep.ts';
 import { createFileStateStore } from './state-store.ts';
 import { createTenantLedger, type TenantLedger } from './tenant-ledger.ts';
@@ -23,7 +16,8 @@ import { createSharedCopies, createTenantPoller } from './tenant-poller.ts';
 import { createPollerSet } from './tenant-pollers.ts';
 import { ObservationStore } from '../observation/observation-store.ts';
 
-export interface AgentDependencies {
+/** What an agent is built with besides its configuration; the scheduler's seams and listeners are the agent's. */
+export interface AgentDependencies extends Pick<AgentOptions, 'timers' | 'random' | 'onPollStart' | 'onPollEnd'> {
   telemetry: TelemetrySdk;
   log: Log;
   /** Where the agent keeps its tenants' latest observations, for readers made before it (default: a new store). */
@@ -32,30 +26,11 @@ export interface AgentDependencies {
   fetch?: typeof fetch;
   /** Where `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` are read (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;
-  timers?: Timers;
-  random?: () => number;
-  /** Told how late each scheduled poll starts against its plan (benchmarks, diagnostics). */
-  onPollStart?: PollStartListener;
-  /** Told how each scheduled poll ended (benchmarks, diagnostics). */
-  onPollEnd?: PollEndListener;
 }
 
 /** Tokens are shared by tenants that use the same app in the same directory: one token per tenant+client. */
 function tokenKey(tenant: TenantConfig): string {
   return `${tenant.endpoints.login}|${tenant.tenantId}|${tenant.clientId}|${tenant.endpoints.graph}`;
-}
-
-/** The tenant's token provider, by credential kind (secret, certificate, federated token), through `fetchImpl`. */
-function createTokenProvider(tenant: TenantConfig, fetchImpl: typeof fetch, clock: () => number): TokenProvider {
-  return createEntraTokenProvider({
-    tenantId: tenant.tenantId,
-    clientId: tenant.clientId,
-    credential: tenantCredential(tenant),
-    endpoints: tenant.endpoints,
-    fetch: fetchImpl,
-    clock,
-    timeoutMs: tenant.timeoutMs,
-  });
 }
 
 /** Assembles the agent for a configuration: one token provider per app and tenant, one poller per tenant. */
@@ -99,7 +74,16 @@ export async function assembleAgent(config: Config, deps: AgentDependencies): Pr
   const clientFor = (tenant: TenantConfig) => injected ?? http.clientFor(tenant.http);
   const pollers = createPollerSet({
     tokenKey,
-    createTokens: (tenant) => createTokenProvider(tenant, clientFor(tenant).fetch, clock),
+    createTokens: (tenant) =>
+      createEntraTokenProvider({
+        tenantId: tenant.tenantId,
+        clientId: tenant.clientId,
+        credential: tenantCredential(tenant),
+        endpoints: tenant.endpoints,
+        fetch: clientFor(tenant).fetch,
+        clock,
+        timeoutMs: tenant.timeoutMs,
+      }),
     loadMemory: async (name) => ledger.restore(name, await store?.load(name)),
     createPoller: (tenant, { tokens, budget, memory }) =>
       createTenantPoller({

@@ -5,17 +5,21 @@ import type { Config, TenantConfig } from '../config/types.ts';
 import type { Log } from '../log.ts';
 import { SYSTEM_TIMERS, type ReconcileSummary, type Timers } from './agent.ts';
 import { isSameSetting } from './same-settings.ts';
-import { watchConfigSources, type SourceWatch, type WatchSources } from './watch-config-files.ts';
+import { watchConfigSources, type WatchSources } from './watch-config-files.ts';
 
-export interface ConfigReloaderOptions {
-  /** The configuration running now (narrowed to this replica's share of the tenants, if sharded). */
-  config: Config;
+/** Where a running agent's configuration comes from: what to watch, and how to load it again. */
+export interface ReloadSource {
   /** What it was read from: watched for changes. */
   sources: ConfigSources;
   /** The digest of what it was read from ({@link LoadResult.digest}): a file change that leaves it is no change. */
   digest?: string;
-  /** Reads and validates the configuration again (and narrows it the same way). Never rejects. */
+  /** Reads and validates the configuration again (narrowed to this replica's share of the tenants). Never rejects. */
   load: () => Promise<LoadResult>;
+}
+
+export interface ConfigReloaderOptions extends ReloadSource {
+  /** The configuration running now (narrowed to this replica's share of the tenants, if sharded). */
+  config: Config;
   /** Makes the running agent poll these tenants. */
   applyTenants: (tenants: readonly TenantConfig[]) => Promise<ReconcileSummary>;
   log: Log;
@@ -52,7 +56,7 @@ export class ConfigReloader {
   #warned: Set<string>;
   #sources: ConfigSources;
   #digest: string | undefined;
-  #watching: SourceWatch | undefined;
+  #watching: ReturnType<WatchSources> | undefined;
   #debounce: unknown;
   #tail: Promise<void> = Promise.resolve();
   #queued: Promise<void> | undefined;
@@ -68,6 +72,8 @@ export class ConfigReloader {
     this.#sources = options.sources;
     this.#digest = options.digest;
     this.#watching = this.#watchSources(this.#sources, (path) => this.notify(path));
+    const { files, directories } = options.sources;
+    options.log.debug('watching the configuration', { files: files.length, directories: directories.length });
   }
 
   /** The running configuration: the tenants last applied, the other sections as started. */

@@ -7,50 +7,41 @@ import type { Log } from '../log.ts';
 import type { Recorders } from '../telemetry/instruments.ts';
 import type { TenantConfig } from '../config/types.ts';
 
-/** Reads a tenant's message center after a good health poll. */
-export interface MessageReader {
-  /** Fetches the messages and compares them with `memory`; never rejects: a failure keeps `memory` as it was. */
-  read(
-    tenant: TenantConfig,
-    memory: TenantMemory,
-    request: FetchRequest,
-  ): Promise<{ memory: TenantMemory; updates: MessageUpdate[] }>;
-}
-
-export interface MessageReaderOptions {
-  graph: GraphClientOptions;
-  recorders: Recorders;
-  log: Log;
-  clock: () => number;
-}
+/** Fetches a tenant's messages and compares them with `memory`; never rejects: a failure keeps `memory` as it was. */
+export type ReadMessages = (
+  memory: TenantMemory,
+  request: FetchRequest,
+) => Promise<{ memory: TenantMemory; updates: MessageUpdate[] }>;
 
 /**
- * The message reader of one tenant. The message center is optional: a failure never fails the health poll. It is
- * logged as a warning and counted in `m365.poll.errors`; a 403 (no ServiceMessage.Read.All) only once, until a
- * read succeeds again, since it will not go away by itself.
+ * The message reader of one tenant, read after each good health poll. The message center is optional: a failure never
+ * fails the health poll. It is logged as a warning and counted in `m365.poll.errors`; a 403 (no
+ * ServiceMessage.Read.All) only once, until a read succeeds again, since it will not go away by itself.
  */
-export function createMessageReader(options: MessageReaderOptions): MessageReader {
+export function createMessageReader(
+  tenant: TenantConfig,
+  graph: GraphClientOptions,
+  options: { recorders: Recorders; log: Log; clock: () => number },
+): ReadMessages {
   let forbiddenReported = false;
-  return {
-    async read(tenant, memory, request) {
-      try {
-        const messages = await fetchServiceMessages(options.graph, request);
-        forbiddenReported = false;
-        return advanceMessages(memory, messages, options.clock());
-      } catch (error) {
-        const mapped = toM365Error(error);
-        const repeated = mapped.code === 'GRAPH_FORBIDDEN' && forbiddenReported;
-        if (mapped.code !== 'ABORTED' && !repeated) {
-          forbiddenReported ||= mapped.code === 'GRAPH_FORBIDDEN';
-          options.recorders.recordPollError(tenant, mapped.code);
-          options.log.warn('message center read failed', {
-            tenant: tenant.name,
-            error: mapped.code,
-            reason: mapped.message,
-          });
-        }
-        return { memory, updates: [] };
+  return async (memory, request) => {
+    try {
+      const messages = await fetchServiceMessages(graph, request);
+      forbiddenReported = false;
+      return advanceMessages(memory, messages, options.clock());
+    } catch (error) {
+      const mapped = toM365Error(error);
+      const repeated = mapped.code === 'GRAPH_FORBIDDEN' && forbiddenReported;
+      if (mapped.code !== 'ABORTED' && !repeated) {
+        forbiddenReported ||= mapped.code === 'GRAPH_FORBIDDEN';
+        options.recorders.recordPollError(tenant, mapped.code);
+        options.log.warn('message center read failed', {
+          tenant: tenant.name,
+          error: mapped.code,
+          reason: mapped.message,
+        });
       }
-    },
+      return { memory, updates: [] };
+    }
   };
 }

@@ -9,18 +9,10 @@ export interface Shard {
   readonly count: number;
 }
 
-/** Where a shard came from, for the log line that announces it. */
-export type ShardSource = '--shard' | 'M365_HEALTH_SHARD' | 'HOSTNAME';
-
+/** A shard, and where it came from for the log line that announces it. */
 export interface ShardChoice {
   readonly shard: Shard;
-  readonly source: ShardSource;
-}
-
-/** The inputs a shard may be taken from: the `--shard` option and the process environment. */
-export interface ShardInputs {
-  readonly flag: string | undefined;
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly source: '--shard' | 'M365_HEALTH_SHARD' | 'HOSTNAME';
 }
 
 /** Largest replica count accepted; far beyond any useful deployment, small enough to catch typos. */
@@ -64,7 +56,10 @@ export function formatShard(shard: Shard): string {
  * Without any of them the process polls every tenant (undefined). The count is never guessed from the pod
  * name alone, so a host that happens to end in `-2` is not sharded by accident.
  */
-export function resolveShard(inputs: ShardInputs): ShardChoice | undefined {
+export function resolveShard(inputs: {
+  readonly flag: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}): ShardChoice | undefined {
   if (inputs.flag !== undefined) return { shard: parseShard(inputs.flag, '--shard'), source: '--shard' };
   const fromEnv = inputs.env.M365_HEALTH_SHARD;
   if (fromEnv !== undefined && fromEnv !== '') {

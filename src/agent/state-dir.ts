@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { mkdir, open, stat, unlink } from 'node:fs/promises';
+import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describeReadError, describeFileType, findPseudoFilesystem } from '../config/files.ts';
 import { M365Error } from '../errors.ts';
@@ -40,17 +40,8 @@ async function nearestExisting(path: string): Promise<string> {
 async function probeWrite(dir: string): Promise<void> {
   const probe = join(dir, `.m365-health-probe-${process.pid}`);
   try {
-    const handle = await open(
-      probe,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0),
-      0o600,
-    );
-    try {
-      await handle.write('probe\n');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    const flag = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0);
+    await writeFile(probe, 'probe\n', { flag, mode: 0o600, flush: true });
     await unlink(probe);
   } catch (error) {
     fail(dir, `it cannot be written: ${describeWriteError(error)}`);

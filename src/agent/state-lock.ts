@@ -1,15 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  linkSync,
-  openSync,
-  readFileSync,
-  statSync,
-  unlinkSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { linkSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { M365Error } from '../errors.ts';
@@ -81,28 +71,22 @@ export function acquireStateLock(dir: string, options: LockOptions): StateLock {
       throw new M365Error('STATE_LOCKED', `state directory ${dir} is already used by this process`);
     if (!isStale(existing, holder, options)) throw lockedError(dir, existing.holder);
     previous = existing.holder;
-    removeIfPresent(path);
+    rmSync(path, { force: true });
   }
   throw new M365Error('STATE_LOCKED', `state directory ${dir}: another process keeps taking the lock`);
 }
 
 function tryCreateLock(path: string, holder: LockHolder): boolean {
   const temporary = `${path}.${holder.pid}.${holder.token}.new`;
-  const fd = openSync(temporary, 'wx', 0o600);
   try {
-    try {
-      writeFileSync(fd, `${JSON.stringify(holder)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeFileSync(temporary, `${JSON.stringify(holder)}\n`, { flag: 'wx', mode: 0o600, flush: true });
     linkSync(temporary, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   } finally {
-    removeIfPresent(temporary);
+    rmSync(temporary, { force: true });
   }
 }
 
@@ -172,7 +156,7 @@ function createLockHandle(path: string, holder: LockHolder, previous: LockHolder
       return true;
     },
     release() {
-      if (isOurs()) removeIfPresent(path);
+      if (isOurs()) rmSync(path, { force: true });
     },
   };
 }
@@ -189,14 +173,6 @@ function isProcessAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function removeIfPresent(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TenantMemory } from '../health/memory.ts';
 import type { HistoryPosition } from '../health/event-identity.ts';
@@ -38,13 +38,7 @@ export function stateFileName(tenantKey: string): string {
 export async function writeFileAtomic(dir: string, name: string, content: string): Promise<void> {
   const target = join(dir, name);
   const temporary = `${target}.${process.pid}.tmp`;
-  const file = await open(temporary, 'w', 0o600);
-  try {
-    await file.writeFile(content);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
+  await writeFile(temporary, content, { mode: 0o600, flush: true });
   await rename(temporary, target);
   const directory = await open(dir, 'r');
   try {

@@ -1,13 +1,14 @@
 import type { LogRecord } from '@opentelemetry/api';
 import type { TokenProvider } from '../auth/token-provider.ts';
 import { M365Error, toM365Error } from '../errors.ts';
-import { readServiceHealth, type FetchRequest } from '../graph/graph-client.ts';
+import { readServiceHealth } from '../graph/graph-client.ts';
 import type { StatusChange } from '../health/changes.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
 import { advanceMemory, MemoryInterners, type TenantMemory } from '../health/memory.ts';
 import { evaluateSnapshot } from '../health/evaluate.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import { ExpressionCompiler } from '../health/severity-rules.ts';
+import { timerDelay } from '../shared/timer-delay.ts';
 import { evaluateServiceHealth } from '../health/status.ts';
 import type { Log } from '../log.ts';
 import type { HttpGet } from '../net/http-fetch.ts';
@@ -16,7 +17,6 @@ import { messageUpdateRecord } from '../telemetry/message-events.ts';
 import type { Recorders } from '../telemetry/instruments.ts';
 import { createMessageReader } from './message-reader.ts';
 import type { RequestBudget } from './request-budget.ts';
-import { startPollTimeout } from './poll-timeout.ts';
 import { keepViews, SharedViews } from '../observation/kept-views.ts';
 import { POLL_OK, startObservation, type Observation } from '../observation/observation.ts';
 import type { TenantConfig } from '../config/types.ts';
@@ -117,8 +117,8 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
   };
   const severity = options.tenant.severity;
   const rule = severity ? options.shared.rules.severityRule(severity) : evaluateServiceHealth;
-  const messages = options.tenant.events?.messages
-    ? createMessageReader({ graph, recorders: options.recorders, log: options.log, clock: options.clock })
+  const readMessages = options.tenant.events?.messages
+    ? createMessageReader(options.tenant, graph, options)
     : undefined;
 
   function overBudget(): PollReport | undefined {
@@ -126,22 +126,6 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     if (waitMs === 0) return undefined;
     const message = `Graph request budget of this app in this tenant is spent: next poll in ${Math.ceil(waitMs / 1000)} s`;
     return { ok: false, error: new M365Error('REQUEST_BUDGET', message, { retryAfter: waitMs / 1000 }) };
-  }
-
-  /**
-   * The message-center read comes after the health poll; whatever happens to it (an abort, a failure), the health
-   * poll's changes are still reported and remembered.
-   */
-  async function readMessages(stepMemory: TenantMemory, request: FetchRequest) {
-    try {
-      return await messages!.read(options.tenant, stepMemory, request);
-    } catch (error) {
-      options.log.warn('message center read failed', {
-        tenant: options.tenant.name,
-        reason: toM365Error(error).message,
-      });
-      return undefined;
-    }
   }
 
   /** A poll that asks Graph; `found` gets when it ended, how long it took and, when Graph answered well, its read. */
@@ -170,7 +154,8 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
         answerDigest = read.digest;
         ({ changes, updates } = step);
       }
-      const center = messages ? await readMessages(memory, request) : undefined;
+      // Whatever happens to the message-center read (an abort, a failure), the health poll's changes still count.
+      const center = readMessages && (await readMessages(memory, request));
       if (center) memory = center.memory;
       return { ok: true, unchanged: read.same, changes, updates, messages: center?.updates };
     } catch (error) {
@@ -217,4 +202,18 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       return { ...result, observation: latest };
     },
   };
+}
+
+/**
+ * A poll's time limit: like `AbortSignal.timeout(ms)`, but cleared when the poll ends: `AbortSignal.timeout` fires
+ * anyway, building a `DOMException` and aborting the poll's finished requests a timeout later, for every poll of
+ * every tenant.
+ */
+export function startPollTimeout(ms: number): { readonly signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    timerDelay(ms),
+  );
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }

@@ -2,13 +2,11 @@ import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, matchesGlob, sep } from 'node:path';
 import type { ConfigSources, WatchedDirectory } from '../config/tenants-from.ts';
 
-/** A running watch; `close` stops it. */
-export interface SourceWatch {
-  close(): void;
-}
-
-/** Watches what a configuration was read from and calls `onChange` with the path of anything that changes. */
-export type WatchSources = (sources: ConfigSources, onChange: (path: string) => void) => SourceWatch;
+/**
+ * Watches what a configuration was read from and calls `onChange` with the path of anything that changes, until
+ * closed.
+ */
+export type WatchSources = (sources: ConfigSources, onChange: (path: string) => void) => { close(): void };
 
 /** The link a Kubernetes ConfigMap volume swaps, in one rename, on every update. */
 const CONFIGMAP_LINK = '..data';
@@ -26,7 +24,7 @@ const CONFIGMAP_LINK = '..data';
 export const watchConfigSources: WatchSources = (sources, onChange) => {
   const watchers: FSWatcher[] = [];
   const files = new Set(sources.files);
-  const open = (path: string, recursive: boolean, matters: (changed: string) => boolean): boolean => {
+  const open: Open = (path, recursive, matters) => {
     try {
       // A recursive watch of a missing path fails silently rather than throwing: look first.
       if (recursive && !statSync(path).isDirectory()) return false;

@@ -3,11 +3,11 @@ import { parseDuration } from '../config/index.ts';
 import type { ExporterConfig } from '../config/types.ts';
 import { DEFAULT_SCENARIO_URL, formatSimulatorBanner, runSimulatorFromFile } from '../simulator/index.ts';
 import { buildDemoConfig } from './demo/demo-config.ts';
-import { TerminalEventPrinter, TerminalMetricExporter } from './demo/terminal-view.ts';
+import { createTerminalView } from './demo/terminal-view.ts';
 import type { CliIo } from './io.ts';
-import { createCliLog, runAgent } from './run.ts';
+import { runAgent } from './run-agent.ts';
 import { parsePort } from './simulate.ts';
-import { COMMAND_USAGE, HELP_OPTION, usageError } from './usage.ts';
+import { COMMAND_USAGE, createCliLog, HELP_OPTION, usageError } from './usage.ts';
 
 const DEMO_INTERVAL_MS = 5000;
 
@@ -82,7 +82,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
   io.stdout(
     `Agent polling ${config.tenants.length} tenants every ${intervalMs / 1000} s; gauges and events below ${where}. Ctrl-C stops.\n\n`,
   );
-  const write = (text: string): void => io.stdout(text);
+  const view = createTerminalView((text) => io.stdout(text), colour);
   try {
     return await runAgent({
       config,
@@ -90,8 +90,8 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
       io,
       exportOtlp: values['otlp-endpoint'] !== undefined,
       sinks: {
-        metricExporters: [{ exporter: new TerminalMetricExporter(write, colour), intervalMs }],
-        processors: [new TerminalEventPrinter(write, colour)],
+        metricExporters: [{ exporter: view.exporter, intervalMs }],
+        processors: [view.printer],
       },
       onServer: (url) => io.stdout(`Status page: ${url}/  (JSON: ${url}/status)\n\n`),
     });

@@ -1,3 +1,4 @@
+import { createLog, LOG_LEVELS, type Log, type LogLevel } from '../log.ts';
 import { EXIT_USAGE, type CliIo } from './io.ts';
 
 /** The top-level help text. */
@@ -82,4 +83,18 @@ export function usageError(io: CliIo, error: unknown, command: string): number {
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(`m365-health ${command}: ${message}\nRun 'm365-health ${command} --help' for usage.\n`);
   return EXIT_USAGE;
+}
+
+/** Parses `--log-level` and `--log-format` into a log on stderr. */
+export function createCliLog(io: CliIo, level: string | undefined, format: string | undefined): Log {
+  const chosen = (level ?? io.env.M365_HEALTH_LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(chosen)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  if (format !== undefined && format !== 'text' && format !== 'json')
+    throw new Error('--log-format must be text or json');
+  return createLog({
+    level: chosen,
+    format: format ?? 'text',
+    write: (line) => io.stderr(`${line}\n`),
+    clock: Date.now,
+  });
 }

@@ -75,9 +75,7 @@ function sameView(kept: ServiceView, view: ServiceView): boolean {
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
-  return true;
+  return a.length === b.length && a.every((item, index) => same(item, b[index]));
 }
 
 /** Every field of a view but its lists: its type makes a field added to `ServiceView` and not here an error. */

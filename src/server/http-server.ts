@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { M365Error } from '../errors.ts';
 import type { Observation } from '../observation/observation.ts';
-import { toListenError } from './listen-error.ts';
 import { buildStatusDocument, readiness } from './status-view.ts';
 
 export interface StatusServerOptions {
@@ -74,4 +74,24 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
         server.close(() => resolve());
       }),
   };
+}
+
+/** What an error code of `server.listen` means for the address in the configuration. */
+const LISTEN_ERRORS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the address is already in use',
+  EADDRNOTAVAIL: "the address is not one of this host's",
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name does not resolve',
+  EAI_FAIL: 'the host name does not resolve',
+};
+
+/** Maps an error of `server.listen` into `LISTEN_FAILED`, naming the address (as written in `server.listen`) and what to fix. */
+export function toListenError(error: unknown, host: string, port: number): M365Error {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const denied = port < 1024 ? 'permission denied (ports below 1024 need privileges)' : 'permission denied';
+  const known = code === 'EACCES' ? denied : typeof code === 'string' ? LISTEN_ERRORS[code] : undefined;
+  const reason = known ?? (error instanceof Error ? error.message : String(error));
+  const suffix = typeof code === 'string' ? ` (${code})` : '';
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return new M365Error('LISTEN_FAILED', `cannot listen on ${address}: ${reason}${suffix}`, { cause: error });
 }

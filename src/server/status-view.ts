@@ -1,39 +1,13 @@
 import type { Observation } from '../observation/observation.ts';
 import { isStale, shownHealth } from '../health/staleness.ts';
 
-/** The `/status` document: per tenant, the last poll, its error, services and open issues. */
-export interface StatusDocument {
-  generatedAt: string;
-  tenants: TenantStatusView[];
-}
-
-export interface TenantStatusView {
-  name: string;
-  tenantId: string;
-  lastPollAt: string | null;
-  lastPollOk: boolean | null;
-  lastSuccessAt: string | null;
-  stale: boolean;
-  error: { code: string; message: string } | null;
-  services: Array<{
-    id: string;
-    name: string;
-    status: string;
-    health: number;
-    openIssues: Array<{
-      id: string;
-      title: string;
-      classification: string;
-      status: string;
-      featureGroup: string | null;
-    }>;
-  }>;
-}
-
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
+/** The `/status` document: per tenant, the last poll, its error, services and open issues. */
+export type StatusDocument = ReturnType<typeof buildStatusDocument>;
+
 /** Builds the status document from the tenants' latest observations (pure). */
-export function buildStatusDocument(observations: readonly Observation[], now: number): StatusDocument {
+export function buildStatusDocument(observations: readonly Observation[], now: number) {
   return {
     generatedAt: new Date(now).toISOString(),
     tenants: observations.map((observation) => {

@@ -7,7 +7,7 @@ import * as sc from '../../catalogue/semconv.ts';
 type Style = (text: string) => string;
 
 /** ANSI styles, or plain text when the terminal has no colour. */
-export function createStyles(colour: boolean): Record<'red' | 'yellow' | 'green' | 'grey' | 'bold', Style> {
+function createStyles(colour: boolean): Record<'red' | 'yellow' | 'green' | 'grey' | 'bold', Style> {
   const wrap =
     (code: number): Style =>
     (text) =>
@@ -30,7 +30,7 @@ interface TenantRow {
 }
 
 /** Groups the exported data points into one row per service and one per tenant. */
-export function collectRows(metrics: ResourceMetrics): { services: ServiceRow[]; tenants: Map<string, TenantRow> } {
+function collectRows(metrics: ResourceMetrics): { services: ServiceRow[]; tenants: Map<string, TenantRow> } {
   const services = new Map<string, ServiceRow>();
   const tenants = new Map<string, TenantRow>();
   for (const scope of metrics.scopeMetrics) {
@@ -75,7 +75,7 @@ function attributeText(value: AttributeValue): string {
 const HEALTH_LABELS = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'];
 
 /** Renders one export as text: per tenant a summary line, then every service that is not ok. */
-export function renderMetrics(metrics: ResourceMetrics, styles: ReturnType<typeof createStyles>, now: Date): string {
+function renderMetrics(metrics: ResourceMetrics, styles: ReturnType<typeof createStyles>, now: Date): string {
   const { services, tenants } = collectRows(metrics);
   const colourOf = [styles.green, styles.yellow, styles.red, styles.grey];
   const lines = [styles.grey(`── ${now.toISOString().slice(11, 19)} gauges ${'─'.repeat(50)}`)];
@@ -105,49 +105,37 @@ export function renderMetrics(metrics: ResourceMetrics, styles: ReturnType<typeo
   return `${lines.join('\n')}\n`;
 }
 
-/** A metric exporter that prints the gauges to the terminal at every export. */
-export class TerminalMetricExporter implements PushMetricExporter {
-  readonly #write: (text: string) => void;
-  readonly #styles: ReturnType<typeof createStyles>;
-
-  constructor(write: (text: string) => void, colour: boolean) {
-    this.#write = write;
-    this.#styles = createStyles(colour);
-  }
-
-  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    this.#write(renderMetrics(metrics, this.#styles, new Date()));
-    resultCallback({ code: ExportResultCode.SUCCESS });
-  }
-
-  async forceFlush(): Promise<void> {}
-
-  async shutdown(): Promise<void> {}
-}
-
-/** A log record processor that prints each event the moment it is emitted. */
-export class TerminalEventPrinter implements LogRecordProcessor {
-  readonly #write: (text: string) => void;
-  readonly #styles: ReturnType<typeof createStyles>;
-
-  constructor(write: (text: string) => void, colour: boolean) {
-    this.#write = write;
-    this.#styles = createStyles(colour);
-  }
-
-  onEmit(record: ReadWriteLogRecord): void {
-    const severity = record.severityText ?? '';
-    const style =
-      severity === 'ERROR' ? this.#styles.red : severity === 'WARN' ? this.#styles.yellow : this.#styles.green;
-    const time = new Date(record.hrTime[0] * 1000).toISOString().slice(11, 19);
-    const body = String(record.body)
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .join('\n               ');
-    this.#write(`${time} ${style(`EVENT ${severity.padEnd(5)}`)} ${record.eventName ?? ''}  ${body}\n`);
-  }
-
-  async forceFlush(): Promise<void> {}
-
-  async shutdown(): Promise<void> {}
+/**
+ * The demo's terminal view: a metric exporter that prints the gauges at every export, and a log record processor
+ * that prints each event the moment it is emitted.
+ */
+export function createTerminalView(
+  write: (text: string) => void,
+  colour: boolean,
+): { exporter: PushMetricExporter; printer: LogRecordProcessor } {
+  const styles = createStyles(colour);
+  const nothingToFlush = async (): Promise<void> => {};
+  const exporter: PushMetricExporter = {
+    export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+      write(renderMetrics(metrics, styles, new Date()));
+      resultCallback({ code: ExportResultCode.SUCCESS });
+    },
+    forceFlush: nothingToFlush,
+    shutdown: nothingToFlush,
+  };
+  const printer: LogRecordProcessor = {
+    onEmit(record: ReadWriteLogRecord): void {
+      const severity = record.severityText ?? '';
+      const style = severity === 'ERROR' ? styles.red : severity === 'WARN' ? styles.yellow : styles.green;
+      const time = new Date(record.hrTime[0] * 1000).toISOString().slice(11, 19);
+      const body = String(record.body)
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .join('\n               ');
+      write(`${time} ${style(`EVENT ${severity.padEnd(5)}`)} ${record.eventName ?? ''}  ${body}\n`);
+    },
+    forceFlush: nothingToFlush,
+    shutdown: nothingToFlush,
+  };
+  return { exporter, printer };
 }

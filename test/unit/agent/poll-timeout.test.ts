@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startPollTimeout } from '../../../src/agent/poll-timeout.ts';
+import { startPollTimeout } from '../../../src/agent/tenant-poller.ts';
 import { toM365Error } from '../../../src/errors.ts';
 
 test('aborts with a TimeoutError (mapped to TIMEOUT) once the time is up', async () => {

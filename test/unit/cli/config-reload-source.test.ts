@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { configReloadSource } from '../../../src/cli/reload.ts';
+import { configReloadSource } from '../../../src/cli/run.ts';
 import { loadConfig, type LoadResult, SchemaValidators } from '../../../src/config/index.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { SILENT_LOG } from '../../../src/log.ts';

@@ -5,8 +5,7 @@ import { observed } from '../../helpers/observed.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { M365Error } from '../../../src/errors.ts';
-import { startStatusServer, type StatusServer } from '../../../src/server/http-server.ts';
-import { toListenError } from '../../../src/server/listen-error.ts';
+import { startStatusServer, toListenError, type StatusServer } from '../../../src/server/http-server.ts';
 import type { StatusDocument } from '../../../src/server/status-view.ts';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');

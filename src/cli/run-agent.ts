@@ -1,0 +1,195 @@
+import type { Agent } from '../agent/agent.ts';
+import { assembleAgent } from '../agent/build-agent.ts';
+import { tuneGarbageCollection } from '../agent/gc-tuning.ts';
+import { ConfigReloader, type ReloadSource } from '../agent/config-reloader.ts';
+import { prepareStateDir } from '../agent/state-dir.ts';
+import { holdStateLock } from '../agent/state-lock.ts';
+import { ObservationStore } from '../observation/observation-store.ts';
+import type { Config } from '../config/types.ts';
+import { M365Error } from '../errors.ts';
+import type { Log } from '../log.ts';
+import { startStatusServer, type StatusServer } from '../server/http-server.ts';
+import { isMetricEnabled } from '../catalogue/catalogue.ts';
+import { formatUndelivered } from '../telemetry/export-watch.ts';
+import { createEventsDroppedRecorder } from '../telemetry/instruments.ts';
+import { createTelemetrySdk, type TelemetrySdk, type TelemetrySdkOptions } from '../telemetry/sdk.ts';
+import { VERSION } from '../version.ts';
+import { EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, STOP_BOUND_MS, type CliIo } from './io.ts';
+import { waitAtMost } from '../shared/wait-at-most.ts';
+
+/** Of the stop bound, what is kept for the end: the last state writes, the lock, the last log lines, the exit. */
+const EXIT_RESERVE_MS = 1_500;
+
+/** Bound on flushing telemetry at shutdown (and on the whole of `--once`'s final flush). */
+export const SHUTDOWN_FLUSH_MS = STOP_BOUND_MS - EXIT_RESERVE_MS;
+
+/** Of the stop bound, the most that stopping the polls, the reloads and the status endpoint may take. */
+const HALT_MS = 2_000;
+
+export interface AgentRunOptions {
+  config: Config;
+  log: Log;
+  io: CliIo;
+  /** Extra sinks beside the OTLP exporters (the demo's terminal view). */
+  sinks?: Pick<TelemetrySdkOptions, 'metricExporters' | 'processors'>;
+  /** Whether to export over OTLP (the demo without an endpoint does not). */
+  exportOtlp?: boolean;
+  /** Poll every tenant once, export, and exit (for cron jobs and tests): 1 when the export was not delivered. */
+  once?: boolean;
+  /** Told the status endpoint's URL once it listens. */
+  onServer?: (url: string) => void;
+  /** Where the configuration comes from, to reload it on SIGHUP and when its files change; absent: no reloads. */
+  reload?: ReloadSource;
+}
+
+/**
+ * Runs the agent until the process is asked to stop, then stops within {@link STOP_BOUND_MS} of the signal: the
+ * polls and the telemetry's flush each get a share of it, and whatever is still in flight at its end is left to
+ * the exit of the process (and logged).
+ */
+export async function runAgent(options: AgentRunOptions): Promise<number> {
+  const { config, log, io } = options;
+  const stop = watchStop(io.stopRequested);
+  tuneGarbageCollection();
+  // The status endpoint answers from the start; it shows the agent's tenants once the agent puts them in the store.
+  const observations = new ObservationStore();
+  // The listen address is tried first: a failure there has nothing to undo, while the state directory is made.
+  const server = await openStatusServer(options, observations);
+  if (server === 'failed') return EXIT_USAGE;
+  const lock = await lockStateDir(config, io, log);
+  if (lock === 'failed') {
+    await server?.close();
+    return EXIT_USAGE;
+  }
+  let recordDrop: (count: number, reason: string) => void = () => {};
+  const telemetry = createTelemetrySdk({
+    exporter: options.exportOtlp === false ? undefined : config.exporter,
+    serviceName: config.serviceName,
+    serviceVersion: VERSION,
+    resource: config.resource,
+    events: {
+      maxBytes: config.spoolMaxBytes,
+      durable: config.stateDir !== undefined,
+      onDrop: (count, reason) => recordDrop(count, reason),
+    },
+    log,
+    ...options.sinks,
+  });
+  recordDrop = createEventsDroppedRecorder(telemetry.meter, (name) => isMetricEnabled(config.metrics, name));
+  const assembled = await assembleAgent(config, { telemetry, log, observations });
+  const agent = assembled.agent;
+  if (options.once) {
+    const code = await runOnce(agent, telemetry, io, stop, assembled.saved);
+    lock?.release();
+    return code;
+  }
+  agent.start();
+  log.info('agent started', {
+    version: VERSION,
+    tenants: config.tenants.length,
+    endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint,
+  });
+  const reloader =
+    options.reload && new ConfigReloader({ ...options.reload, config, applyTenants: assembled.applyTenants, log });
+  const unsubscribe = reloader && io.reloadRequested?.(() => void reloader.reload('SIGHUP'));
+  const { signal, deadline } = await stop.asked;
+  log.info('stopping', { signal });
+  unsubscribe?.();
+  const halted = await deadline.within(Promise.all([reloader?.close(), agent.stop(), server?.close()]), HALT_MS);
+  if (!halted) log.warn('polls in flight did not settle in time; stopping without them', { waitedMs: HALT_MS });
+  const undelivered = await telemetry.shutdown(deadline.left());
+  await waitAtMost(assembled.saved(), EXIT_RESERVE_MS / 2);
+  lock?.release();
+  for (const failure of undelivered) log.warn('telemetry not delivered at stop', { ...failure });
+  log.info('stopped');
+  return EXIT_OK;
+}
+
+/**
+ * Makes `state.dir` ready when there is one, and takes its lock (one agent per state directory); says in one line
+ * why it cannot be used otherwise.
+ */
+async function lockStateDir(config: Config, io: CliIo, log: Log): Promise<{ release(): void } | undefined | 'failed'> {
+  if (config.stateDir === undefined) return undefined;
+  try {
+    await prepareStateDir(config.stateDir);
+    return holdStateLock(config.stateDir, log);
+  } catch (error) {
+    if (!(error instanceof M365Error)) throw error;
+    io.stderr(`m365-health: ${error.message}\n`);
+    return 'failed';
+  }
+}
+
+/** A deadline counted from the moment a stop was asked for: each step of the stop gets what is left of it. */
+interface StopDeadline {
+  /** Milliseconds left, never negative. */
+  left(): number;
+  /** Waits for `step` at most `capMs` and never past the deadline; true when it finished in time (or rejected). */
+  within(step: Promise<unknown>, capMs?: number): Promise<boolean>;
+}
+
+/** A stop asked for (SIGTERM, SIGINT): an abort signal, and the signal's name with a deadline counted from it. */
+interface StopWatch {
+  readonly aborted: AbortSignal;
+  readonly asked: Promise<{ signal: string; deadline: StopDeadline }>;
+}
+
+function watchStop(stopRequested: Promise<string>): StopWatch {
+  const controller = new AbortController();
+  const asked = stopRequested.then((signal) => {
+    controller.abort();
+    const end = performance.now() + SHUTDOWN_FLUSH_MS;
+    const left = () => Math.max(0, end - performance.now());
+    const within = (step: Promise<unknown>, capMs = Number.POSITIVE_INFINITY) =>
+      waitAtMost(
+        step.catch(() => undefined),
+        Math.min(capMs, left()),
+      );
+    return { signal, deadline: { left, within } };
+  });
+  return { aborted: controller.signal, asked };
+}
+
+/**
+ * `--once`: polls every tenant, flushes, and tells what was not delivered. A stop aborts the polls and waits for
+ * them at most {@link HALT_MS} (a login discovery in flight does not see the abort), then flushes what is there.
+ */
+async function runOnce(
+  agent: Agent,
+  telemetry: TelemetrySdk,
+  io: CliIo,
+  stop: StopWatch,
+  saved: () => Promise<void>,
+): Promise<number> {
+  const polls = agent.pollAll(stop.aborted);
+  await Promise.race([polls, stop.asked.then(({ deadline }) => deadline.within(polls, HALT_MS))]);
+  const flushMs = stop.aborted.aborted ? (await stop.asked).deadline.left() : SHUTDOWN_FLUSH_MS;
+  const undelivered = await telemetry.shutdown(flushMs);
+  await waitAtMost(saved(), EXIT_RESERVE_MS / 2);
+  for (const failure of undelivered) io.stderr(`m365-health: ${formatUndelivered(failure)}\n`);
+  return undelivered.length === 0 ? EXIT_OK : EXIT_UNDELIVERED;
+}
+
+/**
+ * Starts the status endpoint when the configuration asks for one (not for `--once`), before anything else holds a
+ * resource: an address that cannot be listened on is a configuration error, told in one line.
+ */
+async function openStatusServer(
+  options: AgentRunOptions,
+  store: ObservationStore,
+): Promise<StatusServer | undefined | 'failed'> {
+  const { config, log, io } = options;
+  if (!config.server || options.once) return undefined;
+  let server: StatusServer;
+  try {
+    server = await startStatusServer({ ...config.server, observations: () => store.observations(), clock: Date.now });
+  } catch (error) {
+    if (!(error instanceof M365Error && error.code === 'LISTEN_FAILED')) throw error;
+    io.stderr(`m365-health: server.listen: ${error.message}\n`);
+    return 'failed';
+  }
+  log.info('status endpoint listening', { url: server.url });
+  options.onServer?.(server.url);
+  return server;
+}
