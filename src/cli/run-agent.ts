@@ -17,8 +17,14 @@ import { VERSION } from '../version.ts';
 import { EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, STOP_BOUND_MS, type CliIo } from './io.ts';
 import { waitAtMost } from '../shared/wait-at-most.ts';
 
-/** Of the stop bound, what is kept for the end: the last state writes, the lock, the last log lines, the exit. */
-const EXIT_RESERVE_MS = 1_500;
+/**
+ * Of the stop bound, what is kept for the end: the last state writes, the lock, the last log lines, the exit. A
+ * loaded machine's event loop answers late, and 1.5 s proved too little there once.
+ */
+const EXIT_RESERVE_MS = 2_500;
+
+/** Of that reserve, the most the last state writes (delivered events leaving the state files) may take. */
+const STATE_WRITES_MS = 750;
 
 /** Bound on flushing telemetry at shutdown (and on the whole of `--once`'s final flush). */
 export const SHUTDOWN_FLUSH_MS = STOP_BOUND_MS - EXIT_RESERVE_MS;
@@ -98,7 +104,7 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   const halted = await deadline.within(Promise.all([reloader?.close(), agent.stop(), server?.close()]), HALT_MS);
   if (!halted) log.warn('polls in flight did not settle in time; stopping without them', { waitedMs: HALT_MS });
   const undelivered = await telemetry.shutdown(deadline.left());
-  await waitAtMost(assembled.saved(), EXIT_RESERVE_MS / 2);
+  await waitAtMost(assembled.saved(), STATE_WRITES_MS);
   lock?.release();
   for (const failure of undelivered) log.warn('telemetry not delivered at stop', { ...failure });
   log.info('stopped');
@@ -153,7 +159,7 @@ function watchStop(stopRequested: Promise<string>): StopWatch {
 
 /**
  * `--once`: polls every tenant, flushes, and tells what was not delivered. A stop aborts the polls and waits for
- * them at most {@link HALT_MS} (a login discovery in flight does not see the abort), then flushes what is there.
+ * them at most {@link HALT_MS} (a token request in flight does not see the abort), then flushes what is there.
  */
 async function runOnce(
   agent: Agent,
@@ -166,7 +172,7 @@ async function runOnce(
   await Promise.race([polls, stop.asked.then(({ deadline }) => deadline.within(polls, HALT_MS))]);
   const flushMs = stop.aborted.aborted ? (await stop.asked).deadline.left() : SHUTDOWN_FLUSH_MS;
   const undelivered = await telemetry.shutdown(flushMs);
-  await waitAtMost(saved(), EXIT_RESERVE_MS / 2);
+  await waitAtMost(saved(), STATE_WRITES_MS);
   for (const failure of undelivered) io.stderr(`m365-health: ${formatUndelivered(failure)}\n`);
   return undelivered.length === 0 ? EXIT_OK : EXIT_UNDELIVERED;
 }
