@@ -1,8 +1,7 @@
 import type { Service } from '../health/model.ts';
 import { buildCheckEntries } from './check-entries.ts';
 import type { CustomMode, EntryFilters } from './check-options.ts';
-import type { EvaluatedLegacyRow } from './format-legacy-output.ts';
-import type { PluginResult } from './format-plugin-output.ts';
+import type { EvaluatedLegacyRow, PluginResult } from './format-plugin-output.ts';
 import { buildLegacyServices, type LegacyRow } from './legacy-features.ts';
 import { evaluateState, type StatusRules } from './status-rules.ts';
 
