@@ -1,12 +1,10 @@
 import * as oidc from 'openid-client';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Secret } from '../shared/secret.ts';
 import type { Endpoints } from '../config/types.ts';
 import { TRANSIENT_CODES, toM365Error } from '../errors.ts';
 import { boundLoginFetch, checkAccessToken } from './bounded-login-fetch.ts';
 import { createClientAuth, type ClientCredential } from './client-auth.ts';
 import { mapAuthError } from './map-auth-error.ts';
-import { retryTransient } from './retry-transient.ts';
 import { configureTokenEndpoint, type TokenEndpoint } from './token-endpoint.ts';
 import { timerDelay } from '../shared/timer-delay.ts';
 
@@ -43,12 +41,7 @@ export interface EntraTokenOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1) (default `Math.random`). */
   random?: () => number;
-  /** Reads a federated token file (default: a regular file of at most 64 KiB). */
-  readTokenFile?: (path: string) => Promise<string>;
 }
-
-/** Options of {@link createClientSecretTokenProvider}: the client secret instead of a credential. */
-export type ClientSecretTokenOptions = Omit<EntraTokenOptions, 'credential'> & { secret: Secret };
 
 const DEFAULT_RENEW_BEFORE_MS = 5 * 60_000;
 /** A cached token is still handed out, when a renewal fails for a passing reason, while it has this long to live. */
@@ -77,11 +70,7 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
         tenantId: options.tenantId,
         clientId: options.clientId,
         createClientAuth: (tokenEndpoint) =>
-          createClientAuth(options.credential, {
-            tokenEndpoint,
-            clock: options.clock,
-            readTokenFile: options.readTokenFile,
-          }),
+          createClientAuth(options.credential, { tokenEndpoint, clock: options.clock }),
         fetch: loginFetch,
         timeoutMs: options.timeoutMs,
       });
@@ -129,8 +118,36 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
   };
 }
 
-/** {@link createEntraTokenProvider} with a client secret. */
-export function createClientSecretTokenProvider(options: ClientSecretTokenOptions): TokenProvider {
-  const { secret, ...rest } = options;
-  return createEntraTokenProvider({ ...rest, credential: { kind: 'secret', secret } });
+/** How often and how long to retry a request that failed for a passing reason. */
+export interface RetryPolicy {
+  /** Attempts in all, the first included (default 3). */
+  readonly attempts?: number;
+  /** First pause, ms (default 500); doubled each time, with ±50% jitter. */
+  readonly baseDelayMs?: number;
+  /** No attempt starts after this instant (by `clock`); undefined: no bound but `attempts`. */
+  readonly deadline?: number;
+  readonly clock: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+}
+
+/**
+ * Runs `request`, retrying it after timeouts, network errors and answers such as 5xx or `temporarily_unavailable`
+ * (the transient {@link TRANSIENT_CODES}) with jittered exponential backoff, within the attempts and the deadline.
+ * Any other failure, and the last transient one, is thrown as an `M365Error`.
+ */
+export async function retryTransient<T>(request: () => Promise<T>, policy: RetryPolicy): Promise<T> {
+  const attempts = policy.attempts ?? 3;
+  const baseDelayMs = policy.baseDelayMs ?? 500;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      const mapped = toM365Error(error);
+      const delay = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + policy.random()));
+      const late = policy.deadline !== undefined && policy.clock() + delay >= policy.deadline;
+      if (!TRANSIENT_CODES.has(mapped.code) || attempt >= attempts || late) throw mapped;
+      await policy.sleep(delay);
+    }
+  }
 }
