@@ -1,11 +1,18 @@
 import { M365Error } from '../errors.ts';
 import type { CompiledExpression } from '../health/expression/index.ts';
-import { ENTRY_VARIABLE_NAMES } from '../health/entry-variables.ts';
-import { HEALTH_CRITICAL, HEALTH_OK, HEALTH_UNKNOWN, HEALTH_WARNING, type Health } from '../health/model.ts';
+import { ENTRY_VARIABLE_NAMES, type EntryVariables } from '../health/entry-variables.ts';
+import {
+  HEALTH_CRITICAL,
+  HEALTH_OK,
+  HEALTH_UNKNOWN,
+  HEALTH_WARNING,
+  type Health,
+  type Service,
+} from '../health/model.ts';
 import type { ExpressionCompiler } from '../health/severity-rules.ts';
-import type { EntryVariables } from './check-entries.ts';
-import type { CustomMode, StatusRuleTexts } from './check-options.ts';
-import { LEGACY_VARIABLE_NAMES } from './legacy-features.ts';
+import { buildCheckEntries, buildLegacyServices, LEGACY_VARIABLE_NAMES, type LegacyRow } from './check-entries.ts';
+import type { CustomMode, EntryFilters, StatusRuleTexts } from './check-options.ts';
+import type { EvaluatedLegacyRow, PluginResult } from './format-plugin-output.ts';
 
 /** The compiled `--critical-status`, `--warning-status` and `--unknown-status`. */
 export type StatusRules = Readonly<Record<keyof StatusRuleTexts, CompiledExpression>>;
@@ -60,4 +67,39 @@ export function warnUnknownVariables(rules: StatusRules, customMode: CustomMode)
     const noun = unknown.length === 1 ? 'variable' : 'variables';
     return [`WARNING: --${option} reads unknown ${noun} ${names}, always empty; the variables are ${list}`];
   });
+}
+
+/**
+ * Turns the services of a snapshot into what the plugin prints: entries (Graph language) or services with
+ * features (legacy language), each with the state the status expressions give it. Pure.
+ */
+export function evaluateCheck(
+  services: readonly Service[],
+  customMode: CustomMode,
+  filters: EntryFilters,
+  rules: StatusRules,
+): PluginResult {
+  if (customMode === 'managementapi') {
+    const evaluateRow = (row: LegacyRow): EvaluatedLegacyRow => ({
+      name: row.name,
+      status: row.status,
+      state: evaluateState(rules, row.variables),
+    });
+    return {
+      kind: 'legacy',
+      services: buildLegacyServices(services, filters).map((service) => ({
+        service: evaluateRow(service.service),
+        features: service.features.map(evaluateRow),
+      })),
+    };
+  }
+  return {
+    kind: 'graph',
+    entries: buildCheckEntries(services, filters).map((entry) => ({
+      serviceName: entry.serviceName,
+      status: entry.status,
+      issue: entry.issue,
+      state: evaluateState(rules, entry.variables),
+    })),
+  };
 }

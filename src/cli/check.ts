@@ -2,12 +2,11 @@ import { sleep } from '../shared/sleep.ts';
 import { CHECK_USAGE } from '../check/check-usage.ts';
 import { parseCheckCommand, type CheckMode, type CheckOptions } from '../check/check-options.ts';
 import { describeCheckError } from '../check/describe-check-error.ts';
-import { evaluateCheck } from '../check/evaluate-check.ts';
 
 import { formatServiceList, formatServiceListJson, selectListedServices } from '../check/format-service-list.ts';
 import { formatPluginOutput, formatUnknown, type PluginOutput } from '../check/format-plugin-output.ts';
 import { readTenantHealth, type CheckRuntime } from '../check/read-tenant-health.ts';
-import { compileStatusRules, warnUnknownVariables } from '../check/status-rules.ts';
+import { compileStatusRules, evaluateCheck, warnUnknownVariables } from '../check/status-rules.ts';
 import { ExpressionCompiler } from '../health/severity-rules.ts';
 import type { CliIo, Command } from './io.ts';
 
