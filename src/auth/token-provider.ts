@@ -118,13 +118,14 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
   };
 }
 
-/** How often and how long to retry a request that failed for a passing reason. */
+/** Attempts in all of one token request, the first included. */
+const RETRY_ATTEMPTS = 3;
+/** First pause between attempts, ms; doubled each time, with ±50% jitter. */
+const RETRY_BASE_DELAY_MS = 500;
+
+/** When a request that failed for a passing reason may be tried again. */
 export interface RetryPolicy {
-  /** Attempts in all, the first included (default 3). */
-  readonly attempts?: number;
-  /** First pause, ms (default 500); doubled each time, with ±50% jitter. */
-  readonly baseDelayMs?: number;
-  /** No attempt starts after this instant (by `clock`); undefined: no bound but `attempts`. */
+  /** No attempt starts after this instant (by `clock`); undefined: no bound but the attempts. */
   readonly deadline?: number;
   readonly clock: () => number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -133,20 +134,18 @@ export interface RetryPolicy {
 
 /**
  * Runs `request`, retrying it after timeouts, network errors and answers such as 5xx or `temporarily_unavailable`
- * (the transient {@link TRANSIENT_CODES}) with jittered exponential backoff, within the attempts and the deadline.
- * Any other failure, and the last transient one, is thrown as an `M365Error`.
+ * (the transient {@link TRANSIENT_CODES}) with jittered exponential backoff, three attempts at most, within the
+ * deadline. Any other failure, and the last transient one, is thrown as an `M365Error`.
  */
 export async function retryTransient<T>(request: () => Promise<T>, policy: RetryPolicy): Promise<T> {
-  const attempts = policy.attempts ?? 3;
-  const baseDelayMs = policy.baseDelayMs ?? 500;
   for (let attempt = 1; ; attempt++) {
     try {
       return await request();
     } catch (error) {
       const mapped = toM365Error(error);
-      const delay = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + policy.random()));
+      const delay = Math.round(RETRY_BASE_DELAY_MS * 2 ** (attempt - 1) * (0.5 + policy.random()));
       const late = policy.deadline !== undefined && policy.clock() + delay >= policy.deadline;
-      if (!TRANSIENT_CODES.has(mapped.code) || attempt >= attempts || late) throw mapped;
+      if (!TRANSIENT_CODES.has(mapped.code) || attempt >= RETRY_ATTEMPTS || late) throw mapped;
       await policy.sleep(delay);
     }
   }
