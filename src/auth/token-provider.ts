@@ -35,15 +35,14 @@ export interface EntraTokenOptions {
   clock: () => number;
   /** Timeout of each identity request and bound on the retries of one renewal, ms. */
   timeoutMs: number;
-  /** Renew this long before expiry, ms (default 5 minutes). */
-  renewBeforeMs?: number;
   /** Pause between retries of transient failures (default: a real timer). */
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1) (default `Math.random`). */
   random?: () => number;
 }
 
-const DEFAULT_RENEW_BEFORE_MS = 5 * 60_000;
+/** A cached token is renewed this long before its expiry. */
+const RENEW_BEFORE_MS = 5 * 60_000;
 /** A cached token is still handed out, when a renewal fails for a passing reason, while it has this long to live. */
 const MIN_USABLE_MS = 30_000;
 
@@ -51,11 +50,10 @@ const MIN_USABLE_MS = 30_000;
  * Client-credentials tokens for Microsoft Graph (scope `{graph}/.default`) from the identity platform, through
  * openid-client, from the token endpoint Entra documents, `{login}/{tenant}/oauth2/v2.0/token` (no discovery: one
  * request per token), with the credential (client secret, certificate assertion or federated token). One token is
- * cached and renewed `renewBeforeMs` ahead of its expiry, one request at a time (concurrent callers share it); transient failures are retried with jittered
+ * cached and renewed five minutes ahead of its expiry, one request at a time (concurrent callers share it); transient failures are retried with jittered
  * backoff, and when they persist a cached token that is still valid is handed out rather than an error.
  */
 export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvider {
-  const renewBeforeMs = options.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS;
   const scope = `${options.endpoints.graph}/.default`;
   let endpoint: TokenEndpoint | undefined;
   let cached: AccessToken | undefined;
@@ -109,7 +107,7 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
     },
     async getToken(signal) {
       signal?.throwIfAborted();
-      if (cached && cached.expiresAt - options.clock() > renewBeforeMs) return cached;
+      if (cached && cached.expiresAt - options.clock() > RENEW_BEFORE_MS) return cached;
       inFlight ??= renew().finally(() => {
         inFlight = undefined;
       });

@@ -4,6 +4,7 @@ import { loadClientCertificate } from '../auth/load-client-certificate.ts';
 import { AZURE } from '../config/defaults.ts';
 import { Secret } from '../shared/secret.ts';
 import { M365Error } from '../errors.ts';
+import { nonEmpty } from './parse-argv.ts';
 
 /** The command line's credential options, by name, and where to fall back to. */
 export interface CredentialArguments {
@@ -72,8 +73,4 @@ export function resolveCheckCredential(args: CredentialArguments): CheckCredenti
     throw new M365Error('CONFIG_INVALID', `${where}: ${loaded.message}`);
   }
   return { credential, cacheKey: new Secret(`certificate:${loaded.certificate.x5tS256}`) };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
 }

@@ -3,7 +3,7 @@ import { Secret } from '../shared/secret.ts';
 import type { CloudName, Endpoints } from '../config/types.ts';
 import { M365Error } from '../errors.ts';
 import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
-import { parseChoice } from './parse-argv.ts';
+import { nonEmpty, parseChoice } from './parse-argv.ts';
 
 /** The endpoint options as given. */
 export interface EndpointArguments {
@@ -58,8 +58,4 @@ export function parseProxyUrl(raw: string | undefined): Secret | undefined {
     );
   }
   return new Secret(raw);
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }

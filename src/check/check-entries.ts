@@ -3,7 +3,7 @@ import { issuesOfGroup, listFeatureGroups, worstIssue } from '../health/feature-
 import type { Issue, Service } from '../health/model.ts';
 import { displayStatus } from '../health/status.ts';
 import type { EntryFilters } from './check-options.ts';
-import { passesFilters } from './filter-regex.ts';
+import { passesFilters, type FilterRegex } from './filter-regex.ts';
 
 /** What the plugin output says about an entry's issue: `[issue: classification, id, start, title]`. */
 export interface EntryIssue {
@@ -150,4 +150,16 @@ function buildFeatureRow(name: string, issues: readonly Issue[], common: Record<
     status,
     variables: Object.freeze({ ...common, ...issueVariables, status, feature_name: name, feature_group: name }),
   };
+}
+
+/** The services `list-services` shows: `--filter-name` and the service-name filters applied, sorted by id. */
+export function selectListedServices(
+  services: readonly Service[],
+  filterName: FilterRegex | undefined,
+  filters: EntryFilters,
+): Service[] {
+  return services
+    .filter((service) => filterName === undefined || filterName.test(service.name))
+    .filter((service) => passesServiceName(service, filters))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

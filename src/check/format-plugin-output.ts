@@ -1,13 +1,15 @@
-import { HEALTH_CRITICAL, HEALTH_OK, HEALTH_UNKNOWN, HEALTH_WARNING, type Health } from '../health/model.ts';
-import type { EntryIssue } from './check-entries.ts';
+import {
+  HEALTH_CRITICAL,
+  HEALTH_OK,
+  HEALTH_UNKNOWN,
+  HEALTH_WARNING,
+  type Health,
+  type Service,
+} from '../health/model.ts';
+import type { CheckEntry, LegacyRow } from './check-entries.ts';
 
 /** An entry of the Graph-language check with the state its expressions gave it. */
-export interface EvaluatedEntry {
-  readonly serviceName: string;
-  readonly status: string;
-  readonly issue: EntryIssue;
-  readonly state: Health;
-}
+export type EvaluatedEntry = Omit<CheckEntry, 'variables'> & { readonly state: Health };
 
 /** What a run found, in either language. */
 export type PluginResult =
@@ -43,11 +45,7 @@ function formatEntry(entry: EvaluatedEntry): string {
 }
 
 /** A legacy row (service or feature) with the state its expressions gave it. */
-export interface EvaluatedLegacyRow {
-  readonly name: string;
-  readonly status: string;
-  readonly state: Health;
-}
+export type EvaluatedLegacyRow = Omit<LegacyRow, 'variables'> & { readonly state: Health };
 
 /** A service of the legacy output with its features. */
 export interface EvaluatedLegacyService {
@@ -192,4 +190,20 @@ export function worstState(states: Iterable<Health>): Health {
   let worst: Health = HEALTH_OK;
   for (const state of states) if (GRAVITY[state] > GRAVITY[worst]) worst = state;
   return worst;
+}
+
+/** Centreon's listing: `List services:` then `[service_id: X] [service_name: Y]` per service. Pure. */
+export function formatServiceList(services: readonly Service[]): string {
+  const lines = services.map((service) => `[service_id: ${service.id}] [service_name: ${service.name}]`);
+  return ['List services:', ...lines].join('\n') + '\n';
+}
+
+/** The same listing as JSON: an array of `{service_id, service_name, status}`. Pure. */
+export function formatServiceListJson(services: readonly Service[]): string {
+  const rows = services.map((service) => ({
+    service_id: service.id,
+    service_name: service.name,
+    status: service.rawStatus,
+  }));
+  return `${JSON.stringify(rows, null, 2)}\n`;
 }

@@ -71,3 +71,8 @@ export function parseChoice<T extends string>(option: string, value: string, cho
   }
   return choice;
 }
+
+/** A value given and not blank, trimmed; undefined otherwise. */
+export function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}

@@ -22,8 +22,6 @@ export interface TokenFileCacheOptions {
   /** The client secret, only ever stored as a salted SHA-256. */
   readonly secret: Secret;
   readonly clock: () => number;
-  /** A cached token is reused only while it has at least this long to live, ms (default 60 s). */
-  readonly minRemainingMs?: number;
   /** Told why the cache could not be read or written; the run goes on without it. */
   readonly onProblem?: (message: string) => void;
 }
@@ -37,7 +35,8 @@ interface CacheFile {
   secretSha256: string;
 }
 
-const DEFAULT_MIN_REMAINING_MS = 60_000;
+/** A cached token is reused only while it has at least this long to live. */
+const MIN_REMAINING_MS = 60_000;
 
 /** The cache file's name for an identity: a hash, so that no tenant or client text reaches the file system. */
 export function tokenCacheFileName(identity: TokenCacheIdentity): string {
@@ -56,13 +55,12 @@ function hashSecret(salt: string, secret: Secret): string {
  */
 export function createTokenFileCache(options: TokenFileCacheOptions): TokenProvider {
   const path = join(options.dir, tokenCacheFileName(options.identity));
-  const minRemainingMs = options.minRemainingMs ?? DEFAULT_MIN_REMAINING_MS;
   const problem = (message: string): void => options.onProblem?.(message);
   let memory: AccessToken | undefined;
   let fileTrusted = true;
 
   const fresh = (token: AccessToken | undefined): token is AccessToken =>
-    token !== undefined && token.expiresAt - options.clock() >= minRemainingMs;
+    token !== undefined && token.expiresAt - options.clock() >= MIN_REMAINING_MS;
 
   async function obtain(signal?: AbortSignal): Promise<AccessToken> {
     const cached = fileTrusted ? await readCacheFile(path, options.secret, problem) : undefined;

@@ -3,8 +3,14 @@ import { CHECK_USAGE } from '../check/check-usage.ts';
 import { parseCheckCommand, type CheckMode, type CheckOptions } from '../check/check-options.ts';
 import { describeCheckError } from '../check/describe-check-error.ts';
 
-import { formatServiceList, formatServiceListJson, selectListedServices } from '../check/format-service-list.ts';
-import { formatPluginOutput, formatUnknown, type PluginOutput } from '../check/format-plugin-output.ts';
+import {
+  formatPluginOutput,
+  formatServiceList,
+  formatServiceListJson,
+  formatUnknown,
+  type PluginOutput,
+} from '../check/format-plugin-output.ts';
+import { selectListedServices } from '../check/check-entries.ts';
 import { readTenantHealth, type CheckRuntime } from '../check/read-tenant-health.ts';
 import { compileStatusRules, evaluateCheck, warnUnknownVariables } from '../check/status-rules.ts';
 import { ExpressionCompiler } from '../health/severity-rules.ts';
