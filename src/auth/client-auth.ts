@@ -4,7 +4,9 @@ import * as oidc from 'openid-client';
 import type { Secret } from '../shared/secret.ts';
 import { M365Error } from '../errors.ts';
 import type { TenantCertificate, TenantConfig } from '../config/types.ts';
-import { loadClientCertificate } from './load-client-certificate.ts';
+import type { ClientCertificate } from '../certificate/client-certificate.ts';
+import { readClientCertificate } from '../certificate/read-client-certificate.ts';
+import { describeReadError, readFileBoundedSync } from '../config/files.ts';
 
 /**
  * How an app proves who it is: a client secret, a certificate file (its path, password and assertion algorithm), or
@@ -146,4 +148,28 @@ function unreadable(path: string, error: unknown): M365Error {
     `cannot read the federated token file ${path}: ${typeof code === 'string' ? code : 'read failed'}`,
     { cause: error },
   );
+}
+
+/** A certificate file as loaded: the certificate and its key, or why not (`unreadable`: the file could not be read). */
+type CertificateLoad =
+  | { readonly ok: true; readonly certificate: ClientCertificate }
+  | { readonly ok: false; readonly unreadable: boolean; readonly message: string };
+
+/**
+ * Reads the certificate and private key of `file` and checks them at `now`, as the configuration did when it loaded:
+ * the file (a regular file of at most 1 MiB) may have been removed, or replaced, since. Never throws; messages hold
+ * no secret.
+ */
+export function loadClientCertificate(
+  file: Pick<TenantCertificate, 'path' | 'password'>,
+  now: number,
+): CertificateLoad {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileBoundedSync(file.path);
+  } catch (error) {
+    return { ok: false, unreadable: true, message: describeReadError(error) };
+  }
+  const reading = readClientCertificate({ bytes, password: file.password?.reveal(), now });
+  return reading.ok ? reading : { ok: false, unreadable: false, message: reading.message };
 }

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import type { ClientCredential } from '../auth/client-auth.ts';
-import { loadClientCertificate } from '../auth/load-client-certificate.ts';
+import { loadClientCertificate, type ClientCredential } from '../auth/client-auth.ts';
 import { AZURE } from '../config/defaults.ts';
 import { Secret } from '../shared/secret.ts';
 import { M365Error } from '../errors.ts';
