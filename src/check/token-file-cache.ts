@@ -173,20 +173,15 @@ interface StatefileDirInput {
 export async function resolveStatefileDir(input: StatefileDirInput): Promise<string | undefined> {
   if (input.given !== undefined) return resolve(input.cwd, input.given);
   for (const dir of input.shared ?? [CENTREON_STATEFILE_DIR]) {
-    if (await isWritableDir(dir)) return dir;
+    const writable = await access(dir, constants.W_OK | constants.X_OK).then(
+      () => true,
+      () => false,
+    );
+    if (writable) return dir;
   }
   const cacheHome = input.env.XDG_CACHE_HOME;
   if (cacheHome !== undefined && isAbsolute(cacheHome)) return join(cacheHome, 'm365-health');
   const home = input.env.HOME;
   if (home !== undefined && isAbsolute(home)) return join(home, '.cache', 'm365-health');
   return undefined;
-}
-
-async function isWritableDir(dir: string): Promise<boolean> {
-  try {
-    await access(dir, constants.W_OK | constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
