@@ -1,5 +1,5 @@
 import { isMetricEnabled } from '../catalogue/catalogue.ts';
-import { tenantCredential } from '../auth/tenant-credential.ts';
+import { tenantCredential } from '../auth/client-auth.ts';
 import { createEntraTokenProvider } from '../auth/token-provider.ts';
 import type { Config, TenantConfig } from '../config/types.ts';
 import { createHttpClientPool } from '../net/http-client-pool.ts';

@@ -46,13 +46,7 @@ async function readUpTo(response: Response, limit: number, origin: string): Prom
       chunks.push(chunk);
     }
   }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return Buffer.concat(chunks);
 }
 
 function tooLarge(origin: string, limit: number, status: number): M365Error {

@@ -1,9 +1,12 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import * as oidc from 'openid-client';
 import type { Secret } from '../shared/secret.ts';
 import { M365Error } from '../errors.ts';
-import type { TenantCertificate } from '../config/types.ts';
-import { loadClientCertificate } from './load-client-certificate.ts';
-import { MAX_TOKEN_FILE_BYTES, readTokenFile } from './read-token-file.ts';
+import type { TenantCertificate, TenantConfig } from '../config/types.ts';
+import type { ClientCertificate } from '../certificate/client-certificate.ts';
+import { readClientCertificate } from '../certificate/read-client-certificate.ts';
+import { describeReadError, readFileBoundedSync } from '../config/files.ts';
 
 /**
  * How an app proves who it is: a client secret, a certificate file (its path, password and assertion algorithm), or
@@ -14,13 +17,19 @@ export type ClientCredential =
   | ({ readonly kind: 'certificate' } & Readonly<TenantCertificate>)
   | { readonly kind: 'federated'; readonly tokenFile: string };
 
+/** The credential a loaded tenant configures: its certificate, federated token file or client secret. */
+export function tenantCredential(tenant: TenantConfig): ClientCredential {
+  if (tenant.certificate) return { kind: 'certificate', ...tenant.certificate };
+  if (tenant.federatedTokenFile !== undefined) return { kind: 'federated', tokenFile: tenant.federatedTokenFile };
+  if (tenant.clientSecret) return { kind: 'secret', secret: tenant.clientSecret };
+  throw new M365Error('CONFIG_INVALID', `tenant ${tenant.name} has no credential`);
+}
+
 /** What the client authentication needs besides the credential. */
 export interface ClientAuthContext {
   /** The token endpoint: the audience of a client assertion, as one string. */
   tokenEndpoint: string;
   clock: () => number;
-  /** Reads the federated token file; default {@link readTokenFile} (a regular file of at most 64 KiB). */
-  readTokenFile?: (path: string) => Promise<string>;
 }
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -41,7 +50,7 @@ export function createClientAuth(credential: ClientCredential, context: ClientAu
     case 'certificate':
       return certificateAuth(credential, context);
     case 'federated':
-      return federatedAuth(credential.tokenFile, context.readTokenFile ?? readTokenFile);
+      return federatedAuth(credential.tokenFile);
   }
 }
 
@@ -81,25 +90,86 @@ function certificateAuth(
  * A token issued by another identity provider (Kubernetes, GitHub Actions), read afresh from its file for every
  * request, since the platform renews the file, and sent as the client assertion.
  */
-function federatedAuth(path: string, read: (path: string) => Promise<string>): ClientAuthentication {
+function federatedAuth(path: string): ClientAuthentication {
   return async (_as, client, body) => {
-    let text: string;
-    try {
-      text = await read(path);
-    } catch (error) {
-      if (error instanceof M365Error) throw error;
-      const code = (error as { code?: unknown }).code;
-      throw new M365Error(
-        'CONFIG_INVALID',
-        `cannot read the federated token file ${path}: ${typeof code === 'string' ? code : 'read failed'}`,
-      );
-    }
-    const token = text.slice(0, MAX_TOKEN_FILE_BYTES + 1).trim();
-    if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token) || token.length > MAX_TOKEN_FILE_BYTES) {
+    const token = (await readTokenFile(path)).trim();
+    if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
       throw new M365Error('CONFIG_INVALID', `the federated token file ${path} does not hold a JWT`);
     }
     body.set('client_id', client.client_id);
     body.set('client_assertion_type', JWT_BEARER);
     body.set('client_assertion', token);
   };
+}
+
+/** Largest federated token file read: a projected service-account token is about 1 KB. */
+const MAX_TOKEN_FILE_BYTES = 64 * 1024;
+
+/**
+ * Reads a federated token file: a regular file (a device such as `/dev/zero` or a FIFO is refused before any
+ * read, and opening never blocks on a FIFO) of at most {@link MAX_TOKEN_FILE_BYTES}, never reading more than one
+ * byte past that. Throws `CONFIG_INVALID` naming the file and what is wrong.
+ */
+async function readTokenFile(path: string): Promise<string> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+  try {
+    if (!(await handle.stat()).isFile())
+      throw new M365Error('CONFIG_INVALID', `the federated token file ${path} is not a regular file: refused`);
+    const buffer = new Uint8Array(MAX_TOKEN_FILE_BYTES + 1);
+    let length = 0;
+    while (length < buffer.byteLength) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.byteLength - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > MAX_TOKEN_FILE_BYTES) {
+      throw new M365Error(
+        'CONFIG_INVALID',
+        `the federated token file ${path} is larger than ${MAX_TOKEN_FILE_BYTES} bytes: not a token, refused`,
+      );
+    }
+    return new TextDecoder().decode(buffer.subarray(0, length));
+  } catch (error) {
+    throw error instanceof M365Error ? error : unreadable(path, error);
+  } finally {
+    await handle.close();
+  }
+}
+
+function unreadable(path: string, error: unknown): M365Error {
+  const code = (error as { code?: unknown }).code;
+  return new M365Error(
+    'CONFIG_INVALID',
+    `cannot read the federated token file ${path}: ${typeof code === 'string' ? code : 'read failed'}`,
+    { cause: error },
+  );
+}
+
+/** A certificate file as loaded: the certificate and its key, or why not (`unreadable`: the file could not be read). */
+type CertificateLoad =
+  | { readonly ok: true; readonly certificate: ClientCertificate }
+  | { readonly ok: false; readonly unreadable: boolean; readonly message: string };
+
+/**
+ * Reads the certificate and private key of `file` and checks them at `now`, as the configuration did when it loaded:
+ * the file (a regular file of at most 1 MiB) may have been removed, or replaced, since. Never throws; messages hold
+ * no secret.
+ */
+export function loadClientCertificate(
+  file: Pick<TenantCertificate, 'path' | 'password'>,
+  now: number,
+): CertificateLoad {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileBoundedSync(file.path);
+  } catch (error) {
+    return { ok: false, unreadable: true, message: describeReadError(error) };
+  }
+  const reading = readClientCertificate({ bytes, password: file.password?.reveal(), now });
+  return reading.ok ? reading : { ok: false, unreadable: false, message: reading.message };
 }

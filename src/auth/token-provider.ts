@@ -1,12 +1,10 @@
 import * as oidc from 'openid-client';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Secret } from '../shared/secret.ts';
 import type { Endpoints } from '../config/types.ts';
 import { TRANSIENT_CODES, toM365Error } from '../errors.ts';
 import { boundLoginFetch, checkAccessToken } from './bounded-login-fetch.ts';
 import { createClientAuth, type ClientCredential } from './client-auth.ts';
 import { mapAuthError } from './map-auth-error.ts';
-import { retryTransient } from './retry-transient.ts';
 import { configureTokenEndpoint, type TokenEndpoint } from './token-endpoint.ts';
 import { timerDelay } from '../shared/timer-delay.ts';
 
@@ -37,20 +35,14 @@ export interface EntraTokenOptions {
   clock: () => number;
   /** Timeout of each identity request and bound on the retries of one renewal, ms. */
   timeoutMs: number;
-  /** Renew this long before expiry, ms (default 5 minutes). */
-  renewBeforeMs?: number;
   /** Pause between retries of transient failures (default: a real timer). */
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1) (default `Math.random`). */
   random?: () => number;
-  /** Reads a federated token file (default: a regular file of at most 64 KiB). */
-  readTokenFile?: (path: string) => Promise<string>;
 }
 
-/** Options of {@link createClientSecretTokenProvider}: the client secret instead of a credential. */
-export type ClientSecretTokenOptions = Omit<EntraTokenOptions, 'credential'> & { secret: Secret };
-
-const DEFAULT_RENEW_BEFORE_MS = 5 * 60_000;
+/** A cached token is renewed this long before its expiry. */
+const RENEW_BEFORE_MS = 5 * 60_000;
 /** A cached token is still handed out, when a renewal fails for a passing reason, while it has this long to live. */
 const MIN_USABLE_MS = 30_000;
 
@@ -58,11 +50,10 @@ const MIN_USABLE_MS = 30_000;
  * Client-credentials tokens for Microsoft Graph (scope `{graph}/.default`) from the identity platform, through
  * openid-client, from the token endpoint Entra documents, `{login}/{tenant}/oauth2/v2.0/token` (no discovery: one
  * request per token), with the credential (client secret, certificate assertion or federated token). One token is
- * cached and renewed `renewBeforeMs` ahead of its expiry, one request at a time (concurrent callers share it); transient failures are retried with jittered
+ * cached and renewed five minutes ahead of its expiry, one request at a time (concurrent callers share it); transient failures are retried with jittered
  * backoff, and when they persist a cached token that is still valid is handed out rather than an error.
  */
 export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvider {
-  const renewBeforeMs = options.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS;
   const scope = `${options.endpoints.graph}/.default`;
   let endpoint: TokenEndpoint | undefined;
   let cached: AccessToken | undefined;
@@ -77,11 +68,7 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
         tenantId: options.tenantId,
         clientId: options.clientId,
         createClientAuth: (tokenEndpoint) =>
-          createClientAuth(options.credential, {
-            tokenEndpoint,
-            clock: options.clock,
-            readTokenFile: options.readTokenFile,
-          }),
+          createClientAuth(options.credential, { tokenEndpoint, clock: options.clock }),
         fetch: loginFetch,
         timeoutMs: options.timeoutMs,
       });
@@ -120,7 +107,7 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
     },
     async getToken(signal) {
       signal?.throwIfAborted();
-      if (cached && cached.expiresAt - options.clock() > renewBeforeMs) return cached;
+      if (cached && cached.expiresAt - options.clock() > RENEW_BEFORE_MS) return cached;
       inFlight ??= renew().finally(() => {
         inFlight = undefined;
       });
@@ -129,8 +116,35 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
   };
 }
 
-/** {@link createEntraTokenProvider} with a client secret. */
-export function createClientSecretTokenProvider(options: ClientSecretTokenOptions): TokenProvider {
-  const { secret, ...rest } = options;
-  return createEntraTokenProvider({ ...rest, credential: { kind: 'secret', secret } });
+/** Attempts in all of one token request, the first included. */
+const RETRY_ATTEMPTS = 3;
+/** First pause between attempts, ms; doubled each time, with ±50% jitter. */
+const RETRY_BASE_DELAY_MS = 500;
+
+/** When a request that failed for a passing reason may be tried again. */
+export interface RetryPolicy {
+  /** No attempt starts after this instant (by `clock`); undefined: no bound but the attempts. */
+  readonly deadline?: number;
+  readonly clock: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+}
+
+/**
+ * Runs `request`, retrying it after timeouts, network errors and answers such as 5xx or `temporarily_unavailable`
+ * (the transient {@link TRANSIENT_CODES}) with jittered exponential backoff, three attempts at most, within the
+ * deadline. Any other failure, and the last transient one, is thrown as an `M365Error`.
+ */
+export async function retryTransient<T>(request: () => Promise<T>, policy: RetryPolicy): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      const mapped = toM365Error(error);
+      const delay = Math.round(RETRY_BASE_DELAY_MS * 2 ** (attempt - 1) * (0.5 + policy.random()));
+      const late = policy.deadline !== undefined && policy.clock() + delay >= policy.deadline;
+      if (!TRANSIENT_CODES.has(mapped.code) || attempt >= RETRY_ATTEMPTS || late) throw mapped;
+      await policy.sleep(delay);
+    }
+  }
 }

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import type { ClientCredential } from '../auth/client-auth.ts';
-import { loadClientCertificate } from '../auth/load-client-certificate.ts';
+import { loadClientCertificate, type ClientCredential } from '../auth/client-auth.ts';
 import { AZURE } from '../config/defaults.ts';
 import { Secret } from '../shared/secret.ts';
 import { M365Error } from '../errors.ts';
+import { nonEmpty } from './parse-argv.ts';
 
 /** The command line's credential options, by name, and where to fall back to. */
 export interface CredentialArguments {
@@ -72,8 +72,4 @@ export function resolveCheckCredential(args: CredentialArguments): CheckCredenti
     throw new M365Error('CONFIG_INVALID', `${where}: ${loaded.message}`);
   }
   return { credential, cacheKey: new Secret(`certificate:${loaded.certificate.x5tS256}`) };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
 }

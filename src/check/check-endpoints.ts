@@ -3,6 +3,7 @@ import { Secret } from '../shared/secret.ts';
 import type { CloudName, Endpoints } from '../config/types.ts';
 import { M365Error } from '../errors.ts';
 import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
+import { nonEmpty, parseChoice } from './parse-argv.ts';
 
 /** The endpoint options as given. */
 export interface EndpointArguments {
@@ -20,20 +21,16 @@ export interface EndpointArguments {
 export function resolveCheckEndpoints(args: EndpointArguments): { cloud: CloudName; endpoints: Endpoints } {
   const authority = nonEmpty(args.env[AZURE.authorityHost]);
   const implied = authority === undefined ? undefined : cloudOfAuthorityHost(authority);
-  const cloud = args.cloud === undefined || args.cloud === '' ? (implied ?? 'global') : parseCloud(args.cloud);
+  const cloud =
+    args.cloud === undefined || args.cloud === ''
+      ? (implied ?? 'global')
+      : parseChoice('cloud', args.cloud, CLOUD_NAMES);
   const hosts = CLOUD_ENDPOINTS[cloud];
   const login =
     nonEmpty(args.login) === undefined && authority !== undefined
       ? parseEndpoint(AZURE.authorityHost, authority, `${AZURE.authorityHost} must be an http(s) URL`)
       : parseEndpoint('--login-endpoint', nonEmpty(args.login) ?? hosts.login);
   return { cloud, endpoints: { login, graph: parseEndpoint('--graph-endpoint', nonEmpty(args.graph) ?? hosts.graph) } };
-}
-
-function parseCloud(text: string): CloudName {
-  const cloud = CLOUD_NAMES.find((name) => name === text);
-  if (cloud === undefined)
-    throw new M365Error('CONFIG_INVALID', `Unknown --cloud=${text} (supported: ${CLOUD_NAMES.join(', ')})`);
-  return cloud;
 }
 
 function parseEndpoint(name: string, raw: string, message = `${name} must be an http(s) URL, got '${raw}'`): string {
@@ -61,8 +58,4 @@ export function parseProxyUrl(raw: string | undefined): Secret | undefined {
     );
   }
   return new Secret(raw);
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }

@@ -1,9 +1,9 @@
 import { buildEntryVariables, NO_ISSUE, type EntryVariables } from '../health/entry-variables.ts';
+import { issuesOfGroup, listFeatureGroups, worstIssue } from '../health/feature-groups.ts';
 import type { Issue, Service } from '../health/model.ts';
+import { displayStatus } from '../health/status.ts';
 import type { EntryFilters } from './check-options.ts';
-import { passesFilters } from './filter-regex.ts';
-
-export type { EntryVariables } from '../health/entry-variables.ts';
+import { passesFilters, type FilterRegex } from './filter-regex.ts';
 
 /** What the plugin output says about an entry's issue: `[issue: classification, id, start, title]`. */
 export interface EntryIssue {
@@ -23,17 +23,17 @@ export interface CheckEntry {
 }
 
 /** The service's issues that count: resolved ones left out unless asked for. */
-export function relevantIssues(service: Service, filters: EntryFilters): Issue[] {
+function relevantIssues(service: Service, filters: EntryFilters): Issue[] {
   return service.issues.filter((issue) => !(filters.excludeResolved && issue.isResolved));
 }
 
 /** Whether an issue's classification passes `--include-classification` / `--exclude-classification`. */
-export function passesClassification(issue: Issue, filters: EntryFilters): boolean {
+function passesClassification(issue: Issue, filters: EntryFilters): boolean {
   return passesFilters(issue.classification, filters.includeClassification, filters.excludeClassification);
 }
 
 /** Whether a service's name passes `--include-service-name` / `--exclude-service-name`. */
-export function passesServiceName(service: Service, filters: EntryFilters): boolean {
+function passesServiceName(service: Service, filters: EntryFilters): boolean {
   return passesFilters(service.name, filters.includeServiceName, filters.excludeServiceName);
 }
 
@@ -71,4 +71,95 @@ function createEntry(service: Service, issue: Issue | undefined): CheckEntry {
     issue: shown,
     variables: buildEntryVariables(service, issue),
   };
+}
+
+/** A row of the legacy output: a service or one of its features, with its display status. */
+export interface LegacyRow {
+  readonly name: string;
+  /** Admin-center label, e.g. `Normal service`. */
+  readonly status: string;
+  readonly variables: EntryVariables;
+}
+
+/** A service as the retired Management API showed it: its own row, then its features sorted by name. */
+export interface LegacyService {
+  readonly service: LegacyRow;
+  readonly features: readonly LegacyRow[];
+}
+
+const NORMAL = displayStatus('serviceOperational', 'serviceOperational');
+
+/** The variables of a legacy row: the service's, and the feature's with the worst of its issues. */
+export const LEGACY_VARIABLE_NAMES: readonly string[] = Object.freeze([
+  'status',
+  'service_name',
+  'service_id',
+  'feature_name',
+  'feature_group',
+  'classification',
+  'issue_title',
+  'issue_startDateTime',
+  'issue_id',
+  'issue_status',
+]);
+
+/**
+ * The legacy view of the selected services: each service's row with its display status, and its features —
+ * the legacy catalogue's plus every feature group of its relevant issues — each with the worst status of those
+ * issues (`Normal service` when none), filtered by `--filter-feature-name` and sorted by name.
+ */
+export function buildLegacyServices(services: readonly Service[], filters: EntryFilters): LegacyService[] {
+  return services
+    .filter((service) => passesServiceName(service, filters))
+    .map((service) => buildLegacyService(service, filters));
+}
+
+function buildLegacyService(service: Service, filters: EntryFilters): LegacyService {
+  const status = displayStatus(service.status, service.rawStatus);
+  const common = { service_name: service.name, service_id: service.id };
+  const issues = relevantIssues(service, filters).filter((issue) => passesClassification(issue, filters));
+  const features = listFeatureGroups(service, issues)
+    .filter((name) => filters.featureName === undefined || filters.featureName.test(name))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((name) => buildFeatureRow(name, issues, common));
+  return {
+    service: {
+      name: service.name,
+      status,
+      variables: Object.freeze({ ...common, status, feature_name: '', feature_group: '' }),
+    },
+    features,
+  };
+}
+
+function buildFeatureRow(name: string, issues: readonly Issue[], common: Record<string, string>): LegacyRow {
+  const worst = worstIssue(issuesOfGroup(issues, name));
+  const status = worst === undefined ? NORMAL : displayStatus(worst.status, worst.rawStatus);
+  const issueVariables: Record<string, string> =
+    worst === undefined
+      ? {}
+      : {
+          classification: worst.classification,
+          issue_id: worst.id,
+          issue_title: worst.title,
+          issue_status: worst.rawStatus,
+          issue_startDateTime: worst.startDateTime ?? '-',
+        };
+  return {
+    name,
+    status,
+    variables: Object.freeze({ ...common, ...issueVariables, status, feature_name: name, feature_group: name }),
+  };
+}
+
+/** The services `list-services` shows: `--filter-name` and the service-name filters applied, sorted by id. */
+export function selectListedServices(
+  services: readonly Service[],
+  filterName: FilterRegex | undefined,
+  filters: EntryFilters,
+): Service[] {
+  return services
+    .filter((service) => filterName === undefined || filterName.test(service.name))
+    .filter((service) => passesServiceName(service, filters))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

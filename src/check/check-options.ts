@@ -7,13 +7,15 @@ import { M365Error } from '../errors.ts';
 import { resolveCheckCredential } from './check-credential.ts';
 import { parseProxyUrl, resolveCheckEndpoints } from './check-endpoints.ts';
 import { compileFilterRegex, type FilterRegex } from './filter-regex.ts';
-import { parseArgv, type OptionSpecs, type ParsedArgv } from './parse-argv.ts';
+import { parseArgv, parseChoice, type OptionSpecs, type ParsedArgv } from './parse-argv.ts';
 
+const CHECK_MODES = ['service-status', 'list-services'] as const;
 /** What one run does: check the services, or list them. */
-export type CheckMode = 'service-status' | 'list-services';
+export type CheckMode = (typeof CHECK_MODES)[number];
 
+const CUSTOM_MODES = ['graphapi', 'managementapi'] as const;
 /** Which language the check speaks: today's Graph one, or the retired Management API's (the seed's). */
-export type CustomMode = 'graphapi' | 'managementapi';
+export type CustomMode = (typeof CUSTOM_MODES)[number];
 
 /** Which issues and services become entries. Absent regular expressions filter nothing. */
 export interface EntryFilters {
@@ -145,8 +147,8 @@ export function parseCheckCommand(
   if (parsed.flags.has('help')) return { kind: 'help' };
   const value = (name: string): string | undefined => parsed.values.get(name);
   checkPlugin(value('plugin'));
-  const mode = parseMode(value('mode') ?? defaultMode);
-  const customMode = parseCustomMode(value('custommode') ?? 'graphapi');
+  const mode = parseChoice('mode', value('mode') ?? defaultMode, CHECK_MODES);
+  const customMode = parseChoice('custommode', value('custommode') ?? 'graphapi', CUSTOM_MODES);
   const tenantId = required(parsed, 'tenant', env[AZURE.tenantId]);
   const tenantSource = value('tenant') ? '--tenant' : AZURE.tenantId;
   checkTenantInUrl(tenantId, tenantSource);
@@ -216,16 +218,6 @@ function checkPlugin(plugin: string | undefined): void {
     'CONFIG_INVALID',
     `Unsupported --plugin=${plugin}: this command implements ${CENTREON_PLUGIN} only`,
   );
-}
-
-function parseMode(mode: string): CheckMode {
-  if (mode === 'service-status' || mode === 'list-services') return mode;
-  throw new M365Error('CONFIG_INVALID', `Unknown --mode=${mode} (supported: service-status, list-services)`);
-}
-
-function parseCustomMode(customMode: string): CustomMode {
-  if (customMode === 'graphapi' || customMode === 'managementapi') return customMode;
-  throw new M365Error('CONFIG_INVALID', `Unknown --custommode=${customMode} (supported: graphapi, managementapi)`);
 }
 
 function parseTimeout(raw: string | undefined): number {

@@ -1,27 +1,18 @@
 import { M365Error, toM365Error, type ErrorCode } from '../errors.ts';
 
-const LOGIN_ERROR = 'Login endpoint API returned an error: ';
-const GRAPH_ERROR = 'Graph endpoint API returned an error: ';
+/** Codes of an answer that was not what the API documents, rather than an error it returned. */
+const ANSWERED_BADLY: ReadonlySet<ErrorCode> = new Set([
+  'AUTH_BAD_RESPONSE',
+  'GRAPH_BAD_RESPONSE',
+  'GRAPH_ANSWER_TOO_LARGE',
+]);
 
-/** What is printed before the error's own message, by code. */
-const PREFIXES: Readonly<Partial<Record<ErrorCode, string>>> = Object.freeze({
-  AUTH_INVALID_SECRET: LOGIN_ERROR,
-  AUTH_SECRET_EXPIRED: LOGIN_ERROR,
-  AUTH_APP_NOT_FOUND: LOGIN_ERROR,
-  AUTH_TENANT_NOT_FOUND: LOGIN_ERROR,
-  AUTH_CERTIFICATE_REJECTED: LOGIN_ERROR,
-  AUTH_CONDITIONAL_ACCESS: LOGIN_ERROR,
-  AUTH_FAILED: LOGIN_ERROR,
-  AUTH_UNAVAILABLE: LOGIN_ERROR,
-  AUTH_BAD_RESPONSE: 'Login endpoint API answered badly: ',
-  GRAPH_FORBIDDEN: GRAPH_ERROR,
-  GRAPH_UNAUTHORIZED: GRAPH_ERROR,
-  GRAPH_ERROR: GRAPH_ERROR,
-  GRAPH_FOREIGN_LINK: GRAPH_ERROR,
-  GRAPH_TOO_MANY_PAGES: GRAPH_ERROR,
-  GRAPH_BAD_RESPONSE: 'Graph endpoint API answered badly: ',
-  GRAPH_ANSWER_TOO_LARGE: 'Graph endpoint API answered badly: ',
-});
+/** What is printed before the error's own message: the side that failed, by the code's prefix. */
+function prefixOf(code: ErrorCode): string {
+  const side = code.startsWith('AUTH_') ? 'Login' : code.startsWith('GRAPH_') ? 'Graph' : undefined;
+  if (side === undefined) return '';
+  return `${side} endpoint API ${ANSWERED_BADLY.has(code) ? 'answered badly' : 'returned an error'}: `;
+}
 
 /**
  * The sentence printed after `UNKNOWN: ` when a run fails: the error's own message (which says what to fix),
@@ -40,5 +31,5 @@ export function describeCheckError(error: unknown, timeoutMs: number): string {
     return `Graph endpoint API ${message.startsWith('still') ? message : `still throttled after retries: ${message}`}`;
   }
   if (code === 'TIMEOUT') return `No answer within --timeout=${timeoutMs / 1000} s: ${message}`;
-  return `${PREFIXES[code] ?? ''}${message}`;
+  return `${prefixOf(code)}${message}`;
 }

@@ -1,23 +1,15 @@
-import { HEALTH_OK, type Health } from '../health/model.ts';
-import type { EntryIssue } from './check-entries.ts';
-import { formatLegacyOutput, type EvaluatedLegacyService } from './format-legacy-output.ts';
 import {
-  NO_SERVICES_FOUND,
-  createShortOutput,
-  formatStateCounts,
-  formatUnknown,
-  type PluginOutput,
-  type PluginOutputOptions,
-  worstState,
-} from './plugin-output.ts';
+  HEALTH_CRITICAL,
+  HEALTH_OK,
+  HEALTH_UNKNOWN,
+  HEALTH_WARNING,
+  type Health,
+  type Service,
+} from '../health/model.ts';
+import type { CheckEntry, LegacyRow } from './check-entries.ts';
 
 /** An entry of the Graph-language check with the state its expressions gave it. */
-export interface EvaluatedEntry {
-  readonly serviceName: string;
-  readonly status: string;
-  readonly issue: EntryIssue;
-  readonly state: Health;
-}
+export type EvaluatedEntry = Omit<CheckEntry, 'variables'> & { readonly state: Health };
 
 /** What a run found, in either language. */
 export type PluginResult =
@@ -45,9 +37,173 @@ export function formatPluginOutput(result: PluginResult, options: PluginOutputOp
 }
 
 /** `Service 'X' status is 'Y'`, plus ` [issue: classification, id, start, title]` when the entry is not OK. */
-export function formatEntry(entry: EvaluatedEntry): string {
+function formatEntry(entry: EvaluatedEntry): string {
   const text = `Service '${entry.serviceName}' status is '${entry.status}'`;
   if (entry.state === HEALTH_OK) return text;
   const { classification, id, startDateTime, title } = entry.issue;
   return `${text} [issue: ${classification}, ${id}, ${startDateTime}, ${title}]`;
+}
+
+/** A legacy row (service or feature) with the state its expressions gave it. */
+export type EvaluatedLegacyRow = Omit<LegacyRow, 'variables'> & { readonly state: Health };
+
+/** A service of the legacy output with its features. */
+export interface EvaluatedLegacyService {
+  readonly service: EvaluatedLegacyRow;
+  readonly features: readonly EvaluatedLegacyRow[];
+}
+
+/** Indent of the long output lines under `Checking service '…'`. */
+const INDENT = '    ';
+
+/**
+ * The legacy (Management API) output, as Centreon's grouped counters print it: the first line ends with ` |`
+ * (no performance data unless asked for); `--verbose` adds `Checking service 'X'` and the indented status of
+ * the service and of each feature.
+ *
+ * - one service: `OK: Service 'X' Status is 'Normal service' - All features status are ok`, or with a single
+ *   feature `… - Feature 'F' Status is 'Normal service'`;
+ * - several services: `OK: All services status are ok`;
+ * - problems: `CRITICAL: Service 'X' Status is 'S' - Feature 'F' Status is 'S'`, or `Service 'X' Feature 'F' …`
+ *   when only the feature has one.
+ */
+function formatLegacyOutput(services: readonly EvaluatedLegacyService[], options: PluginOutputOptions): PluginOutput {
+  if (services.length === 0) return formatUnknown(NO_SERVICES_FOUND);
+  const short = createShortOutput();
+  const long: string[] = [];
+  const several = services.length !== 1;
+  if (several) short.add(HEALTH_OK, 'All services status are ok');
+  for (const service of services) addService(service, several, short, long);
+  const states = services.flatMap((service) => [
+    service.service.state,
+    ...service.features.map((feature) => feature.state),
+  ]);
+  const state = worstState(states);
+  const first =
+    short
+      .groups(state)
+      .map((group) => `${group} `)
+      .join('') +
+    '|' +
+    (options.perfdata ? ` ${formatStateCounts(states)}` : '');
+  return { text: [first, ...(options.verbose ? long : [])].join('\n') + '\n', exitCode: state };
+}
+
+function addService(service: EvaluatedLegacyService, several: boolean, short: ShortOutput, long: string[]): void {
+  const prefix = `Service '${service.service.name}' `;
+  const prefixed = new Set<Health>();
+  // The first message of a state for this service carries the service prefix, glued without a separator.
+  const addPrefixed = (state: Health, message: string): void => {
+    if (prefixed.has(state)) return short.add(state, message);
+    prefixed.add(state);
+    short.add(state, prefix);
+    short.add(state, message, '');
+  };
+  long.push(`Checking service '${service.service.name}'`);
+  const statusText = `Status is '${service.service.status}'`;
+  long.push(`${INDENT}${statusText}`);
+  if (service.service.state !== HEALTH_OK) addPrefixed(service.service.state, statusText);
+  else if (!several) addPrefixed(HEALTH_OK, statusText);
+  if (service.features.length === 0) return;
+  const severalFeatures = service.features.length !== 1;
+  for (const feature of service.features) {
+    const text = `Feature '${feature.name}' Status is '${feature.status}'`;
+    long.push(`${INDENT}${text}`);
+    if (feature.state !== HEALTH_OK) addPrefixed(feature.state, text);
+    if (!severalFeatures && !several) addPrefixed(HEALTH_OK, text);
+  }
+  if (severalFeatures && !several) short.add(HEALTH_OK, 'All features status are ok');
+}
+
+export interface PluginOutputOptions {
+  /** Add the long output, one line per entry (`--verbose`). */
+  readonly verbose: boolean;
+  /** Append counts of entries per state after ` | `. */
+  readonly perfdata: boolean;
+}
+
+/** The text to print (ending with a newline) and the exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. */
+export interface PluginOutput {
+  readonly text: string;
+  readonly exitCode: Health;
+}
+
+/** The output when nothing was selected. */
+const NO_SERVICES_FOUND = 'No services found.';
+
+/** `UNKNOWN: <message>` on one line, exit 3: how every error ends a run. */
+export function formatUnknown(message: string): PluginOutput {
+  return { text: `UNKNOWN: ${message.replace(/\s*\n\s*/g, ' ')}\n`, exitCode: HEALTH_UNKNOWN };
+}
+
+/** The label a plugin prints for each state. */
+const STATE_LABELS: Readonly<Record<Health, string>> = Object.freeze({
+  0: 'OK',
+  1: 'WARNING',
+  2: 'CRITICAL',
+  3: 'UNKNOWN',
+});
+
+/** Order of the message groups on the first line: CRITICAL, then WARNING, then UNKNOWN. */
+const PROBLEM_ORDER: readonly Health[] = [HEALTH_CRITICAL, HEALTH_WARNING, HEALTH_UNKNOWN];
+
+/**
+ * The first line of a plugin's output under construction: one message per state, each grown by appending
+ * pieces after a separator (` - ` unless told otherwise), as Centreon's output object does.
+ */
+interface ShortOutput {
+  add(state: Health, message: string, separator?: string): void;
+  /** `LABEL: messages` groups for the problems present, or just the OK group when the global state is OK. */
+  groups(globalState: Health): string[];
+}
+
+/** Creates an empty {@link ShortOutput}. */
+function createShortOutput(): ShortOutput {
+  const messages = new Map<Health, string>();
+  return {
+    add(state, message, separator = ' - ') {
+      const current = messages.get(state);
+      messages.set(state, current === undefined ? message : `${current}${separator}${message}`);
+    },
+    groups(globalState) {
+      if (globalState === HEALTH_OK) return [`OK: ${messages.get(HEALTH_OK) ?? ''}`];
+      return PROBLEM_ORDER.filter((state) => messages.has(state)).map(
+        (state) => `${STATE_LABELS[state]}: ${messages.get(state)}`,
+      );
+    },
+  };
+}
+
+/** Performance data counting entries per state: `'ok'=3;;;0; 'warning'=0;;;0; …`. */
+function formatStateCounts(states: readonly Health[]): string {
+  const order: readonly Health[] = [HEALTH_OK, HEALTH_WARNING, HEALTH_CRITICAL, HEALTH_UNKNOWN];
+  return order
+    .map((state) => `'${STATE_LABELS[state].toLowerCase()}'=${states.filter((s) => s === state).length};;;0;`)
+    .join(' ');
+}
+
+/** How bad each state is for the global result: CRITICAL > UNKNOWN > WARNING > OK (the plugin convention). */
+const GRAVITY: Readonly<Record<Health, number>> = { 0: 0, 1: 1, 3: 2, 2: 3 };
+
+/** The global state of a set of states; OK for none. */
+export function worstState(states: Iterable<Health>): Health {
+  let worst: Health = HEALTH_OK;
+  for (const state of states) if (GRAVITY[state] > GRAVITY[worst]) worst = state;
+  return worst;
+}
+
+/** Centreon's listing: `List services:` then `[service_id: X] [service_name: Y]` per service. Pure. */
+export function formatServiceList(services: readonly Service[]): string {
+  const lines = services.map((service) => `[service_id: ${service.id}] [service_name: ${service.name}]`);
+  return ['List services:', ...lines].join('\n') + '\n';
+}
+
+/** The same listing as JSON: an array of `{service_id, service_name, status}`. Pure. */
+export function formatServiceListJson(services: readonly Service[]): string {
+  const rows = services.map((service) => ({
+    service_id: service.id,
+    service_name: service.name,
+    status: service.rawStatus,
+  }));
+  return `${JSON.stringify(rows, null, 2)}\n`;
 }

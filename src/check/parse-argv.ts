@@ -62,3 +62,17 @@ export function parseArgv(argv: readonly string[], specs: OptionSpecs): ParsedAr
   }
   return { values, flags };
 }
+
+/** The value of an option that takes one of a few words; another is `Unknown --option=value (supported: …)`. */
+export function parseChoice<T extends string>(option: string, value: string, choices: readonly T[]): T {
+  const choice = choices.find((candidate) => candidate === value);
+  if (choice === undefined) {
+    throw new M365Error('CONFIG_INVALID', `Unknown --${option}=${value} (supported: ${choices.join(', ')})`);
+  }
+  return choice;
+}
+
+/** A value given and not blank, trimmed; undefined otherwise. */
+export function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}

@@ -5,8 +5,7 @@ import type { Snapshot } from '../health/model.ts';
 import { createHttpClient, getThroughFetch } from '../net/http-fetch.ts';
 import type { CheckOptions } from './check-options.ts';
 import { createDebugFetch } from './debug-fetch.ts';
-import { resolveStatefileDir } from './statefile-dir.ts';
-import { createTokenFileCache } from './token-file-cache.ts';
+import { createTokenFileCache, resolveStatefileDir } from './token-file-cache.ts';
 import { timerDelay } from '../shared/timer-delay.ts';
 
 /** What a run may touch: the network, time, the environment and a place to write debug lines. */

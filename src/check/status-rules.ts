@@ -1,36 +1,47 @@
 import { M365Error } from '../errors.ts';
 import type { CompiledExpression } from '../health/expression/compile.ts';
-import { HEALTH_CRITICAL, HEALTH_OK, HEALTH_UNKNOWN, HEALTH_WARNING, type Health } from '../health/model.ts';
+import { ENTRY_VARIABLE_NAMES, type EntryVariables } from '../health/entry-variables.ts';
+import {
+  HEALTH_CRITICAL,
+  HEALTH_OK,
+  HEALTH_UNKNOWN,
+  HEALTH_WARNING,
+  type Health,
+  type Service,
+} from '../health/model.ts';
 import type { ExpressionCompiler } from '../health/severity-rules.ts';
-import type { EntryVariables } from './check-entries.ts';
-import type { StatusRuleTexts } from './check-options.ts';
+import { buildCheckEntries, buildLegacyServices, LEGACY_VARIABLE_NAMES, type LegacyRow } from './check-entries.ts';
+import type { CustomMode, EntryFilters, StatusRuleTexts } from './check-options.ts';
+import type { EvaluatedLegacyRow, PluginResult } from './format-plugin-output.ts';
 
 /** The compiled `--critical-status`, `--warning-status` and `--unknown-status`. */
-export interface StatusRules {
-  readonly critical: CompiledExpression;
-  readonly warning: CompiledExpression;
-  readonly unknown: CompiledExpression;
-}
+export type StatusRules = Readonly<Record<keyof StatusRuleTexts, CompiledExpression>>;
+
+/** Each rule and its option, in the order the first match wins. */
+const RULE_OPTIONS = [
+  ['critical', 'critical-status'],
+  ['warning', 'warning-status'],
+  ['unknown', 'unknown-status'],
+] as const;
 
 /**
  * Compiles the three expressions through `compiler`; a syntax error is rethrown naming the option and the position.
  */
 export function compileStatusRules(texts: StatusRuleTexts, compiler: ExpressionCompiler): StatusRules {
-  const compile = (option: string, text: string) => compileRule(option, text, compiler);
+  const compile = (option: string, text: string): CompiledExpression => {
+    try {
+      return compiler.expression(text);
+    } catch (error) {
+      if (error instanceof M365Error)
+        throw new M365Error(error.code, `--${option}: ${error.message}`, { cause: error });
+      throw error;
+    }
+  };
   return {
     critical: compile('critical-status', texts.critical),
     warning: compile('warning-status', texts.warning),
     unknown: compile('unknown-status', texts.unknown),
   };
-}
-
-function compileRule(option: string, text: string, compiler: ExpressionCompiler): CompiledExpression {
-  try {
-    return compiler.expression(text);
-  } catch (error) {
-    if (error instanceof M365Error) throw new M365Error(error.code, `--${option}: ${error.message}`, { cause: error });
-    throw error;
-  }
 }
 
 /** The state of one entry: critical is tested first, then warning, then unknown; the first match wins. */
@@ -39,4 +50,56 @@ export function evaluateState(rules: StatusRules, variables: EntryVariables): He
   if (rules.warning.evaluate(variables)) return HEALTH_WARNING;
   if (rules.unknown.evaluate(variables)) return HEALTH_UNKNOWN;
   return HEALTH_OK;
+}
+
+/**
+ * One warning per threshold option that reads a variable no entry of `customMode` has (`%{stauts}`): Centreon reads
+ * it as empty, and so does this check, so a typo makes a threshold that never matches. The run goes on; this only
+ * says so.
+ */
+export function warnUnknownVariables(rules: StatusRules, customMode: CustomMode): string[] {
+  const known = customMode === 'managementapi' ? LEGACY_VARIABLE_NAMES : ENTRY_VARIABLE_NAMES;
+  const list = known.map((name) => `%{${name}}`).join(', ');
+  return RULE_OPTIONS.flatMap(([rule, option]) => {
+    const unknown = rules[rule].variables.filter((name) => !known.includes(name));
+    if (unknown.length === 0) return [];
+    const names = unknown.map((name) => `%{${name}}`).join(', ');
+    const noun = unknown.length === 1 ? 'variable' : 'variables';
+    return [`WARNING: --${option} reads unknown ${noun} ${names}, always empty; the variables are ${list}`];
+  });
+}
+
+/**
+ * Turns the services of a snapshot into what the plugin prints: entries (Graph language) or services with
+ * features (legacy language), each with the state the status expressions give it. Pure.
+ */
+export function evaluateCheck(
+  services: readonly Service[],
+  customMode: CustomMode,
+  filters: EntryFilters,
+  rules: StatusRules,
+): PluginResult {
+  if (customMode === 'managementapi') {
+    const evaluateRow = (row: LegacyRow): EvaluatedLegacyRow => ({
+      name: row.name,
+      status: row.status,
+      state: evaluateState(rules, row.variables),
+    });
+    return {
+      kind: 'legacy',
+      services: buildLegacyServices(services, filters).map((service) => ({
+        service: evaluateRow(service.service),
+        features: service.features.map(evaluateRow),
+      })),
+    };
+  }
+  return {
+    kind: 'graph',
+    entries: buildCheckEntries(services, filters).map((entry) => ({
+      serviceName: entry.serviceName,
+      status: entry.status,
+      issue: entry.issue,
+      state: evaluateState(rules, entry.variables),
+    })),
+  };
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants, rmSync } from 'node:fs';
+import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { AccessToken, TokenProvider } from '../auth/token-provider.ts';
 import type { Secret } from '../shared/secret.ts';
 
@@ -22,8 +22,6 @@ export interface TokenFileCacheOptions {
   /** The client secret, only ever stored as a salted SHA-256. */
   readonly secret: Secret;
   readonly clock: () => number;
-  /** A cached token is reused only while it has at least this long to live, ms (default 60 s). */
-  readonly minRemainingMs?: number;
   /** Told why the cache could not be read or written; the run goes on without it. */
   readonly onProblem?: (message: string) => void;
 }
@@ -37,7 +35,8 @@ interface CacheFile {
   secretSha256: string;
 }
 
-const DEFAULT_MIN_REMAINING_MS = 60_000;
+/** A cached token is reused only while it has at least this long to live. */
+const MIN_REMAINING_MS = 60_000;
 
 /** The cache file's name for an identity: a hash, so that no tenant or client text reaches the file system. */
 export function tokenCacheFileName(identity: TokenCacheIdentity): string {
@@ -56,13 +55,12 @@ function hashSecret(salt: string, secret: Secret): string {
  */
 export function createTokenFileCache(options: TokenFileCacheOptions): TokenProvider {
   const path = join(options.dir, tokenCacheFileName(options.identity));
-  const minRemainingMs = options.minRemainingMs ?? DEFAULT_MIN_REMAINING_MS;
   const problem = (message: string): void => options.onProblem?.(message);
   let memory: AccessToken | undefined;
   let fileTrusted = true;
 
   const fresh = (token: AccessToken | undefined): token is AccessToken =>
-    token !== undefined && token.expiresAt - options.clock() >= minRemainingMs;
+    token !== undefined && token.expiresAt - options.clock() >= MIN_REMAINING_MS;
 
   async function obtain(signal?: AbortSignal): Promise<AccessToken> {
     const cached = fileTrusted ? await readCacheFile(path, options.secret, problem) : undefined;
@@ -153,4 +151,37 @@ async function writeCacheFile(dir: string, path: string, token: AccessToken, sec
   } finally {
     await rm(temporary, { force: true }).catch(() => undefined);
   }
+}
+
+/** Where Centreon's plugins keep their state files on a poller. */
+const CENTREON_STATEFILE_DIR = '/var/lib/centreon/centplugins';
+
+interface StatefileDirInput {
+  /** `--statefile-dir` as given, if any. */
+  readonly given: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Shared directories tried first, in order (default: Centreon's). */
+  readonly shared?: readonly string[];
+}
+
+/**
+ * The directory of the token cache: `--statefile-dir` when given (relative to the working directory);
+ * otherwise Centreon's `/var/lib/centreon/centplugins` when it exists and is writable, as on a poller; otherwise
+ * `$XDG_CACHE_HOME/m365-health`, or `~/.cache/m365-health`. Undefined when none applies (no cache then).
+ */
+export async function resolveStatefileDir(input: StatefileDirInput): Promise<string | undefined> {
+  if (input.given !== undefined) return resolve(input.cwd, input.given);
+  for (const dir of input.shared ?? [CENTREON_STATEFILE_DIR]) {
+    const writable = await access(dir, constants.W_OK | constants.X_OK).then(
+      () => true,
+      () => false,
+    );
+    if (writable) return dir;
+  }
+  const cacheHome = input.env.XDG_CACHE_HOME;
+  if (cacheHome !== undefined && isAbsolute(cacheHome)) return join(cacheHome, 'm365-health');
+  const home = input.env.HOME;
+  if (home !== undefined && isAbsolute(home)) return join(home, '.cache', 'm365-health');
+  return undefined;
 }

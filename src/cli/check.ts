@@ -2,14 +2,18 @@ import { sleep } from '../shared/sleep.ts';
 import { CHECK_USAGE } from '../check/check-usage.ts';
 import { parseCheckCommand, type CheckMode, type CheckOptions } from '../check/check-options.ts';
 import { describeCheckError } from '../check/describe-check-error.ts';
-import { evaluateCheck } from '../check/evaluate-check.ts';
-import { formatPluginOutput } from '../check/format-plugin-output.ts';
-import { formatServiceList, formatServiceListJson, selectListedServices } from '../check/format-service-list.ts';
-import { formatUnknown, type PluginOutput } from '../check/plugin-output.ts';
+
+import {
+  formatPluginOutput,
+  formatServiceList,
+  formatServiceListJson,
+  formatUnknown,
+  type PluginOutput,
+} from '../check/format-plugin-output.ts';
+import { selectListedServices } from '../check/check-entries.ts';
 import { readTenantHealth, type CheckRuntime } from '../check/read-tenant-health.ts';
-import { compileStatusRules } from '../check/status-rules.ts';
+import { compileStatusRules, evaluateCheck, warnUnknownVariables } from '../check/status-rules.ts';
 import { ExpressionCompiler } from '../health/severity-rules.ts';
-import { knownVariables, warnUnknownVariables } from '../check/unknown-variables.ts';
 import type { CliIo, Command } from './io.ts';
 
 /** What the commands use when not told otherwise: the real network and clock. */
@@ -55,7 +59,7 @@ export async function runPluginCommand(
 
 async function checkServices(options: CheckOptions, runtime: CheckRuntime, io: CliIo): Promise<number> {
   const rules = compileStatusRules(options.rules, new ExpressionCompiler());
-  for (const warning of warnUnknownVariables(rules, knownVariables(options.customMode))) io.stderr(`${warning}\n`);
+  for (const warning of warnUnknownVariables(rules, options.customMode)) io.stderr(`${warning}\n`);
   const snapshot = await readTenantHealth(options, runtime);
   const result = evaluateCheck(snapshot.services, options.customMode, options.filters, rules);
   // Like Centreon, --debug also shows the long output.

@@ -147,13 +147,43 @@ export interface DecodedPage<T> {
   nextLink: string | undefined;
 }
 
+/** A JSON object as decoded, its properties not yet checked. */
+export type Json = Record<string, unknown>;
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Why an entry that should have been an object with an `id` is not one. */
+export function withoutId(raw: unknown): string {
+  return isObject(raw) ? 'has no "id"' : 'is not an object';
+}
+
+/**
+ * Entry `index` of the page being decoded as an object with an id of at most {@link ANSWER_LIMITS}`.name`
+ * characters; undefined, noted in `tally` as malformed, when it is not one.
+ */
+export function entryWithId(raw: unknown, index: number, tally: AnswerTally): (Json & { id: string }) | undefined {
+  if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') {
+    tally.addMalformed(`${tally.entryAt(index)} ${withoutId(raw)}`);
+    return undefined;
+  }
+  if (raw.id.length > ANSWER_LIMITS.name) {
+    throw answerTooLarge(
+      `the id of ${tally.entryAt(index)} is ${raw.id.length.toLocaleString('en-US')} characters long`,
+      ANSWER_LIMITS.name,
+    );
+  }
+  return raw as Json & { id: string };
+}
+
 /**
  * Decodes a page of an OData collection: its `value` entries counted in `tally` against `limit` (named `noun`),
  * each decoded by `decodeEntry` (undefined for an entry it noted as malformed), then every malformed entry refused
  * at once, described as `what`.
  *
  * @throws M365Error `GRAPH_BAD_RESPONSE` for a body that is not a collection or a malformed entry,
- *   `GRAPH_ANSWER_TOO_LARGE` past `limit`.
+ *   `GRAPH_ANSWER_TOO_LARGE` past the limit.
  */
 export function decodeCollectionPage<T>(
   body: unknown,
@@ -161,18 +191,18 @@ export function decodeCollectionPage<T>(
   bound: { limit: number; noun: string; what: string },
   decodeEntry: (entry: unknown, index: number, tally: AnswerTally) => T | undefined,
 ): DecodedPage<T> {
-  if (typeof body !== 'object' || body === null || !Array.isArray((body as { value?: unknown }).value)) {
+  if (!isObject(body) || !Array.isArray(body.value)) {
     throw new M365Error('GRAPH_BAD_RESPONSE', 'Graph answered without a "value" array');
   }
-  const page = body as { value: unknown[]; '@odata.nextLink'?: unknown };
-  const nextLink = page['@odata.nextLink'];
+  const nextLink = body['@odata.nextLink'];
   if (nextLink !== undefined && typeof nextLink !== 'string') {
     throw new M365Error('GRAPH_BAD_RESPONSE', '"@odata.nextLink" is not a string');
   }
-  tally.countEntries(page.value.length, bound.limit, bound.noun);
+  const value: unknown[] = body.value;
+  tally.countEntries(value.length, bound.limit, bound.noun);
   const entries: T[] = [];
-  for (let index = 0; index < page.value.length; index++) {
-    const entry = decodeEntry(page.value[index], index, tally);
+  for (let index = 0; index < value.length; index++) {
+    const entry = decodeEntry(value[index], index, tally);
     if (entry !== undefined) entries.push(entry);
   }
   tally.refuseMalformed(bound.what);

@@ -6,24 +6,11 @@ import {
   answerTooLarge,
   boundedText,
   decodeCollectionPage,
+  entryWithId,
+  isObject,
+  withoutId,
+  type DecodedPage,
 } from './answer-limits.ts';
-
-/** One decoded page of `healthOverviews?$expand=issues`. */
-export interface ServicePage {
-  services: Service[];
-  nextLink: string | undefined;
-}
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Why an entry that should have been an object with an `id` is not one. */
-function withoutId(raw: unknown): string {
-  return isObject(raw) ? 'has no "id"' : 'is not an object';
-}
 
 /**
  * Decodes a page of `healthOverviews`, counting its services and issues in `tally` (one per answer, across its
@@ -38,24 +25,16 @@ function withoutId(raw: unknown): string {
  * these fields, so one that does not was damaged on the way or is not Graph's. Every such entry of the page is
  * counted and the first one named.
  */
-export function decodeServicePage(body: unknown, tally = new AnswerTally()): ServicePage {
+export function decodeServicePage(body: unknown, tally = new AnswerTally()): DecodedPage<Service> {
   const bound = { limit: LIMITS.services, noun: 'services', what: 'a service, an issue or a post' };
-  const { entries, nextLink } = decodeCollectionPage(body, tally, bound, decodeService);
-  return { services: entries, nextLink };
+  return decodeCollectionPage(body, tally, bound, decodeService);
 }
 
 /** Decodes one `serviceHealth` (entry `index` of the page); undefined, noted in `tally`, when it is not one. */
-function decodeService(raw: unknown, index: number, tally: AnswerTally): Service | undefined {
-  if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') {
-    tally.addMalformed(`${tally.entryAt(index)} ${withoutId(raw)}`);
-    return undefined;
-  }
+function decodeService(entry: unknown, index: number, tally: AnswerTally): Service | undefined {
+  const raw = entryWithId(entry, index, tally);
+  if (raw === undefined) return undefined;
   const id = raw.id;
-  if (id.length > LIMITS.name)
-    throw answerTooLarge(
-      `the id of ${tally.entryAt(index)} is ${id.length.toLocaleString('en-US')} characters long`,
-      LIMITS.name,
-    );
   const rawStatus = boundedText(raw.status, LIMITS.name, 'status', 'service', id);
   if (rawStatus === undefined || rawStatus === '') {
     tally.addMalformed(`${tally.entryAt(index)} (service ${JSON.stringify(id)}) has no "status"`);

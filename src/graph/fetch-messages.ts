@@ -1,13 +1,19 @@
 import { M365Error } from '../errors.ts';
 import type { ServiceMessage } from '../health/messages.ts';
-import { AnswerTally } from './answer-limits.ts';
-import { decodeMessagePage } from './decode-messages.ts';
-import { checkNextLink, getJson, type FetchRequest, type GraphClientOptions } from './graph-client.ts';
+import {
+  ANSWER_LIMITS as LIMITS,
+  AnswerTally,
+  answerTooLarge,
+  boundedText,
+  decodeCollectionPage,
+  entryWithId,
+  isObject,
+  type DecodedPage,
+} from './answer-limits.ts';
+import { readCollection, type FetchRequest, type GraphClientOptions } from './graph-client.ts';
 
 /** Path of the message-center collection, below `{graph}/v1.0`. */
-export const MESSAGES_PATH = '/admin/serviceAnnouncement/messages';
-
-const DEFAULT_MAX_PAGES = 100;
+const MESSAGES_PATH = '/admin/serviceAnnouncement/messages';
 
 /**
  * Reads the message center: `GET {graph}/v1.0/admin/serviceAnnouncement/messages`, following `@odata.nextLink`
@@ -18,32 +24,78 @@ export async function fetchServiceMessages(
   options: GraphClientOptions,
   request: FetchRequest,
 ): Promise<ServiceMessage[]> {
-  const origin = new URL(options.graphUrl).origin;
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-  const messages: ServiceMessage[] = [];
-  const seen = new Set<string>();
-  const tally = new AnswerTally();
-  let url: string | undefined = `${options.graphUrl}/v1.0${MESSAGES_PATH}`;
-  for (let page = 0; url !== undefined; page++) {
-    if (page >= maxPages)
-      throw new M365Error(
-        'GRAPH_TOO_MANY_PAGES',
-        `more than ${maxPages} pages of messages: stopped following @odata.nextLink`,
-      );
-    seen.add(url);
-    const decoded = decodeMessagePage(await getMessagesPage(options, url, request), tally);
-    messages.push(...decoded.messages);
-    url = decoded.nextLink === undefined ? undefined : checkNextLink(decoded.nextLink, origin, seen);
-  }
-  return messages;
-}
-
-async function getMessagesPage(options: GraphClientOptions, url: string, request: FetchRequest): Promise<unknown> {
+  const url = `${options.graphUrl}/v1.0${MESSAGES_PATH}`;
   try {
-    return await getJson(options, url, request);
+    const read = await readCollection(options, request, { url, pages: 'messages', decodePage: decodeMessagePage });
+    return read?.entries ?? [];
   } catch (error) {
     if (!(error instanceof M365Error) || error.code !== 'GRAPH_FORBIDDEN') throw error;
     const message = `HTTP 403 on the message center: grant the application permission ServiceMessage.Read.All with admin consent`;
     throw new M365Error('GRAPH_FORBIDDEN', message, { status: error.status, cause: error });
   }
+}
+
+/** The strings of a list of names (`services`, `tags`), each bounded; other items are left out. */
+function names(value: unknown, field: string, id: string): string[] {
+  if (!Array.isArray(value)) return [];
+  if (value.length > LIMITS.namesPerMessage) {
+    throw answerTooLarge(
+      `message ${JSON.stringify(id)} has ${value.length.toLocaleString('en-US')} ${field}`,
+      LIMITS.namesPerMessage,
+    );
+  }
+  const kept: string[] = [];
+  for (const item of value) {
+    if (typeof item !== 'string') continue;
+    if (item.length > LIMITS.name)
+      throw answerTooLarge(
+        `one of the ${field} of message ${JSON.stringify(id)} is ${item.length.toLocaleString('en-US')} characters long`,
+        LIMITS.name,
+      );
+    kept.push(item);
+  }
+  return kept;
+}
+
+/** A bounded string that is not empty, or undefined. */
+function text(value: unknown, limit: number, field: string, id: string): string | undefined {
+  return boundedText(value, limit, field, 'message', id) || undefined;
+}
+
+/** Decodes one `serviceUpdateMessage`; undefined when it has no id; missing values become empty. */
+function decodeMessage(entry: unknown, index: number, tally: AnswerTally): ServiceMessage | undefined {
+  const raw = entryWithId(entry, index, tally);
+  if (raw === undefined) return undefined;
+  const id = raw.id;
+  tally.addId(id, 'message');
+  const body = isObject(raw.body) ? raw.body : {};
+  return {
+    id,
+    title: text(raw.title, LIMITS.title, 'title', id) ?? '',
+    category: text(raw.category, LIMITS.name, 'category', id) ?? '',
+    severity: text(raw.severity, LIMITS.name, 'severity', id) ?? '',
+    services: names(raw.services, 'services', id),
+    tags: names(raw.tags, 'tags', id),
+    isMajorChange: raw.isMajorChange === true,
+    actionRequiredByDateTime: text(raw.actionRequiredByDateTime, LIMITS.name, 'actionRequiredByDateTime', id),
+    startDateTime: text(raw.startDateTime, LIMITS.name, 'startDateTime', id),
+    endDateTime: text(raw.endDateTime, LIMITS.name, 'endDateTime', id),
+    lastModifiedDateTime: text(raw.lastModifiedDateTime, LIMITS.name, 'lastModifiedDateTime', id),
+    body: text(body.content, LIMITS.content, 'body', id) ?? '',
+  };
+}
+
+/**
+ * Decodes a page of `messages`, counting its messages in `tally` (one per read, across its pages) against
+ * {@link LIMITS}. A body that is not an OData collection, a message id listed twice, or an entry that is not a
+ * message is a `GRAPH_BAD_RESPONSE` (the read fails, as for the health answer: a message left out would be
+ * announced as new when it came back); a read past a bound is a `GRAPH_ANSWER_TOO_LARGE`.
+ */
+function decodeMessagePage(body: unknown, tally: AnswerTally): DecodedPage<ServiceMessage> {
+  return decodeCollectionPage(
+    body,
+    tally,
+    { limit: LIMITS.messages, noun: 'messages', what: 'a message' },
+    decodeMessage,
+  );
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { TokenProvider } from '../auth/token-provider.ts';
 import { M365Error, toM365Error } from '../errors.ts';
-import type { Service, Snapshot } from '../health/model.ts';
+import type { Snapshot } from '../health/model.ts';
 import type { HttpAnswer, HttpGet } from '../net/http-fetch.ts';
-import { AnswerTally } from './answer-limits.ts';
+import { AnswerTally, type DecodedPage } from './answer-limits.ts';
 import { decodeServicePage } from './decode.ts';
 import { decodeChunks, parseJsonBody, readBodyCapped, readBodyChunksCapped } from './read-body.ts';
 import { backoffDelay, MAX_RETRY_AFTER_MS, readRetryAfter, type RetryAfterWait } from '../shared/retry-after.ts';
@@ -60,39 +60,61 @@ export async function readServiceHealth(
   request: FetchRequest,
   previous: string | undefined,
 ): Promise<HealthRead> {
+  const url = `${options.graphUrl}/v1.0${HEALTH_OVERVIEWS_PATH}?$expand=issues`;
+  const read = await readCollection(
+    options,
+    request,
+    { url, pages: 'results', decodePage: decodeServicePage },
+    previous,
+  );
+  if (read === undefined) return { same: true, fetchedAt: options.clock() };
+  return { same: false, snapshot: { services: read.entries, fetchedAt: options.clock() }, digest: read.digest };
+}
+
+/**
+ * Reads every page of an OData collection from `url` (its pages called `pages` in errors), each decoded by
+ * `decodePage`, following `@odata.nextLink` on the Graph host only, each page counted in one tally against
+ * `ANSWER_LIMITS`. A one-page answer comes with its digest; undefined, not parsed, when that is
+ * `previous` (only a one-page answer has a digest, so the same bytes are the same whole answer).
+ */
+export async function readCollection<T>(
+  options: GraphClientOptions,
+  request: FetchRequest,
+  collection: { url: string; pages: string; decodePage: (body: unknown, tally: AnswerTally) => DecodedPage<T> },
+  previous?: string,
+): Promise<{ entries: T[]; digest: string | undefined } | undefined> {
   const origin = new URL(options.graphUrl).origin;
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-  const services: Service[] = [];
+  const entries: T[] = [];
   const seen = new Set<string>();
   const tally = new AnswerTally();
-  let url: string | undefined = `${options.graphUrl}/v1.0${HEALTH_OVERVIEWS_PATH}?$expand=issues`;
+  let url: string | undefined = collection.url;
   let digest: string | undefined;
   for (let page = 0; url !== undefined; page++) {
     if (page >= maxPages)
       throw new M365Error(
         'GRAPH_TOO_MANY_PAGES',
-        `more than ${maxPages} pages of results: stopped following @odata.nextLink`,
+        `more than ${maxPages} pages of ${collection.pages}: stopped following @odata.nextLink`,
       );
     seen.add(url);
     const { chunks, response } = await getBody(options, url, request);
     if (page === 0) {
       digest = digestOf(chunks);
-      // Only a one-page answer has a digest, so the same bytes are the same whole answer.
       if (digest === previous) {
         response.release?.(chunks);
-        return { same: true, fetchedAt: options.clock() };
+        return undefined;
       }
     }
-    const decoded = decodeServicePage(parseJsonBody(takeText(chunks, response), response), tally);
-    services.push(...decoded.services);
+    const decoded = collection.decodePage(parseJsonBody(takeText(chunks, response), response), tally);
+    entries.push(...decoded.entries);
     url = decoded.nextLink === undefined ? undefined : checkNextLink(decoded.nextLink, origin, seen);
     if (url !== undefined) digest = undefined;
   }
-  return { same: false, snapshot: { services, fetchedAt: options.clock() }, digest };
+  return { entries, digest };
 }
 
 /** Checks an `@odata.nextLink`: absolute, on the Graph host called (the token never goes elsewhere), not seen before. */
-export function checkNextLink(link: string, origin: string, seen: ReadonlySet<string>): string {
+function checkNextLink(link: string, origin: string, seen: ReadonlySet<string>): string {
   let parsed: URL;
   try {
     parsed = new URL(link);
@@ -110,12 +132,6 @@ export function checkNextLink(link: string, origin: string, seen: ReadonlySet<st
   }
   if (seen.has(link)) throw new M365Error('GRAPH_BAD_RESPONSE', '@odata.nextLink repeats a page already read');
   return link;
-}
-
-/** GET a Graph URL as JSON with a bearer token, handling 401 (one fresh token) and throttling (retries). */
-export async function getJson(options: GraphClientOptions, url: string, request: FetchRequest): Promise<unknown> {
-  const { chunks, response } = await getBody(options, url, request);
-  return parseJsonBody(takeText(chunks, response), response);
 }
 
 /** The text of a body read in chunks, whose buffers then go back to the HTTP client (the text is a copy). */

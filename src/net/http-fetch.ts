@@ -160,11 +160,7 @@ const TUNNEL_REFUSED = /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling$
  */
 function explainProxyRefusal(error: unknown, input: Parameters<typeof fetch>[0]): unknown {
   let status: number | undefined;
-  for (
-    let current: unknown = error, depth = 0;
-    current instanceof Error && depth < 5;
-    current = current.cause, depth++
-  ) {
+  for (const current of causeChain(error)) {
     const match = TUNNEL_REFUSED.exec(current.message);
     if (match) status = Number(match[1]);
   }
@@ -179,14 +175,17 @@ function explainProxyRefusal(error: unknown, input: Parameters<typeof fetch>[0])
 
 /** Removes proxy credentials from an error's message and its causes' (undici may quote the proxy URL). */
 function scrubError(error: unknown, secrets: readonly string[]): unknown {
-  for (
-    let current: unknown = error, depth = 0;
-    current instanceof Error && depth < 5;
-    current = current.cause, depth++
-  ) {
+  for (const current of causeChain(error)) {
     let message = hideUrlCredentials(current.message);
     for (const secret of secrets) message = message.replaceAll(secret, '***');
     if (message !== current.message) current.message = message;
   }
   return error;
+}
+
+/** An error and its causes, five deep at most. */
+function* causeChain(error: unknown): Generator<Error> {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    yield current;
+  }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ClientSecretPost } from 'openid-client';
 import { checkTenantInUrl, configureTokenEndpoint, isEntraTenantName } from '../../../src/auth/token-endpoint.ts';
-import { createClientSecretTokenProvider } from '../../../src/auth/token-provider.ts';
+import { createEntraTokenProvider } from '../../../src/auth/token-provider.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 
 const GUID = '11111111-1111-1111-1111-111111111111';
@@ -25,10 +25,10 @@ function answering(body: string, status: number, type: string) {
     urls.push(String(input instanceof Request ? input.url : input));
     return new Response(body, { status, headers: { 'content-type': type } });
   }) as typeof globalThis.fetch;
-  const tokens = createClientSecretTokenProvider({
+  const tokens = createEntraTokenProvider({
     tenantId: 'contoso.onmicrosoft.com',
     clientId: '22222222-2222-2222-2222-222222222222',
-    secret: new Secret('s3cret'),
+    credential: { kind: 'secret', secret: new Secret('s3cret') },
     endpoints: { login: 'https://login.example', graph: 'https://graph.microsoft.com' },
     fetch,
     clock: Date.now,

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createClientSecretTokenProvider } from '../../../src/auth/token-provider.ts';
-import { retryTransient } from '../../../src/auth/retry-transient.ts';
+import { createEntraTokenProvider, retryTransient } from '../../../src/auth/token-provider.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 import { M365Error } from '../../../src/errors.ts';
 
@@ -40,10 +39,10 @@ const entraError = (status: number, error: string, code: number) => ({
 });
 
 function provider(fetch: typeof globalThis.fetch, clock: { now: number }, sleeps: number[] = []) {
-  return createClientSecretTokenProvider({
+  return createEntraTokenProvider({
     tenantId: 'contoso.onmicrosoft.com',
     clientId: '22222222-2222-2222-2222-222222222222',
-    secret: new Secret('s3cret'),
+    credential: { kind: 'secret', secret: new Secret('s3cret') },
     endpoints: { login: LOGIN, graph: 'https://graph.microsoft.com' },
     fetch,
     clock: () => clock.now,

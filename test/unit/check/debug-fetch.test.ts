@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createDebugFetch } from '../../../src/check/debug-fetch.ts';
-import { redactForm, redactHeaders, redactJson, scrubText } from '../../../src/check/redact.ts';
+import { createDebugFetch, redactForm, redactHeaders, redactJson, scrubText } from '../../../src/check/debug-fetch.ts';
 
 const SECRET = '9/kRTASjPoy9FJfQZg6iznX\\AkzCGertBgNq5r3tPfECJfKxj6zA=';
 const TOKEN = 'opaque-access-token-1234567890';

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { EvaluatedLegacyRow, EvaluatedLegacyService } from '../../../src/check/format-legacy-output.ts';
-import { formatPluginOutput, type EvaluatedEntry } from '../../../src/check/format-plugin-output.ts';
-import { formatUnknown, worstState } from '../../../src/check/plugin-output.ts';
+import {
+  formatPluginOutput,
+  formatUnknown,
+  worstState,
+  type EvaluatedEntry,
+  type EvaluatedLegacyRow,
+  type EvaluatedLegacyService,
+} from '../../../src/check/format-plugin-output.ts';
 import type { Health } from '../../../src/health/model.ts';
 
 const QUIET = { verbose: false, perfdata: false };

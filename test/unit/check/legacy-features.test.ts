@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EntryFilters } from '../../../src/check/check-options.ts';
-import { buildLegacyServices } from '../../../src/check/legacy-features.ts';
+import { buildLegacyServices } from '../../../src/check/check-entries.ts';
 import { worstIssue } from '../../../src/health/feature-groups.ts';
 import { ALL, makeIssue, makeService } from '../../helpers/make-services.ts';
 

@@ -6,10 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import type { TokenProvider } from '../../../src/auth/token-provider.ts';
 import {
   createTokenFileCache,
+  resolveStatefileDir,
   tokenCacheFileName,
   type TokenCacheIdentity,
 } from '../../../src/check/token-file-cache.ts';
-import { resolveStatefileDir } from '../../../src/check/statefile-dir.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 
 const IDENTITY: TokenCacheIdentity = {

@@ -37,7 +37,7 @@ const tooLarge = (message: string) => ['GRAPH_ANSWER_TOO_LARGE', `${message}: th
 
 describe('bounds on what one answer holds: each at its bound decodes, one past it is refused with its message', () => {
   test('services per answer: 500 decode; 501 or a page of 50,000 are refused before any is decoded', () => {
-    assert.equal(decodeServicePage({ value: services(500) }).services.length, 500);
+    assert.equal(decodeServicePage({ value: services(500) }).entries.length, 500);
     refuses({ value: services(501) }, ...tooLarge('501 services in one answer (one page), past the bound of 500'));
     // Entries that are not even services count: the bound is checked before one of them is looked at.
     refuses(
@@ -59,7 +59,7 @@ describe('bounds on what one answer holds: each at its bound decodes, one past i
   test('issues per service, per answer, and posts per issue', () => {
     const limit = ANSWER_LIMITS.issuesPerService;
     assert.equal(
-      decodeServicePage({ value: [ok('A', { issues: issues(limit, 'A') })] }).services[0].issues.length,
+      decodeServicePage({ value: [ok('A', { issues: issues(limit, 'A') })] }).entries[0].issues.length,
       limit,
     );
     refuses(
@@ -67,14 +67,14 @@ describe('bounds on what one answer holds: each at its bound decodes, one past i
       ...tooLarge('service "A" has 1,001 issues, past the bound of 1,000'),
     );
     const full = ['A', 'B', 'C', 'D', 'E'].map((id) => ok(id, { issues: issues(1_000, id) }));
-    assert.equal(decodeServicePage({ value: full }).services.length, 5);
+    assert.equal(decodeServicePage({ value: full }).entries.length, 5);
     refuses(
       { value: [...full, ok('F', { issues: issues(1, 'F') })] },
       ...tooLarge('more than 5,000 issues in one answer, past the bound of 5,000'),
     );
     const posts = (count: number) => Array.from({ length: count }, () => ({ description: { content: 'p' } }));
     assert.equal(
-      decodeServicePage({ value: [ok('A', { issues: [issue('EX1', { posts: posts(1_000) })] })] }).services[0].issues[0]
+      decodeServicePage({ value: [ok('A', { issues: [issue('EX1', { posts: posts(1_000) })] })] }).entries[0].issues[0]
         .posts.length,
       1_000,
     );
@@ -87,7 +87,7 @@ describe('bounds on what one answer holds: each at its bound decodes, one past i
   test('feature groups named by the issues of one service, ignoring case', () => {
     const named = (groups: number) =>
       issues(groups + 50, 'EX', (i) => ({ featureGroup: i < groups ? `Group ${i}` : `GROUP ${i % groups}` }));
-    assert.equal(decodeServicePage({ value: [ok('A', { issues: named(100) })] }).services[0].issues.length, 150);
+    assert.equal(decodeServicePage({ value: [ok('A', { issues: named(100) })] }).entries[0].issues.length, 150);
     refuses(
       { value: [ok('A', { issues: named(101) })] },
       ...tooLarge('the issues of service "A" name 101 feature groups, past the bound of 100'),
@@ -158,7 +158,7 @@ describe('bounds on what one answer holds: each at its bound decodes, one past i
   ];
   for (const [field, make, limit, message] of cases) {
     test(`the length of the ${field}: ${limit.toLocaleString('en-US')} characters`, () => {
-      assert.equal(decodeServicePage({ value: [make(long(limit))] }).services.length, 1);
+      assert.equal(decodeServicePage({ value: [make(long(limit))] }).entries.length, 1);
       refuses(
         { value: [make(long(limit + 1))] },
         ...tooLarge(`${message}, past the bound of ${limit.toLocaleString('en-US')}`),
@@ -248,7 +248,7 @@ describe('entries that are not services, issues or posts fail the answer, counte
           ],
         }),
       ],
-    }).services;
+    }).entries;
     assert.deepEqual([service.name, service.status, service.issues], ['A', 'serviceDegradation', []]);
   });
 });
@@ -286,7 +286,7 @@ describe('an id listed twice is an error of the answer, not "the last one wins"'
 
   test('ids differing only in case are two services, as Graph keys them', () => {
     assert.deepEqual(
-      decodeServicePage({ value: [ok('Exchange'), ok('exchange')] }).services.map((s) => s.id),
+      decodeServicePage({ value: [ok('Exchange'), ok('exchange')] }).entries.map((s) => s.id),
       ['Exchange', 'exchange'],
     );
   });

@@ -59,7 +59,7 @@ test('the Graph decoder never throws anything but its documented errors, and wha
         assert.ok(error instanceof M365Error && DOCUMENTED.has(error.code), String(error));
         return;
       }
-      for (const service of page.services) {
+      for (const service of page.entries) {
         assert.equal(typeof service.id, 'string');
         assert.ok(service.id.length > 0);
         assert.equal(typeof service.name, 'string');
@@ -113,7 +113,7 @@ test('a well-formed answer within the bounds decodes whole: every service and is
     fc.property(wellFormedPage, (body) => {
       const page = decodeServicePage(body);
       assert.deepEqual(
-        page.services.map((s) => [s.id, s.issues.map((i) => i.id)]),
+        page.entries.map((s) => [s.id, s.issues.map((i) => i.id)]),
         body.value.map((s) => [s.id, s.issues.map((i) => i.id)]),
       );
     }),

@@ -19,7 +19,7 @@ test('decoding keeps the values: pooled strings are equal strings', () => {
       '{"value":[{"id":"Exchange","service":"Exchange Online","status":"serviceDegradation","issues":[{"id":"EX1","title":"t","status":"investigating","lastModifiedDateTime":"2026-01-01T00:00:00Z","featureGroup":""}]}]}',
     ),
   );
-  const service = page.services[0];
+  const service = page.entries[0];
   assert.deepEqual(
     [service.id, service.name, service.rawStatus],
     ['Exchange', 'Exchange Online', 'serviceDegradation'],
