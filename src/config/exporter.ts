@@ -18,6 +18,7 @@ import {
   sectionOf,
   type Setting,
   showSetting,
+  variablePrefix,
 } from './values.ts';
 
 const EXPORT_LIMITS = { min: 1, max: MAX_DURATION_MS };
@@ -72,10 +73,10 @@ function resolveExportTiming(
   sink: ProblemSink,
 ): { intervalMs: number; timeoutMs: number } {
   const d = CONFIG_DEFAULTS.exporter;
-  const intervalMs = readDuration(interval, d.intervalMs, EXPORT_LIMITS, sink);
+  const intervalMs = interval === undefined ? d.intervalMs : readDuration(interval, EXPORT_LIMITS, sink);
   const defaultTimeoutMs = d.timeoutMs(intervalMs ?? d.intervalMs);
   if (timeout === undefined) return { intervalMs: intervalMs ?? d.intervalMs, timeoutMs: defaultTimeoutMs };
-  const timeoutMs = readDuration(timeout, defaultTimeoutMs, EXPORT_LIMITS, sink);
+  const timeoutMs = readDuration(timeout, EXPORT_LIMITS, sink);
   const intervalAt = { ms: intervalMs, origin: originOf(interval, 'default') };
   checkTimeoutFits(intervalAt, { ms: timeoutMs, origin: originOf(timeout, 'default') }, 'export', timeout, sink);
   return { intervalMs: intervalMs ?? d.intervalMs, timeoutMs: timeoutMs ?? defaultTimeoutMs };
@@ -85,8 +86,7 @@ function readEndpoint(setting: Setting | undefined, fallback: string, sink: Prob
   if (setting === undefined || typeof setting.raw !== 'string') return fallback;
   const checked = checkEndpointUrl(setting.raw);
   if (checked.ok) return checked.url;
-  const from = setting.variable === undefined ? '' : `${setting.variable}: `;
-  reportSetting(sink, setting, `${from}${checked.message}`);
+  reportSetting(sink, setting, `${variablePrefix(setting)}${checked.message}`);
   return fallback;
 }
 
@@ -210,14 +210,10 @@ function readTlsFile(kind: FileKind, setting: Setting, sources: FileSources, sin
     reportSetting(
       sink,
       setting,
-      `${prefix(setting)}cannot read ${FILES[kind].what} file ${JSON.stringify(path)}: ${describeReadError(error)}`,
+      `${variablePrefix(setting)}cannot read ${FILES[kind].what} file ${JSON.stringify(path)}: ${describeReadError(error)}`,
     );
     return undefined;
   }
-}
-
-function prefix(setting: Setting): string {
-  return setting.variable === undefined ? '' : `${setting.variable}: `;
 }
 
 /** Parses a certificate (the first of a bundle) or an unencrypted private key; reports what is not one. */
@@ -228,7 +224,11 @@ function parsePem(kind: FileKind, file: TlsFile, sink: ProblemSink): X509Certifi
     return kind === 'key' ? createPrivateKey(file.pem) : new X509Certificate(file.pem);
   } catch {
     const expected = kind === 'key' ? 'unencrypted PEM private key' : 'PEM certificate';
-    reportSetting(sink, file.setting, `${prefix(file.setting)}the ${FILES[kind].what} file holds no ${expected}`);
+    reportSetting(
+      sink,
+      file.setting,
+      `${variablePrefix(file.setting)}the ${FILES[kind].what} file holds no ${expected}`,
+    );
     return undefined;
   }
 }
@@ -243,12 +243,16 @@ function checkPair(
   const { cert: certSetting, key: keySetting } = settings;
   if (certSetting !== undefined && keySetting === undefined) {
     const message = 'a client certificate needs its key: set key_file (or OTEL_EXPORTER_OTLP_CLIENT_KEY) too';
-    reportSetting(sink, certSetting, `${prefix(certSetting)}${message}`);
+    reportSetting(sink, certSetting, `${variablePrefix(certSetting)}${message}`);
   } else if (keySetting !== undefined && certSetting === undefined) {
     const message = 'a client key needs its certificate: set cert_file (or OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE) too';
-    reportSetting(sink, keySetting, `${prefix(keySetting)}${message}`);
+    reportSetting(sink, keySetting, `${variablePrefix(keySetting)}${message}`);
   } else if (certificate && key && keySetting && !certificate.checkPrivateKey(key)) {
-    reportSetting(sink, keySetting, `${prefix(keySetting)}the client key does not match the client certificate`);
+    reportSetting(
+      sink,
+      keySetting,
+      `${variablePrefix(keySetting)}the client key does not match the client certificate`,
+    );
   }
 }
 

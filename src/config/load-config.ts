@@ -8,7 +8,6 @@ import {
   describeReadError,
   expandReferences,
   readFileBoundedSync,
-  readTextFileBounded,
   readTextFileBoundedSync,
 } from './files.ts';
 import {
@@ -30,7 +29,7 @@ import {
 } from './sections.ts';
 import { createFileLister, type ListFiles } from './tenant-files.ts';
 import { collectProblems, type ConfigSources, mergeTenantsFrom } from './tenants-from.ts';
-import { applyTenantTelemetry, resolveDefaults, resolveTenants } from './tenants.ts';
+import { resolveDefaults, resolveTenants } from './tenants.ts';
 import type { Config, ConfigProblem } from './types.ts';
 import { type Environment, sectionOf } from './values.ts';
 import { parseYaml } from './yaml.ts';
@@ -82,7 +81,7 @@ export async function loadConfig(file: string, env: Environment, options: LoadOp
   };
   let text: string;
   try {
-    text = await readTextFileBounded(file);
+    text = readTextFileBoundedSync(file);
     hash.update(`${file}\0${text.length}\0`).update(text);
   } catch (error) {
     const sink = createProblemSink(file);
@@ -193,17 +192,13 @@ function buildConfig(
 ): Config {
   const root = sectionOf(value);
   const exporter = withExporterTls(resolveExporter(root['exporter'], env, sink), root['exporter'], env, sources, sink);
-  const defaults = resolveDefaults(root['defaults'], sink);
+  const defaults = resolveDefaults(root, sink);
   const stateDir = resolveStateDir(root['state'], file);
   const spoolMaxBytes = resolveSpoolMaxBytes(root['state'], sink);
   const { resource, serviceName } = resolveResource(root['resource'], env, sink);
   const metrics = resolveMetrics(root['metrics'], sink);
   const http = resolveHttp(root['http'], ['http'], CONFIG_DEFAULTS.http, sources, sink);
-  const tenants = applyTenantTelemetry(
-    resolveTenants(root['tenants'], defaults, { http, sources, env }, sink),
-    root,
-    sink,
-  );
+  const tenants = resolveTenants(root['tenants'], defaults, { http, sources, env }, sink);
   const server = resolveServer(root['server'], 'server' in root, sink);
   return {
     exporter,

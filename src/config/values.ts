@@ -44,6 +44,11 @@ export function showSetting(setting: Setting): string {
   return setting.variable === undefined ? quoted : `${setting.variable}=${quoted}`;
 }
 
+/** `OTEL_X: ` before a message about a setting taken from that environment variable; nothing for one in the file. */
+export function variablePrefix(setting: Setting): string {
+  return setting.variable === undefined ? '' : `${setting.variable}: `;
+}
+
 /** Reports a problem with a setting: at its place in the file, or without a line when it came from the environment. */
 export function reportSetting(sink: ProblemSink, setting: Setting, message: string): void {
   reportProblem(sink, setting.at, message, { outsideFile: setting.variable !== undefined });
@@ -99,15 +104,9 @@ const MILLISECONDS = /^\d+$/;
 
 /**
  * Reads a duration setting: text such as `30s` from the file, whole milliseconds from an environment variable.
- * Returns `fallback` when unset and `undefined` after reporting a value that cannot be used.
+ * Returns `undefined` after reporting a value that cannot be used.
  */
-export function readDuration(
-  setting: Setting | undefined,
-  fallback: number,
-  limits: DurationLimits,
-  sink: ProblemSink,
-): number | undefined {
-  if (setting === undefined) return fallback;
+export function readDuration(setting: Setting, limits: DurationLimits, sink: ProblemSink): number | undefined {
   if (typeof setting.raw !== 'string') return undefined;
   const ms = setting.variable === undefined ? parseDuration(setting.raw) : parseMilliseconds(setting.raw);
   if (ms === undefined) {

@@ -31,7 +31,7 @@ export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: u
   }
   const tooDeep = findExcessiveFlowDepth(text);
   if (tooDeep !== undefined) {
-    sink.problems.push({ path: '', ...positionInText(text, tooDeep), message: flowDepthMessage(), file: sink.file });
+    sink.problems.push({ path: '', ...positionInText(text, tooDeep), message: FLOW_DEPTH_MESSAGE, file: sink.file });
     return { ok: false };
   }
   const { secondDocument, ...source } = composeSource(text);
@@ -39,7 +39,7 @@ export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: u
   sink.source = source;
   reportSyntaxErrors(doc.errors, doc.warnings, sink);
   if (secondDocument !== undefined) reportAtOffset(sink, secondDocument, SECOND_DOCUMENT_MESSAGE);
-  checkNodes(doc.contents, sink);
+  walk(doc.contents, [], { anchors: new Map(), open: new Set(), sink });
   if (sink.problems.length > 0) return { ok: false };
   try {
     const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -87,9 +87,7 @@ function positionInText(text: string, offset: number): { line: number; column: n
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
-function flowDepthMessage(): string {
-  return `invalid YAML: flow collections ("[…]", "{…}") nested more than ${MAX_FLOW_DEPTH} levels deep`;
-}
+const FLOW_DEPTH_MESSAGE = `invalid YAML: flow collections ("[…]", "{…}") nested more than ${MAX_FLOW_DEPTH} levels deep`;
 
 const SECOND_DOCUMENT_MESSAGE =
   'invalid YAML: a second document starts here (after "---"); a file holds one document, so remove this marker ' +
@@ -111,11 +109,6 @@ function composeSource(text: string): SourceMap & { secondDocument?: number } {
   return { doc: first!, lineCounter, pairs: new PairIndex() };
 }
 
-function parseSource(text: string): SourceMap {
-  const { doc, lineCounter, pairs } = composeSource(text);
-  return { doc, lineCounter, pairs };
-}
-
 /**
  * The source map of a file that parsed cleanly, parsed again only if a later check (the schema, duplicate names)
  * has a problem to locate in it: ten `tenants_from` files of a thousand tenants otherwise held ten documents with
@@ -123,15 +116,16 @@ function parseSource(text: string): SourceMap {
  */
 function lazySource(text: string): SourceMap {
   let parsed: SourceMap | undefined;
+  const source = (): SourceMap => (parsed ??= composeSource(text));
   return {
     get doc() {
-      return (parsed ??= parseSource(text)).doc;
+      return source().doc;
     },
     get lineCounter() {
-      return (parsed ??= parseSource(text)).lineCounter;
+      return source().lineCounter;
     },
     get pairs() {
-      return (parsed ??= parseSource(text)).pairs;
+      return source().pairs;
     },
   };
 }
@@ -159,16 +153,6 @@ const UNKNOWN_ALIAS_MESSAGE = 'invalid YAML: alias to an unknown anchor; quote a
 
 const CYCLE_MESSAGE = 'invalid YAML: alias to a node that contains it (a cycle)';
 
-/**
- * Reports what the YAML parser lets through but the loader cannot use: duplicate keys, aliases to anchors that do
- * not exist, and aliases to a node that contains them (which would make the data circular). One pass in document
- * order, so an alias is matched with the last anchor of its name before it, as YAML specifies.
- */
-function checkNodes(root: unknown, sink: ProblemSink): void {
-  const state: WalkState = { anchors: new Map(), open: new Set(), sink };
-  walk(root, [], state);
-}
-
 interface WalkState {
   /** The last node seen with each anchor name. */
   anchors: Map<string, unknown>;
@@ -177,6 +161,11 @@ interface WalkState {
   sink: ProblemSink;
 }
 
+/**
+ * Reports what the YAML parser lets through but the loader cannot use: duplicate keys, aliases to anchors that do
+ * not exist, and aliases to a node that contains them (which would make the data circular). One pass in document
+ * order, so an alias is matched with the last anchor of its name before it, as YAML specifies.
+ */
 function walk(node: unknown, at: PathSegment[], state: WalkState): void {
   if (isAlias(node)) {
     checkAlias(node.source, node.range?.[0] ?? 0, at, state);
