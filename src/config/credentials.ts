@@ -6,7 +6,7 @@ import { AZURE, CONFIG_DEFAULTS } from './defaults.ts';
 import { describeReadError, type FileSources, resolvePath } from './files.ts';
 import { isPlainObject, type PathSegment, type ProblemSink, reportProblem } from './problems.ts';
 import type { TenantCertificate } from './types.ts';
-import { type Environment, readEnv, reportSetting, type Setting, variablePrefix } from './values.ts';
+import { type Environment, readEnv, reportVariableSetting, type Setting } from './values.ts';
 
 /**
  * Schema of the credential keys of a tenant, one per kind; a tenant sets exactly one. A new kind is one more property
@@ -150,17 +150,16 @@ function resolveCertificate(
   // A path from AZURE_CLIENT_CERTIFICATE_PATH is relative to the working directory, as for the Azure SDK.
   const path = resolvePath(written, sources.baseDir, input.path.variable !== undefined);
   const shown = JSON.stringify(path);
-  const prefix = variablePrefix(input.path);
   let bytes: Uint8Array;
   try {
     bytes = sources.readBytes(path);
   } catch (error) {
-    reportSetting(sink, input.path, `${prefix}cannot read certificate file ${shown}: ${describeReadError(error)}`);
+    reportVariableSetting(sink, input.path, `cannot read certificate file ${shown}: ${describeReadError(error)}`);
     return undefined;
   }
   const reading = readClientCertificate({ bytes, password: input.password, now: sources.now });
   if (!reading.ok) {
-    reportSetting(sink, input.path, `${prefix}certificate file ${shown}: ${reading.message}`);
+    reportVariableSetting(sink, input.path, `certificate file ${shown}: ${reading.message}`);
     return undefined;
   }
   const password = input.password === undefined ? undefined : new Secret(input.password);

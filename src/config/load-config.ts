@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { CertificateSources } from './credentials.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { resolveExporter, withExporterTls } from './exporter.ts';
+import { resolveExporter } from './exporter.ts';
 import {
   checkSecretFilePermissions,
   describeReadError,
@@ -191,7 +191,7 @@ function buildConfig(
   sink: ProblemSink,
 ): Config {
   const root = sectionOf(value);
-  const exporter = withExporterTls(resolveExporter(root['exporter'], env, sink), root['exporter'], env, sources, sink);
+  const exporter = resolveExporter(root['exporter'], env, sources, sink);
   const defaults = resolveDefaults(root, sink);
   const stateDir = resolveStateDir(root['state'], file);
   const spoolMaxBytes = resolveSpoolMaxBytes(root['state'], sink);

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { CREDENTIAL_PROPERTIES } from './credentials.ts';
 import { CLOUD_NAMES } from './defaults.ts';
+import { COMPRESSIONS, PROTOCOLS, TEMPORALITIES } from './exporter.ts';
 import { describeType, type PathSegment, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
 import { DURATION_UNITS } from './values.ts';
 
@@ -19,12 +20,12 @@ function stringMap(): Record<string, unknown> {
 
 const exporter = section({
   endpoint: text,
-  protocol: { type: 'string', enum: ['http/protobuf', 'http/json'] },
+  protocol: { type: 'string', enum: PROTOCOLS },
   headers: stringMap(),
   interval: duration,
   timeout: duration,
-  compression: { type: 'string', enum: ['none', 'gzip'] },
-  temporality: { type: 'string', enum: ['cumulative', 'delta'] },
+  compression: { type: 'string', enum: COMPRESSIONS },
+  temporality: { type: 'string', enum: TEMPORALITIES },
   tls: section({ ca_file: text, cert_file: text, key_file: text }),
 });
 

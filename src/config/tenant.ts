@@ -14,7 +14,7 @@ import {
   sectionOf,
   type Setting,
   showSetting,
-  variablePrefix,
+  reportVariableSetting,
 } from './values.ts';
 
 /** What a tenant inherits from the `defaults` section and the top-level `events`. */
@@ -145,7 +145,7 @@ function resolveEndpoints(
     if (setting === undefined || typeof setting.raw !== 'string' || setting.raw === '') return cloud[key];
     const checked = checkEndpointUrl(setting.raw);
     if (checked.ok) return checked.url;
-    reportSetting(sink, setting, `${variablePrefix(setting)}${checked.message}`);
+    reportVariableSetting(sink, setting, `${checked.message}`);
     return cloud[key];
   };
   return { login: read('login'), graph: read('graph') };

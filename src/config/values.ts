@@ -44,14 +44,14 @@ export function showSetting(setting: Setting): string {
   return setting.variable === undefined ? quoted : `${setting.variable}=${quoted}`;
 }
 
-/** `OTEL_X: ` before a message about a setting taken from that environment variable; nothing for one in the file. */
-export function variablePrefix(setting: Setting): string {
-  return setting.variable === undefined ? '' : `${setting.variable}: `;
-}
-
 /** Reports a problem with a setting: at its place in the file, or without a line when it came from the environment. */
 export function reportSetting(sink: ProblemSink, setting: Setting, message: string): void {
   reportProblem(sink, setting.at, message, { outsideFile: setting.variable !== undefined });
+}
+
+/** {@link reportSetting}, the message led by the environment variable the value came from, if any (`OTEL_X: …`). */
+export function reportVariableSetting(sink: ProblemSink, setting: Setting, message: string): void {
+  reportSetting(sink, setting, setting.variable === undefined ? message : `${setting.variable}: ${message}`);
 }
 
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
@@ -169,12 +169,6 @@ export function checkTimeoutFits(
 
 function suffix(origin: string | undefined): string {
   return origin === undefined ? '' : ` (${origin})`;
-}
-
-/** The origin to show for a setting: none when it is written at the place reported, else its source. */
-export function originOf(setting: Setting | undefined, fallback: string): string | undefined {
-  if (setting === undefined) return fallback;
-  return setting.variable;
 }
 
 /** An endpoint URL checked and normalized (no trailing slash), or why it is refused. */
