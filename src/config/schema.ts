@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { CREDENTIAL_PROPERTIES } from './credentials.ts';
+import { ASSERTION_ALGORITHMS } from '../certificate/client-certificate.ts';
 import { CLOUD_NAMES } from './defaults.ts';
 import { COMPRESSIONS, PROTOCOLS, TEMPORALITIES } from './exporter.ts';
 import { describeType, type PathSegment, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
@@ -55,7 +55,19 @@ const tenant = {
     name: text,
     tenant_id: text,
     client_id: text,
-    ...CREDENTIAL_PROPERTIES,
+    // The credentials, one per kind: a tenant sets exactly one, which is checked in code.
+    client_secret: text,
+    certificate: {
+      type: 'object',
+      required: ['path'],
+      additionalProperties: false,
+      properties: {
+        path: text,
+        password: { type: 'string' },
+        algorithm: { type: 'string', enum: ASSERTION_ALGORITHMS },
+      },
+    },
+    federated_token_file: text,
     cloud,
     endpoints: section({ login: text, graph: text }),
     http,

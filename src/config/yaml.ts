@@ -3,7 +3,6 @@ import { MAX_FILE_BYTES } from './files.ts';
 import {
   isSecretPath,
   keyText,
-  PairIndex,
   type PathSegment,
   type ProblemSink,
   reportAtOffset,
@@ -102,11 +101,11 @@ function composeSource(text: string): SourceMap & { secondDocument?: number } {
   const composer = new Composer({ uniqueKeys: false, resolveKnownTags: false, logLevel: 'silent' });
   let first: SourceMap['doc'] | undefined;
   for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(text), true, text.length)) {
-    if (first !== undefined) return { doc: first, lineCounter, pairs: new PairIndex(), secondDocument: doc.range[0] };
+    if (first !== undefined) return { doc: first, lineCounter, pairs: new WeakMap(), secondDocument: doc.range[0] };
     first = doc;
   }
   // compose(…, true) always ends with a document, an empty one for empty text.
-  return { doc: first!, lineCounter, pairs: new PairIndex() };
+  return { doc: first!, lineCounter, pairs: new WeakMap() };
 }
 
 /**
