@@ -32,15 +32,15 @@ const exporter = section({
 /** Severity expressions; an empty one never matches. */
 const severity = section({ critical: { type: 'string' }, warning: { type: 'string' } });
 
-/** Optional events, each switched with `enabled` like a metric. */
-const events = section({
-  messages: {
-    type: 'object',
-    required: ['enabled'],
-    additionalProperties: false,
-    properties: { enabled: { type: 'boolean' } },
-  },
-});
+/** A metric's or an optional event's switch. */
+const toggle = {
+  type: 'object',
+  required: ['enabled'],
+  additionalProperties: false,
+  properties: { enabled: { type: 'boolean' } },
+};
+
+const events = section({ messages: toggle });
 
 const cloud = { type: 'string', enum: CLOUD_NAMES };
 
@@ -78,13 +78,6 @@ const tenant = {
   },
 };
 
-const metricToggle = {
-  type: 'object',
-  required: ['enabled'],
-  additionalProperties: false,
-  properties: { enabled: { type: 'boolean' } },
-};
-
 /**
  * The structure of a config file, as JSON Schema for ajv: types, required keys, closed key sets and enumerations.
  * Meaning (durations, URLs, GUIDs, limits) is checked in code, which gives better messages. Optional sections accept
@@ -102,7 +95,7 @@ const CONFIG_SCHEMA = {
     server: section({ listen: text }),
     http,
     resource: stringMap(),
-    metrics: { type: ['object', 'null'], additionalProperties: metricToggle },
+    metrics: { type: ['object', 'null'], additionalProperties: toggle },
     tenants: { type: 'array', items: tenant },
     tenants_from: { type: ['array', 'null'], items: text },
   },
@@ -153,7 +146,7 @@ function describeError(error: ErrorObject, at: readonly PathSegment[]): string {
     case 'required':
       return `missing required key ${quoteValue(error.params['missingProperty'])}`;
     case 'enum':
-      return `must be one of ${listAllowed(error)}; got ${quoteValue(error.data, at)}`;
+      return `must be one of ${(error.params['allowedValues'] as unknown[]).join(', ')}; got ${quoteValue(error.data, at)}`;
     case 'minLength':
       return 'must not be empty';
     case 'minItems':
@@ -161,10 +154,6 @@ function describeError(error: ErrorObject, at: readonly PathSegment[]): string {
     default:
       return error.message ?? `fails ${error.keyword}`;
   }
-}
-
-function listAllowed(error: ErrorObject): string {
-  return (error.params['allowedValues'] as unknown[]).join(', ');
 }
 
 function typeMessage(error: ErrorObject): string {
@@ -178,17 +167,12 @@ function typeMessage(error: ErrorObject): string {
   const expected = [error.params['type']]
     .flat()
     .filter((t) => t !== 'null')
-    .map(jsonTypeToYaml);
+    .map((type) => YAML_TYPES[String(type)] ?? String(type));
   if (expected.length === 1 && expected[0] === 'boolean') return `must be true or false, not ${actual}`;
   return `must be a ${expected.join(' or a ')}, not ${actual}`;
 }
 
-function jsonTypeToYaml(type: unknown): string {
-  if (type === 'object') return 'mapping';
-  if (type === 'array') return 'sequence';
-  if (type === 'integer') return 'whole number';
-  return String(type);
-}
+const YAML_TYPES: Readonly<Record<string, string>> = { object: 'mapping', array: 'sequence', integer: 'whole number' };
 
 function unknownKeyMessage(key: string, error: ErrorObject): string {
   const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};

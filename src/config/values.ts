@@ -91,22 +91,21 @@ export function formatDuration(ms: number): string {
   return text;
 }
 
-/** Bounds of a duration setting, in milliseconds (the minimum is inclusive; 0 is never accepted). */
-export interface DurationLimits {
-  min: number;
-  max: number;
-}
-
 /** The longest interval or timeout: one day, well inside what timers can hold. */
 export const MAX_DURATION_MS = 24 * 3_600_000;
 
 const MILLISECONDS = /^\d+$/;
 
 /**
- * Reads a duration setting: text such as `30s` from the file, whole milliseconds from an environment variable.
- * Returns `undefined` after reporting a value that cannot be used.
+ * Reads a duration setting: text such as `30s` from the file, whole milliseconds from an environment variable,
+ * within `limits` in milliseconds (the minimum inclusive; 0 is never accepted). Returns `undefined` after reporting a
+ * value that cannot be used.
  */
-export function readDuration(setting: Setting, limits: DurationLimits, sink: ProblemSink): number | undefined {
+export function readDuration(
+  setting: Setting,
+  limits: { min: number; max: number },
+  sink: ProblemSink,
+): number | undefined {
   if (typeof setting.raw !== 'string') return undefined;
   const ms = setting.variable === undefined ? parseDuration(setting.raw) : parseMilliseconds(setting.raw);
   if (ms === undefined) {
@@ -135,7 +134,7 @@ function unparsableMessage(setting: Setting): string {
   return `${shown} is not a duration; ${example} (units: ${DURATION_UNITS})`;
 }
 
-function rangeProblem(ms: number, limits: DurationLimits): string | undefined {
+function rangeProblem(ms: number, limits: { min: number; max: number }): string | undefined {
   if (ms === 0) return 'must be greater than 0';
   if (ms < limits.min) return `is below the minimum of ${formatDuration(limits.min)}`;
   if (ms > limits.max) return `is above the maximum of ${formatDuration(limits.max)}`;
@@ -233,21 +232,15 @@ export function parseKeyValueList(text: string): KeyValueList {
     if (equals === -1) return failure(`entry ${index + 1} has no "="; expected key=value pairs separated by commas`);
     const key = part.slice(0, equals).trim();
     if (key === '') return failure(`entry ${index + 1} has an empty key`);
-    const value = decodePercent(part.slice(equals + 1).trim());
-    if (value === undefined) return failure(`the value of ${JSON.stringify(key)} is not valid percent-encoding`);
-    entries.push([key, value]);
+    try {
+      entries.push([key, decodeURIComponent(part.slice(equals + 1).trim())]);
+    } catch {
+      return failure(`the value of ${JSON.stringify(key)} is not valid percent-encoding`);
+    }
   }
   return { ok: true, entries };
 }
 
 function failure(message: string): KeyValueList {
   return { ok: false, message };
-}
-
-function decodePercent(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
 }
