@@ -167,7 +167,10 @@ interface WalkState {
  */
 function walk(node: unknown, at: PathSegment[], state: WalkState): void {
   if (isAlias(node)) {
-    checkAlias(node.source, node.range?.[0] ?? 0, at, state);
+    const target = state.anchors.get(node.source);
+    const offset = node.range?.[0] ?? 0;
+    if (target === undefined) reportAtOffset(state.sink, offset, UNKNOWN_ALIAS_MESSAGE, at);
+    else if (state.open.has(target)) reportAtOffset(state.sink, offset, CYCLE_MESSAGE, at);
     return;
   }
   if (!isMap(node) && !isSeq(node) && !isScalar(node)) return;
@@ -187,22 +190,12 @@ function walkPairs(pairs: readonly { key: unknown; value: unknown }[], at: PathS
     if (key === undefined) continue;
     const offset = (pair.key as Node).range?.[0] ?? 0;
     const first = firstOffsets.get(key);
-    if (first === undefined) firstOffsets.set(key, offset);
-    else reportAtOffset(state.sink, offset, duplicateKeyMessage(key, at, lineOf(state, first)), at);
+    if (first === undefined) {
+      firstOffsets.set(key, offset);
+      continue;
+    }
+    const shown = isSecretPath(at) ? '' : ` ${JSON.stringify(key)}`;
+    const firstLine = state.sink.source?.lineCounter.linePos(first).line ?? 1;
+    reportAtOffset(state.sink, offset, `duplicate key${shown} (first at line ${firstLine})`, at);
   }
-}
-
-function checkAlias(source: string, offset: number, at: PathSegment[], state: WalkState): void {
-  const target = state.anchors.get(source);
-  if (target === undefined) reportAtOffset(state.sink, offset, UNKNOWN_ALIAS_MESSAGE, at);
-  else if (state.open.has(target)) reportAtOffset(state.sink, offset, CYCLE_MESSAGE, at);
-}
-
-function duplicateKeyMessage(key: string, at: PathSegment[], firstLine: number): string {
-  const shown = isSecretPath(at) ? '' : ` ${JSON.stringify(key)}`;
-  return `duplicate key${shown} (first at line ${firstLine})`;
-}
-
-function lineOf(state: WalkState, offset: number): number {
-  return state.sink.source?.lineCounter.linePos(offset).line ?? 1;
 }
