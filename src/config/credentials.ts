@@ -1,33 +1,15 @@
 import { resolve } from 'node:path';
-import { ASSERTION_ALGORITHMS, type AssertionAlgorithm } from '../certificate/client-certificate.ts';
+import { ASSERTION_ALGORITHMS } from '../certificate/client-certificate.ts';
 import { readClientCertificate } from '../certificate/read-client-certificate.ts';
 import { Secret } from '../shared/secret.ts';
 import { AZURE, CONFIG_DEFAULTS } from './defaults.ts';
 import { describeReadError, type FileSources, resolvePath } from './files.ts';
-import { isPlainObject, type PathSegment, type ProblemSink, reportProblem } from './problems.ts';
+import { type PathSegment, type ProblemSink, reportProblem } from './problems.ts';
 import type { TenantCertificate } from './types.ts';
-import { type Environment, readEnv, reportSetting, type Setting } from './values.ts';
+import { type Environment, readEnv, reportVariableSetting, sectionOf, type Setting } from './values.ts';
 
-/**
- * Schema of the credential keys of a tenant, one per kind; a tenant sets exactly one. A new kind is one more property
- * here and one more field in {@link TenantCredential}.
- */
-export const CREDENTIAL_PROPERTIES = {
-  client_secret: { type: 'string', minLength: 1 },
-  certificate: {
-    type: 'object',
-    required: ['path'],
-    additionalProperties: false,
-    properties: {
-      path: { type: 'string', minLength: 1 },
-      password: { type: 'string' },
-      algorithm: { type: 'string', enum: ASSERTION_ALGORITHMS },
-    },
-  },
-  federated_token_file: { type: 'string', minLength: 1 },
-} as const;
-
-const CREDENTIAL_KEYS = Object.keys(CREDENTIAL_PROPERTIES);
+/** The credential keys of a tenant, one per kind (each one a property of the tenant's schema); a tenant sets one. */
+const CREDENTIAL_KEYS = ['client_secret', 'certificate', 'federated_token_file'];
 const ENVIRONMENT_CHOICES = `${AZURE.clientSecret}, ${AZURE.certificatePath} or ${AZURE.federatedTokenFile}`;
 
 /** The credential of one tenant, as the token provider needs it; at most one field is set. */
@@ -59,16 +41,18 @@ export function resolveCredential(
   const present = CREDENTIAL_KEYS.filter((key) => tenant[key] !== undefined);
   if (present.length > 1) reportProblem(sink, at, `set only one credential; found ${present.join(' and ')}`);
   if (present.length > 0) return fromFile(tenant, at, sources, sink);
-  const fromEnv = sources.azureEnv === undefined ? undefined : fromEnvironment(sources.azureEnv, at, sources, sink);
+  const fromEnv = sources.azureEnv && fromEnvironment(sources.azureEnv, at, sources, sink);
   if (fromEnv !== undefined) return fromEnv;
   const orEnv = sources.azureEnv === undefined ? '' : `, or the environment variable ${ENVIRONMENT_CHOICES}`;
   reportProblem(sink, at, `missing credential: set one of ${CREDENTIAL_KEYS.join(', ')}${orEnv}`);
-  return none();
+  return NONE;
 }
 
-function none(): TenantCredential {
-  return { clientSecret: undefined, certificate: undefined, federatedTokenFile: undefined };
-}
+const NONE: TenantCredential = Object.freeze({
+  clientSecret: undefined,
+  certificate: undefined,
+  federatedTokenFile: undefined,
+});
 
 function fromFile(
   tenant: Readonly<Record<string, unknown>>,
@@ -76,32 +60,22 @@ function fromFile(
   sources: CredentialSources,
   sink: ProblemSink,
 ): TenantCredential {
-  const secret = tenant['client_secret'];
-  const certificate = tenant['certificate'];
-  const tokenFile = tenant['federated_token_file'];
-  const written = isPlainObject(certificate) ? certificate : {};
-  const path = written['path'];
-  const password = written['password'];
-  const algorithm = written['algorithm'];
+  const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+  const secret = text(tenant['client_secret']);
+  const { path, password, algorithm } = sectionOf(tenant['certificate']);
+  const tokenFile = text(tenant['federated_token_file']);
+  const certificate = { path: { raw: path, at: [...at, 'certificate', 'path'], variable: undefined }, algorithm };
   return {
-    clientSecret: typeof secret === 'string' && secret !== '' ? new Secret(secret) : undefined,
+    clientSecret: secret === undefined ? undefined : new Secret(secret),
     certificate:
-      typeof path === 'string' && path !== ''
-        ? resolveCertificate(
-            {
-              path: { raw: path, at: [...at, 'certificate', 'path'], variable: undefined },
-              password: typeof password === 'string' && password !== '' ? password : undefined,
-              algorithm: typeof algorithm === 'string' ? algorithm : undefined,
-            },
-            sources,
-            sink,
-          )
-        : undefined,
-    federatedTokenFile:
-      typeof tokenFile === 'string' && tokenFile !== '' ? resolvePath(tokenFile, sources.baseDir) : undefined,
+      text(path) === undefined
+        ? undefined
+        : resolveCertificate({ ...certificate, password: text(password) }, sources, sink),
+    federatedTokenFile: tokenFile === undefined ? undefined : resolvePath(tokenFile, sources.baseDir),
   };
 }
 
+/** The first of the Azure SDK's credential variables that is set, in its order. */
 function fromEnvironment(
   env: Environment,
   at: readonly PathSegment[],
@@ -109,15 +83,15 @@ function fromEnvironment(
   sink: ProblemSink,
 ): TenantCredential | undefined {
   const secret = readEnv(env, AZURE.clientSecret);
-  if (secret !== undefined) return { ...none(), clientSecret: new Secret(secret) };
+  if (secret !== undefined) return { ...NONE, clientSecret: new Secret(secret) };
   const certificatePath = readEnv(env, AZURE.certificatePath);
   if (certificatePath !== undefined) {
-    const path: Setting = { raw: certificatePath, at: [...at, 'certificate', 'path'], variable: AZURE.certificatePath };
+    const path = { raw: certificatePath, at: [...at, 'certificate', 'path'], variable: AZURE.certificatePath };
     const input = { path, password: readEnv(env, AZURE.certificatePassword), algorithm: undefined };
-    return { ...none(), certificate: resolveCertificate(input, sources, sink) };
+    return { ...NONE, certificate: resolveCertificate(input, sources, sink) };
   }
   const tokenFile = readEnv(env, AZURE.federatedTokenFile);
-  return tokenFile === undefined ? undefined : { ...none(), federatedTokenFile: resolve(tokenFile) };
+  return tokenFile === undefined ? undefined : { ...NONE, federatedTokenFile: resolve(tokenFile) };
 }
 
 /** What checking certificates and CA bundles at load time needs: where files are, how to read them, and when it is. */
@@ -132,7 +106,7 @@ export interface CertificateSources extends FileSources {
 interface CertificateInput {
   path: Setting;
   password: string | undefined;
-  algorithm: string | undefined;
+  algorithm: unknown;
 }
 
 /**
@@ -150,23 +124,19 @@ function resolveCertificate(
   // A path from AZURE_CLIENT_CERTIFICATE_PATH is relative to the working directory, as for the Azure SDK.
   const path = resolvePath(written, sources.baseDir, input.path.variable !== undefined);
   const shown = JSON.stringify(path);
-  const prefix = input.path.variable === undefined ? '' : `${input.path.variable}: `;
   let bytes: Uint8Array;
   try {
     bytes = sources.readBytes(path);
   } catch (error) {
-    reportSetting(sink, input.path, `${prefix}cannot read certificate file ${shown}: ${describeReadError(error)}`);
+    reportVariableSetting(sink, input.path, `cannot read certificate file ${shown}: ${describeReadError(error)}`);
     return undefined;
   }
   const reading = readClientCertificate({ bytes, password: input.password, now: sources.now });
   if (!reading.ok) {
-    reportSetting(sink, input.path, `${prefix}certificate file ${shown}: ${reading.message}`);
+    reportVariableSetting(sink, input.path, `certificate file ${shown}: ${reading.message}`);
     return undefined;
   }
   const password = input.password === undefined ? undefined : new Secret(input.password);
-  return { path, password, algorithm: algorithmOf(input.algorithm) };
-}
-
-function algorithmOf(value: string | undefined): AssertionAlgorithm {
-  return ASSERTION_ALGORITHMS.find((algorithm) => algorithm === value) ?? CONFIG_DEFAULTS.tenant.certificateAlgorithm;
+  const algorithm = ASSERTION_ALGORITHMS.find((name) => name === input.algorithm);
+  return { path, password, algorithm: algorithm ?? CONFIG_DEFAULTS.tenant.certificateAlgorithm };
 }

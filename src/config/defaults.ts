@@ -1,10 +1,7 @@
 import { DEFAULT_SEVERITY_TEXTS } from '../health/severity-rules.ts';
 import type { CloudName, Endpoints } from './types.ts';
 
-/**
- * A default timeout derived from its interval: `fixedMs`, or the interval when that is shorter, so that no interval
- * the docs allow needs a timeout written beside it.
- */
+/** A timeout of `fixedMs`, or the interval when shorter: no interval the docs allow needs a timeout beside it. */
 function atMostInterval(fixedMs: number): (intervalMs: number) => number {
   return (intervalMs) => Math.min(fixedMs, intervalMs);
 }
@@ -14,63 +11,38 @@ function atMostInterval(fixedMs: number): (intervalMs: number) => number {
  * (where one applies) its environment variable sets it. The resolvers read them here and nowhere else.
  */
 export const CONFIG_DEFAULTS = Object.freeze({
-  /** `exporter`: used when neither the file nor the `OTEL_EXPORTER_OTLP_*` variables set a key. */
+  /** Used when neither the file nor the `OTEL_EXPORTER_OTLP_*` variables set a key. */
   exporter: Object.freeze({
-    /** Base URL of the collector: an OpenTelemetry Collector on this machine. */
+    /** An OpenTelemetry Collector on this machine. */
     endpoint: 'http://localhost:4318',
-    /** OTLP encoding. */
     protocol: 'http/protobuf',
-    /** Extra HTTP headers: none. */
     headers: Object.freeze({}) as Readonly<Record<string, string>>,
-    /** Metric export interval: 1m. */
     intervalMs: 60_000,
-    /** Export timeout: 10s, or the export interval when shorter. */
     timeoutMs: atMostInterval(10_000),
-    /** Export compression. */
     compression: 'none',
-    /** Aggregation temporality of exported sums. */
     temporality: 'cumulative',
   }),
-  /** `defaults`, and through it every tenant: used when neither the tenant nor `defaults` sets a key. */
+  /** `defaults`, and through it every tenant. */
   tenant: Object.freeze({
-    /** Poll interval: 5m. */
     intervalMs: 300_000,
-    /** Poll timeout: 30s, or the poll interval when shorter (a timeout written in `defaults` is kept as written). */
+    /** A timeout written in `defaults` is kept as written. */
     timeoutMs: atMostInterval(30_000),
-    /** Microsoft cloud, unless a single tenant's `AZURE_AUTHORITY_HOST` names another. */
+    /** Unless a single tenant's `AZURE_AUTHORITY_HOST` names another. */
     cloud: 'global',
-    /** Signature algorithm of certificate assertions (`certificate.algorithm`). */
     certificateAlgorithm: 'PS256',
     /** The built-in `severity` rule's expression texts, for keys neither the tenant nor `defaults.severity` sets. */
     severity: DEFAULT_SEVERITY_TEXTS,
   }),
   /** `events` (top-level, then each tenant's): optional events are off. */
-  events: Object.freeze({
-    /** Message-center events (`m365.message.update`). */
-    messages: false,
-  }),
-  /** `http`: no proxy and no extra CA, so the environment (`HTTPS_PROXY`, `NO_PROXY`) decides at run time. */
-  http: Object.freeze({
-    proxy: undefined,
-    noProxy: undefined,
-    caFile: undefined,
-    ca: undefined,
-  }),
-  /** `state`: no `dir` keeps state in memory only. */
-  state: Object.freeze({
-    /** Most bytes of the events waiting in the outbox, all tenants together: 64 MiB. */
-    spoolMaxBytes: 64 * 1024 * 1024,
-  }),
-  /** `server`: absent turns the HTTP endpoint off; present without `listen`, it listens on loopback only. */
-  server: Object.freeze({
-    /** Address of the status endpoint: loopback only, so exposing it is deliberate. */
-    listen: '127.0.0.1:13133',
-  }),
-  /** `resource`: the resource's `service.name` when neither the file nor `OTEL_SERVICE_NAME` sets it. */
-  resource: Object.freeze({
-    /** `service.name`. */
-    serviceName: 'm365-health',
-  }),
+  events: Object.freeze({ messages: false }),
+  /** No proxy and no extra CA, so the environment (`HTTPS_PROXY`, `NO_PROXY`) decides at run time. */
+  http: Object.freeze({ proxy: undefined, noProxy: undefined, caFile: undefined, ca: undefined }),
+  /** No `state.dir` keeps state in memory only; the events waiting in the outbox, all tenants together: 64 MiB. */
+  state: Object.freeze({ spoolMaxBytes: 64 * 1024 * 1024 }),
+  /** An absent `server` turns the HTTP endpoint off; a present one listens on loopback only unless told. */
+  server: Object.freeze({ listen: '127.0.0.1:13133' }),
+  /** The resource's `service.name` when neither the file nor `OTEL_SERVICE_NAME` sets it. */
+  resource: Object.freeze({ serviceName: 'm365-health' }),
 });
 
 /** Login and Graph hosts of each Microsoft cloud (GCC is global, GCC High is usgov, DoD is usgovdod). */

@@ -1,4 +1,4 @@
-import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import { Secret } from '../shared/secret.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { describeReadError, type FileSources, resolvePath } from './files.ts';
@@ -9,7 +9,6 @@ import {
   checkTimeoutFits,
   type Environment,
   MAX_DURATION_MS,
-  originOf,
   parseKeyValueList,
   pickSetting,
   readDuration,
@@ -18,6 +17,7 @@ import {
   sectionOf,
   type Setting,
   showSetting,
+  reportVariableSetting,
 } from './values.ts';
 
 const EXPORT_LIMITS = { min: 1, max: MAX_DURATION_MS };
@@ -38,12 +38,17 @@ const EXPORT_LIMITS = { min: 1, max: MAX_DURATION_MS };
  *
  * A variable the file overrides is not read, so it cannot make the configuration invalid.
  */
-export function resolveExporter(raw: unknown, env: Environment, sink: ProblemSink): ExporterConfig {
+export function resolveExporter(
+  raw: unknown,
+  env: Environment,
+  sources: FileSources,
+  sink: ProblemSink,
+): ExporterConfig {
   const section = sectionOf(raw);
   const pick = (key: string, variable: string): Setting | undefined =>
     pickSetting(section, ['exporter'], key, env, variable);
   const d = CONFIG_DEFAULTS.exporter;
-  return {
+  const exporter: ExporterConfig = {
     endpoint: readEndpoint(pick('endpoint', 'OTEL_EXPORTER_OTLP_ENDPOINT'), d.endpoint, sink),
     protocol: readChoice(pick('protocol', 'OTEL_EXPORTER_OTLP_PROTOCOL'), PROTOCOLS, d.protocol, sink),
     headers: resolveHeaders(section['headers'], env, sink),
@@ -60,11 +65,14 @@ export function resolveExporter(raw: unknown, env: Environment, sink: ProblemSin
       sink,
     ),
   };
+  const tls = resolveExporterTls(sectionOf(section['tls']), exporter.endpoint, env, sources, sink);
+  return tls === undefined ? exporter : { ...exporter, tls };
 }
 
-const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
-const COMPRESSIONS = ['none', 'gzip'] as const;
-const TEMPORALITIES = ['cumulative', 'delta'] as const;
+/** What the choice settings accept, here and in the schema. */
+export const PROTOCOLS: readonly ExporterConfig['protocol'][] = ['http/protobuf', 'http/json'];
+export const COMPRESSIONS: readonly ExporterConfig['compression'][] = ['none', 'gzip'];
+export const TEMPORALITIES: readonly ExporterConfig['temporality'][] = ['cumulative', 'delta'];
 
 function resolveExportTiming(
   interval: Setting | undefined,
@@ -72,12 +80,12 @@ function resolveExportTiming(
   sink: ProblemSink,
 ): { intervalMs: number; timeoutMs: number } {
   const d = CONFIG_DEFAULTS.exporter;
-  const intervalMs = readDuration(interval, d.intervalMs, EXPORT_LIMITS, sink);
+  const intervalMs = interval === undefined ? d.intervalMs : readDuration(interval, EXPORT_LIMITS, sink);
   const defaultTimeoutMs = d.timeoutMs(intervalMs ?? d.intervalMs);
   if (timeout === undefined) return { intervalMs: intervalMs ?? d.intervalMs, timeoutMs: defaultTimeoutMs };
-  const timeoutMs = readDuration(timeout, defaultTimeoutMs, EXPORT_LIMITS, sink);
-  const intervalAt = { ms: intervalMs, origin: originOf(interval, 'default') };
-  checkTimeoutFits(intervalAt, { ms: timeoutMs, origin: originOf(timeout, 'default') }, 'export', timeout, sink);
+  const timeoutMs = readDuration(timeout, EXPORT_LIMITS, sink);
+  const intervalAt = { ms: intervalMs, origin: interval === undefined ? 'default' : interval.variable };
+  checkTimeoutFits(intervalAt, { ms: timeoutMs, origin: timeout.variable }, 'export', timeout, sink);
   return { intervalMs: intervalMs ?? d.intervalMs, timeoutMs: timeoutMs ?? defaultTimeoutMs };
 }
 
@@ -85,8 +93,7 @@ function readEndpoint(setting: Setting | undefined, fallback: string, sink: Prob
   if (setting === undefined || typeof setting.raw !== 'string') return fallback;
   const checked = checkEndpointUrl(setting.raw);
   if (checked.ok) return checked.url;
-  const from = setting.variable === undefined ? '' : `${setting.variable}: `;
-  reportSetting(sink, setting, `${from}${checked.message}`);
+  reportVariableSetting(sink, setting, `${checked.message}`);
   return fallback;
 }
 
@@ -155,19 +162,13 @@ function headerProblem(name: string, value: string): string | undefined {
   return undefined;
 }
 
-const FILES = {
+const TLS_FILES = {
   ca: { key: 'ca_file', variable: 'OTEL_EXPORTER_OTLP_CERTIFICATE', what: 'CA certificate' },
   cert: { key: 'cert_file', variable: 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE', what: 'client certificate' },
   key: { key: 'key_file', variable: 'OTEL_EXPORTER_OTLP_CLIENT_KEY', what: 'client key' },
 } as const;
 
-type FileKind = keyof typeof FILES;
-
-/** A TLS file as read: the setting it came from and its PEM text. */
-interface TlsFile {
-  setting: Setting;
-  pem: string;
-}
+type TlsFileKind = keyof typeof TLS_FILES;
 
 /**
  * Resolves `exporter.tls`: `ca_file`, `cert_file` and `key_file` (PEM), each from the file or else from
@@ -177,89 +178,74 @@ interface TlsFile {
  * environment from the working directory. `undefined` when nothing is set.
  */
 function resolveExporterTls(
-  exporter: unknown,
+  section: Readonly<Record<string, unknown>>,
   endpoint: string,
   env: Environment,
   sources: FileSources,
   sink: ProblemSink,
 ): ExporterTls | undefined {
-  const section = sectionOf(sectionOf(exporter)['tls']);
-  const pick = (kind: FileKind) =>
-    pickSetting(section, ['exporter', 'tls'], FILES[kind].key, env, FILES[kind].variable);
+  const pick = (kind: TlsFileKind) =>
+    pickSetting(section, ['exporter', 'tls'], TLS_FILES[kind].key, env, TLS_FILES[kind].variable);
   const settings = { ca: pick('ca'), cert: pick('cert'), key: pick('key') };
   if (!settings.ca && !settings.cert && !settings.key) return undefined;
-  const read = (kind: FileKind) => settings[kind] && readTlsFile(kind, settings[kind], sources, sink);
+  const read = (kind: TlsFileKind) => settings[kind] && readTlsFile(kind, settings[kind], sources, sink);
   const [ca, cert, key] = [read('ca'), read('cert'), read('key')];
-  if (ca) parsePem('ca', ca, sink);
-  const certificate = cert && parsePem('cert', cert, sink);
-  const keyObject = key && parsePem('key', key, sink);
-  checkPair(settings, certificate, keyObject, sink);
+  if (ca) parsePem(ca, 'ca', sink);
+  const certificate = cert && parsePem(cert, 'cert', sink);
+  const keyObject = key && parsePem(key, 'key', sink);
+  const { cert: certSetting, key: keySetting } = settings;
+  if (certSetting !== undefined && keySetting === undefined) {
+    const message = 'a client certificate needs its key: set key_file (or OTEL_EXPORTER_OTLP_CLIENT_KEY) too';
+    reportVariableSetting(sink, certSetting, `${message}`);
+  } else if (keySetting !== undefined && certSetting === undefined) {
+    const message = 'a client key needs its certificate: set cert_file (or OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE) too';
+    reportVariableSetting(sink, keySetting, `${message}`);
+  } else if (
+    keySetting !== undefined &&
+    certificate instanceof X509Certificate &&
+    keyObject instanceof KeyObject &&
+    !certificate.checkPrivateKey(keyObject)
+  ) {
+    reportVariableSetting(sink, keySetting, `the client key does not match the client certificate`);
+  }
   if (endpoint.startsWith('http://')) {
     reportWarning(sink, ['exporter', 'tls'], `TLS settings have no effect on the plain http:// endpoint ${endpoint}`);
   }
   return { ca: ca?.pem, cert: cert?.pem, key: key && new Secret(key.pem) };
 }
 
-function readTlsFile(kind: FileKind, setting: Setting, sources: FileSources, sink: ProblemSink): TlsFile | undefined {
+/** A TLS file as read: the setting it came from and its PEM text. */
+interface TlsFile {
+  setting: Setting;
+  pem: string;
+}
+
+function readTlsFile(
+  kind: TlsFileKind,
+  setting: Setting,
+  sources: FileSources,
+  sink: ProblemSink,
+): TlsFile | undefined {
   if (typeof setting.raw !== 'string') return undefined;
-  const written = setting.raw;
-  const path = resolvePath(written, sources.baseDir, setting.variable !== undefined);
+  const path = resolvePath(setting.raw, sources.baseDir, setting.variable !== undefined);
   try {
     return { setting, pem: sources.readFile(path) };
   } catch (error) {
-    reportSetting(
-      sink,
-      setting,
-      `${prefix(setting)}cannot read ${FILES[kind].what} file ${JSON.stringify(path)}: ${describeReadError(error)}`,
-    );
+    const what = TLS_FILES[kind].what;
+    const message = `cannot read ${what} file ${JSON.stringify(path)}: ${describeReadError(error)}`;
+    reportVariableSetting(sink, setting, `${message}`);
     return undefined;
   }
 }
 
-function prefix(setting: Setting): string {
-  return setting.variable === undefined ? '' : `${setting.variable}: `;
-}
-
 /** Parses a certificate (the first of a bundle) or an unencrypted private key; reports what is not one. */
-function parsePem(kind: 'ca' | 'cert', file: TlsFile, sink: ProblemSink): X509Certificate | undefined;
-function parsePem(kind: 'key', file: TlsFile, sink: ProblemSink): KeyObject | undefined;
-function parsePem(kind: FileKind, file: TlsFile, sink: ProblemSink): X509Certificate | KeyObject | undefined {
+function parsePem(file: TlsFile, kind: TlsFileKind, sink: ProblemSink): X509Certificate | KeyObject | undefined {
   try {
     return kind === 'key' ? createPrivateKey(file.pem) : new X509Certificate(file.pem);
   } catch {
     const expected = kind === 'key' ? 'unencrypted PEM private key' : 'PEM certificate';
-    reportSetting(sink, file.setting, `${prefix(file.setting)}the ${FILES[kind].what} file holds no ${expected}`);
+    const message = `the ${TLS_FILES[kind].what} file holds no ${expected}`;
+    reportVariableSetting(sink, file.setting, `${message}`);
     return undefined;
   }
-}
-
-/** A client certificate and its key go together, and must match. */
-function checkPair(
-  settings: Readonly<Record<FileKind, Setting | undefined>>,
-  certificate: X509Certificate | undefined,
-  key: KeyObject | undefined,
-  sink: ProblemSink,
-): void {
-  const { cert: certSetting, key: keySetting } = settings;
-  if (certSetting !== undefined && keySetting === undefined) {
-    const message = 'a client certificate needs its key: set key_file (or OTEL_EXPORTER_OTLP_CLIENT_KEY) too';
-    reportSetting(sink, certSetting, `${prefix(certSetting)}${message}`);
-  } else if (keySetting !== undefined && certSetting === undefined) {
-    const message = 'a client key needs its certificate: set cert_file (or OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE) too';
-    reportSetting(sink, keySetting, `${prefix(keySetting)}${message}`);
-  } else if (certificate && key && keySetting && !certificate.checkPrivateKey(key)) {
-    reportSetting(sink, keySetting, `${prefix(keySetting)}the client key does not match the client certificate`);
-  }
-}
-
-/** `exporter` with its resolved `tls` added, when any TLS setting is given. */
-export function withExporterTls<T extends { endpoint: string }>(
-  exporter: T,
-  raw: unknown,
-  env: Environment,
-  sources: FileSources,
-  sink: ProblemSink,
-): T {
-  const tls = resolveExporterTls(raw, exporter.endpoint, env, sources, sink);
-  return tls === undefined ? exporter : { ...exporter, tls };
 }

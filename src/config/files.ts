@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statfsSync, type Stats, statSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { isPlainObject, isSecretPath, type PathSegment, type ProblemSink, reportUnexpanded } from './problems.ts';
@@ -19,15 +19,6 @@ function codedError(code: string, message: string, fields: Record<string, string
   return Object.assign(new Error(message), { code, ...fields });
 }
 
-function decode(bytes: Uint8Array, path: string): string {
-  if (bytes.byteLength > MAX_FILE_BYTES) throw codedError('EFBIG', `${path} is larger than ${MAX_FILE_BYTES} bytes`);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw codedError('EILSEQ', `${path} is not valid UTF-8`);
-  }
-}
-
 /**
  * Refuses what is not stored data, by its type and before reading: a directory (`EISDIR`), a FIFO, socket or device,
  * and a file of `/proc`, `/sys` or another kernel filesystem (`ENOTREG`, with `kind` in words). Reading one of those
@@ -42,58 +33,36 @@ function requireRegularFile(stats: Stats, path: string): void {
 }
 
 /**
- * Reads a UTF-8 text file of at most {@link MAX_FILE_BYTES}, never more than one byte past the limit (a huge file is
- * not read through). Throws an error with `code` `EFBIG` when larger, `EILSEQ` when not UTF-8, `EISDIR` or `ENOTREG`
- * for what is not a regular file (see {@link requireRegularFile}), or the `node:fs` code.
- */
-export async function readTextFileBounded(path: string): Promise<string> {
-  requireRegularFile(statSync(path), path);
-  const handle = await open(path, OPEN_FLAGS);
-  try {
-    requireRegularFile(await handle.stat(), path);
-    const buffer = new Uint8Array(MAX_FILE_BYTES + 1);
-    let length = 0;
-    while (length < buffer.byteLength) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.byteLength - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    return decode(buffer.subarray(0, length), path);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Synchronous {@link readTextFileBounded}, for `${file:…}` references and `tenants_from` files. */
-export function readTextFileBoundedSync(path: string): string {
-  return decode(readBytesBoundedSync(path, MAX_FILE_BYTES + 1), path);
-}
-
-/**
- * Reads a whole file of at most {@link MAX_FILE_BYTES} as bytes (certificates, PKCS#12 files); throws with `code`
- * `EFBIG` when larger, `EISDIR` or `ENOTREG` when not a regular file, or the `node:fs` code.
+ * Reads a whole file of at most {@link MAX_FILE_BYTES} as bytes, never more than one byte past the limit (a huge file
+ * is not read through). Throws an error with `code` `EFBIG` when larger, `EISDIR` or `ENOTREG` for what is not a
+ * regular file (see {@link requireRegularFile}), or the `node:fs` code.
  */
 export function readFileBoundedSync(path: string): Uint8Array {
-  const bytes = readBytesBoundedSync(path, MAX_FILE_BYTES + 1);
-  if (bytes.byteLength > MAX_FILE_BYTES) throw codedError('EFBIG', `${path} is larger than ${MAX_FILE_BYTES} bytes`);
-  return bytes;
-}
-
-function readBytesBoundedSync(path: string, limit: number): Uint8Array {
   requireRegularFile(statSync(path), path);
   const fd = openSync(path, OPEN_FLAGS);
   try {
     requireRegularFile(fstatSync(fd), path);
-    const buffer = new Uint8Array(limit);
+    const buffer = new Uint8Array(MAX_FILE_BYTES + 1);
     let length = 0;
     while (length < buffer.byteLength) {
       const bytesRead = readSync(fd, buffer, length, buffer.byteLength - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
     }
+    if (length > MAX_FILE_BYTES) throw codedError('EFBIG', `${path} is larger than ${MAX_FILE_BYTES} bytes`);
     return buffer.subarray(0, length);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** {@link readFileBoundedSync} for UTF-8 text; throws with `code` `EILSEQ` when the file is not UTF-8. */
+export function readTextFileBoundedSync(path: string): string {
+  const bytes = readFileBoundedSync(path);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw codedError('EILSEQ', `${path} is not valid UTF-8`);
   }
 }
 
@@ -181,7 +150,7 @@ export async function checkSecretFilePermissions(files: readonly string[]): Prom
     try {
       const mode = (await stat(file)).mode & 0o777;
       if ((mode & 0o077) === 0) continue;
-      if (!holdsLiteralSecret(parse(await readTextFileBounded(file), { maxAliasCount: 100 }))) continue;
+      if (!holdsLiteralSecret(parse(readTextFileBoundedSync(file), { maxAliasCount: 100 }))) continue;
       warnings.push(
         `${file}: holds a literal secret and is readable by group or others (mode ${mode.toString(8).padStart(3, '0')}): ` +
           'chmod 600 it, or reference the secret with ${env:NAME} or ${file:PATH}',
@@ -225,16 +194,17 @@ const SYNTAX_HINT = 'use ${env:NAME} or ${file:PATH}, and $$ for a literal $';
  * pass over scalars after parsing, so expanded text is never read as YAML nor expanded again. A file's content loses
  * one trailing newline. Mapping keys are not expanded.
  */
-export function expandReferences(value: unknown, sources: ExpandSources, sink: ProblemSink): unknown {
-  return expandNode(value, [], sources, sink);
-}
-
-function expandNode(value: unknown, at: PathSegment[], sources: ExpandSources, sink: ProblemSink): unknown {
+export function expandReferences(
+  value: unknown,
+  sources: ExpandSources,
+  sink: ProblemSink,
+  at: PathSegment[] = [],
+): unknown {
   if (typeof value === 'string') return value.includes('$') ? expandString(value, at, sources, sink) : value;
-  if (Array.isArray(value)) return value.map((item, index) => expandNode(item, [...at, index], sources, sink));
+  if (Array.isArray(value)) return value.map((item, index) => expandReferences(item, sources, sink, [...at, index]));
   if (!isPlainObject(value)) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [key, expandNode(item, [...at, key], sources, sink)]),
+    Object.entries(value).map(([key, item]) => [key, expandReferences(item, sources, sink, [...at, key])]),
   );
 }
 

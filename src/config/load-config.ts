@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { CertificateSources } from './credentials.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { resolveExporter, withExporterTls } from './exporter.ts';
+import { resolveExporter } from './exporter.ts';
 import {
   checkSecretFilePermissions,
   describeReadError,
   expandReferences,
   readFileBoundedSync,
-  readTextFileBounded,
   readTextFileBoundedSync,
 } from './files.ts';
 import {
@@ -30,7 +29,7 @@ import {
 } from './sections.ts';
 import { createFileLister, type ListFiles } from './tenant-files.ts';
 import { collectProblems, type ConfigSources, mergeTenantsFrom } from './tenants-from.ts';
-import { applyTenantTelemetry, resolveDefaults, resolveTenants } from './tenants.ts';
+import { resolveDefaults, resolveTenants } from './tenants.ts';
 import type { Config, ConfigProblem } from './types.ts';
 import { type Environment, sectionOf } from './values.ts';
 import { parseYaml } from './yaml.ts';
@@ -82,7 +81,7 @@ export async function loadConfig(file: string, env: Environment, options: LoadOp
   };
   let text: string;
   try {
-    text = await readTextFileBounded(file);
+    text = readTextFileBoundedSync(file);
     hash.update(`${file}\0${text.length}\0`).update(text);
   } catch (error) {
     const sink = createProblemSink(file);
@@ -104,23 +103,13 @@ export async function loadConfig(file: string, env: Environment, options: LoadOp
  * once, each with its YAML path and line; nothing throws.
  *
  * Order of work: parse the YAML (bounded: 1 MiB, 100 aliases, 32 nested flow collections); expand `${env:NAME}`,
- * `${file:PATH}` and `$$` in string values (`readFile` reads referenced files); check the structure against the
- * schema; then check meaning and apply defaults.
+ * `${file:PATH}` and `$$` in string values (`readFile` reads referenced files); append the tenants of the
+ * `tenants_from` files; check the structure against the schema; then check meaning and apply defaults.
  *
- * `tenants_from` lists glob patterns (relative ones start from the config file's directory); each matching file,
- * in path order, holds a `tenants:` list read with the same bounds and expansion, whose tenants are appended to
- * the file's own and checked with them, their problems reported in their file. At most 10,000 files.
- *
- * Precedence of every setting: a key written in the file, then the standard OpenTelemetry environment variable
- * (`OTEL_EXPORTER_OTLP_ENDPOINT`, `_PROTOCOL`, `_HEADERS`, `_TIMEOUT`, `_COMPRESSION`,
- * `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`, `OTEL_METRIC_EXPORT_INTERVAL`, `OTEL_RESOURCE_ATTRIBUTES`,
- * `OTEL_SERVICE_NAME`), then the built-in default. Headers and resource attributes merge per key, the file winning.
- * For tenants: the tenant's key, then `defaults`, then the built-in default. A config with a single tenant also
- * takes the Azure SDK variables (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`,
- * `AZURE_CLIENT_CERTIFICATE_PATH` and `_PASSWORD`, `AZURE_FEDERATED_TOKEN_FILE`, `AZURE_AUTHORITY_HOST`) for what
- * the tenant leaves out, after the tenant's keys and before the defaults. `http` keys of a tenant win over the
- * top-level `http` section; proxies left unset come from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` when requests are made.
- * Certificates and CA bundles are read and checked here (`readFile`/`options.readBytes`, at `options.now`).
+ * Precedence of every setting: a key written in the file (for a tenant: its own key, then `defaults`), then the
+ * standard OpenTelemetry environment variable, or for a config with a single tenant the Azure SDK's, then the
+ * built-in default. Certificates and CA bundles are read and checked here (`readFile`/`options.readBytes`, at
+ * `options.now`).
  */
 export function parseConfig(
   text: string,
@@ -192,18 +181,14 @@ function buildConfig(
   sink: ProblemSink,
 ): Config {
   const root = sectionOf(value);
-  const exporter = withExporterTls(resolveExporter(root['exporter'], env, sink), root['exporter'], env, sources, sink);
-  const defaults = resolveDefaults(root['defaults'], sink);
+  const exporter = resolveExporter(root['exporter'], env, sources, sink);
+  const defaults = resolveDefaults(root, sink);
   const stateDir = resolveStateDir(root['state'], file);
   const spoolMaxBytes = resolveSpoolMaxBytes(root['state'], sink);
   const { resource, serviceName } = resolveResource(root['resource'], env, sink);
   const metrics = resolveMetrics(root['metrics'], sink);
   const http = resolveHttp(root['http'], ['http'], CONFIG_DEFAULTS.http, sources, sink);
-  const tenants = applyTenantTelemetry(
-    resolveTenants(root['tenants'], defaults, { http, sources, env }, sink),
-    root,
-    sink,
-  );
+  const tenants = resolveTenants(root['tenants'], defaults, { http, sources, env }, sink);
   const server = resolveServer(root['server'], 'server' in root, sink);
   return {
     exporter,

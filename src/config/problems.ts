@@ -41,7 +41,6 @@ export interface ProblemPlace {
   outsideFile?: boolean;
 }
 
-/** Starts an empty sink for `file`. */
 export function createProblemSink(file: string): ProblemSink {
   return { file, problems: [], warnings: [], source: undefined, unexpanded: new Set(), omitted: 0 };
 }
@@ -85,25 +84,22 @@ export function reportAtOffset(
   message: string,
   segments: readonly PathSegment[] = [],
 ): void {
-  if (isFull(sink)) return;
-  const position = sink.source?.lineCounter.linePos(offset);
-  const path = formatPath(secretPrefix(segments) ?? segments);
-  sink.problems.push({ path, line: position?.line, column: position?.col, message, file: sink.file });
+  if (!isFull(sink)) sink.problems.push(makeProblem(sink, segments, message, { offset }));
 }
 
 function makeProblem(
   sink: ProblemSink,
   fullPath: readonly PathSegment[],
   message: string,
-  place: ProblemPlace,
+  place: ProblemPlace & { offset?: number },
 ): ConfigProblem {
   const segments = secretPrefix(fullPath) ?? fullPath;
-  const position =
-    sink.source === undefined || place.outsideFile === true
-      ? undefined
-      : place.atKey === undefined
-        ? locatePath(sink.source, segments)
-        : locatePath(sink.source, [...segments, place.atKey], true);
+  const { source } = sink;
+  let position: SourcePosition | undefined;
+  if (source === undefined || place.outsideFile === true) position = undefined;
+  else if (place.offset !== undefined) position = positionOf(source, place.offset);
+  else if (place.atKey === undefined) position = locatePath(source, segments);
+  else position = locatePath(source, [...segments, place.atKey], true);
   return { path: formatPath(segments), line: position?.line, column: position?.column, message, file: sink.file };
 }
 
@@ -115,17 +111,10 @@ export function listProblems(sink: ProblemSink): ConfigProblem[] {
   return [...sorted, { path: '', line: undefined, column: undefined, message, file: sink.file }];
 }
 
-/** Orders problems by position in the file (stable); problems without a line come last. */
+/** Orders problems by position in the file (a stable sort); problems without a line come last. */
 export function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[] {
-  const rank = (p: ConfigProblem): [number, number] => [p.line ?? Number.MAX_SAFE_INTEGER, p.column ?? 0];
-  return problems
-    .map((problem, index) => ({ problem, index }))
-    .sort((a, b) => {
-      const [lineA, columnA] = rank(a.problem);
-      const [lineB, columnB] = rank(b.problem);
-      return lineA - lineB || columnA - columnB || a.index - b.index;
-    })
-    .map((entry) => entry.problem);
+  const line = (p: ConfigProblem): number => p.line ?? Number.MAX_SAFE_INTEGER;
+  return problems.toSorted((a, b) => line(a) - line(b) || (a.column ?? 0) - (b.column ?? 0));
 }
 
 /**
@@ -175,7 +164,6 @@ function secretPrefix(segments: readonly PathSegment[]): readonly PathSegment[] 
   return index === -1 ? undefined : segments.slice(0, index + 1);
 }
 
-/** Whether the value at `segments` may hold a credential, or is inside one. */
 export function isSecretPath(segments: readonly PathSegment[]): boolean {
   return secretPrefix(segments) !== undefined;
 }
@@ -233,30 +221,14 @@ export interface SourcePosition {
 export interface SourceMap {
   doc: Document;
   lineCounter: LineCounter;
-  /** The pairs of the document's mappings by key, filled as paths are located. */
-  pairs: PairIndex;
+  /**
+   * Each mapping's pairs by key (the first pair of a key), built as paths are located: locating stays linear in the
+   * path.
+   */
+  pairs: WeakMap<YAMLMap, Map<string, Pair>>;
 }
 
 type Pair = { key: unknown; value: unknown };
-
-/** Each mapping's pairs by key (the first pair of a key), built on first use: locating stays linear in the path. */
-export class PairIndex {
-  readonly #byMapping = new WeakMap<YAMLMap, Map<string, Pair>>();
-
-  /** The pair of `mapping` whose key reads `key`. */
-  find(mapping: YAMLMap, key: string): Pair | undefined {
-    let index = this.#byMapping.get(mapping);
-    if (index === undefined) {
-      index = new Map();
-      for (const pair of mapping.items) {
-        const text = keyText(pair.key);
-        if (text !== undefined && !index.has(text)) index.set(text, pair);
-      }
-      this.#byMapping.set(mapping, index);
-    }
-    return index.get(key);
-  }
-}
 
 /**
  * Finds where a path points in the YAML source: the value node, or with `key` the key naming the last segment.
@@ -272,11 +244,23 @@ export function locatePath(source: SourceMap, segments: readonly PathSegment[], 
     keyNode = next.key;
     node = next.value ?? next.key;
   }
-  return positionOf(source, key && keyNode !== undefined ? keyNode : node);
+  const found = key && keyNode !== undefined ? keyNode : node;
+  return positionOf(source, (found as Node | null | undefined)?.range?.[0] ?? 0);
 }
 
-function childOf(pairs: PairIndex, node: unknown, segment: PathSegment): Pair | undefined {
-  if (isMap(node)) return pairs.find(node, String(segment));
+function childOf(pairs: SourceMap['pairs'], node: unknown, segment: PathSegment): Pair | undefined {
+  if (isMap(node)) {
+    let index = pairs.get(node);
+    if (index === undefined) {
+      index = new Map();
+      for (const pair of node.items) {
+        const text = keyText(pair.key);
+        if (text !== undefined && !index.has(text)) index.set(text, pair);
+      }
+      pairs.set(node, index);
+    }
+    return index.get(String(segment));
+  }
   if (isSeq(node) && typeof segment === 'number') {
     const item: unknown = node.items[segment];
     return item === undefined || item === null ? undefined : { key: undefined, value: item };
@@ -290,9 +274,7 @@ export function keyText(key: unknown): string | undefined {
   return undefined;
 }
 
-function positionOf(source: SourceMap, node: unknown): SourcePosition {
-  const range = (node as Node | null | undefined)?.range;
-  const offset = range?.[0] ?? 0;
+function positionOf(source: SourceMap, offset: number): SourcePosition {
   const { line, col } = source.lineCounter.linePos(offset);
   return { line, column: col };
 }

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { CREDENTIAL_PROPERTIES } from './credentials.ts';
+import { ASSERTION_ALGORITHMS } from '../certificate/client-certificate.ts';
 import { CLOUD_NAMES } from './defaults.ts';
+import { COMPRESSIONS, PROTOCOLS, TEMPORALITIES } from './exporter.ts';
 import { describeType, type PathSegment, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
 import { DURATION_UNITS } from './values.ts';
 
@@ -19,27 +20,27 @@ function stringMap(): Record<string, unknown> {
 
 const exporter = section({
   endpoint: text,
-  protocol: { type: 'string', enum: ['http/protobuf', 'http/json'] },
+  protocol: { type: 'string', enum: PROTOCOLS },
   headers: stringMap(),
   interval: duration,
   timeout: duration,
-  compression: { type: 'string', enum: ['none', 'gzip'] },
-  temporality: { type: 'string', enum: ['cumulative', 'delta'] },
+  compression: { type: 'string', enum: COMPRESSIONS },
+  temporality: { type: 'string', enum: TEMPORALITIES },
   tls: section({ ca_file: text, cert_file: text, key_file: text }),
 });
 
 /** Severity expressions; an empty one never matches. */
 const severity = section({ critical: { type: 'string' }, warning: { type: 'string' } });
 
-/** Optional events, each switched with `enabled` like a metric. */
-const events = section({
-  messages: {
-    type: 'object',
-    required: ['enabled'],
-    additionalProperties: false,
-    properties: { enabled: { type: 'boolean' } },
-  },
-});
+/** A metric's or an optional event's switch. */
+const toggle = {
+  type: 'object',
+  required: ['enabled'],
+  additionalProperties: false,
+  properties: { enabled: { type: 'boolean' } },
+};
+
+const events = section({ messages: toggle });
 
 const cloud = { type: 'string', enum: CLOUD_NAMES };
 
@@ -54,7 +55,19 @@ const tenant = {
     name: text,
     tenant_id: text,
     client_id: text,
-    ...CREDENTIAL_PROPERTIES,
+    // The credentials, one per kind: a tenant sets exactly one, which is checked in code.
+    client_secret: text,
+    certificate: {
+      type: 'object',
+      required: ['path'],
+      additionalProperties: false,
+      properties: {
+        path: text,
+        password: { type: 'string' },
+        algorithm: { type: 'string', enum: ASSERTION_ALGORITHMS },
+      },
+    },
+    federated_token_file: text,
     cloud,
     endpoints: section({ login: text, graph: text }),
     http,
@@ -63,13 +76,6 @@ const tenant = {
     severity,
     events,
   },
-};
-
-const metricToggle = {
-  type: 'object',
-  required: ['enabled'],
-  additionalProperties: false,
-  properties: { enabled: { type: 'boolean' } },
 };
 
 /**
@@ -89,7 +95,7 @@ const CONFIG_SCHEMA = {
     server: section({ listen: text }),
     http,
     resource: stringMap(),
-    metrics: { type: ['object', 'null'], additionalProperties: metricToggle },
+    metrics: { type: ['object', 'null'], additionalProperties: toggle },
     tenants: { type: 'array', items: tenant },
     tenants_from: { type: ['array', 'null'], items: text },
   },
@@ -140,7 +146,7 @@ function describeError(error: ErrorObject, at: readonly PathSegment[]): string {
     case 'required':
       return `missing required key ${quoteValue(error.params['missingProperty'])}`;
     case 'enum':
-      return `must be one of ${listAllowed(error)}; got ${quoteValue(error.data, at)}`;
+      return `must be one of ${(error.params['allowedValues'] as unknown[]).join(', ')}; got ${quoteValue(error.data, at)}`;
     case 'minLength':
       return 'must not be empty';
     case 'minItems':
@@ -148,10 +154,6 @@ function describeError(error: ErrorObject, at: readonly PathSegment[]): string {
     default:
       return error.message ?? `fails ${error.keyword}`;
   }
-}
-
-function listAllowed(error: ErrorObject): string {
-  return (error.params['allowedValues'] as unknown[]).join(', ');
 }
 
 function typeMessage(error: ErrorObject): string {
@@ -165,17 +167,12 @@ function typeMessage(error: ErrorObject): string {
   const expected = [error.params['type']]
     .flat()
     .filter((t) => t !== 'null')
-    .map(jsonTypeToYaml);
+    .map((type) => YAML_TYPES[String(type)] ?? String(type));
   if (expected.length === 1 && expected[0] === 'boolean') return `must be true or false, not ${actual}`;
   return `must be a ${expected.join(' or a ')}, not ${actual}`;
 }
 
-function jsonTypeToYaml(type: unknown): string {
-  if (type === 'object') return 'mapping';
-  if (type === 'array') return 'sequence';
-  if (type === 'integer') return 'whole number';
-  return String(type);
-}
+const YAML_TYPES: Readonly<Record<string, string>> = { object: 'mapping', array: 'sequence', integer: 'whole number' };
 
 function unknownKeyMessage(key: string, error: ErrorObject): string {
   const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};

@@ -10,18 +10,14 @@ import { suggestKey } from './schema.ts';
 import type { HttpSettings, MetricToggle, ServerConfig } from './types.ts';
 import { type Environment, parseKeyValueList, readEnv, sectionOf } from './values.ts';
 
-const METRIC_NAME = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
-
 /** A metric name as the catalogue writes them: lowercase, dot-separated, e.g. `m365.service.status`. */
-function isMetricName(text: string): boolean {
-  return METRIC_NAME.test(text);
-}
+const METRIC_NAME = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
 
 /** The per-metric switches of the `metrics` section, keyed by metric name; names must be in the telemetry catalogue. */
 export function resolveMetrics(raw: unknown, sink: ProblemSink): Record<string, MetricToggle> {
   const toggles: [string, MetricToggle][] = [];
   for (const [name, toggle] of Object.entries(sectionOf(raw))) {
-    if (!isMetricName(name)) {
+    if (!METRIC_NAME.test(name)) {
       const message = `${quoteValue(name)} is not a metric name: lowercase and dot-separated, like m365.service.status`;
       reportProblem(sink, ['metrics'], message, { atKey: name });
     } else if (!METRICS.some((metric) => metric.name === name)) {
@@ -53,28 +49,22 @@ const MIN_SPOOL_BYTES = 1024 ** 2;
 const MAX_SPOOL_GIB = Math.floor(Number.MAX_SAFE_INTEGER / 1024 ** 3);
 const MAX_SPOOL_BYTES = MAX_SPOOL_GIB * 1024 ** 3;
 
-/** Parses a size like `64MiB`, `512KiB`, `1GiB` or `4096B`; undefined when malformed. */
-export function parseSize(text: string): number | undefined {
-  const match = /^(\d+)\s*(B|KiB|MiB|GiB)$/.exec(text.trim());
-  return match ? Number(match[1]) * SIZE_UNITS[match[2]] : undefined;
-}
-
-/** `state.spool_max_size`: the bound of the event outbox (its name kept from the spool it replaced), from 1 MiB. */
+/**
+ * `state.spool_max_size`: the bound of the event outbox (its name kept from the spool it replaced), a size such as
+ * `64MiB`, `512KiB`, `1GiB` or `4096B`, from 1 MiB.
+ */
 export function resolveSpoolMaxBytes(raw: unknown, sink: ProblemSink): number {
   const text = sectionOf(raw)['spool_max_size'];
   if (typeof text !== 'string') return CONFIG_DEFAULTS.state.spoolMaxBytes;
-  const checked = checkSpoolSize(parseSize(text));
-  if (typeof checked === 'number') return checked;
-  reportProblem(sink, ['state', 'spool_max_size'], `${quoteValue(text)} ${checked}`);
+  const match = /^(\d+)\s*(B|KiB|MiB|GiB)$/.exec(text.trim());
+  const bytes = match ? Number(match[1]) * SIZE_UNITS[match[2]] : undefined;
+  let problem: string | undefined;
+  if (bytes === undefined) problem = 'is not a size; write a size such as "64MiB" or "1GiB" (units: B, KiB, MiB, GiB)';
+  else if (bytes < MIN_SPOOL_BYTES) problem = 'is below the minimum of 1MiB';
+  else if (bytes > MAX_SPOOL_BYTES) problem = `is above the maximum of ${MAX_SPOOL_GIB}GiB`;
+  else return bytes;
+  reportProblem(sink, ['state', 'spool_max_size'], `${quoteValue(text)} ${problem}`);
   return CONFIG_DEFAULTS.state.spoolMaxBytes;
-}
-
-/** The size in bytes when it is a usable bound, else what is wrong with it. */
-function checkSpoolSize(bytes: number | undefined): number | string {
-  if (bytes === undefined) return 'is not a size; write a size such as "64MiB" or "1GiB" (units: B, KiB, MiB, GiB)';
-  if (bytes < MIN_SPOOL_BYTES) return 'is below the minimum of 1MiB';
-  if (bytes > MAX_SPOOL_BYTES) return `is above the maximum of ${MAX_SPOOL_GIB}GiB`;
-  return bytes;
 }
 
 const ATTRIBUTES_VARIABLE = 'OTEL_RESOURCE_ATTRIBUTES';
@@ -124,26 +114,19 @@ function attributesFromFile(raw: unknown, sink: ProblemSink): Map<string, string
   return attributes;
 }
 
-/** Parses `host:port` (`[::1]:13133` for IPv6 literals); undefined when malformed. */
-export function parseListen(text: string): ServerConfig | undefined {
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(text);
-  const port = Number(match?.[3]);
-  if (!match || port > 65535) return undefined;
-  return { host: match[1] ?? match[2] ?? '', port };
-}
-
 /**
- * The `server` section: absent turns the HTTP endpoint off; present (even empty) turns it on, on
- * `listen` (default in {@link CONFIG_DEFAULTS}: loopback only, expose it deliberately).
+ * The `server` section: absent turns the HTTP endpoint off; present (even empty) turns it on, on `listen`:
+ * `host:port`, `[::1]:13133` for IPv6 literals (default in {@link CONFIG_DEFAULTS}: loopback only).
  */
 export function resolveServer(raw: unknown, present: boolean, sink: ProblemSink): ServerConfig | undefined {
   if (!present) return undefined;
   const listen = sectionOf(raw)['listen'];
   const text = typeof listen === 'string' ? listen : CONFIG_DEFAULTS.server.listen;
-  const parsed = parseListen(text);
-  if (!parsed)
-    reportProblem(sink, ['server', 'listen'], `"${text}" is not host:port, like 127.0.0.1:13133 or [::]:13133`);
-  return parsed;
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (match && port <= 65535) return { host: match[1] ?? match[2] ?? '', port };
+  reportProblem(sink, ['server', 'listen'], `"${text}" is not host:port, like 127.0.0.1:13133 or [::]:13133`);
+  return undefined;
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -178,13 +161,13 @@ export function resolveHttp(
 function checkProxy(text: string, at: readonly PathSegment[], sink: ProblemSink): Secret | undefined {
   const url = URL.parse(text);
   const shown = JSON.stringify(hideUrlCredentials(text.length > 200 ? `${text.slice(0, 200)}…` : text));
-  let problem: string | undefined;
+  let problem: string;
   if (url === null || url.hostname === '') problem = `${shown} is not a URL such as http://proxy.example.com:3128`;
   else if (url.protocol !== 'http:' && url.protocol !== 'https:')
     problem = `${shown} must start with http:// or https://`;
   else if (url.pathname !== '/' || url.search !== '' || url.hash !== '')
     problem = `${shown} must name only the proxy's scheme, host and port`;
-  if (problem === undefined) return new Secret(text);
+  else return new Secret(text);
   reportProblem(sink, at, problem);
   return undefined;
 }
@@ -204,23 +187,20 @@ function readCaFile(
     return undefined;
   }
   const blocks = text.match(PEM_CERTIFICATE) ?? [];
-  const invalid = blocks.findIndex((block) => !isCertificate(block));
-  if (blocks.length === 0 || invalid !== -1) {
-    const what =
-      blocks.length === 0
-        ? ' holds no PEM certificate (-----BEGIN CERTIFICATE-----)'
-        : `: certificate block ${invalid + 1} of ${blocks.length} is not a valid X.509 certificate`;
-    reportProblem(sink, at, `${JSON.stringify(path)}${what}`);
-    return undefined;
-  }
-  return { path, pem: blocks.join('\n') };
+  const invalid = blocks.findIndex((block) => parseCertificate(block) === undefined);
+  if (blocks.length > 0 && invalid === -1) return { path, pem: blocks.join('\n') };
+  const what =
+    blocks.length === 0
+      ? ' holds no PEM certificate (-----BEGIN CERTIFICATE-----)'
+      : `: certificate block ${invalid + 1} of ${blocks.length} is not a valid X.509 certificate`;
+  reportProblem(sink, at, `${JSON.stringify(path)}${what}`);
+  return undefined;
 }
 
-function isCertificate(pem: string): boolean {
+function parseCertificate(pem: string): X509Certificate | undefined {
   try {
-    new X509Certificate(pem);
-    return true;
+    return new X509Certificate(pem);
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -25,7 +25,12 @@ export function createFileLister(maxEntries = MAX_VISITED_ENTRIES): ListFiles {
   return (pattern, baseDir) => {
     const exclude = (): boolean => ++visited > maxEntries;
     const found = globSync(pattern, { cwd: baseDir, withFileTypes: true, exclude });
-    if (visited > maxEntries) throw Object.assign(new Error(walkLimitMessage(maxEntries)), { code: 'EWALKLIMIT' });
+    if (visited > maxEntries) {
+      const message =
+        `the patterns look at more than ${maxEntries} directory entries (the limit); start each pattern at the ` +
+        'directory that holds the tenants files';
+      throw Object.assign(new Error(message), { code: 'EWALKLIMIT' });
+    }
     return found
       .filter((entry) => !entry.isDirectory())
       .map((entry) => resolve(baseDir, join(entry.parentPath, entry.name)));
@@ -95,13 +100,6 @@ function matchPattern(
     reportProblem(sink, ['tenants_from', index], `${quoteValue(pattern)} cannot be matched: ${reason}`);
     return undefined;
   }
-}
-
-function walkLimitMessage(maxEntries: number): string {
-  return (
-    `the patterns look at more than ${maxEntries} directory entries (the limit); start each pattern at the ` +
-    'directory that holds the tenants files'
-  );
 }
 
 /** Longest `tenants_from` pattern: a path longer than the system's PATH_MAX names nothing. */

@@ -49,6 +49,11 @@ export function reportSetting(sink: ProblemSink, setting: Setting, message: stri
   reportProblem(sink, setting.at, message, { outsideFile: setting.variable !== undefined });
 }
 
+/** {@link reportSetting}, the message led by the environment variable the value came from, if any (`OTEL_X: …`). */
+export function reportVariableSetting(sink: ProblemSink, setting: Setting, message: string): void {
+  reportSetting(sink, setting, setting.variable === undefined ? message : `${setting.variable}: ${message}`);
+}
+
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
 const UNIT_MS = [3_600_000, 60_000, 1_000, 1] as const;
 const UNIT_NAMES = ['h', 'm', 's', 'ms'] as const;
@@ -86,28 +91,21 @@ export function formatDuration(ms: number): string {
   return text;
 }
 
-/** Bounds of a duration setting, in milliseconds (the minimum is inclusive; 0 is never accepted). */
-export interface DurationLimits {
-  min: number;
-  max: number;
-}
-
 /** The longest interval or timeout: one day, well inside what timers can hold. */
 export const MAX_DURATION_MS = 24 * 3_600_000;
 
 const MILLISECONDS = /^\d+$/;
 
 /**
- * Reads a duration setting: text such as `30s` from the file, whole milliseconds from an environment variable.
- * Returns `fallback` when unset and `undefined` after reporting a value that cannot be used.
+ * Reads a duration setting: text such as `30s` from the file, whole milliseconds from an environment variable,
+ * within `limits` in milliseconds (the minimum inclusive; 0 is never accepted). Returns `undefined` after reporting a
+ * value that cannot be used.
  */
 export function readDuration(
-  setting: Setting | undefined,
-  fallback: number,
-  limits: DurationLimits,
+  setting: Setting,
+  limits: { min: number; max: number },
   sink: ProblemSink,
 ): number | undefined {
-  if (setting === undefined) return fallback;
   if (typeof setting.raw !== 'string') return undefined;
   const ms = setting.variable === undefined ? parseDuration(setting.raw) : parseMilliseconds(setting.raw);
   if (ms === undefined) {
@@ -136,7 +134,7 @@ function unparsableMessage(setting: Setting): string {
   return `${shown} is not a duration; ${example} (units: ${DURATION_UNITS})`;
 }
 
-function rangeProblem(ms: number, limits: DurationLimits): string | undefined {
+function rangeProblem(ms: number, limits: { min: number; max: number }): string | undefined {
   if (ms === 0) return 'must be greater than 0';
   if (ms < limits.min) return `is below the minimum of ${formatDuration(limits.min)}`;
   if (ms > limits.max) return `is above the maximum of ${formatDuration(limits.max)}`;
@@ -170,12 +168,6 @@ export function checkTimeoutFits(
 
 function suffix(origin: string | undefined): string {
   return origin === undefined ? '' : ` (${origin})`;
-}
-
-/** The origin to show for a setting: none when it is written at the place reported, else its source. */
-export function originOf(setting: Setting | undefined, fallback: string): string | undefined {
-  if (setting === undefined) return fallback;
-  return setting.variable;
 }
 
 /** An endpoint URL checked and normalized (no trailing slash), or why it is refused. */
@@ -240,21 +232,15 @@ export function parseKeyValueList(text: string): KeyValueList {
     if (equals === -1) return failure(`entry ${index + 1} has no "="; expected key=value pairs separated by commas`);
     const key = part.slice(0, equals).trim();
     if (key === '') return failure(`entry ${index + 1} has an empty key`);
-    const value = decodePercent(part.slice(equals + 1).trim());
-    if (value === undefined) return failure(`the value of ${JSON.stringify(key)} is not valid percent-encoding`);
-    entries.push([key, value]);
+    try {
+      entries.push([key, decodeURIComponent(part.slice(equals + 1).trim())]);
+    } catch {
+      return failure(`the value of ${JSON.stringify(key)} is not valid percent-encoding`);
+    }
   }
   return { ok: true, entries };
 }
 
 function failure(message: string): KeyValueList {
   return { ok: false, message };
-}
-
-function decodePercent(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
 }

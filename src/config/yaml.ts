@@ -3,7 +3,6 @@ import { MAX_FILE_BYTES } from './files.ts';
 import {
   isSecretPath,
   keyText,
-  PairIndex,
   type PathSegment,
   type ProblemSink,
   reportAtOffset,
@@ -31,7 +30,7 @@ export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: u
   }
   const tooDeep = findExcessiveFlowDepth(text);
   if (tooDeep !== undefined) {
-    sink.problems.push({ path: '', ...positionInText(text, tooDeep), message: flowDepthMessage(), file: sink.file });
+    sink.problems.push({ path: '', ...positionInText(text, tooDeep), message: FLOW_DEPTH_MESSAGE, file: sink.file });
     return { ok: false };
   }
   const { secondDocument, ...source } = composeSource(text);
@@ -39,7 +38,7 @@ export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: u
   sink.source = source;
   reportSyntaxErrors(doc.errors, doc.warnings, sink);
   if (secondDocument !== undefined) reportAtOffset(sink, secondDocument, SECOND_DOCUMENT_MESSAGE);
-  checkNodes(doc.contents, sink);
+  walk(doc.contents, [], { anchors: new Map(), open: new Set(), sink });
   if (sink.problems.length > 0) return { ok: false };
   try {
     const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -87,9 +86,7 @@ function positionInText(text: string, offset: number): { line: number; column: n
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
-function flowDepthMessage(): string {
-  return `invalid YAML: flow collections ("[…]", "{…}") nested more than ${MAX_FLOW_DEPTH} levels deep`;
-}
+const FLOW_DEPTH_MESSAGE = `invalid YAML: flow collections ("[…]", "{…}") nested more than ${MAX_FLOW_DEPTH} levels deep`;
 
 const SECOND_DOCUMENT_MESSAGE =
   'invalid YAML: a second document starts here (after "---"); a file holds one document, so remove this marker ' +
@@ -104,16 +101,11 @@ function composeSource(text: string): SourceMap & { secondDocument?: number } {
   const composer = new Composer({ uniqueKeys: false, resolveKnownTags: false, logLevel: 'silent' });
   let first: SourceMap['doc'] | undefined;
   for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(text), true, text.length)) {
-    if (first !== undefined) return { doc: first, lineCounter, pairs: new PairIndex(), secondDocument: doc.range[0] };
+    if (first !== undefined) return { doc: first, lineCounter, pairs: new WeakMap(), secondDocument: doc.range[0] };
     first = doc;
   }
   // compose(…, true) always ends with a document, an empty one for empty text.
-  return { doc: first!, lineCounter, pairs: new PairIndex() };
-}
-
-function parseSource(text: string): SourceMap {
-  const { doc, lineCounter, pairs } = composeSource(text);
-  return { doc, lineCounter, pairs };
+  return { doc: first!, lineCounter, pairs: new WeakMap() };
 }
 
 /**
@@ -123,15 +115,16 @@ function parseSource(text: string): SourceMap {
  */
 function lazySource(text: string): SourceMap {
   let parsed: SourceMap | undefined;
+  const source = (): SourceMap => (parsed ??= composeSource(text));
   return {
     get doc() {
-      return (parsed ??= parseSource(text)).doc;
+      return source().doc;
     },
     get lineCounter() {
-      return (parsed ??= parseSource(text)).lineCounter;
+      return source().lineCounter;
     },
     get pairs() {
-      return (parsed ??= parseSource(text)).pairs;
+      return source().pairs;
     },
   };
 }
@@ -159,16 +152,6 @@ const UNKNOWN_ALIAS_MESSAGE = 'invalid YAML: alias to an unknown anchor; quote a
 
 const CYCLE_MESSAGE = 'invalid YAML: alias to a node that contains it (a cycle)';
 
-/**
- * Reports what the YAML parser lets through but the loader cannot use: duplicate keys, aliases to anchors that do
- * not exist, and aliases to a node that contains them (which would make the data circular). One pass in document
- * order, so an alias is matched with the last anchor of its name before it, as YAML specifies.
- */
-function checkNodes(root: unknown, sink: ProblemSink): void {
-  const state: WalkState = { anchors: new Map(), open: new Set(), sink };
-  walk(root, [], state);
-}
-
 interface WalkState {
   /** The last node seen with each anchor name. */
   anchors: Map<string, unknown>;
@@ -177,9 +160,17 @@ interface WalkState {
   sink: ProblemSink;
 }
 
+/**
+ * Reports what the YAML parser lets through but the loader cannot use: duplicate keys, aliases to anchors that do
+ * not exist, and aliases to a node that contains them (which would make the data circular). One pass in document
+ * order, so an alias is matched with the last anchor of its name before it, as YAML specifies.
+ */
 function walk(node: unknown, at: PathSegment[], state: WalkState): void {
   if (isAlias(node)) {
-    checkAlias(node.source, node.range?.[0] ?? 0, at, state);
+    const target = state.anchors.get(node.source);
+    const offset = node.range?.[0] ?? 0;
+    if (target === undefined) reportAtOffset(state.sink, offset, UNKNOWN_ALIAS_MESSAGE, at);
+    else if (state.open.has(target)) reportAtOffset(state.sink, offset, CYCLE_MESSAGE, at);
     return;
   }
   if (!isMap(node) && !isSeq(node) && !isScalar(node)) return;
@@ -199,22 +190,12 @@ function walkPairs(pairs: readonly { key: unknown; value: unknown }[], at: PathS
     if (key === undefined) continue;
     const offset = (pair.key as Node).range?.[0] ?? 0;
     const first = firstOffsets.get(key);
-    if (first === undefined) firstOffsets.set(key, offset);
-    else reportAtOffset(state.sink, offset, duplicateKeyMessage(key, at, lineOf(state, first)), at);
+    if (first === undefined) {
+      firstOffsets.set(key, offset);
+      continue;
+    }
+    const shown = isSecretPath(at) ? '' : ` ${JSON.stringify(key)}`;
+    const firstLine = state.sink.source?.lineCounter.linePos(first).line ?? 1;
+    reportAtOffset(state.sink, offset, `duplicate key${shown} (first at line ${firstLine})`, at);
   }
-}
-
-function checkAlias(source: string, offset: number, at: PathSegment[], state: WalkState): void {
-  const target = state.anchors.get(source);
-  if (target === undefined) reportAtOffset(state.sink, offset, UNKNOWN_ALIAS_MESSAGE, at);
-  else if (state.open.has(target)) reportAtOffset(state.sink, offset, CYCLE_MESSAGE, at);
-}
-
-function duplicateKeyMessage(key: string, at: PathSegment[], firstLine: number): string {
-  const shown = isSecretPath(at) ? '' : ` ${JSON.stringify(key)}`;
-  return `duplicate key${shown} (first at line ${firstLine})`;
-}
-
-function lineOf(state: WalkState, offset: number): number {
-  return state.sink.source?.lineCounter.linePos(offset).line ?? 1;
 }
