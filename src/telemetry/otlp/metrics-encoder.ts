@@ -28,19 +28,19 @@ export interface MetricsEncoder {
     scope: InstrumentationScope,
     startTime: HrTime,
     endTime: HrTime,
-  ): GaugeRequestWriter;
+  ): GaugeWriter<EncodedRequest>;
 }
 
-/** A gauge request being written: see {@link MetricsEncoder.startGaugeRequest}. */
-export interface GaugeRequestWriter {
-  /** Makes the next observations go to these gauges (in the request in the order first used). */
+/** Where the points of gauges are written, such as a gauge request (see {@link MetricsEncoder.startGaugeRequest}). */
+export interface GaugeWriter<T> {
+  /** Makes the next observations go to these gauges (in the result in the order first used). */
   use(descriptors: readonly MetricDescriptor[]): void;
   /** Writes one point of a gauge given to {@link use} (others are ignored). */
   readonly observe: (name: string, value: number, attributes: Attributes | AttributeParts) => void;
   /** Points written so far. */
   readonly points: number;
-  /** The request; the writer is not to be used again. */
-  finish(): EncodedRequest;
+  /** What was written; the writer is not to be used again. */
+  finish(): T;
 }
 
 /** A request encoded beforehand, that the exporter sends as it is (gauge requests: see `startGaugeRequest`). */
@@ -170,9 +170,9 @@ interface Section {
  * The points of each gauge written in a section of their own as they come, then the request laid out around the
  * sections at their final size: one copy of each point, no length moved after the fact.
  */
-class GaugeRequest implements GaugeRequestWriter {
+class GaugeRequest implements GaugeWriter<EncodedRequest> {
   points = 0;
-  readonly observe: GaugeRequestWriter['observe'];
+  readonly observe: GaugeWriter<EncodedRequest>['observe'];
   readonly #resource: Resource;
   readonly #scope: InstrumentationScope;
   readonly #codec: AttributeCodec;
