@@ -22,7 +22,6 @@ export interface OutboxSenderOptions {
   readonly log: Log;
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
   readonly maxBatchEvents?: number;
-  readonly maxBatchBytes?: number;
   /** An export whose callback has not come after this long counts as failed. */
   readonly exportTimeoutMs?: number;
   readonly random?: () => number;
@@ -31,6 +30,9 @@ export interface OutboxSenderOptions {
 
 /** The collector's answer to a request larger than it accepts. */
 const TOO_LARGE = 413;
+
+/** About the largest batch sent, in the outbox's bytes (at least one event). */
+const MAX_BATCH_BYTES = 512 * 1024;
 
 /**
  * Sends the outbox's events with the OTLP exporter, oldest first across tenants, a bounded batch at a time; a batch
@@ -102,7 +104,7 @@ export class OutboxSender {
   async #run(): Promise<void> {
     let attempt = 0;
     while (!this.#stopped) {
-      const batch = this.#options.outbox.oldest(this.#batchLimit, this.#options.maxBatchBytes ?? 512 * 1024);
+      const batch = this.#options.outbox.oldest(this.#batchLimit, MAX_BATCH_BYTES);
       if (batch.length === 0) {
         this.#batchLimit = this.#maxBatch;
         await this.#wait(undefined);
