@@ -5,8 +5,7 @@ import { ATTR_EVENT_ID } from '../../catalogue/semconv.ts';
 import type { Log } from '../../log.ts';
 import { backoffDelay } from '../../shared/retry-after.ts';
 import { timerDelay } from '../../shared/timer-delay.ts';
-import type { ExportFailure } from '../describe-export-failure.ts';
-import type { ExportTarget, ExportWatch } from '../export-watch.ts';
+import type { ExportFailure, ExportTarget, ExportWatch } from '../export-watch.ts';
 import { rebuildRecord } from './event-codec.ts';
 import type { Outbox, OutboxEntry } from './outbox.ts';
 
