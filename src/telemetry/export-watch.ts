@@ -4,8 +4,8 @@ import type { Log, LogFields } from '../log.ts';
 import { countPoints } from './otlp/metric-batches.ts';
 import { EncodedRequest } from './otlp/metrics-encoder.ts';
 import type { ExportAnswer, PartialSuccess, ProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
-import { describeExportFailure, type ExportFailure } from './describe-export-failure.ts';
-import { probeHttpStatus, type HttpStatusProbe } from './http-status-probe.ts';
+import { parseRetryAfter } from '../shared/retry-after.ts';
+import { probeHttpStatus, type HttpStatusProbe, type ObservedResponse } from './http-status-probe.ts';
 
 /** Where a stream of exports goes: a signal and the collector's URL for it. */
 export interface ExportTarget {
@@ -18,6 +18,13 @@ export interface UndeliveredExport extends ExportTarget {
   readonly reason: string;
   /** The collector's HTTP status, when it answered. */
   readonly status?: number;
+}
+
+/** What a failed export says, for the log and for the next delay. */
+export interface ExportFailure {
+  readonly fields: LogFields;
+  /** How long the collector asked to wait (`Retry-After`), if it did. */
+  readonly retryAfterMs?: number;
 }
 
 /** An export begun by {@link ExportWatch.begin}: end it with its result. */
@@ -34,12 +41,12 @@ interface TargetState {
   readonly probe: HttpStatusProbe;
   inFlight: number;
   attempts: number;
-  failingSince: number | undefined;
+  failingSince?: number;
   lastLoggedAt: number;
-  lastLoggedStatus: number | undefined;
-  lastFailure: UndeliveredExport | undefined;
+  lastLoggedStatus?: number;
+  lastFailure?: UndeliveredExport;
   /** Partial successes since the last one logged, and the points they rejected. */
-  partial: { answers: number; rejected: number; loggedAt: number | undefined };
+  partial: { answers: number; rejected: number; loggedAt?: number };
 }
 
 const TOO_LARGE = 413;
@@ -122,11 +129,8 @@ export class ExportWatch {
         probe: probeHttpStatus(target.url),
         inFlight: 0,
         attempts: 0,
-        failingSince: undefined,
         lastLoggedAt: 0,
-        lastLoggedStatus: undefined,
-        lastFailure: undefined,
-        partial: { answers: 0, rejected: 0, loggedAt: undefined },
+        partial: { answers: 0, rejected: 0 },
       };
       this.#targets.set(key, state);
     }
@@ -176,6 +180,31 @@ export class ExportWatch {
       this.#log.error(`collector refused a ${signal} export as too large (413): raise its request size limit`, fields);
     else this.#log.warn(first ? `${signal} export failed` : `${signal} export still failing`, fields);
   }
+}
+
+const MAX_BODY_CHARS = 200;
+
+/**
+ * Describes a failed export: the exporter's error message, the collector's HTTP status (from the error, or from
+ * `observed` when the exporter left it out, as it does for retryable statuses), the network error code, and the
+ * start of the collector's answer.
+ */
+function describeExportFailure(
+  result: ExportResult,
+  observed: ObservedResponse | undefined,
+  now: number,
+): ExportFailure {
+  const error: (Error & { code?: unknown; data?: unknown }) | undefined = result.error;
+  const status = typeof error?.code === 'number' ? error.code : observed?.status;
+  const fields: Record<string, string | number | undefined> = {
+    reason: error?.message || 'export failed',
+    status,
+    error: typeof error?.code === 'string' ? error.code : undefined,
+    body: typeof error?.data === 'string' && error.data !== '' ? error.data.slice(0, MAX_BODY_CHARS) : undefined,
+    retryAfter: observed?.retryAfter,
+  };
+  const retryAfterMs = parseRetryAfter(observed?.retryAfter, now);
+  return retryAfterMs === undefined ? { fields } : { fields, retryAfterMs };
 }
 
 /** The one line `run` prints for a target that was not delivered. */

@@ -124,19 +124,14 @@ export class ExportingReader extends MetricReader {
     for (const batch of batches) if (!(await this.#send(batch))) return;
   }
 
-  /** Sends one request; whether the next may follow. */
+  /** Sends one request; whether the next may follow. A failure goes to the diag logger as the SDK's (the watch logs it). */
   async #send(request: ResourceMetrics | EncodedRequest): Promise<boolean> {
     if (this.#aborted) return false;
     const exporter = this.#options.exporter as ProtobufMetricExporter;
-    return succeeds((done) => exporter.export(request, done));
+    const result = await new Promise<ExportResult>((done) => exporter.export(request, done));
+    if (result.code !== ExportResultCode.SUCCESS) diag.error('metrics export failed', result.error);
+    return result.code === ExportResultCode.SUCCESS;
   }
-}
-
-/** Whether the export `send` starts succeeds; a failure goes to the diag logger as the SDK's (the watch logs it). */
-async function succeeds(send: (done: (result: ExportResult) => void) => void): Promise<boolean> {
-  const result = await new Promise<ExportResult>(send);
-  if (result.code !== ExportResultCode.SUCCESS) diag.error('metrics export failed', result.error);
-  return result.code === ExportResultCode.SUCCESS;
 }
 
 function reportErrors(errors: unknown[]): void {

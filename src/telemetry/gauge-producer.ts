@@ -6,11 +6,12 @@ import {
   DataPointType,
   type CollectionResult,
   type DataPoint,
-  type MetricData,
+  type GaugeMetricData,
   type MetricDescriptor,
+  type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { PartsDataPoint, type AttributeParts } from './otlp/attribute-parts.ts';
-import type { EncodedRequest, MetricsEncoder } from './otlp/metrics-encoder.ts';
+import type { EncodedRequest, GaugeWriter, MetricsEncoder } from './otlp/metrics-encoder.ts';
 
 /**
  * Reports the current value of one series of a registered gauge; its attributes as one object, or as shared parts
@@ -62,113 +63,98 @@ export function createGaugeProducer(
   const registrations: Registration[] = [];
   const startTime = millisToHrTime(clock());
 
-  /** One collection into chunks made by `start`: each full one is given out, the event loop running after it. */
-  async function* collectInto<C extends ChunkSink>(
+  /** One collection into chunks written by `start`: each full one is given out, the event loop running after it. */
+  async function* collect<T>(
     maxPoints: number,
-    start: (endTime: HrTime) => C,
-  ): AsyncGenerator<C> {
+    start: (endTime: HrTime) => GaugeWriter<T>,
+  ): AsyncGenerator<{ chunk: T; errors: unknown[] }> {
     const endTime = millisToHrTime(clock());
-    let chunk = start(endTime);
+    let writer = start(endTime);
+    let errors: unknown[] = [];
     for (const registration of registrations) {
-      chunk.use(registration.descriptors);
+      writer.use(registration.descriptors);
       let items: Iterable<unknown>;
       try {
         items = registration.items();
       } catch (error) {
-        chunk.errors.push(error);
+        errors.push(error);
         continue;
       }
       for (const item of items) {
         try {
-          registration.observeItem(item, chunk.observe);
+          registration.observeItem(item, writer.observe);
         } catch (error) {
-          chunk.errors.push(error);
+          errors.push(error);
         }
-        if (chunk.points < maxPoints) continue;
-        yield chunk;
+        if (writer.points < maxPoints) continue;
+        yield { chunk: writer.finish(), errors };
         await new Promise((resolve) => setImmediate(resolve));
-        chunk = start(endTime);
-        chunk.use(registration.descriptors);
+        writer = start(endTime);
+        errors = [];
+        writer.use(registration.descriptors);
       }
     }
-    if (chunk.points > 0 || chunk.errors.length > 0) yield chunk;
-  }
-
-  async function* collectChunks(maxPoints: number): AsyncGenerator<CollectionResult> {
-    for await (const chunk of collectInto(maxPoints, (endTime) => new Chunk(startTime, endTime)))
-      yield chunk.result(resource, scope);
-  }
-
-  async function* collectRequests(maxPoints: number, encoder: MetricsEncoder) {
-    const start = (endTime: HrTime) =>
-      Object.assign(encoder.startGaugeRequest(resource, scope, startTime, endTime), { errors: [] as unknown[] });
-    for await (const chunk of collectInto(maxPoints, start)) yield { request: chunk.finish(), errors: chunk.errors };
+    if (writer.points > 0 || errors.length > 0) yield { chunk: writer.finish(), errors };
   }
 
   return {
     register(descriptors, items, observeItem) {
       registrations.push({ descriptors, items, observeItem: observeItem as Registration['observeItem'] });
     },
-    collectChunks,
-    collectRequests,
+    async *collectChunks(maxPoints) {
+      const start = (endTime: HrTime) => new Chunk(resource, scope, startTime, endTime);
+      for await (const { chunk, errors } of collect(maxPoints, start)) yield { resourceMetrics: chunk, errors };
+    },
+    async *collectRequests(maxPoints, encoder) {
+      const start = (endTime: HrTime) => encoder.startGaugeRequest(resource, scope, startTime, endTime);
+      for await (const { chunk, errors } of collect(maxPoints, start)) yield { request: chunk, errors };
+    },
   };
 }
 
-/** Where one chunk of a collection goes. */
-interface ChunkSink {
-  readonly errors: unknown[];
-  readonly points: number;
-  readonly observe: ObserveGauge;
-  use(descriptors: readonly MetricDescriptor[]): void;
-}
-
-/** The points of one chunk of a collection, by metric, in registration order. */
-class Chunk implements ChunkSink {
-  readonly errors: unknown[] = [];
+/** The points of one chunk of a collection as the SDK's metrics, by metric, in registration order. */
+class Chunk implements GaugeWriter<ResourceMetrics> {
   points = 0;
-  readonly #metrics = new Map<string, { descriptor: MetricDescriptor; points: DataPoint<number>[] }>();
-  #current = new Map<string, DataPoint<number>[]>();
-  readonly #startTime: HrTime;
-  readonly #endTime: HrTime;
   readonly observe: ObserveGauge;
+  readonly #metrics = new Map<string, GaugeMetricData>();
+  #current = new Map<string, DataPoint<number>[]>();
+  readonly #resource: Resource;
+  readonly #scope: InstrumentationScope;
 
-  constructor(startTime: HrTime, endTime: HrTime) {
-    this.#startTime = startTime;
-    this.#endTime = endTime;
+  constructor(resource: Resource, scope: InstrumentationScope, startTime: HrTime, endTime: HrTime) {
+    this.#resource = resource;
+    this.#scope = scope;
     this.observe = (name, value, attributes) => {
       const points = this.#current.get(name);
       if (!points) return;
       points.push(
         Array.isArray(attributes)
-          ? new PartsDataPoint(this.#startTime, this.#endTime, value, attributes as AttributeParts)
-          : { startTime: this.#startTime, endTime: this.#endTime, attributes: attributes as Attributes, value },
+          ? new PartsDataPoint(startTime, endTime, value, attributes as AttributeParts)
+          : { startTime, endTime, attributes: attributes as Attributes, value },
       );
       this.points++;
     };
   }
 
-  /** Makes the next observations go to these gauges. */
   use(descriptors: readonly MetricDescriptor[]): void {
     this.#current = new Map();
     for (const descriptor of descriptors) {
-      const entry = this.#metrics.get(descriptor.name) ?? { descriptor, points: [] };
-      this.#metrics.set(descriptor.name, entry);
-      this.#current.set(descriptor.name, entry.points);
+      let metric = this.#metrics.get(descriptor.name);
+      if (metric === undefined) {
+        metric = {
+          descriptor,
+          aggregationTemporality: AggregationTemporality.CUMULATIVE,
+          dataPointType: DataPointType.GAUGE,
+          dataPoints: [],
+        };
+        this.#metrics.set(descriptor.name, metric);
+      }
+      this.#current.set(descriptor.name, metric.dataPoints);
     }
   }
 
-  result(resource: Resource, scope: InstrumentationScope): CollectionResult {
-    const metrics = [...this.#metrics.values()]
-      .filter((metric) => metric.points.length > 0)
-      .map((metric): MetricData => ({
-        descriptor: metric.descriptor,
-        aggregationTemporality: AggregationTemporality.CUMULATIVE,
-        dataPointType: DataPointType.GAUGE,
-        dataPoints: metric.points,
-      }));
-    return {
-      resourceMetrics: { resource, scopeMetrics: metrics.length === 0 ? [] : [{ scope, metrics }] },
-      errors: this.errors,
-    };
+  finish(): ResourceMetrics {
+    const metrics = [...this.#metrics.values()].filter((metric) => metric.dataPoints.length > 0);
+    return { resource: this.#resource, scopeMetrics: metrics.length === 0 ? [] : [{ scope: this.#scope, metrics }] };
   }
 }

@@ -21,9 +21,6 @@ export interface Recorders {
   recordGraphResponse(tenant: TenantConfig, httpStatus: number): void;
 }
 
-/** Metrics of the process rather than of the tenants: created where their source is, not here. */
-const PROCESS_METRICS: ReadonlySet<string> = new Set([sc.METRIC_EVENTS_DROPPED]);
-
 /** Identity attributes of a tenant, on every data point (Datadog does not tag from resource attributes). */
 export function tenantAttributes(tenant: TenantConfig): Attributes {
   return { [sc.ATTR_TENANT_ID]: tenant.tenantId, [sc.ATTR_TENANT_NAME]: tenant.name };
@@ -40,19 +37,24 @@ export function registerInstruments(
   isEnabled: (name: string) => boolean,
   registry: GaugeRegistry,
 ): Recorders {
-  const enabled = METRICS.filter((metric) => isEnabled(metric.name) && !PROCESS_METRICS.has(metric.name));
+  // The process's own metric, m365.events.dropped, is created where its source is: createEventsDroppedRecorder.
+  const enabled = METRICS.filter((metric) => isEnabled(metric.name) && metric.name !== sc.METRIC_EVENTS_DROPPED);
   const gaugeMetrics = enabled.filter((metric) => metric.instrument === 'gauge');
   const counters = new Map<string, Counter>();
-  const parts = new SeriesParts();
   for (const metric of enabled) {
     if (metric.instrument !== 'gauge')
       counters.set(metric.name, meter.createCounter(metric.name, instrumentOptions(metric)));
   }
+  const parts = new SeriesParts();
   if (gaugeMetrics.length > 0) {
     registry.register(
       gaugeMetrics.map((metric) => ({ name: metric.name, ...instrumentOptions(metric) })),
       () => source.observations(),
-      (observation, observe) => observeTenant(observation, source.clock(), observe, parts),
+      (observation, observe) => {
+        const now = source.clock();
+        observePolls(observation, now, observe, parts);
+        observeServices(observation, now, observe, parts);
+      },
     );
   }
   const pollErrors = counters.get(sc.METRIC_POLL_ERRORS);
@@ -79,18 +81,9 @@ export function createEventsDroppedRecorder(
   return (count, reason) => counter.add(count, { [sc.ATTR_ERROR_TYPE]: reason });
 }
 
-function valueType(metric: MetricDefinition): ValueType {
-  return metric.valueType === 'int' ? ValueType.INT : ValueType.DOUBLE;
-}
-
 function instrumentOptions(metric: MetricDefinition) {
-  return { unit: metric.unit, description: metric.description, valueType: valueType(metric) };
-}
-
-/** Every series of one tenant's observation. */
-function observeTenant(observation: Observation, now: number, observe: ObserveGauge, parts: SeriesParts): void {
-  observePolls(observation, now, observe, parts);
-  observeServices(observation, now, observe, parts);
+  const valueType = metric.valueType === 'int' ? ValueType.INT : ValueType.DOUBLE;
+  return { unit: metric.unit, description: metric.description, valueType };
 }
 
 /** Index of the `other` state, which a status outside the state set reports. */
@@ -112,8 +105,7 @@ function observeServices(observation: Observation, now: number, observe: Observe
   if (observation.views === undefined) return;
   const stale = isStale(observation, now);
   const [tenant] = parts.tenant(observation.tenant) as [Readonly<Attributes>];
-  const states = parts.states;
-  const classifications = parts.classifications;
+  const { states, classifications } = parts;
   for (const view of observation.views) {
     const service = parts.service(view);
     observe(sc.METRIC_SERVICE_HEALTH, shownHealth(view.health, stale), [tenant, service]);

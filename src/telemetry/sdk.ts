@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import type { Logger, Meter } from '@opentelemetry/api';
 import { OTLPLogExporter as OTLPLogExporterJson } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as OTLPLogExporterProto } from '@opentelemetry/exporter-logs-otlp-proto';
@@ -7,11 +6,11 @@ import {
   AggregationTemporalityPreference,
   OTLPMetricExporter as OTLPMetricExporterJson,
 } from '@opentelemetry/exporter-metrics-otlp-http';
+import type { InstrumentationScope } from '@opentelemetry/core';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import type { ExporterTls } from '../config/types.ts';
 import type { ExporterConfig } from '../config/types.ts';
 import { ExportingReader } from './exporting-reader.ts';
 import { createGaugeProducer, type GaugeProducer, type GaugeRegistry } from './gauge-producer.ts';
@@ -23,7 +22,7 @@ import { OutboxSender } from './outbox/outbox-sender.ts';
 import { sleep } from '../shared/sleep.ts';
 import { waitAtMost } from '../shared/wait-at-most.ts';
 
-export const INSTRUMENTATION_SCOPE = 'm365-health';
+const INSTRUMENTATION_SCOPE = 'm365-health';
 
 export interface TelemetrySdkOptions {
   exporter: ExporterConfig | undefined;
@@ -52,7 +51,6 @@ export interface TelemetrySdk {
   readonly logger: Logger;
   /** The events waiting to be exported over OTLP; undefined when nothing is exported. */
   readonly outbox: Outbox | undefined;
-  readonly resource: Resource;
   /** Pushes what is pending; never rejects (failures are logged). */
   forceFlush(): Promise<void>;
   /**
@@ -63,34 +61,17 @@ export interface TelemetrySdk {
   shutdown(timeoutMs: number): Promise<UndeliveredExport[]>;
 }
 
-/** Builds the resource: `service.name`, `service.version`, `service.instance.id` and the configured extras. */
-export function buildResource(
-  options: Pick<TelemetrySdkOptions, 'serviceName' | 'serviceVersion' | 'resource'>,
-): Resource {
-  return resourceFromAttributes({
-    'service.instance.id': randomUUID(),
-    ...options.resource,
-    'service.name': options.serviceName,
-    'service.version': options.serviceVersion,
-  });
-}
-
 function exporterOptions(exporter: ExporterConfig, signal: 'metrics' | 'logs') {
+  const { tls } = exporter;
   return {
     url: `${exporter.endpoint}/v1/${signal}`,
     headers: { ...exporter.headers },
     timeoutMillis: exporter.timeoutMs,
     compression: exporter.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-    ...(exporter.tls ? { httpAgentOptions: tlsAgentOptions(exporter.tls) } : {}),
+    // Given explicitly, TLS options also keep the exporters from reading `OTEL_EXPORTER_OTLP_*CERTIFICATE*`
+    // themselves: the configuration already resolved those.
+    ...(tls && { httpAgentOptions: { keepAlive: true, ca: tls.ca, cert: tls.cert, key: tls.key?.reveal() } }),
   };
-}
-
-/**
- * Agent options for TLS to the collector. Given explicitly, they also keep the exporters from reading
- * `OTEL_EXPORTER_OTLP_*CERTIFICATE*` themselves: the configuration already resolved those.
- */
-function tlsAgentOptions(tls: ExporterTls): HttpsAgentOptions {
-  return { keepAlive: true, ca: tls.ca, cert: tls.cert, key: tls.key?.reveal() };
 }
 
 /**
@@ -145,7 +126,7 @@ function createEventExport(
     watch,
     target: { signal: 'logs', url: exportOptions.url },
     resource,
-    scope: { name: INSTRUMENTATION_SCOPE, version: options.serviceVersion },
+    scope: scopeOf(options),
     log,
     sleep,
   });
@@ -164,10 +145,15 @@ const EVENTS_FLUSH_MS = 5_000;
  * extra sinks, which see every event as it is emitted.
  */
 export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
-  const resource = buildResource(options);
+  const resource = resourceFromAttributes({
+    'service.instance.id': randomUUID(),
+    ...options.resource,
+    'service.name': options.serviceName,
+    'service.version': options.serviceVersion,
+  });
   const watch = new ExportWatch({ log: options.log ?? SILENT_LOG, clock: Date.now, repeatMs: 60_000 });
   const events = options.exporter ? createEventExport(options.exporter, resource, options, watch) : undefined;
-  const gauges = createGaugeProducer(resource, { name: INSTRUMENTATION_SCOPE, version: options.serviceVersion });
+  const gauges = createGaugeProducer(resource, scopeOf(options));
   const readers = (options.metricExporters ?? []).map(
     (sink) => new ExportingReader({ ...sink, gauges, timeoutMs: sink.intervalMs, maxPoints: Infinity }),
   );
@@ -179,7 +165,6 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
     gauges,
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE, options.serviceVersion),
     outbox: events?.outbox,
-    resource,
     async forceFlush() {
       await Promise.all([
         loggerProvider.forceFlush(),
@@ -189,14 +174,15 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
     },
     async shutdown(timeoutMs) {
       watch.forgetFailures();
-      const logs = finishes(Promise.all([loggerProvider.shutdown(), events && stopEvents(events, timeoutMs)]));
-      const metrics = finishes(meterProvider.shutdown());
-      await waitAtMost(Promise.all([logs.done, metrics.done]), timeoutMs);
-      if (!metrics.finished()) for (const reader of readers) reader.abort();
+      let metricsFlushed = false;
+      const metrics = Promise.allSettled([meterProvider.shutdown()]).then(() => (metricsFlushed = true));
+      const logs = Promise.allSettled([loggerProvider.shutdown(), events && stopEvents(events, timeoutMs)]);
+      await waitAtMost(Promise.all([logs, metrics]), timeoutMs);
+      if (!metricsFlushed) for (const reader of readers) reader.abort();
       watch.close();
       if (!options.exporter) return [];
       const undelivered = watch.undelivered().filter((u) => u.signal !== 'logs');
-      if (!metrics.finished())
+      if (!metricsFlushed)
         undelivered.push({
           signal: 'metrics',
           url: exporterOptions(options.exporter, 'metrics').url,
@@ -212,12 +198,13 @@ type EventExport = ReturnType<typeof createEventExport>;
 
 /** Sends what the outbox holds within the bound (less a reserve), then stops the sender and the exporter. */
 async function stopEvents(events: EventExport, timeoutMs: number): Promise<void> {
-  const started = performance.now();
+  const deadline = performance.now() + timeoutMs;
+  const left = () => Math.max(0, deadline - performance.now());
   await events.sender.flush(Math.max(0, timeoutMs - EVENTS_CLOSE_RESERVE_MS));
-  await waitAtMost(events.sender.stop(), Math.max(0, timeoutMs - (performance.now() - started)));
+  await waitAtMost(events.sender.stop(), left());
   await waitAtMost(
     events.exporter.shutdown().catch(() => undefined),
-    Math.max(0, timeoutMs - (performance.now() - started)),
+    left(),
   );
 }
 
@@ -232,11 +219,6 @@ function undeliveredEvents(events: EventExport, durable: boolean): UndeliveredEx
   return { signal: 'logs', url: events.url, reason, ...(status === undefined ? {} : { status }) };
 }
 
-function finishes(promise: Promise<unknown>): { done: Promise<void>; finished(): boolean } {
-  let finished = false;
-  const done = promise.then(
-    () => void (finished = true),
-    () => void (finished = true),
-  );
-  return { done, finished: () => finished };
+function scopeOf(options: TelemetrySdkOptions): InstrumentationScope {
+  return { name: INSTRUMENTATION_SCOPE, version: options.serviceVersion };
 }

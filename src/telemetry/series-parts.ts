@@ -17,8 +17,8 @@ export const CLASSIFICATIONS = ['incident', 'advisory'] as const;
  * holds whatever the observations' views are made of.
  */
 export class SeriesParts {
-  /** Service, state, classification and feature parts: the same few hundred in every tenant. */
-  readonly #parts = new PartInterner();
+  /** One frozen copy of each part met: service, state and feature parts repeat in every tenant. */
+  readonly #parts = new Interner<Readonly<Attributes>>();
   /** The tenant's identity part of its series, one frozen object per tenant configuration. */
   readonly #tenants = new WeakMap<TenantConfig, AttributeParts>();
   /** Service parts by id, feature parts by group: found at every collection by values, no key string made. */
@@ -30,9 +30,9 @@ export class SeriesParts {
   readonly classifications: readonly Readonly<Attributes>[];
 
   constructor() {
-    this.states = STATE_SET_STATUSES.map((state) => this.#parts.get(sc.ATTR_SERVICE_STATUS, state));
+    this.states = STATE_SET_STATUSES.map((state) => this.#part(sc.ATTR_SERVICE_STATUS, state));
     this.classifications = CLASSIFICATIONS.map((classification) =>
-      this.#parts.get(sc.ATTR_ISSUE_CLASSIFICATION, classification),
+      this.#part(sc.ATTR_ISSUE_CLASSIFICATION, classification),
     );
   }
 
@@ -40,7 +40,7 @@ export class SeriesParts {
   tenant(tenant: TenantConfig): AttributeParts {
     let part = this.#tenants.get(tenant);
     if (part === undefined) {
-      part = [this.#parts.get(sc.ATTR_TENANT_ID, tenant.tenantId, sc.ATTR_TENANT_NAME, tenant.name)];
+      part = [this.#part(sc.ATTR_TENANT_ID, tenant.tenantId, sc.ATTR_TENANT_NAME, tenant.name)];
       this.#tenants.set(tenant, part);
     }
     return part;
@@ -50,16 +50,21 @@ export class SeriesParts {
   service(view: ServiceView): Readonly<Attributes> {
     const part = this.#services.get(view.id);
     if (part !== undefined && part[sc.ATTR_SERVICE_NAME] === view.name) return part;
-    const made = this.#parts.get(sc.ATTR_SERVICE_ID, view.id, sc.ATTR_SERVICE_NAME, view.name);
-    return remember(this.#services, view.id, made);
+    return remember(this.#services, view.id, this.#part(sc.ATTR_SERVICE_ID, view.id, sc.ATTR_SERVICE_NAME, view.name));
   }
 
   /** The feature's group and name (a feature is named by its group). */
-  feature(feature: FeatureView): Readonly<Attributes> {
-    const part = this.#features.get(feature.group);
-    if (part !== undefined) return part;
-    const made = this.#parts.get(sc.ATTR_FEATURE_GROUP, feature.group, sc.ATTR_FEATURE_NAME, feature.group);
-    return remember(this.#features, feature.group, made);
+  feature({ group }: FeatureView): Readonly<Attributes> {
+    return (
+      this.#features.get(group) ??
+      remember(this.#features, group, this.#part(sc.ATTR_FEATURE_GROUP, group, sc.ATTR_FEATURE_NAME, group))
+    );
+  }
+
+  /** The shared part `{ [k1]: v1 }`, or `{ [k1]: v1, [k2]: v2 }`. */
+  #part(k1: string, v1: string, k2?: string, v2?: string): Readonly<Attributes> {
+    const key = k2 === undefined ? `${k1}\u0000${v1}` : `${k1}\u0000${v1}\u0000${k2}\u0000${v2}`;
+    return this.#parts.intern(key, () => (k2 === undefined ? { [k1]: v1 } : { [k1]: v1, [k2]: v2! }));
   }
 }
 
@@ -70,15 +75,4 @@ function remember(table: Map<string, Readonly<Attributes>>, key: string, part: R
   if (table.size >= TABLE_LIMIT) table.clear();
   table.set(key, part);
   return part;
-}
-
-/** One frozen copy of each attribute part met: service and state parts repeat in every tenant. */
-class PartInterner {
-  readonly #parts = new Interner<Readonly<Attributes>>();
-
-  /** The shared part `{ [k1]: v1 }`, or `{ [k1]: v1, [k2]: v2 }` (string values). */
-  get(k1: string, v1: string, k2?: string, v2?: string): Readonly<Attributes> {
-    const key = k2 === undefined ? `${k1}\u0000${v1}` : `${k1}\u0000${v1}\u0000${k2}\u0000${v2}`;
-    return this.#parts.intern(key, () => (k2 === undefined ? { [k1]: v1 } : { [k1]: v1, [k2]: v2! }));
-  }
 }

@@ -11,7 +11,7 @@ import {
   LEGACY_FEATURE_GROUPS,
   SERIES_PER_SERVICE,
   SERIES_PER_TENANT,
-} from '../../src/telemetry/cardinality.ts';
+} from '../../src/telemetry/render-docs.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { CollectingExporter, collectPoints, NEVER_MS, seriesKeys } from '../helpers/collecting-exporter.ts';
 import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';

@@ -5,7 +5,6 @@ import type { Resource } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
   DataPointType,
-  type DataPoint,
   type MetricData,
   type MetricDescriptor,
   type ResourceMetrics,
@@ -15,32 +14,16 @@ import { PartsDataPoint, type AttributeParts } from './attribute-parts.ts';
 import { PointScratch } from './point-scratch.ts';
 import { FIXED64, LENGTH_DELIMITED, ProtobufWriter, VARINT, varintSize } from './protobuf-writer.ts';
 
-/** Encodes `ExportMetricsServiceRequest`s (OTLP/protobuf). */
-export interface MetricsEncoder {
-  encode(resourceMetrics: ResourceMetrics): Uint8Array;
-  /**
-   * A request of gauges written as they are observed, the points never made objects: the bytes `encode` gives for
-   * the same gauge points, at a fraction of the cost and of the garbage (millions of points an export). Its bytes
-   * are the encoder's until the next gauge request is finished: send one before finishing the next.
-   */
-  startGaugeRequest(
-    resource: Resource,
-    scope: InstrumentationScope,
-    startTime: HrTime,
-    endTime: HrTime,
-  ): GaugeRequestWriter;
-}
-
-/** A gauge request being written: see {@link MetricsEncoder.startGaugeRequest}. */
-export interface GaugeRequestWriter {
-  /** Makes the next observations go to these gauges (in the request in the order first used). */
+/** Where the points of gauges are written, such as a gauge request (see {@link MetricsEncoder.startGaugeRequest}). */
+export interface GaugeWriter<T> {
+  /** Makes the next observations go to these gauges (in the result in the order first used). */
   use(descriptors: readonly MetricDescriptor[]): void;
   /** Writes one point of a gauge given to {@link use} (others are ignored). */
   readonly observe: (name: string, value: number, attributes: Attributes | AttributeParts) => void;
   /** Points written so far. */
   readonly points: number;
-  /** The request; the writer is not to be used again. */
-  finish(): EncodedRequest;
+  /** What was written; the writer is not to be used again. */
+  finish(): T;
 }
 
 /** A request encoded beforehand, that the exporter sends as it is (gauge requests: see `startGaugeRequest`). */
@@ -58,168 +41,97 @@ export class EncodedRequest {
 const MAX_CACHED = 1_000_000;
 
 /**
- * An OTLP/protobuf encoder for gauges and sums, field for field what the OpenTelemetry exporter writes, that
- * encodes each attribute key and value once and then copies the bytes: a thousand tenants make hundreds of
- * thousands of points per export, all repeating the same few thousand tenant and service names.
+ * An OTLP/protobuf encoder of `ExportMetricsServiceRequest`s for gauges and sums, field for field what the
+ * OpenTelemetry exporter writes, that encodes each attribute key and value once and then copies the bytes: a thousand
+ * tenants make hundreds of thousands of points per export, all repeating the same few thousand tenant and service names.
  */
-export function createMetricsEncoder(): MetricsEncoder {
-  const cache = new Map<string, Map<AttributeValue, Uint8Array>>();
-  let cached = 0;
-  const scratch = new ProtobufWriter(1024);
-  // Kept between requests so that it grows once; each request gets a copy of its bytes.
-  const writer = new ProtobufWriter();
-
-  function keyValue(key: string, value: AttributeValue): Uint8Array {
-    const cacheable = typeof value !== 'object';
-    let byValue = cache.get(key);
-    const hit = cacheable ? byValue?.get(value) : undefined;
-    if (hit) return hit;
-    scratch.pos = 0;
-    writeKeyValue(scratch, key, value);
-    const encoded = scratch.finish().slice();
-    if (!cacheable) return encoded;
-    if (++cached > MAX_CACHED) {
-      cache.clear();
-      cached = 1;
-      byValue = undefined;
-    }
-    if (!byValue) cache.set(key, (byValue = new Map<AttributeValue, Uint8Array>()));
-    byValue.set(value, encoded);
-    return encoded;
-  }
-
+export class MetricsEncoder {
+  readonly #keyValues = new Map<string, Map<AttributeValue, Uint8Array>>();
+  #cached = 0;
+  readonly #scratch = new ProtobufWriter(1024);
+  /** Kept between requests so that it grows once; each request gets a copy of its bytes. */
+  readonly #writer = new ProtobufWriter();
   // The attribute fields of each shared part (see attribute-parts.ts), encoded once while the part lives; the last
   // part met at each place of a point's parts first (a tenant's and a service's come for many points in a row).
-  const parts = new WeakMap<object, Uint8Array>();
-  const partWriter = new ProtobufWriter(1024);
-  const lastParts: object[] = [];
-  const lastEncodings: Uint8Array[] = [];
-  function part(values: Attributes, place: number): Uint8Array {
-    if (lastParts[place] === values) return lastEncodings[place];
-    let encoded = parts.get(values);
-    if (encoded === undefined) {
-      partWriter.pos = 0;
-      attributes(partWriter, 7, values);
-      encoded = partWriter.finish().slice();
-      parts.set(values, encoded);
-    }
-    lastParts[place] = values;
-    lastEncodings[place] = encoded;
-    return encoded;
-  }
-
-  function attributes(writer: ProtobufWriter, field: number, values: Attributes): void {
-    for (const key in values) {
-      if (!Object.prototype.hasOwnProperty.call(values, key) || values[key] === undefined) continue;
-      writer.tag(field, LENGTH_DELIMITED);
-      writer.bytes(keyValue(key, values[key]!));
-    }
-  }
-
-  const codec: AttributeCodec = { keyValue, attributes, part, points: new PointScratch() };
+  readonly #parts = new WeakMap<object, Uint8Array>();
+  readonly #partWriter = new ProtobufWriter(1024);
+  readonly #lastParts: object[] = [];
+  readonly #lastEncodings: Uint8Array[] = [];
+  readonly #points = new PointScratch();
   // Each metric's points of a gauge request, and the request, kept between requests so that they grow once: a new
   // buffer of megabytes for each of hundreds of requests an export is memory outside the heap, which V8 answers
   // with full garbage collections of the whole heap, several a second while an export lasts.
-  const gauges: GaugeBuffers = { sections: [], request: new ProtobufWriter() };
+  readonly #sections: ProtobufWriter[] = [];
+  readonly #request = new ProtobufWriter();
 
-  return {
-    encode(resourceMetrics) {
-      writer.reset();
-      writer.tag(1, LENGTH_DELIMITED);
-      const start = writer.begin();
-      writeResource(writer, resourceMetrics.resource, codec);
-      for (const scope of resourceMetrics.scopeMetrics) writeScope(writer, scope, codec);
-      writeSchemaUrl(writer, resourceMetrics.resource.schemaUrl);
-      writer.end(start);
-      return writer.finish().slice();
-    },
-    startGaugeRequest(resource, scope, startTime, endTime) {
-      return new GaugeRequest(resource, scope, codec.points.timeFields(startTime, endTime), codec, gauges);
-    },
-  };
-}
+  encode(resourceMetrics: ResourceMetrics): Uint8Array {
+    const writer = this.#writer;
+    writer.reset();
+    writer.tag(1, LENGTH_DELIMITED);
+    const start = writer.begin();
+    this.#writeResource(writer, resourceMetrics.resource);
+    for (const scope of resourceMetrics.scopeMetrics) this.#writeScope(writer, scope);
+    writeSchemaUrl(writer, resourceMetrics.resource.schemaUrl);
+    writer.end(start);
+    return writer.finish().slice();
+  }
 
-function writeResource(writer: ProtobufWriter, resource: Resource, codec: AttributeCodec): void {
-  writer.tag(1, LENGTH_DELIMITED);
-  const start = writer.begin();
-  codec.attributes(writer, 1, resource.attributes);
-  writer.tag(2, VARINT);
-  writer.varint(0);
-  writer.end(start);
-}
-
-function writeSchemaUrl(writer: ProtobufWriter, schemaUrl: string | undefined): void {
-  if (!schemaUrl) return;
-  writer.tag(3, LENGTH_DELIMITED);
-  writer.string(schemaUrl);
-}
-
-/** The buffers gauge requests reuse. */
-interface GaugeBuffers {
-  readonly sections: ProtobufWriter[];
-  readonly request: ProtobufWriter;
-}
-
-interface Section {
-  readonly descriptor: MetricDescriptor;
-  readonly isInt: boolean;
-  readonly points: ProtobufWriter;
-}
-
-/**
- * The points of each gauge written in a section of their own as they come, then the request laid out around the
- * sections at their final size: one copy of each point, no length moved after the fact.
- */
-class GaugeRequest implements GaugeRequestWriter {
-  points = 0;
-  readonly observe: GaugeRequestWriter['observe'];
-  readonly #resource: Resource;
-  readonly #scope: InstrumentationScope;
-  readonly #codec: AttributeCodec;
-  readonly #buffers: GaugeBuffers;
-  readonly #sections = new Map<string, Section>();
-  #current = new Map<string, Section>();
-
-  constructor(
+  /**
+   * A request of gauges written as they are observed, the points never made objects: the bytes `encode` gives for
+   * the same gauge points, at a fraction of the cost and of the garbage (millions of points an export). Its bytes
+   * are the encoder's until the next gauge request is finished: send one before finishing the next.
+   */
+  startGaugeRequest(
     resource: Resource,
     scope: InstrumentationScope,
-    times: Uint8Array,
-    codec: AttributeCodec,
-    buffers: GaugeBuffers,
-  ) {
-    this.#resource = resource;
-    this.#scope = scope;
-    this.#codec = codec;
-    this.#buffers = buffers;
-    this.observe = (name, value, attributes) => {
-      const section = this.#current.get(name);
-      if (section === undefined) return;
-      writePointFields(section.points, times, value, section.isInt, attributes, codec);
-      this.points++;
+    startTime: HrTime,
+    endTime: HrTime,
+  ): GaugeWriter<EncodedRequest> {
+    const times = this.#points.timeFields(startTime, endTime);
+    const sections = new Map<string, Section>();
+    let current = new Map<string, Section>();
+    const request = {
+      points: 0,
+      observe: (name: string, value: number, attributes: Attributes | AttributeParts) => {
+        const section = current.get(name);
+        if (section === undefined) return;
+        this.#writePoint(section.points, times, value, section.isInt, attributes);
+        request.points++;
+      },
+      use: (descriptors: readonly MetricDescriptor[]) => {
+        current = new Map();
+        for (const descriptor of descriptors) {
+          let section = sections.get(descriptor.name);
+          if (section === undefined) {
+            const points = this.#sections.pop() ?? new ProtobufWriter();
+            points.reset();
+            section = { descriptor, isInt: descriptor.valueType === ValueType.INT, points };
+            sections.set(descriptor.name, section);
+          }
+          current.set(descriptor.name, section);
+        }
+      },
+      finish: () => this.#finishGaugeRequest(resource, scope, sections, request.points),
     };
+    return request;
   }
 
-  use(descriptors: readonly MetricDescriptor[]): void {
-    this.#current = new Map();
-    for (const descriptor of descriptors) {
-      let section = this.#sections.get(descriptor.name);
-      if (section === undefined) {
-        const points = this.#buffers.sections.pop() ?? new ProtobufWriter();
-        points.reset();
-        section = { descriptor, isInt: descriptor.valueType === ValueType.INT, points };
-        this.#sections.set(descriptor.name, section);
-      }
-      this.#current.set(descriptor.name, section);
-    }
-  }
-
-  finish(): EncodedRequest {
-    const used = [...this.#sections.values()].filter((section) => section.points.pos > 0);
+  /**
+   * Lays a gauge request out around the sections its points were written in, at their final size: one copy of each
+   * point, no length moved after the fact.
+   */
+  #finishGaugeRequest(
+    resource: Resource,
+    scope: InstrumentationScope,
+    sections: Map<string, Section>,
+    points: number,
+  ): EncodedRequest {
+    const used = [...sections.values()].filter((section) => section.points.pos > 0);
     const head = new ProtobufWriter(1024);
-    writeResource(head, this.#resource, this.#codec);
+    this.#writeResource(head, resource);
     const resourceField = head.finish().slice();
     head.reset();
-    writeScopeHeader(head, this.#scope);
+    writeScopeHeader(head, scope);
     const scopeHeader = head.finish().slice();
     const metricHeads = used.map((section) => {
       head.reset();
@@ -229,14 +141,14 @@ class GaugeRequest implements GaugeRequestWriter {
       return head.finish().slice();
     });
     const metricSizes = used.map((section, i) => metricHeads[i].length + section.points.pos);
-    let scopeSize = scopeHeader.length + fieldSize(this.#scope.schemaUrl);
+    let scopeSize = scopeHeader.length + fieldSize(scope.schemaUrl);
     for (const size of metricSizes) scopeSize += 1 + varintSize(size) + size;
     const resourceMetricsSize =
       resourceField.length +
       (used.length === 0 ? 0 : 1 + varintSize(scopeSize) + scopeSize) +
-      fieldSize(this.#resource.schemaUrl);
+      fieldSize(resource.schemaUrl);
     const total = 1 + varintSize(resourceMetricsSize) + resourceMetricsSize;
-    const out = this.#buffers.request;
+    const out = this.#request;
     out.reset();
     out.ensure(total);
     out.tag(1, LENGTH_DELIMITED);
@@ -252,14 +164,162 @@ class GaugeRequest implements GaugeRequestWriter {
         out.raw(metricHeads[i]);
         out.raw(section.points.finish());
       });
-      writeSchemaUrl(out, this.#scope.schemaUrl);
+      writeSchemaUrl(out, scope.schemaUrl);
     }
-    writeSchemaUrl(out, this.#resource.schemaUrl);
+    writeSchemaUrl(out, resource.schemaUrl);
     if (out.pos !== total) throw new Error(`gauge request of ${out.pos} bytes, ${total} planned`);
-    for (const section of this.#sections.values()) this.#buffers.sections.push(section.points);
-    this.#sections.clear();
-    return new EncodedRequest(out.finish(), this.points);
+    for (const section of sections.values()) this.#sections.push(section.points);
+    return new EncodedRequest(out.finish(), points);
   }
+
+  #keyValue(key: string, value: AttributeValue): Uint8Array {
+    const cacheable = typeof value !== 'object';
+    let byValue = this.#keyValues.get(key);
+    const hit = cacheable ? byValue?.get(value) : undefined;
+    if (hit) return hit;
+    const scratch = this.#scratch;
+    scratch.pos = 0;
+    writeKeyValue(scratch, key, value);
+    const encoded = scratch.finish().slice();
+    if (!cacheable) return encoded;
+    if (++this.#cached > MAX_CACHED) {
+      this.#keyValues.clear();
+      this.#cached = 1;
+      byValue = undefined;
+    }
+    if (!byValue) this.#keyValues.set(key, (byValue = new Map<AttributeValue, Uint8Array>()));
+    byValue.set(value, encoded);
+    return encoded;
+  }
+
+  /** The encoded data-point attribute fields (7) of one shared part, at `place` in a point's parts. */
+  #part(values: Attributes, place: number): Uint8Array {
+    if (this.#lastParts[place] === values) return this.#lastEncodings[place];
+    let encoded = this.#parts.get(values);
+    if (encoded === undefined) {
+      this.#partWriter.pos = 0;
+      this.#attributes(this.#partWriter, 7, values);
+      encoded = this.#partWriter.finish().slice();
+      this.#parts.set(values, encoded);
+    }
+    this.#lastParts[place] = values;
+    this.#lastEncodings[place] = encoded;
+    return encoded;
+  }
+
+  #attributes(writer: ProtobufWriter, field: number, values: Attributes): void {
+    for (const key in values) {
+      if (!Object.prototype.hasOwnProperty.call(values, key) || values[key] === undefined) continue;
+      writer.tag(field, LENGTH_DELIMITED);
+      writer.bytes(this.#keyValue(key, values[key]!));
+    }
+  }
+
+  #writeResource(writer: ProtobufWriter, resource: Resource): void {
+    writer.tag(1, LENGTH_DELIMITED);
+    const start = writer.begin();
+    this.#attributes(writer, 1, resource.attributes);
+    writer.tag(2, VARINT);
+    writer.varint(0);
+    writer.end(start);
+  }
+
+  #writeScope(writer: ProtobufWriter, scopeMetrics: ScopeMetrics): void {
+    const { scope } = scopeMetrics;
+    writer.tag(2, LENGTH_DELIMITED);
+    const start = writer.begin();
+    writeScopeHeader(writer, scope);
+    for (const metric of scopeMetrics.metrics) this.#writeMetric(writer, metric);
+    writeSchemaUrl(writer, scope.schemaUrl);
+    writer.end(start);
+  }
+
+  #writeMetric(writer: ProtobufWriter, metric: MetricData): void {
+    if (metric.dataPointType !== DataPointType.GAUGE && metric.dataPointType !== DataPointType.SUM) {
+      throw new TypeError(`metric ${metric.descriptor.name}: only gauges and sums are encoded`);
+    }
+    writer.tag(2, LENGTH_DELIMITED);
+    const start = writer.begin();
+    writeMetricHeader(writer, metric.descriptor);
+    writer.tag(metric.dataPointType === DataPointType.GAUGE ? 5 : 7, LENGTH_DELIMITED);
+    const data = writer.begin();
+    const isInt = metric.descriptor.valueType === ValueType.INT;
+    for (const point of metric.dataPoints) {
+      const attributes = point instanceof PartsDataPoint ? point.parts : point.attributes;
+      const times = this.#points.timeFields(point.startTime, point.endTime);
+      this.#writePoint(writer, times, point.value, isInt, attributes);
+    }
+    if (metric.dataPointType === DataPointType.SUM) {
+      const temporality = metric.aggregationTemporality === AggregationTemporality.DELTA ? 1 : 2;
+      writer.tag(2, VARINT);
+      writer.varint(temporality);
+      if (metric.isMonotonic) {
+        writer.tag(3, VARINT);
+        writer.varint(1);
+      }
+    }
+    writer.end(data);
+    writer.end(start);
+  }
+
+  /** One NumberDataPoint, its length known beforehand from the cached attribute encodings. */
+  #writePoint(
+    writer: ProtobufWriter,
+    times: Uint8Array,
+    value: number,
+    isInt: boolean,
+    attributes: Attributes | AttributeParts,
+  ): void {
+    const scratch = this.#points;
+    if (Array.isArray(attributes)) {
+      // The times and the value, then the parts' encodings (whole attribute fields), copied one after the other.
+      const list = attributes as AttributeParts;
+      const pointFields = scratch.fields;
+      const head = scratch.head(times, value, isInt);
+      pointFields[0] = head;
+      let length = head.length;
+      for (let place = 0; place < list.length; place++) {
+        const encoded = this.#part(list[place], place);
+        pointFields[place + 1] = encoded;
+        length += encoded.length;
+      }
+      writer.byte(POINT_TAG);
+      writer.varint(length);
+      writer.rawList(pointFields, list.length + 1, length);
+      return;
+    }
+    let count = 0;
+    let length = 27;
+    const flat = attributes as Attributes;
+    const pointKeyValues = scratch.keyValues;
+    for (const key in flat) {
+      const item = flat[key];
+      if (item === undefined || !Object.prototype.hasOwnProperty.call(flat, key)) continue;
+      const encoded = this.#keyValue(key, item);
+      pointKeyValues[count++] = encoded;
+      length += 1 + varintSize(encoded.length) + encoded.length;
+    }
+    writer.byte(POINT_TAG);
+    writer.varint(length);
+    writer.raw(scratch.head(times, value, isInt));
+    for (let i = 0; i < count; i++) {
+      writer.tag(7, LENGTH_DELIMITED);
+      writer.bytes(pointKeyValues[i]);
+    }
+  }
+}
+
+function writeSchemaUrl(writer: ProtobufWriter, schemaUrl: string | undefined): void {
+  if (!schemaUrl) return;
+  writer.tag(3, LENGTH_DELIMITED);
+  writer.string(schemaUrl);
+}
+
+/** A gauge's points in a gauge request, written in a section of their own as they come. */
+interface Section {
+  readonly descriptor: MetricDescriptor;
+  readonly isInt: boolean;
+  readonly points: ProtobufWriter;
 }
 
 /** Bytes of a string field (tag below 16), none when the string is empty. */
@@ -267,25 +327,6 @@ function fieldSize(text: string | undefined): number {
   if (!text) return 0;
   const length = Buffer.byteLength(text);
   return 1 + varintSize(length) + length;
-}
-
-/** What one encoder keeps: attribute encodings, and the scratch of its points. */
-interface AttributeCodec {
-  keyValue(key: string, value: AttributeValue): Uint8Array;
-  /** The encoded data-point attribute fields (7) of one shared part, at `place` in a point's parts. */
-  part(values: Attributes, place: number): Uint8Array;
-  attributes(writer: ProtobufWriter, field: number, values: Attributes): void;
-  readonly points: PointScratch;
-}
-
-function writeScope(writer: ProtobufWriter, scopeMetrics: ScopeMetrics, codec: AttributeCodec): void {
-  const { scope } = scopeMetrics;
-  writer.tag(2, LENGTH_DELIMITED);
-  const start = writer.begin();
-  writeScopeHeader(writer, scope);
-  for (const metric of scopeMetrics.metrics) writeMetric(writer, metric, codec);
-  writeSchemaUrl(writer, scope.schemaUrl);
-  writer.end(start);
 }
 
 function writeScopeHeader(writer: ProtobufWriter, scope: InstrumentationScope): void {
@@ -300,30 +341,6 @@ function writeScopeHeader(writer: ProtobufWriter, scope: InstrumentationScope): 
   writer.end(header);
 }
 
-function writeMetric(writer: ProtobufWriter, metric: MetricData, codec: AttributeCodec): void {
-  if (metric.dataPointType !== DataPointType.GAUGE && metric.dataPointType !== DataPointType.SUM) {
-    throw new TypeError(`metric ${metric.descriptor.name}: only gauges and sums are encoded`);
-  }
-  writer.tag(2, LENGTH_DELIMITED);
-  const start = writer.begin();
-  writeMetricHeader(writer, metric.descriptor);
-  writer.tag(metric.dataPointType === DataPointType.GAUGE ? 5 : 7, LENGTH_DELIMITED);
-  const data = writer.begin();
-  const isInt = metric.descriptor.valueType === ValueType.INT;
-  for (const point of metric.dataPoints) writePoint(writer, point, isInt, codec);
-  if (metric.dataPointType === DataPointType.SUM) {
-    const temporality = metric.aggregationTemporality === AggregationTemporality.DELTA ? 1 : 2;
-    writer.tag(2, VARINT);
-    writer.varint(temporality);
-    if (metric.isMonotonic) {
-      writer.tag(3, VARINT);
-      writer.varint(1);
-    }
-  }
-  writer.end(data);
-  writer.end(start);
-}
-
 function writeMetricHeader(writer: ProtobufWriter, descriptor: MetricDescriptor): void {
   writer.tag(1, LENGTH_DELIMITED);
   writer.string(descriptor.name);
@@ -334,59 +351,6 @@ function writeMetricHeader(writer: ProtobufWriter, descriptor: MetricDescriptor)
   if (descriptor.unit) {
     writer.tag(3, LENGTH_DELIMITED);
     writer.string(descriptor.unit);
-  }
-}
-
-function writePoint(writer: ProtobufWriter, point: DataPoint<number>, isInt: boolean, codec: AttributeCodec): void {
-  const attributes = point instanceof PartsDataPoint ? point.parts : point.attributes;
-  const times = codec.points.timeFields(point.startTime, point.endTime);
-  writePointFields(writer, times, point.value, isInt, attributes, codec);
-}
-
-/** One NumberDataPoint, its length known beforehand from the cached attribute encodings. */
-function writePointFields(
-  writer: ProtobufWriter,
-  times: Uint8Array,
-  value: number,
-  isInt: boolean,
-  attributes: Attributes | AttributeParts,
-  codec: AttributeCodec,
-): void {
-  const scratch = codec.points;
-  if (Array.isArray(attributes)) {
-    // The times and the value, then the parts' encodings (whole attribute fields), copied one after the other.
-    const list = attributes as AttributeParts;
-    const pointFields = scratch.fields;
-    const head = scratch.head(times, value, isInt);
-    pointFields[0] = head;
-    let length = head.length;
-    for (let place = 0; place < list.length; place++) {
-      const encoded = codec.part(list[place], place);
-      pointFields[place + 1] = encoded;
-      length += encoded.length;
-    }
-    writer.byte(POINT_TAG);
-    writer.varint(length);
-    writer.rawList(pointFields, list.length + 1, length);
-    return;
-  }
-  let count = 0;
-  let length = 27;
-  const flat = attributes as Attributes;
-  const pointKeyValues = scratch.keyValues;
-  for (const key in flat) {
-    const item = flat[key];
-    if (item === undefined || !Object.prototype.hasOwnProperty.call(flat, key)) continue;
-    const encoded = codec.keyValue(key, item);
-    pointKeyValues[count++] = encoded;
-    length += 1 + varintSize(encoded.length) + encoded.length;
-  }
-  writer.byte(POINT_TAG);
-  writer.varint(length);
-  writer.raw(scratch.head(times, value, isInt));
-  for (let i = 0; i < count; i++) {
-    writer.tag(7, LENGTH_DELIMITED);
-    writer.bytes(pointKeyValues[i]);
   }
 }
 

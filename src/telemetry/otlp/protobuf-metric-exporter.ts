@@ -7,7 +7,7 @@ import {
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
-import { createMetricsEncoder, EncodedRequest, type MetricsEncoder } from './metrics-encoder.ts';
+import { EncodedRequest, MetricsEncoder } from './metrics-encoder.ts';
 import { countPoints } from './metric-batches.ts';
 
 /**
@@ -37,14 +37,14 @@ export function isProtobufMetricExporter(exporter: PushMetricExporter): exporter
 
 /**
  * The OTLP/HTTP protobuf metrics exporter of the OpenTelemetry SDK (same transport, retries, compression and
- * options) with {@link createMetricsEncoder}'s encoder, which encodes each attribute once instead of once per point.
+ * options) with {@link MetricsEncoder}, which encodes each attribute once instead of once per point.
  * Its results carry the collector's partial success ({@link ExportAnswer}), which the SDK would only tell its diag
  * logger.
  */
 export function createProtobufMetricExporter(
   config: OTLPExporterNodeConfigBase & OTLPMetricExporterOptions,
 ): ProtobufMetricExporter {
-  const encoder = createMetricsEncoder();
+  const encoder = new MetricsEncoder();
   let answered: PartialSuccess | undefined;
   const serializer = {
     serializeRequest: (request: ResourceMetrics | EncodedRequest) =>

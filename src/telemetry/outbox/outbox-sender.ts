@@ -5,8 +5,7 @@ import { ATTR_EVENT_ID } from '../../catalogue/semconv.ts';
 import type { Log } from '../../log.ts';
 import { backoffDelay } from '../../shared/retry-after.ts';
 import { timerDelay } from '../../shared/timer-delay.ts';
-import type { ExportFailure } from '../describe-export-failure.ts';
-import type { ExportTarget, ExportWatch } from '../export-watch.ts';
+import type { ExportFailure, ExportTarget, ExportWatch } from '../export-watch.ts';
 import { rebuildRecord } from './event-codec.ts';
 import type { Outbox, OutboxEntry } from './outbox.ts';
 
@@ -22,7 +21,6 @@ export interface OutboxSenderOptions {
   readonly log: Log;
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
   readonly maxBatchEvents?: number;
-  readonly maxBatchBytes?: number;
   /** An export whose callback has not come after this long counts as failed. */
   readonly exportTimeoutMs?: number;
   readonly random?: () => number;
@@ -31,6 +29,9 @@ export interface OutboxSenderOptions {
 
 /** The collector's answer to a request larger than it accepts. */
 const TOO_LARGE = 413;
+
+/** About the largest batch sent, in the outbox's bytes (at least one event). */
+const MAX_BATCH_BYTES = 512 * 1024;
 
 /**
  * Sends the outbox's events with the OTLP exporter, oldest first across tenants, a bounded batch at a time; a batch
@@ -102,7 +103,7 @@ export class OutboxSender {
   async #run(): Promise<void> {
     let attempt = 0;
     while (!this.#stopped) {
-      const batch = this.#options.outbox.oldest(this.#batchLimit, this.#options.maxBatchBytes ?? 512 * 1024);
+      const batch = this.#options.outbox.oldest(this.#batchLimit, MAX_BATCH_BYTES);
       if (batch.length === 0) {
         this.#batchLimit = this.#maxBatch;
         await this.#wait(undefined);

@@ -106,15 +106,14 @@ export class Outbox {
     }
     if (corrupt) this.#options.log.warn('corrupt events in the outbox skipped', { tenant, reason: corrupt });
     if (entries.length === 0) return;
-    this.#makeRoom(entries.reduce((sum, entry) => sum + entry.bytes, 0));
+    const bytes = entries.reduce((sum, entry) => sum + entry.bytes, 0);
+    this.#makeRoom(bytes);
     const ordered = this.#queue.length === 0 || entries[0].event.n > this.#queue.at(-1)!.event.n;
     this.#queue.push(...entries);
     if (!ordered) this.#queue.sort((a, b) => a.event.n - b.event.n);
-    const own = this.#byTenant.get(tenant) ?? [];
-    own.push(...entries);
-    this.#byTenant.set(tenant, own);
+    this.#byTenant.set(tenant, [...(this.#byTenant.get(tenant) ?? []), ...entries]);
     for (const entry of entries) this.#live.add(entry);
-    this.#bytes += entries.reduce((sum, entry) => sum + entry.bytes, 0);
+    this.#bytes += bytes;
     for (const listener of this.#admitted) listener();
   }
 

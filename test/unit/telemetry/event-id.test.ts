@@ -5,8 +5,7 @@ import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import type { IssueUpdate } from '../../../src/health/issue-updates.ts';
 import type { MessageUpdate } from '../../../src/health/messages.ts';
-import { issueUpdateAttributes } from '../../../src/telemetry/events.ts';
-import { messageUpdateAttributes } from '../../../src/telemetry/message-events.ts';
+import { issueUpdateAttributes, messageUpdateAttributes } from '../../../src/telemetry/events.ts';
 import { makeIssue } from '../../helpers/make-services.ts';
 
 function tenant(name: string, tenantId: string): TenantConfig {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { ValueType } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { CollectionResult, MetricData } from '@opentelemetry/sdk-metrics';
-import { createMetricsEncoder } from '../../../src/telemetry/otlp/metrics-encoder.ts';
+import { MetricsEncoder } from '../../../src/telemetry/otlp/metrics-encoder.ts';
 import { createCollectingMeter } from '../../helpers/collecting-exporter.ts';
 
 const SCOPE = { name: 'm365-health', version: '1' };
@@ -116,7 +116,7 @@ test('chunks written straight into requests are the bytes of the same chunks enc
   for (const maxPoints of [1, 25, 1_000]) {
     const expected: Buffer[] = [];
     const expectedErrors: string[] = [];
-    const encoder = createMetricsEncoder();
+    const encoder = new MetricsEncoder();
     for await (const chunk of gauges.collectChunks(maxPoints)) {
       expectedErrors.push(...chunk.errors.map(String));
       if (chunk.resourceMetrics.scopeMetrics.length > 0)
@@ -125,7 +125,7 @@ test('chunks written straight into requests are the bytes of the same chunks enc
     const written: Buffer[] = [];
     const errors: string[] = [];
     let points = 0;
-    for await (const { request, errors: chunkErrors } of gauges.collectRequests(maxPoints, createMetricsEncoder())) {
+    for await (const { request, errors: chunkErrors } of gauges.collectRequests(maxPoints, new MetricsEncoder())) {
       errors.push(...chunkErrors.map(String));
       points += request.points;
       if (request.points > 0) written.push(Buffer.from(request.bytes));

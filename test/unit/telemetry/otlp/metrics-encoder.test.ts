@@ -11,7 +11,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { PartsDataPoint } from '../../../../src/telemetry/otlp/attribute-parts.ts';
-import { createMetricsEncoder } from '../../../../src/telemetry/otlp/metrics-encoder.ts';
+import { MetricsEncoder } from '../../../../src/telemetry/otlp/metrics-encoder.ts';
 import { decodeExportRequest, flattenMetrics } from '../../../helpers/otlp-proto.ts';
 
 const START: [number, number] = [1_795_000_000, 123_456_789];
@@ -90,7 +90,7 @@ const REQUEST: ResourceMetrics = {
 };
 
 test('encodes exactly the bytes of the OpenTelemetry protobuf serializer, also when the encodings come from its cache', () => {
-  const encoder = createMetricsEncoder();
+  const encoder = new MetricsEncoder();
   const expected = Buffer.from(ProtobufMetricsSerializer.serializeRequest(REQUEST)!);
   assert.ok(expected.length > 1000);
   assert.deepEqual(Buffer.from(encoder.encode(REQUEST)), expected);
@@ -99,7 +99,7 @@ test('encodes exactly the bytes of the OpenTelemetry protobuf serializer, also w
 
 test('the opentelemetry-proto definitions decode every point, value, attribute and temporality of the request', () => {
   const decoded = flattenMetrics(
-    decodeExportRequest('metrics', 'protobuf', Buffer.from(createMetricsEncoder().encode(REQUEST))),
+    decodeExportRequest('metrics', 'protobuf', Buffer.from(new MetricsEncoder().encode(REQUEST))),
     0,
   );
   const expected = REQUEST.scopeMetrics.flatMap(({ scope, metrics }) =>
@@ -152,7 +152,7 @@ test('many points: lengths past one byte, a growing buffer, times shared by a co
     ],
   };
   const expected = Buffer.from(ProtobufMetricsSerializer.serializeRequest(request)!);
-  assert.deepEqual(Buffer.from(createMetricsEncoder().encode(request)), expected);
+  assert.deepEqual(Buffer.from(new MetricsEncoder().encode(request)), expected);
 });
 
 test('refuses a histogram rather than sending it wrong', () => {
@@ -161,7 +161,7 @@ test('refuses a histogram rather than sending it wrong', () => {
     dataPointType: DataPointType.HISTOGRAM,
   } as unknown as MetricData;
   const request: ResourceMetrics = { ...REQUEST, scopeMetrics: [{ scope: { name: 'x' }, metrics: [histogram] }] };
-  assert.throws(() => createMetricsEncoder().encode(request), /only gauges and sums/);
+  assert.throws(() => new MetricsEncoder().encode(request), /only gauges and sums/);
 });
 
 test('points made of shared attribute parts encode like the same points with flat attributes', () => {
@@ -194,7 +194,7 @@ test('points made of shared attribute parts encode like the same points with fla
     ],
   });
   const expected = Buffer.from(ProtobufMetricsSerializer.serializeRequest(request(flat))!);
-  const encoder = createMetricsEncoder();
+  const encoder = new MetricsEncoder();
   assert.deepEqual(Buffer.from(encoder.encode(request(points))), expected);
   assert.deepEqual(Buffer.from(encoder.encode(request(points))), expected, 'second encoding, parts from the cache');
   assert.deepEqual(Buffer.from(encoder.encode(request(flat))), expected, 'flat points through the same encoder');
@@ -223,7 +223,7 @@ test('a gauge request written point by point is what the OpenTelemetry serialize
   const states = ['serviceOperational', 'serviceDegradation'].map((state) =>
     Object.freeze({ 'm365.service.status': state }),
   );
-  const writer = createMetricsEncoder().startGaugeRequest(resource, scope, START, END);
+  const writer = new MetricsEncoder().startGaugeRequest(resource, scope, START, END);
   writer.use([age, status, unused]);
   writer.observe('m365.data.age', 12.5, tenantPart);
   writer.observe('not.registered', 1, tenantPart);
@@ -281,7 +281,7 @@ test('a gauge request keeps the heads of small integer values per collection, an
   const ints = [0, 1, 15, 16, 99, -1, 5_000_000_000, 1, 0];
   const doubles = [0, 1, 2.5, -0.25, 1e300];
   const later: [number, number] = [END[0] + 60, END[1]];
-  const encoder = createMetricsEncoder();
+  const encoder = new MetricsEncoder();
   const write = (start: [number, number], end: [number, number]) => {
     const writer = encoder.startGaugeRequest(resource, scope, start, end);
     writer.use([health, age]);
