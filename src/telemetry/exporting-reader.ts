@@ -7,6 +7,7 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { waitAtMost } from '../shared/wait-at-most.ts';
 import type { GaugeProducer } from './gauge-producer.ts';
 import { countPoints, joinMetrics, splitByPoints } from './otlp/metric-batches.ts';
 import type { EncodedRequest } from './otlp/metrics-encoder.ts';
@@ -23,7 +24,7 @@ export interface ExportingReaderOptions {
   exporter: PushMetricExporter;
   gauges: GaugeProducer;
   intervalMs: number;
-  /** Bound on collecting the SDK's instruments. */
+  /** Bound on collecting the SDK's instruments, and on waiting for the answer to each request. */
   timeoutMs: number;
   /** Points per export request; `Infinity` for an exporter that takes each collection whole (a view of it). */
   maxPoints: number;
@@ -124,11 +125,26 @@ export class ExportingReader extends MetricReader {
     for (const batch of batches) if (!(await this.#send(batch))) return;
   }
 
-  /** Sends one request; whether the next may follow. A failure goes to the diag logger as the SDK's (the watch logs it). */
+  /**
+   * Sends one request; whether the next may follow. A failure goes to the diag logger as the SDK's (the watch logs
+   * it). A request unanswered after `timeoutMs` ends this export: the exporter's own timeout is a socket idle timeout,
+   * so a collector (or proxy) that trickles its answer would otherwise hold every later export for ever; the request
+   * itself is left to finish or fail on its own, and the next interval exports again.
+   */
   async #send(request: ResourceMetrics | EncodedRequest): Promise<boolean> {
     if (this.#aborted) return false;
     const exporter = this.#options.exporter as ProtobufMetricExporter;
-    const result = await new Promise<ExportResult>((done) => exporter.export(request, done));
+    let result: ExportResult | undefined;
+    const answered = new Promise<void>((done) =>
+      exporter.export(request, (answer) => {
+        result = answer;
+        done();
+      }),
+    );
+    if (!(await waitAtMost(answered, this.#options.timeoutMs)) || result === undefined) {
+      diag.error(`metrics export unanswered after ${this.#options.timeoutMs} ms`);
+      return false;
+    }
     if (result.code !== ExportResultCode.SUCCESS) diag.error('metrics export failed', result.error);
     return result.code === ExportResultCode.SUCCESS;
   }

@@ -96,3 +96,21 @@ test('aborted, a reader sends no further request; the one in flight ends as it w
   await flushed;
   assert.equal(sent.length, 1);
 });
+
+test('a request left unanswered ends its export after timeoutMs; the next export sends again', async () => {
+  const sent: ResourceMetrics[] = [];
+  const exporter: PushMetricExporter = {
+    // A collector that takes the request and trickles its answer for ever: the callback never comes.
+    export: (metrics: ResourceMetrics) => void sent.push(metrics),
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  };
+  const gauges = createGaugeProducer(emptyResource(), SCOPE);
+  const reader = new ExportingReader({ exporter, gauges, intervalMs: NEVER_MS, timeoutMs: 50, maxPoints: 10 });
+  const meter = new MeterProvider({ readers: [reader] }).getMeter(SCOPE.name, SCOPE.version);
+  meter.createCounter('test.counter').add(1);
+  await reader.forceFlush();
+  assert.equal(sent.length, 1, 'the first request, unanswered, ends the export');
+  await reader.forceFlush();
+  assert.equal(sent.length, 2, 'the next export is not held by it');
+});
