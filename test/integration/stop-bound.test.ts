@@ -103,7 +103,7 @@ describe('SIGTERM during a heavy export to a collector that never answers', () =
         () => collector.bodies.some((b) => b.path === '/v1/metrics' && b.bytes > 250_000),
         180_000,
         'a gauge export in flight',
-      );
+      ).catch((error: Error) => assert.fail(`${error.message}\n${agent.output().slice(-3000)}`));
       const signalled = performance.now();
       agent.child.kill('SIGTERM');
       const code = await agent.stop('SIGTERM', STOP_BOUND_MS + LOADED_MACHINE_MS);
