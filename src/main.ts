@@ -31,9 +31,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   return (await load())(rest, io);
 }
 
+/**
+ * The first SIGTERM or SIGINT. A repeated SIGTERM (a supervisor and a wrapper both sending it) is the same request
+ * and is ignored: the stop under way is bounded anyway. A second SIGINT (Ctrl-C again) ends the process at once.
+ */
 function stopSignal(): Promise<string> {
   return new Promise((resolve) => {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve(signal));
+    process.on('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
   });
 }
 
