@@ -1,10 +1,25 @@
 import { assembleAgent } from '../../src/agent/build-agent.ts';
-import type { Config } from '../../src/config/types.ts';
+import type { Config, TenantConfig } from '../../src/config/types.ts';
 import { SILENT_LOG, type Log } from '../../src/log.ts';
 import { Secret } from '../../src/shared/secret.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import type { OtlpReceiver } from './otlp-receiver.ts';
+
+/** Contoso of the test-basic scenario on `simulator`, as a tenant of the agent, with `settings` over the defaults. */
+export function contosoTenant(simulator: Simulator, settings: Partial<TenantConfig> = {}): TenantConfig {
+  return {
+    name: 'contoso',
+    tenantId: '11111111-1111-1111-1111-111111111111',
+    clientId: '22222222-2222-2222-2222-222222222222',
+    clientSecret: new Secret('sim-contoso-secret'),
+    cloud: 'global',
+    endpoints: { login: simulator.url, graph: simulator.url },
+    intervalMs: 60_000,
+    timeoutMs: 10_000,
+    ...settings,
+  };
+}
 
 /**
  * The configuration of an agent exporting to `receiver` and polling contoso of the test-basic scenario on
@@ -21,18 +36,7 @@ export function contosoConfig(simulator: Simulator, receiver: OtlpReceiver, stat
       compression: 'none',
       temporality: 'cumulative',
     },
-    tenants: [
-      {
-        name: 'contoso',
-        tenantId: '11111111-1111-1111-1111-111111111111',
-        clientId: '22222222-2222-2222-2222-222222222222',
-        clientSecret: new Secret('sim-contoso-secret'),
-        cloud: 'global',
-        endpoints: { login: simulator.url, graph: simulator.url },
-        intervalMs: 60_000,
-        timeoutMs: 10_000,
-      },
-    ],
+    tenants: [contosoTenant(simulator)],
     metrics: {},
     resource: {},
     serviceName: 'm365-health',

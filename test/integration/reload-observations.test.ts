@@ -3,10 +3,10 @@ import { after, before, test } from 'node:test';
 import { assembleAgent } from '../../src/agent/build-agent.ts';
 import type { Config, TenantConfig } from '../../src/config/types.ts';
 import { SILENT_LOG } from '../../src/log.ts';
-import { Secret } from '../../src/shared/secret.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk, type TelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
+import { contosoTenant } from '../helpers/hand-polled-agent.ts';
 
 const SCENARIO = new URL('../../config/scenarios/test-basic.yaml', import.meta.url);
 
@@ -26,16 +26,7 @@ after(async () => {
   await simulator.close();
 });
 
-const contoso = (intervalMs: number): TenantConfig => ({
-  name: 'contoso',
-  tenantId: '11111111-1111-1111-1111-111111111111',
-  clientId: '22222222-2222-2222-2222-222222222222',
-  clientSecret: new Secret('sim-contoso-secret'),
-  cloud: 'global',
-  endpoints: { login: simulator.url, graph: simulator.url },
-  intervalMs,
-  timeoutMs: 10_000,
-});
+const contoso = (intervalMs: number): TenantConfig => contosoTenant(simulator, { intervalMs });
 
 test('a reload carries a changed tenant’s last outcome over to its new settings; a tenant added again starts afresh', async () => {
   const config: Config = {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildAgent } from '../../src/agent/build-agent.ts';
-import { Secret } from '../../src/shared/secret.ts';
 import type { Config, TenantConfig } from '../../src/config/types.ts';
 import { SILENT_LOG } from '../../src/log.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { CollectingExporter, collectPoints, NEVER_MS } from '../helpers/collecting-exporter.ts';
 import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
+import { contosoTenant } from '../helpers/hand-polled-agent.ts';
 
 const SCENARIO = new URL('../../config/scenarios/test-basic.yaml', import.meta.url);
 
@@ -20,17 +20,7 @@ describe('severity rules in the agent', () => {
 
   /** Health of each service of contoso after one poll, with the given tenant settings. */
   async function healthWith(settings: Partial<TenantConfig>): Promise<Record<string, number>> {
-    const tenant: TenantConfig = {
-      name: 'contoso',
-      tenantId: '11111111-1111-1111-1111-111111111111',
-      clientId: '22222222-2222-2222-2222-222222222222',
-      clientSecret: new Secret('sim-contoso-secret'),
-      cloud: 'global',
-      endpoints: { login: simulator.url, graph: simulator.url },
-      intervalMs: 60_000,
-      timeoutMs: 10_000,
-      ...settings,
-    };
+    const tenant = contosoTenant(simulator, settings);
     const config: Config = {
       exporter: CLOSED_PORT_EXPORTER,
       tenants: [tenant],

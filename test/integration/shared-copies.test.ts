@@ -4,10 +4,10 @@ import { assembleAgent } from '../../src/agent/build-agent.ts';
 import type { Config, TenantConfig } from '../../src/config/types.ts';
 import { SILENT_LOG } from '../../src/log.ts';
 import type { Observation } from '../../src/observation/observation.ts';
-import { Secret } from '../../src/shared/secret.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk, type TelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
+import { contosoTenant } from '../helpers/hand-polled-agent.ts';
 
 const SCENARIO = new URL('../../config/scenarios/test-basic.yaml', import.meta.url);
 
@@ -23,16 +23,7 @@ describe('the copies an agent keeps of its tenants’ views are shared by its te
   });
 
   /** A tenant of the agent: every one reads the simulator's contoso, so all see the same services. */
-  const tenant = (name: string): TenantConfig => ({
-    name,
-    tenantId: '11111111-1111-1111-1111-111111111111',
-    clientId: '22222222-2222-2222-2222-222222222222',
-    clientSecret: new Secret('sim-contoso-secret'),
-    cloud: 'global',
-    endpoints: { login: simulator.url, graph: simulator.url },
-    intervalMs: 60_000,
-    timeoutMs: 10_000,
-  });
+  const tenant = (name: string): TenantConfig => contosoTenant(simulator, { name });
 
   /** An agent of `names`, polled once. */
   async function agentPolled(...names: string[]) {
