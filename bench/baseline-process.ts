@@ -7,7 +7,7 @@
  * Usage: `node bench/baseline-process.ts URL TENANTS INTERVAL_MS`.
  */
 import { EnvHttpProxyAgent, interceptors, request } from 'undici';
-import { decodeChunks } from '../src/graph/read-body.ts';
+import { decodeChunks } from '../src/net/read-body.ts';
 import { releaseChunks } from '../src/net/http-fetch.ts';
 import type { AgentReport } from './agent-process.ts';
 import { BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, benchTenantId } from './scenario.ts';

@@ -1,29 +1,25 @@
 import { M365Error } from '../errors.ts';
+import { readBodyChunksCapped } from '../net/read-body.ts';
 
 /** Largest answer read from the identity platform: Entra's token answers are a few KB. */
-export const MAX_LOGIN_BODY_BYTES = 1024 * 1024;
+const MAX_LOGIN_BODY_BYTES = 1024 * 1024;
 
 /** Longest access token accepted: Entra's are a few KB; one sent as a header must stay far below any header limit. */
 export const MAX_ACCESS_TOKEN_CHARS = 64 * 1024;
 
 /**
  * The `fetch` the identity platform's requests go through (openid-client's token requests, as its `customFetch`):
- * each answer is read whole, refusing more than `limit` bytes without holding them, and handed on as a `Response` of
+ * each answer is read whole, refusing more than {@link MAX_LOGIN_BODY_BYTES} without holding them, and handed on as a `Response` of
  * those bytes. Past the limit it rejects with `AUTH_BAD_RESPONSE` naming the login endpoint.
  */
-export function boundLoginFetch(fetchImpl: typeof fetch, limit = MAX_LOGIN_BODY_BYTES): typeof fetch {
+export function boundLoginFetch(fetchImpl: typeof fetch): typeof fetch {
   return async (input, init) => {
     const response = await fetchImpl(input, init);
     const url = input instanceof Request ? input.url : String(input);
     const origin = URL.parse(url)?.origin ?? url;
-    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-    if (declared > limit) {
-      await response.body?.cancel().catch(() => undefined);
-      throw tooLarge(origin, limit, response.status);
-    }
-    const body = await readUpTo(response, limit, origin);
+    const chunks = await readBodyChunksCapped(response, MAX_LOGIN_BODY_BYTES, () => tooLarge(origin, response.status));
     const bodyless = response.status === 204 || response.status === 205 || response.status === 304;
-    return new Response(bodyless ? null : body, {
+    return new Response(bodyless ? null : Buffer.concat(chunks), {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
@@ -31,28 +27,10 @@ export function boundLoginFetch(fetchImpl: typeof fetch, limit = MAX_LOGIN_BODY_
   };
 }
 
-async function readUpTo(response: Response, limit: number, origin: string): Promise<Uint8Array<ArrayBuffer>> {
-  // A fetch body is a stream of bytes by the standard; Node's types leave its chunks untyped.
-  const stream: ReadableStream<Uint8Array> | null = response.body;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (stream) {
-    for await (const chunk of stream) {
-      size += chunk.byteLength;
-      if (size > limit) {
-        await stream.cancel().catch(() => undefined);
-        throw tooLarge(origin, limit, response.status);
-      }
-      chunks.push(chunk);
-    }
-  }
-  return Buffer.concat(chunks);
-}
-
-function tooLarge(origin: string, limit: number, status: number): M365Error {
+function tooLarge(origin: string, status: number): M365Error {
   return new M365Error(
     'AUTH_BAD_RESPONSE',
-    `the login endpoint ${origin} answered more than ${limit} bytes (HTTP ${status}): refused, an Entra answer is a few KB`,
+    `the login endpoint ${origin} answered more than ${MAX_LOGIN_BODY_BYTES} bytes (HTTP ${status}): refused, an Entra answer is a few KB`,
     { status },
   );
 }

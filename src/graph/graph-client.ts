@@ -5,7 +5,8 @@ import type { Snapshot } from '../health/model.ts';
 import type { HttpAnswer, HttpGet } from '../net/http-fetch.ts';
 import { AnswerTally, type DecodedPage } from './answer-limits.ts';
 import { decodeServicePage } from './decode.ts';
-import { decodeChunks, parseJsonBody, readBodyCapped, readBodyChunksCapped } from './read-body.ts';
+import { decodeChunks } from '../net/read-body.ts';
+import { parseJsonBody, readGraphBody } from './read-body.ts';
 import { backoffDelay, MAX_RETRY_AFTER_MS, readRetryAfter, type RetryAfterWait } from '../shared/retry-after.ts';
 import { HEALTH_OVERVIEWS_PATH } from './wire.ts';
 
@@ -166,7 +167,7 @@ async function getBody(
       continue;
     }
     if (response.status >= 300 && response.status < 400) throw await refuseRedirect(response, url);
-    if (response.ok) return { chunks: await readBodyChunksCapped(response), response };
+    if (response.ok) return { chunks: await readGraphBody(response), response };
     const retryAfter = readRetryAfter(response.headers.get('retry-after'), options.clock());
     const error = await toGraphError(response, retryAfter);
     if (!RETRYABLE.has(response.status) || attempt >= maxRetries) throw error;
@@ -233,7 +234,7 @@ function describeCap(retryAfter: RetryAfterWait): string {
 
 /** Turns a non-2xx Graph response into an error carrying Graph's own code and message, and its (capped) `Retry-After`. */
 async function toGraphError(response: HttpAnswer, retryWait: RetryAfterWait | undefined): Promise<M365Error> {
-  const body = await readBodyCapped(response, 64 * 1024).catch(() => '');
+  const body = await readGraphBody(response, 64 * 1024).then(decodeChunks, () => '');
   let detail = `HTTP ${response.status}`;
   try {
     const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };

@@ -9,6 +9,7 @@ import {
   type HttpEnvironment,
 } from './proxy-settings.ts';
 import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
+import type { ReadableAnswer } from './read-body.ts';
 
 export interface HttpClientOptions extends ExplicitProxy {
   /** Where `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` are read (never `process.env` behind the caller's back). */
@@ -18,12 +19,9 @@ export interface HttpClientOptions extends ExplicitProxy {
 }
 
 /** What the Graph client reads of an answer: a part of fetch's `Response` (so a `Response` is one). */
-export interface HttpAnswer {
+export interface HttpAnswer extends ReadableAnswer {
   readonly status: number;
   readonly ok: boolean;
-  readonly headers: { get(name: string): string | null };
-  /** The body as the network delivers it (decompressed); `cancel` drops the rest. */
-  readonly body: (AsyncIterable<Uint8Array> & { cancel(): Promise<void> }) | null;
   /**
    * Frees the memory of body chunks this answer gave, read to the end and no longer used, at once instead of at the
    * next full garbage collection ({@link releaseChunks}). Absent where the chunks may be someone else's (a `fetch`'s).

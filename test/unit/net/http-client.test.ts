@@ -5,7 +5,8 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { readBodyChunksCapped, decodeChunks } from '../../../src/graph/read-body.ts';
+import { readGraphBody } from '../../../src/graph/read-body.ts';
+import { decodeChunks } from '../../../src/net/read-body.ts';
 import { createHttpClient } from '../../../src/net/http-fetch.ts';
 import { describeProxySettings, resolveProxySettings } from '../../../src/net/proxy-settings.ts';
 import { hideUrlCredentials } from '../../../src/shared/hide-url-credentials.ts';
@@ -153,10 +154,10 @@ describe('createHttpClient', () => {
         assert.equal(answer.headers.get('Content-Type'), 'application/json');
         assert.equal(answer.headers.get('x-values'), 'a, b');
         assert.equal(answer.headers.get('x-absent'), null);
-        assert.equal(decodeChunks(await readBodyChunksCapped(answer)), json);
+        assert.equal(decodeChunks(await readGraphBody(answer)), json);
         assert.equal(seen.authorization, 'Bearer t');
         assert.match(String(seen['accept-encoding']), /gzip/);
-        assert.equal(decodeChunks(await readBodyChunksCapped(await client.get(`${server.url}/plain`, init()))), json);
+        assert.equal(decodeChunks(await readGraphBody(await client.get(`${server.url}/plain`, init()))), json);
       } finally {
         await client.close();
         server.close();
@@ -171,11 +172,8 @@ describe('createHttpClient', () => {
       const client = createHttpClient({ env: {} });
       try {
         await (await client.get(`${server.url}/401`, init())).body?.cancel();
-        assert.equal(
-          decodeChunks(await readBodyChunksCapped(await client.get(`${server.url}/ok`, init()))),
-          '{"error":{}}',
-        );
-        await assert.rejects(readBodyChunksCapped(await client.get(`${server.url}/big`, init()), 100_000), {
+        assert.equal(decodeChunks(await readGraphBody(await client.get(`${server.url}/ok`, init()))), '{"error":{}}');
+        await assert.rejects(readGraphBody(await client.get(`${server.url}/big`, init()), 100_000), {
           code: 'GRAPH_BAD_RESPONSE',
         });
         assert.equal((await client.get(`${server.url}/ok`, init())).status, 200);
@@ -202,7 +200,7 @@ describe('createHttpClient', () => {
         let released = 0;
         for (let i = 0; i < 40; i++) {
           const answer = await client.get(`${server.url}/${i % 2 === 0 ? 'plain' : 'gzip'}/${i}`, init());
-          const chunks = await readBodyChunksCapped(answer);
+          const chunks = await readGraphBody(answer);
           const text = decodeChunks(chunks);
           assert.equal(text, body(i), `answer ${i}`);
           answer.release!(chunks);
@@ -235,7 +233,7 @@ describe('createHttpClient', () => {
         const controller = new AbortController();
         const answer = await client.get(`${server.url}/partial`, init(controller.signal));
         setTimeout(() => controller.abort(), 20);
-        await assert.rejects(readBodyChunksCapped(answer), { name: 'AbortError' });
+        await assert.rejects(readGraphBody(answer), { name: 'AbortError' });
         const refused = await client.get('http://127.0.0.1:9/', init()).then(
           () => undefined,
           (e: unknown) => e as TypeError & { cause?: { code?: string } },

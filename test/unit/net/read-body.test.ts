@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeChunks, readBodyCapped, readBodyChunksCapped } from '../../../src/graph/read-body.ts';
+import { readGraphBody } from '../../../src/graph/read-body.ts';
+import { decodeChunks } from '../../../src/net/read-body.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -30,16 +31,16 @@ test('decodeChunks turns a sequence cut off at the end into U+FFFD and starts th
   assert.equal(decodeChunks([bytes('b'), bytes('c')]), 'bc');
 });
 
-test('readBodyChunksCapped keeps the chunks as they came and refuses a body past the limit', async () => {
+test('readGraphBody keeps the chunks as they came and refuses a body past the limit', async () => {
   const parts = [bytes('{"value":'), bytes('[1,2,3]}')];
-  const chunks = await readBodyChunksCapped(chunkedResponse(parts));
+  const chunks = await readGraphBody(chunkedResponse(parts));
   assert.equal(decodeChunks(chunks), '{"value":[1,2,3]}');
-  await assert.rejects(readBodyChunksCapped(chunkedResponse([bytes('x'.repeat(40)), bytes('y'.repeat(40))]), 64), {
+  await assert.rejects(readGraphBody(chunkedResponse([bytes('x'.repeat(40)), bytes('y'.repeat(40))]), 64), {
     code: 'GRAPH_BAD_RESPONSE',
     message: /exceeds the 64-byte limit/,
   });
-  await assert.rejects(readBodyCapped(new Response('z'.repeat(100), { headers: { 'content-length': '100' } }), 64), {
+  await assert.rejects(readGraphBody(new Response('z'.repeat(100), { headers: { 'content-length': '100' } }), 64), {
     message: /response of 100 bytes exceeds the 64-byte limit/,
   });
-  assert.equal(await readBodyCapped(new Response(null)), '');
+  assert.deepEqual(await readGraphBody(new Response(null)), []);
 });
