@@ -6,60 +6,36 @@ const FEDERATION_FIX =
   'add a federated credential to the app registration whose issuer, subject and audience (api://AzureADTokenExchange) ' +
   'match the token in the federated token file';
 
-/** What the identity platform's AADSTS codes mean for an operator, and which of our codes they map to. */
-const AADSTS_HINTS: ReadonlyMap<number, { code: ErrorCode; hint: string }> = new Map([
-  [7000215, { code: 'AUTH_INVALID_SECRET', hint: "invalid client secret: use the secret's Value, not its Secret ID" }],
-  [
-    7000222,
-    { code: 'AUTH_SECRET_EXPIRED', hint: 'the client secret has expired: create a new one in the app registration' },
+/** What the identity platform's AADSTS codes mean for an operator: which of our codes each maps to, and the hint. */
+const AADSTS_HINTS: Readonly<Record<number, readonly [ErrorCode, string]>> = {
+  7000215: ['AUTH_INVALID_SECRET', "invalid client secret: use the secret's Value, not its Secret ID"],
+  7000222: ['AUTH_SECRET_EXPIRED', 'the client secret has expired: create a new one in the app registration'],
+  700016: [
+    'AUTH_APP_NOT_FOUND',
+    'application not found in the tenant: check client_id and tenant_id, and that the app is consented there',
   ],
-  [
-    700016,
-    {
-      code: 'AUTH_APP_NOT_FOUND',
-      hint: 'application not found in the tenant: check client_id and tenant_id, and that the app is consented there',
-    },
+  90002: ['AUTH_TENANT_NOT_FOUND', 'tenant not found: check tenant_id and the cloud (global, usgov, usgovdod, china)'],
+  700027: [
+    'AUTH_CERTIFICATE_REJECTED',
+    'the certificate is not registered on the app, or the assertion signature is invalid: upload the certificate (its public part) to the app registration',
   ],
-  [
-    90002,
-    {
-      code: 'AUTH_TENANT_NOT_FOUND',
-      hint: 'tenant not found: check tenant_id and the cloud (global, usgov, usgovdod, china)',
-    },
+  700024: [
+    'AUTH_CERTIFICATE_REJECTED',
+    "the client assertion is outside its validity window: check this machine's clock, or that the federated token file is being renewed",
   ],
-  [
-    700027,
-    {
-      code: 'AUTH_CERTIFICATE_REJECTED',
-      hint: 'the certificate is not registered on the app, or the assertion signature is invalid: upload the certificate (its public part) to the app registration',
-    },
+  50027: [
+    'AUTH_CERTIFICATE_REJECTED',
+    'the client assertion is malformed: for workload identity, check that the federated token file holds a JWT',
   ],
-  [
-    700024,
-    {
-      code: 'AUTH_CERTIFICATE_REJECTED',
-      hint: "the client assertion is outside its validity window: check this machine's clock, or that the federated token file is being renewed",
-    },
+  53003: [
+    'AUTH_CONDITIONAL_ACCESS',
+    'blocked by Conditional Access for workload identities: exclude this app or allow this location',
   ],
-  [
-    50027,
-    {
-      code: 'AUTH_CERTIFICATE_REJECTED',
-      hint: 'the client assertion is malformed: for workload identity, check that the federated token file holds a JWT',
-    },
-  ],
-  [
-    53003,
-    {
-      code: 'AUTH_CONDITIONAL_ACCESS',
-      hint: 'blocked by Conditional Access for workload identities: exclude this app or allow this location',
-    },
-  ],
-  [70021, { code: 'AUTH_FAILED', hint: `no federated credential matches the presented token: ${FEDERATION_FIX}` }],
-  [700211, { code: 'AUTH_FAILED', hint: `no federated credential matches the token's issuer: ${FEDERATION_FIX}` }],
-  [700212, { code: 'AUTH_FAILED', hint: `no federated credential matches the token's audience: ${FEDERATION_FIX}` }],
-  [700213, { code: 'AUTH_FAILED', hint: `no federated credential matches the token's subject: ${FEDERATION_FIX}` }],
-]);
+  70021: ['AUTH_FAILED', `no federated credential matches the presented token: ${FEDERATION_FIX}`],
+  700211: ['AUTH_FAILED', `no federated credential matches the token's issuer: ${FEDERATION_FIX}`],
+  700212: ['AUTH_FAILED', `no federated credential matches the token's audience: ${FEDERATION_FIX}`],
+  700213: ['AUTH_FAILED', `no federated credential matches the token's subject: ${FEDERATION_FIX}`],
+};
 
 function firstErrorCode(cause: unknown): number | undefined {
   if (typeof cause !== 'object' || cause === null) return undefined;
@@ -77,9 +53,9 @@ export interface OAuthErrorBody {
 /** Maps an OAuth error answer of the token endpoint to an {@link M365Error} that says what to fix. */
 export function mapOAuthErrorBody(oauth: OAuthErrorBody, cause: unknown): M365Error {
   const aadsts = firstErrorCode(oauth.body);
-  const known = aadsts === undefined ? undefined : AADSTS_HINTS.get(aadsts);
+  const known = aadsts === undefined ? undefined : AADSTS_HINTS[aadsts];
   const label = aadsts === undefined ? oauth.error : `${oauth.error}, AADSTS${aadsts}`;
-  if (known) return new M365Error(known.code, `${known.hint} (${label})`, { cause, status: oauth.status });
+  if (known) return new M365Error(known[0], `${known[1]} (${label})`, { cause, status: oauth.status });
   const transient = oauth.error === 'temporarily_unavailable' || oauth.status >= 500;
   return new M365Error(transient ? 'AUTH_UNAVAILABLE' : 'AUTH_FAILED', `token request refused (${label})`, {
     cause,
