@@ -39,6 +39,16 @@ export function answerTooLarge(what: string, limit: number): M365Error {
   );
 }
 
+/** The error of a text of `length` characters past `limit`: `what` names it (`the title of issue "EX1"`). */
+export function textTooLong(what: string, length: number, limit: number): M365Error {
+  return answerTooLarge(`${what} is ${length.toLocaleString('en-US')} characters long`, limit);
+}
+
+/** The error of `count` entries past `limit`: `owner` has them, `noun` says what they are, in the plural. */
+export function tooMany(owner: string, count: number, noun: string, limit: number): M365Error {
+  return answerTooLarge(`${owner} has ${count.toLocaleString('en-US')} ${noun}`, limit);
+}
+
 /**
  * The text of `value` when it is a string, undefined otherwise; a string longer than `limit` is an error naming
  * the `field` of the `kind` entry `id` (all three only read then, so that checking costs nothing per entry).
@@ -51,12 +61,7 @@ export function boundedText(
   id: string,
 ): string | undefined {
   if (typeof value !== 'string') return undefined;
-  if (value.length > limit) {
-    throw answerTooLarge(
-      `the ${field} of ${kind} ${JSON.stringify(id)} is ${value.length.toLocaleString('en-US')} characters long`,
-      limit,
-    );
-  }
+  if (value.length > limit) throw textTooLong(`the ${field} of ${kind} ${JSON.stringify(id)}`, value.length, limit);
   return value;
 }
 
@@ -95,10 +100,7 @@ export class AnswerTally {
   countIssues(count: number, serviceId: string): void {
     const { issuesPerService, issues } = ANSWER_LIMITS;
     if (count > issuesPerService)
-      throw answerTooLarge(
-        `service ${JSON.stringify(serviceId)} has ${count.toLocaleString('en-US')} issues`,
-        issuesPerService,
-      );
+      throw tooMany(`service ${JSON.stringify(serviceId)}`, count, 'issues', issuesPerService);
     this.#issues += count;
     if (this.#issues > issues)
       throw answerTooLarge(`more than ${issues.toLocaleString('en-US')} issues in one answer`, issues);
@@ -169,10 +171,7 @@ export function entryWithId(raw: unknown, index: number, tally: AnswerTally): (J
     return undefined;
   }
   if (raw.id.length > ANSWER_LIMITS.name) {
-    throw answerTooLarge(
-      `the id of ${tally.entryAt(index)} is ${raw.id.length.toLocaleString('en-US')} characters long`,
-      ANSWER_LIMITS.name,
-    );
+    throw textTooLong(`the id of ${tally.entryAt(index)}`, raw.id.length, ANSWER_LIMITS.name);
   }
   return raw as Json & { id: string };
 }

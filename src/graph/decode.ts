@@ -8,6 +8,8 @@ import {
   decodeCollectionPage,
   entryWithId,
   isObject,
+  textTooLong,
+  tooMany,
   withoutId,
   type DecodedPage,
 } from './answer-limits.ts';
@@ -68,10 +70,7 @@ function decodeIssue(raw: unknown, serviceId: string, serviceName: string, tally
   if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
   const id = raw.id;
   if (id.length > LIMITS.name) {
-    throw answerTooLarge(
-      `an issue id of service ${JSON.stringify(serviceId)} is ${id.length.toLocaleString('en-US')} characters long`,
-      LIMITS.name,
-    );
+    throw textTooLong(`an issue id of service ${JSON.stringify(serviceId)}`, id.length, LIMITS.name);
   }
   tally.addIssueId(id, serviceId);
   const rawStatus = boundedText(raw.status, LIMITS.name, 'status', 'issue', id) ?? '';
@@ -100,10 +99,7 @@ function decodePosts(raw: unknown, issueId: string, tally: AnswerTally): IssuePo
     return [];
   }
   if (raw.length > LIMITS.postsPerIssue) {
-    throw answerTooLarge(
-      `issue ${JSON.stringify(issueId)} has ${raw.length.toLocaleString('en-US')} posts`,
-      LIMITS.postsPerIssue,
-    );
+    throw tooMany(`issue ${JSON.stringify(issueId)}`, raw.length, 'posts', LIMITS.postsPerIssue);
   }
   const posts: IssuePost[] = [];
   for (let index = 0; index < raw.length; index++) {

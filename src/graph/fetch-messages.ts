@@ -3,11 +3,12 @@ import type { ServiceMessage } from '../health/messages.ts';
 import {
   ANSWER_LIMITS as LIMITS,
   AnswerTally,
-  answerTooLarge,
   boundedText,
   decodeCollectionPage,
   entryWithId,
   isObject,
+  textTooLong,
+  tooMany,
   type DecodedPage,
 } from './answer-limits.ts';
 import { readCollection, type FetchRequest, type GraphClientOptions } from './graph-client.ts';
@@ -39,19 +40,14 @@ export async function fetchServiceMessages(
 function names(value: unknown, field: string, id: string): string[] {
   if (!Array.isArray(value)) return [];
   if (value.length > LIMITS.namesPerMessage) {
-    throw answerTooLarge(
-      `message ${JSON.stringify(id)} has ${value.length.toLocaleString('en-US')} ${field}`,
-      LIMITS.namesPerMessage,
-    );
+    throw tooMany(`message ${JSON.stringify(id)}`, value.length, field, LIMITS.namesPerMessage);
   }
   const kept: string[] = [];
   for (const item of value) {
     if (typeof item !== 'string') continue;
-    if (item.length > LIMITS.name)
-      throw answerTooLarge(
-        `one of the ${field} of message ${JSON.stringify(id)} is ${item.length.toLocaleString('en-US')} characters long`,
-        LIMITS.name,
-      );
+    if (item.length > LIMITS.name) {
+      throw textTooLong(`one of the ${field} of message ${JSON.stringify(id)}`, item.length, LIMITS.name);
+    }
     kept.push(item);
   }
   return kept;
