@@ -37,11 +37,7 @@ export function compileStatusRules(texts: StatusRuleTexts, compiler: ExpressionC
       throw error;
     }
   };
-  return {
-    critical: compile('critical-status', texts.critical),
-    warning: compile('warning-status', texts.warning),
-    unknown: compile('unknown-status', texts.unknown),
-  };
+  return Object.fromEntries(RULE_OPTIONS.map(([rule, option]) => [rule, compile(option, texts[rule])])) as StatusRules;
 }
 
 /** The state of one entry: critical is tested first, then warning, then unknown; the first match wins. */
@@ -80,10 +76,9 @@ export function evaluateCheck(
   rules: StatusRules,
 ): PluginResult {
   if (customMode === 'managementapi') {
-    const evaluateRow = (row: LegacyRow): EvaluatedLegacyRow => ({
-      name: row.name,
-      status: row.status,
-      state: evaluateState(rules, row.variables),
+    const evaluateRow = ({ variables, ...row }: LegacyRow): EvaluatedLegacyRow => ({
+      ...row,
+      state: evaluateState(rules, variables),
     });
     return {
       kind: 'legacy',
@@ -95,11 +90,9 @@ export function evaluateCheck(
   }
   return {
     kind: 'graph',
-    entries: buildCheckEntries(services, filters).map((entry) => ({
-      serviceName: entry.serviceName,
-      status: entry.status,
-      issue: entry.issue,
-      state: evaluateState(rules, entry.variables),
+    entries: buildCheckEntries(services, filters).map(({ variables, ...entry }) => ({
+      ...entry,
+      state: evaluateState(rules, variables),
     })),
   };
 }
