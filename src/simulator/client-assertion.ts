@@ -13,8 +13,8 @@ export interface AssertionContext {
   /** Audiences accepted for certificate assertions: the token endpoint as called, and with the tenant GUID. */
   readonly tokenEndpoints: readonly string[];
   readonly now: number;
-  /** Whether a `jti` was seen before (and remembers it until `expiresAt`). */
-  readonly replayed: (jti: string, expiresAt: number) => boolean;
+  /** The client and `jti` of each accepted certificate assertion, until it expires (ms): a replay is refused. */
+  readonly seen: Map<string, number>;
 }
 
 /** A compact JWS taken apart; nothing in it is trusted until its signature verifies. */
@@ -66,7 +66,10 @@ function verifyCertificateAssertion(jwt: DecodedJwt, context: AssertionContext):
   if (keyFailure) return keyFailure;
   const jti = jwt.payload['jti'];
   if (typeof jti !== 'string' || jti === '') return malformed('The assertion has no jti.');
-  if (context.replayed(jti, (jwt.payload['exp'] as number) * 1000)) return entraFailure('assertionReplayed');
+  const { seen, now } = context;
+  for (const [key, until] of seen) if (until < now) seen.delete(key);
+  if (seen.has(`${client.clientId}|${jti}`)) return entraFailure('assertionReplayed');
+  seen.set(`${client.clientId}|${jti}`, (jwt.payload['exp'] as number) * 1000);
   return accepted(jwt, context, 'certificate');
 }
 

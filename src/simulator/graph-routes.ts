@@ -37,10 +37,10 @@ export function handleGraph(
   });
 }
 
-/** The grant behind the request's bearer token, valid or not; undefined without a known token. */
-export function findBearerGrant(ctx: SimContext, req: IncomingMessage): TokenGrant | undefined {
+/** The grant behind the request's bearer token, valid or not; null without a token, undefined for an unknown one. */
+export function findBearerGrant(ctx: SimContext, req: IncomingMessage): TokenGrant | null | undefined {
   const token = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-  return token === undefined ? undefined : ctx.tokens.find(token);
+  return token === undefined ? null : ctx.tokens.find(token);
 }
 
 /** Checks the bearer token and the app's permission the way Graph does: 401 for the token, 403 for the role. */
@@ -48,9 +48,9 @@ function authenticate(
   ctx: SimContext,
   req: IncomingMessage,
 ): GraphFailure | Pick<GraphRequest, 'tenant' | 'messagePermission'> {
-  if (!/^Bearer\s+\S+\s*$/i.test(req.headers.authorization ?? '')) return graphFailure('emptyToken');
   const grant = findBearerGrant(ctx, req);
-  if (!grant) return graphFailure('malformedToken');
+  if (grant === null) return graphFailure('emptyToken');
+  if (grant === undefined) return graphFailure('malformedToken');
   if (grant.expiresAt <= ctx.clock()) return graphFailure('expiredToken');
   if (!grant.client.permission) return graphFailure('missingRole', 'ServiceHealth.Read.All');
   return { tenant: grant.tenant, messagePermission: grant.client.messagePermission };

@@ -39,23 +39,18 @@ export async function handleIdentity(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const answer = await answerIdentity(ctx, route, req);
-  if ('error' in answer) return sendEntraError(res, answer, ctx.clock());
-  sendJson(res, 200, answer, entraHeaders());
-}
-
-async function answerIdentity(
-  ctx: SimContext,
-  route: IdentityRoute,
-  req: IncomingMessage,
-): Promise<object | EntraFailure> {
   const key = route.tenantKey;
   const tenant = ctx.index.tenantKeyed(key);
-  if (!tenant) return entraFailure(TENANT_KEY.test(key) ? 'unknownTenant' : 'malformedTenant', key);
   const origin = originOf(req, ctx.url);
-  if (route.endpoint === 'discovery') return buildOpenIdConfiguration(origin, tenant.tenantId);
-  if (route.endpoint === 'keys') return { keys: [] };
-  return answerToken(ctx, tenant, key, req);
+  const answer = !tenant
+    ? entraFailure(TENANT_KEY.test(key) ? 'unknownTenant' : 'malformedTenant', key)
+    : route.endpoint === 'discovery'
+      ? buildOpenIdConfiguration(origin, tenant.tenantId)
+      : route.endpoint === 'keys'
+        ? { keys: [] }
+        : await answerToken(ctx, tenant, key, req);
+  if ('error' in answer) return sendEntraError(res, answer, ctx.clock());
+  sendJson(res, 200, answer, entraHeaders());
 }
 
 /** A client-credentials request for the tenant a path named by `key`, checked in the order Entra reports problems. */
@@ -105,15 +100,8 @@ function checkAssertion(
   assertion: string,
   tokenEndpoints: readonly string[],
 ): EntraFailure | undefined {
-  const now = ctx.clock();
-  const seen = ctx.seenAssertions;
-  const replayed = (jti: string, expiresAt: number): boolean => {
-    for (const [id, until] of seen) if (until < now) seen.delete(id);
-    if (seen.has(`${client.clientId}|${jti}`)) return true;
-    seen.set(`${client.clientId}|${jti}`, expiresAt);
-    return false;
-  };
-  const outcome = verifyClientAssertion(type, assertion, { client, tokenEndpoints, now, replayed });
+  const context = { client, tokenEndpoints, now: ctx.clock(), seen: ctx.seenAssertions };
+  const outcome = verifyClientAssertion(type, assertion, context);
   if ('status' in outcome) return outcome;
   ctx.assertions.push(outcome);
   if (ctx.assertions.length > MAX_ASSERTIONS) ctx.assertions.shift();
@@ -158,7 +146,7 @@ const CLAIMS = (
 ).split(' ');
 
 /** The OpenID Connect discovery document Entra publishes for a tenant (v2.0 endpoints), pointing at `origin`. */
-function buildOpenIdConfiguration(origin: string, tenantId: string): Record<string, unknown> {
+function buildOpenIdConfiguration(origin: string, tenantId: string) {
   const base = `${origin}/${tenantId}`;
   return {
     token_endpoint: `${base}/oauth2/v2.0/token`,

@@ -38,14 +38,11 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
 
 export async function loadScenario(path: string | URL): Promise<Scenario> {
   const source = path instanceof URL ? fileURLToPath(path) : path;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
+  const text = await readFile(path, 'utf8').catch((error: unknown) => {
     throw new M365Error('SCENARIO_INVALID', `Cannot read scenario ${source}: ${(error as Error).message}`, {
       cause: error,
     });
-  }
+  });
   return parseScenario(text, source);
 }
 

@@ -136,8 +136,8 @@ async function serve(
   if (fault && 'reset' in fault) return void req.socket.destroy();
   if (fault && 'body' in fault) return sendBodyFault(res, fault, graph);
   if (fault && 'status' in fault) return sendStatusFault(res, fault, graph, requestId, ctx.clock());
-  if (fault)
-    ctx.tokens.expire(ctx.clock(), fault.tenant === undefined ? undefined : ctx.index.tenant(fault.tenant)?.name);
+  // A fault limited to a tenant only takes that tenant's requests.
+  if (fault) ctx.tokens.expire(ctx.clock(), fault.tenant === undefined ? undefined : tenant);
   if (identity) return handleIdentity(ctx, identity, req, res);
   if (graph) return handleGraph(ctx, req, res, url, requestId);
   sendText(res, 404, 'Not Found', { 'content-type': 'text/plain; charset=utf-8' });
