@@ -1,5 +1,5 @@
 import type { Agent } from '../agent/agent.ts';
-import { assembleAgent } from '../agent/build-agent.ts';
+import { buildAgent } from '../agent/build-agent.ts';
 import { tuneGarbageCollection } from '../agent/gc-tuning.ts';
 import { ConfigReloader, type ReloadSource } from '../agent/config-reloader.ts';
 import { prepareStateDir } from '../agent/state-dir.ts';
@@ -82,10 +82,9 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
     ...options.sinks,
   });
   recordDrop = createEventsDroppedRecorder(telemetry.meter, (name) => isMetricEnabled(config.metrics, name));
-  const assembled = await assembleAgent(config, { telemetry, log, observations });
-  const agent = assembled.agent;
+  const { agent, applyTenants, saved } = await buildAgent(config, { telemetry, log, observations });
   if (options.once) {
-    const code = await runOnce(agent, telemetry, io, stop, assembled.saved);
+    const code = await runOnce(agent, telemetry, io, stop, saved);
     lock?.release();
     return code;
   }
@@ -95,8 +94,7 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
     tenants: config.tenants.length,
     endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint,
   });
-  const reloader =
-    options.reload && new ConfigReloader({ ...options.reload, config, applyTenants: assembled.applyTenants, log });
+  const reloader = options.reload && new ConfigReloader({ ...options.reload, config, applyTenants, log });
   const unsubscribe = reloader && io.reloadRequested?.(() => void reloader.reload('SIGHUP'));
   const { signal, deadline } = await stop.asked;
   log.info('stopping', { signal });
@@ -104,7 +102,7 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   const halted = await deadline.within(Promise.all([reloader?.close(), agent.stop(), server?.close()]), HALT_MS);
   if (!halted) log.warn('polls in flight did not settle in time; stopping without them', { waitedMs: HALT_MS });
   const undelivered = await telemetry.shutdown(deadline.left());
-  await waitAtMost(assembled.saved(), STATE_WRITES_MS);
+  await waitAtMost(saved(), STATE_WRITES_MS);
   lock?.release();
   for (const failure of undelivered) log.warn('telemetry not delivered at stop', { ...failure });
   log.info('stopped');
