@@ -51,7 +51,7 @@ const starts: number[] = [];
 const lags: number[] = [];
 const unchangedEnds: number[] = [];
 const failedEnds: number[] = [];
-const agent = await buildAgent(config, {
+const { agent } = await buildAgent(config, {
   telemetry,
   log,
   onPollStart: (_tenant, plannedAt, startedAt) => {

@@ -84,7 +84,7 @@ async function measureAgentStart(url: string, count: number): Promise<SignInMeas
       resource: {},
     });
     const counts: Counts = { discovery: 0, token: 0, graph: 0 };
-    const agent = await buildAgent(loaded.config, {
+    const { agent } = await buildAgent(loaded.config, {
       telemetry,
       log: SILENT_LOG,
       fetch: countingFetch(counts),

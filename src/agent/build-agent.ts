@@ -33,13 +33,8 @@ function tokenKey(tenant: TenantConfig): string {
   return `${tenant.endpoints.login}|${tenant.tenantId}|${tenant.clientId}|${tenant.endpoints.graph}`;
 }
 
-/** Assembles the agent for a configuration: one token provider per app and tenant, one poller per tenant. */
-export async function buildAgent(config: Config, deps: AgentDependencies): Promise<Agent> {
-  return (await assembleAgent(config, deps)).agent;
-}
-
 /** An agent, and the way to change its tenants while it runs. */
-export interface AssembledAgent {
+export interface BuiltAgent {
   readonly agent: Agent;
   /**
    * Reconciles the running tenants with `tenants` (a reloaded configuration): new ones start, removed ones stop,
@@ -51,11 +46,12 @@ export interface AssembledAgent {
 }
 
 /**
- * {@link buildAgent}, keeping what tenants added later need: the telemetry instruments (which read the store of
- * observations), the ledger of the tenants' state and events, and the token providers and request budgets tenants
- * share. Events an earlier version left in its spool are taken into the outbox first.
+ * Assembles the agent for a configuration: one token provider per app and tenant, one poller per tenant, and what
+ * tenants added later need: the telemetry instruments (which read the store of observations), the ledger of the
+ * tenants' state and events, and the token providers and request budgets tenants share. Events an earlier version
+ * left in its spool are taken into the outbox first.
  */
-export async function assembleAgent(config: Config, deps: AgentDependencies): Promise<AssembledAgent> {
+export async function buildAgent(config: Config, deps: AgentDependencies): Promise<BuiltAgent> {
   const http = createHttpClientPool(deps.env ?? process.env);
   const timers = deps.timers ?? SYSTEM_TIMERS;
   const clock = () => timers.now();

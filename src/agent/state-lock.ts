@@ -39,7 +39,7 @@ export interface StateLock {
   readonly holder: LockHolder;
   /** The holder whose stale lock was taken over, if any. */
   readonly previous: LockHolder | undefined;
-  /** Touches the lock file so that it stays fresh; false when the lock is no longer ours. */
+  /** Touches the lock file so that it stays fresh; false when the lock is no longer ours (or cannot be touched). */
   refresh(): boolean;
   /** Removes the lock file if it is still ours. */
   release(): void;
@@ -150,10 +150,14 @@ function createLockHandle(path: string, holder: LockHolder, previous: LockHolder
     holder,
     previous,
     refresh() {
-      if (!isOurs()) return false;
-      const now = new Date();
-      utimesSync(path, now, now);
-      return true;
+      try {
+        if (!isOurs()) return false;
+        const now = new Date();
+        utimesSync(path, now, now);
+        return true;
+      } catch {
+        return false;
+      }
     },
     release() {
       if (isOurs()) rmSync(path, { force: true });
@@ -189,13 +193,7 @@ export function holdStateLock(dir: string, log: Log): { release(): void } {
     log.info('took over a stale state directory lock', { dir, pid: lock.previous.pid, host: lock.previous.hostname });
   let lost = false;
   const heartbeat = setInterval(() => {
-    let ours: boolean;
-    try {
-      ours = lock.refresh();
-    } catch {
-      ours = false;
-    }
-    if (ours || lost) return;
+    if (lock.refresh() || lost) return;
     lost = true;
     log.error('state directory lock lost: another process took over the state directory', { dir });
   }, LOCK_STALE_MS / 4);

@@ -1,10 +1,9 @@
+import { Ajv } from 'ajv';
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TenantMemory } from '../health/memory.ts';
 import type { HistoryPosition } from '../health/event-identity.ts';
-import type { IssueVersion } from '../health/issue-updates.ts';
-import type { RememberedService } from '../health/changes.ts';
 import { parseClassification, parseServiceStatus } from '../health/status.ts';
 import type { Log } from '../log.ts';
 
@@ -48,71 +47,76 @@ export async function writeFileAtomic(dir: string, name: string, content: string
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function decodeService(raw: unknown): RememberedService | undefined {
-  if (!isRecord(raw) || typeof raw.name !== 'string' || typeof raw.status !== 'string') return undefined;
-  const health = raw.health;
-  if (health !== 0 && health !== 1 && health !== 2 && health !== 3) return undefined;
-  return { name: raw.name, status: parseServiceStatus(raw.status), health };
-}
-
-function decodeIssue(raw: unknown): IssueVersion | undefined {
-  if (!isRecord(raw) || typeof raw.lastModified !== 'string' || typeof raw.isResolved !== 'boolean') return undefined;
-  return {
-    lastModified: raw.lastModified,
-    status: parseServiceStatus(raw.status),
-    classification: parseClassification(raw.classification),
-    isResolved: raw.isResolved,
-  };
-}
-
-function decodeEntries<T>(raw: unknown, decode: (value: unknown) => T | undefined): Record<string, T> | undefined {
-  if (!isRecord(raw)) return undefined;
-  const result: Record<string, T> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    const decoded = decode(value);
-    if (decoded === undefined) return undefined;
-    result[key] = decoded;
-  }
-  return result;
-}
-
-const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const count = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 
 /**
- * Where the history of a state file stands. A file written before events were numbered has none: its history is
- * taken to begin at its `polledAt`, which stays the same until the file is written again (with the position), so
- * that a change detected again after a crash is numbered the same. Present but of the wrong kind: not a state file.
+ * What a state file of this version holds. Statuses and classifications may be any text (mapped as Graph's are);
+ * the outbox's events are checked one by one when the outbox takes them back.
  */
-function decodePosition(raw: Record<string, unknown>, polledAt: number): HistoryPosition | undefined {
-  const absentAs = (value: unknown, fallback: number) => (value === undefined ? fallback : value);
-  const baselineAt = absentAs(raw.baselineAt, polledAt);
-  const sequences = [absentAs(raw.statusSequence, 0), absentAs(raw.issueSequence, 0), absentAs(raw.messageSequence, 0)];
-  if (typeof baselineAt !== 'number' || !Number.isFinite(baselineAt) || !sequences.every(isCount)) return undefined;
-  const [statusSequence, issueSequence, messageSequence] = sequences as [number, number, number];
-  return { baselineAt, statusSequence, issueSequence, messageSequence };
+const STATE_FILE_SCHEMA = {
+  type: 'object',
+  required: ['version', 'polledAt', 'services', 'issues'],
+  properties: {
+    version: { const: STATE_VERSION },
+    polledAt: { type: 'number' },
+    baselineAt: { type: 'number' },
+    statusSequence: count,
+    issueSequence: count,
+    messageSequence: count,
+    services: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['name', 'status', 'health'],
+        properties: { name: { type: 'string' }, status: { type: 'string' }, health: { enum: [0, 1, 2, 3] } },
+      },
+    },
+    issues: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['lastModified', 'isResolved'],
+        properties: { lastModified: { type: 'string' }, isResolved: { type: 'boolean' } },
+      },
+    },
+    messages: { type: 'object', additionalProperties: { type: 'string' } },
+    outbox: { type: 'array' },
+  },
+} as const;
+
+type StateFile = Omit<TenantMemory, keyof HistoryPosition> & Partial<HistoryPosition> & { outbox?: unknown[] };
+
+/**
+ * The state a valid file holds. A file written before events were numbered has no position: its history is taken
+ * to begin at its `polledAt`, which stays the same until the file is written again (with the position), so that a
+ * change detected again after a crash is numbered the same.
+ */
+function stateOf(file: StateFile): SavedState {
+  const { polledAt, baselineAt = polledAt, statusSequence = 0, issueSequence = 0, messageSequence = 0 } = file;
+  const memory: TenantMemory = {
+    baselineAt,
+    statusSequence,
+    issueSequence,
+    messageSequence,
+    polledAt,
+    services: mapValues(file.services, ({ name, status, health }) => ({
+      name,
+      status: parseServiceStatus(status),
+      health,
+    })),
+    issues: mapValues(file.issues, (issue) => ({
+      lastModified: issue.lastModified,
+      status: parseServiceStatus(issue.status),
+      classification: parseClassification(issue.classification),
+      isResolved: issue.isResolved,
+    })),
+    ...(file.messages && { messages: file.messages }),
+  };
+  return { memory, outbox: file.outbox ?? [] };
 }
 
-/** Decodes a state file's JSON; undefined when it is not a state file of this version. */
-export function decodeState(raw: unknown): SavedState | undefined {
-  if (!isRecord(raw) || (raw.outbox !== undefined && !Array.isArray(raw.outbox))) return undefined;
-  const memory = decodeMemory(raw);
-  return memory && { memory, outbox: (raw.outbox as unknown[] | undefined) ?? [] };
-}
-
-function decodeMemory(raw: Record<string, unknown>): TenantMemory | undefined {
-  if (raw.version !== STATE_VERSION || typeof raw.polledAt !== 'number') return undefined;
-  const position = decodePosition(raw, raw.polledAt);
-  const services = decodeEntries(raw.services, decodeService);
-  const issues = decodeEntries(raw.issues, decodeIssue);
-  if (!position || !services || !issues) return undefined;
-  const memory = { ...position, polledAt: raw.polledAt, services, issues };
-  if (raw.messages === undefined) return memory;
-  const messages = decodeEntries(raw.messages, (value) => (typeof value === 'string' ? value : undefined));
-  return messages && { ...memory, messages };
+function mapValues<T, U>(record: Readonly<Record<string, T>>, map: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
 }
 
 /**
@@ -120,6 +124,7 @@ function decodeMemory(raw: Record<string, unknown>): TenantMemory | undefined {
  * (renamed `*.corrupt-<time>`) and treated as no state: never fatal.
  */
 export function createFileStateStore(dir: string, log: Log, clock: () => number = Date.now): StateStore {
+  const isStateFile = new Ajv().compile<StateFile>(STATE_FILE_SCHEMA);
   let ready: Promise<unknown> | undefined;
   return {
     async load(tenantKey) {
@@ -136,13 +141,13 @@ export function createFileStateStore(dir: string, log: Log, clock: () => number 
           });
         return undefined;
       }
-      let state: SavedState | undefined;
+      let saved: unknown;
       try {
-        state = decodeState(JSON.parse(text));
+        saved = JSON.parse(text);
       } catch {
-        state = undefined;
+        saved = undefined;
       }
-      if (state) return state;
+      if (isStateFile(saved)) return stateOf(saved);
       const aside = `${file}.corrupt-${clock()}`;
       await rename(file, aside).catch(() => undefined);
       log.warn('state file corrupt, set aside', { tenant: tenantKey, file: aside });

@@ -1,5 +1,5 @@
 import type { Agent } from '../agent/agent.ts';
-import { assembleAgent } from '../agent/build-agent.ts';
+import { buildAgent } from '../agent/build-agent.ts';
 import { tuneGarbageCollection } from '../agent/gc-tuning.ts';
 import { ConfigReloader, type ReloadSource } from '../agent/config-reloader.ts';
 import { prepareStateDir } from '../agent/state-dir.ts';
@@ -60,11 +60,15 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   // The status endpoint answers from the start; it shows the agent's tenants once the agent puts them in the store.
   const observations = new ObservationStore();
   // The listen address is tried first: a failure there has nothing to undo, while the state directory is made.
-  const server = await openStatusServer(options, observations);
-  if (server === 'failed') return EXIT_USAGE;
-  const lock = await lockStateDir(config, io, log);
-  if (lock === 'failed') {
+  let server: StatusServer | undefined;
+  let lock: { release(): void } | undefined;
+  try {
+    server = await openStatusServer(options, observations);
+    lock = await lockStateDir(config, log);
+  } catch (error) {
+    if (!(error instanceof M365Error && STARTUP_ERRORS.has(error.code))) throw error;
     await server?.close();
+    io.stderr(`m365-health: ${error.code === 'LISTEN_FAILED' ? 'server.listen: ' : ''}${error.message}\n`);
     return EXIT_USAGE;
   }
   let recordDrop: (count: number, reason: string) => void = () => {};
@@ -82,10 +86,9 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
     ...options.sinks,
   });
   recordDrop = createEventsDroppedRecorder(telemetry.meter, (name) => isMetricEnabled(config.metrics, name));
-  const assembled = await assembleAgent(config, { telemetry, log, observations });
-  const agent = assembled.agent;
+  const { agent, applyTenants, saved } = await buildAgent(config, { telemetry, log, observations });
   if (options.once) {
-    const code = await runOnce(agent, telemetry, io, stop, assembled.saved);
+    const code = await runOnce(agent, telemetry, io, stop, saved);
     lock?.release();
     return code;
   }
@@ -95,8 +98,7 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
     tenants: config.tenants.length,
     endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint,
   });
-  const reloader =
-    options.reload && new ConfigReloader({ ...options.reload, config, applyTenants: assembled.applyTenants, log });
+  const reloader = options.reload && new ConfigReloader({ ...options.reload, config, applyTenants, log });
   const unsubscribe = reloader && io.reloadRequested?.(() => void reloader.reload('SIGHUP'));
   const { signal, deadline } = await stop.asked;
   log.info('stopping', { signal });
@@ -104,44 +106,29 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   const halted = await deadline.within(Promise.all([reloader?.close(), agent.stop(), server?.close()]), HALT_MS);
   if (!halted) log.warn('polls in flight did not settle in time; stopping without them', { waitedMs: HALT_MS });
   const undelivered = await telemetry.shutdown(deadline.left());
-  await waitAtMost(assembled.saved(), STATE_WRITES_MS);
+  await waitAtMost(saved(), STATE_WRITES_MS);
   lock?.release();
   for (const failure of undelivered) log.warn('telemetry not delivered at stop', { ...failure });
   log.info('stopped');
   return EXIT_OK;
 }
 
-/**
- * Makes `state.dir` ready when there is one, and takes its lock (one agent per state directory); says in one line
- * why it cannot be used otherwise.
- */
-async function lockStateDir(config: Config, io: CliIo, log: Log): Promise<{ release(): void } | undefined | 'failed'> {
+/** Start-up errors of the configuration (the status endpoint's address, the state directory): told in one line. */
+const STARTUP_ERRORS: ReadonlySet<string> = new Set(['LISTEN_FAILED', 'STATE_DIR_UNUSABLE', 'STATE_LOCKED']);
+
+/** Makes `state.dir` ready when there is one, and takes its lock (one agent per state directory). */
+async function lockStateDir(config: Config, log: Log): Promise<{ release(): void } | undefined> {
   if (config.stateDir === undefined) return undefined;
-  try {
-    await prepareStateDir(config.stateDir);
-    return holdStateLock(config.stateDir, log);
-  } catch (error) {
-    if (!(error instanceof M365Error)) throw error;
-    io.stderr(`m365-health: ${error.message}\n`);
-    return 'failed';
-  }
+  await prepareStateDir(config.stateDir);
+  return holdStateLock(config.stateDir, log);
 }
 
-/** A deadline counted from the moment a stop was asked for: each step of the stop gets what is left of it. */
-interface StopDeadline {
-  /** Milliseconds left, never negative. */
-  left(): number;
-  /** Waits for `step` at most `capMs` and never past the deadline; true when it finished in time (or rejected). */
-  within(step: Promise<unknown>, capMs?: number): Promise<boolean>;
-}
-
-/** A stop asked for (SIGTERM, SIGINT): an abort signal, and the signal's name with a deadline counted from it. */
-interface StopWatch {
-  readonly aborted: AbortSignal;
-  readonly asked: Promise<{ signal: string; deadline: StopDeadline }>;
-}
-
-function watchStop(stopRequested: Promise<string>): StopWatch {
+/**
+ * A stop asked for (SIGTERM, SIGINT): an abort signal, and the signal's name with a deadline counted from it, of
+ * which each step of the stop gets what is left: `left()` ms (never negative), and `within(step, capMs)`, which waits
+ * for `step` at most `capMs` and never past the deadline, true when it finished in time (or rejected).
+ */
+function watchStop(stopRequested: Promise<string>) {
   const controller = new AbortController();
   const asked = stopRequested.then((signal) => {
     controller.abort();
@@ -165,7 +152,7 @@ async function runOnce(
   agent: Agent,
   telemetry: TelemetrySdk,
   io: CliIo,
-  stop: StopWatch,
+  stop: ReturnType<typeof watchStop>,
   saved: () => Promise<void>,
 ): Promise<number> {
   const polls = agent.pollAll(stop.aborted);
@@ -177,24 +164,15 @@ async function runOnce(
   return undelivered.length === 0 ? EXIT_OK : EXIT_UNDELIVERED;
 }
 
-/**
- * Starts the status endpoint when the configuration asks for one (not for `--once`), before anything else holds a
- * resource: an address that cannot be listened on is a configuration error, told in one line.
- */
-async function openStatusServer(
-  options: AgentRunOptions,
-  store: ObservationStore,
-): Promise<StatusServer | undefined | 'failed'> {
-  const { config, log, io } = options;
+/** Starts the status endpoint when the configuration asks for one (not for `--once`). */
+async function openStatusServer(options: AgentRunOptions, store: ObservationStore): Promise<StatusServer | undefined> {
+  const { config, log } = options;
   if (!config.server || options.once) return undefined;
-  let server: StatusServer;
-  try {
-    server = await startStatusServer({ ...config.server, observations: () => store.observations(), clock: Date.now });
-  } catch (error) {
-    if (!(error instanceof M365Error && error.code === 'LISTEN_FAILED')) throw error;
-    io.stderr(`m365-health: server.listen: ${error.message}\n`);
-    return 'failed';
-  }
+  const server = await startStatusServer({
+    ...config.server,
+    observations: () => store.observations(),
+    clock: Date.now,
+  });
   log.info('status endpoint listening', { url: server.url });
   options.onServer?.(server.url);
   return server;

@@ -1,5 +1,6 @@
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { createLog, LOG_LEVELS, type Log, type LogLevel } from '../log.ts';
-import { EXIT_USAGE, type CliIo } from './io.ts';
+import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.ts';
 
 /** The top-level help text. */
 export const USAGE = `m365-health: Microsoft 365 service health as OpenTelemetry metrics and events
@@ -75,8 +76,33 @@ Usage: m365-health simulate [--scenario FILE] [--host H] [--port N]
 `,
 });
 
-/** The options every command but `check` takes to ask for its help. */
-export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+/** What `parseArgs` makes of `options`. */
+type OptionValues<T extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ options: T }>>['values'];
+
+/**
+ * Parses the command line of `command` (every command but `check`, whose options are the Centreon plugin's) and
+ * reads its values with `read`: `-h`/`--help` prints the command's help (exit 0); an unknown option, a missing value
+ * or an error thrown by `read` prints a usage error that points at the help (exit 2). Returns that exit status, or
+ * what `read` made of the values.
+ */
+export function parseCommandLine<T extends ParseArgsOptionsConfig, R extends object>(
+  command: keyof typeof COMMAND_USAGE,
+  argv: readonly string[],
+  io: CliIo,
+  options: T,
+  read: (values: OptionValues<T>) => R,
+): R | number {
+  try {
+    const { values } = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } } });
+    if ((values as { help?: boolean }).help === true) {
+      io.stdout(COMMAND_USAGE[command]);
+      return EXIT_OK;
+    }
+    return read(values);
+  } catch (error) {
+    return usageError(io, error, command);
+  }
+}
 
 /** Prints a usage error and returns the usage exit status. */
 export function usageError(io: CliIo, error: unknown, command: string): number {

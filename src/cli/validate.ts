@@ -1,25 +1,15 @@
-import { parseArgs } from 'node:util';
 import { formatProblem, loadConfig } from '../config/index.ts';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.ts';
-import { COMMAND_USAGE, HELP_OPTION, usageError } from './usage.ts';
+import { parseCommandLine } from './usage.ts';
 
 /** `m365-health validate --config FILE`: reports every problem of a config file, exit 2 when there is one. */
 export async function validateCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let file: string | undefined;
-  try {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: { config: { type: 'string', short: 'c' }, ...HELP_OPTION },
-    });
-    if (values.help) {
-      io.stdout(COMMAND_USAGE.validate);
-      return EXIT_OK;
-    }
-    file = values.config;
-  } catch (error) {
-    return usageError(io, error, 'validate');
-  }
-  if (!file) return usageError(io, new Error('--config FILE is required'), 'validate');
+  const parsed = parseCommandLine('validate', argv, io, { config: { type: 'string', short: 'c' } }, (values) => {
+    if (!values.config) throw new Error('--config FILE is required');
+    return { file: values.config };
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { file } = parsed;
   const result = await loadConfig(file, io.env);
   if (!result.ok) {
     for (const problem of result.problems) io.stderr(`${formatProblem(problem)}\n`);

@@ -49,7 +49,7 @@ before(async () => {
     serviceVersion: 'test',
     resource: {},
   });
-  const agent = await buildAgent(config, { telemetry, log: SILENT_LOG });
+  const { agent } = await buildAgent(config, { telemetry, log: SILENT_LOG });
   simulator.openIssue('contoso', {
     id: 'TM4242',
     service: 'microsoftteams',

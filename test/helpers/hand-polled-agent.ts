@@ -1,4 +1,4 @@
-import { assembleAgent } from '../../src/agent/build-agent.ts';
+import { buildAgent } from '../../src/agent/build-agent.ts';
 import type { Config, TenantConfig } from '../../src/config/types.ts';
 import { SILENT_LOG, type Log } from '../../src/log.ts';
 import { Secret } from '../../src/shared/secret.ts';
@@ -54,7 +54,7 @@ export async function startHandPolledAgent(config: Config, log: Log = SILENT_LOG
     serviceVersion: 'test',
     resource: {},
   });
-  const { agent, saved } = await assembleAgent(config, { telemetry, log });
+  const { agent, saved } = await buildAgent(config, { telemetry, log });
   return {
     async poll() {
       await agent.pollAll();

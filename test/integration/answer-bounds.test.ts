@@ -93,7 +93,7 @@ describe('what one Graph answer can make: bounded, one tenant failing, the other
         : { ...tenant, timeoutMs: 10_000 },
     );
     telemetry = createTelemetrySdk({ exporter, serviceName: 'm365-health', serviceVersion: 'test', resource: {} });
-    agent = await buildAgent({ ...base, tenants }, { telemetry, log: SILENT_LOG });
+    ({ agent } = await buildAgent({ ...base, tenants }, { telemetry, log: SILENT_LOG }));
     await agent.pollAll();
     assert.equal(outcome('contoso'), 'ok');
   });

@@ -136,7 +136,7 @@ describe('credentials against the simulator, which verifies assertions as Entra 
       serviceVersion: 'test',
       resource: {},
     });
-    const agent = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env: {} });
+    const { agent } = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env: {} });
     const since = { assertions: harness.sim.assertions.length, requests: harness.sim.requests.length };
     await agent.pollAll();
     await telemetry.shutdown(1000);
@@ -189,7 +189,7 @@ describe('credentials against the simulator, which verifies assertions as Entra 
       serviceVersion: 'test',
       resource: {},
     });
-    const agent = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env: {} });
+    const { agent } = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env: {} });
     const since = harness.sim.assertions.length;
     await agent.pollAll();
     await telemetry.shutdown(1000);

@@ -105,7 +105,7 @@ describe("every cloud's hosts, seen through a proxy that records CONNECT targets
       resource: {},
     });
     const env = { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' };
-    const agent = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env });
+    const { agent } = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env });
     await agent.pollAll();
     await telemetry.shutdown(1000);
     const targets = new Set(proxy.attempts.slice(since).map((a) => a.target));
@@ -175,7 +175,7 @@ describe('a real proxy process on loopback carries both token and Graph traffic'
       serviceVersion: 'test',
       resource: {},
     });
-    const agent = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env: {} });
+    const { agent } = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env: {} });
     await agent.pollAll();
     await telemetry.shutdown(1000);
     const lines = await proxyLines(since, 2);

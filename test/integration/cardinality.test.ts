@@ -62,7 +62,7 @@ async function countSeries(simulator: Simulator): Promise<Map<string, number>> {
     metricExporters: [{ exporter: metrics, intervalMs: NEVER_MS }],
   });
   try {
-    const agent = await buildAgent(config, { telemetry, log: SILENT_LOG });
+    const { agent } = await buildAgent(config, { telemetry, log: SILENT_LOG });
     await agent.pollAll();
     const byMetric = new Map<string, number>();
     for (const key of seriesKeys(await collectPoints(metrics, () => telemetry.forceFlush()))) {

@@ -30,7 +30,7 @@ describe('Graph faults: a per-tenant error, the other tenant unaffected, recover
       serviceVersion: 'test',
       resource: {},
     });
-    agent = await buildAgent(config, { telemetry, log: SILENT_LOG });
+    ({ agent } = await buildAgent(config, { telemetry, log: SILENT_LOG }));
     await agent.pollAll();
   });
   after(() => simulator.close());

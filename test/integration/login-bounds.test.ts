@@ -89,7 +89,7 @@ describe("the login endpoint and the federated token file: bounded reads, one te
       serviceVersion: 'test',
       resource: {},
     });
-    agent = await buildAgent(config, { telemetry, log: SILENT_LOG });
+    ({ agent } = await buildAgent(config, { telemetry, log: SILENT_LOG }));
     const rss = process.memoryUsage().rss;
     const started = Date.now();
     await agent.pollAll();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { assembleAgent } from '../../src/agent/build-agent.ts';
+import { buildAgent } from '../../src/agent/build-agent.ts';
 import type { Config, TenantConfig } from '../../src/config/types.ts';
 import { SILENT_LOG } from '../../src/log.ts';
 import { loadScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
@@ -39,7 +39,7 @@ test('a reload carries a changed tenant’s last outcome over to its new setting
     spoolMaxBytes: 64 * 1024 * 1024,
     warnings: [],
   };
-  const { agent, applyTenants } = await assembleAgent(config, { telemetry, log: SILENT_LOG });
+  const { agent, applyTenants } = await buildAgent(config, { telemetry, log: SILENT_LOG });
   await agent.pollAll();
   const [polled] = agent.observations();
   assert.ok(polled.outcome?.ok && polled.views !== undefined, 'polled');

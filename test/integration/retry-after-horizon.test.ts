@@ -85,7 +85,7 @@ async function runThrottled(retryAfter: (now: number) => string, hours: number) 
       serviceVersion: 'test',
       resource: {},
     });
-    const agent = await buildAgent(config, {
+    const { agent } = await buildAgent(config, {
       telemetry,
       log,
       timers: driven.timers,

@@ -40,7 +40,7 @@ describe('severity rules in the agent', () => {
       metricExporters: [{ exporter: metrics, intervalMs: NEVER_MS }],
     });
     try {
-      await (await buildAgent(config, { telemetry, log: SILENT_LOG })).pollAll();
+      await (await buildAgent(config, { telemetry, log: SILENT_LOG })).agent.pollAll();
       const points = (await collectPoints(metrics, () => telemetry.forceFlush())).filter(
         (p) => p.name === 'm365.service.health',
       );

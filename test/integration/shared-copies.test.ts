@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assembleAgent } from '../../src/agent/build-agent.ts';
+import { buildAgent } from '../../src/agent/build-agent.ts';
 import type { Config, TenantConfig } from '../../src/config/types.ts';
 import { SILENT_LOG } from '../../src/log.ts';
 import type { Observation } from '../../src/observation/observation.ts';
@@ -44,7 +44,7 @@ describe('the copies an agent keeps of its tenants’ views are shared by its te
       resource: {},
     });
     sdks.push(telemetry);
-    const assembled = await assembleAgent(config, { telemetry, log: SILENT_LOG });
+    const assembled = await buildAgent(config, { telemetry, log: SILENT_LOG });
     await assembled.agent.pollAll();
     return assembled;
   }

@@ -49,7 +49,7 @@ test('a failed save is tried again at the next poll, even a quiet one; a quiet p
     serviceVersion: 'test',
     resource: {},
   });
-  const agent = await buildAgent({ ...base, stateDir }, { telemetry, log });
+  const { agent } = await buildAgent({ ...base, stateDir }, { telemetry, log });
   const contoso = join(stateDir, stateFileName('contoso'));
   const fabrikam = join(stateDir, stateFileName('fabrikam'));
   // A directory where contoso's state file goes: the save's rename fails.

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { assembleAgent } from '../../src/agent/build-agent.ts';
+import { buildAgent } from '../../src/agent/build-agent.ts';
 import { Secret } from '../../src/shared/secret.ts';
 import type { Config, TenantConfig } from '../../src/config/types.ts';
 import { createLog } from '../../src/log.ts';
@@ -91,7 +91,7 @@ describe('an agent run with every kind of telemetry', () => {
       serviceVersion: 'test',
       resource: {},
     });
-    const { agent, saved } = await assembleAgent(config, { telemetry, log });
+    const { agent, saved } = await buildAgent(config, { telemetry, log });
     return {
       poll: async () => {
         await agent.pollAll();
