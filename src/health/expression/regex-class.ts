@@ -1,15 +1,14 @@
 import {
   CLASS_ESCAPES,
   escapeCodePoint,
-  failAt,
   HORIZONTAL_SPACE,
   readCodePointEscape,
   readOctalEscape,
   readPropertyEscape,
   WORD_CHARACTERS,
   type ClassEscape,
-  type PatternText,
 } from './regex-escape.ts';
+import { failAt, type PatternText } from './regex-errors.ts';
 
 /** One item of a bracketed class: a character (which may start a range) or a set of them. */
 type ClassItem =

@@ -1,5 +1,5 @@
 import { RE2JS } from 're2js';
-import type { PatternErrors } from './regex-escape.ts';
+import type { PatternErrors } from './regex-errors.ts';
 import { markSubject, MARKED_START } from './regex-marks.ts';
 import { translateRegex } from './regex-translate.ts';
 

@@ -1,36 +1,10 @@
 import { RE2JS } from 're2js';
-import type { M365Error } from '../../errors.ts';
-
-/** How the caller words a problem found at a 0-based index of the pattern (an expression and a `check` option differ). */
-export interface PatternErrors {
-  /** Malformed syntax, e.g. an unclosed group. */
-  invalid(index: number, detail: string): M365Error;
-  /** A Perl construct a linear-time engine cannot run, e.g. `lookahead (?=…)`. */
-  unsupported(index: number, construct: string): M365Error;
-}
-
-/** A Perl pattern being read, with the wording of its errors. */
-export interface PatternText {
-  readonly pattern: string;
-  readonly errors: PatternErrors;
-  /** Whether Perl interpolates variables in the pattern before compiling it (a `/…/` literal does). */
-  readonly interpolates: boolean;
-}
+import { failAt, type PatternText } from './regex-errors.ts';
 
 /** A code point read from an escape, and the pattern index just after the escape. */
 export interface EscapedCodePoint {
   readonly codePoint: number;
   readonly end: number;
-}
-
-/** Throws the syntax error for a problem at `index` of the pattern. */
-export function failAt(text: PatternText, index: number, detail: string): never {
-  throw text.errors.invalid(index, detail);
-}
-
-/** Throws the error for a Perl construct at `index` that linear-time matching cannot run. */
-export function refuseAt(text: PatternText, index: number, construct: string): never {
-  throw text.errors.unsupported(index, construct);
 }
 
 /** Perl's one-letter escapes of control characters, the same in double-quoted strings and in regexes. */

@@ -1,25 +1,17 @@
 import { translateClass } from './regex-class.ts';
+import { checkInterpolation, failAt, refuseAt, rejectUnsupported, type PatternText } from './regex-errors.ts';
 import {
   CLASS_ESCAPES,
   escapeCodePoint,
-  failAt,
   readCodePointEscape,
   readPropertyEscape,
-  refuseAt,
   VERTICAL_SPACE,
-  type PatternText,
 } from './regex-escape.ts';
 import { ANY_MARKER, renderAssertion, type RegexAssertion } from './regex-marks.ts';
 
 /** RE2's largest repetition count. */
 const MAX_REPEAT = 1000;
 const MAX_GROUP_DEPTH = 50;
-const LOOKAROUNDS: Readonly<Record<string, string>> = {
-  '?=': 'lookahead (?=…)',
-  '?!': 'negative lookahead (?!…)',
-  '?<=': 'lookbehind (?<=…)',
-  '?<!': 'negative lookbehind (?<!…)',
-};
 const INLINE_FLAGS = /^(\^?)([a-z]*)(?:-([a-z]*))?([:)])/;
 
 /** The Perl modifiers the translation applies itself; `i` and `s` mean the same to RE2 and are passed on to it. */
@@ -68,21 +60,18 @@ export function translateRegex(
   return { source, needsMarks: translator.needsMarks };
 }
 
+/** Translates up to the end of the pattern or of the current group: branches, their items and quantifiers. */
 function translateAlternation(t: Translator): string {
-  const branches = [translateSequence(t)];
-  while (t.pattern[t.index] === '|') {
-    t.index += 1;
-    branches.push(translateSequence(t));
-  }
-  return branches.join('|');
-}
-
-function translateSequence(t: Translator): string {
   let source = '';
   for (;;) {
     skipExtended(t);
     const character = t.pattern[t.index];
-    if (character === undefined || character === '|' || character === ')') return source;
+    if (character === undefined || character === ')') return source;
+    if (character === '|') {
+      t.index += 1;
+      source += '|';
+      continue;
+    }
     const start = t.index;
     const atoms = translateAtom(t);
     if (!Array.isArray(atoms)) {
@@ -121,36 +110,27 @@ function assertion(t: Translator, kind: RegexAssertion): string {
   return source ?? '';
 }
 
-interface Quantifier {
-  readonly min: number;
-  readonly max: number;
-  readonly end: number;
-}
+/** `* + ? {n} {n,} {n,m} {,m}`; any other `{` is a literal, as in Perl. */
+const QUANTIFIER = /^(?:[*+?]|\{(?:\d+,?\d*|,\d+)\})/;
+const SHORT_QUANTIFIERS: Readonly<Record<string, string>> = { '*': '{0,}', '+': '{1,}', '?': '{0,1}' };
 
-/** Reads `* + ? {n} {n,} {n,m} {,m}`; a `{` that is not one of these is a literal, as in Perl. */
-function readQuantifier(pattern: string, index: number): Quantifier | undefined {
-  const character = pattern[index];
-  if (character === '*') return { min: 0, max: Infinity, end: index + 1 };
-  if (character === '+') return { min: 1, max: Infinity, end: index + 1 };
-  if (character === '?') return { min: 0, max: 1, end: index + 1 };
-  const braces = character === '{' ? /^\{(\d*)(,?)(\d*)\}/.exec(pattern.slice(index, index + 24)) : null;
-  if (braces === null || (braces[1] === '' && braces[3] === '') || (braces[2] === '' && braces[3] !== ''))
-    return undefined;
-  const min = braces[1] === '' ? 0 : Number(braces[1]);
-  const max = braces[2] === '' ? min : braces[3] === '' ? Infinity : Number(braces[3]);
-  return { min, max, end: index + (braces[0]?.length ?? 0) };
+/** Reads the quantifier at `index`, if there is one, with its bounds. */
+function readQuantifier(pattern: string, index: number): { written: string; min: number; max: number } | undefined {
+  const written = QUANTIFIER.exec(pattern.slice(index, index + 24))?.[0];
+  if (written === undefined) return undefined;
+  const [low = '', high = low] = (SHORT_QUANTIFIERS[written] ?? written).slice(1, -1).split(',');
+  return { written, min: Number(low), max: high === '' ? Infinity : Number(high) };
 }
 
 function translateQuantifier(t: Translator, atom: string, start: number): string {
   skipExtended(t);
   const quantifier = readQuantifier(t.pattern, t.index);
   if (quantifier === undefined) return atom;
-  const { min, max } = quantifier;
+  const { written, min, max } = quantifier;
   if (max < min) failAt(t, t.index, 'quantifier {n,m} has n greater than m');
   if (min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT))
     failAt(t, t.index, `quantifier bound above ${MAX_REPEAT}`);
-  const written = t.pattern.slice(t.index, quantifier.end);
-  t.index = quantifier.end;
+  t.index += written.length;
   const lazy = t.pattern[t.index] === '?';
   if (lazy) t.index += 1;
   else if (t.pattern[t.index] === '+') refuseAt(t, t.index - written.length, `possessive quantifier ${written}+`);
@@ -166,6 +146,7 @@ function translateQuantifier(t: Translator, atom: string, start: number): string
 function translateAtom(t: Translator): Translated {
   const at = t.index;
   const character = t.pattern[at] ?? '';
+  if (character === '(' || character === '\\') rejectUnsupported(t, at);
   if (character === '(') return translateGroup(t);
   if (character === '\\') return translateEscape(t);
   if (character === '[') {
@@ -190,42 +171,15 @@ function readLiteral(t: Translator, at: number): string {
   return one(t, escapeCodePoint(codePoint));
 }
 
-/**
- * Perl interpolates variables inside a regex literal before compiling it: `$` is an anchor only at the end or
- * before `( ) |` or whitespace (`$\\`, `$.`, `$x` are variables), and `@` followed by a word character or `:'{$`
- * starts an array. Centreon's `%{name}` would be interpolated too. In a pattern Perl interpolates, all of these are
- * refused.
- */
-function checkInterpolation(t: Translator, at: number): void {
-  if (!t.interpolates) return;
-  const next = t.pattern[at + 1];
-  const character = t.pattern[at];
-  if (character === '$' && next !== undefined && !'()| \r\n\t'.includes(next)) {
-    failAt(
-      t,
-      at,
-      `'$${next}' would interpolate a Perl variable: write '\\$' for a dollar sign, '\\z' or '\\Z' for the end`,
-    );
-  }
-  if (character === '@' && next !== undefined && /^[\p{L}\p{N}_:'{$]/u.test(next)) {
-    failAt(t, at, `'@${next}' would interpolate a Perl array: write '\\@' for an at sign`);
-  }
-  if (/^%\{[A-Za-z0-9_.]+\}/.test(t.pattern.slice(at, at + 260)))
-    failAt(t, at, 'variables cannot be used inside a regex');
-}
-
 /** Reads the group whose `(` is at `t.index`; comments yield nothing, inline modifiers a change of flags. */
 function translateGroup(t: Translator): Translated {
   const open = t.index;
   const rest = t.pattern.slice(open + 1, open + 80);
-  if (rest.startsWith('*')) refuseAt(t, open, "'(*…)' verbs and assertions");
   const prefix = /^(?:\?(?::|<(?:[A-Za-z_]\w*)>|'(?:[A-Za-z_]\w*)'|P<(?:[A-Za-z_]\w*)>))?/.exec(rest)?.[0] ?? '';
   if (!rest.startsWith('?') || prefix !== '') {
     t.index = open + 1 + prefix.length;
     return [`(?:${translateBody(t, open, t.modes)})`];
   }
-  const look = /^\?(?:=|!|<=|<!)/.exec(rest)?.[0];
-  if (look !== undefined) refuseAt(t, open, LOOKAROUNDS[look] ?? look);
   if (rest.startsWith('?#')) {
     const close = t.pattern.indexOf(')', open);
     if (close < 0) failAt(t, open, "unterminated comment: expected ')'");
@@ -233,7 +187,10 @@ function translateGroup(t: Translator): Translated {
     return [];
   }
   const written = INLINE_FLAGS.exec(rest.slice(1));
-  if (written === null) describeUnsupportedGroup(t, open, rest.slice(1));
+  if (written === null) {
+    const unknown = /^[<'P]/.test(rest.slice(1)) ? 'invalid group name' : `unknown group syntax '(?${rest[1] ?? ''}'`;
+    failAt(t, open, unknown);
+  }
   const { modes, flags } = readInlineFlags(t, open, written);
   t.index = open + 2 + (written[0]?.length ?? 0);
   if (written[4] === ')') {
@@ -273,18 +230,6 @@ function readInlineFlags(t: Translator, open: number, written: RegExpExecArray):
   return { modes, flags: unset.length === 0 ? set : `${set}-${unset.join('')}` };
 }
 
-function describeUnsupportedGroup(t: Translator, open: number, afterQuestion: string): never {
-  const first = afterQuestion[0] ?? '';
-  if (first === '>') refuseAt(t, open, 'atomic group (?>…)');
-  if (first === '|') refuseAt(t, open, 'branch reset group (?|…)');
-  if (first === '(') refuseAt(t, open, 'conditional (?(…)…)');
-  if (first === '{' || first === '?') refuseAt(t, open, 'code block (?{…})');
-  if (afterQuestion.startsWith('P=')) refuseAt(t, open, 'named backreference (?P=…)');
-  if (/^(?:P>|&|R|[+-]?\d)/.test(afterQuestion)) refuseAt(t, open, 'recursion (?R)');
-  if (first === '<' || first === "'" || first === 'P') failAt(t, open, 'invalid group name');
-  return failAt(t, open, `unknown group syntax '(?${first}'`);
-}
-
 /** Escapes with a meaning of their own, beyond the one character that code point escapes stand for. */
 const ESCAPES: Readonly<Record<string, (t: Translator) => string>> = {
   ...Object.fromEntries(
@@ -320,24 +265,10 @@ function translateEscape(t: Translator): string[] {
     t.index = property.end;
     return [one(t, property.source)];
   }
-  if (/[1-9gk]/.test(letter)) refuseAt(t, at, `backreference \\${letter}`);
-  if (letter === 'G') refuseAt(t, at, 'the \\G assertion');
-  const unsupported = describeUnsupportedEscape(letter, t.pattern.slice(at + 2, at + 24));
-  if (unsupported !== undefined) failAt(t, at, unsupported);
   const known = ESCAPES[letter];
   if (known !== undefined) return [known(t)];
   if (/[A-Za-z0-9]/.test(letter)) failAt(t, at, `unrecognized escape '\\${letter}' in regex`);
   return [readLiteral(t, at + 1)];
-}
-
-function describeUnsupportedEscape(letter: string, after: string): string | undefined {
-  const next = after[0];
-  if (/[luLUF]/.test(letter)) return `case-changing escape '\\${letter}' is not supported`;
-  if (/[KXC]/.test(letter)) return `escape '\\${letter}' is not supported`;
-  if (letter === 'N' && next === '{' && !/^\{\d*,?\d*\}/.test(after))
-    return "named characters are not supported: write '\\N{U+hex}' or '\\x{hex}'";
-  if ((letter === 'b' || letter === 'B') && next === '{') return `'\\${letter}{…}' boundaries are not supported`;
-  return undefined;
 }
 
 /** `\Q…\E`: everything up to `\E` (or the end) is literal. */
