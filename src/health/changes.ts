@@ -51,7 +51,8 @@ export function detectStatusChanges(
   for (const view of views) {
     const before = previous?.[view.id];
     const same = before !== undefined && before.status === view.status && before.health === view.health;
-    services[view.id] = same && before.name === view.name ? before : shared.share(view, () => rememberedService(view));
+    const remembered = () => ({ name: view.name, status: view.status, health: view.health });
+    services[view.id] = same && before.name === view.name ? before : shared.share(view, remembered);
     if (before === undefined || same) continue;
     changes.push({
       kind: 'status_change',
@@ -68,10 +69,6 @@ export function detectStatusChanges(
     });
   }
   return { services: shared.keep(previous, services), changes };
-}
-
-function rememberedService(view: ServiceView): RememberedService {
-  return { name: view.name, status: view.status, health: view.health };
 }
 
 /** The issue an on-call person should read first: incidents before advisories, then the latest modified. */

@@ -40,15 +40,6 @@ export function issueVersion(issue: Issue): IssueVersion {
 export const issueVersionKey = (version: IssueVersion) =>
   `${version.lastModified}\u0000${version.status}\u0000${version.classification}\u0000${version.isResolved}`;
 
-function sameVersion(a: IssueVersion, b: IssueVersion): boolean {
-  return (
-    a.lastModified === b.lastModified &&
-    a.status === b.status &&
-    a.classification === b.classification &&
-    a.isResolved === b.isResolved
-  );
-}
-
 function modifiedAfter(issue: Issue, since: number | undefined): boolean {
   const modified = Date.parse(issue.lastModifiedDateTime ?? issue.endDateTime ?? '');
   return since !== undefined && Number.isFinite(modified) && modified > since;
@@ -81,7 +72,7 @@ export function detectIssueUpdates(
     for (const issue of service.issues) {
       const current = issueVersion(issue);
       const before = previous?.[issue.id];
-      if (before !== undefined && sameVersion(before, current)) {
+      if (before !== undefined && issueVersionKey(before) === issueVersionKey(current)) {
         versions[issue.id] = before;
         continue;
       }

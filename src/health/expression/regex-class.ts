@@ -1,26 +1,18 @@
 import {
   CLASS_ESCAPES,
   escapeCodePoint,
-  failAt,
   HORIZONTAL_SPACE,
   readCodePointEscape,
   readOctalEscape,
   readPropertyEscape,
   WORD_CHARACTERS,
   type ClassEscape,
-  type PatternText,
 } from './regex-escape.ts';
+import { failAt, type PatternText } from './regex-errors.ts';
 
-/** A bracketed character class translated to an atomic RE2 fragment that matches one character. */
-export interface TranslatedClass {
-  readonly source: string;
-  /** Pattern index just after the closing `]`. */
-  readonly end: number;
-}
-
+/** One item of a bracketed class: a character (which may start a range) or a set of them. */
 type ClassItem =
-  | { readonly kind: 'char'; readonly codePoint: number; readonly end: number }
-  | { readonly kind: 'set'; readonly escape: ClassEscape; readonly end: number };
+  { readonly codePoint: number; readonly end: number } | { readonly set: ClassEscape; readonly end: number };
 
 /** POSIX classes (`[:name:]`, negated as `[:^name:]`) as RE2 class contents, with Perl's Unicode meaning. */
 const POSIX_CLASSES: Readonly<Record<string, string>> = {
@@ -38,21 +30,47 @@ const POSIX_CLASSES: Readonly<Record<string, string>> = {
   ascii: '\\x{0}-\\x{7f}',
 };
 
-/** Reads the class whose `[` is at `index`. In Perl a `]` right after `[` or `[^` is a literal. */
-export function translateClass(text: PatternText, index: number): TranslatedClass {
+/**
+ * Reads the class whose `[` is at `index` into an atomic RE2 fragment that matches one character, and the index just
+ * after its `]`. In Perl a `]` right after `[` or `[^` is a literal, and so is a `-` that cannot make a range.
+ */
+export function translateClass(text: PatternText, index: number): { source: string; end: number } {
   let cursor = index + 1;
   const negated = text.pattern[cursor] === '^';
   if (negated) cursor += 1;
   const firstItem = cursor;
   let positive = '';
   const complements: string[] = [];
-  for (;;) {
+  const addSet = (set: ClassEscape): void => {
+    const property = /^\\p(\{[^}]+\})$/.exec(set.contents);
+    if (!set.negated) positive += set.contents;
+    else if (property !== null) positive += `\\P${property[1]}`;
+    else complements.push(set.contents);
+  };
+  while (text.pattern[cursor] !== ']' || cursor === firstItem) {
     if (cursor >= text.pattern.length) failAt(text, index, "unterminated character class: expected ']'");
-    if (text.pattern[cursor] === ']' && cursor > firstItem) break;
-    const read = readRangeOrItem(text, cursor);
-    if (read.complement !== undefined) complements.push(read.complement);
-    positive += read.contents;
-    cursor = read.end;
+    const start = cursor;
+    const low = readClassItem(text, start);
+    cursor = low.end;
+    if ('set' in low) {
+      addSet(low.set);
+      continue;
+    }
+    const next = text.pattern[cursor + 1];
+    if (text.pattern[cursor] !== '-' || next === undefined || next === ']') {
+      positive += escapeCodePoint(low.codePoint);
+      continue;
+    }
+    const high = readClassItem(text, cursor + 1);
+    cursor = high.end;
+    if ('set' in high) {
+      positive += `${escapeCodePoint(low.codePoint)}\\-`;
+      addSet(high.set);
+    } else if (high.codePoint < low.codePoint) {
+      failAt(text, start, 'invalid range in character class: the end is before the start');
+    } else {
+      positive += `${escapeCodePoint(low.codePoint)}-${escapeCodePoint(high.codePoint)}`;
+    }
   }
   return { source: renderClass(negated, positive, complements), end: cursor + 1 };
 }
@@ -75,49 +93,16 @@ function renderClass(negated: boolean, positive: string, complements: readonly s
   return lookbehinds.length === 0 ? `[${complements[0]}]` : `(?:[${complements[0]}]${lookbehinds.join('')})`;
 }
 
-interface ReadItem {
-  readonly contents: string;
-  readonly complement?: string;
-  readonly end: number;
-}
-
-function readRangeOrItem(text: PatternText, index: number): ReadItem {
-  const low = readClassItem(text, index);
-  if (low.kind === 'set') return { ...setContents(low.escape), end: low.end };
-  const dash = low.end;
-  const hasRange = text.pattern[dash] === '-' && dash + 1 < text.pattern.length && text.pattern[dash + 1] !== ']';
-  if (!hasRange) return { contents: escapeCodePoint(low.codePoint), end: low.end };
-  const high = readClassItem(text, dash + 1);
-  if (high.kind === 'set') {
-    const set = setContents(high.escape);
-    return { ...set, contents: `${escapeCodePoint(low.codePoint)}\\-${set.contents}`, end: high.end };
-  }
-  if (high.codePoint < low.codePoint)
-    failAt(text, index, 'invalid range in character class: the end is before the start');
-  const contents = `${escapeCodePoint(low.codePoint)}-${escapeCodePoint(high.codePoint)}`;
-  return { contents, end: high.end };
-}
-
-/** A complemented single property (`\P{Nd}`) still fits in a class; other complements are kept apart. */
-function setContents(escape: ClassEscape): { contents: string; complement?: string } {
-  if (!escape.negated) return { contents: escape.contents };
-  const property = /^\\p(\{[^}]+\})$/.exec(escape.contents);
-  return property === null ? { contents: '', complement: escape.contents } : { contents: `\\P${property[1]}` };
-}
-
 function readClassItem(text: PatternText, index: number): ClassItem {
-  const character = text.pattern[index];
-  if (character === '[') {
-    const posix = /^\[:(\^?)([a-z]+):\]/.exec(text.pattern.slice(index, index + 12));
-    if (posix !== null) {
-      const contents = POSIX_CLASSES[posix[2] ?? ''];
-      if (contents === undefined) failAt(text, index, `unsupported POSIX class '[:${posix[2]}:]'`);
-      return { kind: 'set', escape: { contents, negated: posix[1] === '^' }, end: index + posix[0].length };
-    }
+  const posix = /^\[:(\^?)([a-z]+):\]/.exec(text.pattern.slice(index, index + 12));
+  if (posix !== null) {
+    const contents = POSIX_CLASSES[posix[2] ?? ''];
+    if (contents === undefined) failAt(text, index, `unsupported POSIX class '[:${posix[2]}:]'`);
+    return { set: { contents, negated: posix[1] === '^' }, end: index + posix[0].length };
   }
-  if (character === '\\') return readClassEscape(text, index + 1);
+  if (text.pattern[index] === '\\') return readClassEscape(text, index + 1);
   const codePoint = text.pattern.codePointAt(index) ?? 0;
-  return { kind: 'char', codePoint, end: index + String.fromCodePoint(codePoint).length };
+  return { codePoint, end: index + String.fromCodePoint(codePoint).length };
 }
 
 /** Reads an escape inside a class; `index` is the character after the backslash. */
@@ -125,17 +110,17 @@ function readClassEscape(text: PatternText, index: number): ClassItem {
   const letter = text.pattern[index];
   if (letter === undefined) failAt(text, index - 1, 'trailing backslash in regex');
   const escape = CLASS_ESCAPES[letter];
-  if (escape !== undefined) return { kind: 'set', escape, end: index + 1 };
+  if (escape !== undefined) return { set: escape, end: index + 1 };
   if (letter === 'p' || letter === 'P') {
     const property = readPropertyEscape(text, index);
-    return { kind: 'set', escape: { contents: property.source, negated: false }, end: property.end };
+    return { set: { contents: property.source, negated: false }, end: property.end };
   }
-  if (letter === 'b') return { kind: 'char', codePoint: 8, end: index + 1 };
-  if (/[1-7]/.test(letter)) return { kind: 'char', ...readOctalEscape(text, index) };
+  if (letter === 'b') return { codePoint: 8, end: index + 1 };
+  if (/[1-7]/.test(letter)) return readOctalEscape(text, index);
   const escaped = readCodePointEscape(text, index);
-  if (escaped !== undefined) return { kind: 'char', ...escaped };
+  if (escaped !== undefined) return escaped;
   if (/[A-Za-z0-9]/.test(letter))
     failAt(text, index - 1, `escape '\\${letter}' is not supported inside a character class`);
   const codePoint = text.pattern.codePointAt(index) ?? 0;
-  return { kind: 'char', codePoint, end: index + String.fromCodePoint(codePoint).length };
+  return { codePoint, end: index + String.fromCodePoint(codePoint).length };
 }

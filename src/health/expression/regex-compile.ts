@@ -1,7 +1,7 @@
 import { RE2JS } from 're2js';
-import type { PatternErrors } from './regex-escape.ts';
-import { isWhollyCaseInsensitive, markSubject, MARKED_START, needsMarkedSubject, renderRegex } from './regex-tree.ts';
-import { parseRegex } from './regex-parse.ts';
+import type { PatternErrors } from './regex-errors.ts';
+import { markSubject, MARKED_START } from './regex-marks.ts';
+import { translateRegex } from './regex-translate.ts';
 
 /**
  * A Perl regex translated for RE2JS, whose matching time is linear in the subject's length whatever the pattern.
@@ -40,11 +40,12 @@ export function compilePerlRegex(
   errors: PatternErrors,
   interpolates: boolean,
 ): CompiledRegex {
-  const root = parseRegex({ pattern, errors, interpolates }, flags);
-  const ignoreCase = flags.includes('i') || isWhollyCaseInsensitive(root);
-  const marked = needsMarkedSubject(root);
-  const body = renderRegex(root, { ignoreCase, marked });
-  const source = `${ignoreCase ? '(?i)' : ''}${marked ? MARKED_START : ''}(?:${body})`;
+  const text = { pattern, errors, interpolates };
+  const plain = translateRegex(text, flags, false);
+  const marked = plain.needsMarks;
+  const body = marked ? translateRegex(text, flags, true).source : plain.source;
+  const passed = [...'is'].filter((flag) => flags.includes(flag)).join('');
+  const source = `${passed === '' ? '' : `(?${passed})`}${marked ? MARKED_START : ''}(?:${body})`;
   let program: RE2JS;
   try {
     program = RE2JS.compile(source, RE2JS.LOOKBEHINDS);

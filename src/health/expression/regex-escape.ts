@@ -1,21 +1,5 @@
 import { RE2JS } from 're2js';
-import type { M365Error } from '../../errors.ts';
-
-/** How the caller words a problem found at a 0-based index of the pattern (an expression and a `check` option differ). */
-export interface PatternErrors {
-  /** Malformed syntax, e.g. an unclosed group. */
-  invalid(index: number, detail: string): M365Error;
-  /** A Perl construct a linear-time engine cannot run, e.g. `lookahead (?=…)`. */
-  unsupported(index: number, construct: string): M365Error;
-}
-
-/** A Perl pattern being read, with the wording of its errors. */
-export interface PatternText {
-  readonly pattern: string;
-  readonly errors: PatternErrors;
-  /** Whether Perl interpolates variables in the pattern before compiling it (a `/…/` literal does). */
-  readonly interpolates: boolean;
-}
+import { failAt, type PatternText } from './regex-errors.ts';
 
 /** A code point read from an escape, and the pattern index just after the escape. */
 export interface EscapedCodePoint {
@@ -23,19 +7,15 @@ export interface EscapedCodePoint {
   readonly end: number;
 }
 
-/** Throws the syntax error for a problem at `index` of the pattern. */
-export function failAt(text: PatternText, index: number, detail: string): never {
-  throw text.errors.invalid(index, detail);
-}
-
-/** Throws the error for a Perl construct at `index` that linear-time matching cannot run. */
-export function refuseAt(text: PatternText, index: number, construct: string): never {
-  throw text.errors.unsupported(index, construct);
-}
-
 /** Perl's one-letter escapes of control characters, the same in double-quoted strings and in regexes. */
 export const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { t: 9, n: 10, r: 13, f: 12, e: 0x1b, a: 7 };
-const MAX_CODE_POINT = 0x10ffff;
+
+/** Escapes whose code point is written between braces: `\x{263A}`, `\o{101}`, `\N{U+263A}`. */
+const BRACED_ESCAPES = [
+  { open: 'x{', radix: 16 },
+  { open: 'o{', radix: 8 },
+  { open: 'N{U+', radix: 16 },
+] as const;
 
 /**
  * Reads an escape that stands for one character (`\t \n \r \f \e \a \0oo \xHH \x{…} \o{…} \cX \N{U+…}`).
@@ -46,11 +26,18 @@ export function readCodePointEscape(text: PatternText, index: number): EscapedCo
   const simple = SIMPLE_ESCAPES[letter];
   if (simple !== undefined) return { codePoint: simple, end: index + 1 };
   if (letter === '0') return readOctalEscape(text, index);
-  if (letter === 'x')
-    return text.pattern[index + 1] === '{' ? readBraced(text, index, /^[0-9A-Fa-f]+$/, 16) : readShortHex(text, index);
-  if (letter === 'o' && text.pattern[index + 1] === '{') return readBraced(text, index, /^[0-7]+$/, 8);
-  if (letter === 'N' && text.pattern.startsWith('{U+', index + 1)) return readUnicodeName(text, index);
-  if (letter === 'c') return readControl(text, index);
+  const braced = BRACED_ESCAPES.find(({ open }) => text.pattern.startsWith(open, index));
+  if (braced !== undefined) return readBraced(text, index, braced.open, braced.radix);
+  if (letter === 'x') {
+    const digits = /^[0-9A-Fa-f]{0,2}/.exec(text.pattern.slice(index + 1, index + 3))?.[0] ?? '';
+    return { codePoint: digits === '' ? 0 : Number.parseInt(digits, 16), end: index + 1 + digits.length };
+  }
+  if (letter === 'c') {
+    const character = text.pattern[index + 1];
+    if (character === undefined || !/^[\x20-\x7e]$/.test(character))
+      failAt(text, index - 1, "escape '\\c' must be followed by a printable ASCII character");
+    return { codePoint: (character.toUpperCase().codePointAt(0) ?? 0) ^ 64, end: index + 2 };
+  }
   return undefined;
 }
 
@@ -60,39 +47,19 @@ export function readOctalEscape(text: PatternText, index: number): EscapedCodePo
   return { codePoint: Number.parseInt(found, 8), end: index + found.length };
 }
 
-function readShortHex(text: PatternText, index: number): EscapedCodePoint {
-  const found = /^[0-9A-Fa-f]{0,2}/.exec(text.pattern.slice(index + 1, index + 3))?.[0] ?? '';
-  return { codePoint: found === '' ? 0 : Number.parseInt(found, 16), end: index + 1 + found.length };
-}
-
-function readBraced(text: PatternText, index: number, digits: RegExp, radix: number): EscapedCodePoint {
-  const close = text.pattern.indexOf('}', index + 2);
-  const written = close < 0 ? '' : text.pattern.slice(index + 2, close);
-  const inside = written.replaceAll('_', '').trim();
-  const kind = radix === 16 ? 'hexadecimal' : 'octal';
-  if (!digits.test(inside))
-    failAt(text, index - 1, `invalid escape '\\${text.pattern[index]}{…}': expected ${kind} digits and '}'`);
-  return { codePoint: checkCodePoint(text, index, Number.parseInt(inside, radix)), end: close + 1 };
-}
-
-function readUnicodeName(text: PatternText, index: number): EscapedCodePoint {
-  const close = text.pattern.indexOf('}', index);
-  const inside = close < 0 ? '' : text.pattern.slice(index + 4, close);
-  if (!/^[0-9A-Fa-f]+$/.test(inside))
-    failAt(text, index - 1, "invalid escape '\\N{U+…}': expected hexadecimal digits and '}'");
-  return { codePoint: checkCodePoint(text, index, Number.parseInt(inside, 16)), end: close + 1 };
-}
-
-function readControl(text: PatternText, index: number): EscapedCodePoint {
-  const character = text.pattern[index + 1];
-  if (character === undefined || !/^[\x20-\x7e]$/.test(character))
-    failAt(text, index - 1, "escape '\\c' must be followed by a printable ASCII character");
-  return { codePoint: (character.toUpperCase().codePointAt(0) ?? 0) ^ 64, end: index + 2 };
-}
-
-function checkCodePoint(text: PatternText, index: number, codePoint: number): number {
-  if (codePoint > MAX_CODE_POINT) failAt(text, index - 1, `code point 0x${codePoint.toString(16)} is beyond Unicode`);
-  return codePoint;
+/** Reads `\x{…}` and `\o{…}` (underscores and blanks allowed inside, as Perl allows them) and `\N{U+…}`. */
+function readBraced(text: PatternText, index: number, open: string, radix: number): EscapedCodePoint {
+  const start = index + open.length;
+  const close = text.pattern.indexOf('}', start);
+  const written = close < 0 ? '' : text.pattern.slice(start, close);
+  const inside = open === 'N{U+' ? written : written.replaceAll('_', '').trim();
+  if (!(radix === 16 ? /^[0-9A-Fa-f]+$/ : /^[0-7]+$/).test(inside)) {
+    const kind = radix === 16 ? 'hexadecimal' : 'octal';
+    failAt(text, index - 1, `invalid escape '\\${open}…}': expected ${kind} digits and '}'`);
+  }
+  const codePoint = Number.parseInt(inside, radix);
+  if (codePoint > 0x10ffff) failAt(text, index - 1, `code point 0x${codePoint.toString(16)} is beyond Unicode`);
+  return { codePoint, end: close + 1 };
 }
 
 /**
@@ -142,7 +109,7 @@ export const VERTICAL_SPACE = '\\n\\x{b}\\f\\r\\x{85}\\x{2028}\\x{2029}';
 /** Perl's `\w` on character strings (alphabetic, marks, decimal digits, connectors, Join_Control), as class contents. */
 export const WORD_CHARACTERS = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\x{200c}\\x{200d}';
 
-/** A Perl class escape as JavaScript class contents, and whether the escape means their complement. */
+/** A Perl class escape as RE2 class contents, and whether the escape means their complement. */
 export interface ClassEscape {
   readonly contents: string;
   readonly negated: boolean;
@@ -150,7 +117,8 @@ export interface ClassEscape {
 
 /**
  * Perl's class escapes with their Unicode meaning (Perl applies Unicode rules to the decoded strings Centreon
- * matches): `\d` is any decimal digit, `\w` any word character, `\s` any White_Space character.
+ * matches, where RE2's `\d`, `\w` and `\s` are ASCII): `\d` is any decimal digit, `\w` any word character, `\s` any
+ * White_Space character.
  */
 export const CLASS_ESCAPES: Readonly<Record<string, ClassEscape>> = {
   d: { contents: '\\p{Nd}', negated: false },
