@@ -10,8 +10,7 @@ import {
   type MetricDescriptor,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { PartsDataPoint, type AttributeParts } from './otlp/attribute-parts.ts';
-import type { EncodedRequest, GaugeWriter, MetricsEncoder } from './otlp/metrics-encoder.ts';
+import type { AttributeParts, EncodedRequest, GaugeWriter, MetricsEncoder } from './otlp/metrics-encoder.ts';
 
 /**
  * Reports the current value of one series of a registered gauge; its attributes as one object, or as shared parts
@@ -127,11 +126,10 @@ class Chunk implements GaugeWriter<ResourceMetrics> {
     this.observe = (name, value, attributes) => {
       const points = this.#current.get(name);
       if (!points) return;
-      points.push(
-        Array.isArray(attributes)
-          ? new PartsDataPoint(startTime, endTime, value, attributes as AttributeParts)
-          : { startTime, endTime, attributes: attributes as Attributes, value },
-      );
+      const flat = (
+        Array.isArray(attributes) ? Object.assign({}, ...(attributes as AttributeParts)) : attributes
+      ) as Attributes;
+      points.push({ startTime, endTime, attributes: flat, value });
       this.points++;
     };
   }
