@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { ExportResultCode } from '@opentelemetry/core';
 import {
   AggregationTemporality,
   InstrumentType,
@@ -7,7 +7,7 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { waitAtMost } from '../shared/wait-at-most.ts';
+import { exportWithin } from './export-watch.ts';
 import type { GaugeProducer } from './gauge-producer.ts';
 import { countPoints, joinMetrics, splitByPoints } from './otlp/metric-batches.ts';
 import type { EncodedRequest } from './otlp/metrics-encoder.ts';
@@ -125,26 +125,11 @@ export class ExportingReader extends MetricReader {
     for (const batch of batches) if (!(await this.#send(batch))) return;
   }
 
-  /**
-   * Sends one request; whether the next may follow. A failure goes to the diag logger as the SDK's (the watch logs
-   * it). A request unanswered after `timeoutMs` ends this export: the exporter's own timeout is a socket idle timeout,
-   * so a collector (or proxy) that trickles its answer would otherwise hold every later export for ever; the request
-   * itself is left to finish or fail on its own, and the next interval exports again.
-   */
+  /** Sends one request, within `timeoutMs` ({@link exportWithin}); whether the next may follow. */
   async #send(request: ResourceMetrics | EncodedRequest): Promise<boolean> {
     if (this.#aborted) return false;
     const exporter = this.#options.exporter as ProtobufMetricExporter;
-    let result: ExportResult | undefined;
-    const answered = new Promise<void>((done) =>
-      exporter.export(request, (answer) => {
-        result = answer;
-        done();
-      }),
-    );
-    if (!(await waitAtMost(answered, this.#options.timeoutMs)) || result === undefined) {
-      diag.error(`metrics export unanswered after ${this.#options.timeoutMs} ms`);
-      return false;
-    }
+    const result = await exportWithin((done) => exporter.export(request, done), this.#options.timeoutMs);
     if (result.code !== ExportResultCode.SUCCESS) diag.error('metrics export failed', result.error);
     return result.code === ExportResultCode.SUCCESS;
   }
