@@ -8,7 +8,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { exportWithin } from './export-watch.ts';
-import type { GaugeProducer } from './gauge-producer.ts';
+import { GaugeChunk, type GaugeProducer } from './gauge-producer.ts';
 import { countPoints, joinMetrics, splitByPoints } from './otlp/metric-batches.ts';
 import type { EncodedRequest } from './otlp/metrics-encoder.ts';
 import { isProtobufMetricExporter, type ProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
@@ -103,17 +103,20 @@ export class ExportingReader extends MetricReader {
     let held: ResourceMetrics | undefined;
     if (isProtobufMetricExporter(exporter)) {
       // Each chunk written straight into its request as it is observed.
-      for await (const { request, errors } of gauges.collectRequests(maxPoints, exporter.encoder)) {
+      const { encoder } = exporter;
+      for await (const { chunk, errors } of gauges.collect(maxPoints, (...head) =>
+        encoder.startGaugeRequest(...head),
+      )) {
         reportErrors(errors);
-        if (request.points > 0 && !(await this.#send(request))) return;
+        if (chunk.points > 0 && !(await this.#send(chunk))) return;
       }
     } else {
       // Each chunk is held until the next is collected: the last may be joined by the meter's metrics.
-      for await (const chunk of gauges.collectChunks(maxPoints)) {
-        reportErrors(chunk.errors);
-        if (chunk.resourceMetrics.scopeMetrics.length === 0) continue;
+      for await (const { chunk, errors } of gauges.collect(maxPoints, (...head) => new GaugeChunk(...head))) {
+        reportErrors(errors);
+        if (chunk.scopeMetrics.length === 0) continue;
         if (held !== undefined && !(await this.#send(held))) return;
-        held = chunk.resourceMetrics;
+        held = chunk;
       }
     }
     const { resourceMetrics, errors } = await this.collect({ timeoutMillis: timeoutMs });
