@@ -19,25 +19,52 @@ const HEALTH_WORDS = ['ok', 'warning', 'critical', 'unknown'] as const;
 
 const ADMIN_CENTER = 'https://admin.microsoft.com/Adminportal/Home#';
 
-/**
- * The last attributes of every event: its name, and its `m365.event.id`: the tenant, then the id the tenant's history
- * gave it (`src/health/event-identity.ts`): `<tenant id>/<baseline ms>/<stream><step>/<subject and transition>`.
- * Unique per transition across tenants and restarts, and the same when a transition is detected again or its record
- * is sent again, so that a consumer may deduplicate on it alone.
- */
-function eventIdentity(tenant: TenantConfig, eventId: string, name: string): Attributes {
-  return { [sc.ATTR_EVENT_ID]: `${tenant.tenantId}/${eventId}`, [sc.ATTR_EVENT_NAME]: name };
-}
-
 /** The texts Graph gave of those it may leave out or empty. */
 function givenTexts(texts: Record<string, string | undefined>): Attributes {
   return Object.fromEntries(Object.entries(texts).filter(([, value]) => value));
 }
 
-/** The attributes of a status-change event: identity, before/after, and the issue behind it. */
-function statusChangeAttributes(tenant: TenantConfig, change: StatusChange): Attributes {
-  return {
+/** The change an event tells of: when, and the id its tenant's history gave it. */
+interface Occurrence {
+  readonly at: number;
+  readonly eventId: string;
+}
+
+/** An event's own parts: its attributes, then those that come after its identity. */
+interface EventParts {
+  readonly name: string;
+  readonly severity: typeof INFO;
+  readonly body: string;
+  readonly own: Attributes;
+  readonly after?: Attributes;
+}
+
+/**
+ * An event's log record. Its attributes: the tenant's identity, the event's own, then its name and its
+ * `m365.event.id`: the tenant, then the id the tenant's history gave it (`src/health/event-identity.ts`):
+ * `<tenant id>/<baseline ms>/<stream><step>/<subject and transition>`. Unique per transition across tenants and
+ * restarts, and the same when a transition is detected again or its record is sent again, so that a consumer may
+ * deduplicate on it alone.
+ */
+function eventRecord(tenant: TenantConfig, occurrence: Occurrence, event: EventParts): LogRecord {
+  const { name, severity, body, own, after } = event;
+  const attributes = {
     ...tenantAttributes(tenant),
+    ...own,
+    [sc.ATTR_EVENT_ID]: `${tenant.tenantId}/${occurrence.eventId}`,
+    [sc.ATTR_EVENT_NAME]: name,
+    ...after,
+  };
+  return { eventName: name, timestamp: occurrence.at, ...severity, body, attributes };
+}
+
+/** The log record of a status change: its severity follows the health reached. */
+export function statusChangeRecord(tenant: TenantConfig, change: StatusChange): LogRecord {
+  const { trigger } = change;
+  const health = change.health === HEALTH_OK ? 'back to ok' : `now ${HEALTH_WORDS[change.health]}`;
+  const issue = trigger ? ` [${trigger.classification} ${trigger.id}: ${trigger.title}]` : '';
+  const body = `${tenant.name}: ${change.serviceName} ${change.previousStatus} -> ${change.status} (${health})${issue}`;
+  const own = {
     [sc.ATTR_SERVICE_ID]: change.serviceId,
     [sc.ATTR_SERVICE_NAME]: change.serviceName,
     [sc.ATTR_SERVICE_STATUS]: change.status,
@@ -45,30 +72,31 @@ function statusChangeAttributes(tenant: TenantConfig, change: StatusChange): Att
     [sc.ATTR_SERVICE_HEALTH]: change.health,
     [sc.ATTR_SERVICE_HEALTH_PREVIOUS]: change.previousHealth,
     [sc.ATTR_ISSUE_IDS]: change.openIssueIds,
-    ...eventIdentity(tenant, change.eventId, sc.EVENT_STATUS_CHANGE),
-    ...(change.trigger && {
-      [sc.ATTR_ISSUE_ID]: change.trigger.id,
-      [sc.ATTR_ISSUE_TITLE]: change.trigger.title,
-      [sc.ATTR_ISSUE_CLASSIFICATION]: change.trigger.classification,
-    }),
   };
+  const behind = trigger && {
+    [sc.ATTR_ISSUE_ID]: trigger.id,
+    [sc.ATTR_ISSUE_TITLE]: trigger.title,
+    [sc.ATTR_ISSUE_CLASSIFICATION]: trigger.classification,
+  };
+  return eventRecord(tenant, change, {
+    name: sc.EVENT_STATUS_CHANGE,
+    severity: SEVERITY[change.health],
+    body,
+    own,
+    after: behind,
+  });
 }
 
-/** A one-line, human-readable body for a status change. */
-function describeStatusChange(tenant: TenantConfig, change: StatusChange): string {
-  const health = change.health === HEALTH_OK ? 'back to ok' : `now ${HEALTH_WORDS[change.health]}`;
-  const issue = change.trigger
-    ? ` [${change.trigger.classification} ${change.trigger.id}: ${change.trigger.title}]`
-    : '';
-  return `${tenant.name}: ${change.serviceName} ${change.previousStatus} -> ${change.status} (${health})${issue}`;
-}
-
-/** The attributes of an issue-update event. Free text stays in events, never in metric attributes. */
-export function issueUpdateAttributes(tenant: TenantConfig, update: IssueUpdate): Attributes {
+/**
+ * The log record of an issue update: WARN while an incident is open, INFO otherwise; its body says what happened,
+ * then the latest post. Free text stays in events, never in metric attributes.
+ */
+export function issueUpdateRecord(tenant: TenantConfig, update: IssueUpdate): LogRecord {
   const { issue } = update;
-  const latest = issue.posts.at(-1);
-  return {
-    ...tenantAttributes(tenant),
+  const post = issue.posts.at(-1);
+  const latest = post && htmlToPlainText(post.content);
+  const head = `${tenant.name}: ${update.serviceName} ${issue.classification} ${issue.id} ${update.update} (${issue.status}): ${issue.title}`;
+  const own = {
     [sc.ATTR_SERVICE_ID]: update.serviceId,
     [sc.ATTR_SERVICE_NAME]: update.serviceName,
     [sc.ATTR_ISSUE_ID]: issue.id,
@@ -79,30 +107,28 @@ export function issueUpdateAttributes(tenant: TenantConfig, update: IssueUpdate)
     [sc.ATTR_ISSUE_TITLE]: issue.title,
     [sc.ATTR_ISSUE_IMPACT]: issue.impactDescription,
     [sc.ATTR_URL_FULL]: `${ADMIN_CENTER}/servicehealth/:/alerts/${encodeURIComponent(issue.id)}`,
-    ...eventIdentity(tenant, update.eventId, sc.EVENT_ISSUE_UPDATE),
-    ...givenTexts({
-      [sc.ATTR_ISSUE_FEATURE]: issue.feature,
-      [sc.ATTR_ISSUE_FEATURE_GROUP]: issue.featureGroup,
-      [sc.ATTR_ISSUE_START]: issue.startDateTime,
-      [sc.ATTR_ISSUE_END]: issue.endDateTime,
-      [sc.ATTR_ISSUE_POST]: latest ? htmlToPlainText(latest.content) : undefined,
-    }),
   };
+  const given = givenTexts({
+    [sc.ATTR_ISSUE_FEATURE]: issue.feature,
+    [sc.ATTR_ISSUE_FEATURE_GROUP]: issue.featureGroup,
+    [sc.ATTR_ISSUE_START]: issue.startDateTime,
+    [sc.ATTR_ISSUE_END]: issue.endDateTime,
+    [sc.ATTR_ISSUE_POST]: latest,
+  });
+  const severity = issue.classification === 'incident' && !issue.isResolved ? WARN : INFO;
+  const body = latest === undefined ? head : `${head}\n${latest}`;
+  return eventRecord(tenant, update, { name: sc.EVENT_ISSUE_UPDATE, severity, body, own, after: given });
 }
 
-/** A readable body for an issue update: what happened, then the latest post. */
-function describeIssueUpdate(tenant: TenantConfig, update: IssueUpdate): string {
-  const { issue } = update;
-  const head = `${tenant.name}: ${update.serviceName} ${issue.classification} ${issue.id} ${update.update} (${issue.status}): ${issue.title}`;
-  const latest = issue.posts.at(-1);
-  return latest ? `${head}\n${htmlToPlainText(latest.content)}` : head;
-}
-
-/** The attributes of a message-update event; optional dates only when Graph gives them. */
-export function messageUpdateAttributes(tenant: TenantConfig, update: MessageUpdate): Attributes {
+/**
+ * The log record of a message update: WARN for high and critical messages, INFO otherwise; its body says what
+ * happened in one line, then the message as plain text (at most 4,000 characters).
+ */
+export function messageUpdateRecord(tenant: TenantConfig, update: MessageUpdate): LogRecord {
   const { message } = update;
-  return {
-    ...tenantAttributes(tenant),
+  const head = `${tenant.name}: message ${message.id} ${update.update} (${message.category}, ${message.severity}): ${message.title}`;
+  const text = htmlToPlainText(message.body);
+  const own = {
     [sc.ATTR_MESSAGE_ID]: message.id,
     [sc.ATTR_MESSAGE_UPDATE]: update.update,
     [sc.ATTR_MESSAGE_TITLE]: message.title,
@@ -112,52 +138,13 @@ export function messageUpdateAttributes(tenant: TenantConfig, update: MessageUpd
     [sc.ATTR_MESSAGE_TAGS]: message.tags,
     [sc.ATTR_MESSAGE_MAJOR_CHANGE]: message.isMajorChange,
     [sc.ATTR_URL_FULL]: `${ADMIN_CENTER}/MessageCenter/:/messages/${encodeURIComponent(message.id)}`,
-    ...eventIdentity(tenant, update.eventId, sc.EVENT_MESSAGE_UPDATE),
-    ...givenTexts({
-      [sc.ATTR_MESSAGE_ACTION_REQUIRED_BY]: message.actionRequiredByDateTime,
-      [sc.ATTR_MESSAGE_START]: message.startDateTime,
-      [sc.ATTR_MESSAGE_END]: message.endDateTime,
-    }),
   };
-}
-
-/** A readable body: what happened in one line, then the message as plain text (at most 4,000 characters). */
-function describeMessageUpdate(tenant: TenantConfig, update: MessageUpdate): string {
-  const { message } = update;
-  const head = `${tenant.name}: message ${message.id} ${update.update} (${message.category}, ${message.severity}): ${message.title}`;
-  const body = htmlToPlainText(message.body);
-  return body === '' ? head : `${head}\n${body}`;
-}
-
-/** The log record of a status change: its severity follows the health reached. */
-export function statusChangeRecord(tenant: TenantConfig, change: StatusChange): LogRecord {
-  return {
-    eventName: sc.EVENT_STATUS_CHANGE,
-    timestamp: change.at,
-    ...SEVERITY[change.health],
-    body: describeStatusChange(tenant, change),
-    attributes: statusChangeAttributes(tenant, change),
-  };
-}
-
-/** The log record of an issue update: WARN while an incident is open, INFO otherwise. */
-export function issueUpdateRecord(tenant: TenantConfig, update: IssueUpdate): LogRecord {
-  return {
-    eventName: sc.EVENT_ISSUE_UPDATE,
-    timestamp: update.at,
-    ...(update.issue.classification === 'incident' && !update.issue.isResolved ? WARN : INFO),
-    body: describeIssueUpdate(tenant, update),
-    attributes: issueUpdateAttributes(tenant, update),
-  };
-}
-
-/** The log record of a message update: WARN for high and critical messages, INFO otherwise. */
-export function messageUpdateRecord(tenant: TenantConfig, update: MessageUpdate): LogRecord {
-  return {
-    eventName: sc.EVENT_MESSAGE_UPDATE,
-    timestamp: update.at,
-    ...(/^(high|critical)$/i.test(update.message.severity) ? WARN : INFO),
-    body: describeMessageUpdate(tenant, update),
-    attributes: messageUpdateAttributes(tenant, update),
-  };
+  const given = givenTexts({
+    [sc.ATTR_MESSAGE_ACTION_REQUIRED_BY]: message.actionRequiredByDateTime,
+    [sc.ATTR_MESSAGE_START]: message.startDateTime,
+    [sc.ATTR_MESSAGE_END]: message.endDateTime,
+  });
+  const severity = /^(high|critical)$/i.test(message.severity) ? WARN : INFO;
+  const body = text === '' ? head : `${head}\n${text}`;
+  return eventRecord(tenant, update, { name: sc.EVENT_MESSAGE_UPDATE, severity, body, own, after: given });
 }

@@ -5,6 +5,7 @@ import { countPoints } from './otlp/metric-batches.ts';
 import { EncodedRequest } from './otlp/metrics-encoder.ts';
 import type { ExportAnswer, PartialSuccess, ProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
 import { parseRetryAfter } from '../shared/retry-after.ts';
+import { timerDelay } from '../shared/timer-delay.ts';
 import { probeHttpStatus, type HttpStatusProbe, type ObservedResponse } from './http-status-probe.ts';
 
 /** Where a stream of exports goes: a signal and the collector's URL for it. */
@@ -232,4 +233,26 @@ export function watchMetricExporter<T extends PushMetricExporter>(
     });
   };
   return exporter;
+}
+
+/**
+ * The result `send` gives to its callback, or a failure after `timeoutMs` without one: an exporter's own timeout is
+ * a socket idle timeout, so a collector (or proxy) that trickles its answer would otherwise hold every later export
+ * for ever. The request itself is left to finish or fail on its own. A throw is a failure too.
+ */
+export function exportWithin(send: (done: (result: ExportResult) => void) => void, timeoutMs: number) {
+  return new Promise<ExportResult>((resolve) => {
+    const timer = setTimeout(() => {
+      resolve({ code: ExportResultCode.FAILED, error: new Error(`export did not finish within ${timeoutMs} ms`) });
+    }, timerDelay(timeoutMs));
+    const finish = (result: ExportResult) => {
+      clearTimeout(timer);
+      resolve(result);
+    };
+    try {
+      send(finish);
+    } catch (error) {
+      finish({ code: ExportResultCode.FAILED, error: error as Error });
+    }
+  });
 }

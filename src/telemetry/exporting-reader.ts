@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { ExportResultCode } from '@opentelemetry/core';
 import {
   AggregationTemporality,
   InstrumentType,
@@ -7,8 +7,8 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { waitAtMost } from '../shared/wait-at-most.ts';
-import type { GaugeProducer } from './gauge-producer.ts';
+import { exportWithin } from './export-watch.ts';
+import { GaugeChunk, type GaugeProducer } from './gauge-producer.ts';
 import { countPoints, joinMetrics, splitByPoints } from './otlp/metric-batches.ts';
 import type { EncodedRequest } from './otlp/metrics-encoder.ts';
 import { isProtobufMetricExporter, type ProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
@@ -103,17 +103,20 @@ export class ExportingReader extends MetricReader {
     let held: ResourceMetrics | undefined;
     if (isProtobufMetricExporter(exporter)) {
       // Each chunk written straight into its request as it is observed.
-      for await (const { request, errors } of gauges.collectRequests(maxPoints, exporter.encoder)) {
+      const { encoder } = exporter;
+      for await (const { chunk, errors } of gauges.collect(maxPoints, (...head) =>
+        encoder.startGaugeRequest(...head),
+      )) {
         reportErrors(errors);
-        if (request.points > 0 && !(await this.#send(request))) return;
+        if (chunk.points > 0 && !(await this.#send(chunk))) return;
       }
     } else {
       // Each chunk is held until the next is collected: the last may be joined by the meter's metrics.
-      for await (const chunk of gauges.collectChunks(maxPoints)) {
-        reportErrors(chunk.errors);
-        if (chunk.resourceMetrics.scopeMetrics.length === 0) continue;
+      for await (const { chunk, errors } of gauges.collect(maxPoints, (...head) => new GaugeChunk(...head))) {
+        reportErrors(errors);
+        if (chunk.scopeMetrics.length === 0) continue;
         if (held !== undefined && !(await this.#send(held))) return;
-        held = chunk.resourceMetrics;
+        held = chunk;
       }
     }
     const { resourceMetrics, errors } = await this.collect({ timeoutMillis: timeoutMs });
@@ -125,26 +128,11 @@ export class ExportingReader extends MetricReader {
     for (const batch of batches) if (!(await this.#send(batch))) return;
   }
 
-  /**
-   * Sends one request; whether the next may follow. A failure goes to the diag logger as the SDK's (the watch logs
-   * it). A request unanswered after `timeoutMs` ends this export: the exporter's own timeout is a socket idle timeout,
-   * so a collector (or proxy) that trickles its answer would otherwise hold every later export for ever; the request
-   * itself is left to finish or fail on its own, and the next interval exports again.
-   */
+  /** Sends one request, within `timeoutMs` ({@link exportWithin}); whether the next may follow. */
   async #send(request: ResourceMetrics | EncodedRequest): Promise<boolean> {
     if (this.#aborted) return false;
     const exporter = this.#options.exporter as ProtobufMetricExporter;
-    let result: ExportResult | undefined;
-    const answered = new Promise<void>((done) =>
-      exporter.export(request, (answer) => {
-        result = answer;
-        done();
-      }),
-    );
-    if (!(await waitAtMost(answered, this.#options.timeoutMs)) || result === undefined) {
-      diag.error(`metrics export unanswered after ${this.#options.timeoutMs} ms`);
-      return false;
-    }
+    const result = await exportWithin((done) => exporter.export(request, done), this.#options.timeoutMs);
     if (result.code !== ExportResultCode.SUCCESS) diag.error('metrics export failed', result.error);
     return result.code === ExportResultCode.SUCCESS;
   }

@@ -4,14 +4,12 @@ import type { Resource } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
   DataPointType,
-  type CollectionResult,
   type DataPoint,
   type GaugeMetricData,
   type MetricDescriptor,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { PartsDataPoint, type AttributeParts } from './otlp/attribute-parts.ts';
-import type { EncodedRequest, GaugeWriter, MetricsEncoder } from './otlp/metrics-encoder.ts';
+import type { AttributeParts, GaugeWriter } from './otlp/metrics-encoder.ts';
 
 /**
  * Reports the current value of one series of a registered gauge; its attributes as one object, or as shared parts
@@ -29,18 +27,22 @@ export interface GaugeRegistry {
   ): void;
 }
 
+/** Makes the writer of one chunk of a collection: a {@link GaugeChunk}, or `MetricsEncoder.startGaugeRequest`. */
+export type StartGaugeWriter<T> = (
+  resource: Resource,
+  scope: InstrumentationScope,
+  startTime: HrTime,
+  endTime: HrTime,
+) => GaugeWriter<T>;
+
 /** A {@link GaugeRegistry} that the exporting readers collect in chunks. */
 export interface GaugeProducer extends GaugeRegistry {
   /**
-   * One collection in chunks of about `maxPoints` points (never splitting an item), the event loop running between
-   * two chunks: what an exporter sends as it goes, without holding every point of thousands of tenants at once.
+   * One collection in chunks of about `maxPoints` points (never splitting an item), each written by a writer of
+   * `start`, the event loop running between two chunks: what an exporter sends as it goes, without holding every
+   * point of thousands of tenants at once.
    */
-  collectChunks(maxPoints: number): AsyncGenerator<CollectionResult>;
-  /** {@link collectChunks}, each chunk written straight into an OTLP/protobuf request by `encoder`. */
-  collectRequests(
-    maxPoints: number,
-    encoder: MetricsEncoder,
-  ): AsyncGenerator<{ request: EncodedRequest; errors: unknown[] }>;
+  collect<T>(maxPoints: number, start: StartGaugeWriter<T>): AsyncGenerator<{ chunk: T; errors: unknown[] }>;
 }
 
 interface Registration {
@@ -63,13 +65,9 @@ export function createGaugeProducer(
   const registrations: Registration[] = [];
   const startTime = millisToHrTime(clock());
 
-  /** One collection into chunks written by `start`: each full one is given out, the event loop running after it. */
-  async function* collect<T>(
-    maxPoints: number,
-    start: (endTime: HrTime) => GaugeWriter<T>,
-  ): AsyncGenerator<{ chunk: T; errors: unknown[] }> {
+  async function* collect<T>(maxPoints: number, start: StartGaugeWriter<T>) {
     const endTime = millisToHrTime(clock());
-    let writer = start(endTime);
+    let writer = start(resource, scope, startTime, endTime);
     let errors: unknown[] = [];
     for (const registration of registrations) {
       writer.use(registration.descriptors);
@@ -89,7 +87,7 @@ export function createGaugeProducer(
         if (writer.points < maxPoints) continue;
         yield { chunk: writer.finish(), errors };
         await new Promise((resolve) => setImmediate(resolve));
-        writer = start(endTime);
+        writer = start(resource, scope, startTime, endTime);
         errors = [];
         writer.use(registration.descriptors);
       }
@@ -101,19 +99,12 @@ export function createGaugeProducer(
     register(descriptors, items, observeItem) {
       registrations.push({ descriptors, items, observeItem: observeItem as Registration['observeItem'] });
     },
-    async *collectChunks(maxPoints) {
-      const start = (endTime: HrTime) => new Chunk(resource, scope, startTime, endTime);
-      for await (const { chunk, errors } of collect(maxPoints, start)) yield { resourceMetrics: chunk, errors };
-    },
-    async *collectRequests(maxPoints, encoder) {
-      const start = (endTime: HrTime) => encoder.startGaugeRequest(resource, scope, startTime, endTime);
-      for await (const { chunk, errors } of collect(maxPoints, start)) yield { request: chunk, errors };
-    },
+    collect,
   };
 }
 
 /** The points of one chunk of a collection as the SDK's metrics, by metric, in registration order. */
-class Chunk implements GaugeWriter<ResourceMetrics> {
+export class GaugeChunk implements GaugeWriter<ResourceMetrics> {
   points = 0;
   readonly observe: ObserveGauge;
   readonly #metrics = new Map<string, GaugeMetricData>();
@@ -127,11 +118,10 @@ class Chunk implements GaugeWriter<ResourceMetrics> {
     this.observe = (name, value, attributes) => {
       const points = this.#current.get(name);
       if (!points) return;
-      points.push(
-        Array.isArray(attributes)
-          ? new PartsDataPoint(startTime, endTime, value, attributes as AttributeParts)
-          : { startTime, endTime, attributes: attributes as Attributes, value },
-      );
+      const flat = (
+        Array.isArray(attributes) ? Object.assign({}, ...(attributes as AttributeParts)) : attributes
+      ) as Attributes;
+      points.push({ startTime, endTime, attributes: flat, value });
       this.points++;
     };
   }

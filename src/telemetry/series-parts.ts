@@ -3,14 +3,14 @@ import type { TenantConfig } from '../config/types.ts';
 import type { FeatureView, ServiceView } from '../health/evaluate.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
 import { Interner } from '../health/interner.ts';
-import type { AttributeParts } from './otlp/attribute-parts.ts';
+import type { AttributeParts } from './otlp/metrics-encoder.ts';
 import * as sc from '../catalogue/semconv.ts';
 
 /** The classifications `m365.service.issues` counts, one series each. */
 export const CLASSIFICATIONS = ['incident', 'advisory'] as const;
 
 /**
- * The attribute parts of the gauges' series (see otlp/attribute-parts.ts), made once and shared for as long as the
+ * The attribute parts of the gauges' series (see {@link AttributeParts}), made once and shared for as long as the
  * instruments that observe them: the encoder keeps each part's encoding while the part is the same object, so a
  * part made anew at every collection would be encoded anew too. That is this class's promise to the encoder: the
  * same values give the same part. It finds a view's parts by the view's values, never by the view object, so it

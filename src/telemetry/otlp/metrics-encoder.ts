@@ -10,9 +10,16 @@ import {
   type ResourceMetrics,
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { PartsDataPoint, type AttributeParts } from './attribute-parts.ts';
 import { PointScratch } from './point-scratch.ts';
 import { FIXED64, LENGTH_DELIMITED, ProtobufWriter, VARINT, varintSize } from './protobuf-writer.ts';
+
+/**
+ * The attributes of a series as the union of shared, frozen parts with disjoint keys (the tenant's, the service's,
+ * the state's), in order: a tenant's hundreds of series share a handful of parts, so the encoder keeps each part's
+ * encoding while the part is the same object and copies it, where encoding every point's attributes anew dominated
+ * the export.
+ */
+export type AttributeParts = readonly Readonly<Attributes>[];
 
 /** Where the points of gauges are written, such as a gauge request (see {@link MetricsEncoder.startGaugeRequest}). */
 export interface GaugeWriter<T> {
@@ -51,8 +58,8 @@ export class MetricsEncoder {
   readonly #scratch = new ProtobufWriter(1024);
   /** Kept between requests so that it grows once; each request gets a copy of its bytes. */
   readonly #writer = new ProtobufWriter();
-  // The attribute fields of each shared part (see attribute-parts.ts), encoded once while the part lives; the last
-  // part met at each place of a point's parts first (a tenant's and a service's come for many points in a row).
+  // The attribute fields of each part (an attributes object is taken as frozen), encoded once while the part lives;
+  // the last part met at each place of a point's parts first (a tenant's and a service's come for many points in a row).
   readonly #parts = new WeakMap<object, Uint8Array>();
   readonly #partWriter = new ProtobufWriter(1024);
   readonly #lastParts: object[] = [];
@@ -245,9 +252,8 @@ export class MetricsEncoder {
     const data = writer.begin();
     const isInt = metric.descriptor.valueType === ValueType.INT;
     for (const point of metric.dataPoints) {
-      const attributes = point instanceof PartsDataPoint ? point.parts : point.attributes;
       const times = this.#points.timeFields(point.startTime, point.endTime);
-      this.#writePoint(writer, times, point.value, isInt, attributes);
+      this.#writePoint(writer, times, point.value, isInt, point.attributes);
     }
     if (metric.dataPointType === DataPointType.SUM) {
       const temporality = metric.aggregationTemporality === AggregationTemporality.DELTA ? 1 : 2;
@@ -262,7 +268,10 @@ export class MetricsEncoder {
     writer.end(start);
   }
 
-  /** One NumberDataPoint, its length known beforehand from the cached attribute encodings. */
+  /**
+   * One NumberDataPoint: its times and value, then the attribute fields of each part (flat attributes are one part),
+   * their encodings kept while the part lives and copied one after the other.
+   */
   #writePoint(
     writer: ProtobufWriter,
     times: Uint8Array,
@@ -270,42 +279,19 @@ export class MetricsEncoder {
     isInt: boolean,
     attributes: Attributes | AttributeParts,
   ): void {
-    const scratch = this.#points;
-    if (Array.isArray(attributes)) {
-      // The times and the value, then the parts' encodings (whole attribute fields), copied one after the other.
-      const list = attributes as AttributeParts;
-      const pointFields = scratch.fields;
-      const head = scratch.head(times, value, isInt);
-      pointFields[0] = head;
-      let length = head.length;
-      for (let place = 0; place < list.length; place++) {
-        const encoded = this.#part(list[place], place);
-        pointFields[place + 1] = encoded;
-        length += encoded.length;
-      }
-      writer.byte(POINT_TAG);
-      writer.varint(length);
-      writer.rawList(pointFields, list.length + 1, length);
-      return;
-    }
-    let count = 0;
-    let length = 27;
-    const flat = attributes as Attributes;
-    const pointKeyValues = scratch.keyValues;
-    for (const key in flat) {
-      const item = flat[key];
-      if (item === undefined || !Object.prototype.hasOwnProperty.call(flat, key)) continue;
-      const encoded = this.#keyValue(key, item);
-      pointKeyValues[count++] = encoded;
-      length += 1 + varintSize(encoded.length) + encoded.length;
+    const parts = Array.isArray(attributes) ? (attributes as AttributeParts) : [attributes as Attributes];
+    const pointFields = this.#points.fields;
+    const head = this.#points.head(times, value, isInt);
+    pointFields[0] = head;
+    let length = head.length;
+    for (let place = 0; place < parts.length; place++) {
+      const encoded = this.#part(parts[place], place);
+      pointFields[place + 1] = encoded;
+      length += encoded.length;
     }
     writer.byte(POINT_TAG);
     writer.varint(length);
-    writer.raw(scratch.head(times, value, isInt));
-    for (let i = 0; i < count; i++) {
-      writer.tag(7, LENGTH_DELIMITED);
-      writer.bytes(pointKeyValues[i]);
-    }
+    writer.rawList(pointFields, parts.length + 1, length);
   }
 }
 

@@ -15,9 +15,7 @@ const KEPT_HEADS = 16;
  * the collection under way, and the time fields of each collection. One per encoder, as the encoder's bytes are.
  */
 export class PointScratch {
-  /** A point's attribute encodings (flat attributes), valid while it is written. */
-  readonly keyValues: Uint8Array[] = [];
-  /** A point's head and part encodings (attribute parts), valid while it is written. */
+  /** A point's head and part encodings, valid while it is written. */
   readonly fields: Uint8Array[] = [];
   readonly #intHeads: (Uint8Array | undefined)[] = [];
   /** The time fields that the kept heads hold. */

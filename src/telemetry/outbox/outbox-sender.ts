@@ -1,11 +1,11 @@
-import { ExportResultCode, type ExportResult, type InstrumentationScope } from '@opentelemetry/core';
+import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { ATTR_EVENT_ID } from '../../catalogue/semconv.ts';
 import type { Log } from '../../log.ts';
 import { backoffDelay } from '../../shared/retry-after.ts';
 import { timerDelay } from '../../shared/timer-delay.ts';
-import type { ExportFailure, ExportTarget, ExportWatch } from '../export-watch.ts';
+import { exportWithin, type ExportFailure, type ExportTarget, type ExportWatch } from '../export-watch.ts';
 import { rebuildRecord } from './event-codec.ts';
 import type { Outbox, OutboxEntry } from './outbox.ts';
 
@@ -117,9 +117,13 @@ export class OutboxSender {
   }
 
   async #send(batch: readonly OutboxEntry[]): Promise<'sent' | 'split' | ExportFailure> {
-    const { outbox, watch, target, resource, scope } = this.#options;
+    const { outbox, exporter, watch, target, resource, scope } = this.#options;
     const attempt = watch.begin(target);
-    const result = await this.#export(batch.map((entry) => rebuildRecord(entry.event, resource, scope)));
+    const records = batch.map((entry) => rebuildRecord(entry.event, resource, scope));
+    const result = await exportWithin(
+      (done) => exporter.export(records, done),
+      this.#options.exportTimeoutMs ?? 30_000,
+    );
     const failure = attempt.describe(result);
     if (failure?.fields['status'] === TOO_LARGE) {
       attempt.forget();
@@ -161,24 +165,6 @@ export class OutboxSender {
     this.#batchLimit = this.#maxBatch;
     this.#signalProgress();
     return 'sent';
-  }
-
-  #export(records: Parameters<LogRecordExporter['export']>[0]): Promise<ExportResult> {
-    const timeoutMs = this.#options.exportTimeoutMs ?? 30_000;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        resolve({ code: ExportResultCode.FAILED, error: new Error(`export did not finish within ${timeoutMs} ms`) });
-      }, timerDelay(timeoutMs));
-      const finish = (result: ExportResult) => {
-        clearTimeout(timer);
-        resolve(result);
-      };
-      try {
-        this.#options.exporter.export(records, finish);
-      } catch (error) {
-        finish({ code: ExportResultCode.FAILED, error: error as Error });
-      }
-    });
   }
 
   #delay(attempt: number, retryAfterMs: number | undefined): number {

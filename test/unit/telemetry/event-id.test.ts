@@ -5,7 +5,7 @@ import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import type { IssueUpdate } from '../../../src/health/issue-updates.ts';
 import type { MessageUpdate } from '../../../src/health/messages.ts';
-import { issueUpdateAttributes, messageUpdateAttributes } from '../../../src/telemetry/events.ts';
+import { issueUpdateRecord, messageUpdateRecord } from '../../../src/telemetry/events.ts';
 import { makeIssue } from '../../helpers/make-services.ts';
 
 function tenant(name: string, tenantId: string): TenantConfig {
@@ -36,11 +36,11 @@ test('one Microsoft-wide issue seen by two tenants whose histories began at the 
     issue: makeIssue({ title: 't', startDateTime: undefined, lastModifiedDateTime: '2026-12-01T10:00:00Z' }),
   };
   assert.equal(
-    issueUpdateAttributes(contoso, update)['m365.event.id'],
+    issueUpdateRecord(contoso, update).attributes?.['m365.event.id'],
     `11111111-1111-1111-1111-111111111111/${update.eventId}`,
   );
   assert.equal(
-    issueUpdateAttributes(fabrikam, update)['m365.event.id'],
+    issueUpdateRecord(fabrikam, update).attributes?.['m365.event.id'],
     `33333333-3333-3333-3333-333333333333/${update.eventId}`,
   );
 });
@@ -67,7 +67,7 @@ test('message updates are qualified by the tenant the same way', () => {
     },
   };
   assert.equal(
-    messageUpdateAttributes(fabrikam, update)['m365.event.id'],
+    messageUpdateRecord(fabrikam, update).attributes?.['m365.event.id'],
     '33333333-3333-3333-3333-333333333333/1764583200000/m1/MC1@a',
   );
 });

@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ValueType } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { CollectionResult, MetricData } from '@opentelemetry/sdk-metrics';
-import { MetricsEncoder } from '../../../src/telemetry/otlp/metrics-encoder.ts';
+import type { MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { GaugeChunk, type StartGaugeWriter } from '../../../src/telemetry/gauge-producer.ts';
+import { EncodedRequest, MetricsEncoder } from '../../../src/telemetry/otlp/metrics-encoder.ts';
 import { createCollectingMeter } from '../../helpers/collecting-exporter.ts';
 
 const SCOPE = { name: 'm365-health', version: '1' };
 const descriptor = (name: string) => ({ name, description: '', unit: '1', valueType: ValueType.INT });
+
+const sdkChunk: StartGaugeWriter<ResourceMetrics> = (...head) => new GaugeChunk(...head);
 
 function setup() {
   return createCollectingMeter(SCOPE, resourceFromAttributes({ 'service.name': 'test' }), () => 1_000_000);
@@ -46,12 +49,12 @@ test('a failing callback is a collection error; the other registrations are stil
     () => [1],
     (_item, observe) => observe('test.gauge', 3, {}),
   );
-  const chunks: CollectionResult[] = [];
-  for await (const chunk of gauges.collectChunks(Infinity)) chunks.push(chunk);
+  const chunks: { chunk: ResourceMetrics; errors: unknown[] }[] = [];
+  for await (const chunk of gauges.collect(Infinity, sdkChunk)) chunks.push(chunk);
   assert.equal(chunks.length, 1);
   assert.deepEqual(chunks[0].errors.map(String), ['Error: boom']);
   assert.deepEqual(
-    chunks[0].resourceMetrics.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name)),
+    chunks[0].chunk.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name)),
     ['test.gauge'],
   );
 });
@@ -68,8 +71,7 @@ test('a collection in chunks: about maxPoints points each, an item never split, 
     },
   );
   const chunks: MetricData[][] = [];
-  for await (const chunk of gauges.collectChunks(10))
-    chunks.push(chunk.resourceMetrics.scopeMetrics.flatMap((s) => s.metrics));
+  for await (const { chunk } of gauges.collect(10, sdkChunk)) chunks.push(chunk.scopeMetrics.flatMap((s) => s.metrics));
   assert.deepEqual(
     chunks.map((metrics) => metrics.reduce((n, m) => n + m.dataPoints.length, 0)),
     [12, 12, 12, 4],
@@ -117,15 +119,16 @@ test('chunks written straight into requests are the bytes of the same chunks enc
     const expected: Buffer[] = [];
     const expectedErrors: string[] = [];
     const encoder = new MetricsEncoder();
-    for await (const chunk of gauges.collectChunks(maxPoints)) {
-      expectedErrors.push(...chunk.errors.map(String));
-      if (chunk.resourceMetrics.scopeMetrics.length > 0)
-        expected.push(Buffer.from(encoder.encode(chunk.resourceMetrics)));
+    for await (const { chunk, errors } of gauges.collect(maxPoints, sdkChunk)) {
+      expectedErrors.push(...errors.map(String));
+      if (chunk.scopeMetrics.length > 0) expected.push(Buffer.from(encoder.encode(chunk)));
     }
     const written: Buffer[] = [];
     const errors: string[] = [];
     let points = 0;
-    for await (const { request, errors: chunkErrors } of gauges.collectRequests(maxPoints, new MetricsEncoder())) {
+    const requests = new MetricsEncoder();
+    const start: StartGaugeWriter<EncodedRequest> = (...head) => requests.startGaugeRequest(...head);
+    for await (const { chunk: request, errors: chunkErrors } of gauges.collect(maxPoints, start)) {
       errors.push(...chunkErrors.map(String));
       points += request.points;
       if (request.points > 0) written.push(Buffer.from(request.bytes));

@@ -10,7 +10,6 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { PartsDataPoint } from '../../../../src/telemetry/otlp/attribute-parts.ts';
 import { MetricsEncoder } from '../../../../src/telemetry/otlp/metrics-encoder.ts';
 import { decodeExportRequest, flattenMetrics } from '../../../helpers/otlp-proto.ts';
 
@@ -165,6 +164,9 @@ test('refuses a histogram rather than sending it wrong', () => {
 });
 
 test('points made of shared attribute parts encode like the same points with flat attributes', () => {
+  const resource = REQUEST.resource;
+  const scope = { name: 'm365-health' };
+  const status = { name: 'm365.service.status', description: '', unit: '1', valueType: ValueType.INT };
   const tenantPart = Object.freeze({ ...tenant });
   const services = ['Exchange', 'microsoftteams', 'Ünïcode service'].map((id) =>
     Object.freeze({ 'm365.service.id': id, 'm365.service.name': `${id} name` }),
@@ -172,33 +174,76 @@ test('points made of shared attribute parts encode like the same points with fla
   const states = ['serviceOperational', 'serviceDegradation'].map((state) =>
     Object.freeze({ 'm365.service.status': state }),
   );
-  const points = services.flatMap((service, i) => [
-    new PartsDataPoint(START, END, i, [tenantPart, service]),
-    ...states.map((state, j) => new PartsDataPoint(START, END, j, [tenantPart, service, state])),
+  const points: [Readonly<Record<string, string>>[], number][] = services.flatMap((service, i) => [
+    [[tenantPart, service], i] as [Readonly<Record<string, string>>[], number],
+    ...states.map((state, j): [Readonly<Record<string, string>>[], number] => [[tenantPart, service, state], j]),
   ]);
-  const flat = points.map((point) => ({
+  const flat = points.map(([parts, value]) => ({
     startTime: START,
     endTime: END,
-    value: point.value,
-    attributes: { ...point.attributes },
+    value,
+    attributes: Object.assign({}, ...parts) as Record<string, string>,
   }));
-  const request = (dataPoints: DataPoint<number>[]): ResourceMetrics => ({
-    ...REQUEST,
-    scopeMetrics: [
-      {
-        scope: { name: 'm365-health' },
-        metrics: [
-          { ...metric('m365.service.status', DataPointType.GAUGE, ValueType.INT, []), dataPoints } as MetricData,
-        ],
-      },
-    ],
-  });
-  const expected = Buffer.from(ProtobufMetricsSerializer.serializeRequest(request(flat))!);
+  const gauge: MetricData = {
+    descriptor: status,
+    aggregationTemporality: AggregationTemporality.CUMULATIVE,
+    dataPointType: DataPointType.GAUGE,
+    dataPoints: flat,
+  };
+  const request: ResourceMetrics = { resource, scopeMetrics: [{ scope, metrics: [gauge] }] };
+  const expected = Buffer.from(ProtobufMetricsSerializer.serializeRequest(request)!);
+  assert.deepEqual(Buffer.from(new MetricsEncoder().encode(request)), expected);
+});
+
+test('refuses a histogram rather than sending it wrong', () => {
+  const histogram = {
+    ...metric('test.h', DataPointType.GAUGE, ValueType.DOUBLE, []),
+    dataPointType: DataPointType.HISTOGRAM,
+  } as unknown as MetricData;
+  const request: ResourceMetrics = { ...REQUEST, scopeMetrics: [{ scope: { name: 'x' }, metrics: [histogram] }] };
+  assert.throws(() => new MetricsEncoder().encode(request), /only gauges and sums/);
+});
+
+test('points made of shared attribute parts encode like the same points with flat attributes', () => {
+  const resource = REQUEST.resource;
+  const scope = { name: 'm365-health' };
+  const status = { name: 'm365.service.status', description: '', unit: '1', valueType: ValueType.INT };
+  const tenantPart = Object.freeze({ ...tenant });
+  const services = ['Exchange', 'microsoftteams', 'Ünïcode service'].map((id) =>
+    Object.freeze({ 'm365.service.id': id, 'm365.service.name': `${id} name` }),
+  );
+  const states = ['serviceOperational', 'serviceDegradation'].map((state) =>
+    Object.freeze({ 'm365.service.status': state }),
+  );
+  const points: [Readonly<Record<string, string>>[], number][] = services.flatMap((service, i) => [
+    [[tenantPart, service], i] as [Readonly<Record<string, string>>[], number],
+    ...states.map((state, j): [Readonly<Record<string, string>>[], number] => [[tenantPart, service, state], j]),
+  ]);
+  const flat = points.map(([parts, value]) => ({
+    startTime: START,
+    endTime: END,
+    value,
+    attributes: Object.assign({}, ...parts) as Record<string, string>,
+  }));
+  const gauge: MetricData = {
+    descriptor: status,
+    aggregationTemporality: AggregationTemporality.CUMULATIVE,
+    dataPointType: DataPointType.GAUGE,
+    dataPoints: flat,
+  };
+  const request: ResourceMetrics = { resource, scopeMetrics: [{ scope, metrics: [gauge] }] };
+  const expected = Buffer.from(ProtobufMetricsSerializer.serializeRequest(request)!);
   const encoder = new MetricsEncoder();
-  assert.deepEqual(Buffer.from(encoder.encode(request(points))), expected);
-  assert.deepEqual(Buffer.from(encoder.encode(request(points))), expected, 'second encoding, parts from the cache');
-  assert.deepEqual(Buffer.from(encoder.encode(request(flat))), expected, 'flat points through the same encoder');
-  assert.deepEqual(points[1].attributes, {
+  const written = () => {
+    const writer = encoder.startGaugeRequest(resource, scope, START, END);
+    writer.use([status]);
+    for (const [parts, value] of points) writer.observe('m365.service.status', value, parts);
+    return Buffer.from(writer.finish().bytes);
+  };
+  assert.deepEqual(written(), expected);
+  assert.deepEqual(written(), expected, 'second encoding, parts from the cache');
+  assert.deepEqual(Buffer.from(encoder.encode(request)), expected, 'flat points through the same encoder');
+  assert.deepEqual(flat[1].attributes, {
     ...tenant,
     'm365.service.id': 'Exchange',
     'm365.service.name': 'Exchange name',
