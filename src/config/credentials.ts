@@ -6,7 +6,7 @@ import { AZURE, CONFIG_DEFAULTS } from './defaults.ts';
 import { describeReadError, type FileSources, resolvePath } from './files.ts';
 import { type PathSegment, type ProblemSink, reportProblem } from './problems.ts';
 import type { TenantCertificate } from './types.ts';
-import { type Environment, readEnv, reportVariableSetting, sectionOf, type Setting } from './values.ts';
+import { type Environment, readEnv, reportSetting, sectionOf, type Setting } from './values.ts';
 
 /** The credential keys of a tenant, one per kind (each one a property of the tenant's schema); a tenant sets one. */
 const CREDENTIAL_KEYS = ['client_secret', 'certificate', 'federated_token_file'];
@@ -128,12 +128,12 @@ function resolveCertificate(
   try {
     bytes = sources.readBytes(path);
   } catch (error) {
-    reportVariableSetting(sink, input.path, `cannot read certificate file ${shown}: ${describeReadError(error)}`);
+    reportSetting(sink, input.path, `cannot read certificate file ${shown}: ${describeReadError(error)}`, true);
     return undefined;
   }
   const reading = readClientCertificate({ bytes, password: input.password, now: sources.now });
   if (!reading.ok) {
-    reportVariableSetting(sink, input.path, `certificate file ${shown}: ${reading.message}`);
+    reportSetting(sink, input.path, `certificate file ${shown}: ${reading.message}`, true);
     return undefined;
   }
   const password = input.password === undefined ? undefined : new Secret(input.password);

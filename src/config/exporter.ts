@@ -17,7 +17,6 @@ import {
   sectionOf,
   type Setting,
   showSetting,
-  reportVariableSetting,
 } from './values.ts';
 
 const EXPORT_LIMITS = { min: 1, max: MAX_DURATION_MS };
@@ -93,7 +92,7 @@ function readEndpoint(setting: Setting | undefined, fallback: string, sink: Prob
   if (setting === undefined || typeof setting.raw !== 'string') return fallback;
   const checked = checkEndpointUrl(setting.raw);
   if (checked.ok) return checked.url;
-  reportVariableSetting(sink, setting, `${checked.message}`);
+  reportSetting(sink, setting, checked.message, true);
   return fallback;
 }
 
@@ -196,17 +195,17 @@ function resolveExporterTls(
   const { cert: certSetting, key: keySetting } = settings;
   if (certSetting !== undefined && keySetting === undefined) {
     const message = 'a client certificate needs its key: set key_file (or OTEL_EXPORTER_OTLP_CLIENT_KEY) too';
-    reportVariableSetting(sink, certSetting, `${message}`);
+    reportSetting(sink, certSetting, message, true);
   } else if (keySetting !== undefined && certSetting === undefined) {
     const message = 'a client key needs its certificate: set cert_file (or OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE) too';
-    reportVariableSetting(sink, keySetting, `${message}`);
+    reportSetting(sink, keySetting, message, true);
   } else if (
     keySetting !== undefined &&
     certificate instanceof X509Certificate &&
     keyObject instanceof KeyObject &&
     !certificate.checkPrivateKey(keyObject)
   ) {
-    reportVariableSetting(sink, keySetting, `the client key does not match the client certificate`);
+    reportSetting(sink, keySetting, 'the client key does not match the client certificate', true);
   }
   if (endpoint.startsWith('http://')) {
     reportWarning(sink, ['exporter', 'tls'], `TLS settings have no effect on the plain http:// endpoint ${endpoint}`);
@@ -233,7 +232,7 @@ function readTlsFile(
   } catch (error) {
     const what = TLS_FILES[kind].what;
     const message = `cannot read ${what} file ${JSON.stringify(path)}: ${describeReadError(error)}`;
-    reportVariableSetting(sink, setting, `${message}`);
+    reportSetting(sink, setting, message, true);
     return undefined;
   }
 }
@@ -245,7 +244,7 @@ function parsePem(file: TlsFile, kind: TlsFileKind, sink: ProblemSink): X509Cert
   } catch {
     const expected = kind === 'key' ? 'unencrypted PEM private key' : 'PEM certificate';
     const message = `the ${TLS_FILES[kind].what} file holds no ${expected}`;
-    reportVariableSetting(sink, file.setting, `${message}`);
+    reportSetting(sink, file.setting, message, true);
     return undefined;
   }
 }

@@ -29,7 +29,7 @@ import {
 } from './sections.ts';
 import { createFileLister, type ListFiles } from './tenant-files.ts';
 import { collectProblems, type ConfigSources, mergeTenantsFrom } from './tenants-from.ts';
-import { resolveDefaults, resolveTenants } from './tenants.ts';
+import { resolveTenants } from './tenants.ts';
 import type { Config, ConfigProblem } from './types.ts';
 import { type Environment, sectionOf } from './values.ts';
 import { parseYaml } from './yaml.ts';
@@ -182,13 +182,12 @@ function buildConfig(
 ): Config {
   const root = sectionOf(value);
   const exporter = resolveExporter(root['exporter'], env, sources, sink);
-  const defaults = resolveDefaults(root, sink);
   const stateDir = resolveStateDir(root['state'], file);
   const spoolMaxBytes = resolveSpoolMaxBytes(root['state'], sink);
   const { resource, serviceName } = resolveResource(root['resource'], env, sink);
   const metrics = resolveMetrics(root['metrics'], sink);
   const http = resolveHttp(root['http'], ['http'], CONFIG_DEFAULTS.http, sources, sink);
-  const tenants = resolveTenants(root['tenants'], defaults, { http, sources, env }, sink);
+  const tenants = resolveTenants(root, { http, sources, env }, sink);
   const server = resolveServer(root['server'], 'server' in root, sink);
   return {
     exporter,
