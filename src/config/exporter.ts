@@ -1,7 +1,7 @@
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import { Secret } from '../shared/secret.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { describeReadError, type FileSources, resolvePath } from './files.ts';
+import { type FileSources, readNamedFile } from './files.ts';
 import { type ProblemSink, reportProblem, reportWarning } from './problems.ts';
 import type { ExporterConfig, ExporterTls } from './types.ts';
 import {
@@ -226,15 +226,8 @@ function readTlsFile(
   sink: ProblemSink,
 ): TlsFile | undefined {
   if (typeof setting.raw !== 'string') return undefined;
-  const path = resolvePath(setting.raw, sources.baseDir, setting.variable !== undefined);
-  try {
-    return { setting, pem: sources.readFile(path) };
-  } catch (error) {
-    const what = TLS_FILES[kind].what;
-    const message = `cannot read ${what} file ${JSON.stringify(path)}: ${describeReadError(error)}`;
-    reportSetting(sink, setting, message, true);
-    return undefined;
-  }
+  const file = readNamedFile(setting, `${TLS_FILES[kind].what} file`, sources.readFile, sources.baseDir, sink);
+  return file && { setting, pem: file.content };
 }
 
 /** Parses a certificate (the first of a bundle) or an unencrypted private key; reports what is not one. */
