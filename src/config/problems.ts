@@ -39,6 +39,8 @@ export interface ProblemPlace {
   atKey?: string;
   /** The problem comes from outside the file (an environment variable): no line. */
   outsideFile?: boolean;
+  /** A known offset of the source text (YAML syntax errors, duplicate keys), rather than the place of the path. */
+  offset?: number;
 }
 
 export function createProblemSink(file: string): ProblemSink {
@@ -77,21 +79,11 @@ export function reportWarning(sink: ProblemSink, segments: readonly PathSegment[
   sink.warnings.push(makeProblem(sink, segments, message, {}));
 }
 
-/** Records a problem at a known offset of the source text (YAML syntax errors, duplicate keys). */
-export function reportAtOffset(
-  sink: ProblemSink,
-  offset: number,
-  message: string,
-  segments: readonly PathSegment[] = [],
-): void {
-  if (!isFull(sink)) sink.problems.push(makeProblem(sink, segments, message, { offset }));
-}
-
 function makeProblem(
   sink: ProblemSink,
   fullPath: readonly PathSegment[],
   message: string,
-  place: ProblemPlace & { offset?: number },
+  place: ProblemPlace,
 ): ConfigProblem {
   const segments = secretPrefix(fullPath) ?? fullPath;
   const { source } = sink;

@@ -5,7 +5,6 @@ import {
   keyText,
   type PathSegment,
   type ProblemSink,
-  reportAtOffset,
   reportProblem,
   type SourceMap,
 } from './problems.ts';
@@ -37,7 +36,7 @@ export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: u
   const { doc } = source;
   sink.source = source;
   reportSyntaxErrors(doc.errors, doc.warnings, sink);
-  if (secondDocument !== undefined) reportAtOffset(sink, secondDocument, SECOND_DOCUMENT_MESSAGE);
+  if (secondDocument !== undefined) reportProblem(sink, [], SECOND_DOCUMENT_MESSAGE, { offset: secondDocument });
   walk(doc.contents, [], { anchors: new Map(), open: new Set(), sink });
   if (sink.problems.length > 0) return { ok: false };
   try {
@@ -53,11 +52,13 @@ export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: u
 function reportSyntaxErrors(errors: readonly YAMLError[], warnings: readonly YAMLError[], sink: ProblemSink): void {
   const all = [...errors, ...warnings];
   for (const error of all.slice(0, MAX_SYNTAX_ERRORS)) {
-    reportAtOffset(sink, error.pos[0], describeYamlError(error.code, error.message));
+    reportProblem(sink, [], describeYamlError(error.code, error.message), { offset: error.pos[0] });
   }
   if (all.length > MAX_SYNTAX_ERRORS) {
     const last = all[MAX_SYNTAX_ERRORS];
-    reportAtOffset(sink, last.pos[0], `invalid YAML: ${all.length - MAX_SYNTAX_ERRORS} more errors not shown`);
+    reportProblem(sink, [], `invalid YAML: ${all.length - MAX_SYNTAX_ERRORS} more errors not shown`, {
+      offset: last.pos[0],
+    });
   }
 }
 
@@ -169,8 +170,8 @@ function walk(node: unknown, at: PathSegment[], state: WalkState): void {
   if (isAlias(node)) {
     const target = state.anchors.get(node.source);
     const offset = node.range?.[0] ?? 0;
-    if (target === undefined) reportAtOffset(state.sink, offset, UNKNOWN_ALIAS_MESSAGE, at);
-    else if (state.open.has(target)) reportAtOffset(state.sink, offset, CYCLE_MESSAGE, at);
+    if (target === undefined) reportProblem(state.sink, at, UNKNOWN_ALIAS_MESSAGE, { offset });
+    else if (state.open.has(target)) reportProblem(state.sink, at, CYCLE_MESSAGE, { offset });
     return;
   }
   if (!isMap(node) && !isSeq(node) && !isScalar(node)) return;
@@ -196,6 +197,6 @@ function walkPairs(pairs: readonly { key: unknown; value: unknown }[], at: PathS
     }
     const shown = isSecretPath(at) ? '' : ` ${JSON.stringify(key)}`;
     const firstLine = state.sink.source?.lineCounter.linePos(first).line ?? 1;
-    reportAtOffset(state.sink, offset, `duplicate key${shown} (first at line ${firstLine})`, at);
+    reportProblem(state.sink, at, `duplicate key${shown} (first at line ${firstLine})`, { offset });
   }
 }
