@@ -9,8 +9,8 @@ export interface ProblemSink {
   readonly file: string;
   readonly problems: ConfigProblem[];
   readonly warnings: ConfigProblem[];
-  /** The parsed source, once there is one; without it problems carry no line. */
-  source: SourceMap | undefined;
+  /** The parsed source, once there is one (composed on demand); without it problems carry no line. */
+  source: (() => SourceMap) | undefined;
   /**
    * Paths whose value could not be expanded (`${env:…}` unset, file unreadable): what was left there is not the
    * user's value, so later problems about it are not reported.
@@ -86,9 +86,9 @@ function makeProblem(
   place: ProblemPlace,
 ): ConfigProblem {
   const segments = secretPrefix(fullPath) ?? fullPath;
-  const { source } = sink;
+  const source = place.outsideFile === true ? undefined : sink.source?.();
   let position: SourcePosition | undefined;
-  if (source === undefined || place.outsideFile === true) position = undefined;
+  if (source === undefined) position = undefined;
   else if (place.offset !== undefined) position = positionOf(source, place.offset);
   else if (place.atKey === undefined) position = locatePath(source, segments);
   else position = locatePath(source, [...segments, place.atKey], true);
@@ -123,7 +123,7 @@ export function describePlace(
   const target = sink.router?.route(segments) ?? { sink, segments };
   const origin = sink.router?.route(from)?.sink ?? sink;
   const path = formatPath(target.segments);
-  const source = target.sink.source;
+  const source = target.sink.source?.();
   if (source === undefined) return path;
   const { line } = locatePath(source, [...target.segments, ...within]);
   if (target.sink === origin) return `${path} (line ${line})`;
