@@ -5,13 +5,13 @@ import { type FileSources, readNamedFile } from './files.ts';
 import { type ProblemSink, reportProblem, reportWarning } from './problems.ts';
 import type { ExporterConfig, ExporterTls } from './types.ts';
 import {
-  checkEndpointUrl,
   checkTimeoutFits,
   type Environment,
   MAX_DURATION_MS,
   parseKeyValueList,
   pickSetting,
   readDuration,
+  readEndpointUrl,
   readEnv,
   reportSetting,
   sectionOf,
@@ -48,7 +48,7 @@ export function resolveExporter(
     pickSetting(section, ['exporter'], key, env, variable);
   const d = CONFIG_DEFAULTS.exporter;
   const exporter: ExporterConfig = {
-    endpoint: readEndpoint(pick('endpoint', 'OTEL_EXPORTER_OTLP_ENDPOINT'), d.endpoint, sink),
+    endpoint: readEndpointUrl(pick('endpoint', 'OTEL_EXPORTER_OTLP_ENDPOINT'), d.endpoint, sink),
     protocol: readChoice(pick('protocol', 'OTEL_EXPORTER_OTLP_PROTOCOL'), PROTOCOLS, d.protocol, sink),
     headers: resolveHeaders(section['headers'], env, sink),
     ...resolveExportTiming(
@@ -86,14 +86,6 @@ function resolveExportTiming(
   const intervalAt = { ms: intervalMs, origin: interval === undefined ? 'default' : interval.variable };
   checkTimeoutFits(intervalAt, { ms: timeoutMs, origin: timeout.variable }, 'export', timeout, sink);
   return { intervalMs: intervalMs ?? d.intervalMs, timeoutMs: timeoutMs ?? defaultTimeoutMs };
-}
-
-function readEndpoint(setting: Setting | undefined, fallback: string, sink: ProblemSink): string {
-  if (setting === undefined || typeof setting.raw !== 'string') return fallback;
-  const checked = checkEndpointUrl(setting.raw);
-  if (checked.ok) return checked.url;
-  reportSetting(sink, setting, checked.message, true);
-  return fallback;
 }
 
 /**

@@ -14,13 +14,13 @@ import {
 import { resolveHttp } from './sections.ts';
 import type { CloudName, Endpoints, HttpSettings, TenantConfig, TenantEvents } from './types.ts';
 import {
-  checkEndpointUrl,
   checkTimeoutFits,
   type Environment,
   formatDuration,
   MAX_DURATION_MS,
   pickSetting,
   readDuration,
+  readEndpointUrl,
   reportSetting,
   sectionOf,
   type Setting,
@@ -227,11 +227,7 @@ function resolveEndpoints(
 ): Endpoints {
   const read = (key: 'login' | 'graph'): string => {
     const setting = pickSetting(sectionOf(raw), at, key) ?? (key === 'login' ? authority : undefined);
-    if (setting === undefined || typeof setting.raw !== 'string' || setting.raw === '') return cloud[key];
-    const checked = checkEndpointUrl(setting.raw);
-    if (checked.ok) return checked.url;
-    reportSetting(sink, setting, checked.message, true);
-    return cloud[key];
+    return setting?.raw === '' ? cloud[key] : readEndpointUrl(setting, cloud[key], sink);
   };
   return { login: read('login'), graph: read('graph') };
 }

@@ -208,6 +208,15 @@ export function checkEndpointUrl(text: string): UrlCheck {
   return { ok: true, url: `${url.origin}${url.pathname}`.replace(/\/+$/, '') };
 }
 
+/** The endpoint URL `setting` gives, checked by {@link checkEndpointUrl}; `fallback` when unset or refused. */
+export function readEndpointUrl(setting: Setting | undefined, fallback: string, sink: ProblemSink): string {
+  if (setting === undefined || typeof setting.raw !== 'string') return fallback;
+  const checked = checkEndpointUrl(setting.raw);
+  if (checked.ok) return checked.url;
+  reportSetting(sink, setting, checked.message, true);
+  return fallback;
+}
+
 function hideUserInfo(text: string): string {
   const shortened = text.length > 200 ? `${text.slice(0, 200)}…` : text;
   return shortened.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, '$1***@');
