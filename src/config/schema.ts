@@ -85,7 +85,9 @@ const tenant = {
  */
 const CONFIG_SCHEMA = {
   type: 'object',
-  // `tenants` is required, and must not be empty, unless `tenants_from` is there: checked in code.
+  // `tenants` is required, and must not be empty, unless `tenants_from` is there (not `null`).
+  if: { properties: { tenants_from: { type: 'null' } } },
+  then: { required: ['tenants'], properties: { tenants: { type: 'array', minItems: 1 } } },
   additionalProperties: false,
   properties: {
     exporter,
@@ -127,8 +129,13 @@ export function checkStructure(
   if (validate(value)) return;
   const errors = validate.errors ?? [];
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  const seen = new Set<string>();
   for (const error of errors) {
-    if (error.keyword !== 'type' && wrongType.has(error.instancePath)) continue;
+    // A failing `if` is told by the errors of its `then`, which may repeat one found by another part of the schema.
+    const id = `${error.keyword} ${error.instancePath} ${JSON.stringify(error.params)}`;
+    if (error.keyword === 'if' || seen.has(id) || (error.keyword !== 'type' && wrongType.has(error.instancePath)))
+      continue;
+    seen.add(id);
     const at = pointerToPath(error.instancePath, value);
     if (error.keyword === 'additionalProperties') {
       const key = String(error.params['additionalProperty']);
