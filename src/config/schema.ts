@@ -184,9 +184,7 @@ const YAML_TYPES: Readonly<Record<string, string>> = { object: 'mapping', array:
 function unknownKeyMessage(key: string, error: ErrorObject): string {
   const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
   const allowed = Object.keys(properties).sort();
-  const suggestion = suggestKey(key, allowed);
-  const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
-  return `unknown key ${quoteValue(key)}${hint}; allowed keys: ${allowed.join(', ')}`;
+  return `unknown key ${quoteValue(key)}${didYouMean(key, allowed)}; allowed keys: ${allowed.join(', ')}`;
 }
 
 /** Turns an ajv instance path (`/tenants/1/client_id`) into path segments, telling indexes from keys by the data. */
@@ -226,10 +224,10 @@ export class SchemaValidators {
 const MAX_DISTANCE = 2;
 
 /**
- * The allowed key closest to a misspelt one (`endpiont` → `endpoint`, `tenantId` → `tenant_id`), if any is within
- * two edits once case and separators are ignored.
+ * ` (did you mean "<allowed>"?)` with the allowed key closest to a misspelt one (`endpiont` → `endpoint`, `tenantId`
+ * → `tenant_id`), if any is within two edits once case and separators are ignored; else nothing.
  */
-export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
+export function didYouMean(key: string, allowed: readonly string[]): string {
   const wanted = normalize(key);
   let best: string | undefined;
   let bestDistance = MAX_DISTANCE + 1;
@@ -240,7 +238,7 @@ export function suggestKey(key: string, allowed: readonly string[]): string | un
       bestDistance = distance;
     }
   }
-  return best;
+  return best === undefined ? '' : ` (did you mean "${best}"?)`;
 }
 
 function normalize(key: string): string {

@@ -6,7 +6,7 @@ import { Secret } from '../shared/secret.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { type FileSources, readNamedFile } from './files.ts';
 import { isPlainObject, type PathSegment, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
-import { suggestKey } from './schema.ts';
+import { didYouMean } from './schema.ts';
 import type { HttpSettings, MetricToggle, ServerConfig } from './types.ts';
 import { type Environment, parseKeyValueList, pickSetting, readEnv, sectionOf, type Setting } from './values.ts';
 
@@ -32,9 +32,7 @@ export function resolveMetrics(raw: unknown, sink: ProblemSink): Record<string, 
 
 function unknownMetricMessage(name: string): string {
   const known = METRICS.map((metric) => metric.name);
-  const suggestion = suggestKey(name, known);
-  const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
-  return `unknown metric ${quoteValue(name)}${hint}; known metrics: ${known.join(', ')}`;
+  return `unknown metric ${quoteValue(name)}${didYouMean(name, known)}; known metrics: ${known.join(', ')}`;
 }
 
 /** `state.dir`, made absolute against the config file's directory; `undefined` keeps state in memory only. */
