@@ -179,7 +179,12 @@ function resolveExporterTls(
     pickSetting(section, ['exporter', 'tls'], TLS_FILES[kind].key, env, TLS_FILES[kind].variable);
   const settings = { ca: pick('ca'), cert: pick('cert'), key: pick('key') };
   if (!settings.ca && !settings.cert && !settings.key) return undefined;
-  const read = (kind: TlsFileKind) => settings[kind] && readTlsFile(kind, settings[kind], sources, sink);
+  const read = (kind: TlsFileKind): TlsFile | undefined => {
+    const setting = settings[kind];
+    if (typeof setting?.raw !== 'string') return undefined;
+    const file = readNamedFile(setting, `${TLS_FILES[kind].what} file`, sources.readFile, sources.baseDir, sink);
+    return file && { setting, pem: file.content };
+  };
   const [ca, cert, key] = [read('ca'), read('cert'), read('key')];
   if (ca) parsePem(ca, 'ca', sink);
   const certificate = cert && parsePem(cert, 'cert', sink);
@@ -209,17 +214,6 @@ function resolveExporterTls(
 interface TlsFile {
   setting: Setting;
   pem: string;
-}
-
-function readTlsFile(
-  kind: TlsFileKind,
-  setting: Setting,
-  sources: FileSources,
-  sink: ProblemSink,
-): TlsFile | undefined {
-  if (typeof setting.raw !== 'string') return undefined;
-  const file = readNamedFile(setting, `${TLS_FILES[kind].what} file`, sources.readFile, sources.baseDir, sink);
-  return file && { setting, pem: file.content };
 }
 
 /** Parses a certificate (the first of a bundle) or an unencrypted private key; reports what is not one. */
