@@ -3,10 +3,10 @@ import { ASSERTION_ALGORITHMS } from '../certificate/client-certificate.ts';
 import { readClientCertificate } from '../certificate/read-client-certificate.ts';
 import { Secret } from '../shared/secret.ts';
 import { AZURE, CONFIG_DEFAULTS } from './defaults.ts';
-import { describeReadError, type FileSources, resolvePath } from './files.ts';
+import { type FileSources, readNamedFile, resolvePath } from './files.ts';
 import { type PathSegment, type ProblemSink, reportProblem } from './problems.ts';
 import type { TenantCertificate } from './types.ts';
-import { type Environment, readEnv, reportVariableSetting, sectionOf, type Setting } from './values.ts';
+import { type Environment, readEnv, reportSetting, sectionOf, type Setting } from './values.ts';
 
 /** The credential keys of a tenant, one per kind (each one a property of the tenant's schema); a tenant sets one. */
 const CREDENTIAL_KEYS = ['client_secret', 'certificate', 'federated_token_file'];
@@ -63,14 +63,12 @@ function fromFile(
   const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
   const secret = text(tenant['client_secret']);
   const { path, password, algorithm } = sectionOf(tenant['certificate']);
+  const pathSetting = { raw: path, at: [...at, 'certificate', 'path'], variable: undefined };
   const tokenFile = text(tenant['federated_token_file']);
-  const certificate = { path: { raw: path, at: [...at, 'certificate', 'path'], variable: undefined }, algorithm };
   return {
     clientSecret: secret === undefined ? undefined : new Secret(secret),
     certificate:
-      text(path) === undefined
-        ? undefined
-        : resolveCertificate({ ...certificate, password: text(password) }, sources, sink),
+      text(path) === undefined ? undefined : resolveCertificate(pathSetting, text(password), algorithm, sources, sink),
     federatedTokenFile: tokenFile === undefined ? undefined : resolvePath(tokenFile, sources.baseDir),
   };
 }
@@ -87,8 +85,8 @@ function fromEnvironment(
   const certificatePath = readEnv(env, AZURE.certificatePath);
   if (certificatePath !== undefined) {
     const path = { raw: certificatePath, at: [...at, 'certificate', 'path'], variable: AZURE.certificatePath };
-    const input = { path, password: readEnv(env, AZURE.certificatePassword), algorithm: undefined };
-    return { ...NONE, certificate: resolveCertificate(input, sources, sink) };
+    const password = readEnv(env, AZURE.certificatePassword);
+    return { ...NONE, certificate: resolveCertificate(path, password, undefined, sources, sink) };
   }
   const tokenFile = readEnv(env, AZURE.federatedTokenFile);
   return tokenFile === undefined ? undefined : { ...NONE, federatedTokenFile: resolve(tokenFile) };
@@ -102,41 +100,30 @@ export interface CertificateSources extends FileSources {
   now: number;
 }
 
-/** A certificate as written: its path setting (in the file or `AZURE_CLIENT_CERTIFICATE_PATH`), password, algorithm. */
-interface CertificateInput {
-  path: Setting;
-  password: string | undefined;
-  algorithm: unknown;
-}
-
 /**
  * Reads and checks a client certificate when the configuration loads, so that an unreadable file, a wrong password, a
  * key that does not match, a non-RSA key or a certificate outside its validity window is a configuration problem,
- * reported at `path`, rather than a refusal from the identity platform later. Only where the file is, its password
- * and the algorithm are kept: `auth/` reads the file again when it signs.
+ * reported at `path` (in the file or `AZURE_CLIENT_CERTIFICATE_PATH`), rather than a refusal from the identity
+ * platform later. Only where the file is, its password and the algorithm are kept: `auth/` reads the file again
+ * when it signs.
  */
 function resolveCertificate(
-  input: CertificateInput,
+  path: Setting,
+  password: string | undefined,
+  algorithm: unknown,
   sources: CertificateSources,
   sink: ProblemSink,
 ): TenantCertificate | undefined {
-  const written = String(input.path.raw);
-  // A path from AZURE_CLIENT_CERTIFICATE_PATH is relative to the working directory, as for the Azure SDK.
-  const path = resolvePath(written, sources.baseDir, input.path.variable !== undefined);
-  const shown = JSON.stringify(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = sources.readBytes(path);
-  } catch (error) {
-    reportVariableSetting(sink, input.path, `cannot read certificate file ${shown}: ${describeReadError(error)}`);
-    return undefined;
-  }
-  const reading = readClientCertificate({ bytes, password: input.password, now: sources.now });
+  const file = readNamedFile(path, 'certificate file', sources.readBytes, sources.baseDir, sink);
+  if (file === undefined) return undefined;
+  const reading = readClientCertificate({ bytes: file.content, password, now: sources.now });
   if (!reading.ok) {
-    reportVariableSetting(sink, input.path, `certificate file ${shown}: ${reading.message}`);
+    reportSetting(sink, path, `certificate file ${JSON.stringify(file.path)}: ${reading.message}`, true);
     return undefined;
   }
-  const password = input.password === undefined ? undefined : new Secret(input.password);
-  const algorithm = ASSERTION_ALGORITHMS.find((name) => name === input.algorithm);
-  return { path, password, algorithm: algorithm ?? CONFIG_DEFAULTS.tenant.certificateAlgorithm };
+  return {
+    path: file.path,
+    password: password === undefined ? undefined : new Secret(password),
+    algorithm: ASSERTION_ALGORITHMS.find((name) => name === algorithm) ?? CONFIG_DEFAULTS.tenant.certificateAlgorithm,
+  };
 }

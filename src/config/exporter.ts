@@ -1,23 +1,22 @@
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import { Secret } from '../shared/secret.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { describeReadError, type FileSources, resolvePath } from './files.ts';
+import { type FileSources, readNamedFile } from './files.ts';
 import { type ProblemSink, reportProblem, reportWarning } from './problems.ts';
 import type { ExporterConfig, ExporterTls } from './types.ts';
 import {
-  checkEndpointUrl,
   checkTimeoutFits,
   type Environment,
   MAX_DURATION_MS,
   parseKeyValueList,
   pickSetting,
   readDuration,
+  readEndpointUrl,
   readEnv,
   reportSetting,
   sectionOf,
   type Setting,
   showSetting,
-  reportVariableSetting,
 } from './values.ts';
 
 const EXPORT_LIMITS = { min: 1, max: MAX_DURATION_MS };
@@ -49,7 +48,7 @@ export function resolveExporter(
     pickSetting(section, ['exporter'], key, env, variable);
   const d = CONFIG_DEFAULTS.exporter;
   const exporter: ExporterConfig = {
-    endpoint: readEndpoint(pick('endpoint', 'OTEL_EXPORTER_OTLP_ENDPOINT'), d.endpoint, sink),
+    endpoint: readEndpointUrl(pick('endpoint', 'OTEL_EXPORTER_OTLP_ENDPOINT'), d.endpoint, sink),
     protocol: readChoice(pick('protocol', 'OTEL_EXPORTER_OTLP_PROTOCOL'), PROTOCOLS, d.protocol, sink),
     headers: resolveHeaders(section['headers'], env, sink),
     ...resolveExportTiming(
@@ -87,14 +86,6 @@ function resolveExportTiming(
   const intervalAt = { ms: intervalMs, origin: interval === undefined ? 'default' : interval.variable };
   checkTimeoutFits(intervalAt, { ms: timeoutMs, origin: timeout.variable }, 'export', timeout, sink);
   return { intervalMs: intervalMs ?? d.intervalMs, timeoutMs: timeoutMs ?? defaultTimeoutMs };
-}
-
-function readEndpoint(setting: Setting | undefined, fallback: string, sink: ProblemSink): string {
-  if (setting === undefined || typeof setting.raw !== 'string') return fallback;
-  const checked = checkEndpointUrl(setting.raw);
-  if (checked.ok) return checked.url;
-  reportVariableSetting(sink, setting, `${checked.message}`);
-  return fallback;
 }
 
 /**
@@ -188,7 +179,12 @@ function resolveExporterTls(
     pickSetting(section, ['exporter', 'tls'], TLS_FILES[kind].key, env, TLS_FILES[kind].variable);
   const settings = { ca: pick('ca'), cert: pick('cert'), key: pick('key') };
   if (!settings.ca && !settings.cert && !settings.key) return undefined;
-  const read = (kind: TlsFileKind) => settings[kind] && readTlsFile(kind, settings[kind], sources, sink);
+  const read = (kind: TlsFileKind): TlsFile | undefined => {
+    const setting = settings[kind];
+    if (typeof setting?.raw !== 'string') return undefined;
+    const file = readNamedFile(setting, `${TLS_FILES[kind].what} file`, sources.readFile, sources.baseDir, sink);
+    return file && { setting, pem: file.content };
+  };
   const [ca, cert, key] = [read('ca'), read('cert'), read('key')];
   if (ca) parsePem(ca, 'ca', sink);
   const certificate = cert && parsePem(cert, 'cert', sink);
@@ -196,17 +192,17 @@ function resolveExporterTls(
   const { cert: certSetting, key: keySetting } = settings;
   if (certSetting !== undefined && keySetting === undefined) {
     const message = 'a client certificate needs its key: set key_file (or OTEL_EXPORTER_OTLP_CLIENT_KEY) too';
-    reportVariableSetting(sink, certSetting, `${message}`);
+    reportSetting(sink, certSetting, message, true);
   } else if (keySetting !== undefined && certSetting === undefined) {
     const message = 'a client key needs its certificate: set cert_file (or OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE) too';
-    reportVariableSetting(sink, keySetting, `${message}`);
+    reportSetting(sink, keySetting, message, true);
   } else if (
     keySetting !== undefined &&
     certificate instanceof X509Certificate &&
     keyObject instanceof KeyObject &&
     !certificate.checkPrivateKey(keyObject)
   ) {
-    reportVariableSetting(sink, keySetting, `the client key does not match the client certificate`);
+    reportSetting(sink, keySetting, 'the client key does not match the client certificate', true);
   }
   if (endpoint.startsWith('http://')) {
     reportWarning(sink, ['exporter', 'tls'], `TLS settings have no effect on the plain http:// endpoint ${endpoint}`);
@@ -220,24 +216,6 @@ interface TlsFile {
   pem: string;
 }
 
-function readTlsFile(
-  kind: TlsFileKind,
-  setting: Setting,
-  sources: FileSources,
-  sink: ProblemSink,
-): TlsFile | undefined {
-  if (typeof setting.raw !== 'string') return undefined;
-  const path = resolvePath(setting.raw, sources.baseDir, setting.variable !== undefined);
-  try {
-    return { setting, pem: sources.readFile(path) };
-  } catch (error) {
-    const what = TLS_FILES[kind].what;
-    const message = `cannot read ${what} file ${JSON.stringify(path)}: ${describeReadError(error)}`;
-    reportVariableSetting(sink, setting, `${message}`);
-    return undefined;
-  }
-}
-
 /** Parses a certificate (the first of a bundle) or an unencrypted private key; reports what is not one. */
 function parsePem(file: TlsFile, kind: TlsFileKind, sink: ProblemSink): X509Certificate | KeyObject | undefined {
   try {
@@ -245,7 +223,7 @@ function parsePem(file: TlsFile, kind: TlsFileKind, sink: ProblemSink): X509Cert
   } catch {
     const expected = kind === 'key' ? 'unencrypted PEM private key' : 'PEM certificate';
     const message = `the ${TLS_FILES[kind].what} file holds no ${expected}`;
-    reportVariableSetting(sink, file.setting, `${message}`);
+    reportSetting(sink, file.setting, message, true);
     return undefined;
   }
 }

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { isPlainObject, isSecretPath, type PathSegment, type ProblemSink, reportUnexpanded } from './problems.ts';
-import type { Environment } from './values.ts';
+import { type Environment, reportSetting, type Setting } from './values.ts';
 
 /** The largest config file, or file referenced by `${file:…}`, that is read: 1 MiB. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -177,6 +177,27 @@ export interface FileSources {
 export function resolvePath(path: string, baseDir: string, fromEnv = false): string {
   if (isAbsolute(path)) return path;
   return fromEnv ? resolve(path) : resolve(baseDir, path);
+}
+
+/**
+ * Reads the file that `setting` names (a path, resolved by {@link resolvePath}) with `read`. When it cannot, reports
+ * `cannot read <what> "<path>": <reason>` at the setting, led by its environment variable if any, and returns
+ * `undefined`.
+ */
+export function readNamedFile<T>(
+  setting: Setting,
+  what: string,
+  read: (path: string) => T,
+  baseDir: string,
+  sink: ProblemSink,
+): { path: string; content: T } | undefined {
+  const path = resolvePath(String(setting.raw), baseDir, setting.variable !== undefined);
+  try {
+    return { path, content: read(path) };
+  } catch (error) {
+    reportSetting(sink, setting, `cannot read ${what} ${JSON.stringify(path)}: ${describeReadError(error)}`, true);
+    return undefined;
+  }
 }
 
 /** What `${env:…}` and `${file:…}` read from. */

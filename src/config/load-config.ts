@@ -29,7 +29,7 @@ import {
 } from './sections.ts';
 import { createFileLister, type ListFiles } from './tenant-files.ts';
 import { collectProblems, type ConfigSources, mergeTenantsFrom } from './tenants-from.ts';
-import { resolveDefaults, resolveTenants } from './tenants.ts';
+import { resolveTenants } from './tenants.ts';
 import type { Config, ConfigProblem } from './types.ts';
 import { type Environment, sectionOf } from './values.ts';
 import { parseYaml } from './yaml.ts';
@@ -69,29 +69,33 @@ export interface LoadOptions {
  */
 export async function loadConfig(file: string, env: Environment, options: LoadOptions = {}): Promise<LoadResult> {
   const hash = createHash('sha256');
-  const record = <T extends string | Uint8Array>(path: string, read: (path: string) => T): T => {
-    hash.update(`${path}\0`);
-    try {
-      const content = read(path);
-      return (hash.update(`${content.length}\0`).update(content), content);
-    } catch (error) {
-      hash.update(`error ${String((error as { code?: unknown } | null)?.code)}\0`);
-      throw error;
-    }
-  };
+  const recorded =
+    <T extends string | Uint8Array>(read: (path: string) => T) =>
+    (path: string): T => {
+      hash.update(`${path}\0`);
+      try {
+        const content = read(path);
+        hash.update(`${content.length}\0`).update(content);
+        return content;
+      } catch (error) {
+        hash.update(`error ${String((error as { code?: unknown } | null)?.code)}\0`);
+        throw error;
+      }
+    };
+  const readFile = recorded(readTextFileBoundedSync);
   let text: string;
   try {
-    text = readTextFileBoundedSync(file);
-    hash.update(`${file}\0${text.length}\0`).update(text);
+    text = readFile(file);
   } catch (error) {
     const sink = createProblemSink(file);
     reportProblem(sink, [], `cannot read the config file: ${describeReadError(error)}`);
     return deepFreeze({ ...failure(sink), digest: hash.digest('hex') });
   }
-  const readBytes = options.readBytes ?? readFileBoundedSync;
-  const readFile = (path: string): string => record(path, readTextFileBoundedSync);
-  const parsed = parseConfig(text, file, env, readFile, { ...options, readBytes: (path) => record(path, readBytes) });
-  const result = deepFreeze({ ...parsed, digest: hash.digest('hex') });
+  const readBytes = recorded(options.readBytes ?? readFileBoundedSync);
+  const result = deepFreeze({
+    ...parseConfig(text, file, env, readFile, { ...options, readBytes }),
+    digest: hash.digest('hex'),
+  });
   if (!result.ok) return result;
   const exposed = await checkSecretFilePermissions(result.sources?.files ?? [file]);
   if (exposed.length === 0) return result;
@@ -143,25 +147,25 @@ function parseInto(
   }
   const baseDir = dirname(resolve(sink.file));
   const expanded = expandReferences(parsed.value, { env, readFile, baseDir }, sink);
-  const listFiles = options.listFiles ?? createFileLister();
   const validators = options.validators ?? new SchemaValidators();
+  const listFiles = options.listFiles ?? createFileLister();
   const from = { env, readFile, baseDir, configFile: sink.file, listFiles, validators };
-  const merged = mergeTenantsFrom(expanded, from, sink);
-  const { value, files } = merged;
+  const { value, files, sources } = mergeTenantsFrom(expanded, from, sink);
   checkStructure(value, sink, validators);
-  const sources = {
-    baseDir,
-    readFile,
-    readBytes: options.readBytes ?? readFileBoundedSync,
-    now: options.now ?? Date.now(),
-  };
-  const config = buildConfig(value, env, sink.file, sources, sink);
+  const readBytes = options.readBytes ?? readFileBoundedSync;
+  const config = buildConfig(
+    value,
+    env,
+    sink.file,
+    { baseDir, readFile, readBytes, now: options.now ?? Date.now() },
+    sink,
+  );
   const problems = collectProblems(sink, files);
-  if (problems.length > 0) return deepFreeze({ ok: false, problems, sources: merged.sources });
+  if (problems.length > 0) return deepFreeze({ ok: false, problems, sources });
   const warnings = [sink, ...files.map((file) => file.sink)]
     .flatMap((each) => sortProblems(each.warnings))
     .map(formatProblem);
-  return deepFreeze({ ok: true, config: { ...config, warnings }, sources: merged.sources });
+  return deepFreeze({ ok: true, config: { ...config, warnings }, sources });
 }
 
 function failure(sink: ProblemSink): LoadResult {
@@ -182,13 +186,12 @@ function buildConfig(
 ): Config {
   const root = sectionOf(value);
   const exporter = resolveExporter(root['exporter'], env, sources, sink);
-  const defaults = resolveDefaults(root, sink);
   const stateDir = resolveStateDir(root['state'], file);
   const spoolMaxBytes = resolveSpoolMaxBytes(root['state'], sink);
   const { resource, serviceName } = resolveResource(root['resource'], env, sink);
   const metrics = resolveMetrics(root['metrics'], sink);
   const http = resolveHttp(root['http'], ['http'], CONFIG_DEFAULTS.http, sources, sink);
-  const tenants = resolveTenants(root['tenants'], defaults, { http, sources, env }, sink);
+  const tenants = resolveTenants(root, { http, sources, env }, sink);
   const server = resolveServer(root['server'], 'server' in root, sink);
   return {
     exporter,

@@ -9,8 +9,8 @@ export interface ProblemSink {
   readonly file: string;
   readonly problems: ConfigProblem[];
   readonly warnings: ConfigProblem[];
-  /** The parsed source, once there is one; without it problems carry no line. */
-  source: SourceMap | undefined;
+  /** The parsed source, once there is one (composed on demand); without it problems carry no line. */
+  source: (() => SourceMap) | undefined;
   /**
    * Paths whose value could not be expanded (`${env:…}` unset, file unreadable): what was left there is not the
    * user's value, so later problems about it are not reported.
@@ -39,6 +39,8 @@ export interface ProblemPlace {
   atKey?: string;
   /** The problem comes from outside the file (an environment variable): no line. */
   outsideFile?: boolean;
+  /** A known offset of the source text (YAML syntax errors, duplicate keys), rather than the place of the path. */
+  offset?: number;
 }
 
 export function createProblemSink(file: string): ProblemSink {
@@ -77,26 +79,16 @@ export function reportWarning(sink: ProblemSink, segments: readonly PathSegment[
   sink.warnings.push(makeProblem(sink, segments, message, {}));
 }
 
-/** Records a problem at a known offset of the source text (YAML syntax errors, duplicate keys). */
-export function reportAtOffset(
-  sink: ProblemSink,
-  offset: number,
-  message: string,
-  segments: readonly PathSegment[] = [],
-): void {
-  if (!isFull(sink)) sink.problems.push(makeProblem(sink, segments, message, { offset }));
-}
-
 function makeProblem(
   sink: ProblemSink,
   fullPath: readonly PathSegment[],
   message: string,
-  place: ProblemPlace & { offset?: number },
+  place: ProblemPlace,
 ): ConfigProblem {
   const segments = secretPrefix(fullPath) ?? fullPath;
-  const { source } = sink;
+  const source = place.outsideFile === true ? undefined : sink.source?.();
   let position: SourcePosition | undefined;
-  if (source === undefined || place.outsideFile === true) position = undefined;
+  if (source === undefined) position = undefined;
   else if (place.offset !== undefined) position = positionOf(source, place.offset);
   else if (place.atKey === undefined) position = locatePath(source, segments);
   else position = locatePath(source, [...segments, place.atKey], true);
@@ -131,7 +123,7 @@ export function describePlace(
   const target = sink.router?.route(segments) ?? { sink, segments };
   const origin = sink.router?.route(from)?.sink ?? sink;
   const path = formatPath(target.segments);
-  const source = target.sink.source;
+  const source = target.sink.source?.();
   if (source === undefined) return path;
   const { line } = locatePath(source, [...target.segments, ...within]);
   if (target.sink === origin) return `${path} (line ${line})`;

@@ -85,7 +85,9 @@ const tenant = {
  */
 const CONFIG_SCHEMA = {
   type: 'object',
-  // `tenants` is required, and must not be empty, unless `tenants_from` is there: checked in code.
+  // `tenants` is required, and must not be empty, unless `tenants_from` is there (not `null`).
+  if: { properties: { tenants_from: { type: 'null' } } },
+  then: { required: ['tenants'], properties: { tenants: { type: 'array', minItems: 1 } } },
   additionalProperties: false,
   properties: {
     exporter,
@@ -127,8 +129,13 @@ export function checkStructure(
   if (validate(value)) return;
   const errors = validate.errors ?? [];
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  const seen = new Set<string>();
   for (const error of errors) {
-    if (error.keyword !== 'type' && wrongType.has(error.instancePath)) continue;
+    // A failing `if` is told by the errors of its `then`, which may repeat one found by another part of the schema.
+    const id = `${error.keyword} ${error.instancePath} ${JSON.stringify(error.params)}`;
+    if (error.keyword === 'if' || seen.has(id) || (error.keyword !== 'type' && wrongType.has(error.instancePath)))
+      continue;
+    seen.add(id);
     const at = pointerToPath(error.instancePath, value);
     if (error.keyword === 'additionalProperties') {
       const key = String(error.params['additionalProperty']);
@@ -177,9 +184,7 @@ const YAML_TYPES: Readonly<Record<string, string>> = { object: 'mapping', array:
 function unknownKeyMessage(key: string, error: ErrorObject): string {
   const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
   const allowed = Object.keys(properties).sort();
-  const suggestion = suggestKey(key, allowed);
-  const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
-  return `unknown key ${quoteValue(key)}${hint}; allowed keys: ${allowed.join(', ')}`;
+  return `unknown key ${quoteValue(key)}${didYouMean(key, allowed)}; allowed keys: ${allowed.join(', ')}`;
 }
 
 /** Turns an ajv instance path (`/tenants/1/client_id`) into path segments, telling indexes from keys by the data. */
@@ -219,10 +224,10 @@ export class SchemaValidators {
 const MAX_DISTANCE = 2;
 
 /**
- * The allowed key closest to a misspelt one (`endpiont` → `endpoint`, `tenantId` → `tenant_id`), if any is within
- * two edits once case and separators are ignored.
+ * ` (did you mean "<allowed>"?)` with the allowed key closest to a misspelt one (`endpiont` → `endpoint`, `tenantId`
+ * → `tenant_id`), if any is within two edits once case and separators are ignored; else nothing.
  */
-export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
+export function didYouMean(key: string, allowed: readonly string[]): string {
   const wanted = normalize(key);
   let best: string | undefined;
   let bestDistance = MAX_DISTANCE + 1;
@@ -233,7 +238,7 @@ export function suggestKey(key: string, allowed: readonly string[]): string | un
       bestDistance = distance;
     }
   }
-  return best;
+  return best === undefined ? '' : ` (did you mean "${best}"?)`;
 }
 
 function normalize(key: string): string {

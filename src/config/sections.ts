@@ -4,11 +4,11 @@ import { METRICS } from '../catalogue/catalogue.ts';
 import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
 import { Secret } from '../shared/secret.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { describeReadError, type FileSources, resolvePath } from './files.ts';
+import { type FileSources, readNamedFile } from './files.ts';
 import { isPlainObject, type PathSegment, type ProblemSink, quoteValue, reportProblem } from './problems.ts';
-import { suggestKey } from './schema.ts';
+import { didYouMean } from './schema.ts';
 import type { HttpSettings, MetricToggle, ServerConfig } from './types.ts';
-import { type Environment, parseKeyValueList, readEnv, sectionOf } from './values.ts';
+import { type Environment, parseKeyValueList, pickSetting, readEnv, sectionOf, type Setting } from './values.ts';
 
 /** A metric name as the catalogue writes them: lowercase, dot-separated, e.g. `m365.service.status`. */
 const METRIC_NAME = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
@@ -32,9 +32,7 @@ export function resolveMetrics(raw: unknown, sink: ProblemSink): Record<string, 
 
 function unknownMetricMessage(name: string): string {
   const known = METRICS.map((metric) => metric.name);
-  const suggestion = suggestKey(name, known);
-  const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
-  return `unknown metric ${quoteValue(name)}${hint}; known metrics: ${known.join(', ')}`;
+  return `unknown metric ${quoteValue(name)}${didYouMean(name, known)}; known metrics: ${known.join(', ')}`;
 }
 
 /** `state.dir`, made absolute against the config file's directory; `undefined` keeps state in memory only. */
@@ -147,9 +145,8 @@ export function resolveHttp(
   if (Object.keys(section).length === 0) return inherited;
   const proxy = section['proxy'];
   const noProxy = section['no_proxy'];
-  const caFile = section['ca_file'];
-  const ca =
-    typeof caFile === 'string' && caFile !== '' ? readCaFile(caFile, [...at, 'ca_file'], sources, sink) : undefined;
+  const caFile = pickSetting(section, at, 'ca_file');
+  const ca = typeof caFile?.raw === 'string' && caFile.raw !== '' ? readCaFile(caFile, sources, sink) : undefined;
   return {
     proxy: typeof proxy === 'string' && proxy !== '' ? checkProxy(proxy, [...at, 'proxy'], sink) : inherited.proxy,
     noProxy: typeof noProxy === 'string' ? noProxy : inherited.noProxy,
@@ -173,34 +170,27 @@ function checkProxy(text: string, at: readonly PathSegment[], sink: ProblemSink)
 }
 
 function readCaFile(
-  file: string,
-  at: readonly PathSegment[],
+  setting: Setting,
   sources: FileSources,
   sink: ProblemSink,
 ): { path: string; pem: string } | undefined {
-  const path = resolvePath(file, sources.baseDir);
-  let text: string;
-  try {
-    text = sources.readFile(path);
-  } catch (error) {
-    reportProblem(sink, at, `cannot read file ${JSON.stringify(path)}: ${describeReadError(error)}`);
-    return undefined;
-  }
-  const blocks = text.match(PEM_CERTIFICATE) ?? [];
-  const invalid = blocks.findIndex((block) => parseCertificate(block) === undefined);
-  if (blocks.length > 0 && invalid === -1) return { path, pem: blocks.join('\n') };
+  const file = readNamedFile(setting, 'file', sources.readFile, sources.baseDir, sink);
+  if (file === undefined) return undefined;
+  const blocks = file.content.match(PEM_CERTIFICATE) ?? [];
+  const invalid = blocks.findIndex((block) => !isCertificate(block));
+  if (blocks.length > 0 && invalid === -1) return { path: file.path, pem: blocks.join('\n') };
   const what =
     blocks.length === 0
       ? ' holds no PEM certificate (-----BEGIN CERTIFICATE-----)'
       : `: certificate block ${invalid + 1} of ${blocks.length} is not a valid X.509 certificate`;
-  reportProblem(sink, at, `${JSON.stringify(path)}${what}`);
+  reportProblem(sink, setting.at, `${JSON.stringify(file.path)}${what}`);
   return undefined;
 }
 
-function parseCertificate(pem: string): X509Certificate | undefined {
+function isCertificate(pem: string): boolean {
   try {
-    return new X509Certificate(pem);
+    return new X509Certificate(pem) !== undefined;
   } catch {
-    return undefined;
+    return false;
   }
 }

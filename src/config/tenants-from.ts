@@ -43,30 +43,20 @@ export function mergeTenantsFrom(value: unknown, sources: TenantsFromSources, si
   const single = singleFileSources(sources.configFile);
   if (!isPlainObject(value)) return { value, files: [], sources: single };
   const patterns = value['tenants_from'];
-  const search = { baseDir: sources.baseDir, configFile: sources.configFile, listFiles: sources.listFiles };
-  const found = findTenantFiles(patterns, search, sink);
+  const found = findTenantFiles(patterns, sources, sink);
   const files = (found ?? []).map((file) => readTenantsFile(file, sources, sources.validators));
-  if (found !== undefined) requireTenants(value, files.length, sink);
   const own = value['tenants'];
+  const ownEntries: readonly unknown[] = Array.isArray(own) ? own : [];
+  // Without `tenants_from`, the schema requires `tenants`; with it, a tenant may come from either.
+  const noOwnTenant = own === undefined || (Array.isArray(own) && own.length === 0);
+  if (Array.isArray(patterns) && found?.length === 0 && noOwnTenant) {
+    reportProblem(sink, ['tenants_from'], 'no tenant: "tenants" is empty and no file matches these patterns');
+  }
   const merged = files.flatMap((file) => file.entries);
   const result = { files, sources: describeSources(patterns, files, sources, single) };
   if (merged.length === 0 || (own !== undefined && !Array.isArray(own))) return { value, ...result };
-  const ownCount = Array.isArray(own) ? own.length : 0;
-  sink.router = createRouter(ownCount, files, sources.baseDir);
-  const ownEntries: readonly unknown[] = Array.isArray(own) ? own : [];
+  sink.router = createRouter(ownEntries.length, files, sources.baseDir);
   return { value: { ...value, tenants: [...ownEntries, ...merged] }, ...result };
-}
-
-function requireTenants(root: Readonly<Record<string, unknown>>, fileCount: number, sink: ProblemSink): void {
-  const own = root['tenants'];
-  const from = root['tenants_from'];
-  const hasFrom = from !== undefined && from !== null;
-  if (own === undefined && !hasFrom) reportProblem(sink, [], 'missing required key "tenants"');
-  else if (Array.isArray(own) && own.length === 0 && !hasFrom)
-    reportProblem(sink, ['tenants'], 'at least one tenant is required');
-  else if (Array.isArray(from) && fileCount === 0 && (own === undefined || (Array.isArray(own) && own.length === 0))) {
-    reportProblem(sink, ['tenants_from'], 'no tenant: "tenants" is empty and no file matches these patterns');
-  }
 }
 
 /** Sends `tenants[i]…` to the file that holds merged tenant `i`, as `tenants[j]…` of that file. */

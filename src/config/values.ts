@@ -44,14 +44,13 @@ export function showSetting(setting: Setting): string {
   return setting.variable === undefined ? quoted : `${setting.variable}=${quoted}`;
 }
 
-/** Reports a problem with a setting: at its place in the file, or without a line when it came from the environment. */
-export function reportSetting(sink: ProblemSink, setting: Setting, message: string): void {
-  reportProblem(sink, setting.at, message, { outsideFile: setting.variable !== undefined });
-}
-
-/** {@link reportSetting}, the message led by the environment variable the value came from, if any (`OTEL_X: …`). */
-export function reportVariableSetting(sink: ProblemSink, setting: Setting, message: string): void {
-  reportSetting(sink, setting, setting.variable === undefined ? message : `${setting.variable}: ${message}`);
+/**
+ * Reports a problem with a setting: at its place in the file, or without a line when it came from the environment;
+ * with `namingVariable`, the message is led by the environment variable the value came from, if any (`OTEL_X: …`).
+ */
+export function reportSetting(sink: ProblemSink, setting: Setting, message: string, namingVariable = false): void {
+  const text = namingVariable && setting.variable !== undefined ? `${setting.variable}: ${message}` : message;
+  reportProblem(sink, setting.at, text, { outsideFile: setting.variable !== undefined });
 }
 
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
@@ -207,6 +206,15 @@ export function checkEndpointUrl(text: string): UrlCheck {
     };
   }
   return { ok: true, url: `${url.origin}${url.pathname}`.replace(/\/+$/, '') };
+}
+
+/** The endpoint URL `setting` gives, checked by {@link checkEndpointUrl}; `fallback` when unset or refused. */
+export function readEndpointUrl(setting: Setting | undefined, fallback: string, sink: ProblemSink): string {
+  if (setting === undefined || typeof setting.raw !== 'string') return fallback;
+  const checked = checkEndpointUrl(setting.raw);
+  if (checked.ok) return checked.url;
+  reportSetting(sink, setting, checked.message, true);
+  return fallback;
 }
 
 function hideUserInfo(text: string): string {

@@ -5,7 +5,6 @@ import {
   keyText,
   type PathSegment,
   type ProblemSink,
-  reportAtOffset,
   reportProblem,
   type SourceMap,
 } from './problems.ts';
@@ -35,14 +34,18 @@ export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: u
   }
   const { secondDocument, ...source } = composeSource(text);
   const { doc } = source;
-  sink.source = source;
+  sink.source = () => source;
   reportSyntaxErrors(doc.errors, doc.warnings, sink);
-  if (secondDocument !== undefined) reportAtOffset(sink, secondDocument, SECOND_DOCUMENT_MESSAGE);
+  if (secondDocument !== undefined) reportProblem(sink, [], SECOND_DOCUMENT_MESSAGE, { offset: secondDocument });
   walk(doc.contents, [], { anchors: new Map(), open: new Set(), sink });
   if (sink.problems.length > 0) return { ok: false };
   try {
     const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    sink.source = lazySource(text);
+    // Composed again only if a later check (the schema, duplicate names) has a problem to locate: ten `tenants_from`
+    // files of a thousand tenants otherwise held ten documents with every node's position at once, some 200 MB of
+    // heap that the process kept long after loading.
+    let again: SourceMap | undefined;
+    sink.source = () => (again ??= composeSource(text));
     return { ok: true, value };
   } catch (error) {
     reportProblem(sink, [], `invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
@@ -53,11 +56,13 @@ export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: u
 function reportSyntaxErrors(errors: readonly YAMLError[], warnings: readonly YAMLError[], sink: ProblemSink): void {
   const all = [...errors, ...warnings];
   for (const error of all.slice(0, MAX_SYNTAX_ERRORS)) {
-    reportAtOffset(sink, error.pos[0], describeYamlError(error.code, error.message));
+    reportProblem(sink, [], describeYamlError(error.code, error.message), { offset: error.pos[0] });
   }
   if (all.length > MAX_SYNTAX_ERRORS) {
     const last = all[MAX_SYNTAX_ERRORS];
-    reportAtOffset(sink, last.pos[0], `invalid YAML: ${all.length - MAX_SYNTAX_ERRORS} more errors not shown`);
+    reportProblem(sink, [], `invalid YAML: ${all.length - MAX_SYNTAX_ERRORS} more errors not shown`, {
+      offset: last.pos[0],
+    });
   }
 }
 
@@ -109,27 +114,6 @@ function composeSource(text: string): SourceMap & { secondDocument?: number } {
 }
 
 /**
- * The source map of a file that parsed cleanly, parsed again only if a later check (the schema, duplicate names)
- * has a problem to locate in it: ten `tenants_from` files of a thousand tenants otherwise held ten documents with
- * every node's position at once, some 200 MB of heap that the process kept long after loading.
- */
-function lazySource(text: string): SourceMap {
-  let parsed: SourceMap | undefined;
-  const source = (): SourceMap => (parsed ??= composeSource(text));
-  return {
-    get doc() {
-      return source().doc;
-    },
-    get lineCounter() {
-      return source().lineCounter;
-    },
-    get pairs() {
-      return source().pairs;
-    },
-  };
-}
-
-/**
  * yaml messages that repeat part of the source, rewritten without it: the source may be a secret written with a
  * character YAML reads as syntax (`client_secret: !abc…` is a tag, `|abc…` a block scalar header).
  */
@@ -169,8 +153,8 @@ function walk(node: unknown, at: PathSegment[], state: WalkState): void {
   if (isAlias(node)) {
     const target = state.anchors.get(node.source);
     const offset = node.range?.[0] ?? 0;
-    if (target === undefined) reportAtOffset(state.sink, offset, UNKNOWN_ALIAS_MESSAGE, at);
-    else if (state.open.has(target)) reportAtOffset(state.sink, offset, CYCLE_MESSAGE, at);
+    if (target === undefined) reportProblem(state.sink, at, UNKNOWN_ALIAS_MESSAGE, { offset });
+    else if (state.open.has(target)) reportProblem(state.sink, at, CYCLE_MESSAGE, { offset });
     return;
   }
   if (!isMap(node) && !isSeq(node) && !isScalar(node)) return;
@@ -195,7 +179,7 @@ function walkPairs(pairs: readonly { key: unknown; value: unknown }[], at: PathS
       continue;
     }
     const shown = isSecretPath(at) ? '' : ` ${JSON.stringify(key)}`;
-    const firstLine = state.sink.source?.lineCounter.linePos(first).line ?? 1;
-    reportAtOffset(state.sink, offset, `duplicate key${shown} (first at line ${firstLine})`, at);
+    const firstLine = state.sink.source?.().lineCounter.linePos(first).line ?? 1;
+    reportProblem(state.sink, at, `duplicate key${shown} (first at line ${firstLine})`, { offset });
   }
 }
