@@ -222,11 +222,12 @@ function readInlineFlags(t: Translator, open: number, written: RegExpExecArray):
   const unsupported = /[^imsxn]/.exec(on + off)?.[0];
   if (unsupported !== undefined) failAt(t, open, `unsupported inline flag '${unsupported}' (supported: i, m, s, x, n)`);
   if (caret !== '' && off !== '') failAt(t, open, "inline flags cannot combine '^' and '-'");
+  // A letter both set and unset (`(?i-i)`) ends unset, as in Perl.
   const value = (letter: string, current: boolean): boolean =>
-    on.includes(letter) ? true : off.includes(letter) || caret !== '' ? false : current;
+    off.includes(letter) ? false : on.includes(letter) ? true : caret !== '' ? false : current;
   const modes = { multiline: value('m', t.modes.multiline), extended: value('x', t.modes.extended) };
-  const set = [...'is'].filter((letter) => on.includes(letter)).join('');
-  const unset = [...'is'].filter((letter) => !on.includes(letter) && (off.includes(letter) || caret !== ''));
+  const set = [...'is'].filter((letter) => value(letter, false)).join('');
+  const unset = [...'is'].filter((letter) => !value(letter, true));
   return { modes, flags: unset.length === 0 ? set : `${set}-${unset.join('')}` };
 }
 

@@ -86,6 +86,11 @@ describe('flags', () => {
       ['(?s:.)', '', '\n', true],
       ['(?x: a b )c', '', 'abc', true],
       ['(?^:A)', 'i', 'a', false],
+      ['(?^i:A)', '', 'a', true],
+      ['(?i-i)a', '', 'A', false],
+      ['(?i-i:a)', '', 'A', false],
+      ['(?m-m)^a', '', 'b\na', false],
+      ['(?x-x: a)', '', ' a', true],
       ['(?#a comment)x', '', 'x', true],
     ]);
   });
