@@ -7,11 +7,11 @@ import {
   type CollectionResult,
   type DataPoint,
   type GaugeMetricData,
-  type MetricDescriptor,
   type ResourceMetrics,
+  type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
 import { PartsDataPoint, type AttributeParts } from './otlp/attribute-parts.ts';
-import type { EncodedRequest, GaugeWriter, MetricsEncoder } from './otlp/metrics-encoder.ts';
+import type { EncodedRequest, GaugeWriter, MetricsEncoder, ObservedDescriptor } from './otlp/metrics-encoder.ts';
 
 /**
  * Reports the current value of one series of a registered gauge; its attributes as one object, or as shared parts
@@ -23,7 +23,7 @@ export type ObserveGauge = (name: string, value: number, attributes: Attributes 
 export interface GaugeRegistry {
   /** Registers gauges: at each collection, `observeItem` reports the series of each of the `items()` (the tenants). */
   register<T>(
-    descriptors: readonly MetricDescriptor[],
+    descriptors: readonly ObservedDescriptor[],
     items: () => Iterable<T>,
     observeItem: (item: T, observe: ObserveGauge) => void,
   ): void;
@@ -44,7 +44,7 @@ export interface GaugeProducer extends GaugeRegistry {
 }
 
 interface Registration {
-  readonly descriptors: readonly MetricDescriptor[];
+  readonly descriptors: readonly ObservedDescriptor[];
   readonly items: () => Iterable<unknown>;
   readonly observeItem: (item: unknown, observe: ObserveGauge) => void;
 }
@@ -116,7 +116,7 @@ export function createGaugeProducer(
 class Chunk implements GaugeWriter<ResourceMetrics> {
   points = 0;
   readonly observe: ObserveGauge;
-  readonly #metrics = new Map<string, GaugeMetricData>();
+  readonly #metrics = new Map<string, GaugeMetricData | SumMetricData>();
   #current = new Map<string, DataPoint<number>[]>();
   readonly #resource: Resource;
   readonly #scope: InstrumentationScope;
@@ -136,17 +136,22 @@ class Chunk implements GaugeWriter<ResourceMetrics> {
     };
   }
 
-  use(descriptors: readonly MetricDescriptor[]): void {
+  use(descriptors: readonly ObservedDescriptor[]): void {
     this.#current = new Map();
     for (const descriptor of descriptors) {
       let metric = this.#metrics.get(descriptor.name);
       if (metric === undefined) {
-        metric = {
-          descriptor,
-          aggregationTemporality: AggregationTemporality.CUMULATIVE,
-          dataPointType: DataPointType.GAUGE,
-          dataPoints: [],
-        };
+        const temporality = AggregationTemporality.CUMULATIVE;
+        metric =
+          descriptor.upDown === true
+            ? {
+                descriptor,
+                aggregationTemporality: temporality,
+                dataPointType: DataPointType.SUM,
+                isMonotonic: false,
+                dataPoints: [],
+              }
+            : { descriptor, aggregationTemporality: temporality, dataPointType: DataPointType.GAUGE, dataPoints: [] };
         this.#metrics.set(descriptor.name, metric);
       }
       this.#current.set(descriptor.name, metric.dataPoints);
