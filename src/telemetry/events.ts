@@ -26,7 +26,7 @@ const ADMIN_CENTER = 'https://admin.microsoft.com/Adminportal/Home#';
  * is sent again, so that a consumer may deduplicate on it alone.
  */
 function eventIdentity(tenant: TenantConfig, eventId: string, name: string): Attributes {
-  return { [sc.ATTR_EVENT_ID]: `${tenant.tenantId}/${eventId}`, [sc.ATTR_EVENT_NAME]: name };
+  return { [sc.ATTR_EVENT_ID]: `${tenant.tenantId}/${eventId}`, [sc.ATTR_OTEL_EVENT_NAME]: name };
 }
 
 /** The texts Graph gave of those it may leave out or empty. */
@@ -40,10 +40,10 @@ function statusChangeAttributes(tenant: TenantConfig, change: StatusChange): Att
     ...tenantAttributes(tenant),
     [sc.ATTR_SERVICE_ID]: change.serviceId,
     [sc.ATTR_SERVICE_NAME]: change.serviceName,
-    [sc.ATTR_SERVICE_STATUS]: change.status,
-    [sc.ATTR_SERVICE_STATUS_PREVIOUS]: change.previousStatus,
-    [sc.ATTR_SERVICE_HEALTH]: change.health,
-    [sc.ATTR_SERVICE_HEALTH_PREVIOUS]: change.previousHealth,
+    [sc.ATTR_SERVICE_STATE]: change.status,
+    [sc.ATTR_SERVICE_PREVIOUS_STATE]: change.previousStatus,
+    [sc.ATTR_SERVICE_HEALTH_STATE]: change.health,
+    [sc.ATTR_SERVICE_PREVIOUS_HEALTH_STATE]: change.previousHealth,
     [sc.ATTR_ISSUE_IDS]: change.openIssueIds,
     ...eventIdentity(tenant, change.eventId, sc.EVENT_STATUS_CHANGE),
     ...(change.trigger && {
@@ -72,7 +72,7 @@ export function issueUpdateAttributes(tenant: TenantConfig, update: IssueUpdate)
     [sc.ATTR_SERVICE_ID]: update.serviceId,
     [sc.ATTR_SERVICE_NAME]: update.serviceName,
     [sc.ATTR_ISSUE_ID]: issue.id,
-    [sc.ATTR_ISSUE_UPDATE]: update.update,
+    [sc.ATTR_ISSUE_UPDATE_KIND]: update.update,
     [sc.ATTR_ISSUE_CLASSIFICATION]: issue.classification,
     [sc.ATTR_ISSUE_STATUS]: issue.status,
     [sc.ATTR_ISSUE_RESOLVED]: issue.isResolved,
@@ -104,7 +104,7 @@ export function messageUpdateAttributes(tenant: TenantConfig, update: MessageUpd
   return {
     ...tenantAttributes(tenant),
     [sc.ATTR_MESSAGE_ID]: message.id,
-    [sc.ATTR_MESSAGE_UPDATE]: update.update,
+    [sc.ATTR_MESSAGE_UPDATE_KIND]: update.update,
     [sc.ATTR_MESSAGE_TITLE]: message.title,
     [sc.ATTR_MESSAGE_CATEGORY]: message.category,
     [sc.ATTR_MESSAGE_SEVERITY]: message.severity,

@@ -27,9 +27,9 @@ export function tenantAttributes(tenant: TenantConfig): Attributes {
 }
 
 /**
- * Creates every enabled instrument of the catalogue: gauges in `registry`, reading the tenants' observations at each
- * collection (no per-series storage: what thousands of tenants need); counters on `meter`, returned as
- * {@link Recorders}. The gauges' attribute parts are made once for the life of these instruments ({@link SeriesParts}).
+ * Creates every enabled instrument of the catalogue: gauges and the status metric's UpDownCounter in `registry`,
+ * reading the tenants' observations at each collection (no per-series storage: what thousands of tenants need);
+ * counters on `meter`, returned as {@link Recorders}. The gauges' attribute parts are made once for the life of these instruments ({@link SeriesParts}).
  */
 export function registerInstruments(
   meter: Meter,
@@ -39,16 +39,20 @@ export function registerInstruments(
 ): Recorders {
   // The process's own metric, m365.events.dropped, is created where its source is: createEventsDroppedRecorder.
   const enabled = METRICS.filter((metric) => isEnabled(metric.name) && metric.name !== sc.METRIC_EVENTS_DROPPED);
-  const gaugeMetrics = enabled.filter((metric) => metric.instrument === 'gauge');
+  const observed = enabled.filter((metric) => metric.instrument !== 'counter');
   const counters = new Map<string, Counter>();
   for (const metric of enabled) {
-    if (metric.instrument !== 'gauge')
+    if (metric.instrument === 'counter')
       counters.set(metric.name, meter.createCounter(metric.name, instrumentOptions(metric)));
   }
   const parts = new SeriesParts();
-  if (gaugeMetrics.length > 0) {
+  if (observed.length > 0) {
     registry.register(
-      gaugeMetrics.map((metric) => ({ name: metric.name, ...instrumentOptions(metric) })),
+      observed.map((metric) => ({
+        name: metric.name,
+        ...instrumentOptions(metric),
+        upDown: metric.instrument === 'updowncounter',
+      })),
       () => source.observations(),
       (observation, observe) => {
         const now = source.clock();

@@ -30,7 +30,7 @@ export class SeriesParts {
   readonly classifications: readonly Readonly<Attributes>[];
 
   constructor() {
-    this.states = STATE_SET_STATUSES.map((state) => this.#part(sc.ATTR_SERVICE_STATUS, state));
+    this.states = STATE_SET_STATUSES.map((state) => this.#part(sc.ATTR_SERVICE_STATE, state));
     this.classifications = CLASSIFICATIONS.map((classification) =>
       this.#part(sc.ATTR_ISSUE_CLASSIFICATION, classification),
     );

@@ -60,7 +60,7 @@ describe('the attribute parts of the gauges', () => {
   test('one state part per state of the set and one classification part each, in order', () => {
     const parts = new SeriesParts();
     assert.deepEqual(
-      parts.states.map((part) => part['m365.service.status']),
+      parts.states.map((part) => part['m365.service.state']),
       [...STATE_SET_STATUSES],
     );
     assert.deepEqual(
