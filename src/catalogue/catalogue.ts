@@ -1,7 +1,11 @@
 import * as sc from './semconv.ts';
 
-const TENANT = [sc.ATTR_TENANT_ID, sc.ATTR_TENANT_NAME] as const;
+/** A tenant on a data point: its name, unique in a configuration (the id is in the events). */
+const TENANT = [sc.ATTR_TENANT_NAME] as const;
 const SERVICE = [...TENANT, sc.ATTR_SERVICE_ID, sc.ATTR_SERVICE_NAME] as const;
+/** A tenant in an event: its id and its name. */
+const EVENT_TENANT = [sc.ATTR_TENANT_ID, sc.ATTR_TENANT_NAME] as const;
+const EVENT_SERVICE = [...EVENT_TENANT, sc.ATTR_SERVICE_ID, sc.ATTR_SERVICE_NAME] as const;
 
 /** A metric as declared once: instruments are created from it and `docs/telemetry.md` is generated from it. */
 export interface MetricDefinition {
@@ -179,7 +183,7 @@ export const EVENTS: readonly EventDefinition[] = Object.freeze([
       'Severity ERROR when it became critical, WARN when it became warning, INFO when it is back to ok.',
     severity: 'ERROR | WARN | INFO',
     attributes: [
-      ...SERVICE,
+      ...EVENT_SERVICE,
       sc.ATTR_SERVICE_STATE,
       sc.ATTR_SERVICE_PREVIOUS_STATE,
       sc.ATTR_SERVICE_HEALTH_STATE,
@@ -200,7 +204,7 @@ export const EVENTS: readonly EventDefinition[] = Object.freeze([
       'Severity WARN for an open incident, INFO for advisories and resolutions. The body is the latest post as plain text.',
     severity: 'WARN | INFO',
     attributes: [
-      ...SERVICE,
+      ...EVENT_SERVICE,
       sc.ATTR_ISSUE_ID,
       sc.ATTR_ISSUE_UPDATE_KIND,
       sc.ATTR_ISSUE_CLASSIFICATION,
@@ -227,7 +231,7 @@ export const EVENTS: readonly EventDefinition[] = Object.freeze([
       'Severity WARN for high and critical messages, INFO otherwise. The body is the message as plain text.',
     severity: 'WARN | INFO',
     attributes: [
-      ...TENANT,
+      ...EVENT_TENANT,
       sc.ATTR_MESSAGE_ID,
       sc.ATTR_MESSAGE_UPDATE_KIND,
       sc.ATTR_MESSAGE_TITLE,

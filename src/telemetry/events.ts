@@ -5,7 +5,6 @@ import type { IssueUpdate } from '../health/issue-updates.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import { HEALTH_OK, type Health } from '../health/model.ts';
 import { htmlToPlainText } from '../health/plain-text.ts';
-import { tenantAttributes } from './instruments.ts';
 import * as sc from '../catalogue/semconv.ts';
 
 const INFO = { severityNumber: SeverityNumber.INFO, severityText: 'INFO' };
@@ -18,6 +17,11 @@ const SEVERITY: Record<Health, typeof INFO> = { 0: INFO, 1: WARN, 2: ERROR, 3: W
 const HEALTH_WORDS = ['ok', 'warning', 'critical', 'unknown'] as const;
 
 const ADMIN_CENTER = 'https://admin.microsoft.com/Adminportal/Home#';
+
+/** Identity attributes of a tenant, on every event: its id and its name. */
+function tenantAttributes(tenant: TenantConfig): Attributes {
+  return { [sc.ATTR_TENANT_ID]: tenant.tenantId, [sc.ATTR_TENANT_NAME]: tenant.name };
+}
 
 /**
  * The last attributes of every event: its name, and its `m365.event.id`: the tenant, then the id the tenant's history

@@ -53,9 +53,10 @@ const SERIES_WORDS: Record<SeriesUnit, string> = {
 const HEADER = `<!-- Generated from src/catalogue/catalogue.ts by \`npm run docs\`; do not edit by hand. -->
 # Telemetry reference
 
-Every metric and event m365-health emits. Each data point and event carries the identity attributes
-\`m365.tenant.id\` and \`m365.tenant.name\` (and \`m365.service.id\`, \`m365.service.name\` where a service is
-concerned), because some backends (Datadog) do not turn resource attributes into tags. The resource carries \`service.name\` (\`m365-health\` or \`OTEL_SERVICE_NAME\`),
+Every metric and event m365-health emits. Each data point carries \`m365.tenant.name\` (and \`m365.service.id\`,
+\`m365.service.name\` where a service is concerned), because some backends (Datadog) do not turn resource attributes
+into tags; a tenant's name is unique in a configuration, so its id, a GUID or a domain, is left to the events, which
+carry \`m365.tenant.id\` too. The resource carries \`service.name\` (\`m365-health\` or \`OTEL_SERVICE_NAME\`),
 \`service.version\`, \`service.instance.id\` and \`OTEL_RESOURCE_ATTRIBUTES\`.
 
 Turn a metric on or off with \`metrics: { <name>: { enabled: true } }\` (or \`false\`) in the configuration. How health

@@ -36,11 +36,11 @@ export class SeriesParts {
     );
   }
 
-  /** The tenant's identity: tenant id and name, as the one part of its own series. */
+  /** The tenant's name (unique in a configuration: see `tenantSeriesAttributes`), as the one part of its own series. */
   tenant(tenant: TenantConfig): AttributeParts {
     let part = this.#tenants.get(tenant);
     if (part === undefined) {
-      part = [this.#part(sc.ATTR_TENANT_ID, tenant.tenantId, sc.ATTR_TENANT_NAME, tenant.name)];
+      part = [this.#part(sc.ATTR_TENANT_NAME, tenant.name)];
       this.#tenants.set(tenant, part);
     }
     return part;
