@@ -18,7 +18,7 @@ export interface BenchOptions {
   /** Intervals per measured process, of which `warmup` (default 1) are not measured. */
   readonly intervals: number;
   readonly warmup?: number;
-  /** Runs of the agent: with the `m365.service.status` state set on (default config), off, or both. */
+  /** Runs of the agent: with the `m365.service.status` state set on, off (default config), or both. */
   readonly serviceStatus: readonly boolean[];
   /** `m365-health check` processes to time (0: skip). */
   readonly checkRuns: number;

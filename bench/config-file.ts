@@ -11,7 +11,7 @@ export interface AgentConfigInput {
   readonly receiverUrl: string;
   readonly tenants: number;
   readonly intervalMs: number;
-  /** Whether the `m365.service.status` state set is on (the catalogue's default) or switched off. */
+  /** Whether the `m365.service.status` state set is switched on, or left off (the catalogue's default). */
   readonly serviceStatus: boolean;
 }
 
@@ -35,7 +35,7 @@ export async function writeAgentConfig(input: AgentConfigInput): Promise<string>
     'defaults:',
     `  interval: ${seconds}`,
     `  timeout: ${Math.min(30, input.intervalMs / 1000)}s`,
-    ...(input.serviceStatus ? [] : ['metrics:', '  m365.service.status:', '    enabled: false']),
+    ...(input.serviceStatus ? ['metrics:', '  m365.service.status:', '    enabled: true'] : []),
     'tenants_from:',
     `  - tenants-${input.tenants}/*.yaml`,
   ];

@@ -71,6 +71,7 @@ function sumPoints(points: ReadonlyMap<string, number> | undefined): number {
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
 const ms = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0));
 const num = (value: number) => value.toLocaleString('en-US');
@@ -81,13 +82,13 @@ export function formatResults(result: BenchResult, intervalMs: number): string {
   const lines = [
     `Poll and export interval ${intervalMs / 1000} s; figures over the steady window (the intervals after the warm-up).`,
     '',
-    '| tenants | m365.service.status | agent CPU s / 1,000 polls | baseline CPU s / 1,000 polls | overhead ratio | share of one core (agent / baseline) | peak RSS (agent / baseline) | OTLP bytes / export | series | lag p50 / p99 | polls | unchanged / failed |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| tenants | m365.service.status | agent CPU s / 1,000 polls | baseline CPU s / 1,000 polls | overhead ratio | share of one core (agent / baseline) | peak RSS (agent / baseline) | OTLP bytes / export | OTLP bytes / tenant | series | lag p50 / p99 | polls | unchanged / failed |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
         `| ${num(r.tenants)} | ${r.serviceStatus ? 'on' : 'off'} | ${r.agentCpuPer1000.toFixed(3)} | ${r.baselineCpuPer1000.toFixed(3)} | ` +
         `**${r.overheadRatio.toFixed(2)}** | ${pct(r.coreShare)} / ${pct(r.baselineCoreShare)} | ${mb(r.peakRssBytes)} / ${mb(r.baselinePeakRssBytes)} | ` +
-        `${mb(r.exportBytes)} | ${num(r.series)} | ${ms(r.lagP50Ms)} / ${ms(r.lagP99Ms)} ms | ${num(r.polls)} | ${pct(r.unchanged / r.polls)} / ${num(r.failed)} |`,
+        `${mb(r.exportBytes)} | ${kb(r.exportBytes / r.tenants)} | ${num(r.series)} | ${ms(r.lagP50Ms)} / ${ms(r.lagP99Ms)} ms | ${num(r.polls)} | ${pct(r.unchanged / r.polls)} / ${num(r.failed)} |`,
     ),
   ];
   lines.push(

@@ -1,18 +1,40 @@
 import * as sc from './semconv.ts';
 
-const TENANT = [sc.ATTR_TENANT_ID, sc.ATTR_TENANT_NAME] as const;
+/** A tenant on a data point: its name, unique in a configuration (the id is in the events). */
+const TENANT = [sc.ATTR_TENANT_NAME] as const;
 const SERVICE = [...TENANT, sc.ATTR_SERVICE_ID, sc.ATTR_SERVICE_NAME] as const;
+/** A tenant in an event: its id and its name. */
+const EVENT_TENANT = [sc.ATTR_TENANT_ID, sc.ATTR_TENANT_NAME] as const;
+const EVENT_SERVICE = [...EVENT_TENANT, sc.ATTR_SERVICE_ID, sc.ATTR_SERVICE_NAME] as const;
 
 /** A metric as declared once: instruments are created from it and `docs/telemetry.md` is generated from it. */
 export interface MetricDefinition {
   readonly name: string;
-  readonly instrument: 'gauge' | 'counter';
+  /** `updowncounter`: a cumulative, non-monotonic sum in OTLP (a status metric's instrument). */
+  readonly instrument: 'gauge' | 'counter' | 'updowncounter';
   readonly valueType: 'int' | 'double';
   readonly unit: string;
   readonly description: string;
   readonly attributes: readonly string[];
+  /** What one series stands for, hence how many a tenant has (counted in `docs/telemetry.md`). */
+  readonly seriesPer: SeriesUnit;
   readonly enabled: boolean;
 }
+
+/**
+ * One series per service; per service and each of its states (Graph's statuses), or each issue classification;
+ * per feature group of a service; one per tenant; per tenant and HTTP status code or error type seen; or per
+ * process and reason, without tenant.
+ */
+export type SeriesUnit =
+  | 'service'
+  | 'service and state'
+  | 'service and classification'
+  | 'feature group'
+  | 'tenant'
+  | 'tenant and status code'
+  | 'tenant and error type'
+  | 'process and reason';
 
 /** An event (a log record with `eventName`) as declared once. */
 export interface EventDefinition {
@@ -36,17 +58,21 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
       'By default critical for serviceInterruption, and for serviceDegradation while an incident is open; advisories alone ' +
       'warn; healthy end states (serviceRestored, postIncidentReviewPublished, falsePositive) are ok. `severity` rules may decide otherwise.',
     attributes: SERVICE,
+    seriesPer: 'service',
     enabled: true,
   },
   {
     name: sc.METRIC_SERVICE_STATUS,
-    instrument: 'gauge',
+    instrument: 'updowncounter',
     valueType: 'int',
     unit: '1',
     description:
-      'Status of a service as a state set: one point per documented Graph status plus `other`, 1 for the current one and 0 for the rest.',
-    attributes: [...SERVICE, sc.ATTR_SERVICE_STATUS],
-    enabled: true,
+      "Graph's status of a service, as OpenTelemetry's status metrics are: one series per documented Graph status plus " +
+      '`other` in `m365.service.state`, 1 for the current one and 0 for the rest. Off by default: 12 series per service; ' +
+      '`m365.service.health` and the `m365.service.status_change` events say what an alert needs.',
+    attributes: [...SERVICE, sc.ATTR_SERVICE_STATE],
+    seriesPer: 'service and state',
+    enabled: false,
   },
   {
     name: sc.METRIC_SERVICE_ISSUES,
@@ -55,6 +81,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     unit: '{issue}',
     description: 'Open (unresolved) issues of a service, by classification (incident, advisory).',
     attributes: [...SERVICE, sc.ATTR_ISSUE_CLASSIFICATION],
+    seriesPer: 'service and classification',
     enabled: true,
   },
   {
@@ -66,9 +93,11 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
       'Health of a feature group of a service, by the same rule as the service (0 ok, 1 warning, 2 critical, 3 unknown when ' +
       'stale), from the open issues of that group. One series per feature group of the legacy catalogue or named by any ' +
       'issue of the service; `m365.feature.name` is the name the retired Management API gave the feature, which is the ' +
-      "group's name (an issue's own feature varies from issue to issue and is in `m365.issue.update` only).",
+      "group's name (an issue's own feature varies from issue to issue and is in `m365.issue.update` only). Off by " +
+      'default: more than one series per service, while the events of `m365.issue.update` name the feature group hit.',
     attributes: [...SERVICE, sc.ATTR_FEATURE_GROUP, sc.ATTR_FEATURE_NAME],
-    enabled: true,
+    seriesPer: 'feature group',
+    enabled: false,
   },
   {
     name: sc.METRIC_POLL_DURATION,
@@ -77,6 +106,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     unit: 's',
     description: 'Duration of the last poll of the tenant, token and all pages included.',
     attributes: TENANT,
+    seriesPer: 'tenant',
     enabled: true,
   },
   {
@@ -86,6 +116,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     unit: '1',
     description: 'Whether the last poll of the tenant succeeded (1) or failed (0).',
     attributes: TENANT,
+    seriesPer: 'tenant',
     enabled: true,
   },
   {
@@ -97,6 +128,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
       'Failed polls of the tenant, and failed reads of the optional message center, by error type (an m365-health error ' +
       'code such as GRAPH_THROTTLED). A message center refused for want of ServiceMessage.Read.All counts once as GRAPH_FORBIDDEN.',
     attributes: [...TENANT, sc.ATTR_ERROR_TYPE],
+    seriesPer: 'tenant and error type',
     enabled: true,
   },
   {
@@ -106,6 +138,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     unit: '{request}',
     description: 'HTTP requests made to Microsoft Graph, by response status code (429 shows throttling).',
     attributes: [...TENANT, sc.ATTR_HTTP_STATUS_CODE],
+    seriesPer: 'tenant and status code',
     enabled: true,
   },
   {
@@ -115,6 +148,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     unit: 's',
     description: 'Seconds until the cached access token of the tenant expires.',
     attributes: TENANT,
+    seriesPer: 'tenant',
     enabled: true,
   },
   {
@@ -124,6 +158,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     unit: 's',
     description: 'Seconds since the last successful poll of the tenant.',
     attributes: TENANT,
+    seriesPer: 'tenant',
     enabled: true,
   },
   {
@@ -134,6 +169,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     description:
       'Events the outbox dropped undelivered, by reason (overflow, corrupt, too-large, too-large-for-collector, unencodable). Process-wide: no tenant attributes.',
     attributes: [sc.ATTR_ERROR_TYPE],
+    seriesPer: 'process and reason',
     enabled: true,
   },
 ]);
@@ -147,17 +183,17 @@ export const EVENTS: readonly EventDefinition[] = Object.freeze([
       'Severity ERROR when it became critical, WARN when it became warning, INFO when it is back to ok.',
     severity: 'ERROR | WARN | INFO',
     attributes: [
-      ...SERVICE,
-      sc.ATTR_SERVICE_STATUS,
-      sc.ATTR_SERVICE_STATUS_PREVIOUS,
-      sc.ATTR_SERVICE_HEALTH,
-      sc.ATTR_SERVICE_HEALTH_PREVIOUS,
+      ...EVENT_SERVICE,
+      sc.ATTR_SERVICE_STATE,
+      sc.ATTR_SERVICE_PREVIOUS_STATE,
+      sc.ATTR_SERVICE_HEALTH_STATE,
+      sc.ATTR_SERVICE_PREVIOUS_HEALTH_STATE,
       sc.ATTR_ISSUE_IDS,
       sc.ATTR_ISSUE_ID,
       sc.ATTR_ISSUE_TITLE,
       sc.ATTR_ISSUE_CLASSIFICATION,
       sc.ATTR_EVENT_ID,
-      sc.ATTR_EVENT_NAME,
+      sc.ATTR_OTEL_EVENT_NAME,
     ],
     enabled: true,
   },
@@ -168,9 +204,9 @@ export const EVENTS: readonly EventDefinition[] = Object.freeze([
       'Severity WARN for an open incident, INFO for advisories and resolutions. The body is the latest post as plain text.',
     severity: 'WARN | INFO',
     attributes: [
-      ...SERVICE,
+      ...EVENT_SERVICE,
       sc.ATTR_ISSUE_ID,
-      sc.ATTR_ISSUE_UPDATE,
+      sc.ATTR_ISSUE_UPDATE_KIND,
       sc.ATTR_ISSUE_CLASSIFICATION,
       sc.ATTR_ISSUE_STATUS,
       sc.ATTR_ISSUE_FEATURE,
@@ -183,7 +219,7 @@ export const EVENTS: readonly EventDefinition[] = Object.freeze([
       sc.ATTR_ISSUE_POST,
       sc.ATTR_URL_FULL,
       sc.ATTR_EVENT_ID,
-      sc.ATTR_EVENT_NAME,
+      sc.ATTR_OTEL_EVENT_NAME,
     ],
     enabled: true,
   },
@@ -195,9 +231,9 @@ export const EVENTS: readonly EventDefinition[] = Object.freeze([
       'Severity WARN for high and critical messages, INFO otherwise. The body is the message as plain text.',
     severity: 'WARN | INFO',
     attributes: [
-      ...TENANT,
+      ...EVENT_TENANT,
       sc.ATTR_MESSAGE_ID,
-      sc.ATTR_MESSAGE_UPDATE,
+      sc.ATTR_MESSAGE_UPDATE_KIND,
       sc.ATTR_MESSAGE_TITLE,
       sc.ATTR_MESSAGE_CATEGORY,
       sc.ATTR_MESSAGE_SEVERITY,
@@ -209,7 +245,7 @@ export const EVENTS: readonly EventDefinition[] = Object.freeze([
       sc.ATTR_MESSAGE_END,
       sc.ATTR_URL_FULL,
       sc.ATTR_EVENT_ID,
-      sc.ATTR_EVENT_NAME,
+      sc.ATTR_OTEL_EVENT_NAME,
     ],
     enabled: false,
   },

@@ -5,7 +5,6 @@ import type { IssueUpdate } from '../health/issue-updates.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import { HEALTH_OK, type Health } from '../health/model.ts';
 import { htmlToPlainText } from '../health/plain-text.ts';
-import { tenantAttributes } from './instruments.ts';
 import * as sc from '../catalogue/semconv.ts';
 
 const INFO = { severityNumber: SeverityNumber.INFO, severityText: 'INFO' };
@@ -18,6 +17,11 @@ const SEVERITY: Record<Health, typeof INFO> = { 0: INFO, 1: WARN, 2: ERROR, 3: W
 const HEALTH_WORDS = ['ok', 'warning', 'critical', 'unknown'] as const;
 
 const ADMIN_CENTER = 'https://admin.microsoft.com/Adminportal/Home#';
+
+/** Identity attributes of a tenant, on every event: its id and its name. */
+function tenantAttributes(tenant: TenantConfig): Attributes {
+  return { [sc.ATTR_TENANT_ID]: tenant.tenantId, [sc.ATTR_TENANT_NAME]: tenant.name };
+}
 
 /** The texts Graph gave of those it may leave out or empty. */
 function givenTexts(texts: Record<string, string | undefined>): Attributes {
@@ -52,7 +56,7 @@ function eventRecord(tenant: TenantConfig, occurrence: Occurrence, event: EventP
     ...tenantAttributes(tenant),
     ...own,
     [sc.ATTR_EVENT_ID]: `${tenant.tenantId}/${occurrence.eventId}`,
-    [sc.ATTR_EVENT_NAME]: name,
+    [sc.ATTR_OTEL_EVENT_NAME]: name,
     ...after,
   };
   return { eventName: name, timestamp: occurrence.at, ...severity, body, attributes };
@@ -67,10 +71,10 @@ export function statusChangeRecord(tenant: TenantConfig, change: StatusChange): 
   const own = {
     [sc.ATTR_SERVICE_ID]: change.serviceId,
     [sc.ATTR_SERVICE_NAME]: change.serviceName,
-    [sc.ATTR_SERVICE_STATUS]: change.status,
-    [sc.ATTR_SERVICE_STATUS_PREVIOUS]: change.previousStatus,
-    [sc.ATTR_SERVICE_HEALTH]: change.health,
-    [sc.ATTR_SERVICE_HEALTH_PREVIOUS]: change.previousHealth,
+    [sc.ATTR_SERVICE_STATE]: change.status,
+    [sc.ATTR_SERVICE_PREVIOUS_STATE]: change.previousStatus,
+    [sc.ATTR_SERVICE_HEALTH_STATE]: change.health,
+    [sc.ATTR_SERVICE_PREVIOUS_HEALTH_STATE]: change.previousHealth,
     [sc.ATTR_ISSUE_IDS]: change.openIssueIds,
   };
   const behind = trigger && {
@@ -100,7 +104,7 @@ export function issueUpdateRecord(tenant: TenantConfig, update: IssueUpdate): Lo
     [sc.ATTR_SERVICE_ID]: update.serviceId,
     [sc.ATTR_SERVICE_NAME]: update.serviceName,
     [sc.ATTR_ISSUE_ID]: issue.id,
-    [sc.ATTR_ISSUE_UPDATE]: update.update,
+    [sc.ATTR_ISSUE_UPDATE_KIND]: update.update,
     [sc.ATTR_ISSUE_CLASSIFICATION]: issue.classification,
     [sc.ATTR_ISSUE_STATUS]: issue.status,
     [sc.ATTR_ISSUE_RESOLVED]: issue.isResolved,
@@ -130,7 +134,7 @@ export function messageUpdateRecord(tenant: TenantConfig, update: MessageUpdate)
   const text = htmlToPlainText(message.body);
   const own = {
     [sc.ATTR_MESSAGE_ID]: message.id,
-    [sc.ATTR_MESSAGE_UPDATE]: update.update,
+    [sc.ATTR_MESSAGE_UPDATE_KIND]: update.update,
     [sc.ATTR_MESSAGE_TITLE]: message.title,
     [sc.ATTR_MESSAGE_CATEGORY]: message.category,
     [sc.ATTR_MESSAGE_SEVERITY]: message.severity,

@@ -6,10 +6,10 @@ import {
   DataPointType,
   type DataPoint,
   type GaugeMetricData,
-  type MetricDescriptor,
   type ResourceMetrics,
+  type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
-import type { AttributeParts, GaugeWriter } from './otlp/metrics-encoder.ts';
+import type { AttributeParts, GaugeWriter, ObservedDescriptor } from './otlp/metrics-encoder.ts';
 
 /**
  * Reports the current value of one series of a registered gauge; its attributes as one object, or as shared parts
@@ -21,7 +21,7 @@ export type ObserveGauge = (name: string, value: number, attributes: Attributes 
 export interface GaugeRegistry {
   /** Registers gauges: at each collection, `observeItem` reports the series of each of the `items()` (the tenants). */
   register<T>(
-    descriptors: readonly MetricDescriptor[],
+    descriptors: readonly ObservedDescriptor[],
     items: () => Iterable<T>,
     observeItem: (item: T, observe: ObserveGauge) => void,
   ): void;
@@ -46,7 +46,7 @@ export interface GaugeProducer extends GaugeRegistry {
 }
 
 interface Registration {
-  readonly descriptors: readonly MetricDescriptor[];
+  readonly descriptors: readonly ObservedDescriptor[];
   readonly items: () => Iterable<unknown>;
   readonly observeItem: (item: unknown, observe: ObserveGauge) => void;
 }
@@ -107,7 +107,7 @@ export function createGaugeProducer(
 export class GaugeChunk implements GaugeWriter<ResourceMetrics> {
   points = 0;
   readonly observe: ObserveGauge;
-  readonly #metrics = new Map<string, GaugeMetricData>();
+  readonly #metrics = new Map<string, GaugeMetricData | SumMetricData>();
   #current = new Map<string, DataPoint<number>[]>();
   readonly #resource: Resource;
   readonly #scope: InstrumentationScope;
@@ -126,17 +126,22 @@ export class GaugeChunk implements GaugeWriter<ResourceMetrics> {
     };
   }
 
-  use(descriptors: readonly MetricDescriptor[]): void {
+  use(descriptors: readonly ObservedDescriptor[]): void {
     this.#current = new Map();
     for (const descriptor of descriptors) {
       let metric = this.#metrics.get(descriptor.name);
       if (metric === undefined) {
-        metric = {
-          descriptor,
-          aggregationTemporality: AggregationTemporality.CUMULATIVE,
-          dataPointType: DataPointType.GAUGE,
-          dataPoints: [],
-        };
+        const temporality = AggregationTemporality.CUMULATIVE;
+        metric =
+          descriptor.upDown === true
+            ? {
+                descriptor,
+                aggregationTemporality: temporality,
+                dataPointType: DataPointType.SUM,
+                isMonotonic: false,
+                dataPoints: [],
+              }
+            : { descriptor, aggregationTemporality: temporality, dataPointType: DataPointType.GAUGE, dataPoints: [] };
         this.#metrics.set(descriptor.name, metric);
       }
       this.#current.set(descriptor.name, metric.dataPoints);

@@ -21,15 +21,19 @@ export interface Recorders {
   recordGraphResponse(tenant: TenantConfig, httpStatus: number): void;
 }
 
-/** Identity attributes of a tenant, on every data point (Datadog does not tag from resource attributes). */
-export function tenantAttributes(tenant: TenantConfig): Attributes {
-  return { [sc.ATTR_TENANT_ID]: tenant.tenantId, [sc.ATTR_TENANT_NAME]: tenant.name };
+/**
+ * The tenant on a data point: its name, unique in a configuration, is all a series needs to be told apart (Datadog
+ * does not tag from resource attributes, so it is on the point); its id, a GUID or a domain that no dashboard groups
+ * by, would be a third of the bytes of most points, and is in every event instead.
+ */
+function tenantSeriesAttributes(tenant: TenantConfig): Attributes {
+  return { [sc.ATTR_TENANT_NAME]: tenant.name };
 }
 
 /**
- * Creates every enabled instrument of the catalogue: gauges in `registry`, reading the tenants' observations at each
- * collection (no per-series storage: what thousands of tenants need); counters on `meter`, returned as
- * {@link Recorders}. The gauges' attribute parts are made once for the life of these instruments ({@link SeriesParts}).
+ * Creates every enabled instrument of the catalogue: gauges and the status metric's UpDownCounter in `registry`,
+ * reading the tenants' observations at each collection (no per-series storage: what thousands of tenants need);
+ * counters on `meter`, returned as {@link Recorders}. The gauges' attribute parts are made once for the life of these instruments ({@link SeriesParts}).
  */
 export function registerInstruments(
   meter: Meter,
@@ -39,16 +43,20 @@ export function registerInstruments(
 ): Recorders {
   // The process's own metric, m365.events.dropped, is created where its source is: createEventsDroppedRecorder.
   const enabled = METRICS.filter((metric) => isEnabled(metric.name) && metric.name !== sc.METRIC_EVENTS_DROPPED);
-  const gaugeMetrics = enabled.filter((metric) => metric.instrument === 'gauge');
+  const observed = enabled.filter((metric) => metric.instrument !== 'counter');
   const counters = new Map<string, Counter>();
   for (const metric of enabled) {
-    if (metric.instrument !== 'gauge')
+    if (metric.instrument === 'counter')
       counters.set(metric.name, meter.createCounter(metric.name, instrumentOptions(metric)));
   }
   const parts = new SeriesParts();
-  if (gaugeMetrics.length > 0) {
+  if (observed.length > 0) {
     registry.register(
-      gaugeMetrics.map((metric) => ({ name: metric.name, ...instrumentOptions(metric) })),
+      observed.map((metric) => ({
+        name: metric.name,
+        ...instrumentOptions(metric),
+        upDown: metric.instrument === 'updowncounter',
+      })),
       () => source.observations(),
       (observation, observe) => {
         const now = source.clock();
@@ -61,9 +69,9 @@ export function registerInstruments(
   const graphRequests = counters.get(sc.METRIC_GRAPH_REQUESTS);
   return {
     recordPollError: (tenant, errorType) =>
-      pollErrors?.add(1, { ...tenantAttributes(tenant), [sc.ATTR_ERROR_TYPE]: errorType }),
+      pollErrors?.add(1, { ...tenantSeriesAttributes(tenant), [sc.ATTR_ERROR_TYPE]: errorType }),
     recordGraphResponse: (tenant, httpStatus) =>
-      graphRequests?.add(1, { ...tenantAttributes(tenant), [sc.ATTR_HTTP_STATUS_CODE]: httpStatus }),
+      graphRequests?.add(1, { ...tenantSeriesAttributes(tenant), [sc.ATTR_HTTP_STATUS_CODE]: httpStatus }),
   };
 }
 

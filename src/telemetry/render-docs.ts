@@ -1,48 +1,140 @@
-import { EVENTS, METRICS } from '../catalogue/catalogue.ts';
+import { EVENTS, METRICS, type MetricDefinition, type SeriesUnit } from '../catalogue/catalogue.ts';
 import { LEGACY_FEATURE_CATALOGUE } from '../health/feature-groups.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
+import { CLASSIFICATIONS } from './series-parts.ts';
 
-/**
- * Series per tenant at one collection with the default configuration, for a tenant showing the 27 services of the
- * simulator's default scenario and no issue, after one good poll. Stated in `docs/telemetry.md`; the cardinality
- * test measures it with the real instruments and fails when the two differ.
- */
-export const DEFAULT_TENANT_SERIES = 443;
-
-/** Services of that tenant. */
+/** Services of the tenant the series are counted for: the 27 of the simulator's default scenario. */
 export const DEFAULT_TENANT_SERVICES = 27;
-
-/** Series of each service: health, one per state of the status state set, open incidents and open advisories. */
-export const SERIES_PER_SERVICE = 1 + STATE_SET_STATUSES.length + 2;
 
 /** Feature groups of the legacy catalogue: one `m365.feature.health` series each, issue or not. */
 export const LEGACY_FEATURE_GROUPS = Object.values(LEGACY_FEATURE_CATALOGUE).flat().length;
 
-/** Tenant gauges (poll duration, poll success, data age, token expiry) and `m365.graph.requests` for HTTP 200. */
-export const SERIES_PER_TENANT = 5;
+/** At most this many series per tenant of 27 services with the default configuration. */
+export const SERIES_BUDGET = 100;
+
+/**
+ * Series of a metric for a tenant of {@link DEFAULT_TENANT_SERVICES} services and no issue, after one good poll
+ * (one status code seen, HTTP 200, and no error), from what its catalogue entry says one series stands for.
+ */
+export function tenantSeries(metric: MetricDefinition): number {
+  const each: Record<SeriesUnit, number> = {
+    service: DEFAULT_TENANT_SERVICES,
+    'service and state': DEFAULT_TENANT_SERVICES * STATE_SET_STATUSES.length,
+    'service and classification': DEFAULT_TENANT_SERVICES * CLASSIFICATIONS.length,
+    'feature group': LEGACY_FEATURE_GROUPS,
+    tenant: 1,
+    'tenant and status code': 1,
+    'tenant and error type': 0,
+    'process and reason': 0,
+  };
+  return each[metric.seriesPer];
+}
+
+/** Series per tenant at one collection with the default configuration: what the cardinality test measures. */
+export const DEFAULT_TENANT_SERIES = METRICS.filter((metric) => metric.enabled).reduce(
+  (sum, metric) => sum + tenantSeries(metric),
+  0,
+);
+
+/** The same with every metric turned on. */
+export const ALL_METRICS_TENANT_SERIES = METRICS.reduce((sum, metric) => sum + tenantSeries(metric), 0);
+
+const SERIES_WORDS: Record<SeriesUnit, string> = {
+  service: 'one per service',
+  'service and state': `${STATE_SET_STATUSES.length} per service`,
+  'service and classification': `${CLASSIFICATIONS.length} per service`,
+  'feature group': 'one per feature group',
+  tenant: 'one',
+  'tenant and status code': 'one per status code seen',
+  'tenant and error type': 'one per error type seen',
+  'process and reason': 'none (one per reason, per process)',
+};
 
 const HEADER = `<!-- Generated from src/catalogue/catalogue.ts by \`npm run docs\`; do not edit by hand. -->
 # Telemetry reference
 
-Every metric and event m365-health emits. Each data point and event carries the identity attributes
-\`m365.tenant.id\` and \`m365.tenant.name\` (and \`m365.service.id\`, \`m365.service.name\` where a service is concerned), because
-some backends (Datadog) do not turn resource attributes into tags. The resource carries \`service.name\`
-(\`m365-health\` or \`OTEL_SERVICE_NAME\`), \`service.version\`, \`service.instance.id\` and \`OTEL_RESOURCE_ATTRIBUTES\`.
+Every metric and event m365-health emits. Each data point carries \`m365.tenant.name\` (and \`m365.service.id\`,
+\`m365.service.name\` where a service is concerned), because some backends (Datadog) do not turn resource attributes
+into tags; a tenant's name is unique in a configuration, so its id, a GUID or a domain, is left to the events, which
+carry \`m365.tenant.id\` too. The resource carries \`service.name\` (\`m365-health\` or \`OTEL_SERVICE_NAME\`),
+\`service.version\`, \`service.instance.id\` and \`OTEL_RESOURCE_ATTRIBUTES\`.
 
-Turn a metric off with \`metrics: { <name>: { enabled: false } }\` in the configuration. How health is decided, and
-how to change it with \`severity\` rules: [severity.md](severity.md). Starter alert rules: [alerting.md](alerting.md).
+Turn a metric on or off with \`metrics: { <name>: { enabled: true } }\` (or \`false\`) in the configuration. How health
+is decided, and how to change it with \`severity\` rules: [severity.md](severity.md). Starter alert rules:
+[alerting.md](alerting.md). What changed from the names before: [CHANGELOG.md](../CHANGELOG.md).
 `;
 
-const CARDINALITY = [
-  '## Series per tenant',
+function cardinality(): string[] {
+  const on = METRICS.filter((metric) => metric.enabled && tenantSeries(metric) > 0);
+  const parts = on.map((metric) => `${tenantSeries(metric)} \`${metric.name}\``).join(', ');
+  return [
+    '## Series per tenant',
+    '',
+    `With the default configuration, a tenant showing ${DEFAULT_TENANT_SERVICES} services and no issue reports`,
+    `**${DEFAULT_TENANT_SERIES} series** at a collection (${parts}), within the budget of ${SERIES_BUDGET}; with every`,
+    `metric on, ${ALL_METRICS_TENANT_SERIES}. The count is the catalogue's, and a test measures it on an export. Each further HTTP`,
+    'status code or error type seen adds one series (`m365.graph.requests`, `m365.poll.errors`), and with',
+    '`m365.feature.health` on, so does each feature group named by an issue outside the legacy catalogue. Issue ids,',
+    'titles and texts never become attributes: they are in the events, which are log records, not series.',
+    '',
+    'Off by default, because an alert or a dashboard needs neither every minute for every tenant:',
+    '',
+    `- \`m365.service.status\`: ${STATE_SET_STATUSES.length} series per service, where \`m365.service.health\` already says`,
+    "  whether to act, and each change of Graph's status is an `m365.service.status_change` event with the state before",
+    '  and after.',
+    `- \`m365.feature.health\`: ${LEGACY_FEATURE_GROUPS} series for the feature groups of the legacy catalogue, where the service's`,
+    '  health already counts their issues, and each `m365.issue.update` event names the feature group hit.',
+    '',
+  ];
+}
+
+/** Unit words of the OpenTelemetry-to-Prometheus translation, for the units of this catalogue. */
+const UNIT_WORDS: Readonly<Record<string, string>> = { s: 'seconds', By: 'bytes', ms: 'milliseconds' };
+
+/**
+ * A metric's name as Prometheus shows it through the collector's `prometheus` and `prometheusremotewrite` exporters
+ * and Prometheus's own OTLP receiver (underscore escaping with suffixes, their default): dots become underscores,
+ * the unit's word is appended (none for `{…}` annotations), `_total` to monotonic sums only, `_ratio` to gauges of
+ * unit `1` only, so an UpDownCounter of unit `1` keeps its bare name.
+ */
+export function prometheusName(metric: MetricDefinition): string {
+  const base = metric.name.replaceAll('.', '_');
+  if (metric.instrument === 'counter') return `${base}_total`;
+  if (metric.unit === '1') return metric.instrument === 'gauge' ? `${base}_ratio` : base;
+  const word = UNIT_WORDS[metric.unit];
+  return word === undefined ? base : `${base}_${word}`;
+}
+
+function prometheusNames(): string[] {
+  return [
+    '## In Prometheus',
+    '',
+    "Through the collector's `prometheus` or `prometheusremotewrite` exporter, or Prometheus's own OTLP receiver, with",
+    'their default translation: dots become underscores in metric and label names (`m365.tenant.name` is',
+    '`m365_tenant_name`), the unit is appended as a word, monotonic counters end in `_total`, and only gauges of unit',
+    '`1` end in `_ratio`; `m365.service.status`, an UpDownCounter, keeps its bare name.',
+    '',
+    '| metric | in Prometheus |',
+    '|---|---|',
+    ...METRICS.map((metric) => `| \`${metric.name}\` | \`${prometheusName(metric)}\` |`),
+    '',
+  ];
+}
+
+const EVENTS_INTRO = [
+  '## Events',
   '',
-  `With the default configuration, a tenant showing ${DEFAULT_TENANT_SERVICES} services and no issue reports **${DEFAULT_TENANT_SERIES} series**`,
-  `at a collection: ${SERIES_PER_SERVICE} per service (\`m365.service.health\`, ${SERIES_PER_SERVICE - 3} states of \`m365.service.status\`, two`,
-  `classifications of \`m365.service.issues\`), ${LEGACY_FEATURE_GROUPS} \`m365.feature.health\` series for the feature groups of the legacy`,
-  `catalogue, and ${SERIES_PER_TENANT} for the tenant (four gauges, and \`m365.graph.requests\` for HTTP 200). Each feature group named by`,
-  'an issue outside the legacy catalogue adds one series, as does each further HTTP status code or error type seen',
-  '(`m365.graph.requests`, `m365.poll.errors`). Issue ids, titles and texts never become attributes: they are in the events,',
-  'which are log records, not series. `m365.events.dropped` adds at most four series per process.',
+  'Events are OpenTelemetry log records with `EventName` set. The name is also in the `otel.event.name` attribute,',
+  'the stable attribute of the semantic conventions for destinations that have no field for it: New Relic maps a',
+  "record's attributes, severity, body and trace context to its `Log` type but lists no `EventName`",
+  '([OpenTelemetry logs in New Relic](https://docs.newrelic.com/docs/opentelemetry/best-practices/opentelemetry-best-practices-logs/)),',
+  "while Datadog's OTLP intake maps `EventName` to its own `otel.event_name` attribute, in the Agent's OTLP ingest and,",
+  "since [DataDog/datadog-agent#48584](https://github.com/DataDog/datadog-agent/pull/48584), the collector's Datadog",
+  'exporter too. The deprecated `event.name` attribute is no longer sent.',
+  '',
+  'Each carries `m365.event.id`: one per change (a service that goes down twice has two) and the same on every copy',
+  'of it (a record sent again, a change detected again after a crash), so deduplicate on it alone; its form is in',
+  '[reliability.md](reliability.md#event-identity).',
   '',
 ];
 
@@ -58,7 +150,7 @@ function escapeCell(text: string): string {
 export function renderTelemetryDocs(): string {
   const metrics = METRICS.map(
     (m) =>
-      `| \`${m.name}\` | ${m.instrument} (${m.valueType}) | \`${m.unit}\` | ${m.enabled ? 'yes' : 'no'} | ${escapeCell(m.description)} | ${code(m.attributes)} |`,
+      `| \`${m.name}\` | ${m.instrument} (${m.valueType}) | \`${m.unit}\` | ${m.enabled ? 'yes' : 'no'} | ${SERIES_WORDS[m.seriesPer]} | ${escapeCell(m.description)} | ${code(m.attributes)} |`,
   );
   const events = EVENTS.map(
     (e) =>
@@ -68,18 +160,13 @@ export function renderTelemetryDocs(): string {
     HEADER,
     '## Metrics',
     '',
-    '| name | instrument | unit | on by default | description | attributes |',
-    '|---|---|---|---|---|---|',
+    '| name | instrument | unit | on by default | series per tenant | description | attributes |',
+    '|---|---|---|---|---|---|---|',
     ...metrics,
     '',
-    ...CARDINALITY,
-    '## Events',
-    '',
-    'Events are OpenTelemetry log records with `EventName` set; the name is mirrored in the `event.name` attribute for',
-    'backends that only see attributes (New Relic). Each carries `m365.event.id`: one per change (a service that goes',
-    'down twice has two) and the same on every copy of it (a record sent again, a change detected again after a crash),',
-    'so deduplicate on it alone; its form is in [reliability.md](reliability.md#event-identity).',
-    '',
+    ...cardinality(),
+    ...prometheusNames(),
+    ...EVENTS_INTRO,
     '| event name | on by default | severity | description | attributes |',
     '|---|---|---|---|---|',
     ...events,

@@ -30,17 +30,17 @@ export class SeriesParts {
   readonly classifications: readonly Readonly<Attributes>[];
 
   constructor() {
-    this.states = STATE_SET_STATUSES.map((state) => this.#part(sc.ATTR_SERVICE_STATUS, state));
+    this.states = STATE_SET_STATUSES.map((state) => this.#part(sc.ATTR_SERVICE_STATE, state));
     this.classifications = CLASSIFICATIONS.map((classification) =>
       this.#part(sc.ATTR_ISSUE_CLASSIFICATION, classification),
     );
   }
 
-  /** The tenant's identity: tenant id and name, as the one part of its own series. */
+  /** The tenant's name (unique in a configuration: see `tenantSeriesAttributes`), as the one part of its own series. */
   tenant(tenant: TenantConfig): AttributeParts {
     let part = this.#tenants.get(tenant);
     if (part === undefined) {
-      part = [this.#part(sc.ATTR_TENANT_ID, tenant.tenantId, sc.ATTR_TENANT_NAME, tenant.name)];
+      part = [this.#part(sc.ATTR_TENANT_NAME, tenant.name)];
       this.#tenants.set(tenant, part);
     }
     return part;

@@ -24,6 +24,7 @@ async function runAgentStory(protocol: 'http/protobuf' | 'http/json'): Promise<v
       `  protocol: ${protocol}`,
       '  interval: 1s',
       '  timeout: 1s',
+      'metrics: { m365.service.status: { enabled: true } }',
       'tenants:',
       '  - name: contoso',
       '    tenant_id: 11111111-1111-1111-1111-111111111111',
@@ -41,14 +42,19 @@ async function runAgentStory(protocol: 'http/protobuf' | 'http/json'): Promise<v
     await receiver.waitFor(() => receiver.latestValue('m365.service.health', teams) === 0, 20_000);
     assert.equal(receiver.latestValue('m365.service.health', exchange), 1, 'an advisory alone only warns');
     const point = receiver.latest('m365.service.health', teams)[0];
-    assert.equal(point.attributes['m365.tenant.id'], '11111111-1111-1111-1111-111111111111');
+    assert.equal(point.attributes['m365.tenant.id'], undefined, 'a series is told apart by the tenant name');
     assert.equal(point.attributes['m365.service.name'], 'Microsoft Teams');
     assert.equal(point.resource['service.name'], 'm365-health');
     assert.equal(typeof point.resource['service.instance.id'], 'string');
     const states = receiver.latest('m365.service.status', teams);
     assert.equal(states.length, 12);
     assert.deepEqual(
-      states.filter((p) => p.value === 1).map((p) => p.attributes['m365.service.status']),
+      new Set(states.map((p) => `${p.type} ${p.temporality} ${p.monotonic}`)),
+      new Set(['sum cumulative false']),
+      'an UpDownCounter: a cumulative, non-monotonic sum',
+    );
+    assert.deepEqual(
+      states.filter((p) => p.value === 1).map((p) => p.attributes['m365.service.state']),
       ['serviceOperational'],
     );
     assert.equal(
@@ -77,10 +83,10 @@ async function runAgentStory(protocol: 'http/protobuf' | 'http/json'): Promise<v
     assert.equal(changes.length, 1, 'exactly one status change after further polls');
     const change = changes[0];
     assert.equal(change.severityText, 'ERROR');
-    assert.equal(change.attributes['m365.service.status'], 'serviceInterruption');
-    assert.equal(change.attributes['m365.service.status.previous'], 'serviceOperational');
-    assert.equal(change.attributes['m365.service.health'], 2);
-    assert.equal(change.attributes['m365.service.health.previous'], 0);
+    assert.equal(change.attributes['m365.service.state'], 'serviceInterruption');
+    assert.equal(change.attributes['m365.service.previous_state'], 'serviceOperational');
+    assert.equal(change.attributes['m365.service.health_state'], 2);
+    assert.equal(change.attributes['m365.service.previous_health_state'], 0);
     assert.deepEqual(change.attributes['m365.issue.ids'], ['TM900001']);
     assert.equal(change.attributes['m365.issue.id'], 'TM900001');
     assert.equal(change.attributes['m365.tenant.name'], 'contoso');

@@ -86,11 +86,11 @@ test('a status change during a collector outage, then a SIGKILL of the agent: de
   // A later change, delivered after anything the second agent could have emitted again (the outbox keeps order).
   simulator.resolveIssue('contoso', 'TM777');
   await receiver.waitFor(
-    () => statusChanges().some((r) => r.attributes['m365.service.status'] !== 'serviceInterruption'),
+    () => statusChanges().some((r) => r.attributes['m365.service.state'] !== 'serviceInterruption'),
     20_000,
   );
 
-  const interruptions = statusChanges().filter((r) => r.attributes['m365.service.status'] === 'serviceInterruption');
+  const interruptions = statusChanges().filter((r) => r.attributes['m365.service.state'] === 'serviceInterruption');
   const ids = new Set(interruptions.map((r) => r.attributes['m365.event.id']));
   assert.equal(
     ids.size,

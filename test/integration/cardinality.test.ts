@@ -5,12 +5,14 @@ import { Secret } from '../../src/shared/secret.ts';
 import type { Config } from '../../src/config/types.ts';
 import { SILENT_LOG } from '../../src/log.ts';
 import { loadDefaultScenario, startSimulator, type Scenario, type Simulator } from '../../src/simulator/index.ts';
+import { METRICS } from '../../src/catalogue/catalogue.ts';
 import {
+  ALL_METRICS_TENANT_SERIES,
   DEFAULT_TENANT_SERIES,
   DEFAULT_TENANT_SERVICES,
   LEGACY_FEATURE_GROUPS,
-  SERIES_PER_SERVICE,
-  SERIES_PER_TENANT,
+  SERIES_BUDGET,
+  tenantSeries,
 } from '../../src/telemetry/render-docs.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { CollectingExporter, collectPoints, NEVER_MS, seriesKeys } from '../helpers/collecting-exporter.ts';
@@ -28,8 +30,11 @@ async function defaultTenantScenario(withIssues: boolean): Promise<Scenario> {
   };
 }
 
-/** Series at one collection after one good poll of that tenant, with the default configuration. */
-async function countSeries(simulator: Simulator): Promise<Map<string, number>> {
+/** Every metric turned on. */
+const EVERY_METRIC: Config['metrics'] = Object.fromEntries(METRICS.map((metric) => [metric.name, { enabled: true }]));
+
+/** Series at one collection after one good poll of that tenant, with the default configuration or `metrics`. */
+async function countSeries(simulator: Simulator, metrics: Config['metrics'] = {}): Promise<Map<string, number>> {
   const tenant = simulator.scenario.tenants[0];
   const client = tenant.clients[0];
   const config: Config = {
@@ -46,26 +51,26 @@ async function countSeries(simulator: Simulator): Promise<Map<string, number>> {
         timeoutMs: 30_000,
       },
     ],
-    metrics: {},
+    metrics,
     resource: {},
     serviceName: 'm365-health',
     stateDir: undefined,
     spoolMaxBytes: 64 * 1024 * 1024,
     warnings: [],
   };
-  const metrics = new CollectingExporter();
+  const exporter = new CollectingExporter();
   const telemetry = createTelemetrySdk({
     exporter: undefined,
     serviceName: 'm365-health',
     serviceVersion: 'test',
     resource: {},
-    metricExporters: [{ exporter: metrics, intervalMs: NEVER_MS }],
+    metricExporters: [{ exporter, intervalMs: NEVER_MS }],
   });
   try {
     const { agent } = await buildAgent(config, { telemetry, log: SILENT_LOG });
     await agent.pollAll();
     const byMetric = new Map<string, number>();
-    for (const key of seriesKeys(await collectPoints(metrics, () => telemetry.forceFlush()))) {
+    for (const key of seriesKeys(await collectPoints(exporter, () => telemetry.forceFlush()))) {
       const name = key.split(' ')[0];
       byMetric.set(name, (byMetric.get(name) ?? 0) + 1);
     }
@@ -89,34 +94,38 @@ describe('series per tenant with the default configuration', () => {
     await withIssues.close();
   });
 
-  test(`a tenant with the default scenario's services and no issue: ${DEFAULT_TENANT_SERIES} series, as docs/telemetry.md states`, async () => {
+  test(`a tenant of ${DEFAULT_TENANT_SERVICES} services and no issue: ${DEFAULT_TENANT_SERIES} series by default, as docs/telemetry.md states, within the budget of ${SERIES_BUDGET}`, async () => {
     const counts = await countSeries(healthy);
     assert.equal(healthy.scenario.tenants[0].services.length, DEFAULT_TENANT_SERVICES);
     assert.deepEqual(Object.fromEntries(counts), {
       'm365.service.health': DEFAULT_TENANT_SERVICES,
-      'm365.service.status': DEFAULT_TENANT_SERVICES * (SERIES_PER_SERVICE - 3),
       'm365.service.issues': DEFAULT_TENANT_SERVICES * 2,
-      'm365.feature.health': LEGACY_FEATURE_GROUPS,
       'm365.poll.duration': 1,
       'm365.poll.success': 1,
       'm365.data.age': 1,
       'm365.token.expiry': 1,
       'm365.graph.requests': 1,
     });
-    assert.equal(
-      total(counts),
-      DEFAULT_TENANT_SERVICES * SERIES_PER_SERVICE + LEGACY_FEATURE_GROUPS + SERIES_PER_TENANT,
-    );
     assert.equal(total(counts), DEFAULT_TENANT_SERIES);
+    assert.ok(total(counts) <= SERIES_BUDGET, `${total(counts)} series`);
+  });
+
+  test('with every metric turned on: the status state set and the feature groups too, as the catalogue counts them', async () => {
+    const counts = await countSeries(healthy, EVERY_METRIC);
+    const expected = METRICS.filter((metric) => tenantSeries(metric) > 0).map((m) => [m.name, tenantSeries(m)]);
+    assert.deepEqual(Object.fromEntries(counts), Object.fromEntries(expected));
+    assert.equal(counts.get('m365.service.status'), DEFAULT_TENANT_SERVICES * 12);
+    assert.equal(total(counts), ALL_METRICS_TENANT_SERIES);
   });
 
   test('issues add only the feature groups the legacy catalogue lacks, never a series per issue', async () => {
-    const counts = await countSeries(withIssues);
+    assert.equal(total(await countSeries(withIssues)), DEFAULT_TENANT_SERIES, 'by default, issues add no series');
+    const counts = await countSeries(withIssues, EVERY_METRIC);
     assert.equal(
       counts.get('m365.feature.health'),
       LEGACY_FEATURE_GROUPS + 1,
       'the open advisory names the group Portal',
     );
-    assert.equal(total(counts), DEFAULT_TENANT_SERIES + 1);
+    assert.equal(total(counts), ALL_METRICS_TENANT_SERIES + 1);
   });
 });

@@ -36,7 +36,7 @@ describe('a flapping service: one event id per transition, across restarts and a
       .map((r) => {
         const a = r.attributes;
         return {
-          change: `${textOf(a['m365.service.status.previous'])}>${textOf(a['m365.service.status'])} (${textOf(a['m365.issue.id'])})`,
+          change: `${textOf(a['m365.service.previous_state'])}>${textOf(a['m365.service.state'])} (${textOf(a['m365.issue.id'])})`,
           id: textOf(a['m365.event.id']),
         };
       });

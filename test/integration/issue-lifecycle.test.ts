@@ -30,8 +30,8 @@ describe('one issue through its life, across agent restarts', () => {
     receiver.logs().map((r) => {
       const a = r.attributes;
       return r.eventName === 'm365.issue.update'
-        ? `${r.severityText} issue ${textOf(a['m365.issue.id'])} ${textOf(a['m365.issue.update'])} ${textOf(a['m365.issue.classification'])} ${textOf(a['m365.issue.status'])}`
-        : `${r.severityText} status ${textOf(a['m365.service.id'])} ${textOf(a['m365.service.status.previous'])}>${textOf(a['m365.service.status'])} health ${textOf(a['m365.service.health.previous'])}>${textOf(a['m365.service.health'])}`;
+        ? `${r.severityText} issue ${textOf(a['m365.issue.id'])} ${textOf(a['m365.issue.update_kind'])} ${textOf(a['m365.issue.classification'])} ${textOf(a['m365.issue.status'])}`
+        : `${r.severityText} status ${textOf(a['m365.service.id'])} ${textOf(a['m365.service.previous_state'])}>${textOf(a['m365.service.state'])} health ${textOf(a['m365.service.previous_health_state'])}>${textOf(a['m365.service.health_state'])}`;
     });
   const teamsHealth = () => receiver.latestValue('m365.service.health', TEAMS);
   const openIssues = (classification: string) =>

@@ -65,7 +65,7 @@ describe('an agent run with every kind of telemetry', () => {
     await rm(stateDir, { recursive: true, force: true });
   });
 
-  async function startAgent() {
+  async function startAgent(metrics: Config['metrics'] = {}) {
     const config: Config = {
       exporter: {
         endpoint: receiver.url,
@@ -77,7 +77,7 @@ describe('an agent run with every kind of telemetry', () => {
         temporality: 'cumulative',
       },
       tenants: [tenant(simulator, 0), tenant(simulator, 1)],
-      metrics: {},
+      metrics,
       resource: {},
       serviceName: 'm365-health',
       stateDir,
@@ -112,7 +112,7 @@ describe('an agent run with every kind of telemetry', () => {
       .filter((r) => r.eventName === 'm365.message.update')
       .map((r) => {
         const step = textOf(r.attributes['m365.event.id']).split('/').slice(2).join('/');
-        return `${textOf(r.attributes['m365.message.update'])} ${step}`;
+        return `${textOf(r.attributes['m365.message.update_kind'])} ${step}`;
       });
 
   test('message-center posts: once per id and lastModifiedDateTime, across polls and restarts; a 403 reported once', async () => {
@@ -166,7 +166,7 @@ describe('an agent run with every kind of telemetry', () => {
   });
 
   test('every metric and event emitted is in the catalogue, with only the attributes it declares', async () => {
-    const agent = await startAgent();
+    const agent = await startAgent(Object.fromEntries(METRICS.map((m) => [m.name, { enabled: true }])));
     simulator.openIssue('contoso', {
       id: 'TM1',
       service: 'microsoftteams',

@@ -1,3 +1,4 @@
+import { METRIC_SERVICE_STATUS } from '../../catalogue/semconv.ts';
 import { Secret } from '../../shared/secret.ts';
 import type { Config, ExporterConfig } from '../../config/types.ts';
 import type { Scenario } from '../../simulator/index.ts';
@@ -36,7 +37,8 @@ export function buildDemoConfig(options: DemoConfigOptions): Config {
   return Object.freeze({
     exporter: options.exporter,
     tenants,
-    metrics: {},
+    // The terminal view shows each service's Graph status: two tenants can afford the state set, off by default.
+    metrics: { [METRIC_SERVICE_STATUS]: { enabled: true } },
     resource: { 'deployment.environment.name': 'demo' },
     serviceName: 'm365-health',
     stateDir: undefined,

@@ -56,7 +56,7 @@ function collectRows(metrics: ResourceMetrics): { services: ServiceRow[]; tenant
         services.set(key, row);
         if (metric.descriptor.name === sc.METRIC_SERVICE_HEALTH) row.health = value;
         if (metric.descriptor.name === sc.METRIC_SERVICE_STATUS && value === 1)
-          row.status = attributeText(a[sc.ATTR_SERVICE_STATUS]);
+          row.status = attributeText(a[sc.ATTR_SERVICE_STATE]);
         if (metric.descriptor.name === sc.METRIC_SERVICE_ISSUES) {
           if (a[sc.ATTR_ISSUE_CLASSIFICATION] === 'incident') row.incidents = value;
           else row.advisories = value;

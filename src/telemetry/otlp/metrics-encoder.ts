@@ -21,10 +21,18 @@ import { FIXED64, LENGTH_DELIMITED, ProtobufWriter, VARINT, varintSize } from '.
  */
 export type AttributeParts = readonly Readonly<Attributes>[];
 
+/**
+ * A metric whose points are observed at each collection: a gauge, or with `upDown` an UpDownCounter's, written as
+ * the SDK writes an observable UpDownCounter: a cumulative, non-monotonic sum.
+ */
+export interface ObservedDescriptor extends MetricDescriptor {
+  readonly upDown?: boolean;
+}
+
 /** Where the points of gauges are written, such as a gauge request (see {@link MetricsEncoder.startGaugeRequest}). */
 export interface GaugeWriter<T> {
   /** Makes the next observations go to these gauges (in the result in the order first used). */
-  use(descriptors: readonly MetricDescriptor[]): void;
+  use(descriptors: readonly ObservedDescriptor[]): void;
   /** Writes one point of a gauge given to {@link use} (others are ignored). */
   readonly observe: (name: string, value: number, attributes: Attributes | AttributeParts) => void;
   /** Points written so far. */
@@ -105,7 +113,7 @@ export class MetricsEncoder {
         this.#writePoint(section.points, times, value, section.isInt, attributes);
         request.points++;
       },
-      use: (descriptors: readonly MetricDescriptor[]) => {
+      use: (descriptors: readonly ObservedDescriptor[]) => {
         current = new Map();
         for (const descriptor of descriptors) {
           let section = sections.get(descriptor.name);
@@ -140,14 +148,15 @@ export class MetricsEncoder {
     head.reset();
     writeScopeHeader(head, scope);
     const scopeHeader = head.finish().slice();
-    const metricHeads = used.map((section) => {
+    const trailers = used.map((section) => (section.descriptor.upDown === true ? SUM_TRAILER_SIZE : 0));
+    const metricHeads = used.map((section, i) => {
       head.reset();
       writeMetricHeader(head, section.descriptor);
-      head.tag(5, LENGTH_DELIMITED);
-      head.varint(section.points.pos);
+      head.tag(section.descriptor.upDown === true ? 7 : 5, LENGTH_DELIMITED);
+      head.varint(section.points.pos + trailers[i]);
       return head.finish().slice();
     });
-    const metricSizes = used.map((section, i) => metricHeads[i].length + section.points.pos);
+    const metricSizes = used.map((section, i) => metricHeads[i].length + section.points.pos + trailers[i]);
     let scopeSize = scopeHeader.length + fieldSize(scope.schemaUrl);
     for (const size of metricSizes) scopeSize += 1 + varintSize(size) + size;
     const resourceMetricsSize =
@@ -170,6 +179,7 @@ export class MetricsEncoder {
         out.varint(metricSizes[i]);
         out.raw(metricHeads[i]);
         out.raw(section.points.finish());
+        if (trailers[i] > 0) writeCumulativeSumTrailer(out);
       });
       writeSchemaUrl(out, scope.schemaUrl);
     }
@@ -301,9 +311,21 @@ function writeSchemaUrl(writer: ProtobufWriter, schemaUrl: string | undefined): 
   writer.string(schemaUrl);
 }
 
+/** Bytes of what {@link writeCumulativeSumTrailer} writes. */
+const SUM_TRAILER_SIZE = 2;
+
+/**
+ * What follows the points of an UpDownCounter's Sum: its `aggregation_temporality` (2), cumulative; `is_monotonic`
+ * (3) is false, so absent, as the OpenTelemetry serializer leaves it. A Gauge has nothing after its points.
+ */
+function writeCumulativeSumTrailer(writer: ProtobufWriter): void {
+  writer.tag(2, VARINT);
+  writer.varint(2);
+}
+
 /** A gauge's points in a gauge request, written in a section of their own as they come. */
 interface Section {
-  readonly descriptor: MetricDescriptor;
+  readonly descriptor: ObservedDescriptor;
   readonly isInt: boolean;
   readonly points: ProtobufWriter;
 }

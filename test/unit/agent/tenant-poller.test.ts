@@ -70,8 +70,8 @@ function pollerAnswering(
       for (const { eventName, attributes = {} } of records)
         events.push(
           eventName === 'm365.service.status_change'
-            ? `status ${String(attributes['m365.service.id'])} ${String(attributes['m365.service.status.previous'])}>${String(attributes['m365.service.status'])}`
-            : `issue ${String(attributes['m365.issue.id'])} ${String(attributes['m365.issue.update'])}`,
+            ? `status ${String(attributes['m365.service.id'])} ${String(attributes['m365.service.previous_state'])}>${String(attributes['m365.service.state'])}`
+            : `issue ${String(attributes['m365.issue.id'])} ${String(attributes['m365.issue.update_kind'])}`,
         );
     },
     log: SILENT_LOG,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { METRICS } from '../../../src/catalogue/catalogue.ts';
+import { prometheusName } from '../../../src/telemetry/render-docs.ts';
 import { prometheusCatalogue, toPrometheusLabelName, toPrometheusMetricName } from './prometheus-name.ts';
 
 describe('toPrometheusMetricName (the collector Prometheus exporter default translation)', () => {
@@ -55,17 +56,27 @@ describe('prometheusCatalogue', () => {
       'm365_poll_success_ratio',
       'm365_service_health_ratio',
       'm365_service_issues',
-      'm365_service_status_ratio',
+      'm365_service_status',
       'm365_token_expiry_seconds',
     ]);
+  });
+
+  test('gives the names docs/telemetry.md lists', () => {
+    assert.deepEqual(
+      [...prometheusCatalogue(METRICS).values()].map((metric) => metric.name),
+      METRICS.map(prometheusName),
+    );
   });
 
   test('carries the attributes as labels, plus what the exporter adds', () => {
     const requests = prometheusCatalogue(METRICS).get('m365_graph_requests_total')!;
     assert.equal(requests.source, 'm365.graph.requests');
-    for (const label of ['m365_tenant_name', 'm365_tenant_id', 'http_response_status_code', 'job', 'instance']) {
+    for (const label of ['m365_tenant_name', 'http_response_status_code', 'job', 'instance']) {
       assert.ok(requests.labels.has(label), label);
     }
     assert.equal(requests.labels.has('m365_service_name'), false);
+    assert.equal(requests.labels.has('m365_tenant_id'), false, 'the tenant id is in the events only');
+    const status = prometheusCatalogue(METRICS).get('m365_service_status')!;
+    assert.ok(status.labels.has('m365_service_state'));
   });
 });

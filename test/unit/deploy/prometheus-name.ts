@@ -102,11 +102,21 @@ export const EXPORTER_LABELS: readonly string[] = [
   'otel_scope_schema_url',
 ];
 
-/** The Prometheus names and labels of the catalogue's metrics (gauges are observable gauges, counters monotonic sums). */
+/** The OTLP kind of each instrument of the catalogue. */
+const OTLP_TYPES: Record<MetricDefinition['instrument'], OtlpMetricType> = {
+  gauge: 'gauge',
+  counter: 'monotonic-counter',
+  updowncounter: 'non-monotonic-sum',
+};
+
+/**
+ * The Prometheus names and labels of the catalogue's metrics (gauges are gauges, counters monotonic sums, up-down
+ * counters non-monotonic sums: no `_total`, and no `_ratio` for unit `1`, which only gauges get).
+ */
 export function prometheusCatalogue(metrics: readonly MetricDefinition[]): Map<string, PrometheusMetric> {
   const result = new Map<string, PrometheusMetric>();
   for (const metric of metrics) {
-    const type: OtlpMetricType = metric.instrument === 'counter' ? 'monotonic-counter' : 'gauge';
+    const type = OTLP_TYPES[metric.instrument];
     const name = toPrometheusMetricName(metric.name, metric.unit, type);
     const labels = new Set([...metric.attributes.map(toPrometheusLabelName), ...EXPORTER_LABELS]);
     result.set(name, { name, labels, source: metric.name });

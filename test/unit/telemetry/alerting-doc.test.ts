@@ -12,7 +12,7 @@ function prometheusName(metric: MetricDefinition): string {
   const base = metric.name.replaceAll('.', '_');
   if (metric.instrument === 'counter') return `${base}_total`;
   if (metric.unit === 's') return `${base}_seconds`;
-  return metric.unit === '1' ? `${base}_ratio` : base;
+  return metric.unit === '1' && metric.instrument === 'gauge' ? `${base}_ratio` : base;
 }
 
 const ATTRIBUTES = new Set([...METRICS, ...EVENTS].flatMap((entry) => entry.attributes));

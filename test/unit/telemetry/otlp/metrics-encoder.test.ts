@@ -172,7 +172,7 @@ test('points made of shared attribute parts encode like the same points with fla
     Object.freeze({ 'm365.service.id': id, 'm365.service.name': `${id} name` }),
   );
   const states = ['serviceOperational', 'serviceDegradation'].map((state) =>
-    Object.freeze({ 'm365.service.status': state }),
+    Object.freeze({ 'm365.service.state': state }),
   );
   const points: [Readonly<Record<string, string>>[], number][] = services.flatMap((service, i) => [
     [[tenantPart, service], i] as [Readonly<Record<string, string>>[], number],
@@ -247,7 +247,7 @@ test('points made of shared attribute parts encode like the same points with fla
     ...tenant,
     'm365.service.id': 'Exchange',
     'm365.service.name': 'Exchange name',
-    'm365.service.status': 'serviceOperational',
+    'm365.service.state': 'serviceOperational',
   });
 });
 
@@ -266,7 +266,7 @@ test('a gauge request written point by point is what the OpenTelemetry serialize
     Object.freeze({ 'm365.service.id': `service-${i}`, 'm365.service.name': `Service ${i} ✓` }),
   );
   const states = ['serviceOperational', 'serviceDegradation'].map((state) =>
-    Object.freeze({ 'm365.service.status': state }),
+    Object.freeze({ 'm365.service.state': state }),
   );
   const writer = new MetricsEncoder().startGaugeRequest(resource, scope, START, END);
   writer.use([age, status, unused]);
@@ -360,5 +360,60 @@ test('a gauge request keeps the heads of small integer values per collection, an
     write(START, later),
     expected(START, later),
     'the next collection: its own times, not the kept heads of the one before',
+  );
+});
+
+test("an UpDownCounter's points in a gauge request are the cumulative, non-monotonic Sum the OpenTelemetry serializer writes", () => {
+  const resource = resourceFromAttributes({ 'service.name': 'm365-health' });
+  const scope = { name: 'm365-health', version: '0.1.0' };
+  const tenantPart = Object.freeze({ 'm365.tenant.name': 'contoso' });
+  const service = Object.freeze({ 'm365.service.id': 'Exchange', 'm365.service.name': 'Exchange Online' });
+  const states = ['serviceOperational', 'serviceDegradation', 'other'].map((state) =>
+    Object.freeze({ 'm365.service.state': state }),
+  );
+  const health = { name: 'm365.service.health', description: 'Health', unit: '1', valueType: ValueType.INT };
+  const status = { ...health, name: 'm365.service.status', description: 'Status', upDown: true };
+  const writer = new MetricsEncoder().startGaugeRequest(resource, scope, START, END);
+  writer.use([health, status]);
+  writer.observe('m365.service.health', 2, [tenantPart, service]);
+  states.forEach((state, i) => writer.observe('m365.service.status', i === 1 ? 1 : 0, [tenantPart, service, state]));
+  const bytes = Buffer.from(writer.finish().bytes);
+  const points = (entries: [Record<string, unknown>, number][]) =>
+    entries.map(([attributes, value]) => ({ startTime: START, endTime: END, attributes: attributes as never, value }));
+  const { upDown: _, ...statusDescriptor } = status;
+  const expected = ProtobufMetricsSerializer.serializeRequest({
+    resource,
+    scopeMetrics: [
+      {
+        scope,
+        metrics: [
+          {
+            descriptor: health,
+            aggregationTemporality: AggregationTemporality.CUMULATIVE,
+            dataPointType: DataPointType.GAUGE,
+            dataPoints: points([[{ ...tenantPart, ...service }, 2]]),
+          },
+          {
+            descriptor: statusDescriptor,
+            aggregationTemporality: AggregationTemporality.CUMULATIVE,
+            dataPointType: DataPointType.SUM,
+            isMonotonic: false,
+            dataPoints: points(states.map((state, i) => [{ ...tenantPart, ...service, ...state }, i === 1 ? 1 : 0])),
+          },
+        ],
+      },
+    ],
+  })!;
+  assert.deepEqual(bytes, Buffer.from(expected));
+  const decoded = flattenMetrics(decodeExportRequest('metrics', 'protobuf', bytes), 0).filter(
+    (p) => p.name === 'm365.service.status',
+  );
+  assert.deepEqual(
+    decoded.map((p) => [p.type, p.temporality, p.monotonic, p.attributes['m365.service.state'], p.value]),
+    [
+      ['sum', 'cumulative', false, 'serviceOperational', 0],
+      ['sum', 'cumulative', false, 'serviceDegradation', 1],
+      ['sum', 'cumulative', false, 'other', 0],
+    ],
   );
 });
