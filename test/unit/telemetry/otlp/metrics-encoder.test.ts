@@ -213,7 +213,7 @@ test('points made of shared attribute parts encode like the same points with fla
     Object.freeze({ 'm365.service.id': id, 'm365.service.name': `${id} name` }),
   );
   const states = ['serviceOperational', 'serviceDegradation'].map((state) =>
-    Object.freeze({ 'm365.service.status': state }),
+    Object.freeze({ 'm365.service.state': state }),
   );
   const points: [Readonly<Record<string, string>>[], number][] = services.flatMap((service, i) => [
     [[tenantPart, service], i] as [Readonly<Record<string, string>>[], number],
