@@ -55,7 +55,7 @@ describe('prometheusCatalogue', () => {
       'm365_poll_success_ratio',
       'm365_service_health_ratio',
       'm365_service_issues',
-      'm365_service_status_ratio',
+      'm365_service_status',
       'm365_token_expiry_seconds',
     ]);
   });

@@ -102,11 +102,17 @@ export const EXPORTER_LABELS: readonly string[] = [
   'otel_scope_schema_url',
 ];
 
-/** The Prometheus names and labels of the catalogue's metrics (gauges are observable gauges, counters monotonic sums). */
+/** The OTLP data point kind of a catalogue instrument: counters are monotonic sums, up-down counters other sums. */
+function otlpTypeOf(instrument: MetricDefinition['instrument']): OtlpMetricType {
+  if (instrument === 'counter') return 'monotonic-counter';
+  return instrument === 'gauge' ? 'gauge' : 'non-monotonic-sum';
+}
+
+/** The Prometheus names and labels of the catalogue's metrics. */
 export function prometheusCatalogue(metrics: readonly MetricDefinition[]): Map<string, PrometheusMetric> {
   const result = new Map<string, PrometheusMetric>();
   for (const metric of metrics) {
-    const type: OtlpMetricType = metric.instrument === 'counter' ? 'monotonic-counter' : 'gauge';
+    const type = otlpTypeOf(metric.instrument);
     const name = toPrometheusMetricName(metric.name, metric.unit, type);
     const labels = new Set([...metric.attributes.map(toPrometheusLabelName), ...EXPORTER_LABELS]);
     result.set(name, { name, labels, source: metric.name });
