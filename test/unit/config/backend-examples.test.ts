@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { loadConfig } from '../../../src/config/index.ts';
 import { ExpressionCompiler } from '../../../src/health/severity-rules.ts';
+import { record } from '../deploy/deploy-files.ts';
 import { configOf } from './fixture-support.ts';
 
 const EXAMPLES = fileURLToPath(new URL('../../../config/examples/', import.meta.url));
@@ -22,7 +25,7 @@ const RECIPES: Record<
   'datadog-agent.yaml': { endpoint: 'http://localhost:4318', headers: {}, compression: 'none', temporality: 'delta' },
   'datadog-agentless.yaml': {
     endpoint: 'https://otlp.datadoghq.com',
-    headers: { 'dd-api-key': 'dd-key', 'dd-protocol': 'otlp' },
+    headers: { 'dd-api-key': 'dd-key' },
     compression: 'gzip',
     temporality: 'delta',
   },
@@ -50,6 +53,28 @@ describe('backend recipes in config/examples/', () => {
       assert.deepEqual(config.warnings, []);
     });
   }
+
+  test('the Datadog Agent recipe gives the Agent side whole: OTLP over HTTP, metrics, and logs with logs_enabled', async () => {
+    const text = await readFile(`${EXAMPLES}datadog-agent.yaml`, 'utf8');
+    const agentYaml = text
+      .split('\n')
+      .filter((line) => line.startsWith('#   ') && !line.startsWith('#   DD_'))
+      .map((line) => line.slice(4).replace(/\s+#.*$/, ''))
+      .join('\n');
+    const settings = record(parse(agentYaml));
+    assert.equal(settings['logs_enabled'], true);
+    const otlp = record(settings['otlp_config']);
+    assert.equal(record(record(record(otlp['receiver'])['protocols'])['http'])['endpoint'], '0.0.0.0:4318');
+    assert.equal(record(otlp['metrics'])['enabled'], true);
+    assert.equal(record(otlp['logs'])['enabled'], true);
+    for (const variable of [
+      'DD_LOGS_ENABLED=true',
+      'DD_OTLP_CONFIG_RECEIVER_PROTOCOLS_HTTP_ENDPOINT=0.0.0.0:4318',
+      'DD_OTLP_CONFIG_METRICS_ENABLED=true',
+      'DD_OTLP_CONFIG_LOGS_ENABLED=true',
+    ])
+      assert.ok(text.includes(`#   ${variable}\n`), variable);
+  });
 
   test('the API keys come from the environment, never from the file', async () => {
     for (const [file, variable] of [

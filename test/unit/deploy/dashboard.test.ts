@@ -21,6 +21,13 @@ function panelsOf(value: unknown): Record<string, unknown>[] {
   return list(value).flatMap((panel) => [record(panel), ...panelsOf(record(panel)['panels'])]);
 }
 
+/** The dashboard's annotations that query a data source of the given type. */
+function annotationsOf(type: string): Record<string, unknown>[] {
+  return list(record(dashboard['annotations'])['list'])
+    .map(record)
+    .filter((annotation) => record(annotation['datasource'])['type'] === type);
+}
+
 function queries(): Query[] {
   const fromPanels = panelsOf(dashboard['panels']).flatMap((panel) =>
     list(panel['targets']).map((target) => ({
@@ -29,14 +36,11 @@ function queries(): Query[] {
       templates: [textOf(record(target)['legendFormat'] ?? '')],
     })),
   );
-  const fromAnnotations = list(record(dashboard['annotations'])['list'])
-    .map(record)
-    .filter((annotation) => typeof annotation['expr'] === 'string')
-    .map((annotation) => ({
-      where: `annotation "${String(annotation['name'])}"`,
-      expr: String(annotation['expr']),
-      templates: [textOf(annotation['titleFormat'] ?? ''), textOf(annotation['textFormat'] ?? '')],
-    }));
+  const fromAnnotations = annotationsOf('prometheus').map((annotation) => ({
+    where: `annotation "${String(annotation['name'])}"`,
+    expr: String(annotation['expr']),
+    templates: [textOf(annotation['titleFormat'] ?? ''), textOf(annotation['textFormat'] ?? '')],
+  }));
   return [...fromPanels, ...fromAnnotations];
 }
 
@@ -132,21 +136,61 @@ describe(DASHBOARD_FILE, () => {
     );
   });
 
-  test('uses the provisioned Prometheus data source everywhere', () => {
-    const provisioned = list(
-      record(readYaml('deploy/grafana/provisioning/datasources/prometheus.yaml'))['datasources'],
-    ).map(record);
-    const uid = provisioned[0]['uid'];
+  test('asks for its Prometheus data source on import, as an export for sharing does', () => {
+    assert.deepEqual(
+      list(dashboard['__inputs']).map((input) => {
+        const { name, type, pluginId } = record(input);
+        return { name, type, pluginId };
+      }),
+      [{ name: 'DS_PROMETHEUS', type: 'datasource', pluginId: 'prometheus' }],
+    );
     const refs = [
       ...panelsOf(dashboard['panels'])
         .filter((p) => p['type'] !== 'row')
         .flatMap((p) => [p['datasource'], ...list(p['targets']).map((t) => record(t)['datasource'])]),
-      ...list(record(dashboard['templating'])['list']).map((v) => record(v)['datasource']),
-      ...list(record(dashboard['annotations'])['list'])
-        .filter((a) => 'expr' in record(a))
-        .map((a) => record(a)['datasource']),
+      ...list(record(dashboard['templating'])['list'])
+        .map(record)
+        .filter((v) => v['type'] === 'query')
+        .map((v) => v['datasource']),
+      ...annotationsOf('prometheus').map((a) => a['datasource']),
     ];
-    for (const ref of refs) assert.deepEqual(ref, { type: 'prometheus', uid });
+    assert.ok(refs.length >= 16, `${refs.length} references`);
+    for (const ref of refs) assert.deepEqual(ref, { type: 'prometheus', uid: '${DS_PROMETHEUS}' });
+  });
+
+  test('in the demo, its DS_PROMETHEUS variable stands for the provisioned data source', () => {
+    const provisioned = list(
+      record(readYaml('deploy/grafana/provisioning/datasources/prometheus.yaml'))['datasources'],
+    ).map(record);
+    const variable = list(record(dashboard['templating'])['list'])
+      .map(record)
+      .find((v) => v['name'] === 'DS_PROMETHEUS');
+    assert.ok(variable);
+    assert.equal(variable['type'], 'datasource');
+    assert.equal(variable['query'], 'prometheus');
+    assert.equal(record(variable['current'])['value'], provisioned[0]['uid']);
+    const imported = readRepoFile(DASHBOARD_FILE).replaceAll('${DS_PROMETHEUS}', 'their-prometheus');
+    assert.equal(imported.split(String(provisioned[0]['uid'])).length - 1, 1, 'the demo uid only as a default');
+  });
+
+  test('shows the events as annotations from a Loki data source, off until one is chosen', () => {
+    const loki = annotationsOf('loki');
+    assert.deepEqual(
+      loki.map((a) => a['name']),
+      ['Status changes', 'Issue updates'],
+    );
+    const variable = list(record(dashboard['templating'])['list'])
+      .map(record)
+      .find((v) => v['type'] === 'datasource' && v['query'] === 'loki');
+    assert.ok(variable, 'a Loki data source variable');
+    for (const annotation of loki) {
+      assert.deepEqual(annotation['datasource'], { type: 'loki', uid: `\${${String(variable['name'])}}` });
+      assert.equal(annotation['enable'], false, 'the demo has no Loki');
+      assert.match(
+        String(annotation['expr']),
+        /^\{service_name="m365-health"\} \| \w+ != "" \| m365_tenant_name=~"\$tenant"$/,
+      );
+    }
   });
 
   test('is loaded by the dashboard provider from the directory compose mounts', () => {

@@ -8,7 +8,7 @@ import { resolveShard } from '../../../src/agent/shard.ts';
 import { loadConfig } from '../../../src/config/index.ts';
 import type { Config } from '../../../src/config/types.ts';
 import { checkCollectorWiring, endpointPort } from './collector-pipelines.ts';
-import { isPinnedImage, list, record } from './deploy-files.ts';
+import { isPinnedImage, list, readRepoFile, record } from './deploy-files.ts';
 import {
   containerEnvironment,
   containerOf,
@@ -46,6 +46,18 @@ async function loadAgentConfig(
   return result.config;
 }
 
+/** The Secret docs/deployment.md tells the user to create (`kubectl create secret generic NAME --from-literal=KEY=…`). */
+function documentedSecret(): Manifest {
+  const command = /kubectl create secret generic ([\w-]+)((?:\s*\\?\s*--from-literal=\w+='[^']*')+)/.exec(
+    readRepoFile('docs/deployment.md'),
+  );
+  assert.ok(command, 'docs/deployment.md shows how to create the credentials Secret');
+  const keys = [...command[2].matchAll(/--from-literal=(\w+)=/g)].map((match) => match[1]);
+  const stringData = Object.fromEntries(keys.map((key) => [key, `secret-of-${key}`]));
+  const body = { apiVersion: 'v1', kind: 'Secret', metadata: { name: command[1] }, stringData };
+  return { kind: 'Secret', name: command[1], file: 'docs/deployment.md', body };
+}
+
 function configMapText(manifests: readonly Manifest[], name: string): string {
   return String(record(manifests.find((m) => m.kind === 'ConfigMap' && m.name === name)?.body['data'])['config.yaml']);
 }
@@ -68,19 +80,25 @@ for (const variant of VARIANTS) {
       for (const m of manifests) assert.ok(m.body['apiVersion'] && m.kind && m.name !== 'undefined', m.file);
     });
 
-    test('refers only to ConfigMaps, Secrets and Secret keys it defines', () => {
+    test('refers only to ConfigMaps it defines, and to the Secret the guide has the user create', () => {
       const refs = podReferences(pod);
       const has = (kind: string, name: string) => manifests.some((m) => m.kind === kind && m.name === name);
       assert.ok(refs.configMaps.length >= 2 && refs.secretKeys.length >= 1);
       for (const name of refs.configMaps) assert.ok(has('ConfigMap', name), `ConfigMap ${name}`);
-      for (const name of refs.secrets) assert.ok(has('Secret', name), `Secret ${name}`);
-      for (const [name, key] of refs.secretKeys) {
-        const secret = manifests.find((m) => m.kind === 'Secret' && m.name === name)!;
-        assert.ok(
-          key in record(secret.body['stringData']) || key in record(secret.body['data']),
-          `${name} has key ${key}`,
-        );
-      }
+      const secret = documentedSecret();
+      for (const name of refs.secrets) assert.equal(name, secret.name, `Secret ${name}`);
+      assert.deepEqual(
+        refs.secretKeys.map(([, key]) => key).sort(),
+        Object.keys(record(secret.body['stringData'])).sort(),
+        'the pod reads exactly the keys the guide creates',
+      );
+    });
+
+    test('applying it never overwrites the user Secret: no Secret is part of it', () => {
+      assert.deepEqual(
+        manifests.filter((m) => m.kind === 'Secret').map((m) => m.name),
+        [],
+      );
     });
 
     test('mounts only volumes the pod has, and pins its images', () => {
@@ -100,7 +118,11 @@ for (const variant of VARIANTS) {
     });
 
     test('the agent config loads, keeps state on the volume and exports to the collector on localhost:4318', async () => {
-      const config = await loadAgentConfig(manifests, 'm365-health-agent', containerEnvironment(agent, manifests));
+      const config = await loadAgentConfig(
+        manifests,
+        'm365-health-agent',
+        containerEnvironment(agent, [...manifests, documentedSecret()]),
+      );
       assert.equal(config.exporter.endpoint, 'http://localhost:4318');
       assert.equal(config.stateDir, '/var/lib/m365-health');
       const args = list(agent['args']).map(String);
@@ -114,7 +136,11 @@ for (const variant of VARIANTS) {
     });
 
     test('probes the agent on /healthz and /readyz where its server listens', async () => {
-      const config = await loadAgentConfig(manifests, 'm365-health-agent', containerEnvironment(agent, manifests));
+      const config = await loadAgentConfig(
+        manifests,
+        'm365-health-agent',
+        containerEnvironment(agent, [...manifests, documentedSecret()]),
+      );
       assert.deepEqual(config.server, { host: '0.0.0.0', port: 13133 });
       assert.equal(record(record(agent['livenessProbe'])['httpGet'])['path'], '/healthz');
       assert.equal(record(record(agent['readinessProbe'])['httpGet'])['path'], '/readyz');
@@ -150,7 +176,7 @@ describe('deploy/kubernetes/sharded', () => {
 
   test('every pod name gives its own replica of as many as there are replicas', () => {
     const replicas = Number(spec['replicas']);
-    const env = containerEnvironment(agent, manifests);
+    const env = containerEnvironment(agent, [...manifests, documentedSecret()]);
     assert.equal(env['M365_HEALTH_SHARD_COUNT'], String(replicas), 'M365_HEALTH_SHARD_COUNT equals replicas');
     for (let index = 0; index < replicas; index++) {
       const choice = resolveShard({ flag: undefined, env: { ...env, HOSTNAME: `${statefulSet.name}-${index}` } });
