@@ -36,16 +36,18 @@ describe('docs/alerting.md', () => {
 
   test('every page rule pages on critical (2) only, never on warnings or stale data', async () => {
     const text = await read('alerting.md');
+    const rules = await readFile(new URL('../../../deploy/prometheus/rules/m365-health.yml', import.meta.url), 'utf8');
     assert.match(
-      text,
+      rules,
       /max by \(m365_tenant_name, m365_service_name\) \(m365_service_health_ratio\) == 2\n\s+for: 5m\n\s+labels:\n\s+severity: page/,
     );
+    const monitors = await readFile(new URL('../../../deploy/datadog/monitors.json', import.meta.url), 'utf8');
     assert.match(
-      text,
+      monitors,
       /min\(last_5m\):max:m365\.service\.health\{\*\} by \{m365\.tenant\.name,m365\.service\.name\} == 2/,
     );
     assert.match(text, /equals 2 for at least 5 minutes/);
-    const code = (text.match(/```[\s\S]*?```/g) ?? []).join('\n');
+    const code = [rules, monitors, ...(text.match(/```[\s\S]*?```/g) ?? [])].join('\n');
     assert.doesNotMatch(code, /health[^\n]*(>=\s*2|>\s*1\b)/, 'no query compares health with >= 2 or > 1');
   });
 });
