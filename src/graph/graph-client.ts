@@ -157,8 +157,13 @@ async function getBody(
 ): Promise<{ chunks: Uint8Array[]; response: HttpAnswer }> {
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   let renewedToken = false;
+  // The last retryable failure: what the poll reports when its deadline cuts the wait or the retry that follows.
+  let failure: M365Error | undefined;
+  const cutShort = (error: unknown): never => {
+    throw failure !== undefined && request.signal.aborted ? failingAtDeadline(failure) : error;
+  };
   for (let attempt = 0; ; attempt++) {
-    const response = await send(options, url, request.signal);
+    const response = await send(options, url, request.signal).catch(cutShort);
     options.onResponse?.(response.status);
     if (response.status === 401 && !renewedToken) {
       await response.body?.cancel();
@@ -172,8 +177,9 @@ async function getBody(
     const error = await toGraphError(response, retryAfter);
     if (!RETRYABLE.has(response.status) || attempt >= maxRetries) throw error;
     const waitMs = retryAfter?.waitMs ?? backoffDelay(attempt, 1000, 30_000);
-    if (options.clock() + waitMs > request.deadline) throw throttledAtDeadline(error, waitMs, retryAfter);
-    await options.sleep(waitMs, request.signal);
+    if (options.clock() + waitMs > request.deadline) throw failingAtDeadline(error, { waitMs, retryAfter });
+    failure = error;
+    await options.sleep(waitMs, request.signal).catch(cutShort);
   }
 }
 
@@ -192,10 +198,24 @@ async function send(options: GraphClientOptions, url: string, signal: AbortSigna
   }
 }
 
-function throttledAtDeadline(error: M365Error, waitMs: number, retryAfter: RetryAfterWait | undefined): M365Error {
+/**
+ * A retryable failure (429, 5xx) still there when the poll's deadline came: either the wait Graph asked for would
+ * pass it, or the deadline cut the wait or the retry (`wait` absent).
+ */
+function failingAtDeadline(
+  error: M365Error,
+  wait?: { waitMs: number; retryAfter: RetryAfterWait | undefined },
+): M365Error {
   const verb = error.status === 429 ? 'still throttled' : `still failing`;
+  const prefix = `${verb} (HTTP ${error.status}) at the deadline`;
+  if (wait === undefined)
+    return new M365Error(error.code, `${prefix}: the poll timed out while retrying`, {
+      status: error.status,
+      cause: error,
+    });
+  const { waitMs, retryAfter } = wait;
   const asked = retryAfter?.capped ? `${describeCap(retryAfter)}` : `${(waitMs / 1000).toFixed(1)} s more`;
-  return new M365Error(error.code, `${verb} (HTTP ${error.status}) at the deadline: Graph asked to wait ${asked}`, {
+  return new M365Error(error.code, `${prefix}: Graph asked to wait ${asked}`, {
     status: error.status,
     retryAfter: waitMs / 1000,
     cause: error,

@@ -152,6 +152,30 @@ describe('fetchServiceHealth', () => {
     });
   });
 
+  test('a deadline that cuts the retry after a 503 reports the 503, not a bare timeout', async () => {
+    const poll = new AbortController();
+    const graph = fakeGraph([{ status: 503, body: { error: { code: 'ServiceUnavailable', message: 'down' } } }]);
+    const get = graph.options.get;
+    const options: GraphClientOptions = {
+      ...graph.options,
+      // The retry is in flight when the poll's deadline aborts it, as on a machine too busy to keep the plan.
+      get: (url, init) => {
+        if (graph.seen.length === 0) return get(url, init);
+        poll.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+        return Promise.reject(init.signal?.reason);
+      },
+    };
+    await assert.rejects(
+      fetchServiceHealth(options, { deadline: 1_000_000 + 30_000, signal: poll.signal }),
+      (error: M365Error) => {
+        assert.equal(error.code, 'GRAPH_ERROR');
+        assert.match(error.message, /^still failing \(HTTP 503\) at the deadline: the poll timed out while retrying/);
+        assert.equal(error.status, 503);
+        return true;
+      },
+    );
+  });
+
   test('on 401 fetches one fresh token and retries once', async () => {
     const graph = fakeGraph([{ status: 401, body: {} }, { body: page([exchange]) }]);
     await fetchServiceHealth(graph.options, request());
