@@ -161,8 +161,9 @@ describe('fetchServiceHealth', () => {
       // The retry is in flight when the poll's deadline aborts it, as on a machine too busy to keep the plan.
       get: (url, init) => {
         if (graph.seen.length === 0) return get(url, init);
-        poll.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-        return Promise.reject(init.signal?.reason);
+        const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+        poll.abort(timeout);
+        return Promise.reject(timeout);
       },
     };
     await assert.rejects(
