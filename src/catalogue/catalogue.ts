@@ -2,6 +2,7 @@ import * as sc from './semconv.ts';
 
 const TENANT = [sc.ATTR_TENANT_ID, sc.ATTR_TENANT_NAME] as const;
 const SERVICE = [...TENANT, sc.ATTR_SERVICE_ID, sc.ATTR_SERVICE_NAME] as const;
+const EXPORTER = [sc.ATTR_ERROR_TYPE, sc.ATTR_OTEL_COMPONENT_TYPE, sc.ATTR_OTEL_COMPONENT_NAME] as const;
 
 /** A metric as declared once: instruments are created from it and `docs/telemetry.md` is generated from it. */
 export interface MetricDefinition {
@@ -134,6 +135,41 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     description:
       'Events the outbox dropped undelivered, by reason (overflow, corrupt, too-large, too-large-for-collector, unencodable). Process-wide: no tenant attributes.',
     attributes: [sc.ATTR_ERROR_TYPE],
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_EXPORTER_DATA_POINTS,
+    instrument: 'counter',
+    valueType: 'int',
+    unit: '{data_point}',
+    description:
+      'Data points whose OTLP export finished, sent (no `error.type`) or failed: `error.type` is the HTTP status (`403`), the ' +
+      'network error code (`ECONNREFUSED`), `timeout`, `rejected` (refused in a partial success) or `export_failed`. By the ' +
+      "semantic conventions for the SDK's self-metrics (`otel.sdk.exporter.*`). Process-wide: no tenant attributes.",
+    attributes: EXPORTER,
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_EXPORTER_LOG_RECORDS,
+    instrument: 'counter',
+    valueType: 'int',
+    unit: '{log_record}',
+    description:
+      'Events (log records) whose OTLP export finished, sent or failed, by `error.type` as above. A batch refused as too large ' +
+      '(413) counts as failed, and its events again in the smaller batches that follow. Process-wide.',
+    attributes: EXPORTER,
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_EXPORT_REQUESTS,
+    instrument: 'counter',
+    valueType: 'int',
+    unit: '{request}',
+    description:
+      'OTLP export requests that finished, of metrics and of events (`otel.component.type`), sent or failed by `error.type` ' +
+      "(a partial success counts as sent): the count of the conventions' `otel.sdk.exporter.operation.duration`, a histogram the " +
+      "agent's encoder does not write. Process-wide.",
+    attributes: EXPORTER,
     enabled: true,
   },
 ]);
