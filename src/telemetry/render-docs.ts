@@ -44,6 +44,19 @@ const CARDINALITY = [
   '(`m365.graph.requests`, `m365.poll.errors`). Issue ids, titles and texts never become attributes: they are in the events,',
   'which are log records, not series. `m365.events.dropped` adds at most four series per process.',
   '',
+  '## Export metrics',
+  '',
+  'The agent counts its own OTLP exports by the semantic conventions for SDK self-metrics',
+  '([otel.sdk.exporter.*](https://opentelemetry.io/docs/specs/semconv/otel/sdk-metrics/)):',
+  '`otel.sdk.exporter.metric_data_point.exported` and `otel.sdk.exporter.log.exported`, with `error.type` on failures only,',
+  '`otel.component.type` (`otlp_http_metric_exporter`, `otlp_http_log_exporter`, `_json_` between for OTLP/JSON) and',
+  '`otel.component.name` (the type and `/0`). Requests are counted in `m365.export.requests`, with the same attributes, where the',
+  'conventions count them in the histogram `otel.sdk.exporter.operation.duration`, which the agent does not write. They are',
+  'process-wide: a series per exporter and `error.type` seen. A collection counts the exports finished before',
+  'it, so an export is counted by the next one, and while every export fails the counts reach the collector with the first',
+  'export it accepts again: with cumulative temporality (the default) they then tell the whole outage; with delta, the',
+  'counts carried by refused requests are lost with them. The log and `/status` tell of a failure at once.',
+  '',
 ];
 
 function code(items: readonly string[]): string {
