@@ -6,6 +6,7 @@ const SERVICE = [...TENANT, sc.ATTR_SERVICE_ID, sc.ATTR_SERVICE_NAME] as const;
 /** A tenant in an event: its id and its name. */
 const EVENT_TENANT = [sc.ATTR_TENANT_ID, sc.ATTR_TENANT_NAME] as const;
 const EVENT_SERVICE = [...EVENT_TENANT, sc.ATTR_SERVICE_ID, sc.ATTR_SERVICE_NAME] as const;
+const EXPORTER = [sc.ATTR_ERROR_TYPE, sc.ATTR_OTEL_COMPONENT_TYPE, sc.ATTR_OTEL_COMPONENT_NAME] as const;
 
 /** A metric as declared once: instruments are created from it and `docs/telemetry.md` is generated from it. */
 export interface MetricDefinition {
@@ -24,7 +25,7 @@ export interface MetricDefinition {
 /**
  * One series per service; per service and each of its states (Graph's statuses), or each issue classification;
  * per feature group of a service; one per tenant; per tenant and HTTP status code or error type seen; or per
- * process and reason, without tenant.
+ * process and reason, or exporter and outcome, without tenant.
  */
 export type SeriesUnit =
   | 'service'
@@ -34,7 +35,8 @@ export type SeriesUnit =
   | 'tenant'
   | 'tenant and status code'
   | 'tenant and error type'
-  | 'process and reason';
+  | 'process and reason'
+  | 'process and outcome';
 
 /** An event (a log record with `eventName`) as declared once. */
 export interface EventDefinition {
@@ -170,6 +172,44 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
       'Events the outbox dropped undelivered, by reason (overflow, corrupt, too-large, too-large-for-collector, unencodable). Process-wide: no tenant attributes.',
     attributes: [sc.ATTR_ERROR_TYPE],
     seriesPer: 'process and reason',
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_EXPORTER_DATA_POINTS,
+    instrument: 'counter',
+    valueType: 'int',
+    unit: '{data_point}',
+    description:
+      'Data points whose OTLP export finished, sent (no `error.type`) or failed: `error.type` is the HTTP status (`403`), the ' +
+      'network error code (`ECONNREFUSED`), `timeout`, `rejected` (refused in a partial success) or `export_failed`. By the ' +
+      "semantic conventions for the SDK's self-metrics (`otel.sdk.exporter.*`). Process-wide: no tenant attributes.",
+    attributes: EXPORTER,
+    seriesPer: 'process and outcome',
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_EXPORTER_LOG_RECORDS,
+    instrument: 'counter',
+    valueType: 'int',
+    unit: '{log_record}',
+    description:
+      'Events (log records) whose OTLP export finished, sent or failed, by `error.type` as above. A batch refused as too large ' +
+      '(413) counts as failed, and its events again in the smaller batches that follow. Process-wide.',
+    attributes: EXPORTER,
+    seriesPer: 'process and outcome',
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_EXPORT_REQUESTS,
+    instrument: 'counter',
+    valueType: 'int',
+    unit: '{request}',
+    description:
+      'OTLP export requests that finished, of metrics and of events (`otel.component.type`), sent or failed by `error.type` ' +
+      "(a partial success counts as sent): the count of the conventions' `otel.sdk.exporter.operation.duration`, a histogram the " +
+      "agent's encoder does not write. Process-wide.",
+    attributes: EXPORTER,
+    seriesPer: 'process and outcome',
     enabled: true,
   },
 ]);

@@ -39,6 +39,8 @@ export const ATTR_MESSAGE_MAJOR_CHANGE = 'm365.message.major_change';
 export const ATTR_MESSAGE_ACTION_REQUIRED_BY = 'm365.message.action_required_by';
 export const ATTR_MESSAGE_START = 'm365.message.start';
 export const ATTR_MESSAGE_END = 'm365.message.end';
+export const ATTR_OTEL_COMPONENT_TYPE = 'otel.component.type';
+export const ATTR_OTEL_COMPONENT_NAME = 'otel.component.name';
 
 /** Metric names. */
 export const METRIC_SERVICE_HEALTH = 'm365.service.health';
@@ -52,6 +54,9 @@ export const METRIC_TOKEN_EXPIRY = 'm365.token.expiry';
 export const METRIC_DATA_AGE = 'm365.data.age';
 export const METRIC_FEATURE_HEALTH = 'm365.feature.health';
 export const METRIC_EVENTS_DROPPED = 'm365.events.dropped';
+export const METRIC_EXPORT_REQUESTS = 'm365.export.requests';
+export const METRIC_EXPORTER_DATA_POINTS = 'otel.sdk.exporter.metric_data_point.exported';
+export const METRIC_EXPORTER_LOG_RECORDS = 'otel.sdk.exporter.log.exported';
 
 /** Event names. */
 export const EVENT_STATUS_CHANGE = 'm365.service.status_change';

@@ -1,3 +1,5 @@
+import { REDACTED, scrubText } from '../shared/scrub-text.ts';
+
 export interface DebugFetchOptions {
   readonly fetch: typeof fetch;
   /** Receives each line of the transcript. */
@@ -105,9 +107,6 @@ async function readShown(response: Response, limit: number): Promise<string> {
   return text + decoder.decode();
 }
 
-/** What replaces a secret in anything printed. */
-const REDACTED = '[redacted]';
-
 /** Form and JSON fields whose values are credentials. */
 const SENSITIVE_FIELDS: ReadonlySet<string> = new Set([
   'client_secret',
@@ -126,9 +125,6 @@ const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
   'cookie',
   'set-cookie',
 ]);
-
-/** Something shaped like a JWT (three base64url parts starting with `eyJ`). */
-const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]*/g;
 
 /** Header lines `name: value` with credentials hidden. */
 export function redactHeaders(headers: Headers): string[] {
@@ -155,19 +151,6 @@ export function redactJson(text: string): string | undefined {
     return undefined;
   }
   return JSON.stringify(parsed, (key, value: unknown) => (SENSITIVE_FIELDS.has(key) ? REDACTED : value));
-}
-
-/** Replaces every occurrence of the given values (and anything shaped like a JWT) in a text. */
-export function scrubText(text: string, secrets: Iterable<string>): string {
-  let scrubbed = text;
-  for (const secret of secrets) {
-    if (secret.length === 0) continue;
-    scrubbed = scrubbed.replaceAll(secret, REDACTED);
-    for (const encoded of [encodeURIComponent(secret), new URLSearchParams({ v: secret }).toString().slice(2)]) {
-      if (encoded !== secret) scrubbed = scrubbed.replaceAll(encoded, REDACTED);
-    }
-  }
-  return scrubbed.replace(JWT, REDACTED);
 }
 
 /** The access tokens a token endpoint's JSON answer carries, to scrub them from later output. */

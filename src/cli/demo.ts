@@ -1,5 +1,6 @@
 import { parseDuration } from '../config/index.ts';
 import type { ExporterConfig } from '../config/types.ts';
+import type { ExportChange } from '../telemetry/export-watch.ts';
 import { buildDemoConfig } from './demo/demo-config.ts';
 import { createTerminalView } from './demo/terminal-view.ts';
 import { EXIT_USAGE, type CliIo } from './io.ts';
@@ -83,10 +84,23 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
       sinks: {
         metricExporters: [{ exporter: view.exporter, intervalMs }],
         processors: [view.printer],
+        onExportChange: (change) => io.stdout(`${describeExportChange(change)}\n`),
       },
       onServer: (url) => io.stdout(`Status page: ${url}/  (JSON: ${url}/status)\n\n`),
     });
   } finally {
     await simulator.close();
   }
+}
+
+/** The one line the demo prints when a signal's exports start failing, or work again. */
+export function describeExportChange(change: ExportChange): string {
+  const { signal, url } = change.target;
+  const name = signal === 'logs' ? 'events' : signal;
+  if ('outageMs' in change)
+    return `OTLP ${name} delivered to ${url} again, after ${Math.round(change.outageMs / 1000)} s of failures.`;
+  const { status, error, reason, hint } = change.failure;
+  const what = status === undefined ? String(error ?? reason) : `HTTP ${String(status)}`;
+  const why = hint ?? reason;
+  return `OTLP ${name} to ${url} failing (${what})${why === what ? '' : `: ${String(why)}`} (retrying; the view goes on)`;
 }

@@ -10,8 +10,10 @@ import { M365Error } from '../errors.ts';
 import type { Log } from '../log.ts';
 import { startStatusServer, type StatusServer } from '../server/http-server.ts';
 import { isMetricEnabled } from '../catalogue/catalogue.ts';
-import { formatUndelivered } from '../telemetry/export-watch.ts';
+import { formatUndelivered, type ExportStatus } from '../telemetry/export-watch.ts';
 import { createEventsDroppedRecorder } from '../telemetry/instruments.ts';
+import { routeDiagnostics } from '../telemetry/diag-route.ts';
+import { registerExportMetrics } from '../telemetry/export-metrics.ts';
 import { createTelemetrySdk, type TelemetrySdk, type TelemetrySdkOptions } from '../telemetry/sdk.ts';
 import { VERSION } from '../version.ts';
 import { EXIT_OK, EXIT_UNDELIVERED, EXIT_USAGE, STOP_BOUND_MS, type CliIo } from './io.ts';
@@ -36,8 +38,8 @@ export interface AgentRunOptions {
   config: Config;
   log: Log;
   io: CliIo;
-  /** Extra sinks beside the OTLP exporters (the demo's terminal view). */
-  sinks?: Pick<TelemetrySdkOptions, 'metricExporters' | 'processors'>;
+  /** Extra sinks beside the OTLP exporters, and where the exports' failures and recoveries go (the demo's view). */
+  sinks?: Pick<TelemetrySdkOptions, 'metricExporters' | 'processors' | 'onExportChange'>;
   /** Whether to export over OTLP (the demo without an endpoint does not). */
   exportOtlp?: boolean;
   /** Poll every tenant once, export, and exit (for cron jobs and tests): 1 when the export was not delivered. */
@@ -62,8 +64,10 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   // The listen address is tried first: a failure there has nothing to undo, while the state directory is made.
   let server: StatusServer | undefined;
   let lock: { release(): void } | undefined;
+  // The status endpoint shows the exports once there are some.
+  let exports: TelemetrySdk['exports'] | undefined = undefined;
   try {
-    server = await openStatusServer(options, observations);
+    server = await openStatusServer(options, observations, () => exports?.statuses() ?? []);
     lock = await lockStateDir(config, log);
   } catch (error) {
     if (!(error instanceof M365Error && STARTUP_ERRORS.has(error.code))) throw error;
@@ -71,24 +75,12 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
     io.stderr(`m365-health: ${error.code === 'LISTEN_FAILED' ? 'server.listen: ' : ''}${error.message}\n`);
     return EXIT_USAGE;
   }
-  let recordDrop: (count: number, reason: string) => void = () => {};
-  const telemetry = createTelemetrySdk({
-    exporter: options.exportOtlp === false ? undefined : config.exporter,
-    serviceName: config.serviceName,
-    serviceVersion: VERSION,
-    resource: config.resource,
-    events: {
-      maxBytes: config.spoolMaxBytes,
-      durable: config.stateDir !== undefined,
-      onDrop: (count, reason) => recordDrop(count, reason),
-    },
-    log,
-    ...options.sinks,
-  });
-  recordDrop = createEventsDroppedRecorder(telemetry.meter, (name) => isMetricEnabled(config.metrics, name));
+  const { telemetry, unrouteDiagnostics } = startTelemetry(options);
+  exports = telemetry.exports;
   const { agent, applyTenants, saved } = await buildAgent(config, { telemetry, log, observations });
   if (options.once) {
     const code = await runOnce(agent, telemetry, io, stop, saved);
+    unrouteDiagnostics();
     lock?.release();
     return code;
   }
@@ -106,11 +98,44 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   const halted = await deadline.within(Promise.all([reloader?.close(), agent.stop(), server?.close()]), HALT_MS);
   if (!halted) log.warn('polls in flight did not settle in time; stopping without them', { waitedMs: HALT_MS });
   const undelivered = await telemetry.shutdown(deadline.left());
+  unrouteDiagnostics();
   await waitAtMost(saved(), STATE_WRITES_MS);
   lock?.release();
   for (const failure of undelivered) log.warn('telemetry not delivered at stop', { ...failure });
   log.info('stopped');
   return EXIT_OK;
+}
+
+/**
+ * The telemetry of the agent: its SDK, the process's own metrics (dropped events, exports), and the SDK's
+ * diagnostics routed to the log until `unrouteDiagnostics` (after the telemetry's shutdown).
+ */
+function startTelemetry(options: AgentRunOptions) {
+  const { config, log } = options;
+  const unrouteDiagnostics = routeDiagnostics({
+    log,
+    clock: Date.now,
+    periodMs: 60_000,
+    secrets: Object.values(config.exporter.headers),
+  });
+  let recordDrop: (count: number, reason: string) => void = () => {};
+  const telemetry = createTelemetrySdk({
+    exporter: options.exportOtlp === false ? undefined : config.exporter,
+    serviceName: config.serviceName,
+    serviceVersion: VERSION,
+    resource: config.resource,
+    events: {
+      maxBytes: config.spoolMaxBytes,
+      durable: config.stateDir !== undefined,
+      onDrop: (count, reason) => recordDrop(count, reason),
+    },
+    log,
+    ...options.sinks,
+  });
+  const isEnabled = (name: string) => isMetricEnabled(config.metrics, name);
+  recordDrop = createEventsDroppedRecorder(telemetry.meter, isEnabled);
+  registerExportMetrics(telemetry.meter, () => telemetry.exports.tallies(), isEnabled);
+  return { telemetry, unrouteDiagnostics };
 }
 
 /** Start-up errors of the configuration (the status endpoint's address, the state directory): told in one line. */
@@ -165,12 +190,17 @@ async function runOnce(
 }
 
 /** Starts the status endpoint when the configuration asks for one (not for `--once`). */
-async function openStatusServer(options: AgentRunOptions, store: ObservationStore): Promise<StatusServer | undefined> {
+async function openStatusServer(
+  options: AgentRunOptions,
+  store: ObservationStore,
+  exports: () => readonly ExportStatus[],
+): Promise<StatusServer | undefined> {
   const { config, log } = options;
   if (!config.server || options.once) return undefined;
   const server = await startStatusServer({
     ...config.server,
     observations: () => store.observations(),
+    exports,
     clock: Date.now,
   });
   log.info('status endpoint listening', { url: server.url });

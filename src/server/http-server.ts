@@ -3,13 +3,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { M365Error } from '../errors.ts';
 import type { Observation } from '../observation/observation.ts';
-import { buildStatusDocument, readiness } from './status-view.ts';
+import { buildStatusDocument, readiness, type ExportState } from './status-view.ts';
 
 export interface StatusServerOptions {
   host: string;
   port: number;
   /** The latest observation of every tenant, as a snapshot. */
   observations: () => readonly Observation[];
+  /** The state of each signal's OTLP exports; absent: none are made. */
+  exports?: () => readonly ExportState[];
   clock: () => number;
 }
 
@@ -34,21 +36,13 @@ function handle(options: StatusServerOptions, page: string, req: IncomingMessage
     case '/healthz':
       return send(res, 200, 'text/plain', 'ok\n');
     case '/readyz': {
-      const { ready, waiting } = readiness(options.observations());
-      return send(
-        res,
-        ready ? 200 : 503,
-        'text/plain',
-        ready ? 'ready\n' : `waiting for the first poll of: ${waiting.slice(0, 20).join(', ')}\n`,
-      );
+      const verdict = readiness(options.observations(), options.exports?.() ?? []);
+      return send(res, verdict.ready ? 200 : 503, 'text/plain', verdict.ready ? 'ready\n' : `${verdict.reason}\n`);
     }
-    case '/status':
-      return send(
-        res,
-        200,
-        'application/json',
-        JSON.stringify(buildStatusDocument(options.observations(), options.clock())),
-      );
+    case '/status': {
+      const document = buildStatusDocument(options.observations(), options.clock(), options.exports?.() ?? []);
+      return send(res, 200, 'application/json', JSON.stringify(document));
+    }
     case '/':
       return send(res, 200, 'text/html; charset=utf-8', page);
     default:

@@ -3,13 +3,31 @@ import { isStale, shownHealth } from '../health/staleness.ts';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
-/** The `/status` document: per tenant, the last poll, its error, services and open issues. */
+/** The state of one signal's OTLP exports, as the telemetry keeps it; times in ms since the epoch. */
+export interface ExportState {
+  readonly signal: 'metrics' | 'events';
+  readonly endpoint: string;
+  readonly lastSuccessAt: number | undefined;
+  readonly lastFailureAt: number | undefined;
+  readonly lastFailure: { readonly reason: string; readonly status?: number; readonly errorType: string } | undefined;
+  readonly consecutiveFailures: number;
+  readonly failingSince: number | undefined;
+  /** Failing long enough that the agent is not ready. */
+  readonly failing: boolean;
+}
+
+/** The `/status` document: per signal, its exports; per tenant, the last poll, its error, services and open issues. */
 export type StatusDocument = ReturnType<typeof buildStatusDocument>;
 
-/** Builds the status document from the tenants' latest observations (pure). */
-export function buildStatusDocument(observations: readonly Observation[], now: number) {
+/** Builds the status document from the tenants' latest observations and the exports' state (pure). */
+export function buildStatusDocument(
+  observations: readonly Observation[],
+  now: number,
+  exports: readonly ExportState[],
+) {
   return {
     generatedAt: new Date(now).toISOString(),
+    exports: Object.fromEntries(exports.map((state) => [state.signal, describeExports(state)])),
     tenants: observations.map((observation) => {
       const { tenant, outcome } = observation;
       const stale = isStale(observation, now);
@@ -39,10 +57,41 @@ export function buildStatusDocument(observations: readonly Observation[], now: n
   };
 }
 
-/** Ready once every tenant was polled at least once (successfully, or failed with a reason). */
-export function readiness(observations: readonly Observation[]): { ready: boolean; waiting: string[] } {
+function describeExports(state: ExportState) {
+  const { lastFailure } = state;
+  return {
+    endpoint: state.endpoint,
+    lastSuccessAt: iso(state.lastSuccessAt),
+    lastFailureAt: iso(state.lastFailureAt),
+    lastFailure: lastFailure
+      ? { reason: lastFailure.reason, status: lastFailure.status ?? null, errorType: lastFailure.errorType }
+      : null,
+    consecutiveFailures: state.consecutiveFailures,
+    failingSince: iso(state.failingSince),
+    failing: state.failing,
+  };
+}
+
+/**
+ * Ready once every tenant was polled at least once (successfully, or failed with a reason), and while no signal's
+ * exports have been failing long enough to count ({@link ExportState.failing}); otherwise, why not, in one line.
+ */
+export function readiness(
+  observations: readonly Observation[],
+  exports: readonly ExportState[],
+): { ready: true } | { ready: false; reason: string } {
   const waiting = observations
     .filter((observation) => observation.polledAt === undefined)
     .map((observation) => observation.tenant.name);
-  return { ready: waiting.length === 0, waiting };
+  if (waiting.length > 0)
+    return { ready: false, reason: `waiting for the first poll of: ${waiting.slice(0, 20).join(', ')}` };
+  const failing = exports.filter((state) => state.failing).map(describeFailing);
+  return failing.length === 0 ? { ready: true } : { ready: false, reason: failing.join('; ') };
+}
+
+function describeFailing(state: ExportState): string {
+  const failure = state.lastFailure;
+  const why =
+    failure === undefined ? '' : `: ${failure.status === undefined ? failure.errorType : `HTTP ${failure.status}`}`;
+  return `${state.signal} export to ${state.endpoint} failing since ${iso(state.failingSince)}${why}`;
 }

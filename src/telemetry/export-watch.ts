@@ -1,17 +1,17 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { Log, LogFields } from '../log.ts';
-import { countPoints } from './otlp/metric-batches.ts';
-import { EncodedRequest } from './otlp/metrics-encoder.ts';
-import type { ExportAnswer, PartialSuccess, ProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
-import { parseRetryAfter } from '../shared/retry-after.ts';
-import { timerDelay } from '../shared/timer-delay.ts';
-import { probeHttpStatus, type HttpStatusProbe, type ObservedResponse } from './http-status-probe.ts';
+import type { ExportAnswer, PartialSuccess } from './otlp/protobuf-metric-exporter.ts';
+import { describeExportFailure, type ExportFailure } from './export-failure.ts';
+import { probeHttpStatus, type HttpStatusProbe } from './http-status-probe.ts';
 
-/** Where a stream of exports goes: a signal and the collector's URL for it. */
+export type { ExportFailure } from './export-failure.ts';
+
+/** Where a stream of exports goes: a signal, the collector's URL for it, and the exporter's `otel.component.type`. */
 export interface ExportTarget {
   readonly signal: 'metrics' | 'logs';
   readonly url: string;
+  /** Default: the OTLP/HTTP protobuf exporter of the signal. */
+  readonly component?: string;
 }
 
 /** A target that was not delivered everything: why (the last failure), or that exports were still in flight. */
@@ -21,20 +21,52 @@ export interface UndeliveredExport extends ExportTarget {
   readonly status?: number;
 }
 
-/** What a failed export says, for the log and for the next delay. */
-export interface ExportFailure {
-  readonly fields: LogFields;
-  /** How long the collector asked to wait (`Retry-After`), if it did. */
-  readonly retryAfterMs?: number;
+/** The exports of one signal as the status endpoint shows them; times in ms since the epoch. */
+export interface ExportStatus {
+  readonly signal: 'metrics' | 'events';
+  readonly endpoint: string;
+  readonly lastSuccessAt: number | undefined;
+  readonly lastFailureAt: number | undefined;
+  readonly lastFailure: { readonly reason: string; readonly status?: number; readonly errorType: string } | undefined;
+  readonly consecutiveFailures: number;
+  readonly failingSince: number | undefined;
+  /** Failing for at least the watch's `failingAfterMs`: the agent is not ready. */
+  readonly failing: boolean;
 }
+
+/** Requests and items (points, log records) whose export finished, of one exporter, by `error.type` (none: sent). */
+export interface ExportTally {
+  readonly signal: 'metrics' | 'logs';
+  readonly component: string;
+  readonly errorType: string | undefined;
+  readonly requests: number;
+  readonly items: number;
+}
+
+/** A signal's exports started failing (with the first failure's fields) or recovered (after `outageMs`). */
+export type ExportChange =
+  | { readonly target: ExportTarget; readonly failure: LogFields }
+  | { readonly target: ExportTarget; readonly outageMs: number };
 
 /** An export begun by {@link ExportWatch.begin}: end it with its result. */
 export interface ExportAttempt {
   /** What a failed result says (with the status the exporter may have left out); undefined for a success. */
   describe(result: ExportResult): ExportFailure | undefined;
+  /** `fields` name the items sent (`points` or `records`), which the tallies count. */
   end(result: ExportAnswer, fields?: LogFields): void;
-  /** Ends the attempt without a verdict: its caller deals with the failure itself (the events' 413). */
-  forget(): void;
+  /** Ends the attempt, counted as failed, without a verdict: its caller deals with the failure (the events' 413). */
+  forget(failure: ExportFailure, items: number): void;
+}
+
+export interface ExportWatchOptions {
+  readonly log: Log;
+  readonly clock: () => number;
+  /** At most one reminder of an outage, and one line of partial successes, per this many ms. */
+  readonly repeatMs: number;
+  /** How long a signal's exports must keep failing before {@link ExportStatus.failing}; absent: never. */
+  readonly failingAfterMs?: number;
+  /** When given, told of each outage's start and end instead of the log, and no reminders are made (the demo). */
+  readonly onChange?: (change: ExportChange) => void;
 }
 
 interface TargetState {
@@ -46,30 +78,36 @@ interface TargetState {
   lastLoggedAt: number;
   lastLoggedStatus?: number;
   lastFailure?: UndeliveredExport;
+  lastSuccessAt?: number;
+  lastError?: { at: number; reason: string; status?: number; errorType: string };
+  /** Finished requests and items by `error.type` (`''`: sent). */
+  readonly tallies: Map<string, { requests: number; items: number }>;
   /** Partial successes since the last one logged, and the points they rejected. */
   partial: { answers: number; rejected: number; loggedAt?: number };
 }
 
 const TOO_LARGE = 413;
 
+/** Readiness: a signal whose exports have failed for 3 export intervals, and at least 2 minutes, is failing. */
+export function failingAfterMs(exportIntervalMs: number): number {
+  return Math.max(3 * exportIntervalMs, 120_000);
+}
+
 /**
  * Watches the results of the OTLP exports (metrics, and the events the outbox sends), which the OpenTelemetry SDK
- * would only tell its diag logger. Logs the first failure of an outage, a reminder per
- * `repeatMs` (or sooner when the collector's status changes, a 413 above all: the collector refuses the request's
- * size, and only its limit or the agent's batch can change that) and the recovery; logs the collector's partial
- * successes (points it rejected, which are not sent again) the same way, first then once per `repeatMs`; and
- * remembers the last failure of each target, so that `run` can say what its last flush did not deliver.
+ * would only tell its diag logger. Logs the first failure of an outage (an error when the collector's answer needs a
+ * person: 401, 403, 404, 413), a reminder per `repeatMs` (or sooner when the collector's status changes) and the
+ * recovery; logs the collector's partial successes (points it rejected, which are not sent again) the same way,
+ * first then once per `repeatMs`; keeps each signal's state for the status endpoint and readiness, and the tallies
+ * of the export metrics; and remembers the last failure of each target, so that `run` can say what its last flush
+ * did not deliver.
  */
 export class ExportWatch {
-  readonly #log: Log;
-  readonly #clock: () => number;
-  readonly #repeatMs: number;
+  readonly #options: ExportWatchOptions;
   readonly #targets = new Map<string, TargetState>();
 
-  constructor(options: { log: Log; clock: () => number; repeatMs: number }) {
-    this.#log = options.log;
-    this.#clock = options.clock;
-    this.#repeatMs = options.repeatMs;
+  constructor(options: ExportWatchOptions) {
+    this.#options = options;
   }
 
   /** Starts one export to `target`. */
@@ -81,7 +119,7 @@ export class ExportWatch {
     const describe = (result: ExportResult) =>
       result.code === ExportResultCode.SUCCESS
         ? undefined
-        : describeExportFailure(result, state.probe.lastSince(mark), this.#clock());
+        : describeExportFailure(result, state.probe.lastSince(mark), target.url, this.#options.clock());
     const finish = () => {
       if (ended) return false;
       ended = true;
@@ -92,12 +130,15 @@ export class ExportWatch {
       describe,
       end: (result, fields = {}) => {
         if (!finish()) return;
-        if (result.code === ExportResultCode.SUCCESS) this.#succeeded(state);
+        const items = itemsOf(fields);
+        if (result.code === ExportResultCode.SUCCESS) this.#succeeded(state, items, result.partialSuccess);
         if (result.partialSuccess) return this.#partlyAccepted(state, result.partialSuccess, fields);
         const failure = describe(result);
-        if (failure) this.#failed(state, failure.fields, fields);
+        if (failure) this.#failed(state, failure, fields, items);
       },
-      forget: () => void finish(),
+      forget: (failure, items) => {
+        if (finish()) tally(state, failure.errorType, items);
+      },
     };
   }
 
@@ -116,6 +157,40 @@ export class ExportWatch {
     return found;
   }
 
+  /** The state of each target's exports now. */
+  statuses(): ExportStatus[] {
+    const now = this.#options.clock();
+    return [...this.#targets.values()].map((state) => {
+      const { lastError, failingSince } = state;
+      return {
+        signal: state.target.signal === 'logs' ? 'events' : 'metrics',
+        endpoint: state.target.url,
+        lastSuccessAt: state.lastSuccessAt,
+        lastFailureAt: lastError?.at,
+        lastFailure: lastError && {
+          reason: lastError.reason,
+          status: lastError.status,
+          errorType: lastError.errorType,
+        },
+        consecutiveFailures: state.attempts,
+        failingSince,
+        failing: failingSince !== undefined && now - failingSince >= (this.#options.failingAfterMs ?? Infinity),
+      };
+    });
+  }
+
+  /** Every target's finished requests and items so far, by `error.type`. */
+  tallies(): ExportTally[] {
+    return [...this.#targets.values()].flatMap(({ target, tallies }) =>
+      [...tallies].map(([errorType, counts]) => ({
+        signal: target.signal,
+        component: componentOf(target),
+        errorType: errorType === '' ? undefined : errorType,
+        ...counts,
+      })),
+    );
+  }
+
   /** Stops watching HTTP responses. */
   close(): void {
     for (const state of this.#targets.values()) state.probe.close();
@@ -131,6 +206,7 @@ export class ExportWatch {
         inFlight: 0,
         attempts: 0,
         lastLoggedAt: 0,
+        tallies: new Map(),
         partial: { answers: 0, rejected: 0 },
       };
       this.#targets.set(key, state);
@@ -138,121 +214,88 @@ export class ExportWatch {
     return state;
   }
 
-  #succeeded(state: TargetState): void {
+  #succeeded(state: TargetState, items: number, partial: PartialSuccess | undefined): void {
+    const now = this.#options.clock();
+    const rejected = Math.min(items, partial?.rejected ?? 0);
+    tally(state, '', items - rejected);
+    if (rejected > 0) tally(state, 'rejected', rejected, 0);
+    state.lastSuccessAt = now;
     if (state.failingSince === undefined) return;
-    const outageS = Math.round((this.#clock() - state.failingSince) / 1000);
-    this.#log.info(`${state.target.signal} export recovered`, {
-      url: state.target.url,
-      attempts: state.attempts,
-      outageS,
-    });
+    const outageMs = now - state.failingSince;
+    const { signal, url } = state.target;
+    if (this.#options.onChange) this.#options.onChange({ target: state.target, outageMs });
+    else
+      this.#options.log.info(`${signal} export recovered`, {
+        url,
+        attempts: state.attempts,
+        outageS: Math.round(outageMs / 1000),
+      });
     state.failingSince = undefined;
     state.attempts = 0;
   }
 
   /** Logs the first partial success, then at most one per `repeatMs`, with what was rejected since the last line. */
   #partlyAccepted(state: TargetState, answer: PartialSuccess, extra: LogFields): void {
-    const now = this.#clock();
+    const now = this.#options.clock();
     const partial = state.partial;
     partial.answers++;
     partial.rejected += answer.rejected;
-    if (partial.loggedAt !== undefined && now - partial.loggedAt < this.#repeatMs) return;
+    if (partial.loggedAt !== undefined && now - partial.loggedAt < this.#options.repeatMs) return;
     const { signal, url } = state.target;
     const counts = partial.answers === 1 ? {} : { answers: partial.answers };
     const fields = { url, rejected: partial.rejected, message: answer.message, ...extra, ...counts };
-    if (partial.rejected > 0) this.#log.warn(`collector rejected part of a ${signal} export (partial success)`, fields);
-    else this.#log.warn(`collector took a ${signal} export with a warning (partial success)`, fields);
+    const { log } = this.#options;
+    if (partial.rejected > 0) log.warn(`collector rejected part of a ${signal} export (partial success)`, fields);
+    else log.warn(`collector took a ${signal} export with a warning (partial success)`, fields);
     state.partial = { answers: 0, rejected: 0, loggedAt: now };
   }
 
-  #failed(state: TargetState, failure: LogFields, extra: LogFields): void {
-    const now = this.#clock();
-    const status = typeof failure['status'] === 'number' ? failure['status'] : undefined;
+  #failed(state: TargetState, failure: ExportFailure, extra: LogFields, items: number): void {
+    const now = this.#options.clock();
+    const { fields: described, errorType } = failure;
+    const status = typeof described['status'] === 'number' ? described['status'] : undefined;
     const { signal, url } = state.target;
-    state.lastFailure = { signal, url, reason: String(failure['reason']), ...(status === undefined ? {} : { status }) };
+    const reason = String(described['reason']);
+    state.lastFailure = { signal, url, reason, ...(status === undefined ? {} : { status }) };
+    state.lastError = { at: now, reason, errorType, ...(status === undefined ? {} : { status }) };
+    tally(state, errorType, items);
     state.attempts++;
     const first = state.failingSince === undefined;
     state.failingSince ??= now;
-    if (!first && status === state.lastLoggedStatus && now - state.lastLoggedAt < this.#repeatMs) return;
+    const { log, onChange, repeatMs } = this.#options;
+    if (first && onChange && status !== TOO_LARGE) return onChange({ target: state.target, failure: described });
+    if (!first && (onChange || (status === state.lastLoggedStatus && now - state.lastLoggedAt < repeatMs))) return;
     state.lastLoggedAt = now;
     state.lastLoggedStatus = status;
-    const fields = { url, ...failure, ...extra, ...(first ? {} : { attempts: state.attempts }) };
-    if (status === TOO_LARGE)
-      this.#log.error(`collector refused a ${signal} export as too large (413): raise its request size limit`, fields);
-    else this.#log.warn(first ? `${signal} export failed` : `${signal} export still failing`, fields);
+    const fields = { url, ...described, ...extra, ...(first ? {} : { attempts: state.attempts }) };
+    if (status === TOO_LARGE) log.error(`collector refused a ${signal} export as too large (413)`, fields);
+    else if (described['hint'] !== undefined && status !== undefined)
+      log.error(first ? `${signal} export refused` : `${signal} export still refused`, fields);
+    else log.warn(first ? `${signal} export failed` : `${signal} export still failing`, fields);
   }
 }
 
-const MAX_BODY_CHARS = 200;
+/** Counts one finished request of `items` items under `errorType` (`''`: sent). */
+function tally(state: TargetState, errorType: string, items: number, requests = 1): void {
+  const counts = state.tallies.get(errorType) ?? { requests: 0, items: 0 };
+  counts.requests += requests;
+  counts.items += items;
+  state.tallies.set(errorType, counts);
+}
 
-/**
- * Describes a failed export: the exporter's error message, the collector's HTTP status (from the error, or from
- * `observed` when the exporter left it out, as it does for retryable statuses), the network error code, and the
- * start of the collector's answer.
- */
-function describeExportFailure(
-  result: ExportResult,
-  observed: ObservedResponse | undefined,
-  now: number,
-): ExportFailure {
-  const error: (Error & { code?: unknown; data?: unknown }) | undefined = result.error;
-  const status = typeof error?.code === 'number' ? error.code : observed?.status;
-  const fields: Record<string, string | number | undefined> = {
-    reason: error?.message || 'export failed',
-    status,
-    error: typeof error?.code === 'string' ? error.code : undefined,
-    body: typeof error?.data === 'string' && error.data !== '' ? error.data.slice(0, MAX_BODY_CHARS) : undefined,
-    retryAfter: observed?.retryAfter,
-  };
-  const retryAfterMs = parseRetryAfter(observed?.retryAfter, now);
-  return retryAfterMs === undefined ? { fields } : { fields, retryAfterMs };
+/** The items an export's log fields name: its points or its log records. */
+function itemsOf(fields: LogFields): number {
+  const items = fields['points'] ?? fields['records'];
+  return typeof items === 'number' ? items : 0;
+}
+
+/** The `otel.component.type` of a target's exporter, by the semantic conventions' names. */
+function componentOf(target: ExportTarget): string {
+  return target.component ?? (target.signal === 'metrics' ? 'otlp_http_metric_exporter' : 'otlp_http_log_exporter');
 }
 
 /** The one line `run` prints for a target that was not delivered. */
 export function formatUndelivered(undelivered: UndeliveredExport): string {
   const status = undelivered.status === undefined ? '' : ` (HTTP ${undelivered.status})`;
   return `${undelivered.signal} not delivered to ${undelivered.url}: ${undelivered.reason}${status}`;
-}
-
-/** Reports every export of `exporter` (pre-encoded requests too, for the protobuf one) to `watch`. */
-export function watchMetricExporter<T extends PushMetricExporter>(
-  exporter: T,
-  watch: ExportWatch,
-  target: ExportTarget,
-): T {
-  const send: ProtobufMetricExporter['export'] = exporter.export.bind(exporter);
-  exporter.export = (request: ResourceMetrics | EncodedRequest, done) => {
-    const attempt = watch.begin(target);
-    send(request, (result) => {
-      const fields =
-        request instanceof EncodedRequest
-          ? { points: request.points, bytes: request.bytes.length }
-          : { points: countPoints(request) };
-      attempt.end(result, fields);
-      done(result);
-    });
-  };
-  return exporter;
-}
-
-/**
- * The result `send` gives to its callback, or a failure after `timeoutMs` without one: an exporter's own timeout is
- * a socket idle timeout, so a collector (or proxy) that trickles its answer would otherwise hold every later export
- * for ever. The request itself is left to finish or fail on its own. A throw is a failure too.
- */
-export function exportWithin(send: (done: (result: ExportResult) => void) => void, timeoutMs: number) {
-  return new Promise<ExportResult>((resolve) => {
-    const timer = setTimeout(() => {
-      resolve({ code: ExportResultCode.FAILED, error: new Error(`export did not finish within ${timeoutMs} ms`) });
-    }, timerDelay(timeoutMs));
-    const finish = (result: ExportResult) => {
-      clearTimeout(timer);
-      resolve(result);
-    };
-    try {
-      send(finish);
-    } catch (error) {
-      finish({ code: ExportResultCode.FAILED, error: error as Error });
-    }
-  });
 }

@@ -21,6 +21,14 @@ export interface Recorders {
   recordGraphResponse(tenant: TenantConfig, httpStatus: number): void;
 }
 
+/** Metrics of the process rather than of tenants, created by their sources. */
+const PROCESS_METRICS: ReadonlySet<string> = new Set([
+  sc.METRIC_EVENTS_DROPPED,
+  sc.METRIC_EXPORT_REQUESTS,
+  sc.METRIC_EXPORTER_DATA_POINTS,
+  sc.METRIC_EXPORTER_LOG_RECORDS,
+]);
+
 /**
  * The tenant on a data point: its name, unique in a configuration, is all a series needs to be told apart (Datadog
  * does not tag from resource attributes, so it is on the point); its id, a GUID or a domain that no dashboard groups
@@ -41,8 +49,8 @@ export function registerInstruments(
   isEnabled: (name: string) => boolean,
   registry: GaugeRegistry,
 ): Recorders {
-  // The process's own metric, m365.events.dropped, is created where its source is: createEventsDroppedRecorder.
-  const enabled = METRICS.filter((metric) => isEnabled(metric.name) && metric.name !== sc.METRIC_EVENTS_DROPPED);
+  // The process's own metrics are created where their sources are: createEventsDroppedRecorder, registerExportMetrics.
+  const enabled = METRICS.filter((metric) => isEnabled(metric.name) && !PROCESS_METRICS.has(metric.name));
   const observed = enabled.filter((metric) => metric.instrument !== 'counter');
   const counters = new Map<string, Counter>();
   for (const metric of enabled) {
@@ -89,7 +97,8 @@ export function createEventsDroppedRecorder(
   return (count, reason) => counter.add(count, { [sc.ATTR_ERROR_TYPE]: reason });
 }
 
-function instrumentOptions(metric: MetricDefinition) {
+/** The options of the instrument of a catalogued metric. */
+export function instrumentOptions(metric: MetricDefinition) {
   const valueType = metric.valueType === 'int' ? ValueType.INT : ValueType.DOUBLE;
   return { unit: metric.unit, description: metric.description, valueType };
 }

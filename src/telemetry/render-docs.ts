@@ -26,6 +26,7 @@ export function tenantSeries(metric: MetricDefinition): number {
     'tenant and status code': 1,
     'tenant and error type': 0,
     'process and reason': 0,
+    'process and outcome': 0,
   };
   return each[metric.seriesPer];
 }
@@ -48,6 +49,7 @@ const SERIES_WORDS: Record<SeriesUnit, string> = {
   'tenant and status code': 'one per status code seen',
   'tenant and error type': 'one per error type seen',
   'process and reason': 'none (one per reason, per process)',
+  'process and outcome': 'none (one per exporter and outcome, per process)',
 };
 
 const HEADER = `<!-- Generated from src/catalogue/catalogue.ts by \`npm run docs\`; do not edit by hand. -->
@@ -135,6 +137,19 @@ const EVENTS_INTRO = [
   'Each carries `m365.event.id`: one per change (a service that goes down twice has two) and the same on every copy',
   'of it (a record sent again, a change detected again after a crash), so deduplicate on it alone; its form is in',
   '[reliability.md](reliability.md#event-identity).',
+  '',
+  '## Export metrics',
+  '',
+  'The agent counts its own OTLP exports by the semantic conventions for SDK self-metrics',
+  '([otel.sdk.exporter.*](https://opentelemetry.io/docs/specs/semconv/otel/sdk-metrics/)):',
+  '`otel.sdk.exporter.metric_data_point.exported` and `otel.sdk.exporter.log.exported`, with `error.type` on failures only,',
+  '`otel.component.type` (`otlp_http_metric_exporter`, `otlp_http_log_exporter`, `_json_` between for OTLP/JSON) and',
+  '`otel.component.name` (the type and `/0`). Requests are counted in `m365.export.requests`, with the same attributes, where the',
+  'conventions count them in the histogram `otel.sdk.exporter.operation.duration`, which the agent does not write. They are',
+  'process-wide: a series per exporter and `error.type` seen. A collection counts the exports finished before',
+  'it, so an export is counted by the next one, and while every export fails the counts reach the collector with the first',
+  'export it accepts again: with cumulative temporality (the default) they then tell the whole outage; with delta, the',
+  'counts carried by refused requests are lost with them. The log and `/status` tell of a failure at once.',
   '',
 ];
 

@@ -16,7 +16,16 @@ import { ExportingReader } from './exporting-reader.ts';
 import { createGaugeProducer, type GaugeProducer, type GaugeRegistry } from './gauge-producer.ts';
 import { createProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
 import { SILENT_LOG, type Log } from '../log.ts';
-import { ExportWatch, watchMetricExporter, type UndeliveredExport } from './export-watch.ts';
+import {
+  ExportWatch,
+  failingAfterMs,
+  type ExportChange,
+  type ExportStatus,
+  type ExportTally,
+  type UndeliveredExport,
+} from './export-watch.ts';
+import { scrubLog } from './scrubbed-log.ts';
+import { watchMetricExporter } from './export-calls.ts';
 import { Outbox, type DropReason } from './outbox/outbox.ts';
 import { OutboxSender } from './outbox/outbox-sender.ts';
 import { sleep } from '../shared/sleep.ts';
@@ -38,8 +47,12 @@ export interface TelemetrySdkOptions {
    * (`state.dir`: undelivered events then wait there for the next start), and where its drops are counted.
    */
   events?: { maxBytes: number; durable: boolean; onDrop?: (count: number, reason: DropReason) => void };
-  /** Where export failures and the outbox's drops are reported. */
+  /** Where export failures and the outbox's drops are reported (the exporter's header values scrubbed). */
   log?: Log;
+  /** Told of each signal's exports starting to fail and recovering, instead of the log (the demo's view). */
+  onExportChange?: (change: ExportChange) => void;
+  /** The clock of the exports' state (failing since, last success): `Date.now` unless a test drives it. */
+  clock?: () => number;
 }
 
 /** The OpenTelemetry providers of one agent process. */
@@ -51,6 +64,8 @@ export interface TelemetrySdk {
   readonly logger: Logger;
   /** The events waiting to be exported over OTLP; undefined when nothing is exported. */
   readonly outbox: Outbox | undefined;
+  /** The state of each signal's OTLP exports, for the status endpoint, and their tallies, for the export metrics. */
+  readonly exports: { statuses(): ExportStatus[]; tallies(): ExportTally[] };
   /** Pushes what is pending; never rejects (failures are logged). */
   forceFlush(): Promise<void>;
   /**
@@ -93,7 +108,11 @@ function createMetricReader(exporter: ExporterConfig, watch: ExportWatch, gauges
   const created =
     exporter.protocol === 'http/json' ? new OTLPMetricExporterJson(options) : createProtobufMetricExporter(options);
   return new ExportingReader({
-    exporter: watchMetricExporter(created, watch, { signal: 'metrics', url: options.url }),
+    exporter: watchMetricExporter(created, watch, {
+      signal: 'metrics',
+      url: options.url,
+      component: `otlp_http${exporter.protocol === 'http/json' ? '_json' : ''}_metric_exporter`,
+    }),
     gauges,
     intervalMs: exporter.intervalMs,
     timeoutMs: Math.min(exporter.timeoutMs, exporter.intervalMs),
@@ -124,7 +143,11 @@ function createEventExport(
     outbox,
     exporter: logExporter,
     watch,
-    target: { signal: 'logs', url: exportOptions.url },
+    target: {
+      signal: 'logs',
+      url: exportOptions.url,
+      component: `otlp_http${exporter.protocol === 'http/json' ? '_json' : ''}_log_exporter`,
+    },
     resource,
     scope: scopeOf(options),
     log,
@@ -151,8 +174,17 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
     'service.name': options.serviceName,
     'service.version': options.serviceVersion,
   });
-  const watch = new ExportWatch({ log: options.log ?? SILENT_LOG, clock: Date.now, repeatMs: 60_000 });
-  const events = options.exporter ? createEventExport(options.exporter, resource, options, watch) : undefined;
+  const log = scrubLog(options.log ?? SILENT_LOG, Object.values(options.exporter?.headers ?? {}));
+  const watch = new ExportWatch({
+    log,
+    clock: options.clock ?? Date.now,
+    repeatMs: 60_000,
+    failingAfterMs: options.exporter && failingAfterMs(options.exporter.intervalMs),
+    onChange: options.onExportChange,
+  });
+  const events = options.exporter
+    ? createEventExport(options.exporter, resource, { ...options, log }, watch)
+    : undefined;
   const gauges = createGaugeProducer(resource, scopeOf(options));
   const readers = (options.metricExporters ?? []).map(
     (sink) => new ExportingReader({ ...sink, gauges, timeoutMs: sink.intervalMs, maxPoints: Infinity }),
@@ -165,6 +197,7 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
     gauges,
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE, options.serviceVersion),
     outbox: events?.outbox,
+    exports: { statuses: () => watch.statuses(), tallies: () => watch.tallies() },
     async forceFlush() {
       await Promise.all([
         loggerProvider.forceFlush(),

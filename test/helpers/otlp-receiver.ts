@@ -53,8 +53,8 @@ export interface OtlpReceiver {
   latestValue(name: string, attrs?: Attributes): number | undefined;
   /** Resolves once `predicate()` holds; rejects after `timeoutMs` with a summary of what arrived. */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
-  /** Answers the next `count` requests with `status` (and `headers`) without recording their payloads. */
-  failNext(count: number, status: number, headers?: OutgoingHttpHeaders): void;
+  /** Answers the next `count` requests with `status` (and `headers`, `body`) without recording their payloads. */
+  failNext(count: number, status: number, headers?: OutgoingHttpHeaders, body?: string): void;
   /** Takes the next `count` metrics requests (their points are recorded) and answers each with `partial` success. */
   answerPartially(count: number, partial: PartialSuccessAnswer): void;
   /** While down, every connection is destroyed on arrival, as if the collector were unreachable. */
@@ -68,6 +68,7 @@ interface Fault {
   remaining: number;
   status: number;
   headers: OutgoingHttpHeaders;
+  body: string;
 }
 
 interface ReceiverState {
@@ -150,9 +151,9 @@ async function handleRequest(state: ReceiverState, req: IncomingMessage, res: Se
     res.end(body);
   };
   if (state.fault && state.fault.remaining > 0) {
-    const { status, headers } = state.fault;
+    const { status, headers, body } = state.fault;
     if (--state.fault.remaining === 0) state.fault = undefined;
-    return reply(status, '', headers);
+    return reply(status, body, headers);
   }
   const signal = SIGNAL_PATHS[path];
   if (req.method !== 'POST') return reply(405, '');
@@ -204,8 +205,8 @@ function createReceiverApi(state: ReceiverState, server: Server, url: string): O
     latest,
     latestValue: (name, attrs) => latest(name, attrs).at(-1)?.value,
     waitFor: (predicate, timeoutMs = 10_000) => pollUntil(predicate, timeoutMs, () => summarize(state)),
-    failNext(count, status, headers = {}) {
-      state.fault = count > 0 ? { remaining: count, status, headers } : undefined;
+    failNext(count, status, headers = {}, body = '') {
+      state.fault = count > 0 ? { remaining: count, status, headers, body } : undefined;
     },
     answerPartially(count, answer) {
       state.partial = { remaining: count, answer };

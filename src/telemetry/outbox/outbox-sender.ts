@@ -5,7 +5,8 @@ import { ATTR_EVENT_ID } from '../../catalogue/semconv.ts';
 import type { Log } from '../../log.ts';
 import { backoffDelay } from '../../shared/retry-after.ts';
 import { timerDelay } from '../../shared/timer-delay.ts';
-import { exportWithin, type ExportFailure, type ExportTarget, type ExportWatch } from '../export-watch.ts';
+import { exportWithin } from '../export-calls.ts';
+import type { ExportFailure, ExportTarget, ExportWatch } from '../export-watch.ts';
 import { rebuildRecord } from './event-codec.ts';
 import type { Outbox, OutboxEntry } from './outbox.ts';
 
@@ -126,7 +127,7 @@ export class OutboxSender {
     );
     const failure = attempt.describe(result);
     if (failure?.fields['status'] === TOO_LARGE) {
-      attempt.forget();
+      attempt.forget(failure, batch.length);
       return this.#splitOrDrop(batch, failure);
     }
     attempt.end(result, { records: batch.length });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createDebugFetch, redactForm, redactHeaders, redactJson, scrubText } from '../../../src/check/debug-fetch.ts';
+import { createDebugFetch, redactForm, redactHeaders, redactJson } from '../../../src/check/debug-fetch.ts';
+import { scrubText } from '../../../src/shared/scrub-text.ts';
 
 const SECRET = '9/kRTASjPoy9FJfQZg6iznX\\AkzCGertBgNq5r3tPfECJfKxj6zA=';
 const TOKEN = 'opaque-access-token-1234567890';

@@ -49,6 +49,7 @@ describe('prometheusCatalogue', () => {
     assert.deepEqual(names, [
       'm365_data_age_seconds',
       'm365_events_dropped_total',
+      'm365_export_requests_total',
       'm365_feature_health_ratio',
       'm365_graph_requests_total',
       'm365_poll_duration_seconds',
@@ -58,6 +59,8 @@ describe('prometheusCatalogue', () => {
       'm365_service_issues',
       'm365_service_status',
       'm365_token_expiry_seconds',
+      'otel_sdk_exporter_log_exported_total',
+      'otel_sdk_exporter_metric_data_point_exported_total',
     ]);
   });
 

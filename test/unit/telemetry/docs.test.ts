@@ -9,8 +9,8 @@ test('docs/telemetry.md is generated from the catalogue (run `npm run docs` afte
   assert.equal(committed, renderTelemetryDocs());
 });
 
-test('every catalogue name is unique and namespaced', () => {
+test('every catalogue name is unique and namespaced: ours, or the semantic conventions’ for SDK self-metrics', () => {
   const names = [...METRICS, ...EVENTS].map((entry) => entry.name);
   assert.equal(new Set(names).size, names.length);
-  for (const name of names) assert.match(name, /^m365\.[a-z_]+(\.[a-z_]+)+$/);
+  for (const name of names) assert.match(name, /^(m365|otel\.sdk)\.[a-z_]+(\.[a-z_]+)+$/);
 });

@@ -34,8 +34,8 @@ test('an outage is logged when it starts, once a minute while it lasts, and when
     fail(refused());
     succeed();
     assert.deepEqual(lines, [
-      'WARN  metrics export failed url=http://collector.test:4318/v1/metrics reason="connect ECONNREFUSED 10.0.0.1:4318" error=ECONNREFUSED points=10',
-      'WARN  metrics export still failing url=http://collector.test:4318/v1/metrics reason="connect ECONNREFUSED 10.0.0.1:4318" error=ECONNREFUSED points=10 attempts=3',
+      'WARN  metrics export failed url=http://collector.test:4318/v1/metrics reason="connect ECONNREFUSED 10.0.0.1:4318" error=ECONNREFUSED hint="nothing listens at this address: is the collector running?" points=10',
+      'WARN  metrics export still failing url=http://collector.test:4318/v1/metrics reason="connect ECONNREFUSED 10.0.0.1:4318" error=ECONNREFUSED hint="nothing listens at this address: is the collector running?" points=10 attempts=3',
       'INFO  metrics export recovered url=http://collector.test:4318/v1/metrics attempts=3 outageS=61',
     ]);
   } finally {
@@ -52,7 +52,7 @@ test('a 413 is an error saying what to change, even in the middle of an outage',
     assert.equal(lines.length, 2, lines.join('\n'));
     assert.equal(
       lines[1],
-      'ERROR collector refused a metrics export as too large (413): raise its request size limit url=http://collector.test:4318/v1/metrics reason="Payload Too Large" status=413 points=10 attempts=2',
+      'ERROR collector refused a metrics export as too large (413) url=http://collector.test:4318/v1/metrics reason="Payload Too Large" status=413 hint="the request is larger than the collector accepts: raise its limit (the agent sends up to 10,000 points or 512 KiB of events per request)" points=10 attempts=2',
     );
     assert.deepEqual(watch.undelivered(), [{ ...TARGET, reason: 'Payload Too Large', status: 413 }]);
     assert.equal(
