@@ -5,6 +5,7 @@ import { ConfigReloader, type ReloadSource } from '../agent/config-reloader.ts';
 import { prepareStateDir } from '../agent/state-dir.ts';
 import { holdStateLock } from '../agent/state-lock.ts';
 import { ObservationStore } from '../observation/observation-store.ts';
+import { exportTarget } from '../config/exporter.ts';
 import type { Config } from '../config/types.ts';
 import { M365Error } from '../errors.ts';
 import type { Log } from '../log.ts';
@@ -72,8 +73,9 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
     return EXIT_USAGE;
   }
   let recordDrop: (count: number, reason: string) => void = () => {};
+  const exportOtlp = options.exportOtlp !== false && config.exporter.disabled !== true;
   const telemetry = createTelemetrySdk({
-    exporter: options.exportOtlp === false ? undefined : config.exporter,
+    exporter: exportOtlp ? config.exporter : undefined,
     serviceName: config.serviceName,
     serviceVersion: VERSION,
     resource: config.resource,
@@ -96,7 +98,8 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   log.info('agent started', {
     version: VERSION,
     tenants: config.tenants.length,
-    endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint,
+    metrics: exportOtlp ? exportTarget(config.exporter, 'metrics').url : undefined,
+    logs: exportOtlp ? exportTarget(config.exporter, 'logs').url : undefined,
   });
   const reloader = options.reload && new ConfigReloader({ ...options.reload, config, applyTenants, log });
   const unsubscribe = reloader && io.reloadRequested?.(() => void reloader.reload('SIGHUP'));

@@ -11,7 +11,8 @@ import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import type { ExporterConfig } from '../config/types.ts';
+import { exportTarget } from '../config/exporter.ts';
+import type { ExporterConfig, OtlpSignal, Temporality } from '../config/types.ts';
 import { ExportingReader } from './exporting-reader.ts';
 import { createGaugeProducer, type GaugeProducer, type GaugeRegistry } from './gauge-producer.ts';
 import { createProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
@@ -61,18 +62,26 @@ export interface TelemetrySdk {
   shutdown(timeoutMs: number): Promise<UndeliveredExport[]>;
 }
 
-function exporterOptions(exporter: ExporterConfig, signal: 'metrics' | 'logs') {
-  const { tls } = exporter;
+/**
+ * The options of the SDK's OTLP exporters for one signal. Every setting is given, so none falls back to what the
+ * exporters read of the variables themselves (the headers they read they merge under these, to the same result).
+ */
+function exporterOptions(exporter: ExporterConfig, signal: OtlpSignal) {
+  const { url, headers, timeoutMs, compression, tls } = exportTarget(exporter, signal);
   return {
-    url: `${exporter.endpoint}/v1/${signal}`,
-    headers: { ...exporter.headers },
-    timeoutMillis: exporter.timeoutMs,
-    compression: exporter.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-    // Given explicitly, TLS options also keep the exporters from reading `OTEL_EXPORTER_OTLP_*CERTIFICATE*`
-    // themselves: the configuration already resolved those.
-    ...(tls && { httpAgentOptions: { keepAlive: true, ca: tls.ca, cert: tls.cert, key: tls.key?.reveal() } }),
+    url,
+    headers: { ...headers },
+    timeoutMillis: timeoutMs,
+    compression: compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+    httpAgentOptions: { keepAlive: true, ...(tls && { ca: tls.ca, cert: tls.cert, key: tls.key?.reveal() }) },
   };
 }
+
+const TEMPORALITY_PREFERENCES: Readonly<Record<Temporality, AggregationTemporalityPreference>> = {
+  cumulative: AggregationTemporalityPreference.CUMULATIVE,
+  delta: AggregationTemporalityPreference.DELTA,
+  lowmemory: AggregationTemporalityPreference.LOWMEMORY,
+};
 
 /**
  * Data points per metrics export request. Thousands of tenants make exports of hundreds of MB: in requests of this
@@ -85,18 +94,16 @@ export const EXPORT_BATCH_POINTS = 10_000;
 function createMetricReader(exporter: ExporterConfig, watch: ExportWatch, gauges: GaugeProducer): ExportingReader {
   const options = {
     ...exporterOptions(exporter, 'metrics'),
-    temporalityPreference:
-      exporter.temporality === 'delta'
-        ? AggregationTemporalityPreference.DELTA
-        : AggregationTemporalityPreference.CUMULATIVE,
+    temporalityPreference: TEMPORALITY_PREFERENCES[exporter.temporality],
   };
+  const { protocol, timeoutMs } = exportTarget(exporter, 'metrics');
   const created =
-    exporter.protocol === 'http/json' ? new OTLPMetricExporterJson(options) : createProtobufMetricExporter(options);
+    protocol === 'http/json' ? new OTLPMetricExporterJson(options) : createProtobufMetricExporter(options);
   return new ExportingReader({
     exporter: watchMetricExporter(created, watch, { signal: 'metrics', url: options.url }),
     gauges,
     intervalMs: exporter.intervalMs,
-    timeoutMs: Math.min(exporter.timeoutMs, exporter.intervalMs),
+    timeoutMs: exporter.exportTimeoutMs ?? Math.min(timeoutMs, exporter.intervalMs),
     maxPoints: EXPORT_BATCH_POINTS,
   });
 }
@@ -110,7 +117,7 @@ function createEventExport(
 ) {
   const exportOptions = exporterOptions(exporter, 'logs');
   const logExporter =
-    exporter.protocol === 'http/json'
+    exportTarget(exporter, 'logs').protocol === 'http/json'
       ? new OTLPLogExporterJson(exportOptions)
       : new OTLPLogExporterProto(exportOptions);
   const log = options.log ?? SILENT_LOG;
@@ -185,7 +192,7 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
       if (!metricsFlushed)
         undelivered.push({
           signal: 'metrics',
-          url: exporterOptions(options.exporter, 'metrics').url,
+          url: exportTarget(options.exporter, 'metrics').url,
           reason: `not flushed within ${timeoutMs} ms`,
         });
       const pending = events ? undeliveredEvents(events, options.events?.durable ?? false) : undefined;
