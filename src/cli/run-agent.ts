@@ -1,9 +1,11 @@
+import { hostname } from 'node:os';
 import type { Agent } from '../agent/agent.ts';
 import { buildAgent } from '../agent/build-agent.ts';
 import { tuneGarbageCollection } from '../agent/gc-tuning.ts';
 import { ConfigReloader, type ReloadSource } from '../agent/config-reloader.ts';
 import { prepareStateDir } from '../agent/state-dir.ts';
 import { holdStateLock } from '../agent/state-lock.ts';
+import { resolveInstanceId } from '../agent/instance-id.ts';
 import { ObservationStore } from '../observation/observation-store.ts';
 import { exportTarget } from '../config/exporter.ts';
 import type { Config } from '../config/types.ts';
@@ -43,6 +45,8 @@ export interface AgentRunOptions {
   exportOtlp?: boolean;
   /** Poll every tenant once, export, and exit (for cron jobs and tests): 1 when the export was not delivered. */
   once?: boolean;
+  /** The config file's absolute path, one of what `service.instance.id` is made of without `state.dir`. */
+  configFile?: string;
   /** Told the status endpoint's URL once it listens. */
   onServer?: (url: string) => void;
   /** Where the configuration comes from, to reload it on SIGHUP and when its files change; absent: no reloads. */
@@ -74,10 +78,12 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   }
   let recordDrop: (count: number, reason: string) => void = () => {};
   const exportOtlp = options.exportOtlp !== false && config.exporter.disabled !== true;
+  const instance = { stateDir: config.stateDir, hostname: hostname(), configFile: options.configFile, log };
   const telemetry = createTelemetrySdk({
     exporter: exportOtlp ? config.exporter : undefined,
     serviceName: config.serviceName,
     serviceVersion: VERSION,
+    instanceId: await resolveInstanceId(instance),
     resource: config.resource,
     events: {
       maxBytes: config.spoolMaxBytes,

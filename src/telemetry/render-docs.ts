@@ -27,7 +27,9 @@ const HEADER = `<!-- Generated from src/catalogue/catalogue.ts by \`npm run docs
 Every metric and event m365-health emits. Each data point and event carries the identity attributes
 \`m365.tenant.id\` and \`m365.tenant.name\` (and \`m365.service.id\`, \`m365.service.name\` where a service is concerned), because
 some backends (Datadog) do not turn resource attributes into tags. The resource carries \`service.name\`
-(\`m365-health\` or \`OTEL_SERVICE_NAME\`), \`service.version\`, \`service.instance.id\` and \`OTEL_RESOURCE_ATTRIBUTES\`.
+(\`m365-health\` or \`OTEL_SERVICE_NAME\`), \`service.version\`, \`service.instance.id\` (the same across restarts:
+[setup.md](setup.md#8-where-telemetry-goes-the-exporter-and-the-otel_-variables)), the SDK's \`telemetry.sdk.*\` and
+\`OTEL_RESOURCE_ATTRIBUTES\`.
 
 Turn a metric off with \`metrics: { <name>: { enabled: false } }\` in the configuration. How health is decided, and
 how to change it with \`severity\` rules: [severity.md](severity.md). Starter alert rules: [alerting.md](alerting.md).

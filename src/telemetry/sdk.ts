@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/exporter-metrics-otlp-http';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
-import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { exportTarget } from '../config/exporter.ts';
@@ -29,6 +29,8 @@ export interface TelemetrySdkOptions {
   exporter: ExporterConfig | undefined;
   serviceName: string;
   serviceVersion: string;
+  /** `service.instance.id`, unless `resource` sets it; absent: a random one (tests, benchmarks). */
+  instanceId?: string;
   resource: Readonly<Record<string, string>>;
   /** Extra metric exporters (the demo's terminal view, tests), each sent every collection whole every `intervalMs`. */
   metricExporters?: { exporter: PushMetricExporter; intervalMs: number }[];
@@ -152,12 +154,15 @@ const EVENTS_FLUSH_MS = 5_000;
  * extra sinks, which see every event as it is emitted.
  */
 export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
-  const resource = resourceFromAttributes({
-    'service.instance.id': randomUUID(),
-    ...options.resource,
-    'service.name': options.serviceName,
-    'service.version': options.serviceVersion,
-  });
+  // The SDK's own resource gives the `telemetry.sdk.*` attributes.
+  const resource = defaultResource().merge(
+    resourceFromAttributes({
+      'service.instance.id': options.instanceId ?? randomUUID(),
+      ...options.resource,
+      'service.name': options.serviceName,
+      'service.version': options.serviceVersion,
+    }),
+  );
   const watch = new ExportWatch({ log: options.log ?? SILENT_LOG, clock: Date.now, repeatMs: 60_000 });
   const events = options.exporter ? createEventExport(options.exporter, resource, options, watch) : undefined;
   const gauges = createGaugeProducer(resource, scopeOf(options));

@@ -104,3 +104,35 @@ describe('OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, per instrument kind
     assert.deepEqual(await temporalities('lowmemory'), ['delta', 'cumulative']);
   });
 });
+
+describe('service.instance.id across restarts', () => {
+  let dir: string;
+  let receiver: OtlpReceiver;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'm365-instance-id-'));
+    receiver = await startOtlpReceiver();
+  });
+  after(async () => {
+    await receiver.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Runs the agent once with `state.dir` set to `stateDir`: the `service.instance.id` its metrics carried. */
+  async function instanceIdOfRun(name: string, stateDir: string): Promise<unknown> {
+    receiver.reset();
+    const config = join(dir, `${name}.yaml`);
+    await writeFile(config, `exporter: { endpoint: ${receiver.url} }\nstate: { dir: ${stateDir} }\n${CONFIG}`);
+    const { code, output } = await runOnce(config, {});
+    assert.equal(code, 0, output);
+    const ids = new Set(receiver.metrics().map((point) => point.resource['service.instance.id']));
+    assert.equal(ids.size, 1, `one id per run: ${JSON.stringify([...ids])}`);
+    return [...ids][0];
+  }
+
+  test('two starts with the same state.dir report the same id; with another state.dir, another', async () => {
+    const first = await instanceIdOfRun('first', join(dir, 'state-a'));
+    assert.match(String(first), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(await instanceIdOfRun('again', join(dir, 'state-a')), first);
+    assert.notEqual(await instanceIdOfRun('other', join(dir, 'state-b')), first);
+  });
+});
