@@ -1,10 +1,13 @@
+import { hostname } from 'node:os';
 import type { Agent } from '../agent/agent.ts';
 import { buildAgent } from '../agent/build-agent.ts';
 import { tuneGarbageCollection } from '../agent/gc-tuning.ts';
 import { ConfigReloader, type ReloadSource } from '../agent/config-reloader.ts';
 import { prepareStateDir } from '../agent/state-dir.ts';
 import { holdStateLock } from '../agent/state-lock.ts';
+import { resolveInstanceId } from '../agent/instance-id.ts';
 import { ObservationStore } from '../observation/observation-store.ts';
+import { exportTarget } from '../config/exporter.ts';
 import type { Config } from '../config/types.ts';
 import { M365Error } from '../errors.ts';
 import type { Log } from '../log.ts';
@@ -44,6 +47,8 @@ export interface AgentRunOptions {
   exportOtlp?: boolean;
   /** Poll every tenant once, export, and exit (for cron jobs and tests): 1 when the export was not delivered. */
   once?: boolean;
+  /** The config file's absolute path, one of what `service.instance.id` is made of without `state.dir`. */
+  configFile?: string;
   /** Told the status endpoint's URL once it listens. */
   onServer?: (url: string) => void;
   /** Where the configuration comes from, to reload it on SIGHUP and when its files change; absent: no reloads. */
@@ -75,7 +80,7 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
     io.stderr(`m365-health: ${error.code === 'LISTEN_FAILED' ? 'server.listen: ' : ''}${error.message}\n`);
     return EXIT_USAGE;
   }
-  const { telemetry, unrouteDiagnostics } = startTelemetry(options);
+  const { telemetry, unrouteDiagnostics, exportOtlp } = await startTelemetry(options);
   exports = telemetry.exports;
   const { agent, applyTenants, saved } = await buildAgent(config, { telemetry, log, observations });
   if (options.once) {
@@ -88,7 +93,8 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   log.info('agent started', {
     version: VERSION,
     tenants: config.tenants.length,
-    endpoint: options.exportOtlp === false ? undefined : config.exporter.endpoint,
+    metrics: exportOtlp ? exportTarget(config.exporter, 'metrics').url : undefined,
+    logs: exportOtlp ? exportTarget(config.exporter, 'logs').url : undefined,
   });
   const reloader = options.reload && new ConfigReloader({ ...options.reload, config, applyTenants, log });
   const unsubscribe = reloader && io.reloadRequested?.(() => void reloader.reload('SIGHUP'));
@@ -110,19 +116,24 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
  * The telemetry of the agent: its SDK, the process's own metrics (dropped events, exports), and the SDK's
  * diagnostics routed to the log until `unrouteDiagnostics` (after the telemetry's shutdown).
  */
-function startTelemetry(options: AgentRunOptions) {
+async function startTelemetry(options: AgentRunOptions) {
   const { config, log } = options;
   const unrouteDiagnostics = routeDiagnostics({
     log,
     clock: Date.now,
     periodMs: 60_000,
-    secrets: Object.values(config.exporter.headers),
+    secrets: (['metrics', 'logs'] as const).flatMap((signal) =>
+      Object.values(exportTarget(config.exporter, signal).headers),
+    ),
   });
   let recordDrop: (count: number, reason: string) => void = () => {};
+  const exportOtlp = options.exportOtlp !== false && config.exporter.disabled !== true;
+  const instance = { stateDir: config.stateDir, hostname: hostname(), configFile: options.configFile, log };
   const telemetry = createTelemetrySdk({
-    exporter: options.exportOtlp === false ? undefined : config.exporter,
+    exporter: exportOtlp ? config.exporter : undefined,
     serviceName: config.serviceName,
     serviceVersion: VERSION,
+    instanceId: await resolveInstanceId(instance),
     resource: config.resource,
     events: {
       maxBytes: config.spoolMaxBytes,
@@ -135,7 +146,7 @@ function startTelemetry(options: AgentRunOptions) {
   const isEnabled = (name: string) => isMetricEnabled(config.metrics, name);
   recordDrop = createEventsDroppedRecorder(telemetry.meter, isEnabled);
   registerExportMetrics(telemetry.meter, () => telemetry.exports.tallies(), isEnabled);
-  return { telemetry, unrouteDiagnostics };
+  return { telemetry, unrouteDiagnostics, exportOtlp };
 }
 
 /** Start-up errors of the configuration (the status endpoint's address, the state directory): told in one line. */

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { ReloadSource } from '../agent/config-reloader.ts';
 import { resolveShard, selectShare, type ShardChoice } from '../agent/shard.ts';
 import { formatProblem, loadConfig, SchemaValidators } from '../config/index.ts';
@@ -67,5 +68,5 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     return usageError(io, error, 'run');
   }
   const reload = configReloadSource(file, io.env, shard, log, validators, result.sources, result.digest);
-  return runAgent({ config, log, io, once: parsed.once, reload });
+  return runAgent({ config, log, io, once: parsed.once, reload, configFile: resolve(file) });
 }

@@ -1,14 +1,14 @@
-import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
-import { Secret } from '../shared/secret.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
-import { type FileSources, readNamedFile } from './files.ts';
-import { type ProblemSink, reportProblem, reportWarning } from './problems.ts';
-import type { ExporterConfig, ExporterTls } from './types.ts';
+import { resolveExporterTls } from './exporter-tls.ts';
+import { type ExporterHeaders, readExporterHeaders } from './exporter-headers.ts';
+import type { FileSources } from './files.ts';
+import { type ProblemSink, reportWarning } from './problems.ts';
+import type { ConfigProblem, ExporterConfig, OtlpSignal, OtlpTarget, SignalSettings } from './types.ts';
 import {
+  checkEndpointUrl,
   checkTimeoutFits,
   type Environment,
   MAX_DURATION_MS,
-  parseKeyValueList,
   pickSetting,
   readDuration,
   readEndpointUrl,
@@ -17,25 +17,30 @@ import {
   sectionOf,
   type Setting,
   showSetting,
+  type TimedValue,
 } from './values.ts';
 
 const EXPORT_LIMITS = { min: 1, max: MAX_DURATION_MS };
 
+/** The signals exported over OTLP. */
+const SIGNALS: readonly OtlpSignal[] = ['metrics', 'logs'];
+
+/** `OTEL_EXPORTER_OTLP_<name>`, or with a signal `OTEL_EXPORTER_OTLP_METRICS_<name>` (`…_LOGS_<name>`). */
+function otlpVariable(name: string, signal?: OtlpSignal): string {
+  return `OTEL_EXPORTER_OTLP_${signal === undefined ? '' : `${signal.toUpperCase()}_`}${name}`;
+}
+
 /**
- * Resolves the `exporter` section. Each setting is taken from the file if present, else from the standard
- * OpenTelemetry environment variable, else from {@link CONFIG_DEFAULTS}:
+ * Resolves the `exporter` section and the OpenTelemetry variables of the OTLP exporter. Each setting is taken from
+ * the file if present, else from the signal's own variable (`OTEL_EXPORTER_OTLP_METRICS_*`, `…_LOGS_*`), else from
+ * the variable of every signal, else from {@link CONFIG_DEFAULTS}; the table of `docs/setup.md` lists them.
+ * Headers merge per name instead: every signal's variable, then the signal's own, then the file.
  *
- * | key | environment variable |
- * |---|---|
- * | `endpoint` | `OTEL_EXPORTER_OTLP_ENDPOINT` (base URL; `/v1/metrics` and `/v1/logs` are appended) |
- * | `protocol` | `OTEL_EXPORTER_OTLP_PROTOCOL` (`http/protobuf` or `http/json`) |
- * | `headers` | `OTEL_EXPORTER_OTLP_HEADERS` (`k=v,k2=v2`, percent-decoded values; merged per header, the file wins) |
- * | `interval` | `OTEL_METRIC_EXPORT_INTERVAL` (milliseconds) |
- * | `timeout` | `OTEL_EXPORTER_OTLP_TIMEOUT` (milliseconds; by default the smaller of 10s and the interval) |
- * | `compression` | `OTEL_EXPORTER_OTLP_COMPRESSION` (`none` or `gzip`) |
- * | `temporality` | `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE` (`cumulative` or `delta`) |
- *
- * A variable the file overrides is not read, so it cannot make the configuration invalid.
+ * The SDK's exporters read these variables too, but a bad value there is a diagnostic message and a silent
+ * fallback to the default, while a bad value here must stop the agent (exit 2) with the variable named; and the
+ * file, which the SDK does not know, must come first. So every one is read here, and the exporters are given every
+ * setting, which leaves what they read themselves without effect. A variable the file overrides is not read, so it
+ * cannot make the configuration invalid.
  */
 export function resolveExporter(
   raw: unknown,
@@ -43,187 +48,174 @@ export function resolveExporter(
   sources: FileSources,
   sink: ProblemSink,
 ): ExporterConfig {
+  const first = { problems: sink.problems.length, warnings: sink.warnings.length };
   const section = sectionOf(raw);
   const pick = (key: string, variable: string): Setting | undefined =>
     pickSetting(section, ['exporter'], key, env, variable);
   const d = CONFIG_DEFAULTS.exporter;
+  const endpoint = readEndpointUrl(pick('endpoint', otlpVariable('ENDPOINT')), d.endpoint, sink);
+  const protocol = readChoice(pick('protocol', otlpVariable('PROTOCOL')), PROTOCOLS, sink) ?? d.protocol;
+  const headers = readExporterHeaders(section['headers'], env, sink);
+  const timing = readTiming(pick('interval', 'OTEL_METRIC_EXPORT_INTERVAL'), sink);
   const exporter: ExporterConfig = {
-    endpoint: readEndpointUrl(pick('endpoint', 'OTEL_EXPORTER_OTLP_ENDPOINT'), d.endpoint, sink),
-    protocol: readChoice(pick('protocol', 'OTEL_EXPORTER_OTLP_PROTOCOL'), PROTOCOLS, d.protocol, sink),
-    headers: resolveHeaders(section['headers'], env, sink),
-    ...resolveExportTiming(
-      pick('interval', 'OTEL_METRIC_EXPORT_INTERVAL'),
-      pick('timeout', 'OTEL_EXPORTER_OTLP_TIMEOUT'),
-      sink,
-    ),
-    compression: readChoice(pick('compression', 'OTEL_EXPORTER_OTLP_COMPRESSION'), COMPRESSIONS, d.compression, sink),
-    temporality: readChoice(
-      pick('temporality', 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE'),
-      TEMPORALITIES,
+    endpoint,
+    protocol,
+    headers: headers.all,
+    intervalMs: timing.intervalMs,
+    timeoutMs: timing.readTimeout(pick('timeout', otlpVariable('TIMEOUT')), true) ?? d.timeoutMs(timing.intervalMs),
+    compression: readChoice(pick('compression', otlpVariable('COMPRESSION')), COMPRESSIONS, sink) ?? d.compression,
+    temporality:
+      readChoice(pick('temporality', 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE'), TEMPORALITIES, sink) ??
       d.temporality,
-      sink,
-    ),
   };
-  const tls = resolveExporterTls(sectionOf(section['tls']), exporter.endpoint, env, sources, sink);
-  return tls === undefined ? exporter : { ...exporter, tls };
+  const tls = resolveExporterTls(sectionOf(section['tls']), env, sources, sink);
+  if (tls) exporter.tls = tls;
+  for (const signal of SIGNALS) {
+    const own = resolveSignal(section, env, signal, { sources, sink, headers, timing });
+    if (own) exporter[signal] = own;
+  }
+  const exportTimeout = readEnv(env, 'OTEL_METRIC_EXPORT_TIMEOUT');
+  if (exportTimeout !== undefined) {
+    const setting = { raw: exportTimeout, at: ['exporter'], variable: 'OTEL_METRIC_EXPORT_TIMEOUT' };
+    exporter.exportTimeoutMs = timing.readTimeout(setting, true);
+  }
+  if (readSdkDisabled(env, sink)) exporter.disabled = true;
+  warnOfPlainHttpTls(exporter, sink);
+  // Each signal's TLS reads again the files of every signal's: their problems are told once.
+  dropRepeats(sink.problems, first.problems);
+  dropRepeats(sink.warnings, first.warnings);
+  return exporter;
+}
+
+/** The metric export interval, and a reader of timeouts that checks those bounded by it. */
+function readTiming(interval: Setting | undefined, sink: ProblemSink) {
+  const d = CONFIG_DEFAULTS.exporter;
+  const at: TimedValue = interval
+    ? { ms: readDuration(interval, EXPORT_LIMITS, sink), origin: interval.variable }
+    : { ms: d.intervalMs, origin: 'default' };
+  const readTimeout = (setting: Setting | undefined, boundedByInterval: boolean): number | undefined => {
+    const ms = setting && readDuration(setting, EXPORT_LIMITS, sink);
+    if (setting && boundedByInterval) checkTimeoutFits(at, { ms, origin: setting.variable }, 'export', setting, sink);
+    return ms;
+  };
+  return { intervalMs: at.ms ?? d.intervalMs, readTimeout };
+}
+
+/**
+ * What a signal's own variables set, `undefined` when none is. Only they can: the file's keys apply to every signal
+ * and win over their variables. The metrics' timeout must fit the export interval; the events' need not.
+ */
+function resolveSignal(
+  section: Readonly<Record<string, unknown>>,
+  env: Environment,
+  signal: OtlpSignal,
+  from: {
+    sources: FileSources;
+    sink: ProblemSink;
+    headers: ExporterHeaders;
+    timing: ReturnType<typeof readTiming>;
+  },
+): SignalSettings | undefined {
+  const { sink } = from;
+  const own = (key: string, name: string) =>
+    section[key] === undefined ? pickSetting({}, ['exporter'], key, env, otlpVariable(name, signal)) : undefined;
+  const settings: SignalSettings = {
+    url: readSignalUrl(own('endpoint', 'ENDPOINT'), sink),
+    protocol: readChoice(own('protocol', 'PROTOCOL'), PROTOCOLS, sink),
+    headers: from.headers.of(signal),
+    timeoutMs: from.timing.readTimeout(own('timeout', 'TIMEOUT'), signal === 'metrics'),
+    compression: readChoice(own('compression', 'COMPRESSION'), COMPRESSIONS, sink),
+    tls: resolveExporterTls(sectionOf(section['tls']), env, from.sources, sink, signal),
+  };
+  const set = Object.entries(settings).filter(([, value]) => value !== undefined);
+  return set.length === 0 ? undefined : Object.fromEntries(set);
+}
+
+/** What one signal is exported with: its own settings over those of every signal. */
+export function exportTarget(exporter: ExporterConfig, signal: OtlpSignal): OtlpTarget {
+  const own = exporter[signal] ?? {};
+  return {
+    url: own.url ?? `${exporter.endpoint}/v1/${signal}`,
+    protocol: own.protocol ?? exporter.protocol,
+    headers: own.headers ?? exporter.headers,
+    timeoutMs: own.timeoutMs ?? exporter.timeoutMs,
+    compression: own.compression ?? exporter.compression,
+    tls: own.tls ?? exporter.tls,
+  };
 }
 
 /** What the choice settings accept, here and in the schema. */
 export const PROTOCOLS: readonly ExporterConfig['protocol'][] = ['http/protobuf', 'http/json'];
 export const COMPRESSIONS: readonly ExporterConfig['compression'][] = ['none', 'gzip'];
-export const TEMPORALITIES: readonly ExporterConfig['temporality'][] = ['cumulative', 'delta'];
-
-function resolveExportTiming(
-  interval: Setting | undefined,
-  timeout: Setting | undefined,
-  sink: ProblemSink,
-): { intervalMs: number; timeoutMs: number } {
-  const d = CONFIG_DEFAULTS.exporter;
-  const intervalMs = interval === undefined ? d.intervalMs : readDuration(interval, EXPORT_LIMITS, sink);
-  const defaultTimeoutMs = d.timeoutMs(intervalMs ?? d.intervalMs);
-  if (timeout === undefined) return { intervalMs: intervalMs ?? d.intervalMs, timeoutMs: defaultTimeoutMs };
-  const timeoutMs = readDuration(timeout, EXPORT_LIMITS, sink);
-  const intervalAt = { ms: intervalMs, origin: interval === undefined ? 'default' : interval.variable };
-  checkTimeoutFits(intervalAt, { ms: timeoutMs, origin: timeout.variable }, 'export', timeout, sink);
-  return { intervalMs: intervalMs ?? d.intervalMs, timeoutMs: timeoutMs ?? defaultTimeoutMs };
-}
+export const TEMPORALITIES: readonly ExporterConfig['temporality'][] = ['cumulative', 'delta', 'lowmemory'];
 
 /**
- * One of `choices`. Values from the file were checked by the schema; values from the environment are compared
- * ignoring case, as the specification allows, and reported when not supported.
+ * One of `choices`, or `undefined` when unset or not one. Values from the file were checked by the schema; values
+ * from the environment are compared ignoring case, as the specification allows, and reported when not supported.
  */
 function readChoice<T extends string>(
   setting: Setting | undefined,
   choices: readonly T[],
-  fallback: T,
   sink: ProblemSink,
-): T {
-  if (setting === undefined || typeof setting.raw !== 'string') return fallback;
+): T | undefined {
+  if (setting === undefined || typeof setting.raw !== 'string') return undefined;
   const value = setting.variable === undefined ? setting.raw : setting.raw.toLowerCase();
   const choice = choices.find((c) => c === value);
   if (choice !== undefined) return choice;
   if (setting.variable !== undefined) {
     reportSetting(sink, setting, `${showSetting(setting)} is not supported; use one of ${choices.join(', ')}`);
   }
-  return fallback;
-}
-
-const HEADERS_VARIABLE = 'OTEL_EXPORTER_OTLP_HEADERS';
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const FORBIDDEN_IN_VALUE = /[\0\r\n]/;
-
-/**
- * The exporter's HTTP headers: those of `OTEL_EXPORTER_OTLP_HEADERS`, then `exporter.headers` of the file, which
- * wins per header name (compared ignoring case), as the OpenTelemetry SDK merges them. Values are never put in
- * messages.
- */
-function resolveHeaders(rawHeaders: unknown, env: Environment, sink: ProblemSink): Record<string, string> {
-  const merged = new Map<string, [string, string]>();
-  for (const [name, value] of headersFromEnv(env, sink)) merged.set(name.toLowerCase(), [name, value]);
-  for (const [name, value] of Object.entries(sectionOf(rawHeaders))) {
-    if (typeof value !== 'string') continue;
-    if (!TOKEN.test(name)) reportProblem(sink, ['exporter', 'headers'], invalidNameMessage(name), { atKey: name });
-    else if (FORBIDDEN_IN_VALUE.test(value)) {
-      reportProblem(sink, ['exporter', 'headers', name], 'the value contains a line break or NUL');
-    } else merged.set(name.toLowerCase(), [name, value]);
-  }
-  return Object.fromEntries(merged.values());
-}
-
-function headersFromEnv(env: Environment, sink: ProblemSink): [string, string][] {
-  const text = readEnv(env, HEADERS_VARIABLE);
-  if (text === undefined) return [];
-  const list = parseKeyValueList(text);
-  const problems = list.ok
-    ? list.entries.map(([name, value]) => headerProblem(name, value)).filter((p) => p !== undefined)
-    : [list.message];
-  for (const problem of problems) {
-    reportProblem(sink, ['exporter', 'headers'], `${HEADERS_VARIABLE}: ${problem}`, { outsideFile: true });
-  }
-  return list.ok && problems.length === 0 ? list.entries : [];
-}
-
-function invalidNameMessage(name: string): string {
-  return `${JSON.stringify(name)} is not a valid HTTP header name`;
-}
-
-function headerProblem(name: string, value: string): string | undefined {
-  if (!TOKEN.test(name)) return invalidNameMessage(name);
-  if (FORBIDDEN_IN_VALUE.test(value)) return `the value of ${JSON.stringify(name)} contains a line break or NUL`;
   return undefined;
 }
 
-const TLS_FILES = {
-  ca: { key: 'ca_file', variable: 'OTEL_EXPORTER_OTLP_CERTIFICATE', what: 'CA certificate' },
-  cert: { key: 'cert_file', variable: 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE', what: 'client certificate' },
-  key: { key: 'key_file', variable: 'OTEL_EXPORTER_OTLP_CLIENT_KEY', what: 'client key' },
-} as const;
-
-type TlsFileKind = keyof typeof TLS_FILES;
+/** A signal's own URL, used as given (no path appended), once checked as every endpoint is. */
+function readSignalUrl(setting: Setting | undefined, sink: ProblemSink): string | undefined {
+  if (setting === undefined || typeof setting.raw !== 'string') return undefined;
+  const checked = checkEndpointUrl(setting.raw);
+  if (checked.ok) return new URL(setting.raw).href;
+  reportSetting(sink, setting, checked.message, true);
+  return undefined;
+}
 
 /**
- * Resolves `exporter.tls`: `ca_file`, `cert_file` and `key_file` (PEM), each from the file or else from
- * `OTEL_EXPORTER_OTLP_CERTIFICATE`, `OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE`, `OTEL_EXPORTER_OTLP_CLIENT_KEY`.
- * Files are read and checked now: unreadable, not PEM, a certificate without its key (or the reverse), or a key
- * that does not match its certificate are problems. Paths in the file start from its directory, paths from the
- * environment from the working directory. `undefined` when nothing is set.
+ * `OTEL_SDK_DISABLED`, a boolean as the specification reads them: `true` in any case is true; anything else is
+ * false, with a warning unless it is `false`.
  */
-function resolveExporterTls(
-  section: Readonly<Record<string, unknown>>,
-  endpoint: string,
-  env: Environment,
-  sources: FileSources,
-  sink: ProblemSink,
-): ExporterTls | undefined {
-  const pick = (kind: TlsFileKind) =>
-    pickSetting(section, ['exporter', 'tls'], TLS_FILES[kind].key, env, TLS_FILES[kind].variable);
-  const settings = { ca: pick('ca'), cert: pick('cert'), key: pick('key') };
-  if (!settings.ca && !settings.cert && !settings.key) return undefined;
-  const read = (kind: TlsFileKind): TlsFile | undefined => {
-    const setting = settings[kind];
-    if (typeof setting?.raw !== 'string') return undefined;
-    const file = readNamedFile(setting, `${TLS_FILES[kind].what} file`, sources.readFile, sources.baseDir, sink);
-    return file && { setting, pem: file.content };
-  };
-  const [ca, cert, key] = [read('ca'), read('cert'), read('key')];
-  if (ca) parsePem(ca, 'ca', sink);
-  const certificate = cert && parsePem(cert, 'cert', sink);
-  const keyObject = key && parsePem(key, 'key', sink);
-  const { cert: certSetting, key: keySetting } = settings;
-  if (certSetting !== undefined && keySetting === undefined) {
-    const message = 'a client certificate needs its key: set key_file (or OTEL_EXPORTER_OTLP_CLIENT_KEY) too';
-    reportSetting(sink, certSetting, message, true);
-  } else if (keySetting !== undefined && certSetting === undefined) {
-    const message = 'a client key needs its certificate: set cert_file (or OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE) too';
-    reportSetting(sink, keySetting, message, true);
-  } else if (
-    keySetting !== undefined &&
-    certificate instanceof X509Certificate &&
-    keyObject instanceof KeyObject &&
-    !certificate.checkPrivateKey(keyObject)
-  ) {
-    reportSetting(sink, keySetting, 'the client key does not match the client certificate', true);
+function readSdkDisabled(env: Environment, sink: ProblemSink): boolean {
+  const value = readEnv(env, 'OTEL_SDK_DISABLED');
+  const place = { outsideFile: true };
+  if (value?.toLowerCase() === 'true') {
+    const message =
+      'OTEL_SDK_DISABLED=true: nothing is exported over OTLP; the agent still polls and serves its endpoints';
+    reportWarning(sink, ['exporter'], message, place);
+    return true;
   }
-  if (endpoint.startsWith('http://')) {
-    reportWarning(sink, ['exporter', 'tls'], `TLS settings have no effect on the plain http:// endpoint ${endpoint}`);
+  if (value !== undefined && value.toLowerCase() !== 'false') {
+    const message = `OTEL_SDK_DISABLED=${JSON.stringify(value)} is neither true nor false; read as false: telemetry is exported`;
+    reportWarning(sink, ['exporter'], message, place);
   }
-  return { ca: ca?.pem, cert: cert?.pem, key: key && new Secret(key.pem) };
+  return false;
 }
 
-/** A TLS file as read: the setting it came from and its PEM text. */
-interface TlsFile {
-  setting: Setting;
-  pem: string;
+/** Warns of TLS settings given for a signal sent over plain http://, where they do nothing. */
+function warnOfPlainHttpTls(exporter: ExporterConfig, sink: ProblemSink): void {
+  const plain = SIGNALS.filter((signal) => {
+    const target = exportTarget(exporter, signal);
+    return target.tls !== undefined && target.url.startsWith('http://');
+  });
+  if (plain.length === 0) return;
+  const urls = [...new Set(plain.map((signal) => exporter[signal]?.url ?? exporter.endpoint))].join(' and ');
+  reportWarning(sink, ['exporter', 'tls'], `TLS settings have no effect on the plain http:// endpoint ${urls}`);
 }
 
-/** Parses a certificate (the first of a bundle) or an unencrypted private key; reports what is not one. */
-function parsePem(file: TlsFile, kind: TlsFileKind, sink: ProblemSink): X509Certificate | KeyObject | undefined {
-  try {
-    return kind === 'key' ? createPrivateKey(file.pem) : new X509Certificate(file.pem);
-  } catch {
-    const expected = kind === 'key' ? 'unencrypted PEM private key' : 'PEM certificate';
-    const message = `the ${TLS_FILES[kind].what} file holds no ${expected}`;
-    reportSetting(sink, file.setting, message, true);
-    return undefined;
-  }
+/** Removes the entries after `from` that repeat an earlier one of them (same path and message). */
+function dropRepeats(list: ConfigProblem[], from: number): void {
+  const seen = new Set<string>();
+  const kept = list.slice(from).filter((problem) => {
+    const key = `${problem.path}\n${problem.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  list.splice(from, list.length - from, ...kept);
 }

@@ -73,10 +73,15 @@ function isFull(sink: ProblemSink): boolean {
 }
 
 /** Records a warning at `segments`: the configuration still loads. */
-export function reportWarning(sink: ProblemSink, segments: readonly PathSegment[], message: string): void {
+export function reportWarning(
+  sink: ProblemSink,
+  segments: readonly PathSegment[],
+  message: string,
+  place: ProblemPlace = {},
+): void {
   const routed = sink.router?.route(segments);
-  if (routed !== undefined) return reportWarning(routed.sink, routed.segments, message);
-  sink.warnings.push(makeProblem(sink, segments, message, {}));
+  if (routed !== undefined) return reportWarning(routed.sink, routed.segments, message, place);
+  sink.warnings.push(makeProblem(sink, segments, message, place));
 }
 
 function makeProblem(

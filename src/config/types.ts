@@ -14,19 +14,63 @@ export interface Endpoints {
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 
+/** The signals exported over OTLP: gauges and counters, and events (log records). */
+export type OtlpSignal = 'metrics' | 'logs';
+
+/**
+ * Where and how telemetry is exported: the settings of every signal (the file's `exporter` section and the
+ * `OTEL_EXPORTER_OTLP_*` variables), and for each signal what its own variables (`OTEL_EXPORTER_OTLP_METRICS_*`,
+ * `…_LOGS_*`) change. `exportTarget` of `config/exporter.ts` puts the two together.
+ */
 export interface ExporterConfig {
-  /** Base URL; `/v1/metrics` and `/v1/logs` are appended. */
+  /** Base URL; `/v1/metrics` and `/v1/logs` are appended unless a signal has its own URL. */
   endpoint: string;
   protocol: OtlpProtocol;
   headers: Readonly<Record<string, string>>;
   /** Metric export interval, milliseconds. */
   intervalMs: number;
-  /** Timeout of one export, milliseconds. */
+  /** Timeout of one export request, milliseconds. */
   timeoutMs: number;
   compression: 'none' | 'gzip';
-  temporality: 'cumulative' | 'delta';
+  temporality: Temporality;
   /** TLS to the collector; absent: Node's CAs and no client certificate. */
   tls?: ExporterTls;
+  /** What the metrics' own variables change; absent when none is set. */
+  metrics?: SignalSettings;
+  /** What the logs' (events') own variables change; absent when none is set. */
+  logs?: SignalSettings;
+  /** Bound on one collection of the metrics and each of its requests (`OTEL_METRIC_EXPORT_TIMEOUT`), milliseconds. */
+  exportTimeoutMs?: number;
+  /** `OTEL_SDK_DISABLED=true`: nothing is exported over OTLP (the agent still polls and serves its endpoints). */
+  disabled?: true;
+}
+
+/**
+ * The aggregation temporality preference of the OTLP metrics exporter, as the OpenTelemetry specification defines
+ * it per instrument kind: `delta` for counters and histograms (up-down counters stay cumulative), `lowmemory` delta
+ * for synchronous counters and histograms only.
+ */
+export type Temporality = 'cumulative' | 'delta' | 'lowmemory';
+
+/** A signal's own settings: its full URL (used as given), and any other setting its own variables change. */
+export interface SignalSettings {
+  url?: string;
+  protocol?: OtlpProtocol;
+  headers?: Readonly<Record<string, string>>;
+  timeoutMs?: number;
+  compression?: 'none' | 'gzip';
+  tls?: ExporterTls;
+}
+
+/** Everything one signal's exporter needs: the settings of every signal with the signal's own over them. */
+export interface OtlpTarget {
+  /** The full URL requests are sent to. */
+  url: string;
+  protocol: OtlpProtocol;
+  headers: Readonly<Record<string, string>>;
+  timeoutMs: number;
+  compression: 'none' | 'gzip';
+  tls: ExporterTls | undefined;
 }
 
 /** TLS material for the connection to the collector, read when the configuration is loaded. */

@@ -59,7 +59,9 @@ Every metric and event m365-health emits. Each data point carries \`m365.tenant.
 \`m365.service.name\` where a service is concerned), because some backends (Datadog) do not turn resource attributes
 into tags; a tenant's name is unique in a configuration, so its id, a GUID or a domain, is left to the events, which
 carry \`m365.tenant.id\` too. The resource carries \`service.name\` (\`m365-health\` or \`OTEL_SERVICE_NAME\`),
-\`service.version\`, \`service.instance.id\` and \`OTEL_RESOURCE_ATTRIBUTES\`.
+\`service.version\`, \`service.instance.id\` (the same across restarts:
+[setup.md](setup.md#8-where-telemetry-goes-the-exporter-and-the-otel_-variables)), the SDK's \`telemetry.sdk.*\` and
+\`OTEL_RESOURCE_ATTRIBUTES\`.
 
 Turn a metric on or off with \`metrics: { <name>: { enabled: true } }\` (or \`false\`) in the configuration. How health
 is decided, and how to change it with \`severity\` rules: [severity.md](severity.md). Starter alert rules:

@@ -8,10 +8,11 @@ import {
 } from '@opentelemetry/exporter-metrics-otlp-http';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
-import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import type { ExporterConfig } from '../config/types.ts';
+import { exportTarget } from '../config/exporter.ts';
+import type { ExporterConfig, OtlpSignal, Temporality } from '../config/types.ts';
 import { ExportingReader } from './exporting-reader.ts';
 import { createGaugeProducer, type GaugeProducer, type GaugeRegistry } from './gauge-producer.ts';
 import { createProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
@@ -37,6 +38,8 @@ export interface TelemetrySdkOptions {
   exporter: ExporterConfig | undefined;
   serviceName: string;
   serviceVersion: string;
+  /** `service.instance.id`, unless `resource` sets it; absent: a random one (tests, benchmarks). */
+  instanceId?: string;
   resource: Readonly<Record<string, string>>;
   /** Extra metric exporters (the demo's terminal view, tests), each sent every collection whole every `intervalMs`. */
   metricExporters?: { exporter: PushMetricExporter; intervalMs: number }[];
@@ -76,18 +79,26 @@ export interface TelemetrySdk {
   shutdown(timeoutMs: number): Promise<UndeliveredExport[]>;
 }
 
-function exporterOptions(exporter: ExporterConfig, signal: 'metrics' | 'logs') {
-  const { tls } = exporter;
+/**
+ * The options of the SDK's OTLP exporters for one signal. Every setting is given, so none falls back to what the
+ * exporters read of the variables themselves (the headers they read they merge under these, to the same result).
+ */
+function exporterOptions(exporter: ExporterConfig, signal: OtlpSignal) {
+  const { url, headers, timeoutMs, compression, tls } = exportTarget(exporter, signal);
   return {
-    url: `${exporter.endpoint}/v1/${signal}`,
-    headers: { ...exporter.headers },
-    timeoutMillis: exporter.timeoutMs,
-    compression: exporter.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-    // Given explicitly, TLS options also keep the exporters from reading `OTEL_EXPORTER_OTLP_*CERTIFICATE*`
-    // themselves: the configuration already resolved those.
-    ...(tls && { httpAgentOptions: { keepAlive: true, ca: tls.ca, cert: tls.cert, key: tls.key?.reveal() } }),
+    url,
+    headers: { ...headers },
+    timeoutMillis: timeoutMs,
+    compression: compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+    httpAgentOptions: { keepAlive: true, ...(tls && { ca: tls.ca, cert: tls.cert, key: tls.key?.reveal() }) },
   };
 }
+
+const TEMPORALITY_PREFERENCES: Readonly<Record<Temporality, AggregationTemporalityPreference>> = {
+  cumulative: AggregationTemporalityPreference.CUMULATIVE,
+  delta: AggregationTemporalityPreference.DELTA,
+  lowmemory: AggregationTemporalityPreference.LOWMEMORY,
+};
 
 /**
  * Data points per metrics export request. Thousands of tenants make exports of hundreds of MB: in requests of this
@@ -100,22 +111,20 @@ export const EXPORT_BATCH_POINTS = 10_000;
 function createMetricReader(exporter: ExporterConfig, watch: ExportWatch, gauges: GaugeProducer): ExportingReader {
   const options = {
     ...exporterOptions(exporter, 'metrics'),
-    temporalityPreference:
-      exporter.temporality === 'delta'
-        ? AggregationTemporalityPreference.DELTA
-        : AggregationTemporalityPreference.CUMULATIVE,
+    temporalityPreference: TEMPORALITY_PREFERENCES[exporter.temporality],
   };
+  const { protocol, timeoutMs } = exportTarget(exporter, 'metrics');
   const created =
-    exporter.protocol === 'http/json' ? new OTLPMetricExporterJson(options) : createProtobufMetricExporter(options);
+    protocol === 'http/json' ? new OTLPMetricExporterJson(options) : createProtobufMetricExporter(options);
   return new ExportingReader({
     exporter: watchMetricExporter(created, watch, {
       signal: 'metrics',
       url: options.url,
-      component: `otlp_http${exporter.protocol === 'http/json' ? '_json' : ''}_metric_exporter`,
+      component: `otlp_http${protocol === 'http/json' ? '_json' : ''}_metric_exporter`,
     }),
     gauges,
     intervalMs: exporter.intervalMs,
-    timeoutMs: Math.min(exporter.timeoutMs, exporter.intervalMs),
+    timeoutMs: exporter.exportTimeoutMs ?? Math.min(timeoutMs, exporter.intervalMs),
     maxPoints: EXPORT_BATCH_POINTS,
   });
 }
@@ -128,10 +137,8 @@ function createEventExport(
   watch: ExportWatch,
 ) {
   const exportOptions = exporterOptions(exporter, 'logs');
-  const logExporter =
-    exporter.protocol === 'http/json'
-      ? new OTLPLogExporterJson(exportOptions)
-      : new OTLPLogExporterProto(exportOptions);
+  const json = exportTarget(exporter, 'logs').protocol === 'http/json';
+  const logExporter = json ? new OTLPLogExporterJson(exportOptions) : new OTLPLogExporterProto(exportOptions);
   const log = options.log ?? SILENT_LOG;
   const outbox = new Outbox({
     maxBytes: options.events?.maxBytes ?? 64 * 1024 * 1024,
@@ -146,7 +153,7 @@ function createEventExport(
     target: {
       signal: 'logs',
       url: exportOptions.url,
-      component: `otlp_http${exporter.protocol === 'http/json' ? '_json' : ''}_log_exporter`,
+      component: `otlp_http${json ? '_json' : ''}_log_exporter`,
     },
     resource,
     scope: scopeOf(options),
@@ -168,13 +175,19 @@ const EVENTS_FLUSH_MS = 5_000;
  * extra sinks, which see every event as it is emitted.
  */
 export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
-  const resource = resourceFromAttributes({
-    'service.instance.id': randomUUID(),
-    ...options.resource,
-    'service.name': options.serviceName,
-    'service.version': options.serviceVersion,
-  });
-  const log = scrubLog(options.log ?? SILENT_LOG, Object.values(options.exporter?.headers ?? {}));
+  // The SDK's own resource gives the `telemetry.sdk.*` attributes.
+  const resource = defaultResource().merge(
+    resourceFromAttributes({
+      'service.instance.id': options.instanceId ?? randomUUID(),
+      ...options.resource,
+      'service.name': options.serviceName,
+      'service.version': options.serviceVersion,
+    }),
+  );
+  const secrets = options.exporter
+    ? (['metrics', 'logs'] as const).flatMap((signal) => Object.values(exportTarget(options.exporter!, signal).headers))
+    : [];
+  const log = scrubLog(options.log ?? SILENT_LOG, secrets);
   const watch = new ExportWatch({
     log,
     clock: options.clock ?? Date.now,
@@ -218,7 +231,7 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
       if (!metricsFlushed)
         undelivered.push({
           signal: 'metrics',
-          url: exporterOptions(options.exporter, 'metrics').url,
+          url: exportTarget(options.exporter, 'metrics').url,
           reason: `not flushed within ${timeoutMs} ms`,
         });
       const pending = events ? undeliveredEvents(events, options.events?.durable ?? false) : undefined;

@@ -30,6 +30,8 @@ export interface OtlpReceiverOptions {
   port?: number;
   /** Serve HTTPS with this PEM key and certificate; with `ca`, ask for a client certificate and require one signed by it. */
   tls?: { key: string; cert: string; ca?: string };
+  /** Paths taken for a signal besides `/v1/metrics` and `/v1/logs`, as a collector behind a proxy may have. */
+  paths?: Readonly<Record<string, OtlpSignal>>;
 }
 
 /** An in-process OTLP/HTTP receiver for `/v1/metrics` and `/v1/logs`. */
@@ -80,6 +82,7 @@ interface ReceiverState {
   fault: Fault | undefined;
   partial: { remaining: number; answer: PartialSuccessAnswer } | undefined;
   sockets: Set<Socket>;
+  paths: Readonly<Record<string, OtlpSignal>>;
 }
 
 const SIGNAL_PATHS: Record<string, OtlpSignal> = { '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
@@ -95,6 +98,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     fault: undefined,
     partial: undefined,
     sockets: new Set(),
+    paths: { ...SIGNAL_PATHS, ...options.paths },
   };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     handleRequest(state, req, res).catch(() => res.destroy());
@@ -155,7 +159,7 @@ async function handleRequest(state: ReceiverState, req: IncomingMessage, res: Se
     if (--state.fault.remaining === 0) state.fault = undefined;
     return reply(status, body, headers);
   }
-  const signal = SIGNAL_PATHS[path];
+  const signal = state.paths[path];
   if (req.method !== 'POST') return reply(405, '');
   if (!signal) return reply(404, '');
   if (!format) return reply(415, '');

@@ -254,7 +254,7 @@ const CASES: Record<string, string[]> = {
   'invalid-exporter-enum.yaml': [
     'invalid-exporter-enum.yaml:2:13: exporter.protocol: must be one of http/protobuf, http/json; got "grpc"',
     'invalid-exporter-enum.yaml:3:16: exporter.compression: must be one of none, gzip; got "zstd"',
-    'invalid-exporter-enum.yaml:4:16: exporter.temporality: must be one of cumulative, delta; got "lowmemory"',
+    'invalid-exporter-enum.yaml:4:16: exporter.temporality: must be one of cumulative, delta, lowmemory; got "low_memory"',
   ],
   'invalid-endpoint-not-url.yaml': [
     'invalid-endpoint-not-url.yaml:2:13: exporter.endpoint: "https://otlp example.com" is not a valid URL',

@@ -85,7 +85,7 @@ describe('OpenTelemetry environment variables', () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
       OTEL_EXPORTER_OTLP_TIMEOUT: '10s',
       OTEL_EXPORTER_OTLP_COMPRESSION: 'zstd',
-      OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'lowmemory',
+      OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'low_memory',
       OTEL_METRIC_EXPORT_INTERVAL: '-1',
       OTEL_RESOURCE_ATTRIBUTES: 'a=1,b',
     };
@@ -97,8 +97,8 @@ describe('OpenTelemetry environment variables', () => {
       'config.yaml: exporter.interval: OTEL_METRIC_EXPORT_INTERVAL="-1" is not a whole number of milliseconds',
       'config.yaml: exporter.timeout: OTEL_EXPORTER_OTLP_TIMEOUT="10s" is not a whole number of milliseconds',
       'config.yaml: exporter.compression: OTEL_EXPORTER_OTLP_COMPRESSION="zstd" is not supported; use one of none, gzip',
-      'config.yaml: exporter.temporality: OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE="lowmemory" is not ' +
-        'supported; use one of cumulative, delta',
+      'config.yaml: exporter.temporality: OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE="low_memory" is not ' +
+        'supported; use one of cumulative, delta, lowmemory',
       'config.yaml: resource: OTEL_RESOURCE_ATTRIBUTES: entry 2 has no "="; expected key=value pairs separated by commas',
     ]);
   });
