@@ -58,6 +58,12 @@ export function registerInstruments(
       counters.set(metric.name, meter.createCounter(metric.name, instrumentOptions(metric)));
   }
   const parts = new SeriesParts();
+  const serviceMetrics = {
+    health: isObserved(observed, sc.METRIC_SERVICE_HEALTH),
+    status: isObserved(observed, sc.METRIC_SERVICE_STATUS),
+    issues: isObserved(observed, sc.METRIC_SERVICE_ISSUES),
+    features: isObserved(observed, sc.METRIC_FEATURE_HEALTH),
+  };
   if (observed.length > 0) {
     registry.register(
       observed.map((metric) => ({
@@ -69,7 +75,7 @@ export function registerInstruments(
       (observation, observe) => {
         const now = source.clock();
         observePolls(observation, now, observe, parts);
-        observeServices(observation, now, observe, parts);
+        observeServices(observation, now, observe, parts, serviceMetrics);
       },
     );
   }
@@ -118,23 +124,51 @@ function observePolls(observation: Observation, now: number, observe: ObserveGau
   if (tokenLifetime !== undefined) observe(sc.METRIC_TOKEN_EXPIRY, tokenLifetime, attributes);
 }
 
-function observeServices(observation: Observation, now: number, observe: ObserveGauge, parts: SeriesParts): void {
+/** Which of the per-service metrics are on. */
+interface ServiceMetrics {
+  readonly health: boolean;
+  readonly status: boolean;
+  readonly issues: boolean;
+  readonly features: boolean;
+}
+
+function isObserved(observed: readonly MetricDefinition[], name: string): boolean {
+  return observed.some((metric) => metric.name === name);
+}
+
+/**
+ * The series of each service. A metric turned off is not observed at all: its points would be dropped by the writer
+ * anyway, but only after their attribute parts were found and listed, 12 of them per service for the state set
+ * (off by default), which cost as much as the points exported.
+ */
+function observeServices(
+  observation: Observation,
+  now: number,
+  observe: ObserveGauge,
+  parts: SeriesParts,
+  on: ServiceMetrics,
+): void {
   if (observation.views === undefined) return;
   const stale = isStale(observation, now);
   const [tenant] = parts.tenant(observation.tenant) as [Readonly<Attributes>];
   const { states, classifications } = parts;
   for (const view of observation.views) {
     const service = parts.service(view);
-    observe(sc.METRIC_SERVICE_HEALTH, shownHealth(view.health, stale), [tenant, service]);
-    const index = STATE_SET_STATUSES.indexOf(view.status);
-    const current = index < 0 ? OTHER_STATE : index;
-    for (let i = 0; i < states.length; i++) {
-      observe(sc.METRIC_SERVICE_STATUS, i === current ? 1 : 0, [tenant, service, states[i]]);
+    if (on.health) observe(sc.METRIC_SERVICE_HEALTH, shownHealth(view.health, stale), [tenant, service]);
+    if (on.status) {
+      const index = STATE_SET_STATUSES.indexOf(view.status);
+      const current = index < 0 ? OTHER_STATE : index;
+      for (let i = 0; i < states.length; i++) {
+        observe(sc.METRIC_SERVICE_STATUS, i === current ? 1 : 0, [tenant, service, states[i]]);
+      }
     }
-    for (let i = 0; i < CLASSIFICATIONS.length; i++) {
-      const count = countIssues(view.openIssues, CLASSIFICATIONS[i]);
-      observe(sc.METRIC_SERVICE_ISSUES, count, [tenant, service, classifications[i]]);
+    if (on.issues) {
+      for (let i = 0; i < CLASSIFICATIONS.length; i++) {
+        const count = countIssues(view.openIssues, CLASSIFICATIONS[i]);
+        observe(sc.METRIC_SERVICE_ISSUES, count, [tenant, service, classifications[i]]);
+      }
     }
+    if (!on.features) continue;
     for (const feature of view.features) {
       observe(sc.METRIC_FEATURE_HEALTH, shownHealth(feature.health, stale), [tenant, service, parts.feature(feature)]);
     }

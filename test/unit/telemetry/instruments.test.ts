@@ -5,6 +5,7 @@ import { Secret } from '../../../src/shared/secret.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { createEventsDroppedRecorder, registerInstruments } from '../../../src/telemetry/instruments.ts';
 import { createCollectingMeter, type CollectedPoint } from '../../helpers/collecting-exporter.ts';
+import type { GaugeRegistry } from '../../../src/telemetry/gauge-producer.ts';
 
 const TENANT: TenantConfig = {
   name: 'contoso',
@@ -61,6 +62,39 @@ describe('feature health and process metrics', () => {
   test('metrics: { m365.feature.health: { enabled: false } } removes the series', async () => {
     const { points } = setup((name) => name !== 'm365.feature.health');
     assert.deepEqual(await featureHealth(points), []);
+  });
+
+  test('a metric turned off is not observed at all, not observed and then dropped', () => {
+    const observedNames = new Set<string>();
+    const registry: GaugeRegistry = {
+      register: (_descriptors, items, observeItem) => {
+        for (const item of items()) observeItem(item, (name) => observedNames.add(name));
+      },
+    };
+    const observation = observed(TENANT, {
+      outcome: { ok: true },
+      lastSuccessAt: 1_000_000,
+      views: [
+        {
+          id: 'Exchange',
+          name: 'Exchange Online',
+          status: 'serviceOperational',
+          rawStatus: 'serviceOperational',
+          health: 0,
+          openIssues: [],
+          features: [{ group: 'Sign-in', health: 0 }],
+        },
+      ],
+    });
+    const off = new Set(['m365.service.status', 'm365.feature.health', 'm365.service.issues']);
+    const { meter } = createCollectingMeter();
+    const source = { observations: () => [observation], clock: () => 1_000_000 };
+    registerInstruments(meter, source, (name) => !off.has(name), registry);
+    assert.ok(observedNames.has('m365.service.health'));
+    assert.deepEqual(
+      [...off].filter((name) => observedNames.has(name)),
+      [],
+    );
   });
 
   test('the outbox’s drops are counted by reason, without tenant attributes, and not at all when turned off', async () => {
