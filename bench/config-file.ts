@@ -11,7 +11,10 @@ export interface AgentConfigInput {
   readonly receiverUrl: string;
   readonly tenants: number;
   readonly intervalMs: number;
-  /** Whether the `m365.service.status` state set is switched on, or left off (the catalogue's default). */
+  /**
+   * Whether the `m365.service.status` state set and `m365.feature.health` are switched on (everything on, as the
+   * runs before they were turned off by default measured), or left off (the catalogue's default).
+   */
   readonly serviceStatus: boolean;
 }
 
@@ -35,7 +38,9 @@ export async function writeAgentConfig(input: AgentConfigInput): Promise<string>
     'defaults:',
     `  interval: ${seconds}`,
     `  timeout: ${Math.min(30, input.intervalMs / 1000)}s`,
-    ...(input.serviceStatus ? ['metrics:', '  m365.service.status:', '    enabled: true'] : []),
+    ...(input.serviceStatus
+      ? ['metrics:', '  m365.service.status:', '    enabled: true', '  m365.feature.health:', '    enabled: true']
+      : []),
     'tenants_from:',
     `  - tenants-${input.tenants}/*.yaml`,
   ];
