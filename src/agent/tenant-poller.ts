@@ -197,7 +197,8 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
         });
       }
       const outcome = result.ok ? POLL_OK : Object.freeze({ ok: false as const, error: result.error });
-      latest = Object.freeze({ ...latest, ...found, outcome, tokenExpiresAt: options.tokens.expiresAt });
+      const { expiresAt: tokenExpiresAt, certificateExpiresAt } = options.tokens;
+      latest = Object.freeze({ ...latest, ...found, outcome, tokenExpiresAt, certificateExpiresAt });
       return { ...result, observation: latest };
     },
   };

@@ -30,6 +30,8 @@ export interface ClientAuthContext {
   /** The token endpoint: the audience of a client assertion, as one string. */
   tokenEndpoint: string;
   clock: () => number;
+  /** Told of each certificate an assertion is signed with: its `notAfter` is the credential's expiry. */
+  onCertificate?: (certificate: ClientCertificate) => void;
 }
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -75,6 +77,7 @@ function certificateAuth(
       throw new M365Error('CONFIG_INVALID', message);
     }
     const { certificate } = loaded;
+    context.onCertificate?.(certificate);
     const sign = oidc.PrivateKeyJwt(certificate.signingKey(credential.algorithm), {
       [oidc.modifyAssertion]: (header, payload) => {
         const now = Math.floor(context.clock() / 1000);

@@ -22,6 +22,8 @@ export interface TokenProvider {
   invalidate(): void;
   /** Expiry of the cached token, if any. */
   readonly expiresAt: number | undefined;
+  /** Expiry (ms since epoch) of the certificate the last token was requested with; undefined for other credentials. */
+  readonly certificateExpiresAt?: number | undefined;
 }
 
 /** What a token provider for one app in one tenant needs. */
@@ -58,6 +60,7 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
   let endpoint: TokenEndpoint | undefined;
   let cached: AccessToken | undefined;
   let inFlight: Promise<AccessToken> | undefined;
+  let certificateExpiresAt: number | undefined;
   // Token answers are read whole, so each is bounded before openid-client parses it.
   const loginFetch = boundLoginFetch(options.fetch);
 
@@ -68,7 +71,11 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
         tenantId: options.tenantId,
         clientId: options.clientId,
         createClientAuth: (tokenEndpoint) =>
-          createClientAuth(options.credential, { tokenEndpoint, clock: options.clock }),
+          createClientAuth(options.credential, {
+            tokenEndpoint,
+            clock: options.clock,
+            onCertificate: (certificate) => (certificateExpiresAt = certificate.notAfter),
+          }),
         fetch: loginFetch,
         timeoutMs: options.timeoutMs,
       });
@@ -101,6 +108,9 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
   return {
     get expiresAt() {
       return cached?.expiresAt;
+    },
+    get certificateExpiresAt() {
+      return certificateExpiresAt;
     },
     invalidate() {
       cached = undefined;

@@ -24,7 +24,7 @@ export interface MetricDefinition {
 
 /**
  * One series per service; per service and each of its states (Graph's statuses), or each issue classification;
- * per feature group of a service; one per tenant; per tenant and HTTP status code or error type seen; or per
+ * per feature group of a service; one per tenant, or per tenant that signs in with a certificate; per tenant and HTTP status code or error type seen; or per
  * process and reason, or exporter and outcome, without tenant.
  */
 export type SeriesUnit =
@@ -33,6 +33,7 @@ export type SeriesUnit =
   | 'service and classification'
   | 'feature group'
   | 'tenant'
+  | 'tenant with a certificate'
   | 'tenant and status code'
   | 'tenant and error type'
   | 'process and reason'
@@ -210,6 +211,19 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
       "agent's encoder does not write. Process-wide.",
     attributes: EXPORTER,
     seriesPer: 'process and outcome',
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_CREDENTIAL_EXPIRY,
+    instrument: 'gauge',
+    valueType: 'double',
+    unit: 's',
+    description:
+      "Seconds until the tenant's credential expires (0 once expired), by `m365.credential.kind`: `certificate`, the " +
+      'notAfter of the certificate file the last token was signed with (read afresh for every token, so a file renewed ' +
+      'in place counts from the next token). Needs no permission; a tenant signing in with a secret or a federated token has no series.',
+    attributes: [...TENANT, sc.ATTR_CREDENTIAL_KIND],
+    seriesPer: 'tenant with a certificate',
     enabled: true,
   },
 ]);

@@ -41,6 +41,7 @@ export const ATTR_MESSAGE_START = 'm365.message.start';
 export const ATTR_MESSAGE_END = 'm365.message.end';
 export const ATTR_OTEL_COMPONENT_TYPE = 'otel.component.type';
 export const ATTR_OTEL_COMPONENT_NAME = 'otel.component.name';
+export const ATTR_CREDENTIAL_KIND = 'm365.credential.kind';
 
 /** Metric names. */
 export const METRIC_SERVICE_HEALTH = 'm365.service.health';
@@ -57,6 +58,7 @@ export const METRIC_EVENTS_DROPPED = 'm365.events.dropped';
 export const METRIC_EXPORT_REQUESTS = 'm365.export.requests';
 export const METRIC_EXPORTER_DATA_POINTS = 'otel.sdk.exporter.metric_data_point.exported';
 export const METRIC_EXPORTER_LOG_RECORDS = 'otel.sdk.exporter.log.exported';
+export const METRIC_CREDENTIAL_EXPIRY = 'm365.credential.expiry';
 
 /** Event names. */
 export const EVENT_STATUS_CHANGE = 'm365.service.status_change';

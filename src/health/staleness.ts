@@ -8,6 +8,7 @@ interface Observed {
   readonly tenant: { readonly intervalMs: number };
   readonly lastSuccessAt: number | undefined;
   readonly tokenExpiresAt: number | undefined;
+  readonly certificateExpiresAt?: number | undefined;
 }
 
 /** Whether the tenant's last good answer is too old to be trusted at `now` (none yet: stale). */
@@ -28,5 +29,14 @@ export function dataAgeSeconds(observed: Observed, now: number): number | undefi
 
 /** How long the access token is still valid at `now`, in seconds (0 once expired); undefined without one. */
 export function tokenLifetimeSeconds(observed: Observed, now: number): number | undefined {
-  return observed.tokenExpiresAt === undefined ? undefined : Math.max(0, (observed.tokenExpiresAt - now) / 1000);
+  return secondsUntil(observed.tokenExpiresAt, now);
+}
+
+/** How long the certificate the tenant signs in with is still valid at `now`, in seconds (0 once expired). */
+export function certificateLifetimeSeconds(observed: Observed, now: number): number | undefined {
+  return secondsUntil(observed.certificateExpiresAt, now);
+}
+
+function secondsUntil(at: number | undefined, now: number): number | undefined {
+  return at === undefined ? undefined : Math.max(0, (at - now) / 1000);
 }

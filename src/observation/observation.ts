@@ -28,6 +28,8 @@ export interface Observation {
   readonly views: readonly ServiceView[] | undefined;
   /** When the access token the tenant polls with expires (ms since epoch), as of the end of the last poll. */
   readonly tokenExpiresAt: number | undefined;
+  /** When the certificate the tenant signs in with expires (ms since epoch), once a token was signed with it. */
+  readonly certificateExpiresAt?: number | undefined;
 }
 
 /**

@@ -2,7 +2,13 @@ import { ValueType, type Attributes, type Counter, type Meter } from '@opentelem
 import type { TenantConfig } from '../config/types.ts';
 import type { Observation } from '../observation/observation.ts';
 import type { ServiceStatus } from '../health/model.ts';
-import { dataAgeSeconds, isStale, shownHealth, tokenLifetimeSeconds } from '../health/staleness.ts';
+import {
+  certificateLifetimeSeconds,
+  dataAgeSeconds,
+  isStale,
+  shownHealth,
+  tokenLifetimeSeconds,
+} from '../health/staleness.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
 import { findMetric, METRICS, type MetricDefinition } from '../catalogue/catalogue.ts';
 import type { GaugeRegistry, ObserveGauge } from './gauge-producer.ts';
@@ -112,7 +118,7 @@ export function instrumentOptions(metric: MetricDefinition) {
 /** Index of the `other` state, which a status outside the state set reports. */
 const OTHER_STATE = STATE_SET_STATUSES.indexOf('other' satisfies ServiceStatus);
 
-/** The tenant's own series: its polls, the age of its data, its token. */
+/** The tenant's own series: its polls, the age of its data, its token and its certificate. */
 function observePolls(observation: Observation, now: number, observe: ObserveGauge, parts: SeriesParts): void {
   const attributes = parts.tenant(observation.tenant);
   if (observation.pollDurationMs !== undefined)
@@ -122,6 +128,9 @@ function observePolls(observation: Observation, now: number, observe: ObserveGau
   if (age !== undefined) observe(sc.METRIC_DATA_AGE, age, attributes);
   const tokenLifetime = tokenLifetimeSeconds(observation, now);
   if (tokenLifetime !== undefined) observe(sc.METRIC_TOKEN_EXPIRY, tokenLifetime, attributes);
+  const certificateLifetime = certificateLifetimeSeconds(observation, now);
+  if (certificateLifetime !== undefined)
+    observe(sc.METRIC_CREDENTIAL_EXPIRY, certificateLifetime, [...attributes, parts.certificate]);
 }
 
 /** Which of the per-service metrics are on. */

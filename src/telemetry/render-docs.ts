@@ -14,7 +14,8 @@ export const SERIES_BUDGET = 100;
 
 /**
  * Series of a metric for a tenant of {@link DEFAULT_TENANT_SERVICES} services and no issue, after one good poll
- * (one status code seen, HTTP 200, and no error), from what its catalogue entry says one series stands for.
+ * (one status code seen, HTTP 200, and no error), signing in with a client secret, from what its catalogue entry says
+ * one series stands for.
  */
 export function tenantSeries(metric: MetricDefinition): number {
   const each: Record<SeriesUnit, number> = {
@@ -23,6 +24,7 @@ export function tenantSeries(metric: MetricDefinition): number {
     'service and classification': DEFAULT_TENANT_SERVICES * CLASSIFICATIONS.length,
     'feature group': LEGACY_FEATURE_GROUPS,
     tenant: 1,
+    'tenant with a certificate': 0,
     'tenant and status code': 1,
     'tenant and error type': 0,
     'process and reason': 0,
@@ -46,6 +48,7 @@ const SERIES_WORDS: Record<SeriesUnit, string> = {
   'service and classification': `${CLASSIFICATIONS.length} per service`,
   'feature group': 'one per feature group',
   tenant: 'one',
+  'tenant with a certificate': 'one with a certificate, else none',
   'tenant and status code': 'one per status code seen',
   'tenant and error type': 'one per error type seen',
   'process and reason': 'none (one per reason, per process)',
@@ -77,7 +80,8 @@ function cardinality(): string[] {
     `With the default configuration, a tenant showing ${DEFAULT_TENANT_SERVICES} services and no issue reports`,
     `**${DEFAULT_TENANT_SERIES} series** at a collection (${parts}), within the budget of ${SERIES_BUDGET}; with every`,
     `metric on, ${ALL_METRICS_TENANT_SERIES}. The count is the catalogue's, and a test measures it on an export. Each further HTTP`,
-    'status code or error type seen adds one series (`m365.graph.requests`, `m365.poll.errors`), and with',
+    'status code or error type seen adds one series (`m365.graph.requests`, `m365.poll.errors`), a tenant signing in',
+    'with a certificate one (`m365.credential.expiry`, counted above for a client secret), and with',
     '`m365.feature.health` on, so does each feature group named by an issue outside the legacy catalogue. Issue ids,',
     'titles and texts never become attributes: they are in the events, which are log records, not series.',
     '',

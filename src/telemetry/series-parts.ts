@@ -28,12 +28,15 @@ export class SeriesParts {
   readonly states: readonly Readonly<Attributes>[];
   /** The `m365.issue.classification` part of each of {@link CLASSIFICATIONS}, in that order. */
   readonly classifications: readonly Readonly<Attributes>[];
+  /** The `m365.credential.kind` part of a certificate. */
+  readonly certificate: Readonly<Attributes>;
 
   constructor() {
     this.states = STATE_SET_STATUSES.map((state) => this.#part(sc.ATTR_SERVICE_STATE, state));
     this.classifications = CLASSIFICATIONS.map((classification) =>
       this.#part(sc.ATTR_ISSUE_CLASSIFICATION, classification),
     );
+    this.certificate = this.#part(sc.ATTR_CREDENTIAL_KIND, 'certificate');
   }
 
   /** The tenant's name (unique in a configuration: see `tenantSeriesAttributes`), as the one part of its own series. */

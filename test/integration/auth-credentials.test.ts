@@ -7,6 +7,7 @@ import { buildAgent } from '../../src/agent/build-agent.ts';
 import { createEntraTokenProvider } from '../../src/auth/token-provider.ts';
 import { parseConfig, formatProblem } from '../../src/config/index.ts';
 import { SILENT_LOG } from '../../src/log.ts';
+import { ObservationStore } from '../../src/observation/observation-store.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import {
   CERT_APP,
@@ -136,7 +137,8 @@ describe('credentials against the simulator, which verifies assertions as Entra 
       serviceVersion: 'test',
       resource: {},
     });
-    const { agent } = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env: {} });
+    const observations = new ObservationStore();
+    const { agent } = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env: {}, observations });
     const since = { assertions: harness.sim.assertions.length, requests: harness.sim.requests.length };
     await agent.pollAll();
     await telemetry.shutdown(1000);
@@ -150,6 +152,16 @@ describe('credentials against the simulator, which verifies assertions as Entra 
         ['certificate', 'RS256'],
         ['federated', 'RS256'],
       ],
+    );
+    assert.deepEqual(
+      Object.fromEntries(observations.observations().map((o) => [o.tenant.name, o.certificateExpiresAt])),
+      {
+        'with-secret': undefined,
+        'with-pfx': Date.parse('2125-01-01T00:00:00Z'),
+        'by-domain': Date.parse('2125-01-01T00:00:00Z'),
+        federated: undefined,
+      },
+      "the certificate's notAfter, known once a token was signed with it; no expiry for the other credentials",
     );
     const login = harness.sim.requests.slice(since.requests).filter((r) => !r.path.startsWith('/v1.0/'));
     assert.deepEqual(
@@ -189,7 +201,8 @@ describe('credentials against the simulator, which verifies assertions as Entra 
       serviceVersion: 'test',
       resource: {},
     });
-    const { agent } = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env: {} });
+    const observations = new ObservationStore();
+    const { agent } = await buildAgent(loaded.config, { telemetry, log: SILENT_LOG, env: {}, observations });
     const since = harness.sim.assertions.length;
     await agent.pollAll();
     await telemetry.shutdown(1000);

@@ -47,6 +47,7 @@ describe('prometheusCatalogue', () => {
   test('gives the names the dashboards query', () => {
     const names = [...prometheusCatalogue(METRICS).keys()].sort();
     assert.deepEqual(names, [
+      'm365_credential_expiry_seconds',
       'm365_data_age_seconds',
       'm365_events_dropped_total',
       'm365_export_requests_total',

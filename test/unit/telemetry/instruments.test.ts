@@ -45,6 +45,23 @@ const featureHealth = async (points: () => Promise<CollectedPoint[]>) =>
     .filter((p) => p.name === 'm365.feature.health')
     .map((p) => [p.attributes['m365.feature.group'], p.attributes['m365.feature.name'], p.value]);
 
+describe('credential expiry', () => {
+  test('one series with m365.credential.kind=certificate, counting down to 0; none without a certificate', async () => {
+    const { meter, gauges, points } = createCollectingMeter();
+    let now = 1_000_000;
+    const withCertificate = observed(TENANT, { certificateExpiresAt: now + 30 * 86_400_000 });
+    const withSecret = observed({ ...TENANT, name: 'fabrikam' }, {});
+    const source = { observations: () => [withCertificate, withSecret], clock: () => now };
+    registerInstruments(meter, source, () => true, gauges);
+    const expiry = async () =>
+      (await points()).filter((p) => p.name === 'm365.credential.expiry').map((p) => [p.attributes, p.value]);
+    const attributes = { 'm365.tenant.name': 'contoso', 'm365.credential.kind': 'certificate' };
+    assert.deepEqual(await expiry(), [[attributes, 30 * 86_400]]);
+    now += 31 * 86_400_000;
+    assert.deepEqual(await expiry(), [[attributes, 0]]);
+  });
+});
+
 describe('feature health and process metrics', () => {
   test('one series per feature group, named by the group; unknown (3) once the data is stale', async () => {
     const { points, advance } = setup();
