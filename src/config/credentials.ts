@@ -26,26 +26,45 @@ export interface CredentialSources extends CertificateSources {
 }
 
 /**
- * Checks that `tenant` sets exactly one credential and resolves it: a client secret, a certificate (read and checked
- * now) or a federated token file (an absolute path; read at each token request). A single-tenant config without a
- * credential key takes the first of `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH` (with
- * `AZURE_CLIENT_CERTIFICATE_PASSWORD`) and `AZURE_FEDERATED_TOKEN_FILE`, the Azure SDK's order. Values are never put
- * in messages.
+ * The credential of a tenant, taken whole from the first level that sets one: the tenant's own keys, else
+ * `inherited` (the credential `defaults` sets, already checked there), else, in a single-tenant config, the first of
+ * `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH` (with `AZURE_CLIENT_CERTIFICATE_PASSWORD`) and
+ * `AZURE_FEDERATED_TOKEN_FILE`, the Azure SDK's order. So a tenant's `client_secret` replaces a `certificate` of
+ * `defaults`: a tenant never has two credentials from different levels. None at any level is a problem at the
+ * tenant. Values are never put in messages.
  */
 export function resolveCredential(
   tenant: Readonly<Record<string, unknown>>,
   at: readonly PathSegment[],
   sources: CredentialSources,
+  inherited: TenantCredential | undefined,
   sink: ProblemSink,
 ): TenantCredential {
-  const present = CREDENTIAL_KEYS.filter((key) => tenant[key] !== undefined);
-  if (present.length > 1) reportProblem(sink, at, `set only one credential; found ${present.join(' and ')}`);
-  if (present.length > 0) return fromFile(tenant, at, sources, sink);
+  const own = readCredential(tenant, at, sources, sink);
+  if (own !== undefined) return own;
+  if (inherited !== undefined) return inherited;
   const fromEnv = sources.azureEnv && fromEnvironment(sources.azureEnv, at, sources, sink);
   if (fromEnv !== undefined) return fromEnv;
   const orEnv = sources.azureEnv === undefined ? '' : `, or the environment variable ${ENVIRONMENT_CHOICES}`;
-  reportProblem(sink, at, `missing credential: set one of ${CREDENTIAL_KEYS.join(', ')}${orEnv}`);
+  const message = `missing credential: set one of ${CREDENTIAL_KEYS.join(', ')} here or in defaults${orEnv}`;
+  reportProblem(sink, at, message);
   return NONE;
+}
+
+/**
+ * The credential `section` (a tenant or `defaults`) writes, checked: a client secret, a certificate (read and checked
+ * now) or a federated token file (an absolute path; read at each token request). More than one is a problem at the
+ * section; `undefined` when it writes none.
+ */
+export function readCredential(
+  section: Readonly<Record<string, unknown>>,
+  at: readonly PathSegment[],
+  sources: CertificateSources,
+  sink: ProblemSink,
+): TenantCredential | undefined {
+  const present = CREDENTIAL_KEYS.filter((key) => section[key] !== undefined);
+  if (present.length > 1) reportProblem(sink, at, `set only one credential; found ${present.join(' and ')}`);
+  return present.length > 0 ? fromFile(section, at, sources, sink) : undefined;
 }
 
 const NONE: TenantCredential = Object.freeze({
@@ -57,7 +76,7 @@ const NONE: TenantCredential = Object.freeze({
 function fromFile(
   tenant: Readonly<Record<string, unknown>>,
   at: readonly PathSegment[],
-  sources: CredentialSources,
+  sources: CertificateSources,
   sink: ProblemSink,
 ): TenantCredential {
   const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);

@@ -46,36 +46,41 @@ const cloud = { type: 'string', enum: CLOUD_NAMES };
 
 const http = section({ proxy: text, no_proxy: { type: 'string' }, ca_file: text });
 
+/** Every setting of a tenant but its identity: what `defaults` may set for all of them. */
+const tenantSettings = {
+  client_id: text,
+  // The credentials, one per kind: a tenant sets exactly one, which is checked in code.
+  client_secret: text,
+  certificate: {
+    type: 'object',
+    required: ['path'],
+    additionalProperties: false,
+    properties: {
+      path: text,
+      password: { type: 'string' },
+      algorithm: { type: 'string', enum: ASSERTION_ALGORITHMS },
+    },
+  },
+  federated_token_file: text,
+  cloud,
+  endpoints: section({ login: text, graph: text }),
+  http,
+  interval: duration,
+  timeout: duration,
+  severity,
+  events,
+};
+
+/** The keys each tenant must set itself, which `defaults` refuses with a message of their own. */
+const TENANT_ONLY = ['name', 'tenant_id'];
+
 const tenant = {
   type: 'object',
-  // tenant_id and client_id are required too, unless AZURE_TENANT_ID and AZURE_CLIENT_ID stand in: checked in code.
+  // tenant_id and client_id are required too, unless AZURE_TENANT_ID and AZURE_CLIENT_ID (or, for client_id,
+  // `defaults`) stand in: checked in code.
   required: ['name'],
   additionalProperties: false,
-  properties: {
-    name: text,
-    tenant_id: text,
-    client_id: text,
-    // The credentials, one per kind: a tenant sets exactly one, which is checked in code.
-    client_secret: text,
-    certificate: {
-      type: 'object',
-      required: ['path'],
-      additionalProperties: false,
-      properties: {
-        path: text,
-        password: { type: 'string' },
-        algorithm: { type: 'string', enum: ASSERTION_ALGORITHMS },
-      },
-    },
-    federated_token_file: text,
-    cloud,
-    endpoints: section({ login: text, graph: text }),
-    http,
-    interval: duration,
-    timeout: duration,
-    severity,
-    events,
-  },
+  properties: { name: text, tenant_id: text, ...tenantSettings },
 };
 
 /**
@@ -91,7 +96,7 @@ const CONFIG_SCHEMA = {
   additionalProperties: false,
   properties: {
     exporter,
-    defaults: section({ interval: duration, timeout: duration, cloud, severity }),
+    defaults: { ...section(tenantSettings), tenantOnly: TENANT_ONLY },
     events,
     state: section({ dir: text, spool_max_size: text }),
     server: section({ listen: text }),
@@ -182,8 +187,11 @@ function typeMessage(error: ErrorObject): string {
 const YAML_TYPES: Readonly<Record<string, string>> = { object: 'mapping', array: 'sequence', integer: 'whole number' };
 
 function unknownKeyMessage(key: string, error: ErrorObject): string {
-  const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
-  const allowed = Object.keys(properties).sort();
+  const parent = error.parentSchema as { properties?: Record<string, unknown>; tenantOnly?: string[] } | undefined;
+  if (parent?.tenantOnly?.includes(key)) {
+    return `${quoteValue(key)} cannot be a default: each tenant sets its own ${parent.tenantOnly.join(' and ')}`;
+  }
+  const allowed = Object.keys(parent?.properties ?? {}).sort();
   return `unknown key ${quoteValue(key)}${didYouMean(key, allowed)}; allowed keys: ${allowed.join(', ')}`;
 }
 
@@ -208,12 +216,13 @@ function pointerToPath(pointer: string, root: unknown): PathSegment[] {
 export class SchemaValidators {
   readonly #validators = new Map<object, ValidateFunction>();
 
-  /** The validator of a JSON schema (with the `kind` keyword above), compiled on first use. */
+  /** The validator of a JSON schema (with the `kind` and `tenantOnly` keywords above), compiled on first use. */
   validator(schema: object): ValidateFunction {
     let validate = this.#validators.get(schema);
     if (validate === undefined) {
       const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
       ajv.addKeyword({ keyword: 'kind', schemaType: 'string' });
+      ajv.addKeyword({ keyword: 'tenantOnly', schemaType: 'array' });
       validate = ajv.compile(schema);
       this.#validators.set(schema, validate);
     }

@@ -171,7 +171,7 @@ describe('Azure SDK variables for a single-tenant config', () => {
     const two = `tenants:\n  - name: a\n    client_secret: s\n  - name: b\n    ${TENANT}\n    client_secret: s\n`;
     assert.deepEqual(problemsOf(two, env), [
       'config.yaml:2:5: tenants[0]: missing required key "tenant_id"',
-      'config.yaml:2:5: tenants[0]: missing required key "client_id"',
+      'config.yaml:2:5: tenants[0]: missing required key "client_id": set it here or in defaults',
     ]);
   });
 });

@@ -8,6 +8,8 @@ const EXAMPLES = fileURLToPath(new URL('../../../config/', import.meta.url));
 
 const ENV = {
   CONTOSO_CLIENT_SECRET: 'contoso-secret',
+  MSP_CLIENT_SECRET: 'msp-secret',
+  WOODGROVE_CLIENT_SECRET: 'woodgrove-secret',
   FABRIKAM_CLIENT_SECRET: 'fabrikam-secret',
   LAB_CLIENT_SECRET: 'lab-secret',
   OTLP_API_KEY: 'otlp-key',
@@ -26,11 +28,13 @@ describe('example configs', () => {
   test('example-multi-tenant.yaml loads', async () => {
     const config = configOf(await loadConfig(`${EXAMPLES}example-multi-tenant.yaml`, ENV));
     assert.deepEqual(
-      config.tenants.map((t) => [t.name, t.cloud, t.endpoints.graph]),
+      config.tenants.map((t) => [t.name, t.cloud, t.endpoints.graph, t.clientSecret?.reveal()]),
       [
-        ['contoso', 'global', 'https://graph.microsoft.com'],
-        ['fabrikam-gov', 'usgov', 'https://graph.microsoft.us'],
-        ['lab', 'global', 'https://graph.lab.example.org'],
+        ['contoso', 'global', 'https://graph.microsoft.com', 'msp-secret'],
+        ['adatum', 'global', 'https://graph.microsoft.com', 'msp-secret'],
+        ['woodgrove', 'global', 'https://graph.microsoft.com', 'woodgrove-secret'],
+        ['fabrikam-gov', 'usgov', 'https://graph.microsoft.us', 'fabrikam-secret'],
+        ['lab', 'global', 'https://graph.lab.example.org', 'lab-secret'],
       ],
     );
     assert.equal(config.exporter.headers['api-key'], 'otlp-key');
@@ -43,7 +47,8 @@ describe('example configs', () => {
     const messages = result.ok ? [] : result.problems.map((p) => p.message);
     assert.deepEqual(messages, [
       'environment variable OTLP_API_KEY is not set',
-      'environment variable CONTOSO_CLIENT_SECRET is not set',
+      'environment variable MSP_CLIENT_SECRET is not set',
+      'environment variable WOODGROVE_CLIENT_SECRET is not set',
       'environment variable FABRIKAM_CLIENT_SECRET is not set',
       'environment variable LAB_CLIENT_SECRET is not set',
     ]);

@@ -16,6 +16,9 @@ const PLAIN_VALUE = 'invalid YAML: a plain value cannot start with this characte
 const TENANT_KEYS =
   'certificate, client_id, client_secret, cloud, endpoints, events, federated_token_file, http, interval, name, ' +
   'severity, tenant_id, timeout';
+const DEFAULTS_KEYS =
+  'certificate, client_id, client_secret, cloud, endpoints, events, federated_token_file, http, interval, ' +
+  'severity, timeout';
 
 /** The message of a certificate problem in one of the `invalid-certificate-*.yaml` fixtures (all at line 6). */
 function certificateProblem(fixture: string, file: string, problem: string): string[] {
@@ -66,14 +69,48 @@ const CASES: Record<string, string[]> = {
   ],
   'invalid-missing-tenants.yaml': ['invalid-missing-tenants.yaml:1:1: missing required key "tenants"'],
   'invalid-no-tenants.yaml': ['invalid-no-tenants.yaml:1:10: tenants: at least one tenant is required'],
-  'invalid-missing-required.yaml': ['invalid-missing-required.yaml:2:5: tenants[0]: missing required key "client_id"'],
+  'invalid-missing-required.yaml': [
+    'invalid-missing-required.yaml:2:5: tenants[0]: missing required key "client_id": set it here or in defaults',
+  ],
   'invalid-missing-credential.yaml': [
     'invalid-missing-credential.yaml:2:5: tenants[0]: missing credential: set one of client_secret, certificate, ' +
-      'federated_token_file, or the environment variable AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or ' +
+      'federated_token_file here or in defaults, or the environment variable AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or ' +
       'AZURE_FEDERATED_TOKEN_FILE',
   ],
   'invalid-two-credentials.yaml': [
     'invalid-two-credentials.yaml:2:5: tenants[0]: set only one credential; found client_secret and federated_token_file',
+  ],
+  'invalid-defaults-tenant-id.yaml': [
+    'invalid-defaults-tenant-id.yaml:2:3: defaults: "tenant_id" cannot be a default: each tenant sets its own name ' +
+      'and tenant_id',
+    'invalid-defaults-tenant-id.yaml:6:5: tenants[0]: missing required key "tenant_id"',
+  ],
+  'invalid-defaults-unknown-key.yaml': [
+    'invalid-defaults-unknown-key.yaml:3:3: defaults: unknown key "client_secert" (did you mean "client_secret"?); ' +
+      `allowed keys: ${DEFAULTS_KEYS}`,
+    'invalid-defaults-unknown-key.yaml:5:5: tenants[0]: missing credential: set one of client_secret, certificate, ' +
+      'federated_token_file here or in defaults, or the environment variable AZURE_CLIENT_SECRET, ' +
+      'AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE',
+  ],
+  'invalid-defaults-client-id.yaml': [
+    'invalid-defaults-client-id.yaml:2:14: defaults.client_id: "my-monitoring-app" is not a GUID (the application ' +
+      '(client) ID of the app registration)',
+  ],
+  'invalid-defaults-two-credentials.yaml': [
+    'invalid-defaults-two-credentials.yaml:2:3: defaults: set only one credential; found client_secret and ' +
+      'federated_token_file',
+  ],
+  'invalid-defaults-no-credential.yaml': [
+    'invalid-defaults-no-credential.yaml:6:5: tenants[1]: missing credential: set one of client_secret, certificate, ' +
+      'federated_token_file here or in defaults',
+  ],
+  'invalid-defaults-endpoint.yaml': [
+    'invalid-defaults-endpoint.yaml:5:12: defaults.endpoints.login: "login.example.org" is not a valid URL',
+  ],
+  'invalid-defaults-certificate.yaml': [
+    `invalid-defaults-certificate.yaml:5:11: defaults.certificate.path: certificate file "${CERTIFICATES}expired.pem": ` +
+      'the certificate CN=m365-health-expired expired on 2021-01-01T00:00:00.000Z: create a new one and upload it to ' +
+      'the app registration',
   ],
   'invalid-certificate-expired.yaml': certificateProblem(
     'invalid-certificate-expired.yaml',

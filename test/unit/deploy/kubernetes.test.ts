@@ -193,6 +193,54 @@ describe('deploy/kubernetes/sharded', () => {
       assert.equal(labels[key], value);
   });
 
+  const template = record(spec['template']);
+  const podLabels = record(record(template['metadata'])['labels']);
+  /** Whether a `matchLabels` selector picks the StatefulSet's pods. */
+  const selectsPods = (selector: unknown) =>
+    Object.entries(record(record(selector)['matchLabels'])).every(([key, value]) => podLabels[key] === value);
+
+  test('a disruption budget lets a drain evict one replica, and so one share of the tenants, at a time', () => {
+    const budget = manifests.find((m) => m.kind === 'PodDisruptionBudget');
+    assert.ok(budget, 'a PodDisruptionBudget');
+    const budgetSpec = record(budget.body['spec']);
+    assert.equal(budget.body['apiVersion'], 'policy/v1');
+    assert.equal(budgetSpec['maxUnavailable'], 1);
+    assert.ok(Number(spec['replicas']) > 1, 'more replicas than the budget lets go');
+    assert.ok(selectsPods(budgetSpec['selector']));
+  });
+
+  test('runs as a service account set up for Azure workload identity, the token going to the agent only', () => {
+    const pod = podSpecOf(statefulSet);
+    const account = manifests.find((m) => m.kind === 'ServiceAccount' && m.name === pod['serviceAccountName']);
+    assert.ok(account, `ServiceAccount ${String(pod['serviceAccountName'])}`);
+    const clientId = record(record(account.body['metadata'])['annotations'])['azure.workload.identity/client-id'];
+    assert.match(String(clientId), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.equal(account.body['automountServiceAccountToken'], false);
+    assert.equal(podLabels['azure.workload.identity/use'], 'true');
+    const skipped = record(record(template['metadata'])['annotations'])['azure.workload.identity/skip-containers'];
+    const containers = list(pod['containers']).map((c) => record(c)['name']);
+    assert.deepEqual(String(skipped).split(';'), ['collector']);
+    assert.ok(containers.includes('collector') && containers.includes('agent'));
+  });
+
+  test("a PodMonitor scrapes every replica's collector on the port its Prometheus exporter listens on", () => {
+    const monitor = manifests.find((m) => m.kind === 'PodMonitor');
+    assert.ok(monitor, 'a PodMonitor');
+    assert.equal(monitor.body['apiVersion'], 'monitoring.coreos.com/v1');
+    const monitorSpec = record(monitor.body['spec']);
+    assert.ok(selectsPods(monitorSpec['selector']));
+    const [endpoint] = list(monitorSpec['podMetricsEndpoints']).map(record);
+    const collector = containerOf(podSpecOf(statefulSet), 'collector');
+    const port = list(collector['ports'])
+      .map(record)
+      .find((p) => p['name'] === endpoint['port']);
+    assert.ok(port, `collector port ${String(endpoint['port'])}`);
+    const collectorConfig = record(parse(configMapText(manifests, 'm365-health-collector')));
+    const exporter = record(collectorConfig['exporters'])['prometheus'];
+    assert.equal(endpointPort(exporter), Number(port['containerPort']));
+    assert.equal(endpoint['path'], '/metrics');
+  });
+
   test('keeps each replica state on its own claim', () => {
     const claims = list(spec['volumeClaimTemplates']).map((c) => record(record(c)['metadata'])['name']);
     const mount = list(agent['volumeMounts'])
