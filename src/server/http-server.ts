@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { M365Error } from '../errors.ts';
 import type { Observation } from '../observation/observation.ts';
-import { buildStatusDocument, readiness, type ExportState } from './status-view.ts';
+import type { ExportStatus } from '../observation/export-status.ts';
+import { buildStatusDocument, readiness } from './status-view.ts';
 
 export interface StatusServerOptions {
   host: string;
@@ -11,7 +12,7 @@ export interface StatusServerOptions {
   /** The latest observation of every tenant, as a snapshot. */
   observations: () => readonly Observation[];
   /** The state of each signal's OTLP exports; absent: none are made. */
-  exports?: () => readonly ExportState[];
+  exports?: () => readonly ExportStatus[];
   clock: () => number;
 }
 

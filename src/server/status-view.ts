@@ -1,20 +1,8 @@
 import type { Observation } from '../observation/observation.ts';
 import { isStale, shownHealth } from '../health/staleness.ts';
+import type { ExportStatus } from '../observation/export-status.ts';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-
-/** The state of one signal's OTLP exports, as the telemetry keeps it; times in ms since the epoch. */
-export interface ExportState {
-  readonly signal: 'metrics' | 'events';
-  readonly endpoint: string;
-  readonly lastSuccessAt: number | undefined;
-  readonly lastFailureAt: number | undefined;
-  readonly lastFailure: { readonly reason: string; readonly status?: number; readonly errorType: string } | undefined;
-  readonly consecutiveFailures: number;
-  readonly failingSince: number | undefined;
-  /** Failing long enough that the agent is not ready. */
-  readonly failing: boolean;
-}
 
 /** The `/status` document: per signal, its exports; per tenant, the last poll, its error, services and open issues. */
 export type StatusDocument = ReturnType<typeof buildStatusDocument>;
@@ -23,7 +11,7 @@ export type StatusDocument = ReturnType<typeof buildStatusDocument>;
 export function buildStatusDocument(
   observations: readonly Observation[],
   now: number,
-  exports: readonly ExportState[],
+  exports: readonly ExportStatus[],
 ) {
   return {
     generatedAt: new Date(now).toISOString(),
@@ -57,7 +45,7 @@ export function buildStatusDocument(
   };
 }
 
-function describeExports(state: ExportState) {
+function describeExports(state: ExportStatus) {
   const { lastFailure } = state;
   return {
     endpoint: state.endpoint,
@@ -74,11 +62,11 @@ function describeExports(state: ExportState) {
 
 /**
  * Ready once every tenant was polled at least once (successfully, or failed with a reason), and while no signal's
- * exports have been failing long enough to count ({@link ExportState.failing}); otherwise, why not, in one line.
+ * exports have been failing long enough to count ({@link ExportStatus.failing}); otherwise, why not, in one line.
  */
 export function readiness(
   observations: readonly Observation[],
-  exports: readonly ExportState[],
+  exports: readonly ExportStatus[],
 ): { ready: true } | { ready: false; reason: string } {
   const waiting = observations
     .filter((observation) => observation.polledAt === undefined)
@@ -89,7 +77,7 @@ export function readiness(
   return failing.length === 0 ? { ready: true } : { ready: false, reason: failing.join('; ') };
 }
 
-function describeFailing(state: ExportState): string {
+function describeFailing(state: ExportStatus): string {
   const failure = state.lastFailure;
   const why =
     failure === undefined ? '' : `: ${failure.status === undefined ? failure.errorType : `HTTP ${failure.status}`}`;

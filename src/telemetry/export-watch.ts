@@ -3,6 +3,7 @@ import type { Log, LogFields } from '../log.ts';
 import type { ExportAnswer, PartialSuccess } from './otlp/protobuf-metric-exporter.ts';
 import { describeExportFailure, type ExportFailure } from './export-failure.ts';
 import { probeHttpStatus, type HttpStatusProbe } from './http-status-probe.ts';
+import type { ExportStatus } from '../observation/export-status.ts';
 
 export type { ExportFailure } from './export-failure.ts';
 
@@ -19,19 +20,6 @@ export interface UndeliveredExport extends ExportTarget {
   readonly reason: string;
   /** The collector's HTTP status, when it answered. */
   readonly status?: number;
-}
-
-/** The exports of one signal as the status endpoint shows them; times in ms since the epoch. */
-export interface ExportStatus {
-  readonly signal: 'metrics' | 'events';
-  readonly endpoint: string;
-  readonly lastSuccessAt: number | undefined;
-  readonly lastFailureAt: number | undefined;
-  readonly lastFailure: { readonly reason: string; readonly status?: number; readonly errorType: string } | undefined;
-  readonly consecutiveFailures: number;
-  readonly failingSince: number | undefined;
-  /** Failing for at least the watch's `failingAfterMs`: the agent is not ready. */
-  readonly failing: boolean;
 }
 
 /** Requests and items (points, log records) whose export finished, of one exporter, by `error.type` (none: sent). */

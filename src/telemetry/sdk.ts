@@ -21,7 +21,6 @@ import {
   ExportWatch,
   failingAfterMs,
   type ExportChange,
-  type ExportStatus,
   type ExportTally,
   type UndeliveredExport,
 } from './export-watch.ts';
@@ -31,6 +30,7 @@ import { Outbox, type DropReason } from './outbox/outbox.ts';
 import { OutboxSender } from './outbox/outbox-sender.ts';
 import { sleep } from '../shared/sleep.ts';
 import { waitAtMost } from '../shared/wait-at-most.ts';
+import type { ExportStatus } from '../observation/export-status.ts';
 
 const INSTRUMENTATION_SCOPE = 'm365-health';
 
