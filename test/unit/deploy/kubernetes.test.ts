@@ -223,8 +223,22 @@ describe('deploy/kubernetes/sharded', () => {
     assert.ok(containers.includes('collector') && containers.includes('agent'));
   });
 
-  test("a PodMonitor scrapes every replica's collector on the port its Prometheus exporter listens on", () => {
-    const monitor = manifests.find((m) => m.kind === 'PodMonitor');
+  test('applies on any cluster: only objects of the core API groups, no custom resource', () => {
+    const custom = manifests.filter((m) => /\.coreos\.com\//.test(String(m.body['apiVersion'])));
+    assert.deepEqual(
+      custom.map((m) => `${m.kind} ${m.name}`),
+      [],
+    );
+  });
+
+  test("with the Prometheus Operator, a PodMonitor scrapes every replica's collector on the port its Prometheus exporter listens on", () => {
+    const withMonitor = loadKustomization('deploy/kubernetes/sharded-podmonitor');
+    assert.deepEqual(
+      withMonitor.filter((m) => m.kind !== 'PodMonitor').map((m) => m.file),
+      manifests.map((m) => m.file),
+      'the same objects as deploy/kubernetes/sharded, and the PodMonitor',
+    );
+    const monitor = withMonitor.find((m) => m.kind === 'PodMonitor');
     assert.ok(monitor, 'a PodMonitor');
     assert.equal(monitor.body['apiVersion'], 'monitoring.coreos.com/v1');
     const monitorSpec = record(monitor.body['spec']);
