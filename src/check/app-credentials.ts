@@ -62,18 +62,24 @@ export function compileCredentialRules(
  * passes `--filter-app-name`, sorted by id, each credential sorted by key id, with its status (`expired` once its
  * `endDateTime`, read as UTC to the second, has passed) and the time left in `--unit`, rounded down, checked
  * against the thresholds. A credential without a readable `endDateTime` is left out, as the plugin does. The long
- * output (`checking application '…'`, then each credential) only with `verbose`. Pure.
+ * output (`checking application '…'`, then each credential) only with `verbose`; with `debug`, the applications
+ * the filter left out first. Pure.
  */
 export function checkAppCredentials(
   applications: readonly Application[],
   options: AppCredentialOptions,
   rules: CredentialStatusRules,
-  run: { readonly nowMs: number; readonly verbose: boolean },
+  run: { readonly nowMs: number; readonly verbose: boolean; readonly debug: boolean },
 ): PluginOutput {
   const nowSeconds = Math.floor(run.nowMs / 1000);
+  // With --debug, the plugin's long output starts with the applications the filter left out.
+  const long: string[] = [];
   const selected = new Map<string, { name: string; credentials: Record<CredentialKind, Map<string, Credential>> }>();
   for (const app of applications) {
-    if (options.filterAppName !== undefined && !options.filterAppName.test(app.displayName)) continue;
+    if (options.filterAppName !== undefined && !options.filterAppName.test(app.displayName)) {
+      if (run.debug) long.push(`skipping '${app.displayName}': no matching filter name.`);
+      continue;
+    }
     const read = (list: readonly AppCredential[]) => readCredentials(list, app, nowSeconds);
     selected.set(app.id, {
       name: app.displayName,
@@ -82,7 +88,6 @@ export function checkAppCredentials(
   }
   const short = createShortOutput();
   const states: Health[] = [];
-  const long: string[] = [];
   const perfdata: string[] = [];
   const severalApps = selected.size > 1;
   if (severalApps) short.add(HEALTH_OK, ALL_APPLICATIONS_OK);

@@ -82,8 +82,8 @@ async function checkCredentials(
 ): Promise<number> {
   const rules = compileCredentialRules(credentials, new ExpressionCompiler());
   const applications = await readTenantApplications(options, runtime);
-  const verbose = options.verbose || options.debug;
-  return print(io, checkAppCredentials(applications, credentials, rules, { nowMs: runtime.clock(), verbose }));
+  const run = { nowMs: runtime.clock(), verbose: options.verbose || options.debug, debug: options.debug };
+  return print(io, checkAppCredentials(applications, credentials, rules, run));
 }
 
 async function listServices(options: CheckOptions, runtime: CheckRuntime, io: CliIo): Promise<number> {

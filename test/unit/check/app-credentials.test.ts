@@ -44,12 +44,12 @@ const BACKUP: Application = {
   keyCredentials: [],
 };
 
-function run(applications: readonly Application[], argv: readonly string[], verbose = false) {
+function run(applications: readonly Application[], argv: readonly string[], verbose = false, debug = false) {
   const parsed = parseCheckCommand([...CREDENTIALS, ...argv], 'service-status');
   assert.equal(parsed.kind, 'run');
   const options = parsed.options.appCredentials!;
   const rules = compileCredentialRules(options, new ExpressionCompiler());
-  return checkAppCredentials(applications, options, rules, { nowMs: NOW, verbose });
+  return checkAppCredentials(applications, options, rules, { nowMs: NOW, verbose, debug });
 }
 
 describe('check --mode=app-credentials', () => {
@@ -88,6 +88,13 @@ describe('check --mode=app-credentials', () => {
         " 'Backup Agent~q1#application.password.expires.days'=400d;;;0;\n",
     );
     assert.equal(output.exitCode, 0);
+    // --debug (appcredentials.pm manage_selection): the skipped application opens the long output.
+    assert.deepEqual(run([SYNC, BACKUP], ['--filter-app-name=^Backup'], true, true).text.split('\n').slice(1), [
+      "skipping 'Contoso Sync': no matching filter name.",
+      "checking application 'Backup Agent'",
+      "    password credential 'q1' status: valid, expires in 1y 1M 4d 7h 42m 11s",
+      '',
+    ]);
   });
 
   test('several applications: the roll-up when all are OK, sorted by id; an unknown unit is seconds', () => {
