@@ -21,7 +21,7 @@ export const ANSWER_LIMITS = Object.freeze({
   messages: 10_000,
   /** Services or tags named by one message (a handful). */
   namesPerMessage: 500,
-  /** App registrations of one tenant (a directory holds at most 50,000 objects per non-admin creator by default). */
+  /** App registrations of one tenant, every page together (hundreds in a large tenant). */
   applications: 50_000,
   /** Secrets or certificates of one app registration (a few). */
   credentialsPerApplication: 1_000,
