@@ -6,11 +6,17 @@ import { AZURE } from '../config/defaults.ts';
 import { M365Error } from '../errors.ts';
 import { resolveCheckCredential } from './check-credential.ts';
 import { parseProxyUrl, resolveCheckEndpoints } from './check-endpoints.ts';
+import {
+  APP_CREDENTIAL_OPTION_SPECS,
+  parseAppCredentialOptions,
+  refuseOtherModeOptions,
+  type AppCredentialOptions,
+} from './app-credential-options.ts';
 import { compileFilterRegex, type FilterRegex } from './filter-regex.ts';
 import { parseArgv, parseChoice, type OptionSpecs, type ParsedArgv } from './parse-argv.ts';
 
-const CHECK_MODES = ['service-status', 'list-services'] as const;
-/** What one run does: check the services, or list them. */
+const CHECK_MODES = ['service-status', 'list-services', 'app-credentials'] as const;
+/** What one run does: check the services, list them, or check the expiry of the app registrations' credentials. */
 export type CheckMode = (typeof CHECK_MODES)[number];
 
 const CUSTOM_MODES = ['graphapi', 'managementapi'] as const;
@@ -68,6 +74,8 @@ export interface CheckOptions {
   readonly listFilter: FilterRegex | undefined;
   /** What to tell on stderr before the run: the run goes on as the plugin's would. */
   readonly warnings: readonly string[];
+  /** The options of `--mode=app-credentials`; undefined in the other modes. */
+  readonly appCredentials: AppCredentialOptions | undefined;
 }
 
 /** The result of parsing: options to run with, or a request for help. */
@@ -130,7 +138,28 @@ export const CHECK_OPTION_SPECS: OptionSpecs = Object.freeze({
   json: FLAG,
   perfdata: FLAG,
   help: FLAG,
+  ...APP_CREDENTIAL_OPTION_SPECS,
 });
+
+/** Options of the service modes, which `app-credentials` does not declare. */
+const SERVICE_OPTIONS: readonly string[] = [
+  'include-service-name',
+  'exclude-service-name',
+  'include-classification',
+  'exclude-classification',
+  'exclude-resolved',
+  'filter-feature-name',
+  'filter-name',
+  'warning-status',
+  'critical-status',
+  'unknown-status',
+  'json',
+  'perfdata',
+];
+/** Options of `app-credentials` only, by the names they are stored under. */
+const APP_CREDENTIAL_OPTIONS: readonly string[] = Object.entries(APP_CREDENTIAL_OPTION_SPECS)
+  .filter(([, spec]) => spec.aliasOf === undefined)
+  .map(([name]) => name);
 
 /**
  * Parses and validates a command line; throws `CONFIG_INVALID` with the message to print after `UNKNOWN: `. Options
@@ -149,6 +178,11 @@ export function parseCheckCommand(
   checkPlugin(value('plugin'));
   const mode = parseChoice('mode', value('mode') ?? defaultMode, CHECK_MODES);
   const customMode = parseChoice('custommode', value('custommode') ?? 'graphapi', CUSTOM_MODES);
+  const appCredentials = mode === 'app-credentials';
+  refuseOtherModeOptions(parsed, appCredentials ? SERVICE_OPTIONS : APP_CREDENTIAL_OPTIONS);
+  if (appCredentials && customMode !== 'graphapi') {
+    throw new M365Error('CONFIG_INVALID', '--mode=app-credentials reads Graph: it needs --custommode=graphapi');
+  }
   const tenantId = required(parsed, 'tenant', env[AZURE.tenantId]);
   const tenantSource = value('tenant') ? '--tenant' : AZURE.tenantId;
   checkTenantInUrl(tenantId, tenantSource);
@@ -187,6 +221,7 @@ export function parseCheckCommand(
       : [
           `${tenantSource} '${tenantId}' is neither a GUID nor a domain name: the login endpoint decides whether it knows it`,
         ],
+    appCredentials: appCredentials ? parseAppCredentialOptions(parsed) : undefined,
   };
   return { kind: 'run', options: Object.freeze(options) };
 }

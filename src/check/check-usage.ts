@@ -1,10 +1,11 @@
 /** Help of `m365-health check` and `m365-health list-services`. */
 export const CHECK_USAGE = `m365-health check: one Nagios/Centreon check of a Microsoft 365 tenant's service health
-(a drop-in for cloud::microsoft::office365::management::plugin --mode=service-status)
+(a drop-in for cloud::microsoft::office365::management::plugin --mode=service-status and --mode=app-credentials)
 
 Usage:
   m365-health check --tenant=ID --client-id=ID (--client-secret=SECRET | --certificate=FILE | --federated-token-file=FILE) [options]
   m365-health list-services --tenant=ID --client-id=ID --client-secret=SECRET [--filter-name=REGEX] [--json]
+  m365-health check --mode=app-credentials --tenant=ID --client-id=ID --client-secret=SECRET [options]
 
 Options are read as the plugin reads them: --name=value or --name value (an empty --name= also takes the next
 argument unless it starts with --), flags may be given a value (0 leaves them off), and the last of a repeated option
@@ -47,6 +48,25 @@ Thresholds (first match wins: critical, then warning, then unknown):
   %{issue_startDateTime} %{issue_id} %{issue_status} %{issue_resolved} %{feature_name} %{feature_group}
   Operators: =~ !~ eq ne == != < > <= >= && || and or not !, parentheses, /regex/i, 'strings', numbers.
 
+App credentials (--mode=app-credentials: when the secrets and certificates of the tenant's app registrations end;
+the app needs Application.Read.All):
+  --filter-app-name=REGEX      applications to check, by display name
+  --unit=s|m|h|d|w             unit of the expiry thresholds and perfdata (default s; anything else is s)
+  --warning-password-expires=RANGE, --critical-password-expires=RANGE, --unknown-password-expires=RANGE
+  --warning-key-expires=RANGE, --critical-key-expires=RANGE, --unknown-key-expires=RANGE
+                               Nagios ranges on the time left in --unit, e.g. @0:30 with --unit=d; also under the
+                               plugin's names: --warning-subinstance-application-password-expires,
+                               --critical-subinstance-application-password-expires,
+                               --unknown-subinstance-application-password-expires,
+                               --warning-subinstance-application-key-expires,
+                               --critical-subinstance-application-key-expires,
+                               --unknown-subinstance-application-key-expires
+  --critical-password-status=EXPR, --critical-key-status=EXPR
+                               default '%{status} =~ /expired/i'
+  --warning-password-status=EXPR, --warning-key-status=EXPR, --unknown-password-status=EXPR,
+  --unknown-key-status=EXPR    default '' (never)
+  Variables: %{status} (expired, valid) %{id} (key id) %{app_name}
+
 Output:
   --verbose                    one more line per entry
   --perfdata                   append counts of entries per state after ' | '
@@ -55,7 +75,7 @@ Output:
   -h, --help                   this help
 
 Centreon compatibility:
-  --plugin=cloud::microsoft::office365::management::plugin --mode=service-status|list-services
+  --plugin=cloud::microsoft::office365::management::plugin --mode=service-status|list-services|app-credentials
   --custommode=graphapi        Graph statuses (serviceOperational, ...), one entry per open issue (default)
   --custommode=managementapi   the retired Management API's language: display statuses (Normal service, ...),
                                a service and its features

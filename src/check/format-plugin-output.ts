@@ -151,14 +151,14 @@ const PROBLEM_ORDER: readonly Health[] = [HEALTH_CRITICAL, HEALTH_WARNING, HEALT
  * The first line of a plugin's output under construction: one message per state, each grown by appending
  * pieces after a separator (` - ` unless told otherwise), as Centreon's output object does.
  */
-interface ShortOutput {
+export interface ShortOutput {
   add(state: Health, message: string, separator?: string): void;
   /** `LABEL: messages` groups for the problems present, or just the OK group when the global state is OK. */
   groups(globalState: Health): string[];
 }
 
 /** Creates an empty {@link ShortOutput}. */
-function createShortOutput(): ShortOutput {
+export function createShortOutput(): ShortOutput {
   const messages = new Map<Health, string>();
   return {
     add(state, message, separator = ' - ') {

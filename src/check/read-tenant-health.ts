@@ -1,6 +1,7 @@
 import { createEntraTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
 import { toM365Error } from '../errors.ts';
-import { fetchServiceHealth } from '../graph/graph-client.ts';
+import { fetchApplications, type Application } from '../graph/fetch-applications.ts';
+import { fetchServiceHealth, type FetchRequest, type GraphClientOptions } from '../graph/graph-client.ts';
 import type { Snapshot } from '../health/model.ts';
 import { createHttpClient, getThroughFetch } from '../net/http-fetch.ts';
 import type { CheckOptions } from './check-options.ts';
@@ -33,21 +34,36 @@ const MAX_RETRIES = 30;
  * `healthOverviews?$expand=issues`, retries included, all within `--timeout`. Both go through `--proxyurl` or the
  * proxy variables. Rejects with an {@link M365Error}.
  */
-export async function readTenantHealth(options: CheckOptions, runtime: CheckRuntime): Promise<Snapshot> {
+export function readTenantHealth(options: CheckOptions, runtime: CheckRuntime): Promise<Snapshot> {
+  return readTenantGraph(options, runtime, fetchServiceHealth);
+}
+
+/** Every app registration of the tenant with its credentials, read as {@link readTenantHealth} reads the health. */
+export function readTenantApplications(options: CheckOptions, runtime: CheckRuntime): Promise<Application[]> {
+  return readTenantGraph(options, runtime, fetchApplications);
+}
+
+/** One Graph read of the tenant (`read`: which), with the token, retries, proxy and `--timeout` of the check. */
+async function readTenantGraph<T>(
+  options: CheckOptions,
+  runtime: CheckRuntime,
+  read: (client: GraphClientOptions, request: FetchRequest) => Promise<T>,
+): Promise<T> {
   const http =
     runtime.fetch === undefined ? createHttpClient({ env: runtime.env, proxy: options.proxy?.reveal() }) : undefined;
   try {
-    return await readThrough(options, runtime, runtime.fetch ?? http!.fetch);
+    return await readThrough(options, runtime, runtime.fetch ?? http!.fetch, read);
   } finally {
     await http?.close();
   }
 }
 
-async function readThrough(
+async function readThrough<T>(
   options: CheckOptions,
   runtime: CheckRuntime,
   network: typeof globalThis.fetch,
-): Promise<Snapshot> {
+  read: (client: GraphClientOptions, request: FetchRequest) => Promise<T>,
+): Promise<T> {
   const secrets = options.clientSecret === undefined ? [] : [options.clientSecret.reveal()];
   const fetch = options.debug
     ? createDebugFetch({ fetch: network, write: runtime.debug, secrets, clock: runtime.clock })
@@ -56,7 +72,7 @@ async function readThrough(
   const timeout = AbortSignal.timeout(timerDelay(options.timeoutMs));
   const signal = runtime.signal === undefined ? timeout : AbortSignal.any([timeout, runtime.signal]);
   try {
-    const reading = fetchServiceHealth(
+    const reading = read(
       {
         graphUrl: options.endpoints.graph,
         tokens,

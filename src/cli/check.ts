@@ -11,7 +11,9 @@ import {
   type PluginOutput,
 } from '../check/format-plugin-output.ts';
 import { selectListedServices } from '../check/check-entries.ts';
-import { readTenantHealth, type CheckRuntime } from '../check/read-tenant-health.ts';
+import { readTenantApplications, readTenantHealth, type CheckRuntime } from '../check/read-tenant-health.ts';
+import { checkAppCredentials, compileCredentialRules } from '../check/app-credentials.ts';
+import type { AppCredentialOptions } from '../check/app-credential-options.ts';
 import { compileStatusRules, evaluateCheck, warnUnknownVariables } from '../check/status-rules.ts';
 import { ExpressionCompiler } from '../health/severity-rules.ts';
 import type { CliIo, Command } from './io.ts';
@@ -49,6 +51,9 @@ export async function runPluginCommand(
   }
   const runtime = createRuntime(io, seams);
   try {
+    if (options.appCredentials !== undefined) {
+      return await checkCredentials(options, options.appCredentials, runtime, io);
+    }
     return options.mode === 'list-services'
       ? await listServices(options, runtime, io)
       : await checkServices(options, runtime, io);
@@ -67,6 +72,18 @@ async function checkServices(options: CheckOptions, runtime: CheckRuntime, io: C
     io,
     formatPluginOutput(result, { verbose: options.verbose || options.debug, perfdata: options.perfdata }),
   );
+}
+
+async function checkCredentials(
+  options: CheckOptions,
+  credentials: AppCredentialOptions,
+  runtime: CheckRuntime,
+  io: CliIo,
+): Promise<number> {
+  const rules = compileCredentialRules(credentials, new ExpressionCompiler());
+  const applications = await readTenantApplications(options, runtime);
+  const run = { nowMs: runtime.clock(), verbose: options.verbose || options.debug, debug: options.debug };
+  return print(io, checkAppCredentials(applications, credentials, rules, run));
 }
 
 async function listServices(options: CheckOptions, runtime: CheckRuntime, io: CliIo): Promise<number> {

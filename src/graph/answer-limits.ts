@@ -21,6 +21,10 @@ export const ANSWER_LIMITS = Object.freeze({
   messages: 10_000,
   /** Services or tags named by one message (a handful). */
   namesPerMessage: 500,
+  /** App registrations of one tenant, every page together (hundreds in a large tenant). */
+  applications: 50_000,
+  /** Secrets or certificates of one app registration (a few). */
+  credentialsPerApplication: 1_000,
   /** Ids, names, statuses, dates, features and feature groups (`EX226574`, `Exchange Online`: tens of characters). */
   name: 256,
   /** Titles of issues and messages (about a hundred characters). */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { currentState, type SimContext } from './context.ts';
+import { resolveTimePoint } from './issue-state.ts';
 import { GRAPH_CONTENT_TYPE, graphFailure, graphHeaders, sendGraphError, type GraphFailure } from './graph-errors.ts';
 import { originOf, sendJson } from './http-io.ts';
 import type { TokenGrant } from './tokens.ts';
@@ -13,6 +14,8 @@ interface GraphRequest {
   readonly origin: string;
   /** Whether the calling app holds ServiceMessage.Read.All. */
   readonly messagePermission: boolean;
+  /** Whether the calling app holds Application.Read.All. */
+  readonly applicationPermission: boolean;
 }
 
 /** A successful answer (the JSON body and extra headers), or a Graph error. */
@@ -27,7 +30,7 @@ export function handleGraph(
   requestId: string,
 ): void {
   const origin = originOf(req, ctx.url);
-  const caller = authenticate(ctx, req);
+  const caller = authenticate(ctx, req, url);
   const answer = 'code' in caller ? caller : routeGraph({ ctx, req, url, origin, ...caller });
   if ('code' in answer) return sendGraphError(res, answer, requestId, ctx.clock());
   sendJson(res, 200, answer.body, {
@@ -43,22 +46,33 @@ export function findBearerGrant(ctx: SimContext, req: IncomingMessage): TokenGra
   return token === undefined ? null : ctx.tokens.find(token);
 }
 
-/** Checks the bearer token and the app's permission the way Graph does: 401 for the token, 403 for the role. */
+/**
+ * Checks the bearer token and the app's permission the way Graph does: 401 for the token, 403 for the role
+ * (ServiceHealth.Read.All everywhere but the applications, whose role is checked by their route).
+ */
 function authenticate(
   ctx: SimContext,
   req: IncomingMessage,
-): GraphFailure | Pick<GraphRequest, 'tenant' | 'messagePermission'> {
+  url: URL,
+): GraphFailure | Pick<GraphRequest, 'tenant' | 'messagePermission' | 'applicationPermission'> {
   const grant = findBearerGrant(ctx, req);
   if (grant === null) return graphFailure('emptyToken');
   if (grant === undefined) return graphFailure('malformedToken');
   if (grant.expiresAt <= ctx.clock()) return graphFailure('expiredToken');
-  if (!grant.client.permission) return graphFailure('missingRole', 'ServiceHealth.Read.All');
-  return { tenant: grant.tenant, messagePermission: grant.client.messagePermission };
+  const { client } = grant;
+  if (url.pathname !== '/v1.0/applications' && !client.permission)
+    return graphFailure('missingRole', 'ServiceHealth.Read.All');
+  return {
+    tenant: grant.tenant,
+    messagePermission: client.messagePermission,
+    applicationPermission: client.applicationPermission,
+  };
 }
 
 function routeGraph(g: GraphRequest): Outcome {
   if (g.req.method !== 'GET') return graphFailure('methodNotAllowed');
   const segments = g.url.pathname.split('/').slice(2).map(decodeURIComponent);
+  if (segments.length === 1 && segments[0] === 'applications') return listApplications(g);
   const [admin, announcement, collection, key, tail, ...rest] = segments;
   if (admin !== 'admin') return graphFailure('segmentNotFound', admin);
   if (announcement !== 'serviceAnnouncement') return graphFailure('segmentNotFound', announcement);
@@ -125,6 +139,23 @@ function listMessages(g: GraphRequest): Outcome {
   return pageOf(g, messages, 'messages', '$skip');
 }
 
+/** The tenant's app registrations with their secrets and certificates, for apps that hold Application.Read.All. */
+function listApplications(g: GraphRequest): Outcome {
+  if (!g.applicationPermission) return graphFailure('missingRole', 'Application.Read.All');
+  const { ctx } = g;
+  const credential = (c: { keyId: string; end: Parameters<typeof resolveTimePoint>[0] }) => ({
+    keyId: c.keyId,
+    endDateTime: new Date(resolveTimePoint(c.end, ctx.startMs)).toISOString(),
+  });
+  const applications = (ctx.index.tenantNamed(g.tenant)?.applications ?? []).map((app) => ({
+    id: app.id,
+    displayName: app.displayName,
+    passwordCredentials: app.passwordCredentials.map(credential),
+    keyCredentials: app.keyCredentials.map(credential),
+  }));
+  return pageOf(g, applications, 'applications', '$skiptoken', `${g.origin}/v1.0/$metadata#applications`);
+}
+
 const MAX_PAGE_SIZE = 1000;
 
 /**
@@ -133,7 +164,13 @@ const MAX_PAGE_SIZE = 1000;
  * `@odata.nextLink` unless it is the last: same path and options, the next position as `$skip` or as an opaque
  * `$skiptoken`, the way Graph hands out continuations.
  */
-function pageOf(g: GraphRequest, all: readonly object[], contextPath: string, style: '$skip' | '$skiptoken'): Outcome {
+function pageOf(
+  g: GraphRequest,
+  all: readonly object[],
+  contextPath: string,
+  style: '$skip' | '$skiptoken',
+  contextUrl = context(g, contextPath),
+): Outcome {
   const query = g.url.searchParams;
   const offset = readOffset(query);
   if (typeof offset === 'string') return graphFailure('badQuery', offset);
@@ -150,7 +187,7 @@ function pageOf(g: GraphRequest, all: readonly object[], contextPath: string, st
     nextLink = `${g.origin}${g.url.pathname}?${parts.join('&')}`;
   }
   const body = {
-    '@odata.context': context(g, contextPath),
+    '@odata.context': contextUrl,
     '@odata.nextLink': nextLink,
     value: all.slice(offset, end),
   };

@@ -122,6 +122,8 @@ const CLIENT = mapping(
     permission: orElse(read.flag, true),
     /** Whether the app has ServiceMessage.Read.All; without it the message center answers 403. */
     messagePermission: from('message_permission', orElse(read.flag, true)),
+    /** Whether the app has Application.Read.All; without it the applications answer 403. */
+    applicationPermission: from('application_permission', orElse(read.flag, true)),
   },
   ['clientId'],
 );
@@ -147,6 +149,20 @@ const tokenLifetime = then(read.duration, (ms, r, path) =>
   ms < 1000 ? r.fail(path, 'expected at least 1s') : Math.round(ms / 1000),
 );
 
+/** A secret or certificate of an app registration: its key id and when it ends. */
+const readAppCredential = mapping({ keyId: from('key_id', guid), end: read.timePoint }, ['keyId', 'end']);
+
+/** An app registration of the tenant, listed by `GET /v1.0/applications`. */
+const readApplication = mapping(
+  {
+    id: guid,
+    displayName: from('name', text),
+    passwordCredentials: from('password_credentials', listOf(readAppCredential)),
+    keyCredentials: from('key_credentials', listOf(readAppCredential)),
+  },
+  ['id', 'displayName'],
+);
+
 const readTenant = mapping(
   {
     /** Label used in the scenario, the banner and the request log. */
@@ -162,6 +178,7 @@ const readTenant = mapping(
     services,
     issues: listOf(readIssue),
     messages: listOf(readMessage),
+    applications: listOf(readApplication),
   },
   ['name', 'tenantId', 'clients'],
 );

@@ -200,7 +200,10 @@ describe('parseCheckCommand', () => {
       [...CREDENTIALS, '--timeout=2200000'],
       "--timeout must be a positive number of seconds, at most 3600, got '2200000'",
     );
-    rejects([...CREDENTIALS, '--mode=cpu'], 'Unknown --mode=cpu (supported: service-status, list-services)');
+    rejects(
+      [...CREDENTIALS, '--mode=cpu'],
+      'Unknown --mode=cpu (supported: service-status, list-services, app-credentials)',
+    );
     rejects([...CREDENTIALS, '--custommode=api'], 'Unknown --custommode=api (supported: graphapi, managementapi)');
     rejects(
       [...CREDENTIALS, '--plugin=os::linux::snmp::plugin'],
