@@ -7,7 +7,7 @@ import { prepareStateDir } from '../agent/state-dir.ts';
 import { holdStateLock } from '../agent/state-lock.ts';
 import { resolveInstanceId } from '../agent/instance-id.ts';
 import { ObservationStore } from '../observation/observation-store.ts';
-import { exportTarget } from '../config/exporter.ts';
+import { exportTarget, exporterSecrets } from '../config/exporter.ts';
 import type { Config } from '../config/types.ts';
 import { M365Error } from '../errors.ts';
 import type { Log } from '../log.ts';
@@ -123,9 +123,7 @@ async function startTelemetry(options: AgentRunOptions) {
     log,
     clock: Date.now,
     periodMs: 60_000,
-    secrets: (['metrics', 'logs'] as const).flatMap((signal) =>
-      Object.values(exportTarget(config.exporter, signal).headers),
-    ),
+    secrets: exporterSecrets(config.exporter),
   });
   let recordDrop: (count: number, reason: string) => void = () => {};
   const exportOtlp = options.exportOtlp !== false && config.exporter.disabled !== true;

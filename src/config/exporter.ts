@@ -144,6 +144,11 @@ export function exportTarget(exporter: ExporterConfig, signal: OtlpSignal): Otlp
   };
 }
 
+/** The header values of both signals' exports (API keys, tokens): what a log line must never print. */
+export function exporterSecrets(exporter: ExporterConfig): string[] {
+  return (['metrics', 'logs'] as const).flatMap((signal) => Object.values(exportTarget(exporter, signal).headers));
+}
+
 /** What the choice settings accept, here and in the schema. */
 export const PROTOCOLS: readonly ExporterConfig['protocol'][] = ['http/protobuf', 'http/json'];
 export const COMPRESSIONS: readonly ExporterConfig['compression'][] = ['none', 'gzip'];

@@ -11,7 +11,7 @@ import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { exportTarget } from '../config/exporter.ts';
+import { exportTarget, exporterSecrets } from '../config/exporter.ts';
 import type { ExporterConfig, OtlpSignal, Temporality } from '../config/types.ts';
 import { ExportingReader } from './exporting-reader.ts';
 import { createGaugeProducer, type GaugeProducer, type GaugeRegistry } from './gauge-producer.ts';
@@ -184,10 +184,7 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
       'service.version': options.serviceVersion,
     }),
   );
-  const secrets = options.exporter
-    ? (['metrics', 'logs'] as const).flatMap((signal) => Object.values(exportTarget(options.exporter!, signal).headers))
-    : [];
-  const log = scrubLog(options.log ?? SILENT_LOG, secrets);
+  const log = scrubLog(options.log ?? SILENT_LOG, options.exporter ? exporterSecrets(options.exporter) : []);
   const watch = new ExportWatch({
     log,
     clock: options.clock ?? Date.now,
