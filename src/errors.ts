@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'ABORTED'
   | 'LISTEN_FAILED'
+  | 'QUERY_INVALID'
   | 'EXPRESSION_SYNTAX'
   | 'SCENARIO_INVALID'
   | 'STATE_DIR_UNUSABLE'

@@ -5,6 +5,7 @@ import { M365Error } from '../errors.ts';
 import type { Observation } from '../observation/observation.ts';
 import type { ExportStatus } from '../observation/export-status.ts';
 import { buildStatusDocument, readiness } from './status-view.ts';
+import { parseTenantQuery, type TenantQuery } from './tenant-query.ts';
 
 export interface StatusServerOptions {
   host: string;
@@ -16,7 +17,7 @@ export interface StatusServerOptions {
   clock: () => number;
 }
 
-/** The agent's HTTP endpoint: `/healthz`, `/readyz`, `/status` (JSON) and `/` (the status page). */
+/** The agent's HTTP endpoint: `/healthz`, `/readyz`, `/status` (JSON, filtered and paged) and `/` (the status page). */
 export interface StatusServer {
   /** `http://host:port` actually bound. */
   readonly url: string;
@@ -32,23 +33,35 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 
 function handle(options: StatusServerOptions, page: string, req: IncomingMessage, res: ServerResponse): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed\n');
-  const path = new URL(req.url ?? '/', 'http://agent').pathname;
-  switch (path) {
+  const url = new URL(req.url ?? '/', 'http://agent');
+  switch (url.pathname) {
     case '/healthz':
       return send(res, 200, 'text/plain', 'ok\n');
     case '/readyz': {
       const verdict = readiness(options.observations(), options.exports?.() ?? []);
       return send(res, verdict.ready ? 200 : 503, 'text/plain', verdict.ready ? 'ready\n' : `${verdict.reason}\n`);
     }
-    case '/status': {
-      const document = buildStatusDocument(options.observations(), options.clock(), options.exports?.() ?? []);
-      return send(res, 200, 'application/json', JSON.stringify(document));
-    }
+    case '/status':
+      return sendStatus(options, url.searchParams, res);
     case '/':
       return send(res, 200, 'text/html; charset=utf-8', page);
     default:
       return send(res, 404, 'text/plain', 'not found\n');
   }
+}
+
+/** `/status`: the document for the query, or 400 naming what is wrong with it. */
+function sendStatus(options: StatusServerOptions, params: URLSearchParams, res: ServerResponse): void {
+  let query: TenantQuery;
+  try {
+    query = parseTenantQuery(params);
+  } catch (error) {
+    const { code, message } = error as M365Error;
+    return send(res, 400, 'application/json', JSON.stringify({ error: { code, message } }));
+  }
+  const exports = options.exports?.() ?? [];
+  const document = buildStatusDocument(options.observations(), options.clock(), exports, query);
+  send(res, 200, 'application/json', JSON.stringify(document));
 }
 
 /** Starts the status server; resolves once it listens, rejects with `LISTEN_FAILED` when it cannot. */

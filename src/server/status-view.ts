@@ -1,10 +1,31 @@
 import type { Observation } from '../observation/observation.ts';
 import { isStale, shownHealth } from '../health/staleness.ts';
+import { isCredentialExpiring, summarizeEstate, tenantHealth, type EstateSummary } from '../health/estate.ts';
 import type { ExportStatus } from '../observation/export-status.ts';
+import { DEFAULT_LIMIT, matchesQuery, type TenantQuery } from './tenant-query.ts';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
-/** The `/status` document: per signal, its exports; per tenant, the last poll, its error, services and open issues. */
+/** The issues the document lists, those affecting most tenants first: the rest are counted, not listed. */
+const LISTED_ISSUES = 100;
+
+/** Every tenant, from the first: `/status` without a query. */
+const ALL_TENANTS: TenantQuery = {
+  q: undefined,
+  tenant: undefined,
+  health: undefined,
+  service: undefined,
+  issue: undefined,
+  failing: undefined,
+  expiring: undefined,
+  offset: 0,
+  limit: DEFAULT_LIMIT,
+};
+
+/**
+ * The `/status` document: per signal, its exports; the estate summed up; and one page of the tenants the query asks
+ * for, each with its last poll, its error, services and open issues.
+ */
 export type StatusDocument = ReturnType<typeof buildStatusDocument>;
 
 /** Builds the status document from the tenants' latest observations and the exports' state (pure). */
@@ -12,20 +33,28 @@ export function buildStatusDocument(
   observations: readonly Observation[],
   now: number,
   exports: readonly ExportStatus[],
+  query: TenantQuery = ALL_TENANTS,
 ) {
+  const matching = observations.filter((observation) => matchesQuery(observation, query, now));
   return {
     generatedAt: new Date(now).toISOString(),
     exports: Object.fromEntries(exports.map((state) => [state.signal, describeExports(state)])),
-    tenants: observations.map((observation) => {
+    summary: describeEstate(summarizeEstate(observations, now)),
+    matching: matching.length,
+    offset: query.offset,
+    limit: query.limit,
+    tenants: matching.slice(query.offset, query.offset + query.limit).map((observation) => {
       const { tenant, outcome } = observation;
       const stale = isStale(observation, now);
       return {
         name: tenant.name,
         tenantId: tenant.tenantId,
+        health: tenantHealth(observation, now),
         lastPollAt: iso(observation.polledAt),
         lastPollOk: outcome?.ok ?? null,
         lastSuccessAt: iso(observation.lastSuccessAt),
         stale,
+        credentialExpiring: isCredentialExpiring(observation, now),
         error: outcome?.ok === false ? { code: outcome.error.code, message: outcome.error.message } : null,
         services: (observation.views ?? []).map((view) => ({
           id: view.id,
@@ -42,6 +71,24 @@ export function buildStatusDocument(
         })),
       };
     }),
+  };
+}
+
+function describeEstate(summary: EstateSummary) {
+  return {
+    tenants: summary.tenants,
+    failingPolls: summary.failingPolls,
+    credentialsExpiring: summary.credentialsExpiring,
+    services: summary.services.map(({ id, name, tenants: [ok, warning, critical, unknown] }) => ({
+      id,
+      name,
+      ok,
+      warning,
+      critical,
+      unknown,
+    })),
+    openIssues: summary.issues.length,
+    issues: summary.issues.slice(0, LISTED_ISSUES),
   };
 }
 

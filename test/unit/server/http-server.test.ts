@@ -86,6 +86,47 @@ describe('status server', () => {
     assert.equal(doc.tenants[1].stale, true);
   });
 
+  test('status filters and pages the tenants, and sums up the whole estate whatever the filter', async () => {
+    const get = async (query: string) =>
+      (await (await fetch(`${server.url}/status?${query}`)).json()) as StatusDocument;
+    const failing = await get('failing=true');
+    assert.deepEqual(
+      failing.tenants.map((t) => t.name),
+      ['fabrikam'],
+    );
+    assert.deepEqual([failing.matching, failing.offset, failing.limit], [1, 0, 1000]);
+    assert.equal(failing.summary.tenants, 2);
+    assert.equal(failing.summary.failingPolls, 1);
+    assert.deepEqual(failing.summary.services, [
+      { id: 'Exchange', name: 'Exchange Online', ok: 0, warning: 0, critical: 1, unknown: 0 },
+    ]);
+    const second = await get('limit=1&offset=1');
+    assert.deepEqual([second.matching, second.tenants.map((t) => t.name)], [2, ['fabrikam']]);
+    assert.deepEqual(
+      (await get('health=critical&service=Exchange')).tenants.map((t) => t.name),
+      ['contoso'],
+    );
+    assert.deepEqual(
+      (await get('q=FABRIKAM-I')).tenants.map((t) => t.name),
+      ['fabrikam'],
+      'by id, any case',
+    );
+  });
+
+  test('a bad query is a 400 naming every parameter that is wrong', async () => {
+    const response = await fetch(`${server.url}/status?health=red&limit=0&limit=5&failing=yes&colour=1`);
+    assert.equal(response.status, 400);
+    assert.deepEqual(await response.json(), {
+      error: {
+        code: 'QUERY_INVALID',
+        message:
+          'bad query: unknown parameter "colour" (known: q, tenant, service, issue, failing, expiring, health, offset, limit); ' +
+          'health must be one of ok, warning, critical, unknown, not "red"; failing must be true or false, not "yes"; ' +
+          'limit is given 2 times; limit must be a whole number from 1 to 1000, not "0"',
+      },
+    });
+  });
+
   test('the page is served; unknown paths and methods are refused', async () => {
     const page = await fetch(`${server.url}/`);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
