@@ -25,7 +25,7 @@ export interface MetricDefinition {
 /**
  * One series per service; per service and each of its states (Graph's statuses), or each issue classification;
  * per feature group of a service; one per tenant, or per tenant that signs in with a certificate; per tenant and HTTP status code or error type seen; or per
- * process and reason, or exporter and outcome, without tenant.
+ * process and reason, or exporter and outcome, or service of the estate and health, or issue classification, without tenant.
  */
 export type SeriesUnit =
   | 'service'
@@ -37,7 +37,9 @@ export type SeriesUnit =
   | 'tenant and status code'
   | 'tenant and error type'
   | 'process and reason'
-  | 'process and outcome';
+  | 'process and outcome'
+  | 'process, service and health'
+  | 'process and classification';
 
 /** An event (a log record with `eventName`) as declared once. */
 export interface EventDefinition {
@@ -224,6 +226,31 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
       'in place counts from the next token). Needs no permission; a tenant signing in with a secret or a federated token has no series.',
     attributes: [...TENANT, sc.ATTR_CREDENTIAL_KIND],
     seriesPer: 'tenant with a certificate',
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_FLEET_SERVICE_TENANTS,
+    instrument: 'gauge',
+    valueType: 'int',
+    unit: '{tenant}',
+    description:
+      'Tenants of the estate showing a service in each health (`m365.service.health_state`: ok, warning, critical, unknown ' +
+      'as in `m365.service.health`, 0 included), for every service any tenant shows. Process-wide: no tenant attribute; ' +
+      'the replicas of a sharded agent each count their own tenants, so sum them.',
+    attributes: [sc.ATTR_SERVICE_NAME, sc.ATTR_SERVICE_HEALTH_STATE],
+    seriesPer: 'process, service and health',
+    enabled: true,
+  },
+  {
+    name: sc.METRIC_FLEET_ISSUE_TENANTS,
+    instrument: 'gauge',
+    valueType: 'int',
+    unit: '{tenant}',
+    description:
+      'Tenants of the estate that see at least one open issue of a classification (incident, advisory; 0 included). ' +
+      'Process-wide: no tenant attribute; sum the replicas of a sharded agent.',
+    attributes: [sc.ATTR_ISSUE_CLASSIFICATION],
+    seriesPer: 'process and classification',
     enabled: true,
   },
 ]);

@@ -59,6 +59,8 @@ export const METRIC_EXPORT_REQUESTS = 'm365.export.requests';
 export const METRIC_EXPORTER_DATA_POINTS = 'otel.sdk.exporter.metric_data_point.exported';
 export const METRIC_EXPORTER_LOG_RECORDS = 'otel.sdk.exporter.log.exported';
 export const METRIC_CREDENTIAL_EXPIRY = 'm365.credential.expiry';
+export const METRIC_FLEET_SERVICE_TENANTS = 'm365.fleet.service.tenants';
+export const METRIC_FLEET_ISSUE_TENANTS = 'm365.fleet.issue.tenants';
 
 /** Event names. */
 export const EVENT_STATUS_CHANGE = 'm365.service.status_change';

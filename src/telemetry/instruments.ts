@@ -10,6 +10,7 @@ import {
   tokenLifetimeSeconds,
 } from '../health/staleness.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
+import { HEALTH_WORDS, summarizeEstate, type EstateSummary } from '../health/estate.ts';
 import { findMetric, METRICS, type MetricDefinition } from '../catalogue/catalogue.ts';
 import type { GaugeRegistry, ObserveGauge } from './gauge-producer.ts';
 import { CLASSIFICATIONS, SeriesParts } from './series-parts.ts';
@@ -63,6 +64,8 @@ export function registerInstruments(
     if (metric.instrument === 'counter')
       counters.set(metric.name, meter.createCounter(metric.name, instrumentOptions(metric)));
   }
+  const fleet = observed.filter((metric) => FLEET_METRICS.has(metric.name));
+  const perTenant = observed.filter((metric) => !FLEET_METRICS.has(metric.name));
   const parts = new SeriesParts();
   const serviceMetrics = {
     health: isObserved(observed, sc.METRIC_SERVICE_HEALTH),
@@ -70,9 +73,9 @@ export function registerInstruments(
     issues: isObserved(observed, sc.METRIC_SERVICE_ISSUES),
     features: isObserved(observed, sc.METRIC_FEATURE_HEALTH),
   };
-  if (observed.length > 0) {
+  if (perTenant.length > 0) {
     registry.register(
-      observed.map((metric) => ({
+      perTenant.map((metric) => ({
         name: metric.name,
         ...instrumentOptions(metric),
         upDown: metric.instrument === 'updowncounter',
@@ -83,6 +86,13 @@ export function registerInstruments(
         observePolls(observation, now, observe, parts);
         observeServices(observation, now, observe, parts, serviceMetrics);
       },
+    );
+  }
+  if (fleet.length > 0) {
+    registry.register(
+      fleet.map((metric) => ({ name: metric.name, ...instrumentOptions(metric) })),
+      () => [summarizeEstate(source.observations(), source.clock())],
+      observeFleet,
     );
   }
   const pollErrors = counters.get(sc.METRIC_POLL_ERRORS);
@@ -113,6 +123,25 @@ export function createEventsDroppedRecorder(
 export function instrumentOptions(metric: MetricDefinition) {
   const valueType = metric.valueType === 'int' ? ValueType.INT : ValueType.DOUBLE;
   return { unit: metric.unit, description: metric.description, valueType };
+}
+
+/** The gauges of the whole estate, read from one summary of it at each collection. */
+const FLEET_METRICS: ReadonlySet<string> = new Set([sc.METRIC_FLEET_SERVICE_TENANTS, sc.METRIC_FLEET_ISSUE_TENANTS]);
+
+/** The estate's series: tenants per service and health, and per classification of the open issues they see. */
+function observeFleet(summary: EstateSummary, observe: ObserveGauge): void {
+  for (const service of summary.services) {
+    for (let health = 0; health < HEALTH_WORDS.length; health++) {
+      observe(sc.METRIC_FLEET_SERVICE_TENANTS, service.tenants[health], {
+        [sc.ATTR_SERVICE_NAME]: service.name,
+        [sc.ATTR_SERVICE_HEALTH_STATE]: HEALTH_WORDS[health],
+      });
+    }
+  }
+  for (const classification of CLASSIFICATIONS) {
+    const tenants = summary.issueTenants[classification] ?? 0;
+    observe(sc.METRIC_FLEET_ISSUE_TENANTS, tenants, { [sc.ATTR_ISSUE_CLASSIFICATION]: classification });
+  }
 }
 
 /** Index of the `other` state, which a status outside the state set reports. */

@@ -1,6 +1,7 @@
 import { EVENTS, METRICS, type MetricDefinition, type SeriesUnit } from '../catalogue/catalogue.ts';
 import { LEGACY_FEATURE_CATALOGUE } from '../health/feature-groups.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
+import { HEALTH_WORDS } from '../health/estate.ts';
 import { CLASSIFICATIONS } from './series-parts.ts';
 
 /** Services of the tenant the series are counted for: the 27 of the simulator's default scenario. */
@@ -29,6 +30,8 @@ export function tenantSeries(metric: MetricDefinition): number {
     'tenant and error type': 0,
     'process and reason': 0,
     'process and outcome': 0,
+    'process, service and health': 0,
+    'process and classification': 0,
   };
   return each[metric.seriesPer];
 }
@@ -53,7 +56,12 @@ const SERIES_WORDS: Record<SeriesUnit, string> = {
   'tenant and error type': 'one per error type seen',
   'process and reason': 'none (one per reason, per process)',
   'process and outcome': 'none (one per exporter and outcome, per process)',
+  'process, service and health': `none (${HEALTH_WORDS.length} per service of the estate, per process)`,
+  'process and classification': `none (${CLASSIFICATIONS.length} per process)`,
 };
+
+/** Series of the fleet gauges, per process, for an estate whose tenants show {@link DEFAULT_TENANT_SERVICES} services. */
+export const FLEET_SERIES = DEFAULT_TENANT_SERVICES * HEALTH_WORDS.length + CLASSIFICATIONS.length;
 
 const HEADER = `<!-- Generated from src/catalogue/catalogue.ts by \`npm run docs\`; do not edit by hand. -->
 # Telemetry reference
@@ -84,6 +92,9 @@ function cardinality(): string[] {
     'with a certificate one (`m365.credential.expiry`, counted above for a client secret), and with',
     '`m365.feature.health` on, so does each feature group named by an issue outside the legacy catalogue. Issue ids,',
     'titles and texts never become attributes: they are in the events, which are log records, not series.',
+    '',
+    `The fleet gauges (\`m365.fleet.*\`) have no tenant attribute: whatever the number of tenants, a process reports`,
+    `${HEALTH_WORDS.length} series per service of the estate and ${CLASSIFICATIONS.length} more, **${FLEET_SERIES} series** when the tenants show ${DEFAULT_TENANT_SERVICES} services.`,
     '',
     'Off by default, because an alert or a dashboard needs neither every minute for every tenant:',
     '',

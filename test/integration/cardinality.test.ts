@@ -6,11 +6,13 @@ import type { Config } from '../../src/config/types.ts';
 import { SILENT_LOG } from '../../src/log.ts';
 import { loadDefaultScenario, startSimulator, type Scenario, type Simulator } from '../../src/simulator/index.ts';
 import { METRICS } from '../../src/catalogue/catalogue.ts';
+import { ATTR_TENANT_NAME } from '../../src/catalogue/semconv.ts';
 import {
   ALL_METRICS_TENANT_SERIES,
   DEFAULT_TENANT_SERIES,
   DEFAULT_TENANT_SERVICES,
   LEGACY_FEATURE_GROUPS,
+  FLEET_SERIES,
   SERIES_BUDGET,
   tenantSeries,
 } from '../../src/telemetry/render-docs.ts';
@@ -33,7 +35,11 @@ async function defaultTenantScenario(withIssues: boolean): Promise<Scenario> {
 /** Every metric turned on. */
 const EVERY_METRIC: Config['metrics'] = Object.fromEntries(METRICS.map((metric) => [metric.name, { enabled: true }]));
 
-/** Series at one collection after one good poll of that tenant, with the default configuration or `metrics`. */
+/** The process-wide series (no tenant attribute) of the last collection of {@link countSeries}, by configuration. */
+const processSeries = new Map<string, Set<string>>();
+const name = (metrics: Config['metrics']) => (Object.keys(metrics).length === 0 ? 'default' : 'every metric');
+
+/** Series of the tenant at one collection after one good poll, with the default configuration or `metrics`. */
 async function countSeries(simulator: Simulator, metrics: Config['metrics'] = {}): Promise<Map<string, number>> {
   const tenant = simulator.scenario.tenants[0];
   const client = tenant.clients[0];
@@ -70,10 +76,15 @@ async function countSeries(simulator: Simulator, metrics: Config['metrics'] = {}
     const { agent } = await buildAgent(config, { telemetry, log: SILENT_LOG });
     await agent.pollAll();
     const byMetric = new Map<string, number>();
-    for (const key of seriesKeys(await collectPoints(exporter, () => telemetry.forceFlush()))) {
+    const points = await collectPoints(exporter, () => telemetry.forceFlush());
+    const [tenantPoints, processPoints] = [true, false].map((tenant) =>
+      points.filter((point) => (point.attributes[ATTR_TENANT_NAME] !== undefined) === tenant),
+    );
+    for (const key of seriesKeys(tenantPoints)) {
       const name = key.split(' ')[0];
       byMetric.set(name, (byMetric.get(name) ?? 0) + 1);
     }
+    processSeries.set(name(metrics), seriesKeys(processPoints));
     return byMetric;
   } finally {
     await telemetry.shutdown(1_000);
@@ -108,6 +119,23 @@ describe('series per tenant with the default configuration', () => {
     });
     assert.equal(total(counts), DEFAULT_TENANT_SERIES);
     assert.ok(total(counts) <= SERIES_BUDGET, `${total(counts)} series`);
+  });
+
+  test(`the fleet gauges add ${FLEET_SERIES} series to the process, none to the tenant: 4 per service and 2`, async () => {
+    await countSeries(healthy);
+    const fleet = [...processSeries.get('default')!].filter((key) => key.startsWith('m365.fleet.'));
+    assert.equal(fleet.length, FLEET_SERIES);
+    assert.equal(
+      fleet.filter((key) => key.startsWith('m365.fleet.service.tenants ')).length,
+      DEFAULT_TENANT_SERVICES * 4,
+    );
+    assert.deepEqual(
+      fleet.filter((key) => key.startsWith('m365.fleet.issue.tenants ')),
+      [
+        'm365.fleet.issue.tenants [["m365.issue.classification","incident"]]',
+        'm365.fleet.issue.tenants [["m365.issue.classification","advisory"]]',
+      ],
+    );
   });
 
   test('with every metric turned on: the status state set and the feature groups too, as the catalogue counts them', async () => {

@@ -52,6 +52,8 @@ describe('prometheusCatalogue', () => {
       'm365_events_dropped_total',
       'm365_export_requests_total',
       'm365_feature_health_ratio',
+      'm365_fleet_issue_tenants',
+      'm365_fleet_service_tenants',
       'm365_graph_requests_total',
       'm365_poll_duration_seconds',
       'm365_poll_errors_total',

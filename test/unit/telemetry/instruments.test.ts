@@ -6,6 +6,7 @@ import type { TenantConfig } from '../../../src/config/types.ts';
 import { createEventsDroppedRecorder, registerInstruments } from '../../../src/telemetry/instruments.ts';
 import { createCollectingMeter, type CollectedPoint } from '../../helpers/collecting-exporter.ts';
 import type { GaugeRegistry } from '../../../src/telemetry/gauge-producer.ts';
+import { fakeEstate } from '../../helpers/fake-estate.ts';
 
 const TENANT: TenantConfig = {
   name: 'contoso',
@@ -134,5 +135,34 @@ describe('feature health and process metrics', () => {
       (await off.points()).filter((p) => p.name === 'm365.events.dropped'),
       [],
     );
+  });
+});
+
+describe('fleet gauges', () => {
+  test('tenants per service and health, and per classification of the issues they see, without a tenant attribute', async () => {
+    const { meter, gauges, points } = createCollectingMeter();
+    const now = Date.parse('2026-11-27T12:00:00Z');
+    const estate = fakeEstate(20, now);
+    registerInstruments(meter, { observations: () => estate, clock: () => now }, () => true, gauges);
+    const fleet = (await points()).filter((p) => p.name.startsWith('m365.fleet.'));
+    const teams = fleet
+      .filter((p) => p.attributes['m365.service.name'] === 'microsoftteams Online')
+      .map((p) => [p.attributes['m365.service.health_state'], p.value]);
+    // Tenants 0 and 10 see the incident; tenant 0 failed with data four intervals old.
+    assert.deepEqual(teams, [
+      ['ok', 18],
+      ['warning', 0],
+      ['critical', 1],
+      ['unknown', 1],
+    ]);
+    const issues = fleet
+      .filter((p) => p.name === 'm365.fleet.issue.tenants')
+      .map((p) => [p.attributes['m365.issue.classification'], p.value]);
+    assert.deepEqual(issues, [
+      ['incident', 2],
+      ['advisory', 3],
+    ]);
+    assert.equal(fleet.length, 27 * 4 + 2);
+    assert.ok(fleet.every((p) => !('m365.tenant.name' in p.attributes)));
   });
 });
