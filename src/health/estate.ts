@@ -3,7 +3,6 @@ import { isStale, shownHealth } from './staleness.ts';
 
 /** The words of the health values, in their order: what `m365.service.health_state` and the status page say. */
 export const HEALTH_WORDS = ['ok', 'warning', 'critical', 'unknown'] as const;
-export type HealthWord = (typeof HEALTH_WORDS)[number];
 
 /** A credential that ends within this many days is expiring: time to renew it before the tenant's data stops. */
 export const CREDENTIAL_EXPIRING_DAYS = 30;

@@ -36,7 +36,7 @@ test('open issues ranked by tenants affected, each tenant counted once; polls fa
   const summary = summarizeEstate(fakeEstate(100, NOW), NOW);
   assert.deepEqual(summary.issues, [
     { id: 'EX2', title: 'Mail delayed', classification: 'advisory', service: 'Exchange Online', tenants: 15 },
-    { id: 'TM1', title: 'Calls drop', classification: 'incident', service: 'microsoftteams Online', tenants: 10 },
+    { id: 'TM1', title: 'Calls drop', classification: 'incident', service: 'Microsoft Teams', tenants: 10 },
   ]);
   assert.deepEqual(summary.issueTenants, { incident: 10, advisory: 15 });
   assert.equal(summary.failingPolls, 2);

@@ -146,7 +146,7 @@ describe('fleet gauges', () => {
     registerInstruments(meter, { observations: () => estate, clock: () => now }, () => true, gauges);
     const fleet = (await points()).filter((p) => p.name.startsWith('m365.fleet.'));
     const teams = fleet
-      .filter((p) => p.attributes['m365.service.name'] === 'microsoftteams Online')
+      .filter((p) => p.attributes['m365.service.name'] === 'Microsoft Teams')
       .map((p) => [p.attributes['m365.service.health_state'], p.value]);
     // Tenants 0 and 10 see the incident; tenant 0 failed with data four intervals old.
     assert.deepEqual(teams, [
