@@ -10,6 +10,7 @@ import { registerInstruments } from '../telemetry/instruments.ts';
 import type { TelemetrySdk } from '../telemetry/sdk.ts';
 import { Agent, SYSTEM_TIMERS, type AgentOptions, type ReconcileSummary } from './agent.ts';
 import { sleep } from '../shared/sleep.ts';
+import { createAppCredentialReader } from './app-credential-reader.ts';
 import { createFileStateStore } from './state-store.ts';
 import { createTenantLedger, type TenantLedger } from './tenant-ledger.ts';
 import { createSharedCopies, createTenantPoller } from './tenant-poller.ts';
@@ -80,8 +81,10 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
         clock,
         timeoutMs: tenant.timeoutMs,
       }),
+    createAppReader: (home, { tokens, budget }) =>
+      createAppCredentialReader({ home, tokens, budget, get: clientFor(home).get, clock, sleep, log: deps.log }),
     loadMemory: async (name) => ledger.restore(name, await store?.load(name)),
-    createPoller: (tenant, { tokens, budget, memory }) =>
+    createPoller: (tenant, { tokens, budget, memory, appCredentials }) =>
       createTenantPoller({
         tenant,
         tokens,
@@ -96,6 +99,7 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
         budget,
         // A running tenant whose settings changed carries its latest observation over; a new one has none.
         previous: observations.latest(tenant.name),
+        appCredentials,
       }),
   });
   const initial = await pollers.update(config.tenants, (list) => list);

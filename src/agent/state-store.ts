@@ -80,6 +80,7 @@ const STATE_FILE_SCHEMA = {
       },
     },
     messages: { type: 'object', additionalProperties: { type: 'string' } },
+    credentials: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } },
     outbox: { type: 'array' },
   },
 } as const;
@@ -111,6 +112,7 @@ function stateOf(file: StateFile): SavedState {
       isResolved: issue.isResolved,
     })),
     ...(file.messages && { messages: file.messages }),
+    ...(file.credentials && { credentials: file.credentials }),
   };
   return { memory, outbox: file.outbox ?? [] };
 }

@@ -123,7 +123,8 @@ function changed(entry: TenantEntry, memory: TenantMemory): boolean {
 /** What of a tenant's memory is saved (the poll time is not: a quiet poll saves nothing). */
 function partsOf(memory: TenantMemory): readonly unknown[] {
   const { baselineAt, statusSequence, issueSequence, messageSequence } = memory;
-  return [memory.services, memory.issues, memory.messages, baselineAt, statusSequence, issueSequence, messageSequence];
+  const { services, issues, messages, credentials } = memory;
+  return [services, issues, messages, credentials, baselineAt, statusSequence, issueSequence, messageSequence];
 }
 
 /** A digest of the parts' text (not the text: kilobytes per tenant, kept for every tenant). */

@@ -4,7 +4,8 @@ import { M365Error, toM365Error } from '../errors.ts';
 import { readServiceHealth } from '../graph/graph-client.ts';
 import type { StatusChange } from '../health/changes.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
-import { advanceMemory, MemoryInterners, type TenantMemory } from '../health/memory.ts';
+import { DEFAULT_LEAD_TIMES_MS, earliestCredential, type SigningCredential } from '../health/credential-expiry.ts';
+import { advanceCredentials, advanceMemory, MemoryInterners, type TenantMemory } from '../health/memory.ts';
 import { evaluateSnapshot } from '../health/evaluate.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import { ExpressionCompiler } from '../health/severity-rules.ts';
@@ -12,8 +13,14 @@ import { timerDelay } from '../shared/timer-delay.ts';
 import { evaluateServiceHealth } from '../health/status.ts';
 import type { Log } from '../log.ts';
 import type { HttpGet } from '../net/http-fetch.ts';
-import { issueUpdateRecord, messageUpdateRecord, statusChangeRecord } from '../telemetry/events.ts';
+import {
+  credentialExpiringRecord,
+  issueUpdateRecord,
+  messageUpdateRecord,
+  statusChangeRecord,
+} from '../telemetry/events.ts';
 import type { Recorders } from '../telemetry/instruments.ts';
+import { signingCredentials, type AppCredentialReader } from './app-credential-reader.ts';
 import { createMessageReader } from './message-reader.ts';
 import type { RequestBudget } from './request-budget.ts';
 import { keepViews, SharedViews } from '../observation/kept-views.ts';
@@ -78,6 +85,8 @@ export interface TenantPollerOptions {
   budget?: RequestBudget;
   /** The latest observation of the tenant before its settings changed, which this poller carries over. */
   previous?: Observation;
+  /** The reader of the app's registration in its home tenant, when `credential_expiry.read_app` is on. */
+  appCredentials?: AppCredentialReader;
 }
 
 /**
@@ -119,6 +128,24 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
   const readMessages = options.tenant.events?.messages
     ? createMessageReader(options.tenant, graph, options)
     : undefined;
+  const leadTimesMs =
+    options.tenant.credentialExpiry?.warnBeforeDays.map((days) => days * 86_400_000) ?? DEFAULT_LEAD_TIMES_MS;
+
+  /**
+   * Compares the credentials the tenant signs in with to the warnings given, after every poll, failed ones too (an
+   * expired credential fails them all); the credential that expires first, undefined while none is known.
+   */
+  function watchCredentials(): { expiring: LogRecord[]; earliest: Pick<Observation, CredentialFields> } {
+    const credentials = signingCredentials(options.tenant, options.tokens, options.appCredentials?.current());
+    const earliest =
+      credentials === undefined
+        ? { credentialExpiresAt: latest.credentialExpiresAt, credentialKind: latest.credentialKind }
+        : shownCredential(earliestCredential(credentials));
+    if (memory === undefined) return { expiring: [], earliest };
+    const step = advanceCredentials(memory, credentials, leadTimesMs, options.clock());
+    memory = step.memory;
+    return { expiring: step.expiring.map((warning) => credentialExpiringRecord(options.tenant, warning)), earliest };
+  }
 
   function overBudget(): PollReport | undefined {
     const waitMs = options.budget?.waitMs(options.clock()) ?? 0;
@@ -176,11 +203,13 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
     async poll(signal) {
       const found: Found = {};
       const result = overBudget() ?? (await fetchOnce(signal, found));
+      const credentials = watchCredentials();
       if (result.ok) {
         const events = [
           ...result.updates.map((update) => issueUpdateRecord(options.tenant, update)),
           ...result.changes.map((change) => statusChangeRecord(options.tenant, change)),
           ...(result.messages ?? []).map((update) => messageUpdateRecord(options.tenant, update)),
+          ...credentials.expiring,
         ];
         if (memory) await options.commit?.(memory, events);
         options.log.debug('poll ok', {
@@ -188,7 +217,8 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
           unchanged: result.unchanged,
           changes: result.changes.length,
         });
-      } else if (!signal.aborted) {
+      } else if (memory && credentials.expiring.length > 0) await options.commit?.(memory, credentials.expiring);
+      if (!result.ok && !signal.aborted) {
         options.recorders.recordPollError(options.tenant, result.error.code);
         options.log.warn('poll failed', {
           tenant: options.tenant.name,
@@ -197,11 +227,18 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
         });
       }
       const outcome = result.ok ? POLL_OK : Object.freeze({ ok: false as const, error: result.error });
-      const { expiresAt: tokenExpiresAt, certificateExpiresAt } = options.tokens;
-      latest = Object.freeze({ ...latest, ...found, outcome, tokenExpiresAt, certificateExpiresAt });
+      const tokenExpiresAt = options.tokens.expiresAt;
+      latest = Object.freeze({ ...latest, ...found, outcome, tokenExpiresAt, ...credentials.earliest });
       return { ...result, observation: latest };
     },
   };
+}
+
+type CredentialFields = 'credentialExpiresAt' | 'credentialKind';
+
+/** What an observation shows of the credential that expires first. */
+function shownCredential(credential: SigningCredential | undefined): Pick<Observation, CredentialFields> {
+  return { credentialExpiresAt: credential?.expiresAt, credentialKind: credential?.kind };
 }
 
 /**

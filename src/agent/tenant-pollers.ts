@@ -1,6 +1,7 @@
 import type { TokenProvider } from '../auth/token-provider.ts';
 import type { TenantConfig } from '../config/types.ts';
 import type { TenantMemory } from '../health/memory.ts';
+import type { AppCredentialReader } from './app-credential-reader.ts';
 import { RequestBudget } from './request-budget.ts';
 import { isSameSetting } from './same-settings.ts';
 import type { TenantPoller } from './tenant-poller.ts';
@@ -13,12 +14,19 @@ export interface PollerParts {
   budget: RequestBudget;
   /** Restored from the state store for a tenant that was not running; the replaced poller's for a changed one. */
   memory: TenantMemory | undefined;
+  /**
+   * With `credential_expiry.read_app` on, for a tenant signing in with a secret: the reader of the app's registration
+   * in its home tenant, shared with every tenant that signs in with the same app.
+   */
+  appCredentials?: AppCredentialReader;
 }
 
 export interface PollerSetOptions {
   /** Which tenants may share a token and a request budget: the same app in the same directory. */
   tokenKey: (tenant: TenantConfig) => string;
   createTokens: (tenant: TenantConfig) => TokenProvider;
+  /** The reader of an app's registration: `home` is the app's settings with its home tenant as `tenantId`. */
+  createAppReader: (home: TenantConfig, parts: { tokens: TokenProvider; budget: RequestBudget }) => AppCredentialReader;
   /** The saved memory of a tenant that was not running. */
   loadMemory: (name: string) => Promise<TenantMemory | undefined>;
   createPoller: (tenant: TenantConfig, parts: PollerParts) => TenantPoller;
@@ -30,7 +38,7 @@ export interface PollerSet {
    * Gives the pollers for `tenants` to `install`, in one synchronous step after the saved state of new tenants is
    * read, so that a poll cannot end between taking a changed tenant's memory over and replacing its poller. An
    * unchanged tenant (every setting the same, secrets included) keeps its poller and token; a changed one gets a
-   * new poller with the old one's memory; token providers and budgets no tenant uses any more are
+   * new poller with the old one's memory; token providers, budgets and app readers no tenant uses any more are
    * dropped. One update at a time.
    */
   update<T>(tenants: readonly TenantConfig[], install: (pollers: TenantPoller[]) => T): Promise<T>;
@@ -41,6 +49,8 @@ interface Running {
   poller: TenantPoller;
   tokens: TokenProvider;
   key: string;
+  /** The home tenant's key and tokens of the app's reader, when the tenant has one. */
+  home?: { key: string; tokens: TokenProvider };
 }
 
 /** Creates an empty {@link PollerSet}. */
@@ -48,6 +58,26 @@ export function createPollerSet(options: PollerSetOptions): PollerSet {
   let running = new Map<string, Running>();
   const tokens = new Map<string, { provider: TokenProvider; tenant: TenantConfig }>();
   const budgets = new Map<string, RequestBudget>();
+  const readers = new Map<string, { reader: AppCredentialReader; tokens: TokenProvider }>();
+
+  function budgetFor(key: string): RequestBudget {
+    const budget = budgets.get(key) ?? new RequestBudget();
+    budgets.set(key, budget);
+    return budget;
+  }
+
+  /** The app's reader in its home tenant (the tenant itself unless `home_tenant` names another), shared. */
+  function readerFor(tenant: TenantConfig): { reader: AppCredentialReader; key: string; tokens: TokenProvider } {
+    const home = { ...tenant, tenantId: tenant.credentialExpiry?.homeTenant ?? tenant.tenantId };
+    const key = options.tokenKey(home);
+    const tokens = tokensFor(home, key);
+    const shared = readers.get(key);
+    // A reader goes with the tokens it reads with: a changed credential gets a new one.
+    const reader =
+      shared?.tokens === tokens ? shared.reader : options.createAppReader(home, { tokens, budget: budgetFor(key) });
+    readers.set(key, { reader, tokens });
+    return { reader, key, tokens };
+  }
 
   function tokensFor(tenant: TenantConfig, key: string): TokenProvider {
     const shared = tokens.get(key);
@@ -60,19 +90,24 @@ export function createPollerSet(options: PollerSetOptions): PollerSet {
   function make(tenant: TenantConfig, restored: ReadonlyMap<string, TenantMemory | undefined>): Running {
     const old = running.get(tenant.name);
     const key = options.tokenKey(tenant);
-    const budget = budgets.get(key) ?? new RequestBudget();
-    budgets.set(key, budget);
+    const budget = budgetFor(key);
     const provider = tokensFor(tenant, key);
     const memory = old ? old.poller.memory?.() : restored.get(tenant.name);
-    const poller = options.createPoller(tenant, { tokens: provider, budget, memory });
-    return { tenant, poller, tokens: provider, key };
+    const reads = tenant.credentialExpiry?.readApp === true && tenant.clientSecret !== undefined;
+    const home = reads ? readerFor(tenant) : undefined;
+    const poller = options.createPoller(tenant, { tokens: provider, budget, memory, appCredentials: home?.reader });
+    return { tenant, poller, tokens: provider, key, ...(home && { home: { key: home.key, tokens: home.tokens } }) };
   }
 
   function dropUnused(): void {
-    const providers = new Set([...running.values()].map((entry) => entry.tokens));
-    const keys = new Set([...running.values()].map((entry) => entry.key));
+    const entries = [...running.values()];
+    const homes = entries.flatMap((entry) => (entry.home ? [entry.home] : []));
+    const providers = new Set([...entries.map((entry) => entry.tokens), ...homes.map((home) => home.tokens)]);
+    const keys = new Set([...entries.map((entry) => entry.key), ...homes.map((home) => home.key)]);
+    const homeKeys = new Set(homes.map((home) => home.key));
     for (const [key, shared] of tokens) if (!providers.has(shared.provider)) tokens.delete(key);
     for (const key of budgets.keys()) if (!keys.has(key)) budgets.delete(key);
+    for (const key of readers.keys()) if (!homeKeys.has(key)) readers.delete(key);
   }
 
   return {

@@ -7,6 +7,10 @@ import { createClientAuth, type ClientCredential } from './client-auth.ts';
 import { mapAuthError } from './map-auth-error.ts';
 import { configureTokenEndpoint, type TokenEndpoint } from './token-endpoint.ts';
 import { timerDelay } from '../shared/timer-delay.ts';
+import type { ClientCertificate } from '../certificate/client-certificate.ts';
+
+/** What is told of a certificate a token was requested with: its subject, thumbprint and expiry, never its key. */
+export type SigningCertificate = Pick<ClientCertificate, 'subject' | 'x5t' | 'notAfter'>;
 
 /** A bearer token and the instant (ms since epoch) it stops being valid. */
 export interface AccessToken {
@@ -22,8 +26,8 @@ export interface TokenProvider {
   invalidate(): void;
   /** Expiry of the cached token, if any. */
   readonly expiresAt: number | undefined;
-  /** Expiry (ms since epoch) of the certificate the last token was requested with; undefined for other credentials. */
-  readonly certificateExpiresAt?: number | undefined;
+  /** The certificate the last token was requested with (its public parts); undefined for other credentials. */
+  readonly certificate?: SigningCertificate | undefined;
 }
 
 /** What a token provider for one app in one tenant needs. */
@@ -60,7 +64,7 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
   let endpoint: TokenEndpoint | undefined;
   let cached: AccessToken | undefined;
   let inFlight: Promise<AccessToken> | undefined;
-  let certificateExpiresAt: number | undefined;
+  let certificate: SigningCertificate | undefined;
   // Token answers are read whole, so each is bounded before openid-client parses it.
   const loginFetch = boundLoginFetch(options.fetch);
 
@@ -74,7 +78,7 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
           createClientAuth(options.credential, {
             tokenEndpoint,
             clock: options.clock,
-            onCertificate: (certificate) => (certificateExpiresAt = certificate.notAfter),
+            onCertificate: ({ subject, x5t, notAfter }) => (certificate = { subject, x5t, notAfter }),
           }),
         fetch: loginFetch,
         timeoutMs: options.timeoutMs,
@@ -109,8 +113,8 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
     get expiresAt() {
       return cached?.expiresAt;
     },
-    get certificateExpiresAt() {
-      return certificateExpiresAt;
+    get certificate() {
+      return certificate;
     },
     invalidate() {
       cached = undefined;

@@ -24,7 +24,7 @@ export interface MetricDefinition {
 
 /**
  * One series per service; per service and each of its states (Graph's statuses), or each issue classification;
- * per feature group of a service; one per tenant, or per tenant that signs in with a certificate; per tenant and HTTP status code or error type seen; or per
+ * per feature group of a service; one per tenant, or per tenant whose credential's expiry is known; per tenant and HTTP status code or error type seen; or per
  * process and reason, or exporter and outcome, or service of the estate and health, or issue classification, without tenant.
  */
 export type SeriesUnit =
@@ -33,7 +33,7 @@ export type SeriesUnit =
   | 'service and classification'
   | 'feature group'
   | 'tenant'
-  | 'tenant with a certificate'
+  | 'tenant with a credential that expires'
   | 'tenant and status code'
   | 'tenant and error type'
   | 'process and reason'
@@ -221,11 +221,14 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     valueType: 'double',
     unit: 's',
     description:
-      "Seconds until the tenant's credential expires (0 once expired), by `m365.credential.kind`: `certificate`, the " +
-      'notAfter of the certificate file the last token was signed with (read afresh for every token, so a file renewed ' +
-      'in place counts from the next token). Needs no permission; a tenant signing in with a secret or a federated token has no series.',
+      'Seconds until the credential the tenant signs in with expires (0 once expired), by `m365.credential.kind`: ' +
+      '`certificate`, the notAfter of the certificate file the last token was signed with (read afresh for every token, ' +
+      'so a file renewed in place counts from the next token; needs no permission), or `secret`, the endDateTime Graph ' +
+      "lists for the app's secret whose `hint` starts the tenant's secret (the earliest when several do), read with " +
+      '`credential_expiry: { read_app: true }` (Application.Read.All, in the home tenant of the app). One series; a tenant ' +
+      'signing in with a federated token, or with a secret while `read_app` is off, has none.',
     attributes: [...TENANT, sc.ATTR_CREDENTIAL_KIND],
-    seriesPer: 'tenant with a certificate',
+    seriesPer: 'tenant with a credential that expires',
     enabled: true,
   },
   {
@@ -329,6 +332,26 @@ export const EVENTS: readonly EventDefinition[] = Object.freeze([
       sc.ATTR_OTEL_EVENT_NAME,
     ],
     enabled: false,
+  },
+  {
+    name: sc.EVENT_CREDENTIAL_EXPIRING,
+    description:
+      'The credential the tenant signs in with (its certificate file, or its secret when `credential_expiry.read_app` is ' +
+      'on) reached a lead time before its expiry (`credential_expiry.warn_before_days`, default 30 and 7), or expired ' +
+      '(`m365.credential.lead_time`, in seconds, 0): exactly once per credential and lead time, across restarts; a credential first seen ' +
+      'past several lead times is reported at the shortest one reached. Severity WARN, ERROR once expired.',
+    severity: 'WARN | ERROR',
+    attributes: [
+      ...EVENT_TENANT,
+      sc.ATTR_CREDENTIAL_KIND,
+      sc.ATTR_CREDENTIAL_KEY_ID,
+      sc.ATTR_CREDENTIAL_DISPLAY_NAME,
+      sc.ATTR_CREDENTIAL_END,
+      sc.ATTR_CREDENTIAL_LEAD_TIME,
+      sc.ATTR_EVENT_ID,
+      sc.ATTR_OTEL_EVENT_NAME,
+    ],
+    enabled: true,
   },
 ]);
 

@@ -42,6 +42,10 @@ export const ATTR_MESSAGE_END = 'm365.message.end';
 export const ATTR_OTEL_COMPONENT_TYPE = 'otel.component.type';
 export const ATTR_OTEL_COMPONENT_NAME = 'otel.component.name';
 export const ATTR_CREDENTIAL_KIND = 'm365.credential.kind';
+export const ATTR_CREDENTIAL_KEY_ID = 'm365.credential.key_id';
+export const ATTR_CREDENTIAL_DISPLAY_NAME = 'm365.credential.display_name';
+export const ATTR_CREDENTIAL_END = 'm365.credential.end';
+export const ATTR_CREDENTIAL_LEAD_TIME = 'm365.credential.lead_time';
 
 /** Metric names. */
 export const METRIC_SERVICE_HEALTH = 'm365.service.health';
@@ -66,3 +70,4 @@ export const METRIC_FLEET_ISSUE_TENANTS = 'm365.fleet.issue.tenants';
 export const EVENT_STATUS_CHANGE = 'm365.service.status_change';
 export const EVENT_ISSUE_UPDATE = 'm365.issue.update';
 export const EVENT_MESSAGE_UPDATE = 'm365.message.update';
+export const EVENT_CREDENTIAL_EXPIRING = 'm365.credential.expiring';

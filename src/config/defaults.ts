@@ -33,6 +33,12 @@ export const CONFIG_DEFAULTS = Object.freeze({
     /** The built-in `severity` rule's expression texts, for keys neither the tenant nor `defaults.severity` sets. */
     severity: DEFAULT_SEVERITY_TEXTS,
   }),
+  /** `credential_expiry`: no Graph read of the app (it needs Application.Read.All), warnings 30 and 7 days ahead. */
+  credentialExpiry: Object.freeze({
+    readApp: false,
+    homeTenant: undefined,
+    warnBeforeDays: Object.freeze([30, 7]),
+  }),
   /** `events` (top-level, then each tenant's): optional events are off. */
   events: Object.freeze({ messages: false }),
   /** No proxy and no extra CA, so the environment (`HTTPS_PROXY`, `NO_PROXY`) decides at run time. */

@@ -42,6 +42,18 @@ const toggle = {
 
 const events = section({ messages: toggle });
 
+/** Reading the app's secrets from Graph, where its registration lives, and the lead times of the warnings. */
+const credentialExpiry = section({
+  read_app: { type: 'boolean' },
+  home_tenant: text,
+  warn_before_days: {
+    type: 'array',
+    minItems: 1,
+    maxItems: 10,
+    items: { type: 'integer', minimum: 1, maximum: 3650 },
+  },
+});
+
 const cloud = { type: 'string', enum: CLOUD_NAMES };
 
 const http = section({ proxy: text, no_proxy: { type: 'string' }, ca_file: text });
@@ -69,6 +81,7 @@ const tenantSettings = {
   timeout: duration,
   severity,
   events,
+  credential_expiry: credentialExpiry,
 };
 
 /** The keys each tenant must set itself, which `defaults` refuses with a message of their own. */

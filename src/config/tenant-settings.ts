@@ -2,7 +2,7 @@ import { parseExpression } from '../health/expression/compile.ts';
 import type { SeverityTexts } from '../health/severity-rules.ts';
 import { AZURE, CLOUD_NAMES, CONFIG_DEFAULTS } from './defaults.ts';
 import { type PathSegment, type ProblemSink, reportProblem, reportWarning } from './problems.ts';
-import type { CloudName, TenantEvents } from './types.ts';
+import type { CloudName, CredentialExpirySettings, TenantEvents } from './types.ts';
 import {
   checkTimeoutFits,
   type Environment,
@@ -54,6 +54,11 @@ export const IDENTIFIERS = {
     inheritable: true,
     valid: (text: string) => GUID.test(text),
     problem: 'is not a GUID (the application (client) ID of the app registration)',
+  },
+  homeTenant: {
+    key: 'home_tenant',
+    valid: (text: string) => GUID.test(text) || DOMAIN_NAME.test(text),
+    problem: 'is neither a GUID nor a domain name: the tenant where the app is registered',
   },
 } as const;
 
@@ -181,4 +186,39 @@ export function mergeSeverity(
 export function readEvents(raw: unknown, fallback: TenantEvents): TenantEvents {
   const enabled = sectionOf(sectionOf(raw)['messages'])['enabled'];
   return { messages: typeof enabled === 'boolean' ? enabled : fallback.messages };
+}
+
+/**
+ * `credential_expiry` of a section, key by key over `fallback` (`defaults`' own, over the built-in ones); the lead
+ * times sorted longest first, each once. `home_tenant` is checked as `tenant_id` is.
+ */
+export function readCredentialExpiry(
+  raw: unknown,
+  at: readonly PathSegment[],
+  fallback: Readonly<CredentialExpirySettings>,
+  sink: ProblemSink,
+): Readonly<CredentialExpirySettings> {
+  const section = sectionOf(raw);
+  const readApp = section['read_app'];
+  const days = section['warn_before_days'];
+  const home = readIdentifier(
+    section,
+    at,
+    IDENTIFIERS.homeTenant,
+    { inherited: fallback.homeTenant, required: false },
+    sink,
+  );
+  const read: CredentialExpirySettings = {
+    readApp: typeof readApp === 'boolean' ? readApp : fallback.readApp,
+    homeTenant: home === '' ? undefined : home,
+    warnBeforeDays:
+      Array.isArray(days) && days.every(Number.isInteger)
+        ? [...new Set(days as number[])].sort((a, b) => b - a)
+        : fallback.warnBeforeDays,
+  };
+  const same =
+    read.readApp === fallback.readApp &&
+    read.homeTenant === fallback.homeTenant &&
+    read.warnBeforeDays.join() === fallback.warnBeforeDays.join();
+  return same ? fallback : read;
 }

@@ -16,12 +16,20 @@ import {
   IDENTIFIERS,
   mergeSeverity,
   type PollTiming,
+  readCredentialExpiry,
   readEvents,
   readIdentifier,
   readSeverity,
   resolvePollTiming,
 } from './tenant-settings.ts';
-import type { CloudName, Endpoints, HttpSettings, TenantConfig, TenantEvents } from './types.ts';
+import type {
+  CloudName,
+  CredentialExpirySettings,
+  Endpoints,
+  HttpSettings,
+  TenantConfig,
+  TenantEvents,
+} from './types.ts';
 import { type Environment, pickSetting, readEndpointUrl, sectionOf, type Setting } from './values.ts';
 import type { SeverityTexts } from '../health/severity-rules.ts';
 
@@ -38,6 +46,7 @@ interface TenantDefaults {
   cloudWritten: boolean;
   severity: Partial<SeverityTexts>;
   events: TenantEvents;
+  credentialExpiry: Readonly<CredentialExpirySettings>;
   http: HttpSettings;
   clientId: string | undefined;
   credential: TenantCredential | undefined;
@@ -100,6 +109,12 @@ function resolveDefaults(
     cloudWritten: section['cloud'] !== undefined,
     severity: readSeverity(section['severity'], [...at, 'severity'], sink),
     events: readEvents(section['events'], readEvents(root['events'], CONFIG_DEFAULTS.events)),
+    credentialExpiry: readCredentialExpiry(
+      section['credential_expiry'],
+      [...at, 'credential_expiry'],
+      CONFIG_DEFAULTS.credentialExpiry,
+      sink,
+    ),
     http: resolveHttp(section['http'], [...at, 'http'], shared.http, shared.sources, sink),
     clientId: clientId === '' ? undefined : clientId,
     credential: readCredential(section, at, shared.sources, sink),
@@ -125,11 +140,11 @@ function reportDuplicateNames(tenants: readonly unknown[], sink: ProblemSink): v
 
 /**
  * Resolves `tenants[index]`; `undefined` when it is not a mapping (the schema check reported that). Each setting the
- * tenant writes wins over `defaults`' (key by key within `endpoints`, `http`, `severity` and `events`; the credential
+ * tenant writes wins over `defaults`' (key by key within `endpoints`, `http`, `severity`, `events` and `credential_expiry`; the credential
  * as a whole). In a config with a single tenant, `tenant_id`, `client_id`, the credential and the login host fall
  * back to the Azure SDK variables (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, …, `AZURE_AUTHORITY_HOST`); what the file
  * writes always wins. `severity` is left out when neither the tenant nor `defaults` sets any key, `events` while
- * message-center events are off.
+ * message-center events are off, `credentialExpiry` while it is the built-in one.
  */
 function resolveTenant(
   tenant: unknown,
@@ -161,6 +176,12 @@ function resolveTenant(
   const http = resolveHttp(tenant['http'], [...at, 'http'], defaults.http, context.sources, sink);
   const severity = mergeSeverity(readSeverity(tenant['severity'], [...at, 'severity'], sink), defaults.severity);
   const events = readEvents(tenant['events'], defaults.events);
+  const credentialExpiry = readCredentialExpiry(
+    tenant['credential_expiry'],
+    [...at, 'credential_expiry'],
+    defaults.credentialExpiry,
+    sink,
+  );
   return {
     name,
     tenantId,
@@ -182,6 +203,7 @@ function resolveTenant(
     ...(http === CONFIG_DEFAULTS.http ? {} : { http }),
     ...(severity ? { severity } : {}),
     ...(events.messages ? { events } : {}),
+    ...(credentialExpiry === CONFIG_DEFAULTS.credentialExpiry ? {} : { credentialExpiry }),
   };
 }
 

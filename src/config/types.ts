@@ -89,6 +89,16 @@ export interface TenantEvents {
   messages: boolean;
 }
 
+/** How the expiry of the credential a tenant signs in with is watched (`credential_expiry`). */
+export interface CredentialExpirySettings {
+  /** Read the app's secrets from Graph (Application.Read.All, in `homeTenant`). */
+  readApp: boolean;
+  /** The tenant where the app is registered (GUID or domain); undefined: the tenant itself. */
+  homeTenant: string | undefined;
+  /** Lead times of the `m365.credential.expiring` warnings, in days, longest first. */
+  warnBeforeDays: readonly number[];
+}
+
 export interface TenantConfig {
   /** Unique label. */
   name: string;
@@ -112,6 +122,8 @@ export interface TenantConfig {
   severity?: SeverityTexts;
   /** Optional events; absent: none. */
   events?: TenantEvents;
+  /** Absent: the built-in settings (`CONFIG_DEFAULTS.credentialExpiry`). */
+  credentialExpiry?: CredentialExpirySettings;
 }
 
 /**

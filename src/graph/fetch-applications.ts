@@ -4,6 +4,7 @@ import {
   boundedText,
   decodeCollectionPage,
   entryWithId,
+  withoutId,
   tooMany,
   type AnswerTally,
   type DecodedPage,
@@ -15,6 +16,10 @@ export interface AppCredential {
   readonly keyId: string;
   /** `endDateTime` as Graph wrote it; undefined when absent or not a string. */
   readonly endDateTime: string | undefined;
+  /** `displayName`, the credential's description; absent when Graph gives none. */
+  readonly displayName?: string;
+  /** `hint` of a secret: its first three characters; absent when Graph gives none (a certificate has none). */
+  readonly hint?: string;
 }
 
 /** An app registration of the tenant, with its credentials. */
@@ -43,23 +48,70 @@ export async function fetchApplications(options: GraphClientOptions, request: Fe
   }
 }
 
+/** What of an application is read when it is read by its appId: its name and its credentials. */
+const SELECT = 'id,displayName,passwordCredentials,keyCredentials';
+
+/**
+ * Reads one app registration by its application (client) id, in the tenant where it is registered (its home
+ * tenant: in any other the app has only a service principal, and the answer is a 404):
+ * `GET {graph}/v1.0/applications(appId='{appId}')?$select=id,displayName,passwordCredentials,keyCredentials`. Needs
+ * Application.Read.All, as {@link fetchApplications} does: a 403 comes back as `GRAPH_FORBIDDEN` naming it.
+ */
+export async function fetchApplication(
+  options: GraphClientOptions,
+  request: FetchRequest,
+  appId: string,
+): Promise<Application> {
+  const url = `${options.graphUrl}/v1.0/applications(appId='${encodeURIComponent(appId)}')?$select=${SELECT}`;
+  try {
+    const read = await readCollection(options, request, {
+      url,
+      pages: 'the application',
+      decodePage: (body, tally) => ({ entries: [decodeOne(body, tally)], nextLink: undefined }),
+    });
+    return read!.entries[0];
+  } catch (error) {
+    if (!(error instanceof M365Error)) throw error;
+    if (error.code === 'GRAPH_FORBIDDEN') {
+      const message = `HTTP 403 on the application ${appId}: grant the application permission Application.Read.All with admin consent in the tenant where the app is registered`;
+      throw new M365Error('GRAPH_FORBIDDEN', message, { status: error.status, cause: error });
+    }
+    if (error.status === 404) {
+      const message = `no app registration with appId ${appId} in this tenant: read it in the tenant where the app is registered (credential_expiry.home_tenant)`;
+      throw new M365Error(error.code, message, { status: error.status, cause: error });
+    }
+    throw error;
+  }
+}
+
 function decodePage(body: unknown, tally: AnswerTally): DecodedPage<Application> {
   return decodeCollectionPage(
     body,
     tally,
     { limit: LIMITS.applications, noun: 'applications', what: 'an application' },
-    (raw, index, pageTally) => {
-      const entry = entryWithId(raw, index, pageTally);
-      if (entry === undefined) return undefined;
-      const name = boundedText(entry.displayName, LIMITS.name, 'displayName', 'application', entry.id) ?? '';
-      return {
-        id: entry.id,
-        displayName: name,
-        passwordCredentials: credentials(entry.passwordCredentials, 'passwordCredentials', entry.id),
-        keyCredentials: credentials(entry.keyCredentials, 'keyCredentials', entry.id),
-      };
-    },
+    decodeApplication,
   );
+}
+
+/** The answer of a read by appId: the application itself, not a collection. */
+function decodeOne(body: unknown, tally: AnswerTally): Application {
+  const application = decodeApplication(body, 0, tally);
+  if (application === undefined) {
+    throw new M365Error('GRAPH_BAD_RESPONSE', `the application answered ${withoutId(body)}: the answer is refused`);
+  }
+  return application;
+}
+
+function decodeApplication(raw: unknown, index: number, tally: AnswerTally): Application | undefined {
+  const entry = entryWithId(raw, index, tally);
+  if (entry === undefined) return undefined;
+  const name = boundedText(entry.displayName, LIMITS.name, 'displayName', 'application', entry.id) ?? '';
+  return {
+    id: entry.id,
+    displayName: name,
+    passwordCredentials: credentials(entry.passwordCredentials, 'passwordCredentials', entry.id),
+    keyCredentials: credentials(entry.keyCredentials, 'keyCredentials', entry.id),
+  };
 }
 
 /** The credentials of one list; entries that are not objects are left out, as the plugin finds nothing in them. */
@@ -70,12 +122,21 @@ function credentials(value: unknown, field: string, appId: string): AppCredentia
   }
   return value.flatMap((raw: unknown) => {
     if (typeof raw !== 'object' || raw === null) return [];
-    const { keyId, endDateTime } = raw as Record<string, unknown>;
+    const { keyId, endDateTime, displayName, hint } = raw as Record<string, unknown>;
+    const text = (value: unknown, name: string) =>
+      boundedText(value, LIMITS.name, `${name} of a ${field} entry`, 'application', appId);
     return [
       {
-        keyId: boundedText(keyId, LIMITS.name, `keyId of a ${field} entry`, 'application', appId) ?? '',
-        endDateTime: boundedText(endDateTime, LIMITS.name, `endDateTime of a ${field} entry`, 'application', appId),
+        keyId: text(keyId, 'keyId') ?? '',
+        endDateTime: text(endDateTime, 'endDateTime'),
+        ...given('displayName', text(displayName, 'displayName')),
+        ...given('hint', text(hint, 'hint')),
       },
     ];
   });
+}
+
+/** `{ [key]: value }` when there is a value, `{}` otherwise. */
+function given<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: string });
 }

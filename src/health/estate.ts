@@ -25,12 +25,19 @@ interface EstateService {
 
 /** What the estate is made of: a tenant's latest observation, as plain data (`Observation` is one). */
 export interface EstateTenant {
-  readonly tenant: { readonly name: string; readonly tenantId: string; readonly intervalMs: number };
+  readonly tenant: {
+    readonly name: string;
+    readonly tenantId: string;
+    readonly intervalMs: number;
+    /** Lead times of the expiry warnings, in days, longest first; absent: {@link CREDENTIAL_EXPIRING_DAYS}. */
+    readonly credentialExpiry?: { readonly warnBeforeDays: readonly number[] } | undefined;
+  };
   /** How the last poll ended; undefined before the first. */
   readonly outcome: { readonly ok: boolean } | undefined;
   readonly lastSuccessAt: number | undefined;
   readonly tokenExpiresAt: number | undefined;
-  readonly certificateExpiresAt?: number | undefined;
+  /** When the credential the tenant signs in with expires (ms since epoch), when known. */
+  readonly credentialExpiresAt?: number | undefined;
   readonly views: readonly EstateService[] | undefined;
 }
 
@@ -63,12 +70,14 @@ export interface EstateSummary {
 }
 
 /**
- * Whether the tenant's credential ends within {@link CREDENTIAL_EXPIRING_DAYS} at `now` (or has ended): the one
- * place that says which of a tenant's credential dates count.
+ * Whether the tenant's credential ends within its first warning's lead time (`credential_expiry.warn_before_days`,
+ * {@link CREDENTIAL_EXPIRING_DAYS} without one) at `now`, or has ended: the one place that says which of a tenant's
+ * credential dates count, so that the page lists a tenant from the day its first `m365.credential.expiring` is due.
  */
 export function isCredentialExpiring(tenant: EstateTenant, now: number): boolean {
-  const endsAt = tenant.certificateExpiresAt;
-  return endsAt !== undefined && endsAt - now <= CREDENTIAL_EXPIRING_DAYS * DAY_MS;
+  const endsAt = tenant.credentialExpiresAt;
+  const days = tenant.tenant.credentialExpiry?.warnBeforeDays[0] ?? CREDENTIAL_EXPIRING_DAYS;
+  return endsAt !== undefined && endsAt - now <= days * DAY_MS;
 }
 
 /** Whether the tenant's last poll failed. */

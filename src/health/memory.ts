@@ -1,4 +1,10 @@
 import { detectStatusChanges, rememberedServiceKey, type RememberedService, type StatusChange } from './changes.ts';
+import {
+  detectCredentialWarnings,
+  type CredentialExpiring,
+  type CredentialWarnings,
+  type SigningCredential,
+} from './credential-expiry.ts';
 import type { ServiceView } from './evaluate.ts';
 import { advanceSequence, beginHistory, stepStamp, type HistoryPosition } from './event-identity.ts';
 import { SharedRecords } from './interner.ts';
@@ -17,6 +23,8 @@ export interface TenantMemory extends HistoryPosition {
   issues: Readonly<Record<string, IssueVersion>>;
   /** Message-center versions; absent until the message center was first read. */
   messages?: MessageVersions;
+  /** The credential-expiry warnings given; absent while none is. */
+  credentials?: CredentialWarnings;
 }
 
 /**
@@ -67,6 +75,7 @@ export function advanceMemory(
       services: status.services,
       issues: issues.versions,
       ...(previous?.messages === undefined ? {} : { messages: previous.messages }),
+      ...(previous?.credentials === undefined ? {} : { credentials: previous.credentials }),
     },
     changes: status.changes,
     updates: issues.updates,
@@ -83,4 +92,21 @@ export function advanceMessages(
   const detected = detectMessageUpdates(memory.messages, messages, now, stamp);
   const messageSequence = advanceSequence(memory.messageSequence, detected.updates.length);
   return { memory: { ...memory, messageSequence, messages: detected.versions }, updates: detected.updates };
+}
+
+/**
+ * Compares the credentials the tenant signs in with (undefined: not known now) with the warnings already given: the
+ * new memory (the same object when nothing changed) and the warnings to give.
+ */
+export function advanceCredentials(
+  memory: TenantMemory,
+  credentials: readonly SigningCredential[] | undefined,
+  leadTimesMs: readonly number[],
+  now: number,
+): { memory: TenantMemory; expiring: CredentialExpiring[] } {
+  const context = { leadTimesMs, now, baselineAt: memory.baselineAt };
+  const { warnings, expiring } = detectCredentialWarnings(memory.credentials, credentials, context);
+  if (warnings === memory.credentials) return { memory, expiring };
+  const { credentials: _dropped, ...rest } = memory;
+  return { memory: warnings === undefined ? rest : { ...rest, credentials: warnings }, expiring };
 }

@@ -8,7 +8,7 @@ interface Observed {
   readonly tenant: { readonly intervalMs: number };
   readonly lastSuccessAt: number | undefined;
   readonly tokenExpiresAt: number | undefined;
-  readonly certificateExpiresAt?: number | undefined;
+  readonly credentialExpiresAt?: number | undefined;
 }
 
 /** Whether the tenant's last good answer is too old to be trusted at `now` (none yet: stale). */
@@ -32,9 +32,9 @@ export function tokenLifetimeSeconds(observed: Observed, now: number): number | 
   return secondsUntil(observed.tokenExpiresAt, now);
 }
 
-/** How long the certificate the tenant signs in with is still valid at `now`, in seconds (0 once expired). */
-export function certificateLifetimeSeconds(observed: Observed, now: number): number | undefined {
-  return secondsUntil(observed.certificateExpiresAt, now);
+/** How long the credential the tenant signs in with is still valid at `now`, in seconds (0 once expired). */
+export function credentialLifetimeSeconds(observed: Observed, now: number): number | undefined {
+  return secondsUntil(observed.credentialExpiresAt, now);
 }
 
 function secondsUntil(at: number | undefined, now: number): number | undefined {

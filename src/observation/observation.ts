@@ -1,5 +1,6 @@
 import type { TenantConfig } from '../config/types.ts';
 import type { M365Error } from '../errors.ts';
+import type { CredentialKind } from '../health/credential-expiry.ts';
 import type { ServiceView } from '../health/evaluate.ts';
 
 /** How a poll ended: a failed poll is data. */
@@ -28,8 +29,13 @@ export interface Observation {
   readonly views: readonly ServiceView[] | undefined;
   /** When the access token the tenant polls with expires (ms since epoch), as of the end of the last poll. */
   readonly tokenExpiresAt: number | undefined;
-  /** When the certificate the tenant signs in with expires (ms since epoch), once a token was signed with it. */
-  readonly certificateExpiresAt?: number | undefined;
+  /**
+   * When the credential the tenant signs in with expires first (ms since epoch), and its kind: its certificate file
+   * once a token was signed with it, or its secret once the app's registration was read
+   * (`health/credential-expiry.ts`); undefined while not known, and for a federated credential.
+   */
+  readonly credentialExpiresAt?: number | undefined;
+  readonly credentialKind?: CredentialKind | undefined;
 }
 
 /**

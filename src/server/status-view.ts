@@ -53,6 +53,9 @@ export function buildStatusDocument(
         lastPollAt: iso(observation.polledAt),
         lastPollOk: outcome?.ok ?? null,
         lastSuccessAt: iso(observation.lastSuccessAt),
+        // When the credential it signs in with expires first, and its kind; null while not known.
+        credentialExpiresAt: iso(observation.credentialExpiresAt),
+        credentialKind: observation.credentialKind ?? null,
         stale,
         credentialExpiring: isCredentialExpiring(observation, now),
         error: outcome?.ok === false ? { code: outcome.error.code, message: outcome.error.message } : null,

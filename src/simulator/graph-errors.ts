@@ -16,6 +16,9 @@ const FAILURES = {
   methodNotAllowed: '405 BadRequest Specified HTTP method is not allowed for the request uri.',
   segmentNotFound: "400 BadRequest Resource not found for the segment '$1'.",
   notFound: '404 NotFound $1 was not found.',
+  /** The directory's answer for an object it does not hold, e.g. an application by an appId registered elsewhere. */
+  resourceNotFound:
+    "404 Request_ResourceNotFound Resource '$1' does not exist or one of its queried reference-property objects are not present.",
   badQuery: '400 BadRequest $1',
   throttled: '429 TooManyRequests Too many requests. Please retry after the time in the Retry-After header.',
   unknownError: '500 UnknownError An unexpected error occurred.',

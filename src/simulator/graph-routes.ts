@@ -60,7 +60,7 @@ function authenticate(
   if (grant === undefined) return graphFailure('malformedToken');
   if (grant.expiresAt <= ctx.clock()) return graphFailure('expiredToken');
   const { client } = grant;
-  if (url.pathname !== '/v1.0/applications' && !client.permission)
+  if (!/^\/v1\.0\/applications(?:$|\()/.test(url.pathname) && !client.permission)
     return graphFailure('missingRole', 'ServiceHealth.Read.All');
   return {
     tenant: grant.tenant,
@@ -73,6 +73,8 @@ function routeGraph(g: GraphRequest): Outcome {
   if (g.req.method !== 'GET') return graphFailure('methodNotAllowed');
   const segments = g.url.pathname.split('/').slice(2).map(decodeURIComponent);
   if (segments.length === 1 && segments[0] === 'applications') return listApplications(g);
+  const byAppId = segments.length === 1 ? /^applications\(appId='([^']*)'\)$/.exec(segments[0]) : null;
+  if (byAppId) return oneApplication(g, byAppId[1]);
   const [admin, announcement, collection, key, tail, ...rest] = segments;
   if (admin !== 'admin') return graphFailure('segmentNotFound', admin);
   if (announcement !== 'serviceAnnouncement') return graphFailure('segmentNotFound', announcement);
@@ -142,18 +144,51 @@ function listMessages(g: GraphRequest): Outcome {
 /** The tenant's app registrations with their secrets and certificates, for apps that hold Application.Read.All. */
 function listApplications(g: GraphRequest): Outcome {
   if (!g.applicationPermission) return graphFailure('missingRole', 'Application.Read.All');
-  const { ctx } = g;
-  const credential = (c: { keyId: string; end: Parameters<typeof resolveTimePoint>[0] }) => ({
+  const applications = (g.ctx.index.tenantNamed(g.tenant)?.applications ?? []).map((app) => applicationEntity(g, app));
+  return pageOf(g, applications, 'applications', '$skiptoken', `${g.origin}/v1.0/$metadata#applications`);
+}
+
+/**
+ * One app registration by its application (client) id, as Graph answers `applications(appId='…')`: 404 when the
+ * tenant has none with that appId (in a tenant where a multi-tenant app is only consented to, it has none), and
+ * `$select` honoured, a property the application has not being a 400.
+ */
+function oneApplication(g: GraphRequest, appId: string): Outcome {
+  if (!g.applicationPermission) return graphFailure('missingRole', 'Application.Read.All');
+  const lower = appId.toLowerCase();
+  const app = g.ctx.index.tenantNamed(g.tenant)?.applications.find((a) => a.appId?.toLowerCase() === lower);
+  if (!app) return graphFailure('resourceNotFound', appId);
+  const entity: Record<string, unknown> = applicationEntity(g, app);
+  const select = g.url.searchParams.get('$select');
+  const fields = select === null ? Object.keys(entity) : select.split(',').map((field) => field.trim());
+  const unknown = fields.find((field) => !Object.hasOwn(entity, field));
+  if (unknown !== undefined) {
+    return graphFailure(
+      'badQuery',
+      `Could not find a property named '${unknown}' on type 'microsoft.graph.application'.`,
+    );
+  }
+  const selected = Object.fromEntries(fields.map((field) => [field, entity[field]]));
+  return { body: { '@odata.context': `${g.origin}/v1.0/$metadata#applications/$entity`, ...selected } };
+}
+
+type ScenarioApplication = NonNullable<ReturnType<SimContext['index']['tenantNamed']>>['applications'][number];
+
+/** An app registration as Graph writes it: its credentials with their end, description and hint when given. */
+function applicationEntity(g: GraphRequest, app: ScenarioApplication) {
+  const credential = (c: ScenarioApplication['passwordCredentials'][number]) => ({
     keyId: c.keyId,
-    endDateTime: new Date(resolveTimePoint(c.end, ctx.startMs)).toISOString(),
+    endDateTime: new Date(resolveTimePoint(c.end, g.ctx.startMs)).toISOString(),
+    ...(c.displayName === undefined ? {} : { displayName: c.displayName }),
+    ...(c.hint === undefined ? {} : { hint: c.hint }),
   });
-  const applications = (ctx.index.tenantNamed(g.tenant)?.applications ?? []).map((app) => ({
+  return {
     id: app.id,
+    ...(app.appId === undefined ? {} : { appId: app.appId }),
     displayName: app.displayName,
     passwordCredentials: app.passwordCredentials.map(credential),
     keyCredentials: app.keyCredentials.map(credential),
-  }));
-  return pageOf(g, applications, 'applications', '$skiptoken', `${g.origin}/v1.0/$metadata#applications`);
+  };
 }
 
 const MAX_PAGE_SIZE = 1000;

@@ -149,13 +149,21 @@ const tokenLifetime = then(read.duration, (ms, r, path) =>
   ms < 1000 ? r.fail(path, 'expected at least 1s') : Math.round(ms / 1000),
 );
 
-/** A secret or certificate of an app registration: its key id and when it ends. */
-const readAppCredential = mapping({ keyId: from('key_id', guid), end: read.timePoint }, ['keyId', 'end']);
+/**
+ * A secret or certificate of an app registration: its key id and when it ends; optionally its description and, for
+ * a secret, its hint (Graph's first three characters of the secret).
+ */
+const readAppCredential = mapping(
+  { keyId: from('key_id', guid), end: read.timePoint, displayName: from('name', text), hint: text },
+  ['keyId', 'end'],
+);
 
 /** An app registration of the tenant, listed by `GET /v1.0/applications`. */
 const readApplication = mapping(
   {
     id: guid,
+    /** The application (client) id, by which `GET /v1.0/applications(appId='…')` finds it. */
+    appId: from('app_id', guid),
     displayName: from('name', text),
     passwordCredentials: from('password_credentials', listOf(readAppCredential)),
     keyCredentials: from('key_credentials', listOf(readAppCredential)),

@@ -1,6 +1,7 @@
 import { SeverityNumber, type Attributes, type LogRecord } from '@opentelemetry/api';
 import type { TenantConfig } from '../config/types.ts';
 import type { StatusChange } from '../health/changes.ts';
+import type { CredentialExpiring } from '../health/credential-expiry.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import { HEALTH_OK, type Health } from '../health/model.ts';
@@ -151,4 +152,28 @@ export function messageUpdateRecord(tenant: TenantConfig, update: MessageUpdate)
   const severity = /^(high|critical)$/i.test(message.severity) ? WARN : INFO;
   const body = text === '' ? head : `${head}\n${text}`;
   return eventRecord(tenant, update, { name: sc.EVENT_MESSAGE_UPDATE, severity, body, own, after: given });
+}
+
+/**
+ * The log record of a credential reaching a lead time before its expiry (WARN), or expiring (ERROR): its body says
+ * which credential and when it ends, and what stops when it does.
+ */
+export function credentialExpiringRecord(tenant: TenantConfig, expiring: CredentialExpiring): LogRecord {
+  const { credential, leadTimeMs } = expiring;
+  const end = new Date(credential.expiresAt).toISOString();
+  const name = credential.displayName === '' ? '' : ` '${credential.displayName}'`;
+  const what = `${tenant.name}: ${credential.kind}${name} (${credential.keyId})`;
+  const body =
+    leadTimeMs === 0
+      ? `${what} expired at ${end}: the tenant cannot sign in until it is renewed`
+      : `${what} expires at ${end}, within ${leadTimeMs / 86_400_000} days: renew it before then, or the tenant's data stops`;
+  const own = {
+    [sc.ATTR_CREDENTIAL_KIND]: credential.kind,
+    [sc.ATTR_CREDENTIAL_KEY_ID]: credential.keyId,
+    [sc.ATTR_CREDENTIAL_DISPLAY_NAME]: credential.displayName,
+    [sc.ATTR_CREDENTIAL_END]: end,
+    [sc.ATTR_CREDENTIAL_LEAD_TIME]: leadTimeMs / 1000,
+  };
+  const severity = leadTimeMs === 0 ? ERROR : WARN;
+  return eventRecord(tenant, expiring, { name: sc.EVENT_CREDENTIAL_EXPIRING, severity, body, own });
 }

@@ -3,7 +3,7 @@ import type { TenantConfig } from '../config/types.ts';
 import type { Observation } from '../observation/observation.ts';
 import type { ServiceStatus } from '../health/model.ts';
 import {
-  certificateLifetimeSeconds,
+  credentialLifetimeSeconds,
   dataAgeSeconds,
   isStale,
   shownHealth,
@@ -147,7 +147,7 @@ function observeFleet(summary: EstateSummary, observe: ObserveGauge): void {
 /** Index of the `other` state, which a status outside the state set reports. */
 const OTHER_STATE = STATE_SET_STATUSES.indexOf('other' satisfies ServiceStatus);
 
-/** The tenant's own series: its polls, the age of its data, its token and its certificate. */
+/** The tenant's own series: its polls, the age of its data, its token and its credential. */
 function observePolls(observation: Observation, now: number, observe: ObserveGauge, parts: SeriesParts): void {
   const attributes = parts.tenant(observation.tenant);
   if (observation.pollDurationMs !== undefined)
@@ -157,9 +157,12 @@ function observePolls(observation: Observation, now: number, observe: ObserveGau
   if (age !== undefined) observe(sc.METRIC_DATA_AGE, age, attributes);
   const tokenLifetime = tokenLifetimeSeconds(observation, now);
   if (tokenLifetime !== undefined) observe(sc.METRIC_TOKEN_EXPIRY, tokenLifetime, attributes);
-  const certificateLifetime = certificateLifetimeSeconds(observation, now);
-  if (certificateLifetime !== undefined)
-    observe(sc.METRIC_CREDENTIAL_EXPIRY, certificateLifetime, [...attributes, parts.certificate]);
+  const credentialLifetime = credentialLifetimeSeconds(observation, now);
+  if (credentialLifetime !== undefined && observation.credentialKind !== undefined)
+    observe(sc.METRIC_CREDENTIAL_EXPIRY, credentialLifetime, [
+      ...attributes,
+      parts.credentialKinds[observation.credentialKind],
+    ]);
 }
 
 /** Which of the per-service metrics are on. */

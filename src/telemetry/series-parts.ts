@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { TenantConfig } from '../config/types.ts';
+import type { CredentialKind } from '../health/credential-expiry.ts';
 import type { FeatureView, ServiceView } from '../health/evaluate.ts';
 import { STATE_SET_STATUSES } from '../health/status.ts';
 import { Interner } from '../health/interner.ts';
@@ -28,15 +29,18 @@ export class SeriesParts {
   readonly states: readonly Readonly<Attributes>[];
   /** The `m365.issue.classification` part of each of {@link CLASSIFICATIONS}, in that order. */
   readonly classifications: readonly Readonly<Attributes>[];
-  /** The `m365.credential.kind` part of a certificate. */
-  readonly certificate: Readonly<Attributes>;
+  /** The `m365.credential.kind` part of each kind of credential. */
+  readonly credentialKinds: Readonly<Record<CredentialKind, Readonly<Attributes>>>;
 
   constructor() {
     this.states = STATE_SET_STATUSES.map((state) => this.#part(sc.ATTR_SERVICE_STATE, state));
     this.classifications = CLASSIFICATIONS.map((classification) =>
       this.#part(sc.ATTR_ISSUE_CLASSIFICATION, classification),
     );
-    this.certificate = this.#part(sc.ATTR_CREDENTIAL_KIND, 'certificate');
+    this.credentialKinds = {
+      certificate: this.#part(sc.ATTR_CREDENTIAL_KIND, 'certificate'),
+      secret: this.#part(sc.ATTR_CREDENTIAL_KIND, 'secret'),
+    };
   }
 
   /** The tenant's name (unique in a configuration: see `tenantSeriesAttributes`), as the one part of its own series. */

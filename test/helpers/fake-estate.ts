@@ -88,7 +88,7 @@ export function fakeEstate(count: number, now: number): Observation[] {
       lastSuccessAt: failing ? now - 4 * 60_000 : now - 1_000,
       views,
       tokenExpiresAt: now + 3_600_000,
-      certificateExpiresAt: index % 40 === 0 ? now + 10 * DAY_MS : index % 2 === 0 ? now + 365 * DAY_MS : undefined,
+      credentialExpiresAt: index % 40 === 0 ? now + 10 * DAY_MS : index % 2 === 0 ? now + 365 * DAY_MS : undefined,
     } satisfies Observation);
   });
 }

@@ -154,7 +154,7 @@ describe('credentials against the simulator, which verifies assertions as Entra 
       ],
     );
     assert.deepEqual(
-      Object.fromEntries(observations.observations().map((o) => [o.tenant.name, o.certificateExpiresAt])),
+      Object.fromEntries(observations.observations().map((o) => [o.tenant.name, o.credentialExpiresAt])),
       {
         'with-secret': undefined,
         'with-pfx': Date.parse('2125-01-01T00:00:00Z'),

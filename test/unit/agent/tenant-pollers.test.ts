@@ -31,7 +31,7 @@ type FakePoller = TenantPoller & { parts: PollerParts; memoryNow: TenantMemory |
 
 /** A poller set whose parts are fakes that record what was made; saved state exists for `saved` tenants. */
 function fakeSet(saved: Record<string, TenantMemory> = {}) {
-  const made = { tokens: [] as string[], pollers: [] as string[], loads: [] as string[] };
+  const made = { tokens: [] as string[], pollers: [] as string[], loads: [] as string[], readers: [] as string[] };
   const set = createPollerSet({
     tokenKey: (t) => `${t.tenantId}|${t.clientId}`,
     createTokens: (t) => {
@@ -40,6 +40,10 @@ function fakeSet(saved: Record<string, TenantMemory> = {}) {
         expiresAt: undefined,
         getToken: async () => ({ token: t.name, expiresAt: 0 }),
       } as unknown as TokenProvider;
+    },
+    createAppReader: (home) => {
+      made.readers.push(`${home.name} in ${home.tenantId}`);
+      return { current: () => undefined, settled: async () => {} };
     },
     loadMemory: async (name) => {
       made.loads.push(name);
@@ -83,7 +87,7 @@ describe('poller set', () => {
     const [first] = await update([tenant('contoso')]);
     const [again] = await update([tenant('contoso')]);
     assert.equal(again, first);
-    assert.deepEqual(made, { tokens: ['contoso'], pollers: ['contoso'], loads: ['contoso'] });
+    assert.deepEqual(made, { tokens: ['contoso'], pollers: ['contoso'], loads: ['contoso'], readers: [] });
   });
 
   test('a changed tenant gets a new poller, with its new settings, carrying the memory of the old one', async () => {
@@ -118,5 +122,29 @@ describe('poller set', () => {
     assert.deepEqual(made.tokens, ['contoso', 'fabrikam', 'fabrikam'], 'its token provider was dropped');
     assert.deepEqual(made.loads, ['contoso', 'fabrikam', 'fabrikam'], 'its saved state is read again');
     assert.equal(fabrikam.parts.memory, undefined, 'not what the removed poller remembered');
+  });
+
+  test('tenants of one app reading its registration share one reader in its home tenant, with its own token', async () => {
+    const { made, update } = fakeSet();
+    const reading = { readApp: true, homeTenant: 'msp.onmicrosoft.com', warnBeforeDays: [30, 7] };
+    const customers = ['a', 'b', 'c'].map((name) =>
+      tenant(`customer-${name}`, { clientSecret: new Secret('app-secret'), credentialExpiry: reading }),
+    );
+    const own = tenant('fabrikam', { credentialExpiry: { ...reading, homeTenant: undefined } });
+    const pollers = await update([...customers, own, tenant('contoso')]);
+    assert.deepEqual(made.readers, ['customer-a in msp.onmicrosoft.com', 'fabrikam in fabrikam.onmicrosoft.com']);
+    assert.equal(pollers[0].parts.appCredentials, pollers[2].parts.appCredentials);
+    assert.notEqual(pollers[3].parts.appCredentials, pollers[0].parts.appCredentials);
+    assert.equal(pollers[4].parts.appCredentials, undefined, 'read_app is off by default');
+    assert.deepEqual(
+      made.tokens,
+      ['customer-a', 'customer-a', 'customer-b', 'customer-c', 'fabrikam', 'contoso'],
+      'one more token, for the home tenant; a tenant reading in its own directory uses its own',
+    );
+    await update([...customers.slice(1), own, tenant('contoso')]);
+    assert.equal(made.readers.length, 2, 'the reader stays while a tenant of the app remains');
+    await update([own, tenant('contoso')]);
+    await update([...customers, own, tenant('contoso')]);
+    assert.equal(made.readers.length, 3, 'dropped with the last tenant of the app, made again when one comes back');
   });
 });

@@ -12,7 +12,7 @@ test('every problem of a file is reported at once, in file order, each at its li
     'invalid-many-problems.yaml:8:16: tenants[0].tenant_id: "contoso" is neither a GUID nor a domain name such as ' +
       'contoso.onmicrosoft.com',
     'invalid-many-problems.yaml:11:5: tenants[0]: unknown key "intervall" (did you mean "interval"?); allowed keys: ' +
-      'certificate, client_id, client_secret, cloud, endpoints, events, federated_token_file, http, interval, name, ' +
+      'certificate, client_id, client_secret, cloud, credential_expiry, endpoints, events, federated_token_file, http, interval, name, ' +
       'severity, tenant_id, timeout',
     'invalid-many-problems.yaml:12:5: tenants[1]: missing required key "client_id": set it here or in defaults',
     'invalid-many-problems.yaml:12:11: tenants[1].name: duplicate tenant name "contoso": tenants[0] (line 7) has it ' +

@@ -14,10 +14,10 @@ const CERTIFICATES = `${FIXTURES.replace(/config\/$/, '')}certificates/`;
 const SIZE_HINT = 'write a size such as "64MiB" or "1GiB" (units: B, KiB, MiB, GiB)';
 const PLAIN_VALUE = 'invalid YAML: a plain value cannot start with this character; quote the value';
 const TENANT_KEYS =
-  'certificate, client_id, client_secret, cloud, endpoints, events, federated_token_file, http, interval, name, ' +
+  'certificate, client_id, client_secret, cloud, credential_expiry, endpoints, events, federated_token_file, http, interval, name, ' +
   'severity, tenant_id, timeout';
 const DEFAULTS_KEYS =
-  'certificate, client_id, client_secret, cloud, endpoints, events, federated_token_file, http, interval, ' +
+  'certificate, client_id, client_secret, cloud, credential_expiry, endpoints, events, federated_token_file, http, interval, ' +
   'severity, timeout';
 
 /** The message of a certificate problem in one of the `invalid-certificate-*.yaml` fixtures (all at line 6). */
@@ -253,6 +253,12 @@ const CASES: Record<string, string[]> = {
       'expected an operand, found the end of the expression',
     'invalid-severity-syntax.yaml:10:16: tenants[0].severity.warning: invalid expression: syntax error at position 19: ' +
       "unexpected character '=' (compare with == or eq)",
+  ],
+  'invalid-credential-expiry.yaml': [
+    'invalid-credential-expiry.yaml:2:34: defaults.credential_expiry.read_app: must be true or false, not a string',
+    'invalid-credential-expiry.yaml:2:54: defaults.credential_expiry.home_tenant: "not a tenant" is neither a GUID nor a domain name: the tenant where the app is registered',
+    'invalid-credential-expiry.yaml:9:30: tenants[0].credential_expiry.warn_before_days[1]: must be >= 1',
+    'invalid-credential-expiry.yaml:14:44: tenants[1].credential_expiry.warn_before_days: must not be empty',
   ],
   'invalid-events-toggle.yaml': [
     'invalid-events-toggle.yaml:2:13: events.messages: missing required key "enabled"',

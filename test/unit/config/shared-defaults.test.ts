@@ -110,4 +110,32 @@ describe('shared settings in defaults', () => {
     const { b } = tenantsOf(`defaults:\n  cloud: global\ntenants:\n  - name: b\n`, env);
     assert.deepEqual([b.clientId, b.clientSecret?.reveal()], [OTHER_APP, 'from-env']);
   });
+
+  test('credential_expiry: key by key from defaults, lead times longest first; absent when built-in', () => {
+    const text =
+      'defaults:\n' +
+      `  client_id: ${APP}\n` +
+      '  client_secret: s\n' +
+      '  credential_expiry: { read_app: true, home_tenant: msp.onmicrosoft.com }\n' +
+      'tenants:\n' +
+      '  - { name: a, tenant_id: a.onmicrosoft.com }\n' +
+      '  - { name: b, tenant_id: b.onmicrosoft.com, credential_expiry: { warn_before_days: [14, 60, 14] } }\n' +
+      '  - { name: c, tenant_id: c.onmicrosoft.com, credential_expiry: { read_app: false } }\n';
+    const { a, b, c } = tenantsOf(text);
+    assert.deepEqual(a.credentialExpiry, { readApp: true, homeTenant: 'msp.onmicrosoft.com', warnBeforeDays: [30, 7] });
+    assert.deepEqual(b.credentialExpiry, {
+      readApp: true,
+      homeTenant: 'msp.onmicrosoft.com',
+      warnBeforeDays: [60, 14],
+    });
+    assert.deepEqual(c.credentialExpiry, {
+      readApp: false,
+      homeTenant: 'msp.onmicrosoft.com',
+      warnBeforeDays: [30, 7],
+    });
+    const plain = tenantsOf(
+      `defaults: { client_id: ${APP}, client_secret: s }\ntenants:\n  - { name: d, tenant_id: d.example.org }\n`,
+    );
+    assert.equal(plain.d.credentialExpiry, undefined);
+  });
 });

@@ -63,10 +63,7 @@ test("a tenant's health is its worst service's: critical over warning over unkno
 test(`a credential is expiring when it ends within ${CREDENTIAL_EXPIRING_DAYS} days, or has ended`, () => {
   const tenant = fakeEstate(1, NOW)[0];
   const endingIn = (days: number | undefined) =>
-    isCredentialExpiring(
-      { ...tenant, certificateExpiresAt: days === undefined ? undefined : NOW + days * DAY_MS },
-      NOW,
-    );
+    isCredentialExpiring({ ...tenant, credentialExpiresAt: days === undefined ? undefined : NOW + days * DAY_MS }, NOW);
   assert.equal(endingIn(CREDENTIAL_EXPIRING_DAYS), true);
   assert.equal(endingIn(CREDENTIAL_EXPIRING_DAYS + 1), false);
   assert.equal(endingIn(-1), true);

@@ -59,6 +59,8 @@ describe('status server', () => {
         polledAt: NOW - 1000,
         lastSuccessAt: NOW - 1000,
         views: [exchange],
+        credentialExpiresAt: Date.parse('2027-01-01T00:00:00Z'),
+        credentialKind: 'secret',
       }),
       observed(fabrikam.tenant, {
         outcome: {
@@ -84,6 +86,14 @@ describe('status server', () => {
       message: "invalid client secret: use the secret's Value",
     });
     assert.equal(doc.tenants[1].stale, true);
+    assert.deepEqual(
+      doc.tenants.map((t) => [t.credentialExpiresAt, t.credentialKind]),
+      [
+        ['2027-01-01T00:00:00.000Z', 'secret'],
+        [null, null],
+      ],
+      'when the credential expires first, and its kind; null while not known',
+    );
   });
 
   test('status filters and pages the tenants, and sums up the whole estate whatever the filter', async () => {

@@ -47,19 +47,31 @@ const featureHealth = async (points: () => Promise<CollectedPoint[]>) =>
     .map((p) => [p.attributes['m365.feature.group'], p.attributes['m365.feature.name'], p.value]);
 
 describe('credential expiry', () => {
-  test('one series with m365.credential.kind=certificate, counting down to 0; none without a certificate', async () => {
+  test('one series with the kind of the credential, counting down to 0; none while its expiry is unknown', async () => {
     const { meter, gauges, points } = createCollectingMeter();
     let now = 1_000_000;
-    const withCertificate = observed(TENANT, { certificateExpiresAt: now + 30 * 86_400_000 });
-    const withSecret = observed({ ...TENANT, name: 'fabrikam' }, {});
-    const source = { observations: () => [withCertificate, withSecret], clock: () => now };
+    const at = now + 30 * 86_400_000;
+    const withCertificate = observed(TENANT, { credentialExpiresAt: at, credentialKind: 'certificate' });
+    const withSecret = observed(
+      { ...TENANT, name: 'fabrikam' },
+      { credentialExpiresAt: at + 1000, credentialKind: 'secret' },
+    );
+    const unknown = observed({ ...TENANT, name: 'tailspin' }, {});
+    const source = { observations: () => [withCertificate, withSecret, unknown], clock: () => now };
     registerInstruments(meter, source, () => true, gauges);
     const expiry = async () =>
       (await points()).filter((p) => p.name === 'm365.credential.expiry').map((p) => [p.attributes, p.value]);
     const attributes = { 'm365.tenant.name': 'contoso', 'm365.credential.kind': 'certificate' };
-    assert.deepEqual(await expiry(), [[attributes, 30 * 86_400]]);
+    const secret = { 'm365.tenant.name': 'fabrikam', 'm365.credential.kind': 'secret' };
+    assert.deepEqual(await expiry(), [
+      [attributes, 30 * 86_400],
+      [secret, 30 * 86_400 + 1],
+    ]);
     now += 31 * 86_400_000;
-    assert.deepEqual(await expiry(), [[attributes, 0]]);
+    assert.deepEqual(await expiry(), [
+      [attributes, 0],
+      [secret, 0],
+    ]);
   });
 });
 
