@@ -6,12 +6,13 @@ import { after, before, test } from 'node:test';
 import { buildAgent } from '../../src/agent/build-agent.ts';
 import { CustomerDiscovery } from '../../src/agent/customer-discovery.ts';
 import { configReloadSource } from '../../src/cli/run.ts';
+import { validateCommand } from '../../src/cli/validate.ts';
 import { SchemaValidators } from '../../src/config/index.ts';
-import type { Config } from '../../src/config/types.ts';
 import { M365Error } from '../../src/errors.ts';
 import { parseScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk, type TelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { createCaptureLog } from '../helpers/capture-log.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 
 const APP = '0f0f0f0f-1111-4222-8333-444444444444';
 const SECRET = 'partner-app-secret';
@@ -177,12 +178,20 @@ test('a partner app without DelegatedAdminRelationship.Read.All, or whose sign-i
   assert.equal(wrongSecret.log.lines.find((line) => line.level === 'error')?.fields['error'], 'AUTH_INVALID_SECRET');
 });
 
-test('validate-time config: a customer source is valid without any tenant, and its partner is not polled', async () => {
-  const fleet = await startFleet(await writeConfig('validate.yaml', id(1)));
-  const config: Config = fleet.loaded;
-  assert.equal(config.customerSources?.length, 1);
-  assert.equal(config.customerSources?.[0].refreshMs, 3_600_000);
-  assert.deepEqual(config.tenants, []);
+test('validate explains the source; a source alone is a valid config, and its partner is not polled', async () => {
+  const file = await writeConfig('validate.yaml', id(1));
+  const fleet = await startFleet(file);
+  assert.equal(fleet.loaded.customerSources?.[0].refreshMs, 3_600_000);
+  assert.deepEqual(fleet.loaded.tenants, []);
+  const captured = captureIo(dir, { APP_SECRET: SECRET });
+  assert.equal(await validateCommand(['--config', file], captured.io), 0);
+  assert.equal(
+    captured.stdout(),
+    `${file}: valid, 0 tenants and the customers of the partner tenants below, listed when the agent runs\n` +
+      `tenants_from[0]: the delegated admin customers of partner tenant ${id(1)}, listed from ${simulator.url} ` +
+      `with app ${APP} (needs DelegatedAdminRelationship.Read.All) every 1h; each customer is polled with that app ` +
+      'in its own tenant\n',
+  );
 });
 
 test(
