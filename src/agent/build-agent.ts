@@ -1,6 +1,10 @@
 import { isMetricEnabled } from '../catalogue/catalogue.ts';
 import { tenantCredential } from '../auth/client-auth.ts';
-import { createEntraTokenProvider } from '../auth/token-provider.ts';
+import { createEntraTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
+import { fetchDelegatedAdminCustomers } from '../graph/fetch-delegated-admin-customers.ts';
+import type { HttpGet } from '../net/http-fetch.ts';
+import type { ListCustomers } from './customer-discovery.ts';
+import { isSameSetting } from './same-settings.ts';
 import type { Config, TenantConfig } from '../config/types.ts';
 import { createHttpClientPool } from '../net/http-client-pool.ts';
 import { getThroughFetch } from '../net/http-fetch.ts';
@@ -44,6 +48,8 @@ export interface BuiltAgent {
   readonly applyTenants: (tenants: readonly TenantConfig[]) => Promise<ReconcileSummary>;
   /** Resolves once every state write begun (events delivered leave their files too) has ended. */
   readonly saved: TenantLedger['settled'];
+  /** Lists a partner tenant's delegated admin customers, through the partner's proxy and CAs. */
+  readonly listCustomers: ListCustomers;
 }
 
 /**
@@ -68,19 +74,20 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
   const shared = createSharedCopies();
   // Both the identity platform and Graph go through the tenant's proxy and CAs.
   const injected = deps.fetch ? { fetch: deps.fetch, get: getThroughFetch(deps.fetch) } : undefined;
-  const clientFor = (tenant: TenantConfig) => injected ?? http.clientFor(tenant.http);
+  const clientFor = (tenant: Pick<TenantConfig, 'http'>) => injected ?? http.clientFor(tenant.http);
+  const createTokens = (tenant: TenantConfig) =>
+    createEntraTokenProvider({
+      tenantId: tenant.tenantId,
+      clientId: tenant.clientId,
+      credential: tenantCredential(tenant),
+      endpoints: tenant.endpoints,
+      fetch: clientFor(tenant).fetch,
+      clock,
+      timeoutMs: tenant.timeoutMs,
+    });
   const pollers = createPollerSet({
     tokenKey,
-    createTokens: (tenant) =>
-      createEntraTokenProvider({
-        tenantId: tenant.tenantId,
-        clientId: tenant.clientId,
-        credential: tenantCredential(tenant),
-        endpoints: tenant.endpoints,
-        fetch: clientFor(tenant).fetch,
-        clock,
-        timeoutMs: tenant.timeoutMs,
-      }),
+    createTokens,
     createAppReader: (home, { tokens, budget }) =>
       createAppCredentialReader({ home, tokens, budget, get: clientFor(home).get, clock, sleep, log: deps.log }),
     loadMemory: async (name) => ledger.restore(name, await store?.load(name)),
@@ -115,5 +122,32 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
     agent: created,
     applyTenants: (tenants) => pollers.update(tenants, (list) => created.reconcile(list)),
     saved: () => ledger.settled(),
+    listCustomers: createCustomerLister({ createTokens, clientFor, clock }),
+  };
+}
+
+/**
+ * Lists partners' customers, each partner with a token provider of its own, kept while its settings stay the same
+ * (one token an hour, not one per list), and within the partner's timeout.
+ */
+function createCustomerLister(parts: {
+  createTokens: (partner: TenantConfig) => TokenProvider;
+  clientFor: (partner: TenantConfig) => { get: HttpGet };
+  clock: () => number;
+}): ListCustomers {
+  const providers = new Map<string, { partner: TenantConfig; tokens: TokenProvider }>();
+  return async (partner, signal) => {
+    const key = tokenKey(partner);
+    let entry = providers.get(key);
+    if (!entry || !isSameSetting(entry.partner, partner)) {
+      entry = { partner, tokens: parts.createTokens(partner) };
+      providers.set(key, entry);
+    }
+    const timeout = AbortSignal.any([signal, AbortSignal.timeout(partner.timeoutMs)]);
+    const graph = { graphUrl: partner.endpoints.graph, tokens: entry.tokens, get: parts.clientFor(partner).get };
+    return fetchDelegatedAdminCustomers(
+      { ...graph, clock: parts.clock, sleep },
+      { deadline: parts.clock() + partner.timeoutMs, signal: timeout },
+    );
   };
 }

@@ -170,7 +170,8 @@ function changedSections(running: Config, loaded: Config): string[] {
   const keys = new Set([...Object.keys(running), ...Object.keys(loaded)]);
   const sections = new Set<string>();
   for (const key of keys) {
-    if (key === 'tenants' || key === 'warnings') continue;
+    // The customer sources are read again at every load, as the tenants are.
+    if (key === 'tenants' || key === 'warnings' || key === 'customerSources') continue;
     const a = (running as unknown as Record<string, unknown>)[key];
     const b = (loaded as unknown as Record<string, unknown>)[key];
     if (!isSameSetting(a, b)) sections.add(SECTION_OF[key] ?? key);

@@ -1,4 +1,5 @@
 import type { LogRecord } from '@opentelemetry/api';
+import { adminConsentUrl } from '../auth/token-endpoint.ts';
 import type { TokenProvider } from '../auth/token-provider.ts';
 import { M365Error, toM365Error } from '../errors.ts';
 import { readServiceHealth } from '../graph/graph-client.ts';
@@ -188,7 +189,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       const mapped = toM365Error(error);
       if (mapped.code === 'ABORTED' && timeout.signal.aborted)
         return { ok: false, error: toM365Error(timeout.signal.reason) };
-      return { ok: false, error: mapped };
+      return { ok: false, error: withConsentUrl(mapped, options.tenant) };
     } finally {
       timeout.clear();
       found.polledAt = options.clock();
@@ -239,6 +240,17 @@ type CredentialFields = 'credentialExpiresAt' | 'credentialKind';
 /** What an observation shows of the credential that expires first. */
 function shownCredential(credential: SigningCredential | undefined): Pick<Observation, CredentialFields> {
   return { credentialExpiresAt: credential?.expiresAt, credentialKind: credential?.kind };
+}
+
+/** Errors that an administrator of the tenant fixes by consenting to the app (again, after a permission was added). */
+const CONSENT_FIXES: ReadonlySet<string> = new Set(['AUTH_APP_NOT_FOUND', 'GRAPH_FORBIDDEN']);
+
+/** The error, told where the tenant's administrator grants the consent that fixes it when consent does. */
+function withConsentUrl(error: M365Error, tenant: TenantConfig): M365Error {
+  if (!CONSENT_FIXES.has(error.code)) return error;
+  const url = adminConsentUrl(tenant.endpoints.login, tenant.tenantId, tenant.clientId);
+  const message = `${error.message}; an administrator of the tenant consents at ${url}`;
+  return new M365Error(error.code, message, { cause: error, status: error.status, retryAfter: error.retryAfter });
 }
 
 /**

@@ -14,6 +14,7 @@ const AADSTS_HINTS: Readonly<Record<number, readonly [ErrorCode, string]>> = {
     'AUTH_APP_NOT_FOUND',
     'application not found in the tenant: check client_id and tenant_id, and that the app is consented there',
   ],
+  7000229: ['AUTH_APP_NOT_FOUND', 'the app has no service principal in this tenant: nobody consented to it there'],
   90002: ['AUTH_TENANT_NOT_FOUND', 'tenant not found: check tenant_id and the cloud (global, usgov, usgovdod, china)'],
   700027: [
     'AUTH_CERTIFICATE_REJECTED',

@@ -71,3 +71,12 @@ export function configureTokenEndpoint(options: TokenEndpointOptions): TokenEndp
   );
   return { url, configuration };
 }
+
+/**
+ * Where an administrator of `tenantId` consents to the app `clientId` in it, for the permissions its registration
+ * asks: the identity platform's admin consent endpoint, `{login}/{tenant}/adminconsent?client_id=…`, on the login
+ * host of the tenant's cloud.
+ */
+export function adminConsentUrl(login: string, tenantId: string, clientId: string): string {
+  return `${login}/${encodeURIComponent(tenantId)}/adminconsent?client_id=${encodeURIComponent(clientId)}`;
+}

@@ -3,6 +3,7 @@ import type { Agent } from '../agent/agent.ts';
 import { buildAgent } from '../agent/build-agent.ts';
 import { tuneGarbageCollection } from '../agent/gc-tuning.ts';
 import { ConfigReloader, type ReloadSource } from '../agent/config-reloader.ts';
+import type { CustomerDiscovery } from '../agent/customer-discovery.ts';
 import { prepareStateDir } from '../agent/state-dir.ts';
 import { holdStateLock } from '../agent/state-lock.ts';
 import { resolveInstanceId } from '../agent/instance-id.ts';
@@ -54,6 +55,8 @@ export interface AgentRunOptions {
   onServer?: (url: string) => void;
   /** Where the configuration comes from, to reload it on SIGHUP and when its files change; absent: no reloads. */
   reload?: ReloadSource;
+  /** The partner tenants' customers, listed at start and on their schedule (`reload` loads them as tenants). */
+  discovery?: CustomerDiscovery;
 }
 
 /**
@@ -83,7 +86,12 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   }
   const { telemetry, unrouteDiagnostics, exportOtlp } = await startTelemetry(options);
   exports = telemetry.exports;
-  const { agent, applyTenants, saved } = await buildAgent(config, { telemetry, log, observations });
+  const { agent, applyTenants, saved, listCustomers } = await buildAgent(config, { telemetry, log, observations });
+  const { discovery } = options;
+  if (options.once && discovery && options.reload && (await discovery.refresh({ list: listCustomers }))) {
+    const loaded = await options.reload.load();
+    if (loaded.ok) await applyTenants(loaded.config.tenants);
+  }
   if (options.once) {
     const code = await runOnce(agent, telemetry, io, stop, saved);
     unrouteDiagnostics();
@@ -99,9 +107,11 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   });
   const reloader = options.reload && new ConfigReloader({ ...options.reload, config, applyTenants, log });
   const unsubscribe = reloader && io.reloadRequested?.(() => void reloader.reload('SIGHUP'));
+  if (reloader) discovery?.start({ list: listCustomers, onChange: (reason) => reloader.reload(reason) });
   const { signal, deadline } = await stop.asked;
   log.info('stopping', { signal });
   unsubscribe?.();
+  discovery?.stop();
   const halted = await deadline.within(Promise.all([reloader?.close(), agent.stop(), server?.close()]), HALT_MS);
   if (!halted) log.warn('polls in flight did not settle in time; stopping without them', { waitedMs: HALT_MS });
   const undelivered = await telemetry.shutdown(deadline.left());

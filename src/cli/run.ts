@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import type { ReloadSource } from '../agent/config-reloader.ts';
+import { CustomerDiscovery } from '../agent/customer-discovery.ts';
 import { resolveShard, selectShare, type ShardChoice } from '../agent/shard.ts';
 import { formatProblem, loadConfig, SchemaValidators } from '../config/index.ts';
 import { singleFileSources, type ConfigSources } from '../config/tenants-from.ts';
-import type { Config } from '../config/types.ts';
+import type { Config, CustomerSource } from '../config/types.ts';
 import type { Log } from '../log.ts';
 import { EXIT_USAGE, type CliIo } from './io.ts';
 import { runAgent } from './run-agent.ts';
@@ -21,13 +22,18 @@ export function configReloadSource(
   validators: SchemaValidators,
   sources: ConfigSources | undefined,
   digest?: string,
+  discovery?: CustomerDiscovery,
 ): ReloadSource {
   return {
     sources: sources ?? singleFileSources(file),
     digest,
     async load() {
-      const result = await loadConfig(file, env, { validators });
-      return result.ok ? { ...result, config: selectShare(result.config, shard, log) } : result;
+      const customers = discovery && ((source: CustomerSource) => discovery.customers(source));
+      const result = await loadConfig(file, env, { validators, customers });
+      if (!result.ok) return result;
+      // Every replica lists the customers itself, with the partner's settings from the whole configuration.
+      discovery?.configure(result.config.customerSources);
+      return { ...result, config: selectShare(result.config, shard, log) };
     },
   };
 }
@@ -67,6 +73,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   } catch (error) {
     return usageError(io, error, 'run');
   }
-  const reload = configReloadSource(file, io.env, shard, log, validators, result.sources, result.digest);
-  return runAgent({ config, log, io, once: parsed.once, reload, configFile: resolve(file) });
+  const discovery = result.config.customerSources && new CustomerDiscovery({ log });
+  discovery?.configure(result.config.customerSources);
+  const reload = configReloadSource(file, io.env, shard, log, validators, result.sources, result.digest, discovery);
+  return runAgent({ config, log, io, once: parsed.once, reload, discovery, configFile: resolve(file) });
 }

@@ -1,3 +1,4 @@
+import { describeSource } from '../config/customer-sources.ts';
 import { formatProblem, loadConfig } from '../config/index.ts';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.ts';
 import { parseCommandLine } from './usage.ts';
@@ -18,6 +19,10 @@ export async function validateCommand(argv: readonly string[], io: CliIo): Promi
   }
   for (const warning of result.config.warnings) io.stderr(`warning: ${warning}\n`);
   const count = result.config.tenants.length;
-  io.stdout(`${file}: valid, ${count} tenant${count === 1 ? '' : 's'}\n`);
+  const sources = result.config.customerSources ?? [];
+  const more =
+    sources.length === 0 ? '' : ' and the customers of the partner tenants below, listed when the agent runs';
+  io.stdout(`${file}: valid, ${count} tenant${count === 1 ? '' : 's'}${more}\n`);
+  for (const source of sources) io.stdout(`${describeSource(source)}\n`);
   return EXIT_OK;
 }

@@ -27,6 +27,7 @@ import {
   resolveSpoolMaxBytes,
   resolveStateDir,
 } from './sections.ts';
+import { type DiscoveredCustomers, discoveredTenants, resolveCustomerSources } from './customer-sources.ts';
 import { createFileLister, type ListFiles } from './tenant-files.ts';
 import { collectProblems, type ConfigSources, mergeTenantsFrom } from './tenants-from.ts';
 import { resolveTenants } from './tenants.ts';
@@ -60,6 +61,8 @@ export interface LoadOptions {
   listFiles?: ListFiles;
   /** Where the schema validators are compiled; default: new ones for this load. */
   validators?: SchemaValidators;
+  /** The customers the agent last listed for each `delegated_admin_customers` source; default: none yet. */
+  customers?: DiscoveredCustomers;
 }
 
 /**
@@ -92,8 +95,14 @@ export async function loadConfig(file: string, env: Environment, options: LoadOp
     return deepFreeze({ ...failure(sink), digest: hash.digest('hex') });
   }
   const readBytes = recorded(options.readBytes ?? readFileBoundedSync);
+  // The customers listed are part of what was read: a list that changed is a change, as a file is.
+  const customers: DiscoveredCustomers = (source) => {
+    const listed = options.customers?.(source);
+    hash.update(`customers ${source.index}\0${JSON.stringify(listed ?? null)}\0`);
+    return listed;
+  };
   const result = deepFreeze({
-    ...parseConfig(text, file, env, readFile, { ...options, readBytes }),
+    ...parseConfig(text, file, env, readFile, { ...options, readBytes, customers }),
     digest: hash.digest('hex'),
   });
   if (!result.ok) return result;
@@ -159,6 +168,7 @@ function parseInto(
     sink.file,
     { baseDir, readFile, readBytes, now: options.now ?? Date.now() },
     sink,
+    options.customers ?? (() => undefined),
   );
   const problems = collectProblems(sink, files);
   if (problems.length > 0) return deepFreeze({ ok: false, problems, sources });
@@ -183,6 +193,7 @@ function buildConfig(
   file: string,
   sources: CertificateSources,
   sink: ProblemSink,
+  customers: DiscoveredCustomers,
 ): Config {
   const root = sectionOf(value);
   const exporter = resolveExporter(root['exporter'], env, sources, sink);
@@ -191,7 +202,9 @@ function buildConfig(
   const { resource, serviceName } = resolveResource(root['resource'], env, sink);
   const metrics = resolveMetrics(root['metrics'], sink);
   const http = resolveHttp(root['http'], ['http'], CONFIG_DEFAULTS.http, sources, sink);
-  const tenants = resolveTenants(root, { http, sources, env }, sink);
+  const configured = resolveTenants(root, { http, sources, env }, sink);
+  const customerSources = resolveCustomerSources(root, { http, sources, env }, sink);
+  const tenants = [...configured, ...discoveredTenants(customerSources, configured, customers)];
   const server = resolveServer(root['server'], 'server' in root, sink);
   return {
     exporter,
@@ -203,6 +216,7 @@ function buildConfig(
     spoolMaxBytes,
     ...(server ? { server } : {}),
     warnings: [],
+    ...(customerSources.length > 0 ? { customerSources } : {}),
   };
 }
 

@@ -97,6 +97,35 @@ const tenant = {
 };
 
 /**
+ * A `tenants_from` entry: a glob pattern of tenants files, or a partner tenant whose delegated admin customers are
+ * listed: its `tenant_id` and any setting of a tenant (each customer is polled with them), how often the list is read
+ * again and which customers are kept.
+ */
+const tenantsSource = {
+  if: { type: 'string' },
+  then: text,
+  else: {
+    type: 'object',
+    required: ['delegated_admin_customers'],
+    additionalProperties: false,
+    properties: {
+      delegated_admin_customers: {
+        type: 'object',
+        required: ['tenant_id'],
+        additionalProperties: false,
+        properties: {
+          tenant_id: text,
+          refresh: duration,
+          include: { type: 'array', items: text },
+          exclude: { type: 'array', items: text },
+          ...tenantSettings,
+        },
+      },
+    },
+  },
+};
+
+/**
  * The structure of a config file, as JSON Schema for ajv: types, required keys, closed key sets and enumerations.
  * Meaning (durations, URLs, GUIDs, limits) is checked in code, which gives better messages. Optional sections accept
  * `null`, which is how YAML reads a key whose entries are all commented out.
@@ -117,7 +146,7 @@ const CONFIG_SCHEMA = {
     resource: stringMap(),
     metrics: { type: ['object', 'null'], additionalProperties: toggle },
     tenants: { type: 'array', items: tenant },
-    tenants_from: { type: ['array', 'null'], items: text },
+    tenants_from: { type: ['array', 'null'], items: tenantsSource },
   },
 } as const;
 

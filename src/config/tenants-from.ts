@@ -47,9 +47,11 @@ export function mergeTenantsFrom(value: unknown, sources: TenantsFromSources, si
   const files = (found ?? []).map((file) => readTenantsFile(file, sources, sources.validators));
   const own = value['tenants'];
   const ownEntries: readonly unknown[] = Array.isArray(own) ? own : [];
-  // Without `tenants_from`, the schema requires `tenants`; with it, a tenant may come from either.
+  // Without `tenants_from`, the schema requires `tenants`; with it, a tenant may come from either, or from a partner
+  // tenant's customers, which are only listed once the agent runs.
   const noOwnTenant = own === undefined || (Array.isArray(own) && own.length === 0);
-  if (Array.isArray(patterns) && found?.length === 0 && noOwnTenant) {
+  const discovers = Array.isArray(patterns) && patterns.some((entry) => isPlainObject(entry));
+  if (Array.isArray(patterns) && found?.length === 0 && noOwnTenant && !discovers) {
     reportProblem(sink, ['tenants_from'], 'no tenant: "tenants" is empty and no file matches these patterns');
   }
   const merged = files.flatMap((file) => file.entries);

@@ -180,6 +180,24 @@ export interface Config {
   server?: ServerConfig;
   /** Non-fatal remarks found while loading (e.g. a poll interval under one minute). */
   warnings: readonly string[];
+  /** The partner tenants whose delegated admin customers are polled too (`tenants_from`); absent: none. */
+  customerSources?: readonly CustomerSource[];
+}
+
+/** A `delegated_admin_customers` entry of `tenants_from`: a partner tenant whose customers become tenants. */
+export interface CustomerSource {
+  /** Its index in `tenants_from`. */
+  index: number;
+  /**
+   * The partner tenant and how its app signs in there; each customer is polled with these settings. Its name
+   * (`tenants_from[i]`) only labels it: the partner is not polled unless a tenant of the file names it.
+   */
+  partner: TenantConfig;
+  /** How often the customers are listed again, milliseconds. */
+  refreshMs: number;
+  /** Patterns of the customers kept (all when empty) and of those left out. */
+  include: readonly string[];
+  exclude: readonly string[];
 }
 
 /** One problem found in a config file, located in the YAML source. */

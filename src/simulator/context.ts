@@ -1,7 +1,7 @@
 import type { AcceptedAssertion } from './client-assertion.ts';
 import { deriveTenantState, type ManualEvent, type TenantState } from './derive-state.ts';
 import { ScenarioIndex } from './scenario-index.ts';
-import type { Scenario } from './scenario-schema.ts';
+import type { Scenario, ScenarioCustomer } from './scenario-schema.ts';
 import { TokenStore } from './tokens.ts';
 import { WireFormat } from './wire-format.ts';
 
@@ -23,6 +23,8 @@ export function createContext(scenario: Scenario, clock: () => number, pageSize:
     /** The client and `jti` of each accepted assertion, until it expires (ms): a replay is refused. */
     seenAssertions: new Map<string, number>(),
     manual: [] as ManualEvent[],
+    /** Customers added to partner tenants through the programmatic API, by partner tenant name. */
+    addedCustomers: new Map<string, ScenarioCustomer[]>(),
     /** Default page size of the Graph collections. */
     pageSize,
     wire: new WireFormat(pascalCase),

@@ -19,6 +19,8 @@ const FAILURES = {
   unsupportedGrant: "400 unsupported_grant_type 70003 The app requested an unsupported grant type '$1'.",
   unknownClient:
     "400 unauthorized_client 700016 Application with identifier '$1' was not found in the directory '$2'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",
+  missingServicePrincipal:
+    '401 invalid_client 7000229 The client application $1 is missing service principal in the tenant $2. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119',
   invalidScope:
     "400 invalid_scope 70011 The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope $1 is not valid.",
   unknownResource:

@@ -16,6 +16,8 @@ interface GraphRequest {
   readonly messagePermission: boolean;
   /** Whether the calling app holds Application.Read.All. */
   readonly applicationPermission: boolean;
+  /** Whether the calling app holds DelegatedAdminRelationship.Read.All. */
+  readonly partnerPermission: boolean;
 }
 
 /** A successful answer (the JSON body and extra headers), or a Graph error. */
@@ -54,18 +56,19 @@ function authenticate(
   ctx: SimContext,
   req: IncomingMessage,
   url: URL,
-): GraphFailure | Pick<GraphRequest, 'tenant' | 'messagePermission' | 'applicationPermission'> {
+): GraphFailure | Pick<GraphRequest, 'tenant' | 'messagePermission' | 'applicationPermission' | 'partnerPermission'> {
   const grant = findBearerGrant(ctx, req);
   if (grant === null) return graphFailure('emptyToken');
   if (grant === undefined) return graphFailure('malformedToken');
   if (grant.expiresAt <= ctx.clock()) return graphFailure('expiredToken');
   const { client } = grant;
-  if (!/^\/v1\.0\/applications(?:$|\()/.test(url.pathname) && !client.permission)
+  if (!/^\/v1\.0\/applications(?:$|\()/.test(url.pathname) && url.pathname !== CUSTOMERS_PATH && !client.permission)
     return graphFailure('missingRole', 'ServiceHealth.Read.All');
   return {
     tenant: grant.tenant,
     messagePermission: client.messagePermission,
     applicationPermission: client.applicationPermission,
+    partnerPermission: client.partnerPermission,
   };
 }
 
@@ -73,6 +76,7 @@ function routeGraph(g: GraphRequest): Outcome {
   if (g.req.method !== 'GET') return graphFailure('methodNotAllowed');
   const segments = g.url.pathname.split('/').slice(2).map(decodeURIComponent);
   if (segments.length === 1 && segments[0] === 'applications') return listApplications(g);
+  if (g.url.pathname === CUSTOMERS_PATH) return listCustomers(g);
   const byAppId = segments.length === 1 ? /^applications\(appId='([^']*)'\)$/.exec(segments[0]) : null;
   if (byAppId) return oneApplication(g, byAppId[1]);
   const [admin, announcement, collection, key, tail, ...rest] = segments;
@@ -191,6 +195,27 @@ function applicationEntity(g: GraphRequest, app: ScenarioApplication) {
   };
 }
 
+const CUSTOMERS_PATH = '/v1.0/tenantRelationships/delegatedAdminCustomers';
+
+/**
+ * The customers of a partner tenant (the scenario's, then those added since), for apps that hold
+ * DelegatedAdminRelationship.Read.All, in pages of `$top` (at most 300, as Graph documents) with `$skiptoken`.
+ */
+function listCustomers(g: GraphRequest): Outcome {
+  if (!g.partnerPermission) return graphFailure('missingRole', 'DelegatedAdminRelationship.Read.All');
+  const top = g.url.searchParams.get('$top');
+  if (top !== null && !(/^\d+$/.test(top) && Number(top) >= 1 && Number(top) <= 300))
+    return graphFailure('badQuery', `Invalid value '${top}' for $top: it must be between 1 and 300.`);
+  const listed = g.ctx.index.tenantNamed(g.tenant)?.customers ?? [];
+  const customers = [...listed, ...(g.ctx.addedCustomers.get(g.tenant) ?? [])].map((customer) => ({
+    id: customer.tenantId,
+    tenantId: customer.tenantId,
+    displayName: customer.displayName,
+  }));
+  const contextUrl = `${g.origin}/v1.0/$metadata#tenantRelationships/delegatedAdminCustomers`;
+  return pageOf(g, customers, '', '$skiptoken', contextUrl, top === null ? undefined : Number(top));
+}
+
 const MAX_PAGE_SIZE = 1000;
 
 /**
@@ -205,13 +230,14 @@ function pageOf(
   contextPath: string,
   style: '$skip' | '$skiptoken',
   contextUrl = context(g, contextPath),
+  top?: number,
 ): Outcome {
   const query = g.url.searchParams;
   const offset = readOffset(query);
   if (typeof offset === 'string') return graphFailure('badQuery', offset);
   const match = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(String(g.req.headers.prefer ?? ''));
   const preferred = match ? Math.min(MAX_PAGE_SIZE, Math.max(1, Number(match[1]))) : undefined;
-  const size = preferred ?? g.ctx.pageSize;
+  const size = Math.min(preferred ?? g.ctx.pageSize, top ?? Number.POSITIVE_INFINITY);
   const forced = g.ctx.scenario.pages;
   const end = offset + (forced === undefined ? size : Math.max(1, Math.min(size, Math.ceil(all.length / forced))));
   let nextLink: string | undefined;

@@ -68,7 +68,7 @@ async function answerToken(
   const credentials = readClientCredentials(form, req.headers.authorization);
   if (!credentials.clientId) return entraFailure('missingParameter', 'client_id');
   const client = tenant.clients.find((c) => c.clientId === credentials.clientId.toLowerCase());
-  if (!client) return entraFailure('unknownClient', credentials.clientId, tenant.name);
+  if (!client) return unknownClient(ctx, credentials.clientId, tenant);
   const origin = originOf(req, ctx.url);
   const scopeFailure = checkScope(form.get('scope'), [origin, ctx.url, ...GRAPH_RESOURCES], tenant);
   if (scopeFailure) return scopeFailure;
@@ -82,6 +82,18 @@ async function answerToken(
   const lifetime = tenant.tokenLifetimeSeconds;
   const access_token = ctx.tokens.issue(tenant.name, client, lifetime, ctx.clock());
   return { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token };
+}
+
+/**
+ * An app this tenant does not know: one registered in another tenant (a multi-tenant app nobody consented to here)
+ * has no service principal in this one, AADSTS7000229; one registered nowhere is not found, AADSTS700016.
+ */
+function unknownClient(ctx: SimContext, clientId: string, tenant: ScenarioTenant): EntraFailure {
+  const id = clientId.toLowerCase();
+  const elsewhere = ctx.scenario.tenants.some((other) => other.clients.some((c) => c.clientId === id));
+  return elsewhere
+    ? entraFailure('missingServicePrincipal', clientId, tenant.tenantId)
+    : entraFailure('unknownClient', clientId, tenant.name);
 }
 
 function checkSecret(client: ScenarioClient, secret: string | undefined): EntraFailure | undefined {

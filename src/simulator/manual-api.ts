@@ -1,7 +1,7 @@
 import { M365Error } from '../errors.ts';
 import { currentState, type SimContext } from './context.ts';
 import { definedFields } from './issue-state.ts';
-import type { IssueFields, IssuePatch, ScenarioTenant } from './scenario-schema.ts';
+import type { IssueFields, IssuePatch, ScenarioCustomer, ScenarioTenant } from './scenario-schema.ts';
 import { CLASSIFICATIONS, findCatalogueService, ISSUE_STATUSES, ORIGINS } from './catalogue.ts';
 
 /**
@@ -61,6 +61,21 @@ export function setServiceStatus(ctx: SimContext, tenantKey: string, serviceId: 
   if (!tenant.services.includes(serviceId)) fail(notAmong(serviceId, tenant));
   if (status !== null) checkEnum(status, ISSUE_STATUSES, 'status');
   ctx.manual.push({ type: 'override', at: ctx.clock(), tenant: tenant.name, service: serviceId, status });
+}
+
+/**
+ * Adds a customer to a partner tenant from now on: it is listed by the delegated admin customers after those of the
+ * scenario. Its tenant need not be in the scenario (Entra then answers that the tenant does not exist).
+ */
+export function addCustomer(ctx: SimContext, partnerKey: string, customer: ScenarioCustomer): void {
+  const partner = requireTenant(ctx, partnerKey);
+  const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (!GUID.test(customer.tenantId)) fail(`customer tenant id '${customer.tenantId}' is not a GUID`);
+  const added = ctx.addedCustomers.get(partner.name) ?? [];
+  const tenantId = customer.tenantId.toLowerCase();
+  if ([...partner.customers, ...added].some((c) => c.tenantId === tenantId))
+    fail(`tenant '${partner.name}' already has customer ${tenantId}`);
+  ctx.addedCustomers.set(partner.name, [...added, { tenantId, displayName: customer.displayName }]);
 }
 
 /** The scenario tenant named by its scenario name, GUID or domain. */

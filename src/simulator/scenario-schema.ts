@@ -124,6 +124,8 @@ const CLIENT = mapping(
     messagePermission: from('message_permission', orElse(read.flag, true)),
     /** Whether the app has Application.Read.All; without it the applications answer 403. */
     applicationPermission: from('application_permission', orElse(read.flag, true)),
+    /** Whether the app has DelegatedAdminRelationship.Read.All; without it the delegated admin customers answer 403. */
+    partnerPermission: from('partner_permission', orElse(read.flag, true)),
   },
   ['clientId'],
 );
@@ -158,6 +160,12 @@ const readAppCredential = mapping(
   ['keyId', 'end'],
 );
 
+/** A customer of a partner tenant, listed by `GET /v1.0/tenantRelationships/delegatedAdminCustomers`. */
+export const readCustomer = mapping({ tenantId: from('tenant_id', guid), displayName: from('name', text) }, [
+  'tenantId',
+  'displayName',
+]);
+
 /** An app registration of the tenant, listed by `GET /v1.0/applications`. */
 const readApplication = mapping(
   {
@@ -187,6 +195,8 @@ const readTenant = mapping(
     issues: listOf(readIssue),
     messages: listOf(readMessage),
     applications: listOf(readApplication),
+    /** The customers of a partner tenant (granular delegated admin relationships); they need not be in the scenario. */
+    customers: listOf(readCustomer),
   },
   ['name', 'tenantId', 'clients'],
 );
@@ -251,6 +261,7 @@ export type IssuePatch = Partial<Omit<IssueFields, 'id' | 'service' | 'origin'>>
 export type ScenarioIssue = Parsed<typeof readIssue>;
 export type ScenarioMessage = Parsed<typeof readMessage>;
 export type ScenarioTenant = Parsed<typeof readTenant>;
+export type ScenarioCustomer = Parsed<typeof readCustomer>;
 export type TimelineAction =
   | { readonly type: 'open'; readonly issue: IssueFields }
   | { readonly type: 'update' | 'resolve'; readonly id: string; readonly patch: IssuePatch };

@@ -8,8 +8,9 @@ import { describeFault, FaultQueue, sendBodyFault, sendStatusFault, type Fault, 
 import { findBearerGrant, handleGraph } from './graph-routes.ts';
 import { sendText } from './http-io.ts';
 import { handleIdentity, matchIdentityRoute } from './identity-routes.ts';
-import { openIssue, patchIssue, requireTenant, setServiceStatus, type OpenIssueInput } from './manual-api.ts';
-import type { IssuePatch, Scenario } from './scenario-schema.ts';
+import { addCustomer, openIssue, patchIssue, requireTenant, setServiceStatus } from './manual-api.ts';
+import type { OpenIssueInput } from './manual-api.ts';
+import type { IssuePatch, Scenario, ScenarioCustomer } from './scenario-schema.ts';
 
 export interface SimulatorOptions {
   readonly scenario: Scenario;
@@ -93,6 +94,8 @@ export async function startSimulator(options: SimulatorOptions) {
     resolveIssue: (tenant: string, id: string, patch: IssuePatch = {}) => patchIssue(ctx, 'resolve', tenant, id, patch),
     /** Forces a service's status (null goes back to the status derived from its issues). */
     setServiceStatus: (tenant: string, id: string, status: string | null) => setServiceStatus(ctx, tenant, id, status),
+    /** Adds a customer to a partner tenant's delegated admin customers from now on. */
+    addCustomer: (partner: string, customer: ScenarioCustomer) => addCustomer(ctx, partner, customer),
     injectFault: (fault: Fault): FaultHandle => faults.add(fault, nameOf(fault.tenant)),
     clearFaults: () => faults.clear(),
     /** Makes every token issued so far (for one tenant, or all) expire now. */

@@ -30,6 +30,12 @@ test('each Entra error the agent meets says what to fix, and is a configuration 
       'application not found in the tenant: check client_id and tenant_id, and that the app is consented there',
     ],
     [
+      'invalid_client',
+      7000229,
+      'AUTH_APP_NOT_FOUND',
+      'the app has no service principal in this tenant: nobody consented to it there',
+    ],
+    [
       'invalid_tenant',
       90002,
       'AUTH_TENANT_NOT_FOUND',

@@ -389,6 +389,21 @@ const CASES: Record<string, string[]> = {
   ],
   'invalid-tenants-from-empty-list.yaml': ['customer.yaml:2:10: tenants: at least one tenant is required'],
   'invalid-tenants-from-unknown-key.yaml': ['customer.yaml:1:1: unknown key "defaults"; allowed keys: tenants'],
+  'invalid-customers-no-tenant-id.yaml': [
+    'invalid-customers-no-tenant-id.yaml:3:32: tenants_from[0].delegated_admin_customers: missing required key "tenant_id"',
+  ],
+  'invalid-customers-refresh.yaml': [
+    'invalid-customers-refresh.yaml:4:79: tenants_from[0].delegated_admin_customers.refresh: "10s" is below the minimum of 1m',
+  ],
+  'invalid-customers-unknown-key.yaml': [
+    'invalid-customers-unknown-key.yaml:4:70: tenants_from[0].delegated_admin_customers: unknown key "exclde" (did ' +
+      'you mean "exclude"?); allowed keys: certificate, client_id, client_secret, cloud, endpoints, events, exclude, ' +
+      'federated_token_file, http, include, interval, refresh, severity, tenant_id, timeout',
+  ],
+  'invalid-customers-partner-client-id.yaml': [
+    'invalid-customers-partner-client-id.yaml:3:81: tenants_from[0].delegated_admin_customers.client_id: ' +
+      '"not-a-guid" is not a GUID (the application (client) ID of the app registration)',
+  ],
   'invalid-tenants-from-not-utf8.yaml': ['customer.yaml: cannot read the tenants file: not valid UTF-8 text'],
 };
 

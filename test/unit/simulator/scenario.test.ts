@@ -125,7 +125,7 @@ describe('scenario validation', () => {
     const text = `${HEAD.replace('client_secret: s }', 'client_secret: 5 }')}    extra: 1\n    token_lifetime: soon\n`;
     assert.deepEqual(problems(text), [
       '  - tenants[0].clients[0].client_secret (line 4): expected a non-empty string',
-      '  - tenants[0].extra (line 5): unknown key (allowed: name, tenant_id, domain, clients, token_lifetime, services, issues, messages, applications)',
+      '  - tenants[0].extra (line 5): unknown key (allowed: name, tenant_id, domain, clients, token_lifetime, services, issues, messages, applications, customers)',
       "  - tenants[0].token_lifetime (line 6): expected a duration like 30s, 5m or 1h30m, got 'soon'",
     ]);
   });
@@ -147,6 +147,7 @@ describe('scenario loading', () => {
       permission: true,
       messagePermission: true,
       applicationPermission: true,
+      partnerPermission: true,
     });
     const issue = tenant.issues[0];
     assert.deepEqual(

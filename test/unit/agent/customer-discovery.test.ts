@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Timers } from '../../../src/agent/agent.ts';
+import { CustomerDiscovery } from '../../../src/agent/customer-discovery.ts';
+import type { DiscoveredCustomer } from '../../../src/config/customer-sources.ts';
+import type { CustomerSource, TenantConfig } from '../../../src/config/types.ts';
+import { M365Error } from '../../../src/errors.ts';
+import { createCaptureLog } from '../../helpers/capture-log.ts';
+
+const HOUR = 3_600_000;
+
+/** Timers whose clock only moves when told; callbacks due by then run in time order. */
+function fakeTimers(): Timers & { advance(ms: number): Promise<void>; pending(): number } {
+  let now = 0;
+  let queue: { at: number; run: () => void }[] = [];
+  return {
+    now: () => now,
+    setTimeout: (run, ms) => {
+      const entry = { at: now + ms, run };
+      queue.push(entry);
+      return entry;
+    },
+    clearTimeout: (handle) => void (queue = queue.filter((entry) => entry !== handle)),
+    pending: () => queue.length,
+    async advance(ms) {
+      const until = now + ms;
+      for (;;) {
+        queue.sort((a, b) => a.at - b.at);
+        const next = queue[0];
+        if (!next || next.at > until) break;
+        queue.shift();
+        now = next.at;
+        next.run();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      now = Math.max(now, until);
+    },
+  };
+}
+
+const partner = {
+  name: 'tenants_from[0]',
+  tenantId: '11111111-1111-4111-8111-111111111111',
+  clientId: '0f0f0f0f-1111-4222-8333-444444444444',
+  endpoints: { login: 'https://login.example', graph: 'https://graph.example' },
+} as TenantConfig;
+const source: CustomerSource = { index: 0, partner, refreshMs: HOUR, include: [], exclude: [] };
+const contoso = { tenantId: '22222222-2222-4222-8222-222222222222', displayName: 'Contoso' };
+const fabrikam = { tenantId: '33333333-3333-4333-8333-333333333333', displayName: 'Fabrikam' };
+
+test('lists at start and at each refresh; a change reloads, a failure keeps the list before and retries sooner', async () => {
+  const timers = fakeTimers();
+  const log = createCaptureLog();
+  const discovery = new CustomerDiscovery({ log, timers });
+  discovery.configure([source]);
+  assert.equal(discovery.customers(source), undefined, 'nothing before the first list');
+  const answers: (readonly DiscoveredCustomer[] | Error)[] = [
+    [contoso],
+    [contoso],
+    new M365Error('GRAPH_FORBIDDEN', 'HTTP 403'),
+    [fabrikam, contoso],
+  ];
+  const reasons: string[] = [];
+  discovery.start({
+    list: () => {
+      const next = answers.shift()!;
+      return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
+    },
+    onChange: async (reason) => void reasons.push(reason),
+  });
+
+  await timers.advance(0);
+  assert.deepEqual(discovery.customers(source), [contoso]);
+  assert.equal(reasons.length, 1, 'the first list is a change');
+
+  await timers.advance(HOUR);
+  assert.equal(reasons.length, 1, 'the same list is no change');
+
+  await timers.advance(HOUR);
+  assert.deepEqual(discovery.customers(source), [contoso], 'a failed list keeps the one before');
+  assert.equal(reasons.length, 1);
+  const error = log.lines.find((line) => line.level === 'error');
+  assert.deepEqual(
+    [error?.message, error?.fields['error'], error?.fields['source']],
+    [
+      'cannot list the delegated admin customers; the tenants discovered before are kept',
+      'GRAPH_FORBIDDEN',
+      'tenants_from[0]',
+    ],
+  );
+
+  await timers.advance(5 * 60_000);
+  assert.deepEqual(discovery.customers(source), [contoso, fabrikam], 'retried within five minutes, sorted');
+  assert.equal(reasons.length, 2);
+
+  discovery.stop();
+  assert.equal(timers.pending(), 0, 'no timer left behind');
+});
+
+test('a source that names another partner does not use the list of the one before', () => {
+  const discovery = new CustomerDiscovery({ log: createCaptureLog(), timers: fakeTimers() });
+  discovery.configure([source]);
+  return discovery.refresh({ list: () => Promise.resolve([contoso]) }).then((changed) => {
+    assert.equal(changed, true);
+    const other = { ...source, partner: { ...partner, tenantId: '44444444-4444-4444-8444-444444444444' } };
+    assert.equal(discovery.customers(other), undefined);
+    discovery.configure([other]);
+    assert.equal(discovery.customers(source), undefined);
+  });
+});
