@@ -17,8 +17,17 @@ import { createCaptureLog } from '../../helpers/capture-log.ts';
 const EX1 = makeIssue({ id: 'EX1', lastModifiedDateTime: '2026-12-01T09:00:00Z' });
 
 function views(...issues: (typeof EX1)[]): ServiceView[] {
-  const view = { id: 'Exchange', name: 'Exchange Online', status: 'serviceDegradation', rawStatus: '', health: 2 };
-  return [{ ...view, status: 'serviceDegradation', openIssues: issues, features: [] }];
+  return [
+    {
+      id: 'Exchange',
+      name: 'Exchange Online',
+      status: 'serviceDegradation',
+      rawStatus: '',
+      health: 2,
+      openIssues: issues,
+      features: [],
+    },
+  ];
 }
 
 const observed = (name: string, shown: readonly ServiceView[]) =>
