@@ -154,6 +154,7 @@ function nextVersion(
   if (known === undefined) {
     if (seen === undefined) return undefined;
     const issue = {
+      title: '',
       ...versionOf(seen),
       services: [],
       firstTenant: step.tenant,
@@ -174,9 +175,12 @@ function powerOfTen(count: number): number {
   return 10 ** Math.floor(Math.log10(Math.max(1, count)));
 }
 
-function versionOf(seen: IssueSighting): Pick<FleetIssue, 'lastModified' | 'status' | 'classification' | 'title'> {
+/** The version a tenant shows; its title unless it has none (a sighting restored from a tenant's memory). */
+function versionOf(seen: IssueSighting): Pick<FleetIssue, 'lastModified' | 'status' | 'classification'> & {
+  title?: string;
+} {
   const { lastModified, status, classification, title } = seen;
-  return { lastModified, status, classification, title };
+  return { lastModified, status, classification, ...(title === '' ? {} : { title }) };
 }
 
 function withService(issue: FleetIssue, seen: IssueSighting): FleetIssue {

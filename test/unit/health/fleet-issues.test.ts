@@ -185,3 +185,26 @@ describe('sightings', () => {
     assert.deepEqual(touchedIssues(before, undefined), ['same', 'changed', 'gone']);
   });
 });
+
+describe('a sighting restored from a tenant memory', () => {
+  test('never blanks the title the fleet knows', () => {
+    const memory = advanceFleet(beginFleet(1), {
+      tenant: 'a',
+      sightings: new Map([['EX1', EX()]]),
+      touched: ['EX1'],
+      affected: () => new Set(['a']),
+      now: 2,
+    }).memory;
+    const restored = EX({ service: '', title: '', lastModified: '2026-12-02T00:00:00Z' });
+    const step = advanceFleet(memory, {
+      tenant: 'b',
+      sightings: new Map([['EX1', restored]]),
+      touched: ['EX1'],
+      affected: () => new Set(['a', 'b']),
+      now: 3,
+    });
+    assert.equal(step.updates[0].update, 'updated');
+    assert.equal(step.updates[0].issue.title, 'Mail delayed');
+    assert.deepEqual(step.updates[0].issue.services, ['Exchange Online']);
+  });
+});
