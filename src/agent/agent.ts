@@ -28,6 +28,11 @@ export interface AgentOptions {
   onPollStart?: (tenant: TenantConfig, plannedAt: number, startedAt: number) => void;
   /** Told how a scheduled poll ended (not told of polls cut short by a stop or a restart). */
   onPollEnd?: (tenant: TenantConfig, result: PollResult) => void;
+  /**
+   * Told of each observation kept (`run --once` polls included); the poll ends once what it returns settles, so that
+   * what it commits is saved when the poll has returned.
+   */
+  onObservation?: (observation: Observation) => Promise<void> | void;
 }
 
 /** What {@link Agent.reconcile} did, by tenant name. */
@@ -58,7 +63,7 @@ export class Agent {
   readonly #store: ObservationStore;
   readonly #timers: Timers;
   readonly #random: () => number;
-  readonly #listeners: Pick<AgentOptions, 'onPollStart' | 'onPollEnd'>;
+  readonly #listeners: Pick<AgentOptions, 'onPollStart' | 'onPollEnd' | 'onObservation'>;
   readonly #inFlight = new Set<Promise<unknown>>();
   #running = false;
 
@@ -68,7 +73,8 @@ export class Agent {
     this.#store.reset(options.pollers.map((poller) => poller.initial));
     this.#timers = options.timers ?? SYSTEM_TIMERS;
     this.#random = options.random ?? Math.random;
-    this.#listeners = { onPollStart: options.onPollStart, onPollEnd: options.onPollEnd };
+    const { onPollStart, onPollEnd, onObservation } = options;
+    this.#listeners = { onPollStart, onPollEnd, onObservation };
   }
 
   /** The latest observation of every tenant: a snapshot of the agent's store. */
@@ -83,7 +89,7 @@ export class Agent {
     const worker = async () => {
       while (next < slots.length && !signal.aborted) {
         const slot = slots[next++];
-        this.#keep(slot, await slot.poller.poll(signal));
+        await this.#keep(slot, await slot.poller.poll(signal));
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, slots.length) }, worker));
@@ -144,8 +150,10 @@ export class Agent {
   }
 
   /** Keeps the observation a poll returned, unless its poller was replaced or removed while it polled. */
-  #keep(slot: Slot, result: PollResult): void {
-    if (this.#slots.get(slot.poller.tenant.name) === slot) this.#store.put(result.observation);
+  async #keep(slot: Slot, result: PollResult): Promise<void> {
+    if (this.#slots.get(slot.poller.tenant.name) !== slot) return;
+    this.#store.put(result.observation);
+    await this.#listeners.onObservation?.(result.observation);
   }
 
   #begin(slots: readonly Slot[]): void {
@@ -171,11 +179,13 @@ export class Agent {
     slot.handle = undefined;
     if (signal.aborted) return;
     this.#listeners.onPollStart?.(slot.poller.tenant, plannedAt, this.#timers.now());
-    const polling = slot.poller.poll(signal);
+    const polling = slot.poller.poll(signal).then(async (result) => {
+      await this.#keep(slot, result);
+      return result;
+    });
     this.#inFlight.add(polling);
     const result = await polling;
     this.#inFlight.delete(polling);
-    this.#keep(slot, result);
     if (signal.aborted) return;
     this.#listeners.onPollEnd?.(slot.poller.tenant, result);
     const now = this.#timers.now();

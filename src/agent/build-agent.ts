@@ -16,7 +16,10 @@ import { Agent, SYSTEM_TIMERS, type AgentOptions, type ReconcileSummary } from '
 import { sleep } from '../shared/sleep.ts';
 import { createAppCredentialReader } from './app-credential-reader.ts';
 import { createFileStateStore } from './state-store.ts';
-import { createTenantLedger, type TenantLedger } from './tenant-ledger.ts';
+import { createLedger, createTenantLedger, type TenantLedger } from './tenant-ledger.ts';
+import { createFleet, fleetParts } from './fleet.ts';
+import { createFleetStateStore } from './fleet-state.ts';
+import { fleetIssueUpdateRecord } from '../telemetry/events.ts';
 import { createSharedCopies, createTenantPoller } from './tenant-poller.ts';
 import { createPollerSet } from './tenant-pollers.ts';
 import { ObservationStore } from '../observation/observation-store.ts';
@@ -55,8 +58,9 @@ export interface BuiltAgent {
 /**
  * Assembles the agent for a configuration: one token provider per app and tenant, one poller per tenant, and what
  * tenants added later need: the telemetry instruments (which read the store of observations), the ledger of the
- * tenants' state and events, and the token providers and request budgets tenants share. Events an earlier version
- * left in its spool are taken into the outbox first.
+ * tenants' state and events, the fleet (their issues taken together, with a ledger of its own), and the token
+ * providers and request budgets tenants share. Events an earlier version left in its spool are taken into the
+ * outbox first.
  */
 export async function buildAgent(config: Config, deps: AgentDependencies): Promise<BuiltAgent> {
   const http = createHttpClientPool(deps.env ?? process.env);
@@ -70,6 +74,15 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
   const { outbox, logger } = deps.telemetry;
   const ledger = createTenantLedger({ store, outbox, logger, log: deps.log });
   if (config.stateDir !== undefined && outbox) await importLegacySpool(config.stateDir, outbox, deps.log);
+  const fleetStore =
+    config.stateDir === undefined ? undefined : createFleetStateStore(config.stateDir, deps.log, clock);
+  const fleetLedger = createLedger({ store: fleetStore, outbox, logger, log: deps.log }, fleetParts);
+  const fleet = createFleet({
+    ledger: fleetLedger,
+    saved: await fleetStore?.load(),
+    clock,
+    record: fleetIssueUpdateRecord,
+  });
   // One set for the agent's life: tenants added by a reload share the copies of those already running.
   const shared = createSharedCopies();
   // Both the identity platform and Graph go through the tenant's proxy and CAs.
@@ -90,7 +103,11 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
     createTokens,
     createAppReader: (home, { tokens, budget }) =>
       createAppCredentialReader({ home, tokens, budget, get: clientFor(home).get, clock, sleep, log: deps.log }),
-    loadMemory: async (name) => ledger.restore(name, await store?.load(name)),
+    loadMemory: async (name) => {
+      const memory = ledger.restore(name, await store?.load(name));
+      fleet.restoreTenant(name, memory);
+      return memory;
+    },
     createPoller: (tenant, { tokens, budget, memory, appCredentials }) =>
       createTenantPoller({
         tenant,
@@ -110,6 +127,7 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
       }),
   });
   const initial = await pollers.update(config.tenants, (list) => list);
+  fleet.begin();
   const created = new Agent({
     pollers: initial,
     store: observations,
@@ -117,11 +135,19 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
     random: deps.random,
     onPollStart: deps.onPollStart,
     onPollEnd: deps.onPollEnd,
+    onObservation: (observation) => fleet.observe(observation),
   });
   return {
     agent: created,
-    applyTenants: (tenants) => pollers.update(tenants, (list) => created.reconcile(list)),
-    saved: () => ledger.settled(),
+    applyTenants: (tenants) =>
+      pollers.update(tenants, (list) => {
+        const summary = created.reconcile(list);
+        fleet.forget(summary.removed);
+        return summary;
+      }),
+    saved: async () => {
+      await Promise.all([ledger.settled(), fleetLedger.settled()]);
+    },
     listCustomers: createCustomerLister({ createTokens, clientFor, clock }),
   };
 }

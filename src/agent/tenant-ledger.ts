@@ -3,48 +3,58 @@ import type { Logger, LogRecord } from '@opentelemetry/api';
 import type { TenantMemory } from '../health/memory.ts';
 import type { Log } from '../log.ts';
 import type { Outbox } from '../telemetry/outbox/outbox.ts';
-import type { SavedState, StateStore } from './state-store.ts';
 
-/** Where a tenant's memory and events go; one per agent, made by {@link createTenantLedger}. */
-export interface TenantLedger {
-  /** Takes what a tenant's state file held back (its undelivered events into the outbox, once); its memory. */
-  restore(tenant: string, saved: SavedState | undefined): TenantMemory | undefined;
+/**
+ * Where the memories of one kind (the tenants', the fleet's) and their events go; made by {@link createLedger},
+ * one per agent and kind. A memory's key is also the key of its events in the outbox.
+ */
+export interface Ledger<M> {
+  /** Takes what a state file held back (its undelivered events into the outbox, once); its memory. */
+  restore(key: string, saved: { readonly memory: M; readonly outbox: readonly unknown[] } | undefined): M | undefined;
   /**
-   * Commits a poll: the tenant's new memory and the events it implies are written in one atomic write of its
-   * state file, then the events become pending in the outbox and are emitted to the logger's other processors.
+   * Commits a step: the new memory and the events it implies are written in one atomic write of its state file,
+   * then the events become pending in the outbox and are emitted to the logger's other processors.
    */
-  commit(tenant: string, memory: TenantMemory, records: readonly LogRecord[]): Promise<void>;
+  commit(key: string, memory: M, records: readonly LogRecord[]): Promise<void>;
   /** Resolves once every write begun has ended. */
   settled(): Promise<void>;
 }
 
-interface TenantEntry {
-  memory: TenantMemory | undefined;
-  /** The last written memory: its parts, which a quiet poll keeps as they are, and a digest of their text. */
+/** The tenants' ledger. */
+export type TenantLedger = Ledger<TenantMemory>;
+
+interface LedgerEntry<M> {
+  memory: M | undefined;
+  /** The last written memory: its parts, which a quiet step keeps as they are, and a digest of their text. */
   savedParts: readonly unknown[] | undefined;
   savedDigest: string;
-  /** The writes of this tenant's file, one after the other: the last one always holds the latest. */
+  /** The writes of this key's file, one after the other: the last one always holds the latest. */
   writes: Promise<void>;
   rewriteQueued: boolean;
 }
 
-/** The collaborators of a {@link TenantLedger}; without a store (no `state.dir`) events go straight to the outbox. */
-export interface TenantLedgerOptions {
-  readonly store: StateStore | undefined;
+/** The collaborators of a {@link Ledger}; without a store (no `state.dir`) events go straight to the outbox. */
+export interface LedgerOptions<M> {
+  readonly store: { save(key: string, memory: M, outbox: readonly unknown[]): Promise<void> } | undefined;
   /** Undefined when nothing is exported over OTLP: events then only reach the logger's processors. */
   readonly outbox: Outbox | undefined;
   readonly logger: Pick<Logger, 'emit'>;
   readonly log: Log;
 }
 
+/** The tenants' ledger: a tenant's memory is written when what it remembers changed, not merely its poll time. */
+export function createTenantLedger(options: LedgerOptions<TenantMemory>): TenantLedger {
+  return createLedger(options, partsOf);
+}
+
 /**
  * Creates the ledger. Events delivered or dropped leave their tenants' files by one more write per tenant touched
  * (coalesced: a tenant whose rewrite waits is not queued twice), not one per event.
  */
-export function createTenantLedger(options: TenantLedgerOptions): TenantLedger {
+export function createLedger<M>(options: LedgerOptions<M>, partsOf: (memory: M) => readonly unknown[]): Ledger<M> {
   const { store, outbox, log } = options;
-  const tenants = new Map<string, TenantEntry>();
-  const entryOf = (tenant: string): TenantEntry => {
+  const tenants = new Map<string, LedgerEntry<M>>();
+  const entryOf = (tenant: string): LedgerEntry<M> => {
     let entry = tenants.get(tenant);
     if (!entry) {
       entry = {
@@ -59,7 +69,7 @@ export function createTenantLedger(options: TenantLedgerOptions): TenantLedger {
     return entry;
   };
 
-  const write = (tenant: string, entry: TenantEntry, fresh: readonly unknown[]) =>
+  const write = (tenant: string, entry: LedgerEntry<M>, fresh: readonly unknown[]) =>
     store!.save(tenant, entry.memory!, [...(outbox?.pendingOf(tenant) ?? []), ...fresh]).catch((error: Error) => {
       entry.savedParts = undefined;
       entry.savedDigest = '';
@@ -92,7 +102,7 @@ export function createTenantLedger(options: TenantLedgerOptions): TenantLedger {
       const entry = entryOf(tenant);
       entry.memory = memory;
       const events = outbox?.encode(records) ?? [];
-      const memoryChanged = changed(entry, memory);
+      const memoryChanged = changed(entry, partsOf(memory));
       if (store && (events.length > 0 || memoryChanged)) {
         // Admitted in the same turn as the write ends: a rewrite queued behind it then writes them too.
         entry.writes = entry.writes.then(async () => {
@@ -110,8 +120,7 @@ export function createTenantLedger(options: TenantLedgerOptions): TenantLedger {
 }
 
 /** Whether what is remembered (not merely the poll time) differs from what was written last; records it if so. */
-function changed(entry: TenantEntry, memory: TenantMemory): boolean {
-  const parts = partsOf(memory);
+function changed(entry: LedgerEntry<unknown>, parts: readonly unknown[]): boolean {
   if (entry.savedParts !== undefined && parts.every((part, i) => part === entry.savedParts![i])) return false;
   entry.savedParts = parts;
   const digest = digestOf(parts);

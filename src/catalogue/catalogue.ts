@@ -353,6 +353,33 @@ export const EVENTS: readonly EventDefinition[] = Object.freeze([
     ],
     enabled: true,
   },
+  {
+    name: sc.EVENT_FLEET_ISSUE_UPDATE,
+    description:
+      "An issue across the agent's tenants, once per version whichever tenant shows it first: opened (the first tenant shows " +
+      'it open), updated (a newer lastModifiedDateTime, status or classification), spread (the affected tenants first ' +
+      'reach 10, 100, 1,000...), resolved (the last affected tenant resolves it, stops showing it or leaves the ' +
+      'configuration). A tenant joining or leaving is otherwise no event. No tenant identity: the count, the first ' +
+      'tenant and a sample of at most 10 names instead. Severity WARN for an open incident, INFO otherwise.',
+    severity: 'WARN | INFO',
+    attributes: [
+      sc.ATTR_ISSUE_ID,
+      sc.ATTR_ISSUE_UPDATE_KIND,
+      sc.ATTR_ISSUE_CLASSIFICATION,
+      sc.ATTR_ISSUE_PREVIOUS_CLASSIFICATION,
+      sc.ATTR_ISSUE_STATUS,
+      sc.ATTR_ISSUE_TITLE,
+      sc.ATTR_ISSUE_SERVICES,
+      sc.ATTR_FLEET_TENANT_COUNT,
+      sc.ATTR_FLEET_FIRST_TENANT,
+      sc.ATTR_FLEET_FIRST_SEEN,
+      sc.ATTR_FLEET_TENANT_SAMPLE,
+      sc.ATTR_URL_FULL,
+      sc.ATTR_EVENT_ID,
+      sc.ATTR_OTEL_EVENT_NAME,
+    ],
+    enabled: true,
+  },
 ]);
 
 /** Looks up a metric's definition by name. */

@@ -71,3 +71,12 @@ export const EVENT_STATUS_CHANGE = 'm365.service.status_change';
 export const EVENT_ISSUE_UPDATE = 'm365.issue.update';
 export const EVENT_MESSAGE_UPDATE = 'm365.message.update';
 export const EVENT_CREDENTIAL_EXPIRING = 'm365.credential.expiring';
+
+/** The fleet: every tenant of one agent (of one shard, when sharded). */
+export const EVENT_FLEET_ISSUE_UPDATE = 'm365.fleet.issue.update';
+export const ATTR_ISSUE_PREVIOUS_CLASSIFICATION = 'm365.issue.previous_classification';
+export const ATTR_ISSUE_SERVICES = 'm365.issue.services';
+export const ATTR_FLEET_TENANT_COUNT = 'm365.fleet.tenant_count';
+export const ATTR_FLEET_TENANT_SAMPLE = 'm365.fleet.tenant_sample';
+export const ATTR_FLEET_FIRST_TENANT = 'm365.fleet.first_tenant';
+export const ATTR_FLEET_FIRST_SEEN = 'm365.fleet.first_seen';

@@ -1,7 +1,10 @@
 import type { Health, ServiceStatus } from './model.ts';
 
-/** The three streams of a tenant's history whose steps are numbered: status changes, issue updates, message updates. */
-export type EventStream = 's' | 'i' | 'm';
+/**
+ * The streams of history whose steps are numbered: a tenant's status changes, issue updates and message updates, and
+ * the fleet's issue updates.
+ */
+export type EventStream = 's' | 'i' | 'm' | 'f';
 
 /** Where a tenant's memory stands: the history it belongs to and how far each stream of it has gone. */
 export interface HistoryPosition {

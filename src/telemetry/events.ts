@@ -2,6 +2,7 @@ import { SeverityNumber, type Attributes, type LogRecord } from '@opentelemetry/
 import type { TenantConfig } from '../config/types.ts';
 import type { StatusChange } from '../health/changes.ts';
 import type { CredentialExpiring } from '../health/credential-expiry.ts';
+import type { FleetIssueUpdate } from '../health/fleet-issues.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import { HEALTH_OK, type Health } from '../health/model.ts';
@@ -176,4 +177,36 @@ export function credentialExpiringRecord(tenant: TenantConfig, expiring: Credent
   };
   const severity = leadTimeMs === 0 ? ERROR : WARN;
   return eventRecord(tenant, expiring, { name: sc.EVENT_CREDENTIAL_EXPIRING, severity, body, own });
+}
+
+/**
+ * The log record of an issue's update across the fleet: no tenant identity, but how many tenants show it, which
+ * first and when, and a sample of them. WARN while an incident is open, INFO otherwise. Its `m365.event.id` is
+ * `fleet/<baseline ms>/f<step>/<issue>:<update>@<lastModifiedDateTime>`: unique per update, the same when sent again.
+ */
+export function fleetIssueUpdateRecord(update: FleetIssueUpdate): LogRecord {
+  const { issue, issueId } = update;
+  const open = update.update !== 'resolved';
+  const head = `${issue.services.join(', ') || 'unknown service'} ${issue.classification} ${issueId} ${update.update}`;
+  const first = `first ${issue.firstTenant} at ${new Date(issue.firstSeenAt).toISOString()}`;
+  const body = `${head} (${issue.status}): ${update.tenants} tenant(s), ${first}: ${issue.title}`;
+  const previous = update.previous?.classification;
+  const attributes = {
+    [sc.ATTR_ISSUE_ID]: issueId,
+    [sc.ATTR_ISSUE_UPDATE_KIND]: update.update,
+    [sc.ATTR_ISSUE_CLASSIFICATION]: issue.classification,
+    ...(previous === undefined ? {} : { [sc.ATTR_ISSUE_PREVIOUS_CLASSIFICATION]: previous }),
+    [sc.ATTR_ISSUE_STATUS]: issue.status,
+    [sc.ATTR_ISSUE_TITLE]: issue.title,
+    [sc.ATTR_ISSUE_SERVICES]: [...issue.services],
+    [sc.ATTR_FLEET_TENANT_COUNT]: update.tenants,
+    [sc.ATTR_FLEET_FIRST_TENANT]: issue.firstTenant,
+    [sc.ATTR_FLEET_FIRST_SEEN]: new Date(issue.firstSeenAt).toISOString(),
+    [sc.ATTR_FLEET_TENANT_SAMPLE]: [...update.sample],
+    [sc.ATTR_URL_FULL]: `${ADMIN_CENTER}/servicehealth/:/alerts/${encodeURIComponent(issueId)}`,
+    [sc.ATTR_EVENT_ID]: `fleet/${update.eventId}`,
+    [sc.ATTR_OTEL_EVENT_NAME]: sc.EVENT_FLEET_ISSUE_UPDATE,
+  };
+  const severity = issue.classification === 'incident' && open ? WARN : INFO;
+  return { eventName: sc.EVENT_FLEET_ISSUE_UPDATE, timestamp: update.at, ...severity, body, attributes };
 }

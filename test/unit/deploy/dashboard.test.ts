@@ -188,7 +188,7 @@ describe(DASHBOARD_FILE, () => {
       assert.equal(annotation['enable'], false, 'the demo has no Loki');
       assert.match(
         String(annotation['expr']),
-        /^\{service_name="m365-health"\} \| \w+ != "" \| m365_tenant_name=~"\$tenant"$/,
+        /^\{service_name="m365-health"\} (\| \w+ != "" )+\| m365_tenant_name=~"\$tenant"$/,
       );
     }
   });
