@@ -397,7 +397,7 @@ const CASES: Record<string, string[]> = {
   ],
   'invalid-customers-unknown-key.yaml': [
     'invalid-customers-unknown-key.yaml:4:70: tenants_from[0].delegated_admin_customers: unknown key "exclde" (did ' +
-      'you mean "exclude"?); allowed keys: certificate, client_id, client_secret, cloud, endpoints, events, exclude, ' +
+      'you mean "exclude"?); allowed keys: certificate, client_id, client_secret, cloud, credential_expiry, endpoints, events, exclude, ' +
       'federated_token_file, http, include, interval, refresh, severity, tenant_id, timeout',
   ],
   'invalid-customers-partner-client-id.yaml': [
