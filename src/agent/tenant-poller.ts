@@ -78,6 +78,8 @@ export interface TenantPollerOptions {
   budget?: RequestBudget;
   /** The latest observation of the tenant before its settings changed, which this poller carries over. */
   previous?: Observation;
+  /** Whether the health of each feature group is evaluated (`m365.feature.health` on); default true. */
+  featureHealth?: boolean;
 }
 
 /**
@@ -145,7 +147,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
         found.lastSuccessAt = read.fetchedAt;
       } else {
         const { snapshot } = read;
-        const views = evaluateSnapshot(snapshot, rule);
+        const views = evaluateSnapshot(snapshot, rule, options.featureHealth ?? true);
         const step = advanceMemory(memory, snapshot, views, options.shared.memory);
         found.views = keepViews(views, latest.views, options.shared.views);
         found.lastSuccessAt = snapshot.fetchedAt;
