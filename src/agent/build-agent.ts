@@ -1,4 +1,5 @@
 import { isMetricEnabled } from '../catalogue/catalogue.ts';
+import { METRIC_FEATURE_HEALTH } from '../catalogue/semconv.ts';
 import { tenantCredential } from '../auth/client-auth.ts';
 import { createEntraTokenProvider, type TokenProvider } from '../auth/token-provider.ts';
 import { fetchDelegatedAdminCustomers } from '../graph/fetch-delegated-admin-customers.ts';
@@ -70,6 +71,8 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
   const isEnabled = (name: string) => isMetricEnabled(config.metrics, name);
   const source = { observations: () => observations.observations(), clock };
   const recorders = registerInstruments(deps.telemetry.meter, source, isEnabled, deps.telemetry.gauges);
+  // Only that gauge reads the feature groups' health: with it off, a poll does not evaluate them.
+  const featureHealth = isEnabled(METRIC_FEATURE_HEALTH);
   const store = config.stateDir === undefined ? undefined : createFileStateStore(config.stateDir, deps.log, clock);
   const { outbox, logger } = deps.telemetry;
   const ledger = createTenantLedger({ store, outbox, logger, log: deps.log });
@@ -124,6 +127,7 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
         // A running tenant whose settings changed carries its latest observation over; a new one has none.
         previous: observations.latest(tenant.name),
         appCredentials,
+        featureHealth,
       }),
   });
   const initial = await pollers.update(config.tenants, (list) => list);

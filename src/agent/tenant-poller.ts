@@ -88,6 +88,8 @@ export interface TenantPollerOptions {
   previous?: Observation;
   /** The reader of the app's registration in its home tenant, when `credential_expiry.read_app` is on. */
   appCredentials?: AppCredentialReader;
+  /** Whether the health of each feature group is evaluated (`m365.feature.health` on); default true. */
+  featureHealth?: boolean;
 }
 
 /**
@@ -158,12 +160,9 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
   /** A poll that asks Graph; `found` gets when it ended, how long it took and, when Graph answered well, its read. */
   async function fetchOnce(signal: AbortSignal, found: Found): Promise<PollReport> {
     const started = options.clock();
-    const timeout = startPollTimeout(options.tenant.timeoutMs);
+    const timeout = startPollTimeout(options.tenant.timeoutMs, signal);
     try {
-      const request = {
-        deadline: started + options.tenant.timeoutMs,
-        signal: AbortSignal.any([signal, timeout.signal]),
-      };
+      const request = { deadline: started + options.tenant.timeoutMs, signal: timeout.signal };
       const read = await readServiceHealth(graph, request, memory === undefined ? undefined : answerDigest);
       let changes: StatusChange[] = [];
       let updates: IssueUpdate[] = [];
@@ -173,7 +172,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
         found.lastSuccessAt = read.fetchedAt;
       } else {
         const { snapshot } = read;
-        const views = evaluateSnapshot(snapshot, rule);
+        const views = evaluateSnapshot(snapshot, rule, options.featureHealth ?? true);
         const step = advanceMemory(memory, snapshot, views, options.shared.memory);
         found.views = keepViews(views, latest.views, options.shared.views);
         found.lastSuccessAt = snapshot.fetchedAt;
@@ -187,7 +186,7 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       return { ok: true, unchanged: read.same, changes, updates, messages: center?.updates };
     } catch (error) {
       const mapped = toM365Error(error);
-      if (mapped.code === 'ABORTED' && timeout.signal.aborted)
+      if (mapped.code === 'ABORTED' && timeout.timedOut())
         return { ok: false, error: toM365Error(timeout.signal.reason) };
       return { ok: false, error: withConsentUrl(mapped, options.tenant) };
     } finally {
@@ -254,15 +253,31 @@ function withConsentUrl(error: M365Error, tenant: TenantConfig): M365Error {
 }
 
 /**
- * A poll's time limit: like `AbortSignal.timeout(ms)`, but cleared when the poll ends: `AbortSignal.timeout` fires
+ * A poll's time limit, and the poll's own signal: aborted when `outer` aborts (with its reason) or once `ms` have
+ * passed (with a `TimeoutError`), whichever comes first. Cleared when the poll ends: `AbortSignal.timeout` fires
  * anyway, building a `DOMException` and aborting the poll's finished requests a timeout later, for every poll of
- * every tenant.
+ * every tenant; and `AbortSignal.any` makes a composite signal that follows its sources through weak references,
+ * which cost more than the poll's other bookkeeping.
  */
-export function startPollTimeout(ms: number): { readonly signal: AbortSignal; clear(): void } {
+export function startPollTimeout(
+  ms: number,
+  outer?: AbortSignal,
+): { readonly signal: AbortSignal; timedOut(): boolean; clear(): void } {
   const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
-    timerDelay(ms),
-  );
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  }, timerDelay(ms));
+  const follow = () => controller.abort(outer?.reason);
+  if (outer?.aborted) follow();
+  else outer?.addEventListener('abort', follow, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    clear: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', follow);
+    },
+  };
 }

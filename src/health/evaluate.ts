@@ -15,8 +15,13 @@ export interface ServiceView {
   features: readonly FeatureView[];
 }
 
-/** Decides the health of every service of a snapshot, by the built-in rule or by severity rules. */
-export function evaluateSnapshot(snapshot: Snapshot, rule: HealthRule): ServiceView[] {
+const NO_FEATURES: readonly FeatureView[] = Object.freeze([]);
+
+/**
+ * Decides the health of every service of a snapshot, by the built-in rule or by severity rules, and of each of its
+ * feature groups unless `features` is false (none listed: nothing reads them).
+ */
+export function evaluateSnapshot(snapshot: Snapshot, rule: HealthRule, features = true): ServiceView[] {
   return snapshot.services.map((service) => ({
     id: service.id,
     name: service.name,
@@ -24,7 +29,7 @@ export function evaluateSnapshot(snapshot: Snapshot, rule: HealthRule): ServiceV
     rawStatus: service.rawStatus,
     health: rule(service),
     openIssues: openIssues(service),
-    features: evaluateFeatureGroups(service, rule),
+    features: features ? evaluateFeatureGroups(service, rule) : NO_FEATURES,
   }));
 }
 

@@ -40,6 +40,16 @@ export function issueVersion(issue: Issue): IssueVersion {
 export const issueVersionKey = (version: IssueVersion) =>
   `${version.lastModified}\u0000${version.status}\u0000${version.classification}\u0000${version.isResolved}`;
 
+/** Whether `issue` is the version remembered as `version`: what {@link issueVersionKey} compares, with no copy made. */
+function isVersion(version: IssueVersion, issue: Issue): boolean {
+  return (
+    version.lastModified === (issue.lastModifiedDateTime ?? '') &&
+    version.status === issue.status &&
+    version.classification === issue.classification &&
+    version.isResolved === issue.isResolved
+  );
+}
+
 function modifiedAfter(issue: Issue, since: number | undefined): boolean {
   const modified = Date.parse(issue.lastModifiedDateTime ?? issue.endDateTime ?? '');
   return since !== undefined && Number.isFinite(modified) && modified > since;
@@ -70,12 +80,12 @@ export function detectIssueUpdates(
   const updates: IssueUpdate[] = [];
   for (const service of snapshot.services) {
     for (const issue of service.issues) {
-      const current = issueVersion(issue);
       const before = previous?.[issue.id];
-      if (before !== undefined && issueVersionKey(before) === issueVersionKey(current)) {
+      if (before !== undefined && isVersion(before, issue)) {
         versions[issue.id] = before;
         continue;
       }
+      const current = issueVersion(issue);
       versions[issue.id] = shared.share(current);
       if (previous === undefined) continue;
       if (before === undefined && issue.isResolved && !modifiedAfter(issue, since)) continue;

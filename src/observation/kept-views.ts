@@ -45,10 +45,10 @@ const NO_POSTS = Object.freeze([]) as unknown as IssuePost[];
  * copies of `shared`. The posts are most of a snapshot's text; the events of the poll carried them, and the gauges
  * and the status page read none of them, so ten thousand tenants need not keep them in memory.
  *
- * A view equal to the one kept before (`previous`) is that same object, and so is the whole list when nothing
- * changed: most polls change nothing, and objects kept a minute are in V8's old generation, where replacing them
- * at every poll of every tenant cost full garbage collections of a large heap. Only memory depends on it: readers
- * of observations take views for their values.
+ * A view equal to the one kept before (`previous`, the view of the same service: Graph may list the services in
+ * another order) is that same object, and so is the whole list when nothing changed: most polls change nothing, and
+ * objects kept a minute are in V8's old generation, where replacing them at every poll of every tenant cost full
+ * garbage collections of a large heap. Only memory depends on it: readers of observations take views for their values.
  */
 export function keepViews(
   views: readonly ServiceView[],
@@ -56,8 +56,14 @@ export function keepViews(
   shared: SharedViews,
 ): readonly ServiceView[] {
   let changed = previous === undefined || previous.length !== views.length;
+  let byId: Map<string, ServiceView> | undefined;
   const kept = views.map((view, index) => {
-    const before = previous?.[index];
+    let before = previous?.[index];
+    if (before !== undefined && before.id !== view.id) {
+      changed = true;
+      byId ??= new Map(previous!.map((v) => [v.id, v]));
+      before = byId.get(view.id);
+    }
     if (before !== undefined && sameView(before, view)) return before;
     changed = true;
     return shared.share(view);

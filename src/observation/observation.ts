@@ -22,8 +22,8 @@ export interface Observation {
   /** When Graph gave the last good answer; kept through failures. */
   readonly lastSuccessAt: number | undefined;
   /**
-   * The services of the last good answer, evaluated, with their features and open issues (without posts); kept
-   * through failures. Kept views (`kept-views.ts`): frozen, shared by the tenants of an agent, the same objects as in
+   * The services of the last good answer, evaluated, with their open issues (without posts) and, when
+   * `m365.feature.health` is on, their feature groups (none otherwise); kept through failures. Kept views (`kept-views.ts`): frozen, shared by the tenants of an agent, the same objects as in
    * the observation before when unchanged. That saves memory; no reader relies on it.
    */
   readonly views: readonly ServiceView[] | undefined;

@@ -9,7 +9,13 @@ import { WireFormat } from './wire-format.ts';
 export type SimContext = ReturnType<typeof createContext>;
 
 /** The context of a simulator that starts now, by `clock`, serving `scenario`. */
-export function createContext(scenario: Scenario, clock: () => number, pageSize: number, pascalCase: boolean) {
+export function createContext(
+  scenario: Scenario,
+  clock: () => number,
+  pageSize: number,
+  pascalCase: boolean,
+  varyAnswers: boolean,
+) {
   return {
     scenario,
     /** The scenario's lookups, built when the simulator starts. */
@@ -28,6 +34,9 @@ export function createContext(scenario: Scenario, clock: () => number, pageSize:
     /** Default page size of the Graph collections. */
     pageSize,
     wire: new WireFormat(pascalCase),
+    /** Whether `healthOverviews` answers vary in bytes, not meaning; and per tenant, how many were begun so. */
+    varyAnswers,
+    variedAnswers: new Map<string, number>(),
     /** The simulator's own base URL, used when a request's Host header cannot be. */
     url: '',
   };

@@ -101,7 +101,15 @@ function listServices(g: GraphRequest): Outcome {
   const expand = readExpand(g);
   if (typeof expand !== 'boolean') return expand;
   const services = currentState(g.ctx, g.tenant).services.map((s) => g.ctx.wire.service(s, expand));
-  return pageOf(g, services, `healthOverviews${expand ? '(issues())' : ''}`, '$skiptoken');
+  const contextPath = `healthOverviews${expand ? '(issues())' : ''}`;
+  if (!g.ctx.varyAnswers) return pageOf(g, services, contextPath, '$skiptoken');
+  // Counted at each first page, so that the pages of one answer share its order.
+  const first = !g.url.searchParams.has('$skiptoken');
+  const answer = (g.ctx.variedAnswers.get(g.tenant) ?? 0) + (first ? 1 : 0);
+  g.ctx.variedAnswers.set(g.tenant, answer);
+  const turn = answer % Math.max(1, services.length);
+  const page = pageOf(g, [...services.slice(turn), ...services.slice(0, turn)], contextPath, '$skiptoken');
+  return 'body' in page ? { ...page, body: { '@odata.etag': `W/"${answer}"`, ...page.body } } : page;
 }
 
 /** One service, by id or display name; its `issues` navigation answers 404 as live Graph does. */

@@ -24,6 +24,12 @@ export interface SimulatorOptions {
   readonly pageSize?: number;
   /** Spell enumerations in PascalCase like Microsoft's docs instead of camelCase like live Graph. */
   readonly pascalCase?: boolean;
+  /**
+   * Every `healthOverviews` answer differs in bytes from the one before, not in meaning: the services in another
+   * order (rotated one place further at each answer) and an `@odata.etag` that counts the answers. What a client
+   * costs when it cannot tell a repeated answer by its bytes.
+   */
+  readonly varyAnswers?: boolean;
 }
 
 /**
@@ -56,7 +62,7 @@ export async function startSimulator(options: SimulatorOptions) {
   if (!Number.isInteger(pageSize) || pageSize < 1) {
     throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
   }
-  const ctx = createContext(scenario, clock, pageSize, options.pascalCase ?? false);
+  const ctx = createContext(scenario, clock, pageSize, options.pascalCase ?? false, options.varyAnswers ?? false);
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
   const held = new Set<ServerResponse>();

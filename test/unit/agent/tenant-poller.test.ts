@@ -4,6 +4,7 @@ import type { TokenProvider } from '../../../src/auth/token-provider.ts';
 import { createSharedCopies, createTenantPoller, type PollResult } from '../../../src/agent/tenant-poller.ts';
 import { CLOUD_ENDPOINTS } from '../../../src/config/index.ts';
 import { Secret } from '../../../src/shared/secret.ts';
+import { LEGACY_FEATURE_CATALOGUE } from '../../../src/health/feature-groups.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { SILENT_LOG } from '../../../src/log.ts';
 import type { Observation } from '../../../src/observation/observation.ts';
@@ -44,7 +45,7 @@ const answer = (...services: unknown[]) => JSON.stringify({ value: services });
  */
 function pollerAnswering(
   bodies: string[],
-  options: { graphMs?: number; previous?: Observation; tenant?: TenantConfig } = {},
+  options: { graphMs?: number; previous?: Observation; tenant?: TenantConfig; featureHealth?: boolean } = {},
 ) {
   let now = Date.parse('2026-12-01T10:00:00Z');
   const events: string[] = [];
@@ -77,6 +78,7 @@ function pollerAnswering(
     log: SILENT_LOG,
     shared: createSharedCopies(),
     previous: options.previous,
+    featureHealth: options.featureHealth,
   });
   const poll = async () => {
     now += 60_000;
@@ -90,6 +92,23 @@ function reportOf(result: PollResult) {
   const { observation: _observation, ...report } = result;
   return report;
 }
+
+describe('tenant poller: feature groups', () => {
+  test('are evaluated for m365.feature.health, and not at all with it off; services and events are the same', async () => {
+    const on = pollerAnswering([answer(operational), answer(degraded)]);
+    const off = pollerAnswering([answer(operational), answer(degraded)], { featureHealth: false });
+    const last = async (p: typeof on) => (await p.poll(), await p.poll()).observation.views ?? [];
+    const [viewsOn, viewsOff] = [await last(on), await last(off)];
+    assert.deepEqual(
+      viewsOn[0].features.map((f) => f.group),
+      LEGACY_FEATURE_CATALOGUE.exchange,
+    );
+    assert.deepEqual(viewsOff[0].features, []);
+    assert.deepEqual({ ...viewsOff[0], features: undefined }, { ...viewsOn[0], features: undefined });
+    assert.deepEqual(off.events, on.events, 'the same events');
+    assert.deepEqual(on.events, ['issue EX1 opened', 'status Exchange serviceOperational>serviceDegradation']);
+  });
+});
 
 describe('tenant poller: an answer the same as the poll before', () => {
   test('is not parsed again: same views and records, no event, only the poll time moves', async () => {

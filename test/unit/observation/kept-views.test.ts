@@ -67,6 +67,23 @@ test('what did not change since the last poll is the object kept then: a view, o
   assert.notEqual(keepViews([view([])], first, shared), first, 'a service gone');
 });
 
+test('services listed in another order keep their views, in the order of the answer', () => {
+  const shared = new SharedViews();
+  const teams: ServiceView = { ...view([]), id: 'microsoftteams', name: 'Microsoft Teams', health: 0 };
+  const first = keepViews([view([issue]), teams], undefined, shared);
+  const turned = keepViews([teams, view([{ ...issue, posts: [] }])], first, shared);
+  assert.notEqual(turned, first, 'the list is in the new order');
+  assert.deepEqual(
+    turned.map((v) => v.id),
+    ['microsoftteams', 'Exchange'],
+  );
+  assert.equal(turned[0], first[1], 'each view is the one kept before');
+  assert.equal(turned[1], first[0]);
+  const updated = keepViews([{ ...teams, health: 1 }, view([issue])], turned, shared);
+  assert.notEqual(updated[0], turned[0], 'a view that changed is new');
+  assert.equal(updated[1], turned[1]);
+});
+
 test('tenants kept with one set of shared views share their copies; two sets (two agents) share nothing', () => {
   const shared = new SharedViews();
   const contoso = keepViews([view([]), view([issue])], undefined, shared);

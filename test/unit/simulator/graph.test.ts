@@ -199,6 +199,27 @@ describe('simulator Graph options', () => {
     }
   });
 
+  test('varyAnswers: each answer differs in bytes, not in meaning, and the pages of one answer share its order', async () => {
+    const sim = await startFromYaml(`${TWO_TENANTS}\npages: 4\n`, { varyAnswers: true });
+    try {
+      const token = await fetchToken(sim);
+      const texts = [];
+      for (let k = 0; k < 2; k++)
+        texts.push(await (await graphGet(sim, 'healthOverviews?$expand=issues', token)).text());
+      assert.notEqual(texts[0], texts[1]);
+      const [first, second] = texts.map((text) => JSON.parse(text) as Services & { '@odata.etag': string });
+      assert.deepEqual([first['@odata.etag'], second['@odata.etag']], ['W/"1"', 'W/"2"']);
+      assert.notEqual(first.value[0].id, second.value[0].id);
+      const { items } = await readAll<WireServiceHealth>(sim, 'healthOverviews?$expand=issues', token);
+      const byId = (services: readonly WireServiceHealth[]) => [...services].sort((a, b) => a.id.localeCompare(b.id));
+      assert.equal(new Set(items.map((s) => s.id)).size, DEFAULT_SERVICE_IDS.length);
+      const { items: again } = await readAll<WireServiceHealth>(sim, 'healthOverviews?$expand=issues', token);
+      assert.deepEqual(byId(again), byId(items));
+    } finally {
+      await sim.close();
+    }
+  });
+
   test('scenario pages force a number of pages', async () => {
     const sim = await startFromYaml(`${TWO_TENANTS}\npages: 4\n`);
     try {
