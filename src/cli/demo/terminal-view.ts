@@ -37,6 +37,8 @@ function collectRows(metrics: ResourceMetrics): { services: ServiceRow[]; tenant
     for (const metric of scope.metrics) {
       for (const point of metric.dataPoints) {
         const a = point.attributes;
+        // Process-wide points (the fleet gauges, the exporter's own) have no row of their own.
+        if (a[sc.ATTR_TENANT_NAME] === undefined) continue;
         const tenant = attributeText(a[sc.ATTR_TENANT_NAME]);
         const value = typeof point.value === 'number' ? point.value : 0;
         const tenantRow = tenants.get(tenant) ?? { pollOk: undefined, duration: undefined };
