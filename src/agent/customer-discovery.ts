@@ -2,6 +2,7 @@ import type { DiscoveredCustomer } from '../config/customer-sources.ts';
 import type { CustomerSource } from '../config/types.ts';
 import { toM365Error } from '../errors.ts';
 import type { Log } from '../log.ts';
+import type { SourceStatus } from '../observation/source-status.ts';
 import { SYSTEM_TIMERS, type Timers } from './agent.ts';
 
 /** Lists the customers of a partner tenant, with the partner's settings; rejects when it cannot. */
@@ -43,6 +44,7 @@ export class CustomerDiscovery {
   readonly #timers: Timers;
   readonly #lists = new Map<number, Listed>();
   readonly #loops = new Map<number, Loop>();
+  readonly #statuses = new Map<number, SourceStatus>();
   readonly #controller = new AbortController();
   #sources: readonly CustomerSource[] = [];
   #run: DiscoveryRun | undefined;
@@ -58,6 +60,11 @@ export class CustomerDiscovery {
     return listed?.partnerKey === partnerKeyOf(source) ? listed.customers : undefined;
   }
 
+  /** How the last list of each source went, in source order. */
+  statuses(): readonly SourceStatus[] {
+    return this.#sources.flatMap((source) => this.#statuses.get(source.index) ?? []);
+  }
+
   /**
    * Takes the sources of a configuration just loaded (the whole of it, before a replica takes its share): a new
    * source, or one that names another partner, is listed now when discovery runs; one no longer there stops.
@@ -71,6 +78,10 @@ export class CustomerDiscovery {
       this.#loops.delete(index);
     }
     for (const [index, listed] of this.#lists) if (wanted.get(index) !== listed.partnerKey) this.#lists.delete(index);
+    for (const [index, status] of this.#statuses) {
+      const source = this.#sources.find((each) => each.index === index);
+      if (source?.partner.tenantId !== status.partner) this.#statuses.delete(index);
+    }
     if (this.#run) for (const source of this.#sources) if (!this.#loops.has(source.index)) this.#begin(source, 0);
   }
 
@@ -119,6 +130,10 @@ export class CustomerDiscovery {
     } catch (error) {
       if (this.#controller.signal.aborted) return false;
       const mapped = toM365Error(error);
+      this.#record(source, {
+        lastFailureAt: this.#timers.now(),
+        lastFailure: { code: mapped.code, message: mapped.message },
+      });
       this.#log.error('cannot list the delegated admin customers; the tenants discovered before are kept', {
         ...where,
         error: mapped.code,
@@ -127,6 +142,7 @@ export class CustomerDiscovery {
       return undefined;
     }
     customers.sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
+    this.#record(source, { customers: customers.length, lastListedAt: this.#timers.now(), lastFailure: undefined });
     const before = this.customers(source);
     this.#lists.set(source.index, { partnerKey: partnerKeyOf(source), customers });
     if (before !== undefined && isSameList(before, customers)) {
@@ -142,6 +158,18 @@ export class CustomerDiscovery {
       gone: [...known].filter((id) => !now.has(id)).length,
     });
     return true;
+  }
+
+  #record(source: CustomerSource, change: Partial<SourceStatus>): void {
+    const before = this.#statuses.get(source.index) ?? {
+      source: `tenants_from[${source.index}]`,
+      partner: source.partner.tenantId,
+      customers: undefined,
+      lastListedAt: undefined,
+      lastFailureAt: undefined,
+      lastFailure: undefined,
+    };
+    this.#statuses.set(source.index, Object.freeze({ ...before, ...change }));
   }
 }
 

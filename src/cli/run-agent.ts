@@ -221,6 +221,7 @@ async function openStatusServer(
     ...config.server,
     observations: () => store.observations(),
     exports,
+    sources: () => options.discovery?.statuses() ?? [],
     clock: Date.now,
   });
   log.info('status endpoint listening', { url: server.url });

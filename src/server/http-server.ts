@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { M365Error } from '../errors.ts';
 import type { Observation } from '../observation/observation.ts';
 import type { ExportStatus } from '../observation/export-status.ts';
+import type { SourceStatus } from '../observation/source-status.ts';
 import { buildStatusDocument, readiness } from './status-view.ts';
 import { parseTenantQuery, type TenantQuery } from './tenant-query.ts';
 
@@ -14,6 +15,8 @@ export interface StatusServerOptions {
   observations: () => readonly Observation[];
   /** The state of each signal's OTLP exports; absent: none are made. */
   exports?: () => readonly ExportStatus[];
+  /** How the last list of each partner tenant's customers went; absent: none are listed. */
+  sources?: () => readonly SourceStatus[];
   clock: () => number;
 }
 
@@ -60,7 +63,8 @@ function sendStatus(options: StatusServerOptions, params: URLSearchParams, res: 
     return send(res, 400, 'application/json', JSON.stringify({ error: { code, message } }));
   }
   const exports = options.exports?.() ?? [];
-  const document = buildStatusDocument(options.observations(), options.clock(), exports, query);
+  const sources = options.sources?.() ?? [];
+  const document = buildStatusDocument(options.observations(), options.clock(), exports, query, sources);
   send(res, 200, 'application/json', JSON.stringify(document));
 }
 

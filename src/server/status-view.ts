@@ -2,6 +2,7 @@ import type { Observation } from '../observation/observation.ts';
 import { isStale, shownHealth } from '../health/staleness.ts';
 import { isCredentialExpiring, summarizeEstate, tenantHealth, type EstateSummary } from '../health/estate.ts';
 import type { ExportStatus } from '../observation/export-status.ts';
+import type { SourceStatus } from '../observation/source-status.ts';
 import { DEFAULT_LIMIT, matchesQuery, type TenantQuery } from './tenant-query.ts';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
@@ -23,7 +24,8 @@ const ALL_TENANTS: TenantQuery = {
 };
 
 /**
- * The `/status` document: per signal, its exports; the estate summed up; and one page of the tenants the query asks
+ * The `/status` document: per signal, its exports; the partner tenants whose customers are listed; the estate
+ * summed up; and one page of the tenants the query asks
  * for, each with its last poll, its error, services and open issues.
  */
 export type StatusDocument = ReturnType<typeof buildStatusDocument>;
@@ -34,11 +36,20 @@ export function buildStatusDocument(
   now: number,
   exports: readonly ExportStatus[],
   query: TenantQuery = ALL_TENANTS,
+  sources: readonly SourceStatus[] = [],
 ) {
   const matching = observations.filter((observation) => matchesQuery(observation, query, now));
   return {
     generatedAt: new Date(now).toISOString(),
     exports: Object.fromEntries(exports.map((state) => [state.signal, describeExports(state)])),
+    sources: sources.map((status) => ({
+      source: status.source,
+      partner: status.partner,
+      customers: status.customers ?? null,
+      lastListedAt: iso(status.lastListedAt),
+      lastFailureAt: iso(status.lastFailureAt),
+      lastFailure: status.lastFailure ?? null,
+    })),
     summary: describeEstate(summarizeEstate(observations, now)),
     matching: matching.length,
     offset: query.offset,

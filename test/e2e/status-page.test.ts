@@ -70,9 +70,25 @@ before(async () => {
     clock: Date.now,
   });
   const estate = fakeEstate(10_000, NOW);
-  estateServer = await startStatusServer({ host: '127.0.0.1', port: 0, observations: () => estate, clock: () => NOW });
+  estateServer = await startStatusServer({
+    host: '127.0.0.1',
+    port: 0,
+    observations: () => estate,
+    sources: () => [PARTNER_LIST_FAILING],
+    clock: () => NOW,
+  });
   if (!SKIP) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 });
+
+/** A partner tenant whose customer list failed after one good list. */
+const PARTNER_LIST_FAILING = {
+  source: 'tenants_from[0]',
+  partner: '0b2a6a4c-52f9-4bd1-9e2b-8e4d1c7f3a10',
+  customers: 9_800,
+  lastListedAt: NOW - 3_600_000,
+  lastFailureAt: NOW - 60_000,
+  lastFailure: { code: 'GRAPH_FORBIDDEN', message: 'HTTP 403 on the delegated admin customers' },
+};
 
 after(async () => {
   await browser?.close();
@@ -145,6 +161,11 @@ test(
     assert.equal((await rowsOf(page)).length, 25, 'one page of tenants');
     assert.match((await page.textContent('#range')) ?? '', /^1–25 of 10,000$/);
     assert.match((await page.textContent('#estate')) ?? '', /10,000 tenant\(s\) · 200 with polls failing · 250 with/);
+    assert.match(
+      (await page.textContent('#problems')) ?? '',
+      /^⚠ tenants_from\[0\]: the customers of partner 0b2a6a4c-.* could not be listed at .*: HTTP 403 .*; the 9,800 of the list of .* are kept$/,
+      'a partner list failing is shown, with what is kept',
+    );
     const issues = await page.locator('#issues li').allTextContents();
     assert.match(issues[0], /advisory EX2 · .*Mail delayed · 1,429 tenant/);
     assert.match(issues[1], /incident TM1 · .*Calls drop · 1,000 tenant/);

@@ -71,6 +71,7 @@ test('lists at start and at each refresh; a change reloads, a failure keeps the 
 
   await timers.advance(0);
   assert.deepEqual(discovery.customers(source), [contoso]);
+  const listedAt = timers.now();
   assert.equal(reasons.length, 1, 'the first list is a change');
 
   await timers.advance(HOUR);
@@ -88,9 +89,24 @@ test('lists at start and at each refresh; a change reloads, a failure keeps the 
       'tenants_from[0]',
     ],
   );
+  assert.deepEqual(discovery.statuses(), [
+    {
+      source: 'tenants_from[0]',
+      partner: partner.tenantId,
+      customers: 1,
+      lastListedAt: listedAt + 2 * HOUR - HOUR,
+      lastFailureAt: listedAt + 2 * HOUR,
+      lastFailure: { code: 'GRAPH_FORBIDDEN', message: 'HTTP 403' },
+    },
+  ]);
 
   await timers.advance(5 * 60_000);
   assert.deepEqual(discovery.customers(source), [contoso, fabrikam], 'retried within five minutes, sorted');
+  assert.deepEqual(
+    discovery.statuses().map(({ customers, lastFailure }) => ({ customers, lastFailure })),
+    [{ customers: 2, lastFailure: undefined }],
+    'a good list ends the failure',
+  );
   assert.equal(reasons.length, 2);
 
   discovery.stop();
