@@ -1,42 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Timers } from '../../../src/agent/agent.ts';
 import { CustomerDiscovery } from '../../../src/agent/customer-discovery.ts';
 import type { DiscoveredCustomer } from '../../../src/config/customer-sources.ts';
 import type { CustomerSource, TenantConfig } from '../../../src/config/types.ts';
 import { M365Error } from '../../../src/errors.ts';
 import { createCaptureLog } from '../../helpers/capture-log.ts';
+import { fakeTimers } from '../../helpers/fake-timers.ts';
 
 const HOUR = 3_600_000;
-
-/** Timers whose clock only moves when told; callbacks due by then run in time order. */
-function fakeTimers(): Timers & { advance(ms: number): Promise<void>; pending(): number } {
-  let now = 0;
-  let queue: { at: number; run: () => void }[] = [];
-  return {
-    now: () => now,
-    setTimeout: (run, ms) => {
-      const entry = { at: now + ms, run };
-      queue.push(entry);
-      return entry;
-    },
-    clearTimeout: (handle) => void (queue = queue.filter((entry) => entry !== handle)),
-    pending: () => queue.length,
-    async advance(ms) {
-      const until = now + ms;
-      for (;;) {
-        queue.sort((a, b) => a.at - b.at);
-        const next = queue[0];
-        if (!next || next.at > until) break;
-        queue.shift();
-        now = next.at;
-        next.run();
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      now = Math.max(now, until);
-    },
-  };
-}
 
 const partner = {
   name: 'tenants_from[0]',
@@ -49,7 +20,7 @@ const contoso = { tenantId: '22222222-2222-4222-8222-222222222222', displayName:
 const fabrikam = { tenantId: '33333333-3333-4333-8333-333333333333', displayName: 'Fabrikam' };
 
 test('lists at start and at each refresh; a change reloads, a failure keeps the list before and retries sooner', async () => {
-  const timers = fakeTimers();
+  const timers = fakeTimers(0);
   const log = createCaptureLog();
   const discovery = new CustomerDiscovery({ log, timers });
   discovery.configure([source]);
@@ -114,7 +85,7 @@ test('lists at start and at each refresh; a change reloads, a failure keeps the 
 });
 
 test('a source that names another partner does not use the list of the one before', () => {
-  const discovery = new CustomerDiscovery({ log: createCaptureLog(), timers: fakeTimers() });
+  const discovery = new CustomerDiscovery({ log: createCaptureLog(), timers: fakeTimers(0) });
   discovery.configure([source]);
   return discovery.refresh({ list: () => Promise.resolve([contoso]) }).then((changed) => {
     assert.equal(changed, true);

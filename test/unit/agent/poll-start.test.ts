@@ -1,38 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Agent, type Timers } from '../../../src/agent/agent.ts';
+import { Agent } from '../../../src/agent/agent.ts';
 import { startObservation } from '../../../src/observation/observation.ts';
 import type { PollResult, TenantPoller } from '../../../src/agent/tenant-poller.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
 import { M365Error } from '../../../src/errors.ts';
-
-/** Timers whose clock only moves when told; callbacks due by then run in time order. */
-function fakeTimers(): Timers & { advance(ms: number, late?: number): Promise<void> } {
-  let now = 1_000_000;
-  let queue: { at: number; run: () => void }[] = [];
-  return {
-    now: () => now,
-    setTimeout: (run, ms) => {
-      const entry = { at: now + ms, run };
-      queue.push(entry);
-      return entry;
-    },
-    clearTimeout: (handle) => void (queue = queue.filter((entry) => entry !== handle)),
-    async advance(ms, late = 0) {
-      const until = now + ms;
-      for (;;) {
-        queue.sort((a, b) => a.at - b.at);
-        const next = queue[0];
-        if (!next || next.at > until) break;
-        queue.shift();
-        now = next.at + late;
-        next.run();
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      now = Math.max(now, until);
-    },
-  };
-}
+import { fakeTimers } from '../../helpers/fake-timers.ts';
 
 /** Any tenant's observation: these tests read none. */
 const observation = startObservation({ name: 'a', intervalMs: 60_000 } as TenantConfig, undefined);

@@ -1,41 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Agent, type Timers } from '../../../src/agent/agent.ts';
+import { Agent } from '../../../src/agent/agent.ts';
 import { startObservation } from '../../../src/observation/observation.ts';
 import { observed } from '../../helpers/observed.ts';
 import type { PollResult, TenantPoller } from '../../../src/agent/tenant-poller.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
+import { fakeTimers } from '../../helpers/fake-timers.ts';
 
 const INTERVAL = 60_000;
-
-/** Timers whose clock only moves when told; callbacks due by then run in time order. */
-function fakeTimers(): Timers & { advance(ms: number): Promise<void>; pending(): number } {
-  let now = 1_000_000;
-  let queue: { at: number; run: () => void }[] = [];
-  return {
-    now: () => now,
-    setTimeout: (run, ms) => {
-      const entry = { at: now + ms, run };
-      queue.push(entry);
-      return entry;
-    },
-    clearTimeout: (handle) => void (queue = queue.filter((entry) => entry !== handle)),
-    pending: () => queue.length,
-    async advance(ms) {
-      const until = now + ms;
-      for (;;) {
-        queue.sort((a, b) => a.at - b.at);
-        const next = queue[0];
-        if (!next || next.at > until) break;
-        queue.shift();
-        now = next.at;
-        next.run();
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      now = Math.max(now, until);
-    },
-  };
-}
 
 /**
  * A poller that records when it polls; `hold` keeps each poll in flight until released or aborted. The observations
