@@ -22,6 +22,30 @@ export function contosoTenant(simulator: Simulator, settings: Partial<TenantConf
 }
 
 /**
+ * The `index`th tenant of the scenario on `simulator`, signing in with its first client, as a tenant of the agent,
+ * with `settings` over the defaults.
+ */
+export function scenarioTenant(
+  simulator: Simulator,
+  index: number,
+  settings: Partial<TenantConfig> = {},
+): TenantConfig {
+  const scenario = simulator.scenario.tenants[index];
+  const client = scenario.clients[0];
+  return {
+    name: scenario.name,
+    tenantId: scenario.tenantId,
+    clientId: client.clientId,
+    clientSecret: new Secret(client.clientSecret),
+    cloud: 'global',
+    endpoints: { login: simulator.url, graph: simulator.url },
+    intervalMs: 60_000,
+    timeoutMs: 10_000,
+    ...settings,
+  };
+}
+
+/**
  * The configuration of an agent exporting to `receiver` and polling contoso of the test-basic scenario on
  * `simulator`, remembering what it saw in `stateDir`.
  */

@@ -1,7 +1,7 @@
+import { scenarioTenant } from '../helpers/hand-polled-agent.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildAgent } from '../../src/agent/build-agent.ts';
-import { Secret } from '../../src/shared/secret.ts';
 import type { Config } from '../../src/config/types.ts';
 import { SILENT_LOG } from '../../src/log.ts';
 import { loadDefaultScenario, startSimulator, type Scenario, type Simulator } from '../../src/simulator/index.ts';
@@ -41,22 +41,9 @@ const name = (metrics: Config['metrics']) => (Object.keys(metrics).length === 0 
 
 /** Series of the tenant at one collection after one good poll, with the default configuration or `metrics`. */
 async function countSeries(simulator: Simulator, metrics: Config['metrics'] = {}): Promise<Map<string, number>> {
-  const tenant = simulator.scenario.tenants[0];
-  const client = tenant.clients[0];
   const config: Config = {
     exporter: CLOSED_PORT_EXPORTER,
-    tenants: [
-      {
-        name: tenant.name,
-        tenantId: tenant.tenantId,
-        clientId: client.clientId,
-        clientSecret: new Secret(client.clientSecret),
-        cloud: 'global',
-        endpoints: { login: simulator.url, graph: simulator.url },
-        intervalMs: 300_000,
-        timeoutMs: 30_000,
-      },
-    ],
+    tenants: [scenarioTenant(simulator, 0, { intervalMs: 300_000, timeoutMs: 30_000 })],
     metrics,
     resource: {},
     serviceName: 'm365-health',

@@ -1,3 +1,4 @@
+import { scenarioTenant } from '../helpers/hand-polled-agent.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,6 @@ import { createEntraTokenProvider } from '../../src/auth/token-provider.ts';
 import type { TenantConfig } from '../../src/config/types.ts';
 import type { TenantMemory } from '../../src/health/memory.ts';
 import { getThroughFetch } from '../../src/net/http-fetch.ts';
-import { Secret } from '../../src/shared/secret.ts';
 import { sleep } from '../../src/shared/sleep.ts';
 import { parseScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createCaptureLog } from '../helpers/capture-log.ts';
@@ -68,19 +68,9 @@ describe('credential expiry read from the app registration in its home tenant', 
   });
 
   function tenantOf(index: number, homeTenant: string | undefined): TenantConfig {
-    const scenario = simulator.scenario.tenants[index];
-    const client = scenario.clients[0];
-    return {
-      name: scenario.name,
-      tenantId: scenario.tenantId,
-      clientId: client.clientId,
-      clientSecret: new Secret(client.clientSecret),
-      cloud: 'global',
-      endpoints: { login: simulator.url, graph: simulator.url },
-      intervalMs: 60_000,
-      timeoutMs: 10_000,
+    return scenarioTenant(simulator, index, {
       credentialExpiry: { readApp: true, homeTenant, warnBeforeDays: [30, 7] },
-    };
+    });
   }
 
   const tokensFor = (tenant: TenantConfig) =>

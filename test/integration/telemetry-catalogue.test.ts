@@ -1,10 +1,10 @@
+import { scenarioTenant } from '../helpers/hand-polled-agent.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildAgent } from '../../src/agent/build-agent.ts';
-import { Secret } from '../../src/shared/secret.ts';
 import type { Config, TenantConfig } from '../../src/config/types.ts';
 import { createLog } from '../../src/log.ts';
 import { parseScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
@@ -38,20 +38,10 @@ tenants:
 `;
 
 function tenant(simulator: Simulator, index: number): TenantConfig {
-  const scenario = simulator.scenario.tenants[index];
-  const client = scenario.clients[0];
-  return {
-    name: scenario.name,
-    tenantId: scenario.tenantId,
-    clientId: client.clientId,
-    clientSecret: new Secret(client.clientSecret),
-    cloud: 'global',
-    endpoints: { login: simulator.url, graph: simulator.url },
-    intervalMs: 60_000,
-    timeoutMs: 10_000,
+  return scenarioTenant(simulator, index, {
     events: { messages: true },
     credentialExpiry: { readApp: true, homeTenant: undefined, warnBeforeDays: [30, 7] },
-  };
+  });
 }
 
 const EXPORT_METRICS = new Set([
