@@ -28,6 +28,14 @@ function annotationsOf(type: string): Record<string, unknown>[] {
     .filter((annotation) => record(annotation['datasource'])['type'] === type);
 }
 
+/** The panels of the estate, the dashboard's first row: those above the next row. */
+function estatePanels(): Record<string, unknown>[] {
+  const panels = panelsOf(dashboard['panels']);
+  const y = (panel: Record<string, unknown>) => Number(record(panel['gridPos'])['y']);
+  const next = panels.find((panel, index) => index > 0 && panel['type'] === 'row');
+  return panels.filter((panel) => panel['type'] !== 'row' && y(panel) < (next ? y(next) : Infinity));
+}
+
 function queries(): Query[] {
   const fromPanels = panelsOf(dashboard['panels']).flatMap((panel) =>
     list(panel['targets']).map((target) => ({
@@ -94,7 +102,7 @@ describe(DASHBOARD_FILE, () => {
     ]);
   });
 
-  test('has a tenant variable from the health metric, and every panel query filters on it', () => {
+  test('has a tenant variable from the health metric, and every query below the estate filters on it', () => {
     const variables = list(record(dashboard['templating'])['list']).map(record);
     const tenant = variables.find((variable) => variable['name'] === 'tenant');
     assert.ok(tenant);
@@ -102,7 +110,31 @@ describe(DASHBOARD_FILE, () => {
     const match = /^label_values\((\w+),\s*(\w+)\)$/.exec(definition);
     assert.ok(match, definition);
     assert.ok(catalogue.get(match[1])?.labels.has(match[2]), definition);
-    for (const query of queries()) assert.match(query.expr, /m365_tenant_name=~?"\$tenant"/, query.where);
+    const estate = new Set(estatePanels().map((panel) => `panel "${String(panel['title'])}"`));
+    for (const query of queries().filter((q) => !estate.has(q.where)))
+      assert.match(query.expr, /m365_tenant_name=~?"\$tenant"/, query.where);
+  });
+
+  test('opens on the estate: tenants per service and health, with open issues, expiring credentials, failing polls', () => {
+    const panels = estatePanels();
+    assert.equal(panelsOf(dashboard['panels'])[0]['title'], 'Estate');
+    const exprs = panels.flatMap((p) => list(p['targets']).map((t) => String(record(t)['expr'])));
+    for (const expr of exprs) assert.doesNotMatch(expr, /\$tenant/, 'the estate is every tenant');
+    const byService = panels.find((p) => p['type'] === 'table');
+    assert.equal(
+      String(record(list(byService?.['targets'])[0])['expr']),
+      'sum by (m365_service_name, m365_service_health_state) (m365_fleet_service_tenants)',
+    );
+    for (const part of [
+      /^sum\(m365_fleet_issue_tenants\{m365_issue_classification="incident"\}\)/,
+      /^sum\(m365_fleet_issue_tenants\{m365_issue_classification="advisory"\}\)/,
+      /^count\(min by \(m365_tenant_name\) \(m365_credential_expiry_seconds\) < 30 \* 86400\)/,
+      /^count\(max by \(m365_tenant_name\) \(m365_poll_success_ratio\) == 0\)/,
+    ])
+      assert.ok(
+        exprs.some((e) => part.test(e)),
+        String(part),
+      );
   });
 
   test('shows what the deployment guide promises', () => {
