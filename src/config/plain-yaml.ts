@@ -14,7 +14,10 @@ const MAX_DEPTH = 32;
 /** Characters outside the subset: controls (tab and CR too), line separators, BOM, surrogates, non-characters. */
 const OUTSIDE_CHARACTERS = /[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]/;
 
-/** Plain scalars that YAML's core schema reads as null, a boolean or a number (as the `yaml` package tests them). */
+/**
+ * Plain scalars that YAML 1.2's core schema reads as null, a boolean or a number (https://yaml.org/spec/1.2.2/#1032-tag-resolution),
+ * with the `yaml` package's patterns for them (its `schema/core` tags).
+ */
 const NOT_A_STRING =
   /^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
 
