@@ -1,7 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statfsSync, type Stats, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { isPlainObject, isSecretPath, type PathSegment, type ProblemSink, reportUnexpanded } from './problems.ts';
 import { type Environment, reportSetting, type Setting } from './values.ts';
 
@@ -129,7 +128,8 @@ export function describeReadError(error: unknown): string {
 /** Keys whose value is a credential when written literally (not as `${env:…}` or `${file:…}`). */
 const SECRET_KEYS = new Set(['client_secret', 'password', 'proxy']);
 
-function holdsLiteralSecret(node: unknown): boolean {
+/** Whether the parsed content of a file, before its references are expanded, writes a credential itself. */
+export function holdsLiteralSecret(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(holdsLiteralSecret);
   if (typeof node !== 'object' || node === null) return false;
   return Object.entries(node).some(([key, value]) =>
@@ -140,9 +140,9 @@ function holdsLiteralSecret(node: unknown): boolean {
 }
 
 /**
- * Warnings for config files that hold a literal secret (a client secret, a certificate password, proxy
- * credentials) while group or others may read them. Files are read with the loader's bounds (a file swapped for a
- * FIFO since is not waited on); those that cannot be read or parsed here are left to the loader.
+ * Warnings for the files given, which hold a literal secret (a client secret, a certificate password, proxy
+ * credentials; see {@link holdsLiteralSecret}), that group or others may read. A file that can no longer be
+ * examined is left out.
  */
 export async function checkSecretFilePermissions(files: readonly string[]): Promise<string[]> {
   const warnings: string[] = [];
@@ -150,7 +150,6 @@ export async function checkSecretFilePermissions(files: readonly string[]): Prom
     try {
       const mode = (await stat(file)).mode & 0o777;
       if ((mode & 0o077) === 0) continue;
-      if (!holdsLiteralSecret(parse(readTextFileBoundedSync(file), { maxAliasCount: 100 }))) continue;
       warnings.push(
         `${file}: holds a literal secret and is readable by group or others (mode ${mode.toString(8).padStart(3, '0')}): ` +
           'chmod 600 it, or reference the secret with ${env:NAME} or ${file:PATH}',

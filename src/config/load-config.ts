@@ -7,6 +7,7 @@ import {
   checkSecretFilePermissions,
   describeReadError,
   expandReferences,
+  holdsLiteralSecret,
   readFileBoundedSync,
   readTextFileBoundedSync,
 } from './files.ts';
@@ -92,7 +93,7 @@ export async function loadConfig(file: string, env: Environment, options: LoadOp
   } catch (error) {
     const sink = createProblemSink(file);
     reportProblem(sink, [], `cannot read the config file: ${describeReadError(error)}`);
-    return deepFreeze({ ...failure(sink), digest: hash.digest('hex') });
+    return Object.freeze({ ...failure(sink).result, digest: hash.digest('hex') });
   }
   const readBytes = recorded(options.readBytes ?? readFileBoundedSync);
   // The customers listed are part of what was read: a list that changed is a change, as a file is.
@@ -101,14 +102,14 @@ export async function loadConfig(file: string, env: Environment, options: LoadOp
     hash.update(`customers ${source.index}\0${JSON.stringify(listed ?? null)}\0`);
     return listed;
   };
-  const result = deepFreeze({
-    ...parseConfig(text, file, env, readFile, { ...options, readBytes, customers }),
-    digest: hash.digest('hex'),
-  });
+  const parsed = parseFiles(text, file, env, readFile, { ...options, readBytes, customers });
+  // What parsing returns is frozen through already: only what is added here is frozen, not the tenants again.
+  const result = Object.freeze({ ...parsed.result, digest: hash.digest('hex') });
   if (!result.ok) return result;
-  const exposed = await checkSecretFilePermissions(result.sources?.files ?? [file]);
+  const exposed = await checkSecretFilePermissions(parsed.secretFiles);
   if (exposed.length === 0) return result;
-  return deepFreeze({ ...result, config: { ...result.config, warnings: [...result.config.warnings, ...exposed] } });
+  const warnings = Object.freeze([...result.config.warnings, ...exposed]);
+  return Object.freeze({ ...result, config: Object.freeze({ ...result.config, warnings }) });
 }
 
 /**
@@ -131,6 +132,22 @@ export function parseConfig(
   readFile: (path: string) => string,
   options: LoadOptions = {},
 ): LoadResult {
+  return parseFiles(text, file, env, readFile, options).result;
+}
+
+/** {@link parseConfig}'s result, and the files read that write a secret themselves (absolute paths, in order). */
+interface ParsedFiles {
+  result: LoadResult;
+  secretFiles: readonly string[];
+}
+
+function parseFiles(
+  text: string,
+  file: string,
+  env: Environment,
+  readFile: (path: string) => string,
+  options: LoadOptions,
+): ParsedFiles {
   const sink = createProblemSink(file);
   try {
     return parseInto(sink, text, env, readFile, options);
@@ -147,7 +164,7 @@ function parseInto(
   env: Environment,
   readFile: (path: string) => string,
   options: LoadOptions,
-): LoadResult {
+): ParsedFiles {
   const parsed = parseYaml(text, sink);
   if (!parsed.ok) return failure(sink);
   if (parsed.value === null || parsed.value === undefined) {
@@ -171,15 +188,19 @@ function parseInto(
     options.customers ?? (() => undefined),
   );
   const problems = collectProblems(sink, files);
-  if (problems.length > 0) return deepFreeze({ ok: false, problems, sources });
+  if (problems.length > 0) return { result: deepFreeze({ ok: false, problems, sources }), secretFiles: [] };
   const warnings = [sink, ...files.map((file) => file.sink)]
     .flatMap((each) => sortProblems(each.warnings))
     .map(formatProblem);
-  return deepFreeze({ ok: true, config: { ...config, warnings }, sources });
+  const secretFiles = [
+    ...(holdsLiteralSecret(parsed.value) ? [resolve(sink.file)] : []),
+    ...files.filter((each) => each.literalSecret === true).map((each) => resolve(each.sink.file)),
+  ];
+  return { result: deepFreeze({ ok: true, config: { ...config, warnings }, sources }), secretFiles };
 }
 
-function failure(sink: ProblemSink): LoadResult {
-  return deepFreeze({ ok: false, problems: listProblems(sink) });
+function failure(sink: ProblemSink): ParsedFiles {
+  return { result: deepFreeze({ ok: false, problems: listProblems(sink) }), secretFiles: [] };
 }
 
 /**

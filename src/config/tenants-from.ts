@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { describeReadError, expandReferences, type ExpandSources } from './files.ts';
+import { describeReadError, expandReferences, type ExpandSources, holdsLiteralSecret } from './files.ts';
 import {
   createProblemSink,
   isPlainObject,
@@ -115,6 +115,8 @@ export interface TenantsFile {
   sink: ProblemSink;
   /** The raw (expanded) entries of its `tenants` list; none when the file is not usable. */
   entries: readonly unknown[];
+  /** Whether it writes a credential itself rather than a reference to one: its permissions are then checked. */
+  literalSecret?: boolean;
 }
 
 const SHAPE_MESSAGE =
@@ -152,7 +154,7 @@ function readTenantsFile(file: string, sources: ExpandSources, validators: Schem
   // A whole file that is one unexpandable reference was reported by the expansion, which hides the schema's word.
   if (sink.problems.length > before || !isPlainObject(value) || !Array.isArray(value['tenants']))
     return { sink, entries: [] };
-  return { sink, entries: value['tenants'] };
+  return { sink, entries: value['tenants'], literalSecret: holdsLiteralSecret(parsed.value) };
 }
 
 /** A directory whose entries a configuration depends on. */

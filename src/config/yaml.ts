@@ -1,5 +1,6 @@
 import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, type Node, Parser, type YAMLError } from 'yaml';
 import { MAX_FILE_BYTES } from './files.ts';
+import { readPlainYaml } from './plain-yaml.ts';
 import {
   isSecretPath,
   keyText,
@@ -17,8 +18,9 @@ const MAX_ALIAS_COUNT = 100;
 const MAX_SYNTAX_ERRORS = 20;
 
 /**
- * Parses YAML text into plain data, recording the document and line index in `sink` so later problems can be
- * located. Returns `{ ok: false }` after reporting when the text is too large, too deeply nested, not valid YAML,
+ * Parses YAML text into plain data, and gives `sink` the means to compose its document and line index when a later
+ * problem needs to be located. Text in the plain subset of YAML ({@link readPlainYaml}) is read without composing a
+ * document, and so without any of the problems below. Returns `{ ok: false }` after reporting when the text is too large, too deeply nested, not valid YAML,
  * has a duplicate key, or expands too many aliases. Never throws.
  */
 export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: unknown } | { ok: false } {
@@ -27,6 +29,8 @@ export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: u
     reportProblem(sink, [], `file is ${bytes} bytes, larger than the limit of ${MAX_FILE_BYTES} (1 MiB)`);
     return { ok: false };
   }
+  const plain = readPlainYaml(text);
+  if (plain !== undefined) return locateLater(text, plain, sink);
   const tooDeep = findExcessiveFlowDepth(text);
   if (tooDeep !== undefined) {
     sink.problems.push({ path: '', ...positionInText(text, tooDeep), message: FLOW_DEPTH_MESSAGE, file: sink.file });
@@ -40,17 +44,22 @@ export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: u
   walk(doc.contents, [], { anchors: new Map(), open: new Set(), sink });
   if (sink.problems.length > 0) return { ok: false };
   try {
-    const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    // Composed again only if a later check (the schema, duplicate names) has a problem to locate: ten `tenants_from`
-    // files of a thousand tenants otherwise held ten documents with every node's position at once, some 200 MB of
-    // heap that the process kept long after loading.
-    let again: SourceMap | undefined;
-    sink.source = () => (again ??= composeSource(text));
-    return { ok: true, value };
+    return locateLater(text, doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), sink);
   } catch (error) {
     reportProblem(sink, [], `invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
     return { ok: false };
   }
+}
+
+/**
+ * `value`, read from `text`, whose document `sink` composes again only if a later check (the schema, duplicate names)
+ * has a problem to locate: ten `tenants_from` files of a thousand tenants otherwise held ten documents with every
+ * node's position at once, some 200 MB of heap that the process kept long after loading.
+ */
+function locateLater(text: string, value: unknown, sink: ProblemSink): { ok: true; value: unknown } {
+  let source: SourceMap | undefined;
+  sink.source = () => (source ??= composeSource(text));
+  return { ok: true, value };
 }
 
 function reportSyntaxErrors(errors: readonly YAMLError[], warnings: readonly YAMLError[], sink: ProblemSink): void {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -36,4 +36,17 @@ test('a literal secret in a file others can read is warned about, naming the fil
 test('no warning for a 0600 file, or for secrets given by reference', async () => {
   assert.deepEqual(await warningsOf('closed.yaml', tenant('hunter2-literal'), 0o600), []);
   assert.deepEqual(await warningsOf('reference.yaml', tenant('${env:S}'), 0o644), []);
+});
+
+test('a tenants file is warned about as the config file is, from the content the load read', async () => {
+  await mkdir(join(dir, 'tenants.d'), { recursive: true });
+  const open = join(dir, 'tenants.d', 'open.yaml');
+  await writeFile(open, tenant('hunter2-literal'));
+  await chmod(open, 0o644);
+  await writeFile(join(dir, 'tenants.d', 'reference.yaml'), tenant('${env:S}').replace('name: a', 'name: b'));
+  await chmod(join(dir, 'tenants.d', 'reference.yaml'), 0o644);
+  const warnings = await warningsOf('fleet.yaml', 'tenants_from: [tenants.d/*.yaml]\n', 0o644);
+  assert.deepEqual(warnings, [
+    `${open}: holds a literal secret and is readable by group or others (mode 644): chmod 600 it, or reference the secret with \${env:NAME} or \${file:PATH}`,
+  ]);
 });
