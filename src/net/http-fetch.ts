@@ -60,16 +60,24 @@ export interface HttpClient {
 }
 
 /**
+ * Connections a client opens to one origin (the login host, the Graph host, each through its tunnel), however many
+ * tenants poll: past it, requests wait in the client's queue for a free connection, within their poll's deadline.
+ * undici's default is no limit: when answers slowed, a fleet opened thousands of sockets to the same host.
+ */
+export const MAX_CONNECTIONS_PER_ORIGIN = 64;
+
+/**
  * Builds the HTTP client: undici's `EnvHttpProxyAgent` with the proxies resolved once (explicit settings, else the
- * environment given), CONNECT tunnels for https and absolute-form requests for http. TLS is always verified; a CA
- * bundle is added to Node's default trust store (including `NODE_EXTRA_CA_CERTS`), never replaces it. Errors
- * never carry a proxy's credentials.
+ * environment given), CONNECT tunnels for https and absolute-form requests for http, and at most
+ * {@link MAX_CONNECTIONS_PER_ORIGIN} connections to each origin. TLS is always verified; a CA bundle is added to
+ * Node's default trust store (including `NODE_EXTRA_CA_CERTS`), never replaces it. Errors never carry a proxy's
+ * credentials.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const settings = resolveProxySettings(options, options.env);
   const ca = options.ca === undefined || options.ca === '' ? undefined : [...getCACertificates('default'), options.ca];
   const tls = ca === undefined ? {} : { connect: { ca }, proxyTls: { ca }, requestTls: { ca } };
-  const dispatcher = new EnvHttpProxyAgent({ ...settings, ...tls });
+  const dispatcher = new EnvHttpProxyAgent({ ...settings, ...tls, connections: MAX_CONNECTIONS_PER_ORIGIN });
   const secrets = proxyCredentials(settings);
   // What a failed request throws: without the proxy's credentials, a refused tunnel said so.
   const explain = (error: unknown, input: Parameters<typeof fetch>[0]) =>
