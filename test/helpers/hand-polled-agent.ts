@@ -46,10 +46,10 @@ export function scenarioTenant(
 }
 
 /**
- * The configuration of an agent exporting to `receiver` and polling contoso of the test-basic scenario on
- * `simulator`, remembering what it saw in `stateDir`.
+ * The configuration of an agent exporting to `receiver` every minute and polling `tenants`, remembering what it saw in
+ * `stateDir` (none: nothing is remembered).
  */
-export function contosoConfig(simulator: Simulator, receiver: OtlpReceiver, stateDir: string): Config {
+export function agentConfig(receiver: OtlpReceiver, tenants: TenantConfig[], stateDir: string | undefined): Config {
   return {
     exporter: {
       endpoint: receiver.url,
@@ -60,7 +60,7 @@ export function contosoConfig(simulator: Simulator, receiver: OtlpReceiver, stat
       compression: 'none',
       temporality: 'cumulative',
     },
-    tenants: [contosoTenant(simulator)],
+    tenants,
     metrics: {},
     resource: {},
     serviceName: 'm365-health',
@@ -68,6 +68,14 @@ export function contosoConfig(simulator: Simulator, receiver: OtlpReceiver, stat
     spoolMaxBytes: 64 * 1024 * 1024,
     warnings: [],
   };
+}
+
+/**
+ * The configuration of an agent exporting to `receiver` and polling contoso of the test-basic scenario on
+ * `simulator`, remembering what it saw in `stateDir`.
+ */
+export function contosoConfig(simulator: Simulator, receiver: OtlpReceiver, stateDir: string): Config {
+  return agentConfig(receiver, [contosoTenant(simulator)], stateDir);
 }
 
 /** One life of the agent process: built on the state directory, polled by hand, flushed at the end. */

@@ -1,4 +1,3 @@
-import { scenarioTenant } from '../helpers/hand-polled-agent.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildAgent } from '../../src/agent/build-agent.ts';
@@ -19,6 +18,7 @@ import {
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { CollectingExporter, collectPoints, NEVER_MS, seriesKeys } from '../helpers/collecting-exporter.ts';
 import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';
+import { scenarioTenant } from '../helpers/hand-polled-agent.ts';
 
 /** The default scenario's first tenant: all its services, with or without its issues, and no timeline. */
 async function defaultTenantScenario(withIssues: boolean): Promise<Scenario> {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { buildAgent } from '../../src/agent/build-agent.ts';
-import type { Config, TenantConfig } from '../../src/config/types.ts';
+import type { TenantConfig } from '../../src/config/types.ts';
 import { SILENT_LOG } from '../../src/log.ts';
 import { MAX_CONNECTIONS_PER_ORIGIN } from '../../src/net/http-fetch.ts';
 import { Secret } from '../../src/shared/secret.ts';
@@ -11,6 +11,7 @@ import { startSimulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, benchTenantId, buildBenchScenario } from '../../bench/scenario.ts';
 import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { agentConfig } from '../helpers/hand-polled-agent.ts';
 
 /** Three times the bound: without it, every tenant's sign-in would open a connection of its own. */
 const TENANTS = 3 * MAX_CONNECTIONS_PER_ORIGIN;
@@ -90,24 +91,7 @@ test(
       intervalMs: 1_000,
       timeoutMs: 45_000,
     }));
-    const config: Config = {
-      exporter: {
-        endpoint: receiver.url,
-        protocol: 'http/protobuf',
-        headers: {},
-        intervalMs: 60_000,
-        timeoutMs: 5_000,
-        compression: 'none',
-        temporality: 'cumulative',
-      },
-      tenants,
-      metrics: {},
-      resource: {},
-      serviceName: 'm365-health',
-      stateDir: undefined,
-      spoolMaxBytes: 64 * 1024 * 1024,
-      warnings: [],
-    };
+    const config = agentConfig(receiver, tenants, undefined);
     const telemetry = createTelemetrySdk({
       exporter: config.exporter,
       serviceName: 'm365-health',

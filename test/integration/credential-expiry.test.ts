@@ -1,4 +1,3 @@
-import { scenarioTenant } from '../helpers/hand-polled-agent.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { getThroughFetch } from '../../src/net/http-fetch.ts';
 import { sleep } from '../../src/shared/sleep.ts';
 import { parseScenario, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { createCaptureLog } from '../helpers/capture-log.ts';
+import { scenarioTenant } from '../helpers/hand-polled-agent.ts';
 
 const DAY = 86_400_000;
 const APP = '0a0a0a0a-1111-4222-8333-444444444444';

@@ -1,4 +1,3 @@
-import { scenarioTenant } from '../helpers/hand-polled-agent.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { registerExportMetrics } from '../../src/telemetry/export-metrics.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { textOf } from '../helpers/text-of.ts';
+import { scenarioTenant } from '../helpers/hand-polled-agent.ts';
 
 const SCENARIO = `
 tenants:
