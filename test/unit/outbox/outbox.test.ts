@@ -114,7 +114,7 @@ describe('Outbox', () => {
   });
 
   test('beyond the bound the oldest events are dropped, counted and logged; the newest stay in order', () => {
-    const { outbox, add, ns, drops, log } = createOutbox(8192);
+    const { add, ns, drops, log } = createOutbox(8192);
     for (let n = 0; n < 200; n++) add(n % 2 === 0 ? 'contoso' : 'fabrikam', n);
     const dropped = drops.reduce((sum, [count]) => sum + count, 0);
     assert.ok(dropped > 100, `${dropped} dropped`);
