@@ -25,7 +25,6 @@ import {
   type UndeliveredExport,
 } from './export-watch.ts';
 import { scrubLog } from './scrubbed-log.ts';
-import { watchMetricExporter } from './export-calls.ts';
 import { Outbox, type DropReason } from './outbox/outbox.ts';
 import { OutboxSender } from './outbox/outbox-sender.ts';
 import { sleep } from '../shared/sleep.ts';
@@ -116,12 +115,10 @@ function createMetricReader(exporter: ExporterConfig, watch: ExportWatch, gauges
   const { protocol, timeoutMs } = exportTarget(exporter, 'metrics');
   const created =
     protocol === 'http/json' ? new OTLPMetricExporterJson(options) : createProtobufMetricExporter(options);
+  const component = `otlp_http${protocol === 'http/json' ? '_json' : ''}_metric_exporter`;
   return new ExportingReader({
-    exporter: watchMetricExporter(created, watch, {
-      signal: 'metrics',
-      url: options.url,
-      component: `otlp_http${protocol === 'http/json' ? '_json' : ''}_metric_exporter`,
-    }),
+    exporter: created,
+    watch: { watch, target: { signal: 'metrics', url: options.url, component } },
     gauges,
     intervalMs: exporter.intervalMs,
     timeoutMs: exporter.exportTimeoutMs ?? Math.min(timeoutMs, exporter.intervalMs),
@@ -231,7 +228,7 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
           url: exportTarget(options.exporter, 'metrics').url,
           reason: `not flushed within ${timeoutMs} ms`,
         });
-      const pending = events ? undeliveredEvents(events, options.events?.durable ?? false) : undefined;
+      const pending = events && undeliveredEvents(events, watch, options.events?.durable ?? false);
       return pending ? [...undelivered, pending] : undelivered;
     },
   };
@@ -251,14 +248,15 @@ async function stopEvents(events: EventExport, timeoutMs: number): Promise<void>
   );
 }
 
-/** Events left in the outbox after the last flush, with the last reason the collector gave. */
-function undeliveredEvents(events: EventExport, durable: boolean): UndeliveredExport | undefined {
+/** Events left in the outbox after the last flush, with the reason the collector gave since the last success. */
+function undeliveredEvents(events: EventExport, watch: ExportWatch, durable: boolean): UndeliveredExport | undefined {
   const count = events.outbox.pendingCount;
   if (count === 0) return undefined;
-  const failure = events.sender.lastFailure?.fields;
-  const status = typeof failure?.['status'] === 'number' ? failure['status'] : undefined;
+  const state = watch.statuses().find((status) => status.signal === 'events');
+  const failure = state?.failingSince === undefined ? undefined : state.lastFailure;
+  const status = failure?.status;
   const left = durable ? 'stay in the state files for the next start' : 'are lost (no state.dir)';
-  const reason = `${failure?.['reason'] ?? 'still being sent when the agent stopped'}; ${count} events ${left}`;
+  const reason = `${failure?.reason ?? 'still being sent when the agent stopped'}; ${count} events ${left}`;
   return { signal: 'logs', url: events.url, reason, ...(status === undefined ? {} : { status }) };
 }
 
