@@ -24,7 +24,7 @@ import {
   type ExportTally,
   type UndeliveredExport,
 } from './export-watch.ts';
-import { scrubLog } from './scrubbed-log.ts';
+import { scrubLog } from './diag-route.ts';
 import { Outbox, type DropReason } from './outbox/outbox.ts';
 import { OutboxSender } from './outbox/outbox-sender.ts';
 import { sleep } from '../shared/sleep.ts';
