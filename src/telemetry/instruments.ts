@@ -28,14 +28,6 @@ export interface Recorders {
   recordGraphResponse(tenant: TenantConfig, httpStatus: number): void;
 }
 
-/** Metrics of the process rather than of tenants, created by their sources. */
-const PROCESS_METRICS: ReadonlySet<string> = new Set([
-  sc.METRIC_EVENTS_DROPPED,
-  sc.METRIC_EXPORT_REQUESTS,
-  sc.METRIC_EXPORTER_DATA_POINTS,
-  sc.METRIC_EXPORTER_LOG_RECORDS,
-]);
-
 /**
  * Creates every enabled instrument of the catalogue: gauges and the status metric's UpDownCounter in `registry`,
  * reading the tenants' observations at each collection (no per-series storage: what thousands of tenants need);
@@ -48,13 +40,13 @@ export function registerInstruments(
   isEnabled: (name: string) => boolean,
   registry: GaugeRegistry,
 ): Recorders {
-  // The process's own metrics are created where their sources are: createEventsDroppedRecorder, registerExportMetrics.
-  const enabled = METRICS.filter((metric) => isEnabled(metric.name) && !PROCESS_METRICS.has(metric.name));
-  const observed = enabled.filter((metric) => metric.instrument !== 'counter');
+  const observed = METRICS.filter((metric) => metric.instrument !== 'counter' && isEnabled(metric.name));
   const isObserved = (name: string) => observed.some((metric) => metric.name === name);
+  // The tenants' counters; the process's own are created where their sources are (createEventsDroppedRecorder,
+  // registerExportMetrics).
   const counter = (name: string) => {
-    const metric = enabled.find((candidate) => candidate.name === name);
-    return metric && meter.createCounter(name, instrumentOptions(metric));
+    const metric = findMetric(name);
+    return metric && isEnabled(name) ? meter.createCounter(name, instrumentOptions(metric)) : undefined;
   };
   const fleet = observed.filter((metric) => FLEET_METRICS.has(metric.name));
   const perTenant = observed.filter((metric) => !FLEET_METRICS.has(metric.name));
