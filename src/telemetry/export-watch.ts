@@ -74,11 +74,6 @@ interface TargetState {
 
 const TOO_LARGE = 413;
 
-/** Readiness: a signal whose exports have failed for 3 export intervals, and at least 2 minutes, is failing. */
-export function failingAfterMs(exportIntervalMs: number): number {
-  return Math.max(3 * exportIntervalMs, 120_000);
-}
-
 /**
  * Watches the results of the OTLP exports (metrics, and the events the outbox sends), which the OpenTelemetry SDK
  * would only tell its diag logger. Logs the first failure of an outage (an error when the collector's answer needs a

@@ -17,13 +17,7 @@ import { ExportingReader } from './exporting-reader.ts';
 import { createGaugeProducer, type GaugeProducer, type GaugeRegistry } from './gauge-producer.ts';
 import { createProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
 import { SILENT_LOG, type Log } from '../log.ts';
-import {
-  ExportWatch,
-  failingAfterMs,
-  type ExportChange,
-  type ExportTally,
-  type UndeliveredExport,
-} from './export-watch.ts';
+import { ExportWatch, type ExportChange, type ExportTally, type UndeliveredExport } from './export-watch.ts';
 import { scrubLog } from './diag-route.ts';
 import { Outbox, type DropReason } from './outbox/outbox.ts';
 import { OutboxSender } from './outbox/outbox-sender.ts';
@@ -168,7 +162,8 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
     log,
     clock: options.clock ?? Date.now,
     repeatMs: 60_000,
-    failingAfterMs: options.exporter && failingAfterMs(options.exporter.intervalMs),
+    // Readiness: a signal whose exports have failed for 3 export intervals, and at least 2 minutes, is failing.
+    failingAfterMs: options.exporter && Math.max(3 * options.exporter.intervalMs, 120_000),
     onChange: options.onExportChange,
   });
   const scope = { name: 'm365-health', version: options.serviceVersion };
