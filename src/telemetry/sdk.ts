@@ -17,13 +17,12 @@ import { ExportingReader } from './exporting-reader.ts';
 import { createGaugeProducer, type GaugeProducer, type GaugeRegistry } from './gauge-producer.ts';
 import { createProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
 import { SILENT_LOG, type Log } from '../log.ts';
-import { ExportWatch, type ExportChange, type ExportTally, type UndeliveredExport } from './export-watch.ts';
+import { ExportWatch, type ExportChange, type UndeliveredExport } from './export-watch.ts';
 import { scrubLog } from './diag-route.ts';
 import { Outbox, type DropReason } from './outbox/outbox.ts';
 import { OutboxSender } from './outbox/outbox-sender.ts';
 import { sleep } from '../shared/sleep.ts';
 import { waitAtMost } from '../shared/wait-at-most.ts';
-import type { ExportStatus } from '../observation/export-status.ts';
 
 export interface TelemetrySdkOptions {
   exporter: ExporterConfig | undefined;
@@ -59,7 +58,7 @@ export interface TelemetrySdk {
   /** The events waiting to be exported over OTLP; undefined when nothing is exported. */
   readonly outbox: Outbox | undefined;
   /** The state of each signal's OTLP exports, for the status endpoint, and their tallies, for the export metrics. */
-  readonly exports: { statuses(): ExportStatus[]; tallies(): ExportTally[] };
+  readonly exports: Pick<ExportWatch, 'statuses' | 'tallies'>;
   /** Pushes what is pending; never rejects (failures are logged). */
   forceFlush(): Promise<void>;
   /**
@@ -181,7 +180,7 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
     gauges,
     logger: loggerProvider.getLogger(scope.name, scope.version),
     outbox: events?.outbox,
-    exports: { statuses: () => watch.statuses(), tallies: () => watch.tallies() },
+    exports: watch,
     async forceFlush() {
       await Promise.all([
         loggerProvider.forceFlush(),
