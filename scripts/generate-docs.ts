@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { renderTelemetryDocs } from '../src/telemetry/render-docs.ts';
+import { renderTelemetryDocs } from './render-docs.ts';
 
 const target = new URL('../docs/telemetry.md', import.meta.url);
 await writeFile(target, renderTelemetryDocs());

@@ -10,7 +10,6 @@ import type { Config, TenantConfig } from '../config/types.ts';
 import { createHttpClientPool } from '../net/http-client-pool.ts';
 import { getThroughFetch } from '../net/http-fetch.ts';
 import type { Log } from '../log.ts';
-import { importLegacySpool } from '../telemetry/outbox/legacy-spool.ts';
 import { registerInstruments } from '../telemetry/instruments.ts';
 import type { TelemetrySdk } from '../telemetry/sdk.ts';
 import { Agent, SYSTEM_TIMERS, type AgentOptions, type ReconcileSummary } from './agent.ts';
@@ -60,8 +59,7 @@ export interface BuiltAgent {
  * Assembles the agent for a configuration: one token provider per app and tenant, one poller per tenant, and what
  * tenants added later need: the telemetry instruments (which read the store of observations), the ledger of the
  * tenants' state and events, the fleet (their issues taken together, with a ledger of its own), and the token
- * providers and request budgets tenants share. Events an earlier version left in its spool are taken into the
- * outbox first.
+ * providers and request budgets tenants share.
  */
 export async function buildAgent(config: Config, deps: AgentDependencies): Promise<BuiltAgent> {
   const http = createHttpClientPool(deps.env ?? process.env);
@@ -76,7 +74,6 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
   const store = config.stateDir === undefined ? undefined : createFileStateStore(config.stateDir, deps.log, clock);
   const { outbox, logger } = deps.telemetry;
   const ledger = createTenantLedger({ store, outbox, logger, log: deps.log });
-  if (config.stateDir !== undefined && outbox) await importLegacySpool(config.stateDir, outbox, deps.log);
   const fleetStore =
     config.stateDir === undefined ? undefined : createFleetStateStore(config.stateDir, deps.log, clock);
   const fleetLedger = createLedger({ store: fleetStore, outbox, logger, log: deps.log }, fleetParts);

@@ -6,6 +6,7 @@ import type { FleetIssueUpdate } from '../health/fleet-issues.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
 import type { MessageUpdate } from '../health/messages.ts';
 import { HEALTH_OK, type Health } from '../health/model.ts';
+import { HEALTH_WORDS } from '../health/estate.ts';
 import { htmlToPlainText } from '../health/plain-text.ts';
 import * as sc from '../catalogue/semconv.ts';
 
@@ -15,8 +16,6 @@ const ERROR = { severityNumber: SeverityNumber.ERROR, severityText: 'ERROR' };
 
 /** A status change's severity follows the health it reaches. */
 const SEVERITY: Record<Health, typeof INFO> = { 0: INFO, 1: WARN, 2: ERROR, 3: WARN };
-
-const HEALTH_WORDS = ['ok', 'warning', 'critical', 'unknown'] as const;
 
 const ADMIN_CENTER = 'https://admin.microsoft.com/Adminportal/Home#';
 

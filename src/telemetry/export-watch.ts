@@ -1,11 +1,9 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { Log, LogFields } from '../log.ts';
 import type { ExportAnswer, PartialSuccess } from './otlp/protobuf-metric-exporter.ts';
-import { describeExportFailure, type ExportFailure } from './export-failure.ts';
-import { probeHttpStatus, type HttpStatusProbe } from './http-status-probe.ts';
+import { describeExportFailure, probeHttpStatus, type ExportFailure, type HttpStatusProbe } from './export-failure.ts';
 import type { ExportStatus } from '../observation/export-status.ts';
-
-export type { ExportFailure } from './export-failure.ts';
+import { timerDelay } from '../shared/timer-delay.ts';
 
 /** Where a stream of exports goes: a signal, the collector's URL for it, and the exporter's `otel.component.type`. */
 export interface ExportTarget {
@@ -75,11 +73,6 @@ interface TargetState {
 }
 
 const TOO_LARGE = 413;
-
-/** Readiness: a signal whose exports have failed for 3 export intervals, and at least 2 minutes, is failing. */
-export function failingAfterMs(exportIntervalMs: number): number {
-  return Math.max(3 * exportIntervalMs, 120_000);
-}
 
 /**
  * Watches the results of the OTLP exports (metrics, and the events the outbox sends), which the OpenTelemetry SDK
@@ -286,4 +279,26 @@ function componentOf(target: ExportTarget): string {
 export function formatUndelivered(undelivered: UndeliveredExport): string {
   const status = undelivered.status === undefined ? '' : ` (HTTP ${undelivered.status})`;
   return `${undelivered.signal} not delivered to ${undelivered.url}: ${undelivered.reason}${status}`;
+}
+
+/**
+ * The result `send` gives to its callback, or a failure after `timeoutMs` without one: an exporter's own timeout is
+ * a socket idle timeout, so a collector (or proxy) that trickles its answer would otherwise hold every later export
+ * for ever. The request itself is left to finish or fail on its own. A throw is a failure too.
+ */
+export function exportWithin(send: (done: (result: ExportAnswer) => void) => void, timeoutMs: number) {
+  return new Promise<ExportAnswer>((resolve) => {
+    const timer = setTimeout(() => {
+      resolve({ code: ExportResultCode.FAILED, error: new Error(`export did not finish within ${timeoutMs} ms`) });
+    }, timerDelay(timeoutMs));
+    const finish = (result: ExportAnswer) => {
+      clearTimeout(timer);
+      resolve(result);
+    };
+    try {
+      send(finish);
+    } catch (error) {
+      finish({ code: ExportResultCode.FAILED, error: error as Error });
+    }
+  });
 }

@@ -7,10 +7,10 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { exportWithin } from './export-calls.ts';
+import { exportWithin, type ExportTarget, type ExportWatch } from './export-watch.ts';
 import { GaugeChunk, type GaugeProducer } from './gauge-producer.ts';
 import { countPoints, joinMetrics, splitByPoints } from './otlp/metric-batches.ts';
-import type { EncodedRequest } from './otlp/metrics-encoder.ts';
+import { EncodedRequest } from './otlp/metrics-encoder.ts';
 import { isProtobufMetricExporter, type ProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
 
 /**
@@ -28,6 +28,8 @@ export interface ExportingReaderOptions {
   timeoutMs: number;
   /** Points per export request; `Infinity` for an exporter that takes each collection whole (a view of it). */
   maxPoints: number;
+  /** Where the result of each export is reported (the OTLP exporter's), with the points (and bytes) it carried. */
+  watch?: { watch: ExportWatch; target: ExportTarget };
 }
 
 /**
@@ -131,8 +133,19 @@ export class ExportingReader extends MetricReader {
   /** Sends one request, within `timeoutMs` ({@link exportWithin}); whether the next may follow. */
   async #send(request: ResourceMetrics | EncodedRequest): Promise<boolean> {
     if (this.#aborted) return false;
+    const { watch, timeoutMs } = this.#options;
     const exporter = this.#options.exporter as ProtobufMetricExporter;
-    const result = await exportWithin((done) => exporter.export(request, done), this.#options.timeoutMs);
+    const fields =
+      request instanceof EncodedRequest
+        ? { points: request.points, bytes: request.bytes.length }
+        : { points: countPoints(request) };
+    const result = await exportWithin((done) => {
+      const attempt = watch?.watch.begin(watch.target);
+      exporter.export(request, (answer) => {
+        attempt?.end(answer, fields);
+        done(answer);
+      });
+    }, timeoutMs);
     // The OTLP exporter's results are logged by the export watch; this line is for the other exporters.
     if (result.code !== ExportResultCode.SUCCESS) diag.debug('metrics export failed', result.error);
     return result.code === ExportResultCode.SUCCESS;

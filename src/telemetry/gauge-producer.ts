@@ -131,17 +131,11 @@ export class GaugeChunk implements GaugeWriter<ResourceMetrics> {
     for (const descriptor of descriptors) {
       let metric = this.#metrics.get(descriptor.name);
       if (metric === undefined) {
-        const temporality = AggregationTemporality.CUMULATIVE;
+        const common = { descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPoints: [] };
         metric =
           descriptor.upDown === true
-            ? {
-                descriptor,
-                aggregationTemporality: temporality,
-                dataPointType: DataPointType.SUM,
-                isMonotonic: false,
-                dataPoints: [],
-              }
-            : { descriptor, aggregationTemporality: temporality, dataPointType: DataPointType.GAUGE, dataPoints: [] };
+            ? { ...common, dataPointType: DataPointType.SUM, isMonotonic: false }
+            : { ...common, dataPointType: DataPointType.GAUGE };
         this.#metrics.set(descriptor.name, metric);
       }
       this.#current.set(descriptor.name, metric.dataPoints);

@@ -1,4 +1,4 @@
-import { ValueType, type Attributes, type Counter, type Meter } from '@opentelemetry/api';
+import { ValueType, type Attributes, type Meter } from '@opentelemetry/api';
 import type { TenantConfig } from '../config/types.ts';
 import type { Observation } from '../observation/observation.ts';
 import type { ServiceStatus } from '../health/model.ts';
@@ -28,27 +28,11 @@ export interface Recorders {
   recordGraphResponse(tenant: TenantConfig, httpStatus: number): void;
 }
 
-/** Metrics of the process rather than of tenants, created by their sources. */
-const PROCESS_METRICS: ReadonlySet<string> = new Set([
-  sc.METRIC_EVENTS_DROPPED,
-  sc.METRIC_EXPORT_REQUESTS,
-  sc.METRIC_EXPORTER_DATA_POINTS,
-  sc.METRIC_EXPORTER_LOG_RECORDS,
-]);
-
-/**
- * The tenant on a data point: its name, unique in a configuration, is all a series needs to be told apart (Datadog
- * does not tag from resource attributes, so it is on the point); its id, a GUID or a domain that no dashboard groups
- * by, would be a third of the bytes of most points, and is in every event instead.
- */
-function tenantSeriesAttributes(tenant: TenantConfig): Attributes {
-  return { [sc.ATTR_TENANT_NAME]: tenant.name };
-}
-
 /**
  * Creates every enabled instrument of the catalogue: gauges and the status metric's UpDownCounter in `registry`,
  * reading the tenants' observations at each collection (no per-series storage: what thousands of tenants need);
- * counters on `meter`, returned as {@link Recorders}. The gauges' attribute parts are made once for the life of these instruments ({@link SeriesParts}).
+ * counters on `meter`, returned as {@link Recorders}. The gauges' attribute parts are made once for the life of these
+ * instruments ({@link SeriesParts}), and the counters' tenant part is the same.
  */
 export function registerInstruments(
   meter: Meter,
@@ -56,22 +40,22 @@ export function registerInstruments(
   isEnabled: (name: string) => boolean,
   registry: GaugeRegistry,
 ): Recorders {
-  // The process's own metrics are created where their sources are: createEventsDroppedRecorder, registerExportMetrics.
-  const enabled = METRICS.filter((metric) => isEnabled(metric.name) && !PROCESS_METRICS.has(metric.name));
-  const observed = enabled.filter((metric) => metric.instrument !== 'counter');
-  const counters = new Map<string, Counter>();
-  for (const metric of enabled) {
-    if (metric.instrument === 'counter')
-      counters.set(metric.name, meter.createCounter(metric.name, instrumentOptions(metric)));
-  }
+  const observed = METRICS.filter((metric) => metric.instrument !== 'counter' && isEnabled(metric.name));
+  const isObserved = (name: string) => observed.some((metric) => metric.name === name);
+  // The tenants' counters; the process's own are created where their sources are (createEventsDroppedRecorder,
+  // registerExportMetrics).
+  const counter = (name: string) => {
+    const metric = findMetric(name);
+    return metric && isEnabled(name) ? meter.createCounter(name, instrumentOptions(metric)) : undefined;
+  };
   const fleet = observed.filter((metric) => FLEET_METRICS.has(metric.name));
   const perTenant = observed.filter((metric) => !FLEET_METRICS.has(metric.name));
   const parts = new SeriesParts();
   const serviceMetrics = {
-    health: isObserved(observed, sc.METRIC_SERVICE_HEALTH),
-    status: isObserved(observed, sc.METRIC_SERVICE_STATUS),
-    issues: isObserved(observed, sc.METRIC_SERVICE_ISSUES),
-    features: isObserved(observed, sc.METRIC_FEATURE_HEALTH),
+    health: isObserved(sc.METRIC_SERVICE_HEALTH),
+    status: isObserved(sc.METRIC_SERVICE_STATUS),
+    issues: isObserved(sc.METRIC_SERVICE_ISSUES),
+    features: isObserved(sc.METRIC_FEATURE_HEALTH),
   };
   if (perTenant.length > 0) {
     registry.register(
@@ -95,13 +79,13 @@ export function registerInstruments(
       observeFleet,
     );
   }
-  const pollErrors = counters.get(sc.METRIC_POLL_ERRORS);
-  const graphRequests = counters.get(sc.METRIC_GRAPH_REQUESTS);
+  const pollErrors = counter(sc.METRIC_POLL_ERRORS);
+  const graphRequests = counter(sc.METRIC_GRAPH_REQUESTS);
   return {
     recordPollError: (tenant, errorType) =>
-      pollErrors?.add(1, { ...tenantSeriesAttributes(tenant), [sc.ATTR_ERROR_TYPE]: errorType }),
+      pollErrors?.add(1, { ...parts.tenant(tenant)[0], [sc.ATTR_ERROR_TYPE]: errorType }),
     recordGraphResponse: (tenant, httpStatus) =>
-      graphRequests?.add(1, { ...tenantSeriesAttributes(tenant), [sc.ATTR_HTTP_STATUS_CODE]: httpStatus }),
+      graphRequests?.add(1, { ...parts.tenant(tenant)[0], [sc.ATTR_HTTP_STATUS_CODE]: httpStatus }),
   };
 }
 
@@ -165,18 +149,6 @@ function observePolls(observation: Observation, now: number, observe: ObserveGau
     ]);
 }
 
-/** Which of the per-service metrics are on. */
-interface ServiceMetrics {
-  readonly health: boolean;
-  readonly status: boolean;
-  readonly issues: boolean;
-  readonly features: boolean;
-}
-
-function isObserved(observed: readonly MetricDefinition[], name: string): boolean {
-  return observed.some((metric) => metric.name === name);
-}
-
 /**
  * The series of each service. A metric turned off is not observed at all: its points would be dropped by the writer
  * anyway, but only after their attribute parts were found and listed, 12 of them per service for the state set
@@ -187,7 +159,7 @@ function observeServices(
   now: number,
   observe: ObserveGauge,
   parts: SeriesParts,
-  on: ServiceMetrics,
+  on: Readonly<Record<'health' | 'status' | 'issues' | 'features', boolean>>,
 ): void {
   if (observation.views === undefined) return;
   const stale = isStale(observation, now);

@@ -17,22 +17,12 @@ import { ExportingReader } from './exporting-reader.ts';
 import { createGaugeProducer, type GaugeProducer, type GaugeRegistry } from './gauge-producer.ts';
 import { createProtobufMetricExporter } from './otlp/protobuf-metric-exporter.ts';
 import { SILENT_LOG, type Log } from '../log.ts';
-import {
-  ExportWatch,
-  failingAfterMs,
-  type ExportChange,
-  type ExportTally,
-  type UndeliveredExport,
-} from './export-watch.ts';
-import { scrubLog } from './scrubbed-log.ts';
-import { watchMetricExporter } from './export-calls.ts';
+import { ExportWatch, type ExportChange, type UndeliveredExport } from './export-watch.ts';
+import { scrubLog } from './diag-route.ts';
 import { Outbox, type DropReason } from './outbox/outbox.ts';
 import { OutboxSender } from './outbox/outbox-sender.ts';
 import { sleep } from '../shared/sleep.ts';
 import { waitAtMost } from '../shared/wait-at-most.ts';
-import type { ExportStatus } from '../observation/export-status.ts';
-
-const INSTRUMENTATION_SCOPE = 'm365-health';
 
 export interface TelemetrySdkOptions {
   exporter: ExporterConfig | undefined;
@@ -68,7 +58,7 @@ export interface TelemetrySdk {
   /** The events waiting to be exported over OTLP; undefined when nothing is exported. */
   readonly outbox: Outbox | undefined;
   /** The state of each signal's OTLP exports, for the status endpoint, and their tallies, for the export metrics. */
-  readonly exports: { statuses(): ExportStatus[]; tallies(): ExportTally[] };
+  readonly exports: Pick<ExportWatch, 'statuses' | 'tallies'>;
   /** Pushes what is pending; never rejects (failures are logged). */
   forceFlush(): Promise<void>;
   /**
@@ -80,18 +70,22 @@ export interface TelemetrySdk {
 }
 
 /**
- * The options of the SDK's OTLP exporters for one signal. Every setting is given, so none falls back to what the
- * exporters read of the variables themselves (the headers they read they merge under these, to the same result).
+ * Where one signal's OTLP exports go, and the options of the SDK's exporter for it. Every setting is given, so none
+ * falls back to what the exporters read of the variables themselves (the headers they read they merge under these,
+ * to the same result).
  */
 function exporterOptions(exporter: ExporterConfig, signal: OtlpSignal) {
-  const { url, headers, timeoutMs, compression, tls } = exportTarget(exporter, signal);
-  return {
+  const { url, headers, timeoutMs, compression, tls, protocol } = exportTarget(exporter, signal);
+  const json = protocol === 'http/json';
+  const options = {
     url,
     headers: { ...headers },
     timeoutMillis: timeoutMs,
     compression: compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
     httpAgentOptions: { keepAlive: true, ...(tls && { ca: tls.ca, cert: tls.cert, key: tls.key?.reveal() }) },
   };
+  const kind = signal === 'metrics' ? 'metric' : 'log';
+  return { json, options, target: { signal, url, component: `otlp_http${json ? '_json' : ''}_${kind}_exporter` } };
 }
 
 const TEMPORALITY_PREFERENCES: Readonly<Record<Temporality, AggregationTemporalityPreference>> = {
@@ -109,22 +103,16 @@ export const EXPORT_BATCH_POINTS = 10_000;
 
 /** The OTLP metrics reader: its exporter's results watched, requests of {@link EXPORT_BATCH_POINTS} points. */
 function createMetricReader(exporter: ExporterConfig, watch: ExportWatch, gauges: GaugeProducer): ExportingReader {
-  const options = {
-    ...exporterOptions(exporter, 'metrics'),
-    temporalityPreference: TEMPORALITY_PREFERENCES[exporter.temporality],
-  };
-  const { protocol, timeoutMs } = exportTarget(exporter, 'metrics');
-  const created =
-    protocol === 'http/json' ? new OTLPMetricExporterJson(options) : createProtobufMetricExporter(options);
+  const { json, options, target } = exporterOptions(exporter, 'metrics');
+  const temporalityPreference = TEMPORALITY_PREFERENCES[exporter.temporality];
   return new ExportingReader({
-    exporter: watchMetricExporter(created, watch, {
-      signal: 'metrics',
-      url: options.url,
-      component: `otlp_http${protocol === 'http/json' ? '_json' : ''}_metric_exporter`,
-    }),
+    exporter: json
+      ? new OTLPMetricExporterJson({ ...options, temporalityPreference })
+      : createProtobufMetricExporter({ ...options, temporalityPreference }),
+    watch: { watch, target },
     gauges,
     intervalMs: exporter.intervalMs,
-    timeoutMs: exporter.exportTimeoutMs ?? Math.min(timeoutMs, exporter.intervalMs),
+    timeoutMs: exporter.exportTimeoutMs ?? Math.min(options.timeoutMillis, exporter.intervalMs),
     maxPoints: EXPORT_BATCH_POINTS,
   });
 }
@@ -132,36 +120,20 @@ function createMetricReader(exporter: ExporterConfig, watch: ExportWatch, gauges
 /** The outbox of events and its sender, exporting with the SDK's OTLP log exporter. */
 function createEventExport(
   exporter: ExporterConfig,
-  resource: Resource,
-  options: TelemetrySdkOptions,
-  watch: ExportWatch,
+  context: { resource: Resource; scope: InstrumentationScope; log: Log; watch: ExportWatch },
+  events: TelemetrySdkOptions['events'],
 ) {
-  const exportOptions = exporterOptions(exporter, 'logs');
-  const json = exportTarget(exporter, 'logs').protocol === 'http/json';
-  const logExporter = json ? new OTLPLogExporterJson(exportOptions) : new OTLPLogExporterProto(exportOptions);
-  const log = options.log ?? SILENT_LOG;
+  const { json, options, target } = exporterOptions(exporter, 'logs');
+  const logExporter = json ? new OTLPLogExporterJson(options) : new OTLPLogExporterProto(options);
   const outbox = new Outbox({
-    maxBytes: options.events?.maxBytes ?? 64 * 1024 * 1024,
-    log,
+    maxBytes: events?.maxBytes ?? 64 * 1024 * 1024,
+    log: context.log,
     clock: Date.now,
-    onDrop: options.events?.onDrop,
+    onDrop: events?.onDrop,
   });
-  const sender = new OutboxSender({
-    outbox,
-    exporter: logExporter,
-    watch,
-    target: {
-      signal: 'logs',
-      url: exportOptions.url,
-      component: `otlp_http${json ? '_json' : ''}_log_exporter`,
-    },
-    resource,
-    scope: scopeOf(options),
-    log,
-    sleep,
-  });
+  const sender = new OutboxSender({ ...context, outbox, exporter: logExporter, target, sleep });
   sender.start();
-  return { outbox, sender, exporter: logExporter, url: exportOptions.url };
+  return { outbox, sender, exporter: logExporter, url: options.url };
 }
 
 /** Time kept, within a shutdown's bound, to stop the event sender and its exporter. */
@@ -189,13 +161,14 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
     log,
     clock: options.clock ?? Date.now,
     repeatMs: 60_000,
-    failingAfterMs: options.exporter && failingAfterMs(options.exporter.intervalMs),
+    // Readiness: a signal whose exports have failed for 3 export intervals, and at least 2 minutes, is failing.
+    failingAfterMs: options.exporter && Math.max(3 * options.exporter.intervalMs, 120_000),
     onChange: options.onExportChange,
   });
-  const events = options.exporter
-    ? createEventExport(options.exporter, resource, { ...options, log }, watch)
-    : undefined;
-  const gauges = createGaugeProducer(resource, scopeOf(options));
+  const scope = { name: 'm365-health', version: options.serviceVersion };
+  const events =
+    options.exporter && createEventExport(options.exporter, { resource, scope, log, watch }, options.events);
+  const gauges = createGaugeProducer(resource, scope);
   const readers = (options.metricExporters ?? []).map(
     (sink) => new ExportingReader({ ...sink, gauges, timeoutMs: sink.intervalMs, maxPoints: Infinity }),
   );
@@ -203,11 +176,11 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
   const meterProvider = new MeterProvider({ resource, readers });
   const loggerProvider = new LoggerProvider({ resource, processors: options.processors ?? [] });
   return {
-    meter: meterProvider.getMeter(INSTRUMENTATION_SCOPE, options.serviceVersion),
+    meter: meterProvider.getMeter(scope.name, scope.version),
     gauges,
-    logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE, options.serviceVersion),
+    logger: loggerProvider.getLogger(scope.name, scope.version),
     outbox: events?.outbox,
-    exports: { statuses: () => watch.statuses(), tallies: () => watch.tallies() },
+    exports: watch,
     async forceFlush() {
       await Promise.all([
         loggerProvider.forceFlush(),
@@ -231,7 +204,7 @@ export function createTelemetrySdk(options: TelemetrySdkOptions): TelemetrySdk {
           url: exportTarget(options.exporter, 'metrics').url,
           reason: `not flushed within ${timeoutMs} ms`,
         });
-      const pending = events ? undeliveredEvents(events, options.events?.durable ?? false) : undefined;
+      const pending = events && undeliveredEvents(events, watch, options.events?.durable ?? false);
       return pending ? [...undelivered, pending] : undelivered;
     },
   };
@@ -251,17 +224,14 @@ async function stopEvents(events: EventExport, timeoutMs: number): Promise<void>
   );
 }
 
-/** Events left in the outbox after the last flush, with the last reason the collector gave. */
-function undeliveredEvents(events: EventExport, durable: boolean): UndeliveredExport | undefined {
+/** Events left in the outbox after the last flush, with the reason the collector gave since the last success. */
+function undeliveredEvents(events: EventExport, watch: ExportWatch, durable: boolean): UndeliveredExport | undefined {
   const count = events.outbox.pendingCount;
   if (count === 0) return undefined;
-  const failure = events.sender.lastFailure?.fields;
-  const status = typeof failure?.['status'] === 'number' ? failure['status'] : undefined;
+  const state = watch.statuses().find((status) => status.signal === 'events');
+  const failure = state?.failingSince === undefined ? undefined : state.lastFailure;
+  const status = failure?.status;
   const left = durable ? 'stay in the state files for the next start' : 'are lost (no state.dir)';
-  const reason = `${failure?.['reason'] ?? 'still being sent when the agent stopped'}; ${count} events ${left}`;
+  const reason = `${failure?.reason ?? 'still being sent when the agent stopped'}; ${count} events ${left}`;
   return { signal: 'logs', url: events.url, reason, ...(status === undefined ? {} : { status }) };
-}
-
-function scopeOf(options: TelemetrySdkOptions): InstrumentationScope {
-  return { name: INSTRUMENTATION_SCOPE, version: options.serviceVersion };
 }

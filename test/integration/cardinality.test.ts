@@ -14,7 +14,7 @@ import {
   FLEET_SERIES,
   SERIES_BUDGET,
   tenantSeries,
-} from '../../src/telemetry/render-docs.ts';
+} from '../../scripts/render-docs.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { CollectingExporter, collectPoints, NEVER_MS, seriesKeys } from '../helpers/collecting-exporter.ts';
 import { CLOSED_PORT_EXPORTER } from '../helpers/closed-port-exporter.ts';

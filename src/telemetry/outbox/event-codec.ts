@@ -37,7 +37,7 @@ export function encodeEvent(record: LogRecord, n: number, nowMs: number): Encode
   };
 }
 
-/** Checks an event read back from a state file or an old spool; throws a `TypeError` naming what is wrong. */
+/** Checks an event read back from a state file; throws a `TypeError` naming what is wrong. */
 export function decodeEvent(raw: unknown): EncodedEvent {
   if (!isObject(raw)) throw new TypeError('not an object');
   if (!Number.isSafeInteger(raw.n)) throw new TypeError('n is not a whole number');

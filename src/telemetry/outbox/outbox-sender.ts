@@ -5,8 +5,8 @@ import { ATTR_EVENT_ID } from '../../catalogue/semconv.ts';
 import type { Log } from '../../log.ts';
 import { backoffDelay } from '../../shared/retry-after.ts';
 import { timerDelay } from '../../shared/timer-delay.ts';
-import { exportWithin } from '../export-calls.ts';
-import type { ExportFailure, ExportTarget, ExportWatch } from '../export-watch.ts';
+import type { ExportFailure } from '../export-failure.ts';
+import { exportWithin, type ExportTarget, type ExportWatch } from '../export-watch.ts';
 import { rebuildRecord } from './event-codec.ts';
 import type { Outbox, OutboxEntry } from './outbox.ts';
 
@@ -51,7 +51,6 @@ export class OutboxSender {
   #hurried = false;
   #batchLimit: number;
   #pause: { controller: AbortController; idle: boolean } | undefined;
-  #lastFailure: ExportFailure | undefined;
 
   constructor(options: OutboxSenderOptions) {
     this.#options = options;
@@ -60,11 +59,6 @@ export class OutboxSender {
     options.outbox.onAdmitted(() => {
       if (this.#pause?.idle) this.#pause.controller.abort();
     });
-  }
-
-  /** What the last failed export said, until one succeeds. */
-  get lastFailure(): ExportFailure | undefined {
-    return this.#lastFailure;
   }
 
   /** Starts the loop (once). */
@@ -131,11 +125,7 @@ export class OutboxSender {
       return this.#splitOrDrop(batch, failure);
     }
     attempt.end(result, { records: batch.length });
-    if (failure) {
-      this.#lastFailure = failure;
-      return failure;
-    }
-    this.#lastFailure = undefined;
+    if (failure) return failure;
     outbox.settle(batch);
     this.#signalProgress();
     return 'sent';

@@ -6,7 +6,7 @@ import { decodeEvent, encodeEvent, type EncodedEvent } from './event-codec.ts';
 export type DropReason =
   /** The outbox reached its bound (`state.spool_max_size`): the oldest events made room. */
   | 'overflow'
-  /** An event read back from a state file or an old spool is not an event of this format. */
+  /** An event read back from a state file is not an event of this format. */
   | 'corrupt'
   /** One event larger than a quarter of the bound (or 1 MiB). */
   | 'too-large'
@@ -48,7 +48,6 @@ export class Outbox {
   readonly #settled = new Set<(tenants: ReadonlySet<string>) => void>();
   #bytes = 0;
   #lastNumber = 0;
-  #dropped = 0;
 
   constructor(options: OutboxOptions) {
     this.#options = options;
@@ -58,11 +57,6 @@ export class Outbox {
   /** Events pending, all tenants together. */
   get pendingCount(): number {
     return this.#queue.length;
-  }
-
-  /** Events dropped so far. */
-  get droppedCount(): number {
-    return this.#dropped;
   }
 
   /** Numbers and encodes new records; one that cannot be encoded, or is too large, is dropped and counted. */
@@ -88,8 +82,7 @@ export class Outbox {
 
   /**
    * Makes events pending for `tenant`: new ones once written with its state, or those read back from its state
-   * file (or an old spool), checked here: a corrupt one is dropped and counted. The oldest make room when the
-   * bound is reached.
+   * file, checked here: a corrupt one is dropped and counted. The oldest make room when the bound is reached.
    */
   admit(tenant: string, events: readonly unknown[]): void {
     const entries: OutboxEntry[] = [];
@@ -189,7 +182,6 @@ export class Outbox {
   }
 
   #drop(count: number, reason: DropReason, message?: string, fields: LogFields = {}): void {
-    this.#dropped += count;
     if (message) this.#options.log.warn(message, fields);
     this.#options.onDrop?.(count, reason);
   }

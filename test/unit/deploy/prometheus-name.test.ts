@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { METRICS } from '../../../src/catalogue/catalogue.ts';
-import { prometheusName } from '../../../src/telemetry/render-docs.ts';
+import { prometheusName } from '../../../scripts/render-docs.ts';
 import { prometheusCatalogue, toPrometheusLabelName, toPrometheusMetricName } from './prometheus-name.ts';
 
 describe('toPrometheusMetricName (the collector Prometheus exporter default translation)', () => {

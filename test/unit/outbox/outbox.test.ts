@@ -114,12 +114,11 @@ describe('Outbox', () => {
   });
 
   test('beyond the bound the oldest events are dropped, counted and logged; the newest stay in order', () => {
-    const { outbox, add, ns, drops, log } = createOutbox(8192);
+    const { add, ns, drops, log } = createOutbox(8192);
     for (let n = 0; n < 200; n++) add(n % 2 === 0 ? 'contoso' : 'fabrikam', n);
     const dropped = drops.reduce((sum, [count]) => sum + count, 0);
     assert.ok(dropped > 100, `${dropped} dropped`);
     assert.ok(drops.every(([, reason]) => reason === 'overflow'));
-    assert.equal(outbox.droppedCount, dropped);
     assert.ok(log.messages('warn').includes('event outbox full, oldest events dropped'));
     const left = ns();
     assert.equal(left.length + dropped, 200);

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diag } from '@opentelemetry/api';
-import { routeDiagnostics } from '../../../src/telemetry/diag-route.ts';
-import { scrubSecrets } from '../../../src/telemetry/scrubbed-log.ts';
+import { routeDiagnostics, scrubSecrets } from '../../../src/telemetry/diag-route.ts';
 import { createCaptureLog } from '../../helpers/capture-log.ts';
 
 const KEY = 'dd-0123456789abcdef0123456789abcdef';

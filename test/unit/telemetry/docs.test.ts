@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { EVENTS, METRICS } from '../../../src/catalogue/catalogue.ts';
-import { renderTelemetryDocs } from '../../../src/telemetry/render-docs.ts';
+import { renderTelemetryDocs } from '../../../scripts/render-docs.ts';
 
 test('docs/telemetry.md is generated from the catalogue (run `npm run docs` after changing it)', async () => {
   const committed = await readFile(new URL('../../../docs/telemetry.md', import.meta.url), 'utf8');

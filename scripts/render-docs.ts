@@ -1,8 +1,8 @@
-import { EVENTS, METRICS, type MetricDefinition, type SeriesUnit } from '../catalogue/catalogue.ts';
-import { LEGACY_FEATURE_CATALOGUE } from '../health/feature-groups.ts';
-import { STATE_SET_STATUSES } from '../health/status.ts';
-import { HEALTH_WORDS } from '../health/estate.ts';
-import { CLASSIFICATIONS } from './series-parts.ts';
+import { EVENTS, METRICS, type MetricDefinition, type SeriesUnit } from '../src/catalogue/catalogue.ts';
+import { LEGACY_FEATURE_CATALOGUE } from '../src/health/feature-groups.ts';
+import { STATE_SET_STATUSES } from '../src/health/status.ts';
+import { HEALTH_WORDS } from '../src/health/estate.ts';
+import { CLASSIFICATIONS } from '../src/telemetry/series-parts.ts';
 
 /** Services of the tenant the series are counted for: the 27 of the simulator's default scenario. */
 export const DEFAULT_TENANT_SERVICES = 27;
