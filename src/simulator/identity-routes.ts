@@ -76,7 +76,7 @@ async function answerToken(
   const failure =
     credentials.assertion === undefined
       ? checkSecret(client, credentials.secret)
-      : checkAssertion(ctx, client, form.get('client_assertion_type'), credentials.assertion, endpoints);
+      : await checkAssertion(ctx, client, form.get('client_assertion_type'), credentials.assertion, endpoints);
   if (failure) return failure;
   if (client.blocked) return entraFailure('conditionalAccess');
   const lifetime = tenant.tokenLifetimeSeconds;
@@ -105,15 +105,15 @@ function checkSecret(client: ScenarioClient, secret: string | undefined): EntraF
 }
 
 /** Verifies a client assertion (certificate or federated) and records what it said. */
-function checkAssertion(
+async function checkAssertion(
   ctx: SimContext,
   client: ScenarioClient,
   type: string | null,
   assertion: string,
   tokenEndpoints: readonly string[],
-): EntraFailure | undefined {
+): Promise<EntraFailure | undefined> {
   const context = { client, tokenEndpoints, now: ctx.clock(), seen: ctx.seenAssertions };
-  const outcome = verifyClientAssertion(type, assertion, context);
+  const outcome = await verifyClientAssertion(type, assertion, context);
   if ('status' in outcome) return outcome;
   ctx.assertions.push(outcome);
   if (ctx.assertions.length > MAX_ASSERTIONS) ctx.assertions.shift();
