@@ -1,6 +1,6 @@
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import { compactVerify, decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
-import { entraFailure, type EntraFailure } from './entra-errors.ts';
+import { entraFailure, type EntraFailure } from './http-answers.ts';
 import type { ScenarioClient } from './scenario-schema.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

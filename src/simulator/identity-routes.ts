@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WireTokenResponse } from '../graph/wire.ts';
 import type { SimContext } from './context.ts';
-import { entraFailure, entraHeaders, sendEntraError, type EntraFailure } from './entra-errors.ts';
-import { originOf, readBody, sendJson } from './http-io.ts';
+import { entraFailure, entraHeaders, sendEntraError, type EntraFailure } from './http-answers.ts';
+import { originOf, readBody, sendJson } from './http-answers.ts';
 import { verifyClientAssertion } from './client-assertion.ts';
 import type { ScenarioClient, ScenarioTenant } from './scenario-schema.ts';
 
@@ -40,7 +40,7 @@ export async function handleIdentity(
   res: ServerResponse,
 ): Promise<void> {
   const key = route.tenantKey;
-  const tenant = ctx.index.tenantKeyed(key);
+  const tenant = ctx.play.tenantKeyed(key);
   const origin = originOf(req, ctx.url);
   const answer = !tenant
     ? entraFailure(TENANT_KEY.test(key) ? 'unknownTenant' : 'malformedTenant', key)
@@ -80,7 +80,7 @@ async function answerToken(
   if (failure) return failure;
   if (client.blocked) return entraFailure('conditionalAccess');
   const lifetime = tenant.tokenLifetimeSeconds;
-  const access_token = ctx.tokens.issue(tenant.name, client, lifetime, ctx.clock());
+  const access_token = ctx.tokens.issue(tenant, client, lifetime, ctx.clock());
   return { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token };
 }
 

@@ -1,6 +1,6 @@
 import { M365Error } from '../errors.ts';
 import { currentState, type SimContext } from './context.ts';
-import { definedFields } from './issue-state.ts';
+import { definedFields } from './timeline.ts';
 import type { IssueFields, IssuePatch, ScenarioCustomer, ScenarioTenant } from './scenario-schema.ts';
 import { CLASSIFICATIONS, findCatalogueService, ISSUE_STATUSES, ORIGINS } from './catalogue.ts';
 
@@ -23,7 +23,7 @@ export function openIssue(ctx: SimContext, tenantKey: string, input: OpenIssueIn
   const tenant = requireTenant(ctx, tenantKey);
   const service = findCatalogueService(input.service);
   if (!service || !tenant.services.includes(service.id)) fail(notAmong(input.service, tenant));
-  const existing = new Set(currentState(ctx, tenant.name).issues.map((x) => x.id));
+  const existing = new Set(currentState(ctx, tenant).issues.map((x) => x.id));
   let n = 900001;
   while (input.id === undefined && existing.has(`${service.issuePrefix}${n}`)) n++;
   const id = input.id ?? `${service.issuePrefix}${n}`;
@@ -49,7 +49,7 @@ export function patchIssue(
   patch: IssuePatch,
 ): void {
   const tenant = requireTenant(ctx, tenantKey);
-  const exists = currentState(ctx, tenant.name).issues.some((x) => x.id === id);
+  const exists = currentState(ctx, tenant).issues.some((x) => x.id === id);
   if (!exists) fail(`issue '${id}' does not exist in tenant '${tenant.name}'`);
   checkPatch(patch);
   ctx.manual.push({ type, at: ctx.clock(), tenant: tenant.name, id, patch });
@@ -80,7 +80,7 @@ export function addCustomer(ctx: SimContext, partnerKey: string, customer: Scena
 
 /** The scenario tenant named by its scenario name, GUID or domain. */
 export function requireTenant(ctx: SimContext, key: string): ScenarioTenant {
-  return ctx.index.tenant(key) ?? fail(`unknown tenant '${key}'`);
+  return ctx.play.tenant(key) ?? fail(`unknown tenant '${key}'`);
 }
 
 function checkPatch(patch: IssuePatch): void {

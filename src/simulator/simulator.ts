@@ -3,10 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { AcceptedAssertion } from './client-assertion.ts';
 import { createContext, currentState, type SimContext } from './context.ts';
-import type { TenantState } from './derive-state.ts';
+import type { TenantState } from './timeline.ts';
 import { describeFault, FaultQueue, sendBodyFault, sendStatusFault, type Fault, type FaultHandle } from './faults.ts';
 import { findBearerGrant, handleGraph } from './graph-routes.ts';
-import { sendText } from './http-io.ts';
+import { sendText } from './http-answers.ts';
 import { handleIdentity, matchIdentityRoute } from './identity-routes.ts';
 import { addCustomer, openIssue, patchIssue, requireTenant, setServiceStatus } from './manual-api.ts';
 import type { OpenIssueInput } from './manual-api.ts';
@@ -62,7 +62,11 @@ export async function startSimulator(options: SimulatorOptions) {
   if (!Number.isInteger(pageSize) || pageSize < 1) {
     throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
   }
-  const ctx = createContext(scenario, clock, pageSize, options.pascalCase ?? false, options.varyAnswers ?? false);
+  const ctx = createContext(scenario, clock, {
+    pageSize,
+    pascalCase: options.pascalCase ?? false,
+    varyAnswers: options.varyAnswers ?? false,
+  });
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
   const held = new Set<ServerResponse>();
@@ -89,7 +93,7 @@ export async function startSimulator(options: SimulatorOptions) {
     url: ctx.url,
     scenario,
     /** Start of the timeline, by the clock. */
-    startedAt: ctx.startMs,
+    startedAt: ctx.play.startMs,
     /** Every request received, oldest first (the last 10,000). */
     requests: requests as readonly RecordedRequest[],
     /** Client assertions (certificate or federated) accepted at the token endpoint, oldest first. */
@@ -109,7 +113,7 @@ export async function startSimulator(options: SimulatorOptions) {
     /** The access tokens issued and still remembered, so that tests can prove none of them leaks into output. */
     issuedTokens: (): readonly string[] => ctx.tokens.issued(),
     /** What a tenant shows now. */
-    state: (tenant: string): TenantState => currentState(ctx, requireTenant(ctx, tenant).name),
+    state: (tenant: string): TenantState => currentState(ctx, requireTenant(ctx, tenant)),
     close: (): Promise<void> => (closing ??= closeServer(server, held)),
   };
 }
@@ -127,9 +131,9 @@ async function serve(
   const identity = matchIdentityRoute(url.pathname);
   const graph = url.pathname === '/v1.0' || url.pathname.startsWith('/v1.0/');
   const tenant = identity
-    ? ctx.index.tenantKeyed(identity.tenantKey)?.name
+    ? ctx.play.tenantKeyed(identity.tenantKey)?.name
     : graph
-      ? findBearerGrant(ctx, req)?.tenant
+      ? findBearerGrant(ctx, req)?.tenant.name
       : undefined;
   const record = recordOf(ctx.clock(), req.method ?? 'GET', url, tenant);
   requests.push(record);
