@@ -8,9 +8,8 @@ import { describeFault, FaultQueue, sendBodyFault, sendStatusFault, type Fault, 
 import { findBearerGrant, handleGraph } from './graph-routes.ts';
 import { sendText } from './http-answers.ts';
 import { handleIdentity, matchIdentityRoute } from './identity-routes.ts';
-import { addCustomer, openIssue, patchIssue, requireTenant, setServiceStatus } from './manual-api.ts';
-import type { OpenIssueInput } from './manual-api.ts';
-import type { IssuePatch, Scenario, ScenarioCustomer } from './scenario-schema.ts';
+import { manualApi, requireTenant } from './manual-api.ts';
+import type { Scenario } from './scenario-schema.ts';
 
 export interface SimulatorOptions {
   readonly scenario: Scenario;
@@ -98,14 +97,7 @@ export async function startSimulator(options: SimulatorOptions) {
     requests: requests as readonly RecordedRequest[],
     /** Client assertions (certificate or federated) accepted at the token endpoint, oldest first. */
     assertions: ctx.assertions as readonly AcceptedAssertion[],
-    /** Opens an issue now; returns its id. */
-    openIssue: (tenant: string, issue: OpenIssueInput): string => openIssue(ctx, tenant, issue),
-    updateIssue: (tenant: string, id: string, patch: IssuePatch) => patchIssue(ctx, 'update', tenant, id, patch),
-    resolveIssue: (tenant: string, id: string, patch: IssuePatch = {}) => patchIssue(ctx, 'resolve', tenant, id, patch),
-    /** Forces a service's status (null goes back to the status derived from its issues). */
-    setServiceStatus: (tenant: string, id: string, status: string | null) => setServiceStatus(ctx, tenant, id, status),
-    /** Adds a customer to a partner tenant's delegated admin customers from now on. */
-    addCustomer: (partner: string, customer: ScenarioCustomer) => addCustomer(ctx, partner, customer),
+    ...manualApi(ctx),
     injectFault: (fault: Fault): FaultHandle => faults.add(fault, nameOf(fault.tenant)),
     clearFaults: () => faults.clear(),
     /** Makes every token issued so far (for one tenant, or all) expire now. */
