@@ -21,15 +21,15 @@ type Outcome = { readonly body: Record<string, unknown>; readonly headers?: Reco
 
 const CUSTOMERS_PATH = '/v1.0/tenantRelationships/delegatedAdminCustomers';
 
-/** Serves one request below `/v1.0`, for the tenant of the bearer token. */
+/** Serves one request below `/v1.0`, for the tenant of the bearer token's `grant` (see {@link findBearerGrant}). */
 export function handleGraph(
   ctx: SimContext,
+  grant: TokenGrant | null | undefined,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
   requestId: string,
 ): void {
-  const grant = findBearerGrant(ctx, req);
   const answer =
     grant === null
       ? graphFailure('emptyToken')

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WireTokenResponse } from '../graph/wire.ts';
 import type { SimContext } from './context.ts';
-import { entraFailure, entraHeaders, sendEntraError, type EntraFailure } from './http-answers.ts';
-import { originOf, readBody, sendJson } from './http-answers.ts';
+import { entraFailure, entraHeaders, originOf, readBody, sendEntraError, sendJson } from './http-answers.ts';
+import type { EntraFailure } from './http-answers.ts';
 import { verifyClientAssertion } from './client-assertion.ts';
 import type { ScenarioClient, ScenarioTenant } from './scenario-schema.ts';
 
@@ -30,17 +30,17 @@ export function matchIdentityRoute(path: string): IdentityRoute | undefined {
 }
 
 /**
- * Serves one identity-platform request. The issuer is always the GUID form (`{origin}/{tenantGuid}/v2.0`), also
+ * Serves one identity-platform request for the tenant its path names, if the scenario has it. The issuer is always the GUID form (`{origin}/{tenantGuid}/v2.0`), also
  * when the request named the tenant by its domain, as Entra does.
  */
 export async function handleIdentity(
   ctx: SimContext,
   route: IdentityRoute,
+  tenant: ScenarioTenant | undefined,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
   const key = route.tenantKey;
-  const tenant = ctx.play.tenantKeyed(key);
   const origin = originOf(req, ctx.url);
   const answer = !tenant
     ? entraFailure(TENANT_KEY.test(key) ? 'unknownTenant' : 'malformedTenant', key)

@@ -122,17 +122,14 @@ async function serve(
   const url = new URL(req.url ?? '/', 'http://simulator');
   const identity = matchIdentityRoute(url.pathname);
   const graph = url.pathname === '/v1.0' || url.pathname.startsWith('/v1.0/');
-  const tenant = identity
-    ? ctx.play.tenantKeyed(identity.tenantKey)?.name
-    : graph
-      ? findBearerGrant(ctx, req)?.tenant.name
-      : undefined;
-  const record = recordOf(ctx.clock(), req.method ?? 'GET', url, tenant);
+  const grant = graph ? findBearerGrant(ctx, req) : undefined;
+  const tenant = identity ? ctx.play.tenantKeyed(identity.tenantKey) : grant?.tenant;
+  const record = recordOf(ctx.clock(), req.method ?? 'GET', url, tenant?.name);
   requests.push(record);
   if (requests.length > MAX_RECORDED) requests.shift();
   res.on('finish', () => (record.status = res.statusCode));
   const requestId = randomUUID();
-  const fault = faults.take(url.pathname, tenant);
+  const fault = faults.take(url.pathname, tenant?.name);
   if (fault) record.fault = describeFault(fault);
   if (fault && 'hang' in fault) {
     held.add(res);
@@ -142,9 +139,9 @@ async function serve(
   if (fault && 'body' in fault) return sendBodyFault(res, fault, graph);
   if (fault && 'status' in fault) return sendStatusFault(res, fault, graph, requestId, ctx.clock());
   // A fault limited to a tenant only takes that tenant's requests.
-  if (fault) ctx.tokens.expire(ctx.clock(), fault.tenant === undefined ? undefined : tenant);
-  if (identity) return handleIdentity(ctx, identity, req, res);
-  if (graph) return handleGraph(ctx, req, res, url, requestId);
+  if (fault) ctx.tokens.expire(ctx.clock(), fault.tenant === undefined ? undefined : tenant?.name);
+  if (identity) return handleIdentity(ctx, identity, tenant, req, res);
+  if (graph) return handleGraph(ctx, grant, req, res, url, requestId);
   sendText(res, 404, 'Not Found', { 'content-type': 'text/plain; charset=utf-8' });
 }
 
