@@ -112,7 +112,8 @@ export class ScenarioPlay {
     if (known) return known;
     const start = resolveTimePoint(issue.start, this.startMs);
     const end = issue.end === undefined ? null : resolveTimePoint(issue.end, this.startMs);
-    const { title, impactDescription: impact, isResolved, posts: texts, start: _s, end: _e, ...fields } = issue;
+    const { posts: texts, start: _start, end: _end, ...fields } = issue;
+    const { title, impactDescription: impact, isResolved } = issue;
     const [first, ...rest] = texts;
     if (isResolved && rest.length === 0) rest.push(FINAL_STATUS);
     const posts = [{ createdMs: start, content: formatPost(title, impact, first ?? OPENING_STATUS) }];
@@ -122,16 +123,7 @@ export class ScenarioPlay {
       posts.push({ createdMs: last && end !== null ? end : start, content });
     });
     const lastModifiedMs = Math.max(start, end ?? start);
-    const seeded = {
-      ...fields,
-      title,
-      impactDescription: impact,
-      isResolved,
-      startMs: start,
-      endMs: end,
-      lastModifiedMs,
-      posts,
-    };
+    const seeded = { ...fields, startMs: start, endMs: end, lastModifiedMs, posts };
     this.#seeded.set(issue, seeded);
     return seeded;
   }
