@@ -1,8 +1,11 @@
-import { constants, createHash, createPublicKey, verify, X509Certificate, type KeyObject } from 'node:crypto';
-import { entraFailure, type EntraFailure } from './entra-errors.ts';
+import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
+import { compactVerify, decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
+import { entraFailure, type EntraFailure } from './http-answers.ts';
 import type { ScenarioClient } from './scenario-schema.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+const ALGORITHMS = ['RS256', 'PS256', 'ES256'];
 
 /** An assertion the simulator accepted, for tests to see what the client sent (never the assertion itself). */
 export type AcceptedAssertion = Readonly<ReturnType<typeof accepted>>;
@@ -17,15 +20,12 @@ export interface AssertionContext {
   readonly seen: Map<string, number>;
 }
 
-/** A compact JWS taken apart; nothing in it is trusted until its signature verifies. */
-type DecodedJwt = NonNullable<ReturnType<typeof decodeJwt>>;
-
-/** Signature algorithms the simulator verifies (SHA-256 based), as `node:crypto` needs them. */
-const ALGORITHMS: Readonly<Record<string, (key: KeyObject) => Parameters<typeof verify>[2]>> = {
-  RS256: (key) => key,
-  PS256: (key) => ({ key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }),
-  ES256: (key) => ({ key, dsaEncoding: 'ieee-p1363' }),
-};
+/** A compact JWS with its header and claims decoded; nothing in it is trusted until its signature verifies. */
+interface DecodedJwt {
+  readonly token: string;
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
 
 const malformed = (reason: string): EntraFailure => entraFailure('malformedAssertion', reason);
 
@@ -36,23 +36,26 @@ const malformed = (reason: string): EntraFailure => entraFailure('malformedAsser
  * AADSTS50027, another value AADSTS50012), a `jti` not seen before, `exp`/`nbf` around now (AADSTS700024). Anything
  * else is a federated token, checked against the app's federated credential.
  */
-export function verifyClientAssertion(
+export async function verifyClientAssertion(
   assertionType: string | null,
   assertion: string,
   context: AssertionContext,
-): EntraFailure | AcceptedAssertion {
+): Promise<EntraFailure | AcceptedAssertion> {
   if (assertionType === null) return entraFailure('missingParameter', 'client_assertion_type');
   if (assertionType !== JWT_BEARER) return entraFailure('wrongAssertionType', assertionType);
-  const jwt = decodeJwt(assertion);
+  const jwt = decode(assertion);
   if (!jwt) return malformed('The client assertion is not a compact JWT.');
   const alg = jwt.header['alg'];
-  if (typeof alg !== 'string' || !(alg in ALGORITHMS))
+  if (typeof alg !== 'string' || !ALGORITHMS.includes(alg))
     return malformed(`Unsupported signing algorithm '${String(alg)}'.`);
   if (jwt.payload['iss'] !== context.client.clientId) return verifyFederated(jwt, context);
   return verifyCertificateAssertion(jwt, context);
 }
 
-function verifyCertificateAssertion(jwt: DecodedJwt, context: AssertionContext): EntraFailure | AcceptedAssertion {
+async function verifyCertificateAssertion(
+  jwt: DecodedJwt,
+  context: AssertionContext,
+): Promise<EntraFailure | AcceptedAssertion> {
   const { client } = context;
   if (jwt.header['typ'] !== 'JWT') return malformed("Invalid JWT header type specified. Allowed types: 'JWT'.");
   if (jwt.payload['sub'] !== client.clientId) return entraFailure('assertionClientMismatch');
@@ -62,7 +65,7 @@ function verifyCertificateAssertion(jwt: DecodedJwt, context: AssertionContext):
   const times = checkTimes(jwt.payload, context.now, 300);
   if (times) return times;
   if (client.certificate === undefined) return entraFailure('assertionRejected', client.clientId);
-  const keyFailure = checkCertificateKey(jwt, client.certificate);
+  const keyFailure = await checkCertificateKey(jwt, client.certificate);
   if (keyFailure) return keyFailure;
   const jti = jwt.payload['jti'];
   if (typeof jti !== 'string' || jti === '') return malformed('The assertion has no jti.');
@@ -74,7 +77,7 @@ function verifyCertificateAssertion(jwt: DecodedJwt, context: AssertionContext):
 }
 
 /** The header names the registered certificate by `x5t` and/or `x5t#S256`, and its key made the signature. */
-function checkCertificateKey(jwt: DecodedJwt, pem: string): EntraFailure | undefined {
+async function checkCertificateKey(jwt: DecodedJwt, pem: string): Promise<EntraFailure | undefined> {
   const certificate = new X509Certificate(pem);
   const thumbprints: [string, string][] = [
     ['x5t', createHash('sha1').update(certificate.raw).digest('base64url')],
@@ -85,7 +88,7 @@ function checkCertificateKey(jwt: DecodedJwt, pem: string): EntraFailure | undef
     const presented = [jwt.header['x5t#S256'], jwt.header['x5t']].find((value) => typeof value === 'string');
     return entraFailure('assertionKeyNotFound', typeof presented === 'string' ? presented : '');
   }
-  if (!/^(RS|PS)256$/.test(String(jwt.header['alg'])) || !verifySignature(jwt, certificate.publicKey)) {
+  if (!/^(RS|PS)256$/.test(String(jwt.header['alg'])) || !(await verifies(jwt, certificate.publicKey))) {
     return entraFailure('assertionBadSignature');
   }
   return undefined;
@@ -95,7 +98,7 @@ function checkCertificateKey(jwt: DecodedJwt, pem: string): EntraFailure | undef
  * A token from an external identity provider: its issuer, subject and audience must be those of the app's federated
  * credential (AADSTS700211, 700213, 700212), its times valid (700024) and its signature one of the issuer's keys.
  */
-function verifyFederated(jwt: DecodedJwt, context: AssertionContext): EntraFailure | AcceptedAssertion {
+async function verifyFederated(jwt: DecodedJwt, context: AssertionContext): Promise<EntraFailure | AcceptedAssertion> {
   const registration = context.client.federated;
   if (registration === undefined) {
     return entraFailure(context.client.certificate === undefined ? 'federationMissing' : 'assertionClientMismatch');
@@ -110,41 +113,30 @@ function verifyFederated(jwt: DecodedJwt, context: AssertionContext): EntraFailu
   const times = checkTimes(jwt.payload, context.now, 0);
   if (times) return times;
   const kid = jwt.header['kid'];
-  const keys = registration.keys.filter((key) => kid === undefined || (key as { kid?: unknown }).kid === kid);
-  if (!keys.some((key) => verifySignature(jwt, createPublicKey({ key, format: 'jwk' })))) {
+  const keys = registration.keys.filter((key) => kid === undefined || key.kid === kid);
+  if (!(await Promise.all(keys.map((key) => verifies(jwt, key)))).includes(true)) {
     return malformed("The assertion's signature does not verify with the issuer's keys.");
   }
   return accepted(jwt, context, 'federated');
 }
 
-/** Decodes `header.payload.signature` (base64url JSON objects); undefined when it is not one. */
-function decodeJwt(token: string) {
-  const match = /^([\w-]+)\.([\w-]+)\.([\w-]+)$/.exec(token);
-  if (!match) return undefined;
-  const [header, payload] = [parseJsonObject(match[1]), parseJsonObject(match[2])];
-  if (!header || !payload) return undefined;
-  return { header, payload, signingInput: `${match[1]}.${match[2]}`, signature: Buffer.from(match[3], 'base64url') };
-}
-
-function parseJsonObject(part: string): Readonly<Record<string, unknown>> | undefined {
+/** Header and claims of a compact JWS (base64url JSON objects); undefined when it is not one. */
+function decode(token: string): DecodedJwt | undefined {
+  if (!COMPACT_JWS.test(token)) return undefined;
   try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    return { token, header: decodeProtectedHeader(token), payload: decodeJwt(token) };
   } catch {
     return undefined;
   }
 }
 
 /** Whether the signature verifies with `key` under the header's `alg` (already checked to be supported). */
-function verifySignature(jwt: DecodedJwt, key: KeyObject): boolean {
-  try {
-    const options = ALGORITHMS[jwt.header['alg'] as string](key);
-    return verify('sha256', Buffer.from(jwt.signingInput), options, jwt.signature);
-  } catch {
-    return false;
-  }
+function verifies(jwt: DecodedJwt, key: KeyObject | JWK): Promise<boolean> {
+  const options = { algorithms: [String(jwt.header['alg'])] };
+  return compactVerify(jwt.token, key, options).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** `exp` is required and in the future, `nbf` (if present) not in the future, with `skewS` of tolerance. */

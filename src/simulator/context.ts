@@ -1,7 +1,6 @@
 import type { AcceptedAssertion } from './client-assertion.ts';
-import { deriveTenantState, type ManualEvent, type TenantState } from './derive-state.ts';
-import { ScenarioIndex } from './scenario-index.ts';
-import type { Scenario, ScenarioCustomer } from './scenario-schema.ts';
+import type { Scenario, ScenarioCustomer, ScenarioTenant } from './scenario-schema.ts';
+import { ScenarioPlay, type ManualEvent, type TenantState } from './timeline.ts';
 import { TokenStore } from './tokens.ts';
 import { WireFormat } from './wire-format.ts';
 
@@ -12,17 +11,13 @@ export type SimContext = ReturnType<typeof createContext>;
 export function createContext(
   scenario: Scenario,
   clock: () => number,
-  pageSize: number,
-  pascalCase: boolean,
-  varyAnswers: boolean,
+  options: { readonly pageSize: number; readonly pascalCase: boolean; readonly varyAnswers: boolean },
 ) {
   return {
+    ...options,
     scenario,
-    /** The scenario's lookups, built when the simulator starts. */
-    index: new ScenarioIndex(scenario),
     clock,
-    /** When the simulator started, by its clock: the origin of the timeline. */
-    startMs: clock(),
+    play: new ScenarioPlay(scenario, clock()),
     tokens: new TokenStore(),
     /** Client assertions accepted at the token endpoint, oldest first (what they said, never the assertion). */
     assertions: [] as AcceptedAssertion[],
@@ -31,11 +26,8 @@ export function createContext(
     manual: [] as ManualEvent[],
     /** Customers added to partner tenants through the programmatic API, by partner tenant name. */
     addedCustomers: new Map<string, ScenarioCustomer[]>(),
-    /** Default page size of the Graph collections. */
-    pageSize,
-    wire: new WireFormat(pascalCase),
-    /** Whether `healthOverviews` answers vary in bytes, not meaning; and per tenant, how many were begun so. */
-    varyAnswers,
+    wire: new WireFormat(options.pascalCase),
+    /** Per tenant, how many `healthOverviews` answers were begun varied (with `varyAnswers`). */
     variedAnswers: new Map<string, number>(),
     /** The simulator's own base URL, used when a request's Host header cannot be. */
     url: '',
@@ -43,6 +35,6 @@ export function createContext(
 }
 
 /** What the tenant shows now. */
-export function currentState(ctx: SimContext, tenant: string): TenantState {
-  return deriveTenantState(ctx.index, tenant, ctx.manual, ctx.startMs, ctx.clock());
+export function currentState(ctx: SimContext, tenant: ScenarioTenant): TenantState {
+  return ctx.play.state(tenant, ctx.manual, ctx.clock());
 }

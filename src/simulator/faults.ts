@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { entraFailure, sendEntraError } from './entra-errors.ts';
-import { graphFailure, sendGraphError } from './graph-errors.ts';
-import { sendText } from './http-io.ts';
+import { entraFailure, sendEntraError } from './http-answers.ts';
+import { graphFailure, sendGraphError } from './http-answers.ts';
+import { sendText } from './http-answers.ts';
 
 /**
  * A fault to inject: which requests it hits (a path prefix and/or a tenant by scenario name, GUID or domain), and

@@ -1,39 +1,43 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { currentState, type SimContext } from './context.ts';
-import { resolveTimePoint } from './issue-state.ts';
-import { GRAPH_CONTENT_TYPE, graphFailure, graphHeaders, sendGraphError, type GraphFailure } from './graph-errors.ts';
-import { originOf, sendJson } from './http-io.ts';
+import { GRAPH_CONTENT_TYPE, graphFailure, graphHeaders, originOf, sendGraphError, sendJson } from './http-answers.ts';
+import type { GraphFailure } from './http-answers.ts';
+import type { ScenarioClient, ScenarioTenant } from './scenario-schema.ts';
+import { resolveTimePoint } from './timeline.ts';
 import type { TokenGrant } from './tokens.ts';
 
-/** Everything one Graph handler needs about the request. */
+/** Everything one Graph handler needs about the request: the tenant and app of its bearer token. */
 interface GraphRequest {
   readonly ctx: SimContext;
   readonly req: IncomingMessage;
   readonly url: URL;
-  readonly tenant: string;
   readonly origin: string;
-  /** Whether the calling app holds ServiceMessage.Read.All. */
-  readonly messagePermission: boolean;
-  /** Whether the calling app holds Application.Read.All. */
-  readonly applicationPermission: boolean;
-  /** Whether the calling app holds DelegatedAdminRelationship.Read.All. */
-  readonly partnerPermission: boolean;
+  readonly tenant: ScenarioTenant;
+  readonly client: ScenarioClient;
 }
 
 /** A successful answer (the JSON body and extra headers), or a Graph error. */
 type Outcome = { readonly body: Record<string, unknown>; readonly headers?: Record<string, string> } | GraphFailure;
 
-/** Serves one request below `/v1.0`, for the tenant of the bearer token. */
+const CUSTOMERS_PATH = '/v1.0/tenantRelationships/delegatedAdminCustomers';
+
+/** Serves one request below `/v1.0`, for the tenant of the bearer token's `grant` (see {@link findBearerGrant}). */
 export function handleGraph(
   ctx: SimContext,
+  grant: TokenGrant | null | undefined,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
   requestId: string,
 ): void {
-  const origin = originOf(req, ctx.url);
-  const caller = authenticate(ctx, req, url);
-  const answer = 'code' in caller ? caller : routeGraph({ ctx, req, url, origin, ...caller });
+  const answer =
+    grant === null
+      ? graphFailure('emptyToken')
+      : grant === undefined
+        ? graphFailure('malformedToken')
+        : grant.expiresAt <= ctx.clock()
+          ? graphFailure('expiredToken')
+          : routeGraph({ ctx, req, url, origin: originOf(req, ctx.url), ...grant });
   if ('code' in answer) return sendGraphError(res, answer, requestId, ctx.clock());
   sendJson(res, 200, answer.body, {
     ...graphHeaders(requestId),
@@ -49,35 +53,22 @@ export function findBearerGrant(ctx: SimContext, req: IncomingMessage): TokenGra
 }
 
 /**
- * Checks the bearer token and the app's permission the way Graph does: 401 for the token, 403 for the role
- * (ServiceHealth.Read.All everywhere but the applications, whose role is checked by their route).
+ * Routes a request whose token is valid. Each collection checks the app's role as Graph does, with a 403:
+ * ServiceHealth.Read.All for the service communications API, and the collection's own role for the others.
  */
-function authenticate(
-  ctx: SimContext,
-  req: IncomingMessage,
-  url: URL,
-): GraphFailure | Pick<GraphRequest, 'tenant' | 'messagePermission' | 'applicationPermission' | 'partnerPermission'> {
-  const grant = findBearerGrant(ctx, req);
-  if (grant === null) return graphFailure('emptyToken');
-  if (grant === undefined) return graphFailure('malformedToken');
-  if (grant.expiresAt <= ctx.clock()) return graphFailure('expiredToken');
-  const { client } = grant;
-  if (!/^\/v1\.0\/applications(?:$|\()/.test(url.pathname) && url.pathname !== CUSTOMERS_PATH && !client.permission)
-    return graphFailure('missingRole', 'ServiceHealth.Read.All');
-  return {
-    tenant: grant.tenant,
-    messagePermission: client.messagePermission,
-    applicationPermission: client.applicationPermission,
-    partnerPermission: client.partnerPermission,
-  };
-}
-
 function routeGraph(g: GraphRequest): Outcome {
+  const { pathname } = g.url;
+  const applications = /^\/v1\.0\/applications(?:$|\()/.test(pathname);
+  if (!applications && pathname !== CUSTOMERS_PATH && !g.client.permission)
+    return graphFailure('missingRole', 'ServiceHealth.Read.All');
   if (g.req.method !== 'GET') return graphFailure('methodNotAllowed');
-  const segments = g.url.pathname.split('/').slice(2).map(decodeURIComponent);
-  if (segments.length === 1 && segments[0] === 'applications') return listApplications(g);
-  if (g.url.pathname === CUSTOMERS_PATH) return listCustomers(g);
+  const segments = pathname.split('/').slice(2).map(decodeURIComponent);
+  if (pathname === CUSTOMERS_PATH) return listCustomers(g);
+  const allApps = segments.length === 1 && segments[0] === 'applications';
   const byAppId = segments.length === 1 ? /^applications\(appId='([^']*)'\)$/.exec(segments[0]) : null;
+  if ((allApps || byAppId) && !g.client.applicationPermission)
+    return graphFailure('missingRole', 'Application.Read.All');
+  if (allApps) return listApplications(g);
   if (byAppId) return oneApplication(g, byAppId[1]);
   const [admin, announcement, collection, key, tail, ...rest] = segments;
   if (admin !== 'admin') return graphFailure('segmentNotFound', admin);
@@ -101,14 +92,14 @@ function listServices(g: GraphRequest): Outcome {
   const expand = readExpand(g);
   if (typeof expand !== 'boolean') return expand;
   const services = currentState(g.ctx, g.tenant).services.map((s) => g.ctx.wire.service(s, expand));
-  const contextPath = `healthOverviews${expand ? '(issues())' : ''}`;
-  if (!g.ctx.varyAnswers) return pageOf(g, services, contextPath, '$skiptoken');
+  const contextUrl = context(g, `healthOverviews${expand ? '(issues())' : ''}`);
+  if (!g.ctx.varyAnswers) return pageOf(g, services, contextUrl, '$skiptoken');
   // Counted at each first page, so that the pages of one answer share its order.
   const first = !g.url.searchParams.has('$skiptoken');
-  const answer = (g.ctx.variedAnswers.get(g.tenant) ?? 0) + (first ? 1 : 0);
-  g.ctx.variedAnswers.set(g.tenant, answer);
+  const answer = (g.ctx.variedAnswers.get(g.tenant.name) ?? 0) + (first ? 1 : 0);
+  g.ctx.variedAnswers.set(g.tenant.name, answer);
   const turn = answer % Math.max(1, services.length);
-  const page = pageOf(g, [...services.slice(turn), ...services.slice(0, turn)], contextPath, '$skiptoken');
+  const page = pageOf(g, [...services.slice(turn), ...services.slice(0, turn)], contextUrl, '$skiptoken');
   return 'body' in page ? { ...page, body: { '@odata.etag': `W/"${answer}"`, ...page.body } } : page;
 }
 
@@ -131,7 +122,7 @@ function listIssues(g: GraphRequest): Outcome {
   const keep = filter === null ? () => true : parseIssueFilter(filter);
   if (typeof keep === 'string') return graphFailure('badQuery', keep);
   const issues = currentState(g.ctx, g.tenant).issues.map((x) => g.ctx.wire.issue(x));
-  return pageOf(g, issues.filter(keep), 'issues', '$skip');
+  return pageOf(g, issues.filter(keep), context(g, 'issues'), '$skip');
 }
 
 function oneIssue(g: GraphRequest, id: string, tail: string | undefined): Outcome {
@@ -144,20 +135,19 @@ function oneIssue(g: GraphRequest, id: string, tail: string | undefined): Outcom
 
 /** The message center, for apps that hold ServiceMessage.Read.All: messages already published, in scenario order. */
 function listMessages(g: GraphRequest): Outcome {
-  if (!g.messagePermission) return graphFailure('missingRole', 'ServiceMessage.Read.All');
+  if (!g.client.messagePermission) return graphFailure('missingRole', 'ServiceMessage.Read.All');
   const { ctx } = g;
   const now = ctx.clock();
-  const messages = (ctx.index.tenantNamed(g.tenant)?.messages ?? [])
-    .map((message) => ctx.wire.message(message, ctx.startMs, now))
+  const messages = g.tenant.messages
+    .map((message) => ctx.wire.message(message, ctx.play.startMs, now))
     .filter((message) => Date.parse(message.startDateTime) <= now);
-  return pageOf(g, messages, 'messages', '$skip');
+  return pageOf(g, messages, context(g, 'messages'), '$skip');
 }
 
-/** The tenant's app registrations with their secrets and certificates, for apps that hold Application.Read.All. */
+/** The tenant's app registrations with their secrets and certificates. */
 function listApplications(g: GraphRequest): Outcome {
-  if (!g.applicationPermission) return graphFailure('missingRole', 'Application.Read.All');
-  const applications = (g.ctx.index.tenantNamed(g.tenant)?.applications ?? []).map((app) => applicationEntity(g, app));
-  return pageOf(g, applications, 'applications', '$skiptoken', `${g.origin}/v1.0/$metadata#applications`);
+  const applications = g.tenant.applications.map((app) => applicationEntity(g, app));
+  return pageOf(g, applications, `${g.origin}/v1.0/$metadata#applications`, '$skiptoken');
 }
 
 /**
@@ -166,9 +156,8 @@ function listApplications(g: GraphRequest): Outcome {
  * `$select` honoured, a property the application has not being a 400.
  */
 function oneApplication(g: GraphRequest, appId: string): Outcome {
-  if (!g.applicationPermission) return graphFailure('missingRole', 'Application.Read.All');
   const lower = appId.toLowerCase();
-  const app = g.ctx.index.tenantNamed(g.tenant)?.applications.find((a) => a.appId?.toLowerCase() === lower);
+  const app = g.tenant.applications.find((a) => a.appId?.toLowerCase() === lower);
   if (!app) return graphFailure('resourceNotFound', appId);
   const entity: Record<string, unknown> = applicationEntity(g, app);
   const select = g.url.searchParams.get('$select');
@@ -184,13 +173,13 @@ function oneApplication(g: GraphRequest, appId: string): Outcome {
   return { body: { '@odata.context': `${g.origin}/v1.0/$metadata#applications/$entity`, ...selected } };
 }
 
-type ScenarioApplication = NonNullable<ReturnType<SimContext['index']['tenantNamed']>>['applications'][number];
+type ScenarioApplication = ScenarioTenant['applications'][number];
 
 /** An app registration as Graph writes it: its credentials with their end, description and hint when given. */
 function applicationEntity(g: GraphRequest, app: ScenarioApplication) {
   const credential = (c: ScenarioApplication['passwordCredentials'][number]) => ({
     keyId: c.keyId,
-    endDateTime: new Date(resolveTimePoint(c.end, g.ctx.startMs)).toISOString(),
+    endDateTime: new Date(resolveTimePoint(c.end, g.ctx.play.startMs)).toISOString(),
     ...(c.displayName === undefined ? {} : { displayName: c.displayName }),
     ...(c.hint === undefined ? {} : { hint: c.hint }),
   });
@@ -203,25 +192,23 @@ function applicationEntity(g: GraphRequest, app: ScenarioApplication) {
   };
 }
 
-const CUSTOMERS_PATH = '/v1.0/tenantRelationships/delegatedAdminCustomers';
-
 /**
  * The customers of a partner tenant (the scenario's, then those added since), for apps that hold
  * DelegatedAdminRelationship.Read.All, in pages of `$top` (at most 300, as Graph documents) with `$skiptoken`.
  */
 function listCustomers(g: GraphRequest): Outcome {
-  if (!g.partnerPermission) return graphFailure('missingRole', 'DelegatedAdminRelationship.Read.All');
+  if (!g.client.partnerPermission) return graphFailure('missingRole', 'DelegatedAdminRelationship.Read.All');
   const top = g.url.searchParams.get('$top');
   if (top !== null && !(/^\d+$/.test(top) && Number(top) >= 1 && Number(top) <= 300))
     return graphFailure('badQuery', `Invalid value '${top}' for $top: it must be between 1 and 300.`);
-  const listed = g.ctx.index.tenantNamed(g.tenant)?.customers ?? [];
-  const customers = [...listed, ...(g.ctx.addedCustomers.get(g.tenant) ?? [])].map((customer) => ({
-    id: customer.tenantId,
-    tenantId: customer.tenantId,
-    displayName: customer.displayName,
+  const added = g.ctx.addedCustomers.get(g.tenant.name) ?? [];
+  const customers = [...g.tenant.customers, ...added].map(({ tenantId, displayName }) => ({
+    id: tenantId,
+    tenantId,
+    displayName,
   }));
   const contextUrl = `${g.origin}/v1.0/$metadata#tenantRelationships/delegatedAdminCustomers`;
-  return pageOf(g, customers, '', '$skiptoken', contextUrl, top === null ? undefined : Number(top));
+  return pageOf(g, customers, contextUrl, '$skiptoken', top === null ? undefined : Number(top));
 }
 
 const MAX_PAGE_SIZE = 1000;
@@ -235,9 +222,8 @@ const MAX_PAGE_SIZE = 1000;
 function pageOf(
   g: GraphRequest,
   all: readonly object[],
-  contextPath: string,
+  contextUrl: string,
   style: '$skip' | '$skiptoken',
-  contextUrl = context(g, contextPath),
   top?: number,
 ): Outcome {
   const query = g.url.searchParams;

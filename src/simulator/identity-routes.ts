@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WireTokenResponse } from '../graph/wire.ts';
 import type { SimContext } from './context.ts';
-import { entraFailure, entraHeaders, sendEntraError, type EntraFailure } from './entra-errors.ts';
-import { originOf, readBody, sendJson } from './http-io.ts';
+import { entraFailure, entraHeaders, originOf, readBody, sendEntraError, sendJson } from './http-answers.ts';
+import type { EntraFailure } from './http-answers.ts';
 import { verifyClientAssertion } from './client-assertion.ts';
 import type { ScenarioClient, ScenarioTenant } from './scenario-schema.ts';
 
@@ -30,17 +30,17 @@ export function matchIdentityRoute(path: string): IdentityRoute | undefined {
 }
 
 /**
- * Serves one identity-platform request. The issuer is always the GUID form (`{origin}/{tenantGuid}/v2.0`), also
+ * Serves one identity-platform request for the tenant its path names, if the scenario has it. The issuer is always the GUID form (`{origin}/{tenantGuid}/v2.0`), also
  * when the request named the tenant by its domain, as Entra does.
  */
 export async function handleIdentity(
   ctx: SimContext,
   route: IdentityRoute,
+  tenant: ScenarioTenant | undefined,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
   const key = route.tenantKey;
-  const tenant = ctx.index.tenantKeyed(key);
   const origin = originOf(req, ctx.url);
   const answer = !tenant
     ? entraFailure(TENANT_KEY.test(key) ? 'unknownTenant' : 'malformedTenant', key)
@@ -76,11 +76,11 @@ async function answerToken(
   const failure =
     credentials.assertion === undefined
       ? checkSecret(client, credentials.secret)
-      : checkAssertion(ctx, client, form.get('client_assertion_type'), credentials.assertion, endpoints);
+      : await checkAssertion(ctx, client, form.get('client_assertion_type'), credentials.assertion, endpoints);
   if (failure) return failure;
   if (client.blocked) return entraFailure('conditionalAccess');
   const lifetime = tenant.tokenLifetimeSeconds;
-  const access_token = ctx.tokens.issue(tenant.name, client, lifetime, ctx.clock());
+  const access_token = ctx.tokens.issue(tenant, client, lifetime, ctx.clock());
   return { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token };
 }
 
@@ -105,15 +105,15 @@ function checkSecret(client: ScenarioClient, secret: string | undefined): EntraF
 }
 
 /** Verifies a client assertion (certificate or federated) and records what it said. */
-function checkAssertion(
+async function checkAssertion(
   ctx: SimContext,
   client: ScenarioClient,
   type: string | null,
   assertion: string,
   tokenEndpoints: readonly string[],
-): EntraFailure | undefined {
+): Promise<EntraFailure | undefined> {
   const context = { client, tokenEndpoints, now: ctx.clock(), seen: ctx.seenAssertions };
-  const outcome = verifyClientAssertion(type, assertion, context);
+  const outcome = await verifyClientAssertion(type, assertion, context);
   if ('status' in outcome) return outcome;
   ctx.assertions.push(outcome);
   if (ctx.assertions.length > MAX_ASSERTIONS) ctx.assertions.shift();

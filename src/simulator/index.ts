@@ -5,8 +5,7 @@
 export { startSimulator, type Simulator, type SimulatorOptions } from './simulator.ts';
 export { runSimulatorFromFile, formatSimulatorBanner } from './cli.ts';
 export { parseScenario, loadScenario, loadDefaultScenario, DEFAULT_SCENARIO_URL } from './scenario-loader.ts';
-export { deriveTenantState } from './derive-state.ts';
 export { SERVICE_CATALOGUE, DEFAULT_SERVICE_IDS } from './catalogue.ts';
 export type { Fault } from './faults.ts';
 export type { Scenario, ScenarioTenant } from './scenario-schema.ts';
-export { ScenarioIndex } from './scenario-index.ts';
+export { ScenarioPlay } from './timeline.ts';

@@ -1,4 +1,5 @@
 import { createPublicKey, X509Certificate, type JsonWebKey } from 'node:crypto';
+import type { JWK } from 'jose';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { from, mapping, orElse, then, text, type Read, type ScenarioReader } from './scenario-reader.ts';
@@ -20,7 +21,7 @@ export const registeredCertificate = then(text, (value, r, path) => {
 });
 
 /** A JSON Web Key Set of public keys, inline or the path of a JSON file: the issuer's keys (its `jwks_uri`). */
-const jwks: Read<readonly JsonWebKey[] | undefined> = (r, value, path) => {
+const jwks: Read<readonly JWK[] | undefined> = (r, value, path) => {
   if (value === undefined || value === null) return undefined;
   let set: unknown = value;
   if (typeof value === 'string') {
@@ -36,7 +37,7 @@ const jwks: Read<readonly JsonWebKey[] | undefined> = (r, value, path) => {
   if (!Array.isArray(keys) || keys.length === 0 || !keys.every(isPublicJwk)) {
     return r.fail(path, 'expected a JSON Web Key Set ({"keys": [...]}) of public keys');
   }
-  return keys as JsonWebKey[];
+  return keys as JWK[];
 };
 
 /** A federated identity credential: an external issuer's token with this subject and audience stands for the app. */

@@ -3,14 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { AcceptedAssertion } from './client-assertion.ts';
 import { createContext, currentState, type SimContext } from './context.ts';
-import type { TenantState } from './derive-state.ts';
+import type { TenantState } from './timeline.ts';
 import { describeFault, FaultQueue, sendBodyFault, sendStatusFault, type Fault, type FaultHandle } from './faults.ts';
 import { findBearerGrant, handleGraph } from './graph-routes.ts';
-import { sendText } from './http-io.ts';
+import { sendText } from './http-answers.ts';
 import { handleIdentity, matchIdentityRoute } from './identity-routes.ts';
-import { addCustomer, openIssue, patchIssue, requireTenant, setServiceStatus } from './manual-api.ts';
-import type { OpenIssueInput } from './manual-api.ts';
-import type { IssuePatch, Scenario, ScenarioCustomer } from './scenario-schema.ts';
+import { manualApi, requireTenant } from './manual-api.ts';
+import type { Scenario } from './scenario-schema.ts';
 
 export interface SimulatorOptions {
   readonly scenario: Scenario;
@@ -62,7 +61,11 @@ export async function startSimulator(options: SimulatorOptions) {
   if (!Number.isInteger(pageSize) || pageSize < 1) {
     throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
   }
-  const ctx = createContext(scenario, clock, pageSize, options.pascalCase ?? false, options.varyAnswers ?? false);
+  const ctx = createContext(scenario, clock, {
+    pageSize,
+    pascalCase: options.pascalCase ?? false,
+    varyAnswers: options.varyAnswers ?? false,
+  });
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
   const held = new Set<ServerResponse>();
@@ -89,19 +92,12 @@ export async function startSimulator(options: SimulatorOptions) {
     url: ctx.url,
     scenario,
     /** Start of the timeline, by the clock. */
-    startedAt: ctx.startMs,
+    startedAt: ctx.play.startMs,
     /** Every request received, oldest first (the last 10,000). */
     requests: requests as readonly RecordedRequest[],
     /** Client assertions (certificate or federated) accepted at the token endpoint, oldest first. */
     assertions: ctx.assertions as readonly AcceptedAssertion[],
-    /** Opens an issue now; returns its id. */
-    openIssue: (tenant: string, issue: OpenIssueInput): string => openIssue(ctx, tenant, issue),
-    updateIssue: (tenant: string, id: string, patch: IssuePatch) => patchIssue(ctx, 'update', tenant, id, patch),
-    resolveIssue: (tenant: string, id: string, patch: IssuePatch = {}) => patchIssue(ctx, 'resolve', tenant, id, patch),
-    /** Forces a service's status (null goes back to the status derived from its issues). */
-    setServiceStatus: (tenant: string, id: string, status: string | null) => setServiceStatus(ctx, tenant, id, status),
-    /** Adds a customer to a partner tenant's delegated admin customers from now on. */
-    addCustomer: (partner: string, customer: ScenarioCustomer) => addCustomer(ctx, partner, customer),
+    ...manualApi(ctx),
     injectFault: (fault: Fault): FaultHandle => faults.add(fault, nameOf(fault.tenant)),
     clearFaults: () => faults.clear(),
     /** Makes every token issued so far (for one tenant, or all) expire now. */
@@ -109,7 +105,7 @@ export async function startSimulator(options: SimulatorOptions) {
     /** The access tokens issued and still remembered, so that tests can prove none of them leaks into output. */
     issuedTokens: (): readonly string[] => ctx.tokens.issued(),
     /** What a tenant shows now. */
-    state: (tenant: string): TenantState => currentState(ctx, requireTenant(ctx, tenant).name),
+    state: (tenant: string): TenantState => currentState(ctx, requireTenant(ctx, tenant)),
     close: (): Promise<void> => (closing ??= closeServer(server, held)),
   };
 }
@@ -126,17 +122,14 @@ async function serve(
   const url = new URL(req.url ?? '/', 'http://simulator');
   const identity = matchIdentityRoute(url.pathname);
   const graph = url.pathname === '/v1.0' || url.pathname.startsWith('/v1.0/');
-  const tenant = identity
-    ? ctx.index.tenantKeyed(identity.tenantKey)?.name
-    : graph
-      ? findBearerGrant(ctx, req)?.tenant
-      : undefined;
-  const record = recordOf(ctx.clock(), req.method ?? 'GET', url, tenant);
+  const grant = graph ? findBearerGrant(ctx, req) : undefined;
+  const tenant = identity ? ctx.play.tenantKeyed(identity.tenantKey) : grant?.tenant;
+  const record = recordOf(ctx.clock(), req.method ?? 'GET', url, tenant?.name);
   requests.push(record);
   if (requests.length > MAX_RECORDED) requests.shift();
   res.on('finish', () => (record.status = res.statusCode));
   const requestId = randomUUID();
-  const fault = faults.take(url.pathname, tenant);
+  const fault = faults.take(url.pathname, tenant?.name);
   if (fault) record.fault = describeFault(fault);
   if (fault && 'hang' in fault) {
     held.add(res);
@@ -146,9 +139,9 @@ async function serve(
   if (fault && 'body' in fault) return sendBodyFault(res, fault, graph);
   if (fault && 'status' in fault) return sendStatusFault(res, fault, graph, requestId, ctx.clock());
   // A fault limited to a tenant only takes that tenant's requests.
-  if (fault) ctx.tokens.expire(ctx.clock(), fault.tenant === undefined ? undefined : tenant);
-  if (identity) return handleIdentity(ctx, identity, req, res);
-  if (graph) return handleGraph(ctx, req, res, url, requestId);
+  if (fault) ctx.tokens.expire(ctx.clock(), fault.tenant === undefined ? undefined : tenant?.name);
+  if (identity) return handleIdentity(ctx, identity, tenant, req, res);
+  if (graph) return handleGraph(ctx, grant, req, res, url, requestId);
   sendText(res, 404, 'Not Found', { 'content-type': 'text/plain; charset=utf-8' });
 }
 

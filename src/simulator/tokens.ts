@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { ScenarioClient } from './scenario-schema.ts';
+import type { ScenarioClient, ScenarioTenant } from './scenario-schema.ts';
 
 /** What an access token was issued for. */
 export interface TokenGrant {
-  readonly tenant: string;
+  readonly tenant: ScenarioTenant;
   /** The app it was issued to, whose permissions Graph checks. */
   readonly client: ScenarioClient;
   /** ms since epoch, by the simulator's clock. */
@@ -16,7 +16,7 @@ export class TokenStore {
   #prunedAt = Number.NEGATIVE_INFINITY;
 
   /** Issues a new random token valid for `lifetimeSeconds` from `now`. */
-  issue(tenant: string, client: ScenarioClient, lifetimeSeconds: number, now: number): string {
+  issue(tenant: ScenarioTenant, client: ScenarioClient, lifetimeSeconds: number, now: number): string {
     this.#prune(now);
     const token = randomBytes(32).toString('base64url');
     this.#grants.set(token, { tenant, client, expiresAt: now + lifetimeSeconds * 1000 });
@@ -33,10 +33,10 @@ export class TokenStore {
     return this.#grants.get(token);
   }
 
-  /** Makes every token (of one tenant, or all) expire at `now`. */
+  /** Makes every token (of one tenant by scenario name, or all) expire at `now`. */
   expire(now: number, tenant?: string): void {
     for (const grant of this.#grants.values()) {
-      if (tenant === undefined || grant.tenant === tenant) grant.expiresAt = Math.min(grant.expiresAt, now);
+      if (tenant === undefined || grant.tenant.name === tenant) grant.expiresAt = Math.min(grant.expiresAt, now);
     }
   }
 

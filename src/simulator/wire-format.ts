@@ -1,7 +1,6 @@
 import type { WireIssue, WireServiceHealth } from '../graph/wire.ts';
 import { findCatalogueService } from './catalogue.ts';
-import type { DerivedService } from './derive-state.ts';
-import { resolveTimePoint, type DerivedIssue } from './issue-state.ts';
+import { resolveTimePoint, type DerivedIssue, type DerivedService } from './timeline.ts';
 import type { ScenarioMessage } from './scenario-schema.ts';
 
 /**

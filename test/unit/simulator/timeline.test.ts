@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { WireCollection, WireIssue, WireServiceHealth } from '../../../src/graph/wire.ts';
 import {
-  deriveTenantState,
   loadDefaultScenario,
-  ScenarioIndex,
+  ScenarioPlay,
   startSimulator,
+  type ScenarioTenant,
   type Simulator,
 } from '../../../src/simulator/index.ts';
-import { cycleIssueId } from '../../../src/simulator/derive-state.ts';
+import { cycleIssueId } from '../../../src/simulator/timeline.ts';
 import {
   CONTOSO,
   FABRIKAM,
@@ -81,11 +81,15 @@ describe('demo timeline through the Graph API with a fake clock', () => {
 });
 
 describe('state derivation (pure)', () => {
-  let index: ScenarioIndex;
-  before(async () => (index = new ScenarioIndex(await loadDefaultScenario())));
+  let play: ScenarioPlay;
+  let contoso: ScenarioTenant;
+  before(async () => {
+    play = new ScenarioPlay(await loadDefaultScenario(), T0);
+    contoso = play.tenant('contoso')!;
+  });
 
   test('is a function of the scenario and the elapsed time', () => {
-    const at = (s: number) => deriveTenantState(index, 'contoso', [], T0, T0 + s * S);
+    const at = (s: number) => play.state(contoso, [], T0 + s * S);
     assert.deepEqual(at(50), at(50));
     const statusAt = (s: number) => at(s).services.find((x) => x.id === 'microsoftteams')!.status;
     assert.deepEqual([0, 19, 20, 49, 50, 90, 129, 130, 199, 230].map(statusAt), [
@@ -121,8 +125,8 @@ describe('state derivation (pure)', () => {
         post: undefined,
       },
     });
-    const exchange = (events: Parameters<typeof deriveTenantState>[2]) =>
-      deriveTenantState(index, 'contoso', events, T0, T0 + 2 * S).services.find((s) => s.id === 'Exchange')!.status;
+    const exchange = (events: Parameters<ScenarioPlay['state']>[1]) =>
+      play.state(contoso, events, T0 + 2 * S).services.find((s) => s.id === 'Exchange')!.status;
     assert.equal(exchange([open('EX1', 'investigating'), open('EX2', 'serviceDegradation')]), 'serviceDegradation');
     assert.equal(
       exchange([open('EX1', 'serviceInterruption'), open('EX2', 'extendedRecovery')]),
@@ -143,7 +147,7 @@ describe('state derivation (pure)', () => {
     assert.equal(cycleIssueId('TM1050301', 0), 'TM1050301');
     assert.equal(cycleIssueId('TM1050301', 2), 'TM21050301');
     assert.equal(cycleIssueId('custom-id', 1), 'custom-id-1');
-    const ids = deriveTenantState(index, 'contoso', [], T0, T0 + 10 * 180 * S + 25 * S).issues.map((x) => x.id);
+    const ids = play.state(contoso, [], T0 + 10 * 180 * S + 25 * S).issues.map((x) => x.id);
     assert.deepEqual(ids, ['EX1048213', 'SP1047730', 'MO1049120', 'TM81050301', 'TM91050301', 'TM101050301']);
   });
 });

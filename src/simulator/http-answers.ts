@@ -1,7 +1,106 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
-import type { WireTokenError } from '../graph/wire.ts';
-import { sendJson } from './http-io.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WireGraphError, WireTokenError } from '../graph/wire.ts';
+
+const SAFE_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * The origin the client used (from its Host header), so that issuer, endpoints and next links match what it
+ * called whether it said `localhost`, `127.0.0.1` or a container name; `fallback` when the header is odd.
+ */
+export function originOf(req: IncomingMessage, fallback: string): string {
+  const host = req.headers.host;
+  return host && SAFE_HOST.test(host) ? `http://${host}` : fallback;
+}
+
+/** Reads a request body as text, up to 64 KiB. */
+export async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new RangeError('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Sends a JSON answer with an explicit length; `headers` may name another JSON content type. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+  sendText(res, status, JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8', ...headers });
+}
+
+/** Sends a text answer with an explicit length. */
+export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string>): void {
+  const body = Buffer.from(text, 'utf8');
+  res.writeHead(status, { ...headers, 'content-length': String(body.length) });
+  res.end(body);
+}
+
+/** A Graph failure: HTTP status, Graph's error code and message. */
+export type GraphFailure = ReturnType<typeof graphFailure>;
+
+const MISSING_ROLE = "Missing role permissions on the request. API requires one of '$1'. Roles on the request ''.";
+
+/** Graph's failures, each as `status code message`; `$1` stands for the argument given to {@link graphFailure}. */
+const GRAPH_FAILURES = {
+  emptyToken: '401 InvalidAuthenticationToken Access token is empty.',
+  malformedToken: '401 InvalidAuthenticationToken IDX14100: JWT is not well formed, there are no dots (.).',
+  expiredToken: '401 InvalidAuthenticationToken Lifetime validation failed, the token is expired.',
+  missingRole: `403 Forbidden ${MISSING_ROLE}`,
+  methodNotAllowed: '405 BadRequest Specified HTTP method is not allowed for the request uri.',
+  segmentNotFound: "400 BadRequest Resource not found for the segment '$1'.",
+  notFound: '404 NotFound $1 was not found.',
+  /** The directory's answer for an object it does not hold, e.g. an application by an appId registered elsewhere. */
+  resourceNotFound:
+    "404 Request_ResourceNotFound Resource '$1' does not exist or one of its queried reference-property objects are not present.",
+  badQuery: '400 BadRequest $1',
+  throttled: '429 TooManyRequests Too many requests. Please retry after the time in the Retry-After header.',
+  unknownError: '500 UnknownError An unexpected error occurred.',
+  badGateway: '502 BadGateway The upstream service returned an invalid response.',
+  unavailable: '503 ServiceUnavailable The service is temporarily unavailable. Please retry later.',
+  gatewayTimeout: '504 GatewayTimeout The upstream service did not answer in time.',
+} as const;
+
+/** A failure of {@link GRAPH_FAILURES} by name, `$1` replaced by `argument`. */
+export function graphFailure(name: keyof typeof GRAPH_FAILURES, argument = '') {
+  const [status, code, ...words] = GRAPH_FAILURES[name].split(' ');
+  return { status: Number(status), code, message: words.join(' ').replace('$1', () => argument) };
+}
+
+/** Sends a Graph error, with the request id and date in `innerError`; 401s carry Graph's Bearer challenge. */
+export function sendGraphError(
+  res: ServerResponse,
+  failure: GraphFailure,
+  requestId: string,
+  now: number,
+  extra: Record<string, string> = {},
+): void {
+  const date = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
+  const innerError = { date, 'request-id': requestId, 'client-request-id': requestId };
+  const body: WireGraphError = { error: { code: failure.code, message: failure.message, innerError } };
+  const challenge: Record<string, string> = failure.status === 401 ? { 'www-authenticate': BEARER_CHALLENGE } : {};
+  sendJson(res, failure.status, body, { ...graphHeaders(requestId), ...challenge, ...extra });
+}
+
+const BEARER_CHALLENGE =
+  'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", ' +
+  'client_id="00000003-0000-0000-c000-000000000000"';
+
+/** Headers Graph puts on every answer. */
+export function graphHeaders(requestId: string): Record<string, string> {
+  return {
+    'request-id': requestId,
+    'client-request-id': requestId,
+    'cache-control': 'no-cache',
+    'odata-version': '4.0',
+  };
+}
+
+/** The content type of Graph's JSON answers. */
+export const GRAPH_CONTENT_TYPE =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 /** One error of the identity platform: HTTP status, OAuth error, AADSTS code and the description's first line. */
 export type EntraFailure = ReturnType<typeof entraFailure>;
@@ -10,7 +109,7 @@ export type EntraFailure = ReturnType<typeof entraFailure>;
  * The identity platform's failures, each as `status error AADSTS-code description` in Entra's own words; `$1`, `$2`
  * stand for the arguments given to {@link entraFailure}.
  */
-const FAILURES = {
+const ENTRA_FAILURES = {
   unknownTenant:
     "400 invalid_tenant 90002 Tenant '$1' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.",
   malformedTenant:
@@ -62,9 +161,9 @@ const FAILURES = {
   unavailable: '503 temporarily_unavailable 90033 A transient error has occurred. Please try again.',
 } as const;
 
-/** A failure of {@link FAILURES} by name, its `$n` replaced by the arguments. */
-export function entraFailure(name: keyof typeof FAILURES, ...args: string[]) {
-  const [status, error, code, ...words] = FAILURES[name].split(' ');
+/** A failure of {@link ENTRA_FAILURES} by name, its `$n` replaced by the arguments. */
+export function entraFailure(name: keyof typeof ENTRA_FAILURES, ...args: string[]) {
+  const [status, error, code, ...words] = ENTRA_FAILURES[name].split(' ');
   const description = words.join(' ').replace(/\$(\d)/g, (_, n: string) => args[Number(n) - 1]);
   return { status: Number(status), error, code: Number(code), description };
 }
