@@ -3,7 +3,7 @@ import { issuesOfGroup, listFeatureGroups, worstIssue } from '../health/feature-
 import type { Issue, Service } from '../health/model.ts';
 import { displayStatus } from '../health/status.ts';
 import type { EntryFilters } from './check-options.ts';
-import { passesFilters, type FilterRegex } from './filter-regex.ts';
+import type { FilterRegex } from './parse-argv.ts';
 
 /** What the plugin output says about an entry's issue: `[issue: classification, id, start, title]`. */
 export interface EntryIssue {
@@ -27,14 +27,19 @@ function relevantIssues(service: Service, filters: EntryFilters): Issue[] {
   return service.issues.filter((issue) => !(filters.excludeResolved && issue.isResolved));
 }
 
+/** Whether a value passes an include/exclude pair of filters (absent filters let everything through). */
+function passes(value: string, include: FilterRegex | undefined, exclude: FilterRegex | undefined): boolean {
+  return (include === undefined || include.test(value)) && (exclude === undefined || !exclude.test(value));
+}
+
 /** Whether an issue's classification passes `--include-classification` / `--exclude-classification`. */
 function passesClassification(issue: Issue, filters: EntryFilters): boolean {
-  return passesFilters(issue.classification, filters.includeClassification, filters.excludeClassification);
+  return passes(issue.classification, filters.includeClassification, filters.excludeClassification);
 }
 
 /** Whether a service's name passes `--include-service-name` / `--exclude-service-name`. */
 function passesServiceName(service: Service, filters: EntryFilters): boolean {
-  return passesFilters(service.name, filters.includeServiceName, filters.excludeServiceName);
+  return passes(service.name, filters.includeServiceName, filters.excludeServiceName);
 }
 
 /**

@@ -78,27 +78,12 @@ function formatLegacyOutput(services: readonly EvaluatedLegacyService[], options
     service.service.state,
     ...service.features.map((feature) => feature.state),
   ]);
-  const state = worstState(states);
-  const first =
-    short
-      .groups(state)
-      .map((group) => `${group} `)
-      .join('') +
-    '|' +
-    (options.perfdata ? ` ${formatStateCounts(states)}` : '');
-  return { text: [first, ...(options.verbose ? long : [])].join('\n') + '\n', exitCode: state };
+  const perfdata = options.perfdata ? [formatStateCounts(states)] : [];
+  return formatCounterOutput(short, worstState(states), perfdata, options.verbose ? long : []);
 }
 
 function addService(service: EvaluatedLegacyService, several: boolean, short: ShortOutput, long: string[]): void {
-  const prefix = `Service '${service.service.name}' `;
-  const prefixed = new Set<Health>();
-  // The first message of a state for this service carries the service prefix, glued without a separator.
-  const addPrefixed = (state: Health, message: string): void => {
-    if (prefixed.has(state)) return short.add(state, message);
-    prefixed.add(state);
-    short.add(state, prefix);
-    short.add(state, message, '');
-  };
+  const addPrefixed = short.prefixed(`Service '${service.service.name}' `);
   long.push(`Checking service '${service.service.name}'`);
   const statusText = `Status is '${service.service.status}'`;
   long.push(`${INDENT}${statusText}`);
@@ -149,10 +134,15 @@ const PROBLEM_ORDER: readonly Health[] = [HEALTH_CRITICAL, HEALTH_WARNING, HEALT
 
 /**
  * The first line of a plugin's output under construction: one message per state, each grown by appending
- * pieces after a separator (` - ` unless told otherwise), as Centreon's output object does.
+ * pieces after ` - `, as Centreon's output object does.
  */
 export interface ShortOutput {
-  add(state: Health, message: string, separator?: string): void;
+  add(state: Health, message: string): void;
+  /**
+   * How the messages of one instance (a service, an application) are added (`run_multiple_prefix_output`): the
+   * first of each state is glued to `prefix`, the next ones follow after ` - `.
+   */
+  prefixed(prefix: string): (state: Health, message: string) => void;
   /** `LABEL: messages` groups for the problems present, or just the OK group when the global state is OK. */
   groups(globalState: Health): string[];
 }
@@ -160,10 +150,20 @@ export interface ShortOutput {
 /** Creates an empty {@link ShortOutput}. */
 export function createShortOutput(): ShortOutput {
   const messages = new Map<Health, string>();
+  const add = (state: Health, message: string, separator = ' - '): void => {
+    const current = messages.get(state);
+    messages.set(state, current === undefined ? message : `${current}${separator}${message}`);
+  };
   return {
-    add(state, message, separator = ' - ') {
-      const current = messages.get(state);
-      messages.set(state, current === undefined ? message : `${current}${separator}${message}`);
+    add,
+    prefixed(prefix) {
+      const started = new Set<Health>();
+      return (state, message) => {
+        if (started.has(state)) return add(state, message);
+        started.add(state);
+        add(state, prefix);
+        add(state, message, '');
+      };
     },
     groups(globalState) {
       if (globalState === HEALTH_OK) return [`OK: ${messages.get(HEALTH_OK) ?? ''}`];
@@ -172,6 +172,23 @@ export function createShortOutput(): ShortOutput {
       );
     },
   };
+}
+
+/**
+ * The output of Centreon's counter template: each group of the first line followed by a space, then `|` and the
+ * performance data, each after a space; then the long output.
+ */
+export function formatCounterOutput(
+  short: ShortOutput,
+  state: Health,
+  perfdata: readonly string[],
+  long: readonly string[],
+): PluginOutput {
+  const first = `${short
+    .groups(state)
+    .map((group) => `${group} `)
+    .join('')}|${perfdata.map((item) => ` ${item}`).join('')}`;
+  return { text: `${[first, ...long].join('\n')}\n`, exitCode: state };
 }
 
 /** Performance data counting entries per state: `'ok'=3;;;0; 'warning'=0;;;0; …`. */

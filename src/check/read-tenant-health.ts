@@ -64,7 +64,7 @@ async function readThrough<T>(
   network: typeof globalThis.fetch,
   read: (client: GraphClientOptions, request: FetchRequest) => Promise<T>,
 ): Promise<T> {
-  const secrets = options.clientSecret === undefined ? [] : [options.clientSecret.reveal()];
+  const secrets = options.credential.kind === 'secret' ? [options.credential.secret.reveal()] : [];
   const fetch = options.debug
     ? createDebugFetch({ fetch: network, write: runtime.debug, secrets, clock: runtime.clock })
     : network;

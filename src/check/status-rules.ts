@@ -1,5 +1,5 @@
 import { M365Error } from '../errors.ts';
-import type { CompiledExpression } from '../health/expression/compile.ts';
+import { compileExpression, type CompiledExpression } from '../health/expression/compile.ts';
 import { ENTRY_VARIABLE_NAMES, type EntryVariables } from '../health/entry-variables.ts';
 import {
   HEALTH_CRITICAL,
@@ -9,35 +9,32 @@ import {
   type Health,
   type Service,
 } from '../health/model.ts';
-import type { ExpressionCompiler } from '../health/severity-rules.ts';
 import { buildCheckEntries, buildLegacyServices, LEGACY_VARIABLE_NAMES, type LegacyRow } from './check-entries.ts';
-import type { CustomMode, EntryFilters, StatusRuleTexts } from './check-options.ts';
+import type { CustomMode, EntryFilters, StatusLevel, StatusRuleTexts } from './check-options.ts';
 import type { EvaluatedLegacyRow, PluginResult } from './format-plugin-output.ts';
 
-/** The compiled `--critical-status`, `--warning-status` and `--unknown-status`. */
-export type StatusRules = Readonly<Record<keyof StatusRuleTexts, CompiledExpression>>;
+/** The compiled `--critical-status`, `--warning-status` and `--unknown-status`, or the rules of another mode. */
+export type StatusRules = Readonly<Record<StatusLevel, CompiledExpression>>;
 
-/** Each rule and its option, in the order the first match wins. */
-const RULE_OPTIONS = [
-  ['critical', 'critical-status'],
-  ['warning', 'warning-status'],
-  ['unknown', 'unknown-status'],
-] as const;
+const LEVELS: readonly StatusLevel[] = ['critical', 'warning', 'unknown'];
 
 /**
- * Compiles the three expressions through `compiler`; a syntax error is rethrown naming the option and the position.
+ * Compiles the three expressions; a syntax error is rethrown naming the option (`optionOf` the level: by default
+ * `--critical-status` and the like) and the position.
  */
-export function compileStatusRules(texts: StatusRuleTexts, compiler: ExpressionCompiler): StatusRules {
-  const compile = (option: string, text: string): CompiledExpression => {
+export function compileStatusRules(
+  texts: StatusRuleTexts,
+  optionOf = (level: StatusLevel): string => `${level}-status`,
+): StatusRules {
+  const compile = (level: StatusLevel): CompiledExpression => {
     try {
-      return compiler.expression(text);
+      return compileExpression(texts[level]);
     } catch (error) {
-      if (error instanceof M365Error)
-        throw new M365Error(error.code, `--${option}: ${error.message}`, { cause: error });
-      throw error;
+      if (!(error instanceof M365Error)) throw error;
+      throw new M365Error(error.code, `--${optionOf(level)}: ${error.message}`, { cause: error });
     }
   };
-  return Object.fromEntries(RULE_OPTIONS.map(([rule, option]) => [rule, compile(option, texts[rule])])) as StatusRules;
+  return { critical: compile('critical'), warning: compile('warning'), unknown: compile('unknown') };
 }
 
 /** The state of one entry: critical is tested first, then warning, then unknown; the first match wins. */
@@ -56,12 +53,12 @@ export function evaluateState(rules: StatusRules, variables: EntryVariables): He
 export function warnUnknownVariables(rules: StatusRules, customMode: CustomMode): string[] {
   const known = customMode === 'managementapi' ? LEGACY_VARIABLE_NAMES : ENTRY_VARIABLE_NAMES;
   const list = known.map((name) => `%{${name}}`).join(', ');
-  return RULE_OPTIONS.flatMap(([rule, option]) => {
-    const unknown = rules[rule].variables.filter((name) => !known.includes(name));
+  return LEVELS.flatMap((level) => {
+    const unknown = rules[level].variables.filter((name) => !known.includes(name));
     if (unknown.length === 0) return [];
     const names = unknown.map((name) => `%{${name}}`).join(', ');
     const noun = unknown.length === 1 ? 'variable' : 'variables';
-    return [`WARNING: --${option} reads unknown ${noun} ${names}, always empty; the variables are ${list}`];
+    return [`WARNING: --${level}-status reads unknown ${noun} ${names}, always empty; the variables are ${list}`];
   });
 }
 

@@ -1,6 +1,11 @@
 import { sleep } from '../shared/sleep.ts';
 import { CHECK_USAGE } from '../check/check-usage.ts';
-import { parseCheckCommand, type CheckMode, type CheckOptions } from '../check/check-options.ts';
+import {
+  parseCheckCommand,
+  type AppCredentialOptions,
+  type CheckMode,
+  type CheckOptions,
+} from '../check/check-options.ts';
 import { describeCheckError } from '../check/describe-check-error.ts';
 
 import {
@@ -13,9 +18,7 @@ import {
 import { selectListedServices } from '../check/check-entries.ts';
 import { readTenantApplications, readTenantHealth, type CheckRuntime } from '../check/read-tenant-health.ts';
 import { checkAppCredentials, compileCredentialRules } from '../check/app-credentials.ts';
-import type { AppCredentialOptions } from '../check/app-credential-options.ts';
 import { compileStatusRules, evaluateCheck, warnUnknownVariables } from '../check/status-rules.ts';
-import { ExpressionCompiler } from '../health/severity-rules.ts';
 import type { CliIo, Command } from './io.ts';
 
 /** What the commands use when not told otherwise: the real network and clock. */
@@ -63,7 +66,7 @@ export async function runPluginCommand(
 }
 
 async function checkServices(options: CheckOptions, runtime: CheckRuntime, io: CliIo): Promise<number> {
-  const rules = compileStatusRules(options.rules, new ExpressionCompiler());
+  const rules = compileStatusRules(options.rules);
   for (const warning of warnUnknownVariables(rules, options.customMode)) io.stderr(`${warning}\n`);
   const snapshot = await readTenantHealth(options, runtime);
   const result = evaluateCheck(snapshot.services, options.customMode, options.filters, rules);
@@ -80,7 +83,7 @@ async function checkCredentials(
   runtime: CheckRuntime,
   io: CliIo,
 ): Promise<number> {
-  const rules = compileCredentialRules(credentials, new ExpressionCompiler());
+  const rules = compileCredentialRules(credentials);
   const applications = await readTenantApplications(options, runtime);
   const run = { nowMs: runtime.clock(), verbose: options.verbose || options.debug, debug: options.debug };
   return print(io, checkAppCredentials(applications, credentials, rules, run));

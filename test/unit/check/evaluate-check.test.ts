@@ -6,7 +6,6 @@ import { selectListedServices } from '../../../src/check/check-entries.ts';
 import { formatServiceList, formatServiceListJson } from '../../../src/check/format-plugin-output.ts';
 import { compileStatusRules, evaluateCheck } from '../../../src/check/status-rules.ts';
 import { M365Error } from '../../../src/errors.ts';
-import { ExpressionCompiler } from '../../../src/health/severity-rules.ts';
 import { ALL, makeIssue, makeService } from '../../helpers/make-services.ts';
 
 const services = [
@@ -20,14 +19,11 @@ const services = [
 
 describe('evaluateCheck', () => {
   test('Graph language: default critical, then warning, then unknown; the first match wins', () => {
-    const rules = compileStatusRules(
-      {
-        critical: `${DEFAULT_CRITICAL.graphapi} and %{classification} eq "incident"`,
-        warning: '%{status} !~ /serviceOperational|serviceRestored/i',
-        unknown: '%{service_id} eq "SharePoint"',
-      },
-      new ExpressionCompiler(),
-    );
+    const rules = compileStatusRules({
+      critical: `${DEFAULT_CRITICAL.graphapi} and %{classification} eq "incident"`,
+      warning: '%{status} !~ /serviceOperational|serviceRestored/i',
+      unknown: '%{service_id} eq "SharePoint"',
+    });
     const result = evaluateCheck(services, 'graphapi', ALL, rules);
     assert.equal(result.kind, 'graph');
     assert.deepEqual(result.kind === 'graph' && result.entries.map((e) => [e.issue.id, e.state]), [
@@ -39,10 +35,11 @@ describe('evaluateCheck', () => {
   });
 
   test('legacy language: display statuses are what expressions see', () => {
-    const rules = compileStatusRules(
-      { critical: DEFAULT_CRITICAL.managementapi, warning: '%{feature_name} =~ /Sign/', unknown: '' },
-      new ExpressionCompiler(),
-    );
+    const rules = compileStatusRules({
+      critical: DEFAULT_CRITICAL.managementapi,
+      warning: '%{feature_name} =~ /Sign/',
+      unknown: '',
+    });
     const result = evaluateCheck(
       services,
       'managementapi',
@@ -67,7 +64,7 @@ describe('evaluateCheck', () => {
 
   test('a syntax error names the option and the position', () => {
     assert.throws(
-      () => compileStatusRules({ critical: '', warning: '%{status} =~ && 1', unknown: '' }, new ExpressionCompiler()),
+      () => compileStatusRules({ critical: '', warning: '%{status} =~ && 1', unknown: '' }),
       (error: unknown) => {
         assert.ok(error instanceof M365Error);
         assert.equal(error.code, 'EXPRESSION_SYNTAX');
