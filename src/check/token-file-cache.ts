@@ -3,15 +3,11 @@ import { constants, rmSync } from 'node:fs';
 import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { AccessToken, TokenProvider } from '../auth/token-provider.ts';
+import type { Endpoints } from '../config/types.ts';
 import type { Secret } from '../shared/secret.ts';
 
 /** What a cache file is for: one file per tenant, client and pair of endpoints. */
-export interface TokenCacheIdentity {
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly loginEndpoint: string;
-  readonly graphEndpoint: string;
-}
+export type TokenCacheIdentity = Readonly<{ tenantId: string; clientId: string; endpoints: Endpoints }>;
 
 export interface TokenFileCacheOptions {
   /** The provider that really asks the identity platform. */
@@ -40,7 +36,8 @@ const MIN_REMAINING_MS = 60_000;
 
 /** The cache file's name for an identity: a hash, so that no tenant or client text reaches the file system. */
 export function tokenCacheFileName(identity: TokenCacheIdentity): string {
-  const key = JSON.stringify([identity.tenantId, identity.clientId, identity.loginEndpoint, identity.graphEndpoint]);
+  const { tenantId, clientId, endpoints } = identity;
+  const key = JSON.stringify([tenantId, clientId, endpoints.login, endpoints.graph]);
   return `m365-health-token-${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`;
 }
 

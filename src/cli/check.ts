@@ -6,9 +6,8 @@ import {
   type CheckMode,
   type CheckOptions,
 } from '../check/check-options.ts';
-import { describeCheckError } from '../check/describe-check-error.ts';
-
 import {
+  describeCheckError,
   formatPluginOutput,
   formatServiceList,
   formatServiceListJson,
@@ -22,7 +21,7 @@ import { compileStatusRules, evaluateCheck, warnUnknownVariables } from '../chec
 import type { CliIo, Command } from './io.ts';
 
 /** What the commands use when not told otherwise: the real network and clock. */
-export type CheckSeams = Partial<Pick<CheckRuntime, 'fetch' | 'clock' | 'sleep' | 'sharedStatefileDirs'>>;
+export type CheckSeams = Pick<CheckRuntime, 'fetch' | 'sharedStatefileDirs'>;
 
 /** `m365-health check`: the Centreon service-status check. Returns the plugin's exit status (0–3). */
 export const checkCommand: Command = (argv, io) => runPluginCommand(argv, io, 'service-status');
@@ -105,13 +104,12 @@ function createRuntime(io: CliIo, seams: CheckSeams): CheckRuntime {
   const stop = new AbortController();
   void io.stopRequested.then((signal) => stop.abort(new Error(`stopped by ${signal}`)));
   return {
-    fetch: seams.fetch,
-    clock: seams.clock ?? Date.now,
-    sleep: seams.sleep ?? sleep,
+    ...seams,
+    clock: Date.now,
+    sleep,
     env: io.env,
     cwd: io.cwd,
     debug: (line) => io.stderr(`${line}\n`),
     signal: stop.signal,
-    sharedStatefileDirs: seams.sharedStatefileDirs,
   };
 }
