@@ -1,26 +1,9 @@
-import { buildEntryVariables, NO_ISSUE, type EntryVariables } from '../health/entry-variables.ts';
+import { buildEntryVariables, type EntryVariables } from '../health/entry-variables.ts';
 import { issuesOfGroup, listFeatureGroups, worstIssue } from '../health/feature-groups.ts';
 import type { Issue, Service } from '../health/model.ts';
 import { displayStatus } from '../health/status.ts';
 import type { EntryFilters } from './check-options.ts';
 import type { FilterRegex } from './parse-argv.ts';
-
-/** What the plugin output says about an entry's issue: `[issue: classification, id, start, title]`. */
-export interface EntryIssue {
-  readonly classification: string;
-  readonly id: string;
-  readonly startDateTime: string;
-  readonly title: string;
-}
-
-/** One line of the check: an open issue of a service, or a service that has none. */
-export interface CheckEntry {
-  readonly serviceName: string;
-  /** The service's status as Graph spells it. */
-  readonly status: string;
-  readonly issue: EntryIssue;
-  readonly variables: EntryVariables;
-}
 
 /** The service's issues that count: resolved ones left out unless asked for. */
 function relevantIssues(service: Service, filters: EntryFilters): Issue[] {
@@ -43,39 +26,22 @@ function passesServiceName(service: Service, filters: EntryFilters): boolean {
 }
 
 /**
- * The entries of a check, in the API's order: one per relevant issue of each selected service, or one for the
- * service itself when it has no relevant issue (a service whose issues are all resolved stays, with its own
- * status). A service whose relevant issues are all of excluded classifications is left out, as in Centreon.
+ * The entries of a check, in the API's order, each as the variables its expressions read: one per relevant issue of
+ * each selected service, or one for the service itself when it has no relevant issue (a service whose issues are
+ * all resolved stays, with its own status). A service whose relevant issues are all of excluded classifications is
+ * left out, as in Centreon.
  */
-export function buildCheckEntries(services: readonly Service[], filters: EntryFilters): CheckEntry[] {
-  const entries: CheckEntry[] = [];
+export function buildCheckEntries(services: readonly Service[], filters: EntryFilters): EntryVariables[] {
+  const entries: EntryVariables[] = [];
   for (const service of services) {
     if (!passesServiceName(service, filters)) continue;
     const issues = relevantIssues(service, filters);
-    if (issues.length === 0) {
-      entries.push(createEntry(service, undefined));
-      continue;
-    }
+    if (issues.length === 0) entries.push(buildEntryVariables(service, undefined));
     for (const issue of issues) {
-      if (passesClassification(issue, filters)) entries.push(createEntry(service, issue));
+      if (passesClassification(issue, filters)) entries.push(buildEntryVariables(service, issue));
     }
   }
   return entries;
-}
-
-function createEntry(service: Service, issue: Issue | undefined): CheckEntry {
-  const shown: EntryIssue = {
-    classification: issue?.classification ?? NO_ISSUE,
-    id: issue?.id ?? NO_ISSUE,
-    startDateTime: issue?.startDateTime ?? NO_ISSUE,
-    title: issue?.title ?? NO_ISSUE,
-  };
-  return {
-    serviceName: service.name,
-    status: service.rawStatus,
-    issue: shown,
-    variables: buildEntryVariables(service, issue),
-  };
 }
 
 /** A row of the legacy output: a service or one of its features, with its display status. */

@@ -7,10 +7,14 @@ import {
   type Service,
 } from '../health/model.ts';
 import { M365Error, toM365Error, type ErrorCode } from '../errors.ts';
-import type { CheckEntry, LegacyRow } from './check-entries.ts';
+import type { EntryVariables } from '../health/entry-variables.ts';
+import type { LegacyRow } from './check-entries.ts';
 
-/** An entry of the Graph-language check with the state its expressions gave it. */
-export type EvaluatedEntry = Omit<CheckEntry, 'variables'> & { readonly state: Health };
+/** An entry of the Graph-language check (its variables) with the state its expressions gave it. */
+export interface EvaluatedEntry {
+  readonly variables: EntryVariables;
+  readonly state: Health;
+}
 
 /** What a run found, in either language. */
 export type PluginResult =
@@ -38,11 +42,11 @@ export function formatPluginOutput(result: PluginResult, options: PluginOutputOp
 }
 
 /** `Service 'X' status is 'Y'`, plus ` [issue: classification, id, start, title]` when the entry is not OK. */
-function formatEntry(entry: EvaluatedEntry): string {
-  const text = `Service '${entry.serviceName}' status is '${entry.status}'`;
-  if (entry.state === HEALTH_OK) return text;
-  const { classification, id, startDateTime, title } = entry.issue;
-  return `${text} [issue: ${classification}, ${id}, ${startDateTime}, ${title}]`;
+function formatEntry({ variables, state }: EvaluatedEntry): string {
+  const text = `Service '${variables.service_name}' status is '${variables.status}'`;
+  if (state === HEALTH_OK) return text;
+  const { classification, issue_id, issue_startDateTime, issue_title } = variables;
+  return `${text} [issue: ${classification}, ${issue_id}, ${issue_startDateTime}, ${issue_title}]`;
 }
 
 /** A legacy row (service or feature) with the state its expressions gave it. */

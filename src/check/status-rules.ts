@@ -87,8 +87,8 @@ export function evaluateCheck(
   }
   return {
     kind: 'graph',
-    entries: buildCheckEntries(services, filters).map(({ variables, ...entry }) => ({
-      ...entry,
+    entries: buildCheckEntries(services, filters).map((variables) => ({
+      variables,
       state: evaluateState(rules, variables),
     })),
   };

@@ -29,7 +29,7 @@ describe('evaluateCheck', () => {
     });
     const result = evaluateCheck(services, 'graphapi', ALL, rules);
     assert.equal(result.kind, 'graph');
-    assert.deepEqual(result.kind === 'graph' && result.entries.map((e) => [e.issue.id, e.state]), [
+    assert.deepEqual(result.kind === 'graph' && result.entries.map((e) => [e.variables.issue_id, e.state]), [
       ['EX1', 1],
       ['EX2', 2],
       ['-', 3],

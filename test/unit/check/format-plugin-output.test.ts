@@ -15,7 +15,9 @@ const VERBOSE = { verbose: true, perfdata: false };
 const NO_ISSUE = { classification: '-', id: '-', startDateTime: '-', title: '-' };
 
 function entry(serviceName: string, status: string, state: Health, issue = NO_ISSUE): EvaluatedEntry {
-  return { serviceName, status, issue, state };
+  const { classification, id, startDateTime, title } = issue;
+  const variables = { service_name: serviceName, status, classification, issue_id: id };
+  return { variables: { ...variables, issue_startDateTime: startDateTime, issue_title: title }, state };
 }
 
 const TM1 = { classification: 'incident', id: 'TM1', startDateTime: '2025-09-30T07:15:00Z', title: 'Calls drop' };
