@@ -44,18 +44,13 @@ export function buildCheckEntries(services: readonly Service[], filters: EntryFi
   return entries;
 }
 
-/** A row of the legacy output: a service or one of its features, with its display status. */
-export interface LegacyRow {
-  readonly name: string;
-  /** Admin-center label, e.g. `Normal service`. */
-  readonly status: string;
-  readonly variables: EntryVariables;
-}
-
-/** A service as the retired Management API showed it: its own row, then its features sorted by name. */
+/**
+ * A service as the retired Management API showed it, each row as the variables its expressions read: its own row
+ * (`feature_name` empty), then its features sorted by name.
+ */
 export interface LegacyService {
-  readonly service: LegacyRow;
-  readonly features: readonly LegacyRow[];
+  readonly service: EntryVariables;
+  readonly features: readonly EntryVariables[];
 }
 
 const NORMAL = displayStatus('serviceOperational', 'serviceOperational');
@@ -93,17 +88,10 @@ function buildLegacyService(service: Service, filters: EntryFilters): LegacyServ
     .filter((name) => filters.featureName === undefined || filters.featureName.test(name))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((name) => buildFeatureRow(name, issues, common));
-  return {
-    service: {
-      name: service.name,
-      status,
-      variables: Object.freeze({ ...common, status, feature_name: '', feature_group: '' }),
-    },
-    features,
-  };
+  return { service: Object.freeze({ ...common, status, feature_name: '', feature_group: '' }), features };
 }
 
-function buildFeatureRow(name: string, issues: readonly Issue[], common: Record<string, string>): LegacyRow {
+function buildFeatureRow(name: string, issues: readonly Issue[], common: Record<string, string>): EntryVariables {
   const worst = worstIssue(issuesOfGroup(issues, name));
   const status = worst === undefined ? NORMAL : displayStatus(worst.status, worst.rawStatus);
   const issueVariables: Record<string, string> =
@@ -116,11 +104,7 @@ function buildFeatureRow(name: string, issues: readonly Issue[], common: Record<
           issue_status: worst.rawStatus,
           issue_startDateTime: worst.startDateTime ?? '-',
         };
-  return {
-    name,
-    status,
-    variables: Object.freeze({ ...common, ...issueVariables, status, feature_name: name, feature_group: name }),
-  };
+  return Object.freeze({ ...common, ...issueVariables, status, feature_name: name, feature_group: name });
 }
 
 /** The services `list-services` shows: `--filter-name` and the service-name filters applied, sorted by id. */

@@ -8,9 +8,8 @@ import {
 } from '../health/model.ts';
 import { M365Error, toM365Error, type ErrorCode } from '../errors.ts';
 import type { EntryVariables } from '../health/entry-variables.ts';
-import type { LegacyRow } from './check-entries.ts';
 
-/** An entry of the Graph-language check (its variables) with the state its expressions gave it. */
+/** An entry of the Graph-language check or a legacy row (its variables) with the state its expressions gave it. */
 export interface EvaluatedEntry {
   readonly variables: EntryVariables;
   readonly state: Health;
@@ -49,13 +48,10 @@ function formatEntry({ variables, state }: EvaluatedEntry): string {
   return `${text} [issue: ${classification}, ${issue_id}, ${issue_startDateTime}, ${issue_title}]`;
 }
 
-/** A legacy row (service or feature) with the state its expressions gave it. */
-export type EvaluatedLegacyRow = Omit<LegacyRow, 'variables'> & { readonly state: Health };
-
 /** A service of the legacy output with its features. */
 export interface EvaluatedLegacyService {
-  readonly service: EvaluatedLegacyRow;
-  readonly features: readonly EvaluatedLegacyRow[];
+  readonly service: EvaluatedEntry;
+  readonly features: readonly EvaluatedEntry[];
 }
 
 /** Indent of the long output lines under `Checking service '…'`. */
@@ -87,19 +83,25 @@ function formatLegacyOutput(services: readonly EvaluatedLegacyService[], options
   return formatCounterOutput(short, worstState(states), perfdata, options.verbose ? long : []);
 }
 
-function addService(service: EvaluatedLegacyService, several: boolean, short: ShortOutput, long: string[]): void {
-  const addPrefixed = short.prefixed(`Service '${service.service.name}' `);
-  long.push(`Checking service '${service.service.name}'`);
-  const statusText = `Status is '${service.service.status}'`;
+function addService(
+  { service, features }: EvaluatedLegacyService,
+  several: boolean,
+  short: ShortOutput,
+  long: string[],
+) {
+  const name = service.variables.service_name;
+  const addPrefixed = short.prefixed(`Service '${name}' `);
+  long.push(`Checking service '${name}'`);
+  const statusText = `Status is '${service.variables.status}'`;
   long.push(`${INDENT}${statusText}`);
-  if (service.service.state !== HEALTH_OK) addPrefixed(service.service.state, statusText);
+  if (service.state !== HEALTH_OK) addPrefixed(service.state, statusText);
   else if (!several) addPrefixed(HEALTH_OK, statusText);
-  if (service.features.length === 0) return;
-  const severalFeatures = service.features.length !== 1;
-  for (const feature of service.features) {
-    const text = `Feature '${feature.name}' Status is '${feature.status}'`;
+  if (features.length === 0) return;
+  const severalFeatures = features.length !== 1;
+  for (const { variables, state } of features) {
+    const text = `Feature '${variables.feature_name}' Status is '${variables.status}'`;
     long.push(`${INDENT}${text}`);
-    if (feature.state !== HEALTH_OK) addPrefixed(feature.state, text);
+    if (state !== HEALTH_OK) addPrefixed(state, text);
     if (!severalFeatures && !several) addPrefixed(HEALTH_OK, text);
   }
   if (severalFeatures && !several) short.add(HEALTH_OK, 'All features status are ok');

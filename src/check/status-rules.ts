@@ -9,9 +9,9 @@ import {
   type Health,
   type Service,
 } from '../health/model.ts';
-import { buildCheckEntries, buildLegacyServices, LEGACY_VARIABLE_NAMES, type LegacyRow } from './check-entries.ts';
+import { buildCheckEntries, buildLegacyServices, LEGACY_VARIABLE_NAMES } from './check-entries.ts';
 import type { CustomMode, EntryFilters, StatusLevel, StatusRuleTexts } from './check-options.ts';
-import type { EvaluatedLegacyRow, PluginResult } from './format-plugin-output.ts';
+import type { EvaluatedEntry, PluginResult } from './format-plugin-output.ts';
 
 /** The compiled `--critical-status`, `--warning-status` and `--unknown-status`, or the rules of another mode. */
 export type StatusRules = Readonly<Record<StatusLevel, CompiledExpression>>;
@@ -72,24 +72,16 @@ export function evaluateCheck(
   filters: EntryFilters,
   rules: StatusRules,
 ): PluginResult {
-  if (customMode === 'managementapi') {
-    const evaluateRow = ({ variables, ...row }: LegacyRow): EvaluatedLegacyRow => ({
-      ...row,
-      state: evaluateState(rules, variables),
-    });
-    return {
-      kind: 'legacy',
-      services: buildLegacyServices(services, filters).map((service) => ({
-        service: evaluateRow(service.service),
-        features: service.features.map(evaluateRow),
-      })),
-    };
-  }
+  const evaluate = (variables: EntryVariables): EvaluatedEntry => ({
+    variables,
+    state: evaluateState(rules, variables),
+  });
+  if (customMode === 'graphapi') return { kind: 'graph', entries: buildCheckEntries(services, filters).map(evaluate) };
   return {
-    kind: 'graph',
-    entries: buildCheckEntries(services, filters).map((variables) => ({
-      variables,
-      state: evaluateState(rules, variables),
+    kind: 'legacy',
+    services: buildLegacyServices(services, filters).map(({ service, features }) => ({
+      service: evaluate(service),
+      features: features.map(evaluate),
     })),
   };
 }

@@ -51,9 +51,12 @@ describe('evaluateCheck', () => {
     );
     assert.ok(result.kind === 'legacy');
     const [exchange, sharepoint] = result.services;
-    assert.deepEqual(exchange?.service, { name: 'Exchange Online', status: 'Service degradation', state: 2 });
     assert.deepEqual(
-      exchange?.features.map((f) => [f.name, f.status, f.state]),
+      [exchange?.service.variables.service_name, exchange?.service.variables.status, exchange?.service.state],
+      ['Exchange Online', 'Service degradation', 2],
+    );
+    assert.deepEqual(
+      exchange?.features.map((f) => [f.variables.feature_name, f.variables.status, f.state]),
       [
         ['E-Mail and calendar access', 'Normal service', 0],
         ['E-Mail timely delivery', 'Service degradation', 2],
@@ -62,7 +65,10 @@ describe('evaluateCheck', () => {
         ['Voice mail', 'Normal service', 0],
       ],
     );
-    assert.deepEqual(sharepoint?.service, { name: 'SharePoint Online', status: 'Service restored', state: 0 });
+    assert.deepEqual(
+      [sharepoint?.service.variables.service_name, sharepoint?.service.variables.status, sharepoint?.service.state],
+      ['SharePoint Online', 'Service restored', 0],
+    );
   });
 
   test('a syntax error names the option and the position', () => {

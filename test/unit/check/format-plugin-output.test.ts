@@ -5,7 +5,6 @@ import {
   formatUnknown,
   worstState,
   type EvaluatedEntry,
-  type EvaluatedLegacyRow,
   type EvaluatedLegacyService,
 } from '../../../src/check/format-plugin-output.ts';
 import type { Health } from '../../../src/health/model.ts';
@@ -131,8 +130,9 @@ describe('formatPluginOutput, Graph language (reference forms, verbatim)', () =>
   });
 });
 
-function row(name: string, status: string, state: Health = 0): EvaluatedLegacyRow {
-  return { name, status, state };
+/** A legacy row: a service's reads `service_name`, a feature's `feature_name`. */
+function row(name: string, status: string, state: Health = 0): EvaluatedEntry {
+  return { variables: { service_name: name, feature_name: name, status }, state };
 }
 
 const EXCHANGE_FEATURES = [
