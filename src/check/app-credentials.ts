@@ -10,7 +10,7 @@ import {
 } from './check-options.ts';
 import { createShortOutput, formatCounterOutput, worstState, type PluginOutput } from './format-plugin-output.ts';
 import { breaches, formatNagiosRange, type NagiosRange } from './nagios-threshold.ts';
-import { compileStatusRules, evaluateState, type StatusRules } from './status-rules.ts';
+import { compileStatusRules, evaluateState, type StatusRules } from './check-entries.ts';
 
 /*
  * The plugin's mode `cloud::microsoft::office365::management::mode::appcredentials` on the counter template
@@ -20,16 +20,11 @@ import { compileStatusRules, evaluateState, type StatusRules } from './status-ru
 
 /** Indent of the credential lines under `checking application '…'` (`indent_long_output`). */
 const INDENT = '    ';
-/** `message_multiple` of each level. */
+/** `message_multiple` of the applications (that of each kind of credential: `All <kind> credentials are ok`). */
 const ALL_APPLICATIONS_OK = 'All application credentials are ok';
-const ALL_OK: Readonly<Record<CredentialKind, string>> = {
-  password: 'All password credentials are ok',
-  key: 'All key credentials are ok',
-};
 
 /** One credential as the mode sees it (`add_credential`). */
 interface Credential {
-  readonly keyId: string;
   readonly status: 'expired' | 'valid';
   readonly expiresSeconds: number;
 }
@@ -106,7 +101,7 @@ export function checkAppCredentials(
         if (!several && !severalApps) prefixed(HEALTH_OK, prefix + outputs.map(([, text]) => text).join(', '));
         perfdata.push(formatPerfdata(kind, app.name, keyId, value, options));
       }
-      if (several && !severalApps) prefixed(HEALTH_OK, ALL_OK[kind]);
+      if (several && !severalApps) prefixed(HEALTH_OK, `All ${kind} credentials are ok`);
     }
   }
   return formatCounterOutput(short, worstState(states), perfdata, run.verbose ? long : []);
@@ -146,7 +141,7 @@ function readCredentials(
     const end = parseEndDateTime(endDateTime, app, keyId);
     if (end === undefined) continue;
     const expiresSeconds = Math.max(0, end - nowSeconds);
-    credentials.set(keyId, { keyId, status: expiresSeconds === 0 ? 'expired' : 'valid', expiresSeconds });
+    credentials.set(keyId, { status: expiresSeconds === 0 ? 'expired' : 'valid', expiresSeconds });
   }
   return credentials;
 }

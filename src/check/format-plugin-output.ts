@@ -162,13 +162,8 @@ export function describeCheckError(error: unknown, timeoutMs: number): string {
   return `${prefixOf(code)}${message}`;
 }
 
-/** The label a plugin prints for each state. */
-const STATE_LABELS: Readonly<Record<Health, string>> = Object.freeze({
-  0: 'OK',
-  1: 'WARNING',
-  2: 'CRITICAL',
-  3: 'UNKNOWN',
-});
+/** The label a plugin prints for each state, by its value. */
+const STATE_LABELS: readonly string[] = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'];
 
 /** Order of the message groups on the first line: CRITICAL, then WARNING, then UNKNOWN. */
 const PROBLEM_ORDER: readonly Health[] = [HEALTH_CRITICAL, HEALTH_WARNING, HEALTH_UNKNOWN];

@@ -97,38 +97,30 @@ async function readCacheFile(
   secret: Secret,
   problem: (message: string) => void,
 ): Promise<AccessToken | undefined> {
-  let text: string;
+  let file: Partial<CacheFile> | null;
   try {
     if (((await stat(path)).mode & 0o077) !== 0) {
       problem(`ignoring the token cache ${path}: readable by other users`);
       return undefined;
     }
-    text = await readFile(path, 'utf8');
+    file = JSON.parse(await readFile(path, 'utf8')) as Partial<CacheFile> | null;
   } catch {
     return undefined;
   }
-  const file = parseCacheFile(text);
-  if (file === undefined) return undefined;
+  if (
+    file?.version !== 1 ||
+    typeof file.accessToken !== 'string' ||
+    typeof file.expiresAt !== 'number' ||
+    typeof file.secretSalt !== 'string' ||
+    typeof file.secretSha256 !== 'string'
+  ) {
+    return undefined;
+  }
   const expected = Buffer.from(hashSecret(file.secretSalt, secret), 'hex');
   const stored = Buffer.from(file.secretSha256, 'hex');
   // Obtained with another secret: not used, and left for the run that has that secret until a new token replaces it.
   if (stored.length !== expected.length || !timingSafeEqual(stored, expected)) return undefined;
   return { value: file.accessToken, expiresAt: file.expiresAt };
-}
-
-function parseCacheFile(text: string): CacheFile | undefined {
-  try {
-    const parsed = JSON.parse(text) as Partial<CacheFile>;
-    const valid =
-      parsed.version === 1 &&
-      typeof parsed.accessToken === 'string' &&
-      typeof parsed.expiresAt === 'number' &&
-      typeof parsed.secretSalt === 'string' &&
-      typeof parsed.secretSha256 === 'string';
-    return valid ? (parsed as CacheFile) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function writeCacheFile(dir: string, path: string, token: AccessToken, secret: Secret): Promise<void> {

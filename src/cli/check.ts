@@ -9,10 +9,14 @@ import {
   formatUnknown,
   type PluginOutput,
 } from '../check/format-plugin-output.ts';
-import { selectListedServices } from '../check/check-entries.ts';
+import {
+  compileStatusRules,
+  evaluateCheck,
+  selectListedServices,
+  warnUnknownVariables,
+} from '../check/check-entries.ts';
 import { readTenantApplications, readTenantHealth, type CheckRuntime } from '../check/read-tenant-health.ts';
 import { checkAppCredentials, compileCredentialRules } from '../check/app-credentials.ts';
-import { compileStatusRules, evaluateCheck, warnUnknownVariables } from '../check/status-rules.ts';
 import type { CliIo, Command } from './io.ts';
 
 /** What the commands use when not told otherwise: the real network and clock. */

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEFAULT_CRITICAL } from '../../../src/check/check-options.ts';
-import { selectListedServices } from '../../../src/check/check-entries.ts';
+import { compileStatusRules, evaluateCheck, selectListedServices } from '../../../src/check/check-entries.ts';
 import {
   describeCheckError,
   formatServiceList,
   formatServiceListJson,
 } from '../../../src/check/format-plugin-output.ts';
-import { compileStatusRules, evaluateCheck } from '../../../src/check/status-rules.ts';
 import { M365Error } from '../../../src/errors.ts';
 import { ALL, makeIssue, makeService } from '../../helpers/make-services.ts';
 
