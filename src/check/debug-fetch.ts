@@ -7,11 +7,10 @@ export interface DebugFetchOptions {
   /** Values never to print (the client secret); access tokens seen in answers are added as they come. */
   readonly secrets: readonly string[];
   readonly clock: () => number;
-  /** Longest body shown, characters (default 4,000). */
-  readonly maxBodyChars?: number;
 }
 
-const DEFAULT_MAX_BODY_CHARS = 4000;
+/** Longest body shown, characters. */
+const MAX_BODY_CHARS = 4000;
 /** Most of an answer read for the transcript: a login answer past this is refused anyway, a Graph one is cut. */
 const MAX_READ_BYTES = 1024 * 1024;
 
@@ -22,13 +21,12 @@ const MAX_READ_BYTES = 1024 * 1024;
  */
 export function createDebugFetch(options: DebugFetchOptions): typeof fetch {
   const secrets = new Set(options.secrets);
-  const maxBodyChars = options.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS;
   const print = (line: string): void => options.write(scrubText(line, secrets));
   const printBody = (marker: string, body: string, type: string | null): void => {
     if (body === '') return;
     const shown = showBody(body, type);
     print(
-      `${marker} ${shown.length > maxBodyChars ? `${shown.slice(0, maxBodyChars)}… (${body.length} characters)` : shown}`,
+      `${marker} ${shown.length > MAX_BODY_CHARS ? `${shown.slice(0, MAX_BODY_CHARS)}… (${body.length} characters)` : shown}`,
     );
   };
   return async (input, init) => {
