@@ -1,17 +1,16 @@
 import { M365Error } from '../errors.ts';
 import type { AppCredential, Application } from '../graph/fetch-applications.ts';
-import type { ExpressionCompiler } from '../health/severity-rules.ts';
 import { HEALTH_CRITICAL, HEALTH_OK, HEALTH_UNKNOWN, HEALTH_WARNING, type Health } from '../health/model.ts';
 import {
   CREDENTIAL_KINDS,
   EXPIRY_UNITS,
   type AppCredentialOptions,
   type CredentialKind,
-  type ExpiryThresholds,
-} from './app-credential-options.ts';
-import { createShortOutput, worstState, type PluginOutput, type ShortOutput } from './format-plugin-output.ts';
-import { breaches, formatNagiosRange } from './nagios-threshold.ts';
-import { evaluateState, type StatusRules } from './status-rules.ts';
+  type StatusLevel,
+} from './check-options.ts';
+import { createShortOutput, formatCounterOutput, worstState, type PluginOutput } from './format-plugin-output.ts';
+import { breaches, formatNagiosRange, type NagiosRange } from './nagios-threshold.ts';
+import { compileStatusRules, evaluateState, type StatusRules } from './check-entries.ts';
 
 /*
  * The plugin's mode `cloud::microsoft::office365::management::mode::appcredentials` on the counter template
@@ -21,16 +20,11 @@ import { evaluateState, type StatusRules } from './status-rules.ts';
 
 /** Indent of the credential lines under `checking application '…'` (`indent_long_output`). */
 const INDENT = '    ';
-/** `message_multiple` of each level. */
+/** `message_multiple` of the applications (that of each kind of credential: `All <kind> credentials are ok`). */
 const ALL_APPLICATIONS_OK = 'All application credentials are ok';
-const ALL_OK: Readonly<Record<CredentialKind, string>> = {
-  password: 'All password credentials are ok',
-  key: 'All key credentials are ok',
-};
 
 /** One credential as the mode sees it (`add_credential`). */
 interface Credential {
-  readonly keyId: string;
   readonly status: 'expired' | 'valid';
   readonly expiresSeconds: number;
 }
@@ -39,22 +33,10 @@ interface Credential {
 export type CredentialStatusRules = Readonly<Record<CredentialKind, StatusRules>>;
 
 /** Compiles `--critical-`/`--warning-`/`--unknown-<kind>-status`; a syntax error names the option. */
-export function compileCredentialRules(
-  options: AppCredentialOptions,
-  compiler: ExpressionCompiler,
-): CredentialStatusRules {
-  const compileKind = (kind: CredentialKind): StatusRules => {
-    const compile = (level: 'critical' | 'warning' | 'unknown') => {
-      try {
-        return compiler.expression(options.status[kind][level]);
-      } catch (error) {
-        if (!(error instanceof M365Error)) throw error;
-        throw new M365Error(error.code, `--${level}-${kind}-status: ${error.message}`, { cause: error });
-      }
-    };
-    return { critical: compile('critical'), warning: compile('warning'), unknown: compile('unknown') };
-  };
-  return { password: compileKind('password'), key: compileKind('key') };
+export function compileCredentialRules(options: AppCredentialOptions): CredentialStatusRules {
+  const compile = (kind: CredentialKind) =>
+    compileStatusRules(options.status[kind], (level) => `${level}-${kind}-status`);
+  return { password: compile('password'), key: compile('key') };
 }
 
 /**
@@ -94,7 +76,7 @@ export function checkAppCredentials(
   for (const id of sortedKeys(selected)) {
     const app = selected.get(id)!;
     long.push(`checking application '${app.name}'`);
-    const prefixed = prefixedOutput(short, `application '${app.name}' `);
+    const prefixed = short.prefixed(`application '${app.name}' `);
     for (const kind of CREDENTIAL_KINDS) {
       const credentials = app.credentials[kind];
       const several = credentials.size > 1;
@@ -119,36 +101,18 @@ export function checkAppCredentials(
         if (!several && !severalApps) prefixed(HEALTH_OK, prefix + outputs.map(([, text]) => text).join(', '));
         perfdata.push(formatPerfdata(kind, app.name, keyId, value, options));
       }
-      if (several && !severalApps) prefixed(HEALTH_OK, ALL_OK[kind]);
+      if (several && !severalApps) prefixed(HEALTH_OK, `All ${kind} credentials are ok`);
     }
   }
-  const state = worstState(states);
-  const first = `${short
-    .groups(state)
-    .map((group) => `${group} `)
-    .join('')}|${perfdata.map((item) => ` ${item}`).join('')}`;
-  return { text: `${[first, ...(run.verbose ? long : [])].join('\n')}\n`, exitCode: state };
-}
-
-/**
- * `run_multiple_prefix_output`: the first message of a state for an application is glued to its prefix, the next
- * ones follow after ` - `.
- */
-function prefixedOutput(short: ShortOutput, prefix: string): (state: Health, message: string) => void {
-  const started = new Set<Health>();
-  return (state, message) => {
-    if (started.has(state)) return short.add(state, message);
-    started.add(state);
-    short.add(state, prefix);
-    short.add(state, message, '');
-  };
+  return formatCounterOutput(short, worstState(states), perfdata, run.verbose ? long : []);
 }
 
 /** `custom_expires_threshold`: critical, then warning, then unknown; the first range breached wins. */
-function expiryState(thresholds: ExpiryThresholds, value: number): Health {
-  if (thresholds.critical !== undefined && breaches(thresholds.critical, value)) return HEALTH_CRITICAL;
-  if (thresholds.warning !== undefined && breaches(thresholds.warning, value)) return HEALTH_WARNING;
-  if (thresholds.unknown !== undefined && breaches(thresholds.unknown, value)) return HEALTH_UNKNOWN;
+function expiryState(thresholds: Readonly<Record<StatusLevel, NagiosRange | undefined>>, value: number): Health {
+  const breached = (level: StatusLevel) => thresholds[level] !== undefined && breaches(thresholds[level], value);
+  if (breached('critical')) return HEALTH_CRITICAL;
+  if (breached('warning')) return HEALTH_WARNING;
+  if (breached('unknown')) return HEALTH_UNKNOWN;
   return HEALTH_OK;
 }
 
@@ -177,7 +141,7 @@ function readCredentials(
     const end = parseEndDateTime(endDateTime, app, keyId);
     if (end === undefined) continue;
     const expiresSeconds = Math.max(0, end - nowSeconds);
-    credentials.set(keyId, { keyId, status: expiresSeconds === 0 ? 'expired' : 'valid', expiresSeconds });
+    credentials.set(keyId, { status: expiresSeconds === 0 ? 'expired' : 'valid', expiresSeconds });
   }
   return credentials;
 }
@@ -192,18 +156,14 @@ const END_DATE_TIME = /^(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)/;
 function parseEndDateTime(text: string | undefined, app: Application, keyId: string): number | undefined {
   const match = text === undefined ? null : END_DATE_TIME.exec(text);
   if (match === null) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
+  const fields = match.slice(1).map(Number);
+  const [year, month, day, hour, minute, second] = fields;
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second);
-  const exists =
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    date.getUTCHours() === hour &&
-    date.getUTCMinutes() === minute &&
-    date.getUTCSeconds() === second;
-  if (!exists) {
+  const read = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
+  read.push(date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds());
+  if (read.some((field, index) => field !== fields[index])) {
     throw new M365Error(
       'GRAPH_BAD_RESPONSE',
       `credential '${keyId}' of application '${app.displayName}' ends at ${JSON.stringify(text)}, which is not a date`,

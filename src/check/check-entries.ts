@@ -1,96 +1,73 @@
-import { buildEntryVariables, NO_ISSUE, type EntryVariables } from '../health/entry-variables.ts';
+import { M365Error } from '../errors.ts';
+import { compileExpression, type CompiledExpression } from '../health/expression/compile.ts';
+import { buildEntryVariables, ENTRY_VARIABLE_NAMES, type EntryVariables } from '../health/entry-variables.ts';
 import { issuesOfGroup, listFeatureGroups, worstIssue } from '../health/feature-groups.ts';
-import type { Issue, Service } from '../health/model.ts';
+import {
+  HEALTH_CRITICAL,
+  HEALTH_OK,
+  HEALTH_UNKNOWN,
+  HEALTH_WARNING,
+  type Health,
+  type Issue,
+  type Service,
+} from '../health/model.ts';
 import { displayStatus } from '../health/status.ts';
-import type { EntryFilters } from './check-options.ts';
-import { passesFilters, type FilterRegex } from './filter-regex.ts';
-
-/** What the plugin output says about an entry's issue: `[issue: classification, id, start, title]`. */
-export interface EntryIssue {
-  readonly classification: string;
-  readonly id: string;
-  readonly startDateTime: string;
-  readonly title: string;
-}
-
-/** One line of the check: an open issue of a service, or a service that has none. */
-export interface CheckEntry {
-  readonly serviceName: string;
-  /** The service's status as Graph spells it. */
-  readonly status: string;
-  readonly issue: EntryIssue;
-  readonly variables: EntryVariables;
-}
+import type { CustomMode, EntryFilters, StatusLevel, StatusRuleTexts } from './check-options.ts';
+import type { EvaluatedEntry, PluginResult } from './format-plugin-output.ts';
+import type { FilterRegex } from './parse-argv.ts';
 
 /** The service's issues that count: resolved ones left out unless asked for. */
 function relevantIssues(service: Service, filters: EntryFilters): Issue[] {
   return service.issues.filter((issue) => !(filters.excludeResolved && issue.isResolved));
 }
 
+/** Whether a value passes an include/exclude pair of filters (absent filters let everything through). */
+function passes(value: string, include: FilterRegex | undefined, exclude: FilterRegex | undefined): boolean {
+  return (include === undefined || include.test(value)) && (exclude === undefined || !exclude.test(value));
+}
+
 /** Whether an issue's classification passes `--include-classification` / `--exclude-classification`. */
 function passesClassification(issue: Issue, filters: EntryFilters): boolean {
-  return passesFilters(issue.classification, filters.includeClassification, filters.excludeClassification);
+  return passes(issue.classification, filters.includeClassification, filters.excludeClassification);
 }
 
 /** Whether a service's name passes `--include-service-name` / `--exclude-service-name`. */
 function passesServiceName(service: Service, filters: EntryFilters): boolean {
-  return passesFilters(service.name, filters.includeServiceName, filters.excludeServiceName);
+  return passes(service.name, filters.includeServiceName, filters.excludeServiceName);
 }
 
 /**
- * The entries of a check, in the API's order: one per relevant issue of each selected service, or one for the
- * service itself when it has no relevant issue (a service whose issues are all resolved stays, with its own
- * status). A service whose relevant issues are all of excluded classifications is left out, as in Centreon.
+ * The entries of a check, in the API's order, each as the variables its expressions read: one per relevant issue of
+ * each selected service, or one for the service itself when it has no relevant issue (a service whose issues are
+ * all resolved stays, with its own status). A service whose relevant issues are all of excluded classifications is
+ * left out, as in Centreon.
  */
-export function buildCheckEntries(services: readonly Service[], filters: EntryFilters): CheckEntry[] {
-  const entries: CheckEntry[] = [];
+export function buildCheckEntries(services: readonly Service[], filters: EntryFilters): EntryVariables[] {
+  const entries: EntryVariables[] = [];
   for (const service of services) {
     if (!passesServiceName(service, filters)) continue;
     const issues = relevantIssues(service, filters);
-    if (issues.length === 0) {
-      entries.push(createEntry(service, undefined));
-      continue;
-    }
+    if (issues.length === 0) entries.push(buildEntryVariables(service, undefined));
     for (const issue of issues) {
-      if (passesClassification(issue, filters)) entries.push(createEntry(service, issue));
+      if (passesClassification(issue, filters)) entries.push(buildEntryVariables(service, issue));
     }
   }
   return entries;
 }
 
-function createEntry(service: Service, issue: Issue | undefined): CheckEntry {
-  const shown: EntryIssue = {
-    classification: issue?.classification ?? NO_ISSUE,
-    id: issue?.id ?? NO_ISSUE,
-    startDateTime: issue?.startDateTime ?? NO_ISSUE,
-    title: issue?.title ?? NO_ISSUE,
-  };
-  return {
-    serviceName: service.name,
-    status: service.rawStatus,
-    issue: shown,
-    variables: buildEntryVariables(service, issue),
-  };
-}
-
-/** A row of the legacy output: a service or one of its features, with its display status. */
-export interface LegacyRow {
-  readonly name: string;
-  /** Admin-center label, e.g. `Normal service`. */
-  readonly status: string;
-  readonly variables: EntryVariables;
-}
-
-/** A service as the retired Management API showed it: its own row, then its features sorted by name. */
+/**
+ * A service as the retired Management API showed it, each row as the variables its expressions read: its own row
+ * (`feature_name` empty), then its features sorted by name.
+ */
 export interface LegacyService {
-  readonly service: LegacyRow;
-  readonly features: readonly LegacyRow[];
+  readonly service: EntryVariables;
+  readonly features: readonly EntryVariables[];
 }
 
 const NORMAL = displayStatus('serviceOperational', 'serviceOperational');
 
 /** The variables of a legacy row: the service's, and the feature's with the worst of its issues. */
-export const LEGACY_VARIABLE_NAMES: readonly string[] = Object.freeze([
+const LEGACY_VARIABLE_NAMES: readonly string[] = Object.freeze([
   'status',
   'service_name',
   'service_id',
@@ -122,17 +99,10 @@ function buildLegacyService(service: Service, filters: EntryFilters): LegacyServ
     .filter((name) => filters.featureName === undefined || filters.featureName.test(name))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((name) => buildFeatureRow(name, issues, common));
-  return {
-    service: {
-      name: service.name,
-      status,
-      variables: Object.freeze({ ...common, status, feature_name: '', feature_group: '' }),
-    },
-    features,
-  };
+  return { service: Object.freeze({ ...common, status, feature_name: '', feature_group: '' }), features };
 }
 
-function buildFeatureRow(name: string, issues: readonly Issue[], common: Record<string, string>): LegacyRow {
+function buildFeatureRow(name: string, issues: readonly Issue[], common: Record<string, string>): EntryVariables {
   const worst = worstIssue(issuesOfGroup(issues, name));
   const status = worst === undefined ? NORMAL : displayStatus(worst.status, worst.rawStatus);
   const issueVariables: Record<string, string> =
@@ -145,11 +115,7 @@ function buildFeatureRow(name: string, issues: readonly Issue[], common: Record<
           issue_status: worst.rawStatus,
           issue_startDateTime: worst.startDateTime ?? '-',
         };
-  return {
-    name,
-    status,
-    variables: Object.freeze({ ...common, ...issueVariables, status, feature_name: name, feature_group: name }),
-  };
+  return Object.freeze({ ...common, ...issueVariables, status, feature_name: name, feature_group: name });
 }
 
 /** The services `list-services` shows: `--filter-name` and the service-name filters applied, sorted by id. */
@@ -162,4 +128,77 @@ export function selectListedServices(
     .filter((service) => filterName === undefined || filterName.test(service.name))
     .filter((service) => passesServiceName(service, filters))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The compiled `--critical-status`, `--warning-status` and `--unknown-status`, or the rules of another mode. */
+export type StatusRules = Readonly<Record<StatusLevel, CompiledExpression>>;
+
+const LEVELS: readonly StatusLevel[] = ['critical', 'warning', 'unknown'];
+
+/**
+ * Compiles the three expressions; a syntax error is rethrown naming the option (`optionOf` the level: by default
+ * `--critical-status` and the like) and the position.
+ */
+export function compileStatusRules(
+  texts: StatusRuleTexts,
+  optionOf = (level: StatusLevel): string => `${level}-status`,
+): StatusRules {
+  const compile = (level: StatusLevel): CompiledExpression => {
+    try {
+      return compileExpression(texts[level]);
+    } catch (error) {
+      if (!(error instanceof M365Error)) throw error;
+      throw new M365Error(error.code, `--${optionOf(level)}: ${error.message}`, { cause: error });
+    }
+  };
+  return { critical: compile('critical'), warning: compile('warning'), unknown: compile('unknown') };
+}
+
+/** The state of one entry: critical is tested first, then warning, then unknown; the first match wins. */
+export function evaluateState(rules: StatusRules, variables: EntryVariables): Health {
+  if (rules.critical.evaluate(variables)) return HEALTH_CRITICAL;
+  if (rules.warning.evaluate(variables)) return HEALTH_WARNING;
+  if (rules.unknown.evaluate(variables)) return HEALTH_UNKNOWN;
+  return HEALTH_OK;
+}
+
+/**
+ * One warning per threshold option that reads a variable no entry of `customMode` has (`%{stauts}`): Centreon reads
+ * it as empty, and so does this check, so a typo makes a threshold that never matches. The run goes on; this only
+ * says so.
+ */
+export function warnUnknownVariables(rules: StatusRules, customMode: CustomMode): string[] {
+  const known = customMode === 'managementapi' ? LEGACY_VARIABLE_NAMES : ENTRY_VARIABLE_NAMES;
+  const list = known.map((name) => `%{${name}}`).join(', ');
+  return LEVELS.flatMap((level) => {
+    const unknown = rules[level].variables.filter((name) => !known.includes(name));
+    if (unknown.length === 0) return [];
+    const names = unknown.map((name) => `%{${name}}`).join(', ');
+    const noun = unknown.length === 1 ? 'variable' : 'variables';
+    return [`WARNING: --${level}-status reads unknown ${noun} ${names}, always empty; the variables are ${list}`];
+  });
+}
+
+/**
+ * Turns the services of a snapshot into what the plugin prints: entries (Graph language) or services with
+ * features (legacy language), each with the state the status expressions give it. Pure.
+ */
+export function evaluateCheck(
+  services: readonly Service[],
+  customMode: CustomMode,
+  filters: EntryFilters,
+  rules: StatusRules,
+): PluginResult {
+  const evaluate = (variables: EntryVariables): EvaluatedEntry => ({
+    variables,
+    state: evaluateState(rules, variables),
+  });
+  if (customMode === 'graphapi') return { kind: 'graph', entries: buildCheckEntries(services, filters).map(evaluate) };
+  return {
+    kind: 'legacy',
+    services: buildLegacyServices(services, filters).map(({ service, features }) => ({
+      service: evaluate(service),
+      features: features.map(evaluate),
+    })),
+  };
 }

@@ -4,16 +4,16 @@ import type { Secret } from '../shared/secret.ts';
 import type { CloudName, Endpoints } from '../config/types.ts';
 import { AZURE } from '../config/defaults.ts';
 import { M365Error } from '../errors.ts';
-import { resolveCheckCredential } from './check-credential.ts';
-import { parseProxyUrl, resolveCheckEndpoints } from './check-endpoints.ts';
+import { parseProxyUrl, resolveCheckCredential, resolveCheckEndpoints } from './check-connection.ts';
+import { parseNagiosRange, type NagiosRange } from './nagios-threshold.ts';
 import {
-  APP_CREDENTIAL_OPTION_SPECS,
-  parseAppCredentialOptions,
-  refuseOtherModeOptions,
-  type AppCredentialOptions,
-} from './app-credential-options.ts';
-import { compileFilterRegex, type FilterRegex } from './filter-regex.ts';
-import { parseArgv, parseChoice, type OptionSpecs, type ParsedArgv } from './parse-argv.ts';
+  compileFilterRegex,
+  parseArgv,
+  parseChoice,
+  type FilterRegex,
+  type OptionSpec,
+  type OptionSpecs,
+} from './parse-argv.ts';
 
 const CHECK_MODES = ['service-status', 'list-services', 'app-credentials'] as const;
 /** What one run does: check the services, list them, or check the expiry of the app registrations' credentials. */
@@ -35,11 +35,33 @@ export interface EntryFilters {
   readonly featureName: FilterRegex | undefined;
 }
 
-/** The three threshold expressions, as written; an empty text never matches. */
-export interface StatusRuleTexts {
-  readonly critical: string;
-  readonly warning: string;
-  readonly unknown: string;
+/** The levels of the status expressions, in the order the first match wins. */
+export type StatusLevel = 'critical' | 'warning' | 'unknown';
+
+/** The three status expressions, as written; an empty text never matches. */
+export type StatusRuleTexts = Readonly<Record<StatusLevel, string>>;
+
+/** The two kinds of credential of an app registration, in the order the plugin checks them. */
+export const CREDENTIAL_KINDS = ['password', 'key'] as const;
+/** A secret (`password`) or a certificate (`key`). */
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+/** Seconds in each `--unit`, and the word performance data names it by. */
+export const EXPIRY_UNITS = Object.freeze({
+  s: { seconds: 1, word: 'seconds' },
+  m: { seconds: 60, word: 'minutes' },
+  h: { seconds: 3600, word: 'hours' },
+  d: { seconds: 86400, word: 'days' },
+  w: { seconds: 604800, word: 'weeks' },
+});
+export type ExpiryUnit = keyof typeof EXPIRY_UNITS;
+
+/** What `--mode=app-credentials` checks and how: per kind, its status expressions and its expiry ranges in `unit`. */
+export interface AppCredentialOptions {
+  readonly filterAppName: FilterRegex | undefined;
+  readonly unit: ExpiryUnit;
+  readonly status: Readonly<Record<CredentialKind, StatusRuleTexts>>;
+  readonly expires: Readonly<Record<CredentialKind, Readonly<Record<StatusLevel, NagiosRange | undefined>>>>;
 }
 
 /** A validated `check` / `list-services` command line. */
@@ -50,8 +72,6 @@ export interface CheckOptions {
   readonly clientId: string;
   /** The client secret, certificate or federated token file. */
   readonly credential: ClientCredential;
-  /** The client secret, when that is the credential. */
-  readonly clientSecret: Secret | undefined;
   /** What a token cached between runs is tied to (see {@link resolveCheckCredential}). */
   readonly credentialKey: Secret;
   readonly cloud: CloudName;
@@ -82,7 +102,7 @@ export interface CheckOptions {
 export type ParsedCheckCommand = { readonly kind: 'help' } | { readonly kind: 'run'; readonly options: CheckOptions };
 
 /** The Centreon plugin this command stands in for. */
-export const CENTREON_PLUGIN = 'cloud::microsoft::office365::management::plugin';
+const CENTREON_PLUGIN = 'cloud::microsoft::office365::management::plugin';
 
 /** Default `--critical-status` of each custom mode. */
 export const DEFAULT_CRITICAL: Readonly<Record<CustomMode, string>> = Object.freeze({
@@ -90,15 +110,51 @@ export const DEFAULT_CRITICAL: Readonly<Record<CustomMode, string>> = Object.fre
   managementapi: '%{status} !~ /Normal|Service Restored/i',
 });
 
+/** Default `--critical-<kind>-status` of `--mode=app-credentials`. */
+const DEFAULT_CREDENTIAL_CRITICAL = '%{status} =~ /expired/i';
+
 const DEFAULT_TIMEOUT_SECONDS = 10;
 /** Longest `--timeout`: an hour is far beyond any scheduler's check timeout, and far within what a timer holds. */
-export const MAX_TIMEOUT_SECONDS = 3600;
+const MAX_TIMEOUT_SECONDS = 3600;
 
 const STRING = { kind: 'string' } as const;
+const FLAG = { kind: 'flag' } as const;
 /** Why the plugin's switches of TLS checking are refused: they would turn off what protects the client secret. */
 const TLS_ALWAYS_VERIFIED =
   'TLS is always verified here (a private CA is added with NODE_EXTRA_CA_CERTS, a proxy with --proxyurl)';
-const FLAG = { kind: 'flag' } as const;
+
+/** Options of the service modes, which `app-credentials` does not declare. */
+const SERVICE_OPTION_SPECS: OptionSpecs = {
+  'include-service-name': STRING,
+  'filter-service-name': { kind: 'string', aliasOf: 'include-service-name' },
+  'exclude-service-name': STRING,
+  'include-classification': STRING,
+  'exclude-classification': STRING,
+  'exclude-resolved': STRING,
+  'filter-feature-name': STRING,
+  'filter-name': STRING,
+  'warning-status': STRING,
+  'critical-status': STRING,
+  'unknown-status': STRING,
+  json: FLAG,
+  perfdata: FLAG,
+};
+
+/**
+ * Options of `app-credentials` only. The expiry thresholds also answer to the plugin's long names
+ * (`--warning-subinstance-application-key-expires`, what its counters call them with new perfdata).
+ */
+const APP_CREDENTIAL_OPTION_SPECS: OptionSpecs = Object.fromEntries<OptionSpec>([
+  ['filter-app-name', STRING],
+  ['unit', STRING],
+  ...CREDENTIAL_KINDS.flatMap((kind) =>
+    (['warning', 'critical', 'unknown'] as const).flatMap((level): [string, OptionSpec][] => [
+      [`${level}-${kind}-status`, STRING],
+      [`${level}-${kind}-expires`, STRING],
+      [`${level}-subinstance-application-${kind}-expires`, { kind: 'string', aliasOf: `${level}-${kind}-expires` }],
+    ]),
+  ),
+]);
 
 /** Every option `check` and `list-services` accept. */
 export const CHECK_OPTION_SPECS: OptionSpecs = Object.freeze({
@@ -113,17 +169,6 @@ export const CHECK_OPTION_SPECS: OptionSpecs = Object.freeze({
   'login-endpoint': STRING,
   'graph-endpoint': STRING,
   timeout: STRING,
-  'include-service-name': STRING,
-  'filter-service-name': { kind: 'string', aliasOf: 'include-service-name' },
-  'exclude-service-name': STRING,
-  'include-classification': STRING,
-  'exclude-classification': STRING,
-  'exclude-resolved': STRING,
-  'filter-feature-name': STRING,
-  'filter-name': STRING,
-  'warning-status': STRING,
-  'critical-status': STRING,
-  'unknown-status': STRING,
   'statefile-dir': STRING,
   plugin: STRING,
   mode: STRING,
@@ -135,36 +180,16 @@ export const CHECK_OPTION_SPECS: OptionSpecs = Object.freeze({
   'curl-opt': { kind: 'string', refused: TLS_ALWAYS_VERIFIED },
   verbose: FLAG,
   debug: FLAG,
-  json: FLAG,
-  perfdata: FLAG,
   help: FLAG,
+  ...SERVICE_OPTION_SPECS,
   ...APP_CREDENTIAL_OPTION_SPECS,
 });
-
-/** Options of the service modes, which `app-credentials` does not declare. */
-const SERVICE_OPTIONS: readonly string[] = [
-  'include-service-name',
-  'exclude-service-name',
-  'include-classification',
-  'exclude-classification',
-  'exclude-resolved',
-  'filter-feature-name',
-  'filter-name',
-  'warning-status',
-  'critical-status',
-  'unknown-status',
-  'json',
-  'perfdata',
-];
-/** Options of `app-credentials` only, by the names they are stored under. */
-const APP_CREDENTIAL_OPTIONS: readonly string[] = Object.entries(APP_CREDENTIAL_OPTION_SPECS)
-  .filter(([, spec]) => spec.aliasOf === undefined)
-  .map(([name]) => name);
 
 /**
  * Parses and validates a command line; throws `CONFIG_INVALID` with the message to print after `UNKNOWN: `. Options
  * left out fall back to the Azure SDK variables of `env` (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, the credential ones,
- * `AZURE_AUTHORITY_HOST`). A certificate is read and checked at `now`.
+ * `AZURE_AUTHORITY_HOST`). A certificate is read and checked at `now`. An option of another mode (`--unit` to
+ * `service-status`) is `Unknown option`, as in the plugin, where each mode declares its own.
  */
 export function parseCheckCommand(
   argv: readonly string[],
@@ -175,36 +200,38 @@ export function parseCheckCommand(
   const parsed = parseArgv(argv, CHECK_OPTION_SPECS);
   if (parsed.flags.has('help')) return { kind: 'help' };
   const value = (name: string): string | undefined => parsed.values.get(name);
-  checkPlugin(value('plugin'));
+  const plugin = value('plugin');
+  if (plugin !== undefined && plugin !== CENTREON_PLUGIN) {
+    throw new M365Error(
+      'CONFIG_INVALID',
+      `Unsupported --plugin=${plugin}: this command implements ${CENTREON_PLUGIN} only`,
+    );
+  }
   const mode = parseChoice('mode', value('mode') ?? defaultMode, CHECK_MODES);
   const customMode = parseChoice('custommode', value('custommode') ?? 'graphapi', CUSTOM_MODES);
   const appCredentials = mode === 'app-credentials';
-  refuseOtherModeOptions(parsed, appCredentials ? SERVICE_OPTIONS : APP_CREDENTIAL_OPTIONS);
+  const otherMode = Object.keys(appCredentials ? SERVICE_OPTION_SPECS : APP_CREDENTIAL_OPTION_SPECS);
+  const given = otherMode.find((name) => parsed.values.has(name) || parsed.flags.has(name));
+  if (given !== undefined) throw new M365Error('CONFIG_INVALID', `Unknown option: --${given}`);
   if (appCredentials && customMode !== 'graphapi') {
     throw new M365Error('CONFIG_INVALID', '--mode=app-credentials reads Graph: it needs --custommode=graphapi');
   }
-  const tenantId = required(parsed, 'tenant', env[AZURE.tenantId]);
+  const tenantId = required(value, 'tenant', env[AZURE.tenantId]);
   const tenantSource = value('tenant') ? '--tenant' : AZURE.tenantId;
   checkTenantInUrl(tenantId, tenantSource);
-  const clientId = required(parsed, 'client-id', env[AZURE.clientId]);
-  const { credential, cacheKey } = resolveCheckCredential({ value, env, now });
+  const clientId = required(value, 'client-id', env[AZURE.clientId]);
+  const { credential, cacheKey } = resolveCheckCredential(value, env, now);
   const options: CheckOptions = {
     mode,
     customMode,
     tenantId,
     clientId,
     credential,
-    clientSecret: credential.kind === 'secret' ? credential.secret : undefined,
     credentialKey: cacheKey,
-    ...resolveCheckEndpoints({
-      cloud: value('cloud'),
-      login: value('login-endpoint'),
-      graph: value('graph-endpoint'),
-      env,
-    }),
+    ...resolveCheckEndpoints(value, env),
     proxy: parseProxyUrl(value('proxyurl')),
     timeoutMs: parseTimeout(value('timeout')),
-    filters: parseFilters(parsed),
+    filters: parseFilters(value),
     rules: {
       critical: value('critical-status') ?? DEFAULT_CRITICAL[customMode],
       warning: value('warning-status') ?? '',
@@ -221,14 +248,14 @@ export function parseCheckCommand(
       : [
           `${tenantSource} '${tenantId}' is neither a GUID nor a domain name: the login endpoint decides whether it knows it`,
         ],
-    appCredentials: appCredentials ? parseAppCredentialOptions(parsed) : undefined,
+    appCredentials: appCredentials ? parseAppCredentialOptions(value) : undefined,
   };
   return { kind: 'run', options: Object.freeze(options) };
 }
 
-function parseFilters(parsed: ParsedArgv): EntryFilters {
-  const regex = (name: string): FilterRegex | undefined => compileFilterRegex(name, parsed.values.get(name));
-  const excludeResolved = parsed.values.get('exclude-resolved') ?? '1';
+function parseFilters(value: (name: string) => string | undefined): EntryFilters {
+  const regex = (name: string): FilterRegex | undefined => compileFilterRegex(name, value(name));
+  const excludeResolved = value('exclude-resolved') ?? '1';
   return Object.freeze({
     includeServiceName: regex('include-service-name'),
     excludeServiceName: regex('exclude-service-name'),
@@ -240,19 +267,33 @@ function parseFilters(parsed: ParsedArgv): EntryFilters {
   });
 }
 
-/** The option's value, else the Azure SDK variable standing in for it. */
-function required(parsed: ParsedArgv, name: string, fallback: string | undefined): string {
-  const value = parsed.values.get(name) || fallback?.trim();
-  if (value === undefined || value === '') throw new M365Error('CONFIG_INVALID', `Need to specify --${name} option.`);
-  return value;
+/** Reads the mode's options; a bad regular expression or threshold is a `CONFIG_INVALID` error naming the option. */
+function parseAppCredentialOptions(value: (name: string) => string | undefined): AppCredentialOptions {
+  const unit = value('unit') ?? 's';
+  const status = (kind: CredentialKind): StatusRuleTexts => ({
+    critical: value(`critical-${kind}-status`) ?? DEFAULT_CREDENTIAL_CRITICAL,
+    warning: value(`warning-${kind}-status`) ?? '',
+    unknown: value(`unknown-${kind}-status`) ?? '',
+  });
+  const expires = (kind: CredentialKind) => {
+    const range = (level: StatusLevel) =>
+      parseNagiosRange(`${level}-${kind}-expires`, value(`${level}-${kind}-expires`));
+    return { warning: range('warning'), critical: range('critical'), unknown: range('unknown') };
+  };
+  return Object.freeze({
+    filterAppName: compileFilterRegex('filter-app-name', value('filter-app-name')),
+    // As the plugin: an empty or unknown unit is seconds.
+    unit: Object.hasOwn(EXPIRY_UNITS, unit) ? (unit as ExpiryUnit) : 's',
+    status: { password: status('password'), key: status('key') },
+    expires: { password: expires('password'), key: expires('key') },
+  });
 }
 
-function checkPlugin(plugin: string | undefined): void {
-  if (plugin === undefined || plugin === CENTREON_PLUGIN) return;
-  throw new M365Error(
-    'CONFIG_INVALID',
-    `Unsupported --plugin=${plugin}: this command implements ${CENTREON_PLUGIN} only`,
-  );
+/** The option's value, else the Azure SDK variable standing in for it. */
+function required(value: (name: string) => string | undefined, name: string, fallback: string | undefined): string {
+  const given = value(name) || fallback?.trim();
+  if (given === undefined || given === '') throw new M365Error('CONFIG_INVALID', `Need to specify --${name} option.`);
+  return given;
 }
 
 function parseTimeout(raw: string | undefined): number {

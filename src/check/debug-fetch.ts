@@ -7,67 +7,54 @@ export interface DebugFetchOptions {
   /** Values never to print (the client secret); access tokens seen in answers are added as they come. */
   readonly secrets: readonly string[];
   readonly clock: () => number;
-  /** Longest body shown, characters (default 4,000). */
-  readonly maxBodyChars?: number;
 }
 
-const DEFAULT_MAX_BODY_CHARS = 4000;
+/** Longest body shown, characters. */
+const MAX_BODY_CHARS = 4000;
 /** Most of an answer read for the transcript: a login answer past this is refused anyway, a Graph one is cut. */
 const MAX_READ_BYTES = 1024 * 1024;
 
 /**
  * Wraps `fetch` to print each HTTP exchange for `--debug`: method, URL, status, time, headers and bodies,
- * with secrets, client assertions and tokens redacted by field and, as a last guard, by value.
+ * with secrets, client assertions and tokens redacted by field and, as a last guard, by value (the tokens seen in
+ * answers included, so that they never appear later either).
  */
 export function createDebugFetch(options: DebugFetchOptions): typeof fetch {
-  const transcript = createTranscript(options);
-  return async (input, init) => {
-    transcript.request(input, init);
-    const started = options.clock();
-    let response: Response;
-    try {
-      response = await options.fetch(input, init);
-    } catch (error) {
-      transcript.print(`< failed after ${options.clock() - started} ms: ${describe(error)}`);
-      throw error;
-    }
-    await transcript.response(response, options.clock() - started);
-    return response;
-  };
-}
-
-/** Prints requests and responses, learning the tokens it sees so that they never appear later either. */
-function createTranscript(options: DebugFetchOptions) {
   const secrets = new Set(options.secrets);
-  const maxBodyChars = options.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS;
   const print = (line: string): void => options.write(scrubText(line, secrets));
   const printBody = (marker: string, body: string, type: string | null): void => {
     if (body === '') return;
     const shown = showBody(body, type);
     print(
-      `${marker} ${shown.length > maxBodyChars ? `${shown.slice(0, maxBodyChars)}… (${body.length} characters)` : shown}`,
+      `${marker} ${shown.length > MAX_BODY_CHARS ? `${shown.slice(0, MAX_BODY_CHARS)}… (${body.length} characters)` : shown}`,
     );
   };
-  return {
-    print,
-    request(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): void {
-      const original = input instanceof Request ? input : undefined;
-      const headers = new Headers(init?.headers ?? original?.headers);
-      const url = input instanceof Request ? input.url : String(input);
-      print(`> ${(init?.method ?? original?.method ?? 'GET').toUpperCase()} ${url}`);
-      for (const line of redactHeaders(headers)) print(`> ${line}`);
-      printBody('>', bodyText(init?.body), headers.get('content-type'));
-    },
-    async response(response: Response, elapsedMs: number): Promise<void> {
-      print(`< HTTP ${[response.status, response.statusText].filter(Boolean).join(' ')} (${elapsedMs} ms)`);
-      for (const line of redactHeaders(response.headers)) print(`< ${line}`);
-      const body = await readShown(response.clone(), MAX_READ_BYTES).catch((error: unknown) => {
-        print(`< body unreadable: ${describe(error)}`);
-        return '';
-      });
-      for (const token of findTokens(body)) secrets.add(token);
-      printBody('<', body, response.headers.get('content-type'));
-    },
+  return async (input, init) => {
+    const original = input instanceof Request ? input : undefined;
+    const headers = new Headers(init?.headers ?? original?.headers);
+    print(
+      `> ${(init?.method ?? original?.method ?? 'GET').toUpperCase()} ${input instanceof Request ? input.url : String(input)}`,
+    );
+    for (const line of redactHeaders(headers)) print(`> ${line}`);
+    printBody('>', bodyText(init?.body), headers.get('content-type'));
+    const started = options.clock();
+    let response: Response;
+    try {
+      response = await options.fetch(input, init);
+    } catch (error) {
+      print(`< failed after ${options.clock() - started} ms: ${describe(error)}`);
+      throw error;
+    }
+    const elapsedMs = options.clock() - started;
+    print(`< HTTP ${[response.status, response.statusText].filter(Boolean).join(' ')} (${elapsedMs} ms)`);
+    for (const line of redactHeaders(response.headers)) print(`< ${line}`);
+    const body = await readShown(response.clone(), MAX_READ_BYTES).catch((error: unknown) => {
+      print(`< body unreadable: ${describe(error)}`);
+      return '';
+    });
+    for (const token of findTokens(body)) secrets.add(token);
+    printBody('<', body, response.headers.get('content-type'));
+    return response;
   };
 }
 

@@ -6,10 +6,14 @@ import {
   type Health,
   type Service,
 } from '../health/model.ts';
-import type { CheckEntry, LegacyRow } from './check-entries.ts';
+import { M365Error, toM365Error, type ErrorCode } from '../errors.ts';
+import type { EntryVariables } from '../health/entry-variables.ts';
 
-/** An entry of the Graph-language check with the state its expressions gave it. */
-export type EvaluatedEntry = Omit<CheckEntry, 'variables'> & { readonly state: Health };
+/** An entry of the Graph-language check or a legacy row (its variables) with the state its expressions gave it. */
+export interface EvaluatedEntry {
+  readonly variables: EntryVariables;
+  readonly state: Health;
+}
 
 /** What a run found, in either language. */
 export type PluginResult =
@@ -37,20 +41,17 @@ export function formatPluginOutput(result: PluginResult, options: PluginOutputOp
 }
 
 /** `Service 'X' status is 'Y'`, plus ` [issue: classification, id, start, title]` when the entry is not OK. */
-function formatEntry(entry: EvaluatedEntry): string {
-  const text = `Service '${entry.serviceName}' status is '${entry.status}'`;
-  if (entry.state === HEALTH_OK) return text;
-  const { classification, id, startDateTime, title } = entry.issue;
-  return `${text} [issue: ${classification}, ${id}, ${startDateTime}, ${title}]`;
+function formatEntry({ variables, state }: EvaluatedEntry): string {
+  const text = `Service '${variables.service_name}' status is '${variables.status}'`;
+  if (state === HEALTH_OK) return text;
+  const { classification, issue_id, issue_startDateTime, issue_title } = variables;
+  return `${text} [issue: ${classification}, ${issue_id}, ${issue_startDateTime}, ${issue_title}]`;
 }
-
-/** A legacy row (service or feature) with the state its expressions gave it. */
-export type EvaluatedLegacyRow = Omit<LegacyRow, 'variables'> & { readonly state: Health };
 
 /** A service of the legacy output with its features. */
 export interface EvaluatedLegacyService {
-  readonly service: EvaluatedLegacyRow;
-  readonly features: readonly EvaluatedLegacyRow[];
+  readonly service: EvaluatedEntry;
+  readonly features: readonly EvaluatedEntry[];
 }
 
 /** Indent of the long output lines under `Checking service '…'`. */
@@ -78,38 +79,29 @@ function formatLegacyOutput(services: readonly EvaluatedLegacyService[], options
     service.service.state,
     ...service.features.map((feature) => feature.state),
   ]);
-  const state = worstState(states);
-  const first =
-    short
-      .groups(state)
-      .map((group) => `${group} `)
-      .join('') +
-    '|' +
-    (options.perfdata ? ` ${formatStateCounts(states)}` : '');
-  return { text: [first, ...(options.verbose ? long : [])].join('\n') + '\n', exitCode: state };
+  const perfdata = options.perfdata ? [formatStateCounts(states)] : [];
+  return formatCounterOutput(short, worstState(states), perfdata, options.verbose ? long : []);
 }
 
-function addService(service: EvaluatedLegacyService, several: boolean, short: ShortOutput, long: string[]): void {
-  const prefix = `Service '${service.service.name}' `;
-  const prefixed = new Set<Health>();
-  // The first message of a state for this service carries the service prefix, glued without a separator.
-  const addPrefixed = (state: Health, message: string): void => {
-    if (prefixed.has(state)) return short.add(state, message);
-    prefixed.add(state);
-    short.add(state, prefix);
-    short.add(state, message, '');
-  };
-  long.push(`Checking service '${service.service.name}'`);
-  const statusText = `Status is '${service.service.status}'`;
+function addService(
+  { service, features }: EvaluatedLegacyService,
+  several: boolean,
+  short: ShortOutput,
+  long: string[],
+) {
+  const name = service.variables.service_name;
+  const addPrefixed = short.prefixed(`Service '${name}' `);
+  long.push(`Checking service '${name}'`);
+  const statusText = `Status is '${service.variables.status}'`;
   long.push(`${INDENT}${statusText}`);
-  if (service.service.state !== HEALTH_OK) addPrefixed(service.service.state, statusText);
+  if (service.state !== HEALTH_OK) addPrefixed(service.state, statusText);
   else if (!several) addPrefixed(HEALTH_OK, statusText);
-  if (service.features.length === 0) return;
-  const severalFeatures = service.features.length !== 1;
-  for (const feature of service.features) {
-    const text = `Feature '${feature.name}' Status is '${feature.status}'`;
+  if (features.length === 0) return;
+  const severalFeatures = features.length !== 1;
+  for (const { variables, state } of features) {
+    const text = `Feature '${variables.feature_name}' Status is '${variables.status}'`;
     long.push(`${INDENT}${text}`);
-    if (feature.state !== HEALTH_OK) addPrefixed(feature.state, text);
+    if (state !== HEALTH_OK) addPrefixed(state, text);
     if (!severalFeatures && !several) addPrefixed(HEALTH_OK, text);
   }
   if (severalFeatures && !several) short.add(HEALTH_OK, 'All features status are ok');
@@ -136,23 +128,57 @@ export function formatUnknown(message: string): PluginOutput {
   return { text: `UNKNOWN: ${message.replace(/\s*\n\s*/g, ' ')}\n`, exitCode: HEALTH_UNKNOWN };
 }
 
-/** The label a plugin prints for each state. */
-const STATE_LABELS: Readonly<Record<Health, string>> = Object.freeze({
-  0: 'OK',
-  1: 'WARNING',
-  2: 'CRITICAL',
-  3: 'UNKNOWN',
-});
+/** Codes of an answer that was not what the API documents, rather than an error it returned. */
+const ANSWERED_BADLY: ReadonlySet<ErrorCode> = new Set([
+  'AUTH_BAD_RESPONSE',
+  'GRAPH_BAD_RESPONSE',
+  'GRAPH_ANSWER_TOO_LARGE',
+]);
+
+/** What is printed before the error's own message: the side that failed, by the code's prefix. */
+function prefixOf(code: ErrorCode): string {
+  const side = code.startsWith('AUTH_') ? 'Login' : code.startsWith('GRAPH_') ? 'Graph' : undefined;
+  if (side === undefined) return '';
+  return `${side} endpoint API ${ANSWERED_BADLY.has(code) ? 'answered badly' : 'returned an error'}: `;
+}
+
+/**
+ * The sentence printed after `UNKNOWN: ` when a run fails: the error's own message (which says what to fix),
+ * prefixed with the side that failed. Decode errors keep Centreon's `Cannot decode json response: …` wording;
+ * throttling that outlasts `--timeout` says it is still throttled.
+ */
+export function describeCheckError(error: unknown, timeoutMs: number): string {
+  const mapped = toM365Error(error);
+  const { code } = mapped;
+  const message =
+    mapped.message.startsWith('still') && mapped.cause instanceof M365Error
+      ? `${mapped.message} (last answer: ${mapped.cause.message})`
+      : mapped.message;
+  if (code === 'GRAPH_BAD_RESPONSE' && message.startsWith('Cannot decode json response')) return message;
+  if (code === 'GRAPH_THROTTLED') {
+    return `Graph endpoint API ${message.startsWith('still') ? message : `still throttled after retries: ${message}`}`;
+  }
+  if (code === 'TIMEOUT') return `No answer within --timeout=${timeoutMs / 1000} s: ${message}`;
+  return `${prefixOf(code)}${message}`;
+}
+
+/** The label a plugin prints for each state, by its value. */
+const STATE_LABELS: readonly string[] = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'];
 
 /** Order of the message groups on the first line: CRITICAL, then WARNING, then UNKNOWN. */
 const PROBLEM_ORDER: readonly Health[] = [HEALTH_CRITICAL, HEALTH_WARNING, HEALTH_UNKNOWN];
 
 /**
  * The first line of a plugin's output under construction: one message per state, each grown by appending
- * pieces after a separator (` - ` unless told otherwise), as Centreon's output object does.
+ * pieces after ` - `, as Centreon's output object does.
  */
 export interface ShortOutput {
-  add(state: Health, message: string, separator?: string): void;
+  add(state: Health, message: string): void;
+  /**
+   * How the messages of one instance (a service, an application) are added (`run_multiple_prefix_output`): the
+   * first of each state is glued to `prefix`, the next ones follow after ` - `.
+   */
+  prefixed(prefix: string): (state: Health, message: string) => void;
   /** `LABEL: messages` groups for the problems present, or just the OK group when the global state is OK. */
   groups(globalState: Health): string[];
 }
@@ -160,10 +186,20 @@ export interface ShortOutput {
 /** Creates an empty {@link ShortOutput}. */
 export function createShortOutput(): ShortOutput {
   const messages = new Map<Health, string>();
+  const add = (state: Health, message: string, separator = ' - '): void => {
+    const current = messages.get(state);
+    messages.set(state, current === undefined ? message : `${current}${separator}${message}`);
+  };
   return {
-    add(state, message, separator = ' - ') {
-      const current = messages.get(state);
-      messages.set(state, current === undefined ? message : `${current}${separator}${message}`);
+    add,
+    prefixed(prefix) {
+      const started = new Set<Health>();
+      return (state, message) => {
+        if (started.has(state)) return add(state, message);
+        started.add(state);
+        add(state, prefix);
+        add(state, message, '');
+      };
     },
     groups(globalState) {
       if (globalState === HEALTH_OK) return [`OK: ${messages.get(HEALTH_OK) ?? ''}`];
@@ -172,6 +208,23 @@ export function createShortOutput(): ShortOutput {
       );
     },
   };
+}
+
+/**
+ * The output of Centreon's counter template: each group of the first line followed by a space, then `|` and the
+ * performance data, each after a space; then the long output.
+ */
+export function formatCounterOutput(
+  short: ShortOutput,
+  state: Health,
+  perfdata: readonly string[],
+  long: readonly string[],
+): PluginOutput {
+  const first = `${short
+    .groups(state)
+    .map((group) => `${group} `)
+    .join('')}|${perfdata.map((item) => ` ${item}`).join('')}`;
+  return { text: `${[first, ...long].join('\n')}\n`, exitCode: state };
 }
 
 /** Performance data counting entries per state: `'ok'=3;;;0; 'warning'=0;;;0; …`. */

@@ -1,4 +1,5 @@
 import { M365Error } from '../errors.ts';
+import { compilePerlRegex, type CompiledRegex } from '../health/expression/regex-compile.ts';
 
 /** An option either takes a string value (Getopt's `:s`) or is a flag. */
 export interface OptionSpec {
@@ -75,4 +76,32 @@ export function parseChoice<T extends string>(option: string, value: string, cho
 /** A value given and not blank, trimmed; undefined otherwise. */
 export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** A compiled filter option: its value as given, and whether a value matches somewhere, in linear time. */
+export type FilterRegex = Pick<CompiledRegex, 'source' | 'test'>;
+
+/**
+ * Compiles a filter option (a Perl regular expression in Centreon, interpolated into `/…/` without flags) with the
+ * same linear-time engine as threshold expressions. An empty pattern means "no filter" and gives undefined; `(?i)`
+ * turns case-insensitivity on, as in Perl. A malformed pattern, or a Perl construct that needs backtracking, is a
+ * `CONFIG_INVALID` error naming the option and the 1-based position in its value, reported before any request.
+ */
+export function compileFilterRegex(option: string, pattern: string | undefined): FilterRegex | undefined {
+  if (pattern === undefined || pattern === '') return undefined;
+  const compiled = compilePerlRegex(
+    pattern,
+    '',
+    {
+      invalid: (index, detail) =>
+        new M365Error('CONFIG_INVALID', `--${option}: invalid regular expression at position ${index + 1}: ${detail}`),
+      unsupported: (index, construct) =>
+        new M365Error(
+          'CONFIG_INVALID',
+          `--${option}: ${construct} at position ${index + 1} is not supported (linear-time matching)`,
+        ),
+    },
+    false,
+  );
+  return Object.freeze({ source: pattern, test: (value: string) => compiled.test(value) });
 }

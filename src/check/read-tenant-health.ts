@@ -51,44 +51,32 @@ async function readTenantGraph<T>(
 ): Promise<T> {
   const http =
     runtime.fetch === undefined ? createHttpClient({ env: runtime.env, proxy: options.proxy?.reveal() }) : undefined;
-  try {
-    return await readThrough(options, runtime, runtime.fetch ?? http!.fetch, read);
-  } finally {
-    await http?.close();
-  }
-}
-
-async function readThrough<T>(
-  options: CheckOptions,
-  runtime: CheckRuntime,
-  network: typeof globalThis.fetch,
-  read: (client: GraphClientOptions, request: FetchRequest) => Promise<T>,
-): Promise<T> {
-  const secrets = options.clientSecret === undefined ? [] : [options.clientSecret.reveal()];
+  const network = runtime.fetch ?? http!.fetch;
+  const secrets = options.credential.kind === 'secret' ? [options.credential.secret.reveal()] : [];
   const fetch = options.debug
     ? createDebugFetch({ fetch: network, write: runtime.debug, secrets, clock: runtime.clock })
     : network;
-  const tokens = await createTokens(options, runtime, fetch);
-  const timeout = AbortSignal.timeout(timerDelay(options.timeoutMs));
-  const signal = runtime.signal === undefined ? timeout : AbortSignal.any([timeout, runtime.signal]);
   try {
-    const reading = read(
-      {
-        graphUrl: options.endpoints.graph,
-        tokens,
-        get: getThroughFetch(fetch),
-        clock: runtime.clock,
-        sleep: runtime.sleep,
-        maxRetries: MAX_RETRIES,
-      },
-      { deadline: runtime.clock() + options.timeoutMs, signal },
-    );
+    const tokens = await createTokens(options, runtime, fetch);
+    const timeout = AbortSignal.timeout(timerDelay(options.timeoutMs));
+    const signal = runtime.signal === undefined ? timeout : AbortSignal.any([timeout, runtime.signal]);
+    const client = {
+      graphUrl: options.endpoints.graph,
+      tokens,
+      get: getThroughFetch(fetch),
+      clock: runtime.clock,
+      sleep: runtime.sleep,
+      maxRetries: MAX_RETRIES,
+    };
     // The token request does not take the signal: the race keeps --timeout a bound on the whole run.
-    return await raceAbort(reading, signal);
-  } catch (error) {
-    const mapped = toM365Error(error);
-    if (mapped.code === 'ABORTED' && timeout.aborted) throw toM365Error(timeout.reason);
-    throw mapped;
+    return await raceAbort(read(client, { deadline: runtime.clock() + options.timeoutMs, signal }), signal).catch(
+      (error: unknown) => {
+        const mapped = toM365Error(error);
+        throw mapped.code === 'ABORTED' && timeout.aborted ? toM365Error(timeout.reason) : mapped;
+      },
+    );
+  } finally {
+    await http?.close();
   }
 }
 
@@ -117,17 +105,10 @@ async function createTokens(
   return createTokenFileCache({
     inner,
     dir,
-    identity: {
-      tenantId: options.tenantId,
-      clientId: options.clientId,
-      loginEndpoint: options.endpoints.login,
-      graphEndpoint: options.endpoints.graph,
-    },
+    identity: options,
     secret: options.credentialKey,
     clock: runtime.clock,
-    onProblem: (message) => {
-      if (options.debug) runtime.debug(`* ${message}`);
-    },
+    onProblem: options.debug ? (message) => runtime.debug(`* ${message}`) : undefined,
   });
 }
 

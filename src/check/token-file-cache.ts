@@ -3,15 +3,11 @@ import { constants, rmSync } from 'node:fs';
 import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { AccessToken, TokenProvider } from '../auth/token-provider.ts';
+import type { Endpoints } from '../config/types.ts';
 import type { Secret } from '../shared/secret.ts';
 
 /** What a cache file is for: one file per tenant, client and pair of endpoints. */
-export interface TokenCacheIdentity {
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly loginEndpoint: string;
-  readonly graphEndpoint: string;
-}
+export type TokenCacheIdentity = Readonly<{ tenantId: string; clientId: string; endpoints: Endpoints }>;
 
 export interface TokenFileCacheOptions {
   /** The provider that really asks the identity platform. */
@@ -40,7 +36,8 @@ const MIN_REMAINING_MS = 60_000;
 
 /** The cache file's name for an identity: a hash, so that no tenant or client text reaches the file system. */
 export function tokenCacheFileName(identity: TokenCacheIdentity): string {
-  const key = JSON.stringify([identity.tenantId, identity.clientId, identity.loginEndpoint, identity.graphEndpoint]);
+  const { tenantId, clientId, endpoints } = identity;
+  const key = JSON.stringify([tenantId, clientId, endpoints.login, endpoints.graph]);
   return `m365-health-token-${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`;
 }
 
@@ -100,38 +97,30 @@ async function readCacheFile(
   secret: Secret,
   problem: (message: string) => void,
 ): Promise<AccessToken | undefined> {
-  let text: string;
+  let file: Partial<CacheFile> | null;
   try {
     if (((await stat(path)).mode & 0o077) !== 0) {
       problem(`ignoring the token cache ${path}: readable by other users`);
       return undefined;
     }
-    text = await readFile(path, 'utf8');
+    file = JSON.parse(await readFile(path, 'utf8')) as Partial<CacheFile> | null;
   } catch {
     return undefined;
   }
-  const file = parseCacheFile(text);
-  if (file === undefined) return undefined;
+  if (
+    file?.version !== 1 ||
+    typeof file.accessToken !== 'string' ||
+    typeof file.expiresAt !== 'number' ||
+    typeof file.secretSalt !== 'string' ||
+    typeof file.secretSha256 !== 'string'
+  ) {
+    return undefined;
+  }
   const expected = Buffer.from(hashSecret(file.secretSalt, secret), 'hex');
   const stored = Buffer.from(file.secretSha256, 'hex');
   // Obtained with another secret: not used, and left for the run that has that secret until a new token replaces it.
   if (stored.length !== expected.length || !timingSafeEqual(stored, expected)) return undefined;
   return { value: file.accessToken, expiresAt: file.expiresAt };
-}
-
-function parseCacheFile(text: string): CacheFile | undefined {
-  try {
-    const parsed = JSON.parse(text) as Partial<CacheFile>;
-    const valid =
-      parsed.version === 1 &&
-      typeof parsed.accessToken === 'string' &&
-      typeof parsed.expiresAt === 'number' &&
-      typeof parsed.secretSalt === 'string' &&
-      typeof parsed.secretSha256 === 'string';
-    return valid ? (parsed as CacheFile) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function writeCacheFile(dir: string, path: string, token: AccessToken, secret: Secret): Promise<void> {

@@ -1,25 +1,26 @@
 import { sleep } from '../shared/sleep.ts';
 import { CHECK_USAGE } from '../check/check-usage.ts';
 import { parseCheckCommand, type CheckMode, type CheckOptions } from '../check/check-options.ts';
-import { describeCheckError } from '../check/describe-check-error.ts';
-
 import {
+  describeCheckError,
   formatPluginOutput,
   formatServiceList,
   formatServiceListJson,
   formatUnknown,
   type PluginOutput,
 } from '../check/format-plugin-output.ts';
-import { selectListedServices } from '../check/check-entries.ts';
+import {
+  compileStatusRules,
+  evaluateCheck,
+  selectListedServices,
+  warnUnknownVariables,
+} from '../check/check-entries.ts';
 import { readTenantApplications, readTenantHealth, type CheckRuntime } from '../check/read-tenant-health.ts';
 import { checkAppCredentials, compileCredentialRules } from '../check/app-credentials.ts';
-import type { AppCredentialOptions } from '../check/app-credential-options.ts';
-import { compileStatusRules, evaluateCheck, warnUnknownVariables } from '../check/status-rules.ts';
-import { ExpressionCompiler } from '../health/severity-rules.ts';
 import type { CliIo, Command } from './io.ts';
 
 /** What the commands use when not told otherwise: the real network and clock. */
-export type CheckSeams = Partial<Pick<CheckRuntime, 'fetch' | 'clock' | 'sleep' | 'sharedStatefileDirs'>>;
+export type CheckSeams = Pick<CheckRuntime, 'fetch' | 'sharedStatefileDirs'>;
 
 /** `m365-health check`: the Centreon service-status check. Returns the plugin's exit status (0–3). */
 export const checkCommand: Command = (argv, io) => runPluginCommand(argv, io, 'service-status');
@@ -49,48 +50,33 @@ export async function runPluginCommand(
   } catch (error) {
     return print(io, formatUnknown(describeCheckError(error, 0)));
   }
-  const runtime = createRuntime(io, seams);
   try {
-    if (options.appCredentials !== undefined) {
-      return await checkCredentials(options, options.appCredentials, runtime, io);
-    }
-    return options.mode === 'list-services'
-      ? await listServices(options, runtime, io)
-      : await checkServices(options, runtime, io);
+    return print(io, await runMode(options, createRuntime(io, seams), io));
   } catch (error) {
     return print(io, formatUnknown(describeCheckError(error, options.timeoutMs)));
   }
 }
 
-async function checkServices(options: CheckOptions, runtime: CheckRuntime, io: CliIo): Promise<number> {
-  const rules = compileStatusRules(options.rules, new ExpressionCompiler());
+/** What the mode of `options` prints; like Centreon, `--debug` also shows the long output. */
+async function runMode(options: CheckOptions, runtime: CheckRuntime, io: CliIo): Promise<PluginOutput> {
+  const verbose = options.verbose || options.debug;
+  const credentials = options.appCredentials;
+  if (credentials !== undefined) {
+    const rules = compileCredentialRules(credentials);
+    const applications = await readTenantApplications(options, runtime);
+    const run = { nowMs: runtime.clock(), verbose, debug: options.debug };
+    return checkAppCredentials(applications, credentials, rules, run);
+  }
+  if (options.mode === 'list-services') {
+    const { services } = await readTenantHealth(options, runtime);
+    const listed = selectListedServices(services, options.listFilter, options.filters);
+    return { text: options.json ? formatServiceListJson(listed) : formatServiceList(listed), exitCode: 0 };
+  }
+  const rules = compileStatusRules(options.rules);
   for (const warning of warnUnknownVariables(rules, options.customMode)) io.stderr(`${warning}\n`);
-  const snapshot = await readTenantHealth(options, runtime);
-  const result = evaluateCheck(snapshot.services, options.customMode, options.filters, rules);
-  // Like Centreon, --debug also shows the long output.
-  return print(
-    io,
-    formatPluginOutput(result, { verbose: options.verbose || options.debug, perfdata: options.perfdata }),
-  );
-}
-
-async function checkCredentials(
-  options: CheckOptions,
-  credentials: AppCredentialOptions,
-  runtime: CheckRuntime,
-  io: CliIo,
-): Promise<number> {
-  const rules = compileCredentialRules(credentials, new ExpressionCompiler());
-  const applications = await readTenantApplications(options, runtime);
-  const run = { nowMs: runtime.clock(), verbose: options.verbose || options.debug, debug: options.debug };
-  return print(io, checkAppCredentials(applications, credentials, rules, run));
-}
-
-async function listServices(options: CheckOptions, runtime: CheckRuntime, io: CliIo): Promise<number> {
-  const snapshot = await readTenantHealth(options, runtime);
-  const services = selectListedServices(snapshot.services, options.listFilter, options.filters);
-  io.stdout(options.json ? formatServiceListJson(services) : formatServiceList(services));
-  return 0;
+  const { services } = await readTenantHealth(options, runtime);
+  const result = evaluateCheck(services, options.customMode, options.filters, rules);
+  return formatPluginOutput(result, { verbose, perfdata: options.perfdata });
 }
 
 function print(io: CliIo, output: PluginOutput): number {
@@ -102,13 +88,12 @@ function createRuntime(io: CliIo, seams: CheckSeams): CheckRuntime {
   const stop = new AbortController();
   void io.stopRequested.then((signal) => stop.abort(new Error(`stopped by ${signal}`)));
   return {
-    fetch: seams.fetch,
-    clock: seams.clock ?? Date.now,
-    sleep: seams.sleep ?? sleep,
+    ...seams,
+    clock: Date.now,
+    sleep,
     env: io.env,
     cwd: io.cwd,
     debug: (line) => io.stderr(`${line}\n`),
     signal: stop.signal,
-    sharedStatefileDirs: seams.sharedStatefileDirs,
   };
 }

@@ -77,7 +77,11 @@ export async function runAgent(options: AgentRunOptions): Promise<number> {
   let exports: TelemetrySdk['exports'] | undefined = undefined;
   try {
     server = await openStatusServer(options, observations, () => exports?.statuses() ?? []);
-    lock = await lockStateDir(config, log);
+    // One agent per state directory: made ready, then locked.
+    if (config.stateDir !== undefined) {
+      await prepareStateDir(config.stateDir);
+      lock = holdStateLock(config.stateDir, log);
+    }
   } catch (error) {
     if (!(error instanceof M365Error && STARTUP_ERRORS.has(error.code))) throw error;
     await server?.close();
@@ -160,13 +164,6 @@ async function startTelemetry(options: AgentRunOptions) {
 
 /** Start-up errors of the configuration (the status endpoint's address, the state directory): told in one line. */
 const STARTUP_ERRORS: ReadonlySet<string> = new Set(['LISTEN_FAILED', 'STATE_DIR_UNUSABLE', 'STATE_LOCKED']);
-
-/** Makes `state.dir` ready when there is one, and takes its lock (one agent per state directory). */
-async function lockStateDir(config: Config, log: Log): Promise<{ release(): void } | undefined> {
-  if (config.stateDir === undefined) return undefined;
-  await prepareStateDir(config.stateDir);
-  return holdStateLock(config.stateDir, log);
-}
 
 /**
  * A stop asked for (SIGTERM, SIGINT): an abort signal, and the signal's name with a deadline counted from it, of

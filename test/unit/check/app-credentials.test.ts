@@ -4,7 +4,6 @@ import { changeSeconds, checkAppCredentials, compileCredentialRules } from '../.
 import { parseCheckCommand } from '../../../src/check/check-options.ts';
 import { M365Error } from '../../../src/errors.ts';
 import type { Application } from '../../../src/graph/fetch-applications.ts';
-import { ExpressionCompiler } from '../../../src/health/severity-rules.ts';
 
 /*
  * Expectations derived from the Centreon plugin's source:
@@ -48,7 +47,7 @@ function run(applications: readonly Application[], argv: readonly string[], verb
   const parsed = parseCheckCommand([...CREDENTIALS, ...argv], 'service-status');
   assert.equal(parsed.kind, 'run');
   const options = parsed.options.appCredentials!;
-  const rules = compileCredentialRules(options, new ExpressionCompiler());
+  const rules = compileCredentialRules(options);
   return checkAppCredentials(applications, options, rules, { nowMs: NOW, verbose, debug });
 }
 

@@ -6,6 +6,10 @@ import { parseCheckCommand, type CheckOptions } from '../../../src/check/check-o
 const CERTIFICATES = new URL('../../fixtures/certificates/', import.meta.url).pathname;
 const IDS = ['--tenant=t.onmicrosoft.com', '--client-id=c'];
 
+/** The client secret, when that is the credential. */
+const secretOf = (options: CheckOptions) =>
+  options.credential.kind === 'secret' ? options.credential.secret : undefined;
+
 function parse(argv: readonly string[], env: Record<string, string> = {}): CheckOptions {
   const parsed = parseCheckCommand(argv, 'service-status', env, Date.parse('2026-01-01T00:00:00Z'));
   assert.equal(parsed.kind, 'run');
@@ -61,7 +65,7 @@ describe('check: credentials, clouds and proxies', () => {
     };
     const fromEnv = parse([], env);
     assert.deepEqual(
-      [fromEnv.tenantId, fromEnv.clientId, fromEnv.clientSecret?.reveal()],
+      [fromEnv.tenantId, fromEnv.clientId, secretOf(fromEnv)?.reveal()],
       ['env-tenant', 'env-client', 'env-secret'],
     );
     const mixed = parse(['--tenant=arg-tenant', '--federated-token-file=/arg'], env);

@@ -5,6 +5,10 @@ import { M365Error } from '../../../src/errors.ts';
 
 const CREDENTIALS = ['--tenant=t', '--client-id=c', '--client-secret=s'];
 
+/** The client secret, when that is the credential. */
+const secretOf = (options: CheckOptions) =>
+  options.credential.kind === 'secret' ? options.credential.secret : undefined;
+
 function parse(argv: string[], mode: 'service-status' | 'list-services' = 'service-status'): CheckOptions {
   const parsed = parseCheckCommand(argv, mode);
   assert.equal(parsed.kind, 'run');
@@ -45,8 +49,8 @@ describe('parseCheckCommand', () => {
     assert.equal(options.mode, 'service-status');
     assert.equal(options.customMode, 'managementapi');
     assert.equal(options.tenantId, 'b3dd23de-593f3cfe-4d741212-bcf9-f035c1a2eb24');
-    assert.equal(options.clientSecret?.reveal(), '9/kRTASjPoy9FJfQZg6iznX\\AkzCGertBgNq5r3tPfECJfKxj6zA=');
-    assert.equal(String(options.clientSecret), '[redacted]');
+    assert.equal(secretOf(options)?.reveal(), '9/kRTASjPoy9FJfQZg6iznX\\AkzCGertBgNq5r3tPfECJfKxj6zA=');
+    assert.equal(String(secretOf(options)), '[redacted]');
     assert.equal(options.verbose, true);
     assert.equal(options.filters.includeServiceName?.source, 'Exchange Online');
     assert.equal(options.filters.featureName, undefined);
@@ -107,7 +111,7 @@ describe('parseCheckCommand', () => {
       '--include-service-name=A',
       '--filter-service-name=B',
     ]);
-    assert.equal(options.clientSecret?.reveal(), 'a=b==');
+    assert.equal(secretOf(options)?.reveal(), 'a=b==');
     assert.equal(options.filters.includeServiceName?.source, 'B');
   });
 

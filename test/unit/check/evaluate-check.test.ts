@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEFAULT_CRITICAL } from '../../../src/check/check-options.ts';
-import { describeCheckError } from '../../../src/check/describe-check-error.ts';
-import { selectListedServices } from '../../../src/check/check-entries.ts';
-import { formatServiceList, formatServiceListJson } from '../../../src/check/format-plugin-output.ts';
-import { compileStatusRules, evaluateCheck } from '../../../src/check/status-rules.ts';
+import { compileStatusRules, evaluateCheck, selectListedServices } from '../../../src/check/check-entries.ts';
+import {
+  describeCheckError,
+  formatServiceList,
+  formatServiceListJson,
+} from '../../../src/check/format-plugin-output.ts';
 import { M365Error } from '../../../src/errors.ts';
-import { ExpressionCompiler } from '../../../src/health/severity-rules.ts';
 import { ALL, makeIssue, makeService } from '../../helpers/make-services.ts';
 
 const services = [
@@ -20,17 +21,14 @@ const services = [
 
 describe('evaluateCheck', () => {
   test('Graph language: default critical, then warning, then unknown; the first match wins', () => {
-    const rules = compileStatusRules(
-      {
-        critical: `${DEFAULT_CRITICAL.graphapi} and %{classification} eq "incident"`,
-        warning: '%{status} !~ /serviceOperational|serviceRestored/i',
-        unknown: '%{service_id} eq "SharePoint"',
-      },
-      new ExpressionCompiler(),
-    );
+    const rules = compileStatusRules({
+      critical: `${DEFAULT_CRITICAL.graphapi} and %{classification} eq "incident"`,
+      warning: '%{status} !~ /serviceOperational|serviceRestored/i',
+      unknown: '%{service_id} eq "SharePoint"',
+    });
     const result = evaluateCheck(services, 'graphapi', ALL, rules);
     assert.equal(result.kind, 'graph');
-    assert.deepEqual(result.kind === 'graph' && result.entries.map((e) => [e.issue.id, e.state]), [
+    assert.deepEqual(result.kind === 'graph' && result.entries.map((e) => [e.variables.issue_id, e.state]), [
       ['EX1', 1],
       ['EX2', 2],
       ['-', 3],
@@ -39,10 +37,11 @@ describe('evaluateCheck', () => {
   });
 
   test('legacy language: display statuses are what expressions see', () => {
-    const rules = compileStatusRules(
-      { critical: DEFAULT_CRITICAL.managementapi, warning: '%{feature_name} =~ /Sign/', unknown: '' },
-      new ExpressionCompiler(),
-    );
+    const rules = compileStatusRules({
+      critical: DEFAULT_CRITICAL.managementapi,
+      warning: '%{feature_name} =~ /Sign/',
+      unknown: '',
+    });
     const result = evaluateCheck(
       services,
       'managementapi',
@@ -51,9 +50,12 @@ describe('evaluateCheck', () => {
     );
     assert.ok(result.kind === 'legacy');
     const [exchange, sharepoint] = result.services;
-    assert.deepEqual(exchange?.service, { name: 'Exchange Online', status: 'Service degradation', state: 2 });
     assert.deepEqual(
-      exchange?.features.map((f) => [f.name, f.status, f.state]),
+      [exchange?.service.variables.service_name, exchange?.service.variables.status, exchange?.service.state],
+      ['Exchange Online', 'Service degradation', 2],
+    );
+    assert.deepEqual(
+      exchange?.features.map((f) => [f.variables.feature_name, f.variables.status, f.state]),
       [
         ['E-Mail and calendar access', 'Normal service', 0],
         ['E-Mail timely delivery', 'Service degradation', 2],
@@ -62,12 +64,15 @@ describe('evaluateCheck', () => {
         ['Voice mail', 'Normal service', 0],
       ],
     );
-    assert.deepEqual(sharepoint?.service, { name: 'SharePoint Online', status: 'Service restored', state: 0 });
+    assert.deepEqual(
+      [sharepoint?.service.variables.service_name, sharepoint?.service.variables.status, sharepoint?.service.state],
+      ['SharePoint Online', 'Service restored', 0],
+    );
   });
 
   test('a syntax error names the option and the position', () => {
     assert.throws(
-      () => compileStatusRules({ critical: '', warning: '%{status} =~ && 1', unknown: '' }, new ExpressionCompiler()),
+      () => compileStatusRules({ critical: '', warning: '%{status} =~ && 1', unknown: '' }),
       (error: unknown) => {
         assert.ok(error instanceof M365Error);
         assert.equal(error.code, 'EXPRESSION_SYNTAX');

@@ -5,7 +5,6 @@ import {
   formatUnknown,
   worstState,
   type EvaluatedEntry,
-  type EvaluatedLegacyRow,
   type EvaluatedLegacyService,
 } from '../../../src/check/format-plugin-output.ts';
 import type { Health } from '../../../src/health/model.ts';
@@ -15,7 +14,9 @@ const VERBOSE = { verbose: true, perfdata: false };
 const NO_ISSUE = { classification: '-', id: '-', startDateTime: '-', title: '-' };
 
 function entry(serviceName: string, status: string, state: Health, issue = NO_ISSUE): EvaluatedEntry {
-  return { serviceName, status, issue, state };
+  const { classification, id, startDateTime, title } = issue;
+  const variables = { service_name: serviceName, status, classification, issue_id: id };
+  return { variables: { ...variables, issue_startDateTime: startDateTime, issue_title: title }, state };
 }
 
 const TM1 = { classification: 'incident', id: 'TM1', startDateTime: '2025-09-30T07:15:00Z', title: 'Calls drop' };
@@ -129,8 +130,9 @@ describe('formatPluginOutput, Graph language (reference forms, verbatim)', () =>
   });
 });
 
-function row(name: string, status: string, state: Health = 0): EvaluatedLegacyRow {
-  return { name, status, state };
+/** A legacy row: a service's reads `service_name`, a feature's `feature_name`. */
+function row(name: string, status: string, state: Health = 0): EvaluatedEntry {
+  return { variables: { service_name: name, feature_name: name, status }, state };
 }
 
 const EXCHANGE_FEATURES = [

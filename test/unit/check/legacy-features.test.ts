@@ -7,8 +7,8 @@ import { ALL, makeIssue, makeService } from '../../helpers/make-services.ts';
 
 const rows = (filters: EntryFilters, services: Parameters<typeof buildLegacyServices>[0]) =>
   buildLegacyServices(services, filters).map((s) => [
-    `${s.service.name}: ${s.service.status}`,
-    ...s.features.map((f) => `${f.name}: ${f.status}`),
+    `${s.service.service_name}: ${s.service.status}`,
+    ...s.features.map((f) => `${f.feature_name}: ${f.status}`),
   ]);
 
 describe('buildLegacyServices', () => {
@@ -78,19 +78,19 @@ describe('buildLegacyServices', () => {
       [makeService('SharePoint', 'SharePoint Online', 'investigating', [issue])],
       ALL,
     );
-    assert.deepEqual(sharepoint?.service.variables, {
+    assert.deepEqual(sharepoint?.service, {
       service_name: 'SharePoint Online',
       service_id: 'SharePoint',
       status: 'Investigating',
       feature_name: '',
       feature_group: '',
     });
-    const admin = sharepoint?.features.find((f) => f.name === 'Tenant Admin');
-    assert.equal(admin?.variables.service_name, 'SharePoint Online');
-    assert.equal(admin?.variables.feature_name, 'Tenant Admin');
-    assert.equal(admin?.variables.status, 'Investigating');
-    assert.equal(admin?.variables.classification, 'advisory');
-    assert.equal(admin?.variables.issue_id, 'SP1');
+    const admin = sharepoint?.features.find((f) => f.feature_name === 'Tenant Admin');
+    assert.equal(admin?.service_name, 'SharePoint Online');
+    assert.equal(admin?.feature_name, 'Tenant Admin');
+    assert.equal(admin?.status, 'Investigating');
+    assert.equal(admin?.classification, 'advisory');
+    assert.equal(admin?.issue_id, 'SP1');
   });
 
   test('worstIssue ranks interruption above degradation above investigating above restored', () => {

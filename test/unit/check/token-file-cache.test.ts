@@ -15,8 +15,7 @@ import { Secret } from '../../../src/shared/secret.ts';
 const IDENTITY: TokenCacheIdentity = {
   tenantId: 't',
   clientId: 'c',
-  loginEndpoint: 'http://login',
-  graphEndpoint: 'http://graph',
+  endpoints: { login: 'http://login', graph: 'http://graph' },
 };
 const HOUR = 3_600_000;
 
@@ -142,7 +141,7 @@ describe('createTokenFileCache', () => {
       tokenCacheFileName(IDENTITY),
       tokenCacheFileName({ ...IDENTITY, tenantId: 'u' }),
       tokenCacheFileName({ ...IDENTITY, clientId: 'd' }),
-      tokenCacheFileName({ ...IDENTITY, graphEndpoint: 'http://other' }),
+      tokenCacheFileName({ ...IDENTITY, endpoints: { ...IDENTITY.endpoints, graph: 'http://other' } }),
     ]);
     assert.equal(names.size, 4);
     assert.match(tokenCacheFileName(IDENTITY), /^m365-health-token-[0-9a-f]{32}\.json$/);
