@@ -13,16 +13,16 @@ import type { Log } from '../log.ts';
 import { importLegacySpool } from '../telemetry/outbox/legacy-spool.ts';
 import { registerInstruments } from '../telemetry/instruments.ts';
 import type { TelemetrySdk } from '../telemetry/sdk.ts';
-import { Agent, SYSTEM_TIMERS, type AgentOptions, type ReconcileSummary } from './agent.ts';
+import { Agent, type AgentOptions, type ReconcileSummary } from './agent.ts';
+import { SYSTEM_TIMERS } from './schedule.ts';
 import { sleep } from '../shared/sleep.ts';
 import { createAppCredentialReader } from './app-credential-reader.ts';
-import { createFileStateStore } from './state-store.ts';
+import { createFileStateStore, createFleetStateStore } from './state-store.ts';
 import { createLedger, createTenantLedger, type TenantLedger } from './tenant-ledger.ts';
-import { createFleet, fleetParts } from './fleet.ts';
-import { createFleetStateStore } from './fleet-state.ts';
+import { createFleet, FLEET_KEY, fleetParts } from './fleet.ts';
 import { fleetIssueUpdateRecord } from '../telemetry/events.ts';
 import { createSharedCopies, createTenantPoller } from './tenant-poller.ts';
-import { createPollerSet } from './tenant-pollers.ts';
+import { createPollerSet, tokenKey } from './tenant-pollers.ts';
 import { ObservationStore } from '../observation/observation-store.ts';
 
 /** What an agent is built with besides its configuration; the scheduler's seams and listeners are the agent's. */
@@ -35,11 +35,6 @@ export interface AgentDependencies extends Pick<AgentOptions, 'timers' | 'random
   fetch?: typeof fetch;
   /** Where `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` are read (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;
-}
-
-/** Tokens are shared by tenants that use the same app in the same directory: one token per tenant+client. */
-function tokenKey(tenant: TenantConfig): string {
-  return `${tenant.endpoints.login}|${tenant.tenantId}|${tenant.clientId}|${tenant.endpoints.graph}`;
 }
 
 /** An agent, and the way to change its tenants while it runs. */
@@ -82,7 +77,7 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
   const fleetLedger = createLedger({ store: fleetStore, outbox, logger, log: deps.log }, fleetParts);
   const fleet = createFleet({
     ledger: fleetLedger,
-    saved: await fleetStore?.load(),
+    saved: await fleetStore?.load(FLEET_KEY),
     clock,
     record: fleetIssueUpdateRecord,
   });
@@ -102,7 +97,6 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
       timeoutMs: tenant.timeoutMs,
     });
   const pollers = createPollerSet({
-    tokenKey,
     createTokens,
     createAppReader: (home, { tokens, budget }) =>
       createAppCredentialReader({ home, tokens, budget, get: clientFor(home).get, clock, sleep, log: deps.log }),

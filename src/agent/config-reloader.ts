@@ -3,7 +3,8 @@ import { formatProblem } from '../config/problems.ts';
 import { deepFreeze, type LoadResult } from '../config/load-config.ts';
 import type { Config, TenantConfig } from '../config/types.ts';
 import type { Log } from '../log.ts';
-import { SYSTEM_TIMERS, type ReconcileSummary, type Timers } from './agent.ts';
+import type { ReconcileSummary } from './agent.ts';
+import { SYSTEM_TIMERS, type Timers } from './schedule.ts';
 import { isSameSetting } from './same-settings.ts';
 import { watchConfigSources, type WatchSources } from './watch-config-files.ts';
 

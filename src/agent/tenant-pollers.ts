@@ -21,9 +21,12 @@ export interface PollerParts {
   appCredentials?: AppCredentialReader;
 }
 
+/** Which tenants may share a token and a request budget: the same app in the same directory. */
+export function tokenKey(tenant: Pick<TenantConfig, 'endpoints' | 'tenantId' | 'clientId'>): string {
+  return `${tenant.endpoints.login}|${tenant.tenantId}|${tenant.clientId}|${tenant.endpoints.graph}`;
+}
+
 export interface PollerSetOptions {
-  /** Which tenants may share a token and a request budget: the same app in the same directory. */
-  tokenKey: (tenant: TenantConfig) => string;
   createTokens: (tenant: TenantConfig) => TokenProvider;
   /** The reader of an app's registration: `home` is the app's settings with its home tenant as `tenantId`. */
   createAppReader: (home: TenantConfig, parts: { tokens: TokenProvider; budget: RequestBudget }) => AppCredentialReader;
@@ -69,7 +72,7 @@ export function createPollerSet(options: PollerSetOptions): PollerSet {
   /** The app's reader in its home tenant (the tenant itself unless `home_tenant` names another), shared. */
   function readerFor(tenant: TenantConfig): { reader: AppCredentialReader; key: string; tokens: TokenProvider } {
     const home = { ...tenant, tenantId: tenant.credentialExpiry?.homeTenant ?? tenant.tenantId };
-    const key = options.tokenKey(home);
+    const key = tokenKey(home);
     const tokens = tokensFor(home, key);
     const shared = readers.get(key);
     // A reader goes with the tokens it reads with: a changed credential gets a new one.
@@ -89,7 +92,7 @@ export function createPollerSet(options: PollerSetOptions): PollerSet {
 
   function make(tenant: TenantConfig, restored: ReadonlyMap<string, TenantMemory | undefined>): Running {
     const old = running.get(tenant.name);
-    const key = options.tokenKey(tenant);
+    const key = tokenKey(tenant);
     const budget = budgetFor(key);
     const provider = tokensFor(tenant, key);
     const memory = old ? old.poller.memory?.() : restored.get(tenant.name);
