@@ -200,7 +200,19 @@ export function createFileStateStore(dir: string, log: Log, clock: () => number 
  */
 export const FLEET_FILE = 'fleet.json';
 
-/** What a fleet file of this version holds; statuses and classifications may be any text (mapped as Graph's are). */
+/** What the fleet remembers of an issue; statuses and classifications may be any text (mapped as Graph's are). */
+const FLEET_ISSUE = {
+  title: text,
+  lastModified: text,
+  status: text,
+  classification: text,
+  services: { type: 'array', items: text },
+  firstTenant: text,
+  firstSeenAt: { type: 'number' },
+  reach: { ...count, minimum: 1 },
+} as const;
+
+/** What a fleet file of this version holds. */
 const FLEET_FILE_SCHEMA = {
   type: 'object',
   required: ['version', 'baselineAt', 'sequence', 'issues'],
@@ -210,29 +222,7 @@ const FLEET_FILE_SCHEMA = {
     sequence: count,
     issues: {
       type: 'object',
-      additionalProperties: {
-        type: 'object',
-        required: [
-          'title',
-          'lastModified',
-          'status',
-          'classification',
-          'services',
-          'firstTenant',
-          'firstSeenAt',
-          'reach',
-        ],
-        properties: {
-          title: text,
-          lastModified: text,
-          status: text,
-          classification: text,
-          services: { type: 'array', items: text },
-          firstTenant: text,
-          firstSeenAt: { type: 'number' },
-          reach: { ...count, minimum: 1 },
-        },
-      },
+      additionalProperties: { type: 'object', required: Object.keys(FLEET_ISSUE), properties: FLEET_ISSUE },
     },
     outbox: { type: 'array' },
   },

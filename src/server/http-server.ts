@@ -5,8 +5,7 @@ import { M365Error } from '../errors.ts';
 import type { Observation } from '../observation/observation.ts';
 import type { ExportStatus } from '../observation/export-status.ts';
 import type { SourceStatus } from '../observation/source-status.ts';
-import { buildStatusDocument, readiness } from './status-view.ts';
-import { parseTenantQuery, type TenantQuery } from './tenant-query.ts';
+import { buildStatusDocument, parseTenantQuery, readiness, type TenantQuery } from './status-view.ts';
 
 export interface StatusServerOptions {
   host: string;
