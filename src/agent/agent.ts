@@ -47,7 +47,7 @@ export class Agent {
   readonly #store: ObservationStore;
   readonly #timers: Timers;
   readonly #random: () => number;
-  readonly #listeners: Pick<AgentOptions, 'onPollStart' | 'onPollEnd' | 'onObservation'>;
+  readonly #listeners: AgentOptions;
   /** Loops stopped whose poll in flight has not settled yet. */
   readonly #stopping = new Set<Promise<void>>();
   #running = false;
@@ -58,8 +58,7 @@ export class Agent {
     this.#store.reset(options.pollers.map((poller) => poller.initial));
     this.#timers = options.timers ?? SYSTEM_TIMERS;
     this.#random = options.random ?? Math.random;
-    const { onPollStart, onPollEnd, onObservation } = options;
-    this.#listeners = { onPollStart, onPollEnd, onObservation };
+    this.#listeners = options;
   }
 
   /** The latest observation of every tenant: a snapshot of the agent's store. */
@@ -67,8 +66,8 @@ export class Agent {
     return this.#store.observations();
   }
 
-  /** Polls every tenant once, at most `concurrency` at a time, outside the schedule (`run --once`). Never rejects. */
-  async pollAll(signal: AbortSignal = new AbortController().signal, concurrency = 32): Promise<void> {
+  /** Polls every tenant once, at most 32 at a time, outside the schedule (`run --once`). Never rejects. */
+  async pollAll(signal: AbortSignal = new AbortController().signal): Promise<void> {
     const slots = [...this.#slots.values()];
     let next = 0;
     const worker = async () => {
@@ -77,7 +76,7 @@ export class Agent {
         await this.#keep(slot, await slot.poller.poll(signal));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, slots.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(32, slots.length) }, worker));
   }
 
   /** Starts polling: tenants' first polls are spread to avoid a thundering herd. */

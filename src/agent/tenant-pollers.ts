@@ -6,18 +6,15 @@ import { RequestBudget } from './request-budget.ts';
 import { isSameSetting } from './same-settings.ts';
 import type { TenantPoller } from './tenant-poller.ts';
 
-/** What a tenant's poller is made of besides its settings. */
+/**
+ * What a tenant's poller is made of besides its settings: the token provider and request budget it shares with the
+ * tenants of the same app in the same directory, its memory (saved, or the replaced poller's), and with
+ * `credential_expiry.read_app` on, for a secret, the reader of the app's registration in its home tenant.
+ */
 export interface PollerParts {
-  /** Shared with the tenants that use the same app in the same directory with the same credential. */
   tokens: TokenProvider;
-  /** Shared with the tenants that use the same app in the same directory. */
   budget: RequestBudget;
-  /** Restored from the state store for a tenant that was not running; the replaced poller's for a changed one. */
   memory: TenantMemory | undefined;
-  /**
-   * With `credential_expiry.read_app` on, for a tenant signing in with a secret: the reader of the app's registration
-   * in its home tenant, shared with every tenant that signs in with the same app.
-   */
   appCredentials?: AppCredentialReader;
 }
 
@@ -28,7 +25,7 @@ export function tokenKey(tenant: Pick<TenantConfig, 'endpoints' | 'tenantId' | '
 
 export interface PollerSetOptions {
   createTokens: (tenant: TenantConfig) => TokenProvider;
-  /** The reader of an app's registration: `home` is the app's settings with its home tenant as `tenantId`. */
+  /** `home`: the app's settings with its home tenant as `tenantId`. */
   createAppReader: (home: TenantConfig, parts: { tokens: TokenProvider; budget: RequestBudget }) => AppCredentialReader;
   /** The saved memory of a tenant that was not running. */
   loadMemory: (name: string) => Promise<TenantMemory | undefined>;
