@@ -146,11 +146,11 @@ export class Agent {
       const delay = initialDelay(index, slots.length, tenant.intervalMs, this.#random);
       let plannedAt = this.#timers.now() + delay;
       let failures = 0;
-      slot.loop = startLoop(this.#timers, delay, async (signal) => {
+      slot.loop = startLoop(this.#timers, delay, async (signal, again) => {
         this.#listeners.onPollStart?.(tenant, plannedAt, this.#timers.now());
         const result = await slot.poller.poll(signal);
         await this.#keep(slot, result);
-        if (signal.aborted) return undefined;
+        if (signal.aborted) return;
         this.#listeners.onPollEnd?.(tenant, result);
         const now = this.#timers.now();
         failures = result.ok ? 0 : failures + 1;
@@ -164,7 +164,7 @@ export class Agent {
           random: this.#random,
         });
         plannedAt = now + next;
-        return next;
+        again(next);
       });
     });
   }

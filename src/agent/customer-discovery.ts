@@ -103,12 +103,13 @@ export class CustomerDiscovery {
   }
 
   #begin(source: CustomerSource, run: DiscoveryRun): void {
-    const loop = startLoop(this.#timers, 0, async (signal) => {
+    void this.#loops.get(source.index)?.loop.stop();
+    const loop = startLoop(this.#timers, 0, async (signal, again) => {
       const current = this.#sources.find((each) => each.index === source.index) ?? source;
       const outcome = await this.#listOnce(current, run.list);
-      if (signal.aborted) return undefined;
+      if (signal.aborted) return;
       if (outcome === true) await run.onChange('delegated admin customers changed');
-      return outcome === undefined ? Math.min(current.refreshMs, RETRY_AFTER_FAILURE_MS) : current.refreshMs;
+      again(outcome === undefined ? Math.min(current.refreshMs, RETRY_AFTER_FAILURE_MS) : current.refreshMs);
     });
     this.#loops.set(source.index, { partnerKey: partnerKeyOf(source), loop });
   }

@@ -22,25 +22,26 @@ export interface Loop {
 }
 
 /**
- * Runs `run` after `delayMs`, then again each time after the delay it resolves to (none: no next run), until
- * stopped. Runs never overlap: the next is scheduled with `setTimeout` once the one before has ended. `run` gets the
- * loop's signal, aborted by {@link Loop.stop}, and must not reject.
+ * Runs `run` after `delayMs`, then again each time it calls `again` with a delay, until stopped. Runs never overlap
+ * when `again` is called as a run ends: the next is scheduled with `setTimeout` then. `run` gets the loop's signal,
+ * aborted by {@link Loop.stop}, and must not reject.
  */
 export function startLoop(
   timers: Timers,
   delayMs: number,
-  run: (signal: AbortSignal) => Promise<number | undefined>,
+  run: (signal: AbortSignal, again: (delayMs: number) => void) => Promise<void>,
 ): Loop {
   const controller = new AbortController();
   let handle: unknown;
   let running: Promise<void> = Promise.resolve();
+  const again = (ms: number) => {
+    if (!controller.signal.aborted) handle = timers.setTimeout(tick, ms);
+  };
   const tick = () => {
     handle = undefined;
-    running = run(controller.signal).then((next) => {
-      if (next !== undefined && !controller.signal.aborted) handle = timers.setTimeout(tick, next);
-    });
+    running = run(controller.signal, again);
   };
-  handle = timers.setTimeout(tick, delayMs);
+  again(delayMs);
   return {
     stop() {
       controller.abort();
