@@ -18,7 +18,7 @@ import { SYSTEM_TIMERS } from './schedule.ts';
 import { sleep } from '../shared/sleep.ts';
 import { createAppCredentialReader } from './app-credential-reader.ts';
 import { createFileStateStore, createFleetStateStore } from './state-store.ts';
-import { createLedger, createTenantLedger, type TenantLedger } from './tenant-ledger.ts';
+import { createLedger, createTenantLedger } from './tenant-ledger.ts';
 import { createFleet, FLEET_KEY, fleetParts } from './fleet.ts';
 import { fleetIssueUpdateRecord } from '../telemetry/events.ts';
 import { createSharedCopies, createTenantPoller } from './tenant-poller.ts';
@@ -46,7 +46,7 @@ export interface BuiltAgent {
    */
   readonly applyTenants: (tenants: readonly TenantConfig[]) => Promise<ReconcileSummary>;
   /** Resolves once every state write begun (events delivered leave their files too) has ended. */
-  readonly saved: TenantLedger['settled'];
+  readonly saved: () => Promise<void>;
   /** Lists a partner tenant's delegated admin customers, through the partner's proxy and CAs. */
   readonly listCustomers: ListCustomers;
 }

@@ -14,6 +14,17 @@ import type { ExportStatus } from '../observation/export-status.ts';
 import type { Observation } from '../observation/observation.ts';
 import type { SourceStatus } from '../observation/source-status.ts';
 
+/** What the status endpoint reads, each time it answers. */
+export interface StatusSource {
+  /** The latest observation of every tenant, as a snapshot. */
+  observations: () => readonly Observation[];
+  /** The state of each signal's OTLP exports; absent: none are made. */
+  exports?: () => readonly ExportStatus[];
+  /** How the last list of each partner tenant's customers went; absent: none are listed. */
+  sources?: () => readonly SourceStatus[];
+  clock: () => number;
+}
+
 /** Tenants a page of `/status` shows at most, and when the query names no `limit`: all of a small setup. */
 const PAGE_LIMIT = 1000;
 
@@ -96,19 +107,15 @@ const LISTED_ISSUES = 100;
  */
 export type StatusDocument = ReturnType<typeof buildStatusDocument>;
 
-/** Builds the status document from the tenants' latest observations and the exports' state (pure). */
-export function buildStatusDocument(
-  observations: readonly Observation[],
-  now: number,
-  exports: readonly ExportStatus[],
-  query: TenantQuery,
-  sources: readonly SourceStatus[],
-) {
+/** Builds the status document from the tenants' latest observations and the exports' state. */
+export function buildStatusDocument(source: StatusSource, query: TenantQuery) {
+  const observations = source.observations();
+  const now = source.clock();
   const matching = observations.filter((observation) => matchesQuery(observation, query, now));
   return {
     generatedAt: new Date(now).toISOString(),
-    exports: Object.fromEntries(exports.map((state) => [state.signal, describeExports(state)])),
-    sources: sources.map((status) => ({
+    exports: Object.fromEntries((source.exports?.() ?? []).map((state) => [state.signal, describeExports(state)])),
+    sources: (source.sources?.() ?? []).map((status) => ({
       ...status,
       customers: status.customers ?? null,
       lastListedAt: iso(status.lastListedAt),
@@ -185,16 +192,14 @@ function describeExports(state: ExportStatus) {
  * Ready once every tenant was polled at least once (successfully, or failed with a reason), and while no signal's
  * exports have been failing long enough to count ({@link ExportStatus.failing}); otherwise, why not, in one line.
  */
-export function readiness(
-  observations: readonly Observation[],
-  exports: readonly ExportStatus[],
-): { ready: true } | { ready: false; reason: string } {
-  const waiting = observations
+export function readiness(source: StatusSource): { ready: true } | { ready: false; reason: string } {
+  const waiting = source
+    .observations()
     .filter((observation) => observation.polledAt === undefined)
     .map((observation) => observation.tenant.name);
   if (waiting.length > 0)
     return { ready: false, reason: `waiting for the first poll of: ${waiting.slice(0, 20).join(', ')}` };
-  const failing = exports.filter((state) => state.failing).map(describeFailing);
+  const failing = (source.exports?.() ?? []).filter((state) => state.failing).map(describeFailing);
   return failing.length === 0 ? { ready: true } : { ready: false, reason: failing.join('; ') };
 }
 
