@@ -28,9 +28,10 @@ export interface ConfigReloaderOptions extends ReloadSource {
   watch?: WatchSources;
   /** Clock and timers for the debounce. */
   timers?: Timers;
-  /** Quiet time after a change before reloading: editors and `kubectl` write in several steps. Default 1 s. */
-  debounceMs?: number;
 }
+
+/** Quiet time after a change before reloading: editors and `kubectl` write in several steps. */
+const DEBOUNCE_MS = 1000;
 
 /** Config keys that are not tenants, by the section of the file that sets them. */
 const SECTION_OF: Readonly<Record<string, string>> = {
@@ -106,7 +107,7 @@ export class ConfigReloader {
     this.#debounce = this.#timers.setTimeout(() => {
       this.#debounce = undefined;
       void this.reload('file change');
-    }, this.#options.debounceMs ?? 1000);
+    }, DEBOUNCE_MS);
   }
 
   /** Stops watching and waits for a reload in progress. */
