@@ -47,7 +47,7 @@ export class Agent {
   readonly #store: ObservationStore;
   readonly #timers: Timers;
   readonly #random: () => number;
-  readonly #listeners: AgentOptions;
+  readonly #listeners: Pick<AgentOptions, 'onPollStart' | 'onPollEnd' | 'onObservation'>;
   /** Loops stopped whose poll in flight has not settled yet. */
   readonly #stopping = new Set<Promise<void>>();
   #running = false;
@@ -58,7 +58,9 @@ export class Agent {
     this.#store.reset(options.pollers.map((poller) => poller.initial));
     this.#timers = options.timers ?? SYSTEM_TIMERS;
     this.#random = options.random ?? Math.random;
-    this.#listeners = options;
+    // The listeners only: the options hold the first pollers, which a reload replaces.
+    const { onPollStart, onPollEnd, onObservation } = options;
+    this.#listeners = { onPollStart, onPollEnd, onObservation };
   }
 
   /** The latest observation of every tenant: a snapshot of the agent's store. */
