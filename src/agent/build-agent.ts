@@ -52,11 +52,9 @@ export interface BuiltAgent {
 }
 
 /**
- * Assembles the agent for a configuration: one token provider per app and tenant, one poller per tenant, and what
- * tenants added later need: the telemetry instruments (which read the store of observations), the ledger of the
- * tenants' state and events, the fleet (their issues taken together, with a ledger of its own), and the token
- * providers and request budgets tenants share. Events an earlier version left in its spool are taken into the
- * outbox first.
+ * Assembles the agent for a configuration, with what tenants added later share: the instruments, the ledgers of the
+ * tenants and of the fleet, token providers and request budgets. Events an earlier version left in its spool are
+ * taken into the outbox first.
  */
 export async function buildAgent(config: Config, deps: AgentDependencies): Promise<BuiltAgent> {
   const http = createHttpClientPool(deps.env ?? process.env);

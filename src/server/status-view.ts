@@ -100,11 +100,7 @@ const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).
 /** The issues the document lists, those affecting most tenants first: the rest are counted, not listed. */
 const LISTED_ISSUES = 100;
 
-/**
- * The `/status` document: per signal, its exports; the partner tenants whose customers are listed; the estate
- * summed up; and one page of the tenants the query asks
- * for, each with its last poll, its error, services and open issues.
- */
+/** The `/status` document: the exports, the partner sources, the estate summed up and one page of tenants. */
 export type StatusDocument = ReturnType<typeof buildStatusDocument>;
 
 /** Builds the status document from the tenants' latest observations and the exports' state. */
