@@ -2,21 +2,7 @@ import type { TenantConfig } from '../config/types.ts';
 import type { PollResult, TenantPoller } from './tenant-poller.ts';
 import type { Observation } from '../observation/observation.ts';
 import { ObservationStore } from '../observation/observation-store.ts';
-import { timerDelay } from '../shared/timer-delay.ts';
-import { initialDelay, nextDelay } from './schedule.ts';
-
-/** A clock and timers, injectable so that scheduler tests can fake time. */
-export interface Timers {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const SYSTEM_TIMERS: Timers = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, timerDelay(ms)),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+import { initialDelay, nextDelay, startLoop, SYSTEM_TIMERS, type Loop, type Timers } from './schedule.ts';
 
 export interface AgentOptions {
   pollers: readonly TenantPoller[];
@@ -44,12 +30,10 @@ export interface ReconcileSummary {
   unchanged: number;
 }
 
-/** One tenant's place in the schedule. */
+/** One tenant's place in the schedule: its loop while it runs. */
 interface Slot {
   readonly poller: TenantPoller;
-  /** Aborts this tenant's poll in flight, when it is stopped or replaced. */
-  controller: AbortController;
-  handle: unknown;
+  loop?: Loop;
 }
 
 /**
@@ -64,15 +48,17 @@ export class Agent {
   readonly #timers: Timers;
   readonly #random: () => number;
   readonly #listeners: Pick<AgentOptions, 'onPollStart' | 'onPollEnd' | 'onObservation'>;
-  readonly #inFlight = new Set<Promise<unknown>>();
+  /** Loops stopped whose poll in flight has not settled yet. */
+  readonly #stopping = new Set<Promise<void>>();
   #running = false;
 
   constructor(options: AgentOptions) {
-    for (const poller of options.pollers) this.#slots.set(poller.tenant.name, createSlot(poller));
+    for (const poller of options.pollers) this.#slots.set(poller.tenant.name, { poller });
     this.#store = options.store ?? new ObservationStore();
     this.#store.reset(options.pollers.map((poller) => poller.initial));
     this.#timers = options.timers ?? SYSTEM_TIMERS;
     this.#random = options.random ?? Math.random;
+    // The listeners only: the options hold the first pollers, which a reload replaces.
     const { onPollStart, onPollEnd, onObservation } = options;
     this.#listeners = { onPollStart, onPollEnd, onObservation };
   }
@@ -82,8 +68,8 @@ export class Agent {
     return this.#store.observations();
   }
 
-  /** Polls every tenant once, at most `concurrency` at a time, outside the schedule (`run --once`). Never rejects. */
-  async pollAll(signal: AbortSignal = new AbortController().signal, concurrency = 32): Promise<void> {
+  /** Polls every tenant once, at most 32 at a time, outside the schedule (`run --once`). Never rejects. */
+  async pollAll(signal: AbortSignal = new AbortController().signal): Promise<void> {
     const slots = [...this.#slots.values()];
     let next = 0;
     const worker = async () => {
@@ -92,7 +78,7 @@ export class Agent {
         await this.#keep(slot, await slot.poller.poll(signal));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, slots.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(32, slots.length) }, worker));
   }
 
   /** Starts polling: tenants' first polls are spread to avoid a thundering herd. */
@@ -107,7 +93,7 @@ export class Agent {
     if (!this.#running) return;
     this.#running = false;
     for (const slot of this.#slots.values()) this.#halt(slot);
-    await Promise.allSettled([...this.#inFlight]);
+    await Promise.allSettled([...this.#stopping]);
   }
 
   /**
@@ -138,7 +124,7 @@ export class Agent {
       }
       if (old) this.#halt(old);
       (old ? summary.restarted : summary.added).push(name);
-      const slot = createSlot(poller);
+      const slot: Slot = { poller };
       slots.set(name, slot);
       observations.push(poller.initial);
       starting.push(slot);
@@ -158,52 +144,38 @@ export class Agent {
 
   #begin(slots: readonly Slot[]): void {
     slots.forEach((slot, index) => {
-      slot.controller = new AbortController();
-      const delay = initialDelay(index, slots.length, slot.poller.tenant.intervalMs, this.#random);
-      this.#schedule(slot, delay, this.#timers.now() + delay, 0);
+      const { tenant } = slot.poller;
+      const delay = initialDelay(index, slots.length, tenant.intervalMs, this.#random);
+      let plannedAt = this.#timers.now() + delay;
+      let failures = 0;
+      slot.loop = startLoop(this.#timers, delay, async (signal, again) => {
+        this.#listeners.onPollStart?.(tenant, plannedAt, this.#timers.now());
+        const result = await slot.poller.poll(signal);
+        await this.#keep(slot, result);
+        if (signal.aborted) return;
+        this.#listeners.onPollEnd?.(tenant, result);
+        const now = this.#timers.now();
+        failures = result.ok ? 0 : failures + 1;
+        const error = result.ok ? undefined : result.error;
+        const next = nextDelay({
+          plannedAt,
+          now,
+          intervalMs: tenant.intervalMs,
+          error,
+          consecutiveFailures: failures,
+          random: this.#random,
+        });
+        plannedAt = now + next;
+        again(next);
+      });
     });
   }
 
   #halt(slot: Slot): void {
-    slot.controller.abort();
-    if (slot.handle !== undefined) this.#timers.clearTimeout(slot.handle);
-    slot.handle = undefined;
+    const stopping = slot.loop?.stop();
+    slot.loop = undefined;
+    if (stopping === undefined) return;
+    this.#stopping.add(stopping);
+    void stopping.then(() => this.#stopping.delete(stopping));
   }
-
-  #schedule(slot: Slot, delay: number, plannedAt: number, failures: number): void {
-    slot.handle = this.#timers.setTimeout(() => void this.#run(slot, plannedAt, failures), delay);
-  }
-
-  async #run(slot: Slot, plannedAt: number, failures: number): Promise<void> {
-    const signal = slot.controller.signal;
-    slot.handle = undefined;
-    if (signal.aborted) return;
-    this.#listeners.onPollStart?.(slot.poller.tenant, plannedAt, this.#timers.now());
-    const polling = slot.poller.poll(signal).then(async (result) => {
-      await this.#keep(slot, result);
-      return result;
-    });
-    this.#inFlight.add(polling);
-    const result = await polling;
-    this.#inFlight.delete(polling);
-    if (signal.aborted) return;
-    this.#listeners.onPollEnd?.(slot.poller.tenant, result);
-    const now = this.#timers.now();
-    const consecutive = result.ok ? 0 : failures + 1;
-    const error = result.ok ? undefined : result.error;
-    const intervalMs = slot.poller.tenant.intervalMs;
-    const delay = nextDelay({
-      plannedAt,
-      now,
-      intervalMs,
-      error,
-      consecutiveFailures: consecutive,
-      random: this.#random,
-    });
-    this.#schedule(slot, delay, now + delay, consecutive);
-  }
-}
-
-function createSlot(poller: TenantPoller): Slot {
-  return { poller, controller: new AbortController(), handle: undefined };
 }

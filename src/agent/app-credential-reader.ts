@@ -15,8 +15,7 @@ const RETRY_AFTER_FAILURE_MS = 15 * 60_000;
 
 /**
  * The registration of one app, read from its home tenant in the background and shared by every tenant that signs in
- * with that app (thousands, for a multi-tenant app): at most one read every {@link APP_READ_INTERVAL_MS}, none while
- * the request budget of the app in its home tenant is spent, and never awaited by a health poll.
+ * with it: at most one read every {@link APP_READ_INTERVAL_MS}, none while the app's budget there is spent.
  */
 export interface AppCredentialReader {
   /** The app as last read well; undefined before. Starts a read in the background when one is due. */
@@ -25,13 +24,11 @@ export interface AppCredentialReader {
   settled(): Promise<void>;
 }
 
-/** What an {@link AppCredentialReader} reads with. */
+/** What an {@link AppCredentialReader} reads with: tokens and budget of the app in its home tenant. */
 export interface AppCredentialReaderOptions {
   /** The app's settings with the home tenant as `tenantId`: where its registration is read. */
   home: TenantConfig;
-  /** Tokens for the app in its home tenant, shared with a tenant polled there with the same app. */
   tokens: TokenProvider;
-  /** The request budget of the app in its home tenant. */
   budget: RequestBudget;
   get: HttpGet;
   clock: () => number;

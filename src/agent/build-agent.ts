@@ -12,16 +12,16 @@ import { getThroughFetch } from '../net/http-fetch.ts';
 import type { Log } from '../log.ts';
 import { registerInstruments } from '../telemetry/instruments.ts';
 import type { TelemetrySdk } from '../telemetry/sdk.ts';
-import { Agent, SYSTEM_TIMERS, type AgentOptions, type ReconcileSummary } from './agent.ts';
+import { Agent, type AgentOptions, type ReconcileSummary } from './agent.ts';
+import { SYSTEM_TIMERS } from './schedule.ts';
 import { sleep } from '../shared/sleep.ts';
 import { createAppCredentialReader } from './app-credential-reader.ts';
-import { createFileStateStore } from './state-store.ts';
-import { createLedger, createTenantLedger, type TenantLedger } from './tenant-ledger.ts';
-import { createFleet, fleetParts } from './fleet.ts';
-import { createFleetStateStore } from './fleet-state.ts';
+import { createFileStateStore, createFleetStateStore } from './state-store.ts';
+import { createLedger, createTenantLedger } from './tenant-ledger.ts';
+import { createFleet, FLEET_KEY, fleetParts } from './fleet.ts';
 import { fleetIssueUpdateRecord } from '../telemetry/events.ts';
 import { createSharedCopies, createTenantPoller } from './tenant-poller.ts';
-import { createPollerSet } from './tenant-pollers.ts';
+import { createPollerSet, tokenKey } from './tenant-pollers.ts';
 import { ObservationStore } from '../observation/observation-store.ts';
 
 /** What an agent is built with besides its configuration; the scheduler's seams and listeners are the agent's. */
@@ -36,11 +36,6 @@ export interface AgentDependencies extends Pick<AgentOptions, 'timers' | 'random
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Tokens are shared by tenants that use the same app in the same directory: one token per tenant+client. */
-function tokenKey(tenant: TenantConfig): string {
-  return `${tenant.endpoints.login}|${tenant.tenantId}|${tenant.clientId}|${tenant.endpoints.graph}`;
-}
-
 /** An agent, and the way to change its tenants while it runs. */
 export interface BuiltAgent {
   readonly agent: Agent;
@@ -50,16 +45,14 @@ export interface BuiltAgent {
    */
   readonly applyTenants: (tenants: readonly TenantConfig[]) => Promise<ReconcileSummary>;
   /** Resolves once every state write begun (events delivered leave their files too) has ended. */
-  readonly saved: TenantLedger['settled'];
+  readonly saved: () => Promise<void>;
   /** Lists a partner tenant's delegated admin customers, through the partner's proxy and CAs. */
   readonly listCustomers: ListCustomers;
 }
 
 /**
- * Assembles the agent for a configuration: one token provider per app and tenant, one poller per tenant, and what
- * tenants added later need: the telemetry instruments (which read the store of observations), the ledger of the
- * tenants' state and events, the fleet (their issues taken together, with a ledger of its own), and the token
- * providers and request budgets tenants share.
+ * Assembles the agent for a configuration, with what tenants added later share: the instruments, the ledgers of the
+ * tenants and of the fleet, token providers and request budgets.
  */
 export async function buildAgent(config: Config, deps: AgentDependencies): Promise<BuiltAgent> {
   const http = createHttpClientPool(deps.env ?? process.env);
@@ -79,7 +72,7 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
   const fleetLedger = createLedger({ store: fleetStore, outbox, logger, log: deps.log }, fleetParts);
   const fleet = createFleet({
     ledger: fleetLedger,
-    saved: await fleetStore?.load(),
+    saved: await fleetStore?.load(FLEET_KEY),
     clock,
     record: fleetIssueUpdateRecord,
   });
@@ -99,7 +92,6 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
       timeoutMs: tenant.timeoutMs,
     });
   const pollers = createPollerSet({
-    tokenKey,
     createTokens,
     createAppReader: (home, { tokens, budget }) =>
       createAppCredentialReader({ home, tokens, budget, get: clientFor(home).get, clock, sleep, log: deps.log }),

@@ -3,7 +3,8 @@ import { formatProblem } from '../config/problems.ts';
 import { deepFreeze, type LoadResult } from '../config/load-config.ts';
 import type { Config, TenantConfig } from '../config/types.ts';
 import type { Log } from '../log.ts';
-import { SYSTEM_TIMERS, type ReconcileSummary, type Timers } from './agent.ts';
+import type { ReconcileSummary } from './agent.ts';
+import { SYSTEM_TIMERS, type Timers } from './schedule.ts';
 import { isSameSetting } from './same-settings.ts';
 import { watchConfigSources, type WatchSources } from './watch-config-files.ts';
 
@@ -27,9 +28,10 @@ export interface ConfigReloaderOptions extends ReloadSource {
   watch?: WatchSources;
   /** Clock and timers for the debounce. */
   timers?: Timers;
-  /** Quiet time after a change before reloading: editors and `kubectl` write in several steps. Default 1 s. */
-  debounceMs?: number;
 }
+
+/** Quiet time after a change before reloading: editors and `kubectl` write in several steps. */
+const DEBOUNCE_MS = 1000;
 
 /** Config keys that are not tenants, by the section of the file that sets them. */
 const SECTION_OF: Readonly<Record<string, string>> = {
@@ -105,7 +107,7 @@ export class ConfigReloader {
     this.#debounce = this.#timers.setTimeout(() => {
       this.#debounce = undefined;
       void this.reload('file change');
-    }, this.#options.debounceMs ?? 1000);
+    }, DEBOUNCE_MS);
   }
 
   /** Stops watching and waits for a reload in progress. */

@@ -3,7 +3,8 @@ import type { CustomerSource } from '../config/types.ts';
 import { toM365Error } from '../errors.ts';
 import type { Log } from '../log.ts';
 import type { SourceStatus } from '../observation/source-status.ts';
-import { SYSTEM_TIMERS, type Timers } from './agent.ts';
+import { startLoop, SYSTEM_TIMERS, type Loop, type Timers } from './schedule.ts';
+import { tokenKey } from './tenant-pollers.ts';
 
 /** Lists the customers of a partner tenant, with the partner's settings; rejects when it cannot. */
 export type ListCustomers = (
@@ -27,11 +28,6 @@ interface Listed {
   readonly customers: readonly DiscoveredCustomer[];
 }
 
-interface Loop {
-  readonly partnerKey: string;
-  handle: unknown;
-}
-
 /**
  * The customers of the `delegated_admin_customers` sources, listed at start and then every `refresh` of each
  * source. A list that differs from the one before (a customer added, removed or renamed) reloads the configuration
@@ -43,7 +39,7 @@ export class CustomerDiscovery {
   readonly #log: Log;
   readonly #timers: Timers;
   readonly #lists = new Map<number, Listed>();
-  readonly #loops = new Map<number, Loop>();
+  readonly #loops = new Map<number, { readonly partnerKey: string; readonly loop: Loop }>();
   readonly #statuses = new Map<number, SourceStatus>();
   readonly #controller = new AbortController();
   #sources: readonly CustomerSource[] = [];
@@ -72,9 +68,9 @@ export class CustomerDiscovery {
   configure(sources: readonly CustomerSource[] | undefined): void {
     this.#sources = sources ?? [];
     const wanted = new Map(this.#sources.map((source) => [source.index, partnerKeyOf(source)]));
-    for (const [index, loop] of this.#loops) {
-      if (wanted.get(index) === loop.partnerKey) continue;
-      this.#timers.clearTimeout(loop.handle);
+    for (const [index, { partnerKey, loop }] of this.#loops) {
+      if (wanted.get(index) === partnerKey) continue;
+      void loop.stop();
       this.#loops.delete(index);
     }
     for (const [index, listed] of this.#lists) if (wanted.get(index) !== listed.partnerKey) this.#lists.delete(index);
@@ -82,7 +78,8 @@ export class CustomerDiscovery {
       const source = this.#sources.find((each) => each.index === index);
       if (source?.partner.tenantId !== status.partner) this.#statuses.delete(index);
     }
-    if (this.#run) for (const source of this.#sources) if (!this.#loops.has(source.index)) this.#begin(source, 0);
+    const run = this.#run;
+    if (run) for (const source of this.#sources) if (!this.#loops.has(source.index)) this.#begin(source, run);
   }
 
   /** Lists every source now, once, then applies what changed (the agent's `--once`, and tests). Never rejects. */
@@ -94,31 +91,27 @@ export class CustomerDiscovery {
   /** Lists every source now, and each again at its `refresh`, until {@link stop}. */
   start(run: DiscoveryRun): void {
     this.#run = run;
-    for (const source of this.#sources) this.#begin(source, 0);
+    for (const source of this.#sources) this.#begin(source, run);
   }
 
   /** Stops the schedule and aborts the lists in flight. */
   stop(): void {
     this.#controller.abort();
-    for (const loop of this.#loops.values()) this.#timers.clearTimeout(loop.handle);
+    for (const { loop } of this.#loops.values()) void loop.stop();
     this.#loops.clear();
     this.#run = undefined;
   }
 
-  #begin(source: CustomerSource, delay: number): void {
-    const loop: Loop = { partnerKey: partnerKeyOf(source), handle: undefined };
-    this.#loops.set(source.index, loop);
-    const tick = async () => {
-      const run = this.#run;
-      if (run === undefined || this.#loops.get(source.index) !== loop) return;
+  #begin(source: CustomerSource, run: DiscoveryRun): void {
+    void this.#loops.get(source.index)?.loop.stop();
+    const loop = startLoop(this.#timers, 0, async (signal, again) => {
       const current = this.#sources.find((each) => each.index === source.index) ?? source;
       const outcome = await this.#listOnce(current, run.list);
-      if (this.#loops.get(source.index) !== loop || this.#run === undefined) return;
+      if (signal.aborted) return;
       if (outcome === true) await run.onChange('delegated admin customers changed');
-      const next = outcome === undefined ? Math.min(current.refreshMs, RETRY_AFTER_FAILURE_MS) : current.refreshMs;
-      if (this.#loops.get(source.index) === loop) loop.handle = this.#timers.setTimeout(() => void tick(), next);
-    };
-    loop.handle = this.#timers.setTimeout(() => void tick(), delay);
+      again(outcome === undefined ? Math.min(current.refreshMs, RETRY_AFTER_FAILURE_MS) : current.refreshMs);
+    });
+    this.#loops.set(source.index, { partnerKey: partnerKeyOf(source), loop });
   }
 
   /** Lists one source: whether its list changed, undefined when it could not be read (the list before is kept). */
@@ -174,8 +167,7 @@ export class CustomerDiscovery {
 }
 
 function partnerKeyOf(source: CustomerSource): string {
-  const { tenantId, clientId, endpoints } = source.partner;
-  return `${endpoints.login}|${tenantId}|${clientId}|${endpoints.graph}`;
+  return tokenKey(source.partner);
 }
 
 function isSameList(a: readonly DiscoveredCustomer[], b: readonly DiscoveredCustomer[]): boolean {

@@ -13,7 +13,7 @@ import {
 import type { TenantMemory } from '../health/memory.ts';
 import type { Observation } from '../observation/observation.ts';
 import type { Ledger } from './tenant-ledger.ts';
-import type { SavedFleet } from './fleet-state.ts';
+import type { SavedState } from './state-store.ts';
 
 /** The fleet's key in the ledger and the outbox: no tenant name may start with `@`. */
 export const FLEET_KEY = '@fleet';
@@ -43,7 +43,7 @@ export interface Fleet {
 export interface FleetOptions {
   readonly ledger: Ledger<FleetMemory>;
   /** What the fleet's state file held; undefined when it had none. */
-  readonly saved: SavedFleet | undefined;
+  readonly saved: SavedState<FleetMemory> | undefined;
   readonly clock: () => number;
   readonly record: (update: FleetIssueUpdate) => LogRecord;
 }

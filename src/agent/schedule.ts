@@ -1,5 +1,56 @@
 import { TRANSIENT_CODES, type M365Error } from '../errors.ts';
 import { MAX_RETRY_AFTER_MS } from '../shared/retry-after.ts';
+import { timerDelay } from '../shared/timer-delay.ts';
+
+/** A clock and timers, injectable so that scheduler tests can fake time. */
+export interface Timers {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const SYSTEM_TIMERS: Timers = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, timerDelay(ms)),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** A task run again and again by {@link startLoop}. */
+export interface Loop {
+  /** Clears the next run and aborts the one in flight; resolves once that one has settled. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `run` after `delayMs`, then again each time it calls `again` with a delay, until stopped. Runs never overlap
+ * when `again` is called as a run ends: the next is scheduled with `setTimeout` then. `run` gets the loop's signal,
+ * aborted by {@link Loop.stop}, and must not reject.
+ */
+export function startLoop(
+  timers: Timers,
+  delayMs: number,
+  run: (signal: AbortSignal, again: (delayMs: number) => void) => Promise<void>,
+): Loop {
+  const controller = new AbortController();
+  let handle: unknown;
+  let running: Promise<void> = Promise.resolve();
+  const again = (ms: number) => {
+    if (!controller.signal.aborted) handle = timers.setTimeout(tick, ms);
+  };
+  const tick = () => {
+    handle = undefined;
+    running = run(controller.signal, again);
+  };
+  again(delayMs);
+  return {
+    stop() {
+      controller.abort();
+      if (handle !== undefined) timers.clearTimeout(handle);
+      handle = undefined;
+      return running;
+    },
+  };
+}
 
 /** Longest pause after repeated configuration errors (wrong secret, unknown tenant): minutes, not seconds. */
 export const MAX_CONFIG_ERROR_BACKOFF_MS = 30 * 60_000;

@@ -5,9 +5,6 @@ import { join } from 'node:path';
 import { M365Error } from '../errors.ts';
 import type { Log } from '../log.ts';
 
-/** Name of the lock file inside the state directory. */
-const LOCK_FILE = 'lock';
-
 /** Who holds (or held) a state directory's lock. */
 export interface LockHolder {
   readonly pid: number;
@@ -54,8 +51,8 @@ export interface StateLock {
  * restarted container). Otherwise throws `STATE_LOCKED`: one state directory serves one process.
  */
 export function acquireStateLock(dir: string, options: LockOptions): StateLock {
-  const path = join(dir, LOCK_FILE);
-  const holder: LockHolder = {
+  const path = join(dir, 'lock');
+  const self: LockHolder = {
     pid: options.pid ?? process.pid,
     hostname: options.hostname ?? osHostname(),
     token: randomUUID(),
@@ -64,13 +61,30 @@ export function acquireStateLock(dir: string, options: LockOptions): StateLock {
   };
   let previous: LockHolder | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (tryCreateLock(path, holder)) return createLockHandle(path, holder, previous);
-    const existing = inspectLock(path);
-    if (!existing) continue;
-    if (isHeldBy(existing.holder, holder))
+    if (tryCreateLock(path, self)) return createLockHandle(path, self, previous);
+    let holder: LockHolder | undefined;
+    let modifiedMs: number;
+    try {
+      modifiedMs = statSync(path).mtimeMs;
+      holder = parseHolder(readFileSync(path, 'utf8'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    const sameHost = holder?.hostname === self.hostname;
+    if (sameHost && holder?.pid === self.pid && holder.processStart === self.processStart)
       throw new M365Error('STATE_LOCKED', `state directory ${dir} is already used by this process`);
-    if (!isStale(existing, holder, options)) throw lockedError(dir, existing.holder);
-    previous = existing.holder;
+    if (holder && options.now() - modifiedMs <= options.staleMs) {
+      // A fresh lock of this host is stale still when its pid is ours (an earlier life) or dead.
+      const dead = sameHost && (holder.pid === self.pid || !(options.isAlive ?? isProcessAlive)(holder.pid));
+      const who = `process ${holder.pid} on ${holder.hostname} (since ${holder.acquiredAt})`;
+      if (!dead)
+        throw new M365Error(
+          'STATE_LOCKED',
+          `state directory ${dir} is in use by ${who}; give each agent its own state.dir`,
+        );
+    }
+    previous = holder;
     rmSync(path, { force: true });
   }
   throw new M365Error('STATE_LOCKED', `state directory ${dir}: another process keeps taking the lock`);
@@ -90,49 +104,13 @@ function tryCreateLock(path: string, holder: LockHolder): boolean {
   }
 }
 
-interface ExistingLock {
-  holder: LockHolder | undefined;
-  modifiedMs: number;
-}
-
-function inspectLock(path: string): ExistingLock | undefined {
-  try {
-    const modifiedMs = statSync(path).mtimeMs;
-    return { holder: parseHolder(readFileSync(path, 'utf8')), modifiedMs };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-/** Whether the lock's holder is the process `self` describes: the same host, pid and process start. */
-function isHeldBy(holder: LockHolder | undefined, self: LockHolder): boolean {
-  return (
-    holder !== undefined &&
-    holder.hostname === self.hostname &&
-    holder.pid === self.pid &&
-    holder.processStart === self.processStart
-  );
-}
-
-function isStale(existing: ExistingLock, self: LockHolder, options: LockOptions): boolean {
-  const { holder } = existing;
-  if (!holder || options.now() - existing.modifiedMs > options.staleMs) return true;
-  if (holder.hostname !== self.hostname) return false;
-  return holder.pid === self.pid || !(options.isAlive ?? isProcessAlive)(holder.pid);
-}
-
 function parseHolder(text: string): LockHolder | undefined {
   try {
-    const raw = JSON.parse(text) as Partial<LockHolder>;
-    const valid =
-      Number.isSafeInteger(raw.pid) &&
-      raw.pid! > 0 &&
-      typeof raw.hostname === 'string' &&
-      typeof raw.token === 'string';
-    if (!valid) return undefined;
-    const holder = { pid: raw.pid!, hostname: raw.hostname, token: raw.token, acquiredAt: String(raw.acquiredAt) };
-    return typeof raw.processStart === 'number' ? { ...holder, processStart: raw.processStart } : holder;
+    const { pid, hostname, token, acquiredAt, processStart } = JSON.parse(text) as Partial<LockHolder>;
+    if (!Number.isSafeInteger(pid) || pid! <= 0 || typeof hostname !== 'string' || typeof token !== 'string')
+      return undefined;
+    const holder = { pid: pid!, hostname, token, acquiredAt: String(acquiredAt) };
+    return typeof processStart === 'number' ? { ...holder, processStart } : holder;
   } catch {
     return undefined;
   }
@@ -163,11 +141,6 @@ function createLockHandle(path: string, holder: LockHolder, previous: LockHolder
       if (isOurs()) rmSync(path, { force: true });
     },
   };
-}
-
-function lockedError(dir: string, holder: LockHolder | undefined): M365Error {
-  const who = holder ? `process ${holder.pid} on ${holder.hostname} (since ${holder.acquiredAt})` : 'another process';
-  return new M365Error('STATE_LOCKED', `state directory ${dir} is in use by ${who}; give each agent its own state.dir`);
 }
 
 /** True when `pid` names a live process of this host (EPERM means alive, owned by someone else). */

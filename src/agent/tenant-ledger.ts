@@ -3,6 +3,7 @@ import type { Logger, LogRecord } from '@opentelemetry/api';
 import type { TenantMemory } from '../health/memory.ts';
 import type { Log } from '../log.ts';
 import type { Outbox } from '../telemetry/outbox/outbox.ts';
+import type { SavedState, StateStore } from './state-store.ts';
 
 /**
  * Where the memories of one kind (the tenants', the fleet's) and their events go; made by {@link createLedger},
@@ -10,7 +11,7 @@ import type { Outbox } from '../telemetry/outbox/outbox.ts';
  */
 export interface Ledger<M> {
   /** Takes what a state file held back (its undelivered events into the outbox, once); its memory. */
-  restore(key: string, saved: { readonly memory: M; readonly outbox: readonly unknown[] } | undefined): M | undefined;
+  restore(key: string, saved: SavedState<M> | undefined): M | undefined;
   /**
    * Commits a step: the new memory and the events it implies are written in one atomic write of its state file,
    * then the events become pending in the outbox and are emitted to the logger's other processors.
@@ -19,9 +20,6 @@ export interface Ledger<M> {
   /** Resolves once every write begun has ended. */
   settled(): Promise<void>;
 }
-
-/** The tenants' ledger. */
-export type TenantLedger = Ledger<TenantMemory>;
 
 interface LedgerEntry<M> {
   memory: M | undefined;
@@ -35,7 +33,7 @@ interface LedgerEntry<M> {
 
 /** The collaborators of a {@link Ledger}; without a store (no `state.dir`) events go straight to the outbox. */
 export interface LedgerOptions<M> {
-  readonly store: { save(key: string, memory: M, outbox: readonly unknown[]): Promise<void> } | undefined;
+  readonly store: Pick<StateStore<M>, 'save'> | undefined;
   /** Undefined when nothing is exported over OTLP: events then only reach the logger's processors. */
   readonly outbox: Outbox | undefined;
   readonly logger: Pick<Logger, 'emit'>;
@@ -43,7 +41,7 @@ export interface LedgerOptions<M> {
 }
 
 /** The tenants' ledger: a tenant's memory is written when what it remembers changed, not merely its poll time. */
-export function createTenantLedger(options: LedgerOptions<TenantMemory>): TenantLedger {
+export function createTenantLedger(options: LedgerOptions<TenantMemory>): Ledger<TenantMemory> {
   return createLedger(options, partsOf);
 }
 

@@ -5,7 +5,7 @@ import { M365Error, toM365Error } from '../errors.ts';
 import { readServiceHealth } from '../graph/graph-client.ts';
 import type { StatusChange } from '../health/changes.ts';
 import type { IssueUpdate } from '../health/issue-updates.ts';
-import { DEFAULT_LEAD_TIMES_MS, earliestCredential, type SigningCredential } from '../health/credential-expiry.ts';
+import { DEFAULT_LEAD_TIMES_MS, earliestCredential } from '../health/credential-expiry.ts';
 import { advanceCredentials, advanceMemory, MemoryInterners, type TenantMemory } from '../health/memory.ts';
 import { evaluateSnapshot } from '../health/evaluate.ts';
 import type { MessageUpdate } from '../health/messages.ts';
@@ -46,15 +46,10 @@ export type PollResult = PollReport & { readonly observation: Observation };
 /** What a poll that asks Graph changes of the tenant's observation, as it learns it: a failure keeps the last read. */
 type Found = { -readonly [K in 'polledAt' | 'pollDurationMs' | 'lastSuccessAt' | 'views']?: Observation[K] };
 
-/**
- * The copies that the tenants of one agent keep between them instead of one each: what their memories and their
- * kept views are made of, and their compiled severity rules. One per agent, made by {@link createSharedCopies} where
- * the pollers are assembled.
- */
+/** What the tenants of one agent keep one copy of between them: memories, kept views, compiled severity rules. */
 export interface SharedCopies {
   readonly memory: MemoryInterners;
   readonly views: SharedViews;
-  /** Compiles the tenants' `severity` texts, each distinct text once, across reloads too. */
   readonly rules: ExpressionCompiler;
 }
 
@@ -66,20 +61,17 @@ export function createSharedCopies(): SharedCopies {
 export interface TenantPollerOptions {
   tenant: TenantConfig;
   tokens: TokenProvider;
-  /** Graph's reads. */
   get: HttpGet;
   clock: () => number;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   recorders: Recorders;
   log: Log;
-  /** The copies this tenant shares with the other tenants of its agent. */
   shared: SharedCopies;
   /** What was remembered of this tenant before (restored state); undefined on a first start. */
   memory?: TenantMemory;
   /**
-   * Called after each good poll with the memory to keep and the events (log records) its changes imply, to be
-   * committed together; the poll ends once it settles, so a poll that returned has both saved (a restart right
-   * after it neither repeats nor misses an event) and `run --once` exits saved.
+   * Commits the memory to keep and the events its changes imply, together; the poll ends once it settles, so a poll
+   * that returned has both saved.
    */
   commit?: (memory: TenantMemory, events: readonly LogRecord[]) => Promise<void>;
   /** Graph's request limits for this app in this tenant, shared by the tenants that use the same app. */
@@ -94,8 +86,7 @@ export interface TenantPollerOptions {
 
 /**
  * Polls one tenant: fetch → evaluate (with the tenant's severity rules) → detect changes → commit the memory and
- * its events together, and returns the tenant's {@link Observation} after each poll; when message-center events are
- * on, reads the message center after each good poll.
+ * its events together (the message center's too, when its events are on), and returns the tenant's observation.
  */
 export interface TenantPoller {
   /** The settings it polls under. */
@@ -108,7 +99,6 @@ export interface TenantPoller {
   memory?(): TenantMemory | undefined;
 }
 
-/** Creates the poller of one tenant. */
 export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
   const initial = startObservation(options.tenant, options.tokens.expiresAt, options.previous);
   let latest = initial;
@@ -134,16 +124,13 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
   const leadTimesMs =
     options.tenant.credentialExpiry?.warnBeforeDays.map((days) => days * 86_400_000) ?? DEFAULT_LEAD_TIMES_MS;
 
-  /**
-   * Compares the credentials the tenant signs in with to the warnings given, after every poll, failed ones too (an
-   * expired credential fails them all); the credential that expires first, undefined while none is known.
-   */
-  function watchCredentials(): { expiring: LogRecord[]; earliest: Pick<Observation, CredentialFields> } {
+  /** After every poll, failed ones too (an expired credential fails them all): the warnings due, the earliest expiry. */
+  function watchCredentials() {
     const credentials = signingCredentials(options.tenant, options.tokens, options.appCredentials?.current());
-    const earliest =
-      credentials === undefined
-        ? { credentialExpiresAt: latest.credentialExpiresAt, credentialKind: latest.credentialKind }
-        : shownCredential(earliestCredential(credentials));
+    const first = credentials && earliestCredential(credentials);
+    const earliest = credentials
+      ? { credentialExpiresAt: first?.expiresAt, credentialKind: first?.kind }
+      : { credentialExpiresAt: latest.credentialExpiresAt, credentialKind: latest.credentialKind };
     if (memory === undefined) return { expiring: [], earliest };
     const step = advanceCredentials(memory, credentials, leadTimesMs, options.clock());
     memory = step.memory;
@@ -232,13 +219,6 @@ export function createTenantPoller(options: TenantPollerOptions): TenantPoller {
       return { ...result, observation: latest };
     },
   };
-}
-
-type CredentialFields = 'credentialExpiresAt' | 'credentialKind';
-
-/** What an observation shows of the credential that expires first. */
-function shownCredential(credential: SigningCredential | undefined): Pick<Observation, CredentialFields> {
-  return { credentialExpiresAt: credential?.expiresAt, credentialKind: credential?.kind };
 }
 
 /** Errors that an administrator of the tenant fixes by consenting to the app (again, after a permission was added). */

@@ -6,26 +6,26 @@ import { RequestBudget } from './request-budget.ts';
 import { isSameSetting } from './same-settings.ts';
 import type { TenantPoller } from './tenant-poller.ts';
 
-/** What a tenant's poller is made of besides its settings. */
+/**
+ * What a tenant's poller is made of besides its settings: the token provider and request budget it shares with the
+ * tenants of the same app in the same directory, its memory (saved, or the replaced poller's), and with
+ * `credential_expiry.read_app` on, for a secret, the reader of the app's registration in its home tenant.
+ */
 export interface PollerParts {
-  /** Shared with the tenants that use the same app in the same directory with the same credential. */
   tokens: TokenProvider;
-  /** Shared with the tenants that use the same app in the same directory. */
   budget: RequestBudget;
-  /** Restored from the state store for a tenant that was not running; the replaced poller's for a changed one. */
   memory: TenantMemory | undefined;
-  /**
-   * With `credential_expiry.read_app` on, for a tenant signing in with a secret: the reader of the app's registration
-   * in its home tenant, shared with every tenant that signs in with the same app.
-   */
   appCredentials?: AppCredentialReader;
 }
 
+/** Which tenants may share a token and a request budget: the same app in the same directory. */
+export function tokenKey(tenant: Pick<TenantConfig, 'endpoints' | 'tenantId' | 'clientId'>): string {
+  return `${tenant.endpoints.login}|${tenant.tenantId}|${tenant.clientId}|${tenant.endpoints.graph}`;
+}
+
 export interface PollerSetOptions {
-  /** Which tenants may share a token and a request budget: the same app in the same directory. */
-  tokenKey: (tenant: TenantConfig) => string;
   createTokens: (tenant: TenantConfig) => TokenProvider;
-  /** The reader of an app's registration: `home` is the app's settings with its home tenant as `tenantId`. */
+  /** `home`: the app's settings with its home tenant as `tenantId`. */
   createAppReader: (home: TenantConfig, parts: { tokens: TokenProvider; budget: RequestBudget }) => AppCredentialReader;
   /** The saved memory of a tenant that was not running. */
   loadMemory: (name: string) => Promise<TenantMemory | undefined>;
@@ -69,7 +69,7 @@ export function createPollerSet(options: PollerSetOptions): PollerSet {
   /** The app's reader in its home tenant (the tenant itself unless `home_tenant` names another), shared. */
   function readerFor(tenant: TenantConfig): { reader: AppCredentialReader; key: string; tokens: TokenProvider } {
     const home = { ...tenant, tenantId: tenant.credentialExpiry?.homeTenant ?? tenant.tenantId };
-    const key = options.tokenKey(home);
+    const key = tokenKey(home);
     const tokens = tokensFor(home, key);
     const shared = readers.get(key);
     // A reader goes with the tokens it reads with: a changed credential gets a new one.
@@ -89,7 +89,7 @@ export function createPollerSet(options: PollerSetOptions): PollerSet {
 
   function make(tenant: TenantConfig, restored: ReadonlyMap<string, TenantMemory | undefined>): Running {
     const old = running.get(tenant.name);
-    const key = options.tokenKey(tenant);
+    const key = tokenKey(tenant);
     const budget = budgetFor(key);
     const provider = tokensFor(tenant, key);
     const memory = old ? old.poller.memory?.() : restored.get(tenant.name);

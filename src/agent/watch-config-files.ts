@@ -27,8 +27,8 @@ export const watchConfigSources: WatchSources = (sources, onChange) => {
   const open: Open = (path, recursive, matters) => {
     try {
       // A recursive watch of a missing path fails silently rather than throwing: look first.
-      if (recursive && !statSync(path).isDirectory()) return false;
       const isDirectory = statSync(path).isDirectory();
+      if (recursive && !isDirectory) return false;
       const watcher = watch(path, { recursive, persistent: false }, (_event, name) => {
         // A watched file reports its own name: the change is the file itself.
         const changed = name && isDirectory ? join(path, name) : path;

@@ -7,9 +7,8 @@ import type { ServiceView } from '../health/evaluate.ts';
 export type PollOutcome = { readonly ok: true } | { readonly ok: false; readonly error: M365Error };
 
 /**
- * What a tenant's polls have shown as of the last one, frozen: its poller makes a new one after each poll from the
- * one before, an `ObservationStore` keeps the latest, telemetry and the status endpoint read it; what is derived from
- * it (staleness, the age of the data) is a function of it and the time (`health/staleness.ts`).
+ * What a tenant's polls have shown as of the last one, frozen: its poller makes a new one after each poll, an
+ * `ObservationStore` keeps the latest, telemetry and the status endpoint read it.
  */
 export interface Observation {
   /** The settings the tenant was polled under. */
@@ -23,17 +22,12 @@ export interface Observation {
   readonly lastSuccessAt: number | undefined;
   /**
    * The services of the last good answer, evaluated, with their open issues (without posts) and, when
-   * `m365.feature.health` is on, their feature groups (none otherwise); kept through failures. Kept views (`kept-views.ts`): frozen, shared by the tenants of an agent, the same objects as in
-   * the observation before when unchanged. That saves memory; no reader relies on it.
+   * `m365.feature.health` is on, their feature groups; kept through failures (`kept-views.ts`).
    */
   readonly views: readonly ServiceView[] | undefined;
   /** When the access token the tenant polls with expires (ms since epoch), as of the end of the last poll. */
   readonly tokenExpiresAt: number | undefined;
-  /**
-   * When the credential the tenant signs in with expires first (ms since epoch), and its kind: its certificate file
-   * once a token was signed with it, or its secret once the app's registration was read
-   * (`health/credential-expiry.ts`); undefined while not known, and for a federated credential.
-   */
+  /** When the credential the tenant signs in with expires first (ms since epoch), and its kind; undefined if unknown. */
   readonly credentialExpiresAt?: number | undefined;
   readonly credentialKind?: CredentialKind | undefined;
 }

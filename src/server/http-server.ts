@@ -2,22 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { M365Error } from '../errors.ts';
-import type { Observation } from '../observation/observation.ts';
-import type { ExportStatus } from '../observation/export-status.ts';
-import type { SourceStatus } from '../observation/source-status.ts';
-import { buildStatusDocument, readiness } from './status-view.ts';
-import { parseTenantQuery, type TenantQuery } from './tenant-query.ts';
+import {
+  buildStatusDocument,
+  parseTenantQuery,
+  readiness,
+  type StatusSource,
+  type TenantQuery,
+} from './status-view.ts';
 
-export interface StatusServerOptions {
+export interface StatusServerOptions extends StatusSource {
   host: string;
   port: number;
-  /** The latest observation of every tenant, as a snapshot. */
-  observations: () => readonly Observation[];
-  /** The state of each signal's OTLP exports; absent: none are made. */
-  exports?: () => readonly ExportStatus[];
-  /** How the last list of each partner tenant's customers went; absent: none are listed. */
-  sources?: () => readonly SourceStatus[];
-  clock: () => number;
 }
 
 /** The agent's HTTP endpoint: `/healthz`, `/readyz`, `/status` (JSON, filtered and paged) and `/` (the status page). */
@@ -41,7 +36,7 @@ function handle(options: StatusServerOptions, page: string, req: IncomingMessage
     case '/healthz':
       return send(res, 200, 'text/plain', 'ok\n');
     case '/readyz': {
-      const verdict = readiness(options.observations(), options.exports?.() ?? []);
+      const verdict = readiness(options);
       return send(res, verdict.ready ? 200 : 503, 'text/plain', verdict.ready ? 'ready\n' : `${verdict.reason}\n`);
     }
     case '/status':
@@ -62,10 +57,7 @@ function sendStatus(options: StatusServerOptions, params: URLSearchParams, res: 
     const { code, message } = error as M365Error;
     return send(res, 400, 'application/json', JSON.stringify({ error: { code, message } }));
   }
-  const exports = options.exports?.() ?? [];
-  const sources = options.sources?.() ?? [];
-  const document = buildStatusDocument(options.observations(), options.clock(), exports, query, sources);
-  send(res, 200, 'application/json', JSON.stringify(document));
+  send(res, 200, 'application/json', JSON.stringify(buildStatusDocument(options, query)));
 }
 
 /** Starts the status server; resolves once it listens, rejects with `LISTEN_FAILED` when it cannot. */

@@ -1,4 +1,4 @@
-import type { Timers } from '../../src/agent/agent.ts';
+import type { Timers } from '../../src/agent/schedule.ts';
 
 /** Timers whose clock only moves when told. */
 export interface FakeTimers extends Timers {

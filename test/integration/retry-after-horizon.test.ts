@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import type { Timers } from '../../src/agent/agent.ts';
+import type { Timers } from '../../src/agent/schedule.ts';
 import { buildAgent } from '../../src/agent/build-agent.ts';
 import { buildDemoConfig } from '../../src/cli/demo/demo-config.ts';
 import type { TenantConfig } from '../../src/config/types.ts';

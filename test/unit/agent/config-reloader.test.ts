@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ReconcileSummary, Timers } from '../../../src/agent/agent.ts';
+import type { ReconcileSummary } from '../../../src/agent/agent.ts';
+import type { Timers } from '../../../src/agent/schedule.ts';
 import { ConfigReloader } from '../../../src/agent/config-reloader.ts';
 import type { WatchSources } from '../../../src/agent/watch-config-files.ts';
 import type { ConfigSources } from '../../../src/config/tenants-from.ts';

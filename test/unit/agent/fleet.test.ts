@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { LogRecord } from '@opentelemetry/api';
 import { createFleet } from '../../../src/agent/fleet.ts';
-import { createFleetStateStore, FLEET_FILE } from '../../../src/agent/fleet-state.ts';
+import { createFleetStateStore, FLEET_FILE } from '../../../src/agent/state-store.ts';
 import type { Ledger } from '../../../src/agent/tenant-ledger.ts';
 import type { ServiceView } from '../../../src/health/evaluate.ts';
 import type { FleetIssueUpdate, FleetMemory } from '../../../src/health/fleet-issues.ts';
@@ -142,7 +142,7 @@ describe('the fleet state file', () => {
     try {
       const log = createCaptureLog();
       const store = createFleetStateStore(dir, log, () => 42);
-      assert.equal(await store.load(), undefined);
+      assert.equal(await store.load('@fleet'), undefined);
       const memory: FleetMemory = {
         baselineAt: 1,
         sequence: 2,
@@ -160,10 +160,10 @@ describe('the fleet state file', () => {
         },
       };
       await store.save('@fleet', memory, [{ n: 1 }]);
-      assert.deepEqual(await store.load(), { memory, outbox: [{ n: 1 }] });
+      assert.deepEqual(await store.load('@fleet'), { memory, outbox: [{ n: 1 }] });
 
       await writeFile(join(dir, FLEET_FILE), '{"version":1,"baselineAt":1,"sequence":-1,"issues":{}}');
-      assert.equal(await store.load(), undefined);
+      assert.equal(await store.load('@fleet'), undefined);
       assert.deepEqual(await readdir(dir), [`${FLEET_FILE}.corrupt-42`]);
       assert.deepEqual(
         log.lines.map((line) => line.message),

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { initialDelay, MAX_CONFIG_ERROR_BACKOFF_MS, nextDelay } from '../../../src/agent/schedule.ts';
+import { initialDelay, MAX_CONFIG_ERROR_BACKOFF_MS, nextDelay, startLoop } from '../../../src/agent/schedule.ts';
 import { M365Error } from '../../../src/errors.ts';
+import { fakeTimers } from '../../helpers/fake-timers.ts';
 
 describe('initialDelay', () => {
   test('spreads many tenants over the interval and few over a few seconds', () => {
@@ -30,5 +31,38 @@ describe('nextDelay', () => {
   test('transient errors keep the interval', () => {
     const error = new M365Error('NETWORK', 'x');
     assert.equal(nextDelay({ ...base, now: 0, error, consecutiveFailures: 5 }), 60_000);
+  });
+});
+
+describe('startLoop', () => {
+  test('runs after the first delay, then after each delay a run asks for; a run that asks none is the last', async () => {
+    const timers = fakeTimers(0);
+    const runs: number[] = [];
+    startLoop(timers, 1_000, async (_signal, again) => {
+      runs.push(timers.now());
+      if (runs.length < 3) again(5_000);
+    });
+    await timers.advance(60_000);
+    assert.deepEqual(runs, [1_000, 6_000, 11_000]);
+    assert.equal(timers.pending(), 0);
+  });
+
+  test('stop aborts the run in flight, resolves once it settled, and nothing runs after', async () => {
+    const timers = fakeTimers(0);
+    let runs = 0;
+    let settled = false;
+    const loop = startLoop(timers, 0, async (signal, again) => {
+      runs++;
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      settled = true;
+      again(1_000);
+    });
+    await timers.advance(0);
+    assert.equal(runs, 1);
+    await loop.stop();
+    assert.equal(settled, true, 'stop waited for the run in flight');
+    await timers.advance(10_000);
+    assert.equal(runs, 1, 'an aborted run schedules no successor');
+    assert.equal(timers.pending(), 0);
   });
 });

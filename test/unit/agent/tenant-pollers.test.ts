@@ -33,7 +33,6 @@ type FakePoller = TenantPoller & { parts: PollerParts; memoryNow: TenantMemory |
 function fakeSet(saved: Record<string, TenantMemory> = {}) {
   const made = { tokens: [] as string[], pollers: [] as string[], loads: [] as string[], readers: [] as string[] };
   const set = createPollerSet({
-    tokenKey: (t) => `${t.tenantId}|${t.clientId}`,
     createTokens: (t) => {
       made.tokens.push(t.name);
       return {

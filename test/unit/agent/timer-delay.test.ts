@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SYSTEM_TIMERS } from '../../../src/agent/agent.ts';
-import { nextDelay } from '../../../src/agent/schedule.ts';
+import { nextDelay, SYSTEM_TIMERS } from '../../../src/agent/schedule.ts';
 import { sleep } from '../../../src/shared/sleep.ts';
 import { M365Error } from '../../../src/errors.ts';
 import { MAX_RETRY_AFTER_MS, readRetryAfter } from '../../../src/shared/retry-after.ts';
