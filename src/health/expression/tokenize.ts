@@ -1,5 +1,5 @@
 import { createSyntaxError, type StringPart } from './ast.ts';
-import { SIMPLE_ESCAPES } from './regex-escape.ts';
+import { SIMPLE_ESCAPES } from './regex-characters.ts';
 
 const WORD_OPERATORS = ['and', 'or', 'not', 'eq', 'ne', 'lt', 'gt', 'le', 'ge'] as const;
 /** Two-character operators first: `<=` is one operator, not `<` then `=`. */
