@@ -1,6 +1,6 @@
-import { advanceSequence, stepStamp } from './event-identity.ts';
 import type { ServiceView } from './evaluate.ts';
 import type { IssueVersion } from './issue-updates.ts';
+import { advanceSequence, stepStamp } from './memory.ts';
 import type { Classification, ServiceStatus } from './model.ts';
 
 /** What one tenant shows of an open issue: the version of it that tenant's last good poll read. */

@@ -1,5 +1,3 @@
-import { messageUpdateEventId } from './event-identity.ts';
-
 /** A message-center post (`serviceUpdateMessage`), decoded. */
 export interface ServiceMessage {
   /** `MC…`. */
@@ -28,7 +26,7 @@ export interface MessageUpdate {
   kind: 'message_update';
   update: MessageUpdateKind;
   message: ServiceMessage;
-  /** Unique per update of the tenant's history, the same when the update is detected again. */
+  /** `<stamp>/<message>@<lastModified>`: unique per update of the tenant's history, the same when detected again. */
   eventId: string;
   at: number;
 }
@@ -62,7 +60,7 @@ export function detectMessageUpdates(
       kind: 'message_update',
       update,
       message,
-      eventId: messageUpdateEventId(stamp, message.id, version),
+      eventId: `${stamp}/${message.id}@${version}`,
       at: now,
     });
   }
