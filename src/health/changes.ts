@@ -3,11 +3,7 @@ import type { SharedRecords } from './interner.ts';
 import type { ServiceView } from './evaluate.ts';
 
 /** What is remembered of a service between polls (and across restarts). */
-export interface RememberedService {
-  name: string;
-  status: ServiceStatus;
-  health: Health;
-}
+export type RememberedService = Pick<ServiceView, 'name' | 'status' | 'health'>;
 
 /** A service's status changed between two polls. */
 export interface StatusChange {

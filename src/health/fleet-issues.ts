@@ -1,16 +1,12 @@
 import type { ServiceView } from './evaluate.ts';
 import type { IssueVersion } from './issue-updates.ts';
 import { advanceSequence, stepStamp } from './memory.ts';
-import type { Classification, ServiceStatus } from './model.ts';
 
 /** What one tenant shows of an open issue: the version of it that tenant's last good poll read. */
-export interface IssueSighting {
+export interface IssueSighting extends Readonly<Omit<IssueVersion, 'isResolved'>> {
   /** The display name of the service the issue is listed under; empty when restored from a tenant's memory. */
   readonly service: string;
   readonly title: string;
-  readonly lastModified: string;
-  readonly status: ServiceStatus;
-  readonly classification: Classification;
 }
 
 /** An issue as the fleet knows it: the newest version any of its tenants showed, and where it was seen first. */

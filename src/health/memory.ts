@@ -81,21 +81,10 @@ export function advanceMemory(
 ): { memory: TenantMemory; changes: StatusChange[]; updates: IssueUpdate[] } {
   const now = snapshot.fetchedAt;
   const position = previous ?? { baselineAt: now, statusSequence: 0, issueSequence: 0, messageSequence: 0 };
-  const status = detectStatusChanges(
-    previous?.services,
-    views,
-    now,
-    stepStamp(position.baselineAt, 's', position.statusSequence),
-    shared.services,
-  );
-  const issues = detectIssueUpdates(
-    previous?.issues,
-    previous?.polledAt,
-    snapshot,
-    now,
-    stepStamp(position.baselineAt, 'i', position.issueSequence),
-    shared.issues,
-  );
+  const statusStamp = stepStamp(position.baselineAt, 's', position.statusSequence);
+  const issueStamp = stepStamp(position.baselineAt, 'i', position.issueSequence);
+  const status = detectStatusChanges(previous?.services, views, now, statusStamp, shared.services);
+  const issues = detectIssueUpdates(previous?.issues, previous?.polledAt, snapshot, now, issueStamp, shared.issues);
   return {
     memory: {
       baselineAt: position.baselineAt,
