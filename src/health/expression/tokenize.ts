@@ -192,14 +192,9 @@ function readRegex(text: string, index: number): Token {
   }
   const flags = matchAt(LETTERS, text, cursor + 1) ?? '';
   checkRegexFlags(flags, cursor + 2);
+  const pattern = text.slice(index + 1, cursor);
   const end = cursor + 1 + flags.length;
-  return {
-    kind: 'regex',
-    pattern: text.slice(index + 1, cursor),
-    flags,
-    position: index + 1,
-    text: text.slice(index, end),
-  };
+  return { kind: 'regex', pattern, flags, position: index + 1, text: text.slice(index, end) };
 }
 
 function checkRegexFlags(flags: string, position: number): void {
