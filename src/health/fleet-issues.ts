@@ -148,8 +148,9 @@ function nextVersion(
   if (known === undefined) {
     if (seen === undefined) return undefined;
     const { title, lastModified, status, classification } = seen;
+    const version = { title, lastModified, status, classification };
     const first = { services: [], firstTenant: step.tenant, firstSeenAt: step.now, reach: powerOfTen(count) };
-    return { update: 'opened', issue: withService({ title, lastModified, status, classification, ...first }, seen) };
+    return { update: 'opened', issue: withService({ ...version, ...first }, seen) };
   }
   const reach = count >= known.reach * 10 ? powerOfTen(count) : known.reach;
   if (seen !== undefined && isNewer(seen, known)) {

@@ -19,12 +19,10 @@ export interface ServiceMessage {
   body: string;
 }
 
-export type MessageUpdateKind = 'published' | 'updated';
-
 /** A message appeared, or changed (a new `lastModifiedDateTime`), since the last read. */
 export interface MessageUpdate {
   kind: 'message_update';
-  update: MessageUpdateKind;
+  update: 'published' | 'updated';
   message: ServiceMessage;
   /** `<stamp>/<message>@<lastModified>`: unique per update of the tenant's history, the same when detected again. */
   eventId: string;
@@ -55,10 +53,9 @@ export function detectMessageUpdates(
     if (previous === undefined) continue;
     const before = Object.hasOwn(previous, message.id) ? previous[message.id] : undefined;
     if (before === version) continue;
-    const update: MessageUpdateKind = before === undefined ? 'published' : 'updated';
     updates.push({
       kind: 'message_update',
-      update,
+      update: before === undefined ? 'published' : 'updated',
       message,
       eventId: `${stamp}/${message.id}@${version}`,
       at: now,

@@ -69,7 +69,8 @@ export function renderSet(set: CharacterSet): string {
 export function readEscapedItem(text: PatternText, index: number): CharacterItem | undefined {
   const letter = text.pattern[index + 1] ?? '';
   const contents = CLASS_ESCAPES[letter.toLowerCase()];
-  if (contents !== undefined) return { set: { contents, negated: letter !== letter.toLowerCase() }, end: index + 2 };
+  const negated = letter !== letter.toLowerCase();
+  if (contents !== undefined) return { set: { contents, negated }, end: index + 2 };
   if (letter === 'p' || letter === 'P') return readPropertyEscape(text, index + 1);
   const simple = SIMPLE_ESCAPES[letter];
   if (simple !== undefined) return { codePoint: simple, end: index + 2 };
