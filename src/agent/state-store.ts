@@ -3,8 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FleetMemory } from '../health/fleet-issues.ts';
-import type { TenantMemory } from '../health/memory.ts';
-import type { HistoryPosition } from '../health/event-identity.ts';
+import type { HistoryPosition, TenantMemory } from '../health/memory.ts';
 import { parseClassification, parseServiceStatus } from '../health/status.ts';
 import type { Log } from '../log.ts';
 

@@ -1,14 +1,9 @@
 import type { Health, Issue, ServiceStatus } from './model.ts';
 import type { SharedRecords } from './interner.ts';
 import type { ServiceView } from './evaluate.ts';
-import { statusChangeEventId } from './event-identity.ts';
 
 /** What is remembered of a service between polls (and across restarts). */
-export interface RememberedService {
-  name: string;
-  status: ServiceStatus;
-  health: Health;
-}
+export type RememberedService = Pick<ServiceView, 'name' | 'status' | 'health'>;
 
 /** A service's status changed between two polls. */
 export interface StatusChange {
@@ -24,7 +19,10 @@ export interface StatusChange {
   trigger: Issue | undefined;
   /** When the change was seen (ms since epoch). */
   at: number;
-  /** Unique per transition of the tenant's history, the same when the transition is detected again. */
+  /**
+   * `<stamp>/<service>:<status before>><status>:<health before>><health>`: unique per transition of the tenant's
+   * history, the same when the transition is detected again.
+   */
   eventId: string;
 }
 
@@ -65,7 +63,7 @@ export function detectStatusChanges(
       openIssueIds: view.openIssues.map((issue) => issue.id),
       trigger: pickTrigger(view.openIssues),
       at: now,
-      eventId: statusChangeEventId(stamp, view.id, before, view),
+      eventId: `${stamp}/${view.id}:${before.status}>${view.status}:${before.health}>${view.health}`,
     });
   }
   return { services: shared.keep(previous, services), changes };

@@ -1,3 +1,5 @@
+import { sameEntries } from './interner.ts';
+
 /** What kind of credential a tenant signs in with, of those that expire (a federated credential does not). */
 export type CredentialKind = 'certificate' | 'secret';
 
@@ -57,7 +59,7 @@ export function detectCredentialWarnings(
     const eventId = `${baselineAt}/c/${key}:${reached}`;
     expiring.push({ kind: 'credential_expiring', credential, leadTimeMs: reached, eventId, at: now });
   }
-  const same = previous !== undefined && sameWarnings(previous, warnings);
+  const same = previous !== undefined && sameEntries(previous, warnings);
   return { warnings: same ? previous : Object.keys(warnings).length === 0 ? undefined : warnings, expiring };
 }
 
@@ -67,11 +69,6 @@ function reachedLeadTime(remainingMs: number, leadTimesMs: readonly number[]): n
   let reached: number | undefined;
   for (const lead of leadTimesMs) if (remainingMs <= lead && (reached === undefined || lead < reached)) reached = lead;
   return reached;
-}
-
-function sameWarnings(a: CredentialWarnings, b: CredentialWarnings): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
 
 /** The credential that expires first, or undefined when there is none. */

@@ -1,5 +1,6 @@
-import { HEALTH_OK, HEALTH_UNKNOWN, type Health } from './model.ts';
-import { isStale, shownHealth } from './staleness.ts';
+import type { ServiceView } from './evaluate.ts';
+import { HEALTH_OK, HEALTH_UNKNOWN, type Health, type Issue } from './model.ts';
+import { isStale, shownHealth, type Observed } from './staleness.ts';
 
 /** The words of the health values, in their order: what `m365.service.health_state` and the status page say. */
 export const HEALTH_WORDS = ['ok', 'warning', 'critical', 'unknown'] as const;
@@ -9,36 +10,21 @@ export const CREDENTIAL_EXPIRING_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 /** An open issue as the estate counts it. */
-interface EstateIssue {
-  readonly id: string;
-  readonly title: string;
-  readonly classification: string;
-}
-
-/** A service of a tenant as the estate counts it: its evaluated health and its open issues. */
-interface EstateService {
-  readonly id: string;
-  readonly name: string;
-  readonly health: Health;
-  readonly openIssues: readonly EstateIssue[];
-}
+type EstateIssue = Pick<Issue, 'id' | 'title' | 'classification'>;
 
 /** What the estate is made of: a tenant's latest observation, as plain data (`Observation` is one). */
-export interface EstateTenant {
-  readonly tenant: {
+export interface EstateTenant extends Observed {
+  readonly tenant: Observed['tenant'] & {
     readonly name: string;
     readonly tenantId: string;
-    readonly intervalMs: number;
     /** Lead times of the expiry warnings, in days, longest first; absent: {@link CREDENTIAL_EXPIRING_DAYS}. */
     readonly credentialExpiry?: { readonly warnBeforeDays: readonly number[] } | undefined;
   };
   /** How the last poll ended; undefined before the first. */
   readonly outcome: { readonly ok: boolean } | undefined;
-  readonly lastSuccessAt: number | undefined;
-  readonly tokenExpiresAt: number | undefined;
-  /** When the credential the tenant signs in with expires (ms since epoch), when known. */
-  readonly credentialExpiresAt?: number | undefined;
-  readonly views: readonly EstateService[] | undefined;
+  /** Each service's evaluated health and open issues. */
+  readonly views:
+    readonly (Pick<ServiceView, 'id' | 'name' | 'health'> & { openIssues: readonly EstateIssue[] })[] | undefined;
 }
 
 /** How many tenants show a service in each health, in the order of {@link HEALTH_WORDS}. */

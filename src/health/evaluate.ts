@@ -52,13 +52,7 @@ export function evaluateFeatureGroups(service: Service, rule: HealthRule): Featu
     const issues = issuesOfGroup(open, group);
     const worst = worstIssue(issues);
     const status = worst?.status ?? 'serviceOperational';
-    const feature: Service = {
-      id: service.id,
-      name: service.name,
-      status,
-      rawStatus: worst?.rawStatus ?? status,
-      issues,
-    };
+    const feature: Service = { ...service, status, rawStatus: worst?.rawStatus ?? status, issues };
     return { group, health: rule(feature) };
   });
 }

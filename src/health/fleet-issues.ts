@@ -1,24 +1,16 @@
-import { advanceSequence, stepStamp } from './event-identity.ts';
 import type { ServiceView } from './evaluate.ts';
 import type { IssueVersion } from './issue-updates.ts';
-import type { Classification, ServiceStatus } from './model.ts';
+import { advanceSequence, stepStamp } from './memory.ts';
 
 /** What one tenant shows of an open issue: the version of it that tenant's last good poll read. */
-export interface IssueSighting {
+export interface IssueSighting extends Readonly<Omit<IssueVersion, 'isResolved'>> {
   /** The display name of the service the issue is listed under; empty when restored from a tenant's memory. */
   readonly service: string;
   readonly title: string;
-  readonly lastModified: string;
-  readonly status: ServiceStatus;
-  readonly classification: Classification;
 }
 
 /** An issue as the fleet knows it: the newest version any of its tenants showed, and where it was seen first. */
-export interface FleetIssue {
-  readonly title: string;
-  readonly lastModified: string;
-  readonly status: ServiceStatus;
-  readonly classification: Classification;
+export interface FleetIssue extends Omit<IssueSighting, 'service'> {
   /** The services it was listed under, in the order they were seen. */
   readonly services: readonly string[];
   readonly firstTenant: string;
@@ -125,12 +117,14 @@ export function advanceFleet(
     if (next.update === 'resolved') delete issues[id];
     else issues[id] = next.issue;
     if (step.baseline === true && next.update === 'opened') continue;
+    const sample: string[] = [];
+    for (const tenant of affected) if (sample.push(tenant) >= FLEET_SAMPLE_SIZE) break;
     updates.push({
       ...next,
       issueId: id,
       previous: known,
       tenants: affected.size,
-      sample: [...take(affected, FLEET_SAMPLE_SIZE)],
+      sample,
       eventId: `${stamp}/${id}:${next.update}@${next.issue.lastModified}`,
       at: step.now,
     });
@@ -153,19 +147,17 @@ function nextVersion(
   if (count === 0) return known && { update: 'resolved', issue: known };
   if (known === undefined) {
     if (seen === undefined) return undefined;
-    const issue = {
-      title: '',
-      ...versionOf(seen),
-      services: [],
-      firstTenant: step.tenant,
-      firstSeenAt: step.now,
-      reach: powerOfTen(count),
-    };
-    return { update: 'opened', issue: withService(issue, seen) };
+    const { title, lastModified, status, classification } = seen;
+    const version = { title, lastModified, status, classification };
+    const first = { services: [], firstTenant: step.tenant, firstSeenAt: step.now, reach: powerOfTen(count) };
+    return { update: 'opened', issue: withService({ ...version, ...first }, seen) };
   }
   const reach = count >= known.reach * 10 ? powerOfTen(count) : known.reach;
-  if (seen !== undefined && isNewer(seen, known))
-    return { update: 'updated', issue: withService({ ...known, ...versionOf(seen), reach }, seen) };
+  if (seen !== undefined && isNewer(seen, known)) {
+    const { lastModified, status, classification } = seen;
+    const issue = { ...known, title: seen.title || known.title, lastModified, status, classification, reach };
+    return { update: 'updated', issue: withService(issue, seen) };
+  }
   if (reach !== known.reach) return { update: 'spread', issue: { ...known, reach } };
   return undefined;
 }
@@ -175,14 +167,7 @@ function powerOfTen(count: number): number {
   return 10 ** Math.floor(Math.log10(Math.max(1, count)));
 }
 
-/** The version a tenant shows; its title unless it has none (a sighting restored from a tenant's memory). */
-function versionOf(seen: IssueSighting): Pick<FleetIssue, 'lastModified' | 'status' | 'classification'> & {
-  title?: string;
-} {
-  const { lastModified, status, classification, title } = seen;
-  return { lastModified, status, classification, ...(title === '' ? {} : { title }) };
-}
-
+/** The issue with the service `seen` lists it under, and its title if it had none (one restored from a memory). */
 function withService(issue: FleetIssue, seen: IssueSighting): FleetIssue {
   const title = issue.title || seen.title;
   if (seen.service === '' || issue.services.includes(seen.service))
@@ -203,15 +188,6 @@ function compareDates(a: string, b: string): number {
   if (Number.isNaN(x) || Number.isNaN(y))
     return Number.isNaN(x) === Number.isNaN(y) ? a.localeCompare(b) : Number.isNaN(x) ? -1 : 1;
   return Math.sign(x - y);
-}
-
-function* take<T>(items: Iterable<T>, count: number): Generator<T> {
-  if (count <= 0) return;
-  let taken = 0;
-  for (const item of items) {
-    yield item;
-    if (++taken >= count) return;
-  }
 }
 
 /** What a tenant's evaluated services show open, by issue id. */

@@ -56,8 +56,8 @@ export class SharedRecords<T> {
   }
 }
 
-/** Whether both records hold the same entries, the same objects under the same names. */
-function sameEntries<T>(previous: Readonly<Record<string, T>>, fresh: Readonly<Record<string, T>>): boolean {
+/** Whether both records hold the same entries, the same values (the same objects) under the same names. */
+export function sameEntries<T>(previous: Readonly<Record<string, T>>, fresh: Readonly<Record<string, T>>): boolean {
   let count = 0;
   for (const key in previous) {
     if (fresh[key] !== previous[key]) return false;

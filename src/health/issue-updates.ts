@@ -1,4 +1,3 @@
-import { issueUpdateEventId } from './event-identity.ts';
 import type { SharedRecords } from './interner.ts';
 import type { Classification, Issue, ServiceStatus, Snapshot } from './model.ts';
 
@@ -21,7 +20,10 @@ export interface IssueUpdate {
   issue: Issue;
   /** The version reported before, if any. */
   previous: IssueVersion | undefined;
-  /** Unique per update of the tenant's history, the same when the update is detected again. */
+  /**
+   * `<stamp>/<issue>@<lastModified>:<classification>:<status>:<open|resolved>`: unique per update of the tenant's
+   * history, the same when the update is detected again.
+   */
   eventId: string;
   at: number;
 }
@@ -89,6 +91,8 @@ export function detectIssueUpdates(
       versions[issue.id] = shared.share(current);
       if (previous === undefined) continue;
       if (before === undefined && issue.isResolved && !modifiedAfter(issue, since)) continue;
+      const resolution = current.isResolved ? 'resolved' : 'open';
+      const version = `${current.lastModified}:${current.classification}:${current.status}:${resolution}`;
       updates.push({
         kind: 'issue_update',
         update: kindOf(before, current),
@@ -96,7 +100,7 @@ export function detectIssueUpdates(
         serviceName: service.name,
         issue,
         previous: before,
-        eventId: issueUpdateEventId(stamp, issue.id, current),
+        eventId: `${stamp}/${issue.id}@${version}`,
         at: now,
       });
     }

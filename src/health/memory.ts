@@ -6,11 +6,42 @@ import {
   type SigningCredential,
 } from './credential-expiry.ts';
 import type { ServiceView } from './evaluate.ts';
-import { advanceSequence, beginHistory, stepStamp, type HistoryPosition } from './event-identity.ts';
 import { SharedRecords } from './interner.ts';
 import { detectIssueUpdates, issueVersionKey, type IssueUpdate, type IssueVersion } from './issue-updates.ts';
 import { detectMessageUpdates, type MessageUpdate, type MessageVersions, type ServiceMessage } from './messages.ts';
 import type { Snapshot } from './model.ts';
+
+/**
+ * The streams of history whose steps are numbered: a tenant's status changes, issue updates and message updates, and
+ * the fleet's issue updates.
+ */
+type EventStream = 's' | 'i' | 'm' | 'f';
+
+/** Where a tenant's memory stands: the history it belongs to and how far each stream of it has gone. */
+export interface HistoryPosition {
+  /** When the memory began: the baseline poll (ms since epoch). A tenant that lost its memory starts another. */
+  baselineAt: number;
+  /** Steps of this history that changed a service's status or health. */
+  statusSequence: number;
+  /** Steps of this history that reported an issue update. */
+  issueSequence: number;
+  /** Reads of the message center in this history that reported a message update. */
+  messageSequence: number;
+}
+
+/**
+ * What the ids of one step's events start with: the history and the number the step takes in its stream. Derived
+ * from the memory the step starts from, so that the same step detected again (a crash after the events were
+ * spooled, before the memory was saved) is numbered the same, and the next step of the stream never is.
+ */
+export function stepStamp(baselineAt: number, stream: EventStream, previousSequence: number): string {
+  return `${baselineAt}/${stream}${previousSequence + 1}`;
+}
+
+/** A stream's sequence after a step: one more when the step reported anything, the same otherwise. */
+export function advanceSequence(previousSequence: number, reported: number): number {
+  return reported === 0 ? previousSequence : previousSequence + 1;
+}
 
 /**
  * What is remembered of a tenant between polls (and across restarts): enough to detect changes, and to number
@@ -49,22 +80,11 @@ export function advanceMemory(
   shared: MemoryInterners,
 ): { memory: TenantMemory; changes: StatusChange[]; updates: IssueUpdate[] } {
   const now = snapshot.fetchedAt;
-  const position = previous ?? beginHistory(now);
-  const status = detectStatusChanges(
-    previous?.services,
-    views,
-    now,
-    stepStamp(position.baselineAt, 's', position.statusSequence),
-    shared.services,
-  );
-  const issues = detectIssueUpdates(
-    previous?.issues,
-    previous?.polledAt,
-    snapshot,
-    now,
-    stepStamp(position.baselineAt, 'i', position.issueSequence),
-    shared.issues,
-  );
+  const position = previous ?? { baselineAt: now, statusSequence: 0, issueSequence: 0, messageSequence: 0 };
+  const statusStamp = stepStamp(position.baselineAt, 's', position.statusSequence);
+  const issueStamp = stepStamp(position.baselineAt, 'i', position.issueSequence);
+  const status = detectStatusChanges(previous?.services, views, now, statusStamp, shared.services);
+  const issues = detectIssueUpdates(previous?.issues, previous?.polledAt, snapshot, now, issueStamp, shared.issues);
   return {
     memory: {
       baselineAt: position.baselineAt,

@@ -1,5 +1,3 @@
-import { messageUpdateEventId } from './event-identity.ts';
-
 /** A message-center post (`serviceUpdateMessage`), decoded. */
 export interface ServiceMessage {
   /** `MC…`. */
@@ -21,14 +19,12 @@ export interface ServiceMessage {
   body: string;
 }
 
-export type MessageUpdateKind = 'published' | 'updated';
-
 /** A message appeared, or changed (a new `lastModifiedDateTime`), since the last read. */
 export interface MessageUpdate {
   kind: 'message_update';
-  update: MessageUpdateKind;
+  update: 'published' | 'updated';
   message: ServiceMessage;
-  /** Unique per update of the tenant's history, the same when the update is detected again. */
+  /** `<stamp>/<message>@<lastModified>`: unique per update of the tenant's history, the same when detected again. */
   eventId: string;
   at: number;
 }
@@ -57,12 +53,11 @@ export function detectMessageUpdates(
     if (previous === undefined) continue;
     const before = Object.hasOwn(previous, message.id) ? previous[message.id] : undefined;
     if (before === version) continue;
-    const update: MessageUpdateKind = before === undefined ? 'published' : 'updated';
     updates.push({
       kind: 'message_update',
-      update,
+      update: before === undefined ? 'published' : 'updated',
       message,
-      eventId: messageUpdateEventId(stamp, message.id, version),
+      eventId: `${stamp}/${message.id}@${version}`,
       at: now,
     });
   }

@@ -4,10 +4,11 @@ import { HEALTH_UNKNOWN, type Health } from './model.ts';
 export const STALE_AFTER_INTERVALS = 3;
 
 /** What the values derived from a tenant's observation (`src/observation/observation.ts`) are made of. */
-interface Observed {
+export interface Observed {
   readonly tenant: { readonly intervalMs: number };
   readonly lastSuccessAt: number | undefined;
   readonly tokenExpiresAt: number | undefined;
+  /** When the credential the tenant signs in with expires (ms since epoch), when known. */
   readonly credentialExpiresAt?: number | undefined;
 }
 

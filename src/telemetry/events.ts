@@ -46,7 +46,7 @@ interface EventParts {
 
 /**
  * An event's log record. Its attributes: the tenant's identity, the event's own, then its name and its
- * `m365.event.id`: the tenant, then the id the tenant's history gave it (`src/health/event-identity.ts`):
+ * `m365.event.id`: the tenant, then the id the tenant's history gave it (`src/health/memory.ts`):
  * `<tenant id>/<baseline ms>/<stream><step>/<subject and transition>`. Unique per transition across tenants and
  * restarts, and the same when a transition is detected again or its record is sent again, so that a consumer may
  * deduplicate on it alone.

@@ -1,12 +1,5 @@
-import { translateClass } from './regex-class.ts';
+import { escapeCodePoint, readEscapedItem, renderSet, translateClass, VERTICAL_SPACE } from './regex-characters.ts';
 import { checkInterpolation, failAt, refuseAt, rejectUnsupported, type PatternText } from './regex-errors.ts';
-import {
-  CLASS_ESCAPES,
-  escapeCodePoint,
-  readCodePointEscape,
-  readPropertyEscape,
-  VERTICAL_SPACE,
-} from './regex-escape.ts';
 import { ANY_MARKER, renderAssertion, type RegexAssertion } from './regex-marks.ts';
 
 /** RE2's largest repetition count. */
@@ -231,14 +224,8 @@ function readInlineFlags(t: Translator, open: number, written: RegExpExecArray):
   return { modes, flags: unset.length === 0 ? set : `${set}-${unset.join('')}` };
 }
 
-/** Escapes with a meaning of their own, beyond the one character that code point escapes stand for. */
+/** Escapes that mean more than one character: line breaks and assertions. */
 const ESCAPES: Readonly<Record<string, (t: Translator) => string>> = {
-  ...Object.fromEntries(
-    Object.entries(CLASS_ESCAPES).map(([letter, { contents, negated }]) => [
-      letter,
-      (t: Translator) => one(t, `[${negated ? '^' : ''}${contents}]`),
-    ]),
-  ),
   N: (t) => one(t, '[^\\n]'),
   R: (t) => `(?:${one(t, '\\r')}${one(t, '\\n')}|${one(t, `[${VERTICAL_SPACE}]`)})`,
   A: (t) => assertion(t, 'textStart'),
@@ -253,19 +240,14 @@ function translateEscape(t: Translator): string[] {
   const at = t.index;
   const letter = t.pattern[at + 1];
   if (letter === undefined) failAt(t, at, 'trailing backslash in regex');
-  const escaped = readCodePointEscape(t, at + 1);
-  if (escaped !== undefined) {
-    t.index = escaped.end;
-    return [one(t, escapeCodePoint(escaped.codePoint))];
+  const item = readEscapedItem(t, at);
+  if (item !== undefined) {
+    t.index = item.end;
+    return [one(t, 'set' in item ? renderSet(item.set) : escapeCodePoint(item.codePoint))];
   }
   t.index = at + 2;
   if (letter === 'Q') return readQuoted(t);
   if (letter === 'E') return [];
-  if (letter === 'p' || letter === 'P') {
-    const property = readPropertyEscape(t, at + 1);
-    t.index = property.end;
-    return [one(t, property.source)];
-  }
   const known = ESCAPES[letter];
   if (known !== undefined) return [known(t)];
   if (/[A-Za-z0-9]/.test(letter)) failAt(t, at, `unrecognized escape '\\${letter}' in regex`);

@@ -1,5 +1,5 @@
 import { createSyntaxError, type StringPart } from './ast.ts';
-import { SIMPLE_ESCAPES } from './regex-escape.ts';
+import { SIMPLE_ESCAPES } from './regex-characters.ts';
 
 const WORD_OPERATORS = ['and', 'or', 'not', 'eq', 'ne', 'lt', 'gt', 'le', 'ge'] as const;
 /** Two-character operators first: `<=` is one operator, not `<` then `=`. */
@@ -192,14 +192,9 @@ function readRegex(text: string, index: number): Token {
   }
   const flags = matchAt(LETTERS, text, cursor + 1) ?? '';
   checkRegexFlags(flags, cursor + 2);
+  const pattern = text.slice(index + 1, cursor);
   const end = cursor + 1 + flags.length;
-  return {
-    kind: 'regex',
-    pattern: text.slice(index + 1, cursor),
-    flags,
-    position: index + 1,
-    text: text.slice(index, end),
-  };
+  return { kind: 'regex', pattern, flags, position: index + 1, text: text.slice(index, end) };
 }
 
 function checkRegexFlags(flags: string, position: number): void {

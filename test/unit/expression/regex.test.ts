@@ -153,6 +153,11 @@ describe('Perl syntax translated for RE2', () => {
       ['[^a\\W\\d]', '', 'b', true],
       ['[[:upper:]]', '', 'É', true],
       ['[[:lower:]]', '', 'É', false],
+      ['[\\101]', '', 'A', true],
+      ['[\\o{101}]', '', 'A', true],
+      ['[\\cA]', '', '\x01', true],
+      ['[\\p{Lu}]', '', 'É', true],
+      ['[\\P{Lu}]', '', 'É', false],
     ]);
   });
 
@@ -223,6 +228,11 @@ describe('constructs that need backtracking', () => {
   test('other Perl syntax RE2 lacks stays an error of its own', () => {
     assert.match(rejection('\\N{LATIN SMALL LETTER E}'), /named characters/);
     assert.equal(rejection('a{1001}'), 'syntax error at position 3: quantifier bound above 1000');
+    assert.equal(
+      rejection('[\\q]'),
+      "syntax error at position 3: escape '\\q' is not supported inside a character class",
+    );
+    assert.equal(rejection('[\\x{110000}]'), 'syntax error at position 3: code point 0x110000 is beyond Unicode');
   });
 });
 

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ServiceView } from '../../../src/health/evaluate.ts';
-import { advanceSequence, stepStamp } from '../../../src/health/event-identity.ts';
-import { advanceMemory, advanceMessages, MemoryInterners, type TenantMemory } from '../../../src/health/memory.ts';
+import {
+  advanceMemory,
+  advanceMessages,
+  advanceSequence,
+  MemoryInterners,
+  stepStamp,
+  type TenantMemory,
+} from '../../../src/health/memory.ts';
 import type { ServiceMessage } from '../../../src/health/messages.ts';
 import type { Issue, ServiceStatus, Snapshot } from '../../../src/health/model.ts';
 import { makeIssue } from '../../helpers/make-services.ts';
