@@ -36,16 +36,13 @@ export interface Application {
  * 403 comes back as `GRAPH_FORBIDDEN` naming that permission.
  */
 export async function fetchApplications(options: GraphClientOptions, request: FetchRequest): Promise<Application[]> {
-  const url = `${options.graphUrl}/v1.0/applications`;
-  try {
-    const read = await readCollection(options, request, { url, pages: 'applications', decodePage: decodePage });
-    return read?.entries ?? [];
-  } catch (error) {
-    if (!(error instanceof M365Error) || error.code !== 'GRAPH_FORBIDDEN') throw error;
-    const message =
-      'HTTP 403 on the applications: grant the application permission Application.Read.All with admin consent';
-    throw new M365Error('GRAPH_FORBIDDEN', message, { status: error.status, cause: error });
-  }
+  const read = await readCollection(options, request, {
+    url: `${options.graphUrl}/v1.0/applications`,
+    pages: 'applications',
+    decodePage,
+    forbidden: 'HTTP 403 on the applications: grant the application permission Application.Read.All with admin consent',
+  });
+  return read?.entries ?? [];
 }
 
 /** What of an application is read when it is read by its appId: its name and its credentials. */
@@ -68,15 +65,11 @@ export async function fetchApplication(
       url,
       pages: 'the application',
       decodePage: (body, tally) => ({ entries: [decodeOne(body, tally)], nextLink: undefined }),
+      forbidden: `HTTP 403 on the application ${appId}: grant the application permission Application.Read.All with admin consent in the tenant where the app is registered`,
     });
     return read!.entries[0];
   } catch (error) {
-    if (!(error instanceof M365Error)) throw error;
-    if (error.code === 'GRAPH_FORBIDDEN') {
-      const message = `HTTP 403 on the application ${appId}: grant the application permission Application.Read.All with admin consent in the tenant where the app is registered`;
-      throw new M365Error('GRAPH_FORBIDDEN', message, { status: error.status, cause: error });
-    }
-    if (error.status === 404) {
+    if (error instanceof M365Error && error.status === 404) {
       const message = `no app registration with appId ${appId} in this tenant: read it in the tenant where the app is registered (credential_expiry.home_tenant)`;
       throw new M365Error(error.code, message, { status: error.status, cause: error });
     }

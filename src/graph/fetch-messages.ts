@@ -1,4 +1,3 @@
-import { M365Error } from '../errors.ts';
 import type { ServiceMessage } from '../health/messages.ts';
 import {
   ANSWER_LIMITS as LIMITS,
@@ -25,15 +24,14 @@ export async function fetchServiceMessages(
   options: GraphClientOptions,
   request: FetchRequest,
 ): Promise<ServiceMessage[]> {
-  const url = `${options.graphUrl}/v1.0${MESSAGES_PATH}`;
-  try {
-    const read = await readCollection(options, request, { url, pages: 'messages', decodePage: decodeMessagePage });
-    return read?.entries ?? [];
-  } catch (error) {
-    if (!(error instanceof M365Error) || error.code !== 'GRAPH_FORBIDDEN') throw error;
-    const message = `HTTP 403 on the message center: grant the application permission ServiceMessage.Read.All with admin consent`;
-    throw new M365Error('GRAPH_FORBIDDEN', message, { status: error.status, cause: error });
-  }
+  const read = await readCollection(options, request, {
+    url: `${options.graphUrl}/v1.0${MESSAGES_PATH}`,
+    pages: 'messages',
+    decodePage: decodeMessagePage,
+    forbidden:
+      'HTTP 403 on the message center: grant the application permission ServiceMessage.Read.All with admin consent',
+  });
+  return read?.entries ?? [];
 }
 
 /** The strings of a list of names (`services`, `tags`), each bounded; other items are left out. */

@@ -3,10 +3,9 @@ import type { TokenProvider } from '../auth/token-provider.ts';
 import { M365Error, toM365Error } from '../errors.ts';
 import type { Snapshot } from '../health/model.ts';
 import type { HttpAnswer, HttpGet } from '../net/http-fetch.ts';
+import { decodeChunks, readBodyChunksCapped } from '../net/read-body.ts';
 import { AnswerTally, type DecodedPage } from './answer-limits.ts';
 import { decodeServicePage } from './decode.ts';
-import { decodeChunks } from '../net/read-body.ts';
-import { parseJsonBody, readGraphBody } from './read-body.ts';
 import { backoffDelay, MAX_RETRY_AFTER_MS, readRetryAfter, type RetryAfterWait } from '../shared/retry-after.ts';
 import { HEALTH_OVERVIEWS_PATH } from './wire.ts';
 
@@ -32,9 +31,20 @@ export interface FetchRequest {
   signal: AbortSignal;
 }
 
+/** An OData collection to read: its first page, what its pages are called in errors, and how each page decodes. */
+export interface Collection<T> {
+  url: string;
+  pages: string;
+  decodePage: (body: unknown, tally: AnswerTally) => DecodedPage<T>;
+  /** What a 403 says instead of Graph's words: the permission the read needs. */
+  forbidden?: string;
+}
+
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 const DEFAULT_MAX_PAGES = 100;
 const DEFAULT_MAX_RETRIES = 4;
+/** Largest response body the Graph client reads (a page of 1,000 issues is a few MB). */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /** A read of every service's health that may find the answer of the read before, byte for byte. */
 export type HealthRead =
@@ -73,16 +83,30 @@ export async function readServiceHealth(
 }
 
 /**
- * Reads every page of an OData collection from `url` (its pages called `pages` in errors), each decoded by
- * `decodePage`, following `@odata.nextLink` on the Graph host only, each page counted in one tally against
- * `ANSWER_LIMITS`. A one-page answer comes with its digest; undefined, not parsed, when that is
+ * Reads every page of an OData collection, following `@odata.nextLink` on the Graph host only, each page counted in
+ * one tally against `ANSWER_LIMITS`. A one-page answer comes with its digest; undefined, not parsed, when that is
  * `previous` (only a one-page answer has a digest, so the same bytes are the same whole answer).
  */
 export async function readCollection<T>(
   options: GraphClientOptions,
   request: FetchRequest,
-  collection: { url: string; pages: string; decodePage: (body: unknown, tally: AnswerTally) => DecodedPage<T> },
+  collection: Collection<T>,
   previous?: string,
+): Promise<{ entries: T[]; digest: string | undefined } | undefined> {
+  try {
+    return await readPages(options, request, collection, previous);
+  } catch (error) {
+    const { forbidden } = collection;
+    if (forbidden === undefined || !(error instanceof M365Error) || error.code !== 'GRAPH_FORBIDDEN') throw error;
+    throw new M365Error('GRAPH_FORBIDDEN', forbidden, { status: error.status, cause: error });
+  }
+}
+
+async function readPages<T>(
+  options: GraphClientOptions,
+  request: FetchRequest,
+  collection: Collection<T>,
+  previous: string | undefined,
 ): Promise<{ entries: T[]; digest: string | undefined } | undefined> {
   const origin = new URL(options.graphUrl).origin;
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
@@ -140,6 +164,26 @@ function takeText(chunks: readonly Uint8Array[], response: HttpAnswer): string {
   const text = decodeChunks(chunks);
   response.release?.(chunks);
   return text;
+}
+
+/** Reads a Graph answer's body as the chunks the network gave, refusing one larger than `limit` bytes. */
+export function readGraphBody(response: HttpAnswer, limit = MAX_BODY_BYTES): Promise<Uint8Array[]> {
+  return readBodyChunksCapped(response, limit, (declared) => {
+    const size = declared === undefined ? '' : ` of ${declared} bytes`;
+    return new M365Error('GRAPH_BAD_RESPONSE', `response${size} exceeds the ${limit}-byte limit`);
+  });
+}
+
+/** Parses a JSON body, or explains why it could not, with the HTTP status and content type. */
+function parseJsonBody(body: string, response: HttpAnswer): unknown {
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    const type = response.headers.get('content-type') ?? 'no content type';
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = `Cannot decode json response: ${reason} (HTTP ${response.status}, ${type})`;
+    throw new M365Error('GRAPH_BAD_RESPONSE', message, { status: response.status, cause: error });
+  }
 }
 
 /** The SHA-256 of a body read in chunks (the same however the network cut it). */

@@ -5,7 +5,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { readGraphBody } from '../../../src/graph/read-body.ts';
+import { readGraphBody } from '../../../src/graph/graph-client.ts';
 import { decodeChunks } from '../../../src/net/read-body.ts';
 import { createHttpClient } from '../../../src/net/http-fetch.ts';
 import { describeProxySettings, resolveProxySettings } from '../../../src/net/proxy-settings.ts';
