@@ -46,19 +46,13 @@ export interface TokenEndpointOptions {
   timeoutMs: number;
 }
 
-/** The tenant's token endpoint and an openid-client configuration that requests tokens there. */
-export interface TokenEndpoint {
-  readonly url: string;
-  readonly configuration: oidc.Configuration;
-}
-
 /**
- * The token endpoint as Entra documents it for every cloud, `{login}/{tenant}/oauth2/v2.0/token`, with openid-client
- * configured for it directly: no discovery request, so a login endpoint that serves only the token endpoint (as the
+ * An openid-client configuration that requests tokens at the token endpoint as Entra documents it for every cloud,
+ * `{login}/{tenant}/oauth2/v2.0/token`, set directly: no discovery request, so a login endpoint that serves only the token endpoint (as the
  * Centreon plugin needs) is enough. The issuer named is Entra's v2.0 one; nothing in a client-credentials grant is
  * checked against it. Throws `CONFIG_INVALID` when the tenant cannot stand in the URL path.
  */
-export function configureTokenEndpoint(options: TokenEndpointOptions): TokenEndpoint {
+export function configureTokenEndpoint(options: TokenEndpointOptions): oidc.Configuration {
   checkTenantInUrl(options.tenantId, 'the tenant');
   const base = `${options.login}/${options.tenantId}`;
   const url = new URL(`${base}/oauth2/v2.0/token`).href;
@@ -71,7 +65,7 @@ export function configureTokenEndpoint(options: TokenEndpointOptions): TokenEndp
     1,
     Math.min(Math.ceil(options.timeoutMs / 1000), Math.floor(MAX_TIMER_DELAY_MS / 1000)),
   );
-  return { url, configuration };
+  return configuration;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Endpoints } from '../config/types.ts';
 import { TRANSIENT_CODES, toM365Error } from '../errors.ts';
 import { createClientAuth, type ClientCredential } from './client-auth.ts';
 import { mapAuthError } from './map-auth-error.ts';
-import { checkAccessToken, configureTokenEndpoint, type TokenEndpoint } from './token-endpoint.ts';
+import { checkAccessToken, configureTokenEndpoint } from './token-endpoint.ts';
 import { timerDelay } from '../shared/timer-delay.ts';
 import type { ClientCertificate } from '../certificate/client-certificate.ts';
 
@@ -64,14 +64,14 @@ const MIN_USABLE_MS = 30_000;
  */
 export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvider {
   const scope = `${options.endpoints.graph}/.default`;
-  let endpoint: TokenEndpoint | undefined;
+  let configuration: oidc.Configuration | undefined;
   let cached: AccessToken | undefined;
   let inFlight: Promise<AccessToken> | undefined;
   let certificate: SigningCertificate | undefined;
 
   async function requestOnce(): Promise<AccessToken> {
     try {
-      endpoint ??= configureTokenEndpoint({
+      configuration ??= configureTokenEndpoint({
         login: options.endpoints.login,
         tenantId: options.tenantId,
         clientId: options.clientId,
@@ -85,7 +85,7 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
         timeoutMs: options.timeoutMs,
       });
       const started = options.clock();
-      const response = await oidc.clientCredentialsGrant(endpoint.configuration, { scope });
+      const response = await oidc.clientCredentialsGrant(configuration, { scope });
       const value = checkAccessToken(response.access_token, options.endpoints.login);
       return { value, expiresAt: started + (response.expires_in ?? 3599) * 1000 };
     } catch (error) {

@@ -68,16 +68,6 @@ function safeDecode(text: string): string {
   }
 }
 
-/** How requests leave, for a log line: `direct`, or the proxies with their credentials hidden. */
-export function describeProxySettings(settings: ProxySettings): string {
-  if (settings.httpProxy === '' && settings.httpsProxy === '') return 'direct';
-  const proxies = [...new Set([settings.httpsProxy, settings.httpProxy].filter((p) => p !== ''))].map(
-    hideUrlCredentials,
-  );
-  const except = settings.noProxy === '' ? '' : ` except ${settings.noProxy}`;
-  return `through ${proxies.join(' and ')}${except}`;
-}
-
 /** What the Graph client reads of an answer: a part of fetch's `Response` (so a `Response` is one). */
 export interface HttpAnswer extends ReadableAnswer {
   readonly status: number;
@@ -113,8 +103,6 @@ export interface HttpClient {
    * (no WHATWG streams, no copy of each chunk). Asks for compressed answers and inflates them, as `fetch` does.
    */
   readonly get: HttpGet;
-  /** `direct`, or `through http://***@proxy:3128 except .internal`. */
-  readonly route: string;
   /** Closes idle connections. */
   close(): Promise<void>;
 }
@@ -165,7 +153,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       throw explain(new TypeError('fetch failed', { cause: error }), url);
     }
   };
-  return { fetch: send, get, route: describeProxySettings(settings), close: () => dispatcher.close() };
+  return { fetch: send, get, close: () => dispatcher.close() };
 }
 
 /** What `fetch` asks for. */

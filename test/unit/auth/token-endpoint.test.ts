@@ -15,7 +15,7 @@ function endpointOf(login: string, tenantId: string): string {
     createClientAuth: () => ClientSecretPost('x'),
     fetch,
     timeoutMs: 5000,
-  }).url;
+  }).serverMetadata().token_endpoint!;
 }
 
 /** A login endpoint that serves one answer at any URL, recording the URLs asked. */
