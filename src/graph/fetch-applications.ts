@@ -7,7 +7,6 @@ import {
   withoutId,
   tooMany,
   type AnswerTally,
-  type DecodedPage,
 } from './answer-limits.ts';
 import { readCollection, type FetchRequest, type GraphClientOptions } from './graph-client.ts';
 
@@ -30,6 +29,8 @@ export interface Application {
   readonly keyCredentials: readonly AppCredential[];
 }
 
+const APPLICATIONS = { limit: LIMITS.applications, noun: 'applications', what: 'an application' };
+
 /**
  * Lists every app registration of the tenant: `GET {graph}/v1.0/applications`, following `@odata.nextLink` to the
  * end (on the same host only), bounded by `ANSWER_LIMITS`. Needs the application permission Application.Read.All: a
@@ -39,7 +40,7 @@ export async function fetchApplications(options: GraphClientOptions, request: Fe
   const read = await readCollection(options, request, {
     url: `${options.graphUrl}/v1.0/applications`,
     pages: 'applications',
-    decodePage,
+    decodePage: (body, tally) => decodeCollectionPage(body, tally, APPLICATIONS, decodeApplication),
     forbidden: 'HTTP 403 on the applications: grant the application permission Application.Read.All with admin consent',
   });
   return read?.entries ?? [];
@@ -75,15 +76,6 @@ export async function fetchApplication(
     }
     throw error;
   }
-}
-
-function decodePage(body: unknown, tally: AnswerTally): DecodedPage<Application> {
-  return decodeCollectionPage(
-    body,
-    tally,
-    { limit: LIMITS.applications, noun: 'applications', what: 'an application' },
-    decodeApplication,
-  );
 }
 
 /** The answer of a read by appId: the application itself, not a collection. */
