@@ -93,21 +93,6 @@ export async function readCollection<T>(
   collection: Collection<T>,
   previous?: string,
 ): Promise<{ entries: T[]; digest: string | undefined } | undefined> {
-  try {
-    return await readPages(options, request, collection, previous);
-  } catch (error) {
-    const { forbidden } = collection;
-    if (forbidden === undefined || !(error instanceof M365Error) || error.code !== 'GRAPH_FORBIDDEN') throw error;
-    throw new M365Error('GRAPH_FORBIDDEN', forbidden, { status: error.status, cause: error });
-  }
-}
-
-async function readPages<T>(
-  options: GraphClientOptions,
-  request: FetchRequest,
-  collection: Collection<T>,
-  previous: string | undefined,
-): Promise<{ entries: T[]; digest: string | undefined } | undefined> {
   const origin = new URL(options.graphUrl).origin;
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const entries: T[] = [];
@@ -122,7 +107,7 @@ async function readPages<T>(
         `more than ${maxPages} pages of ${collection.pages}: stopped following @odata.nextLink`,
       );
     seen.add(url);
-    const { chunks, response } = await getBody(options, url, request);
+    const { chunks, response } = await getBody(options, url, request, collection.forbidden);
     if (page === 0) {
       digest = digestOf(chunks);
       if (digest === previous) {
@@ -198,6 +183,7 @@ async function getBody(
   options: GraphClientOptions,
   url: string,
   request: FetchRequest,
+  forbidden: string | undefined,
 ): Promise<{ chunks: Uint8Array[]; response: HttpAnswer }> {
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   let renewedToken = false;
@@ -218,7 +204,7 @@ async function getBody(
     if (response.status >= 300 && response.status < 400) throw await refuseRedirect(response, url);
     if (response.ok) return { chunks: await readGraphBody(response), response };
     const retryAfter = readRetryAfter(response.headers.get('retry-after'), options.clock());
-    const error = await toGraphError(response, retryAfter);
+    const error = await toGraphError(response, retryAfter, forbidden);
     if (!RETRYABLE.has(response.status) || attempt >= maxRetries) throw error;
     const waitMs = retryAfter?.waitMs ?? backoffDelay(attempt, 1000, 30_000);
     if (options.clock() + waitMs > request.deadline) throw failingAtDeadline(error, { waitMs, retryAfter });
@@ -250,20 +236,19 @@ function failingAtDeadline(
   error: M365Error,
   wait?: { waitMs: number; retryAfter: RetryAfterWait | undefined },
 ): M365Error {
-  const verb = error.status === 429 ? 'still throttled' : `still failing`;
-  const prefix = `${verb} (HTTP ${error.status}) at the deadline`;
-  if (wait === undefined)
-    return new M365Error(error.code, `${prefix}: the poll timed out while retrying`, {
-      status: error.status,
-      cause: error,
-    });
+  const prefix = `${error.status === 429 ? 'still throttled' : 'still failing'} (HTTP ${error.status}) at the deadline`;
+  if (wait === undefined) {
+    const message = `${prefix}: the poll timed out while retrying`;
+    return new M365Error(error.code, message, { status: error.status, cause: error });
+  }
   const { waitMs, retryAfter } = wait;
-  const asked = retryAfter?.capped ? `${describeCap(retryAfter)}` : `${(waitMs / 1000).toFixed(1)} s more`;
-  return new M365Error(error.code, `${prefix}: Graph asked to wait ${asked}`, {
-    status: error.status,
-    retryAfter: waitMs / 1000,
-    cause: error,
-  });
+  let asked = `${(waitMs / 1000).toFixed(1)} s more`;
+  if (retryAfter?.capped) {
+    const was = Number.isFinite(retryAfter.askedMs) ? `${Math.round(retryAfter.askedMs / 1000)} s` : 'forever';
+    asked = `${was}, more than the ${MAX_RETRY_AFTER_MS / 1000} s obeyed at most: waiting ${retryAfter.waitMs / 1000} s`;
+  }
+  const options = { status: error.status, retryAfter: waitMs / 1000, cause: error };
+  return new M365Error(error.code, `${prefix}: Graph asked to wait ${asked}`, options);
 }
 
 /**
@@ -290,14 +275,15 @@ async function refuseRedirect(response: HttpAnswer, url: string): Promise<M365Er
   );
 }
 
-/** What a capped `Retry-After` asked for, and what is waited instead. */
-function describeCap(retryAfter: RetryAfterWait): string {
-  const asked = Number.isFinite(retryAfter.askedMs) ? `${Math.round(retryAfter.askedMs / 1000)} s` : 'forever';
-  return `${asked}, more than the ${MAX_RETRY_AFTER_MS / 1000} s obeyed at most: waiting ${retryAfter.waitMs / 1000} s`;
-}
-
-/** Turns a non-2xx Graph response into an error carrying Graph's own code and message, and its (capped) `Retry-After`. */
-async function toGraphError(response: HttpAnswer, retryWait: RetryAfterWait | undefined): Promise<M365Error> {
+/**
+ * Turns a non-2xx Graph response into an error carrying Graph's own code and message, and its (capped)
+ * `Retry-After`; a 403 says `forbidden` instead, when the read names the permission it needs.
+ */
+async function toGraphError(
+  response: HttpAnswer,
+  retryWait: RetryAfterWait | undefined,
+  forbidden: string | undefined,
+): Promise<M365Error> {
   const body = await readGraphBody(response, 64 * 1024).then(decodeChunks, () => '');
   let detail = `HTTP ${response.status}`;
   try {
@@ -313,11 +299,8 @@ async function toGraphError(response: HttpAnswer, retryWait: RetryAfterWait | un
     retryAfter: retryWait === undefined ? undefined : retryWait.waitMs / 1000,
   };
   if (response.status === 403) {
-    return new M365Error(
-      'GRAPH_FORBIDDEN',
-      `${detail}: grant the application permission ServiceHealth.Read.All with admin consent`,
-      options,
-    );
+    const fix = `${detail}: grant the application permission ServiceHealth.Read.All with admin consent`;
+    return new M365Error('GRAPH_FORBIDDEN', forbidden ?? fix, options);
   }
   if (response.status === 401)
     return new M365Error('GRAPH_UNAUTHORIZED', `${detail}: Graph refused a fresh token`, options);
