@@ -1,7 +1,6 @@
 import * as oidc from 'openid-client';
 import { M365Error } from '../errors.ts';
 import { readBodyChunksCapped } from '../net/read-body.ts';
-import { MAX_TIMER_DELAY_MS } from '../shared/timer-delay.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN_NAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -60,11 +59,8 @@ export function configureTokenEndpoint(options: TokenEndpointOptions): oidc.Conf
   const configuration = new oidc.Configuration(metadata, options.clientId, undefined, options.createClientAuth(url));
   if (url.startsWith('http:')) oidc.allowInsecureRequests(configuration);
   configuration[oidc.customFetch] = boundLoginFetch(options.fetch);
-  // In seconds: openid-client makes it a timer of its own, which must not overflow either.
-  configuration.timeout = Math.max(
-    1,
-    Math.min(Math.ceil(options.timeoutMs / 1000), Math.floor(MAX_TIMER_DELAY_MS / 1000)),
-  );
+  // In seconds, rounded up: a timeout is at least 1 ms, at most a day (the configuration's bounds).
+  configuration.timeout = Math.ceil(options.timeoutMs / 1000);
   return configuration;
 }
 
