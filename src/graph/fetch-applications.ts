@@ -15,10 +15,10 @@ export interface AppCredential {
   readonly keyId: string;
   /** `endDateTime` as Graph wrote it; undefined when absent or not a string. */
   readonly endDateTime: string | undefined;
-  /** `displayName`, the credential's description; absent when Graph gives none. */
-  readonly displayName?: string;
-  /** `hint` of a secret: its first three characters; absent when Graph gives none (a certificate has none). */
-  readonly hint?: string;
+  /** `displayName`, the credential's description; undefined when Graph gives none. */
+  readonly displayName?: string | undefined;
+  /** `hint` of a secret: its first three characters; undefined when Graph gives none (a certificate has none). */
+  readonly hint?: string | undefined;
 }
 
 /** An app registration of the tenant, with its credentials. */
@@ -114,14 +114,9 @@ function credentials(value: unknown, field: string, appId: string): AppCredentia
       {
         keyId: text(keyId, 'keyId') ?? '',
         endDateTime: text(endDateTime, 'endDateTime'),
-        ...given('displayName', text(displayName, 'displayName')),
-        ...given('hint', text(hint, 'hint')),
+        displayName: text(displayName, 'displayName'),
+        hint: text(hint, 'hint'),
       },
     ];
   });
-}
-
-/** `{ [key]: value }` when there is a value, `{}` otherwise. */
-function given<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: string });
 }
