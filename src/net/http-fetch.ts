@@ -1,7 +1,6 @@
 import { getCACertificates } from 'node:tls';
 import { EnvHttpProxyAgent, fetch as undiciFetch, interceptors, request } from 'undici';
 import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
-import type { ReadableAnswer } from './read-body.ts';
 
 /** Environment variables as read by the HTTP layer. */
 export type HttpEnvironment = Readonly<Record<string, string | undefined>>;
@@ -69,9 +68,12 @@ function safeDecode(text: string): string {
 }
 
 /** What the Graph client reads of an answer: a part of fetch's `Response` (so a `Response` is one). */
-export interface HttpAnswer extends ReadableAnswer {
+export interface HttpAnswer {
   readonly status: number;
   readonly ok: boolean;
+  readonly headers: { get(name: string): string | null };
+  /** The body as the network delivers it (decompressed); `cancel` drops the rest. */
+  readonly body: (AsyncIterable<Uint8Array> & { cancel(): Promise<void> }) | null;
   /**
    * Frees the memory of body chunks this answer gave, read to the end and no longer used, at once instead of at the
    * next full garbage collection ({@link releaseChunks}). Absent where the chunks may be someone else's (a `fetch`'s).
