@@ -1,4 +1,3 @@
-import * as oidc from 'openid-client';
 import { M365Error } from '../errors.ts';
 import { readBodyChunksCapped } from '../net/read-body.ts';
 
@@ -31,39 +30,6 @@ export function isEntraTenantName(tenant: string): boolean {
   return GUID.test(tenant) || DOMAIN_NAME.test(tenant);
 }
 
-/** Where the tokens of a tenant come from, and what openid-client needs to ask for them. */
-export interface TokenEndpointOptions {
-  /** The identity platform's base URL, e.g. `https://login.microsoftonline.us` (no trailing slash). */
-  login: string;
-  /** Tenant GUID, domain or any name the login endpoint knows. */
-  tenantId: string;
-  clientId: string;
-  /** The client authentication for that token endpoint (a client assertion's audience). */
-  createClientAuth: (tokenEndpoint: string) => oidc.ClientAuth;
-  /** Where the requests go, each answer then bounded by {@link boundLoginFetch}. */
-  fetch: typeof fetch;
-  timeoutMs: number;
-}
-
-/**
- * An openid-client configuration that requests tokens at the token endpoint as Entra documents it for every cloud,
- * `{login}/{tenant}/oauth2/v2.0/token`, set directly: no discovery request, so a login endpoint that serves only the token endpoint (as the
- * Centreon plugin needs) is enough. The issuer named is Entra's v2.0 one; nothing in a client-credentials grant is
- * checked against it. Throws `CONFIG_INVALID` when the tenant cannot stand in the URL path.
- */
-export function configureTokenEndpoint(options: TokenEndpointOptions): oidc.Configuration {
-  checkTenantInUrl(options.tenantId, 'the tenant');
-  const base = `${options.login}/${options.tenantId}`;
-  const url = new URL(`${base}/oauth2/v2.0/token`).href;
-  const metadata: oidc.ServerMetadata = { issuer: `${base}/v2.0`, token_endpoint: url };
-  const configuration = new oidc.Configuration(metadata, options.clientId, undefined, options.createClientAuth(url));
-  if (url.startsWith('http:')) oidc.allowInsecureRequests(configuration);
-  configuration[oidc.customFetch] = boundLoginFetch(options.fetch);
-  // In seconds, rounded up: a timeout is at least 1 ms, at most a day (the configuration's bounds).
-  configuration.timeout = Math.ceil(options.timeoutMs / 1000);
-  return configuration;
-}
-
 /**
  * Where an administrator of `tenantId` consents to the app `clientId` in it, for the permissions its registration
  * asks: the identity platform's admin consent endpoint, `{login}/{tenant}/adminconsent?client_id=…`, on the login
@@ -84,7 +50,7 @@ const MAX_ACCESS_TOKEN_CHARS = 64 * 1024;
  * each answer is read whole, refusing more than {@link MAX_LOGIN_BODY_BYTES} without holding them, and handed on as a `Response` of
  * those bytes. Past the limit it rejects with `AUTH_BAD_RESPONSE` naming the login endpoint.
  */
-function boundLoginFetch(fetchImpl: typeof fetch): typeof fetch {
+export function boundLoginFetch(fetchImpl: typeof fetch): typeof fetch {
   return async (input, init) => {
     const response = await fetchImpl(input, init);
     const url = input instanceof Request ? input.url : String(input);

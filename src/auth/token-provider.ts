@@ -4,7 +4,7 @@ import type { Endpoints } from '../config/types.ts';
 import { TRANSIENT_CODES, toM365Error } from '../errors.ts';
 import { createClientAuth, type ClientCredential } from './client-auth.ts';
 import { mapAuthError } from './map-auth-error.ts';
-import { checkAccessToken, configureTokenEndpoint } from './token-endpoint.ts';
+import { boundLoginFetch, checkAccessToken, checkTenantInUrl } from './token-endpoint.ts';
 import { timerDelay } from '../shared/timer-delay.ts';
 import type { ClientCertificate } from '../certificate/client-certificate.ts';
 
@@ -71,18 +71,8 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
 
   async function requestOnce(): Promise<AccessToken> {
     try {
-      configuration ??= configureTokenEndpoint({
-        login: options.endpoints.login,
-        tenantId: options.tenantId,
-        clientId: options.clientId,
-        createClientAuth: (tokenEndpoint) =>
-          createClientAuth(options.credential, {
-            tokenEndpoint,
-            clock: options.clock,
-            onCertificate: ({ subject, x5t, notAfter }) => (certificate = { subject, x5t, notAfter }),
-          }),
-        fetch: options.fetch,
-        timeoutMs: options.timeoutMs,
+      configuration ??= configureTokenEndpoint(options, ({ subject, x5t, notAfter }) => {
+        certificate = { subject, x5t, notAfter };
       });
       const started = options.clock();
       const response = await oidc.clientCredentialsGrant(configuration, { scope });
@@ -134,4 +124,28 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
       return inFlight;
     },
   };
+}
+
+/**
+ * openid-client set for the token endpoint as Entra documents it for every cloud, `{login}/{tenant}/oauth2/v2.0/token`:
+ * no discovery request, so a login endpoint that serves only the token endpoint (as the Centreon plugin needs) is
+ * enough. The issuer named is Entra's v2.0 one; nothing in a client-credentials grant is checked against it. Token
+ * answers are read whole, so each is bounded before openid-client parses it. Throws `CONFIG_INVALID` when the
+ * tenant cannot stand in the URL path.
+ */
+function configureTokenEndpoint(
+  options: EntraTokenOptions,
+  onCertificate: (certificate: ClientCertificate) => void,
+): oidc.Configuration {
+  checkTenantInUrl(options.tenantId, 'the tenant');
+  const base = `${options.endpoints.login}/${options.tenantId}`;
+  const url = new URL(`${base}/oauth2/v2.0/token`).href;
+  const metadata: oidc.ServerMetadata = { issuer: `${base}/v2.0`, token_endpoint: url };
+  const auth = createClientAuth(options.credential, { tokenEndpoint: url, clock: options.clock, onCertificate });
+  const configuration = new oidc.Configuration(metadata, options.clientId, undefined, auth);
+  if (url.startsWith('http:')) oidc.allowInsecureRequests(configuration);
+  configuration[oidc.customFetch] = boundLoginFetch(options.fetch);
+  // In seconds, rounded up: a timeout is at least 1 ms, at most a day (the configuration's bounds).
+  configuration.timeout = Math.ceil(options.timeoutMs / 1000);
+  return configuration;
 }
