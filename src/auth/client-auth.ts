@@ -1,5 +1,3 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import * as oidc from 'openid-client';
 import type { Secret } from '../shared/secret.ts';
 import { M365Error } from '../errors.ts';
@@ -36,16 +34,10 @@ export interface ClientAuthContext {
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Lifetime of a signed client assertion: well within the 10 minutes Entra tolerates. */
-export const ASSERTION_LIFETIME_S = 300;
-
-/**
- * A client authentication as openid-client runs it: its type says `void`, but it awaits what one returns (as
- * oauth4webapi's own type says), and the federated one reads its token file before it answers.
- */
-export type ClientAuthentication = (...args: Parameters<oidc.ClientAuth>) => void | Promise<void>;
+const ASSERTION_LIFETIME_S = 300;
 
 /** The openid-client client authentication for a credential. */
-export function createClientAuth(credential: ClientCredential, context: ClientAuthContext): ClientAuthentication {
+export function createClientAuth(credential: ClientCredential, context: ClientAuthContext): oidc.ClientAuth {
   switch (credential.kind) {
     case 'secret':
       return oidc.ClientSecretPost(credential.secret.reveal());
@@ -67,7 +59,7 @@ export function createClientAuth(credential: ClientCredential, context: ClientAu
 function certificateAuth(
   credential: Extract<ClientCredential, { kind: 'certificate' }>,
   context: ClientAuthContext,
-): ClientAuthentication {
+): oidc.ClientAuth {
   return (as, client, body, headers) => {
     const loaded = loadClientCertificate(credential, context.clock());
     if (!loaded.ok) {
@@ -93,9 +85,9 @@ function certificateAuth(
  * A token issued by another identity provider (Kubernetes, GitHub Actions), read afresh from its file for every
  * request, since the platform renews the file, and sent as the client assertion.
  */
-function federatedAuth(path: string): ClientAuthentication {
-  return async (_as, client, body) => {
-    const token = (await readTokenFile(path)).trim();
+function federatedAuth(path: string): oidc.ClientAuth {
+  return (_as, client, body) => {
+    const token = readTokenFile(path).trim();
     if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
       throw new M365Error('CONFIG_INVALID', `the federated token file ${path} does not hold a JWT`);
     }
@@ -105,52 +97,34 @@ function federatedAuth(path: string): ClientAuthentication {
   };
 }
 
-/** Largest federated token file read: a projected service-account token is about 1 KB. */
+/** Largest federated token file used: a projected service-account token is about 1 KB. */
 const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
 /**
- * Reads a federated token file: a regular file (a device such as `/dev/zero` or a FIFO is refused before any
- * read, and opening never blocks on a FIFO) of at most {@link MAX_TOKEN_FILE_BYTES}, never reading more than one
- * byte past that. Throws `CONFIG_INVALID` naming the file and what is wrong.
+ * Reads a federated token file through the bounded reader of configuration files (a regular file, opened without
+ * blocking on a FIFO), refusing one past {@link MAX_TOKEN_FILE_BYTES}. Throws `CONFIG_INVALID` naming the file.
  */
-async function readTokenFile(path: string): Promise<string> {
-  let handle;
+function readTokenFile(path: string): string {
+  let bytes: Uint8Array | undefined;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    bytes = readFileBoundedSync(path);
   } catch (error) {
-    throw unreadable(path, error);
-  }
-  try {
-    if (!(await handle.stat()).isFile())
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EISDIR' || code === 'ENOTREG') {
       throw new M365Error('CONFIG_INVALID', `the federated token file ${path} is not a regular file: refused`);
-    const buffer = new Uint8Array(MAX_TOKEN_FILE_BYTES + 1);
-    let length = 0;
-    while (length < buffer.byteLength) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.byteLength - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
     }
-    if (length > MAX_TOKEN_FILE_BYTES) {
-      throw new M365Error(
-        'CONFIG_INVALID',
-        `the federated token file ${path} is larger than ${MAX_TOKEN_FILE_BYTES} bytes: not a token, refused`,
-      );
+    if (code !== 'EFBIG') {
+      const reason = typeof code === 'string' ? code : 'read failed';
+      throw new M365Error('CONFIG_INVALID', `cannot read the federated token file ${path}: ${reason}`, {
+        cause: error,
+      });
     }
-    return new TextDecoder().decode(buffer.subarray(0, length));
-  } catch (error) {
-    throw error instanceof M365Error ? error : unreadable(path, error);
-  } finally {
-    await handle.close();
   }
-}
-
-function unreadable(path: string, error: unknown): M365Error {
-  const code = (error as { code?: unknown }).code;
-  return new M365Error(
-    'CONFIG_INVALID',
-    `cannot read the federated token file ${path}: ${typeof code === 'string' ? code : 'read failed'}`,
-    { cause: error },
-  );
+  if (bytes === undefined || bytes.byteLength > MAX_TOKEN_FILE_BYTES) {
+    const message = `the federated token file ${path} is larger than ${MAX_TOKEN_FILE_BYTES} bytes: not a token, refused`;
+    throw new M365Error('CONFIG_INVALID', message);
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 /** A certificate file as loaded: the certificate and its key, or why not (`unreadable`: the file could not be read). */

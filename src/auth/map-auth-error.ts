@@ -1,6 +1,6 @@
 import { ClientError, ResponseBodyError } from 'openid-client';
 import { M365Error, toM365Error, type ErrorCode } from '../errors.ts';
-import { PROXY_REFUSED } from '../net/proxy-settings.ts';
+import { PROXY_REFUSED } from '../net/http-fetch.ts';
 
 const FEDERATION_FIX =
   'add a federated credential to the app registration whose issuer, subject and audience (api://AzureADTokenExchange) ' +

@@ -1,6 +1,5 @@
-import * as oidc from 'openid-client';
 import { M365Error } from '../errors.ts';
-import { MAX_TIMER_DELAY_MS } from '../shared/timer-delay.ts';
+import { readBodyChunksCapped } from '../net/read-body.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN_NAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -31,47 +30,6 @@ export function isEntraTenantName(tenant: string): boolean {
   return GUID.test(tenant) || DOMAIN_NAME.test(tenant);
 }
 
-/** Where the tokens of a tenant come from, and what openid-client needs to ask for them. */
-export interface TokenEndpointOptions {
-  /** The identity platform's base URL, e.g. `https://login.microsoftonline.us` (no trailing slash). */
-  login: string;
-  /** Tenant GUID, domain or any name the login endpoint knows. */
-  tenantId: string;
-  clientId: string;
-  /** The client authentication for that token endpoint (a client assertion's audience). */
-  createClientAuth: (tokenEndpoint: string) => oidc.ClientAuth;
-  fetch: typeof fetch;
-  timeoutMs: number;
-}
-
-/** The tenant's token endpoint and an openid-client configuration that requests tokens there. */
-export interface TokenEndpoint {
-  readonly url: string;
-  readonly configuration: oidc.Configuration;
-}
-
-/**
- * The token endpoint as Entra documents it for every cloud, `{login}/{tenant}/oauth2/v2.0/token`, with openid-client
- * configured for it directly: no discovery request, so a login endpoint that serves only the token endpoint (as the
- * Centreon plugin needs) is enough. The issuer named is Entra's v2.0 one; nothing in a client-credentials grant is
- * checked against it. Throws `CONFIG_INVALID` when the tenant cannot stand in the URL path.
- */
-export function configureTokenEndpoint(options: TokenEndpointOptions): TokenEndpoint {
-  checkTenantInUrl(options.tenantId, 'the tenant');
-  const base = `${options.login}/${options.tenantId}`;
-  const url = new URL(`${base}/oauth2/v2.0/token`).href;
-  const metadata: oidc.ServerMetadata = { issuer: `${base}/v2.0`, token_endpoint: url };
-  const configuration = new oidc.Configuration(metadata, options.clientId, undefined, options.createClientAuth(url));
-  if (url.startsWith('http:')) oidc.allowInsecureRequests(configuration);
-  configuration[oidc.customFetch] = options.fetch;
-  // In seconds: openid-client makes it a timer of its own, which must not overflow either.
-  configuration.timeout = Math.max(
-    1,
-    Math.min(Math.ceil(options.timeoutMs / 1000), Math.floor(MAX_TIMER_DELAY_MS / 1000)),
-  );
-  return { url, configuration };
-}
-
 /**
  * Where an administrator of `tenantId` consents to the app `clientId` in it, for the permissions its registration
  * asks: the identity platform's admin consent endpoint, `{login}/{tenant}/adminconsent?client_id=…`, on the login
@@ -79,4 +37,59 @@ export function configureTokenEndpoint(options: TokenEndpointOptions): TokenEndp
  */
 export function adminConsentUrl(login: string, tenantId: string, clientId: string): string {
   return `${login}/${encodeURIComponent(tenantId)}/adminconsent?client_id=${encodeURIComponent(clientId)}`;
+}
+
+/** Largest answer read from the identity platform: Entra's token answers are a few KB. */
+const MAX_LOGIN_BODY_BYTES = 1024 * 1024;
+
+/** Longest access token accepted: Entra's are a few KB; one sent as a header must stay far below any header limit. */
+const MAX_ACCESS_TOKEN_CHARS = 64 * 1024;
+
+/**
+ * The `fetch` the identity platform's requests go through (openid-client's token requests, as its `customFetch`):
+ * each answer is read whole, refusing more than {@link MAX_LOGIN_BODY_BYTES} without holding them, and handed on as a `Response` of
+ * those bytes. Past the limit it rejects with `AUTH_BAD_RESPONSE` naming the login endpoint.
+ */
+export function boundLoginFetch(fetchImpl: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await fetchImpl(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    const origin = URL.parse(url)?.origin ?? url;
+    const chunks = await readBodyChunksCapped(response, MAX_LOGIN_BODY_BYTES, () => tooLarge(origin, response.status));
+    const bodyless = response.status === 204 || response.status === 205 || response.status === 304;
+    return new Response(bodyless ? null : Buffer.concat(chunks), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+}
+
+function tooLarge(origin: string, status: number): M365Error {
+  return new M365Error(
+    'AUTH_BAD_RESPONSE',
+    `the login endpoint ${origin} answered more than ${MAX_LOGIN_BODY_BYTES} bytes (HTTP ${status}): refused, an Entra answer is a few KB`,
+    { status },
+  );
+}
+
+/**
+ * Checks an access token before it is ever sent: at most {@link MAX_ACCESS_TOKEN_CHARS} visible ASCII characters,
+ * as a bearer token is. Otherwise `AUTH_BAD_RESPONSE`, naming the login endpoint that issued it.
+ */
+export function checkAccessToken(token: string, login: string): string {
+  const origin = URL.parse(login)?.origin ?? login;
+  if (token.length > MAX_ACCESS_TOKEN_CHARS) {
+    throw new M365Error(
+      'AUTH_BAD_RESPONSE',
+      `the login endpoint ${origin} issued an access token of ${token.length} characters, more than ${MAX_ACCESS_TOKEN_CHARS}: refused, never sent`,
+    );
+  }
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new M365Error(
+      'AUTH_BAD_RESPONSE',
+      `the login endpoint ${origin} issued an access token that is not a bearer token (empty, or not visible ASCII): refused, never sent`,
+    );
+  }
+  return token;
 }

@@ -2,10 +2,9 @@ import * as oidc from 'openid-client';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Endpoints } from '../config/types.ts';
 import { TRANSIENT_CODES, toM365Error } from '../errors.ts';
-import { boundLoginFetch, checkAccessToken } from './bounded-login-fetch.ts';
 import { createClientAuth, type ClientCredential } from './client-auth.ts';
 import { mapAuthError } from './map-auth-error.ts';
-import { configureTokenEndpoint, type TokenEndpoint } from './token-endpoint.ts';
+import { boundLoginFetch, checkAccessToken, checkTenantInUrl } from './token-endpoint.ts';
 import { timerDelay } from '../shared/timer-delay.ts';
 import type { ClientCertificate } from '../certificate/client-certificate.ts';
 
@@ -47,6 +46,10 @@ export interface EntraTokenOptions {
   random?: () => number;
 }
 
+/** Attempts in all of one token request, the first included. */
+const RETRY_ATTEMPTS = 3;
+/** First pause between attempts, ms; doubled each time, with ±50% jitter. */
+const RETRY_BASE_DELAY_MS = 500;
 /** A cached token is renewed this long before its expiry. */
 const RENEW_BEFORE_MS = 5 * 60_000;
 /** A cached token is still handed out, when a renewal fails for a passing reason, while it has this long to live. */
@@ -61,30 +64,18 @@ const MIN_USABLE_MS = 30_000;
  */
 export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvider {
   const scope = `${options.endpoints.graph}/.default`;
-  let endpoint: TokenEndpoint | undefined;
+  let configuration: oidc.Configuration | undefined;
   let cached: AccessToken | undefined;
   let inFlight: Promise<AccessToken> | undefined;
   let certificate: SigningCertificate | undefined;
-  // Token answers are read whole, so each is bounded before openid-client parses it.
-  const loginFetch = boundLoginFetch(options.fetch);
 
   async function requestOnce(): Promise<AccessToken> {
     try {
-      endpoint ??= configureTokenEndpoint({
-        login: options.endpoints.login,
-        tenantId: options.tenantId,
-        clientId: options.clientId,
-        createClientAuth: (tokenEndpoint) =>
-          createClientAuth(options.credential, {
-            tokenEndpoint,
-            clock: options.clock,
-            onCertificate: ({ subject, x5t, notAfter }) => (certificate = { subject, x5t, notAfter }),
-          }),
-        fetch: loginFetch,
-        timeoutMs: options.timeoutMs,
+      configuration ??= configureTokenEndpoint(options, ({ subject, x5t, notAfter }) => {
+        certificate = { subject, x5t, notAfter };
       });
       const started = options.clock();
-      const response = await oidc.clientCredentialsGrant(endpoint.configuration, { scope });
+      const response = await oidc.clientCredentialsGrant(configuration, { scope });
       const value = checkAccessToken(response.access_token, options.endpoints.login);
       return { value, expiresAt: started + (response.expires_in ?? 3599) * 1000 };
     } catch (error) {
@@ -92,20 +83,25 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
     }
   }
 
+  /** Retries what {@link TRANSIENT_CODES} says may pass, {@link RETRY_ATTEMPTS} at most, none past the timeout. */
   async function renew(): Promise<AccessToken> {
-    const now = options.clock();
-    try {
-      cached = await retryTransient(requestOnce, {
-        deadline: now + options.timeoutMs,
-        clock: options.clock,
-        sleep: options.sleep ?? ((ms) => delay(timerDelay(ms))),
-        random: options.random ?? Math.random,
-      });
-      return cached;
-    } catch (error) {
-      const usable = cached !== undefined && cached.expiresAt - options.clock() > MIN_USABLE_MS;
-      if (usable && TRANSIENT_CODES.has(toM365Error(error).code)) return cached!;
-      throw error;
+    const deadline = options.clock() + options.timeoutMs;
+    const sleep = options.sleep ?? ((ms) => delay(timerDelay(ms)));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        cached = await requestOnce();
+        return cached;
+      } catch (error) {
+        const transient = TRANSIENT_CODES.has(toM365Error(error).code);
+        const pause = Math.round(RETRY_BASE_DELAY_MS * 2 ** (attempt - 1) * (0.5 + (options.random ?? Math.random)()));
+        if (transient && attempt < RETRY_ATTEMPTS && options.clock() + pause < deadline) {
+          await sleep(pause);
+          continue;
+        }
+        const usable = cached !== undefined && cached.expiresAt - options.clock() > MIN_USABLE_MS;
+        if (usable && transient) return cached!;
+        throw error;
+      }
     }
   }
 
@@ -130,35 +126,26 @@ export function createEntraTokenProvider(options: EntraTokenOptions): TokenProvi
   };
 }
 
-/** Attempts in all of one token request, the first included. */
-const RETRY_ATTEMPTS = 3;
-/** First pause between attempts, ms; doubled each time, with ±50% jitter. */
-const RETRY_BASE_DELAY_MS = 500;
-
-/** When a request that failed for a passing reason may be tried again. */
-export interface RetryPolicy {
-  /** No attempt starts after this instant (by `clock`); undefined: no bound but the attempts. */
-  readonly deadline?: number;
-  readonly clock: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly random: () => number;
-}
-
 /**
- * Runs `request`, retrying it after timeouts, network errors and answers such as 5xx or `temporarily_unavailable`
- * (the transient {@link TRANSIENT_CODES}) with jittered exponential backoff, three attempts at most, within the
- * deadline. Any other failure, and the last transient one, is thrown as an `M365Error`.
+ * openid-client set for the token endpoint as Entra documents it for every cloud, `{login}/{tenant}/oauth2/v2.0/token`:
+ * no discovery request, so a login endpoint that serves only the token endpoint (as the Centreon plugin needs) is
+ * enough. The issuer named is Entra's v2.0 one; nothing in a client-credentials grant is checked against it. Token
+ * answers are read whole, so each is bounded before openid-client parses it. Throws `CONFIG_INVALID` when the
+ * tenant cannot stand in the URL path.
  */
-export async function retryTransient<T>(request: () => Promise<T>, policy: RetryPolicy): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await request();
-    } catch (error) {
-      const mapped = toM365Error(error);
-      const delay = Math.round(RETRY_BASE_DELAY_MS * 2 ** (attempt - 1) * (0.5 + policy.random()));
-      const late = policy.deadline !== undefined && policy.clock() + delay >= policy.deadline;
-      if (!TRANSIENT_CODES.has(mapped.code) || attempt >= RETRY_ATTEMPTS || late) throw mapped;
-      await policy.sleep(delay);
-    }
-  }
+function configureTokenEndpoint(
+  options: EntraTokenOptions,
+  onCertificate: (certificate: ClientCertificate) => void,
+): oidc.Configuration {
+  checkTenantInUrl(options.tenantId, 'the tenant');
+  const base = `${options.endpoints.login}/${options.tenantId}`;
+  const url = new URL(`${base}/oauth2/v2.0/token`).href;
+  const metadata: oidc.ServerMetadata = { issuer: `${base}/v2.0`, token_endpoint: url };
+  const auth = createClientAuth(options.credential, { tokenEndpoint: url, clock: options.clock, onCertificate });
+  const configuration = new oidc.Configuration(metadata, options.clientId, undefined, auth);
+  if (url.startsWith('http:')) oidc.allowInsecureRequests(configuration);
+  configuration[oidc.customFetch] = boundLoginFetch(options.fetch);
+  // In seconds, rounded up: a timeout is at least 1 ms, at most a day (the configuration's bounds).
+  configuration.timeout = Math.ceil(options.timeoutMs / 1000);
+  return configuration;
 }

@@ -11,18 +11,6 @@ const WEB_CRYPTO_ALGORITHMS: Readonly<Record<AssertionAlgorithm, webcrypto.RsaHa
   RS256: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
 };
 
-/** Smallest RSA key the identity platform accepts for certificate credentials. */
-export const MIN_RSA_BITS = 2048;
-
-/** A certificate and its private key, as found in a file, before they are checked against each other. */
-export interface CertificateMaterial {
-  certificates: X509Certificate[];
-  key: KeyObject;
-}
-
-/** A certificate file that cannot be used, with the sentence to show (never a secret). */
-export class CertificateError extends Error {}
-
 function base64urlDigest(algorithm: 'sha1' | 'sha256', der: Uint8Array): string {
   return createHash(algorithm).update(der).digest('base64url');
 }

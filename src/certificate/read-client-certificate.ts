@@ -1,6 +1,6 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { CertificateError, ClientCertificate, MIN_RSA_BITS, type CertificateMaterial } from './client-certificate.ts';
-import { readPkcs12 } from './read-pkcs12.ts';
+import forge from 'node-forge';
+import { ClientCertificate } from './client-certificate.ts';
 
 /** What a certificate file yields: the credential, or why it cannot be used (a sentence without secrets). */
 export type CertificateReading = { ok: true; certificate: ClientCertificate } | { ok: false; message: string };
@@ -13,6 +13,18 @@ export interface CertificateInput {
   /** ms since epoch: the certificate must be valid then. */
   now: number;
 }
+
+/** Smallest RSA key the identity platform accepts for certificate credentials. */
+const MIN_RSA_BITS = 2048;
+
+/** A certificate and its private key, as found in a file, before they are checked against each other. */
+interface CertificateMaterial {
+  certificates: X509Certificate[];
+  key: KeyObject;
+}
+
+/** A certificate file that cannot be used, with the sentence to show (never a secret). */
+class CertificateError extends Error {}
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 
@@ -101,4 +113,56 @@ function pickCertificate(material: CertificateMaterial): X509Certificate {
     );
   }
   return matching;
+}
+
+/**
+ * Reads a PKCS#12 (`.pfx`, `.p12`) file with node-forge, since Node has no PKCS#12 parser: its MAC is checked with
+ * the password, shrouded key bags and encrypted certificate bags (PBES2/AES as OpenSSL 3 writes them, or the legacy
+ * 3DES/RC2 of older tools) are decrypted. Certificates and key come out as Node objects.
+ */
+function readPkcs12(bytes: Uint8Array, password: string | undefined): CertificateMaterial {
+  const pfx = openPkcs12(bytes, password ?? '');
+  const keys = [forge.pki.oids.pkcs8ShroudedKeyBag, forge.pki.oids.keyBag].flatMap(
+    (type) => pfx.getBags({ bagType: type })[type] ?? [],
+  );
+  const certificateBags = pfx.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
+  const certificates = certificateBags.flatMap((bag) => (bag.cert ? [toX509(bag.cert)] : []));
+  if (certificates.length === 0) {
+    throw new CertificateError(
+      certificateBags.length === 0
+        ? 'the PKCS#12 file holds no certificate'
+        : 'the certificate of the PKCS#12 file is not RSA; the identity platform needs an RSA key',
+    );
+  }
+  const key = keys.find((bag) => bag.key !== undefined)?.key;
+  if (key === undefined)
+    throw new CertificateError('the PKCS#12 file holds no private key: export it with its private key');
+  return { certificates, key: createPrivateKey(forge.pki.privateKeyToPem(key)) };
+}
+
+function openPkcs12(bytes: Uint8Array, password: string): forge.pkcs12.Pkcs12Pfx {
+  let asn1: forge.asn1.Asn1;
+  try {
+    asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(bytes).toString('binary')));
+  } catch {
+    throw new CertificateError('the file is neither PEM (certificate and private key) nor PKCS#12 (.pfx)');
+  }
+  try {
+    return forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : '';
+    if (/mac could not be verified|invalid password/i.test(message)) {
+      throw new CertificateError(
+        password === ''
+          ? 'the PKCS#12 file is protected by a password and none is set'
+          : 'cannot open the PKCS#12 file: wrong password?',
+      );
+    }
+    throw new CertificateError('cannot read the PKCS#12 file: only RSA certificates and keys are supported');
+  }
+}
+
+function toX509(certificate: forge.pki.Certificate): X509Certificate {
+  const der = forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)).getBytes();
+  return new X509Certificate(Buffer.from(der, 'binary'));
 }

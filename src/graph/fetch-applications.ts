@@ -7,7 +7,6 @@ import {
   withoutId,
   tooMany,
   type AnswerTally,
-  type DecodedPage,
 } from './answer-limits.ts';
 import { readCollection, type FetchRequest, type GraphClientOptions } from './graph-client.ts';
 
@@ -16,10 +15,10 @@ export interface AppCredential {
   readonly keyId: string;
   /** `endDateTime` as Graph wrote it; undefined when absent or not a string. */
   readonly endDateTime: string | undefined;
-  /** `displayName`, the credential's description; absent when Graph gives none. */
-  readonly displayName?: string;
-  /** `hint` of a secret: its first three characters; absent when Graph gives none (a certificate has none). */
-  readonly hint?: string;
+  /** `displayName`, the credential's description; undefined when Graph gives none. */
+  readonly displayName?: string | undefined;
+  /** `hint` of a secret: its first three characters; undefined when Graph gives none (a certificate has none). */
+  readonly hint?: string | undefined;
 }
 
 /** An app registration of the tenant, with its credentials. */
@@ -30,22 +29,21 @@ export interface Application {
   readonly keyCredentials: readonly AppCredential[];
 }
 
+const APPLICATIONS = { limit: LIMITS.applications, noun: 'applications', what: 'an application' };
+
 /**
  * Lists every app registration of the tenant: `GET {graph}/v1.0/applications`, following `@odata.nextLink` to the
  * end (on the same host only), bounded by `ANSWER_LIMITS`. Needs the application permission Application.Read.All: a
  * 403 comes back as `GRAPH_FORBIDDEN` naming that permission.
  */
 export async function fetchApplications(options: GraphClientOptions, request: FetchRequest): Promise<Application[]> {
-  const url = `${options.graphUrl}/v1.0/applications`;
-  try {
-    const read = await readCollection(options, request, { url, pages: 'applications', decodePage: decodePage });
-    return read?.entries ?? [];
-  } catch (error) {
-    if (!(error instanceof M365Error) || error.code !== 'GRAPH_FORBIDDEN') throw error;
-    const message =
-      'HTTP 403 on the applications: grant the application permission Application.Read.All with admin consent';
-    throw new M365Error('GRAPH_FORBIDDEN', message, { status: error.status, cause: error });
-  }
+  const read = await readCollection(options, request, {
+    url: `${options.graphUrl}/v1.0/applications`,
+    pages: 'applications',
+    decodePage: (body, tally) => decodeCollectionPage(body, tally, APPLICATIONS, decodeApplication),
+    forbidden: 'HTTP 403 on the applications: grant the application permission Application.Read.All with admin consent',
+  });
+  return read?.entries ?? [];
 }
 
 /** What of an application is read when it is read by its appId: its name and its credentials. */
@@ -68,29 +66,16 @@ export async function fetchApplication(
       url,
       pages: 'the application',
       decodePage: (body, tally) => ({ entries: [decodeOne(body, tally)], nextLink: undefined }),
+      forbidden: `HTTP 403 on the application ${appId}: grant the application permission Application.Read.All with admin consent in the tenant where the app is registered`,
     });
     return read!.entries[0];
   } catch (error) {
-    if (!(error instanceof M365Error)) throw error;
-    if (error.code === 'GRAPH_FORBIDDEN') {
-      const message = `HTTP 403 on the application ${appId}: grant the application permission Application.Read.All with admin consent in the tenant where the app is registered`;
-      throw new M365Error('GRAPH_FORBIDDEN', message, { status: error.status, cause: error });
-    }
-    if (error.status === 404) {
+    if (error instanceof M365Error && error.status === 404) {
       const message = `no app registration with appId ${appId} in this tenant: read it in the tenant where the app is registered (credential_expiry.home_tenant)`;
       throw new M365Error(error.code, message, { status: error.status, cause: error });
     }
     throw error;
   }
-}
-
-function decodePage(body: unknown, tally: AnswerTally): DecodedPage<Application> {
-  return decodeCollectionPage(
-    body,
-    tally,
-    { limit: LIMITS.applications, noun: 'applications', what: 'an application' },
-    decodeApplication,
-  );
 }
 
 /** The answer of a read by appId: the application itself, not a collection. */
@@ -129,14 +114,9 @@ function credentials(value: unknown, field: string, appId: string): AppCredentia
       {
         keyId: text(keyId, 'keyId') ?? '',
         endDateTime: text(endDateTime, 'endDateTime'),
-        ...given('displayName', text(displayName, 'displayName')),
-        ...given('hint', text(hint, 'hint')),
+        displayName: text(displayName, 'displayName'),
+        hint: text(hint, 'hint'),
       },
     ];
   });
-}
-
-/** `{ [key]: value }` when there is a value, `{}` otherwise. */
-function given<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: string });
 }

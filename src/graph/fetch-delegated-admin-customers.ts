@@ -1,4 +1,3 @@
-import { M365Error } from '../errors.ts';
 import {
   ANSWER_LIMITS,
   boundedText,
@@ -37,18 +36,15 @@ export async function fetchDelegatedAdminCustomers(
   request: FetchRequest,
 ): Promise<DelegatedAdminCustomer[]> {
   const query = `$select=id,tenantId,displayName&$top=${PAGE_SIZE}`;
-  const url = `${options.graphUrl}/v1.0/tenantRelationships/delegatedAdminCustomers?${query}`;
-  try {
-    const paged = { ...options, maxPages: options.maxPages ?? MAX_PAGES };
-    const read = await readCollection(paged, request, { url, pages: 'delegated admin customers', decodePage });
-    return read?.entries ?? [];
-  } catch (error) {
-    if (!(error instanceof M365Error) || error.code !== 'GRAPH_FORBIDDEN') throw error;
-    const message =
+  const read = await readCollection({ ...options, maxPages: options.maxPages ?? MAX_PAGES }, request, {
+    url: `${options.graphUrl}/v1.0/tenantRelationships/delegatedAdminCustomers?${query}`,
+    pages: 'delegated admin customers',
+    decodePage,
+    forbidden:
       'HTTP 403 on the delegated admin customers: grant the application permission ' +
-      'DelegatedAdminRelationship.Read.All with admin consent in the partner tenant';
-    throw new M365Error('GRAPH_FORBIDDEN', message, { status: error.status, cause: error });
-  }
+      'DelegatedAdminRelationship.Read.All with admin consent in the partner tenant',
+  });
+  return read?.entries ?? [];
 }
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

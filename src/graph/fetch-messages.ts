@@ -1,4 +1,3 @@
-import { M365Error } from '../errors.ts';
 import type { ServiceMessage } from '../health/messages.ts';
 import {
   ANSWER_LIMITS as LIMITS,
@@ -9,12 +8,12 @@ import {
   isObject,
   textTooLong,
   tooMany,
-  type DecodedPage,
 } from './answer-limits.ts';
 import { readCollection, type FetchRequest, type GraphClientOptions } from './graph-client.ts';
 
 /** Path of the message-center collection, below `{graph}/v1.0`. */
 const MESSAGES_PATH = '/admin/serviceAnnouncement/messages';
+const MESSAGES = { limit: LIMITS.messages, noun: 'messages', what: 'a message' };
 
 /**
  * Reads the message center: `GET {graph}/v1.0/admin/serviceAnnouncement/messages`, following `@odata.nextLink`
@@ -25,15 +24,14 @@ export async function fetchServiceMessages(
   options: GraphClientOptions,
   request: FetchRequest,
 ): Promise<ServiceMessage[]> {
-  const url = `${options.graphUrl}/v1.0${MESSAGES_PATH}`;
-  try {
-    const read = await readCollection(options, request, { url, pages: 'messages', decodePage: decodeMessagePage });
-    return read?.entries ?? [];
-  } catch (error) {
-    if (!(error instanceof M365Error) || error.code !== 'GRAPH_FORBIDDEN') throw error;
-    const message = `HTTP 403 on the message center: grant the application permission ServiceMessage.Read.All with admin consent`;
-    throw new M365Error('GRAPH_FORBIDDEN', message, { status: error.status, cause: error });
-  }
+  const read = await readCollection(options, request, {
+    url: `${options.graphUrl}/v1.0${MESSAGES_PATH}`,
+    pages: 'messages',
+    decodePage: (body, tally) => decodeCollectionPage(body, tally, MESSAGES, decodeMessage),
+    forbidden:
+      'HTTP 403 on the message center: grant the application permission ServiceMessage.Read.All with admin consent',
+  });
+  return read?.entries ?? [];
 }
 
 /** The strings of a list of names (`services`, `tags`), each bounded; other items are left out. */
@@ -58,7 +56,11 @@ function text(value: unknown, limit: number, field: string, id: string): string 
   return boundedText(value, limit, field, 'message', id) || undefined;
 }
 
-/** Decodes one `serviceUpdateMessage`; undefined when it has no id; missing values become empty. */
+/**
+ * Decodes one `serviceUpdateMessage`; missing values become empty. A message id listed twice, or an entry that is
+ * not a message, fails the read, as for the health answer: a message left out would be announced as new when it
+ * came back.
+ */
 function decodeMessage(entry: unknown, index: number, tally: AnswerTally): ServiceMessage | undefined {
   const raw = entryWithId(entry, index, tally);
   if (raw === undefined) return undefined;
@@ -79,19 +81,4 @@ function decodeMessage(entry: unknown, index: number, tally: AnswerTally): Servi
     lastModifiedDateTime: text(raw.lastModifiedDateTime, LIMITS.name, 'lastModifiedDateTime', id),
     body: text(body.content, LIMITS.content, 'body', id) ?? '',
   };
-}
-
-/**
- * Decodes a page of `messages`, counting its messages in `tally` (one per read, across its pages) against
- * {@link LIMITS}. A body that is not an OData collection, a message id listed twice, or an entry that is not a
- * message is a `GRAPH_BAD_RESPONSE` (the read fails, as for the health answer: a message left out would be
- * announced as new when it came back); a read past a bound is a `GRAPH_ANSWER_TOO_LARGE`.
- */
-function decodeMessagePage(body: unknown, tally: AnswerTally): DecodedPage<ServiceMessage> {
-  return decodeCollectionPage(
-    body,
-    tally,
-    { limit: LIMITS.messages, noun: 'messages', what: 'a message' },
-    decodeMessage,
-  );
 }

@@ -3,10 +3,9 @@ import type { TokenProvider } from '../auth/token-provider.ts';
 import { M365Error, toM365Error } from '../errors.ts';
 import type { Snapshot } from '../health/model.ts';
 import type { HttpAnswer, HttpGet } from '../net/http-fetch.ts';
+import { decodeChunks, readBodyChunksCapped } from '../net/read-body.ts';
 import { AnswerTally, type DecodedPage } from './answer-limits.ts';
 import { decodeServicePage } from './decode.ts';
-import { decodeChunks } from '../net/read-body.ts';
-import { parseJsonBody, readGraphBody } from './read-body.ts';
 import { backoffDelay, MAX_RETRY_AFTER_MS, readRetryAfter, type RetryAfterWait } from '../shared/retry-after.ts';
 import { HEALTH_OVERVIEWS_PATH } from './wire.ts';
 
@@ -32,9 +31,20 @@ export interface FetchRequest {
   signal: AbortSignal;
 }
 
+/** An OData collection to read: its first page, what its pages are called in errors, and how each page decodes. */
+export interface Collection<T> {
+  url: string;
+  pages: string;
+  decodePage: (body: unknown, tally: AnswerTally) => DecodedPage<T>;
+  /** What a 403 says instead of Graph's words: the permission the read needs. */
+  forbidden?: string;
+}
+
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 const DEFAULT_MAX_PAGES = 100;
 const DEFAULT_MAX_RETRIES = 4;
+/** Largest response body the Graph client reads (a page of 1,000 issues is a few MB). */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /** A read of every service's health that may find the answer of the read before, byte for byte. */
 export type HealthRead =
@@ -73,15 +83,14 @@ export async function readServiceHealth(
 }
 
 /**
- * Reads every page of an OData collection from `url` (its pages called `pages` in errors), each decoded by
- * `decodePage`, following `@odata.nextLink` on the Graph host only, each page counted in one tally against
- * `ANSWER_LIMITS`. A one-page answer comes with its digest; undefined, not parsed, when that is
+ * Reads every page of an OData collection, following `@odata.nextLink` on the Graph host only, each page counted in
+ * one tally against `ANSWER_LIMITS`. A one-page answer comes with its digest; undefined, not parsed, when that is
  * `previous` (only a one-page answer has a digest, so the same bytes are the same whole answer).
  */
 export async function readCollection<T>(
   options: GraphClientOptions,
   request: FetchRequest,
-  collection: { url: string; pages: string; decodePage: (body: unknown, tally: AnswerTally) => DecodedPage<T> },
+  collection: Collection<T>,
   previous?: string,
 ): Promise<{ entries: T[]; digest: string | undefined } | undefined> {
   const origin = new URL(options.graphUrl).origin;
@@ -98,7 +107,7 @@ export async function readCollection<T>(
         `more than ${maxPages} pages of ${collection.pages}: stopped following @odata.nextLink`,
       );
     seen.add(url);
-    const { chunks, response } = await getBody(options, url, request);
+    const { chunks, response } = await getBody(options, url, request, collection.forbidden);
     if (page === 0) {
       digest = digestOf(chunks);
       if (digest === previous) {
@@ -142,6 +151,26 @@ function takeText(chunks: readonly Uint8Array[], response: HttpAnswer): string {
   return text;
 }
 
+/** Reads a Graph answer's body as the chunks the network gave, refusing one larger than `limit` bytes. */
+export function readGraphBody(response: HttpAnswer, limit = MAX_BODY_BYTES): Promise<Uint8Array[]> {
+  return readBodyChunksCapped(response, limit, (declared) => {
+    const size = declared === undefined ? '' : ` of ${declared} bytes`;
+    return new M365Error('GRAPH_BAD_RESPONSE', `response${size} exceeds the ${limit}-byte limit`);
+  });
+}
+
+/** Parses a JSON body, or explains why it could not, with the HTTP status and content type. */
+function parseJsonBody(body: string, response: HttpAnswer): unknown {
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    const type = response.headers.get('content-type') ?? 'no content type';
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = `Cannot decode json response: ${reason} (HTTP ${response.status}, ${type})`;
+    throw new M365Error('GRAPH_BAD_RESPONSE', message, { status: response.status, cause: error });
+  }
+}
+
 /** The SHA-256 of a body read in chunks (the same however the network cut it). */
 function digestOf(chunks: readonly Uint8Array[]): string {
   const sha = createHash('sha256');
@@ -154,6 +183,7 @@ async function getBody(
   options: GraphClientOptions,
   url: string,
   request: FetchRequest,
+  forbidden: string | undefined,
 ): Promise<{ chunks: Uint8Array[]; response: HttpAnswer }> {
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   let renewedToken = false;
@@ -174,7 +204,7 @@ async function getBody(
     if (response.status >= 300 && response.status < 400) throw await refuseRedirect(response, url);
     if (response.ok) return { chunks: await readGraphBody(response), response };
     const retryAfter = readRetryAfter(response.headers.get('retry-after'), options.clock());
-    const error = await toGraphError(response, retryAfter);
+    const error = await toGraphError(response, retryAfter, forbidden);
     if (!RETRYABLE.has(response.status) || attempt >= maxRetries) throw error;
     const waitMs = retryAfter?.waitMs ?? backoffDelay(attempt, 1000, 30_000);
     if (options.clock() + waitMs > request.deadline) throw failingAtDeadline(error, { waitMs, retryAfter });
@@ -206,20 +236,19 @@ function failingAtDeadline(
   error: M365Error,
   wait?: { waitMs: number; retryAfter: RetryAfterWait | undefined },
 ): M365Error {
-  const verb = error.status === 429 ? 'still throttled' : `still failing`;
-  const prefix = `${verb} (HTTP ${error.status}) at the deadline`;
-  if (wait === undefined)
-    return new M365Error(error.code, `${prefix}: the poll timed out while retrying`, {
-      status: error.status,
-      cause: error,
-    });
+  const prefix = `${error.status === 429 ? 'still throttled' : 'still failing'} (HTTP ${error.status}) at the deadline`;
+  if (wait === undefined) {
+    const message = `${prefix}: the poll timed out while retrying`;
+    return new M365Error(error.code, message, { status: error.status, cause: error });
+  }
   const { waitMs, retryAfter } = wait;
-  const asked = retryAfter?.capped ? `${describeCap(retryAfter)}` : `${(waitMs / 1000).toFixed(1)} s more`;
-  return new M365Error(error.code, `${prefix}: Graph asked to wait ${asked}`, {
-    status: error.status,
-    retryAfter: waitMs / 1000,
-    cause: error,
-  });
+  let asked = `${(waitMs / 1000).toFixed(1)} s more`;
+  if (retryAfter?.capped) {
+    const was = Number.isFinite(retryAfter.askedMs) ? `${Math.round(retryAfter.askedMs / 1000)} s` : 'forever';
+    asked = `${was}, more than the ${MAX_RETRY_AFTER_MS / 1000} s obeyed at most: waiting ${retryAfter.waitMs / 1000} s`;
+  }
+  const options = { status: error.status, retryAfter: waitMs / 1000, cause: error };
+  return new M365Error(error.code, `${prefix}: Graph asked to wait ${asked}`, options);
 }
 
 /**
@@ -246,14 +275,15 @@ async function refuseRedirect(response: HttpAnswer, url: string): Promise<M365Er
   );
 }
 
-/** What a capped `Retry-After` asked for, and what is waited instead. */
-function describeCap(retryAfter: RetryAfterWait): string {
-  const asked = Number.isFinite(retryAfter.askedMs) ? `${Math.round(retryAfter.askedMs / 1000)} s` : 'forever';
-  return `${asked}, more than the ${MAX_RETRY_AFTER_MS / 1000} s obeyed at most: waiting ${retryAfter.waitMs / 1000} s`;
-}
-
-/** Turns a non-2xx Graph response into an error carrying Graph's own code and message, and its (capped) `Retry-After`. */
-async function toGraphError(response: HttpAnswer, retryWait: RetryAfterWait | undefined): Promise<M365Error> {
+/**
+ * Turns a non-2xx Graph response into an error carrying Graph's own code and message, and its (capped)
+ * `Retry-After`; a 403 says `forbidden` instead, when the read names the permission it needs.
+ */
+async function toGraphError(
+  response: HttpAnswer,
+  retryWait: RetryAfterWait | undefined,
+  forbidden: string | undefined,
+): Promise<M365Error> {
   const body = await readGraphBody(response, 64 * 1024).then(decodeChunks, () => '');
   let detail = `HTTP ${response.status}`;
   try {
@@ -269,11 +299,8 @@ async function toGraphError(response: HttpAnswer, retryWait: RetryAfterWait | un
     retryAfter: retryWait === undefined ? undefined : retryWait.waitMs / 1000,
   };
   if (response.status === 403) {
-    return new M365Error(
-      'GRAPH_FORBIDDEN',
-      `${detail}: grant the application permission ServiceHealth.Read.All with admin consent`,
-      options,
-    );
+    const fix = `${detail}: grant the application permission ServiceHealth.Read.All with admin consent`;
+    return new M365Error('GRAPH_FORBIDDEN', forbidden ?? fix, options);
   }
   if (response.status === 401)
     return new M365Error('GRAPH_UNAUTHORIZED', `${detail}: Graph refused a fresh token`, options);

@@ -3,17 +3,6 @@
  * Shared by the Graph client (which decodes them defensively) and the simulator (which produces them).
  */
 
-export interface WireItemBody {
-  contentType?: string;
-  content?: string;
-}
-
-export interface WirePost {
-  createdDateTime?: string;
-  postType?: string;
-  description?: WireItemBody;
-}
-
 export interface WireIssue {
   id: string;
   title?: string;
@@ -30,7 +19,11 @@ export interface WireIssue {
   endDateTime?: string | null;
   lastModifiedDateTime?: string;
   details?: Array<{ name?: string; value?: string }>;
-  posts?: WirePost[];
+  posts?: Array<{
+    createdDateTime?: string;
+    postType?: string;
+    description?: { contentType?: string; content?: string };
+  }>;
 }
 
 export interface WireServiceHealth {

@@ -1,6 +1,5 @@
 import type { HttpSettings } from '../config/types.ts';
-import { createHttpClient, type HttpClient } from './http-fetch.ts';
-import type { HttpEnvironment } from './proxy-settings.ts';
+import { createHttpClient, type HttpClient, type HttpEnvironment } from './http-fetch.ts';
 
 /** HTTP clients shared by tenants with the same `http` settings: one connection pool per proxy and CA bundle. */
 export interface HttpClientPool {

@@ -1,27 +1,79 @@
 import { getCACertificates } from 'node:tls';
 import { EnvHttpProxyAgent, fetch as undiciFetch, interceptors, request } from 'undici';
-import {
-  describeProxySettings,
-  PROXY_REFUSED,
-  proxyCredentials,
-  resolveProxySettings,
-  type ExplicitProxy,
-  type HttpEnvironment,
-} from './proxy-settings.ts';
 import { hideUrlCredentials } from '../shared/hide-url-credentials.ts';
-import type { ReadableAnswer } from './read-body.ts';
 
-export interface HttpClientOptions extends ExplicitProxy {
+/** Environment variables as read by the HTTP layer. */
+export type HttpEnvironment = Readonly<Record<string, string | undefined>>;
+
+export interface HttpClientOptions {
   /** Where `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` are read (never `process.env` behind the caller's back). */
   readonly env: HttpEnvironment;
+  /** An explicit proxy (config `http.proxy`, `check --proxyurl`), for both schemes. */
+  readonly proxy?: string | undefined;
+  /** Exceptions to it (`http.no_proxy`), `NO_PROXY` syntax. */
+  readonly noProxy?: string | undefined;
   /** Extra CA certificates (PEM) trusted besides the default ones, e.g. a corporate TLS-inspection CA. */
   readonly ca?: string | undefined;
 }
 
+/** Code of the cause of a failed request when the proxy answered its CONNECT with something else than 200. */
+export const PROXY_REFUSED = 'PROXY_REFUSED';
+
+/** Which proxy each kind of request goes through; an empty string means none. */
+interface ProxySettings {
+  readonly httpProxy: string;
+  readonly httpsProxy: string;
+  /** Hosts reached directly, comma- or space-separated, `NO_PROXY` syntax. */
+  readonly noProxy: string;
+}
+
+function readVariable(env: HttpEnvironment, name: string): string {
+  const value = env[name.toLowerCase()] ?? env[name.toUpperCase()];
+  return value?.trim() ?? '';
+}
+
+/**
+ * The proxies to use: an explicit proxy wins for both schemes, else `https_proxy`/`HTTPS_PROXY` for https and
+ * `http_proxy`/`HTTP_PROXY` for http (the lower-case spelling first, as curl reads them); `https` falls back to the
+ * http proxy. Exceptions: the explicit list, else `no_proxy`/`NO_PROXY`.
+ */
+export function resolveProxySettings(options: HttpClientOptions): ProxySettings {
+  const { env, proxy } = options;
+  const noProxy = options.noProxy ?? readVariable(env, 'no_proxy');
+  if (proxy !== undefined && proxy !== '') return { httpProxy: proxy, httpsProxy: proxy, noProxy };
+  const httpProxy = readVariable(env, 'http_proxy');
+  return { httpProxy, httpsProxy: readVariable(env, 'https_proxy') || httpProxy, noProxy };
+}
+
+/** The credentials written in proxy URLs (user names and passwords, raw and decoded), to scrub from messages. */
+function proxyCredentials(settings: ProxySettings): string[] {
+  const values = new Set<string>();
+  for (const proxy of [settings.httpProxy, settings.httpsProxy]) {
+    const url = URL.parse(proxy);
+    for (const part of [url?.username ?? '', url?.password ?? '']) {
+      if (part.length < 3) continue;
+      values.add(part);
+      values.add(safeDecode(part));
+    }
+  }
+  return [...values];
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** What the Graph client reads of an answer: a part of fetch's `Response` (so a `Response` is one). */
-export interface HttpAnswer extends ReadableAnswer {
+export interface HttpAnswer {
   readonly status: number;
   readonly ok: boolean;
+  readonly headers: { get(name: string): string | null };
+  /** The body as the network delivers it (decompressed); `cancel` drops the rest. */
+  readonly body: (AsyncIterable<Uint8Array> & { cancel(): Promise<void> }) | null;
   /**
    * Frees the memory of body chunks this answer gave, read to the end and no longer used, at once instead of at the
    * next full garbage collection ({@link releaseChunks}). Absent where the chunks may be someone else's (a `fetch`'s).
@@ -53,8 +105,6 @@ export interface HttpClient {
    * (no WHATWG streams, no copy of each chunk). Asks for compressed answers and inflates them, as `fetch` does.
    */
   readonly get: HttpGet;
-  /** `direct`, or `through http://***@proxy:3128 except .internal`. */
-  readonly route: string;
   /** Closes idle connections. */
   close(): Promise<void>;
 }
@@ -74,7 +124,7 @@ export const MAX_CONNECTIONS_PER_ORIGIN = 64;
  * credentials.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const settings = resolveProxySettings(options, options.env);
+  const settings = resolveProxySettings(options);
   const ca = options.ca === undefined || options.ca === '' ? undefined : [...getCACertificates('default'), options.ca];
   const tls = ca === undefined ? {} : { connect: { ca }, proxyTls: { ca }, requestTls: { ca } };
   const dispatcher = new EnvHttpProxyAgent({ ...settings, ...tls, connections: MAX_CONNECTIONS_PER_ORIGIN });
@@ -105,7 +155,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       throw explain(new TypeError('fetch failed', { cause: error }), url);
     }
   };
-  return { fetch: send, get, route: describeProxySettings(settings), close: () => dispatcher.close() };
+  return { fetch: send, get, close: () => dispatcher.close() };
 }
 
 /** What `fetch` asks for. */

@@ -1,9 +1,4 @@
-/** What a capped read needs of an answer: fetch's `Response` and the Graph client's `HttpAnswer` are both one. */
-export interface ReadableAnswer {
-  readonly headers: { get(name: string): string | null };
-  /** The body as the network delivers it (decompressed); `cancel` drops the rest. */
-  readonly body: (AsyncIterable<Uint8Array> & { cancel(): Promise<void> }) | null;
-}
+import type { HttpAnswer } from './http-fetch.ts';
 
 /**
  * Reads a body as the chunks the network gave, refusing one of more than `limit` bytes, declared by its
@@ -12,7 +7,7 @@ export interface ReadableAnswer {
  * thousands of tenants a minute that memory alone pushes V8 into full garbage collections of the agent's heap.
  */
 export async function readBodyChunksCapped(
-  answer: ReadableAnswer,
+  answer: HttpAnswer,
   limit: number,
   tooLarge: (declared: number | undefined) => Error,
 ): Promise<Uint8Array[]> {

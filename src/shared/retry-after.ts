@@ -12,15 +12,11 @@ export interface RetryAfterWait {
   readonly capped: boolean;
 }
 
-/** {@link parseRetryAfter}, capped at `maxMs`, saying whether it was. */
-export function readRetryAfter(
-  header: string | null | undefined,
-  now: number,
-  maxMs = MAX_RETRY_AFTER_MS,
-): RetryAfterWait | undefined {
+/** {@link parseRetryAfter}, capped at {@link MAX_RETRY_AFTER_MS}, saying whether it was. */
+export function readRetryAfter(header: string | null | undefined, now: number): RetryAfterWait | undefined {
   const askedMs = parseRetryAfter(header, now);
   if (askedMs === undefined) return undefined;
-  return { askedMs, waitMs: Math.min(askedMs, maxMs), capped: askedMs > maxMs };
+  return { askedMs, waitMs: Math.min(askedMs, MAX_RETRY_AFTER_MS), capped: askedMs > MAX_RETRY_AFTER_MS };
 }
 
 /**

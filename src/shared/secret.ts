@@ -1,6 +1,5 @@
 import { inspect } from 'node:util';
-
-const REDACTED = '[redacted]';
+import { REDACTED } from './scrub-text.ts';
 
 /**
  * A credential that never prints itself: `String()`, `JSON.stringify()` and `util.inspect()` all show

@@ -1,35 +1,29 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ClientSecretPost } from 'openid-client';
-import { checkTenantInUrl, configureTokenEndpoint, isEntraTenantName } from '../../../src/auth/token-endpoint.ts';
+import { checkTenantInUrl, isEntraTenantName } from '../../../src/auth/token-endpoint.ts';
 import { createEntraTokenProvider } from '../../../src/auth/token-provider.ts';
 import { Secret } from '../../../src/shared/secret.ts';
 
 const GUID = '11111111-1111-1111-1111-111111111111';
 
-function endpointOf(login: string, tenantId: string): string {
-  return configureTokenEndpoint({
-    login,
-    tenantId,
-    clientId: 'app',
-    createClientAuth: () => ClientSecretPost('x'),
-    fetch,
-    timeoutMs: 5000,
-  }).url;
-}
-
 /** A login endpoint that serves one answer at any URL, recording the URLs asked. */
-function answering(body: string, status: number, type: string) {
+function answering(
+  body: string,
+  status: number,
+  type: string,
+  login = 'https://login.example',
+  tenantId = 'contoso.onmicrosoft.com',
+) {
   const urls: string[] = [];
   const fetch = (async (input: string | URL | Request) => {
     urls.push(String(input instanceof Request ? input.url : input));
     return new Response(body, { status, headers: { 'content-type': type } });
   }) as typeof globalThis.fetch;
   const tokens = createEntraTokenProvider({
-    tenantId: 'contoso.onmicrosoft.com',
+    tenantId,
     clientId: '22222222-2222-2222-2222-222222222222',
     credential: { kind: 'secret', secret: new Secret('s3cret') },
-    endpoints: { login: 'https://login.example', graph: 'https://graph.microsoft.com' },
+    endpoints: { login, graph: 'https://graph.microsoft.com' },
     fetch,
     clock: Date.now,
     timeoutMs: 5000,
@@ -39,18 +33,31 @@ function answering(body: string, status: number, type: string) {
   return { tokens, urls };
 }
 
+/** The URL a token is asked for at, for a login endpoint and a tenant. */
+async function endpointOf(login: string, tenantId: string): Promise<string> {
+  const { tokens, urls } = answering(
+    '{"token_type":"Bearer","expires_in":3599,"access_token":"t"}',
+    200,
+    'application/json',
+    login,
+    tenantId,
+  );
+  await tokens.getToken();
+  return urls[0];
+}
+
 describe('the token endpoint, as Entra documents it: no discovery', () => {
-  test('{login}/{tenant}/oauth2/v2.0/token for every cloud, a login URL with a path, and any tenant form', () => {
+  test('{login}/{tenant}/oauth2/v2.0/token for every cloud, a login URL with a path, and any tenant form', async () => {
     assert.equal(
-      endpointOf('https://login.microsoftonline.us', 'contoso.onmicrosoft.us'),
+      await endpointOf('https://login.microsoftonline.us', 'contoso.onmicrosoft.us'),
       'https://login.microsoftonline.us/contoso.onmicrosoft.us/oauth2/v2.0/token',
     );
     assert.equal(
-      endpointOf('https://login.chinacloudapi.cn', GUID),
+      await endpointOf('https://login.chinacloudapi.cn', GUID),
       `https://login.chinacloudapi.cn/${GUID}/oauth2/v2.0/token`,
     );
     assert.equal(
-      endpointOf('http://127.0.0.1:8080/entra', 'lab-tenant_1'),
+      await endpointOf('http://127.0.0.1:8080/entra', 'lab-tenant_1'),
       'http://127.0.0.1:8080/entra/lab-tenant_1/oauth2/v2.0/token',
     );
   });

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createEntraTokenProvider, retryTransient } from '../../../src/auth/token-provider.ts';
+import { createEntraTokenProvider } from '../../../src/auth/token-provider.ts';
 import { Secret } from '../../../src/shared/secret.ts';
-import { M365Error } from '../../../src/errors.ts';
 
 const LOGIN = 'https://login.microsoftonline.com';
 const GUID = '11111111-1111-1111-1111-111111111111';
@@ -38,7 +37,12 @@ const entraError = (status: number, error: string, code: number) => ({
   body: { error, error_description: `AADSTS${code}: …`, error_codes: [code] },
 });
 
-function provider(fetch: typeof globalThis.fetch, clock: { now: number }, sleeps: number[] = []) {
+function provider(
+  fetch: typeof globalThis.fetch,
+  clock: { now: number },
+  sleeps: number[] = [],
+  { timeoutMs = 30_000, random = 0.5 } = {},
+) {
   return createEntraTokenProvider({
     tenantId: 'contoso.onmicrosoft.com',
     clientId: '22222222-2222-2222-2222-222222222222',
@@ -46,9 +50,9 @@ function provider(fetch: typeof globalThis.fetch, clock: { now: number }, sleeps
     endpoints: { login: LOGIN, graph: 'https://graph.microsoft.com' },
     fetch,
     clock: () => clock.now,
-    timeoutMs: 30_000,
+    timeoutMs,
     sleep: async (ms) => void sleeps.push(ms),
-    random: () => 0.5,
+    random: () => random,
   });
 }
 
@@ -117,44 +121,30 @@ describe('token lifecycle', () => {
   });
 });
 
-describe('retryTransient', () => {
-  const policy = (deadline?: number) => {
-    const sleeps: number[] = [];
-    return {
-      sleeps,
-      policy: { clock: () => 0, sleep: async (ms: number) => void sleeps.push(ms), random: () => 0, deadline },
-    };
-  };
+describe('retries of one renewal', () => {
+  const down = { status: 503, body: {} };
 
-  test('backs off 0.5x to 1.5x of 500 ms doubled, for at most three attempts', async () => {
-    const { sleeps, policy: p } = policy();
-    let attempts = 0;
-    await assert.rejects(
-      retryTransient(async () => {
-        attempts++;
-        throw new M365Error('NETWORK', 'down');
-      }, p),
-      { code: 'NETWORK' },
-    );
-    assert.deepEqual([attempts, sleeps], [3, [250, 500]]);
+  test('back off 0.5x to 1.5x of 500 ms doubled, for at most three attempts', async () => {
+    const identity = fakeIdentity([down, down, down]);
+    const sleeps: number[] = [];
+    await assert.rejects(provider(identity.fetch, { now: T0 }, sleeps, { random: 0 }).getToken(), {
+      code: 'AUTH_UNAVAILABLE',
+    });
+    assert.deepEqual([identity.calls.token, sleeps], [3, [250, 500]]);
   });
 
-  test('stops at the deadline, and at once for errors that are not transient', async () => {
-    const late = policy(300);
-    await assert.rejects(
-      retryTransient(async () => {
-        throw new M365Error('TIMEOUT', 'slow');
-      }, late.policy),
-      { code: 'TIMEOUT' },
-    );
-    assert.deepEqual(late.sleeps, [250]);
-    const config = policy();
-    await assert.rejects(
-      retryTransient(async () => {
-        throw new M365Error('AUTH_APP_NOT_FOUND', 'no app');
-      }, config.policy),
-      { code: 'AUTH_APP_NOT_FOUND' },
-    );
-    assert.deepEqual(config.sleeps, []);
+  test('stop at the timeout, and at once for errors that are not transient', async () => {
+    const late = fakeIdentity([down, down, down]);
+    const sleeps: number[] = [];
+    await assert.rejects(provider(late.fetch, { now: T0 }, sleeps, { timeoutMs: 300, random: 0 }).getToken(), {
+      code: 'AUTH_UNAVAILABLE',
+    });
+    assert.deepEqual([late.calls.token, sleeps], [2, [250]]);
+    const config = fakeIdentity([entraError(400, 'unauthorized_client', 700016)]);
+    const none: number[] = [];
+    await assert.rejects(provider(config.fetch, { now: T0 }, none, { random: 0 }).getToken(), {
+      code: 'AUTH_APP_NOT_FOUND',
+    });
+    assert.deepEqual([config.calls.token, none], [1, []]);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readGraphBody } from '../../../src/graph/read-body.ts';
+import { readGraphBody } from '../../../src/graph/graph-client.ts';
 import { decodeChunks } from '../../../src/net/read-body.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
