@@ -1,6 +1,6 @@
 import { type ProblemSink, reportProblem } from './problems.ts';
 import type { OtlpSignal } from './types.ts';
-import { type Environment, parseKeyValueList, readEnv, sectionOf } from './values.ts';
+import { type Environment, otlpVariable, parseKeyValueList, readEnv, sectionOf } from './values.ts';
 
 /** The exporter's headers, as {@link readExporterHeaders} reads them. */
 export type ExporterHeaders = ReturnType<typeof readExporterHeaders>;
@@ -23,14 +23,14 @@ export function readExporterHeaders(rawHeaders: unknown, env: Environment, sink:
       reportProblem(sink, ['exporter', 'headers', name], 'the value contains a line break or NUL');
     } else fromFile.push([name, value]);
   }
-  const common = headersFromEnv(env, 'OTEL_EXPORTER_OTLP_HEADERS', sink);
+  const common = headersFromEnv(env, otlpVariable('HEADERS'), sink);
   const merge = (...lists: [string, string][][]) => {
     const merged = new Map<string, [string, string]>();
     for (const [name, value] of lists.flat()) merged.set(name.toLowerCase(), [name, value]);
     return Object.fromEntries(merged.values());
   };
   const of = (signal: OtlpSignal): Record<string, string> | undefined => {
-    const own = headersFromEnv(env, `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_HEADERS`, sink);
+    const own = headersFromEnv(env, otlpVariable('HEADERS', signal), sink);
     return own && merge(common ?? [], own, fromFile);
   };
   return { all: merge(common ?? [], fromFile), of };

@@ -9,6 +9,7 @@ import {
   checkTimeoutFits,
   type Environment,
   MAX_DURATION_MS,
+  otlpVariable,
   pickSetting,
   readDuration,
   readEndpointUrl,
@@ -24,11 +25,6 @@ const EXPORT_LIMITS = { min: 1, max: MAX_DURATION_MS };
 
 /** The signals exported over OTLP. */
 const SIGNALS: readonly OtlpSignal[] = ['metrics', 'logs'];
-
-/** `OTEL_EXPORTER_OTLP_<name>`, or with a signal `OTEL_EXPORTER_OTLP_METRICS_<name>` (`…_LOGS_<name>`). */
-function otlpVariable(name: string, signal?: OtlpSignal): string {
-  return `OTEL_EXPORTER_OTLP_${signal === undefined ? '' : `${signal.toUpperCase()}_`}${name}`;
-}
 
 /**
  * Resolves the `exporter` section and the OpenTelemetry variables of the OTLP exporter. Each setting is taken from
@@ -146,7 +142,7 @@ export function exportTarget(exporter: ExporterConfig, signal: OtlpSignal): Otlp
 
 /** The header values of both signals' exports (API keys, tokens): what a log line must never print. */
 export function exporterSecrets(exporter: ExporterConfig): string[] {
-  return (['metrics', 'logs'] as const).flatMap((signal) => Object.values(exportTarget(exporter, signal).headers));
+  return SIGNALS.flatMap((signal) => Object.values(exportTarget(exporter, signal).headers));
 }
 
 /** What the choice settings accept, here and in the schema. */
