@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
-import { readPlainYaml } from '../../../src/config/plain-yaml.ts';
+import { readPlainYaml } from '../../../src/config/yaml.ts';
 
 /** What the full parser makes of `text`, or `undefined` when it reports an error or a warning. */
 function parsedFully(text: string): unknown {
