@@ -5,7 +5,7 @@ import { Secret } from '../shared/secret.ts';
 import { AZURE, CONFIG_DEFAULTS } from './defaults.ts';
 import { type FileSources, readNamedFile, resolvePath } from './files.ts';
 import { type PathSegment, type ProblemSink, reportProblem } from './problems.ts';
-import type { TenantCertificate } from './types.ts';
+import type { TenantCertificate, TenantConfig } from './types.ts';
 import { type Environment, readEnv, reportSetting, sectionOf, type Setting } from './values.ts';
 
 /** The credential keys of a tenant, one per kind (each one a property of the tenant's schema); a tenant sets one. */
@@ -13,11 +13,7 @@ const CREDENTIAL_KEYS = ['client_secret', 'certificate', 'federated_token_file']
 const ENVIRONMENT_CHOICES = `${AZURE.clientSecret}, ${AZURE.certificatePath} or ${AZURE.federatedTokenFile}`;
 
 /** The credential of one tenant, as the token provider needs it; at most one field is set. */
-export interface TenantCredential {
-  clientSecret: Secret | undefined;
-  certificate: TenantCertificate | undefined;
-  federatedTokenFile: string | undefined;
-}
+export type TenantCredential = Pick<TenantConfig, 'clientSecret' | 'certificate' | 'federatedTokenFile'>;
 
 /** What resolving a credential may read besides the tenant's keys. */
 export interface CredentialSources extends CertificateSources {

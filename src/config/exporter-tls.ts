@@ -3,7 +3,7 @@ import { Secret } from '../shared/secret.ts';
 import { type FileSources, readNamedFile } from './files.ts';
 import type { ProblemSink } from './problems.ts';
 import type { ExporterTls, OtlpSignal } from './types.ts';
-import { type Environment, pickSetting, readEnv, reportSetting, type Setting } from './values.ts';
+import { type Environment, otlpVariable, pickSetting, readEnv, reportSetting, type Setting } from './values.ts';
 
 const TLS_FILES = {
   ca: { key: 'ca_file', variable: 'CERTIFICATE', what: 'CA certificate' },
@@ -17,8 +17,7 @@ const KINDS = Object.keys(TLS_FILES) as TlsFileKind[];
 
 /** `OTEL_EXPORTER_OTLP_CERTIFICATE`, or with a signal `OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE`, and so on. */
 function variableOf(kind: TlsFileKind, signal?: OtlpSignal): string {
-  const infix = signal === undefined ? '' : `${signal.toUpperCase()}_`;
-  return `OTEL_EXPORTER_OTLP_${infix}${TLS_FILES[kind].variable}`;
+  return otlpVariable(TLS_FILES[kind].variable, signal);
 }
 
 /**

@@ -53,11 +53,6 @@ interface TenantDefaults {
   endpoints: Partial<Endpoints>;
 }
 
-/** Where a tenant's files are read. */
-interface TenantContext {
-  sources: CredentialSources;
-}
-
 /**
  * Resolves `defaults` and then every tenant, and reports tenant names used more than once, naming both entries.
  * The Azure SDK variables (`env`) apply only when there is a single tenant: with several, they could only be right
@@ -73,9 +68,9 @@ export function resolveTenants(
   if (!Array.isArray(raw)) return [];
   reportDuplicateNames(raw, sink);
   const azureEnv = raw.length === 1 ? shared.env : undefined;
-  const context: TenantContext = { sources: { ...shared.sources, azureEnv } };
+  const sources: CredentialSources = { ...shared.sources, azureEnv };
   return raw
-    .map((tenant, index) => resolveTenant(tenant, index, defaults, context, sink))
+    .map((tenant, index) => resolveTenant(tenant, index, defaults, sources, sink))
     .filter((tenant) => tenant !== undefined);
 }
 
@@ -150,12 +145,12 @@ function resolveTenant(
   tenant: unknown,
   index: number,
   defaults: TenantDefaults,
-  context: TenantContext,
+  sources: CredentialSources,
   sink: ProblemSink,
 ): TenantConfig | undefined {
   if (!isPlainObject(tenant)) return undefined;
   const at = ['tenants', index];
-  const env = context.sources.azureEnv;
+  const env = sources.azureEnv;
   const name = readIdentifier(tenant, at, IDENTIFIERS.name, { required: true }, sink);
   const tenantId = readIdentifier(tenant, at, IDENTIFIERS.tenantId, { env, required: true }, sink);
   const clientId = readIdentifier(
@@ -171,9 +166,9 @@ function resolveTenant(
     authority === undefined || defaults.cloudWritten ? undefined : cloudOfAuthorityHost(String(authority.raw));
   const cloud = cloudOf(tenant['cloud'], authorityCloud ?? defaults.cloud);
   const timing = resolvePollTiming(tenant, at, defaults.timing, sink);
-  const credential = resolveCredential(tenant, at, context.sources, defaults.credential, sink);
+  const credential = resolveCredential(tenant, at, sources, defaults.credential, sink);
   const { clientSecret, certificate, federatedTokenFile } = credential;
-  const http = resolveHttp(tenant['http'], [...at, 'http'], defaults.http, context.sources, sink);
+  const http = resolveHttp(tenant['http'], [...at, 'http'], defaults.http, sources, sink);
   const severity = mergeSeverity(readSeverity(tenant['severity'], [...at, 'severity'], sink), defaults.severity);
   const events = readEvents(tenant['events'], defaults.events);
   const credentialExpiry = readCredentialExpiry(

@@ -53,14 +53,7 @@ export interface ExporterConfig {
 export type Temporality = 'cumulative' | 'delta' | 'lowmemory';
 
 /** A signal's own settings: its full URL (used as given), and any other setting its own variables change. */
-export interface SignalSettings {
-  url?: string;
-  protocol?: OtlpProtocol;
-  headers?: Readonly<Record<string, string>>;
-  timeoutMs?: number;
-  compression?: 'none' | 'gzip';
-  tls?: ExporterTls;
-}
+export type SignalSettings = Partial<OtlpTarget>;
 
 /** Everything one signal's exporter needs: the settings of every signal with the signal's own over them. */
 export interface OtlpTarget {

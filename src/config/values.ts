@@ -25,6 +25,11 @@ export function readEnv(env: Environment, variable: string): string | undefined 
   return value === undefined || value === '' ? undefined : value;
 }
 
+/** `OTEL_EXPORTER_OTLP_<name>`, or with a signal `OTEL_EXPORTER_OTLP_METRICS_<name>` (`…_LOGS_<name>`). */
+export function otlpVariable(name: string, signal?: 'metrics' | 'logs'): string {
+  return `OTEL_EXPORTER_OTLP_${signal === undefined ? '' : `${signal.toUpperCase()}_`}${name}`;
+}
+
 /** The setting `key` of `section`: the file's value if present, else `variable` from the environment, else none. */
 export function pickSetting(
   section: Readonly<Record<string, unknown>>,

@@ -1,6 +1,14 @@
+import {
+  constructFromEvents,
+  defineScalarTag,
+  EVENT_ID,
+  FAILSAFE_SCHEMA,
+  NOT_RESOLVED,
+  parseEvents,
+  SCALAR_STYLE,
+} from 'js-yaml';
 import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, type Node, Parser, type YAMLError } from 'yaml';
 import { MAX_FILE_BYTES } from './files.ts';
-import { readPlainYaml } from './plain-yaml.ts';
 import {
   isSecretPath,
   keyText,
@@ -10,7 +18,10 @@ import {
   type SourceMap,
 } from './problems.ts';
 
-/** Most flow collections (`[…]`, `{…}`) nested in one another; deeper input is refused before parsing. */
+/**
+ * Most flow collections (`[…]`, `{…}`) nested in one another; deeper input is refused before parsing. The plain
+ * subset's reader leaves any collections nested deeper to the full parser.
+ */
 const MAX_FLOW_DEPTH = 32;
 /** Most aliases expanded when loading: bounds "billion laughs" documents. */
 const MAX_ALIAS_COUNT = 100;
@@ -191,4 +202,66 @@ function walkPairs(pairs: readonly { key: unknown; value: unknown }[], at: PathS
     const firstLine = state.sink.source?.().lineCounter.linePos(first).line ?? 1;
     reportProblem(state.sink, at, `duplicate key${shown} (first at line ${firstLine})`, { offset });
   }
+}
+
+/** Characters outside the subset: controls (tab and CR too), line separators, BOM, surrogates, non-characters. */
+const OUTSIDE_CHARACTERS = /[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]/;
+
+/** A line that starts or ends a document (`---`, `...`), even indented: js-yaml and `yaml` differ there. */
+const DOCUMENT_MARKER = /^ *(?:---|\.\.\.)/m;
+
+/**
+ * Plain scalars that YAML 1.2's core schema reads as null (the empty one too), a boolean or a number
+ * (https://yaml.org/spec/1.2.2/#1032-tag-resolution), with the `yaml` package's patterns for them.
+ */
+const NOT_A_STRING =
+  /^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)?$/;
+
+/** Thrown where the text leaves the subset; caught by {@link readPlainYaml} only. */
+class OutsideSubset extends Error {}
+
+/** The failsafe schema (strings, sequences, mappings), giving up on a plain scalar that is not a string. */
+const SCHEMA = FAILSAFE_SCHEMA.withTags(
+  defineScalarTag('tag:m365-health,2026:not-a-string', {
+    implicit: true,
+    resolve: (source) => {
+      if (NOT_A_STRING.test(source)) throw new OutsideSubset();
+      return NOT_RESOLVED;
+    },
+    identify: () => false,
+  }),
+);
+
+/**
+ * The value of `text` in the plain subset of YAML that configuration and tenants files are mostly written in (block
+ * and flow collections, scalars that can only be strings: plain, or quoted without escapes), read by js-yaml's event
+ * parser without building a document; the `yaml` package spends about 0.1 ms on a line of a fleet's file and keeps a
+ * node with its source range for every value. `undefined` outside the subset (anchors, aliases, tags, block scalars,
+ * escapes, numbers, booleans, empty values, duplicate keys, document markers, anything js-yaml refuses, an empty
+ * text), where `yaml` reads the file with every check and message it has. What it accepts, it reads as `yaml` does
+ * (property tests compare the two). Never throws on input.
+ */
+export function readPlainYaml(text: string): unknown {
+  if (OUTSIDE_CHARACTERS.test(text) || DOCUMENT_MARKER.test(text)) return undefined;
+  try {
+    const events = parseEvents(text, { maxDepth: MAX_FLOW_DEPTH });
+    let documents = 0;
+    for (const event of events) {
+      if (event.type === EVENT_ID.DOCUMENT) {
+        if (++documents > 1 || event.directives.length > 0) return undefined;
+      } else if (event.type === EVENT_ID.ALIAS) return undefined;
+      else if (event.type !== EVENT_ID.POP && (event.anchorStart !== -1 || event.tagStart !== -1)) return undefined;
+      else if (event.type === EVENT_ID.SCALAR && !isPlainString(event, text)) return undefined;
+    }
+    return constructFromEvents(events, { source: text, schema: SCHEMA })[0];
+  } catch {
+    // A syntax error, a duplicate key, a scalar that is not a string: `yaml` reads it and says what it is.
+    return undefined;
+  }
+}
+
+/** A plain or quoted scalar without escapes: block scalars and escapes are where js-yaml and `yaml` may differ. */
+function isPlainString(event: { style: number; valueStart: number; valueEnd: number }, text: string): boolean {
+  if (event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.PLAIN) return true;
+  return event.style === SCALAR_STYLE.DOUBLE_QUOTED && !text.slice(event.valueStart, event.valueEnd).includes('\\');
 }

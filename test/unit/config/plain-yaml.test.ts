@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
-import { readPlainYaml } from '../../../src/config/plain-yaml.ts';
+import { readPlainYaml } from '../../../src/config/yaml.ts';
 
 /** What the full parser makes of `text`, or `undefined` when it reports an error or a warning. */
 function parsedFully(text: string): unknown {
@@ -40,12 +40,8 @@ test('what is outside the subset is left to the full parser', () => {
     'a: &x b\nc: *x\n',
     'a: !tag b\n',
     'a: |\n  text\n',
-    'a: b\n  continued\n',
-    'a: [b,\n  c]\n',
-    'a: { b: c # comment\n  }\n',
     'a: "line\\n"\n',
     'a: b\na: c\n',
-    '__proto__: { polluted: yes }\n',
     '---\na: b\n',
     'a: b\n---\nc: d\n',
     'a:\tb\n',
@@ -55,6 +51,23 @@ test('what is outside the subset is left to the full parser', () => {
     `${'['.repeat(40)}${']'.repeat(40)}\n`,
   ];
   for (const text of texts) assert.equal(readPlainYaml(text), undefined, JSON.stringify(text));
+});
+
+test('scalars and flow collections over several lines are read as the full parser reads them', () => {
+  const texts = [
+    'a: b\n  continued\n',
+    'a: [b,\n  c]\n',
+    'a: { b: c # comment\n  }\n',
+    'a: "x\n  y"\n',
+    "a: 'x\n\n  y'\n",
+    '__proto__: { polluted: yes }\n',
+  ];
+  for (const text of texts) {
+    const value = readPlainYaml(text);
+    assert.notEqual(value, undefined, text);
+    assert.deepEqual(value, parsedFully(text), text);
+  }
+  assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
 });
 
 const KEYS = ['name', 'tenant_id', 'a', 'b.c', 'x-y', '1', 'true', 'null', '__proto__', 'a b', '"q"', "'s'", 'k:'];
@@ -236,4 +249,32 @@ test('whatever it reads, it reads as the full parser does, which finds no error 
   );
   // The documents are not all outside the subset: the comparison compared something.
   assert.ok(read > 1000, `${read} documents read`);
+});
+
+/** Pieces of YAML's syntax, so that random texts reach the corners where two parsers may disagree. */
+const PIECES = [
+  ...'abc019 -:,[]{}&*!|>"\'#%@`$?\n\\/.~_=\u00a0',
+  '${env:A}',
+  'name',
+  '\n  ',
+  '\n    ',
+  '\n- ',
+  '\n-',
+  ': ',
+  '- ',
+  ' #',
+  '\\n',
+  '...',
+  '---',
+];
+
+test('whatever random text of YAML syntax it reads, it reads as the full parser does', () => {
+  let read = 0;
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }), (pieces) => {
+      if (compare(pieces.join(''))) read++;
+    }),
+    { numRuns: 5_000 },
+  );
+  assert.ok(read > 250, `${read} texts read`);
 });
