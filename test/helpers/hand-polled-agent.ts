@@ -4,7 +4,7 @@ import { SILENT_LOG, type Log } from '../../src/log.ts';
 import { Secret } from '../../src/shared/secret.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
-import type { OtlpReceiver } from './otlp-receiver.ts';
+import { exporterTo, type OtlpReceiver } from './otlp-receiver.ts';
 
 /** Contoso of the test-basic scenario on `simulator`, as a tenant of the agent, with `settings` over the defaults. */
 export function contosoTenant(simulator: Simulator, settings: Partial<TenantConfig> = {}): TenantConfig {
@@ -51,15 +51,7 @@ export function scenarioTenant(
  */
 export function agentConfig(receiver: OtlpReceiver, tenants: TenantConfig[], stateDir: string | undefined): Config {
   return {
-    exporter: {
-      endpoint: receiver.url,
-      protocol: 'http/protobuf',
-      headers: {},
-      intervalMs: 60_000,
-      timeoutMs: 5_000,
-      compression: 'none',
-      temporality: 'cumulative',
-    },
+    exporter: exporterTo(receiver),
     tenants,
     metrics: {},
     resource: {},

@@ -5,10 +5,24 @@ import type { TLSSocket } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import type { ExporterConfig } from '../../src/config/types.ts';
 import { decodeExportRequest, encodeMetricsResponse, flattenLogs, flattenMetrics } from './otlp-proto.ts';
 import type { Attributes, LogRecord, MetricPoint, OtlpFormat, OtlpSignal, PartialSuccessAnswer } from './otlp-proto.ts';
 
 export type { Attributes, AttrValue, LogRecord, MetricPoint } from './otlp-proto.ts';
+
+/** An exporter of OTLP/protobuf to `receiver`, cumulative and uncompressed, every minute within 5 s. */
+export function exporterTo(receiver: { readonly url: string }): ExporterConfig {
+  return {
+    endpoint: receiver.url,
+    protocol: 'http/protobuf',
+    headers: {},
+    intervalMs: 60_000,
+    timeoutMs: 5_000,
+    compression: 'none',
+    temporality: 'cumulative',
+  };
+}
 
 /** One HTTP request as it arrived, whatever its outcome. */
 export interface ReceivedRequest {

@@ -10,7 +10,7 @@ import { parseScenario, startSimulator, type Simulator } from '../../src/simulat
 import { EVENTS, METRICS } from '../../src/catalogue/catalogue.ts';
 import { createTelemetrySdk } from '../../src/telemetry/sdk.ts';
 import { registerExportMetrics } from '../../src/telemetry/export-metrics.ts';
-import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { startOtlpReceiver, type OtlpReceiver, exporterTo } from '../helpers/otlp-receiver.ts';
 import { textOf } from '../helpers/text-of.ts';
 import { scenarioTenant } from '../helpers/hand-polled-agent.ts';
 
@@ -70,15 +70,7 @@ describe('an agent run with every kind of telemetry', () => {
 
   async function startAgent(metrics: Config['metrics'] = {}) {
     const config: Config = {
-      exporter: {
-        endpoint: receiver.url,
-        protocol: 'http/protobuf',
-        headers: {},
-        intervalMs: 60_000,
-        timeoutMs: 5_000,
-        compression: 'none',
-        temporality: 'cumulative',
-      },
+      exporter: exporterTo(receiver),
       tenants: [tenant(simulator, 0), tenant(simulator, 1)],
       metrics,
       resource: {},

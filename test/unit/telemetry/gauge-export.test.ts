@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ValueType } from '@opentelemetry/api';
-import type { ExporterConfig } from '../../../src/config/types.ts';
 import { createLog } from '../../../src/log.ts';
 import { createTelemetrySdk, EXPORT_BATCH_POINTS } from '../../../src/telemetry/sdk.ts';
-import { startOtlpReceiver } from '../../helpers/otlp-receiver.ts';
+import { startOtlpReceiver, exporterTo } from '../../helpers/otlp-receiver.ts';
 import { textOf } from '../../helpers/text-of.ts';
 
 const TENANTS = Array.from({ length: 250 }, (_, i) => `tenant-${i}`);
@@ -12,15 +11,7 @@ const PER_TENANT = 100;
 
 async function setup() {
   const receiver = await startOtlpReceiver();
-  const exporter: ExporterConfig = {
-    endpoint: receiver.url,
-    protocol: 'http/protobuf',
-    headers: {},
-    intervalMs: 60_000,
-    timeoutMs: 5_000,
-    compression: 'none',
-    temporality: 'cumulative',
-  };
+  const exporter = exporterTo(receiver);
   const lines: string[] = [];
   const log = createLog({
     level: 'info',

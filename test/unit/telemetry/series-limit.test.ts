@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ExporterConfig } from '../../../src/config/types.ts';
 import { createTelemetrySdk, EXPORT_BATCH_POINTS } from '../../../src/telemetry/sdk.ts';
-import { startOtlpReceiver } from '../../helpers/otlp-receiver.ts';
+import { startOtlpReceiver, exporterTo } from '../../helpers/otlp-receiver.ts';
 
 const SERIES = 2 * EXPORT_BATCH_POINTS + 500;
 
 test('the exporting reader keeps every series (none folded into otel.metric.overflow) and sends them in batches', async () => {
   const receiver = await startOtlpReceiver();
-  const exporter: ExporterConfig = {
-    endpoint: receiver.url,
-    protocol: 'http/protobuf',
-    headers: {},
-    intervalMs: 60_000,
-    timeoutMs: 5_000,
-    compression: 'none',
-    temporality: 'cumulative',
-  };
+  const exporter = exporterTo(receiver);
   const telemetry = createTelemetrySdk({ exporter, serviceName: 'test', serviceVersion: '0', resource: {} });
   try {
     const gauge = telemetry.meter.createObservableGauge('test.series');

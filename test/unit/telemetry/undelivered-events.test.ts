@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeverityNumber } from '@opentelemetry/api';
-import type { ExporterConfig } from '../../../src/config/types.ts';
 import { createTelemetrySdk } from '../../../src/telemetry/sdk.ts';
 import { createCaptureLog } from '../../helpers/capture-log.ts';
-import { startOtlpReceiver } from '../../helpers/otlp-receiver.ts';
+import { startOtlpReceiver, exporterTo } from '../../helpers/otlp-receiver.ts';
 
 test('events the collector refuses until the stop are told undelivered, with its reason and status', async () => {
   const receiver = await startOtlpReceiver();
-  const exporter: ExporterConfig = {
-    endpoint: receiver.url,
-    protocol: 'http/protobuf',
-    headers: {},
-    intervalMs: 60_000,
-    timeoutMs: 5_000,
-    compression: 'none',
-    temporality: 'cumulative',
-  };
+  const exporter = exporterTo(receiver);
   const log = createCaptureLog();
   const telemetry = createTelemetrySdk({
     exporter,
