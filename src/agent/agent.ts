@@ -2,7 +2,14 @@ import type { TenantConfig } from '../config/types.ts';
 import type { PollResult, TenantPoller } from './tenant-poller.ts';
 import type { Observation } from '../observation/observation.ts';
 import { ObservationStore } from '../observation/observation-store.ts';
-import { initialDelay, nextDelay, startLoop, SYSTEM_TIMERS, type Loop, type Timers } from './schedule.ts';
+import { MAX_CONNECTIONS_PER_ORIGIN } from '../net/http-fetch.ts';
+import { initialDelay, nextDelay, Semaphore, startLoop, SYSTEM_TIMERS, type Loop, type Timers } from './schedule.ts';
+
+/**
+ * Polls of one agent in flight at once, however many tenants it has: a poll makes its requests one after another, so
+ * a poll holding a place finds a connection, and its timeout runs on its requests, never in the HTTP client's queue.
+ */
+const MAX_POLLS_IN_FLIGHT = MAX_CONNECTIONS_PER_ORIGIN;
 
 export interface AgentOptions {
   pollers: readonly TenantPoller[];
@@ -10,7 +17,10 @@ export interface AgentOptions {
   store?: ObservationStore;
   timers?: Timers;
   random?: () => number;
-  /** Told when a scheduled poll starts and when it was planned to start (clock ms): how late the scheduler runs. */
+  /**
+   * Told when a scheduled poll starts and when it was planned to start (clock ms): how late the scheduler runs,
+   * waiting for a place among the polls in flight included.
+   */
   onPollStart?: (tenant: TenantConfig, plannedAt: number, startedAt: number) => void;
   /** Told how a scheduled poll ended (not told of polls cut short by a stop or a restart). */
   onPollEnd?: (tenant: TenantConfig, result: PollResult) => void;
@@ -38,7 +48,8 @@ interface Slot {
 
 /**
  * Runs every tenant's poller on its own interval. Polls of one tenant never overlap (each next poll is scheduled
- * with `setTimeout` after the previous one ends); a slow or failing tenant never delays the others. The set of
+ * with `setTimeout` after the previous one ends); a slow or failing tenant never delays the others, except that at
+ * most {@link MAX_POLLS_IN_FLIGHT} polls of all tenants run at once: a poll due waits for a place, in turn. The set of
  * pollers can change while it runs ({@link Agent.reconcile}). It is the only writer of its {@link ObservationStore}:
  * the tenants there are its pollers' tenants, each with the observation its current poller returned last.
  */
@@ -47,6 +58,8 @@ export class Agent {
   readonly #store: ObservationStore;
   readonly #timers: Timers;
   readonly #random: () => number;
+  /** The places of polls in flight, scheduled ones and {@link Agent.pollAll}'s alike. */
+  readonly #places = new Semaphore(MAX_POLLS_IN_FLIGHT);
   readonly #listeners: Pick<AgentOptions, 'onPollStart' | 'onPollEnd' | 'onObservation'>;
   /** Loops stopped whose poll in flight has not settled yet. */
   readonly #stopping = new Set<Promise<void>>();
@@ -68,17 +81,16 @@ export class Agent {
     return this.#store.observations();
   }
 
-  /** Polls every tenant once, at most 32 at a time, outside the schedule (`run --once`). Never rejects. */
+  /** Polls every tenant once outside the schedule (`run --once`) in the places of polls in flight. Never rejects. */
   async pollAll(signal: AbortSignal = new AbortController().signal): Promise<void> {
-    const slots = [...this.#slots.values()];
-    let next = 0;
-    const worker = async () => {
-      while (next < slots.length && !signal.aborted) {
-        const slot = slots[next++];
-        await this.#keep(slot, await slot.poller.poll(signal));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(32, slots.length) }, worker));
+    const polls: Promise<void>[] = [];
+    // One place asked for at a time, in the tenants' order: the signal has one waiter, not one per tenant.
+    for (const slot of this.#slots.values()) {
+      const release = await this.#places.take(signal);
+      if (release === undefined) break;
+      polls.push(this.#pollIn(release, slot, signal).then((result) => this.#keep(slot, result)));
+    }
+    await Promise.all(polls);
   }
 
   /** Starts polling: tenants' first polls are spread to avoid a thundering herd. */
@@ -149,8 +161,10 @@ export class Agent {
       let plannedAt = this.#timers.now() + delay;
       let failures = 0;
       slot.loop = startLoop(this.#timers, delay, async (signal, again) => {
+        const release = await this.#places.take(signal);
+        if (release === undefined) return;
         this.#listeners.onPollStart?.(tenant, plannedAt, this.#timers.now());
-        const result = await slot.poller.poll(signal);
+        const result = await this.#pollIn(release, slot, signal);
         await this.#keep(slot, result);
         if (signal.aborted) return;
         this.#listeners.onPollEnd?.(tenant, result);
@@ -169,6 +183,15 @@ export class Agent {
         again(next);
       });
     });
+  }
+
+  /** One poll of the slot's tenant in the place that `release` frees as the poll ends. */
+  async #pollIn(release: () => void, slot: Slot, signal: AbortSignal): Promise<PollResult> {
+    try {
+      return await slot.poller.poll(signal);
+    } finally {
+      release();
+    }
   }
 
   #halt(slot: Slot): void {

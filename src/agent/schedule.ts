@@ -52,6 +52,61 @@ export function startLoop(
   };
 }
 
+/**
+ * At most `size` holders at once; the others wait, first come, first served. Hand-written rather than a dependency:
+ * a waiter whose signal aborts must leave the queue at once holding nothing (a stopped or removed tenant), and a
+ * freed place must go straight to the longest waiter so that no later arrival overtakes it; both are a few lines.
+ */
+export class Semaphore {
+  #free: number;
+  /** The waiters in order of arrival: a `Set` keeps that order and lets an aborted one leave in constant time. */
+  readonly #waiting = new Set<(release: () => void) => void>();
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  /**
+   * Resolves with the release of a place once one is free and every earlier waiter has had one; with undefined,
+   * holding nothing, when `signal` aborts first.
+   */
+  take(signal: AbortSignal): Promise<(() => void) | undefined> {
+    if (signal.aborted) return Promise.resolve(undefined);
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve(this.#release());
+    }
+    const { promise, resolve } = Promise.withResolvers<(() => void) | undefined>();
+    const grant = (release: () => void) => {
+      signal.removeEventListener('abort', leave);
+      resolve(release);
+    };
+    const leave = () => {
+      this.#waiting.delete(grant);
+      resolve(undefined);
+    };
+    this.#waiting.add(grant);
+    signal.addEventListener('abort', leave, { once: true });
+    return promise;
+  }
+
+  /** Frees a place once, however often it is called: to the longest waiter, or back to the free ones. */
+  #release(): () => void {
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      const [next] = this.#waiting;
+      if (next === undefined) {
+        this.#free++;
+        return;
+      }
+      this.#waiting.delete(next);
+      next(this.#release());
+    };
+  }
+}
+
 /** Longest pause after repeated configuration errors (wrong secret, unknown tenant): minutes, not seconds. */
 export const MAX_CONFIG_ERROR_BACKOFF_MS = 30 * 60_000;
 const CONFIG_ERROR_BASE_MS = 60_000;

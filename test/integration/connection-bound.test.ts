@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { request, createServer as createHttpServer } from 'node:http';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { buildAgent } from '../../src/agent/build-agent.ts';
+import type { PollResult } from '../../src/agent/tenant-poller.ts';
 import type { TenantConfig } from '../../src/config/types.ts';
 import { SILENT_LOG } from '../../src/log.ts';
 import { MAX_CONNECTIONS_PER_ORIGIN } from '../../src/net/http-fetch.ts';
@@ -70,6 +72,85 @@ async function startCountingGate(target: { host: string; port: number }) {
   };
 }
 
+/**
+ * An HTTP front to `target` that answers each request `delayMs` late at the earliest: a login endpoint and Graph
+ * that are slow, not down.
+ */
+async function startSlowFront(target: string, delayMs: number) {
+  const server = createHttpServer((incoming, answer) => {
+    setTimeout(() => {
+      const url = new URL(incoming.url ?? '/', target);
+      const upstream = request(url, { method: incoming.method, headers: incoming.headers }, (response) => {
+        answer.writeHead(response.statusCode ?? 502, response.headers);
+        response.pipe(answer);
+      });
+      upstream.once('error', () => answer.destroy());
+      incoming.pipe(upstream);
+    }, delayMs);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(resolve).closeAllConnections()),
+  };
+}
+
+/** `count` tenants of the bench scenario at `url`, their first polls spread over `intervalMs`. */
+function benchTenants(count: number, url: string, intervalMs: number, timeoutMs: number): TenantConfig[] {
+  return Array.from({ length: count }, (_, i) => ({
+    name: `tenant-${i}`,
+    tenantId: benchTenantId(i),
+    clientId: BENCH_CLIENT_ID,
+    clientSecret: new Secret(BENCH_CLIENT_SECRET),
+    cloud: 'global',
+    endpoints: { login: url, graph: url },
+    intervalMs,
+    timeoutMs,
+  }));
+}
+
+/**
+ * An agent of `tenants` exporting to a receiver of its own, started: the outcome of each tenant's first poll
+ * (`ended` resolves once every tenant has one), and how late each first poll started.
+ */
+async function startFleet(tenants: TenantConfig[]) {
+  const receiver = await startOtlpReceiver();
+  const config = agentConfig(receiver, tenants, undefined);
+  const telemetry = createTelemetrySdk({
+    exporter: config.exporter,
+    serviceName: 'm365-health',
+    serviceVersion: 'test',
+    resource: {},
+  });
+  const firsts = new Map<string, PollResult>();
+  const lags = new Map<string, number>();
+  const { promise: ended, resolve: onEnded } = Promise.withResolvers<void>();
+  const { agent } = await buildAgent(config, {
+    telemetry,
+    log: SILENT_LOG,
+    onPollStart: (tenant, plannedAt, startedAt) => {
+      if (!lags.has(tenant.name)) lags.set(tenant.name, startedAt - plannedAt);
+    },
+    onPollEnd: (tenant, result) => {
+      if (!firsts.has(tenant.name)) firsts.set(tenant.name, result);
+      if (firsts.size === tenants.length) onEnded();
+    },
+  });
+  agent.start();
+  return {
+    ended,
+    /** The tenants whose first poll failed, with the error's code. */
+    failed: () => [...firsts].flatMap(([name, result]) => (result.ok ? [] : [`${name}: ${result.error.code}`])),
+    lags: () => [...lags.values()],
+    async stop() {
+      await agent.stop();
+      await telemetry.shutdown(5_000);
+      await receiver.close();
+    },
+  };
+}
+
 test(
   'however many tenants poll at once, the agent holds at most the bound of connections to the origin',
   { timeout: 60_000 },
@@ -79,56 +160,49 @@ test(
     });
     const { hostname, port } = new URL(simulator.url);
     const gate = await startCountingGate({ host: hostname, port: Number(port) });
-    const receiver = await startOtlpReceiver();
-    const tenants: TenantConfig[] = Array.from({ length: TENANTS }, (_, i) => ({
-      name: `tenant-${i}`,
-      tenantId: benchTenantId(i),
-      clientId: BENCH_CLIENT_ID,
-      clientSecret: new Secret(BENCH_CLIENT_SECRET),
-      cloud: 'global',
-      endpoints: { login: gate.url, graph: gate.url },
-      // Every first poll within one second (the first polls are spread over one interval at most).
-      intervalMs: 1_000,
-      timeoutMs: 45_000,
-    }));
-    const config = agentConfig(receiver, tenants, undefined);
-    const telemetry = createTelemetrySdk({
-      exporter: config.exporter,
-      serviceName: 'm365-health',
-      serviceVersion: 'test',
-      resource: {},
-    });
-    const started = new Set<string>();
-    const ended = new Map<string, boolean>();
-    const { promise: allStarted, resolve: onAllStarted } = Promise.withResolvers<void>();
-    const { promise: allEnded, resolve: onAllEnded } = Promise.withResolvers<void>();
-    const { agent } = await buildAgent(config, {
-      telemetry,
-      log: SILENT_LOG,
-      onPollStart: (tenant) => {
-        started.add(tenant.name);
-        if (started.size === TENANTS) onAllStarted();
-      },
-      onPollEnd: (tenant, result) => {
-        if (!ended.has(tenant.name)) ended.set(tenant.name, result.ok);
-        if (ended.size === TENANTS) onAllEnded();
-      },
-    });
+    // Every first poll within one second (the first polls are spread over one interval at most).
+    const fleet = await startFleet(benchTenants(TENANTS, gate.url, 1_000, 45_000));
     try {
-      agent.start();
-      // Every tenant is signing in while no connection answers: each request waits for one or opens one.
-      await Promise.all([allStarted, gate.reached(MAX_CONNECTIONS_PER_ORIGIN)]);
+      // The polls in flight are signing in while no connection answers: each request waits for one or opens one.
+      await gate.reached(MAX_CONNECTIONS_PER_ORIGIN);
       gate.open();
-      await allEnded;
-      const failed = [...ended].filter(([, ok]) => !ok).map(([name]) => name);
-      assert.deepEqual(failed, [], 'every tenant signed in and read its health through the queue');
+      await fleet.ended;
+      assert.deepEqual(fleet.failed(), [], 'every tenant signed in and read its health through the queue');
       assert.ok(gate.peak() <= MAX_CONNECTIONS_PER_ORIGIN, `at most the bound at once, saw ${gate.peak()}`);
     } finally {
-      await agent.stop();
-      await telemetry.shutdown(5_000);
+      await fleet.stop();
       await gate.close();
       await simulator.close();
-      await receiver.close();
+    }
+  },
+);
+
+/** How late the slow front answers each request: a poll (a sign-in, then Graph) takes twice that at least. */
+const SLOW_MS = 500;
+/** The polls' timeout: three polls' worth of waiting for the server, with room for a busy machine. */
+const POLL_TIMEOUT_MS = 6 * SLOW_MS;
+/** Six polls' worth of the bound: the last ones wait five polls for a place, longer than their timeout. */
+const SLOW_TENANTS = 6 * MAX_CONNECTIONS_PER_ORIGIN;
+
+test(
+  'a poll that waits for a place behind the bound does not time out: its timeout starts when it starts',
+  { timeout: 60_000 },
+  async () => {
+    const simulator = await startSimulator({
+      scenario: buildBenchScenario({ tenants: SLOW_TENANTS, open: 1, resolved: 0 }),
+    });
+    const front = await startSlowFront(simulator.url, SLOW_MS);
+    // Every first poll due within 200 ms.
+    const fleet = await startFleet(benchTenants(SLOW_TENANTS, front.url, 200, POLL_TIMEOUT_MS));
+    try {
+      await fleet.ended;
+      assert.deepEqual(fleet.failed(), [], 'no first poll failed, none timed out');
+      const longest = Math.max(...fleet.lags());
+      assert.ok(longest > POLL_TIMEOUT_MS, `some waited longer than a timeout for a place, as lag: ${longest} ms`);
+    } finally {
+      await fleet.stop();
+      await front.close();
+      await simulator.close();
     }
   },
 );

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { initialDelay, MAX_CONFIG_ERROR_BACKOFF_MS, nextDelay, startLoop } from '../../../src/agent/schedule.ts';
+import {
+  initialDelay,
+  MAX_CONFIG_ERROR_BACKOFF_MS,
+  nextDelay,
+  Semaphore,
+  startLoop,
+} from '../../../src/agent/schedule.ts';
 import { M365Error } from '../../../src/errors.ts';
 import { fakeTimers } from '../../helpers/fake-timers.ts';
 
@@ -64,5 +70,89 @@ describe('startLoop', () => {
     await timers.advance(10_000);
     assert.equal(runs, 1, 'an aborted run schedules no successor');
     assert.equal(timers.pending(), 0);
+  });
+});
+
+describe('Semaphore', () => {
+  /** Who holds a place, in the order they got it, and the release of each. */
+  function holders(semaphore: Semaphore) {
+    const order: string[] = [];
+    const releases = new Map<string, () => void>();
+    const take = (name: string, signal = new AbortController().signal) =>
+      semaphore.take(signal).then((release) => {
+        if (release === undefined) return false;
+        order.push(name);
+        releases.set(name, release);
+        return true;
+      });
+    const release = (name: string) => releases.get(name)!();
+    return { order, take, release };
+  }
+  /** Runs every promise job queued so far, and those they queue: no timer involved. */
+  async function settle() {
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  }
+
+  test('holds at most its size; the others wait', async () => {
+    const places = holders(new Semaphore(2));
+    for (const name of ['a', 'b', 'c', 'd']) void places.take(name);
+    await settle();
+    assert.deepEqual(places.order, ['a', 'b']);
+  });
+
+  test('a released place goes to the longest waiter, before anyone who comes later', async () => {
+    const places = holders(new Semaphore(1));
+    for (const name of ['a', 'b', 'c']) void places.take(name);
+    await settle();
+    places.release('a');
+    void places.take('late');
+    await settle();
+    assert.deepEqual(places.order, ['a', 'b']);
+    places.release('b');
+    await settle();
+    places.release('c');
+    await settle();
+    assert.deepEqual(places.order, ['a', 'b', 'c', 'late']);
+  });
+
+  test('a holder releasing twice frees its place once', async () => {
+    const places = holders(new Semaphore(1));
+    void places.take('a');
+    await settle();
+    places.release('a');
+    places.release('a');
+    for (const name of ['b', 'c']) void places.take(name);
+    await settle();
+    assert.deepEqual(places.order, ['a', 'b']);
+  });
+
+  test('a waiter whose signal aborts leaves the queue holding nothing, and frees nothing', async () => {
+    const places = holders(new Semaphore(1));
+    const stop = new AbortController();
+    void places.take('a');
+    const b = places.take('b', stop.signal);
+    void places.take('c');
+    await settle();
+    stop.abort();
+    assert.equal(await b, false, 'the aborted waiter gets no place');
+    await settle();
+    assert.deepEqual(places.order, ['a'], 'its leaving freed no place');
+    places.release('a');
+    await settle();
+    assert.deepEqual(places.order, ['a', 'c'], 'the place freed went past it');
+  });
+
+  test('an aborted signal gets no place, and an abort after the place was given takes nothing back', async () => {
+    const places = holders(new Semaphore(1));
+    assert.equal(await places.take('early', AbortSignal.abort()), false);
+    const stop = new AbortController();
+    assert.equal(await places.take('a', stop.signal), true);
+    void places.take('b');
+    stop.abort();
+    await settle();
+    assert.deepEqual(places.order, ['a'], 'a holds its place until it releases it');
+    places.release('a');
+    await settle();
+    assert.deepEqual(places.order, ['a', 'b']);
   });
 });
