@@ -6,13 +6,17 @@ import { MAX_CONNECTIONS_PER_ORIGIN } from '../net/http-fetch.ts';
 import { initialDelay, nextDelay, Semaphore, startLoop, SYSTEM_TIMERS, type Loop, type Timers } from './schedule.ts';
 
 /**
- * Polls of one agent in flight at once, however many tenants it has: a poll makes its requests one after another, so
- * a poll holding a place finds a connection, and its timeout runs on its requests, never in the HTTP client's queue.
+ * Polls of one agent in flight at once, however many tenants it has. A poll makes its requests one after another.
+ * Over HTTP/1.1 at most three then wait in the HTTP client's queue behind each connection (a short wait inside the
+ * poll's timeout, where an unbounded fleet waited for minutes); over HTTP/2, which undici offers to the servers
+ * that take it, a connection carries many requests at once and the bound is what limits the agent.
  */
-const MAX_POLLS_IN_FLIGHT = MAX_CONNECTIONS_PER_ORIGIN;
+export const MAX_POLLS_IN_FLIGHT = 4 * MAX_CONNECTIONS_PER_ORIGIN;
 
 export interface AgentOptions {
   pollers: readonly TenantPoller[];
+  /** How many polls run at once (default {@link MAX_POLLS_IN_FLIGHT}); the others wait for a place, in turn. */
+  maxPollsInFlight?: number;
   /** Where the agent keeps each tenant's latest observation (default: a store of its own). */
   store?: ObservationStore;
   timers?: Timers;
@@ -59,13 +63,14 @@ export class Agent {
   readonly #timers: Timers;
   readonly #random: () => number;
   /** The places of polls in flight, scheduled ones and {@link Agent.pollAll}'s alike. */
-  readonly #places = new Semaphore(MAX_POLLS_IN_FLIGHT);
+  readonly #places: Semaphore;
   readonly #listeners: Pick<AgentOptions, 'onPollStart' | 'onPollEnd' | 'onObservation'>;
   /** Loops stopped whose poll in flight has not settled yet. */
   readonly #stopping = new Set<Promise<void>>();
   #running = false;
 
   constructor(options: AgentOptions) {
+    this.#places = new Semaphore(options.maxPollsInFlight ?? MAX_POLLS_IN_FLIGHT);
     for (const poller of options.pollers) this.#slots.set(poller.tenant.name, { poller });
     this.#store = options.store ?? new ObservationStore();
     this.#store.reset(options.pollers.map((poller) => poller.initial));

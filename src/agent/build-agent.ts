@@ -25,7 +25,10 @@ import { createPollerSet, tokenKey } from './tenant-pollers.ts';
 import { ObservationStore } from '../observation/observation-store.ts';
 
 /** What an agent is built with besides its configuration; the scheduler's seams and listeners are the agent's. */
-export interface AgentDependencies extends Pick<AgentOptions, 'timers' | 'random' | 'onPollStart' | 'onPollEnd'> {
+export interface AgentDependencies extends Pick<
+  AgentOptions,
+  'timers' | 'random' | 'onPollStart' | 'onPollEnd' | 'maxPollsInFlight'
+> {
   telemetry: TelemetrySdk;
   log: Log;
   /** Where the agent keeps its tenants' latest observations, for readers made before it (default: a new store). */
@@ -126,6 +129,7 @@ export async function buildAgent(config: Config, deps: AgentDependencies): Promi
     store: observations,
     timers,
     random: deps.random,
+    maxPollsInFlight: deps.maxPollsInFlight,
     onPollStart: deps.onPollStart,
     onPollEnd: deps.onPollEnd,
     onObservation: (observation) => fleet.observe(observation),

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Agent } from '../../../src/agent/agent.ts';
+import { Agent, MAX_POLLS_IN_FLIGHT as BOUND } from '../../../src/agent/agent.ts';
 import type { PollResult, TenantPoller } from '../../../src/agent/tenant-poller.ts';
 import type { TenantConfig } from '../../../src/config/types.ts';
-import { MAX_CONNECTIONS_PER_ORIGIN as BOUND } from '../../../src/net/http-fetch.ts';
 import { startObservation } from '../../../src/observation/observation.ts';
 import { fakeTimers } from '../../helpers/fake-timers.ts';
 
