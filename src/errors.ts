@@ -73,3 +73,9 @@ export function toM365Error(error: unknown, fallback: ErrorCode = 'NETWORK'): M3
   const message = error instanceof Error ? error.message : String(error);
   return new M365Error(fallback, message, { cause: error });
 }
+
+/** An error's message followed by its cause's (`fetch failed: connect ECONNREFUSED …`), or what was thrown, as text. */
+export function describeWithCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}

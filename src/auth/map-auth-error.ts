@@ -1,5 +1,5 @@
 import { ClientError, ResponseBodyError } from 'openid-client';
-import { M365Error, toM365Error, type ErrorCode } from '../errors.ts';
+import { describeWithCause, M365Error, toM365Error, type ErrorCode } from '../errors.ts';
 import { PROXY_REFUSED } from '../net/http-fetch.ts';
 
 const FEDERATION_FIX =
@@ -111,7 +111,7 @@ export async function mapAuthError(error: unknown): Promise<M365Error> {
       { cause: error },
     );
   }
-  return new M365Error('NETWORK', `cannot reach the identity platform: ${describeCause(error)}`, { cause: error });
+  return new M365Error('NETWORK', `cannot reach the identity platform: ${describeWithCause(error)}`, { cause: error });
 }
 
 /**
@@ -127,10 +127,4 @@ function fromUnexpectedAnswer(error: unknown, message: string): M365Error {
   const passing = status >= 500 || status === 429;
   const detail = `identity platform answered HTTP ${status} without an OAuth error${passing ? '' : ': check the login endpoint and any proxy'}`;
   return new M365Error(passing ? 'AUTH_UNAVAILABLE' : 'AUTH_FAILED', detail, { cause: error, status });
-}
-
-function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
 }

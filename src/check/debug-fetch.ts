@@ -1,3 +1,4 @@
+import { describeWithCause } from '../errors.ts';
 import { REDACTED, scrubText } from '../shared/scrub-text.ts';
 
 export interface DebugFetchOptions {
@@ -42,14 +43,14 @@ export function createDebugFetch(options: DebugFetchOptions): typeof fetch {
     try {
       response = await options.fetch(input, init);
     } catch (error) {
-      print(`< failed after ${options.clock() - started} ms: ${describe(error)}`);
+      print(`< failed after ${options.clock() - started} ms: ${describeWithCause(error)}`);
       throw error;
     }
     const elapsedMs = options.clock() - started;
     print(`< HTTP ${[response.status, response.statusText].filter(Boolean).join(' ')} (${elapsedMs} ms)`);
     for (const line of redactHeaders(response.headers)) print(`< ${line}`);
     const body = await readShown(response.clone(), MAX_READ_BYTES).catch((error: unknown) => {
-      print(`< body unreadable: ${describe(error)}`);
+      print(`< body unreadable: ${describeWithCause(error)}`);
       return '';
     });
     for (const token of findTokens(body)) secrets.add(token);
@@ -68,11 +69,6 @@ function bodyText(body: RequestInit['body']): string {
 function showBody(body: string, type: string | null): string {
   if (type?.includes('application/x-www-form-urlencoded')) return redactForm(body);
   return redactJson(body) ?? body.replace(/\s+/g, ' ');
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
 
 /** The start of a body, at most `limit` bytes of it (the rest of this copy is dropped, not read). */

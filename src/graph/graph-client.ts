@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TokenProvider } from '../auth/token-provider.ts';
-import { M365Error, toM365Error } from '../errors.ts';
+import { describeWithCause, M365Error, toM365Error } from '../errors.ts';
 import type { Snapshot } from '../health/model.ts';
 import type { HttpAnswer, HttpGet } from '../net/http-fetch.ts';
 import { decodeChunks, readBodyChunksCapped } from '../net/read-body.ts';
@@ -223,8 +223,7 @@ async function send(options: GraphClientOptions, url: string, signal: AbortSigna
   } catch (error) {
     const mapped = toM365Error(error, 'NETWORK');
     if (mapped.code !== 'NETWORK') throw mapped;
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    throw new M365Error('NETWORK', `cannot reach Microsoft Graph: ${mapped.message}${cause}`, { cause: error });
+    throw new M365Error('NETWORK', `cannot reach Microsoft Graph: ${describeWithCause(error)}`, { cause: error });
   }
 }
 
