@@ -3,14 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Log } from '../log.ts';
 import { writeFileAtomic } from './state-store.ts';
+import { GUID } from '../shared/identifiers.ts';
 
 /** The namespace the semantic conventions give for a `service.instance.id` made a UUID v5 of stable identifiers. */
 const INSTANCE_NAMESPACE = '4d63009a-8d0f-11ee-aad7-4c796ed8e320';
 
 /** The file of `state.dir` that keeps the id. */
 export const INSTANCE_ID_FILE = 'instance-id';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface InstanceIdInputs {
   stateDir: string | undefined;
@@ -37,7 +36,7 @@ export async function resolveInstanceId(inputs: InstanceIdInputs): Promise<strin
     (text) => ({ text: text.trim() }),
     (error: unknown) => ({ error }),
   );
-  if ('text' in kept && UUID.test(kept.text)) return kept.text;
+  if ('text' in kept && GUID.test(kept.text)) return kept.text;
   if ('text' in kept) log.warn('the service.instance.id file holds no UUID; replacing it', { file });
   else if ((kept.error as { code?: unknown } | null)?.code !== 'ENOENT') {
     log.warn('the service.instance.id file cannot be read; replacing it', { file, error: String(kept.error) });

@@ -1,8 +1,7 @@
 import { M365Error } from '../errors.ts';
 import { readBodyChunksCapped } from '../net/read-body.ts';
+import { GUID, DOMAIN_NAME } from '../shared/identifiers.ts';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DOMAIN_NAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 /** One URL path segment (RFC 3986 `pchar`s, percent-escapes kept as written) or non-ASCII text, which URLs escape. */
 const PATH_SEGMENT = /^(?:[\w\-.~!$&'()*+,;=:@]|%[0-9a-f]{2}|[^\x00-\x7f])+$/i;
 

@@ -16,6 +16,7 @@ import {
   showSetting,
   type TimedValue,
 } from './values.ts';
+import { GUID, DOMAIN_NAME } from '../shared/identifiers.ts';
 
 /**
  * Readers of the settings a tenant has, each for one section (a tenant's entry or `defaults`): they check what the
@@ -28,9 +29,6 @@ const INTERVAL_LIMITS = { min: 5_000, max: MAX_DURATION_MS };
 const TIMEOUT_LIMITS = { min: 1, max: MAX_DURATION_MS };
 const WARN_BELOW_MS = 60_000;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A DNS domain name such as `contoso.onmicrosoft.com`: at least two labels, a top-level label of letters. */
-const DOMAIN_NAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 /** A tenant label, safe as a metric attribute and as a file name for the tenant's state. */
 const TENANT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 

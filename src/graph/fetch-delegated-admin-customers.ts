@@ -7,6 +7,7 @@ import {
   type DecodedPage,
 } from './answer-limits.ts';
 import { readCollection, type FetchRequest, type GraphClientOptions } from './graph-client.ts';
+import { GUID } from '../shared/identifiers.ts';
 
 /** A customer of a partner tenant, by a granular delegated admin (GDAP) relationship. */
 export interface DelegatedAdminCustomer {
@@ -47,8 +48,6 @@ export async function fetchDelegatedAdminCustomers(
   return read?.entries ?? [];
 }
 
-const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function decodePage(body: unknown, tally: AnswerTally): DecodedPage<DelegatedAdminCustomer> {
   return decodeCollectionPage(
     body,
@@ -57,7 +56,7 @@ function decodePage(body: unknown, tally: AnswerTally): DecodedPage<DelegatedAdm
     (raw, index, pageTally) => {
       const entry = entryWithId(raw, index, pageTally);
       if (entry === undefined) return undefined;
-      if (typeof entry.tenantId !== 'string' || !TENANT_ID.test(entry.tenantId)) {
+      if (typeof entry.tenantId !== 'string' || !GUID.test(entry.tenantId)) {
         pageTally.addMalformed(`${pageTally.entryAt(index)} has no "tenantId" GUID`);
         return undefined;
       }

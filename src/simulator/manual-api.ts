@@ -3,6 +3,7 @@ import { CLASSIFICATIONS, findCatalogueService, ISSUE_STATUSES, ORIGINS } from '
 import { currentState, type SimContext } from './context.ts';
 import type { IssueFields, IssuePatch, ScenarioCustomer, ScenarioTenant } from './scenario-schema.ts';
 import { definedFields } from './timeline.ts';
+import { GUID } from '../shared/identifiers.ts';
 
 /** An issue to open through the programmatic API; everything but the service has a default. */
 export interface OpenIssueInput extends Partial<Omit<IssueFields, 'id' | 'service' | 'post'>> {
@@ -12,8 +13,6 @@ export interface OpenIssueInput extends Partial<Omit<IssueFields, 'id' | 'servic
   readonly service: string;
   readonly post?: string;
 }
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Changes made through the programmatic API, tenants named by scenario name, GUID or domain: each is validated (a

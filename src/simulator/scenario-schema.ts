@@ -3,6 +3,7 @@ import * as read from './scenario-reader.ts';
 import { from, listOf, mapping, orElse, then, type Read, type ScenarioReader } from './scenario-reader.ts';
 import { CLASSIFICATIONS, CLOSING_STATUSES, DEFAULT_SERVICE_IDS, ISSUE_STATUSES, ORIGINS } from './catalogue.ts';
 import { findCatalogueService, suggestCatalogueService } from './catalogue.ts';
+import { GUID } from '../shared/identifiers.ts';
 
 /**
  * A simulator scenario as written in YAML, and its validated, normalised form (durations in milliseconds,
@@ -11,7 +12,6 @@ import { findCatalogueService, suggestCatalogueService } from './catalogue.ts';
 
 type Parsed<R> = R extends Read<infer T> ? NonNullable<T> : never;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const MESSAGE_CATEGORIES = ['preventOrFixIssue', 'planForChange', 'stayInformed'];
