@@ -31,8 +31,8 @@ const MAX_SYNTAX_ERRORS = 20;
 /**
  * Parses YAML text into plain data, and gives `sink` the means to compose its document and line index when a later
  * problem needs to be located. Text in the plain subset of YAML ({@link readPlainYaml}) is read without composing a
- * document, and so without any of the problems below. Returns `{ ok: false }` after reporting when the text is too large, too deeply nested, not valid YAML,
- * has a duplicate key, or expands too many aliases. Never throws.
+ * document, and so without any of the problems below. Returns `{ ok: false }` after reporting when the text is too
+ * large, too deeply nested, not valid YAML, has a duplicate key, or expands too many aliases. Never throws.
  */
 export function parseYaml(text: string, sink: ProblemSink): { ok: true; value: unknown } | { ok: false } {
   const bytes = Buffer.byteLength(text, 'utf8');
