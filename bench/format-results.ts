@@ -53,6 +53,8 @@ export interface RunFigures {
   /** Polls of the window that skipped parsing (the answer was the last one byte for byte), and failed polls. */
   unchanged: number;
   failed: number;
+  /** Polls that failed before the window: the warm-up's first polls. */
+  warmupFailed: number;
 }
 
 /** Derives the table's figures from one run. */
@@ -86,6 +88,7 @@ export function figuresOf(run: AgentRun): RunFigures {
     polls: agent.steadyPolls,
     unchanged: agent.steadyUnchanged,
     failed: agent.steadyFailed,
+    warmupFailed: agent.warmupFailed,
   };
 }
 
@@ -128,6 +131,12 @@ export function formatResults(result: BenchResult): string {
     '',
     `The simulator, in its own process, used ${rows.map((r) => `${pct(r.simulatorCoreShare)} (${rowName(r)})`).join(', ')} of a core serving both.`,
   );
+  const warmupFailures = rows.filter((r) => r.warmupFailed > 0);
+  if (warmupFailures.length > 0)
+    lines.push(
+      '',
+      `Polls failed in the warm-up: ${warmupFailures.map((r) => `${num(r.warmupFailed)} (${rowName(r)})`).join(', ')}.`,
+    );
   const check = result.check;
   if (check) {
     const agent = rows.find((r) => r.serviceStatus) ?? rows[0];

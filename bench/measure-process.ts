@@ -17,6 +17,8 @@ export interface ProcessMeasurement {
   /** Polls ended in the steady window whose answer was the last one byte for byte, and polls that failed. */
   steadyUnchanged: number;
   steadyFailed: number;
+  /** Polls that failed before the steady window (the first polls of a start, when a machine cannot keep up). */
+  warmupFailed: number;
   peakRssBytes: number;
   /** Scheduling lag of the polls started in the steady window, ms. */
   lagP50Ms: number;
@@ -102,6 +104,7 @@ function summarize(samples: Sample[], warmup: number, peakRssBytes: number, repo
     steadyPolls: lags.length,
     steadyUnchanged: report.unchangedEnds.filter(inWindow).length,
     steadyFailed: report.failedEnds.filter(inWindow).length,
+    warmupFailed: report.failedEnds.filter((t) => t < first.at).length,
     peakRssBytes,
     lagP50Ms: percentile(lags, 0.5),
     lagP99Ms: percentile(lags, 0.99),
