@@ -118,6 +118,7 @@ if (options.json)
   );
 if (options.quick) {
   const failures = result.runs.map(figuresOf).flatMap((f) => [
+    ...(f.warmupFailed > 0 ? [`${rowName(f)}: ${f.warmupFailed} polls failed in the warm-up`] : []),
     ...(f.failed > 0 ? [`${rowName(f)}: ${f.failed} polls failed`] : []),
     ...targetsOf(f)
       .filter((t) => t.what === 'overhead ratio' && !t.met)
